@@ -1,0 +1,3 @@
+from litsynth.cli import main
+
+main()

@@ -1,0 +1,62 @@
+"""How a passage is cited: "Yulianti & Santoso (2025), p. 3" or, for text, its section.
+
+Plain text has no pages, so its citations name the section heading and paragraph instead.
+"""
+
+from __future__ import annotations
+
+
+def author_label(authors: tuple[str, ...] | list[str]) -> str:
+    """APA-like author part from "Family, Given" or "Given Family" names."""
+    families = [_family(a) for a in authors if a.strip()]
+    if not families:
+        return "Anon."
+    if len(families) == 1:
+        return families[0]
+    if len(families) == 2:
+        return f"{families[0]} & {families[1]}"
+    return f"{families[0]} et al."
+
+
+def _family(name: str) -> str:
+    name = name.strip()
+    if "," in name:
+        return name.split(",", 1)[0].strip()
+    return name.split()[-1]
+
+
+def locator(
+    *,
+    kind: str,
+    page_start: int,
+    page_end: int,
+    section: str = "",
+    paragraph: int | None = None,
+) -> str:
+    """"p. 4" / "pp. 4–5" for PDFs; "§ Results, ¶ 12" for text documents."""
+    if kind == "pdf":
+        return f"p. {page_start}" if page_start == page_end else f"pp. {page_start}–{page_end}"
+    parts = []
+    if section:
+        parts.append(f"§ {section}")
+    if paragraph is not None:
+        parts.append(f"¶ {paragraph}")
+    return ", ".join(parts) or f"section {page_start}"
+
+
+def format_citation(
+    authors: tuple[str, ...] | list[str],
+    year: int | None,
+    *,
+    kind: str,
+    page_start: int,
+    page_end: int,
+    section: str = "",
+    paragraph: int | None = None,
+) -> str:
+    """The full in-text citation of a passage, e.g. "Phadnis (2023), p. 4"."""
+    when = str(year) if year else "n.d."
+    where = locator(
+        kind=kind, page_start=page_start, page_end=page_end, section=section, paragraph=paragraph
+    )
+    return f"{author_label(authors)} ({when}), {where}"
