@@ -38,11 +38,14 @@ def cli() -> None:
 
 def _register() -> None:
     # One module per stage keeps each under ~600 lines; each exposes `commands`.
-    from litsynth.cli import biblio, coding, ingest, run, synthesis
+    from litsynth.cli import biblio, coding, ingest, review, run, screening, synthesis
+    from litsynth.cli.groups import code_group, export_group, screen_group
 
-    for module in (ingest, biblio, coding, synthesis, run):
+    for module in (ingest, biblio, screening, coding, review, synthesis, run):
         for command in module.commands:
             cli.add_command(command)
+    for group in (code_group, screen_group, export_group):
+        cli.add_command(group)
 
 
 _register()
