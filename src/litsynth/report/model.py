@@ -1,0 +1,117 @@
+"""What the report shows, as plain typed records (gathered in collect.py, drawn in render.py).
+
+Keeping the data separate from the templates lets tests check content (which passages a cell
+lists, which citation they carry) without parsing HTML, and lets the templates stay dumb.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Passage:
+    chunk_id: str
+    document_id: str
+    citation: str  # "Yulianti & Santoso (2025), § 3. Results, ¶ 4"
+    text: str  # the passage (raw; escaped at render time)
+    href: str  # link to the source at the right page / text anchor, relative to the report
+    highlights: tuple[str, ...] = ()  # evidence terms to mark inside the text
+    codes: tuple[str, ...] = ()  # code labels this passage carries in the cell's context
+    score: float | None = None
+    origin: str = ""  # "human" | "machine"
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int  # passages
+    n_documents: int
+    key: str  # anchor id of its passage list ("" when empty)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    id: str
+    title: str
+    description: str
+    row_header: str
+    rows: tuple[str, ...]
+    cols: tuple[str, ...]
+    cells: tuple[tuple[Cell, ...], ...]  # [row][col]
+    passages: dict[str, tuple[Passage, ...]] = field(default_factory=dict)  # cell key -> passages
+
+
+@dataclass(frozen=True)
+class CodeNode:
+    id: str
+    label: str
+    kind: str  # "theme" | "category" | "code"
+    definition: str = ""
+    when_to_use: str = ""
+    when_not_to_use: str = ""
+    keywords: tuple[str, ...] = ()
+    color: str = ""
+    n_passages: int = 0
+    children: tuple[CodeNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class CitedWork:
+    work: str  # "Teece (2010)" or the resolved reference entry
+    reference: str  # the full reference-list entry when resolved, else ""
+    count: int
+    citing: tuple[str, ...]  # citations of the passages that cite it
+
+
+@dataclass(frozen=True)
+class Proposal:
+    label: str
+    key_phrases: tuple[str, ...]
+    size: int
+    n_documents: int
+    quotes: tuple[Passage, ...]
+    overlaps: str = ""  # nearest existing code, when the cluster is not new
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: str
+    title: str
+    citation: str  # author-year label
+    path: str
+    kind: str
+    n_pages: int
+    n_chunks: int
+    href: str
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """A text document rendered to HTML so citations of plain text can link to an anchor."""
+
+    document_id: str
+    title: str
+    file_name: str  # "sources/<id>.html"
+    chunks: tuple[tuple[str, str, str], ...]  # (chunk_id, citation, text)
+
+
+@dataclass(frozen=True)
+class ReportData:
+    project: str
+    generated_at: str
+    documents: tuple[DocumentRow, ...]
+    failures: tuple[tuple[str, str, str], ...]  # (path, reason, detail)
+    failures_by_reason: dict[str, int]
+    counts: dict[str, int]  # documents, pages, chunks, codings, suggestions
+    settings: dict[str, object]
+    versions: dict[str, str]
+    prisma_svg: str = ""  # file name inside the report folder, "" when no records
+    prisma_counts: dict[str, object] = field(default_factory=dict)
+    codebook: tuple[CodeNode, ...] = ()
+    core_category: str = ""
+    matrices: tuple[Matrix, ...] = ()
+    cited_by_theme: dict[str, tuple[CitedWork, ...]] = field(default_factory=dict)
+    proposals: tuple[Proposal, ...] = ()
+    sources: tuple[SourcePage, ...] = ()
+    copied_files: dict[str, str] = field(default_factory=dict)  # report path -> original path

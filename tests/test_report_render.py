@@ -1,0 +1,118 @@
+"""The report's templates: escaping, highlighting, and cells that list their passages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from litsynth.report.model import (
+    Cell,
+    CodeNode,
+    DocumentRow,
+    Matrix,
+    Passage,
+    ReportData,
+    SourcePage,
+)
+from litsynth.report.render import highlight, render_report
+
+EVIL = "Orchestration <script>window.__pwned = 1</script> enables platform coordination."
+
+
+def _data() -> ReportData:
+    passage = Passage(
+        chunk_id="c1",
+        document_id="d1",
+        citation="Yulianti & Santoso (2025), § 3. Results, ¶ 4",
+        text=EVIL,
+        href="sources/d1.html#c-c1",
+        highlights=("platform coordination",),
+        codes=("Platform coordination",),
+        score=0.83,
+        origin="machine",
+    )
+    matrix = Matrix(
+        id="theme-matrix",
+        title="Sources × themes",
+        description="Passages per document and theme.",
+        row_header="Document",
+        rows=("Yulianti & Santoso (2025)", "Phadnis (2023)"),
+        cols=("Platform coordination", "Strategic integration"),
+        cells=((Cell(1, 1, "m0-0-0"), Cell(0, 0, "")), (Cell(0, 0, ""), Cell(0, 0, ""))),
+        passages={"m0-0-0": (passage,)},
+    )
+    return ReportData(
+        project="Test <review>",
+        generated_at="2026-11-22T00:00:00Z",
+        documents=(
+            DocumentRow(
+                "d1",
+                "Bridging <b>models</b>",
+                "Yulianti & Santoso (2025)",
+                "corpus/a.txt",
+                "text",
+                5,
+                12,
+                "sources/d1.html",
+            ),
+        ),
+        failures=(("corpus/bad.pdf", "encrypted", "needs a password"),),
+        failures_by_reason={"encrypted": 1},
+        counts={"documents": 1, "chunks": 12},
+        settings={"chunker": "sentences.v1"},
+        versions={"litsynth": "0.1.0"},
+        codebook=(
+            CodeNode(
+                "t1",
+                "Orchestration",
+                "theme",
+                children=(
+                    CodeNode(
+                        "c1", "Platform coordination", "code", definition="Coordinating <partners>"
+                    ),
+                ),
+            ),
+        ),
+        matrices=(matrix,),
+        sources=(
+            SourcePage(
+                "d1",
+                "Bridging",
+                "sources/d1.html",
+                (("c1", "Yulianti & Santoso (2025), ¶ 4", EVIL),),
+            ),
+        ),
+    )
+
+
+def test_highlight_escapes_text_and_marks_terms() -> None:
+    html = str(highlight("a <b>platform coordination</b> & more", ["platform coordination"]))
+    assert html == "a &lt;b&gt;<mark>platform coordination</mark>&lt;/b&gt; &amp; more"
+
+
+def test_highlight_matches_whole_words_only() -> None:
+    assert "<mark>" not in str(highlight("platforms", ["platform"]))
+
+
+def test_report_escapes_corpus_text(tmp_path: Path) -> None:
+    index = render_report(_data(), tmp_path / "report")
+    html = index.read_text(encoding="utf-8")
+    assert "<script>window.__pwned" not in html
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in html
+    assert "Bridging &lt;b&gt;models&lt;/b&gt;" in html
+    assert "Test &lt;review&gt;" in html
+    source = (tmp_path / "report" / "sources" / "d1.html").read_text(encoding="utf-8")
+    assert "<script>window" not in source
+    assert 'id="c-c1"' in source
+
+
+def test_matrix_cell_links_to_its_passages(tmp_path: Path) -> None:
+    html = render_report(_data(), tmp_path / "r").read_text(encoding="utf-8")
+    assert 'href="#cell-m0-0-0"' in html
+    block = re.search(r'<div class="cell-passages" id="cell-m0-0-0".*?</div>\s*<p>', html, re.S)
+    assert block is not None
+    assert "Yulianti &amp; Santoso (2025), § 3. Results, ¶ 4" in block.group(0)
+    assert 'href="sources/d1.html#c-c1"' in block.group(0)
+    assert "<mark>platform coordination</mark>" in block.group(0)
+    # empty cells are not links
+    assert html.count('href="#cell-') == 1
