@@ -73,6 +73,19 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class CitedPassage:
+    """A chunk with what it takes to quote it: the analysis stages quote, never re-read, documents."""
+
+    chunk_id: str
+    document_id: str
+    ordinal: int
+    text: str
+    citation: str  # "Yulianti & Santoso (2025), p. 3" or "… (2025), § Results, ¶ 4"
+    title: str = ""
+    rowid: int = 0  # the FAISS id of the chunk's vector
+
+
+@dataclass(frozen=True)
 class Failure:
     """A file that could not be ingested, with a reason a user understands."""
 
