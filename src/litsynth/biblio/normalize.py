@@ -1,0 +1,188 @@
+"""Normalising the fields every export spells differently: DOIs, authors, years, titles.
+
+Why here and not in the readers: Scopus writes "https://doi.org/10.1/X", WoS "10.1/x", PubMed
+"10.1/x [doi]"; one normal form is what lets dedupe and full-text linking compare them. Each
+function is total: it never raises on odd input, it returns "" / None and the reader keeps the
+raw value in `extra`, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+from litsynth.records import BibRecord, content_id
+
+_DOI_PREFIX = re.compile(
+    r"^\s*(?:(?:https?://)?(?:dx\.)?doi\.org/|doi\s*:\s*|doi\s+|urn:doi:|info:doi/)", re.I
+)
+_DOI_CORE = re.compile(r"10\.\d{4,9}/\S+")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+_SPACE = re.compile(r"\s+")
+_EMAIL = re.compile(r"\s*\([^()]*@[^()]*\)")  # Zoological Record: "Smith, A. (a@b.edu)"
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+
+
+def normalize_doi(value: object) -> str:
+    """'https://doi.org/10.1000/ABC.' -> '10.1000/abc'; '' when no DOI is recognisable.
+
+    DOIs are case-insensitive by definition (DOI Handbook 2.4), so lowercase is safe.
+    PubMed appends " [doi]" and exports sometimes list several DOIs: the first one wins.
+    """
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if not text:
+        return ""
+    text = _DOI_PREFIX.sub("", text)
+    match = _DOI_CORE.search(text)
+    if not match:
+        return ""
+    doi = match.group(0).rstrip(".,;)]}").lower()
+    return doi.removesuffix("[doi]")
+
+
+def clean_text(value: object) -> str:
+    """Unescape HTML entities, drop tags, fold whitespace; NFC so equal strings compare equal."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(v) for v in value if str(v).strip())
+    text = html.unescape(str(value))
+    text = _HTML_TAG.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def normalize_title(value: object) -> str:
+    """Whitespace folded, HTML tags and entities gone, one trailing period dropped.
+
+    Only a single final "." goes: "...in the U.S." keeps its abbreviation dot, and a question
+    mark is part of the title.
+    """
+    text = clean_text(value)
+    if (text.startswith("[") and text.endswith("].")) or (
+        text.startswith("[") and text.endswith("]")
+    ):
+        # MEDLINE brackets translated titles: "[Title in English]."
+        text = text.rstrip(".")[1:-1].strip()
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1].rstrip()
+    return text
+
+
+def normalize_year(value: object) -> int | None:
+    """'2019a' -> 2019, '2019/05/01' -> 2019, 'faulty year' -> None, 2019.0 -> 2019."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 1500 <= value <= 2100 else None
+    if isinstance(value, float):
+        return int(value) if value == value and 1500 <= value <= 2100 else None
+    match = _YEAR.search(str(value))
+    return int(match.group(1)) if match else None
+
+
+def _one_author(name: str) -> str:
+    """'Smith, J.' stays; 'John Smith' -> 'Smith, John'; 'Smith J' (MEDLINE AU) -> 'Smith, J'."""
+    name = _EMAIL.sub("", clean_text(name)).strip(" ;,")
+    if not name:
+        return ""
+    if "," in name:
+        family, _, given = name.partition(",")
+        given = given.strip()
+        return f"{family.strip()}, {given}" if given else family.strip()
+    parts = name.split()
+    if len(parts) == 1:
+        return parts[0]
+    # MEDLINE/WoS short form "Smith JA": initials last, all capitals, at most 3 letters.
+    if parts[-1].isupper() and len(parts[-1].replace(".", "")) <= 3:
+        return f"{' '.join(parts[:-1])}, {parts[-1]}"
+    particles = {"van", "von", "de", "der", "den", "da", "di", "del", "le", "la", "du", "dos"}
+    start = len(parts) - 1
+    while start > 0 and parts[start - 1].lower() in particles:
+        start -= 1
+    return f"{' '.join(parts[start:])}, {' '.join(parts[:start])}"
+
+
+def split_authors(value: object) -> list[str]:
+    """One author string or a list of them -> names; ' and ' (BibTeX) and ';' separate names."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return []
+        if re.search(r"\s+and\s+", text, flags=re.I) and ";" not in text:
+            return [p for p in re.split(r"\s+and\s+", text, flags=re.I) if p.strip()]
+        if ";" in text:
+            return [p for p in text.split(";") if p.strip()]
+        parts = [p.strip() for p in text.split(",")]
+        if len(parts) > 1 and all(" " in p for p in parts if p):
+            # PubMed CSV: "Smith J, Doe AB" — every comma part is a whole name; whereas in
+            # "Smith, John" the parts are a family and a given name without inner spaces.
+            return [p for p in parts if p]
+        return [text]
+    names: list[str] = []
+    for item in value if isinstance(value, Iterable) else [value]:
+        names.extend(split_authors(str(item)))
+    return names
+
+
+def normalize_authors(value: object) -> tuple[str, ...]:
+    """Any author field -> ('Family, Given', ...), empty names dropped, order kept."""
+    return tuple(a for a in (_one_author(n) for n in split_authors(value)) if a)
+
+
+def normalize_keywords(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else re.split(r"[;\n]", str(value))
+    out: list[str] = []
+    for item in items:
+        text = clean_text(item)
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+def fingerprint(title: str, authors: tuple[str, ...], year: int | None, doi: str) -> str:
+    """The content id of a record without an id of its own: same normalised work, same id.
+
+    Titles are casefolded and stripped of punctuation first, so "A Study." and "a study"
+    give one id inside a file (a true repeat within one export; dedupe links the rest).
+    """
+    key_title = re.sub(r"[\W_]+", " ", title.casefold()).strip()
+    first_author = authors[0].split(",")[0].casefold() if authors else ""
+    return "r" + content_id(doi, key_title, first_author, year or "", length=15)
+
+
+def to_record(
+    fields: Mapping[str, object],
+    *,
+    record_id: str,
+    source: str,
+    batch_id: str,
+    extra: Mapping[str, str] | None = None,
+) -> BibRecord:
+    """A BibRecord from canonical field names (title, abstract, authors, year, doi, ...)."""
+    return BibRecord(
+        id=record_id,
+        source=source,
+        batch_id=batch_id,
+        title=normalize_title(fields.get("title")),
+        abstract=clean_text(fields.get("abstract")),
+        authors=normalize_authors(fields.get("authors")),
+        year=normalize_year(fields.get("year")),
+        doi=normalize_doi(fields.get("doi")),
+        journal=normalize_title(fields.get("journal")),
+        language=clean_text(fields.get("language")).lower(),
+        doc_type=clean_text(fields.get("doc_type")).lower(),
+        keywords=normalize_keywords(fields.get("keywords")),
+        file=clean_text(fields.get("file")),
+        extra=dict(extra or {}),
+    )

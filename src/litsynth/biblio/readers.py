@@ -1,0 +1,302 @@
+"""Reading database exports into records: decode, detect the format, parse, normalise, name.
+
+One function per step, each pure, so any step can be tested on a string:
+
+    bytes --decode_bytes--> text --detect_format--> "ris" --parse_text--> ReadResult
+          --build_batch--> ImportBatch (records with final ids + rejections)
+
+`import_files` is the imperative shell the CLI calls: it reads the files and hands each batch
+to the store, which makes re-importing the same file from the same source a no-op.
+
+Record ids (decided here, documented in docs/records.md): the export's own id (BibTeX key, RIS
+`ID`, CSV `record_id`) is the record's id in the project, so screening sheets keyed by it keep
+working. Only when that id is already taken — by another batch or earlier in the same file — is
+it namespaced as `<id>@<source-slug>` (then `-2`, `-3`, ...), and the renaming is reported in
+the batch. Entries without an id get a content id of their normalised DOI, title, first author
+and year (`r` + 15 hex digits), so the same file always yields the same ids.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from litsynth.biblio.normalize import fingerprint, to_record
+from litsynth.biblio.readers_base import RawEntry, ReadResult, Rejection
+from litsynth.biblio.readers_bibtex import read_bibtex
+from litsynth.biblio.readers_csv import read_csv
+from litsynth.biblio.readers_tagged import read_medline, read_ris, read_wos
+from litsynth.errors import BiblioError
+from litsynth.records import BibRecord, bytes_id, content_id
+
+FORMATS: dict[str, Callable[[str, str], ReadResult]] = {
+    "bibtex": read_bibtex,
+    "ris": read_ris,
+    "wos": read_wos,
+    "medline": read_medline,
+    "csv": read_csv,
+}
+_OTHER_CJK = {"cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5"}
+_BY_EXTENSION = {
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".ris": "ris",
+    ".ciw": "wos",
+    ".nbib": "medline",
+    ".csv": "csv",
+    ".tsv": "csv",
+}
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """One file from one source, ready to store: its records (final ids) and its rejections."""
+
+    id: str
+    source: str
+    file_name: str
+    file_hash: str
+    format: str
+    encoding: str
+    imported_at: str
+    records: tuple[BibRecord, ...]
+    rejected: tuple[Rejection, ...]
+    report: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What happened to one file: imported, or skipped because that batch already exists."""
+
+    file_name: str
+    batch_id: str
+    source: str
+    format: str
+    encoding: str
+    n_records: int
+    n_rejected: int
+    already_imported: bool
+    rejected: tuple[Rejection, ...] = ()
+    renamed: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file_name,
+            "batch_id": self.batch_id,
+            "source": self.source,
+            "format": self.format,
+            "encoding": self.encoding,
+            "n_records": self.n_records,
+            "n_rejected": self.n_rejected,
+            "already_imported": self.already_imported,
+            "rejected": [
+                {"line": r.line, "reason": r.reason, "excerpt": r.excerpt} for r in self.rejected
+            ],
+            "renamed": self.renamed,
+        }
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding used). A named encoding is obeyed; else UTF-8 (BOM or not), else detected.
+
+    UTF-8 is tried first and strictly because it is by far the most common and a valid UTF-8
+    byte string is almost never meant as anything else; detection (charset-normalizer) only
+    runs on the rest: latin-1 exports from old EndNote, GBK from Chinese databases.
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), encoding.lower()
+        except LookupError:
+            raise BiblioError(
+                f"unknown encoding {encoding!r}",
+                hint="use a Python codec name: utf-8, latin-1, gbk",
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise BiblioError(
+                f"the file is not valid {encoding} (byte {exc.start})",
+                hint="leave out --encoding to detect it, or name the right one",
+            ) from None
+    try:
+        text = data.decode("utf-8-sig")
+        return text, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return data.decode("latin-1"), "latin-1"  # latin-1 maps every byte: nothing is lost
+    if best.coherence == 0.0 and best.encoding in _OTHER_CJK:
+        # Too little text to recognise a language (a 6-character Chinese name decodes cleanly
+        # as Korean cp949 too). The legacy multi-byte exports reviews meet come from CNKI and
+        # Wanfang, so a clean GB decoding wins the tie; --encoding overrides.
+        for match in matches:
+            if match.encoding == "gb18030" and match.chaos <= 0.2:
+                return str(match), "gb18030"
+    return str(best), best.encoding
+
+
+def detect_format(text: str, file_name: str = "") -> str:
+    """The format from the content; the extension only breaks ties (an empty file, a .txt CSV)."""
+    head = text.lstrip("\ufeff \t\r\n")[:20000]
+    if re.search(r"^\s*(?:\d+\.\s*\n)?TY\s{1,2}-", head, flags=re.M):
+        return "ris"
+    if re.search(r"^PMID-\s*\d", head, flags=re.M):
+        return "medline"
+    if re.search(r"^(?:FN |PT [A-Z]\s*$)", head, flags=re.M) and re.search(r"^ER\s*$", text, re.M):
+        return "wos"
+    if re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", head, flags=re.M):
+        return "bibtex"
+    ext = Path(file_name).suffix.lower()
+    if ext in _BY_EXTENSION:
+        return _BY_EXTENSION[ext]
+    first = head.split("\n", 1)[0]
+    if first.count(",") + first.count("\t") + first.count(";") >= 1:
+        return "csv"
+    raise BiblioError(
+        f"{file_name}: cannot tell the format (not BibTeX, RIS, WoS, MEDLINE or CSV)",
+        hint="export as RIS or BibTeX, or give a CSV with a header row",
+    )
+
+
+def parse_text(text: str, fmt: str, file_name: str = "") -> ReadResult:
+    return FORMATS[fmt](text.lstrip("\ufeff"), file_name)
+
+
+def _slug(source: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", source.lower()).strip("-") or "source"
+
+
+def assign_ids(
+    entries: Iterable[tuple[RawEntry, BibRecord]], source: str, taken: Callable[[str], bool]
+) -> tuple[list[str], dict[str, str]]:
+    """Final ids for a file's records, and {wanted id -> given id} for the renamed ones."""
+    ids: list[str] = []
+    renamed: dict[str, str] = {}
+    used: set[str] = set()
+    for raw, rec in entries:
+        wanted = raw.key.strip() or fingerprint(rec.title, rec.authors, rec.year, rec.doi)
+        given = wanted
+        n = 1
+        while given in used or taken(given):
+            given = f"{wanted}@{_slug(source)}" if n == 1 else f"{wanted}@{_slug(source)}-{n}"
+            n += 1
+        if given != wanted:
+            renamed.setdefault(wanted, given)
+        used.add(given)
+        ids.append(given)
+    return ids, renamed
+
+
+def _is_empty(rec: BibRecord) -> bool:
+    return not (rec.title or rec.abstract or rec.doi or rec.authors)
+
+
+def build_batch(
+    data: bytes,
+    file_name: str,
+    source: str,
+    *,
+    encoding: str | None = None,
+    fmt: str | None = None,
+    taken: Callable[[str], bool] = lambda _id: False,
+    now: str | None = None,
+) -> ImportBatch:
+    """Parse one export into a batch: every entry becomes a record or a rejection with a reason."""
+    text, used_encoding = decode_bytes(data, encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fmt = fmt or detect_format(text, file_name)
+    result = parse_text(text, fmt, file_name)
+    file_hash = bytes_id(data)
+    batch_id = "b" + content_id(source, file_hash, length=15)
+    rejected = list(result.rejected)
+    kept: list[tuple[RawEntry, BibRecord]] = []
+    for raw in result.entries:
+        rec = to_record(raw.fields, record_id="", source=source, batch_id=batch_id, extra=raw.extra)
+        if _is_empty(rec):
+            rejected.append(Rejection(raw.line, "entry has no title, abstract, authors or DOI"))
+            continue
+        kept.append((raw, rec))
+    ids, renamed = assign_ids(kept, source, taken)
+    records = tuple(
+        BibRecord(**{**rec.__dict__, "id": rid}) for rid, (_raw, rec) in zip(ids, kept, strict=True)
+    )
+    rejected.sort(key=lambda r: r.line)
+    return ImportBatch(
+        id=batch_id,
+        source=source,
+        file_name=file_name,
+        file_hash=file_hash,
+        format=fmt,
+        encoding=used_encoding,
+        imported_at=now or datetime.now(UTC).isoformat(timespec="seconds"),
+        records=records,
+        rejected=tuple(rejected),
+        report={"renamed": renamed, "warnings": list(result.warnings)},
+    )
+
+
+def import_files(
+    conn: sqlite3.Connection,
+    paths: Iterable[Path],
+    source: str,
+    *,
+    encoding: str | None = None,
+) -> list[ImportOutcome]:
+    """Import each file as one batch of `source`; a file already imported from it is skipped."""
+    from litsynth.store import biblio as store
+
+    if not source.strip():
+        raise BiblioError("the source name is empty", hint="pass --source Scopus (or WoS, PubMed…)")
+    outcomes = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise BiblioError(
+                f"cannot read {path}: {exc.strerror}", hint="check the path"
+            ) from None
+        existing = store.find_batch(conn, source, bytes_id(data))
+        if existing is not None:
+            outcomes.append(
+                ImportOutcome(
+                    file_name=str(path),
+                    batch_id=existing["id"],
+                    source=source,
+                    format=existing["format"],
+                    encoding=existing["encoding"],
+                    n_records=existing["n_records"],
+                    n_rejected=existing["n_rejected"],
+                    already_imported=True,
+                )
+            )
+            continue
+        batch = build_batch(
+            data,
+            str(path),
+            source,
+            encoding=encoding,
+            taken=lambda rid: store.record_exists(conn, rid),
+        )
+        store.save_batch(conn, batch)
+        renamed = batch.report.get("renamed", {})
+        outcomes.append(
+            ImportOutcome(
+                file_name=str(path),
+                batch_id=batch.id,
+                source=source,
+                format=batch.format,
+                encoding=batch.encoding,
+                n_records=len(batch.records),
+                n_rejected=len(batch.rejected),
+                already_imported=False,
+                rejected=batch.rejected,
+                renamed=dict(renamed) if isinstance(renamed, dict) else {},
+            )
+        )
+    return outcomes

@@ -1,0 +1,126 @@
+"""CSV/TSV exports (Scopus, Web of Science, PubMed, Zotero, ASReview datasets) -> raw entries.
+
+The stdlib csv reader rather than pandas: it reports the physical line each row starts on
+(`reader.line_num`), which is what a person needs to find a broken row in a 2,000-row sheet,
+and it never guesses dtypes (pandas turns record_id "0012" into 12 and DOIs into NaN).
+Column names are matched case-insensitively against the names the big databases use; any
+other column is kept verbatim in the record's `extra`, so a dataset's own labels (ASReview's
+`label_included`, Nagtegaal's `duplicate_record_id`) survive for later stages.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+from litsynth.biblio.readers_base import RawEntry, ReadResult, Rejection
+
+# canonical field -> column names seen in exports (lowercased). Order matters: the first
+# non-empty column wins, so the fuller one ("author full names") comes before the short one.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("record_id",),
+    "title": ("title", "article title", "document title", "primary title", "ti", "t1"),
+    "abstract": ("abstract", "abstract note", "ab", "n2"),
+    "authors": (
+        "authors",
+        "author",
+        "author full names",
+        "author(s)",
+        "author names",
+        "au",
+        "a1",
+        "first author",
+    ),
+    "year": (
+        "year",
+        "publication year",
+        "publication_year",
+        "pubyear",
+        "py",
+        "y1",
+        "date",
+        "da",
+        "create date",
+    ),
+    "doi": ("doi", "di", "do", "doi link"),
+    "journal": (
+        "journal",
+        "source title",
+        "publication title",
+        "journal/book",
+        "journal title",
+        "so",
+        "jo",
+        "jf",
+        "t2",
+        "secondary title",
+    ),
+    "language": ("language", "language of original document", "la", "lang"),
+    "doc_type": ("document type", "item type", "publication type", "type", "pt", "ty", "dt"),
+    "keywords": ("keywords", "author keywords", "manual tags", "kw", "de"),
+    "file": ("file", "file attachments", "pdf", "l1"),
+}
+
+_KNOWN = {name: field for field, names in COLUMNS.items() for name in names}
+
+
+def _delimiter(text: str) -> str:
+    """Comma, tab or semicolon: whichever the header line holds most of (Excel in some locales
+    writes ';')."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", "\t", ";")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def column_map(header: list[str]) -> dict[str, int]:
+    """canonical field -> column index, by the first matching name in COLUMNS' order."""
+    lowered = [re.sub(r"\s+", " ", h.strip().lower()) for h in header]
+    found: dict[str, int] = {}
+    for field, names in COLUMNS.items():
+        for name in names:
+            if name in lowered:
+                found[field] = lowered.index(name)
+                break
+    return found
+
+
+def read_csv(text: str, file_name: str) -> ReadResult:
+    """Rows of a CSV/TSV export; a row with the wrong number of cells is rejected with its line."""
+    rows = csv.reader(text.splitlines(keepends=True), delimiter=_delimiter(text))
+    try:
+        header = next(rows)
+    except StopIteration:
+        return ReadResult(entries=(), rejected=())
+    except csv.Error as exc:
+        return ReadResult(entries=(), rejected=(Rejection(1, f"unreadable CSV header: {exc}"),))
+    mapping = column_map(header)
+    used = set(mapping.values())
+    entries: list[RawEntry] = []
+    rejected: list[Rejection] = []
+    line = rows.line_num + 1
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rejected.append(Rejection(line, f"unreadable CSV row: {exc}"))
+            line = rows.line_num + 1
+            continue
+        start, line = line, rows.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            rejected.append(
+                Rejection(
+                    start,
+                    f"row has {len(row)} cells but the header has {len(header)}",
+                    excerpt=",".join(row)[:120],
+                )
+            )
+            continue
+        fields: dict[str, object] = {f: row[i] for f, i in mapping.items() if f != "id"}
+        extra = {header[i].strip(): row[i] for i in range(len(header)) if i not in used and row[i]}
+        key = row[mapping["id"]].strip() if "id" in mapping else ""
+        entries.append(RawEntry(line=start, key=key, fields=fields, extra=extra))
+    return ReadResult(entries=tuple(entries), rejected=tuple(rejected))

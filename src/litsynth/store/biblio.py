@@ -1,0 +1,268 @@
+"""SQL for bibliographic records: batches, records, rejections, dedupe state, full-text links.
+
+Functions other stages call (screening, PRISMA): `unique_records`, `all_records`,
+`records_by_source`, `count_by_source`, `count_duplicates`, `record_documents`, `get_record`.
+Records are returned as `litsynth.records.BibRecord`; a duplicate's root is in
+`extra["duplicate_of"]` only for callers that ask for duplicates (`all_records`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from litsynth.records import BibRecord
+from litsynth.store.db import transaction
+
+if TYPE_CHECKING:
+    from litsynth.biblio.readers import ImportBatch
+
+_COLUMNS = (
+    "id, batch_id, source, position, title, abstract, authors, year, doi, journal, language,"
+    " doc_type, keywords, file, extra, duplicate_of, dedupe_note"
+)
+
+
+def _record(row: sqlite3.Row) -> BibRecord:
+    return BibRecord(
+        id=row["id"],
+        source=row["source"],
+        batch_id=row["batch_id"],
+        title=row["title"],
+        abstract=row["abstract"],
+        authors=tuple(json.loads(row["authors"])),
+        year=row["year"],
+        doi=row["doi"],
+        journal=row["journal"],
+        language=row["language"],
+        doc_type=row["doc_type"],
+        keywords=tuple(json.loads(row["keywords"])),
+        file=row["file"],
+        extra=json.loads(row["extra"]),
+    )
+
+
+# ---- import batches -------------------------------------------------------------------------
+
+
+def find_batch(conn: sqlite3.Connection, source: str, file_hash: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM import_batches WHERE source = ? AND file_hash = ?", (source, file_hash)
+    ).fetchone()
+    return row
+
+
+def record_exists(conn: sqlite3.Connection, record_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is not None
+
+
+def save_batch(conn: sqlite3.Connection, batch: ImportBatch) -> None:
+    """Write a batch, its records and its rejections in one transaction: all or nothing."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO import_batches (id, source, file_name, file_hash, format, encoding,"
+            " imported_at, n_records, n_rejected, report) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                batch.id,
+                batch.source,
+                batch.file_name,
+                batch.file_hash,
+                batch.format,
+                batch.encoding,
+                batch.imported_at,
+                len(batch.records),
+                len(batch.rejected),
+                json.dumps(batch.report, ensure_ascii=False),
+            ),
+        )
+        conn.executemany(
+            f"INSERT INTO records ({_COLUMNS}) VALUES ({','.join('?' * 17)})",
+            [
+                (
+                    r.id,
+                    batch.id,
+                    r.source,
+                    position,
+                    r.title,
+                    r.abstract,
+                    json.dumps(list(r.authors), ensure_ascii=False),
+                    r.year,
+                    r.doi,
+                    r.journal,
+                    r.language,
+                    r.doc_type,
+                    json.dumps(list(r.keywords), ensure_ascii=False),
+                    r.file,
+                    json.dumps(r.extra, ensure_ascii=False),
+                    None,
+                    "",
+                )
+                for position, r in enumerate(batch.records)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO rejected_entries (batch_id, file_name, line, reason, excerpt)"
+            " VALUES (?,?,?,?,?)",
+            [(batch.id, batch.file_name, r.line, r.reason, r.excerpt) for r in batch.rejected],
+        )
+
+
+def batches(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every import batch in import order, with its report decoded."""
+    rows = conn.execute("SELECT * FROM import_batches ORDER BY imported_at, rowid").fetchall()
+    return [{**dict(row), "report": json.loads(row["report"])} for row in rows]
+
+
+def rejected_entries(conn: sqlite3.Connection, batch_id: str | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM rejected_entries"
+    args: tuple[str, ...] = ()
+    if batch_id:
+        sql, args = sql + " WHERE batch_id = ?", (batch_id,)
+    return [dict(r) for r in conn.execute(sql + " ORDER BY rowid", args)]
+
+
+# ---- records --------------------------------------------------------------------------------
+
+_IMPORT_ORDER = (
+    "SELECT r.*, b.imported_at FROM records r JOIN import_batches b ON b.id = r.batch_id"
+)
+_ORDER = " ORDER BY b.imported_at, b.rowid, r.position"
+
+
+def all_records(conn: sqlite3.Connection) -> list[BibRecord]:
+    """Every record in import order; a duplicate carries its root in extra['duplicate_of']."""
+    out = []
+    for row in conn.execute(_IMPORT_ORDER + _ORDER):
+        rec = _record(row)
+        if row["duplicate_of"]:
+            rec.extra["duplicate_of"] = row["duplicate_of"]
+        out.append(rec)
+    return out
+
+
+def unique_records(conn: sqlite3.Connection) -> list[BibRecord]:
+    """Records that are not a duplicate of another (roots and singletons), in import order."""
+    return [
+        _record(r) for r in conn.execute(_IMPORT_ORDER + " WHERE r.duplicate_of IS NULL" + _ORDER)
+    ]
+
+
+def get_record(conn: sqlite3.Connection, record_id: str) -> BibRecord | None:
+    row = conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+    return _record(row) if row else None
+
+
+def records_by_source(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """{source: [record ids]} over all records, duplicates included (PRISMA identification)."""
+    out: dict[str, list[str]] = {}
+    for row in conn.execute(_IMPORT_ORDER + _ORDER):
+        out.setdefault(row["source"], []).append(row["id"])
+    return out
+
+
+def count_by_source(conn: sqlite3.Connection) -> dict[str, int]:
+    """{source: records imported}, duplicates included: PRISMA's per-database counts."""
+    rows = conn.execute("SELECT source, count(*) AS n FROM records GROUP BY source ORDER BY source")
+    return {r["source"]: r["n"] for r in rows}
+
+
+def count_duplicates(conn: sqlite3.Connection, sources: Iterable[str] | None = None) -> int:
+    """Records linked to a root (PRISMA's "duplicate records removed"), optionally per sources."""
+    sql = "SELECT count(*) FROM records WHERE duplicate_of IS NOT NULL"
+    wanted = list(sources or [])
+    if wanted:
+        sql += f" AND source IN ({','.join('?' * len(wanted))})"
+    return int(conn.execute(sql, wanted).fetchone()[0])
+
+
+def duplicate_groups(conn: sqlite3.Connection) -> list[list[str]]:
+    """[[root, duplicate, ...], ...]: roots in import order, duplicates in import order."""
+    groups: dict[str, list[str]] = {}
+    for row in conn.execute(_IMPORT_ORDER + " WHERE r.duplicate_of IS NOT NULL" + _ORDER):
+        groups.setdefault(row["duplicate_of"], []).append(row["id"])
+    order = {rid: i for i, rid in enumerate(r["id"] for r in conn.execute(_IMPORT_ORDER + _ORDER))}
+    return [[root, *dups] for root, dups in sorted(groups.items(), key=lambda kv: order[kv[0]])]
+
+
+def set_duplicates(conn: sqlite3.Connection, links: Mapping[str, tuple[str, str]]) -> None:
+    """Replace all duplicate links with {duplicate id: (root id, note)} in one transaction."""
+    with transaction(conn):
+        conn.execute("UPDATE records SET duplicate_of = NULL, dedupe_note = ''")
+        conn.executemany(
+            "UPDATE records SET duplicate_of = ?, dedupe_note = ? WHERE id = ?",
+            [(root, note, dup) for dup, (root, note) in links.items()],
+        )
+
+
+def set_uncertain(
+    conn: sqlite3.Connection, pairs: Iterable[tuple[str, str, str]], found_at: str
+) -> None:
+    """Replace the uncertain pairs with those of the latest run: (a, b, detail), a < b."""
+    with transaction(conn):
+        conn.execute("DELETE FROM dedupe_uncertain")
+        conn.executemany(
+            "INSERT OR REPLACE INTO dedupe_uncertain (record_a, record_b, detail, found_at)"
+            " VALUES (?,?,?,?)",
+            [(a, b, detail, found_at) for a, b, detail in pairs],
+        )
+
+
+def uncertain_pairs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Uncertain pairs of the latest run that no person has resolved yet."""
+    rows = conn.execute(
+        "SELECT u.* FROM dedupe_uncertain u WHERE NOT EXISTS"
+        " (SELECT 1 FROM dedupe_resolutions d"
+        "  WHERE d.record_a = u.record_a AND d.record_b = u.record_b)"
+        " ORDER BY u.record_a, u.record_b"
+    )
+    return [dict(r) for r in rows]
+
+
+def add_resolution(
+    conn: sqlite3.Connection, a: str, b: str, *, same: bool, reviewer: str, at: str, note: str = ""
+) -> None:
+    a, b = sorted((a, b))
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO dedupe_resolutions (record_a, record_b, same, reviewer, at, note)"
+            " VALUES (?,?,?,?,?,?)",
+            (a, b, int(same), reviewer, at, note),
+        )
+
+
+def resolutions(conn: sqlite3.Connection) -> dict[tuple[str, str], bool]:
+    """{(a, b): same} with the latest verdict per pair (a < b)."""
+    out: dict[tuple[str, str], bool] = {}
+    for row in conn.execute("SELECT record_a, record_b, same FROM dedupe_resolutions ORDER BY id"):
+        out[(row["record_a"], row["record_b"])] = bool(row["same"])
+    return out
+
+
+# ---- full-text links ------------------------------------------------------------------------
+
+
+def documents_for_linking(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    rows = conn.execute("SELECT id, path, title, authors, year, doi FROM documents ORDER BY path")
+    return [{**dict(r), "authors": json.loads(r["authors"] or "[]")} for r in rows]
+
+
+def save_links(
+    conn: sqlite3.Connection, links: Iterable[tuple[str, str, str, float]], at: str
+) -> None:
+    """Replace machine links (method != 'manual') with (record, document, method, score)."""
+    with transaction(conn):
+        conn.execute("DELETE FROM record_documents WHERE method != 'manual'")
+        conn.executemany(
+            "INSERT OR IGNORE INTO record_documents"
+            " (record_id, document_id, method, score, linked_at)"
+            " VALUES (?,?,?,?,?)",
+            [(r, d, m, s, at) for r, d, m, s in links],
+        )
+
+
+def record_documents(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every record↔document link: record_id, document_id, method, score, linked_at."""
+    rows = conn.execute("SELECT * FROM record_documents ORDER BY record_id, document_id")
+    return [dict(r) for r in rows]
