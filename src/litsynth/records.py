@@ -125,6 +125,8 @@ class Decision:
     at: str  # ISO 8601 UTC
     reason: str = ""
     note: str = ""
+    origin: str = "terminal"  # "sheet" | "terminal" | "automation" | "resolution"
+    source: str = ""  # provenance: "sheet.csv:12", the automation rule, ...
 
 
 @dataclass(frozen=True)
