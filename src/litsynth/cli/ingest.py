@@ -1,5 +1,189 @@
-"""Commands of this stage (filled in by the stage)."""
+"""Commands of the ingest stage: init, ingest, search, status.
+
+Each parses its arguments, makes one library call and renders the result (human text by
+default, one JSON document with --json).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 import click
 
-commands: list[click.Command] = []
+from litsynth.cli.common import json_option, load, print_json, project_option, quiet_option
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init_command(directory: Path) -> None:
+    """Create an empty review project in DIRECTORY.
+
+    Makes corpus/ (put documents and the documents.csv metadata sidecar here), codebook/,
+    indexes/ (generated, rebuildable) and litsynth.toml with every default commented out.
+    Refuses to touch a folder that already is a project.
+    """
+    from litsynth.project import init_project
+
+    result = init_project(directory)
+    click.echo(f"Created a litsynth project in {result.root}")
+    for item in result.created:
+        click.echo(f"  {item}")
+    click.echo(
+        f"Next: copy documents into {result.root / 'corpus'} and run "
+        f"`litsynth ingest --project {result.root}`"
+    )
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--password",
+    "passwords",
+    multiple=True,
+    metavar="PW",
+    help="Password to try on encrypted PDFs (repeatable).",
+)
+@click.option("--prune", is_flag=True, help="Delete documents whose files are gone.")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Re-chunk and re-embed everything from the store (after a model or chunker change).",
+)
+@project_option
+@json_option
+@quiet_option
+def ingest_command(
+    paths: tuple[Path, ...],
+    passwords: tuple[str, ...],
+    prune: bool,
+    rebuild: bool,
+    project_dir: Path,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Parse, chunk, embed and index documents (default PATH: the project's corpus/).
+
+    Reads .pdf, .txt, .md/.markdown and .html/.htm. Unchanged files are skipped, changed files
+    replace their old passages, and a file that cannot be read is recorded with a reason while
+    the run goes on. Metadata comes from corpus/documents.csv.
+    """
+    from litsynth.ingest.pipeline import IngestOptions, ingest
+
+    project = load(project_dir)
+    report = ingest(
+        project,
+        IngestOptions(
+            paths=paths, passwords=passwords, prune=prune, rebuild=rebuild, quiet=quiet or as_json
+        ),
+    )
+    if as_json:
+        print_json(report.to_json())
+        return
+    if not quiet:
+        _render_ingest(report.to_json())
+
+
+def _render_ingest(r: dict[str, Any]) -> None:
+    click.echo(
+        f"{r['documents_seen']} files seen: {r['documents_ingested']} ingested, "
+        f"{r['documents_skipped_unchanged']} unchanged, {len(r['failures'])} failed "
+        f"({r['chunks_added']} passages added, {r['chunks_removed']} removed) "
+        f"in {r['seconds']:.1f} s"
+    )
+    if r["documents_replaced"]:
+        click.echo(f"{r['documents_replaced']} changed files replaced their old passages")
+    if r["documents_rechunked"]:
+        click.echo(f"{r['documents_rechunked']} documents re-chunked")
+    repaired = r["index_repaired"]
+    if repaired["added"] or repaired["removed"]:
+        click.echo(
+            f"index repaired: {repaired['added']} vectors added, {repaired['removed']} removed"
+        )
+    if r["failures"]:
+        click.echo("Failures by reason:")
+        for reason, n in r["failures_by_reason"].items():
+            explanation = next(f["explanation"] for f in r["failures"] if f["reason"] == reason)
+            click.echo(f"  {reason}: {n} — {explanation}")
+        for f in r["failures"]:
+            click.echo(
+                f"    {f['path']}: {f['reason']}" + (f" ({f['detail']})" if f["detail"] else "")
+            )
+    if r["pruned"]:
+        click.echo(f"pruned {len(r['pruned'])} missing files: " + ", ".join(r["pruned"]))
+    if r["would_prune"]:
+        click.echo(
+            f"{len(r['would_prune'])} files are gone (run with --prune to remove their "
+            "documents): " + ", ".join(r["would_prune"])
+        )
+    if r["kept_with_human_work"]:
+        click.echo(
+            f"kept {len(r['kept_with_human_work'])} old document versions that carry human codings"
+        )
+    for warning in r["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@click.command("search")
+@click.argument("query")
+@click.option(
+    "-k",
+    "k",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many passages to return.",
+)
+@click.option("--code", default=None, metavar="ID", help="Only passages coded with this code.")
+@click.option("--theme", default=None, metavar="ID", help="Only passages under this theme.")
+@project_option
+@json_option
+def search_command(
+    query: str, k: int, code: str | None, theme: str | None, project_dir: Path, as_json: bool
+) -> None:
+    """Find the passages closest in meaning to QUERY, best first, with citations."""
+    from litsynth.search import search
+
+    if not query.strip():
+        raise click.BadParameter("the query is empty", param_hint="QUERY")
+    passages = search(load(project_dir), query, k=k, code=code, theme=theme)
+    if as_json:
+        print_json([p.to_json() for p in passages])
+        return
+    if not passages:
+        click.echo("No passages found.")
+    for rank, p in enumerate(passages, start=1):
+        click.echo(f"{rank}. [{p.score:.3f}] {p.citation} — {p.title}")
+        click.echo(f"   {p.snippet()}")
+        click.echo(f"   chunk {p.chunk_id}")
+
+
+@click.command("status")
+@project_option
+@json_option
+def status_command(project_dir: Path, as_json: bool) -> None:
+    """Show documents, pages, passages, failures by reason and whether the index is fresh."""
+    from litsynth.search import status
+
+    s = status(load(project_dir))
+    if as_json:
+        print_json(s)
+        return
+    click.echo(
+        f"documents: {s['documents']}   pages/sections: {s['pages']}   passages: {s['chunks']}"
+    )
+    failures = s["failures"]
+    click.echo(
+        "failures: " + (", ".join(f"{r} {n}" for r, n in failures.items()) if failures else "none")
+    )
+    fresh = "fresh" if s["index_fresh"] else "STALE"
+    click.echo(
+        f"index: {fresh} ({s['index']['chunks']} vectors, model {s['model']}, "
+        f"chunker {s['chunker']})"
+    )
+    for problem in s["index_problems"]:
+        click.echo(f"  - {problem}")
+    click.echo(f"last ingested: {s['last_ingested'] or 'never'}")
+
+
+commands: list[click.Command] = [init_command, ingest_command, search_command, status_command]

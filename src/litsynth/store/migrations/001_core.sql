@@ -28,7 +28,9 @@ CREATE TABLE pages (
 );
 
 CREATE TABLE chunks (
-    rowid       INTEGER PRIMARY KEY,        -- the FAISS id of the chunk's vector
+    -- The FAISS id of the chunk's vector. AUTOINCREMENT: an id is never reused, so a vector
+    -- left in the index by a crash can never be mistaken for a newer chunk with the same id.
+    rowid       INTEGER PRIMARY KEY AUTOINCREMENT,
     id          TEXT NOT NULL UNIQUE,       -- content_id(document_id, start, end)
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     ordinal     INTEGER NOT NULL,
@@ -44,21 +46,26 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_document ON chunks(document_id, ordinal);
 
 -- Latest outcome per file path: a file that later ingests cleanly loses its failure row.
+-- size/mtime_ns let a re-run skip a known-bad, unchanged file without reading it again.
 CREATE TABLE ingest_failures (
     path        TEXT PRIMARY KEY,
     file_hash   TEXT NOT NULL DEFAULT '',
+    size        INTEGER NOT NULL DEFAULT -1,
+    mtime_ns    INTEGER NOT NULL DEFAULT -1,
     reason      TEXT NOT NULL,
     detail      TEXT NOT NULL DEFAULT '',
     at          TEXT NOT NULL DEFAULT (datetime('now'))
 );
 
 -- Which file path holds which document now (a document can move; a path can change content).
+-- size/mtime_ns are the cheap "unchanged" test; the bytes are hashed only when they differ.
 CREATE TABLE files (
     path        TEXT PRIMARY KEY,
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     size        INTEGER NOT NULL,
     mtime_ns    INTEGER NOT NULL
 );
+CREATE INDEX files_document ON files(document_id);
 
 -- Every run of a stage records its settings and library versions (provenance).
 CREATE TABLE runs (

@@ -1,0 +1,563 @@
+"""The imperative shell of ingest: files → parse (workers) → chunk → embed → store + index.
+
+Crash safety comes from the order of effects. Each document is committed in one transaction
+(document, pages, chunks, file mapping, cleared failure, replaced predecessor), so a kill -9
+leaves every document either wholly in the store or absent. The FAISS index is derived data:
+it is saved now and then and at the end, and every run starts by reconciling it with the
+store (vectors for chunks it lacks are re-embedded from the stored text; vectors of chunks
+the store no longer has are removed). Chunk rowids are never reused, so id sets are enough
+to reconcile and there can be no duplicate or orphan vectors.
+
+Throughput: chunks are embedded across documents in large batches (the model sorts a batch
+by length itself), because embedding a 3-chunk document on its own leaves most of every
+64-text batch empty.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from litsynth.config import Project
+from litsynth.embed import Embedder, get_embedder
+from litsynth.embed.index import ChunkIndex, check_manifest, load_index
+from litsynth.errors import ConfigError, IndexMismatchError
+from litsynth.ingest import CHUNKER_NAME, FAILURE_REASONS, chunk_document, parse_many
+from litsynth.ingest.sidecar import SIDECAR_FILE, Sidecar, apply_metadata, read_sidecar
+from litsynth.records import Chunk, Document, Failure
+from litsynth.store import documents as store
+from litsynth.store.db import connect, transaction
+
+SUPPORTED = {
+    ".pdf": "pdf",
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+# Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
+NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}
+SAVE_EVERY_S = 30.0  # an index save costs ~0.1 s per 10k chunks; a crash loses ≤ 30 s of vectors
+VERSIONED = ("litsynth", "sentence-transformers", "torch", "faiss-cpu", "pypdf", "spacy")
+
+
+@dataclass
+class IngestReport:
+    """What one `litsynth ingest` run did; `to_json` is the --json contract."""
+
+    documents_seen: int = 0
+    documents_ingested: int = 0
+    documents_skipped_unchanged: int = 0
+    documents_skipped_failed: int = 0
+    documents_replaced: int = 0
+    documents_rechunked: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    metadata_updated: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+    would_prune: list[str] = field(default_factory=list)
+    kept_with_human_work: list[str] = field(default_factory=list)
+    index_repaired: dict[str, int] = field(default_factory=lambda: {"added": 0, "removed": 0})
+    index_chunks: int = 0
+    warnings: list[str] = field(default_factory=list)
+    run_id: int = 0
+    seconds: float = 0.0
+
+    def failures_by_reason(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for f in self.failures:
+            out[f["reason"]] = out.get(f["reason"], 0) + 1
+        return dict(sorted(out.items()))
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["failures_by_reason"] = self.failures_by_reason()
+        return data
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: Path  # absolute
+    key: str  # how the store names it: relative to the project root where possible
+    size: int
+    mtime_ns: int
+
+
+def chunker_spec(project: Project) -> str:
+    """The chunker's versioned name with the parameters that change its output.
+
+    Changing chunk_tokens from 200 to 128 changes every chunk as surely as a new chunker
+    version does, so both are part of the identity the index manifest records.
+    """
+    s = project.settings.ingest
+    if s.chunker != CHUNKER_NAME:
+        raise ConfigError(
+            f"unknown chunker {s.chunker!r} in [ingest] chunker",
+            hint=f"this litsynth has {CHUNKER_NAME!r}",
+        )
+    return f"{s.chunker}:target={s.chunk_tokens}:overlap={s.overlap_tokens}:max={s.max_tokens}"
+
+
+def library_versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+# ------------------------------------------------------------------------------- files
+
+
+def store_key(root: Path, path: Path) -> str:
+    """Project-relative posix path for files inside the project, absolute otherwise."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def walk(root: Path, targets: Iterable[Path]) -> tuple[list[FileEntry], list[str]]:
+    """Supported files under the targets, sorted, each once; plus warnings for skipped ones."""
+    found: dict[Path, FileEntry] = {}
+    warnings: list[str] = []
+    for target in targets:
+        target = target.resolve()
+        if not target.exists():
+            warnings.append(f"{target} does not exist; skipped")
+            continue
+        if target.is_file():
+            candidates = [target]
+            if target.suffix.lower() not in SUPPORTED:
+                warnings.append(f"{target}: unsupported file type {target.suffix!r}; skipped")
+                continue
+        else:
+            candidates = sorted(p for p in target.rglob("*") if _is_document(p, target))
+        for path in candidates:
+            st = path.stat()
+            found[path] = FileEntry(path, store_key(root, path), st.st_size, st.st_mtime_ns)
+    return sorted(found.values(), key=lambda e: e.key), warnings
+
+
+def _is_document(path: Path, base: Path) -> bool:
+    """A supported, visible file that is not a note about its folder (README.md, …)."""
+    return (
+        path.suffix.lower() in SUPPORTED
+        and path.stem not in NOT_DOCUMENTS
+        and not any(part.startswith(".") for part in path.relative_to(base).parts)
+        and path.is_file()
+    )
+
+
+def file_hash(path: Path) -> str:
+    """Same id as records.bytes_id, computed in 1 MiB reads so a 200 MB PDF is not held whole."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
+
+
+# ------------------------------------------------------------------------------- index
+
+
+def open_index(
+    project: Project, conn: sqlite3.Connection, embedder: Embedder, *, rebuild: bool = False
+) -> ChunkIndex:
+    """The saved index if it was made like the settings say; a new empty one otherwise.
+
+    A manifest naming another model or chunker is an error (its vectors are not comparable
+    with the query's) unless this is a rebuild. Store documents chunked another way are the
+    same error: their chunks would otherwise be mixed with new ones.
+    """
+    spec = chunker_spec(project)
+    project_arg = "" if project.root == Path.cwd() else f" --project {project.root}"
+    loaded = None if rebuild else load_index(project.index_dir)
+    if loaded is not None:
+        index, manifest = loaded
+        check_manifest(manifest, model=embedder.name, chunker=spec, project_arg=project_arg)
+        if index.dim != embedder.dim:
+            loaded = None
+    if not rebuild:
+        stale = [c for c in store.chunkers_in_use(conn) if c != spec]
+        if stale:
+            raise IndexMismatchError(
+                f"the store holds chunks made by chunker {stale[0]!r}, "
+                f"but the settings ask for {spec!r}",
+                hint=f"run `litsynth ingest --rebuild{project_arg}` to re-chunk and re-embed "
+                "from the store",
+            )
+    return loaded[0] if loaded is not None else ChunkIndex(embedder.dim)
+
+
+def reconcile(
+    conn: sqlite3.Connection, index: ChunkIndex, embedder: Embedder, *, quiet: bool = True
+) -> dict[str, int]:
+    """Make the index hold exactly the store's chunks: remove orphans, embed the missing."""
+    store_ids = set(store.chunk_rowids(conn))
+    index_ids = set(index.ids().tolist())
+    orphans = sorted(index_ids - store_ids)
+    missing = sorted(store_ids - index_ids)
+    index.remove(orphans)
+    step = 2048  # texts per embed call: large enough to keep 64-text batches full
+    with tqdm(
+        total=len(missing),
+        desc="embedding",
+        unit="chunk",
+        disable=quiet or not missing,
+        file=sys.stderr,
+    ) as bar:
+        for i in range(0, len(missing), step):
+            rows = store.chunk_texts(conn, missing[i : i + step])
+            index.add([r[0] for r in rows], embedder.embed([r[1] for r in rows]))
+            bar.update(len(rows))
+    return {"added": len(missing), "removed": len(orphans)}
+
+
+def ensure_index(
+    project: Project, conn: sqlite3.Connection, embedder: Embedder, *, quiet: bool = True
+) -> tuple[ChunkIndex, dict[str, int]]:
+    """An index consistent with the store, repaired and saved if it was not (for search)."""
+    index = open_index(project, conn, embedder)
+    repaired = reconcile(conn, index, embedder, quiet=quiet)
+    if (
+        repaired["added"]
+        or repaired["removed"]
+        or not (project.index_dir / "manifest.json").exists()
+    ):
+        index.save(project.index_dir, model=embedder.name, chunker=chunker_spec(project))
+    return index, repaired
+
+
+# ------------------------------------------------------------------------------ ingest
+
+
+@dataclass
+class _Pending:
+    """Parsed and chunked documents waiting for one shared embedding call."""
+
+    items: list[tuple[FileEntry, Document, list[Chunk]]] = field(default_factory=list)
+    n_chunks: int = 0
+
+
+class _Run:
+    """State of one ingest run; methods are the steps, each committing what it finishes."""
+
+    def __init__(
+        self,
+        project: Project,
+        conn: sqlite3.Connection,
+        embedder: Embedder,
+        index: ChunkIndex,
+        report: IngestReport,
+    ) -> None:
+        self.project = project
+        self.conn = conn
+        self.embedder = embedder
+        self.index = index
+        self.report = report
+        self.spec = chunker_spec(project)
+        self.sidecar: Sidecar = read_sidecar(project.corpus_dir / SIDECAR_FILE)
+        report.warnings.extend(self.sidecar.warnings)
+        self.pending = _Pending()
+        # Flush at 8 model batches (512 texts by default): full batches, bounded memory.
+        self.flush_at = max(1, 8 * project.settings.embed.batch_size)
+        self.last_save = time.monotonic()
+
+    def metadata_for(self, key: str) -> Any:
+        try:
+            rel = (self.project.root / key).resolve().relative_to(self.project.corpus_dir)
+        except ValueError:
+            rel = Path(key)
+        return self.sidecar.lookup(rel.as_posix())
+
+    def add_document(self, entry: FileEntry, doc: Document, doc_id: str) -> None:
+        doc = dataclasses.replace(doc, id=doc_id, path=entry.key)
+        doc = apply_metadata(doc, self.metadata_for(entry.key))
+        s = self.project.settings.ingest
+        chunks = chunk_document(
+            doc,
+            count_tokens=self.embedder.count_tokens,
+            target_tokens=s.chunk_tokens,
+            overlap_tokens=s.overlap_tokens,
+            max_tokens=min(s.max_tokens, self.embedder.max_tokens),
+        )
+        self.pending.items.append((entry, doc, chunks))
+        self.pending.n_chunks += len(chunks)
+        if self.pending.n_chunks >= self.flush_at:
+            self.flush()
+
+    def flush(self) -> None:
+        """Embed every pending chunk in one call, then commit document by document."""
+        items, self.pending = self.pending.items, _Pending()
+        if not items:
+            return
+        vectors = self.embedder.embed([c.text for _, _, chunks in items for c in chunks])
+        offset = 0
+        for entry, doc, chunks in items:
+            part = vectors[offset : offset + len(chunks)]
+            offset += len(chunks)
+            self.commit(entry, doc, chunks, part)
+        if time.monotonic() - self.last_save > SAVE_EVERY_S:
+            self.save()
+
+    def commit(self, entry: FileEntry, doc: Document, chunks: list[Chunk], vectors: Any) -> None:
+        previous = store.file_state(self.conn, entry.key)
+        removed: list[int] = []
+        with transaction(self.conn):
+            if store.document_exists(self.conn, doc.id):
+                rowids: list[int] = []  # same bytes already stored under another path
+            else:
+                rowids = store.insert_document(self.conn, doc, chunks, chunker=self.spec)
+            store.set_file(self.conn, entry.key, doc.id, entry.size, entry.mtime_ns)
+            store.clear_failure(self.conn, entry.key)
+            if previous is not None and previous.document_id != doc.id:
+                removed = self._drop_if_unreferenced(previous.document_id)
+                self.report.documents_replaced += 1
+        # After the commit: a crash here leaves the index behind, which reconcile repairs.
+        if rowids:
+            self.index.add(rowids, vectors)
+            self.report.chunks_added += len(rowids)
+        self.index.remove(removed)
+        self.report.chunks_removed += len(removed)
+        self.report.documents_ingested += 1
+
+    def _drop_if_unreferenced(self, document_id: str) -> list[int]:
+        """Delete a document no path points at; its chunk rowids, or [] if it must stay."""
+        other = self.conn.execute(
+            "SELECT 1 FROM files WHERE document_id = ? LIMIT 1", (document_id,)
+        ).fetchone()
+        if other is not None:
+            return []
+        rowids = [r["rowid"] for r in store.chunks_of(self.conn, document_id)]
+        if store.delete_document(self.conn, document_id):
+            return rowids
+        self.report.kept_with_human_work.append(document_id)
+        return []
+
+    def fail(self, entry: FileEntry, failure: Failure, digest: str) -> None:
+        failure = dataclasses.replace(failure, path=entry.key)
+        with transaction(self.conn):
+            store.record_failure(
+                self.conn, failure, file_hash=digest, size=entry.size, mtime_ns=entry.mtime_ns
+            )
+        self.report.failures.append(_failure_json(failure))
+
+    def save(self) -> None:
+        self.index.save(self.project.index_dir, model=self.embedder.name, chunker=self.spec)
+        self.last_save = time.monotonic()
+
+
+def _failure_json(failure: Failure | store.FailureState, *, cached: bool = False) -> dict[str, Any]:
+    return {
+        "path": failure.path,
+        "reason": failure.reason,
+        "detail": failure.detail,
+        "explanation": FAILURE_REASONS.get(failure.reason, ""),
+        "cached": cached,
+    }
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    paths: tuple[Path, ...] = ()  # default: the project's corpus/
+    passwords: tuple[str, ...] = ()
+    prune: bool = False
+    rebuild: bool = False
+    quiet: bool = True
+
+
+def ingest(
+    project: Project, options: IngestOptions, *, embedder: Embedder | None = None
+) -> IngestReport:
+    """Bring the store and index up to date with the files; see the module docstring."""
+    started = time.monotonic()
+    settings = project.settings
+    embedder = embedder or get_embedder(settings.embed.model, batch_size=settings.embed.batch_size)
+    report = IngestReport()
+    conn = connect(project.store_path)
+    try:
+        index = open_index(project, conn, embedder, rebuild=options.rebuild)
+        report.run_id = store.start_run(
+            conn, "ingest", dataclasses.asdict(settings), library_versions()
+        )
+        run = _Run(project, conn, embedder, index, report)
+        if options.rebuild:
+            _rechunk_all(run)
+        report.index_repaired = reconcile(conn, index, embedder, quiet=options.quiet)
+        passwords = options.passwords + _passwords_file(project)
+        to_parse = _plan(run, options, passwords)
+        _parse_and_store(run, to_parse, passwords, quiet=options.quiet)
+        run.flush()
+        _prune(run, prune=options.prune)
+        run.save()
+        report.index_chunks = len(index)
+        report.seconds = round(time.monotonic() - started, 3)
+        store.finish_run(conn, report.run_id, report.to_json())
+        return report
+    finally:
+        conn.close()
+
+
+def _passwords_file(project: Project) -> tuple[str, ...]:
+    name = project.settings.ingest.passwords_file
+    if not name:
+        return ()
+    path = project.root / name
+    if not path.exists():
+        raise ConfigError(
+            f"[ingest] passwords_file {path} does not exist",
+            hint="fix the path or remove the setting",
+        )
+    return tuple(
+        line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    )
+
+
+def _plan(
+    run: _Run, options: IngestOptions, passwords: tuple[str, ...]
+) -> list[tuple[FileEntry, str]]:
+    """Which files need parsing; the rest are skipped by (size, mtime) or by content hash."""
+    project, report, conn = run.project, run.report, run.conn
+    entries, warnings = walk(project.root, options.paths or (project.corpus_dir,))
+    report.warnings.extend(warnings)
+    report.documents_seen = len(entries)
+    files = store.file_states(conn)
+    failed = store.failure_states(conn)
+    to_parse: list[tuple[FileEntry, str]] = []
+    for entry in entries:
+        known = files.get(entry.key)
+        if known and (known.size, known.mtime_ns) == (entry.size, entry.mtime_ns):
+            report.documents_skipped_unchanged += 1
+            _refresh_metadata(run, entry.key, known.document_id)
+            continue
+        bad = failed.get(entry.key)
+        if bad and (bad.size, bad.mtime_ns) == (entry.size, entry.mtime_ns) and not passwords:
+            report.documents_skipped_failed += 1
+            report.failures.append(_failure_json(bad, cached=True))
+            continue
+        digest = file_hash(entry.path)
+        if (known and known.document_id == digest) or store.document_exists(conn, digest):
+            # Touched but identical, or renamed/copied: map the path, skip the parse.
+            with transaction(conn):
+                store.set_file(conn, entry.key, digest, entry.size, entry.mtime_ns)
+                store.clear_failure(conn, entry.key)
+                if known and known.document_id != digest:
+                    run.index.remove(run._drop_if_unreferenced(known.document_id))
+            report.documents_skipped_unchanged += 1
+            _refresh_metadata(run, entry.key, digest)
+            continue
+        to_parse.append((entry, digest))
+    return to_parse
+
+
+def _refresh_metadata(run: _Run, key: str, document_id: str) -> None:
+    meta = run.metadata_for(key)
+    if meta is None:
+        return
+    current = store.load_document(run.conn, document_id)
+    updated = apply_metadata(current, meta)
+    values = {
+        "title": updated.title,
+        "authors": updated.authors,
+        "year": updated.year,
+        "venue": updated.venue,
+        "doi": updated.doi,
+        "attributes": updated.attributes,
+    }
+    with transaction(run.conn):
+        if store.update_metadata(run.conn, document_id, values):
+            run.report.metadata_updated += 1
+
+
+def _parse_and_store(
+    run: _Run, to_parse: list[tuple[FileEntry, str]], passwords: tuple[str, ...], *, quiet: bool
+) -> None:
+    if not to_parse:
+        return
+    s = run.project.settings.ingest
+    by_path = {entry.path: (entry, digest) for entry, digest in to_parse}
+    results: Iterator[tuple[Path, Document | Failure]] = parse_many(
+        [entry.path for entry, _ in to_parse],
+        passwords=passwords,
+        timeout_s=s.pdf_timeout_s,
+        memory_mb=s.pdf_memory_mb,
+        workers=s.workers or (os.cpu_count() or 1),
+    )
+    with tqdm(
+        total=len(to_parse), desc="ingesting", unit="file", disable=quiet, file=sys.stderr
+    ) as bar:
+        for path, outcome in results:
+            entry, digest = by_path[Path(path)]
+            bar.set_postfix_str(entry.path.name[-30:], refresh=False)
+            if isinstance(outcome, Failure):
+                run.fail(entry, outcome, digest)
+            else:
+                run.add_document(entry, outcome, digest)
+            bar.update(1)
+
+
+def _prune(run: _Run, *, prune: bool) -> None:
+    """Documents whose files are all gone: deleted with --prune, listed otherwise."""
+    conn, report = run.conn, run.report
+    files = store.file_states(conn)
+    gone = {key for key in files if not _exists(run.project.root, key)}
+    if not prune:
+        # A document is doomed only if every path that holds it is gone.
+        present = {s.document_id for k, s in files.items() if k not in gone}
+        report.would_prune = sorted(k for k in gone if files[k].document_id not in present)
+        return
+    for key in sorted(gone):
+        with transaction(conn):
+            store.remove_files(conn, [key])
+            removed = run._drop_if_unreferenced(files[key].document_id)
+        run.index.remove(removed)
+        report.chunks_removed += len(removed)
+        report.pruned.append(key)
+    gone_failed = [key for key in store.failure_states(conn) if not _exists(run.project.root, key)]
+    with transaction(conn):
+        store.remove_failures(conn, gone_failed)
+
+
+def _exists(root: Path, key: str) -> bool:
+    path = Path(key)
+    return (path if path.is_absolute() else root / path).exists()
+
+
+def _rechunk_all(run: _Run) -> None:
+    """--rebuild: re-chunk documents made with another chunker, from their stored text.
+
+    The canonical text and page offsets are in the store, so no file is parsed again and a
+    document whose file has since moved away is re-chunked all the same.
+    """
+    s = run.project.settings.ingest
+    for doc_id in store.document_ids(run.conn, chunker_not=run.spec):
+        doc = store.load_document(run.conn, doc_id)
+        chunks = chunk_document(
+            doc,
+            count_tokens=run.embedder.count_tokens,
+            target_tokens=s.chunk_tokens,
+            overlap_tokens=s.overlap_tokens,
+            max_tokens=min(s.max_tokens, run.embedder.max_tokens),
+        )
+        with transaction(run.conn):
+            rowids, kept = store.replace_chunks(run.conn, doc_id, chunks, chunker=run.spec)
+        if kept:
+            run.report.kept_with_human_work.append(doc_id)
+        run.report.documents_rechunked += 1
+        run.report.chunks_added += len(rowids)

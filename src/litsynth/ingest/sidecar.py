@@ -1,0 +1,106 @@
+"""The corpus metadata sidecar: corpus/documents.csv, one row of bibliographic facts per file.
+
+Parsers only see what a file says about itself (a PDF's info dict, an HTML <title>), which for
+scholarly PDFs is often empty or wrong. The sidecar is where a reviewer writes the facts a
+citation needs. Columns:
+
+    file,title,authors,year,venue,doi,<any other column>
+
+`file` is the path relative to the corpus folder (or a bare file name); `authors` is
+`;`-separated "Family, Given"; every other column (source_type, industry, …) becomes a
+document attribute the synthesis matrices can group by. A blank cell means "not known" and
+never overwrites what the parser found.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litsynth.records import Document
+
+SIDECAR_FILE = "documents.csv"
+_CORE = ("file", "title", "authors", "year", "venue", "doi")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """One sidecar row; empty strings / None mean "not stated"."""
+
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    venue: str = ""
+    doi: str = ""
+    attributes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    rows: dict[str, Metadata]  # key: path relative to the corpus folder, posix
+    warnings: tuple[str, ...] = ()
+
+    def lookup(self, relative: str) -> Metadata | None:
+        """The row for a file, by its corpus-relative path or, failing that, its bare name."""
+        if relative in self.rows:
+            return self.rows[relative]
+        return self.rows.get(Path(relative).name)
+
+
+def read_sidecar(path: Path) -> Sidecar:
+    """Read documents.csv; a bad cell is a warning naming file, line and value, not a stop."""
+    if not path.exists():
+        return Sidecar(rows={})
+    rows: dict[str, Metadata] = {}
+    warnings: list[str] = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in ("file",) if c not in (reader.fieldnames or [])]
+        if missing:
+            return Sidecar(rows={}, warnings=(f"{path}: no 'file' column; the sidecar is ignored",))
+        for line, raw in enumerate(reader, start=2):  # line 1 is the header
+            name = (raw.get("file") or "").strip()
+            if not name:
+                warnings.append(f"{path} line {line}: empty 'file' cell; row ignored")
+                continue
+            year_text = (raw.get("year") or "").strip()
+            year: int | None = None
+            if year_text:
+                try:
+                    year = int(year_text)
+                except ValueError:
+                    warnings.append(
+                        f"{path} line {line}: year {year_text!r} is not a number; left blank"
+                    )
+            authors = tuple(a.strip() for a in (raw.get("authors") or "").split(";") if a.strip())
+            extra = {
+                k.strip(): (v or "").strip()
+                for k, v in raw.items()
+                if k and k.strip() not in _CORE and (v or "").strip()
+            }
+            rows[Path(name).as_posix()] = Metadata(
+                title=(raw.get("title") or "").strip(),
+                authors=authors,
+                year=year,
+                venue=(raw.get("venue") or "").strip(),
+                doi=(raw.get("doi") or "").strip(),
+                attributes=extra,
+            )
+    return Sidecar(rows=rows, warnings=tuple(warnings))
+
+
+def apply_metadata(doc: Document, meta: Metadata | None) -> Document:
+    """The document with the sidecar's non-blank facts laid over what the parser found."""
+    if meta is None:
+        return doc
+    return dataclasses.replace(
+        doc,
+        title=meta.title or doc.title,
+        authors=meta.authors or doc.authors,
+        year=meta.year if meta.year is not None else doc.year,
+        venue=meta.venue or doc.venue,
+        doi=meta.doi or doc.doi,
+        attributes={**doc.attributes, **meta.attributes},
+    )

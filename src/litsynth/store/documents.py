@@ -1,0 +1,435 @@
+"""All SQL for the core tables: documents, pages, chunks, files, ingest_failures, runs.
+
+The ingest pipeline calls these inside one transaction per document (`db.transaction`), so a
+kill -9 leaves either the whole document (row, pages, chunks, file mapping) or none of it.
+Chunk rowids are the FAISS ids of their vectors; AUTOINCREMENT (001_core.sql) means an id is
+never handed out twice, which is what lets the index be reconciled by id sets alone.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from litsynth.records import Chunk, Document, Failure, Page
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the store knows about a path: the cheap (size, mtime) test and its document."""
+
+    path: str
+    document_id: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class FailureState:
+    path: str
+    file_hash: str
+    size: int
+    mtime_ns: int
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChunkHit:
+    """A chunk with the bibliographic facts a citation needs, as search returns it."""
+
+    rowid: int
+    chunk_id: str
+    document_id: str
+    path: str
+    kind: str
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+    page_start: int
+    page_end: int
+    section: str
+    paragraph: int | None
+    text: str
+
+
+# ---------------------------------------------------------------------------------- files
+
+
+def file_states(conn: sqlite3.Connection) -> dict[str, FileState]:
+    rows = conn.execute("SELECT path, document_id, size, mtime_ns FROM files")
+    return {
+        r["path"]: FileState(r["path"], r["document_id"], r["size"], r["mtime_ns"]) for r in rows
+    }
+
+
+def file_state(conn: sqlite3.Connection, path: str) -> FileState | None:
+    r = conn.execute(
+        "SELECT path, document_id, size, mtime_ns FROM files WHERE path = ?", (path,)
+    ).fetchone()
+    return None if r is None else FileState(r["path"], r["document_id"], r["size"], r["mtime_ns"])
+
+
+def failure_states(conn: sqlite3.Connection) -> dict[str, FailureState]:
+    rows = conn.execute(
+        "SELECT path, file_hash, size, mtime_ns, reason, detail FROM ingest_failures"
+    )
+    return {
+        r["path"]: FailureState(
+            r["path"], r["file_hash"], r["size"], r["mtime_ns"], r["reason"], r["detail"]
+        )
+        for r in rows
+    }
+
+
+def set_file(
+    conn: sqlite3.Connection, path: str, document_id: str, size: int, mtime_ns: int
+) -> None:
+    """Point `path` at `document_id` (a changed file now holds another document)."""
+    conn.execute(
+        "INSERT INTO files(path, document_id, size, mtime_ns) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(path) DO UPDATE SET document_id = excluded.document_id,"
+        " size = excluded.size, mtime_ns = excluded.mtime_ns",
+        (path, document_id, size, mtime_ns),
+    )
+
+
+def remove_files(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
+    conn.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])
+
+
+def record_failure(
+    conn: sqlite3.Connection, failure: Failure, *, file_hash: str, size: int, mtime_ns: int
+) -> None:
+    conn.execute(
+        "INSERT INTO ingest_failures(path, file_hash, size, mtime_ns, reason, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET"
+        " file_hash = excluded.file_hash, size = excluded.size, mtime_ns = excluded.mtime_ns,"
+        " reason = excluded.reason, detail = excluded.detail, at = datetime('now')",
+        (failure.path, file_hash, size, mtime_ns, failure.reason, failure.detail),
+    )
+
+
+def clear_failure(conn: sqlite3.Connection, path: str) -> None:
+    conn.execute("DELETE FROM ingest_failures WHERE path = ?", (path,))
+
+
+def remove_failures(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
+    conn.executemany("DELETE FROM ingest_failures WHERE path = ?", [(p,) for p in paths])
+
+
+# ------------------------------------------------------------------------------ documents
+
+
+def document_exists(conn: sqlite3.Connection, document_id: str) -> bool:
+    row = conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return row is not None
+
+
+def document_ids(conn: sqlite3.Connection, *, chunker_not: str | None = None) -> list[str]:
+    """All document ids, or those whose chunks were made by another chunker than given."""
+    if chunker_not is None:
+        return [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY path")]
+    rows = conn.execute("SELECT id FROM documents WHERE chunker != ? ORDER BY path", (chunker_not,))
+    return [r[0] for r in rows]
+
+
+def unreferenced_documents(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(id, path) of documents no file path points at any more: candidates for --prune."""
+    rows = conn.execute(
+        "SELECT id, path FROM documents d"
+        " WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id) ORDER BY path"
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def insert_document(
+    conn: sqlite3.Connection, doc: Document, chunks: Sequence[Chunk], *, chunker: str
+) -> list[int]:
+    """Insert a document with its pages and chunks; returns the chunks' rowids (FAISS ids)."""
+    conn.execute(
+        "INSERT INTO documents(id, path, kind, text, title, authors, year, venue, doi,"
+        " attributes, n_pages, chunker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            doc.id,
+            doc.path,
+            doc.kind,
+            doc.text,
+            doc.title,
+            json.dumps(list(doc.authors), ensure_ascii=False),
+            doc.year,
+            doc.venue,
+            doc.doi,
+            json.dumps(doc.attributes, ensure_ascii=False, sort_keys=True),
+            len(doc.pages),
+            chunker,
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO pages(document_id, number, start, end, label) VALUES (?, ?, ?, ?, ?)",
+        [(doc.id, p.number, p.start, p.end, p.label) for p in doc.pages],
+    )
+    return insert_chunks(conn, chunks)
+
+
+def insert_chunks(conn: sqlite3.Connection, chunks: Sequence[Chunk]) -> list[int]:
+    rowids = []
+    for c in chunks:
+        cur = conn.execute(
+            "INSERT INTO chunks(id, document_id, ordinal, start, end, text, page_start, page_end,"
+            " n_tokens, section, paragraph) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                c.id,
+                c.document_id,
+                c.ordinal,
+                c.start,
+                c.end,
+                c.text,
+                c.page_start,
+                c.page_end,
+                c.n_tokens,
+                c.section,
+                c.paragraph,
+            ),
+        )
+        rowids.append(int(cur.lastrowid or 0))
+    return rowids
+
+
+def delete_document(conn: sqlite3.Connection, document_id: str) -> bool:
+    """Delete a document, its pages and chunks, unless human work still points at it.
+
+    Codings (and any later table) reference chunks without ON DELETE CASCADE on purpose, so
+    SQLite refuses the delete; we catch that in a savepoint and keep the document: losing a
+    reviewer's coding to a re-ingest would be far worse than keeping an old version around.
+    """
+    conn.execute("SAVEPOINT delete_document")
+    try:
+        conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+    except sqlite3.IntegrityError:
+        conn.execute("ROLLBACK TO delete_document")
+        conn.execute("RELEASE delete_document")
+        return False
+    conn.execute("RELEASE delete_document")
+    return True
+
+
+def update_metadata(conn: sqlite3.Connection, document_id: str, meta: dict[str, Any]) -> bool:
+    """Set title/authors/year/venue/doi/attributes from the sidecar; True if anything changed."""
+    row = conn.execute(
+        "SELECT title, authors, year, venue, doi, attributes FROM documents WHERE id = ?",
+        (document_id,),
+    ).fetchone()
+    if row is None:
+        return False
+    new = (
+        meta["title"],
+        json.dumps(list(meta["authors"]), ensure_ascii=False),
+        meta["year"],
+        meta["venue"],
+        meta["doi"],
+        json.dumps(meta["attributes"], ensure_ascii=False, sort_keys=True),
+    )
+    if tuple(row) == new:
+        return False
+    conn.execute(
+        "UPDATE documents SET title = ?, authors = ?, year = ?, venue = ?, doi = ?, attributes = ?"
+        " WHERE id = ?",
+        (*new, document_id),
+    )
+    return True
+
+
+def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
+    """A stored document rebuilt as a record (for re-chunking without re-parsing the file)."""
+    row = conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+    pages = tuple(
+        Page(number=r["number"], start=r["start"], end=r["end"], label=r["label"])
+        for r in conn.execute(
+            "SELECT number, start, end, label FROM pages WHERE document_id = ? ORDER BY number",
+            (document_id,),
+        )
+    )
+    return Document(
+        id=row["id"],
+        path=row["path"],
+        kind=row["kind"],
+        text=row["text"],
+        pages=pages,
+        title=row["title"],
+        authors=tuple(json.loads(row["authors"])),
+        year=row["year"],
+        venue=row["venue"],
+        doi=row["doi"],
+        attributes=json.loads(row["attributes"]),
+    )
+
+
+def replace_chunks(
+    conn: sqlite3.Connection, document_id: str, chunks: Sequence[Chunk], *, chunker: str
+) -> tuple[list[int], int]:
+    """Swap a document's chunks for a new chunking; returns (new rowids, old chunks kept).
+
+    Old chunks that human codings point at cannot be deleted (see `delete_document`); they
+    stay, still valid slices of the same text, and are counted so the caller can say so.
+    """
+    kept = 0
+    for (chunk_id,) in conn.execute(
+        "SELECT id FROM chunks WHERE document_id = ?", (document_id,)
+    ).fetchall():
+        conn.execute("SAVEPOINT drop_chunk")
+        try:
+            conn.execute("DELETE FROM chunks WHERE id = ?", (chunk_id,))
+            conn.execute("RELEASE drop_chunk")
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO drop_chunk")
+            conn.execute("RELEASE drop_chunk")
+            kept += 1
+    existing = {
+        r[0] for r in conn.execute("SELECT id FROM chunks WHERE document_id = ?", (document_id,))
+    }
+    rowids = insert_chunks(conn, [c for c in chunks if c.id not in existing])
+    conn.execute("UPDATE documents SET chunker = ? WHERE id = ?", (chunker, document_id))
+    return rowids, kept
+
+
+def chunkers_in_use(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT chunker FROM documents ORDER BY 1")]
+
+
+# --------------------------------------------------------------------------------- chunks
+
+
+def chunk_rowids(conn: sqlite3.Connection) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT rowid FROM chunks ORDER BY rowid")]
+
+
+def chunk_texts(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[tuple[int, str]]:
+    """(rowid, text) for the given rowids, in rowid order; read in slices of 500 ids."""
+    out: list[tuple[int, str]] = []
+    ids = sorted(rowids)
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        out.extend(
+            (r[0], r[1])
+            for r in conn.execute(
+                f"SELECT rowid, text FROM chunks WHERE rowid IN ({marks}) ORDER BY rowid", part
+            )
+        )
+    return out
+
+
+def rowids_for_chunk_ids(conn: sqlite3.Connection, chunk_ids: Iterable[str]) -> list[int]:
+    ids = list(chunk_ids)
+    out: list[int] = []
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        out.extend(
+            r[0] for r in conn.execute(f"SELECT rowid FROM chunks WHERE id IN ({marks})", part)
+        )
+    return sorted(out)
+
+
+def chunk_hits(conn: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, ChunkHit]:
+    """Chunks joined with their document's bibliographic facts, keyed by rowid."""
+    out: dict[int, ChunkHit] = {}
+    ids = list(rowids)
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        rows = conn.execute(
+            "SELECT c.rowid AS rowid, c.id AS chunk_id, c.document_id, d.path, d.kind, d.title,"
+            " d.authors, d.year, c.page_start, c.page_end, c.section, c.paragraph, c.text"
+            f" FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.rowid IN ({marks})",
+            part,
+        )
+        for r in rows:
+            out[r["rowid"]] = ChunkHit(
+                rowid=r["rowid"],
+                chunk_id=r["chunk_id"],
+                document_id=r["document_id"],
+                path=r["path"],
+                kind=r["kind"],
+                title=r["title"],
+                authors=tuple(json.loads(r["authors"])),
+                year=r["year"],
+                page_start=r["page_start"],
+                page_end=r["page_end"],
+                section=r["section"],
+                paragraph=r["paragraph"],
+                text=r["text"],
+            )
+    return out
+
+
+def chunks_of(conn: sqlite3.Connection, document_id: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT rowid, * FROM chunks WHERE document_id = ? ORDER BY ordinal", (document_id,)
+    ).fetchall()
+
+
+# --------------------------------------------------------------------------------- status
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Documents, pages, chunks, files and failures by reason, for `litsynth status`."""
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    by_reason = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT reason, COUNT(*) FROM ingest_failures GROUP BY reason ORDER BY reason"
+        )
+    }
+    return {
+        "documents": one("SELECT COUNT(*) FROM documents"),
+        "pages": one("SELECT COUNT(*) FROM pages"),
+        "chunks": one("SELECT COUNT(*) FROM chunks"),
+        "files": one("SELECT COUNT(*) FROM files"),
+        "failures": by_reason,
+        "last_ingested": one("SELECT MAX(ingested_at) FROM documents"),
+    }
+
+
+def failures(conn: sqlite3.Connection) -> list[FailureState]:
+    return list(failure_states(conn).values())
+
+
+# ----------------------------------------------------------------------------------- runs
+
+
+def start_run(
+    conn: sqlite3.Connection, stage: str, settings: dict[str, Any], versions: dict[str, str]
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO runs(stage, settings, versions) VALUES (?, ?, ?)",
+        (stage, json.dumps(settings, sort_keys=True), json.dumps(versions, sort_keys=True)),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def finish_run(conn: sqlite3.Connection, run_id: int, summary: dict[str, Any]) -> None:
+    conn.execute(
+        "UPDATE runs SET finished_at = datetime('now'), summary = ? WHERE id = ?",
+        (json.dumps(summary, sort_keys=True, default=str), run_id),
+    )
+
+
+def last_run(conn: sqlite3.Connection, stage: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT id, started_at, finished_at, summary FROM runs WHERE stage = ?"
+        " AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
+        (stage,),
+    ).fetchone()
+    if row is None:
+        return None
+    return {
+        "id": row["id"],
+        "started_at": row["started_at"],
+        "finished_at": row["finished_at"],
+        "summary": json.loads(row["summary"]),
+    }
