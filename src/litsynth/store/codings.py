@@ -1,0 +1,294 @@
+"""All SQL for human review: the append-only codings log, memos, and the review queue.
+
+`codings` is a log: rows are only ever inserted, never updated or deleted, and the latest row
+per (chunk, code, span) is the current decision (view `latest_codings`). Machine suggestions
+live in `suggestions`, which `code suggest` replaces wholesale; nothing here writes to it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from litsynth.coding.agreement import MachineCell
+from litsynth.coding.review import Memo, Passage, ReviewItem, read_evidence
+from litsynth.records import Coding
+
+_PASSAGE_COLUMNS = (
+    "ch.id AS chunk_id, ch.document_id, ch.start, ch.end, ch.text, ch.page_start, ch.page_end,"
+    " ch.section, ch.paragraph, d.kind, d.title, d.authors, d.year"
+)
+
+
+def _passage(row: sqlite3.Row) -> Passage:
+    try:
+        authors = tuple(json.loads(row["authors"] or "[]"))
+    except json.JSONDecodeError:
+        authors = ()
+    return Passage(
+        chunk_id=row["chunk_id"],
+        document_id=row["document_id"],
+        start=row["start"],
+        end=row["end"],
+        text=row["text"],
+        kind=row["kind"],
+        title=row["title"],
+        authors=authors,
+        year=row["year"],
+        page_start=row["page_start"],
+        page_end=row["page_end"],
+        section=row["section"],
+        paragraph=row["paragraph"],
+    )
+
+
+def passages(conn: sqlite3.Connection, chunk_ids: Iterable[str]) -> dict[str, Passage]:
+    """The passages of the given chunk ids (unknown ids are simply absent), in slices of 500."""
+    ids = list(dict.fromkeys(chunk_ids))
+    out: dict[str, Passage] = {}
+    for i in range(0, len(ids), 500):  # SQLite caps bound parameters (32766 since 3.32)
+        part = ids[i : i + 500]
+        rows = conn.execute(
+            f"SELECT {_PASSAGE_COLUMNS} FROM chunks ch JOIN documents d ON d.id = ch.document_id"
+            f" WHERE ch.id IN ({','.join('?' * len(part))})",
+            part,
+        )
+        out.update((r["chunk_id"], _passage(r)) for r in rows)
+    return out
+
+
+def passages_covering(
+    conn: sqlite3.Connection, document_id: str, start: int, end: int
+) -> list[Passage]:
+    """The chunks of a document that overlap the span [start, end), in document order."""
+    rows = conn.execute(
+        f"SELECT {_PASSAGE_COLUMNS} FROM chunks ch JOIN documents d ON d.id = ch.document_id"
+        " WHERE ch.document_id = ? AND ch.start < ? AND ch.end > ? ORDER BY ch.ordinal",
+        (document_id, end, start),
+    )
+    return [_passage(r) for r in rows]
+
+
+def document_length(conn: sqlite3.Connection, document_id: str) -> int | None:
+    """Characters in the document's canonical text, or None if there is no such document."""
+    row = conn.execute("SELECT length(text) FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def span_text(conn: sqlite3.Connection, chunk_id: str, start: int, end: int) -> str:
+    """The document text of a span (document offsets), found through one of its chunks."""
+    row = conn.execute(
+        "SELECT substr(d.text, ?, ?) FROM chunks c JOIN documents d ON d.id = c.document_id"
+        " WHERE c.id = ?",
+        (start + 1, end - start, chunk_id),  # substr counts from 1
+    ).fetchone()
+    return "" if row is None else str(row[0])
+
+
+def document_ids(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+
+
+def review_items(
+    conn: sqlite3.Connection,
+    *,
+    code: str | None = None,
+    coder: str | None = None,
+    undecided_only: bool = True,
+    suggested_only: bool = True,
+) -> list[ReviewItem]:
+    """Machine suggestions with their passages and the coder's latest decision on each.
+
+    `undecided_only` drops suggestions this coder has already decided on (any span of the
+    same chunk and code), which is what makes the review loop resumable. With `coder=None`
+    a decision by anyone counts. `suggested_only` keeps scores at or above their threshold.
+    """
+    where = ["1 = 1"]
+    params: list[object] = []
+    if code is not None:
+        where.append("s.code_id = ?")
+        params.append(code)
+    if suggested_only:
+        where.append("s.score >= s.threshold")
+    who = "AND h.coder = ?" if coder is not None else ""
+    decided = (
+        "(SELECT h.status FROM codings h WHERE h.chunk_id = s.chunk_id"
+        f" AND h.code_id = s.code_id {who} ORDER BY h.seq DESC LIMIT 1)"
+    )
+    sql = (
+        f"SELECT {_PASSAGE_COLUMNS}, s.code_id, s.score, s.threshold, s.model, s.evidence,"
+        f" {decided} AS decision"
+        " FROM suggestions s JOIN chunks ch ON ch.id = s.chunk_id"
+        " JOIN documents d ON d.id = ch.document_id"
+        f" WHERE {' AND '.join(where)}"
+    )
+    args = ([coder] if coder is not None else []) + params
+    items = []
+    for row in conn.execute(sql, args):
+        if undecided_only and row["decision"] is not None:
+            continue
+        try:
+            evidence = json.loads(row["evidence"] or "{}")
+        except json.JSONDecodeError:
+            evidence = {}
+        items.append(
+            ReviewItem(
+                passage=_passage(row),
+                code_id=row["code_id"],
+                score=row["score"],
+                threshold=row["threshold"],
+                model=row["model"],
+                evidence=read_evidence(evidence if isinstance(evidence, dict) else {}),
+                decision=row["decision"],
+            )
+        )
+    return items
+
+
+def suggestion_scores(
+    conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], float]:
+    """Score of the machine suggestion for each (chunk, code) that has one."""
+    out = {}
+    for chunk_id, code_id in set(keys):
+        row = conn.execute(
+            "SELECT score FROM suggestions WHERE chunk_id = ? AND code_id = ?", (chunk_id, code_id)
+        ).fetchone()
+        if row is not None:
+            out[(chunk_id, code_id)] = float(row[0])
+    return out
+
+
+def append_codings(
+    conn: sqlite3.Connection, codings: Sequence[Coding], document_ids: dict[str, str]
+) -> int:
+    """Append decisions to the log; returns how many rows were new.
+
+    `document_ids` maps each coding's chunk to its document. A row whose id is already in the
+    log (the same decision by the same coder at the same instant) is the same fact: skipped.
+    """
+    before = conn.total_changes
+    conn.executemany(
+        "INSERT OR IGNORE INTO codings(id, chunk_id, document_id, code_id, start, end, coder, at,"
+        " status, memo, suggestion_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                c.id,
+                c.chunk_id,
+                document_ids[c.chunk_id],
+                c.code_id,
+                c.start,
+                c.end,
+                c.coder,
+                c.at,
+                c.status,
+                c.memo,
+                c.suggestion_score,
+            )
+            for c in codings
+        ],
+    )
+    return conn.total_changes - before
+
+
+def latest_status(conn: sqlite3.Connection, coder: str) -> dict[tuple[str, str, int, int], str]:
+    """The coder's current decision per (chunk, code, start, end): re-importing a sheet whose
+    decisions are already in the log appends nothing."""
+    rows = conn.execute(
+        "SELECT chunk_id, code_id, start, end, status FROM codings WHERE coder = ? ORDER BY seq",
+        (coder,),
+    )
+    return {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
+
+
+def codings(conn: sqlite3.Connection, *, coder: str | None = None) -> list[Coding]:
+    """The whole log in order (optionally one coder's): the audit trail of every decision."""
+    sql = "SELECT * FROM codings" + (" WHERE coder = ?" if coder else "") + " ORDER BY seq"
+    rows = conn.execute(sql, (coder,) if coder else ())
+    return [
+        Coding(
+            id=r["id"],
+            chunk_id=r["chunk_id"],
+            code_id=r["code_id"],
+            start=r["start"],
+            end=r["end"],
+            coder=r["coder"],
+            at=r["at"],
+            status=r["status"],
+            memo=r["memo"],
+            suggestion_score=r["suggestion_score"],
+        )
+        for r in rows
+    ]
+
+
+def insert_memo(conn: sqlite3.Connection, memo: Memo) -> bool:
+    """Store a memo; False if the identical memo (same target, author, time, text) exists."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO memos(id, target, author, at, text) VALUES (?, ?, ?, ?, ?)",
+        (memo.id, memo.target, memo.author, memo.at, memo.text),
+    )
+    return cur.rowcount > 0
+
+
+def memos(conn: sqlite3.Connection, target: str | None = None) -> list[Memo]:
+    sql = "SELECT id, target, author, at, text FROM memos"
+    rows = conn.execute(
+        sql + (" WHERE target = ? ORDER BY at" if target else " ORDER BY target, at"),
+        (target,) if target else (),
+    )
+    return [Memo(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def chunk_exists(conn: sqlite3.Connection, chunk_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM chunks WHERE id = ?", (chunk_id,)).fetchone() is not None
+
+
+def agreement_cells(conn: sqlite3.Connection, *, coder: str | None = None) -> list[MachineCell]:
+    """Every (chunk, code) on a passage some human decided anything about, where the machine
+    suggested the code or a human decided on it. (chunk, code) pairs neither touched are the
+    agreed negatives; the caller counts them from the passage and code totals."""
+    who = " AND coder = ?" if coder else ""
+    args: tuple[str, ...] = (coder,) if coder else ()
+    human: dict[tuple[str, str], str] = {}
+    for r in conn.execute(
+        f"SELECT chunk_id, code_id, status FROM codings WHERE 1 = 1{who} ORDER BY seq", args
+    ):
+        human[(r[0], r[1])] = r[2]
+    touched = {chunk for chunk, _ in human}
+    machine: set[tuple[str, str]] = set()
+    for chunk_list in _slices(sorted(touched)):
+        rows = conn.execute(
+            "SELECT chunk_id, code_id FROM suggestions WHERE score >= threshold"
+            f" AND chunk_id IN ({','.join('?' * len(chunk_list))})",
+            chunk_list,
+        )
+        machine.update((r[0], r[1]) for r in rows)
+    keys = sorted(set(human) | machine)
+    return [MachineCell(k[0], k[1], k in machine, human.get(k)) for k in keys]
+
+
+def _slices(items: list[str], size: int = 500) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def effective_chunk_ids(conn: sqlite3.Connection, code_ids: Iterable[str]) -> set[str]:
+    """Chunks whose effective coding (view effective_codings) is any of `code_ids`."""
+    ids = sorted(set(code_ids))
+    out: set[str] = set()
+    for part in _slices(ids):
+        rows = conn.execute(
+            "SELECT DISTINCT chunk_id FROM effective_codings"
+            f" WHERE code_id IN ({','.join('?' * len(part))})",
+            part,
+        )
+        out.update(r[0] for r in rows)
+    return out
+
+
+def used_code_ids(conn: sqlite3.Connection) -> set[str]:
+    """Code ids the store has codings or suggestions for (codes may outlive a codebook edit)."""
+    rows = conn.execute("SELECT code_id FROM codings UNION SELECT code_id FROM suggestions")
+    return {r[0] for r in rows}
