@@ -1,0 +1,130 @@
+"""The inputs every synthesis view shares: documents and their coded spans, and how to cite them.
+
+A matrix cell, a theme's cited works and a REFI-QDA selection all point back at the same
+thing — a span of a document's canonical text that a code applies to now (the
+`effective_codings` view: the latest human decision, else a machine suggestion above its
+threshold). These records carry what is needed to show such a span to a reader: its quote, its
+pages, and its citation "Author (Year), p. N".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import regex
+
+from litsynth.citation import author_label, format_citation, locator
+from litsynth.records import Page
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """A document as the synthesis sees it: metadata, attributes and canonical text."""
+
+    id: str
+    path: str
+    kind: str
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    attributes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    text: str = field(default="", repr=False)
+    pages: tuple[Page, ...] = field(default=(), repr=False)
+
+    @property
+    def label(self) -> str:
+        """Short name for tables: "Yulianti & Santoso (2025)", else the title, else the file."""
+        when = str(self.year) if self.year else "n.d."
+        if self.authors:
+            return f"{author_label(self.authors)} ({when})"
+        name = self.title.strip() or PurePath(self.path).stem
+        if len(name) > 48:
+            name = name[:47].rstrip() + "…"
+        return f"{name} ({when})"
+
+    def attribute(self, name: str) -> str:
+        """An attribute for matrix rows; `year` falls back to the bibliographic year."""
+        value = self.attributes.get(name, "")
+        if not value and name == "year" and self.year:
+            value = str(self.year)
+        return str(value).strip()
+
+
+@dataclass(frozen=True)
+class CodedSpan:
+    """One row of `effective_codings`, with the chunk it belongs to (pages, section, paragraph)."""
+
+    chunk_id: str
+    document_id: str
+    code_id: str
+    start: int  # offsets into the document's canonical text
+    end: int
+    score: float
+    origin: str  # "human" | "machine"
+    coder: str  # reviewer name, or the model for machine suggestions
+    at: str = ""  # when it was decided / suggested
+    memo: str = ""
+    chunk_start: int = 0
+    chunk_end: int = 0
+    page_start: int = 1
+    page_end: int = 1
+    section: str = ""
+    paragraph: int | None = None
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A reviewer's memo on a chunk, code or document."""
+
+    id: str
+    target: str
+    author: str
+    at: str
+    text: str
+
+
+def span_pages(doc: SourceDoc | None, span: CodedSpan) -> tuple[int, int]:
+    """First and last page (or text section) the span touches.
+
+    A human may code part of a chunk, so the chunk's page span can be wider than the span's;
+    the pages table narrows it. Without pages, the chunk's own span is the answer.
+    """
+    if doc is None or not doc.pages or (span.start, span.end) == (span.chunk_start, span.chunk_end):
+        return span.page_start, span.page_end
+    last_char = max(span.start, span.end - 1)
+    touched = [p.number for p in doc.pages if p.start <= last_char and p.end > span.start]
+    return (min(touched), max(touched)) if touched else (span.page_start, span.page_end)
+
+
+def cite_span(doc: SourceDoc | None, span: CodedSpan) -> str:
+    """ "Yulianti & Santoso (2025), § 4. Results, ¶ 12" or "Phadnis (2023), p. 4"."""
+    first, last = span_pages(doc, span)
+    kind = doc.kind if doc else "text"
+    if doc is not None and doc.authors:
+        return format_citation(
+            doc.authors,
+            doc.year,
+            kind=kind,
+            page_start=first,
+            page_end=last,
+            section=span.section,
+            paragraph=span.paragraph,
+        )
+    where = locator(
+        kind=kind, page_start=first, page_end=last, section=span.section, paragraph=span.paragraph
+    )
+    name = doc.label if doc else span.document_id
+    return f"{name}, {where}"
+
+
+_SPACE = regex.compile(r"\s+")
+
+
+def quote(text: str, start: int, end: int, *, limit: int = 240) -> str:
+    """The span's text on one line, cut to about `limit` characters at a word boundary."""
+    one_line = _SPACE.sub(" ", text[start:end]).strip()
+    if len(one_line) <= limit:
+        return one_line
+    cut = one_line[:limit].rsplit(" ", 1)[0]
+    return cut + " …"

@@ -1,0 +1,102 @@
+"""The synthesis of one project's store: read the inputs once, hand them to the pure builders.
+
+`matrix.build_matrix` and `intext.cited_works` take records, not connections, so they are easy
+to test and to call from a notebook; these functions are the short path for callers that hold
+a store connection (the CLI, `litsynth themes`, the report).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from litsynth.coding.codebook import Codebook
+from litsynth.store import synthesis as store
+from litsynth.synthesis.intext import (
+    CitedWork,
+    Reference,
+    ResolvedCitation,
+    Span,
+    cited_works,
+    document_citations,
+)
+from litsynth.synthesis.matrix import Matrix, build_matrix
+from litsynth.synthesis.passages import CodedSpan, SourceDoc, cite_span
+
+
+@dataclass(frozen=True)
+class DocumentCitations:
+    """A document's in-text citations, resolved, and its parsed reference list."""
+
+    document_id: str
+    label: str
+    citations: tuple[ResolvedCitation, ...]
+    references: tuple[Reference, ...]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for rc in self.citations:
+            out[rc.status] += 1
+        return dict(out)
+
+
+def matrix_from_store(
+    conn: sqlite3.Connection, codebook: Codebook, *, rows: str = "documents", cols: str = "themes"
+) -> Matrix:
+    """The matrix of the project's current codings (see `matrix.build_matrix`)."""
+    return build_matrix(
+        store.load_coded_spans(conn), store.load_documents(conn), codebook, rows=rows, cols=cols
+    )
+
+
+def citations_by_document(documents: Mapping[str, SourceDoc]) -> dict[str, DocumentCitations]:
+    """Extract and resolve the in-text citations of every document (pure over the texts)."""
+    out = {}
+    for doc in documents.values():
+        resolved, references = document_citations(doc.text)
+        out[doc.id] = DocumentCitations(doc.id, doc.label, tuple(resolved), tuple(references))
+    return out
+
+
+def theme_spans(spans: list[CodedSpan], codebook: Codebook) -> dict[str, list[Span]]:
+    """Per theme (codebook order), the spans coded with any of its codes."""
+    groups: dict[str, list[Span]] = {theme_id: [] for theme_id in codebook.themes}
+    for s in spans:
+        code = codebook.codes.get(s.code_id)
+        if code is not None and code.theme in groups:
+            groups[code.theme].append(Span(s.chunk_id, s.document_id, s.start, s.end))
+    return groups
+
+
+def cited_works_by_theme(
+    conn: sqlite3.Connection, codebook: Codebook
+) -> dict[str, list[CitedWork]]:
+    """Per theme id, the works its passages cite, most-cited first (seed 000's Comparative Insight).
+
+    A passage belongs to a theme when `effective_codings` codes it with any code of the theme;
+    a citation belongs to a passage when it lies inside the coded span.
+    """
+    documents = store.load_documents(conn)
+    spans = store.load_coded_spans(conn)
+    return cited_works_from(spans, documents, codebook)
+
+
+def cited_works_from(
+    spans: list[CodedSpan], documents: Mapping[str, SourceDoc], codebook: Codebook
+) -> dict[str, list[CitedWork]]:
+    """`cited_works_by_theme` over records already loaded (pure)."""
+    citations = citations_by_document(documents)
+    by_chunk = {(s.chunk_id, s.start, s.end): s for s in spans}
+
+    def cite(span: Span) -> str:
+        coded = by_chunk.get((span.chunk_id, span.start, span.end))
+        doc = documents.get(span.document_id)
+        return cite_span(doc, coded) if coded is not None else span.document_id
+
+    return cited_works(
+        theme_spans(spans, codebook),
+        {doc_id: dc.citations for doc_id, dc in citations.items()},
+        cite,
+    )
