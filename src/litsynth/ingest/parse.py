@@ -1,0 +1,52 @@
+"""One entry point for every supported file type: `parse_file(path) -> Document`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.html import parse_html
+from litsynth.ingest.pdf import parse_pdf
+from litsynth.ingest.text import parse_text
+from litsynth.records import Document
+
+# Suffix → Document.kind. Anything else is "unsupported-type" rather than a guess: a .docx read
+# as text would index binary noise.
+KINDS = {
+    ".pdf": "pdf",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+
+
+def parse_file(path: Path, *, passwords: Sequence[str] = ()) -> Document:
+    """Parse one file into its canonical `Document`; raises `ParseFailure` with a reason.
+
+    Document.id is the hash of the file's bytes, so a renamed file keeps its id and an edited
+    one gets a new id.
+    """
+    path = Path(path)
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None:
+        known = ", ".join(sorted(KINDS))
+        raise ParseFailure(
+            "unsupported-type", f"suffix {path.suffix!r} (known: {known})", str(path)
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        detail = f"cannot read: {exc.strerror or exc}"
+        raise ParseFailure("broken-file", detail, str(path)) from None
+    if not data:
+        raise ParseFailure("empty", "the file has no bytes", str(path))
+    if kind == "pdf":
+        return parse_pdf(path, data, passwords=passwords)
+    if kind == "html":
+        return parse_html(path, data)
+    return parse_text(path, data, kind=kind)

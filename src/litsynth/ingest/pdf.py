@@ -1,0 +1,206 @@
+"""PDF: decrypt, extract text page by page with pypdf, and judge whether the text is usable.
+
+pypdf's default ("plain") extraction is used, not layout mode: layout mode keeps the page's 2-D
+arrangement with runs of spaces, which interleaves the two columns of a scholarly paper line by
+line; plain mode follows the content stream, which for almost every producer is reading order.
+
+Outcomes a user can act on are `ParseFailure`s with a reason from FAILURE_REASONS:
+"encrypted" (no password fits), "broken-file" (pypdf cannot read the structure), "empty" (no
+pages), "no-text-layer" (pages but no text: a scan), "garbage-text" (see `garbage_reason`).
+A single page whose extraction raises is recorded in attributes["pages_failed"] and the rest of
+the document is kept: one broken figure should not cost a 30-page paper.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.generic import DictionaryObject
+
+from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.normalize import assemble, normalize_parts
+from litsynth.records import Document, bytes_id
+
+_CID = re.compile(r"\(cid:\d+\)")
+# Thresholds of `garbage_reason`, as shares of the non-space characters of the whole document.
+_MAX_BAD_SHARE = 0.05  # control, private-use, unassigned, U+FFFD, "(cid:N)"
+_MAX_MIXED_SHARE = 0.25  # in "words" mixing 3+ script families (a broken CMap's scatter)
+_MIN_WORDLIKE_SHARE = 0.5  # letters, marks and digits
+_MIN_CHARS = 20  # below this there is too little text to judge; keep it
+# Scripts that legitimately mix inside one word are one family: Japanese mixes kanji, hiragana
+# and katakana; Latin words carry combining accents.
+_FAMILIES = {
+    "HIRAGANA": "CJK",
+    "KATAKANA": "CJK",
+    "HANGUL": "CJK",
+    "IDEOGRAPHIC": "CJK",
+    "COMBINING": "",
+    "MODIFIER": "",
+    "FULLWIDTH": "",
+    "HALFWIDTH": "",
+}
+_PASSWORD_TYPES = {1: "user password", 2: "owner password"}
+
+
+def _family(ch: str) -> str:
+    """Script family of a letter from its Unicode name ("GREEK SMALL LETTER ALPHA" → GREEK)."""
+    first = unicodedata.name(ch, "").split(" ", 1)[0]
+    return _FAMILIES.get(first, first)
+
+
+def garbage_reason(text: str) -> str:
+    """Why extracted text is unreadable, or "" if it looks like text in some script.
+
+    Three simple, explainable signals, each a share of the non-space characters:
+    1. characters no text contains: control, private-use and unassigned code points, U+FFFD and
+       pdfminer-style "(cid:N)" glyph ids;
+    2. characters in words mixing three or more script families (a broken font CMap scatters
+       one Japanese word across Greek, Bengali and Tibetan code points; real Japanese,
+       Arabic or Chinese words stay within one family);
+    3. too few letters and digits (OCR speckle like ": . , dP . i").
+    """
+    chars = [ch for ch in text if not ch.isspace()]
+    if len(chars) < _MIN_CHARS:
+        return ""
+    cids = sum(len(m.group(0)) for m in _CID.finditer(text))
+    bad = cids + sum(
+        1 for ch in chars if ch == "\ufffd" or unicodedata.category(ch) in {"Cc", "Co", "Cn"}
+    )
+    if bad / len(chars) > _MAX_BAD_SHARE:
+        return f"{bad / len(chars):.0%} of characters are control/unassigned/undecodable glyphs"
+    mixed = 0
+    for word in text.split():
+        families = {_family(ch) for ch in word if ch.isalpha()} - {""}
+        if len(families) >= 3:
+            mixed += len(word)
+    if mixed / len(chars) > _MAX_MIXED_SHARE:
+        return f"{mixed / len(chars):.0%} of characters are in words mixing 3+ scripts"
+    wordlike = sum(1 for ch in chars if unicodedata.category(ch)[0] in "LMN")
+    if wordlike / len(chars) < _MIN_WORDLIKE_SHARE:
+        return f"only {wordlike / len(chars):.0%} of characters are letters or digits"
+    return ""
+
+
+def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, str]:
+    """A readable PdfReader and how it was opened ("" / "empty password" / "user password")."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+    except MemoryError:
+        raise
+    except Exception as exc:  # pypdf raises many exception types on a malformed file
+        raise ParseFailure("broken-file", f"{type(exc).__name__}: {exc}", path) from None
+    if not reader.is_encrypted:
+        return reader, ""
+    try:
+        # pypdf tries the empty password itself on open; decrypt("") reports whether it worked.
+        opened = reader.decrypt("")
+        if opened:
+            return reader, "empty password"
+        for password in passwords:
+            opened = reader.decrypt(password)
+            if opened:
+                return reader, _PASSWORD_TYPES.get(int(opened), "password")
+    except DependencyError as exc:
+        raise ParseFailure("encrypted", f"cannot decrypt: {exc}", path) from None
+    except (PdfReadError, PyPdfError, ValueError, KeyError) as exc:
+        raise ParseFailure("broken-file", f"encryption dictionary: {exc}", path) from None
+    tried = f"tried {len(passwords)} password(s)" if passwords else "no password given"
+    raise ParseFailure("encrypted", f"no password opens it ({tried})", path)
+
+
+def _title(reader: PdfReader) -> str:
+    """The /Title from the document info, unless it is a producer's placeholder."""
+    try:
+        info = reader.metadata
+        raw = info.title if info is not None else None
+    except Exception:  # unreadable metadata must not cost the document its text
+        return ""
+    title = " ".join(str(raw).split()) if raw else ""
+    lowered = title.lower()
+    placeholder = lowered in {"untitled", "title", "no title"} or lowered.endswith(
+        (".dvi", ".doc", ".docx", ".txt", ".rtf", ".odt", ".tex", ".pdf")
+    )
+    if placeholder:
+        return ""
+    return title.removeprefix("Microsoft Word - ")
+
+
+def _has_images(page: object) -> bool:
+    try:
+        resources = page["/Resources"].get_object()  # type: ignore[index]
+        xobjects = resources.get("/XObject")
+        if xobjects is None:
+            return False
+        return any(
+            isinstance(x.get_object(), DictionaryObject)
+            and x.get_object().get("/Subtype") == "/Image"
+            for x in xobjects.get_object().values()
+        )
+    except Exception:  # only a hint for the failure detail
+        return False
+
+
+def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Document:
+    """A PDF as a canonical `Document` with one `Page` per PDF page (1-based)."""
+    where = str(path)
+    if not data.strip():
+        raise ParseFailure("empty", "the file has no bytes", where)
+    with warnings.catch_warnings():
+        # pypdf warns about every repairable oddity; the outcome is what matters.
+        warnings.simplefilter("ignore")
+        reader, opened_with = _open(data, where, passwords)
+        try:
+            pages = reader.pages
+            count = len(pages)
+        except FileNotDecryptedError as exc:
+            raise ParseFailure("encrypted", str(exc), where) from None
+        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+            raise ParseFailure(
+                "broken-file", f"page tree: {type(exc).__name__}: {exc}", where
+            ) from None
+        if count == 0:
+            raise ParseFailure("empty", "the PDF has no pages", where)
+        raw: list[str] = []
+        failed: list[str] = []
+        for number in range(count):
+            try:
+                raw.append(pages[number].extract_text() or "")
+            except MemoryError:
+                raise
+            except Exception as exc:  # one bad page (broken font, stream) must not cost the rest
+                failed.append(f"{number + 1}: {type(exc).__name__}: {exc}"[:200])
+                raw.append("")
+        if len(failed) == count:
+            raise ParseFailure("broken-file", f"no page could be read ({failed[0]})", where)
+        title = _title(reader)
+        whole = "\n".join(raw)
+        if not whole.strip():
+            with_images = sum(_has_images(pages[i]) for i in range(count))
+            raise ParseFailure(
+                "no-text-layer",
+                f"{count} page(s), {with_images} with images, no extractable text",
+                where,
+            )
+    why = garbage_reason(whole)
+    if why:
+        raise ParseFailure("garbage-text", why, where)
+    text, spans = assemble([(t, "") for t in normalize_parts(raw)])
+    attributes = {"pages_failed": "; ".join(failed)} if failed else {}
+    if opened_with:
+        attributes["decrypted_with"] = opened_with
+    return Document(
+        id=bytes_id(data),
+        path=where,
+        kind="pdf",
+        text=text,
+        pages=spans,
+        title=title,
+        attributes=attributes,
+    )

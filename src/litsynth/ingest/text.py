@@ -1,0 +1,124 @@
+"""Plain text and Markdown: decode, normalise, and cut into sections at headings.
+
+A text file has no pages, so its `Page` spans are sections: each starts at a heading line and
+runs to the next heading, labelled with the heading's plain text ("2. Related Work"), which is
+what a citation of plain text names. Headings are found by markdown-it-py on the canonical text,
+so "#" lines inside fenced code are not mistaken for headings. A .txt file is sectioned at ATX
+("## Title") headings only: the seeds are .txt files written in Markdown, while a plain text file
+often underlines with "----" where Markdown would see a setext heading. A leading YAML front
+matter block ("---" … "---") is kept in the text but never sectioned; its `title:` is used.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from charset_normalizer import from_bytes
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.normalize import canonical_text
+from litsynth.records import Document, Page, bytes_id
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)(?:\n|\Z)", re.DOTALL)
+_ATX = {"#" * n for n in range(1, 7)}
+_MARKDOWN = MarkdownIt("commonmark")
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """(text, encoding): UTF-8 when it is valid, else charset-normalizer's best guess."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseFailure("unsupported-type", "binary content, not text", str(path))
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise ParseFailure("unsupported-type", "text encoding could not be detected", str(path))
+    return str(best), best.encoding
+
+
+def _plain(inline: Token) -> str:
+    """Heading text without Markdown markup: "A *b* `c`" → "A b c"."""
+    parts = []
+    for child in inline.children or []:
+        if child.type in {"text", "code_inline", "html_inline"}:
+            parts.append(child.content if child.type != "html_inline" else "")
+        elif child.type in {"softbreak", "hardbreak"}:
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def _headings(text: str, *, atx_only: bool) -> list[tuple[int, int, str]]:
+    """(line number, level, plain label) of each heading outside the front matter."""
+    match = _FRONT_MATTER.match(text)
+    skip_lines = match.group(0).count("\n") if match else 0
+    body = text[match.end() :] if match else text
+    tokens = _MARKDOWN.parse(body)
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open" or token.map is None:
+            continue
+        if atx_only and token.markup not in _ATX:
+            continue
+        label = _plain(tokens[i + 1])
+        if label:
+            found.append((token.map[0] + skip_lines, int(token.tag[1]), label))
+    return found
+
+
+def sections(text: str, *, atx_only: bool) -> tuple[tuple[Page, ...], str]:
+    """Section spans of a canonical text, and the title of its first top-level heading."""
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    headings = _headings(text, atx_only=atx_only)
+    starts = [(line_starts[line], label) for line, _, label in headings]
+    if not starts or starts[0][0] > 0:
+        starts.insert(0, (0, ""))
+    pages = []
+    for number, (start, label) in enumerate(starts, start=1):
+        end = starts[number][0] if number < len(starts) else len(text)
+        end = start + len(text[start:end].rstrip())
+        pages.append(Page(number, start, end, label))
+    title = ""
+    if headings:
+        top = min(level for _, level, _ in headings)
+        title = next(label for _, level, label in headings if level == top)
+    return tuple(pages), title
+
+
+def front_matter_title(raw: str) -> str:
+    """`title:` of a YAML front matter block, read from the raw text.
+
+    The raw text, because normalisation strips indentation, which YAML depends on.
+    """
+    match = _FRONT_MATTER.match(raw.lstrip("\ufeff").replace("\r\n", "\n"))
+    if not match:
+        return ""
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return ""
+    title = meta.get("title") if isinstance(meta, dict) else None
+    return " ".join(title.split()) if isinstance(title, str) else ""
+
+
+def parse_text(path: Path, data: bytes, *, kind: str) -> Document:
+    """A .txt ("text") or .md ("markdown") file as a sectioned canonical `Document`."""
+    raw, encoding = decode(data, path)
+    text = canonical_text(raw)
+    if not text:
+        raise ParseFailure("empty", "no text after normalisation", str(path))
+    pages, heading = sections(text, atx_only=kind == "text")
+    return Document(
+        id=bytes_id(data),
+        path=str(path),
+        kind=kind,
+        text=text,
+        pages=pages,
+        title=front_matter_title(raw) or heading,
+        attributes={"encoding": encoding},
+    )

@@ -1,0 +1,239 @@
+"""Parse many files in parallel worker processes, each file under a time and memory limit.
+
+A hostile PDF (recursive XObjects, a decompression bomb, a page with millions of operators) can
+hang pypdf or eat all memory. So files are parsed in separate processes: each worker caps its
+own address space with `resource.setrlimit(RLIMIT_AS)` (an allocation past it raises
+MemoryError inside the worker instead of waking the kernel's OOM killer), and the parent kills a
+worker whose current file runs past `timeout_s`. A dead or killed worker becomes a
+`records.Failure` for its file and is replaced; the run goes on.
+
+Workers are fresh interpreters (`python -c`, i.e. fork+exec) talking pickled messages over two
+pipes, rather than multiprocessing's fork or forkserver children:
+- the parent may already hold torch's thread pools, and forking a multi-threaded process can
+  deadlock the child; exec starts clean;
+- multiprocessing's spawn/forkserver children re-import the parent's `__main__`, which for the
+  CLI means click and possibly torch in every worker; ours import only pypdf and the parsers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.parse import parse_file
+from litsynth.records import Document, Failure
+
+Parser = Callable[..., Document]  # parse_file's shape: (path, *, passwords) -> Document
+Outcome = tuple[str, Document] | tuple[str, str, str]
+
+_WORKER_CODE = "from litsynth.ingest.workers import serve; serve()"
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Cap this process's address space; a larger allocation then raises MemoryError."""
+    limit = memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _outcome(parser: Parser, path: Path, passwords: Sequence[str], memory_mb: int) -> Outcome:
+    """What a worker sends back: ("ok", Document) or ("fail", reason, detail)."""
+    try:
+        return ("ok", parser(path, passwords=passwords))
+    except ParseFailure as failure:
+        return ("fail", failure.reason, failure.detail)
+    except MemoryError:
+        return ("fail", "out-of-memory", f"needed more than the {memory_mb} MB limit")
+    except RecursionError:
+        return ("fail", "broken-file", "structure nested too deeply (recursive objects?)")
+    except Exception as exc:  # a parser bug must not end the run: report it for this file
+        return ("fail", "worker-crashed", f"{type(exc).__name__}: {exc}"[:500])
+
+
+def serve() -> None:
+    """Worker main: argv = read fd, write fd, memory MB; then (path, passwords) → outcome.
+
+    The first message names the parser as (sys.path, module, qualified name), so a test can
+    hand in a deliberately slow or crashing parser; None or EOF ends the loop.
+    """
+    read_fd, write_fd, memory_mb = (int(arg) for arg in sys.argv[1:4])
+    # Ctrl-C reaches the whole process group; the parent decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a hostile file logs by the thousand
+    inbox = Connection(read_fd, writable=False)
+    outbox = Connection(write_fd, readable=False)
+    try:
+        sys_path, module, name = inbox.recv()
+    except (EOFError, OSError):
+        return
+    sys.path[:] = sys_path
+    parser = importlib.import_module(module)
+    for part in name.split("."):
+        parser = getattr(parser, part)
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            task = inbox.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        path, passwords = task
+        outcome = _outcome(parser, path, passwords, memory_mb)  # type: ignore[arg-type]
+        try:
+            outbox.send(outcome)
+        except MemoryError:
+            outbox.send(("fail", "out-of-memory", "the parsed text was too large to hand back"))
+
+
+@dataclass
+class _Worker:
+    """One worker process, its two pipe ends, and the file it is working on."""
+
+    process: subprocess.Popen[bytes]
+    inbox: Connection  # parent → worker
+    outbox: Connection  # worker → parent
+    path: Path | None = None
+    deadline: float = 0.0
+
+    @classmethod
+    def start(cls, memory_mb: int, parser: Parser) -> _Worker:
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _WORKER_CODE,
+                str(to_worker_r),
+                str(from_worker_w),
+                str(memory_mb),
+            ],
+            pass_fds=(to_worker_r, from_worker_w),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        # Close our copies of the worker's ends, so its death shows here as EOF.
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+        worker = cls(
+            process,
+            Connection(to_worker_w, readable=False),
+            Connection(from_worker_r, writable=False),
+        )
+        worker.inbox.send((list(sys.path), parser.__module__, parser.__qualname__))
+        return worker
+
+    def assign(self, path: Path, passwords: tuple[str, ...], timeout_s: float) -> None:
+        self.path = path
+        self.deadline = time.monotonic() + timeout_s
+        self.inbox.send((path, passwords))
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        self.inbox.close()
+        self.outbox.close()
+
+    def death(self) -> tuple[str, str]:
+        """(reason, detail) for a worker that vanished mid-file."""
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return "worker-crashed", "worker stopped answering"
+        if code < 0:
+            name = signal.Signals(-code).name
+            if -code == signal.SIGKILL:
+                # Timeouts are handled elsewhere, so an outside SIGKILL is most likely the
+                # kernel's OOM killer.
+                return "out-of-memory", f"worker killed by {name} (system out of memory?)"
+            return "worker-crashed", f"worker died of {name}"
+        return "worker-crashed", f"worker exited with code {code}"
+
+
+def parse_many(
+    paths: Iterable[Path],
+    *,
+    passwords: Sequence[str] = (),
+    timeout_s: float = 60.0,
+    memory_mb: int = 2048,
+    workers: int = 0,
+    parser: Parser = parse_file,
+) -> Iterator[tuple[Path, Document | Failure]]:
+    """Parse files in worker processes; yield (path, Document or Failure) as each finishes.
+
+    workers=0 uses one per CPU core. `parser` must be a module-level function (workers import
+    it by name); tests pass a deliberately slow or crashing one. Closing the iterator early, or
+    Ctrl-C, kills the workers.
+    """
+    queue = deque(Path(p) for p in paths)
+    if not queue:
+        return
+    count = min(workers if workers > 0 else (os.cpu_count() or 1), len(queue))
+    secrets = tuple(passwords)
+    pool: list[_Worker] = []
+
+    def feed(worker: _Worker) -> None:
+        worker.path = None
+        if queue:
+            worker.assign(queue.popleft(), secrets, timeout_s)
+
+    def replace(worker: _Worker) -> _Worker:
+        worker.stop()
+        fresh = _Worker.start(memory_mb, parser)
+        pool[pool.index(worker)] = fresh
+        feed(fresh)
+        return fresh
+
+    try:
+        for _ in range(count):
+            pool.append(_Worker.start(memory_mb, parser))
+            feed(pool[-1])
+        while any(w.path is not None for w in pool):
+            busy = {w.outbox: w for w in pool if w.path is not None}
+            wait_s = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
+            for ready in wait(list(busy), timeout=wait_s):
+                worker = busy[ready]  # type: ignore[index]
+                path = worker.path
+                assert path is not None
+                try:
+                    message = worker.outbox.recv()
+                except (EOFError, OSError):
+                    reason, detail = worker.death()
+                    replace(worker)
+                    yield path, Failure(str(path), reason, detail)
+                    continue
+                feed(worker)
+                if message[0] == "ok":
+                    yield path, message[1]
+                else:
+                    yield path, Failure(str(path), message[1], message[2])
+            now = time.monotonic()
+            for worker in [w for w in pool if w.path is not None and w.deadline <= now]:
+                if worker.outbox.poll():
+                    continue  # finished just in time: collected on the next round
+                path = worker.path
+                assert path is not None
+                replace(worker)
+                yield path, Failure(str(path), "timeout", f"still parsing after {timeout_s:g} s")
+    finally:
+        for worker in pool:
+            worker.stop()
