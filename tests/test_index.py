@@ -64,7 +64,10 @@ def test_remove_then_ids_and_len() -> None:
 def test_save_load_round_trip_writes_manifest_atomically(tmp_path: Path) -> None:
     index, _ = _index()
     manifest = index.save(tmp_path, model="hash-384", chunker="sentences.v1:x")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [INDEX_FILE, MANIFEST_FILE]  # no temp files
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        INDEX_FILE,
+        MANIFEST_FILE,
+    ]  # no temp files
     data = json.loads((tmp_path / MANIFEST_FILE).read_text())
     assert data["model"] == "hash-384" and data["dim"] == 384 and data["chunk_count"] == 5
     assert data["ids_digest"] == ids_digest([14, 13, 12, 11, 10])
