@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
 from litsynth.biblio.readers_base import RawEntry, ReadResult, Rejection
@@ -30,7 +30,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "keywords": ("keywords", "author_keywords", "author-keywords"),
     "file": ("file",),
 }
-_DECODED = {"title", "abstract", "authors", "journal"}
+_DECODED = {"title", "abstract", "authors", "journal", "keywords"}
+_FILE_FIELDS = {"file"}  # paths keep their backslashes and braces untouched
 
 
 @lru_cache(maxsize=1)
@@ -54,14 +55,21 @@ def _split_keywords(value: str) -> list[str]:
 
 
 def _entry_to_raw(entry: Entry) -> RawEntry:
-    values = {f.key.lower(): f.value for f in entry.fields}
+    values: dict[str, object] = {}
+    for f in entry.fields:
+        values.setdefault(f.key.lower(), f.value)  # a repeated field: the first value wins
     fields: dict[str, object] = {"doc_type": entry.entry_type.lower()}
     used: set[str] = set()
     for canonical, names in FIELDS.items():
         for name in names:
             raw = values.get(name)
             if isinstance(raw, str) and raw.strip():
-                text = decode_latex(raw) if canonical in _DECODED else raw
+                if canonical in _DECODED:
+                    text = decode_latex(raw)
+                elif canonical in _FILE_FIELDS:
+                    text = raw
+                else:  # year, doi, language: only protective braces, e.g. "{english}"
+                    text = raw.replace("{", "").replace("}", "")
                 fields[canonical] = text
                 used.add(name)
                 break
@@ -84,12 +92,18 @@ def read_bibtex(text: str, file_name: str = "") -> ReadResult:
     """Entries of a BibTeX file; @string macros are resolved, malformed blocks rejected."""
     library = bibtexparser.parse_string(text)
     entries = [_entry_to_raw(e) for e in library.entries]
-    rejected = [
-        Rejection(
-            line=(block.start_line or 0) + 1,
-            reason=_reason(block),
-            excerpt=(block.raw or "").strip().splitlines()[0][:120] if block.raw else "",
-        )
-        for block in library.failed_blocks
-    ]
-    return ReadResult(entries=tuple(entries), rejected=tuple(rejected))
+    rejected: list[Rejection] = []
+    warnings: list[str] = []
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        recovered = block.ignore_error_block
+        if isinstance(block, DuplicateFieldKeyBlock) and isinstance(recovered, Entry):
+            # Scopus repeats `funding_details`; the entry itself is sound, so keep it.
+            keys = ", ".join(sorted(block.duplicate_keys))
+            warnings.append(f"line {line}: field(s) {keys} repeated; the first value is kept")
+            entries.append(_entry_to_raw(recovered))
+            continue
+        excerpt = (block.raw or "").strip().splitlines()[0][:120] if block.raw else ""
+        rejected.append(Rejection(line=line, reason=_reason(block), excerpt=excerpt))
+    entries.sort(key=lambda e: e.line)
+    return ReadResult(entries=tuple(entries), rejected=tuple(rejected), warnings=tuple(warnings))

@@ -56,7 +56,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "secondary title",
     ),
     "language": ("language", "language of original document", "la", "lang"),
-    "doc_type": ("document type", "item type", "publication type", "type", "pt", "ty", "dt"),
+    "doc_type": (
+        "document type",
+        "item type",
+        "publication type",
+        "entrytype",
+        "type",
+        "pt",
+        "ty",
+        "dt",
+    ),
     "keywords": ("keywords", "author keywords", "manual tags", "kw", "de"),
     "file": ("file", "file attachments", "pdf", "l1"),
 }

@@ -18,12 +18,16 @@ import re
 from collections.abc import Iterator, Mapping
 
 import rispy
+from rispy.config import WOK_TAG_KEY_MAPPING
 
 from litsynth.biblio.readers_base import RawEntry, ReadResult, Rejection
 
 _RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])\s{0,4}-(?:\s(.*)|)$")
 _WOS_TAG = re.compile(r"^([A-Z][A-Z0-9]) ?(.*)$")
 _MEDLINE_TAG = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})-\s?(.*)$")
+
+# rispy's WoS table lacks the "UK" entry its parser files unknown tags under (KeyError 'UK').
+_WOK_MAP = {**WOK_TAG_KEY_MAPPING, "UK": "unknown_tag"}
 
 # canonical field -> rispy keys (RIS), first non-empty wins
 RIS_FIELDS: dict[str, tuple[str, ...]] = {
@@ -166,7 +170,7 @@ def read_wos(text: str, file_name: str = "") -> ReadResult:
             warnings.append(f"line {first}: entry has no ER end tag; read to the end of the file")
             block = [*block, "ER"]
         try:
-            parsed = rispy.loads("\n".join(block), implementation=rispy.WokParser)
+            parsed = rispy.loads("\n".join(block), implementation=rispy.WokParser, mapping=_WOK_MAP)
         except Exception as exc:
             rejected.append(Rejection(first, f"unreadable Web of Science entry: {exc}", block[0]))
             continue

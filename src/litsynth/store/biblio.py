@@ -196,24 +196,32 @@ def set_duplicates(conn: sqlite3.Connection, links: Mapping[str, tuple[str, str]
         )
 
 
-def set_uncertain(
-    conn: sqlite3.Connection, pairs: Iterable[tuple[str, str, str]], found_at: str
+def set_pairs(
+    conn: sqlite3.Connection, pairs: Iterable[tuple[str, str, str, str]], at: str
 ) -> None:
-    """Replace the uncertain pairs with those of the latest run: (a, b, detail), a < b."""
+    """Replace the matcher's pairs with the latest run's: (a, b, label, method), a < b."""
     with transaction(conn):
-        conn.execute("DELETE FROM dedupe_uncertain")
+        conn.execute("DELETE FROM dedupe_pairs")
         conn.executemany(
-            "INSERT OR REPLACE INTO dedupe_uncertain (record_a, record_b, detail, found_at)"
-            " VALUES (?,?,?,?)",
-            [(a, b, detail, found_at) for a, b, detail in pairs],
+            "INSERT OR REPLACE INTO dedupe_pairs (record_a, record_b, label, method, found_at)"
+            " VALUES (?,?,?,?,?)",
+            [(a, b, label, method, at) for a, b, label, method in pairs],
         )
 
 
-def uncertain_pairs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Uncertain pairs of the latest run that no person has resolved yet."""
+def machine_pairs(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    """The latest run's pairs as (a, b, label, method)."""
     rows = conn.execute(
-        "SELECT u.* FROM dedupe_uncertain u WHERE NOT EXISTS"
-        " (SELECT 1 FROM dedupe_resolutions d"
+        "SELECT record_a, record_b, label, method FROM dedupe_pairs ORDER BY record_a, record_b"
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def uncertain_pairs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """ "Maybe" pairs of the latest run that no person has resolved yet."""
+    rows = conn.execute(
+        "SELECT u.record_a, u.record_b, u.method, u.found_at FROM dedupe_pairs u"
+        " WHERE u.label = 'maybe' AND NOT EXISTS (SELECT 1 FROM dedupe_resolutions d"
         "  WHERE d.record_a = u.record_a AND d.record_b = u.record_b)"
         " ORDER BY u.record_a, u.record_b"
     )
@@ -238,6 +246,23 @@ def resolutions(conn: sqlite3.Connection) -> dict[tuple[str, str], bool]:
     for row in conn.execute("SELECT record_a, record_b, same FROM dedupe_resolutions ORDER BY id"):
         out[(row["record_a"], row["record_b"])] = bool(row["same"])
     return out
+
+
+def log_run(
+    conn: sqlite3.Connection,
+    stage: str,
+    *,
+    settings: Mapping[str, object],
+    versions: Mapping[str, str],
+    summary: Mapping[str, object],
+) -> None:
+    """One row in `runs`: what ran, with which settings and library versions (provenance)."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO runs (stage, finished_at, settings, versions, summary)"
+            " VALUES (?, datetime('now'), ?, ?, ?)",
+            (stage, json.dumps(settings), json.dumps(versions), json.dumps(summary)),
+        )
 
 
 # ---- full-text links ------------------------------------------------------------------------

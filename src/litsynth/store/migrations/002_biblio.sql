@@ -49,11 +49,13 @@ CREATE TABLE rejected_entries (
 );
 CREATE INDEX rejected_batch ON rejected_entries(batch_id);
 
--- Pairs the matcher could not decide ("maybe"), as found by the latest dedupe run.
-CREATE TABLE dedupe_uncertain (
-    record_a TEXT NOT NULL REFERENCES records(id),
-    record_b TEXT NOT NULL REFERENCES records(id),   -- record_a < record_b
-    detail   TEXT NOT NULL DEFAULT '',
+-- The pairs the matcher found in the latest dedupe run: "duplicate" or "maybe" (uncertain).
+-- Kept so a person's verdict can be applied at once, without re-running the matcher.
+CREATE TABLE dedupe_pairs (
+    record_a TEXT NOT NULL REFERENCES records(id),   -- matcher: a < b; column: the marked row
+    record_b TEXT NOT NULL REFERENCES records(id),   -- column: the row the mark names
+    label    TEXT NOT NULL,                           -- duplicate | maybe
+    method   TEXT NOT NULL,                           -- "bib-dedupe 0.11.0" | "column duplicate_record_id"
     found_at TEXT NOT NULL,
     PRIMARY KEY (record_a, record_b)
 );
