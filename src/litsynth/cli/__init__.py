@@ -38,10 +38,10 @@ def cli() -> None:
 
 def _register() -> None:
     # One module per stage keeps each under ~600 lines; each exposes `commands`.
-    from litsynth.cli import biblio, coding, ingest, review, run, screening, synthesis
+    from litsynth.cli import analysis, biblio, coding, ingest, review, run, screening, synthesis
     from litsynth.cli.groups import code_group, export_group, screen_group
 
-    for module in (ingest, biblio, screening, coding, review, synthesis, run):
+    for module in (ingest, biblio, screening, coding, review, analysis, synthesis, run):
         for command in module.commands:
             cli.add_command(command)
     for group in (code_group, screen_group, export_group):

@@ -1,0 +1,553 @@
+"""Open coding: find the concepts the codebook does not cover, by clustering passages.
+
+Why k-means with k chosen by silhouette, and not HDBSCAN (BERTopic's default)? On the demo
+corpus (384-d MiniLM vectors, no UMAP) HDBSCAN labelled 117 of 152 passages as noise at
+min_cluster_size 5 — an "outlier bin" holding most of the corpus, which is exactly what open
+coding cannot use. k-means assigns every passage, and with a fixed seed and sorted input it is
+deterministic. Silhouette on sentence embeddings is nearly flat (0.13–0.17 for k = 2..12) and
+always prefers the coarsest split, so k is chosen among the *fine-grained* solutions only:
+k ∈ [⌈k_max/2⌉, k_max] with k_max = min(max_k, n // min_size). Clusters smaller than
+`min_size` are dissolved into the nearest remaining centroid before scoring, so no cluster is
+a stray handful either.
+
+Each cluster is described the way a reviewer judges it: key phrases (noun chunks by class-based
+TF-IDF, see keyphrases.py), size, spread over documents, the passages nearest its centroid as
+quotes with citations, and the nearest existing code. "Overlaps" is decided without a magic
+number: a code overlaps a cluster when its prototype is at least as close to the cluster's
+centroid as the cluster's median member is, or when most of the cluster already carries that
+code. Similarities are measured after removing the corpus mean, because every passage of a
+review shares its topic and raw cosines between averages are all high.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+from litsynth.coding.codebook import Code, Codebook, dump_codebook_fragment, load_codebook
+from litsynth.coding.keyphrases import PHRASER, class_tfidf, document_entropy, extract_phrases
+from litsynth.config import Project
+from litsynth.embed import get_embedder
+from litsynth.embed.index import load_index
+from litsynth.errors import CodebookError, CodingError
+from litsynth.records import CitedPassage, content_id
+from litsynth.store import analysis as store
+from litsynth.store.db import connect
+
+CLUSTERER = "kmeans-silhouette.v1"
+SILHOUETTE_SAMPLE = 3000  # silhouette is O(n²); a seeded sample keeps big corpora fast
+QUOTE_CHARS = 320
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A representative passage, as a reviewer reads it: where it is from and what it says."""
+
+    chunk_id: str
+    document_id: str
+    citation: str
+    text: str
+    similarity: float  # cosine to the cluster centroid
+
+
+@dataclass(frozen=True)
+class CodeMatch:
+    """The existing code nearest a cluster, and whether the cluster is just that code again."""
+
+    code_id: str
+    label: str
+    similarity: float  # centred cosine, cluster centroid vs code prototype
+    member_median: float  # centred cosine of the cluster's median member to its centroid
+    coded_share: float  # share of the cluster's passages already coded with this code
+    prototype: str  # "passages" (mean of its coded passages) | "definition"
+
+    @property
+    def overlaps(self) -> bool:
+        return self.similarity >= self.member_median or self.coded_share >= 0.5
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str  # content hash of the member chunk ids: the same members, the same id
+    number: int  # 1 = largest
+    chunk_ids: tuple[str, ...]
+    documents: tuple[tuple[str, int], ...]  # (document id, passages), most first
+    entropy: float  # spread over the corpus's documents, 0..1 (keyphrases.document_entropy)
+    phrases: tuple[tuple[str, float], ...]
+    quotes: tuple[Quote, ...]
+    nearest_code: CodeMatch | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.chunk_ids)
+
+    @property
+    def label(self) -> str:
+        return " / ".join(p for p, _ in self.phrases[:3]) or f"cluster {self.number}"
+
+    @property
+    def top_document_share(self) -> float:
+        return self.documents[0][1] / self.size if self.documents else 0.0
+
+    @property
+    def verdict(self) -> str:
+        return "overlaps" if self.nearest_code and self.nearest_code.overlaps else "new"
+
+
+@dataclass(frozen=True)
+class Discovery:
+    clusters: tuple[Cluster, ...]
+    k: int
+    silhouettes: dict[int, float]
+    n_passages: int
+    n_documents: int
+    mode: str  # "all" | "uncoded"
+    seed: int
+    min_size: int
+    model: str = ""
+    codebook_version: str = ""
+    document_labels: dict[str, str] = field(default_factory=dict)  # id → "Phadnis (2023)"
+    method: str = f"{CLUSTERER}+{PHRASER}"
+    notes: tuple[str, ...] = field(default=())
+
+
+# ------------------------------------------------------------------------------ clustering
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+
+
+def _centroids(x: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
+    return {int(c): _unit(x[labels == c].mean(axis=0)) for c in np.unique(labels)}
+
+
+def dissolve_small(x: np.ndarray, labels: np.ndarray, min_size: int) -> np.ndarray:
+    """Move the passages of clusters under `min_size` to the nearest larger cluster's centroid.
+
+    The smallest cluster goes first (ties: lowest label), and centroids are recomputed after
+    each move, so the result does not depend on the order clusters are numbered in.
+    """
+    labels = labels.copy()
+    while True:
+        sizes = Counter(int(c) for c in labels)
+        if len(sizes) <= 1:
+            return labels
+        small = sorted((n, c) for c, n in sizes.items() if n < min_size)
+        if not small:
+            return labels
+        victim = small[0][1]
+        cents = _centroids(x, labels)
+        others = [c for c in sorted(cents) if c != victim]
+        matrix = np.stack([cents[c] for c in others])
+        members = np.flatnonzero(labels == victim)
+        nearest = np.argmax(x[members] @ matrix.T, axis=1)
+        labels[members] = np.asarray(others)[nearest]
+
+
+def _canonical(labels: np.ndarray) -> np.ndarray:
+    """Renumber clusters 0..k-1 by size (largest first), ties by first member: stable ids."""
+    order = sorted(
+        np.unique(labels), key=lambda c: (-int((labels == c).sum()), int(np.argmax(labels == c)))
+    )
+    mapping = {int(c): i for i, c in enumerate(order)}
+    return np.asarray([mapping[int(c)] for c in labels])
+
+
+def cluster_vectors(
+    x: np.ndarray, *, min_size: int = 5, max_k: int = 20, seed: int = 0, k: int | None = None
+) -> tuple[np.ndarray, dict[int, float]]:
+    """Labels 0..k-1 (0 = largest) for L2-normalised rows, and the silhouette of each k tried.
+
+    Worked numbers: 152 passages, min_size 5, max_k 20 → k_max = min(20, 152 // 5) = 20,
+    tried k = 10..20. Fewer than 2·min_size passages → one cluster (nothing to split).
+    """
+    n = len(x)
+    if n == 0:
+        return np.zeros(0, dtype=int), {}
+    if k is not None:
+        candidates = [max(1, min(k, n))]
+    else:
+        k_max = min(max_k, n // max(min_size, 1))
+        candidates = list(range(max(2, (k_max + 1) // 2), k_max + 1)) if k_max >= 2 else [1]
+    best: tuple[float, int, np.ndarray] | None = None
+    scores: dict[int, float] = {}
+    for kk in candidates:
+        if kk == 1:
+            labels = np.zeros(n, dtype=int)
+        else:
+            labels = KMeans(n_clusters=kk, n_init=10, random_state=seed).fit(x).labels_
+            labels = dissolve_small(x, labels, min_size)
+        found = len(np.unique(labels))
+        if found < 2:
+            score = -1.0
+        else:
+            score = float(
+                silhouette_score(
+                    x,
+                    labels,
+                    metric="cosine",
+                    sample_size=min(n, SILHOUETTE_SAMPLE),
+                    random_state=seed,
+                )
+            )
+        scores[kk] = round(score, 4)
+        # Strictly greater: on a tie the smaller k (tried first) wins.
+        if best is None or score > best[0]:
+            best = (score, kk, labels)
+    assert best is not None
+    return _canonical(best[2]), scores
+
+
+# ------------------------------------------------------------------------------ description
+
+
+def excerpt(text: str, limit: int = QUOTE_CHARS) -> str:
+    """Whole sentences from the start of a passage, up to ~limit characters, verbatim.
+
+    Verbatim matters: the draft codebook stores these as example quotes, and a quote must be
+    findable in the source.
+    """
+    text = " ".join(text.split())
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    out = sentences[0]
+    for sentence in sentences[1:]:
+        if len(out) + 1 + len(sentence) > limit:
+            break
+        out = f"{out} {sentence}"
+    if len(out) > limit * 2:  # one enormous "sentence" (a table, a reference list)
+        out = out[:limit].rsplit(" ", 1)[0] + " …"
+    return out
+
+
+def _quotes(passages: Sequence[CitedPassage], sims: np.ndarray, n: int) -> tuple[Quote, ...]:
+    """The passages nearest the centroid, skipping neighbours of one already chosen.
+
+    Chunks overlap by design (40 tokens), so the two nearest passages are often one passage
+    twice; skipping ±1 ordinal in the same document shows the cluster's range instead.
+    """
+    chosen: list[Quote] = []
+    taken: set[tuple[str, int]] = set()
+    for i in np.argsort(-sims, kind="stable"):
+        p = passages[int(i)]
+        if {
+            (p.document_id, p.ordinal - 1),
+            (p.document_id, p.ordinal),
+            (p.document_id, p.ordinal + 1),
+        } & taken:
+            continue
+        text = excerpt(p.text)
+        if any(q.text == text for q in chosen):  # boilerplate repeated across documents
+            continue
+        chosen.append(Quote(p.chunk_id, p.document_id, p.citation, text, round(float(sims[i]), 4)))
+        taken.add((p.document_id, p.ordinal))
+        if len(chosen) == n:
+            break
+    return tuple(chosen)
+
+
+@dataclass(frozen=True)
+class Prototype:
+    """Where an existing code sits in embedding space."""
+
+    code_id: str
+    label: str
+    vector: np.ndarray
+    source: str  # "passages" | "definition"
+
+
+def discover(
+    passages: Sequence[CitedPassage],
+    vectors: np.ndarray,
+    *,
+    corpus_mean: np.ndarray | None = None,
+    prototypes: Sequence[Prototype] = (),
+    coded: Mapping[str, set[str]] | None = None,
+    n_documents: int | None = None,
+    min_size: int = 5,
+    max_k: int = 20,
+    k: int | None = None,
+    seed: int = 0,
+    n_quotes: int = 3,
+    n_phrases: int = 8,
+    mode: str = "all",
+) -> Discovery:
+    """Cluster passages and describe each cluster; pure, deterministic for the same inputs.
+
+    `vectors[i]` belongs to `passages[i]`. Input order does not matter: passages are sorted by
+    chunk id first. `coded` maps chunk id → codes it carries now (for the coded share).
+    """
+    if len(passages) != len(vectors):
+        raise CodingError(
+            f"{len(passages)} passages but {len(vectors)} vectors", hint="re-run `litsynth ingest`"
+        )
+    order = sorted(range(len(passages)), key=lambda i: passages[i].chunk_id)
+    passages = [passages[i] for i in order]
+    x = _unit(np.asarray(vectors, dtype=np.float64)[order]) if len(order) else np.zeros((0, 1))
+    labels, scores = cluster_vectors(x, min_size=min_size, max_k=max_k, seed=seed, k=k)
+    n_docs = n_documents if n_documents is not None else len({p.document_id for p in passages})
+    if not passages:
+        return Discovery((), 0, scores, 0, n_docs, mode, seed, min_size)
+    phrases = class_tfidf(
+        extract_phrases([p.text for p in passages]), labels.tolist(), top_n=n_phrases
+    )
+    mean = corpus_mean if corpus_mean is not None else x.mean(axis=0)
+    centred = _unit(x - mean)
+    proto_matrix = _unit(np.stack([p.vector for p in prototypes]) - mean) if prototypes else None
+    coded = coded or {}
+    clusters = []
+    for c in range(int(labels.max()) + 1):
+        members = np.flatnonzero(labels == c)
+        member_passages = [passages[i] for i in members]
+        centroid = _unit(x[members].mean(axis=0))
+        quotes = _quotes(member_passages, x[members] @ centroid, n_quotes)
+        docs = Counter(p.document_id for p in member_passages)
+        ranked_docs = tuple(sorted(docs.items(), key=lambda kv: (-kv[1], kv[0])))
+        match = None
+        if proto_matrix is not None:
+            c_centroid = _unit(centred[members].mean(axis=0))
+            sims = proto_matrix @ c_centroid
+            best = int(np.argmax(sims))
+            proto = prototypes[best]
+            share = sum(proto.code_id in coded.get(p.chunk_id, ()) for p in member_passages) / len(
+                members
+            )
+            match = CodeMatch(
+                code_id=proto.code_id,
+                label=proto.label,
+                similarity=round(float(sims[best]), 4),
+                member_median=round(float(np.median(centred[members] @ c_centroid)), 4),
+                coded_share=round(share, 4),
+                prototype=proto.source,
+            )
+        chunk_ids = tuple(p.chunk_id for p in member_passages)
+        clusters.append(
+            Cluster(
+                id=content_id("cluster", *chunk_ids, length=12),
+                number=c + 1,
+                chunk_ids=chunk_ids,
+                documents=ranked_docs,
+                entropy=document_entropy(list(docs.values()), n_docs),
+                phrases=tuple(phrases.get(c, [])),
+                quotes=quotes,
+                nearest_code=match,
+            )
+        )
+    return Discovery(
+        tuple(clusters), len(clusters), scores, len(passages), n_docs, mode, seed, min_size
+    )
+
+
+# ------------------------------------------------------------------------------ draft codebook
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].rstrip("-") or "concept"
+
+
+def draft_codes(discovery: Discovery, taken: Sequence[str] = ()) -> list[Code]:
+    """One proposed code per cluster, new concepts first, for the reviewer to edit and merge.
+
+    Ids are `draft-<top phrase>`; an id already in the codebook (or used by an earlier
+    cluster) gets the cluster number appended, so the fragment always loads beside it.
+    """
+    used = set(taken)
+    out = []
+    ordered = sorted(discovery.clusters, key=lambda c: (c.verdict != "new", c.number))
+    for cluster in ordered:
+        top = [p for p, _ in cluster.phrases]
+        ident = f"draft-{_slug(top[0] if top else f'cluster {cluster.number}')}"
+        if ident in used:
+            ident = f"{ident}-{cluster.number}"
+        used.add(ident)
+        about = ", ".join(top[:3]) if top else "(no key phrases)"
+        near = cluster.nearest_code
+        nearest = (
+            f" Nearest existing code: {near.code_id} (similarity {near.similarity:.2f} vs member "
+            f"median {near.member_median:.2f}; {near.coded_share:.0%} already coded) — "
+            f"{'likely the same concept' if near.overlaps else 'a different concept'}."
+            if near
+            else ""
+        )
+        out.append(
+            Code(
+                id=ident,
+                label=" / ".join(top[:2]).capitalize() if top else f"Cluster {cluster.number}",
+                definition=f"DRAFT — passages about {about}. Rewrite as a definition before use.",
+                keywords=tuple(top),
+                examples=tuple(q.text for q in cluster.quotes),
+                description=(
+                    f"Proposed by `litsynth code discover` ({discovery.method}, seed {discovery.seed}, "
+                    f"mode {discovery.mode}): {cluster.size} passages in {len(cluster.documents)} "
+                    f"document(s); quotes from "
+                    + "; ".join(q.citation for q in cluster.quotes)
+                    + f".{nearest}"
+                ),
+            )
+        )
+    return out
+
+
+def draft_fragment(discovery: Discovery, taken: Sequence[str] = ()) -> str:
+    """The draft as codebook YAML (H5's format), with a header saying what to do with it."""
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    header = (
+        f"DRAFT codes from `litsynth code discover` on {when} ({discovery.n_passages} passages, "
+        f"{discovery.mode}).\nEvery YAML file in codebook/ is loaded: edit labels and definitions, "
+        "give each code a parent category,\nand delete the codes you do not want before the next "
+        "`litsynth code suggest`."
+    )
+    return dump_codebook_fragment(codes=draft_codes(discovery, taken), header=header)
+
+
+# ------------------------------------------------------------------------------ the shell
+
+
+def passage_vectors(project: Project, passages: Sequence[CitedPassage]) -> tuple[np.ndarray, str]:
+    """Vectors of the passages: from the FAISS index when it was built by the settings' model,
+    re-embedded from the stored text otherwise (and for any chunk the index lacks)."""
+    model = project.settings.embed.model
+    dim = 0
+    found: dict[int, np.ndarray] = {}
+    loaded = load_index(project.index_dir)
+    if loaded is not None and loaded[1].model == model:
+        index, manifest = loaded
+        dim = manifest.dim
+        have = set(index.ids().tolist())
+        wanted = np.asarray([p.rowid for p in passages if p.rowid in have], dtype=np.int64)
+        if len(wanted):
+            rows = index.index.reconstruct_batch(wanted)
+            found = {int(r): rows[i] for i, r in enumerate(wanted)}
+    missing = [p for p in passages if p.rowid not in found]
+    if missing:
+        embedder = get_embedder(model, batch_size=project.settings.embed.batch_size)
+        dim = embedder.dim
+        fresh = embedder.embed([p.text for p in missing])
+        found.update({p.rowid: fresh[i] for i, p in enumerate(missing)})
+    if not passages:
+        return np.zeros((0, dim or 1), dtype=np.float32), model
+    return np.stack([found[p.rowid] for p in passages]).astype(np.float32), model
+
+
+def load_project_codebook(project: Project) -> Codebook | None:
+    """The project's codebook, or None when it has none yet (open coding needs no codebook)."""
+    try:
+        return load_codebook(project.codebook_path, relative_to=project.root)
+    except CodebookError:
+        if not project.codebook_path.exists() or not any(project.codebook_path.glob("*.y*ml")):
+            return None
+        raise
+
+
+def code_prototypes(
+    codebook: Codebook,
+    codings: Sequence[store.CodedPassage],
+    vector_of: Mapping[str, np.ndarray],
+    embed_texts: Callable[[list[str]], np.ndarray],
+) -> list[Prototype]:
+    """Each code's mean coded-passage vector, or its embedded definition when it has none."""
+    by_code: dict[str, list[np.ndarray]] = {}
+    for c in codings:
+        if c.chunk_id in vector_of:
+            by_code.setdefault(c.code_id, []).append(vector_of[c.chunk_id])
+    out = []
+    bare = [code for code in codebook.codes.values() if code.id not in by_code]
+    texts = [f"{c.label}. {c.definition} {' '.join(c.keywords)}".strip() for c in bare]
+    embedded = embed_texts(texts) if texts else np.zeros((0, 1))
+    definitions = {code.id: embedded[i] for i, code in enumerate(bare)}
+    for code in sorted(codebook.codes.values(), key=lambda c: c.id):
+        if code.id in by_code:
+            out.append(
+                Prototype(code.id, code.label, _unit(np.mean(by_code[code.id], axis=0)), "passages")
+            )
+        else:
+            out.append(
+                Prototype(
+                    code.id, code.label, _unit(np.asarray(definitions[code.id])), "definition"
+                )
+            )
+    return out
+
+
+def run_discover(
+    project: Project,
+    *,
+    uncoded_only: bool = True,
+    min_size: int = 5,
+    max_k: int = 20,
+    k: int | None = None,
+    seed: int = 0,
+) -> Discovery:
+    """Open coding over the project's store: load, embed (or read the index), cluster, describe."""
+    conn = connect(project.store_path)
+    try:
+        passages = store.load_passages(conn)
+        codings = store.load_codings(conn)
+        n_docs = store.document_count(conn)
+        doc_labels = store.document_labels(conn)
+    finally:
+        conn.close()
+    if not passages:
+        raise CodingError(
+            f"no passages in {project.store_path}",
+            hint=f"run `litsynth ingest --project {project.root}` first",
+        )
+    vectors, model = passage_vectors(project, passages)
+    vector_of = {p.chunk_id: vectors[i] for i, p in enumerate(passages)}
+    coded: dict[str, set[str]] = {}
+    for c in codings:
+        coded.setdefault(c.chunk_id, set()).add(c.code_id)
+    chosen = [i for i, p in enumerate(passages) if not (uncoded_only and p.chunk_id in coded)]
+    notes = []
+    if uncoded_only and not codings:
+        notes.append("no codings yet: every passage is uncoded")
+    codebook = load_project_codebook(project)
+    prototypes: list[Prototype] = []
+    if codebook is not None and codebook.codes:
+        embedder = get_embedder(model, batch_size=project.settings.embed.batch_size)
+        prototypes = code_prototypes(codebook, codings, vector_of, embedder.embed)
+    result = discover(
+        [passages[i] for i in chosen],
+        vectors[chosen],
+        corpus_mean=_unit(vectors.astype(np.float64)).mean(axis=0),
+        prototypes=prototypes,
+        coded=coded,
+        n_documents=n_docs,
+        min_size=min_size,
+        max_k=max_k,
+        k=k,
+        seed=seed,
+        mode="uncoded" if uncoded_only else "all",
+    )
+    return replace(
+        result,
+        model=model,
+        codebook_version=codebook.version if codebook else "",
+        notes=tuple(notes),
+    )
+
+
+def write_draft(project: Project, discovery: Discovery, path: Path) -> Path:
+    """Write the draft fragment, refusing to overwrite a file the reviewer may have edited."""
+    target = path if path.is_absolute() else project.root / path
+    if target.exists():
+        raise CodingError(
+            f"{target} exists; it may hold the reviewer's edits",
+            hint="pass another --write path, or move the old draft away first",
+        )
+    codebook = load_project_codebook(project)
+    taken: list[str] = []
+    if codebook is not None:
+        taken = [*codebook.codes, *codebook.categories, *codebook.themes]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(draft_fragment(discovery, taken), encoding="utf-8")
+    return target

@@ -1,0 +1,164 @@
+"""SQL for open, axial and selective coding: passages with citations, effective codings, and
+the log of relations a reviewer confirmed.
+
+The analysis stages never change codings; they read `effective_codings` (004_coding.sql) —
+what each passage is coded with now, human decisions over machine suggestions — and quote
+passages with the citation a reader checks ("Phadnis (2023), p. 4").
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from litsynth.citation import author_label, format_citation
+from litsynth.records import CitedPassage
+
+
+@dataclass(frozen=True)
+class CodedPassage:
+    """One (passage, code) pair as coded now; several spans of one pair collapse to one."""
+
+    chunk_id: str
+    document_id: str
+    code_id: str
+    score: float
+    origin: str  # "human" | "machine"
+    start: int = 0  # extent of the pair's spans in the document text (min start, max end)
+    end: int = 0
+
+
+def _authors(raw: str) -> tuple[str, ...]:
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return ()
+    return tuple(str(a) for a in value) if isinstance(value, list) else ()
+
+
+def load_passages(conn: sqlite3.Connection) -> list[CitedPassage]:
+    """Every chunk with its citation, ordered by chunk id so results never depend on insert order."""
+    rows = conn.execute(
+        "SELECT c.rowid AS rowid, c.id AS chunk_id, c.document_id, c.ordinal, c.text,"
+        " c.page_start, c.page_end, c.section, c.paragraph,"
+        " d.kind, d.title, d.authors, d.year"
+        " FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.id"
+    )
+    out = []
+    for r in rows:
+        citation = format_citation(
+            _authors(r["authors"]),
+            r["year"],
+            kind=r["kind"],
+            page_start=r["page_start"],
+            page_end=r["page_end"],
+            section=r["section"] or "",
+            paragraph=r["paragraph"],
+        )
+        out.append(
+            CitedPassage(
+                chunk_id=r["chunk_id"],
+                document_id=r["document_id"],
+                ordinal=r["ordinal"],
+                text=r["text"],
+                citation=citation,
+                title=r["title"] or "",
+                rowid=r["rowid"],
+            )
+        )
+    return out
+
+
+def document_labels(conn: sqlite3.Connection) -> dict[str, str]:
+    """Short name per document for tables: "Yulianti & Santoso (2025)"."""
+    out = {}
+    for r in conn.execute("SELECT id, authors, year, title, path FROM documents ORDER BY id"):
+        authors = _authors(r["authors"])
+        when = str(r["year"]) if r["year"] else "n.d."
+        out[r["id"]] = f"{author_label(authors)} ({when})" if authors else (r["title"] or r["path"])
+    return out
+
+
+def document_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+
+def load_codings(conn: sqlite3.Connection) -> list[CodedPassage]:
+    """What every passage is coded with now; per (passage, code) the best score and its origin.
+
+    A human decision outranks a machine suggestion for the same pair (the view already drops
+    suggestions a human has decided on; this keeps "human" when both spans exist).
+    """
+    rows = conn.execute(
+        "SELECT chunk_id, document_id, code_id, MAX(score) AS score,"
+        " MIN(origin) AS origin,"  # 'human' < 'machine': any human span makes the pair human
+        " MIN(start) AS start, MAX(end) AS end"
+        " FROM effective_codings GROUP BY chunk_id, document_id, code_id"
+        " ORDER BY chunk_id, code_id"
+    )
+    return [
+        CodedPassage(
+            r["chunk_id"],
+            r["document_id"],
+            r["code_id"],
+            float(r["score"]),
+            r["origin"],
+            r["start"],
+            r["end"],
+        )
+        for r in rows
+    ]
+
+
+def document_texts(conn: sqlite3.Connection, document_ids: Iterable[str]) -> dict[str, str]:
+    """Canonical text per document (coding offsets index into it)."""
+    ids = list(document_ids)
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        out.update(
+            (r[0], r[1])
+            for r in conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", part)
+        )
+    return out
+
+
+def record_relation_decision(
+    conn: sqlite3.Connection,
+    *,
+    source: str,
+    target: str,
+    type: str,
+    weight: float | None,
+    reviewer: str,
+    at: str,
+    codebook_file: str,
+    codebook_version: str,
+    evidence: dict[str, Any],
+) -> int:
+    """Append a confirmed relation to the provenance log; returns its sequence number."""
+    cur = conn.execute(
+        "INSERT INTO relation_decisions(source, target, type, weight, reviewer, at, codebook_file,"
+        " codebook_version, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            source,
+            target,
+            type,
+            weight,
+            reviewer,
+            at,
+            codebook_file,
+            codebook_version,
+            json.dumps(evidence, ensure_ascii=False, sort_keys=True),
+        ),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def relation_decisions(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    rows = conn.execute("SELECT * FROM relation_decisions ORDER BY seq")
+    return [{**dict(r), "evidence": json.loads(r["evidence"])} for r in rows]
