@@ -18,7 +18,7 @@ from litsynth.biblio.readers_base import RawEntry, ReadResult, Rejection
 # canonical field -> column names seen in exports (lowercased). Order matters: the first
 # non-empty column wins, so the fuller one ("author full names") comes before the short one.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "id": ("record_id",),
+    "id": ("record_id", "id"),  # record_id is the contract; "ID" is bib-dedupe's and RIS's name
     "title": ("title", "article title", "document title", "primary title", "ti", "t1"),
     "abstract": ("abstract", "abstract note", "ab", "n2"),
     "authors": (
