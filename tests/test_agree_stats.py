@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litsynth.cli import cli
@@ -194,6 +194,7 @@ def test_cli_agree_json_and_text() -> None:
 _codes = st.lists(st.sampled_from(["a", "b", "c"]), max_size=3, unique=True)
 
 
+@settings(deadline=None, max_examples=60)  # each example runs scikit-learn ~10 times
 @given(st.lists(st.tuples(_codes, _codes), min_size=1, max_size=12))
 def test_agreement_is_symmetric_and_self_agreement_is_total(
     pairs: list[tuple[list[str], list[str]]],

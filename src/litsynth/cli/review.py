@@ -102,13 +102,17 @@ def _review_one(conn: sqlite3.Connection, book: Codebook, item: ReviewItem, code
             decisions.decide(conn, book, item, action, coder=coder)
             return action
         if key == "c":
-            new_code = click.prompt("  new code id").strip()
-            try:
-                decisions.decide(conn, book, item, "change", coder=coder, new_code=new_code)
-            except CodingError as exc:
-                click.secho(f"  {exc.message}", fg="red", err=True)
-                continue
-            return "change"
+            while True:  # ask again after a typo; an empty answer goes back to the keys
+                new_code = click.prompt("  new code id", default="", show_default=False).strip()
+                if not new_code:
+                    break
+                try:
+                    decisions.decide(conn, book, item, "change", coder=coder, new_code=new_code)
+                except CodingError as exc:
+                    click.secho(f"  {exc.message}", fg="red", err=True)
+                    continue
+                return "change"
+            continue
         if key == "m":
             text = click.prompt("  memo on this passage")
             decisions.write_memo(conn, book, item.passage.chunk_id, text, author=coder)

@@ -1,0 +1,128 @@
+"""`code agreement`: the machine's suggestions against the reviewer, figures worked by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+from litsynth.coding import decisions
+from litsynth.coding.agreement import MachineCell, machine_agreement
+from litsynth.config import open_project
+from litsynth.errors import CodingError
+from review_support import Seeded, seed
+
+
+@pytest.fixture
+def reviewed(project: Path) -> Seeded:
+    """ana's decisions on the seeded suggestions (machine 'yes' = score >= threshold 0.5):
+
+    d1 platform       .90 yes  accepted
+    c1 rule-setting   .82 yes  rejected
+    c2 value-capture  .74 yes  changed to platform: value-capture rejected, platform added
+                               (the machine scored c2 platform .30: a miss)
+    c1 platform       .61 yes  not decided yet (pending)
+    c3 method         .55 yes  accepted
+    d1 rule-setting   .45 no   added by hand (a miss)
+    """
+    s = seed(project)
+    proj = open_project(s.root)
+    book = decisions.codebook_of(proj)
+    conn = decisions.open_store(proj)
+    try:
+        queue = {i.key: i for i in decisions.review_queue(conn, coder="ana")}
+        decisions.decide(conn, book, queue[(s.d1, "platform")], "accept", coder="ana")
+        decisions.decide(conn, book, queue[(s.c1, "rule-setting")], "reject", coder="ana")
+        decisions.decide(
+            conn, book, queue[(s.c2, "value-capture")], "change", coder="ana", new_code="platform"
+        )
+        decisions.decide(conn, book, queue[(s.c3, "method")], "accept", coder="ana")
+        decisions.add_coding(conn, book, "rule-setting", coder="ana", chunk=s.d1,
+                             quote="Standards set by the hub")  # fmt: skip
+    finally:
+        conn.close()
+    return s
+
+
+def test_per_code_tables_and_kappa_by_hand(reviewed: Seeded) -> None:
+    proj = open_project(reviewed.root)
+    conn = decisions.open_store(proj)
+    try:
+        report = decisions.project_agreement(conn)
+    finally:
+        conn.close()
+    # Passages with a human decision: d1, c1, c2, c3 -> 4.
+    assert report.n_passages == 4
+    per = {c.code: c for c in report.per_code}
+
+    # platform: d1 accepted (1,1); c2 added, machine .30 (0,1); c3 untouched (0,0);
+    # c1 pending, left out. machine [1,0,0], human [1,1,0]: p_o = 2/3,
+    # p_e = 1/3*2/3 + 2/3*1/3 = 4/9, kappa = (2/3 - 4/9) / (5/9) = 0.4
+    p = per["platform"]
+    assert (p.accepted, p.rejected, p.missed, p.agreed_absent, p.pending) == (1, 0, 1, 1, 1)
+    assert p.kappa == pytest.approx(0.4)
+    assert p.precision == 1.0 and p.recall == 0.5
+
+    # rule-setting: c1 rejected (1,0); d1 added, machine .45 (0,1); c2, c3 (0,0).
+    # p_o = 2/4; p_machine = p_human = 1/4; p_e = 1/16 + 9/16 = 10/16
+    # kappa = (0.5 - 0.625) / 0.375 = -1/3: worse than chance, as it should read.
+    r = per["rule-setting"]
+    assert (r.accepted, r.rejected, r.missed, r.agreed_absent) == (0, 1, 1, 2)
+    assert r.kappa == pytest.approx(-1 / 3)
+    assert r.precision == 0.0
+
+    # value-capture: one rejection, three absent: the human never says yes.
+    # p_o = 3/4, p_e = 1/4*0 + 3/4*1 = 3/4, kappa = 0.
+    assert per["value-capture"].kappa == pytest.approx(0.0)
+    # method: accepted on c3, absent elsewhere: perfect.
+    assert per["method"].kappa == pytest.approx(1.0)
+
+    # Pooled 15 cells: yes/yes 2, yes/no 2, no/yes 2, no/no 9. p_o = 11/15;
+    # p_e = (4/15)^2 + (11/15)^2 = 137/225; kappa = (165 - 137) / (225 - 137) = 28/88
+    assert report.kappa == pytest.approx(28 / 88)
+    assert report.precision == 0.5 and report.recall == 0.5
+
+
+def test_cli_agreement_json_and_table(reviewed: Seeded) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["code", "agreement", "--project", str(reviewed.root), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["per_code"]["platform"] == {
+        "kappa": 0.4, "precision": 1.0, "recall": 0.5, "accepted": 1, "rejected": 0,
+        "missed": 1, "agreed_absent": 1, "pending": 1,
+    }  # fmt: skip
+    text = runner.invoke(cli, ["code", "agreement", "--project", str(reviewed.root)])
+    assert "on 4 reviewed passage(s)" in text.output
+    assert "kappa 0.318   precision 50.0%   recall 50.0%" in text.output
+
+
+def test_one_coder_only(reviewed: Seeded) -> None:
+    result = CliRunner().invoke(
+        cli, ["code", "agreement", "--project", str(reviewed.root), "--coder", "ben"]
+    )
+    assert result.exit_code == 1
+    assert "no human decisions yet by 'ben'" in result.output
+
+
+def test_no_decisions_is_an_error(project: Path) -> None:
+    s = seed(project)
+    conn = decisions.open_store(open_project(s.root))
+    try:
+        with pytest.raises(CodingError, match="no human decisions yet"):
+            decisions.project_agreement(conn)
+    finally:
+        conn.close()
+
+
+def test_unreviewed_passages_do_not_count() -> None:
+    cells = [
+        MachineCell("x", "a", True, "accepted"),
+        MachineCell("y", "a", True, None),  # a passage nobody looked at: says nothing
+    ]
+    report = machine_agreement(cells)
+    assert report.n_passages == 1
+    assert report.per_code[0].pending == 0 and report.per_code[0].accepted == 1

@@ -1,0 +1,131 @@
+"""The terminal review loop, driven through the real CLI with typed keys."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+from litsynth.store.db import connect
+from review_support import Seeded, insert_suggestions, seed
+
+
+@pytest.fixture
+def seeded(project: Path) -> Seeded:
+    return seed(project)
+
+
+def _review(root: Path, keys: str, *args: str) -> str:
+    result = CliRunner().invoke(
+        cli, ["code", "review", "--project", str(root), "--coder", "ana", *args], input=keys
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _log(root: Path) -> list[tuple[str, str, str, str]]:
+    conn = connect(root / "litsynth.db")
+    try:
+        rows = conn.execute("SELECT chunk_id, code_id, status, coder FROM codings ORDER BY seq")
+        return [tuple(r) for r in rows]
+    finally:
+        conn.close()
+
+
+def test_accept_reject_change_then_quit(seeded: Seeded) -> None:
+    # Queue by score: d1/platform .90, c1/rule-setting .82, c2/value-capture .74,
+    # c1/platform .61, c3/method .55 (c2/platform .30 and d1/rule-setting .45 are below
+    # their threshold and not in the queue).
+    out = _review(seeded.root, "a\nr\nc\nplatfrom\nplatform\nq\n")
+    assert "── 1/5  platform (Platform)  score 0.90 (threshold 0.50)" in out
+    assert "Yulianti & Santoso (2025), § Findings, ¶ 1" in out
+    assert "Phadnis (2023), p. 1" in out
+    assert (
+        "nearest definition (0.71): The orchestrator sets rules that partners must follow." in out
+    )
+    assert "unknown new code 'platfrom'; did you mean 'platform'?" in out
+    assert "1 accept, 1 reject, 1 change; 2 suggestion(s) left for ana." in out
+    assert _log(seeded.root) == [
+        (seeded.d1, "platform", "accepted", "ana"),
+        (seeded.c1, "rule-setting", "rejected", "ana"),
+        (seeded.c2, "value-capture", "rejected", "ana"),
+        (seeded.c2, "platform", "added", "ana"),
+    ]
+
+
+def test_the_loop_resumes_where_it_stopped(seeded: Seeded) -> None:
+    _review(seeded.root, "a\na\nq\n")
+    out = _review(seeded.root, "s\ns\n")
+    assert "── 1/3  value-capture" in out  # the two decided suggestions are not shown again
+    assert "2 skip; 3 suggestion(s) left" in out
+    # Another coder still sees everything: double coding for agreement.
+    other = CliRunner().invoke(
+        cli, ["code", "review", "--project", str(seeded.root), "--coder", "ben"], input="q\n"
+    )
+    assert "── 1/5" in other.output
+
+
+def test_end_of_input_keeps_every_decision_so_far(seeded: Seeded) -> None:
+    out = _review(seeded.root, "a\n")  # then EOF, like Ctrl-D
+    assert "1 accept; 4 suggestion(s) left" in out
+    assert len(_log(seeded.root)) == 1
+
+
+def test_memo_on_the_passage_then_decide(seeded: Seeded) -> None:
+    _review(
+        seeded.root, "m\nPooled demand is a governance effect too.\na\nq\n", "--code", "platform"
+    )
+    conn = connect(seeded.root / "litsynth.db")
+    try:
+        memo = conn.execute("SELECT target, author, text, at FROM memos").fetchone()
+    finally:
+        conn.close()
+    assert tuple(memo)[:3] == (seeded.d1, "ana", "Pooled demand is a governance effect too.")
+    assert memo["at"].endswith("Z")
+    assert _log(seeded.root) == [(seeded.d1, "platform", "accepted", "ana")]
+
+
+def test_code_filter_and_limit(seeded: Seeded) -> None:
+    out = _review(seeded.root, "s\n", "--code", "platform", "--limit", "1")
+    assert "── 1/1  platform" in out and "rule-setting (" not in out
+
+
+def test_unknown_key_is_explained(seeded: Seeded) -> None:
+    out = _review(seeded.root, "x\nq\n")
+    assert "press a, r, c, s, m or q" in out
+
+
+def test_human_decisions_survive_a_new_machine_run(seeded: Seeded) -> None:
+    _review(seeded.root, "a\nr\nq\n")  # accept d1/platform, reject c1/rule-setting
+    conn = connect(seeded.root / "litsynth.db")
+    try:
+        before = conn.execute("SELECT * FROM codings ORDER BY seq").fetchall()
+        # `code suggest` replaces the machine's suggestions wholesale, now disagreeing.
+        with conn:
+            conn.execute("DELETE FROM suggestions")
+        insert_suggestions(
+            conn,
+            [(seeded.d1, "platform", 0.10, 0.5, {}), (seeded.c1, "rule-setting", 0.95, 0.5, {})],
+        )
+        after = conn.execute("SELECT * FROM codings ORDER BY seq").fetchall()
+        effective = _effective(conn)
+    finally:
+        conn.close()
+    assert [tuple(r) for r in after] == [tuple(r) for r in before]
+    assert (seeded.d1, "platform", "human") in effective  # kept though the machine dropped it
+    assert not any(e[:2] == (seeded.c1, "rule-setting") for e in effective)  # stays rejected
+
+
+def _effective(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    rows = conn.execute("SELECT chunk_id, code_id, origin FROM effective_codings")
+    return {(r[0], r[1], r[2]) for r in rows}
+
+
+def test_nothing_to_review(project: Path) -> None:
+    seeded = seed(project)
+    _review(seeded.root, "a\n" * 5)
+    out = _review(seeded.root, "")
+    assert "Nothing to review for ana" in out
