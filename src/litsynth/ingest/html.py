@@ -17,55 +17,18 @@ from litsynth.ingest.normalize import PARAGRAPH_BREAK, assemble, normalize_parts
 from litsynth.ingest.text import decode
 from litsynth.records import Document, bytes_id
 
-_BLOCK = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "br",
-        "caption",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
-)
+# Elements that end a paragraph; their text becomes its own block.
+_BLOCK = frozenset([
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+    "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+])  # fmt: skip
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
-_INVISIBLE = frozenset(
-    ["script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object"]
-)
+# Never shown as text; "nav" is site navigation, boilerplate on every page of a site.
+_INVISIBLE = frozenset([
+    "script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "nav",
+])  # fmt: skip
 _SPACES = re.compile(r"\s+")
 
 

@@ -4,6 +4,9 @@ Every parser (PDF, text, Markdown, HTML) hands its raw text to `normalize_parts`
 words always become the same characters whatever the file format:
 
 - Unicode NFC, so "é" is one code point whether the file wrote it composed or decomposed;
+- typographic ligatures (U+FB00–FB06: "ﬁ", "ﬂ", "ﬀ"…) spelled out, so "misﬁts" from a
+  LaTeX PDF is the word "misfits" that a query types (NFC keeps them; full NFKC would also
+  rewrite superscripts, fractions and full-width CJK punctuation, which carry meaning);
 - byte-order marks and zero-width spaces removed, CRLF/CR become LF, form feeds paragraph breaks;
 - soft hyphens removed (they only mark where a typesetter *may* break a word);
 - end-of-line hyphenation joined: "coordi-\\nnation" → "coordination", but a real compound
@@ -29,6 +32,7 @@ PARAGRAPH_BREAK = "\n\n"
 # word joiner. ZWJ and ZWNJ (U+200C/U+200D) are NOT here: Arabic, Persian and Indic scripts need
 # them to shape words correctly.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u2060"), None)
+_LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 _LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n", "\x0c": "\n\n", "\x0b": "\n"})
 _SOFT_HYPHEN = "\u00ad"
 # A soft hyphen at the end of a line is a hyphenation point the typesetter used: join the lines.
@@ -44,7 +48,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 def _clean_characters(raw: str) -> str:
     """Character-level clean-up that needs no knowledge of the rest of the document."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE).translate(_LIGATURES))
     text = _SOFT_HYPHEN_AT_EOL.sub("", text).replace(_SOFT_HYPHEN, "")
     # Other control characters (e.g. \x03 from a broken font CMap) would confuse tokenizers and
     # terminals; a space keeps word boundaries where they were.

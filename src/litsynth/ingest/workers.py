@@ -28,10 +28,11 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from litsynth.errors import IngestError
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.parse import parse_file
 from litsynth.records import Document, Failure
@@ -40,6 +41,8 @@ Parser = Callable[..., Document]  # parse_file's shape: (path, *, passwords) -> 
 Outcome = tuple[str, Document] | tuple[str, str, str]
 
 _WORKER_CODE = "from litsynth.ingest.workers import serve; serve()"
+# A worker importing pypdf takes ~0.3 s; a minute means the installation is broken.
+_STARTUP_S = 60.0
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -86,6 +89,9 @@ def serve() -> None:
     for part in name.split("."):
         parser = getattr(parser, part)
     _limit_memory(memory_mb)
+    # Only now is the worker ready: its start-up (interpreter, imports) must not count
+    # against the first file's time limit.
+    outbox.send(("ready",))
     while True:
         try:
             task = inbox.recv()
@@ -101,7 +107,7 @@ def serve() -> None:
             outbox.send(("fail", "out-of-memory", "the parsed text was too large to hand back"))
 
 
-@dataclass
+@dataclass(eq=False)  # a worker is equal only to itself (pool.index, "in pool")
 class _Worker:
     """One worker process, its two pipe ends, and the file it is working on."""
 
@@ -110,6 +116,8 @@ class _Worker:
     outbox: Connection  # worker → parent
     path: Path | None = None
     deadline: float = 0.0
+    ready: bool = False  # has said "ready": imports done, memory limit set
+    started: float = field(default_factory=time.monotonic)
 
     @classmethod
     def start(cls, memory_mb: int, parser: Parser) -> _Worker:
@@ -169,6 +177,15 @@ class _Worker:
         return "worker-crashed", f"worker exited with code {code}"
 
 
+def _start_failed(worker: _Worker) -> IngestError:
+    worker.stop()
+    return IngestError(
+        f"a parser worker ({sys.executable}) did not start (exit code {worker.process.returncode})",
+        hint="check that litsynth is installed in this Python (`make install`); its error "
+        "is printed above",
+    )
+
+
 def parse_many(
     paths: Iterable[Path],
     *,
@@ -196,44 +213,50 @@ def parse_many(
         if queue:
             worker.assign(queue.popleft(), secrets, timeout_s)
 
-    def replace(worker: _Worker) -> _Worker:
+    def replace(worker: _Worker) -> None:
         worker.stop()
-        fresh = _Worker.start(memory_mb, parser)
-        pool[pool.index(worker)] = fresh
-        feed(fresh)
-        return fresh
+        pool[pool.index(worker)] = _Worker.start(memory_mb, parser)
 
     try:
-        for _ in range(count):
-            pool.append(_Worker.start(memory_mb, parser))
-            feed(pool[-1])
-        while any(w.path is not None for w in pool):
-            busy = {w.outbox: w for w in pool if w.path is not None}
-            wait_s = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
-            for ready in wait(list(busy), timeout=wait_s):
-                worker = busy[ready]  # type: ignore[index]
+        pool.extend(_Worker.start(memory_mb, parser) for _ in range(count))
+        while active := [w for w in pool if w.path is not None or (queue and not w.ready)]:
+            by_handle = {w.outbox: w for w in active}
+            deadlines = [w.deadline if w.ready else w.started + _STARTUP_S for w in active]
+            wait_s = max(0.0, min(deadlines) - time.monotonic())
+            for handle in wait(list(by_handle), timeout=wait_s):
+                worker = by_handle[handle]  # type: ignore[index]
                 path = worker.path
-                assert path is not None
                 try:
                     message = worker.outbox.recv()
                 except (EOFError, OSError):
+                    if path is None:
+                        raise _start_failed(worker) from None
                     reason, detail = worker.death()
                     replace(worker)
                     yield path, Failure(str(path), reason, detail)
                     continue
+                worker.ready = True
                 feed(worker)
+                if path is None:
+                    continue  # the "ready" message
                 if message[0] == "ok":
                     yield path, message[1]
                 else:
                     yield path, Failure(str(path), message[1], message[2])
             now = time.monotonic()
-            for worker in [w for w in pool if w.path is not None and w.deadline <= now]:
-                if worker.outbox.poll():
-                    continue  # finished just in time: collected on the next round
-                path = worker.path
-                assert path is not None
-                replace(worker)
-                yield path, Failure(str(path), "timeout", f"still parsing after {timeout_s:g} s")
+            for worker in active:
+                if worker not in pool or worker.outbox.poll():
+                    # Replaced above, or finished just in time: collected on the next round.
+                    continue
+                if not worker.ready and worker.started + _STARTUP_S <= now:
+                    raise _start_failed(worker)
+                if worker.path is not None and worker.ready and worker.deadline <= now:
+                    path = worker.path
+                    replace(worker)
+                    yield (
+                        path,
+                        Failure(str(path), "timeout", f"still parsing after {timeout_s:g} s"),
+                    )
     finally:
         for worker in pool:
             worker.stop()

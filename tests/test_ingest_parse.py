@@ -1,0 +1,192 @@
+"""Canonical text and the text/Markdown/HTML parsers, on tiny real fixtures."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, shared
+from litsynth.ingest import FAILURE_REASONS, ParseFailure, canonical_text, parse_file
+from litsynth.ingest.normalize import assemble, normalize_parts
+from litsynth.records import bytes_id
+
+INGEST = FIXTURES / "ingest"
+
+
+# --- normalisation -------------------------------------------------------------------------
+
+
+def test_bom_removed_and_crlf_becomes_lf() -> None:
+    assert canonical_text("\ufeffone\r\ntwo\rthree") == "one\ntwo\nthree"
+
+
+def test_soft_hyphens_removed_inside_and_at_line_end() -> None:
+    assert canonical_text("coordi\u00adnation and orches\u00ad\ntration") == (
+        "coordination and orchestration"
+    )
+
+
+def test_nfc_composes_decomposed_accents() -> None:
+    decomposed = "re\u0301sume\u0301"  # e + combining acute
+    text = canonical_text(decomposed)
+    assert text == "résumé"
+    assert unicodedata.is_normalized("NFC", text)
+
+
+def test_ligatures_spelled_out() -> None:
+    assert canonical_text("the misﬁts see things diﬀerently") == (
+        "the misfits see things differently"
+    )
+
+
+def test_whitespace_runs_collapse_and_paragraphs_survive() -> None:
+    raw = "  a\t\tb\u00a0\u2009c  \n\n\n\n  d   \n \n e\f f"
+    assert canonical_text(raw) == "a b c\n\nd\n\ne\n\nf"
+
+
+def test_control_characters_become_spaces_but_zwj_is_kept() -> None:
+    # U+200D (zero-width joiner) shapes Arabic/Indic text; \x03 is a broken-CMap artefact.
+    assert canonical_text("a\x03b \u0928\u094d\u200d") == "a b \u0928\u094d\u200d"
+
+
+def test_hyphenation_joined_when_half_is_a_fragment() -> None:
+    assert canonical_text("The coordi-\nnation of firms") == "The coordination of firms"
+
+
+def test_hyphenation_joined_when_joined_word_occurs_elsewhere() -> None:
+    text = canonical_text("Good coordination.\nLead co-\nordination.")
+    assert text == "Good coordination.\nLead coordination."
+
+
+def test_real_compound_keeps_its_hyphen() -> None:
+    # "platform-based" occurs elsewhere, so the line-end hyphen is part of the word.
+    text = canonical_text("A platform-\nbased model. Platform-based firms grow.")
+    assert text.startswith("A platform-based model.")
+
+
+def test_compound_of_two_document_words_keeps_hyphen() -> None:
+    text = canonical_text("The platform is based on data. A platform-\nbased design.")
+    assert "platform-based design" in text
+
+
+def test_capitalised_continuation_is_not_joined() -> None:
+    # A name or acronym after the line break: joining would invent a word.
+    assert canonical_text("Smith-\nJones wrote") == "Smith-\nJones wrote"
+
+
+def test_hyphenation_decided_across_pages() -> None:
+    pages = normalize_parts(["The platform-\nbased view.", "Platform-based firms."])
+    assert pages[0] == "The platform-based view."
+
+
+def test_assemble_keeps_empty_pages_numbered() -> None:
+    text, pages = assemble([("ab", ""), ("", ""), ("cd", "")])
+    assert text == "ab\n\ncd"
+    assert [(p.number, p.start, p.end) for p in pages] == [(1, 0, 2), (2, 2, 2), (3, 4, 6)]
+    assert [text[p.start : p.end] for p in pages] == ["ab", "", "cd"]
+
+
+# --- text, Markdown, HTML ------------------------------------------------------------------
+
+
+def test_markdown_sections_at_headings_not_in_fences_or_front_matter() -> None:
+    doc = parse_file(INGEST / "sections.md")
+    assert doc.kind == "markdown"
+    assert doc.id == bytes_id((INGEST / "sections.md").read_bytes())
+    assert doc.title == "Orchestration in Supply Chains: a Field Note"
+    labels = [p.label for p in doc.pages]
+    assert labels == ["", "Platform Coordination in Practice", "Setext Heading", "2. Results"]
+    assert [p.number for p in doc.pages] == [1, 2, 3, 4]
+    assert doc.text[doc.pages[3].start :].startswith("## 2. Results")
+    assert "platform-based model reduces coordination costs" in doc.text
+
+
+def test_txt_with_markdown_headings_is_sectioned_but_setext_lines_are_not(tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("Intro line\n\n## Method\n\nWe read.\n\nTable\n-----\n", encoding="utf-8")
+    doc = parse_file(path)
+    assert doc.kind == "text"
+    assert [p.label for p in doc.pages] == ["", "Method"]
+    assert doc.title == "Method"
+
+
+def test_html_text_sections_and_title() -> None:
+    doc = parse_file(INGEST / "page.html")
+    assert doc.kind == "html"
+    assert doc.title == "Orchestration Note"
+    assert "not text" not in doc.text and "color" not in doc.text  # script, style dropped
+    assert "Home" not in doc.text  # <nav> boilerplate dropped
+    assert "Orchestration sits between planning and execution." in doc.text
+    assert "coordination layer & more." in doc.text
+    assert "line one\nline two" in doc.text  # <pre> keeps its line breaks
+    assert [p.label for p in doc.pages] == ["Orchestration Note", "Signals"]
+    signals = doc.pages[1]
+    assert doc.text[signals.start : signals.end].split("\n\n")[:3] == [
+        "Signals",
+        "Supplier delay",
+        "Demand spike",
+    ]
+
+
+def test_bom_crlf_file() -> None:
+    doc = parse_file(INGEST / "crlf-bom.txt")
+    assert doc.text == "First line\nsecond line\n\nThird para"
+
+
+def test_latin1_file_is_decoded() -> None:
+    doc = parse_file(INGEST / "latin1.txt")
+    assert doc.text.startswith("Café naïve résumé")
+    assert doc.attributes["encoding"] != "utf-8"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.md", b"  \n\n\t\n", "empty"),
+        ("paper.docx", b"PK\x03\x04", "unsupported-type"),
+        ("binary.txt", b"\x00\x01\x02\x00text", "unsupported-type"),
+        ("truncated.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "broken-file"),
+        ("empty.html", b"<html><script>x()</script></html>", "empty"),
+    ],
+)
+def test_unusable_files_fail_with_a_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ParseFailure) as caught:
+        parse_file(path)
+    assert caught.value.reason == reason
+    assert caught.value.reason in FAILURE_REASONS
+    assert caught.value.hint == FAILURE_REASONS[reason]
+    assert name in str(caught.value)
+
+
+def test_every_reason_explains_what_to_do() -> None:
+    required = {"encrypted", "broken-file", "no-text-layer", "garbage-text", "timeout",
+                "out-of-memory", "unsupported-type", "empty", "worker-crashed"}  # fmt: skip
+    assert required <= set(FAILURE_REASONS)
+    assert "--password" in FAILURE_REASONS["encrypted"]
+    assert "OCR" in FAILURE_REASONS["no-text-layer"]
+
+
+def test_seed_000_is_sectioned_with_its_title() -> None:
+    seed = next(shared("seeds").glob("000_*.txt"))
+    doc = parse_file(seed)
+    assert doc.title.startswith("Bridging Business Models and Supply Chain Strategy")
+    labels = [p.label for p in doc.pages]
+    assert "1. Introduction" in labels and "References" in labels
+    for page in doc.pages:
+        assert doc.text[page.start : page.end] == doc.text[page.start : page.end].strip()
+
+
+def test_seed_003_front_matter_title_and_no_yaml_comment_sections() -> None:
+    seed = next(shared("seeds").glob("003_*.txt"))
+    doc = parse_file(seed)
+    assert doc.title == "Outsourced Value Chain Coordination"
+    labels = [p.label for p in doc.pages]
+    assert not any("GROUP" in label for label in labels)
+    assert "Section 1: Context" in labels

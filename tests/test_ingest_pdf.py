@@ -1,0 +1,281 @@
+"""PDF parsing and the worker pool, on the shared hostile-PDF set and generated evil files."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+import zlib
+from collections import Counter
+from pathlib import Path
+
+import psutil
+import pytest
+
+from conftest import shared
+from litsynth.ingest import FAILURE_REASONS, ParseFailure, canonical_text, parse_file, parse_many
+from litsynth.ingest.pdf import garbage_reason
+from litsynth.records import Document, Failure
+
+# Passwords of the shared encrypted PDFs, from ../shared/data/README.md.
+PASSWORDS = ("asdfzxcv", "foo", "password", "test", "openpassword", "usersecret")
+
+# A representative subset for the default run: path under pdfs/hard → expected reason
+# (None = parses to text).
+SUBSET = {
+    "pypdf/resources/crazyones.pdf": None,
+    "pypdf/resources/multilang.pdf": None,  # Arabic, Chinese, Thai, Japanese: not garbage
+    "pypdf-sample-files/015-arabic/habibi.pdf": None,
+    "pypdf/resources/encryption/r2-empty-password.pdf": None,  # opens by itself
+    "pypdf/resources/encryption/r6-user-password.pdf": None,  # user password is empty too
+    "pypdf/resources/encryption/r2-user-password.pdf": "encrypted",
+    "pypdf/resources/crazyones-encrypted-256.pdf": "encrypted",
+    "pdfminer/samples/encryption/aes-256-r6.pdf": "encrypted",
+    "pdfminer/samples/contrib/pdf-with-jbig2.pdf": "no-text-layer",
+    "pdfminer/samples/contrib/issue-1057-tiff-predictor.pdf": "no-text-layer",
+    "pdfminer/samples/contrib/issue-791-non-unicode-cmap.pdf": "garbage-text",
+    "pdfminer/samples/jo.pdf": "garbage-text",
+    "pypdf/resources/issue-301.pdf": "garbage-text",
+    "pypdf-sample-files/017-unreadable-meta-data/unreadablemetadata.pdf": "broken-file",
+    "pdfminer/samples/contrib/issue-1113-evil-xobjects.pdf": "broken-file",
+    "pdfminer/samples/zen_of_python_corrupted.pdf": None,  # broken xref, repaired
+}
+
+
+def outcome(result: Document | Failure) -> str | None:
+    return result.reason if isinstance(result, Failure) else None
+
+
+def test_hostile_subset_gets_the_right_reasons() -> None:
+    hard = shared("data/pdfs/hard")
+    results = dict(parse_many([hard / name for name in SUBSET], timeout_s=60))
+    assert {str(p.relative_to(hard)): outcome(r) for p, r in results.items()} == SUBSET
+    for path, result in results.items():
+        if isinstance(result, Document):
+            assert result.kind == "pdf" and result.text.strip()
+            assert [p.number for p in result.pages] == list(range(1, len(result.pages) + 1))
+        else:
+            assert result.path == str(path) and result.detail
+
+
+@pytest.mark.parametrize(
+    ("name", "password"),
+    [
+        ("pypdf/resources/encryption/r2-user-password.pdf", "asdfzxcv"),
+        ("pypdf/resources/encryption/r6-both-passwords.pdf", "foo"),
+        ("pypdf/resources/crazyones-encrypted-256.pdf", "password"),
+        ("pypdf/resources/encrypted-file.pdf", "test"),
+        ("pdfminer/samples/encryption/aes-256-r6.pdf", "usersecret"),
+        ("pdfminer/samples/encryption/rc4-40.pdf", "foo"),
+    ],
+)
+def test_encrypted_pdf_opens_with_its_password(name: str, password: str) -> None:
+    path = shared("data/pdfs/hard") / name
+    with pytest.raises(ParseFailure) as caught:
+        parse_file(path)
+    assert caught.value.reason == "encrypted"
+    assert "--password" in (caught.value.hint or "")
+    doc = parse_file(path, passwords=["wrong", password])
+    assert doc.text.strip()
+    assert doc.attributes["decrypted_with"] in {"user password", "owner password"}
+
+
+def test_encrypted_crazyones_text_matches_expected_text() -> None:
+    resources = shared("data/pdfs/hard/pypdf/resources")
+    expected = canonical_text((resources / "crazyones.txt").read_text(encoding="utf-8"))
+    assert parse_file(resources / "crazyones.pdf").text == expected
+    locked = parse_file(resources / "crazyones-encrypted-256.pdf", passwords=["password"])
+    assert locked.text == expected
+
+
+def test_encrypted_pdf_without_id() -> None:
+    # Regression: encrypted with the empty password but no /ID in the trailer; it must open by
+    # itself, and its pages (images only) make it a no-text-layer failure, not a crash.
+    path = shared("data/pdfs/hard/pypdf/resources/encrypted_doc_no_id.pdf")
+    with pytest.raises(ParseFailure) as caught:
+        parse_file(path)
+    assert caught.value.reason == "no-text-layer"
+    assert "3 page(s)" in caught.value.detail
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+", text.lower())
+
+
+def test_two_column_paper_reads_column_by_column() -> None:
+    # The expected text is pypdf's layout-mode rendering of page 1: both columns side by side,
+    # line by line. Plain mode must give the same words, with each column's sentences unbroken
+    # and its line-end hyphenation ("Maece-" / "nas") joined.
+    pdf = shared("data/pdfs/hard/pypdf-sample-files/026-latex-multicolumn/multicolumn.pdf")
+    layout = shared("data/pdfs/hard/pypdf/resources/multicolumn-lorem-ipsum.txt")
+    doc = parse_file(pdf)
+    page_one = doc.text[doc.pages[0].start : doc.pages[0].end]
+    ours, theirs = Counter(words(page_one)), Counter(words(layout.read_text(encoding="utf-8")))
+    fragments = theirs - ours
+    assert sum(fragments.values()) < 0.1 * sum(theirs.values())
+    assert all(any(f in word and f != word for word in ours) for f in fragments), fragments
+    assert "maecenas" in ours and "maece" not in ours
+    flat = " ".join(page_one.split())
+    assert "This is a sample document with two columns filled with Lorem Ipsum text." in flat
+    assert (
+        "Lorem ipsum dolor sit amet, consectetuer adipiscing elit. Ut purus elit, vestibulum ut,"
+        " placerat ac, adipiscing vitae, felis." in flat
+    )
+
+
+def test_scholarly_pdf_pages_and_title() -> None:
+    path = shared("data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf")
+    doc = parse_file(path)
+    assert len(doc.pages) == 8
+    assert doc.title.startswith("Construction of the Literature Graph")
+    first = doc.text[doc.pages[0].start : doc.pages[0].end]
+    assert "Literature Graph" in first
+    assert all(doc.text[p.start : p.end] == doc.text[p.start : p.end].strip() for p in doc.pages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The firm orchestrates suppliers across the value chain. " * 3,
+        "مرحبا بالعالم، هذه جملة عربية طويلة بما يكفي للحكم عليها بشكل صحيح تماما",
+        "供应链协调是指领先企业在价值链中组织供应商和合作伙伴的活动。こんにちは世界、カタカナも。",
+        "Привет, мир! Это русский текст о цепочках поставок и координации.",
+        "Tabelle 3: 12,5 % 13,7 % 18,2 % — Summe 44,4 % (n = 1.024)",
+    ],
+)
+def test_real_scripts_are_not_garbage(text: str) -> None:
+    assert garbage_reason(text) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(cid:3)(cid:12)(cid:44)(cid:7) (cid:9)(cid:10)(cid:11) (cid:12)(cid:13)",
+        "3HQČåQt\x03SURVWĜHGN\\\x03QD\x03~þWHFK\x03ZHFK\x03ZHF",
+        "Θͨ͘͠ͱ͍ݱ၊ఆ͞Εͨ༗ަػྲྀి౯ͷͻͱͭͷ੨͍ ͱͭͷ੨͍রͰ͢ớ͋ΒΏΔಁͳ༓ྶͷෳ߹ମỜ෩ܠ",
+        ": . , dP . . i, . . . ? . i ' » 14 e. : .. Pr . srN • ki ., , ... ' 4 .n., .",
+    ],
+)
+def test_unreadable_text_is_garbage(text: str) -> None:
+    assert garbage_reason(text)
+
+
+# --- the worker pool ----------------------------------------------------------------------
+
+
+def pdf_with_content(content: bytes) -> bytes:
+    """A minimal one-page PDF whose page content stream is `content` (Flate-compressed)."""
+    stream = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def test_generated_pdf_parses(tmp_path: Path) -> None:
+    path = tmp_path / "hello.pdf"
+    path.write_bytes(pdf_with_content(b"BT /F1 12 Tf 72 720 Td (Hello orchestration) Tj ET"))
+    assert parse_file(path).text == "Hello orchestration"
+
+
+def test_slow_pdf_times_out_and_the_pool_goes_on(tmp_path: Path) -> None:
+    # 300k text operators on one page: pypdf needs tens of seconds; the limit is 1 s.
+    slow = tmp_path / "slow.pdf"
+    slow.write_bytes(pdf_with_content(b"BT /F1 12 Tf " + b"(ab) Tj 0 -1 Td " * 300_000 + b"ET"))
+    fine = tmp_path / "fine.pdf"
+    fine.write_bytes(pdf_with_content(b"BT /F1 12 Tf 72 720 Td (after the slow one) Tj ET"))
+    started = time.monotonic()
+    results = dict(parse_many([slow, fine], timeout_s=1.0, workers=1))
+    assert time.monotonic() - started < 20
+    assert isinstance(results[slow], Failure) and results[slow].reason == "timeout"
+    assert isinstance(results[fine], Document) and results[fine].text == "after the slow one"
+
+
+# Parsers handed to parse_many; module-level so the worker process can import them by name.
+def crashing_parser(path: Path, *, passwords: tuple[str, ...] = ()) -> Document:
+    if path.name.startswith("crash"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return parse_file(path, passwords=passwords)
+
+
+def greedy_parser(path: Path, *, passwords: tuple[str, ...] = ()) -> Document:
+    if path.name.startswith("huge"):
+        ballast = bytearray(1024 * 1024 * 1024)  # 1 GB, over the 512 MB limit below
+        return Document(str(len(ballast)), str(path), "pdf", "", ())
+    return parse_file(path, passwords=passwords)
+
+
+def sleepy_parser(path: Path, *, passwords: tuple[str, ...] = ()) -> Document:
+    time.sleep(30)
+    return parse_file(path, passwords=passwords)
+
+
+def two_files(tmp_path: Path, first: str) -> list[Path]:
+    paths = [tmp_path / first, tmp_path / "after.txt"]
+    paths[0].write_text("never read", encoding="utf-8")
+    paths[1].write_text("Parsed after the bad one.", encoding="utf-8")
+    return paths
+
+
+def test_crashed_worker_is_a_failure_and_the_pool_goes_on(tmp_path: Path) -> None:
+    crash, after = two_files(tmp_path, "crash.txt")
+    results = dict(parse_many([crash, after], workers=1, parser=crashing_parser))
+    assert isinstance(results[crash], Failure)
+    assert results[crash].reason == "worker-crashed"
+    assert "SIGSEGV" in results[crash].detail
+    assert isinstance(results[after], Document)
+
+
+def test_memory_limit_stops_a_greedy_parse(tmp_path: Path) -> None:
+    huge, after = two_files(tmp_path, "huge.txt")
+    results = dict(parse_many([huge, after], workers=1, memory_mb=512, parser=greedy_parser))
+    assert isinstance(results[huge], Failure)
+    assert results[huge].reason == "out-of-memory"
+    assert isinstance(results[after], Document)
+
+
+def test_closing_early_kills_the_workers(tmp_path: Path) -> None:
+    paths = [tmp_path / f"{i}.txt" for i in range(4)]
+    for path in paths:
+        path.write_text("text", encoding="utf-8")
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    results = parse_many(paths, workers=2, timeout_s=0.5, parser=sleepy_parser)
+    first = next(results)  # a timeout after 0.5 s; two sleepy workers are still running
+    assert first[1].reason == "timeout"  # type: ignore[union-attr]
+    results.close()
+    leftover = {p.pid for p in me.children(recursive=True)} - before
+    assert not leftover
+
+
+@pytest.mark.slow
+def test_every_shared_pdf_is_text_or_a_reasoned_failure() -> None:
+    pdfs = sorted(shared("data/pdfs").rglob("*.pdf"))
+    assert len(pdfs) >= 60
+    results = dict(parse_many(pdfs, passwords=PASSWORDS, timeout_s=60))
+    assert set(results) == set(pdfs)
+    reasons = Counter(outcome(r) for r in results.values())
+    assert set(reasons) - {None} <= set(FAILURE_REASONS)
+    assert "worker-crashed" not in reasons and "timeout" not in reasons
+    # With the README's passwords every encrypted file opens.
+    assert "encrypted" not in reasons
+    scholarly = [r for p, r in results.items() if "scholarly" in p.parts]
+    assert all(isinstance(r, Document) and len(r.text) > 3000 for r in scholarly)
