@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from litsynth.biblio import dedupe as dedupe_stage
+from litsynth.biblio.link import link_full_texts
 from litsynth.biblio.readers import import_files
+from litsynth.biblio.references import import_references
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.records import BibRecord
 from litsynth.store import connect
@@ -164,4 +166,70 @@ def resolve_command(
         _render_dedupe(result)
 
 
-commands: list[click.Command] = [import_command, dedupe_command]
+@click.command("link")
+@project_option
+@json_option
+def link_command(project_dir: Path, as_json: bool) -> None:
+    """Link records to ingested documents (their full texts) by DOI, title or file field.
+
+    Lists the records whose full text is sought but not found, so a person can add the PDF
+    to corpus/ and ingest it, or record the report as not retrieved.
+    """
+    conn = connect(load(project_dir).store_path)
+    report = link_full_texts(conn)
+    if as_json:
+        print_json(report.as_dict())
+        return
+    by_method: dict[str, int] = {}
+    for link in report.links:
+        by_method[link.method] = by_method.get(link.method, 0) + 1
+    methods = ", ".join(f"{n} by {m}" for m, n in sorted(by_method.items())) or "none"
+    click.echo(f"{len(report.links)} records linked to documents ({methods}).")
+    click.echo(
+        f"{report.sought} records sought ({report.sought_rule});"
+        f" {len(report.unmatched)} without a full text:"
+    )
+    for rec in report.unmatched:
+        click.echo(f"  {_line(rec)}  [{rec.id}]")
+
+
+@click.command("references")
+@click.option(
+    "--document", "documents", multiple=True, metavar="ID", help="Only this document (repeatable)."
+)
+@click.option(
+    "--import", "do_import", is_flag=True, help='Import them as source "citation searching".'
+)
+@project_option
+@json_option
+def references_command(
+    documents: tuple[str, ...], do_import: bool, project_dir: Path, as_json: bool
+) -> None:
+    """Read the reference lists of ingested documents (citation searching).
+
+    Without --import this only shows what was read; with it, each document's references
+    become one batch of source "citation searching" (PRISMA's other-methods arm).
+    """
+    conn = connect(load(project_dir).store_path)
+    results = import_references(conn, list(documents) or None, save=do_import)
+    if as_json:
+        print_json(
+            [
+                {**outcome.as_dict(), "references": [vars(r) for r in refs]}
+                for outcome, refs in results
+            ]
+        )
+        return
+    for outcome, refs in results:
+        verb = "imported" if do_import and not outcome.already_imported else "read"
+        note = " (already imported)" if outcome.already_imported else ""
+        click.echo(f"{outcome.file_name}: {outcome.n_records} references {verb}{note}")
+        if not do_import:
+            for ref in refs:
+                first = ref.authors[0] if ref.authors else "?"
+                click.echo(f"  {first} ({ref.year or 'n.d.'}) {ref.title[:80]} {ref.doi}")
+        for rej in outcome.rejected:
+            click.echo(f"  offset {rej.line}: {rej.reason}")
+
+
+commands: list[click.Command] = [import_command, dedupe_command, link_command, references_command]

@@ -273,6 +273,17 @@ def documents_for_linking(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return [{**dict(r), "authors": json.loads(r["authors"] or "[]")} for r in rows]
 
 
+def document_texts(
+    conn: sqlite3.Connection, ids: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """id, path and canonical text of the given (default: all) ingested documents, by path."""
+    wanted = list(ids or [])
+    sql = "SELECT id, path, text FROM documents"
+    if wanted:
+        sql += f" WHERE id IN ({','.join('?' * len(wanted))})"
+    return [dict(r) for r in conn.execute(sql + " ORDER BY path", wanted)]
+
+
 def save_links(
     conn: sqlite3.Connection, links: Iterable[tuple[str, str, str, float]], at: str
 ) -> None:

@@ -1,0 +1,85 @@
+"""Full-text linking: DOI, then title + year + first author, then Zotero file fields."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from litsynth.biblio.link import DocumentRef, file_names, link_full_texts, match_records
+from litsynth.biblio.readers import import_files
+from litsynth.cli import cli
+from litsynth.records import BibRecord, Document, Page
+from litsynth.store import biblio as store
+from litsynth.store import connect
+from litsynth.store import documents as doc_store
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "biblio"
+
+
+def _rec(rid: str, **kw: object) -> BibRecord:
+    return BibRecord(id=rid, source="Scopus", batch_id="b", **kw)  # type: ignore[arg-type]
+
+
+def test_doi_then_title_then_file() -> None:
+    docs = [
+        DocumentRef("d1", "corpus/a.pdf", doi="10.1287/orsc.1060.0232"),
+        DocumentRef(
+            "d2", "corpus/b.pdf", "Value Creation in E-Business.", ("Amit, Raphael",), 2001
+        ),
+        DocumentRef("d3", "corpus/Teece2010.pdf"),
+    ]
+    records = [
+        _rec("r1", doi="10.1287/orsc.1060.0232", title="something else entirely"),
+        _rec("r2", title="Value creation in e-business", authors=("Amit, R.",), year=2001),
+        _rec("r3", title="Business models", file="Full Text:files/9/Teece2010.pdf:application/pdf"),
+        _rec("r4", title="Value creation in e-business", authors=("Zott, C.",), year=2001),
+    ]
+    links = {k.record_id: (k.document_id, k.method, k.score) for k in match_records(records, docs)}
+    assert links["r1"] == ("d1", "doi", 1.0)
+    assert links["r2"][:2] == ("d2", "title") and links["r2"][2] >= 0.92
+    assert links["r3"] == ("d3", "file", 1.0)
+    assert "r4" not in links  # same title, but another first author: not this paper
+
+
+def test_title_match_rejects_a_distant_year_and_a_different_title() -> None:
+    docs = [DocumentRef("d", "x.pdf", "Business model design", ("Zott, C.",), 2007)]
+    far = _rec("a", title="Business model design", authors=("Zott, C.",), year=2015)
+    other = _rec("b", title="Business model innovation", authors=("Zott, C.",), year=2007)
+    assert match_records([far, other], docs) == []
+
+
+def test_zotero_file_fields() -> None:
+    assert file_names(
+        "PDF:files/1/Smith 2019.pdf:application/pdf;Snap:files/1/s.html:text/html"
+    ) == [
+        "smith 2019.pdf",
+        "s.html",
+    ]
+    assert file_names(r"C\:\\Users\\ana\\Lee2020.pdf") == ["lee2020.pdf"]
+
+
+def test_link_command_stores_links_and_lists_unmatched(project: Path) -> None:
+    conn = connect(project / "litsynth.db")
+    import_files(conn, [FIX / "dupes.ris"], "Scopus")
+    text = "Business models, business strategy and innovation\n\nBody."
+    doc = Document(
+        id="doc1",
+        path="corpus/teece.txt",
+        kind="text",
+        text=text,
+        pages=(Page(1, 0, len(text)),),
+        title="Business Models, Business Strategy and Innovation",
+        authors=("Teece, David J.",),
+        year=2010,
+    )
+    doc_store.insert_document(conn, doc, [], chunker="test")
+    report = link_full_texts(conn)
+    assert [(k.record_id, k.method) for k in report.links] == [("scopus3", "title")]
+    assert store.record_documents(conn)[0]["document_id"] == "doc1"
+    assert report.sought == 6 and len(report.unmatched) == 5
+    result = CliRunner().invoke(cli, ["link", "--json", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["n_linked"] == 1 and len(data["unmatched"]) == 5
