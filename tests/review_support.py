@@ -105,7 +105,7 @@ def seed(root: Path) -> Seeded:
             (c2.id, "platform", 0.30, 0.5, {}),  # below threshold: not suggested
             (c3.id, "method", 0.55, 0.5, {"keywords": ["interviews"]}),
             (d1.id, "platform", 0.90, 0.5, {"keywords": ["platform"]}),
-            (d1.id, "rule-setting", 0.45, 0.5, {"keywords": ["standards"]}),
+            (d1.id, "rule-setting", 0.40, 0.5, {"keywords": ["standards"]}),
         ]  # fmt: skip
         insert_suggestions(conn, suggestions)
     finally:

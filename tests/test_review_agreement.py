@@ -26,7 +26,7 @@ def reviewed(project: Path) -> Seeded:
                                (the machine scored c2 platform .30: a miss)
     c1 platform       .61 yes  not decided yet (pending)
     c3 method         .55 yes  accepted
-    d1 rule-setting   .45 no   added by hand (a miss)
+    d1 rule-setting   .40 no   added by hand (a miss)
     """
     s = seed(project)
     proj = open_project(s.root)
@@ -66,7 +66,7 @@ def test_per_code_tables_and_kappa_by_hand(reviewed: Seeded) -> None:
     assert p.kappa == pytest.approx(0.4)
     assert p.precision == 1.0 and p.recall == 0.5
 
-    # rule-setting: c1 rejected (1,0); d1 added, machine .45 (0,1); c2, c3 (0,0).
+    # rule-setting: c1 rejected (1,0); d1 added, machine .40 (0,1); c2, c3 (0,0).
     # p_o = 2/4; p_machine = p_human = 1/4; p_e = 1/16 + 9/16 = 10/16
     # kappa = (0.5 - 0.625) / 0.375 = -1/3: worse than chance, as it should read.
     r = per["rule-setting"]

@@ -36,24 +36,38 @@ def _log(root: Path) -> list[tuple[str, str, str, str]]:
 
 
 def test_accept_reject_change_then_quit(seeded: Seeded) -> None:
-    # Queue by score: d1/platform .90, c1/rule-setting .82, c2/value-capture .74,
-    # c1/platform .61, c3/method .55 (c2/platform .30 and d1/rule-setting .45 are below
-    # their threshold and not in the queue).
+    # Active learning puts the least certain first: |logit(score) - logit(threshold .5)| is
+    # .20 for c3/method .55, .45 for c1/platform .61, 1.05 for c2/value-capture .74, 1.52 for
+    # c1/rule-setting .82 and 2.20 for d1/platform .90. (c2/platform .30 and d1/rule-setting
+    # .40 are below threshold: only with --near-misses.)
     out = _review(seeded.root, "a\nr\nc\nplatfrom\nplatform\nq\n")
-    assert "── 1/5  platform (Platform)  score 0.90 (threshold 0.50)" in out
-    assert "Yulianti & Santoso (2025), § Findings, ¶ 1" in out
-    assert "Phadnis (2023), p. 1" in out
-    assert (
-        "nearest definition (0.71): The orchestrator sets rules that partners must follow." in out
-    )
+    assert "── 1/5  method (Method)  score 0.55 (threshold 0.50)" in out
+    assert "Phadnis (2023), p. 2" in out
+    assert "nearest definition (0.71): The orchestrator sets rules that partners" in out
     assert "unknown new code 'platfrom'; did you mean 'platform'?" in out
     assert "1 accept, 1 reject, 1 change; 2 suggestion(s) left for ana." in out
     assert _log(seeded.root) == [
-        (seeded.d1, "platform", "accepted", "ana"),
-        (seeded.c1, "rule-setting", "rejected", "ana"),
+        (seeded.c3, "method", "accepted", "ana"),
+        (seeded.c1, "platform", "rejected", "ana"),
         (seeded.c2, "value-capture", "rejected", "ana"),
         (seeded.c2, "platform", "added", "ana"),
     ]
+
+
+def test_by_score_runs_best_first(seeded: Seeded) -> None:
+    out = _review(seeded.root, "a\nq\n", "--by-score")
+    assert "── 1/5  platform (Platform)  score 0.90" in out
+    assert "Yulianti & Santoso (2025), § Findings, ¶ 1" in out
+    assert _log(seeded.root) == [(seeded.d1, "platform", "accepted", "ana")]
+
+
+def test_near_misses_join_the_queue_by_uncertainty(seeded: Seeded) -> None:
+    # d1/rule-setting .40 is 0.41 logits from its threshold: between c3/method .55 (0.20)
+    # and c1/platform .61 (0.45); c2/platform .30 (0.85 logits) comes later.
+    out = _review(seeded.root, "s\ns\ns\nq\n", "--near-misses")
+    assert "── 1/7  method" in out
+    assert "── 2/7  rule-setting (Rule setting)  score 0.40" in out
+    assert "── 3/7  platform (Platform)  score 0.61" in out
 
 
 def test_the_loop_resumes_where_it_stopped(seeded: Seeded) -> None:
@@ -83,9 +97,10 @@ def test_memo_on_the_passage_then_decide(seeded: Seeded) -> None:
         memo = conn.execute("SELECT target, author, text, at FROM memos").fetchone()
     finally:
         conn.close()
-    assert tuple(memo)[:3] == (seeded.d1, "ana", "Pooled demand is a governance effect too.")
+    # c1/platform .61 is the less certain platform suggestion, so it comes first.
+    assert tuple(memo)[:3] == (seeded.c1, "ana", "Pooled demand is a governance effect too.")
     assert memo["at"].endswith("Z")
-    assert _log(seeded.root) == [(seeded.d1, "platform", "accepted", "ana")]
+    assert _log(seeded.root) == [(seeded.c1, "platform", "accepted", "ana")]
 
 
 def test_code_filter_and_limit(seeded: Seeded) -> None:
@@ -99,7 +114,7 @@ def test_unknown_key_is_explained(seeded: Seeded) -> None:
 
 
 def test_human_decisions_survive_a_new_machine_run(seeded: Seeded) -> None:
-    _review(seeded.root, "a\nr\nq\n")  # accept d1/platform, reject c1/rule-setting
+    _review(seeded.root, "a\nr\nq\n")  # accept c3/method, reject c1/platform
     conn = connect(seeded.root / "litsynth.db")
     try:
         before = conn.execute("SELECT * FROM codings ORDER BY seq").fetchall()
@@ -108,15 +123,15 @@ def test_human_decisions_survive_a_new_machine_run(seeded: Seeded) -> None:
             conn.execute("DELETE FROM suggestions")
         insert_suggestions(
             conn,
-            [(seeded.d1, "platform", 0.10, 0.5, {}), (seeded.c1, "rule-setting", 0.95, 0.5, {})],
+            [(seeded.c3, "method", 0.10, 0.5, {}), (seeded.c1, "platform", 0.95, 0.5, {})],
         )
         after = conn.execute("SELECT * FROM codings ORDER BY seq").fetchall()
         effective = _effective(conn)
     finally:
         conn.close()
     assert [tuple(r) for r in after] == [tuple(r) for r in before]
-    assert (seeded.d1, "platform", "human") in effective  # kept though the machine dropped it
-    assert not any(e[:2] == (seeded.c1, "rule-setting") for e in effective)  # stays rejected
+    assert (seeded.c3, "method", "human") in effective  # kept though the machine dropped it
+    assert not any(e[:2] == (seeded.c1, "platform") for e in effective)  # stays rejected
 
 
 def _effective(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:

@@ -34,7 +34,7 @@ def _ids(s: Seeded, **kw: str) -> set[str]:
 def test_machine_suggestions_above_threshold_count_until_a_human_decides(seeded: Seeded) -> None:
     # platform: d1 .90 and c1 .61 are at/above threshold .5; c2 .30 is not.
     assert _ids(seeded, code="platform") == {seeded.d1, seeded.c1}
-    assert _ids(seeded, code="rule-setting") == {seeded.c1}  # d1 .45 is below
+    assert _ids(seeded, code="rule-setting") == {seeded.c1}  # d1 .40 is below
 
     proj = open_project(seeded.root)
     book = decisions.codebook_of(proj)
@@ -45,7 +45,7 @@ def test_machine_suggestions_above_threshold_count_until_a_human_decides(seeded:
         decisions.add_coding(conn, book, "rule-setting", coder="ana", chunk=seeded.d1)
     finally:
         conn.close()
-    # The rejection removes c1 at once; the hand coding adds d1 the machine scored .45.
+    # The rejection removes c1 at once; the hand coding adds d1 the machine scored .40.
     assert _ids(seeded, code="rule-setting") == {seeded.d1}
 
 

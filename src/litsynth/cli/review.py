@@ -126,10 +126,23 @@ def _review_one(conn: sqlite3.Connection, book: Codebook, item: ReviewItem, code
 @code_group.command("review")
 @click.option("--code", default=None, metavar="ID", help="Review the suggestions of one code.")
 @click.option("--limit", type=int, default=None, help="Stop after this many passages.")
+@click.option(
+    "--near-misses",
+    is_flag=True,
+    help="Also show suggestions below their threshold (each passage's best code).",
+)
+@click.option(
+    "--by-score", is_flag=True, help="Best-scored first instead of most informative first."
+)
 @coder_option
 @project_option
 def review_command(
-    code: str | None, limit: int | None, coder: str | None, project_dir: Path
+    code: str | None,
+    limit: int | None,
+    near_misses: bool,
+    by_score: bool,
+    coder: str | None,
+    project_dir: Path,
 ) -> None:
     """Review machine suggestions one passage at a time in the terminal.
 
@@ -137,12 +150,17 @@ def review_command(
     (highlighted) and the nearest example; a accepts, r rejects, c changes the code, s skips,
     m writes a memo on the passage, q quits. Each decision is saved at once with your name and
     the time; suggestions you decided are not shown again, so the next run resumes.
+
+    The queue runs most informative first (active learning: scores closest to the code's
+    threshold, where your decision teaches the classifier most), or best first with --by-score.
     """
     project = load(project_dir)
     coder = coder or project.settings.project.reviewer
     book = decisions.codebook_of(project)
     with _store(project) as conn:
-        queue = decisions.review_queue(conn, code=code, coder=coder)
+        queue = decisions.review_queue(
+            conn, code=code, coder=coder, near_misses=near_misses, by_score=by_score
+        )
         if limit is not None:
             queue = queue[:limit]
         if not queue:
@@ -158,7 +176,7 @@ def review_command(
                 done[action] = done.get(action, 0) + 1
         except click.Abort:
             click.echo("")  # end of input or Ctrl-C: every decision so far is already saved
-        left = len(store.review_items(conn, code=code, coder=coder))
+        left = len(store.review_items(conn, code=code, coder=coder, suggested_only=not near_misses))
     summary = ", ".join(f"{v} {k}" for k, v in done.items()) or "no decisions"
     click.echo(f"\n{summary}; {left} suggestion(s) left for {coder}.")
 

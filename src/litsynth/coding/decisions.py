@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from litsynth.coding.agreement import ProjectAgreement, machine_agreement
 from litsynth.coding.codebook import Codebook, did_you_mean, load_codebook
+from litsynth.coding.learn import QueueEntry, review_queue_order
 from litsynth.coding.review import (
     Memo,
     ReviewDecision,
@@ -48,14 +49,22 @@ def review_queue(
     *,
     code: str | None = None,
     coder: str,
-    ranking: Sequence[tuple[str, str]] | None = None,
+    near_misses: bool = False,
+    by_score: bool = False,
 ) -> list[ReviewItem]:
     """Suggestions the coder has not decided yet, most informative first.
 
-    `ranking` is the active-learning order of (chunk, code) keys when a classifier has one;
-    without it the queue runs by descending score.
+    Most informative = active learning's uncertainty order (`learn.review_queue_order`): the
+    suggestions whose score is closest to their code's threshold, where one human decision
+    teaches the classifier most. `by_score` runs best-first instead (a quick pass over the
+    surest suggestions). `near_misses` adds the stored suggestions below threshold (each
+    passage's best code), which the uncertainty order puts among the first.
     """
-    return order_items(store.review_items(conn, code=code, coder=coder), ranking)
+    items = store.review_items(conn, code=code, coder=coder, suggested_only=not near_misses)
+    if by_score:
+        return order_items(items)
+    entries = [QueueEntry(i.passage.chunk_id, i.code_id, i.score, i.threshold) for i in items]
+    return order_items(items, review_queue_order(entries))
 
 
 def record(
