@@ -1,5 +1,317 @@
-"""Commands of this stage (filled in by the stage)."""
+"""Synthesis commands: `matrix`, `cited`, `attributes …` and `export refi`.
+
+Each parses its options, calls one function of litsynth.synthesis and renders the result.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
 
 import click
 
-commands: list[click.Command] = []
+from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.cli.groups import export_group
+from litsynth.coding.codebook import Codebook, load_codebook
+from litsynth.config import Project
+from litsynth.errors import SynthesisError
+from litsynth.store.db import connect
+from litsynth.synthesis import attributes as attrs
+from litsynth.synthesis import project as synth
+from litsynth.synthesis import refiqda, tables
+from litsynth.synthesis.matrix import CODE_DIMENSIONS
+
+
+@contextmanager
+def _store(project: Project) -> Iterator[sqlite3.Connection]:
+    if not project.store_path.exists():
+        raise SynthesisError(
+            f"no store at {project.store_path}",
+            hint="run `litsynth ingest` (and `litsynth code suggest`) first",
+        )
+    conn = connect(project.store_path)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _codebook(project: Project) -> Codebook:
+    return load_codebook(project.codebook_path, relative_to=project.root)
+
+
+# ----------------------------------------------------------------------------------- matrix
+
+
+@click.command("matrix")
+@click.option(
+    "--rows",
+    default="documents",
+    show_default=True,
+    metavar="DIM",
+    help="documents, codes, categories, themes, or attr:NAME (attr:source_type, attr:year, …).",
+)
+@click.option(
+    "--cols",
+    default=None,
+    type=click.Choice(CODE_DIMENSIONS),
+    help="Columns  [default: themes; codes with --cooccurrence].",
+)
+@click.option(
+    "--cooccurrence",
+    is_flag=True,
+    help="Co-occurrence matrix: --cols on both axes (default codes × codes).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(tables.FORMATS), default=None, help="Output format."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (format from its suffix); CSV also writes FILE-passages.csv.",
+)
+@click.option(
+    "--links", type=int, default=0, show_default=True, help="Print N back-links per cell."
+)
+@json_option
+@project_option
+def matrix_command(
+    rows: str,
+    cols: str | None,
+    cooccurrence: bool,
+    fmt: str | None,
+    out: Path | None,
+    links: int,
+    project_dir: Path,
+    as_json: bool,
+) -> None:
+    """Passages per document (or attribute, or code) × theme (or category, or code).
+
+    Each cell counts the passages coded now (human decisions, else machine suggestions above
+    threshold), a passage once per cell, and keeps back-links to them: passage id, pages,
+    quote and citation. `--out matrix.xlsx` writes a workbook whose numbers link to their
+    passages.
+    """
+    project = load(project_dir)
+    if cooccurrence:
+        rows = cols = cols or "codes"
+    cols = cols or "themes"
+    with _store(project) as conn:
+        matrix = synth.matrix_from_store(conn, _codebook(project), rows=rows, cols=cols)
+    if as_json:
+        print_json(matrix.to_dict())
+        return
+    if out is not None:
+        written = tables.write_matrix(matrix, out, tables.format_of(out, fmt))
+        click.echo("Wrote " + ", ".join(str(p) for p in written))
+        return
+    if fmt in ("csv", "xlsx"):
+        raise SynthesisError(f"--format {fmt} needs --out FILE", hint=f"e.g. --out matrix.{fmt}")
+    click.echo(tables.to_markdown(matrix, links_per_cell=links), nl=False)
+    if matrix.total[0] == 0:
+        click.echo("No passage is coded yet.", err=True)
+        click.echo("Hint: run `litsynth code suggest` or code passages by hand.", err=True)
+
+
+# ------------------------------------------------------------------------------------ cited
+
+
+@click.command("cited")
+@click.option("--theme", default=None, metavar="ID", help="Only this theme.")
+@click.option("--limit", type=int, default=10, show_default=True, help="Works per theme (0: all).")
+@click.option("--passages", "show_passages", is_flag=True, help="List the citing passages too.")
+@click.option(
+    "--documents", "by_document", is_flag=True, help="Citation resolution per document instead."
+)
+@json_option
+@project_option
+def cited_command(
+    theme: str | None,
+    limit: int,
+    show_passages: bool,
+    by_document: bool,
+    project_dir: Path,
+    as_json: bool,
+) -> None:
+    """Works cited by each theme's passages, resolved against each document's reference list.
+
+    A passage belongs to a theme when it is coded now with any code of the theme; a citation
+    (author–year "Phadnis (2023)", "(Amit & Zott, 2015)" or numeric "[12]") belongs to it when it
+    lies inside the coded span. Citations with no matching reference entry are kept, flagged
+    "unresolved".
+    """
+    project = load(project_dir)
+    codebook = _codebook(project)
+    with _store(project) as conn:
+        if by_document:
+            report = synth.citations_by_document(synth.store.load_documents(conn))
+        else:
+            works = synth.cited_works_by_theme(conn, codebook)
+    if by_document:
+        if as_json:
+            print_json(
+                [
+                    {
+                        "document_id": d.document_id,
+                        "document": d.label,
+                        "references": len(d.references),
+                        "citations": d.counts(),
+                    }
+                    for d in report.values()
+                ]
+            )
+            return
+        for d in sorted(report.values(), key=lambda d: d.label):
+            counts = (
+                ", ".join(f"{n} {status}" for status, n in sorted(d.counts().items()))
+                or "no citations"
+            )
+            click.echo(f"{d.label}: {len(d.references)} reference entries; {counts}")
+        return
+    if theme is not None:
+        if theme not in works:
+            raise SynthesisError(f"unknown theme {theme!r}", hint="themes: " + ", ".join(works))
+        works = {theme: works[theme]}
+    if as_json:
+        print_json(
+            {t: [asdict(w) for w in (ws[:limit] if limit else ws)] for t, ws in works.items()}
+        )
+        return
+    for theme_id, items in works.items():
+        label = codebook.themes[theme_id].label
+        click.secho(f"{label} ({theme_id}): {len(items)} works cited", bold=True)
+        for w in items[:limit] if limit else items:
+            flag = "" if w.status == "resolved" else f"  [{w.status}]"
+            click.echo(f"  {w.label:<36} {w.n_passages:>3} passages, {w.n_documents} doc(s){flag}")
+            if show_passages:
+                for p in w.citing:
+                    click.echo(f"      {p.passage_citation} — “{p.raw}” ({p.chunk_id})")
+        click.echo()
+
+
+# ------------------------------------------------------------------------------- attributes
+
+
+@click.group("attributes")
+def attributes_group() -> None:
+    """Document attributes (source type, industry, …) used as matrix rows."""
+
+
+@attributes_group.command("import")
+@click.argument(
+    "csv_path", metavar="CSV", type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@json_option
+@project_option
+def attributes_import(csv_path: Path, project_dir: Path, as_json: bool) -> None:
+    """Set attributes from a CSV with a `file` (or `path`, `id`, `doi`) column.
+
+    Every other column except the bibliographic ones (title, authors, year, venue, doi) becomes
+    an attribute; corpus/documents.csv has this shape. Rows that match no document are
+    reported and skipped.
+    """
+    project = load(project_dir)
+    with _store(project) as conn:
+        result = attrs.import_attributes(conn, csv_path)
+    if as_json:
+        print_json(asdict(result))
+        return
+    click.echo(f"Set attributes on {len(result.updated)} document(s) from {csv_path}.")
+    for problem in result.skipped:
+        click.echo(f"  skipped: {problem}", err=True)
+
+
+@attributes_group.command("set")
+@click.argument("document")
+@click.argument("pairs", nargs=-1, required=True, metavar="KEY=VALUE...")
+@project_option
+def attributes_set(document: str, pairs: tuple[str, ...], project_dir: Path) -> None:
+    """Set attributes of one document (id, path or file name); `KEY=` removes KEY."""
+    project = load(project_dir)
+    with _store(project) as conn:
+        doc_id, stored = attrs.set_attributes(conn, document, pairs)
+    click.echo(f"{doc_id}: " + ", ".join(f"{k}={v}" for k, v in sorted(stored.items())))
+
+
+@attributes_group.command("list")
+@json_option
+@project_option
+def attributes_list(project_dir: Path, as_json: bool) -> None:
+    """Every document with its attributes."""
+    project = load(project_dir)
+    with _store(project) as conn:
+        docs = synth.store.load_documents(conn, with_text=False)
+    rows = [
+        {"id": d.id, "document": d.label, "path": d.path, **d.attributes} for d in docs.values()
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    for d in docs.values():
+        values = ", ".join(f"{k}={v}" for k, v in sorted(d.attributes.items())) or "(none)"
+        click.echo(f"{d.id}  {d.path}: {values}")
+
+
+# ------------------------------------------------------------------------------ export refi
+
+
+@export_group.command("refi")
+@click.option(
+    "--codebook",
+    "qdc",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write a .qdc codebook.",
+)
+@click.option(
+    "--project",
+    "qdpx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write a .qdpx project.",
+)
+@click.option(
+    "--project-dir",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The review project folder (holds litsynth.toml).",
+)
+@json_option
+def export_refi(qdc: Path | None, qdpx: Path | None, project_dir: Path, as_json: bool) -> None:
+    """REFI-QDA 1.0 exchange files for NVivo, ATLAS.ti, MAXQDA, QualCoder.
+
+    --codebook writes the code tree (themes > categories > codes) as a .qdc file; --project a
+    .qdpx archive with the sources' canonical text, every current coding as a text selection,
+    the coders, memos as notes and codebook relations as links.
+    """
+    if qdc is None and qdpx is None:
+        raise SynthesisError(
+            "nothing to export", hint="give --codebook FILE.qdc and/or --project FILE.qdpx"
+        )
+    project = load(project_dir)
+    codebook = _codebook(project)
+    written: dict[str, object] = {}
+    if qdc is not None:
+        qdc.write_bytes(refiqda.codebook_xml(codebook))
+        written["codebook"] = str(qdc)
+    if qdpx is not None:
+        with _store(project) as conn:
+            summary = refiqda.export_project(
+                conn, codebook, qdpx, name=project.settings.project.name
+            )
+        written["project"] = str(qdpx)
+        written.update(summary)
+    if as_json:
+        print_json(written)
+        return
+    for key, value in written.items():
+        click.echo(f"{key}: {value}")
+
+
+commands: list[click.Command] = [matrix_command, cited_command, attributes_group]

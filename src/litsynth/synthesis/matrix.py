@@ -110,12 +110,12 @@ class Matrix:
                 "score": round(ref.score, 4),
                 "quote": ref.quote,
             }
-            for (r, c), refs in self._ordered_cells()
+            for (r, c), refs in self.ordered_cells()
             for ref in refs
         ]
         return pd.DataFrame.from_records(records, columns=_LONG_COLUMNS)
 
-    def _ordered_cells(self) -> list[tuple[tuple[str, str], tuple[PassageRef, ...]]]:
+    def ordered_cells(self) -> list[tuple[tuple[str, str], tuple[PassageRef, ...]]]:
         return [
             ((r, c), self.cells[(r, c)])
             for r in self.row_keys
@@ -150,7 +150,7 @@ class Matrix:
                     "documents": len({ref.document_id for ref in refs}),
                     "links": [ref.__dict__ for ref in refs],
                 }
-                for (r, c), refs in self._ordered_cells()
+                for (r, c), refs in self.ordered_cells()
             ],
         }
 

@@ -1,0 +1,405 @@
+"""REFI-QDA 1.0 export: a .qdc codebook and a .qdpx project for NVivo, ATLAS.ti, MAXQDA, QualCoder.
+
+The REFI-QDA standard (www.qdasoftware.org) has two XML vocabularies:
+
+- **Codebook** (`urn:QDA-XML:codebook:1.0`, a `.qdc` file): nested `Code` elements with
+  guid, name, isCodable, color and a `Description`. litsynth's tree nests themes > categories
+  > codes; themes and categories are containers (isCodable="false"), codes are codable.
+- **Project** (`urn:QDA-XML:project:1.0`, `project.qde` inside a `.qdpx` zip): `Users`, the
+  same `CodeBook`, `Variables` (document attributes), `Sources` (`TextSource` whose plain text
+  is the file `sources/<guid>.txt` in the zip, referenced as `internal://<guid>.txt`), each
+  with `PlainTextSelection`s carrying `Coding`/`CodeRef`s, `Notes` (memos), `Links` (codebook
+  relations) and `Sets` (sources by attribute value).
+
+Positions are character offsets — Unicode code points, 0-based, end exclusive — into the
+plain text, which is exactly the document's canonical text written as UTF-8: Python's
+`text[start:end]` is the coded quote. That is what the round-trip test checks.
+
+GUIDs are stable: the codebook's own (fixed per code), else uuid5 of a fixed namespace and the
+element's id, so exporting twice gives the same file and an importer can merge re-exports.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+import xml.etree.ElementTree as ET
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePath
+
+import regex
+
+from litsynth import __version__
+from litsynth.coding.codebook import SYMMETRIC_RELATIONS, Codebook, TreeNode
+from litsynth.store import synthesis as store
+from litsynth.synthesis.passages import CodedSpan, Memo, SourceDoc, quote
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+ORIGIN = f"litsynth {__version__}"
+EXPORTER = "refi-qda.v1"
+
+# Fixed: changing it would change every GUID litsynth derives for sources, selections, users.
+_NAMESPACE = uuid.UUID("3c0f6c3e-54a5-5b3c-8d7e-6a0b8f2e9d41")
+_GUID = regex.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+_RGB = regex.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+# XML 1.0 cannot carry most C0 control characters (a PDF's form feed among them).
+_NOT_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def guid(kind: str, ident: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{ident}"))
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub(" ", text)
+
+
+def _timestamp(value: str, default: str) -> str:
+    """xsd:dateTime in UTC ("2026-11-20T10:00:00Z") from ISO or SQLite "YYYY-MM-DD HH:MM:SS"."""
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace(" ", "T")) if value.strip() else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        return default
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)  # SQLite's datetime('now') is UTC
+    return parsed.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ------------------------------------------------------------------------------- code tree
+
+
+def element_guid(codebook: Codebook, ident: str, kind: str) -> str:
+    element = codebook.get(ident)
+    own = getattr(element, "guid", "") if element is not None else ""
+    return own if own and _GUID.match(own) else guid(kind, ident)
+
+
+def _description(codebook: Codebook, node: TreeNode) -> str:
+    element = codebook.get(node.id)
+    if element is None:
+        return ""
+    parts = [getattr(element, "definition", "")]
+    for label, attr in (("When to use", "when_to_use"), ("When not to use", "when_not_to_use")):
+        value = getattr(element, attr, "")
+        if value:
+            parts.append(f"{label}: {value}")
+    return _clean("\n\n".join(p for p in parts if p))
+
+
+def _code_elements(
+    parent: ET.Element,
+    nodes: Iterable[TreeNode],
+    codebook: Codebook,
+    note_refs: Mapping[str, Sequence[str]] | None = None,
+) -> None:
+    for node in nodes:
+        element = codebook.get(node.id)
+        attrs = {
+            "guid": element_guid(codebook, node.id, node.kind),
+            "name": _clean(node.label or node.id),
+            "isCodable": "true" if node.kind == "code" else "false",
+        }
+        color = getattr(element, "color", "") if element is not None else ""
+        if color and _RGB.match(color):
+            attrs["color"] = color
+        code = ET.SubElement(parent, "Code", attrs)
+        description = _description(codebook, node)
+        if description:
+            ET.SubElement(code, "Description").text = description
+        for note in (note_refs or {}).get(node.id, ()):
+            ET.SubElement(code, "NoteRef", {"targetGUID": note})
+        _code_elements(code, node.children, codebook, note_refs)
+
+
+def _serialise(root: ET.Element, ns: str) -> bytes:
+    # Tags stay unqualified and the root declares the default namespace: ElementTree's own
+    # default_namespace option refuses the unqualified attributes the standard uses.
+    root.set("xmlns", ns)
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def codebook_xml(codebook: Codebook) -> bytes:
+    """The codebook as a REFI-QDA .qdc document (UTF-8 bytes)."""
+    root = ET.Element("CodeBook", {"origin": ORIGIN})
+    codes = ET.SubElement(root, "Codes")
+    _code_elements(codes, codebook.tree(), codebook)
+    return _serialise(root, CODEBOOK_NS)
+
+
+# ---------------------------------------------------------------------------------- project
+
+
+@dataclass(frozen=True)
+class Package:
+    """A .qdpx archive's content: project.qde and the sources' plain text by archive path."""
+
+    project_qde: bytes
+    sources: Mapping[str, str]  # "sources/<guid>.txt" -> canonical text
+    summary: Mapping[str, int]
+
+
+def _variables(documents: Iterable[SourceDoc]) -> list[str]:
+    names = {name for doc in documents for name, value in doc.attributes.items() if value}
+    return sorted(names)
+
+
+def build_project(
+    codebook: Codebook,
+    documents: Mapping[str, SourceDoc],
+    spans: Sequence[CodedSpan],
+    memos: Sequence[Memo] = (),
+    *,
+    name: str,
+    now: str | None = None,
+) -> Package:
+    """The whole project as a Package (pure: no files touched)."""
+    now = now or datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ns = PROJECT_NS
+    spans = [s for s in spans if s.document_id in documents and s.end > s.start]
+
+    users = sorted({s.coder or "unknown" for s in spans} | {m.author for m in memos} | {"litsynth"})
+    user_guid = {u: guid("user", u) for u in users}
+    chunk_doc = {s.chunk_id: s.document_id for s in spans}
+
+    # Memos become notes; each note is referenced from what it is about.
+    notes = [(m, guid("note", m.id)) for m in memos]
+    code_notes: dict[str, list[str]] = defaultdict(list)
+    doc_notes: dict[str, list[str]] = defaultdict(list)
+    chunk_notes: dict[str, list[str]] = defaultdict(list)
+    project_notes: list[str] = []
+    for memo, note_guid in notes:
+        if codebook.get(memo.target) is not None:
+            code_notes[memo.target].append(note_guid)
+        elif memo.target in documents:
+            doc_notes[memo.target].append(note_guid)
+        elif memo.target in chunk_doc:
+            chunk_notes[memo.target].append(note_guid)
+        else:
+            project_notes.append(note_guid)
+
+    root = ET.Element(
+        "Project",
+        {
+            "name": _clean(name),
+            "origin": ORIGIN,
+            "creatingUserGUID": user_guid["litsynth"],
+            "creationDateTime": now,
+        },
+    )
+    users_el = ET.SubElement(root, "Users")
+    for u in users:
+        ET.SubElement(users_el, "User", {"guid": user_guid[u], "name": _clean(u)})
+    book = ET.SubElement(ET.SubElement(root, "CodeBook"), "Codes")
+    _code_elements(book, codebook.tree(), codebook, code_notes)
+
+    variables = _variables(documents.values())
+    variable_guid = {v: guid("variable", v) for v in variables}
+    if variables:
+        vars_el = ET.SubElement(root, "Variables")
+        for v in variables:
+            ET.SubElement(
+                vars_el, "Variable", {"guid": variable_guid[v], "name": v, "typeOfVariable": "Text"}
+            )
+
+    by_doc: dict[str, dict[tuple[int, int], list[CodedSpan]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for s in spans:
+        by_doc[s.document_id][(s.start, s.end)].append(s)
+
+    sources: dict[str, str] = {}
+    source_guid = {doc_id: guid("source", doc_id) for doc_id in documents}
+    n_selections = n_codings = 0
+    sources_el = ET.SubElement(root, "Sources")
+    for doc in sorted(documents.values(), key=lambda d: d.path):
+        sg = source_guid[doc.id]
+        archive_name = f"{sg}.txt"
+        sources[f"sources/{archive_name}"] = doc.text
+        source = ET.SubElement(
+            sources_el,
+            "TextSource",
+            {
+                "guid": sg,
+                "name": _clean(PurePath(doc.path).name),
+                "plainTextPath": f"internal://{archive_name}",
+                "creatingUser": user_guid["litsynth"],
+                "creationDateTime": now,
+            },
+        )
+        ET.SubElement(source, "Description").text = _clean(
+            f"{doc.label}. {doc.title}".strip() if doc.title else doc.label
+        )
+        for (start, end), group in sorted(by_doc.get(doc.id, {}).items()):
+            n_selections += 1
+            first = min(group, key=lambda s: (s.at, s.code_id))
+            selection = ET.SubElement(
+                source,
+                "PlainTextSelection",
+                {
+                    "guid": guid("selection", f"{doc.id}:{start}:{end}"),
+                    "name": _clean(quote(doc.text, start, end, limit=60)),
+                    "startPosition": str(start),
+                    "endPosition": str(end),
+                    "creatingUser": user_guid[first.coder or "unknown"],
+                    "creationDateTime": _timestamp(first.at, now),
+                },
+            )
+            memo_text = "\n".join(
+                f"{s.code_id}: {s.memo}" for s in sorted(group, key=lambda s: s.code_id) if s.memo
+            )
+            if memo_text:
+                ET.SubElement(selection, "Description").text = _clean(memo_text)
+            for s in sorted(group, key=lambda s: s.code_id):
+                if codebook.codes.get(s.code_id) is None:
+                    continue  # a code removed from the codebook has no GUID to point at
+                n_codings += 1
+                coding = ET.SubElement(
+                    selection,
+                    "Coding",
+                    {
+                        "guid": guid("coding", f"{doc.id}:{start}:{end}:{s.code_id}"),
+                        "creatingUser": user_guid[s.coder or "unknown"],
+                        "creationDateTime": _timestamp(s.at, now),
+                    },
+                )
+                ET.SubElement(
+                    coding, "CodeRef", {"targetGUID": element_guid(codebook, s.code_id, "code")}
+                )
+            for chunk_id in sorted({s.chunk_id for s in group}):
+                for note_guid in chunk_notes.get(chunk_id, ()):
+                    ET.SubElement(selection, "NoteRef", {"targetGUID": note_guid})
+        for note_guid in doc_notes.get(doc.id, ()):
+            ET.SubElement(source, "NoteRef", {"targetGUID": note_guid})
+        for v in variables:
+            value = doc.attributes.get(v, "")
+            if value:
+                vv = ET.SubElement(source, "VariableValue")
+                ET.SubElement(vv, "VariableRef", {"targetGUID": variable_guid[v]})
+                ET.SubElement(vv, "TextValue").text = _clean(value)
+
+    link_notes = []
+    relations = [r for r in codebook.relations if codebook.get(r.source) and codebook.get(r.target)]
+    for rel in relations:
+        if rel.note:
+            link_notes.append((guid("link-note", f"{rel.source}:{rel.type}:{rel.target}"), rel))
+    if notes or link_notes:
+        notes_el = ET.SubElement(root, "Notes")
+        for memo, note_guid in notes:
+            note = ET.SubElement(
+                notes_el,
+                "Note",
+                {
+                    "guid": note_guid,
+                    "name": _clean(f"Memo on {memo.target}"),
+                    "creatingUser": user_guid[memo.author],
+                    "creationDateTime": _timestamp(memo.at, now),
+                },
+            )
+            ET.SubElement(note, "PlainTextContent").text = _clean(memo.text)
+        for note_guid, rel in link_notes:
+            note = ET.SubElement(
+                notes_el,
+                "Note",
+                {"guid": note_guid, "name": _clean(f"{rel.source} {rel.type} {rel.target}")},
+            )
+            ET.SubElement(note, "PlainTextContent").text = _clean(rel.note)
+
+    if relations:
+        links_el = ET.SubElement(root, "Links")
+        link_note_of = {(r.source, r.type, r.target): g for g, r in link_notes}
+        for rel in relations:
+            link = ET.SubElement(
+                links_el,
+                "Link",
+                {
+                    "guid": guid("link", f"{rel.source}:{rel.type}:{rel.target}"),
+                    "name": rel.type if rel.weight is None else f"{rel.type} ({rel.weight:.2f})",
+                    "direction": "Associative" if rel.type in SYMMETRIC_RELATIONS else "OneWay",
+                    "originGUID": _any_guid(codebook, rel.source),
+                    "targetGUID": _any_guid(codebook, rel.target),
+                },
+            )
+            link_note = link_note_of.get((rel.source, rel.type, rel.target))
+            if link_note:
+                ET.SubElement(link, "NoteRef", {"targetGUID": link_note})
+
+    sets = _attribute_sets(documents.values())
+    if sets:
+        sets_el = ET.SubElement(root, "Sets")
+        for set_name, doc_ids in sets:
+            s_el = ET.SubElement(
+                sets_el, "Set", {"guid": guid("set", set_name), "name": _clean(set_name)}
+            )
+            for doc_id in doc_ids:
+                ET.SubElement(s_el, "MemberSource", {"targetGUID": source_guid[doc_id]})
+    for note_guid in project_notes:
+        ET.SubElement(root, "NoteRef", {"targetGUID": note_guid})
+
+    summary = {
+        "sources": len(documents),
+        "selections": n_selections,
+        "codings": n_codings,
+        "users": len(users),
+        "notes": len(notes) + len(link_notes),
+        "links": len(relations),
+        "sets": len(sets),
+    }
+    return Package(project_qde=_serialise(root, ns), sources=sources, summary=summary)
+
+
+def _any_guid(codebook: Codebook, ident: str) -> str:
+    kind = (
+        "theme"
+        if ident in codebook.themes
+        else "category"
+        if ident in codebook.categories
+        else "code"
+    )
+    return element_guid(codebook, ident, kind)
+
+
+def _attribute_sets(documents: Iterable[SourceDoc]) -> list[tuple[str, list[str]]]:
+    """One set per attribute value ("source_type: empirical"), for filtering in the QDA tool."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc in sorted(documents, key=lambda d: d.path):
+        for name, value in doc.attributes.items():
+            for part in (v.strip() for v in value.split(";")):
+                if part:
+                    members[f"{name}: {part}"].append(doc.id)
+    return sorted(members.items())
+
+
+def write_qdpx(package: Package, path: Path) -> None:
+    """The .qdpx zip: project.qde at the root, plain texts in the lower-case sources/ folder."""
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", package.project_qde)
+        for name, text in sorted(package.sources.items()):
+            archive.writestr(name, text.encode("utf-8"))
+    tmp.replace(path)  # a half-written archive never takes the place of a good one
+
+
+def export_project(
+    conn: sqlite3.Connection, codebook: Codebook, path: Path, *, name: str
+) -> dict[str, int]:
+    """Read the store, build the project and write the .qdpx; returns what it holds."""
+    package = build_project(
+        codebook,
+        store.load_documents(conn),
+        store.load_coded_spans(conn),
+        store.load_memos(conn),
+        name=name,
+    )
+    write_qdpx(package, path)
+    return dict(package.summary)

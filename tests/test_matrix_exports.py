@@ -1,0 +1,125 @@
+"""Matrix writers (CSV + long back-links, XLSX with hyperlinks, Markdown) and the CLI commands."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from litsynth.coding.codebook import load_codebook
+from litsynth.synthesis.matrix import Matrix
+from litsynth.synthesis.project import matrix_from_store
+from litsynth.synthesis.tables import to_markdown, write_csv, write_xlsx
+from synthesis_store import FIXTURES, demo_store
+
+CODEBOOK = load_codebook(FIXTURES / "codebook.yaml")
+
+
+@pytest.fixture
+def matrix(tmp_path: Path) -> Matrix:
+    store = demo_store(tmp_path / "litsynth.db")
+    return matrix_from_store(store.conn, CODEBOOK, rows="attr:source_type", cols="themes")
+
+
+def test_csv_counts_and_long_backlinks(matrix: Matrix, tmp_path: Path) -> None:
+    counts_path, links_path = write_csv(matrix, tmp_path / "m.csv")
+    assert links_path.name == "m-passages.csv"
+    counts = pd.read_csv(counts_path, index_col=0)
+    assert list(counts.columns) == [*matrix.col_labels.values(), "Total"]
+    assert counts.loc["empirical", "Dynamic resource reconfiguration"] == 2
+    assert counts.loc["Total", "Total"] == matrix.total[0]
+    links = pd.read_csv(links_path)
+    assert len(links) == int(matrix.passages.to_numpy().sum())
+    row = links[(links.row == "empirical") & (links.column == "Platform-based coordination")].iloc[
+        0
+    ]
+    assert row.citation == "Phadnis (2023), p. 1" and row.passage_id and isinstance(row.quote, str)
+
+
+def test_xlsx_links_each_count_to_its_passages(matrix: Matrix, tmp_path: Path) -> None:
+    (path,) = write_xlsx(matrix, tmp_path / "m.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Passages", "Documents", "Back-links"]
+    sheet, back = wb["Passages"], wb["Back-links"]
+    header = [c.value for c in back[1]]
+    linked = 0
+    for r_index, r in enumerate(matrix.row_keys, start=2):
+        for c_index, c in enumerate(matrix.col_keys, start=2):
+            cell = sheet.cell(row=r_index, column=c_index)
+            assert cell.value == matrix.passages.loc[r, c]
+            if cell.value:
+                linked += 1
+                target_row = int(cell.hyperlink.location.split("!A")[1])
+                values = dict(zip(header, [c.value for c in back[target_row]], strict=True))
+                assert (values["row_key"], values["column_key"]) == (r, c)
+            else:
+                assert cell.hyperlink is None
+    assert linked == sum(1 for refs in matrix.cells.values() if refs)
+    assert wb["Documents"].cell(row=2, column=1).value == matrix.row_labels[matrix.row_keys[0]]
+
+
+def test_markdown_table_and_quotes(matrix: Matrix) -> None:
+    text = to_markdown(matrix, links_per_cell=1)
+    lines = text.splitlines()
+    assert lines[0].startswith("| source_type | Platform-based coordination |")
+    assert "| empirical | 1 (1) | 2 (1) |  | 3 (1) |" in lines
+    assert "**empirical × Platform-based coordination**" in text
+    assert "Phadnis (2023), p. 1 — “Orchestrators use a digital platform" in text
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "review"
+    (root / "codebook").mkdir(parents=True)
+    shutil.copy(FIXTURES / "codebook.yaml", root / "codebook" / "codebook.yaml")
+    (root / "litsynth.toml").write_text(
+        '[project]\nname = "t"\n\n[embed]\nmodel = "hash-384"\n', encoding="utf-8"
+    )
+    demo_store(root / "litsynth.db").conn.close()
+    return root
+
+
+def test_cli_matrix_prints_and_writes(project: Path, tmp_path: Path) -> None:
+    from litsynth.cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["matrix", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "| Phadnis (2023) | 1 | 2 |  | 3 |" in result.output
+    out = tmp_path / "m.xlsx"
+    result = runner.invoke(
+        cli, ["matrix", "--project", str(project), "--rows", "attr:source_type", "--out", str(out)]
+    )
+    assert result.exit_code == 0 and out.exists()
+    result = runner.invoke(cli, ["matrix", "--project", str(project), "--cooccurrence", "--json"])
+    data = json.loads(result.output)
+    assert data["rows"] == data["cols"] == "codes"
+    assert all(link["chunk_id"] for cell in data["cells"] for link in cell["links"])
+    result = runner.invoke(cli, ["matrix", "--project", str(project), "--rows", "sources"])
+    assert result.exit_code == 1 and "unknown row dimension 'sources'" in result.output
+
+
+def test_cli_cited_and_attributes(project: Path) -> None:
+    from litsynth.cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["cited", "--project", str(project), "--theme", "platform", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    works = json.loads(result.output)["platform"]
+    assert (
+        works[0]["label"] in {"Cao & Zhang (2011)", "Phadnis (2023)"}
+        and works[0]["n_passages"] == 3
+    )
+    result = runner.invoke(
+        cli, ["attributes", "set", "note.txt", "source_type=case-based", "--project", str(project)]
+    )
+    assert result.exit_code == 0 and "source_type=case-based" in result.output
+    result = runner.invoke(cli, ["matrix", "--project", str(project), "--rows", "attr:source_type"])
+    assert "| case-based |" in result.output and "practitioner" not in result.output
