@@ -1,0 +1,198 @@
+"""The init / ingest / search / status commands: output contracts and Error:/Hint: exits."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+from litsynth.config import Settings, load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+SMALL = ("002_f98a91929306a877.txt", "004_03019285015a147f.txt", "documents.csv")
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cli") / "review"
+    code, out, _ = invoke("init", root)
+    assert code == 0, out
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    for name in SMALL:
+        shutil.copy2(CORPUS / name, root / "corpus" / name)
+    code, out, err = invoke("ingest", "--project", root, "--json")
+    assert code == 0, err
+    report = json.loads(out)  # exactly one JSON document on stdout
+    assert report["documents_ingested"] == 2
+    return root
+
+
+def test_init_scaffolds_a_project_with_commented_defaults(tmp_path: Path) -> None:
+    code, out, _ = invoke("init", tmp_path / "new")
+    assert code == 0 and out.startswith("Created a litsynth project in ")
+    root = tmp_path / "new"
+    for item in ("corpus", "codebook", "indexes", "indexes/README.md", "corpus/documents.csv"):
+        assert (root / item).exists(), item
+    assert "rebuil" in (root / "indexes" / "README.md").read_text()
+    text = (root / "litsynth.toml").read_text()
+    parsed = tomllib.loads(text)  # every default is commented out: only the name is set
+    assert parsed.pop("project") == {"name": "new"} and not any(parsed.values())
+    assert "# chunk_tokens = 200" in text and '# model = "all-MiniLM-L6-v2"' in text
+    # Uncommenting every default line must give valid TOML equal to the defaults.
+    uncommented = "\n".join(
+        line[2:] if line.startswith("# ") and " = " in line and "(not set)" not in line else line
+        for line in text.splitlines()
+    )
+    (root / "litsynth.toml").write_text(uncommented)
+    settings = load_settings(root, environ={})
+    assert settings.ingest == Settings().ingest and settings.embed == Settings().embed
+    assert settings.screening == Settings().screening
+
+
+def test_init_refuses_an_existing_project(tmp_path: Path) -> None:
+    assert invoke("init", tmp_path)[0] == 0
+    before = (tmp_path / "litsynth.toml").read_text()
+    code, _, err = invoke("init", tmp_path)
+    assert code == 1
+    assert "Error:" in err and "already a litsynth project" in err and "Hint:" in err
+    assert (tmp_path / "litsynth.toml").read_text() == before
+
+
+@pytest.mark.parametrize("command", [("ingest",), ("search", "anything"), ("status",)])
+def test_not_a_project_is_an_error_with_a_hint(tmp_path: Path, command: tuple[str, ...]) -> None:
+    code, _, err = invoke(*command, "--project", tmp_path)
+    assert code == 1
+    assert "Error:" in err and "not a litsynth project" in err
+    assert "Hint:" in err and "litsynth init" in err
+
+
+def test_search_json_contract_best_first(ingested: Path) -> None:
+    code, out, _ = invoke("search", "federated supply chain concierge", "-k", "3", "--json",
+                          "--project", ingested)  # fmt: skip
+    assert code == 0
+    hits = json.loads(out)
+    assert len(hits) == 3
+    for hit in hits:
+        assert {"chunk_id", "document_id", "title", "citation", "page_start", "page_end", "score",
+                "text"} <= hit.keys()  # fmt: skip
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    assert hits[0]["title"].startswith("Supply Chain Orchestrator")
+    assert hits[0]["citation"].startswith("Anon. (2010), ")
+
+
+def test_search_human_output_has_citation_snippet_and_chunk_id(ingested: Path) -> None:
+    code, out, _ = invoke("search", "orchestration layer between planning and execution",
+                          "-k", "2", "--project", ingested)  # fmt: skip
+    assert code == 0
+    assert out.startswith("1. [")
+    assert "chunk " in out and "(n.d.)" in out
+
+
+def test_empty_query_is_a_usage_error(ingested: Path) -> None:
+    code, _, err = invoke("search", "  ", "--project", ingested)
+    assert code == 2 and "empty" in err
+
+
+def test_status_json_contract(ingested: Path) -> None:
+    code, out, _ = invoke("status", "--json", "--project", ingested)
+    assert code == 0
+    s = json.loads(out)
+    assert s["documents"] == 2 and s["chunks"] > 0 and s["pages"] >= 2
+    assert s["failures"] == {} and s["index_fresh"] is True
+    assert s["last_ingested"]
+
+
+def test_status_human_output(ingested: Path) -> None:
+    code, out, _ = invoke("status", "--project", ingested)
+    assert code == 0 and "documents: 2" in out and "index: fresh" in out
+
+
+def test_model_change_is_an_index_mismatch_with_the_rebuild_hint(
+    ingested: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(ingested, root)
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-256"\n', encoding="utf-8")
+    for command in (("ingest",), ("search", "orchestration")):
+        code, _, err = invoke(*command, "--project", root)
+        assert code == 1
+        assert "Error:" in err and "'hash-384'" in err and "'hash-256'" in err
+        assert "Hint:" in err and "litsynth ingest --rebuild" in err
+    assert json.loads(invoke("status", "--json", "--project", root)[1])["index_fresh"] is False
+
+    code, out, err = invoke("ingest", "--rebuild", "--json", "--project", root)
+    assert code == 0, err
+    assert json.loads(out)["index_repaired"]["added"] > 0
+    status = json.loads(invoke("status", "--json", "--project", root)[1])
+    assert status["index_fresh"] is True and status["index"]["model"] == "hash-256"
+
+
+def test_chunker_setting_change_is_detected_and_rebuild_rechunks(
+    ingested: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(ingested, root)
+    (root / "litsynth.toml").write_text(
+        '[embed]\nmodel = "hash-384"\n[ingest]\nchunk_tokens = 80\noverlap_tokens = 10\n'
+    )
+    code, _, err = invoke("ingest", "--project", root)
+    assert code == 1 and "chunker" in err and "target=80" in err
+    code, out, err = invoke("ingest", "--rebuild", "--json", "--project", root)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["documents_rechunked"] == 2
+    status = json.loads(invoke("status", "--json", "--project", root)[1])
+    assert status["index_fresh"] is True
+    before = json.loads(invoke("status", "--json", "--project", ingested)[1])
+    assert status["chunks"] > before["chunks"]  # smaller chunks, more of them
+
+
+def test_ingest_human_summary_lists_failures_by_reason(tmp_path: Path) -> None:
+    assert invoke("init", tmp_path / "p")[0] == 0
+    root = tmp_path / "p"
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n')
+    (root / "corpus" / "bad.pdf").write_bytes(b"not a pdf")
+    shutil.copy2(CORPUS / SMALL[1], root / "corpus")
+    code, out, _ = invoke("ingest", "--quiet", "--project", root)
+    assert code == 0 and out == ""  # --quiet: nothing but errors
+    (root / "corpus" / "bad2.pdf").write_bytes(b"%PDF-1.7\nbroken")
+    code, out, _ = invoke("ingest", "--project", root)
+    assert code == 0
+    assert "Failures by reason:" in out and "corpus/bad2.pdf" in out and "corpus/bad.pdf" in out
+
+
+@pytest.mark.skipif(
+    __import__("importlib").util.find_spec("litsynth.coding.filters") is None,
+    reason="litsynth.coding.filters (the coding stage) is not in this tree yet",
+)
+def test_search_within_a_code_only_returns_coded_passages(ingested: Path, tmp_path: Path) -> None:
+    from litsynth.store.db import connect
+
+    root = tmp_path / "copy"
+    shutil.copytree(ingested, root)
+    conn = connect(root / "litsynth.db")
+    chunk_id, doc_id = conn.execute(
+        "SELECT id, document_id FROM chunks ORDER BY rowid LIMIT 1"
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO codings(id, chunk_id, document_id, code_id, start, end, coder, at, status)"
+        " VALUES ('k1', ?, ?, 'platform', 0, 5, 'ana', '2025-01-01T00:00:00Z', 'added')",
+        (chunk_id, doc_id),
+    )
+    conn.close()
+    code, out, err = invoke(
+        "search", "concierge", "--code", "platform", "--json", "--project", root
+    )
+    assert code == 0, err
+    assert [h["chunk_id"] for h in json.loads(out)] == [chunk_id]
