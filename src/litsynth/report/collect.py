@@ -1,0 +1,337 @@
+"""Gathering what the report shows from the store and the stages' results.
+
+This is the report's imperative edge: it reads the store and calls the stages' library
+functions, then hands plain records (report.model) to the renderer. Links are relative to the
+report folder, so the folder opens from disk: PDFs are copied to sources/ and linked at their
+page (`file.pdf#page=N`); text documents become sources/<id>.html with one anchor per passage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import platform
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from litsynth.citation import author_label, format_citation
+from litsynth.coding.codebook import Codebook
+from litsynth.config import Project
+from litsynth.report import model as rm
+from litsynth.store import report as q
+from litsynth.synthesis.matrix import Matrix
+
+VERSIONED = (
+    "litsynth",
+    "sentence-transformers",
+    "torch",
+    "faiss-cpu",
+    "pypdf",
+    "spacy",
+    "scikit-learn",
+    "bibtexparser",
+    "rispy",
+    "bib-dedupe",
+    "pandas",
+)
+
+
+def library_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def _doc_label(row: sqlite3.Row) -> str:
+    authors = tuple(json.loads(row["authors"] or "[]"))
+    return f"{author_label(authors)} ({row['year'] or 'n.d.'})"
+
+
+def source_href(row: sqlite3.Row, chunk_id: str, page: int) -> str:
+    """Where a passage's back-link points, relative to index.html."""
+    if row["kind"] == "pdf":
+        return f"sources/{row['id']}.pdf#page={page}"
+    return f"sources/{row['id']}.html#c-{chunk_id}"
+
+
+def _source_page(conn: sqlite3.Connection, row: sqlite3.Row) -> rm.SourcePage:
+    """A text document cut at each passage start, so each passage has an anchor.
+
+    Passages overlap (the chunker's overlap), so each segment runs from one passage's start to
+    the next one's: the whole text is shown once, and each anchor lands where its passage begins.
+    """
+    text = q.document_text(conn, row["id"])
+    chunks = q.chunk_rows(conn, row["id"])
+    authors = tuple(json.loads(row["authors"] or "[]"))
+    segments = []
+    for i, c in enumerate(chunks):
+        end = chunks[i + 1]["start"] if i + 1 < len(chunks) else len(text)
+        start = 0 if i == 0 else c["start"]
+        cite = format_citation(
+            authors,
+            row["year"],
+            kind=row["kind"],
+            page_start=c["page_start"],
+            page_end=c["page_end"],
+            section=c["section"],
+            paragraph=c["paragraph"],
+        )
+        segments.append((c["id"], cite, text[start:end]))
+    return rm.SourcePage(
+        row["id"], row["title"] or row["path"], f"sources/{row['id']}.html", tuple(segments)
+    )
+
+
+def codebook_tree(book: Codebook, passages_per_code: dict[str, int]) -> tuple[rm.CodeNode, ...]:
+    """Themes → categories → codes, with the codes that hang directly off a theme after them."""
+
+    def code_node(code_id: str) -> rm.CodeNode:
+        c = book.codes[code_id]
+        return rm.CodeNode(
+            c.id,
+            c.label,
+            "code",
+            c.definition,
+            c.when_to_use,
+            c.when_not_to_use,
+            tuple(c.keywords),
+            c.color or "",
+            passages_per_code.get(c.id, 0),
+        )
+
+    placed: set[str] = set()
+
+    def category_node(cat_id: str) -> rm.CodeNode:
+        cat = book.categories[cat_id]
+        codes = [k for k, c in book.codes.items() if c.parent == cat_id]
+        placed.update(codes)
+        children = tuple(code_node(k) for k in codes)
+        return rm.CodeNode(
+            cat.id,
+            cat.label,
+            "category",
+            cat.definition,
+            n_passages=sum(n.n_passages for n in children),
+            children=children,
+        )
+
+    nodes = []
+    for theme_id, theme in book.themes.items():
+        cats = [category_node(k) for k, c in book.categories.items() if c.theme == theme_id]
+        loose = [
+            code_node(k)
+            for k, c in book.codes.items()
+            if c.theme == theme_id and k not in placed and c.parent not in book.categories
+        ]
+        placed.update(n.id for n in loose)
+        children = tuple(cats + loose)
+        nodes.append(
+            rm.CodeNode(
+                theme.id,
+                theme.label,
+                "theme",
+                theme.definition,
+                children=children,
+                n_passages=sum(n.n_passages for n in children),
+            )
+        )
+    orphans = tuple(code_node(k) for k in book.codes if k not in placed)
+    if orphans:
+        nodes.append(rm.CodeNode("(no theme)", "Codes without a theme", "theme", children=orphans))
+    return tuple(nodes)
+
+
+def report_matrix(
+    m: Matrix,
+    matrix_id: str,
+    title: str,
+    description: str,
+    row_header: str,
+    texts: dict[str, str],
+    docs: dict[str, sqlite3.Row],
+    keywords: dict[tuple[str, str], tuple[str, ...]],
+    code_labels: dict[str, str],
+) -> rm.Matrix:
+    """The synthesis matrix as report cells, each with its passages' full text and back-links."""
+    cells = []
+    passages: dict[str, tuple[rm.Passage, ...]] = {}
+    for i, r in enumerate(m.row_keys):
+        row = []
+        for j, c in enumerate(m.col_keys):
+            refs = m.passages_of(r, c)
+            key = f"{matrix_id}-{i}-{j}" if refs else ""
+            row.append(rm.Cell(len(refs), len({ref.document_id for ref in refs}), key))
+            if refs:
+                passages[key] = tuple(
+                    rm.Passage(
+                        chunk_id=ref.chunk_id,
+                        document_id=ref.document_id,
+                        citation=ref.citation,
+                        text=texts.get(ref.document_id, "")[ref.start : ref.end] or ref.quote,
+                        href=source_href(docs[ref.document_id], ref.chunk_id, ref.page_start),
+                        highlights=tuple(
+                            w for code in ref.codes for w in keywords.get((ref.chunk_id, code), ())
+                        ),
+                        codes=tuple(code_labels.get(code, code) for code in ref.codes),
+                        score=ref.score,
+                        origin=ref.origin,
+                    )
+                    for ref in refs
+                )
+        cells.append(tuple(row))
+    return rm.Matrix(
+        id=matrix_id,
+        title=title,
+        description=description,
+        row_header=row_header,
+        rows=tuple(m.row_labels[r] for r in m.row_keys),
+        cols=tuple(m.col_labels[c] for c in m.col_keys),
+        cells=tuple(cells),
+        passages=passages,
+    )
+
+
+def collect(
+    project: Project,
+    conn: sqlite3.Connection,
+    *,
+    codebook: Codebook | None,
+    matrices: Sequence[tuple[Matrix, str, str, str, str]] = (),
+    cited_by_theme: dict[str, Any] | None = None,
+    discovery: Any = None,
+    selective: Any = None,
+    prisma_counts: dict[str, Any] | None = None,
+    prisma_svg: str = "",
+) -> rm.ReportData:
+    """Everything the report shows, from the store and the results the pipeline computed."""
+    rows = q.documents_overview(conn)
+    docs = {r["id"]: r for r in rows}
+    texts = {r["id"]: q.document_text(conn, r["id"]) for r in rows}
+    failures = q.failures(conn)
+    by_reason: dict[str, int] = {}
+    for _, reason, _ in failures:
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+    copied = {
+        f"sources/{r['id']}.pdf": str(project.root / r["path"])
+        for r in rows
+        if r["kind"] == "pdf" and (project.root / r["path"]).exists()
+    }
+    documents = tuple(
+        rm.DocumentRow(
+            r["id"],
+            r["title"] or Path(r["path"]).name,
+            _doc_label(r),
+            r["path"],
+            r["kind"],
+            r["n_pages"],
+            r["n_chunks"],
+            f"sources/{r['id']}.pdf" if r["kind"] == "pdf" else f"sources/{r['id']}.html",
+            {k: str(v) for k, v in json.loads(r["attributes"] or "{}").items() if v},
+        )
+        for r in rows
+    )
+    keywords = q.evidence_keywords(conn) if q.table_count(conn, "suggestions") else {}
+    labels = {k: c.label for k, c in codebook.codes.items()} if codebook else {}
+    per_code: dict[str, int] = {}
+    for m, *_ in matrices:
+        if m.rows == "codes" and m.cols == "codes":
+            per_code = {k: m.row_totals[k][0] for k in m.row_keys}
+    theme_labels = {k: t.label for k, t in codebook.themes.items()} if codebook else {}
+    ingest_run = q.latest_run(conn, "ingest") or {}
+    return rm.ReportData(
+        project=project.settings.project.name,
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        documents=documents,
+        failures=tuple(failures),
+        failures_by_reason=by_reason,
+        counts={
+            "documents": len(rows),
+            "pages / sections": sum(r["n_pages"] for r in rows),
+            "passages": sum(r["n_chunks"] for r in rows),
+            "machine suggestions": q.table_count(conn, "suggestions"),
+            "human codings": q.table_count(conn, "codings"),
+            "bibliographic records": q.table_count(conn, "records"),
+        },
+        settings=_flat(dataclasses.asdict(project.settings)),
+        versions=ingest_run.get("versions") or library_versions(),
+        prisma_svg="prisma.svg" if prisma_svg else "",
+        prisma_counts=prisma_counts or {},
+        codebook=codebook_tree(codebook, per_code) if codebook else (),
+        core_category=_core_label(selective, codebook),
+        matrices=tuple(
+            report_matrix(m, mid, title, desc, header, texts, docs, keywords, labels)
+            for m, mid, title, desc, header in matrices
+        ),
+        cited_by_theme={
+            theme_labels.get(t, t): tuple(
+                rm.CitedWork(
+                    w.label, w.reference, w.n_passages, tuple(p.citation for p in w.citing)
+                )
+                for w in works
+            )
+            for t, works in (cited_by_theme or {}).items()
+        },
+        proposals=_proposals(discovery, docs),
+        sources=tuple(_source_page(conn, r) for r in rows if r["kind"] != "pdf"),
+        copied_files=copied,
+    )
+
+
+def _flat(settings: dict[str, Any]) -> dict[str, object]:
+    return {
+        f"{section}.{key}": value
+        for section, values in settings.items()
+        for key, value in values.items()
+    }
+
+
+def _core_label(selective: Any, codebook: Codebook | None) -> str:
+    core = getattr(selective, "core", None)
+    if not core or codebook is None:
+        return ""
+    for table in (codebook.categories, codebook.themes, codebook.codes):
+        if core in table:
+            return f"{table[core].label} ({core})"
+    return str(core)
+
+
+def _proposals(discovery: Any, docs: dict[str, sqlite3.Row]) -> tuple[rm.Proposal, ...]:
+    if discovery is None:
+        return ()
+    out = []
+    for cluster in discovery.clusters:
+        phrases = tuple(p for p, _ in cluster.phrases[:6])
+        nearest = cluster.nearest_code
+        quotes = tuple(
+            rm.Passage(
+                chunk_id=qt.chunk_id,
+                document_id=qt.document_id,
+                citation=qt.citation,
+                text=qt.text,
+                href=source_href(docs[qt.document_id], qt.chunk_id, 1)
+                if qt.document_id in docs
+                else "#",
+            )
+            for qt in cluster.quotes[:3]
+        )
+        out.append(
+            rm.Proposal(
+                label=" / ".join(phrases[:3]) or f"cluster {cluster.number}",
+                key_phrases=phrases,
+                size=len(cluster.chunk_ids),
+                n_documents=len(cluster.documents),
+                quotes=quotes,
+                overlaps=f"{nearest.label} (similarity {nearest.similarity:.2f})"
+                if nearest
+                else "",
+            )
+        )
+    return tuple(out)

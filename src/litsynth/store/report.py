@@ -1,0 +1,85 @@
+"""Queries for the report and the pipeline's freshness checks (read-only)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any
+
+
+def documents_overview(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every document with its chunk count, oldest path first."""
+    return conn.execute(
+        "SELECT d.id, d.path, d.kind, d.title, d.authors, d.year, d.attributes, d.n_pages,"
+        " (SELECT COUNT(*) FROM chunks c WHERE c.document_id = d.id) AS n_chunks"
+        " FROM documents d ORDER BY d.path"
+    ).fetchall()
+
+
+def document_text(conn: sqlite3.Connection, document_id: str) -> str:
+    row = conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return row[0] if row else ""
+
+
+def chunk_rows(conn: sqlite3.Connection, document_id: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT id, start, end, page_start, page_end, section, paragraph FROM chunks"
+        " WHERE document_id = ? ORDER BY start",
+        (document_id,),
+    ).fetchall()
+
+
+def failures(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    return [
+        (r[0], r[1], r[2])
+        for r in conn.execute("SELECT path, reason, detail FROM ingest_failures ORDER BY path")
+    ]
+
+
+def table_count(conn: sqlite3.Connection, table: str) -> int:
+    """Rows in `table`, 0 when the stage that owns it has no table in this store."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')", (table,)
+    ).fetchone()
+    if not exists:
+        return 0
+    return int(conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
+
+
+def evidence_keywords(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(chunk, code) → the keywords that matched, from the machine suggestions' evidence."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for chunk_id, code_id, evidence in conn.execute(
+        "SELECT chunk_id, code_id, evidence FROM suggestions"
+    ):
+        words = json.loads(evidence or "{}").get("keywords") or []
+        if words:
+            out[(chunk_id, code_id)] = tuple(str(w) for w in words)
+    return out
+
+
+def latest_run(conn: sqlite3.Connection, stage: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT settings, versions, summary FROM runs WHERE stage = ? AND finished_at IS NOT NULL"
+        " ORDER BY id DESC LIMIT 1",
+        (stage,),
+    ).fetchone()
+    if row is None:
+        return None
+    return {k: json.loads(row[k] or "{}") for k in ("settings", "versions", "summary")}
+
+
+def state_digest(conn: sqlite3.Connection, *tables: str) -> str:
+    """A digest of the named tables' contents: equal digests mean a derived step is up to date.
+
+    Hashing whole rows is cheap at review scale (a 500-paper review is ~50k chunks, a few MB).
+    """
+    h = hashlib.sha256()
+    for table in tables:
+        if not table_count(conn, table):
+            h.update(f"{table}:empty".encode())
+            continue
+        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2'):
+            h.update(repr(tuple(row)).encode("utf-8"))
+    return h.hexdigest()[:16]

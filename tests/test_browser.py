@@ -1,0 +1,129 @@
+"""The demo report in a real browser: click a matrix cell, read its passages, follow a back-link.
+
+Builds the demo project (the repository's corpus, codebook and records) with the real model via
+`litsynth run`, adds a document that tries to run a <script>, then drives the report in Debian's
+headless Chromium through Playwright. Skips, saying why, where Chromium or Playwright is missing
+(`make browser-deps` installs Chromium).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+# A closed network: without these Chromium keeps trying to reach Google's hosts.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+EVIL_DOC = (
+    "# Orchestration platforms and injected markup\n\n"
+    "Platform coordination <script>window.__pwned = 1</script> lets an orchestrator align "
+    "partners on a digital platform, coordinating suppliers and customers in the ecosystem.\n"
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    root = tmp_path_factory.mktemp("demo") / "demo"
+    root.mkdir()
+    for name in ("corpus", "codebook", "records"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "litsynth.toml", root / "litsynth.toml")
+    (root / "corpus" / "zz-injected.md").write_text(EVIL_DOC, encoding="utf-8")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "litsynth", "run", "--project", str(root), "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (root / "report" / "index.html").exists()
+    return root
+
+
+def test_cell_click_shows_passages_and_back_link_works(demo_report: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    store = sqlite3.connect(demo_report / "litsynth.db")
+    chunk_text = dict(store.execute("SELECT id, text FROM chunks").fetchall())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page()
+        page.goto((demo_report / "report" / "index.html").as_uri())
+        cell = page.locator("#theme-matrix table.matrix a[data-cell]").first
+        key = cell.get_attribute("data-cell")
+        listed = page.locator(f"#cell-{key}")
+        assert not listed.is_visible()
+        cell.click()
+        assert listed.is_visible()
+        passages = listed.locator(".passage")
+        assert passages.count() >= 1
+        first = passages.first
+        chunk_id = first.get_attribute("data-chunk")
+        assert chunk_id in chunk_text
+        citation = first.locator("a.back-link").inner_text()
+        assert re.match(
+            r"^.+ \((\d{4}|n\.d\.)\), (p\. \d+|pp\. \d+–\d+|§ .+|¶ \d+|section \d+)", citation
+        )
+        quote = first.locator("blockquote").inner_text()
+        assert quote.strip()[:40] in chunk_text[chunk_id]
+        page.screenshot(path=str(tmp_path / "report-cell.png"), full_page=False)
+        shot_dir = os.environ.get("LITSYNTH_SCREENSHOT_DIR")
+        if shot_dir:
+            shutil.copy(tmp_path / "report-cell.png", Path(shot_dir) / "report-cell.png")
+        first.locator("a.back-link").click()
+        page.wait_for_load_state()
+        assert page.url.endswith(f"#c-{chunk_id}") or "#page=" in page.url
+        if "#c-" in page.url:
+            target = page.locator(f"#c-{chunk_id}")
+            assert target.is_visible()
+        browser.close()
+
+
+def test_injected_script_is_shown_as_text_and_never_runs(demo_report: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page()
+        pages = [demo_report / "report" / "index.html"]
+        pages += sorted((demo_report / "report" / "sources").glob("*.html"))
+        seen_as_text = False
+        for html in pages:
+            page.goto(html.as_uri())
+            assert page.evaluate("typeof window.__pwned") == "undefined", html.name
+            if "<script>window.__pwned" in page.locator("body").inner_text():
+                seen_as_text = True
+        assert seen_as_text, "the injected document's text should be readable in the report"
+        browser.close()
+
+
+def test_report_summary_names_outputs(demo_report: Path) -> None:
+    summary = json.loads((demo_report / "report" / "run-summary.json").read_text(encoding="utf-8"))
+    assert summary["steps"], summary
