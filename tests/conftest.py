@@ -30,3 +30,42 @@ def project(tmp_path: Path) -> Path:
         '[project]\nname = "test review"\n\n[embed]\nmodel = "hash-384"\n', encoding="utf-8"
     )
     return root
+
+
+DEMO_PARTS = ("corpus", "codebook", "records", "litsynth.toml")
+
+
+def build_demo(root: Path, *, extra: dict[str, str] | None = None) -> Path:
+    """A copy of the demo project (this repository's inputs) run through `litsynth run`.
+
+    Uses the real model: this is what a newcomer's `make demo` does.
+    """
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    root.mkdir(parents=True, exist_ok=True)
+    for name in DEMO_PARTS:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        elif source.exists():
+            shutil.copy(source, root / name)
+    for relative, text in (extra or {}).items():
+        (root / relative).write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "litsynth", "run", "--project", str(root), "--quiet"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        timeout=1200,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project after `litsynth run`, shared by the tests that only read it."""
+    return build_demo(tmp_path_factory.mktemp("demo") / "demo")

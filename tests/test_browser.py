@@ -13,13 +13,11 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import build_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 # A closed network: without these Chromium keeps trying to reach Google's hosts.
@@ -44,25 +42,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project plus a document that tries to run a script, through `litsynth run`."""
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    root = tmp_path_factory.mktemp("demo") / "demo"
-    root.mkdir()
-    for name in ("corpus", "codebook", "records"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "litsynth.toml", root / "litsynth.toml")
-    (root / "corpus" / "zz-injected.md").write_text(EVIL_DOC, encoding="utf-8")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "litsynth", "run", "--project", str(root), "--quiet"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
+    root = build_demo(
+        tmp_path_factory.mktemp("demo") / "demo", extra={"corpus/zz-injected.md": EVIL_DOC}
     )
-    assert done.returncode == 0, done.stderr[-3000:]
     assert (root / "report" / "index.html").exists()
     return root
 

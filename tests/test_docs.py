@@ -33,7 +33,8 @@ def test_command_has_help(name: str, command: click.Command) -> None:
     assert (command.help or "").strip(), f"`litsynth {name}` has no help text"
     for param in command.params:
         if isinstance(param, click.Option) and not param.hidden and param.name != "help":
-            assert (param.help or "").strip(), f"option {param.opts} of `litsynth {name}` has no help"
+            where = f"option {param.opts} of `litsynth {name}`"
+            assert (param.help or "").strip(), f"{where} has no help"
 
 
 @pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
