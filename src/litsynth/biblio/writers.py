@@ -1,0 +1,79 @@
+"""Writing records back out as RIS (rispy) or BibTeX (bibtexparser), ids kept.
+
+Used to hand a deduplicated set to a reference manager, and by the round-trip tests
+(import → export → import keeps every record). The record id is written as RIS `ID` / the
+BibTeX key, so re-importing the file gives the same ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import bibtexparser
+import rispy
+from bibtexparser.model import Entry, Field
+
+from litsynth.records import BibRecord
+
+_RIS_TYPES = {"article": "JOUR", "inproceedings": "CPAPER", "book": "BOOK", "inbook": "CHAP"}
+
+
+def to_ris(records: Iterable[BibRecord]) -> str:
+    """RIS text, one entry per record: TY, ID, TI, AU…, PY, DO, T2, AB, LA, KW…, L1."""
+    entries = []
+    for rec in records:
+        entry: dict[str, object] = {
+            "type_of_reference": _RIS_TYPES.get(rec.doc_type, "JOUR"),
+            "id": rec.id,
+        }
+        optional: dict[str, object] = {
+            "title": rec.title,
+            "authors": list(rec.authors),
+            "year": str(rec.year) if rec.year else "",
+            "doi": rec.doi,
+            "secondary_title": rec.journal,
+            "abstract": rec.abstract,
+            "language": rec.language,
+            "keywords": list(rec.keywords),
+            "file_attachments1": rec.file,
+        }
+        entry.update({k: v for k, v in optional.items() if v})
+        entries.append(entry)
+    return str(rispy.dumps(entries))
+
+
+def _brace(value: str) -> str:
+    """Balance a value's braces: an unmatched one is dropped or closed, never breaks the file."""
+    depth = 0
+    out = []
+    for ch in value:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                continue
+            depth -= 1
+        out.append(ch)
+    return "".join(out) + "}" * depth
+
+
+def to_bibtex(records: Iterable[BibRecord]) -> str:
+    """BibTeX text with the record id as key; authors joined by ' and ' as BibTeX wants."""
+    library = bibtexparser.Library()
+    for rec in records:
+        values = {
+            "title": rec.title,
+            "author": " and ".join(rec.authors),
+            "year": str(rec.year) if rec.year else "",
+            "doi": rec.doi,
+            "journal": rec.journal,
+            "abstract": rec.abstract,
+            "language": rec.language,
+            "keywords": "; ".join(rec.keywords),
+            "file": rec.file,
+        }
+        # bibtexparser's writer adds the enclosing braces itself.
+        fields = [Field(k, _brace(v)) for k, v in values.items() if v]
+        kind = rec.doc_type if rec.doc_type in _RIS_TYPES else "article"
+        library.add(Entry(kind, rec.id, fields))
+    return str(bibtexparser.write_string(library))
