@@ -106,6 +106,11 @@ def build(root: Path, *, with_codings: bool = True, codebook: bool = True) -> di
     with transaction(conn):
         for d in range(3):
             texts = [(topics[i % 4], passage_text(topics[i % 4], d, i // 4)) for i in range(16)]
+            if d == 0:  # one cited work, for the per-theme cited works
+                texts[0] = (
+                    texts[0][0],
+                    texts[0][1] + " Platforms orchestrate partners (Phadnis, 2023).",
+                )
             full = "\n\n".join(t for _, t in texts)
             doc_id = content_id("doc", d)
             chunks, start = [], 0

@@ -16,7 +16,7 @@ import click
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import code_group
 from litsynth.coding.codebook import RELATION_TYPES
-from litsynth.coding.discover import Cluster, Discovery, run_discover, write_draft
+from litsynth.coding.discover import Cluster, Discovery, draft_target, run_discover, write_draft
 from litsynth.coding.relate import Axial, Cooccurrence, confirm_relation, run_relate
 from litsynth.coding.themes import Selective, run_themes
 
@@ -67,8 +67,9 @@ def _render_discovery(d: Discovery) -> None:
         if m:
             rel = "≥" if m.similarity >= m.member_median else "<"
             click.echo(
-                f"    nearest code: {m.code_id} — similarity {m.similarity:.2f} {rel} member median "
-                f"{m.member_median:.2f}; {m.coded_share:.0%} already coded ({m.prototype} prototype)"
+                f"    nearest code: {m.code_id} — similarity {m.similarity:.2f} {rel} member "
+                f"median {m.member_median:.2f}; {m.coded_share:.0%} already coded "
+                f"({m.prototype} prototype)"
             )
         for q in c.quotes:
             click.echo(_wrap(f"“{q.text}” — {q.citation} [{q.chunk_id}]", "      "))
@@ -121,6 +122,8 @@ def discover_command(
     centroid with citations, and whether it overlaps an existing code or looks new.
     """
     project = load(project_dir)
+    if write_path:
+        draft_target(project, write_path)
     result = run_discover(
         project, uncoded_only=mode != "all", min_size=min_size, max_k=max_k, k=k, seed=seed
     )
@@ -153,7 +156,8 @@ def _pair_line(r: Cooccurrence, citations: dict[str, str], *, evidence: int) -> 
     star = " *" if r.significant else ""
     lines = [
         f"  {r.a} ~ {r.b}: {r.n_ab} together (of {r.n_a} / {r.n_b}; N {r.n_total}), "
-        f"Jaccard {r.jaccard:.2f}, lift {r.lift:.2f}, p {r.p_value:.3g}, q {r.q_value:.3g}{star}{known}"
+        f"Jaccard {r.jaccard:.2f}, lift {r.lift:.2f}, p {r.p_value:.3g}, "
+        f"q {r.q_value:.3g}{star}{known}"
     ]
     if r.level == "passage" and evidence:
         shown = "; ".join(f"{citations.get(ch, '?')} [{ch}]" for ch in r.evidence[:evidence])
@@ -169,7 +173,8 @@ def _render_axial(a: Axial, top: int) -> None:
         f"(codebook {a.codebook_version})"
     )
     click.echo(
-        f"\nProposed categories (average-linkage on code centroids; silhouette by k: {tried or '-'})"
+        "\nProposed categories (average-linkage on code centroids; "
+        f"silhouette by k: {tried or '-'})"
     )
     for i, p in enumerate(a.categories, 1):
         click.echo(f"  {i}. {', '.join(p.codes)}")
@@ -199,7 +204,8 @@ def _render_axial(a: Axial, top: int) -> None:
     nargs=3,
     type=str,
     metavar="SOURCE TARGET TYPE",
-    help="Write a typed relation into codebook/relations.yaml (e.g. platform-coordination value-creation enables).",
+    help="Write a typed relation into codebook/relations.yaml "
+    "(e.g. platform-coordination resource-reconfiguration enables).",
 )
 @click.option("--weight", type=float, help="Weight of the confirmed relation.")
 @click.option("--reviewer", help="Who confirms (default: [project] reviewer).")
@@ -228,7 +234,8 @@ def relate_command(
             print_json({"relation": dataclasses.asdict(relation), "file": str(path)})
         else:
             click.echo(
-                f"Wrote {relation.source} {relation.type} {relation.target} to {path}\n  {relation.note}"
+                f"Wrote {relation.source} {relation.type} {relation.target} to {path}\n"
+                f"  {relation.note}"
             )
         return
     result = run_relate(project)
@@ -254,7 +261,8 @@ def _render_selective(s: Selective) -> None:
     click.echo(f"  {'node':<32} {'degree':>7} {'eigenv.':>8} {'betw.':>7} {'rank':>6}")
     for c in s.centrality:
         click.echo(
-            f"  {c.node:<32} {c.degree:>7.3f} {c.eigenvector:>8.3f} {c.betweenness:>7.3f} {c.mean_rank:>6.2f}"
+            f"  {c.node:<32} {c.degree:>7.3f} {c.eigenvector:>8.3f} {c.betweenness:>7.3f} "
+            f"{c.mean_rank:>6.2f}"
         )
     if s.core:
         marked = (
@@ -276,7 +284,8 @@ def _render_selective(s: Selective) -> None:
         core = " [core]" if t.core else ""
         click.echo(f"\n== {t.label} ({t.id}){core}")
         click.echo(
-            f"   {t.n_passages} passages in {t.n_documents} documents; categories: {', '.join(t.categories) or '-'}"
+            f"   {t.n_passages} passages in {t.n_documents} documents; "
+            f"categories: {', '.join(t.categories) or '-'}"
         )
         click.echo(_wrap("codes: " + ", ".join(f"{c} ({n})" for c, n in t.code_counts), "   "))
         if t.cited_works is None:

@@ -386,9 +386,9 @@ def draft_codes(discovery: Discovery, taken: Sequence[str] = ()) -> list[Code]:
                 keywords=tuple(top),
                 examples=tuple(q.text for q in cluster.quotes),
                 description=(
-                    f"Proposed by `litsynth code discover` ({discovery.method}, seed {discovery.seed}, "
-                    f"mode {discovery.mode}): {cluster.size} passages in {len(cluster.documents)} "
-                    f"document(s); quotes from "
+                    f"Proposed by `litsynth code discover` ({discovery.method}, "
+                    f"seed {discovery.seed}, mode {discovery.mode}): {cluster.size} passages "
+                    f"in {len(cluster.documents)} document(s); quotes from "
                     + "; ".join(q.citation for q in cluster.quotes)
                     + f".{nearest}"
                 ),
@@ -532,18 +532,28 @@ def run_discover(
         result,
         model=model,
         codebook_version=codebook.version if codebook else "",
+        document_labels=doc_labels,
         notes=tuple(notes),
     )
 
 
-def write_draft(project: Project, discovery: Discovery, path: Path) -> Path:
-    """Write the draft fragment, refusing to overwrite a file the reviewer may have edited."""
+def draft_target(project: Project, path: Path) -> Path:
+    """Where a draft goes; refuses a file that exists, which may hold the reviewer's edits.
+
+    Checked before clustering, so a wrong path fails at once rather than after the work.
+    """
     target = path if path.is_absolute() else project.root / path
     if target.exists():
         raise CodingError(
             f"{target} exists; it may hold the reviewer's edits",
             hint="pass another --write path, or move the old draft away first",
         )
+    return target
+
+
+def write_draft(project: Project, discovery: Discovery, path: Path) -> Path:
+    """Write the draft fragment with ids that cannot collide with the project's codebook."""
+    target = draft_target(project, path)
     codebook = load_project_codebook(project)
     taken: list[str] = []
     if codebook is not None:

@@ -153,11 +153,10 @@ class CategoryProposal:
 
     @property
     def reason(self) -> str:
-        pair = (
-            f"closest pair {self.closest_pair[0]} ~ {self.closest_pair[1]} ({self.closest_pair[2]:.2f})"
-            if self.closest_pair
-            else "a single code"
-        )
+        pair = "a single code"
+        if self.closest_pair:
+            a, b, sim = self.closest_pair
+            pair = f"closest pair {a} ~ {b} ({sim:.2f})"
         where = (
             f"{self.agreeing}/{len(self.codes)} already under {self.codebook_category}"
             if self.codebook_category
@@ -286,7 +285,8 @@ def require_codebook(project: Project) -> Codebook:
     if codebook is None or not codebook.codes:
         raise CodebookError(
             f"no codebook in {project.codebook_path}",
-            hint="write codebook/*.yaml (see docs/coding.md) or draft one with `litsynth code discover --write`",
+            hint="write codebook/*.yaml (see docs/coding.md), or draft codes with "
+            "`litsynth code discover --write codebook/draft.yaml`",
         )
     return codebook
 
@@ -398,7 +398,8 @@ def confirm_relation(
     reviewer = reviewer or project.settings.project.reviewer
     at = datetime.now(UTC).isoformat(timespec="seconds")
     summary = "; ".join(
-        f"{r.level}: {r.n_ab} together (Jaccard {r.jaccard:.2f}, lift {r.lift:.2f}, p {r.p_value:.3g})"
+        f"{r.level}: {r.n_ab} together "
+        f"(Jaccard {r.jaccard:.2f}, lift {r.lift:.2f}, p {r.p_value:.3g})"
         for r in stats
     )
     relation = Relation(

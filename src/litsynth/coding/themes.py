@@ -104,8 +104,9 @@ def centralities(graph: nx.Graph, labels: Mapping[str, str]) -> list[Centrality]
     degree = nx.degree_centrality(graph)
     betweenness = nx.betweenness_centrality(graph, weight="distance", normalized=True)
     if graph.number_of_edges():
-        # numpy variant: exact (an eigen-solve), so no convergence failures on small graphs.
-        eigen = nx.eigenvector_centrality_numpy(graph, weight="weight")
+        # Power iteration on A + I (networkx's form) converges on bipartite graphs such as a
+        # star, where plain A oscillates; the eigen-solver variant fails below 3 nodes.
+        eigen = nx.eigenvector_centrality(graph, weight="weight", max_iter=1000, tol=1e-9)
     else:
         eigen = dict.fromkeys(graph.nodes, 0.0)
     nodes = sorted(graph.nodes)
@@ -203,7 +204,7 @@ def summarise_themes(
             n, s = weight.get(c.chunk_id, (0, 0.0))
             weight[c.chunk_id] = (n + 1, s + c.score)
         best = sorted(chunks, key=lambda ch: (-weight[ch][0], -weight[ch][1], ch))
-        quotes = []
+        quotes: list[tuple[str, str, str]] = []
         used_docs: set[str] = set()
         # Prefer one quote per document: a theme is supported by its spread, not one paper.
         for pass_ in (0, 1):

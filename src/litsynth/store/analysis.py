@@ -40,7 +40,7 @@ def _authors(raw: str) -> tuple[str, ...]:
 
 
 def load_passages(conn: sqlite3.Connection) -> list[CitedPassage]:
-    """Every chunk with its citation, ordered by chunk id so results never depend on insert order."""
+    """Every chunk with its citation, ordered by chunk id: results never depend on insert order."""
     rows = conn.execute(
         "SELECT c.rowid AS rowid, c.id AS chunk_id, c.document_id, c.ordinal, c.text,"
         " c.page_start, c.page_end, c.section, c.paragraph,"
