@@ -18,12 +18,26 @@ from litsynth.records import BibRecord
 _RIS_TYPES = {"article": "JOUR", "inproceedings": "CPAPER", "book": "BOOK", "inbook": "CHAP"}
 
 
+class _PlainRisWriter(rispy.RisWriter):
+    """rispy's writer without its "1." line before each entry (an Ovid habit, not RIS)."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def _ris_type(doc_type: str) -> str:
+    upper = doc_type.upper()
+    if upper in rispy.TYPE_OF_REFERENCE_MAPPING:
+        return upper
+    return _RIS_TYPES.get(doc_type.lower(), "JOUR")
+
+
 def to_ris(records: Iterable[BibRecord]) -> str:
     """RIS text, one entry per record: TY, ID, TI, AU…, PY, DO, T2, AB, LA, KW…, L1."""
     entries = []
     for rec in records:
         entry: dict[str, object] = {
-            "type_of_reference": _RIS_TYPES.get(rec.doc_type, "JOUR"),
+            "type_of_reference": _ris_type(rec.doc_type),
             "id": rec.id,
         }
         optional: dict[str, object] = {
@@ -39,7 +53,7 @@ def to_ris(records: Iterable[BibRecord]) -> str:
         }
         entry.update({k: v for k, v in optional.items() if v})
         entries.append(entry)
-    return str(rispy.dumps(entries))
+    return str(rispy.dumps(entries, implementation=_PlainRisWriter))
 
 
 def _brace(value: str) -> str:
@@ -74,6 +88,6 @@ def to_bibtex(records: Iterable[BibRecord]) -> str:
         }
         # bibtexparser's writer adds the enclosing braces itself.
         fields = [Field(k, _brace(v)) for k, v in values.items() if v]
-        kind = rec.doc_type if rec.doc_type in _RIS_TYPES else "article"
+        kind = rec.doc_type.lower() if rec.doc_type.lower() in _RIS_TYPES else "article"
         library.add(Entry(kind, rec.id, fields))
     return str(bibtexparser.write_string(library))
