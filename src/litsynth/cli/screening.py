@@ -1,5 +1,354 @@
-"""Commands of this stage (filled in by the stage)."""
+"""`litsynth screen …` (sheets, terminal loop, automation, conflicts, simulation) and `prisma`."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-commands: list[click.Command] = []
+from litsynth.biblio import screening_ops as ops
+from litsynth.biblio.prisma import flow_csv, render_text
+from litsynth.biblio.prisma_svg import flow_svg
+from litsynth.biblio.screening import DECISIONS, STAGES
+from litsynth.biblio.simulate import load_labelled_csv, simulate
+from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.cli.groups import screen_group
+from litsynth.errors import ScreeningError
+from litsynth.store import connect
+
+stage_option = click.option(
+    "--stage",
+    type=click.Choice(STAGES),
+    default="title-abstract",
+    show_default=True,
+    help="Screening stage.",
+)
+reviewer_option = click.option(
+    "--reviewer", default=None, help="Who decides (default: [project] reviewer in litsynth.toml)."
+)
+
+
+@screen_group.command("export")
+@click.argument("sheet", type=click.Path(dir_okay=False, path_type=Path))
+@stage_option
+@reviewer_option
+@project_option
+@json_option
+def export_command(
+    sheet: Path, stage: str, reviewer: str | None, project_dir: Path, as_json: bool
+) -> None:
+    """Write the records still to screen to SHEET.csv, most likely includes first.
+
+    Columns: record_id,title,abstract,authors,year,journal,doi,decision,reason,note (UTF-8
+    with BOM, so Excel opens it). Fill in decision (include/exclude/maybe or 1/0) and, for
+    exclusions, a reason; then `litsynth screen import`.
+    """
+    project = load(project_dir)
+    reviewer = reviewer or project.settings.project.reviewer
+    n = ops.export_sheet(
+        connect(project.store_path),
+        sheet,
+        stage=stage,
+        reviewer=reviewer,
+        settings=project.settings.screening,
+    )
+    if as_json:
+        print_json({"sheet": str(sheet), "stage": stage, "reviewer": reviewer, "rows": n})
+        return
+    click.echo(f"{sheet}: {n} records to screen at {stage} for {reviewer}, most likely first")
+
+
+@screen_group.command("import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@stage_option
+@reviewer_option
+@project_option
+@json_option
+def import_command(
+    sheet: Path, stage: str, reviewer: str | None, project_dir: Path, as_json: bool
+) -> None:
+    """Record the decisions of a filled-in screening sheet (appended; nothing is overwritten).
+
+    Reads record_id, decision (include/exclude/maybe, 1/0; any case), optional reason and
+    note. Unknown record ids and unreadable decisions are reported with their line and
+    skipped; a reason not yet in the project's list is added and reported.
+    """
+    project = load(project_dir)
+    reviewer = reviewer or project.settings.project.reviewer
+    result = ops.import_sheet(
+        connect(project.store_path),
+        sheet,
+        stage=stage,
+        reviewer=reviewer,
+        settings=project.settings.screening,
+    )
+    s = result.sheet
+    if as_json:
+        print_json(
+            {
+                "recorded": result.appended,
+                "skipped": [{"line": p.line, "record_id": p.record_id, "problem": p.message}
+                            for p in s.problems],
+                "new_reasons": list(s.new_reasons),
+                "no_reason_given": list(s.no_reason),
+                "undecided_rows": s.blank,
+            }
+        )  # fmt: skip
+        return
+    click.echo(f"{sheet}: {result.appended} decisions recorded at {stage} for {reviewer}")
+    if s.blank:
+        click.echo(f"  {s.blank} rows without a decision left for later")
+    for p in s.problems:
+        click.echo(f"  line {p.line}: {p.message}; skipped")
+    for r in s.new_reasons:
+        click.echo(f"  new exclusion reason added to the project's list: {r!r}")
+    if s.no_reason:
+        click.echo(
+            f"  {len(s.no_reason)} full-text exclusions without a reason, counted under"
+            f" 'no reason given': {', '.join(s.no_reason[:10])}"
+        )
+
+
+def _show(rec_title: str, meta: str, abstract: str, position: str) -> None:
+    click.echo("")
+    click.secho(f"[{position}] {rec_title or '(no title)'}", bold=True)
+    if meta:
+        click.echo(meta)
+    click.echo("")
+    click.echo(click.wrap_text(abstract or "(no abstract)", width=88))
+    click.echo("")
+
+
+@screen_group.command("next")
+@stage_option
+@reviewer_option
+@project_option
+def next_command(stage: str, reviewer: str | None, project_dir: Path) -> None:
+    """Screen in the terminal, one record at a time, most likely includes first.
+
+    Keys: i include, e exclude (then pick a reason), m maybe, s skip, q quit. Each decision is
+    recorded at once, so quitting (or a crash) loses nothing and the next run resumes.
+    """
+    project = load(project_dir)
+    reviewer = reviewer or project.settings.project.reviewer
+    settings = project.settings.screening
+    conn = connect(project.store_path)
+    queue = ops.Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
+    skipped: set[str] = set()
+    done = 0
+    while True:
+        todo = [r for r in queue.pending() if r.id not in skipped]
+        if not todo:
+            click.echo(f"Nothing left to screen at {stage} for {reviewer}. {done} decided now.")
+            return
+        rec = todo[0]
+        meta = " · ".join(
+            x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal) if x
+        )
+        _show(rec.title, meta, rec.abstract, f"{len(todo)} left · {rec.id}")
+        key = click.prompt(
+            "[i]nclude [e]xclude [m]aybe [s]kip [q]uit",
+            type=click.Choice(["i", "e", "m", "s", "q"]),
+            show_choices=False,
+        )
+        if key == "q":
+            click.echo(f"Stopped; {done} decisions recorded. Run again to resume.")
+            return
+        if key == "s":
+            skipped.add(rec.id)
+            continue
+        reason = ""
+        if key == "e":
+            reasons = ops.project_reasons(conn, settings)
+            for n, r in enumerate(reasons, 1):
+                click.echo(f"  {n}. {r}")
+            picked = click.prompt(
+                "Reason (number, new text, or empty for none)", default="", show_default=False
+            )
+            reason = (
+                reasons[int(picked) - 1]
+                if picked.isdigit() and 1 <= int(picked) <= len(reasons)
+                else picked.strip()
+            )
+        decision = {"i": "include", "e": "exclude", "m": "maybe"}[key]
+        _, is_new = ops.record_decision(
+            conn, rec.id, stage=stage, decision=decision, reviewer=reviewer, settings=settings,
+            reason=reason, origin="terminal",
+        )  # fmt: skip
+        done += 1
+        click.echo(f"→ {decision}{f' ({reason})' if reason else ''}")
+        if is_new:
+            click.echo(f"  new exclusion reason added to the project's list: {reason!r}")
+
+
+@screen_group.command("auto")
+@project_option
+@json_option
+def auto_command(project_dir: Path, as_json: bool) -> None:
+    """Mark records outside [screening] year_min/year_max or languages as ineligible.
+
+    Each hit is recorded as an exclusion by automation with the rule's reason (PRISMA counts
+    these separately as 'marked ineligible by automation tools'); nothing is dropped.
+    """
+    project = load(project_dir)
+    report = ops.run_automation(connect(project.store_path), project.settings.screening)
+    if as_json:
+        print_json(
+            {
+                "marked": [h.__dict__ for h in report.ineligible],
+                "unknown_year": report.unknown_year,
+                "unknown_language": report.unknown_language,
+            }
+        )
+        return
+    click.echo(f"{len(report.ineligible)} records newly marked ineligible by automation")
+    for h in report.ineligible:
+        click.echo(f"  {h.record_id}: {h.reason} ({h.note})")
+    if report.unknown_year or report.unknown_language:
+        click.echo(
+            f"  left to people: {report.unknown_year} without a year,"
+            f" {report.unknown_language} without a language"
+        )
+
+
+@screen_group.command("conflicts")
+@stage_option
+@project_option
+@json_option
+def conflicts_command(stage: str, project_dir: Path, as_json: bool) -> None:
+    """List records the reviewers disagree on (unresolved) and Cohen's kappa."""
+    project = load(project_dir)
+    a = ops.agreement(connect(project.store_path), stage)
+    if as_json:
+        print_json(
+            {
+                "stage": stage,
+                "reviewers": list(a.reviewers),
+                "n_both": a.n_both,
+                "n_agree": a.n_agree,
+                "kappa": a.kappa,
+                "conflicts": [
+                    {"record_id": c.record_id, "votes": dict(c.votes), "reasons": dict(c.reasons)}
+                    for c in a.conflicts
+                ],
+            }
+        )
+        return
+    kappa = "undefined" if a.kappa is None else f"{a.kappa:.3f}"
+    click.echo(
+        f"{stage}: reviewers {', '.join(a.reviewers) or '(none)'}; {a.n_both} records decided by"
+        f" two or more, {a.n_agree} agree; Cohen's kappa {kappa}"
+    )
+    for c in a.conflicts:
+        votes = ", ".join(
+            f"{r}: {v}{f' ({c.reasons[r]})' if r in c.reasons else ''}" for r, v in c.votes.items()
+        )
+        click.echo(f"  {c.record_id}: {votes}")
+    if a.conflicts:
+        click.echo(f"Resolve with: litsynth screen resolve RECORD --stage {stage} --decision ...")
+
+
+@screen_group.command("resolve")
+@click.argument("record_id")
+@stage_option
+@click.option("--decision", type=click.Choice(DECISIONS), required=True, help="The decision.")
+@click.option("--reason", default="", help="Exclusion reason (from the project's list).")
+@click.option("--note", default="", help="Why this resolution.")
+@reviewer_option
+@project_option
+def resolve_command(
+    record_id: str,
+    stage: str,
+    decision: str,
+    reason: str,
+    note: str,
+    reviewer: str | None,
+    project_dir: Path,
+) -> None:
+    """Record a resolution for RECORD_ID; it wins over every reviewer's decision."""
+    project = load(project_dir)
+    reviewer = reviewer or project.settings.project.reviewer
+    d, is_new = ops.resolve(
+        connect(project.store_path), record_id, stage=stage, decision=decision,
+        reviewer=reviewer, settings=project.settings.screening, reason=reason, note=note,
+    )  # fmt: skip
+    click.echo(f"{record_id}: resolved as {d.decision} at {stage} by {d.reviewer}")
+    if is_new:
+        click.echo(f"  new exclusion reason added to the project's list: {d.reason!r}")
+
+
+@screen_group.command("simulate")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--label-column", required=True, help="Column holding the 0/1 verdicts.")
+@click.option("--prior-included", default=1, show_default=True, help="Random includes to start.")
+@click.option("--prior-excluded", default=1, show_default=True, help="Random excludes to start.")
+@click.option("--seed", default=1, show_default=True, help="Seed for the priors and the model.")
+@json_option
+def simulate_command(
+    data: Path,
+    label_column: str,
+    prior_included: int,
+    prior_excluded: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Replay screening of a labelled CSV (title, abstract, label) with the prioritiser.
+
+    Starts from N random included and N random excluded records (seed S), screens in the
+    prioritiser's order until every include is found, and prints one JSON object with
+    wss_95, recall_at_10pct, atd, n_records, n_included (priors left out of the metrics; see
+    docs/screening.md for the definitions). --json is accepted for symmetry: the output is
+    always JSON.
+    """
+    texts, labels = load_labelled_csv(data, label_column)
+    try:
+        metrics = simulate(
+            texts, labels, prior_included=prior_included, prior_excluded=prior_excluded, seed=seed
+        )
+    except ValueError as exc:
+        raise ScreeningError(str(exc), hint="lower --prior-included / --prior-excluded") from None
+    print_json(metrics.as_dict())
+
+
+@click.command("prisma")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the PRISMA2020 template CSV (data,node,box,...,n) here.",
+)
+@click.option(
+    "--svg",
+    "svg_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the PRISMA 2020 flow diagram as SVG here.",
+)
+@project_option
+@json_option
+def prisma_command(
+    csv_path: Path | None, svg_path: Path | None, project_dir: Path, as_json: bool
+) -> None:
+    """The PRISMA 2020 flow of the project: every box, checked to add up.
+
+    Counts come from the imported records (per source; citation searching, websites and
+    organisations form the other-methods arm) and the screening log. An inconsistent log is
+    an error naming the boxes that disagree and by how much.
+    """
+    project = load(project_dir)
+    flow = ops.prisma_flow(connect(project.store_path))
+    if csv_path is not None:
+        csv_path.write_text(flow_csv(flow), encoding="utf-8")
+    if svg_path is not None:
+        svg_path.write_text(flow_svg(flow, title=project.settings.project.name), encoding="utf-8")
+    if as_json:
+        print_json(flow.as_dict())
+        return
+    click.echo(render_text(flow))
+    for path in (csv_path, svg_path):
+        if path is not None:
+            click.echo(f"written {path}")
+
+
+commands: list[click.Command] = [prisma_command]

@@ -1,0 +1,176 @@
+"""Screening prioritisation vs ASReview's default model (ELAS u4), side by side in one run.
+
+For each data set in ../shared/data/screening and each seed, both tools start from the same
+priors (1 random include + 1 random exclude chosen with that seed by
+`litsynth.biblio.simulate.choose_priors`; ASReview gets them as --prior-idx) and screen until
+every include is found. Both orders are scored by the same functions (WSS@95, recall@10 %,
+ATD as defined in litsynth.biblio.simulate, priors left out), and wall time is measured around
+each tool's simulation (ASReview: its whole `asreview simulate` subprocess; ours: feature
+building + the loop).
+
+ASReview lives in its own venv (.venv-asreview, created here on first use) so it can never
+touch this project's pinned torch: its default model is scikit-learn only.
+
+    .venv/bin/python bench/bench_screening.py [--seeds 5] [--datasets Nagtegaal_2019,...]
+
+Writes bench/results/screening.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import subprocess
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from litsynth.biblio.prioritise import PrioritiserSettings, record_text
+from litsynth.biblio.simulate import choose_priors, metrics_from_order, simulate
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "data" / "screening"
+VENV = REPO / ".venv-asreview"
+RESULTS = REPO / "bench" / "results" / "screening.json"
+DATASETS = {
+    "Nagtegaal_2019": DATA / "Nagtegaal_2019" / "output" / "Nagtegaal_2019.csv",
+    "Kitchenham_2010": DATA
+    / "Hall_Wahono_Radjenovic_Kitchenham"
+    / "output"
+    / "Kitchenham_2010.csv",
+}
+
+
+def ensure_asreview() -> Path:
+    """The asreview executable in its own venv; created (pip from PyPI) the first time."""
+    exe = VENV / "bin" / "asreview"
+    if not exe.exists():
+        subprocess.run(["python3", "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "asreview"], check=True)
+    return exe
+
+
+def asreview_version() -> str:
+    out = subprocess.run(
+        [str(VENV / "bin" / "python"), "-c", "import asreview; print(asreview.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def asreview_order(csv: Path, priors: list[int], seed: int) -> tuple[list[int], float]:
+    """Labels in ASReview's screening order (priors left out) and the wall time of its run."""
+    exe = ensure_asreview()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "sim.asreview"
+        cmd = [str(exe), "simulate", str(csv), "-o", str(out), "--seed", str(seed)]
+        cmd += ["--prior-idx", *map(str, priors)]
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        with zipfile.ZipFile(out) as zf:
+            zf.extract("results.db", tmp)
+        conn = sqlite3.connect(Path(tmp) / "results.db")
+        rows = conn.execute(
+            "SELECT r.label FROM results r JOIN record d ON d.record_id = r.record_id"
+            f" WHERE d.dataset_row NOT IN ({','.join('?' * len(priors))}) ORDER BY r.rowid",
+            priors,
+        ).fetchall()
+        conn.close()
+    return [int(r[0]) for r in rows], seconds
+
+
+def load(csv: Path) -> tuple[list[str], np.ndarray]:
+    frame = pd.read_csv(csv)
+    texts = [
+        record_text(str(t) if pd.notna(t) else "", str(a) if pd.notna(a) else "")
+        for t, a in zip(frame["title"], frame["abstract"], strict=True)
+    ]
+    return texts, frame["label_included"].astype(int).to_numpy()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--datasets", default=",".join(DATASETS))
+    args = parser.parse_args()
+    missing = [str(p) for p in DATASETS.values() if not p.exists()]
+    if missing:
+        print(f"skipped: shared data absent ({', '.join(missing)})")
+        return
+    ensure_asreview()
+    runs = []
+    for name in args.datasets.split(","):
+        texts, y = load(DATASETS[name])
+        for seed in range(1, args.seeds + 1):
+            priors = choose_priors(y, 1, 1, seed)
+            ours = simulate(texts, y, seed=seed, settings=PrioritiserSettings(seed=seed))
+            labels, seconds = asreview_order(DATASETS[name], priors, seed)
+            labels += [0] * (len(y) - len(priors) - len(labels))  # unscreened tail holds no include
+            theirs = metrics_from_order(
+                labels,
+                n_records=len(y),
+                n_included=int(y.sum()),
+                n_priors=len(priors),
+                seconds=seconds,
+                prioritiser="asreview elas_u4",
+            )
+            row = {
+                "dataset": name,
+                "seed": seed,
+                "priors": priors,
+                "litsynth": ours.as_dict(),
+                "asreview": theirs.as_dict(),
+            }
+            runs.append(row)
+            print(
+                f"{name:16s} seed {seed}: WSS@95 {ours.wss_95:.3f} vs {theirs.wss_95:.3f}  "
+                f"R@10% {ours.recall_at_10pct:.3f} vs {theirs.recall_at_10pct:.3f}  "
+                f"ATD {ours.atd:.4f} vs {theirs.atd:.4f}  "
+                f"time {ours.seconds:.1f}s vs {theirs.seconds:.1f}s",
+                flush=True,
+            )
+    summary = {}
+    for tool in ("litsynth", "asreview"):
+        per = {}
+        for name in args.datasets.split(","):
+            sel = [r[tool] for r in runs if r["dataset"] == name]
+            per[name] = {
+                k: round(statistics.mean(s[k] for s in sel), 4)
+                for k in ("wss_95", "recall_at_10pct", "atd", "seconds")
+            }
+        per["mean"] = {
+            k: round(statistics.mean(v[k] for v in per.values()), 4)
+            for k in ("wss_95", "recall_at_10pct", "atd", "seconds")
+        }
+        summary[tool] = per
+    ratio = summary["asreview"]["mean"]["seconds"] / max(
+        summary["litsynth"]["mean"]["seconds"], 1e-9
+    )
+    result = {
+        "protocol": "1 random include + 1 random exclude as priors per seed, same priors for both;"
+        " metrics exclude priors; run until all includes found",
+        "asreview_version": asreview_version(),
+        "asreview_model": "elas_u4 (default)",
+        "litsynth_prioritiser": PrioritiserSettings().name,
+        "seeds": args.seeds,
+        "summary": summary,
+        "asreview_time_over_litsynth": round(ratio, 2),
+        "runs": runs,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(json.dumps(summary, indent=2))
+    print(f"ASReview takes {ratio:.1f}x the time of litsynth; written {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

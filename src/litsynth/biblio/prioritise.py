@@ -1,0 +1,195 @@
+"""Screening prioritisation: order the unscreened records so the relevant ones come first.
+
+Active learning in the form that works on systematic-review screening data: a linear model over
+TF-IDF features (word 1–2-grams plus character 3–5-grams, so inflected and compound terms still
+match) trained on the decisions so far, with the classes balanced because includes are rare
+(Nagtegaal 2019: 101 of 2,019 = 5 %; Kitchenham 2010: 45 of 1,704 = 2.6 %), and the next record
+is the one the model scores highest ("max relevance"). Optionally the sentence embeddings of
+the records are appended as dense features, which helps where includes share meaning but not
+words.
+
+Before there is at least one include and one exclude, no classifier can be trained, so records
+are ranked by their similarity to the review's inclusion-criteria text (litsynth.toml
+[screening] criteria) and, once some includes exist, to those includes.
+
+Retraining follows a schedule rather than after every label: every label while the model is
+young (the first `eager_labels` decisions), then whenever the number of labels has grown by
+`growth` (geometric: at 100 labels and growth 0.1 the next retrain is at 110). Late in screening
+one more label barely moves a linear model, so this loses almost nothing and saves most of the
+fitting time — ASReview retrains after every label and is ~15x slower than every 10.
+
+Everything is deterministic: the same texts, labels and seed give the same order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
+
+# Versioned name of the ranking behaviour: a change that can reorder records gets a new name,
+# so a screening run can say exactly how its order was made.
+PRIORITISER = "tfidf-wc-svm.v1"
+
+
+@dataclass(frozen=True)
+class PrioritiserSettings:
+    """Knobs of the prioritiser; the defaults are the benchmarked configuration."""
+
+    classifier: str = "svm"  # "svm" (LinearSVC) or "logreg"
+    c: float = 0.5  # inverse regularisation strength of the linear model
+    # Total weight of the includes over that of the excludes. 1 = "balanced"; higher pushes the
+    # boundary towards recall, which is what screening wants (missing an include costs more).
+    positive_ratio: float = 1.0
+    char_ngrams: bool = True  # add character 3–5-grams to the word 1–2-grams
+    embedding_weight: float = 0.0  # weight of the appended sentence embeddings (0 = none)
+    eager_labels: int = 100  # retrain after every label until this many labels exist
+    growth: float = 0.05  # then retrain when the label count has grown by this fraction
+    seed: int = 1
+
+    @property
+    def name(self) -> str:
+        return PRIORITISER
+
+
+@dataclass(frozen=True)
+class Features:
+    """The records as rows of one L2-normalised sparse matrix, plus the criteria as a row."""
+
+    matrix: sp.csr_matrix
+    criteria: sp.csr_matrix | None  # 1 x d, None when there is no criteria text
+    n_records: int = field(default=0)
+
+
+def record_text(title: str, abstract: str) -> str:
+    """What the model reads of a record: the title twice (titles carry the topic), then abstract."""
+    title = title or ""
+    return f"{title}. {title}. {abstract or ''}".strip()
+
+
+def build_features(
+    texts: Sequence[str],
+    *,
+    criteria: str = "",
+    embeddings: np.ndarray | None = None,
+    settings: PrioritiserSettings | None = None,
+) -> Features:
+    """Fit the vocabulary on the records themselves (unsupervised, so no label leaks in)."""
+    settings = settings or PrioritiserSettings()
+    corpus = [t or "" for t in texts]
+    docs = [*corpus, criteria] if criteria.strip() else corpus
+    # min_df=1: a rare term shared by two includes is exactly the signal we want.
+    word = TfidfVectorizer(
+        ngram_range=(1, 2), sublinear_tf=True, stop_words="english", strip_accents="unicode"
+    )
+    blocks = [word.fit_transform(docs)]
+    if settings.char_ngrams:
+        char = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(3, 5),
+            sublinear_tf=True,
+            min_df=2,
+            max_features=200_000,
+        )
+        blocks.append(char.fit_transform(docs))
+    matrix = normalize(sp.hstack(blocks).tocsr())
+    if embeddings is not None and settings.embedding_weight > 0:
+        if len(embeddings) != len(corpus):
+            raise ValueError(f"{len(embeddings)} embeddings for {len(corpus)} records")
+        dense = normalize(np.asarray(embeddings, dtype=np.float64)) * settings.embedding_weight
+        if criteria.strip():
+            dense = np.vstack([dense, dense.mean(axis=0, keepdims=True)])
+        matrix = sp.hstack([matrix, sp.csr_matrix(dense)]).tocsr()
+    n = len(corpus)
+    crit = matrix[n:] if criteria.strip() else None
+    return Features(matrix=matrix[:n], criteria=crit, n_records=n)
+
+
+def sample_weights(labels: np.ndarray, positive_ratio: float) -> np.ndarray:
+    """Per-label weights: includes outweigh excludes `positive_ratio` to 1 in total, mean 1.
+
+    Worked: 100 labels, 5 includes, ratio 9.8 → an exclude weighs 5 / (9.8 · 95) = 0.0054 of
+    an include; rescaled to mean 1 an include weighs 18.3 and an exclude 0.098. The rescaling
+    keeps the regularisation strength C meaningful as the labels grow.
+    """
+    n_pos, n_neg = int(labels.sum()), int(len(labels) - labels.sum())
+    w = np.where(labels == 1, 1.0, n_pos / (positive_ratio * n_neg))
+    return np.asarray(w * (len(labels) / w.sum()), dtype=float)
+
+
+def _model(settings: PrioritiserSettings) -> LinearSVC | LogisticRegression:
+    if settings.classifier == "logreg":
+        return LogisticRegression(C=settings.c, max_iter=1000, random_state=settings.seed)
+    return LinearSVC(C=settings.c, random_state=settings.seed)
+
+
+def scores(
+    features: Features,
+    labelled: np.ndarray,
+    labels: np.ndarray,
+    settings: PrioritiserSettings | None = None,
+) -> np.ndarray:
+    """A relevance score for every record (higher = screen sooner) from the labels so far.
+
+    `labelled` are row indices, `labels` their 1 (include) / 0 (exclude) decisions.
+    """
+    settings = settings or PrioritiserSettings()
+    X = features.matrix
+    labels = np.asarray(labels, dtype=int)
+    labelled = np.asarray(labelled, dtype=int)
+    if labels.size and labels.min() == 0 and labels.max() == 1:
+        model = _model(settings)
+        model.fit(
+            X[labelled], labels, sample_weight=sample_weights(labels, settings.positive_ratio)
+        )
+        return np.asarray(model.decision_function(X), dtype=float)
+    # Cold start: similarity to the criteria text and to whatever has been included so far.
+    anchors = []
+    if features.criteria is not None:
+        anchors.append(np.asarray(features.criteria.todense()).ravel())
+    included = labelled[labels == 1] if labels.size else labelled[:0]
+    if included.size:
+        anchors.append(np.asarray(X[included].mean(axis=0)).ravel())
+    if not anchors:
+        return np.zeros(X.shape[0])
+    centroid = np.mean(anchors, axis=0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
+    return np.asarray(X @ centroid, dtype=float).ravel()
+
+
+def rank(
+    features: Features,
+    labelled: Sequence[int],
+    labels: Sequence[int],
+    settings: PrioritiserSettings | None = None,
+) -> list[int]:
+    """Row indices of the unlabelled records, most likely include first (ties by row order)."""
+    labelled_arr = np.asarray(list(labelled), dtype=int)
+    s = scores(features, labelled_arr, np.asarray(list(labels), dtype=int), settings)
+    mask = np.ones(features.n_records, dtype=bool)
+    mask[labelled_arr] = False
+    candidates = np.flatnonzero(mask)
+    # stable sort on -score keeps row order among ties, so the order is deterministic
+    return candidates[np.argsort(-s[candidates], kind="stable")].tolist()
+
+
+def retrain_points(n_records: int, settings: PrioritiserSettings | None = None) -> set[int]:
+    """Label counts at which the model is refitted: every one up to `eager_labels`, then geometric.
+
+    With eager 100 and growth 0.05 on 2,000 records: 1..100, then 105, 110, 115, 120, 126, …,
+    about 160 refits in all instead of 2,000.
+    """
+    settings = settings or PrioritiserSettings()
+    points = set(range(1, min(settings.eager_labels, n_records) + 1))
+    k = float(max(settings.eager_labels, 1))
+    while k < n_records:
+        k = max(k + 1, math.ceil(k * (1 + settings.growth)))
+        points.add(int(k))
+    return points

@@ -1,0 +1,358 @@
+"""Screening operations on a project's store: the one library call behind each `screen` command.
+
+The rules live in `biblio.screening` (pure); this module wires them to the store and the
+sheets: it reads records and the log, asks the rules, and appends the outcome. Every write is
+an append to the decision log in one transaction, so an interrupted run leaves either all of a
+sheet's decisions or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from litsynth.biblio import screening as rules
+from litsynth.biblio.automation import RULES_VERSION, AutomationReport, apply_rules
+from litsynth.biblio.prioritise import (
+    PrioritiserSettings,
+    build_features,
+    record_text,
+    retrain_points,
+    scores,
+)
+from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flow
+from litsynth.config import ScreeningSettings
+from litsynth.errors import ScreeningError
+from litsynth.records import BibRecord, Decision
+from litsynth.store import biblio as biblio_store
+from litsynth.store import screening as store
+
+SHEET_COLUMNS = (
+    "record_id", "title", "abstract", "authors", "year", "journal", "doi", "decision", "reason",
+    "note",
+)  # fmt: skip
+
+
+def project_reasons(conn: sqlite3.Connection, settings: ScreeningSettings) -> list[str]:
+    """The review's exclusion reasons: litsynth.toml's list plus any added from sheets since."""
+    store.seed_reasons(conn, settings.reasons)
+    return store.reasons(conn)
+
+
+# ---- which records, in which order ----------------------------------------------------------
+
+
+def candidates(conn: sqlite3.Connection, stage: str) -> list[BibRecord]:
+    """Unique records (roots) that belong at `stage`, in import order.
+
+    Title/abstract: every unique record. Full text: those whose title/abstract decision is
+    include (after resolutions), since only they are sought for retrieval.
+    """
+    rules.check_stage(stage)
+    records = biblio_store.unique_records(conn)
+    if stage == "title-abstract":
+        return records
+    eff = rules.effective(store.log(conn, "title-abstract"))
+    keep = {rid for (rid, _), e in eff.items() if e.decision == "include"}
+    return [r for r in records if r.id in keep]
+
+
+def training_labels(conn: sqlite3.Connection, ids: Sequence[str]) -> tuple[list[int], list[int]]:
+    """(row indices, labels) of records with a title/abstract include (1) or exclude (0)."""
+    eff = rules.effective(store.log(conn, "title-abstract"))
+    rows, labels = [], []
+    for i, rid in enumerate(ids):
+        e = eff.get((rid, "title-abstract"))
+        if e is not None and e.decision in ("include", "exclude") and e.origin != "automation":
+            rows.append(i)
+            labels.append(1 if e.decision == "include" else 0)
+    return rows, labels
+
+
+class Queue:
+    """The records a reviewer still has to screen at a stage, most likely include first.
+
+    Stateful on purpose: it holds the TF-IDF features of all candidate records (built once per
+    session) and refits the prioritiser on the retrain schedule as decisions come in.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        stage: str,
+        reviewer: str,
+        settings: ScreeningSettings,
+        prioritiser: PrioritiserSettings | None = None,
+    ) -> None:
+        self.conn, self.stage, self.reviewer = conn, stage, reviewer
+        self.prioritiser = prioritiser or PrioritiserSettings()
+        self.records = candidates(conn, stage)
+        self.ids = [r.id for r in self.records]
+        self.features = (
+            build_features(
+                [record_text(r.title, r.abstract) for r in self.records],
+                criteria=settings.criteria,
+                settings=self.prioritiser,
+            )
+            if self.records
+            else None
+        )
+        self._refit_at = retrain_points(len(self.records), self.prioritiser)
+        self._order: list[int] = []
+        self._n_labels = -1
+
+    def pending(self) -> list[BibRecord]:
+        """Records this reviewer has not decided yet, in priority order (refits if due)."""
+        if self.features is None:
+            return []
+        todo = set(
+            rules.undecided_by(self.ids, store.log(self.conn, self.stage), stage=self.stage,
+                               reviewer=self.reviewer)
+        )  # fmt: skip
+        rows, labels = training_labels(self.conn, self.ids)
+        if self._n_labels < 0 or len(rows) in self._refit_at or not self._order:
+            s = scores(self.features, _ints(rows), _ints(labels), self.prioritiser)
+            self._order = sorted(range(len(self.ids)), key=lambda i: (-s[i], i))
+            self._n_labels = len(rows)
+        return [self.records[i] for i in self._order if self.ids[i] in todo]
+
+
+def _ints(values: Sequence[int]) -> np.ndarray:
+    return np.asarray(list(values), dtype=int)
+
+
+# ---- sheets -----------------------------------------------------------------------------------
+
+
+def _authors(rec: BibRecord) -> str:
+    return "; ".join(rec.authors)
+
+
+def export_sheet(
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    stage: str,
+    reviewer: str,
+    settings: ScreeningSettings,
+) -> int:
+    """Write the records `reviewer` still has to screen at `stage` to a CSV sheet; returns rows.
+
+    UTF-8 with a byte-order mark, because Excel reads a BOM-less CSV as the local ANSI code
+    page and mangles every non-ASCII author name.
+    """
+    project_reasons(conn, settings)
+    queue = Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
+    todo = queue.pending()
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(SHEET_COLUMNS)
+    for rec in todo:
+        writer.writerow(
+            [rec.id, rec.title, rec.abstract, _authors(rec), rec.year or "", rec.journal, rec.doi,
+             "", "", ""]
+        )  # fmt: skip
+    try:
+        path.write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise ScreeningError(
+            f"cannot write {path}: {exc.strerror}", hint="check the folder"
+        ) from None
+    return len(todo)
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) as we write it; else what Excel's 'CSV' saves (cp1252)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        return str(best) if best is not None else data.decode("cp1252", errors="replace")
+
+
+def sheet_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) pairs of a sheet; the header names are matched case-insensitively."""
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as exc:
+        raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
+    first = text.split("\n", 1)[0]
+    # Excel in comma-decimal locales saves CSV with semicolons
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return
+    if "record_id" not in header or "decision" not in header:
+        raise ScreeningError(
+            f"{path} has no record_id and decision columns (header: {', '.join(header)})",
+            hint="export a sheet with `litsynth screen export` and fill in its decision column",
+        )
+    line = reader.line_num + 1
+    for row in reader:
+        yield line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
+        line = reader.line_num + 1
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    sheet: rules.SheetResult
+    appended: int
+
+
+def import_sheet(
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    stage: str,
+    reviewer: str,
+    settings: ScreeningSettings,
+) -> ImportResult:
+    """Append a filled-in sheet's decisions; bad rows are reported with their line and skipped."""
+    rules.check_stage(stage)
+    known_reasons = project_reasons(conn, settings)
+    result = rules.parse_sheet(
+        sheet_rows(path),
+        stage=stage,
+        reviewer=reviewer,
+        known_ids=store.record_ids(conn),
+        reasons=known_reasons,
+        sheet_name=path.name,
+    )
+    if result.new_reasons:
+        store.add_reasons(conn, result.new_reasons, "sheet", str(path))
+    appended = store.append(conn, result.decisions)
+    return ImportResult(result, appended)
+
+
+# ---- single decisions, automation, conflicts --------------------------------------------------
+
+
+def record_decision(
+    conn: sqlite3.Connection,
+    record_id: str,
+    *,
+    stage: str,
+    decision: str,
+    reviewer: str,
+    settings: ScreeningSettings,
+    reason: str = "",
+    note: str = "",
+    origin: str = "terminal",
+) -> tuple[Decision, bool]:
+    """Append one decision; returns it and whether its reason was new to the project's list."""
+    rules.check_stage(stage)
+    if decision not in rules.DECISIONS:
+        raise ScreeningError(
+            f"unknown decision {decision!r}", hint=f"use one of: {', '.join(rules.DECISIONS)}"
+        )
+    if record_id not in store.record_ids(conn):
+        raise ScreeningError(
+            f"no record {record_id!r} in this project",
+            hint="record ids are listed by `litsynth screen export`",
+        )
+    is_new = False
+    if reason:
+        reason, is_new = rules.match_reason(reason, project_reasons(conn, settings))
+        if is_new:
+            store.add_reasons(conn, [reason], origin, f"{origin} {record_id}")
+    d = Decision(
+        record_id=record_id,
+        stage=stage,
+        decision=decision,
+        reviewer=reviewer,
+        at=rules.now_utc(),
+        reason=reason,
+        note=note,
+        origin=origin,
+        source=origin,
+    )
+    store.append(conn, [d])
+    return d, is_new
+
+
+def run_automation(conn: sqlite3.Connection, settings: ScreeningSettings) -> AutomationReport:
+    """Mark records outside the year range / languages ineligible; a re-run adds nothing new.
+
+    A record the rules no longer hit (the settings changed) gets an automation `maybe`, which
+    returns it to the screening pool without rewriting the earlier row.
+    """
+    report = apply_rules(
+        biblio_store.unique_records(conn),
+        year_min=settings.year_min,
+        year_max=settings.year_max,
+        languages=settings.languages,
+    )
+    current = {
+        d.record_id: d
+        for d in rules.latest(store.log(conn, "title-abstract")).values()
+        if d.origin == "automation"
+    }
+    at = rules.now_utc()
+    hits = {h.record_id for h in report.ineligible}
+    new = [
+        Decision(h.record_id, "title-abstract", "exclude", rules.AUTOMATION_REVIEWER, at,
+                 reason=h.reason, note=h.note, origin="automation",
+                 source=f"{RULES_VERSION} {h.rule}")
+        for h in report.ineligible
+        if not (h.record_id in current and current[h.record_id].decision == "exclude"
+                and current[h.record_id].reason == h.reason)
+    ]  # fmt: skip
+    new += [
+        Decision(rid, "title-abstract", "maybe", rules.AUTOMATION_REVIEWER, at,
+                 reason="", note="no longer ineligible under the current rules",
+                 origin="automation", source=RULES_VERSION)
+        for rid, d in current.items()
+        if d.decision == "exclude" and rid not in hits
+    ]  # fmt: skip
+    store.append(conn, new)
+    return AutomationReport(
+        tuple(h for h in report.ineligible if h.record_id in {d.record_id for d in new}),
+        report.unknown_year,
+        report.unknown_language,
+    )
+
+
+def agreement(conn: sqlite3.Connection, stage: str) -> rules.Agreement:
+    return rules.agreement(store.log(conn, stage), stage)
+
+
+def resolve(
+    conn: sqlite3.Connection,
+    record_id: str,
+    *,
+    stage: str,
+    decision: str,
+    reviewer: str,
+    settings: ScreeningSettings,
+    reason: str = "",
+    note: str = "",
+) -> tuple[Decision, bool]:
+    """Record a resolution: it wins over every reviewer's decision on this record and stage."""
+    return record_decision(
+        conn,
+        record_id,
+        stage=stage,
+        decision=decision,
+        reviewer=reviewer,
+        settings=settings,
+        reason=reason,
+        note=note,
+        origin="resolution",
+    )
+
+
+def prisma_flow(conn: sqlite3.Connection) -> PrismaFlow:
+    """The checked PRISMA 2020 flow of this project's records and screening log."""
+    records = [FlowRecord(r.id, r.source, r.duplicate_of) for r in store.prisma_records(conn)]
+    return check_flow(build_flow(records, rules.effective(store.log(conn))))

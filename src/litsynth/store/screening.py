@@ -1,0 +1,104 @@
+"""SQL for screening: the append-only decision log, the exclusion reasons, PRISMA's inputs.
+
+Records themselves belong to the biblio store (`store.biblio`, table `records`); this module
+only reads them for what screening and PRISMA need (`screening_records`, `prisma_records`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from litsynth.records import Decision
+from litsynth.store.db import transaction
+
+
+def seed_reasons(conn: sqlite3.Connection, reasons: Iterable[str]) -> None:
+    """Put litsynth.toml's reasons into the project's list (once; the toml is never rewritten)."""
+    with transaction(conn):
+        conn.executemany(
+            "INSERT OR IGNORE INTO exclusion_reasons(reason, origin) VALUES (?, 'settings')",
+            [(r,) for r in reasons if r.strip()],
+        )
+
+
+def reasons(conn: sqlite3.Connection) -> list[str]:
+    """The project's exclusion reasons, in the order they were added."""
+    return [r[0] for r in conn.execute("SELECT reason FROM exclusion_reasons ORDER BY rowid")]
+
+
+def add_reasons(conn: sqlite3.Connection, new: Iterable[str], origin: str, added_from: str) -> None:
+    with transaction(conn):
+        conn.executemany(
+            "INSERT OR IGNORE INTO exclusion_reasons(reason, origin, added_from) VALUES (?, ?, ?)",
+            [(r, origin, added_from) for r in new],
+        )
+
+
+def append(conn: sqlite3.Connection, decisions: Sequence[Decision]) -> int:
+    """Append decisions to the log in one transaction (all or none); returns how many."""
+    with transaction(conn):
+        conn.executemany(
+            "INSERT INTO decisions(record_id, stage, decision, reviewer, at, reason, note, origin,"
+            " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    d.record_id,
+                    d.stage,
+                    d.decision,
+                    d.reviewer,
+                    d.at,
+                    d.reason,
+                    d.note,
+                    d.origin,
+                    d.source,
+                )
+                for d in decisions
+            ],
+        )
+    return len(decisions)
+
+
+def log(conn: sqlite3.Connection, stage: str | None = None) -> list[Decision]:
+    """The whole log (or one stage's part) in the order it was written."""
+    sql = "SELECT * FROM decisions"
+    args: tuple[str, ...] = ()
+    if stage:
+        sql += " WHERE stage = ?"
+        args = (stage,)
+    return [
+        Decision(
+            record_id=r["record_id"],
+            stage=r["stage"],
+            decision=r["decision"],
+            reviewer=r["reviewer"],
+            at=r["at"],
+            reason=r["reason"],
+            note=r["note"],
+            origin=r["origin"],
+            source=r["source"],
+        )
+        for r in conn.execute(sql + " ORDER BY seq", args)
+    ]
+
+
+@dataclass(frozen=True)
+class PrismaRecord:
+    """What PRISMA needs of one imported record."""
+
+    id: str
+    source: str
+    duplicate_of: str | None
+
+
+def prisma_records(conn: sqlite3.Connection) -> list[PrismaRecord]:
+    """Every imported record (duplicates included) with its source and root."""
+    return [
+        PrismaRecord(r["id"], r["source"], r["duplicate_of"])
+        for r in conn.execute("SELECT id, source, duplicate_of FROM records ORDER BY rowid")
+    ]
+
+
+def record_ids(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT id FROM records")}
