@@ -28,35 +28,42 @@ from litsynth.records import Page
 
 PARAGRAPH_BREAK = "\n\n"
 
-# Invisible characters that carry no text: BOM / zero-width no-break space, zero-width space,
-# word joiner. ZWJ and ZWNJ (U+200C/U+200D) are NOT here: Arabic, Persian and Indic scripts need
-# them to shape words correctly.
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u2060"), None)
-_LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
-_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n", "\x0c": "\n\n", "\x0b": "\n"})
+# One translation table, applied in one pass:
+# - invisible characters that carry no text are deleted: BOM / zero-width no-break space,
+#   zero-width space, word joiner. ZWJ and ZWNJ (U+200C/U+200D) are NOT deleted: Arabic,
+#   Persian and Indic scripts need them to shape words correctly;
+# - typographic ligatures become their letters;
+# - line and paragraph separators, vertical tab and form feed become line breaks.
+_CHAR_MAP: dict[int, str | None] = {
+    **dict.fromkeys(map(ord, "\ufeff\u200b\u2060"), None),
+    **{code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)},
+    **{ord("\u2028"): "\n", ord("\u2029"): "\n\n", ord("\x0c"): "\n\n", ord("\x0b"): "\n"},
+}
+# Unicode category Cc (C0 and C1 controls) except tab and line feed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SOFT_HYPHEN = "\u00ad"
 # A soft hyphen at the end of a line is a hyphenation point the typesetter used: join the lines.
 _SOFT_HYPHEN_AT_EOL = re.compile(_SOFT_HYPHEN + r"[ \t]*\n[ \t]*")
 # Horizontal whitespace: every Unicode space separator (Zs: NBSP, thin, ideographic…) and tabs.
 _HSPACE = re.compile(r"[^\S\n]+")
+_SPACE_AT_LINE_EDGE = re.compile(r" ?\n ?")
 _BLANK_LINES = re.compile(r"\n{3,}")
-# A line-final hyphen (ASCII or U+2010) after letters, and a continuation starting lower-case.
-_EOL_HYPHEN = re.compile(r"([^\W\d_]+)[-\u2010]\n((?=[^\W\d_])\w+)")
+# A line-final hyphen (ASCII or U+2010) after a word's letters, and a continuation starting
+# with a letter. \b keeps the scan linear: no match attempt starts inside a word.
+_EOL_HYPHEN = re.compile(r"\b([^\W\d_]+)[-\u2010]\n((?=[^\W\d_])\w+)")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _clean_characters(raw: str) -> str:
     """Character-level clean-up that needs no knowledge of the rest of the document."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE).translate(_LIGATURES))
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_CHAR_MAP)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     text = _SOFT_HYPHEN_AT_EOL.sub("", text).replace(_SOFT_HYPHEN, "")
     # Other control characters (e.g. \x03 from a broken font CMap) would confuse tokenizers and
     # terminals; a space keeps word boundaries where they were.
-    text = "".join(
-        " " if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") else ch for ch in text
-    )
-    lines = (_HSPACE.sub(" ", line).strip() for line in text.split("\n"))
-    return _BLANK_LINES.sub(PARAGRAPH_BREAK, "\n".join(lines)).strip()
+    text = _SPACE_AT_LINE_EDGE.sub("\n", _HSPACE.sub(" ", _CONTROL.sub(" ", text)))
+    return _BLANK_LINES.sub(PARAGRAPH_BREAK, text).strip()
 
 
 def vocabulary(texts: Sequence[str]) -> frozenset[str]:
@@ -102,7 +109,7 @@ def normalize_parts(parts: Sequence[str]) -> list[str]:
     compounds = frozenset(
         m.group(0).lower()
         for text in cleaned
-        for m in re.finditer(r"[^\W\d_]+-[^\W\d_]+", _EOL_HYPHEN.sub(" ", text))
+        for m in re.finditer(r"\b[^\W\d_]+-[^\W\d_]+", _EOL_HYPHEN.sub(" ", text))
     )
 
     def join(match: re.Match[str]) -> str:

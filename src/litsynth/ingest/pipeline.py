@@ -31,7 +31,13 @@ from tqdm import tqdm
 
 from litsynth.config import Project
 from litsynth.embed import Embedder, get_embedder
-from litsynth.embed.index import ChunkIndex, check_manifest, load_index
+from litsynth.embed.index import (
+    ChunkIndex,
+    Manifest,
+    check_manifest,
+    ids_digest,
+    load_index,
+)
 from litsynth.errors import ConfigError, IndexMismatchError
 from litsynth.ingest import CHUNKER_NAME, FAILURE_REASONS, chunk_document, parse_many
 from litsynth.ingest.sidecar import SIDECAR_FILE, Sidecar, apply_metadata, read_sidecar
@@ -178,8 +184,8 @@ def file_hash(path: Path) -> str:
 
 def open_index(
     project: Project, conn: sqlite3.Connection, embedder: Embedder, *, rebuild: bool = False
-) -> ChunkIndex:
-    """The saved index if it was made like the settings say; a new empty one otherwise.
+) -> tuple[ChunkIndex, Manifest | None]:
+    """The saved index and manifest if made as the settings say; a new empty index otherwise.
 
     A manifest naming another model or chunker is an error (its vectors are not comparable
     with the query's) unless this is a rebuild. Store documents chunked another way are the
@@ -202,7 +208,7 @@ def open_index(
                 hint=f"run `litsynth ingest --rebuild{project_arg}` to re-chunk and re-embed "
                 "from the store",
             )
-    return loaded[0] if loaded is not None else ChunkIndex(embedder.dim)
+    return loaded if loaded is not None else (ChunkIndex(embedder.dim), None)
 
 
 def reconcile(
@@ -233,13 +239,9 @@ def ensure_index(
     project: Project, conn: sqlite3.Connection, embedder: Embedder, *, quiet: bool = True
 ) -> tuple[ChunkIndex, dict[str, int]]:
     """An index consistent with the store, repaired and saved if it was not (for search)."""
-    index = open_index(project, conn, embedder)
+    index, manifest = open_index(project, conn, embedder)
     repaired = reconcile(conn, index, embedder, quiet=quiet)
-    if (
-        repaired["added"]
-        or repaired["removed"]
-        or not (project.index_dir / "manifest.json").exists()
-    ):
+    if manifest is None or repaired["added"] or repaired["removed"]:
         index.save(project.index_dir, model=embedder.name, chunker=chunker_spec(project))
     return index, repaired
 
@@ -265,6 +267,7 @@ class _Run:
         embedder: Embedder,
         index: ChunkIndex,
         report: IngestReport,
+        saved_digest: str | None = None,
     ) -> None:
         self.project = project
         self.conn = conn
@@ -278,6 +281,7 @@ class _Run:
         # Flush at 8 model batches (512 texts by default): full batches, bounded memory.
         self.flush_at = max(1, 8 * project.settings.embed.batch_size)
         self.last_save = time.monotonic()
+        self.saved_digest = saved_digest  # ids digest of the index on disk, if trusted
 
     def metadata_for(self, key: str) -> Any:
         try:
@@ -359,7 +363,12 @@ class _Run:
         self.report.failures.append(_failure_json(failure))
 
     def save(self) -> None:
-        self.index.save(self.project.index_dir, model=self.embedder.name, chunker=self.spec)
+        """Write the index unless the files on disk already hold this very id set."""
+        if ids_digest(self.index.ids()) != self.saved_digest:
+            manifest = self.index.save(
+                self.project.index_dir, model=self.embedder.name, chunker=self.spec
+            )
+            self.saved_digest = manifest.ids_digest
         self.last_save = time.monotonic()
 
 
@@ -392,11 +401,12 @@ def ingest(
     report = IngestReport()
     conn = connect(project.store_path)
     try:
-        index = open_index(project, conn, embedder, rebuild=options.rebuild)
+        index, manifest = open_index(project, conn, embedder, rebuild=options.rebuild)
         report.run_id = store.start_run(
             conn, "ingest", dataclasses.asdict(settings), library_versions()
         )
-        run = _Run(project, conn, embedder, index, report)
+        saved = manifest.ids_digest if manifest is not None else None
+        run = _Run(project, conn, embedder, index, report, saved)
         if options.rebuild:
             _rechunk_all(run)
         report.index_repaired = reconcile(conn, index, embedder, quiet=options.quiet)
