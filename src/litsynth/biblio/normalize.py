@@ -50,9 +50,14 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, list | tuple):
         value = "; ".join(str(v) for v in value if str(v).strip())
-    text = html.unescape(str(value))
-    text = _HTML_TAG.sub("", text)
-    text = unicodedata.normalize("NFC", text)
+    text = str(value)
+    # Each step only when it can change something: this runs on every field of every record.
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     return _SPACE.sub(" ", text).strip()
 
 
@@ -109,27 +114,36 @@ def _one_author(name: str) -> str:
     return f"{' '.join(parts[start:])}, {' '.join(parts[:start])}"
 
 
-def split_authors(value: object) -> list[str]:
-    """One author string or a list of them -> names; ' and ' (BibTeX) and ';' separate names."""
+_AND = re.compile(r"\s+and\s+", re.I)
+_PUBMED_NAME = re.compile(r"^\S.*\s[A-Z]{1,3}$")  # "Smith J", "van der Berg AM"
+
+
+def split_authors(value: object, *, one_name_each: bool = False) -> list[str]:
+    """One author string or a list of them -> names; ' and ' (BibTeX) and ';' separate names.
+
+    A list (RIS AU lines) holds one name per item, so its items are only split on ';' and
+    ' and '; the comma rule is for a whole list in one string (a CSV cell).
+    """
     if value is None:
         return []
     if isinstance(value, str):
         text = value.strip()
         if not text:
             return []
-        if re.search(r"\s+and\s+", text, flags=re.I) and ";" not in text:
-            return [p for p in re.split(r"\s+and\s+", text, flags=re.I) if p.strip()]
         if ";" in text:
             return [p for p in text.split(";") if p.strip()]
-        parts = [p.strip() for p in text.split(",")]
-        if len(parts) > 1 and all(" " in p for p in parts if p):
-            # PubMed CSV: "Smith J, Doe AB" — every comma part is a whole name; whereas in
-            # "Smith, John" the parts are a family and a given name without inner spaces.
-            return [p for p in parts if p]
+        if _AND.search(text):
+            return [p for p in _AND.split(text) if p.strip()]
+        if not one_name_each and text.count(",") >= 1:
+            parts = [p.strip() for p in text.split(",") if p.strip()]
+            if len(parts) > 1 and all(_PUBMED_NAME.match(p) for p in parts):
+                # PubMed CSV: "Smith J, Doe AB": each comma part is a whole name, whereas in
+                # "Smith, John" they are a family and a given name.
+                return parts
         return [text]
     names: list[str] = []
     for item in value if isinstance(value, Iterable) else [value]:
-        names.extend(split_authors(str(item)))
+        names.extend(split_authors(str(item), one_name_each=True))
     return names
 
 

@@ -73,6 +73,8 @@ MEDLINE_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def _as_text(value: object) -> str:
+    if isinstance(value, str):  # the common case first: ABC checks below are slow
+        return value.strip()
     if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value if str(v).strip())
     if isinstance(value, Mapping):
