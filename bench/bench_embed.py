@@ -1,0 +1,125 @@
+"""Pipeline embedding throughput vs raw SentenceTransformer.encode on the same chunks
+(goal ≥ 0.9×), measured in the same process and run.
+
+1. Ingest the demo corpus (+ the scholarly PDFs) with the real model; a timing wrapper
+   around the embedder adds up the time the pipeline spends in `embed` (its cross-document
+   batches), while the parse workers run beside it as they do in real use.
+2. Raw: `model.encode(texts, batch_size=64, normalize_embeddings=True)` over the very chunk
+   texts the store now holds, in one call (the best case for the library).
+3. `ingest --rebuild` path: the pipeline re-embeds every stored chunk (reconcile), timed
+   end to end including the FAISS adds — the embedding stage with nothing else running.
+
+    .venv/bin/python bench/bench_embed.py [--no-pdfs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from litsynth.config import open_project
+from litsynth.embed import get_embedder
+from litsynth.embed.index import ChunkIndex
+from litsynth.ingest.pipeline import IngestOptions, ingest, reconcile
+
+REPO = Path(__file__).resolve().parent.parent
+SCHOLARLY = REPO.parent / "shared" / "data" / "pdfs" / "scholarly"
+RESULTS = REPO / "bench" / "results"
+
+
+class TimedEmbedder:
+    """The real embedder, counting the seconds and texts that pass through `embed`."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.name = inner.name  # type: ignore[attr-defined]
+        self.dim = inner.dim  # type: ignore[attr-defined]
+        self.max_tokens = inner.max_tokens  # type: ignore[attr-defined]
+        self.seconds = 0.0
+        self.texts = 0
+        self.calls = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        started = time.perf_counter()
+        out = self.inner.embed(texts)  # type: ignore[attr-defined]
+        self.seconds += time.perf_counter() - started
+        self.texts += len(texts)
+        self.calls += 1
+        return out  # type: ignore[no-any-return]
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.count_tokens(texts)  # type: ignore[attr-defined, no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-pdfs", action="store_true", help="demo corpus only")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "demo"
+        shutil.copytree(REPO / "corpus", root / "corpus")
+        shutil.copy2(REPO / "litsynth.toml", root / "litsynth.toml")
+        project = open_project(root)
+        real = get_embedder(project.settings.embed.model, project.settings.embed.batch_size)
+        real.embed(["warm-up: load the weights and the kernels once"])
+        timed = TimedEmbedder(real)
+        paths = [root / "corpus"] + ([] if args.no_pdfs or not SCHOLARLY.exists() else [SCHOLARLY])
+        ingest(project, IngestOptions(paths=tuple(paths)), embedder=timed)  # type: ignore[arg-type]
+
+        conn = sqlite3.connect(root / "litsynth.db")
+        texts = [r[0] for r in conn.execute("SELECT text FROM chunks ORDER BY rowid")]
+        conn.close()
+        assert len(texts) == timed.texts, (len(texts), timed.texts)
+
+        model = real.model  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        model.encode(
+            texts,
+            batch_size=project.settings.embed.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        raw_s = time.perf_counter() - started
+
+        from litsynth.store.db import connect
+
+        store = connect(root / "litsynth.db")
+        index = ChunkIndex(real.dim)
+        started = time.perf_counter()
+        reconcile(store, index, real)
+        rebuild_s = time.perf_counter() - started
+        store.close()
+
+    n = len(texts)
+    result = {
+        "chunks": n,
+        "raw_encode_chunks_per_s": round(n / raw_s, 2),
+        "pipeline_ingest_chunks_per_s": round(n / timed.seconds, 2),
+        "pipeline_ingest_embed_calls": timed.calls,
+        "pipeline_rebuild_chunks_per_s": round(n / rebuild_s, 2),
+        "ratio_ingest_vs_raw": round(raw_s / timed.seconds, 3),
+        "ratio_rebuild_vs_raw": round(raw_s / rebuild_s, 3),
+        "goal_ratio_min": 0.9,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "embed.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    print(
+        f"pipeline ÷ raw: ingest {result['ratio_ingest_vs_raw']}×, rebuild "
+        f"{result['ratio_rebuild_vs_raw']}× (goal ≥ 0.9×)",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()
