@@ -65,7 +65,7 @@ RAW_TEXT = st.lists(st.tuples(WORDS, SEPARATORS), max_size=120).map(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     pages=st.lists(RAW_TEXT, min_size=1, max_size=4),
     kind=st.sampled_from(["pdf", "text"]),

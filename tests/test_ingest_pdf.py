@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 import zlib
 from collections import Counter
@@ -264,6 +266,33 @@ def test_closing_early_kills_the_workers(tmp_path: Path) -> None:
     results.close()
     leftover = {p.pid for p in me.children(recursive=True)} - before
     assert not leftover
+
+
+def test_worker_start_up_does_not_count_against_the_time_limit(tmp_path: Path) -> None:
+    # Regression: the first file's clock started before the worker had imported pypdf, so on a
+    # busy machine a tiny file timed out.
+    path = tmp_path / "tiny.txt"
+    path.write_text("Tiny.", encoding="utf-8")
+    [(_, result)] = parse_many([path], timeout_s=1.0, workers=1)
+    assert isinstance(result, Document)
+
+
+def test_parse_many_from_a_script_without_main_guard(tmp_path: Path) -> None:
+    # Regression: multiprocessing's spawn/forkserver children re-ran the calling script, so a
+    # script without `if __name__ == "__main__"` turned every file into "worker-crashed".
+    (tmp_path / "a.txt").write_text("Plain text.", encoding="utf-8")
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from litsynth.ingest import parse_many\n"
+        f"for path, result in parse_many([Path({str(tmp_path / 'a.txt')!r})]):\n"
+        "    print(type(result).__name__, result.text)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "Document Plain text."
 
 
 @pytest.mark.slow
