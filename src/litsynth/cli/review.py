@@ -89,7 +89,7 @@ def _show(item: ReviewItem, n: int, total: int, book: Codebook) -> None:
         kind = item.evidence.nearest_kind or "example"
         sim = f" ({item.evidence.similarity:.2f})" if item.evidence.similarity is not None else ""
         click.echo(f"  nearest {kind}{sim}: " + textwrap.shorten(item.evidence.nearest, 200))
-    if code is not None:
+    if code is not None and item.evidence.nearest_kind != "definition":
         click.echo("  definition: " + textwrap.shorten(code.definition, 200))
 
 

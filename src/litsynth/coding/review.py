@@ -12,10 +12,12 @@ message naming the value at fault. The store, the terminal loop and the CSV shee
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 from litsynth.citation import format_citation
 from litsynth.coding.codebook import did_you_mean
@@ -136,12 +138,20 @@ class ReviewItem:
     score: float
     threshold: float
     model: str = ""
-    evidence: Evidence = field(default_factory=Evidence)
+    evidence_json: str = "{}"  # as stored; parsed on first use (a queue can hold 100k items)
     decision: str | None = None  # the coder's latest status on it, if any
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.passage.chunk_id, self.code_id)
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        try:
+            raw = json.loads(self.evidence_json or "{}")
+        except json.JSONDecodeError:
+            raw = {}
+        return read_evidence(raw if isinstance(raw, dict) else {})
 
 
 def order_items(

@@ -186,11 +186,10 @@ def _decision(
             hint="keep the exported chunk_id column as it is",
         )
     code = row.get("code")
-    suggested = {c for (ch, c) in scores if ch == chunk_id}
     if action == "add":
         # A new row added by hand may name its code in either column.
         code = check_code(row.get("new_code") or code, codes)
-    elif code not in suggested:
+    elif (chunk_id, code) not in scores:  # a suggested code may have left the codebook
         code = check_code(code, codes)
     new_code = check_code(row.get("new_code"), codes, what="new code") if action == "change" else ""
     start = _int(row.get("start"), "start")

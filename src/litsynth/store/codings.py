@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from litsynth.coding.agreement import MachineCell
-from litsynth.coding.review import Memo, Passage, ReviewItem, read_evidence
+from litsynth.coding.review import Memo, Passage, ReviewItem
 from litsynth.records import Coding
 
 _PASSAGE_COLUMNS = (
@@ -21,11 +21,19 @@ _PASSAGE_COLUMNS = (
 )
 
 
-def _passage(row: sqlite3.Row) -> Passage:
-    try:
-        authors = tuple(json.loads(row["authors"] or "[]"))
-    except json.JSONDecodeError:
-        authors = ()
+def _authors(cell: str | None, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Parse a document's JSON author list once per document, not once per passage."""
+    key = cell or "[]"
+    if key not in cache:
+        try:
+            cache[key] = tuple(json.loads(key))
+        except json.JSONDecodeError:
+            cache[key] = ()
+    return cache[key]
+
+
+def _passage(row: sqlite3.Row, cache: dict[str, tuple[str, ...]] | None = None) -> Passage:
+    authors = _authors(row["authors"], {} if cache is None else cache)
     return Passage(
         chunk_id=row["chunk_id"],
         document_id=row["document_id"],
@@ -125,21 +133,18 @@ def review_items(
     )
     args = ([coder] if coder is not None else []) + params
     items = []
+    cache: dict[str, tuple[str, ...]] = {}
     for row in conn.execute(sql, args):
         if undecided_only and row["decision"] is not None:
             continue
-        try:
-            evidence = json.loads(row["evidence"] or "{}")
-        except json.JSONDecodeError:
-            evidence = {}
         items.append(
             ReviewItem(
-                passage=_passage(row),
+                passage=_passage(row, cache),
                 code_id=row["code_id"],
                 score=row["score"],
                 threshold=row["threshold"],
                 model=row["model"],
-                evidence=read_evidence(evidence if isinstance(evidence, dict) else {}),
+                evidence_json=row["evidence"],
                 decision=row["decision"],
             )
         )
