@@ -1,5 +1,140 @@
-"""Commands of this stage (filled in by the stage)."""
+"""`litsynth code suggest` and `litsynth code eval`: deductive coding with the codebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 import click
 
+from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.cli.groups import code_group
+from litsynth.coding.codebook import load_codebook
+from litsynth.coding.evaluate import evaluate_codebook, read_labelled_csv
+from litsynth.coding.suggest import suggest_project
+from litsynth.config import Settings, load_settings
+from litsynth.embed.models import get_embedder
+
 commands: list[click.Command] = []
+
+
+@code_group.command("suggest")
+@project_option
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Suggest codes scoring at least this (default: each code's calibrated threshold).",
+)
+@click.option("--show", type=int, default=10, show_default=True, help="Suggestions to print.")
+@json_option
+def suggest(project_dir: Path, min_score: float | None, show: int, as_json: bool) -> None:
+    """Score every chunk against the codebook; store suggestions with their evidence.
+
+    Replaces earlier machine suggestions; human codings are never touched. Codes with
+    accepted/rejected passages get a learned classifier on top of the codebook's zero-shot
+    scores.
+    """
+    project = load(project_dir)
+    result = suggest_project(project, min_score=min_score)
+    if as_json:
+        print_json(
+            {
+                "chunks": result.chunks,
+                "suggested": result.suggested,
+                "stored": result.stored,
+                "model": result.model,
+                "codebook_version": result.codebook_version,
+                "learned_codes": list(result.learned_codes),
+                "vectors_from": result.vectors_from,
+                "per_code": result.per_code,
+                "thresholds": {c: round(t, 4) for c, t in result.thresholds.items()},
+                "suggestions": [
+                    {
+                        "chunk_id": s.chunk_id,
+                        "code": s.code_id,
+                        "score": s.score,
+                        "evidence": s.evidence,
+                    }
+                    for s in result.top
+                ],
+            }
+        )
+        return
+    click.echo(
+        f"{result.suggested} suggestions for {result.chunks} chunks "
+        f"(model {result.model}, codebook {result.codebook_version}, vectors {result.vectors_from})"
+    )
+    if result.learned_codes:
+        click.echo(f"learned from your codings: {', '.join(result.learned_codes)}")
+    for code, n in sorted(result.per_code.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  {code:<40} {n:>5}   threshold {result.thresholds[code]:.2f}")
+    for s in result.top[:show]:
+        click.echo(f"\n{s.code_id}  {s.score:.2f}  chunk {s.chunk_id}")
+        click.echo("  " + evidence_line(s.evidence))
+
+
+def evidence_line(evidence: dict[str, Any]) -> str:
+    """'keywords: a, b | nearest example (0.71): "…"' for the terminal."""
+    words = ", ".join(str(w) for w in evidence.get("keywords", [])) or "-"
+    nearest = evidence.get("nearest") or {}
+    text = str(nearest.get("text", ""))
+    if len(text) > 160:
+        text = text[:157] + "..."
+    kind, similarity = nearest.get("kind", ""), float(nearest.get("similarity") or 0.0)
+    return f'keywords: {words} | nearest {kind} ({similarity:.2f}): "{text}"'
+
+
+def _settings(project_dir: Path) -> Settings:
+    # eval works without a project; a project's litsynth.toml (if any) picks the model.
+    return load_settings(project_dir) if (project_dir / "litsynth.toml").exists() else Settings()
+
+
+@code_group.command("eval")
+@project_option
+@click.option(
+    "--codebook",
+    "codebook_path",
+    type=click.Path(exists=True, path_type=Path),
+    required=True,
+    help="Codebook folder or file.",
+)
+@click.option(
+    "--gold",
+    "gold_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV with columns text, code (codes separated by ';'); optional doc_id, position.",
+)
+@click.option(
+    "--train",
+    "train_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of labelled examples to learn from (same columns).",
+)
+@json_option
+def evaluate(
+    project_dir: Path, codebook_path: Path, gold_path: Path, train_path: Path | None, as_json: bool
+) -> None:
+    """Evaluate the codebook (and optional training examples) against gold codes.
+
+    Reports per-code precision, recall, F1 and support, macro F1, accuracy (exact match of
+    the code set) and Cohen's kappa on the top code per text.
+    """
+    settings = _settings(project_dir)
+    book = load_codebook(codebook_path)
+    gold = read_labelled_csv(gold_path, book)
+    train = read_labelled_csv(train_path, book) if train_path else []
+    embedder = get_embedder(settings.embed.model, settings.embed.batch_size)
+    report = evaluate_codebook(book, gold, embedder, train)
+    if as_json:
+        print_json(report.to_json())
+        return
+    click.echo(f"{'code':<30} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
+    for code, m in report.per_code.items():
+        click.echo(f"{code:<30} {m.precision:>9.3f} {m.recall:>7.3f} {m.f1:>6.3f} {m.support:>8}")
+    click.echo(
+        f"\nmacro F1 {report.macro_f1:.3f}   accuracy {report.accuracy:.3f}"
+        f"   kappa {report.kappa:.3f}"
+    )

@@ -1,0 +1,238 @@
+"""`litsynth code suggest`: score every chunk of the store against the codebook and keep the
+suggestions, with their evidence, in the store.
+
+This is the imperative shell around `classify` (zero-shot) and `learn` (from the reviewer's
+decisions): it reads chunks and human codings, gets chunk vectors (from the FAISS index when it
+was built with the same model, else by embedding the texts), and replaces the machine
+suggestions in one transaction. Human codings are read, never written.
+
+What is stored: every (chunk, code) whose score reaches the code's threshold, plus each chunk's
+best code even when it falls short — so every passage shows its nearest code in review and the
+agreement report, and the near misses are where the review queue finds the uncertain cases.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from litsynth.coding.classify import Scores, ZeroShot, fit_zero_shot
+from litsynth.coding.codebook import Codebook, load_codebook
+from litsynth.coding.features import Context, Unit, context_of
+from litsynth.coding.learn import LEARNED_VERSION, Example, QueueEntry, learn, review_queue_order
+from litsynth.config import Project
+from litsynth.embed.models import Embedder, get_embedder
+from litsynth.errors import CodingError
+from litsynth.records import Suggestion
+from litsynth.store import coding as store
+from litsynth.store import documents as core_store
+from litsynth.store.db import connect, transaction
+
+
+@dataclass(frozen=True)
+class SuggestResult:
+    """What a suggest run did, for the CLI to render."""
+
+    chunks: int
+    stored: int
+    suggested: int
+    learned_codes: tuple[str, ...]
+    model: str
+    codebook_version: str
+    per_code: dict[str, int]
+    thresholds: dict[str, float]
+    vectors_from: str  # "index" | "embedded"
+    top: list[Suggestion] = field(default_factory=list)
+
+
+def chunk_vectors(
+    project: Project, rows: Sequence[store.ChunkRow], embedder: Embedder
+) -> tuple[np.ndarray, str]:
+    """The chunks' vectors: read back from indexes/ when its manifest names the same model and
+    holds every chunk, else embedded now (the index is a cache, never the only copy)."""
+    from litsynth.embed.index import load_index
+
+    loaded = load_index(project.index_dir)
+    if loaded is not None:
+        index, manifest = loaded
+        have = set(index.ids().tolist())
+        if manifest.model == embedder.name and all(r.rowid in have for r in rows):
+            ids = np.array([r.rowid for r in rows], dtype=np.int64)
+            vectors = (
+                np.vstack([index.index.reconstruct(int(i)) for i in ids]) if len(ids) else None
+            )
+            if vectors is not None:
+                return np.asarray(vectors, dtype=np.float32), "index"
+    return embedder.embed([r.text for r in rows]), "embedded"
+
+
+def evidence_for(scores: Scores, zs: ZeroShot, i: int, k: int) -> dict[str, Any]:
+    """The evidence JSON of one suggestion: matched keywords, nearest prototype, components."""
+    proto = zs.protos[int(scores.nearest[i, k])]
+    code = scores.code_ids[k]
+    out: dict[str, Any] = {
+        "keywords": list(scores.keywords[i].get(code, ())),
+        "nearest": {
+            "text": proto.text,
+            "kind": proto.kind,
+            "similarity": round(float(scores.nearest_sim[i, k]), 4),
+        },
+        "zero_shot": round(float(1 / (1 + np.exp(-scores.logit[i, k]))), 4),
+    }
+    if scores.learned is not None and not np.isnan(scores.learned[i, k]):
+        out["learned"] = round(float(scores.learned[i, k]), 4)
+    return out
+
+
+def examples_from(
+    labels: dict[str, tuple[set[str], set[str]]], rows: Sequence[store.ChunkRow], book: Codebook
+) -> list[Example]:
+    """Human decisions as training examples (codes no longer in the codebook are dropped)."""
+    where = {r.id: i for i, r in enumerate(rows)}
+    out = []
+    for chunk_id, (pos, neg) in labels.items():
+        if chunk_id in where:
+            out.append(
+                Example(
+                    where[chunk_id],
+                    frozenset(c for c in pos if c in book.codes),
+                    frozenset(c for c in neg if c in book.codes),
+                )
+            )
+    return [e for e in out if e.positive or e.negative]
+
+
+def select(scores: Scores, min_score: float | None) -> list[tuple[int, int]]:
+    """(passage, code) pairs to store: above threshold (or min_score), plus each passage's best."""
+    bar = (
+        scores.threshold[None, :]
+        if min_score is None
+        else np.full((1, len(scores.code_ids)), min_score)
+    )
+    keep = scores.probability >= bar
+    keep[np.arange(len(keep)), scores.top()] = True
+    return [(int(i), int(k)) for i, k in zip(*np.nonzero(keep), strict=True)]
+
+
+def suggest_project(
+    project: Project,
+    *,
+    min_score: float | None = None,
+    embedder: Embedder | None = None,
+    learn_from_codings: bool = True,
+) -> SuggestResult:
+    """Score every chunk against the codebook, learn from human codings, store suggestions."""
+    book = load_codebook(project.codebook_path, relative_to=project.root)
+    min_score = project.settings.coding.min_score if min_score is None else min_score
+    conn = connect(project.store_path)
+    try:
+        rows = store.chunks(conn)
+        if not rows:
+            raise CodingError(
+                f"the store {project.store_path} has no chunks to code",
+                hint="run `litsynth ingest` first",
+            )
+        embedder = embedder or get_embedder(
+            project.settings.embed.model, project.settings.embed.batch_size
+        )
+        vectors, source = chunk_vectors(project, rows, embedder)
+        texts = [r.text for r in rows]
+        zs = fit_zero_shot(book, embedder)
+        scores = zs.score(vectors, texts)
+        ctx: Context = context_of([Unit(r.text, r.document_id, r.ordinal) for r in rows])
+        examples = examples_from(store.human_labels(conn), rows, book) if learn_from_codings else []
+        model = zs.name
+        if examples:
+            scores = learn(zs, scores, texts, vectors, ctx, examples)
+            model = f"{zs.name}+{LEARNED_VERSION}"
+        learned = tuple(
+            c
+            for k, c in enumerate(scores.code_ids)
+            if scores.learned is not None and not np.isnan(scores.learned[0, k])
+        )
+        pairs = select(scores, min_score)
+        suggestions = [
+            Suggestion(
+                chunk_id=rows[i].id,
+                code_id=scores.code_ids[k],
+                score=round(float(scores.probability[i, k]), 6),
+                model=model,
+                codebook_version=book.version,
+                evidence=evidence_for(scores, zs, i, k),
+            )
+            for i, k in pairs
+        ]
+        thresholds = {
+            c: float(min_score if min_score is not None else scores.threshold[k])
+            for k, c in enumerate(scores.code_ids)
+        }
+        settings = {
+            "min_score": min_score,
+            "model": model,
+            "codebook": str(project.settings.coding.codebook),
+        }
+        versions = {
+            p: _version(p) for p in ("litsynth", "scikit-learn", "spacy", "sentence-transformers")
+        }
+        with transaction(conn):
+            run_id = core_store.start_run(conn, "code-suggest", settings, versions)
+            store.record_codebook_version(conn, book.version, book.files, _content(book))
+            stored = store.replace_suggestions(conn, suggestions, thresholds, run_id)
+            suggested = [s for s in suggestions if s.score >= thresholds[s.code_id]]
+            per_code = {c: sum(1 for s in suggested if s.code_id == c) for c in scores.code_ids}
+            core_store.finish_run(
+                conn,
+                run_id,
+                {
+                    "chunks": len(rows),
+                    "stored": stored,
+                    "suggested": len(suggested),
+                    "per_code": per_code,
+                },
+            )
+        return SuggestResult(
+            chunks=len(rows),
+            stored=stored,
+            suggested=len(suggested),
+            learned_codes=learned,
+            model=model,
+            codebook_version=book.version,
+            per_code=per_code,
+            thresholds=thresholds,
+            vectors_from=source,
+            top=sorted(suggested, key=lambda s: -s.score),
+        )
+    finally:
+        conn.close()
+
+
+def review_ranking(project: Project) -> list[tuple[str, str]]:
+    """The active-learning order of undecided suggestions, for the review loop."""
+    conn = connect(project.store_path)
+    try:
+        entries = [QueueEntry(*row) for row in store.undecided_suggestions(conn)]
+    finally:
+        conn.close()
+    return review_queue_order(entries)
+
+
+def _content(book: Codebook) -> dict[str, Any]:
+    from litsynth.coding.codebook import _normalised
+
+    return {
+        "codes": [_normalised(c) for c in book.codes.values()],
+        "categories": [_normalised(c) for c in book.categories.values()],
+        "themes": [_normalised(t) for t in book.themes.values()],
+        "relations": [_normalised(r) for r in book.relations],
+    }
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
