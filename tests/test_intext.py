@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from litsynth.coding.codebook import load_codebook
+from litsynth.errors import SynthesisError
 from litsynth.synthesis.intext import (
     document_citations,
     extract_citations,
@@ -84,6 +85,7 @@ def test_numeric_citations_and_ranges() -> None:
         "It was published (March 2020) online.",
         "In the year [2019] nothing happened.",
         "(e.g., governance contracts, platform rules, data privacy frameworks)",
+        "Given the change in the Coasian (1937) boundaries of the firm.",
     ],
 )
 def test_false_positives_are_not_citations(text: str) -> None:
@@ -265,3 +267,17 @@ def test_rejected_coding_removes_the_passage_from_the_theme(tmp_path: Path) -> N
     # so Teece [4] (cited only there) is not an ecosystem work.
     assert "Teece (2010)" not in {w.label for w in works["ecosystem"]}
     assert "Teece (2010)" in {w.label for w in works["reconfiguration"]}
+
+
+def test_cited_works_by_code_and_category(tmp_path: Path) -> None:
+    codebook = load_codebook(FIXTURES / "codebook.yaml")
+    store = demo_store(tmp_path / "litsynth.db")
+    by_code = cited_works_by_theme(store.conn, codebook, level="codes")
+    assert list(by_code) == list(codebook.codes)
+    assert "Phadnis (2023)" in {w.label for w in by_code["digital-platform"]}
+    by_category = cited_works_by_theme(store.conn, codebook, level="categories")
+    # the category holds both platform codes, so it cites what either code's passages cite
+    union = {w.key for code in ("digital-platform", "data-sharing") for w in by_code[code]}
+    assert {w.key for w in by_category["coordination"]} == union
+    with pytest.raises(SynthesisError, match="unknown level 'sections'"):
+        cited_works_by_theme(store.conn, codebook, level="sections")

@@ -121,7 +121,15 @@ def matrix_command(
 
 
 @click.command("cited")
-@click.option("--theme", default=None, metavar="ID", help="Only this theme.")
+@click.option("--theme", default=None, metavar="ID", help="Only this theme (or category, or code).")
+@click.option(
+    "--by",
+    "level",
+    type=click.Choice(synth.GROUP_LEVELS),
+    default="themes",
+    show_default=True,
+    help="Group passages by theme, category or code.",
+)
 @click.option("--limit", type=int, default=10, show_default=True, help="Works per theme (0: all).")
 @click.option("--passages", "show_passages", is_flag=True, help="List the citing passages too.")
 @click.option(
@@ -131,6 +139,7 @@ def matrix_command(
 @project_option
 def cited_command(
     theme: str | None,
+    level: str,
     limit: int,
     show_passages: bool,
     by_document: bool,
@@ -150,7 +159,7 @@ def cited_command(
         if by_document:
             report = synth.citations_by_document(synth.store.load_documents(conn))
         else:
-            works = synth.cited_works_by_theme(conn, codebook)
+            works = synth.cited_works_by_theme(conn, codebook, level=level)
     if by_document:
         if as_json:
             print_json(
@@ -174,7 +183,10 @@ def cited_command(
         return
     if theme is not None:
         if theme not in works:
-            raise SynthesisError(f"unknown theme {theme!r}", hint="themes: " + ", ".join(works))
+            raise SynthesisError(
+                f"unknown {level[:-1].replace('ie', 'y')} {theme!r}",
+                hint=f"{level}: " + ", ".join(works),
+            )
         works = {theme: works[theme]}
     if as_json:
         print_json(
@@ -182,7 +194,8 @@ def cited_command(
         )
         return
     for theme_id, items in works.items():
-        label = codebook.themes[theme_id].label
+        element = codebook.get(theme_id)
+        label = element.label if element is not None else theme_id
         click.secho(f"{label} ({theme_id}): {len(items)} works cited", bold=True)
         for w in items[:limit] if limit else items:
             flag = "" if w.status == "resolved" else f"  [{w.status}]"

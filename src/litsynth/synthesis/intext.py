@@ -171,6 +171,10 @@ _NOT_NAMES = frozenset(
 )
 
 
+_ADJECTIVE = regex.compile(r"(?:ian|ean|esque)$")
+_ARTICLE = regex.compile(r"\b(?:the|a|an)\s+$", regex.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class InTextCitation:
     """One cited work at one place in a text; "(A, 2001; B, 2002)" gives two of these.
@@ -289,6 +293,12 @@ def _narrative(m: regex.Match[str]) -> list[InTextCitation]:
         dropped += 1
     if not names:
         return []
+    if (
+        len(names) == 1
+        and _ADJECTIVE.search(names[0])
+        and _ARTICLE.search(m.string, 0, m.start("authors"))
+    ):
+        return []  # "the Coasian (1937) boundaries": an adjective after an article, not an author
     start = m.start("authors")
     if dropped:
         start = m.start("authors") + m.group("authors").index(names[0])

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from litsynth.coding.codebook import Codebook
+from litsynth.errors import SynthesisError
 from litsynth.store import synthesis as store
 from litsynth.synthesis.intext import (
     CitedWork,
@@ -60,31 +61,53 @@ def citations_by_document(documents: Mapping[str, SourceDoc]) -> dict[str, Docum
     return out
 
 
-def theme_spans(spans: list[CodedSpan], codebook: Codebook) -> dict[str, list[Span]]:
-    """Per theme (codebook order), the spans coded with any of its codes."""
-    groups: dict[str, list[Span]] = {theme_id: [] for theme_id in codebook.themes}
+GROUP_LEVELS = ("themes", "categories", "codes")
+
+
+def group_spans(
+    spans: list[CodedSpan], codebook: Codebook, level: str = "themes"
+) -> dict[str, list[Span]]:
+    """Per theme (or category, or code; codebook order), the spans coded with any of its codes.
+
+    A category collects the codes of its sub-categories too.
+    """
+    if level not in GROUP_LEVELS:
+        raise SynthesisError(f"unknown level {level!r}", hint="use themes, categories or codes")
+    members: dict[str, set[str]]
+    if level == "themes":
+        members = {t: {c.id for c in codebook.codes_of_theme(t)} for t in codebook.themes}
+    elif level == "categories":
+        members = {k: {c.id for c in codebook.codes_of_category(k)} for k in codebook.categories}
+    else:
+        members = {c: {c} for c in codebook.codes}
+    groups: dict[str, list[Span]] = {key: [] for key in members}
     for s in spans:
-        code = codebook.codes.get(s.code_id)
-        if code is not None and code.theme in groups:
-            groups[code.theme].append(Span(s.chunk_id, s.document_id, s.start, s.end))
+        for key, codes in members.items():
+            if s.code_id in codes:
+                groups[key].append(Span(s.chunk_id, s.document_id, s.start, s.end))
     return groups
 
 
 def cited_works_by_theme(
-    conn: sqlite3.Connection, codebook: Codebook
+    conn: sqlite3.Connection, codebook: Codebook, *, level: str = "themes"
 ) -> dict[str, list[CitedWork]]:
     """Per theme id, the works its passages cite, most-cited first (seed 000's Comparative Insight).
 
     A passage belongs to a theme when `effective_codings` codes it with any code of the theme;
-    a citation belongs to a passage when it lies inside the coded span.
+    a citation belongs to a passage when it lies inside the coded span. `level="categories"` or
+    `"codes"` groups by those instead.
     """
     documents = store.load_documents(conn)
     spans = store.load_coded_spans(conn)
-    return cited_works_from(spans, documents, codebook)
+    return cited_works_from(spans, documents, codebook, level=level)
 
 
 def cited_works_from(
-    spans: list[CodedSpan], documents: Mapping[str, SourceDoc], codebook: Codebook
+    spans: list[CodedSpan],
+    documents: Mapping[str, SourceDoc],
+    codebook: Codebook,
+    *,
+    level: str = "themes",
 ) -> dict[str, list[CitedWork]]:
     """`cited_works_by_theme` over records already loaded (pure)."""
     citations = citations_by_document(documents)
@@ -96,7 +119,7 @@ def cited_works_from(
         return cite_span(doc, coded) if coded is not None else span.document_id
 
     return cited_works(
-        theme_spans(spans, codebook),
+        group_spans(spans, codebook, level),
         {doc_id: dc.citations for doc_id, dc in citations.items()},
         cite,
     )
