@@ -63,7 +63,7 @@ def test_decode_utf8_bom_latin1_and_gbk() -> None:
     assert text == "Título: Müller" and enc != "utf-8"
     gbk = (FIX / "gbk.bib").read_bytes()
     text, enc = decode_bytes(gbk)
-    assert "凯撒" in text and enc in {"gbk", "gb2312", "gb18030"}
+    assert "供应链协同与价值创造" in text and enc in {"gbk", "gb2312", "gb18030"}
     assert decode_bytes(gbk, "gbk")[0] == text
 
 
@@ -104,3 +104,43 @@ def test_import_cli_reports_rejections_and_noop(project: Path) -> None:
     assert "line 5: row has 10 cells but the header has 9" in result.output
     again = runner.invoke(cli, [*args, "--json"])
     assert json.loads(again.output)[0]["already_imported"] is True
+
+
+def test_bibtex_keeps_sound_entries_and_names_broken_ones() -> None:
+    batch = build_batch((FIX / "broken.bib").read_bytes(), "broken.bib", "Zotero")
+    teece, muller = batch.records
+    assert teece.id == "Teece2010" and teece.doi == "10.1016/j.lrp.2009.07.003"
+    assert teece.file == "Full Text PDF:files/12/Teece2010.pdf:application/pdf"
+    assert muller.title == "DNA and orchestration in Supply Chains"  # LaTeX decoded
+    assert muller.authors == ("Müller, Jörg", "van der Berg, Anna")
+    assert (muller.year, muller.doc_type) == (2019, "inproceedings")
+    assert [(r.line, r.reason.split(":")[0]) for r in batch.rejected] == [
+        (11, "duplicate BibTeX key 'Teece2010' (the first entry with that key is kept)"),
+        (17, "malformed BibTeX entry"),
+    ]
+
+
+def test_ris_spacing_variants_missing_end_tag_and_empty_entry() -> None:
+    batch = build_batch((FIX / "malformed.ris").read_bytes(), "malformed.ris", "Ovid")
+    assert [r.id for r in batch.records] == ["good1", "spaced", "truncated"]
+    good, spaced, _ = batch.records
+    assert (good.year, good.doi) == (2006, "10.5465/amr.2006.21318922")
+    assert spaced.authors == ("Snyder, Hannah",) and spaced.year is None
+    assert [(r.line, r.reason) for r in batch.rejected] == [
+        (12, "entry has no title, abstract, authors or DOI")
+    ]
+    assert batch.report["warnings"] == ["line 24: entry has no ER end tag; kept as read"]
+
+
+def test_wos_tagged_and_medline() -> None:
+    [wos] = build_batch((FIX / "wos_sample.txt").read_bytes(), "x.txt", "WoS").records
+    assert wos.title.endswith("dynamic perspective on value creation and value capture")
+    assert wos.authors[0] == "Dyer, Jeffrey H." and wos.year == 2018
+    assert wos.keywords == ("relational view", "value creation")
+    assert wos.extra["accession_number"] == "WOS:000449474300002"
+    pubmed = build_batch((FIX / "pubmed_sample.nbib").read_bytes(), "x.nbib", "PubMed")
+    [moher] = pubmed.records
+    assert moher.title.startswith("Preferred reporting items") and moher.title.endswith("statement")
+    assert moher.doi == "10.1371/journal.pmed.1000097" and moher.year == 2009
+    assert moher.authors == ("Moher, David", "Liberati, Alessandro")
+    assert [r.line for r in pubmed.rejected] == [20]

@@ -10,6 +10,7 @@ not be touched anyway, since decoding would eat the backslashes of a Windows `fi
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 import bibtexparser
@@ -84,13 +85,19 @@ def _reason(block: object) -> str:
     if isinstance(block, DuplicateBlockKeyBlock):
         return f"duplicate BibTeX key {block.key!r} (the first entry with that key is kept)"
     error = getattr(block, "error", None)
-    text = str(error).strip() if error else "unparseable block"
+    text = str(getattr(error, "abort_reason", "") or error or "").strip() or "unparseable block"
     return f"malformed BibTeX entry: {text.splitlines()[0][:200]}"
 
 
 def read_bibtex(text: str, file_name: str = "") -> ReadResult:
     """Entries of a BibTeX file; @string macros are resolved, malformed blocks rejected."""
-    library = bibtexparser.parse_string(text)
+    splitter_log = logging.getLogger("bibtexparser.splitter")
+    level = splitter_log.level
+    splitter_log.setLevel(logging.ERROR)  # its warnings repeat what our rejections report
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        splitter_log.setLevel(level)
     entries = [_entry_to_raw(e) for e in library.entries]
     rejected: list[Rejection] = []
     warnings: list[str] = []

@@ -142,7 +142,7 @@ def read_ris(text: str, file_name: str = "") -> ReadResult:
     for first, block, closed in _blocks(lines, start, re.compile(r"^ER\s{0,4}-?\s*$")):
         body = [_canonical_ris(line) for line in block]
         if not closed:
-            warnings.append(f"line {first}: entry has no ER end tag; read up to the next entry")
+            warnings.append(f"line {first}: entry has no ER end tag; kept as read")
             body.append("ER  - ")
         try:
             parsed = rispy.loads("\n".join(body))
