@@ -65,11 +65,11 @@ def _render_discovery(d: Discovery) -> None:
         )
         m = c.nearest_code
         if m:
-            rel = "≥" if m.similarity >= m.member_median else "<"
+            rel = "≥" if m.similarity >= m.threshold else "<"
+            against = "the code's cohesion" if m.prototype == "passages" else "member median"
             click.echo(
-                f"    nearest code: {m.code_id} — similarity {m.similarity:.2f} {rel} member "
-                f"median {m.member_median:.2f}; {m.coded_share:.0%} already coded "
-                f"({m.prototype} prototype)"
+                f"    nearest code: {m.code_id} — similarity {m.similarity:.2f} {rel} {against} "
+                f"{m.threshold:.2f}; {m.coded_share:.0%} of the cluster already coded with it"
             )
         for q in c.quotes:
             click.echo(_wrap(f"“{q.text}” — {q.citation} [{q.chunk_id}]", "      "))

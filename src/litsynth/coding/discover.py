@@ -13,10 +13,13 @@ a stray handful either.
 Each cluster is described the way a reviewer judges it: key phrases (noun chunks by class-based
 TF-IDF, see keyphrases.py), size, spread over documents, the passages nearest its centroid as
 quotes with citations, and the nearest existing code. "Overlaps" is decided without a magic
-number: a code overlaps a cluster when its prototype is at least as close to the cluster's
-centroid as the cluster's median member is, or when most of the cluster already carries that
-code. Similarities are measured after removing the corpus mean, because every passage of a
-review shares its topic and raw cosines between averages are all high.
+number, by comparing like with like: a cluster lies inside a code when its passages are, on
+median, as close to the code's centre (the mean of the passages coded with it) as the code's
+own passages are — the cluster is then a part of that code, not a new concept. A code with no
+passages yet has only its definition: it overlaps when the definition is as close to the
+cluster's centroid as the cluster's median member. Most of a cluster already carrying the code
+also counts as overlap. Similarities are measured after removing the corpus mean, because
+every passage of a review shares its topic, and raw cosines within one review are all high.
 """
 
 from __future__ import annotations
@@ -64,14 +67,18 @@ class CodeMatch:
 
     code_id: str
     label: str
-    similarity: float  # centred cosine, cluster centroid vs code prototype
-    member_median: float  # centred cosine of the cluster's median member to its centroid
+    # prototype "passages": median centred cosine of the cluster's passages to the code's centre,
+    # against the code's cohesion (the same figure for the code's own passages);
+    # prototype "definition": the definition's centred cosine to the cluster centroid, against
+    # the cluster's median member's.
+    similarity: float
+    threshold: float
     coded_share: float  # share of the cluster's passages already coded with this code
-    prototype: str  # "passages" (mean of its coded passages) | "definition"
+    prototype: str  # "passages" | "definition"
 
     @property
     def overlaps(self) -> bool:
-        return self.similarity >= self.member_median or self.coded_share >= 0.5
+        return self.similarity >= self.threshold or self.coded_share >= 0.5
 
 
 @dataclass(frozen=True)
@@ -263,6 +270,9 @@ class Prototype:
     label: str
     vector: np.ndarray
     source: str  # "passages" | "definition"
+    # The coded passages themselves (rows), when the code has any: its cohesion is measured
+    # passage by passage, like the cluster's, since an average sits closer to everything.
+    members: np.ndarray | None = None
 
 
 def discover(
@@ -302,7 +312,11 @@ def discover(
     )
     mean = corpus_mean if corpus_mean is not None else x.mean(axis=0)
     centred = _unit(x - mean)
-    proto_matrix = _unit(np.stack([p.vector for p in prototypes]) - mean) if prototypes else None
+    proto_centres = [_unit(p.vector - mean) for p in prototypes]
+    cohesion = [
+        float(np.median(_unit(p.members - mean) @ centre)) if p.members is not None else None
+        for p, centre in zip(prototypes, proto_centres, strict=True)
+    ]
     coded = coded or {}
     clusters = []
     for c in range(int(labels.max()) + 1):
@@ -313,20 +327,25 @@ def discover(
         docs = Counter(p.document_id for p in member_passages)
         ranked_docs = tuple(sorted(docs.items(), key=lambda kv: (-kv[1], kv[0])))
         match = None
-        if proto_matrix is not None:
+        if prototypes:
             c_centroid = _unit(centred[members].mean(axis=0))
-            sims = proto_matrix @ c_centroid
+            member_median = float(np.median(centred[members] @ c_centroid))
+            # Nearest code: where the cluster's passages sit, on median, closest to its centre.
+            sims = np.asarray([float(np.median(centred[members] @ v)) for v in proto_centres])
             best = int(np.argmax(sims))
             proto = prototypes[best]
-            share = sum(proto.code_id in coded.get(p.chunk_id, ()) for p in member_passages) / len(
-                members
-            )
+            code_cohesion = cohesion[best]
+            if code_cohesion is None:  # definition only: definition vs the cluster's centroid
+                similarity, threshold = float(proto_centres[best] @ c_centroid), member_median
+            else:
+                similarity, threshold = float(sims[best]), code_cohesion
+            share = sum(proto.code_id in coded.get(p.chunk_id, ()) for p in member_passages)
             match = CodeMatch(
                 code_id=proto.code_id,
                 label=proto.label,
-                similarity=round(float(sims[best]), 4),
-                member_median=round(float(np.median(centred[members] @ c_centroid)), 4),
-                coded_share=round(share, 4),
+                similarity=round(similarity, 4),
+                threshold=round(threshold, 4),
+                coded_share=round(share / len(members), 4),
                 prototype=proto.source,
             )
         chunk_ids = tuple(p.chunk_id for p in member_passages)
@@ -372,8 +391,8 @@ def draft_codes(discovery: Discovery, taken: Sequence[str] = ()) -> list[Code]:
         about = ", ".join(top[:3]) if top else "(no key phrases)"
         near = cluster.nearest_code
         nearest = (
-            f" Nearest existing code: {near.code_id} (similarity {near.similarity:.2f} vs member "
-            f"median {near.member_median:.2f}; {near.coded_share:.0%} already coded) — "
+            f" Nearest existing code: {near.code_id} (similarity {near.similarity:.2f} vs "
+            f"{near.threshold:.2f}; {near.coded_share:.0%} already coded) — "
             f"{'likely the same concept' if near.overlaps else 'a different concept'}."
             if near
             else ""
@@ -466,9 +485,8 @@ def code_prototypes(
     definitions = {code.id: embedded[i] for i, code in enumerate(bare)}
     for code in sorted(codebook.codes.values(), key=lambda c: c.id):
         if code.id in by_code:
-            out.append(
-                Prototype(code.id, code.label, _unit(np.mean(by_code[code.id], axis=0)), "passages")
-            )
+            rows = np.stack(by_code[code.id])
+            out.append(Prototype(code.id, code.label, _unit(rows.mean(axis=0)), "passages", rows))
         else:
             out.append(
                 Prototype(

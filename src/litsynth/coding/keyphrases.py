@@ -132,7 +132,7 @@ def document_entropy(counts: Sequence[int], n_documents: int) -> float:
     evenly" (0.43) below "five documents, evenly" (1.0).
     """
     total = sum(counts)
-    if total == 0 or n_documents < 2:
+    if total == 0 or n_documents < 2 or sum(1 for c in counts if c > 0) < 2:
         return 0.0
     h = -sum((c / total) * math.log(c / total) for c in counts if c > 0)
     return round(min(1.0, h / math.log(n_documents)), 4)
