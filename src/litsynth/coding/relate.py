@@ -166,13 +166,21 @@ class CategoryProposal:
 
 
 def propose_categories(
-    centroids: Mapping[str, np.ndarray], parents: Mapping[str, str | None]
+    centroids: Mapping[str, np.ndarray],
+    parents: Mapping[str, str | None],
+    *,
+    centre: np.ndarray | None = None,
 ) -> tuple[list[CategoryProposal], dict[int, float]]:
     """Group code centroids; k by silhouette over 2..n−1 (cosine), average linkage.
 
     Average linkage, not Ward: a handful of code means is too few points for Ward's variance
     criterion to be stable, and average linkage works directly on cosine distance.
+    `centre` (the corpus mean) is subtracted first: every code of a review shares the review's
+    topic, so raw centroids are all alike (demo: mean pairwise cosine 0.73, silhouette picked
+    17 codes + 1); centred, the demo's codes fall into six groups that match its categories.
     """
+    if centre is not None:
+        centroids = {c: np.asarray(v, dtype=np.float64) - centre for c, v in centroids.items()}
     ids = sorted(centroids)
     if len(ids) < 3:
         return ([_proposal(tuple(ids), centroids, parents)] if ids else []), {}
@@ -246,6 +254,8 @@ def analyse(
     passages: Sequence[CitedPassage],
     centroids: Mapping[str, np.ndarray],
     n_documents: int,
+    *,
+    centre: np.ndarray | None = None,
 ) -> Axial:
     """The pure part of `code relate`: statistics over codings, proposals over centroids."""
     by_chunk: dict[str, set[str]] = {}
@@ -264,9 +274,8 @@ def analyse(
     ]
     code_pairs = [replace(r, existing=_existing(codebook, r.a, r.b)) for r in code_pairs]
     cat_pairs = [replace(r, existing=_existing(codebook, r.a, r.b)) for r in cat_pairs]
-    proposals, scores = propose_categories(
-        centroids, {c.id: c.parent for c in codebook.codes.values()}
-    )
+    parents = {c.id: c.parent for c in codebook.codes.values()}
+    proposals, scores = propose_categories(centroids, parents, centre=centre)
     cited = {p.chunk_id: p.citation for p in passages}
     return Axial(
         categories=tuple(proposals),
@@ -315,12 +324,11 @@ def run_relate(project: Project) -> Axial:
         n_docs = store.document_count(conn)
     finally:
         conn.close()
-    coded_ids = {c.chunk_id for c in codings}
-    coded_passages = [p for p in passages if p.chunk_id in coded_ids]
-    vectors, _ = passage_vectors(project, coded_passages)
-    vector_of = {p.chunk_id: vectors[i] for i, p in enumerate(coded_passages)}
+    vectors, _ = passage_vectors(project, passages)
+    vector_of = {p.chunk_id: vectors[i] for i, p in enumerate(passages)}
     centroids = code_centroids(codebook, codings, vector_of, project)
-    return analyse(codebook, codings, passages, centroids, n_docs)
+    centre = vectors.astype(np.float64).mean(axis=0) if len(vectors) else None
+    return analyse(codebook, codings, passages, centroids, n_docs, centre=centre)
 
 
 # ------------------------------------------------------------------------------ confirming
