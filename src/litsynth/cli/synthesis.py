@@ -201,8 +201,12 @@ def cited_command(
             flag = "" if w.status == "resolved" else f"  [{w.status}]"
             click.echo(f"  {w.label:<36} {w.n_passages:>3} passages, {w.n_documents} doc(s){flag}")
             if show_passages:
+                # one line per passage, however often it cites the work
+                raws: dict[tuple[str, str], list[str]] = {}
                 for p in w.citing:
-                    click.echo(f"      {p.passage_citation} — “{p.raw}” ({p.chunk_id})")
+                    raws.setdefault((p.passage_citation, p.chunk_id), []).append(f"“{p.raw}”")
+                for (where, chunk_id), written in raws.items():
+                    click.echo(f"      {where} — {', '.join(written)} ({chunk_id})")
         click.echo()
 
 
