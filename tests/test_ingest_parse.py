@@ -71,6 +71,12 @@ def test_compound_of_two_document_words_keeps_hyphen() -> None:
     assert "platform-based design" in text
 
 
+def test_short_chance_words_do_not_make_a_compound() -> None:
+    # "no" and "table" are both words here, but "no-table" is the word "notable" hyphenated.
+    text = canonical_text("No table here. A no-\ntable result.")
+    assert text.endswith("A notable result.")
+
+
 def test_capitalised_continuation_is_not_joined() -> None:
     # A name or acronym after the line break: joining would invent a word.
     assert canonical_text("Smith-\nJones wrote") == "Smith-\nJones wrote"

@@ -83,7 +83,9 @@ def _join_rule(left: str, right: str, words: frozenset[str], compounds: frozense
 
     1. the joined word occurs elsewhere in the document ("coordination") → join;
     2. the hyphenated compound occurs elsewhere ("platform-based") → keep the hyphen;
-    3. both halves are words the document uses on their own ("platform", "based") → keep;
+    3. both halves are words of 3+ letters the document uses on their own ("platform",
+       "based") → keep; shorter halves are too often chance words ("no-table" is "notable",
+       "in-formation" is "information");
     4. otherwise a half is a mere fragment ("coordi") → join.
     No dictionary is needed, so the rule works for any language and for technical vocabulary.
     """
@@ -92,7 +94,7 @@ def _join_rule(left: str, right: str, words: frozenset[str], compounds: frozense
         return left + right
     if f"{left}-{right}".lower() in compounds:
         return f"{left}-{right}"
-    if left.lower() in words and right.lower() in words:
+    if min(len(left), len(right)) >= 3 and {left.lower(), right.lower()} <= words:
         return f"{left}-{right}"
     return left + right
 
