@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import regex
-
 from litsynth.citation import author_label, format_citation, locator
 from litsynth.records import Page
 
@@ -118,13 +116,12 @@ def cite_span(doc: SourceDoc | None, span: CodedSpan) -> str:
     return f"{name}, {where}"
 
 
-_SPACE = regex.compile(r"\s+")
-
-
 def quote(text: str, start: int, end: int, *, limit: int = 240) -> str:
     """The span's text on one line, cut to about `limit` characters at a word boundary."""
-    one_line = _SPACE.sub(" ", text[start:end]).strip()
-    if len(one_line) <= limit:
+    # Normalise only the head of a long span: a 3,000-character passage needs its first ~240.
+    window = text[start : min(end, start + 4 * limit)]
+    one_line = " ".join(window.split())
+    if len(one_line) <= limit and start + len(window) >= end:
         return one_line
     cut = one_line[:limit].rsplit(" ", 1)[0]
     return cut + " …"
