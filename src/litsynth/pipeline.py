@@ -180,7 +180,7 @@ def _derive(
     def discover() -> tuple[str, str, list[str]]:
         from litsynth.coding.discover import draft_fragment, run_discover
 
-        d = run_discover(project, uncoded_only=codebook is not None)
+        d = run_discover(project, uncoded_only=False)
         state["discovery"] = d
         draft = staging / "open-coding-draft.yaml"
         draft.write_text(draft_fragment(d), encoding="utf-8")
@@ -243,6 +243,7 @@ def _derive(
             ),
         ]
         built, outputs = [], []
+        (staging / "matrices").mkdir()
         for rows, cols, mid, title, desc, header in specs:
             m = matrix_from_store(conn, codebook, rows=rows, cols=cols)
             built.append((m, mid, title, desc, header))

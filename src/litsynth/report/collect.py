@@ -273,7 +273,10 @@ def collect(
         cited_by_theme={
             theme_labels.get(t, t): tuple(
                 rm.CitedWork(
-                    w.label, w.reference, w.n_passages, tuple(p.citation for p in w.citing)
+                    w.label,
+                    w.reference,
+                    w.n_passages,
+                    tuple(dict.fromkeys(p.passage_citation for p in w.citing)),
                 )
                 for w in works
             )
