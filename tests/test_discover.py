@@ -20,6 +20,7 @@ from litsynth.coding.discover import (
     discover,
     dissolve_small,
     draft_fragment,
+    reference_list_chunks,
     run_discover,
 )
 from litsynth.coding.keyphrases import class_tfidf, document_entropy
@@ -130,6 +131,14 @@ def test_dissolve_small_leaves_no_small_cluster(sizes: list[int], min_size: int,
     counts = np.bincount(out)[np.unique(out)]
     assert len(counts) == 1 or counts.min() >= min_size
     assert len(out) == len(labels)
+
+
+def test_reference_list_passages_are_found_by_offset() -> None:
+    text = "Intro: orchestration creates value.\n\n## References\n\nPhadnis, S. (2023). Orchestration.\n"
+    refs = text.index("Phadnis")
+    offsets = {"body": ("d1", 0, 35), "refs": ("d1", refs, len(text)), "other": ("d2", 0, 10)}
+    found = reference_list_chunks(offsets, {"d1": text, "d2": "No reference list here at all."})
+    assert found == {"refs"}
 
 
 def test_class_tfidf_prefers_phrases_specific_to_the_class() -> None:

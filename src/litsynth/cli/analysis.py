@@ -44,10 +44,11 @@ def _cluster_json(c: Cluster) -> dict[str, Any]:
 
 
 def _render_discovery(d: Discovery) -> None:
-    tried = ", ".join(f"{k}: {v:.3f}" for k, v in sorted(d.silhouettes.items()))
+    tried = ", ".join(f"{k}: {v:.3f}" for k, v in sorted(d.silhouettes.items())) or "-"
     click.echo(
         f"Open coding over {d.n_passages} passages ({d.mode}) from {d.n_documents} documents → "
-        f"{d.k} clusters\n  {d.method}, seed {d.seed}, min size {d.min_size}, model {d.model}; "
+        f"{d.k} cluster{'s' if d.k != 1 else ''}\n  {d.method}, seed {d.seed}, "
+        f"min size {d.min_size}, model {d.model}; "
         f"silhouette by k: {tried}"
     )
     for note in d.notes:
@@ -100,6 +101,11 @@ def _render_discovery(d: Discovery) -> None:
     "--seed", default=0, show_default=True, help="Seed of k-means (same seed, same clusters)."
 )
 @click.option(
+    "--include-references",
+    is_flag=True,
+    help="Also cluster passages inside reference lists (left out by default).",
+)
+@click.option(
     "--write",
     "write_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -113,6 +119,7 @@ def discover_command(
     max_k: int,
     k: int | None,
     seed: int,
+    include_references: bool,
     write_path: Path | None,
     as_json: bool,
 ) -> None:
@@ -125,7 +132,13 @@ def discover_command(
     if write_path:
         draft_target(project, write_path)
     result = run_discover(
-        project, uncoded_only=mode != "all", min_size=min_size, max_k=max_k, k=k, seed=seed
+        project,
+        uncoded_only=mode != "all",
+        min_size=min_size,
+        max_k=max_k,
+        k=k,
+        seed=seed,
+        include_references=include_references,
     )
     written = write_draft(project, result, write_path) if write_path else None
     if as_json:
@@ -291,9 +304,9 @@ def _render_selective(s: Selective) -> None:
         if t.cited_works is None:
             click.echo(f"   cited works: {s.cited_works_source}")
         else:
-            works = ", ".join(f"{w} ({n}×)" for w, n, _ in t.cited_works[:12]) or "none found"
-            more = f" … +{len(t.cited_works) - 12}" if len(t.cited_works) > 12 else ""
-            click.echo(_wrap(f"cited works: {works}{more}", "   "))
+            works = ", ".join(f"{w} {n}" for w, n, _ in t.cited_works[:12]) or "none found"
+            more = f" … +{len(t.cited_works) - 12} more" if len(t.cited_works) > 12 else ""
+            click.echo(_wrap(f"cited works (passages citing them): {works}{more}", "   "))
         for chunk, citation, text in t.quotes:
             click.echo(_wrap(f"“{text}” — {citation} [{chunk}]", "     "))
 

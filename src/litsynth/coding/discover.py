@@ -113,7 +113,7 @@ class Cluster:
 class Discovery:
     clusters: tuple[Cluster, ...]
     k: int
-    silhouettes: dict[int, float]
+    silhouettes: dict[int, float]  # k tried → silhouette; absent when k collapsed to one cluster
     n_passages: int
     n_documents: int
     mode: str  # "all" | "uncoded"
@@ -195,9 +195,8 @@ def cluster_vectors(
             labels = KMeans(n_clusters=kk, n_init=10, random_state=seed).fit(x).labels_
             labels = dissolve_small(x, labels, min_size)
         found = len(np.unique(labels))
-        if found < 2:
-            score = -1.0
-        else:
+        score = -1.0  # one cluster left after dissolving: no silhouette, never preferred
+        if found >= 2:
             score = float(
                 silhouette_score(
                     x,
@@ -207,7 +206,7 @@ def cluster_vectors(
                     random_state=seed,
                 )
             )
-        scores[kk] = round(score, 4)
+            scores[kk] = round(score, 4)
         # Strictly greater: on a tie the smaller k (tried first) wins.
         if best is None or score > best[0]:
             best = (score, kk, labels)
@@ -496,6 +495,22 @@ def code_prototypes(
     return out
 
 
+def reference_list_chunks(
+    offsets: Mapping[str, tuple[str, int, int]], texts: Mapping[str, str]
+) -> set[str]:
+    """Chunks that start inside their document's reference list (found by the in-text
+    citation stage's `find_reference_section`)."""
+    from litsynth.synthesis.intext import find_reference_section
+
+    sections = {doc: find_reference_section(text) for doc, text in texts.items()}
+    out = set()
+    for chunk_id, (doc, start, _end) in offsets.items():
+        section = sections.get(doc)
+        if section is not None and section[0] <= start < section[1]:
+            out.add(chunk_id)
+    return out
+
+
 def run_discover(
     project: Project,
     *,
@@ -504,14 +519,21 @@ def run_discover(
     max_k: int = 20,
     k: int | None = None,
     seed: int = 0,
+    include_references: bool = False,
 ) -> Discovery:
-    """Open coding over the project's store: load, embed (or read the index), cluster, describe."""
+    """Open coding over the project's store: load, embed (or read the index), cluster, describe.
+
+    Passages inside a document's reference list are left out by default: a bibliography is not
+    a concept, and on the demo corpus the uncoded passages were mostly reference entries.
+    """
     conn = connect(project.store_path)
     try:
         passages = store.load_passages(conn)
         codings = store.load_codings(conn)
         n_docs = store.document_count(conn)
         doc_labels = store.document_labels(conn)
+        offsets = store.chunk_offsets(conn)
+        texts = {} if include_references else store.document_texts(conn, store.document_ids(conn))
     finally:
         conn.close()
     if not passages:
@@ -524,8 +546,20 @@ def run_discover(
     coded: dict[str, set[str]] = {}
     for c in codings:
         coded.setdefault(c.chunk_id, set()).add(c.code_id)
-    chosen = [i for i, p in enumerate(passages) if not (uncoded_only and p.chunk_id in coded)]
     notes = []
+    skip: set[str] = set()
+    if not include_references:
+        skip = reference_list_chunks(offsets, texts)
+        if skip:
+            notes.append(
+                f"{len(skip)} passages inside reference lists left out "
+                "(--include-references keeps them)"
+            )
+    chosen = [
+        i
+        for i, p in enumerate(passages)
+        if p.chunk_id not in skip and not (uncoded_only and p.chunk_id in coded)
+    ]
     if uncoded_only and not codings:
         notes.append("no codings yet: every passage is uncoded")
     codebook = load_project_codebook(project)

@@ -82,6 +82,16 @@ def document_labels(conn: sqlite3.Connection) -> dict[str, str]:
     return out
 
 
+def document_ids(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+
+
+def chunk_offsets(conn: sqlite3.Connection) -> dict[str, tuple[str, int, int]]:
+    """chunk id → (document id, start, end) in the document's canonical text."""
+    rows = conn.execute("SELECT id, document_id, start, end FROM chunks ORDER BY id")
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
 def document_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
