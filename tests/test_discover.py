@@ -134,7 +134,10 @@ def test_dissolve_small_leaves_no_small_cluster(sizes: list[int], min_size: int,
 
 
 def test_reference_list_passages_are_found_by_offset() -> None:
-    text = "Intro: orchestration creates value.\n\n## References\n\nPhadnis, S. (2023). Orchestration.\n"
+    text = (
+        "Intro: orchestration creates value.\n\n## References\n\n"
+        "Phadnis, S. (2023). Orchestration.\n"
+    )
     refs = text.index("Phadnis")
     offsets = {"body": ("d1", 0, 35), "refs": ("d1", refs, len(text)), "other": ("d2", 0, 10)}
     found = reference_list_chunks(offsets, {"d1": text, "d2": "No reference list here at all."})
