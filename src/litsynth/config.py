@@ -65,6 +65,21 @@ class ScreeningSettings:
 
 
 @dataclass(frozen=True)
+class RecordsSettings:
+    """Bibliographic inputs that `litsynth run` applies, so PRISMA reproduces from the files.
+
+    Each import is "Source=path" and each screening sheet "stage:reviewer=path" (paths relative
+    to the project). Re-applying an unchanged file is a no-op, so `run` can be repeated.
+    """
+
+    imports: tuple[str, ...] = ()  # e.g. "Scopus=records/scopus.ris"
+    dedupe: bool = True
+    automation: bool = True  # apply the [screening] year/language rules
+    citation_searching: bool = False  # import included documents' reference lists
+    screening: tuple[str, ...] = ()  # e.g. "title-abstract:ana=records/ta-ana.csv"
+
+
+@dataclass(frozen=True)
 class CodingSettings:
     codebook: str = "codebook"  # folder (all *.yaml / *.md cards) or one file
     min_score: float | None = None  # None = the calibrated threshold per code
@@ -76,6 +91,7 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     embed: EmbedSettings = field(default_factory=EmbedSettings)
     screening: ScreeningSettings = field(default_factory=ScreeningSettings)
+    records: RecordsSettings = field(default_factory=RecordsSettings)
     coding: CodingSettings = field(default_factory=CodingSettings)
 
 
@@ -179,7 +195,9 @@ def load_settings(
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path} is not valid TOML: {exc}", hint="fix the line named") from None
+            raise ConfigError(
+                f"{path} is not valid TOML: {exc}", hint="fix the line named"
+            ) from None
         settings = _merge(settings, data, str(path))
     env = _env_overrides(dict(os.environ) if environ is None else environ)
     if env:
@@ -189,7 +207,9 @@ def load_settings(
     return settings
 
 
-def open_project(root: Path | str = ".", overrides: dict[str, dict[str, Any]] | None = None) -> Project:
+def open_project(
+    root: Path | str = ".", overrides: dict[str, dict[str, Any]] | None = None
+) -> Project:
     """The project at `root`; a folder without litsynth.toml is not a project."""
     root = Path(root).resolve()
     if not (root / SETTINGS_FILE).exists():

@@ -1,11 +1,13 @@
 """`litsynth run`: the whole pipeline, in order, skipping what is up to date.
 
-ingest → link records to documents → suggest codes → discover → relate → themes → matrices →
-PRISMA → report. Each stage is idempotent on its own (ingest skips unchanged files); on top of
-that, the derived steps (suggest onwards) are skipped when a digest of their inputs (chunks,
-human codings, suggestions, records, decisions, codebook version) equals the last run's and
-the report exists. Stages that do not apply (no codebook, no records) say so in the summary
-instead of failing: a corpus without a bibliography is a normal project.
+ingest → records declared in litsynth.toml (import, dedupe, automation rules, citation
+searching, screening sheets) → link records to documents → suggest codes → discover →
+relate → themes → matrices → PRISMA → report. Each stage is idempotent on its own (ingest
+skips unchanged files, an imported file is not imported twice); on top of that, the derived
+steps (link onwards) are skipped when a digest of their inputs (chunks, human codings,
+records, decisions, links, codebook version) equals the last run's and the report exists.
+Stages that do not apply (no codebook, no records) say so in the summary instead of failing:
+a corpus without a bibliography is a normal project.
 """
 
 from __future__ import annotations
@@ -97,8 +99,21 @@ def run_pipeline(
         status = "done" if rep.documents_ingested or rep.chunks_added else "up to date"
         return status, detail, [str(project.index_dir)]
 
+    def do_records() -> tuple[str, str, list[str]]:
+        from litsynth.inputs import apply_inputs
+
+        conn = connect(project.store_path)
+        try:
+            rep = apply_inputs(project, conn)
+        finally:
+            conn.close()
+        if rep is None:
+            return "not applicable", "no [records] imports or screening sheets in litsynth.toml", []
+        return "done", rep.line(), []
+
     if with_ingest:
         step("ingest", do_ingest)
+        step("records", do_records)
     codebook = _load_codebook(project)
     conn = connect(project.store_path)
     try:

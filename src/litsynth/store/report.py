@@ -83,3 +83,19 @@ def state_digest(conn: sqlite3.Connection, *tables: str) -> str:
         for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2'):
             h.update(repr(tuple(row)).encode("utf-8"))
     return h.hexdigest()[:16]
+
+
+def input_applied(conn: sqlite3.Connection, kind: str, digest: str) -> bool:
+    """Whether an input file with this digest was applied before (see litsynth.inputs)."""
+    row = conn.execute(
+        "SELECT 1 FROM runs WHERE stage = ? AND json_extract(summary, '$.digest') = ? LIMIT 1",
+        (f"input:{kind}", digest),
+    ).fetchone()
+    return row is not None
+
+
+def mark_input_applied(conn: sqlite3.Connection, kind: str, digest: str, path: str) -> None:
+    conn.execute(
+        "INSERT INTO runs(stage, finished_at, summary) VALUES (?, datetime('now'), ?)",
+        (f"input:{kind}", json.dumps({"digest": digest, "path": path})),
+    )

@@ -1,0 +1,148 @@
+"""Applying the bibliographic inputs a project declares in litsynth.toml ([records]).
+
+A review's PRISMA counts must be reproducible from the command line: the exports and the
+screening sheets are files in the project, and `litsynth run` applies them in a fixed order
+(import → dedupe → automation rules → citation searching → screening sheets → full-text
+links). Imports are already idempotent (same file, same source: no-op); a screening sheet is
+appended to the log only the first time its exact bytes are applied for that stage and
+reviewer, so repeating `run` never inflates the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litsynth.config import Project
+from litsynth.errors import ConfigError
+from litsynth.store import report as q
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    source: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    stage: str
+    reviewer: str
+    path: Path
+
+
+@dataclass
+class InputsReport:
+    imported: int = 0  # records added by new batches
+    batches_skipped: int = 0  # files already imported
+    duplicates: int = 0
+    ineligible: int = 0
+    citation_records: int = 0
+    decisions: int = 0
+    sheets_skipped: int = 0
+    linked: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        parts = [
+            f"{self.imported} records imported ({self.batches_skipped} files unchanged)",
+            f"{self.duplicates} duplicates linked",
+            f"{self.ineligible} ineligible by automation",
+            f"{self.decisions} screening decisions added ({self.sheets_skipped} sheets unchanged)",
+        ]
+        if self.citation_records:
+            parts.append(f"{self.citation_records} records from citation searching")
+        return "; ".join(parts)
+
+
+def _split(spec: str, what: str, example: str) -> tuple[str, str]:
+    key, sep, path = spec.partition("=")
+    if not sep or not key.strip() or not path.strip():
+        raise ConfigError(
+            f"[records] {what} entry {spec!r} in litsynth.toml is not of the form {example}",
+            hint=f'write it as {what} = ["{example}"]',
+        )
+    return key.strip(), path.strip()
+
+
+def parse_imports(project: Project) -> list[ImportSpec]:
+    out = []
+    for spec in project.settings.records.imports:
+        source, path = _split(spec, "imports", "Scopus=records/scopus.ris")
+        out.append(ImportSpec(source, _existing(project, path, "imports")))
+    return out
+
+
+def parse_sheets(project: Project) -> list[SheetSpec]:
+    out = []
+    for spec in project.settings.records.screening:
+        who, path = _split(spec, "screening", "title-abstract:ana=records/ta.csv")
+        stage, _, reviewer = who.partition(":")
+        out.append(
+            SheetSpec(
+                stage.strip(),
+                reviewer.strip() or project.settings.project.reviewer,
+                _existing(project, path, "screening"),
+            )
+        )
+    return out
+
+
+def _existing(project: Project, relative: str, what: str) -> Path:
+    path = (project.root / relative).resolve()
+    if not path.is_file():
+        raise ConfigError(
+            f"[records] {what} names {relative}, which is not a file in {project.root}",
+            hint="fix the path in litsynth.toml or remove the entry",
+        )
+    return path
+
+
+def _sheet_digest(spec: SheetSpec) -> str:
+    h = hashlib.sha256(spec.path.read_bytes())
+    h.update(f"\x1f{spec.stage}\x1f{spec.reviewer}".encode())
+    return h.hexdigest()[:16]
+
+
+def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | None:
+    """Apply the declared inputs; None when the project declares none."""
+    from litsynth.biblio.dedupe import run_dedupe
+    from litsynth.biblio.readers import import_files
+    from litsynth.biblio.screening_ops import import_sheet, run_automation
+
+    settings = project.settings.records
+    imports, sheets = parse_imports(project), parse_sheets(project)
+    if not imports and not sheets:
+        return None
+    report = InputsReport()
+    for spec in imports:
+        for outcome in import_files(conn, [spec.path], spec.source):
+            if outcome.already_imported:
+                report.batches_skipped += 1
+            else:
+                report.imported += outcome.n_records
+    if settings.dedupe and imports:
+        report.duplicates = run_dedupe(conn).n_duplicates
+    if settings.automation:
+        report.ineligible = len(run_automation(conn, project.settings.screening).ineligible)
+    if settings.citation_searching:
+        from litsynth.biblio.references import import_references
+
+        for outcome, _refs in import_references(conn):
+            report.citation_records += 0 if outcome.already_imported else outcome.n_records
+    for sheet in sheets:
+        digest = _sheet_digest(sheet)
+        if q.input_applied(conn, "screening-sheet", digest):
+            report.sheets_skipped += 1
+            continue
+        report.decisions += import_sheet(
+            conn,
+            sheet.path,
+            stage=sheet.stage,
+            reviewer=sheet.reviewer,
+            settings=project.settings.screening,
+        ).appended
+        q.mark_input_applied(conn, "screening-sheet", digest, str(sheet.path))
+    return report
