@@ -219,3 +219,20 @@ def test_seed_chunks_fit_the_real_model() -> None:
         # Sized to the target, not wildly under it: most chunks use most of the budget.
         full = [c for c in chunks if c.n_tokens >= 120]
         assert len(full) >= len(chunks) // 2, seed.name
+
+
+@pytest.mark.slow
+def test_lean_sentence_pipeline_matches_the_full_one() -> None:
+    import spacy
+
+    from litsynth.ingest.chunk import SPACY_MODEL, sentence_model
+
+    full = spacy.load(SPACY_MODEL, exclude=["parser", "ner", "lemmatizer"])
+    full.enable_pipe("senter")
+    lean = sentence_model()
+    assert lean.pipe_names == ["senter"]
+    seed = next(shared("seeds").glob("001_*.txt"))
+    paragraphs = [p for p in parse_file(seed).text.split("\n") if p.strip()]
+    starts = [[s.start_char for s in doc.sents] for doc in lean.pipe(paragraphs)]
+    assert starts == [[s.start_char for s in doc.sents] for doc in full.pipe(paragraphs)]
+    assert sum(map(len, starts)) > 100
