@@ -342,13 +342,14 @@ def _render_agreement(report: AgreementReport, a: Path, b: Path) -> None:
     click.echo(f"Krippendorff's alpha (nominal):      {_fmt(report.alpha)}")
     click.echo(f"Percent agreement (same code set):   {report.percent_agreement:.1%}")
     click.echo("")
+    w = max([len("code"), *(len(c.code) for c in report.per_code)])
     click.echo(
-        f"{'code':<24} {'kappa':>6} {'agree':>7} {'both':>5}"
+        f"{'code':<{w}} {'kappa':>6} {'agree':>7} {'both':>5}"
         f" {'A only':>7} {'B only':>7} {'neither':>8}"
     )
     for c in report.per_code:
         click.echo(
-            f"{c.code:<24} {_fmt(c.kappa):>6} {c.percent_agreement:>7.1%} {c.both:>5}"
+            f"{c.code:<{w}} {_fmt(c.kappa):>6} {c.percent_agreement:>7.1%} {c.both:>5}"
             f" {c.a_only:>7} {c.b_only:>7} {c.neither:>8}"
         )
     if report.disagreements:
@@ -392,13 +393,14 @@ def _render_project(report: ProjectAgreement, coder: str | None) -> None:
         f"   recall {_fmt(report.recall, '{:.1%}')}"
     )
     click.echo("")
+    w = max([len("code"), *(len(c.code) for c in report.per_code)])
     click.echo(
-        f"{'code':<24} {'kappa':>6} {'precision':>9} {'accepted':>8} {'rejected':>8}"
+        f"{'code':<{w}} {'kappa':>6} {'precision':>9} {'accepted':>8} {'rejected':>8}"
         f" {'missed':>6} {'absent':>6} {'pending':>7}"
     )
     for c in report.per_code:
         click.echo(
-            f"{c.code:<24} {_fmt(c.kappa):>6} {_fmt(c.precision, '{:.1%}'):>9} {c.accepted:>8}"
+            f"{c.code:<{w}} {_fmt(c.kappa):>6} {_fmt(c.precision, '{:.1%}'):>9} {c.accepted:>8}"
             f" {c.rejected:>8} {c.missed:>6} {c.agreed_absent:>6} {c.pending:>7}"
         )
     click.echo(

@@ -129,6 +129,11 @@ def add_coding(
     a chunk is named, the quote present exactly once -- so a coding always points at real text.
     """
     code = check_code(code, book.codes)
+    if quote and (start is not None or end is not None):
+        raise CodingError(
+            "give the span as a quote or as offsets, not both",
+            hint="drop --start/--end, or drop --quote",
+        )
     if chunk is not None:
         passage = store.passages(conn, [chunk]).get(chunk)
         if passage is None:
