@@ -29,7 +29,8 @@ import numpy as np
 from litsynth.config import open_project
 from litsynth.embed import get_embedder
 from litsynth.embed.index import ChunkIndex
-from litsynth.ingest.pipeline import IngestOptions, ingest, reconcile
+from litsynth.ingest.indexing import reconcile
+from litsynth.ingest.pipeline import IngestOptions, ingest
 
 REPO = Path(__file__).resolve().parent.parent
 SCHOLARLY = REPO.parent / "shared" / "data" / "pdfs" / "scholarly"

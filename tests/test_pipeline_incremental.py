@@ -225,3 +225,46 @@ def test_index_with_orphans_and_gaps_is_repaired_on_start(seeded: Path) -> None:
     report = run(seeded)
     assert report.index_repaired == {"added": 3, "removed": 1}
     consistent(seeded)
+
+
+def test_unchanged_rerun_never_loads_the_model(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from litsynth.ingest import indexing
+
+    def no_model(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a no-op re-ingest loaded the embedding model")
+
+    monkeypatch.setattr(indexing, "get_embedder", no_model)
+    report = run(seeded)
+    assert report.documents_skipped_unchanged == 3
+
+
+def test_text_with_lone_surrogates_is_a_failure_not_a_crash(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A broken font CMap can make a PDF parser emit lone surrogates, which neither SQLite
+    # nor spaCy can encode; before this guard the whole run died on one file.
+    from litsynth.records import Document, Page
+
+    (project / "corpus" / "cmap.txt").write_text("placeholder", encoding="utf-8")
+    shutil.copy2(CORPUS / SEED4, project / "corpus" / SEED4)
+    real_parse_many = pipeline.parse_many
+
+    def parse_many(paths: list[Path], **kwargs: object):  # type: ignore[no-untyped-def]
+        for path, outcome in real_parse_many(paths, **kwargs):  # type: ignore[arg-type]
+            if path.name == "cmap.txt":
+                text = "Broken \ud835 glyphs"
+                outcome = Document(
+                    id="x", path=str(path), kind="pdf", text=text, pages=(Page(1, 0, len(text)),)
+                )
+            yield path, outcome
+
+    monkeypatch.setattr(pipeline, "parse_many", parse_many)
+    report = run(project)
+    assert report.documents_ingested == 1
+    assert [(f["path"], f["reason"]) for f in report.failures] == [
+        ("corpus/cmap.txt", "garbage-text")
+    ]
+    assert "surrogate" in report.failures[0]["detail"]
+    consistent(project)

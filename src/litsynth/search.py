@@ -17,7 +17,7 @@ from litsynth.config import Project
 from litsynth.embed import Embedder, get_embedder
 from litsynth.embed.index import load_index
 from litsynth.errors import CodingError, IngestError
-from litsynth.ingest.pipeline import chunker_spec, ensure_index
+from litsynth.ingest.indexing import chunker_spec, ensure_index
 from litsynth.store import documents as store
 from litsynth.store.db import connect
 

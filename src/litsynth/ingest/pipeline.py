@@ -25,21 +25,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tqdm import tqdm
 
 from litsynth.config import Project
-from litsynth.embed import Embedder, get_embedder
+from litsynth.embed import Embedder
 from litsynth.embed.index import (
     ChunkIndex,
-    Manifest,
-    check_manifest,
     ids_digest,
-    load_index,
 )
-from litsynth.errors import ConfigError, IndexMismatchError
-from litsynth.ingest import CHUNKER_NAME, FAILURE_REASONS, chunk_document, parse_many
+from litsynth.errors import ConfigError
+from litsynth.ingest import FAILURE_REASONS, chunk_document, parse_many
+from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
 from litsynth.ingest.sidecar import SIDECAR_FILE, Sidecar, apply_metadata, read_sidecar
 from litsynth.records import Chunk, Document, Failure
 from litsynth.store import documents as store
@@ -100,21 +98,6 @@ class FileEntry:
     key: str  # how the store names it: relative to the project root where possible
     size: int
     mtime_ns: int
-
-
-def chunker_spec(project: Project) -> str:
-    """The chunker's versioned name with the parameters that change its output.
-
-    Changing chunk_tokens from 200 to 128 changes every chunk as surely as a new chunker
-    version does, so both are part of the identity the index manifest records.
-    """
-    s = project.settings.ingest
-    if s.chunker != CHUNKER_NAME:
-        raise ConfigError(
-            f"unknown chunker {s.chunker!r} in [ingest] chunker",
-            hint=f"this litsynth has {CHUNKER_NAME!r}",
-        )
-    return f"{s.chunker}:target={s.chunk_tokens}:overlap={s.overlap_tokens}:max={s.max_tokens}"
 
 
 def library_versions() -> dict[str, str]:
@@ -179,73 +162,6 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
-# ------------------------------------------------------------------------------- index
-
-
-def open_index(
-    project: Project, conn: sqlite3.Connection, embedder: Embedder, *, rebuild: bool = False
-) -> tuple[ChunkIndex, Manifest | None]:
-    """The saved index and manifest if made as the settings say; a new empty index otherwise.
-
-    A manifest naming another model or chunker is an error (its vectors are not comparable
-    with the query's) unless this is a rebuild. Store documents chunked another way are the
-    same error: their chunks would otherwise be mixed with new ones.
-    """
-    spec = chunker_spec(project)
-    project_arg = "" if project.root == Path.cwd() else f" --project {project.root}"
-    loaded = None if rebuild else load_index(project.index_dir)
-    if loaded is not None:
-        index, manifest = loaded
-        check_manifest(manifest, model=embedder.name, chunker=spec, project_arg=project_arg)
-        if index.dim != embedder.dim:
-            loaded = None
-    if not rebuild:
-        stale = [c for c in store.chunkers_in_use(conn) if c != spec]
-        if stale:
-            raise IndexMismatchError(
-                f"the store holds chunks made by chunker {stale[0]!r}, "
-                f"but the settings ask for {spec!r}",
-                hint=f"run `litsynth ingest --rebuild{project_arg}` to re-chunk and re-embed "
-                "from the store",
-            )
-    return loaded if loaded is not None else (ChunkIndex(embedder.dim), None)
-
-
-def reconcile(
-    conn: sqlite3.Connection, index: ChunkIndex, embedder: Embedder, *, quiet: bool = True
-) -> dict[str, int]:
-    """Make the index hold exactly the store's chunks: remove orphans, embed the missing."""
-    store_ids = set(store.chunk_rowids(conn))
-    index_ids = set(index.ids().tolist())
-    orphans = sorted(index_ids - store_ids)
-    missing = sorted(store_ids - index_ids)
-    index.remove(orphans)
-    step = 2048  # texts per embed call: large enough to keep 64-text batches full
-    with tqdm(
-        total=len(missing),
-        desc="embedding",
-        unit="chunk",
-        disable=quiet or not missing,
-        file=sys.stderr,
-    ) as bar:
-        for i in range(0, len(missing), step):
-            rows = store.chunk_texts(conn, missing[i : i + step])
-            index.add([r[0] for r in rows], embedder.embed([r[1] for r in rows]))
-            bar.update(len(rows))
-    return {"added": len(missing), "removed": len(orphans)}
-
-
-def ensure_index(
-    project: Project, conn: sqlite3.Connection, embedder: Embedder, *, quiet: bool = True
-) -> tuple[ChunkIndex, dict[str, int]]:
-    """An index consistent with the store, repaired and saved if it was not (for search)."""
-    index, manifest = open_index(project, conn, embedder)
-    repaired = reconcile(conn, index, embedder, quiet=quiet)
-    if manifest is None or repaired["added"] or repaired["removed"]:
-        index.save(project.index_dir, model=embedder.name, chunker=chunker_spec(project))
-    return index, repaired
-
-
 # ------------------------------------------------------------------------------ ingest
 
 
@@ -292,6 +208,11 @@ class _Run:
 
     def add_document(self, entry: FileEntry, doc: Document, doc_id: str) -> None:
         doc = dataclasses.replace(doc, id=doc_id, path=entry.key)
+        bad = _unencodable(doc)
+        if bad:
+            # SQLite and spaCy both need valid UTF-8; lone surrogates come from broken fonts.
+            self.fail(entry, Failure(entry.key, "garbage-text", bad), doc_id)
+            return
         doc = apply_metadata(doc, self.metadata_for(entry.key))
         s = self.project.settings.ingest
         chunks = chunk_document(
@@ -372,6 +293,23 @@ class _Run:
         self.last_save = time.monotonic()
 
 
+def _unencodable(doc: Document) -> str:
+    """Why the document's text cannot be stored as UTF-8, or "" when it can."""
+    fields = {
+        "text": doc.text,
+        "title": doc.title,
+        "venue": doc.venue,
+        "authors": " ".join(doc.authors),
+        "pages": " ".join(p.label for p in doc.pages),
+    }
+    for name, value in fields.items():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return f"the extracted {name} has unpaired surrogate code points at {exc.start}"
+    return ""
+
+
 def _failure_json(failure: Failure | store.FailureState, *, cached: bool = False) -> dict[str, Any]:
     return {
         "path": failure.path,
@@ -397,7 +335,9 @@ def ingest(
     """Bring the store and index up to date with the files; see the module docstring."""
     started = time.monotonic()
     settings = project.settings
-    embedder = embedder or get_embedder(settings.embed.model, batch_size=settings.embed.batch_size)
+    if embedder is None:
+        # cast: read-only properties satisfy the Protocol at run time; mypy wants attributes.
+        embedder = cast(Embedder, LazyEmbedder(settings.embed.model, settings.embed.batch_size))
     report = IngestReport()
     conn = connect(project.store_path)
     try:

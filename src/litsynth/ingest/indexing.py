@@ -1,0 +1,137 @@
+"""Keeping the FAISS index in step with the store: open, check, reconcile, rebuild.
+
+The store is the truth and the index is derived from it. `open_index` refuses an index made
+by another model or chunker (its vectors are not comparable with the settings' queries);
+`reconcile` makes the index hold exactly the store's chunk rowids, removing vectors of
+deleted chunks and embedding the missing ones from their stored text. Because chunk rowids
+are never reused (AUTOINCREMENT), comparing id sets is enough: no duplicates, no orphans.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from litsynth.config import Project
+from litsynth.embed import Embedder, get_embedder
+from litsynth.embed.index import ChunkIndex, Manifest, check_manifest, load_index
+from litsynth.errors import ConfigError, IndexMismatchError
+from litsynth.ingest.chunk import CHUNKER_NAME
+from litsynth.store import documents as store
+
+
+def chunker_spec(project: Project) -> str:
+    """The chunker's versioned name with the parameters that change its output.
+
+    Changing chunk_tokens from 200 to 128 changes every chunk as surely as a new chunker
+    version does, so both are part of the identity the index manifest records.
+    """
+    s = project.settings.ingest
+    if s.chunker != CHUNKER_NAME:
+        raise ConfigError(
+            f"unknown chunker {s.chunker!r} in [ingest] chunker",
+            hint=f"this litsynth has {CHUNKER_NAME!r}",
+        )
+    return f"{s.chunker}:target={s.chunk_tokens}:overlap={s.overlap_tokens}:max={s.max_tokens}"
+
+
+class LazyEmbedder:
+    """The settings' embedder, loaded on first use.
+
+    Loading all-MiniLM-L6-v2 means importing torch and reading 90 MB of weights (seconds);
+    a re-run over an unchanged corpus needs neither, and should cost milliseconds.
+    """
+
+    def __init__(self, name: str, batch_size: int) -> None:
+        self.name = name
+        self.batch_size = batch_size
+        self._inner: Embedder | None = None
+
+    @property
+    def inner(self) -> Embedder:
+        if self._inner is None:
+            self._inner = get_embedder(self.name, batch_size=self.batch_size)
+        return self._inner
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    @property
+    def max_tokens(self) -> int:
+        return self.inner.max_tokens
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed(texts)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.count_tokens(texts)
+
+
+def open_index(
+    project: Project, conn: sqlite3.Connection, embedder: Embedder, *, rebuild: bool = False
+) -> tuple[ChunkIndex, Manifest | None]:
+    """The saved index and manifest if made as the settings say; a new empty index otherwise.
+
+    A manifest naming another model or chunker is an error (its vectors are not comparable
+    with the query's) unless this is a rebuild. Store documents chunked another way are the
+    same error: their chunks would otherwise be mixed with new ones.
+    """
+    spec = chunker_spec(project)
+    project_arg = "" if project.root == Path.cwd() else f" --project {project.root}"
+    loaded = None if rebuild else load_index(project.index_dir)
+    if loaded is not None:
+        manifest = loaded[1]
+        # Same model name → same dimension; not asking embedder.dim keeps a no-op run from
+        # loading the model at all.
+        check_manifest(manifest, model=embedder.name, chunker=spec, project_arg=project_arg)
+    if not rebuild:
+        stale = [c for c in store.chunkers_in_use(conn) if c != spec]
+        if stale:
+            raise IndexMismatchError(
+                f"the store holds chunks made by chunker {stale[0]!r}, "
+                f"but the settings ask for {spec!r}",
+                hint=f"run `litsynth ingest --rebuild{project_arg}` to re-chunk and re-embed "
+                "from the store",
+            )
+    return loaded if loaded is not None else (ChunkIndex(embedder.dim), None)
+
+
+def reconcile(
+    conn: sqlite3.Connection, index: ChunkIndex, embedder: Embedder, *, quiet: bool = True
+) -> dict[str, int]:
+    """Make the index hold exactly the store's chunks: remove orphans, embed the missing."""
+    store_ids = set(store.chunk_rowids(conn))
+    index_ids = set(index.ids().tolist())
+    orphans = sorted(index_ids - store_ids)
+    missing = sorted(store_ids - index_ids)
+    index.remove(orphans)
+    step = 2048  # texts per embed call: large enough to keep 64-text batches full
+    with tqdm(
+        total=len(missing),
+        desc="embedding",
+        unit="chunk",
+        disable=quiet or not missing,
+        file=sys.stderr,
+    ) as bar:
+        for i in range(0, len(missing), step):
+            rows = store.chunk_texts(conn, missing[i : i + step])
+            index.add([r[0] for r in rows], embedder.embed([r[1] for r in rows]))
+            bar.update(len(rows))
+    return {"added": len(missing), "removed": len(orphans)}
+
+
+def ensure_index(
+    project: Project, conn: sqlite3.Connection, embedder: Embedder, *, quiet: bool = True
+) -> tuple[ChunkIndex, dict[str, int]]:
+    """An index consistent with the store, repaired and saved if it was not (for search)."""
+    index, manifest = open_index(project, conn, embedder)
+    repaired = reconcile(conn, index, embedder, quiet=quiet)
+    if manifest is None or repaired["added"] or repaired["removed"]:
+        index.save(project.index_dir, model=embedder.name, chunker=chunker_spec(project))
+    return index, repaired
