@@ -109,7 +109,8 @@ def run_pipeline(
             conn.close()
         if rep is None:
             return "not applicable", "no [records] imports or screening sheets in litsynth.toml", []
-        return "done", rep.line(), []
+        changed = rep.imported or rep.decisions or rep.ineligible or rep.citation_records
+        return ("done" if changed else "up to date"), rep.line(), []
 
     if with_ingest:
         step("ingest", do_ingest)
