@@ -36,8 +36,9 @@ _HEADING = re.compile(
     re.I | re.M,
 )
 _NEXT_SECTION = re.compile(
-    r"^[ \t]*(?:#{1,6}[ \t]+\S|(?:appendix|appendices|supplementary|acknowledg|about the author"
-    r"|author biograph|notes on contributors)\b)",
+    r"^(?:[ \t]*(?:#{1,6}[ \t]+\S|(?:appendix|appendices|supplementary|acknowledg|about the author"
+    r"|author biograph|notes on contributors)\b)"
+    r"|(?!doi|https?)[a-z_]+:(?:[ \t]|$)|---[ \t]*$)",  # or the next key / end of YAML front matter
     re.I | re.M,
 )
 _BULLET = re.compile(r"^[ \t]*(?:[-*•][ \t]+|\[\d+\][ \t]*|\d+\.[ \t]+)")
@@ -105,7 +106,7 @@ def split_entries(text: str, base: int = 0) -> list[tuple[int, str]]:
         if stripped and (starts or not bodies):
             body = _BULLET.sub("", line, count=1) if bulleted else line
             offsets.append(pos + len(line) - len(body.lstrip()))
-            bodies.append(body.strip())
+            bodies.append(body.strip().strip('"'))  # YAML lists quote their items
         elif stripped:
             bodies[-1] = f"{bodies[-1]} {stripped}"
         blank_before = not stripped
@@ -147,6 +148,10 @@ def parse_reference(raw: str, offset: int = 0) -> Reference:
         authors = _authors(text[: year_match.start()])
         year = normalize_year(year_match.group(1)) if year_match.group(1) else None
         rest = text[year_match.end() :].lstrip(". ")
+        if not re.search(r"[A-Za-z]{3,}", rest) and "," in text[: year_match.start()]:
+            # "Names, Title (Year)": the year closes the entry, the title is the last part.
+            head, _, last = text[: year_match.start()].rstrip(" ,").rpartition(",")
+            authors, rest = _authors(head), last.strip()
     else:  # "Authors. Title, *Venue*, 2025, pp…" — year anywhere
         year = normalize_year(text)
     title, venue = "", ""
