@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import signal
@@ -13,11 +14,12 @@ from collections import Counter
 from pathlib import Path
 
 import psutil
+import pypdf
 import pytest
 
 from conftest import shared
 from litsynth.ingest import FAILURE_REASONS, ParseFailure, canonical_text, parse_file, parse_many
-from litsynth.ingest.pdf import garbage_reason
+from litsynth.ingest.pdf import garbage_reason, pdf_title
 from litsynth.records import Document, Failure
 
 # Passwords of the shared encrypted PDFs, from ../shared/data/README.md.
@@ -134,6 +136,26 @@ def test_scholarly_pdf_pages_and_title() -> None:
     first = doc.text[doc.pages[0].start : doc.pages[0].end]
     assert "Literature Graph" in first
     assert all(doc.text[p.start : p.end] == doc.text[p.start : p.end].strip() for p in doc.pages)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("S2ORC: The Semantic\n Scholar Corpus", "S2ORC: The Semantic Scholar Corpus"),
+        ("Microsoft Word - Orchestration in SMEs", "Orchestration in SMEs"),
+        ("Microsoft Word - paper3.docx", ""),
+        ("Proceedings Template - WORD", ""),
+        ("zen_of_python.txt", ""),
+        ("Untitled", ""),
+    ],
+)  # fmt: skip
+def test_pdf_title_from_metadata_without_placeholders(title: str, expected: str) -> None:
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert pdf_title(pypdf.PdfReader(buffer)) == expected
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,7 @@ def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, 
     raise ParseFailure("encrypted", f"no password opens it ({tried})", path)
 
 
-def _title(reader: PdfReader) -> str:
+def pdf_title(reader: PdfReader) -> str:
     """The /Title from the document info, unless it is a producer's placeholder."""
     try:
         info = reader.metadata
@@ -134,8 +134,11 @@ def _title(reader: PdfReader) -> str:
         return ""
     title = " ".join(str(raw).split()) if raw else ""
     lowered = title.lower()
-    placeholder = lowered in {"untitled", "title", "no title"} or lowered.endswith(
-        (".dvi", ".doc", ".docx", ".txt", ".rtf", ".odt", ".tex", ".pdf")
+    # Producers' defaults, not titles: "Untitled", "paper.dvi", "Proceedings Template - WORD".
+    placeholder = (
+        lowered in {"untitled", "title", "no title"}
+        or lowered.endswith((".dvi", ".doc", ".docx", ".txt", ".rtf", ".odt", ".tex", ".pdf"))
+        or lowered.startswith(("proceedings template", "template"))
     )
     if placeholder:
         return ""
@@ -189,7 +192,7 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
                 raw.append("")
         if len(failed) == count:
             raise ParseFailure("broken-file", f"no page could be read ({failed[0]})", where)
-        title = _title(reader)
+        title = pdf_title(reader)
         whole = "\n".join(raw)
         if not whole.strip():
             with_images = sum(_has_images(pages[i]) for i in range(count))
