@@ -451,8 +451,16 @@ _AFTER_REFS = regex.compile(
 )
 _NUMBERED = regex.compile(r"^\s*(?:\[(?P<a>\d{1,3})\]|(?P<b>\d{1,3})[.)])\s+(?=\S)")
 _BULLET = regex.compile(r"^\s*[-*•]\s+")
+# A line that opens an unbulleted entry: capitalised names, then a comma ("Amit, R."), "and"/"&"
+# ("Paolo Ferragina and Ugo Scaiella"), or the year ("Hal Daumé. 2007." / "CropX. (2021").
 _AUTHOR_START = regex.compile(
-    r"^(?:\p{Lu}[\p{L}'’\-]*\.?)(?:\s+\p{Lu}[\p{L}'’\-]*\.?)*(?:,\s|\.\s\(|\s\()"
+    r"^(?:\p{Lu}[\p{L}'’\-]*\.?)(?:\s+(?:\p{Lu}[\p{L}'’\-]*\.?|van|von|de|der|da|di|du|le|la))*"
+    r"(?:,\s|\s+and\s|\s*&\s|\.?\s\(?(?:1[89]|20)\d{2}|\s\()"
+)
+# Capitalised words that open the continuation lines of an entry, not a new one.
+_NOT_ENTRY = frozenset(
+    """in proceedings journal conference transactions association advances springer ieee acm arxiv available
+    retrieved url technical phd master volume vol pages pp doi https http international annual european american""".split()
 )
 _REF_YEAR = regex.compile(
     r"\(\s*(?P<y>(?:1[89]|20)\d{2})(?P<l>[a-z]?)\b|[\s,](?P<y2>(?:1[89]|20)\d{2})(?P<l2>[a-z]?)[.,)]"
@@ -477,16 +485,22 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
 def parse_references(text: str, section: tuple[int, int] | None = None) -> list[Reference]:
     """Entries of the reference list in `text` (found with `find_reference_section` if not given).
 
-    An entry starts at a numbered line ("[3] …", "3. …"), a bullet, or a line that opens with
-    an author ("Amit, R., …", "CropX. (2021 …"); other lines continue the entry above (PDF text
-    wraps entries over several lines). Entries without a year or number are dropped.
+    An entry starts at a numbered line ("[3] …", "3. …"), a bullet, or — in unbulleted lists,
+    as PDF text gives them — a line that opens with authors ("Amit, R., …", "Waleed Ammar,
+    Matthew E. Peters, …", "Hal Daumé. 2007.") right after a line that ended an entry (".", ")"
+    or a digit) with a year soon after. Other lines continue the entry above: PDF text wraps
+    entries over several lines. Entries without a year or number are dropped.
     """
     section = section or find_reference_section(text)
     if section is None:
         return []
     raw_entries: list[tuple[int, int, int | None]] = []  # start, end, number
     pos = section[0]
-    for line in text[section[0] : section[1]].splitlines(keepends=True):
+    previous = ""
+    lines = text[section[0] : section[1]].splitlines(keepends=True)
+    # A numbered list starts entries at its numbers only; its wrapped author lines are not entries.
+    numbered_list = bool(next((_NUMBERED.match(x) for x in lines if x.strip()), None))
+    for line in lines:
         line_start, pos = pos, pos + len(line)
         body = line.strip()
         if not body:
@@ -494,18 +508,18 @@ def parse_references(text: str, section: tuple[int, int] | None = None) -> list[
         numbered = _NUMBERED.match(line)
         bullet = _BULLET.match(line)
         content = line[bullet.end() :] if bullet else line.lstrip()
-        starts = (
-            bool(numbered)
-            or (
-                (bullet is not None or not raw_entries)
-                and bool(regex.match(r"[\p{Lu}\[]", content))
-            )
-            or (
-                bullet is None
-                and bool(_AUTHOR_START.match(content))
-                and bool(_REF_YEAR.search(content[:160]))
-            )
+        bulleted_start = (bullet is not None or not raw_entries) and bool(
+            regex.match(r"[\p{Lu}\[]", content)
         )
+        author_start = (
+            bullet is None
+            and bool(_AUTHOR_START.match(content))
+            and _first_word(content) not in _NOT_ENTRY
+            and _ends_entry(previous)
+            and bool(_REF_YEAR.search(text, line_start, min(section[1], line_start + 300)))
+        )
+        starts = bool(numbered) or (not numbered_list and (bulleted_start or author_start))
+        previous = body
         if starts or not raw_entries:
             number = int(numbered.group("a") or numbered.group("b")) if numbered else None
             raw_entries.append((line_start, line_start + len(line.rstrip("\n")), number))
@@ -518,6 +532,20 @@ def parse_references(text: str, section: tuple[int, int] | None = None) -> list[
         if ref is not None:
             refs.append(ref)
     return refs
+
+
+_INITIAL_END = regex.compile(r"(?:^|[\s\-])\p{Lu}\.$")  # "Christopher D." wraps, it does not end
+
+
+def _ends_entry(line: str) -> bool:
+    if not line:
+        return True
+    return (line[-1] in ".)]>" or line[-1].isdigit()) and not _INITIAL_END.search(line)
+
+
+def _first_word(line: str) -> str:
+    match = regex.match(r"\s*([\p{L}]+)", line)
+    return match.group(1).lower() if match else ""
 
 
 def _parse_entry(raw: str, start: int, end: int, number: int | None) -> Reference | None:
@@ -640,6 +668,10 @@ def document_citations(text: str) -> tuple[list[ResolvedCitation], list[Referenc
     section = find_reference_section(text)
     references = parse_references(text, section) if section else []
     citations = extract_citations(text, skip=[section] if section else [])
+    if references and not any(r.number is not None for r in references):
+        # An author-year list: bracketed numbers in the text are settings ("k in [5, 10, 15]"),
+        # not citations.
+        citations = [c for c in citations if c.style != "numeric"]
     return resolve_citations(citations, references), references
 
 
