@@ -459,8 +459,11 @@ _AUTHOR_START = regex.compile(
 )
 # Capitalised words that open the continuation lines of an entry, not a new one.
 _NOT_ENTRY = frozenset(
-    """in proceedings journal conference transactions association advances springer ieee acm arxiv available
-    retrieved url technical phd master volume vol pages pp doi https http international annual european american""".split()
+    (
+        "in proceedings journal conference transactions association advances springer ieee acm "
+        "arxiv available retrieved url technical phd master volume vol pages pp doi https http "
+        "international annual european american"
+    ).split()
 )
 _REF_YEAR = regex.compile(
     r"\(\s*(?P<y>(?:1[89]|20)\d{2})(?P<l>[a-z]?)\b|[\s,](?P<y2>(?:1[89]|20)\d{2})(?P<l2>[a-z]?)[.,)]"
