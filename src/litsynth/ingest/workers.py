@@ -223,8 +223,12 @@ def parse_many(
             worker.assign(queue.popleft(), secrets, timeout_s)
 
     def replace(worker: _Worker) -> None:
+        """Stop a dead or stuck worker; start a fresh one only if files are still waiting."""
         worker.stop()
-        pool[pool.index(worker)] = _Worker.start(memory_mb, parser)
+        if queue:
+            pool[pool.index(worker)] = _Worker.start(memory_mb, parser)
+        else:
+            pool.remove(worker)
 
     try:
         pool.extend(_Worker.start(memory_mb, parser) for _ in range(count))
