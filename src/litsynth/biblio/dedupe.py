@@ -101,8 +101,19 @@ def matcher_name() -> str:
     return f"bib-dedupe {metadata.version('bib-dedupe')}"
 
 
+_BIBTEX_TYPES = {
+    "article", "book", "booklet", "inbook", "incollection", "inproceedings", "proceedings",
+    "manual", "mastersthesis", "phdthesis", "techreport", "unpublished", "misc",
+}  # fmt: skip
+_IN_BOOK = {"inproceedings", "proceedings", "inbook", "incollection"}  # container = booktitle
+
+
 def _entrytype(rec: BibRecord) -> str:
-    kind = _TYPE_OF.get(rec.doc_type.strip().lower())
+    """BibTeX types pass through (bib-dedupe compares them); export types map onto them."""
+    doc_type = rec.doc_type.strip().lower()
+    if doc_type in _BIBTEX_TYPES:
+        return doc_type
+    kind = _TYPE_OF.get(doc_type)
     if kind:
         return kind
     return "article" if rec.journal else "misc"
@@ -139,8 +150,8 @@ def records_frame(records: Iterable[BibRecord]) -> pd.DataFrame:
                 "author": " and ".join(rec.authors),
                 "title": rec.title,
                 "year": str(rec.year) if rec.year else "",
-                "journal": rec.journal if kind != "inproceedings" else "",
-                "booktitle": rec.journal if kind == "inproceedings" else "",
+                "journal": rec.journal if kind not in _IN_BOOK else "",
+                "booktitle": rec.journal if kind in _IN_BOOK else "",
                 "volume": _extra_value(rec.extra, _EXTRA_KEYS["volume"]),
                 "number": _extra_value(rec.extra, _EXTRA_KEYS["number"]),
                 "pages": _pages(rec.extra),

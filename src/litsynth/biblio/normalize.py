@@ -115,6 +115,7 @@ def _one_author(name: str) -> str:
 
 
 _AND = re.compile(r"\s+and\s+", re.I)
+_LEADING_AND = re.compile(r"^\s*(?:and|&)\s+|^\s+|\s+$", re.I)
 _PUBMED_NAME = re.compile(r"^\S.*\s[A-Z]{1,3}$")  # "Smith J", "van der Berg AM"
 
 
@@ -131,7 +132,8 @@ def split_authors(value: object, *, one_name_each: bool = False) -> list[str]:
         if not text:
             return []
         if ";" in text:
-            return [p for p in text.split(";") if p.strip()]
+            # "Cui, G.; Lui, H.-K.; and Guo, X.": the last name may carry a leading "and".
+            return [_LEADING_AND.sub("", p) for p in text.split(";") if _LEADING_AND.sub("", p)]
         if _AND.search(text):
             return [p for p in _AND.split(text) if p.strip()]
         if not one_name_each and text.count(",") >= 1:

@@ -54,6 +54,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "jf",
         "t2",
         "secondary title",
+        "booktitle",
     ),
     "language": ("language", "language of original document", "la", "lang"),
     "doc_type": (
@@ -81,15 +82,18 @@ def _delimiter(text: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def column_map(header: list[str]) -> dict[str, int]:
-    """canonical field -> column index, by the first matching name in COLUMNS' order."""
+def column_map(header: list[str]) -> dict[str, list[int]]:
+    """canonical field -> the indexes of its columns, in COLUMNS' order of preference.
+
+    Per row the first non-empty one wins: a bib-dedupe export has both `journal` and
+    `booktitle`, and a conference paper fills only the second.
+    """
     lowered = [re.sub(r"\s+", " ", h.strip().lower()) for h in header]
-    found: dict[str, int] = {}
+    found: dict[str, list[int]] = {}
     for field, names in COLUMNS.items():
-        for name in names:
-            if name in lowered:
-                found[field] = lowered.index(name)
-                break
+        indexes = [lowered.index(name) for name in names if name in lowered]
+        if indexes:
+            found[field] = indexes
     return found
 
 
@@ -103,7 +107,6 @@ def read_csv(text: str, file_name: str) -> ReadResult:
     except csv.Error as exc:
         return ReadResult(entries=(), rejected=(Rejection(1, f"unreadable CSV header: {exc}"),))
     mapping = column_map(header)
-    used = set(mapping.values())
     entries: list[RawEntry] = []
     rejected: list[Rejection] = []
     line = rows.line_num + 1
@@ -128,8 +131,13 @@ def read_csv(text: str, file_name: str) -> ReadResult:
                 )
             )
             continue
-        fields: dict[str, object] = {f: row[i] for f, i in mapping.items() if f != "id"}
+        fields: dict[str, object] = {}
+        used: set[int] = set()
+        for field, indexes in mapping.items():
+            index = next((i for i in indexes if row[i].strip()), indexes[0])
+            used.add(index)
+            fields[field] = row[index]
         extra = {header[i].strip(): row[i] for i in range(len(header)) if i not in used and row[i]}
-        key = row[mapping["id"]].strip() if "id" in mapping else ""
+        key = str(fields.pop("id", "")).strip()
         entries.append(RawEntry(line=start, key=key, fields=fields, extra=extra))
     return ReadResult(entries=tuple(entries), rejected=tuple(rejected))
