@@ -90,6 +90,17 @@ def test_chunks_slice_exactly_and_cover_all_text(
         assert chunks
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pages=st.lists(st.text(st.characters(codec="utf-8"), max_size=400), min_size=1, max_size=3),
+    kind=st.sampled_from(["pdf", "html"]),
+)
+def test_invariants_hold_for_any_unicode(pages: list[str], kind: str) -> None:
+    doc = make_document(pages, kind)
+    chunks = chunk_document(doc, count_tokens=count_words, target_tokens=8, max_tokens=12)
+    check_invariants(doc, chunks, 12)
+
+
 def sentences(n: int, words: int = 9) -> str:
     return " ".join(f"Sentence {i} has {' '.join(['word'] * (words - 4))} here." for i in range(n))
 

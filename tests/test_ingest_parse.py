@@ -6,6 +6,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, shared
 from litsynth.ingest import FAILURE_REASONS, ParseFailure, canonical_text, parse_file
@@ -85,6 +87,24 @@ def test_capitalised_continuation_is_not_joined() -> None:
 def test_hyphenation_decided_across_pages() -> None:
     pages = normalize_parts(["The platform-\nbased view.", "Platform-based firms."])
     assert pages[0] == "The platform-based view."
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_canonical_text_form_holds_for_any_input(raw: str) -> None:
+    text = canonical_text(raw)
+    assert unicodedata.is_normalized("NFC", text)
+    assert not any(ch in text for ch in "\r\ufeff\u00ad\u200b\x0c\x0b\t")
+    assert not any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in text)
+    assert text == text.strip()
+    assert "\n\n\n" not in text
+    for line in text.split("\n"):
+        assert line == line.strip() and "  " not in line
+    # Nothing readable is lost: every letter or digit of the input survives, in order, apart
+    # from the spelling-out of ligatures.
+    kept = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum()]
+    source = [ch for ch in unicodedata.normalize("NFKC", raw) if ch.isalnum()]
+    assert kept == source
 
 
 def test_assemble_keeps_empty_pages_numbered() -> None:
