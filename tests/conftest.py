@@ -65,7 +65,20 @@ def build_demo(root: Path, *, extra: dict[str, str] | None = None) -> Path:
     return root
 
 
+# A hostile document added to the shared demo build: the report must show it as text.
+INJECTED_DOC = (
+    "# Orchestration platforms and injected markup\n\n"
+    "Platform coordination <script>window.__pwned = 1</script> lets an orchestrator align "
+    "partners on a digital platform, coordinating suppliers and customers in the ecosystem.\n"
+)
+
+
 @pytest.fixture(scope="session")
 def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo project after `litsynth run`, shared by the tests that only read it."""
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo")
+    """The demo project (plus INJECTED_DOC) after `litsynth run`, shared by read-only tests.
+
+    One build serves the browser test and the notebook: it runs the real model (~1-2 min).
+    """
+    return build_demo(
+        tmp_path_factory.mktemp("demo") / "demo", extra={"corpus/zz-injected.md": INJECTED_DOC}
+    )

@@ -1,9 +1,9 @@
 """The demo report in a real browser: click a matrix cell, read its passages, follow a back-link.
 
 Builds the demo project (the repository's corpus, codebook and records) with the real model via
-`litsynth run`, adds a document that tries to run a <script>, then drives the report in Debian's
-headless Chromium through Playwright. Skips, saying why, where Chromium or Playwright is missing
-(`make browser-deps` installs Chromium).
+`litsynth run` (the shared `demo_project` fixture, which adds a document that tries to run a
+<script>), then drives the report in Debian's headless Chromium through Playwright. Skips,
+saying why, where Chromium or Playwright is missing (`make browser-deps` installs Chromium).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_demo
-
 CHROMIUM = Path("/usr/bin/chromium")
 # A closed network: without these Chromium keeps trying to reach Google's hosts.
 FLAGS = [
@@ -31,26 +29,17 @@ FLAGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-EVIL_DOC = (
-    "# Orchestration platforms and injected markup\n\n"
-    "Platform coordination <script>window.__pwned = 1</script> lets an orchestrator align "
-    "partners on a digital platform, coordinating suppliers and customers in the ecosystem.\n"
-)
-
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo project plus a document that tries to run a script, through `litsynth run`."""
+def demo_report(demo_project: Path) -> Path:
+    """The shared demo build (which includes a document that tries to run a script)."""
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    root = build_demo(
-        tmp_path_factory.mktemp("demo") / "demo", extra={"corpus/zz-injected.md": EVIL_DOC}
-    )
-    assert (root / "report" / "index.html").exists()
-    return root
+    assert (demo_project / "report" / "index.html").exists()
+    return demo_project
 
 
 def test_cell_click_shows_passages_and_back_link_works(demo_report: Path, tmp_path: Path) -> None:
