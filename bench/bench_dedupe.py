@@ -106,6 +106,27 @@ def ours(folder: Path) -> tuple[list[list[str]], float, float, int, int]:
     return result.groups, t1 - t0, t2 - t1, outcome.n_records, n_maybe
 
 
+def _totals(rows: list[dict]) -> dict[str, dict[str, float]]:  # type: ignore[type-arg]
+    """Pairs summed over datasets, for ours and raw bib-dedupe."""
+    total: dict[str, dict[str, float]] = {}
+    for side in ("ours", "raw"):
+        tp = sum(r[f"{side}_pairs"]["tp"] for r in rows)
+        fp = sum(r[f"{side}_pairs"]["fp"] for r in rows)
+        fn = sum(r[f"{side}_pairs"]["fn"] for r in rows)
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        total[side] = {
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+        }
+    return total
+
+
 def main(names: list[str]) -> None:
     datasets = names or sorted(p.name for p in DATA.iterdir() if p.is_dir())
     rows = []
@@ -138,21 +159,7 @@ def main(names: list[str]) -> None:
             f" | {import_s + dedupe_s:6.1f}s vs {raw_s:6.1f}s",
             flush=True,
         )
-    total: dict[str, dict[str, float]] = {}
-    for side in ("ours", "raw"):
-        tp = sum(r[f"{side}_pairs"]["tp"] for r in rows)
-        fp = sum(r[f"{side}_pairs"]["fp"] for r in rows)
-        fn = sum(r[f"{side}_pairs"]["fn"] for r in rows)
-        precision = tp / (tp + fp) if tp + fp else 1.0
-        recall = tp / (tp + fn) if tp + fn else 1.0
-        total[side] = {
-            "tp": tp,
-            "fp": fp,
-            "fn": fn,
-            "precision": precision,
-            "recall": recall,
-            "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-        }
+    total = _totals(rows)
     print(
         "\n| dataset | n | pairs P | pairs R | pairs F1 | FP"
         " | records F1 (bib-dedupe's count) | raw F1 | ours s | raw s |"
@@ -169,6 +176,12 @@ def main(names: list[str]) -> None:
         )
     print(f"all pairs: ours {total['ours']}  raw {total['raw']}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
+    if names and OUT.exists():
+        # A partial run (named datasets) replaces only those rows of the last full run.
+        previous = json.loads(OUT.read_text(encoding="utf-8"))["datasets"]
+        rows = [r for r in previous if r["dataset"] not in names] + rows
+        rows.sort(key=lambda r: r["dataset"])
+        total = _totals(rows)
     OUT.write_text(json.dumps({"datasets": rows, "total_pairs": total}, indent=2), encoding="utf-8")
     print(f"wrote {OUT}")
 
