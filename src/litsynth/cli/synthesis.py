@@ -199,7 +199,8 @@ def cited_command(
         click.secho(f"{label} ({theme_id}): {len(items)} works cited", bold=True)
         for w in items[:limit] if limit else items:
             flag = "" if w.status == "resolved" else f"  [{w.status}]"
-            click.echo(f"  {w.label:<36} {w.n_passages:>3} passages, {w.n_documents} doc(s){flag}")
+            counts = f"{_n(w.n_passages, 'passage')}, {_n(w.n_documents, 'document')}"
+            click.echo(f"  {w.label:<36} {counts:>24}{flag}")
             if show_passages:
                 # one line per passage, however often it cites the work
                 raws: dict[tuple[str, str], list[str]] = {}
@@ -208,6 +209,10 @@ def cited_command(
                 for (where, chunk_id), written in raws.items():
                     click.echo(f"      {where} — {', '.join(written)} ({chunk_id})")
         click.echo()
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 # ------------------------------------------------------------------------------- attributes
