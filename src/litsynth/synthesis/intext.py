@@ -15,8 +15,9 @@ rebuilds that list from the text itself:
 4. `cited_works` groups the citations inside each theme's coded passages into `CitedWork`s
    with counts and the citing passages.
 
-Everything here is pure: text in, frozen records out. `litsynth.synthesis.load` feeds it from
-the store. Versioned as `CITATION_PARSER` so stored results can say which rules made them.
+Everything here is pure: text in, frozen records out. `litsynth.synthesis.project` feeds it
+from the store. The rules are versioned as `CITATION_PARSER`, so a table built from them can
+say which rules made it.
 """
 
 from __future__ import annotations
