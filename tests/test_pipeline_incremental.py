@@ -268,3 +268,19 @@ def test_text_with_lone_surrogates_is_a_failure_not_a_crash(
     ]
     assert "surrogate" in report.failures[0]["detail"]
     consistent(project)
+
+
+def test_run_with_only_failures_loads_no_model_and_status_is_fresh(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from litsynth.ingest import indexing
+
+    def no_model(*args: object, **kwargs: object) -> None:
+        raise AssertionError("nothing to embed, yet the model was loaded")
+
+    monkeypatch.setattr(indexing, "get_embedder", no_model)
+    (project / "corpus" / "bad.pdf").write_bytes(b"not a pdf")
+    report = run(project)
+    assert len(report.failures) == 1 and report.index_chunks == 0
+    s = status(open_project(project))
+    assert s["index_fresh"] is True and s["chunks"] == 0

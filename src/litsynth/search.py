@@ -140,9 +140,9 @@ def status(project: Project) -> dict[str, Any]:
             "chunker": None,
             "written_at": None,
         }
-        if loaded is None:
+        if loaded is None and store.chunk_rowids(conn):
             problems.append("no readable index in indexes/ (the next ingest or search rebuilds it)")
-        else:
+        elif loaded is not None:
             index, manifest = loaded
             index_info = {
                 "chunks": len(index),

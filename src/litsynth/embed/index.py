@@ -54,30 +54,42 @@ def ids_digest(ids: Sequence[int] | np.ndarray) -> str:
 
 
 class ChunkIndex:
-    """Vectors keyed by chunk rowid; a thin, typed wrapper over the FAISS calls we use."""
+    """Vectors keyed by chunk rowid; a thin, typed wrapper over the FAISS calls we use.
 
-    def __init__(self, dim: int, index: Any = None) -> None:
+    `dim=None` is an empty index whose dimension is not known yet: it takes the dimension of
+    the first vectors added. A run that adds nothing then never has to load the model just
+    to learn its dimension.
+    """
+
+    def __init__(self, dim: int | None, index: Any = None) -> None:
         self.dim = dim
         # Any: faiss's generated stubs type the SWIG wrappers loosely (no id_map, selector
         # overloads), so precise types here would only add ignores.
-        self.index: Any = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        self.index: Any = index
+        if index is None and dim is not None:
+            self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
     def __len__(self) -> int:
-        return int(self.index.ntotal)
+        return 0 if self.index is None else int(self.index.ntotal)
 
     def ids(self) -> np.ndarray:
+        if self.index is None:
+            return np.zeros(0, dtype=np.int64)
         return faiss.vector_to_array(self.index.id_map).astype(np.int64)
 
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         if len(ids) == 0:
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if self.index is None:
+            self.dim = int(vectors.shape[1])
+            self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
         if vectors.shape != (len(ids), self.dim):
             raise ValueError(f"expected {len(ids)}×{self.dim} vectors, got {vectors.shape}")
         self.index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
 
     def remove(self, ids: Sequence[int]) -> int:
-        if len(ids) == 0:
+        if len(ids) == 0 or self.index is None:
             return 0
         return int(self.index.remove_ids(np.asarray(ids, dtype=np.int64)))
 
@@ -92,7 +104,7 @@ class ChunkIndex:
         """
         if len(self) == 0 or k <= 0:
             return []
-        q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, self.dim)
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
         params = None
         if within is not None:
             if len(within) == 0:
@@ -105,8 +117,13 @@ class ChunkIndex:
 
     # ---------------------------------------------------------------------------- files
 
-    def save(self, folder: Path, *, model: str, chunker: str) -> Manifest:
-        """Write the index, then its manifest, each atomically."""
+    def save(self, folder: Path, *, model: str, chunker: str) -> Manifest | None:
+        """Write the index, then its manifest, each atomically; None if there is nothing yet.
+
+        An index that never received a vector has no dimension and so no file to write.
+        """
+        if self.index is None or self.dim is None:
+            return None
         folder.mkdir(parents=True, exist_ok=True)
         ids = self.ids()
         manifest = Manifest(

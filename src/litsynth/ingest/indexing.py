@@ -99,7 +99,7 @@ def open_index(
                 hint=f"run `litsynth ingest --rebuild{project_arg}` to re-chunk and re-embed "
                 "from the store",
             )
-    return loaded if loaded is not None else (ChunkIndex(embedder.dim), None)
+    return loaded if loaded is not None else (ChunkIndex(None), None)
 
 
 def reconcile(

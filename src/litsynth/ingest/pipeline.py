@@ -289,7 +289,7 @@ class _Run:
             manifest = self.index.save(
                 self.project.index_dir, model=self.embedder.name, chunker=self.spec
             )
-            self.saved_digest = manifest.ids_digest
+            self.saved_digest = manifest.ids_digest if manifest is not None else None
         self.last_save = time.monotonic()
 
 
