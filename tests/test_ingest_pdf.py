@@ -19,7 +19,7 @@ import pytest
 
 from conftest import shared
 from litsynth.ingest import FAILURE_REASONS, ParseFailure, canonical_text, parse_file, parse_many
-from litsynth.ingest.pdf import garbage_reason, pdf_title
+from litsynth.ingest.pdf import drop_page_numbers, garbage_reason, pdf_title
 from litsynth.records import Document, Failure
 
 # Passwords of the shared encrypted PDFs, from ../shared/data/README.md.
@@ -136,6 +136,27 @@ def test_scholarly_pdf_pages_and_title() -> None:
     first = doc.text[doc.pages[0].start : doc.pages[0].end]
     assert "Literature Graph" in first
     assert all(doc.text[p.start : p.end] == doc.text[p.start : p.end].strip() for p in doc.pages)
+
+
+def test_printed_page_numbers_are_dropped() -> None:
+    pages = ["Title\ntext one\n84", "text two\n85", "Header\ntext three\n86", "87\ntext four"]
+    cleaned, removed = drop_page_numbers(pages)
+    assert cleaned == ["Title\ntext one", "text two", "Header\ntext three", "text four"]
+    assert removed == 4
+
+
+def test_numbers_that_do_not_count_pages_are_kept() -> None:
+    tables = ["a\n42", "b\n42", "c\n7", "d\n1990"]  # no +1 per page
+    assert drop_page_numbers(tables) == (tables, 0)
+    lonely = ["a\n1", "b", "c", "d", "e", "f", "g"]  # one page is not a numbering
+    assert drop_page_numbers(lonely) == (lonely, 0)
+
+
+def test_page_number_does_not_land_mid_sentence() -> None:
+    path = shared("data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf")
+    doc = parse_file(path)
+    assert doc.attributes["page_numbers_removed"] == "8"
+    assert "Lample et al.,\n\n2016), and assume" in doc.text
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ import io
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from litsynth.ingest.normalize import assemble, normalize_parts
 from litsynth.records import Document, bytes_id
 
 _CID = re.compile(r"\(cid:\d+\)")
+_PAGE_NUMBER = re.compile(r"\d{1,5}")
 _SPACE = re.compile(r"\s+")
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # whitespace is already removed
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
@@ -96,6 +98,35 @@ def garbage_reason(text: str) -> str:
     if wordlike / total < _MIN_WORDLIKE_SHARE:
         return f"only {wordlike / total:.0%} of characters are letters or digits"
     return ""
+
+
+def drop_page_numbers(pages: list[str]) -> tuple[list[str], int]:
+    """Remove printed page numbers: a first or last line that is only a number rising by one
+    per page ("84" on page 1, "85" on page 2…). Returns the pages and how many were removed.
+
+    Left in, a page number lands mid-sentence in a chunk ("Lample et al., 84 2016)"). Only a
+    numbering that holds on at least two pages and a third of all pages counts (a third, as
+    some layouts number only every other page at the top, under a running head), with the
+    same offset (printed number − page index) throughout, so a table that happens to end in
+    "42" is never touched.
+    """
+    found: dict[tuple[int, int], int] = {}  # (page index, line index 0 or -1) → offset
+    for index, text in enumerate(pages):
+        lines = text.split("\n")
+        for where in {0, len(lines) - 1}:
+            if _PAGE_NUMBER.fullmatch(lines[where]):
+                found[(index, where)] = int(lines[where]) - index
+    if not found:
+        return pages, 0
+    offset, count = Counter(found.values()).most_common(1)[0]
+    if count < max(2, len(pages) / 3):
+        return pages, 0
+    cleaned = []
+    for index, text in enumerate(pages):
+        lines = text.split("\n")
+        drop = {where for (i, where), o in found.items() if i == index and o == offset}
+        cleaned.append("\n".join(ln for n, ln in enumerate(lines) if n not in drop).strip())
+    return cleaned, count
 
 
 def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, str]:
@@ -204,8 +235,11 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
     why = garbage_reason(whole)
     if why:
         raise ParseFailure("garbage-text", why, where)
-    text, spans = assemble([(t, "") for t in normalize_parts(raw)])
+    parts, numbers_removed = drop_page_numbers(normalize_parts(raw))
+    text, spans = assemble([(t, "") for t in parts])
     attributes = {"pages_failed": "; ".join(failed)} if failed else {}
+    if numbers_removed:
+        attributes["page_numbers_removed"] = str(numbers_removed)
     if opened_with:
         attributes["decrypted_with"] = opened_with
     return Document(
