@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import xmlschema
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from litsynth.coding.codebook import load_codebook, parse_codebook_text
 from litsynth.records import Page
@@ -223,3 +225,40 @@ def test_cli_export_refi(tmp_path: Path) -> None:
         schema("Project.xsd").validate(archive.read("project.qde").decode("utf-8"))
     result = CliRunner().invoke(cli, ["export", "refi", "--project-dir", str(root)])
     assert result.exit_code == 1 and "nothing to export" in result.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=5,
+        max_size=200,
+    ),
+    st.lists(st.tuples(st.integers(0, 199), st.integers(1, 40)), min_size=1, max_size=6),
+    st.text(max_size=30),
+)
+def test_any_text_and_spans_round_trip(text: str, cuts: list[tuple[int, int]], memo: str) -> None:
+    """Whatever the characters (emoji, CJK, controls, CR) the selection slices its span."""
+    doc = SourceDoc(id="d", path="x.txt", kind="text", text=text)
+    spans = []
+    for start, length in cuts:
+        start = min(start, len(text) - 1)
+        end = min(len(text), start + length)
+        spans.append(
+            CodedSpan("k", "d", "digital-platform", start, end, 0.9, "human", "ana", memo=memo)
+        )
+    package = refiqda.build_project(
+        CODEBOOK, {"d": doc}, spans, name=memo or "p", now="2026-11-22T00:00:00Z"
+    )
+    xml = package.project_qde.decode("utf-8")
+    schema("Project.xsd").validate(xml)
+    (source_text,) = package.sources.values()
+    assert source_text == text
+    root = ET.fromstring(package.project_qde)
+    got = {
+        (int(s.get("startPosition")), int(s.get("endPosition")))
+        for s in root.iter(f"{{{refiqda.PROJECT_NS}}}PlainTextSelection")
+    }
+    assert got == {(s.start, s.end) for s in spans}
+    for start, end in got:
+        assert source_text[start:end] == text[start:end]
