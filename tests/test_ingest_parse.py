@@ -156,6 +156,14 @@ def test_html_text_sections_and_title() -> None:
     ]
 
 
+def test_unclosed_heading_ends_at_the_next_block(tmp_path: Path) -> None:
+    path = tmp_path / "broken.html"
+    path.write_text("<h2>Methods<p>We read papers.<p>We coded them.</html>", encoding="utf-8")
+    doc = parse_file(path)
+    assert [p.label for p in doc.pages] == ["Methods"]
+    assert doc.text == "Methods\n\nWe read papers.\n\nWe coded them."
+
+
 def test_bom_crlf_file() -> None:
     doc = parse_file(INGEST / "crlf-bom.txt")
     assert doc.text == "First line\nsecond line\n\nThird para"

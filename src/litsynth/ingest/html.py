@@ -59,9 +59,10 @@ class _Blocks(HTMLParser):
             self._hidden += 1
         elif tag in _BLOCK:
             self._flush()
-            if tag in _HEADINGS:
-                self._heading = tag
-            elif tag == "pre":
+            # A block opening ends any heading left unclosed ("<h2>Title<p>text"), so one
+            # missing </h2> cannot turn the rest of the page into headings.
+            self._heading = tag if tag in _HEADINGS else None
+            if tag == "pre":
                 self._pre += 1
 
     def handle_endtag(self, tag: str) -> None:
