@@ -25,6 +25,7 @@ that named row stays the root, so counts match the dataset's exactly.
 from __future__ import annotations
 
 import sqlite3
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -168,8 +169,6 @@ def find_pairs(records: Sequence[BibRecord], *, cpu: int = 1) -> list[Pair]:
     """bib-dedupe's duplicate and maybe pairs among the records (prep → block → match)."""
     if len(records) < 2:
         return []
-    import bib_dedupe.bib_dedupe as bd  # imported late: it pulls requests and builds regexes
-
     frame = records_frame(records)
     sentinel = "__litsynth_sentinel__"
     if not frame["author"].str.strip().any():
@@ -179,10 +178,18 @@ def find_pairs(records: Sequence[BibRecord], *, cpu: int = 1) -> list[Pair]:
         row = dict.fromkeys(frame.columns, "")
         row.update(ID=sentinel, ENTRYTYPE="misc", author="Sentinel, S", title=sentinel)
         frame = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
-    prepared = bd.prep(frame, verbosity_level=0, cpu=cpu)
-    prepared = prepared[prepared["ID"] != sentinel]
-    blocked = bd.block(prepared, verbosity_level=0, cpu=cpu)
-    matched = bd.match(blocked, verbosity_level=0, cpu=cpu)
+    with warnings.catch_warnings():
+        # bib-dedupe 0.11 uses pandas options pandas 3 deprecates; they say nothing about
+        # the user's data, so they are not shown to the user.
+        warnings.filterwarnings("ignore", module=r"bib_dedupe\.")
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        import bib_dedupe.bib_dedupe as bd  # late: it pulls requests and sets pandas options
+
+        prepared = bd.prep(frame, verbosity_level=0, cpu=cpu)
+        prepared = prepared[prepared["ID"] != sentinel]
+        blocked = bd.block(prepared, verbosity_level=0, cpu=cpu)
+        matched = bd.match(blocked, verbosity_level=0, cpu=cpu)
     method = matcher_name()
     pairs: dict[tuple[str, str], str] = {}
     for a, b, label in matched[["ID_1", "ID_2", "duplicate_label"]].itertuples(index=False):
