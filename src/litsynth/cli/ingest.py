@@ -85,11 +85,13 @@ def ingest_command(
 
 
 def _render_ingest(r: dict[str, Any]) -> None:
+    n_cached = sum(1 for f in r["failures"] if f["cached"])
+    cached = f" ({n_cached} of them unchanged since they failed)" if n_cached else ""
     click.echo(
         f"{r['documents_seen']} files seen: {r['documents_ingested']} ingested, "
-        f"{r['documents_skipped_unchanged']} unchanged, {len(r['failures'])} failed "
-        f"({r['chunks_added']} passages added, {r['chunks_removed']} removed) "
-        f"in {r['seconds']:.1f} s"
+        f"{r['documents_skipped_unchanged']} unchanged, {len(r['failures'])} failed{cached}; "
+        f"{r['chunks_added']} passages added, {r['chunks_removed']} removed; "
+        f"{r['seconds']:.1f} s"
     )
     if r["documents_replaced"]:
         click.echo(f"{r['documents_replaced']} changed files replaced their old passages")
