@@ -144,3 +144,16 @@ def test_wos_tagged_and_medline() -> None:
     assert moher.doi == "10.1371/journal.pmed.1000097" and moher.year == 2009
     assert moher.authors == ("Moher, David", "Liberati, Alessandro")
     assert [r.line for r in pubmed.rejected] == [20]
+
+
+def test_an_unreadable_file_does_not_stop_the_others(project: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "notes.dat"
+    odd.write_text("just some prose without any structure\n", encoding="utf-8")
+    args = ["import", str(odd), str(FIX / "dupes.ris"), "--source", "Scopus"]
+    result = CliRunner().invoke(cli, [*args, "--project", str(project)])
+    assert result.exit_code == 1
+    assert (
+        "notes.dat: not imported: " in result.output and "cannot tell the format" in result.output
+    )
+    assert "dupes.ris: 6 records imported" in result.output
+    assert "1 of 2 files could not be imported" in result.output

@@ -84,6 +84,7 @@ class ImportOutcome:
     already_imported: bool
     rejected: tuple[Rejection, ...] = ()
     renamed: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    error: str = ""  # the file could not be imported at all (unreadable, unknown format)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -99,6 +100,7 @@ class ImportOutcome:
                 {"line": r.line, "reason": r.reason, "excerpt": r.excerpt} for r in self.rejected
             ],
             "renamed": self.renamed,
+            "error": self.error,
         }
 
 
@@ -241,6 +243,10 @@ def build_batch(
     )
 
 
+def _failed(path: Path, source: str, error: str) -> ImportOutcome:
+    return ImportOutcome(str(path), "", source, "", "", 0, 0, False, error=error)
+
+
 def import_files(
     conn: sqlite3.Connection,
     paths: Iterable[Path],
@@ -258,9 +264,8 @@ def import_files(
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            raise BiblioError(
-                f"cannot read {path}: {exc.strerror}", hint="check the path"
-            ) from None
+            outcomes.append(_failed(path, source, f"cannot read the file: {exc.strerror}"))
+            continue
         existing = store.find_batch(conn, source, bytes_id(data))
         if existing is not None:
             outcomes.append(
@@ -276,13 +281,17 @@ def import_files(
                 )
             )
             continue
-        batch = build_batch(
-            data,
-            str(path),
-            source,
-            encoding=encoding,
-            taken=lambda rid: store.record_exists(conn, rid),
-        )
+        try:
+            batch = build_batch(
+                data,
+                str(path),
+                source,
+                encoding=encoding,
+                taken=lambda rid: store.record_exists(conn, rid),
+            )
+        except BiblioError as exc:  # one unreadable file must not stop the others
+            outcomes.append(_failed(path, source, exc.message))
+            continue
         store.save_batch(conn, batch)
         renamed = batch.report.get("renamed", {})
         outcomes.append(

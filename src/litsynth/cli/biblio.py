@@ -11,6 +11,7 @@ from litsynth.biblio.link import link_full_texts
 from litsynth.biblio.readers import import_files
 from litsynth.biblio.references import import_references
 from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.errors import BiblioError
 from litsynth.records import BibRecord
 from litsynth.store import connect
 
@@ -40,10 +41,13 @@ def import_command(
     project = load(project_dir)
     conn = connect(project.store_path)
     outcomes = import_files(conn, files, source, encoding=encoding)
+    failed = [o for o in outcomes if o.error]
     if as_json:
         print_json([o.as_dict() for o in outcomes])
-        return
-    for o in outcomes:
+    for o in [] if as_json else outcomes:
+        if o.error:
+            click.echo(f"{o.file_name}: not imported: {o.error}")
+            continue
         if o.already_imported:
             click.echo(
                 f"{o.file_name}: already imported from {o.source}"
@@ -58,6 +62,12 @@ def import_command(
             click.echo(f"  line {r.line}: {r.reason}")
         for wanted, given in o.renamed.items():
             click.echo(f"  id {wanted!r} was taken; imported as {given!r}")
+    if failed:
+        raise BiblioError(
+            f"{len(failed)} of {len(outcomes)} files could not be imported"
+            f" (first: {failed[0].file_name})",
+            hint="the other files were imported; fix or convert the ones named above",
+        )
 
 
 def _render_dedupe(result: dedupe_stage.DedupeResult) -> None:
