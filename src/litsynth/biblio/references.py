@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -182,7 +183,10 @@ def extract_references(text: str) -> list[Reference]:
 
 
 def references_batch(
-    document_id: str, document_path: str, refs: list[Reference], taken: object = None
+    document_id: str,
+    document_path: str,
+    refs: list[Reference],
+    taken: Callable[[str], bool] = lambda _rid: False,
 ) -> ImportBatch:
     """The citation-searching batch of one document: one record per reference read."""
     batch_hash = content_id(document_id, EXTRACTOR)
@@ -205,8 +209,7 @@ def references_batch(
             )
             continue
         kept.append((RawEntry(ref.offset, "", fields, extra), rec))
-    is_taken = taken if callable(taken) else (lambda _rid: False)
-    ids, renamed = assign_ids(kept, SOURCE, is_taken)
+    ids, renamed = assign_ids(kept, SOURCE, taken)
     records = tuple(
         BibRecord(**{**rec.__dict__, "id": rid}) for rid, (_r, rec) in zip(ids, kept, strict=True)
     )
