@@ -38,7 +38,13 @@ from litsynth.embed.index import (
 from litsynth.errors import ConfigError
 from litsynth.ingest import FAILURE_REASONS, chunk_document, parse_many
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
-from litsynth.ingest.sidecar import SIDECAR_FILE, Sidecar, apply_metadata, read_sidecar
+from litsynth.ingest.sidecar import (
+    SIDECAR_FILE,
+    Metadata,
+    Sidecar,
+    apply_metadata,
+    read_sidecar,
+)
 from litsynth.records import Chunk, Document, Failure
 from litsynth.store import documents as store
 from litsynth.store.db import connect, transaction
@@ -199,7 +205,7 @@ class _Run:
         self.last_save = time.monotonic()
         self.saved_digest = saved_digest  # ids digest of the index on disk, if trusted
 
-    def metadata_for(self, key: str) -> Any:
+    def metadata_for(self, key: str) -> Metadata | None:
         try:
             rel = (self.project.root / key).resolve().relative_to(self.project.corpus_dir)
         except ValueError:
@@ -264,10 +270,7 @@ class _Run:
 
     def _drop_if_unreferenced(self, document_id: str) -> list[int]:
         """Delete a document no path points at; its chunk rowids, or [] if it must stay."""
-        other = self.conn.execute(
-            "SELECT 1 FROM files WHERE document_id = ? LIMIT 1", (document_id,)
-        ).fetchone()
-        if other is not None:
+        if store.document_has_files(self.conn, document_id):
             return []
         rowids = [r["rowid"] for r in store.chunks_of(self.conn, document_id)]
         if store.delete_document(self.conn, document_id):

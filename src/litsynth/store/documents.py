@@ -137,13 +137,10 @@ def document_ids(conn: sqlite3.Connection, *, chunker_not: str | None = None) ->
     return [r[0] for r in rows]
 
 
-def unreferenced_documents(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(id, path) of documents no file path points at any more: candidates for --prune."""
-    rows = conn.execute(
-        "SELECT id, path FROM documents d"
-        " WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id) ORDER BY path"
-    )
-    return [(r[0], r[1]) for r in rows]
+def document_has_files(conn: sqlite3.Connection, document_id: str) -> bool:
+    """Whether any file path still holds this document (then it must not be deleted)."""
+    row = conn.execute("SELECT 1 FROM files WHERE document_id = ? LIMIT 1", (document_id,))
+    return row.fetchone() is not None
 
 
 def insert_document(
@@ -393,10 +390,6 @@ def counts(conn: sqlite3.Connection) -> dict[str, Any]:
         "failures": by_reason,
         "last_ingested": one("SELECT MAX(ingested_at) FROM documents"),
     }
-
-
-def failures(conn: sqlite3.Connection) -> list[FailureState]:
-    return list(failure_states(conn).values())
 
 
 # ----------------------------------------------------------------------------------- runs
