@@ -18,6 +18,32 @@ def author_label(authors: tuple[str, ...] | list[str]) -> str:
     return f"{families[0]} et al."
 
 
+def short_title(title: str, limit: int = 40) -> str:
+    """A title shortened for an in-text citation: up to its colon, at most ~`limit` characters."""
+    head = title.split(":", 1)[0].strip()
+    if len(head) <= limit:
+        return head
+    cut = head[:limit].rsplit(" ", 1)[0]
+    return f"{cut}…"
+
+
+def work_label(
+    authors: tuple[str, ...] | list[str], year: int | None, *, title: str = "", path: str = ""
+) -> str:
+    """ "Phadnis (2023)". Without authors, APA puts a short title in the author's place
+    ("What is supply chain orchestration?" (n.d.)); without a title either, the file name, so a
+    reader can still find the document — never a bare "Anon." that several documents share.
+    """
+    when = str(year) if year else "n.d."
+    if any(a.strip() for a in authors):
+        return f"{author_label(authors)} ({when})"
+    if title.strip():
+        return f"“{short_title(title)}” ({when})"
+    if path:
+        return f"{path.rsplit('/', 1)[-1]} ({when})"
+    return f"Anon. ({when})"
+
+
 def _family(name: str) -> str:
     name = name.strip()
     if "," in name:
@@ -33,7 +59,7 @@ def locator(
     section: str = "",
     paragraph: int | None = None,
 ) -> str:
-    """"p. 4" / "pp. 4–5" for PDFs; "§ Results, ¶ 12" for text documents."""
+    """ "p. 4" / "pp. 4–5" for PDFs; "§ Results, ¶ 12" for text documents."""
     if kind == "pdf":
         return f"p. {page_start}" if page_start == page_end else f"pp. {page_start}–{page_end}"
     parts = []
@@ -53,10 +79,11 @@ def format_citation(
     page_end: int,
     section: str = "",
     paragraph: int | None = None,
+    title: str = "",
+    path: str = "",
 ) -> str:
     """The full in-text citation of a passage, e.g. "Phadnis (2023), p. 4"."""
-    when = str(year) if year else "n.d."
     where = locator(
         kind=kind, page_start=page_start, page_end=page_end, section=section, paragraph=paragraph
     )
-    return f"{author_label(authors)} ({when}), {where}"
+    return f"{work_label(authors, year, title=title, path=path)}, {where}"

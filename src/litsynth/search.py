@@ -105,6 +105,8 @@ def _passage(hit: store.ChunkHit, score: float) -> Passage:
         page_end=hit.page_end,
         section=hit.section,
         paragraph=hit.paragraph,
+        title=hit.title,
+        path=hit.path,
     )
     return Passage(
         chunk_id=hit.chunk_id,

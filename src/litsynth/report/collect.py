@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from litsynth.citation import author_label, format_citation
+from litsynth.citation import format_citation, work_label
 from litsynth.coding.codebook import Codebook
 from litsynth.config import Project
 from litsynth.report import model as rm
@@ -52,7 +52,7 @@ def library_versions() -> dict[str, str]:
 
 def _doc_label(row: sqlite3.Row) -> str:
     authors = tuple(json.loads(row["authors"] or "[]"))
-    return f"{author_label(authors)} ({row['year'] or 'n.d.'})"
+    return work_label(authors, row["year"], title=row["title"], path=row["path"])
 
 
 def source_href(row: sqlite3.Row, chunk_id: str, page: int) -> str:
@@ -83,6 +83,8 @@ def _source_page(conn: sqlite3.Connection, row: sqlite3.Row) -> rm.SourcePage:
             page_end=c["page_end"],
             section=c["section"],
             paragraph=c["paragraph"],
+            title=row["title"],
+            path=row["path"],
         )
         segments.append((c["id"], cite, text[start:end]))
     return rm.SourcePage(

@@ -10,9 +10,8 @@ pages, and its citation "Author (Year), p. N".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
-from litsynth.citation import author_label, format_citation, locator
+from litsynth.citation import format_citation, locator, work_label
 from litsynth.records import Page
 
 
@@ -33,13 +32,7 @@ class SourceDoc:
     @property
     def label(self) -> str:
         """Short name for tables: "Yulianti & Santoso (2025)", else the title, else the file."""
-        when = str(self.year) if self.year else "n.d."
-        if self.authors:
-            return f"{author_label(self.authors)} ({when})"
-        name = self.title.strip() or PurePath(self.path).stem
-        if len(name) > 48:
-            name = name[:47].rstrip() + "…"
-        return f"{name} ({when})"
+        return work_label(self.authors, self.year, title=self.title, path=self.path)
 
     def attribute(self, name: str) -> str:
         """An attribute for matrix rows; `year` falls back to the bibliographic year."""
@@ -98,22 +91,26 @@ def span_pages(doc: SourceDoc | None, span: CodedSpan) -> tuple[int, int]:
 def cite_span(doc: SourceDoc | None, span: CodedSpan) -> str:
     """ "Yulianti & Santoso (2025), § 4. Results, ¶ 12" or "Phadnis (2023), p. 4"."""
     first, last = span_pages(doc, span)
-    kind = doc.kind if doc else "text"
-    if doc is not None and doc.authors:
-        return format_citation(
-            doc.authors,
-            doc.year,
-            kind=kind,
+    if doc is None:
+        where = locator(
+            kind="text",
             page_start=first,
             page_end=last,
             section=span.section,
             paragraph=span.paragraph,
         )
-    where = locator(
-        kind=kind, page_start=first, page_end=last, section=span.section, paragraph=span.paragraph
+        return f"{span.document_id}, {where}"
+    return format_citation(
+        doc.authors,
+        doc.year,
+        kind=doc.kind,
+        page_start=first,
+        page_end=last,
+        section=span.section,
+        paragraph=span.paragraph,
+        title=doc.title,
+        path=doc.path,
     )
-    name = doc.label if doc else span.document_id
-    return f"{name}, {where}"
 
 
 def quote(text: str, start: int, end: int, *, limit: int = 240) -> str:
