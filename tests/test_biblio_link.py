@@ -83,3 +83,26 @@ def test_link_command_stores_links_and_lists_unmatched(project: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["n_linked"] == 1 and len(data["unmatched"]) == 5
+
+
+def test_sought_follows_the_screening_log(project: Path) -> None:
+    from litsynth.records import Decision
+    from litsynth.store import screening as screening_store
+
+    conn = connect(project / "litsynth.db")
+    import_files(conn, [FIX / "dupes.ris"], "Scopus")
+    at = "2026-01-01T00:00:00+00:00"
+    screening_store.append(
+        conn,
+        [
+            Decision("scopus1", "title-abstract", "include", "ana", at),
+            Decision("scopus2", "title-abstract", "include", "ana", at),
+            Decision(
+                "scopus3", "title-abstract", "exclude", "ana", at, reason="wrong study design"
+            ),
+            Decision("scopus2", "full-text", "not-retrieved", "ana", at),
+        ],
+    )
+    report = link_full_texts(conn)
+    assert report.sought == 2 and report.sought_rule == "included at title/abstract"
+    assert [r.id for r in report.unmatched] == ["scopus1"]  # scopus2 is recorded not retrieved
