@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from litsynth.coding.codebook import load_codebook
 from litsynth.coding.relate import (
@@ -69,6 +71,27 @@ def test_min_count_and_lifting_to_categories() -> None:
     assert lifted["p1"] == {"cat1"} and lifted["p3"] == {"cat1", "cat2"}
     (row,) = cooccurrence(lifted, 10, level="passage")
     assert (row.a, row.b, row.n_a, row.n_b, row.n_ab) == ("cat1", "cat2", 5, 2, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.text("abcdefgh", min_size=1, max_size=3),
+        st.sets(st.sampled_from("ABCDE"), max_size=4),
+        max_size=25,
+    ),
+    st.integers(0, 10),
+)
+def test_cooccurrence_invariants(units: dict[str, set[str]], extra: int) -> None:
+    n = len(units) + extra  # uncoded units count in N too
+    for r in cooccurrence(units, n, level="passage"):
+        both = {u for u, labels in units.items() if {r.a, r.b} <= labels}
+        assert r.n_ab == len(both) and set(r.evidence) == both
+        assert 1 <= r.n_ab <= min(r.n_a, r.n_b) and r.n_a + r.n_b - r.n_ab <= n
+        assert r.jaccard == pytest.approx(r.n_ab / (r.n_a + r.n_b - r.n_ab), abs=1e-4)
+        assert r.lift == pytest.approx(r.n_ab * n / (r.n_a * r.n_b), abs=1e-3)
+        assert 0 <= r.p_value <= 1 and r.p_value <= r.q_value + 1e-6 <= 1 + 1e-6
+        assert r.a < r.b
 
 
 def test_strong_association_is_significant() -> None:

@@ -276,7 +276,9 @@ def analyse(
     cat_pairs = [replace(r, existing=_existing(codebook, r.a, r.b)) for r in cat_pairs]
     parents = {c.id: c.parent for c in codebook.codes.values()}
     proposals, scores = propose_categories(centroids, parents, centre=centre)
-    cited = {p.chunk_id: p.citation for p in passages}
+    # Citations of the evidence passages only: the JSON stays proportional to the evidence.
+    evidence = {ch for r in (*code_pairs, *cat_pairs) if r.level == "passage" for ch in r.evidence}
+    cited = {p.chunk_id: p.citation for p in passages if p.chunk_id in evidence}
     return Axial(
         categories=tuple(proposals),
         category_silhouettes=scores,
