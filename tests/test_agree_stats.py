@@ -211,3 +211,10 @@ def test_agreement_is_symmetric_and_self_agreement_is_total(
     same = compare(sheet(0), sheet(0))
     assert same.percent_agreement == 1.0 and not same.disagreements
     assert same.kappa in (None, pytest.approx(1.0))
+
+
+def test_semicolon_delimited_excel_csv_is_read() -> None:
+    # European Excel saves "CSV" with ';' between columns; several codes are then quoted.
+    sheet = read_coder_sheet(FIXTURES / "semicolon_excel.csv")
+    assert sheet.items["1"].codes == ("gov", "plat")
+    assert sheet.items["2"].codes == ("value",)

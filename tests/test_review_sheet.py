@@ -193,3 +193,14 @@ def test_import_text_output_names_lines(seeded: Seeded, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "Imported" in result.output and "as reviewer: 1 accept, 3 undecided." in result.output
     assert f"{sheet} line 3: unknown decision 'maybe'" in result.output
+
+
+def test_semicolon_delimited_sheet_imports(seeded: Seeded, tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    rows = _export(seeded, sheet)
+    rows[0]["decision"] = "accept"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert _import(seeded, sheet)["counts"] == {"accept": 1, "undecided": 4}

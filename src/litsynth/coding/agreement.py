@@ -31,6 +31,7 @@ import krippendorff
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
+from litsynth.coding.review import csv_delimiter
 from litsynth.errors import CodingError
 
 NO_CODE = "(none)"  # the first-code label of an item a coder left uncoded
@@ -177,7 +178,9 @@ def read_coder_sheet(path: Path) -> CoderSheet:
     """Read a coder's CSV (UTF-8, BOM tolerated as Excel writes it); columns id, text, code."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
+            delimiter = csv_delimiter(handle.readline())
+            handle.seek(0)
+            reader = csv.DictReader(handle, delimiter=delimiter)
             columns = {c.strip().lower() for c in reader.fieldnames or ()}
             missing = {"id", "code"} - columns
             if missing:

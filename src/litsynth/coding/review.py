@@ -356,6 +356,17 @@ def make_memo(target: str, author: str, text: str, *, at: str) -> Memo:
     return Memo(content_id(target, author, at, text), target, author, at, text.strip())
 
 
+def csv_delimiter(header: str) -> str:
+    """The delimiter of a CSV file from its header line: ',' unless ';' or a tab is commoner.
+
+    Excel in many European locales saves "CSV" with ';' (the comma is their decimal mark);
+    a header never holds quoted delimiters, so counting them there is reliable.
+    """
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
 def _one_line(text: str, limit: int = 160) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -29,6 +29,7 @@ from litsynth.coding.review import (
     check_code,
     check_span,
     codings_for,
+    csv_delimiter,
     make_memo,
     now_utc,
     order_items,
@@ -116,7 +117,9 @@ def read_sheet(path: Path) -> list[SheetRow]:
     """The sheet's rows with their spreadsheet line numbers; a missing column is an error."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.reader(handle))
+            delimiter = csv_delimiter(handle.readline())
+            handle.seek(0)
+            records = list(csv.reader(handle, delimiter=delimiter))
     except FileNotFoundError:
         raise CodingError(f"{path} does not exist", hint="check the sheet's file name") from None
     except UnicodeDecodeError as exc:
