@@ -21,7 +21,7 @@ from litsynth.biblio.prisma import PrismaFlow
 
 FONT = 12  # px
 LINE = 15  # px between baselines
-CHAR = 6.4  # average px per character of a 12px sans-serif, for wrapping
+CHAR = 5.9  # average px per character of 12px Helvetica/Arial text, for wrapping
 PAD = 8
 BOX_W = 230
 GAP_X = 40
@@ -56,7 +56,8 @@ def _lines(*parts: str) -> tuple[str, ...]:
 
 
 def _n(v: int) -> str:
-    return f"(n = {v})"
+    # no-break spaces: textwrap never splits "(n = 12)" across two lines
+    return f"(n\u00a0=\u00a0{v})"
 
 
 def _reasons(title: str, reasons: Mapping[str, int]) -> tuple[str, ...]:
