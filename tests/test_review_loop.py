@@ -144,3 +144,28 @@ def test_nothing_to_review(project: Path) -> None:
     _review(seeded.root, "a\n" * 5)
     out = _review(seeded.root, "")
     assert "Nothing to review for ana" in out
+
+
+@pytest.mark.slow  # a real `code suggest` run loads spaCy: ~15 s
+def test_human_decisions_survive_a_real_code_suggest_run(seeded: Seeded) -> None:
+    from litsynth.coding.suggest import suggest_project
+    from litsynth.config import open_project
+
+    _review(seeded.root, "a\nr\nq\n")  # accept c3/method, reject c1/platform
+    conn = connect(seeded.root / "litsynth.db")
+    try:
+        before = [tuple(r) for r in conn.execute("SELECT * FROM codings ORDER BY seq")]
+    finally:
+        conn.close()
+    suggest_project(open_project(seeded.root))  # replaces every machine suggestion
+    conn = connect(seeded.root / "litsynth.db")
+    try:
+        after = [tuple(r) for r in conn.execute("SELECT * FROM codings ORDER BY seq")]
+        effective = _effective(conn)
+        models = {r[0] for r in conn.execute("SELECT DISTINCT model FROM suggestions")}
+    finally:
+        conn.close()
+    assert models and "test-model" not in models  # the fixture's suggestions are gone
+    assert after == before
+    assert (seeded.c3, "method", "human") in effective
+    assert not any(e[:2] == (seeded.c1, "platform") for e in effective)
