@@ -89,7 +89,7 @@ def test_theme_support_counts_and_cooccurrence_edges() -> None:
     assert hub_s2.weight == pytest.approx(2.0)
     assert any("lift 2.00" in why for why in hub_s2.why)
     assert result.core == "hub"
-    assert result.cited_works_source.startswith("pending")  # no extractor passed in
+    assert result.cited_works_source == "not computed"  # no cited works passed in
 
 
 def test_run_themes_on_the_synthetic_review_lists_cited_works(project: Path) -> None:
@@ -103,7 +103,7 @@ def test_run_themes_on_the_synthetic_review_lists_cited_works(project: Path) -> 
     # One quote per document first: a theme's support is its spread.
     assert len({q[1].split(",")[0] for q in by_id["actors"].quotes}) == 3
     assert result.core in {"mechanisms", "orchestrators"}
-    assert result.cited_works_source == "litsynth.synthesis.intext.cited_works"
+    assert result.cited_works_source == "litsynth.synthesis.cited_works_by_theme"
     # Only one passage cites anything: "(Phadnis, 2023)" in a platform passage of document 0.
     assert by_id["value-creation"].cited_works == (("Phadnis (2023)", 1, 1),)
     assert by_id["actors"].cited_works == ()

@@ -44,6 +44,7 @@ from litsynth.errors import CodebookError, CodingError
 from litsynth.records import CitedPassage, content_id
 from litsynth.store import analysis as store
 from litsynth.store.db import connect
+from litsynth.synthesis.intext import find_reference_section
 
 CLUSTERER = "kmeans-silhouette.v1"
 SILHOUETTE_SAMPLE = 3000  # silhouette is O(n²); a seeded sample keeps big corpora fast
@@ -500,8 +501,6 @@ def reference_list_chunks(
 ) -> set[str]:
     """Chunks that start inside their document's reference list (found by the in-text
     citation stage's `find_reference_section`)."""
-    from litsynth.synthesis.intext import find_reference_section
-
     sections = {doc: find_reference_section(text) for doc, text in texts.items()}
     out = set()
     for chunk_id, (doc, start, _end) in offsets.items():

@@ -15,7 +15,7 @@ data ties together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import networkx as nx
@@ -27,6 +27,7 @@ from litsynth.config import Project
 from litsynth.records import CitedPassage
 from litsynth.store import analysis as store
 from litsynth.store.db import connect
+from litsynth.synthesis import cited_works_by_theme
 
 GRAPH = "category-graph.v1"
 
@@ -168,10 +169,13 @@ def summarise_themes(
     *,
     n_quotes: int = 3,
     seed: int = 0,
-    cited: Callable[[dict[str, list[store.CodedPassage]]], dict[str, list[tuple[str, int, int]]]]
-    | None = None,
+    cited_works: Mapping[str, Sequence[tuple[str, int, int]]] | None = None,
 ) -> Selective:
-    """The pure part of `litsynth themes` (cited works come from `cited`, when given)."""
+    """The pure part of `litsynth themes`.
+
+    `cited_works` maps a theme id to its cited works as (label, passages, documents), from the
+    in-text citation stage; without it the summary says the cited works are not computed.
+    """
     text_of = {p.chunk_id: p for p in passages}
     by_chunk: dict[str, set[str]] = {}
     for c in codings:
@@ -189,7 +193,6 @@ def summarise_themes(
             (tuple(sorted(c)) for c in found if len(c) > 1), key=lambda c: (-len(c), c)
         )
     summaries = []
-    spans_by_theme: dict[str, list[store.CodedPassage]] = {}
     for theme in codebook.themes.values():
         codes = tuple(sorted(c.id for c in codebook.codes_of_theme(theme.id)))
         cats = tuple(sorted(c.id for c in codebook.categories.values() if c.theme == theme.id))
@@ -220,7 +223,6 @@ def summarise_themes(
                     continue
                 quotes.append((ch, p.citation, excerpt(p.text)))
                 used_docs.add(p.document_id)
-        spans_by_theme[theme.id] = [c for c in rows]
         summaries.append(
             ThemeSummary(
                 id=theme.id,
@@ -234,11 +236,10 @@ def summarise_themes(
                 quotes=tuple(quotes),
             )
         )
-    source = "pending: no in-text citation extractor available"
-    if cited is not None:
-        works = cited(spans_by_theme)
-        summaries = [_with_works(s, works.get(s.id, [])) for s in summaries]
-        source = "litsynth.synthesis.intext.cited_works"
+    source = "not computed"
+    if cited_works is not None:
+        summaries = [replace(s, cited_works=tuple(cited_works.get(s.id, ()))) for s in summaries]
+        source = "litsynth.synthesis.cited_works_by_theme"
     return Selective(
         themes=tuple(summaries),
         centrality=tuple(central),
@@ -251,10 +252,6 @@ def summarise_themes(
     )
 
 
-def _with_works(summary: ThemeSummary, works: list[tuple[str, int, int]]) -> ThemeSummary:
-    return replace(summary, cited_works=tuple(works))
-
-
 def run_themes(project: Project, *, seed: int = 0) -> Selective:
     """Selective coding over the project's store and codebook."""
     codebook = require_codebook(project)
@@ -262,34 +259,13 @@ def run_themes(project: Project, *, seed: int = 0) -> Selective:
     try:
         passages = store.load_passages(conn)
         codings = [c for c in store.load_codings(conn) if c.code_id in codebook.codes]
-        texts = store.document_texts(conn, sorted({c.document_id for c in codings}))
+        # The in-text citation stage's own per-theme query, so `litsynth cited` and `themes`
+        # can never disagree about which works a theme cites.
+        works = cited_works_by_theme(conn, codebook)
     finally:
         conn.close()
-    return summarise_themes(
-        codebook, codings, passages, seed=seed, cited=_cited_works(texts, passages)
-    )
-
-
-def _cited_works(
-    texts: Mapping[str, str], passages: Sequence[CitedPassage]
-) -> Callable[[dict[str, list[store.CodedPassage]]], dict[str, list[tuple[str, int, int]]]] | None:
-    """Adapter to the in-text citation stage (litsynth.synthesis.intext), when it is installed."""
-    try:
-        from litsynth.synthesis import intext
-    except ImportError:
-        return None
-    cite = {p.chunk_id: p.citation for p in passages}
-
-    def run(groups: dict[str, list[store.CodedPassage]]) -> dict[str, list[tuple[str, int, int]]]:
-        by_doc = {doc: intext.document_citations(text)[0] for doc, text in texts.items()}
-        spans = {
-            theme: [intext.Span(s.chunk_id, s.document_id, s.start, s.end) for s in items]
-            for theme, items in groups.items()
-        }
-        works = intext.cited_works(spans, by_doc, lambda span: cite.get(span.chunk_id, ""))
-        return {
-            theme: [(w.label, w.n_passages, w.n_documents) for w in items]
-            for theme, items in works.items()
-        }
-
-    return run
+    cited = {
+        theme: [(w.label, w.n_passages, w.n_documents) for w in items]
+        for theme, items in works.items()
+    }
+    return summarise_themes(codebook, codings, passages, seed=seed, cited_works=cited)

@@ -27,8 +27,6 @@ class CodedPassage:
     code_id: str
     score: float
     origin: str  # "human" | "machine"
-    start: int = 0  # extent of the pair's spans in the document text (min start, max end)
-    end: int = 0
 
 
 def _authors(raw: str) -> tuple[str, ...]:
@@ -104,8 +102,7 @@ def load_codings(conn: sqlite3.Connection) -> list[CodedPassage]:
     """
     rows = conn.execute(
         "SELECT chunk_id, document_id, code_id, MAX(score) AS score,"
-        " MIN(origin) AS origin,"  # 'human' < 'machine': any human span makes the pair human
-        " MIN(start) AS start, MAX(end) AS end"
+        " MIN(origin) AS origin"  # 'human' < 'machine': any human span makes the pair human
         " FROM effective_codings GROUP BY chunk_id, document_id, code_id"
         " ORDER BY chunk_id, code_id"
     )
@@ -116,8 +113,6 @@ def load_codings(conn: sqlite3.Connection) -> list[CodedPassage]:
             r["code_id"],
             float(r["score"]),
             r["origin"],
-            r["start"],
-            r["end"],
         )
         for r in rows
     ]
