@@ -179,6 +179,24 @@ def test_pdf_title_from_metadata_without_placeholders(title: str, expected: str)
     assert pdf_title(pypdf.PdfReader(buffer)) == expected
 
 
+def caesar(text: str, shift: int = 3) -> str:
+    """What a font with codes off by `shift` yields: "protected" → "surwhfwhg"."""
+
+    def move(ch: str) -> str:
+        if not (ch.isascii() and ch.isalpha()):
+            return ch
+        base = ord("a") if ch.islower() else ord("A")
+        return chr((ord(ch) - base + shift) % 26 + base)
+
+    return "".join(map(move, text))
+
+
+def test_shifted_font_codes_are_caught_by_the_vowel_share() -> None:
+    english = "Protected text is extracted with the wrong font encoding, letter by letter. " * 3
+    assert garbage_reason(english) == ""
+    assert "vowels" in garbage_reason(caesar(english))
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -187,6 +205,8 @@ def test_pdf_title_from_metadata_without_placeholders(title: str, expected: str)
         "供应链协调是指领先企业在价值链中组织供应商和合作伙伴的活动。こんにちは世界、カタカナも。",
         "Привет, мир! Это русский текст о цепочках поставок и координации.",
         "Tabelle 3: 12,5 % 13,7 % 18,2 % — Summe 44,4 % (n = 1.024)",
+        "Die Schwierigkeiten der Koordination zwischen Lieferanten und Händlern wachsen. " * 3,
+        "Strč prst skrz krk. Koordinace dodavatelského řetězce je složitá úloha pro firmy. " * 3,
     ],
 )
 def test_real_scripts_are_not_garbage(text: str) -> None:
@@ -200,6 +220,7 @@ def test_real_scripts_are_not_garbage(text: str) -> None:
         "3HQČåQt\x03SURVWĜHGN\\\x03QD\x03~þWHFK\x03ZHFK\x03ZHF",
         "Θͨ͘͠ͱ͍ݱ၊ఆ͞Εͨ༗ަػྲྀి౯ͷͻͱͭͷ੨͍ ͱͭͷ੨͍রͰ͢ớ͋ΒΏΔಁͳ༓ྶͷෳ߹ମỜ෩ܠ",
         ": . , dP . . i, . . . ? . i ' » 14 e. : .. Pr . srN • ki ., , ... ' 4 .n., .",
+        caesar("Protected text is extracted with the wrong font encoding, letter by letter. " * 3),
     ],
 )
 def test_unreadable_text_is_garbage(text: str) -> None:

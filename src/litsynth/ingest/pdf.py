@@ -34,11 +34,14 @@ _PAGE_NUMBER = re.compile(r"\d{1,5}")
 _SPACE = re.compile(r"\s+")
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # whitespace is already removed
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
 # Thresholds of `garbage_reason`, as shares of the non-space characters of the whole document.
 _MAX_BAD_SHARE = 0.05  # control, private-use, unassigned, U+FFFD, "(cid:N)"
 _MAX_MIXED_SHARE = 0.25  # in "words" mixing 3+ script families (a broken CMap's scatter)
 _MIN_WORDLIKE_SHARE = 0.5  # letters, marks and digits
 _MIN_CHARS = 20  # below this there is too little text to judge; keep it
+_MIN_VOWEL_SHARE = 0.2  # of ASCII letters; real text 0.35-0.45, shifted codes ~0.1
+_MIN_LATIN_LETTERS = 100  # "HTTP TCP DNS" alone says nothing
 # Scripts that legitimately mix inside one word are one family: Japanese mixes kanji, hiragana
 # and katakana; Latin words carry combining accents.
 _FAMILIES = {
@@ -63,13 +66,16 @@ def _family(ch: str) -> str:
 def garbage_reason(text: str) -> str:
     """Why extracted text is unreadable, or "" if it looks like text in some script.
 
-    Three simple, explainable signals, each a share of the non-space characters:
+    Simple, explainable signals, each a share of the text's characters:
     1. characters no text contains: control, private-use and unassigned code points, U+FFFD and
        pdfminer-style "(cid:N)" glyph ids;
     2. characters in words mixing three or more script families (a broken font CMap scatters
        one Japanese word across Greek, Bengali and Tibetan code points; real Japanese,
        Arabic or Chinese words stay within one family);
-    3. too few letters and digits (OCR speckle like ": . , dP . i").
+    3. too few letters and digits (OCR speckle like ": . , dP . i");
+    4. Latin letters with hardly any vowels: a font whose codes are shifted turns "protected"
+       into "SURWHFWHG". Real text in European languages has 35–45 % vowels (a, e, i, o, u,
+       y) among its ASCII letters — every shared PDF lies in 0.37–0.44 — shifted text ~10 %.
     """
     chars = _SPACE.sub("", text)
     total = len(chars)
@@ -97,6 +103,11 @@ def garbage_reason(text: str) -> str:
     wordlike = len(_ASCII_ALNUM.findall(chars)) + sum(1 for cat in other if cat[0] in "LMN")
     if wordlike / total < _MIN_WORDLIKE_SHARE:
         return f"only {wordlike / total:.0%} of characters are letters or digits"
+    latin = _ASCII_LETTERS.findall(chars)
+    if len(latin) >= _MIN_LATIN_LETTERS:
+        vowels = sum(1 for ch in latin if ch in "aeiouyAEIOUY") / len(latin)
+        if vowels < _MIN_VOWEL_SHARE:
+            return f"only {vowels:.0%} of Latin letters are vowels (a shifted font encoding?)"
     return ""
 
 
