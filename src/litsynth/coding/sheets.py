@@ -227,16 +227,20 @@ def plan_import(
 
     A row with a memo but no decision becomes a memo on its passage. A decision the coder's
     log already holds for the same span is counted as unchanged, which makes re-importing a
-    sheet -- or exporting with `--status all` and importing again -- append nothing.
+    sheet -- or exporting with `--status all` and importing again -- append nothing. Two rows
+    deciding the same code on the same span (a copied row) would make the result depend on
+    row order: the first is kept and the later one reported.
     """
     decisions: list[ReviewDecision] = []
     memos: list[Memo] = []
     errors: list[SheetError] = []
     counts: Counter[str] = Counter()
     planned = dict(latest)
+    first_line: dict[tuple[str, str, int, int], int] = {}
     for row in rows:
         try:
             decision = _decision(row, passages, codes, scores)
+            writes = codings_for(decision, coder=coder, at=at) if decision else ()
         except CodingError as exc:
             errors.append(SheetError(row.line, exc.message))
             continue
@@ -247,8 +251,19 @@ def plan_import(
             else:
                 counts["undecided"] += 1
             continue
-        writes = codings_for(decision, coder=coder, at=at)
         keys = [(c.chunk_id, c.code_id, c.start, c.end) for c in writes]
+        repeated = [k for k in keys if k in first_line]
+        if repeated:
+            chunk, code = repeated[0][:2]
+            errors.append(
+                SheetError(
+                    row.line,
+                    f"{code!r} on chunk {chunk} is already decided on line "
+                    f"{first_line[repeated[0]]} of this sheet; that line is kept",
+                )
+            )
+            continue
+        first_line.update((k, row.line) for k in keys)
         if all(planned.get(k) == c.status for k, c in zip(keys, writes, strict=True)):
             counts["unchanged"] += 1
             continue
