@@ -84,7 +84,11 @@ def main() -> None:
     wos = [r for r in journal if r.doi in WOS_DOIS]
     (HERE / "demo-wos.txt").write_text(to_wos(wos), encoding="utf-8")
     with (CORPUS / "documents.csv").open(encoding="utf-8", newline="") as f:
-        rows = [row for row in csv.DictReader(f) if row["title"] and row["source_type"] == "practitioner"]
+        rows = [
+            row
+            for row in csv.DictReader(f)
+            if row["title"] and row["source_type"] == "practitioner"
+        ]
     web = [
         to_record(
             {
