@@ -126,3 +126,44 @@ def test_unreviewed_passages_do_not_count() -> None:
     report = machine_agreement(cells)
     assert report.n_passages == 1
     assert report.per_code[0].pending == 0 and report.per_code[0].accepted == 1
+
+
+def test_double_coding_in_the_project_feeds_agree(project: Path, tmp_path: Path) -> None:
+    s = seed(project)
+    runner = CliRunner()
+    # Queue order (uncertainty): c3/method, c1/platform, c2/value-capture, c1/rule-setting,
+    # d1/platform. ana accepts all five; ben accepts, rejects, rejects, accepts, accepts.
+    for coder, keys in (("ana", "a\na\na\na\na\n"), ("ben", "a\nr\nr\na\na\n")):
+        result = runner.invoke(
+            cli, ["code", "review", "--project", str(s.root), "--coder", coder], input=keys
+        )
+        assert result.exit_code == 0, result.output
+        out = runner.invoke(cli, ["code", "export-codings", str(tmp_path / f"{coder}.csv"),
+                                  "--coder", coder, "--project", str(s.root)])  # fmt: skip
+        assert out.output.startswith("Wrote 4 passage(s) coded by")
+    result = runner.invoke(cli, ["agree", str(tmp_path / "ana.csv"), str(tmp_path / "ben.csv"),
+                                 "--json"])  # fmt: skip
+    data = json.loads(result.output)
+    # Items c1, c2, c3, d1; codes method, platform, rule-setting, value-capture.
+    # platform: ana on c1, d1; ben on d1 -> both 1, A only 1, neither 2:
+    #   p_o = 3/4, p_e = 2/4*1/4 + 2/4*3/4 = 1/2, kappa = 0.5
+    # value-capture: ana on c2 only -> p_o = 3/4, p_e = 1/4*0 + 3/4*1 = 3/4, kappa = 0
+    # pooled 16 cells: both 3, A only 2, neither 11: p_o = 14/16,
+    #   p_e = (5*3 + 11*13) / 256 = 158/256, kappa = (224 - 158) / (256 - 158) = 66/98
+    assert data["n_items"] == 4
+    assert data["kappa_per_code"] == {
+        "method": 1.0, "platform": 0.5, "rule-setting": 1.0, "value-capture": 0.0,
+    }  # fmt: skip
+    assert data["kappa"] == pytest.approx(66 / 98, abs=1e-4)
+    assert data["percent_agreement"] == 0.5
+    by_id = {d["id"]: (d["a"], d["b"]) for d in data["disagreements"]}
+    assert by_id == {s.c1: (["platform", "rule-setting"], ["rule-setting"]),
+                     s.c2: (["value-capture"], [])}  # fmt: skip
+
+
+def test_export_codings_of_an_unknown_coder(project: Path, tmp_path: Path) -> None:
+    s = seed(project)
+    result = CliRunner().invoke(cli, ["code", "export-codings", str(tmp_path / "x.csv"),
+                                      "--coder", "nobody", "--project", str(s.root)])  # fmt: skip
+    assert result.exit_code == 1
+    assert "'nobody' has no codings in this project" in result.output

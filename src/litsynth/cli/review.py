@@ -22,7 +22,7 @@ from litsynth.coding import decisions
 from litsynth.coding.agreement import AgreementReport, ProjectAgreement, agree
 from litsynth.coding.codebook import Codebook
 from litsynth.coding.review import ReviewItem, keyword_spans
-from litsynth.coding.sheets import STATUSES, export_sheet, import_sheet
+from litsynth.coding.sheets import STATUSES, export_coder_sheet, export_sheet, import_sheet
 from litsynth.config import Project
 from litsynth.errors import CodebookError, CodingError
 from litsynth.store import codings as store
@@ -251,6 +251,22 @@ def import_sheet_command(sheet: Path, coder: str | None, project_dir: Path, as_j
         click.echo(f"{len(plan.errors)} line(s) skipped; fix them and import again.", err=True)
 
 
+@code_group.command("export-codings")
+@click.argument("sheet", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--coder", required=True, metavar="NAME", help="Whose codings to export.")
+@project_option
+def export_codings_command(sheet: Path, coder: str, project_dir: Path) -> None:
+    """Write one coder's codings as id,text,code for `litsynth agree` (double coding).
+
+    Each passage the coder decided on is a row; its code cell lists the codes the coder
+    accepted or added there (';'-separated, empty if all were rejected).
+    """
+    project = load(project_dir)
+    with _store(project) as conn:
+        n = export_coder_sheet(conn, sheet, coder=coder)
+    click.echo(f"Wrote {n} passage(s) coded by {coder} to {sheet}.")
+
+
 # ----------------------------------------------------------------- hand coding and memos
 
 
@@ -335,6 +351,12 @@ def memos_command(target: str | None, project_dir: Path, as_json: bool) -> None:
 # ------------------------------------------------------------------------------ agreement
 
 
+def _ids(ids: tuple[str, ...], shown: int = 10) -> str:
+    if len(ids) <= shown:
+        return ", ".join(ids)
+    return ", ".join(ids[:shown]) + f" … and {len(ids) - shown} more (--json lists all)"
+
+
 def _render_agreement(report: AgreementReport, a: Path, b: Path) -> None:
     click.echo(f"Items rated by both: {report.n_items}   codes: {', '.join(report.codes)}")
     click.echo(f"Cohen's kappa, item x code presence: {_fmt(report.kappa)}")
@@ -358,9 +380,9 @@ def _render_agreement(report: AgreementReport, a: Path, b: Path) -> None:
             click.echo(f"  {d.id}  {d.text}")
             click.echo(f"      A: {', '.join(d.a) or '(none)'}    B: {', '.join(d.b) or '(none)'}")
     if report.only_in_a:
-        click.echo(f"\nItems only in {a.name} (not compared): {', '.join(report.only_in_a)}")
+        click.echo(f"\nItems only in {a.name} (not compared): {_ids(report.only_in_a)}")
     if report.only_in_b:
-        click.echo(f"Items only in {b.name} (not compared): {', '.join(report.only_in_b)}")
+        click.echo(f"Items only in {b.name} (not compared): {_ids(report.only_in_b)}")
     for problem in report.problems:
         click.secho(f"Warning: {problem}", fg="yellow", err=True)
 

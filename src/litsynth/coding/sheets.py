@@ -299,6 +299,27 @@ def export_sheet(
     return write_sheet(path, sheet_rows(order_items(items), labels))
 
 
+def export_coder_sheet(conn: sqlite3.Connection, path: Path, *, coder: str) -> int:
+    """One coder's codings as `litsynth agree` reads them: id (chunk), text, code ('a;b').
+
+    Every passage the coder decided anything on is an item, also one whose suggestions were
+    all rejected (its code cell is empty: "none of these codes"), so two coders' sheets compare
+    on what each actually judged.
+    """
+    coded = store.coder_codes(conn, coder)
+    if not coded:
+        raise CodingError(
+            f"{coder!r} has no codings in this project",
+            hint="check the name (`litsynth code agreement --coder NAME` uses the same names)",
+        )
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("id", "text", "code"))
+        for chunk_id, (text, codes) in coded.items():
+            writer.writerow((chunk_id, _display(text), ";".join(codes)))
+    return len(coded)
+
+
 def import_sheet(conn: sqlite3.Connection, book: Codebook, path: Path, *, coder: str) -> ImportPlan:
     """Append the decisions of a filled-in sheet to the codings log (one transaction)."""
     rows = read_sheet(path)

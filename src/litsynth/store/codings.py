@@ -230,6 +230,23 @@ def codings(conn: sqlite3.Connection, *, coder: str | None = None) -> list[Codin
     ]
 
 
+def coder_codes(conn: sqlite3.Connection, coder: str) -> dict[str, tuple[str, list[str]]]:
+    """Per passage the coder decided anything on: its text and the codes the coder put on it
+    (latest decision per code accepted or added), in the order first decided."""
+    latest: dict[tuple[str, str], str] = {}
+    for r in conn.execute(
+        "SELECT chunk_id, code_id, status FROM codings WHERE coder = ? ORDER BY seq", (coder,)
+    ):
+        latest[(r[0], r[1])] = r[2]
+    texts = {p.chunk_id: p.text for p in passages(conn, {chunk for chunk, _ in latest}).values()}
+    out: dict[str, tuple[str, list[str]]] = {}
+    for (chunk, code), status in latest.items():
+        entry = out.setdefault(chunk, (texts.get(chunk, ""), []))
+        if status in ("accepted", "added"):
+            entry[1].append(code)
+    return out
+
+
 def insert_memo(conn: sqlite3.Connection, memo: Memo) -> bool:
     """Store a memo; False if the identical memo (same target, author, time, text) exists."""
     cur = conn.execute(
