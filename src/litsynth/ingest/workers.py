@@ -144,7 +144,10 @@ class _Worker:
             Connection(to_worker_w, readable=False),
             Connection(from_worker_r, writable=False),
         )
-        worker.inbox.send((list(sys.path), parser.__module__, parser.__qualname__))
+        try:
+            worker.inbox.send((list(sys.path), parser.__module__, parser.__qualname__))
+        except OSError:
+            raise _start_failed(worker) from None
         return worker
 
     def assign(self, path: Path, passwords: tuple[str, ...], timeout_s: float) -> None:
@@ -168,7 +171,10 @@ class _Worker:
             self.process.kill()
             return "worker-crashed", "worker stopped answering"
         if code < 0:
-            name = signal.Signals(-code).name
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:  # a real-time signal without a name
+                name = f"signal {-code}"
             if -code == signal.SIGKILL:
                 # Timeouts are handled elsewhere, so an outside SIGKILL is most likely the
                 # kernel's OOM killer.
@@ -220,7 +226,15 @@ def parse_many(
     def feed(worker: _Worker) -> None:
         worker.path = None
         if queue:
-            worker.assign(queue.popleft(), secrets, timeout_s)
+            path = queue.popleft()
+            try:
+                worker.assign(path, secrets, timeout_s)
+            except OSError:
+                # The worker died between files (nothing of this file was read): the file
+                # goes back to the front of the queue for the replacement worker.
+                queue.appendleft(path)
+                worker.path = None
+                replace(worker)
 
     def replace(worker: _Worker) -> None:
         """Stop a dead or stuck worker; start a fresh one only if files are still waiting."""
