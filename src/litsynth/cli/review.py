@@ -12,6 +12,7 @@ import sqlite3
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -304,7 +305,7 @@ def add_command(
         )  # fmt: skip
         text = store.span_text(conn, coding.chunk_id, coding.start, coding.end)
     if as_json:
-        print_json({**coding.__dict__, "text": text})
+        print_json({**asdict(coding), "text": text})
     else:
         click.echo(
             f"Coded {coding.start}-{coding.end} of chunk {coding.chunk_id} as {coding.code_id} "
@@ -340,7 +341,7 @@ def memos_command(target: str | None, project_dir: Path, as_json: bool) -> None:
     with _store(project) as conn:
         found = store.memos(conn, target)
     if as_json:
-        print_json([m.__dict__ for m in found])
+        print_json([asdict(m) for m in found])
         return
     for m in found:
         click.echo(f"{m.target}  {m.author}  {m.at}\n    {m.text}")
