@@ -131,8 +131,10 @@ def flow_svg(flow: PrismaFlow, *, title: str = "") -> str:
         )  # fmt: skip
         rows[2] += [
             _Box(2, _lines(f"Reports sought for retrieval {_n(f.other_sought_reports)}",
-                           *([f"Not sought {_n(f.other_records_excluded + f.other_duplicates)}"]
-                             if f.other_records_excluded + f.other_duplicates else []),
+                           *([f"Duplicates, not sought {_n(f.other_duplicates)}"]
+                             if f.other_duplicates else []),
+                           *([f"Excluded at screening {_n(f.other_records_excluded)}"]
+                             if f.other_records_excluded else []),
                            *([f"Awaiting {_n(other_awaiting)}"] if other_awaiting else []))),
             _Box(3, _lines(f"Reports not retrieved {_n(f.other_notretrieved_reports)}")),
         ]  # fmt: skip
@@ -142,6 +144,7 @@ def flow_svg(flow: PrismaFlow, *, title: str = "") -> str:
         ]
 
     heights = [float(max(_height(b) for b in row)) for row in rows]
+    heights[-1] = max(heights[-1], 80.0)  # room for the rotated "Included" label
     ys: list[float] = []
     y: float = TOP + 40
     for h in heights:

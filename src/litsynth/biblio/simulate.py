@@ -7,12 +7,15 @@ change any metric). The metrics follow asreview-insights and leave the priors ou
 screening order they read is the records after the priors, N' = n_records − n_priors long, with
 n' = n_included − prior includes among them.
 
-- **WSS@95** (work saved over sampling at 95 % recall): with k95 = the number of includes that
-  is 95 % of n' (the largest k with k / n' ≤ 0.95), r = records screened when the k95-th include
-  is found, and q = the records a random order needs for k95 includes (the smallest q with
-  round(n' · q / N') ≥ k95, insights' `round(linspace(0, n', N'))` curve),
-  WSS@95 = (q − r) / N'. Up to rounding this is (TN + FN) / N' − 0.05 at that point.
-  Worked: N' = 2,017, n' = 100 → k95 = 95, q ≈ 1,906; found at r = 700 → WSS = 0.598.
+- **WSS@95** (work saved over sampling at 95 % recall), exactly as asreview-insights computes
+  it: with k95 = the largest number of includes with k95 / n' ≤ 0.95, r = the 0-based index
+  in our order of the k95-th include, and q = the 0-based index where a random order reaches
+  k95 includes on insights' curve round(linspace(0, n', N')), WSS@95 = (q − r) / N'.
+  Worked: N' = 2,017, n' = 100 → k95 = 95, q = 1,906; found at r = 699 → WSS = 0.598.
+  The textbook form (TN + FN) / N' − 0.05 at that point is close but not equal: the rounding
+  of the random curve reaches k95 half an include early (tests/test_screening_prioritise.py
+  works one example: 0.835 by insights, 0.859 by the textbook). We report insights' number so
+  ours compare with ASReview's published ones.
 - **Recall@10 %**: the fraction of the n' includes found in the first ⌊0.10 · N'⌋ records.
 - **ATD** (average time to discovery): the mean 1-based position of each include in the order,
   divided by N', so 0.05 means includes were found on average after 5 % of the records.
