@@ -108,6 +108,14 @@ def test_code_filter_and_limit(seeded: Seeded) -> None:
     assert "── 1/1  platform" in out and "rule-setting (" not in out
 
 
+def test_unknown_code_is_an_error_not_an_empty_queue(seeded: Seeded) -> None:
+    result = CliRunner().invoke(
+        cli, ["code", "review", "--project", str(seeded.root), "--code", "platfrom"], input="q\n"
+    )
+    assert result.exit_code == 1
+    assert "unknown code 'platfrom'; did you mean 'platform'?" in result.output
+
+
 def test_unknown_key_is_explained(seeded: Seeded) -> None:
     out = _review(seeded.root, "x\nq\n")
     assert "press a, r, c, s, m or q" in out

@@ -160,7 +160,7 @@ def review_command(
     book = decisions.codebook_of(project)
     with _store(project) as conn:
         queue = decisions.review_queue(
-            conn, code=code, coder=coder, near_misses=near_misses, by_score=by_score
+            conn, code=code, coder=coder, near_misses=near_misses, by_score=by_score, book=book
         )
         if limit is not None:
             queue = queue[:limit]

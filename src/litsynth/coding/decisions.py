@@ -51,6 +51,7 @@ def review_queue(
     coder: str,
     near_misses: bool = False,
     by_score: bool = False,
+    book: Codebook | None = None,
 ) -> list[ReviewItem]:
     """Suggestions the coder has not decided yet, most informative first.
 
@@ -58,8 +59,11 @@ def review_queue(
     suggestions whose score is closest to their code's threshold, where one human decision
     teaches the classifier most. `by_score` runs best-first instead (a quick pass over the
     surest suggestions). `near_misses` adds the stored suggestions below threshold (each
-    passage's best code), which the uncertainty order puts among the first.
+    passage's best code), which the uncertainty order puts among the first. With `book`, an
+    unknown `code` is an error with a close match (not an empty queue that looks finished).
     """
+    if code is not None and book is not None:
+        code = check_code(code, set(book.codes) | store.used_code_ids(conn))
     items = store.review_items(conn, code=code, coder=coder, suggested_only=not near_misses)
     if by_score:
         return order_items(items)
