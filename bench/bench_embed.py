@@ -7,7 +7,10 @@
 2. Raw: `model.encode(texts, batch_size=64, normalize_embeddings=True)` over the very chunk
    texts the store now holds, in one call (the best case for the library).
 3. `ingest --rebuild` path: the pipeline re-embeds every stored chunk (reconcile), timed
-   end to end including the FAISS adds — the embedding stage with nothing else running.
+   end to end including the store reads and FAISS adds — the embedding stage alone.
+
+Steps 2 and 3 alternate for --rounds rounds and the best time of each is kept. The ingest-time
+figure (1) is a single pass, so it also carries whatever else the machine was doing.
 
     .venv/bin/python bench/bench_embed.py [--no-pdfs]
 """
@@ -64,6 +67,7 @@ class TimedEmbedder:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-pdfs", action="store_true", help="demo corpus only")
+    parser.add_argument("--rounds", type=int, default=2, help="raw/rebuild passes, best kept")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "demo"
@@ -81,25 +85,28 @@ def main() -> None:
         conn.close()
         assert len(texts) == timed.texts, (len(texts), timed.texts)
 
+        # Other processes share the machine: interleave raw and pipeline passes and keep the
+        # best of each, the usual way to measure a cost rather than a neighbour's load.
         model = real.model  # type: ignore[attr-defined]
-        started = time.perf_counter()
-        model.encode(
-            texts,
-            batch_size=project.settings.embed.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        raw_s = time.perf_counter() - started
-
         from litsynth.store.db import connect
 
         store = connect(root / "litsynth.db")
-        index = ChunkIndex(real.dim)
-        started = time.perf_counter()
-        reconcile(store, index, real)
-        rebuild_s = time.perf_counter() - started
+        raw_times, rebuild_times = [], []
+        for _ in range(args.rounds):
+            started = time.perf_counter()
+            model.encode(
+                texts,
+                batch_size=project.settings.embed.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            raw_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            reconcile(store, ChunkIndex(None), real)
+            rebuild_times.append(time.perf_counter() - started)
         store.close()
+        raw_s, rebuild_s = min(raw_times), min(rebuild_times)
 
     n = len(texts)
     result = {
@@ -110,6 +117,8 @@ def main() -> None:
         "pipeline_rebuild_chunks_per_s": round(n / rebuild_s, 2),
         "ratio_ingest_vs_raw": round(raw_s / timed.seconds, 3),
         "ratio_rebuild_vs_raw": round(raw_s / rebuild_s, 3),
+        "raw_times_s": [round(t, 2) for t in raw_times],
+        "rebuild_times_s": [round(t, 2) for t in rebuild_times],
         "goal_ratio_min": 0.9,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -67,7 +67,7 @@ def documents_in(root: Path) -> int:
         return 0
 
 
-def kill_after(root: Path, n_documents: int, timeout_s: float = 120) -> bool:
+def kill_after(root: Path, n_documents: int, timeout_s: float = 600) -> bool:
     """Run ingest and SIGKILL it once the store has n documents; False if it finished first."""
     proc = start(root)
     deadline = time.monotonic() + timeout_s
