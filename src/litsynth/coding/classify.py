@@ -160,9 +160,17 @@ class ZeroShot:
             keywords = self.matcher.match(texts)
         feats, sim, nearest, nearest_sim = self.features(vectors, self.matcher.counts(keywords))
         logit = self.logits(feats)
+        probability = 1.0 / (1.0 + np.exp(-logit))
+        # No evidence, no suggestion: a passage with none of the code's keywords that is
+        # further from the code than the average text of another code (sim_z < 0) is held
+        # just under the threshold. The calibration rows are all on-topic texts, so the model
+        # never saw a passage about nothing — whose margins over the codes are all near zero.
+        unsupported = (feats[..., 0] < 0) & (feats[..., 3] == 0)
+        cap = np.nextafter(self.threshold, 0)[None, :]
+        probability = np.where(unsupported, np.minimum(probability, cap), probability)
         return Scores(
             code_ids=self.code_ids,
-            probability=1.0 / (1.0 + np.exp(-logit)),
+            probability=probability,
             threshold=self.threshold,
             logit=logit,
             sim=sim,

@@ -168,13 +168,17 @@ class KeywordMatcher:
         self.lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(self.nlp.vocab, attr="LEMMA") if lemmatize else None
         for code in book.codes.values():
-            terms = list(dict.fromkeys(t for t in (*code.keywords, *code.aliases, code.label) if t))
+            # Case-insensitive dedupe: label "Platform" and keyword "platform" are one term.
+            unique: dict[str, str] = {}
+            for term in (*code.keywords, *code.aliases, code.label):
+                unique.setdefault(term.lower(), term)
+            terms = list(unique.values())
             self.terms[code.id] = terms
             for j, term in enumerate(terms):
                 key = f"{code.id}\x1f{j}"
                 self.lower.add(key, [self.nlp.make_doc(term)])
             if self.lemma is not None:
-                docs = list(self.nlp.pipe(terms_for_lemma(terms)))
+                docs = list(self.nlp.pipe([t.lower() for t in terms]))
                 for j, doc in enumerate(docs):
                     self.lemma.add(f"{code.id}\x1f{j}", [doc])
 
@@ -207,7 +211,3 @@ class KeywordMatcher:
             for code_id, terms in found.items():
                 out[i, index[code_id]] = len(terms)
         return out
-
-
-def terms_for_lemma(terms: Sequence[str]) -> list[str]:
-    return [t.lower() for t in terms]

@@ -1,0 +1,149 @@
+"""Zero-shot scoring, keyword matching, context, learning and the review order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import FIXTURES
+from litsynth.coding import load_codebook, parse_codebook_text
+from litsynth.coding.classify import best_f1_threshold, fit_zero_shot
+from litsynth.coding.features import KeywordMatcher, Unit, context_of, prototypes, split_sentences
+from litsynth.coding.learn import Example, QueueEntry, learn, review_queue_order
+from litsynth.embed import HashEmbedder
+
+BOOK = FIXTURES / "coding" / "eval" / "codebook.yaml"
+
+
+def test_prototypes_cover_definition_examples_label_keywords() -> None:
+    book = load_codebook(BOOK)
+    kinds = [(p.code_id, p.kind) for p in prototypes(book) if p.code_id == "platform"]
+    assert kinds == [
+        ("platform", "definition"),
+        ("platform", "example"),
+        ("platform", "label"),
+        ("platform", "keywords"),
+    ]
+    assert split_sentences("One thing. Another (e.g. this). “Quoted” too") == [
+        "One thing.",
+        "Another (e.g. this).",
+        "“Quoted” too",
+    ]
+
+
+def test_keyword_matcher_lower_and_lemma() -> None:
+    book = load_codebook(BOOK)
+    lower = KeywordMatcher(book, lemmatize=False)
+    lemma = KeywordMatcher(book, lemmatize=True)
+    text = "Firms reconfigured their Contracts; the PLATFORM grew."
+    assert lower.match([text]) == [{"platform": ("platform",)}]
+    found = lemma.match([text])[0]
+    assert found["platform"] == ("platform",)
+    assert found["reconfiguration"] == ("reconfigure",)  # inflected form via the lemma
+    assert found["governance"] == ("contract",)  # plural via the lemma
+    counts = lemma.counts([found])
+    assert counts.tolist() == [[1.0, 1.0, 1.0]]
+
+
+def test_zero_shot_is_calibrated_on_the_codebook() -> None:
+    book = load_codebook(BOOK)
+    zs = fit_zero_shot(book, HashEmbedder(), lemmatize=False)
+    # 3 codes x (1 definition + 1 example) = 6 passage prototypes → 6 x 3 rows, 6 positives.
+    assert zs.calibration["rows"] == 18 and zs.calibration["positives"] == 6
+    assert zs.calibration["coef_keywords"] > 0  # a matched keyword is evidence for its code
+    assert ((zs.threshold > 0) & (zs.threshold < 1)).all()
+    texts = [
+        "A marketplace for everything.",
+        "We recombine what we have.",
+        "Nothing relevant here.",
+    ]
+    scores = zs.score(HashEmbedder().embed(texts), texts)
+    assert [scores.code_ids[k] for k in scores.top()[:2]] == ["platform", "reconfiguration"]
+    assert scores.keywords[0] == {"platform": ("marketplace",)}
+    # Evidence points at a definition or example sentence of the code, never at its label.
+    proto = zs.protos[int(scores.nearest[0, 0])]
+    assert proto.code_id == "platform" and proto.kind in {"definition", "example"}
+    # A passage near no code (a zero vector: cosine 0 to everything, below every code's null
+    # mean) and without keywords is suggested for nothing, whatever its margins.
+    assert (zs.null_mean > 0).all()
+    empty = zs.score(np.zeros((1, 384), dtype=np.float32), ["…"])
+    assert not empty.suggested().any()
+
+
+def test_one_code_without_negatives_cannot_calibrate() -> None:
+    from litsynth.errors import CodingError
+
+    book = parse_codebook_text("codes:\n  - id: a\n    definition: Anything at all.\n")
+    with pytest.raises(CodingError, match="needs when_not_to_use"):
+        fit_zero_shot(book, HashEmbedder(), lemmatize=False)
+    book = parse_codebook_text(
+        "codes:\n  - id: a\n    definition: Platforms.\n    when_not_to_use: Contracts and trust.\n"
+    )
+    assert fit_zero_shot(book, HashEmbedder(), lemmatize=False).calibration["rows"] == 2
+
+
+def test_best_f1_threshold_by_hand() -> None:
+    # Sorted scores .9 (pos) .8 (neg) .7 (pos) .2 (neg): keeping the top 1 gives F1 2/3, the
+    # top 3 gives P 2/3 R 1 → F1 0.8 (best); the cut lies midway between .7 and .2.
+    p = np.array([0.2, 0.9, 0.7, 0.8])
+    t = np.array([False, True, True, False])
+    assert best_f1_threshold(p, t) == pytest.approx(0.45)
+    assert best_f1_threshold(p, np.zeros(4, dtype=bool)) is None
+
+
+def test_context_positions_and_neighbours() -> None:
+    units = [Unit("b", "d1", 2), Unit("a", "d1", 1), Unit("x", "", 0), Unit("c", "d1", 3)]
+    ctx = context_of(units)
+    assert ctx.relative.tolist() == [0.5, 0.0, 0.5, 1.0]
+    assert ctx.prev.tolist() == [1, -1, -1, 0] and ctx.next.tolist() == [3, 0, -1, -1]
+    assert ctx.first.tolist() == [False, True, False, False]
+    assert ctx.matrix()[2].tolist() == [0.5, 0.25, 0.0, 0.0, 1.0]  # alone in its document
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", ""]), st.integers(0, 50)), max_size=30))
+def test_context_invariants(items: list[tuple[str, int]]) -> None:
+    ctx = context_of([Unit("t", doc, pos) for doc, pos in items])
+    assert ((ctx.relative >= 0) & (ctx.relative <= 1)).all()
+    for i in range(len(items)):
+        if ctx.prev[i] >= 0:
+            assert ctx.next[ctx.prev[i]] == i and items[ctx.prev[i]][0] == items[i][0]
+        if ctx.next[i] >= 0:
+            assert ctx.prev[ctx.next[i]] == i
+
+
+def test_learning_uses_position_the_codebook_cannot_see() -> None:
+    # Two codes the codebook cannot tell apart (same wording), decided only by position:
+    # the first sentence of every document is an "opening", the rest "body".
+    book = parse_codebook_text(
+        "codes:\n"
+        "  - id: opening\n    definition: A sentence of the text.\n"
+        "  - id: body\n    definition: A sentence of the text.\n"
+    )
+    embedder = HashEmbedder()
+    zs = fit_zero_shot(book, embedder, lemmatize=False)
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"]
+    units = [
+        Unit(f"{words[(d + s) % 6]} item {d}", f"doc{d}", s) for d in range(12) for s in range(4)
+    ]
+    texts = [u.text for u in units]
+    vectors = embedder.embed(texts)
+    zero = zs.score(vectors, texts)
+    truth = ["opening" if u.position == 0 else "body" for u in units]
+    train = [Example(i, frozenset({truth[i]})) for i in range(24)]  # documents 0-5
+    scores = learn(zs, zero, texts, vectors, context_of(units), train)
+    predicted = [scores.code_ids[k] for k in scores.top()]
+    assert predicted[24:] == truth[24:]  # documents 6-11, never seen
+    assert scores.learned is not None and not np.isnan(scores.learned).any()
+
+
+def test_review_queue_most_uncertain_first() -> None:
+    entries = [
+        QueueEntry("c1", "a", 0.95, 0.5),  # sure yes
+        QueueEntry("c2", "a", 0.52, 0.5),  # on the fence
+        QueueEntry("c3", "b", 0.05, 0.2),  # sure no
+        QueueEntry("c4", "b", 0.25, 0.2),  # close above its own (lower) threshold
+    ]
+    # |logit(p) − logit(t)|: c2 0.08, c4 0.29, c3 1.56, c1 2.94.
+    assert review_queue_order(entries) == [("c2", "a"), ("c4", "b"), ("c3", "b"), ("c1", "a")]

@@ -1,0 +1,112 @@
+"""`litsynth code suggest` on a small project: stored suggestions, evidence, human codings kept."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import FIXTURES
+from litsynth.cli import cli
+from litsynth.coding.suggest import review_ranking, suggest_project
+from litsynth.config import open_project
+from litsynth.records import Chunk, Coding, Document, Page, bytes_id, content_id
+from litsynth.store import coding as store
+from litsynth.store.codings import append_codings
+from litsynth.store.db import connect, transaction
+from litsynth.store.documents import insert_document
+
+PARAGRAPHS = [
+    "The digital platform connects buyers and sellers in one marketplace.",
+    "Firms reconfigure and recombine resources when demand shifts.",
+    "Contracts and trust govern the relationship between partners.",
+    "A marketplace platform lets small sellers reach buyers abroad.",
+    "Rain fell on Tuesday.",
+]
+
+
+def _project(project: Path) -> Path:
+    shutil.copy(
+        FIXTURES / "coding" / "eval" / "codebook.yaml", project / "codebook" / "codebook.yaml"
+    )
+    text = "\n\n".join(PARAGRAPHS)
+    doc = Document(bytes_id(text.encode()), "corpus/a.txt", "text", text, (Page(1, 0, len(text)),))
+    chunks, start = [], 0
+    for n, para in enumerate(PARAGRAPHS):
+        start = text.index(para, start)
+        end = start + len(para)
+        chunks.append(Chunk(content_id(doc.id, start, end), doc.id, n, start, end, para, 1, 1, 10))
+        start = end
+    conn = connect(project / "litsynth.db")
+    with transaction(conn):
+        insert_document(conn, doc, chunks, chunker="test")
+    conn.close()
+    return project
+
+
+def test_suggest_stores_scored_evidence_and_keeps_human_codings(project: Path) -> None:
+    root = _project(project)
+    proj = open_project(root)
+    result = suggest_project(proj)
+    assert result.chunks == 5 and result.vectors_from == "embedded"
+    conn = connect(proj.store_path)
+    rows = store.suggestions(conn)
+    by_text = {(s.text, s.code_id) for s in rows}
+    assert (PARAGRAPHS[0], "platform") in by_text
+    assert (PARAGRAPHS[1], "reconfiguration") in by_text
+    assert (PARAGRAPHS[2], "governance") in by_text
+    first = next(s for s in rows if s.text == PARAGRAPHS[0] and s.code_id == "platform")
+    assert (
+        first.model == "hash-384+zeroshot.v1" and first.codebook_version == result.codebook_version
+    )
+    assert first.evidence["keywords"] == ["platform", "marketplace"]
+    assert first.evidence["nearest"]["kind"] in {"definition", "example"}
+    assert 0 < first.threshold < 1 and first.score >= first.threshold
+
+    # A reviewer accepts one passage for platform and rejects another.
+    chunk_rows = store.chunks(conn)
+    decided = [
+        Coding("h1", chunk_rows[3].id, "platform", 0, 0, "ann", "2026-01-01T00:00:00Z", "accepted"),
+        Coding("h2", chunk_rows[2].id, "platform", 0, 0, "ann", "2026-01-01T00:00:01Z", "rejected"),
+    ]
+    with transaction(conn):
+        append_codings(conn, decided, {c.chunk_id: chunk_rows[0].document_id for c in decided})
+    before = conn.execute("SELECT * FROM codings ORDER BY seq").fetchall()
+    conn.close()
+
+    again = suggest_project(proj)
+    assert again.learned_codes == ("platform",)
+    assert again.model.endswith("+learned.v1")
+    conn = connect(proj.store_path)
+    assert conn.execute("SELECT * FROM codings ORDER BY seq").fetchall() == before  # untouched
+    pairs = conn.execute(
+        "SELECT chunk_id, code_id, COUNT(*) FROM suggestions GROUP BY 1, 2"
+    ).fetchall()
+    assert all(n == 1 for _, _, n in pairs)  # replaced, not appended
+    learned = [s for s in store.suggestions(conn, code="platform") if "learned" in s.evidence]
+    assert learned and all(0 <= s.evidence["learned"] <= 1 for s in learned)
+    versions = conn.execute("SELECT version FROM codebook_versions").fetchall()
+    assert [v[0] for v in versions] == [result.codebook_version]
+    conn.close()
+    ranking = review_ranking(proj)
+    assert ranking and (chunk_rows[3].id, "platform") not in ranking  # decided: not queued
+
+
+def test_suggest_cli_json(project: Path) -> None:
+    root = _project(project)
+    out = CliRunner().invoke(cli, ["code", "suggest", "--project", str(root), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["chunks"] == 5 and data["suggested"] >= 3
+    assert {s["code"] for s in data["suggestions"]} >= {"platform", "reconfiguration", "governance"}
+
+
+def test_suggest_without_chunks_says_ingest_first(project: Path) -> None:
+    shutil.copy(
+        FIXTURES / "coding" / "eval" / "codebook.yaml", project / "codebook" / "codebook.yaml"
+    )
+    out = CliRunner().invoke(cli, ["code", "suggest", "--project", str(project)])
+    assert out.exit_code == 1
+    assert "has no chunks to code" in out.output and "litsynth ingest" in out.output
