@@ -182,6 +182,17 @@ def test_confirm_rejects_unknown_ids_and_types(project: Path) -> None:
     assert not (project / "codebook" / "relations.yaml").exists()
 
 
+def test_confirm_refuses_a_one_file_codebook(project: Path) -> None:
+    build(project)
+    (project / "litsynth.toml").write_text(
+        '[embed]\nmodel = "hash-384"\n\n[coding]\ncodebook = "codebook/test.yaml"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CodingError, match="is one file"):
+        confirm_relation(open_project(project), "platform-coordination", "sme-global", "enables")
+    assert not (project / "codebook" / "relations.yaml").exists()
+
+
 def test_cli_relate_text_json_and_confirm(project: Path) -> None:
     from litsynth.cli import cli
 

@@ -399,10 +399,14 @@ def confirm_relation(
         raise CodingError(
             f"a relation needs two ends, got {source!r} twice", hint="name two different ids"
         )
-    folder = (
-        project.codebook_path if project.codebook_path.is_dir() else project.codebook_path.parent
-    )
-    path = folder / RELATIONS_FILE
+    if not project.codebook_path.is_dir():
+        # A one-file codebook would never load a relations.yaml written beside it.
+        raise CodingError(
+            f"the codebook {project.codebook_path} is one file; confirmed relations go to "
+            f"{RELATIONS_FILE} in a codebook folder",
+            hint="move the file into a folder and set [coding] codebook to the folder",
+        )
+    path = project.codebook_path / RELATIONS_FILE
     axial = run_relate(project)
     stats = [r for r in axial.code_pairs + axial.category_pairs if {r.a, r.b} == {source, target}]
     reviewer = reviewer or project.settings.project.reviewer
