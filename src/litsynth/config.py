@@ -77,6 +77,8 @@ class RecordsSettings:
     automation: bool = True  # apply the [screening] year/language rules
     citation_searching: bool = False  # import included documents' reference lists
     screening: tuple[str, ...] = ()  # e.g. "title-abstract:ana=records/ta-ana.csv"
+    # Settled conflicts between reviewers, same form; rows: record_id, decision, reason, note.
+    resolutions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
 """Applying the bibliographic inputs a project declares in litsynth.toml ([records]).
 
 A review's PRISMA counts must be reproducible from the command line: the exports and the
-screening sheets are files in the project, and `litsynth run` applies them in a fixed order
-(import → dedupe → automation rules → citation searching → screening sheets → full-text
-links). Imports are already idempotent (same file, same source: no-op); a screening sheet is
-appended to the log only the first time its exact bytes are applied for that stage and
-reviewer, so repeating `run` never inflates the log.
+screening sheets are files in the project, and `litsynth run` applies them in a fixed order:
+import → citation searching → dedupe → automation rules → screening sheets → resolutions of
+reviewer conflicts (full-text links follow in the pipeline). Imports are already idempotent
+(same file, same source: no-op); a screening or resolution sheet is appended to the log only
+the first time its exact bytes are applied for that stage and reviewer, so repeating `run`
+never inflates the log.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from litsynth.config import Project
-from litsynth.errors import ConfigError
+from litsynth.errors import ConfigError, LitsynthError
 from litsynth.store import report as q
 
 
@@ -41,6 +42,7 @@ class InputsReport:
     ineligible: int = 0
     citation_records: int = 0
     decisions: int = 0
+    resolutions: int = 0
     sheets_skipped: int = 0
     linked: int = 0
     notes: list[str] = field(default_factory=list)
@@ -52,6 +54,8 @@ class InputsReport:
             f"{self.ineligible} ineligible by automation",
             f"{self.decisions} screening decisions added ({self.sheets_skipped} sheets unchanged)",
         ]
+        if self.resolutions:
+            parts.append(f"{self.resolutions} conflicts resolved")
         if self.citation_records:
             parts.append(f"{self.citation_records} records from citation searching")
         return "; ".join(parts)
@@ -75,9 +79,12 @@ def parse_imports(project: Project) -> list[ImportSpec]:
     return out
 
 
-def parse_sheets(project: Project) -> list[SheetSpec]:
+def parse_sheets(project: Project, *, resolutions: bool = False) -> list[SheetSpec]:
     out = []
-    for spec in project.settings.records.screening:
+    specs = (
+        project.settings.records.resolutions if resolutions else project.settings.records.screening
+    )
+    for spec in specs:
         who, path = _split(spec, "screening", "title-abstract:ana=records/ta.csv")
         stage, _, reviewer = who.partition(":")
         out.append(
@@ -114,6 +121,7 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
 
     settings = project.settings.records
     imports, sheets = parse_imports(project), parse_sheets(project)
+    resolutions = parse_sheets(project, resolutions=True)
     if not imports and not sheets:
         return None
     report = InputsReport()
@@ -123,15 +131,15 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
                 report.batches_skipped += 1
             else:
                 report.imported += outcome.n_records
-    if settings.dedupe and imports:
-        report.duplicates = run_dedupe(conn).n_duplicates
-    if settings.automation:
-        report.ineligible = len(run_automation(conn, project.settings.screening).ineligible)
     if settings.citation_searching:
         from litsynth.biblio.references import import_references
 
         for outcome, _refs in import_references(conn):
             report.citation_records += 0 if outcome.already_imported else outcome.n_records
+    if settings.dedupe and imports:
+        report.duplicates = run_dedupe(conn).n_duplicates
+    if settings.automation:
+        report.ineligible = len(run_automation(conn, project.settings.screening).ineligible)
     for sheet in sheets:
         digest = _sheet_digest(sheet)
         if q.input_applied(conn, "screening-sheet", digest):
@@ -145,4 +153,38 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
             settings=project.settings.screening,
         ).appended
         q.mark_input_applied(conn, "screening-sheet", digest, str(sheet.path))
+    for sheet in resolutions:
+        digest = _sheet_digest(sheet)
+        if q.input_applied(conn, "resolution-sheet", digest):
+            report.sheets_skipped += 1
+            continue
+        report.resolutions += _apply_resolutions(project, conn, sheet)
+        q.mark_input_applied(conn, "resolution-sheet", digest, str(sheet.path))
     return report
+
+
+def _apply_resolutions(project: Project, conn: sqlite3.Connection, sheet: SheetSpec) -> int:
+    """Record each row as a resolution (it wins over both reviewers' decisions)."""
+    from litsynth.biblio.screening_ops import record_decision, sheet_rows
+
+    n = 0
+    for line, row in sheet_rows(sheet.path):
+        try:
+            record_decision(
+                conn,
+                row["record_id"].strip(),
+                stage=sheet.stage,
+                decision=row["decision"].strip().lower(),
+                reviewer=sheet.reviewer,
+                settings=project.settings.screening,
+                reason=(row.get("reason") or "").strip(),
+                note=(row.get("note") or "").strip(),
+                origin="resolution",
+            )
+        except (KeyError, LitsynthError) as exc:
+            raise ConfigError(
+                f"{sheet.path.name} line {line}: {exc}",
+                hint="a resolution sheet has columns record_id, decision, reason, note",
+            ) from None
+        n += 1
+    return n
