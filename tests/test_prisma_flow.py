@@ -167,7 +167,7 @@ def test_svg_is_well_formed_escaped_and_shows_the_numbers():
     flow = check_flow(build_flow(records, effective(log)))
     svg = flow_svg(flow, title="Review <1>")
     root = ET.fromstring(svg.encode("utf-8"))  # raises on unescaped markup
-    text = " ".join(t for t in root.itertext())
+    text = " ".join(t for t in root.itertext()).replace("\u00a0", " ")
     assert "A&B <Database> (n = 1)" in text
     assert "<script>alert(1)</script> & more (n = 1)" in text
     assert "<script>" not in svg  # escaped, never markup

@@ -201,3 +201,22 @@ def test_resolve_unknown_record_is_an_error(review: Path):
     )
     assert result.exit_code == 1
     assert "Error: no record 'nope' in this project" in result.output
+
+
+def test_resolution_by_a_reviewer_keeps_their_vote_for_kappa_and_survives_their_next_sheet(
+    review: Path, tmp_path: Path
+):
+    for name, votes in (("ann", {"r01": "1", "r02": "1"}), ("bob", {"r01": "1", "r02": "0"})):
+        sheet = tmp_path / f"{name}.csv"
+        write_sheet(sheet, [{"record_id": k, "decision": v} for k, v in votes.items()])
+        run(review, "screen", "import", str(sheet), "--reviewer", name)
+    run(review, "screen", "resolve", "r02", "--decision", "exclude", "--reason",
+        "not about nudging", "--reviewer", "ann")  # fmt: skip
+    out = json.loads(run(review, "screen", "conflicts", "--json"))
+    assert out["n_both"] == 2 and out["n_agree"] == 1 and out["conflicts"] == []
+    # ann later re-imports an include for r02: the resolution still decides the record
+    sheet = tmp_path / "ann2.csv"
+    write_sheet(sheet, [{"record_id": "r02", "decision": "include"}])
+    run(review, "screen", "import", str(sheet), "--reviewer", "ann")
+    flow = json.loads(run(review, "prisma", "--json"))
+    assert flow["records_excluded"] == 1 and flow["dbr_sought_reports"] == 1

@@ -166,11 +166,20 @@ def parse_sheet(
 # ---- what the log says now ------------------------------------------------------------------
 
 
+HUMAN_ORIGINS = ("sheet", "terminal")
+
+
 def latest(decisions: Iterable[Decision]) -> dict[tuple[str, str, str], Decision]:
-    """The latest decision per (record, stage, reviewer); `decisions` in log order."""
+    """The latest decision per (record, stage, who); `decisions` in log order.
+
+    `who` is the reviewer for people's own decisions, and "<resolution>" / "<automation>" for
+    those origins: a resolution recorded by reviewer ann must neither replace ann's own vote
+    (kappa is computed on the independent votes) nor be undone by ann's next sheet.
+    """
     out: dict[tuple[str, str, str], Decision] = {}
     for d in decisions:
-        out[(d.record_id, d.stage, d.reviewer)] = d
+        who = d.reviewer if d.origin in HUMAN_ORIGINS else f"<{d.origin}>"
+        out[(d.record_id, d.stage, who)] = d
     return out
 
 
@@ -194,11 +203,11 @@ def effective(decisions: Iterable[Decision]) -> dict[tuple[str, str], Effective]
     out: dict[tuple[str, str], Effective] = {}
     for key, ds in by_key.items():
         resolutions = [d for d in ds if d.origin == "resolution"]
-        humans = [d for d in ds if d.origin in ("sheet", "terminal")]
+        humans = [d for d in ds if d.origin in HUMAN_ORIGINS]
         robots = [d for d in ds if d.origin == "automation"]
         votes = {d.reviewer: d.decision for d in humans}
         if resolutions:
-            d = max(resolutions, key=lambda r: r.at)
+            d = resolutions[0]  # one per record and stage: the latest
             out[key] = Effective(key[0], key[1], d.decision, d.reason, "resolution", votes)
         elif humans:
             if len(set(votes.values())) == 1:
@@ -245,7 +254,7 @@ def agreement(decisions: Iterable[Decision], stage: str) -> Agreement:
     now = latest(log)
     human: dict[str, dict[str, Decision]] = defaultdict(dict)
     for (rid, st, reviewer), d in now.items():
-        if st == stage and d.origin in ("sheet", "terminal"):
+        if st == stage and d.origin in HUMAN_ORIGINS:
             human[rid][reviewer] = d
     reviewers = tuple(sorted({r for votes in human.values() for r in votes}))
     eff = effective(log)
