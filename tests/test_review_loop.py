@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from litsynth.cli import cli
 from litsynth.store.db import connect
-from review_support import Seeded, insert_suggestions, seed
+from review_support import PDF_TEXT, Seeded, insert_suggestions, seed
 
 
 @pytest.fixture
@@ -103,6 +103,27 @@ def test_memo_on_the_passage_then_decide(seeded: Seeded) -> None:
     assert _log(seeded.root) == [(seeded.c1, "platform", "accepted", "ana")]
 
 
+def test_narrow_codes_a_quote_then_the_suggestion_is_decided(seeded: Seeded) -> None:
+    # c3/method first: code just "interviews with twelve firms" (Enter keeps the code), a typo
+    # in a second quote is reported, then the suggestion itself is rejected as too broad.
+    keys = "n\ninterviews with twelve firms\n\nn\ninterviews with 12\n\nr\nq\n"
+    out = _review(seeded.root, keys)
+    start = PDF_TEXT.index("interviews with twelve firms")
+    assert f"coded {start}-{start + 28} as method" in out
+    assert "quote 'interviews with 12' not found in the passage" in out
+    conn = connect(seeded.root / "litsynth.db")
+    try:
+        rows = conn.execute("SELECT code_id, status, start, end FROM codings ORDER BY seq")
+        log = [tuple(r) for r in rows]
+    finally:
+        conn.close()
+    c3_start = PDF_TEXT.index("Data were")
+    assert log == [
+        ("method", "added", start, start + 28),
+        ("method", "rejected", c3_start, len(PDF_TEXT)),
+    ]
+
+
 def test_code_filter_and_limit(seeded: Seeded) -> None:
     out = _review(seeded.root, "s\n", "--code", "platform", "--limit", "1")
     assert "── 1/1  platform" in out and "rule-setting (" not in out
@@ -118,7 +139,7 @@ def test_unknown_code_is_an_error_not_an_empty_queue(seeded: Seeded) -> None:
 
 def test_unknown_key_is_explained(seeded: Seeded) -> None:
     out = _review(seeded.root, "x\nq\n")
-    assert "press a, r, c, s, m or q" in out
+    assert "press a, r, c, n, s, m or q" in out
 
 
 def test_human_decisions_survive_a_new_machine_run(seeded: Seeded) -> None:

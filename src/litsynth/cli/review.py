@@ -55,7 +55,7 @@ def _fmt(value: float | None, pattern: str = "{:.3f}") -> str:
 
 # ------------------------------------------------------------------------- the review loop
 
-KEYS = "[a]ccept  [r]eject  [c]hange  [s]kip  [m]emo  [q]uit"
+KEYS = "[a]ccept  [r]eject  [c]hange  [n]arrow  [s]kip  [m]emo  [q]uit"
 
 
 def _highlight(text: str, words: tuple[str, ...]) -> str:
@@ -114,6 +114,21 @@ def _review_one(conn: sqlite3.Connection, book: Codebook, item: ReviewItem, code
                     continue
                 return "change"
             continue
+        if key == "n":  # code just the words that carry the code; the suggestion stays open
+            quote = click.prompt(
+                "  quote (the exact words to code)", default="", show_default=False
+            )
+            if quote.strip():
+                new_code = click.prompt("  code id", default=item.code_id).strip()
+                try:
+                    added = decisions.add_coding(
+                        conn, book, new_code, coder=coder, chunk=item.passage.chunk_id, quote=quote
+                    )
+                except CodingError as exc:
+                    click.secho(f"  {exc.message}", fg="red", err=True)
+                    continue
+                click.echo(f"  coded {added.start}-{added.end} as {added.code_id}")
+            continue
         if key == "m":
             text = click.prompt("  memo on this passage")
             decisions.write_memo(conn, book, item.passage.chunk_id, text, author=coder)
@@ -121,7 +136,7 @@ def _review_one(conn: sqlite3.Connection, book: Codebook, item: ReviewItem, code
             continue
         if key in ("s", "q"):
             return "skip" if key == "s" else "quit"
-        click.echo("  press a, r, c, s, m or q")
+        click.echo("  press a, r, c, n, s, m or q")
 
 
 @code_group.command("review")
@@ -148,9 +163,10 @@ def review_command(
     """Review machine suggestions one passage at a time in the terminal.
 
     Shows the passage with its citation, the suggested code, the keywords that matched
-    (highlighted) and the nearest example; a accepts, r rejects, c changes the code, s skips,
-    m writes a memo on the passage, q quits. Each decision is saved at once with your name and
-    the time; suggestions you decided are not shown again, so the next run resumes.
+    (highlighted) and the nearest example; a accepts, r rejects, c changes the code, n codes
+    just a quote inside the passage, s skips, m writes a memo on the passage, q quits. Each
+    decision is saved at once with your name and the time; suggestions you decided are not
+    shown again, so the next run resumes.
 
     The queue runs most informative first (active learning: scores closest to the code's
     threshold, where your decision teaches the classifier most), or best first with --by-score.
