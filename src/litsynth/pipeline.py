@@ -199,7 +199,8 @@ def _derive(
         d = run_discover(project, uncoded_only=False)
         state["discovery"] = d
         draft = staging / "open-coding-draft.yaml"
-        draft.write_text(draft_fragment(d), encoding="utf-8")
+        taken = tuple(codebook.codes) if codebook else ()  # draft ids must not collide on merge
+        draft.write_text(draft_fragment(d, taken), encoding="utf-8")
         return (
             "done",
             f"{len(d.clusters)} concept clusters over {d.n_passages} passages",

@@ -329,7 +329,7 @@ def _proposals(discovery: Any, docs: dict[str, sqlite3.Row]) -> tuple[rm.Proposa
         )
         out.append(
             rm.Proposal(
-                label=" / ".join(phrases[:3]) or f"cluster {cluster.number}",
+                label=cluster.label,
                 key_phrases=phrases,
                 size=len(cluster.chunk_ids),
                 n_documents=len(cluster.documents),

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from litsynth.citation import author_label, format_citation
+from litsynth.citation import format_citation, work_label
 from litsynth.records import CitedPassage
 
 
@@ -42,7 +42,7 @@ def load_passages(conn: sqlite3.Connection) -> list[CitedPassage]:
     rows = conn.execute(
         "SELECT c.rowid AS rowid, c.id AS chunk_id, c.document_id, c.ordinal, c.text,"
         " c.page_start, c.page_end, c.section, c.paragraph,"
-        " d.kind, d.title, d.authors, d.year"
+        " d.kind, d.title, d.authors, d.year, d.path"
         " FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.id"
     )
     out = []
@@ -55,6 +55,8 @@ def load_passages(conn: sqlite3.Connection) -> list[CitedPassage]:
             page_end=r["page_end"],
             section=r["section"] or "",
             paragraph=r["paragraph"],
+            title=r["title"],
+            path=r["path"],
         )
         out.append(
             CitedPassage(
@@ -74,9 +76,9 @@ def document_labels(conn: sqlite3.Connection) -> dict[str, str]:
     """Short name per document for tables: "Yulianti & Santoso (2025)"."""
     out = {}
     for r in conn.execute("SELECT id, authors, year, title, path FROM documents ORDER BY id"):
-        authors = _authors(r["authors"])
-        when = str(r["year"]) if r["year"] else "n.d."
-        out[r["id"]] = f"{author_label(authors)} ({when})" if authors else (r["title"] or r["path"])
+        out[r["id"]] = work_label(
+            _authors(r["authors"]), r["year"], title=r["title"], path=r["path"]
+        )
     return out
 
 
