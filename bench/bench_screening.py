@@ -97,6 +97,43 @@ def load(csv: Path) -> tuple[list[str], np.ndarray]:
     return texts, frame["label_included"].astype(int).to_numpy()
 
 
+def write_results(runs: list[dict], datasets: list[str], seeds: int) -> dict:
+    """Summarise the runs so far and write them (after every run: a stopped bench keeps them)."""
+    summary: dict[str, dict[str, dict[str, float]]] = {}
+    for tool in ("litsynth", "asreview"):
+        per = {}
+        for name in datasets:
+            sel = [r[tool] for r in runs if r["dataset"] == name]
+            if sel:
+                per[name] = {
+                    k: round(statistics.mean(s[k] for s in sel), 4)
+                    for k in ("wss_95", "recall_at_10pct", "atd", "seconds")
+                }
+        per["mean"] = {
+            k: round(statistics.mean(v[k] for v in per.values()), 4)
+            for k in ("wss_95", "recall_at_10pct", "atd", "seconds")
+        }
+        summary[tool] = per
+    ratio = summary["asreview"]["mean"]["seconds"] / max(
+        summary["litsynth"]["mean"]["seconds"], 1e-9
+    )
+    result = {
+        "protocol": "1 random include + 1 random exclude as priors per seed, same priors for both;"
+        " metrics exclude priors; run until all includes found",
+        "asreview_version": asreview_version(),
+        "asreview_model": "elas_u4 (default)",
+        "litsynth_prioritiser": PrioritiserSettings().name,
+        "seeds": seeds,
+        "runs_done": len(runs),
+        "summary": summary,
+        "asreview_time_over_litsynth": round(ratio, 2),
+        "runs": runs,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
@@ -138,36 +175,9 @@ def main() -> None:
                 f"time {ours.seconds:.1f}s vs {theirs.seconds:.1f}s",
                 flush=True,
             )
-    summary = {}
-    for tool in ("litsynth", "asreview"):
-        per = {}
-        for name in args.datasets.split(","):
-            sel = [r[tool] for r in runs if r["dataset"] == name]
-            per[name] = {
-                k: round(statistics.mean(s[k] for s in sel), 4)
-                for k in ("wss_95", "recall_at_10pct", "atd", "seconds")
-            }
-        per["mean"] = {
-            k: round(statistics.mean(v[k] for v in per.values()), 4)
-            for k in ("wss_95", "recall_at_10pct", "atd", "seconds")
-        }
-        summary[tool] = per
-    ratio = summary["asreview"]["mean"]["seconds"] / max(
-        summary["litsynth"]["mean"]["seconds"], 1e-9
-    )
-    result = {
-        "protocol": "1 random include + 1 random exclude as priors per seed, same priors for both;"
-        " metrics exclude priors; run until all includes found",
-        "asreview_version": asreview_version(),
-        "asreview_model": "elas_u4 (default)",
-        "litsynth_prioritiser": PrioritiserSettings().name,
-        "seeds": args.seeds,
-        "summary": summary,
-        "asreview_time_over_litsynth": round(ratio, 2),
-        "runs": runs,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
+            write_results(runs, args.datasets.split(","), args.seeds)
+    result = write_results(runs, args.datasets.split(","), args.seeds)
+    summary, ratio = result["summary"], result["asreview_time_over_litsynth"]
     print(json.dumps(summary, indent=2))
     print(f"ASReview takes {ratio:.1f}x the time of litsynth; written {RESULTS}")
 

@@ -40,8 +40,9 @@ def test_wss_on_a_long_order_vs_the_textbook_form():
     # we found the 19th at index 90 → (925 − 90) / 1000
     assert wss_at(labels) == pytest.approx(0.835)
     # the textbook (TN + FN) / N − 0.05 at that point is 909 / 1000 − 0.05 = 0.859: the two
-    # differ by the rounding of the random curve (half an include, here 2.5 % of N)
-    assert (1000 - 91) / 1000 - 0.05 == pytest.approx(0.859)
+    # differ only by the rounding of the random curve (at most half an include: 0.5 / 20 of N)
+    textbook = (1000 - 91) / 1000 - 0.05
+    assert 0 < textbook - wss_at(labels) <= 0.5 / 20 + 1 / 1000
 
 
 def test_recall_and_time_to_discovery():
