@@ -57,6 +57,7 @@ class Passage:
     text: str
     kind: str = "pdf"
     title: str = ""
+    path: str = ""
     authors: tuple[str, ...] = ()
     year: int | None = None
     page_start: int = 1
@@ -75,6 +76,8 @@ class Passage:
             page_end=self.page_end,
             section=self.section,
             paragraph=self.paragraph,
+            title=self.title,
+            path=self.path,
         )
 
 

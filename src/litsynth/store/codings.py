@@ -17,7 +17,7 @@ from litsynth.records import Coding
 
 _PASSAGE_COLUMNS = (
     "ch.id AS chunk_id, ch.document_id, ch.start, ch.end, ch.text, ch.page_start, ch.page_end,"
-    " ch.section, ch.paragraph, d.kind, d.title, d.authors, d.year"
+    " ch.section, ch.paragraph, d.kind, d.title, d.path, d.authors, d.year"
 )
 
 
@@ -42,6 +42,7 @@ def _passage(row: sqlite3.Row, cache: dict[str, tuple[str, ...]] | None = None) 
         text=row["text"],
         kind=row["kind"],
         title=row["title"],
+        path=row["path"],
         authors=authors,
         year=row["year"],
         page_start=row["page_start"],

@@ -15,7 +15,9 @@ CREATE TABLE suggestions (
 );
 CREATE INDEX suggestions_code ON suggestions(code_id);
 
--- Append-only log of human coding decisions; the latest per (chunk, code, coder) wins.
+-- Append-only log of human coding decisions. What a passage is coded with now is the latest
+-- decision on (chunk, code, span) by any coder; each coder's own codings stay in the log for
+-- agreement between coders (`litsynth code export-codings` + `litsynth agree`).
 CREATE TABLE codings (
     seq              INTEGER PRIMARY KEY,    -- order of the log
     id               TEXT NOT NULL UNIQUE,   -- content_id(chunk, code, start, end, coder, at)
