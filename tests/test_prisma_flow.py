@@ -225,7 +225,7 @@ def review(draw):
     return records, log
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(review())
 def test_counts_always_add_up(case):
     records, log = case

@@ -117,7 +117,8 @@ class Queue:
                                reviewer=self.reviewer)
         )  # fmt: skip
         rows, labels = training_labels(self.conn, self.ids)
-        if self._n_labels < 0 or len(rows) in self._refit_at or not self._order:
+        due = len(rows) != self._n_labels and len(rows) in self._refit_at
+        if self._n_labels < 0 or due or not self._order:
             s = scores(self.features, _ints(rows), _ints(labels), self.prioritiser)
             self._order = sorted(range(len(self.ids)), key=lambda i: (-s[i], i))
             self._n_labels = len(rows)
