@@ -9,7 +9,7 @@ less certain than the one before):
    one (online-first vs issue year), and first authors' family names (when both known) agree.
    92 lets "Value creation in e-business" match "Value Creation in E-Business." and a
    subtitle's missing colon, while "Business model design" vs "Business model innovation"
-   (77) stays apart. Score = similarity / 100.
+   (74) stays apart. Score = similarity / 100.
 3. **File** — a Zotero-style `file` field (`Full Text:files/12/Smith2019.pdf:application/pdf`,
    several joined by `;`) names a file whose name equals a document's file name (score 1.0).
 
