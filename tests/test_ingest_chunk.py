@@ -186,6 +186,7 @@ def test_text_chunks_stay_in_their_section_with_paragraph_numbers() -> None:
     assert results.text.startswith("## 2. Results")
     # Paragraphs of sections.md: the front matter + preamble line are 1, "# Platform..." is 2…
     paragraphs = doc.text.split("\n\n")
+    assert results.paragraph is not None
     assert paragraphs[results.paragraph - 1].startswith("## 2. Results")
 
 

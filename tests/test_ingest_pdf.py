@@ -271,8 +271,9 @@ def test_slow_pdf_times_out_and_the_pool_goes_on(tmp_path: Path) -> None:
     started = time.monotonic()
     results = dict(parse_many([slow, fine], timeout_s=1.0, workers=1))
     assert time.monotonic() - started < 20
-    assert isinstance(results[slow], Failure) and results[slow].reason == "timeout"
-    assert isinstance(results[fine], Document) and results[fine].text == "after the slow one"
+    timed_out, parsed = results[slow], results[fine]
+    assert isinstance(timed_out, Failure) and timed_out.reason == "timeout"
+    assert isinstance(parsed, Document) and parsed.text == "after the slow one"
 
 
 # Parsers handed to parse_many; module-level so the worker process can import them by name.
@@ -304,17 +305,19 @@ def two_files(tmp_path: Path, first: str) -> list[Path]:
 def test_crashed_worker_is_a_failure_and_the_pool_goes_on(tmp_path: Path) -> None:
     crash, after = two_files(tmp_path, "crash.txt")
     results = dict(parse_many([crash, after], workers=1, parser=crashing_parser))
-    assert isinstance(results[crash], Failure)
-    assert results[crash].reason == "worker-crashed"
-    assert "SIGSEGV" in results[crash].detail
+    failure = results[crash]
+    assert isinstance(failure, Failure)
+    assert failure.reason == "worker-crashed"
+    assert "SIGSEGV" in failure.detail
     assert isinstance(results[after], Document)
 
 
 def test_memory_limit_stops_a_greedy_parse(tmp_path: Path) -> None:
     huge, after = two_files(tmp_path, "huge.txt")
     results = dict(parse_many([huge, after], workers=1, memory_mb=512, parser=greedy_parser))
-    assert isinstance(results[huge], Failure)
-    assert results[huge].reason == "out-of-memory"
+    failure = results[huge]
+    assert isinstance(failure, Failure)
+    assert failure.reason == "out-of-memory"
     assert isinstance(results[after], Document)
 
 
@@ -325,8 +328,8 @@ def test_closing_early_kills_the_workers(tmp_path: Path) -> None:
     me = psutil.Process()
     before = {p.pid for p in me.children(recursive=True)}
     results = parse_many(paths, workers=2, timeout_s=0.5, parser=sleepy_parser)
-    first = next(results)  # a timeout after 0.5 s; two sleepy workers are still running
-    assert first[1].reason == "timeout"  # type: ignore[union-attr]
+    _, first = next(results)  # a timeout after 0.5 s; two sleepy workers are still running
+    assert isinstance(first, Failure) and first.reason == "timeout"
     results.close()
     leftover = {p.pid for p in me.children(recursive=True)} - before
     assert not leftover

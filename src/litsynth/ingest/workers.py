@@ -27,7 +27,7 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -207,7 +207,7 @@ def parse_many(
     memory_mb: int = 2048,
     workers: int = 0,
     parser: Parser = parse_file,
-) -> Iterator[tuple[Path, Document | Failure]]:
+) -> Generator[tuple[Path, Document | Failure], None, None]:
     """Parse files in worker processes; yield (path, Document or Failure) as each finishes.
 
     workers=0 uses one per CPU core. `parser` must be a module-level function (workers import
