@@ -85,6 +85,9 @@ class RecordsSettings:
 class CodingSettings:
     codebook: str = "codebook"  # folder (all *.yaml / *.md cards) or one file
     min_score: float | None = None  # None = the calibrated threshold per code
+    # Keyword matching on lemmas too ("reconfigured" ~ "reconfigure"); needs spaCy's tagger,
+    # ~100x slower than lower-case matching alone (bench/bench_suggest_speed.py).
+    lemmatize: bool = True
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,7 @@ def suggest_project(
         )
         vectors, source = chunk_vectors(project, rows, embedder)
         texts = [r.text for r in rows]
-        zs = fit_zero_shot(book, embedder)
+        zs = fit_zero_shot(book, embedder, lemmatize=project.settings.coding.lemmatize)
         scores = zs.score(vectors, texts)
         ctx: Context = context_of([Unit(r.text, r.document_id, r.ordinal) for r in rows])
         examples = examples_from(store.human_labels(conn), rows, book) if learn_from_codings else []
