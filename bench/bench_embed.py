@@ -9,8 +9,8 @@
 3. `ingest --rebuild` path: the pipeline re-embeds every stored chunk (reconcile), timed
    end to end including the store reads and FAISS adds — the embedding stage alone.
 
-The three alternate for --rounds rounds (each round a fresh project) and the best time of
-each is kept.
+The three run in a rotated order for --rounds rounds (each ingest into a fresh project) and
+the best time of each is kept.
 
     .venv/bin/python bench/bench_embed.py [--no-pdfs]
 """
@@ -75,40 +75,58 @@ def main() -> None:
     real = get_embedder(REAL_MODEL)
     real.embed(["warm-up: load the weights and the kernels once"])
     model = real.model  # type: ignore[attr-defined]
-    raw_times: list[float] = []
-    ingest_times: list[float] = []
-    rebuild_times: list[float] = []
+    times: dict[str, list[float]] = {"ingest": [], "raw": [], "rebuild": []}
     calls = 0
-    # Other processes share the machine: the three measurements alternate for --rounds rounds
-    # and the best time of each is kept, to measure a cost rather than a neighbour's load.
-    for _ in range(args.rounds):
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp) / "demo"
-            shutil.copytree(REPO / "corpus", root / "corpus")
-            shutil.copy2(REPO / "litsynth.toml", root / "litsynth.toml")
-            project = open_project(root)
-            timed = TimedEmbedder(real)
-            extra = [] if args.no_pdfs or not SCHOLARLY.exists() else [SCHOLARLY]
-            ingest(project, IngestOptions(paths=(root / "corpus", *extra)), embedder=timed)
-            ingest_times.append(timed.seconds)
-            calls = timed.calls
+    extra = [] if args.no_pdfs or not SCHOLARLY.exists() else [SCHOLARLY]
+    tmp = Path(tempfile.mkdtemp())
 
-            store = connect(root / "litsynth.db")
-            texts = [r[0] for r in store.execute("SELECT text FROM chunks ORDER BY rowid")]
-            assert len(texts) == timed.texts, (len(texts), timed.texts)
-            started = time.perf_counter()
-            model.encode(
-                texts,
-                batch_size=project.settings.embed.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-            raw_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            reconcile(store, ChunkIndex(None), real)
-            rebuild_times.append(time.perf_counter() - started)
-            store.close()
+    def fresh_ingest(name: str) -> Path:
+        """Ingest into a new project copy, timing the embed calls; returns the project root."""
+        nonlocal calls
+        root = tmp / name
+        shutil.copytree(REPO / "corpus", root / "corpus")
+        shutil.copy2(REPO / "litsynth.toml", root / "litsynth.toml")
+        timed = TimedEmbedder(real)
+        ingest(open_project(root), IngestOptions(paths=(root / "corpus", *extra)), embedder=timed)
+        times["ingest"].append(timed.seconds)
+        calls = timed.calls
+        return root
+
+    reference = fresh_ingest("reference")  # its chunks feed the raw and rebuild passes
+    store = connect(reference / "litsynth.db")
+    texts = [r[0] for r in store.execute("SELECT text FROM chunks ORDER BY rowid")]
+    batch_size = open_project(reference).settings.embed.batch_size
+
+    def raw() -> None:
+        started = time.perf_counter()
+        model.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        times["raw"].append(time.perf_counter() - started)
+
+    def rebuild() -> None:
+        started = time.perf_counter()
+        reconcile(store, ChunkIndex(None), real)
+        times["rebuild"].append(time.perf_counter() - started)
+
+    # Other processes share the machine and its load drifts: each round runs the three
+    # passes in a rotated order and the best time of each is kept, so no pass always gets
+    # the worst slot. Round 0's ingest is the reference ingest above.
+    steps = [
+        lambda r: None if r == 0 else fresh_ingest(f"round{r}"),
+        lambda r: raw(),
+        lambda r: rebuild(),
+    ]
+    for r in range(args.rounds):
+        for k in range(3):
+            steps[(k + r) % 3](r)
+    store.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    raw_times, ingest_times, rebuild_times = times["raw"], times["ingest"], times["rebuild"]
     raw_s, ingest_s, rebuild_s = min(raw_times), min(ingest_times), min(rebuild_times)
 
     n = len(texts)
