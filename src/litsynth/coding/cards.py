@@ -19,13 +19,12 @@ may be added to the front matter to place the card in the codebook tree.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import TYPE_CHECKING, Any
 
-from litsynth.coding.codebook import (
-    LITSYNTH_NAMESPACE,
-    Code,
+from litsynth.coding.codebook import LITSYNTH_NAMESPACE, Code, Relation
+from litsynth.coding.codebook_load import (
     LineDict,
-    Relation,
     _check_id,
     _strings,
     _text,
@@ -34,9 +33,7 @@ from litsynth.coding.codebook import (
 )
 
 if TYPE_CHECKING:
-    from litsynth.coding.codebook import _Errors
-
-import uuid
+    from litsynth.coding.codebook_load import _Errors
 
 # Card relationship lists → (relation type, direction). "specializes_to: X" means X is a
 # specialisation of this card, so the relation runs X → card.

@@ -1,0 +1,567 @@
+"""Loading a codebook: YAML that keeps line numbers, pattern cards, validation with file/line/key.
+
+Every problem of a load is collected and reported at once (`CodebookError`), each naming the
+file, the line and the key, with a close match for a misspelt id or key. Cross-references
+(parents, themes, relation ends) are checked after all files are read, so a code may name a
+category defined in another file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from litsynth.coding.codebook import (
+    _GUID,
+    _ID,
+    RELATION_TYPES,
+    SYMMETRIC_RELATIONS,
+    Category,
+    Code,
+    Codebook,
+    Relation,
+    Theme,
+    did_you_mean,
+)
+from litsynth.errors import CodebookError
+
+# --------------------------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class LineDict(dict[str, Any]):
+    """A YAML mapping that remembers its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings are LineDicts, and which rejects duplicate keys."""
+
+    line_offset = 0  # front matter of a pattern card starts below the file's first line
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1 + loader.line_offset
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = str(loader.construct_object(key_node, deep=True))
+        line = key_node.start_mark.line + 1 + loader.line_offset
+        if key in out:
+            raise CodebookError(
+                f"duplicate key {key!r} in {loader.name} line {line} "
+                f"(first at line {out.key_lines[key]})",
+                hint="keep one of them",
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = line
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(text: str, name: str, *, line_offset: int = 0) -> Any:
+    """Parse YAML keeping line numbers; a syntax error names the file and line."""
+    loader = _LineLoader(text)
+    loader.name = name
+    loader.line_offset = line_offset
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = (mark.line + 1 + line_offset) if mark else "?"
+        raise CodebookError(
+            f"{name} line {line} is not valid YAML: {exc.problem}",
+            hint="check the indentation and quoting on that line (quote values containing ': ')",
+        ) from None
+    finally:
+        loader.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# Building elements from parsed YAML
+
+
+THEME_KEYS = {"id", "guid", "label", "definition", "core", "color"}
+CATEGORY_KEYS = {"id", "guid", "label", "definition", "theme", "parent", "color"}
+CODE_KEYS = {
+    "id",
+    "guid",
+    "label",
+    "definition",
+    "when_to_use",
+    "when_not_to_use",
+    "examples",
+    "keywords",
+    "aliases",
+    "parent",
+    "category",  # synonym of parent, as NVivo users say it
+    "theme",
+    "color",
+    "description",
+}
+RELATION_KEYS = {"source", "target", "type", "weight", "note", "evidence"}
+TOP_KEYS = {"codebook", "name", "description", "themes", "categories", "codes", "relations"}
+
+
+class _Errors:
+    """Collects every problem of a load, so one run shows them all (not one per attempt)."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, message: str) -> None:
+        self.items.append(message)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            more = f" (and {len(self.items) - 1} more problem(s))" if len(self.items) > 1 else ""
+            raise CodebookError(
+                "\n  ".join(self.items) if len(self.items) > 1 else self.items[0] + more,
+                hint="fix the codebook lines named above; `litsynth code suggest` reloads it",
+            )
+
+
+def _where(source: str, line: int) -> str:
+    return f"{source} line {line}"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " ".join(str(v).strip() for v in value)
+    return str(value).strip()
+
+
+def _strings(
+    value: Any, key: str, owner: str, source: str, line: int, errors: _Errors
+) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        # "a, b, c" is a common shorthand for keyword lists; examples are never split.
+        return (
+            (value.strip(),)
+            if key == "examples"
+            else tuple(v.strip() for v in value.split(",") if v.strip())
+        )
+    if isinstance(value, list | tuple):
+        out = []
+        for item in value:
+            if isinstance(item, Mapping) or item is None:
+                errors.add(
+                    f"{key} of {owner} in {_where(source, line)} must be a list of strings, "
+                    f"got {item!r}"
+                )
+                continue
+            if str(item).strip():
+                out.append(str(item).strip())
+        return tuple(out)
+    errors.add(
+        f"{key} of {owner} in {_where(source, line)} must be a list of strings, got {value!r}"
+    )
+    return ()
+
+
+def _check_keys(
+    data: LineDict, allowed: set[str], owner: str, source: str, errors: _Errors
+) -> None:
+    for key in data:
+        if key not in allowed:
+            errors.add(
+                f"unknown key {key!r} for {owner} in {_where(source, data.line_of(key))}"
+                f"{did_you_mean(key, allowed)}"
+            )
+
+
+def _check_id(data: LineDict, kind: str, source: str, errors: _Errors) -> str | None:
+    ident = data.get("id")
+    if ident is None or str(ident).strip() == "":
+        errors.add(f"{kind} without an id in {_where(source, data.line)}")
+        return None
+    ident = str(ident).strip()
+    if not _ID.match(ident):
+        errors.add(
+            f"{kind} id {ident!r} in {_where(source, data.line_of('id'))} may only hold letters, "
+            "digits, "
+            "'-', '_' and '.', starting with a letter or digit"
+        )
+        return None
+    guid = data.get("guid")
+    if guid is not None and not _GUID.match(str(guid)):
+        errors.add(
+            f"guid {guid!r} of {kind} {ident!r} in {_where(source, data.line_of('guid'))} "
+            "is not a UUID"
+        )
+    return ident
+
+
+def _optional_id(value: Any) -> str | None:
+    return None if value in (None, "") else str(value).strip()
+
+
+def parse_theme(data: LineDict, source: str, errors: _Errors) -> Theme | None:
+    _check_keys(data, THEME_KEYS, "a theme", source, errors)
+    ident = _check_id(data, "theme", source, errors)
+    if ident is None:
+        return None
+    return Theme(
+        id=ident,
+        guid=str(data.get("guid") or ""),
+        label=_text(data.get("label")),
+        definition=_text(data.get("definition")),
+        core=bool(data.get("core", False)),
+        color=_text(data.get("color")),
+        source_file=source,
+        line=data.line,
+    )
+
+
+def parse_category(data: LineDict, source: str, errors: _Errors) -> Category | None:
+    _check_keys(data, CATEGORY_KEYS, "a category", source, errors)
+    ident = _check_id(data, "category", source, errors)
+    if ident is None:
+        return None
+    return Category(
+        id=ident,
+        guid=str(data.get("guid") or ""),
+        label=_text(data.get("label")),
+        definition=_text(data.get("definition")),
+        theme=_optional_id(data.get("theme")),
+        parent=_optional_id(data.get("parent")),
+        color=_text(data.get("color")),
+        source_file=source,
+        line=data.line,
+    )
+
+
+def parse_code(
+    data: LineDict, source: str, errors: _Errors, *, description: str = ""
+) -> Code | None:
+    _check_keys(data, CODE_KEYS, "a code", source, errors)
+    ident = _check_id(data, "code", source, errors)
+    if ident is None:
+        return None
+    owner = f"code {ident!r}"
+    definition = _text(data.get("definition"))
+    if not definition:
+        errors.add(
+            f"code {ident!r} in {_where(source, data.line)} has no definition "
+            "(the classifier and every other coder need one)"
+        )
+    if "parent" in data and "category" in data:
+        errors.add(
+            f"code {ident!r} in {_where(source, data.line)} has both parent and category; keep one"
+        )
+    return Code(
+        id=ident,
+        guid=str(data.get("guid") or ""),
+        label=_text(data.get("label")),
+        definition=definition,
+        when_to_use=_text(data.get("when_to_use")),
+        when_not_to_use=_text(data.get("when_not_to_use")),
+        examples=_strings(
+            data.get("examples"), "examples", owner, source, data.line_of("examples"), errors
+        ),
+        keywords=_strings(
+            data.get("keywords"), "keywords", owner, source, data.line_of("keywords"), errors
+        ),
+        aliases=_strings(
+            data.get("aliases"), "aliases", owner, source, data.line_of("aliases"), errors
+        ),
+        parent=_optional_id(data.get("parent", data.get("category"))),
+        theme=_optional_id(data.get("theme")),
+        color=_text(data.get("color")),
+        description=_text(data.get("description")) or description,
+        source_file=source,
+        line=data.line,
+    )
+
+
+def parse_relation(data: LineDict, source: str, errors: _Errors) -> Relation | None:
+    _check_keys(data, RELATION_KEYS, "a relation", source, errors)
+    ends = [_optional_id(data.get("source")), _optional_id(data.get("target"))]
+    if None in ends:
+        errors.add(f"relation in {_where(source, data.line)} needs both source and target")
+        return None
+    rtype = str(data.get("type") or "associated-with").strip()
+    if rtype not in RELATION_TYPES:
+        errors.add(
+            f"unknown relation type {rtype!r} in {_where(source, data.line_of('type'))}"
+            f"{did_you_mean(rtype, RELATION_TYPES)}"
+        )
+        return None
+    weight = data.get("weight")
+    if weight is not None:
+        try:
+            weight = float(weight)
+        except (TypeError, ValueError):
+            errors.add(
+                f"weight {weight!r} of relation in {_where(source, data.line_of('weight'))} "
+                "is not a number"
+            )
+            weight = None
+    return Relation(
+        source=str(ends[0]),
+        target=str(ends[1]),
+        type=rtype,
+        weight=weight,
+        note=_text(data.get("note") or data.get("evidence")),
+        source_file=source,
+        line=data.line,
+    )
+
+
+@dataclass
+class Parts:
+    """Elements of one or more files before cross-references are checked."""
+
+    themes: list[Theme] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    codes: list[Code] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    external: list[Relation] = field(default_factory=list)  # card relations: targets may be outside
+
+
+def parse_yaml_file(text: str, source: str, errors: _Errors) -> Parts:
+    """The themes/categories/codes/relations lists of one YAML codebook file."""
+    parts = Parts()
+    data = load_yaml(text, source)
+    if data is None:
+        return parts
+    if not isinstance(data, LineDict):
+        errors.add(
+            f"{source} line 1 must be a mapping with themes:, categories:, codes:, relations:"
+        )
+        return parts
+    _check_keys(data, TOP_KEYS, "the codebook file", source, errors)
+    sections: list[tuple[str, Any]] = [
+        ("themes", parse_theme),
+        ("categories", parse_category),
+        ("codes", parse_code),
+        ("relations", parse_relation),
+    ]
+    for key, parse in sections:
+        items = data.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            errors.add(
+                f"{key} in {_where(source, data.line_of(key))} must be a list of entries "
+                "(- id: ...)"
+            )
+            continue
+        for item in items:
+            if not isinstance(item, LineDict):
+                errors.add(
+                    f"each entry of {key} in {_where(source, data.line_of(key))} must be a "
+                    "mapping, "
+                    f"got {item!r}"
+                )
+                continue
+            element = parse(item, source, errors)
+            if element is not None:
+                getattr(parts, key).append(element)
+    return parts
+
+
+def assemble(parts: Parts, errors: _Errors, files: tuple[str, ...]) -> Codebook:
+    """Merge parsed parts: unique ids, existing parents/themes, relations between known ends."""
+    themes: dict[str, Theme] = {}
+    categories: dict[str, Category] = {}
+    codes: dict[str, Code] = {}
+    seen: dict[str, Theme | Category | Code] = {}
+    elements: list[Theme | Category | Code] = [*parts.themes, *parts.categories, *parts.codes]
+    for element in elements:
+        first = seen.get(element.id)
+        if first is not None:
+            errors.add(
+                f"duplicate id {element.id!r}: {_where(element.source_file, element.line)} and "
+                f"{_where(first.source_file, first.line)}"
+            )
+            continue
+        seen[element.id] = element
+        if isinstance(element, Theme):
+            themes[element.id] = element
+        elif isinstance(element, Category):
+            categories[element.id] = element
+        else:
+            codes[element.id] = element
+
+    for cat in categories.values():
+        if cat.theme is not None and cat.theme not in themes:
+            errors.add(
+                f"unknown theme {cat.theme!r} for category {cat.id!r} in "
+                f"{_where(cat.source_file, cat.line)}{did_you_mean(cat.theme, themes)}"
+            )
+        if cat.parent is not None and cat.parent not in categories:
+            errors.add(
+                f"unknown parent {cat.parent!r} for category {cat.id!r} in "
+                f"{_where(cat.source_file, cat.line)}{did_you_mean(cat.parent, categories)}"
+            )
+    _check_cycles(categories, errors)
+    # A category without a theme inherits its parent category's (the tree is one tree).
+    for _ in range(len(categories)):
+        for cat in list(categories.values()):
+            if cat.theme is None and cat.parent in categories and categories[cat.parent].theme:
+                categories[cat.id] = replace(cat, theme=categories[cat.parent].theme)
+
+    for code in list(codes.values()):
+        theme = code.theme
+        if code.parent is not None and code.parent not in categories:
+            errors.add(
+                f"unknown parent {code.parent!r} for code {code.id!r} in "
+                f"{_where(code.source_file, code.line)}{did_you_mean(code.parent, categories)}"
+            )
+        elif code.parent is not None:
+            inherited = categories[code.parent].theme
+            if theme is not None and inherited is not None and theme != inherited:
+                errors.add(
+                    f"code {code.id!r} in {_where(code.source_file, code.line)} "
+                    f"says theme {theme!r} "
+                    f"but its category {code.parent!r} serves theme {inherited!r}"
+                )
+            theme = theme or inherited
+        if theme is not None and theme not in themes:
+            errors.add(
+                f"unknown theme {theme!r} for code {code.id!r} in "
+                f"{_where(code.source_file, code.line)}{did_you_mean(theme, themes)}"
+            )
+        if theme != code.theme:
+            codes[code.id] = replace(code, theme=theme)
+
+    relations: list[Relation] = []
+    keys: set[tuple[str, str, str]] = set()
+    known = {**themes, **categories, **codes}
+    for rel in parts.relations:
+        for end in (rel.source, rel.target):
+            if end not in known:
+                errors.add(
+                    f"unknown code, category or theme {end!r} in relation at "
+                    f"{_where(rel.source_file, rel.line)}{did_you_mean(end, known)}"
+                )
+        key = (rel.source, rel.target, rel.type)
+        if rel.type in SYMMETRIC_RELATIONS:
+            key = (*sorted((rel.source, rel.target)), rel.type)  # type: ignore[assignment]
+        if key in keys:
+            continue  # the same relation stated in two files counts once
+        keys.add(key)
+        relations.append(rel)
+    external = []
+    for rel in parts.external:
+        if rel.source in known and rel.target in known:
+            relations.append(rel)
+        else:
+            external.append(rel)
+    errors.raise_if_any()
+    return Codebook(
+        codes=codes,
+        categories=categories,
+        themes=themes,
+        relations=tuple(relations),
+        files=files,
+        external_relations=tuple(external),
+    )
+
+
+def _check_cycles(categories: dict[str, Category], errors: _Errors) -> None:
+    for start in categories.values():
+        seen = {start.id}
+        current = start.parent
+        while current is not None and current in categories:
+            if current in seen:
+                errors.add(
+                    f"category {start.id!r} in {_where(start.source_file, start.line)} "
+                    "is its own ancestor"
+                )
+                break
+            seen.add(current)
+            current = categories[current].parent
+
+
+def _display(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def codebook_files(path: Path) -> list[Path]:
+    """The files a codebook path stands for: the file itself, or the folder's YAML and cards."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise CodebookError(
+            f"no codebook at {path}",
+            hint="create codebook/*.yaml (see docs/coding.md) or set [coding] codebook "
+            "in litsynth.toml",
+        )
+    files = sorted(
+        p for p in path.iterdir() if p.suffix in {".yaml", ".yml", ".md"} and p.is_file()
+    )
+    files = [p for p in files if p.name.lower() != "readme.md"]
+    if not files:
+        raise CodebookError(
+            f"the codebook folder {path} holds no *.yaml, *.yml or *.md card",
+            hint="add a codebook file",
+        )
+    return files
+
+
+def load_codebook(path: Path | str, *, relative_to: Path | None = None) -> Codebook:
+    """Load a codebook folder (every *.yaml, *.yml and *.md pattern card, merged) or one file.
+
+    File names in messages are relative to `relative_to` (default: the folder's parent), so
+    they read "codebook/x.yaml line 12".
+    """
+    from litsynth.coding.cards import parse_card
+
+    path = Path(path)
+    root = (
+        relative_to
+        if relative_to is not None
+        else path.parent.parent
+        if path.is_file()
+        else path.parent
+    )
+    errors = _Errors()
+    parts = Parts()
+    names = []
+    for file in codebook_files(path):
+        name = _display(file, root)
+        names.append(name)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise CodebookError(
+                f"{name} is not UTF-8 text (byte {exc.start})", hint="save it as UTF-8"
+            ) from None
+        if file.suffix == ".md":
+            card = parse_card(text, name, errors)
+            if card is not None:
+                parts.codes.append(card[0])
+                parts.external.extend(card[1])
+        else:
+            one = parse_yaml_file(text, name, errors)
+            for key in ("themes", "categories", "codes", "relations"):
+                getattr(parts, key).extend(getattr(one, key))
+    return assemble(parts, errors, tuple(names))
+
+
+def parse_codebook_text(text: str, name: str = "<codebook>") -> Codebook:
+    """A codebook from YAML text (one file's content): for tests and drafts."""
+    errors = _Errors()
+    parts = parse_yaml_file(text, name, errors)
+    return assemble(parts, errors, (name,))
