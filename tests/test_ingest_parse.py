@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, shared
 from litsynth.ingest import FAILURE_REASONS, ParseFailure, canonical_text, parse_file
-from litsynth.ingest.normalize import assemble, normalize_parts
+from litsynth.ingest.normalize import assemble, fix_surrogates, normalize_parts
 from litsynth.records import bytes_id
 
 INGEST = FIXTURES / "ingest"
@@ -53,6 +53,18 @@ def test_control_characters_become_spaces_but_zwj_is_kept() -> None:
     assert canonical_text("a\x03b \u0928\u094d\u200d") == "a b \u0928\u094d\u200d"
 
 
+def test_surrogate_pair_becomes_its_letter() -> None:
+    assert canonical_text("x\ud835\udc52y") == "x\U0001d452y"
+
+
+def test_surrogate_pairs_from_a_pdf_font_are_joined() -> None:
+    # Regression: pypdf hands over "𝑒" as two UTF-16 code units (plus a stray one) for a
+    # paper in the shared set; the text then could not be stored as UTF-8.
+    text = canonical_text("problem of ( \ud835\ud835\udc52 + 1)-class")
+    assert text == "problem of ( \ufffd\U0001d452 + 1)-class"
+    text.encode("utf-8")
+
+
 def test_hyphenation_joined_when_half_is_a_fragment() -> None:
     assert canonical_text("The coordi-\nnation of firms") == "The coordination of firms"
 
@@ -90,9 +102,10 @@ def test_hyphenation_decided_across_pages() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+@given(st.text(alphabet=st.characters(), max_size=300))  # lone surrogates included
 def test_canonical_text_form_holds_for_any_input(raw: str) -> None:
     text = canonical_text(raw)
+    text.encode("utf-8")  # storable: no lone surrogates
     assert unicodedata.is_normalized("NFC", text)
     assert not any(ch in text for ch in "\r\ufeff\u00ad\u200b\x0c\x0b\t")
     assert not any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in text)
@@ -101,9 +114,9 @@ def test_canonical_text_form_holds_for_any_input(raw: str) -> None:
     for line in text.split("\n"):
         assert line == line.strip() and "  " not in line
     # Nothing readable is lost: every letter or digit of the input survives, in order, apart
-    # from the spelling-out of ligatures.
+    # from the spelling-out of ligatures and the joining of surrogate pairs.
     kept = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum()]
-    source = [ch for ch in unicodedata.normalize("NFKC", raw) if ch.isalnum()]
+    source = [ch for ch in unicodedata.normalize("NFKC", fix_surrogates(raw)) if ch.isalnum()]
     assert kept == source
 
 

@@ -7,6 +7,7 @@ words always become the same characters whatever the file format:
 - typographic ligatures (U+FB00–FB06: "ﬁ", "ﬂ", "ﬀ"…) spelled out, so "misﬁts" from a
   LaTeX PDF is the word "misfits" that a query types (NFC keeps them; full NFKC would also
   rewrite superscripts, fractions and full-width CJK punctuation, which carry meaning);
+- UTF-16 surrogate pairs (from some PDF fonts) joined into their character, lone ones "�";
 - byte-order marks and zero-width spaces removed, CRLF/CR become LF, form feeds paragraph breaks;
 - soft hyphens removed (they only mark where a typesetter *may* break a word);
 - end-of-line hyphenation joined: "coordi-\\nnation" → "coordination", but a real compound
@@ -39,6 +40,7 @@ _CHAR_MAP: dict[int, str | None] = {
     **{code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)},
     **{ord("\u2028"): "\n", ord("\u2029"): "\n\n", ord("\x0c"): "\n\n", ord("\x0b"): "\n"},
 }
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Unicode category Cc (C0 and C1 controls) except tab and line feed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SOFT_HYPHEN = "\u00ad"
@@ -54,9 +56,21 @@ _EOL_HYPHEN = re.compile(r"\b([^\W\d_]+)[-\u2010]\n((?=[^\W\d_])\w+)")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
+def fix_surrogates(text: str) -> str:
+    """Join UTF-16 surrogate pairs into their character; a lone surrogate becomes U+FFFD.
+
+    Some PDF fonts map a glyph to UTF-16 code units that pypdf hands over one by one, so
+    "𝑒" (U+1D452) arrives as "\\ud835\\udc52" — a str that cannot even be written as UTF-8
+    (SQLite, spaCy and every file write would fail on it).
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def _clean_characters(raw: str) -> str:
     """Character-level clean-up that needs no knowledge of the rest of the document."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_CHAR_MAP)
+    text = fix_surrogates(raw).replace("\r\n", "\n").replace("\r", "\n").translate(_CHAR_MAP)
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     text = _SOFT_HYPHEN_AT_EOL.sub("", text).replace(_SOFT_HYPHEN, "")

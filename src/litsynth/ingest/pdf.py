@@ -26,7 +26,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from pypdf.generic import DictionaryObject
 
 from litsynth.ingest.failures import ParseFailure
-from litsynth.ingest.normalize import assemble, normalize_parts
+from litsynth.ingest.normalize import assemble, fix_surrogates, normalize_parts
 from litsynth.records import Document, bytes_id
 
 _CID = re.compile(r"\(cid:\d+\)")
@@ -87,7 +87,7 @@ def garbage_reason(text: str) -> str:
     bad = (
         sum(len(m.group(0)) for m in _CID.finditer(chars))
         + len(_ASCII_CONTROL.findall(chars))
-        + sum(1 for cat in other if cat in {"Cc", "Co", "Cn"})
+        + sum(1 for cat in other if cat in {"Cc", "Co", "Cn", "Cs"})
         + chars.count("\ufffd")
     )
     if bad / total > _MAX_BAD_SHARE:
@@ -174,7 +174,7 @@ def pdf_title(reader: PdfReader) -> str:
         raw = info.title if info is not None else None
     except Exception:  # unreadable metadata must not cost the document its text
         return ""
-    title = " ".join(str(raw).split()) if raw else ""
+    title = " ".join(fix_surrogates(str(raw)).split()) if raw else ""
     lowered = title.lower()
     # Producers' defaults, not titles: "Untitled", "paper.dvi", "Proceedings Template - WORD".
     placeholder = (
