@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import shared
 from litsynth.biblio.references import (
     SOURCE,
@@ -94,3 +96,33 @@ def test_seed_000_reference_list_imports_as_citation_searching(project: Path) ->
     assert store.count_by_source(conn) == {SOURCE: 48}
     rec = next(r for r in store.all_records(conn) if r.doi == "10.1177/0149206311406265")
     assert rec.extra["cited_by"] == "seed000" and rec.year == 2011
+
+
+def test_yaml_front_matter_source_list() -> None:
+    text = (
+        "---\ntitle: Orchestrator\nsources:\n"
+        '  - "Oliver Gassmann, Karolin Frankenberger & Michaela Csik, The Business Model'
+        ' Navigator (2014)"\n'
+        '  - "businessmodelnavigator.com — Pattern #34: Orchestrator"\n'
+        "license: CC-BY-SA-4.0\n---\nBody text (2020).\n"
+    )
+    refs = extract_references(text)
+    assert [(r.year, r.title) for r in refs] == [
+        (2014, "The Business Model Navigator"),
+        (None, "businessmodelnavigator.com — Pattern #34: Orchestrator"),
+    ]
+    assert refs[0].authors == ("Oliver Gassmann", "Karolin Frankenberger", "Michaela Csik")
+    assert all(text[r.offset : r.offset + len(r.raw)] == r.raw for r in refs)  # quotes left out
+
+
+@pytest.mark.slow
+def test_pdf_reference_list_is_read_like_intext_reads_it() -> None:
+    """The same reader as in-text resolution: every dated PDF entry becomes a record."""
+    from litsynth.ingest.parse import parse_file
+    from litsynth.synthesis.references import parse_references
+
+    doc = parse_file(shared("data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf"))
+    refs = extract_references(doc.text)
+    assert len(refs) == len(parse_references(doc.text)) >= 25
+    assert all(r.title and r.year for r in refs)
+    assert all(doc.text[r.offset : r.offset + 10] == r.raw[:10] for r in refs)

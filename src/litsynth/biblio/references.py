@@ -1,59 +1,38 @@
 """Citation searching: a document's reference list → records of source "citation searching".
 
 PRISMA 2020 counts records found by backward citation tracking in its "other methods" arm;
-this module finds the reference list in an ingested document's text, splits it into entries
-and reads author, year, title, venue and DOI from each.
-
-Why heuristics rather than a library: the maintained offline parsers are GROBID and AnyStyle
-(a Java service and a Ruby gem, not a pip dependency) and refextract, which is tuned to
-high-energy-physics citations and returns report numbers and journal codes but not titles.
-Review corpora cite in APA/Harvard style, where "Authors (Year). Title. *Venue*, vol, pages.
-DOI" is regular enough to read with a few patterns; the DOI — what dedupe and linking
-trust most — is matched exactly. Each record keeps the raw entry text in `extra["raw"]`, so a
-person can always check or correct what was read.
+this module imports the entries of an ingested document's reference list as records. Finding,
+splitting and reading the entries is `litsynth.synthesis.references`' job — the same reader
+that resolves in-text citations, tuned on PDF text as well as Markdown — so the two stages
+never disagree on what a document cites. What stays here is the import: each entry's
+author/year/title/venue/DOI becomes a record, with the raw entry text in `extra["raw"]`, so
+a person can always check or correct what was read.
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from litsynth.biblio.normalize import normalize_doi, normalize_year, to_record
+from litsynth.biblio.normalize import to_record
 from litsynth.biblio.readers import ImportBatch, ImportOutcome, assign_ids
 from litsynth.biblio.readers_base import RawEntry, Rejection
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord, content_id
+from litsynth.synthesis import references as reader
 
 SOURCE = "citation searching"
-EXTRACTOR = "references.v1"  # versioned: a new heuristic gives new batches, not silent changes
-
-_HEADING = re.compile(
-    r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\d+(?:\.\d+)*\.?[ \t]+)?\**"
-    r"(references|bibliography|works cited|literature cited|reference list|cited literature"
-    r"|literature|sources)\**[ \t]*:?[ \t]*$",
-    re.I | re.M,
-)
-_NEXT_SECTION = re.compile(
-    r"^(?:[ \t]*(?:#{1,6}[ \t]+\S|(?:appendix|appendices|supplementary|acknowledg|about the author"
-    r"|author biograph|notes on contributors)\b)"
-    r"|(?!doi|https?)[a-z_]+:(?:[ \t]|$)|---[ \t]*$)",  # or the next key / end of YAML front matter
-    re.I | re.M,
-)
-_BULLET = re.compile(r"^[ \t]*(?:[-*•][ \t]+|\[\d+\][ \t]*|\d+\.[ \t]+)")
-_APA_START = re.compile(r"^[ \t]*[A-Z][\w'’\-]+(?:[ \t][A-Z][\w'’\-]+)*,[ \t]+[A-Z]")
-_DOI = re.compile(r"10\.\d{4,9}/(?:(?!\]\()\S)+")  # stops at a markdown "](" link target
-_YEAR = re.compile(r"\((\d{4})[a-z]?(?:,[^)]*)?\)|\((n\.d\.)\)")
-_INITIALS_AUTHOR = re.compile(r"([^,&]+?),\s*((?:[A-Z][a-z]?\.(?:[ \t]|-)?)+)")
+# Versioned: a new heuristic gives new batches, not silent changes. v2: the shared reader.
+EXTRACTOR = "references.v2"
 
 
 @dataclass(frozen=True)
 class Reference:
-    """One entry of a reference list, as read."""
+    """One entry of a reference list as a bibliographic record sees it (year as a number)."""
 
-    offset: int  # character offset of the entry in the document's text
+    offset: int  # character offset of the entry's text in the document
     raw: str
     authors: tuple[str, ...]
     year: int | None
@@ -62,124 +41,38 @@ class Reference:
     doi: str
 
 
+def _for_import(entry: reader.Reference) -> Reference:
+    year = int(entry.year) if entry.year else None
+    return Reference(
+        entry.offset, entry.text, entry.authors, year, entry.title, entry.venue, entry.doi
+    )
+
+
 def find_section(text: str) -> tuple[int, int] | None:
-    """(start, end) offsets of the reference list: after its heading, up to the next section.
-
-    The last heading wins, because "References" can also appear in a table of contents.
-    """
-    headings = list(_HEADING.finditer(text))
-    if not headings:
-        return None
-    start = headings[-1].end()
-    following = _NEXT_SECTION.search(text, start)
-    end = following.start() if following else len(text)
-    return start, end
-
-
-def _strip_markdown(text: str) -> str:
-    text = re.sub(r"\[([^\]]*)\]\(([^)]*)\)", r"\1", text)  # [label](url) -> label
-    text = text.replace("\\_", "_").replace("\\(", "(").replace("\\)", ")")
-    text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
-    return re.sub(r"\s+", " ", text).strip()
+    """(start, end) offsets of the reference list; None when the document has none."""
+    return reader.find_reference_section(text)
 
 
 def split_entries(text: str, base: int = 0) -> list[tuple[int, str]]:
-    """Entries of a reference list with their offsets in the document.
-
-    Bulleted or numbered lists split at each marker; plain lists at blank lines or, when
-    lines wrap without blank lines (PDF text), at each line that starts like "Family, X.".
-    An entry that is only a link (a DOI wrapped onto its own bullet) joins the one before.
-    """
-    lines = text.split("\n")
-    bulleted = sum(1 for line in lines if _BULLET.match(line)) >= 2
-    offsets: list[int] = []
-    bodies: list[str] = []
-    pos = base
-    blank_before = True
-    for line in lines:
-        stripped = line.strip()
-        starts = False
-        if stripped:
-            if bulleted:
-                starts = bool(_BULLET.match(line))
-            else:
-                starts = blank_before or bool(_APA_START.match(line))
-        if stripped and (starts or not bodies):
-            body = _BULLET.sub("", line, count=1) if bulleted else line
-            offsets.append(pos + len(line) - len(body.lstrip()))
-            bodies.append(body.strip().strip('"'))  # YAML lists quote their items
-        elif stripped:
-            bodies[-1] = f"{bodies[-1]} {stripped}"
-        blank_before = not stripped
-        pos += len(line) + 1
-    merged: list[tuple[int, str]] = []
-    for offset, body in zip(offsets, bodies, strict=True):
-        if merged and not re.search(r"[A-Za-z]{3,}", re.sub(r"\S*(?:doi|http)\S*", "", body)):
-            merged[-1] = (merged[-1][0], f"{merged[-1][1]} {body}")
-        else:
-            merged.append((offset, body))
-    return merged
-
-
-def _authors(segment: str) -> tuple[str, ...]:
-    segment = segment.strip()
-    found = _INITIALS_AUTHOR.findall(segment)
-    if found:
-        names = []
-        for family, initials in found:
-            family = re.sub(r"^\s*(?:&|and)\s+", "", family.strip(" ,"))
-            names.append(f"{family}, {initials.strip()}")
-        return tuple(names)
-    parts = [p.strip() for p in re.split(r",\s*(?:&\s*)?|\s+&\s+|\s+and\s+", segment) if p.strip()]
-    return tuple(parts)
+    """(offset, text) of each entry when all of `text` is a reference list at `base`."""
+    return [(e.offset + base, e.text) for e in reader.reference_entries(text, (0, len(text)))]
 
 
 def parse_reference(raw: str, offset: int = 0) -> Reference:
     """Read "Authors (Year). Title. *Venue*, …. DOI" — whatever part is missing stays empty."""
-    unescaped = raw.replace("\\_", "_").replace("\\(", "(").replace("\\)", ")")
-    doi_match = _DOI.search(re.sub(r"<(https?://\S+)>", r"\1", unescaped))
-    doi = normalize_doi(doi_match.group(0)) if doi_match else ""
-    italic = re.findall(r"\*([^*]+)\*", raw)
-    text = _strip_markdown(raw).replace("*", "")
-    year_match = _YEAR.search(text)
-    authors: tuple[str, ...] = ()
-    year = None
-    rest = text
-    if year_match:
-        authors = _authors(text[: year_match.start()])
-        year = normalize_year(year_match.group(1)) if year_match.group(1) else None
-        rest = text[year_match.end() :].lstrip(". ")
-        if not re.search(r"[A-Za-z]{3,}", rest) and "," in text[: year_match.start()]:
-            # "Names, Title (Year)": the year closes the entry, the title is the last part.
-            head, _, last = text[: year_match.start()].rstrip(" ,").rpartition(",")
-            authors, rest = _authors(head), last.strip()
-    else:  # "Authors. Title, *Venue*, 2025, pp…" — year anywhere
-        year = normalize_year(text)
-    title, venue = "", ""
-    plain_italic = [_strip_markdown(i).strip(" .,") for i in italic]
-    if plain_italic and rest.startswith(plain_italic[0]):
-        title = plain_italic[0]  # a book: the title itself is in italics
-        venue = ""
-    else:
-        cut = re.search(r"(?<=[.?!])\s+(?=[A-Z*(\[]|In\s)", rest)
-        title = rest[: cut.start()] if cut else rest
-        tail = rest[cut.end() :] if cut else ""
-        venue = plain_italic[0] if plain_italic else tail.split(",")[0].split(".")[0]
-    title = re.sub(r"\s*(?:https?://|doi:)\S*", "", title).strip(" .")
-    if not year_match and authors == () and "," in title:
-        # No "(Year)": the first comma-separated run before the title is the author list.
-        head, _, after = text.partition(". ")
-        authors, title = _authors(head), after.split(",")[0].strip(" .") if after else title
-    return Reference(offset, raw, authors, year, title, venue.strip(" .,"), doi)
+    return _for_import(reader.parse_entry(raw, offset))
 
 
 def extract_references(text: str) -> list[Reference]:
-    """Every entry of the document's reference list, read; [] when it has none."""
-    section = find_section(text)
-    if section is None:
-        return []
-    start, end = section
-    return [parse_reference(raw, offset) for offset, raw in split_entries(text[start:end], start)]
+    """Every entry of the document's reference list, read; [] when it has none.
+
+    An entry with neither year, number, bullet nor DOI is left out: in unbulleted PDF text
+    such a "line that opens like authors" is a table row or a wrapped fragment
+    ("BooksCorpus (800M)", "Process. Manage., 56."), not a work that was cited.
+    """
+    entries = reader.reference_entries(text)
+    kept = (e for e in entries if e.year or e.number is not None or e.bulleted or e.doi)
+    return [_for_import(e) for e in kept]
 
 
 def references_batch(

@@ -11,9 +11,10 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
 
+from litsynth.coding.review import Memo
 from litsynth.errors import StoreError
 from litsynth.records import Page
-from litsynth.synthesis.passages import CodedSpan, Memo, SourceDoc
+from litsynth.synthesis.passages import CodedSpan, SourceDoc
 
 
 def _json(value: str, default: object, what: str) -> object:

@@ -64,17 +64,6 @@ class CodedSpan:
     paragraph: int | None = None
 
 
-@dataclass(frozen=True)
-class Memo:
-    """A reviewer's memo on a chunk, code or document."""
-
-    id: str
-    target: str
-    author: str
-    at: str
-    text: str
-
-
 def span_pages(doc: SourceDoc | None, span: CodedSpan) -> tuple[int, int]:
     """First and last page (or text section) the span touches.
 
