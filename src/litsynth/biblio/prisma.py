@@ -547,14 +547,20 @@ def render_text(flow: PrismaFlow) -> str:
     if other:
         lines += [
             "Other methods",
-            f"  records identified: {other} ({_per(f.other_specific_results)})"
-            + (f"; duplicates {f.other_duplicates}" if f.other_duplicates else ""),
+            f"  records identified: {other} ({_per(f.other_specific_results)})",
+            f"  removed before screening: duplicates {f.other_duplicates}, marked ineligible by"
+            f" automation {f.other_excluded_automatic}",
+            f"  records screened: {f.other_screened}; excluded {f.other_records_excluded}"
+            + (
+                f"; awaiting a decision {f.other_records_awaiting}"
+                if f.other_records_awaiting
+                else ""
+            ),
             f"  reports sought for retrieval: {f.other_sought_reports}; not retrieved"
             f" {f.other_notretrieved_reports}"
-            + (f"; not sought {f.other_records_excluded}" if f.other_records_excluded else "")
             + (
-                f"; awaiting {f.other_records_awaiting + f.other_awaiting_reports}"
-                if f.other_records_awaiting + f.other_awaiting_reports
+                f"; awaiting assessment {f.other_awaiting_reports}"
+                if f.other_awaiting_reports
                 else ""
             ),
             f"  reports assessed for eligibility: {f.other_assessed}; excluded"

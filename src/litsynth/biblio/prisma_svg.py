@@ -133,6 +133,8 @@ def flow_svg(flow: PrismaFlow, *, title: str = "") -> str:
             _Box(2, _lines(f"Reports sought for retrieval {_n(f.other_sought_reports)}",
                            *([f"Duplicates, not sought {_n(f.other_duplicates)}"]
                              if f.other_duplicates else []),
+                           *([f"Ineligible by automation {_n(f.other_excluded_automatic)}"]
+                             if f.other_excluded_automatic else []),
                            *([f"Excluded at screening {_n(f.other_records_excluded)}"]
                              if f.other_records_excluded else []),
                            *([f"Awaiting {_n(other_awaiting)}"] if other_awaiting else []))),
