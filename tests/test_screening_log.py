@@ -220,3 +220,25 @@ def test_resolution_by_a_reviewer_keeps_their_vote_for_kappa_and_survives_their_
     run(review, "screen", "import", str(sheet), "--reviewer", "ann")
     flow = json.loads(run(review, "prisma", "--json"))
     assert flow["records_excluded"] == 1 and flow["dbr_sought_reports"] == 1
+
+
+def test_full_text_decision_on_record_excluded_at_title_abstract_is_refused(
+    review: Path, tmp_path: Path
+):
+    """Regression: such a row was accepted and `prisma` then failed with "off by +2"."""
+    why = "not about nudging"
+    ta = tmp_path / "ta.csv"
+    write_sheet(ta, [{"record_id": "r01", "decision": "include", "reason": ""},
+                     {"record_id": "r02", "decision": "exclude", "reason": why}])  # fmt: skip
+    run(review, "screen", "import", str(ta))
+    ft = tmp_path / "ft.csv"
+    write_sheet(ft, [{"record_id": "r01", "decision": "include", "reason": ""},
+                     {"record_id": "r02", "decision": "include", "reason": ""},
+                     {"record_id": "r03", "decision": "exclude", "reason": why}])  # fmt: skip
+    out = run(review, "screen", "import", str(ft), "--stage", "full-text")
+    assert "r02" in out and "not included at title/abstract" in out
+    assert "r03" in out
+    full_text = [r["record_id"] for r in log_rows(review) if r["stage"] == "full-text"]
+    assert full_text == ["r01"]
+    flow = json.loads(run(review, "prisma", "--json"))  # adds up: no PrismaError
+    assert flow["dbr_assessed"] == 1 and flow["new_studies"] == 1

@@ -104,6 +104,7 @@ def parse_sheet(
     reasons: Sequence[str],
     sheet_name: str,
     at: str | None = None,
+    eligible_ids: set[str] | None = None,
 ) -> SheetResult:
     """Decisions from (line, row) pairs of a screening sheet.
 
@@ -130,6 +131,18 @@ def parse_sheet(
             continue
         if rid not in known_ids:
             problems.append(SheetProblem(line, rid, f"unknown record id {rid!r}"))
+            continue
+        # A full-text decision on a record nobody included at title/abstract would break the
+        # PRISMA arithmetic later; say so here, on the sheet's line, instead.
+        if eligible_ids is not None and rid not in eligible_ids:
+            problems.append(
+                SheetProblem(
+                    line,
+                    rid,
+                    f"record {rid!r} was not included at title/abstract (or is a"
+                    " duplicate), so it has no full-text stage",
+                )
+            )
             continue
         decision = parse_decision(raw)
         if decision is None:

@@ -229,6 +229,7 @@ def import_sheet(
         known_ids=store.record_ids(conn),
         reasons=known_reasons,
         sheet_name=path.name,
+        eligible_ids={r.id for r in candidates(conn, stage)} if stage == "full-text" else None,
     )
     if result.new_reasons:
         store.add_reasons(conn, result.new_reasons, "sheet", str(path))
