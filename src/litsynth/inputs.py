@@ -2,11 +2,11 @@
 
 A review's PRISMA counts must be reproducible from the command line: the exports and the
 screening sheets are files in the project, and `litsynth run` applies them in a fixed order:
-import → citation searching → dedupe → automation rules → screening sheets → resolutions of
-reviewer conflicts (full-text links follow in the pipeline). Imports are already idempotent
-(same file, same source: no-op); a screening or resolution sheet is appended to the log only
-the first time its exact bytes are applied for that stage and reviewer, so repeating `run`
-never inflates the log.
+import → citation searching → dedupe → automation rules → per stage (title/abstract, then
+full text) its screening sheets and the resolutions of its reviewer conflicts. Imports are
+already idempotent (same file, same source: no-op); a screening or resolution sheet is
+appended to the log only the first time its exact bytes are applied for that stage and
+reviewer, so repeating `run` never inflates the log.
 """
 
 from __future__ import annotations
@@ -140,26 +140,29 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
         report.duplicates = run_dedupe(conn).n_duplicates
     if settings.automation:
         report.ineligible = len(run_automation(conn, project.settings.screening).ineligible)
-    for sheet in sheets:
-        digest = _sheet_digest(sheet)
-        if q.input_applied(conn, "screening-sheet", digest):
-            report.sheets_skipped += 1
-            continue
-        report.decisions += import_sheet(
-            conn,
-            sheet.path,
-            stage=sheet.stage,
-            reviewer=sheet.reviewer,
-            settings=project.settings.screening,
-        ).appended
-        q.mark_input_applied(conn, "screening-sheet", digest, str(sheet.path))
-    for sheet in resolutions:
-        digest = _sheet_digest(sheet)
-        if q.input_applied(conn, "resolution-sheet", digest):
-            report.sheets_skipped += 1
-            continue
-        report.resolutions += _apply_resolutions(project, conn, sheet)
-        q.mark_input_applied(conn, "resolution-sheet", digest, str(sheet.path))
+    # Stage by stage, each stage's sheets before its resolutions: a full-text sheet may only
+    # hold records included at title/abstract, which a resolution can decide.
+    for stage in ("title-abstract", "full-text"):
+        for sheet in (s for s in sheets if s.stage == stage):
+            digest = _sheet_digest(sheet)
+            if q.input_applied(conn, "screening-sheet", digest):
+                report.sheets_skipped += 1
+                continue
+            report.decisions += import_sheet(
+                conn,
+                sheet.path,
+                stage=sheet.stage,
+                reviewer=sheet.reviewer,
+                settings=project.settings.screening,
+            ).appended
+            q.mark_input_applied(conn, "screening-sheet", digest, str(sheet.path))
+        for sheet in (s for s in resolutions if s.stage == stage):
+            digest = _sheet_digest(sheet)
+            if q.input_applied(conn, "resolution-sheet", digest):
+                report.sheets_skipped += 1
+                continue
+            report.resolutions += _apply_resolutions(project, conn, sheet)
+            q.mark_input_applied(conn, "resolution-sheet", digest, str(sheet.path))
     return report
 
 
