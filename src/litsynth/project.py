@@ -57,10 +57,16 @@ def settings_template(name: str) -> str:
             if section.name == "project" and f.name == "name":
                 lines.append(f"name = {json.dumps(name, ensure_ascii=False)}")
             elif value is None:
-                lines.append(f"# {f.name} = (not set)")
+                # Unset by default: a valid example behind "##", so uncommenting the defaults
+                # ("# ") keeps it unset, and uncommenting it too gives valid TOML.
+                example = _UNSET_EXAMPLES.get(f.name, "0")
+                lines.append(f"## {f.name} = {example}  # not set by default; an example")
             else:
                 lines.append(f"# {f.name} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"
+
+
+_UNSET_EXAMPLES = {"year_min": "2000", "year_max": "2024", "min_score": "0.5"}
 
 
 def _toml_value(value: Any) -> str:
