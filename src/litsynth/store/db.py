@@ -57,7 +57,10 @@ def connect(path: Path | str, *, migrate_schema: bool = True) -> sqlite3.Connect
     try:
         conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open the store {path}: {exc}", hint="check the folder exists and is writable") from exc
+        raise StoreError(
+            f"cannot open the store {path}: {exc}",
+            hint="check the folder exists and is writable",
+        ) from exc
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
