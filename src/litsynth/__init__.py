@@ -9,6 +9,8 @@ import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+# The model loader's "Loading weights" bar is noise on every search; our own bars stay.
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 # tokenizers forks badly after its thread pool has started (our PDF workers are processes).
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
