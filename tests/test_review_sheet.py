@@ -204,3 +204,19 @@ def test_semicolon_delimited_sheet_imports(seeded: Seeded, tmp_path: Path) -> No
         writer.writeheader()
         writer.writerows(rows)
     assert _import(seeded, sheet)["counts"] == {"accept": 1, "undecided": 4}
+
+
+def test_reimporting_a_memo_only_row_stores_the_memo_once(seeded: Seeded, tmp_path: Path) -> None:
+    """Regression (QA): a memo's id includes its time, so a re-import stored it twice."""
+    sheet = tmp_path / "sheet.csv"
+    rows = _export(seeded, sheet)
+    rows[0]["memo"] = "just a memo"
+    _write(sheet, rows[:1])
+    _import(seeded, sheet)
+    _import(seeded, sheet)
+    conn = connect(seeded.root / "litsynth.db")
+    try:
+        texts = [r[0] for r in conn.execute("SELECT text FROM memos")]
+    finally:
+        conn.close()
+    assert texts == ["just a memo"]

@@ -342,5 +342,8 @@ def import_sheet(conn: sqlite3.Connection, book: Codebook, path: Path, *, coder:
         writes = [c for d in plan.decisions for c in codings_for(d, coder=coder, at=at)]
         store.append_codings(conn, writes, {d.chunk_id: d.document_id for d in plan.decisions})
         for memo in plan.memos:
-            store.insert_memo(conn, memo)
+            # A memo's id includes its time, so re-importing the same sheet would store it
+            # again: the same author's same text on the same target is the same memo.
+            if not store.memo_exists(conn, memo.target, memo.author, memo.text):
+                store.insert_memo(conn, memo)
     return plan

@@ -257,6 +257,14 @@ def insert_memo(conn: sqlite3.Connection, memo: Memo) -> bool:
     return cur.rowcount > 0
 
 
+def memo_exists(conn: sqlite3.Connection, target: str, author: str, text: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM memos WHERE target = ? AND author = ? AND text = ? LIMIT 1",
+        (target, author, text),
+    ).fetchone()
+    return row is not None
+
+
 def memos(conn: sqlite3.Connection, target: str | None = None) -> list[Memo]:
     sql = "SELECT id, target, author, at, text FROM memos"
     rows = conn.execute(
