@@ -12,6 +12,7 @@ a corpus without a bibliography is a normal project.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import time
@@ -22,8 +23,10 @@ from typing import Any
 
 from litsynth.coding.codebook import Codebook, load_codebook
 from litsynth.config import Project
-from litsynth.errors import CodebookError, LitsynthError
+from litsynth.records import content_id
+from litsynth.report.collect import library_versions
 from litsynth.store import connect
+from litsynth.store import documents as documents_store
 from litsynth.store import report as q
 
 PIPELINE_VERSION = "run.v1"
@@ -119,13 +122,11 @@ def run_pipeline(
     conn = connect(project.store_path)
     try:
         has_records = q.table_count(conn, "records") > 0
-        digest = q.state_digest(conn, *DERIVED_INPUTS) + (codebook.version if codebook else "")
         last = q.latest_run(conn, "run")
         fresh = (
             not force
             and last is not None
-            and last["summary"].get("digest") == digest
-            and last["summary"].get("version") == PIPELINE_VERSION
+            and last["summary"].get("digest") == _digest(project, conn, codebook)
             and (out_dir / "index.html").exists()
         )
         if fresh:
@@ -138,18 +139,15 @@ def run_pipeline(
             )
             summary.report = str(out_dir / "index.html")
             return summary
-        run_id = conn.execute(
-            "INSERT INTO runs(stage, settings, versions) VALUES ('run', '{}', '{}')"
-        ).lastrowid
-        results = _derive(project, conn, codebook, has_records, out_dir, step, with_suggest)
-        summary.report = results
-        digest = q.state_digest(conn, *DERIVED_INPUTS) + (codebook.version if codebook else "")
-        conn.execute(
-            "UPDATE runs SET finished_at = datetime('now'), summary = ? WHERE id = ?",
-            (
-                json.dumps({"digest": digest, "version": PIPELINE_VERSION, **summary.to_json()}),
-                run_id,
-            ),
+        # Only a full run may mark the derived state fresh: `litsynth report` makes no new
+        # suggestions, so after a codebook edit its digest would wrongly let `run` skip them.
+        stage = "run" if with_suggest else "report"
+        run_id = documents_store.start_run(
+            conn, stage, dataclasses.asdict(project.settings), library_versions()
+        )
+        summary.report = _derive(project, conn, codebook, has_records, out_dir, step, with_suggest)
+        documents_store.finish_run(
+            conn, run_id, {"digest": _digest(project, conn, codebook), **summary.to_json()}
         )
     finally:
         conn.close()
@@ -157,6 +155,17 @@ def run_pipeline(
         json.dumps(summary.to_json(), indent=2), encoding="utf-8"
     )
     return summary
+
+
+def _digest(project: Project, conn: Any, codebook: Codebook | None) -> str:
+    """What the derived steps depend on: store contents, codebook, settings, pipeline version."""
+    settings = json.dumps(dataclasses.asdict(project.settings), sort_keys=True, default=str)
+    return content_id(
+        PIPELINE_VERSION,
+        q.state_digest(conn, *DERIVED_INPUTS),
+        codebook.version if codebook else "",
+        settings,
+    )
 
 
 def _derive(
@@ -361,11 +370,9 @@ def _jsonable(obj: Any) -> Any:
         return obj.as_dict()
     if hasattr(obj, "to_dict"):
         return obj.to_dict()
-    import dataclasses
-
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return dataclasses.asdict(obj)
     return obj
 
 
-__all__ = ["CodebookError", "LitsynthError", "RunSummary", "run_pipeline"]
+__all__ = ["RunSummary", "run_pipeline"]
