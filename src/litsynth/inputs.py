@@ -168,12 +168,12 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
 
 def _apply_resolutions(project: Project, conn: sqlite3.Connection, sheet: SheetSpec) -> int:
     """Record each row as a resolution (it wins over both reviewers' decisions)."""
-    from litsynth.biblio.screening_ops import record_decision, sheet_rows
+    from litsynth.biblio.screening_ops import resolve, sheet_rows
 
     n = 0
     for line, row in sheet_rows(sheet.path):
         try:
-            record_decision(
+            resolve(
                 conn,
                 row["record_id"].strip(),
                 stage=sheet.stage,
@@ -182,7 +182,6 @@ def _apply_resolutions(project: Project, conn: sqlite3.Connection, sheet: SheetS
                 settings=project.settings.screening,
                 reason=(row.get("reason") or "").strip(),
                 note=(row.get("note") or "").strip(),
-                origin="resolution",
             )
         except (KeyError, LitsynthError) as exc:
             raise ConfigError(
