@@ -239,3 +239,11 @@ def test_seed_card_alone_maps_title_summary_keywords(tmp_path: Path) -> None:
     assert [(r.source, r.target, r.weight) for r in specialised] == [
         ("fractional-ownership", "outsourced-value-chain-coordination", 0.6)
     ]
+
+
+def test_relation_weight_zero_survives_the_round_trip() -> None:
+    """Regression (hypothesis found it): a weight of 0.0 was dropped as if it were False."""
+    codes = [Code(id="a", definition="0"), Code(id="b", definition="0")]
+    relations = [Relation("a", "b", "enables", 0.0)]
+    again = parse_codebook_text(dump_codebook_fragment(codes=codes, relations=relations))
+    assert again.relations[0].weight == 0.0

@@ -289,7 +289,8 @@ def _entry(element: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in keys:
         value = getattr(element, key)
-        if value in (None, "", (), False):
+        # Identity, not equality: `0.0 in (False,)` is true, and a weight of 0.0 must survive.
+        if value is None or value is False or (isinstance(value, str | tuple) and not value):
             continue
         out[key] = list(value) if isinstance(value, tuple) else value
     return out
