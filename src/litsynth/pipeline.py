@@ -23,8 +23,8 @@ from typing import Any
 
 from litsynth.coding.codebook import Codebook, load_codebook
 from litsynth.config import Project
+from litsynth.ingest.pipeline import library_versions
 from litsynth.records import content_id
-from litsynth.report.collect import library_versions
 from litsynth.store import connect
 from litsynth.store import documents as documents_store
 from litsynth.store import report as q

@@ -60,7 +60,11 @@ SUPPORTED = {
 # Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
 NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}
 SAVE_EVERY_S = 30.0  # an index save costs ~0.1 s per 10k chunks; a crash loses ≤ 30 s of vectors
-VERSIONED = ("litsynth", "sentence-transformers", "torch", "faiss-cpu", "pypdf", "spacy")
+# Every run (ingest, `litsynth run`) records these versions: what can change its results.
+VERSIONED = (
+    "litsynth", "sentence-transformers", "torch", "faiss-cpu", "pypdf", "spacy",
+    "scikit-learn", "bibtexparser", "rispy", "bib-dedupe", "pandas",
+)  # fmt: skip
 
 
 @dataclass

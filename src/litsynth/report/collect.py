@@ -10,44 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import platform
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from litsynth.citation import format_citation, work_label
 from litsynth.coding.codebook import Codebook
 from litsynth.config import Project
+from litsynth.ingest.pipeline import library_versions
 from litsynth.report import model as rm
 from litsynth.store import report as q
 from litsynth.synthesis.matrix import Matrix
-
-VERSIONED = (
-    "litsynth",
-    "sentence-transformers",
-    "torch",
-    "faiss-cpu",
-    "pypdf",
-    "spacy",
-    "scikit-learn",
-    "bibtexparser",
-    "rispy",
-    "bib-dedupe",
-    "pandas",
-)
-
-
-def library_versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in VERSIONED:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return out
 
 
 def _doc_label(row: sqlite3.Row) -> str:
