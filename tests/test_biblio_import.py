@@ -108,14 +108,15 @@ def test_import_cli_reports_rejections_and_noop(project: Path) -> None:
 
 def test_bibtex_keeps_sound_entries_and_names_broken_ones() -> None:
     batch = build_batch((FIX / "broken.bib").read_bytes(), "broken.bib", "Zotero")
-    teece, muller = batch.records
+    # Issue 9: a repeated key is another record (here another title), kept under a derived id.
+    teece, repeated, muller = batch.records
+    assert repeated.id == "Teece2010@zotero" and repeated.title == "A repeated key"
     assert teece.id == "Teece2010" and teece.doi == "10.1016/j.lrp.2009.07.003"
     assert teece.file == "Full Text PDF:files/12/Teece2010.pdf:application/pdf"
     assert muller.title == "DNA and orchestration in Supply Chains"  # LaTeX decoded
     assert muller.authors == ("Müller, Jörg", "van der Berg, Anna")
     assert (muller.year, muller.doc_type) == (2019, "inproceedings")
     assert [(r.line, r.reason.split(":")[0]) for r in batch.rejected] == [
-        (11, "duplicate BibTeX key 'Teece2010' (the first entry with that key is kept)"),
         (17, "malformed BibTeX entry"),
     ]
 

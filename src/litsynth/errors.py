@@ -36,6 +36,10 @@ class IndexMismatchError(LitsynthError):
     """The FAISS index was built with another model or chunker than the settings ask for."""
 
 
+class IndexWriteError(LitsynthError):
+    """The FAISS index could not be written (disk full, no permission); the store is intact."""
+
+
 class BiblioError(LitsynthError):
     """Bibliographic import, dedupe or full-text linking failed."""
 

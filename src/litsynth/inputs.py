@@ -11,13 +11,12 @@ reviewer, so repeating `run` never inflates the log.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from litsynth.config import Project
-from litsynth.errors import ConfigError, LitsynthError
+from litsynth.errors import BiblioError, ConfigError, LitsynthError
 from litsynth.store import report as q
 
 
@@ -108,9 +107,9 @@ def _existing(project: Project, relative: str, what: str) -> Path:
 
 
 def _sheet_digest(spec: SheetSpec) -> str:
-    h = hashlib.sha256(spec.path.read_bytes())
-    h.update(f"\x1f{spec.stage}\x1f{spec.reviewer}".encode())
-    return h.hexdigest()[:16]
+    from litsynth.biblio.screening_ops import sheet_digest
+
+    return sheet_digest(spec.path.read_bytes(), spec.stage, spec.reviewer)
 
 
 def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | None:
@@ -127,6 +126,14 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
     report = InputsReport()
     for spec in imports:
         for outcome in import_files(conn, [spec.path], spec.source):
+            if outcome.error:
+                # A declared export that yields nothing would drop a whole database from
+                # PRISMA's identification box while the run reports success.
+                raise BiblioError(
+                    f"[records] import {spec.source}: {outcome.error}",
+                    hint="fix or replace the file, or remove it from [records] imports in"
+                    " litsynth.toml",
+                )
             if outcome.already_imported:
                 report.batches_skipped += 1
             else:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -92,17 +93,17 @@ def build_features(
     corpus = [t or "" for t in texts]
     docs = [*corpus, criteria] if criteria.strip() else corpus
     # min_df=1: a rare term shared by two includes is exactly the signal we want.
-    word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95)
-    blocks = [word.fit_transform(docs)]
+    word = {"ngram_range": (1, 2), "sublinear_tf": True, "max_df": 0.95}
+    blocks = [_tfidf(docs, word)]
     if settings.char_ngrams:
-        char = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=(3, 5),
-            sublinear_tf=True,
-            min_df=2,
-            max_features=200_000,
-        )
-        blocks.append(char.fit_transform(docs))
+        char = {
+            "analyzer": "char_wb",
+            "ngram_range": (3, 5),
+            "sublinear_tf": True,
+            "min_df": 2,
+            "max_features": 200_000,
+        }
+        blocks.append(_tfidf(docs, char))
     matrix = normalize(sp.hstack(blocks).tocsr())
     if embeddings is not None and settings.embedding_weight > 0:
         if len(embeddings) != len(corpus):
@@ -114,6 +115,25 @@ def build_features(
     n = len(corpus)
     crit = matrix[n:] if criteria.strip() else None
     return Features(matrix=matrix[:n], criteria=crit, n_records=n)
+
+
+def _tfidf(docs: Sequence[str], params: dict[str, Any]) -> sp.csr_matrix:
+    """TF-IDF of `docs`, also for the small projects where the pruning limits remove everything.
+
+    With one record, `max_df=0.95` allows terms in at most 0.95 documents (none), and with a
+    few records whose titles share every word each term is in every document; `min_df=2` asks
+    for two documents. Then the limits are dropped (every term kept), and a corpus with no
+    words at all gets one zero column: the order is the import order, which is all that
+    ranking can say about it.
+    """
+    try:
+        return TfidfVectorizer(**params).fit_transform(docs)
+    except ValueError:
+        relaxed = {k: v for k, v in params.items() if k not in ("min_df", "max_df")}
+        try:
+            return TfidfVectorizer(**relaxed).fit_transform(docs)
+        except ValueError:  # empty vocabulary: no record has a word
+            return sp.csr_matrix((len(docs), 1))
 
 
 def sample_weights(labels: np.ndarray, positive_ratio: float) -> np.ndarray:

@@ -110,6 +110,16 @@ def read_bibtex(text: str, file_name: str = "") -> ReadResult:
             warnings.append(f"line {line}: field(s) {keys} repeated; the first value is kept")
             entries.append(_entry_to_raw(recovered))
             continue
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(recovered, Entry):
+            # Two entries with one key are two records as far as the export says (a different
+            # DOI is common): both are kept, the later one under a derived id, and dedupe
+            # decides whether they are the same work.
+            warnings.append(
+                f"line {line}: BibTeX key {block.key!r} repeated; the entry is kept under a"
+                " derived id"
+            )
+            entries.append(_entry_to_raw(recovered))
+            continue
         excerpt = (block.raw or "").strip().splitlines()[0][:120] if block.raw else ""
         rejected.append(Rejection(line=line, reason=_reason(block), excerpt=excerpt))
     entries.sort(key=lambda e: e.line)

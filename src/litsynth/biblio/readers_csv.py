@@ -14,6 +14,7 @@ import csv
 import re
 
 from litsynth.biblio.readers_base import RawEntry, ReadResult, Rejection
+from litsynth.errors import BiblioError
 
 # canonical field -> column names seen in exports (lowercased). Order matters: the first
 # non-empty column wins, so the fuller one ("author full names") comes before the short one.
@@ -107,6 +108,15 @@ def read_csv(text: str, file_name: str) -> ReadResult:
     except csv.Error as exc:
         return ReadResult(entries=(), rejected=(Rejection(1, f"unreadable CSV header: {exc}"),))
     mapping = column_map(header)
+    if not {"title", "abstract", "authors", "doi"} & mapping.keys():
+        # Markdown, a log file or a sheet of something else would otherwise "import" as rows
+        # of empty records, each rejected, and the file would vanish from PRISMA with exit 0.
+        shown = ", ".join(h.strip()[:30] for h in header[:8])
+        raise BiblioError(
+            f"{file_name}: not a bibliographic CSV: its header ({shown}) has no title,"
+            " abstract, authors or DOI column",
+            hint="export from the database with those columns, or as RIS / BibTeX",
+        )
     entries: list[RawEntry] = []
     rejected: list[Rejection] = []
     line = rows.line_num + 1

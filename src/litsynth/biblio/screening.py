@@ -196,6 +196,26 @@ def latest(decisions: Iterable[Decision]) -> dict[tuple[str, str, str], Decision
     return out
 
 
+def without_repeats(
+    decisions: Sequence[Decision], current: Mapping[tuple[str, str, str], Decision]
+) -> list[Decision]:
+    """The decisions that change something: one equal (decision, reason, note) to the
+    reviewer's current one for that record and stage is left out, as is a later copy of the
+    same decision in the same batch. Appending a repeat would be permanent (the log is
+    append-only) and would make a re-run sheet count twice.
+    """
+    seen = {k: (d.decision, d.reason, d.note) for k, d in current.items()}
+    out = []
+    for d in decisions:
+        key = (d.record_id, d.stage, d.reviewer if d.origin in HUMAN_ORIGINS else f"<{d.origin}>")
+        value = (d.decision, d.reason, d.note)
+        if seen.get(key) == value:
+            continue
+        seen[key] = value
+        out.append(d)
+    return out
+
+
 @dataclass(frozen=True)
 class Effective:
     """A record's decision at a stage for the review, and how it came about."""

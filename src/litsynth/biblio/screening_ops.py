@@ -9,6 +9,7 @@ sheet's decisions or none.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -27,11 +28,13 @@ from litsynth.biblio.prioritise import (
     scores,
 )
 from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flow
+from litsynth.cells import flat_cell
 from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
 from litsynth.records import BibRecord, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import screening as store
+from litsynth.store.db import transaction
 
 SHEET_COLUMNS = (
     "record_id", "title", "abstract", "authors", "year", "journal", "doi", "decision", "reason",
@@ -156,10 +159,9 @@ def export_sheet(
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(SHEET_COLUMNS)
     for rec in todo:
-        writer.writerow(
-            [rec.id, rec.title, rec.abstract, _authors(rec), rec.year or "", rec.journal, rec.doi,
-             "", "", ""]
-        )  # fmt: skip
+        # Shown columns only: record_id and the decision columns are read back on import.
+        shown = [rec.title, rec.abstract, _authors(rec), str(rec.year or ""), rec.journal, rec.doi]
+        writer.writerow([rec.id, *map(flat_cell, shown), "", "", ""])
     try:
         path.write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -180,10 +182,10 @@ def _decode(data: bytes) -> str:
         return str(best) if best is not None else data.decode("cp1252", errors="replace")
 
 
-def sheet_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def sheet_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, row) pairs of a sheet; the header names are matched case-insensitively."""
     try:
-        text = _decode(path.read_bytes())
+        text = _decode(path.read_bytes() if data is None else data)
     except OSError as exc:
         raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
     first = text.split("\n", 1)[0]
@@ -209,6 +211,15 @@ def sheet_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 class ImportResult:
     sheet: rules.SheetResult
     appended: int
+    unchanged: int = 0  # decisions equal to the reviewer's current ones: not appended again
+    already_imported: str = ""  # when this very sheet was imported before (then nothing is)
+
+
+def sheet_digest(data: bytes, stage: str, reviewer: str) -> str:
+    """What makes a sheet the same sheet: its bytes, for this stage and this reviewer."""
+    h = hashlib.sha256(data)
+    h.update(f"\x1f{stage}\x1f{reviewer}".encode())
+    return h.hexdigest()[:16]
 
 
 def import_sheet(
@@ -219,11 +230,22 @@ def import_sheet(
     reviewer: str,
     settings: ScreeningSettings,
 ) -> ImportResult:
-    """Append a filled-in sheet's decisions; bad rows are reported with their line and skipped."""
+    """Append a filled-in sheet's decisions; bad rows are reported with their line and skipped.
+
+    Idempotent: a sheet imported before (same bytes, stage and reviewer) appends nothing, and
+    a decision equal to the reviewer's current one is not appended again. The check, the
+    append and the sheet's mark are one IMMEDIATE transaction, so a kill -9 at any point and
+    two imports at once both leave each decision in the log exactly once.
+    """
     rules.check_stage(stage)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
+    digest = sheet_digest(data, stage, reviewer)
     known_reasons = project_reasons(conn, settings)
     result = rules.parse_sheet(
-        sheet_rows(path),
+        sheet_rows(path, data),
         stage=stage,
         reviewer=reviewer,
         known_ids=store.record_ids(conn),
@@ -231,10 +253,19 @@ def import_sheet(
         sheet_name=path.name,
         eligible_ids={r.id for r in candidates(conn, stage)} if stage == "full-text" else None,
     )
-    if result.new_reasons:
-        store.add_reasons(conn, result.new_reasons, "sheet", str(path))
-    appended = store.append(conn, result.decisions)
-    return ImportResult(result, appended)
+    with transaction(conn):
+        earlier = store.sheet_imported(conn, digest)
+        if earlier is not None:
+            return ImportResult(result, 0, already_imported=str(earlier["imported_at"]))
+        current = rules.latest(store.log(conn, stage))
+        fresh = rules.without_repeats(result.decisions, current)
+        if result.new_reasons:
+            store.insert_reasons(conn, result.new_reasons, "sheet", str(path))
+        store.insert_decisions(conn, fresh)
+        store.mark_sheet_imported(
+            conn, digest, stage=stage, reviewer=reviewer, path=str(path), n=len(fresh)
+        )
+    return ImportResult(result, len(fresh), unchanged=len(result.decisions) - len(fresh))
 
 
 # ---- single decisions, automation, conflicts --------------------------------------------------

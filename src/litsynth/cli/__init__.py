@@ -5,6 +5,8 @@ and render the result. Errors the user can fix are caught here once and printed 
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from typing import Any
 
 import click
@@ -20,10 +22,32 @@ class LitsynthGroup(click.Group):
         try:
             return super().invoke(ctx)
         except LitsynthError as exc:
-            click.secho(f"Error: {exc.message}", fg="red", err=True)
-            if exc.hint:
-                click.echo(f"Hint: {exc.hint}", err=True)
-            ctx.exit(1)
+            _fail(ctx, exc.message, exc.hint)
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc):
+                raise
+            _fail(ctx, "the store is read-only, so this command cannot record anything", _RO_HINT)
+        except OSError as exc:
+            if exc.errno not in _READ_ONLY_ERRNOS:
+                raise
+            where = f" {exc.filename}" if exc.filename else ""
+            _fail(ctx, f"cannot write{where}: {exc.strerror}", _RO_HINT)
+
+
+# A write into a read-only project folder is a user's situation, not a bug: reading commands
+# work there (the store opens read-only), commands that write say so in one line.
+_READ_ONLY_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
+_RO_HINT = (
+    "the project folder (or litsynth.db) is read-only; make it writable, or run this command"
+    " on a copy of the project"
+)
+
+
+def _fail(ctx: click.Context, message: str, hint: str | None) -> None:
+    click.secho(f"Error: {message}", fg="red", err=True)
+    if hint:
+        click.echo(f"Hint: {hint}", err=True)
+    ctx.exit(1)
 
 
 @click.group(cls=LitsynthGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -60,8 +60,16 @@ def import_command(
         )
         for r in o.rejected:
             click.echo(f"  line {r.line}: {r.reason}")
-        for wanted, given in o.renamed.items():
-            click.echo(f"  id {wanted!r} was taken; imported as {given!r}")
+        for warning in o.warnings:
+            click.echo(f"  warning: {warning}")
+        if o.n_renamed:
+            examples = list(o.renamed.items())[:3]
+            shown = "; ".join(f"{w!r} as {g!r}" for w, g in examples)
+            more = " …" if o.n_renamed > len(examples) else ""
+            click.echo(
+                f"  {o.n_renamed} records kept under a derived id because their id was taken:"
+                f" {shown}{more}"
+            )
     if failed:
         raise BiblioError(
             f"{len(failed)} of {len(outcomes)} files could not be imported"

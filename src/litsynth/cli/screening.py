@@ -87,6 +87,8 @@ def import_command(
         print_json(
             {
                 "recorded": result.appended,
+                "unchanged": result.unchanged,
+                "already_imported": result.already_imported or None,
                 "skipped": [{"line": p.line, "record_id": p.record_id, "problem": p.message}
                             for p in s.problems],
                 "new_reasons": list(s.new_reasons),
@@ -95,7 +97,17 @@ def import_command(
             }
         )  # fmt: skip
         return
+    if result.already_imported:
+        click.echo(
+            f"{sheet}: already imported at {stage} for {reviewer} on {result.already_imported};"
+            " nothing recorded"
+        )
+        return
     click.echo(f"{sheet}: {result.appended} decisions recorded at {stage} for {reviewer}")
+    if result.unchanged:
+        click.echo(
+            f"  {result.unchanged} decisions equal to {reviewer}'s current ones not repeated"
+        )
     if s.blank:
         click.echo(f"  {s.blank} rows without a decision left for later")
     for p in s.problems:

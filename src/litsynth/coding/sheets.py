@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from litsynth.cells import flat_cell
 from litsynth.coding.codebook import Codebook
 from litsynth.coding.review import (
     STATUS_ACTION,
@@ -57,14 +58,9 @@ COLUMNS = (
 REQUIRED = ("chunk_id", "code", "decision")
 STATUSES = ("suggested", "all")
 
-# Excel runs a cell starting with these as a formula ("CSV injection"); display-only columns
-# get a leading apostrophe. Columns read back on import (memo, codes) are written untouched.
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _display(text: str) -> str:
-    flat = " ".join(text.split())  # one sheet row per suggestion, also in a text editor
-    return "'" + flat if flat.startswith(_FORMULA_START) else flat
+# Display-only columns go through the one formula-escaping rule; columns read back on import
+# (memo, codes) are written untouched.
+_display = flat_cell
 
 
 def sheet_rows(items: Iterable[ReviewItem], labels: Mapping[str, str]) -> list[dict[str, str]]:

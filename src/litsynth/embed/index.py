@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -26,7 +25,8 @@ from typing import Any
 import faiss
 import numpy as np
 
-from litsynth.errors import IndexMismatchError
+from litsynth import atomic
+from litsynth.errors import IndexMismatchError, IndexWriteError
 
 INDEX_FILE = "chunks.faiss"
 MANIFEST_FILE = "manifest.json"
@@ -135,15 +135,33 @@ class ChunkIndex:
             written_at=datetime.now(UTC).isoformat(timespec="seconds"),
             faiss_version=faiss.__version__,
         )
-        tmp = _temp_path(folder, INDEX_FILE)
         try:
-            faiss.write_index(self.index, str(tmp))
-            _fsync(tmp)
-            os.replace(tmp, folder / INDEX_FILE)
-        finally:
-            tmp.unlink(missing_ok=True)
-        _atomic_write_text(folder / MANIFEST_FILE, json.dumps(asdict(manifest), indent=2) + "\n")
+            tmp = atomic.temp_path(folder, INDEX_FILE)
+            try:
+                faiss.write_index(self.index, str(tmp))
+                atomic.fsync_file(tmp)
+                os.replace(tmp, folder / INDEX_FILE)
+            finally:
+                tmp.unlink(missing_ok=True)
+            atomic.write_text(
+                folder / MANIFEST_FILE, json.dumps(asdict(manifest), indent=2) + "\n", durable=True
+            )
+        except (OSError, RuntimeError) as exc:
+            # FAISS reports a failed fwrite as RuntimeError; ENOSPC as OSError from Python.
+            raise IndexWriteError(
+                f"could not write the index in {folder}: {_short(exc)}",
+                hint="free disk space (is the disk full?) and run the command again; the store"
+                " is intact and the next run rebuilds the index from it",
+            ) from None
         return manifest
+
+
+def _short(exc: BaseException) -> str:
+    """The last line of a FAISS error (its first lines are C++ file and line numbers)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[-1] if lines else type(exc).__name__
 
 
 def load_manifest(folder: Path) -> Manifest | None:
@@ -189,24 +207,3 @@ def check_manifest(manifest: Manifest, *, model: str, chunker: str, project_arg:
         hint=f"run `litsynth ingest --rebuild{project_arg}` to re-chunk and re-embed from the"
         " store, or set [embed] model / [ingest] chunker back in litsynth.toml",
     )
-
-
-def _temp_path(folder: Path, name: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    return Path(tmp)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = _temp_path(path.parent, path.name)
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        _fsync(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

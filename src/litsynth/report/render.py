@@ -7,16 +7,15 @@ document containing `<script>` shows as text and never runs.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from litsynth import atomic
 from litsynth.report.model import ReportData
 
 TEMPLATE_VERSION = "report.v1"
@@ -57,11 +56,7 @@ def _environment() -> Environment:
 
 
 def _write_atomic(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(content)
-    os.replace(tmp, path)
+    atomic.write_text(path, content)
 
 
 def render_report(data: ReportData, out_dir: Path, *, prisma_svg_text: str = "") -> Path:

@@ -8,6 +8,7 @@ transaction either reached the WAL with its commit record or it never happened.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,8 +28,23 @@ def _migrations() -> list[tuple[str, str]]:
     return files
 
 
+def pending_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations this store has not seen yet (read-only: creates nothing)."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    done = (
+        {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
+        if has_table
+        else set()
+    )
+    return [name for name, _ in _migrations() if name not in done]
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply the migrations this store has not seen yet; returns their names."""
+    if not pending_migrations(conn):
+        return []
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
@@ -51,18 +67,99 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     return applied
 
 
-def connect(path: Path | str, *, migrate_schema: bool = True) -> sqlite3.Connection:
-    """A connection to the store at `path`, created and migrated if needed."""
-    path = Path(path)
+SQLITE_HEADER = b"SQLite format 3\x00"
+RESTORE_HINT = (
+    "restore litsynth.db from your backup (or version control) while no litsynth command runs;"
+    " indexes/ and report/ are rebuilt from it, but decisions and codings live only in the store"
+)
+
+
+def _check_header(path: Path) -> None:
+    """A store file that is not SQLite would give a traceback at the first pragma; say so."""
     try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(
+            f"cannot read the store {path}: {exc.strerror}", hint="check the file's permissions"
+        ) from None
+    if head and head != SQLITE_HEADER:
+        raise StoreError(
+            f"the store {path} is not a SQLite database (its header is damaged or it was"
+            " overwritten by another file)",
+            hint=RESTORE_HINT,
+        )
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether litsynth may not write the store: the file or its folder is not writable."""
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        return True
+    return not os.access(folder, os.W_OK)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Read a store in a folder we cannot write: no WAL switch, no migrations, no -shm file.
+
+    `immutable=1` tells SQLite nobody changes the file while we read it, which holds for a
+    read-only folder (no litsynth can write it either) and lets it skip the -shm file it
+    could not create there.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    pending = pending_migrations(conn)
+    if pending:
+        conn.close()
+        raise StoreError(
+            f"the store {path} needs an upgrade ({', '.join(pending)}) but the project folder"
+            " is read-only",
+            hint="run any litsynth command once on a writable copy of the project",
+        )
+    return conn
+
+
+def connect(path: Path | str, *, migrate_schema: bool = True) -> sqlite3.Connection:
+    """A connection to the store at `path`, created and migrated if needed.
+
+    In a read-only project folder the store is opened read-only: reading commands (status,
+    search, prisma) work, and a command that writes gets a clear "read-only" error.
+    """
+    path = Path(path)
+    if path.exists():
+        _check_header(path)
+    try:
+        if is_read_only(path):
+            if not path.exists():
+                raise StoreError(
+                    f"cannot create the store {path}: the project folder is read-only",
+                    hint="make the folder writable, or work on a copy of the project",
+                )
+            return _open_read_only(path)
         conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-    except sqlite3.Error as exc:
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            # A read-only mount (or a store file we may not write) that os.access did not
+            # see, e.g. for root: fall back to reading.
+            if not path.exists() or (
+                "readonly" not in str(exc) and "unable to open" not in str(exc)
+            ):
+                raise
+            conn.close()
+            return _open_read_only(path)
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise StoreError(
+                f"the store {path} is not a SQLite database or is damaged ({exc})",
+                hint=RESTORE_HINT,
+            ) from None
         raise StoreError(
             f"cannot open the store {path}: {exc}",
             hint="check the folder exists and is writable",
         ) from exc
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across crashes of the process
     if migrate_schema:

@@ -30,34 +30,65 @@ def reasons(conn: sqlite3.Connection) -> list[str]:
 
 def add_reasons(conn: sqlite3.Connection, new: Iterable[str], origin: str, added_from: str) -> None:
     with transaction(conn):
-        conn.executemany(
-            "INSERT OR IGNORE INTO exclusion_reasons(reason, origin, added_from) VALUES (?, ?, ?)",
-            [(r, origin, added_from) for r in new],
-        )
+        insert_reasons(conn, new, origin, added_from)
+
+
+def insert_reasons(
+    conn: sqlite3.Connection, new: Iterable[str], origin: str, added_from: str
+) -> None:
+    """add_reasons inside the caller's transaction."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO exclusion_reasons(reason, origin, added_from) VALUES (?, ?, ?)",
+        [(r, origin, added_from) for r in new],
+    )
 
 
 def append(conn: sqlite3.Connection, decisions: Sequence[Decision]) -> int:
     """Append decisions to the log in one transaction (all or none); returns how many."""
     with transaction(conn):
-        conn.executemany(
-            "INSERT INTO decisions(record_id, stage, decision, reviewer, at, reason, note, origin,"
-            " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    d.record_id,
-                    d.stage,
-                    d.decision,
-                    d.reviewer,
-                    d.at,
-                    d.reason,
-                    d.note,
-                    d.origin,
-                    d.source,
-                )
-                for d in decisions
-            ],
-        )
+        insert_decisions(conn, decisions)
     return len(decisions)
+
+
+def sheet_imported(conn: sqlite3.Connection, digest: str) -> sqlite3.Row | None:
+    """The earlier import of a sheet with this digest (bytes + stage + reviewer), if any."""
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM screening_sheets WHERE digest = ?", (digest,)
+    ).fetchone()
+    return row
+
+
+def mark_sheet_imported(
+    conn: sqlite3.Connection, digest: str, *, stage: str, reviewer: str, path: str, n: int
+) -> None:
+    """Record a sheet as imported, inside the transaction that appended its decisions."""
+    conn.execute(
+        "INSERT INTO screening_sheets(digest, stage, reviewer, path, n_decisions)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (digest, stage, reviewer, path, n),
+    )
+
+
+def insert_decisions(conn: sqlite3.Connection, decisions: Sequence[Decision]) -> None:
+    """Append decisions inside the caller's transaction."""
+    conn.executemany(
+        "INSERT INTO decisions(record_id, stage, decision, reviewer, at, reason, note, origin,"
+        " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                d.record_id,
+                d.stage,
+                d.decision,
+                d.reviewer,
+                d.at,
+                d.reason,
+                d.note,
+                d.origin,
+                d.source,
+            )
+            for d in decisions
+        ],
+    )
 
 
 def log(conn: sqlite3.Connection, stage: str | None = None) -> list[Decision]:

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from litsynth.cells import safe_cell
 from litsynth.synthesis.matrix import Matrix
 
 FORMATS = ("csv", "xlsx", "md")
@@ -97,13 +98,25 @@ def links_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}-passages{path.suffix or '.csv'}")
 
 
+_TEXT_COLUMNS = ("row", "column", "citation", "quote")
+
+
+def _safe_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The text a corpus supplies (quotes, citations, labels) escaped for spreadsheets."""
+    out = frame.copy()
+    for column in _TEXT_COLUMNS:
+        if column in out.columns:
+            out[column] = out[column].map(lambda v: safe_cell(v) if isinstance(v, str) else v)
+    return out
+
+
 def write_csv(matrix: Matrix, path: Path) -> list[Path]:
     """Counts (with totals) to `path`, back-links in long format beside it. Returns both paths."""
     frame = matrix.table(what="passages")
     frame.index.name = matrix.rows
     frame.to_csv(path, encoding="utf-8")
     long_path = links_path(path)
-    matrix.long().to_csv(long_path, index=False, encoding="utf-8")
+    _safe_text(matrix.long()).to_csv(long_path, index=False, encoding="utf-8")
     return [path, long_path]
 
 
@@ -124,7 +137,7 @@ def write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
     doc_sheet = wb.create_sheet("Documents")
     back = wb.create_sheet("Back-links")
 
-    long = matrix.long()
+    long = _safe_text(matrix.long())
     back.append(list(long.columns))
     first_row: dict[tuple[str, str], int] = {}
     for i, record in enumerate(long.itertuples(index=False), start=2):

@@ -1,0 +1,22 @@
+"""The one rule for text cells in the sheets we write (CSV and XLSX): no formula injection.
+
+Excel and LibreOffice run a cell that starts with `=`, `+`, `-` or `@` as a formula, so a title
+such as `=HYPERLINK("http://…")` in a database export would become a live link (or worse) in
+the reviewer's spreadsheet ("CSV injection", OWASP). A leading apostrophe makes the
+spreadsheet show the text as text. Columns a sheet reads back on import (decisions, codes,
+memos) must not go through this, or the apostrophe would come back as data.
+"""
+
+from __future__ import annotations
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """`text` as a spreadsheet shows it literally: an apostrophe before a formula start."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def flat_cell(text: str) -> str:
+    """`safe_cell` on one line (a sheet row per item, readable in a text editor too)."""
+    return safe_cell(" ".join(text.split()))
