@@ -179,8 +179,8 @@ def test_import_warnings_are_printed_and_in_json(project: Path) -> None:
 
 def test_repeated_bibtex_key_with_another_doi_is_kept(tmp_path: Path) -> None:
     text = (
-        "@article{k1, title={Orchestration one}, author={Doe, Jane}, doi={10.1000/a1}, year={2020}}\n"
-        "@article{k1, title={Orchestration two}, author={Roe, Rick}, doi={10.1000/b2}, year={2021}}\n"
+        "@article{k1, title={Orchestration one}, author={Doe, Jane}, doi={10.1000/a1}}\n"
+        "@article{k1, title={Orchestration two}, author={Roe, Rick}, doi={10.1000/b2}}\n"
     )
     batch = build_batch(text.encode(), "x.bib", "Zotero")
     assert [(r.id, r.doi) for r in batch.records] == [

@@ -10,6 +10,7 @@ Environment overrides are `LITSYNTH_<SECTION>__<KEY>`, e.g. `LITSYNTH_INGEST__CH
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -125,7 +126,81 @@ class Project:
 
     @property
     def codebook_path(self) -> Path:
-        return self.root / self.settings.coding.codebook
+        return self.inside(self.settings.coding.codebook, "[coding] codebook")
+
+    def inside(self, relative: str, what: str) -> Path:
+        """A path from litsynth.toml: relative ones must stay in the project folder.
+
+        A relative path is the project's own file; one that climbs out (`../`) or passes
+        through a link that leaves the folder would read, and could publish, a file the project
+        does not hold. A path the user wrote absolute is taken as written.
+        """
+        path = Path(relative)
+        if path.is_absolute():
+            return path
+        resolved = (self.root / path).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise ConfigError(
+                f"{what} = {relative!r} in {self.root / SETTINGS_FILE} leads outside the"
+                f" project folder (to {resolved})",
+                hint="move the file into the project, or write its absolute path if you mean it",
+            )
+        return self.root / path
+
+
+# Allowed ranges, checked where every value enters (file, environment, flags), so a bad value
+# is one `Error:` naming the file, key, value and range instead of a traceback deep in ingest.
+# (low, high, what the number means); None = unbounded on that side.
+RANGES: dict[str, tuple[float | None, float | None, str]] = {
+    # all-MiniLM-L6-v2 reads 256 word-pieces including [CLS]/[SEP]: past 254 text is cut off
+    "ingest.chunk_tokens": (16, 254, "word-pieces per passage"),
+    "ingest.overlap_tokens": (0, 253, "word-pieces shared by neighbouring passages"),
+    "ingest.max_tokens": (16, 254, "word-pieces a passage may never exceed"),
+    "ingest.pdf_timeout_s": (0.1, 86_400, "seconds one PDF may take to parse"),
+    "ingest.pdf_memory_mb": (256, 1_048_576, "MB of memory one PDF parse may use"),
+    "ingest.workers": (0, 256, "parser processes (0 = one per core)"),
+    "embed.batch_size": (1, 4096, "passages per embedding batch"),
+    "screening.year_min": (1000, 2999, "publication year"),
+    "screening.year_max": (1000, 2999, "publication year"),
+    "coding.min_score": (0.0, 1.0, "calibrated score"),
+}
+_OPTIONAL_NUMBERS = {
+    "screening.year_min": int,
+    "screening.year_max": int,
+    "coding.min_score": float,
+}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _bad(section: str, key: str, value: Any, origin: str, allowed: str) -> ConfigError:
+    shown = json.dumps(value, ensure_ascii=False, default=str)  # as TOML spells it: true, "a"
+    return ConfigError(
+        f"[{section}] {key} = {shown} in {origin}: {allowed}",
+        hint="fix the value, or remove the line to use the default",
+    )
+
+
+def _number(section: str, key: str, value: Any, kind: type, origin: str) -> int | float:
+    """An int or float from TOML (typed) or the environment (text); bools are not numbers."""
+    name = "a whole number" if kind is int else "a number"
+    if isinstance(value, bool):
+        raise _bad(section, key, value, origin, f"must be {name}, not true/false")
+    if isinstance(value, str):
+        try:
+            value = kind(value.strip())
+        except ValueError:
+            raise _bad(section, key, value, origin, f"must be {name}") from None
+    if kind is int and isinstance(value, float):
+        if not value.is_integer():
+            raise _bad(section, key, value, origin, "must be a whole number")
+        value = int(value)
+    if not isinstance(value, int | float):
+        raise _bad(section, key, value, origin, f"must be {name}")
+    low, high, what = RANGES.get(f"{section}.{key}", (None, None, ""))
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise _bad(section, key, value, origin, f"allowed {low} to {high} ({what})")
+    return kind(value)
 
 
 def _coerce(section: str, key: str, default: Any, value: Any, origin: str) -> Any:
@@ -133,27 +208,46 @@ def _coerce(section: str, key: str, default: Any, value: Any, origin: str) -> An
     if isinstance(default, tuple):
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, list | tuple):
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise ConfigError(
-                f"[{section}] {key} in {origin} must be a list, got {value!r}",
+                f"[{section}] {key} = {value!r} in {origin}: must be a list of strings",
                 hint=f'write it as {key} = ["a", "b"]',
             )
         return tuple(value)
     if isinstance(default, bool):
-        if isinstance(value, str):
-            return value.strip().lower() in {"1", "true", "yes", "on"}
-        return bool(value)
-    try:
-        if isinstance(default, int) or (default is None and key.startswith("year")):
-            return None if value in ("", None) else int(value)
-        if isinstance(default, float) or (default is None and key == "min_score"):
-            return None if value in ("", None) else float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f"[{section}] {key} in {origin} must be a number, got {value!r}",
-            hint="fix the value or remove the line to use the default",
-        ) from None
-    return str(value) if isinstance(default, str) else value
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise _bad(section, key, value, origin, "must be true or false")
+    optional = _OPTIONAL_NUMBERS.get(f"{section}.{key}")
+    if optional is not None:
+        return None if value in ("", None) else _number(section, key, value, optional, origin)
+    if isinstance(default, int | float):
+        return _number(section, key, value, type(default), origin)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise _bad(section, key, value, origin, "must be a text string in quotes")
+        return value
+    return value
+
+
+def _check_together(settings: Settings, origin: str) -> None:
+    """Rules between settings: passages overlap less than their size, which fits the model."""
+    i = settings.ingest
+    if i.chunk_tokens > i.max_tokens:
+        raise _bad(
+            "ingest", "chunk_tokens", i.chunk_tokens, origin,
+            f"must not exceed max_tokens ({i.max_tokens})",
+        )  # fmt: skip
+    if i.overlap_tokens >= i.chunk_tokens:
+        raise _bad(
+            "ingest", "overlap_tokens", i.overlap_tokens, origin,
+            f"must be smaller than chunk_tokens ({i.chunk_tokens})",
+        )  # fmt: skip
+    s = settings.screening
+    if s.year_min is not None and s.year_max is not None and s.year_min > s.year_max:
+        raise _bad("screening", "year_min", s.year_min, origin, f"is after year_max ({s.year_max})")
 
 
 def _merge(settings: Settings, data: dict[str, Any], origin: str) -> Settings:
@@ -164,6 +258,11 @@ def _merge(settings: Settings, data: dict[str, Any], origin: str) -> Settings:
             raise ConfigError(
                 f"unknown section [{name}] in {origin}",
                 hint=f"known sections: {', '.join(sorted(sections))}",
+            )
+        if not isinstance(values, dict):
+            raise ConfigError(
+                f"{name} = {values!r} in {origin}: {name} is a section, not a setting",
+                hint=f"write it as a [{name}] table with its settings below it",
             )
         current = getattr(settings, name)
         known = {f.name: getattr(current, f.name) for f in dataclasses.fields(current)}
@@ -209,6 +308,7 @@ def load_settings(
         settings = _merge(settings, env, "the environment")
     if overrides:
         settings = _merge(settings, overrides, "command-line flags")
+    _check_together(settings, str(path))
     return settings
 
 

@@ -97,7 +97,7 @@ def parse_sheets(project: Project, *, resolutions: bool = False) -> list[SheetSp
 
 
 def _existing(project: Project, relative: str, what: str) -> Path:
-    path = (project.root / relative).resolve()
+    path = project.inside(relative, f"[records] {what}").resolve()
     if not path.is_file():
         raise ConfigError(
             f"[records] {what} names {relative}, which is not a file in {project.root}",

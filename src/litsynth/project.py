@@ -30,6 +30,7 @@ GITIGNORE = """\
 # generated, rebuildable
 indexes/*
 !indexes/README.md
+.litsynth-write.lock
 """
 
 SIDECAR_HEADER = "file,title,authors,year,venue,doi,source_type,industry\n"

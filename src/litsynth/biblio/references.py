@@ -102,7 +102,7 @@ def references_batch(
             )
             continue
         kept.append((RawEntry(ref.offset, "", fields, extra), rec))
-    ids, renamed = assign_ids(kept, SOURCE, taken)
+    ids, renamed, _n_renamed = assign_ids(kept, SOURCE, taken)
     records = tuple(
         BibRecord(**{**rec.__dict__, "id": rid}) for rid, (_r, rec) in zip(ids, kept, strict=True)
     )

@@ -24,19 +24,30 @@ class LitsynthGroup(click.Group):
         except LitsynthError as exc:
             _fail(ctx, exc.message, exc.hint)
         except sqlite3.OperationalError as exc:
-            if "readonly" not in str(exc):
-                raise
-            _fail(ctx, "the store is read-only, so this command cannot record anything", _RO_HINT)
+            if "readonly" in str(exc):
+                _fail(
+                    ctx, "the store is read-only, so this command cannot record anything", _RO_HINT
+                )
+            elif "disk is full" in str(exc):
+                _fail(ctx, "the disk is full; the store kept its last complete state", _FULL_HINT)
+            raise
         except OSError as exc:
-            if exc.errno not in _READ_ONLY_ERRNOS:
-                raise
             where = f" {exc.filename}" if exc.filename else ""
-            _fail(ctx, f"cannot write{where}: {exc.strerror}", _RO_HINT)
+            if exc.errno in _READ_ONLY_ERRNOS:
+                _fail(ctx, f"cannot write{where}: {exc.strerror}", _RO_HINT)
+            elif exc.errno in _DISK_FULL_ERRNOS:
+                _fail(ctx, f"cannot write{where}: {exc.strerror}", _FULL_HINT)
+            raise
 
 
 # A write into a read-only project folder is a user's situation, not a bug: reading commands
 # work there (the store opens read-only), commands that write say so in one line.
 _READ_ONLY_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
+_DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_FULL_HINT = (
+    "free disk space and run the command again: every finished step is in the store, and the"
+    " next run completes the rest and rebuilds the index from the store"
+)
 _RO_HINT = (
     "the project folder (or litsynth.db) is read-only; make it writable, or run this command"
     " on a copy of the project"

@@ -8,7 +8,7 @@ category defined in another file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,11 @@ def load_yaml(text: str, name: str, *, line_offset: int = 0) -> Any:
     loader.name = name
     loader.line_offset = line_offset
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, name)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = (mark.line + 1 + line_offset) if mark else "?"
@@ -89,8 +93,56 @@ def load_yaml(text: str, name: str, *, line_offset: int = 0) -> Any:
         loader.dispose()
 
 
+# A codebook is written by people: a few thousand values at most. YAML aliases can repeat a
+# node without limit ("billion laughs"): 8 levels of 9 aliases stay a small file but cost
+# 1.3 GB once turned into strings, so the expanded size is counted on the node graph first.
+MAX_EXPANDED_NODES = 100_000
+
+
+def _check_expansion(root: yaml.Node, name: str) -> None:
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        sizes[key] = 1  # a cycle (a node containing its own alias) counts once, then grows
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        sizes[key] = total
+        if total > MAX_EXPANDED_NODES:
+            raise CodebookError(
+                f"{name}: YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values",
+                hint="write the values out instead of repeating them with &anchors and *aliases",
+            )
+        return total
+
+    size(root)
+
+
 # --------------------------------------------------------------------------------------------
 # Building elements from parsed YAML
+
+# What a colour in the codebook may be: it is written into the report's style attribute, so
+# anything else (a url(), an expression) could fetch a remote file or break out of the CSS.
+_COLOR = re.compile(
+    r"#[0-9a-fA-F]{3,4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,20}"
+    r"|(?:rgb|rgba|hsl|hsla)\(\s*[0-9.%]+(?:\s*[, /]\s*[0-9.%]+){2,3}\s*\)"
+)
+
+
+def _color(value: Any, owner: str, source: str, line: int, errors: _Errors) -> str:
+    text = _text(value)
+    if text and not _COLOR.fullmatch(text):
+        errors.add(
+            f"color of {owner} in {_where(source, line)} is {text!r}: use a colour such as"
+            " #1f77b4, rgb(31, 119, 180) or a CSS colour name"
+        )
+        return ""
+    return text
 
 
 THEME_KEYS = {"id", "guid", "label", "definition", "core", "color"}
@@ -160,7 +212,7 @@ def _strings(
     if isinstance(value, list | tuple):
         out = []
         for item in value:
-            if isinstance(item, Mapping) or item is None:
+            if not isinstance(item, str | int | float) or isinstance(item, bool):
                 errors.add(
                     f"{key} of {owner} in {_where(source, line)} must be a list of strings, "
                     f"got {item!r}"
@@ -223,7 +275,7 @@ def parse_theme(data: LineDict, source: str, errors: _Errors) -> Theme | None:
         label=_text(data.get("label")),
         definition=_text(data.get("definition")),
         core=bool(data.get("core", False)),
-        color=_text(data.get("color")),
+        color=_color(data.get("color"), f"theme {ident!r}", source, data.line_of("color"), errors),
         source_file=source,
         line=data.line,
     )
@@ -241,7 +293,9 @@ def parse_category(data: LineDict, source: str, errors: _Errors) -> Category | N
         definition=_text(data.get("definition")),
         theme=_optional_id(data.get("theme")),
         parent=_optional_id(data.get("parent")),
-        color=_text(data.get("color")),
+        color=_color(
+            data.get("color"), f"category {ident!r}", source, data.line_of("color"), errors
+        ),
         source_file=source,
         line=data.line,
     )
@@ -283,7 +337,7 @@ def parse_code(
         ),
         parent=_optional_id(data.get("parent", data.get("category"))),
         theme=_optional_id(data.get("theme")),
-        color=_text(data.get("color")),
+        color=_color(data.get("color"), owner, source, data.line_of("color"), errors),
         description=_text(data.get("description")) or description,
         source_file=source,
         line=data.line,

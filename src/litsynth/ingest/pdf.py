@@ -140,6 +140,21 @@ def drop_page_numbers(pages: list[str]) -> tuple[list[str], int]:
     return cleaned, count
 
 
+# How an allocation refused by the worker's RLIMIT_AS looks when a library wraps it: zlib says
+# "insufficient memory", the C runtime "Cannot allocate memory"; pypdf then re-raises it as a
+# read error, which was recorded as a broken file although raising the limit would fix it.
+_MEMORY_WORDS = ("insufficient memory", "cannot allocate memory", "out of memory", "memoryerror")
+
+
+def _reraise_memory(exc: BaseException) -> None:
+    """Raise MemoryError if `exc` (or what caused it) is a refused allocation in disguise."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, MemoryError) or any(w in str(seen).lower() for w in _MEMORY_WORDS):
+            raise MemoryError(str(seen)) from exc
+        seen = seen.__cause__ or seen.__context__
+
+
 def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, str]:
     """A readable PdfReader and how it was opened ("" / "empty password" / "user password")."""
     try:
@@ -147,6 +162,7 @@ def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, 
     except MemoryError:
         raise
     except Exception as exc:  # pypdf raises many exception types on a malformed file
+        _reraise_memory(exc)
         raise ParseFailure("broken-file", f"{type(exc).__name__}: {exc}", path) from None
     if not reader.is_encrypted:
         return reader, ""
@@ -217,6 +233,7 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
         except FileNotDecryptedError as exc:
             raise ParseFailure("encrypted", str(exc), where) from None
         except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+            _reraise_memory(exc)
             raise ParseFailure(
                 "broken-file", f"page tree: {type(exc).__name__}: {exc}", where
             ) from None
@@ -230,6 +247,7 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
             except MemoryError:
                 raise
             except Exception as exc:  # one bad page (broken font, stream) must not cost the rest
+                _reraise_memory(exc)
                 failed.append(f"{number + 1}: {type(exc).__name__}: {exc}"[:200])
                 raw.append("")
         if len(failed) == count:

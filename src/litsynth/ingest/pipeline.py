@@ -21,7 +21,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -29,7 +29,7 @@ from typing import Any, cast
 
 from tqdm import tqdm
 
-from litsynth.config import Project
+from litsynth.config import IngestSettings, Project
 from litsynth.embed import Embedder
 from litsynth.embed.index import (
     ChunkIndex,
@@ -48,6 +48,7 @@ from litsynth.ingest.sidecar import (
 from litsynth.records import Chunk, Document, Failure
 from litsynth.store import documents as store
 from litsynth.store.db import connect, transaction
+from litsynth.store.lock import writer_lock
 
 SUPPORTED = {
     ".pdf": "pdf",
@@ -132,25 +133,54 @@ def store_key(root: Path, path: Path) -> str:
 
 
 def walk(root: Path, targets: Iterable[Path]) -> tuple[list[FileEntry], list[str]]:
-    """Supported files under the targets, sorted, each once; plus warnings for skipped ones."""
+    """Supported files under the targets, sorted, each once; plus warnings for skipped ones.
+
+    A symbolic link inside a target folder that leads out of the project is skipped with a
+    warning: its text would be stored and published in the report (and a PDF copied next to
+    it) although the file is not part of the project. A file the user names is taken as named.
+    """
     found: dict[Path, FileEntry] = {}
     warnings: list[str] = []
+    project = root.resolve()
     for target in targets:
-        target = target.resolve()
         if not target.exists():
             warnings.append(f"{target} does not exist; skipped")
             continue
         if target.is_file():
-            candidates = [target]
+            candidates = [target.resolve()]
             if target.suffix.lower() not in SUPPORTED:
                 warnings.append(f"{target}: unsupported file type {target.suffix!r}; skipped")
                 continue
         else:
-            candidates = sorted(p for p in target.rglob("*") if _is_document(p, target))
+            base = target.resolve()
+            candidates = []
+            for path in sorted(_documents(base)):
+                real = path.resolve()
+                if not real.is_relative_to(project):
+                    warnings.append(
+                        f"{store_key(project, path)} is a link to {real}, outside the project;"
+                        " skipped (copy the file into the project to ingest it)"
+                    )
+                elif real.is_file():
+                    candidates.append(path)
         for path in candidates:
             st = path.stat()
-            found[path] = FileEntry(path, store_key(root, path), st.st_size, st.st_mtime_ns)
+            found[path] = FileEntry(path, store_key(project, path), st.st_size, st.st_mtime_ns)
     return sorted(found.values(), key=lambda e: e.key), warnings
+
+
+def _documents(base: Path) -> Iterator[Path]:
+    """Document files under `base`, not descending into linked folders (os.walk's default)."""
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(folder) / name
+            if _is_document(path, base):
+                yield path
+        for name in dirs:
+            link = Path(folder) / name
+            if link.is_symlink():
+                yield link  # reported by the caller when it leads outside the project
 
 
 def _is_document(path: Path, base: Path) -> bool:
@@ -285,8 +315,15 @@ class _Run:
     def fail(self, entry: FileEntry, failure: Failure, digest: str) -> None:
         failure = dataclasses.replace(failure, path=entry.key)
         with transaction(self.conn):
+            limits = self.project.settings.ingest
             store.record_failure(
-                self.conn, failure, file_hash=digest, size=entry.size, mtime_ns=entry.mtime_ns
+                self.conn,
+                failure,
+                file_hash=digest,
+                size=entry.size,
+                mtime_ns=entry.mtime_ns,
+                timeout_s=limits.pdf_timeout_s,
+                memory_mb=limits.pdf_memory_mb,
             )
         self.report.failures.append(_failure_json(failure))
 
@@ -345,6 +382,14 @@ def ingest(
     if embedder is None:
         # cast: read-only properties satisfy the Protocol at run time; mypy wants attributes.
         embedder = cast(Embedder, LazyEmbedder(settings.embed.model, settings.embed.batch_size))
+    with writer_lock(project.root, "ingest"):
+        return _ingest(project, options, embedder, started)
+
+
+def _ingest(
+    project: Project, options: IngestOptions, embedder: Embedder, started: float
+) -> IngestReport:
+    settings = project.settings
     report = IngestReport()
     conn = connect(project.store_path)
     try:
@@ -375,7 +420,7 @@ def _passwords_file(project: Project) -> tuple[str, ...]:
     name = project.settings.ingest.passwords_file
     if not name:
         return ()
-    path = project.root / name
+    path = project.inside(name, "[ingest] passwords_file")
     if not path.exists():
         raise ConfigError(
             f"[ingest] passwords_file {path} does not exist",
@@ -393,6 +438,7 @@ def _plan(
     project, report, conn = run.project, run.report, run.conn
     entries, warnings = walk(project.root, options.paths or (project.corpus_dir,))
     report.warnings.extend(warnings)
+    report.warnings.extend(unmatched_sidecar_rows(run.sidecar, project.corpus_dir, entries))
     report.documents_seen = len(entries)
     files = store.file_states(conn)
     failed = store.failure_states(conn)
@@ -404,7 +450,8 @@ def _plan(
             _refresh_metadata(run, entry.key, known.document_id)
             continue
         bad = failed.get(entry.key)
-        if bad and (bad.size, bad.mtime_ns) == (entry.size, entry.mtime_ns) and not passwords:
+        unchanged = bad and (bad.size, bad.mtime_ns) == (entry.size, entry.mtime_ns)
+        if bad and unchanged and not passwords and not limit_raised(bad, project.settings.ingest):
             report.documents_skipped_failed += 1
             report.failures.append(_failure_json(bad, cached=True))
             continue
@@ -421,6 +468,37 @@ def _plan(
             continue
         to_parse.append((entry, digest))
     return to_parse
+
+
+def unmatched_sidecar_rows(
+    sidecar: Sidecar, corpus: Path, entries: Sequence[FileEntry]
+) -> list[str]:
+    """documents.csv rows that name no corpus file: a typo'd name silently loses metadata."""
+    names: set[str] = set()
+    for entry in entries:
+        try:
+            relative = entry.path.resolve().relative_to(corpus.resolve()).as_posix()
+        except ValueError:
+            continue
+        names.update((relative, Path(relative).name))
+    return [
+        f"{SIDECAR_FILE}: row for {key!r} matches no file in corpus/; its metadata is unused"
+        for key in sidecar.rows
+        if key not in names
+    ]
+
+
+def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:
+    """Whether a file that failed by a limit would now get more room, so it is worth a retry.
+
+    The failure hint says "raise the limit", so a user who does expects the file to be tried
+    again; a failure recorded before the limits were stored (None) is retried once.
+    """
+    if failure.reason == "timeout":
+        return failure.timeout_s is None or limits.pdf_timeout_s > failure.timeout_s
+    if failure.reason == "out-of-memory":
+        return failure.memory_mb is None or limits.pdf_memory_mb > failure.memory_mb
+    return False
 
 
 def _refresh_metadata(run: _Run, key: str, document_id: str) -> None:

@@ -35,6 +35,8 @@ class FailureState:
     mtime_ns: int
     reason: str
     detail: str
+    timeout_s: float | None = None  # the limits it failed under (None: not recorded)
+    memory_mb: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,19 @@ def file_state(conn: sqlite3.Connection, path: str) -> FileState | None:
 
 def failure_states(conn: sqlite3.Connection) -> dict[str, FailureState]:
     rows = conn.execute(
-        "SELECT path, file_hash, size, mtime_ns, reason, detail FROM ingest_failures"
+        "SELECT path, file_hash, size, mtime_ns, reason, detail, timeout_s, memory_mb"
+        " FROM ingest_failures"
     )
     return {
         r["path"]: FailureState(
-            r["path"], r["file_hash"], r["size"], r["mtime_ns"], r["reason"], r["detail"]
+            r["path"],
+            r["file_hash"],
+            r["size"],
+            r["mtime_ns"],
+            r["reason"],
+            r["detail"],
+            r["timeout_s"],
+            r["memory_mb"],
         )
         for r in rows
     }
@@ -102,15 +112,24 @@ def remove_files(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
 
 
 def record_failure(
-    conn: sqlite3.Connection, failure: Failure, *, file_hash: str, size: int, mtime_ns: int
+    conn: sqlite3.Connection,
+    failure: Failure,
+    *,
+    file_hash: str,
+    size: int,
+    mtime_ns: int,
+    timeout_s: float | None = None,
+    memory_mb: int | None = None,
 ) -> None:
     conn.execute(
-        "INSERT INTO ingest_failures(path, file_hash, size, mtime_ns, reason, detail)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET"
+        "INSERT INTO ingest_failures(path, file_hash, size, mtime_ns, reason, detail, timeout_s,"
+        " memory_mb) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET"
         " file_hash = excluded.file_hash, size = excluded.size, mtime_ns = excluded.mtime_ns,"
-        " reason = excluded.reason, detail = excluded.detail, at = datetime('now')",
-        (failure.path, file_hash, size, mtime_ns, failure.reason, failure.detail),
-    )
+        " reason = excluded.reason, detail = excluded.detail, timeout_s = excluded.timeout_s,"
+        " memory_mb = excluded.memory_mb, at = datetime('now')",
+        (failure.path, file_hash, size, mtime_ns, failure.reason, failure.detail, timeout_s,
+         memory_mb),
+    )  # fmt: skip
 
 
 def clear_failure(conn: sqlite3.Connection, path: str) -> None:
