@@ -13,7 +13,7 @@ from litsynth.biblio.references import import_references
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord
-from litsynth.store import connect
+from litsynth.store import opened
 
 
 @click.command("import")
@@ -39,43 +39,43 @@ def import_command(
     changes nothing. Malformed entries are skipped and listed with their line and reason.
     """
     project = load(project_dir)
-    conn = connect(project.store_path)
-    outcomes = import_files(conn, files, source, encoding=encoding)
-    failed = [o for o in outcomes if o.error]
-    if as_json:
-        print_json([o.as_dict() for o in outcomes])
-    for o in [] if as_json else outcomes:
-        if o.error:
-            click.echo(f"{o.file_name}: not imported: {o.error}")
-            continue
-        if o.already_imported:
+    with opened(project.store_path) as conn:
+        outcomes = import_files(conn, files, source, encoding=encoding)
+        failed = [o for o in outcomes if o.error]
+        if as_json:
+            print_json([o.as_dict() for o in outcomes])
+        for o in [] if as_json else outcomes:
+            if o.error:
+                click.echo(f"{o.file_name}: not imported: {o.error}")
+                continue
+            if o.already_imported:
+                click.echo(
+                    f"{o.file_name}: already imported from {o.source}"
+                    f" (batch {o.batch_id}); nothing to do"
+                )
+                continue
             click.echo(
-                f"{o.file_name}: already imported from {o.source}"
-                f" (batch {o.batch_id}); nothing to do"
+                f"{o.file_name}: {o.n_records} records imported, {o.n_rejected} rejected"
+                f" ({o.format}, {o.encoding}; batch {o.batch_id})"
             )
-            continue
-        click.echo(
-            f"{o.file_name}: {o.n_records} records imported, {o.n_rejected} rejected"
-            f" ({o.format}, {o.encoding}; batch {o.batch_id})"
-        )
-        for r in o.rejected:
-            click.echo(f"  line {r.line}: {r.reason}")
-        for warning in o.warnings:
-            click.echo(f"  warning: {warning}")
-        if o.n_renamed:
-            examples = list(o.renamed.items())[:3]
-            shown = "; ".join(f"{w!r} as {g!r}" for w, g in examples)
-            more = " …" if o.n_renamed > len(examples) else ""
-            click.echo(
-                f"  {o.n_renamed} records kept under a derived id because their id was taken:"
-                f" {shown}{more}"
+            for r in o.rejected:
+                click.echo(f"  line {r.line}: {r.reason}")
+            for warning in o.warnings:
+                click.echo(f"  warning: {warning}")
+            if o.n_renamed:
+                examples = list(o.renamed.items())[:3]
+                shown = "; ".join(f"{w!r} as {g!r}" for w, g in examples)
+                more = " …" if o.n_renamed > len(examples) else ""
+                click.echo(
+                    f"  {o.n_renamed} records kept under a derived id because their id was taken:"
+                    f" {shown}{more}"
+                )
+        if failed:
+            raise BiblioError(
+                f"{len(failed)} of {len(outcomes)} files could not be imported"
+                f" (first: {failed[0].file_name})",
+                hint="the other files were imported; fix or convert the ones named above",
             )
-    if failed:
-        raise BiblioError(
-            f"{len(failed)} of {len(outcomes)} files could not be imported"
-            f" (first: {failed[0].file_name})",
-            hint="the other files were imported; fix or convert the ones named above",
-        )
 
 
 def _render_dedupe(result: dedupe_stage.DedupeResult) -> None:
@@ -117,24 +117,24 @@ def dedupe_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    conn = connect(load(project_dir).store_path)
-    if list_uncertain:
-        pairs = dedupe_stage.uncertain(conn)
-        if as_json:
-            print_json([{"a": _brief(a), "b": _brief(b)} for a, b in pairs])
+    with opened(load(project_dir).store_path) as conn:
+        if list_uncertain:
+            pairs = dedupe_stage.uncertain(conn)
+            if as_json:
+                print_json([{"a": _brief(a), "b": _brief(b)} for a, b in pairs])
+                return
+            if not pairs:
+                click.echo("No unresolved uncertain pairs.")
+            for a, b in pairs:
+                click.echo(f"{a.id}  |  {b.id}")
+                click.echo(f"  {_line(a)}")
+                click.echo(f"  {_line(b)}")
             return
-        if not pairs:
-            click.echo("No unresolved uncertain pairs.")
-        for a, b in pairs:
-            click.echo(f"{a.id}  |  {b.id}")
-            click.echo(f"  {_line(a)}")
-            click.echo(f"  {_line(b)}")
-        return
-    result = dedupe_stage.run_dedupe(conn, from_column=from_column, cpu=cpu)
-    if as_json:
-        print_json(result.as_dict())
-    else:
-        _render_dedupe(result)
+        result = dedupe_stage.run_dedupe(conn, from_column=from_column, cpu=cpu)
+        if as_json:
+            print_json(result.as_dict())
+        else:
+            _render_dedupe(result)
 
 
 def _brief(rec: BibRecord) -> dict[str, object]:
@@ -173,15 +173,15 @@ def resolve_command(
 ) -> None:
     """Record whether two records are the same work; the groups follow at once."""
     project = load(project_dir)
-    conn = connect(project.store_path)
-    who = reviewer or project.settings.project.reviewer
-    result = dedupe_stage.resolve(conn, record_a, record_b, same=same, reviewer=who, note=note)
-    if as_json:
-        print_json(result.as_dict())
-    else:
-        verdict = "the same work" if same else "different works"
-        click.echo(f"Recorded: {record_a} and {record_b} are {verdict} ({who}).")
-        _render_dedupe(result)
+    with opened(project.store_path) as conn:
+        who = reviewer or project.settings.project.reviewer
+        result = dedupe_stage.resolve(conn, record_a, record_b, same=same, reviewer=who, note=note)
+        if as_json:
+            print_json(result.as_dict())
+        else:
+            verdict = "the same work" if same else "different works"
+            click.echo(f"Recorded: {record_a} and {record_b} are {verdict} ({who}).")
+            _render_dedupe(result)
 
 
 @click.command("link")
@@ -193,22 +193,22 @@ def link_command(project_dir: Path, as_json: bool) -> None:
     Lists the records whose full text is sought but not found, so a person can add the PDF
     to corpus/ and ingest it, or record the report as not retrieved.
     """
-    conn = connect(load(project_dir).store_path)
-    report = link_full_texts(conn)
-    if as_json:
-        print_json(report.as_dict())
-        return
-    by_method: dict[str, int] = {}
-    for link in report.links:
-        by_method[link.method] = by_method.get(link.method, 0) + 1
-    methods = ", ".join(f"{n} by {m}" for m, n in sorted(by_method.items())) or "none"
-    click.echo(f"{len(report.links)} records linked to documents ({methods}).")
-    click.echo(
-        f"{report.sought} records sought ({report.sought_rule});"
-        f" {len(report.unmatched)} without a full text:"
-    )
-    for rec in report.unmatched:
-        click.echo(f"  {_line(rec)}  [{rec.id}]")
+    with opened(load(project_dir).store_path) as conn:
+        report = link_full_texts(conn)
+        if as_json:
+            print_json(report.as_dict())
+            return
+        by_method: dict[str, int] = {}
+        for link in report.links:
+            by_method[link.method] = by_method.get(link.method, 0) + 1
+        methods = ", ".join(f"{n} by {m}" for m, n in sorted(by_method.items())) or "none"
+        click.echo(f"{len(report.links)} records linked to documents ({methods}).")
+        click.echo(
+            f"{report.sought} records sought ({report.sought_rule});"
+            f" {len(report.unmatched)} without a full text:"
+        )
+        for rec in report.unmatched:
+            click.echo(f"  {_line(rec)}  [{rec.id}]")
 
 
 @click.command("references")
@@ -228,26 +228,26 @@ def references_command(
     Without --import this only shows what was read; with it, each document's references
     become one batch of source "citation searching" (PRISMA's other-methods arm).
     """
-    conn = connect(load(project_dir).store_path)
-    results = import_references(conn, list(documents) or None, save=do_import)
-    if as_json:
-        print_json(
-            [
-                {**outcome.as_dict(), "references": [vars(r) for r in refs]}
-                for outcome, refs in results
-            ]
-        )
-        return
-    for outcome, refs in results:
-        verb = "imported" if do_import and not outcome.already_imported else "read"
-        note = " (already imported)" if outcome.already_imported else ""
-        click.echo(f"{outcome.file_name}: {outcome.n_records} references {verb}{note}")
-        if not do_import:
-            for ref in refs:
-                first = ref.authors[0] if ref.authors else "?"
-                click.echo(f"  {first} ({ref.year or 'n.d.'}) {ref.title[:80]} {ref.doi}")
-        for rej in outcome.rejected:
-            click.echo(f"  offset {rej.line}: {rej.reason}")
+    with opened(load(project_dir).store_path) as conn:
+        results = import_references(conn, list(documents) or None, save=do_import)
+        if as_json:
+            print_json(
+                [
+                    {**outcome.as_dict(), "references": [vars(r) for r in refs]}
+                    for outcome, refs in results
+                ]
+            )
+            return
+        for outcome, refs in results:
+            verb = "imported" if do_import and not outcome.already_imported else "read"
+            note = " (already imported)" if outcome.already_imported else ""
+            click.echo(f"{outcome.file_name}: {outcome.n_records} references {verb}{note}")
+            if not do_import:
+                for ref in refs:
+                    first = ref.authors[0] if ref.authors else "?"
+                    click.echo(f"  {first} ({ref.year or 'n.d.'}) {ref.title[:80]} {ref.doi}")
+            for rej in outcome.rejected:
+                click.echo(f"  offset {rej.line}: {rej.reason}")
 
 
 commands: list[click.Command] = [import_command, dedupe_command, link_command, references_command]

@@ -14,7 +14,7 @@ from litsynth.biblio.simulate import load_labelled_csv, simulate
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group
 from litsynth.errors import ScreeningError
-from litsynth.store import connect
+from litsynth.store import opened
 
 stage_option = click.option(
     "--stage",
@@ -45,13 +45,14 @@ def export_command(
     """
     project = load(project_dir)
     reviewer = reviewer or project.settings.project.reviewer
-    n = ops.export_sheet(
-        connect(project.store_path),
-        sheet,
-        stage=stage,
-        reviewer=reviewer,
-        settings=project.settings.screening,
-    )
+    with opened(project.store_path) as conn:
+        n = ops.export_sheet(
+            conn,
+            sheet,
+            stage=stage,
+            reviewer=reviewer,
+            settings=project.settings.screening,
+        )
     if as_json:
         print_json({"sheet": str(sheet), "stage": stage, "reviewer": reviewer, "rows": n})
         return
@@ -75,13 +76,14 @@ def import_command(
     """
     project = load(project_dir)
     reviewer = reviewer or project.settings.project.reviewer
-    result = ops.import_sheet(
-        connect(project.store_path),
-        sheet,
-        stage=stage,
-        reviewer=reviewer,
-        settings=project.settings.screening,
-    )
+    with opened(project.store_path) as conn:
+        result = ops.import_sheet(
+            conn,
+            sheet,
+            stage=stage,
+            reviewer=reviewer,
+            settings=project.settings.screening,
+        )
     s = result.sheet
     if as_json:
         print_json(
@@ -144,53 +146,53 @@ def next_command(stage: str, reviewer: str | None, project_dir: Path) -> None:
     project = load(project_dir)
     reviewer = reviewer or project.settings.project.reviewer
     settings = project.settings.screening
-    conn = connect(project.store_path)
-    queue = ops.Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
-    skipped: set[str] = set()
-    done = 0
-    while True:
-        todo = [r for r in queue.pending() if r.id not in skipped]
-        if not todo:
-            click.echo(f"Nothing left to screen at {stage} for {reviewer}. {done} decided now.")
-            return
-        rec = todo[0]
-        meta = " · ".join(
-            x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal) if x
-        )
-        _show(rec.title, meta, rec.abstract, f"{len(todo)} left · {rec.id}")
-        key = click.prompt(
-            "[i]nclude [e]xclude [m]aybe [s]kip [q]uit",
-            type=click.Choice(["i", "e", "m", "s", "q"]),
-            show_choices=False,
-        )
-        if key == "q":
-            click.echo(f"Stopped; {done} decisions recorded. Run again to resume.")
-            return
-        if key == "s":
-            skipped.add(rec.id)
-            continue
-        reason = ""
-        if key == "e":
-            reasons = ops.project_reasons(conn, settings)
-            for n, r in enumerate(reasons, 1):
-                click.echo(f"  {n}. {r}")
-            picked = click.prompt(
-                "Reason (number, new text, or empty for none)", default="", show_default=False
+    with opened(project.store_path) as conn:
+        queue = ops.Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
+        skipped: set[str] = set()
+        done = 0
+        while True:
+            todo = [r for r in queue.pending() if r.id not in skipped]
+            if not todo:
+                click.echo(f"Nothing left to screen at {stage} for {reviewer}. {done} decided now.")
+                return
+            rec = todo[0]
+            meta = " · ".join(
+                x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal) if x
             )
-            reason = (
-                reasons[int(picked) - 1]
-                if picked.isdigit() and 1 <= int(picked) <= len(reasons)
-                else picked.strip()
+            _show(rec.title, meta, rec.abstract, f"{len(todo)} left · {rec.id}")
+            key = click.prompt(
+                "[i]nclude [e]xclude [m]aybe [s]kip [q]uit",
+                type=click.Choice(["i", "e", "m", "s", "q"]),
+                show_choices=False,
             )
-        decision = {"i": "include", "e": "exclude", "m": "maybe"}[key]
-        _, is_new = ops.record_decision(
-            conn, rec.id, stage=stage, decision=decision, reviewer=reviewer, settings=settings,
-            reason=reason, origin="terminal",
-        )  # fmt: skip
-        done += 1
-        click.echo(f"→ {decision}{f' ({reason})' if reason else ''}")
-        if is_new:
-            click.echo(f"  new exclusion reason added to the project's list: {reason!r}")
+            if key == "q":
+                click.echo(f"Stopped; {done} decisions recorded. Run again to resume.")
+                return
+            if key == "s":
+                skipped.add(rec.id)
+                continue
+            reason = ""
+            if key == "e":
+                reasons = ops.project_reasons(conn, settings)
+                for n, r in enumerate(reasons, 1):
+                    click.echo(f"  {n}. {r}")
+                picked = click.prompt(
+                    "Reason (number, new text, or empty for none)", default="", show_default=False
+                )
+                reason = (
+                    reasons[int(picked) - 1]
+                    if picked.isdigit() and 1 <= int(picked) <= len(reasons)
+                    else picked.strip()
+                )
+            decision = {"i": "include", "e": "exclude", "m": "maybe"}[key]
+            _, is_new = ops.record_decision(
+                conn, rec.id, stage=stage, decision=decision, reviewer=reviewer, settings=settings,
+                reason=reason, origin="terminal",
+            )  # fmt: skip
+            done += 1
+            click.echo(f"→ {decision}{f' ({reason})' if reason else ''}")
+            if is_new:
+                click.echo(f"  new exclusion reason added to the project's list: {reason!r}")
 
 
 @screen_group.command("auto")
@@ -203,7 +205,8 @@ def auto_command(project_dir: Path, as_json: bool) -> None:
     these separately as 'marked ineligible by automation tools'); nothing is dropped.
     """
     project = load(project_dir)
-    report = ops.run_automation(connect(project.store_path), project.settings.screening)
+    with opened(project.store_path) as conn:
+        report = ops.run_automation(conn, project.settings.screening)
     if as_json:
         print_json(
             {
@@ -230,7 +233,8 @@ def auto_command(project_dir: Path, as_json: bool) -> None:
 def conflicts_command(stage: str, project_dir: Path, as_json: bool) -> None:
     """List records the reviewers disagree on (unresolved) and Cohen's kappa."""
     project = load(project_dir)
-    a = ops.agreement(connect(project.store_path), stage)
+    with opened(project.store_path) as conn:
+        a = ops.agreement(conn, stage)
     if as_json:
         print_json(
             {
@@ -280,10 +284,11 @@ def resolve_command(
     """Record a resolution for RECORD_ID; it wins over every reviewer's decision."""
     project = load(project_dir)
     reviewer = reviewer or project.settings.project.reviewer
-    d, is_new = ops.resolve(
-        connect(project.store_path), record_id, stage=stage, decision=decision,
-        reviewer=reviewer, settings=project.settings.screening, reason=reason, note=note,
-    )  # fmt: skip
+    with opened(project.store_path) as conn:
+        d, is_new = ops.resolve(
+            conn, record_id, stage=stage, decision=decision,
+            reviewer=reviewer, settings=project.settings.screening, reason=reason, note=note,
+        )  # fmt: skip
     click.echo(f"{record_id}: resolved as {d.decision} at {stage} by {d.reviewer}")
     if is_new:
         click.echo(f"  new exclusion reason added to the project's list: {d.reason!r}")
@@ -349,7 +354,8 @@ def prisma_command(
     an error naming the boxes that disagree and by how much.
     """
     project = load(project_dir)
-    flow = ops.prisma_flow(connect(project.store_path))
+    with opened(project.store_path) as conn:
+        flow = ops.prisma_flow(conn)
     if csv_path is not None:
         csv_path.write_text(flow_csv(flow), encoding="utf-8")
     if svg_path is not None:

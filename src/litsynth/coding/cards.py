@@ -23,14 +23,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from litsynth.coding.codebook import LITSYNTH_NAMESPACE, Code, Relation
-from litsynth.coding.codebook_load import (
-    LineDict,
-    _check_id,
-    _strings,
-    _text,
-    _where,
-    load_yaml,
-)
+from litsynth.coding.codebook_load import _check_id, _strings, _text, _where
+from litsynth.coding.codebook_yaml import LineDict, load_yaml
 
 if TYPE_CHECKING:
     from litsynth.coding.codebook_load import _Errors

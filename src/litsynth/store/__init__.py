@@ -1,5 +1,5 @@
 """The SQLite store: the only place with SQL. One module per stage's tables."""
 
-from litsynth.store.db import connect, transaction
+from litsynth.store.db import connect, opened, transaction
 
-__all__ = ["connect", "transaction"]
+__all__ = ["connect", "opened", "transaction"]

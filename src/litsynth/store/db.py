@@ -168,6 +168,16 @@ def connect(path: Path | str, *, migrate_schema: bool = True) -> sqlite3.Connect
 
 
 @contextmanager
+def opened(path: Path | str) -> Iterator[sqlite3.Connection]:
+    """The store for the length of a block, closed after it (the CLI's and pipeline's edge)."""
+    conn = connect(path)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (the unit of crash safety)."""
     conn.execute("BEGIN IMMEDIATE")
