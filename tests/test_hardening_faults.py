@@ -376,3 +376,24 @@ def test_index_and_report_files_follow_the_umask(tmp_path: Path) -> None:
         os.umask(old)
     for path in [*(tmp_path / "indexes").iterdir(), tmp_path / "report" / "index.html"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_memory_refusal_wrapped_by_pypdf_is_recorded_as_out_of_memory() -> None:
+    """pypdf re-raises a refused allocation as a read error; it was recorded as broken-file."""
+    import zlib
+
+    from pypdf.errors import PdfReadError
+
+    from litsynth.ingest.pdf import _reraise_memory
+
+    try:
+        try:
+            raise MemoryError()
+        except MemoryError as inner:
+            raise PdfReadError("could not read xref stream") from inner
+    except PdfReadError as wrapped:
+        with pytest.raises(MemoryError):
+            _reraise_memory(wrapped)
+    with pytest.raises(MemoryError):
+        _reraise_memory(zlib.error("Error -4 while decompressing data: insufficient memory"))
+    _reraise_memory(PdfReadError("EOF marker not found"))  # a broken file stays broken
