@@ -32,6 +32,7 @@ from litsynth.errors import CodingError
 from litsynth.records import Coding
 from litsynth.store import codings as store
 from litsynth.store.db import connect, transaction
+from litsynth.store.report import document_text
 
 CHUNK_HINT = "chunk ids are in the chunk_id column of `litsynth code export-sheet`"
 
@@ -176,8 +177,7 @@ def add_coding(
 
 
 def _quote_in_document(conn: sqlite3.Connection, document: str, quote: str) -> tuple[int, int]:
-    row = conn.execute("SELECT text FROM documents WHERE id = ?", (document,)).fetchone()
-    return find_quote(row[0], quote)
+    return find_quote(document_text(conn, document), quote)
 
 
 def write_memo(
