@@ -31,11 +31,13 @@ OUT = REPO / "bench" / "results" / "analysis.json"
 
 from litsynth.coding.discover import cluster_vectors, passage_vectors, run_discover  # noqa: E402
 from litsynth.coding.keyphrases import _nlp, extract_phrases  # noqa: E402
-from litsynth.coding.relate import cooccurrence, run_relate  # noqa: E402
+from litsynth.coding.relate import cooccurrence, require_codebook, run_relate  # noqa: E402
 from litsynth.coding.themes import run_themes  # noqa: E402
 from litsynth.config import open_project  # noqa: E402
 from litsynth.store import analysis as store  # noqa: E402
+from litsynth.store import opened  # noqa: E402
 from litsynth.store.db import connect  # noqa: E402
+from litsynth.synthesis.project import cited_work_counts  # noqa: E402
 
 
 def timed(fn, repeat: int = 3):  # type: ignore[no-untyped-def]
@@ -117,7 +119,13 @@ def main() -> None:
 
     t_disc, d = timed(lambda: run_discover(project, uncoded_only=False), repeat=1)
     t_rel, _ = timed(lambda: run_relate(project), repeat=1)
-    t_th, _ = timed(lambda: run_themes(project), repeat=1)
+
+    def themes() -> object:
+        codebook = require_codebook(project)
+        with opened(project.store_path) as conn:
+            return run_themes(conn, codebook, cited=cited_work_counts(conn, codebook))
+
+    t_th, _ = timed(themes, repeat=1)
     results["commands_s"] = {
         "discover_all": t_disc,
         "relate": t_rel,

@@ -118,8 +118,8 @@ def test_yaml_front_matter_source_list() -> None:
 @pytest.mark.slow
 def test_pdf_reference_list_is_read_like_intext_reads_it() -> None:
     """The same reader as in-text resolution: every dated PDF entry becomes a record."""
+    from litsynth.citations.references import parse_references
     from litsynth.ingest.parse import parse_file
-    from litsynth.synthesis.references import parse_references
 
     doc = parse_file(shared("data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf"))
     refs = extract_references(doc.text)

@@ -10,11 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from litsynth.coding.codebook import parse_codebook_text
-from litsynth.coding.relate import confirm_relation
+from litsynth.coding.relate import confirm_relation, require_codebook
 from litsynth.coding.themes import centralities, relation_graph, run_themes, summarise_themes
 from litsynth.config import open_project
 from litsynth.records import CitedPassage
+from litsynth.store import opened
 from litsynth.store.analysis import CodedPassage
+from litsynth.synthesis.project import cited_work_counts
 from test_discover_corpus import build
 
 # A star: hub is related to three spokes; the spokes only to the hub.
@@ -96,7 +98,9 @@ def test_run_themes_on_the_synthetic_review_lists_cited_works(project: Path) -> 
     build(project)
     proj = open_project(project)
     confirm_relation(proj, "mechanisms", "orchestrators", "enables")
-    result = run_themes(proj)
+    codebook = require_codebook(proj)
+    with opened(proj.store_path) as conn:
+        result = run_themes(conn, codebook, cited=cited_work_counts(conn, codebook))
     by_id = {t.id: t for t in result.themes}
     assert by_id["value-creation"].n_passages == 24 and by_id["actors"].n_passages == 12
     assert by_id["value-creation"].n_documents == 3

@@ -25,7 +25,7 @@ from litsynth.coding.codebook import Codebook, load_codebook
 from litsynth.config import Project
 from litsynth.ingest.pipeline import library_versions
 from litsynth.records import content_id
-from litsynth.store import connect
+from litsynth.store import connect, opened
 from litsynth.store import documents as documents_store
 from litsynth.store import report as q
 
@@ -231,8 +231,10 @@ def _derive(
         if codebook is None:
             return "not applicable", "no codebook", []
         from litsynth.coding.themes import run_themes
+        from litsynth.synthesis.project import cited_work_counts
 
-        sel = run_themes(project)
+        with opened(project.store_path) as conn:
+            sel = run_themes(conn, codebook, cited=cited_work_counts(conn, codebook))
         state["selective"] = sel
         return "done", f"{len(sel.themes)} themes; core category: {sel.core or 'none'}", []
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from litsynth.citation import format_citation
+from litsynth.citations.labels import format_citation
 from litsynth.config import Project
 from litsynth.embed import Embedder, get_embedder
 from litsynth.embed.index import load_index

@@ -30,7 +30,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from litsynth.biblio.normalize import normalize_doi
+from litsynth.citations.doi import normalize_doi
 from litsynth.records import BibRecord
 
 TITLE_THRESHOLD = 92.0

@@ -2,7 +2,7 @@
 
 PRISMA 2020 counts records found by backward citation tracking in its "other methods" arm;
 this module imports the entries of an ingested document's reference list as records. Finding,
-splitting and reading the entries is `litsynth.synthesis.references`' job — the same reader
+splitting and reading the entries is `litsynth.citations.references`' job — the same reader
 that resolves in-text citations, tuned on PDF text as well as Markdown — so the two stages
 never disagree on what a document cites. What stays here is the import: each entry's
 author/year/title/venue/DOI becomes a record, with the raw entry text in `extra["raw"]`, so
@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from litsynth.biblio.normalize import to_record
 from litsynth.biblio.readers import ImportBatch, ImportOutcome, assign_ids
 from litsynth.biblio.readers_base import RawEntry, Rejection
+from litsynth.citations import references as reader
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord, content_id
-from litsynth.synthesis import references as reader
 
 SOURCE = "citation searching"
 # Versioned: a new heuristic gives new batches, not silent changes. v2: the shared reader.

@@ -17,8 +17,16 @@ from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import code_group
 from litsynth.coding.codebook import RELATION_TYPES
 from litsynth.coding.discover import Cluster, Discovery, draft_target, run_discover, write_draft
-from litsynth.coding.relate import Axial, Cooccurrence, confirm_relation, run_relate
+from litsynth.coding.relate import (
+    Axial,
+    Cooccurrence,
+    confirm_relation,
+    require_codebook,
+    run_relate,
+)
 from litsynth.coding.themes import Selective, run_themes
+from litsynth.store import opened
+from litsynth.synthesis.project import cited_work_counts
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -321,7 +329,10 @@ def themes_command(project_dir: Path, seed: int, as_json: bool) -> None:
     Per theme: its codes, how many passages and documents support it, the works its passages
     cite, and representative quotes with citations.
     """
-    result = run_themes(load(project_dir), seed=seed)
+    project = load(project_dir)
+    codebook = require_codebook(project)
+    with opened(project.store_path) as conn:
+        result = run_themes(conn, codebook, cited=cited_work_counts(conn, codebook), seed=seed)
     if as_json:
         print_json(dataclasses.asdict(result))
         return

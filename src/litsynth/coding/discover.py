@@ -35,6 +35,7 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
+from litsynth.citations.references import find_reference_section
 from litsynth.coding.codebook import Code, Codebook, dump_codebook_fragment, load_codebook
 from litsynth.coding.keyphrases import PHRASER, class_tfidf, document_entropy, extract_phrases
 from litsynth.config import Project
@@ -44,7 +45,6 @@ from litsynth.errors import CodebookError, CodingError
 from litsynth.records import CitedPassage, content_id
 from litsynth.store import analysis as store
 from litsynth.store.db import connect
-from litsynth.synthesis.intext import find_reference_section
 
 CLUSTERER = "kmeans-silhouette.v1"
 SILHOUETTE_SAMPLE = 3000  # silhouette is O(n²); a seeded sample keeps big corpora fast

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 
-from litsynth.citation import format_citation
+from litsynth.citations.labels import format_citation
 from litsynth.coding.codebook import did_you_mean
 from litsynth.errors import CodingError
 from litsynth.records import Coding, content_id

@@ -15,6 +15,7 @@ data ties together.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -22,12 +23,9 @@ import networkx as nx
 
 from litsynth.coding.codebook import Codebook
 from litsynth.coding.discover import excerpt
-from litsynth.coding.relate import cooccurrence, lift_to, require_codebook
-from litsynth.config import Project
+from litsynth.coding.relate import cooccurrence, lift_to
 from litsynth.records import CitedPassage
 from litsynth.store import analysis as store
-from litsynth.store.db import connect
-from litsynth.synthesis import cited_works_by_theme
 
 GRAPH = "category-graph.v1"
 
@@ -252,20 +250,25 @@ def summarise_themes(
     )
 
 
-def run_themes(project: Project, *, seed: int = 0) -> Selective:
-    """Selective coding over the project's store and codebook."""
-    codebook = require_codebook(project)
-    conn = connect(project.store_path)
-    try:
-        passages = store.load_passages(conn)
-        codings = [c for c in store.load_codings(conn) if c.code_id in codebook.codes]
-        # The in-text citation stage's own per-theme query, so `litsynth cited` and `themes`
-        # can never disagree about which works a theme cites.
-        works = cited_works_by_theme(conn, codebook)
-    finally:
-        conn.close()
-    cited = {
-        theme: [(w.label, w.n_passages, w.n_documents) for w in items]
-        for theme, items in works.items()
-    }
-    return summarise_themes(codebook, codings, passages, seed=seed, cited_works=cited)
+def run_themes(
+    conn: sqlite3.Connection,
+    codebook: Codebook,
+    *,
+    cited: Mapping[str, Sequence[tuple[str, int, int]]] | None = None,
+    seed: int = 0,
+) -> Selective:
+    """Selective coding over a store and codebook.
+
+    `cited` is {theme id: [(work label, passages, documents)]} from the synthesis stage's
+    `cited_work_counts`, the same query `litsynth cited` uses, so the two never disagree; the
+    caller passes it in because synthesis sits above coding.
+    """
+    passages = store.load_passages(conn)
+    codings = [c for c in store.load_codings(conn) if c.code_id in codebook.codes]
+    return summarise_themes(
+        codebook,
+        codings,
+        passages,
+        seed=seed,
+        cited_works={k: list(v) for k, v in cited.items()} if cited is not None else None,
+    )

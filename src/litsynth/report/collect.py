@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from litsynth.citation import format_citation, work_label
+from litsynth.citations.labels import format_citation, work_label
 from litsynth.coding.codebook import Codebook
 from litsynth.config import Project
 from litsynth.ingest.pipeline import library_versions

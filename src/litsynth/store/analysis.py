@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from litsynth.citation import format_citation, work_label
+from litsynth.citations.labels import format_citation, work_label
 from litsynth.records import CitedPassage
 
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from litsynth.synthesis.names import author_phrase, fold, name_key, split_names
-from litsynth.synthesis.references import Reference, find_reference_section, parse_references
+from litsynth.citations.names import author_phrase, fold, name_key, split_names
+from litsynth.citations.references import Reference, find_reference_section, parse_references
 
 CITATION_PARSER = "intext.v1"
 

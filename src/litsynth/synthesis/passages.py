@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from litsynth.citation import format_citation, locator, work_label
+from litsynth.citations.labels import format_citation, locator, work_label
 from litsynth.records import Page
 
 

@@ -102,6 +102,16 @@ def cited_works_by_theme(
     return cited_works_from(spans, documents, codebook, level=level)
 
 
+def cited_work_counts(
+    conn: sqlite3.Connection, codebook: Codebook
+) -> dict[str, list[tuple[str, int, int]]]:
+    """Per theme, (work label, passages citing it, documents): what `themes` reports."""
+    return {
+        theme: [(w.label, w.n_passages, w.n_documents) for w in works]
+        for theme, works in cited_works_by_theme(conn, codebook).items()
+    }
+
+
 def cited_works_from(
     spans: list[CodedSpan],
     documents: Mapping[str, SourceDoc],

@@ -4,9 +4,8 @@ This is the one reader of reference lists; two stages use it. The synthesis stag
 (`synthesis.intext`) resolves in-text citations against the entries' authors' family names,
 year and letter or list number; the bibliography stage (`biblio.references`, "citation
 searching") imports each entry as a record with its authors, year, title, venue and DOI.
-It lives here rather than in `biblio` because its splitter leans on the author-name reading
-of `synthesis.names`; it needs only `biblio.normalize` (DOIs) from the other side, which
-imports nothing of either stage, so neither direction makes an import cycle.
+It lives in `citations`, below both stages, with the author-name reading it leans on
+(`citations.names`) and the DOI rule (`citations.doi`), so both stages import it downwards.
 
 Entries come as Markdown bullets (seed 000), items of a YAML front-matter list, numbered lines
 ("[3] …", "3. …") or — in text extracted from PDFs — unbulleted paragraphs wrapped over several
@@ -29,8 +28,8 @@ from dataclasses import dataclass
 
 import regex
 
-from litsynth.biblio.normalize import normalize_doi
-from litsynth.synthesis.names import INITIALS, author_phrase, name_key, split_names
+from litsynth.citations.doi import normalize_doi
+from litsynth.citations.names import INITIALS, author_phrase, name_key, split_names
 
 
 @dataclass(frozen=True)
