@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litsynth.coding.codebook import load_codebook, parse_codebook_text
+from litsynth.coding.codebook_load import load_codebook, parse_codebook_text
 from litsynth.coding.discover import (
     Discovery,
     cluster_vectors,

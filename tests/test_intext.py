@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from litsynth.coding.codebook import load_codebook
+from litsynth.coding.codebook_load import load_codebook
 from litsynth.errors import SynthesisError
 from litsynth.synthesis.intext import (
     document_citations,

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from litsynth.coding.codebook import Codebook, load_codebook
+from litsynth.coding.codebook import Codebook
+from litsynth.coding.codebook_load import load_codebook
 from litsynth.errors import SynthesisError
 from litsynth.store import synthesis as store
 from litsynth.synthesis.attributes import import_attributes, rows_to_attributes

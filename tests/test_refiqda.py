@@ -13,11 +13,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litsynth.coding.codebook import load_codebook, parse_codebook_text
-from litsynth.records import Page
+from litsynth.coding.codebook_load import load_codebook, parse_codebook_text
+from litsynth.records import CodedSpan, Page, SourceDoc
 from litsynth.store import synthesis as store
 from litsynth.synthesis import refiqda
-from litsynth.synthesis.passages import CodedSpan, SourceDoc
 from synthesis_store import FIXTURES, demo_store
 
 NS = {"q": refiqda.PROJECT_NS, "c": refiqda.CODEBOOK_NS}

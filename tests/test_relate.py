@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litsynth.coding.codebook import load_codebook
+from litsynth.coding.codebook_load import load_codebook
 from litsynth.coding.relate import (
     confirm_relation,
     cooccurrence,

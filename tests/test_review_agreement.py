@@ -10,9 +10,10 @@ from click.testing import CliRunner
 
 from litsynth.cli import cli
 from litsynth.coding import decisions
-from litsynth.coding.agreement import MachineCell, machine_agreement
+from litsynth.coding.agreement import machine_agreement
 from litsynth.config import open_project
 from litsynth.errors import CodingError
+from litsynth.records import MachineCell
 from review_support import Seeded, seed
 
 

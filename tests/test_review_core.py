@@ -10,10 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from litsynth.coding.review import (
-    Evidence,
-    Passage,
     ReviewDecision,
-    ReviewItem,
     check_code,
     check_span,
     choose_passage,
@@ -23,9 +20,9 @@ from litsynth.coding.review import (
     now_utc,
     order_items,
     parse_action,
-    read_evidence,
 )
 from litsynth.errors import CodingError
+from litsynth.records import Evidence, Passage, ReviewItem, read_evidence
 
 AT = "2026-11-22T10:00:00.000Z"
 

@@ -59,7 +59,7 @@ def test_theme_and_category_cover_the_codes_under_them(seeded: Seeded) -> None:
 
 
 def test_codes_under_the_tree() -> None:
-    from litsynth.coding.codebook import load_codebook
+    from litsynth.coding.codebook_load import load_codebook
 
     book = load_codebook(Path(__file__).resolve().parent / "fixtures" / "review" / "codebook.yaml")
     assert codes_under(book, theme="orchestration") == {"rule-setting", "platform"}

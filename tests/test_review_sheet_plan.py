@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litsynth.coding.review import Passage, codings_for
+from litsynth.coding.review import codings_for
 from litsynth.coding.sheets import SheetRow, plan_import
+from litsynth.records import Passage
 
 PASSAGES = {c: Passage(c, "d", 10 * i, 10 * i + 10, "x" * 10) for i, c in enumerate("abc")}
 CODES = ("gov", "plat", "value")

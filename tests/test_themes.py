@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from litsynth.coding.codebook import parse_codebook_text
+from litsynth.coding.codebook_load import parse_codebook_text
 from litsynth.coding.relate import confirm_relation, require_codebook
 from litsynth.coding.themes import centralities, relation_graph, run_themes, summarise_themes
 from litsynth.config import open_project

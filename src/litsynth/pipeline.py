@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from litsynth.coding.codebook import Codebook, load_codebook
+from litsynth.coding.codebook import Codebook
+from litsynth.coding.codebook_load import load_codebook
 from litsynth.config import Project
 from litsynth.ingest.pipeline import library_versions
 from litsynth.records import content_id

@@ -7,7 +7,12 @@ holds. IDs are content hashes (see `content_id`), so re-running any stage is ide
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from litsynth.citations.labels import format_citation, work_label
 
 
 def content_id(*parts: object, length: int = 16) -> str:
@@ -155,3 +160,218 @@ class Coding:
     status: str  # "accepted" | "rejected" | "added"
     memo: str = ""
     suggestion_score: float | None = None
+
+
+# ---- records shared by the store and several stages (kept here so arrows point down) ----
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An entry the reader skipped: where it starts and why, in words a person can act on."""
+
+    line: int  # 1-based; 0 = the whole file
+    reason: str
+    excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """One file from one source, ready to store: its records (final ids) and its rejections."""
+
+    id: str
+    source: str
+    file_name: str
+    file_hash: str
+    format: str
+    encoding: str
+    imported_at: str
+    records: tuple[BibRecord, ...]
+    rejected: tuple[Rejection, ...]
+    report: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk with what a reviewer needs to place it: its document offsets and citation facts."""
+
+    chunk_id: str
+    document_id: str
+    start: int
+    end: int
+    text: str
+    kind: str = "pdf"
+    title: str = ""
+    path: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    page_start: int = 1
+    page_end: int = 1
+    section: str = ""
+    paragraph: int | None = None
+
+    @property
+    def citation(self) -> str:
+        """'Phadnis (2023), p. 4', or '§ Findings, ¶ 2' for text: where a reader finds it."""
+        return format_citation(
+            self.authors,
+            self.year,
+            kind=self.kind,
+            page_start=self.page_start,
+            page_end=self.page_end,
+            section=self.section,
+            paragraph=self.paragraph,
+            title=self.title,
+            path=self.path,
+        )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why the machine suggested a code: the keywords that matched and the nearest example."""
+
+    keywords: tuple[str, ...] = ()
+    nearest: str = ""  # the definition/example sentence most similar to the passage
+    nearest_kind: str = ""  # "example", "definition", "keyword", ... as the classifier named it
+    similarity: float | None = None
+
+    def summary(self) -> str:
+        """One line for a sheet cell or the terminal: the keywords, then the nearest example."""
+        parts = []
+        if self.keywords:
+            parts.append("keywords: " + ", ".join(self.keywords))
+        if self.nearest:
+            kind = self.nearest_kind or "example"
+            parts.append(f'nearest {kind}: "{one_line(self.nearest)}"')
+        return " | ".join(parts)
+
+
+def read_evidence(raw: Mapping[str, object]) -> Evidence:
+    """The evidence JSON of a suggestion, tolerant of the shapes classifiers write.
+
+    Keywords may come as a list of strings or of {"keyword"/"text": ...} objects; the nearest
+    example as a string or as {"text", "kind"/"source", "similarity"/"score"}.
+    """
+    words: list[str] = []
+    for key in ("keywords", "matched_keywords", "matched"):
+        value = raw.get(key)
+        if isinstance(value, list | tuple):
+            for entry in value:
+                if isinstance(entry, Mapping):
+                    entry = entry.get("keyword") or entry.get("text") or entry.get("phrase") or ""
+                if isinstance(entry, str) and entry.strip() and entry.strip() not in words:
+                    words.append(entry.strip())
+    nearest: object = None
+    for key in ("nearest", "nearest_example", "example", "nearest_sentence"):
+        if raw.get(key):
+            nearest = raw[key]
+            break
+    text, kind, similarity = "", "", None
+    if isinstance(nearest, str):
+        text = nearest
+    elif isinstance(nearest, Mapping):
+        text = str(nearest.get("text") or nearest.get("sentence") or "")
+        kind = str(nearest.get("kind") or nearest.get("source") or nearest.get("field") or "")
+        score = nearest.get("similarity", nearest.get("score"))
+        similarity = float(score) if isinstance(score, int | float) else None
+    return Evidence(tuple(words), text.strip(), kind, similarity)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One machine suggestion waiting for (or carrying) a human decision."""
+
+    passage: Passage
+    code_id: str
+    score: float
+    threshold: float
+    model: str = ""
+    evidence_json: str = "{}"  # as stored; parsed on first use (a queue can hold 100k items)
+    decision: str | None = None  # the coder's latest status on it, if any
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.passage.chunk_id, self.code_id)
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        try:
+            raw = json.loads(self.evidence_json or "{}")
+        except json.JSONDecodeError:
+            raw = {}
+        return read_evidence(raw if isinstance(raw, dict) else {})
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A reviewer's note on a passage (chunk id), a code, or a document."""
+
+    id: str
+    target: str
+    author: str
+    at: str
+    text: str
+
+
+def one_line(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class MachineCell:
+    """One (passage, code) of a passage a human worked on: did the machine suggest it (at or
+    above its threshold), and what is the human's latest decision on it (None: none yet)?"""
+
+    chunk_id: str
+    code_id: str
+    machine: bool
+    human: str | None  # "accepted" | "rejected" | "added" | None
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """A document as the synthesis sees it: metadata, attributes and canonical text."""
+
+    id: str
+    path: str
+    kind: str
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    attributes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    text: str = field(default="", repr=False)
+    pages: tuple[Page, ...] = field(default=(), repr=False)
+
+    @property
+    def label(self) -> str:
+        """Short name for tables: "Yulianti & Santoso (2025)", else the title, else the file."""
+        return work_label(self.authors, self.year, title=self.title, path=self.path)
+
+    def attribute(self, name: str) -> str:
+        """An attribute for matrix rows; `year` falls back to the bibliographic year."""
+        value = self.attributes.get(name, "")
+        if not value and name == "year" and self.year:
+            value = str(self.year)
+        return str(value).strip()
+
+
+@dataclass(frozen=True)
+class CodedSpan:
+    """One row of `effective_codings`, with the chunk it belongs to (pages, section, paragraph)."""
+
+    chunk_id: str
+    document_id: str
+    code_id: str
+    start: int  # offsets into the document's canonical text
+    end: int
+    score: float
+    origin: str  # "human" | "machine"
+    coder: str  # reviewer name, or the model for machine suggestions
+    at: str = ""  # when it was decided / suggested
+    memo: str = ""
+    chunk_start: int = 0
+    chunk_end: int = 0
+    page_start: int = 1
+    page_end: int = 1
+    section: str = ""
+    paragraph: int | None = None

@@ -28,12 +28,12 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from litsynth.biblio.normalize import fingerprint, to_record
-from litsynth.biblio.readers_base import RawEntry, ReadResult, Rejection
+from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.biblio.readers_bibtex import read_bibtex
 from litsynth.biblio.readers_csv import read_csv
 from litsynth.biblio.readers_tagged import read_medline, read_ris, read_wos
 from litsynth.errors import BiblioError
-from litsynth.records import BibRecord, bytes_id, content_id
+from litsynth.records import BibRecord, ImportBatch, Rejection, bytes_id, content_id
 
 FORMATS: dict[str, Callable[[str, str], ReadResult]] = {
     "bibtex": read_bibtex,
@@ -52,22 +52,6 @@ _BY_EXTENSION = {
     ".csv": "csv",
     ".tsv": "csv",
 }
-
-
-@dataclass(frozen=True)
-class ImportBatch:
-    """One file from one source, ready to store: its records (final ids) and its rejections."""
-
-    id: str
-    source: str
-    file_name: str
-    file_hash: str
-    format: str
-    encoding: str
-    imported_at: str
-    records: tuple[BibRecord, ...]
-    rejected: tuple[Rejection, ...]
-    report: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from litsynth.records import Rejection
+
 
 @dataclass(frozen=True)
 class RawEntry:
@@ -18,15 +20,6 @@ class RawEntry:
     key: str  # the export's own id: BibTeX key, RIS ID, CSV record_id; "" when absent
     fields: dict[str, object] = field(hash=False, compare=False)
     extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """An entry the reader skipped: where it starts and why, in words a person can act on."""
-
-    line: int  # 1-based; 0 = the whole file
-    reason: str
-    excerpt: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
-from litsynth.biblio.readers_base import RawEntry, ReadResult, Rejection
+from litsynth.biblio.readers_base import RawEntry, ReadResult
+from litsynth.records import Rejection
 
 # canonical field -> BibTeX field names, first non-empty wins
 FIELDS: dict[str, tuple[str, ...]] = {

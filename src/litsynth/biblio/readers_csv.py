@@ -13,8 +13,9 @@ from __future__ import annotations
 import csv
 import re
 
-from litsynth.biblio.readers_base import RawEntry, ReadResult, Rejection
+from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.errors import BiblioError
+from litsynth.records import Rejection
 
 # canonical field -> column names seen in exports (lowercased). Order matters: the first
 # non-empty column wins, so the fuller one ("author full names") comes before the short one.

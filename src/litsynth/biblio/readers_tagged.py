@@ -20,7 +20,8 @@ from collections.abc import Iterator, Mapping
 import rispy
 from rispy.config import WOK_TAG_KEY_MAPPING
 
-from litsynth.biblio.readers_base import RawEntry, ReadResult, Rejection
+from litsynth.biblio.readers_base import RawEntry, ReadResult
+from litsynth.records import Rejection
 
 _RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])\s{0,4}-(?:\s(.*)|)$")
 _WOS_TAG = re.compile(r"^([A-Z][A-Z0-9]) ?(.*)$")

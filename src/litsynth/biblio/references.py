@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from litsynth.biblio.normalize import to_record
-from litsynth.biblio.readers import ImportBatch, ImportOutcome, assign_ids
-from litsynth.biblio.readers_base import RawEntry, Rejection
+from litsynth.biblio.readers import ImportOutcome, assign_ids
+from litsynth.biblio.readers_base import RawEntry
 from litsynth.citations import references as reader
 from litsynth.errors import BiblioError
-from litsynth.records import BibRecord, content_id
+from litsynth.records import BibRecord, ImportBatch, Rejection, content_id
 
 SOURCE = "citation searching"
 # Versioned: a new heuristic gives new batches, not silent changes. v2: the shared reader.

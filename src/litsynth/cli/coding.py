@@ -9,7 +9,7 @@ import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import code_group
-from litsynth.coding.codebook import load_codebook
+from litsynth.coding.codebook_load import load_codebook
 from litsynth.coding.evaluate import evaluate_codebook, read_labelled_csv
 from litsynth.coding.suggest import suggest_project
 from litsynth.config import Settings, load_settings

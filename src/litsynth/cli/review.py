@@ -22,10 +22,11 @@ from litsynth.cli.groups import code_group
 from litsynth.coding import decisions
 from litsynth.coding.agreement import AgreementReport, ProjectAgreement, agree
 from litsynth.coding.codebook import Codebook
-from litsynth.coding.review import ReviewItem, keyword_spans
+from litsynth.coding.review import keyword_spans
 from litsynth.coding.sheets import STATUSES, export_coder_sheet, export_sheet, import_sheet
 from litsynth.config import Project
 from litsynth.errors import CodebookError, CodingError
+from litsynth.records import ReviewItem
 from litsynth.store import codings as store
 
 WIDTH = 96  # passage wrap width: readable in an 100-column terminal with the indent

@@ -15,7 +15,8 @@ import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import export_group
-from litsynth.coding.codebook import Codebook, load_codebook
+from litsynth.coding.codebook import Codebook
+from litsynth.coding.codebook_load import load_codebook
 from litsynth.config import Project
 from litsynth.errors import SynthesisError
 from litsynth.store.db import connect

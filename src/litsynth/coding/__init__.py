@@ -13,9 +13,8 @@ from litsynth.coding.codebook import (
     TreeNode,
     derive_guid,
     dump_codebook_fragment,
-    load_codebook,
-    parse_codebook_text,
 )
+from litsynth.coding.codebook_load import load_codebook, parse_codebook_text
 
 __all__ = [
     "RELATION_TYPES",

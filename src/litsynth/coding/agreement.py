@@ -33,6 +33,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from litsynth.coding.review import csv_delimiter
 from litsynth.errors import CodingError
+from litsynth.records import MachineCell
 
 NO_CODE = "(none)"  # the first-code label of an item a coder left uncoded
 SNIPPET = 80  # characters of text shown per disagreement: enough to recognise the passage
@@ -303,17 +304,6 @@ def agree(path_a: Path, path_b: Path) -> AgreementReport:
 
 
 # ------------------------------------------------------------------ machine against reviewer
-
-
-@dataclass(frozen=True)
-class MachineCell:
-    """One (passage, code) of a passage a human worked on: did the machine suggest it (at or
-    above its threshold), and what is the human's latest decision on it (None: none yet)?"""
-
-    chunk_id: str
-    code_id: str
-    machine: bool
-    human: str | None  # "accepted" | "rejected" | "added" | None
 
 
 @dataclass(frozen=True)

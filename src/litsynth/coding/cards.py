@@ -20,14 +20,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from litsynth.coding.codebook import LITSYNTH_NAMESPACE, Code, Relation
-from litsynth.coding.codebook_load import _check_id, _strings, _text, _where
+from litsynth.coding.codebook_fields import Errors, as_strings, as_text, check_id, where
 from litsynth.coding.codebook_yaml import LineDict, load_yaml
-
-if TYPE_CHECKING:
-    from litsynth.coding.codebook_load import _Errors
 
 # Card relationship lists → (relation type, direction). "specializes_to: X" means X is a
 # specialisation of this card, so the relation runs X → card.
@@ -72,7 +69,7 @@ def _nested(data: Any, *keys: str) -> Any:
     return data
 
 
-def parse_card(text: str, source: str, errors: _Errors) -> tuple[Code, list[Relation]] | None:
+def parse_card(text: str, source: str, errors: Errors) -> tuple[Code, list[Relation]] | None:
     """One pattern card → a Code and its relations, or None (with the reason in `errors`)."""
     match = _FRONT.match(text)
     if match is None:
@@ -89,24 +86,26 @@ def parse_card(text: str, source: str, errors: _Errors) -> tuple[Code, list[Rela
     meta_for_id = LineDict({"id": meta.get("slug") or meta.get("id")})
     meta_for_id.line = meta.line
     meta_for_id.key_lines = {"id": meta.line_of("slug") if "slug" in meta else meta.line_of("id")}
-    ident = _check_id(meta_for_id, "pattern card", source, errors)
+    ident = check_id(meta_for_id, "pattern card", source, errors)
     if ident is None:
         return None
     owner = f"pattern card {ident!r}"
-    definition = _text(meta.get("summary") or meta.get("definition"))
+    definition = as_text(meta.get("summary") or meta.get("definition"))
     if not definition:
         errors.add(
-            f"{owner} in {_where(source, meta.line)} has no summary "
+            f"{owner} in {where(source, meta.line)} has no summary "
             "(it becomes the code's definition)"
         )
-    keywords = _strings(
+    keywords = as_strings(
         _nested(meta, "ontology", "search_hints", "vector_keywords"),
         "keywords",
         owner,
         source,
         meta.line,
         errors,
-    ) + _strings(meta.get("keywords"), "keywords", owner, source, meta.line_of("keywords"), errors)
+    ) + as_strings(
+        meta.get("keywords"), "keywords", owner, source, meta.line_of("keywords"), errors
+    )
     sections = card_sections(body)
     description = (
         "\n\n".join(f"{head}: {content}" for head, content in sections.items()) or body.strip()
@@ -115,20 +114,20 @@ def parse_card(text: str, source: str, errors: _Errors) -> tuple[Code, list[Rela
     code = Code(
         id=ident,
         guid=str(meta.get("guid") or uuid.uuid5(LITSYNTH_NAMESPACE, f"card:{card_id}")),
-        label=_text(meta.get("title")),
+        label=as_text(meta.get("title")),
         definition=definition,
-        when_to_use=_text(meta.get("when_to_use")),
-        when_not_to_use=_text(meta.get("when_not_to_use")),
-        examples=_strings(
+        when_to_use=as_text(meta.get("when_to_use")),
+        when_not_to_use=as_text(meta.get("when_not_to_use")),
+        examples=as_strings(
             meta.get("examples"), "examples", owner, source, meta.line_of("examples"), errors
         ),
         keywords=tuple(dict.fromkeys(keywords)),
-        aliases=_strings(
+        aliases=as_strings(
             meta.get("aliases"), "aliases", owner, source, meta.line_of("aliases"), errors
         ),
-        parent=_text(meta.get("parent")) or None,
-        theme=_text(meta.get("theme")) or None,
-        color=_text(meta.get("color")),
+        parent=as_text(meta.get("parent")) or None,
+        theme=as_text(meta.get("theme")) or None,
+        color=as_text(meta.get("color")),
         description=description,
         source_file=source,
         line=meta.line,

@@ -49,8 +49,10 @@ SYMMETRIC_RELATIONS = frozenset(
     {"alternative-to", "associated-with", "complementary-to", "contradicts"}
 )
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+GUID_PATTERN = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 
 
 def derive_guid(kind: str, ident: str) -> str:
@@ -354,14 +356,6 @@ def dump_codebook_fragment(
     return body
 
 
-# The loader lives in codebook_load (YAML with line numbers, validation); re-exported here so
-# `from litsynth.coding.codebook import load_codebook` stays the one import other stages use.
-from litsynth.coding.codebook_load import (  # noqa: E402
-    codebook_files,
-    load_codebook,
-    parse_codebook_text,
-)
-
 __all__ = [
     "RELATION_TYPES",
     "SYMMETRIC_RELATIONS",
@@ -371,11 +365,8 @@ __all__ = [
     "Relation",
     "Theme",
     "TreeNode",
-    "codebook_files",
     "codebook_version",
     "derive_guid",
     "did_you_mean",
     "dump_codebook_fragment",
-    "load_codebook",
-    "parse_codebook_text",
 ]

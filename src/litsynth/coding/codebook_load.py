@@ -13,9 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from litsynth.coding.cards import parse_card
 from litsynth.coding.codebook import (
-    _GUID,
-    _ID,
     RELATION_TYPES,
     SYMMETRIC_RELATIONS,
     Category,
@@ -24,6 +23,14 @@ from litsynth.coding.codebook import (
     Relation,
     Theme,
     did_you_mean,
+)
+from litsynth.coding.codebook_fields import (
+    Errors,
+    as_strings,
+    as_text,
+    check_id,
+    check_keys,
+    where,
 )
 from litsynth.coding.codebook_yaml import LineDict, load_yaml
 from litsynth.errors import CodebookError
@@ -39,11 +46,11 @@ _COLOR = re.compile(
 )
 
 
-def _color(value: Any, owner: str, source: str, line: int, errors: _Errors) -> str:
-    text = _text(value)
+def _color(value: Any, owner: str, source: str, line: int, errors: Errors) -> str:
+    text = as_text(value)
     if text and not _COLOR.fullmatch(text):
         errors.add(
-            f"color of {owner} in {_where(source, line)} is {text!r}: use a colour such as"
+            f"color of {owner} in {where(source, line)} is {text!r}: use a colour such as"
             " #1f77b4, rgb(31, 119, 180) or a CSS colour name"
         )
         return ""
@@ -72,113 +79,20 @@ RELATION_KEYS = {"source", "target", "type", "weight", "note", "evidence"}
 TOP_KEYS = {"codebook", "name", "description", "themes", "categories", "codes", "relations"}
 
 
-class _Errors:
-    """Collects every problem of a load, so one run shows them all (not one per attempt)."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, message: str) -> None:
-        self.items.append(message)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            more = f" (and {len(self.items) - 1} more problem(s))" if len(self.items) > 1 else ""
-            raise CodebookError(
-                "\n  ".join(self.items) if len(self.items) > 1 else self.items[0] + more,
-                hint="fix the codebook lines named above; `litsynth code suggest` reloads it",
-            )
-
-
-def _where(source: str, line: int) -> str:
-    return f"{source} line {line}"
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return " ".join(str(v).strip() for v in value)
-    return str(value).strip()
-
-
-def _strings(
-    value: Any, key: str, owner: str, source: str, line: int, errors: _Errors
-) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        # "a, b, c" is a common shorthand for keyword lists; examples are never split.
-        return (
-            (value.strip(),)
-            if key == "examples"
-            else tuple(v.strip() for v in value.split(",") if v.strip())
-        )
-    if isinstance(value, list | tuple):
-        out = []
-        for item in value:
-            if not isinstance(item, str | int | float) or isinstance(item, bool):
-                errors.add(
-                    f"{key} of {owner} in {_where(source, line)} must be a list of strings, "
-                    f"got {item!r}"
-                )
-                continue
-            if str(item).strip():
-                out.append(str(item).strip())
-        return tuple(out)
-    errors.add(
-        f"{key} of {owner} in {_where(source, line)} must be a list of strings, got {value!r}"
-    )
-    return ()
-
-
-def _check_keys(
-    data: LineDict, allowed: set[str], owner: str, source: str, errors: _Errors
-) -> None:
-    for key in data:
-        if key not in allowed:
-            errors.add(
-                f"unknown key {key!r} for {owner} in {_where(source, data.line_of(key))}"
-                f"{did_you_mean(key, allowed)}"
-            )
-
-
-def _check_id(data: LineDict, kind: str, source: str, errors: _Errors) -> str | None:
-    ident = data.get("id")
-    if ident is None or str(ident).strip() == "":
-        errors.add(f"{kind} without an id in {_where(source, data.line)}")
-        return None
-    ident = str(ident).strip()
-    if not _ID.match(ident):
-        errors.add(
-            f"{kind} id {ident!r} in {_where(source, data.line_of('id'))} may only hold letters, "
-            "digits, "
-            "'-', '_' and '.', starting with a letter or digit"
-        )
-        return None
-    guid = data.get("guid")
-    if guid is not None and not _GUID.match(str(guid)):
-        errors.add(
-            f"guid {guid!r} of {kind} {ident!r} in {_where(source, data.line_of('guid'))} "
-            "is not a UUID"
-        )
-    return ident
-
-
 def _optional_id(value: Any) -> str | None:
     return None if value in (None, "") else str(value).strip()
 
 
-def parse_theme(data: LineDict, source: str, errors: _Errors) -> Theme | None:
-    _check_keys(data, THEME_KEYS, "a theme", source, errors)
-    ident = _check_id(data, "theme", source, errors)
+def parse_theme(data: LineDict, source: str, errors: Errors) -> Theme | None:
+    check_keys(data, THEME_KEYS, "a theme", source, errors)
+    ident = check_id(data, "theme", source, errors)
     if ident is None:
         return None
     return Theme(
         id=ident,
         guid=str(data.get("guid") or ""),
-        label=_text(data.get("label")),
-        definition=_text(data.get("definition")),
+        label=as_text(data.get("label")),
+        definition=as_text(data.get("definition")),
         core=bool(data.get("core", False)),
         color=_color(data.get("color"), f"theme {ident!r}", source, data.line_of("color"), errors),
         source_file=source,
@@ -186,16 +100,16 @@ def parse_theme(data: LineDict, source: str, errors: _Errors) -> Theme | None:
     )
 
 
-def parse_category(data: LineDict, source: str, errors: _Errors) -> Category | None:
-    _check_keys(data, CATEGORY_KEYS, "a category", source, errors)
-    ident = _check_id(data, "category", source, errors)
+def parse_category(data: LineDict, source: str, errors: Errors) -> Category | None:
+    check_keys(data, CATEGORY_KEYS, "a category", source, errors)
+    ident = check_id(data, "category", source, errors)
     if ident is None:
         return None
     return Category(
         id=ident,
         guid=str(data.get("guid") or ""),
-        label=_text(data.get("label")),
-        definition=_text(data.get("definition")),
+        label=as_text(data.get("label")),
+        definition=as_text(data.get("definition")),
         theme=_optional_id(data.get("theme")),
         parent=_optional_id(data.get("parent")),
         color=_color(
@@ -207,58 +121,58 @@ def parse_category(data: LineDict, source: str, errors: _Errors) -> Category | N
 
 
 def parse_code(
-    data: LineDict, source: str, errors: _Errors, *, description: str = ""
+    data: LineDict, source: str, errors: Errors, *, description: str = ""
 ) -> Code | None:
-    _check_keys(data, CODE_KEYS, "a code", source, errors)
-    ident = _check_id(data, "code", source, errors)
+    check_keys(data, CODE_KEYS, "a code", source, errors)
+    ident = check_id(data, "code", source, errors)
     if ident is None:
         return None
     owner = f"code {ident!r}"
-    definition = _text(data.get("definition"))
+    definition = as_text(data.get("definition"))
     if not definition:
         errors.add(
-            f"code {ident!r} in {_where(source, data.line)} has no definition "
+            f"code {ident!r} in {where(source, data.line)} has no definition "
             "(the classifier and every other coder need one)"
         )
     if "parent" in data and "category" in data:
         errors.add(
-            f"code {ident!r} in {_where(source, data.line)} has both parent and category; keep one"
+            f"code {ident!r} in {where(source, data.line)} has both parent and category; keep one"
         )
     return Code(
         id=ident,
         guid=str(data.get("guid") or ""),
-        label=_text(data.get("label")),
+        label=as_text(data.get("label")),
         definition=definition,
-        when_to_use=_text(data.get("when_to_use")),
-        when_not_to_use=_text(data.get("when_not_to_use")),
-        examples=_strings(
+        when_to_use=as_text(data.get("when_to_use")),
+        when_not_to_use=as_text(data.get("when_not_to_use")),
+        examples=as_strings(
             data.get("examples"), "examples", owner, source, data.line_of("examples"), errors
         ),
-        keywords=_strings(
+        keywords=as_strings(
             data.get("keywords"), "keywords", owner, source, data.line_of("keywords"), errors
         ),
-        aliases=_strings(
+        aliases=as_strings(
             data.get("aliases"), "aliases", owner, source, data.line_of("aliases"), errors
         ),
         parent=_optional_id(data.get("parent", data.get("category"))),
         theme=_optional_id(data.get("theme")),
         color=_color(data.get("color"), owner, source, data.line_of("color"), errors),
-        description=_text(data.get("description")) or description,
+        description=as_text(data.get("description")) or description,
         source_file=source,
         line=data.line,
     )
 
 
-def parse_relation(data: LineDict, source: str, errors: _Errors) -> Relation | None:
-    _check_keys(data, RELATION_KEYS, "a relation", source, errors)
+def parse_relation(data: LineDict, source: str, errors: Errors) -> Relation | None:
+    check_keys(data, RELATION_KEYS, "a relation", source, errors)
     ends = [_optional_id(data.get("source")), _optional_id(data.get("target"))]
     if None in ends:
-        errors.add(f"relation in {_where(source, data.line)} needs both source and target")
+        errors.add(f"relation in {where(source, data.line)} needs both source and target")
         return None
     rtype = str(data.get("type") or "associated-with").strip()
     if rtype not in RELATION_TYPES:
         errors.add(
-            f"unknown relation type {rtype!r} in {_where(source, data.line_of('type'))}"
+            f"unknown relation type {rtype!r} in {where(source, data.line_of('type'))}"
             f"{did_you_mean(rtype, RELATION_TYPES)}"
         )
         return None
@@ -268,7 +182,7 @@ def parse_relation(data: LineDict, source: str, errors: _Errors) -> Relation | N
             weight = float(weight)
         except (TypeError, ValueError):
             errors.add(
-                f"weight {weight!r} of relation in {_where(source, data.line_of('weight'))} "
+                f"weight {weight!r} of relation in {where(source, data.line_of('weight'))} "
                 "is not a number"
             )
             weight = None
@@ -277,7 +191,7 @@ def parse_relation(data: LineDict, source: str, errors: _Errors) -> Relation | N
         target=str(ends[1]),
         type=rtype,
         weight=weight,
-        note=_text(data.get("note") or data.get("evidence")),
+        note=as_text(data.get("note") or data.get("evidence")),
         source_file=source,
         line=data.line,
     )
@@ -294,7 +208,7 @@ class Parts:
     external: list[Relation] = field(default_factory=list)  # card relations: targets may be outside
 
 
-def parse_yaml_file(text: str, source: str, errors: _Errors) -> Parts:
+def parse_yaml_file(text: str, source: str, errors: Errors) -> Parts:
     """The themes/categories/codes/relations lists of one YAML codebook file."""
     parts = Parts()
     data = load_yaml(text, source)
@@ -305,7 +219,7 @@ def parse_yaml_file(text: str, source: str, errors: _Errors) -> Parts:
             f"{source} line 1 must be a mapping with themes:, categories:, codes:, relations:"
         )
         return parts
-    _check_keys(data, TOP_KEYS, "the codebook file", source, errors)
+    check_keys(data, TOP_KEYS, "the codebook file", source, errors)
     sections: list[tuple[str, Any]] = [
         ("themes", parse_theme),
         ("categories", parse_category),
@@ -318,14 +232,13 @@ def parse_yaml_file(text: str, source: str, errors: _Errors) -> Parts:
             continue
         if not isinstance(items, list):
             errors.add(
-                f"{key} in {_where(source, data.line_of(key))} must be a list of entries "
-                "(- id: ...)"
+                f"{key} in {where(source, data.line_of(key))} must be a list of entries (- id: ...)"
             )
             continue
         for item in items:
             if not isinstance(item, LineDict):
                 errors.add(
-                    f"each entry of {key} in {_where(source, data.line_of(key))} must be a "
+                    f"each entry of {key} in {where(source, data.line_of(key))} must be a "
                     "mapping, "
                     f"got {item!r}"
                 )
@@ -336,7 +249,7 @@ def parse_yaml_file(text: str, source: str, errors: _Errors) -> Parts:
     return parts
 
 
-def assemble(parts: Parts, errors: _Errors, files: tuple[str, ...]) -> Codebook:
+def assemble(parts: Parts, errors: Errors, files: tuple[str, ...]) -> Codebook:
     """Merge parsed parts: unique ids, existing parents/themes, relations between known ends."""
     themes: dict[str, Theme] = {}
     categories: dict[str, Category] = {}
@@ -347,8 +260,8 @@ def assemble(parts: Parts, errors: _Errors, files: tuple[str, ...]) -> Codebook:
         first = seen.get(element.id)
         if first is not None:
             errors.add(
-                f"duplicate id {element.id!r}: {_where(element.source_file, element.line)} and "
-                f"{_where(first.source_file, first.line)}"
+                f"duplicate id {element.id!r}: {where(element.source_file, element.line)} and "
+                f"{where(first.source_file, first.line)}"
             )
             continue
         seen[element.id] = element
@@ -363,12 +276,12 @@ def assemble(parts: Parts, errors: _Errors, files: tuple[str, ...]) -> Codebook:
         if cat.theme is not None and cat.theme not in themes:
             errors.add(
                 f"unknown theme {cat.theme!r} for category {cat.id!r} in "
-                f"{_where(cat.source_file, cat.line)}{did_you_mean(cat.theme, themes)}"
+                f"{where(cat.source_file, cat.line)}{did_you_mean(cat.theme, themes)}"
             )
         if cat.parent is not None and cat.parent not in categories:
             errors.add(
                 f"unknown parent {cat.parent!r} for category {cat.id!r} in "
-                f"{_where(cat.source_file, cat.line)}{did_you_mean(cat.parent, categories)}"
+                f"{where(cat.source_file, cat.line)}{did_you_mean(cat.parent, categories)}"
             )
     _check_cycles(categories, errors)
     # A category without a theme inherits its parent category's (the tree is one tree).
@@ -382,13 +295,13 @@ def assemble(parts: Parts, errors: _Errors, files: tuple[str, ...]) -> Codebook:
         if code.parent is not None and code.parent not in categories:
             errors.add(
                 f"unknown parent {code.parent!r} for code {code.id!r} in "
-                f"{_where(code.source_file, code.line)}{did_you_mean(code.parent, categories)}"
+                f"{where(code.source_file, code.line)}{did_you_mean(code.parent, categories)}"
             )
         elif code.parent is not None:
             inherited = categories[code.parent].theme
             if theme is not None and inherited is not None and theme != inherited:
                 errors.add(
-                    f"code {code.id!r} in {_where(code.source_file, code.line)} "
+                    f"code {code.id!r} in {where(code.source_file, code.line)} "
                     f"says theme {theme!r} "
                     f"but its category {code.parent!r} serves theme {inherited!r}"
                 )
@@ -396,7 +309,7 @@ def assemble(parts: Parts, errors: _Errors, files: tuple[str, ...]) -> Codebook:
         if theme is not None and theme not in themes:
             errors.add(
                 f"unknown theme {theme!r} for code {code.id!r} in "
-                f"{_where(code.source_file, code.line)}{did_you_mean(theme, themes)}"
+                f"{where(code.source_file, code.line)}{did_you_mean(theme, themes)}"
             )
         if theme != code.theme:
             codes[code.id] = replace(code, theme=theme)
@@ -409,7 +322,7 @@ def assemble(parts: Parts, errors: _Errors, files: tuple[str, ...]) -> Codebook:
             if end not in known:
                 errors.add(
                     f"unknown code, category or theme {end!r} in relation at "
-                    f"{_where(rel.source_file, rel.line)}{did_you_mean(end, known)}"
+                    f"{where(rel.source_file, rel.line)}{did_you_mean(end, known)}"
                 )
         key = (rel.source, rel.target, rel.type)
         if rel.type in SYMMETRIC_RELATIONS:
@@ -435,14 +348,14 @@ def assemble(parts: Parts, errors: _Errors, files: tuple[str, ...]) -> Codebook:
     )
 
 
-def _check_cycles(categories: dict[str, Category], errors: _Errors) -> None:
+def _check_cycles(categories: dict[str, Category], errors: Errors) -> None:
     for start in categories.values():
         seen = {start.id}
         current = start.parent
         while current is not None and current in categories:
             if current in seen:
                 errors.add(
-                    f"category {start.id!r} in {_where(start.source_file, start.line)} "
+                    f"category {start.id!r} in {where(start.source_file, start.line)} "
                     "is its own ancestor"
                 )
                 break
@@ -485,7 +398,6 @@ def load_codebook(path: Path | str, *, relative_to: Path | None = None) -> Codeb
     File names in messages are relative to `relative_to` (default: the folder's parent), so
     they read "codebook/x.yaml line 12".
     """
-    from litsynth.coding.cards import parse_card
 
     path = Path(path)
     root = (
@@ -495,7 +407,7 @@ def load_codebook(path: Path | str, *, relative_to: Path | None = None) -> Codeb
         if path.is_file()
         else path.parent
     )
-    errors = _Errors()
+    errors = Errors()
     parts = Parts()
     names = []
     for file in codebook_files(path):
@@ -521,6 +433,6 @@ def load_codebook(path: Path | str, *, relative_to: Path | None = None) -> Codeb
 
 def parse_codebook_text(text: str, name: str = "<codebook>") -> Codebook:
     """A codebook from YAML text (one file's content): for tests and drafts."""
-    errors = _Errors()
+    errors = Errors()
     parts = parse_yaml_file(text, name, errors)
     return assemble(parts, errors, (name,))

@@ -12,12 +12,11 @@ import sqlite3
 from collections.abc import Sequence
 
 from litsynth.coding.agreement import ProjectAgreement, machine_agreement
-from litsynth.coding.codebook import Codebook, did_you_mean, load_codebook
+from litsynth.coding.codebook import Codebook, did_you_mean
+from litsynth.coding.codebook_load import load_codebook
 from litsynth.coding.learn import QueueEntry, review_queue_order
 from litsynth.coding.review import (
-    Memo,
     ReviewDecision,
-    ReviewItem,
     check_code,
     check_span,
     choose_passage,
@@ -29,7 +28,7 @@ from litsynth.coding.review import (
 )
 from litsynth.config import Project
 from litsynth.errors import CodingError
-from litsynth.records import Coding
+from litsynth.records import Coding, Memo, ReviewItem
 from litsynth.store import codings as store
 from litsynth.store.db import connect, transaction
 from litsynth.store.report import document_text

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from litsynth.coding.codebook import Codebook, did_you_mean, load_codebook
+from litsynth.coding.codebook import Codebook, did_you_mean
+from litsynth.coding.codebook_load import load_codebook
 from litsynth.config import Project
 from litsynth.errors import CodebookError, CodingError
 from litsynth.store import codings as store

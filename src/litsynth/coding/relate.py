@@ -38,8 +38,8 @@ from litsynth.coding.codebook import (
     Relation,
     did_you_mean,
     dump_codebook_fragment,
-    load_codebook,
 )
+from litsynth.coding.codebook_load import load_codebook
 from litsynth.coding.discover import code_prototypes, load_project_codebook, passage_vectors
 from litsynth.config import Project
 from litsynth.embed import get_embedder

@@ -12,17 +12,15 @@ message naming the value at fault. The store, the terminal loop and the CSV shee
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
 
-from litsynth.citations.labels import format_citation
 from litsynth.coding.codebook import did_you_mean
 from litsynth.errors import CodingError
-from litsynth.records import Coding, content_id
+from litsynth.records import Coding, Memo, Passage, ReviewItem, content_id
+from litsynth.records import one_line as _one_line
 
 ACTIONS = ("accept", "reject", "change", "add")
 
@@ -44,117 +42,6 @@ STATUS_ACTION = {"accepted": "accept", "rejected": "reject", "added": "add"}
 def now_utc() -> str:
     """ISO 8601 UTC to the millisecond: two decisions a reviewer makes in one second stay apart."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A chunk with what a reviewer needs to place it: its document offsets and citation facts."""
-
-    chunk_id: str
-    document_id: str
-    start: int
-    end: int
-    text: str
-    kind: str = "pdf"
-    title: str = ""
-    path: str = ""
-    authors: tuple[str, ...] = ()
-    year: int | None = None
-    page_start: int = 1
-    page_end: int = 1
-    section: str = ""
-    paragraph: int | None = None
-
-    @property
-    def citation(self) -> str:
-        """'Phadnis (2023), p. 4', or '§ Findings, ¶ 2' for text: where a reader finds it."""
-        return format_citation(
-            self.authors,
-            self.year,
-            kind=self.kind,
-            page_start=self.page_start,
-            page_end=self.page_end,
-            section=self.section,
-            paragraph=self.paragraph,
-            title=self.title,
-            path=self.path,
-        )
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Why the machine suggested a code: the keywords that matched and the nearest example."""
-
-    keywords: tuple[str, ...] = ()
-    nearest: str = ""  # the definition/example sentence most similar to the passage
-    nearest_kind: str = ""  # "example", "definition", "keyword", ... as the classifier named it
-    similarity: float | None = None
-
-    def summary(self) -> str:
-        """One line for a sheet cell or the terminal: the keywords, then the nearest example."""
-        parts = []
-        if self.keywords:
-            parts.append("keywords: " + ", ".join(self.keywords))
-        if self.nearest:
-            kind = self.nearest_kind or "example"
-            parts.append(f'nearest {kind}: "{_one_line(self.nearest)}"')
-        return " | ".join(parts)
-
-
-def read_evidence(raw: Mapping[str, object]) -> Evidence:
-    """The evidence JSON of a suggestion, tolerant of the shapes classifiers write.
-
-    Keywords may come as a list of strings or of {"keyword"/"text": ...} objects; the nearest
-    example as a string or as {"text", "kind"/"source", "similarity"/"score"}.
-    """
-    words: list[str] = []
-    for key in ("keywords", "matched_keywords", "matched"):
-        value = raw.get(key)
-        if isinstance(value, list | tuple):
-            for entry in value:
-                if isinstance(entry, Mapping):
-                    entry = entry.get("keyword") or entry.get("text") or entry.get("phrase") or ""
-                if isinstance(entry, str) and entry.strip() and entry.strip() not in words:
-                    words.append(entry.strip())
-    nearest: object = None
-    for key in ("nearest", "nearest_example", "example", "nearest_sentence"):
-        if raw.get(key):
-            nearest = raw[key]
-            break
-    text, kind, similarity = "", "", None
-    if isinstance(nearest, str):
-        text = nearest
-    elif isinstance(nearest, Mapping):
-        text = str(nearest.get("text") or nearest.get("sentence") or "")
-        kind = str(nearest.get("kind") or nearest.get("source") or nearest.get("field") or "")
-        score = nearest.get("similarity", nearest.get("score"))
-        similarity = float(score) if isinstance(score, int | float) else None
-    return Evidence(tuple(words), text.strip(), kind, similarity)
-
-
-@dataclass(frozen=True)
-class ReviewItem:
-    """One machine suggestion waiting for (or carrying) a human decision."""
-
-    passage: Passage
-    code_id: str
-    score: float
-    threshold: float
-    model: str = ""
-    evidence_json: str = "{}"  # as stored; parsed on first use (a queue can hold 100k items)
-    decision: str | None = None  # the coder's latest status on it, if any
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.passage.chunk_id, self.code_id)
-
-    @cached_property
-    def evidence(self) -> Evidence:
-        try:
-            raw = json.loads(self.evidence_json or "{}")
-        except json.JSONDecodeError:
-            raw = {}
-        return read_evidence(raw if isinstance(raw, dict) else {})
 
 
 def order_items(
@@ -342,17 +229,6 @@ def codings_for(decision: ReviewDecision, *, coder: str, at: str) -> tuple[Codin
     return (row(decision.code_id, "rejected", score), row(decision.new_code, "added", None))
 
 
-@dataclass(frozen=True)
-class Memo:
-    """A reviewer's note on a passage (chunk id), a code, or a document."""
-
-    id: str
-    target: str
-    author: str
-    at: str
-    text: str
-
-
 def make_memo(target: str, author: str, text: str, *, at: str) -> Memo:
     if not text.strip():
         raise CodingError(f"empty memo for {target}", hint="write the memo's text")
@@ -368,8 +244,3 @@ def csv_delimiter(header: str) -> str:
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > counts[","] else ","
-
-
-def _one_line(text: str, limit: int = 160) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -23,10 +23,7 @@ from litsynth.cells import flat_cell
 from litsynth.coding.codebook import Codebook
 from litsynth.coding.review import (
     STATUS_ACTION,
-    Memo,
-    Passage,
     ReviewDecision,
-    ReviewItem,
     check_code,
     check_span,
     codings_for,
@@ -37,6 +34,7 @@ from litsynth.coding.review import (
     parse_action,
 )
 from litsynth.errors import CodingError
+from litsynth.records import Memo, Passage, ReviewItem
 from litsynth.store import codings as store
 from litsynth.store.db import transaction
 

@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from litsynth.coding.classify import Scores, ZeroShot, fit_zero_shot
-from litsynth.coding.codebook import Codebook, load_codebook
+from litsynth.coding.codebook import Codebook
+from litsynth.coding.codebook_load import load_codebook
 from litsynth.coding.features import Context, Unit, context_of
 from litsynth.coding.learn import LEARNED_VERSION, Example, QueueEntry, learn, review_queue_order
 from litsynth.config import Project

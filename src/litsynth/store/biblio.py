@@ -17,7 +17,7 @@ from litsynth.records import BibRecord
 from litsynth.store.db import transaction
 
 if TYPE_CHECKING:
-    from litsynth.biblio.readers import ImportBatch
+    from litsynth.records import ImportBatch
 
 _COLUMNS = (
     "id, batch_id, source, position, title, abstract, authors, year, doi, journal, language,"

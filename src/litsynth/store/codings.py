@@ -11,9 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from litsynth.coding.agreement import MachineCell
-from litsynth.coding.review import Memo, Passage, ReviewItem
-from litsynth.records import Coding
+from litsynth.records import Coding, MachineCell, Memo, Passage, ReviewItem
 
 _PASSAGE_COLUMNS = (
     "ch.id AS chunk_id, ch.document_id, ch.start, ch.end, ch.text, ch.page_start, ch.page_end,"

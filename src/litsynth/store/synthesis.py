@@ -11,10 +11,8 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
 
-from litsynth.coding.review import Memo
 from litsynth.errors import StoreError
-from litsynth.records import Page
-from litsynth.synthesis.passages import CodedSpan, SourceDoc
+from litsynth.records import CodedSpan, Memo, Page, SourceDoc
 
 
 def _json(value: str, default: object, what: str) -> object:

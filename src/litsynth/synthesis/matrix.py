@@ -31,7 +31,8 @@ import pandas as pd
 
 from litsynth.coding.codebook import Codebook
 from litsynth.errors import SynthesisError
-from litsynth.synthesis.passages import CodedSpan, SourceDoc, cite_span, quote, span_pages
+from litsynth.records import CodedSpan, SourceDoc
+from litsynth.synthesis.passages import cite_span, quote, span_pages
 
 CODE_DIMENSIONS = ("themes", "categories", "codes")
 ROW_DIMENSIONS = ("documents", *CODE_DIMENSIONS)  # and "attr:<name>"

@@ -9,59 +9,8 @@ pages, and its citation "Author (Year), p. N".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from litsynth.citations.labels import format_citation, locator, work_label
-from litsynth.records import Page
-
-
-@dataclass(frozen=True)
-class SourceDoc:
-    """A document as the synthesis sees it: metadata, attributes and canonical text."""
-
-    id: str
-    path: str
-    kind: str
-    title: str = ""
-    authors: tuple[str, ...] = ()
-    year: int | None = None
-    attributes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-    text: str = field(default="", repr=False)
-    pages: tuple[Page, ...] = field(default=(), repr=False)
-
-    @property
-    def label(self) -> str:
-        """Short name for tables: "Yulianti & Santoso (2025)", else the title, else the file."""
-        return work_label(self.authors, self.year, title=self.title, path=self.path)
-
-    def attribute(self, name: str) -> str:
-        """An attribute for matrix rows; `year` falls back to the bibliographic year."""
-        value = self.attributes.get(name, "")
-        if not value and name == "year" and self.year:
-            value = str(self.year)
-        return str(value).strip()
-
-
-@dataclass(frozen=True)
-class CodedSpan:
-    """One row of `effective_codings`, with the chunk it belongs to (pages, section, paragraph)."""
-
-    chunk_id: str
-    document_id: str
-    code_id: str
-    start: int  # offsets into the document's canonical text
-    end: int
-    score: float
-    origin: str  # "human" | "machine"
-    coder: str  # reviewer name, or the model for machine suggestions
-    at: str = ""  # when it was decided / suggested
-    memo: str = ""
-    chunk_start: int = 0
-    chunk_end: int = 0
-    page_start: int = 1
-    page_end: int = 1
-    section: str = ""
-    paragraph: int | None = None
+from litsynth.citations.labels import format_citation, locator
+from litsynth.records import CodedSpan, SourceDoc
 
 
 def span_pages(doc: SourceDoc | None, span: CodedSpan) -> tuple[int, int]:

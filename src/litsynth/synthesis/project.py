@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from litsynth.coding.codebook import Codebook
 from litsynth.errors import SynthesisError
+from litsynth.records import CodedSpan, SourceDoc
 from litsynth.store import synthesis as store
 from litsynth.synthesis.intext import (
     CitedWork,
@@ -24,7 +25,7 @@ from litsynth.synthesis.intext import (
     document_citations,
 )
 from litsynth.synthesis.matrix import Matrix, build_matrix
-from litsynth.synthesis.passages import CodedSpan, SourceDoc, cite_span
+from litsynth.synthesis.passages import cite_span
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ import regex
 
 from litsynth import __version__
 from litsynth.coding.codebook import SYMMETRIC_RELATIONS, Codebook, TreeNode
-from litsynth.coding.review import Memo
+from litsynth.records import CodedSpan, Memo, SourceDoc
 from litsynth.store import synthesis as store
-from litsynth.synthesis.passages import CodedSpan, SourceDoc, quote
+from litsynth.synthesis.passages import quote
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
