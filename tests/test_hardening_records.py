@@ -150,7 +150,7 @@ def test_non_bibliographic_file_is_not_imported_as_csv(
     assert code == 1, out
     (outcome,) = json.loads(out)
     assert outcome["error"] and outcome["n_records"] == 0
-    assert "Error:" in err
+    assert name in json.loads(err)["error"]  # under --json the error is JSON too
 
 
 def test_run_with_an_unreadable_records_import_fails(project: Path) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from litsynth.coding.codebook import Codebook
-from litsynth.coding.codebook_load import load_codebook
+from litsynth.coding.codebook_load import project_codebook
 from litsynth.config import Project
 from litsynth.ingest.pipeline import library_versions
 from litsynth.records import content_id
@@ -56,10 +56,7 @@ Progress = Callable[[str], None]
 
 
 def _load_codebook(project: Project) -> Codebook | None:
-    path = project.codebook_path
-    if not path.exists() or (path.is_dir() and not any(path.iterdir())):
-        return None
-    return load_codebook(path, relative_to=project.root)
+    return project_codebook(project, required=False)
 
 
 def run_pipeline(

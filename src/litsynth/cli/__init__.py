@@ -6,6 +6,7 @@ and render the result. Errors the user can fix are caught here once and printed 
 from __future__ import annotations
 
 import errno
+import json
 import sqlite3
 from typing import Any
 
@@ -17,6 +18,12 @@ from litsynth.errors import LitsynthError
 
 class LitsynthGroup(click.Group):
     """Catches LitsynthError once, for every command below it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Seen before any subcommand parses: with --json, scripts get errors as JSON too
+        # ({"error", "hint"} on stderr), never prose to scrape.
+        ctx.meta["litsynth.json"] = "--json" in args
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -55,6 +62,9 @@ _RO_HINT = (
 
 
 def _fail(ctx: click.Context, message: str, hint: str | None) -> None:
+    if ctx.meta.get("litsynth.json"):
+        click.echo(json.dumps({"error": message, "hint": hint}, ensure_ascii=False), err=True)
+        ctx.exit(1)
     click.secho(f"Error: {message}", fg="red", err=True)
     if hint:
         click.echo(f"Hint: {hint}", err=True)

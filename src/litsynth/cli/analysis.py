@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.cli.common import json_option, load, print_json, project_option, renamed
 from litsynth.cli.groups import code_group
 from litsynth.coding.codebook import RELATION_TYPES
 from litsynth.coding.discover import Cluster, Discovery, draft_target, run_discover, write_draft
@@ -319,7 +319,7 @@ def _render_selective(s: Selective) -> None:
             click.echo(_wrap(f"“{text}” — {citation} [{chunk}]", "     "))
 
 
-@click.command("themes")
+@code_group.command("themes")
 @project_option
 @click.option("--seed", default=0, show_default=True, help="Seed of the community detection.")
 @json_option
@@ -339,4 +339,4 @@ def themes_command(project_dir: Path, seed: int, as_json: bool) -> None:
     _render_selective(result)
 
 
-commands: list[click.Command] = [themes_command]
+commands: list[click.Command] = [renamed(themes_command, "themes", "code themes")]

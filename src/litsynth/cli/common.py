@@ -36,6 +36,29 @@ def quiet_option(func: F) -> F:
     return click.option("--quiet", "-q", is_flag=True, help="No progress bars or chatter.")(func)
 
 
+def renamed(command: click.Command, old: str, new: str) -> click.Command:
+    """`command` under its old name, hidden from --help, saying where it lives now.
+
+    The note goes to stderr, and not at all under --json: a script's output stays exactly
+    what it was under the old name.
+    """
+    target = command.callback
+    assert target is not None
+
+    def callback(*args: Any, **kwargs: Any) -> Any:
+        if not click.get_current_context().find_root().meta.get("litsynth.json"):
+            click.echo(f"Note: `litsynth {old}` is now `litsynth {new}`.", err=True)
+        return target(*args, **kwargs)
+
+    return click.Command(
+        old.split()[-1],
+        params=command.params,
+        callback=callback,
+        help=f"Renamed: use `litsynth {new}`. {command.help or ''}",
+        hidden=True,
+    )
+
+
 def load(project_dir: Path, overrides: dict[str, dict[str, Any]] | None = None) -> Project:
     return open_project(project_dir, overrides)
 

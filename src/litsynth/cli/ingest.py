@@ -12,12 +12,21 @@ from typing import Any
 import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option, quiet_option
+from litsynth.errors import ConfigError
 
 
 @click.command("init")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init_command(directory: Path) -> None:
-    """Create an empty review project in DIRECTORY.
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The folder to make a project of (the same as DIRECTORY).",
+)
+@json_option
+def init_command(directory: Path | None, project_dir: Path | None, as_json: bool) -> None:
+    """Create an empty review project in DIRECTORY (or --project DIR).
 
     Makes corpus/ (put documents and the documents.csv metadata sidecar here), codebook/,
     indexes/ (generated, rebuildable) and litsynth.toml with every default commented out.
@@ -25,7 +34,18 @@ def init_command(directory: Path) -> None:
     """
     from litsynth.project import init_project
 
-    result = init_project(directory)
+    if directory is not None and project_dir is not None and directory != project_dir:
+        raise ConfigError(
+            f"two folders given: {directory} and --project {project_dir}",
+            hint="give the folder once, as DIRECTORY or as --project",
+        )
+    target = directory or project_dir
+    if target is None:
+        raise ConfigError("no folder given", hint="run `litsynth init DIRECTORY`")
+    result = init_project(target)
+    if as_json:
+        print_json({"root": str(result.root), "created": list(result.created)})
+        return
     click.echo(f"Created a litsynth project in {result.root}")
     for item in result.created:
         click.echo(f"  {item}")

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import click
 
-from litsynth.cli.common import F, json_option, load, print_json, project_option
+from litsynth.cli.common import F, json_option, load, print_json, project_option, renamed
 from litsynth.cli.groups import code_group
 from litsynth.coding import decisions
 from litsynth.coding.agreement import AgreementReport, ProjectAgreement, agree
 from litsynth.coding.codebook import Codebook
+from litsynth.coding.codebook_load import project_codebook
 from litsynth.coding.review import keyword_spans
 from litsynth.coding.sheets import STATUSES, export_coder_sheet, export_sheet, import_sheet
 from litsynth.config import Project
@@ -273,8 +274,9 @@ def import_sheet_command(sheet: Path, coder: str | None, project_dir: Path, as_j
 @click.argument("sheet", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--coder", required=True, metavar="NAME", help="Whose codings to export.")
 @project_option
-def export_codings_command(sheet: Path, coder: str, project_dir: Path) -> None:
-    """Write one coder's codings as id,text,code for `litsynth agree` (double coding).
+@json_option
+def export_codings_command(sheet: Path, coder: str, project_dir: Path, as_json: bool) -> None:
+    """Write one coder's codings as id,text,code for `litsynth code agree` (double coding).
 
     Each passage the coder decided on is a row; its code cell lists the codes the coder
     accepted or added there (';'-separated, empty if all were rejected).
@@ -282,6 +284,9 @@ def export_codings_command(sheet: Path, coder: str, project_dir: Path) -> None:
     project = load(project_dir)
     with _store(project) as conn:
         n = export_coder_sheet(conn, sheet, coder=coder)
+    if as_json:
+        print_json({"sheet": str(sheet), "coder": coder, "passages": n})
+        return
     click.echo(f"Wrote {n} passage(s) coded by {coder} to {sheet}.")
 
 
@@ -335,7 +340,10 @@ def add_command(
 @click.argument("text")
 @click.option("--author", default=None, metavar="NAME", help="Default: [project] reviewer.")
 @project_option
-def memo_command(target: str, text: str, author: str | None, project_dir: Path) -> None:
+@json_option
+def memo_command(
+    target: str, text: str, author: str | None, project_dir: Path, as_json: bool
+) -> None:
     """Write a memo on a passage (chunk id), a code/category/theme id, or a document id."""
     project = load(project_dir)
     author = author or project.settings.project.reviewer
@@ -345,6 +353,9 @@ def memo_command(target: str, text: str, author: str | None, project_dir: Path) 
         book = None  # a memo on a passage or document needs no codebook
     with _store(project) as conn:
         memo = decisions.write_memo(conn, book, target, text, author=author)
+    if as_json:
+        print_json(asdict(memo))
+        return
     click.echo(f"Memo on {memo.target} saved ({memo.author}, {memo.at}).")
 
 
@@ -405,18 +416,30 @@ def _render_agreement(report: AgreementReport, a: Path, b: Path) -> None:
         click.secho(f"Warning: {problem}", fg="yellow", err=True)
 
 
-@click.command("agree")
+@code_group.command("agree")
 @click.argument("sheet_a", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.argument("sheet_b", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A review project whose codebook the sheets use: codes not in it are reported.",
+)
 @json_option
-def agree_command(sheet_a: Path, sheet_b: Path, as_json: bool) -> None:
+def agree_command(sheet_a: Path, sheet_b: Path, project_dir: Path | None, as_json: bool) -> None:
     """Agreement of two coders: Cohen's kappa per code and overall, Krippendorff's alpha.
 
     Each CSV has the columns id, text, code (several codes separated by ';'). Items are
     matched by id; items only one coder rated are listed, not compared. The overall kappa and
-    alpha are computed over every item x code cell ("is this code on this item?").
+    alpha are computed over every item x code cell ("is this code on this item?"). With
+    --project, a code that is not in the project's codebook (a typo in a sheet) is reported.
     """
-    report = agree(sheet_a, sheet_b)
+    known = None
+    if project_dir is not None:
+        book = project_codebook(load(project_dir), required=False)
+        known = set(book.codes) if book is not None else None
+    report = agree(sheet_a, sheet_b, known_codes=known)
     if as_json:
         print_json(report.to_json())
     else:
@@ -473,4 +496,4 @@ def agreement_command(coder: str | None, project_dir: Path, as_json: bool) -> No
         _render_project(report, coder)
 
 
-commands: list[click.Command] = [agree_command]
+commands: list[click.Command] = [renamed(agree_command, "agree", "code agree")]

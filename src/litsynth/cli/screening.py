@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -272,6 +273,7 @@ def conflicts_command(stage: str, project_dir: Path, as_json: bool) -> None:
 @click.option("--note", default="", help="Why this resolution.")
 @reviewer_option
 @project_option
+@json_option
 def resolve_command(
     record_id: str,
     stage: str,
@@ -280,6 +282,7 @@ def resolve_command(
     note: str,
     reviewer: str | None,
     project_dir: Path,
+    as_json: bool,
 ) -> None:
     """Record a resolution for RECORD_ID; it wins over every reviewer's decision."""
     project = load(project_dir)
@@ -289,6 +292,9 @@ def resolve_command(
             conn, record_id, stage=stage, decision=decision,
             reviewer=reviewer, settings=project.settings.screening, reason=reason, note=note,
         )  # fmt: skip
+    if as_json:
+        print_json({**asdict(d), "new_reason": is_new})
+        return
     click.echo(f"{record_id}: resolved as {d.decision} at {stage} by {d.reviewer}")
     if is_new:
         click.echo(f"  new exclusion reason added to the project's list: {d.reason!r}")
@@ -300,6 +306,13 @@ def resolve_command(
 @click.option("--prior-included", default=1, show_default=True, help="Random includes to start.")
 @click.option("--prior-excluded", default=1, show_default=True, help="Random excludes to start.")
 @click.option("--seed", default=1, show_default=True, help="Seed for the priors and the model.")
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Screen with this project's [screening] criteria seeding the order, as its queue does.",
+)
 @json_option
 def simulate_command(
     data: Path,
@@ -307,6 +320,7 @@ def simulate_command(
     prior_included: int,
     prior_excluded: int,
     seed: int,
+    project_dir: Path | None,
     as_json: bool,
 ) -> None:
     """Replay screening of a labelled CSV (title, abstract, label) with the prioritiser.
@@ -317,11 +331,13 @@ def simulate_command(
     docs/screening.md for the definitions). --json is accepted for symmetry: the output is
     always JSON.
     """
+    criteria = load(project_dir).settings.screening.criteria if project_dir is not None else ""
     texts, labels = load_labelled_csv(data, label_column)
     try:
         metrics = simulate(
-            texts, labels, prior_included=prior_included, prior_excluded=prior_excluded, seed=seed
-        )
+            texts, labels, prior_included=prior_included, prior_excluded=prior_excluded,
+            seed=seed, criteria=criteria,
+        )  # fmt: skip
     except ValueError as exc:
         raise ScreeningError(str(exc), hint="lower --prior-included / --prior-excluded") from None
     print_json(metrics.as_dict())

@@ -16,7 +16,7 @@ import click
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import export_group
 from litsynth.coding.codebook import Codebook
-from litsynth.coding.codebook_load import load_codebook
+from litsynth.coding.codebook_load import project_codebook
 from litsynth.config import Project
 from litsynth.errors import SynthesisError
 from litsynth.store.db import connect
@@ -41,7 +41,7 @@ def _store(project: Project) -> Iterator[sqlite3.Connection]:
 
 
 def _codebook(project: Project) -> Codebook:
-    return load_codebook(project.codebook_path, relative_to=project.root)
+    return project_codebook(project)
 
 
 # ----------------------------------------------------------------------------------- matrix
@@ -252,11 +252,15 @@ def attributes_import(csv_path: Path, project_dir: Path, as_json: bool) -> None:
 @click.argument("document")
 @click.argument("pairs", nargs=-1, required=True, metavar="KEY=VALUE...")
 @project_option
-def attributes_set(document: str, pairs: tuple[str, ...], project_dir: Path) -> None:
+@json_option
+def attributes_set(document: str, pairs: tuple[str, ...], project_dir: Path, as_json: bool) -> None:
     """Set attributes of one document (id, path or file name); `KEY=` removes KEY."""
     project = load(project_dir)
     with _store(project) as conn:
         doc_id, stored = attrs.set_attributes(conn, document, pairs)
+    if as_json:
+        print_json({"document": doc_id, "attributes": dict(sorted(stored.items()))})
+        return
     click.echo(f"{doc_id}: " + ", ".join(f"{k}={v}" for k, v in sorted(stored.items())))
 
 
@@ -291,31 +295,51 @@ def attributes_list(project_dir: Path, as_json: bool) -> None:
     help="Write a .qdc codebook.",
 )
 @click.option(
-    "--project",
+    "--out",
     "qdpx",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write a .qdpx project.",
+    help="Write a .qdpx project archive.",
 )
 @click.option(
-    "--project-dir",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    "--project",
+    "project_arg",
+    type=click.Path(path_type=Path),
     default=Path("."),
     show_default=True,
     help="The review project folder (holds litsynth.toml).",
 )
+@click.option(
+    "--project-dir", "old_project_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=None, hidden=True,
+)  # fmt: skip
 @json_option
-def export_refi(qdc: Path | None, qdpx: Path | None, project_dir: Path, as_json: bool) -> None:
+def export_refi(
+    qdc: Path | None,
+    qdpx: Path | None,
+    project_arg: Path,
+    old_project_dir: Path | None,
+    as_json: bool,
+) -> None:
     """REFI-QDA 1.0 exchange files for NVivo, ATLAS.ti, MAXQDA, QualCoder.
 
-    --codebook writes the code tree (themes > categories > codes) as a .qdc file; --project a
+    --codebook writes the code tree (themes > categories > codes) as a .qdc file; --out a
     .qdpx archive with the sources' canonical text, every current coding as a text selection,
     the coders, memos as notes and codebook relations as links.
     """
+    project_dir = project_arg
+    if project_arg.suffix.lower() == ".qdpx":
+        # The old spelling: --project named the archive and --project-dir the folder.
+        click.echo(
+            "Note: write the archive with --out FILE.qdpx; --project is the folder.", err=True
+        )
+        qdpx, project_dir = qdpx or project_arg, Path(".")
+    if old_project_dir is not None:
+        click.echo("Note: --project-dir is now --project.", err=True)
+        project_dir = old_project_dir
     if qdc is None and qdpx is None:
         raise SynthesisError(
-            "nothing to export", hint="give --codebook FILE.qdc and/or --project FILE.qdpx"
+            "nothing to export", hint="give --codebook FILE.qdc and/or --out FILE.qdpx"
         )
     project = load(project_dir)
     codebook = _codebook(project)

@@ -23,8 +23,8 @@ from __future__ import annotations
 import csv
 import math
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import krippendorff
@@ -290,10 +290,21 @@ def compare(a: CoderSheet, b: CoderSheet) -> AgreementReport:
     )
 
 
-def agree(path_a: Path, path_b: Path) -> AgreementReport:
-    """`litsynth agree A.csv B.csv`: read both sheets and compare them."""
+def agree(
+    path_a: Path, path_b: Path, *, known_codes: Collection[str] | None = None
+) -> AgreementReport:
+    """`litsynth code agree A.csv B.csv`: read both sheets and compare them.
+
+    With `known_codes` (the project's codebook), a code no codebook holds is reported: a typo
+    in one coder's sheet would otherwise count as a disagreement on a code nobody meant.
+    """
     sheet_a, sheet_b = read_coder_sheet(path_a), read_coder_sheet(path_b)
     report = compare(sheet_a, sheet_b)
+    if known_codes is not None:
+        unknown = sorted(set(report.codes) - set(known_codes))
+        if unknown:
+            extra = f"codes not in the project's codebook: {', '.join(unknown)}"
+            report = replace(report, problems=(*report.problems, extra))
     if report.n_items == 0:
         raise CodingError(
             f"{path_a} and {path_b} share no item id "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from litsynth.coding.cards import parse_card
 from litsynth.coding.codebook import (
@@ -33,6 +33,7 @@ from litsynth.coding.codebook_fields import (
     where,
 )
 from litsynth.coding.codebook_yaml import LineDict, load_yaml
+from litsynth.config import Project
 from litsynth.errors import CodebookError
 
 # --------------------------------------------------------------------------------------------
@@ -436,3 +437,41 @@ def parse_codebook_text(text: str, name: str = "<codebook>") -> Codebook:
     errors = Errors()
     parts = parse_yaml_file(text, name, errors)
     return assemble(parts, errors, (name,))
+
+
+def has_codebook(path: Path) -> bool:
+    """Whether `path` holds a codebook at all: a file, or a folder with a YAML file or card."""
+    if path.is_file():
+        return True
+    return path.is_dir() and any(
+        p.suffix in {".yaml", ".yml", ".md"} and p.name.lower() != "readme.md"
+        for p in path.iterdir()
+    )
+
+
+@overload
+def project_codebook(project: Project, *, required: Literal[True] = ...) -> Codebook: ...
+
+
+@overload
+def project_codebook(project: Project, *, required: bool) -> Codebook | None: ...
+
+
+def project_codebook(project: Project, *, required: bool = True) -> Codebook | None:
+    """The project's codebook ([coding] codebook in litsynth.toml): the one way stages get it.
+
+    A project without one yet (no file, or a folder with no YAML file or card) gives None when
+    `required` is False: open coding, the report and `run` work before any code exists. When
+    it is required, that is an error with a hint. A codebook with mistakes always raises, naming
+    the file and line, so a typo never silently empties a matrix.
+    """
+    path = project.codebook_path
+    if not has_codebook(path):
+        if not required:
+            return None
+        raise CodebookError(
+            f"no codebook in {path}",
+            hint="write codebook/*.yaml (see docs/coding.md), or draft codes with "
+            "`litsynth code discover --write codebook/draft.yaml`",
+        )
+    return load_codebook(path, relative_to=project.root)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from litsynth.coding.agreement import ProjectAgreement, machine_agreement
 from litsynth.coding.codebook import Codebook, did_you_mean
-from litsynth.coding.codebook_load import load_codebook
+from litsynth.coding.codebook_load import project_codebook
 from litsynth.coding.learn import QueueEntry, review_queue_order
 from litsynth.coding.review import (
     ReviewDecision,
@@ -41,7 +41,7 @@ def open_store(project: Project) -> sqlite3.Connection:
 
 
 def codebook_of(project: Project) -> Codebook:
-    return load_codebook(project.codebook_path, relative_to=project.root)
+    return project_codebook(project)
 
 
 def review_queue(

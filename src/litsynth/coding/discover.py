@@ -37,12 +37,12 @@ from sklearn.metrics import silhouette_score
 
 from litsynth.citations.references import find_reference_section
 from litsynth.coding.codebook import Code, Codebook, dump_codebook_fragment
-from litsynth.coding.codebook_load import load_codebook
+from litsynth.coding.codebook_load import project_codebook
 from litsynth.coding.keyphrases import PHRASER, class_tfidf, document_entropy, extract_phrases
 from litsynth.config import Project
 from litsynth.embed import get_embedder
 from litsynth.embed.index import load_index
-from litsynth.errors import CodebookError, CodingError
+from litsynth.errors import CodingError
 from litsynth.records import CitedPassage, content_id
 from litsynth.store import analysis as store
 from litsynth.store.db import connect
@@ -458,16 +458,6 @@ def passage_vectors(project: Project, passages: Sequence[CitedPassage]) -> tuple
     return np.stack([found[p.rowid] for p in passages]).astype(np.float32), model
 
 
-def load_project_codebook(project: Project) -> Codebook | None:
-    """The project's codebook, or None when it has none yet (open coding needs no codebook)."""
-    try:
-        return load_codebook(project.codebook_path, relative_to=project.root)
-    except CodebookError:
-        if not project.codebook_path.exists() or not any(project.codebook_path.glob("*.y*ml")):
-            return None
-        raise
-
-
 def code_prototypes(
     codebook: Codebook,
     codings: Sequence[store.CodedPassage],
@@ -562,7 +552,7 @@ def run_discover(
     ]
     if uncoded_only and not codings:
         notes.append("no codings yet: every passage is uncoded")
-    codebook = load_project_codebook(project)
+    codebook = project_codebook(project, required=False)
     prototypes: list[Prototype] = []
     if codebook is not None and codebook.codes:
         embedder = get_embedder(model, batch_size=project.settings.embed.batch_size)
@@ -606,7 +596,7 @@ def draft_target(project: Project, path: Path) -> Path:
 def write_draft(project: Project, discovery: Discovery, path: Path) -> Path:
     """Write the draft fragment with ids that cannot collide with the project's codebook."""
     target = draft_target(project, path)
-    codebook = load_project_codebook(project)
+    codebook = project_codebook(project, required=False)
     taken: list[str] = []
     if codebook is not None:
         taken = [*codebook.codes, *codebook.categories, *codebook.themes]

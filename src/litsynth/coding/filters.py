@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 
 from litsynth.coding.codebook import Codebook, did_you_mean
-from litsynth.coding.codebook_load import load_codebook
+from litsynth.coding.codebook_load import project_codebook
 from litsynth.config import Project
 from litsynth.errors import CodebookError, CodingError
 from litsynth.store import codings as store
@@ -69,7 +69,7 @@ def chunk_ids_for(
     """Chunk ids whose effective coding is `code` (or a code under it, for a category), or any
     code under `theme`. Unknown ids raise CodingError with a close match."""
     try:
-        book: Codebook | None = load_codebook(project.codebook_path, relative_to=project.root)
+        book: Codebook | None = project_codebook(project, required=False)
     except CodebookError:
         if theme is not None:
             raise  # a theme only exists in a codebook: say what is wrong with it

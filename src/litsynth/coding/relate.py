@@ -39,8 +39,8 @@ from litsynth.coding.codebook import (
     did_you_mean,
     dump_codebook_fragment,
 )
-from litsynth.coding.codebook_load import load_codebook
-from litsynth.coding.discover import code_prototypes, load_project_codebook, passage_vectors
+from litsynth.coding.codebook_load import project_codebook
+from litsynth.coding.discover import code_prototypes, passage_vectors
 from litsynth.config import Project
 from litsynth.embed import get_embedder
 from litsynth.errors import CodebookError, CodingError
@@ -292,7 +292,7 @@ def analyse(
 
 
 def require_codebook(project: Project) -> Codebook:
-    codebook = load_project_codebook(project)
+    codebook = project_codebook(project, required=False)
     if codebook is None or not codebook.codes:
         raise CodebookError(
             f"no codebook in {project.codebook_path}",
@@ -432,7 +432,7 @@ def confirm_relation(
         dump_codebook_fragment(relations=[*kept, relation], header=header), encoding="utf-8"
     )
     try:
-        reloaded = load_codebook(project.codebook_path, relative_to=project.root)
+        reloaded = project_codebook(project)
     except CodebookError:
         if before is None:
             path.unlink()

@@ -22,7 +22,7 @@ import numpy as np
 
 from litsynth.coding.classify import Scores, ZeroShot, fit_zero_shot
 from litsynth.coding.codebook import Codebook
-from litsynth.coding.codebook_load import load_codebook
+from litsynth.coding.codebook_load import project_codebook
 from litsynth.coding.features import Context, Unit, context_of
 from litsynth.coding.learn import LEARNED_VERSION, Example, QueueEntry, learn, review_queue_order
 from litsynth.config import Project
@@ -127,7 +127,7 @@ def suggest_project(
     learn_from_codings: bool = True,
 ) -> SuggestResult:
     """Score every chunk against the codebook, learn from human codings, store suggestions."""
-    book = load_codebook(project.codebook_path, relative_to=project.root)
+    book = project_codebook(project)
     min_score = project.settings.coding.min_score if min_score is None else min_score
     conn = connect(project.store_path)
     try:

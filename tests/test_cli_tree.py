@@ -1,0 +1,99 @@
+"""One consistent command tree: --project DIR everywhere, --json wherever a result is printed.
+
+Walks the click tree, so a new command that forgets either fails here. Also: `--help` works
+for every command and group, errors come as JSON on stderr under --json, and renamed commands
+still run under their old names, saying the new one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+
+# Commands that hold a conversation with a person in the terminal: their output is prompts,
+# not a result to parse, so they take no --json (the workspace and the sheets serve scripts).
+INTERACTIVE = {"code review", "screen next"}
+
+
+def _walk(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        full = f"{prefix}{name}"
+        found.append((full, command))
+        if isinstance(command, click.Group):
+            found.extend(_walk(command, f"{full} "))
+    return found
+
+
+ALL = _walk(cli)
+LEAVES = [(n, c) for n, c in ALL if not isinstance(c, click.Group) and not c.hidden]
+
+
+def _options(command: click.Command) -> set[str]:
+    return {opt for p in command.params if isinstance(p, click.Option) for opt in p.opts}
+
+
+@pytest.mark.parametrize(("name", "command"), LEAVES, ids=[n for n, _ in LEAVES])
+def test_every_command_takes_project(name: str, command: click.Command) -> None:
+    assert "--project" in _options(command), f"`litsynth {name}` has no --project DIR"
+
+
+@pytest.mark.parametrize(("name", "command"), LEAVES, ids=[n for n, _ in LEAVES])
+def test_every_result_printing_command_takes_json(name: str, command: click.Command) -> None:
+    if name in INTERACTIVE:
+        assert "--json" not in _options(command)
+        return
+    assert "--json" in _options(command), f"`litsynth {name}` has no --json"
+
+
+@pytest.mark.parametrize("name", [n for n, _ in ALL] + [""], ids=[n for n, _ in ALL] + ["(top)"])
+def test_help_works(name: str) -> None:
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_errors_are_json_on_stderr_with_json(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["status", "--project", str(tmp_path), "--json"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    error = json.loads(result.stderr)
+    assert "is not a litsynth project" in error["error"] and "litsynth init" in error["hint"]
+    plain = CliRunner().invoke(cli, ["status", "--project", str(tmp_path)])
+    assert plain.stderr.startswith("Error: ")
+
+
+@pytest.mark.parametrize(("old", "new"), [("themes", "code themes"), ("agree", "code agree")])
+def test_renamed_commands_still_run_and_say_their_new_name(
+    old: str, new: str, project: Path
+) -> None:
+    command = dict(ALL)[old]
+    assert command.hidden, f"`litsynth {old}` should be a hidden alias"
+    assert not dict(ALL)[new].hidden
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "agree"
+    args = (
+        ["agree", str(fixtures / "coder_a.csv"), str(fixtures / "coder_b.csv")]
+        if old == "agree"
+        else ["themes", "--project", str(project)]
+    )
+    result = CliRunner().invoke(cli, args)
+    assert f"`litsynth {new}`" in result.stderr
+    if old == "agree":  # and under --json, the output is exactly the new command's
+        assert result.exit_code == 0, result.output
+        old_json = CliRunner().invoke(cli, [*args, "--json"])
+        new_json = CliRunner().invoke(cli, ["code", *args, "--json"])
+        assert old_json.output == new_json.output and "kappa" in json.loads(old_json.output)
+
+
+def test_init_takes_the_folder_as_argument_or_project(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["init", "--project", str(tmp_path / "a"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "litsynth.toml" in json.loads(result.stdout)["created"]
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "b")])
+    assert result.exit_code == 0 and (tmp_path / "b" / "litsynth.toml").exists()
