@@ -26,7 +26,7 @@ from litsynth.coding.discover import (
 from litsynth.coding.keyphrases import class_tfidf, document_entropy
 from litsynth.config import open_project
 from litsynth.embed import HashEmbedder
-from litsynth.records import CitedPassage
+from litsynth.records import Passage
 from litsynth.store import analysis as store
 from litsynth.store.db import connect
 from test_discover_corpus import build
@@ -217,7 +217,7 @@ def test_passages_keep_their_citation(project: Path) -> None:
     conn = connect(project / "litsynth.db")
     passages = store.load_passages(conn)
     conn.close()
-    assert all(isinstance(p, CitedPassage) for p in passages)
+    assert all(isinstance(p, Passage) for p in passages)
     assert {p.citation.split(",")[0] for p in passages} == {
         "Phadnis (2020)",
         "Yulianti & Santoso (2021)",

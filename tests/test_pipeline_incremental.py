@@ -15,6 +15,7 @@ from litsynth.embed.index import load_index
 from litsynth.ingest import pipeline
 from litsynth.ingest.pipeline import IngestOptions, IngestReport, ingest
 from litsynth.search import search, status
+from litsynth.store import opened
 from litsynth.store.db import connect
 
 REPO = Path(__file__).resolve().parent.parent
@@ -103,7 +104,9 @@ def test_removed_file_is_reported_then_pruned(seeded: Path) -> None:
     (seeded / "corpus" / SEED2).unlink()
     report = run(seeded)
     assert report.would_prune == [f"corpus/{SEED2}"]
-    assert status(open_project(seeded))["documents"] == 3  # nothing deleted without --prune
+    proj = open_project(seeded)
+    with opened(proj.store_path) as conn:
+        assert status(conn, proj)["documents"] == 3  # nothing deleted without --prune
     report = run(seeded, prune=True)
     assert report.pruned == [f"corpus/{SEED2}"] and report.chunks_removed > 0
     conn = consistent(seeded)
@@ -135,7 +138,7 @@ def test_stored_offsets_slice_the_stored_text(seeded: Path) -> None:
 
 
 def test_sidecar_metadata_gives_citations_and_updates_in_place(seeded: Path) -> None:
-    hits = search(open_project(seeded), "platform-based coordination", k=20)
+    hits = _search(seeded, "platform-based coordination", k=20)
     seed0 = [h for h in hits if h.path.endswith(SEED0)]
     assert seed0, "seed 000 should be among 20 hits"
     assert seed0[0].citation.startswith("Yulianti & Santoso (2025), § ")
@@ -145,7 +148,7 @@ def test_sidecar_metadata_gives_citations_and_updates_in_place(seeded: Path) -> 
     sidecar.write_text(sidecar.read_text(encoding="utf-8").replace(",2025,", ",2024,", 1))
     report = run(seeded)
     assert report.metadata_updated == 1 and report.documents_ingested == 0
-    hits = search(open_project(seeded), "platform-based coordination", k=20)
+    hits = _search(seeded, "platform-based coordination", k=20)
     assert any(h.citation.startswith("Yulianti & Santoso (2024)") for h in hits)
 
 
@@ -163,7 +166,7 @@ def test_failure_is_recorded_then_cleared_by_a_later_success(project: Path) -> N
     report = run(project)
     assert [f["path"] for f in report.failures] == ["corpus/broken.pdf"]
     assert report.failures[0]["reason"] in pipeline.FAILURE_REASONS
-    assert status(open_project(project))["failures"] == {report.failures[0]["reason"]: 1}
+    assert _status(project)["failures"] == {report.failures[0]["reason"]: 1}
 
     again = run(project)  # unchanged bad file: remembered, not re-parsed
     assert again.documents_skipped_failed == 1 and again.failures[0]["cached"] is True
@@ -171,7 +174,7 @@ def test_failure_is_recorded_then_cleared_by_a_later_success(project: Path) -> N
     bad.unlink()
     shutil.copy(CORPUS / SEED4, project / "corpus" / "broken.txt")
     run(project, prune=True)
-    assert status(open_project(project))["failures"] == {}
+    assert _status(project)["failures"] == {}
 
 
 def test_changed_document_with_human_codings_is_kept(seeded: Path) -> None:
@@ -199,16 +202,16 @@ def test_changed_document_with_human_codings_is_kept(seeded: Path) -> None:
 
 
 def test_deleting_indexes_rebuilds_without_losing_anything(seeded: Path) -> None:
-    before = search(open_project(seeded), "federated supply chain concierge", k=5)
+    before = _search(seeded, "federated supply chain concierge", k=5)
     shutil.rmtree(seeded / "indexes")
-    assert status(open_project(seeded))["index_fresh"] is False
+    assert _status(seeded)["index_fresh"] is False
     report = run(seeded)
     assert report.index_repaired["added"] == report.index_chunks > 0
     assert report.documents_ingested == 0
     consistent(seeded)
-    after = search(open_project(seeded), "federated supply chain concierge", k=5)
+    after = _search(seeded, "federated supply chain concierge", k=5)
     assert [p.chunk_id for p in after] == [p.chunk_id for p in before]
-    assert status(open_project(seeded))["index_fresh"] is True
+    assert _status(seeded)["index_fresh"] is True
 
 
 def test_index_with_orphans_and_gaps_is_repaired_on_start(seeded: Path) -> None:
@@ -221,7 +224,7 @@ def test_index_with_orphans_and_gaps_is_repaired_on_start(seeded: Path) -> None:
     index.save(
         seeded / "indexes", model="hash-384", chunker=pipeline.chunker_spec(open_project(seeded))
     )
-    assert status(open_project(seeded))["index_fresh"] is False
+    assert _status(seeded)["index_fresh"] is False
     report = run(seeded)
     assert report.index_repaired == {"added": 3, "removed": 1}
     consistent(seeded)
@@ -282,5 +285,17 @@ def test_run_with_only_failures_loads_no_model_and_status_is_fresh(
     (project / "corpus" / "bad.pdf").write_bytes(b"not a pdf")
     report = run(project)
     assert len(report.failures) == 1 and report.index_chunks == 0
-    s = status(open_project(project))
+    s = _status(project)
     assert s["index_fresh"] is True and s["chunks"] == 0
+
+
+def _search(root: Path, query: str, *, k: int) -> list:  # type: ignore[type-arg]
+    project = open_project(root)
+    with opened(project.store_path) as conn:
+        return search(conn, project, query, k=k)
+
+
+def _status(root: Path) -> dict:  # type: ignore[type-arg]
+    project = open_project(root)
+    with opened(project.store_path) as conn:
+        return status(conn, project)

@@ -14,6 +14,7 @@ from litsynth.coding.filters import chunk_ids_for, codes_under
 from litsynth.config import open_project
 from litsynth.errors import CodingError
 from litsynth.search import search
+from litsynth.store import opened
 from review_support import Seeded, insert_suggestions, seed
 
 
@@ -90,12 +91,13 @@ def test_a_code_only_the_store_knows_still_filters(seeded: Seeded) -> None:
 
 def test_search_restricts_to_coded_passages_end_to_end(seeded: Seeded) -> None:
     proj = open_project(seeded.root)
-    everything = {p.chunk_id for p in search(proj, "digital platform", k=10)}
-    assert everything == {seeded.c1, seeded.c2, seeded.c3, seeded.d1}
-    coded = [p.chunk_id for p in search(proj, "digital platform", k=10, code="platform")]
-    assert set(coded) == {seeded.d1, seeded.c1}
-    themed = [p.chunk_id for p in search(proj, "value", k=10, theme="value")]
-    assert themed == [seeded.c2]
+    with opened(proj.store_path) as conn:
+        everything = {p.chunk_id for p in search(conn, proj, "digital platform", k=10)}
+        assert everything == {seeded.c1, seeded.c2, seeded.c3, seeded.d1}
+        coded = [p.chunk_id for p in search(conn, proj, "digital platform", k=10, code="platform")]
+        assert set(coded) == {seeded.d1, seeded.c1}
+        themed = [p.chunk_id for p in search(conn, proj, "value", k=10, theme="value")]
+        assert themed == [seeded.c2]
 
     result = CliRunner().invoke(
         cli, ["search", "rules", "--project", str(seeded.root), "--theme", "orchestration",

@@ -13,7 +13,7 @@ from litsynth.coding.codebook_load import parse_codebook_text
 from litsynth.coding.relate import confirm_relation, require_codebook
 from litsynth.coding.themes import centralities, relation_graph, run_themes, summarise_themes
 from litsynth.config import open_project
-from litsynth.records import CitedPassage
+from litsynth.records import Passage
 from litsynth.store import opened
 from litsynth.store.analysis import CodedPassage
 from litsynth.synthesis.project import cited_work_counts
@@ -66,8 +66,8 @@ def test_centralities_match_networkx_on_a_path() -> None:
     assert ranked["a"].mean_rank > 1
 
 
-def _passage(ch: str, doc: str, text: str = "t") -> CitedPassage:
-    return CitedPassage(ch, doc, 0, text, f"Author ({doc}), p. 1")
+def _passage(ch: str, doc: str, text: str = "t") -> Passage:
+    return Passage(ch, doc, 0, len(text), text, authors=("Author",))  # "Author (n.d.), p. 1"
 
 
 def test_theme_support_counts_and_cooccurrence_edges() -> None:

@@ -78,19 +78,6 @@ class Chunk:
 
 
 @dataclass(frozen=True)
-class CitedPassage:
-    """A chunk with what it takes to quote it (the analysis stages never re-read documents)."""
-
-    chunk_id: str
-    document_id: str
-    ordinal: int
-    text: str
-    citation: str  # "Yulianti & Santoso (2025), p. 3" or "… (2025), § Results, ¶ 4"
-    title: str = ""
-    rowid: int = 0  # the FAISS id of the chunk's vector
-
-
-@dataclass(frozen=True)
 class Failure:
     """A file that could not be ingested, with a reason a user understands."""
 
@@ -192,11 +179,17 @@ class ImportBatch:
 
 @dataclass(frozen=True)
 class Passage:
-    """A chunk with what a reviewer needs to place it: its document offsets and citation facts."""
+    """The one passage record: a chunk (or a span of one) with its document's facts.
+
+    Built by one store query (`store.passages`) and used by search, review, discovery, themes,
+    matrices, the report and the exports, so a citation is made in one place: `citation`
+    ("Phadnis (2023), p. 4"; "… § Results, ¶ 4" for text) and `label` ("Phadnis (2023)").
+    For a coded span inside a chunk, `start`/`end` and the pages are the span's.
+    """
 
     chunk_id: str
     document_id: str
-    start: int
+    start: int  # offsets into the document's canonical text
     end: int
     text: str
     kind: str = "pdf"
@@ -208,8 +201,15 @@ class Passage:
     page_end: int = 1
     section: str = ""
     paragraph: int | None = None
+    ordinal: int = 0  # the chunk's place in its document
+    rowid: int = 0  # the FAISS id of the chunk's vector
 
-    @property
+    @cached_property
+    def label(self) -> str:
+        """The work: "Yulianti & Santoso (2025)", else a short title, else the file name."""
+        return work_label(self.authors, self.year, title=self.title, path=self.path)
+
+    @cached_property
     def citation(self) -> str:
         """'Phadnis (2023), p. 4', or '§ Findings, ¶ 2' for text: where a reader finds it."""
         return format_citation(

@@ -13,6 +13,7 @@ import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option, quiet_option
 from litsynth.errors import ConfigError
+from litsynth.store import opened
 
 
 @click.command("init")
@@ -168,7 +169,9 @@ def search_command(
 
     if not query.strip():
         raise click.BadParameter("the query is empty", param_hint="QUERY")
-    passages = search(load(project_dir), query, k=k, code=code, theme=theme)
+    project = load(project_dir)
+    with opened(project.store_path) as conn:
+        passages = search(conn, project, query, k=k, code=code, theme=theme)
     if as_json:
         print_json([p.to_json() for p in passages])
         return
@@ -187,7 +190,9 @@ def status_command(project_dir: Path, as_json: bool) -> None:
     """Show documents, pages, passages, failures by reason and whether the index is fresh."""
     from litsynth.search import status
 
-    s = status(load(project_dir))
+    project = load(project_dir)
+    with opened(project.store_path) as conn:
+        s = status(conn, project)
     if as_json:
         print_json(s)
         return

@@ -43,7 +43,7 @@ from litsynth.config import Project
 from litsynth.embed import get_embedder
 from litsynth.embed.index import load_index
 from litsynth.errors import CodingError
-from litsynth.records import CitedPassage, content_id
+from litsynth.records import Passage, content_id
 from litsynth.store import analysis as store
 from litsynth.store.db import connect
 
@@ -237,7 +237,7 @@ def excerpt(text: str, limit: int = QUOTE_CHARS) -> str:
     return out
 
 
-def _quotes(passages: Sequence[CitedPassage], sims: np.ndarray, n: int) -> tuple[Quote, ...]:
+def _quotes(passages: Sequence[Passage], sims: np.ndarray, n: int) -> tuple[Quote, ...]:
     """The passages nearest the centroid, skipping neighbours of one already chosen.
 
     Chunks overlap by design (40 tokens), so the two nearest passages are often one passage
@@ -277,7 +277,7 @@ class Prototype:
 
 
 def discover(
-    passages: Sequence[CitedPassage],
+    passages: Sequence[Passage],
     vectors: np.ndarray,
     *,
     corpus_mean: np.ndarray | None = None,
@@ -432,7 +432,7 @@ def draft_fragment(discovery: Discovery, taken: Sequence[str] = ()) -> str:
 # ------------------------------------------------------------------------------ the shell
 
 
-def passage_vectors(project: Project, passages: Sequence[CitedPassage]) -> tuple[np.ndarray, str]:
+def passage_vectors(project: Project, passages: Sequence[Passage]) -> tuple[np.ndarray, str]:
     """Vectors of the passages: from the FAISS index when it was built by the settings' model,
     re-embedded from the stored text otherwise (and for any chunk the index lacks)."""
     model = project.settings.embed.model

@@ -44,7 +44,7 @@ from litsynth.coding.discover import code_prototypes, passage_vectors
 from litsynth.config import Project
 from litsynth.embed import get_embedder
 from litsynth.errors import CodebookError, CodingError
-from litsynth.records import CitedPassage
+from litsynth.records import Passage
 from litsynth.store import analysis as store
 from litsynth.store.db import connect, transaction
 
@@ -251,7 +251,7 @@ def _existing(codebook: Codebook, a: str, b: str) -> tuple[str, ...]:
 def analyse(
     codebook: Codebook,
     codings: Sequence[store.CodedPassage],
-    passages: Sequence[CitedPassage],
+    passages: Sequence[Passage],
     centroids: Mapping[str, np.ndarray],
     n_documents: int,
     *,

@@ -24,7 +24,7 @@ import networkx as nx
 from litsynth.coding.codebook import Codebook
 from litsynth.coding.discover import excerpt
 from litsynth.coding.relate import cooccurrence, lift_to
-from litsynth.records import CitedPassage
+from litsynth.records import Passage
 from litsynth.store import analysis as store
 
 GRAPH = "category-graph.v1"
@@ -163,7 +163,7 @@ class Selective:
 def summarise_themes(
     codebook: Codebook,
     codings: Sequence[store.CodedPassage],
-    passages: Sequence[CitedPassage],
+    passages: Sequence[Passage],
     *,
     n_quotes: int = 3,
     seed: int = 0,

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from litsynth.citations.labels import format_citation, work_label
-from litsynth.records import CitedPassage
+from litsynth.citations.labels import work_label
+from litsynth.records import Passage
+from litsynth.store.passages import all_passages, batches, decode_authors, marks
 
 
 @dataclass(frozen=True)
@@ -29,47 +30,9 @@ class CodedPassage:
     origin: str  # "human" | "machine"
 
 
-def _authors(raw: str) -> tuple[str, ...]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return ()
-    return tuple(str(a) for a in value) if isinstance(value, list) else ()
-
-
-def load_passages(conn: sqlite3.Connection) -> list[CitedPassage]:
+def load_passages(conn: sqlite3.Connection) -> list[Passage]:
     """Every chunk with its citation, ordered by chunk id: results never depend on insert order."""
-    rows = conn.execute(
-        "SELECT c.rowid AS rowid, c.id AS chunk_id, c.document_id, c.ordinal, c.text,"
-        " c.page_start, c.page_end, c.section, c.paragraph,"
-        " d.kind, d.title, d.authors, d.year, d.path"
-        " FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.id"
-    )
-    out = []
-    for r in rows:
-        citation = format_citation(
-            _authors(r["authors"]),
-            r["year"],
-            kind=r["kind"],
-            page_start=r["page_start"],
-            page_end=r["page_end"],
-            section=r["section"] or "",
-            paragraph=r["paragraph"],
-            title=r["title"],
-            path=r["path"],
-        )
-        out.append(
-            CitedPassage(
-                chunk_id=r["chunk_id"],
-                document_id=r["document_id"],
-                ordinal=r["ordinal"],
-                text=r["text"],
-                citation=citation,
-                title=r["title"] or "",
-                rowid=r["rowid"],
-            )
-        )
-    return out
+    return all_passages(conn)
 
 
 def document_labels(conn: sqlite3.Connection) -> dict[str, str]:
@@ -77,7 +40,7 @@ def document_labels(conn: sqlite3.Connection) -> dict[str, str]:
     out = {}
     for r in conn.execute("SELECT id, authors, year, title, path FROM documents ORDER BY id"):
         out[r["id"]] = work_label(
-            _authors(r["authors"]), r["year"], title=r["title"], path=r["path"]
+            decode_authors(r["authors"]), r["year"], title=r["title"], path=r["path"]
         )
     return out
 
@@ -124,13 +87,9 @@ def document_texts(conn: sqlite3.Connection, document_ids: Iterable[str]) -> dic
     """Canonical text per document (coding offsets index into it)."""
     ids = list(document_ids)
     out: dict[str, str] = {}
-    for i in range(0, len(ids), 500):
-        part = ids[i : i + 500]
-        marks = ",".join("?" * len(part))
-        out.update(
-            (r[0], r[1])
-            for r in conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", part)
-        )
+    for part in batches(ids):
+        sql = f"SELECT id, text FROM documents WHERE id IN ({marks(len(part))})"
+        out.update((r[0], r[1]) for r in conn.execute(sql, part))
     return out
 
 

@@ -7,74 +7,23 @@ live in `suggestions`, which `code suggest` replaces wholesale; nothing here wri
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
 from litsynth.records import Coding, MachineCell, Memo, Passage, ReviewItem
-
-_PASSAGE_COLUMNS = (
-    "ch.id AS chunk_id, ch.document_id, ch.start, ch.end, ch.text, ch.page_start, ch.page_end,"
-    " ch.section, ch.paragraph, d.kind, d.title, d.path, d.authors, d.year"
-)
-
-
-def _authors(cell: str | None, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """Parse a document's JSON author list once per document, not once per passage."""
-    key = cell or "[]"
-    if key not in cache:
-        try:
-            cache[key] = tuple(json.loads(key))
-        except json.JSONDecodeError:
-            cache[key] = ()
-    return cache[key]
-
-
-def _passage(row: sqlite3.Row, cache: dict[str, tuple[str, ...]] | None = None) -> Passage:
-    authors = _authors(row["authors"], {} if cache is None else cache)
-    return Passage(
-        chunk_id=row["chunk_id"],
-        document_id=row["document_id"],
-        start=row["start"],
-        end=row["end"],
-        text=row["text"],
-        kind=row["kind"],
-        title=row["title"],
-        path=row["path"],
-        authors=authors,
-        year=row["year"],
-        page_start=row["page_start"],
-        page_end=row["page_end"],
-        section=row["section"],
-        paragraph=row["paragraph"],
-    )
+from litsynth.store import passages as store_passages
 
 
 def passages(conn: sqlite3.Connection, chunk_ids: Iterable[str]) -> dict[str, Passage]:
-    """The passages of the given chunk ids (unknown ids are simply absent), in slices of 500."""
-    ids = list(dict.fromkeys(chunk_ids))
-    out: dict[str, Passage] = {}
-    for i in range(0, len(ids), 500):  # SQLite caps bound parameters (32766 since 3.32)
-        part = ids[i : i + 500]
-        rows = conn.execute(
-            f"SELECT {_PASSAGE_COLUMNS} FROM chunks ch JOIN documents d ON d.id = ch.document_id"
-            f" WHERE ch.id IN ({','.join('?' * len(part))})",
-            part,
-        )
-        out.update((r["chunk_id"], _passage(r)) for r in rows)
-    return out
+    """The passages of the given chunk ids (unknown ids are simply absent)."""
+    return store_passages.by_chunk_id(conn, chunk_ids)
 
 
 def passages_covering(
     conn: sqlite3.Connection, document_id: str, start: int, end: int
 ) -> list[Passage]:
     """The chunks of a document that overlap the span [start, end), in document order."""
-    rows = conn.execute(
-        f"SELECT {_PASSAGE_COLUMNS} FROM chunks ch JOIN documents d ON d.id = ch.document_id"
-        " WHERE ch.document_id = ? AND ch.start < ? AND ch.end > ? ORDER BY ch.ordinal",
-        (document_id, end, start),
-    )
-    return [_passage(r) for r in rows]
+    return store_passages.covering(conn, document_id, start, end)
 
 
 def document_length(conn: sqlite3.Connection, document_id: str) -> int | None:
@@ -127,7 +76,7 @@ def review_items(
         "WITH dec AS (SELECT chunk_id, code_id, status, MAX(seq) FROM codings"
         + (" WHERE coder = ?" if coder is not None else "")
         + " GROUP BY chunk_id, code_id)"
-        f" SELECT {_PASSAGE_COLUMNS}, s.code_id, s.score, s.threshold, s.model, s.evidence,"
+        f" SELECT {store_passages.COLUMNS}, s.code_id, s.score, s.threshold, s.model, s.evidence,"
         " dec.status AS decision"
         " FROM suggestions s JOIN chunks ch ON ch.id = s.chunk_id"
         " JOIN documents d ON d.id = ch.document_id"
@@ -136,11 +85,11 @@ def review_items(
     )
     args = ([coder] if coder is not None else []) + params
     items = []
-    cache: dict[str, tuple[str, ...]] = {}
+    authors = store_passages.AuthorCache()
     for row in conn.execute(sql, args):
         items.append(
             ReviewItem(
-                passage=_passage(row, cache),
+                passage=store_passages.from_row(row, authors),
                 code_id=row["code_id"],
                 score=row["score"],
                 threshold=row["threshold"],
@@ -289,7 +238,7 @@ def agreement_cells(conn: sqlite3.Connection, *, coder: str | None = None) -> li
         human[(r[0], r[1])] = r[2]
     touched = {chunk for chunk, _ in human}
     machine: set[tuple[str, str]] = set()
-    for chunk_list in _slices(sorted(touched)):
+    for chunk_list in store_passages.batches(sorted(touched)):
         rows = conn.execute(
             "SELECT chunk_id, code_id FROM suggestions WHERE score >= threshold"
             f" AND chunk_id IN ({','.join('?' * len(chunk_list))})",
@@ -300,16 +249,11 @@ def agreement_cells(conn: sqlite3.Connection, *, coder: str | None = None) -> li
     return [MachineCell(k[0], k[1], k in machine, human.get(k)) for k in keys]
 
 
-def _slices(items: list[str], size: int = 500) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def effective_chunk_ids(conn: sqlite3.Connection, code_ids: Iterable[str]) -> set[str]:
     """Chunks whose effective coding (view effective_codings) is any of `code_ids`."""
     ids = sorted(set(code_ids))
     out: set[str] = set()
-    for part in _slices(ids):
+    for part in store_passages.batches(ids):
         rows = conn.execute(
             "SELECT DISTINCT chunk_id FROM effective_codings"
             f" WHERE code_id IN ({','.join('?' * len(part))})",

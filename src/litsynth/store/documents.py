@@ -39,25 +39,6 @@ class FailureState:
     memory_mb: int | None = None
 
 
-@dataclass(frozen=True)
-class ChunkHit:
-    """A chunk with the bibliographic facts a citation needs, as search returns it."""
-
-    rowid: int
-    chunk_id: str
-    document_id: str
-    path: str
-    kind: str
-    title: str
-    authors: tuple[str, ...]
-    year: int | None
-    page_start: int
-    page_end: int
-    section: str
-    paragraph: int | None
-    text: str
-
-
 # ---------------------------------------------------------------------------------- files
 
 
@@ -349,38 +330,6 @@ def rowids_for_chunk_ids(conn: sqlite3.Connection, chunk_ids: Iterable[str]) -> 
             r[0] for r in conn.execute(f"SELECT rowid FROM chunks WHERE id IN ({marks})", part)
         )
     return sorted(out)
-
-
-def chunk_hits(conn: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, ChunkHit]:
-    """Chunks joined with their document's bibliographic facts, keyed by rowid."""
-    out: dict[int, ChunkHit] = {}
-    ids = list(rowids)
-    for i in range(0, len(ids), 500):
-        part = ids[i : i + 500]
-        marks = ",".join("?" * len(part))
-        rows = conn.execute(
-            "SELECT c.rowid AS rowid, c.id AS chunk_id, c.document_id, d.path, d.kind, d.title,"
-            " d.authors, d.year, c.page_start, c.page_end, c.section, c.paragraph, c.text"
-            f" FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.rowid IN ({marks})",
-            part,
-        )
-        for r in rows:
-            out[r["rowid"]] = ChunkHit(
-                rowid=r["rowid"],
-                chunk_id=r["chunk_id"],
-                document_id=r["document_id"],
-                path=r["path"],
-                kind=r["kind"],
-                title=r["title"],
-                authors=tuple(json.loads(r["authors"])),
-                year=r["year"],
-                page_start=r["page_start"],
-                page_end=r["page_end"],
-                section=r["section"],
-                paragraph=r["paragraph"],
-                text=r["text"],
-            )
-    return out
 
 
 def chunks_of(conn: sqlite3.Connection, document_id: str) -> list[sqlite3.Row]:
