@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from litsynth.records import Passage
 from litsynth.report.model import (
     Cell,
     CodeNode,
     DocumentRow,
     Matrix,
-    Passage,
     ReportData,
+    ShownPassage,
     SourcePage,
 )
 from litsynth.report.render import highlight, render_report
@@ -20,11 +21,20 @@ EVIL = "Orchestration <script>window.__pwned = 1</script> enables platform coord
 
 
 def _data() -> ReportData:
-    passage = Passage(
-        chunk_id="c1",
-        document_id="d1",
-        citation="Yulianti & Santoso (2025), § 3. Results, ¶ 4",
-        text=EVIL,
+    passage = ShownPassage(
+        # cites as "Yulianti & Santoso (2025), § 3. Results, ¶ 4"
+        passage=Passage(
+            "c1",
+            "d1",
+            0,
+            len(EVIL),
+            EVIL,
+            kind="text",
+            authors=("Yulianti, D.", "Santoso, B."),
+            year=2025,
+            section="3. Results",
+            paragraph=4,
+        ),
         href="sources/d1.html#c-c1",
         highlights=("platform coordination",),
         codes=("Platform coordination",),

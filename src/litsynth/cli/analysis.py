@@ -39,6 +39,7 @@ def _wrap(text: str, indent: str) -> str:
 def _cluster_json(c: Cluster) -> dict[str, Any]:
     return {
         **dataclasses.asdict(c),
+        "quotes": [q.to_json() for q in c.quotes],
         "size": c.size,
         "label": c.label,
         "verdict": c.verdict,

@@ -191,7 +191,7 @@ def cited_command(
         works = {theme: works[theme]}
     if as_json:
         print_json(
-            {t: [asdict(w) for w in (ws[:limit] if limit else ws)] for t, ws in works.items()}
+            {t: [w.to_json() for w in (ws[:limit] if limit else ws)] for t, ws in works.items()}
         )
         return
     for theme_id, items in works.items():

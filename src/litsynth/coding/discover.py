@@ -56,11 +56,30 @@ QUOTE_CHARS = 320
 class Quote:
     """A representative passage, as a reviewer reads it: where it is from and what it says."""
 
-    chunk_id: str
-    document_id: str
-    citation: str
-    text: str
+    passage: Passage
+    text: str  # the passage's excerpt, at most QUOTE_CHARS
     similarity: float  # cosine to the cluster centroid
+
+    @property
+    def chunk_id(self) -> str:
+        return self.passage.chunk_id
+
+    @property
+    def document_id(self) -> str:
+        return self.passage.document_id
+
+    @property
+    def citation(self) -> str:
+        return self.passage.citation
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "chunk_id": self.chunk_id,
+            "document_id": self.document_id,
+            "citation": self.citation,
+            "text": self.text,
+            "similarity": self.similarity,
+        }
 
 
 @dataclass(frozen=True)
@@ -256,7 +275,7 @@ def _quotes(passages: Sequence[Passage], sims: np.ndarray, n: int) -> tuple[Quot
         text = excerpt(p.text)
         if any(q.text == text for q in chosen):  # boilerplate repeated across documents
             continue
-        chosen.append(Quote(p.chunk_id, p.document_id, p.citation, text, round(float(sims[i]), 4)))
+        chosen.append(Quote(p, text, round(float(sims[i]), 4)))
         taken.add((p.document_id, p.ordinal))
         if len(chosen) == n:
             break

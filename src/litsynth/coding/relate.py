@@ -53,14 +53,6 @@ ALPHA = 0.05  # conventional false-discovery rate for flagging a pair as "signif
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """A passage where both ends of a relation occur."""
-
-    chunk_id: str
-    citation: str
-
-
-@dataclass(frozen=True)
 class Cooccurrence:
     """How often two codes (or categories) occur together in one unit (passage or document).
 

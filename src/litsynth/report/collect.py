@@ -12,6 +12,7 @@ import dataclasses
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,7 @@ def report_matrix(
 ) -> rm.Matrix:
     """The synthesis matrix as report cells, each with its passages' full text and back-links."""
     cells = []
-    passages: dict[str, tuple[rm.Passage, ...]] = {}
+    passages: dict[str, tuple[rm.ShownPassage, ...]] = {}
     for i, r in enumerate(m.row_keys):
         row = []
         for j, c in enumerate(m.col_keys):
@@ -148,11 +149,11 @@ def report_matrix(
             row.append(rm.Cell(len(refs), len({ref.document_id for ref in refs}), key))
             if refs:
                 passages[key] = tuple(
-                    rm.Passage(
-                        chunk_id=ref.chunk_id,
-                        document_id=ref.document_id,
-                        citation=ref.citation,
-                        text=texts.get(ref.document_id, "")[ref.start : ref.end] or ref.quote,
+                    rm.ShownPassage(
+                        passage=replace(
+                            ref.passage,
+                            text=texts.get(ref.document_id, "")[ref.start : ref.end] or ref.quote,
+                        ),
                         href=source_href(docs[ref.document_id], ref.chunk_id, ref.page_start),
                         highlights=tuple(
                             w for code in ref.codes for w in keywords.get((ref.chunk_id, code), ())
@@ -291,11 +292,8 @@ def _proposals(discovery: Any, docs: dict[str, sqlite3.Row]) -> tuple[rm.Proposa
         phrases = tuple(p for p, _ in cluster.phrases[:6])
         nearest = cluster.nearest_code
         quotes = tuple(
-            rm.Passage(
-                chunk_id=qt.chunk_id,
-                document_id=qt.document_id,
-                citation=qt.citation,
-                text=qt.text,
+            rm.ShownPassage(
+                passage=replace(qt.passage, text=qt.text),
                 href=source_href(docs[qt.document_id], qt.chunk_id, 1)
                 if qt.document_id in docs
                 else "#",

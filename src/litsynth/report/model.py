@@ -8,18 +8,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from litsynth.records import Passage
+
 
 @dataclass(frozen=True)
-class Passage:
-    chunk_id: str
-    document_id: str
-    citation: str  # "Yulianti & Santoso (2025), § 3. Results, ¶ 4"
-    text: str  # the passage (raw; escaped at render time)
+class ShownPassage:
+    """A passage as the report shows it: the one `Passage` (its text is what is shown, raw
+    here and escaped at render time) with its link back and what marks it in this place."""
+
+    passage: Passage
     href: str  # link to the source at the right page / text anchor, relative to the report
     highlights: tuple[str, ...] = ()  # evidence terms to mark inside the text
     codes: tuple[str, ...] = ()  # code labels this passage carries in the cell's context
     score: float | None = None
     origin: str = ""  # "human" | "machine"
+
+    @property
+    def chunk_id(self) -> str:
+        return self.passage.chunk_id
+
+    @property
+    def citation(self) -> str:
+        """ "Yulianti & Santoso (2025), § 3. Results, ¶ 4" """
+        return self.passage.citation
+
+    @property
+    def text(self) -> str:
+        return self.passage.text
 
 
 @dataclass(frozen=True)
@@ -38,7 +53,9 @@ class Matrix:
     rows: tuple[str, ...]
     cols: tuple[str, ...]
     cells: tuple[tuple[Cell, ...], ...]  # [row][col]
-    passages: dict[str, tuple[Passage, ...]] = field(default_factory=dict)  # cell key -> passages
+    passages: dict[str, tuple[ShownPassage, ...]] = field(
+        default_factory=dict
+    )  # cell key -> passages
 
 
 @dataclass(frozen=True)
@@ -69,7 +86,7 @@ class Proposal:
     key_phrases: tuple[str, ...]
     size: int
     n_documents: int
-    quotes: tuple[Passage, ...]
+    quotes: tuple[ShownPassage, ...]
     overlaps: str = ""  # nearest existing code, when the cluster is not new
 
 

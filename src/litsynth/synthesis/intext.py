@@ -30,6 +30,7 @@ import regex
 
 from litsynth.citations.names import author_phrase, fold, name_key, split_names
 from litsynth.citations.references import Reference, find_reference_section, parse_references
+from litsynth.records import Passage
 
 CITATION_PARSER = "intext.v1"
 
@@ -401,13 +402,35 @@ class Span:
 class CitingPassage:
     """Where a work is cited: the passage, the citation as written, and how to cite the passage."""
 
-    chunk_id: str
-    document_id: str
+    passage: Passage  # the coded passage the citation sits in
     start: int  # offsets of the citation in the document text
     end: int
     raw: str
     status: str
-    passage_citation: str  # "Yulianti & Santoso (2025), § 4. Results, ¶ 3"
+
+    @property
+    def chunk_id(self) -> str:
+        return self.passage.chunk_id
+
+    @property
+    def document_id(self) -> str:
+        return self.passage.document_id
+
+    @property
+    def passage_citation(self) -> str:
+        """ "Yulianti & Santoso (2025), § 4. Results, ¶ 3" """
+        return self.passage.citation
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "chunk_id": self.chunk_id,
+            "document_id": self.document_id,
+            "start": self.start,
+            "end": self.end,
+            "raw": self.raw,
+            "status": self.status,
+            "passage_citation": self.passage_citation,
+        }
 
 
 @dataclass(frozen=True)
@@ -423,6 +446,19 @@ class CitedWork:
     n_documents: int
     citing: tuple[CitingPassage, ...]
 
+    def to_json(self) -> dict[str, object]:
+        """`cited --json`'s shape for one work."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "reference": self.reference,
+            "status": self.status,
+            "n_citations": self.n_citations,
+            "n_passages": self.n_passages,
+            "n_documents": self.n_documents,
+            "citing": [c.to_json() for c in self.citing],
+        }
+
 
 _STATUS_RANK = {"resolved": 0, "ambiguous": 1, "unresolved": 2, "no-reference-list": 3}
 
@@ -430,7 +466,7 @@ _STATUS_RANK = {"resolved": 0, "ambiguous": 1, "unresolved": 2, "no-reference-li
 def cited_works(
     groups: Mapping[str, Iterable[Span]],
     citations_by_document: Mapping[str, Sequence[ResolvedCitation]],
-    cite_passage: Callable[[Span], str],
+    cite_passage: Callable[[Span], Passage],
 ) -> dict[str, list[CitedWork]]:
     """Per group (theme), the works cited inside its spans, most-cited first.
 
@@ -457,19 +493,17 @@ def cited_works(
 
 
 def _work(
-    key: str, items: list[tuple[Span, ResolvedCitation]], cite_passage: Callable[[Span], str]
+    key: str, items: list[tuple[Span, ResolvedCitation]], cite_passage: Callable[[Span], Passage]
 ) -> CitedWork:
     best = min(items, key=lambda item: _STATUS_RANK[item[1].status])[1]
     occurrences = {(span.document_id, rc.citation.start, rc.citation.end) for span, rc in items}
     citing = tuple(
         CitingPassage(
-            chunk_id=span.chunk_id,
-            document_id=span.document_id,
+            passage=cite_passage(span),
             start=rc.citation.start,
             end=rc.citation.end,
             raw=rc.citation.raw,
             status=rc.status,
-            passage_citation=cite_passage(span),
         )
         for span, rc in items
     )

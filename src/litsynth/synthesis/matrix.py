@@ -31,8 +31,8 @@ import pandas as pd
 
 from litsynth.coding.codebook import Codebook
 from litsynth.errors import SynthesisError
-from litsynth.records import CodedSpan, SourceDoc
-from litsynth.synthesis.passages import cite_span, quote, span_pages
+from litsynth.records import CodedSpan, Passage, SourceDoc
+from litsynth.synthesis.passages import quote, span_passage
 
 CODE_DIMENSIONS = ("themes", "categories", "codes")
 ROW_DIMENSIONS = ("documents", *CODE_DIMENSIONS)  # and "attr:<name>"
@@ -43,19 +43,61 @@ NOT_SET = "(not set)"
 
 @dataclass(frozen=True)
 class PassageRef:
-    """A back-link from a cell to one passage: enough to show it and to find it again."""
+    """A back-link from a cell to one passage: enough to show it and to find it again.
 
-    chunk_id: str
-    document_id: str
-    start: int  # the coded span(s) behind this cell, as offsets into the document text
-    end: int
-    page_start: int
-    page_end: int
+    `passage` is the coded span(s) behind this cell as one passage: its offsets into the
+    document text, its pages and its citation ("Phadnis (2023), p. 4").
+    """
+
+    passage: Passage
     quote: str
-    citation: str  # "Phadnis (2023), p. 4" / "Yulianti & Santoso (2025), § 4. Results, ¶ 3"
     codes: tuple[str, ...]  # the passage's codes that put it in this cell
     origin: str  # "human", "machine" or "human+machine"
     score: float  # highest score among those codes
+
+    @property
+    def chunk_id(self) -> str:
+        return self.passage.chunk_id
+
+    @property
+    def document_id(self) -> str:
+        return self.passage.document_id
+
+    @property
+    def start(self) -> int:
+        return self.passage.start
+
+    @property
+    def end(self) -> int:
+        return self.passage.end
+
+    @property
+    def page_start(self) -> int:
+        return self.passage.page_start
+
+    @property
+    def page_end(self) -> int:
+        return self.passage.page_end
+
+    @property
+    def citation(self) -> str:
+        return self.passage.citation
+
+    def to_json(self) -> dict[str, object]:
+        """The back-link as `matrix --json` writes it (keys in this order)."""
+        return {
+            "chunk_id": self.chunk_id,
+            "document_id": self.document_id,
+            "start": self.start,
+            "end": self.end,
+            "page_start": self.page_start,
+            "page_end": self.page_end,
+            "quote": self.quote,
+            "citation": self.citation,
+            "codes": self.codes,
+            "origin": self.origin,
+            "score": self.score,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,7 +192,7 @@ class Matrix:
                     "col": c,
                     "passages": len(refs),
                     "documents": len({ref.document_id for ref in refs}),
-                    "links": [ref.__dict__ for ref in refs],
+                    "links": [ref.to_json() for ref in refs],
                 }
                 for (r, c), refs in self.ordered_cells()
             ],
@@ -339,17 +381,10 @@ def _passage_ref(
     end = max(s.end for s in relevant)
     first = relevant[0]
     covering = CodedSpan(**{**first.__dict__, "start": start, "end": end})
-    page_start, page_end = span_pages(doc, covering)
     origins = sorted({s.origin for s in behind})
     return PassageRef(
-        chunk_id=first.chunk_id,
-        document_id=first.document_id,
-        start=start,
-        end=end,
-        page_start=page_start,
-        page_end=page_end,
+        passage=span_passage(doc, covering),
         quote=quote(doc.text, start, end, limit=quote_chars) if doc and doc.text else "",
-        citation=cite_span(doc, covering),
         codes=tuple(sorted({s.code_id for s in behind})),
         origin="+".join(origins),
         score=max(s.score for s in behind),

@@ -9,8 +9,7 @@ pages, and its citation "Author (Year), p. N".
 
 from __future__ import annotations
 
-from litsynth.citations.labels import format_citation, locator
-from litsynth.records import CodedSpan, SourceDoc
+from litsynth.records import CodedSpan, Passage, SourceDoc
 
 
 def span_pages(doc: SourceDoc | None, span: CodedSpan) -> tuple[int, int]:
@@ -26,29 +25,37 @@ def span_pages(doc: SourceDoc | None, span: CodedSpan) -> tuple[int, int]:
     return (min(touched), max(touched)) if touched else (span.page_start, span.page_end)
 
 
-def cite_span(doc: SourceDoc | None, span: CodedSpan) -> str:
-    """ "Yulianti & Santoso (2025), § 4. Results, ¶ 12" or "Phadnis (2023), p. 4"."""
+def span_passage(doc: SourceDoc | None, span: CodedSpan) -> Passage:
+    """The coded span as a `Passage`: its own offsets, text and (narrowed) pages, so its
+    `citation` points at where the coded words are, not at the whole chunk."""
     first, last = span_pages(doc, span)
     if doc is None:
-        where = locator(
-            kind="text",
-            page_start=first,
-            page_end=last,
-            section=span.section,
+        return Passage(
+            span.chunk_id, span.document_id, span.start, span.end, "", kind="text",
+            path=span.document_id, page_start=first, page_end=last, section=span.section,
             paragraph=span.paragraph,
-        )
-        return f"{span.document_id}, {where}"
-    return format_citation(
-        doc.authors,
-        doc.year,
+        )  # fmt: skip
+    return Passage(
+        chunk_id=span.chunk_id,
+        document_id=span.document_id,
+        start=span.start,
+        end=span.end,
+        text=doc.text[span.start : span.end],
         kind=doc.kind,
+        title=doc.title,
+        path=doc.path,
+        authors=doc.authors,
+        year=doc.year,
         page_start=first,
         page_end=last,
         section=span.section,
         paragraph=span.paragraph,
-        title=doc.title,
-        path=doc.path,
     )
+
+
+def cite_span(doc: SourceDoc | None, span: CodedSpan) -> str:
+    """ "Yulianti & Santoso (2025), § 4. Results, ¶ 12" or "Phadnis (2023), p. 4"."""
+    return span_passage(doc, span).citation
 
 
 def quote(text: str, start: int, end: int, *, limit: int = 240) -> str:

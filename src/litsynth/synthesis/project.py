@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from litsynth.coding.codebook import Codebook
 from litsynth.errors import SynthesisError
-from litsynth.records import CodedSpan, SourceDoc
+from litsynth.records import CodedSpan, Passage, SourceDoc
 from litsynth.store import synthesis as store
 from litsynth.synthesis.intext import (
     CitedWork,
@@ -25,7 +25,7 @@ from litsynth.synthesis.intext import (
     document_citations,
 )
 from litsynth.synthesis.matrix import Matrix, build_matrix
-from litsynth.synthesis.passages import cite_span
+from litsynth.synthesis.passages import span_passage
 
 
 @dataclass(frozen=True)
@@ -124,10 +124,12 @@ def cited_works_from(
     citations = citations_by_document(documents)
     by_chunk = {(s.chunk_id, s.start, s.end): s for s in spans}
 
-    def cite(span: Span) -> str:
+    def cite(span: Span) -> Passage:
         coded = by_chunk.get((span.chunk_id, span.start, span.end))
         doc = documents.get(span.document_id)
-        return cite_span(doc, coded) if coded is not None else span.document_id
+        if coded is None:  # every grouped span comes from `spans`; kept for a direct caller
+            return Passage(span.chunk_id, span.document_id, span.start, span.end, "")
+        return span_passage(doc, coded)
 
     return cited_works(
         group_spans(spans, codebook, level),
