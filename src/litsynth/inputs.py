@@ -17,6 +17,7 @@ from pathlib import Path
 
 from litsynth.config import Project
 from litsynth.errors import BiblioError, ConfigError, LitsynthError
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
 from litsynth.store import report as q
 
 
@@ -149,7 +150,7 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
         report.ineligible = len(run_automation(conn, project.settings.screening).ineligible)
     # Stage by stage, each stage's sheets before its resolutions: a full-text sheet may only
     # hold records included at title/abstract, which a resolution can decide.
-    for stage in ("title-abstract", "full-text"):
+    for stage in (TITLE_ABSTRACT, FULL_TEXT):
         for sheet in (s for s in sheets if s.stage == stage):
             digest = _sheet_digest(sheet)
             if q.input_applied(conn, "screening-sheet", digest):

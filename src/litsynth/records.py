@@ -106,6 +106,12 @@ class BibRecord:
     extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
+# The screening stages, named once: the log, the sheets, PRISMA and the CLI all use these.
+TITLE_ABSTRACT = "title-abstract"
+FULL_TEXT = "full-text"
+SCREENING_STAGES = (TITLE_ABSTRACT, FULL_TEXT)
+
+
 @dataclass(frozen=True)
 class Decision:
     """One screening decision; the log is append-only, latest per (record, stage, reviewer) wins."""

@@ -31,7 +31,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from litsynth.citations.doi import normalize_doi
-from litsynth.records import BibRecord
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord
 
 TITLE_THRESHOLD = 92.0
 _RULES = ("doi", "title", "file")
@@ -184,17 +184,17 @@ def sought_records(conn: sqlite3.Connection) -> tuple[list[BibRecord], set[str],
     except (ImportError, sqlite3.OperationalError):
         decisions = []
     eff = effective(decisions) if decisions else {}
-    if not any(stage == "title-abstract" for _rid, stage in eff):
+    if not any(stage == TITLE_ABSTRACT for _rid, stage in eff):
         return unique, set(), "every unique record (no title/abstract decisions yet)"
     included = {
         rid
         for (rid, stage), e in eff.items()
-        if stage == "title-abstract" and e.decision == "include"
+        if stage == TITLE_ABSTRACT and e.decision == "include"
     }
     not_retrieved = {
         rid
         for (rid, stage), e in eff.items()
-        if stage == "full-text" and e.decision == "not-retrieved"
+        if stage == FULL_TEXT and e.decision == "not-retrieved"
     }
     return [r for r in unique if r.id in included], not_retrieved, "included at title/abstract"
 

@@ -36,10 +36,11 @@ from typing import Any
 
 from litsynth.biblio.screening import NO_REASON, Effective
 from litsynth.errors import PrismaError
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
 
 DATABASE_ARM = "databases"
 OTHER_ARM = "other"
-TA, FT = "title-abstract", "full-text"
+TA, FT = TITLE_ABSTRACT, FULL_TEXT
 
 
 def other_kind(source: str) -> str | None:

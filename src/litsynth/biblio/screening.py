@@ -24,9 +24,9 @@ from datetime import UTC, datetime
 from sklearn.metrics import cohen_kappa_score
 
 from litsynth.errors import ScreeningError
-from litsynth.records import Decision
+from litsynth.records import FULL_TEXT, SCREENING_STAGES, Decision
 
-STAGES = ("title-abstract", "full-text")
+STAGES = SCREENING_STAGES
 DECISIONS = ("include", "exclude", "maybe", "not-retrieved")
 ORIGINS = ("sheet", "terminal", "automation", "resolution")
 NO_REASON = "no reason given"  # where a full-text exclusion without a reason is counted
@@ -158,7 +158,7 @@ def parse_sheet(
             if reason and is_new:
                 known.append(reason)
                 new.append(reason)
-            if not reason and stage == "full-text":
+            if not reason and stage == FULL_TEXT:
                 no_reason.append(rid)
         decisions.append(
             Decision(

@@ -31,7 +31,7 @@ from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flo
 from litsynth.cells import flat_cell
 from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
-from litsynth.records import BibRecord, Decision
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import screening as store
 from litsynth.store.db import transaction
@@ -59,19 +59,19 @@ def candidates(conn: sqlite3.Connection, stage: str) -> list[BibRecord]:
     """
     rules.check_stage(stage)
     records = biblio_store.unique_records(conn)
-    if stage == "title-abstract":
+    if stage == TITLE_ABSTRACT:
         return records
-    eff = rules.effective(store.log(conn, "title-abstract"))
+    eff = rules.effective(store.log(conn, TITLE_ABSTRACT))
     keep = {rid for (rid, _), e in eff.items() if e.decision == "include"}
     return [r for r in records if r.id in keep]
 
 
 def training_labels(conn: sqlite3.Connection, ids: Sequence[str]) -> tuple[list[int], list[int]]:
     """(row indices, labels) of records with a title/abstract include (1) or exclude (0)."""
-    eff = rules.effective(store.log(conn, "title-abstract"))
+    eff = rules.effective(store.log(conn, TITLE_ABSTRACT))
     rows, labels = [], []
     for i, rid in enumerate(ids):
-        e = eff.get((rid, "title-abstract"))
+        e = eff.get((rid, TITLE_ABSTRACT))
         if e is not None and e.decision in ("include", "exclude") and e.origin != "automation":
             rows.append(i)
             labels.append(1 if e.decision == "include" else 0)
@@ -251,7 +251,7 @@ def import_sheet(
         known_ids=store.record_ids(conn),
         reasons=known_reasons,
         sheet_name=path.name,
-        eligible_ids={r.id for r in candidates(conn, stage)} if stage == "full-text" else None,
+        eligible_ids={r.id for r in candidates(conn, stage)} if stage == FULL_TEXT else None,
     )
     with transaction(conn):
         earlier = store.sheet_imported(conn, digest)
@@ -328,13 +328,13 @@ def run_automation(conn: sqlite3.Connection, settings: ScreeningSettings) -> Aut
     )
     current = {
         d.record_id: d
-        for d in rules.latest(store.log(conn, "title-abstract")).values()
+        for d in rules.latest(store.log(conn, TITLE_ABSTRACT)).values()
         if d.origin == "automation"
     }
     at = rules.now_utc()
     hits = {h.record_id for h in report.ineligible}
     new = [
-        Decision(h.record_id, "title-abstract", "exclude", rules.AUTOMATION_REVIEWER, at,
+        Decision(h.record_id, TITLE_ABSTRACT, "exclude", rules.AUTOMATION_REVIEWER, at,
                  reason=h.reason, note=h.note, origin="automation",
                  source=f"{RULES_VERSION} {h.rule}")
         for h in report.ineligible
@@ -342,7 +342,7 @@ def run_automation(conn: sqlite3.Connection, settings: ScreeningSettings) -> Aut
                 and current[h.record_id].reason == h.reason)
     ]  # fmt: skip
     new += [
-        Decision(rid, "title-abstract", "maybe", rules.AUTOMATION_REVIEWER, at,
+        Decision(rid, TITLE_ABSTRACT, "maybe", rules.AUTOMATION_REVIEWER, at,
                  reason="", note="no longer ineligible under the current rules",
                  origin="automation", source=RULES_VERSION)
         for rid, d in current.items()

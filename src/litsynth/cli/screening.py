@@ -15,12 +15,13 @@ from litsynth.biblio.simulate import load_labelled_csv, simulate
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group
 from litsynth.errors import ScreeningError
+from litsynth.records import TITLE_ABSTRACT
 from litsynth.store import opened
 
 stage_option = click.option(
     "--stage",
     type=click.Choice(STAGES),
-    default="title-abstract",
+    default=TITLE_ABSTRACT,
     show_default=True,
     help="Screening stage.",
 )

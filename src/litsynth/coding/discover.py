@@ -41,7 +41,7 @@ from litsynth.coding.codebook_load import project_codebook
 from litsynth.coding.keyphrases import PHRASER, class_tfidf, document_entropy, extract_phrases
 from litsynth.config import Project
 from litsynth.embed import get_embedder
-from litsynth.embed.index import load_index
+from litsynth.embed.vectors import stored_vectors
 from litsynth.errors import CodingError
 from litsynth.records import Passage, content_id
 from litsynth.store import analysis as store
@@ -454,27 +454,15 @@ def draft_fragment(discovery: Discovery, taken: Sequence[str] = ()) -> str:
 def passage_vectors(project: Project, passages: Sequence[Passage]) -> tuple[np.ndarray, str]:
     """Vectors of the passages: from the FAISS index when it was built by the settings' model,
     re-embedded from the stored text otherwise (and for any chunk the index lacks)."""
-    model = project.settings.embed.model
-    dim = 0
-    found: dict[int, np.ndarray] = {}
-    loaded = load_index(project.index_dir)
-    if loaded is not None and loaded[1].model == model:
-        index, manifest = loaded
-        dim = manifest.dim
-        have = set(index.ids().tolist())
-        wanted = np.asarray([p.rowid for p in passages if p.rowid in have], dtype=np.int64)
-        if len(wanted):
-            rows = index.index.reconstruct_batch(wanted)
-            found = {int(r): rows[i] for i, r in enumerate(wanted)}
-    missing = [p for p in passages if p.rowid not in found]
-    if missing:
-        embedder = get_embedder(model, batch_size=project.settings.embed.batch_size)
-        dim = embedder.dim
-        fresh = embedder.embed([p.text for p in missing])
-        found.update({p.rowid: fresh[i] for i, p in enumerate(missing)})
-    if not passages:
-        return np.zeros((0, dim or 1), dtype=np.float32), model
-    return np.stack([found[p.rowid] for p in passages]).astype(np.float32), model
+    settings = project.settings.embed
+    vectors, _source = stored_vectors(
+        project.index_dir,
+        settings.model,
+        [p.rowid for p in passages],
+        [p.text for p in passages],
+        lambda: get_embedder(settings.model, batch_size=settings.batch_size),
+    )
+    return vectors, settings.model
 
 
 def code_prototypes(

@@ -27,6 +27,7 @@ from litsynth.coding.features import Context, Unit, context_of
 from litsynth.coding.learn import LEARNED_VERSION, Example, QueueEntry, learn, review_queue_order
 from litsynth.config import Project
 from litsynth.embed.models import Embedder, get_embedder
+from litsynth.embed.vectors import stored_vectors
 from litsynth.errors import CodingError
 from litsynth.records import Suggestion
 from litsynth.store import coding as store
@@ -53,22 +54,15 @@ class SuggestResult:
 def chunk_vectors(
     project: Project, rows: Sequence[store.ChunkRow], embedder: Embedder
 ) -> tuple[np.ndarray, str]:
-    """The chunks' vectors: read back from indexes/ when its manifest names the same model and
-    holds every chunk, else embedded now (the index is a cache, never the only copy)."""
-    from litsynth.embed.index import load_index
-
-    loaded = load_index(project.index_dir)
-    if loaded is not None:
-        index, manifest = loaded
-        have = set(index.ids().tolist())
-        if manifest.model == embedder.name and all(r.rowid in have for r in rows):
-            ids = np.array([r.rowid for r in rows], dtype=np.int64)
-            vectors = (
-                np.vstack([index.index.reconstruct(int(i)) for i in ids]) if len(ids) else None
-            )
-            if vectors is not None:
-                return np.asarray(vectors, dtype=np.float32), "index"
-    return embedder.embed([r.text for r in rows]), "embedded"
+    """The chunks' vectors: read back from indexes/ when its manifest names the same model,
+    embedded now where it lacks them (the index is a cache, never the only copy)."""
+    return stored_vectors(
+        project.index_dir,
+        embedder.name,
+        [r.rowid for r in rows],
+        [r.text for r in rows],
+        lambda: embedder,
+    )
 
 
 def evidence_for(scores: Scores, zs: ZeroShot, i: int, k: int) -> dict[str, Any]:

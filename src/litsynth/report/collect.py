@@ -23,11 +23,12 @@ from litsynth.config import Project
 from litsynth.ingest.pipeline import library_versions
 from litsynth.report import model as rm
 from litsynth.store import report as q
+from litsynth.store.passages import decode_authors
 from litsynth.synthesis.matrix import Matrix
 
 
 def _doc_label(row: sqlite3.Row) -> str:
-    authors = tuple(json.loads(row["authors"] or "[]"))
+    authors = decode_authors(row["authors"])
     return work_label(authors, row["year"], title=row["title"], path=row["path"])
 
 
@@ -46,7 +47,7 @@ def _source_page(conn: sqlite3.Connection, row: sqlite3.Row) -> rm.SourcePage:
     """
     text = q.document_text(conn, row["id"])
     chunks = q.chunk_rows(conn, row["id"])
-    authors = tuple(json.loads(row["authors"] or "[]"))
+    authors = decode_authors(row["authors"])
     segments = []
     for i, c in enumerate(chunks):
         end = chunks[i + 1]["start"] if i + 1 < len(chunks) else len(text)

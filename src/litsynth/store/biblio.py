@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from litsynth.records import BibRecord
 from litsynth.store.db import transaction
+from litsynth.store.passages import decode_authors
 
 if TYPE_CHECKING:
     from litsynth.records import ImportBatch
@@ -32,7 +33,7 @@ def _record(row: sqlite3.Row) -> BibRecord:
         batch_id=row["batch_id"],
         title=row["title"],
         abstract=row["abstract"],
-        authors=tuple(json.loads(row["authors"])),
+        authors=decode_authors(row["authors"]),
         year=row["year"],
         doi=row["doi"],
         journal=row["journal"],
@@ -270,7 +271,7 @@ def log_run(
 
 def documents_for_linking(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     rows = conn.execute("SELECT id, path, title, authors, year, doi FROM documents ORDER BY path")
-    return [{**dict(r), "authors": json.loads(r["authors"] or "[]")} for r in rows]
+    return [{**dict(r), "authors": list(decode_authors(r["authors"]))} for r in rows]
 
 
 def document_texts(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litsynth.records import Chunk, Document, Failure, Page
+from litsynth.store.passages import batches, decode_authors, marks
 
 
 @dataclass(frozen=True)
@@ -257,7 +258,7 @@ def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
         text=row["text"],
         pages=pages,
         title=row["title"],
-        authors=tuple(json.loads(row["authors"])),
+        authors=decode_authors(row["authors"]),
         year=row["year"],
         venue=row["venue"],
         doi=row["doi"],
@@ -308,27 +309,18 @@ def chunk_texts(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[tuple[i
     """(rowid, text) for the given rowids, in rowid order; read in slices of 500 ids."""
     out: list[tuple[int, str]] = []
     ids = sorted(rowids)
-    for i in range(0, len(ids), 500):
-        part = ids[i : i + 500]
-        marks = ",".join("?" * len(part))
-        out.extend(
-            (r[0], r[1])
-            for r in conn.execute(
-                f"SELECT rowid, text FROM chunks WHERE rowid IN ({marks}) ORDER BY rowid", part
-            )
-        )
+    for part in batches(ids):
+        sql = f"SELECT rowid, text FROM chunks WHERE rowid IN ({marks(len(part))}) ORDER BY rowid"
+        out.extend((r[0], r[1]) for r in conn.execute(sql, part))
     return out
 
 
 def rowids_for_chunk_ids(conn: sqlite3.Connection, chunk_ids: Iterable[str]) -> list[int]:
     ids = list(chunk_ids)
     out: list[int] = []
-    for i in range(0, len(ids), 500):
-        part = ids[i : i + 500]
-        marks = ",".join("?" * len(part))
-        out.extend(
-            r[0] for r in conn.execute(f"SELECT rowid FROM chunks WHERE id IN ({marks})", part)
-        )
+    for part in batches(ids):
+        sql = f"SELECT rowid FROM chunks WHERE id IN ({marks(len(part))})"
+        out.extend(r[0] for r in conn.execute(sql, part))
     return sorted(out)
 
 

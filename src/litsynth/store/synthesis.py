@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from litsynth.errors import StoreError
 from litsynth.records import CodedSpan, Memo, Page, SourceDoc
+from litsynth.store.passages import decode_authors
 
 
 def _json(value: str, default: object, what: str) -> object:
@@ -40,14 +41,13 @@ def load_documents(conn: sqlite3.Connection, *, with_text: bool = True) -> dict[
         f"SELECT id, path, kind, {text_column}, title, authors, year, attributes"
         " FROM documents ORDER BY path"
     ):
-        authors = _json(row["authors"], [], f"authors of document {row['path']}")
         attributes = _json(row["attributes"], {}, f"attributes of document {row['path']}")
         docs[row["id"]] = SourceDoc(
             id=row["id"],
             path=row["path"],
             kind=row["kind"],
             title=row["title"] or "",
-            authors=tuple(str(a) for a in authors) if isinstance(authors, list) else (),
+            authors=decode_authors(row["authors"]),
             year=row["year"],
             attributes={str(k): str(v) for k, v in attributes.items()}
             if isinstance(attributes, dict)

@@ -1,0 +1,54 @@
+"""Vectors of stored passages: read back from the FAISS index, embedded only where it lacks them.
+
+The index is a cache of the store's chunks under one model (its manifest says which). Suggest,
+discover and relate all need the vectors of many chunks at once; reading them back costs
+milliseconds where re-embedding costs minutes, but only an index made by the same model may be
+read. This is the one place that decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from litsynth.embed.index import load_index
+from litsynth.embed.models import Embedder
+
+
+def stored_vectors(
+    index_dir: Path,
+    model: str,
+    rowids: Sequence[int],
+    texts: Sequence[str],
+    embedder: Callable[[], Embedder],
+) -> tuple[np.ndarray, str]:
+    """(vectors in the order given, where they came from: "index", "embedded" or both).
+
+    `embedder` is called only when something must be embedded, so a fully indexed corpus never
+    loads the model.
+    """
+    found: dict[int, np.ndarray] = {}
+    dim = 0
+    loaded = load_index(index_dir)
+    if loaded is not None and loaded[1].model == model:
+        index, manifest = loaded
+        dim = manifest.dim
+        have = set(index.ids().tolist())
+        wanted = np.asarray([r for r in rowids if r in have], dtype=np.int64)
+        if len(wanted):
+            rows = index.index.reconstruct_batch(wanted)
+            found = {int(r): rows[i] for i, r in enumerate(wanted)}
+    missing = [i for i, r in enumerate(rowids) if r not in found]
+    if missing:
+        model_ = embedder()
+        dim = model_.dim
+        fresh = model_.embed([texts[i] for i in missing])
+        found.update({rowids[i]: fresh[j] for j, i in enumerate(missing)})
+    source = "embedded" if len(missing) == len(rowids) and rowids else "index"
+    if missing and len(missing) < len(rowids):
+        source = "index+embedded"
+    if not rowids:
+        return np.zeros((0, dim or 1), dtype=np.float32), source
+    return np.stack([found[r] for r in rowids]).astype(np.float32), source
