@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "litsynth.citations",
             "litsynth.cells",
             "litsynth.atomic",
+            "litsynth.provenance",
         ),
     ),
     ("store", ("litsynth.store",)),

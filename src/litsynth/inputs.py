@@ -18,7 +18,7 @@ from pathlib import Path
 from litsynth.config import Project
 from litsynth.errors import BiblioError, ConfigError, LitsynthError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
-from litsynth.store import report as q
+from litsynth.store import runs
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
     for stage in (TITLE_ABSTRACT, FULL_TEXT):
         for sheet in (s for s in sheets if s.stage == stage):
             digest = _sheet_digest(sheet)
-            if q.input_applied(conn, "screening-sheet", digest):
+            if runs.input_applied(conn, "screening-sheet", digest):
                 report.sheets_skipped += 1
                 continue
             report.decisions += import_sheet(
@@ -163,14 +163,14 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
                 reviewer=sheet.reviewer,
                 settings=project.settings.screening,
             ).appended
-            q.mark_input_applied(conn, "screening-sheet", digest, str(sheet.path))
+            runs.mark_input_applied(conn, "screening-sheet", digest, str(sheet.path))
         for sheet in (s for s in resolutions if s.stage == stage):
             digest = _sheet_digest(sheet)
-            if q.input_applied(conn, "resolution-sheet", digest):
+            if runs.input_applied(conn, "resolution-sheet", digest):
                 report.sheets_skipped += 1
                 continue
             report.resolutions += _apply_resolutions(project, conn, sheet)
-            q.mark_input_applied(conn, "resolution-sheet", digest, str(sheet.path))
+            runs.mark_input_applied(conn, "resolution-sheet", digest, str(sheet.path))
     return report
 
 

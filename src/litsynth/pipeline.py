@@ -24,10 +24,9 @@ from typing import Any
 from litsynth.coding.codebook import Codebook
 from litsynth.coding.codebook_load import project_codebook
 from litsynth.config import Project
-from litsynth.ingest.pipeline import library_versions
+from litsynth.provenance import library_versions
 from litsynth.records import content_id
-from litsynth.store import connect, opened
-from litsynth.store import documents as documents_store
+from litsynth.store import connect, opened, runs
 from litsynth.store import report as q
 
 PIPELINE_VERSION = "run.v1"
@@ -120,7 +119,7 @@ def run_pipeline(
     conn = connect(project.store_path)
     try:
         has_records = q.table_count(conn, "records") > 0
-        last = q.latest_run(conn, "run")
+        last = runs.latest_run(conn, "run")
         fresh = (
             not force
             and last is not None
@@ -140,11 +139,11 @@ def run_pipeline(
         # Only a full run may mark the derived state fresh: `litsynth report` makes no new
         # suggestions, so after a codebook edit its digest would wrongly let `run` skip them.
         stage = "run" if with_suggest else "report"
-        run_id = documents_store.start_run(
+        run_id = runs.start_run(
             conn, stage, dataclasses.asdict(project.settings), library_versions()
         )
         summary.report = _derive(project, conn, codebook, has_records, out_dir, step, with_suggest)
-        documents_store.finish_run(
+        runs.finish_run(
             conn, run_id, {"digest": _digest(project, conn, codebook), **summary.to_json()}
         )
     finally:

@@ -19,7 +19,7 @@ from litsynth.errors import CodingError, IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
 from litsynth.records import Passage
 from litsynth.store import documents as store
-from litsynth.store import passages
+from litsynth.store import passages, runs
 
 SNIPPET_CHARS = 240
 
@@ -162,5 +162,8 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
     out["index"] = index_info
     out["model"] = model
     out["chunker"] = spec
-    out["last_run"] = store.last_run(conn, "ingest")
+    last = runs.latest_run(conn, "ingest")
+    out["last_run"] = (
+        {k: last[k] for k in ("id", "started_at", "finished_at", "summary")} if last else None
+    )
     return out

@@ -34,7 +34,9 @@ from importlib import metadata
 import pandas as pd
 
 from litsynth.errors import BiblioError
+from litsynth.provenance import library_versions
 from litsynth.records import BibRecord
+from litsynth.store import runs
 
 DUPLICATE = "duplicate"
 MAYBE = "maybe"
@@ -355,11 +357,11 @@ def run_dedupe(
         method = matcher_name()
     store.set_pairs(conn, [(p.a, p.b, p.label, p.method) for p in pairs], _now())
     _apply(conn, pairs, preferred)
-    store.log_run(
+    runs.log_run(
         conn,
         "dedupe",
         settings={"from_column": from_column or "", "cpu": cpu},
-        versions={"bib-dedupe": metadata.version("bib-dedupe")},
+        versions=library_versions(),
         summary={"n_records": len(records), "n_pairs": len(pairs)},
     )
     return _result(conn, method, warnings)

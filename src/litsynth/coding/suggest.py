@@ -13,7 +13,6 @@ agreement report, and the near misses are where the review queue finds the uncer
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,9 +28,10 @@ from litsynth.config import Project
 from litsynth.embed.models import Embedder, get_embedder
 from litsynth.embed.vectors import stored_vectors
 from litsynth.errors import CodingError
+from litsynth.provenance import library_versions
 from litsynth.records import Suggestion
 from litsynth.store import coding as store
-from litsynth.store import documents as core_store
+from litsynth.store import runs
 from litsynth.store.db import connect, transaction
 
 
@@ -170,16 +170,14 @@ def suggest_project(
             "model": model,
             "codebook": str(project.settings.coding.codebook),
         }
-        versions = {
-            p: _version(p) for p in ("litsynth", "scikit-learn", "spacy", "sentence-transformers")
-        }
+        versions = library_versions()
         with transaction(conn):
-            run_id = core_store.start_run(conn, "code-suggest", settings, versions)
+            run_id = runs.start_run(conn, "code-suggest", settings, versions)
             store.record_codebook_version(conn, book.version, book.files, _content(book))
             stored = store.replace_suggestions(conn, suggestions, thresholds, run_id)
             suggested = [s for s in suggestions if s.score >= thresholds[s.code_id]]
             per_code = {c: sum(1 for s in suggested if s.code_id == c) for c in scores.code_ids}
-            core_store.finish_run(
+            runs.finish_run(
                 conn,
                 run_id,
                 {
@@ -224,10 +222,3 @@ def _content(book: Codebook) -> dict[str, Any]:
         "themes": [_normalised(t) for t in book.themes.values()],
         "relations": [_normalised(r) for r in book.relations],
     }
-
-
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return ""

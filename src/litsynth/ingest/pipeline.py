@@ -23,7 +23,6 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,8 +44,10 @@ from litsynth.ingest.sidecar import (
     apply_metadata,
     read_sidecar,
 )
+from litsynth.provenance import library_versions
 from litsynth.records import Chunk, Document, Failure
 from litsynth.store import documents as store
+from litsynth.store import runs
 from litsynth.store.db import connect, transaction
 from litsynth.store.lock import writer_lock
 
@@ -61,13 +62,9 @@ SUPPORTED = {
 # Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
 NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}
 SAVE_EVERY_S = 30.0  # an index save costs ~0.1 s per 10k chunks; a crash loses ≤ 30 s of vectors
+
+
 # Every run (ingest, `litsynth run`) records these versions: what can change its results.
-VERSIONED = (
-    "litsynth", "sentence-transformers", "torch", "faiss-cpu", "pypdf", "spacy",
-    "scikit-learn", "bibtexparser", "rispy", "bib-dedupe", "pandas",
-)  # fmt: skip
-
-
 @dataclass
 class IngestReport:
     """What one `litsynth ingest` run did; `to_json` is the --json contract."""
@@ -109,16 +106,6 @@ class FileEntry:
     key: str  # how the store names it: relative to the project root where possible
     size: int
     mtime_ns: int
-
-
-def library_versions() -> dict[str, str]:
-    out = {"python": sys.version.split()[0]}
-    for name in VERSIONED:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
 
 
 # ------------------------------------------------------------------------------- files
@@ -394,7 +381,7 @@ def _ingest(
     conn = connect(project.store_path)
     try:
         index, manifest = open_index(project, conn, embedder, rebuild=options.rebuild)
-        report.run_id = store.start_run(
+        report.run_id = runs.start_run(
             conn, "ingest", dataclasses.asdict(settings), library_versions()
         )
         saved = manifest.ids_digest if manifest is not None else None
@@ -410,7 +397,7 @@ def _ingest(
         run.save()
         report.index_chunks = len(index)
         report.seconds = round(time.monotonic() - started, 3)
-        store.finish_run(conn, report.run_id, report.to_json())
+        runs.finish_run(conn, report.run_id, report.to_json())
         return report
     finally:
         conn.close()

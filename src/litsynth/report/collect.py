@@ -20,9 +20,10 @@ from typing import Any
 from litsynth.citations.labels import format_citation, work_label
 from litsynth.coding.codebook import Codebook
 from litsynth.config import Project
-from litsynth.ingest.pipeline import library_versions
+from litsynth.provenance import library_versions
 from litsynth.report import model as rm
 from litsynth.store import report as q
+from litsynth.store import runs
 from litsynth.store.passages import decode_authors
 from litsynth.synthesis.matrix import Matrix
 
@@ -224,7 +225,7 @@ def collect(
         if m.rows == "codes" and m.cols == "codes":
             per_code = {k: m.row_totals[k][0] for k in m.row_keys}
     theme_labels = {k: t.label for k, t in codebook.themes.items()} if codebook else {}
-    ingest_run = q.latest_run(conn, "ingest") or {}
+    ingest_run = runs.latest_run(conn, "ingest") or {}
     return rm.ReportData(
         project=project.settings.project.name,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

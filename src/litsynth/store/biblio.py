@@ -249,23 +249,6 @@ def resolutions(conn: sqlite3.Connection) -> dict[tuple[str, str], bool]:
     return out
 
 
-def log_run(
-    conn: sqlite3.Connection,
-    stage: str,
-    *,
-    settings: Mapping[str, object],
-    versions: Mapping[str, str],
-    summary: Mapping[str, object],
-) -> None:
-    """One row in `runs`: what ran, with which settings and library versions (provenance)."""
-    with transaction(conn):
-        conn.execute(
-            "INSERT INTO runs (stage, finished_at, settings, versions, summary)"
-            " VALUES (?, datetime('now'), ?, ?, ?)",
-            (stage, json.dumps(settings), json.dumps(versions), json.dumps(summary)),
-        )
-
-
 # ---- full-text links ------------------------------------------------------------------------
 
 

@@ -353,36 +353,3 @@ def counts(conn: sqlite3.Connection) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------- runs
-
-
-def start_run(
-    conn: sqlite3.Connection, stage: str, settings: dict[str, Any], versions: dict[str, str]
-) -> int:
-    cur = conn.execute(
-        "INSERT INTO runs(stage, settings, versions) VALUES (?, ?, ?)",
-        (stage, json.dumps(settings, sort_keys=True), json.dumps(versions, sort_keys=True)),
-    )
-    return int(cur.lastrowid or 0)
-
-
-def finish_run(conn: sqlite3.Connection, run_id: int, summary: dict[str, Any]) -> None:
-    conn.execute(
-        "UPDATE runs SET finished_at = datetime('now'), summary = ? WHERE id = ?",
-        (json.dumps(summary, sort_keys=True, default=str), run_id),
-    )
-
-
-def last_run(conn: sqlite3.Connection, stage: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        "SELECT id, started_at, finished_at, summary FROM runs WHERE stage = ?"
-        " AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
-        (stage,),
-    ).fetchone()
-    if row is None:
-        return None
-    return {
-        "id": row["id"],
-        "started_at": row["started_at"],
-        "finished_at": row["finished_at"],
-        "summary": json.loads(row["summary"]),
-    }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from typing import Any
 
 
 def documents_overview(conn: sqlite3.Connection) -> list[sqlite3.Row]:
@@ -59,17 +58,6 @@ def evidence_keywords(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[s
     return out
 
 
-def latest_run(conn: sqlite3.Connection, stage: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        "SELECT settings, versions, summary FROM runs WHERE stage = ? AND finished_at IS NOT NULL"
-        " ORDER BY id DESC LIMIT 1",
-        (stage,),
-    ).fetchone()
-    if row is None:
-        return None
-    return {k: json.loads(row[k] or "{}") for k in ("settings", "versions", "summary")}
-
-
 def state_digest(conn: sqlite3.Connection, *tables: str) -> str:
     """A digest of the named tables' contents: equal digests mean a derived step is up to date.
 
@@ -83,19 +71,3 @@ def state_digest(conn: sqlite3.Connection, *tables: str) -> str:
         for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2'):
             h.update(repr(tuple(row)).encode("utf-8"))
     return h.hexdigest()[:16]
-
-
-def input_applied(conn: sqlite3.Connection, kind: str, digest: str) -> bool:
-    """Whether an input file with this digest was applied before (see litsynth.inputs)."""
-    row = conn.execute(
-        "SELECT 1 FROM runs WHERE stage = ? AND json_extract(summary, '$.digest') = ? LIMIT 1",
-        (f"input:{kind}", digest),
-    ).fetchone()
-    return row is not None
-
-
-def mark_input_applied(conn: sqlite3.Connection, kind: str, digest: str, path: str) -> None:
-    conn.execute(
-        "INSERT INTO runs(stage, finished_at, summary) VALUES (?, datetime('now'), ?)",
-        (f"input:{kind}", json.dumps({"digest": digest, "path": path})),
-    )
