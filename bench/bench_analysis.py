@@ -40,6 +40,12 @@ from litsynth.store.db import connect  # noqa: E402
 from litsynth.synthesis.project import cited_work_counts  # noqa: E402
 
 
+def on_store(stage, project, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Run a stage over the project's store, opened and closed, as the CLI does."""
+    with opened(project.store_path) as conn:
+        return stage(conn, project, *args, **kwargs)
+
+
 def timed(fn, repeat: int = 3):  # type: ignore[no-untyped-def]
     best, result = float("inf"), None
     for _ in range(repeat):
@@ -117,8 +123,8 @@ def main() -> None:
         "ratio": t_co / t_fisher,
     }
 
-    t_disc, d = timed(lambda: run_discover(project, uncoded_only=False), repeat=1)
-    t_rel, _ = timed(lambda: run_relate(project), repeat=1)
+    t_disc, d = timed(lambda: on_store(run_discover, project, uncoded_only=False), repeat=1)
+    t_rel, _ = timed(lambda: on_store(run_relate, project), repeat=1)
 
     def themes() -> object:
         codebook = require_codebook(project)

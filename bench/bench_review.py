@@ -152,7 +152,7 @@ def main() -> None:
                                "human_decisions": N_HUMAN}  # fmt: skip
     project = open_project(root)
     book = decisions.codebook_of(project)
-    conn = decisions.open_store(project)
+    conn = connect(project.store_path)
 
     ours, ids = best_of(lambda: chunk_ids_for(conn, project, theme="orchestration"))
     sql = (

@@ -82,3 +82,11 @@ def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_demo(
         tmp_path_factory.mktemp("demo") / "demo", extra={"corpus/zz-injected.md": INJECTED_DOC}
     )
+
+
+def on_store(stage, project, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Run a stage function the way the CLI does: over the project's store, opened and closed."""
+    from litsynth.store import opened
+
+    with opened(project.store_path) as conn:
+        return stage(conn, project, *args, **kwargs)

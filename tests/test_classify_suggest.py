@@ -8,12 +8,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, on_store
 from litsynth.cli import cli
 from litsynth.coding.suggest import review_ranking, suggest_project
-from litsynth.config import open_project
+from litsynth.config import Project, open_project
 from litsynth.records import Chunk, Coding, Document, Page, bytes_id, content_id
 from litsynth.store import coding as store
+from litsynth.store import opened
 from litsynth.store.codings import append_codings
 from litsynth.store.db import connect, transaction
 from litsynth.store.documents import insert_document
@@ -49,7 +50,7 @@ def _project(project: Path) -> Path:
 def test_suggest_stores_scored_evidence_and_keeps_human_codings(project: Path) -> None:
     root = _project(project)
     proj = open_project(root)
-    result = suggest_project(proj)
+    result = on_store(suggest_project, proj)
     assert result.chunks == 5 and result.vectors_from == "embedded"
     conn = connect(proj.store_path)
     rows = store.suggestions(conn)
@@ -76,7 +77,7 @@ def test_suggest_stores_scored_evidence_and_keeps_human_codings(project: Path) -
     before = conn.execute("SELECT * FROM codings ORDER BY seq").fetchall()
     conn.close()
 
-    again = suggest_project(proj)
+    again = on_store(suggest_project, proj)
     assert again.learned_codes == ("platform",)
     assert again.model.endswith("+learned.v1")
     conn = connect(proj.store_path)
@@ -90,7 +91,7 @@ def test_suggest_stores_scored_evidence_and_keeps_human_codings(project: Path) -
     versions = conn.execute("SELECT version FROM codebook_versions").fetchall()
     assert [v[0] for v in versions] == [result.codebook_version]
     conn.close()
-    ranking = review_ranking(proj)
+    ranking = _ranking(proj)
     assert ranking and (chunk_rows[3].id, "platform") not in ranking  # decided: not queued
 
 
@@ -110,3 +111,8 @@ def test_suggest_without_chunks_says_ingest_first(project: Path) -> None:
     out = CliRunner().invoke(cli, ["code", "suggest", "--project", str(project)])
     assert out.exit_code == 1
     assert "has no chunks to code" in out.output and "litsynth ingest" in out.output
+
+
+def _ranking(project: Project) -> list[tuple[str, str]]:
+    with opened(project.store_path) as conn:
+        return review_ranking(conn)

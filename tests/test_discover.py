@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import on_store
 from litsynth.coding.codebook_load import load_codebook, parse_codebook_text
 from litsynth.coding.discover import (
     Discovery,
@@ -42,7 +43,7 @@ def review(
         (root / folder).mkdir(parents=True)
     (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
     truth = build(root)
-    return root, truth, run_discover(open_project(root), uncoded_only=False, min_size=4)
+    return root, truth, on_store(run_discover, open_project(root), uncoded_only=False, min_size=4)
 
 
 def _purity(clusters, truth: dict[str, list[str]]) -> float:  # type: ignore[no-untyped-def]
@@ -53,7 +54,7 @@ def _purity(clusters, truth: dict[str, list[str]]) -> float:  # type: ignore[no-
 
 def test_same_input_same_clusters_and_every_cluster_is_one_topic(review) -> None:  # type: ignore[no-untyped-def]
     root, truth, first = review
-    second = run_discover(open_project(root), uncoded_only=False, min_size=4)
+    second = on_store(run_discover, open_project(root), uncoded_only=False, min_size=4)
     assert [c.chunk_ids for c in first.clusters] == [c.chunk_ids for c in second.clusters]
     assert [c.id for c in first.clusters] == [c.id for c in second.clusters]
     assert _purity(first.clusters, truth) == 1.0
@@ -84,7 +85,7 @@ def test_uncovered_topic_is_flagged_new_and_covered_ones_overlap(review) -> None
 
 def test_uncoded_mode_clusters_only_passages_without_codes(review) -> None:  # type: ignore[no-untyped-def]
     root, truth, _ = review
-    result = run_discover(open_project(root), uncoded_only=True, min_size=4)
+    result = on_store(run_discover, open_project(root), uncoded_only=True, min_size=4)
     clustered = {cid for c in result.clusters for cid in c.chunk_ids}
     assert clustered == set(truth["sustainability"])
     labels = " ".join(p for c in result.clusters for p, _ in c.phrases)

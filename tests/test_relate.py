@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import on_store
 from litsynth.coding.codebook_load import load_codebook
 from litsynth.coding.relate import (
     confirm_relation,
@@ -121,7 +122,7 @@ def test_propose_categories_groups_close_codes_and_explains() -> None:
 
 def test_run_relate_on_the_synthetic_review(project: Path) -> None:
     build(project)
-    axial = run_relate(open_project(project))
+    axial = on_store(run_relate, open_project(project))
     passage = {(r.a, r.b): r for r in axial.code_pairs if r.level == "passage"}
     pair = passage[("platform-coordination", "resource-reconfiguration")]
     # 12 platform passages, 12 resource passages + 6 platform passages also coded resources.
@@ -137,7 +138,8 @@ def test_run_relate_on_the_synthetic_review(project: Path) -> None:
 def test_confirm_writes_a_relation_that_loads_back_and_logs_it(project: Path) -> None:
     build(project)
     proj = open_project(project)
-    _, path = confirm_relation(
+    _, path = on_store(
+        confirm_relation,
         proj,
         "platform-coordination",
         "resource-reconfiguration",
@@ -155,10 +157,15 @@ def test_confirm_writes_a_relation_that_loads_back_and_logs_it(project: Path) ->
     )
     assert "ana" in loaded.note and "lift" in loaded.note
     # Confirming again with another weight replaces it; a second relation is added beside it.
-    confirm_relation(
-        proj, "platform-coordination", "resource-reconfiguration", "enables", weight=0.5
+    on_store(
+        confirm_relation,
+        proj,
+        "platform-coordination",
+        "resource-reconfiguration",
+        "enables",
+        weight=0.5,
     )
-    confirm_relation(proj, "mechanisms", "orchestrators", "associated-with")
+    on_store(confirm_relation, proj, "mechanisms", "orchestrators", "associated-with")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert [(r["type"], r.get("weight")) for r in data["relations"]] == [
         ("enables", 0.5),
@@ -176,9 +183,9 @@ def test_confirm_rejects_unknown_ids_and_types(project: Path) -> None:
     build(project)
     proj = open_project(project)
     with pytest.raises(CodingError, match="did you mean 'platform-coordination'"):
-        confirm_relation(proj, "platfrom-coordination", "sme-global", "enables")
+        on_store(confirm_relation, proj, "platfrom-coordination", "sme-global", "enables")
     with pytest.raises(CodingError, match="unknown relation type 'enable'"):
-        confirm_relation(proj, "platform-coordination", "sme-global", "enable")
+        on_store(confirm_relation, proj, "platform-coordination", "sme-global", "enable")
     assert not (project / "codebook" / "relations.yaml").exists()
 
 
@@ -189,7 +196,13 @@ def test_confirm_refuses_a_one_file_codebook(project: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(CodingError, match="is one file"):
-        confirm_relation(open_project(project), "platform-coordination", "sme-global", "enables")
+        on_store(
+            confirm_relation,
+            open_project(project),
+            "platform-coordination",
+            "sme-global",
+            "enables",
+        )
     assert not (project / "codebook" / "relations.yaml").exists()
 
 

@@ -14,6 +14,7 @@ from litsynth.coding.agreement import machine_agreement
 from litsynth.config import open_project
 from litsynth.errors import CodingError
 from litsynth.records import MachineCell
+from litsynth.store import connect
 from review_support import Seeded, seed
 
 
@@ -32,7 +33,7 @@ def reviewed(project: Path) -> Seeded:
     s = seed(project)
     proj = open_project(s.root)
     book = decisions.codebook_of(proj)
-    conn = decisions.open_store(proj)
+    conn = connect(proj.store_path)
     try:
         queue = {i.key: i for i in decisions.review_queue(conn, coder="ana")}
         decisions.decide(conn, book, queue[(s.d1, "platform")], "accept", coder="ana")
@@ -50,7 +51,7 @@ def reviewed(project: Path) -> Seeded:
 
 def test_per_code_tables_and_kappa_by_hand(reviewed: Seeded) -> None:
     proj = open_project(reviewed.root)
-    conn = decisions.open_store(proj)
+    conn = connect(proj.store_path)
     try:
         report = decisions.project_agreement(conn)
     finally:
@@ -111,7 +112,7 @@ def test_one_coder_only(reviewed: Seeded) -> None:
 
 def test_no_decisions_is_an_error(project: Path) -> None:
     s = seed(project)
-    conn = decisions.open_store(open_project(s.root))
+    conn = connect(open_project(s.root).store_path)
     try:
         with pytest.raises(CodingError, match="no human decisions yet"):
             decisions.project_agreement(conn)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import on_store
 from litsynth.cli import cli
 from litsynth.store.db import connect
 from review_support import PDF_TEXT, Seeded, insert_suggestions, seed
@@ -186,7 +187,7 @@ def test_human_decisions_survive_a_real_code_suggest_run(seeded: Seeded) -> None
         before = [tuple(r) for r in conn.execute("SELECT * FROM codings ORDER BY seq")]
     finally:
         conn.close()
-    suggest_project(open_project(seeded.root))  # replaces every machine suggestion
+    on_store(suggest_project, open_project(seeded.root))  # replaces every machine suggestion
     conn = connect(seeded.root / "litsynth.db")
     try:
         after = [tuple(r) for r in conn.execute("SELECT * FROM codings ORDER BY seq")]

@@ -14,7 +14,7 @@ from litsynth.coding.filters import chunk_ids_for, codes_under
 from litsynth.config import open_project
 from litsynth.errors import CodingError
 from litsynth.search import search
-from litsynth.store import opened
+from litsynth.store import connect, opened
 from review_support import Seeded, insert_suggestions, seed
 
 
@@ -25,7 +25,7 @@ def seeded(project: Path) -> Seeded:
 
 def _ids(s: Seeded, **kw: str) -> set[str]:
     proj = open_project(s.root)
-    conn = decisions.open_store(proj)
+    conn = connect(proj.store_path)
     try:
         return chunk_ids_for(conn, proj, **kw)
     finally:
@@ -39,7 +39,7 @@ def test_machine_suggestions_above_threshold_count_until_a_human_decides(seeded:
 
     proj = open_project(seeded.root)
     book = decisions.codebook_of(proj)
-    conn = decisions.open_store(proj)
+    conn = connect(proj.store_path)
     try:
         queue = {i.key: i for i in decisions.review_queue(conn, coder="ana")}
         decisions.decide(conn, book, queue[(seeded.c1, "rule-setting")], "reject", coder="ana")
@@ -81,7 +81,7 @@ def test_unknown_ids_suggest_a_close_match(seeded: Seeded) -> None:
 
 def test_a_code_only_the_store_knows_still_filters(seeded: Seeded) -> None:
     proj = open_project(seeded.root)
-    conn = decisions.open_store(proj)
+    conn = connect(proj.store_path)
     try:
         insert_suggestions(conn, [(seeded.c3, "renamed-code", 0.9, 0.5, {})])
     finally:

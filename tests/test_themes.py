@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+from conftest import on_store
 from litsynth.coding.codebook_load import parse_codebook_text
 from litsynth.coding.relate import confirm_relation, require_codebook
 from litsynth.coding.themes import centralities, relation_graph, run_themes, summarise_themes
@@ -97,7 +98,7 @@ def test_theme_support_counts_and_cooccurrence_edges() -> None:
 def test_run_themes_on_the_synthetic_review_lists_cited_works(project: Path) -> None:
     build(project)
     proj = open_project(project)
-    confirm_relation(proj, "mechanisms", "orchestrators", "enables")
+    on_store(confirm_relation, proj, "mechanisms", "orchestrators", "enables")
     codebook = require_codebook(proj)
     with opened(proj.store_path) as conn:
         result = run_themes(conn, codebook, cited=cited_work_counts(conn, codebook))

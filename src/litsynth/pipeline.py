@@ -196,13 +196,15 @@ def _derive(
             return "not applicable", f"no codebook in {project.codebook_path}", []
         from litsynth.coding.suggest import suggest_project
 
-        res = suggest_project(project)
+        with opened(project.store_path) as conn:
+            res = suggest_project(conn, project)
         return "done", _short(res), []
 
     def discover() -> tuple[str, str, list[str]]:
         from litsynth.coding.discover import draft_fragment, run_discover
 
-        d = run_discover(project, uncoded_only=False)
+        with opened(project.store_path) as conn:
+            d = run_discover(conn, project, uncoded_only=False)
         state["discovery"] = d
         draft = staging / "open-coding-draft.yaml"
         taken = tuple(codebook.codes) if codebook else ()  # draft ids must not collide on merge
@@ -218,7 +220,8 @@ def _derive(
             return "not applicable", "no codebook", []
         from litsynth.coding.relate import run_relate
 
-        axial = run_relate(project)
+        with opened(project.store_path) as conn:
+            axial = run_relate(conn, project)
         (staging / "relations.json").write_text(
             json.dumps(_jsonable(axial), indent=2, default=str), encoding="utf-8"
         )

@@ -140,15 +140,17 @@ def discover_command(
     project = load(project_dir)
     if write_path:
         draft_target(project, write_path)
-    result = run_discover(
-        project,
-        uncoded_only=mode != "all",
-        min_size=min_size,
-        max_k=max_k,
-        k=k,
-        seed=seed,
-        include_references=include_references,
-    )
+    with opened(project.store_path) as conn:
+        result = run_discover(
+            conn,
+            project,
+            uncoded_only=mode != "all",
+            min_size=min_size,
+            max_k=max_k,
+            k=k,
+            seed=seed,
+            include_references=include_references,
+        )
     written = write_draft(project, result, write_path) if write_path else None
     if as_json:
         print_json(
@@ -251,7 +253,10 @@ def relate_command(
     """
     project = load(project_dir)
     if confirm:
-        relation, path = confirm_relation(project, *confirm, weight=weight, reviewer=reviewer)
+        with opened(project.store_path) as conn:
+            relation, path = confirm_relation(
+                conn, project, *confirm, weight=weight, reviewer=reviewer
+            )
         if as_json:
             print_json({"relation": dataclasses.asdict(relation), "file": str(path)})
         else:
@@ -260,7 +265,8 @@ def relate_command(
                 f"  {relation.note}"
             )
         return
-    result = run_relate(project)
+    with opened(project.store_path) as conn:
+        result = run_relate(conn, project)
     if as_json:
         print_json(
             {

@@ -14,6 +14,7 @@ from litsynth.coding.evaluate import evaluate_codebook, read_labelled_csv
 from litsynth.coding.suggest import suggest_project
 from litsynth.config import Settings, load_settings
 from litsynth.embed.models import get_embedder
+from litsynth.store import opened
 
 commands: list[click.Command] = []
 
@@ -36,7 +37,8 @@ def suggest(project_dir: Path, min_score: float | None, show: int, as_json: bool
     scores.
     """
     project = load(project_dir)
-    result = suggest_project(project, min_score=min_score)
+    with opened(project.store_path) as conn:
+        result = suggest_project(conn, project, min_score=min_score)
     if as_json:
         print_json(
             {

@@ -29,6 +29,7 @@ from litsynth.config import Project
 from litsynth.errors import CodebookError, CodingError
 from litsynth.records import ReviewItem
 from litsynth.store import codings as store
+from litsynth.store import opened
 
 WIDTH = 96  # passage wrap width: readable in an 100-column terminal with the indent
 
@@ -44,11 +45,8 @@ def coder_option(func: F) -> F:
 
 @contextmanager
 def _store(project: Project) -> Iterator[sqlite3.Connection]:
-    conn = decisions.open_store(project)
-    try:
+    with opened(project.store_path) as conn:
         yield conn
-    finally:
-        conn.close()
 
 
 def _fmt(value: float | None, pattern: str = "{:.3f}") -> str:

@@ -30,14 +30,10 @@ from litsynth.config import Project
 from litsynth.errors import CodingError
 from litsynth.records import Coding, Memo, ReviewItem
 from litsynth.store import codings as store
-from litsynth.store.db import connect, transaction
+from litsynth.store.db import transaction
 from litsynth.store.report import document_text
 
 CHUNK_HINT = "chunk ids are in the chunk_id column of `litsynth code export-sheet`"
-
-
-def open_store(project: Project) -> sqlite3.Connection:
-    return connect(project.store_path)
 
 
 def codebook_of(project: Project) -> Codebook:

@@ -25,6 +25,7 @@ every passage of a review shares its topic, and raw cosines within one review ar
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,7 +46,6 @@ from litsynth.embed.vectors import stored_vectors
 from litsynth.errors import CodingError
 from litsynth.records import Passage, content_id
 from litsynth.store import analysis as store
-from litsynth.store.db import connect
 
 CLUSTERER = "kmeans-silhouette.v1"
 SILHOUETTE_SAMPLE = 3000  # silhouette is O(n²); a seeded sample keeps big corpora fast
@@ -509,6 +509,7 @@ def reference_list_chunks(
 
 
 def run_discover(
+    conn: sqlite3.Connection,
     project: Project,
     *,
     uncoded_only: bool = True,
@@ -523,16 +524,12 @@ def run_discover(
     Passages inside a document's reference list are left out by default: a bibliography is not
     a concept, and on the demo corpus the uncoded passages were mostly reference entries.
     """
-    conn = connect(project.store_path)
-    try:
-        passages = store.load_passages(conn)
-        codings = store.load_codings(conn)
-        n_docs = store.document_count(conn)
-        doc_labels = store.document_labels(conn)
-        offsets = store.chunk_offsets(conn)
-        texts = {} if include_references else store.document_texts(conn, store.document_ids(conn))
-    finally:
-        conn.close()
+    passages = store.load_passages(conn)
+    codings = store.load_codings(conn)
+    n_docs = store.document_count(conn)
+    doc_labels = store.document_labels(conn)
+    offsets = store.chunk_offsets(conn)
+    texts = {} if include_references else store.document_texts(conn, store.document_ids(conn))
     if not passages:
         raise CodingError(
             f"no passages in {project.store_path}",

@@ -20,6 +20,7 @@ loader merges every YAML file of the folder) and logs who confirmed it on what e
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -46,7 +47,7 @@ from litsynth.embed import get_embedder
 from litsynth.errors import CodebookError, CodingError
 from litsynth.records import Passage
 from litsynth.store import analysis as store
-from litsynth.store.db import connect, transaction
+from litsynth.store.db import transaction
 
 RELATIONS_FILE = "relations.yaml"
 ALPHA = 0.05  # conventional false-discovery rate for flagging a pair as "significant"
@@ -308,16 +309,12 @@ def code_centroids(
     return {p.code_id: p.vector for p in code_prototypes(codebook, codings, vector_of, embed)}
 
 
-def run_relate(project: Project) -> Axial:
+def run_relate(conn: sqlite3.Connection, project: Project) -> Axial:
     """Axial coding over the project's store and codebook."""
     codebook = require_codebook(project)
-    conn = connect(project.store_path)
-    try:
-        passages = store.load_passages(conn)
-        codings = [c for c in store.load_codings(conn) if c.code_id in codebook.codes]
-        n_docs = store.document_count(conn)
-    finally:
-        conn.close()
+    passages = store.load_passages(conn)
+    codings = [c for c in store.load_codings(conn) if c.code_id in codebook.codes]
+    n_docs = store.document_count(conn)
     vectors, _ = passage_vectors(project, passages)
     vector_of = {p.chunk_id: vectors[i] for i, p in enumerate(passages)}
     centroids = code_centroids(codebook, codings, vector_of, project)
@@ -361,6 +358,7 @@ def _same(a: Relation, b: Relation) -> bool:
 
 
 def confirm_relation(
+    conn: sqlite3.Connection,
     project: Project,
     source: str,
     target: str,
@@ -399,7 +397,7 @@ def confirm_relation(
             hint="move the file into a folder and set [coding] codebook to the folder",
         )
     path = project.codebook_path / RELATIONS_FILE
-    axial = run_relate(project)
+    axial = run_relate(conn, project)
     stats = [r for r in axial.code_pairs + axial.category_pairs if {r.a, r.b} == {source, target}]
     reviewer = reviewer or project.settings.project.reviewer
     at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -431,30 +429,26 @@ def confirm_relation(
         else:
             path.write_text(before, encoding="utf-8")
         raise
-    conn = connect(project.store_path)
-    try:
-        with transaction(conn):
-            store.record_relation_decision(
-                conn,
-                source=source,
-                target=target,
-                type=type,
-                weight=weight,
-                reviewer=reviewer,
-                at=at,
-                codebook_file=str(path.relative_to(project.root)),
-                codebook_version=reloaded.version,
-                evidence={
-                    r.level: {
-                        "n_ab": r.n_ab,
-                        "jaccard": r.jaccard,
-                        "lift": r.lift,
-                        "p": r.p_value,
-                        "evidence": list(r.evidence),
-                    }
-                    for r in stats
-                },
-            )
-    finally:
-        conn.close()
+    with transaction(conn):
+        store.record_relation_decision(
+            conn,
+            source=source,
+            target=target,
+            type=type,
+            weight=weight,
+            reviewer=reviewer,
+            at=at,
+            codebook_file=str(path.relative_to(project.root)),
+            codebook_version=reloaded.version,
+            evidence={
+                r.level: {
+                    "n_ab": r.n_ab,
+                    "jaccard": r.jaccard,
+                    "lift": r.lift,
+                    "p": r.p_value,
+                    "evidence": list(r.evidence),
+                }
+                for r in stats
+            },
+        )
     return relation, path

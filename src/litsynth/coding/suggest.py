@@ -13,6 +13,7 @@ agreement report, and the near misses are where the review queue finds the uncer
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,7 @@ from litsynth.provenance import library_versions
 from litsynth.records import Suggestion
 from litsynth.store import coding as store
 from litsynth.store import runs
-from litsynth.store.db import connect, transaction
+from litsynth.store.db import transaction
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def select(scores: Scores, min_score: float | None) -> list[tuple[int, int]]:
 
 
 def suggest_project(
+    conn: sqlite3.Connection,
     project: Project,
     *,
     min_score: float | None = None,
@@ -123,93 +125,85 @@ def suggest_project(
     """Score every chunk against the codebook, learn from human codings, store suggestions."""
     book = project_codebook(project)
     min_score = project.settings.coding.min_score if min_score is None else min_score
-    conn = connect(project.store_path)
-    try:
-        rows = store.chunks(conn)
-        if not rows:
-            raise CodingError(
-                f"the store {project.store_path} has no chunks to code",
-                hint="run `litsynth ingest` first",
-            )
-        embedder = embedder or get_embedder(
-            project.settings.embed.model, project.settings.embed.batch_size
+    rows = store.chunks(conn)
+    if not rows:
+        raise CodingError(
+            f"the store {project.store_path} has no chunks to code",
+            hint="run `litsynth ingest` first",
         )
-        vectors, source = chunk_vectors(project, rows, embedder)
-        texts = [r.text for r in rows]
-        zs = fit_zero_shot(book, embedder, lemmatize=project.settings.coding.lemmatize)
-        scores = zs.score(vectors, texts)
-        ctx: Context = context_of([Unit(r.text, r.document_id, r.ordinal) for r in rows])
-        examples = examples_from(store.human_labels(conn), rows, book) if learn_from_codings else []
-        model = zs.name
-        if examples:
-            scores = learn(zs, scores, texts, vectors, ctx, examples)
-            model = f"{zs.name}+{LEARNED_VERSION}"
-        learned = tuple(
-            c
-            for k, c in enumerate(scores.code_ids)
-            if scores.learned is not None and not np.isnan(scores.learned[0, k])
-        )
-        pairs = select(scores, min_score)
-        suggestions = [
-            Suggestion(
-                chunk_id=rows[i].id,
-                code_id=scores.code_ids[k],
-                score=round(float(scores.probability[i, k]), 6),
-                model=model,
-                codebook_version=book.version,
-                evidence=evidence_for(scores, zs, i, k),
-            )
-            for i, k in pairs
-        ]
-        thresholds = {
-            c: float(min_score if min_score is not None else scores.threshold[k])
-            for k, c in enumerate(scores.code_ids)
-        }
-        settings = {
-            "min_score": min_score,
-            "model": model,
-            "codebook": str(project.settings.coding.codebook),
-        }
-        versions = library_versions()
-        with transaction(conn):
-            run_id = runs.start_run(conn, "code-suggest", settings, versions)
-            store.record_codebook_version(conn, book.version, book.files, _content(book))
-            stored = store.replace_suggestions(conn, suggestions, thresholds, run_id)
-            suggested = [s for s in suggestions if s.score >= thresholds[s.code_id]]
-            per_code = {c: sum(1 for s in suggested if s.code_id == c) for c in scores.code_ids}
-            runs.finish_run(
-                conn,
-                run_id,
-                {
-                    "chunks": len(rows),
-                    "stored": stored,
-                    "suggested": len(suggested),
-                    "per_code": per_code,
-                },
-            )
-        return SuggestResult(
-            chunks=len(rows),
-            stored=stored,
-            suggested=len(suggested),
-            learned_codes=learned,
+    embedder = embedder or get_embedder(
+        project.settings.embed.model, project.settings.embed.batch_size
+    )
+    vectors, source = chunk_vectors(project, rows, embedder)
+    texts = [r.text for r in rows]
+    zs = fit_zero_shot(book, embedder, lemmatize=project.settings.coding.lemmatize)
+    scores = zs.score(vectors, texts)
+    ctx: Context = context_of([Unit(r.text, r.document_id, r.ordinal) for r in rows])
+    examples = examples_from(store.human_labels(conn), rows, book) if learn_from_codings else []
+    model = zs.name
+    if examples:
+        scores = learn(zs, scores, texts, vectors, ctx, examples)
+        model = f"{zs.name}+{LEARNED_VERSION}"
+    learned = tuple(
+        c
+        for k, c in enumerate(scores.code_ids)
+        if scores.learned is not None and not np.isnan(scores.learned[0, k])
+    )
+    pairs = select(scores, min_score)
+    suggestions = [
+        Suggestion(
+            chunk_id=rows[i].id,
+            code_id=scores.code_ids[k],
+            score=round(float(scores.probability[i, k]), 6),
             model=model,
             codebook_version=book.version,
-            per_code=per_code,
-            thresholds=thresholds,
-            vectors_from=source,
-            top=sorted(suggested, key=lambda s: -s.score),
+            evidence=evidence_for(scores, zs, i, k),
         )
-    finally:
-        conn.close()
+        for i, k in pairs
+    ]
+    thresholds = {
+        c: float(min_score if min_score is not None else scores.threshold[k])
+        for k, c in enumerate(scores.code_ids)
+    }
+    settings = {
+        "min_score": min_score,
+        "model": model,
+        "codebook": str(project.settings.coding.codebook),
+    }
+    versions = library_versions()
+    with transaction(conn):
+        run_id = runs.start_run(conn, "code-suggest", settings, versions)
+        store.record_codebook_version(conn, book.version, book.files, _content(book))
+        stored = store.replace_suggestions(conn, suggestions, thresholds, run_id)
+        suggested = [s for s in suggestions if s.score >= thresholds[s.code_id]]
+        per_code = {c: sum(1 for s in suggested if s.code_id == c) for c in scores.code_ids}
+        runs.finish_run(
+            conn,
+            run_id,
+            {
+                "chunks": len(rows),
+                "stored": stored,
+                "suggested": len(suggested),
+                "per_code": per_code,
+            },
+        )
+    return SuggestResult(
+        chunks=len(rows),
+        stored=stored,
+        suggested=len(suggested),
+        learned_codes=learned,
+        model=model,
+        codebook_version=book.version,
+        per_code=per_code,
+        thresholds=thresholds,
+        vectors_from=source,
+        top=sorted(suggested, key=lambda s: -s.score),
+    )
 
 
-def review_ranking(project: Project) -> list[tuple[str, str]]:
+def review_ranking(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """The active-learning order of undecided suggestions, for the review loop."""
-    conn = connect(project.store_path)
-    try:
-        entries = [QueueEntry(*row) for row in store.undecided_suggestions(conn)]
-    finally:
-        conn.close()
+    entries = [QueueEntry(*row) for row in store.undecided_suggestions(conn)]
     return review_queue_order(entries)
 
 
