@@ -164,8 +164,8 @@ def main() -> None:
                 "dataset": name,
                 "seed": seed,
                 "priors": priors,
-                "litsynth": ours.as_dict(),
-                "asreview": theirs.as_dict(),
+                "litsynth": ours.to_json(),
+                "asreview": theirs.to_json(),
             }
             runs.append(row)
             print(

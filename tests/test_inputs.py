@@ -40,7 +40,7 @@ def test_demo_inputs_apply_once_and_give_the_demo_flow(demo: Path) -> None:
             0, 0, 0, 0,
         )  # fmt: skip
         assert again.batches_skipped == 3 and again.sheets_skipped == 4
-        flow = prisma_flow(conn).as_dict()
+        flow = prisma_flow(conn).to_json()
     finally:
         conn.close()
     assert flow["database_specific_results"] == {"Scopus": 36, "Web of Science": 16}

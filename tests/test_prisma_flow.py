@@ -128,7 +128,7 @@ def test_full_text_decision_on_excluded_record_is_named():
 def test_tampered_counts_say_which_boxes_and_by_how_much():
     records, log = small_review()
     flow = build_flow(records, effective(log))
-    bad = PrismaFlow(**{**flow.as_dict(), "records_screened": 10})
+    bad = PrismaFlow(**{**flow.to_json(), "records_screened": 10})
     with pytest.raises(PrismaError, match=r"records_screened = 10 \(off by \+3\)"):
         check_flow(bad)
 

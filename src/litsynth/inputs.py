@@ -47,7 +47,8 @@ class InputsReport:
     linked: int = 0
     notes: list[str] = field(default_factory=list)
 
-    def line(self) -> str:
+    def summary(self) -> str:
+        """One line for `run`'s step list."""
         parts = [
             f"{self.imported} records imported ({self.batches_skipped} files unchanged)",
             f"{self.duplicates} duplicates linked",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ from litsynth.coding.codebook_load import project_codebook
 from litsynth.config import Project
 from litsynth.provenance import library_versions
 from litsynth.records import content_id
-from litsynth.store import connect, opened, runs
+from litsynth.report.derived import BuiltMatrix, DerivedState
+from litsynth.store import opened, runs
 from litsynth.store import report as q
 
 PIPELINE_VERSION = "run.v1"
@@ -54,10 +56,6 @@ class RunSummary:
 Progress = Callable[[str], None]
 
 
-def _load_codebook(project: Project) -> Codebook | None:
-    return project_codebook(project, required=False)
-
-
 def run_pipeline(
     project: Project,
     *,
@@ -79,7 +77,7 @@ def run_pipeline(
     summary = RunSummary()
     out_dir = out_dir or project.root / "report"
 
-    def step(name: str, fn: Callable[[], tuple[str, str, list[str]]]) -> None:
+    def step(name: str, fn: Callable[[], StepOutcome]) -> None:
         say(f"[{len(summary.steps) + 1}] {name} …")
         started = time.monotonic()
         status, detail, outputs = fn()
@@ -88,36 +86,26 @@ def run_pipeline(
         )
         say(f"    {status}: {detail}")
 
-    def do_ingest() -> tuple[str, str, list[str]]:
+    def do_ingest() -> StepOutcome:
         rep = ingest(project, IngestOptions(quiet=quiet))
-        failed = rep.failures_by_reason()
-        detail = (
-            f"{rep.documents_ingested} ingested, {rep.documents_skipped_unchanged} unchanged, "
-            f"{rep.chunks_added} passages added, {len(rep.failures)} failed"
-            + (f" ({', '.join(f'{k}: {v}' for k, v in failed.items())})" if failed else "")
-        )
         status = "done" if rep.documents_ingested or rep.chunks_added else "up to date"
-        return status, detail, [str(project.index_dir)]
+        return status, rep.summary(), [str(project.index_dir)]
 
-    def do_records() -> tuple[str, str, list[str]]:
+    def do_records() -> StepOutcome:
         from litsynth.inputs import apply_inputs
 
-        conn = connect(project.store_path)
-        try:
+        with opened(project.store_path) as conn:
             rep = apply_inputs(project, conn)
-        finally:
-            conn.close()
         if rep is None:
             return "not applicable", "no [records] imports or screening sheets in litsynth.toml", []
         changed = rep.imported or rep.decisions or rep.ineligible or rep.citation_records
-        return ("done" if changed else "up to date"), rep.line(), []
+        return ("done" if changed else "up to date"), rep.summary(), []
 
     if with_ingest:
         step("ingest", do_ingest)
         step("records", do_records)
-    codebook = _load_codebook(project)
-    conn = connect(project.store_path)
-    try:
+    codebook = project_codebook(project, required=False)
+    with opened(project.store_path) as conn:
         has_records = q.table_count(conn, "records") > 0
         last = runs.latest_run(conn, "run")
         fresh = (
@@ -146,15 +134,13 @@ def run_pipeline(
         runs.finish_run(
             conn, run_id, {"digest": _digest(project, conn, codebook), **summary.to_json()}
         )
-    finally:
-        conn.close()
     (out_dir / "run-summary.json").write_text(
         json.dumps(summary.to_json(), indent=2), encoding="utf-8"
     )
     return summary
 
 
-def _digest(project: Project, conn: Any, codebook: Codebook | None) -> str:
+def _digest(project: Project, conn: sqlite3.Connection, codebook: Codebook | None) -> str:
     """What the derived steps depend on: store contents, codebook, settings, pipeline version."""
     settings = json.dumps(dataclasses.asdict(project.settings), sort_keys=True, default=str)
     return content_id(
@@ -165,216 +151,169 @@ def _digest(project: Project, conn: Any, codebook: Codebook | None) -> str:
     )
 
 
-def _derive(
-    project: Project,
-    conn: Any,
-    codebook: Codebook | None,
-    has_records: bool,
-    out_dir: Path,
-    step: Callable[..., None],
-    with_suggest: bool,
-) -> str:
-    """The steps after ingest; returns the report's path."""
+@dataclass
+class _Context:
+    """What every derived step reads: the project, one store handle, the codebook, where to
+    write, and the state the earlier steps filled in for the report."""
+
+    project: Project
+    conn: sqlite3.Connection
+    codebook: Codebook | None
+    has_records: bool
+    staging: Path
+    state: DerivedState = field(default_factory=DerivedState)
+
+
+StepOutcome = tuple[str, str, list[str]]  # status, one-line summary, files written
+
+_NO_CODEBOOK: StepOutcome = ("not applicable", "no codebook", [])
+
+# The matrices the report shows: (rows, cols, id, title, description, row header).
+MATRICES = (
+    ("documents", "themes", "theme-matrix", "Sources × themes",
+     "Passages per document and theme (a passage counts once per cell).", "Document"),
+    ("attr:source_type", "themes", "attribute-matrix", "Source type × themes",
+     "Passages per kind of source (conceptual, empirical, case-based…) and theme.",
+     "Source type"),
+    ("codes", "codes", "cooccurrence-matrix", "Code co-occurrence",
+     "Passages coded with both codes; the diagonal is passages per code.", "Code"),
+)  # fmt: skip
+
+
+def _link(ctx: _Context) -> StepOutcome:
+    if not ctx.has_records:
+        return "not applicable", "no bibliographic records imported (litsynth import)", []
+    from litsynth.biblio.link import link_full_texts
+
+    return "done", link_full_texts(ctx.conn).summary(), []
+
+
+def _suggest(ctx: _Context) -> StepOutcome:
+    if ctx.codebook is None:
+        return "not applicable", f"no codebook in {ctx.project.codebook_path}", []
+    from litsynth.coding.suggest import suggest_project
+
+    return "done", suggest_project(ctx.conn, ctx.project).summary(), []
+
+
+def _discover(ctx: _Context) -> StepOutcome:
+    from litsynth.coding.discover import draft_fragment, run_discover
+
+    d = run_discover(ctx.conn, ctx.project, uncoded_only=False)
+    ctx.state.discovery = d
+    draft = ctx.staging / "open-coding-draft.yaml"
+    taken = tuple(ctx.codebook.codes) if ctx.codebook else ()  # draft ids must not collide
+    draft.write_text(draft_fragment(d, taken), encoding="utf-8")
+    return "done", d.summary(), [draft.name]
+
+
+def _relate(ctx: _Context) -> StepOutcome:
+    if ctx.codebook is None:
+        return _NO_CODEBOOK
+    from litsynth.coding.relate import run_relate
+
+    axial = run_relate(ctx.conn, ctx.project)
+    (ctx.staging / "relations.json").write_text(
+        json.dumps(dataclasses.asdict(axial), indent=2, default=str), encoding="utf-8"
+    )
+    return "done", axial.summary(), ["relations.json"]
+
+
+def _themes(ctx: _Context) -> StepOutcome:
+    if ctx.codebook is None:
+        return _NO_CODEBOOK
+    from litsynth.coding.themes import run_themes
+    from litsynth.synthesis.project import cited_work_counts
+
+    sel = run_themes(ctx.conn, ctx.codebook, cited=cited_work_counts(ctx.conn, ctx.codebook))
+    ctx.state.selective = sel
+    return "done", sel.summary(), []
+
+
+def _matrices(ctx: _Context) -> StepOutcome:
+    if ctx.codebook is None:
+        return _NO_CODEBOOK
+    from litsynth.synthesis.project import cited_works_by_theme, matrix_from_store
+    from litsynth.synthesis.tables import write_matrix
+
+    outputs = []
+    (ctx.staging / "matrices").mkdir()
+    for rows, cols, mid, title, description, header in MATRICES:
+        m = matrix_from_store(ctx.conn, ctx.codebook, rows=rows, cols=cols)
+        ctx.state.matrices.append(BuiltMatrix(mid, title, description, header, m))
+        for fmt in ("csv", "xlsx", "md"):
+            for p in write_matrix(m, ctx.staging / "matrices" / f"{mid}.{fmt}", fmt):
+                outputs.append(str(p.relative_to(ctx.staging)))
+    ctx.state.cited_by_theme = cited_works_by_theme(ctx.conn, ctx.codebook)
+    theme = ctx.state.matrices[0].matrix
+    return (
+        "done",
+        f"{len(theme.row_keys)} sources × {len(theme.col_keys)} themes, "
+        f"{theme.total[0]} coded passages",
+        outputs,
+    )
+
+
+def _prisma(ctx: _Context) -> StepOutcome:
+    if not ctx.has_records:
+        return "not applicable", "no bibliographic records imported", []
+    from litsynth.biblio.prisma import flow_csv
+    from litsynth.biblio.prisma_svg import flow_svg
+    from litsynth.biblio.screening_ops import prisma_flow
+
+    flow = prisma_flow(ctx.conn)
+    ctx.state.prisma = flow
+    ctx.state.prisma_svg = flow_svg(flow, title=ctx.project.settings.project.name)
+    (ctx.staging / "prisma.csv").write_text(flow_csv(flow), encoding="utf-8")
+    (ctx.staging / "prisma.json").write_text(json.dumps(flow.to_json(), indent=2), encoding="utf-8")
+    return "done", flow.summary(), ["prisma.svg", "prisma.csv", "prisma.json"]
+
+
+def _report(ctx: _Context) -> StepOutcome:
     from litsynth.report.collect import collect
     from litsynth.report.render import render_report
 
-    state: dict[str, Any] = {}
+    data = collect(ctx.project, ctx.conn, codebook=ctx.codebook, derived=ctx.state)
+    render_report(data, ctx.staging, prisma_svg_text=ctx.state.prisma_svg)
+    return "done", data.summary(), ["index.html"]
+
+
+# In order; link and suggest change the store, so `litsynth report` (a redraw) skips them.
+DERIVED_STEPS: tuple[tuple[str, Callable[[_Context], StepOutcome]], ...] = (
+    ("link", _link),
+    ("suggest", _suggest),
+    ("discover", _discover),
+    ("relate", _relate),
+    ("themes", _themes),
+    ("matrices", _matrices),
+    ("prisma", _prisma),
+    ("report", _report),
+)
+STORE_CHANGING = ("link", "suggest")
+
+
+def _derive(
+    project: Project,
+    conn: sqlite3.Connection,
+    codebook: Codebook | None,
+    has_records: bool,
+    out_dir: Path,
+    step: Callable[[str, Callable[[], StepOutcome]], None],
+    with_suggest: bool,
+) -> str:
+    """The steps after ingest, built in a staging folder; returns the report's path."""
     staging = out_dir.with_name(out_dir.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-
-    def link() -> tuple[str, str, list[str]]:
-        if not has_records:
-            return "not applicable", "no bibliographic records imported (litsynth import)", []
-        from litsynth.biblio.link import link_full_texts
-
-        rep = link_full_texts(conn)
-        return "done", _short(rep), []
-
-    def suggest() -> tuple[str, str, list[str]]:
-        if codebook is None:
-            return "not applicable", f"no codebook in {project.codebook_path}", []
-        from litsynth.coding.suggest import suggest_project
-
-        with opened(project.store_path) as conn:
-            res = suggest_project(conn, project)
-        return "done", _short(res), []
-
-    def discover() -> tuple[str, str, list[str]]:
-        from litsynth.coding.discover import draft_fragment, run_discover
-
-        with opened(project.store_path) as conn:
-            d = run_discover(conn, project, uncoded_only=False)
-        state["discovery"] = d
-        draft = staging / "open-coding-draft.yaml"
-        taken = tuple(codebook.codes) if codebook else ()  # draft ids must not collide on merge
-        draft.write_text(draft_fragment(d, taken), encoding="utf-8")
-        return (
-            "done",
-            f"{len(d.clusters)} concept clusters over {d.n_passages} passages",
-            [draft.name],
-        )
-
-    def relate() -> tuple[str, str, list[str]]:
-        if codebook is None:
-            return "not applicable", "no codebook", []
-        from litsynth.coding.relate import run_relate
-
-        with opened(project.store_path) as conn:
-            axial = run_relate(conn, project)
-        (staging / "relations.json").write_text(
-            json.dumps(_jsonable(axial), indent=2, default=str), encoding="utf-8"
-        )
-        return "done", _short(axial), ["relations.json"]
-
-    def themes() -> tuple[str, str, list[str]]:
-        if codebook is None:
-            return "not applicable", "no codebook", []
-        from litsynth.coding.themes import run_themes
-        from litsynth.synthesis.project import cited_work_counts
-
-        with opened(project.store_path) as conn:
-            sel = run_themes(conn, codebook, cited=cited_work_counts(conn, codebook))
-        state["selective"] = sel
-        return "done", f"{len(sel.themes)} themes; core category: {sel.core or 'none'}", []
-
-    def matrices() -> tuple[str, str, list[str]]:
-        if codebook is None:
-            return "not applicable", "no codebook", []
-        from litsynth.synthesis.project import cited_works_by_theme, matrix_from_store
-        from litsynth.synthesis.tables import write_matrix
-
-        specs = [
-            (
-                "documents",
-                "themes",
-                "theme-matrix",
-                "Sources × themes",
-                "Passages per document and theme (a passage counts once per cell).",
-                "Document",
-            ),
-            (
-                "attr:source_type",
-                "themes",
-                "attribute-matrix",
-                "Source type × themes",
-                "Passages per kind of source (conceptual, empirical, case-based…) and theme.",
-                "Source type",
-            ),
-            (
-                "codes",
-                "codes",
-                "cooccurrence-matrix",
-                "Code co-occurrence",
-                "Passages coded with both codes; the diagonal is passages per code.",
-                "Code",
-            ),
-        ]
-        built, outputs = [], []
-        (staging / "matrices").mkdir()
-        for rows, cols, mid, title, desc, header in specs:
-            m = matrix_from_store(conn, codebook, rows=rows, cols=cols)
-            built.append((m, mid, title, desc, header))
-            for fmt in ("csv", "xlsx", "md"):
-                for p in write_matrix(m, staging / "matrices" / f"{mid}.{fmt}", fmt):
-                    outputs.append(str(p.relative_to(staging)))
-        state["matrices"] = built
-        state["cited"] = cited_works_by_theme(conn, codebook)
-        theme = built[0][0]
-        return (
-            "done",
-            f"{len(theme.row_keys)} sources × {len(theme.col_keys)} themes, "
-            f"{theme.total[0]} coded passages",
-            outputs,
-        )
-
-    def prisma() -> tuple[str, str, list[str]]:
-        if not has_records:
-            return "not applicable", "no bibliographic records imported", []
-        from litsynth.biblio.prisma import flow_csv
-        from litsynth.biblio.prisma_svg import flow_svg
-        from litsynth.biblio.screening_ops import prisma_flow
-
-        flow = prisma_flow(conn)
-        state["prisma"] = flow.as_dict()
-        state["prisma_svg"] = flow_svg(flow, title=project.settings.project.name)
-        (staging / "prisma.csv").write_text(flow_csv(flow), encoding="utf-8")
-        (staging / "prisma.json").write_text(
-            json.dumps(state["prisma"], indent=2), encoding="utf-8"
-        )
-        return (
-            "done",
-            f"{state['prisma'].get('records_screened', 0)} records screened, "
-            f"{state['prisma'].get('new_studies', 0)} studies included",
-            ["prisma.svg", "prisma.csv", "prisma.json"],
-        )
-
-    def report() -> tuple[str, str, list[str]]:
-        data = collect(
-            project,
-            conn,
-            codebook=codebook,
-            matrices=state.get("matrices", ()),
-            cited_by_theme=state.get("cited"),
-            discovery=state.get("discovery"),
-            selective=state.get("selective"),
-            prisma_counts=state.get("prisma"),
-            prisma_svg=state.get("prisma_svg", ""),
-        )
-        render_report(data, staging, prisma_svg_text=state.get("prisma_svg", ""))
-        return (
-            "done",
-            f"{len(data.matrices)} matrices, {len(data.sources)} source pages",
-            ["index.html"],
-        )
-
-    steps = [
-        ("link", link),
-        ("suggest", suggest),
-        ("discover", discover),
-        ("relate", relate),
-        ("themes", themes),
-        ("matrices", matrices),
-        ("prisma", prisma),
-        ("report", report),
-    ]
-    for name, fn in steps:
-        if name in ("link", "suggest") and not with_suggest:
+    ctx = _Context(project, conn, codebook, has_records, staging)
+    for name, fn in DERIVED_STEPS:
+        if name in STORE_CHANGING and not with_suggest:
             continue
-        step(name, fn)
+        step(name, lambda fn=fn: fn(ctx))  # type: ignore[misc]
     # Swap the finished folder in whole: a crash mid-run never leaves half a report.
     shutil.rmtree(out_dir, ignore_errors=True)
     staging.rename(out_dir)
     return str(out_dir / "index.html")
-
-
-def _short(result: Any) -> str:
-    """A one-line description of a stage's result (its own summary when it has one)."""
-    for attr in ("summary_line", "summary"):
-        value = getattr(result, attr, None)
-        if callable(value):
-            value = value()
-        if isinstance(value, str):
-            return value
-    data = _jsonable(result)
-    if isinstance(data, dict):
-        scalars = {
-            k: v for k, v in data.items() if isinstance(v, int | float | str) and len(str(v)) < 40
-        }
-        return ", ".join(f"{k}: {v}" for k, v in list(scalars.items())[:6])
-    return str(result)[:120]
-
-
-def _jsonable(obj: Any) -> Any:
-    if hasattr(obj, "to_json"):
-        return obj.to_json()
-    if hasattr(obj, "as_dict"):
-        return obj.as_dict()
-    if hasattr(obj, "to_dict"):
-        return obj.to_dict()
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.asdict(obj)
-    return obj
 
 
 __all__ = ["RunSummary", "run_pipeline"]

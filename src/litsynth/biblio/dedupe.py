@@ -89,7 +89,7 @@ class DedupeResult:
     method: str
     warnings: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return {
             "groups": self.groups,
             "n_duplicates": self.n_duplicates,

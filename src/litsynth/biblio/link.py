@@ -64,7 +64,12 @@ class LinkReport:
     unmatched: list[BibRecord]  # sought, no document linked, not recorded as not retrieved
     sought_rule: str  # how "sought" was decided, for the reader of the report
 
-    def as_dict(self) -> dict[str, object]:
+    def summary(self) -> str:
+        return (
+            f"n_linked: {len(self.links)}, sought: {self.sought}, sought_rule: {self.sought_rule}"
+        )
+
+    def to_json(self) -> dict[str, object]:
         return {
             "links": [vars(link) for link in self.links],
             "n_linked": len(self.links),

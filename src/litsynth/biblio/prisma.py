@@ -117,7 +117,10 @@ class PrismaFlow:
     # record ids behind an inconsistency, so the error can name them (not part of the output)
     strays: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
-    def as_dict(self) -> dict[str, Any]:
+    def summary(self) -> str:
+        return f"{self.records_screened} records screened, {self.new_studies} studies included"
+
+    def to_json(self) -> dict[str, Any]:
         out = {k: v for k, v in self.__dict__.items() if k != "strays"}
         return {k: dict(v) if isinstance(v, Mapping) else v for k, v in out.items()}
 
@@ -324,7 +327,7 @@ def check_flow(flow: PrismaFlow) -> PrismaFlow:
         for left, lv, right, rv in equations
         if lv != rv
     ]
-    negative = [k for k, v in f.as_dict().items() if isinstance(v, int) and v < 0]
+    negative = [k for k, v in f.to_json().items() if isinstance(v, int) and v < 0]
     problems += [f"{k} is negative ({getattr(f, k)})" for k in negative]
     if problems:
         hint = "; ".join(
@@ -508,7 +511,7 @@ def flow_csv(flow: PrismaFlow) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"])
-    values = flow.as_dict()
+    values = flow.to_json()
     for data, node, box, description, boxtext in _TEMPLATE:
         tooltip = description if node != "NA" else "NA"
         url = f"{data}.html" if node != "NA" else "NA"

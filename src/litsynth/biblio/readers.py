@@ -72,7 +72,7 @@ class ImportOutcome:
     n_renamed: int = 0  # records whose id was taken (each listed once per wanted id)
     warnings: tuple[str, ...] = ()  # entries kept with a caveat (no ER tag, repeated field)
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return {
             "file": self.file_name,
             "batch_id": self.batch_id,

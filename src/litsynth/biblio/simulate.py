@@ -59,7 +59,7 @@ class SimulationMetrics:
     seconds: float
     prioritiser: str
 
-    def as_dict(self) -> dict[str, float | int | str]:
+    def to_json(self) -> dict[str, float | int | str]:
         return asdict(self)
 
 

@@ -43,7 +43,7 @@ def import_command(
         outcomes = import_files(conn, files, source, encoding=encoding)
         failed = [o for o in outcomes if o.error]
         if as_json:
-            print_json([o.as_dict() for o in outcomes])
+            print_json([o.to_json() for o in outcomes])
         for o in [] if as_json else outcomes:
             if o.error:
                 click.echo(f"{o.file_name}: not imported: {o.error}")
@@ -132,7 +132,7 @@ def dedupe_command(
             return
         result = dedupe_stage.run_dedupe(conn, from_column=from_column, cpu=cpu)
         if as_json:
-            print_json(result.as_dict())
+            print_json(result.to_json())
         else:
             _render_dedupe(result)
 
@@ -177,7 +177,7 @@ def resolve_command(
         who = reviewer or project.settings.project.reviewer
         result = dedupe_stage.resolve(conn, record_a, record_b, same=same, reviewer=who, note=note)
         if as_json:
-            print_json(result.as_dict())
+            print_json(result.to_json())
         else:
             verdict = "the same work" if same else "different works"
             click.echo(f"Recorded: {record_a} and {record_b} are {verdict} ({who}).")
@@ -196,7 +196,7 @@ def link_command(project_dir: Path, as_json: bool) -> None:
     with opened(load(project_dir).store_path) as conn:
         report = link_full_texts(conn)
         if as_json:
-            print_json(report.as_dict())
+            print_json(report.to_json())
             return
         by_method: dict[str, int] = {}
         for link in report.links:
@@ -233,7 +233,7 @@ def references_command(
         if as_json:
             print_json(
                 [
-                    {**outcome.as_dict(), "references": [vars(r) for r in refs]}
+                    {**outcome.to_json(), "references": [vars(r) for r in refs]}
                     for outcome, refs in results
                 ]
             )

@@ -341,7 +341,7 @@ def simulate_command(
         )  # fmt: skip
     except ValueError as exc:
         raise ScreeningError(str(exc), hint="lower --prior-included / --prior-excluded") from None
-    print_json(metrics.as_dict())
+    print_json(metrics.to_json())
 
 
 @click.command("prisma")
@@ -378,7 +378,7 @@ def prisma_command(
     if svg_path is not None:
         svg_path.write_text(flow_svg(flow, title=project.settings.project.name), encoding="utf-8")
     if as_json:
-        print_json(flow.as_dict())
+        print_json(flow.to_json())
         return
     click.echo(render_text(flow))
     for path in (csv_path, svg_path):

@@ -104,7 +104,7 @@ def matrix_command(
     with _store(project) as conn:
         matrix = synth.matrix_from_store(conn, _codebook(project), rows=rows, cols=cols)
     if as_json:
-        print_json(matrix.to_dict())
+        print_json(matrix.to_json())
         return
     if out is not None:
         written = tables.write_matrix(matrix, out, tables.format_of(out, fmt))

@@ -146,6 +146,9 @@ class Discovery:
     method: str = f"{CLUSTERER}+{PHRASER}"
     notes: tuple[str, ...] = field(default=())
 
+    def summary(self) -> str:
+        return f"{len(self.clusters)} concept clusters over {self.n_passages} passages"
+
 
 # ------------------------------------------------------------------------------ clustering
 

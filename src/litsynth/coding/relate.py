@@ -236,6 +236,12 @@ class Axial:
     n_documents: int
     codebook_version: str
 
+    def summary(self) -> str:
+        return (
+            f"n_passages: {self.n_passages}, n_documents: {self.n_documents},"
+            f" codebook_version: {self.codebook_version}"
+        )
+
 
 def _existing(codebook: Codebook, a: str, b: str) -> tuple[str, ...]:
     return tuple(sorted({r.type for r in codebook.relations if {r.source, r.target} == {a, b}}))

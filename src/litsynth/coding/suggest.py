@@ -51,6 +51,13 @@ class SuggestResult:
     vectors_from: str  # "index" | "embedded"
     top: list[Suggestion] = field(default_factory=list)
 
+    def summary(self) -> str:
+        return (
+            f"chunks: {self.chunks}, stored: {self.stored}, suggested: {self.suggested},"
+            f" model: {self.model}, codebook_version: {self.codebook_version},"
+            f" vectors_from: {self.vectors_from}"
+        )
+
 
 def chunk_vectors(
     project: Project, rows: Sequence[store.ChunkRow], embedder: Embedder

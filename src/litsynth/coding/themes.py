@@ -159,6 +159,9 @@ class Selective:
     cited_works_source: str  # where the per-theme cited works came from, or why they are absent
     method: str = GRAPH
 
+    def summary(self) -> str:
+        return f"{len(self.themes)} themes; core category: {self.core or 'none'}"
+
 
 def summarise_themes(
     codebook: Codebook,

@@ -94,6 +94,15 @@ class IngestReport:
             out[f["reason"]] = out.get(f["reason"], 0) + 1
         return dict(sorted(out.items()))
 
+    def summary(self) -> str:
+        """One line: what was ingested, skipped and failed (by reason)."""
+        failed = self.failures_by_reason()
+        return (
+            f"{self.documents_ingested} ingested, {self.documents_skipped_unchanged} unchanged, "
+            f"{self.chunks_added} passages added, {len(self.failures)} failed"
+            + (f" ({', '.join(f'{k}: {v}' for k, v in failed.items())})" if failed else "")
+        )
+
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["failures_by_reason"] = self.failures_by_reason()

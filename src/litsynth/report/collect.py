@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +18,12 @@ from typing import Any
 
 from litsynth.citations.labels import format_citation, work_label
 from litsynth.coding.codebook import Codebook
+from litsynth.coding.discover import Discovery
+from litsynth.coding.themes import Selective
 from litsynth.config import Project
 from litsynth.provenance import library_versions
 from litsynth.report import model as rm
+from litsynth.report.derived import DerivedState
 from litsynth.store import report as q
 from litsynth.store import runs
 from litsynth.store.passages import decode_authors
@@ -184,12 +186,7 @@ def collect(
     conn: sqlite3.Connection,
     *,
     codebook: Codebook | None,
-    matrices: Sequence[tuple[Matrix, str, str, str, str]] = (),
-    cited_by_theme: dict[str, Any] | None = None,
-    discovery: Any = None,
-    selective: Any = None,
-    prisma_counts: dict[str, Any] | None = None,
-    prisma_svg: str = "",
+    derived: DerivedState,
 ) -> rm.ReportData:
     """Everything the report shows, from the store and the results the pipeline computed."""
     rows = q.documents_overview(conn)
@@ -221,7 +218,8 @@ def collect(
     keywords = q.evidence_keywords(conn) if q.table_count(conn, "suggestions") else {}
     labels = {k: c.label for k, c in codebook.codes.items()} if codebook else {}
     per_code: dict[str, int] = {}
-    for m, *_ in matrices:
+    for built in derived.matrices:
+        m = built.matrix
         if m.rows == "codes" and m.cols == "codes":
             per_code = {k: m.row_totals[k][0] for k in m.row_keys}
     theme_labels = {k: t.label for k, t in codebook.themes.items()} if codebook else {}
@@ -242,13 +240,15 @@ def collect(
         },
         settings=_flat(dataclasses.asdict(project.settings)),
         versions=ingest_run.get("versions") or library_versions(),
-        prisma_svg="prisma.svg" if prisma_svg else "",
-        prisma_counts=prisma_counts or {},
+        prisma_svg="prisma.svg" if derived.prisma_svg else "",
+        prisma_counts=derived.prisma.to_json() if derived.prisma is not None else {},
         codebook=codebook_tree(codebook, per_code) if codebook else (),
-        core_category=_core_label(selective, codebook),
+        core_category=_core_label(derived.selective, codebook),
         matrices=tuple(
-            report_matrix(m, mid, title, desc, header, texts, docs, keywords, labels)
-            for m, mid, title, desc, header in matrices
+            report_matrix(
+                b.matrix, b.id, b.title, b.description, b.row_header, texts, docs, keywords, labels
+            )
+            for b in derived.matrices
         ),
         cited_by_theme={
             theme_labels.get(t, t): tuple(
@@ -260,9 +260,9 @@ def collect(
                 )
                 for w in works
             )
-            for t, works in (cited_by_theme or {}).items()
+            for t, works in (derived.cited_by_theme or {}).items()
         },
-        proposals=_proposals(discovery, docs),
+        proposals=_proposals(derived.discovery, docs),
         sources=tuple(_source_page(conn, r) for r in rows if r["kind"] != "pdf"),
         copied_files=copied,
     )
@@ -276,8 +276,8 @@ def _flat(settings: dict[str, Any]) -> dict[str, object]:
     }
 
 
-def _core_label(selective: Any, codebook: Codebook | None) -> str:
-    core = getattr(selective, "core", None)
+def _core_label(selective: Selective | None, codebook: Codebook | None) -> str:
+    core = selective.core if selective is not None else None
     if not core or codebook is None:
         return ""
     for table in (codebook.categories, codebook.themes, codebook.codes):
@@ -286,7 +286,9 @@ def _core_label(selective: Any, codebook: Codebook | None) -> str:
     return str(core)
 
 
-def _proposals(discovery: Any, docs: dict[str, sqlite3.Row]) -> tuple[rm.Proposal, ...]:
+def _proposals(
+    discovery: Discovery | None, docs: dict[str, sqlite3.Row]
+) -> tuple[rm.Proposal, ...]:
     if discovery is None:
         return ()
     out = []

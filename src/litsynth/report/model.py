@@ -132,3 +132,6 @@ class ReportData:
     proposals: tuple[Proposal, ...] = ()
     sources: tuple[SourcePage, ...] = ()
     copied_files: dict[str, str] = field(default_factory=dict)  # report path -> original path
+
+    def summary(self) -> str:
+        return f"{len(self.matrices)} matrices, {len(self.sources)} source pages"

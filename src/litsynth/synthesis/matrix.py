@@ -167,7 +167,7 @@ class Matrix:
             if (r, c) in self.cells
         ]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """JSON-ready: labels, counts and every non-empty cell with its back-links."""
         return {
             "rows": self.rows,
