@@ -29,15 +29,15 @@ from sklearn.metrics import silhouette_score
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "results" / "analysis.json"
 
-from litsynth.coding.discover import cluster_vectors, passage_vectors, run_discover  # noqa: E402
-from litsynth.coding.keyphrases import _nlp, extract_phrases  # noqa: E402
-from litsynth.coding.relate import cooccurrence, require_codebook, run_relate  # noqa: E402
-from litsynth.coding.themes import run_themes  # noqa: E402
+from litsynth.coding.analysis.discover import cluster_vectors, passage_vectors, run_discover  # noqa: E402
+from litsynth.coding.analysis.keyphrases import _nlp, extract_phrases  # noqa: E402
+from litsynth.coding.analysis.relate import cooccurrence, require_codebook, run_relate  # noqa: E402
+from litsynth.coding.analysis.themes import run_themes  # noqa: E402
 from litsynth.config import open_project  # noqa: E402
 from litsynth.store import analysis as store  # noqa: E402
 from litsynth.store import opened  # noqa: E402
 from litsynth.store.db import connect  # noqa: E402
-from litsynth.synthesis.project import cited_work_counts  # noqa: E402
+from litsynth.synthesis.from_store import cited_work_counts  # noqa: E402
 
 
 def on_store(stage, project, *args, **kwargs):  # type: ignore[no-untyped-def]

@@ -30,9 +30,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import cohen_kappa_score, f1_score
 
 from litsynth.coding import load_codebook
-from litsynth.coding.classify import fit_zero_shot
-from litsynth.coding.features import Unit, context_of
-from litsynth.coding.learn import Example, learn
+from litsynth.coding.machine.classify import fit_zero_shot
+from litsynth.coding.machine.features import Unit, context_of
+from litsynth.coding.machine.learn import Example, learn
 from litsynth.embed import get_embedder
 
 HERE = Path(__file__).resolve().parent

@@ -32,8 +32,8 @@ from litsynth.config import open_project
 from litsynth.embed import get_embedder
 from litsynth.embed.index import ChunkIndex
 from litsynth.embed.models import REAL_MODEL
+from litsynth.ingest.incremental import IngestOptions, ingest
 from litsynth.ingest.indexing import reconcile
-from litsynth.ingest.pipeline import IngestOptions, ingest
 from litsynth.store.db import connect
 
 REPO = Path(__file__).resolve().parent.parent

@@ -31,11 +31,11 @@ import krippendorff
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
-from litsynth.coding import decisions
-from litsynth.coding.agreement import CoderSheet, RatedItem, compare
-from litsynth.coding.filters import chunk_ids_for
-from litsynth.coding.review import ReviewDecision, codings_for
-from litsynth.coding.sheets import export_sheet, import_sheet
+from litsynth.coding.codebook.filters import chunk_ids_for
+from litsynth.coding.human import decisions
+from litsynth.coding.human.agreement import CoderSheet, RatedItem, compare
+from litsynth.coding.human.review import ReviewDecision, codings_for
+from litsynth.coding.human.sheets import export_sheet, import_sheet
 from litsynth.config import open_project
 from litsynth.records import Chunk, Document, Page, content_id
 from litsynth.store import codings as store

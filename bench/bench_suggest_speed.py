@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from litsynth.coding import load_codebook
-from litsynth.coding.classify import fit_zero_shot
-from litsynth.coding.features import KeywordMatcher
+from litsynth.coding.machine.classify import fit_zero_shot
+from litsynth.coding.machine.features import KeywordMatcher
 from litsynth.embed import HashEmbedder
 
 HERE = Path(__file__).resolve().parent

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 OUT = REPO / "bench" / "results" / "synthesis.json"
 
-from litsynth.coding.codebook_load import load_codebook  # noqa: E402
+from litsynth.coding.codebook.load import load_codebook  # noqa: E402
 from litsynth.store import synthesis as store  # noqa: E402
 from litsynth.synthesis import intext  # noqa: E402
 from litsynth.synthesis.matrix import build_matrix  # noqa: E402

@@ -15,7 +15,7 @@ import csv
 from pathlib import Path
 
 from litsynth.biblio.normalize import to_record
-from litsynth.biblio.references import extract_references
+from litsynth.biblio.citation_search import extract_references
 from litsynth.biblio.writers import to_ris
 from litsynth.records import BibRecord
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litsynth.config import open_project
-from litsynth.ingest.pipeline import chunker_spec
+from litsynth.ingest.incremental import chunker_spec
 from litsynth.records import Chunk, Document, Page, bytes_id, content_id
 from litsynth.store.db import connect
 from litsynth.store.documents import insert_document

@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litsynth.cli import cli
-from litsynth.coding.agreement import (
+from litsynth.coding.human.agreement import (
     CoderSheet,
     RatedItem,
     agree,

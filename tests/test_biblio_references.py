@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import shared
-from litsynth.biblio.references import (
+from litsynth.biblio.citation_search import (
     SOURCE,
     extract_references,
     find_section,

@@ -9,9 +9,15 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from litsynth.coding import load_codebook, parse_codebook_text
-from litsynth.coding.classify import best_f1_threshold, fit_zero_shot
-from litsynth.coding.features import KeywordMatcher, Unit, context_of, prototypes, split_sentences
-from litsynth.coding.learn import Example, QueueEntry, learn, review_queue_order
+from litsynth.coding.machine.classify import best_f1_threshold, fit_zero_shot
+from litsynth.coding.machine.features import (
+    KeywordMatcher,
+    Unit,
+    context_of,
+    prototypes,
+    split_sentences,
+)
+from litsynth.coding.machine.learn import Example, QueueEntry, learn, review_queue_order
 from litsynth.embed import HashEmbedder
 
 BOOK = FIXTURES / "coding" / "eval" / "codebook.yaml"

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import REPO, shared
 from litsynth.coding import load_codebook
-from litsynth.coding.classify import fit_zero_shot
+from litsynth.coding.machine.classify import fit_zero_shot
 
 HEADINGS = {
     "Platform-Based Coordination": "platform-coordination",

@@ -10,11 +10,11 @@ from click.testing import CliRunner
 
 from conftest import FIXTURES, on_store
 from litsynth.cli import cli
-from litsynth.coding.suggest import review_ranking, suggest_project
+from litsynth.coding.machine.suggest import review_ranking, suggest_project
 from litsynth.config import Project, open_project
 from litsynth.records import Chunk, Coding, Document, Page, bytes_id, content_id
-from litsynth.store import coding as store
 from litsynth.store import opened
+from litsynth.store import suggestions as store
 from litsynth.store.codings import append_codings
 from litsynth.store.db import connect, transaction
 from litsynth.store.documents import insert_document

@@ -174,8 +174,8 @@ def test_ingest_human_summary_lists_failures_by_reason(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(
-    __import__("importlib").util.find_spec("litsynth.coding.filters") is None,
-    reason="litsynth.coding.filters (the coding stage) is not in this tree yet",
+    __import__("importlib").util.find_spec("litsynth.coding.codebook.filters") is None,
+    reason="litsynth.coding.codebook.filters (the coding stage) is not in this tree yet",
 )
 def test_search_within_a_code_only_returns_coded_passages(ingested: Path, tmp_path: Path) -> None:
     from litsynth.store.db import connect

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from litsynth.cli import cli
 from litsynth.coding import load_codebook
-from litsynth.coding.evaluate import (
+from litsynth.coding.machine.evaluate import (
     NONE,
     predictions_from,
     read_labelled_csv,

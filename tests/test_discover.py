@@ -14,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import on_store
-from litsynth.coding.codebook_load import load_codebook, parse_codebook_text
-from litsynth.coding.discover import (
+from litsynth.coding.analysis.discover import (
     Discovery,
     cluster_vectors,
     discover,
@@ -24,7 +23,8 @@ from litsynth.coding.discover import (
     reference_list_chunks,
     run_discover,
 )
-from litsynth.coding.keyphrases import class_tfidf, document_entropy
+from litsynth.coding.analysis.keyphrases import class_tfidf, document_entropy
+from litsynth.coding.codebook.load import load_codebook, parse_codebook_text
 from litsynth.config import open_project
 from litsynth.embed import HashEmbedder
 from litsynth.records import Passage

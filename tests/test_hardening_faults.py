@@ -24,11 +24,11 @@ from click.testing import CliRunner
 
 from conftest import shared
 from litsynth.cli import cli
-from litsynth.coding.codebook_load import load_codebook
+from litsynth.coding.codebook.load import load_codebook
 from litsynth.config import IngestSettings, load_settings
 from litsynth.embed.index import ChunkIndex
 from litsynth.errors import CodebookError, ConfigError, StoreError
-from litsynth.ingest.pipeline import limit_raised
+from litsynth.ingest.incremental import limit_raised
 from litsynth.store.documents import FailureState
 from litsynth.store.lock import writer_lock
 

@@ -11,7 +11,7 @@ from conftest import REPO
 from litsynth.biblio.screening_ops import prisma_flow
 from litsynth.config import open_project
 from litsynth.errors import ConfigError
-from litsynth.ingest.pipeline import IngestOptions, ingest
+from litsynth.ingest.incremental import IngestOptions, ingest
 from litsynth.inputs import apply_inputs
 from litsynth.store import connect
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from litsynth.coding.codebook_load import load_codebook
+from litsynth.coding.codebook.load import load_codebook
 from litsynth.errors import SynthesisError
+from litsynth.synthesis.from_store import cited_works_by_theme
 from litsynth.synthesis.intext import (
     document_citations,
     extract_citations,
@@ -17,7 +18,6 @@ from litsynth.synthesis.intext import (
     parse_references,
     resolve_citations,
 )
-from litsynth.synthesis.project import cited_works_by_theme
 from synthesis_store import FIXTURES, SEED_000, demo_store
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from litsynth.coding.codebook import Codebook
-from litsynth.coding.codebook_load import load_codebook
+from litsynth.coding.codebook.load import load_codebook
+from litsynth.coding.codebook.model import Codebook
 from litsynth.errors import SynthesisError
 from litsynth.store import synthesis as store
 from litsynth.synthesis.attributes import import_attributes, rows_to_attributes
+from litsynth.synthesis.from_store import matrix_from_store
 from litsynth.synthesis.matrix import NO_THEME, NOT_SET, build_matrix
-from litsynth.synthesis.project import matrix_from_store
 from synthesis_store import FIXTURES, StoreBuilder, demo_store
 
 CODEBOOK = load_codebook(FIXTURES / "codebook.yaml")

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from litsynth.coding.codebook_load import load_codebook
+from litsynth.coding.codebook.load import load_codebook
+from litsynth.synthesis.from_store import matrix_from_store
 from litsynth.synthesis.matrix import Matrix
-from litsynth.synthesis.project import matrix_from_store
 from litsynth.synthesis.tables import to_markdown, write_csv, write_xlsx
 from synthesis_store import FIXTURES, demo_store
 

@@ -23,7 +23,7 @@ import pytest
 
 from litsynth.config import open_project
 from litsynth.embed.index import load_index
-from litsynth.ingest.pipeline import IngestOptions, ingest
+from litsynth.ingest.incremental import IngestOptions, ingest
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"

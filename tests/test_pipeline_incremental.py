@@ -12,8 +12,8 @@ import pytest
 
 from litsynth.config import open_project
 from litsynth.embed.index import load_index
-from litsynth.ingest import pipeline
-from litsynth.ingest.pipeline import IngestOptions, IngestReport, ingest
+from litsynth.ingest import incremental as pipeline
+from litsynth.ingest.incremental import IngestOptions, IngestReport, ingest
 from litsynth.search import search, status
 from litsynth.store import opened
 from litsynth.store.db import connect

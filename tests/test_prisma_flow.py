@@ -20,7 +20,7 @@ from litsynth.biblio.prisma import (
     render_text,
 )
 from litsynth.biblio.prisma_svg import flow_svg
-from litsynth.biblio.screening import NO_REASON, effective
+from litsynth.biblio.screening_rules import NO_REASON, effective
 from litsynth.errors import PrismaError
 from litsynth.records import Decision
 

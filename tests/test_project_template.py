@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 from litsynth.config import load_settings
-from litsynth.project import settings_template
+from litsynth.scaffold import settings_template
 
 
 def test_every_commented_setting_is_valid_toml_when_uncommented(tmp_path: Path) -> None:

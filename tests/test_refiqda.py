@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litsynth.coding.codebook_load import load_codebook, parse_codebook_text
+from litsynth.coding.codebook.load import load_codebook, parse_codebook_text
 from litsynth.records import CodedSpan, Page, SourceDoc
 from litsynth.store import synthesis as store
 from litsynth.synthesis import refiqda

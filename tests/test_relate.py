@@ -14,14 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import on_store
-from litsynth.coding.codebook_load import load_codebook
-from litsynth.coding.relate import (
+from litsynth.coding.analysis.relate import (
     confirm_relation,
     cooccurrence,
     lift_to,
     propose_categories,
     run_relate,
 )
+from litsynth.coding.codebook.load import load_codebook
 from litsynth.config import open_project
 from litsynth.errors import CodingError
 from litsynth.store import analysis as store

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from litsynth.cli import cli
-from litsynth.coding import decisions
-from litsynth.coding.agreement import machine_agreement
+from litsynth.coding.human import decisions
+from litsynth.coding.human.agreement import machine_agreement
 from litsynth.config import open_project
 from litsynth.errors import CodingError
 from litsynth.records import MachineCell

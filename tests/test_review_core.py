@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from litsynth.coding.review import (
+from litsynth.coding.human.review import (
     ReviewDecision,
     check_code,
     check_span,

@@ -178,7 +178,7 @@ def test_nothing_to_review(project: Path) -> None:
 
 @pytest.mark.slow  # a real `code suggest` run loads spaCy: ~15 s
 def test_human_decisions_survive_a_real_code_suggest_run(seeded: Seeded) -> None:
-    from litsynth.coding.suggest import suggest_project
+    from litsynth.coding.machine.suggest import suggest_project
     from litsynth.config import open_project
 
     _review(seeded.root, "a\nr\nq\n")  # accept c3/method, reject c1/platform

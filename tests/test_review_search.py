@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from litsynth.cli import cli
-from litsynth.coding import decisions
-from litsynth.coding.filters import chunk_ids_for, codes_under
+from litsynth.coding.codebook.filters import chunk_ids_for, codes_under
+from litsynth.coding.human import decisions
 from litsynth.config import open_project
 from litsynth.errors import CodingError
 from litsynth.search import search
@@ -60,7 +60,7 @@ def test_theme_and_category_cover_the_codes_under_them(seeded: Seeded) -> None:
 
 
 def test_codes_under_the_tree() -> None:
-    from litsynth.coding.codebook_load import load_codebook
+    from litsynth.coding.codebook.load import load_codebook
 
     book = load_codebook(Path(__file__).resolve().parent / "fixtures" / "review" / "codebook.yaml")
     assert codes_under(book, theme="orchestration") == {"rule-setting", "platform"}

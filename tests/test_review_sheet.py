@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from litsynth.cli import cli
-from litsynth.coding.sheets import COLUMNS
+from litsynth.coding.human.sheets import COLUMNS
 from litsynth.store.db import connect
 from review_support import Seeded, seed
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litsynth.coding.review import codings_for
-from litsynth.coding.sheets import SheetRow, plan_import
+from litsynth.coding.human.review import codings_for
+from litsynth.coding.human.sheets import SheetRow, plan_import
 from litsynth.records import Passage
 
 PASSAGES = {c: Passage(c, "d", 10 * i, 10 * i + 10, "x" * 10) for i, c in enumerate("abc")}

@@ -10,14 +10,19 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import on_store
-from litsynth.coding.codebook_load import parse_codebook_text
-from litsynth.coding.relate import confirm_relation, require_codebook
-from litsynth.coding.themes import centralities, relation_graph, run_themes, summarise_themes
+from litsynth.coding.analysis.relate import confirm_relation, require_codebook
+from litsynth.coding.analysis.themes import (
+    centralities,
+    relation_graph,
+    run_themes,
+    summarise_themes,
+)
+from litsynth.coding.codebook.load import parse_codebook_text
 from litsynth.config import open_project
 from litsynth.records import Passage
 from litsynth.store import opened
 from litsynth.store.analysis import CodedPassage
-from litsynth.synthesis.project import cited_work_counts
+from litsynth.synthesis.from_store import cited_work_counts
 from test_discover_corpus import build
 
 # A star: hub is related to three spokes; the spokes only to the hub.

@@ -141,7 +141,7 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
             else:
                 report.imported += outcome.n_records
     if settings.citation_searching:
-        from litsynth.biblio.references import import_references
+        from litsynth.biblio.citation_search import import_references
 
         for outcome, _refs in import_references(conn):
             report.citation_records += 0 if outcome.already_imported else outcome.n_records

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from litsynth.coding.codebook import Codebook
-from litsynth.coding.codebook_load import project_codebook
+from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.provenance import library_versions
 from litsynth.records import content_id
@@ -71,7 +71,7 @@ def run_pipeline(
     `litsynth report` calls this without ingest and suggest and with force, to redraw the
     report from the store as it is.
     """
-    from litsynth.ingest.pipeline import IngestOptions, ingest
+    from litsynth.ingest.incremental import IngestOptions, ingest
 
     say = progress or (lambda _msg: None)
     summary = RunSummary()
@@ -191,13 +191,13 @@ def _link(ctx: _Context) -> StepOutcome:
 def _suggest(ctx: _Context) -> StepOutcome:
     if ctx.codebook is None:
         return "not applicable", f"no codebook in {ctx.project.codebook_path}", []
-    from litsynth.coding.suggest import suggest_project
+    from litsynth.coding.machine.suggest import suggest_project
 
     return "done", suggest_project(ctx.conn, ctx.project).summary(), []
 
 
 def _discover(ctx: _Context) -> StepOutcome:
-    from litsynth.coding.discover import draft_fragment, run_discover
+    from litsynth.coding.analysis.discover import draft_fragment, run_discover
 
     d = run_discover(ctx.conn, ctx.project, uncoded_only=False)
     ctx.state.discovery = d
@@ -210,7 +210,7 @@ def _discover(ctx: _Context) -> StepOutcome:
 def _relate(ctx: _Context) -> StepOutcome:
     if ctx.codebook is None:
         return _NO_CODEBOOK
-    from litsynth.coding.relate import run_relate
+    from litsynth.coding.analysis.relate import run_relate
 
     axial = run_relate(ctx.conn, ctx.project)
     (ctx.staging / "relations.json").write_text(
@@ -222,8 +222,8 @@ def _relate(ctx: _Context) -> StepOutcome:
 def _themes(ctx: _Context) -> StepOutcome:
     if ctx.codebook is None:
         return _NO_CODEBOOK
-    from litsynth.coding.themes import run_themes
-    from litsynth.synthesis.project import cited_work_counts
+    from litsynth.coding.analysis.themes import run_themes
+    from litsynth.synthesis.from_store import cited_work_counts
 
     sel = run_themes(ctx.conn, ctx.codebook, cited=cited_work_counts(ctx.conn, ctx.codebook))
     ctx.state.selective = sel
@@ -233,7 +233,7 @@ def _themes(ctx: _Context) -> StepOutcome:
 def _matrices(ctx: _Context) -> StepOutcome:
     if ctx.codebook is None:
         return _NO_CODEBOOK
-    from litsynth.synthesis.project import cited_works_by_theme, matrix_from_store
+    from litsynth.synthesis.from_store import cited_works_by_theme, matrix_from_store
     from litsynth.synthesis.tables import write_matrix
 
     outputs = []

@@ -15,7 +15,7 @@ from typing import Any
 from litsynth.config import Project
 from litsynth.embed import Embedder, get_embedder
 from litsynth.embed.index import load_index
-from litsynth.errors import CodingError, IngestError
+from litsynth.errors import IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
 from litsynth.records import Passage
 from litsynth.store import documents as store
@@ -106,13 +106,8 @@ def search(
 def _coded_chunk_ids(
     conn: sqlite3.Connection, project: Project, code: str | None, theme: str | None
 ) -> set[str]:
-    try:
-        from litsynth.coding.filters import chunk_ids_for
-    except ImportError:
-        raise CodingError(
-            "searching within coded passages needs the coding stage (litsynth.coding.filters)",
-            hint="search without --code/--theme, or update litsynth",
-        ) from None
+    from litsynth.coding.codebook.filters import chunk_ids_for
+
     return set(chunk_ids_for(conn, project, code=code, theme=theme))
 
 

@@ -182,8 +182,8 @@ def sought_records(conn: sqlite3.Connection) -> tuple[list[BibRecord], set[str],
 
     unique = store.unique_records(conn)
     try:
-        from litsynth.biblio.screening import effective
-        from litsynth.store import screening as screening_store
+        from litsynth.biblio.screening_rules import effective
+        from litsynth.store import decisions as screening_store
 
         decisions = screening_store.log(conn)
     except (ImportError, sqlite3.OperationalError):

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from litsynth.biblio.screening import NO_REASON, Effective
+from litsynth.biblio.screening_rules import NO_REASON, Effective
 from litsynth.errors import PrismaError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
 

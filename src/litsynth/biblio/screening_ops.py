@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from litsynth.biblio import screening as rules
+from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.automation import RULES_VERSION, AutomationReport, apply_rules
 from litsynth.biblio.prioritise import (
     PrioritiserSettings,
@@ -33,7 +33,7 @@ from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
-from litsynth.store import screening as store
+from litsynth.store import decisions as store
 from litsynth.store.db import transaction
 
 SHEET_COLUMNS = (

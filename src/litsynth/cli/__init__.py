@@ -83,7 +83,8 @@ def cli() -> None:
 
 def _register() -> None:
     # One module per stage keeps each under ~600 lines; each exposes `commands`.
-    from litsynth.cli import analysis, biblio, coding, ingest, review, run, screening, synthesis
+    from litsynth.cli import analysis, biblio, coding, ingest, review, run, synthesis
+    from litsynth.cli import screen as screening
     from litsynth.cli.groups import code_group, export_group, screen_group
 
     for module in (ingest, biblio, screening, coding, review, analysis, synthesis, run):

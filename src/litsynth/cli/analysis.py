@@ -1,8 +1,8 @@
-"""Open, axial and selective coding: `code discover`, `code relate`, `themes`.
+"""Open, axial and selective coding: `code discover`, `code relate`, `code themes`.
 
-Each command parses, calls one library function (litsynth.coding.discover / relate / themes)
-and renders the result; the figures behind every proposal are printed so a reviewer can judge
-it, and `--json` gives the same data to scripts.
+Each command parses, calls one library function (litsynth.coding.analysis: discover, relate,
+themes) and renders the result; the figures behind every proposal are printed so a reviewer
+can judge it, and `--json` gives the same data to scripts.
 """
 
 from __future__ import annotations
@@ -15,18 +15,24 @@ import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option, renamed
 from litsynth.cli.groups import code_group
-from litsynth.coding.codebook import RELATION_TYPES
-from litsynth.coding.discover import Cluster, Discovery, draft_target, run_discover, write_draft
-from litsynth.coding.relate import (
+from litsynth.coding.analysis.discover import (
+    Cluster,
+    Discovery,
+    draft_target,
+    run_discover,
+    write_draft,
+)
+from litsynth.coding.analysis.relate import (
     Axial,
     Cooccurrence,
     confirm_relation,
     require_codebook,
     run_relate,
 )
-from litsynth.coding.themes import Selective, run_themes
+from litsynth.coding.analysis.themes import Selective, run_themes
+from litsynth.coding.codebook.model import RELATION_TYPES
 from litsynth.store import opened
-from litsynth.synthesis.project import cited_work_counts
+from litsynth.synthesis.from_store import cited_work_counts
 
 
 def _wrap(text: str, indent: str) -> str:

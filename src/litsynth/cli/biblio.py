@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from litsynth.biblio import dedupe as dedupe_stage
+from litsynth.biblio.citation_search import import_references
 from litsynth.biblio.link import link_full_texts
 from litsynth.biblio.readers import import_files
-from litsynth.biblio.references import import_references
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord

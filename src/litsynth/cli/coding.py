@@ -9,9 +9,9 @@ import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import code_group
-from litsynth.coding.codebook_load import load_codebook
-from litsynth.coding.evaluate import evaluate_codebook, read_labelled_csv
-from litsynth.coding.suggest import suggest_project
+from litsynth.coding.codebook.load import load_codebook
+from litsynth.coding.machine.evaluate import evaluate_codebook, read_labelled_csv
+from litsynth.coding.machine.suggest import suggest_project
 from litsynth.config import Settings, load_settings
 from litsynth.embed.models import get_embedder
 from litsynth.store import opened

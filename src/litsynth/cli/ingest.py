@@ -33,7 +33,7 @@ def init_command(directory: Path | None, project_dir: Path | None, as_json: bool
     indexes/ (generated, rebuildable) and litsynth.toml with every default commented out.
     Refuses to touch a folder that already is a project.
     """
-    from litsynth.project import init_project
+    from litsynth.scaffold import init_project
 
     if directory is not None and project_dir is not None and directory != project_dir:
         raise ConfigError(
@@ -89,7 +89,7 @@ def ingest_command(
     replace their old passages, and a file that cannot be read is recorded with a reason while
     the run goes on. Metadata comes from corpus/documents.csv.
     """
-    from litsynth.ingest.pipeline import IngestOptions, ingest
+    from litsynth.ingest.incremental import IngestOptions, ingest
 
     project = load(project_dir)
     report = ingest(

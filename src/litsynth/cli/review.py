@@ -1,7 +1,7 @@
 """Human review commands: the terminal loop, the spreadsheet round trip, hand coding, memos,
 and agreement (`litsynth agree` for two coders, `litsynth code agreement` for the machine).
 
-Each command parses, calls the library (litsynth.coding.decisions / sheets / agreement) and
+Each command parses, calls the library (litsynth.coding.human.decisions / sheets / agreement) and
 renders; the review loop only adds prompting, and records every decision before it shows the
 next passage, so quitting (or a crash) loses nothing and the next run resumes where it stopped.
 """
@@ -19,12 +19,12 @@ import click
 
 from litsynth.cli.common import F, json_option, load, print_json, project_option, renamed
 from litsynth.cli.groups import code_group
-from litsynth.coding import decisions
-from litsynth.coding.agreement import AgreementReport, ProjectAgreement, agree
-from litsynth.coding.codebook import Codebook
-from litsynth.coding.codebook_load import project_codebook
-from litsynth.coding.review import keyword_spans
-from litsynth.coding.sheets import STATUSES, export_coder_sheet, export_sheet, import_sheet
+from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.model import Codebook
+from litsynth.coding.human import decisions
+from litsynth.coding.human.agreement import AgreementReport, ProjectAgreement, agree
+from litsynth.coding.human.review import keyword_spans
+from litsynth.coding.human.sheets import STATUSES, export_coder_sheet, export_sheet, import_sheet
 from litsynth.config import Project
 from litsynth.errors import CodebookError, CodingError
 from litsynth.records import ReviewItem

@@ -15,13 +15,13 @@ import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import export_group
-from litsynth.coding.codebook import Codebook
-from litsynth.coding.codebook_load import project_codebook
+from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.errors import SynthesisError
 from litsynth.store.db import connect
 from litsynth.synthesis import attributes as attrs
-from litsynth.synthesis import project as synth
+from litsynth.synthesis import from_store as synth
 from litsynth.synthesis import refiqda, tables
 from litsynth.synthesis.matrix import CODE_DIMENSIONS
 

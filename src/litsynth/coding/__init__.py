@@ -3,7 +3,8 @@
 Other stages build on `Codebook` and `load_codebook`; they are re-exported here.
 """
 
-from litsynth.coding.codebook import (
+from litsynth.coding.codebook.load import load_codebook, parse_codebook_text
+from litsynth.coding.codebook.model import (
     RELATION_TYPES,
     Category,
     Code,
@@ -14,7 +15,6 @@ from litsynth.coding.codebook import (
     derive_guid,
     dump_codebook_fragment,
 )
-from litsynth.coding.codebook_load import load_codebook, parse_codebook_text
 
 __all__ = [
     "RELATION_TYPES",

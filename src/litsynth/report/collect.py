@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from litsynth.citations.labels import format_citation, work_label
-from litsynth.coding.codebook import Codebook
-from litsynth.coding.discover import Discovery
-from litsynth.coding.themes import Selective
+from litsynth.coding.analysis.discover import Discovery
+from litsynth.coding.analysis.themes import Selective
+from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.provenance import library_versions
 from litsynth.report import model as rm

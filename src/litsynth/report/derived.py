@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litsynth.biblio.prisma import PrismaFlow
-from litsynth.coding.discover import Discovery
-from litsynth.coding.themes import Selective
+from litsynth.coding.analysis.discover import Discovery
+from litsynth.coding.analysis.themes import Selective
 from litsynth.synthesis.intext import CitedWork
 from litsynth.synthesis.matrix import Matrix
 

@@ -28,16 +28,31 @@ def _migrations() -> list[tuple[str, str]]:
     return files
 
 
-def pending_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Names of the migrations this store has not seen yet (read-only: creates nothing)."""
+# Migrations were once numbered twice (two 004_); each now has its own number. A store that
+# applied one under its former name has applied it: current name -> former name.
+FORMER_NAMES = {
+    "005_coding_versions.sql": "004_coding_versions.sql",
+    "006_review.sql": "005_review.sql",
+    "007_analysis.sql": "006_analysis.sql",
+    "008_screening_sheets.sql": "007_screening_sheets.sql",
+    "009_failure_limits.sql": "008_failure_limits.sql",
+}
+
+
+def _applied(conn: sqlite3.Connection) -> set[str]:
+    """Migrations this store has applied, under their current names."""
     has_table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
     ).fetchone()
-    done = (
-        {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
-        if has_table
-        else set()
-    )
+    if not has_table:
+        return set()
+    done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
+    return done | {new for new, old in FORMER_NAMES.items() if old in done}
+
+
+def pending_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations this store has not seen yet (read-only: creates nothing)."""
+    done = _applied(conn)
     return [name for name, _ in _migrations() if name not in done]
 
 
@@ -49,7 +64,7 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
     )
-    done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
+    done = _applied(conn)
     applied = []
     for name, sql in _migrations():
         if name in done:

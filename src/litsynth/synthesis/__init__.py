@@ -10,9 +10,9 @@ The library API, for the CLI, `litsynth themes`, the report and notebooks:
 - `refiqda.codebook_xml(codebook)`, `refiqda.export_project(conn, codebook, path, name=...)`.
 """
 
+from litsynth.synthesis.from_store import cited_works_by_theme, matrix_from_store
 from litsynth.synthesis.intext import CitedWork, document_citations, extract_citations
 from litsynth.synthesis.matrix import Matrix, PassageRef, build_matrix
-from litsynth.synthesis.project import cited_works_by_theme, matrix_from_store
 
 __all__ = [
     "CitedWork",

@@ -15,7 +15,7 @@ rebuilds that list from the text itself:
 4. `cited_works` groups the citations inside each theme's coded passages into `CitedWork`s
    with counts and the citing passages.
 
-Everything here is pure: text in, frozen records out. `litsynth.synthesis.project` feeds it
+Everything here is pure: text in, frozen records out. `litsynth.synthesis.from_store` feeds it
 from the store. The rules are versioned as `CITATION_PARSER`, so a table built from them can
 say which rules made it.
 """

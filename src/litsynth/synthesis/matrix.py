@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from litsynth.coding.codebook import Codebook
+from litsynth.coding.codebook.model import Codebook
 from litsynth.errors import SynthesisError
 from litsynth.records import CodedSpan, Passage, SourceDoc
 from litsynth.synthesis.passages import quote, span_passage

@@ -34,7 +34,7 @@ from pathlib import Path, PurePath
 import regex
 
 from litsynth import __version__
-from litsynth.coding.codebook import SYMMETRIC_RELATIONS, Codebook, TreeNode
+from litsynth.coding.codebook.model import SYMMETRIC_RELATIONS, Codebook, TreeNode
 from litsynth.records import CodedSpan, Memo, SourceDoc
 from litsynth.store import synthesis as store
 from litsynth.synthesis.passages import quote

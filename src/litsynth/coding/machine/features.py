@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from litsynth.coding.codebook import Codebook
+from litsynth.coding.codebook.model import Codebook
 
 # Prototype kinds that read like passages: only these calibrate the zero-shot scores, since a
 # label ("Platform-based coordination") or a keyword list is not a sample of coded text.

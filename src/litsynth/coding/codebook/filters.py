@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from litsynth.coding.codebook import Codebook, did_you_mean
-from litsynth.coding.codebook_load import project_codebook
+from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.model import Codebook, did_you_mean
 from litsynth.config import Project
 from litsynth.errors import CodebookError, CodingError
 from litsynth.store import codings as store

@@ -35,8 +35,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from litsynth.coding.classify import Scores, ZeroShot
-from litsynth.coding.features import PASSAGE_KINDS, Context
+from litsynth.coding.machine.classify import Scores, ZeroShot
+from litsynth.coding.machine.features import PASSAGE_KINDS, Context
 
 LEARNED_VERSION = "learned.v1"
 # Block weights against the unit-norm embedding, chosen on 300 CSAbstruct *training* abstracts

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from litsynth.cells import flat_cell
-from litsynth.coding.codebook import Codebook
-from litsynth.coding.review import (
+from litsynth.coding.codebook.model import Codebook
+from litsynth.coding.human.review import (
     STATUS_ACTION,
     ReviewDecision,
     check_code,

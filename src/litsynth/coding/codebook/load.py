@@ -13,8 +13,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, overload
 
-from litsynth.coding.cards import parse_card
-from litsynth.coding.codebook import (
+from litsynth.coding.codebook.cards import parse_card
+from litsynth.coding.codebook.fields import (
+    Errors,
+    as_strings,
+    as_text,
+    check_id,
+    check_keys,
+    where,
+)
+from litsynth.coding.codebook.model import (
     RELATION_TYPES,
     SYMMETRIC_RELATIONS,
     Category,
@@ -24,15 +32,7 @@ from litsynth.coding.codebook import (
     Theme,
     did_you_mean,
 )
-from litsynth.coding.codebook_fields import (
-    Errors,
-    as_strings,
-    as_text,
-    check_id,
-    check_keys,
-    where,
-)
-from litsynth.coding.codebook_yaml import LineDict, load_yaml
+from litsynth.coding.codebook.yaml_lines import LineDict, load_yaml
 from litsynth.config import Project
 from litsynth.errors import CodebookError
 

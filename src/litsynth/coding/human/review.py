@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from litsynth.coding.codebook import did_you_mean
+from litsynth.coding.codebook.model import did_you_mean
 from litsynth.errors import CodingError
 from litsynth.records import Coding, Memo, Passage, ReviewItem, content_id
 from litsynth.records import one_line as _one_line

@@ -21,9 +21,9 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 
-from litsynth.coding.codebook import Codebook
-from litsynth.coding.discover import excerpt
-from litsynth.coding.relate import cooccurrence, lift_to
+from litsynth.coding.analysis.discover import excerpt
+from litsynth.coding.analysis.relate import cooccurrence, lift_to
+from litsynth.coding.codebook.model import Codebook
 from litsynth.records import Passage
 from litsynth.store import analysis as store
 

@@ -22,9 +22,9 @@ import re
 import uuid
 from typing import Any
 
-from litsynth.coding.codebook import LITSYNTH_NAMESPACE, Code, Relation
-from litsynth.coding.codebook_fields import Errors, as_strings, as_text, check_id, where
-from litsynth.coding.codebook_yaml import LineDict, load_yaml
+from litsynth.coding.codebook.fields import Errors, as_strings, as_text, check_id, where
+from litsynth.coding.codebook.model import LITSYNTH_NAMESPACE, Code, Relation
+from litsynth.coding.codebook.yaml_lines import LineDict, load_yaml
 
 # Card relationship lists → (relation type, direction). "specializes_to: X" means X is a
 # specialisation of this card, so the relation runs X → card.

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from litsynth.coding.codebook import Codebook
+from litsynth.coding.codebook.model import Codebook
 from litsynth.errors import SynthesisError
 from litsynth.records import CodedSpan, Passage, SourceDoc
 from litsynth.store import synthesis as store

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from litsynth.coding.codebook import Codebook
-from litsynth.coding.features import (
+from litsynth.coding.codebook.model import Codebook
+from litsynth.coding.machine.features import (
     PASSAGE_KINDS,
     KeywordMatcher,
     Prototype,

@@ -31,7 +31,7 @@ import krippendorff
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
-from litsynth.coding.review import csv_delimiter
+from litsynth.coding.human.review import csv_delimiter
 from litsynth.errors import CodingError
 from litsynth.records import MachineCell
 

@@ -20,19 +20,25 @@ from typing import Any
 
 import numpy as np
 
-from litsynth.coding.classify import Scores, ZeroShot, fit_zero_shot
-from litsynth.coding.codebook import Codebook
-from litsynth.coding.codebook_load import project_codebook
-from litsynth.coding.features import Context, Unit, context_of
-from litsynth.coding.learn import LEARNED_VERSION, Example, QueueEntry, learn, review_queue_order
+from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.model import Codebook
+from litsynth.coding.machine.classify import Scores, ZeroShot, fit_zero_shot
+from litsynth.coding.machine.features import Context, Unit, context_of
+from litsynth.coding.machine.learn import (
+    LEARNED_VERSION,
+    Example,
+    QueueEntry,
+    learn,
+    review_queue_order,
+)
 from litsynth.config import Project
 from litsynth.embed.models import Embedder, get_embedder
 from litsynth.embed.vectors import stored_vectors
 from litsynth.errors import CodingError
 from litsynth.provenance import library_versions
 from litsynth.records import Suggestion
-from litsynth.store import coding as store
 from litsynth.store import runs
+from litsynth.store import suggestions as store
 from litsynth.store.db import transaction
 
 
@@ -215,7 +221,7 @@ def review_ranking(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 
 def _content(book: Codebook) -> dict[str, Any]:
-    from litsynth.coding.codebook import _normalised
+    from litsynth.coding.codebook.model import _normalised
 
     return {
         "codes": [_normalised(c) for c in book.codes.values()],

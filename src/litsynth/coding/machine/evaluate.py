@@ -26,10 +26,10 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from litsynth.coding.classify import fit_zero_shot
-from litsynth.coding.codebook import Codebook, did_you_mean
-from litsynth.coding.features import Unit, context_of
-from litsynth.coding.learn import Example, learn
+from litsynth.coding.codebook.model import Codebook, did_you_mean
+from litsynth.coding.machine.classify import fit_zero_shot
+from litsynth.coding.machine.features import Unit, context_of
+from litsynth.coding.machine.learn import Example, learn
 from litsynth.embed.models import Embedder
 from litsynth.errors import CodingError
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from litsynth.coding.codebook import GUID_PATTERN, ID_PATTERN, did_you_mean
-from litsynth.coding.codebook_yaml import LineDict
+from litsynth.coding.codebook.model import GUID_PATTERN, ID_PATTERN, did_you_mean
+from litsynth.coding.codebook.yaml_lines import LineDict
 from litsynth.errors import CodebookError
 
 

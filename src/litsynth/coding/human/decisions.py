@@ -1,6 +1,6 @@
 """The shell around review: check decisions against the codebook and the store, then append.
 
-`litsynth.coding.review` decides what a decision means (pure); this module binds it to a
+`litsynth.coding.human.review` decides what a decision means (pure); this module binds it to a
 project: it loads the codebook the ids must come from, resolves spans against the stored
 document text, and appends to the codings log in one transaction per call, so a decision the
 terminal loop records is on disk before the next passage is shown (the loop is resumable).
@@ -11,11 +11,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from litsynth.coding.agreement import ProjectAgreement, machine_agreement
-from litsynth.coding.codebook import Codebook, did_you_mean
-from litsynth.coding.codebook_load import project_codebook
-from litsynth.coding.learn import QueueEntry, review_queue_order
-from litsynth.coding.review import (
+from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.model import Codebook, did_you_mean
+from litsynth.coding.human.agreement import ProjectAgreement, machine_agreement
+from litsynth.coding.human.review import (
     ReviewDecision,
     check_code,
     check_span,
@@ -26,6 +25,7 @@ from litsynth.coding.review import (
     now_utc,
     order_items,
 )
+from litsynth.coding.machine.learn import QueueEntry, review_queue_order
 from litsynth.config import Project
 from litsynth.errors import CodingError
 from litsynth.records import Coding, Memo, ReviewItem

@@ -37,9 +37,14 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 from litsynth.citations.references import find_reference_section
-from litsynth.coding.codebook import Code, Codebook, dump_codebook_fragment
-from litsynth.coding.codebook_load import project_codebook
-from litsynth.coding.keyphrases import PHRASER, class_tfidf, document_entropy, extract_phrases
+from litsynth.coding.analysis.keyphrases import (
+    PHRASER,
+    class_tfidf,
+    document_entropy,
+    extract_phrases,
+)
+from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.model import Code, Codebook, dump_codebook_fragment
 from litsynth.config import Project
 from litsynth.embed import get_embedder
 from litsynth.embed.vectors import stored_vectors

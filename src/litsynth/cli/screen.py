@@ -10,7 +10,7 @@ import click
 from litsynth.biblio import screening_ops as ops
 from litsynth.biblio.prisma import flow_csv, render_text
 from litsynth.biblio.prisma_svg import flow_svg
-from litsynth.biblio.screening import DECISIONS, STAGES
+from litsynth.biblio.screening_rules import DECISIONS, STAGES
 from litsynth.biblio.simulate import load_labelled_csv, simulate
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group

@@ -7,8 +7,8 @@ suggestions — and the version hash of the normalised content is stored on ever
 a suggestion always says which wording of the codebook produced it.
 
 Files: a folder of `*.yaml` / `*.yml` codebook files and `*.md` pattern cards (see
-`litsynth.coding.cards`), merged into one `Codebook`, or a single such file. Every validation
-error names the file, the line and the key, and offers a close match for a misspelt id
+`litsynth.coding.codebook.cards`), merged into one `Codebook`, or a single such file. Every
+validation error names the file, the line and the key, and offers a close match for a misspelt id
 ("unknown parent 'platfrom' for code 'x' in codebook/x.yaml line 12; did you mean 'platform'?").
 
 GUIDs: REFI-QDA (NVivo, ATLAS.ti) identifies codes by GUID, so each code, category and theme

@@ -32,7 +32,9 @@ from scipy.stats import false_discovery_control, fisher_exact
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.metrics import silhouette_score
 
-from litsynth.coding.codebook import (
+from litsynth.coding.analysis.discover import code_prototypes, passage_vectors
+from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.model import (
     RELATION_TYPES,
     SYMMETRIC_RELATIONS,
     Codebook,
@@ -40,8 +42,6 @@ from litsynth.coding.codebook import (
     did_you_mean,
     dump_codebook_fragment,
 )
-from litsynth.coding.codebook_load import project_codebook
-from litsynth.coding.discover import code_prototypes, passage_vectors
 from litsynth.config import Project
 from litsynth.embed import get_embedder
 from litsynth.errors import CodebookError, CodingError
