@@ -87,7 +87,7 @@ def test_link_command_stores_links_and_lists_unmatched(project: Path) -> None:
 
 def test_sought_follows_the_screening_log(project: Path) -> None:
     from litsynth.records import Decision
-    from litsynth.store import decisions as screening_store
+    from litsynth.store import screening_log as screening_store
 
     conn = connect(project / "litsynth.db")
     import_files(conn, [FIX / "dupes.ris"], "Scopus")

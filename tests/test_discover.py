@@ -19,10 +19,10 @@ from litsynth.coding.analysis.discover import (
     cluster_vectors,
     discover,
     dissolve_small,
-    draft_fragment,
     reference_list_chunks,
     run_discover,
 )
+from litsynth.coding.analysis.drafts import draft_fragment
 from litsynth.coding.analysis.keyphrases import class_tfidf, document_entropy
 from litsynth.coding.codebook.load import load_codebook, parse_codebook_text
 from litsynth.config import open_project

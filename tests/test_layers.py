@@ -140,6 +140,6 @@ def test_no_import_cycle() -> None:
 def test_the_checker_sees_a_cycle_and_an_upward_import() -> None:
     """The checks are not vacuous: the graph holds real downward edges."""
     graph = _graph()
-    assert "litsynth.store.db" in graph["litsynth.store.decisions"]
+    assert "litsynth.store.db" in graph["litsynth.store.screening_log"]
     assert "litsynth.citations.labels" in graph["litsynth.records"]
     assert layer_of("litsynth.cli.run") > layer_of("litsynth.pipeline")

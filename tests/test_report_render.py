@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from litsynth.records import Passage
-from litsynth.report.model import (
+from litsynth.report.contents import (
     Cell,
     CodeNode,
     DocumentRow,

@@ -197,7 +197,8 @@ def _suggest(ctx: _Context) -> StepOutcome:
 
 
 def _discover(ctx: _Context) -> StepOutcome:
-    from litsynth.coding.analysis.discover import draft_fragment, run_discover
+    from litsynth.coding.analysis.discover import run_discover
+    from litsynth.coding.analysis.drafts import draft_fragment
 
     d = run_discover(ctx.conn, ctx.project, uncoded_only=False)
     ctx.state.discovery = d

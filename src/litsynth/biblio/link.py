@@ -183,7 +183,7 @@ def sought_records(conn: sqlite3.Connection) -> tuple[list[BibRecord], set[str],
     unique = store.unique_records(conn)
     try:
         from litsynth.biblio.screening_rules import effective
-        from litsynth.store import decisions as screening_store
+        from litsynth.store import screening_log as screening_store
 
         decisions = screening_store.log(conn)
     except (ImportError, sqlite3.OperationalError):

@@ -33,7 +33,7 @@ from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
-from litsynth.store import decisions as store
+from litsynth.store import screening_log as store
 from litsynth.store.db import transaction
 
 SHEET_COLUMNS = (

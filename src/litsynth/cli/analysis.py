@@ -15,13 +15,8 @@ import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option, renamed
 from litsynth.cli.groups import code_group
-from litsynth.coding.analysis.discover import (
-    Cluster,
-    Discovery,
-    draft_target,
-    run_discover,
-    write_draft,
-)
+from litsynth.coding.analysis.discover import Cluster, Discovery, run_discover
+from litsynth.coding.analysis.drafts import draft_target, write_draft
 from litsynth.coding.analysis.relate import (
     Axial,
     Cooccurrence,

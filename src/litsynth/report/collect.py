@@ -1,7 +1,7 @@
 """Gathering what the report shows from the store and the stages' results.
 
 This is the report's imperative edge: it reads the store and calls the stages' library
-functions, then hands plain records (report.model) to the renderer. Links are relative to the
+functions, then hands plain records (report.contents) to the renderer. Links are relative to the
 report folder, so the folder opens from disk: PDFs are copied to sources/ and linked at their
 page (`file.pdf#page=N`); text documents become sources/<id>.html with one anchor per passage.
 """
@@ -22,7 +22,7 @@ from litsynth.coding.analysis.themes import Selective
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.provenance import library_versions
-from litsynth.report import model as rm
+from litsynth.report import contents as rm
 from litsynth.report.derived import DerivedState
 from litsynth.store import report as q
 from litsynth.store import runs

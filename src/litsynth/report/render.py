@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from litsynth import atomic
-from litsynth.report.model import ReportData
+from litsynth.report.contents import ReportData
 
 TEMPLATE_VERSION = "report.v1"
 

@@ -25,7 +25,7 @@ from litsynth.synthesis.intext import (
     document_citations,
 )
 from litsynth.synthesis.matrix import Matrix, build_matrix
-from litsynth.synthesis.passages import span_passage
+from litsynth.synthesis.spans import span_passage
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import pandas as pd
 from litsynth.coding.codebook.model import Codebook
 from litsynth.errors import SynthesisError
 from litsynth.records import CodedSpan, Passage, SourceDoc
-from litsynth.synthesis.passages import quote, span_passage
+from litsynth.synthesis.spans import quote, span_passage
 
 CODE_DIMENSIONS = ("themes", "categories", "codes")
 ROW_DIMENSIONS = ("documents", *CODE_DIMENSIONS)  # and "attr:<name>"

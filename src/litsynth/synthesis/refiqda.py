@@ -37,7 +37,7 @@ from litsynth import __version__
 from litsynth.coding.codebook.model import SYMMETRIC_RELATIONS, Codebook, TreeNode
 from litsynth.records import CodedSpan, Memo, SourceDoc
 from litsynth.store import synthesis as store
-from litsynth.synthesis.passages import quote
+from litsynth.synthesis.spans import quote
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
