@@ -19,7 +19,7 @@ from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.errors import SynthesisError
-from litsynth.store.db import connect
+from litsynth.store import opened
 from litsynth.synthesis import attributes as attrs
 from litsynth.synthesis import from_store as synth
 from litsynth.synthesis import refiqda, tables
@@ -33,11 +33,8 @@ def _store(project: Project) -> Iterator[sqlite3.Connection]:
             f"no store at {project.store_path}",
             hint="run `litsynth ingest` (and `litsynth code suggest`) first",
         )
-    conn = connect(project.store_path)
-    try:
+    with opened(project.store_path) as conn:
         yield conn
-    finally:
-        conn.close()
 
 
 def _codebook(project: Project) -> Codebook:

@@ -48,7 +48,7 @@ from litsynth.provenance import library_versions
 from litsynth.records import Chunk, Document, Failure
 from litsynth.store import documents as store
 from litsynth.store import runs
-from litsynth.store.db import connect, transaction
+from litsynth.store.db import opened, transaction
 from litsynth.store.lock import writer_lock
 
 SUPPORTED = {
@@ -387,8 +387,7 @@ def _ingest(
 ) -> IngestReport:
     settings = project.settings
     report = IngestReport()
-    conn = connect(project.store_path)
-    try:
+    with opened(project.store_path) as conn:
         index, manifest = open_index(project, conn, embedder, rebuild=options.rebuild)
         report.run_id = runs.start_run(
             conn, "ingest", dataclasses.asdict(settings), library_versions()
@@ -408,8 +407,6 @@ def _ingest(
         report.seconds = round(time.monotonic() - started, 3)
         runs.finish_run(conn, report.run_id, report.to_json())
         return report
-    finally:
-        conn.close()
 
 
 def _passwords_file(project: Project) -> tuple[str, ...]:
