@@ -143,3 +143,24 @@ def test_the_checker_sees_a_cycle_and_an_upward_import() -> None:
     assert "litsynth.store.db" in graph["litsynth.store.screening_log"]
     assert "litsynth.citations.labels" in graph["litsynth.records"]
     assert layer_of("litsynth.cli.run") > layer_of("litsynth.pipeline")
+
+
+def test_one_passage_record() -> None:
+    """No class but records.Passage carries a chunk, its document and a citation as fields:
+    results that add to a passage hold the Passage instead of copying it."""
+    offenders = []
+    for path in (SRC / "litsynth").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            fields = [
+                s.target.id
+                for s in node.body
+                if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+            ]
+            chunk = any("chunk" in f for f in fields)
+            document = any("document" in f for f in fields)
+            cited = any("citation" in f for f in fields)
+            if chunk and document and cited:
+                offenders.append(f"{path.relative_to(SRC)}: {node.name}")
+    assert not offenders, offenders

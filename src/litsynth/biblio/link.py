@@ -178,16 +178,12 @@ def sought_records(conn: sqlite3.Connection) -> tuple[list[BibRecord], set[str],
     With title/abstract decisions in the screening log, the records it includes are sought;
     before any screening, every unique record is.
     """
+    from litsynth.biblio.screening_rules import effective
     from litsynth.store import biblio as store
+    from litsynth.store import screening_log as screening_store
 
     unique = store.unique_records(conn)
-    try:
-        from litsynth.biblio.screening_rules import effective
-        from litsynth.store import screening_log as screening_store
-
-        decisions = screening_store.log(conn)
-    except (ImportError, sqlite3.OperationalError):
-        decisions = []
+    decisions = screening_store.log(conn)
     eff = effective(decisions) if decisions else {}
     if not any(stage == TITLE_ABSTRACT for _rid, stage in eff):
         return unique, set(), "every unique record (no title/abstract decisions yet)"
