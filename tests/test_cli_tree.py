@@ -14,7 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from litsynth.cli import cli
+from litsynth.cli import cli, load_all
 
 # Commands that hold a conversation with a person in the terminal: their output is prompts,
 # not a result to parse, so they take no --json (the workspace and the sheets serve scripts).
@@ -31,6 +31,7 @@ def _walk(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command
     return found
 
 
+load_all()  # commands load lazily; walk every one
 ALL = _walk(cli)
 LEAVES = [(n, c) for n, c in ALL if not isinstance(c, click.Group) and not c.hidden]
 
@@ -97,3 +98,39 @@ def test_init_takes_the_folder_as_argument_or_project(tmp_path: Path) -> None:
     assert "litsynth.toml" in json.loads(result.stdout)["created"]
     result = CliRunner().invoke(cli, ["init", str(tmp_path / "b")])
     assert result.exit_code == 0 and (tmp_path / "b" / "litsynth.toml").exists()
+
+
+IMPORTS_AFTER = """
+import sys
+from litsynth.cli import main
+sys.argv = ["litsynth", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("MODULES", " ".join(sorted(sys.modules)))
+"""
+HEAVY = ("torch", "sentence_transformers", "transformers", "sklearn", "scipy", "pandas",
+         "spacy", "openpyxl", "networkx")  # fmt: skip
+
+
+def _modules_after(*args: str) -> set[str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS_AFTER, *args], capture_output=True, text=True, timeout=120
+    )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("MODULES "))
+    return set(line.split()[1:])
+
+
+def test_help_and_version_load_no_heavy_library() -> None:
+    """Start-up: `--help` and `--version` import none of the model or analysis libraries."""
+    for args in (["--help"], ["--version"]):
+        loaded = _modules_after(*args)
+        heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
+        assert not heavy, (args, heavy[:10])
+    version = _modules_after("--version")
+    assert not any(m.startswith("litsynth.cli.") and m != "litsynth.cli.common" for m in version)
+    assert not any(m.startswith(("litsynth.coding", "litsynth.ingest")) for m in version)

@@ -6,7 +6,7 @@ import click
 import pytest
 
 from conftest import REPO
-from litsynth.cli import cli
+from litsynth.cli import cli, load_all
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
@@ -19,6 +19,7 @@ def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Com
     return found
 
 
+load_all()  # commands load lazily; the documentation test walks every one
 COMMANDS = _commands(cli)
 
 

@@ -30,13 +30,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from litsynth.errors import BiblioError
 from litsynth.provenance import library_versions
 from litsynth.records import BibRecord
 from litsynth.store import runs
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DUPLICATE = "duplicate"
 MAYBE = "maybe"
@@ -143,6 +145,8 @@ def _pages(extra: Mapping[str, str]) -> str:
 
 def records_frame(records: Iterable[BibRecord]) -> pd.DataFrame:
     """The DataFrame bib-dedupe reads: BibTeX-named string columns, one row per record."""
+    import pandas as pd
+
     rows = []
     for rec in records:
         kind = _entrytype(rec)
@@ -169,6 +173,8 @@ def records_frame(records: Iterable[BibRecord]) -> pd.DataFrame:
 
 def find_pairs(records: Sequence[BibRecord], *, cpu: int = 1) -> list[Pair]:
     """bib-dedupe's duplicate and maybe pairs among the records (prep → block → match)."""
+    import pandas as pd
+
     if len(records) < 2:
         return []
     frame = records_frame(records)

@@ -33,14 +33,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import normalize
-from sklearn.svm import LinearSVC
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
 
 # Versioned name of the ranking behaviour: a change that can reorder records gets a new name,
 # so a screening run can say exactly how its order was made.
@@ -89,6 +89,9 @@ def build_features(
     settings: PrioritiserSettings | None = None,
 ) -> Features:
     """Fit the vocabulary on the records themselves (unsupervised, so no label leaks in)."""
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
     settings = settings or PrioritiserSettings()
     corpus = [t or "" for t in texts]
     docs = [*corpus, criteria] if criteria.strip() else corpus
@@ -126,6 +129,9 @@ def _tfidf(docs: Sequence[str], params: dict[str, Any]) -> sp.csr_matrix:
     words at all gets one zero column: the order is the import order, which is all that
     ranking can say about it.
     """
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     try:
         return TfidfVectorizer(**params).fit_transform(docs)
     except ValueError:
@@ -149,6 +155,9 @@ def sample_weights(labels: np.ndarray, positive_ratio: float) -> np.ndarray:
 
 
 def _model(settings: PrioritiserSettings) -> LinearSVC | LogisticRegression:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
     if settings.classifier == "logreg":
         return LogisticRegression(C=settings.c, max_iter=1000, random_state=settings.seed)
     return LinearSVC(C=settings.c, random_state=settings.seed)

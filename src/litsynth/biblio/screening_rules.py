@@ -21,8 +21,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sklearn.metrics import cohen_kappa_score
-
 from litsynth.errors import ScreeningError
 from litsynth.records import FULL_TEXT, SCREENING_STAGES, Decision
 
@@ -282,6 +280,8 @@ def agreement(decisions: Iterable[Decision], stage: str) -> Agreement:
     Kappa is computed by scikit-learn over the records both of the first two reviewers (by
     name) decided. It is undefined (None) when both used a single identical label throughout.
     """
+    from sklearn.metrics import cohen_kappa_score
+
     check_stage(stage)
     log = list(decisions)
     now = latest(log)

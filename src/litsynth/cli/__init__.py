@@ -6,6 +6,7 @@ and render the result. Errors the user can fix are caught here once and printed 
 from __future__ import annotations
 
 import errno
+import importlib
 import json
 import sqlite3
 from typing import Any
@@ -24,6 +25,14 @@ class LitsynthGroup(click.Group):
         # ({"error", "hint"} on stderr), never prose to scrape.
         ctx.meta["litsynth.json"] = "--json" in args
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(HOME) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in HOME:
+            _load(HOME[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -81,20 +90,40 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    # One module per stage keeps each under ~600 lines; each exposes `commands`.
-    from litsynth.cli import analysis, biblio, coding, ingest, review, run, synthesis
-    from litsynth.cli import screen as screening
-    from litsynth.cli.groups import code_group, export_group, screen_group
+# Where each top-level command is defined (a module of this package exposing `commands`), so a
+# command imports only its own module and the libraries it needs: `litsynth --version` loads
+# none of them, `litsynth status` no model and no scikit-learn. Groups gather subcommands from
+# several modules. tests/test_cli_tree.py checks that this table and the modules agree.
+HOME: dict[str, tuple[str, ...]] = {
+    "init": ("ingest",), "ingest": ("ingest",), "search": ("ingest",), "status": ("ingest",),
+    "import": ("biblio",), "dedupe": ("biblio",), "link": ("biblio",), "references": ("biblio",),
+    "prisma": ("screen",), "matrix": ("synthesis",), "cited": ("synthesis",),
+    "attributes": ("synthesis",), "run": ("run",), "report": ("run",),
+    "themes": ("analysis",), "agree": ("review",),
+    "code": ("coding", "review", "analysis"), "screen": ("screen",), "export": ("synthesis",),
+}  # fmt: skip
+_GROUPS = {"code": "code_group", "screen": "screen_group", "export": "export_group"}
+_loaded: set[str] = set()
 
-    for module in (ingest, biblio, screening, coding, review, analysis, synthesis, run):
+
+def _load(modules: tuple[str, ...]) -> None:
+    from litsynth.cli import groups
+
+    for name in modules:
+        if name in _loaded:
+            continue
+        module = importlib.import_module(f"litsynth.cli.{name}")
         for command in module.commands:
             cli.add_command(command)
-    for group in (code_group, screen_group, export_group):
-        cli.add_command(group)
+        _loaded.add(name)
+    for group, attr in _GROUPS.items():
+        if group not in cli.commands:
+            cli.add_command(getattr(groups, attr))
 
 
-_register()
+def load_all() -> None:
+    """Every command (for documentation and tests that walk the whole tree)."""
+    _load(tuple(dict.fromkeys(m for ms in HOME.values() for m in ms)))
 
 
 def main() -> None:

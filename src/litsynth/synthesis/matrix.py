@@ -24,15 +24,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from litsynth.coding.codebook.model import Codebook
 from litsynth.errors import SynthesisError
 from litsynth.records import CodedSpan, Passage, SourceDoc
 from litsynth.synthesis.spans import quote, span_passage
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CODE_DIMENSIONS = ("themes", "categories", "codes")
 ROW_DIMENSIONS = ("documents", *CODE_DIMENSIONS)  # and "attr:<name>"
@@ -136,6 +138,8 @@ class Matrix:
 
     def long(self) -> pd.DataFrame:
         """One line per (cell, passage): the back-links in long format, for CSV and notebooks."""
+        import pandas as pd
+
         records = [
             {
                 "row": self.row_labels[r],
@@ -266,6 +270,8 @@ def build_matrix(
     quote_chars: int = 240,
 ) -> Matrix:
     """Count passages per (row, column) and keep each cell's back-links. Pure."""
+    import pandas as pd
+
     check_dimensions(rows, cols)
     by_chunk: dict[str, list[CodedSpan]] = defaultdict(list)
     for span in spans:

@@ -9,15 +9,13 @@ lists a few quotes per cell under the table.
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
+from typing import TYPE_CHECKING
 
 from litsynth.cells import safe_cell
 from litsynth.synthesis.matrix import Matrix
+
+if TYPE_CHECKING:  # pandas and openpyxl load only when a table is written (CLI start-up)
+    import pandas as pd
 
 FORMATS = ("csv", "xlsx", "md")
 
@@ -120,9 +118,9 @@ def write_csv(matrix: Matrix, path: Path) -> list[Path]:
     return [path, long_path]
 
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-_BOLD = Font(bold=True)
-_LINK = Font(color="1F4E9A", underline="single")
+_HEADER_FILL = {"fill_type": "solid", "fgColor": "DDE4EE"}
+_BOLD = {"bold": True}
+_LINK = {"color": "1F4E9A", "underline": "single"}
 
 
 def write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
@@ -131,6 +129,11 @@ def write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
     Every non-empty count on the first sheet is a hyperlink to the first back-link row of its
     cell, so a reader goes from a number to the quotes in one click.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
     wb = Workbook()
     counts = wb.active
     counts.title = "Passages"
@@ -156,7 +159,7 @@ def write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
             sheet.append([str(label), *[int(v) for v in row.tolist()]])
             if label == "Total":
                 for cell in sheet[r_index]:
-                    cell.font = _BOLD
+                    cell.font = Font(**_BOLD)
         _style_header(sheet, widths={})
         sheet.column_dimensions["A"].width = 40
         for c_index in range(2, len(frame.columns) + 2):
@@ -172,7 +175,7 @@ def write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
                         cell.hyperlink = Hyperlink(
                             ref=cell.coordinate, location=f"'Back-links'!A{target}"
                         )
-                        cell.font = _LINK
+                        cell.font = Font(**_LINK)
         note_row = len(frame) + 3
         sheet.cell(row=note_row, column=1, value=_NOTE[what])
     wb.save(path)
@@ -187,10 +190,12 @@ _NOTE = {
 
 
 def _style_header(sheet: object, *, widths: dict[str, int]) -> None:
+    from openpyxl.styles import Font, PatternFill
+
     ws = sheet  # openpyxl's Worksheet; typed loosely because openpyxl ships partial stubs
     for cell in ws[1]:  # type: ignore[index]
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
+        cell.font = Font(**_BOLD)
+        cell.fill = PatternFill(**_HEADER_FILL)
         if cell.value in widths:
             ws.column_dimensions[cell.column_letter].width = widths[cell.value]  # type: ignore[attr-defined]
     ws.freeze_panes = "B2"  # type: ignore[attr-defined]

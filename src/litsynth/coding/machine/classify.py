@@ -33,7 +33,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.machine.features import (
@@ -208,6 +207,8 @@ def best_f1_threshold(probability: np.ndarray, truth: np.ndarray) -> float | Non
 
 def fit_zero_shot(book: Codebook, embedder: Embedder, *, lemmatize: bool = True) -> ZeroShot:
     """Embed the codebook's prototypes and calibrate the scorer on them (module docstring)."""
+    from sklearn.linear_model import LogisticRegression
+
     codes = list(book.codes)
     index = {c: k for k, c in enumerate(codes)}
     protos = prototypes(book)

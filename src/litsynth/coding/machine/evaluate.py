@@ -24,8 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sklearn.metrics import cohen_kappa_score
-
 from litsynth.coding.codebook.model import Codebook, did_you_mean
 from litsynth.coding.machine.classify import fit_zero_shot
 from litsynth.coding.machine.features import Unit, context_of
@@ -147,6 +145,8 @@ def score_predictions(
     code_ids: Sequence[str],
 ) -> EvalReport:
     """The report from code sets and top codes (pure; the hand-computed tests call it)."""
+    from sklearn.metrics import cohen_kappa_score
+
     per_code: dict[str, CodeMetrics] = {}
     used = []
     for code in code_ids:

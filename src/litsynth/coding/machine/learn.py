@@ -28,15 +28,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
 
 from litsynth.coding.machine.classify import Scores, ZeroShot
 from litsynth.coding.machine.features import PASSAGE_KINDS, Context
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 LEARNED_VERSION = "learned.v1"
 # Block weights against the unit-norm embedding, chosen on 300 CSAbstruct *training* abstracts
@@ -58,6 +58,10 @@ class Example:
 def feature_matrix(texts: Sequence[str], vectors: np.ndarray, ctx: Context) -> sparse.csr_matrix:
     """All passages' features (module docstring). TF-IDF and scaling are fitted on every
     passage given — labelled or not — which uses no label, only the corpus's own wording."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import StandardScaler
+
     position = StandardScaler().fit_transform(ctx.matrix()) * CONTEXT_WEIGHT
     tfidf = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True)
     try:
@@ -90,6 +94,8 @@ def learn(
     examples: Sequence[Example],
 ) -> Scores:
     """Scores for every passage, learning per code from `examples` where it can."""
+    from sklearn.linear_model import LogisticRegression
+
     if not examples:
         return zero
     x = feature_matrix(texts, vectors, ctx)
