@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from litsynth.cli import cli, load_all
 
-# Commands that hold a conversation with a person in the terminal: their output is prompts,
-# not a result to parse, so they take no --json (the workspace and the sheets serve scripts).
-INTERACTIVE = {"code review", "screen next"}
+# Commands that hold a conversation with a person (the terminal loops) or serve one (the
+# workspace, whose API is its JSON): their output is prompts or a URL, not a result to parse.
+INTERACTIVE = {"code review", "screen next", "serve"}
 
 
 def _walk(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:

@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("synthesis", ("litsynth.synthesis",)),
     ("report", ("litsynth.report",)),
     ("pipeline", ("litsynth.pipeline", "litsynth.inputs", "litsynth.scaffold")),
-    ("cli", ("litsynth.cli", "litsynth.__main__")),
+    ("cli", ("litsynth.cli", "litsynth.__main__", "litsynth.server")),
 )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from litsynth.config import Project
 from litsynth.embed import Embedder, get_embedder
-from litsynth.embed.index import load_index
+from litsynth.embed.index import ChunkIndex, load_index
 from litsynth.errors import IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
 from litsynth.records import Passage
@@ -82,10 +82,12 @@ def search(
     code: str | None = None,
     theme: str | None = None,
     embedder: Embedder | None = None,
+    index: ChunkIndex | None = None,
 ) -> list[SearchHit]:
     """The k passages closest to the query, best first; optionally only coded passages.
 
-    The caller owns the store handle (the CLI opens it per command; a server keeps it warm).
+    The caller owns the store handle (the CLI opens it per command); a server that keeps the
+    embedder and the index warm passes them in, and the index is then not reloaded.
     """
     settings = project.settings
     if not store.chunk_rowids(conn):
@@ -94,7 +96,8 @@ def search(
             hint="put documents in corpus/ and run `litsynth ingest`",
         )
     embedder = embedder or get_embedder(settings.embed.model, batch_size=settings.embed.batch_size)
-    index, _ = ensure_index(project, conn, embedder)
+    if index is None:
+        index, _ = ensure_index(project, conn, embedder)
     within = None
     if code is not None or theme is not None:
         within = store.rowids_for_chunk_ids(conn, _coded_chunk_ids(conn, project, code, theme))

@@ -282,8 +282,12 @@ def record_decision(
     reason: str = "",
     note: str = "",
     origin: str = "terminal",
+    source: str = "",
 ) -> tuple[Decision, bool]:
-    """Append one decision; returns it and whether its reason was new to the project's list."""
+    """Append one decision; returns it and whether its reason was new to the project's list.
+
+    `source` says where it was made ("workspace" for the web app); default: the origin.
+    """
     rules.check_stage(stage)
     if decision not in rules.DECISIONS:
         raise ScreeningError(
@@ -308,7 +312,7 @@ def record_decision(
         reason=reason,
         note=note,
         origin=origin,
-        source=origin,
+        source=source or origin,
     )
     store.append(conn, [d])
     return d, is_new
@@ -389,3 +393,36 @@ def prisma_flow(conn: sqlite3.Connection) -> PrismaFlow:
     """The checked PRISMA 2020 flow of this project's records and screening log."""
     records = [FlowRecord(r.id, r.source, r.duplicate_of) for r in store.prisma_records(conn)]
     return check_flow(build_flow(records, rules.effective(store.log(conn))))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one reviewer stands at a stage: what the workspace's progress panel shows."""
+
+    stage: str
+    reviewer: str
+    candidates: int  # records at this stage
+    screened: int  # decided by this reviewer
+    included: int
+    excluded: int
+    maybe: int
+    since_last_include: int  # the reviewer's decisions since their last include (stopping cue)
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.__dict__, "remaining": self.candidates - self.screened}
+
+
+def progress(conn: sqlite3.Connection, *, stage: str, reviewer: str) -> Progress:
+    """Counts of one reviewer's decisions at a stage (their latest per record)."""
+    rules.check_stage(stage)
+    ids = {r.id for r in candidates(conn, stage)}
+    mine = [d for d in store.log(conn, stage) if d.reviewer == reviewer and d.record_id in ids]
+    latest = {d.record_id: d.decision for d in mine}
+    since = 0
+    for d in mine:  # in log order
+        since = 0 if d.decision == "include" else since + 1
+    counts = {k: sum(1 for v in latest.values() if v == k) for k in ("include", "exclude", "maybe")}
+    return Progress(
+        stage, reviewer, len(ids), len(latest), counts["include"], counts["exclude"],
+        counts["maybe"], since,
+    )  # fmt: skip

@@ -99,7 +99,7 @@ HOME: dict[str, tuple[str, ...]] = {
     "import": ("biblio",), "dedupe": ("biblio",), "link": ("biblio",), "references": ("biblio",),
     "prisma": ("screen",), "matrix": ("synthesis",), "cited": ("synthesis",),
     "attributes": ("synthesis",), "run": ("run",), "report": ("run",),
-    "themes": ("analysis",), "agree": ("review",),
+    "themes": ("analysis",), "agree": ("review",), "serve": ("serve",),
     "code": ("coding", "review", "analysis"), "screen": ("screen",), "export": ("synthesis",),
 }  # fmt: skip
 _GROUPS = {"code": "code_group", "screen": "screen_group", "export": "export_group"}

@@ -1,0 +1,54 @@
+"""`litsynth serve`: the workspace, a local web app over the project (see docs/workspace.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from litsynth.cli.common import load, project_option
+
+
+@click.command("serve")
+@project_option
+@click.option("--port", default=8765, show_default=True, help="Port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; anything but loopback needs --allow-remote.",
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow binding an address other people can reach (read the warning it prints).",
+)
+def serve_command(project_dir: Path, port: int, host: str, allow_remote: bool) -> None:
+    """Start the workspace for the project and print its URL (nothing opens by itself).
+
+    One process keeps the store, the index and the model warm: screening with the keyboard,
+    search, and a JSON API for scripts (described at /openapi.json). It listens on loopback
+    only unless --host and --allow-remote say otherwise.
+    """
+    import uvicorn
+
+    from litsynth.server.app import create_app
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if not loopback and not allow_remote:
+        raise click.UsageError(f"--host {host} is reachable by others; add --allow-remote")
+    if not loopback:
+        click.secho(
+            f"Warning: the workspace on {host} is reachable from the network; anyone who can"
+            " reach it can read the project (writes still need the page's session token).",
+            fg="yellow",
+            err=True,
+        )
+    project = load(project_dir)
+    names = {f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"}
+    app = create_app(project, allowed_hosts=tuple(sorted(names)))
+    click.echo(f"litsynth workspace for {project.root}: http://{host}:{port}/  (Ctrl-C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+commands: list[click.Command] = [serve_command]

@@ -1,0 +1,217 @@
+"""`litsynth serve`: one local process that keeps the store, the index and the model warm.
+
+Starlette (a small, well-kept ASGI toolkit) with uvicorn: the pages are plain HTML and a little
+JavaScript of our own in `static/` (nothing fetched at run time), and every screen is also a JSON
+API described at `/openapi.json`, so scripts and notebooks can use the warm process.
+
+Safety, because the process holds a person's work:
+- it binds 127.0.0.1 unless told otherwise (the CLI warns when it is);
+- a request's Host must be the address it serves (no DNS rebinding), and a state-changing
+  request needs the session token from the page (`X-Litsynth-Token`) and, when the browser
+  sends one, an Origin of that same address (no cross-site request forgery);
+- every value from the corpus or the records goes to the page as JSON and is put in with
+  `textContent`, never as markup;
+- every decision is committed to the store before the response returns (the screening log's
+  own transaction), so a killed server loses nothing it acknowledged.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from litsynth.biblio import screening_ops as ops
+from litsynth.config import Project
+from litsynth.embed import Embedder, get_embedder
+from litsynth.embed.index import ChunkIndex
+from litsynth.errors import LitsynthError
+from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT
+from litsynth.search import search, status
+from litsynth.server.openapi import OPENAPI
+from litsynth.store import opened
+
+STATIC = resources.files("litsynth.server") / "static"
+
+
+@dataclass
+class Workspace:
+    """What the process keeps warm between requests."""
+
+    project: Project
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    embedder: Embedder | None = None
+    index: ChunkIndex | None = None
+    index_key: tuple[int, int] = (0, 0)  # (mtime_ns, size) of the index file it was read from
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def warm_embedder(self) -> Embedder:
+        if self.embedder is None:
+            s = self.project.settings.embed
+            self.embedder = get_embedder(s.model, batch_size=s.batch_size)
+        return self.embedder
+
+    def warm_index(self, conn: Any) -> ChunkIndex:
+        """The index, read again only when an ingest has rewritten it."""
+        from litsynth.embed.index import INDEX_FILE
+        from litsynth.ingest.indexing import ensure_index
+
+        path = self.project.index_dir / INDEX_FILE
+        st = path.stat() if path.exists() else None
+        key = (st.st_mtime_ns, st.st_size) if st else (0, 0)
+        if self.index is None or key != self.index_key:
+            self.index, _ = ensure_index(self.project, conn, self.warm_embedder())
+            st = path.stat() if path.exists() else None
+            self.index_key = (st.st_mtime_ns, st.st_size) if st else (0, 0)
+        return self.index
+
+
+def _error(status_code: int, message: str, hint: str | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "hint": hint}, status_code=status_code)
+
+
+def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Starlette:
+    """The workspace for `project`; `allowed_hosts` are the host[:port] names it answers to."""
+    ws = Workspace(project)
+    hosts = set(allowed_hosts)
+
+    def host_ok(request: Request) -> bool:
+        return not hosts or request.headers.get("host", "") in hosts
+
+    def write_ok(request: Request) -> bool:
+        if request.headers.get("x-litsynth-token") != ws.token:
+            return False
+        origin = request.headers.get("origin")
+        return origin is None or origin.split("://", 1)[-1] == request.headers.get("host")
+
+    async def guard(request: Request, handler: Any, *, write: bool = False) -> Response:
+        if not host_ok(request):
+            return _error(421, "this workspace answers on its own address only")
+        if write and not write_ok(request):
+            return _error(403, "missing or wrong session token", "reload the workspace page")
+        try:
+            return await handler(request)
+        except LitsynthError as exc:
+            return _error(400, exc.message, exc.hint)
+
+    async def page(request: Request) -> Response:
+        name = request.path_params.get("screen", "screen")
+        if name not in ("screen", "search"):
+            return _error(404, f"no screen {name!r}")
+        html = (STATIC / "workspace.html").read_text(encoding="utf-8")
+        html = html.replace("{{TOKEN}}", ws.token).replace("{{SCREEN}}", name)
+        return HTMLResponse(html, headers={"Content-Security-Policy": CSP})
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in ("workspace.js", "workspace.css"):
+            return _error(404, "no such file")
+        media = "text/javascript" if name.endswith(".js") else "text/css"
+        return Response((STATIC / name).read_text(encoding="utf-8"), media_type=media)
+
+    async def api_search(request: Request) -> Response:
+        q = request.query_params.get("q", "").strip()
+        if not q:
+            return _error(400, "the query is empty", "pass ?q=words")
+        k = int(request.query_params.get("k", "10"))
+        code = request.query_params.get("code") or None
+        theme = request.query_params.get("theme") or None
+        with ws.lock, opened(project.store_path) as conn:
+            hits = search(
+                conn, project, q, k=k, code=code, theme=theme,
+                embedder=ws.warm_embedder(), index=ws.warm_index(conn),
+            )  # fmt: skip
+        return JSONResponse([h.to_json() for h in hits])
+
+    async def api_status(request: Request) -> Response:
+        with opened(project.store_path) as conn:
+            return JSONResponse(status(conn, project))
+
+    def _screen_args(source: Any) -> tuple[str, str]:
+        stage = str(source.get("stage") or TITLE_ABSTRACT)
+        if stage not in SCREENING_STAGES:
+            raise LitsynthError(f"unknown stage {stage!r}", hint=", ".join(SCREENING_STAGES))
+        reviewer = str(source.get("reviewer") or project.settings.project.reviewer).strip()
+        return stage, reviewer
+
+    async def api_next(request: Request) -> Response:
+        stage, reviewer = _screen_args(request.query_params)
+        settings = project.settings.screening
+        with ws.lock, opened(project.store_path) as conn:
+            queue = ops.Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
+            pending = queue.pending()
+            prog = ops.progress(conn, stage=stage, reviewer=reviewer)
+            reasons = ops.project_reasons(conn, settings)
+        rec = pending[0] if pending else None
+        return JSONResponse(
+            {
+                "record": _record_json(rec) if rec else None,
+                "reviewer": reviewer,
+                "progress": prog.to_json(),
+                "reasons": reasons,
+                "criteria": settings.criteria,
+            }
+        )
+
+    async def api_decide(request: Request) -> Response:
+        body = await request.json()
+        stage, reviewer = _screen_args(body)
+        with ws.lock, opened(project.store_path) as conn:
+            decision, new_reason = ops.record_decision(
+                conn, str(body.get("record_id", "")), stage=stage,
+                decision=str(body.get("decision", "")), reviewer=reviewer,
+                settings=project.settings.screening, reason=str(body.get("reason") or ""),
+                note=str(body.get("note") or ""), origin="terminal", source="workspace",
+            )  # fmt: skip
+        return JSONResponse({"recorded": decision.__dict__, "new_reason": new_reason})
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(OPENAPI)
+
+    def route(path: str, handler: Any, methods: list[str], write: bool = False) -> Route:
+        async def endpoint(request: Request) -> Response:
+            return await guard(request, handler, write=write)
+
+        return Route(path, endpoint, methods=methods)
+
+    app = Starlette(
+        routes=[
+            route("/", page, ["GET"]),
+            route("/screens/{screen}", page, ["GET"]),
+            route("/static/{name}", static, ["GET"]),
+            route("/openapi.json", openapi, ["GET"]),
+            route("/api/search", api_search, ["GET"]),
+            route("/api/status", api_status, ["GET"]),
+            route("/api/screen/next", api_next, ["GET"]),
+            route("/api/screen/decide", api_decide, ["POST"], write=True),
+        ]
+    )
+    app.state.workspace = ws
+    return app
+
+
+# Scripts and styles come from this server only; nothing is fetched from anywhere else.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+def _record_json(rec: Any) -> dict[str, object]:
+    return {
+        "id": rec.id,
+        "title": rec.title,
+        "abstract": rec.abstract,
+        "authors": list(rec.authors),
+        "year": rec.year,
+        "journal": rec.journal,
+        "doi": rec.doi,
+        "keywords": list(getattr(rec, "keywords", ()) or ()),
+    }

@@ -1,0 +1,110 @@
+"""The workspace's JSON API, described as OpenAPI 3.1 (served at /openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_HIT = {
+    "type": "object",
+    "description": "The same fields as `litsynth search --json`.",
+    "properties": {
+        "chunk_id": {"type": "string"},
+        "document_id": {"type": "string"},
+        "title": {"type": "string"},
+        "citation": {"type": "string", "example": "Phadnis (2023), p. 4"},
+        "page_start": {"type": "integer"},
+        "page_end": {"type": "integer"},
+        "score": {"type": "number"},
+        "text": {"type": "string"},
+        "path": {"type": "string"},
+        "section": {"type": "string"},
+        "paragraph": {"type": ["integer", "null"]},
+    },
+}
+_ERROR = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}, "hint": {"type": ["string", "null"]}},
+}
+_STAGE = {
+    "name": "stage",
+    "in": "query",
+    "schema": {"type": "string", "enum": ["title-abstract", "full-text"]},
+}
+_REVIEWER = {"name": "reviewer", "in": "query", "schema": {"type": "string"}}
+
+
+def _ok(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "200": {"description": description, "content": {"application/json": {"schema": schema}}},
+        "400": {"description": "bad input", "content": {"application/json": {"schema": _ERROR}}},
+    }
+
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "litsynth workspace", "version": "1"},
+    "components": {
+        "securitySchemes": {
+            "sessionToken": {"type": "apiKey", "in": "header", "name": "X-Litsynth-Token"}
+        }
+    },
+    "paths": {
+        "/api/search": {
+            "get": {
+                "summary": "Semantic search over the project's passages, best first",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
+                    {"name": "k", "in": "query", "schema": {"type": "integer", "default": 10}},
+                    {"name": "code", "in": "query", "schema": {"type": "string"}},
+                    {"name": "theme", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": _ok({"type": "array", "items": _HIT}, "the hits"),
+            }
+        },
+        "/api/status": {
+            "get": {
+                "summary": "The project's counts and index freshness (`litsynth status --json`)",
+                "responses": _ok({"type": "object"}, "status"),
+            }
+        },
+        "/api/screen/next": {
+            "get": {
+                "summary": "The next record for a reviewer, most likely include first",
+                "parameters": [_STAGE, _REVIEWER],
+                "responses": _ok({"type": "object"}, "record (null when done) and progress"),
+            }
+        },
+        "/api/screen/decide": {
+            "post": {
+                "summary": "Record a screening decision (committed before the response)",
+                "security": [{"sessionToken": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["record_id", "decision"],
+                                "properties": {
+                                    "record_id": {"type": "string"},
+                                    "decision": {
+                                        "type": "string",
+                                        "enum": ["include", "exclude", "maybe", "not-retrieved"],
+                                    },
+                                    "reason": {"type": "string"},
+                                    "note": {"type": "string"},
+                                    "stage": {"type": "string"},
+                                    "reviewer": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    **_ok({"type": "object"}, "the decision as recorded"),
+                    "403": {"description": "missing or wrong session token, or foreign origin"},
+                },
+            }
+        },
+    },
+}

@@ -1,0 +1,182 @@
+"""The workspace in a real browser: screen records with the keyboard only, search, no XSS.
+
+A real server (uvicorn) on a free loopback port, driven by Playwright in Debian's Chromium with
+the closed-network flags; the store is checked after every step, not the page alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+from litsynth.config import open_project
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-quic",
+]  # fmt: skip
+REPO = Path(__file__).resolve().parent.parent
+SHOTS = REPO / "docs" / "img"
+# Import drops complete tags from titles; an unclosed one survives it and must show as text.
+EVIL_TITLE = "Nudging nurses toward hand hygiene <img src=x onerror=window.__pwned=1 //"
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    import uvicorn
+
+    from litsynth.server.app import create_app
+
+    root = tmp_path_factory.mktemp("wsb") / "review"
+    for folder in ("corpus", "codebook", "indexes"):
+        (root / folder).mkdir(parents=True)
+    (root / "litsynth.toml").write_text(
+        '[project]\nname = "browser"\nreviewer = "ann"\n\n[embed]\nmodel = "hash-384"\n\n'
+        '[screening]\ncriteria = "nudges for nurses and physicians in hospitals"\n'
+        'reasons = ["not about nudging", "not healthcare professionals"]\n',
+        encoding="utf-8",
+    )
+    (root / "corpus" / "a.md").write_text(
+        "# Platforms\n\nDigital platforms coordinate suppliers <script>window.__pwned=2</script>"
+        " and partners in orchestrated supply chains.\n",
+        encoding="utf-8",
+    )
+    records = root / "records.csv"
+    with records.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["record_id", "title", "abstract", "authors", "year"])
+        writer.writerow(["x0", EVIL_TITLE, "An <script>window.__pwned=3</script> abstract.",
+                         "Doe, J", "2020"])  # fmt: skip
+        for i in range(1, 24):
+            title = f"Study {i} of nudges for nurses in hospital {i}"
+            abstract = f"Abstract {i}: physicians and nurses were nudged."
+            writer.writerow([f"r{i:02d}", title, abstract, "Roe, R", "2019"])
+    runner = CliRunner()
+    for args in (["ingest"], ["import", str(records), "--source", "Scopus"]):
+        result = runner.invoke(cli, [*args, "--project", str(root)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    port = _free_port()
+    host = f"127.0.0.1:{port}"
+    app = create_app(open_project(root), allowed_hosts=(host, f"localhost:{port}"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://{host}", root
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _rows(root: Path, reviewer: str) -> list[tuple[str, str, str]]:
+    conn = sqlite3.connect(root / "litsynth.db")
+    try:
+        return conn.execute(
+            "SELECT record_id, decision, reason FROM decisions WHERE reviewer = ? ORDER BY seq",
+            (reviewer,),
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_screen_twenty_records_with_the_keyboard_only(served: tuple[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, root = served
+    keys = ["i", "e", "m", "1", "2"] * 4  # include, exclude, maybe, reason 1, reason 2
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url + "/")
+        page.wait_for_selector("#rec-title:not(:empty)")
+        seen = []
+        for n, key in enumerate(keys, start=1):
+            seen.append(page.locator("#record").get_attribute("data-record-id"))
+            page.keyboard.press(key)
+            page.wait_for_function(
+                "n => document.querySelector('#progress dd') &&"
+                " document.querySelector('#progress dd').textContent.startsWith(n + ' of')",
+                arg=n,
+            )
+        assert page.evaluate("window.__pwned") is None  # markup in records never ran
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "workspace-screening.png"))
+        browser.close()
+    rows = _rows(root, "ann")
+    assert [r[0] for r in rows] == seen and len(set(seen)) == 20
+    expected = {
+        "i": ("include", ""),
+        "e": ("exclude", ""),
+        "m": ("maybe", ""),
+        "1": ("exclude", "not about nudging"),
+        "2": ("exclude", "not healthcare professionals"),
+    }
+    assert [(d, r) for _, d, r in rows] == [expected[k] for k in keys]
+
+
+def test_hostile_title_shows_as_text(served: tuple[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, root = served
+    conn = sqlite3.connect(root / "litsynth.db")
+    (stored,) = conn.execute("SELECT title FROM records WHERE id = 'x0'").fetchone()
+    conn.close()
+    assert "<img src=x onerror=" in stored  # the payload reached the store
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page()
+        page.goto(url + "/")
+        page.fill("#reviewer", "zed")
+        page.dispatch_event("#reviewer", "change")
+        for _ in range(30):  # walk the queue to the hostile record
+            page.wait_for_selector("#rec-title:not(:empty), #rec-done:not([hidden])")
+            if page.locator("#record").get_attribute("data-record-id") == "x0":
+                break
+            page.locator("body").click()
+            page.keyboard.press("m")
+            page.wait_for_timeout(80)
+        assert page.locator("#rec-title").text_content() == stored
+        assert page.locator("#rec-title img").count() == 0
+        assert page.evaluate("window.__pwned") is None
+        browser.close()
+
+
+def test_search_screen_shows_hits_with_citations(served: tuple[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, _ = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 700})
+        page.goto(url + "/screens/search")
+        page.fill("#q", "platforms coordinate suppliers")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#hits li .cite")
+        assert "(n.d.)" in page.locator("#hits li .cite").first.text_content()
+        assert "<script>" in page.locator("#hits li").first.text_content()
+        assert page.evaluate("window.__pwned") is None
+        page.screenshot(path=str(SHOTS / "workspace-search.png"))
+        browser.close()

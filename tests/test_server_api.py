@@ -1,0 +1,137 @@
+"""The workspace's JSON API (`litsynth serve`), with the hash embedder: contracts and safety."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+from litsynth.config import open_project
+
+pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
+from starlette.testclient import TestClient
+
+from litsynth.server.app import create_app
+
+REPO = Path(__file__).resolve().parent.parent
+RECORDS = REPO / "tests" / "fixtures" / "screening" / "records.csv"
+HOST = "127.0.0.1:8765"
+
+
+def invoke(*args: str | Path) -> str:
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ws") / "review"
+    for folder in ("corpus", "codebook", "indexes"):
+        (root / folder).mkdir(parents=True)
+    (root / "litsynth.toml").write_text(
+        '[project]\nname = "ws"\nreviewer = "ann"\n\n[embed]\nmodel = "hash-384"\n\n'
+        '[screening]\ncriteria = "nudges for physicians and nurses"\n'
+        'reasons = ["not about nudging", "not healthcare professionals"]\n',
+        encoding="utf-8",
+    )
+    for name in ("002_f98a91929306a877.txt", "004_03019285015a147f.txt"):
+        shutil.copy2(REPO / "corpus" / name, root / "corpus" / name)
+    invoke("ingest", "--project", root)
+    invoke("import", RECORDS, "--source", "Scopus", "--project", root)
+    return root
+
+
+@pytest.fixture
+def client(project: Path) -> TestClient:
+    app = create_app(open_project(project), allowed_hosts=(HOST,))
+    return TestClient(app, base_url=f"http://{HOST}")
+
+
+def token(client: TestClient) -> str:
+    return str(client.app.state.workspace.token)  # type: ignore[attr-defined]
+
+
+def test_search_returns_the_cli_search_contract(client: TestClient, project: Path) -> None:
+    api = client.get("/api/search", params={"q": "federated supply chain", "k": 3})
+    assert api.status_code == 200
+    cli_json = json.loads(invoke("search", "federated supply chain", "-k", "3", "--project",
+                                 project, "--json"))  # fmt: skip
+    assert api.json() == cli_json
+    assert api.json()[0]["citation"]
+
+
+def test_openapi_describes_the_api(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/api/search", "/api/screen/next", "/api/screen/decide"} <= set(spec["paths"])
+    params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert {"q", "k", "code", "theme"} <= params
+
+
+def test_next_record_comes_with_progress_and_reasons(client: TestClient) -> None:
+    data = client.get("/api/screen/next", params={"reviewer": "bob"}).json()
+    assert data["record"]["id"] and data["record"]["title"]
+    assert data["progress"]["candidates"] == 12 and data["progress"]["screened"] == 0
+    assert data["reasons"][:2] == ["not about nudging", "not healthcare professionals"]
+
+
+def test_decision_is_in_the_log_when_the_response_returns(
+    client: TestClient, project: Path
+) -> None:
+    first = client.get("/api/screen/next", params={"reviewer": "cy"}).json()["record"]["id"]
+    response = client.post(
+        "/api/screen/decide",
+        json={"record_id": first, "decision": "exclude", "reason": "not about nudging",
+              "reviewer": "cy"},
+        headers={"X-Litsynth-Token": token(client)},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    conn = sqlite3.connect(project / "litsynth.db")
+    rows = conn.execute(
+        "SELECT decision, reason, source FROM decisions WHERE reviewer = 'cy'"
+    ).fetchall()
+    conn.close()
+    assert rows == [("exclude", "not about nudging", "workspace")]
+    after = client.get("/api/screen/next", params={"reviewer": "cy"}).json()
+    assert after["record"]["id"] != first and after["progress"]["screened"] == 1
+
+
+def test_writes_need_the_session_token_and_the_same_origin(client: TestClient) -> None:
+    rid = client.get("/api/screen/next", params={"reviewer": "dee"}).json()["record"]["id"]
+    body = {"record_id": rid, "decision": "include", "reviewer": "dee"}
+    assert client.post("/api/screen/decide", json=body).status_code == 403
+    wrong = {"X-Litsynth-Token": "guess"}
+    assert client.post("/api/screen/decide", json=body, headers=wrong).status_code == 403
+    foreign = {"X-Litsynth-Token": token(client), "Origin": "http://evil.example"}
+    assert client.post("/api/screen/decide", json=body, headers=foreign).status_code == 403
+    same = {"X-Litsynth-Token": token(client), "Origin": f"http://{HOST}"}
+    assert client.post("/api/screen/decide", json=body, headers=same).status_code == 200
+
+
+def test_other_host_names_are_refused(client: TestClient) -> None:
+    """DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends Host: evil.example."""
+    response = client.get("/api/status", headers={"Host": "evil.example:8765"})
+    assert response.status_code == 421
+
+
+def test_page_carries_a_token_and_a_content_security_policy(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert token(client) in page.text
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp
+    assert client.get("/static/workspace.js").status_code == 200
+    assert client.get("/static/../litsynth.db").status_code == 404
+
+
+def test_bad_input_is_a_json_error(client: TestClient) -> None:
+    response = client.get("/api/search", params={"q": " "})
+    assert response.status_code == 400 and response.json()["error"]
+    response = client.get("/api/screen/next", params={"stage": "abstracts"})
+    assert response.status_code == 400 and "unknown stage" in response.json()["error"]
