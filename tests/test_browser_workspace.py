@@ -180,3 +180,90 @@ def test_search_screen_shows_hits_with_citations(served: tuple[str, Path]) -> No
         assert page.evaluate("window.__pwned") is None
         page.screenshot(path=str(SHOTS / "workspace-search.png"))
         browser.close()
+
+
+def _post(url: str, path: str, token: str, body: dict[str, str]) -> None:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        url + path,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "X-Litsynth-Token": token},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+
+
+def test_resolve_a_conflict_between_two_reviewers(served: tuple[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, root = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 700})
+        page.goto(url + "/screens/conflicts")
+        token = page.locator('meta[name="litsynth-token"]').get_attribute("content")
+        assert token
+        _post(url, "/api/screen/decide", token,
+              {"record_id": "r23", "decision": "include", "reviewer": "amy"})  # fmt: skip
+        _post(url, "/api/screen/decide", token,
+              {"record_id": "r23", "decision": "exclude", "reviewer": "ben",
+               "reason": "not about nudging"})  # fmt: skip
+        page.reload()
+        row = page.locator('tr[data-record-id="r23"]')
+        row.wait_for()
+        assert "amy: include" in row.text_content() and "ben: exclude" in row.text_content()
+        page.screenshot(path=str(SHOTS / "workspace-conflicts.png"))
+        row.locator('button[data-decision="include"]').click()
+        page.wait_for_selector('tr[data-record-id="r23"]', state="detached")
+        browser.close()
+    conn = sqlite3.connect(root / "litsynth.db")
+    rows = conn.execute(
+        "SELECT decision, origin FROM decisions WHERE record_id = 'r23' AND origin = 'resolution'"
+    ).fetchall()
+    conn.close()
+    assert rows == [("include", "resolution")]
+
+
+def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> None:
+    """On the demo (a codebook, codings and records): a cell lists as many passages as it
+    counts, each with a citation, and the PRISMA diagram loads as an image."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from litsynth.server.app import create_app
+
+    port = _free_port()
+    host = f"127.0.0.1:{port}"
+    app = create_app(open_project(demo_project), allowed_hosts=(host,))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://{host}/screens/matrices")
+            link = page.locator("#matrix a[data-cell]").first
+            link.wait_for()
+            count = int(link.text_content() or "0")
+            link.click()
+            page.wait_for_selector("#cell-passages li")
+            assert page.locator("#cell-passages li").count() == count
+            assert all(c.strip() for c in page.locator("#cell-passages .cite").all_text_contents())
+            page.screenshot(path=str(SHOTS / "workspace-matrix-cell.png"))
+            page.locator("#cell-back").click()
+            page.wait_for_function("document.getElementById('prisma').naturalWidth > 0")
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

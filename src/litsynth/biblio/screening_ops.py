@@ -360,6 +360,12 @@ def run_automation(conn: sqlite3.Connection, settings: ScreeningSettings) -> Aut
     )
 
 
+def record_titles(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    """Titles of some records (what a conflicts list shows beside each id)."""
+    wanted = set(ids)
+    return {r.id: r.title for r in biblio_store.unique_records(conn) if r.id in wanted}
+
+
 def agreement(conn: sqlite3.Connection, stage: str) -> rules.Agreement:
     return rules.agreement(store.log(conn, stage), stage)
 

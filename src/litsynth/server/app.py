@@ -103,7 +103,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
     async def page(request: Request) -> Response:
         name = request.path_params.get("screen", "screen")
-        if name not in ("screen", "search"):
+        if name not in SCREENS:
             return _error(404, f"no screen {name!r}")
         html = (STATIC / "workspace.html").read_text(encoding="utf-8")
         html = html.replace("{{TOKEN}}", ws.token).replace("{{SCREEN}}", name)
@@ -172,6 +172,60 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             )  # fmt: skip
         return JSONResponse({"recorded": decision.__dict__, "new_reason": new_reason})
 
+    async def api_conflicts(request: Request) -> Response:
+        stage, _ = _screen_args(request.query_params)
+        with opened(project.store_path) as conn:
+            agreement = ops.agreement(conn, stage)
+            titles = ops.record_titles(conn, [c.record_id for c in agreement.conflicts])
+        return JSONResponse(
+            {
+                "stage": stage,
+                "reviewers": list(agreement.reviewers),
+                "kappa": agreement.kappa,
+                "conflicts": [
+                    {"record_id": c.record_id, "title": titles.get(c.record_id, ""),
+                     "votes": dict(c.votes), "reasons": dict(c.reasons)}
+                    for c in agreement.conflicts
+                ],
+            }
+        )  # fmt: skip
+
+    async def api_resolve(request: Request) -> Response:
+        body = await request.json()
+        stage, reviewer = _screen_args(body)
+        with ws.lock, opened(project.store_path) as conn:
+            decision, new_reason = ops.resolve(
+                conn, str(body.get("record_id", "")), stage=stage,
+                decision=str(body.get("decision", "")), reviewer=reviewer,
+                settings=project.settings.screening, reason=str(body.get("reason") or ""),
+                note=str(body.get("note") or ""),
+            )  # fmt: skip
+        return JSONResponse({"recorded": decision.__dict__, "new_reason": new_reason})
+
+    async def api_matrix(request: Request) -> Response:
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.synthesis.from_store import matrix_from_store
+
+        rows = request.query_params.get("rows", "documents")
+        cols = request.query_params.get("cols", "themes")
+        codebook = project_codebook(project)
+        with opened(project.store_path) as conn:
+            matrix = matrix_from_store(conn, codebook, rows=rows, cols=cols)
+        return JSONResponse(matrix.to_json())
+
+    async def api_prisma(request: Request) -> Response:
+        with opened(project.store_path) as conn:
+            return JSONResponse(ops.prisma_flow(conn).to_json())
+
+    async def prisma_svg(request: Request) -> Response:
+        from litsynth.biblio.prisma_svg import flow_svg
+
+        with opened(project.store_path) as conn:
+            flow = ops.prisma_flow(conn)
+        svg = flow_svg(flow, title=project.settings.project.name)
+        # As an <img>, an SVG cannot run script even if it held any; ours escapes all text.
+        return Response(svg, media_type="image/svg+xml", headers={"Content-Security-Policy": CSP})
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(OPENAPI)
 
@@ -191,11 +245,18 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/status", api_status, ["GET"]),
             route("/api/screen/next", api_next, ["GET"]),
             route("/api/screen/decide", api_decide, ["POST"], write=True),
+            route("/api/screen/conflicts", api_conflicts, ["GET"]),
+            route("/api/screen/resolve", api_resolve, ["POST"], write=True),
+            route("/api/matrix", api_matrix, ["GET"]),
+            route("/api/prisma", api_prisma, ["GET"]),
+            route("/prisma.svg", prisma_svg, ["GET"]),
         ]
     )
     app.state.workspace = ws
     return app
 
+
+SCREENS = ("screen", "search", "conflicts", "matrices")
 
 # Scripts and styles come from this server only; nothing is fetched from anywhere else.
 CSP = (

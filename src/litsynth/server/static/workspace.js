@@ -137,12 +137,97 @@ async function runSearch(event) {
   }
 }
 
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (cls) node.className = cls;
+  return node;
+}
+
+async function post(path, body) {
+  return api(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Litsynth-Token": TOKEN },
+    body: JSON.stringify(body),
+  });
+}
+
+async function loadConflicts() {
+  const data = await api("/api/screen/conflicts?" + new URLSearchParams({ stage: stage() }));
+  const kappa = data.kappa === null ? "not defined" : data.kappa.toFixed(2);
+  $("agreement").textContent = "Reviewers: " + (data.reviewers.join(", ") || "none") + " · Cohen's kappa " + kappa + " · " + data.conflicts.length + " unresolved";
+  const body = $("conflicts");
+  body.replaceChildren(...data.conflicts.map((c) => {
+    const tr = el("tr");
+    tr.dataset.recordId = c.record_id;
+    const rec = el("td"); rec.append(el("div", c.title || "(no title)"), el("div", c.record_id, "meta"));
+    const votes = el("td", Object.entries(c.votes).map(([who, d]) => who + ": " + d + (c.reasons[who] ? " (" + c.reasons[who] + ")" : "")).join("; "));
+    const act = el("td");
+    for (const decision of ["include", "exclude", "maybe"]) {
+      const button = el("button", decision);
+      button.type = "button";
+      button.dataset.decision = decision;
+      button.addEventListener("click", async () => {
+        try {
+          await post("/api/screen/resolve", { record_id: c.record_id, decision, stage: stage(), reviewer: reviewer(), reason: "" });
+          $("conflict-status").textContent = "resolved " + c.record_id + " as " + decision;
+          await loadConflicts();
+        } catch (error) { $("conflict-status").textContent = error.message; }
+      });
+      act.append(button);
+    }
+    tr.append(rec, votes, act);
+    return tr;
+  }));
+}
+
+async function loadMatrix() {
+  const m = await api("/api/matrix?rows=documents&cols=themes");
+  const table = $("matrix");
+  const head = el("tr"); head.append(el("th", "document"), ...m.col_keys.map((c) => el("th", m.col_labels[c])));
+  const rows = m.row_keys.map((r, i) => {
+    const tr = el("tr"); tr.append(el("th", m.row_labels[r]));
+    m.col_keys.forEach((c, j) => {
+      const n = m.passages[i][j];
+      const td = el("td", undefined, "n");
+      if (n > 0) {
+        const a = el("a", String(n)); a.href = "#"; a.dataset.cell = r + "|" + c;
+        a.addEventListener("click", (event) => { event.preventDefault(); showCell(m, r, c); });
+        td.append(a);
+      }
+      tr.append(td);
+    });
+    return tr;
+  });
+  table.replaceChildren(head, ...rows);
+  $("prisma").src = "/prisma.svg";
+}
+
+function showCell(m, r, c) {
+  const cell = m.cells.find((x) => x.row === r && x.col === c);
+  $("cell-title").textContent = m.row_labels[r] + " × " + m.col_labels[c] + ": " + cell.passages + " passage(s)";
+  $("cell-passages").replaceChildren(...cell.links.map((link) => {
+    const li = el("li");
+    li.append(el("div", link.citation, "cite"), el("div", link.quote), el("div", "codes: " + link.codes.join(", ") + " · " + link.origin, "meta"));
+    return li;
+  }));
+  $("cell").hidden = false;
+  $("matrix").hidden = true;
+}
+
 function start() {
   $("reviewer").value = localStorage.getItem("litsynth-reviewer") || "";
   $("reviewer").addEventListener("change", () => { localStorage.setItem("litsynth-reviewer", reviewer()); loadNext(); });
   $("stage").addEventListener("change", loadNext);
   $("nav-" + SCREEN).classList.add("current");
-  if (SCREEN === "search") {
+  $("cell-back").addEventListener("click", (event) => { event.preventDefault(); $("cell").hidden = true; $("matrix").hidden = false; });
+  if (SCREEN === "conflicts") {
+    $("conflicts-view").hidden = false;
+    loadConflicts().catch((error) => { $("conflict-status").textContent = error.message; });
+  } else if (SCREEN === "matrices") {
+    $("matrices-view").hidden = false;
+    loadMatrix().catch((error) => { $("cell-title").textContent = error.message; $("cell").hidden = false; });
+  } else if (SCREEN === "search") {
     $("search-view").hidden = false;
     $("search-form").addEventListener("submit", runSearch);
   } else {
