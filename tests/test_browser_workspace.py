@@ -267,3 +267,81 @@ def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> 
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def demo_copy(demo_project: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo build: this test writes codings (the shared one is read-only)."""
+    import shutil
+
+    root = tmp_path / "demo"
+    shutil.copytree(demo_project, root, ignore=shutil.ignore_patterns("report", "report.tmp"))
+    return root
+
+
+def test_accept_a_suggestion_and_code_a_mouse_selection(demo_copy: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from litsynth.server.app import create_app
+
+    port = _free_port()
+    host = f"127.0.0.1:{port}"
+    app = create_app(open_project(demo_copy), allowed_hosts=(host,))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://{host}/screens/reader")
+            first = page.locator("#passages .suggestion").first
+            first.wait_for()
+            chunk, code = first.get_attribute("data-chunk"), first.get_attribute("data-code")
+            page.locator("body").click(position={"x": 5, "y": 5})
+            page.keyboard.press("a")
+            page.wait_for_selector(
+                f'.suggestion.accepted[data-chunk="{chunk}"][data-code="{code}"]'
+            )
+            # Select characters 10..60 of a long passage's text, as a mouse drag does.
+            selected = page.evaluate(
+                """() => {
+                  const texts = [...document.querySelectorAll('#passages .ptext')];
+                  const node = texts.find((t) => t.textContent.length > 80).firstChild;
+                  const range = document.createRange();
+                  range.setStart(node, 10); range.setEnd(node, 60);
+                  const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+                  return sel.toString();
+                }"""
+            )
+            page.wait_for_selector("#code-selection:not([disabled])")
+            pick = page.locator("#code-pick option").nth(1).get_attribute("value")
+            page.select_option("#code-pick", pick)
+            page.click("#code-selection")
+            page.wait_for_selector(".stripe")
+            page.screenshot(path=str(SHOTS / "workspace-reader.png"))
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    conn = sqlite3.connect(demo_copy / "litsynth.db")
+    accepted = conn.execute(
+        "SELECT status FROM codings WHERE chunk_id = ? AND code_id = ? ORDER BY seq DESC",
+        (chunk, code),
+    ).fetchone()
+    added = conn.execute(
+        "SELECT c.start, c.end, d.text FROM codings c JOIN chunks ch ON ch.id = c.chunk_id"
+        " JOIN documents d ON d.id = ch.document_id WHERE c.status = 'added' AND c.code_id = ?",
+        (pick,),
+    ).fetchall()
+    conn.close()
+    assert accepted == ("accepted",)
+    assert any(text[start:end] == selected for start, end, text in added), (selected, added)

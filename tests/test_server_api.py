@@ -135,3 +135,9 @@ def test_bad_input_is_a_json_error(client: TestClient) -> None:
     assert response.status_code == 400 and response.json()["error"]
     response = client.get("/api/screen/next", params={"stage": "abstracts"})
     assert response.status_code == 400 and "unknown stage" in response.json()["error"]
+
+
+def test_every_api_route_is_in_the_openapi_document(client: TestClient) -> None:
+    spec = set(client.get("/openapi.json").json()["paths"])
+    routes = {r.path for r in client.app.routes if r.path.startswith("/api/")}  # type: ignore[attr-defined]
+    assert routes == spec, routes ^ spec

@@ -226,6 +226,80 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         # As an <img>, an SVG cannot run script even if it held any; ours escapes all text.
         return Response(svg, media_type="image/svg+xml", headers={"Content-Security-Policy": CSP})
 
+    def _coder(source: Any) -> str:
+        return str(source.get("coder") or project.settings.project.reviewer).strip()
+
+    async def api_codes(request: Request) -> Response:
+        from litsynth.coding.codebook.load import project_codebook
+
+        book = project_codebook(project)
+        return JSONResponse(
+            [
+                {"id": c.id, "label": c.label, "definition": c.definition, "color": c.color}
+                for c in book.codes.values()
+            ]
+        )
+
+    async def api_documents(request: Request) -> Response:
+        from litsynth.citations.labels import work_label
+        from litsynth.store import report as report_store
+        from litsynth.store.passages import decode_authors
+
+        with opened(project.store_path) as conn:
+            rows = report_store.documents_overview(conn)
+        return JSONResponse(
+            [
+                {"id": r["id"], "path": r["path"], "kind": r["kind"], "n_passages": r["n_chunks"],
+                 "label": work_label(decode_authors(r["authors"]), r["year"],
+                                     title=r["title"] or "", path=r["path"])}
+                for r in rows
+            ]
+        )  # fmt: skip
+
+    async def api_document(request: Request) -> Response:
+        from litsynth.coding.human.reader import read_document
+
+        document = request.path_params["document"]
+        with opened(project.store_path) as conn:
+            view = read_document(conn, document, coder=_coder(request.query_params))
+        if not view:
+            return _error(404, f"no document {document!r} with passages")
+        return JSONResponse({"document": document, "passages": [p.to_json() for p in view]})
+
+    async def api_coding_decide(request: Request) -> Response:
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.coding.human import decisions
+        from litsynth.store import codings as codings_store
+
+        body = await request.json()
+        chunk, code, action = (str(body.get(k) or "") for k in ("chunk_id", "code", "action"))
+        if action not in ("accept", "reject"):
+            return _error(400, f"unknown action {action!r}", "accept or reject")
+        book = project_codebook(project)
+        with ws.lock, opened(project.store_path) as conn:
+            items = codings_store.review_items(
+                conn, code=code, undecided_only=False, suggested_only=False
+            )
+            item = next((i for i in items if i.passage.chunk_id == chunk), None)
+            if item is None:
+                return _error(404, f"no suggestion of {code!r} on passage {chunk!r}")
+            rows = decisions.decide(conn, book, item, action, coder=_coder(body))
+        return JSONResponse({"recorded": [r.__dict__ for r in rows]})
+
+    async def api_coding_add(request: Request) -> Response:
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.coding.human import decisions
+
+        body = await request.json()
+        book = project_codebook(project)
+        with ws.lock, opened(project.store_path) as conn:
+            row = decisions.add_coding(
+                conn, book, str(body.get("code") or ""), coder=_coder(body),
+                document=str(body.get("document") or ""), start=int(body.get("start", -1)),
+                end=int(body.get("end", -1)), memo=str(body.get("memo") or ""),
+            )  # fmt: skip
+        return JSONResponse({"recorded": row.__dict__})
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(OPENAPI)
 
@@ -250,13 +324,18 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/matrix", api_matrix, ["GET"]),
             route("/api/prisma", api_prisma, ["GET"]),
             route("/prisma.svg", prisma_svg, ["GET"]),
+            route("/api/codes", api_codes, ["GET"]),
+            route("/api/documents", api_documents, ["GET"]),
+            route("/api/documents/{document}", api_document, ["GET"]),
+            route("/api/coding/decide", api_coding_decide, ["POST"], write=True),
+            route("/api/coding/add", api_coding_add, ["POST"], write=True),
         ]
     )
     app.state.workspace = ws
     return app
 
 
-SCREENS = ("screen", "search", "conflicts", "matrices")
+SCREENS = ("screen", "reader", "search", "conflicts", "matrices")
 
 # Scripts and styles come from this server only; nothing is fetched from anywhere else.
 CSP = (

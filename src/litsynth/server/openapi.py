@@ -74,6 +74,77 @@ OPENAPI: dict[str, Any] = {
                 "responses": _ok({"type": "object"}, "record (null when done) and progress"),
             }
         },
+        "/api/screen/conflicts": {
+            "get": {
+                "summary": "Unresolved disagreements between reviewers at a stage, with kappa",
+                "parameters": [_STAGE],
+                "responses": _ok({"type": "object"}, "reviewers, kappa and conflicts"),
+            }
+        },
+        "/api/screen/resolve": {
+            "post": {
+                "summary": "Resolve a disagreement (a resolution wins over every vote)",
+                "security": [{"sessionToken": []}],
+                "responses": _ok({"type": "object"}, "the resolution as recorded"),
+            }
+        },
+        "/api/matrix": {
+            "get": {
+                "summary": "A matrix with every cell's back-links (`litsynth matrix --json`)",
+                "parameters": [
+                    {"name": "rows", "in": "query", "schema": {"type": "string"}},
+                    {"name": "cols", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": _ok({"type": "object"}, "the matrix"),
+            }
+        },
+        "/api/prisma": {
+            "get": {
+                "summary": "The PRISMA 2020 flow from the log (`litsynth prisma --json`)",
+                "responses": _ok({"type": "object"}, "every box"),
+            }
+        },
+        "/api/codes": {
+            "get": {
+                "summary": "The codebook's codes (id, label, definition, colour)",
+                "responses": _ok({"type": "array"}, "codes"),
+            }
+        },
+        "/api/documents": {
+            "get": {
+                "summary": "Every document with its label and passage count",
+                "responses": _ok({"type": "array"}, "documents"),
+            }
+        },
+        "/api/documents/{document}": {
+            "get": {
+                "summary": "A document's passages in order with suggestions and codings",
+                "parameters": [
+                    {
+                        "name": "document",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "coder", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": _ok({"type": "object"}, "passages"),
+            }
+        },
+        "/api/coding/decide": {
+            "post": {
+                "summary": "Accept or reject a machine suggestion on a passage",
+                "security": [{"sessionToken": []}],
+                "responses": _ok({"type": "object"}, "the codings written"),
+            }
+        },
+        "/api/coding/add": {
+            "post": {
+                "summary": "Code a span by document offsets (a mouse selection)",
+                "security": [{"sessionToken": []}],
+                "responses": _ok({"type": "object"}, "the coding written"),
+            }
+        },
         "/api/screen/decide": {
             "post": {
                 "summary": "Record a screening decision (committed before the response)",

@@ -53,6 +53,7 @@ def review_items(
     coder: str | None = None,
     undecided_only: bool = True,
     suggested_only: bool = True,
+    document: str | None = None,
 ) -> list[ReviewItem]:
     """Machine suggestions with their passages and the coder's latest decision on each.
 
@@ -67,6 +68,9 @@ def review_items(
         params.append(code)
     if suggested_only:
         where.append("s.score >= s.threshold")
+    if document is not None:
+        where.append("ch.document_id = ?")
+        params.append(document)
     if undecided_only:
         where.append("dec.chunk_id IS NULL")
     # One pass over the log, then a join: a correlated subquery per suggestion costs ~4x more

@@ -215,13 +215,119 @@ function showCell(m, r, c) {
   $("matrix").hidden = true;
 }
 
+const reader = { document: null, passages: [], focus: 0, codes: [], selection: null };
+
+function suggestionNodes() { return [...document.querySelectorAll("#passages .suggestion")]; }
+
+function setFocus(i) {
+  const nodes = suggestionNodes();
+  if (!nodes.length) return;
+  reader.focus = Math.max(0, Math.min(i, nodes.length - 1));
+  nodes.forEach((n, j) => n.classList.toggle("focused", j === reader.focus));
+  nodes[reader.focus].scrollIntoView({ block: "nearest" });
+}
+
+function renderPassages() {
+  const container = $("passages");
+  container.replaceChildren(...reader.passages.map((p) => {
+    const box = el("div", undefined, "passage");
+    box.dataset.chunk = p.chunk_id;
+    const body = el("div", undefined, "body");
+    const stripes = el("div", undefined, "stripes");
+    for (const c of p.codings) stripes.append(el("span", c.code + " (" + c.status + ", " + c.coder + ")", "stripe"));
+    const text = el("div", p.text, "ptext");  // one text node: a selection maps to offsets exactly
+    text.dataset.start = String(p.start);
+    body.append(el("div", p.citation, "meta"), stripes, text);
+    const side = el("div", undefined, "side");
+    for (const s of p.suggestions) {
+      const item = el("div", undefined, "suggestion" + (s.decision ? " " + s.decision : ""));
+      item.dataset.chunk = p.chunk_id;
+      item.dataset.code = s.code;
+      item.append(el("strong", s.code), el("span", " " + s.score.toFixed(2) + (s.score >= s.threshold ? "" : " (below threshold)")), el("div", s.evidence, "meta"));
+      side.append(item);
+    }
+    box.append(body, side);
+    return box;
+  }));
+  setFocus(reader.focus);
+}
+
+async function loadDocument(id) {
+  reader.document = id;
+  const data = await api("/api/documents/" + encodeURIComponent(id) + "?" + new URLSearchParams({ coder: reviewer() }));
+  reader.passages = data.passages;
+  renderPassages();
+}
+
+async function decideSuggestion(action) {
+  const node = suggestionNodes()[reader.focus];
+  if (!node) return;
+  try {
+    await post("/api/coding/decide", { chunk_id: node.dataset.chunk, code: node.dataset.code, action, coder: reviewer() });
+    $("reader-status").textContent = action + " " + node.dataset.code + " on " + node.dataset.chunk;
+    const keep = reader.focus;
+    await loadDocument(reader.document);
+    setFocus(keep + 1);
+  } catch (error) { $("reader-status").textContent = error.message; }
+}
+
+function onSelection() {
+  const sel = window.getSelection();
+  reader.selection = null;
+  $("code-selection").disabled = true;
+  $("selection-info").textContent = "";
+  if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
+  const range = sel.getRangeAt(0);
+  const holder = range.startContainer.parentElement;
+  if (!holder || !holder.classList.contains("ptext") || range.endContainer !== range.startContainer) return;
+  const base = Number(holder.dataset.start);
+  reader.selection = { start: base + range.startOffset, end: base + range.endOffset, text: sel.toString() };
+  $("code-selection").disabled = false;
+  $("selection-info").textContent = "selected " + (reader.selection.end - reader.selection.start) + " characters";
+}
+
+async function codeSelection() {
+  if (!reader.selection) return;
+  const code = $("code-pick").value;
+  try {
+    const body = { document: reader.document, start: reader.selection.start, end: reader.selection.end, code, coder: reviewer() };
+    await post("/api/coding/add", body);
+    $("reader-status").textContent = "coded " + code + " at " + body.start + "–" + body.end;
+    window.getSelection().removeAllRanges();
+    await loadDocument(reader.document);
+  } catch (error) { $("reader-status").textContent = error.message; }
+}
+
+async function startReader() {
+  const [docs, codes] = await Promise.all([api("/api/documents"), api("/api/codes")]);
+  reader.codes = codes;
+  $("document").replaceChildren(...docs.map((d) => { const o = el("option", d.label + " — " + d.path); o.value = d.id; return o; }));
+  $("code-pick").replaceChildren(...codes.map((c) => { const o = el("option", c.label + " (" + c.id + ")"); o.value = c.id; o.title = c.definition; return o; }));
+  $("document").addEventListener("change", () => { reader.focus = 0; loadDocument($("document").value); });
+  document.addEventListener("selectionchange", onSelection);
+  $("code-selection").addEventListener("click", codeSelection);
+  document.addEventListener("keydown", (event) => {
+    if (event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;
+    if (event.key === "a") decideSuggestion("accept");
+    else if (event.key === "r") decideSuggestion("reject");
+    else if (event.key === "j") setFocus(reader.focus + 1);
+    else if (event.key === "k") setFocus(reader.focus - 1);
+    else return;
+    event.preventDefault();
+  });
+  if (docs.length) await loadDocument(docs[0].id);
+}
+
 function start() {
   $("reviewer").value = localStorage.getItem("litsynth-reviewer") || "";
   $("reviewer").addEventListener("change", () => { localStorage.setItem("litsynth-reviewer", reviewer()); loadNext(); });
   $("stage").addEventListener("change", loadNext);
   $("nav-" + SCREEN).classList.add("current");
   $("cell-back").addEventListener("click", (event) => { event.preventDefault(); $("cell").hidden = true; $("matrix").hidden = false; });
-  if (SCREEN === "conflicts") {
+  if (SCREEN === "reader") {
+    $("reader-view").hidden = false;
+    startReader().catch((error) => { $("reader-status").textContent = error.message; });
+  } else if (SCREEN === "conflicts") {
     $("conflicts-view").hidden = false;
     loadConflicts().catch((error) => { $("conflict-status").textContent = error.message; });
   } else if (SCREEN === "matrices") {

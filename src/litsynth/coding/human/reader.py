@@ -1,0 +1,70 @@
+"""A document as the workspace's reader shows it: passages in reading order, each with the
+machine's suggestions on it and the human codings in it (the coding stripes)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from litsynth.records import Coding, Passage, ReviewItem
+from litsynth.store import codings as store
+from litsynth.store import passages as passages_store
+
+
+@dataclass(frozen=True)
+class ReadingPassage:
+    passage: Passage
+    suggestions: tuple[ReviewItem, ...]
+    codings: tuple[Coding, ...]  # the latest status per (code, span), any coder
+
+    def to_json(self) -> dict[str, object]:
+        p = self.passage
+        return {
+            "chunk_id": p.chunk_id,
+            "start": p.start,
+            "end": p.end,
+            "text": p.text,
+            "citation": p.citation,
+            "page_start": p.page_start,
+            "page_end": p.page_end,
+            "section": p.section,
+            "suggestions": [
+                {"code": s.code_id, "score": round(s.score, 3), "threshold": round(s.threshold, 3),
+                 "evidence": s.evidence.summary(), "decision": s.decision}
+                for s in self.suggestions
+            ],
+            "codings": [
+                {"code": c.code_id, "start": c.start, "end": c.end, "status": c.status,
+                 "coder": c.coder}
+                for c in self.codings
+            ],
+        }  # fmt: skip
+
+
+def read_document(
+    conn: sqlite3.Connection, document_id: str, *, coder: str | None = None
+) -> list[ReadingPassage]:
+    """The document's passages in order with their suggestions (and `coder`'s decisions on
+    them) and the current human codings inside them."""
+    passages = passages_store.covering(conn, document_id, 0, 1 << 62)
+    items = store.review_items(conn, coder=coder, undecided_only=False, document=document_id)
+    by_chunk: dict[str, list[ReviewItem]] = {}
+    for item in items:
+        by_chunk.setdefault(item.passage.chunk_id, []).append(item)
+    latest: dict[tuple[str, str, int, int], Coding] = {}
+    ids = {p.chunk_id for p in passages}
+    for c in store.codings(conn):
+        if c.chunk_id in ids:
+            latest[(c.chunk_id, c.code_id, c.start, c.end)] = c
+    coded: dict[str, list[Coding]] = {}
+    for c in latest.values():
+        if c.status != "rejected":
+            coded.setdefault(c.chunk_id, []).append(c)
+    return [
+        ReadingPassage(
+            p,
+            tuple(sorted(by_chunk.get(p.chunk_id, ()), key=lambda i: -i.score)),
+            tuple(sorted(coded.get(p.chunk_id, ()), key=lambda c: (c.start, c.code_id))),
+        )
+        for p in passages
+    ]
