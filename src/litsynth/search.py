@@ -90,7 +90,7 @@ def search(
     embedder and the index warm passes them in, and the index is then not reloaded.
     """
     settings = project.settings
-    if not store.chunk_rowids(conn):
+    if not store.has_chunks(conn):
         raise IngestError(
             f"the project {project.root} has no ingested passages yet",
             hint="put documents in corpus/ and run `litsynth ingest`",
@@ -131,7 +131,7 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
         "chunker": None,
         "written_at": None,
     }
-    if loaded is None and store.chunk_rowids(conn):
+    if loaded is None and store.has_chunks(conn):
         problems.append("no readable index in indexes/ (the next ingest or search rebuilds it)")
     elif loaded is not None:
         index, manifest = loaded

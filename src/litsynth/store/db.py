@@ -8,6 +8,7 @@ transaction either reached the WAL with its commit record or it never happened.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -18,7 +19,9 @@ from pathlib import Path
 from litsynth.errors import StoreError
 
 
+@functools.cache
 def _migrations() -> list[tuple[str, str]]:
+    """The packaged migrations, read once per process (a warm server connects per request)."""
     folder = resources.files("litsynth.store") / "migrations"
     files = sorted(
         (entry.name, entry.read_text(encoding="utf-8"))

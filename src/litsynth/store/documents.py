@@ -301,6 +301,11 @@ def chunkers_in_use(conn: sqlite3.Connection) -> list[str]:
 # --------------------------------------------------------------------------------- chunks
 
 
+def has_chunks(conn: sqlite3.Connection) -> bool:
+    """Whether any passage is stored (cheap: one row, not 100k ids)."""
+    return conn.execute("SELECT 1 FROM chunks LIMIT 1").fetchone() is not None
+
+
 def chunk_rowids(conn: sqlite3.Connection) -> list[int]:
     return [r[0] for r in conn.execute("SELECT rowid FROM chunks ORDER BY rowid")]
 
