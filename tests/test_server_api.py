@@ -141,3 +141,14 @@ def test_every_api_route_is_in_the_openapi_document(client: TestClient) -> None:
     spec = set(client.get("/openapi.json").json()["paths"])
     routes = {r.path for r in client.app.routes if r.path.startswith("/api/")}  # type: ignore[attr-defined]
     assert routes == spec, routes ^ spec
+
+
+def test_memo_on_a_passage_is_stored_and_listed(client: TestClient, project: Path) -> None:
+    doc = client.get("/api/documents").json()[0]["id"]
+    chunk = client.get(f"/api/documents/{doc}").json()["passages"][0]["chunk_id"]
+    body = {"target": chunk, "text": "Why <b>this</b> matters", "coder": "ann"}
+    assert client.post("/api/memo", json=body).status_code == 403  # no token
+    response = client.post("/api/memo", json=body, headers={"X-Litsynth-Token": token(client)})
+    assert response.status_code == 200, response.text
+    memos = client.get("/api/memos", params={"target": chunk}).json()
+    assert [(m["author"], m["text"]) for m in memos] == [("ann", "Why <b>this</b> matters")]

@@ -300,6 +300,27 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             )  # fmt: skip
         return JSONResponse({"recorded": row.__dict__})
 
+    async def api_memos(request: Request) -> Response:
+        from litsynth.store import codings as codings_store
+
+        target = request.query_params.get("target") or None
+        with opened(project.store_path) as conn:
+            found = codings_store.memos(conn, target)
+        return JSONResponse([m.__dict__ for m in found])
+
+    async def api_memo(request: Request) -> Response:
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.coding.human import decisions
+
+        body = await request.json()
+        book = project_codebook(project, required=False)
+        with ws.lock, opened(project.store_path) as conn:
+            memo = decisions.write_memo(
+                conn, book, str(body.get("target") or ""), str(body.get("text") or ""),
+                author=_coder(body),
+            )  # fmt: skip
+        return JSONResponse({"recorded": memo.__dict__})
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(OPENAPI)
 
@@ -329,6 +350,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/documents/{document}", api_document, ["GET"]),
             route("/api/coding/decide", api_coding_decide, ["POST"], write=True),
             route("/api/coding/add", api_coding_add, ["POST"], write=True),
+            route("/api/memos", api_memos, ["GET"]),
+            route("/api/memo", api_memo, ["POST"], write=True),
         ]
     )
     app.state.workspace = ws

@@ -145,6 +145,20 @@ OPENAPI: dict[str, Any] = {
                 "responses": _ok({"type": "object"}, "the coding written"),
             }
         },
+        "/api/memos": {
+            "get": {
+                "summary": "Memos, all or on one target (passage, code or document)",
+                "parameters": [{"name": "target", "in": "query", "schema": {"type": "string"}}],
+                "responses": _ok({"type": "array"}, "memos"),
+            }
+        },
+        "/api/memo": {
+            "post": {
+                "summary": "Write a memo on a passage, a code or a document",
+                "security": [{"sessionToken": []}],
+                "responses": _ok({"type": "object"}, "the memo as stored"),
+            }
+        },
         "/api/screen/decide": {
             "post": {
                 "summary": "Record a screening decision (committed before the response)",

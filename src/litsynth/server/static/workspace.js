@@ -237,7 +237,11 @@ function renderPassages() {
     for (const c of p.codings) stripes.append(el("span", c.code + " (" + c.status + ", " + c.coder + ")", "stripe"));
     const text = el("div", p.text, "ptext");  // one text node: a selection maps to offsets exactly
     text.dataset.start = String(p.start);
-    body.append(el("div", p.citation, "meta"), stripes, text);
+    const memo = el("button", "memo…");
+    memo.type = "button";
+    memo.className = "memo";
+    memo.addEventListener("click", () => writeMemo(p.chunk_id));
+    body.append(el("div", p.citation, "meta"), stripes, text, memo);
     const side = el("div", undefined, "side");
     for (const s of p.suggestions) {
       const item = el("div", undefined, "suggestion" + (s.decision ? " " + s.decision : ""));
@@ -250,6 +254,15 @@ function renderPassages() {
     return box;
   }));
   setFocus(reader.focus);
+}
+
+async function writeMemo(target) {
+  const text = window.prompt("Memo on passage " + target);
+  if (!text || !text.trim()) return;
+  try {
+    await post("/api/memo", { target, text, coder: reviewer() });
+    $("reader-status").textContent = "memo saved on " + target;
+  } catch (error) { $("reader-status").textContent = error.message; }
 }
 
 async function loadDocument(id) {
