@@ -6,6 +6,7 @@ the closed-network flags; the store is checked after every step, not the page al
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import socket
 import sqlite3
@@ -39,15 +40,39 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    """The workspace for `root` on a free loopback port, in a thread; yields its URL."""
     import uvicorn
 
     from litsynth.server.app import create_app
 
+    port = _free_port()
+    host = f"127.0.0.1:{port}"
+    app = create_app(open_project(root), allowed_hosts=(host, f"localhost:{port}"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://{host}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _need_browser() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    _need_browser()
     root = tmp_path_factory.mktemp("wsb") / "review"
     for folder in ("corpus", "codebook", "indexes"):
         (root / folder).mkdir(parents=True)
@@ -76,19 +101,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     for args in (["ingest"], ["import", str(records), "--source", "Scopus"]):
         result = runner.invoke(cli, [*args, "--project", str(root)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
-    port = _free_port()
-    host = f"127.0.0.1:{port}"
-    app = create_app(open_project(root), allowed_hosts=(host, f"localhost:{port}"))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://{host}", root
-    server.should_exit = True
-    thread.join(timeout=10)
+    with _serving(root) as url:
+        yield url, root
 
 
 def _rows(root: Path, reviewer: str) -> list[tuple[str, str, str]]:
@@ -229,43 +243,24 @@ def test_resolve_a_conflict_between_two_reviewers(served: tuple[str, Path]) -> N
 def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> None:
     """On the demo (a codebook, codings and records): a cell lists as many passages as it
     counts, each with a citation, and the PRISMA diagram loads as an image."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    import uvicorn
+    _need_browser()
     from playwright.sync_api import sync_playwright
 
-    from litsynth.server.app import create_app
-
-    port = _free_port()
-    host = f"127.0.0.1:{port}"
-    app = create_app(open_project(demo_project), allowed_hosts=(host,))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"http://{host}/screens/matrices")
-            link = page.locator("#matrix a[data-cell]").first
-            link.wait_for()
-            count = int(link.text_content() or "0")
-            link.click()
-            page.wait_for_selector("#cell-passages li")
-            assert page.locator("#cell-passages li").count() == count
-            assert all(c.strip() for c in page.locator("#cell-passages .cite").all_text_contents())
-            page.screenshot(path=str(SHOTS / "workspace-matrix-cell.png"))
-            page.locator("#cell-back").click()
-            page.wait_for_function("document.getElementById('prisma').naturalWidth > 0")
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with _serving(demo_project) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/screens/matrices")
+        link = page.locator("#matrix a[data-cell]").first
+        link.wait_for()
+        count = int(link.text_content() or "0")
+        link.click()
+        page.wait_for_selector("#cell-passages li")
+        assert page.locator("#cell-passages li").count() == count
+        assert all(c.strip() for c in page.locator("#cell-passages .cite").all_text_contents())
+        page.screenshot(path=str(SHOTS / "workspace-matrix-cell.png"))
+        page.locator("#cell-back").click()
+        page.wait_for_function("document.getElementById('prisma').naturalWidth > 0")
+        browser.close()
 
 
 @pytest.fixture
@@ -279,40 +274,22 @@ def demo_copy(demo_project: Path, tmp_path: Path) -> Path:
 
 
 def test_accept_a_suggestion_and_code_a_mouse_selection(demo_copy: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    import uvicorn
+    _need_browser()
     from playwright.sync_api import sync_playwright
 
-    from litsynth.server.app import create_app
-
-    port = _free_port()
-    host = f"127.0.0.1:{port}"
-    app = create_app(open_project(demo_copy), allowed_hosts=(host,))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"http://{host}/screens/reader")
-            first = page.locator("#passages .suggestion").first
-            first.wait_for()
-            chunk, code = first.get_attribute("data-chunk"), first.get_attribute("data-code")
-            page.locator("body").click(position={"x": 5, "y": 5})
-            page.keyboard.press("a")
-            page.wait_for_selector(
-                f'.suggestion.accepted[data-chunk="{chunk}"][data-code="{code}"]'
-            )
-            # Select characters 10..60 of a long passage's text, as a mouse drag does.
-            selected = page.evaluate(
-                """() => {
+    with _serving(demo_copy) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/screens/reader")
+        first = page.locator("#passages .suggestion").first
+        first.wait_for()
+        chunk, code = first.get_attribute("data-chunk"), first.get_attribute("data-code")
+        page.locator("body").click(position={"x": 5, "y": 5})
+        page.keyboard.press("a")
+        page.wait_for_selector(f'.suggestion.accepted[data-chunk="{chunk}"][data-code="{code}"]')
+        # Select characters 10..60 of a long passage's text, as a mouse drag does.
+        selected = page.evaluate(
+            """() => {
                   const texts = [...document.querySelectorAll('#passages .ptext')];
                   const node = texts.find((t) => t.textContent.length > 80).firstChild;
                   const range = document.createRange();
@@ -320,17 +297,14 @@ def test_accept_a_suggestion_and_code_a_mouse_selection(demo_copy: Path) -> None
                   const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
                   return sel.toString();
                 }"""
-            )
-            page.wait_for_selector("#code-selection:not([disabled])")
-            pick = page.locator("#code-pick option").nth(1).get_attribute("value")
-            page.select_option("#code-pick", pick)
-            page.click("#code-selection")
-            page.wait_for_selector(".stripe")
-            page.screenshot(path=str(SHOTS / "workspace-reader.png"))
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        )
+        page.wait_for_selector("#code-selection:not([disabled])")
+        pick = page.locator("#code-pick option").nth(1).get_attribute("value")
+        page.select_option("#code-pick", pick)
+        page.click("#code-selection")
+        page.wait_for_selector(".stripe")
+        page.screenshot(path=str(SHOTS / "workspace-reader.png"))
+        browser.close()
     conn = sqlite3.connect(demo_copy / "litsynth.db")
     accepted = conn.execute(
         "SELECT status FROM codings WHERE chunk_id = ? AND code_id = ? ORDER BY seq DESC",

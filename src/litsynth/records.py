@@ -231,6 +231,25 @@ class Passage:
         )
 
 
+class OnPassage:
+    """For results that hold a `passage: Passage` and add to it (a search hit, a matrix
+    back-link, a quote): the passage's identity and citation without copying its fields."""
+
+    passage: Passage
+
+    @property
+    def chunk_id(self) -> str:
+        return self.passage.chunk_id
+
+    @property
+    def document_id(self) -> str:
+        return self.passage.document_id
+
+    @property
+    def citation(self) -> str:
+        return self.passage.citation
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Why the machine suggested a code: the keywords that matched and the nearest example."""

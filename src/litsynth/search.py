@@ -17,7 +17,7 @@ from litsynth.embed import Embedder, get_embedder
 from litsynth.embed.index import ChunkIndex, load_index
 from litsynth.errors import IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
-from litsynth.records import Passage
+from litsynth.records import OnPassage, Passage
 from litsynth.store import documents as store
 from litsynth.store import passages, runs
 
@@ -25,23 +25,15 @@ SNIPPET_CHARS = 240
 
 
 @dataclass(frozen=True)
-class SearchHit:
+class SearchHit(OnPassage):
     """One search hit: the passage and how close it is to the query (cosine)."""
 
     passage: Passage
     score: float
 
     @property
-    def chunk_id(self) -> str:
-        return self.passage.chunk_id
-
-    @property
     def path(self) -> str:
         return self.passage.path
-
-    @property
-    def citation(self) -> str:
-        return self.passage.citation
 
     @property
     def title(self) -> str:

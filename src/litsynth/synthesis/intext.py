@@ -30,7 +30,7 @@ import regex
 
 from litsynth.citations.names import author_phrase, fold, name_key, split_names
 from litsynth.citations.references import Reference, find_reference_section, parse_references
-from litsynth.records import Passage
+from litsynth.records import OnPassage, Passage
 
 CITATION_PARSER = "intext.v1"
 
@@ -399,7 +399,7 @@ class Span:
 
 
 @dataclass(frozen=True)
-class CitingPassage:
+class CitingPassage(OnPassage):
     """Where a work is cited: the passage, the citation as written, and how to cite the passage."""
 
     passage: Passage  # the coded passage the citation sits in
@@ -407,14 +407,6 @@ class CitingPassage:
     end: int
     raw: str
     status: str
-
-    @property
-    def chunk_id(self) -> str:
-        return self.passage.chunk_id
-
-    @property
-    def document_id(self) -> str:
-        return self.passage.document_id
 
     @property
     def passage_citation(self) -> str:

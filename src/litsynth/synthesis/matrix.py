@@ -30,7 +30,7 @@ import numpy as np
 
 from litsynth.coding.codebook.model import Codebook
 from litsynth.errors import SynthesisError
-from litsynth.records import CodedSpan, Passage, SourceDoc
+from litsynth.records import CodedSpan, OnPassage, Passage, SourceDoc
 from litsynth.synthesis.spans import quote, span_passage
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ NOT_SET = "(not set)"
 
 
 @dataclass(frozen=True)
-class PassageRef:
+class PassageRef(OnPassage):
     """A back-link from a cell to one passage: enough to show it and to find it again.
 
     `passage` is the coded span(s) behind this cell as one passage: its offsets into the
@@ -56,14 +56,6 @@ class PassageRef:
     codes: tuple[str, ...]  # the passage's codes that put it in this cell
     origin: str  # "human", "machine" or "human+machine"
     score: float  # highest score among those codes
-
-    @property
-    def chunk_id(self) -> str:
-        return self.passage.chunk_id
-
-    @property
-    def document_id(self) -> str:
-        return self.passage.document_id
 
     @property
     def start(self) -> int:
@@ -80,10 +72,6 @@ class PassageRef:
     @property
     def page_end(self) -> int:
         return self.passage.page_end
-
-    @property
-    def citation(self) -> str:
-        return self.passage.citation
 
     def to_json(self) -> dict[str, object]:
         """The back-link as `matrix --json` writes it (keys in this order)."""

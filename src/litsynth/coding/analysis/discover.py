@@ -45,7 +45,7 @@ from litsynth.config import Project
 from litsynth.embed import get_embedder
 from litsynth.embed.vectors import stored_vectors
 from litsynth.errors import CodingError
-from litsynth.records import Passage, content_id
+from litsynth.records import OnPassage, Passage, content_id
 from litsynth.store import analysis as store
 
 CLUSTERER = "kmeans-silhouette.v1"
@@ -54,24 +54,12 @@ QUOTE_CHARS = 320
 
 
 @dataclass(frozen=True)
-class Quote:
+class Quote(OnPassage):
     """A representative passage, as a reviewer reads it: where it is from and what it says."""
 
     passage: Passage
     text: str  # the passage's excerpt, at most QUOTE_CHARS
     similarity: float  # cosine to the cluster centroid
-
-    @property
-    def chunk_id(self) -> str:
-        return self.passage.chunk_id
-
-    @property
-    def document_id(self) -> str:
-        return self.passage.document_id
-
-    @property
-    def citation(self) -> str:
-        return self.passage.citation
 
     def to_json(self) -> dict[str, object]:
         return {
