@@ -214,6 +214,20 @@ class ImportResult:
     unchanged: int = 0  # decisions equal to the reviewer's current ones: not appended again
     already_imported: str = ""  # when this very sheet was imported before (then nothing is)
 
+    def to_json(self) -> dict[str, object]:
+        """`screen import --json`'s contract."""
+        s = self.sheet
+        return {
+            "recorded": self.appended,
+            "unchanged": self.unchanged,
+            "already_imported": self.already_imported or None,
+            "skipped": [{"line": p.line, "record_id": p.record_id, "problem": p.message}
+                        for p in s.problems],
+            "new_reasons": list(s.new_reasons),
+            "no_reason_given": list(s.no_reason),
+            "undecided_rows": s.blank,
+        }  # fmt: skip
+
 
 def sheet_digest(data: bytes, stage: str, reviewer: str) -> str:
     """What makes a sheet the same sheet: its bytes, for this stage and this reviewer."""

@@ -40,28 +40,7 @@ def suggest(project_dir: Path, min_score: float | None, show: int, as_json: bool
     with opened(project.store_path) as conn:
         result = suggest_project(conn, project, min_score=min_score)
     if as_json:
-        print_json(
-            {
-                "chunks": result.chunks,
-                "suggested": result.suggested,
-                "stored": result.stored,
-                "model": result.model,
-                "codebook_version": result.codebook_version,
-                "learned_codes": list(result.learned_codes),
-                "vectors_from": result.vectors_from,
-                "per_code": result.per_code,
-                "thresholds": {c: round(t, 4) for c, t in result.thresholds.items()},
-                "suggestions": [
-                    {
-                        "chunk_id": s.chunk_id,
-                        "code": s.code_id,
-                        "score": s.score,
-                        "evidence": s.evidence,
-                    }
-                    for s in result.top
-                ],
-            }
-        )
+        print_json(result.to_json())
         return
     click.echo(
         f"{result.suggested} suggestions for {result.chunks} chunks "

@@ -88,18 +88,7 @@ def import_command(
         )
     s = result.sheet
     if as_json:
-        print_json(
-            {
-                "recorded": result.appended,
-                "unchanged": result.unchanged,
-                "already_imported": result.already_imported or None,
-                "skipped": [{"line": p.line, "record_id": p.record_id, "problem": p.message}
-                            for p in s.problems],
-                "new_reasons": list(s.new_reasons),
-                "no_reason_given": list(s.no_reason),
-                "undecided_rows": s.blank,
-            }
-        )  # fmt: skip
+        print_json(result.to_json())
         return
     if result.already_imported:
         click.echo(

@@ -57,6 +57,25 @@ class SuggestResult:
     vectors_from: str  # "index" | "embedded"
     top: list[Suggestion] = field(default_factory=list)
 
+    def to_json(self) -> dict[str, Any]:
+        """`code suggest --json`'s contract."""
+        return {
+            "chunks": self.chunks,
+            "suggested": self.suggested,
+            "stored": self.stored,
+            "model": self.model,
+            "codebook_version": self.codebook_version,
+            "learned_codes": list(self.learned_codes),
+            "vectors_from": self.vectors_from,
+            "per_code": self.per_code,
+            "thresholds": {c: round(t, 4) for c, t in self.thresholds.items()},
+            "suggestions": [
+                {"chunk_id": s.chunk_id, "code": s.code_id, "score": s.score,
+                 "evidence": s.evidence}
+                for s in self.top
+            ],
+        }  # fmt: skip
+
     def summary(self) -> str:
         return (
             f"chunks: {self.chunks}, stored: {self.stored}, suggested: {self.suggested},"
