@@ -1,0 +1,64 @@
+"""The statistical stopping rule (Callaghan & Müller-Hansen 2020, ranked form), by hand."""
+
+from __future__ import annotations
+
+from math import comb, floor
+
+from litsynth.biblio.stopping import p_value, verdict
+
+
+def _labels(n_seen: int, include_at: list[int]) -> list[int]:
+    labels = [0] * n_seen
+    for i in include_at:  # 1-based positions
+        labels[i - 1] = 1
+    return labels
+
+
+def _cdf(k: int, n_urn: int, k_tar: int, n: int) -> float:
+    """P(X ≤ k), X ~ Hypergeometric(n_urn, k_tar, n), from binomial coefficients."""
+    return sum(comb(k_tar, i) * comb(n_urn - k_tar, n - i) for i in range(k + 1)) / comb(n_urn, n)
+
+
+def test_p_value_of_the_docstring_example_by_hand() -> None:
+    # N = 1,000; 600 screened; 50 includes, the last the 450th record; τ = 0.95.
+    includes = [*range(1, 50), 450]
+    labels = _labels(600, includes)
+    last_window = _cdf(0, 550, floor(50 / 0.95 - 50) + 1, 150)  # the docstring's window
+    assert abs(last_window - 0.3839) < 1e-3
+    # The rule takes the smallest p over windows starting at 0 or after each include.
+    by_hand = 1.0
+    for start in [0, *includes]:
+        n = 600 - start
+        k = sum(1 for i in includes if i > start)
+        k_tar = floor(50 / 0.95 - (50 - k)) + 1
+        by_hand = min(by_hand, _cdf(k, 1000 - 600 + n, k_tar, n))
+    assert by_hand < last_window  # here a longer window (after the 49th) is the stronger one
+    assert abs(p_value(labels, 1000) - by_hand) < 1e-9
+
+
+def test_no_include_yet_means_nothing_to_test() -> None:
+    assert p_value([0] * 300, 1000) == 1.0
+    assert not verdict([0] * 300, 1000).stop
+
+
+def test_more_excludes_in_a_row_only_strengthen_the_case() -> None:
+    labels = _labels(400, [3, 9, 20, 41, 77])
+    values = [p_value(labels + [0] * extra, 2000) for extra in (0, 100, 300, 600, 1000)]
+    assert values == sorted(values, reverse=True)
+
+
+def test_verdict_says_how_many_more_and_then_stops() -> None:
+    labels = _labels(400, [3, 9, 20, 41, 77])
+    first = verdict(labels, 2000)
+    assert not first.stop and first.more_to_screen is not None
+    later = verdict(labels + [0] * first.more_to_screen, 2000)
+    assert later.stop and later.p_value < 0.05
+    almost = verdict(labels + [0] * (first.more_to_screen - 1), 2000)
+    assert not almost.stop
+    assert "more excludes in a row" in first.summary() and later.summary().startswith("stop")
+
+
+def test_a_late_include_resets_the_evidence() -> None:
+    early = _labels(1000, [1, 2, 3, 4, 5])
+    late = _labels(1000, [1, 2, 3, 4, 995])
+    assert p_value(late, 1200) > p_value(early, 1200)
