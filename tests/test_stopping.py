@@ -62,3 +62,30 @@ def test_a_late_include_resets_the_evidence() -> None:
     early = _labels(1000, [1, 2, 3, 4, 5])
     late = _labels(1000, [1, 2, 3, 4, 995])
     assert p_value(late, 1200) > p_value(early, 1200)
+
+
+def test_screen_status_prints_the_rule_and_its_numbers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    root = tmp_path / "review"
+    (root / "corpus").mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[project]\nreviewer = "ann"\n', encoding="utf-8")
+    records = Path(__file__).resolve().parent / "fixtures" / "screening" / "records.csv"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["import", str(records), "--source", "S", "--project",
+                               str(root)]).exit_code == 0  # fmt: skip
+    sheet = tmp_path / "ta.csv"
+    sheet.write_text("record_id,decision\nr01,include\nr02,exclude\nr03,exclude\n")
+    runner.invoke(cli, ["screen", "import", str(sheet), "--project", str(root)])
+    out = runner.invoke(cli, ["screen", "status", "--project", str(root), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert (data["screened"], data["included"], data["candidates"]) == (3, 1, 12)
+    assert data["stopping"]["rule"].startswith("callaghan") and not data["stopping"]["stop"]
+    human = runner.invoke(cli, ["screen", "status", "--project", str(root)])
+    assert "3 of 12 screened" in human.output and "keep screening" in human.output

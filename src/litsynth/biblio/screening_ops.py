@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from litsynth.biblio import screening_rules as rules
+from litsynth.biblio import stopping
 from litsynth.biblio.automation import RULES_VERSION, AutomationReport, apply_rules
 from litsynth.biblio.prioritise import (
     PrioritiserSettings,
@@ -28,6 +29,7 @@ from litsynth.biblio.prioritise import (
     scores,
 )
 from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flow
+from litsynth.biblio.stopping import StoppingVerdict
 from litsynth.cells import flat_cell
 from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
@@ -427,13 +429,29 @@ class Progress:
     excluded: int
     maybe: int
     since_last_include: int  # the reviewer's decisions since their last include (stopping cue)
+    stopping: StoppingVerdict  # the statistical rule on this reviewer's decisions in order
 
     def to_json(self) -> dict[str, object]:
-        return {**self.__dict__, "remaining": self.candidates - self.screened}
+        return {
+            **{k: v for k, v in self.__dict__.items() if k != "stopping"},
+            "remaining": self.candidates - self.screened,
+            "stopping": self.stopping.to_json(),
+        }
+
+    def summary(self) -> str:
+        return (
+            f"{self.reviewer} at {self.stage}: {self.screened} of {self.candidates} screened,"
+            f" {self.included} included, {self.excluded} excluded, {self.maybe} maybe;"
+            f" {self.since_last_include} since the last include\n{self.stopping.summary()}"
+        )
 
 
-def progress(conn: sqlite3.Connection, *, stage: str, reviewer: str) -> Progress:
-    """Counts of one reviewer's decisions at a stage (their latest per record)."""
+def progress(
+    conn: sqlite3.Connection, *, stage: str, reviewer: str, target_recall: float = 0.95
+) -> Progress:
+    """Counts of one reviewer's decisions at a stage (their latest per record), and what the
+    stopping rule says of them. A maybe counts as an include for the rule: it may be one, and
+    counting it so can only delay the verdict, never make it come too early."""
     rules.check_stage(stage)
     ids = {r.id for r in candidates(conn, stage)}
     mine = [d for d in store.log(conn, stage) if d.reviewer == reviewer and d.record_id in ids]
@@ -442,7 +460,12 @@ def progress(conn: sqlite3.Connection, *, stage: str, reviewer: str) -> Progress
     for d in mine:  # in log order
         since = 0 if d.decision == "include" else since + 1
     counts = {k: sum(1 for v in latest.values() if v == k) for k in ("include", "exclude", "maybe")}
+    first: dict[str, str] = {}
+    for d in mine:  # the order records were first screened in, with their latest decision
+        first.setdefault(d.record_id, "")
+    labels = [1 if latest[rid] in ("include", "maybe") else 0 for rid in first]
+    rule = stopping.verdict(labels, len(ids), target_recall=target_recall)
     return Progress(
         stage, reviewer, len(ids), len(latest), counts["include"], counts["exclude"],
-        counts["maybe"], since,
+        counts["maybe"], since, rule,
     )  # fmt: skip

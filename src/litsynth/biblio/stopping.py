@@ -32,8 +32,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy.stats import hypergeom
-
 RULE = "callaghan-mueller-hansen-2020.ranked"
 
 
@@ -65,6 +63,8 @@ class StoppingVerdict:
 def p_value(labels: Sequence[int], n_records: int, target_recall: float = 0.95) -> float:
     """The smallest p over the candidate windows of the screened labels (1 = include), in
     screening order; 1.0 before the first include (nothing to test)."""
+    from scipy.stats import hypergeom  # here, not at import: the CLI starts without SciPy
+
     seen = len(labels)
     found = int(sum(labels))
     if found == 0 or seen == 0:

@@ -217,6 +217,37 @@ def auto_command(project_dir: Path, as_json: bool) -> None:
         )
 
 
+@screen_group.command("status")
+@stage_option
+@reviewer_option
+@click.option(
+    "--target-recall",
+    type=click.FloatRange(0.5, 0.999),
+    default=0.95,
+    show_default=True,
+    help="The recall the stopping rule must show is reached.",
+)
+@project_option
+@json_option
+def status_command(
+    stage: str, reviewer: str | None, target_recall: float, project_dir: Path, as_json: bool
+) -> None:
+    """Where a reviewer stands at a stage, and whether they can stop screening.
+
+    The stopping rule (Callaghan & Müller-Hansen 2020, ranked form) tests, at 95 % confidence,
+    that the target recall is reached, treating the records screened in priority order as the
+    sample; if not yet, it says how many more excludes in a row would let it stop.
+    """
+    project = load(project_dir)
+    reviewer = reviewer or project.settings.project.reviewer
+    with opened(project.store_path) as conn:
+        prog = ops.progress(conn, stage=stage, reviewer=reviewer, target_recall=target_recall)
+    if as_json:
+        print_json(prog.to_json())
+        return
+    click.echo(prog.summary())
+
+
 @screen_group.command("conflicts")
 @stage_option
 @project_option

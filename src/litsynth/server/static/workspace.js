@@ -58,6 +58,8 @@ function showProgress(p) {
     const dd = document.createElement("dd"); dd.textContent = String(v);
     dl.append(dt, dd);
   }
+  $("stopping").textContent = p.stopping.summary;
+  $("stopping").className = p.stopping.stop ? "stopping stop" : "stopping";
 }
 
 async function loadNext() {

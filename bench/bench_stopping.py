@@ -1,0 +1,129 @@
+"""Does the stopping rule keep its promise? Simulation on the shared screening reviews.
+
+For each review and seed: one random include and one random exclude as priors (ASReview's
+protocol), then litsynth's prioritised order, as `screen simulate` runs it. Along that order,
+every 10 records, the statistical rule (`litsynth.biblio.stopping`, target recall 95 %,
+α = 0.05) is asked whether to stop. At its first "stop" we record:
+
+- the recall actually reached (includes found / all includes);
+- the work saved, 1 − screened / N.
+
+Next to it is the heuristic reviewers use today, "stop after H irrelevant records in a row"
+(H = 50 and 100).
+
+The rule promises a recall of at least 95 % in at least 95 % of runs.
+
+    .venv/bin/python bench/bench_stopping.py [--seeds 10]
+
+Results: bench/results/stopping.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+import numpy as np  # noqa: E402
+
+from litsynth.biblio.simulate import choose_priors, load_labelled_csv, screening_order  # noqa: E402
+from litsynth.biblio.stopping import verdict  # noqa: E402
+
+DATA = REPO.parent / "shared" / "data" / "screening"
+DATASETS = {
+    "Nagtegaal_2019": DATA / "Nagtegaal_2019" / "output" / "Nagtegaal_2019.csv",
+    "Kitchenham_2010": DATA / "Hall_Wahono_Radjenovic_Kitchenham" / "output"
+    / "Kitchenham_2010.csv",
+}  # fmt: skip
+OUT = REPO / "bench" / "results" / "stopping.json"
+STEP = 10
+TARGET = 0.95
+HEURISTICS = (50, 100)
+
+
+def rule_stop(labels: list[int], n: int) -> int:
+    """The number screened when the rule first says stop (n when it never does)."""
+    for seen in range(STEP, n + 1, STEP):
+        if verdict(labels[:seen], n, target_recall=TARGET).stop:
+            return seen
+    return n
+
+
+def heuristic_stop(labels: list[int], run: int) -> int:
+    """Screened when `run` irrelevant records in a row were first seen (after an include)."""
+    streak = 0
+    found = False
+    for i, y in enumerate(labels, start=1):
+        found = found or bool(y)
+        streak = 0 if y else streak + 1
+        if found and streak >= run:
+            return i
+    return len(labels)
+
+
+def outcome(labels: list[int], stop: int) -> dict[str, float]:
+    total = sum(labels)
+    return {
+        "screened": stop,
+        "recall": sum(labels[:stop]) / total,
+        "work_saved": 1 - stop / len(labels),
+    }
+
+
+def main(seeds: int) -> None:
+    results: dict[str, object] = {"target_recall": TARGET, "alpha": 0.05, "step": STEP}
+    for name, path in DATASETS.items():
+        if not path.exists():
+            print(f"{name}: {path} is absent (../shared/data); skipped")
+            continue
+        texts, y = load_labelled_csv(path, "label_included")
+        runs = []
+        for seed in range(1, seeds + 1):
+            started = time.perf_counter()
+            priors = choose_priors(y, 1, 1, seed)
+            order, _ = screening_order(texts, y, priors)
+            labels = [int(y[i]) for i in [*priors, *order]]
+            run = {"seed": seed, "rule": outcome(labels, rule_stop(labels, len(labels)))}
+            for h in HEURISTICS:
+                run[f"{h}_in_a_row"] = outcome(labels, heuristic_stop(labels, h))
+            run["seconds"] = round(time.perf_counter() - started, 1)
+            runs.append(run)
+            print(
+                f"{name} seed {seed}: {json.dumps({k: v for k, v in run.items() if k != 'seed'})}"
+            )
+        summary = {}
+        for key in ["rule", *(f"{h}_in_a_row" for h in HEURISTICS)]:
+            recalls = [r[key]["recall"] for r in runs]  # type: ignore[index]
+            saved = [r[key]["work_saved"] for r in runs]  # type: ignore[index]
+            summary[key] = {
+                "runs_meeting_target": sum(1 for x in recalls if x >= TARGET),
+                "runs": len(runs),
+                "mean_recall": float(np.mean(recalls)),
+                "min_recall": float(np.min(recalls)),
+                "mean_work_saved": float(np.mean(saved)),
+            }
+        results[name] = {"n_records": len(y), "n_included": int(y.sum()), "summary": summary,
+                         "runs": runs}  # fmt: skip
+        print(f"\n{name} (N = {len(y)}, {int(y.sum())} includes)")
+        head = ("runs ≥ 95 %", "mean recall", "min recall", "work saved")
+        print(f"{'rule':>16} {head[0]:>12} {head[1]:>12} {head[2]:>11} {head[3]:>11}")
+        for key, s in summary.items():
+            met = f"{s['runs_meeting_target']}/{s['runs']}"
+            print(
+                f"{key:>16} {met:>12} {s['mean_recall']:>12.3f}"
+                f" {s['min_recall']:>11.3f} {s['mean_work_saved']:>11.3f}"
+            )
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10)
+    main(parser.parse_args().seeds)
