@@ -85,6 +85,7 @@ def to_bibtex(records: Iterable[BibRecord]) -> str:
             "language": rec.language,
             "keywords": "; ".join(rec.keywords),
             "file": rec.file,
+            "note": rec.extra.get("note", ""),  # e.g. the review's decisions (biblio.export)
         }
         # bibtexparser's writer adds the enclosing braces itself.
         fields = [Field(k, _brace(v)) for k, v in values.items() if v]

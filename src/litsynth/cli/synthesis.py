@@ -358,4 +358,47 @@ def export_refi(
         click.echo(f"{key}: {value}")
 
 
+@export_group.command("records")
+@click.option(
+    "--stage",
+    type=click.Choice(("title-abstract", "full-text", "included", "all")),
+    default="included",
+    show_default=True,
+    help="Included at title/abstract, assessed at full text, included in the review, or all.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("ris", "bib", "csv", "xlsx")),
+    default="ris",
+    show_default=True,
+    help="RIS or BibTeX for Zotero/EndNote; CSV or XLSX for a spreadsheet.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
+@project_option
+@json_option
+def export_records(stage: str, fmt: str, out: Path, project_dir: Path, as_json: bool) -> None:
+    """Write the records of a screening stage for a reference manager or a spreadsheet.
+
+    Each record keeps its id and carries the review's decisions and reasons (title/abstract,
+    full text) and, for a duplicate, the record it was merged into: RIS in N1 notes, BibTeX
+    in a note field, CSV/XLSX in columns.
+    """
+    from litsynth.biblio import export
+
+    project = load(project_dir)
+    with _store(project) as conn:
+        rows = export.select(conn, stage)
+    export.write(rows, fmt, out)
+    if as_json:
+        print_json({"file": str(out), "stage": stage, "format": fmt, "records": len(rows)})
+        return
+    click.echo(f"Wrote {len(rows)} records ({stage}) to {out}")
+
+
 commands: list[click.Command] = [matrix_command, cited_command, attributes_group]

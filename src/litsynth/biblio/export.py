@@ -1,0 +1,159 @@
+"""Records out again: what a reviewer hands to Zotero, EndNote or a co-author.
+
+`litsynth export records --stage … --format …` writes the records of a screening stage with
+what the review decided about each:
+- the title/abstract decision and its reason;
+- the full-text decision and its reason;
+- the source database;
+- for a duplicate, the root it was merged into.
+
+RIS keeps these in N1 notes, BibTeX in `litsynth-…` fields, CSV and XLSX in columns. The id
+of each record is written as RIS `ID`, the BibTeX key or the CSV `record_id`, so importing the
+file into another project gives the same ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.writers import to_bibtex, to_ris
+from litsynth.cells import safe_cell
+from litsynth.errors import BiblioError
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord
+from litsynth.store import biblio as biblio_store
+from litsynth.store import screening_log
+
+STAGES = ("title-abstract", "full-text", "included", "all")
+FORMATS = ("ris", "bib", "csv", "xlsx")
+COLUMNS = (
+    "record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords",
+    "language", "doc_type", "source", "duplicate_of", "title_abstract_decision",
+    "title_abstract_reason", "full_text_decision", "full_text_reason",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ExportedRecord:
+    record: BibRecord
+    duplicate_of: str
+    ta_decision: str  # the decision that counts (resolution > agreeing reviewers > automation)
+    ta_reason: str
+    ft_decision: str
+    ft_reason: str
+
+
+def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
+    """The records of a stage, in import order, each with what the review decided.
+
+    `title-abstract`: included at title/abstract (the ones sought for full text);
+    `full-text`: those with a full-text decision (assessed); `included`: included at full
+    text (the studies of the review); `all`: every record, duplicates included.
+    """
+    if stage not in STAGES:
+        raise BiblioError(f"unknown stage {stage!r}", hint=f"one of: {', '.join(STAGES)}")
+    eff = rules.effective(screening_log.log(conn))
+    out = []
+    for rec in biblio_store.all_records(conn):
+        ta = eff.get((rec.id, TITLE_ABSTRACT))
+        ft = eff.get((rec.id, FULL_TEXT))
+        duplicate_of = rec.extra.get("duplicate_of", "")
+        keep = {
+            "all": True,
+            "title-abstract": not duplicate_of and ta is not None and ta.decision == "include",
+            "full-text": not duplicate_of and ft is not None,
+            "included": not duplicate_of and ft is not None and ft.decision == "include",
+        }[stage]
+        if keep:
+            out.append(
+                ExportedRecord(
+                    rec,
+                    duplicate_of,
+                    ta.decision if ta else "",
+                    ta.reason if ta else "",
+                    ft.decision if ft else "",
+                    ft.reason if ft else "",
+                )
+            )
+    return out
+
+
+def _row(e: ExportedRecord) -> list[str]:
+    r = e.record
+    return [
+        r.id, r.title, "; ".join(r.authors), str(r.year or ""), r.journal, r.doi, r.abstract,
+        "; ".join(r.keywords), r.language, r.doc_type, r.source, e.duplicate_of,
+        e.ta_decision, e.ta_reason, e.ft_decision, e.ft_reason,
+    ]  # fmt: skip
+
+
+def _note(e: ExportedRecord) -> str:
+    parts = [f"source: {e.record.source}"]
+    if e.duplicate_of:
+        parts.append(f"duplicate of {e.duplicate_of}")
+    for stage, decision, reason in (
+        ("title/abstract", e.ta_decision, e.ta_reason),
+        ("full text", e.ft_decision, e.ft_reason),
+    ):
+        if decision:
+            parts.append(f"{stage}: {decision}" + (f" ({reason})" if reason else ""))
+    return "litsynth: " + "; ".join(parts)
+
+
+def render(rows: Sequence[ExportedRecord], fmt: str) -> str | bytes:
+    """The file's content in `fmt` (bytes for xlsx)."""
+    if fmt == "ris":
+        text = to_ris(r.record for r in rows)
+        return _ris_with_notes(text, rows)
+    if fmt == "bib":
+        return to_bibtex(
+            replace(r.record, extra={**r.record.extra, "note": _note(r)}) for r in rows
+        )
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        for r in rows:
+            writer.writerow([v if i == 0 else safe_cell(v) for i, v in enumerate(_row(r))])
+        return buf.getvalue()
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        sheet = wb.active
+        sheet.title = "records"
+        sheet.append(list(COLUMNS))
+        for r in rows:
+            sheet.append([v if i == 0 else safe_cell(v) for i, v in enumerate(_row(r))])
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
+    raise BiblioError(f"unknown format {fmt!r}", hint=f"one of: {', '.join(FORMATS)}")
+
+
+def _ris_with_notes(text: str, rows: Sequence[ExportedRecord]) -> str:
+    """Each entry gets its review decisions as an N1 line before its ER (entries in order)."""
+    notes = iter(_note(r) for r in rows)
+    out = []
+    for line in text.splitlines():
+        if line.startswith("ER  -"):
+            out.append(f"N1  - {next(notes)}")
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def write(rows: Sequence[ExportedRecord], fmt: str, path: Path) -> Path:
+    content = render(rows, fmt)
+    try:
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+    except OSError as exc:
+        raise BiblioError(f"cannot write {path}: {exc.strerror}", hint="check the folder") from None
+    return path

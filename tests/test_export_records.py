@@ -1,0 +1,85 @@
+"""`litsynth export records`: records out with the review's decisions, and back in unchanged."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RECORDS = FIXTURES / "screening" / "records.csv"
+FIELDS = ("id", "title", "abstract", "authors", "year", "doi", "journal")
+
+
+def run(project: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, [*args, "--project", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def screened(project: Path, tmp_path: Path) -> Path:
+    run(project, "import", str(RECORDS), "--source", "Scopus")
+    ta = tmp_path / "ta.csv"
+    ta.write_text(
+        "record_id,decision,reason\nr01,include,\nr02,include,\nr03,exclude,not about nudging\n",
+        encoding="utf-8",
+    )
+    run(project, "screen", "import", str(ta))
+    ft = tmp_path / "ft.csv"
+    ft.write_text("record_id,decision,reason\nr01,include,\nr02,exclude,wrong design\n")
+    run(project, "screen", "import", str(ft), "--stage", "full-text")
+    return project
+
+
+def _records(root: Path) -> dict[str, tuple[object, ...]]:
+    conn = sqlite3.connect(root / "litsynth.db")
+    try:
+        rows = conn.execute(f"SELECT {', '.join(FIELDS)} FROM records").fetchall()
+        return {r[0]: tuple(r) for r in rows}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("fmt", ["ris", "bib", "csv"])
+def test_export_then_import_into_a_fresh_project_keeps_records(
+    screened: Path, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"all.{fmt}"
+    assert "Wrote 12 records" in run(screened, "export", "records", "--stage", "all",
+                                     "--format", fmt, "--out", str(out))  # fmt: skip
+    fresh = tmp_path / "fresh"
+    (fresh / "corpus").mkdir(parents=True)
+    (fresh / "litsynth.toml").write_text("[project]\nname = 'fresh'\n", encoding="utf-8")
+    run(fresh, "import", str(out), "--source", "Scopus")
+    assert _records(fresh) == _records(screened)
+    text = out.read_text(encoding="utf-8-sig")
+    assert "not about nudging" in text and "wrong design" in text  # decisions travel along
+
+
+def test_stages_select_what_the_review_decided(screened: Path, tmp_path: Path) -> None:
+    counts = {}
+    for stage in ("title-abstract", "full-text", "included", "all"):
+        out = tmp_path / f"{stage}.csv"
+        run(screened, "export", "records", "--stage", stage, "--format", "csv", "--out", str(out))
+        counts[stage] = len(out.read_text(encoding="utf-8-sig").splitlines()) - 1
+    assert counts == {"title-abstract": 2, "full-text": 2, "included": 1, "all": 12}
+    included = (tmp_path / "included.csv").read_text(encoding="utf-8-sig")
+    assert "r01" in included and ",include," in included
+
+
+def test_xlsx_export_has_the_columns_and_escapes_formulas(project: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    run(project, "import", str(FIXTURES / "hardening" / "formula.ris"), "--source", "S")
+    out = tmp_path / "all.xlsx"
+    run(project, "export", "records", "--stage", "all", "--format", "xlsx", "--out", str(out))
+    sheet = load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("record_id", "title", "authors")
+    titles = {r[0]: r[1] for r in rows[1:]}
+    assert str(titles["evil1"]).startswith("'=HYPERLINK")
