@@ -192,6 +192,9 @@ def test_search_screen_shows_hits_with_citations(served: tuple[str, Path]) -> No
         assert "<script>" in page.locator("#hits li").first.text_content()
         assert page.evaluate("window.__pwned") is None
         page.screenshot(path=str(SHOTS / "workspace-search.png"))
+        chunk = page.locator("#hits li").first.text_content().split("passage ")[1].split(" ")[0]
+        page.locator("#hits a.open-reader").first.click()
+        page.wait_for_selector(f'.passage.target[data-chunk="{chunk}"]')
         browser.close()
 
 

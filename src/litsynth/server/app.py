@@ -232,11 +232,12 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     async def api_codes(request: Request) -> Response:
         from litsynth.coding.codebook.load import project_codebook
 
-        book = project_codebook(project)
+        book = project_codebook(project, required=False)  # reading needs no codebook
+        codes = book.codes.values() if book is not None else ()
         return JSONResponse(
             [
                 {"id": c.id, "label": c.label, "definition": c.definition, "color": c.color}
-                for c in book.codes.values()
+                for c in codes
             ]
         )
 

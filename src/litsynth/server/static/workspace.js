@@ -123,6 +123,7 @@ async function runSearch(event) {
   event.preventDefault();
   const params = new URLSearchParams({ q: $("q").value, k: "10" });
   if ($("code").value.trim()) params.set("code", $("code").value.trim());
+  if ($("theme").value.trim()) params.set("theme", $("theme").value.trim());
   const list = $("hits");
   try {
     const hits = await api("/api/search?" + params);
@@ -130,7 +131,12 @@ async function runSearch(event) {
       const li = document.createElement("li");
       const cite = document.createElement("div"); cite.className = "cite"; cite.textContent = h.citation + " — " + h.title;
       const text = document.createElement("div"); text.textContent = h.text;
-      const meta = document.createElement("div"); meta.className = "meta"; meta.textContent = "score " + h.score.toFixed(3) + " · passage " + h.chunk_id;
+      const meta = document.createElement("div"); meta.className = "meta"; meta.textContent = "score " + h.score.toFixed(3) + " · passage " + h.chunk_id + " · ";
+      const open = document.createElement("a");
+      open.textContent = "open in the reader";
+      open.className = "open-reader";
+      open.href = "/screens/reader#" + new URLSearchParams({ doc: h.document_id, chunk: h.chunk_id });
+      meta.append(open);
       li.append(cite, text, meta);
       return li;
     }));
@@ -330,7 +336,14 @@ async function startReader() {
     else return;
     event.preventDefault();
   });
-  if (docs.length) await loadDocument(docs[0].id);
+  // A link from search opens a document at a passage: #doc=…&chunk=…
+  const wanted = new URLSearchParams(location.hash.slice(1));
+  const start = docs.find((d) => d.id === wanted.get("doc")) || docs[0];
+  if (!start) return;
+  $("document").value = start.id;
+  await loadDocument(start.id);
+  const target = wanted.get("chunk") && document.querySelector('.passage[data-chunk="' + CSS.escape(wanted.get("chunk")) + '"]');
+  if (target) { target.classList.add("target"); target.scrollIntoView({ block: "center" }); }
 }
 
 function start() {
