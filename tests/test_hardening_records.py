@@ -123,11 +123,26 @@ def test_two_identical_screen_imports_at_once_append_once(review: Path, tmp_path
 # ---- 2. files that yield no records are errors -------------------------------------------------
 
 
-def test_eric_nbib_without_pmid_is_an_error_naming_the_file(project: Path) -> None:
-    code, out, err = invoke("import", HARD / "eric.nbib", "--source", "ERIC", "--project", project)
+def test_file_that_yields_no_records_is_an_error_naming_the_file(project: Path) -> None:
+    nbib = HARD / "tags-only.nbib"  # MEDLINE-style entries without a title, author or abstract
+    code, out, err = invoke("import", nbib, "--source", "ERIC", "--project", project)
     assert code == 1
-    assert "eric.nbib" in out and "no records found" in out
+    assert "tags-only.nbib" in out and "no records found" in out
     assert "Error:" in err
+
+
+def test_eric_nbib_without_pmid_imports(project: Path) -> None:
+    """Issue 14 made the probe's ERIC file (OWN - ERIC, no PMID) a real import."""
+    code, out, err = invoke("import", HARD / "eric.nbib", "--source", "ERIC", "--project",
+                            project, "--json")  # fmt: skip
+    assert code == 0, err
+    (outcome,) = json.loads(out)
+    assert (outcome["format"], outcome["n_records"]) == ("medline", 2)
+    conn = sqlite3.connect(project / "litsynth.db")
+    rows = conn.execute("SELECT title, year, journal FROM records ORDER BY title").fetchall()
+    conn.close()
+    assert rows[0] == ("Orchestrating Supply Chains in Small Firms: A Case Study", 2019,
+                       "Journal of Operations Education")  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["notes.md", "random.bin", "export.xlsx"])
@@ -156,12 +171,12 @@ def test_non_bibliographic_file_is_not_imported_as_csv(
 def test_run_with_an_unreadable_records_import_fails(project: Path) -> None:
     (project / "records").mkdir()
     (project / "records" / "ok.csv").write_bytes(RECORDS.read_bytes())
-    (project / "records" / "eric.nbib").write_bytes((HARD / "eric.nbib").read_bytes())
+    (project / "records" / "empty.nbib").write_bytes((HARD / "tags-only.nbib").read_bytes())
     with (project / "litsynth.toml").open("a", encoding="utf-8") as fh:
-        fh.write('\n[records]\nimports = ["Scopus=records/ok.csv", "ERIC=records/eric.nbib"]\n')
+        fh.write('\n[records]\nimports = ["Scopus=records/ok.csv", "ERIC=records/empty.nbib"]\n')
     code, out, err = invoke("run", "--project", project, "--quiet")
     assert code == 1, out
-    assert "eric.nbib" in err and "no records found" in err
+    assert "empty.nbib" in err and "no records found" in err
 
 
 def test_import_warnings_are_printed_and_in_json(project: Path) -> None:

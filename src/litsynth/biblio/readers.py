@@ -138,6 +138,9 @@ def detect_format(text: str, file_name: str = "") -> str:
         return "ris"
     if re.search(r"^PMID-\s*\d", head, flags=re.M):
         return "medline"
+    # NLM-style without PMIDs (ERIC): an owner tag and a title tag in MEDLINE's 4-column form
+    if re.search(r"^OWN\s*-\s*\S", head, flags=re.M) and re.search(r"^TI\s+-\s", head, re.M):
+        return "medline"
     if re.search(r"^(?:FN |PT [A-Z]\s*$)", head, flags=re.M) and re.search(r"^ER\s*$", text, re.M):
         return "wos"
     if re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", head, flags=re.M):

@@ -205,16 +205,22 @@ def _medline_record(block: list[str]) -> dict[str, list[str]]:
 
 
 def read_medline(text: str, file_name: str = "") -> ReadResult:
-    """Entries of a PubMed MEDLINE export (.nbib / .txt with 'PMID- ' records)."""
+    """Entries of a MEDLINE-style export: PubMed's .nbib ('PMID- ' starts each record), and
+    the NLM-style files of ERIC and others, which have no PMID: there each record starts with
+    the tag the file itself starts with (ERIC: 'OWN - ERIC')."""
     lines = text.split("\n")
     entries: list[RawEntry] = []
     rejected: list[Rejection] = []
-    for first, block, _closed in _blocks(lines, re.compile(r"^PMID-"), None):
+    start = re.compile(r"^PMID-")
+    if not any(start.match(line) for line in lines):
+        first_tag = next((m.group(1) for m in map(_MEDLINE_TAG.match, lines) if m), None)
+        if first_tag is None:
+            return ReadResult((), ())
+        start = re.compile(rf"^{re.escape(first_tag.strip())}\s*-")
+    for first, block, _closed in _blocks(lines, start, None):
         record = _medline_record(block)
         if len(record) < 2:
-            rejected.append(
-                Rejection(first, "MEDLINE record has a PMID but no other field", block[0])
-            )
+            rejected.append(Rejection(first, "MEDLINE record has only its first tag", block[0]))
             continue
         fields: dict[str, object] = {}
         used: set[str] = set()
