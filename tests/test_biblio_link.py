@@ -106,3 +106,57 @@ def test_sought_follows_the_screening_log(project: Path) -> None:
     report = link_full_texts(conn)
     assert report.sought == 2 and report.sought_rule == "included at title/abstract"
     assert [r.id for r in report.unmatched] == ["scopus1"]  # scopus2 is recorded not retrieved
+
+
+def test_link_by_hand_and_unlink_survive_automatic_linking(tmp_path: Path) -> None:
+    """A person's link stays, and a wrong automatic match they undo does not come back."""
+    import shutil
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    repo = Path(__file__).resolve().parent.parent
+    root = tmp_path / "review"
+    (root / "corpus").mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    shutil.copy2(repo / "corpus" / "002_f98a91929306a877.txt", root / "corpus" / "federated.txt")
+    shutil.copy2(repo / "corpus" / "004_03019285015a147f.txt", root / "corpus" / "other.txt")
+    (root / "corpus" / "documents.csv").write_text(
+        "file,title,doi\nfederated.txt,Supply Chain Orchestrator,10.1000/fed.2010\n",
+        encoding="utf-8",
+    )
+    records = tmp_path / "records.csv"
+    records.write_text(
+        "record_id,title,authors,year,doi\n"
+        'fed,Supply Chain Orchestrator,"Doe, J",2010,10.1000/fed.2010\n'
+        'oth,A record whose full text is the other file,"Roe, R",2020,\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(cli, [*args, "--project", str(root)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def links() -> set[tuple[str, str]]:
+        conn = sqlite3.connect(root / "litsynth.db")
+        rows = conn.execute(
+            "SELECT r.record_id, d.path FROM record_documents r JOIN documents d"
+            " ON d.id = r.document_id WHERE r.method != 'unlinked'"
+        ).fetchall()
+        conn.close()
+        return set(rows)
+
+    run("ingest")
+    run("import", str(records), "--source", "Scopus")
+    run("link")
+    assert ("fed", "corpus/federated.txt") in links()  # matched by DOI
+    run("link", "oth", "other.txt")  # by hand, by file name
+    run("link", "fed", "corpus/federated.txt", "--unlink")  # a person says: not this one
+    run("link")  # automatic linking again
+    assert links() == {("oth", "corpus/other.txt")}
+    bad = runner.invoke(cli, ["link", "nope", "other.txt", "--project", str(root)])
+    assert bad.exit_code == 1 and "no record 'nope'" in bad.output

@@ -31,6 +31,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from litsynth.citations.doi import normalize_doi
+from litsynth.errors import BiblioError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord
 
 TITLE_THRESHOLD = 92.0
@@ -216,3 +217,37 @@ def link_full_texts(conn: sqlite3.Connection) -> LinkReport:
     linked = {row["record_id"] for row in store.record_documents(conn)}
     unmatched = [r for r in sought if r.id not in linked and r.id not in not_retrieved]
     return LinkReport(links=links, sought=len(sought), unmatched=unmatched, sought_rule=rule)
+
+
+def link_by_hand(
+    conn: sqlite3.Connection, record_id: str, document: str, *, unlink: bool = False
+) -> tuple[str, str]:
+    """Link a record to a document by hand (or undo a link); returns (record id, document id).
+
+    The document may be named by its id, its path in the project or its file name. An unlink
+    is remembered, so the next automatic `litsynth link` does not bring the same match back.
+    """
+    from litsynth.store import biblio as store
+
+    if store.get_record(conn, record_id) is None:
+        raise BiblioError(
+            f"no record {record_id!r} in this project",
+            hint="record ids are listed by `litsynth screen export` and `export records`",
+        )
+    docs = store.documents_for_linking(conn)
+    matches = [
+        d for d in docs
+        if document in (d["id"], d["path"]) or d["path"].rsplit("/", 1)[-1] == document
+    ]  # fmt: skip
+    if len(matches) != 1:
+        found = "no" if not matches else f"{len(matches)}"
+        raise BiblioError(
+            f"{found} ingested document matches {document!r}",
+            hint="name the document by its id or its path (see `litsynth status` and the report)",
+        )
+    doc_id = str(matches[0]["id"])
+    store.set_manual_link(
+        conn, record_id, doc_id, linked=not unlink,
+        at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )  # fmt: skip
+    return record_id, doc_id

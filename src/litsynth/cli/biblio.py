@@ -8,7 +8,7 @@ import click
 
 from litsynth.biblio import dedupe as dedupe_stage
 from litsynth.biblio.citation_search import import_references
-from litsynth.biblio.link import link_full_texts
+from litsynth.biblio.link import link_by_hand, link_full_texts
 from litsynth.biblio.readers import import_files
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
@@ -185,14 +185,31 @@ def resolve_command(
 
 
 @click.command("link")
+@click.argument("record_id", required=False)
+@click.argument("document", required=False)
+@click.option("--unlink", is_flag=True, help="Undo the link of RECORD_ID and DOCUMENT.")
 @project_option
 @json_option
-def link_command(project_dir: Path, as_json: bool) -> None:
+def link_command(
+    record_id: str | None, document: str | None, unlink: bool, project_dir: Path, as_json: bool
+) -> None:
     """Link records to ingested documents (their full texts) by DOI, title or file field.
 
     Lists the records whose full text is sought but not found, so a person can add the PDF
-    to corpus/ and ingest it, or record the report as not retrieved.
+    to corpus/ and ingest it, or record the report as not retrieved. With RECORD_ID and
+    DOCUMENT (its id, path or file name), links that pair by hand; with --unlink, undoes it
+    and keeps the automatic matching from linking them again.
     """
+    if record_id is not None or unlink:
+        if record_id is None or document is None:
+            raise click.UsageError("give both RECORD_ID and DOCUMENT")
+        with opened(load(project_dir).store_path) as conn:
+            rid, doc_id = link_by_hand(conn, record_id, document, unlink=unlink)
+        if as_json:
+            print_json({"record_id": rid, "document_id": doc_id, "linked": not unlink})
+            return
+        click.echo(f"{rid} {'unlinked from' if unlink else 'linked to'} document {doc_id}")
+        return
     with opened(load(project_dir).store_path) as conn:
         report = link_full_texts(conn)
         if as_json:

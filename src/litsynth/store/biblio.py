@@ -271,9 +271,13 @@ def document_texts(
 def save_links(
     conn: sqlite3.Connection, links: Iterable[tuple[str, str, str, float]], at: str
 ) -> None:
-    """Replace machine links (method != 'manual') with (record, document, method, score)."""
+    """Replace machine links with (record, document, method, score).
+
+    A person's rows stay: 'manual' links, and 'unlinked' rows that keep a wrong automatic
+    match from coming back (INSERT OR IGNORE meets them on the primary key).
+    """
     with transaction(conn):
-        conn.execute("DELETE FROM record_documents WHERE method != 'manual'")
+        conn.execute("DELETE FROM record_documents WHERE method NOT IN ('manual', 'unlinked')")
         conn.executemany(
             "INSERT OR IGNORE INTO record_documents"
             " (record_id, document_id, method, score, linked_at)"
@@ -284,5 +288,20 @@ def save_links(
 
 def record_documents(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every record↔document link: record_id, document_id, method, score, linked_at."""
-    rows = conn.execute("SELECT * FROM record_documents ORDER BY record_id, document_id")
+    rows = conn.execute(
+        "SELECT * FROM record_documents WHERE method != 'unlinked' ORDER BY record_id, document_id"
+    )
     return [dict(r) for r in rows]
+
+
+def set_manual_link(
+    conn: sqlite3.Connection, record_id: str, document_id: str, *, linked: bool, at: str
+) -> None:
+    """A person's link ('manual') or refusal ('unlinked') of one record and document."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO record_documents (record_id, document_id, method, score, linked_at)"
+            " VALUES (?, ?, ?, 1.0, ?) ON CONFLICT(record_id, document_id) DO UPDATE SET"
+            " method = excluded.method, score = excluded.score, linked_at = excluded.linked_at",
+            (record_id, document_id, "manual" if linked else "unlinked", at),
+        )
