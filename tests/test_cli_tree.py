@@ -134,3 +134,33 @@ def test_help_and_version_load_no_heavy_library() -> None:
     version = _modules_after("--version")
     assert not any(m.startswith("litsynth.cli.") and m != "litsynth.cli.common" for m in version)
     assert not any(m.startswith(("litsynth.coding", "litsynth.ingest")) for m in version)
+
+
+def test_the_lazy_command_table_matches_the_modules() -> None:
+    """`litsynth X` loads only HOME[X]'s modules: each command must live in one of them."""
+    import importlib
+
+    from litsynth.cli import HOME
+
+    assert set(cli.commands) == set(HOME)
+    modules = sorted({m for ms in HOME.values() for m in ms})
+    import pkgutil
+
+    import litsynth.cli as package
+
+    defining = {
+        m.name
+        for m in pkgutil.iter_modules(package.__path__)
+        if hasattr(importlib.import_module(f"litsynth.cli.{m.name}"), "commands")
+    }
+    assert defining == set(modules), defining ^ set(modules)  # no module left out of HOME
+    for name in modules:
+        for command in importlib.import_module(f"litsynth.cli.{name}").commands:
+            assert name in HOME[command.name or ""], (name, command.name)
+    for group in ("code", "screen", "export"):
+        command = cli.commands[group]
+        assert isinstance(command, click.Group)
+        for sub in command.commands.values():
+            assert sub.callback is not None
+            home = sub.callback.__module__.rsplit(".", 1)[-1]
+            assert home in HOME[group], (group, sub.name, home)
