@@ -7,7 +7,7 @@ what the review decided about each:
 - the source database;
 - for a duplicate, the root it was merged into.
 
-RIS keeps these in N1 notes, BibTeX in `litsynth-…` fields, CSV and XLSX in columns. The id
+RIS keeps these in an N1 note, BibTeX in a note field, CSV and XLSX in columns. The id
 of each record is written as RIS `ID`, the BibTeX key or the CSV `record_id`, so importing the
 file into another project gives the same ids.
 """
@@ -107,13 +107,9 @@ def _note(e: ExportedRecord) -> str:
 
 def render(rows: Sequence[ExportedRecord], fmt: str) -> str | bytes:
     """The file's content in `fmt` (bytes for xlsx)."""
-    if fmt == "ris":
-        text = to_ris(r.record for r in rows)
-        return _ris_with_notes(text, rows)
-    if fmt == "bib":
-        return to_bibtex(
-            replace(r.record, extra={**r.record.extra, "note": _note(r)}) for r in rows
-        )
+    if fmt in ("ris", "bib"):
+        noted = (replace(r.record, extra={**r.record.extra, "note": _note(r)}) for r in rows)
+        return to_ris(noted) if fmt == "ris" else to_bibtex(noted)
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
@@ -134,17 +130,6 @@ def render(rows: Sequence[ExportedRecord], fmt: str) -> str | bytes:
         wb.save(out)
         return out.getvalue()
     raise BiblioError(f"unknown format {fmt!r}", hint=f"one of: {', '.join(FORMATS)}")
-
-
-def _ris_with_notes(text: str, rows: Sequence[ExportedRecord]) -> str:
-    """Each entry gets its review decisions as an N1 line before its ER (entries in order)."""
-    notes = iter(_note(r) for r in rows)
-    out = []
-    for line in text.splitlines():
-        if line.startswith("ER  -"):
-            out.append(f"N1  - {next(notes)}")
-        out.append(line)
-    return "\n".join(out) + "\n"
 
 
 def write(rows: Sequence[ExportedRecord], fmt: str, path: Path) -> Path:

@@ -50,6 +50,7 @@ def to_ris(records: Iterable[BibRecord]) -> str:
             "language": rec.language,
             "keywords": list(rec.keywords),
             "file_attachments1": rec.file,
+            "notes": [rec.extra["note"]] if rec.extra.get("note") else [],  # N1, as BibTeX note
         }
         entry.update({k: v for k, v in optional.items() if v})
         entries.append(entry)
