@@ -70,14 +70,14 @@ def p_value(labels: Sequence[int], n_records: int, target_recall: float = 0.95) 
     if found == 0 or seen == 0:
         return 1.0
     positions = [i for i, y in enumerate(labels) if y]
-    starts = {0} | {p + 1 for p in positions}  # windows begin after each include, or at 0
+    # Windows begin at 0 (nothing found before it) or just after the j-th include (j found).
+    windows = [(0, 0), *((p + 1, j) for j, p in enumerate(positions, start=1))]
     best = 1.0
-    for start in sorted(starts):
+    for start, rho_al in windows:
         n = seen - start
         if n <= 0:
             continue
-        k = sum(1 for p in positions if p >= start)
-        rho_al = found - k
+        k = found - rho_al
         k_tar = math.floor(found / target_recall - rho_al) + 1
         n_urn = n_records - seen + n
         if k_tar > n_urn:
