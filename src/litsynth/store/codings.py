@@ -164,22 +164,32 @@ def latest_status(conn: sqlite3.Connection, coder: str) -> dict[tuple[str, str, 
 def codings(conn: sqlite3.Connection, *, coder: str | None = None) -> list[Coding]:
     """The whole log in order (optionally one coder's): the audit trail of every decision."""
     sql = "SELECT * FROM codings" + (" WHERE coder = ?" if coder else "") + " ORDER BY seq"
-    rows = conn.execute(sql, (coder,) if coder else ())
-    return [
-        Coding(
-            id=r["id"],
-            chunk_id=r["chunk_id"],
-            code_id=r["code_id"],
-            start=r["start"],
-            end=r["end"],
-            coder=r["coder"],
-            at=r["at"],
-            status=r["status"],
-            memo=r["memo"],
-            suggestion_score=r["suggestion_score"],
-        )
-        for r in rows
-    ]
+    return [_coding(r) for r in conn.execute(sql, (coder,) if coder else ())]
+
+
+def current_codings(conn: sqlite3.Connection, document_id: str) -> list[Coding]:
+    """A document's codings as they stand (view `latest_codings`), rejections left out."""
+    rows = conn.execute(
+        "SELECT * FROM latest_codings WHERE document_id = ? AND status != 'rejected'"
+        " ORDER BY start, code_id",
+        (document_id,),
+    )
+    return [_coding(r) for r in rows]
+
+
+def _coding(r: sqlite3.Row) -> Coding:
+    return Coding(
+        id=r["id"],
+        chunk_id=r["chunk_id"],
+        code_id=r["code_id"],
+        start=r["start"],
+        end=r["end"],
+        coder=r["coder"],
+        at=r["at"],
+        status=r["status"],
+        memo=r["memo"],
+        suggestion_score=r["suggestion_score"],
+    )
 
 
 def coder_codes(conn: sqlite3.Connection, coder: str) -> dict[str, tuple[str, list[str]]]:

@@ -15,7 +15,7 @@ from litsynth.store import passages as passages_store
 class ReadingPassage:
     passage: Passage
     suggestions: tuple[ReviewItem, ...]
-    codings: tuple[Coding, ...]  # the latest status per (code, span), any coder
+    codings: tuple[Coding, ...]  # as they stand (latest per code and span), not rejected
 
     def to_json(self) -> dict[str, object]:
         p = self.passage
@@ -51,20 +51,14 @@ def read_document(
     by_chunk: dict[str, list[ReviewItem]] = {}
     for item in items:
         by_chunk.setdefault(item.passage.chunk_id, []).append(item)
-    latest: dict[tuple[str, str, int, int], Coding] = {}
-    ids = {p.chunk_id for p in passages}
-    for c in store.codings(conn):
-        if c.chunk_id in ids:
-            latest[(c.chunk_id, c.code_id, c.start, c.end)] = c
     coded: dict[str, list[Coding]] = {}
-    for c in latest.values():
-        if c.status != "rejected":
-            coded.setdefault(c.chunk_id, []).append(c)
+    for c in store.current_codings(conn, document_id):
+        coded.setdefault(c.chunk_id, []).append(c)
     return [
         ReadingPassage(
             p,
             tuple(sorted(by_chunk.get(p.chunk_id, ()), key=lambda i: -i.score)),
-            tuple(sorted(coded.get(p.chunk_id, ()), key=lambda c: (c.start, c.code_id))),
+            tuple(coded.get(p.chunk_id, ())),
         )
         for p in passages
     ]
