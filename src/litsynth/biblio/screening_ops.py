@@ -84,7 +84,9 @@ class Queue:
     """The records a reviewer still has to screen at a stage, most likely include first.
 
     Stateful on purpose: it holds the TF-IDF features of all candidate records (built once per
-    session) and refits the prioritiser on the retrain schedule as decisions come in.
+    session: about a second for 2,000 records) and refits the prioritiser on the retrain
+    schedule as decisions come in. It keeps no store handle: each `pending` call is given one,
+    so a long-lived holder (the workspace) can keep the queue across requests.
     """
 
     def __init__(
@@ -96,7 +98,7 @@ class Queue:
         settings: ScreeningSettings,
         prioritiser: PrioritiserSettings | None = None,
     ) -> None:
-        self.conn, self.stage, self.reviewer = conn, stage, reviewer
+        self.stage, self.reviewer = stage, reviewer
         self.prioritiser = prioritiser or PrioritiserSettings()
         self.records = candidates(conn, stage)
         self.ids = [r.id for r in self.records]
@@ -113,15 +115,15 @@ class Queue:
         self._order: list[int] = []
         self._n_labels = -1
 
-    def pending(self) -> list[BibRecord]:
+    def pending(self, conn: sqlite3.Connection) -> list[BibRecord]:
         """Records this reviewer has not decided yet, in priority order (refits if due)."""
         if self.features is None:
             return []
         todo = set(
-            rules.undecided_by(self.ids, store.log(self.conn, self.stage), stage=self.stage,
+            rules.undecided_by(self.ids, store.log(conn, self.stage), stage=self.stage,
                                reviewer=self.reviewer)
         )  # fmt: skip
-        rows, labels = training_labels(self.conn, self.ids)
+        rows, labels = training_labels(conn, self.ids)
         due = len(rows) != self._n_labels and len(rows) in self._refit_at
         if self._n_labels < 0 or due or not self._order:
             s = scores(self.features, _ints(rows), _ints(labels), self.prioritiser)
@@ -156,7 +158,7 @@ def export_sheet(
     """
     project_reasons(conn, settings)
     queue = Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
-    todo = queue.pending()
+    todo = queue.pending(conn)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(SHEET_COLUMNS)
@@ -455,15 +457,14 @@ def progress(
     rules.check_stage(stage)
     ids = {r.id for r in candidates(conn, stage)}
     mine = [d for d in store.log(conn, stage) if d.reviewer == reviewer and d.record_id in ids]
+    # A dict keeps the order keys were first inserted in: the order records were first
+    # screened, each with the reviewer's latest decision on it (what the stopping rule reads).
     latest = {d.record_id: d.decision for d in mine}
     since = 0
     for d in mine:  # in log order
         since = 0 if d.decision == "include" else since + 1
     counts = {k: sum(1 for v in latest.values() if v == k) for k in ("include", "exclude", "maybe")}
-    first: dict[str, str] = {}
-    for d in mine:  # the order records were first screened in, with their latest decision
-        first.setdefault(d.record_id, "")
-    labels = [1 if latest[rid] in ("include", "maybe") else 0 for rid in first]
+    labels = [1 if decision in ("include", "maybe") else 0 for decision in latest.values()]
     rule = stopping.verdict(labels, len(ids), target_recall=target_recall)
     return Progress(
         stage, reviewer, len(ids), len(latest), counts["include"], counts["exclude"],

@@ -142,7 +142,7 @@ def next_command(stage: str, reviewer: str | None, project_dir: Path) -> None:
         skipped: set[str] = set()
         done = 0
         while True:
-            todo = [r for r in queue.pending() if r.id not in skipped]
+            todo = [r for r in queue.pending(conn) if r.id not in skipped]
             if not todo:
                 click.echo(f"Nothing left to screen at {stage} for {reviewer}. {done} decided now.")
                 return

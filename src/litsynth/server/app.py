@@ -51,6 +51,19 @@ class Workspace:
     index: ChunkIndex | None = None
     index_key: tuple[int, int] = (0, 0)  # (mtime_ns, size) of the index file it was read from
     lock: threading.Lock = field(default_factory=threading.Lock)
+    queues: dict[tuple[str, str], ops.Queue] = field(default_factory=dict)
+
+    def queue(self, conn: Any, stage: str, reviewer: str) -> ops.Queue:
+        """The reviewer's screening queue, kept between requests so the next record never
+        waits on its features (about a second for 2,000 records); rebuilt when the records at
+        the stage change (an import, a dedupe, a title/abstract include for full text)."""
+        ids = [r.id for r in ops.candidates(conn, stage)]
+        queue = self.queues.get((stage, reviewer))
+        if queue is None or queue.ids != ids:
+            settings = self.project.settings.screening
+            queue = ops.Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
+            self.queues[(stage, reviewer)] = queue
+        return queue
 
     def warm_embedder(self) -> Embedder:
         if self.embedder is None:
@@ -145,8 +158,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         stage, reviewer = _screen_args(request.query_params)
         settings = project.settings.screening
         with ws.lock, opened(project.store_path) as conn:
-            queue = ops.Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
-            pending = queue.pending()
+            pending = ws.queue(conn, stage, reviewer).pending(conn)
             prog = ops.progress(conn, stage=stage, reviewer=reviewer)
             reasons = ops.project_reasons(conn, settings)
         rec = pending[0] if pending else None
@@ -160,7 +172,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             }
         )
 
-    async def api_decide(request: Request) -> Response:
+    async def _record(request: Request, origin: str, source: str) -> Response:
+        """A reviewer's decision ("terminal": one at a time) or a resolution, from the page."""
         body = await request.json()
         stage, reviewer = _screen_args(body)
         with ws.lock, opened(project.store_path) as conn:
@@ -168,9 +181,12 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 conn, str(body.get("record_id", "")), stage=stage,
                 decision=str(body.get("decision", "")), reviewer=reviewer,
                 settings=project.settings.screening, reason=str(body.get("reason") or ""),
-                note=str(body.get("note") or ""), origin="terminal", source="workspace",
+                note=str(body.get("note") or ""), origin=origin, source=source,
             )  # fmt: skip
         return JSONResponse({"recorded": decision.__dict__, "new_reason": new_reason})
+
+    async def api_decide(request: Request) -> Response:
+        return await _record(request, "terminal", "workspace")
 
     async def api_conflicts(request: Request) -> Response:
         stage, _ = _screen_args(request.query_params)
@@ -191,16 +207,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         )  # fmt: skip
 
     async def api_resolve(request: Request) -> Response:
-        body = await request.json()
-        stage, reviewer = _screen_args(body)
-        with ws.lock, opened(project.store_path) as conn:
-            decision, new_reason = ops.resolve(
-                conn, str(body.get("record_id", "")), stage=stage,
-                decision=str(body.get("decision", "")), reviewer=reviewer,
-                settings=project.settings.screening, reason=str(body.get("reason") or ""),
-                note=str(body.get("note") or ""),
-            )  # fmt: skip
-        return JSONResponse({"recorded": decision.__dict__, "new_reason": new_reason})
+        return await _record(request, "resolution", "")  # wins over every reviewer's vote
 
     async def api_matrix(request: Request) -> Response:
         from litsynth.coding.codebook.load import project_codebook
@@ -242,17 +249,16 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         )
 
     async def api_documents(request: Request) -> Response:
-        from litsynth.citations.labels import work_label
+        from litsynth.store import analysis as analysis_store
         from litsynth.store import report as report_store
-        from litsynth.store.passages import decode_authors
 
         with opened(project.store_path) as conn:
             rows = report_store.documents_overview(conn)
+            labels = analysis_store.document_labels(conn)
         return JSONResponse(
             [
                 {"id": r["id"], "path": r["path"], "kind": r["kind"], "n_passages": r["n_chunks"],
-                 "label": work_label(decode_authors(r["authors"]), r["year"],
-                                     title=r["title"] or "", path=r["path"])}
+                 "label": labels[r["id"]]}
                 for r in rows
             ]
         )  # fmt: skip
@@ -278,8 +284,17 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return _error(400, f"unknown action {action!r}", "accept or reject")
         book = project_codebook(project)
         with ws.lock, opened(project.store_path) as conn:
-            items = codings_store.review_items(
-                conn, code=code, undecided_only=False, suggested_only=False
+            passage = codings_store.passages(conn, [chunk]).get(chunk)
+            items = (
+                codings_store.review_items(
+                    conn,
+                    code=code,
+                    undecided_only=False,
+                    suggested_only=False,
+                    document=passage.document_id,
+                )
+                if passage is not None
+                else []
             )
             item = next((i for i in items if i.passage.chunk_id == chunk), None)
             if item is None:
