@@ -89,3 +89,29 @@ def test_screen_status_prints_the_rule_and_its_numbers(tmp_path) -> None:  # typ
     assert data["stopping"]["rule"].startswith("callaghan") and not data["stopping"]["stop"]
     human = runner.invoke(cli, ["screen", "status", "--project", str(root)])
     assert "3 of 12 screened" in human.output and "keep screening" in human.output
+
+
+def test_a_resolution_is_not_counted_as_the_reviewers_screening(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from litsynth.biblio import screening_ops as ops
+    from litsynth.config import ScreeningSettings
+    from litsynth.store import opened
+
+    root = tmp_path / "review"
+    (root / "corpus").mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[project]\nreviewer = "ann"\n', encoding="utf-8")
+    records = Path(__file__).resolve().parent / "fixtures" / "screening" / "records.csv"
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    CliRunner().invoke(cli, ["import", str(records), "--source", "S", "--project", str(root)])
+    settings = ScreeningSettings()
+    with opened(root / "litsynth.db") as conn:
+        ops.record_decision(conn, "r01", stage="title-abstract", decision="include",
+                            reviewer="ann", settings=settings)  # fmt: skip
+        ops.resolve(conn, "r02", stage="title-abstract", decision="exclude", reviewer="ann",
+                    settings=settings)  # fmt: skip
+        prog = ops.progress(conn, stage="title-abstract", reviewer="ann")
+    assert (prog.screened, prog.included, prog.excluded) == (1, 1, 0)

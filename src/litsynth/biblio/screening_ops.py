@@ -456,7 +456,11 @@ def progress(
     counting it so can only delay the verdict, never make it come too early."""
     rules.check_stage(stage)
     ids = {r.id for r in candidates(conn, stage)}
-    mine = [d for d in store.log(conn, stage) if d.reviewer == reviewer and d.record_id in ids]
+    mine = [
+        d
+        for d in store.log(conn, stage)
+        if d.reviewer == reviewer and d.origin in rules.HUMAN_ORIGINS and d.record_id in ids
+    ]  # a resolution recorded by this reviewer is not their own screening (see rules.latest)
     # A dict keeps the order keys were first inserted in: the order records were first
     # screened, each with the reviewer's latest decision on it (what the stopping rule reads).
     latest = {d.record_id: d.decision for d in mine}
