@@ -45,7 +45,7 @@ def _records(root: Path) -> dict[str, tuple[object, ...]]:
         conn.close()
 
 
-@pytest.mark.parametrize("fmt", ["ris", "bib", "csv"])
+@pytest.mark.parametrize("fmt", ["ris", "bib", "csv", "xlsx"])
 def test_export_then_import_into_a_fresh_project_keeps_records(
     screened: Path, tmp_path: Path, fmt: str
 ) -> None:
@@ -57,7 +57,13 @@ def test_export_then_import_into_a_fresh_project_keeps_records(
     (fresh / "litsynth.toml").write_text("[project]\nname = 'fresh'\n", encoding="utf-8")
     run(fresh, "import", str(out), "--source", "Scopus")
     assert _records(fresh) == _records(screened)
-    text = out.read_text(encoding="utf-8-sig")
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        cells = load_workbook(out).active.iter_rows(values_only=True)
+        text = "\n".join(",".join(str(c) for c in row if c is not None) for row in cells)
+    else:
+        text = out.read_text(encoding="utf-8-sig")
     assert "not about nudging" in text and "wrong design" in text  # decisions travel along
 
 

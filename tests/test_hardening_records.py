@@ -145,21 +145,28 @@ def test_eric_nbib_without_pmid_imports(project: Path) -> None:
                        "Journal of Operations Education")  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["notes.md", "random.bin", "export.xlsx"])
+@pytest.mark.parametrize("name", ["notes.md", "random.bin", "report.docx", "counts.xlsx"])
 def test_non_bibliographic_file_is_not_imported_as_csv(
     project: Path, tmp_path: Path, name: str
 ) -> None:
+    """Issue 14 made Excel workbooks an import format; a workbook without a bibliographic
+    column, and a zip that is no workbook (.docx), are still refused with their name."""
     path = tmp_path / name
     if name == "notes.md":
         path.write_bytes((HARD / "notes.md").read_bytes())
     elif name == "random.bin":
         path.write_bytes(bytes(range(256)) * 40)
+    elif name == "report.docx":
+        import zipfile
+
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("word/document.xml", "<w:document/>")
     else:
         from openpyxl import Workbook
 
         wb = Workbook()
-        wb.active.append(["Title", "Authors", "Year"])
-        wb.active.append(["Supply chain orchestration", "Doe, Jane", 2020])
+        wb.active.append(["Name", "Count"])
+        wb.active.append(["Supply chain orchestration", 2020])
         wb.save(path)
     code, out, err = invoke("import", path, "--source", "X", "--project", project, "--json")
     assert code == 1, out

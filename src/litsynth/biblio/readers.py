@@ -31,6 +31,9 @@ from litsynth.biblio.normalize import fingerprint, to_record
 from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.biblio.readers_bibtex import read_bibtex
 from litsynth.biblio.readers_csv import read_csv
+from litsynth.biblio.readers_endnote import read_endnote, read_endnote_xml
+from litsynth.biblio.readers_json import read_csl_json
+from litsynth.biblio.readers_sheet import read_spreadsheet, spreadsheet_kind
 from litsynth.biblio.readers_tagged import read_medline, read_ris, read_wos
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord, ImportBatch, Rejection, bytes_id, content_id
@@ -41,7 +44,11 @@ FORMATS: dict[str, Callable[[str, str], ReadResult]] = {
     "wos": read_wos,
     "medline": read_medline,
     "csv": read_csv,
+    "endnote": read_endnote,
+    "endnote-xml": read_endnote_xml,
+    "csl-json": read_csl_json,
 }
+SPREADSHEETS = ("xlsx", "xls")  # read from bytes (readers_sheet), not from decoded text
 _OTHER_CJK = {"cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5"}
 _BY_EXTENSION = {
     ".bib": "bibtex",
@@ -51,6 +58,8 @@ _BY_EXTENSION = {
     ".nbib": "medline",
     ".csv": "csv",
     ".tsv": "csv",
+    ".enw": "endnote",
+    ".json": "csl-json",
 }
 
 
@@ -145,6 +154,16 @@ def detect_format(text: str, file_name: str = "") -> str:
         return "wos"
     if re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", head, flags=re.M):
         return "bibtex"
+    if re.search(r"^%0 ", head, flags=re.M) and re.search(r"^%[TA] ", head, flags=re.M):
+        return "endnote"
+    if re.match(
+        r"(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?<xml>\s*<records>",
+        head,
+        flags=re.S,
+    ):
+        return "endnote-xml"
+    if re.match(r"[\[{]\s*(?:\{|\")", head) and re.search(r'"(?:title|type|author)"\s*:', head):
+        return "csl-json"
     ext = Path(file_name).suffix.lower()
     if ext in _BY_EXTENSION:
         return _BY_EXTENSION[ext]
@@ -152,7 +171,8 @@ def detect_format(text: str, file_name: str = "") -> str:
     if first.count(",") + first.count("\t") + first.count(";") >= 1:
         return "csv"
     raise BiblioError(
-        f"{file_name}: cannot tell the format (not BibTeX, RIS, WoS, MEDLINE or CSV)",
+        f"{file_name}: cannot tell the format (not BibTeX, RIS, WoS, MEDLINE, EndNote,"
+        " CSL-JSON or CSV)",
         hint="export as RIS or BibTeX, or give a CSV with a header row",
     )
 
@@ -232,13 +252,19 @@ def build_batch(
     fmt: str | None = None,
     taken: Callable[[str], bool] = lambda _id: False,
     now: str | None = None,
+    sheet: str | None = None,
 ) -> ImportBatch:
     """Parse one export into a batch: every entry becomes a record or a rejection with a reason."""
-    check_text_export(data, file_name)
-    text, used_encoding = decode_bytes(data, encoding)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    fmt = fmt or detect_format(text, file_name)
-    result = parse_text(text, fmt, file_name)
+    kind = spreadsheet_kind(data)
+    if kind is not None:
+        fmt, used_encoding = kind, ""
+        result = read_spreadsheet(data, file_name, sheet=sheet)
+    else:
+        check_text_export(data, file_name)
+        text, used_encoding = decode_bytes(data, encoding)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        fmt = fmt or detect_format(text, file_name)
+        result = parse_text(text, fmt, file_name)
     file_hash = bytes_id(data)
     batch_id = "b" + content_id(source, file_hash, length=15)
     rejected = list(result.rejected)
@@ -270,10 +296,7 @@ def build_batch(
     )
 
 
-_NO_RECORDS_HINT = (
-    "check that this is the export you meant (an ERIC or other MEDLINE-style file without PMID"
-    " lines is not read yet: export RIS instead), then import it again"
-)
+_NO_RECORDS_HINT = "check that this is the export you meant, then import it again"
 
 
 def _no_records(file_name: str, fmt: str, rejected: list[Rejection]) -> str:
@@ -295,6 +318,7 @@ def import_files(
     source: str,
     *,
     encoding: str | None = None,
+    sheet: str | None = None,
 ) -> list[ImportOutcome]:
     """Import each file as one batch of `source`; a file already imported from it is skipped."""
     from litsynth.store import biblio as store
@@ -329,6 +353,7 @@ def import_files(
                 str(path),
                 source,
                 encoding=encoding,
+                sheet=sheet,
                 taken=lambda rid: store.record_exists(conn, rid),
             )
         except BiblioError as exc:  # one unreadable file must not stop the others

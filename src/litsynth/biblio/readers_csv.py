@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable, Iterator
 
 from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.errors import BiblioError
@@ -108,29 +109,50 @@ def read_csv(text: str, file_name: str) -> ReadResult:
         return ReadResult(entries=(), rejected=())
     except csv.Error as exc:
         return ReadResult(entries=(), rejected=(Rejection(1, f"unreadable CSV header: {exc}"),))
+    rejected: list[Rejection] = []
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        line = rows.line_num + 1
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                rejected.append(Rejection(line, f"unreadable CSV row: {exc}"))
+                line = rows.line_num + 1
+                continue
+            start, line = line, rows.line_num + 1
+            yield start, row
+
+    entries, bad = read_table(header, numbered(), file_name)
+    return ReadResult(entries=entries, rejected=tuple(sorted([*rejected, *bad], key=_line)))
+
+
+def _line(r: Rejection) -> int:
+    return r.line
+
+
+def read_table(
+    header: list[str], rows: Iterable[tuple[int, list[str]]], file_name: str
+) -> tuple[tuple[RawEntry, ...], tuple[Rejection, ...]]:
+    """Entries from a header and numbered rows: the part CSV and spreadsheet exports share.
+
+    `rows` yields (line or sheet row number, cells); the number is what messages name.
+    """
     mapping = column_map(header)
     if not {"title", "abstract", "authors", "doi"} & mapping.keys():
         # Markdown, a log file or a sheet of something else would otherwise "import" as rows
         # of empty records, each rejected, and the file would vanish from PRISMA with exit 0.
         shown = ", ".join(h.strip()[:30] for h in header[:8])
         raise BiblioError(
-            f"{file_name}: not a bibliographic CSV: its header ({shown}) has no title,"
+            f"{file_name}: not a bibliographic table: its header ({shown}) has no title,"
             " abstract, authors or DOI column",
             hint="export from the database with those columns, or as RIS / BibTeX",
         )
     entries: list[RawEntry] = []
     rejected: list[Rejection] = []
-    line = rows.line_num + 1
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            rejected.append(Rejection(line, f"unreadable CSV row: {exc}"))
-            line = rows.line_num + 1
-            continue
-        start, line = line, rows.line_num + 1
+    for start, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -151,4 +173,4 @@ def read_csv(text: str, file_name: str) -> ReadResult:
         extra = {header[i].strip(): row[i] for i in range(len(header)) if i not in used and row[i]}
         key = str(fields.pop("id", "")).strip()
         entries.append(RawEntry(line=start, key=key, fields=fields, extra=extra))
-    return ReadResult(entries=tuple(entries), rejected=tuple(rejected))
+    return tuple(entries), tuple(rejected)

@@ -271,6 +271,14 @@ def import_sheet(
         sheet_name=path.name,
         eligible_ids={r.id for r in candidates(conn, stage)} if stage == FULL_TEXT else None,
     )
+    if result.problems and not result.decisions:
+        # every filled-in row failed: a wrong column, a sheet of another project. Exit 0 with
+        # "0 decisions recorded" read as success to people who then screened it all again.
+        shown = "; ".join(f"line {p.line}: {p.message}" for p in result.problems[:3])
+        raise ScreeningError(
+            f"{path}: none of its {len(result.problems)} decided rows could be read ({shown})",
+            hint="check the record_id and decision columns (include/exclude/maybe, yes/no, 1/0)",
+        )
     with transaction(conn):
         earlier = store.sheet_imported(conn, digest)
         if earlier is not None:

@@ -31,18 +31,29 @@ NO_REASON = "no reason given"  # where a full-text exclusion without a reason is
 AUTOMATION_REVIEWER = "automation"
 RESOLUTION_REVIEWER = "resolution"
 
-# Spreadsheet spellings of a decision. 1/0 are what ASReview-style label columns hold.
+# Spreadsheet spellings of a decision, matched in any case. 1/0 are what ASReview-style label
+# columns hold; yes/no and TRUE/FALSE what people and Excel's checkboxes write.
 _DECISION_WORDS = {
     "include": "include",
     "included": "include",
     "1": "include",
+    "yes": "include",
+    "y": "include",
+    "true": "include",
     "exclude": "exclude",
     "excluded": "exclude",
     "0": "exclude",
+    "no": "exclude",
+    "n": "exclude",
+    "false": "exclude",
     "maybe": "maybe",
+    "unsure": "maybe",
     "not-retrieved": "not-retrieved",
     "not retrieved": "not-retrieved",
 }
+
+
+DECISION_HELP = "include/exclude/maybe, yes/no or 1/0"
 
 
 def now_utc() -> str:
@@ -146,7 +157,9 @@ def parse_sheet(
         if decision is None:
             problems.append(
                 SheetProblem(
-                    line, rid, f"unreadable decision {raw!r} (use include, exclude, maybe, 1 or 0)"
+                    line,
+                    rid,
+                    f"unreadable decision {raw!r} (use include/exclude/maybe, yes/no, 1/0)",
                 )
             )
             continue

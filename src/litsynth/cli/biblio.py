@@ -28,19 +28,28 @@ from litsynth.store import opened
     default=None,
     help="Name the file encoding (utf-8, latin-1, gbk); default: detect.",
 )
+@click.option(
+    "--sheet", default=None, help="Workbook sheet to read (name or number); default: the first."
+)
 @project_option
 @json_option
 def import_command(
-    files: tuple[Path, ...], source: str, encoding: str | None, project_dir: Path, as_json: bool
+    files: tuple[Path, ...],
+    source: str,
+    encoding: str | None,
+    sheet: str | None,
+    project_dir: Path,
+    as_json: bool,
 ) -> None:
-    """Import bibliographic exports (BibTeX, RIS, CSV, WoS tagged text, MEDLINE) as batches.
+    """Import bibliographic exports as batches: BibTeX, RIS, CSV/TSV, Excel (.xlsx, .xls), WoS
+    tagged text, MEDLINE/.nbib (PubMed, ERIC), EndNote tagged and XML, CSL-JSON (Zotero).
 
     Each file becomes one batch of SOURCE; importing the same file from the same source again
     changes nothing. Malformed entries are skipped and listed with their line and reason.
     """
     project = load(project_dir)
     with opened(project.store_path) as conn:
-        outcomes = import_files(conn, files, source, encoding=encoding)
+        outcomes = import_files(conn, files, source, encoding=encoding, sheet=sheet)
         failed = [o for o in outcomes if o.error]
         if as_json:
             print_json([o.to_json() for o in outcomes])
@@ -56,7 +65,7 @@ def import_command(
                 continue
             click.echo(
                 f"{o.file_name}: {o.n_records} records imported, {o.n_rejected} rejected"
-                f" ({o.format}, {o.encoding}; batch {o.batch_id})"
+                f" ({', '.join(x for x in (o.format, o.encoding) if x)}; batch {o.batch_id})"
             )
             for r in o.rejected:
                 click.echo(f"  line {r.line}: {r.reason}")
