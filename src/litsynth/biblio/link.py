@@ -213,6 +213,7 @@ def link_full_texts(conn: sqlite3.Connection) -> LinkReport:
         [(k.record_id, k.document_id, k.method, k.score) for k in links],
         datetime.now(UTC).isoformat(timespec="seconds"),
     )
+    refresh_documents(conn)
     sought, not_retrieved, rule = sought_records(conn)
     linked = {row["record_id"] for row in store.record_documents(conn)}
     unmatched = [r for r in sought if r.id not in linked and r.id not in not_retrieved]
@@ -250,4 +251,18 @@ def link_by_hand(
         conn, record_id, doc_id, linked=not unlink,
         at=datetime.now(UTC).isoformat(timespec="seconds"),
     )  # fmt: skip
+    refresh_documents(conn, [doc_id])
     return record_id, doc_id
+
+
+def refresh_documents(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> int:
+    """Let documents take authors/year/title/venue/DOI from their linked records (documents.csv
+    values win), so labels follow a link without a re-ingest; returns how many changed."""
+    from litsynth.store import documents as doc_store
+    from litsynth.store.db import transaction
+
+    wanted = list(ids) if ids is not None else [
+        r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")
+    ]  # fmt: skip
+    with transaction(conn):
+        return sum(doc_store.refresh_metadata(conn, d) for d in wanted)

@@ -42,7 +42,9 @@ from litsynth.ingest.sidecar import (
     Metadata,
     Sidecar,
     apply_metadata,
+    file_meta,
     read_sidecar,
+    sidecar_fields,
 )
 from litsynth.provenance import library_versions
 from litsynth.records import Chunk, Document, Failure
@@ -234,6 +236,8 @@ class _Run:
         self.flush_at = max(1, 8 * project.settings.embed.batch_size)
         self.last_save = time.monotonic()
         self.saved_digest = saved_digest  # ids digest of the index on disk, if trusted
+        # document id -> (what the file said, what documents.csv says) until it is committed
+        self.origins: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def metadata_for(self, key: str) -> Metadata | None:
         try:
@@ -249,7 +253,9 @@ class _Run:
             # SQLite and spaCy both need valid UTF-8; lone surrogates come from broken fonts.
             self.fail(entry, Failure(entry.key, "garbage-text", bad), doc_id)
             return
-        doc = apply_metadata(doc, self.metadata_for(entry.key))
+        meta = self.metadata_for(entry.key)
+        self.origins[doc.id] = (file_meta(doc), sidecar_fields(meta))
+        doc = apply_metadata(doc, meta)
         s = self.project.settings.ingest
         chunks = chunk_document(
             doc,
@@ -284,7 +290,12 @@ class _Run:
             if store.document_exists(self.conn, doc.id):
                 rowids: list[int] = []  # same bytes already stored under another path
             else:
-                rowids = store.insert_document(self.conn, doc, chunks, chunker=self.spec)
+                found, sidecar = self.origins.pop(doc.id, ({}, {}))
+                rowids = store.insert_document(
+                    self.conn, doc, chunks, chunker=self.spec, file_meta=found,
+                    meta_sources=dict.fromkeys(sidecar, store.SIDECAR),
+                )  # fmt: skip
+                store.refresh_metadata(self.conn, doc.id, sidecar)  # a record linked earlier
             store.set_file(self.conn, entry.key, doc.id, entry.size, entry.mtime_ns)
             store.clear_failure(self.conn, entry.key)
             if previous is not None and previous.document_id != doc.id:
@@ -495,22 +506,15 @@ def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:
 
 
 def _refresh_metadata(run: _Run, key: str, document_id: str) -> None:
+    """An unchanged file's facts again: its documents.csv row may have changed since."""
     meta = run.metadata_for(key)
     if meta is None:
         return
-    current = store.load_document(run.conn, document_id)
-    updated = apply_metadata(current, meta)
-    values = {
-        "title": updated.title,
-        "authors": updated.authors,
-        "year": updated.year,
-        "venue": updated.venue,
-        "doi": updated.doi,
-        "attributes": updated.attributes,
-    }
     with transaction(run.conn):
-        if store.update_metadata(run.conn, document_id, values):
-            run.report.metadata_updated += 1
+        changed = store.refresh_metadata(run.conn, document_id, sidecar_fields(meta))
+        changed = store.merge_attributes(run.conn, document_id, meta.attributes) or changed
+    if changed:
+        run.report.metadata_updated += 1
 
 
 def _parse_and_store(

@@ -203,6 +203,27 @@ def pdf_title(reader: PdfReader) -> str:
     return title.removeprefix("Microsoft Word - ")
 
 
+def pdf_info(reader: PdfReader) -> tuple[tuple[str, ...], str]:
+    """(authors, DOI) from the document info: the fallback when no record or sidecar says.
+
+    /Author is split on ";" and " and " only: "Doe, Jane" is one name, and a comma list is
+    ambiguous. The DOI is looked for in /doi, /Subject and /Keywords (publishers put it there).
+    The creation date is not used as a year: it is when the file was made, not published.
+    """
+    try:
+        info = reader.metadata
+        if info is None:
+            return (), ""
+        author = str(info.get("/Author") or "")
+        where = " ".join(str(info.get(k) or "") for k in ("/doi", "/Subject", "/Keywords"))
+    except Exception:  # unreadable metadata must not cost the document its text
+        return (), ""
+    names = re.split(r"\s*;\s*|\s+and\s+", " ".join(fix_surrogates(author).split()))
+    authors = tuple(n for n in names if n and any(c.isalpha() for c in n))
+    match = re.search(r"10\.\d{4,9}/[^\s;,]+", where)
+    return authors, match.group(0).rstrip(".").lower() if match else ""
+
+
 def _has_images(page: object) -> bool:
     try:
         resources = page["/Resources"].get_object()  # type: ignore[index]
@@ -253,6 +274,7 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
         if len(failed) == count:
             raise ParseFailure("broken-file", f"no page could be read ({failed[0]})", where)
         title = pdf_title(reader)
+        info_authors, info_doi = pdf_info(reader)
         whole = "\n".join(raw)
         if not whole.strip():
             with_images = sum(_has_images(pages[i]) for i in range(count))
@@ -278,5 +300,7 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
         text=text,
         pages=spans,
         title=title,
+        authors=info_authors,
+        doi=info_doi,
         attributes=attributes,
     )

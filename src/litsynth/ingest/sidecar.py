@@ -104,3 +104,18 @@ def apply_metadata(doc: Document, meta: Metadata | None) -> Document:
         doi=meta.doi or doc.doi,
         attributes={**doc.attributes, **meta.attributes},
     )
+
+
+def file_meta(doc: Document) -> dict[str, object]:
+    """What a parsed file says about itself, before any sidecar or record is laid over it."""
+    return {"title": doc.title, "authors": list(doc.authors), "year": doc.year,
+            "venue": doc.venue, "doi": doc.doi}  # fmt: skip
+
+
+def sidecar_fields(meta: Metadata | None) -> dict[str, object]:
+    """The citation facts a documents.csv row states (blank cells state nothing)."""
+    if meta is None:
+        return {}
+    given = {"title": meta.title, "authors": list(meta.authors), "year": meta.year,
+             "venue": meta.venue, "doi": meta.doi}  # fmt: skip
+    return {k: v for k, v in given.items() if v not in (None, "", [])}

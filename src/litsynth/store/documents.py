@@ -145,12 +145,23 @@ def document_has_files(conn: sqlite3.Connection, document_id: str) -> bool:
 
 
 def insert_document(
-    conn: sqlite3.Connection, doc: Document, chunks: Sequence[Chunk], *, chunker: str
+    conn: sqlite3.Connection,
+    doc: Document,
+    chunks: Sequence[Chunk],
+    *,
+    chunker: str,
+    file_meta: dict[str, Any] | None = None,
+    meta_sources: dict[str, str] | None = None,
 ) -> list[int]:
-    """Insert a document with its pages and chunks; returns the chunks' rowids (FAISS ids)."""
+    """Insert a document with its pages and chunks; returns the chunks' rowids (FAISS ids).
+
+    `file_meta` is what the file said before documents.csv was laid over it, and
+    `meta_sources` which fields the sidecar set (refresh_metadata needs both).
+    """
     conn.execute(
         "INSERT INTO documents(id, path, kind, text, title, authors, year, venue, doi,"
-        " attributes, n_pages, chunker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " attributes, n_pages, chunker, file_meta, meta_sources)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             doc.id,
             doc.path,
@@ -164,6 +175,8 @@ def insert_document(
             json.dumps(doc.attributes, ensure_ascii=False, sort_keys=True),
             len(doc.pages),
             chunker,
+            json.dumps(file_meta or {}, ensure_ascii=False, sort_keys=True),
+            json.dumps(meta_sources or {}, sort_keys=True),
         ),
     )
     conn.executemany(
@@ -215,30 +228,102 @@ def delete_document(conn: sqlite3.Connection, document_id: str) -> bool:
     return True
 
 
-def update_metadata(conn: sqlite3.Connection, document_id: str, meta: dict[str, Any]) -> bool:
-    """Set title/authors/year/venue/doi/attributes from the sidecar; True if anything changed."""
+def merge_attributes(
+    conn: sqlite3.Connection, document_id: str, attributes: dict[str, str]
+) -> bool:
+    """Lay documents.csv's extra columns over a document's attributes; True if any changed."""
+    row = conn.execute("SELECT attributes FROM documents WHERE id = ?", (document_id,)).fetchone()
+    if row is None:
+        return False
+    current = json.loads(row["attributes"])
+    merged = {**current, **attributes}
+    if merged == current:
+        return False
+    conn.execute(
+        "UPDATE documents SET attributes = ? WHERE id = ?",
+        (json.dumps(merged, ensure_ascii=False, sort_keys=True), document_id),
+    )
+    return True
+
+
+META_FIELDS = ("title", "authors", "year", "venue", "doi")
+SIDECAR = "documents.csv"
+_FROM_RECORD = {"title": "title", "authors": "authors", "year": "year", "venue": "journal",
+                "doi": "doi"}  # fmt: skip
+
+
+def effective_metadata(
+    file_meta: dict[str, Any], sidecar: dict[str, Any], record: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(values, sources) of a document's citation facts. A person's documents.csv value wins,
+    then the linked record's, then what the file said; a blank value never wins."""
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for name in META_FIELDS:
+        if sidecar.get(name) not in (None, "", [], ()):
+            values[name], sources[name] = sidecar[name], SIDECAR
+        elif record is not None and record.get(_FROM_RECORD[name]) not in (None, "", [], ()):
+            values[name] = record[_FROM_RECORD[name]]
+            sources[name] = f"record {record['id']}"
+        else:
+            values[name] = file_meta.get(name, [] if name == "authors" else None if name == "year"
+                                         else "")  # fmt: skip
+    return values, sources
+
+
+def linked_record(conn: sqlite3.Connection, document_id: str) -> dict[str, Any] | None:
+    """The record a document takes its facts from: a person's link first, then the best match."""
     row = conn.execute(
-        "SELECT title, authors, year, venue, doi, attributes FROM documents WHERE id = ?",
+        "SELECT r.id, r.title, r.authors, r.year, r.journal, r.doi FROM record_documents l"
+        " JOIN records r ON r.id = l.record_id WHERE l.document_id = ? AND l.method != 'unlinked'"
+        " ORDER BY l.method = 'manual' DESC, l.score DESC, l.record_id LIMIT 1",
+        (document_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return {**dict(row), "authors": list(decode_authors(row["authors"]))}
+
+
+def refresh_metadata(
+    conn: sqlite3.Connection, document_id: str, sidecar: dict[str, Any] | None = None
+) -> bool:
+    """Recompute a document's title/authors/year/venue/doi from its sources; True if changed.
+
+    `sidecar` is the documents.csv row when the caller has read it (ingest); without it the
+    fields the sidecar set last time are kept as they are (linking runs without the corpus).
+    """
+    row = conn.execute(
+        "SELECT title, authors, year, venue, doi, file_meta, meta_sources FROM documents"
+        " WHERE id = ?",
         (document_id,),
     ).fetchone()
     if row is None:
         return False
-    new = (
-        meta["title"],
-        json.dumps(list(meta["authors"]), ensure_ascii=False),
-        meta["year"],
-        meta["venue"],
-        meta["doi"],
-        json.dumps(meta["attributes"], ensure_ascii=False, sort_keys=True),
-    )
-    if tuple(row) == new:
+    current = {k: row[k] for k in META_FIELDS}
+    current["authors"] = list(decode_authors(row["authors"]))
+    sources = json.loads(row["meta_sources"])
+    file_meta = json.loads(row["file_meta"])
+    if not file_meta:  # ingested before file_meta was kept: its values are all we know
+        file_meta = {k: v for k, v in current.items() if sources.get(k) != SIDECAR}
+    if sidecar is None:
+        sidecar = {k: current[k] for k in META_FIELDS if sources.get(k) == SIDECAR}
+    values, new_sources = effective_metadata(file_meta, sidecar, linked_record(conn, document_id))
+    values["authors"] = list(values["authors"])
+    if values == current and new_sources == sources and row["file_meta"] != "{}":
         return False
     conn.execute(
-        "UPDATE documents SET title = ?, authors = ?, year = ?, venue = ?, doi = ?, attributes = ?"
-        " WHERE id = ?",
-        (*new, document_id),
-    )
-    return True
+        "UPDATE documents SET title = ?, authors = ?, year = ?, venue = ?, doi = ?,"
+        " file_meta = ?, meta_sources = ? WHERE id = ?",
+        (values["title"], json.dumps(values["authors"], ensure_ascii=False), values["year"],
+         values["venue"], values["doi"], json.dumps(file_meta, ensure_ascii=False, sort_keys=True),
+         json.dumps(new_sources, sort_keys=True), document_id),
+    )  # fmt: skip
+    return values != current
+
+
+def metadata_sources(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    """document id -> {field: source} for the fields not taken from the file."""
+    return {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, meta_sources FROM documents")}
 
 
 def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
