@@ -80,6 +80,8 @@ class RecordsSettings:
     screening: tuple[str, ...] = ()  # e.g. "title-abstract:ana=records/ta-ana.csv"
     # Settled conflicts between reviewers, same form; rows: record_id, decision, reason, note.
     resolutions: tuple[str, ...] = ()
+    extraction_form: str = "extraction.yaml"  # the data-extraction form (docs/records.md)
+    extraction: tuple[str, ...] = ()  # filled-in extraction sheets, "reviewer=path"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from litsynth.config import Project
 from litsynth.errors import BiblioError, ConfigError, LitsynthError
-from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, bytes_id, content_id
 from litsynth.store import runs
 
 
@@ -45,6 +45,7 @@ class InputsReport:
     resolutions: int = 0
     sheets_skipped: int = 0
     linked: int = 0
+    extracted: int = 0  # data-extraction values recorded from [records] extraction sheets
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -59,6 +60,8 @@ class InputsReport:
             parts.append(f"{self.resolutions} conflicts resolved")
         if self.citation_records:
             parts.append(f"{self.citation_records} records from citation searching")
+        if self.extracted:
+            parts.append(f"{self.extracted} data-extraction values recorded")
         return "; ".join(parts)
 
 
@@ -172,7 +175,39 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
                 continue
             report.resolutions += _apply_resolutions(project, conn, sheet)
             runs.mark_input_applied(conn, "resolution-sheet", digest, str(sheet.path))
+    report.extracted = _apply_extraction(project, conn)
     return report
+
+
+def _apply_extraction(project: Project, conn: sqlite3.Connection) -> int:
+    """The declared extraction sheets, after screening (they fill in included studies only)."""
+    from litsynth.biblio import extraction
+
+    specs = project.settings.records.extraction
+    if not specs:
+        return 0
+    form_path = project.inside(
+        project.settings.records.extraction_form, "[records] extraction_form"
+    )
+    form = extraction.load_form(form_path)
+    total = 0
+    for spec in specs:
+        reviewer, relative = _split(spec, "extraction", "ana=records/extraction.csv")
+        path = _existing(project, relative, "extraction")
+        digest = content_id(bytes_id(form_path.read_bytes()), bytes_id(path.read_bytes()), reviewer)
+        if runs.input_applied(conn, "extraction-sheet", digest):
+            continue
+        result = extraction.import_sheet(conn, form, path, reviewer=reviewer)
+        if result.problems:
+            line, name, problem = result.problems[0]
+            raise BiblioError(
+                f"[records] extraction {path}: line {line}, {name}: {problem}"
+                f" ({len(result.problems)} cells do not fit the form)",
+                hint="correct the sheet (see `litsynth extract import` for the full list)",
+            )
+        total += result.appended
+        runs.mark_input_applied(conn, "extraction-sheet", digest, str(path))
+    return total
 
 
 def _apply_resolutions(project: Project, conn: sqlite3.Connection, sheet: SheetSpec) -> int:

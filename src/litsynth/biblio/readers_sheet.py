@@ -103,13 +103,18 @@ def _header_row(rows: list[list[str]]) -> int:
     return 0
 
 
-def read_spreadsheet(data: bytes, file_name: str, *, sheet: str | None = None) -> ReadResult:
-    """Records from the first sheet (or `sheet`, by name or 1-based number) of a workbook."""
+def workbook_rows(data: bytes, file_name: str, *, sheet: str | None = None) -> list[list[str]]:
+    """The cells of the first sheet (or `sheet`, by name or 1-based number) as text."""
     kind = spreadsheet_kind(data)
     if kind is None:
         raise BiblioError(f"{file_name} is not an .xlsx or .xls workbook",
                           hint="export as RIS, BibTeX, CSV or Excel")  # fmt: skip
-    rows = (_xlsx_rows if kind == "xlsx" else _xls_rows)(data, sheet, file_name)
+    return (_xlsx_rows if kind == "xlsx" else _xls_rows)(data, sheet, file_name)
+
+
+def read_spreadsheet(data: bytes, file_name: str, *, sheet: str | None = None) -> ReadResult:
+    """Records from the first sheet (or `sheet`, by name or 1-based number) of a workbook."""
+    rows = workbook_rows(data, file_name, sheet=sheet)
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:

@@ -242,6 +242,8 @@ def collect(
         versions=ingest_run.get("versions") or library_versions(),
         prisma_svg="prisma.svg" if derived.prisma_svg else "",
         prisma_counts=derived.prisma.to_json() if derived.prisma is not None else {},
+        prisma_rows=tuple(derived.prisma.labelled()) if derived.prisma is not None else (),
+        characteristics=_characteristics(project, conn),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
         core_category=_core_label(derived.selective, codebook),
         matrices=tuple(
@@ -266,6 +268,17 @@ def collect(
         sources=tuple(_source_page(conn, r) for r in rows if r["kind"] != "pdf"),
         copied_files=copied,
     )
+
+
+def _characteristics(project: Project, conn: sqlite3.Connection) -> tuple[tuple[str, ...], ...]:
+    """The data-extraction table, when the project has a form and included studies."""
+    from litsynth.biblio import extraction
+
+    path = project.inside(project.settings.records.extraction_form, "[records] extraction_form")
+    if not path.exists() or not q.table_count(conn, "records"):
+        return ()
+    table = extraction.characteristics(conn, extraction.load_form(path))
+    return (table.header, *table.rows) if table.rows else ()
 
 
 def _flat(settings: dict[str, Any]) -> dict[str, object]:

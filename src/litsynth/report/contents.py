@@ -125,6 +125,10 @@ class ReportData:
     versions: dict[str, str]
     prisma_svg: str = ""  # file name inside the report folder, "" when no records
     prisma_counts: dict[str, object] = field(default_factory=dict)
+    # (arm, the template's words, value): the PRISMA table as people read it
+    prisma_rows: tuple[tuple[str, str, object], ...] = ()
+    # characteristics of included studies (data extraction): header, then a row per study
+    characteristics: tuple[tuple[str, ...], ...] = ()
     codebook: tuple[CodeNode, ...] = ()
     core_category: str = ""
     matrices: tuple[Matrix, ...] = ()

@@ -1,0 +1,326 @@
+"""Data extraction: a form in the project, a sheet per review, a table every review publishes.
+
+The form (`extraction.yaml`, or `[records] extraction_form`) lists the fields a reviewer
+records for each included study:
+
+    fields:
+      - id: design
+        label: Study design
+        type: choice            # text | integer | number | choice | multi | boolean
+        values: [case study, survey, interview study]
+        help: The design the authors name, not the one you would have chosen.
+
+`litsynth extract export` writes a sheet (CSV or XLSX) with a row per included study and a
+column per field, current values filled in; `extract import` validates every cell against the
+form and appends the changed ones to an append-only log (store/extraction.py), naming the line
+and field of any bad cell. `extract table` and the report show the "characteristics of
+included studies" table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from litsynth.biblio.export import select
+from litsynth.biblio.readers_sheet import spreadsheet_kind, workbook_rows
+from litsynth.biblio.screening_rules import now_utc
+from litsynth.cells import safe_cell
+from litsynth.citations.labels import work_label
+from litsynth.errors import BiblioError
+from litsynth.store import extraction as store
+from litsynth.store.db import transaction
+
+TYPES = ("text", "integer", "number", "choice", "multi", "boolean")
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_FIXED = ("record_id", "study", "title")  # the sheet's first columns, before the fields
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+@dataclass(frozen=True)
+class FormField:
+    id: str
+    label: str
+    type: str = "text"
+    values: tuple[str, ...] = ()  # allowed values of a choice / multi field
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    fields: tuple[FormField, ...]
+    path: str = ""
+
+    def field(self, ident: str) -> FormField | None:
+        return next((f for f in self.fields if f.id == ident), None)
+
+
+def parse_form(text: str, source: str) -> Form:
+    """The form from YAML; every mistake is one message naming the file and the field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise BiblioError(
+            f"{source}{where}: not valid YAML", hint="check the indentation"
+        ) from None
+    raw = data.get("fields") if isinstance(data, dict) else None
+    if not isinstance(raw, list) or not raw:
+        raise BiblioError(f"{source}: no `fields:` list", hint="see docs/records.md for a form")
+    fields: list[FormField] = []
+    for n, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            raise BiblioError(f"{source}: field {n} is not a mapping", hint="- id: design …")
+        ident = str(item.get("id", ""))
+        where = f"{source}: field {n} ({ident or 'no id'})"
+        if not _ID.match(ident) or ident in _FIXED:
+            raise BiblioError(
+                f"{where}: id must be a name like `sample_size`, not a sheet column",
+                hint="letters, digits and _; not record_id, study or title",
+            )
+        if any(f.id == ident for f in fields):
+            raise BiblioError(f"{where}: the id is used twice", hint="give each field its own id")
+        kind = str(item.get("type", "text"))
+        if kind not in TYPES:
+            raise BiblioError(f"{where}: unknown type {kind!r}", hint=f"one of: {', '.join(TYPES)}")
+        values = item.get("values") or []
+        if not isinstance(values, list) or not all(
+            isinstance(v, str | int | float) for v in values
+        ):
+            raise BiblioError(f"{where}: values must be a list of words", hint="values: [a, b]")
+        if kind in ("choice", "multi") and not values:
+            raise BiblioError(f"{where}: a {kind} field needs its values", hint="values: [a, b]")
+        fields.append(
+            FormField(
+                ident,
+                str(item.get("label") or ident.replace("_", " ").capitalize()),
+                kind,
+                tuple(str(v) for v in values),
+                str(item.get("help") or ""),
+            )
+        )
+    return Form(tuple(fields), source)
+
+
+def load_form(path: Path) -> Form:
+    if not path.exists():
+        raise BiblioError(
+            f"no extraction form at {path}",
+            hint="write one (see docs/records.md) or set [records] extraction_form",
+        )
+    return parse_form(path.read_text(encoding="utf-8"), str(path))
+
+
+def check_value(field: FormField, raw: str) -> tuple[str, str]:
+    """(the value as stored, problem). Choices are matched ignoring case; a multi takes ";"."""
+    text = " ".join(str(raw).split())
+    if not text:
+        return "", ""
+    if field.type == "integer":
+        return (
+            (text, "") if re.fullmatch(r"-?\d+", text) else ("", f"{text!r} is not a whole number")
+        )
+    if field.type == "number":
+        try:
+            float(text.replace(",", "."))
+        except ValueError:
+            return "", f"{text!r} is not a number"
+        return text.replace(",", "."), ""
+    if field.type == "boolean":
+        low = text.lower()
+        if low in _YES or low in _NO:
+            return ("yes" if low in _YES else "no"), ""
+        return "", f"{text!r} is not yes or no"
+    if field.type in ("choice", "multi"):
+        parts = [p.strip() for p in text.split(";")] if field.type == "multi" else [text]
+        known = {v.casefold(): v for v in field.values}
+        bad = [p for p in parts if p and p.casefold() not in known]
+        if bad:
+            return "", f"{bad[0]!r} is not one of: {', '.join(field.values)}"
+        return "; ".join(known[p.casefold()] for p in parts if p), ""
+    return text, ""
+
+
+@dataclass(frozen=True)
+class Study:
+    record_id: str
+    label: str  # "Doe & Roe (2019)"
+    title: str
+
+
+def included_studies(conn: sqlite3.Connection) -> list[Study]:
+    """The studies of the review: records included at full text, duplicates folded."""
+    out = []
+    for e in select(conn, "included"):
+        r = e.record
+        out.append(Study(r.id, work_label(r.authors, r.year, title=r.title), r.title))
+    return out
+
+
+def sheet_rows(
+    form: Form, studies: Sequence[Study], values: Mapping[tuple[str, str], str]
+) -> list[list[str]]:
+    header = [*_FIXED, *(f.id for f in form.fields)]
+    rows = [
+        [s.record_id, s.label, s.title, *(values.get((s.record_id, f.id), "") for f in form.fields)]
+        for s in studies
+    ]
+    return [header, *rows]
+
+
+def write_sheet(conn: sqlite3.Connection, form: Form, out: Path) -> int:
+    """The extraction sheet for the included studies; returns how many rows."""
+    rows = sheet_rows(form, included_studies(conn), store.current_values(conn))
+    if out.suffix.lower() == ".xlsx":
+        _write_xlsx(form, rows, out)
+    else:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([[safe_cell(c) for c in r] for r in rows])
+        out.write_text(buf.getvalue(), encoding="utf-8-sig")
+    return len(rows) - 1
+
+
+def _write_xlsx(form: Form, rows: list[list[str]], out: Path) -> None:
+    """A workbook with the field help as header comments and drop-downs for choice fields."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "extraction"
+    for r in rows:
+        ws.append([safe_cell(c) for c in r])
+    n = len(rows)
+    for i, f in enumerate(form.fields, start=len(_FIXED) + 1):
+        cell = ws.cell(row=1, column=i)
+        if f.help or f.values:
+            cell.comment = Comment(f"{f.label}: {f.help} {'; '.join(f.values)}".strip(), "litsynth")
+        if f.type in ("choice", "boolean") and n > 1:
+            options = f.values if f.type == "choice" else ("yes", "no")
+            dv = DataValidation(
+                type="list", formula1='"' + ",".join(options) + '"', allow_blank=True
+            )
+            ws.add_data_validation(dv)
+            dv.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{n}")
+    wb.save(out)
+
+
+@dataclass(frozen=True)
+class ExtractImport:
+    appended: int
+    unchanged: int
+    problems: tuple[tuple[int, str, str], ...]  # (line, column, message)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "recorded": self.appended,
+            "unchanged": self.unchanged,
+            "problems": [{"line": ln, "field": f, "problem": m} for ln, f, m in self.problems],
+        }
+
+
+def _read_table(path: Path) -> list[list[str]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BiblioError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
+    if spreadsheet_kind(data):
+        return workbook_rows(data, path.name)
+    text = data.decode("utf-8-sig", errors="replace")
+    first = text.split("\n", 1)[0]
+    return list(
+        csv.reader(
+            io.StringIO(text, newline=""),
+            delimiter=";" if first.count(";") > first.count(",") else ",",
+        )
+    )
+
+
+def import_sheet(
+    conn: sqlite3.Connection, form: Form, path: Path, *, reviewer: str
+) -> ExtractImport:
+    """Validate a filled-in sheet and append its changed values, all or none on a bad cell."""
+    table = _read_table(path)
+    if not table:
+        raise BiblioError(f"{path} is empty", hint="export a sheet with `litsynth extract export`")
+    header = [h.strip() for h in table[0]]
+    if "record_id" not in header:
+        raise BiblioError(
+            f"{path} has no record_id column",
+            hint="export a sheet with `litsynth extract export` and fill it in",
+        )
+    unknown = [h for h in header if h and h not in _FIXED and form.field(h) is None]
+    known_ids = {s.record_id for s in included_studies(conn)}
+    current = store.current_values(conn)
+    problems: list[tuple[int, str, str]] = [(1, h, "not a field of the form") for h in unknown]
+    fresh: list[tuple[str, str, str, str, str, str]] = []
+    unchanged = 0
+    at = now_utc()
+    for line, row in enumerate(table[1:], start=2):
+        cells = dict(zip(header, row, strict=False))
+        rid = (cells.get("record_id") or "").strip()
+        if not rid:
+            continue
+        if rid not in known_ids:
+            problems.append((line, "record_id", f"{rid!r} is not an included study"))
+            continue
+        for f in form.fields:
+            if f.id not in cells or not str(cells[f.id]).strip():
+                continue  # a blank cell changes nothing
+            value, problem = check_value(f, cells[f.id])
+            if problem:
+                problems.append((line, f.id, problem))
+            elif current.get((rid, f.id)) == value:
+                unchanged += 1
+            else:
+                fresh.append((rid, f.id, value, reviewer, at, f"{path.name}:{line}"))
+    if problems:
+        return ExtractImport(0, unchanged, tuple(problems))
+    with transaction(conn):
+        store.append_values(conn, fresh)
+    return ExtractImport(len(fresh), unchanged, ())
+
+
+@dataclass(frozen=True)
+class Characteristics:
+    """The "characteristics of included studies" table: a row per study, a column per field."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def characteristics(conn: sqlite3.Connection, form: Form) -> Characteristics:
+    values = store.current_values(conn)
+    rows = tuple(
+        (s.label, *(values.get((s.record_id, f.id), "") for f in form.fields))
+        for s in sorted(included_studies(conn), key=lambda s: s.label.casefold())
+    )
+    return Characteristics(("Study", *(f.label for f in form.fields)), rows)
+
+
+def write_characteristics(table: Characteristics, out: Path) -> None:
+    rows = [list(table.header), *[list(r) for r in table.rows]]
+    if out.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "characteristics"
+        for r in rows:
+            ws.append([safe_cell(c) for c in r])
+        wb.save(out)
+        return
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([[safe_cell(c) for c in r] for r in rows])
+    out.write_text(buf.getvalue(), encoding="utf-8-sig")

@@ -1,0 +1,142 @@
+"""Data extraction: a YAML form, a sheet per review (CSV or XLSX), values checked against the
+form, and the characteristics-of-included-studies table in the report and as a sheet."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.biblio.extraction import check_value, parse_form
+from litsynth.cli import cli
+from litsynth.errors import BiblioError
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FORM = """\
+fields:
+  - id: design
+    label: Study design
+    type: choice
+    values: [case study, survey, conceptual]
+    help: As the authors report it.
+  - id: n
+    label: Participants
+    type: integer
+  - id: countries
+    type: multi
+    values: [NL, DE, US]
+  - id: digital
+    type: boolean
+"""
+
+
+def invoke(project: Path, *args: object) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [*(str(a) for a in args), "--project", str(project)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def review(project: Path, tmp_path: Path) -> Path:
+    invoke(project, "import", FIXTURES / "screening" / "records.csv", "--source", "Scopus")
+    ta = tmp_path / "ta.csv"
+    ta.write_text("record_id,decision\nr01,include\nr02,include\nr03,include\n")
+    ft = tmp_path / "ft.csv"
+    ft.write_text("record_id,decision,reason\nr01,include,\nr02,include,\nr03,exclude,design\n")
+    assert invoke(project, "screen", "import", ta)[0] == 0
+    assert invoke(project, "screen", "import", ft, "--stage", "full-text")[0] == 0
+    (project / "extraction.yaml").write_text(FORM, encoding="utf-8")
+    return project
+
+
+def test_form_mistakes_name_the_field() -> None:
+    with pytest.raises(BiblioError, match=r"field 1 \(design\): a choice field needs its values"):
+        parse_form("fields:\n  - id: design\n    type: choice\n", "f.yaml")
+    with pytest.raises(BiblioError, match=r"field 2 \(a\): the id is used twice"):
+        parse_form("fields:\n  - id: a\n  - id: a\n", "f.yaml")
+    with pytest.raises(BiblioError, match="unknown type 'date'"):
+        parse_form("fields:\n  - id: when\n    type: date\n", "f.yaml")
+    with pytest.raises(BiblioError, match="not a sheet column"):
+        parse_form("fields:\n  - id: record_id\n", "f.yaml")
+
+
+def test_values_are_checked_and_normalised() -> None:
+    form = parse_form(FORM, "f.yaml")
+    design, n, countries, digital = form.fields
+    assert check_value(design, "Case Study") == ("case study", "")
+    assert check_value(design, "RCT")[1] == "'RCT' is not one of: case study, survey, conceptual"
+    assert check_value(n, "12") == ("12", "") and "not a whole number" in check_value(n, "1.5")[1]
+    assert check_value(countries, "nl; us") == ("NL; US", "")
+    assert check_value(digital, "TRUE") == ("yes", "") and check_value(digital, "N") == ("no", "")
+
+
+def test_sheet_round_trip_and_table(review: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "extraction.csv"
+    code, out, _ = invoke(review, "extract", "export", sheet)
+    assert code == 0 and "2 included studies x 4 fields" in out
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "record_id,study,title,design,n,countries,digital"
+    assert [ln.split(",")[0] for ln in lines[1:]] == ["r01", "r02"]  # r03 was excluded
+    bad = tmp_path / "bad.csv"
+    bad.write_text(lines[0] + "\nr01,,,survey,twelve,NL,yes\nr03,,,survey,3,,\n")
+    code, out, err = invoke(review, "extract", "import", bad)
+    assert code == 1 and "nothing recorded" in err
+    assert "line 2, n: 'twelve' is not a whole number" in out
+    assert "line 3, record_id: 'r03' is not an included study" in out
+    good = tmp_path / "good.csv"
+    good.write_text(lines[0] + "\nr01,,,Survey,120,nl;de,yes\nr02,,,conceptual,,,no\n")
+    code, out, _ = invoke(review, "extract", "import", good, "--reviewer", "ana")
+    assert code == 0 and "6 values recorded (0 unchanged)" in out
+    code, out, _ = invoke(review, "extract", "import", good, "--reviewer", "ana")
+    assert "0 values recorded (6 unchanged)" in out
+    code, out, _ = invoke(review, "extract", "table", "--json")
+    table = json.loads(out)
+    assert table["header"] == ["Study", "Study design", "Participants", "Countries", "Digital"]
+    assert sorted(table["rows"])[1][1:] == ["survey", "120", "NL; DE", "yes"] or sorted(
+        table["rows"]
+    )[0][1:] == ["survey", "120", "NL; DE", "yes"]
+    xlsx = tmp_path / "studies.xlsx"
+    assert invoke(review, "extract", "table", "--out", xlsx)[0] == 0
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Study" and len(rows) == 3
+    conn = sqlite3.connect(review / "litsynth.db")
+    who = {r[0] for r in conn.execute("SELECT reviewer FROM extraction_values")}
+    conn.close()
+    assert who == {"ana"}
+
+
+def test_xlsx_sheet_has_drop_downs_and_imports_back(review: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "extraction.xlsx"
+    assert invoke(review, "extract", "export", sheet)[0] == 0
+    wb = load_workbook(sheet)
+    ws = wb.active
+    formulas = {dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert '"case study,survey,conceptual"' in formulas and '"yes,no"' in formulas
+    assert "As the authors report it." in ws["D1"].comment.text
+    ws["D2"] = "case study"
+    ws["E2"] = 7
+    wb.save(sheet)
+    code, out, _ = invoke(review, "extract", "import", sheet)
+    assert code == 0 and "2 values recorded" in out
+
+
+def test_report_shows_the_characteristics_table(review: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("record_id,design\nr01,case study\n")
+    assert invoke(review, "extract", "import", good)[0] == 0
+    corpus = Path(__file__).resolve().parent.parent / "corpus" / "004_03019285015a147f.txt"
+    (review / "corpus" / "doc.txt").write_bytes(corpus.read_bytes())
+    assert invoke(review, "ingest")[0] == 0
+    code, _, err = invoke(review, "report")
+    assert code == 0, err
+    html = (review / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Characteristics of included studies" in html
+    assert "<td>case study</td>" in html
+    assert "Records identified from databases" in html  # PRISMA table in the template's words
+    assert "<th>database_results</th>" not in html
