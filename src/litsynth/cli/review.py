@@ -494,4 +494,44 @@ def agreement_command(coder: str | None, project_dir: Path, as_json: bool) -> No
         _render_project(report, coder)
 
 
+@code_group.command("import-refi")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@project_option
+@json_option
+def import_refi_command(file: Path, project_dir: Path, as_json: bool) -> None:
+    """Read a REFI-QDA project (.qdpx) or codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA or
+    QualCoder back into the project: codes (to codebook/refi-*.yaml), text sources (matched
+    by their text, or written to corpus/refi/ and ingested), codings and memos.
+
+    Importing the same file again adds nothing; what cannot come in is listed with its reason.
+    """
+    from litsynth.ingest.incremental import IngestOptions, ingest
+    from litsynth.synthesis.refi_import import import_refi
+
+    project = load(project_dir)
+    existing = project_codebook(project, required=False)
+    book_dir = project.codebook_path if project.codebook_path.is_dir() else project.codebook_dir
+    with opened(project.store_path) as conn:
+        report = import_refi(
+            conn,
+            file.read_bytes(),
+            file.name,
+            existing=existing,
+            codebook_dir=book_dir,
+            sources_dir=project.corpus_dir / "refi",
+            ingest=lambda paths: ingest(project, IngestOptions(paths=tuple(paths), quiet=as_json)),
+        )
+    if as_json:
+        print_json(report.to_json())
+        return
+    click.echo(f"{file.name}: {report.codes_new} new codebook elements"
+               + (f" in {report.codebook_file}" if report.codebook_file else ""))  # fmt: skip
+    click.echo(f"  sources: {report.sources_matched} already in the project,"
+               f" {len(report.sources_written)} written to corpus/refi/ and ingested")  # fmt: skip
+    click.echo(f"  codings: {report.codings} added ({report.codings_known} already there);"
+               f" memos: {report.memos} added")  # fmt: skip
+    for reason, n in sorted(report.skipped.items()):
+        click.echo(f"  not imported: {n} x {reason}")
+
+
 commands: list[click.Command] = [renamed(agree_command, "agree", "code agree")]

@@ -163,8 +163,14 @@ def build_project(
     *,
     name: str,
     now: str | None = None,
+    memo_chunks: Mapping[str, tuple[str, int, int]] | None = None,
 ) -> Package:
-    """The whole project as a Package (pure: no files touched)."""
+    """The whole project as a Package (pure: no files touched).
+
+    `memo_chunks` (chunk id -> document, start, end) places memos on passages nobody coded:
+    each becomes an uncoded selection of the passage carrying the note, so an importer can
+    attach the memo to the passage again instead of to the whole project.
+    """
     now = now or datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
     ns = PROJECT_NS
     spans = [s for s in spans if s.document_id in documents and s.end > s.start]
@@ -172,6 +178,11 @@ def build_project(
     users = sorted({s.coder or "unknown" for s in spans} | {m.author for m in memos} | {"litsynth"})
     user_guid = {u: guid("user", u) for u in users}
     chunk_doc = {s.chunk_id: s.document_id for s in spans}
+    uncoded: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
+    for chunk_id, (doc_id, start, end) in (memo_chunks or {}).items():
+        if chunk_id not in chunk_doc and doc_id in documents and end > start:
+            chunk_doc[chunk_id] = doc_id
+            uncoded[doc_id][(start, end)].append(chunk_id)
 
     # Memos become notes; each note is referenced from what it is about.
     notes = [(m, guid("note", m.id)) for m in memos]
@@ -278,6 +289,21 @@ def build_project(
                     coding, "CodeRef", {"targetGUID": element_guid(codebook, s.code_id, "code")}
                 )
             for chunk_id in sorted({s.chunk_id for s in group}):
+                for note_guid in chunk_notes.get(chunk_id, ()):
+                    ET.SubElement(selection, "NoteRef", {"targetGUID": note_guid})
+        for (start, end), chunk_ids in sorted(uncoded.get(doc.id, {}).items()):
+            n_selections += 1
+            selection = ET.SubElement(
+                source,
+                "PlainTextSelection",
+                {
+                    "guid": guid("selection", f"{doc.id}:{start}:{end}"),
+                    "name": _clean(quote(doc.text, start, end, limit=60)),
+                    "startPosition": str(start),
+                    "endPosition": str(end),
+                },
+            )
+            for chunk_id in chunk_ids:
                 for note_guid in chunk_notes.get(chunk_id, ()):
                     ET.SubElement(selection, "NoteRef", {"targetGUID": note_guid})
         for note_guid in doc_notes.get(doc.id, ()):
@@ -395,12 +421,14 @@ def export_project(
     conn: sqlite3.Connection, codebook: Codebook, path: Path, *, name: str
 ) -> dict[str, int]:
     """Read the store, build the project and write the .qdpx; returns what it holds."""
+    memos = store.load_memos(conn)
     package = build_project(
         codebook,
         store.load_documents(conn),
         store.load_coded_spans(conn),
-        store.load_memos(conn),
+        memos,
         name=name,
+        memo_chunks=store.chunk_spans(conn, {m.target for m in memos}),
     )
     write_qdpx(package, path)
     return dict(package.summary)
