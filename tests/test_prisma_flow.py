@@ -245,3 +245,35 @@ def test_counts_always_add_up(case):
     assert identified + f.citations_results + f.website_results + f.organisation_results == len(
         records
     )
+
+
+def test_png_and_pdf_are_drawn_from_the_svg_layout(tmp_path):
+    """The other-methods arm as the template draws it: its boxes, the note on what was not
+    sought outside them, an elbow into "Studies included"; PNG and PDF from the same layout."""
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from litsynth.biblio.prisma_figure import flow_figure
+    from litsynth.biblio.prisma_svg import layout
+
+    records, log = small_review()
+    records.append(FlowRecord("c3", "citation searching", duplicate_of="s2"))
+    flow = check_flow(build_flow(records, effective(log)))
+    drawing = layout(flow, title="small")
+    texts = [line for label in drawing.labels for line in label.lines]
+    assert "Not sought for retrieval:" in texts
+    assert not any("Duplicates" in t for t in texts if t.startswith("Reports sought"))
+    (note,) = [s for s in drawing.shapes if s.dashed]
+    elbow = [a for a in drawing.arrows if len(a.points) == 3]
+    assert len(elbow) == 1 and elbow[0].points[1][1] == elbow[0].points[2][1]  # down, then left
+    svg = flow_svg(flow, title="small")
+    assert 'stroke-dasharray="5,4"' in svg and "<polyline" in svg
+    png, pdf = tmp_path / "flow.png", tmp_path / "flow.pdf"
+    flow_figure(flow, png, title="small")
+    flow_figure(flow, pdf, title="small")
+    with Image.open(png) as image:
+        assert image.format == "PNG"
+        assert abs(image.width / image.height - drawing.width / drawing.height) < 0.01
+    text = PdfReader(pdf).pages[0].extract_text()
+    for words in ("Records identified from:", "Citation searching (n = 3)", "Not sought for"):
+        assert words in text.replace("\u00a0", " ")

@@ -1,19 +1,25 @@
-"""Our own SVG drawing of the PRISMA 2020 flow diagram (new review; databases, registers and
+"""Our own drawing of the PRISMA 2020 flow diagram (new review; databases, registers and
 other methods), laid out as the official template: phase bars on the left (Identification,
 Screening, Included), the databases-and-registers arm with its removal/exclusion boxes to the
-right of each step, and the other-methods arm beside it.
+right of each step, and the other-methods arm beside it, its last box joined to "Studies
+included" by an elbow arrow as the template draws it.
 
-Pure: a `PrismaFlow` in, SVG text out. Every piece of text is XML-escaped (source names and
-exclusion reasons are user input), and boxes grow to fit their wrapped lines, so a long list
-of reasons never spills out of its box. Plain SVG 1.1 with no scripts or external fonts: it
-opens in any browser and converts with rsvg-convert.
+The layout is computed once (`layout`: boxes, bars, texts and arrows in pixels) and drawn by
+two renderers: `flow_svg` here (plain SVG 1.1, no scripts or external fonts, every text
+XML-escaped because source names and reasons are user input) and prisma_figure.py
+(matplotlib: PNG and PDF without a browser). Boxes grow to fit their wrapped lines, so a long
+list of reasons never spills out of its box.
+
+What the template has no box for (other-methods records that were duplicates, ineligible by
+automation or excluded when screened, so not sought) is shown in a dashed note beside the
+identification box, never inside a template box.
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from xml.sax.saxutils import escape
 
@@ -84,15 +90,57 @@ def _arrow(x1: float, y1: float, x2: float, y2: float) -> str:
     )
 
 
-def flow_svg(flow: PrismaFlow, *, title: str = "") -> str:
-    """The PRISMA 2020 flow diagram of `flow` as a standalone SVG document."""
-    f = flow
-    has_other = f.website_results + f.organisation_results + f.citations_results > 0
+@dataclass(frozen=True)
+class Shape:
+    """A rectangle: a box, an arm header or a phase bar."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str = "white"
+    rx: float = 0
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Label:
+    """Lines of text; x, y is the first baseline. `vertical` text is centred and turned 90°."""
+
+    x: float
+    y: float
+    lines: tuple[str, ...]
+    bold_first: bool = True
+    vertical: bool = False
+
+
+@dataclass(frozen=True)
+class Arrow:
+    points: tuple[tuple[float, float], ...]  # a polyline; the head is at the last point
+
+
+@dataclass(frozen=True)
+class Drawing:
+    width: float
+    height: float
+    title: str
+    shapes: tuple[Shape, ...] = ()
+    labels: tuple[Label, ...] = ()
+    arrows: tuple[Arrow, ...] = ()
+
+
+@dataclass
+class _Canvas:
+    shapes: list[Shape] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    arrows: list[Arrow] = field(default_factory=list)
+
+
+def _rows(f: PrismaFlow, has_other: bool) -> list[list[_Box]]:
     awaiting_ta = [f"Awaiting a decision {_n(f.records_awaiting)}"] if f.records_awaiting else []
     awaiting_ft = (
         [f"Awaiting assessment {_n(f.dbr_awaiting_reports)}"] if f.dbr_awaiting_reports else []
     )
-    sources = {**f.database_specific_results, **f.register_specific_results}
     rows: list[list[_Box]] = [
         [
             _Box(0, _lines("Records identified from:", f"Databases {_n(f.database_results)}",
@@ -121,30 +169,45 @@ def flow_svg(flow: PrismaFlow, *, title: str = "") -> str:
                            f"Reports of included studies {_n(f.new_reports)}")),
         ],
     ]  # fmt: skip
-    del sources
-    if has_other:
-        other_awaiting = f.other_records_awaiting + f.other_awaiting_reports
-        rows[0].append(
-            _Box(2, _lines("Records identified from:", f"Websites {_n(f.website_results)}",
-                           f"Organisations {_n(f.organisation_results)}",
-                           f"Citation searching {_n(f.citations_results)}"))
-        )  # fmt: skip
-        rows[2] += [
-            _Box(2, _lines(f"Reports sought for retrieval {_n(f.other_sought_reports)}",
-                           *([f"Duplicates, not sought {_n(f.other_duplicates)}"]
-                             if f.other_duplicates else []),
-                           *([f"Ineligible by automation {_n(f.other_excluded_automatic)}"]
-                             if f.other_excluded_automatic else []),
-                           *([f"Excluded at screening {_n(f.other_records_excluded)}"]
-                             if f.other_records_excluded else []),
-                           *([f"Awaiting {_n(other_awaiting)}"] if other_awaiting else []))),
-            _Box(3, _lines(f"Reports not retrieved {_n(f.other_notretrieved_reports)}")),
-        ]  # fmt: skip
-        rows[3] += [
-            _Box(2, _lines(f"Reports assessed for eligibility {_n(f.other_assessed)}")),
-            _Box(3, _reasons("Reports excluded:", f.other_excluded)),
-        ]
+    if not has_other:
+        return rows
+    rows[0].append(
+        _Box(2, _lines("Records identified from:", f"Websites {_n(f.website_results)}",
+                       f"Organisations {_n(f.organisation_results)}",
+                       f"Citation searching {_n(f.citations_results)}"))
+    )  # fmt: skip
+    not_sought = [
+        f"{what} {_n(n)}"
+        for what, n in (
+            ("Duplicates", f.other_duplicates),
+            ("Ineligible by automation tools", f.other_excluded_automatic),
+            ("Excluded when screened", f.other_records_excluded),
+            ("Awaiting a decision", f.other_records_awaiting + f.other_awaiting_reports),
+        )
+        if n
+    ]
+    if not_sought:
+        rows[0].append(_Box(3, _lines("Not sought for retrieval:", *not_sought)))
+    awaiting_other = (
+        [f"Awaiting assessment {_n(f.other_awaiting_reports)}"] if f.other_awaiting_reports else []
+    )
+    rows[2] += [
+        _Box(2, _lines(f"Reports sought for retrieval {_n(f.other_sought_reports)}")),
+        _Box(3, _lines(f"Reports not retrieved {_n(f.other_notretrieved_reports)}")),
+    ]
+    rows[3] += [
+        _Box(
+            2, _lines(f"Reports assessed for eligibility {_n(f.other_assessed)}", *awaiting_other)
+        ),
+        _Box(3, _reasons("Reports excluded:", f.other_excluded)),
+    ]
+    return rows
 
+
+def layout(flow: PrismaFlow, *, title: str = "") -> Drawing:
+    """Where every box, text and arrow of the diagram goes, in pixels."""
+    has_other = flow.website_results + flow.organisation_results + flow.citations_results > 0
+    rows = _rows(flow, has_other)
     heights = [float(max(_height(b) for b in row)) for row in rows]
     heights[-1] = max(heights[-1], 80.0)  # room for the rotated "Included" label
     ys: list[float] = []
@@ -153,82 +216,109 @@ def flow_svg(flow: PrismaFlow, *, title: str = "") -> str:
         ys.append(y)
         y += h + GAP_Y
     width = (COLS[3] if has_other else COLS[1]) + BOX_W + 20
-    height = y + 10
+    c = _Canvas()
+    # arm headers
+    c.shapes.append(Shape(COLS[0], TOP - 20, COLS[1] + BOX_W - COLS[0], 44, "#ffc000", 6))
+    c.labels.append(
+        Label(
+            COLS[0] + PAD, TOP + 6, ("Identification of new studies via databases and registers",)
+        )
+    )
+    if has_other:
+        c.shapes.append(Shape(COLS[2], TOP - 20, COLS[3] + BOX_W - COLS[2], 44, "#d9d9d9", 6))
+        c.labels.append(
+            Label(COLS[2] + PAD, TOP + 6, ("Identification of new studies via other methods",))
+        )
+    # phase bars: identification = row 0, screening = rows 1-3, included = row 4
+    for name, first, last in (("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, 4)):
+        top, bottom = ys[first], ys[last] + heights[last]
+        c.shapes.append(Shape(20, top, BAR_W, bottom - top, "#9dc3e6", 6))
+        c.labels.append(Label(20 + BAR_W / 2, (top + bottom) / 2, (name,), vertical=True))
+    # boxes: main columns fill their row, side boxes are centred on it
+    placed: dict[tuple[int, int], tuple[float, float, float]] = {}  # (row, col) → (x, top, h)
+    for r, row in enumerate(rows):
+        for box in row:
+            x, h = float(COLS[box.col]), float(_height(box))
+            note = r == 0 and box.col == 3  # the other arm's "not sought" note
+            top = ys[r] + (heights[r] - h) / 2 if box.col in (1, 3) and not note else ys[r]
+            if box.col in (0, 2):
+                h = heights[r]
+            placed[(r, box.col)] = (x, top, h)
+            c.shapes.append(Shape(x, round(top), BOX_W, round(h), dashed=note))
+            c.labels.append(Label(x + PAD, top + PAD + FONT, box.lines, box.bold_first))
+    # arrows down each main column and across to the side boxes
+    for col, side in ((0, 1), (2, 3)):
+        chain = [r for r in range(len(rows)) if (r, col) in placed]
+        for a, b in pairwise(chain):
+            xa, ta, ha = placed[(a, col)]
+            _, tb, _ = placed[(b, col)]
+            c.arrows.append(Arrow(((xa + BOX_W / 2, ta + ha), (xa + BOX_W / 2, tb - 2))))
+        for r in chain:
+            if (r, side) in placed and not (r == 0 and side == 3):
+                x, _t, _h = placed[(r, col)]
+                _, ts, hs = placed[(r, side)]
+                c.arrows.append(Arrow(((x + BOX_W, ts + hs / 2), (COLS[side] - 2, ts + hs / 2))))
+    if (0, 3) in placed:  # the note hangs off the identification box, dashed, like a footnote
+        x, t, h = placed[(0, 2)]
+        c.arrows.append(Arrow(((x + BOX_W, t + h / 2), (COLS[3] - 2, t + h / 2))))
+    if (3, 2) in placed and (4, 0) in placed:
+        # as the template: down from "assessed" (other methods), then left into "included"
+        x, t, h = placed[(3, 2)]
+        x0, t0, h0 = placed[(4, 0)]
+        mid = t0 + h0 / 2
+        c.arrows.append(
+            Arrow(((x + BOX_W / 2, t + h), (x + BOX_W / 2, mid), (x0 + BOX_W + 2, mid)))
+        )
+    return Drawing(width, y + 10, title, tuple(c.shapes), tuple(c.labels), tuple(c.arrows))
 
+
+def _svg_text(label: Label) -> str:
+    if label.vertical:
+        x, y = f"{label.x:.0f}", f"{label.y:.0f}"
+        return (
+            f'<text x="{x}" y="{y}" font-weight="bold" text-anchor="middle"'
+            f' dominant-baseline="middle" transform="rotate(-90 {x} {y})">'
+            f"{escape(label.lines[0])}</text>"
+        )
+    return _text(label.x, label.y, label.lines, label.bold_first)
+
+
+def _svg_arrow(arrow: Arrow) -> str:
+    if len(arrow.points) == 2:
+        (x1, y1), (x2, y2) = arrow.points
+        return _arrow(x1, y1, x2, y2)
+    points = " ".join(f"{x:.0f},{y:.0f}" for x, y in arrow.points)
+    return (
+        f'<polyline points="{points}" fill="none" stroke="#333" stroke-width="1.4"'
+        ' marker-end="url(#arrow)"/>'
+    )
+
+
+def _svg_shape(s: Shape) -> str:
+    rx = f' rx="{s.rx:g}"' if s.rx else ""
+    dash = ' stroke-dasharray="5,4"' if s.dashed else ""
+    return (
+        f'<rect x="{s.x:g}" y="{s.y:g}" width="{s.w:g}" height="{s.h:g}"{rx} fill="{s.fill}"'
+        f' stroke="#333"{dash}/>'
+    )
+
+
+def flow_svg(flow: PrismaFlow, *, title: str = "") -> str:
+    """The PRISMA 2020 flow diagram of `flow` as a standalone SVG document."""
+    d = layout(flow, title=title)
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
-        f' viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{d.width:g}" height="{d.height:g}"'
+        f' viewBox="0 0 {d.width:g} {d.height:g}" font-family="Helvetica, Arial, sans-serif"'
         f' font-size="{FONT}">',
         "<title>PRISMA 2020 flow diagram" + (f" — {escape(title)}" if title else "") + "</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"'
         ' markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"'
         ' fill="#333"/></marker></defs>',
-        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<rect width="{d.width:g}" height="{d.height:g}" fill="white"/>',
     ]
-    # arm headers
-    db_w = COLS[1] + BOX_W - COLS[0]
-    parts.append(
-        f'<rect x="{COLS[0]}" y="{TOP - 20}" width="{db_w}" height="44" rx="6" fill="#ffc000"'
-        ' stroke="#333"/>'
-    )
-    parts.append(
-        _text(COLS[0] + PAD, TOP + 6,
-              ("Identification of new studies via databases and registers",), True)
-    )  # fmt: skip
-    if has_other:
-        ow = COLS[3] + BOX_W - COLS[2]
-        parts.append(
-            f'<rect x="{COLS[2]}" y="{TOP - 20}" width="{ow}" height="44" rx="6" fill="#d9d9d9"'
-            ' stroke="#333"/>'
-        )
-        parts.append(
-            _text(
-                COLS[2] + PAD, TOP + 6, ("Identification of new studies via other methods",), True
-            )
-        )
-    # phase bars: identification = row 0, screening = rows 1-3, included = row 4
-    phases = [("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, 4)]
-    for name, first, last in phases:
-        top, bottom = ys[first], ys[last] + heights[last]
-        cx, cy = 20 + BAR_W / 2, (top + bottom) / 2
-        parts.append(
-            f'<rect x="20" y="{top}" width="{BAR_W}" height="{bottom - top}" rx="6"'
-            ' fill="#9dc3e6" stroke="#333"/>'
-        )
-        parts.append(
-            f'<text x="{cx:.0f}" y="{cy:.0f}" font-weight="bold" text-anchor="middle"'
-            f' dominant-baseline="middle" transform="rotate(-90 {cx:.0f} {cy:.0f})">{name}</text>'
-        )
-    # boxes
-    centre: dict[tuple[int, int], tuple[float, float, float]] = {}  # (row, col) → (x, top, h)
-    for r, row in enumerate(rows):
-        for box in row:
-            x, h = float(COLS[box.col]), float(_height(box))
-            top = ys[r] + (heights[r] - h) / 2 if box.col in (1, 3) else ys[r]
-            if box.col in (0, 2):
-                h = heights[r]
-            centre[(r, box.col)] = (x, top, h)
-            parts.append(
-                f'<rect x="{x}" y="{top:.0f}" width="{BOX_W}" height="{h:.0f}" fill="white"'
-                ' stroke="#333"/>'
-            )
-            parts.append(_text(x + PAD, top + PAD + FONT, box.lines, box.bold_first))
-    # arrows down each main column and across to the side boxes
-    for col, side in ((0, 1), (2, 3)):
-        chain = [r for r in range(len(rows)) if (r, col) in centre]
-        for a, b in pairwise(chain):
-            xa, ta, ha = centre[(a, col)]
-            _, tb, _ = centre[(b, col)]
-            parts.append(_arrow(xa + BOX_W / 2, ta + ha, xa + BOX_W / 2, tb - 2))
-        for r in chain:
-            if (r, side) in centre:
-                x, t, h = centre[(r, col)]
-                _, ts, hs = centre[(r, side)]
-                parts.append(_arrow(x + BOX_W, ts + hs / 2, COLS[side] - 2, ts + hs / 2))
-    if has_other and (3, 2) in centre and (4, 0) in centre:
-        x, t, h = centre[(3, 2)]
-        x0, t0, h0 = centre[(4, 0)]
-        parts.append(_arrow(x + BOX_W / 2, t + h, x0 + BOX_W + 2, t0 + h0 / 2))
+    parts += [_svg_shape(s) for s in d.shapes]
+    parts += [_svg_text(label) for label in d.labels]
+    parts += [_svg_arrow(a) for a in d.arrows]
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

@@ -379,10 +379,29 @@ def simulate_command(
     default=None,
     help="Write the PRISMA 2020 flow diagram as SVG here.",
 )
+@click.option(
+    "--png",
+    "png_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the diagram as PNG (200 dpi, for Word) here.",
+)
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the diagram as PDF (vector, for a journal) here.",
+)
 @project_option
 @json_option
 def prisma_command(
-    csv_path: Path | None, svg_path: Path | None, project_dir: Path, as_json: bool
+    csv_path: Path | None,
+    svg_path: Path | None,
+    png_path: Path | None,
+    pdf_path: Path | None,
+    project_dir: Path,
+    as_json: bool,
 ) -> None:
     """The PRISMA 2020 flow of the project: every box, checked to add up.
 
@@ -397,11 +416,18 @@ def prisma_command(
         csv_path.write_text(flow_csv(flow), encoding="utf-8")
     if svg_path is not None:
         svg_path.write_text(flow_svg(flow, title=project.settings.project.name), encoding="utf-8")
+    for figure in (png_path, pdf_path):
+        if figure is not None:
+            from litsynth.biblio.prisma_figure import draw
+            from litsynth.biblio.prisma_svg import layout
+
+            drawing = layout(flow, title=project.settings.project.name)
+            draw(drawing, figure, fmt="png" if figure is png_path else "pdf")
     if as_json:
         print_json(flow.to_json())
         return
     click.echo(render_text(flow))
-    for path in (csv_path, svg_path):
+    for path in (csv_path, svg_path, png_path, pdf_path):
         if path is not None:
             click.echo(f"written {path}")
 
