@@ -263,7 +263,7 @@ def test_png_and_pdf_are_drawn_from_the_svg_layout(tmp_path):
     texts = [line for label in drawing.labels for line in label.lines]
     assert "Not sought for retrieval:" in texts
     assert not any("Duplicates" in t for t in texts if t.startswith("Reports sought"))
-    (note,) = [s for s in drawing.shapes if s.dashed]
+    assert len([s for s in drawing.shapes if s.dashed]) == 1
     elbow = [a for a in drawing.arrows if len(a.points) == 3]
     assert len(elbow) == 1 and elbow[0].points[1][1] == elbow[0].points[2][1]  # down, then left
     svg = flow_svg(flow, title="small")

@@ -175,7 +175,7 @@ def test_qdc_codebook_imports_as_a_loadable_codebook(tmp_path: Path) -> None:
         _qdc(
             f'<Code guid="{g(1)}" name="Trust &amp; risk" isCodable="false">'
             f'<Code guid="{g(2)}" name="Trust" isCodable="true"/></Code>'
-        )  # fmt: skip
+        )
     )
     out = run(root, "code", "import-refi", path)
     assert "2 new codebook elements" in out
@@ -195,7 +195,7 @@ def test_hostile_files_are_refused_with_a_reason(tmp_path: Path) -> None:
     zipped = tmp_path / "x.qdpx"
     with zipfile.ZipFile(zipped, "w") as z:
         z.writestr("other.xml", "<x/>")
-    with pytest.raises(SynthesisError, match="without project.qde"):
+    with pytest.raises(SynthesisError, match=r"without project\.qde"):
         read_refi(zipped.read_bytes(), "x.qdpx")
     with pytest.raises(SynthesisError, match="not well-formed REFI-QDA XML at line 1"):
         read_refi(b"<Project><Users></Project>", "broken.qde")

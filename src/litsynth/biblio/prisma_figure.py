@@ -37,20 +37,14 @@ def draw(drawing: Drawing, path: Path, *, fmt: str, dpi: int = 200) -> None:
     # DejaVu Sans runs ~16% wider, so it is set that much smaller to stay inside its boxes
     points = FONT * 0.75 * 0.84
     for s in drawing.shapes:
-        style = dict(
-            facecolor=s.fill,
-            edgecolor="#333333",
-            linewidth=0.8,
-            linestyle=(0, (5, 4)) if s.dashed else "solid",
+        dash = (0, (5, 4)) if s.dashed else "solid"
+        patch = (
+            FancyBboxPatch((s.x, s.y), s.w, s.h, boxstyle=f"round,pad=0,rounding_size={s.rx}")
+            if s.rx
+            else Rectangle((s.x, s.y), s.w, s.h)
         )
-        if s.rx:
-            ax.add_patch(
-                FancyBboxPatch(
-                    (s.x, s.y), s.w, s.h, boxstyle=f"round,pad=0,rounding_size={s.rx}", **style
-                )
-            )
-        else:
-            ax.add_patch(Rectangle((s.x, s.y), s.w, s.h, **style))
+        patch.set(facecolor=s.fill, edgecolor="#333333", linewidth=0.8, linestyle=dash)
+        ax.add_patch(patch)
     for label in drawing.labels:
         if label.vertical:
             ax.text(
