@@ -32,7 +32,7 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-DEMO_PARTS = ("corpus", "codebook", "records", "litsynth.toml")
+DEMO_PARTS = ("corpus", "codebook", "records", "litsynth.toml", "extraction.yaml")
 
 
 def build_demo(root: Path, *, extra: dict[str, str] | None = None) -> Path:

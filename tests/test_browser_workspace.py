@@ -321,3 +321,44 @@ def test_accept_a_suggestion_and_code_a_mouse_selection(demo_copy: Path) -> None
     conn.close()
     assert accepted == ("accepted",)
     assert any(text[start:end] == selected for start, end, text in added), (selected, added)
+
+
+def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:
+    """Data extraction in the browser: a choice and a number saved to the store, a bad number
+    refused with the form's words and nothing recorded for it."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    def values() -> dict[tuple[str, str], str]:
+        conn = sqlite3.connect(demo_copy / "litsynth.db")
+        try:
+            rows = conn.execute("SELECT record_id, field, value FROM extraction_values ORDER BY id")
+            return {(r, f): v for r, f, v in rows}
+        finally:
+            conn.close()
+
+    with _serving(demo_copy) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{url}/screens/extraction")
+        row = page.locator('#extraction tr[data-record-id="scopus-101002-sej1258"]')
+        row.wait_for()
+        assert page.locator("#extraction tr").count() == 28  # the demo's included studies
+        row.locator('select[data-field="design"]').select_option("conceptual")
+        page.wait_for_selector('#extraction tr[data-record-id="scopus-101002-sej1258"] td.saved')
+        assert values()[("scopus-101002-sej1258", "design")] == "conceptual"
+        # Amit & Zott (2001): 59 e-businesses, from records/extraction.csv
+        cases = page.locator(
+            '#extraction tr[data-record-id="scopus-101002-smj187"] input[data-field="n_cases"]'
+        )
+        cases.fill("about sixty")
+        cases.press("Tab")
+        page.wait_for_selector("td.invalid")
+        assert "is not a whole number" in (page.locator("#extraction-status").text_content() or "")
+        assert values()[("scopus-101002-smj187", "n_cases")] == "59"  # nothing recorded
+        cases.fill("59")
+        cases.press("Tab")
+        page.wait_for_selector('#extraction-status:has-text("saved Cases or respondents")')
+        assert values()[("scopus-101002-smj187", "n_cases")] == "59"
+        page.screenshot(path=str(SHOTS / "workspace-extraction.png"))
+        browser.close()

@@ -27,6 +27,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(REPO / folder, root / folder)
     (root / "indexes").mkdir()
     shutil.copy(REPO / "litsynth.toml", root / "litsynth.toml")
+    shutil.copy(REPO / "extraction.yaml", root / "extraction.yaml")  # [records] extraction
     runner = CliRunner()
     for args in (["ingest"], ["code", "suggest"]):
         out = runner.invoke(cli, [*args, "--project", str(root)])

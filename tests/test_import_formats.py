@@ -188,3 +188,25 @@ def test_screening_sheet_whose_rows_all_fail_is_an_error(project: Path, tmp_path
     code, _out, err = invoke("screen", "import", sheet, "--project", project)
     assert code == 1
     assert "none of its 2 decided rows could be read" in err and "unknown record id 'x1'" in err
+
+
+def test_xls_of_real_records_imports(tmp_path: Path, project: Path) -> None:
+    """Web of Science's "Excel" export is a BIFF8 .xls; xlwt writes the same format here."""
+    import csv
+
+    xlwt = pytest.importorskip("xlwt", reason="xlwt (a dev dependency) writes the .xls")
+    source = shared("data/bib/synthesisr/tests/testthat/testdata/eviatlas.csv")
+    with source.open(encoding="utf-8", newline="") as fh:
+        table = list(csv.reader(fh))
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("savedrecs")
+    sheet.write(0, 0, "Web of Science citation report")  # a preamble row, as WoS writes
+    for r, row in enumerate(table, start=2):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value[:32767])
+    path = tmp_path / "savedrecs.xls"
+    book.save(str(path))
+    code, out, err = invoke("import", path, "--source", "WoS", "--project", project, "--json")
+    assert code == 0, err
+    (outcome,) = json.loads(out)
+    assert (outcome["format"], outcome["n_records"]) == ("xls", len(table) - 1)

@@ -22,6 +22,7 @@ def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("corpus", "codebook", "records"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "litsynth.toml", root / "litsynth.toml")
+    shutil.copy(REPO / "extraction.yaml", root / "extraction.yaml")  # [records] extraction
     monkeypatch.setenv("LITSYNTH_EMBED__MODEL", "hash-384")  # no model needed here
     return root
 

@@ -152,3 +152,37 @@ def test_memo_on_a_passage_is_stored_and_listed(client: TestClient, project: Pat
     assert response.status_code == 200, response.text
     memos = client.get("/api/memos", params={"target": chunk}).json()
     assert [(m["author"], m["text"]) for m in memos] == [("ann", "Why <b>this</b> matters")]
+
+
+def test_extraction_api_lists_studies_and_checks_values(
+    client: TestClient, project: Path, tmp_path: Path
+) -> None:
+    assert client.get("/api/extraction").status_code == 400  # no form yet: said, not empty
+    (project / "extraction.yaml").write_text(
+        "fields:\n  - id: design\n    type: choice\n    values: [survey, trial]\n"
+        "  - id: n\n    type: integer\n",
+        encoding="utf-8",
+    )
+    try:
+        for stage, sheet in (("title-abstract", "r05,include\n"), ("full-text", "r05,include\n")):
+            path = tmp_path / f"{stage}.csv"
+            path.write_text("record_id,decision\n" + sheet, encoding="utf-8")
+            invoke("screen", "import", path, "--stage", stage, "--reviewer", "zed",
+                   "--project", project)  # fmt: skip
+        data = client.get("/api/extraction").json()
+        assert [f["id"] for f in data["fields"]] == ["design", "n"]
+        assert [s["record_id"] for s in data["studies"]] == ["r05"]
+        body = {"record_id": "r05", "field": "design", "value": "TRIAL"}
+        assert client.post("/api/extraction/value", json=body).status_code == 403  # no token
+        headers = {"X-Litsynth-Token": token(client)}
+        saved = client.post("/api/extraction/value", json=body, headers=headers)
+        assert saved.json()["value"] == "trial"
+        bad = client.post("/api/extraction/value", headers=headers,
+                          json={"record_id": "r05", "field": "n", "value": "12.5"})  # fmt: skip
+        assert bad.status_code == 400 and "not a whole number" in bad.json()["error"]
+        other = client.post("/api/extraction/value", headers=headers,
+                            json={"record_id": "r01", "field": "n", "value": "3"})  # fmt: skip
+        assert other.status_code == 400 and "not an included study" in other.json()["error"]
+        assert client.get("/api/extraction").json()["studies"][0]["values"]["design"] == "trial"
+    finally:
+        (project / "extraction.yaml").unlink()

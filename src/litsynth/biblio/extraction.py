@@ -324,3 +324,38 @@ def write_characteristics(table: Characteristics, out: Path) -> None:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows([[safe_cell(c) for c in r] for r in rows])
     out.write_text(buf.getvalue(), encoding="utf-8-sig")
+
+
+def record_value(
+    conn: sqlite3.Connection,
+    form: Form,
+    record_id: str,
+    field_id: str,
+    raw: str,
+    *,
+    reviewer: str,
+    source: str = "workspace",
+) -> str:
+    """One value from the workspace, checked like a sheet cell; "" clears it. Returns it."""
+    field = form.field(field_id)
+    if field is None:
+        raise BiblioError(f"no field {field_id!r} in the form", hint=f"see {form.path}")
+    if record_id not in {s.record_id for s in included_studies(conn)}:
+        raise BiblioError(
+            f"{record_id!r} is not an included study",
+            hint="only studies included at full text are extracted",
+        )
+    value, problem = check_value(field, raw)
+    if problem:
+        raise BiblioError(f"{field.label}: {problem}", hint=field.help or "see the form")
+    if store.current_values(conn).get((record_id, field_id), "") != value:
+        with transaction(conn):
+            store.append_values(conn, [(record_id, field_id, value, reviewer, now_utc(), source)])
+    return value
+
+
+def form_json(form: Form) -> list[dict[str, object]]:
+    return [
+        {"id": f.id, "label": f.label, "type": f.type, "values": list(f.values), "help": f.help}
+        for f in form.fields
+    ]

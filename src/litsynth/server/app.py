@@ -337,6 +337,44 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             )  # fmt: skip
         return JSONResponse({"recorded": memo.__dict__})
 
+    def _form() -> Any:
+        from litsynth.biblio import extraction
+
+        path = project.inside(project.settings.records.extraction_form, "[records] extraction_form")
+        return extraction.load_form(path)
+
+    async def api_extraction(request: Request) -> Response:
+        from litsynth.biblio import extraction
+        from litsynth.store import extraction as extraction_store
+
+        form = _form()
+        with opened(project.store_path) as conn:
+            studies = extraction.included_studies(conn)
+            values = extraction_store.current_values(conn)
+        return JSONResponse(
+            {
+                "fields": extraction.form_json(form),
+                "studies": [
+                    {"record_id": s.record_id, "label": s.label, "title": s.title,
+                     "values": {f.id: values.get((s.record_id, f.id), "") for f in form.fields}}
+                    for s in studies
+                ],
+            }
+        )  # fmt: skip
+
+    async def api_extraction_value(request: Request) -> Response:
+        from litsynth.biblio import extraction
+
+        body = await request.json()
+        form = _form()
+        with ws.lock, opened(project.store_path) as conn:
+            value = extraction.record_value(
+                conn, form, str(body.get("record_id") or ""), str(body.get("field") or ""),
+                str(body.get("value") or ""), reviewer=_coder(body),
+            )  # fmt: skip
+        return JSONResponse({"record_id": body.get("record_id"), "field": body.get("field"),
+                             "value": value})  # fmt: skip
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(OPENAPI)
 
@@ -368,13 +406,15 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/coding/add", api_coding_add, ["POST"], write=True),
             route("/api/memos", api_memos, ["GET"]),
             route("/api/memo", api_memo, ["POST"], write=True),
+            route("/api/extraction", api_extraction, ["GET"]),
+            route("/api/extraction/value", api_extraction_value, ["POST"], write=True),
         ]
     )
     app.state.workspace = ws
     return app
 
 
-SCREENS = ("screen", "reader", "search", "conflicts", "matrices")
+SCREENS = ("screen", "reader", "search", "conflicts", "extraction", "matrices")
 
 # Scripts and styles come from this server only; nothing is fetched from anywhere else.
 CSP = (

@@ -159,6 +159,36 @@ OPENAPI: dict[str, Any] = {
                 "responses": _ok({"type": "object"}, "the memo as stored"),
             }
         },
+        "/api/extraction": {
+            "get": {
+                "summary": "The data-extraction form and every included study's current values",
+                "responses": _ok({"type": "object"}, "fields and studies"),
+            }
+        },
+        "/api/extraction/value": {
+            "post": {
+                "summary": "Record one extraction value, checked against the form",
+                "security": [{"sessionToken": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["record_id", "field", "value"],
+                                "properties": {
+                                    "record_id": {"type": "string"},
+                                    "field": {"type": "string"},
+                                    "value": {"type": "string"},
+                                    "coder": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": _ok({"type": "object"}, "the value as stored"),
+            }
+        },
         "/api/screen/decide": {
             "post": {
                 "summary": "Record a screening decision (committed before the response)",

@@ -189,6 +189,58 @@ async function loadConflicts() {
   }));
 }
 
+function extractionInput(field, value) {
+  let input;
+  if (field.type === "choice" || field.type === "boolean") {
+    input = el("select");
+    const options = field.type === "boolean" ? ["yes", "no"] : field.values;
+    input.append(el("option", ""), ...options.map((v) => el("option", v)));
+    input.value = value;
+  } else {
+    input = el("input");
+    input.value = value;
+    input.size = field.type === "text" || field.type === "multi" ? 22 : 6;
+    if (field.type === "multi") input.placeholder = field.values.join("; ");
+  }
+  input.title = field.help || field.label;
+  input.dataset.field = field.id;
+  return input;
+}
+
+async function loadExtraction() {
+  const data = await api("/api/extraction");
+  const head = el("tr");
+  head.append(el("th", "study"), ...data.fields.map((f) => {
+    const th = el("th", f.label); th.title = f.help || ""; return th;
+  }));
+  $("extraction-head").replaceChildren(head);
+  $("extraction").replaceChildren(...data.studies.map((s) => {
+    const tr = el("tr");
+    tr.dataset.recordId = s.record_id;
+    const who = el("th"); who.append(el("div", s.label), el("div", s.title, "meta"));
+    tr.append(who);
+    for (const f of data.fields) {
+      const td = el("td");
+      const input = extractionInput(f, s.values[f.id] || "");
+      input.addEventListener("change", async () => {
+        try {
+          const saved = await post("/api/extraction/value", { record_id: s.record_id, field: f.id, value: input.value, coder: reviewer() });
+          input.value = saved.value;
+          td.className = "saved";
+          $("extraction-status").textContent = "saved " + f.label + " of " + s.label;
+        } catch (error) {
+          td.className = "invalid";
+          $("extraction-status").textContent = error.message;
+        }
+      });
+      td.append(input);
+      tr.append(td);
+    }
+    return tr;
+  }));
+  if (!data.studies.length) $("extraction-status").textContent = "No study is included at full text yet.";
+}
+
 async function loadMatrix() {
   const m = await api("/api/matrix?rows=documents&cols=themes");
   const table = $("matrix");
@@ -358,6 +410,9 @@ function start() {
   } else if (SCREEN === "conflicts") {
     $("conflicts-view").hidden = false;
     loadConflicts().catch((error) => { $("conflict-status").textContent = error.message; });
+  } else if (SCREEN === "extraction") {
+    $("extraction-view").hidden = false;
+    loadExtraction().catch((error) => { $("extraction-status").textContent = error.message; });
   } else if (SCREEN === "matrices") {
     $("matrices-view").hidden = false;
     loadMatrix().catch((error) => { $("cell-title").textContent = error.message; $("cell").hidden = false; });
