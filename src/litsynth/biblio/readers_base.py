@@ -8,7 +8,9 @@ later, once, for all formats alike (normalize.py, readers.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
 
+from litsynth.errors import BiblioError, LitsynthError
 from litsynth.records import Rejection
 
 
@@ -27,3 +29,30 @@ class ReadResult:
     entries: tuple[RawEntry, ...]
     rejected: tuple[Rejection, ...]
     warnings: tuple[str, ...] = ()
+
+
+def parse_xml(
+    data: bytes,
+    file_name: str,
+    *,
+    what: str,
+    hint: str,
+    error: type[LitsynthError] = BiblioError,
+) -> Element:
+    """An XML export parsed with defusedxml: entity bombs, DTDs and external entities are
+    refused, and a broken file is one error naming its line and column."""
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        root: Element = SafeET.fromstring(data)
+    except SafeET.ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        raise error(
+            f"{file_name}: not well-formed {what} at line {line}, column {column}", hint=hint
+        ) from None
+    except Exception as exc:  # defusedxml's refusals (entities, DTDs) share no base class
+        raise error(
+            f"{file_name}: refused: {exc.__class__.__name__}",
+            hint=f"a {what} file has no DTD or entities; {hint}",
+        ) from None
+    return root

@@ -12,10 +12,7 @@ from __future__ import annotations
 import re
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree as SafeET  # entity bombs and external entities refused
-
-from litsynth.biblio.readers_base import RawEntry, ReadResult
-from litsynth.errors import BiblioError
+from litsynth.biblio.readers_base import RawEntry, ReadResult, parse_xml
 from litsynth.records import Rejection
 
 # tag -> canonical field. %J is the journal of an article; %B the book or proceedings title a
@@ -88,7 +85,7 @@ def read_endnote(text: str, file_name: str = "") -> ReadResult:
             )
         else:
             entries.append(_tagged_entry(start, tags))
-        tags.clear()  # fmt: skip
+        tags.clear()
 
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip()
@@ -101,8 +98,9 @@ def read_endnote(text: str, file_name: str = "") -> ReadResult:
                 tag, value = tags[-1]
                 tags[-1] = (tag, f"{value}\n{line.strip()}")
             else:
-                rejected.append(Rejection(number, "text outside any EndNote record",
-                                          excerpt=line[:120]))  # fmt: skip
+                rejected.append(
+                    Rejection(number, "text outside any EndNote record", excerpt=line[:120])
+                )
             continue
         tag, value = match.groups()
         if tag == "%0":
@@ -163,19 +161,12 @@ def _xml_entry(line: int, record: Element) -> RawEntry:
 
 def read_endnote_xml(text: str, file_name: str = "") -> ReadResult:
     """EndNote XML; each record's line is where its `<record>` tag opens in the file."""
-    try:
-        root = SafeET.fromstring(text.encode("utf-8"))
-    except SafeET.ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        raise BiblioError(
-            f"{file_name}: not well-formed EndNote XML at line {line}, column {column}",
-            hint="export the library again from EndNote (File > Export > XML)",
-        ) from None
-    except Exception as exc:  # defusedxml's refusals (entities, DTDs) share no base class
-        raise BiblioError(
-            f"{file_name}: refused: {exc.__class__.__name__}",
-            hint="an EndNote export has no DTD or entities; export it again",
-        ) from None
+    root = parse_xml(
+        text.encode("utf-8"),
+        file_name,
+        what="EndNote XML",
+        hint="export the library again from EndNote (File > Export > XML)",
+    )
     starts = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"<record\b", text)]
     records = root.findall(".//records/record") or root.findall(".//record")
     entries = [

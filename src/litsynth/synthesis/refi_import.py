@@ -36,8 +36,8 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import yaml
-from defusedxml import ElementTree as SafeET
 
+from litsynth.biblio.readers_base import parse_xml
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.human.review import ReviewDecision, choose_passage, codings_for, make_memo
 from litsynth.errors import SynthesisError
@@ -131,23 +131,6 @@ def _code(el: Element, code_notes: dict[str, tuple[str, ...]]) -> RefiCode:
     )
 
 
-def _parse_xml(data: bytes, file_name: str) -> Element:
-    try:
-        root: Element = SafeET.fromstring(data)
-    except SafeET.ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        raise SynthesisError(
-            f"{file_name}: not well-formed REFI-QDA XML at line {line}, column {column}",
-            hint="export the project again from the QDA program",
-        ) from None
-    except Exception as exc:  # defusedxml's refusals (entities, DTDs)
-        raise SynthesisError(
-            f"{file_name}: refused: {exc.__class__.__name__}",
-            hint="a REFI-QDA file has no DTD or entities",
-        ) from None
-    return root
-
-
 def _plain_text(archive: zipfile.ZipFile | None, source: Element) -> str | None:
     inline = _child(source, "PlainTextContent")
     if inline is not None:
@@ -181,7 +164,8 @@ def read_refi(data: bytes, file_name: str) -> RefiProject:
                 hint="this is not a QDA export",
             )
         data = archive.read(info)
-    root = _parse_xml(data, file_name)
+    root = parse_xml(data, file_name, what="REFI-QDA XML", error=SynthesisError,
+                     hint="export the project again from the QDA program")  # fmt: skip
     kind = _local(root.tag)
     code_notes: dict[str, tuple[str, ...]] = {}
     if kind == "CodeBook":

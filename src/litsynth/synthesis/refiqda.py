@@ -255,18 +255,11 @@ def build_project(
         for (start, end), group in sorted(by_doc.get(doc.id, {}).items()):
             n_selections += 1
             first = min(group, key=lambda s: (s.at, s.code_id))
-            selection = ET.SubElement(
-                source,
-                "PlainTextSelection",
-                {
-                    "guid": guid("selection", f"{doc.id}:{start}:{end}"),
-                    "name": _clean(quote(doc.text, start, end, limit=60)),
-                    "startPosition": str(start),
-                    "endPosition": str(end),
-                    "creatingUser": user_guid[first.coder or "unknown"],
-                    "creationDateTime": _timestamp(first.at, now),
-                },
-            )
+            selection = _selection(
+                source, doc, start, end,
+                creatingUser=user_guid[first.coder or "unknown"],
+                creationDateTime=_timestamp(first.at, now),
+            )  # fmt: skip
             memo_text = "\n".join(
                 f"{s.code_id}: {s.memo}" for s in sorted(group, key=lambda s: s.code_id) if s.memo
             )
@@ -293,16 +286,7 @@ def build_project(
                     ET.SubElement(selection, "NoteRef", {"targetGUID": note_guid})
         for (start, end), chunk_ids in sorted(uncoded.get(doc.id, {}).items()):
             n_selections += 1
-            selection = ET.SubElement(
-                source,
-                "PlainTextSelection",
-                {
-                    "guid": guid("selection", f"{doc.id}:{start}:{end}"),
-                    "name": _clean(quote(doc.text, start, end, limit=60)),
-                    "startPosition": str(start),
-                    "endPosition": str(end),
-                },
-            )
+            selection = _selection(source, doc, start, end)
             for chunk_id in chunk_ids:
                 for note_guid in chunk_notes.get(chunk_id, ()):
                     ET.SubElement(selection, "NoteRef", {"targetGUID": note_guid})
@@ -383,6 +367,23 @@ def build_project(
         "sets": len(sets),
     }
     return Package(project_qde=_serialise(root, ns), sources=sources, summary=summary)
+
+
+def _selection(
+    source: ET.Element, doc: SourceDoc, start: int, end: int, **attrs: str
+) -> ET.Element:
+    """A PlainTextSelection of [start, end) in `doc`, named by its first words."""
+    return ET.SubElement(
+        source,
+        "PlainTextSelection",
+        {
+            "guid": guid("selection", f"{doc.id}:{start}:{end}"),
+            "name": _clean(quote(doc.text, start, end, limit=60)),
+            "startPosition": str(start),
+            "endPosition": str(end),
+            **attrs,
+        },
+    )
 
 
 def _any_guid(codebook: Codebook, ident: str) -> str:
