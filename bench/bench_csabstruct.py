@@ -10,9 +10,10 @@ Runs: zero-shot (codebook only); k = 8 and 32 per code, 5 random draws each (mea
 the full training set for reference. Each figure is reported on the whole test split and
 without the 172 test sentences whose text also occurs in train.
 
-    .venv/bin/python bench/bench_csabstruct.py [--draws 5]
+    .venv/bin/python bench/bench_csabstruct.py [--draws 5] [--model all-MiniLM-L6-v2+onnx-int8]
 
-Writes bench/results/csabstruct.json. Embeddings are cached in bench/results/ (gitignored).
+Writes bench/results/csabstruct.json (csabstruct-<model>.json for another model).
+Embeddings are cached in bench/results/ (gitignored).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def read_split(name: str) -> tuple[list[Unit], list[str]]:
 
 
 def vectors_for(name: str, units: list[Unit], embedder) -> np.ndarray:
-    cache = RESULTS / f"csabstruct_{name}_{MODEL}.npy"
+    cache = RESULTS / f"csabstruct_{name}_{embedder.name}.npy"
     if cache.exists():
         vectors = np.load(cache)
         if len(vectors) == len(units):
@@ -119,6 +120,7 @@ def main() -> int:
     parser.add_argument("--draws", type=int, default=5)
     parser.add_argument("--ks", default="8,32")
     parser.add_argument("--no-full", action="store_true", help="skip the full-training-set runs")
+    parser.add_argument("--model", default=MODEL, help="embedder name, e.g. MODEL+onnx-int8")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"no data at {DATA}", file=sys.stderr)
@@ -127,7 +129,7 @@ def main() -> int:
     started = time.perf_counter()
     train_units, train_labels = read_split("train")
     test_units, test_labels = read_split("test")
-    embedder = get_embedder(MODEL)
+    embedder = get_embedder(args.model)
     train_x = vectors_for("train", train_units, embedder)
     test_x = vectors_for("test", test_units, embedder)
     train_texts = {u.text for u in train_units}
@@ -145,7 +147,7 @@ def main() -> int:
         "test_sentences": len(test_units),
         "test_sentences_also_in_train": int((~fresh).sum()),
         "codebook_version": book.version,
-        "model": MODEL,
+        "model": args.model,
         "draws": args.draws,
     }
     zero = zs.score(test_x, [u.text for u in test_units], test_kw)
@@ -226,7 +228,8 @@ def main() -> int:
         "total": time.perf_counter() - started,
         "keywords_all_sentences": keyword_seconds,
     }
-    (RESULTS / "csabstruct.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    out = "csabstruct.json" if args.model == MODEL else f"csabstruct-{args.model}.json"
+    (RESULTS / out).write_text(json.dumps(results, indent=2), encoding="utf-8")
     print_table(results)
     return 0
 

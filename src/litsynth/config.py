@@ -47,6 +47,14 @@ class IngestSettings:
 class EmbedSettings:
     model: str = "all-MiniLM-L6-v2"
     batch_size: int = 64
+    # "torch": sentence-transformers in fp32; "onnx-int8": the same model on ONNX Runtime with
+    # int8 weights, ~3x faster on a laptop CPU (bench/bench_embed_backends.py)
+    backend: str = "torch"
+
+    @property
+    def embedder(self) -> str:
+        """The name the index manifest and every suggestion record: model and backend."""
+        return self.model if self.backend == "torch" else f"{self.model}+{self.backend}"
 
 
 @dataclass(frozen=True)
@@ -247,6 +255,11 @@ def _check_together(settings: Settings, origin: str) -> None:
             "ingest", "overlap_tokens", i.overlap_tokens, origin,
             f"must be smaller than chunk_tokens ({i.chunk_tokens})",
         )  # fmt: skip
+    if settings.embed.backend not in ("torch", "onnx-int8"):
+        raise _bad("embed", "backend", settings.embed.backend, origin, "is 'torch' or 'onnx-int8'")
+    if settings.embed.backend != "torch" and settings.embed.model.startswith("hash-"):
+        what = f"applies to a real model, not the test embedder {settings.embed.model!r}"
+        raise _bad("embed", "backend", settings.embed.backend, origin, what)
     s = settings.screening
     if s.year_min is not None and s.year_max is not None and s.year_min > s.year_max:
         raise _bad("screening", "year_min", s.year_min, origin, f"is after year_max ({s.year_max})")

@@ -87,7 +87,9 @@ def search(
             f"the project {project.root} has no ingested passages yet",
             hint="put documents in corpus/ and run `litsynth ingest`",
         )
-    embedder = embedder or get_embedder(settings.embed.model, batch_size=settings.embed.batch_size)
+    embedder = embedder or get_embedder(
+        settings.embed.embedder, batch_size=settings.embed.batch_size
+    )
     if index is None:
         index, _ = ensure_index(project, conn, embedder)
     within = None
@@ -114,7 +116,7 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
     """
     out = store.counts(conn)
     spec = chunker_spec(project)
-    model = project.settings.embed.model
+    model = project.settings.embed.embedder
     loaded = load_index(project.index_dir)
     problems: list[str] = []
     index_info: dict[str, Any] = {

@@ -107,7 +107,7 @@ def evaluate(
     book = load_codebook(codebook_path)
     gold = read_labelled_csv(gold_path, book)
     train = read_labelled_csv(train_path, book) if train_path else []
-    embedder = get_embedder(settings.embed.model, settings.embed.batch_size)
+    embedder = get_embedder(settings.embed.embedder, settings.embed.batch_size)
     report = evaluate_codebook(book, gold, embedder, train)
     if as_json:
         print_json(report.to_json())

@@ -135,8 +135,15 @@ class HashEmbedder:
         return [len(_WORD.findall(t)) for t in texts]
 
 
+BACKENDS = ("torch", "onnx-int8")
+
+
 def get_embedder(name: str, batch_size: int = 64) -> Embedder:
-    """The embedder called `name` in the settings."""
+    """The embedder called `name`: a model, optionally "+<backend>" (EmbedSettings.embedder)."""
+    if name == f"{REAL_MODEL}+onnx-int8":
+        from litsynth.embed.onnx import OnnxEmbedder
+
+        return OnnxEmbedder(model_path(), name)
     if name == REAL_MODEL:
         return SentenceTransformerEmbedder(batch_size=batch_size)
     if name.startswith("hash-"):

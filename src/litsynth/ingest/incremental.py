@@ -388,7 +388,7 @@ def ingest(
     settings = project.settings
     if embedder is None:
         # cast: read-only properties satisfy the Protocol at run time; mypy wants attributes.
-        embedder = cast(Embedder, LazyEmbedder(settings.embed.model, settings.embed.batch_size))
+        embedder = cast(Embedder, LazyEmbedder(settings.embed.embedder, settings.embed.batch_size))
     with writer_lock(project.root, "ingest"):
         return _ingest(project, options, embedder, started)
 

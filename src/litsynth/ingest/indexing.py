@@ -87,9 +87,14 @@ def open_index(
     loaded = None if rebuild else load_index(project.index_dir)
     if loaded is not None:
         manifest = loaded[1]
-        # Same model name → same dimension; not asking embedder.dim keeps a no-op run from
-        # loading the model at all.
-        check_manifest(manifest, model=embedder.name, chunker=spec, project_arg=project_arg)
+        if same_model_other_backend(manifest.model, embedder.name) and manifest.chunker == spec:
+            # [embed] backend changed: the chunks stand, only their vectors are re-made (from
+            # the stored texts, by reconcile), so nothing is re-parsed or re-chunked.
+            loaded = None
+        else:
+            # Same model name → same dimension; not asking embedder.dim keeps a no-op run
+            # from loading the model at all.
+            check_manifest(manifest, model=embedder.name, chunker=spec, project_arg=project_arg)
     if not rebuild:
         stale = [c for c in store.chunkers_in_use(conn) if c != spec]
         if stale:
@@ -100,6 +105,11 @@ def open_index(
                 "from the store",
             )
     return loaded if loaded is not None else (ChunkIndex(None), None)
+
+
+def same_model_other_backend(a: str, b: str) -> bool:
+    """ "all-MiniLM-L6-v2" and "all-MiniLM-L6-v2+onnx-int8": one model, two backends."""
+    return a != b and a.split("+", 1)[0] == b.split("+", 1)[0]
 
 
 def reconcile(

@@ -68,7 +68,7 @@ class Workspace:
     def warm_embedder(self) -> Embedder:
         if self.embedder is None:
             s = self.project.settings.embed
-            self.embedder = get_embedder(s.model, batch_size=s.batch_size)
+            self.embedder = get_embedder(s.embedder, batch_size=s.batch_size)
         return self.embedder
 
     def warm_index(self, conn: Any) -> ChunkIndex:

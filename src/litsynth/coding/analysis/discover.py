@@ -390,12 +390,12 @@ def passage_vectors(project: Project, passages: Sequence[Passage]) -> tuple[np.n
     settings = project.settings.embed
     vectors, _source = stored_vectors(
         project.index_dir,
-        settings.model,
+        settings.embedder,
         [p.rowid for p in passages],
         [p.text for p in passages],
-        lambda: get_embedder(settings.model, batch_size=settings.batch_size),
+        lambda: get_embedder(settings.embedder, batch_size=settings.batch_size),
     )
-    return vectors, settings.model
+    return vectors, settings.embedder
 
 
 def code_prototypes(

@@ -312,7 +312,7 @@ def code_centroids(
     """Mean passage vector per code; the embedded definition for codes with no passages yet."""
 
     def embed(texts: list[str]) -> np.ndarray:
-        return get_embedder(project.settings.embed.model).embed(texts)
+        return get_embedder(project.settings.embed.embedder).embed(texts)
 
     return {p.code_id: p.vector for p in code_prototypes(codebook, codings, vector_of, embed)}
 

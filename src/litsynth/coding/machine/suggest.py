@@ -164,7 +164,7 @@ def suggest_project(
             hint="run `litsynth ingest` first",
         )
     embedder = embedder or get_embedder(
-        project.settings.embed.model, project.settings.embed.batch_size
+        project.settings.embed.embedder, project.settings.embed.batch_size
     )
     vectors, source = chunk_vectors(project, rows, embedder)
     texts = [r.text for r in rows]

@@ -1,0 +1,145 @@
+"""Embedding backends: throughput against raw fp32 `SentenceTransformer.encode`, and what the
+int8 vectors do to retrieval, on real scholarly text.
+
+Passages: the first N abstracts of CSAbstruct's train split (computer-science abstracts,
+~170 word-pieces each, the size of a litsynth passage). Queries: the "objective" sentences of
+CSAbstruct's test split, searched over the test split's abstracts, so every query has one
+right answer (its own abstract) and a realistic crowd of near misses.
+
+Printed and written to bench/results/embed_backends.json:
+- passages per second of raw `encode` (fp32, its default batch 32 and litsynth's 64), of
+  litsynth's torch backend and of its onnx-int8 backend, as ratios to raw `encode` in the
+  same run (best of `--repeat` runs each);
+- recall@10 of the int8 vectors against exact fp32 search (how many of fp32's top 10 the
+  int8 top 10 holds), and hit@1 / hit@10 of each backend against the gold abstract;
+- cosine between the two backends' vectors of the same passage (min, mean).
+
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_embed_backends.py [--passages 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from litsynth.embed.models import REAL_MODEL, _load_sentence_transformer, get_embedder, model_path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent.parent / "shared" / "data" / "coding" / "csabstruct" / "data" / "CSAbstruct"
+RESULTS = HERE / "results"
+
+
+def _abstracts(split: str) -> list[dict[str, list[str]]]:
+    with (DATA / f"{split}.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def _best(fn, repeat: int) -> tuple[float, np.ndarray]:  # type: ignore[no-untyped-def]
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    assert out is not None
+    return best, np.asarray(out, dtype=np.float32)
+
+
+def _top(queries: np.ndarray, corpus: np.ndarray, k: int) -> np.ndarray:
+    return np.argsort(-(queries @ corpus.T), axis=1)[:, :k]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=600)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"no CSAbstruct at {DATA} (../shared absent)", file=sys.stderr)
+        return 1
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    passages = [" ".join(a["sentences"]) for a in _abstracts("train")[: args.passages]]
+    raw = _load_sentence_transformer(str(model_path()))
+    torch_backend = get_embedder(REAL_MODEL)
+    onnx_backend = get_embedder(f"{REAL_MODEL}+onnx-int8")
+    onnx_backend.embed(passages[:4])  # sessions warm, model file built/cached
+    raw.encode(passages[:4])
+
+    runs = {
+        "raw encode fp32 (batch 32)": lambda: raw.encode(passages, normalize_embeddings=True),
+        "raw encode fp32 (batch 64)": lambda: raw.encode(
+            passages, batch_size=64, normalize_embeddings=True
+        ),
+        "litsynth torch": lambda: torch_backend.embed(passages),
+        "litsynth onnx-int8": lambda: onnx_backend.embed(passages),
+    }
+    speed: dict[str, dict[str, float]] = {}
+    vectors: dict[str, np.ndarray] = {}
+    for name, fn in runs.items():
+        seconds, vectors[name] = _best(fn, args.repeat)
+        speed[name] = {"seconds": round(seconds, 3), "per_s": round(len(passages) / seconds, 1)}
+    base = speed["raw encode fp32 (batch 32)"]["seconds"]
+    for name in speed:
+        speed[name]["ratio"] = round(base / speed[name]["seconds"], 2)
+
+    cos = (vectors["litsynth onnx-int8"] * vectors["litsynth torch"]).sum(axis=1)
+
+    test = _abstracts("test")
+    corpus_texts = [" ".join(a["sentences"]) for a in test]
+    queries, gold = [], []
+    for i, a in enumerate(test):
+        for sentence, label in zip(a["sentences"], a["labels"], strict=True):
+            if label == "objective":
+                queries.append(sentence)
+                gold.append(i)
+    gold_arr = np.asarray(gold)
+    tops = {}
+    for name, backend in (("torch", torch_backend), ("onnx-int8", onnx_backend)):
+        tops[name] = _top(backend.embed(queries), backend.embed(corpus_texts), 10)
+    overlap = np.mean(
+        [len(set(a) & set(b)) / 10 for a, b in zip(tops["torch"], tops["onnx-int8"], strict=True)]
+    )
+    retrieval = {
+        "queries": len(queries),
+        "corpus": len(corpus_texts),
+        "recall_at_10_vs_fp32": round(float(overlap), 4),
+        **{
+            f"{name}_hit@{k}": round(
+                float(np.mean([g in t[:k] for g, t in zip(gold_arr, top, strict=True)])), 4
+            )
+            for name, top in tops.items()
+            for k in (1, 10)
+        },
+    }
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "passages": len(passages),
+        "mean_word_pieces": round(float(np.mean(torch_backend.count_tokens(passages))), 1),
+        "speed": speed,
+        "cosine_int8_vs_fp32": {
+            "min": round(float(cos.min()), 4),
+            "mean": round(float(cos.mean()), 5),
+        },
+        "retrieval": retrieval,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "embed_backends.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"{len(passages)} passages, {results['mean_word_pieces']} word-pieces on average")
+    for name, s in speed.items():
+        print(f"  {name:28} {s['per_s']:7.1f} passages/s   x{s['ratio']:.2f} raw encode")
+    print(f"  cosine int8 vs fp32: min {results['cosine_int8_vs_fp32']['min']}"
+          f", mean {results['cosine_int8_vs_fp32']['mean']}")  # fmt: skip
+    print(f"  retrieval ({retrieval['queries']} objective sentences over {retrieval['corpus']}"
+          f" abstracts): recall@10 vs fp32 {retrieval['recall_at_10_vs_fp32']}; hit@1"
+          f" fp32 {retrieval['torch_hit@1']} / int8 {retrieval['onnx-int8_hit@1']}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
