@@ -362,3 +362,37 @@ def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:
         assert values()[("scopus-101002-smj187", "n_cases")] == "59"
         page.screenshot(path=str(SHOTS / "workspace-extraction.png"))
         browser.close()
+
+
+def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, root = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url + "/")
+        page.fill("#reviewer", "uma")
+        page.dispatch_event("#reviewer", "change")
+        page.wait_for_function(
+            "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", arg=0
+        )
+        first = page.locator("#record").get_attribute("data-record-id")
+        page.locator("body").click(position={"x": 5, "y": 5})
+        page.keyboard.press("e")
+        page.wait_for_function(
+            "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", arg=1
+        )
+        page.keyboard.press("u")
+        page.wait_for_function(
+            "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", arg=0
+        )
+        assert page.locator("#record").get_attribute("data-record-id") == first  # shown again
+        assert "undone" in (page.locator("#status").text_content() or "")
+        page.keyboard.press("i")
+        page.wait_for_function(
+            "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", arg=1
+        )
+        browser.close()
+    assert _rows(root, "uma") == [(first, "exclude", ""), (first, "undecided", ""),
+                                  (first, "include", "")]  # fmt: skip

@@ -186,3 +186,16 @@ def test_extraction_api_lists_studies_and_checks_values(
         assert client.get("/api/extraction").json()["studies"][0]["values"]["design"] == "trial"
     finally:
         (project / "extraction.yaml").unlink()
+
+
+def test_undo_needs_the_token_and_withdraws_the_latest_decision(client: TestClient) -> None:
+    headers = {"X-Litsynth-Token": token(client)}
+    body = {"record_id": "r07", "decision": "include", "reviewer": "una"}
+    assert client.post("/api/screen/decide", json=body, headers=headers).status_code == 200
+    assert client.post("/api/screen/undo", json={"reviewer": "una"}).status_code == 403
+    undone = client.post("/api/screen/undo", json={"reviewer": "una"}, headers=headers).json()
+    assert undone == {"undone": "r07"}
+    first = client.get("/api/screen/next", params={"reviewer": "una", "first": "r07"}).json()
+    assert first["record"]["id"] == "r07" and first["progress"]["screened"] == 0
+    again = client.post("/api/screen/undo", json={"reviewer": "una"}, headers=headers).json()
+    assert again == {"undone": None}

@@ -344,6 +344,27 @@ def record_decision(
     return d, is_new
 
 
+def undo_last(conn: sqlite3.Connection, *, stage: str, reviewer: str, source: str) -> str | None:
+    """Withdraw the reviewer's latest decision still standing at `stage`; returns its record.
+
+    The withdrawal is a new 'undecided' row (the log stays append-only), so a second undo
+    withdraws the decision before it, and the record goes back into the reviewer's queue.
+    """
+    rules.check_stage(stage)
+    with transaction(conn):
+        log = store.log(conn, stage)
+        standing = rules.latest(log)
+        for d in reversed(log):
+            if d.reviewer != reviewer or d.origin not in rules.HUMAN_ORIGINS:
+                continue
+            if standing.get((d.record_id, stage, reviewer)) is d:
+                store.insert_decisions(conn, [Decision(d.record_id, stage, rules.UNDECIDED,
+                                                       reviewer, rules.now_utc(), "", "",
+                                                       "terminal", source)])  # fmt: skip
+                return d.record_id
+    return None
+
+
 def run_automation(conn: sqlite3.Connection, settings: ScreeningSettings) -> AutomationReport:
     """Mark records outside the year range / languages ineligible; a re-run adds nothing new.
 
@@ -472,9 +493,11 @@ def progress(
     # A dict keeps the order keys were first inserted in: the order records were first
     # screened, each with the reviewer's latest decision on it (what the stopping rule reads).
     latest = {d.record_id: d.decision for d in mine}
+    latest = {rid: v for rid, v in latest.items() if v != rules.UNDECIDED}  # undone
     since = 0
     for d in mine:  # in log order
-        since = 0 if d.decision == "include" else since + 1
+        if d.decision != rules.UNDECIDED:
+            since = 0 if d.decision == "include" else since + 1
     counts = {k: sum(1 for v in latest.values() if v == k) for k in ("include", "exclude", "maybe")}
     labels = [1 if decision in ("include", "maybe") else 0 for decision in latest.values()]
     rule = stopping.verdict(labels, len(ids), target_recall=target_recall)

@@ -26,6 +26,8 @@ from litsynth.records import FULL_TEXT, SCREENING_STAGES, Decision
 
 STAGES = SCREENING_STAGES
 DECISIONS = ("include", "exclude", "maybe", "not-retrieved")
+# Appended by an undo: the reviewer's earlier decision on the record no longer stands.
+UNDECIDED = "undecided"
 ORIGINS = ("sheet", "terminal", "automation", "resolution")
 NO_REASON = "no reason given"  # where a full-text exclusion without a reason is counted
 AUTOMATION_REVIEWER = "automation"
@@ -203,7 +205,10 @@ def latest(decisions: Iterable[Decision]) -> dict[tuple[str, str, str], Decision
     out: dict[tuple[str, str, str], Decision] = {}
     for d in decisions:
         who = d.reviewer if d.origin in HUMAN_ORIGINS else f"<{d.origin}>"
-        out[(d.record_id, d.stage, who)] = d
+        if d.decision == UNDECIDED:  # withdrawn by an undo: no current decision
+            out.pop((d.record_id, d.stage, who), None)
+        else:
+            out[(d.record_id, d.stage, who)] = d
     return out
 
 
@@ -345,5 +350,8 @@ def undecided_by(
         if d.stage != stage:
             continue
         if d.reviewer == reviewer or d.origin in ("automation", "resolution"):
-            done.add(d.record_id)
+            if d.decision == UNDECIDED:
+                done.discard(d.record_id)  # an undo puts it back in the queue
+            else:
+                done.add(d.record_id)
     return [r for r in record_ids if r not in done]

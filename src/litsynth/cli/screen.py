@@ -321,6 +321,26 @@ def resolve_command(
         click.echo(f"  new exclusion reason added to the project's list: {d.reason!r}")
 
 
+@screen_group.command("undo")
+@stage_option
+@reviewer_option
+@project_option
+@json_option
+def undo_command(stage: str, reviewer: str | None, project_dir: Path, as_json: bool) -> None:
+    """Withdraw your latest decision still standing at the stage (run again for the one
+    before). The log keeps both: the decision and an 'undecided' row after it."""
+    project = load(project_dir)
+    reviewer = reviewer or project.settings.project.reviewer
+    with opened(project.store_path) as conn:
+        undone = ops.undo_last(conn, stage=stage, reviewer=reviewer, source="cli:undo")
+    if as_json:
+        print_json({"undone": undone, "stage": stage, "reviewer": reviewer})
+    elif undone is None:
+        click.echo(f"{reviewer} has no decision at {stage} to undo")
+    else:
+        click.echo(f"{undone}: {reviewer}'s decision at {stage} withdrawn; it is back to screen")
+
+
 @screen_group.command("simulate")
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--label-column", required=True, help="Column holding the 0/1 verdicts.")

@@ -161,7 +161,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             pending = ws.queue(conn, stage, reviewer).pending(conn)
             prog = ops.progress(conn, stage=stage, reviewer=reviewer)
             reasons = ops.project_reasons(conn, settings)
-        rec = pending[0] if pending else None
+        first = request.query_params.get("first")  # the record an undo just put back
+        rec = next((r for r in pending if r.id == first), pending[0] if pending else None)
         return JSONResponse(
             {
                 "record": _record_json(rec) if rec else None,
@@ -187,6 +188,13 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
     async def api_decide(request: Request) -> Response:
         return await _record(request, "terminal", "workspace")
+
+    async def api_undo(request: Request) -> Response:
+        body = await request.json()
+        stage, reviewer = _screen_args(body)
+        with ws.lock, opened(project.store_path) as conn:
+            undone = ops.undo_last(conn, stage=stage, reviewer=reviewer, source="workspace:undo")
+        return JSONResponse({"undone": undone})
 
     async def api_conflicts(request: Request) -> Response:
         stage, _ = _screen_args(request.query_params)
@@ -394,6 +402,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/status", api_status, ["GET"]),
             route("/api/screen/next", api_next, ["GET"]),
             route("/api/screen/decide", api_decide, ["POST"], write=True),
+            route("/api/screen/undo", api_undo, ["POST"], write=True),
             route("/api/screen/conflicts", api_conflicts, ["GET"]),
             route("/api/screen/resolve", api_resolve, ["POST"], write=True),
             route("/api/matrix", api_matrix, ["GET"]),

@@ -159,6 +159,27 @@ OPENAPI: dict[str, Any] = {
                 "responses": _ok({"type": "object"}, "the memo as stored"),
             }
         },
+        "/api/screen/undo": {
+            "post": {
+                "summary": "Withdraw the reviewer's latest standing decision at the stage",
+                "security": [{"sessionToken": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "stage": {"type": "string"},
+                                    "reviewer": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": _ok({"type": "object"}, "the record whose decision was withdrawn"),
+            }
+        },
         "/api/extraction": {
             "get": {
                 "summary": "The data-extraction form and every included study's current values",

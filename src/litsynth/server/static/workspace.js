@@ -62,8 +62,9 @@ function showProgress(p) {
   $("stopping").className = p.stopping.stop ? "stopping stop" : "stopping";
 }
 
-async function loadNext() {
+async function loadNext(first) {
   const params = new URLSearchParams({ stage: stage(), reviewer: reviewer() });
+  if (first) params.set("first", first);
   const data = await api("/api/screen/next?" + params);
   state.record = data.record;
   state.reasons = data.reasons;
@@ -109,9 +110,24 @@ async function decide(decision, reason) {
   }
 }
 
+async function undo() {
+  if (state.busy) return;
+  state.busy = true;
+  try {
+    const data = await post("/api/screen/undo", { stage: stage(), reviewer: reviewer() });
+    if (data.undone) { say("undone: " + data.undone + " is back to decide", false); await loadNext(data.undone); }
+    else say("nothing to undo at this stage", false);
+  } catch (error) {
+    say(error.message, true);
+  } finally {
+    state.busy = false;
+  }
+}
+
 function onKey(event) {
   if (SCREEN !== "screen" || event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;
-  if (event.key === "i") decide("include");
+  if (event.key === "u" || event.key === "Backspace") undo();
+  else if (event.key === "i") decide("include");
   else if (event.key === "e") decide("exclude");
   else if (event.key === "m") decide("maybe");
   else if (/^[1-9]$/.test(event.key) && state.reasons[Number(event.key) - 1]) decide("exclude", state.reasons[Number(event.key) - 1]);

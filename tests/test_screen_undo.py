@@ -1,0 +1,59 @@
+"""Undo: a withdrawn decision is an 'undecided' row appended to the log; the record goes back
+into the reviewer's queue and out of every count, and the log keeps both rows."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from litsynth.biblio import screening_rules as rules
+from litsynth.cli import cli
+from litsynth.records import Decision
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TA = "title-abstract"
+
+
+def d(rid: str, decision: str, who: str = "ann", origin: str = "terminal") -> Decision:
+    return Decision(rid, TA, decision, who, "2026-12-03T10:00:00Z", "", "", origin)
+
+
+def test_latest_and_the_queue_forget_a_withdrawn_decision() -> None:
+    log = [d("a", "include"), d("b", "exclude"), d("b", rules.UNDECIDED), d("a", "exclude", "bo")]
+    now = rules.latest(log)
+    assert ("b", TA, "ann") not in now and now[("a", TA, "ann")].decision == "include"
+    assert rules.undecided_by(["a", "b", "c"], log, stage=TA, reviewer="ann") == ["b", "c"]
+    assert rules.effective(log)[("a", TA)].decision == "conflict"
+    assert ("b", TA) not in rules.effective(log)
+
+
+def run(root: Path, *args: object) -> str:
+    result = CliRunner().invoke(cli, [*(str(a) for a in args), "--project", str(root)])
+    assert result.exit_code == 0, result.output + result.stderr
+    return result.stdout
+
+
+def test_undo_twice_walks_back_and_the_log_keeps_everything(project: Path, tmp_path: Path) -> None:
+    run(project, "import", FIXTURES / "screening" / "records.csv", "--source", "Scopus")
+    sheet = tmp_path / "ta.csv"
+    sheet.write_text("record_id,decision\nr01,include\nr02,exclude\nr03,include\n")
+    run(project, "screen", "import", sheet, "--reviewer", "ann")
+    assert (
+        json.loads(run(project, "screen", "undo", "--reviewer", "ann", "--json"))["undone"] == "r03"
+    )
+    assert "r02: ann's decision at title-abstract withdrawn" in run(
+        project, "screen", "undo", "--reviewer", "ann"
+    )
+    status = run(project, "screen", "status", "--reviewer", "ann", "--json")
+    assert json.loads(status)["screened"] == 1  # r01 stands; r02 and r03 are back to screen
+    conn = sqlite3.connect(project / "litsynth.db")
+    rows = conn.execute("SELECT record_id, decision FROM decisions ORDER BY seq").fetchall()
+    conn.close()
+    assert rows == [("r01", "include"), ("r02", "exclude"), ("r03", "include"),
+                    ("r03", "undecided"), ("r02", "undecided")]  # fmt: skip
+    assert "bo has no decision at title-abstract to undo" in run(
+        project, "screen", "undo", "--reviewer", "bo"
+    )
