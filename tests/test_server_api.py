@@ -199,3 +199,19 @@ def test_undo_needs_the_token_and_withdraws_the_latest_decision(client: TestClie
     assert first["record"]["id"] == "r07" and first["progress"]["screened"] == 0
     again = client.post("/api/screen/undo", json={"reviewer": "una"}, headers=headers).json()
     assert again == {"undone": None}
+
+
+def test_blind_by_default_and_votes_on_request(client: TestClient) -> None:
+    headers = {"X-Litsynth-Token": token(client)}
+    for who, decision in (("vic", "include"), ("wen", "exclude")):
+        body = {"record_id": "r09", "decision": decision, "reviewer": who}
+        assert client.post("/api/screen/decide", json=body, headers=headers).status_code == 200
+    blind = client.get("/api/screen/next", params={"reviewer": "xia", "first": "r09"}).json()
+    assert blind["record"]["id"] == "r09" and blind["votes"] is None
+    shown = client.get(
+        "/api/screen/next", params={"reviewer": "xia", "first": "r09", "blind": "0"}
+    ).json()
+    assert shown["votes"] == {"vic": "include", "wen": "exclude"}
+    own = client.get("/api/screen/next", params={"reviewer": "vic", "blind": "0"}).json()
+    assert "vic" not in (own["votes"] or {})  # never one's own vote as "others'"
+    assert own["progress"]["found"] == [1]  # vic's recall curve: one include after one record

@@ -344,6 +344,19 @@ def record_decision(
     return d, is_new
 
 
+def other_votes(
+    conn: sqlite3.Connection, record_id: str, *, stage: str, reviewer: str
+) -> dict[str, str]:
+    """Other reviewers' standing decisions on a record (what blind mode off shows)."""
+    rules.check_stage(stage)
+    now = rules.latest(d for d in store.log(conn, stage) if d.record_id == record_id)
+    return {
+        who: d.decision + (f" ({d.reason})" if d.reason else "")
+        for (_rid, _st, who), d in sorted(now.items())
+        if d.origin in rules.HUMAN_ORIGINS and who != reviewer
+    }
+
+
 def undo_last(conn: sqlite3.Connection, *, stage: str, reviewer: str, source: str) -> str | None:
     """Withdraw the reviewer's latest decision still standing at `stage`; returns its record.
 
@@ -461,6 +474,9 @@ class Progress:
     maybe: int
     since_last_include: int  # the reviewer's decisions since their last include (stopping cue)
     stopping: StoppingVerdict  # the statistical rule on this reviewer's decisions in order
+    # includes (and maybes) found after each record, in the order they were first screened:
+    # the recall curve the workspace draws against random order
+    found: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -503,5 +519,5 @@ def progress(
     rule = stopping.verdict(labels, len(ids), target_recall=target_recall)
     return Progress(
         stage, reviewer, len(ids), len(latest), counts["include"], counts["exclude"],
-        counts["maybe"], since, rule,
+        counts["maybe"], since, rule, tuple(int(x) for x in np.cumsum(labels)),
     )  # fmt: skip

@@ -161,12 +161,18 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             pending = ws.queue(conn, stage, reviewer).pending(conn)
             prog = ops.progress(conn, stage=stage, reviewer=reviewer)
             reasons = ops.project_reasons(conn, settings)
-        first = request.query_params.get("first")  # the record an undo just put back
-        rec = next((r for r in pending if r.id == first), pending[0] if pending else None)
+            first = request.query_params.get("first")  # the record an undo just put back
+            rec = next((r for r in pending if r.id == first), pending[0] if pending else None)
+            votes = (
+                ops.other_votes(conn, rec.id, stage=stage, reviewer=reviewer)
+                if rec is not None and request.query_params.get("blind") == "0"
+                else None
+            )  # blind unless the reviewer asks: nobody sees others' votes by accident
         return JSONResponse(
             {
                 "record": _record_json(rec) if rec else None,
                 "reviewer": reviewer,
+                "votes": votes,
                 "progress": prog.to_json(),
                 "reasons": reasons,
                 "criteria": settings.criteria,

@@ -60,11 +60,48 @@ function showProgress(p) {
   }
   $("stopping").textContent = p.stopping.summary;
   $("stopping").className = p.stopping.stop ? "stopping stop" : "stopping";
+  drawCurve(p.found || [], p.candidates);
+}
+
+const SVGNS = "http://www.w3.org/2000/svg";
+function svgEl(tag, attrs) {
+  const node = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  return node;
+}
+
+// Includes found after each screened record; random order finds them at a constant rate, so
+// its expectation is the straight line to where the reviewer is now.
+function drawCurve(found, candidates) {
+  const svg = $("curve");
+  svg.replaceChildren();
+  const w = 260, h = 130, pad = 22;
+  const n = found.length, top = Math.max(1, found[n - 1] || 0);
+  const x = (i) => pad + (w - pad - 6) * i / Math.max(1, n);
+  const y = (k) => h - pad - (h - pad - 8) * k / top;
+  svg.append(svgEl("line", { x1: pad, y1: h - pad, x2: w - 6, y2: h - pad, stroke: "#99a" }));
+  svg.append(svgEl("line", { x1: pad, y1: 8, x2: pad, y2: h - pad, stroke: "#99a" }));
+  const label = (text, attrs) => { const t = svgEl("text", { "font-size": 10, fill: "#556", ...attrs }); t.textContent = text; svg.append(t); };
+  label(n + " screened of " + candidates, { x: pad, y: h - 6 });
+  label(String(top), { x: 2, y: 14 });
+  if (!n) return;
+  svg.append(svgEl("line", { x1: x(0), y1: y(0), x2: x(n), y2: y(found[n - 1]), stroke: "#d97706", "stroke-dasharray": "4,3" }));
+  const points = [[0, 0], ...found.map((k, i) => [i + 1, k])]
+    .map(([i, k]) => x(i).toFixed(1) + "," + y(k).toFixed(1));
+  svg.append(svgEl("polyline", { points: points.join(" "), fill: "none", stroke: "#1f3b5c", "stroke-width": 2 }));
+}
+
+function showVotes(votes) {
+  const shown = $("unblind").checked && votes && Object.keys(votes).length;
+  $("votes").textContent = shown
+    ? Object.entries(votes).map(([who, d]) => who + ": " + d).join("; ")
+    : ($("unblind").checked ? "no other reviewer has decided this record" : "");
 }
 
 async function loadNext(first) {
   const params = new URLSearchParams({ stage: stage(), reviewer: reviewer() });
   if (first) params.set("first", first);
+  if ($("unblind").checked) params.set("blind", "0");
   const data = await api("/api/screen/next?" + params);
   state.record = data.record;
   state.reasons = data.reasons;
@@ -75,6 +112,7 @@ async function loadNext(first) {
     const li = document.createElement("li"); li.textContent = r; return li;
   }));
   showProgress(data.progress);
+  showVotes(data.votes);
   const rec = data.record;
   $("rec-done").hidden = rec !== null;
   for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi"]) $(id).textContent = "";
@@ -417,7 +455,8 @@ async function startReader() {
 function start() {
   $("reviewer").value = localStorage.getItem("litsynth-reviewer") || "";
   $("reviewer").addEventListener("change", () => { localStorage.setItem("litsynth-reviewer", reviewer()); loadNext(); });
-  $("stage").addEventListener("change", loadNext);
+  $("stage").addEventListener("change", () => loadNext());
+  $("unblind").addEventListener("change", () => loadNext(state.record && state.record.id));
   $("nav-" + SCREEN).classList.add("current");
   $("cell-back").addEventListener("click", (event) => { event.preventDefault(); $("cell").hidden = true; $("matrix").hidden = false; });
   if (SCREEN === "reader") {
