@@ -75,8 +75,15 @@ def search(
     theme: str | None = None,
     embedder: Embedder | None = None,
     index: ChunkIndex | None = None,
+    year_min: int | None = None,
+    year_max: int | None = None,
+    attribute: tuple[str, str] | None = None,
 ) -> list[SearchHit]:
-    """The k passages closest to the query, best first; optionally only coded passages.
+    """The k passages closest to the query, best first; optionally only coded passages, and
+    only documents of some years or with an attribute value (`("industry", "automotive")`).
+
+    Every filter becomes one set of allowed ids that FAISS applies inside its scan, so the
+    k best of the allowed passages come back, however few they are.
 
     The caller owns the store handle (the CLI opens it per command); a server that keeps the
     embedder and the index warm passes them in, and the index is then not reloaded.
@@ -92,9 +99,15 @@ def search(
     )
     if index is None:
         index, _ = ensure_index(project, conn, embedder)
-    within = None
+    allowed: list[set[int]] = []
     if code is not None or theme is not None:
-        within = store.rowids_for_chunk_ids(conn, _coded_chunk_ids(conn, project, code, theme))
+        chunk_ids = _coded_chunk_ids(conn, project, code, theme)
+        allowed.append(set(store.rowids_for_chunk_ids(conn, chunk_ids)))
+    if year_min is not None or year_max is not None or attribute is not None:
+        allowed.append(set(store.rowids_of_documents(
+            conn, year_min=year_min, year_max=year_max, attribute=attribute
+        )))  # fmt: skip
+    within = sorted(set.intersection(*allowed)) if allowed else None
     hits = index.search(embedder.embed([query])[0], k, within=within)
     found = passages.by_rowid(conn, [rowid for rowid, _ in hits])
     return [SearchHit(found[rowid], round(score, 4)) for rowid, score in hits if rowid in found]

@@ -159,19 +159,42 @@ def _render_ingest(r: dict[str, Any]) -> None:
 )
 @click.option("--code", default=None, metavar="ID", help="Only passages coded with this code.")
 @click.option("--theme", default=None, metavar="ID", help="Only passages under this theme.")
+@click.option("--year-min", type=int, default=None, help="Only documents from this year on.")
+@click.option("--year-max", type=int, default=None, help="Only documents up to this year.")
+@click.option(
+    "--attribute",
+    default=None,
+    metavar="NAME=VALUE",
+    help="Only documents with this attribute value (a documents.csv column), e.g. industry=retail.",
+)
 @project_option
 @json_option
 def search_command(
-    query: str, k: int, code: str | None, theme: str | None, project_dir: Path, as_json: bool
+    query: str,
+    k: int,
+    code: str | None,
+    theme: str | None,
+    year_min: int | None,
+    year_max: int | None,
+    attribute: str | None,
+    project_dir: Path,
+    as_json: bool,
 ) -> None:
     """Find the passages closest in meaning to QUERY, best first, with citations."""
     from litsynth.search import search
 
     if not query.strip():
         raise click.BadParameter("the query is empty", param_hint="QUERY")
+    wanted = None
+    if attribute is not None:
+        name, sep, value = attribute.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter("write it as NAME=VALUE", param_hint="--attribute")
+        wanted = (name.strip(), value.strip())
     project = load(project_dir)
     with opened(project.store_path) as conn:
-        passages = search(conn, project, query, k=k, code=code, theme=theme)
+        passages = search(conn, project, query, k=k, code=code, theme=theme, year_min=year_min,
+                          year_max=year_max, attribute=wanted)  # fmt: skip
     if as_json:
         print_json([p.to_json() for p in passages])
         return

@@ -134,12 +134,25 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         if not q:
             return _error(400, "the query is empty", "pass ?q=words")
         k = int(request.query_params.get("k", "10"))
-        code = request.query_params.get("code") or None
-        theme = request.query_params.get("theme") or None
+        params = request.query_params
+        code = params.get("code") or None
+        theme = params.get("theme") or None
+        try:
+            years = [
+                int(v) if v.strip() else None
+                for v in (params.get("year_min", ""), params.get("year_max", ""))
+            ]
+        except ValueError:
+            return _error(400, "year_min and year_max are whole years", "e.g. year_min=2015")
+        attribute = None
+        if params.get("attribute"):
+            name, _sep, value = params["attribute"].partition("=")
+            attribute = (name.strip(), value.strip())
         with ws.lock, opened(project.store_path) as conn:
             hits = search(
                 conn, project, q, k=k, code=code, theme=theme,
                 embedder=ws.warm_embedder(), index=ws.warm_index(conn),
+                year_min=years[0], year_max=years[1], attribute=attribute,
             )  # fmt: skip
         return JSONResponse([h.to_json() for h in hits])
 

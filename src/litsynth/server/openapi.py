@@ -57,6 +57,14 @@ OPENAPI: dict[str, Any] = {
                     {"name": "k", "in": "query", "schema": {"type": "integer", "default": 10}},
                     {"name": "code", "in": "query", "schema": {"type": "string"}},
                     {"name": "theme", "in": "query", "schema": {"type": "string"}},
+                    {"name": "year_min", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "year_max", "in": "query", "schema": {"type": "integer"}},
+                    {
+                        "name": "attribute",
+                        "in": "query",
+                        "description": "NAME=VALUE: a document attribute (documents.csv column)",
+                        "schema": {"type": "string"},
+                    },
                 ],
                 "responses": _ok({"type": "array", "items": _HIT}, "the hits"),
             }
@@ -70,7 +78,22 @@ OPENAPI: dict[str, Any] = {
         "/api/screen/next": {
             "get": {
                 "summary": "The next record for a reviewer, most likely include first",
-                "parameters": [_STAGE, _REVIEWER],
+                "parameters": [
+                    _STAGE,
+                    _REVIEWER,
+                    {
+                        "name": "first",
+                        "in": "query",
+                        "description": "show this record first if it is still to decide",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "blind",
+                        "in": "query",
+                        "description": "0 shows other reviewers' votes on the record",
+                        "schema": {"type": "string", "enum": ["0", "1"]},
+                    },
+                ],
                 "responses": _ok({"type": "object"}, "record (null when done) and progress"),
             }
         },

@@ -414,6 +414,38 @@ def rowids_for_chunk_ids(conn: sqlite3.Connection, chunk_ids: Iterable[str]) -> 
     return sorted(out)
 
 
+def rowids_of_documents(
+    conn: sqlite3.Connection,
+    *,
+    year_min: int | None = None,
+    year_max: int | None = None,
+    attribute: tuple[str, str] | None = None,
+) -> list[int]:
+    """Chunk rowids of the documents in a year range and/or with an attribute value.
+
+    An attribute matches case-insensitively, on the whole value or on one of its
+    ";"-separated parts (documents.csv lists several industries that way). A document
+    without a year is outside any year range.
+    """
+    keep = []
+    for r in conn.execute("SELECT id, year, attributes FROM documents"):
+        if year_min is not None and (r["year"] is None or r["year"] < year_min):
+            continue
+        if year_max is not None and (r["year"] is None or r["year"] > year_max):
+            continue
+        if attribute is not None:
+            value = str(json.loads(r["attributes"] or "{}").get(attribute[0], ""))
+            parts = {v.strip().casefold() for v in [value, *value.split(";")]}
+            if attribute[1].strip().casefold() not in parts:
+                continue
+        keep.append(r["id"])
+    out: list[int] = []
+    for part in batches(keep):
+        sql = f"SELECT rowid FROM chunks WHERE document_id IN ({marks(len(part))})"
+        out.extend(r[0] for r in conn.execute(sql, part))
+    return sorted(out)
+
+
 def chunks_of(conn: sqlite3.Connection, document_id: str) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT rowid, * FROM chunks WHERE document_id = ? ORDER BY ordinal", (document_id,)

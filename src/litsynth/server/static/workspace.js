@@ -177,6 +177,9 @@ async function runSearch(event) {
   event.preventDefault();
   const params = new URLSearchParams({ q: $("q").value, k: "10" });
   if ($("code").value.trim()) params.set("code", $("code").value.trim());
+  for (const [id, name] of [["year-min", "year_min"], ["year-max", "year_max"], ["attribute", "attribute"]]) {
+    if ($(id).value.trim()) params.set(name, $(id).value.trim());
+  }
   if ($("theme").value.trim()) params.set("theme", $("theme").value.trim());
   const list = $("hits");
   try {
