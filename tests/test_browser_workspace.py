@@ -396,3 +396,46 @@ def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -
         browser.close()
     assert _rows(root, "uma") == [(first, "exclude", ""), (first, "undecided", ""),
                                   (first, "include", "")]  # fmt: skip
+
+
+def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
+    """The matrices screen: another matrix, human/machine/both, the codebook tree with counts
+    and a filter, and a memo on a code written from the page."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    def total(page) -> int:  # type: ignore[no-untyped-def]
+        texts = page.locator("#matrix td a").all_text_contents()
+        return sum(int(t) for t in texts)
+
+    with _serving(demo_copy) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(f"{url}/screens/matrices")
+        page.locator("#matrix a[data-cell]").first.wait_for()
+        both = total(page)
+        page.select_option("#matrix-source", "machine")
+        page.wait_for_timeout(300)
+        page.locator("#matrix a[data-cell]").first.wait_for()
+        machine = total(page)
+        page.select_option("#matrix-source", "human")
+        page.wait_for_timeout(300)
+        human = total(page)
+        assert machine > 0 and both >= machine and both >= human  # the demo's codings are machine
+        page.select_option("#matrix-source", "both")
+        page.select_option("#matrix-kind", "codes|codes")
+        page.wait_for_selector("#matrix-title:has-text('Code co-occurrence')")
+        page.locator("#codebook li.node-code").first.wait_for()
+        n_codes = page.locator("#codebook li.node-code").count()
+        page.fill("#code-filter", "platform")
+        visible = page.locator("#codebook li.node-code:not([hidden])").count()
+        assert 0 < visible < n_codes
+        page.once("dialog", lambda dialog: dialog.accept("Platforms recur in three seeds."))
+        page.locator("#codebook li.node-code:not([hidden]) button.memo").first.click()
+        page.wait_for_selector("#codebook-status:has-text('memo saved')")
+        page.screenshot(path=str(SHOTS / "workspace-matrices.png"), full_page=False)
+        browser.close()
+    conn = sqlite3.connect(demo_copy / "litsynth.db")
+    memos = conn.execute("SELECT target, text FROM memos").fetchall()
+    conn.close()
+    assert ("platform-coordination", "Platforms recur in three seeds.") in memos

@@ -242,9 +242,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
         rows = request.query_params.get("rows", "documents")
         cols = request.query_params.get("cols", "themes")
+        source = request.query_params.get("source", "both")
         codebook = project_codebook(project)
         with opened(project.store_path) as conn:
-            matrix = matrix_from_store(conn, codebook, rows=rows, cols=cols)
+            matrix = matrix_from_store(conn, codebook, rows=rows, cols=cols, source=source)
         return JSONResponse(matrix.to_json())
 
     async def api_prisma(request: Request) -> Response:
@@ -274,6 +275,32 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 for c in codes
             ]
         )
+
+    async def api_codebook(request: Request) -> Response:
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.store import synthesis as synthesis_store
+
+        book = project_codebook(project, required=False)
+        if book is None:
+            return JSONResponse({"tree": []})
+        with opened(project.store_path) as conn:
+            spans = synthesis_store.load_coded_spans(conn)
+        chunks: dict[str, set[str]] = {}
+        for span in spans:
+            chunks.setdefault(span.code_id, set()).add(span.chunk_id)
+
+        def node(n: Any) -> tuple[dict[str, Any], set[str]]:
+            element = book.get(n.id)
+            kids = [node(c) for c in n.children]
+            under = set(chunks.get(n.id, set())).union(*(k[1] for k in kids))
+            return {
+                "id": n.id, "label": n.label, "kind": n.kind,
+                "definition": getattr(element, "definition", ""),
+                "color": getattr(element, "color", ""), "passages": len(under),
+                "children": [k[0] for k in kids],
+            }, under  # fmt: skip
+
+        return JSONResponse({"tree": [node(n)[0] for n in book.tree()]})
 
     async def api_documents(request: Request) -> Response:
         from litsynth.store import analysis as analysis_store
@@ -428,6 +455,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/prisma", api_prisma, ["GET"]),
             route("/prisma.svg", prisma_svg, ["GET"]),
             route("/api/codes", api_codes, ["GET"]),
+            route("/api/codebook", api_codebook, ["GET"]),
             route("/api/documents", api_documents, ["GET"]),
             route("/api/documents/{document}", api_document, ["GET"]),
             route("/api/coding/decide", api_coding_decide, ["POST"], write=True),

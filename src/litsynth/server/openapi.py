@@ -117,6 +117,12 @@ OPENAPI: dict[str, Any] = {
                 "parameters": [
                     {"name": "rows", "in": "query", "schema": {"type": "string"}},
                     {"name": "cols", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "source",
+                        "in": "query",
+                        "description": "human, machine or both (the default)",
+                        "schema": {"type": "string", "enum": ["both", "human", "machine"]},
+                    },
                 ],
                 "responses": _ok({"type": "object"}, "the matrix"),
             }
@@ -201,6 +207,12 @@ OPENAPI: dict[str, Any] = {
                     },
                 },
                 "responses": _ok({"type": "object"}, "the record whose decision was withdrawn"),
+            }
+        },
+        "/api/codebook": {
+            "get": {
+                "summary": "The codebook tree with definitions and passages coded under each node",
+                "responses": _ok({"type": "object"}, "the tree"),
             }
         },
         "/api/extraction": {

@@ -44,13 +44,26 @@ class DocumentCitations:
         return dict(out)
 
 
+SOURCES = ("both", "human", "machine")
+
+
 def matrix_from_store(
-    conn: sqlite3.Connection, codebook: Codebook, *, rows: str = "documents", cols: str = "themes"
+    conn: sqlite3.Connection,
+    codebook: Codebook,
+    *,
+    rows: str = "documents",
+    cols: str = "themes",
+    source: str = "both",
 ) -> Matrix:
-    """The matrix of the project's current codings (see `matrix.build_matrix`)."""
-    return build_matrix(
-        store.load_coded_spans(conn), store.load_documents(conn), codebook, rows=rows, cols=cols
-    )
+    """The matrix of the project's current codings (see `matrix.build_matrix`).
+
+    `source`: "human" counts people's codings (hand-made and accepted suggestions),
+    "machine" the suggestions nobody has reviewed yet, "both" all of them.
+    """
+    if source not in SOURCES:
+        raise SynthesisError(f"unknown source {source!r}", hint="human, machine or both")
+    spans = [s for s in store.load_coded_spans(conn) if source == "both" or s.origin == source]
+    return build_matrix(spans, store.load_documents(conn), codebook, rows=rows, cols=cols)
 
 
 def citations_by_document(documents: Mapping[str, SourceDoc]) -> dict[str, DocumentCitations]:

@@ -299,10 +299,14 @@ async function loadExtraction() {
 }
 
 async function loadMatrix() {
-  const m = await api("/api/matrix?rows=documents&cols=themes");
+  const [rows, cols] = $("matrix-kind").value.split("|");
+  const params = new URLSearchParams({ rows, cols, source: $("matrix-source").value });
+  const m = await api("/api/matrix?" + params);
+  $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent;
+  $("cell").hidden = true; $("matrix").hidden = false;
   const table = $("matrix");
-  const head = el("tr"); head.append(el("th", "document"), ...m.col_keys.map((c) => el("th", m.col_labels[c])));
-  const rows = m.row_keys.map((r, i) => {
+  const head = el("tr"); head.append(el("th", rows.startsWith("attr:") ? rows.slice(5) : rows), ...m.col_keys.map((c) => el("th", m.col_labels[c])));
+  const bodyRows = m.row_keys.map((r, i) => {
     const tr = el("tr"); tr.append(el("th", m.row_labels[r]));
     m.col_keys.forEach((c, j) => {
       const n = m.passages[i][j];
@@ -316,8 +320,45 @@ async function loadMatrix() {
     });
     return tr;
   });
-  table.replaceChildren(head, ...rows);
+  table.replaceChildren(head, ...bodyRows);
   $("prisma").src = "/prisma.svg";
+}
+
+async function loadCodebook() {
+  const data = await api("/api/codebook");
+  const list = $("codebook");
+  const node = (n) => {
+    const li = el("li", undefined, "node-" + n.kind);
+    li.dataset.text = (n.label + " " + n.id + " " + (n.definition || "")).toLowerCase();
+    const head = el("div");
+    const label = el("span", n.label, "label");
+    if (n.color) label.style.borderLeft = "6px solid " + n.color;  // a checked CSS colour
+    head.append(label, el("span", " " + n.kind + " · " + n.passages + " passages", "meta"));
+    const memo = el("button", "memo", "memo"); memo.type = "button";
+    memo.addEventListener("click", async () => {
+      const text = window.prompt("Memo on " + n.label);
+      if (!text || !text.trim()) return;
+      try {
+        await post("/api/memo", { target: n.id, text, coder: reviewer() });
+        $("codebook-status").textContent = "memo saved on " + n.label;
+      } catch (error) { $("codebook-status").textContent = error.message; }
+    });
+    head.append(memo);
+    li.append(head);
+    if (n.definition) li.append(el("div", n.definition, "definition"));
+    if (n.children.length) { const ul = el("ul"); ul.append(...n.children.map(node)); li.append(ul); }
+    return li;
+  };
+  list.replaceChildren(...data.tree.map(node));
+  if (!data.tree.length) $("codebook-status").textContent = "no codebook in this project yet";
+}
+
+function filterCodebook() {
+  const words = $("code-filter").value.toLowerCase().trim();
+  for (const li of document.querySelectorAll("#codebook li")) {
+    const inside = [li, ...li.querySelectorAll("li")].some((x) => !words || x.dataset.text.includes(words));
+    li.hidden = !inside;
+  }
 }
 
 function showCell(m, r, c) {
@@ -473,7 +514,12 @@ function start() {
     loadExtraction().catch((error) => { $("extraction-status").textContent = error.message; });
   } else if (SCREEN === "matrices") {
     $("matrices-view").hidden = false;
-    loadMatrix().catch((error) => { $("cell-title").textContent = error.message; $("cell").hidden = false; });
+    const fail = (error) => { $("cell-title").textContent = error.message; $("cell").hidden = false; };
+    loadMatrix().catch(fail);
+    $("matrix-kind").addEventListener("change", () => loadMatrix().catch(fail));
+    $("matrix-source").addEventListener("change", () => loadMatrix().catch(fail));
+    loadCodebook().catch((error) => { $("codebook-status").textContent = error.message; });
+    $("code-filter").addEventListener("input", filterCodebook);
   } else if (SCREEN === "search") {
     $("search-view").hidden = false;
     $("search-form").addEventListener("submit", runSearch);
