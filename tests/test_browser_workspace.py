@@ -427,6 +427,9 @@ def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
         page.wait_for_selector("#matrix-title:has-text('Code co-occurrence')")
         page.locator("#codebook li.node-code").first.wait_for()
         n_codes = page.locator("#codebook li.node-code").count()
+        page.wait_for_selector("#themes section.theme h2")
+        assert page.locator("#themes section.theme").count() >= 3  # the demo's themes
+        assert "Core category" in (page.locator("#core").text_content() or "")
         page.fill("#code-filter", "platform")
         visible = page.locator("#codebook li.node-code:not([hidden])").count()
         assert 0 < visible < n_codes

@@ -215,3 +215,11 @@ def test_blind_by_default_and_votes_on_request(client: TestClient) -> None:
     own = client.get("/api/screen/next", params={"reviewer": "vic", "blind": "0"}).json()
     assert "vic" not in (own["votes"] or {})  # never one's own vote as "others'"
     assert own["progress"]["found"] == [1]  # vic's recall curve: one include after one record
+
+
+def test_codebook_themes_and_matrix_source_without_a_codebook(client: TestClient) -> None:
+    assert client.get("/api/codebook").json() == {"tree": []}  # reading needs no codebook
+    themes = client.get("/api/themes")
+    assert themes.status_code == 400 and themes.json()["error"]
+    bad = client.get("/api/matrix", params={"source": "robots"})
+    assert bad.status_code == 400

@@ -17,6 +17,7 @@ Safety, because the process holds a person's work:
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -302,6 +303,16 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
         return JSONResponse({"tree": [node(n)[0] for n in book.tree()]})
 
+    async def api_themes(request: Request) -> Response:
+        from litsynth.coding.analysis.themes import run_themes
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.synthesis.from_store import cited_work_counts
+
+        book = project_codebook(project)
+        with opened(project.store_path) as conn:
+            result = run_themes(conn, book, cited=cited_work_counts(conn, book))
+        return JSONResponse(dataclasses.asdict(result))  # what `code themes --json` prints
+
     async def api_documents(request: Request) -> Response:
         from litsynth.store import analysis as analysis_store
         from litsynth.store import report as report_store
@@ -456,6 +467,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/prisma.svg", prisma_svg, ["GET"]),
             route("/api/codes", api_codes, ["GET"]),
             route("/api/codebook", api_codebook, ["GET"]),
+            route("/api/themes", api_themes, ["GET"]),
             route("/api/documents", api_documents, ["GET"]),
             route("/api/documents/{document}", api_document, ["GET"]),
             route("/api/coding/decide", api_coding_decide, ["POST"], write=True),

@@ -215,6 +215,12 @@ OPENAPI: dict[str, Any] = {
                 "responses": _ok({"type": "object"}, "the tree"),
             }
         },
+        "/api/themes": {
+            "get": {
+                "summary": "Themes around the core category (`litsynth code themes --json`)",
+                "responses": _ok({"type": "object"}, "themes, centrality, core category"),
+            }
+        },
         "/api/extraction": {
             "get": {
                 "summary": "The data-extraction form and every included study's current values",

@@ -324,6 +324,25 @@ async function loadMatrix() {
   $("prisma").src = "/prisma.svg";
 }
 
+async function loadThemes() {
+  const data = await api("/api/themes");
+  const labels = {};
+  for (const t of data.themes) labels[t.id] = t.label;
+  $("core").textContent = data.core
+    ? "Core category (most central in the code graph): " + data.core
+    : "No core category yet: code more passages.";
+  $("themes").replaceChildren(...data.themes.map((t) => {
+    const box = el("section", undefined, "theme");
+    box.append(el("h2", t.label + (t.core ? " (core in the codebook)" : "")));
+    box.append(el("p", t.n_passages + " passages in " + t.n_documents + " documents · top codes: "
+      + t.code_counts.slice(0, 4).map(([c, n]) => c + " " + n).join(", "), "meta"));
+    const ol = el("ol");
+    for (const [, cite, text] of t.quotes) { const li = el("li"); li.append(el("div", cite, "cite"), el("div", text)); ol.append(li); }
+    box.append(ol);
+    return box;
+  }));
+}
+
 async function loadCodebook() {
   const data = await api("/api/codebook");
   const list = $("codebook");
@@ -519,6 +538,7 @@ function start() {
     $("matrix-kind").addEventListener("change", () => loadMatrix().catch(fail));
     $("matrix-source").addEventListener("change", () => loadMatrix().catch(fail));
     loadCodebook().catch((error) => { $("codebook-status").textContent = error.message; });
+    loadThemes().catch((error) => { $("core").textContent = error.message; });
     $("code-filter").addEventListener("input", filterCodebook);
   } else if (SCREEN === "search") {
     $("search-view").hidden = false;
