@@ -442,3 +442,35 @@ def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
     memos = conn.execute("SELECT target, text FROM memos").fetchall()
     conn.close()
     assert ("platform-coordination", "Platforms recur in three seeds.") in memos
+
+
+def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
+    """n opens the most informative undecided suggestion wherever it is; a opens the next."""
+    _need_browser()
+    import json
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with _serving(demo_copy) as url, sync_playwright() as p:
+        first = json.load(urllib.request.urlopen(f"{url}/api/coding/next?coder=ann"))["item"]
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/screens/reader")
+        page.locator("#passages .suggestion").first.wait_for()
+        page.fill("#reviewer", "ann")
+        page.locator("body").click(position={"x": 5, "y": 5})
+        page.keyboard.press("n")
+        page.wait_for_selector("#reader-status:has-text('most informative')")
+        focused = page.locator(".suggestion.focused")
+        assert (focused.get_attribute("data-chunk"), focused.get_attribute("data-code")) == (
+            first["chunk_id"], first["code"]
+        )  # fmt: skip
+        assert page.locator("#document").input_value() == first["document"]
+        page.keyboard.press("a")
+        page.wait_for_selector(
+            f'.suggestion.accepted[data-chunk="{first["chunk_id"]}"][data-code="{first["code"]}"]'
+        )
+        after = json.load(urllib.request.urlopen(f"{url}/api/coding/next?coder=ann"))["item"]
+        assert (after["chunk_id"], after["code"]) != (first["chunk_id"], first["code"])
+        browser.close()

@@ -338,6 +338,24 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return _error(404, f"no document {document!r} with passages")
         return JSONResponse({"document": document, "passages": [p.to_json() for p in view]})
 
+    async def api_coding_next(request: Request) -> Response:
+        """The most informative suggestion the coder has not decided, across documents."""
+        from litsynth.coding.human import decisions
+
+        coder = _coder(request.query_params)
+        with opened(project.store_path) as conn:
+            queue = decisions.review_queue(conn, coder=coder)
+        if not queue:
+            return JSONResponse({"item": None, "remaining": 0})
+        item = queue[0]
+        return JSONResponse(
+            {
+                "item": {"document": item.passage.document_id, "chunk_id": item.passage.chunk_id,
+                         "code": item.code_id, "score": item.score, "threshold": item.threshold},
+                "remaining": len(queue),
+            }
+        )  # fmt: skip
+
     async def api_coding_decide(request: Request) -> Response:
         from litsynth.coding.codebook.load import project_codebook
         from litsynth.coding.human import decisions
@@ -470,6 +488,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/themes", api_themes, ["GET"]),
             route("/api/documents", api_documents, ["GET"]),
             route("/api/documents/{document}", api_document, ["GET"]),
+            route("/api/coding/next", api_coding_next, ["GET"]),
             route("/api/coding/decide", api_coding_decide, ["POST"], write=True),
             route("/api/coding/add", api_coding_add, ["POST"], write=True),
             route("/api/memos", api_memos, ["GET"]),

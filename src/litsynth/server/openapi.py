@@ -215,6 +215,12 @@ OPENAPI: dict[str, Any] = {
                 "responses": _ok({"type": "object"}, "the tree"),
             }
         },
+        "/api/coding/next": {
+            "get": {
+                "summary": "The most informative undecided suggestion, across documents",
+                "responses": _ok({"type": "object"}, "document, passage, code; remaining"),
+            }
+        },
         "/api/themes": {
             "get": {
                 "summary": "Themes around the core category (`litsynth code themes --json`)",

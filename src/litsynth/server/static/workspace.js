@@ -442,6 +442,19 @@ async function writeMemo(target) {
   } catch (error) { $("reader-status").textContent = error.message; }
 }
 
+// The review queue across documents: the suggestion whose decision teaches the model most.
+async function nextToReview() {
+  const data = await api("/api/coding/next?" + new URLSearchParams({ coder: reviewer() }));
+  if (!data.item) { $("reader-status").textContent = "no undecided suggestion left"; return; }
+  const it = data.item;
+  $("document").value = it.document;
+  await loadDocument(it.document);
+  const nodes = suggestionNodes();
+  const i = nodes.findIndex((n) => n.dataset.chunk === it.chunk_id && n.dataset.code === it.code);
+  if (i >= 0) setFocus(i);
+  $("reader-status").textContent = data.remaining + " suggestions to review; this one is the most informative";
+}
+
 async function loadDocument(id) {
   reader.document = id;
   const data = await api("/api/documents/" + encodeURIComponent(id) + "?" + new URLSearchParams({ coder: reviewer() }));
@@ -502,6 +515,7 @@ async function startReader() {
     else if (event.key === "r") decideSuggestion("reject");
     else if (event.key === "j") setFocus(reader.focus + 1);
     else if (event.key === "k") setFocus(reader.focus - 1);
+    else if (event.key === "n") nextToReview().catch((error) => { $("reader-status").textContent = error.message; });
     else return;
     event.preventDefault();
   });
