@@ -223,3 +223,23 @@ def test_codebook_themes_and_matrix_source_without_a_codebook(client: TestClient
     assert themes.status_code == 400 and themes.json()["error"]
     bad = client.get("/api/matrix", params={"source": "robots"})
     assert bad.status_code == 400
+
+
+def test_decisions_refit_the_queue_in_the_background(client: TestClient) -> None:
+    """The next record is answered from the current order; the refit runs after the
+    decision, in its own thread, and the following request sees the refitted order."""
+    ws = client.app.state.workspace  # type: ignore[attr-defined]
+    headers = {"X-Litsynth-Token": token(client)}
+    first = client.get("/api/screen/next", params={"reviewer": "yan", "first": "r11"}).json()[
+        "record"
+    ]["id"]
+    assert first == "r11"  # nobody else voted on it, so yan's include is a new label
+    queue = ws.queues[("title-abstract", "yan")]
+    fitted_on = queue._n_labels
+    body = {"record_id": first, "decision": "include", "reviewer": "yan"}
+    assert client.post("/api/screen/decide", json=body, headers=headers).status_code == 200
+    thread = ws.refits[("title-abstract", "yan")]
+    thread.join(timeout=30)
+    assert not thread.is_alive() and queue._n_labels > fitted_on  # refitted with the include
+    nxt = client.get("/api/screen/next", params={"reviewer": "yan"}).json()["record"]["id"]
+    assert nxt != first

@@ -115,21 +115,40 @@ class Queue:
         self._order: list[int] = []
         self._n_labels = -1
 
-    def pending(self, conn: sqlite3.Connection) -> list[BibRecord]:
-        """Records this reviewer has not decided yet, in priority order (refits if due)."""
+    def pending(self, conn: sqlite3.Connection, *, refit: bool = True) -> list[BibRecord]:
+        """Records this reviewer has not decided yet, in priority order.
+
+        With `refit` the model is refitted first when the retrain schedule says so; without
+        it the last order is used (a first order is always computed). The workspace asks
+        without, and refits in a background thread after each decision (`refit_now`), so the
+        next record never waits for a fit.
+        """
         if self.features is None:
             return []
         todo = set(
             rules.undecided_by(self.ids, store.log(conn, self.stage), stage=self.stage,
                                reviewer=self.reviewer)
         )  # fmt: skip
+        if refit or not self._order:
+            self.refit_now(conn)
+        order = self._order  # one read: a background refit swaps the list, never edits it
+        return [self.records[i] for i in order if self.ids[i] in todo]
+
+    def refit_now(self, conn: sqlite3.Connection) -> bool:
+        """Refit the prioritiser if the schedule says so (or it has no order); True if it did."""
+        if self.features is None:
+            return False
         rows, labels = training_labels(conn, self.ids)
-        due = len(rows) != self._n_labels and len(rows) in self._refit_at
-        if self._n_labels < 0 or due or not self._order:
-            s = scores(self.features, _ints(rows), _ints(labels), self.prioritiser)
-            self._order = sorted(range(len(self.ids)), key=lambda i: (-s[i], i))
-            self._n_labels = len(rows)
-        return [self.records[i] for i in self._order if self.ids[i] in todo]
+        # a retrain point passed since the last fit (several labels may arrive during one)
+        due = len(rows) > self._n_labels and any(
+            self._n_labels < point <= len(rows) for point in self._refit_at
+        )
+        if not (self._n_labels < 0 or due or not self._order):
+            return False
+        s = scores(self.features, _ints(rows), _ints(labels), self.prioritiser)
+        self._order = sorted(range(len(self.ids)), key=lambda i: (-s[i], i))
+        self._n_labels = len(rows)
+        return True
 
 
 def _ints(values: Sequence[int]) -> np.ndarray:

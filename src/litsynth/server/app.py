@@ -53,6 +53,23 @@ class Workspace:
     index_key: tuple[int, int] = (0, 0)  # (mtime_ns, size) of the index file it was read from
     lock: threading.Lock = field(default_factory=threading.Lock)
     queues: dict[tuple[str, str], ops.Queue] = field(default_factory=dict)
+    refits: dict[tuple[str, str], threading.Thread] = field(default_factory=dict)
+
+    def refit_later(self, stage: str, reviewer: str) -> None:
+        """Refit the reviewer's queue in a background thread with its own store handle, so
+        the request for the next record is answered from the current order at once."""
+        queue = self.queues.get((stage, reviewer))
+        running = self.refits.get((stage, reviewer))
+        if queue is None or (running is not None and running.is_alive()):
+            return  # a refit under way will read the newest labels when it starts its fit
+
+        def work() -> None:
+            with opened(self.project.store_path) as conn:
+                queue.refit_now(conn)
+
+        thread = threading.Thread(target=work, name=f"refit-{stage}-{reviewer}", daemon=True)
+        self.refits[(stage, reviewer)] = thread
+        thread.start()
 
     def queue(self, conn: Any, stage: str, reviewer: str) -> ops.Queue:
         """The reviewer's screening queue, kept between requests so the next record never
@@ -172,7 +189,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         stage, reviewer = _screen_args(request.query_params)
         settings = project.settings.screening
         with ws.lock, opened(project.store_path) as conn:
-            pending = ws.queue(conn, stage, reviewer).pending(conn)
+            pending = ws.queue(conn, stage, reviewer).pending(conn, refit=False)
             prog = ops.progress(conn, stage=stage, reviewer=reviewer)
             reasons = ops.project_reasons(conn, settings)
             first = request.query_params.get("first")  # the record an undo just put back
@@ -207,7 +224,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         return JSONResponse({"recorded": decision.__dict__, "new_reason": new_reason})
 
     async def api_decide(request: Request) -> Response:
-        return await _record(request, "terminal", "workspace")
+        response = await _record(request, "terminal", "workspace")
+        if response.status_code == 200:
+            ws.refit_later(*_screen_args(await request.json()))
+        return response
 
     async def api_undo(request: Request) -> Response:
         body = await request.json()
