@@ -474,3 +474,28 @@ def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
         after = json.load(urllib.request.urlopen(f"{url}/api/coding/next?coder=ann"))["item"]
         assert (after["chunk_id"], after["code"]) != (first["chunk_id"], first["code"])
         browser.close()
+
+
+def test_search_by_role_and_references_dimmed_in_the_reader(demo_project: Path) -> None:
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with _serving(demo_project) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/screens/search")
+        page.fill("#q", "knowledge sources of entrepreneurship")
+        page.select_option("#role", "references")
+        page.locator("#search-form button").click()
+        page.locator("#hits li .cite").first.wait_for()
+        links = page.locator("#hits a.open-reader")
+        assert links.count() > 0
+        links.first.click()
+        page.wait_for_selector(".passage.target")
+        assert page.locator(".passage.target").get_attribute("data-role") == "references"
+        assert page.locator(".passage.role-references").count() >= 5
+        opacity = page.eval_on_selector(
+            ".passage.role-references", "n => getComputedStyle(n).opacity"
+        )
+        assert float(opacity) < 1  # dimmed, still readable
+        browser.close()

@@ -209,6 +209,7 @@ class Passage:
     paragraph: int | None = None
     ordinal: int = 0  # the chunk's place in its document
     rowid: int = 0  # the FAISS id of the chunk's vector
+    role: str = "body"  # body, abstract, front matter, references, … (ingest/roles.py)
 
     @cached_property
     def label(self) -> str:

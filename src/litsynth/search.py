@@ -8,6 +8,7 @@ comes back with the citation a writer can paste: "Yulianti & Santoso (2025), § 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from litsynth.embed import Embedder, get_embedder
 from litsynth.embed.index import ChunkIndex, load_index
 from litsynth.errors import IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
+from litsynth.ingest.roles import ROLES
 from litsynth.records import OnPassage, Passage
 from litsynth.store import documents as store
 from litsynth.store import passages, runs
@@ -62,6 +64,7 @@ class SearchHit(OnPassage):
             "path": p.path,
             "section": p.section,
             "paragraph": p.paragraph,
+            "role": p.role,
         }
 
 
@@ -78,9 +81,11 @@ def search(
     year_min: int | None = None,
     year_max: int | None = None,
     attribute: tuple[str, str] | None = None,
+    roles: Sequence[str] | None = None,
 ) -> list[SearchHit]:
     """The k passages closest to the query, best first; optionally only coded passages, and
-    only documents of some years or with an attribute value (`("industry", "automotive")`).
+    only documents of some years or with an attribute value (`("industry", "automotive")`),
+    only passages of some roles (`("body", "abstract")`: no reference lists or front matter).
 
     Every filter becomes one set of allowed ids that FAISS applies inside its scan, so the
     k best of the allowed passages come back, however few they are.
@@ -107,6 +112,11 @@ def search(
         allowed.append(set(store.rowids_of_documents(
             conn, year_min=year_min, year_max=year_max, attribute=attribute
         )))  # fmt: skip
+    if roles:
+        unknown = sorted(set(roles) - set(ROLES))
+        if unknown:
+            raise IngestError(f"unknown passage role {unknown[0]!r}", hint=", ".join(ROLES))
+        allowed.append(set(store.rowids_with_roles(conn, roles)))
     within = sorted(set.intersection(*allowed)) if allowed else None
     hits = index.search(embedder.embed([query])[0], k, within=within)
     found = passages.by_rowid(conn, [rowid for rowid, _ in hits])

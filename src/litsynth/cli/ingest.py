@@ -167,6 +167,14 @@ def _render_ingest(r: dict[str, Any]) -> None:
     metavar="NAME=VALUE",
     help="Only documents with this attribute value (a documents.csv column), e.g. industry=retail.",
 )
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    metavar="ROLE",
+    help="Only passages of this role (repeat for several): body, abstract, front matter,"
+    " references, acknowledgements, captions/tables, boilerplate.",
+)
 @project_option
 @json_option
 def search_command(
@@ -177,6 +185,7 @@ def search_command(
     year_min: int | None,
     year_max: int | None,
     attribute: str | None,
+    roles: tuple[str, ...],
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -193,8 +202,18 @@ def search_command(
         wanted = (name.strip(), value.strip())
     project = load(project_dir)
     with opened(project.store_path) as conn:
-        passages = search(conn, project, query, k=k, code=code, theme=theme, year_min=year_min,
-                          year_max=year_max, attribute=wanted)  # fmt: skip
+        passages = search(
+            conn,
+            project,
+            query,
+            k=k,
+            code=code,
+            theme=theme,
+            year_min=year_min,
+            year_max=year_max,
+            attribute=wanted,
+            roles=roles or None,
+        )
     if as_json:
         print_json([p.to_json() for p in passages])
         return

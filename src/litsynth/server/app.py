@@ -171,6 +171,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 conn, project, q, k=k, code=code, theme=theme,
                 embedder=ws.warm_embedder(), index=ws.warm_index(conn),
                 year_min=years[0], year_max=years[1], attribute=attribute,
+                roles=[r for r in params.get("role", "").split(",") if r.strip()] or None,
             )  # fmt: skip
         return JSONResponse([h.to_json() for h in hits])
 

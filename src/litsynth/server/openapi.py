@@ -65,6 +65,12 @@ OPENAPI: dict[str, Any] = {
                         "description": "NAME=VALUE: a document attribute (documents.csv column)",
                         "schema": {"type": "string"},
                     },
+                    {
+                        "name": "role",
+                        "in": "query",
+                        "description": "passage roles, comma-separated: body,abstract,…",
+                        "schema": {"type": "string"},
+                    },
                 ],
                 "responses": _ok({"type": "array", "items": _HIT}, "the hits"),
             }

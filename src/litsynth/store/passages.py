@@ -22,7 +22,7 @@ BATCH = 500
 
 COLUMNS = (
     "ch.rowid AS rowid, ch.id AS chunk_id, ch.document_id, ch.ordinal, ch.start, ch.end,"
-    " ch.text, ch.page_start, ch.page_end, ch.section, ch.paragraph,"
+    " ch.text, ch.page_start, ch.page_end, ch.section, ch.paragraph, ch.role,"
     " d.kind, d.title, d.authors, d.year, d.path"
 )
 _FROM = "FROM chunks ch JOIN documents d ON d.id = ch.document_id"
@@ -84,6 +84,7 @@ def from_row(row: sqlite3.Row, authors: AuthorCache) -> Passage:
         paragraph=row["paragraph"],
         ordinal=row["ordinal"],
         rowid=row["rowid"],
+        role=row["role"] or "body",
     )
 
 

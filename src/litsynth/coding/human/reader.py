@@ -28,6 +28,7 @@ class ReadingPassage:
             "page_start": p.page_start,
             "page_end": p.page_end,
             "section": p.section,
+            "role": p.role,
             "suggestions": [
                 {"code": s.code_id, "score": round(s.score, 3), "threshold": round(s.threshold, 3),
                  "evidence": s.evidence.summary(), "decision": s.decision}

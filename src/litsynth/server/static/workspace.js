@@ -177,7 +177,7 @@ async function runSearch(event) {
   event.preventDefault();
   const params = new URLSearchParams({ q: $("q").value, k: "10" });
   if ($("code").value.trim()) params.set("code", $("code").value.trim());
-  for (const [id, name] of [["year-min", "year_min"], ["year-max", "year_max"], ["attribute", "attribute"]]) {
+  for (const [id, name] of [["year-min", "year_min"], ["year-max", "year_max"], ["attribute", "attribute"], ["role", "role"]]) {
     if ($(id).value.trim()) params.set(name, $(id).value.trim());
   }
   if ($("theme").value.trim()) params.set("theme", $("theme").value.trim());
@@ -407,8 +407,10 @@ function setFocus(i) {
 function renderPassages() {
   const container = $("passages");
   container.replaceChildren(...reader.passages.map((p) => {
-    const box = el("div", undefined, "passage");
+    const role = p.role || "body";
+    const box = el("div", undefined, "passage role-" + role.replace(/[^a-z]+/g, "-"));
     box.dataset.chunk = p.chunk_id;
+    box.dataset.role = role;
     const body = el("div", undefined, "body");
     const stripes = el("div", undefined, "stripes");
     for (const c of p.codings) stripes.append(el("span", c.code + " (" + c.status + ", " + c.coder + ")", "stripe"));
@@ -418,7 +420,7 @@ function renderPassages() {
     memo.type = "button";
     memo.className = "memo";
     memo.addEventListener("click", () => writeMemo(p.chunk_id));
-    body.append(el("div", p.citation, "meta"), stripes, text, memo);
+    body.append(el("div", p.citation + (role === "body" ? "" : " · " + role), "meta"), stripes, text, memo);
     const side = el("div", undefined, "side");
     for (const s of p.suggestions) {
       const item = el("div", undefined, "suggestion" + (s.decision ? " " + s.decision : ""));

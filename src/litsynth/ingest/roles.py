@@ -1,0 +1,144 @@
+"""What each passage is: body text, or one of the parts of a paper a reviewer does not code.
+
+Roles, in the order they are decided (the first that fits wins):
+
+- `references`: inside the reference list, as the citation stages find it
+  (`citations.references.find_reference_section`), so every stage agrees where it is;
+- `acknowledgements`: under an Acknowledgements / Funding / Conflict of interest /
+  Author contributions heading, up to the next heading or the references;
+- `boilerplate`: mostly lines that are not the paper's prose (running headers and footers
+  repeated on three or more pages, page numbers, arXiv margin stamps, licence lines);
+- `captions/tables`: mostly figure or table captions, or rows of numbers;
+- `front matter`: title, authors and affiliations: text on the first page before the
+  Abstract (or the Introduction), or a first-page passage with e-mail addresses;
+- `abstract`: under an Abstract heading, before the Introduction;
+- `body`: everything else.
+
+Pure: a document's text, its pages and its passages' spans in, one role per passage out.
+`ROLES_VERSION` is stored with the roles, so a better detector can recompute them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from litsynth.citations.references import find_reference_section
+from litsynth.records import Page
+
+ROLES_VERSION = "roles.v1"
+ROLES = (
+    "body", "abstract", "front matter", "references", "acknowledgements", "captions/tables",
+    "boilerplate",
+)  # fmt: skip
+
+_HEADING = r"(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\.?\s+)?"
+_ACK = re.compile(
+    rf"^\s*{_HEADING}(?:acknowledge?ments?|funding(?: information)?|conflicts? of interests?|"
+    r"declaration of (?:competing )?interests?|competing interests|author contributions?)"
+    r"\s*:?\s*$",
+    re.I | re.M,
+)
+# "Abstract", "ABSTRACT", "# Abstract", "Abstract—Deep learning …" (text may follow on the line)
+_ABSTRACT = re.compile(rf"^\s*{_HEADING}abstract(?:\s*$|\s*[:.—–-]\s*|\s+(?=[A-Z]))", re.I | re.M)
+_INTRO = re.compile(rf"^\s*{_HEADING}(?:introduction|background)\s*:?\s*$", re.I | re.M)
+_ANY_HEADING = re.compile(r"^\s*(?:#{1,6}\s+\S.*|\d+(?:\.\d+)*\.?\s+[A-Z][^.]{0,80})\s*$", re.M)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
+_STAMP = re.compile(
+    r"arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?|\[[a-z-]+(?:\.[A-Z]{2})?\]\s+\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}"
+    r"|^\s*(?:\d+\s*(?:,\s*\d+)*\s*){2,}$"  # lone "1 2 4,5" affiliation marks
+)
+_LICENCE = re.compile(
+    r"creative commons|licensed under|all rights reserved|^\s*©|copyright\s+(?:©\s*)?\d{4}"
+    r"|permission to make digital or hard copies|this article is an open access",
+    re.I,
+)
+_CAPTION = re.compile(r"^\s*(?:fig(?:ure)?\.?|table|tab\.)\s*[0-9IVX]+[.:]?", re.I)
+
+
+def _norm(line: str) -> str:
+    """A line as it repeats across pages: digits (page numbers, dates) and spacing ignored."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line)).strip().casefold()
+
+
+def repeated_lines(text: str, pages: Sequence[Page], *, min_pages: int = 3) -> set[str]:
+    """Normalised lines that occur on `min_pages` or more pages: running headers and footers."""
+    if len(pages) < min_pages:
+        return set()
+    seen: Counter[str] = Counter()
+    for page in pages:
+        lines = {_norm(line) for line in text[page.start : page.end].splitlines()}
+        seen.update(line for line in lines if 3 <= len(line) <= 160)
+    return {line for line, n in seen.items() if n >= min_pages}
+
+
+def is_boilerplate_line(line: str, repeated: set[str]) -> bool:
+    return bool(
+        _PAGE_NUMBER.match(line)
+        or _STAMP.search(line)
+        or _LICENCE.search(line)
+        or (_norm(line) in repeated)
+    )
+
+
+def _share(lines: list[str], test: Callable[[str], bool]) -> float:
+    """The share of the passage's characters on lines that pass `test`."""
+    total = sum(len(line) for line in lines) or 1
+    return sum(len(line) for line in lines if test(line)) / total
+
+
+def _numeric(line: str) -> bool:
+    """A table row: three or more decimal figures, or mostly numeric tokens."""
+    if len(re.findall(r"\d+[.,]\d+", line)) >= 3:
+        return True
+    tokens = line.split()
+    numbers = [t for t in tokens if re.fullmatch(r"[-–±(]?[\d.,]+%?\)?", t)]
+    return len(tokens) >= 3 and len(numbers) / len(tokens) > 0.5
+
+
+def _overlap(start: int, end: int, a: int, b: int) -> float:
+    """The share of [start, end) that lies inside [a, b)."""
+    return max(0, min(end, b) - max(start, a)) / max(1, end - start)
+
+
+def chunk_roles(text: str, pages: Sequence[Page], spans: Sequence[tuple[int, int]]) -> list[str]:
+    """One role per passage span (start, end) of a document; see the module docstring."""
+    references = find_reference_section(text)
+    refs_start = references[0] if references else len(text)
+    ack_spans = []
+    for m in _ACK.finditer(text):
+        nxt = _ANY_HEADING.search(
+            text, m.end(), refs_start if m.start() < refs_start else len(text)
+        )
+        ack_spans.append((m.start(), nxt.start() if nxt else max(refs_start, m.end())))
+    repeated = repeated_lines(text, pages)
+    first_page_end = pages[0].end if pages else len(text)
+    abstract = _ABSTRACT.search(text, 0, min(first_page_end, refs_start))
+    intro = _INTRO.search(text, 0, refs_start)
+    body_from = abstract.start() if abstract else (intro.start() if intro else None)
+    # the abstract runs to the Introduction, or at most to the end of the first page
+    abstract_end = min(intro.start(), first_page_end) if intro else first_page_end
+    roles = []
+    for start, end in spans:
+        lines = [line for line in text[start:end].splitlines() if line.strip()]
+        if references and references[0] <= start < references[1]:
+            role = "references"
+        elif any(_overlap(start, end, a, b) >= 0.67 for a, b in ack_spans):  # mostly
+            role = "acknowledgements"
+        elif lines and _share(lines, lambda x: is_boilerplate_line(x, repeated)) >= 0.6:
+            role = "boilerplate"
+        elif lines and _share(lines, lambda x: bool(_CAPTION.match(x)) or _numeric(x)) >= 0.6:
+            role = "captions/tables"
+        elif start < first_page_end and (
+            (body_from is not None and _overlap(start, end, 0, body_from) >= 0.5)
+            or len(_EMAIL.findall(text[start:end])) >= 2
+        ):
+            role = "front matter"
+        elif abstract is not None and _overlap(start, end, abstract.start(), abstract_end) >= 0.5:
+            role = "abstract"
+        else:
+            role = "body"
+        roles.append(role)
+    return roles

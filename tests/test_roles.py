@@ -1,0 +1,116 @@
+"""Passage roles at ingest, on real page text: reference lists, acknowledgements, captions and
+tables, boilerplate, front matter and abstract; stored per passage, recomputed from the store,
+and a search filter."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import shared
+
+from litsynth.cli import cli
+from litsynth.ingest.roles import chunk_roles, is_boilerplate_line, repeated_lines
+from litsynth.records import Page
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _one_page(text: str) -> list[Page]:
+    return [Page(1, 0, len(text))]
+
+
+def test_seed_reference_list_and_acknowledgements() -> None:
+    seed0 = (REPO / "corpus" / "000_e36bc8967a0d5917.txt").read_text(encoding="utf-8")
+    at = seed0.index("## References")
+    spans = [(0, 400), (at + 20, at + 600)]
+    assert chunk_roles(seed0, _one_page(seed0), spans)[1] == "references"
+    seed1 = (REPO / "corpus" / "001_fda600e23a8bf5df.txt").read_text(encoding="utf-8")
+    ack = seed1.index("Acknowledgements")
+    roles = chunk_roles(seed1, _one_page(seed1), [(ack, len(seed1)), (ack - 600, ack + 200)])
+    assert roles == ["acknowledgements", "body"]  # mostly body stays body
+
+
+def _pdf_doc(name: str):  # type: ignore[no-untyped-def]
+    from litsynth.ingest.parse import parse_file
+
+    return parse_file(shared(f"data/pdfs/scholarly/{name}"))
+
+
+def test_front_matter_abstract_and_captions_on_real_pdfs() -> None:
+    doc = _pdf_doc("papermage/tests/fixtures/2302.07302v1.pdf")  # CiteSee, CHI 2023
+    text = doc.text
+    abstract = text.index("ABSTRACT")
+    intro = text.index("INTRODUCTION")
+    spans = [(0, abstract - 1), (abstract, min(intro, abstract + 900))]
+    assert chunk_roles(text, doc.pages, spans) == ["front matter", "abstract"]
+    scibert = _pdf_doc("papermage/tests/fixtures/1903.10676.pdf")
+    table = scibert.text.index("Field Task Dataset")
+    assert chunk_roles(scibert.text, scibert.pages, [(table, table + 400)]) == ["captions/tables"]
+
+
+def test_margin_stamps_page_numbers_and_repeated_headers() -> None:
+    assert is_boilerplate_line("arXiv:2202.00535v1 [cs.CL] 1 Feb 2022", set())
+    assert is_boilerplate_line("  12 ", set())
+    assert is_boilerplate_line("1 2 4,5", set())
+    assert is_boilerplate_line("© 2023 Copyright held by the owner/author(s).", set())
+    assert not is_boilerplate_line("We report macro F1 scores for NER.", set())
+    pages_text = "".join(
+        f"Running Head of the Journal {n}\nBody text of page {n}.\n" for n in range(4)
+    )
+    pages, at = [], 0
+    for n in range(4):
+        length = len(f"Running Head of the Journal {n}\nBody text of page {n}.\n")
+        pages.append(Page(n + 1, at, at + length))
+        at += length
+    repeated = repeated_lines(pages_text, pages)
+    assert "running head of the journal #" in repeated
+    assert is_boilerplate_line("Running Head of the Journal 7", repeated)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("roles") / "review"
+    (root / "corpus").mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    for name in ("000_e36bc8967a0d5917.txt", "001_fda600e23a8bf5df.txt"):
+        shutil.copy2(REPO / "corpus" / name, root / "corpus" / name)
+    result = CliRunner().invoke(cli, ["ingest", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_roles_are_stored_and_search_filters_by_them(project: Path) -> None:
+    conn = sqlite3.connect(project / "litsynth.db")
+    roles = dict(conn.execute("SELECT role, COUNT(*) FROM chunks GROUP BY role").fetchall())
+    conn.close()
+    assert roles["references"] >= 10 and roles["body"] > roles["references"]
+
+    def hits(*args: str) -> list[dict]:  # type: ignore[type-arg]
+        result = CliRunner().invoke(cli, ["search", "orchestration platforms", "-k", "40",
+                                          "--json", *args, "--project", str(project)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    assert {h["role"] for h in hits("--role", "references")} == {"references"}
+    assert "references" not in {h["role"] for h in hits("--role", "body", "--role", "abstract")}
+    bad = CliRunner().invoke(cli, ["search", "x", "--role", "footnotes", "--project", str(project)])
+    assert bad.exit_code == 1 and "unknown passage role 'footnotes'" in bad.output + bad.stderr
+
+
+def test_roles_are_recomputed_from_the_store_without_parsing(project: Path) -> None:
+    conn = sqlite3.connect(project / "litsynth.db")
+    conn.execute("UPDATE chunks SET role = NULL")
+    conn.execute("UPDATE documents SET roles_version = ''")
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(cli, ["ingest", "--json", "--project", str(project)])
+    report = json.loads(result.stdout)
+    assert (report["roles_updated"], report["documents_ingested"]) == (2, 0)
+    conn = sqlite3.connect(project / "litsynth.db")
+    assert conn.execute("SELECT COUNT(*) FROM chunks WHERE role IS NULL").fetchone()[0] == 0
+    conn.close()
