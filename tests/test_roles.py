@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import shared
 
+from conftest import shared
 from litsynth.cli import cli
 from litsynth.ingest.roles import chunk_roles, is_boilerplate_line, repeated_lines
 from litsynth.records import Page
