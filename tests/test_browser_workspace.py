@@ -234,13 +234,28 @@ def test_resolve_a_conflict_between_two_reviewers(served: tuple[str, Path]) -> N
         page.screenshot(path=str(SHOTS / "workspace-conflicts.png"))
         row.locator('button[data-decision="include"]').click()
         page.wait_for_selector('tr[data-record-id="r23"]', state="detached")
+        # a second conflict, resolved as an exclusion with the reason typed beside it
+        _post(url, "/api/screen/decide", token,
+              {"record_id": "r22", "decision": "include", "reviewer": "amy"})  # fmt: skip
+        _post(url, "/api/screen/decide", token,
+              {"record_id": "r22", "decision": "exclude", "reviewer": "ben"})  # fmt: skip
+        page.reload()
+        other = page.locator('tr[data-record-id="r22"]')
+        other.wait_for()
+        other.locator("input.reason").fill("not healthcare professionals")
+        other.locator('button[data-decision="exclude"]').click()
+        page.wait_for_selector('tr[data-record-id="r22"]', state="detached")
         browser.close()
     conn = sqlite3.connect(root / "litsynth.db")
     rows = conn.execute(
         "SELECT decision, origin FROM decisions WHERE record_id = 'r23' AND origin = 'resolution'"
     ).fetchall()
+    with_reason = conn.execute(
+        "SELECT decision, reason FROM decisions WHERE record_id = 'r22' AND origin = 'resolution'"
+    ).fetchall()
     conn.close()
     assert rows == [("include", "resolution")]
+    assert with_reason == [("exclude", "not healthcare professionals")]
 
 
 def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> None:
@@ -473,7 +488,37 @@ def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
         )
         after = json.load(urllib.request.urlopen(f"{url}/api/coding/next?coder=ann"))["item"]
         assert (after["chunk_id"], after["code"]) != (first["chunk_id"], first["code"])
+        # reject the next one with r; change the one after to a code found in the code list
+        page.keyboard.press("n")
+        page.wait_for_selector(
+            f'.suggestion.focused[data-chunk="{after["chunk_id"]}"][data-code="{after["code"]}"]'
+        )
+        page.keyboard.press("r")
+        page.wait_for_selector(
+            f'.suggestion.rejected[data-chunk="{after["chunk_id"]}"][data-code="{after["code"]}"]'
+        )
+        third = json.load(urllib.request.urlopen(f"{url}/api/coding/next?coder=ann"))["item"]
+        page.keyboard.press("n")
+        page.wait_for_selector(
+            f'.suggestion.focused[data-chunk="{third["chunk_id"]}"][data-code="{third["code"]}"]'
+        )
+        target = (
+            "value-co-creation" if third["code"] != "value-co-creation" else "vertical-integration"
+        )
+        page.fill("#code-find", target)
+        assert page.locator("#code-pick").input_value() == target
+        page.locator("body").click(position={"x": 5, "y": 5})
+        page.keyboard.press("c")
+        page.wait_for_selector(f"#reader-status:has-text('to {target}')")
         browser.close()
+    conn = sqlite3.connect(demo_copy / "litsynth.db")
+    log = conn.execute(
+        "SELECT chunk_id, code_id, status FROM codings WHERE coder = 'ann'"
+    ).fetchall()
+    conn.close()
+    assert (after["chunk_id"], after["code"], "rejected") in log
+    assert (third["chunk_id"], third["code"], "rejected") in log  # a change: reject + add
+    assert (third["chunk_id"], target, "added") in log
 
 
 def test_search_by_role_and_references_dimmed_in_the_reader(demo_project: Path) -> None:
@@ -498,4 +543,22 @@ def test_search_by_role_and_references_dimmed_in_the_reader(demo_project: Path) 
             ".passage.role-references", "n => getComputedStyle(n).opacity"
         )
         assert float(opacity) < 1  # dimmed, still readable
+        # a search with a code filter lists exactly what the API gives for that code
+        import json
+        import urllib.parse
+        import urllib.request
+
+        page.goto(f"{url}/screens/search")
+        page.fill("#q", "platforms coordinate suppliers")
+        page.fill("#code", "platform-coordination")
+        page.locator("#search-form button").click()
+        page.locator("#hits li .cite").first.wait_for()
+        metas = page.locator("#hits li .meta").all_text_contents()
+        shown = [m.split("passage ")[1].split(" ")[0] for m in metas]
+        query = urllib.parse.urlencode(
+            {"q": "platforms coordinate suppliers", "k": 10, "code": "platform-coordination"}
+        )
+        with urllib.request.urlopen(f"{url}/api/search?{query}") as response:
+            expected = [h["chunk_id"] for h in json.load(response)]
+        assert shown == expected and 0 < len(shown) <= 12
         browser.close()

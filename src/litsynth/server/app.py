@@ -384,8 +384,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
         body = await request.json()
         chunk, code, action = (str(body.get(k) or "") for k in ("chunk_id", "code", "action"))
-        if action not in ("accept", "reject"):
-            return _error(400, f"unknown action {action!r}", "accept or reject")
+        if action not in ("accept", "reject", "change"):
+            return _error(400, f"unknown action {action!r}", "accept, reject or change")
         book = project_codebook(project)
         with ws.lock, opened(project.store_path) as conn:
             passage = codings_store.passages(conn, [chunk]).get(chunk)
@@ -403,7 +403,14 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             item = next((i for i in items if i.passage.chunk_id == chunk), None)
             if item is None:
                 return _error(404, f"no suggestion of {code!r} on passage {chunk!r}")
-            rows = decisions.decide(conn, book, item, action, coder=_coder(body))
+            rows = decisions.decide(
+                conn,
+                book,
+                item,
+                action,
+                coder=_coder(body),
+                new_code=str(body.get("new_code") or ""),
+            )
         return JSONResponse({"recorded": [r.__dict__ for r in rows]})
 
     async def api_coding_add(request: Request) -> Response:

@@ -228,14 +228,17 @@ async function loadConflicts() {
     const rec = el("td"); rec.append(el("div", c.title || "(no title)"), el("div", c.record_id, "meta"));
     const votes = el("td", Object.entries(c.votes).map(([who, d]) => who + ": " + d + (c.reasons[who] ? " (" + c.reasons[who] + ")" : "")).join("; "));
     const act = el("td");
+    const why = el("input"); why.size = 24; why.placeholder = "reason (for an exclusion)"; why.className = "reason";
+    act.append(why, el("br"));
     for (const decision of ["include", "exclude", "maybe"]) {
       const button = el("button", decision);
       button.type = "button";
       button.dataset.decision = decision;
       button.addEventListener("click", async () => {
         try {
-          await post("/api/screen/resolve", { record_id: c.record_id, decision, stage: stage(), reviewer: reviewer(), reason: "" });
-          $("conflict-status").textContent = "resolved " + c.record_id + " as " + decision;
+          const reason = decision === "exclude" ? why.value.trim() : "";
+          await post("/api/screen/resolve", { record_id: c.record_id, decision, stage: stage(), reviewer: reviewer(), reason, note: why.value.trim() });
+          $("conflict-status").textContent = "resolved " + c.record_id + " as " + decision + (reason ? " (" + reason + ")" : "");
           await loadConflicts();
         } catch (error) { $("conflict-status").textContent = error.message; }
       });
@@ -426,6 +429,8 @@ function renderPassages() {
       const item = el("div", undefined, "suggestion" + (s.decision ? " " + s.decision : ""));
       item.dataset.chunk = p.chunk_id;
       item.dataset.code = s.code;
+      const colour = (reader.codes.find((c) => c.id === s.code) || {}).color;
+      if (colour) item.style.borderLeft = "6px solid " + colour;  // the code's colour, checked CSS
       item.append(el("strong", s.code), el("span", " " + s.score.toFixed(2) + (s.score >= s.threshold ? "" : " (below threshold)")), el("div", s.evidence, "meta"));
       side.append(item);
     }
@@ -467,9 +472,15 @@ async function loadDocument(id) {
 async function decideSuggestion(action) {
   const node = suggestionNodes()[reader.focus];
   if (!node) return;
+  // change: the code picked in the toolbar replaces the suggested one
+  const newCode = action === "change" ? $("code-pick").value : "";
+  if (action === "change" && newCode === node.dataset.code) {
+    $("reader-status").textContent = "pick another code in the Code list to change to";
+    return;
+  }
   try {
-    await post("/api/coding/decide", { chunk_id: node.dataset.chunk, code: node.dataset.code, action, coder: reviewer() });
-    $("reader-status").textContent = action + " " + node.dataset.code + " on " + node.dataset.chunk;
+    await post("/api/coding/decide", { chunk_id: node.dataset.chunk, code: node.dataset.code, action, new_code: newCode, coder: reviewer() });
+    $("reader-status").textContent = action + " " + node.dataset.code + (newCode ? " to " + newCode : "") + " on " + node.dataset.chunk;
     const keep = reader.focus;
     await loadDocument(reader.document);
     setFocus(keep + 1);
@@ -507,7 +518,23 @@ async function startReader() {
   const [docs, codes] = await Promise.all([api("/api/documents"), api("/api/codes")]);
   reader.codes = codes;
   $("document").replaceChildren(...docs.map((d) => { const o = el("option", d.label + " — " + d.path); o.value = d.id; return o; }));
-  $("code-pick").replaceChildren(...codes.map((c) => { const o = el("option", c.label + " (" + c.id + ")"); o.value = c.id; o.title = c.definition; return o; }));
+  const counts = {};
+  try {
+    const tree = (await api("/api/codebook")).tree;
+    const walk = (n) => { counts[n.id] = n.passages; n.children.forEach(walk); };
+    tree.forEach(walk);
+  } catch (error) { /* counts are a help, not a need */ }
+  const options = codes.map((c) => {
+    const o = el("option", c.label + " (" + c.id + ")" + (c.id in counts ? " · " + counts[c.id] : ""));
+    o.value = c.id; o.title = c.definition; return o;
+  });
+  $("code-pick").replaceChildren(...options);
+  $("code-find").addEventListener("input", () => {
+    const words = $("code-find").value.toLowerCase().trim();
+    for (const o of options) o.hidden = Boolean(words) && !(o.textContent + " " + o.title).toLowerCase().includes(words);
+    const first = options.find((o) => !o.hidden);
+    if (first) $("code-pick").value = first.value;
+  });
   $("document").addEventListener("change", () => { reader.focus = 0; loadDocument($("document").value); });
   document.addEventListener("selectionchange", onSelection);
   $("code-selection").addEventListener("click", codeSelection);
@@ -515,6 +542,7 @@ async function startReader() {
     if (event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;
     if (event.key === "a") decideSuggestion("accept");
     else if (event.key === "r") decideSuggestion("reject");
+    else if (event.key === "c") decideSuggestion("change");
     else if (event.key === "j") setFocus(reader.focus + 1);
     else if (event.key === "k") setFocus(reader.focus - 1);
     else if (event.key === "n") nextToReview().catch((error) => { $("reader-status").textContent = error.message; });
