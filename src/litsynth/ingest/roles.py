@@ -41,7 +41,10 @@ _ACK = re.compile(
     re.I | re.M,
 )
 # "Abstract", "ABSTRACT", "# Abstract", "Abstract—Deep learning …" (text may follow on the line)
-_ABSTRACT = re.compile(rf"^\s*{_HEADING}abstract(?:\s*$|\s*[:.—–-]\s*|\s+(?=[A-Z]))", re.I | re.M)
+_ABSTRACT = re.compile(
+    rf"^\s*{_HEADING}[*_]{{0,2}}abstract(?:[*_]{{0,2}}\s*$|[*_]{{0,2}}\s*[:.—–-]\s*|\s+(?=[A-Z]))",
+    re.I | re.M,
+)
 _INTRO = re.compile(rf"^\s*{_HEADING}(?:introduction|background)\s*:?\s*$", re.I | re.M)
 _ANY_HEADING = re.compile(r"^\s*(?:#{1,6}\s+\S.*|\d+(?:\.\d+)*\.?\s+[A-Z][^.]{0,80})\s*$", re.M)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -114,7 +117,9 @@ def chunk_roles(text: str, pages: Sequence[Page], spans: Sequence[tuple[int, int
         )
         ack_spans.append((m.start(), nxt.start() if nxt else max(refs_start, m.end())))
     repeated = repeated_lines(text, pages)
-    first_page_end = pages[0].end if pages else len(text)
+    # the top of the document: the first page of a PDF; for text (whose "pages" are sections,
+    # the first often a one-line label) at least its first 3,000 characters
+    first_page_end = max(pages[0].end if pages else len(text), min(len(text), 3000))
     abstract = _ABSTRACT.search(text, 0, min(first_page_end, refs_start))
     intro = _INTRO.search(text, 0, refs_start)
     body_from = abstract.start() if abstract else (intro.start() if intro else None)
