@@ -33,6 +33,17 @@ _STAGE = {
 _REVIEWER = {"name": "reviewer", "in": "query", "schema": {"type": "string"}}
 
 
+def _body(properties: dict[str, str], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A JSON request body of string (or "integer") properties, some required."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {name: {"type": kind} for name, kind in properties.items()},
+    }
+    if required:
+        schema["required"] = list(required)
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def _ok(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {
         "200": {"description": description, "content": {"application/json": {"schema": schema}}},
@@ -198,20 +209,7 @@ OPENAPI: dict[str, Any] = {
             "post": {
                 "summary": "Withdraw the reviewer's latest standing decision at the stage",
                 "security": [{"sessionToken": []}],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {
-                                    "stage": {"type": "string"},
-                                    "reviewer": {"type": "string"},
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": _body({"stage": "string", "reviewer": "string"}),
                 "responses": _ok({"type": "object"}, "the record whose decision was withdrawn"),
             }
         },
@@ -243,23 +241,15 @@ OPENAPI: dict[str, Any] = {
             "post": {
                 "summary": "Record one extraction value, checked against the form",
                 "security": [{"sessionToken": []}],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["record_id", "field", "value"],
-                                "properties": {
-                                    "record_id": {"type": "string"},
-                                    "field": {"type": "string"},
-                                    "value": {"type": "string"},
-                                    "coder": {"type": "string"},
-                                },
-                            }
-                        }
+                "requestBody": _body(
+                    {
+                        "record_id": "string",
+                        "field": "string",
+                        "value": "string",
+                        "coder": "string",
                     },
-                },
+                    required=("record_id", "field", "value"),
+                ),
                 "responses": _ok({"type": "object"}, "the value as stored"),
             }
         },
