@@ -57,3 +57,14 @@ def test_undo_twice_walks_back_and_the_log_keeps_everything(project: Path, tmp_p
     assert "bo has no decision at title-abstract to undo" in run(
         project, "screen", "undo", "--reviewer", "bo"
     )
+
+
+def test_prisma_and_the_report_state_the_stopping_rule(project: Path, tmp_path: Path) -> None:
+    run(project, "import", FIXTURES / "screening" / "records.csv", "--source", "Scopus")
+    sheet = tmp_path / "ta.csv"
+    sheet.write_text("record_id,decision\nr01,include\nr02,exclude\nr03,exclude\n")
+    run(project, "screen", "import", sheet, "--reviewer", "ann")
+    out = run(project, "prisma")
+    assert "stopping rule (Callaghan & Müller-Hansen 2020, ranked form, alpha 0.05):" in out
+    assert "title-abstract, ann: 3 of 12 records screened, 1 included or maybe" in out
+    assert "keep screening" in out

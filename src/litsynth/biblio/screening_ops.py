@@ -363,6 +363,26 @@ def record_decision(
     return d, is_new
 
 
+def stopping_statements(conn: sqlite3.Connection) -> list[str]:
+    """What the stopping rule says of each reviewer's screening at each stage, in words a
+    methods section can quote (the report's PRISMA section prints them)."""
+    out = []
+    for stage in (TITLE_ABSTRACT, FULL_TEXT):
+        reviewers = sorted({d.reviewer for d in store.log(conn, stage)
+                            if d.origin in rules.HUMAN_ORIGINS})  # fmt: skip
+        for reviewer in reviewers:
+            prog = progress(conn, stage=stage, reviewer=reviewer)
+            if not prog.screened:
+                continue
+            v = prog.stopping
+            out.append(
+                f"{stage}, {reviewer}: {prog.screened} of {prog.candidates} records screened,"
+                f" {prog.included + prog.maybe} included or maybe; smallest"
+                f" p = {v.p_value:.3f} for recall below {v.target_recall:.0%}. {v.summary()}."
+            )
+    return out
+
+
 def other_votes(
     conn: sqlite3.Connection, record_id: str, *, stage: str, reviewer: str
 ) -> dict[str, str]:

@@ -447,6 +447,12 @@ def prisma_command(
         print_json(flow.to_json())
         return
     click.echo(render_text(flow))
+    with opened(project.store_path) as conn:
+        statements = ops.stopping_statements(conn)
+    if statements:
+        click.echo("stopping rule (Callaghan & Müller-Hansen 2020, ranked form, alpha 0.05):")
+        for line in statements:
+            click.echo(f"  {line}")
     for path in (csv_path, svg_path, png_path, pdf_path):
         if path is not None:
             click.echo(f"written {path}")

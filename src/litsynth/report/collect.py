@@ -244,6 +244,7 @@ def collect(
         prisma_counts=derived.prisma.to_json() if derived.prisma is not None else {},
         prisma_rows=tuple(derived.prisma.labelled()) if derived.prisma is not None else (),
         characteristics=_characteristics(project, conn),
+        stopping=_stopping(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
         core_category=_core_label(derived.selective, codebook),
         matrices=tuple(
@@ -268,6 +269,12 @@ def collect(
         sources=tuple(_source_page(conn, r) for r in rows if r["kind"] != "pdf"),
         copied_files=copied,
     )
+
+
+def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:
+    from litsynth.biblio.screening_ops import stopping_statements
+
+    return tuple(stopping_statements(conn))
 
 
 def _characteristics(project: Project, conn: sqlite3.Connection) -> tuple[tuple[str, ...], ...]:

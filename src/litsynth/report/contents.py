@@ -127,6 +127,8 @@ class ReportData:
     prisma_counts: dict[str, object] = field(default_factory=dict)
     # (arm, the template's words, value): the PRISMA table as people read it
     prisma_rows: tuple[tuple[str, str, object], ...] = ()
+    # the stopping rule's verdict per stage and reviewer, as sentences
+    stopping: tuple[str, ...] = ()
     # characteristics of included studies (data extraction): header, then a row per study
     characteristics: tuple[tuple[str, ...], ...] = ()
     codebook: tuple[CodeNode, ...] = ()
