@@ -115,3 +115,71 @@ def test_a_resolution_is_not_counted_as_the_reviewers_screening(tmp_path) -> Non
                     settings=settings)  # fmt: skip
         prog = ops.progress(conn, stage="title-abstract", reviewer="ann")
     assert (prog.screened, prog.included, prog.excluded) == (1, 1, 0)
+
+
+def test_a_random_sample_window_is_tested_exactly() -> None:
+    """After switching to random sampling at record 300 (40 includes found), a random
+    sample of 200 holding 2 includes: that window's p is the hypergeometric by hand, and the
+    ranked windows (all starting after an include) cannot use those 200 records whole."""
+    labels = _labels(300, list(range(1, 41))) + _labels(200, [50, 150])
+    k_tar = floor(42 / 0.95 - 40) + 1
+    exact = _cdf(2, 1000 - 300, k_tar, 200)
+    with_sample = p_value(labels, 1000, random_from=300)
+    assert abs(with_sample - min(exact, p_value(labels, 1000))) < 1e-9
+    assert with_sample <= p_value(labels, 1000)
+    stop_late = verdict(labels, 1000)
+    stop_sampled = verdict(labels, 1000, random_from=300)
+    assert stop_sampled.p_value <= stop_late.p_value
+
+
+def test_the_random_phase_is_read_from_the_log(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Decisions made on a random draw (source random-sample) mark where the sample begins;
+    the workspace's random mode serves the rest in a fixed random order."""
+    import json
+
+    from click.testing import CliRunner
+    from starlette.testclient import TestClient
+
+    from litsynth.cli import cli
+    from litsynth.config import open_project
+    from litsynth.server.app import create_app
+
+    root = tmp_path / "review"
+    (root / "corpus").mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    records = tmp_path / "r.csv"
+    records.write_text(
+        "record_id,title\n" + "".join(f"r{i:02d},Study {i} of nudging nurses\n" for i in range(30))
+    )
+    CliRunner().invoke(cli, ["import", str(records), "--source", "S", "--project", str(root)])
+    client = TestClient(create_app(open_project(root), allowed_hosts=("h",)), base_url="http://h")
+    token = {"X-Litsynth-Token": client.app.state.workspace.token}  # type: ignore[attr-defined]
+    first = client.get("/api/screen/next", params={"reviewer": "ann"}).json()["record"]["id"]
+    client.post("/api/screen/decide", headers=token,
+                json={"record_id": first, "decision": "include", "reviewer": "ann"})  # fmt: skip
+    drawn = [client.get("/api/screen/next", params={"reviewer": "ann", "random": "1"}).json()
+             ["record"]["id"] for _ in range(2)]  # fmt: skip
+    assert drawn[0] == drawn[1]  # a reload shows the same next record
+    for _ in range(3):
+        rid = client.get("/api/screen/next", params={"reviewer": "ann", "random": "1"}).json()[
+            "record"
+        ]["id"]
+        client.post("/api/screen/decide", headers=token,
+                    json={"record_id": rid, "decision": "exclude", "reviewer": "ann",
+                          "random": True})  # fmt: skip
+    import sqlite3
+
+    conn = sqlite3.connect(root / "litsynth.db")
+    sources = [r[0] for r in conn.execute("SELECT source FROM decisions ORDER BY seq")]
+    conn.close()
+    assert sources == ["workspace"] + ["random-sample:workspace"] * 3
+    from litsynth.biblio.screening_ops import progress
+    from litsynth.store import opened
+
+    with opened(root / "litsynth.db") as conn:
+        prog = progress(conn, stage="title-abstract", reviewer="ann")
+    assert prog.stopping.p_value == p_value([1, 0, 0, 0], 30, random_from=1)
+    status = CliRunner().invoke(
+        cli, ["screen", "status", "--reviewer", "ann", "--json", "--project", str(root)]
+    )
+    assert json.loads(status.stdout)["screened"] == 4

@@ -115,7 +115,9 @@ class Queue:
         self._order: list[int] = []
         self._n_labels = -1
 
-    def pending(self, conn: sqlite3.Connection, *, refit: bool = True) -> list[BibRecord]:
+    def pending(
+        self, conn: sqlite3.Connection, *, refit: bool = True, random: bool = False
+    ) -> list[BibRecord]:
         """Records this reviewer has not decided yet, in priority order.
 
         With `refit` the model is refitted first when the retrain schedule says so; without
@@ -129,6 +131,13 @@ class Queue:
             rules.undecided_by(self.ids, store.log(conn, self.stage), stage=self.stage,
                                reviewer=self.reviewer)
         )  # fmt: skip
+        if random:
+            # the stopping rule's random phase: the rest in an order fixed by the reviewer and
+            # the stage, so a reload shows the same next record
+            rng = np.random.default_rng(int(hashlib.sha256(
+                f"{self.stage}\x1f{self.reviewer}".encode()).hexdigest()[:8], 16))  # fmt: skip
+            shuffled = rng.permutation(len(self.ids))
+            return [self.records[i] for i in shuffled if self.ids[i] in todo]
         if refit or not self._order:
             self.refit_now(conn)
         order = self._order  # one read: a background refit swaps the list, never edits it
@@ -363,6 +372,9 @@ def record_decision(
     return d, is_new
 
 
+RANDOM_SAMPLE = "random-sample"  # the source of decisions made on a random draw of the rest
+
+
 def stopping_statements(conn: sqlite3.Connection) -> list[str]:
     """What the stopping rule says of each reviewer's screening at each stage, in words a
     methods section can quote (the report's PRISMA section prints them)."""
@@ -549,13 +561,19 @@ def progress(
     # screened, each with the reviewer's latest decision on it (what the stopping rule reads).
     latest = {d.record_id: d.decision for d in mine}
     latest = {rid: v for rid, v in latest.items() if v != rules.UNDECIDED}  # undone
+    # the random-sample phase: records decided from a random draw of the rest (source
+    # "random-sample"), from the first of them on, if every later one was drawn so too
+    sampled = {d.record_id for d in mine if d.source.startswith(RANDOM_SAMPLE)}
+    order = list(latest)
+    first = next((i for i, rid in enumerate(order) if rid in sampled), None)
+    random_from = first if first is not None and all(r in sampled for r in order[first:]) else None
     since = 0
     for d in mine:  # in log order
         if d.decision != rules.UNDECIDED:
             since = 0 if d.decision == "include" else since + 1
     counts = {k: sum(1 for v in latest.values() if v == k) for k in ("include", "exclude", "maybe")}
     labels = [1 if decision in ("include", "maybe") else 0 for decision in latest.values()]
-    rule = stopping.verdict(labels, len(ids), target_recall=target_recall)
+    rule = stopping.verdict(labels, len(ids), target_recall=target_recall, random_from=random_from)
     return Progress(
         stage, reviewer, len(ids), len(latest), counts["include"], counts["exclude"],
         counts["maybe"], since, rule, tuple(int(x) for x in np.cumsum(labels)),

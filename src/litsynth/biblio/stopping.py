@@ -60,9 +60,19 @@ class StoppingVerdict:
         return {"rule": RULE, **self.__dict__, "summary": self.summary()}
 
 
-def p_value(labels: Sequence[int], n_records: int, target_recall: float = 0.95) -> float:
+def p_value(
+    labels: Sequence[int],
+    n_records: int,
+    target_recall: float = 0.95,
+    random_from: int | None = None,
+) -> float:
     """The smallest p over the candidate windows of the screened labels (1 = include), in
-    screening order; 1.0 before the first include (nothing to test)."""
+    screening order; 1.0 before the first include (nothing to test).
+
+    `random_from`: the labels from that position on are a random sample of the records not
+    screened before it (the paper's switch to random sampling). That window is then tested
+    too, and there the test is exact rather than conservative, so the rule can stop earlier.
+    """
     from scipy.stats import hypergeom  # here, not at import: the CLI starts without SciPy
 
     seen = len(labels)
@@ -72,6 +82,8 @@ def p_value(labels: Sequence[int], n_records: int, target_recall: float = 0.95) 
     positions = [i for i, y in enumerate(labels) if y]
     # Windows begin at 0 (nothing found before it) or just after the j-th include (j found).
     windows = [(0, 0), *((p + 1, j) for j, p in enumerate(positions, start=1))]
+    if random_from is not None and 0 <= random_from < seen:
+        windows.append((random_from, int(sum(labels[:random_from]))))
     best = 1.0
     for start, rho_al in windows:
         n = seen - start
@@ -92,29 +104,35 @@ def verdict(
     *,
     target_recall: float = 0.95,
     alpha: float = 0.05,
+    random_from: int | None = None,
 ) -> StoppingVerdict:
-    """The rule's verdict on the screened labels (1 = include, 0 = exclude) in order."""
-    p = p_value(labels, n_records, target_recall)
+    """The rule's verdict on the screened labels (1 = include, 0 = exclude) in order;
+    `random_from` as in `p_value`."""
+    p = p_value(labels, n_records, target_recall, random_from)
     found = int(sum(labels))
     more: int | None = 0
     if p >= alpha:
-        more = _more_to_screen(list(labels), n_records, target_recall, alpha)
+        more = _more_to_screen(list(labels), n_records, target_recall, alpha, random_from)
     return StoppingVerdict(p < alpha, p, target_recall, alpha, len(labels), found, n_records, more)
 
 
 def _more_to_screen(
-    labels: list[int], n_records: int, target_recall: float, alpha: float
+    labels: list[int],
+    n_records: int,
+    target_recall: float,
+    alpha: float,
+    random_from: int | None = None,
 ) -> int | None:
     """Further excludes in a row until p < α (binary search: p falls as excludes are added)."""
     left = n_records - len(labels)
     if left <= 0 or not sum(labels):
         return None
-    if p_value(labels + [0] * left, n_records, target_recall) >= alpha:
+    if p_value(labels + [0] * left, n_records, target_recall, random_from) >= alpha:
         return None
     low, high = 1, left
     while low < high:
         mid = (low + high) // 2
-        if p_value(labels + [0] * mid, n_records, target_recall) < alpha:
+        if p_value(labels + [0] * mid, n_records, target_recall, random_from) < alpha:
             high = mid
         else:
             low = mid + 1

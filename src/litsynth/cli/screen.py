@@ -127,12 +127,20 @@ def _show(rec_title: str, meta: str, abstract: str, position: str) -> None:
 @screen_group.command("next")
 @stage_option
 @reviewer_option
+@click.option(
+    "--random",
+    "random_sample",
+    is_flag=True,
+    help="Draw the rest in random order: the stopping rule then tests that sample exactly.",
+)
 @project_option
-def next_command(stage: str, reviewer: str | None, project_dir: Path) -> None:
+def next_command(stage: str, reviewer: str | None, random_sample: bool, project_dir: Path) -> None:
     """Screen in the terminal, one record at a time, most likely includes first.
 
     Keys: i include, e exclude (then pick a reason), m maybe, s skip, q quit. Each decision is
-    recorded at once, so quitting (or a crash) loses nothing and the next run resumes.
+    recorded at once, so quitting (or a crash) loses nothing and the next run resumes. With
+    --random the records come in random order instead, for the stopping rule's random phase
+    (Callaghan & Müller-Hansen 2020): keep using it once started.
     """
     project = load(project_dir)
     reviewer = reviewer or project.settings.project.reviewer
@@ -142,7 +150,7 @@ def next_command(stage: str, reviewer: str | None, project_dir: Path) -> None:
         skipped: set[str] = set()
         done = 0
         while True:
-            todo = [r for r in queue.pending(conn) if r.id not in skipped]
+            todo = [r for r in queue.pending(conn, random=random_sample) if r.id not in skipped]
             if not todo:
                 click.echo(f"Nothing left to screen at {stage} for {reviewer}. {done} decided now.")
                 return
@@ -179,6 +187,7 @@ def next_command(stage: str, reviewer: str | None, project_dir: Path) -> None:
             _, is_new = ops.record_decision(
                 conn, rec.id, stage=stage, decision=decision, reviewer=reviewer, settings=settings,
                 reason=reason, origin="terminal",
+                source=f"{ops.RANDOM_SAMPLE}:terminal" if random_sample else "",
             )  # fmt: skip
             done += 1
             click.echo(f"→ {decision}{f' ({reason})' if reason else ''}")

@@ -190,7 +190,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         stage, reviewer = _screen_args(request.query_params)
         settings = project.settings.screening
         with ws.lock, opened(project.store_path) as conn:
-            pending = ws.queue(conn, stage, reviewer).pending(conn, refit=False)
+            random = request.query_params.get("random") == "1"  # the stopping rule's sample
+            pending = ws.queue(conn, stage, reviewer).pending(conn, refit=False, random=random)
             prog = ops.progress(conn, stage=stage, reviewer=reviewer)
             reasons = ops.project_reasons(conn, settings)
             first = request.query_params.get("first")  # the record an undo just put back
@@ -225,7 +226,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         return JSONResponse({"recorded": decision.__dict__, "new_reason": new_reason})
 
     async def api_decide(request: Request) -> Response:
-        response = await _record(request, "terminal", "workspace")
+        body = await request.json()
+        # a record drawn at random from the rest: the stopping rule tests that sample exactly
+        source = f"{ops.RANDOM_SAMPLE}:workspace" if body.get("random") else "workspace"
+        response = await _record(request, "terminal", source)
         if response.status_code == 200:
             ws.refit_later(*_screen_args(await request.json()))
         return response

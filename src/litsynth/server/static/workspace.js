@@ -102,6 +102,7 @@ async function loadNext(first) {
   const params = new URLSearchParams({ stage: stage(), reviewer: reviewer() });
   if (first) params.set("first", first);
   if ($("unblind").checked) params.set("blind", "0");
+  if ($("random-sample").checked) params.set("random", "1");
   const data = await api("/api/screen/next?" + params);
   state.record = data.record;
   state.reasons = data.reasons;
@@ -133,7 +134,7 @@ async function decide(decision, reason) {
   if (!state.record || state.busy) return;
   state.busy = true;
   try {
-    const body = { record_id: state.record.id, decision, reason: reason || "", stage: stage(), reviewer: reviewer() };
+    const body = { record_id: state.record.id, decision, reason: reason || "", stage: stage(), reviewer: reviewer(), random: $("random-sample").checked };
     await api("/api/screen/decide", {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Litsynth-Token": TOKEN },
@@ -564,6 +565,7 @@ function start() {
   $("reviewer").addEventListener("change", () => { localStorage.setItem("litsynth-reviewer", reviewer()); loadNext(); });
   $("stage").addEventListener("change", () => loadNext());
   $("unblind").addEventListener("change", () => loadNext(state.record && state.record.id));
+  $("random-sample").addEventListener("change", () => loadNext());
   $("nav-" + SCREEN).classList.add("current");
   $("cell-back").addEventListener("click", (event) => { event.preventDefault(); $("cell").hidden = true; $("matrix").hidden = false; });
   if (SCREEN === "reader") {
