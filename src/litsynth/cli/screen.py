@@ -131,7 +131,7 @@ def _show(rec_title: str, meta: str, abstract: str, position: str) -> None:
     "--random",
     "random_sample",
     is_flag=True,
-    help="Draw the rest in random order: the stopping rule then tests that sample exactly.",
+    help="Draw the rest in random order: the stopping rule then also tests that sample exactly.",
 )
 @project_option
 def next_command(stage: str, reviewer: str | None, random_sample: bool, project_dir: Path) -> None:
