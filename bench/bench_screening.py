@@ -52,7 +52,9 @@ def ensure_asreview() -> Path:
     exe = VENV / "bin" / "asreview"
     if not exe.exists():
         subprocess.run(["python3", "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "asreview"], check=True)
+        subprocess.run(
+            [str(VENV / "bin" / "pip"), "install", "--quiet", "asreview==3.0.8"], check=True
+        )
     return exe
 
 
