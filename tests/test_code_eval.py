@@ -113,3 +113,62 @@ def test_code_eval_unknown_code_is_an_error(project: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 1
     assert "Error: 3 problem(s)" in result.output and "did you mean 'platform'?" in result.output
+
+
+def test_predictions_file_per_code_kappa_model_source_and_cache(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    monkeypatch.setenv("LITSYNTH_CACHE", str(tmp_path / "cache"))
+    predictions = tmp_path / "pred.csv"
+    args = ["code", "eval", "--project", str(project), "--codebook", str(EVAL / "codebook.yaml"),
+            "--gold", str(EVAL / "gold.csv"), "--predictions", str(predictions)]  # fmt: skip
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert f"model hash-384 (from {project / 'litsynth.toml'}); 0 vectors read" in first.output
+    assert "kappa" in first.output.splitlines()[1]
+    rows = list(csv.DictReader(predictions.open(encoding="utf-8")))
+    assert len(rows) == 6 and {"text", "gold", "predicted", "score:platform"} <= set(rows[0])
+    assert sum(r["gold"] == r["predicted"] for r in rows) == 5  # accuracy 5/6, as above
+    second = CliRunner().invoke(cli, args)
+    assert "vectors read from the cache" in second.output
+    assert " 0 vectors read" not in second.output  # a second run embeds nothing again
+
+
+def test_ids_with_spaces_and_labels_that_keep_word_boundaries(tmp_path: Path) -> None:
+    from litsynth.coding.codebook.model import label_from_id
+
+    assert label_from_id("CompareOrContrast") == "Compare or contrast"
+    assert label_from_id("SME_orchestration") == "SME orchestration"
+    book_path = tmp_path / "cb.yaml"
+    book_path.write_text(
+        'codes:\n  - id: "Compare or contrast"\n    definition: Two works set side by side.\n'
+        "  - id: CompareOrContrast2\n    definition: The same, by its old id.\n",
+        encoding="utf-8",
+    )
+    book = load_codebook(book_path)
+    assert book.codes["Compare or contrast"].label == "Compare or contrast"
+    assert book.codes["CompareOrContrast2"].label == "Compare or contrast2"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('codes:\n  - id: "a;b"\n    definition: x\n', encoding="utf-8")
+    with pytest.raises(Exception, match="may not hold ';'"):
+        load_codebook(bad)
+
+
+def test_suggest_show_prints_the_passage_and_its_citation(tmp_path: Path) -> None:
+    import shutil
+
+    repo = Path(__file__).resolve().parent.parent
+    root = tmp_path / "review"
+    (root / "corpus").mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    shutil.copytree(repo / "codebook", root / "codebook")
+    shutil.copy2(repo / "corpus" / "002_f98a91929306a877.txt", root / "corpus" / "fed.txt")
+    assert CliRunner().invoke(cli, ["ingest", "--project", str(root)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["code", "suggest", "--show", "2", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    shown = result.output.split("\n\n", 1)[1]
+    assert "(chunk " in shown and "¶" in shown  # the citation of a text document
+    first = shown.strip().splitlines()
+    assert len(first) >= 3 and first[1].startswith("  ") and len(first[1].strip()) > 40

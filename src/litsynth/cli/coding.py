@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,13 @@ import click
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import code_group
 from litsynth.coding.codebook.load import load_codebook
-from litsynth.coding.machine.evaluate import evaluate_codebook, read_labelled_csv
+from litsynth.coding.machine.evaluate import EvalRun, GoldRow, evaluate_run, read_labelled_csv
 from litsynth.coding.machine.suggest import suggest_project
 from litsynth.config import Settings, load_settings
 from litsynth.embed.models import get_embedder
+from litsynth.records import one_line
 from litsynth.store import opened
+from litsynth.store.passages import by_chunk_id
 
 commands: list[click.Command] = []
 
@@ -50,8 +53,21 @@ def suggest(project_dir: Path, min_score: float | None, show: int, as_json: bool
         click.echo(f"learned from your codings: {', '.join(result.learned_codes)}")
     for code, n in sorted(result.per_code.items(), key=lambda kv: -kv[1]):
         click.echo(f"  {code:<40} {n:>5}   threshold {result.thresholds[code]:.2f}")
+    with opened(project.store_path) as conn:
+        shown = by_chunk_id(conn, [s.chunk_id for s in result.top[:show]])
     for s in result.top[:show]:
-        click.echo(f"\n{s.code_id}  {s.score:.2f}  chunk {s.chunk_id}")
+        passage = shown.get(s.chunk_id)
+        where = passage.citation if passage is not None else ""
+        click.echo(f"\n{s.code_id}  {s.score:.2f}  {where}  (chunk {s.chunk_id})")
+        if passage is not None:
+            click.echo(
+                click.wrap_text(
+                    one_line(passage.text, 300),
+                    width=96,
+                    initial_indent="  ",
+                    subsequent_indent="  ",
+                )
+            )
         click.echo("  " + evidence_line(s.evidence))
 
 
@@ -64,6 +80,20 @@ def evidence_line(evidence: dict[str, Any]) -> str:
         text = text[:157] + "..."
     kind, similarity = nearest.get("kind", ""), float(nearest.get("similarity") or 0.0)
     return f'keywords: {words} | nearest {kind} ({similarity:.2f}): "{text}"'
+
+
+def _write_predictions(path: Path, gold: Sequence[GoldRow], run: EvalRun) -> None:
+    """text, gold, predicted, then one score column per code (formula cells escaped)."""
+    import csv
+
+    from litsynth.cells import safe_cell
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "gold", "predicted", *(f"score:{c}" for c in run.code_ids)])
+        for row, predicted, scores in zip(gold, run.predicted, run.probability, strict=True):
+            writer.writerow([safe_cell(row.text), "; ".join(row.codes), "; ".join(predicted),
+                             *scores])  # fmt: skip
 
 
 def _settings(project_dir: Path) -> Settings:
@@ -94,27 +124,58 @@ def _settings(project_dir: Path) -> Settings:
     default=None,
     help="CSV of labelled examples to learn from (same columns).",
 )
+@click.option(
+    "--predictions",
+    "predictions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write per text: its gold codes, the predicted codes and every code's score (CSV).",
+)
 @json_option
+@click.pass_context
 def evaluate(
-    project_dir: Path, codebook_path: Path, gold_path: Path, train_path: Path | None, as_json: bool
+    ctx: click.Context,
+    project_dir: Path,
+    codebook_path: Path,
+    gold_path: Path,
+    train_path: Path | None,
+    predictions_path: Path | None,
+    as_json: bool,
 ) -> None:
     """Evaluate the codebook (and optional training examples) against gold codes.
 
     Reports per-code precision, recall, F1 and support, macro F1, accuracy (exact match of
     the code set) and Cohen's kappa on the top code per text.
     """
-    settings = _settings(project_dir)
+    from click.core import ParameterSource
+
+    from litsynth.embed.onnx import cache_root
+    from litsynth.embed.vectors import CachedEmbedder
+
+    # The model comes from --project only when it is given; else the packaged default.
+    given = ctx.get_parameter_source("project_dir") != ParameterSource.DEFAULT
+    settings = _settings(project_dir) if given else Settings()
     book = load_codebook(codebook_path)
     gold = read_labelled_csv(gold_path, book)
     train = read_labelled_csv(train_path, book) if train_path else []
-    embedder = get_embedder(settings.embed.embedder, settings.embed.batch_size)
-    report = evaluate_codebook(book, gold, embedder, train)
+    inner = get_embedder(settings.embed.embedder, settings.embed.batch_size)
+    embedder = CachedEmbedder(inner, cache_root().parent / "vectors.sqlite")
+    run = evaluate_run(book, gold, embedder, train)
+    report = run.report
+    if predictions_path is not None:
+        _write_predictions(predictions_path, gold, run)
     if as_json:
         print_json(report.to_json())
         return
-    click.echo(f"{'code':<30} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
+    where = f"{project_dir / 'litsynth.toml'}" if given else "the packaged default"
+    click.echo(f"model {embedder.name} (from {where}); {embedder.hits} vectors read from the cache")
+    click.echo(f"{'code':<30} {'precision':>9} {'recall':>7} {'f1':>6} {'kappa':>6} {'support':>8}")
     for code, m in report.per_code.items():
-        click.echo(f"{code:<30} {m.precision:>9.3f} {m.recall:>7.3f} {m.f1:>6.3f} {m.support:>8}")
+        kappa = "-" if m.kappa is None else f"{m.kappa:.3f}"
+        click.echo(
+            f"{code:<30} {m.precision:>9.3f} {m.recall:>7.3f} {m.f1:>6.3f} {kappa:>6}"
+            f" {m.support:>8}"
+        )
     click.echo(
         f"\nmacro F1 {report.macro_f1:.3f}   accuracy {report.accuracy:.3f}"
         f"   kappa {report.kappa:.3f}"

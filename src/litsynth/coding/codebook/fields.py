@@ -90,9 +90,8 @@ def check_id(data: LineDict, kind: str, source: str, errors: Errors) -> str | No
     ident = str(ident).strip()
     if not ID_PATTERN.match(ident):
         errors.add(
-            f"{kind} id {ident!r} in {where(source, data.line_of('id'))} may only hold letters, "
-            "digits, "
-            "'-', '_' and '.', starting with a letter or digit"
+            f"{kind} id {ident!r} in {where(source, data.line_of('id'))} may not hold ';' or"
+            " control characters, nor start or end with a space"
         )
         return None
     guid = data.get("guid")

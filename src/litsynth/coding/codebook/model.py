@@ -49,7 +49,24 @@ SYMMETRIC_RELATIONS = frozenset(
     {"alternative-to", "associated-with", "complementary-to", "contradicts"}
 )
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+# Ids may hold spaces and punctuation ("Compare or contrast", "P/I/C/O"), quoted in YAML; not
+# ';' (it separates codes in sheets), control characters, or spaces at either end.
+ID_PATTERN = re.compile(r"^[^\s;\x00-\x1f\x7f](?:[^;\x00-\x1f\x7f]*[^\s;\x00-\x1f\x7f])?$")
+
+
+def label_from_id(ident: str) -> str:
+    """A readable label for an id without one, keeping its word boundaries:
+    "CompareOrContrast" -> "Compare or contrast", "platform-coordination" -> "Platform
+    coordination", "SME_orchestration" -> "SME orchestration" (acronyms stay as they are)."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", ident.replace("-", " ").replace("_", " "))
+    words = spaced.split()
+    if not words:
+        return ident
+    out = [w if w.isupper() and len(w) > 1 else w.lower() for w in words]
+    out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)
+
+
 GUID_PATTERN = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
@@ -238,9 +255,7 @@ def _fill_defaults(element: Any, kind: str) -> None:
     if not element.guid:
         object.__setattr__(element, "guid", derive_guid(kind, element.id))
     if not element.label:
-        object.__setattr__(
-            element, "label", element.id.replace("-", " ").replace("_", " ").strip().capitalize()
-        )
+        object.__setattr__(element, "label", label_from_id(element.id))
 
 
 def _normalised(element: Any) -> dict[str, Any]:

@@ -55,6 +55,7 @@ class CodeMetrics:
     recall: float
     f1: float
     support: int
+    kappa: float | None = None  # Cohen's, on "has this code" per text; None when undefined
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,14 @@ def score_predictions(
         fp = sum(1 for g, p in zip(gold, predicted, strict=True) if code not in g and code in p)
         fn = sum(1 for g, p in zip(gold, predicted, strict=True) if code in g and code not in p)
         precision, recall, f1 = _f1(tp, fp, fn)
-        per_code[code] = CodeMetrics(precision, recall, f1, tp + fn)
+        has_gold = [int(code in g) for g in gold]
+        has_pred = [int(code in p) for p in predicted]
+        code_kappa = (
+            float(cohen_kappa_score(has_gold, has_pred))
+            if len(set(has_gold) | set(has_pred)) > 1
+            else None
+        )
+        per_code[code] = CodeMetrics(precision, recall, f1, tp + fn, code_kappa)
         if tp + fp + fn:
             used.append(f1)
     accuracy = sum(set(g) == set(p) for g, p in zip(gold, predicted, strict=True)) / len(gold)
@@ -203,12 +211,32 @@ def evaluate_rows(
     return score_predictions([r.codes for r in rows], sets, gold_top, tops, code_ids)
 
 
+@dataclass(frozen=True)
+class EvalRun:
+    """A report and what it was computed from: per gold text, the codes and their scores."""
+
+    report: EvalReport
+    code_ids: tuple[str, ...]
+    predicted: tuple[tuple[str, ...], ...]
+    probability: tuple[tuple[float, ...], ...]
+
+
 def evaluate_codebook(
     book: Codebook,
     gold: Sequence[GoldRow],
     embedder: Embedder,
     train: Sequence[GoldRow] = (),
 ) -> EvalReport:
+    """The report of `evaluate_run` (what the tests and `--json` read)."""
+    return evaluate_run(book, gold, embedder, train).report
+
+
+def evaluate_run(
+    book: Codebook,
+    gold: Sequence[GoldRow],
+    embedder: Embedder,
+    train: Sequence[GoldRow] = (),
+) -> EvalRun:
     """Classify the gold texts from the codebook alone, or also learning from `train`.
 
     Train and gold passages are scored together: the training rows are labelled examples, the
@@ -225,6 +253,15 @@ def evaluate_codebook(
         examples = [Example(i, frozenset(r.codes)) for i, r in enumerate(train)]
         scores = learn(zs, scores, texts, vectors, context_of(units), examples)
     offset = len(train)
-    return evaluate_rows(
-        gold, scores.probability[offset:].tolist(), scores.threshold.tolist(), list(scores.code_ids)
+    probability = scores.probability[offset:].tolist()
+    code_ids = list(scores.code_ids)
+    report = evaluate_rows(gold, probability, scores.threshold.tolist(), code_ids)
+    sets, _tops = predictions_from(
+        probability, scores.threshold.tolist(), code_ids, single_label=is_single_label(gold)
+    )
+    return EvalRun(
+        report,
+        tuple(code_ids),
+        tuple(tuple(x) for x in sets),
+        tuple(tuple(round(float(v), 4) for v in row) for row in probability),
     )
