@@ -172,3 +172,12 @@ def test_suggest_show_prints_the_passage_and_its_citation(tmp_path: Path) -> Non
     assert "(chunk " in shown and "¶" in shown  # the citation of a text document
     first = shown.strip().splitlines()
     assert len(first) >= 3 and first[1].startswith("  ") and len(first[1].strip()) > 40
+
+
+def test_train_rows_with_no_code_are_negatives_for_every_code() -> None:
+    from litsynth.coding.machine.evaluate import GoldRow, training_examples
+
+    rows = [GoldRow("a platform", ("platform",)), GoldRow("lunch at noon", ())]
+    coded, empty = training_examples(rows, ["platform", "governance"])
+    assert (coded.positive, coded.negative) == (frozenset({"platform"}), frozenset())
+    assert (empty.positive, empty.negative) == (frozenset(), frozenset({"platform", "governance"}))

@@ -211,6 +211,15 @@ def evaluate_rows(
     return score_predictions([r.codes for r in rows], sets, gold_top, tops, code_ids)
 
 
+def training_examples(rows: Sequence[GoldRow], code_ids: Sequence[str]) -> list[Example]:
+    """Labelled examples from TRAIN rows. A row with no code is a text a coder read and gave
+    no code: a negative for every code, which is what teaches the model "none of these"."""
+    return [
+        Example(i, frozenset(r.codes), frozenset() if r.codes else frozenset(code_ids))
+        for i, r in enumerate(rows)
+    ]
+
+
 @dataclass(frozen=True)
 class EvalRun:
     """A report and what it was computed from: per gold text, the codes and their scores."""
@@ -250,7 +259,7 @@ def evaluate_run(
     zs = fit_zero_shot(book, embedder)
     scores = zs.score(vectors, texts)
     if train:
-        examples = [Example(i, frozenset(r.codes)) for i, r in enumerate(train)]
+        examples = training_examples(train, tuple(book.codes))
         scores = learn(zs, scores, texts, vectors, context_of(units), examples)
     offset = len(train)
     probability = scores.probability[offset:].tolist()
