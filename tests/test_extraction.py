@@ -140,3 +140,21 @@ def test_report_shows_the_characteristics_table(review: Path, tmp_path: Path) ->
     assert "<td>case study</td>" in html
     assert "Records identified from databases" in html  # PRISMA table in the template's words
     assert "<th>database_results</th>" not in html
+
+
+def test_a_sheet_saved_by_excel_in_cp1252_keeps_its_accents(review: Path, tmp_path: Path) -> None:
+    (review / "extraction.yaml").write_text(
+        FORM + "  - id: setting\n    type: text\n", encoding="utf-8"
+    )
+    sheet = tmp_path / "excel.csv"
+    sheet.write_bytes(
+        "record_id;setting\nr01;Hospitals in São Paulo and Brasília\n".encode("cp1252")
+    )
+    code, _out, err = invoke(review, "extract", "import", sheet)
+    assert code == 0, err
+    conn = sqlite3.connect(review / "litsynth.db")
+    (value,) = conn.execute(
+        "SELECT value FROM extraction_values WHERE field = 'setting'"
+    ).fetchone()
+    conn.close()
+    assert value == "Hospitals in São Paulo and Brasília"

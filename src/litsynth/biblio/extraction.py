@@ -23,13 +23,16 @@ import csv
 import io
 import re
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from litsynth.biblio.export import select
+from litsynth.biblio.readers import decode_bytes
+from litsynth.biblio.readers_csv import sniff_delimiter
 from litsynth.biblio.readers_sheet import spreadsheet_kind, workbook_rows
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.cells import safe_cell
@@ -180,28 +183,38 @@ def sheet_rows(
 def write_sheet(conn: sqlite3.Connection, form: Form, out: Path) -> int:
     """The extraction sheet for the included studies; returns how many rows."""
     rows = sheet_rows(form, included_studies(conn), store.current_values(conn))
-    if out.suffix.lower() == ".xlsx":
-        _write_xlsx(form, rows, out)
-    else:
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows([[safe_cell(c) for c in r] for r in rows])
-        out.write_text(buf.getvalue(), encoding="utf-8-sig")
+    _write_table(rows, out, "extraction", lambda ws: _form_help(form, ws, len(rows)))
     return len(rows) - 1
 
 
-def _write_xlsx(form: Form, rows: list[list[str]], out: Path) -> None:
-    """A workbook with the field help as header comments and drop-downs for choice fields."""
-    from openpyxl import Workbook
+def _write_table(
+    rows: list[list[str]], out: Path, title: str, decorate: Callable[[Any], None] | None = None
+) -> None:
+    """Rows as .xlsx (sheet `title`, then `decorate`d) or CSV, formula cells escaped."""
+    safe = [[safe_cell(c) for c in r] for r in rows]
+    if out.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = title
+        for r in safe:
+            ws.append(r)
+        if decorate is not None:
+            decorate(ws)
+        wb.save(out)
+        return
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(safe)
+    out.write_text(buf.getvalue(), encoding="utf-8-sig")
+
+
+def _form_help(form: Form, ws: Any, n: int) -> None:
+    """The field help as header comments and drop-downs for choice fields."""
     from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "extraction"
-    for r in rows:
-        ws.append([safe_cell(c) for c in r])
-    n = len(rows)
     for i, f in enumerate(form.fields, start=len(_FIXED) + 1):
         cell = ws.cell(row=1, column=i)
         if f.help or f.values:
@@ -213,7 +226,6 @@ def _write_xlsx(form: Form, rows: list[list[str]], out: Path) -> None:
             )
             ws.add_data_validation(dv)
             dv.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{n}")
-    wb.save(out)
 
 
 @dataclass(frozen=True)
@@ -237,14 +249,8 @@ def _read_table(path: Path) -> list[list[str]]:
         raise BiblioError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
     if spreadsheet_kind(data):
         return workbook_rows(data, path.name)
-    text = data.decode("utf-8-sig", errors="replace")
-    first = text.split("\n", 1)[0]
-    return list(
-        csv.reader(
-            io.StringIO(text, newline=""),
-            delimiter=";" if first.count(";") > first.count(",") else ",",
-        )
-    )
+    text, _encoding = decode_bytes(data)  # UTF-8, else detected: no byte is replaced
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
 
 
 def import_sheet(
@@ -310,20 +316,7 @@ def characteristics(conn: sqlite3.Connection, form: Form) -> Characteristics:
 
 
 def write_characteristics(table: Characteristics, out: Path) -> None:
-    rows = [list(table.header), *[list(r) for r in table.rows]]
-    if out.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "characteristics"
-        for r in rows:
-            ws.append([safe_cell(c) for c in r])
-        wb.save(out)
-        return
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows([[safe_cell(c) for c in r] for r in rows])
-    out.write_text(buf.getvalue(), encoding="utf-8-sig")
+    _write_table([list(table.header), *[list(r) for r in table.rows]], out, "characteristics")
 
 
 def record_value(

@@ -77,7 +77,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 _KNOWN = {name: field for field, names in COLUMNS.items() for name in names}
 
 
-def _delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
     """Comma, tab or semicolon: whichever the header line holds most of (Excel in some locales
     writes ';')."""
     header = text.split("\n", 1)[0]
@@ -102,7 +102,7 @@ def column_map(header: list[str]) -> dict[str, list[int]]:
 
 def read_csv(text: str, file_name: str) -> ReadResult:
     """Rows of a CSV/TSV export; a row with the wrong number of cells is rejected with its line."""
-    rows = csv.reader(text.splitlines(keepends=True), delimiter=_delimiter(text))
+    rows = csv.reader(text.splitlines(keepends=True), delimiter=sniff_delimiter(text))
     try:
         header = next(rows)
     except StopIteration:
