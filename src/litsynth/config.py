@@ -138,6 +138,10 @@ class Project:
     def codebook_path(self) -> Path:
         return self.inside(self.settings.coding.codebook, "[coding] codebook")
 
+    @property
+    def extraction_form_path(self) -> Path:
+        return self.inside(self.settings.records.extraction_form, "[records] extraction_form")
+
     def inside(self, relative: str, what: str) -> Path:
         """A path from litsynth.toml: relative ones must stay in the project folder.
 
@@ -338,3 +342,12 @@ def open_project(
             hint=f"run `litsynth init {root}` or pass --project DIR",
         )
     return Project(root=root, settings=load_settings(root, overrides))
+
+
+def cache_dir() -> Path:
+    """litsynth's per-machine cache (built ONNX models, cached vectors): `LITSYNTH_CACHE`,
+    else `$XDG_CACHE_HOME/litsynth`, else `~/.cache/litsynth`. Never project data."""
+    base = os.environ.get("LITSYNTH_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "litsynth"
+    )
+    return Path(base)

@@ -186,9 +186,7 @@ def _apply_extraction(project: Project, conn: sqlite3.Connection) -> int:
     specs = project.settings.records.extraction
     if not specs:
         return 0
-    form_path = project.inside(
-        project.settings.records.extraction_form, "[records] extraction_form"
-    )
+    form_path = project.extraction_form_path
     form = extraction.load_form(form_path)
     total = 0
     for spec in specs:

@@ -48,7 +48,6 @@ FORMATS: dict[str, Callable[[str, str], ReadResult]] = {
     "endnote-xml": read_endnote_xml,
     "csl-json": read_csl_json,
 }
-SPREADSHEETS = ("xlsx", "xls")  # read from bytes (readers_sheet), not from decoded text
 _OTHER_CJK = {"cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5"}
 _BY_EXTENSION = {
     ".bib": "bibtex",

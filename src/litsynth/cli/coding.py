@@ -149,7 +149,7 @@ def evaluate(
     """
     from click.core import ParameterSource
 
-    from litsynth.embed.onnx import cache_root
+    from litsynth.config import cache_dir
     from litsynth.embed.vectors import CachedEmbedder
 
     # The model comes from --project only when it is given; else the packaged default.
@@ -159,7 +159,7 @@ def evaluate(
     gold = read_labelled_csv(gold_path, book)
     train = read_labelled_csv(train_path, book) if train_path else []
     inner = get_embedder(settings.embed.embedder, settings.embed.batch_size)
-    embedder = CachedEmbedder(inner, cache_root().parent / "vectors.sqlite")
+    embedder = CachedEmbedder(inner, cache_dir() / "vectors.sqlite")
     run = evaluate_run(book, gold, embedder, train)
     report = run.report
     if predictions_path is not None:

@@ -7,13 +7,8 @@ from pathlib import Path
 import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option
-from litsynth.config import Project
 from litsynth.errors import BiblioError
 from litsynth.store import opened
-
-
-def _form_path(project: Project) -> Path:
-    return project.inside(project.settings.records.extraction_form, "[records] extraction_form")
 
 
 @click.group("extract")
@@ -34,7 +29,7 @@ def extract_export(out: Path, project_dir: Path, as_json: bool) -> None:
     from litsynth.biblio import extraction
 
     project = load(project_dir)
-    form = extraction.load_form(_form_path(project))
+    form = extraction.load_form(project.extraction_form_path)
     with opened(project.store_path) as conn:
         n = extraction.write_sheet(conn, form, out)
     if as_json:
@@ -59,7 +54,7 @@ def extract_import(sheet: Path, reviewer: str | None, project_dir: Path, as_json
     from litsynth.biblio import extraction
 
     project = load(project_dir)
-    form = extraction.load_form(_form_path(project))
+    form = extraction.load_form(project.extraction_form_path)
     with opened(project.store_path) as conn:
         result = extraction.import_sheet(
             conn, form, sheet, reviewer=reviewer or project.settings.project.reviewer
@@ -88,7 +83,7 @@ def extract_table(out: Path | None, project_dir: Path, as_json: bool) -> None:
     from litsynth.biblio import extraction
 
     project = load(project_dir)
-    form = extraction.load_form(_form_path(project))
+    form = extraction.load_form(project.extraction_form_path)
     with opened(project.store_path) as conn:
         table = extraction.characteristics(conn, form)
     if out is not None:

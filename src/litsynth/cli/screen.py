@@ -441,6 +441,7 @@ def prisma_command(
     project = load(project_dir)
     with opened(project.store_path) as conn:
         flow = ops.prisma_flow(conn)
+        statements = [] if as_json else ops.stopping_statements(conn)
     if csv_path is not None:
         csv_path.write_text(flow_csv(flow), encoding="utf-8")
     if svg_path is not None:
@@ -456,8 +457,6 @@ def prisma_command(
         print_json(flow.to_json())
         return
     click.echo(render_text(flow))
-    with opened(project.store_path) as conn:
-        statements = ops.stopping_statements(conn)
     if statements:
         click.echo("stopping rule (Callaghan & Müller-Hansen 2020, ranked form, alpha 0.05):")
         for line in statements:

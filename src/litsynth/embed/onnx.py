@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from litsynth.config import cache_dir
 from litsynth.errors import ConfigError
 
 RECIPE = "onnx-int8.v1:opset17:eager-attention:dynamic-qint8:per-channel"
@@ -39,10 +40,7 @@ MAX_LENGTH = 256  # word-pieces read, [CLS] and [SEP] included, as the model was
 
 
 def cache_root() -> Path:
-    base = os.environ.get("LITSYNTH_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "litsynth"
-    )
-    return Path(base) / "onnx"
+    return cache_dir() / "onnx"
 
 
 def source_digest(model_dir: Path) -> str:

@@ -47,8 +47,12 @@ def stored_vectors(
         dim = model_.dim
         step = 256  # embedded in slices, so a long run shows how far it is
         slices = [missing[k : k + step] for k in range(0, len(missing), step)]
-        parts = progress(slices, total=len(slices), desc="embedding passages", unit="x256",
-                         minimum=0 if len(missing) >= MIN_ITEMS else len(slices) + 1)  # fmt: skip
+        # a bar for many passages (counted in slices of 256), none for a few
+        parts = (
+            progress(slices, total=len(slices), desc="embedding passages", unit="x256", minimum=0)
+            if len(missing) >= MIN_ITEMS
+            else slices
+        )
         fresh = np.concatenate([model_.embed([texts[i] for i in part]) for part in parts])
         found.update({rowids[i]: fresh[j] for j, i in enumerate(missing)})
     source = "embedded" if len(missing) == len(rowids) and rowids else "index"

@@ -37,7 +37,7 @@ from litsynth.embed.index import (
 from litsynth.errors import ConfigError
 from litsynth.ingest import FAILURE_REASONS, chunk_document, parse_many
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
-from litsynth.ingest.roles import ROLES_VERSION, chunk_roles
+from litsynth.ingest.roles import assign_roles, store_roles
 from litsynth.ingest.sidecar import (
     SIDECAR_FILE,
     Metadata,
@@ -298,9 +298,7 @@ class _Run:
                     meta_sources=dict.fromkeys(sidecar, store.SIDECAR),
                 )  # fmt: skip
                 store.refresh_metadata(self.conn, doc.id, sidecar)  # a record linked earlier
-                roles = chunk_roles(doc.text, doc.pages, [(c.start, c.end) for c in chunks])
-                pairs = [(c.id, role) for c, role in zip(chunks, roles, strict=True)]
-                store.set_roles(self.conn, doc.id, pairs, ROLES_VERSION)
+                store_roles(self.conn, doc, [(c.id, c.start, c.end) for c in chunks])
             store.set_file(self.conn, entry.key, doc.id, entry.size, entry.mtime_ns)
             store.clear_failure(self.conn, entry.key)
             if previous is not None and previous.document_id != doc.id:
@@ -424,20 +422,6 @@ def _ingest(
         report.seconds = round(time.monotonic() - started, 3)
         runs.finish_run(conn, report.run_id, report.to_json())
         return report
-
-
-def assign_roles(conn: sqlite3.Connection) -> int:
-    """Give roles to the passages of documents stored before roles existed (or by an older
-    detector), from the stored text and pages: nothing is parsed or embedded again."""
-    todo = store.documents_without_roles(conn, ROLES_VERSION)
-    for document_id in todo:
-        doc = store.load_document(conn, document_id)
-        spans = store.chunk_spans_of(conn, document_id)
-        roles = chunk_roles(doc.text, doc.pages, [(a, b) for _c, a, b in spans])
-        pairs = [(c, role) for (c, _a, _b), role in zip(spans, roles, strict=True)]
-        with transaction(conn):
-            store.set_roles(conn, document_id, pairs, ROLES_VERSION)
-    return len(todo)
 
 
 def _passwords_file(project: Project) -> tuple[str, ...]:

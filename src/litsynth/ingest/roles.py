@@ -14,18 +14,22 @@ Roles, in the order they are decided (the first that fits wins):
 - `abstract`: under an Abstract heading, before the Introduction;
 - `body`: everything else.
 
-Pure: a document's text, its pages and its passages' spans in, one role per passage out.
+`chunk_roles` is pure: a document's text, its pages and its passages' spans in, one role per
+passage out. `store_roles` and `assign_roles` are its edge to the store (the caller's handle).
 `ROLES_VERSION` is stored with the roles, so a better detector can recompute them.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 from litsynth.citations.references import find_reference_section
-from litsynth.records import Page
+from litsynth.records import Document, Page
+from litsynth.store import documents as store
+from litsynth.store.db import transaction
 
 ROLES_VERSION = "roles.v1"
 ROLES = (
@@ -147,3 +151,23 @@ def chunk_roles(text: str, pages: Sequence[Page], spans: Sequence[tuple[int, int
             role = "body"
         roles.append(role)
     return roles
+
+
+def assign_roles(conn: sqlite3.Connection) -> int:
+    """Give roles to the passages of documents stored before roles existed (or by an older
+    detector), from the stored text and pages: nothing is parsed or embedded again."""
+    todo = store.documents_without_roles(conn, ROLES_VERSION)
+    for document_id in todo:
+        doc = store.load_document(conn, document_id)
+        with transaction(conn):
+            store_roles(conn, doc, store.chunk_spans_of(conn, document_id))
+    return len(todo)
+
+
+def store_roles(
+    conn: sqlite3.Connection, doc: Document, spans: Sequence[tuple[str, int, int]]
+) -> None:
+    """Decide and store the roles of a document's passages, given as (chunk id, start, end)."""
+    roles = chunk_roles(doc.text, doc.pages, [(start, end) for _c, start, end in spans])
+    pairs = [(chunk_id, role) for (chunk_id, _s, _e), role in zip(spans, roles, strict=True)]
+    store.set_roles(conn, doc.id, pairs, ROLES_VERSION)

@@ -281,7 +281,7 @@ def _characteristics(project: Project, conn: sqlite3.Connection) -> tuple[tuple[
     """The data-extraction table, when the project has a form and included studies."""
     from litsynth.biblio import extraction
 
-    path = project.inside(project.settings.records.extraction_form, "[records] extraction_form")
+    path = project.extraction_form_path
     if not path.exists() or not q.table_count(conn, "records"):
         return ()
     table = extraction.characteristics(conn, extraction.load_form(path))

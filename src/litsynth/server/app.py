@@ -455,8 +455,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     def _form() -> Any:
         from litsynth.biblio import extraction
 
-        path = project.inside(project.settings.records.extraction_form, "[records] extraction_form")
-        return extraction.load_form(path)
+        return extraction.load_form(project.extraction_form_path)
 
     async def api_extraction(request: Request) -> Response:
         from litsynth.biblio import extraction

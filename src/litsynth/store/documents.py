@@ -321,11 +321,6 @@ def refresh_metadata(
     return values != current
 
 
-def metadata_sources(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
-    """document id -> {field: source} for the fields not taken from the file."""
-    return {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, meta_sources FROM documents")}
-
-
 def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
     """A stored document rebuilt as a record (for re-chunking without re-parsing the file)."""
     row = conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -447,11 +442,6 @@ def rowids_with_roles(conn: sqlite3.Connection, roles: Iterable[str]) -> list[in
     wanted = sorted(set(roles))
     sql = f"SELECT rowid FROM chunks WHERE COALESCE(role, 'body') IN ({marks(len(wanted))})"
     return [r[0] for r in conn.execute(sql, wanted)]
-
-
-def role_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    rows = conn.execute("SELECT COALESCE(role, 'body'), COUNT(*) FROM chunks GROUP BY 1")
-    return {r[0]: r[1] for r in rows}
 
 
 def rowids_of_documents(

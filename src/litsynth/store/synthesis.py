@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from litsynth.errors import StoreError
 from litsynth.records import CodedSpan, Memo, Page, SourceDoc
@@ -101,22 +101,6 @@ def load_coded_spans(conn: sqlite3.Connection) -> list[CodedSpan]:
         )
         for row in conn.execute(_CODED_SPANS)
     ]
-
-
-def chunk_spans(
-    conn: sqlite3.Connection, chunk_ids: Iterable[str]
-) -> dict[str, tuple[str, int, int]]:
-    """chunk id -> (document id, start, end) for those of `chunk_ids` that are chunks."""
-    wanted = sorted(set(chunk_ids))
-    out: dict[str, tuple[str, int, int]] = {}
-    for i in range(0, len(wanted), 500):
-        part = wanted[i : i + 500]
-        marks = ",".join("?" * len(part))
-        rows = conn.execute(
-            f"SELECT id, document_id, start, end FROM chunks WHERE id IN ({marks})", part
-        )
-        out.update({r[0]: (r[1], r[2], r[3]) for r in rows})
-    return out
 
 
 def load_memos(conn: sqlite3.Connection) -> list[Memo]:

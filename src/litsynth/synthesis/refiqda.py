@@ -37,6 +37,7 @@ from litsynth import __version__
 from litsynth.coding.codebook.model import SYMMETRIC_RELATIONS, Codebook, TreeNode
 from litsynth.records import CodedSpan, Memo, SourceDoc
 from litsynth.store import synthesis as store
+from litsynth.store.analysis import chunk_offsets
 from litsynth.synthesis.spans import quote
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -423,13 +424,14 @@ def export_project(
 ) -> dict[str, int]:
     """Read the store, build the project and write the .qdpx; returns what it holds."""
     memos = store.load_memos(conn)
+    offsets = chunk_offsets(conn)  # chunk id -> (document, start, end)
     package = build_project(
         codebook,
         store.load_documents(conn),
         store.load_coded_spans(conn),
         memos,
         name=name,
-        memo_chunks=store.chunk_spans(conn, {m.target for m in memos}),
+        memo_chunks={m.target: offsets[m.target] for m in memos if m.target in offsets},
     )
     write_qdpx(package, path)
     return dict(package.summary)
