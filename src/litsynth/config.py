@@ -102,6 +102,15 @@ class CodingSettings:
 
 
 @dataclass(frozen=True)
+class ClusterSettings:
+    """Where ingest parses and embeds when one machine is not enough (docs/scale.md)."""
+
+    ray_address: str = ""  # "" = this machine; "auto" or "host:6379" = a Ray cluster
+    files_per_task: int = 8  # files one parse task takes: amortises its worker's start-up
+    embed_actors: int = 0  # actors that parse, chunk and embed; 0 = one per CPU of the cluster
+
+
+@dataclass(frozen=True)
 class Settings:
     project: ProjectSettings = field(default_factory=ProjectSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
@@ -109,6 +118,7 @@ class Settings:
     screening: ScreeningSettings = field(default_factory=ScreeningSettings)
     records: RecordsSettings = field(default_factory=RecordsSettings)
     coding: CodingSettings = field(default_factory=CodingSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
 
 
 @dataclass(frozen=True)
@@ -174,6 +184,8 @@ RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "ingest.pdf_memory_mb": (256, 1_048_576, "MB of memory one PDF parse may use"),
     "ingest.workers": (0, 256, "parser processes (0 = one per core)"),
     "embed.batch_size": (1, 4096, "passages per embedding batch"),
+    "cluster.files_per_task": (1, 10_000, "files one parse task takes"),
+    "cluster.embed_actors": (0, 10_000, "embedding actors (0 = one per CPU)"),
     "screening.year_min": (1000, 2999, "publication year"),
     "screening.year_max": (1000, 2999, "publication year"),
     "coding.min_score": (0.0, 1.0, "calibrated score"),

@@ -15,7 +15,7 @@ from typing import Any
 
 from litsynth.config import Project
 from litsynth.embed import Embedder, get_embedder
-from litsynth.embed.index import ChunkIndex, load_index
+from litsynth.embed.index import ChunkIndex, Manifest, load_index
 from litsynth.errors import IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
 from litsynth.ingest.roles import ROLES
@@ -131,6 +131,16 @@ def _coded_chunk_ids(
     return set(chunk_ids_for(conn, project, code=code, theme=theme))
 
 
+def _layout_words(manifest: Manifest) -> str:
+    """ "exact", or the inverted lists with the recall they were measured to keep."""
+    if manifest.kind != "ivf":
+        return "exact"
+    return (
+        f"inverted lists ({manifest.nlist} lists, {manifest.nprobe} probed, "
+        f"recall@10 {manifest.recall_at_10} against exact)"
+    )
+
+
 def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
     """Counts, failures by reason, index freshness and the last ingest, without the model.
 
@@ -147,6 +157,7 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
         "model": None,
         "chunker": None,
         "written_at": None,
+        "layout": "exact",
     }
     if loaded is None and store.has_chunks(conn):
         problems.append("no readable index in indexes/ (the next ingest or search rebuilds it)")
@@ -157,6 +168,7 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
             "model": manifest.model,
             "chunker": manifest.chunker,
             "written_at": manifest.written_at,
+            "layout": _layout_words(manifest),
         }
         if manifest.model != model:
             problems.append(f"index made with model {manifest.model!r}, settings say {model!r}")

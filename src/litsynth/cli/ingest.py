@@ -71,6 +71,14 @@ def init_command(directory: Path | None, project_dir: Path | None, as_json: bool
     is_flag=True,
     help="Re-chunk and re-embed everything from the store (after a model or chunker change).",
 )
+@click.option(
+    "--ray",
+    "ray_address",
+    default="",
+    metavar="ADDRESS",
+    help="Parse and embed on this Ray cluster ('auto', HOST:PORT); default [cluster]"
+    " ray_address. Needs litsynth[ray]; see docs/scale.md.",
+)
 @project_option
 @json_option
 @quiet_option
@@ -79,6 +87,7 @@ def ingest_command(
     passwords: tuple[str, ...],
     prune: bool,
     rebuild: bool,
+    ray_address: str,
     project_dir: Path,
     as_json: bool,
     quiet: bool,
@@ -95,7 +104,12 @@ def ingest_command(
     report = ingest(
         project,
         IngestOptions(
-            paths=paths, passwords=passwords, prune=prune, rebuild=rebuild, quiet=quiet or as_json
+            paths=paths,
+            passwords=passwords,
+            prune=prune,
+            rebuild=rebuild,
+            quiet=quiet or as_json,
+            ray_address=ray_address,
         ),
     )
     if as_json:
@@ -248,7 +262,7 @@ def status_command(project_dir: Path, as_json: bool) -> None:
     fresh = "fresh" if s["index_fresh"] else "STALE"
     click.echo(
         f"index: {fresh} ({s['index']['chunks']} vectors, model {s['model']}, "
-        f"chunker {s['chunker']})"
+        f"chunker {s['chunker']}; search {s['index']['layout']})"
     )
     for problem in s["index_problems"]:
         click.echo(f"  - {problem}")

@@ -39,7 +39,7 @@ def stored_vectors(
         have = set(index.ids().tolist())
         wanted = np.asarray([r for r in rowids if r in have], dtype=np.int64)
         if len(wanted):
-            rows = index.index.reconstruct_batch(wanted)
+            rows = index.vectors(wanted)
             found = {int(r): rows[i] for i, r in enumerate(wanted)}
     missing = [i for i, r in enumerate(rowids) if r not in found]
     if missing:

@@ -16,12 +16,11 @@ by length itself), because embedding a 3-chunk document on its own leaves most o
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -36,6 +35,7 @@ from litsynth.embed.index import (
 )
 from litsynth.errors import ConfigError
 from litsynth.ingest import FAILURE_REASONS, chunk_document, parse_many
+from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
 from litsynth.ingest.roles import assign_roles, store_roles
 from litsynth.ingest.sidecar import (
@@ -54,16 +54,6 @@ from litsynth.store import runs
 from litsynth.store.db import opened, transaction
 from litsynth.store.lock import writer_lock
 
-SUPPORTED = {
-    ".pdf": "pdf",
-    ".txt": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-}
-# Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
-NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}
 SAVE_EVERY_S = 30.0  # an index save costs ~0.1 s per 10k chunks; a crash loses ≤ 30 s of vectors
 
 
@@ -113,95 +103,6 @@ class IngestReport:
         return data
 
 
-@dataclass(frozen=True)
-class FileEntry:
-    path: Path  # absolute
-    key: str  # how the store names it: relative to the project root where possible
-    size: int
-    mtime_ns: int
-
-
-# ------------------------------------------------------------------------------- files
-
-
-def store_key(root: Path, path: Path) -> str:
-    """Project-relative posix path for files inside the project, absolute otherwise."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def walk(root: Path, targets: Iterable[Path]) -> tuple[list[FileEntry], list[str]]:
-    """Supported files under the targets, sorted, each once; plus warnings for skipped ones.
-
-    A symbolic link inside a target folder that leads out of the project is skipped with a
-    warning: its text would be stored and published in the report (and a PDF copied next to
-    it) although the file is not part of the project. A file the user names is taken as named.
-    """
-    found: dict[Path, FileEntry] = {}
-    warnings: list[str] = []
-    project = root.resolve()
-    for target in targets:
-        if not target.exists():
-            warnings.append(f"{target} does not exist; skipped")
-            continue
-        if target.is_file():
-            candidates = [target.resolve()]
-            if target.suffix.lower() not in SUPPORTED:
-                warnings.append(f"{target}: unsupported file type {target.suffix!r}; skipped")
-                continue
-        else:
-            base = target.resolve()
-            candidates = []
-            for path in sorted(_documents(base)):
-                real = path.resolve()
-                if not real.is_relative_to(project):
-                    warnings.append(
-                        f"{store_key(project, path)} is a link to {real}, outside the project;"
-                        " skipped (copy the file into the project to ingest it)"
-                    )
-                elif real.is_file():
-                    candidates.append(path)
-        for path in candidates:
-            st = path.stat()
-            found[path] = FileEntry(path, store_key(project, path), st.st_size, st.st_mtime_ns)
-    return sorted(found.values(), key=lambda e: e.key), warnings
-
-
-def _documents(base: Path) -> Iterator[Path]:
-    """Document files under `base`, not descending into linked folders (os.walk's default)."""
-    for folder, dirs, files in os.walk(base):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            path = Path(folder) / name
-            if _is_document(path, base):
-                yield path
-        for name in dirs:
-            link = Path(folder) / name
-            if link.is_symlink():
-                yield link  # reported by the caller when it leads outside the project
-
-
-def _is_document(path: Path, base: Path) -> bool:
-    """A supported, visible file that is not a note about its folder (README.md, …)."""
-    return (
-        path.suffix.lower() in SUPPORTED
-        and path.stem not in NOT_DOCUMENTS
-        and not any(part.startswith(".") for part in path.relative_to(base).parts)
-        and path.is_file()
-    )
-
-
-def file_hash(path: Path) -> str:
-    """Same id as records.bytes_id, computed in 1 MiB reads so a 200 MB PDF is not held whole."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:16]
-
-
 # ------------------------------------------------------------------------------ ingest
 
 
@@ -248,24 +149,25 @@ class _Run:
             rel = Path(key)
         return self.sidecar.lookup(rel.as_posix())
 
-    def add_document(self, entry: FileEntry, doc: Document, doc_id: str) -> None:
+    def prepare(self, entry: FileEntry, doc: Document, doc_id: str) -> Document | None:
+        """The parsed document under its id and store key, with documents.csv laid over it;
+        None (and a recorded failure) when its text cannot be stored."""
         doc = dataclasses.replace(doc, id=doc_id, path=entry.key)
         bad = _unencodable(doc)
         if bad:
             # SQLite and spaCy both need valid UTF-8; lone surrogates come from broken fonts.
             self.fail(entry, Failure(entry.key, "garbage-text", bad), doc_id)
-            return
+            return None
         meta = self.metadata_for(entry.key)
         self.origins[doc.id] = (file_meta(doc), sidecar_fields(meta))
-        doc = apply_metadata(doc, meta)
-        s = self.project.settings.ingest
-        chunks = chunk_document(
-            doc,
-            count_tokens=self.embedder.count_tokens,
-            target_tokens=s.chunk_tokens,
-            overlap_tokens=s.overlap_tokens,
-            max_tokens=min(s.max_tokens, self.embedder.max_tokens),
-        )
+        return apply_metadata(doc, meta)
+
+    def add_document(self, entry: FileEntry, doc: Document, doc_id: str) -> None:
+        prepared = self.prepare(entry, doc, doc_id)
+        if prepared is None:
+            return
+        doc = prepared
+        chunks = chunk_with(self.project.settings.ingest, doc, self.embedder)
         self.pending.items.append((entry, doc, chunks))
         self.pending.n_chunks += len(chunks)
         if self.pending.n_chunks >= self.flush_at:
@@ -347,6 +249,21 @@ class _Run:
         self.last_save = time.monotonic()
 
 
+def chunk_with(settings: IngestSettings, doc: Document, embedder: Embedder) -> list[Chunk]:
+    """The document's passages as the settings size them, in the embedder's own tokens.
+
+    One function for the local run, the re-chunk and the cluster's actors, so a passage made
+    on another machine has the same offsets, text and id as one made here.
+    """
+    return chunk_document(
+        doc,
+        count_tokens=embedder.count_tokens,
+        target_tokens=settings.chunk_tokens,
+        overlap_tokens=settings.overlap_tokens,
+        max_tokens=min(settings.max_tokens, embedder.max_tokens),
+    )
+
+
 def _unencodable(doc: Document) -> str:
     """Why the document's text cannot be stored as UTF-8, or "" when it can."""
     fields = {
@@ -381,6 +298,7 @@ class IngestOptions:
     prune: bool = False
     rebuild: bool = False
     quiet: bool = True
+    ray_address: str = ""  # parse and embed on this Ray cluster ("" = [cluster] ray_address)
 
 
 def ingest(
@@ -414,7 +332,11 @@ def _ingest(
         report.roles_updated = assign_roles(conn)
         passwords = options.passwords + _passwords_file(project)
         to_parse = _plan(run, options, passwords)
-        _parse_and_store(run, to_parse, passwords, quiet=options.quiet)
+        address = options.ray_address or settings.cluster.ray_address
+        if address and to_parse:
+            _store_from_cluster(run, address, to_parse, passwords, quiet=options.quiet)
+        else:
+            _parse_and_store(run, to_parse, passwords, quiet=options.quiet)
         run.flush()
         _prune(run, prune=options.prune)
         run.save()
@@ -548,6 +470,46 @@ def _parse_and_store(
             bar.update(1)
 
 
+def _store_from_cluster(
+    run: _Run,
+    address: str,
+    to_parse: list[tuple[FileEntry, str]],
+    passwords: tuple[str, ...],
+    *,
+    quiet: bool,
+) -> None:
+    """Parse and embed on a Ray cluster (ingest/cluster.py); commit here, one by one."""
+    from litsynth.ingest.cluster import ClusterJob, run_on_ray
+
+    settings = run.project.settings
+    job = ClusterJob(
+        passwords=passwords,
+        timeout_s=settings.ingest.pdf_timeout_s,
+        memory_mb=settings.ingest.pdf_memory_mb,
+        model=run.embedder.name,
+        batch_size=settings.embed.batch_size,
+        ingest=settings.ingest,
+        files_per_task=settings.cluster.files_per_task,
+        embed_actors=settings.cluster.embed_actors,
+    )
+    digests = {entry.key: digest for entry, digest in to_parse}
+    with tqdm(
+        total=len(to_parse), desc=f"ingesting on {address}", unit="file", disable=quiet,
+        file=sys.stderr,
+    ) as bar:  # fmt: skip
+        for entry, outcome, chunks, vectors in run_on_ray(address, to_parse, job):
+            digest = digests[entry.key]
+            if isinstance(outcome, Failure):
+                run.fail(entry, outcome, digest)
+            else:
+                doc = run.prepare(entry, outcome, digest)
+                if doc is not None:
+                    run.commit(entry, doc, chunks, vectors)
+                if time.monotonic() - run.last_save > SAVE_EVERY_S:
+                    run.save()
+            bar.update(1)
+
+
 def _prune(run: _Run, *, prune: bool) -> None:
     """Documents whose files are all gone: deleted with --prune, listed otherwise."""
     conn, report = run.conn, run.report
@@ -581,16 +543,9 @@ def _rechunk_all(run: _Run) -> None:
     The canonical text and page offsets are in the store, so no file is parsed again and a
     document whose file has since moved away is re-chunked all the same.
     """
-    s = run.project.settings.ingest
     for doc_id in store.document_ids(run.conn, chunker_not=run.spec):
         doc = store.load_document(run.conn, doc_id)
-        chunks = chunk_document(
-            doc,
-            count_tokens=run.embedder.count_tokens,
-            target_tokens=s.chunk_tokens,
-            overlap_tokens=s.overlap_tokens,
-            max_tokens=min(s.max_tokens, run.embedder.max_tokens),
-        )
+        chunks = chunk_with(run.project.settings.ingest, doc, run.embedder)
         with transaction(run.conn):
             rowids, kept = store.replace_chunks(run.conn, doc_id, chunks, chunker=run.spec)
         if kept:

@@ -1,0 +1,110 @@
+"""Which files a run looks at: the corpus walk, store keys and content hashes.
+
+Kept apart from the ingest loop so the cluster path (ingest/cluster.py) plans and names files
+exactly as the local one does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPPORTED = {
+    ".pdf": "pdf",
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+# Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
+NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: Path  # absolute
+    key: str  # how the store names it: relative to the project root where possible
+    size: int
+    mtime_ns: int
+
+
+def store_key(root: Path, path: Path) -> str:
+    """Project-relative posix path for files inside the project, absolute otherwise."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def walk(root: Path, targets: Iterable[Path]) -> tuple[list[FileEntry], list[str]]:
+    """Supported files under the targets, sorted, each once; plus warnings for skipped ones.
+
+    A symbolic link inside a target folder that leads out of the project is skipped with a
+    warning: its text would be stored and published in the report (and a PDF copied next to
+    it) although the file is not part of the project. A file the user names is taken as named.
+    """
+    found: dict[Path, FileEntry] = {}
+    warnings: list[str] = []
+    project = root.resolve()
+    for target in targets:
+        if not target.exists():
+            warnings.append(f"{target} does not exist; skipped")
+            continue
+        if target.is_file():
+            candidates = [target.resolve()]
+            if target.suffix.lower() not in SUPPORTED:
+                warnings.append(f"{target}: unsupported file type {target.suffix!r}; skipped")
+                continue
+        else:
+            base = target.resolve()
+            candidates = []
+            for path in sorted(_documents(base)):
+                real = path.resolve()
+                if not real.is_relative_to(project):
+                    warnings.append(
+                        f"{store_key(project, path)} is a link to {real}, outside the project;"
+                        " skipped (copy the file into the project to ingest it)"
+                    )
+                elif real.is_file():
+                    candidates.append(path)
+        for path in candidates:
+            st = path.stat()
+            found[path] = FileEntry(path, store_key(project, path), st.st_size, st.st_mtime_ns)
+    return sorted(found.values(), key=lambda e: e.key), warnings
+
+
+def _documents(base: Path) -> Iterator[Path]:
+    """Document files under `base`, not descending into linked folders (os.walk's default)."""
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(folder) / name
+            if _is_document(path, base):
+                yield path
+        for name in dirs:
+            link = Path(folder) / name
+            if link.is_symlink():
+                yield link  # reported by the caller when it leads outside the project
+
+
+def _is_document(path: Path, base: Path) -> bool:
+    """A supported, visible file that is not a note about its folder (README.md, …)."""
+    return (
+        path.suffix.lower() in SUPPORTED
+        and path.stem not in NOT_DOCUMENTS
+        and not any(part.startswith(".") for part in path.relative_to(base).parts)
+        and path.is_file()
+    )
+
+
+def file_hash(path: Path) -> str:
+    """Same id as records.bytes_id, computed in 1 MiB reads so a 200 MB PDF is not held whole."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
