@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test test-all lint bench clean-demo browser-deps
+.PHONY: install demo test test-all test-cluster lint bench clean-demo browser-deps
 
 # torch is pinned in the same pip call as everything else: torch==2.13.0 is the CPU build on local
 # disk, and an unpinned torch pulled in by sentence-transformers would be a multi-GB CUDA build.
@@ -27,6 +27,11 @@ demo: install
 ## the default test run: fast, no network, real model only in the end-to-end test
 test: install
 	$(BIN)/pytest -m "not slow" -q
+
+## ingest on a real two-node Ray cluster the test starts on loopback (installs the ray extra)
+test-cluster: install
+	$(BIN)/pip install --quiet torch==2.13.0 -e '.[dev,ray]'
+	$(BIN)/pytest -m cluster -q
 
 ## everything, including slow runs over all of ../shared/data
 test-all: install

@@ -111,7 +111,7 @@ except SystemExit:
 print("MODULES", " ".join(sorted(sys.modules)))
 """
 HEAVY = ("torch", "sentence_transformers", "transformers", "sklearn", "scipy", "pandas",
-         "spacy", "openpyxl", "networkx")  # fmt: skip
+         "spacy", "openpyxl", "networkx", "ray", "pyarrow", "onnxruntime")  # fmt: skip
 
 
 def _modules_after(*args: str) -> set[str]:
@@ -134,6 +134,13 @@ def test_help_and_version_load_no_heavy_library() -> None:
     version = _modules_after("--version")
     assert not any(m.startswith("litsynth.cli.") and m != "litsynth.cli.common" for m in version)
     assert not any(m.startswith(("litsynth.coding", "litsynth.ingest")) for m in version)
+
+
+def test_ingest_help_and_status_never_load_ray(tmp_path: Path) -> None:
+    """Ray is an optional extra: the default path never imports it, installed or not."""
+    for args in (["ingest", "--help"], ["status", "--project", str(tmp_path)]):
+        loaded = _modules_after(*args)
+        assert not any(m.split(".")[0] in {"ray", "pyarrow"} for m in loaded), args
 
 
 def test_the_lazy_command_table_matches_the_modules() -> None:
