@@ -114,3 +114,47 @@ def test_roles_are_recomputed_from_the_store_without_parsing(project: Path) -> N
     conn = sqlite3.connect(project / "litsynth.db")
     assert conn.execute("SELECT COUNT(*) FROM chunks WHERE role IS NULL").fetchone()[0] == 0
     conn.close()
+
+
+def test_search_reads_body_and_abstract_by_default_and_all_on_request(project: Path) -> None:
+    def roles_of(*args: str) -> set[str]:
+        result = CliRunner().invoke(cli, ["search", "references journal 2019", "-k", "60",
+                                          "--json", *args, "--project", str(project)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return {h["role"] for h in json.loads(result.stdout)}
+
+    assert roles_of() <= {"body", "abstract"}
+    assert "references" in roles_of("--role", "all")
+
+
+def test_suggest_and_discover_leave_reference_lists_and_front_matter_out(project: Path) -> None:
+    (project / "codebook").mkdir(exist_ok=True)
+    shutil.copytree(REPO / "codebook", project / "codebook", dirs_exist_ok=True)
+    result = CliRunner().invoke(cli, ["code", "suggest", "--json", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    conn = sqlite3.connect(project / "litsynth.db")
+    skipped = conn.execute(
+        "SELECT COUNT(*) FROM chunks WHERE role NOT IN ('body', 'abstract')"
+    ).fetchone()[0]
+    suggested_roles = {r[0] for r in conn.execute(
+        "SELECT DISTINCT c.role FROM suggestions s JOIN chunks c ON c.id = s.chunk_id"
+    )}  # fmt: skip
+    conn.close()
+    assert report["skipped_by_role"] == skipped >= 10
+    assert suggested_roles <= {"body", "abstract"}
+
+    everything = CliRunner().invoke(
+        cli, ["code", "suggest", "--role", "all", "--json", "--project", str(project)]
+    )
+    assert json.loads(everything.stdout)["skipped_by_role"] == 0
+
+    found = CliRunner().invoke(cli, ["code", "discover", "--json", "--project", str(project)])
+    assert found.exit_code == 0, found.output
+    clustered = {p for c in json.loads(found.stdout)["clusters"] for p in c["chunk_ids"]}
+    conn = sqlite3.connect(project / "litsynth.db")
+    junk = {r[0] for r in conn.execute(
+        "SELECT id FROM chunks WHERE role NOT IN ('body', 'abstract')"
+    )}  # fmt: skip
+    conn.close()
+    assert clustered and not clustered & junk

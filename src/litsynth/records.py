@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from litsynth.citations.labels import format_citation, work_label
+from litsynth.errors import ConfigError
 
 
 def content_id(*parts: object, length: int = 16) -> str:
@@ -401,3 +402,29 @@ class CodedSpan:
     page_end: int = 1
     section: str = ""
     paragraph: int | None = None
+
+
+# What a passage is (ingest/roles.py decides it at ingest).
+ROLES = (
+    "body", "abstract", "front matter", "references", "acknowledgements", "captions/tables",
+    "boilerplate",
+)  # fmt: skip
+# The roles that suggest, search and discover read unless told otherwise. The abstract is
+# the paper's own account of its findings, so it is read with the body; the rest is what a
+# reviewer never codes (reference lists, author blocks, running headers, captions…).
+READ_BY_DEFAULT = ("body", "abstract")
+
+
+def roles_wanted(given: Sequence[str]) -> tuple[str, ...] | None:
+    """The roles a command reads: its `--role` values, the default when none, None for "all"."""
+    if not given:
+        return READ_BY_DEFAULT
+    if "all" in given:
+        return None
+    unknown = sorted(set(given) - set(ROLES))
+    if unknown:
+        raise ConfigError(
+            f"unknown passage role {unknown[0]!r}",
+            hint="one of: " + ", ".join(ROLES) + "; or all",
+        )
+    return tuple(dict.fromkeys(given))

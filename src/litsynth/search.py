@@ -18,8 +18,7 @@ from litsynth.embed import Embedder, get_embedder
 from litsynth.embed.index import ChunkIndex, Manifest, load_index
 from litsynth.errors import IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
-from litsynth.ingest.roles import ROLES
-from litsynth.records import OnPassage, Passage
+from litsynth.records import OnPassage, Passage, roles_wanted
 from litsynth.store import documents as store
 from litsynth.store import passages, runs
 
@@ -112,11 +111,9 @@ def search(
         allowed.append(set(store.rowids_of_documents(
             conn, year_min=year_min, year_max=year_max, attribute=attribute
         )))  # fmt: skip
-    if roles:
-        unknown = sorted(set(roles) - set(ROLES))
-        if unknown:
-            raise IngestError(f"unknown passage role {unknown[0]!r}", hint=", ".join(ROLES))
-        allowed.append(set(store.rowids_with_roles(conn, roles)))
+    wanted = roles_wanted(roles) if roles else None  # None: every role
+    if wanted is not None:
+        allowed.append(set(store.rowids_with_roles(conn, wanted)))
     within = sorted(set.intersection(*allowed)) if allowed else None
     hits = index.search(embedder.embed([query])[0], k, within=within)
     found = passages.by_rowid(conn, [rowid for rowid, _ in hits])

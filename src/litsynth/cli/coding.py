@@ -15,7 +15,7 @@ from litsynth.coding.machine.evaluate import EvalRun, GoldRow, evaluate_run, rea
 from litsynth.coding.machine.suggest import suggest_project
 from litsynth.config import Settings, load_settings
 from litsynth.embed.models import get_embedder
-from litsynth.records import one_line
+from litsynth.records import one_line, roles_wanted
 from litsynth.store import opened
 from litsynth.store.passages import by_chunk_id
 
@@ -31,8 +31,18 @@ commands: list[click.Command] = []
     help="Suggest codes scoring at least this (default: each code's calibrated threshold).",
 )
 @click.option("--show", type=int, default=10, show_default=True, help="Suggestions to print.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    metavar="ROLE",
+    help="Suggest codes for passages of this role (repeatable; or all). Default: body and"
+    " abstract, never reference lists, front matter, captions or running headers.",
+)
 @json_option
-def suggest(project_dir: Path, min_score: float | None, show: int, as_json: bool) -> None:
+def suggest(
+    project_dir: Path, min_score: float | None, show: int, roles: tuple[str, ...], as_json: bool
+) -> None:
     """Score every chunk against the codebook; store suggestions with their evidence.
 
     Replaces earlier machine suggestions; human codings are never touched. Codes with
@@ -41,7 +51,7 @@ def suggest(project_dir: Path, min_score: float | None, show: int, as_json: bool
     """
     project = load(project_dir)
     with opened(project.store_path) as conn:
-        result = suggest_project(conn, project, min_score=min_score)
+        result = suggest_project(conn, project, min_score=min_score, roles=roles_wanted(roles))
     if as_json:
         print_json(result.to_json())
         return
@@ -49,6 +59,11 @@ def suggest(project_dir: Path, min_score: float | None, show: int, as_json: bool
         f"{result.suggested} suggestions for {result.chunks} chunks "
         f"(model {result.model}, codebook {result.codebook_version}, vectors {result.vectors_from})"
     )
+    if result.skipped_by_role:
+        click.echo(
+            f"{result.skipped_by_role} passages not suggested: reference lists, front matter,"
+            " captions or running headers (--role all includes them)"
+        )
     if result.learned_codes:
         click.echo(f"learned from your codings: {', '.join(result.learned_codes)}")
     for code, n in sorted(result.per_code.items(), key=lambda kv: -kv[1]):

@@ -187,7 +187,8 @@ def _render_ingest(r: dict[str, Any]) -> None:
     multiple=True,
     metavar="ROLE",
     help="Only passages of this role (repeat for several): body, abstract, front matter,"
-    " references, acknowledgements, captions/tables, boilerplate.",
+    " references, acknowledgements, captions/tables, boilerplate; or all. Default: body and"
+    " abstract.",
 )
 @project_option
 @json_option
@@ -204,6 +205,7 @@ def search_command(
     as_json: bool,
 ) -> None:
     """Find the passages closest in meaning to QUERY, best first, with citations."""
+    from litsynth.records import roles_wanted
     from litsynth.search import search
 
     if not query.strip():
@@ -226,7 +228,7 @@ def search_command(
             year_min=year_min,
             year_max=year_max,
             attribute=wanted,
-            roles=roles or None,
+            roles=roles_wanted(roles),
         )
     if as_json:
         print_json([p.to_json() for p in passages])

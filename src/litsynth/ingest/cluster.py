@@ -44,6 +44,7 @@ import numpy as np
 from litsynth.config import IngestSettings
 from litsynth.errors import ConfigError, IngestError
 from litsynth.ingest.files import FileEntry
+from litsynth.ingest.prepare import chunk_with, unencodable
 from litsynth.records import Chunk, Document, Failure
 
 
@@ -120,14 +121,13 @@ class EmbedActor:
         self.embedder = get_embedder(self.job.model, batch_size=self.job.batch_size)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        from litsynth.ingest.incremental import _unencodable, chunk_with
 
         outcomes = [pickle.loads(p) for p in batch["payload"]]
         chunked: list[list[Chunk]] = []
         for i, outcome in enumerate(outcomes):
             chunks: list[Chunk] = []
             if isinstance(outcome, Document):
-                if _unencodable(outcome):
+                if unencodable(outcome):
                     # this process's `prepare` records the failure with its reason
                     outcomes[i] = outcome
                 else:
@@ -190,11 +190,14 @@ def _pipeline(
     context.enable_progress_bars = False  # the CLI's own bar counts committed files
     logging.getLogger("ray.data").setLevel(logging.ERROR)  # "execution finished in …" lines
     entries = {entry.key: entry for entry, _ in to_parse}
-    rows = [{"key": e.key, "path": str(e.path), "digest": d} for e, d in to_parse]
+    # Largest files first, so no actor starts a long book while the others finish and idle.
+    ordered = sorted(to_parse, key=lambda item: -item[0].size)
+    rows = [{"key": e.key, "path": str(e.path), "digest": d} for e, d in ordered]
     cpus = int(ray.cluster_resources().get("CPU", 1))
     actors = job.embed_actors or max(1, cpus)  # Ray fuses parse into the actor: one per CPU
-    # enough blocks that every actor has work, none larger than files_per_task
-    blocks = max(math.ceil(len(rows) / max(1, job.files_per_task)), min(len(rows), actors))
+    # Blocks of at most files_per_task files, and at least four per actor: with fewer, one
+    # actor ends up with a block more than the others and the run waits for it.
+    blocks = min(len(rows), max(math.ceil(len(rows) / max(1, job.files_per_task)), 4 * actors))
     per_task = math.ceil(len(rows) / blocks)
     dataset = ray.data.from_items(rows, override_num_blocks=blocks)
     dataset = dataset.map_batches(

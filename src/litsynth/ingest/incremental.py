@@ -34,9 +34,10 @@ from litsynth.embed.index import (
     ids_digest,
 )
 from litsynth.errors import ConfigError
-from litsynth.ingest import FAILURE_REASONS, chunk_document, parse_many
+from litsynth.ingest import FAILURE_REASONS, parse_many
 from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
+from litsynth.ingest.prepare import chunk_with, unencodable
 from litsynth.ingest.roles import assign_roles, store_roles
 from litsynth.ingest.sidecar import (
     SIDECAR_FILE,
@@ -153,7 +154,7 @@ class _Run:
         """The parsed document under its id and store key, with documents.csv laid over it;
         None (and a recorded failure) when its text cannot be stored."""
         doc = dataclasses.replace(doc, id=doc_id, path=entry.key)
-        bad = _unencodable(doc)
+        bad = unencodable(doc)
         if bad:
             # SQLite and spaCy both need valid UTF-8; lone surrogates come from broken fonts.
             self.fail(entry, Failure(entry.key, "garbage-text", bad), doc_id)
@@ -247,38 +248,6 @@ class _Run:
             )
             self.saved_digest = manifest.ids_digest if manifest is not None else None
         self.last_save = time.monotonic()
-
-
-def chunk_with(settings: IngestSettings, doc: Document, embedder: Embedder) -> list[Chunk]:
-    """The document's passages as the settings size them, in the embedder's own tokens.
-
-    One function for the local run, the re-chunk and the cluster's actors, so a passage made
-    on another machine has the same offsets, text and id as one made here.
-    """
-    return chunk_document(
-        doc,
-        count_tokens=embedder.count_tokens,
-        target_tokens=settings.chunk_tokens,
-        overlap_tokens=settings.overlap_tokens,
-        max_tokens=min(settings.max_tokens, embedder.max_tokens),
-    )
-
-
-def _unencodable(doc: Document) -> str:
-    """Why the document's text cannot be stored as UTF-8, or "" when it can."""
-    fields = {
-        "text": doc.text,
-        "title": doc.title,
-        "venue": doc.venue,
-        "authors": " ".join(doc.authors),
-        "pages": " ".join(p.label for p in doc.pages),
-    }
-    for name, value in fields.items():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            return f"the extracted {name} has unpaired surrogate code points at {exc.start}"
-    return ""
 
 
 def _failure_json(failure: Failure | store.FailureState, *, cached: bool = False) -> dict[str, Any]:

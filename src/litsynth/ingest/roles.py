@@ -27,15 +27,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from litsynth.citations.references import find_reference_section
-from litsynth.records import Document, Page
+from litsynth.records import ROLES, Document, Page
 from litsynth.store import documents as store
 from litsynth.store.db import transaction
 
 ROLES_VERSION = "roles.v1"
-ROLES = (
-    "body", "abstract", "front matter", "references", "acknowledgements", "captions/tables",
-    "boilerplate",
-)  # fmt: skip
+__all__ = ["ROLES", "ROLES_VERSION", "assign_roles", "chunk_roles", "store_roles"]
 
 _HEADING = r"(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\.?\s+)?"
 _ACK = re.compile(

@@ -34,7 +34,7 @@ from litsynth.config import Project
 from litsynth.embed import Embedder, get_embedder
 from litsynth.embed.index import ChunkIndex
 from litsynth.errors import LitsynthError
-from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT
+from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
 from litsynth.search import search, status
 from litsynth.server.openapi import OPENAPI
 from litsynth.store import opened
@@ -171,7 +171,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 conn, project, q, k=k, code=code, theme=theme,
                 embedder=ws.warm_embedder(), index=ws.warm_index(conn),
                 year_min=years[0], year_max=years[1], attribute=attribute,
-                roles=[r for r in params.get("role", "").split(",") if r.strip()] or None,
+                roles=roles_wanted([r for r in params.get("role", "").split(",") if r.strip()]),
             )  # fmt: skip
         return JSONResponse([h.to_json() for h in hits])
 

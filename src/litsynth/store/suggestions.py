@@ -25,13 +25,18 @@ class ChunkRow:
     document_id: str
     ordinal: int
     text: str
+    role: str = "body"
 
 
 def chunks(conn: sqlite3.Connection) -> list[ChunkRow]:
     rows = conn.execute(
-        "SELECT rowid, id, document_id, ordinal, text FROM chunks ORDER BY document_id, ordinal"
+        "SELECT rowid, id, document_id, ordinal, text, COALESCE(role, 'body') AS role"
+        " FROM chunks ORDER BY document_id, ordinal"
     )
-    return [ChunkRow(r["rowid"], r["id"], r["document_id"], r["ordinal"], r["text"]) for r in rows]
+    return [
+        ChunkRow(r["rowid"], r["id"], r["document_id"], r["ordinal"], r["text"], r["role"])
+        for r in rows
+    ]
 
 
 def human_labels(conn: sqlite3.Connection) -> dict[str, tuple[set[str], set[str]]]:

@@ -45,7 +45,7 @@ from litsynth.config import Project
 from litsynth.embed import get_embedder
 from litsynth.embed.vectors import stored_vectors
 from litsynth.errors import CodingError
-from litsynth.records import OnPassage, Passage, content_id
+from litsynth.records import READ_BY_DEFAULT, OnPassage, Passage, content_id
 from litsynth.store import analysis as store
 
 CLUSTERER = "kmeans-silhouette.v1"
@@ -481,6 +481,13 @@ def run_discover(
             notes.append(
                 f"{len(skip)} passages inside reference lists left out "
                 "(--include-references keeps them)"
+            )
+        other = {p.chunk_id for p in passages if p.role not in READ_BY_DEFAULT} - skip
+        if other:
+            skip |= other
+            notes.append(
+                f"{len(other)} passages of front matter, captions, acknowledgements or running"
+                " headers left out (--include-references keeps them)"
             )
     chosen = [
         i

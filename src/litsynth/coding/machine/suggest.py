@@ -36,7 +36,7 @@ from litsynth.embed.models import Embedder, get_embedder
 from litsynth.embed.vectors import stored_vectors
 from litsynth.errors import CodingError
 from litsynth.provenance import library_versions
-from litsynth.records import Suggestion
+from litsynth.records import READ_BY_DEFAULT, Suggestion
 from litsynth.store import runs
 from litsynth.store import suggestions as store
 from litsynth.store.db import transaction
@@ -56,6 +56,7 @@ class SuggestResult:
     thresholds: dict[str, float]
     vectors_from: str  # "index" | "embedded"
     top: list[Suggestion] = field(default_factory=list)
+    skipped_by_role: int = 0  # passages scored but not suggested: reference lists, front matter…
 
     def to_json(self) -> dict[str, Any]:
         """`code suggest --json`'s contract."""
@@ -67,6 +68,7 @@ class SuggestResult:
             "codebook_version": self.codebook_version,
             "learned_codes": list(self.learned_codes),
             "vectors_from": self.vectors_from,
+            "skipped_by_role": self.skipped_by_role,
             "per_code": self.per_code,
             "thresholds": {c: round(t, 4) for c, t in self.thresholds.items()},
             "suggestions": [
@@ -153,8 +155,14 @@ def suggest_project(
     min_score: float | None = None,
     embedder: Embedder | None = None,
     learn_from_codings: bool = True,
+    roles: Sequence[str] | None = READ_BY_DEFAULT,
 ) -> SuggestResult:
-    """Score every chunk against the codebook, learn from human codings, store suggestions."""
+    """Score every chunk against the codebook, learn from human codings, store suggestions.
+
+    Every chunk is scored (a passage's neighbours are its context, and the corpus calibrates
+    the scores), but suggestions are stored only for passages of `roles` (None: all): a
+    reference list or an author block is never something a reviewer codes.
+    """
     book = project_codebook(project)
     min_score = project.settings.coding.min_score if min_score is None else min_score
     rows = store.chunks(conn)
@@ -182,6 +190,10 @@ def suggest_project(
         if scores.learned is not None and not np.isnan(scores.learned[0, k])
     )
     pairs = select(scores, min_score)
+    if roles is not None:
+        readable = set(roles)
+        pairs = [(i, k) for i, k in pairs if rows[i].role in readable]
+    skipped = sum(1 for r in rows if roles is not None and r.role not in set(roles))
     suggestions = [
         Suggestion(
             chunk_id=rows[i].id,
@@ -214,6 +226,7 @@ def suggest_project(
             run_id,
             {
                 "chunks": len(rows),
+                "skipped_by_role": skipped,
                 "stored": stored,
                 "suggested": len(suggested),
                 "per_code": per_code,
@@ -230,6 +243,7 @@ def suggest_project(
         thresholds=thresholds,
         vectors_from=source,
         top=sorted(suggested, key=lambda s: -s.score),
+        skipped_by_role=skipped,
     )
 
 
