@@ -190,15 +190,18 @@ def _pipeline(
     context.enable_progress_bars = False  # the CLI's own bar counts committed files
     logging.getLogger("ray.data").setLevel(logging.ERROR)  # "execution finished in …" lines
     entries = {entry.key: entry for entry, _ in to_parse}
-    # Largest files first, so no actor starts a long book while the others finish and idle.
-    ordered = sorted(to_parse, key=lambda item: -item[0].size)
-    rows = [{"key": e.key, "path": str(e.path), "digest": d} for e, d in ordered]
     cpus = int(ray.cluster_resources().get("CPU", 1))
     actors = job.embed_actors or max(1, cpus)  # Ray fuses parse into the actor: one per CPU
     # Blocks of at most files_per_task files, and at least four per actor: with fewer, one
     # actor ends up with a block more than the others and the run waits for it.
-    blocks = min(len(rows), max(math.ceil(len(rows) / max(1, job.files_per_task)), 4 * actors))
-    per_task = math.ceil(len(rows) / blocks)
+    count = len(to_parse)
+    blocks = min(count, max(math.ceil(count / max(1, job.files_per_task)), 4 * actors))
+    per_task = math.ceil(count / blocks)
+    # Blocks are consecutive rows, so the files are dealt out like cards, largest first:
+    # every block gets a share of the long papers instead of one block getting them all.
+    by_size = sorted(to_parse, key=lambda item: -item[0].size)
+    dealt = [item for b in range(blocks) for item in by_size[b::blocks]]
+    rows = [{"key": e.key, "path": str(e.path), "digest": d} for e, d in dealt]
     dataset = ray.data.from_items(rows, override_num_blocks=blocks)
     dataset = dataset.map_batches(
         parse_batch, fn_kwargs={"job": job}, batch_size=per_task, num_cpus=1
