@@ -62,9 +62,13 @@ def timed(*args: str) -> tuple[float, dict]:
     t = time.perf_counter()
     done = subprocess.run(
         [str(BIN / "litsynth"), *args, "--json"], env=ENV, capture_output=True, text=True,
-        check=True,
+        check=False,
     )  # fmt: skip
-    return time.perf_counter() - t, json.loads(done.stdout)
+    seconds = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"litsynth {args[0]} failed after {seconds:.0f} s:\n{done.stderr}")
+    print(f"  {args[0]} {args[1] if args[1] != '--project' else ''}: {seconds:.1f} s", flush=True)
+    return seconds, json.loads(done.stdout)
 
 
 def main() -> int:

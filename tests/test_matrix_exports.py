@@ -78,7 +78,10 @@ def project(tmp_path: Path) -> Path:
     (root / "codebook").mkdir(parents=True)
     shutil.copy(FIXTURES / "codebook.yaml", root / "codebook" / "codebook.yaml")
     (root / "litsynth.toml").write_text(
-        '[project]\nname = "t"\n\n[embed]\nmodel = "hash-384"\n', encoding="utf-8"
+        '[project]\nname = "t"\n\n[embed]\nmodel = "hash-384"\n\n'
+        # the store is coded partly by the machine: its tables count those suggestions too
+        '[synthesis]\nsource = "both"\n',
+        encoding="utf-8",
     )
     demo_store(root / "litsynth.db").conn.close()
     return root
@@ -123,3 +126,28 @@ def test_cli_cited_and_attributes(project: Path) -> None:
     assert result.exit_code == 0 and "source_type=case-based" in result.output
     result = runner.invoke(cli, ["matrix", "--project", str(project), "--rows", "attr:source_type"])
     assert "| case-based |" in result.output and "practitioner" not in result.output
+
+
+def test_matrix_and_cited_count_human_codings_unless_asked(tmp_path: Path) -> None:
+    """Default [synthesis] source = human: an unreviewed suggestion is not a coding."""
+    from litsynth.cli import cli
+
+    root = tmp_path / "review"
+    (root / "codebook").mkdir(parents=True)
+    shutil.copy(FIXTURES / "codebook.yaml", root / "codebook" / "codebook.yaml")
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    demo_store(root / "litsynth.db").conn.close()
+
+    def coded(*args: str) -> int:
+        result = CliRunner().invoke(
+            cli, ["matrix", "--rows", "codes", "--cols", "codes", "--json", "--project",
+                  str(root), *args],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return int(json.loads(result.output)["total"]["passages"])
+
+    human, machine, both = coded(), coded("--source", "machine"), coded("--source", "both")
+    assert coded("--source", "human") == human
+    assert 0 < human < both and 0 < machine < both
+    bad = CliRunner().invoke(cli, ["matrix", "--source", "robots", "--project", str(root)])
+    assert bad.exit_code == 2

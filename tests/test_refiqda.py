@@ -32,7 +32,9 @@ def schema(name: str) -> xmlschema.XMLSchema:
 def qdpx(tmp_path: Path) -> Path:
     builder = demo_store(tmp_path / "litsynth.db")
     path = tmp_path / "review.qdpx"
-    refiqda.export_project(builder.conn, CODEBOOK, path, name="Supply-chain orchestration")
+    refiqda.export_project(
+        builder.conn, CODEBOOK, path, name="Supply-chain orchestration", source="both"
+    )
     return path
 
 
@@ -99,6 +101,7 @@ def test_round_trip_every_selection_slices_its_coded_text(qdpx: Path, tmp_path: 
             if n.startswith("sources/")
         }
     code_guid = {c.guid: c.id for c in CODEBOOK.codes.values()}
+    code_guid |= {refiqda.guid("suggested-code", c): c for c in CODEBOOK.codes}  # unreviewed
     exported: set[tuple[str, int, int, str]] = set()
     for source in root.findall("q:Sources/q:TextSource", NS):
         path = source.get("plainTextPath")
@@ -124,7 +127,7 @@ def test_users_notes_links_variables_and_sets(qdpx: Path) -> None:
     with zipfile.ZipFile(qdpx) as archive:
         root = ET.fromstring(archive.read("project.qde"))
     users = {u.get("name"): u.get("guid") for u in root.findall("q:Users/q:User", NS)}
-    assert {"ana", "ben", "hash-384+centroid.v1", "litsynth"} <= set(users)
+    assert set(users) == {"ana", "ben", "litsynth"}  # the model is nobody's coder
     creators = {c.get("creatingUser") for c in root.iter(f"{{{refiqda.PROJECT_NS}}}Coding")}
     assert creators <= set(users.values()) and users["ben"] in creators
     links = root.findall("q:Links/q:Link", NS)
@@ -201,7 +204,9 @@ def test_cli_export_refi(tmp_path: Path) -> None:
     (root / "codebook" / "codebook.yaml").write_text(
         (FIXTURES / "codebook.yaml").read_text(encoding="utf-8")
     )
-    (root / "litsynth.toml").write_text('[project]\nname = "t"\n', encoding="utf-8")
+    (root / "litsynth.toml").write_text(
+        '[project]\nname = "t"\n\n[synthesis]\nsource = "both"\n', encoding="utf-8"
+    )
     demo_store(root / "litsynth.db").conn.close()
     qdc, qdpx_path = tmp_path / "out.qdc", tmp_path / "out.qdpx"
     result = CliRunner().invoke(
@@ -261,3 +266,42 @@ def test_any_text_and_spans_round_trip(text: str, cuts: list[tuple[int, int]], m
     assert got == {(s.start, s.end) for s in spans}
     for start, end in got:
         assert source_text[start:end] == text[start:end]
+
+
+def test_unreviewed_suggestions_are_their_own_codes_and_set_never_a_coders(
+    tmp_path: Path,
+) -> None:
+    conn = demo_store(tmp_path / "litsynth.db").conn
+    spans = store.load_coded_spans(conn)
+    human = sum(1 for s in spans if s.origin == "human")
+    machine = sum(1 for s in spans if s.origin == "machine")
+    assert human and machine
+
+    only_people = tmp_path / "human.qdpx"
+    summary = refiqda.export_project(conn, CODEBOOK, only_people, name="x")  # default: human
+    assert (summary["codings"], summary["unreviewed_suggestions"]) == (human, 0)
+    with zipfile.ZipFile(only_people) as archive:
+        assert refiqda.SUGGESTED_SET not in archive.read("project.qde").decode("utf-8")
+
+    both = tmp_path / "both.qdpx"
+    summary = refiqda.export_project(conn, CODEBOOK, both, name="x", source="both")
+    assert (summary["codings"], summary["unreviewed_suggestions"]) == (human, machine)
+    with zipfile.ZipFile(both) as archive:
+        xml = archive.read("project.qde").decode("utf-8")
+    schema("Project.xsd").validate(xml)
+    root = ET.fromstring(xml)
+    users = {u.get("name"): u.get("guid") for u in root.findall("q:Users/q:User", NS)}
+    parent = next(
+        c for c in root.findall("q:CodeBook/q:Codes/q:Code", NS)
+        if c.get("name") == refiqda.SUGGESTED_SET
+    )  # fmt: skip
+    suggested = {c.get("guid"): c.get("name") for c in parent.findall("q:Code", NS)}
+    assert parent.get("isCodable") == "false" and suggested
+    assert all(name.endswith(" (suggested)") for name in suggested.values())
+    (the_set,) = [s for s in root.findall("q:Sets/q:Set", NS)
+                  if s.get("name") == refiqda.SUGGESTED_SET]  # fmt: skip
+    assert {m.get("targetGUID") for m in the_set.findall("q:MemberCode", NS)} == set(suggested)
+    for coding in root.iter(f"{{{refiqda.PROJECT_NS}}}Coding"):
+        on_suggested = coding.find("q:CodeRef", NS).get("targetGUID") in suggested
+        by_tool = coding.get("creatingUser") == users["litsynth"]
+        assert on_suggested == by_tool  # a suggestion is the tool's, a coder's work is theirs

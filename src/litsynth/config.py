@@ -102,6 +102,14 @@ class CodingSettings:
 
 
 @dataclass(frozen=True)
+class SynthesisSettings:
+    # Whose codings the matrices, the report, `cited` and the REFI-QDA export count: "human"
+    # (people's codings and the suggestions they accepted), "machine" (suggestions nobody has
+    # reviewed) or "both". Unreviewed suggestions are never counted unless asked for.
+    source: str = "human"
+
+
+@dataclass(frozen=True)
 class ClusterSettings:
     """Where ingest parses and embeds when one machine is not enough (docs/scale.md)."""
 
@@ -118,6 +126,7 @@ class Settings:
     screening: ScreeningSettings = field(default_factory=ScreeningSettings)
     records: RecordsSettings = field(default_factory=RecordsSettings)
     coding: CodingSettings = field(default_factory=CodingSettings)
+    synthesis: SynthesisSettings = field(default_factory=SynthesisSettings)
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
 
 
@@ -270,6 +279,11 @@ def _check_together(settings: Settings, origin: str) -> None:
         raise _bad(
             "ingest", "overlap_tokens", i.overlap_tokens, origin,
             f"must be smaller than chunk_tokens ({i.chunk_tokens})",
+        )  # fmt: skip
+    if settings.synthesis.source not in ("human", "machine", "both"):
+        raise _bad(
+            "synthesis", "source", settings.synthesis.source, origin,
+            "is 'human', 'machine' or 'both'",
         )  # fmt: skip
     if settings.embed.backend not in ("torch", "onnx-int8"):
         raise _bad("embed", "backend", settings.embed.backend, origin, "is 'torch' or 'onnx-int8'")

@@ -234,23 +234,25 @@ def _themes(ctx: _Context) -> StepOutcome:
 def _matrices(ctx: _Context) -> StepOutcome:
     if ctx.codebook is None:
         return _NO_CODEBOOK
-    from litsynth.synthesis.from_store import cited_works_by_theme, matrix_from_store
+    from litsynth.synthesis.from_store import SOURCE_WORDS, cited_works_by_theme, matrix_from_store
     from litsynth.synthesis.tables import write_matrix
 
+    source = ctx.project.settings.synthesis.source
+    ctx.state.source = SOURCE_WORDS[source]
     outputs = []
     (ctx.staging / "matrices").mkdir()
     for rows, cols, mid, title, description, header in MATRICES:
-        m = matrix_from_store(ctx.conn, ctx.codebook, rows=rows, cols=cols)
+        m = matrix_from_store(ctx.conn, ctx.codebook, rows=rows, cols=cols, source=source)
         ctx.state.matrices.append(BuiltMatrix(mid, title, description, header, m))
         for fmt in ("csv", "xlsx", "md"):
             for p in write_matrix(m, ctx.staging / "matrices" / f"{mid}.{fmt}", fmt):
                 outputs.append(str(p.relative_to(ctx.staging)))
-    ctx.state.cited_by_theme = cited_works_by_theme(ctx.conn, ctx.codebook)
+    ctx.state.cited_by_theme = cited_works_by_theme(ctx.conn, ctx.codebook, source=source)
     theme = ctx.state.matrices[0].matrix
     return (
         "done",
         f"{len(theme.row_keys)} sources × {len(theme.col_keys)} themes, "
-        f"{theme.total[0]} coded passages",
+        f"{theme.total[0]} coded passages ({SOURCE_WORDS[source]})",
         outputs,
     )
 

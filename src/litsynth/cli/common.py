@@ -32,6 +32,17 @@ def json_option(func: F) -> F:
     )
 
 
+def source_option(func: F) -> F:
+    """--source human|machine|both: whose codings to count (default: [synthesis] source)."""
+    return click.option(
+        "--source",
+        type=click.Choice(("human", "machine", "both")),
+        default=None,
+        help="Count human codings (with accepted suggestions), unreviewed machine suggestions,"
+        " or both. Default: [synthesis] source in litsynth.toml, which defaults to human.",
+    )(func)
+
+
 def quiet_option(func: F) -> F:
     return click.option("--quiet", "-q", is_flag=True, help="No progress bars or chatter.")(func)
 

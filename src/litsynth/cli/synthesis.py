@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.cli.common import json_option, load, print_json, project_option, source_option
 from litsynth.cli.groups import export_group
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
@@ -75,6 +75,7 @@ def _codebook(project: Project) -> Codebook:
 @click.option(
     "--links", type=int, default=0, show_default=True, help="Print N back-links per cell."
 )
+@source_option
 @json_option
 @project_option
 def matrix_command(
@@ -84,22 +85,29 @@ def matrix_command(
     fmt: str | None,
     out: Path | None,
     links: int,
+    source: str | None,
     project_dir: Path,
     as_json: bool,
 ) -> None:
     """Passages per document (or attribute, or code) × theme (or category, or code).
 
-    Each cell counts the passages coded now (human decisions, else machine suggestions above
-    threshold), a passage once per cell, and keeps back-links to them: passage id, pages,
-    quote and citation. `--out matrix.xlsx` writes a workbook whose numbers link to their
-    passages.
+    Each cell counts the passages coded now, a passage once per cell: by default people's
+    codings and the suggestions they accepted (--source machine or both adds the unreviewed
+    suggestions). It keeps back-links to them: passage id, pages, quote and citation.
+    `--out matrix.xlsx` writes a workbook whose numbers link to their passages.
     """
     project = load(project_dir)
     if cooccurrence:
         rows = cols = cols or "codes"
     cols = cols or "themes"
     with _store(project) as conn:
-        matrix = synth.matrix_from_store(conn, _codebook(project), rows=rows, cols=cols)
+        matrix = synth.matrix_from_store(
+            conn,
+            _codebook(project),
+            rows=rows,
+            cols=cols,
+            source=source or project.settings.synthesis.source,
+        )
     if as_json:
         print_json(matrix.to_json())
         return
@@ -133,6 +141,7 @@ def matrix_command(
 @click.option(
     "--documents", "by_document", is_flag=True, help="Citation resolution per document instead."
 )
+@source_option
 @json_option
 @project_option
 def cited_command(
@@ -141,6 +150,7 @@ def cited_command(
     limit: int,
     show_passages: bool,
     by_document: bool,
+    source: str | None,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -157,7 +167,9 @@ def cited_command(
         if by_document:
             report = synth.citations_by_document(synth.store.load_documents(conn))
         else:
-            works = synth.cited_works_by_theme(conn, codebook, level=level)
+            works = synth.cited_works_by_theme(
+                conn, codebook, level=level, source=source or project.settings.synthesis.source
+            )
     if by_document:
         if as_json:
             print_json(
@@ -310,19 +322,23 @@ def attributes_list(project_dir: Path, as_json: bool) -> None:
     "--project-dir", "old_project_dir", type=click.Path(file_okay=False, path_type=Path),
     default=None, hidden=True,
 )  # fmt: skip
+@source_option
 @json_option
 def export_refi(
     qdc: Path | None,
     qdpx: Path | None,
     project_arg: Path,
     old_project_dir: Path | None,
+    source: str | None,
     as_json: bool,
 ) -> None:
     """REFI-QDA 1.0 exchange files for NVivo, ATLAS.ti, MAXQDA, QualCoder.
 
     --codebook writes the code tree (themes > categories > codes) as a .qdc file; --out a
     .qdpx archive with the sources' canonical text, every current coding as a text selection,
-    the coders, memos as notes and codebook relations as links.
+    the coders, memos as notes and codebook relations as links. Unreviewed machine
+    suggestions (--source machine or both) are not anyone's codings: they come on their own
+    codes, "<label> (suggested)", gathered in the set "Unreviewed machine suggestions".
     """
     project_dir = project_arg
     if project_arg.suffix.lower() == ".qdpx":
@@ -347,7 +363,11 @@ def export_refi(
     if qdpx is not None:
         with _store(project) as conn:
             summary = refiqda.export_project(
-                conn, codebook, qdpx, name=project.settings.project.name
+                conn,
+                codebook,
+                qdpx,
+                name=project.settings.project.name,
+                source=source or project.settings.synthesis.source,
             )
         written["project"] = str(qdpx)
         written.update(summary)

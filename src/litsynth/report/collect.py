@@ -253,6 +253,7 @@ def collect(
             )
             for b in derived.matrices
         ),
+        source=derived.source,
         cited_by_theme={
             theme_labels.get(t, t): tuple(
                 rm.CitedWork(

@@ -134,6 +134,7 @@ class ReportData:
     codebook: tuple[CodeNode, ...] = ()
     core_category: str = ""
     matrices: tuple[Matrix, ...] = ()
+    source: str = ""  # whose codings the matrices count, in words ([synthesis] source)
     cited_by_theme: dict[str, tuple[CitedWork, ...]] = field(default_factory=dict)
     proposals: tuple[Proposal, ...] = ()
     sources: tuple[SourcePage, ...] = ()

@@ -36,3 +36,4 @@ class DerivedState:
     cited_by_theme: dict[str, list[CitedWork]] | None = None
     prisma: PrismaFlow | None = None
     prisma_svg: str = ""
+    source: str = ""  # whose codings the matrices count, in words ([synthesis] source)

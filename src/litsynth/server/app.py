@@ -268,7 +268,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
         rows = request.query_params.get("rows", "documents")
         cols = request.query_params.get("cols", "themes")
-        source = request.query_params.get("source", "both")
+        source = request.query_params.get("source") or project.settings.synthesis.source
         codebook = project_codebook(project)
         with opened(project.store_path) as conn:
             matrix = matrix_from_store(conn, codebook, rows=rows, cols=cols, source=source)

@@ -60,10 +60,23 @@ def matrix_from_store(
     `source`: "human" counts people's codings (hand-made and accepted suggestions),
     "machine" the suggestions nobody has reviewed yet, "both" all of them.
     """
+    spans = coded_spans(conn, source)
+    return build_matrix(spans, store.load_documents(conn), codebook, rows=rows, cols=cols)
+
+
+def coded_spans(conn: sqlite3.Connection, source: str) -> list[CodedSpan]:
+    """The current codings of one source: "human" (people's codings, accepted suggestions
+    included), "machine" (suggestions above threshold nobody has reviewed) or "both"."""
     if source not in SOURCES:
         raise SynthesisError(f"unknown source {source!r}", hint="human, machine or both")
-    spans = [s for s in store.load_coded_spans(conn) if source == "both" or s.origin == source]
-    return build_matrix(spans, store.load_documents(conn), codebook, rows=rows, cols=cols)
+    return [s for s in store.load_coded_spans(conn) if source == "both" or s.origin == source]
+
+
+SOURCE_WORDS = {
+    "human": "human codings (accepted suggestions included)",
+    "machine": "unreviewed machine suggestions",
+    "both": "human codings and unreviewed machine suggestions",
+}
 
 
 def citations_by_document(documents: Mapping[str, SourceDoc]) -> dict[str, DocumentCitations]:
@@ -103,7 +116,7 @@ def group_spans(
 
 
 def cited_works_by_theme(
-    conn: sqlite3.Connection, codebook: Codebook, *, level: str = "themes"
+    conn: sqlite3.Connection, codebook: Codebook, *, level: str = "themes", source: str = "both"
 ) -> dict[str, list[CitedWork]]:
     """Per theme id, the works its passages cite, most-cited first (seed 000's Comparative Insight).
 
@@ -112,8 +125,7 @@ def cited_works_by_theme(
     `"codes"` groups by those instead.
     """
     documents = store.load_documents(conn)
-    spans = store.load_coded_spans(conn)
-    return cited_works_from(spans, documents, codebook, level=level)
+    return cited_works_from(coded_spans(conn, source), documents, codebook, level=level)
 
 
 def cited_work_counts(

@@ -38,6 +38,7 @@ from litsynth.coding.codebook.model import SYMMETRIC_RELATIONS, Codebook, TreeNo
 from litsynth.records import CodedSpan, Memo, SourceDoc
 from litsynth.store import synthesis as store
 from litsynth.store.analysis import chunk_offsets
+from litsynth.synthesis.from_store import coded_spans
 from litsynth.synthesis.spans import quote
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -55,8 +56,14 @@ _RGB = regex.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 _NOT_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+SUGGESTED_SET = "Unreviewed machine suggestions"
+
+
 def guid(kind: str, ident: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{kind}:{ident}"))
+
+
+SUGGESTED_ROOT = guid("suggested-root", SUGGESTED_SET)
 
 
 def _clean(text: str) -> str:
@@ -176,7 +183,11 @@ def build_project(
     ns = PROJECT_NS
     spans = [s for s in spans if s.document_id in documents and s.end > s.start]
 
-    users = sorted({s.coder or "unknown" for s in spans} | {m.author for m in memos} | {"litsynth"})
+    # Unreviewed suggestions are no coder's work: their codings are made by the tool's own
+    # user, on a parallel code "<label> (suggested)" under one parent, gathered in one set.
+    suggested = sorted({s.code_id for s in spans if s.origin == "machine"} & set(codebook.codes))
+    people = {s.coder or "unknown" for s in spans if s.origin != "machine"}
+    users = sorted(people | {m.author for m in memos} | {"litsynth"})
     user_guid = {u: guid("user", u) for u in users}
     chunk_doc = {s.chunk_id: s.document_id for s in spans}
     uncoded: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -215,6 +226,18 @@ def build_project(
         ET.SubElement(users_el, "User", {"guid": user_guid[u], "name": _clean(u)})
     book = ET.SubElement(ET.SubElement(root, "CodeBook"), "Codes")
     _code_elements(book, codebook.tree(), codebook, code_notes)
+    if suggested:
+        parent = ET.SubElement(
+            book, "Code", {"guid": SUGGESTED_ROOT, "name": SUGGESTED_SET, "isCodable": "false"}
+        )
+        ET.SubElement(parent, "Description").text = (
+            "Passages litsynth's classifier suggested for a code and nobody has reviewed yet."
+            " They are not anyone's codings: accept or reject them to make them so."
+        )
+        for code_id in suggested:
+            label = codebook.codes[code_id].label or code_id
+            ET.SubElement(parent, "Code", {"guid": guid("suggested-code", code_id),
+                          "name": _clean(f"{label} (suggested)"), "isCodable": "true"})  # fmt: skip
 
     variables = _variables(documents.values())
     variable_guid = {v: guid("variable", v) for v in variables}
@@ -233,7 +256,7 @@ def build_project(
 
     sources: dict[str, str] = {}
     source_guid = {doc_id: guid("source", doc_id) for doc_id in documents}
-    n_selections = n_codings = 0
+    n_selections = n_codings = n_suggested = 0
     sources_el = ET.SubElement(root, "Sources")
     for doc in sorted(documents.values(), key=lambda d: d.path):
         sg = source_guid[doc.id]
@@ -258,7 +281,7 @@ def build_project(
             first = min(group, key=lambda s: (s.at, s.code_id))
             selection = _selection(
                 source, doc, start, end,
-                creatingUser=user_guid[first.coder or "unknown"],
+                creatingUser=user_guid[_creator(first)],
                 creationDateTime=_timestamp(first.at, now),
             )  # fmt: skip
             memo_text = "\n".join(
@@ -269,19 +292,24 @@ def build_project(
             for s in sorted(group, key=lambda s: s.code_id):
                 if codebook.codes.get(s.code_id) is None:
                     continue  # a code removed from the codebook has no GUID to point at
-                n_codings += 1
+                machine = s.origin == "machine"
+                n_suggested += machine
+                n_codings += not machine
                 coding = ET.SubElement(
                     selection,
                     "Coding",
                     {
-                        "guid": guid("coding", f"{doc.id}:{start}:{end}:{s.code_id}"),
-                        "creatingUser": user_guid[s.coder or "unknown"],
+                        "guid": guid("coding", f"{doc.id}:{start}:{end}:{s.code_id}:{s.origin}"),
+                        "creatingUser": user_guid[_creator(s)],
                         "creationDateTime": _timestamp(s.at, now),
                     },
                 )
-                ET.SubElement(
-                    coding, "CodeRef", {"targetGUID": element_guid(codebook, s.code_id, "code")}
+                target = (
+                    guid("suggested-code", s.code_id)
+                    if machine
+                    else element_guid(codebook, s.code_id, "code")
                 )
+                ET.SubElement(coding, "CodeRef", {"targetGUID": target})
             for chunk_id in sorted({s.chunk_id for s in group}):
                 for note_guid in chunk_notes.get(chunk_id, ()):
                     ET.SubElement(selection, "NoteRef", {"targetGUID": note_guid})
@@ -347,7 +375,7 @@ def build_project(
                 ET.SubElement(link, "NoteRef", {"targetGUID": link_note})
 
     sets = _attribute_sets(documents.values())
-    if sets:
+    if sets or suggested:
         sets_el = ET.SubElement(root, "Sets")
         for set_name, doc_ids in sets:
             s_el = ET.SubElement(
@@ -355,6 +383,11 @@ def build_project(
             )
             for doc_id in doc_ids:
                 ET.SubElement(s_el, "MemberSource", {"targetGUID": source_guid[doc_id]})
+        if suggested:
+            s_el = ET.SubElement(sets_el, "Set", {"guid": guid("set", SUGGESTED_SET),
+                                                  "name": SUGGESTED_SET})  # fmt: skip
+            for code_id in suggested:
+                ET.SubElement(s_el, "MemberCode", {"targetGUID": guid("suggested-code", code_id)})
     for note_guid in project_notes:
         ET.SubElement(root, "NoteRef", {"targetGUID": note_guid})
 
@@ -362,12 +395,18 @@ def build_project(
         "sources": len(documents),
         "selections": n_selections,
         "codings": n_codings,
+        "unreviewed_suggestions": n_suggested,
         "users": len(users),
         "notes": len(notes) + len(link_notes),
         "links": len(relations),
-        "sets": len(sets),
+        "sets": len(sets) + bool(suggested),
     }
     return Package(project_qde=_serialise(root, ns), sources=sources, summary=summary)
+
+
+def _creator(span: CodedSpan) -> str:
+    """Who made a coding: its coder, or the tool itself for an unreviewed suggestion."""
+    return "litsynth" if span.origin == "machine" else span.coder or "unknown"
 
 
 def _selection(
@@ -420,15 +459,19 @@ def write_qdpx(package: Package, path: Path) -> None:
 
 
 def export_project(
-    conn: sqlite3.Connection, codebook: Codebook, path: Path, *, name: str
+    conn: sqlite3.Connection, codebook: Codebook, path: Path, *, name: str, source: str = "human"
 ) -> dict[str, int]:
-    """Read the store, build the project and write the .qdpx; returns what it holds."""
+    """Read the store, build the project and write the .qdpx; returns what it holds.
+
+    `source` as for the matrices: "human" exports people's codings only; with "machine" or
+    "both", unreviewed suggestions come as their own codes and set (see `build_project`).
+    """
     memos = store.load_memos(conn)
     offsets = chunk_offsets(conn)  # chunk id -> (document, start, end)
     package = build_project(
         codebook,
         store.load_documents(conn),
-        store.load_coded_spans(conn),
+        coded_spans(conn, source),
         memos,
         name=name,
         memo_chunks={m.target: offsets[m.target] for m in memos if m.target in offsets},
