@@ -2,8 +2,9 @@
 
 Roles, in the order they are decided (the first that fits wins):
 
-- `references`: inside the reference list, as the citation stages find it
-  (`citations.references.find_reference_section`), so every stage agrees where it is;
+- `references`: starting inside the reference list, or lying mostly inside it, as the
+  citation stages find it (`citations.references.find_reference_section`), so every stage
+  agrees where it is;
 - `acknowledgements`: under an Acknowledgements / Funding / Conflict of interest /
   Author contributions heading, up to the next heading or the references;
 - `boilerplate`: mostly lines that are not the paper's prose (running headers and footers
@@ -31,7 +32,7 @@ from litsynth.records import ROLES, Document, Page
 from litsynth.store import documents as store
 from litsynth.store.db import transaction
 
-ROLES_VERSION = "roles.v1"
+ROLES_VERSION = "roles.v2"  # v2: a passage mostly inside the reference list is one
 __all__ = ["ROLES", "ROLES_VERSION", "assign_roles", "chunk_roles", "store_roles"]
 
 _HEADING = r"(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\.?\s+)?"
@@ -129,7 +130,9 @@ def chunk_roles(text: str, pages: Sequence[Page], spans: Sequence[tuple[int, int
     roles = []
     for start, end in spans:
         lines = [line for line in text[start:end].splitlines() if line.strip()]
-        if references and references[0] <= start < references[1]:
+        if references and (
+            references[0] <= start < references[1] or _overlap(start, end, *references) >= 0.5
+        ):  # a passage that starts just before the heading is still mostly reference list
             role = "references"
         elif any(_overlap(start, end, a, b) >= 0.67 for a, b in ack_spans):  # mostly
             role = "acknowledgements"
