@@ -68,7 +68,8 @@ def nicta(split: str) -> list[Abstract]:
             out.append((f"{split}-{line[3:]}", []))
         elif line.strip() and out:
             label, _, text = line.partition("\t")
-            out[-1][1].append((text, label))
+            # the data says "study design", the codebook's id is study_design
+            out[-1][1].append((text, label.replace(" ", "_")))
     return [a for a in out if a[1]]
 
 
