@@ -19,7 +19,7 @@ import pytest
 
 from conftest import shared
 from litsynth.ingest import FAILURE_REASONS, ParseFailure, canonical_text, parse_file, parse_many
-from litsynth.ingest.pdf import drop_page_numbers, garbage_reason, pdf_title
+from litsynth.ingest.pdf import drop_page_numbers, drop_running_heads, garbage_reason, pdf_title
 from litsynth.records import Document, Failure
 
 # Passwords of the shared encrypted PDFs, from ../shared/data/README.md.
@@ -407,3 +407,35 @@ def test_every_shared_pdf_is_text_or_a_reasoned_failure() -> None:
     assert "encrypted" not in reasons
     scholarly = [r for p, r in results.items() if "scholarly" in p.parts]
     assert all(isinstance(r, Document) and len(r.text) > 3000 for r in scholarly)
+
+
+def test_running_heads_and_margin_stamps_are_removed_and_counted() -> None:
+    """A line recurring at the page edges goes; the same words inside a page stay; numbers and
+    a reference's arXiv id are never taken for a head or a stamp."""
+    head = "CHI '23, April 23–28, 2023, Hamburg, Germany Chang et al."
+    words = "platforms orchestrate suppliers through data sharing and common standards".split()
+
+    def body(n: int) -> list[str]:  # eight lines of prose, different on every page
+        page = ("alpha", "beta", "gamma", "delta")[n]
+        return [f"In the {page} case, {words[k]} {words[k + 1]} matter." for k in range(8)]
+
+    pages = ["\n".join([head, *body(n), str(n + 1)]) for n in range(4)]
+    pages[1] = "arXiv:2206.10883v3 [cs.CL] 22 Jul 2022\n" + pages[1]
+    pages[2] = pages[2].replace(body(2)[4], f"As the header says, {head}")
+    pages[3] = pages[3].replace(body(3)[4], "arXiv preprint arXiv:2004.05150, 2020.")
+    cleaned, removed = drop_running_heads(pages)
+    assert removed == 5  # four heads and one stamp
+    assert all(not line.startswith("CHI '23") for p in cleaned for line in p.splitlines())
+    assert f"As the header says, {head}" in cleaned[2]
+    assert "arXiv preprint arXiv:2004.05150, 2020." in cleaned[3]
+    assert cleaned[0].endswith("1")  # the page numbers are drop_page_numbers' job
+
+
+def test_real_running_heads_leave_the_text_of_two_papers() -> None:
+    folder = shared("data/pdfs/scholarly/papermage/tests/fixtures")
+    chi = parse_file(folder / "2302.07302v1.pdf")
+    assert int(chi.attributes["running_heads_removed"]) >= 10
+    assert "Hamburg, Germany Chang et al." not in chi.text
+    arxiv = parse_file(folder / "2206.10883v3.pdf")
+    assert "arXiv:2206.10883v3 [cs.CL] 22 Jul 2022" not in arxiv.text
+    assert "arXiv:2004.05150" in arxiv.text  # cited in its references: kept

@@ -31,6 +31,12 @@ from litsynth.records import Document, bytes_id
 
 _CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(r"\d{1,5}")
+# "arXiv:2206.10883v3 [cs.CL] 22 Jul 2022": the stamp arXiv prints up the left margin. Only the
+# whole stamp on a line of its own; "arXiv preprint arXiv:2004.05150" in a reference stays.
+_MARGIN_STAMP = re.compile(
+    r"\s*arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?\s*\[[\w.-]{2,20}\]\s*\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}\s*"
+)
+_EDGE_LINES = 3  # running heads and footers sit within the top or bottom three lines of a page
 _SPACE = re.compile(r"\s+")
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # whitespace is already removed
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
@@ -138,6 +144,45 @@ def drop_page_numbers(pages: list[str]) -> tuple[list[str], int]:
         drop = {where for (i, where), o in found.items() if i == index and o == offset}
         cleaned.append("\n".join(ln for n, ln in enumerate(lines) if n not in drop).strip())
     return cleaned, count
+
+
+def drop_running_heads(pages: list[str]) -> tuple[list[str], int]:
+    """Remove running headers and footers and arXiv margin stamps; the pages and lines removed.
+
+    Left in, "CHI '23, April 23–28, 2023, Hamburg, Germany Chang et al." lands in the middle
+    of a passage on every page, is embedded with it and comes back in search. A running head
+    is a line within the top or bottom three lines of a page, with three letters or more,
+    whose form (digits ignored: page numbers, dates) recurs at the page edges on three pages
+    and a quarter of all pages (a quarter: left and right pages often alternate two heads).
+    Lines elsewhere on the page are never touched, so a repeated sentence of the body stays.
+    """
+
+    def form(line: str) -> str:
+        return _SPACE.sub(" ", re.sub(r"\d+", "#", line)).strip().casefold()
+
+    def edges(lines: list[str]) -> set[int]:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        return set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:])
+
+    split = [text.split("\n") for text in pages]
+    seen: Counter[str] = Counter()
+    for lines in split:
+        seen.update({form(lines[i]) for i in edges(lines)})
+    needed = max(3, len(pages) / 4)
+    heads = {
+        f for f, n in seen.items()
+        if n >= needed and len(f) <= 160 and sum(ch.isalpha() for ch in f) >= 3
+    }  # fmt: skip
+    cleaned, removed = [], 0
+    for lines in split:
+        at_edge = edges(lines)
+        keep = [
+            line for i, line in enumerate(lines)
+            if not ((i in at_edge and form(line) in heads) or _MARGIN_STAMP.fullmatch(line))
+        ]  # fmt: skip
+        removed += len(lines) - len(keep)
+        cleaned.append("\n".join(keep).strip())
+    return cleaned, removed
 
 
 # How an allocation refused by the worker's RLIMIT_AS looks when a library wraps it: zlib says
@@ -286,11 +331,14 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
     why = garbage_reason(whole)
     if why:
         raise ParseFailure("garbage-text", why, where)
-    parts, numbers_removed = drop_page_numbers(normalize_parts(raw))
+    parts, heads_removed = drop_running_heads(normalize_parts(raw))
+    parts, numbers_removed = drop_page_numbers(parts)
     text, spans = assemble([(t, "") for t in parts])
     attributes = {"pages_failed": "; ".join(failed)} if failed else {}
     if numbers_removed:
         attributes["page_numbers_removed"] = str(numbers_removed)
+    if heads_removed:
+        attributes["running_heads_removed"] = str(heads_removed)
     if opened_with:
         attributes["decrypted_with"] = opened_with
     return Document(
