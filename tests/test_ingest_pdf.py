@@ -413,7 +413,17 @@ def test_running_heads_and_margin_stamps_are_removed_and_counted() -> None:
     """A line recurring at the page edges goes; the same words inside a page stay; numbers and
     a reference's arXiv id are never taken for a head or a stamp."""
     head = "CHI '23, April 23–28, 2023, Hamburg, Germany Chang et al."
-    words = "platforms orchestrate suppliers through data sharing and common standards".split()
+    words = [
+        "platforms",
+        "orchestrate",
+        "suppliers",
+        "through",
+        "data",
+        "sharing",
+        "and",
+        "common",
+        "standards",
+    ]
 
     def body(n: int) -> list[str]:  # eight lines of prose, different on every page
         page = ("alpha", "beta", "gamma", "delta")[n]
