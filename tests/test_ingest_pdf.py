@@ -449,3 +449,28 @@ def test_real_running_heads_leave_the_text_of_two_papers() -> None:
     arxiv = parse_file(folder / "2206.10883v3.pdf")
     assert "arXiv:2206.10883v3 [cs.CL] 22 Jul 2022" not in arxiv.text
     assert "arXiv:2004.05150" in arxiv.text  # cited in its references: kept
+
+
+def test_glued_words_are_split_only_in_a_document_glued_throughout() -> None:
+    from litsynth.ingest.glued import split_glued_words
+
+    glued = (
+        "Ourmodelincorporatesthesemantic dependencygraphwithanadditional layer. "
+        "Theeffectivenessbycomparingwiththestate of the art. "
+    )
+    page = glued * 6 + "A nominalization keeps its representativeness."
+    pages, count = split_glued_words([page])
+    assert count == 18  # three runs in each of six sentences
+    assert "Our model incorporates the semantic dependency graph with an additional" in pages[0]
+    assert "A nominalization keeps its representativeness." in pages[0]  # real words stay
+    normal = ["The representativeness of a nominalization, and confidenceinterval once."]
+    assert split_glued_words(normal) == (normal, 0)  # not glued throughout: untouched
+
+
+def test_a_real_pdf_without_spaces_gets_its_words_back() -> None:
+    folder = shared("data/pdfs/scholarly/papermage/tests/fixtures/svm_word_predictor")
+    doc = parse_file(next(folder.glob("index-list-out-of-range-*.pdf")))
+    assert int(doc.attributes["glued_words_split"]) >= 100
+    assert "incorporates the semantic" in doc.text and "nominalization" in doc.text
+    clean = parse_file(folder.parent / "2206.10883v3.pdf")
+    assert "glued_words_split" not in clean.attributes

@@ -26,6 +26,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from pypdf.generic import DictionaryObject
 
 from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.glued import split_glued_words
 from litsynth.ingest.normalize import assemble, fix_surrogates, normalize_parts
 from litsynth.records import Document, bytes_id
 
@@ -331,7 +332,8 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
     why = garbage_reason(whole)
     if why:
         raise ParseFailure("garbage-text", why, where)
-    parts, heads_removed = drop_running_heads(normalize_parts(raw))
+    parts, glued = split_glued_words(normalize_parts(raw))
+    parts, heads_removed = drop_running_heads(parts)
     parts, numbers_removed = drop_page_numbers(parts)
     text, spans = assemble([(t, "") for t in parts])
     attributes = {"pages_failed": "; ".join(failed)} if failed else {}
@@ -339,6 +341,8 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
         attributes["page_numbers_removed"] = str(numbers_removed)
     if heads_removed:
         attributes["running_heads_removed"] = str(heads_removed)
+    if glued:
+        attributes["glued_words_split"] = str(glued)
     if opened_with:
         attributes["decrypted_with"] = opened_with
     return Document(
