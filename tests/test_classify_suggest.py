@@ -116,3 +116,21 @@ def test_suggest_without_chunks_says_ingest_first(project: Path) -> None:
 def _ranking(project: Project) -> list[tuple[str, str]]:
     with opened(project.store_path) as conn:
         return review_ranking(conn)
+
+
+def test_a_passage_with_every_suggestion_rejected_is_a_negative_for_every_code() -> None:
+    from litsynth.coding.codebook.load import load_codebook
+    from litsynth.coding.machine.suggest import examples_from
+
+    book = load_codebook(FIXTURES / "coding" / "eval" / "codebook.yaml")
+    codes = sorted(book.codes)
+    rows = [store.ChunkRow(i, f"c{i}", "d", i, f"text {i}") for i in range(3)]
+    labels = {
+        "c0": ({codes[0]}, {codes[1]}),  # applied one, rejected another: as before
+        "c1": (set(), {codes[1]}),  # rejected its suggestion, gave none: nothing here
+        "c2": (set(), set()),  # no decision: not an example
+    }
+    examples = {e.index: e for e in examples_from(labels, rows, book)}
+    assert set(examples) == {0, 1}
+    assert examples[0].negative == frozenset({codes[1]})
+    assert examples[1].positive == frozenset() and examples[1].negative == frozenset(codes)

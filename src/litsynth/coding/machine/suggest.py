@@ -121,18 +121,22 @@ def evidence_for(scores: Scores, zs: ZeroShot, i: int, k: int) -> dict[str, Any]
 def examples_from(
     labels: dict[str, tuple[set[str], set[str]]], rows: Sequence[store.ChunkRow], book: Codebook
 ) -> list[Example]:
-    """Human decisions as training examples (codes no longer in the codebook are dropped)."""
+    """Human decisions as training examples (codes no longer in the codebook are dropped).
+
+    A passage whose suggestions were all rejected, with no code given instead, is a passage
+    the reviewer read and found nothing in: a negative for every code, as a training row
+    with no code is in `code eval`. Without this, a reviewer who rejects junk teaches only
+    that one code to stay away from it.
+    """
     where = {r.id: i for i, r in enumerate(rows)}
     out = []
     for chunk_id, (pos, neg) in labels.items():
         if chunk_id in where:
-            out.append(
-                Example(
-                    where[chunk_id],
-                    frozenset(c for c in pos if c in book.codes),
-                    frozenset(c for c in neg if c in book.codes),
-                )
-            )
+            positive = frozenset(c for c in pos if c in book.codes)
+            negative = frozenset(c for c in neg if c in book.codes)
+            if negative and not positive:
+                negative = frozenset(book.codes)
+            out.append(Example(where[chunk_id], positive, negative))
     return [e for e in out if e.positive or e.negative]
 
 
