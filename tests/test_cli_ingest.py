@@ -197,3 +197,21 @@ def test_search_within_a_code_only_returns_coded_passages(ingested: Path, tmp_pa
     )
     assert code == 0, err
     assert [h["chunk_id"] for h in json.loads(out)] == [chunk_id]
+
+
+def test_a_ray_address_nothing_answers_at_is_an_error_in_seconds(project: Path) -> None:
+    """Ray retries an unreachable cluster for ever; litsynth says so at once."""
+    import socket
+
+    (project / "corpus" / "a.txt").write_text("Platforms orchestrate suppliers.\n", "utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again below: nothing listens there
+    result = CliRunner().invoke(
+        cli, ["ingest", "--ray", f"127.0.0.1:{port}", "--project", str(project)]
+    )
+    assert result.exit_code == 1
+    assert f"nothing answers at the Ray address '127.0.0.1:{port}'" in result.output
+    assert "ray start --head" in result.output
+    bad = CliRunner().invoke(cli, ["ingest", "--ray", "cluster-one", "--project", str(project)])
+    assert bad.exit_code == 1 and "is not HOST:PORT" in bad.output

@@ -34,6 +34,7 @@ import logging
 import math
 import os
 import pickle
+import socket
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,9 +152,10 @@ def run_on_ray(
     Connects to the cluster at `address` ("auto", "host:port" or "ray://host:port") and
     disconnects at the end, or when the caller stops early.
     """
-    ray = import_ray()
     if not to_parse:
         return
+    _check_reachable(address)
+    ray = import_ray()
     # The driver's core worker logs an error-level line for every actor whose constructor
     # arguments sit in the object store, which Ray Data's own actors always do (ray#53727);
     # real failures still reach this process as exceptions.
@@ -175,6 +177,25 @@ def run_on_ray(
         yield from _pipeline(ray, to_parse, job)
     finally:
         ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds on an address nothing listens at: Ray itself retries it for ever."""
+    if address == "auto":
+        return  # Ray reads the local cluster's address file, and says so if there is none
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    hint = (
+        "start the cluster (`ray start --head`, see docs/scale.md), check the address, or"
+        " leave [cluster] ray_address empty to ingest on this machine"
+    )
+    if not host or not port.isdigit():
+        raise IngestError(f"the Ray address {address!r} is not HOST:PORT", hint=hint)
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as exc:
+        raise IngestError(
+            f"nothing answers at the Ray address {address!r}: {exc.strerror or exc}", hint=hint
+        ) from None
 
 
 def _pipeline(
