@@ -101,6 +101,10 @@ class CodingSettings:
     lemmatize: bool = True
 
 
+# Whose codings a synthesis counts; SynthesisSettings.source and every --source say one of these.
+SOURCES = ("human", "machine", "both")
+
+
 @dataclass(frozen=True)
 class SynthesisSettings:
     # Whose codings the matrices, the report, `cited` and the REFI-QDA export count: "human"
@@ -280,7 +284,7 @@ def _check_together(settings: Settings, origin: str) -> None:
             "ingest", "overlap_tokens", i.overlap_tokens, origin,
             f"must be smaller than chunk_tokens ({i.chunk_tokens})",
         )  # fmt: skip
-    if settings.synthesis.source not in ("human", "machine", "both"):
+    if settings.synthesis.source not in SOURCES:
         raise _bad(
             "synthesis", "source", settings.synthesis.source, origin,
             "is 'human', 'machine' or 'both'",

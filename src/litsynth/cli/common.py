@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from litsynth.config import Project, open_project
+from litsynth.config import SOURCES, Project, open_project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,7 +36,7 @@ def source_option(func: F) -> F:
     """--source human|machine|both: whose codings to count (default: [synthesis] source)."""
     return click.option(
         "--source",
-        type=click.Choice(("human", "machine", "both")),
+        type=click.Choice(SOURCES),
         default=None,
         help="Count human codings (with accepted suggestions), unreviewed machine suggestions,"
         " or both. Default: [synthesis] source in litsynth.toml, which defaults to human.",

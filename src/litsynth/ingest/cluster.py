@@ -64,6 +64,10 @@ class ClusterJob:
 
 
 Result = tuple[FileEntry, Document | Failure, list[Chunk], np.ndarray]
+_CLUSTER_HINT = (
+    "start the cluster (`ray start --head`, see docs/scale.md), check the address, or leave"
+    " [cluster] ray_address empty to ingest on this machine"
+)
 
 
 def import_ray() -> Any:
@@ -107,9 +111,9 @@ def parse_batch(batch: dict[str, Any], job: ClusterJob) -> dict[str, list[Any]]:
 class EmbedActor:
     """Ray actor: chunk parsed documents and embed their passages with one loaded model.
 
-    The job is a class attribute of a subclass made per run (`_actor_for`), not a constructor
-    argument: Ray keeps constructor arguments in the object store, where a restarted actor may
-    no longer find them; a class travels with its definition.
+    The job is a class attribute of a subclass made per run (in `_pipeline`), not a
+    constructor argument, so it travels with the class definition to every node. The offline
+    switches are set by importing litsynth itself, as in any other process.
     """
 
     job: ClassVar[ClusterJob]
@@ -117,23 +121,18 @@ class EmbedActor:
     def __init__(self) -> None:
         from litsynth.embed import get_embedder
 
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         self.embedder = get_embedder(self.job.model, batch_size=self.job.batch_size)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-
         outcomes = [pickle.loads(p) for p in batch["payload"]]
-        chunked: list[list[Chunk]] = []
-        for i, outcome in enumerate(outcomes):
-            chunks: list[Chunk] = []
-            if isinstance(outcome, Document):
-                if unencodable(outcome):
-                    # this process's `prepare` records the failure with its reason
-                    outcomes[i] = outcome
-                else:
-                    chunks = chunk_with(self.job.ingest, outcome, self.embedder)
-            chunked.append(chunks)
+        # A document whose text cannot be stored goes back unchunked: the driver's `prepare`
+        # records it as a failure with its reason.
+        chunked = [
+            chunk_with(self.job.ingest, o, self.embedder)
+            if isinstance(o, Document) and not unencodable(o)
+            else []
+            for o in outcomes
+        ]
         texts = [c.text for chunks in chunked for c in chunks]
         vectors = self.embedder.embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
         payloads, offset = [], 0
@@ -169,9 +168,7 @@ def run_on_ray(
         )
     except (ConnectionError, RuntimeError, ValueError) as exc:
         raise IngestError(
-            f"could not connect to the Ray cluster at {address!r}: {exc}",
-            hint="start it with `ray start --head` (see docs/scale.md), check the address, or"
-            " leave [cluster] ray_address empty to ingest on this machine",
+            f"could not connect to the Ray cluster at {address!r}: {exc}", hint=_CLUSTER_HINT
         ) from None
     try:
         yield from _pipeline(ray, to_parse, job)
@@ -184,17 +181,14 @@ def _check_reachable(address: str) -> None:
     if address == "auto":
         return  # Ray reads the local cluster's address file, and says so if there is none
     host, _, port = address.removeprefix("ray://").rpartition(":")
-    hint = (
-        "start the cluster (`ray start --head`, see docs/scale.md), check the address, or"
-        " leave [cluster] ray_address empty to ingest on this machine"
-    )
     if not host or not port.isdigit():
-        raise IngestError(f"the Ray address {address!r} is not HOST:PORT", hint=hint)
+        raise IngestError(f"the Ray address {address!r} is not HOST:PORT", hint=_CLUSTER_HINT)
     try:
         socket.create_connection((host, int(port)), timeout=5).close()
     except OSError as exc:
         raise IngestError(
-            f"nothing answers at the Ray address {address!r}: {exc.strerror or exc}", hint=hint
+            f"nothing answers at the Ray address {address!r}: {exc.strerror or exc}",
+            hint=_CLUSTER_HINT,
         ) from None
 
 

@@ -56,6 +56,12 @@ _EOL_HYPHEN = re.compile(r"\b([^\W\d_]+)[-\u2010]\n((?=[^\W\d_])\w+)")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
+def line_form(line: str) -> str:
+    """A line as it repeats from page to page: digits (page numbers, dates) and spacing
+    ignored, case folded. Running heads are found by it at parse time and at role time."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line)).strip().casefold()
+
+
 def fix_surrogates(text: str) -> str:
     """Join UTF-16 surrogate pairs into their character; a lone surrogate becomes U+FFFD.
 

@@ -27,7 +27,7 @@ from pypdf.generic import DictionaryObject
 
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.glued import split_glued_words
-from litsynth.ingest.normalize import assemble, fix_surrogates, normalize_parts
+from litsynth.ingest.normalize import assemble, fix_surrogates, line_form, normalize_parts
 from litsynth.records import Document, bytes_id
 
 _CID = re.compile(r"\(cid:\d+\)")
@@ -158,9 +158,6 @@ def drop_running_heads(pages: list[str]) -> tuple[list[str], int]:
     Lines elsewhere on the page are never touched, so a repeated sentence of the body stays.
     """
 
-    def form(line: str) -> str:
-        return _SPACE.sub(" ", re.sub(r"\d+", "#", line)).strip().casefold()
-
     def edges(lines: list[str]) -> set[int]:
         filled = [i for i, line in enumerate(lines) if line.strip()]
         return set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:])
@@ -168,7 +165,7 @@ def drop_running_heads(pages: list[str]) -> tuple[list[str], int]:
     split = [text.split("\n") for text in pages]
     seen: Counter[str] = Counter()
     for lines in split:
-        seen.update({form(lines[i]) for i in edges(lines)})
+        seen.update({line_form(lines[i]) for i in edges(lines)})
     needed = max(3, len(pages) / 4)
     heads = {
         f for f, n in seen.items()
@@ -179,7 +176,7 @@ def drop_running_heads(pages: list[str]) -> tuple[list[str], int]:
         at_edge = edges(lines)
         keep = [
             line for i, line in enumerate(lines)
-            if not ((i in at_edge and form(line) in heads) or _MARGIN_STAMP.fullmatch(line))
+            if not ((i in at_edge and line_form(line) in heads) or _MARGIN_STAMP.fullmatch(line))
         ]  # fmt: skip
         removed += len(lines) - len(keep)
         cleaned.append("\n".join(keep).strip())

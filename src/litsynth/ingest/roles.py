@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from litsynth.citations.references import find_reference_section
+from litsynth.ingest.normalize import line_form
 from litsynth.records import ROLES, Document, Page
 from litsynth.store import documents as store
 from litsynth.store.db import transaction
@@ -63,18 +64,13 @@ _LICENCE = re.compile(
 _CAPTION = re.compile(r"^\s*(?:fig(?:ure)?\.?|table|tab\.)\s*[0-9IVX]+[.:]?", re.I)
 
 
-def _norm(line: str) -> str:
-    """A line as it repeats across pages: digits (page numbers, dates) and spacing ignored."""
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line)).strip().casefold()
-
-
 def repeated_lines(text: str, pages: Sequence[Page], *, min_pages: int = 3) -> set[str]:
     """Normalised lines that occur on `min_pages` or more pages: running headers and footers."""
     if len(pages) < min_pages:
         return set()
     seen: Counter[str] = Counter()
     for page in pages:
-        lines = {_norm(line) for line in text[page.start : page.end].splitlines()}
+        lines = {line_form(line) for line in text[page.start : page.end].splitlines()}
         seen.update(line for line in lines if 3 <= len(line) <= 160)
     return {line for line, n in seen.items() if n >= min_pages}
 
@@ -84,7 +80,7 @@ def is_boilerplate_line(line: str, repeated: set[str]) -> bool:
         _PAGE_NUMBER.match(line)
         or _STAMP.search(line)
         or _LICENCE.search(line)
-        or (_norm(line) in repeated)
+        or (line_form(line) in repeated)
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from litsynth.coding.codebook.model import Codebook
+from litsynth.config import SOURCES
 from litsynth.errors import SynthesisError
 from litsynth.records import CodedSpan, Passage, SourceDoc
 from litsynth.store import synthesis as store
@@ -42,9 +43,6 @@ class DocumentCitations:
         for rc in self.citations:
             out[rc.status] += 1
         return dict(out)
-
-
-SOURCES = ("both", "human", "machine")
 
 
 def matrix_from_store(

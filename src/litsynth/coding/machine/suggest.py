@@ -194,10 +194,11 @@ def suggest_project(
         if scores.learned is not None and not np.isnan(scores.learned[0, k])
     )
     pairs = select(scores, min_score)
+    skipped = 0
     if roles is not None:
         readable = set(roles)
         pairs = [(i, k) for i, k in pairs if rows[i].role in readable]
-    skipped = sum(1 for r in rows if roles is not None and r.role not in set(roles))
+        skipped = sum(1 for r in rows if r.role not in readable)
     suggestions = [
         Suggestion(
             chunk_id=rows[i].id,
