@@ -1,6 +1,7 @@
 """Screening prioritisation vs ASReview's default model (ELAS u4), side by side in one run.
 
-For each data set in ../shared/data/screening and each seed, both tools start from the same
+For each data set (the two reviews in ../shared/data/screening, and two more public reviews
+kept in bench/data/screening, see below) and each seed, both tools start from the same
 priors (1 random include + 1 random exclude chosen with that seed by
 `litsynth.biblio.simulate.choose_priors`; ASReview gets them as --prior-idx) and screen until
 every include is found. Both orders are scored by the same functions (WSS@95, recall@10 %,
@@ -11,9 +12,18 @@ building + the loop).
 ASReview lives in its own venv (.venv-asreview, created here on first use) so it can never
 touch this project's pinned torch: its default model is scikit-learn only.
 
-    .venv/bin/python bench/bench_screening.py [--seeds 5] [--datasets Nagtegaal_2019,...]
+    .venv/bin/python bench/bench_screening.py [--seeds 3] [--first-seed 1] [--datasets ...]
 
-Writes bench/results/screening.json.
+The two extra reviews are not in ../shared, and big data stays out of the repository: copy
+them by hand from GitHub GerbrichFerdinands/asreview-thesis at commit
+186beba091acb0aab0d094de4e37e0ded039f124 (CC BY 4.0; the cleaned simulation sets of
+Ferdinands' thesis): datasets/sim_datasets/virus.csv → bench/data/screening/Kwok_2020.csv
+(Kwok et al. 2020, virus metagenomics in farm animals: 2,304 records, 114 included) and
+datasets/sim_datasets/wilson.csv → bench/data/screening/Appenzeller-Herzog_2020.csv
+(Appenzeller-Herzog et al. 2019, therapies for Wilson disease: 2,333 records, 23 included).
+A data set whose file is absent is skipped with a message.
+
+Writes bench/results/screening.json (screening-seeds-F-L.json when --first-seed is not 1).
 """
 
 from __future__ import annotations
@@ -38,12 +48,15 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data" / "screening"
 VENV = REPO / ".venv-asreview"
 RESULTS = REPO / "bench" / "results" / "screening.json"
+EXTRA = REPO / "bench" / "data" / "screening"
 DATASETS = {
     "Nagtegaal_2019": DATA / "Nagtegaal_2019" / "output" / "Nagtegaal_2019.csv",
     "Kitchenham_2010": DATA
     / "Hall_Wahono_Radjenovic_Kitchenham"
     / "output"
     / "Kitchenham_2010.csv",
+    "Kwok_2020": EXTRA / "Kwok_2020.csv",
+    "Appenzeller-Herzog_2020": EXTRA / "Appenzeller-Herzog_2020.csv",
 }
 
 
@@ -96,10 +109,11 @@ def load(csv: Path) -> tuple[list[str], np.ndarray]:
         record_text(str(t) if pd.notna(t) else "", str(a) if pd.notna(a) else "")
         for t, a in zip(frame["title"], frame["abstract"], strict=True)
     ]
-    return texts, frame["label_included"].astype(int).to_numpy()
+    column = "label_included" if "label_included" in frame.columns else "included"
+    return texts, frame[column].astype(int).to_numpy()
 
 
-def write_results(runs: list[dict], datasets: list[str], seeds: int) -> dict:
+def write_results(runs: list[dict], datasets: list[str], seeds: list[int], out: Path) -> dict:
     """Summarise the runs so far and write them (after every run: a stopped bench keeps them)."""
     summary: dict[str, dict[str, dict[str, float]]] = {}
     for tool in ("litsynth", "asreview"):
@@ -126,30 +140,43 @@ def write_results(runs: list[dict], datasets: list[str], seeds: int) -> dict:
         "asreview_model": "elas_u4 (default)",
         "litsynth_prioritiser": PrioritiserSettings().name,
         "seeds": seeds,
+        "wss_95_points_over_asreview": round(
+            100 * (summary["litsynth"]["mean"]["wss_95"] - summary["asreview"]["mean"]["wss_95"]),
+            2,
+        ),
         "runs_done": len(runs),
         "summary": summary,
         "asreview_time_over_litsynth": round(ratio, 2),
         "runs": runs,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--datasets", default=",".join(DATASETS))
     args = parser.parse_args()
-    missing = [str(p) for p in DATASETS.values() if not p.exists()]
-    if missing:
-        print(f"skipped: shared data absent ({', '.join(missing)})")
+    names = []
+    for name in args.datasets.split(","):
+        if DATASETS[name].exists():
+            names.append(name)
+        else:
+            print(f"skipped {name}: {DATASETS[name]} is absent (see this script's docstring)")
+    if not names:
         return
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    out = RESULTS
+    if args.first_seed != 1:
+        out = RESULTS.with_name(f"screening-seeds-{seeds[0]}-{seeds[-1]}.json")
     ensure_asreview()
     runs = []
-    for name in args.datasets.split(","):
+    for name in names:
         texts, y = load(DATASETS[name])
-        for seed in range(1, args.seeds + 1):
+        for seed in seeds:
             priors = choose_priors(y, 1, 1, seed)
             ours = simulate(texts, y, seed=seed, settings=PrioritiserSettings(seed=seed))
             labels, seconds = asreview_order(DATASETS[name], priors, seed)
@@ -177,11 +204,20 @@ def main() -> None:
                 f"time {ours.seconds:.1f}s vs {theirs.seconds:.1f}s",
                 flush=True,
             )
-            write_results(runs, args.datasets.split(","), args.seeds)
-    result = write_results(runs, args.datasets.split(","), args.seeds)
+            write_results(runs, names, seeds, out)
+    result = write_results(runs, names, seeds, out)
     summary, ratio = result["summary"], result["asreview_time_over_litsynth"]
-    print(json.dumps(summary, indent=2))
-    print(f"ASReview takes {ratio:.1f}x the time of litsynth; written {RESULTS}")
+    print(f"{'data set':24s} {'tool':9s} {'WSS@95':>7s} {'R@10%':>7s} {'ATD':>7s} {'s/run':>7s}")
+    for name in [*names, "mean"]:
+        for tool in ("litsynth", "asreview"):
+            m = summary[tool][name]
+            print(
+                f"{name:24s} {tool:9s} {m['wss_95']:7.3f} {m['recall_at_10pct']:7.3f} "
+                f"{m['atd']:7.4f} {m['seconds']:7.1f}"
+            )
+    gain = result["wss_95_points_over_asreview"]
+    print(f"mean WSS@95: litsynth {gain:+.2f} points over ASReview")
+    print(f"ASReview takes {ratio:.1f}x the time of litsynth; written {out}")
 
 
 if __name__ == "__main__":

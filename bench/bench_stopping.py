@@ -1,6 +1,8 @@
-"""Does the stopping rule keep its promise? Simulation on the shared screening reviews.
+"""Does the stopping rule keep its promise? Simulation on every benchmark screening review.
 
-For each review and seed: one random include and one random exclude as priors (ASReview's
+The reviews are bench_screening.py's: the two in ../shared/data/screening and the two public
+ones kept in bench/data/screening (provenance in that script's docstring). For each review
+and seed: one random include and one random exclude as priors (ASReview's
 protocol), then litsynth's prioritised order, as `screen simulate` runs it. Along that order,
 every 10 records, the statistical rule (`litsynth.biblio.stopping`, target recall 95 %,
 α = 0.05) is asked whether to stop. At its first "stop" we record:
@@ -32,18 +34,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
 
 import numpy as np  # noqa: E402
+from bench_screening import DATASETS, load  # noqa: E402
 
-from litsynth.biblio.simulate import choose_priors, load_labelled_csv, screening_order  # noqa: E402
+from litsynth.biblio.simulate import choose_priors, screening_order  # noqa: E402
 from litsynth.biblio.stopping import verdict  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data" / "screening"
-DATASETS = {
-    "Nagtegaal_2019": DATA / "Nagtegaal_2019" / "output" / "Nagtegaal_2019.csv",
-    "Kitchenham_2010": DATA / "Hall_Wahono_Radjenovic_Kitchenham" / "output"
-    / "Kitchenham_2010.csv",
-}  # fmt: skip
 OUT = REPO / "bench" / "results" / "stopping.json"
 STEP = 10
 TARGET = 0.95
@@ -97,9 +95,9 @@ def main(seeds: int) -> None:
     results: dict[str, object] = {"target_recall": TARGET, "alpha": 0.05, "step": STEP}
     for name, path in DATASETS.items():
         if not path.exists():
-            print(f"{name}: {path} is absent (../shared/data); skipped")
+            print(f"{name}: {path} is absent (see bench_screening.py); skipped")
             continue
-        texts, y = load_labelled_csv(path, "label_included")
+        texts, y = load(path)
         runs = []
         for seed in range(1, seeds + 1):
             started = time.perf_counter()

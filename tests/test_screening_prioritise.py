@@ -11,7 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import shared
-from litsynth.biblio.prioritise import build_features, rank, retrain_points
+from litsynth.biblio.prioritise import (
+    PrioritiserSettings,
+    build_features,
+    rank,
+    retrain_points,
+    scores,
+)
 from litsynth.biblio.simulate import (
     average_time_to_discovery,
     choose_priors,
@@ -78,6 +84,45 @@ def test_cold_start_ranks_by_criteria_then_learns():
     assert set(order[:2]) == {1, 3}
     # after one include and one exclude the model ranks the other nudge study first
     assert rank(f, [1, 0], [1, 0])[0] == 3
+
+
+def _topic_corpus(n: int) -> list[str]:
+    """n short records: every seventh about nudging clinicians, the rest about other things."""
+    other = ["soil bacteria", "galaxy images", "coral reefs", "river sediment", "bird song"]
+    return [
+        f"nudge reminders for clinicians prescribing study {i}"
+        if i % 7 == 0
+        else f"{other[i % len(other)]} survey number {i}"
+        for i in range(n)
+    ]
+
+
+def test_the_same_decisions_give_the_same_order():
+    """The presumed excludes and the bags are random draws, seeded by the decisions."""
+    f = build_features(_topic_corpus(300))
+    first = rank(f, [0, 1, 2, 7], [1, 0, 0, 1])
+    assert rank(f, [0, 1, 2, 7], [1, 0, 0, 1]) == first
+    assert first[:5] == [14, 21, 28, 35, 42]  # the other nudge studies first
+
+
+def test_presumed_excludes_never_exceed_a_tenth_of_the_unscreened():
+    """A small project is not taught that its few candidates are irrelevant."""
+    f = build_features(_topic_corpus(12))
+    with_presumed = PrioritiserSettings(pseudo_negatives=100, bags=1)
+    without = PrioritiserSettings(pseudo_negatives=0, bags=1)
+    labelled, labels = np.array([0, 1, 2]), np.array([1, 0, 0])  # 9 unscreened: a tenth is 0
+    assert np.array_equal(
+        scores(f, labelled, labels, with_presumed), scores(f, labelled, labels, without)
+    )
+    big = build_features(_topic_corpus(300))
+    assert not np.array_equal(
+        scores(big, labelled, labels, with_presumed), scores(big, labelled, labels, without)
+    )
+
+
+def test_the_order_is_named_by_its_behaviour():
+    assert PrioritiserSettings().name == "tfidf-svm-cal-bagged.v2"
+    assert PrioritiserSettings(pseudo_negatives=0, bags=1).name == "tfidf-svm-weighted.v1"
 
 
 @pytest.fixture

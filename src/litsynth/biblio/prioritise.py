@@ -9,17 +9,33 @@ are the model and parameters of ASReview's default ELAS u4, which its authors tu
 SYNERGY data sets; replayed on the same priors our order matches ASReview's record for record
 when refitting after every label (Nagtegaal seed 1: WSS@95 0.7229 for both).
 
-What we change is *when* the model is refitted: after every label while it is young (the first
-`eager_labels` = 100 decisions), then whenever the label count has grown by `growth` (5 %:
-at 100 labels the next refit is at 105). Late in screening one more label barely moves a linear
-model; measured against ASReview on the same priors (bench/bench_screening.py, 6 runs) this
-costs 0.8 points of WSS@95 on average (0.708 vs 0.716; per run −1.9 to +0.5) and takes about
-an eighth of the time. Variants we measured and
-rejected, on the same priors (mean WSS@95 over seeds 1–2): character 3–5-grams added
-(Nagtegaal 0.690 vs 0.722, Kitchenham 0.639 vs 0.693), MiniLM embeddings appended to the TF-IDF
-features (Nagtegaal 0.665, Kitchenham 0.477: better early recall, much worse tail), title
-counted twice (Kitchenham 0.715 but Nagtegaal 0.697). The knobs stay in
-`PrioritiserSettings` so the benchmark can replay them.
+Two additions, each with evidence behind it, make v2 (`tfidf-svm-cal-bagged.v2`):
+
+- **Presumed excludes.** Each fit adds 100 random unscreened records as excludes (never more
+  than a tenth of the unscreened), as in Cormack & Grossman's continuous active learning:
+  with includes at 1–5 %, a random unscreened record is almost always irrelevant, and early
+  on the two priors alone give the model no picture of what the bulk of the search looks
+  like.
+- **Bagged models.** Five models, each on every include and a random half of the excludes,
+  are averaged (each model's scores standardised first). Averaging over subsets of the
+  excludes keeps one unusual exclude from pushing the boundary over a cluster of includes.
+
+The model is refitted after every label while it is young (the first `eager_labels` = 100
+decisions), then whenever the label count has grown by `growth` (5 %: at 100 labels the next
+refit is at 105). Late in screening one more label barely moves a linear model.
+
+Measured against ASReview on the same priors (bench/bench_screening.py, docs/screening.md has
+the tables): on seeds 1–3 over four reviews, mean WSS@95 v2 0.746, ASReview 0.740, v1 0.736;
+on seeds 4–8 (never looked at while choosing) v2 0.749 against v1 0.733. Variants measured and
+rejected (mean WSS@95, seeds 1–3, four reviews; v1 0.736): MiniLM embeddings as a second
+model, averaged (0.740) or interleaved (0.742), or added to v2 (0.741); a nearest-include
+similarity term (0.745 with TF-IDF, 0.724 with MiniLM); Naive Bayes as a second model
+(0.744); stemmed words (0.733); refitting after every label (ASReview's schedule: v1 0.740,
+v2 0.748, at four times the time). Earlier (two reviews, v1): character 3–5-grams added
+(Nagtegaal 0.690 vs 0.722, Kitchenham 0.639 vs 0.693), MiniLM embeddings appended to the
+TF-IDF features (Nagtegaal 0.665, Kitchenham 0.477), title counted twice (Kitchenham 0.715 but
+Nagtegaal 0.697). The knobs stay in `PrioritiserSettings` so the benchmark can replay them;
+`pseudo_negatives=0, bags=1` is v1.
 
 Before there is at least one include and one exclude no classifier can be trained, so records
 are ranked by their TF-IDF similarity to the review's inclusion-criteria text (litsynth.toml
@@ -44,7 +60,8 @@ if TYPE_CHECKING:
 
 # Versioned name of the ranking behaviour: a change that can reorder records gets a new name,
 # so a screening run can say exactly how its order was made.
-PRIORITISER = "tfidf-svm-weighted.v1"
+PRIORITISER = "tfidf-svm-cal-bagged.v2"
+PRIORITISER_V1 = "tfidf-svm-weighted.v1"  # no presumed excludes, one model
 
 
 @dataclass(frozen=True)
@@ -59,11 +76,19 @@ class PrioritiserSettings:
     char_ngrams: bool = False  # add character 3–5-grams (measured: lowers WSS@95)
     embedding_weight: float = 0.0  # weight of the appended sentence embeddings (0 = none)
     eager_labels: int = 100  # retrain after every label until this many labels exist
+    # Random unscreened records added to each fit as presumed excludes (Cormack & Grossman's
+    # CAL): at most this many, and never more than a tenth of the unscreened, so a small
+    # project is not taught that its few candidates are irrelevant. 0 = none (v1).
+    pseudo_negatives: int = 100
+    bags: int = 5  # models averaged, each on every include and a random share of the excludes
+    bag_fraction: float = 0.5  # the share of the excludes each bagged model sees
     growth: float = 0.05  # then retrain when the label count has grown by this fraction
     seed: int = 1
 
     @property
     def name(self) -> str:
+        if self.pseudo_negatives == 0 and self.bags <= 1:
+            return PRIORITISER_V1
         return PRIORITISER
 
 
@@ -178,11 +203,7 @@ def scores(
     labels = np.asarray(labels, dtype=int)
     labelled = np.asarray(labelled, dtype=int)
     if labels.size and labels.min() == 0 and labels.max() == 1:
-        model = _model(settings)
-        model.fit(
-            X[labelled], labels, sample_weight=sample_weights(labels, settings.positive_ratio)
-        )
-        return np.asarray(model.decision_function(X), dtype=float)
+        return _learned_scores(X, labelled, labels, settings)
     # Cold start: similarity to the criteria text and to whatever has been included so far.
     anchors = []
     if features.criteria is not None:
@@ -195,6 +216,44 @@ def scores(
     centroid = np.mean(anchors, axis=0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
     return np.asarray(X @ centroid, dtype=float).ravel()
+
+
+def _learned_scores(
+    X: sp.csr_matrix, labelled: np.ndarray, labels: np.ndarray, settings: PrioritiserSettings
+) -> np.ndarray:
+    """Scores from the decisions: presumed excludes added, then bagged linear models averaged.
+
+    The random draws are seeded by the settings' seed and the number of decisions, so the
+    same decisions always give the same order. Each bagged model's scores are standardised
+    before averaging, so no one bag's margin scale dominates.
+    """
+    rng = np.random.default_rng([settings.seed, len(labelled)])
+    unscreened = np.setdiff1d(np.arange(X.shape[0]), labelled, assume_unique=False)
+    k = min(settings.pseudo_negatives, len(unscreened) // 10)
+    if k > 0:
+        presumed = rng.choice(unscreened, k, replace=False)
+        labelled = np.concatenate([labelled, presumed])
+        labels = np.concatenate([labels, np.zeros(k, dtype=int)])
+    if settings.bags <= 1:
+        return _fit_scores(X, labelled, labels, settings)
+    includes, excludes = labelled[labels == 1], labelled[labels == 0]
+    share = max(1, int(len(excludes) * settings.bag_fraction))
+    total = np.zeros(X.shape[0])
+    for _ in range(settings.bags):
+        sample = rng.choice(excludes, share, replace=False)
+        rows = np.concatenate([includes, sample])
+        y = np.concatenate([np.ones(len(includes), dtype=int), np.zeros(share, dtype=int)])
+        s = _fit_scores(X, rows, y, settings)
+        total += (s - s.mean()) / max(float(s.std()), 1e-12)
+    return total / settings.bags
+
+
+def _fit_scores(
+    X: sp.csr_matrix, rows: np.ndarray, labels: np.ndarray, settings: PrioritiserSettings
+) -> np.ndarray:
+    model = _model(settings)
+    model.fit(X[rows], labels, sample_weight=sample_weights(labels, settings.positive_ratio))
+    return np.asarray(model.decision_function(X), dtype=float)
 
 
 def rank(
