@@ -10,9 +10,10 @@ Printed and written to bench/results/embed_backends.json:
 - passages per second of raw `encode` (fp32, its default batch 32 and litsynth's 64), of
   litsynth's torch backend and of its onnx-int8 backend, as ratios to raw `encode` in the
   same run (best of `--repeat` runs each);
-- recall@10 of the int8 vectors against exact fp32 search (how many of fp32's top 10 the
-  int8 top 10 holds), and hit@1 / hit@10 of each backend against the gold abstract;
-- cosine between the two backends' vectors of the same passage (min, mean).
+- recall@10 of each fast backend's vectors (bfloat16, int8) against exact fp32 search (how
+  many of fp32's top 10 its top 10 holds), and hit@1 / hit@10 of each backend against the
+  gold abstract;
+- cosine between each fast backend's vectors and fp32's for the same passage (min, mean).
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_embed_backends.py [--passages 600]
 """
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from litsynth.embed.models import REAL_MODEL, _load_sentence_transformer, get_embedder, model_path
+from litsynth.errors import ConfigError
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "shared" / "data" / "coding" / "csabstruct" / "data" / "CSAbstruct"
@@ -70,6 +72,12 @@ def main() -> int:
     onnx_backend = get_embedder(f"{REAL_MODEL}+onnx-int8")
     onnx_backend.embed(passages[:4])  # sessions warm, model file built/cached
     raw.encode(passages[:4])
+    fast = {"onnx-int8": onnx_backend}
+    try:
+        fast["torch-bf16"] = get_embedder(f"{REAL_MODEL}+torch-bf16")
+        fast["torch-bf16"].embed(passages[:4])
+    except ConfigError as exc:  # a CPU without bfloat16 instructions: say so, measure the rest
+        print(f"torch-bf16 not measured: {exc}")
 
     runs = {
         "raw encode fp32 (batch 32)": lambda: raw.encode(passages, normalize_embeddings=True),
@@ -77,7 +85,7 @@ def main() -> int:
             passages, batch_size=64, normalize_embeddings=True
         ),
         "litsynth torch": lambda: torch_backend.embed(passages),
-        "litsynth onnx-int8": lambda: onnx_backend.embed(passages),
+        **{f"litsynth {k}": (lambda b=b: b.embed(passages)) for k, b in fast.items()},
     }
     speed: dict[str, dict[str, float]] = {}
     vectors: dict[str, np.ndarray] = {}
@@ -88,7 +96,9 @@ def main() -> int:
     for name in speed:
         speed[name]["ratio"] = round(base / speed[name]["seconds"], 2)
 
-    cos = (vectors["litsynth onnx-int8"] * vectors["litsynth torch"]).sum(axis=1)
+    cosines = {
+        k: (vectors[f"litsynth {k}"] * vectors["litsynth torch"]).sum(axis=1) for k in fast
+    }
 
     test = _abstracts("test")
     corpus_texts = [" ".join(a["sentences"]) for a in test]
@@ -100,15 +110,16 @@ def main() -> int:
                 gold.append(i)
     gold_arr = np.asarray(gold)
     tops = {}
-    for name, backend in (("torch", torch_backend), ("onnx-int8", onnx_backend)):
+    for name, backend in (("torch", torch_backend), *fast.items()):
         tops[name] = _top(backend.embed(queries), backend.embed(corpus_texts), 10)
-    overlap = np.mean(
-        [len(set(a) & set(b)) / 10 for a, b in zip(tops["torch"], tops["onnx-int8"], strict=True)]
-    )
+    overlap = {
+        k: np.mean([len(set(a) & set(b)) / 10 for a, b in zip(tops["torch"], tops[k], strict=True)])
+        for k in fast
+    }
     retrieval = {
         "queries": len(queries),
         "corpus": len(corpus_texts),
-        "recall_at_10_vs_fp32": round(float(overlap), 4),
+        "recall_at_10_vs_fp32": {k: round(float(v), 4) for k, v in overlap.items()},
         **{
             f"{name}_hit@{k}": round(
                 float(np.mean([g in t[:k] for g, t in zip(gold_arr, top, strict=True)])), 4
@@ -122,9 +133,9 @@ def main() -> int:
         "passages": len(passages),
         "mean_word_pieces": round(float(np.mean(torch_backend.count_tokens(passages))), 1),
         "speed": speed,
-        "cosine_int8_vs_fp32": {
-            "min": round(float(cos.min()), 4),
-            "mean": round(float(cos.mean()), 5),
+        "cosine_vs_fp32": {
+            k: {"min": round(float(c.min()), 4), "mean": round(float(c.mean()), 5)}
+            for k, c in cosines.items()
         },
         "retrieval": retrieval,
     }
@@ -133,11 +144,12 @@ def main() -> int:
     print(f"{len(passages)} passages, {results['mean_word_pieces']} word-pieces on average")
     for name, s in speed.items():
         print(f"  {name:28} {s['per_s']:7.1f} passages/s   x{s['ratio']:.2f} raw encode")
-    print(f"  cosine int8 vs fp32: min {results['cosine_int8_vs_fp32']['min']}"
-          f", mean {results['cosine_int8_vs_fp32']['mean']}")  # fmt: skip
-    print(f"  retrieval ({retrieval['queries']} objective sentences over {retrieval['corpus']}"
-          f" abstracts): recall@10 vs fp32 {retrieval['recall_at_10_vs_fp32']}; hit@1"
-          f" fp32 {retrieval['torch_hit@1']} / int8 {retrieval['onnx-int8_hit@1']}")  # fmt: skip
+    print(f"  retrieval: {retrieval['queries']} objective sentences over {retrieval['corpus']}"
+          f" abstracts; hit@1 fp32 {retrieval['torch_hit@1']}")  # fmt: skip
+    for k, c in results["cosine_vs_fp32"].items():
+        print(f"  {k:11} cosine vs fp32 min {c['min']}, mean {c['mean']};"
+              f" recall@10 vs fp32 {retrieval['recall_at_10_vs_fp32'][k]};"
+              f" hit@1 {retrieval[f'{k}_hit@1']}")  # fmt: skip
     return 0
 
 

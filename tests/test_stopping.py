@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from math import comb, floor
 
+import pytest
+
 from litsynth.biblio.stopping import p_value, verdict
 
 
@@ -183,3 +185,18 @@ def test_the_random_phase_is_read_from_the_log(tmp_path) -> None:  # type: ignor
         cli, ["screen", "status", "--reviewer", "ann", "--json", "--project", str(root)]
     )
     assert json.loads(status.stdout)["screened"] == 4
+
+
+def test_order_inside_the_random_sample_carries_no_evidence():
+    """Where an include falls inside a random sample says nothing about what is left: a
+    window chosen to start just after it would be a biased sample (in simulation that let the
+    rule stop short of the target in 4 runs of 10 on one review)."""
+    ranked = [1] * 10 + [0] * 40
+    early = ranked + [1] + [0] * 299
+    late = ranked + [0] * 299 + [1]
+    p_early = p_value(early, 2000, random_from=len(ranked))
+    p_late = p_value(late, 2000, random_from=len(ranked))
+    assert p_early == pytest.approx(p_late)
+    # without the random marker the ranked windows are tested, and the early include opens a
+    # long include-free window
+    assert p_value(early, 2000) < p_early

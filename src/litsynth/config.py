@@ -43,12 +43,16 @@ class IngestSettings:
     passwords_file: str = ""  # one password per line, tried in order on encrypted PDFs
 
 
+EMBED_BACKENDS = ("torch", "torch-bf16", "onnx-int8")
+
+
 @dataclass(frozen=True)
 class EmbedSettings:
     model: str = "all-MiniLM-L6-v2"
     batch_size: int = 64
-    # "torch": sentence-transformers in fp32; "onnx-int8": the same model on ONNX Runtime with
-    # int8 weights, ~3x faster on a laptop CPU (bench/bench_embed_backends.py)
+    # "torch": sentence-transformers in fp32; "torch-bf16": the same model in bfloat16 on CPUs
+    # that compute in it, several times faster and within rounding of fp32; "onnx-int8": ONNX
+    # Runtime with int8 weights, fast but further from fp32 (bench/bench_embed_backends.py)
     backend: str = "torch"
 
     @property
@@ -289,8 +293,11 @@ def _check_together(settings: Settings, origin: str) -> None:
             "synthesis", "source", settings.synthesis.source, origin,
             "is 'human', 'machine' or 'both'",
         )  # fmt: skip
-    if settings.embed.backend not in ("torch", "onnx-int8"):
-        raise _bad("embed", "backend", settings.embed.backend, origin, "is 'torch' or 'onnx-int8'")
+    if settings.embed.backend not in EMBED_BACKENDS:
+        raise _bad(
+            "embed", "backend", settings.embed.backend, origin,
+            "is 'torch', 'torch-bf16' or 'onnx-int8'",
+        )  # fmt: skip
     if settings.embed.backend != "torch" and settings.embed.model.startswith("hash-"):
         what = f"applies to a real model, not the test embedder {settings.embed.model!r}"
         raise _bad("embed", "backend", settings.embed.backend, origin, what)

@@ -17,6 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from litsynth.config import EMBED_BACKENDS
 from litsynth.errors import ConfigError
 
 REAL_MODEL = "all-MiniLM-L6-v2"
@@ -139,7 +140,7 @@ class HashEmbedder:
         return [len(_WORD.findall(t)) for t in texts]
 
 
-BACKENDS = ("torch", "onnx-int8")
+BACKENDS = EMBED_BACKENDS  # one list, kept in config so reading settings loads no model code
 
 
 def get_embedder(name: str, batch_size: int = 64) -> Embedder:
@@ -148,6 +149,10 @@ def get_embedder(name: str, batch_size: int = 64) -> Embedder:
         from litsynth.embed.onnx import OnnxEmbedder
 
         return OnnxEmbedder(model_path(), name)
+    if name == f"{REAL_MODEL}+torch-bf16":
+        from litsynth.embed.bf16 import Bf16Embedder
+
+        return Bf16Embedder(model_path(), name)
     if name == REAL_MODEL:
         return SentenceTransformerEmbedder(batch_size=batch_size)
     if name.startswith("hash-"):
