@@ -96,9 +96,7 @@ def main() -> int:
     for name in speed:
         speed[name]["ratio"] = round(base / speed[name]["seconds"], 2)
 
-    cosines = {
-        k: (vectors[f"litsynth {k}"] * vectors["litsynth torch"]).sum(axis=1) for k in fast
-    }
+    cosines = {k: (vectors[f"litsynth {k}"] * vectors["litsynth torch"]).sum(axis=1) for k in fast}
 
     test = _abstracts("test")
     corpus_texts = [" ".join(a["sentences"]) for a in test]
