@@ -121,17 +121,14 @@ def test_a_resolution_is_not_counted_as_the_reviewers_screening(tmp_path) -> Non
 
 def test_a_random_sample_window_is_tested_exactly() -> None:
     """After switching to random sampling at record 300 (40 includes found), a random
-    sample of 200 holding 2 includes: that window's p is the hypergeometric by hand, and the
-    ranked windows (all starting after an include) cannot use those 200 records whole."""
+    sample of 200 holding 2 includes: p is that window's hypergeometric, by hand. The ranked
+    windows are not tested once the ranking is given up (with them the rule stopped short of
+    its target in 2-4 runs of 10 on one benchmark review)."""
     labels = _labels(300, list(range(1, 41))) + _labels(200, [50, 150])
     k_tar = floor(42 / 0.95 - 40) + 1
     exact = _cdf(2, 1000 - 300, k_tar, 200)
-    with_sample = p_value(labels, 1000, random_from=300)
-    assert abs(with_sample - min(exact, p_value(labels, 1000))) < 1e-9
-    assert with_sample <= p_value(labels, 1000)
-    stop_late = verdict(labels, 1000)
-    stop_sampled = verdict(labels, 1000, random_from=300)
-    assert stop_sampled.p_value <= stop_late.p_value
+    assert abs(p_value(labels, 1000, random_from=300) - exact) < 1e-9
+    assert verdict(labels, 1000, random_from=300).p_value == pytest.approx(exact)
 
 
 def test_the_random_phase_is_read_from_the_log(tmp_path) -> None:  # type: ignore[no-untyped-def]
