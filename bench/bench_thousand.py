@@ -74,7 +74,7 @@ def timed(*args: str) -> tuple[float, dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000)
-    parser.add_argument("--backend", default="torch", choices=("torch", "onnx-int8"))
+    parser.add_argument("--backend", default="torch", choices=("torch", "torch-bf16", "onnx-int8"))
     args = parser.parse_args()
     if not (SHARED / "data" / "pdfs" / "scholarly").exists():
         print(f"skipped: {SHARED}/data/pdfs/scholarly is absent")
