@@ -291,6 +291,8 @@ def greedy_parser(path: Path, *, passwords: tuple[str, ...] = ()) -> Document:
 
 
 def sleepy_parser(path: Path, *, passwords: tuple[str, ...] = ()) -> Document:
+    # a mark beside the file says this worker is past its start-up and busy with it
+    path.with_name(path.name + ".started").touch()
     time.sleep(30)
     return parse_file(path, passwords=passwords)
 
@@ -357,7 +359,9 @@ def test_ctrl_c_kills_the_workers(tmp_path: Path) -> None:
     running = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     parent = psutil.Process(running.pid)
     deadline = time.monotonic() + 60
-    while len(parent.children()) < 2 and time.monotonic() < deadline:
+    # both workers started and inside the parser: Ctrl-C lands in the parent's wait loop, not
+    # in the middle of starting a worker
+    while len(list(tmp_path.glob("*.started"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(parent.children()) == 2  # both workers busy sleeping
     workers = parent.children()
