@@ -371,6 +371,38 @@ def test_ctrl_c_kills_the_workers(tmp_path: Path) -> None:
     assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
 
 
+def test_ctrl_c_while_a_worker_starts_leaves_none_behind(tmp_path: Path) -> None:
+    """Ctrl-C as soon as the first worker process exists, i.e. inside its start-up: before
+    the fix 7 runs in 8 left a worker nobody stopped."""
+    (tmp_path / "a.txt").write_text("text", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("text", encoding="utf-8")
+    script = tmp_path / "interrupted.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import psutil\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_ingest_pdf import sleepy_parser\n"
+        "from litsynth.ingest import parse_many\n"
+        f"paths = sorted(Path({str(tmp_path)!r}).glob('*.txt'))\n"
+        "try:\n"
+        "    for _ in parse_many(paths, workers=2, parser=sleepy_parser):\n"
+        "        pass\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted, workers left:', len(psutil.Process().children()), flush=True)\n",
+        encoding="utf-8",
+    )
+    for _ in range(3):
+        running = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+        parent = psutil.Process(running.pid)
+        deadline = time.monotonic() + 60
+        while not parent.children() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        running.send_signal(signal.SIGINT)
+        out, _ = running.communicate(timeout=60)
+        assert out.strip() == "interrupted, workers left: 0"
+
+
 def test_worker_start_up_does_not_count_against_the_time_limit(tmp_path: Path) -> None:
     # Regression: the first file's clock started before the worker had imported pypdf, so on a
     # busy machine a tiny file timed out.
