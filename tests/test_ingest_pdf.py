@@ -337,7 +337,9 @@ def test_closing_early_kills_the_workers(tmp_path: Path) -> None:
     assert not leftover
 
 
-def test_ctrl_c_kills_the_workers(tmp_path: Path) -> None:
+def _interrupted_script(tmp_path: Path) -> Path:
+    """A script that parses two files with the sleepy parser and, on Ctrl-C, prints how many
+    of its child processes are left."""
     (tmp_path / "a.txt").write_text("text", encoding="utf-8")
     (tmp_path / "b.txt").write_text("text", encoding="utf-8")
     script = tmp_path / "interrupted.py"
@@ -356,6 +358,11 @@ def test_ctrl_c_kills_the_workers(tmp_path: Path) -> None:
         "    print('interrupted, workers left:', len(psutil.Process().children()), flush=True)\n",
         encoding="utf-8",
     )
+    return script
+
+
+def test_ctrl_c_kills_the_workers(tmp_path: Path) -> None:
+    script = _interrupted_script(tmp_path)
     running = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     parent = psutil.Process(running.pid)
     deadline = time.monotonic() + 60
@@ -374,24 +381,7 @@ def test_ctrl_c_kills_the_workers(tmp_path: Path) -> None:
 def test_ctrl_c_while_a_worker_starts_leaves_none_behind(tmp_path: Path) -> None:
     """Ctrl-C as soon as the first worker process exists, i.e. inside its start-up: before
     the fix 7 runs in 8 left a worker nobody stopped."""
-    (tmp_path / "a.txt").write_text("text", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("text", encoding="utf-8")
-    script = tmp_path / "interrupted.py"
-    script.write_text(
-        "import sys\n"
-        "from pathlib import Path\n"
-        "import psutil\n"
-        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-        "from test_ingest_pdf import sleepy_parser\n"
-        "from litsynth.ingest import parse_many\n"
-        f"paths = sorted(Path({str(tmp_path)!r}).glob('*.txt'))\n"
-        "try:\n"
-        "    for _ in parse_many(paths, workers=2, parser=sleepy_parser):\n"
-        "        pass\n"
-        "except KeyboardInterrupt:\n"
-        "    print('interrupted, workers left:', len(psutil.Process().children()), flush=True)\n",
-        encoding="utf-8",
-    )
+    script = _interrupted_script(tmp_path)
     for _ in range(3):
         running = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
         parent = psutil.Process(running.pid)
