@@ -339,14 +339,20 @@ def test_closing_early_kills_the_workers(tmp_path: Path) -> None:
 
 def _interrupted_script(tmp_path: Path) -> Path:
     """A script that parses two files with the sleepy parser and, on Ctrl-C, prints how many
-    of its child processes are left."""
+    of its child processes are left.
+
+    It installs Python's own Ctrl-C handler first: run from a background job (a CI script
+    started with `&`), the tests inherit SIGINT ignored, and Python then raises nothing.
+    """
     (tmp_path / "a.txt").write_text("text", encoding="utf-8")
     (tmp_path / "b.txt").write_text("text", encoding="utf-8")
     script = tmp_path / "interrupted.py"
     script.write_text(
+        "import signal\n"
         "import sys\n"
         "from pathlib import Path\n"
         "import psutil\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from test_ingest_pdf import sleepy_parser\n"
         "from litsynth.ingest import parse_many\n"

@@ -193,14 +193,14 @@ def _interrupts_held() -> Generator[None, None, None]:
     worker is in the pool, and parse_many's `finally` stops it with the others. (The worker
     inherits the held mask; it ignores Ctrl-C anyway, see `serve`.)
     """
-    held = hasattr(signal, "pthread_sigmask")
-    if held:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX: nothing to hold it with
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        if held:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # the caller's mask, as it was
 
 
 def _size(path: Path) -> int:
