@@ -121,9 +121,9 @@ def test_a_resolution_is_not_counted_as_the_reviewers_screening(tmp_path) -> Non
 
 def test_a_random_sample_window_is_tested_exactly() -> None:
     """After switching to random sampling at record 300 (40 includes found), a random
-    sample of 200 holding 2 includes: p is that window's hypergeometric, by hand. The ranked
-    windows are not tested once the ranking is given up (with them the rule stopped short of
-    its target in 2-4 runs of 10 on one benchmark review)."""
+    sample of 200 holding 2 includes: p is that window's hypergeometric, by hand. As in the
+    paper, the ranked windows are not tested once the ranking is given up: they are
+    conservative only while it still puts includes first."""
     labels = _labels(300, list(range(1, 41))) + _labels(200, [50, 150])
     k_tar = floor(42 / 0.95 - 40) + 1
     exact = _cdf(2, 1000 - 300, k_tar, 200)
