@@ -224,6 +224,12 @@ def _bad(section: str, key: str, value: Any, origin: str, allowed: str) -> Confi
     )
 
 
+def _one_of(values: tuple[str, ...]) -> str:
+    """ "is 'a', 'b' or 'c'": the allowed values as the error message names them."""
+    quoted = [f"'{v}'" for v in values]
+    return f"is {', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
 def _number(section: str, key: str, value: Any, kind: type, origin: str) -> int | float:
     """An int or float from TOML (typed) or the environment (text); bools are not numbers."""
     name = "a whole number" if kind is int else "a number"
@@ -289,15 +295,10 @@ def _check_together(settings: Settings, origin: str) -> None:
             f"must be smaller than chunk_tokens ({i.chunk_tokens})",
         )  # fmt: skip
     if settings.synthesis.source not in SOURCES:
-        raise _bad(
-            "synthesis", "source", settings.synthesis.source, origin,
-            "is 'human', 'machine' or 'both'",
-        )  # fmt: skip
+        raise _bad("synthesis", "source", settings.synthesis.source, origin, _one_of(SOURCES))
     if settings.embed.backend not in EMBED_BACKENDS:
-        raise _bad(
-            "embed", "backend", settings.embed.backend, origin,
-            "is 'torch', 'torch-bf16' or 'onnx-int8'",
-        )  # fmt: skip
+        backend = settings.embed.backend
+        raise _bad("embed", "backend", backend, origin, _one_of(EMBED_BACKENDS))
     if settings.embed.backend != "torch" and settings.embed.model.startswith("hash-"):
         what = f"applies to a real model, not the test embedder {settings.embed.model!r}"
         raise _bad("embed", "backend", settings.embed.backend, origin, what)

@@ -80,9 +80,6 @@ def p_value(
     found = int(sum(labels))
     if found == 0 or seen == 0:
         return 1.0
-    positions = [i for i, y in enumerate(labels) if y]
-    # Windows begin at 0 (nothing found before it) or just after the j-th include (j found).
-    windows = [(0, 0), *((p + 1, j) for j, p in enumerate(positions, start=1))]
     if random_from is not None and 0 <= random_from < seen:
         # With a random sample, only the sample is tested, exactly, as in the paper. A window
         # chosen to start just after an include inside it is a biased sample (with such
@@ -90,6 +87,10 @@ def p_value(
         # them in 2). A ranked window running into the sample is conservative only while the
         # ranking still puts includes first, which is no longer so once it has been given up.
         windows = [(random_from, int(sum(labels[:random_from])))]
+    else:
+        positions = [i for i, y in enumerate(labels) if y]
+        # Windows begin at 0 (nothing found before it) or just after the j-th include.
+        windows = [(0, 0), *((p + 1, j) for j, p in enumerate(positions, start=1))]
     best = 1.0
     for start, rho_al in windows:
         n = seen - start

@@ -107,7 +107,7 @@ class Bf16Embedder:
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         batches = [[texts[i] for i in order[j : j + BATCH]] for j in range(0, len(order), BATCH)]
-        done = list(self.pool.map(self._batch, batches)) if self.pool else map(self._batch, batches)
+        done = self.pool.map(self._batch, batches) if self.pool else map(self._batch, batches)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         out[order] = np.vstack(list(done))
         return out

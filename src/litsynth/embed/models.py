@@ -17,7 +17,6 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from litsynth.config import EMBED_BACKENDS
 from litsynth.errors import ConfigError
 
 REAL_MODEL = "all-MiniLM-L6-v2"
@@ -138,9 +137,6 @@ class HashEmbedder:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         # Roughly word-piece-like: every word and punctuation mark is one token.
         return [len(_WORD.findall(t)) for t in texts]
-
-
-BACKENDS = EMBED_BACKENDS  # one list, kept in config so reading settings loads no model code
 
 
 def get_embedder(name: str, batch_size: int = 64) -> Embedder:
