@@ -1,7 +1,8 @@
 """Does fine-tuning the encoder on the reviewer's decisions help coding? A SetFit-style test.
 
 Issue 11 asks for an optional fine-tuning step, kept only if it wins on the benchmarks. This is
-the measurement that decides it; the step is not in the product yet.
+the measurement that decides it, run through the product's own code (`litsynth code finetune`:
+litsynth.coding.machine.finetune).
 
 Per data set (CSAbstruct, NICTA-PIBOSO; the definitions-only codebooks in
 ../shared/data/coding/codebooks) and per draw: k = 32 training sentences per code.
@@ -10,9 +11,10 @@ Per data set (CSAbstruct, NICTA-PIBOSO; the definitions-only codebooks in
   sentence position and neighbours as context) on the packaged all-MiniLM-L6-v2 vectors;
 - **fine-tuned**: the same classifier on vectors from a copy of the encoder fine-tuned on the
   same examples, SetFit-style: pairs of sentences with the same code (target cosine 1) and
-  with different codes (target 0), `--pairs` per example, each side mean-pooled, mean squared
-  error on the cosine, AdamW at 2e-5 with linear warm-up and decay, one epoch, batch 16, fp32
-  on the CPU. The codebook's prototypes are embedded with the fine-tuned copy too;
+  with different codes (target 0), `--pairs` per example up to `--max-pairs`, each side
+  mean-pooled, mean squared error on the cosine, AdamW at 2e-5 with linear warm-up and decay,
+  one epoch, batch 16, under bfloat16 autocast where the CPU has it (`--precision fp32` not).
+  The codebook's prototypes are embedded with the fine-tuned copy too;
 - **MiniLM+LR**, **fine-tuned+LR**: logistic regression on the sentence vectors alone, for
   reference.
 
@@ -31,15 +33,13 @@ import json
 import os
 import random
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np
-import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
@@ -50,9 +50,11 @@ from bench_multilabel import CODING, csabstruct, nicta
 from litsynth.coding.codebook.load import load_codebook
 from litsynth.coding.machine.classify import fit_zero_shot
 from litsynth.coding.machine.features import Unit, context_of
+from litsynth.coding.machine.finetune import fine_tune, training_pairs
 from litsynth.coding.machine.learn import Example, learn
 from litsynth.config import cache_dir
 from litsynth.embed import get_embedder
+from litsynth.embed.bf16 import FolderEmbedder, has_bf16
 from litsynth.embed.models import model_path
 from litsynth.embed.vectors import CachedEmbedder
 
@@ -60,81 +62,18 @@ OUT = Path(__file__).resolve().parent / "results" / "setfit.json"
 K = 32
 
 
-class Tuned:
-    """A fine-tuned copy of the encoder behind the Embedder protocol (mean pooling, L2)."""
-
-    def __init__(self, model: torch.nn.Module, tokenizer: Any) -> None:
-        self.model, self.tokenizer = model, tokenizer
-        self.name, self.dim, self.max_tokens = "fine-tuned", 384, 254
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        self.model.eval()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        with torch.inference_mode():
-            for j in range(0, len(order), 64):
-                rows = order[j : j + 64]
-                out[rows] = _pool(self.model, self._batch([texts[i] for i in rows])).numpy()
-        return out
-
-    def _batch(self, texts: list[str]) -> dict:
-        return self.tokenizer(
-            texts, padding=True, truncation=True, max_length=256, return_tensors="pt"
-        )
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(t.split()) for t in texts]
-
-
-def _pool(model: torch.nn.Module, batch: dict) -> torch.Tensor:
-    hidden = model(**batch).last_hidden_state
-    mask = batch["attention_mask"].unsqueeze(-1).float()
-    return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1)
-
-
-def fine_tune(texts: list[str], labels: list[str], pairs_per: int, seed: int) -> tuple[Tuned, int]:
-    from transformers import AutoModel, AutoTokenizer
-
-    torch.manual_seed(seed)
-    rng = random.Random(seed)
-    tokenizer = AutoTokenizer.from_pretrained(str(model_path()))
-    model = AutoModel.from_pretrained(str(model_path()))
-    model.train()
-    by: dict[str, list[str]] = {}
-    for text, label in zip(texts, labels, strict=True):
-        by.setdefault(label, []).append(text)
-    pairs = []
-    for _ in range(pairs_per):
-        for text, label in zip(texts, labels, strict=True):
-            pairs.append((text, rng.choice(by[label]), 1.0))
-            other = rng.choice([c for c in by if c != label])
-            pairs.append((text, rng.choice(by[other]), 0.0))
-    rng.shuffle(pairs)
-    steps = len(pairs) // 16
-    optimiser = torch.optim.AdamW(model.parameters(), lr=2e-5)
-    warm = max(1, steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1 - s / steps)
-    )
-    for j in range(0, steps * 16, 16):
-        batch = pairs[j : j + 16]
-
-        def side(n: int, batch: list = batch) -> dict:
-            return tokenizer(
-                [p[n] for p in batch],
-                padding=True,
-                truncation=True,
-                max_length=128,
-                return_tensors="pt",
-            )
-
-        cosine = (_pool(model, side(0)) * _pool(model, side(1))).sum(1)
-        loss = torch.nn.functional.mse_loss(cosine, torch.tensor([p[2] for p in batch]))
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        schedule.step()
-    return Tuned(model, tokenizer), len(pairs)
+def tuned_embedder(
+    texts: list[str], labels: list[str], args: argparse.Namespace, seed: int, folder: Path
+) -> tuple[FolderEmbedder, int]:
+    """The product's path: `training_pairs` and `fine_tune` from litsynth.coding.machine
+    .finetune, the model saved and read back as `code suggest` reads it."""
+    examples = [Example(i, frozenset({label})) for i, label in enumerate(labels)]
+    pairs = training_pairs(examples, per_example=args.pairs, max_pairs=args.max_pairs, seed=seed)
+    bf16 = has_bf16() and args.precision != "fp32"
+    model, tokenizer = fine_tune(model_path(), texts, pairs, seed=seed, bf16=bf16)
+    model.save_pretrained(str(folder))
+    tokenizer.save_pretrained(str(folder))
+    return FolderEmbedder(folder, f"fine-tuned-{seed}", bf16=bf16), len(pairs)
 
 
 def units_of(abstracts: list, split: str) -> tuple[list[Unit], list[str]]:
@@ -154,7 +93,8 @@ def classify(zs, units: list[Unit], vectors: np.ndarray, examples: list[Example]
     return [codes[k] for k in scores.top()]
 
 
-def one_set(name: str, train: list, test: list, draws: int, pairs_per: int) -> dict:
+def one_set(name: str, train: list, test: list, args: argparse.Namespace) -> dict:
+    draws = args.draws
     book = load_codebook(CODING / "codebooks" / f"{name}.yaml")
     codes = list(book.codes)
     train_units, train_labels = units_of(train, "train")
@@ -182,11 +122,14 @@ def one_set(name: str, train: list, test: list, draws: int, pairs_per: int) -> d
         lr = LogisticRegression(max_iter=2000).fit(vectors[[where[i] for i in picked]], labels)
         row["minilm_lr"] = score(list(lr.predict(vectors[len(keep) :])))
         started = time.perf_counter()
-        tuned, n_pairs = fine_tune([train_units[i].text for i in picked], labels, pairs_per, draw)
-        row["fine_tune_seconds"] = time.perf_counter() - started
-        row["pairs"] = n_pairs
-        tuned_vectors = tuned.embed([u.text for u in units])
-        zs_tuned = fit_zero_shot(book, tuned, lemmatize=False)
+        with tempfile.TemporaryDirectory() as folder:
+            tuned, n_pairs = tuned_embedder(
+                [train_units[i].text for i in picked], labels, args, draw, Path(folder)
+            )
+            row["fine_tune_seconds"] = time.perf_counter() - started
+            row["pairs"] = n_pairs
+            tuned_vectors = tuned.embed([u.text for u in units])
+            zs_tuned = fit_zero_shot(book, tuned, lemmatize=False)
         row["fine_tuned"] = score(classify(zs_tuned, units, tuned_vectors, examples)[len(keep) :])
         lr = LogisticRegression(max_iter=2000)
         lr.fit(tuned_vectors[[where[i] for i in picked]], labels)
@@ -204,7 +147,9 @@ def one_set(name: str, train: list, test: list, draws: int, pairs_per: int) -> d
     return {
         "k": K,
         "draws": draws,
-        "pairs_per_example": pairs_per,
+        "pairs_per_example": args.pairs,
+        "max_pairs": args.max_pairs,
+        "precision": "bf16" if has_bf16() and args.precision != "fp32" else "fp32",
         "summary": summary,
         "runs": runs,
     }
@@ -214,6 +159,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=3)
     parser.add_argument("--pairs", type=int, default=10, help="positive+negative pairs per example")
+    parser.add_argument("--max-pairs", type=int, default=3000, help="as `code finetune`")
+    parser.add_argument("--precision", choices=["auto", "fp32"], default="auto")
     parser.add_argument("--sets", default="csabstruct,nicta_piboso")
     args = parser.parse_args()
     if not CODING.exists():
@@ -223,7 +170,7 @@ def main() -> int:
     results = {}
     for name in args.sets.split(","):
         load = loaders[name]
-        results[name] = one_set(name, load("train"), load("test"), args.draws, args.pairs)
+        results[name] = one_set(name, load("train"), load("test"), args)
         OUT.parent.mkdir(exist_ok=True)
         OUT.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")

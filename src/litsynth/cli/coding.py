@@ -66,6 +66,17 @@ def suggest(
         )
     if result.learned_codes:
         click.echo(f"learned from your codings: {', '.join(result.learned_codes)}")
+    tuned = result.fine_tuned
+    if tuned is not None:
+        click.echo(
+            f"coded with the encoder fine-tuned on {tuned.decisions} decisions ({tuned.id[:8]},"
+            f" {tuned.created}); search keeps the packaged one"
+        )
+        if result.decisions != tuned.decisions:
+            click.echo(
+                f"  you have {result.decisions} decisions now: `litsynth code finetune` trains"
+                " on them all"
+            )
     for code, n in sorted(result.per_code.items(), key=lambda kv: -kv[1]):
         click.echo(f"  {code:<40} {n:>5}   threshold {result.thresholds[code]:.2f}")
     with opened(project.store_path) as conn:
@@ -194,4 +205,94 @@ def evaluate(
     click.echo(
         f"\nmacro F1 {report.macro_f1:.3f}   accuracy {report.accuracy:.3f}"
         f"   kappa {report.kappa:.3f}"
+    )
+
+
+@code_group.command("finetune")
+@project_option
+@click.option(
+    "--pairs",
+    "per_example",
+    type=click.IntRange(1, 100),
+    default=10,
+    show_default=True,
+    help="Pairs per decided passage: one sharing a code with it, one sharing none.",
+)
+@click.option(
+    "--max-pairs",
+    type=click.IntRange(16, 100_000),
+    default=3000,
+    show_default=True,
+    help="Cap on training pairs; their number sets the time (3,000: about 2-3 minutes).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--off", is_flag=True, help="Code with the packaged encoder again (models kept).")
+@click.option("--use", "use_id", default=None, metavar="ID", help="Code with this saved model.")
+@click.option("--list", "listing", is_flag=True, help="List the saved models.")
+@json_option
+def finetune(
+    project_dir: Path,
+    per_example: int,
+    max_pairs: int,
+    seed: int,
+    off: bool,
+    use_id: str | None,
+    listing: bool,
+    as_json: bool,
+) -> None:
+    """Fine-tune a copy of the encoder on your coding decisions, for `code suggest`.
+
+    Passages you gave the same code are pulled together, passages with no code in common
+    pushed apart (SetFit). The copy is saved in the project under models/coding/, never over
+    the packaged model, and used for coding only: search and the index keep the packaged
+    vectors. Worth it for functional codes (what a passage does, not what it is about).
+    """
+    from dataclasses import asdict
+
+    from litsynth.coding.machine.finetune import activate, active, saved
+    from litsynth.coding.machine.suggest import finetune_project
+    from litsynth.progress import progress
+
+    project = load(project_dir)
+    if off or use_id is not None or listing:
+        if off or use_id is not None:
+            activate(project.root, None if off else use_id)
+        current = active(project.root)
+        models = saved(project.root)
+        if as_json:
+            print_json({"active": current.id if current else None,
+                        "models": [asdict(m) for m in models]})  # fmt: skip
+            return
+        for m in models:
+            mark = "*" if current is not None and m.id == current.id else " "
+            click.echo(
+                f"{mark} {m.id}  {m.created}  {m.decisions} decisions, {m.pairs} pairs,"
+                f" {m.seconds:.0f} s, {m.precision}"
+            )
+        click.echo(f"coding with {current.name if current else 'the packaged encoder'}")
+        return
+
+    bar: Any = None
+
+    def on_pairs(n: int) -> Any:
+        nonlocal bar
+        bar = progress(iter(()), total=-(-n // 16), desc="fine-tuning", unit="batch", minimum=0)
+        return getattr(bar, "update", None)
+
+    with opened(project.store_path) as conn:
+        model = finetune_project(
+            conn, project, per_example=per_example, max_pairs=max_pairs, seed=seed,
+            on_pairs=on_pairs,
+        )  # fmt: skip
+    if bar is not None and hasattr(bar, "close"):
+        bar.close()
+    if as_json:
+        print_json(asdict(model))
+        return
+    codes = ", ".join(f"{c} ({n})" for c, n in model.codes.items())
+    click.echo(
+        f"fine-tuned {model.name} on {model.decisions} decisions, {model.pairs} pairs, in"
+        f" {model.seconds:.0f} s ({model.precision})\n  codes: {codes}\n  saved in"
+        f" {project.root / 'models' / 'coding' / model.id}; `litsynth code suggest` now codes"
+        " with it (`--off` goes back)"
     )

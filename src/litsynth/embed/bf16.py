@@ -61,11 +61,14 @@ def check_cpu(flags: set[str]) -> None:
         )
 
 
-class Bf16Embedder:
-    """all-MiniLM-L6-v2 with bfloat16 weights: 384-d vectors, 254 word-pieces of text."""
+class FolderEmbedder:
+    """A MiniLM-shaped encoder from a model folder (the packaged one, or a copy fine-tuned on
+    the reviewer's decisions by `code finetune`): 384-d vectors, 254 word-pieces of text,
+    bfloat16 weights when `bf16`, fp32 otherwise."""
 
-    def __init__(self, model_dir: Path, name: str, *, threads: int | None = None) -> None:
-        check_cpu(cpu_flags())
+    def __init__(
+        self, model_dir: Path, name: str, *, bf16: bool, threads: int | None = None
+    ) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
@@ -74,7 +77,8 @@ class Bf16Embedder:
         self.max_tokens = MAX_LENGTH - 2
         self.threads = max(1, threads or os.cpu_count() or 1)
         self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-        self.model: Any = AutoModel.from_pretrained(str(model_dir)).eval().to(torch.bfloat16)
+        model = AutoModel.from_pretrained(str(model_dir)).eval()
+        self.model: Any = model.to(torch.bfloat16) if bf16 else model
         self.pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
 
     def _batch(self, texts: list[str]) -> np.ndarray:
@@ -117,3 +121,16 @@ class Bf16Embedder:
             return []
         encoded = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)
         return [len(ids) for ids in encoded["input_ids"]]
+
+
+class Bf16Embedder(FolderEmbedder):
+    """all-MiniLM-L6-v2 with bfloat16 weights, refused on a CPU that would emulate them."""
+
+    def __init__(self, model_dir: Path, name: str, *, threads: int | None = None) -> None:
+        check_cpu(cpu_flags())
+        super().__init__(model_dir, name, bf16=True, threads=threads)
+
+
+def has_bf16() -> bool:
+    """Whether this CPU computes in bfloat16 (fine-tuning uses it when so, and says so)."""
+    return bool(cpu_flags() & set(BF16_FLAGS))

@@ -14,7 +14,8 @@ agreement report, and the near misses are where the review queue finds the uncer
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,19 @@ from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.machine.classify import Scores, ZeroShot, fit_zero_shot
 from litsynth.coding.machine.features import Context, Unit, context_of
+from litsynth.coding.machine.finetune import (
+    FINETUNE_VERSION,
+    MODELS,
+    TunedModel,
+    activate,
+    active,
+    fine_tune,
+    model_id,
+    now,
+    save,
+    saved,
+    training_pairs,
+)
 from litsynth.coding.machine.learn import (
     LEARNED_VERSION,
     Example,
@@ -32,8 +46,8 @@ from litsynth.coding.machine.learn import (
     review_queue_order,
 )
 from litsynth.config import Project
-from litsynth.embed.models import Embedder, get_embedder
-from litsynth.embed.vectors import stored_vectors
+from litsynth.embed.models import REAL_MODEL, Embedder, get_embedder, model_path
+from litsynth.embed.vectors import CachedEmbedder, stored_vectors
 from litsynth.errors import CodingError
 from litsynth.provenance import library_versions
 from litsynth.records import READ_BY_DEFAULT, Suggestion
@@ -57,6 +71,8 @@ class SuggestResult:
     vectors_from: str  # "index" | "embedded"
     top: list[Suggestion] = field(default_factory=list)
     skipped_by_role: int = 0  # passages scored but not suggested: reference lists, front matter…
+    fine_tuned: TunedModel | None = None  # the project's fine-tuned encoder, when coding used it
+    decisions: int = 0  # labelled passages learned from
 
     def to_json(self) -> dict[str, Any]:
         """`code suggest --json`'s contract."""
@@ -69,6 +85,8 @@ class SuggestResult:
             "learned_codes": list(self.learned_codes),
             "vectors_from": self.vectors_from,
             "skipped_by_role": self.skipped_by_role,
+            "fine_tuned": self.fine_tuned.id if self.fine_tuned else None,
+            "decisions": self.decisions,
             "per_code": self.per_code,
             "thresholds": {c: round(t, 4) for c, t in self.thresholds.items()},
             "suggestions": [
@@ -178,6 +196,7 @@ def suggest_project(
     embedder = embedder or get_embedder(
         project.settings.embed.embedder, project.settings.embed.batch_size
     )
+    embedder, tuned = coding_embedder(project, embedder)
     vectors, source = chunk_vectors(project, rows, embedder)
     texts = [r.text for r in rows]
     zs = fit_zero_shot(book, embedder, lemmatize=project.settings.coding.lemmatize)
@@ -249,7 +268,79 @@ def suggest_project(
         vectors_from=source,
         top=sorted(suggested, key=lambda s: -s.score),
         skipped_by_role=skipped,
+        fine_tuned=tuned,
+        decisions=len(examples),
     )
+
+
+def coding_embedder(project: Project, embedder: Embedder) -> tuple[Embedder, TunedModel | None]:
+    """The encoder coding uses: the project's active fine-tuned copy (its vectors cached beside
+    it by text hash, so the next run embeds only new passages), else `embedder`."""
+    tuned = active(project.root)
+    if tuned is None:
+        return embedder, None
+    from litsynth.embed.bf16 import FolderEmbedder, has_bf16
+
+    folder = project.root / MODELS / tuned.id
+    bf16 = has_bf16()  # inference precision follows this CPU; the name says which it was
+    name = f"{tuned.name}+torch-bf16" if bf16 else tuned.name
+    inner = FolderEmbedder(folder, name, bf16=bf16)
+    return CachedEmbedder(inner, folder / "vectors.sqlite"), tuned
+
+
+def finetune_project(
+    conn: sqlite3.Connection,
+    project: Project,
+    *,
+    per_example: int = 10,
+    max_pairs: int = 3000,
+    seed: int = 0,
+    on_pairs: Callable[[int], Callable[[], None] | None] | None = None,
+) -> TunedModel:
+    """Fine-tune a copy of the packaged encoder on the human decisions, save it in the project
+    and make it the one `code suggest` codes with (finetune.py says why and how).
+
+    `on_pairs(n)` is told the number of training pairs and may return a per-batch callback
+    (the CLI's progress bar). The same decisions and seed give the same model id, and a
+    model already saved under that id is reused, not trained again.
+    """
+    from litsynth.embed.bf16 import has_bf16
+
+    book = project_codebook(project)
+    rows = store.chunks(conn)
+    examples = examples_from(store.human_labels(conn), rows, book)
+    texts = [r.text for r in rows]
+    pairs = training_pairs(examples, per_example=per_example, max_pairs=max_pairs, seed=seed)
+    bf16 = has_bf16()
+    settings = {"per_example": per_example, "max_pairs": max_pairs, "seed": seed, "bf16": bf16}
+    ident = model_id(REAL_MODEL, texts, examples, settings)
+    folder = project.root / MODELS / ident
+    if (folder / "config.json").exists():
+        activate(project.root, ident)
+        return next(m for m in saved(project.root) if m.id == ident)
+    on_batch = on_pairs(len(pairs)) if on_pairs is not None else None
+    started = time.perf_counter()
+    model, tokenizer = fine_tune(
+        model_path(), texts, pairs, seed=seed, bf16=bf16, on_batch=on_batch
+    )
+    codes: dict[str, int] = {}
+    for e in examples:
+        for code in e.positive:
+            codes[code] = codes.get(code, 0) + 1
+    manifest = TunedModel(
+        id=ident,
+        base=REAL_MODEL,
+        version=FINETUNE_VERSION,
+        created=now(),
+        decisions=len(examples),
+        codes=dict(sorted(codes.items())),
+        pairs=len(pairs),
+        seconds=round(time.perf_counter() - started, 1),
+        precision="bf16" if bf16 else "fp32",
+        seed=seed,
+    )
+    save(project.root, model, tokenizer, manifest)
+    return manifest
 
 
 def review_ranking(conn: sqlite3.Connection) -> list[tuple[str, str]]:
