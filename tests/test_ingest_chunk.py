@@ -175,6 +175,21 @@ def test_pdf_chunks_may_span_pages() -> None:
     assert chunks[0].section == "" and chunks[0].paragraph is None
 
 
+def test_the_references_heading_starts_a_passage_of_a_real_pdf() -> None:
+    # N18-3011's last body paragraph and its first reference used to share a passage that
+    # was read as body, so that reference was coded and searched as prose
+    from litsynth.citations.references import find_reference_section
+
+    pdf = shared("data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf")
+    doc = parse_file(pdf)
+    refs = find_reference_section(doc.text)
+    assert refs is not None
+    heading = doc.text.rindex("References", 0, refs[0])
+    chunks = chunk_document(doc, count_tokens=count_words, target_tokens=200)
+    assert any(c.start == heading and c.text.startswith("References\nWaleed Ammar") for c in chunks)
+    assert not [c for c in chunks if c.start < heading < c.end]
+
+
 def test_text_chunks_stay_in_their_section_with_paragraph_numbers() -> None:
     doc = parse_file(FIXTURES / "ingest" / "sections.md")
     chunks = chunk_document(doc, count_tokens=count_words, target_tokens=200)

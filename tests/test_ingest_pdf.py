@@ -483,6 +483,32 @@ def test_real_running_heads_leave_the_text_of_two_papers() -> None:
     assert "arXiv:2004.05150" in arxiv.text  # cited in its references: kept
 
 
+def test_a_stack_of_running_heads_is_peeled_with_its_page_numbers() -> None:
+    # IOP's head is four lines (conference, journal, publisher, DOI) and the page number
+    # comes fifth: the DOI is out of a three-line reach until the three above it are known
+    folder = shared("data/pdfs/scholarly/papermage/tests/fixtures/svm_word_predictor")
+    doc = parse_file(next(folder.glob("index-list-out-of-range-*.pdf")))
+    assert int(doc.attributes["page_numbers_removed"]) == 11  # pages 2-12
+    for page in doc.pages[1:]:
+        text = doc.text[page.start : page.end]
+        assert "doi:10.1088/1742-6596/2188/1/012011" not in text and "IOP Publishing" not in text
+        assert not text.split("\n")[0].strip().isdigit()
+    # page 1 prints its licence block above the head, so the head is not at the edge there
+    # and stays: a line away from the edge is never touched
+    assert doc.text.count("doi:10.1088/1742-6596/2188/1/012011") == 1
+
+
+def test_a_copyright_notice_is_dropped_and_a_licence_sentence_stays() -> None:
+    folder = shared("data/pdfs/scholarly/papermage/tests/fixtures")
+    aaai = parse_file(next(folder.rglob("value-error-box-diff-page-*.pdf")))
+    assert "Copyright © 2022, Association for the Advancement" not in aaai.text
+    assert "All rights reserved." not in aaai.text
+    assert aaai.attributes["copyright_lines_removed"] == "2"
+    assert "Retrieval Augmented Prompt" in aaai.text
+    datasheet = parse_file(folder / "2206.10883v3.pdf")
+    assert "released the dataset under the Creative Commons (CC BY-NC) license" in datasheet.text
+
+
 def test_glued_words_are_split_only_in_a_document_glued_throughout() -> None:
     from litsynth.ingest.glued import split_glued_words
 

