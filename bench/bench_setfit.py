@@ -23,7 +23,9 @@ bench_csabstruct.py). Macro-F1 is on the whole test split. Time is the fine-tuni
 
     .venv/bin/python bench/bench_setfit.py [--draws 3] [--pairs 10] [--sets csabstruct,nicta_piboso]
 
-Writes bench/results/setfit.json.
+`--k 0` trains on the whole train split (fine-tuning still sees at most `--max-pairs`).
+
+Writes bench/results/setfit.json (setfit-k<k>.json for another k).
 """
 
 from __future__ import annotations
@@ -59,7 +61,6 @@ from litsynth.embed.models import model_path
 from litsynth.embed.vectors import CachedEmbedder
 
 OUT = Path(__file__).resolve().parent / "results" / "setfit.json"
-K = 32
 
 
 def tuned_embedder(
@@ -105,7 +106,8 @@ def one_set(name: str, train: list, test: list, args: argparse.Namespace) -> dic
     runs = []
     for draw in range(draws):
         rng = random.Random(draw)
-        picked = [i for c in codes for i in rng.sample(by_code[c], min(K, len(by_code[c])))]
+        k = args.k or max(len(v) for v in by_code.values())  # 0: the whole train split
+        picked = [i for c in codes for i in rng.sample(by_code[c], min(k, len(by_code[c])))]
         docs = {train_units[i].doc for i in picked}
         keep = [i for i, u in enumerate(train_units) if u.doc in docs]
         where = {g: n for n, g in enumerate(keep)}
@@ -145,7 +147,7 @@ def one_set(name: str, train: list, test: list, args: argparse.Namespace) -> dic
     }  # fmt: skip
     print(f"{name}: " + "  ".join(f"{k} {v['mean']}" for k, v in summary.items()), flush=True)
     return {
-        "k": K,
+        "k": args.k or "all",
         "draws": draws,
         "pairs_per_example": args.pairs,
         "max_pairs": args.max_pairs,
@@ -158,6 +160,7 @@ def one_set(name: str, train: list, test: list, args: argparse.Namespace) -> dic
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=3)
+    parser.add_argument("--k", type=int, default=32, help="examples per code; 0 = all of train")
     parser.add_argument("--pairs", type=int, default=10, help="positive+negative pairs per example")
     parser.add_argument("--max-pairs", type=int, default=3000, help="as `code finetune`")
     parser.add_argument("--precision", choices=["auto", "fp32"], default="auto")
@@ -171,9 +174,10 @@ def main() -> int:
     for name in args.sets.split(","):
         load = loaders[name]
         results[name] = one_set(name, load("train"), load("test"), args)
-        OUT.parent.mkdir(exist_ok=True)
-        OUT.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {OUT}")
+        out = OUT if args.k == 32 else OUT.with_name(f"setfit-k{args.k}.json")
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {OUT if args.k == 32 else OUT.with_name(f'setfit-k{args.k}.json')}")
     return 0
 
 

@@ -401,5 +401,18 @@ def check_manifest(manifest: Manifest, *, model: str, chunker: str, project_arg:
         + " and ".join(differences)
         + "; its vectors cannot be compared with the settings' model",
         hint=f"run `litsynth ingest --rebuild{project_arg}` to re-chunk and re-embed from the"
-        " store, or set [embed] model / [ingest] chunker back in litsynth.toml",
+        " store (passages that carry human codings are kept)" + _undo(manifest, model, chunker),
     )
+
+
+def _undo(manifest: Manifest, model: str, chunker: str) -> str:
+    """The other way out, where there is one: a chunker of another litsynth version (its
+    name before the first ':') cannot be set back, only rebuilt from."""
+    settings = []
+    if manifest.model != model:
+        settings.append("[embed] model/backend")
+    if manifest.chunker != chunker:
+        if manifest.chunker.split(":")[0] != chunker.split(":")[0]:
+            return f"; this litsynth chunks with {chunker.split(':')[0]!r}"
+        settings.append("[ingest] chunk sizes")
+    return f", or set {' and '.join(settings)} back in litsynth.toml"

@@ -68,7 +68,7 @@ class SuggestResult:
     codebook_version: str
     per_code: dict[str, int]
     thresholds: dict[str, float]
-    vectors_from: str  # "index" | "embedded"
+    vectors_from: str  # "index" | "embedded" | "index+embedded" | "fine-tuned encoder (…)"
     top: list[Suggestion] = field(default_factory=list)
     skipped_by_role: int = 0  # passages scored but not suggested: reference lists, front matter…
     fine_tuned: TunedModel | None = None  # the project's fine-tuned encoder, when coding used it
@@ -198,6 +198,9 @@ def suggest_project(
     )
     embedder, tuned = coding_embedder(project, embedder)
     vectors, source = chunk_vectors(project, rows, embedder)
+    if isinstance(embedder, CachedEmbedder):  # the fine-tuned copy: its own cache, no index
+        fresh = len(rows) - embedder.hits
+        source = f"fine-tuned encoder ({embedder.hits} cached, {fresh} embedded)"
     texts = [r.text for r in rows]
     zs = fit_zero_shot(book, embedder, lemmatize=project.settings.coding.lemmatize)
     scores = zs.score(vectors, texts)
