@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from litsynth.coding.parsed import ParsedCache, spacy_kind
 from litsynth.progress import progress
 
 PHRASER = "nounchunks-ctfidf.v1"
@@ -61,15 +62,24 @@ def _phrase(span: Any) -> str | None:
     return phrase if len(phrase) >= 3 else None
 
 
-def extract_phrases(texts: Sequence[str], *, batch_size: int = 32) -> list[list[str]]:
-    """Per text, its noun-chunk phrases in order of appearance (repeats kept: they are counts)."""
+def extract_phrases(
+    texts: Sequence[str], *, batch_size: int = 32, cache: ParsedCache | None = None
+) -> list[list[str]]:
+    """Per text, its noun-chunk phrases in order of appearance (repeats kept: they are counts).
+
+    With `cache`, a text's phrases are read from it when kept, else parsed and kept."""
     nlp = _nlp()
-    out: list[list[str]] = []
-    for doc in progress(
-        nlp.pipe(texts, batch_size=batch_size), total=len(texts), desc="reading phrases"
-    ):
-        out.append([p for p in (_phrase(nc) for nc in doc.noun_chunks) if p])
-    return out
+
+    def parse(part: Sequence[str]) -> list[list[str]]:
+        return [
+            [p for p in (_phrase(nc) for nc in doc.noun_chunks) if p]
+            for doc in nlp.pipe(part, batch_size=batch_size)
+        ]
+
+    if cache is not None:
+        kind = spacy_kind(f"phrases.{PHRASER}", nlp)
+        return list(cache.values(kind, texts, lambda part: parse(part), desc="reading phrases"))
+    return parse(progress(texts, total=len(texts), desc="reading phrases"))  # type: ignore[arg-type]
 
 
 def class_tfidf(

@@ -15,7 +15,7 @@ position and the indices of the previous and next passage of the same document.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from litsynth.coding.codebook.model import Codebook
+from litsynth.coding.parsed import ParsedCache, spacy_kind
 from litsynth.progress import progress
 
 # Prototype kinds that read like passages: only these calibrate the zero-shot scores, since a
@@ -184,17 +185,30 @@ class KeywordMatcher:
                     self.lemma.add(f"{code.id}\x1f{j}", [doc])
 
     def match(
-        self, texts: Sequence[str], batch_size: int = 256
+        self, texts: Sequence[str], batch_size: int = 256, *, cache: ParsedCache | None = None
     ) -> list[dict[str, tuple[str, ...]]]:
-        """For each text, {code id: matched terms} (codes without a match left out)."""
+        """For each text, {code id: matched terms} (codes without a match left out).
+
+        With `cache`, each text's lemmas are read from it when kept there, else parsed and
+        kept, so the next run over the same passages runs only the tokenizer."""
         out: list[dict[str, tuple[str, ...]]] = []
-        docs = progress(
-            self.nlp.pipe(texts, batch_size=batch_size)
-            if self.lemmatize
-            else (self.nlp.make_doc(t) for t in texts),
-            total=len(texts) if self.lemmatize else 0,  # plain matching is fast: no bar
-            desc="matching keywords",
-        )
+        docs: Iterable[Any]
+        if not self.lemmatize:
+            docs = (self.nlp.make_doc(t) for t in texts)  # plain matching is fast: no bar
+        elif cache is None:
+            docs = progress(
+                self.nlp.pipe(texts, batch_size=batch_size),
+                total=len(texts),
+                desc="matching keywords",
+            )
+        else:
+            lemmas = cache.values(
+                spacy_kind("lemmas", self.nlp),
+                texts,
+                lambda part: [[t.lemma_ for t in d] for d in self.nlp.pipe(part, batch_size=64)],
+                desc="matching keywords",
+            )
+            docs = (self._with_lemmas(t, ls) for t, ls in zip(texts, lemmas, strict=True))
         strings = self.nlp.vocab.strings
         for doc in docs:
             found: dict[str, dict[str, None]] = {}
@@ -205,6 +219,17 @@ class KeywordMatcher:
                     found.setdefault(code_id, {})[self.terms[code_id][int(j)]] = None
             out.append({c: tuple(terms) for c, terms in found.items()})
         return out
+
+    def _with_lemmas(self, text: str, lemmas: list[str]) -> Any:
+        """The text tokenised (as the pipeline would) with its kept lemmas set."""
+        from spacy.attrs import LEMMA
+
+        doc = self.nlp.make_doc(text)
+        if len(doc) != len(lemmas):  # kept by another tokenizer: parse it again
+            return self.nlp(text)
+        strings = self.nlp.vocab.strings
+        ids = np.array([[strings.add(lemma)] for lemma in lemmas], dtype=np.uint64)
+        return doc.from_array([LEMMA], ids) if len(ids) else doc
 
     def counts(self, matches: Sequence[dict[str, tuple[str, ...]]]) -> np.ndarray:
         """(n, K) number of distinct terms of each code matched in each text."""
