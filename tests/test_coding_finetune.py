@@ -183,5 +183,10 @@ def test_finetune_saves_a_versioned_copy_that_only_coding_uses(project: Path) ->
     assert "+ft-" not in on_store(suggest_project, open_project(root)).model
     back = runner.invoke(cli, ["code", "finetune", "--project", str(root), "--use", made["id"][:6]])
     assert back.exit_code == 0 and active(root) is not None
+    # `code eval --project` evaluates what the project codes with: the fine-tuned encoder
+    gold = FIXTURES / "coding" / "eval"
+    books = ["--codebook", str(gold / "codebook.yaml"), "--gold", str(gold / "gold.csv")]
+    evaluated = runner.invoke(cli, ["code", "eval", "--project", str(root), *books])
+    assert evaluated.exit_code == 0 and f"+ft-{made['id'][:8]}" in evaluated.output.splitlines()[0]
     wrong = runner.invoke(cli, ["code", "finetune", "--project", str(root), "--use", "nope"])
     assert wrong.exit_code != 0 and "no single fine-tuned model" in wrong.output

@@ -186,6 +186,13 @@ def evaluate(
     train = read_labelled_csv(train_path, book) if train_path else []
     inner = get_embedder(settings.embed.embedder, settings.embed.batch_size)
     embedder = CachedEmbedder(inner, cache_dir() / "vectors.sqlite")
+    if given and (project_dir / "litsynth.toml").exists():
+        from litsynth.coding.machine.suggest import coding_embedder
+
+        # the project codes with its fine-tuned encoder, if it has one: evaluate that
+        tuned = coding_embedder(load(project_dir), embedder)[0]
+        if isinstance(tuned, CachedEmbedder):
+            embedder = tuned
     run = evaluate_run(book, gold, embedder, train)
     report = run.report
     if predictions_path is not None:
