@@ -52,6 +52,15 @@ def test_pairs_contrast_shared_codes_with_unshared_ones() -> None:
     assert pairs != training_pairs(examples, per_example=5, max_pairs=1000, seed=2)
 
 
+def test_pairs_name_the_passages_not_their_place_among_the_decisions() -> None:
+    # a project's decided passages are a few of its chunks: Example.index is the chunk's row
+    examples = [Example(10, A), Example(20, A), Example(30, B), Example(40, B)]
+    pairs = training_pairs(examples, per_example=3, max_pairs=100, seed=0)
+    assert {p.left for p in pairs} | {p.right for p in pairs} == {10, 20, 30, 40}
+    codes = {10: A, 20: A, 30: B, 40: B}
+    assert all((p.target == 1.0) == (codes[p.left] == codes[p.right]) for p in pairs)
+
+
 def test_pairs_are_capped() -> None:
     examples = [Example(i, A if i % 2 else B) for i in range(40)]
     assert len(training_pairs(examples, per_example=10, max_pairs=100, seed=0)) == 100

@@ -38,7 +38,8 @@ from litsynth import atomic
 from litsynth.coding.machine.learn import Example
 from litsynth.errors import CodingError
 
-FINETUNE_VERSION = "setfit-cos.v1"
+# v2: pairs name the passages themselves (v1 named their place among the decisions)
+FINETUNE_VERSION = "setfit-cos.v2"
 MODELS = Path("models") / "coding"
 ACTIVE = "active.json"
 MANIFEST = "litsynth-model.json"
@@ -49,7 +50,8 @@ LEARNING_RATE = 2e-5
 
 @dataclass(frozen=True)
 class Pair:
-    """Two labelled passages (indexes into the texts) and the cosine they should have."""
+    """Two labelled passages (their `Example.index`: indexes into the texts) and the cosine
+    they should have."""
 
     left: int
     right: int
@@ -115,7 +117,10 @@ def training_pairs(
             else:
                 pairs.append(Pair(i, rng.choice(coded), 0.0))
     rng.shuffle(pairs)
-    return pairs[:max_pairs]
+    # positions in `examples` → the passages' own indexes into the texts
+    return [Pair(examples[p.left].index, examples[p.right].index, p.target) for p in pairs][
+        :max_pairs
+    ]
 
 
 def _unlike(examples: Sequence[Example], i: int, rng: random.Random) -> int | None:
