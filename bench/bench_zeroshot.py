@@ -7,7 +7,7 @@ macro-F1 ≥ 0.45, NICTA-PIBOSO ≥ 0.35.
 Per data set (the test split; the codebooks in ../shared/data/coding/codebooks, written from
 the published label meanings only):
 - **litsynth**: `fit_zero_shot` (the codebook's calibrated scorer, as `code suggest` runs it
-  with no decisions), the top code of each sentence;
+  with no decisions, keywords matched on lemmas too), the top code of each sentence;
 - **raw cosine**: each code as one text, its definition then its keywords, embedded; each
   sentence takes the code it is nearest to;
 - **majority**: every sentence gets the test split's most frequent code.
@@ -56,7 +56,7 @@ def one_set(name: str, test: list) -> dict:
     def f1(predicted: list[str]) -> float:
         return round(float(f1_score(gold, predicted, labels=codes, average="macro")), 3)
 
-    scores = fit_zero_shot(book, embedder, lemmatize=False).score(vectors, texts)
+    scores = fit_zero_shot(book, embedder, lemmatize=True).score(vectors, texts)
     ours = [scores.code_ids[k] for k in scores.top()]
     summaries = [f"{c.definition} {', '.join(c.keywords)}".strip() for c in book.codes.values()]
     nearest = (vectors @ embedder.embed(summaries).T).argmax(axis=1)
