@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -32,6 +33,21 @@ SHOTS = REPO / "docs" / "img"
 # Import drops complete tags from titles; an unclosed one survives it and must show as text.
 EVIL_TITLE = "Nudging nurses toward hand hygiene <img src=x onerror=window.__pwned=1 //"
 pytestmark = pytest.mark.browser
+
+
+def _until(page: Any, predicate: str, arg: object = None, timeout_s: float = 30.0) -> None:
+    """Wait until `predicate` (an expression, or a function of `arg`) is true in the page.
+
+    Not Playwright's wait_for_function: when its first check fails it polls by compiling the
+    string inside the page, which the workspace's Content-Security-Policy (no 'unsafe-eval')
+    refuses, so on a loaded machine the test failed where the page was right. page.evaluate
+    runs through the debugging protocol, which the page's policy does not govern.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(predicate, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true within {timeout_s} s: {predicate}")
+        page.wait_for_timeout(50)
 
 
 def _free_port() -> int:
@@ -130,10 +146,11 @@ def test_screen_twenty_records_with_the_keyboard_only(served: tuple[str, Path]) 
         for n, key in enumerate(keys, start=1):
             seen.append(page.locator("#record").get_attribute("data-record-id"))
             page.keyboard.press(key)
-            page.wait_for_function(
+            _until(
+                page,
                 "n => document.querySelector('#progress dd') &&"
                 " document.querySelector('#progress dd').textContent.startsWith(n + ' of')",
-                arg=n,
+                n,
             )
         assert page.evaluate("window.__pwned") is None  # markup in records never ran
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -277,7 +294,7 @@ def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> 
         assert all(c.strip() for c in page.locator("#cell-passages .cite").all_text_contents())
         page.screenshot(path=str(SHOTS / "workspace-matrix-cell.png"))
         page.locator("#cell-back").click()
-        page.wait_for_function("document.getElementById('prisma').naturalWidth > 0")
+        _until(page, "document.getElementById('prisma').naturalWidth > 0")
         browser.close()
 
 
@@ -389,24 +406,24 @@ def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -
         page.goto(url + "/")
         page.fill("#reviewer", "uma")
         page.dispatch_event("#reviewer", "change")
-        page.wait_for_function(
-            "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", arg=0
+        _until(
+            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 0
         )
         first = page.locator("#record").get_attribute("data-record-id")
         page.locator("body").click(position={"x": 5, "y": 5})
         page.keyboard.press("e")
-        page.wait_for_function(
-            "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", arg=1
+        _until(
+            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 1
         )
         page.keyboard.press("u")
-        page.wait_for_function(
-            "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", arg=0
+        _until(
+            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 0
         )
         assert page.locator("#record").get_attribute("data-record-id") == first  # shown again
         assert "undone" in (page.locator("#status").text_content() or "")
         page.keyboard.press("i")
-        page.wait_for_function(
-            "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", arg=1
+        _until(
+            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 1
         )
         browser.close()
     assert _rows(root, "uma") == [(first, "exclude", ""), (first, "undecided", ""),
