@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -46,6 +46,7 @@ from litsynth.config import Project
 from litsynth.embed import get_embedder
 from litsynth.embed.vectors import stored_vectors
 from litsynth.errors import CodingError
+from litsynth.progress import progress
 from litsynth.records import READ_BY_DEFAULT, OnPassage, Passage, content_id
 from litsynth.store import analysis as store
 
@@ -210,7 +211,11 @@ def cluster_vectors(
         candidates = list(range(max(2, (k_max + 1) // 2), k_max + 1)) if k_max >= 2 else [1]
     best: tuple[float, int, np.ndarray] | None = None
     scores: dict[int, float] = {}
-    for kk in candidates:
+    # 11 k-means runs over up to FIT_SAMPLE passages take several seconds: a bar past 2,000
+    steps: Iterable[int] = candidates
+    if n >= 2000:
+        steps = progress(candidates, total=len(candidates), desc="clustering", unit="k", minimum=0)
+    for kk in steps:
         if kk == 1:
             labels = np.zeros(n, dtype=int)
         else:
