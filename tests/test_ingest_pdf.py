@@ -19,7 +19,13 @@ import pytest
 
 from conftest import shared
 from litsynth.ingest import FAILURE_REASONS, ParseFailure, canonical_text, parse_file, parse_many
-from litsynth.ingest.pdf import drop_page_numbers, drop_running_heads, garbage_reason, pdf_title
+from litsynth.ingest.pdf import (
+    drop_notices,
+    drop_page_numbers,
+    drop_running_heads,
+    garbage_reason,
+    pdf_title,
+)
 from litsynth.records import Document, Failure
 
 # Passwords of the shared encrypted PDFs, from ../shared/data/README.md.
@@ -505,6 +511,8 @@ def test_a_copyright_notice_is_dropped_and_a_licence_sentence_stays() -> None:
     assert "All rights reserved." not in aaai.text
     assert aaai.attributes["copyright_lines_removed"] == "2"
     assert "Retrieval Augmented Prompt" in aaai.text
+    lists = ["(c) 2019 cohort: 41 patients\nCopyright (c) 2020 IEEE.\nbody"]
+    assert drop_notices(lists) == (["(c) 2019 cohort: 41 patients\nbody"], 1)
     datasheet = parse_file(folder / "2206.10883v3.pdf")
     assert "released the dataset under the Creative Commons (CC BY-NC) license" in datasheet.text
 

@@ -39,9 +39,9 @@ _MARGIN_STAMP = re.compile(
 )
 # "Copyright © 2022, Association for …", "© 2023 Copyright held by the owner/author(s).",
 # "© The Author(s) 2021": a publisher's notice starts its line with it; prose never does.
+# A bare "(c)" is not one: "(c) 2019 cohort" is the third item of a list.
 _NOTICE = re.compile(
-    r"\s*(?:copyright\s*(?:©|\(c\))?\s*(?:\d{4}|by\b)|(?:©|\(c\))\s*(?:\d{4}|the\s+authors?))",
-    re.I,
+    r"\s*(?:copyright\s*(?:©|\(c\))?\s*(?:\d{4}|by\b)|©\s*(?:\d{4}|the\s+authors?))", re.I
 )
 _RESERVED = re.compile(r".{0,120}\ball rights reserved\.?\s*", re.I)
 _EDGE_LINES = 3  # running heads and footers sit within the top or bottom three lines of a page
