@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "litsynth.atomic",
             "litsynth.provenance",
             "litsynth.progress",
+            "litsynth.textkept",
         ),
     ),
     ("store", ("litsynth.store",)),

@@ -14,32 +14,43 @@ nothing stale.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from litsynth.config import Project
 from litsynth.progress import MIN_ITEMS, progress
+from litsynth.textkept import TextKept
 
 PARSED_FILE = "nlp.sqlite"  # in the project's indexes/, beside the FAISS index
 SLICE = 256  # texts parsed and written per transaction: bounded memory, a bar that moves
 
 
 class ParsedCache:
-    """Lists of strings per (kind, text), in one SQLite file."""
+    """Lists of strings per (kind, text), in one SQLite file; a context manager."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS parsed (kind TEXT, text_hash TEXT, items BLOB,"
-            " PRIMARY KEY (kind, text_hash))"
+        self.kept: TextKept[list[str]] = TextKept(
+            path,
+            "parsed",
+            ("kind", "items"),
+            encode=lambda items: zlib.compress(json.dumps(items).encode("utf-8")),
+            decode=lambda blob: json.loads(zlib.decompress(blob)),
         )
         self.hits = 0
+
+    @classmethod
+    def of(cls, project: Project) -> ParsedCache:
+        """The project's, beside its FAISS index."""
+        return cls(project.index_dir / PARSED_FILE)
+
+    def __enter__(self) -> ParsedCache:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.kept.close()
 
     def values(
         self,
@@ -54,34 +65,9 @@ class ParsedCache:
         if len(texts) >= MIN_ITEMS:  # a bar for many passages (counted in slices), none for a few
             slices = progress(slices, total=len(slices), desc=desc, unit="x256", minimum=0)  # type: ignore[assignment]
         for part in slices:
-            yield from self._slice(kind, list(part), compute)
-
-    def _slice(
-        self, kind: str, texts: list[str], compute: Callable[[list[str]], list[list[str]]]
-    ) -> list[list[str]]:
-        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
-        unique = sorted(set(keys))
-        rows = self.db.execute(
-            f"SELECT text_hash, items FROM parsed WHERE kind = ? AND text_hash IN"
-            f" ({','.join('?' * len(unique))})",
-            [kind, *unique],
-        )
-        found = {h: json.loads(zlib.decompress(b)) for h, b in rows}
-        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
-        self.hits += len(texts) - sum(1 for k in keys if k in todo)
-        if todo:
-            fresh = compute(list(todo.values()))
-            found.update(zip(todo, fresh, strict=True))
-            with self.db:
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)",
-                    [(kind, k, zlib.compress(json.dumps(found[k]).encode("utf-8")))
-                     for k in todo],
-                )  # fmt: skip
-        return [found[k] for k in keys]
-
-    def close(self) -> None:
-        self.db.close()
+            items, read = self.kept.values(kind, part, compute)
+            self.hits += read
+            yield from items
 
 
 def spacy_kind(what: str, nlp: Any) -> str:

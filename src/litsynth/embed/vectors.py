@@ -68,47 +68,25 @@ class CachedEmbedder:
     the same texts (another seed of `code eval`, another k) embeds nothing again."""
 
     def __init__(self, inner: Embedder, path: Path) -> None:
-        import sqlite3
+        from litsynth.textkept import TextKept
 
         self.inner = inner
         self.name, self.dim, self.max_tokens = inner.name, inner.dim, inner.max_tokens
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path)
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, text_hash TEXT, vector BLOB,"
-            " PRIMARY KEY (model, text_hash))"
+        self.kept: TextKept[np.ndarray] = TextKept(
+            path,
+            "vectors",
+            ("model", "vector"),
+            encode=lambda v: np.asarray(v, dtype=np.float32).tobytes(),
+            decode=lambda b: np.frombuffer(b, dtype=np.float32),
         )
         self.hits = 0
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        import hashlib
-
-        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
-        found: dict[str, np.ndarray] = {}
-        unique = sorted(set(keys))
-        for k in range(0, len(unique), 500):
-            part = unique[k : k + 500]
-            rows = self.db.execute(
-                f"SELECT text_hash, vector FROM vectors WHERE model = ? AND text_hash IN"
-                f" ({','.join('?' * len(part))})",
-                [self.name, *part],
-            )
-            found.update((h, np.frombuffer(v, dtype=np.float32)) for h, v in rows)
-        todo = [i for i, key in enumerate(keys) if key not in found]
-        self.hits += len(texts) - len(todo)
-        if todo:
-            fresh = self.inner.embed([texts[i] for i in todo])
-            with self.db:
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                    [(self.name, keys[i], fresh[j].astype(np.float32).tobytes())
-                     for j, i in enumerate(todo)],
-                )  # fmt: skip
-            for j, i in enumerate(todo):
-                found[keys[i]] = fresh[j]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([found[key] for key in keys]).astype(np.float32)
+        vectors, read = self.kept.values(self.name, texts, self.inner.embed)
+        self.hits += read
+        return np.stack(vectors).astype(np.float32)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.inner.count_tokens(texts)

@@ -41,7 +41,7 @@ from litsynth.coding.analysis.keyphrases import (
 )
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
-from litsynth.coding.parsed import PARSED_FILE, ParsedCache
+from litsynth.coding.parsed import ParsedCache
 from litsynth.config import Project
 from litsynth.embed import get_embedder
 from litsynth.embed.vectors import stored_vectors
@@ -548,8 +548,7 @@ def run_discover(
     if codebook is not None and codebook.codes:
         embedder = get_embedder(model, batch_size=project.settings.embed.batch_size)
         prototypes = code_prototypes(codebook, codings, vector_of, embedder.embed)
-    cache = ParsedCache(project.index_dir / PARSED_FILE)
-    try:
+    with ParsedCache.of(project) as cache:
         result = discover(
             [passages[i] for i in chosen],
             vectors[chosen],
@@ -564,8 +563,6 @@ def run_discover(
             mode="uncoded" if uncoded_only else "all",
             phrase_reader=lambda texts: extract_phrases(texts, cache=cache),
         )
-    finally:
-        cache.close()
     return replace(
         result,
         model=model,

@@ -78,7 +78,7 @@ def extract_phrases(
 
     if cache is not None:
         kind = spacy_kind(f"phrases.{PHRASER}", nlp)
-        return list(cache.values(kind, texts, lambda part: parse(part), desc="reading phrases"))
+        return list(cache.values(kind, texts, parse, desc="reading phrases"))
     return parse(progress(texts, total=len(texts), desc="reading phrases"))  # type: ignore[arg-type]
 
 

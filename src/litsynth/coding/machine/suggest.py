@@ -45,7 +45,7 @@ from litsynth.coding.machine.learn import (
     learn,
     review_queue_order,
 )
-from litsynth.coding.parsed import PARSED_FILE, ParsedCache
+from litsynth.coding.parsed import ParsedCache
 from litsynth.config import Project
 from litsynth.embed.models import REAL_MODEL, Embedder, get_embedder, model_path
 from litsynth.embed.vectors import CachedEmbedder, stored_vectors
@@ -204,11 +204,8 @@ def suggest_project(
         source = f"fine-tuned encoder ({embedder.hits} cached, {fresh} embedded)"
     texts = [r.text for r in rows]
     zs = fit_zero_shot(book, embedder, lemmatize=project.settings.coding.lemmatize)
-    cache = ParsedCache(project.index_dir / PARSED_FILE)
-    try:
+    with ParsedCache.of(project) as cache:
         keywords = zs.matcher.match(texts, cache=cache)
-    finally:
-        cache.close()
     scores = zs.score(vectors, texts, keywords)
     ctx: Context = context_of([Unit(r.text, r.document_id, r.ordinal) for r in rows])
     examples = examples_from(store.human_labels(conn), rows, book) if learn_from_codings else []
