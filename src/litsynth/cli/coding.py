@@ -187,12 +187,12 @@ def evaluate(
     inner = get_embedder(settings.embed.embedder, settings.embed.batch_size)
     embedder = CachedEmbedder(inner, cache_dir() / "vectors.sqlite")
     if given and (project_dir / "litsynth.toml").exists():
-        from litsynth.coding.machine.suggest import coding_embedder
+        from litsynth.coding.machine.suggest import tuned_encoder
 
         # the project codes with its fine-tuned encoder, if it has one: evaluate that
-        tuned = coding_embedder(load(project_dir), embedder)[0]
-        if isinstance(tuned, CachedEmbedder):
-            embedder = tuned
+        fine = tuned_encoder(load(project_dir))
+        if fine:
+            embedder = fine[0]
     run = evaluate_run(book, gold, embedder, train)
     report = run.report
     if predictions_path is not None:
@@ -258,7 +258,7 @@ def finetune(
     """
     from dataclasses import asdict
 
-    from litsynth.coding.machine.finetune import activate, active, saved
+    from litsynth.coding.machine.finetune import MODELS, activate, active, saved
     from litsynth.coding.machine.suggest import finetune_project
     from litsynth.progress import progress
 
@@ -302,6 +302,6 @@ def finetune(
     click.echo(
         f"fine-tuned {model.name} on {model.decisions} decisions, {model.pairs} pairs, in"
         f" {model.seconds:.0f} s ({model.precision})\n  codes: {codes}\n  saved in"
-        f" {project.root / 'models' / 'coding' / model.id}; `litsynth code suggest` now codes"
+        f" {project.root / MODELS / model.id}; `litsynth code suggest` now codes"
         " with it (`--off` goes back)"
     )

@@ -61,6 +61,17 @@ def check_cpu(flags: set[str]) -> None:
         )
 
 
+def mean_pooled(hidden: Any, attention_mask: Any) -> Any:
+    """The sentence vectors of a batch: the mean of its real tokens' states, L2-normalised, as
+    the sentence-transformers model pools (and as `code finetune` trains, so a fine-tuned copy
+    is read the way it was taught)."""
+    import torch
+
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+    return torch.nn.functional.normalize(pooled, dim=1)
+
+
 class FolderEmbedder:
     """A MiniLM-shaped encoder from a model folder (the packaged one, or a copy fine-tuned on
     the reviewer's decisions by `code finetune`): 384-d vectors, 254 word-pieces of text,
@@ -89,9 +100,7 @@ class FolderEmbedder:
         )
         with torch.inference_mode():
             hidden = self.model(**encoded).last_hidden_state.float()
-        mask = encoded["attention_mask"].unsqueeze(-1).float()
-        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
-        vectors = torch.nn.functional.normalize(pooled, dim=1)
+        vectors = mean_pooled(hidden, encoded["attention_mask"])
         return np.asarray(vectors.numpy(), dtype=np.float32)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -163,6 +163,8 @@ def fine_tune(
     import torch
     from transformers import AutoModel, AutoTokenizer
 
+    from litsynth.embed.bf16 import mean_pooled
+
     torch.manual_seed(seed)
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
     model = AutoModel.from_pretrained(str(base_dir))
@@ -178,9 +180,7 @@ def fine_tune(
         batch = tokenizer(
             side, padding=True, truncation=True, max_length=TRAIN_LENGTH, return_tensors="pt"
         )
-        hidden = model(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-        return torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1)
+        return mean_pooled(model(**batch).last_hidden_state, batch["attention_mask"])
 
     for start in range(0, len(pairs), BATCH):
         batch = pairs[start : start + BATCH]

@@ -197,11 +197,14 @@ def suggest_project(
     embedder = embedder or get_embedder(
         project.settings.embed.embedder, project.settings.embed.batch_size
     )
-    embedder, tuned = coding_embedder(project, embedder)
+    fine = tuned_encoder(project)
+    tuned = None
+    if fine:  # the fine-tuned copy: its own cache of vectors, never the index
+        embedder, tuned = fine
     vectors, source = chunk_vectors(project, rows, embedder)
-    if isinstance(embedder, CachedEmbedder):  # the fine-tuned copy: its own cache, no index
-        fresh = len(rows) - embedder.hits
-        source = f"fine-tuned encoder ({embedder.hits} cached, {fresh} embedded)"
+    if fine:
+        hits = fine[0].hits
+        source = f"fine-tuned encoder ({hits} cached, {len(rows) - hits} embedded)"
     texts = [r.text for r in rows]
     zs = fit_zero_shot(book, embedder, lemmatize=project.settings.coding.lemmatize)
     with ParsedCache.of(project) as cache:
@@ -279,12 +282,13 @@ def suggest_project(
     )
 
 
-def coding_embedder(project: Project, embedder: Embedder) -> tuple[Embedder, TunedModel | None]:
-    """The encoder coding uses: the project's active fine-tuned copy (its vectors cached beside
-    it by text hash, so the next run embeds only new passages), else `embedder`."""
+def tuned_encoder(project: Project) -> tuple[CachedEmbedder, TunedModel] | None:
+    """The project's active fine-tuned copy of the encoder, which coding uses instead of the
+    packaged one (its vectors cached beside it by text hash, so the next run embeds only new
+    passages); None when there is none."""
     tuned = active(project.root)
     if tuned is None:
-        return embedder, None
+        return None
     from litsynth.embed.bf16 import FolderEmbedder, has_bf16
 
     folder = project.root / MODELS / tuned.id
