@@ -112,22 +112,16 @@ def reviewed(pool: list[frozenset[str]], codes: list[str], n: int, seed: int) ->
 def tuned_vectors(
     texts: list[str], examples: list[Example], seed: int, folder: Path
 ) -> tuple[CachedEmbedder, np.ndarray, float]:
-    """`code finetune`'s path on the reviewed passages: pairs from the decisions (multi-label:
-    a pair is a 1 when the passages share any code), a fine-tuned copy, every text re-embedded
-    with it. Returns the embedder (for the codebook's prototypes), the vectors, the seconds."""
-    from litsynth.coding.machine.finetune import fine_tune, training_pairs
-    from litsynth.embed.bf16 import FolderEmbedder, has_bf16
-    from litsynth.embed.models import model_path
+    """`code finetune`'s path on the reviewed passages (finetuned.py; multi-label: a pair is a
+    1 when the passages share any code), every text re-embedded with the copy. Returns the
+    embedder (for the codebook's prototypes), the vectors, and the seconds to train and save."""
+    from finetuned import fine_tuned_encoder
+
+    from litsynth.embed.bf16 import has_bf16
 
     started = time.perf_counter()
-    by_index = [Example(j, e.positive, e.negative) for j, e in enumerate(examples)]
-    picked = [texts[e.index] for e in examples]
-    pairs = training_pairs(by_index, per_example=10, max_pairs=3000, seed=seed)
-    model, tokenizer = fine_tune(model_path(), picked, pairs, seed=seed, bf16=has_bf16())
+    inner, _ = fine_tuned_encoder(texts, examples, folder=folder, seed=seed, bf16=has_bf16())
     seconds = time.perf_counter() - started
-    model.save_pretrained(str(folder))
-    tokenizer.save_pretrained(str(folder))
-    inner = FolderEmbedder(folder, f"ft-{folder.name}", bf16=has_bf16())
     embedder = CachedEmbedder(inner, folder / "vectors.sqlite")
     return embedder, embedder.embed(texts), seconds
 

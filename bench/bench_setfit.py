@@ -49,16 +49,15 @@ from sklearn.metrics import f1_score
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_multilabel import CODING, csabstruct, nicta
+from finetuned import fine_tuned_encoder
 
 from litsynth.coding.codebook.load import load_codebook
 from litsynth.coding.machine.classify import fit_zero_shot
 from litsynth.coding.machine.features import Unit, context_of
-from litsynth.coding.machine.finetune import fine_tune, training_pairs
 from litsynth.coding.machine.learn import Example, learn
 from litsynth.config import cache_dir
 from litsynth.embed import get_embedder
 from litsynth.embed.bf16 import FolderEmbedder, has_bf16
-from litsynth.embed.models import model_path
 from litsynth.embed.vectors import CachedEmbedder
 
 OUT = Path(__file__).resolve().parent / "results" / "setfit.json"
@@ -67,15 +66,12 @@ OUT = Path(__file__).resolve().parent / "results" / "setfit.json"
 def tuned_embedder(
     texts: list[str], labels: list[str], args: argparse.Namespace, seed: int, folder: Path
 ) -> tuple[FolderEmbedder, int]:
-    """The product's path: `training_pairs` and `fine_tune` from litsynth.coding.machine
-    .finetune, the model saved and read back as `code suggest` reads it."""
+    """The product's path (finetuned.py): one label per training sentence."""
     examples = [Example(i, frozenset({label})) for i, label in enumerate(labels)]
-    pairs = training_pairs(examples, per_example=args.pairs, max_pairs=args.max_pairs, seed=seed)
-    bf16 = has_bf16() and args.precision != "fp32"
-    model, tokenizer = fine_tune(model_path(), texts, pairs, seed=seed, bf16=bf16)
-    model.save_pretrained(str(folder))
-    tokenizer.save_pretrained(str(folder))
-    return FolderEmbedder(folder, f"fine-tuned-{seed}", bf16=bf16), len(pairs)
+    return fine_tuned_encoder(
+        texts, examples, folder=folder, seed=seed, bf16=has_bf16() and args.precision != "fp32",
+        per_example=args.pairs, max_pairs=args.max_pairs,
+    )  # fmt: skip
 
 
 def units_of(abstracts: list, split: str) -> tuple[list[Unit], list[str]]:
