@@ -47,7 +47,7 @@ def suggest(
 
     Replaces earlier machine suggestions; human codings are never touched. Codes with
     accepted/rejected passages get a learned classifier on top of the codebook's zero-shot
-    scores.
+    scores; codes with few decisions also learn from the passages that fit them most clearly.
     """
     project = load(project_dir)
     with opened(project.store_path) as conn:
@@ -66,6 +66,11 @@ def suggest(
         )
     if result.learned_codes:
         click.echo(f"learned from your codings: {', '.join(result.learned_codes)}")
+    if result.pseudo:
+        click.echo(
+            f"{result.pseudo} passages that fit a code most clearly taught it where you have"
+            " decided few ([coding] learn_from_corpus = false turns this off)"
+        )
     tuned = result.fine_tuned
     if tuned is not None:
         click.echo(
@@ -193,7 +198,7 @@ def evaluate(
         fine = tuned_encoder(load(project_dir))
         if fine:
             embedder = fine[0]
-    run = evaluate_run(book, gold, embedder, train)
+    run = evaluate_run(book, gold, embedder, train, corpus=settings.coding.learn_from_corpus)
     report = run.report
     if predictions_path is not None:
         _write_predictions(predictions_path, gold, run)
@@ -213,6 +218,11 @@ def evaluate(
         f"\nmacro F1 {report.macro_f1:.3f}   accuracy {report.accuracy:.3f}"
         f"   kappa {report.kappa:.3f}"
     )
+    if run.pseudo:
+        click.echo(
+            f"{run.pseudo} gold texts that fit a code most clearly taught codes with few"
+            " training examples (corpus.v1; [coding] learn_from_corpus = false turns this off)"
+        )
 
 
 @code_group.command("finetune")

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from litsynth.coding.codebook.model import Codebook, did_you_mean
 from litsynth.coding.machine.classify import fit_zero_shot
+from litsynth.coding.machine.corpus import learn_on_corpus
 from litsynth.coding.machine.features import Unit, context_of
 from litsynth.coding.machine.learn import Example, learn
 from litsynth.embed.models import Embedder
@@ -228,6 +229,7 @@ class EvalRun:
     code_ids: tuple[str, ...]
     predicted: tuple[tuple[str, ...], ...]
     probability: tuple[tuple[float, ...], ...]
+    pseudo: int = 0  # gold texts that topped up codes with few training examples (corpus.py)
 
 
 def evaluate_codebook(
@@ -235,9 +237,11 @@ def evaluate_codebook(
     gold: Sequence[GoldRow],
     embedder: Embedder,
     train: Sequence[GoldRow] = (),
+    *,
+    corpus: bool = True,
 ) -> EvalReport:
     """The report of `evaluate_run` (what the tests and `--json` read)."""
-    return evaluate_run(book, gold, embedder, train).report
+    return evaluate_run(book, gold, embedder, train, corpus=corpus).report
 
 
 def evaluate_run(
@@ -245,8 +249,13 @@ def evaluate_run(
     gold: Sequence[GoldRow],
     embedder: Embedder,
     train: Sequence[GoldRow] = (),
+    *,
+    corpus: bool = True,
 ) -> EvalRun:
     """Classify the gold texts from the codebook alone, or also learning from `train`.
+
+    With `corpus`, as `code suggest` does by default, codes with few training examples are
+    topped up with pseudo-examples from the gold texts themselves, unlabelled (corpus.py).
 
     Train and gold passages are scored together: the training rows are labelled examples, the
     gold rows are unlabeled passages (their labels are only read afterwards, to score). Doc ids
@@ -258,8 +267,11 @@ def evaluate_run(
     vectors = embedder.embed(texts)
     zs = fit_zero_shot(book, embedder)
     scores = zs.score(vectors, texts)
-    if train:
-        examples = training_examples(train, tuple(book.codes))
+    examples = training_examples(train, tuple(book.codes)) if train else []
+    pseudo = 0
+    if corpus:
+        scores, pseudo = learn_on_corpus(zs, scores, texts, vectors, context_of(units), examples)
+    elif examples:
         scores = learn(zs, scores, texts, vectors, context_of(units), examples)
     offset = len(train)
     probability = scores.probability[offset:].tolist()
@@ -273,4 +285,5 @@ def evaluate_run(
         tuple(code_ids),
         tuple(tuple(x) for x in sets),
         tuple(tuple(round(float(v), 4) for v in row) for row in probability),
+        pseudo,
     )

@@ -24,6 +24,7 @@ import numpy as np
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.machine.classify import Scores, ZeroShot, fit_zero_shot
+from litsynth.coding.machine.corpus import CORPUS_VERSION, learn_on_corpus
 from litsynth.coding.machine.features import Context, Unit, context_of
 from litsynth.coding.machine.finetune import (
     FINETUNE_VERSION,
@@ -74,6 +75,7 @@ class SuggestResult:
     skipped_by_role: int = 0  # passages scored but not suggested: reference lists, front matter…
     fine_tuned: TunedModel | None = None  # the project's fine-tuned encoder, when coding used it
     decisions: int = 0  # labelled passages learned from
+    pseudo: int = 0  # passages of the corpus's own that topped up codes with few decisions
 
     def to_json(self) -> dict[str, Any]:
         """`code suggest --json`'s contract."""
@@ -88,6 +90,7 @@ class SuggestResult:
             "skipped_by_role": self.skipped_by_role,
             "fine_tuned": self.fine_tuned.id if self.fine_tuned else None,
             "decisions": self.decisions,
+            "pseudo_examples": self.pseudo,
             "per_code": self.per_code,
             "thresholds": {c: round(t, 4) for c, t in self.thresholds.items()},
             "suggestions": [
@@ -213,9 +216,16 @@ def suggest_project(
     ctx: Context = context_of([Unit(r.text, r.document_id, r.ordinal) for r in rows])
     examples = examples_from(store.human_labels(conn), rows, book) if learn_from_codings else []
     model = zs.name
-    if examples:
+    pseudo = 0
+    if project.settings.coding.learn_from_corpus:
+        read = np.array([roles is None or r.role in roles for r in rows])  # no reference lists
+        scores, pseudo = learn_on_corpus(zs, scores, texts, vectors, ctx, examples, read)
+    elif examples:
         scores = learn(zs, scores, texts, vectors, ctx, examples)
-        model = f"{zs.name}+{LEARNED_VERSION}"
+    if pseudo:
+        model = f"{model}+{CORPUS_VERSION}"
+    if examples:
+        model = f"{model}+{LEARNED_VERSION}"
     learned = tuple(
         c
         for k, c in enumerate(scores.code_ids)
@@ -279,6 +289,7 @@ def suggest_project(
         skipped_by_role=skipped,
         fine_tuned=tuned,
         decisions=len(examples),
+        pseudo=pseudo,
     )
 
 

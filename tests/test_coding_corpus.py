@@ -1,0 +1,117 @@
+"""Learning from the corpus being coded: pseudo-examples, their quota, and what they teach."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from litsynth.coding import parse_codebook_text
+from litsynth.coding.machine.classify import fit_zero_shot
+from litsynth.coding.machine.corpus import MIN_EXAMPLES, learn_on_corpus, pseudo_examples
+from litsynth.coding.machine.features import Unit, context_of
+from litsynth.coding.machine.learn import Example
+from litsynth.embed import HashEmbedder
+
+CODES = ("a", "b", "c")
+OPENING_BODY = (
+    "codes:\n"
+    "  - id: opening\n    definition: A welcome opens the text.\n"
+    "    examples: ['A welcome to the reader.', 'We welcome you.']\n    keywords: [welcome]\n"
+    "  - id: body\n    definition: The details go on with the text.\n"
+    "    examples: ['The details follow.', 'More details of it.']\n    keywords: [details]\n"
+)
+
+
+def _logits(n: int = 60) -> np.ndarray:
+    """Passage i is clearest for code i % 3, more so the larger i is."""
+    logit = np.zeros((n, 3))
+    for i in range(n):
+        logit[i, i % 3] = 1.0 + i / n
+    return logit
+
+
+def test_pseudo_examples_take_each_codes_clearest_members() -> None:
+    examples, share = pseudo_examples(_logits(), CODES, np.ones(60, dtype=bool), fraction=0.5)
+    # quota: half of 60 passages shared by 3 codes = 10 each, the highest-scoring members
+    assert len(examples) == 30
+    for code, c in zip(CODES, range(3), strict=True):
+        mine = sorted(e.index for e in examples if e.positive == {code})
+        assert mine == list(range(30 + c, 60, 3))
+    assert np.allclose(share, [1 / 3] * 3)
+
+
+def test_decisions_fill_the_quota_and_are_never_relabelled() -> None:
+    decided = [
+        Example(59, frozenset({"c"})),
+        Example(56, frozenset({"c"})),
+        Example(58, frozenset({"a"})),
+    ]
+    examples, _ = pseudo_examples(_logits(), CODES, np.ones(60, dtype=bool), decided, fraction=0.5)
+    by_code = {code: [e.index for e in examples if e.positive == {code}] for code in CODES}
+    assert len(by_code["c"]) == 8  # 10 minus the two the reviewer gave
+    assert len(by_code["a"]) == 9
+    assert not {59, 56, 58} & {e.index for e in examples}
+
+
+def test_only_eligible_passages_and_no_pseudo_examples_from_a_handful() -> None:
+    eligible = np.arange(60) < 30  # the rest: a reference list
+    examples, _ = pseudo_examples(_logits(), CODES, eligible, fraction=0.5)
+    assert examples and max(e.index for e in examples) < 30
+    few = 2 * len(CODES) * MIN_EXAMPLES - 1
+    assert pseudo_examples(_logits(few), CODES, np.ones(few, dtype=bool))[0] == []
+
+
+def test_the_corpus_teaches_what_the_codebook_cannot_see() -> None:
+    # Openings carry the cue word in half the documents only; the corpus's clearest openings
+    # teach the learner that openings come first, which codes the other half too.
+    book = parse_codebook_text(OPENING_BODY)
+    embedder = HashEmbedder()
+    zs = fit_zero_shot(book, embedder, lemmatize=False)
+    units = []
+    for d in range(40):
+        cue = d < 20
+        units.append(Unit(f"welcome note {d}" if cue else f"note {d}", f"doc{d}", 0))
+        units += [
+            Unit(f"details part {d} {s}" if cue else f"part {d} {s}", f"doc{d}", s)
+            for s in range(1, 4)
+        ]
+    texts = [u.text for u in units]
+    vectors = embedder.embed(texts)
+    zero = zs.score(vectors, texts)
+    scores, pseudo = learn_on_corpus(zs, zero, texts, vectors, context_of(units))
+    assert pseudo > 0 and scores.learned is None  # nothing here was a person's decision
+    assert np.array_equal(scores.logit, zero.logit)  # the evidence shown is the codebook's
+    top = [scores.code_ids[k] for k in scores.top()]
+    truth = ["opening" if u.position == 0 else "body" for u in units]
+    uncued = range(80, 160)  # documents 20-39: no cue word, nothing for the codebook to go on
+    zero_top = [zero.code_ids[k] for k in zero.top()]
+    before = sum(zero_top[i] == truth[i] for i in uncued)
+    after = sum(top[i] == truth[i] for i in uncued)
+    assert before <= 60 and after >= 72, (before, after)  # 90 %: the hash vectors add noise
+
+
+def test_a_reviewers_codes_are_the_learned_ones() -> None:
+    book = parse_codebook_text(
+        "codes:\n"
+        "  - id: opening\n    definition: Opens the text.\n    keywords: [welcome]\n"
+        "  - id: body\n    definition: Goes on with the text.\n    keywords: [details]\n"
+        "  - id: aside\n    definition: A remark beside the point.\n    keywords: [incidentally]\n"
+    )
+    embedder = HashEmbedder()
+    zs = fit_zero_shot(book, embedder, lemmatize=False)
+    words = ("welcome", "details", "incidentally")
+    units = [
+        Unit(f"{words[(d + s) % 3]} {d} {s}", f"doc{d}", s) for d in range(20) for s in range(3)
+    ]
+    texts = [u.text for u in units]
+    vectors = embedder.embed(texts)
+    zero = zs.score(vectors, texts)
+    decided = [Example(0, frozenset({"opening"}), frozenset({"body"}))]
+    scores, pseudo = learn_on_corpus(zs, zero, texts, vectors, context_of(units), decided)
+    assert pseudo > 0 and scores.learned is not None
+    reviewed = [not np.isnan(scores.learned[0, k]) for k in range(3)]
+    assert reviewed == [True, True, False]  # "aside" learned from the corpus alone
+    tiny = units[:6]
+    small, none = learn_on_corpus(
+        zs, zs.score(vectors[:6], texts[:6]), texts[:6], vectors[:6], context_of(tiny)
+    )
+    assert none == 0 and small.learned is None
