@@ -23,9 +23,13 @@ With `--fine-tune`, each draw first fine-tunes a copy of the encoder on its deci
 `litsynth code finetune` does (pairs sharing a code → 1, none → 0, at most 3,000), and the
 classifier runs on that copy's vectors; the fine-tuning time is reported beside kappa.
 
-Seeds 1–3; mean ± sd. Results: bench/results/multilabel.json (multilabel-finetuned.json).
+With `--corpus`, codes short of their quota are topped up with the corpus's own clearest
+passages, as `code suggest` does by default (`learn_on_corpus`, [coding] learn_from_corpus).
 
-    .venv/bin/python bench/bench_multilabel.py [--sizes 0,10,25,50,100,200] [--fine-tune]
+Seeds 1–3; mean ± sd. Results: bench/results/multilabel.json (multilabel-finetuned.json,
+multilabel-corpus.json).
+
+    .venv/bin/python bench/bench_multilabel.py [--sizes 0,10,25,50,100,200] [--fine-tune|--corpus]
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from litsynth.coding.codebook.load import load_codebook
 from litsynth.coding.machine.classify import fit_zero_shot
+from litsynth.coding.machine.corpus import learn_on_corpus
 from litsynth.coding.machine.features import Unit, context_of
 from litsynth.coding.machine.learn import Example, learn
 from litsynth.config import cache_dir
@@ -133,6 +138,7 @@ def one_set(
     sizes: list[int],
     seeds: tuple[int, ...] = (1, 2, 3),
     fine_tuned: bool = False,
+    corpus: bool = False,
 ) -> dict:
     book = load_codebook(CODING / "codebooks" / f"{name}.yaml")
     codes = list(book.codes)
@@ -166,6 +172,8 @@ def one_set(
                         zs_tuned, zs_tuned.score(tuned_vecs, texts), texts, tuned_vecs, ctx,
                         examples,
                     )  # fmt: skip
+            elif corpus:
+                scores, _ = learn_on_corpus(zs, zero, texts, vectors, ctx, examples)
             else:
                 scores = learn(zs, zero, texts, vectors, ctx, examples) if examples else zero
             predicted = scores.suggested()[offset:]
@@ -204,6 +212,9 @@ def main() -> int:
         action="store_true",
         help="fine-tune the encoder on each draw's decisions first (`code finetune`)",
     )
+    parser.add_argument(
+        "--corpus", action="store_true", help="top up codes from the corpus (`learn_on_corpus`)"
+    )
     args = parser.parse_args()
     seeds = tuple(int(s) for s in args.seeds.split(","))
     if not CODING.exists():
@@ -211,11 +222,12 @@ def main() -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     out = OUT.with_name("multilabel-finetuned.json") if args.fine_tune else OUT
+    out = OUT.with_name("multilabel-corpus.json") if args.corpus else out
     results = {
         "csabstruct": one_set("csabstruct", csabstruct("train"), csabstruct("test"), sizes,
-                              seeds, args.fine_tune),
+                              seeds, args.fine_tune, args.corpus),
         "nicta_piboso": one_set("nicta_piboso", nicta("train"), nicta("test"), sizes, seeds,
-                                args.fine_tune),
+                                args.fine_tune, args.corpus),
     }  # fmt: skip
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")

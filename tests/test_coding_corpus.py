@@ -40,16 +40,14 @@ def test_pseudo_examples_take_each_codes_clearest_members() -> None:
 
 
 def test_decisions_fill_the_quota_and_are_never_relabelled() -> None:
-    decided = [
-        Example(59, frozenset({"c"})),
-        Example(56, frozenset({"c"})),
-        Example(58, frozenset({"a"})),
-    ]
+    # Three fully reviewed passages decide every code (a code not applied was decided
+    # against); one passage rejected for "b" alone decides only "b".
+    decided = [Example(i, frozenset({code})) for i, code in ((59, "c"), (56, "c"), (58, "a"))]
+    decided.append(Example(57, frozenset(), frozenset({"b"})))
     examples, _ = pseudo_examples(_logits(), CODES, np.ones(60, dtype=bool), decided, fraction=0.5)
     by_code = {code: [e.index for e in examples if e.positive == {code}] for code in CODES}
-    assert len(by_code["c"]) == 8  # 10 minus the two the reviewer gave
-    assert len(by_code["a"]) == 9
-    assert not {59, 56, 58} & {e.index for e in examples}
+    assert {code: len(v) for code, v in by_code.items()} == {"a": 7, "b": 6, "c": 7}
+    assert not {59, 58, 57, 56} & {e.index for e in examples}
 
 
 def test_only_eligible_passages_and_no_pseudo_examples_from_a_handful() -> None:

@@ -74,8 +74,9 @@ def pseudo_examples(
 
     Only `eligible` passages (body text, not reference lists) are read, and none the reviewer
     decided. Logits are standardised per code over the eligible passages first: the corpus,
-    not the codebook, says what is high for a code. A code's examples top up its reviewed
-    positives to `fraction`'s share: a code the reviewer has given that many needs none.
+    not the codebook, says what is high for a code. A code's examples top up the passages
+    decided for or against it to `fraction`'s share: a code the reviewer has decided that
+    often needs none.
     """
     k = logit.shape[1]
     rows = np.flatnonzero(eligible)
@@ -90,7 +91,10 @@ def pseudo_examples(
     examples = []
     for c, code in enumerate(code_ids):
         members = np.flatnonzero(best == c)
-        wanted = quota - sum(code in e.positive for e in decided)
+        wanted = quota - sum(
+            code in e.negative or bool(e.positive)  # applied, or decided against (learn.py)
+            for e in decided
+        )
         if len(members) < MIN_EXAMPLES or wanted <= 0:
             continue
         ranked = [int(rows[i]) for i in members[np.argsort(-z[members, c], kind="stable")]]
