@@ -116,3 +116,29 @@ def test_refi_round_trip_on_the_demo(demo: Path, tmp_path: Path) -> None:
             "SELECT COUNT(*) FROM (SELECT DISTINCT document_id, start, end FROM effective_codings)"
         )
         assert n == spans.fetchone()[0]
+
+
+def test_suggest_on_the_demo_corpus_keeps_seed_000s_three_mechanisms(demo: Path) -> None:
+    """Scored with the whole corpus (which `code suggest` also learns from), each seed-000
+    paragraph under a mechanism heading has that mechanism as the best of the three, and it
+    is suggested (at or above its threshold)."""
+    from test_classify_demo import HEADINGS, _mechanism_paragraphs
+
+    conn = sqlite3.connect(demo / "litsynth.db")
+    mechanisms = tuple(HEADINGS.values())
+    for text, code in _mechanism_paragraphs():
+        # the passage that starts nearest the paragraph (chunks overlap by a few sentences)
+        (chunk,) = conn.execute(
+            "SELECT id FROM chunks WHERE instr(text, ?1) > 0 ORDER BY instr(text, ?1) LIMIT 1",
+            (text[:60],),
+        ).fetchone()
+        scores = {
+            c: (score, score >= threshold)
+            for c, score, threshold in conn.execute(
+                "SELECT code_id, score, threshold FROM suggestions WHERE chunk_id = ?", (chunk,)
+            )
+        }
+        assert max(mechanisms, key=lambda c: scores.get(c, (-1.0, False))[0]) == code, text[:60]
+        assert scores[code][1], (code, scores[code])
+    model = conn.execute("SELECT DISTINCT model FROM suggestions").fetchall()
+    assert model == [("all-MiniLM-L6-v2+zeroshot.v1+corpus.v1",)]
