@@ -153,3 +153,54 @@ def test_review_queue_most_uncertain_first() -> None:
     ]
     # |logit(p) − logit(t)|: c2 0.08, c4 0.29, c3 1.56, c1 2.94.
     assert review_queue_order(entries) == [("c2", "a"), ("c4", "b"), ("c3", "b"), ("c1", "a")]
+
+
+def test_best_kappa_threshold_by_hand() -> None:
+    from litsynth.coding.machine.classify import best_kappa_threshold
+
+    p = np.array([0.9, 0.8, 0.3, 0.2, 0.1])
+    truth = np.array([True, True, False, True, False])
+    # cut after 2: tp 2, tn 2, fn 1 → po 0.8, pe (2·3 + 3·2)/25 = 0.48, kappa 0.615;
+    # cut after 4: tp 3, fp 1, tn 1 → po 0.8, pe (4·3 + 1·2)/25 = 0.56, kappa 0.545
+    assert best_kappa_threshold(p, truth) == pytest.approx(0.55)
+    # everything positive has kappa 0: never the answer when any cut does better
+    assert best_kappa_threshold(np.array([0.9, 0.1, 0.05]), np.array([True, False, True])) != 0.0
+    assert best_kappa_threshold(p, np.zeros(5, dtype=bool)) is None
+
+
+def test_context_documents_group_the_units_of_one_document() -> None:
+    units = [Unit("a", "d1", 1), Unit("b", "d2", 0), Unit("c", "d1", 0), Unit("d", "", 0)]
+    documents = context_of(units).documents()
+    assert documents[0] == documents[2] != documents[1] != documents[3]
+
+
+def test_a_code_given_a_few_times_is_suggested_where_its_evidence_is() -> None:
+    # 12 codes with six words each; a code is given to 3 reviewed passages, each with two of
+    # its words, and every unreviewed passage carries one of them. Each word was seen once, so
+    # new passages score far below the balanced 0.5 bar and the code would never be
+    # suggested. Held-out scores of the reviewed passages set the bar instead.
+    names = [f"code{c}" for c in range(12)]
+    vocab = [[f"w{c}v{v}" for v in range(6)] for c in range(12)]
+    book = parse_codebook_text(
+        "codes:\n" + "".join(f"  - id: {n}\n    definition: Something {n}.\n" for n in names)
+    )
+    embedder = HashEmbedder()
+    zs = fit_zero_shot(book, embedder, lemmatize=False)
+    units, truth, examples = [], [], []
+    for c, words in enumerate(vocab):
+        for j in range(3):
+            examples.append(
+                Example(len(units), frozenset({names[c]}), frozenset(names) - {names[c]})
+            )
+            units.append(Unit(f"{words[2 * j]} {words[2 * j + 1]} filler", f"r{c}-{j}", 0))
+            truth.append(c)
+        for j in range(12):
+            units.append(Unit(f"{words[j % 6]} plain filler", f"u{c}-{j}", 0))
+            truth.append(c)
+    texts = [u.text for u in units]
+    vectors = embedder.embed(texts)
+    scores = learn(zs, zs.score(vectors, texts), texts, vectors, context_of(units), examples)
+    reviewed = {e.index for e in examples}
+    new = [i for i in range(len(units)) if i not in reviewed]
+    found = sum(bool(scores.suggested()[i, truth[i]]) for i in new)
+    assert found >= 0.9 * len(new), found

@@ -205,6 +205,24 @@ def best_f1_threshold(probability: np.ndarray, truth: np.ndarray) -> float | Non
     return float((p[k] + below) / 2)
 
 
+def best_kappa_threshold(probability: np.ndarray, truth: np.ndarray) -> float | None:
+    """The cut with the best Cohen's kappa against `truth`, midway between the two scores it
+    separates. Unlike F1, kappa gives "everything is positive" 0, never a win."""
+    if truth.all() or not truth.any():
+        return None
+    order = np.argsort(-probability)
+    p, t = probability[order], truth[order].astype(np.float64)
+    n, pos = len(t), t.sum()
+    k = np.arange(1, n + 1)  # predicted positives
+    tp = np.cumsum(t)
+    observed = (tp + (n - k) - (pos - tp)) / n
+    expected = (k * pos + (n - k) * (n - pos)) / n**2
+    kappa = np.where(expected < 1, (observed - expected) / np.maximum(1 - expected, 1e-12), 0.0)
+    j = int(np.argmax(kappa))
+    below = p[j + 1] if j + 1 < n else 0.0
+    return float((p[j] + below) / 2)
+
+
 def fit_zero_shot(book: Codebook, embedder: Embedder, *, lemmatize: bool = True) -> ZeroShot:
     """Embed the codebook's prototypes and calibrate the scorer on them (module docstring)."""
     from sklearn.linear_model import LogisticRegression

@@ -94,6 +94,16 @@ class Context:
     prev: np.ndarray  # (n,) index of the previous unit of the same doc, or -1
     next: np.ndarray  # (n,) index of the next unit, or -1
 
+    def documents(self) -> np.ndarray:
+        """(n,) the index of each unit's document's first unit: units of one document share it."""
+        out = np.full(len(self.prev), -1, dtype=np.int64)
+        for start in np.flatnonzero(self.prev < 0):
+            i = int(start)
+            while i >= 0:
+                out[i] = start
+                i = int(self.next[i])
+        return out
+
     def matrix(self) -> np.ndarray:
         """Dense context features: relative position, its square, first, last, alone."""
         alone = (self.prev < 0) & (self.next < 0)

@@ -1,0 +1,188 @@
+"""A many-code codebook with rare codes: GoEmotions' 28 codes, learning from a handful of uses.
+
+Issue 11: real qualitative codebooks have 30–60 codes with a handful of uses each; a codebook
+that size must train in seconds and still predict its rare codes when their evidence is
+strong. ../shared holds no such set, so this bench uses GoEmotions (Demszky et al., ACL 2020:
+58k Reddit comments, 27 emotions + neutral, several per comment), the coding of short texts
+closest to coding survey answers that could be fetched. 28 codes; the rarest, grief, has 77
+uses among 43,410 training comments, pride 111, relief 153, nervousness 164.
+
+- **Data.** `bench/data/goemotions/{train,test,labels}.tsv|txt` (gitignored, never in the
+  repository): `data/original/` of github.com/monologg/GoEmotions-pytorch at commit
+  b75f9d3a8b76bc1060687925b04ca98a1b8ea66b (Apache-2.0), a copy of GoEmotions' own split
+  from github.com/google-research/google-research `goemotions/data`.
+- **Codebook.** `bench/codebooks/goemotions.yaml`: one definition per code, written from the
+  everyday meaning of the label (no comment read); no keyword, no example.
+- **Decisions.** As in bench_multilabel: training comments in a random order, each kept while
+  it brings a code still short of n uses, and fully reviewed (its codes applied, all others
+  rejected). n = 3, 5, 10, 25 uses per code; seeds 1–3.
+- **Scored.** The test split (5,427 comments), multi-label: every code at or above its
+  threshold. Corpus: the reviewed comments plus the test comments, as one project.
+- **litsynth**: `learn_on_corpus` as `code suggest` runs it (learning from the decisions and
+  the corpus; codebook prior); **TF-IDF + LR** and **MiniLM + LR**: one balanced logistic
+  regression per code on the same decisions (scikit-learn, the raw libraries).
+- **Reported.** Mean per-code Cohen's kappa, macro-F1, how many of the 28 codes are ever
+  predicted right, kappa of the five rarest codes, and the seconds to learn (ratio against
+  TF-IDF + LR's fit in the same run).
+
+    .venv/bin/python bench/bench_manycodes.py [--sizes 0,3,5,10,25] [--seeds 1,2,3]
+
+Writes bench/results/manycodes.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import cohen_kappa_score, f1_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_multilabel import reviewed
+
+from litsynth.coding.codebook.load import load_codebook
+from litsynth.coding.machine.classify import fit_zero_shot
+from litsynth.coding.machine.corpus import learn_on_corpus
+from litsynth.coding.machine.features import Unit, context_of
+from litsynth.coding.machine.learn import Example
+from litsynth.config import cache_dir
+from litsynth.embed import get_embedder
+from litsynth.embed.vectors import CachedEmbedder
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data" / "goemotions"
+BOOK = HERE / "codebooks" / "goemotions.yaml"
+OUT = HERE / "results" / "manycodes.json"
+RAREST = 5
+
+
+def comments(split: str, labels: list[str]) -> list[tuple[str, frozenset[str]]]:
+    out = []
+    for line in (DATA / f"{split}.tsv").read_text(encoding="utf-8").splitlines():
+        text, ids, _ = line.split("\t")
+        out.append((text, frozenset(labels[int(i)] for i in ids.split(","))))
+    return out
+
+
+def per_code_lr(x_train, y_train: np.ndarray, x_test) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """One balanced logistic regression per code: (n_test, K) booleans at p ≥ 0.5."""
+    out = np.zeros((x_test.shape[0], y_train.shape[1]), dtype=bool)
+    for k in range(y_train.shape[1]):
+        if y_train[:, k].all() or not y_train[:, k].any():
+            continue
+        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+        out[:, k] = model.fit(x_train, y_train[:, k]).predict_proba(x_test)[:, 1] >= 0.5
+    return out
+
+
+def metrics(gold: np.ndarray, predicted: np.ndarray, codes: list[str], rare: list[int]) -> dict:
+    kappas = [float(cohen_kappa_score(gold[:, k], predicted[:, k])) for k in range(len(codes))]
+    found = int(sum((gold[:, k] & predicted[:, k]).any() for k in range(len(codes))))
+    return {
+        "mean_kappa": float(np.mean(kappas)),
+        "macro_f1": float(f1_score(gold, predicted, average="macro", zero_division=0)),
+        "codes_found": found,
+        "rare_kappa": float(np.mean([kappas[k] for k in rare])),
+        "per_code_kappa": dict(zip(codes, kappas, strict=True)),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="0,3,5,10,25")
+    parser.add_argument("--seeds", default="1,2,3")
+    args = parser.parse_args()
+    if not (DATA / "train.tsv").exists():
+        print(f"skipped: {DATA} is absent. Copy data/original/ of "
+              "github.com/monologg/GoEmotions-pytorch there (this file's docstring)")  # fmt: skip
+        return 0
+    labels = (DATA / "labels.txt").read_text(encoding="utf-8").split()
+    book = load_codebook(BOOK)
+    codes = list(book.codes)
+    assert sorted(codes) == sorted(labels), "the codebook's ids are GoEmotions' labels"
+    pool, test = comments("train", labels), comments("test", labels)
+    counts = {c: sum(c in labs for _, labs in pool) for c in codes}
+    rare = [codes.index(c) for c in sorted(codes, key=counts.__getitem__)[:RAREST]]
+    gold = np.array([[c in labs for c in codes] for _, labs in test])
+    embedder = CachedEmbedder(get_embedder("all-MiniLM-L6-v2"), cache_dir() / "vectors.sqlite")
+    zs = fit_zero_shot(book, embedder, lemmatize=False)
+    rows: dict[str, dict] = {}
+    for n in (int(s) for s in args.sizes.split(",")):
+        runs = []
+        for seed in (int(s) for s in args.seeds.split(",")):
+            picked = reviewed([labs for _, labs in pool], codes, n, seed) if n else []
+            texts = [pool[i][0] for i in picked] + [t for t, _ in test]
+            units = [Unit(t, f"c{j}", 0) for j, t in enumerate(texts)]  # each comment alone
+            vectors = embedder.embed(texts)
+            examples = [
+                Example(j, pool[i][1], frozenset(codes) - pool[i][1]) for j, i in enumerate(picked)
+            ]
+            started = time.perf_counter()
+            zero = zs.score(vectors, texts)
+            scores, pseudo = learn_on_corpus(zs, zero, texts, vectors, context_of(units), examples)
+            seconds = time.perf_counter() - started
+            suggested = scores.suggested()[len(picked) :]
+            run = {"decisions": len(picked), "pseudo": pseudo, "learn_seconds": seconds,
+                   "litsynth": metrics(gold, suggested, codes, rare)}  # fmt: skip
+            if n:
+                y = np.array([[c in pool[i][1] for c in codes] for i in picked])
+                started = time.perf_counter()
+                tfidf = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts)
+                words = tfidf.transform(texts)
+                predicted = per_code_lr(words[: len(picked)], y, words[len(picked) :])
+                run["tfidf_lr_seconds"] = time.perf_counter() - started
+                run["tfidf_lr"] = metrics(gold, predicted, codes, rare)
+                predicted = per_code_lr(vectors[: len(picked)], y, vectors[len(picked) :])
+                run["minilm_lr"] = metrics(gold, predicted, codes, rare)
+            runs.append(run)
+            if not n:
+                break  # zero-shot has no draw
+        row: dict = {
+            key: float(np.mean([r[key] for r in runs]))
+            for key in ("decisions", "pseudo", "learn_seconds")
+        }
+        for model in ("litsynth", "tfidf_lr", "minilm_lr"):
+            if model not in runs[0]:
+                continue
+            row[model] = {
+                key: round(float(np.mean([r[model][key] for r in runs])), 3)
+                for key in ("mean_kappa", "macro_f1", "codes_found", "rare_kappa")
+            }
+            row[model]["per_code_kappa"] = {
+                c: round(float(np.mean([r[model]["per_code_kappa"][c] for r in runs])), 3)
+                for c in codes
+            }
+        if "tfidf_lr_seconds" in runs[0]:
+            row["tfidf_lr_seconds"] = float(np.mean([r["tfidf_lr_seconds"] for r in runs]))
+        rows[str(n)] = row
+        line = f"n={n:>2} ({row['decisions']:.0f} comments reviewed, learn"
+        line += f" {row['learn_seconds']:.1f} s"
+        if "tfidf_lr_seconds" in row:
+            line += f" = {row['learn_seconds'] / row['tfidf_lr_seconds']:.1f}x TF-IDF+LR's fit"
+        print(line + ")", flush=True)
+        for model in ("litsynth", "tfidf_lr", "minilm_lr"):
+            if model in row:
+                m = row[model]
+                print(f"   {model:<9} mean kappa {m['mean_kappa']:.3f}"
+                      f"  macro-F1 {m['macro_f1']:.3f}  codes found {m['codes_found']:.1f}/28"
+                      f"  rarest five kappa {m['rare_kappa']:.3f}", flush=True)  # fmt: skip
+    result = {"test_comments": len(test), "codes": codes, "rarest": [codes[k] for k in rare],
+              "uses_in_train": counts, "sizes": rows}  # fmt: skip
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
