@@ -9,8 +9,8 @@ uses among 43,410 training comments, pride 111, relief 153, nervousness 164.
 
 - **Data.** `bench/data/goemotions/{train,test,labels}.tsv|txt` (gitignored, never in the
   repository): `data/original/` of github.com/monologg/GoEmotions-pytorch at commit
-  b75f9d3a8b76bc1060687925b04ca98a1b8ea66b (Apache-2.0), a copy of GoEmotions' own split
-  from github.com/google-research/google-research `goemotions/data`.
+  b75f9d3a8b76bc1060687925b04ca98a1b8ea66b (repository licence Apache-2.0), a copy of
+  GoEmotions' own split from github.com/google-research/google-research `goemotions/data`.
 - **Codebook.** `bench/codebooks/goemotions.yaml`: one definition per code, written from the
   everyday meaning of the label (no comment read); no keyword, no example.
 - **Decisions.** As in bench_multilabel: training comments in a random order, each kept while
