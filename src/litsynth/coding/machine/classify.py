@@ -72,7 +72,8 @@ class Scores:
         return np.argmax(self.probability, axis=1)
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
+def log_odds(p: np.ndarray) -> np.ndarray:
+    """log(p / (1 - p)), clipped so that 0 and 1 stay finite."""
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.asarray(np.log(p / (1 - p)))
 

@@ -47,7 +47,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from litsynth.coding.machine.classify import Scores, ZeroShot
+from litsynth.coding.machine.classify import Scores, ZeroShot, log_odds
 from litsynth.coding.machine.features import Context
 from litsynth.coding.machine.learn import Example, learn
 
@@ -56,11 +56,6 @@ FRACTION = 0.05  # of the corpus pseudo-labelled, shared equally among the codes
 MIN_EXAMPLES = 3  # per code: fewer, and the code keeps its zero-shot scores
 # A corpus of fewer than 2 x codes x MIN_EXAMPLES passages is not refined: a handful of
 # passages has no "clearest" ones, and its shares say nothing about how common a code is.
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.asarray(np.log(p / (1 - p)))
 
 
 def pseudo_examples(
@@ -125,8 +120,8 @@ def learn_on_corpus(
         return (learn(zs, zero, texts, vectors, ctx, examples) if examples else zero), 0
     fitted = learn(zs, zero, texts, vectors, ctx, [*examples, *pseudo])
     weight = len(pseudo) / (len(pseudo) + len(examples)) if pseudo else 0.0
-    odds = _logit(np.clip(share, 1.0 / max(int(mask.sum()), 1), None))
-    shifted = _logit(fitted.probability) + weight * (odds - odds.mean())[None, :]
+    odds = log_odds(np.clip(share, 1.0 / max(int(mask.sum()), 1), None))
+    shifted = log_odds(fitted.probability) + weight * (odds - odds.mean())[None, :]
     reviewed = {c for e in examples for c in e.positive | e.negative}
     learned = None
     if fitted.learned is not None and reviewed:
