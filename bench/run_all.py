@@ -18,7 +18,7 @@ BENCH = Path(__file__).resolve().parent
 # Fast ones first, so a partial run still says something.
 ORDER = [
     "embed", "reingest", "ingest_pdf", "suggest_speed", "synthesis", "review", "analysis",
-    "import", "roles", "zeroshot", "csabstruct", "screening", "dedupe",
+    "import", "roles", "zeroshot", "manycodes", "csabstruct", "screening", "dedupe",
 ]  # fmt: skip
 
 
