@@ -44,6 +44,7 @@ import numpy as np
 
 from litsynth.coding.machine.classify import Scores, ZeroShot, best_kappa_threshold
 from litsynth.coding.machine.features import PASSAGE_KINDS, Context
+from litsynth.progress import progress
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -54,6 +55,7 @@ LEARNED_VERSION = "learned.v1"
 # 0.005 macro-F1 over ×1; words ×2 gained 0.004 over ×1 and 0.015 over ×0.5.
 CONTEXT_WEIGHT = 2.0
 WORDS_WEIGHT = 2.0
+MANY_CODES = 20  # from this many codes learning shows a bar (on a terminal)
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,9 @@ def learn(
     prior_weight = np.bincount(
         [zs.code_ids.index(p.code_id) for p in zs.protos if p.kind in PASSAGE_KINDS], minlength=k
     )
-    for c, code in enumerate(zero.code_ids):
+    codes = enumerate(zero.code_ids)
+    # one fit per code: a many-code codebook over a large corpus takes seconds, so a bar
+    for c, code in progress(codes, total=k, desc="learning", unit="code", minimum=MANY_CODES):
         pos, neg = _training_rows(examples, code)
         if not pos or not neg:
             continue
