@@ -40,14 +40,24 @@ def test_pseudo_examples_take_each_codes_clearest_members() -> None:
 
 
 def test_decisions_fill_the_quota_and_are_never_relabelled() -> None:
-    # Three fully reviewed passages decide every code (a code not applied was decided
-    # against); one passage rejected for "b" alone decides only "b".
+    # One code per coded passage: a code's own positives fill its quota of 10.
     decided = [Example(i, frozenset({code})) for i, code in ((59, "c"), (56, "c"), (58, "a"))]
     decided.append(Example(57, frozenset(), frozenset({"b"})))
     examples, _ = pseudo_examples(_logits(), CODES, np.ones(60, dtype=bool), decided, fraction=0.5)
     by_code = {code: [e.index for e in examples if e.positive == {code}] for code in CODES}
-    assert {code: len(v) for code, v in by_code.items()} == {"a": 7, "b": 6, "c": 7}
+    assert {code: len(v) for code, v in by_code.items()} == {"a": 9, "b": 10, "c": 8}
     assert not {59, 58, 57, 56} & {e.index for e in examples}
+
+
+def test_in_a_multi_code_corpus_every_reviewed_passage_fills_every_quota() -> None:
+    # Passages coded with two codes each: a pseudo-example (one code, a negative for the
+    # others) would contradict how this reviewer codes, so every fully reviewed passage
+    # counts for every code, and one passage rejected for "b" alone counts for "b".
+    decided = [Example(i, frozenset({"a", "c"})) for i in (59, 56, 53)]
+    decided.append(Example(57, frozenset(), frozenset({"b"})))
+    examples, _ = pseudo_examples(_logits(), CODES, np.ones(60, dtype=bool), decided, fraction=0.5)
+    by_code = {code: [e.index for e in examples if e.positive == {code}] for code in CODES}
+    assert {code: len(v) for code, v in by_code.items()} == {"a": 7, "b": 6, "c": 7}
 
 
 def test_only_eligible_passages_and_no_pseudo_examples_from_a_handful() -> None:
