@@ -204,3 +204,29 @@ def test_a_code_given_a_few_times_is_suggested_where_its_evidence_is() -> None:
     new = [i for i in range(len(units)) if i not in reviewed]
     found = sum(bool(scores.suggested()[i, truth[i]]) for i in new)
     assert found >= 0.9 * len(new), found
+
+
+def test_starved_codes_in_a_one_document_project_still_get_a_bar() -> None:
+    # Every decided passage in one document: folds cannot keep documents apart, so each
+    # passage is its own group; no fold may crash for want of a class.
+    names = [f"code{c}" for c in range(12)]
+    vocab = [[f"w{c}v{v}" for v in range(6)] for c in range(12)]
+    book = parse_codebook_text(
+        "codes:\n" + "".join(f"  - id: {n}\n    definition: Something {n}.\n" for n in names)
+    )
+    embedder = HashEmbedder()
+    zs = fit_zero_shot(book, embedder, lemmatize=False)
+    units, examples = [], []
+    for c, words in enumerate(vocab):
+        for j in range(2):  # two uses: the fewest that get a held-out bar
+            examples.append(
+                Example(len(units), frozenset({names[c]}), frozenset(names) - {names[c]})
+            )
+            units.append(Unit(f"{words[2 * j]} {words[2 * j + 1]} filler", "one", len(units)))
+    for c, words in enumerate(vocab):
+        units += [Unit(f"{w} plain filler", "other", len(units) + k) for k, w in enumerate(words)]
+    texts = [u.text for u in units]
+    vectors = embedder.embed(texts)
+    scores = learn(zs, zs.score(vectors, texts), texts, vectors, context_of(units), examples)
+    assert np.isfinite(scores.threshold).all()
+    assert scores.suggested()[len(examples) :].any(axis=0).sum() >= 6  # most codes reachable
