@@ -223,7 +223,7 @@ def test_starved_codes_in_a_one_document_project_still_get_a_bar() -> None:
                 Example(len(units), frozenset({names[c]}), frozenset(names) - {names[c]})
             )
             units.append(Unit(f"{words[2 * j]} {words[2 * j + 1]} filler", "one", len(units)))
-    for c, words in enumerate(vocab):
+    for words in vocab:
         units += [Unit(f"{w} plain filler", "other", len(units) + k) for k, w in enumerate(words)]
     texts = [u.text for u in units]
     vectors = embedder.embed(texts)
