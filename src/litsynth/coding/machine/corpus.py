@@ -1,4 +1,4 @@
-"""Zero-shot scores refined on the corpus being coded, before the reviewer's first decision.
+"""Learning from the corpus being coded: before the reviewer's first decision, and beside it.
 
 A codebook of functional codes (rhetorical roles, PICO elements) defines each code in one or
 two sentences. A sentence encoder trained for topic places a passage near the definition it
@@ -34,10 +34,12 @@ Tried on the same splits and not kept: 10 %, 20 % or 30 % of the corpus (worse o
 four), examples per code in proportion to its share (CSAbstruct dev 0.384), a second round
 (NICTA dev 0.133-0.29: the errors compound), the learner's probabilities without the zero-shot
 blend (NICTA dev 0.239, below zero-shot), smoothing each passage's scores with its neighbours'
-(CSAbstruct dev 0.290).
+(CSAbstruct dev 0.290), the learner without the embedding block (co-training: better on
+dev and train, worse on multi-label decisions and on test), the encoder fine-tuned on the
+pseudo-examples (`code finetune`'s code: CSAbstruct dev 0.460, NICTA dev 0.276).
 
-Once the reviewer decides, these scores are the prior that `learn` blends real decisions
-with, in place of the codebook's own.
+As the reviewer decides, real examples take the pseudo-examples' place code by code
+(`pseudo_examples`), and the shift fades with them (`learn_on_corpus`).
 """
 
 from __future__ import annotations
