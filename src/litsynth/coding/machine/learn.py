@@ -19,7 +19,7 @@ The bar for suggesting is the balanced model's 0.5 (blended like the probability
 that bar starves the code: fewer unreviewed passages reach it than the reviewer has given
 the code. That happens with many codes and a handful of uses each: a few examples fit their
 own words, so new passages score far below 0.5 (GoEmotions, 28 codes, 10 uses each: 12 of 28
-codes were never suggested). A starved code's bar is then the cut with the best Cohen's
+codes were never suggested rightly). A starved code's bar is then the cut with the best Cohen's
 kappa on held-out scores of the decided passages (five folds, a document never on both
 sides): on that bench mean kappa 0.057 -> 0.137 and all 28 codes suggested
 (bench/bench_manycodes.py). Only starved codes: on CSAbstruct and NICTA-PIBOSO, where the
