@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from litsynth.coding import load_codebook, parse_codebook_text
-from litsynth.coding.machine.classify import best_f1_threshold, fit_zero_shot
+from litsynth.coding.machine.classify import ZeroShot, best_f1_threshold, fit_zero_shot
 from litsynth.coding.machine.features import (
     KeywordMatcher,
     Unit,
@@ -174,24 +174,32 @@ def test_context_documents_group_the_units_of_one_document() -> None:
     assert documents[0] == documents[2] != documents[1] != documents[3]
 
 
-def test_a_code_given_a_few_times_is_suggested_where_its_evidence_is() -> None:
-    # 12 codes with six words each; a code is given to 3 reviewed passages, each with two of
-    # its words, and every unreviewed passage carries one of them. Each word was seen once, so
-    # new passages score far below the balanced 0.5 bar and the code would never be
-    # suggested. Held-out scores of the reviewed passages set the bar instead.
+def _twelve_codes() -> tuple[list[str], list[list[str]], ZeroShot]:
+    """Twelve codes, six words of their own each, and the codebook's zero-shot scorer."""
     names = [f"code{c}" for c in range(12)]
     vocab = [[f"w{c}v{v}" for v in range(6)] for c in range(12)]
     book = parse_codebook_text(
         "codes:\n" + "".join(f"  - id: {n}\n    definition: Something {n}.\n" for n in names)
     )
+    return names, vocab, fit_zero_shot(book, HashEmbedder(), lemmatize=False)
+
+
+def _reviewed(index: int, code: str, names: list[str]) -> Example:
+    """A passage fully reviewed: `code` applied, every other code decided against."""
+    return Example(index, frozenset({code}), frozenset(names) - {code})
+
+
+def test_a_code_given_a_few_times_is_suggested_where_its_evidence_is() -> None:
+    # 12 codes with six words each; a code is given to 3 reviewed passages, each with two of
+    # its words, and every unreviewed passage carries one of them. Each word was seen once, so
+    # new passages score far below the balanced 0.5 bar and the code would never be
+    # suggested. Held-out scores of the reviewed passages set the bar instead.
+    names, vocab, zs = _twelve_codes()
     embedder = HashEmbedder()
-    zs = fit_zero_shot(book, embedder, lemmatize=False)
     units, truth, examples = [], [], []
     for c, words in enumerate(vocab):
         for j in range(3):
-            examples.append(
-                Example(len(units), frozenset({names[c]}), frozenset(names) - {names[c]})
-            )
+            examples.append(_reviewed(len(units), names[c], names))
             units.append(Unit(f"{words[2 * j]} {words[2 * j + 1]} filler", f"r{c}-{j}", 0))
             truth.append(c)
         for j in range(12):
@@ -209,19 +217,12 @@ def test_a_code_given_a_few_times_is_suggested_where_its_evidence_is() -> None:
 def test_starved_codes_in_a_one_document_project_still_get_a_bar() -> None:
     # Every decided passage in one document: folds cannot keep documents apart, so each
     # passage is its own group; no fold may crash for want of a class.
-    names = [f"code{c}" for c in range(12)]
-    vocab = [[f"w{c}v{v}" for v in range(6)] for c in range(12)]
-    book = parse_codebook_text(
-        "codes:\n" + "".join(f"  - id: {n}\n    definition: Something {n}.\n" for n in names)
-    )
+    names, vocab, zs = _twelve_codes()
     embedder = HashEmbedder()
-    zs = fit_zero_shot(book, embedder, lemmatize=False)
     units, examples = [], []
     for c, words in enumerate(vocab):
         for j in range(2):  # two uses: the fewest that get a held-out bar
-            examples.append(
-                Example(len(units), frozenset({names[c]}), frozenset(names) - {names[c]})
-            )
+            examples.append(_reviewed(len(units), names[c], names))
             units.append(Unit(f"{words[2 * j]} {words[2 * j + 1]} filler", "one", len(units)))
     for words in vocab:
         units += [Unit(f"{w} plain filler", "other", len(units) + k) for k, w in enumerate(words)]

@@ -216,9 +216,10 @@ def suggest_project(
     ctx: Context = context_of([Unit(r.text, r.document_id, r.ordinal) for r in rows])
     examples = examples_from(store.human_labels(conn), rows, book) if learn_from_codings else []
     model = zs.name
+    # the passages suggested for, and read by the corpus learner: no reference lists…
+    read = np.array([roles is None or r.role in roles for r in rows], dtype=bool)
     pseudo = 0
     if project.settings.coding.learn_from_corpus:
-        read = np.array([roles is None or r.role in roles for r in rows])  # no reference lists
         scores, pseudo = learn_on_corpus(zs, scores, texts, vectors, ctx, examples, read)
     elif examples:
         scores = learn(zs, scores, texts, vectors, ctx, examples)
@@ -231,12 +232,8 @@ def suggest_project(
         for k, c in enumerate(scores.code_ids)
         if scores.learned is not None and not np.isnan(scores.learned[0, k])
     )
-    pairs = select(scores, min_score)
-    skipped = 0
-    if roles is not None:
-        readable = set(roles)
-        pairs = [(i, k) for i, k in pairs if rows[i].role in readable]
-        skipped = sum(1 for r in rows if r.role not in readable)
+    pairs = [(i, k) for i, k in select(scores, min_score) if read[i]]
+    skipped = int((~read).sum())
     suggestions = [
         Suggestion(
             chunk_id=rows[i].id,
