@@ -24,7 +24,8 @@ sentences whose text the train split does not hold. Time is the fine-tuning alon
 
     .venv/bin/python bench/bench_setfit.py [--draws 3] [--pairs 10] [--sets csabstruct,nicta_piboso]
 
-`--k 0` trains on the whole train split (fine-tuning still sees at most `--max-pairs`).
+`--k 0` trains on the whole train split. Pairs are capped as `code finetune` caps them (one
+per example, at least 3,000 and at most 10,000) unless `--max-pairs` is given.
 
 Writes bench/results/setfit.json (setfit-k<k>.json for another k).
 """
@@ -164,7 +165,7 @@ def one_set(name: str, train: list, test: list, args: argparse.Namespace) -> dic
         "test_sentences_unseen": len(fresh),
         "draws": draws,
         "pairs_per_example": args.pairs,
-        "max_pairs": args.max_pairs,
+        "max_pairs": args.max_pairs or "auto",
         "precision": "bf16" if has_bf16() and args.precision != "fp32" else "fp32",
         "summary": summary,
         "runs": runs,
@@ -176,7 +177,9 @@ def main() -> int:
     parser.add_argument("--draws", type=int, default=3)
     parser.add_argument("--k", type=int, default=32, help="examples per code; 0 = all of train")
     parser.add_argument("--pairs", type=int, default=10, help="positive+negative pairs per example")
-    parser.add_argument("--max-pairs", type=int, default=3000, help="as `code finetune`")
+    parser.add_argument(
+        "--max-pairs", type=int, default=None, help="as `code finetune` (default: its own)"
+    )
     parser.add_argument("--precision", choices=["auto", "fp32"], default="auto")
     parser.add_argument("--sets", default="csabstruct,nicta_piboso")
     args = parser.parse_args()

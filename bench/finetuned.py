@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from litsynth.coding.machine.finetune import fine_tune, training_pairs
+from litsynth.coding.machine.finetune import auto_max_pairs, fine_tune, training_pairs
 from litsynth.coding.machine.learn import Example
 from litsynth.embed.bf16 import FolderEmbedder
 from litsynth.embed.models import model_path
@@ -24,10 +24,12 @@ def fine_tuned_encoder(
     seed: int,
     bf16: bool,
     per_example: int = 10,
-    max_pairs: int = 3000,
+    max_pairs: int | None = None,
 ) -> tuple[FolderEmbedder, int]:
     """The copy trained on `examples` (indexes into `texts`), saved in `folder` and loaded
-    back; and the number of training pairs."""
+    back; and the number of training pairs. No `max_pairs`: `code finetune`'s default."""
+    if max_pairs is None:
+        max_pairs = auto_max_pairs(len(examples))
     pairs = training_pairs(examples, per_example=per_example, max_pairs=max_pairs, seed=seed)
     model, tokenizer = fine_tune(model_path(), texts, pairs, seed=seed, bf16=bf16)
     model.save_pretrained(str(folder))

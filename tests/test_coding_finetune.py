@@ -16,6 +16,7 @@ from litsynth.cli import cli
 from litsynth.coding.machine.finetune import (
     MODELS,
     active,
+    auto_max_pairs,
     model_id,
     saved,
     training_pairs,
@@ -66,6 +67,17 @@ def test_pairs_are_capped() -> None:
     assert len(training_pairs(examples, per_example=10, max_pairs=100, seed=0)) == 100
     # 40 passages x 2 pairs is already past 60: one round, cut to the cap
     assert len(training_pairs(examples, per_example=10, max_pairs=60, seed=0)) == 60
+
+
+def test_the_default_cap_grows_with_the_decisions_within_five_minutes() -> None:
+    # 500 decisions keep the 3,000 pairs that fit issue 11's five minutes; thousands of
+    # decisions get one pair each, up to 10,000 (CSAbstruct's whole train split: 0.806).
+    assert auto_max_pairs(10) == auto_max_pairs(500) == 3000
+    assert auto_max_pairs(4200) == 4200
+    assert auto_max_pairs(11_000) == 10_000
+    examples = [Example(i, A if i % 2 else B) for i in range(4200)]
+    pairs = training_pairs(examples, per_example=10, max_pairs=auto_max_pairs(4200), seed=0)
+    assert len(pairs) == 4200
 
 
 def test_too_few_decisions_is_a_clear_error() -> None:

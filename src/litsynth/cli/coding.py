@@ -238,9 +238,9 @@ def evaluate(
 @click.option(
     "--max-pairs",
     type=click.IntRange(16, 100_000),
-    default=3000,
-    show_default=True,
-    help="Cap on training pairs; their number sets the time (3,000: about 2-3 minutes).",
+    default=None,
+    help="Cap on training pairs; their number sets the time (3,000: about 2-3 minutes)."
+    " Default: one per decision, at least 3,000 and at most 10,000 (about 5 minutes).",
 )
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of the pairs and the training."
@@ -252,7 +252,7 @@ def evaluate(
 def finetune(
     project_dir: Path,
     per_example: int,
-    max_pairs: int,
+    max_pairs: int | None,
     seed: int,
     off: bool,
     use_id: str | None,

@@ -32,6 +32,7 @@ from litsynth.coding.machine.finetune import (
     TunedModel,
     activate,
     active,
+    auto_max_pairs,
     fine_tune,
     model_id,
     now,
@@ -311,7 +312,7 @@ def finetune_project(
     project: Project,
     *,
     per_example: int = 10,
-    max_pairs: int = 3000,
+    max_pairs: int | None = None,
     seed: int = 0,
     on_pairs: Callable[[int], Callable[[], None] | None] | None = None,
 ) -> TunedModel:
@@ -328,6 +329,8 @@ def finetune_project(
     rows = store.chunks(conn)
     examples = examples_from(store.human_labels(conn), rows, book)
     texts = [r.text for r in rows]
+    if max_pairs is None:
+        max_pairs = auto_max_pairs(len(examples))
     pairs = training_pairs(examples, per_example=per_example, max_pairs=max_pairs, seed=seed)
     bf16 = has_bf16()
     settings = {"per_example": per_example, "max_pairs": max_pairs, "seed": seed, "bf16": bf16}
