@@ -76,12 +76,18 @@ RAREST = 5
 Coded = list[tuple[str, frozenset[str]]]
 
 
+def absent(file: Path, source: str) -> bool:
+    """True, with a hint on where the data comes from, when `file` is not there."""
+    if file.exists():
+        return False
+    print(f"skipped: {file.parent} is absent. Copy {source} there (this file's docstring)")
+    return True
+
+
 def goemotions() -> tuple[Coded, Coded] | None:
     """Training and test comments with their codes, or None (and a hint) without the data."""
     folder = DATA / "goemotions"
-    if not (folder / "train.tsv").exists():
-        print(f"skipped: {folder} is absent. Copy data/original/ of "
-              "github.com/monologg/GoEmotions-pytorch there (this file's docstring)")  # fmt: skip
+    if absent(folder / "train.tsv", "data/original/ of github.com/monologg/GoEmotions-pytorch"):
         return None
     labels = (folder / "labels.txt").read_text(encoding="utf-8").split()
 
@@ -98,9 +104,7 @@ def goemotions() -> tuple[Coded, Coded] | None:
 def trec() -> tuple[Coded, Coded] | None:
     """TREC's questions with their fine class ("LOC:city"), or None (and a hint)."""
     folder = DATA / "trec"
-    if not (folder / "train_5500.label").exists():
-        print(f"skipped: {folder} is absent. Copy data/TREC/ of "
-              "github.com/FreedomIntelligence/qnn there (this file's docstring)")  # fmt: skip
+    if absent(folder / "train_5500.label", "data/TREC/ of github.com/FreedomIntelligence/qnn"):
         return None
 
     def split(name: str) -> Coded:
