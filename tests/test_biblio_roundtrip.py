@@ -74,3 +74,22 @@ def test_ris_round_trip_keeps_records(original: list[BibRecord]) -> None:
 @given(records(bib_text))
 def test_bibtex_round_trip_keeps_records(original: list[BibRecord]) -> None:
     _keeps(original, to_bibtex(original), "export.bib")
+
+
+def test_a_name_holding_the_word_and_stays_one_name() -> None:
+    # Hypothesis found it: BibTeX splits names on "and" in any case, so "A, AND" came back
+    # as "A" and "and A, A". The writer braces such a word; the reader splits at brace depth 0.
+    original = [to_record({"title": "0", "authors": ["A, AND", "A, A"]}, record_id="k0",
+                          source="Scopus", batch_id="b")]  # fmt: skip
+    _keeps(original, to_bibtex(original), "export.bib")
+
+
+def test_a_braced_institution_is_one_author_kept_as_written() -> None:
+    # Zotero writes an institution in braces: "and" inside them does not separate names, and
+    # no word of it is a family name ("Welfare, Ministry of Health and" before).
+    text = "@article{k1, title = {T}, author = {{Ministry of Health and Welfare} and Smith, J}}\n"
+    (rec,) = build_batch(text.encode(), "zotero.bib", "Zotero").records
+    assert rec.authors == ("Ministry of Health and Welfare", "Smith, J")
+    # and it goes out braced, so it comes back the same
+    (again,) = build_batch(to_bibtex([rec]).encode(), "export.bib", "Zotero").records
+    assert again.authors == rec.authors

@@ -71,10 +71,13 @@ def normalize_year(value: object) -> int | None:
 
 
 def _one_author(name: str) -> str:
-    """'Smith, J.' stays; 'John Smith' -> 'Smith, John'; 'Smith J' (MEDLINE AU) -> 'Smith, J'."""
+    """'Smith, J.' stays; 'John Smith' -> 'Smith, John'; 'Smith J' (MEDLINE AU) -> 'Smith, J';
+    '{World Health Organization}' (BibTeX's braced institution) -> as written, unbraced."""
     name = _EMAIL.sub("", clean_text(name)).strip(" ;,")
     if not name:
         return ""
+    if name.startswith("{") and name.endswith("}") and "{" not in name[1:-1]:
+        return name[1:-1].strip()
     if "," in name:
         family, _, given = name.partition(",")
         given = given.strip()

@@ -11,6 +11,7 @@ not be touched anyway, since decoding would eat the backslashes of a Windows `fi
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 import bibtexparser
@@ -51,22 +52,81 @@ def decode_latex(value: str) -> str:
         return value.replace("{", "").replace("}", "")
 
 
+_NAME_SEPARATOR = re.compile(r"\s+and\s+", re.I)
+
+
+def split_names(raw: str) -> list[str]:
+    """BibTeX's name list, split as BibTeX splits it: on the word "and" (any case) at brace
+    depth 0 only. Braces protect an "and" inside one name: Zotero writes an institution as
+    "{Ministry of Health and Welfare} and Smith, J", and decoding the LaTeX first, then
+    splitting, made three authors of it."""
+    names: list[str] = []
+    depth = start = i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch.isspace():
+            match = _NAME_SEPARATOR.match(raw, i)
+            if match:
+                names.append(raw[start:i])
+                start = i = match.end()
+                continue
+        i += 1
+    names.append(raw[start:])
+    return [n.strip() for n in names if n.strip()]
+
+
+def _unenclosed(raw: str) -> str:
+    """The value without the braces or quotes around all of it: an entry recovered from a
+    block with a repeated field (Scopus) skips the parser's step that removes them."""
+    value = raw.strip()
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        return value[1:-1]
+    if value[:1] != "{":
+        return value
+    depth = 0
+    for i, ch in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0:
+            return value[1:-1] if i == len(value) - 1 else value
+    return value
+
+
+def _authors(raw: str) -> str:
+    """The decoded names, joined by "; ", which the normaliser splits on without looking for
+    "and" again (a lone name gets a trailing ";" for the same reason). A name braced whole is
+    an institution ("{World Health Organization}"): it keeps its braces, so the normaliser
+    keeps it as written instead of reading "Organization" as a family name."""
+    names = []
+    for name in split_names(raw):
+        inner = _unenclosed(name)
+        institution = name.startswith("{") and inner != name
+        names.append("{" + decode_latex(inner) + "}" if institution else decode_latex(name))
+    return "; ".join(names) + (";" if len(names) == 1 else "")
+
+
 def _split_keywords(value: str) -> list[str]:
     sep = ";" if ";" in value else ","
     return [k.strip() for k in value.split(sep) if k.strip()]
 
 
-def _entry_to_raw(entry: Entry) -> RawEntry:
+def _entry_to_raw(entry: Entry, *, recovered: bool = False) -> RawEntry:
     values: dict[str, object] = {}
     for f in entry.fields:
-        values.setdefault(f.key.lower(), f.value)  # a repeated field: the first value wins
+        value = _unenclosed(f.value) if recovered and isinstance(f.value, str) else f.value
+        values.setdefault(f.key.lower(), value)  # a repeated field: the first value wins
     fields: dict[str, object] = {"doc_type": entry.entry_type.lower()}
     used: set[str] = set()
     for canonical, names in FIELDS.items():
         for name in names:
             raw = values.get(name)
             if isinstance(raw, str) and raw.strip():
-                if canonical in _DECODED:
+                if canonical == "authors":
+                    text = _authors(raw)
+                elif canonical in _DECODED:
                     text = decode_latex(raw)
                 elif canonical in _FILE_FIELDS:
                     text = raw
@@ -109,7 +169,7 @@ def read_bibtex(text: str, file_name: str = "") -> ReadResult:
             # Scopus repeats `funding_details`; the entry itself is sound, so keep it.
             keys = ", ".join(sorted(block.duplicate_keys))
             warnings.append(f"line {line}: field(s) {keys} repeated; the first value is kept")
-            entries.append(_entry_to_raw(recovered))
+            entries.append(_entry_to_raw(recovered, recovered=True))
             continue
         if isinstance(block, DuplicateBlockKeyBlock) and isinstance(recovered, Entry):
             # Two entries with one key are two records as far as the export says (a different
@@ -119,7 +179,7 @@ def read_bibtex(text: str, file_name: str = "") -> ReadResult:
                 f"line {line}: BibTeX key {block.key!r} repeated; the entry is kept under a"
                 " derived id"
             )
-            entries.append(_entry_to_raw(recovered))
+            entries.append(_entry_to_raw(recovered, recovered=True))
             continue
         excerpt = (block.raw or "").strip().splitlines()[0][:120] if block.raw else ""
         rejected.append(Rejection(line=line, reason=_reason(block), excerpt=excerpt))

@@ -7,6 +7,7 @@ BibTeX key, so re-importing the file gives the same ids.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import bibtexparser
@@ -72,13 +73,26 @@ def _brace(value: str) -> str:
     return "".join(out) + "}" * depth
 
 
+_AND_WORD = re.compile(r"(?<!\S)and(?!\S)", re.I)
+
+
+def _bib_name(name: str) -> str:
+    """A name as BibTeX reads it back. A person is "Family, Given"; a name of several words
+    without a comma is an institution, braced whole so that no word is taken for a family
+    name. Any word "and" is braced too ("A, {AND}"): BibTeX splits names on it, in any case.
+    """
+    if "," not in name and " " in name.strip():
+        return "{" + name + "}"
+    return _AND_WORD.sub(lambda m: "{" + m.group(0) + "}", name)
+
+
 def to_bibtex(records: Iterable[BibRecord]) -> str:
     """BibTeX text with the record id as key; authors joined by ' and ' as BibTeX wants."""
     library = bibtexparser.Library()
     for rec in records:
         values = {
             "title": rec.title,
-            "author": " and ".join(rec.authors),
+            "author": " and ".join(_bib_name(a) for a in rec.authors),
             "year": str(rec.year) if rec.year else "",
             "doi": rec.doi,
             "journal": rec.journal,
