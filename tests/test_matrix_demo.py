@@ -141,4 +141,4 @@ def test_suggest_on_the_demo_corpus_keeps_seed_000s_three_mechanisms(demo: Path)
         assert max(mechanisms, key=lambda c: scores.get(c, (-1.0, False))[0]) == code, text[:60]
         assert scores[code][1], (code, scores[code])
     model = conn.execute("SELECT DISTINCT model FROM suggestions").fetchall()
-    assert model == [("all-MiniLM-L6-v2+zeroshot.v1+corpus.v1",)]
+    assert model == [("all-MiniLM-L6-v2+zeroshot.v1+corpus.v2",)]

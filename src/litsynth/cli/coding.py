@@ -221,7 +221,7 @@ def evaluate(
     if run.pseudo:
         click.echo(
             f"{run.pseudo} gold texts that fit a code most clearly taught codes with few"
-            " training examples (corpus.v1; [coding] learn_from_corpus = false turns this off)"
+            " training examples (corpus.v2; [coding] learn_from_corpus = false turns this off)"
         )
 
 
