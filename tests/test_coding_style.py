@@ -68,3 +68,16 @@ def test_a_small_corpus_and_passages_not_read_are_left_alone() -> None:
     moved = with_style(logit, texts, context_of(units), eligible)
     assert np.array_equal(moved[~eligible], logit[~eligible])
     assert not np.allclose(moved[eligible], logit[eligible])
+
+
+def test_text_without_english_function_words_is_not_clustered() -> None:
+    # German abstracts: the skeleton would be "X X X ...", clusters of length and position only
+    texts = [
+        f"Die Ergebnisse {i} zeigen deutliche Verbesserungen gegenüber früheren Verfahren."
+        if i % 2
+        else f"Wir untersuchen Verfahren {i} für maschinelle Übersetzung heute."
+        for i in range(120)
+    ]
+    units = [Unit(t, f"d{i // 3}", i % 3) for i, t in enumerate(texts)]
+    logit = np.random.default_rng(4).normal(size=(120, 3))
+    assert with_style(logit, texts, context_of(units), np.ones(120, dtype=bool)) is logit

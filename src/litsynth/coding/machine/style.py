@@ -44,6 +44,9 @@ MIN_SIZE = 20  # fewer clusters than that many passages each: a mean of three sa
 _TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?|[%<>=]")
 
 
+MIN_FUNCTION_WORDS = 0.2  # English prose is 40-50 % stop words; under a fifth, no skeleton
+
+
 def skeleton(text: str) -> str:
     """'We propose a new parser (92.1 %)' -> 'we X a X X D S': stop words kept, every other
     word X, numbers D, the symbols %, <, >, = as S."""
@@ -72,11 +75,16 @@ def style_clusters(
 
     if k < 2 or len(rows) < 2 * k:
         return None
+    skeletons = [skeleton(texts[i]) for i in rows]
+    tokens = [t for sk in skeletons for t in sk.split()]
+    kept = sum(t not in ("X", "D", "S") for t in tokens)
+    if not tokens or kept / len(tokens) < MIN_FUNCTION_WORDS:
+        return None  # not English (or not prose): every skeleton would be "X X X"
     vectorizer = TfidfVectorizer(
         ngram_range=(1, 3), min_df=3, sublinear_tf=True, token_pattern=r"\S+", lowercase=False
     )
     try:
-        words = vectorizer.fit_transform([skeleton(texts[i]) for i in rows])
+        words = vectorizer.fit_transform(skeletons)
     except ValueError:  # no n-gram in three passages: nothing to cluster on
         return None
     where = np.c_[ctx.relative[rows], ctx.first[rows], ctx.last[rows]].astype(float)
