@@ -7,10 +7,10 @@ whatever X is about, "X X significantly X (D %)" a result. So the passages are c
 that skeleton (stop words kept, every other word masked as X, numbers as D) and by where
 they sit in their document, and each passage's standardised zero-shot scores are moved
 towards its cluster's mean. A single passage's score is noisy; the mean over passages
-written alike is not, and it does not care what they are about.
+written alike is much less so, and it does not care what they are about.
 
-Only the choice of pseudo-examples (and the corpus shares read off it) uses the moved
-scores; what the reviewer sees as evidence stays the codebook's own zero-shot.
+Only the choice of pseudo-examples uses the moved scores: each code's corpus share, and
+what the reviewer sees as evidence, come from the codebook's own zero-shot.
 
 Chosen on the dev and train splits of CSAbstruct and NICTA-PIBOSO (macro-F1 after learning
 from the corpus; bench/bench_zeroshot.py scores the test splits): without style 0.453,
@@ -41,10 +41,8 @@ POSITION = 0.5  # weight of (relative position, first, last) beside the skeleton
 FIT_SAMPLE = 20_000  # k-means is fit on at most this many passages, then assigns them all
 SHRINK = 20  # a cluster of m passages moves its members by m / (m + SHRINK) of its mean
 MIN_SIZE = 20  # fewer clusters than that many passages each: a mean of three says little
-_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?|[%<>=]")
-
-
 MIN_FUNCTION_WORDS = 0.2  # English prose is 40-50 % stop words; under a fifth, no skeleton
+_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?|[%<>=]")
 
 
 def skeleton(text: str) -> str:
