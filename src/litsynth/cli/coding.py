@@ -71,6 +71,14 @@ def suggest(
             f"{result.pseudo} passages that fit a code most clearly taught it where you have"
             " decided few ([coding] learn_from_corpus = false turns this off)"
         )
+    for code in result.flooded:
+        click.echo(
+            f"warning: {code} is suggested for {result.per_code[code]} of the"
+            f" {result.chunks - result.skipped_by_role} passages read. Learning from the corpus"
+            " assumes every code occurs in it; if the codebook fits only part of this corpus,"
+            " set [coding] learn_from_corpus = false (docs/coding.md, 'Known limitation')",
+            err=True,
+        )
     tuned = result.fine_tuned
     if tuned is not None:
         click.echo(

@@ -107,7 +107,9 @@ def pseudo_examples(
         if len(members) < MIN_EXAMPLES or wanted <= 0:
             continue
         ranked = [int(rows[i]) for i in members[np.argsort(-z[members, c], kind="stable")]]
-        examples += [Example(i, frozenset({code})) for i in ranked if i not in taken][:wanted]
+        examples += [Example(i, frozenset({code}), pseudo=True) for i in ranked if i not in taken][
+            :wanted
+        ]
     return examples, share
 
 

@@ -77,6 +77,7 @@ class SuggestResult:
     fine_tuned: TunedModel | None = None  # the project's fine-tuned encoder, when coding used it
     decisions: int = 0  # labelled passages learned from
     pseudo: int = 0  # passages of the corpus's own that topped up codes with few decisions
+    flooded: tuple[str, ...] = ()  # codes nobody decided, suggested almost everywhere
 
     def to_json(self) -> dict[str, Any]:
         """`code suggest --json`'s contract."""
@@ -92,6 +93,7 @@ class SuggestResult:
             "fine_tuned": self.fine_tuned.id if self.fine_tuned else None,
             "decisions": self.decisions,
             "pseudo_examples": self.pseudo,
+            "flooded": list(self.flooded),
             "per_code": self.per_code,
             "thresholds": {c: round(t, 4) for c, t in self.thresholds.items()},
             "suggestions": [
@@ -288,6 +290,27 @@ def suggest_project(
         fine_tuned=tuned,
         decisions=len(examples),
         pseudo=pseudo,
+        flooded=flooded_codes(per_code, int(read.sum()), learned) if pseudo else (),
+    )
+
+
+FLOOD = 0.8  # of the passages read: no code of a real codebook is in four of five
+
+
+def flooded_codes(
+    per_code: dict[str, int], read: int, decided: Sequence[str], share: float = FLOOD
+) -> tuple[str, ...]:
+    """Codes no person decided that are suggested for more than `share` of the passages read.
+
+    Learning from the corpus assumes every code occurs in it. When the codebook does not fit
+    the corpus it floods: the demo's supply-chain codebook over 13 NLP and HCI papers put
+    "sustainability-outcomes" on 788 of 793 passages (the codebook alone: 128 suggestions in
+    all). The CLI warns; docs/coding.md, "Known limitation", says what to do.
+    """
+    if read <= 0:
+        return ()
+    return tuple(
+        code for code, n in per_code.items() if code not in decided and n > share * read
     )
 
 
