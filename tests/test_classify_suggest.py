@@ -134,3 +134,12 @@ def test_a_passage_with_every_suggestion_rejected_is_a_negative_for_every_code()
     assert set(examples) == {0, 1}
     assert examples[0].negative == frozenset({codes[1]})
     assert examples[1].positive == frozenset() and examples[1].negative == frozenset(codes)
+
+
+def test_a_code_nobody_decided_on_most_passages_is_flagged() -> None:
+    from litsynth.coding.machine.suggest import flooded_codes
+
+    per_code = {"sustainability": 788, "methods": 608, "aims": 40, "decided": 790}
+    # over 80 % of the 793 passages read, and no person decided it
+    assert flooded_codes(per_code, 793, decided=("decided",)) == ("sustainability",)
+    assert flooded_codes(per_code, 0, decided=()) == ()
