@@ -6,7 +6,13 @@ import numpy as np
 
 from litsynth.coding import parse_codebook_text
 from litsynth.coding.machine.classify import fit_zero_shot
-from litsynth.coding.machine.corpus import MIN_EXAMPLES, learn_on_corpus, pseudo_examples
+from litsynth.coding.machine.corpus import (
+    MAX_BOOST,
+    MIN_EXAMPLES,
+    learn_on_corpus,
+    pseudo_examples,
+    share_shift,
+)
 from litsynth.coding.machine.features import Unit, context_of
 from litsynth.coding.machine.learn import Example
 from litsynth.embed import HashEmbedder
@@ -123,3 +129,12 @@ def test_a_reviewers_codes_are_the_learned_ones() -> None:
         zs, zs.score(vectors[:6], texts[:6]), texts[:6], vectors[:6], context_of(tiny)
     )
     assert none == 0 and small.learned is None
+
+
+def test_a_common_code_gains_little_a_rare_one_loses_all_it_should() -> None:
+    # one code nearest for 90 % of a corpus it may not even fit: lifted by MAX_BOOST at most
+    shift = share_shift(np.array([0.9, 0.05, 0.05]), read=800)
+    odds = np.log(np.array([0.9, 0.05, 0.05]) / np.array([0.1, 0.95, 0.95]))
+    assert shift[0] == MAX_BOOST < odds[0] - odds.mean()
+    assert np.allclose(shift[1:], (odds - odds.mean())[1:])  # the penalty is not capped
+    assert np.allclose(share_shift(np.full(3, 1 / 3), read=800), 0.0)

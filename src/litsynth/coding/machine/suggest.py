@@ -309,9 +309,7 @@ def flooded_codes(
     """
     if read <= 0:
         return ()
-    return tuple(
-        code for code, n in per_code.items() if code not in decided and n > share * read
-    )
+    return tuple(code for code, n in per_code.items() if code not in decided and n > share * read)
 
 
 def tuned_encoder(project: Project) -> tuple[CachedEmbedder, TunedModel] | None:
