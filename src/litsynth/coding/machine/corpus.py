@@ -88,12 +88,9 @@ def pseudo_examples(
     """
     k = logit.shape[1]
     rows = np.flatnonzero(eligible)
-    if len(rows) < 2 * k * MIN_EXAMPLES or k < 2:  # too few to tell a code's clearest passages
+    if _too_few(len(rows), k):
         return [], np.full(k, 1.0 / max(k, 1))
-    own = logit[rows]
-    z = (own - own.mean(axis=0)) / (own.std(axis=0) + 1e-9)
-    best = z.argmax(axis=1)
-    share = np.bincount(best, minlength=k) / len(rows)
+    z, best, share = _best_codes(logit[rows])
     quota = max(MIN_EXAMPLES, int(fraction * len(rows) / k))
     taken = {e.index for e in decided}
     coded = [len(e.positive) for e in decided if e.positive]
@@ -112,6 +109,28 @@ def pseudo_examples(
             :wanted
         ]
     return examples, share
+
+
+def _too_few(n: int, k: int) -> bool:
+    """Too few passages to tell a code's clearest ones, or to say how common it is."""
+    return n < 2 * k * MIN_EXAMPLES or k < 2
+
+
+def _best_codes(own: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Logits standardised per code over these passages, each passage's best code, and each
+    code's share of the passages."""
+    z = (own - own.mean(axis=0)) / (own.std(axis=0) + 1e-9)
+    best = z.argmax(axis=1)
+    return z, best, np.bincount(best, minlength=own.shape[1]) / len(own)
+
+
+def corpus_share(logit: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Each code's share of the eligible passages, as `pseudo_examples` reads it."""
+    k = logit.shape[1]
+    rows = np.flatnonzero(eligible)
+    if _too_few(len(rows), k):
+        return np.full(k, 1.0 / max(k, 1))
+    return _best_codes(logit[rows])[2]
 
 
 def share_shift(share: np.ndarray, read: int) -> np.ndarray:
@@ -148,7 +167,7 @@ def learn_on_corpus(
     # Style only chooses: the reviewer's evidence stays the codebook's zero-shot (style.py).
     chosen_by = with_style(zero.logit, texts, ctx, mask)
     pseudo, _ = pseudo_examples(chosen_by, zero.code_ids, mask, examples)
-    _, share = pseudo_examples(zero.logit, zero.code_ids, mask, examples)
+    share = corpus_share(zero.logit, mask)  # the codebook's own scores, not the moved ones
     if len({c for e in pseudo for c in e.positive}) < 2:  # too small, or one code takes all
         return (learn(zs, zero, texts, vectors, ctx, examples) if examples else zero), 0
     fitted = learn(zs, zero, texts, vectors, ctx, [*examples, *pseudo])
