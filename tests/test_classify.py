@@ -244,6 +244,13 @@ def test_a_bar_cut_on_pseudo_examples_alone_may_not_flood_the_corpus() -> None:
     assert (by_corpus.suggested()[new].mean(axis=0) <= 0.5).all()
     # a person's three uses are believed, whatever the cut does
     assert by_people.suggested()[new].sum() >= by_corpus.suggested()[new].sum()
+    # without the ceiling the cut floods; with the code's corpus share as the ceiling, no
+    # more passages than the corpus holds of the code (learn_on_corpus passes the share)
+    loose = learn(zs, zero, texts, vectors, ctx, examples, ceiling=np.ones(len(names)))
+    share = np.full(len(names), 12 / len(new))
+    capped = learn(zs, zero, texts, vectors, ctx, examples, ceiling=share)
+    assert loose.suggested()[new].mean(axis=0).max() > 0.5
+    assert (capped.suggested()[new].mean(axis=0) <= share).all()
 
 
 def test_starved_codes_in_a_one_document_project_still_get_a_bar() -> None:

@@ -105,8 +105,12 @@ def learn(
     vectors: np.ndarray,
     ctx: Context,
     examples: Sequence[Example],
+    ceiling: np.ndarray | None = None,
 ) -> Scores:
-    """Scores for every passage, learning per code from `examples` where it can."""
+    """Scores for every passage, learning per code from `examples` where it can.
+
+    `ceiling`: per code, the largest share of the unlabelled passages a bar cut from the
+    corpus's pseudo-examples alone may suggest the code for (default MOST for every code)."""
     from sklearn.linear_model import LogisticRegression
 
     if not examples:
@@ -156,7 +160,8 @@ def learn(
             if (
                 cut is not None
                 and corpus_only
-                and (probability[unlabelled, c] >= cut).mean() > MOST
+                and (probability[unlabelled, c] >= cut).mean()
+                > (MOST if ceiling is None else ceiling[c])
             ):
                 cut = None
             threshold[c] = threshold[c] if cut is None else cut
