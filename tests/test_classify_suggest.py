@@ -28,14 +28,14 @@ PARAGRAPHS = [
 ]
 
 
-def _project(project: Path) -> Path:
+def _project(project: Path, paragraphs: list[str] = PARAGRAPHS) -> Path:
     shutil.copy(
         FIXTURES / "coding" / "eval" / "codebook.yaml", project / "codebook" / "codebook.yaml"
     )
-    text = "\n\n".join(PARAGRAPHS)
+    text = "\n\n".join(paragraphs)
     doc = Document(bytes_id(text.encode()), "corpus/a.txt", "text", text, (Page(1, 0, len(text)),))
     chunks, start = [], 0
-    for n, para in enumerate(PARAGRAPHS):
+    for n, para in enumerate(paragraphs):
         start = text.index(para, start)
         end = start + len(para)
         chunks.append(Chunk(content_id(doc.id, start, end), doc.id, n, start, end, para, 1, 1, 10))
@@ -102,6 +102,23 @@ def test_suggest_cli_json(project: Path) -> None:
     data = json.loads(out.output)
     assert data["chunks"] == 5 and data["suggested"] >= 3
     assert {s["code"] for s in data["suggestions"]} >= {"platform", "reconfiguration", "governance"}
+
+
+def test_codes_whose_words_the_corpus_never_uses_are_named_and_not_taught(project: Path) -> None:
+    # 36 passages on platforms and reconfiguration; none says "contract" or "trust"
+    paragraphs = [
+        f"Seller {n} joined the {('platform', 'marketplace')[n % 2]} in week {n}."
+        if n % 3
+        else f"Plant {n} had to reconfigure its line in month {n}."
+        for n in range(36)
+    ]
+    root = _project(project, paragraphs)
+    out = CliRunner().invoke(cli, ["code", "suggest", "--project", str(root), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["pseudo_examples"] > 0 and data["unworded"] == ["governance"]
+    text = CliRunner().invoke(cli, ["code", "suggest", "--project", str(root)]).output
+    assert "fewer than 3 passages use their keywords: governance" in text
 
 
 def test_suggest_without_chunks_says_ingest_first(project: Path) -> None:

@@ -12,6 +12,7 @@ from litsynth.coding.machine.corpus import (
     learn_on_corpus,
     pseudo_examples,
     share_shift,
+    unworded_codes,
 )
 from litsynth.coding.machine.features import Unit, context_of
 from litsynth.coding.machine.learn import Example
@@ -138,3 +139,35 @@ def test_a_common_code_gains_little_a_rare_one_loses_all_it_should() -> None:
     assert shift[0] == MAX_BOOST < odds[0] - odds.mean()
     assert np.allclose(shift[1:], (odds - odds.mean())[1:])  # the penalty is not capped
     assert np.allclose(share_shift(np.full(3, 1 / 3), read=800), 0.0)
+
+
+def test_a_codebook_that_does_not_fit_the_corpus_is_not_taught_to_it() -> None:
+    # "welcome" and "details" run through the corpus; no passage says "tariff" or "steel",
+    # yet the corpus has "clearest" tariff passages. They teach nothing: the code keeps its
+    # own scores, and its would-be examples are passages of no code for the others.
+    book = parse_codebook_text(
+        OPENING_BODY + "  - id: tariffs\n    definition: Import duties levied on steel.\n"
+        "    examples: ['Steel tariffs rose.', 'Duties on imported steel.']\n"
+        "    keywords: [tariff, steel]\n"
+        "  - id: tone\n    definition: How friendly the text sounds.\n"
+    )
+    embedder = HashEmbedder()
+    zs = fit_zero_shot(book, embedder, lemmatize=False)
+    units = []
+    for d in range(40):
+        units.append(Unit(f"welcome note {d}", f"doc{d}", 0))
+        units += [Unit(f"details part {d} {s}", f"doc{d}", s) for s in range(1, 4)]
+    texts = [u.text for u in units]
+    vectors = embedder.embed(texts)
+    zero = zs.score(vectors, texts)
+    everywhere = np.ones(len(texts), dtype=bool)
+    # "tone" has no keywords (only its label, unused here): no words, no judgement
+    assert unworded_codes(zs, zero, everywhere) == {"tariffs"}
+    assert unworded_codes(zs, zero, everywhere & (np.arange(len(texts)) < 2)) == {
+        "tariffs", "opening", "body"
+    }  # fmt: skip
+    scores, pseudo = learn_on_corpus(zs, zero, texts, vectors, context_of(units))
+    t = zs.code_ids.index("tariffs")
+    assert pseudo > 0
+    assert np.array_equal(scores.probability[:, t], zero.probability[:, t])
+    assert scores.suggested()[:, zs.code_ids.index("body")].sum() >= 100  # the others learn

@@ -71,6 +71,12 @@ def suggest(
             f"{result.pseudo} passages that fit a code most clearly taught it where you have"
             " decided few ([coding] learn_from_corpus = false turns this off)"
         )
+    if result.unworded:
+        click.echo(
+            f"not taught by the corpus, as fewer than 3 passages use their keywords:"
+            f" {', '.join(result.unworded)} (suggested from the codebook alone; if the corpus"
+            " does hold them, add the words it uses to their keywords)"
+        )
     for code in result.flooded:
         click.echo(
             f"warning: {code} is suggested for {result.per_code[code]} of the"

@@ -133,6 +133,32 @@ def corpus_share(logit: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     return _best_codes(logit[rows])[2]
 
 
+def unworded_codes(zs: ZeroShot, zero: Scores, eligible: np.ndarray) -> frozenset[str]:
+    """Codes the corpus never puts in the codebook's words: the codebook gives keywords or
+    aliases for them, and fewer than MIN_EXAMPLES eligible passages use any of them (or
+    the label).
+
+    Pseudo-examples are the clearest passages of a code *relative to the corpus*, so a
+    codebook over papers it does not fit still gets "examples" of every code, and learning
+    from them teaches each code's name to whatever they happen to be about. Whether the
+    corpus holds a code cannot be read off the scores (docs/coding.md, "Known limitation":
+    TREC's answer types score far under the codebook's bar in a corpus full of them), but a
+    code whose own words no passage uses is not one the corpus discusses. The demo's
+    supply-chain codebook: every code's words in 6-89 of its 162 passages; over 13 NLP and
+    HCI papers, 10 of its 18 codes in 0-1 of 793. A code without keywords is never judged.
+    """
+    index = {c: k for k, c in enumerate(zero.code_ids)}
+    used = np.zeros(len(index), dtype=np.int64)
+    for i in np.flatnonzero(eligible):
+        for code in zero.keywords[i]:
+            used[index[code]] += 1
+    return frozenset(
+        code_id
+        for code_id, code in zs.book.codes.items()
+        if (code.keywords or code.aliases) and used[index[code_id]] < MIN_EXAMPLES
+    )
+
+
 def share_shift(share: np.ndarray, read: int) -> np.ndarray:
     """Each code's log-odds of its corpus share relative to the average code, the boost capped.
 
@@ -168,6 +194,13 @@ def learn_on_corpus(
     # Style only chooses: the reviewer's evidence stays the codebook's zero-shot (style.py).
     chosen_by = with_style(zero.logit, texts, ctx, mask)
     pseudo, _ = pseudo_examples(chosen_by, zero.code_ids, mask, examples)
+    absent = unworded_codes(zs, zero, mask)
+    every = frozenset(zero.code_ids)
+    # An absent code's "clearest" passages stay, as passages of none of the codes.
+    pseudo = [
+        replace(e, positive=frozenset(), negative=every) if e.positive & absent else e
+        for e in pseudo
+    ]
     share = corpus_share(zero.logit, mask)  # the codebook's own scores, not the moved ones
     if len({c for e in pseudo for c in e.positive}) < 2:  # too small, or one code takes all
         return (learn(zs, zero, texts, vectors, ctx, examples) if examples else zero), 0
@@ -177,6 +210,7 @@ def learn_on_corpus(
     fitted = learn(zs, zero, texts, vectors, ctx, [*examples, *pseudo], np.minimum(share, MOST))
     weight = len(pseudo) / (len(pseudo) + len(examples)) if pseudo else 0.0
     delta = share_shift(share, int(mask.sum()))
+    delta[[c in absent for c in zero.code_ids]] = 0.0  # an absent code keeps its own scores
     shifted = log_odds(fitted.probability) + weight * delta[None, :]
     reviewed = {c for e in examples for c in e.positive | e.negative}
     learned = None

@@ -24,7 +24,7 @@ import numpy as np
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.machine.classify import Scores, ZeroShot, fit_zero_shot
-from litsynth.coding.machine.corpus import CORPUS_VERSION, learn_on_corpus
+from litsynth.coding.machine.corpus import CORPUS_VERSION, learn_on_corpus, unworded_codes
 from litsynth.coding.machine.features import Context, Unit, context_of
 from litsynth.coding.machine.finetune import (
     FINETUNE_VERSION,
@@ -78,6 +78,7 @@ class SuggestResult:
     decisions: int = 0  # labelled passages learned from
     pseudo: int = 0  # passages of the corpus's own that topped up codes with few decisions
     flooded: tuple[str, ...] = ()  # codes nobody decided, suggested almost everywhere
+    unworded: tuple[str, ...] = ()  # codes whose words the passages read hardly use
 
     def to_json(self) -> dict[str, Any]:
         """`code suggest --json`'s contract."""
@@ -94,6 +95,7 @@ class SuggestResult:
             "decisions": self.decisions,
             "pseudo_examples": self.pseudo,
             "flooded": list(self.flooded),
+            "unworded": list(self.unworded),
             "per_code": self.per_code,
             "thresholds": {c: round(t, 4) for c, t in self.thresholds.items()},
             "suggestions": [
@@ -222,7 +224,9 @@ def suggest_project(
     # the passages suggested for, and read by the corpus learner: no reference lists…
     read = np.array([roles is None or r.role in roles for r in rows], dtype=bool)
     pseudo = 0
+    unworded: frozenset[str] = frozenset()
     if project.settings.coding.learn_from_corpus:
+        unworded = unworded_codes(zs, scores, read)
         scores, pseudo = learn_on_corpus(zs, scores, texts, vectors, ctx, examples, read)
     elif examples:
         scores = learn(zs, scores, texts, vectors, ctx, examples)
@@ -291,6 +295,7 @@ def suggest_project(
         decisions=len(examples),
         pseudo=pseudo,
         flooded=flooded_codes(per_code, int(read.sum()), learned) if pseudo else (),
+        unworded=tuple(c for c in scores.code_ids if c in unworded) if pseudo else (),
     )
 
 
