@@ -11,6 +11,7 @@ import click
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import code_group
 from litsynth.coding.codebook.load import load_codebook
+from litsynth.coding.machine.corpus import MIN_EXAMPLES
 from litsynth.coding.machine.evaluate import EvalRun, GoldRow, evaluate_run, read_labelled_csv
 from litsynth.coding.machine.suggest import suggest_project
 from litsynth.config import Settings, load_settings
@@ -73,7 +74,7 @@ def suggest(
         )
     if result.unworded:
         click.echo(
-            f"not taught by the corpus, as fewer than 3 passages use their keywords:"
+            f"not taught by the corpus, as fewer than {MIN_EXAMPLES} passages use their keywords:"
             f" {', '.join(result.unworded)} (suggested from the codebook alone; if the corpus"
             " does hold them, add the words it uses to their keywords)"
         )
