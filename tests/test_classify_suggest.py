@@ -6,11 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 from click.testing import CliRunner
 
 from conftest import FIXTURES, on_store
 from litsynth.cli import cli
-from litsynth.coding.machine.suggest import review_ranking, suggest_project
+from litsynth.coding.machine.suggest import review_ranking, stored_score, suggest_project
 from litsynth.config import Project, open_project
 from litsynth.records import Chunk, Coding, Document, Page, bytes_id, content_id
 from litsynth.store import opened
@@ -119,6 +120,28 @@ def test_codes_whose_words_the_corpus_never_uses_are_named_and_not_taught(projec
     assert data["pseudo_examples"] > 0 and data["unworded"] == ["governance"]
     text = CliRunner().invoke(cli, ["code", "suggest", "--project", str(root)]).output
     assert "fewer than 3 passages use their keywords: governance" in text
+
+
+def test_a_corpus_the_codebook_does_not_fit_is_not_learned_from(project: Path) -> None:
+    # only platform words: two of the three codes' keywords never occur
+    paragraphs = [f"Seller {n} joined the platform in week {n}." for n in range(36)]
+    root = _project(project, paragraphs)
+    data = json.loads(
+        CliRunner().invoke(cli, ["code", "suggest", "--project", str(root), "--json"]).output
+    )
+    assert data["pseudo_examples"] == 0 and not data["corpus_fits_codebook"]
+    assert data["unworded"] == ["reconfiguration", "governance"]
+    text = CliRunner().invoke(cli, ["code", "suggest", "--project", str(root)]).output
+    assert "not learning from the corpus" in text and "+corpus" not in text
+
+
+def test_a_score_is_stored_on_the_side_of_the_bar_its_probability_is() -> None:
+    bar = 0.07957261821567364
+    held = float(np.nextafter(bar, 0.0))  # what ZeroShot.score holds an unsupported passage at
+    assert round(held, 6) >= bar  # rounding alone would put it over
+    assert stored_score(held, bar) < bar
+    assert stored_score(bar, bar) >= bar and stored_score(0.0795725, 0.07957249) >= 0.07957249
+    assert stored_score(0.123456789, 0.5) == 0.123457  # far from the bar: plain rounding
 
 
 def test_suggest_without_chunks_says_ingest_first(project: Path) -> None:

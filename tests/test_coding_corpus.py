@@ -9,6 +9,7 @@ from litsynth.coding.machine.classify import fit_zero_shot
 from litsynth.coding.machine.corpus import (
     MAX_BOOST,
     MIN_EXAMPLES,
+    fits,
     learn_on_corpus,
     pseudo_examples,
     share_shift,
@@ -163,11 +164,30 @@ def test_a_codebook_that_does_not_fit_the_corpus_is_not_taught_to_it() -> None:
     everywhere = np.ones(len(texts), dtype=bool)
     # "tone" has no keywords (only its label, unused here): no words, no judgement
     assert unworded_codes(zs, zero, everywhere) == {"tariffs"}
-    assert unworded_codes(zs, zero, everywhere & (np.arange(len(texts)) < 2)) == {
-        "tariffs", "opening", "body"
-    }  # fmt: skip
+    # two passages say nothing about what a corpus holds
+    assert unworded_codes(zs, zero, everywhere & (np.arange(len(texts)) < 2)) == frozenset()
     scores, pseudo = learn_on_corpus(zs, zero, texts, vectors, context_of(units))
     t = zs.code_ids.index("tariffs")
     assert pseudo > 0
     assert np.array_equal(scores.probability[:, t], zero.probability[:, t])
     assert scores.suggested()[:, zs.code_ids.index("body")].sum() >= 100  # the others learn
+
+
+def test_a_corpus_that_uses_the_words_of_too_few_codes_is_not_learned_from() -> None:
+    # Only "welcome" occurs: two of the three codes with keywords are unworded, so the
+    # corpus is not the one the codebook was written for, and teaches nothing at all.
+    book = parse_codebook_text(
+        OPENING_BODY + "  - id: tariffs\n    definition: Import duties levied on steel.\n"
+        "    keywords: [tariff, steel]\n"
+    )
+    embedder = HashEmbedder()
+    zs = fit_zero_shot(book, embedder, lemmatize=False)
+    units = [Unit(f"welcome note {d} {s}", f"doc{d}", s) for d in range(30) for s in range(3)]
+    texts = [u.text for u in units]
+    vectors = embedder.embed(texts)
+    zero = zs.score(vectors, texts)
+    unworded = unworded_codes(zs, zero, np.ones(len(texts), dtype=bool))
+    assert unworded == {"body", "tariffs"} and not fits(zs, unworded)
+    assert fits(zs, frozenset({"tariffs"}))  # one of three: the corpus still fits
+    scores, pseudo = learn_on_corpus(zs, zero, texts, vectors, context_of(units))
+    assert pseudo == 0 and scores is zero

@@ -72,7 +72,14 @@ def suggest(
             f"{result.pseudo} passages that fit a code most clearly taught it where you have"
             " decided few ([coding] learn_from_corpus = false turns this off)"
         )
-    if result.unworded:
+    if result.unfit:
+        click.echo(
+            f"not learning from the corpus: its passages use the keywords of too few codes"
+            f" ({len(result.unworded)} codes in fewer than {MIN_EXAMPLES} passages:"
+            f" {', '.join(result.unworded)}), so the codebook may not fit it; suggestions"
+            " come from the codebook and your decisions (docs/coding.md, 'Known limitation')"
+        )
+    elif result.unworded:
         click.echo(
             f"not taught by the corpus, as fewer than {MIN_EXAMPLES} passages use their keywords:"
             f" {', '.join(result.unworded)} (suggested from the codebook alone; if the corpus"

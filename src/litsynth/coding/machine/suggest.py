@@ -24,7 +24,12 @@ import numpy as np
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.machine.classify import Scores, ZeroShot, fit_zero_shot
-from litsynth.coding.machine.corpus import CORPUS_VERSION, learn_on_corpus, unworded_codes
+from litsynth.coding.machine.corpus import (
+    CORPUS_VERSION,
+    fits,
+    learn_on_corpus,
+    unworded_codes,
+)
 from litsynth.coding.machine.features import Context, Unit, context_of
 from litsynth.coding.machine.finetune import (
     FINETUNE_VERSION,
@@ -79,6 +84,7 @@ class SuggestResult:
     pseudo: int = 0  # passages of the corpus's own that topped up codes with few decisions
     flooded: tuple[str, ...] = ()  # codes nobody decided, suggested almost everywhere
     unworded: tuple[str, ...] = ()  # codes whose words the passages read hardly use
+    unfit: bool = False  # so many unworded that the corpus was not learned from at all
 
     def to_json(self) -> dict[str, Any]:
         """`code suggest --json`'s contract."""
@@ -96,6 +102,7 @@ class SuggestResult:
             "pseudo_examples": self.pseudo,
             "flooded": list(self.flooded),
             "unworded": list(self.unworded),
+            "corpus_fits_codebook": not self.unfit,
             "per_code": self.per_code,
             "thresholds": {c: round(t, 4) for c, t in self.thresholds.items()},
             "suggestions": [
@@ -165,6 +172,21 @@ def examples_from(
                 negative = frozenset(book.codes)
             out.append(Example(where[chunk_id], positive, negative))
     return [e for e in out if e.positive or e.negative]
+
+
+def stored_score(probability: float, bar: float) -> float:
+    """The score as stored: 6 decimals, on the same side of the bar as the probability.
+
+    The store and every reader decide "suggested" as score >= threshold. Rounding alone
+    moved a passage the scorer holds just under the bar (`ZeroShot.score`: no keyword, far
+    from the code) over it about half the time: the demo's codebook over 13 unrelated papers
+    counted 128 suggestions where the scores make 123."""
+    score = round(probability, 6)
+    if probability < bar <= score:
+        return float(np.nextafter(bar, 0.0))
+    if score < bar <= probability:
+        return bar
+    return score
 
 
 def select(scores: Scores, min_score: float | None) -> list[tuple[int, int]]:
@@ -241,21 +263,21 @@ def suggest_project(
     )
     pairs = [(i, k) for i, k in select(scores, min_score) if read[i]]
     skipped = int((~read).sum())
+    thresholds = {
+        c: float(min_score if min_score is not None else scores.threshold[k])
+        for k, c in enumerate(scores.code_ids)
+    }
     suggestions = [
         Suggestion(
             chunk_id=rows[i].id,
             code_id=scores.code_ids[k],
-            score=round(float(scores.probability[i, k]), 6),
+            score=stored_score(float(scores.probability[i, k]), thresholds[scores.code_ids[k]]),
             model=model,
             codebook_version=book.version,
             evidence=evidence_for(scores, zs, i, k),
         )
         for i, k in pairs
     ]
-    thresholds = {
-        c: float(min_score if min_score is not None else scores.threshold[k])
-        for k, c in enumerate(scores.code_ids)
-    }
     settings = {
         "min_score": min_score,
         "model": model,
@@ -295,7 +317,8 @@ def suggest_project(
         decisions=len(examples),
         pseudo=pseudo,
         flooded=flooded_codes(per_code, int(read.sum()), learned) if pseudo else (),
-        unworded=tuple(c for c in scores.code_ids if c in unworded) if pseudo else (),
+        unworded=tuple(c for c in scores.code_ids if c in unworded),
+        unfit=not fits(zs, unworded),
     )
 
 
