@@ -154,11 +154,13 @@ def unworded_codes(zs: ZeroShot, zero: Scores, eligible: np.ndarray) -> frozense
     for i in np.flatnonzero(eligible):
         for code in zero.keywords[i]:
             used[index[code]] += 1
-    return frozenset(
-        code_id
-        for code_id, code in zs.book.codes.items()
-        if (code.keywords or code.aliases) and used[index[code_id]] < MIN_EXAMPLES
-    )
+    return frozenset(c for c in _worded(zs) if used[index[c]] < MIN_EXAMPLES)
+
+
+def _worded(zs: ZeroShot) -> list[str]:
+    """The codes the codebook gives keywords or aliases for: the ones a corpus can be
+    checked against."""
+    return [c for c, code in zs.book.codes.items() if code.keywords or code.aliases]
 
 
 def fits(zs: ZeroShot, unworded: frozenset[str]) -> bool:
@@ -169,8 +171,7 @@ def fits(zs: ZeroShot, unworded: frozenset[str]) -> bool:
     words it does use too: on the 13 NLP and HCI papers the demo's codebook does not fit
     (10 of its 18 codes unworded), learning from the corpus still took its 123 suggestions
     to 239. Then only the reviewer's decisions are learned from."""
-    worded = sum(1 for code in zs.book.codes.values() if code.keywords or code.aliases)
-    return 2 * len(unworded) <= worded
+    return 2 * len(unworded) <= len(_worded(zs))
 
 
 def share_shift(share: np.ndarray, read: int) -> np.ndarray:
