@@ -214,6 +214,27 @@ def test_symlink_outside_project_not_published(small: Path, tmp_path: Path) -> N
     assert "diary" not in out
 
 
+def test_named_folder_outside_project_is_ingested(small: Path, tmp_path: Path) -> None:
+    """A folder the user names is their choice, wherever it is; a link inside it that leads
+    elsewhere still is not (it was reported as 'a link' for every plain file in the folder)."""
+    papers = tmp_path / "downloads"
+    papers.mkdir()
+    (papers / "field-notes.txt").write_text(
+        "Field notes on orchestration of humanitarian supply chains by a lead NGO.\n"
+    )
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "diary.txt").write_text("My private diary about supply chains.\n")
+    (papers / "diary.txt").symlink_to(private / "diary.txt")
+    code, out, err = invoke("ingest", str(papers), "--project", small, "--json")
+    assert code == 0, err
+    assert "field-notes.txt is a link" not in out + err
+    assert "diary.txt is a link to" in out + err
+    code, out, _ = invoke("search", "humanitarian NGO field notes", "--project", small, "--json")
+    assert "field-notes.txt" in out or "humanitarian" in out
+    assert "private diary" not in out
+
+
 def test_records_path_outside_project_is_refused(project: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere.csv"
     outside.write_text("title,authors\nA title,Doe\n", encoding="utf-8")

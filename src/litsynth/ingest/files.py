@@ -43,9 +43,10 @@ def store_key(root: Path, path: Path) -> str:
 def walk(root: Path, targets: Iterable[Path]) -> tuple[list[FileEntry], list[str]]:
     """Supported files under the targets, sorted, each once; plus warnings for skipped ones.
 
-    A symbolic link inside a target folder that leads out of the project is skipped with a
-    warning: its text would be stored and published in the report (and a PDF copied next to
-    it) although the file is not part of the project. A file the user names is taken as named.
+    A symbolic link inside a target folder that leads out of both the project and that folder
+    is skipped with a warning: its text would be stored and published in the report (and a PDF
+    copied next to it) although nobody chose the file. A file or folder the user names is taken
+    as named, inside the project or not (`litsynth ingest ~/papers`).
     """
     found: dict[Path, FileEntry] = {}
     warnings: list[str] = []
@@ -64,7 +65,7 @@ def walk(root: Path, targets: Iterable[Path]) -> tuple[list[FileEntry], list[str
             candidates = []
             for path in sorted(_documents(base)):
                 real = path.resolve()
-                if not real.is_relative_to(project):
+                if not (real.is_relative_to(project) or real.is_relative_to(base)):
                     warnings.append(
                         f"{store_key(project, path)} is a link to {real}, outside the project;"
                         " skipped (copy the file into the project to ingest it)"
