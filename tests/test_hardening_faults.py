@@ -257,6 +257,23 @@ def test_documents_csv_row_matching_no_file_is_warned_about(small: Path) -> None
     assert "002_f98a91929306a877.txt' matches" not in out + err
 
 
+def test_documents_csv_rows_not_judged_by_another_folder(small: Path, tmp_path: Path) -> None:
+    """Ingesting a folder beside corpus/ reads none of corpus/'s files; its documents.csv rows
+    still name files that are there, so nothing is said about them."""
+    (small / "corpus" / "documents.csv").write_text(
+        "file,title,authors,year\n002_f98a91929306a877.txt,Seed two,Doe,2020\n"
+        "no-such-paper.pdf,Missing,Roe,2019\n",
+        encoding="utf-8",
+    )
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "memo.txt").write_text("A memo on orchestration.\n")
+    code, out, err = invoke("ingest", str(extra), "--project", small)
+    assert code == 0, err
+    assert "'no-such-paper.pdf' matches no file in corpus/" in out + err
+    assert "002_f98a91929306a877.txt' matches" not in out + err
+
+
 # ---- 4. one writer at a time --------------------------------------------------------------------
 
 
