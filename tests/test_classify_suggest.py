@@ -29,21 +29,29 @@ PARAGRAPHS = [
 ]
 
 
-def _project(project: Path, paragraphs: list[str] = PARAGRAPHS) -> Path:
+def _project(
+    project: Path, paragraphs: list[str] = PARAGRAPHS, others: dict[str, list[str]] | None = None
+) -> Path:
+    """The eval codebook over corpus/a.txt of `paragraphs`, and one document per `others`."""
     shutil.copy(
         FIXTURES / "coding" / "eval" / "codebook.yaml", project / "codebook" / "codebook.yaml"
     )
-    text = "\n\n".join(paragraphs)
-    doc = Document(bytes_id(text.encode()), "corpus/a.txt", "text", text, (Page(1, 0, len(text)),))
-    chunks, start = [], 0
-    for n, para in enumerate(paragraphs):
-        start = text.index(para, start)
-        end = start + len(para)
-        chunks.append(Chunk(content_id(doc.id, start, end), doc.id, n, start, end, para, 1, 1, 10))
-        start = end
     conn = connect(project / "litsynth.db")
-    with transaction(conn):
-        insert_document(conn, doc, chunks, chunker="test")
+    for name, paras in {"a.txt": paragraphs, **(others or {})}.items():
+        text = "\n\n".join(paras)
+        doc = Document(
+            bytes_id(text.encode()), f"corpus/{name}", "text", text, (Page(1, 0, len(text)),)
+        )
+        chunks, start = [], 0
+        for n, para in enumerate(paras):
+            start = text.index(para, start)
+            end = start + len(para)
+            chunks.append(
+                Chunk(content_id(doc.id, start, end), doc.id, n, start, end, para, 1, 1, 10)
+            )
+            start = end
+        with transaction(conn):
+            insert_document(conn, doc, chunks, chunker="test")
     conn.close()
     return project
 
@@ -133,6 +141,28 @@ def test_a_corpus_the_codebook_does_not_fit_is_not_learned_from(project: Path) -
     assert data["unworded"] == ["reconfiguration", "governance"]
     text = CliRunner().invoke(cli, ["code", "suggest", "--project", str(root)]).output
     assert "not learning from the corpus" in text and "+corpus" not in text
+
+
+def test_papers_the_codebook_does_not_fit_are_named_and_not_learned_from(
+    project: Path,
+) -> None:
+    # a.txt uses every code's words; weather.txt, in the same corpus, none of them
+    paragraphs = [
+        (
+            f"Seller {n} joined the platform in week {n}.",
+            f"Plant {n} had to reconfigure its line in month {n}.",
+            f"Supplier {n} signed a contract built on trust in year {n}.",
+        )[n % 3]
+        for n in range(30)
+    ]
+    weather = [f"Rain fell on the hills for {n} hours, and the wind turned." for n in range(30)]
+    root = _project(project, paragraphs, {"weather.txt": weather})
+    data = json.loads(
+        CliRunner().invoke(cli, ["code", "suggest", "--project", str(root), "--json"]).output
+    )
+    assert data["pseudo_examples"] > 0 and data["off_codebook_documents"] == ["weather.txt (n.d.)"]
+    text = CliRunner().invoke(cli, ["code", "suggest", "--project", str(root)]).output
+    assert "not learning from 1 document whose" in text and "weather.txt" in text
 
 
 def test_a_score_is_stored_on_the_side_of_the_bar_its_probability_is() -> None:

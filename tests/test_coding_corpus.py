@@ -8,9 +8,11 @@ from litsynth.coding import parse_codebook_text
 from litsynth.coding.machine.classify import fit_zero_shot
 from litsynth.coding.machine.corpus import (
     MAX_BOOST,
+    MIN_DOCUMENT,
     MIN_EXAMPLES,
     fits,
     learn_on_corpus,
+    off_codebook,
     pseudo_examples,
     share_shift,
     unworded_codes,
@@ -191,3 +193,46 @@ def test_a_corpus_that_uses_the_words_of_too_few_codes_is_not_learned_from() -> 
     assert fits(zs, frozenset({"tariffs"}))  # one of three: the corpus still fits
     scores, pseudo = learn_on_corpus(zs, zero, texts, vectors, context_of(units))
     assert pseudo == 0 and scores is zero
+
+
+def test_papers_the_codebook_was_not_written_for_are_not_learned_from() -> None:
+    # Four papers use the codebook's words throughout; four others (a full-text set's
+    # off-topic papers) never do, and a short note of theirs is too short to judge. The four
+    # are left out of learning and keep the codebook's own verdicts; the others learn.
+    book = parse_codebook_text(
+        OPENING_BODY + "  - id: tariffs\n    definition: Import duties levied on steel.\n"
+        "    examples: ['Steel tariffs rose.', 'Duties on imported steel.']\n"
+        "    keywords: [tariff, steel]\n"
+    )
+    embedder = HashEmbedder()
+    zs = fit_zero_shot(book, embedder, lemmatize=False)
+    words = ("welcome note", "details part", "steel tariff report")
+    units = [Unit(f"{words[s % 3]} {d} {s}", f"on{d}", s) for d in range(4) for s in range(30)]
+    units += [
+        Unit(f"rain and mild weather today {d} {s}", f"off{d}", s)
+        for d in range(4)
+        for s in range(30)
+    ]
+    units += [Unit(f"rain and cloud {s}", "short", s) for s in range(MIN_DOCUMENT - 1)]
+    texts = [u.text for u in units]
+    vectors = embedder.embed(texts)
+    zero = zs.score(vectors, texts)
+    ctx = context_of(units)
+    every = np.ones(len(texts), dtype=bool)
+    away = off_codebook(zs, zero, ctx, every)
+    assert [u.doc for u, a in zip(units, away, strict=True) if a] == [
+        u.doc for u in units if u.doc.startswith("off")
+    ]
+    scores, pseudo = learn_on_corpus(zs, zero, texts, vectors, ctx)
+    assert pseudo > 0
+    assert np.array_equal(scores.suggested()[away], zero.suggested()[away])
+    # and the papers that fit are taught by their own passages only: each of the 120 gets
+    # its code and no other (learning from the four others' "clearest" passages, 28 of the
+    # 40 openings kept theirs)
+    order = [zs.code_ids.index(c) for c in ("opening", "body", "tariffs")]
+    truth = np.zeros((120, 3), dtype=bool)
+    truth[np.arange(120), [order[s % 3] for s in range(30)] * 4] = True
+    assert np.array_equal(scores.suggested()[:120], truth)
+    # documents of an abstract's length are never judged, whatever they are about
+    short = [Unit(u.text, f"{u.doc}:{u.position // 10}", u.position % 10) for u in units]
+    assert not off_codebook(zs, zero, context_of(short), every).any()

@@ -28,6 +28,7 @@ from litsynth.coding.machine.corpus import (
     CORPUS_VERSION,
     fits,
     learn_on_corpus,
+    off_codebook,
     unworded_codes,
 )
 from litsynth.coding.machine.features import Context, Unit, context_of
@@ -61,6 +62,7 @@ from litsynth.provenance import library_versions
 from litsynth.records import READ_BY_DEFAULT, Suggestion
 from litsynth.store import runs
 from litsynth.store import suggestions as store
+from litsynth.store.analysis import document_labels
 from litsynth.store.db import transaction
 
 
@@ -85,6 +87,7 @@ class SuggestResult:
     flooded: tuple[str, ...] = ()  # codes nobody decided, suggested almost everywhere
     unworded: tuple[str, ...] = ()  # codes whose words the passages read hardly use
     unfit: bool = False  # so many unworded that the corpus was not learned from at all
+    off_codebook: tuple[str, ...] = ()  # documents (labels) not learned from: off the codebook
 
     def to_json(self) -> dict[str, Any]:
         """`code suggest --json`'s contract."""
@@ -103,6 +106,7 @@ class SuggestResult:
             "flooded": list(self.flooded),
             "unworded": list(self.unworded),
             "corpus_fits_codebook": not self.unfit,
+            "off_codebook_documents": list(self.off_codebook),
             "per_code": self.per_code,
             "thresholds": {c: round(t, 4) for c, t in self.thresholds.items()},
             "suggestions": [
@@ -247,8 +251,11 @@ def suggest_project(
     read = np.array([roles is None or r.role in roles for r in rows], dtype=bool)
     pseudo = 0
     unworded: frozenset[str] = frozenset()
+    away: tuple[str, ...] = ()
     if project.settings.coding.learn_from_corpus:
         unworded = unworded_codes(zs, scores, read)
+        if fits(zs, unworded):
+            away = off_documents(zs, scores, ctx, read, rows, document_labels(conn))
         scores, pseudo = learn_on_corpus(zs, scores, texts, vectors, ctx, examples, read)
     elif examples:
         scores = learn(zs, scores, texts, vectors, ctx, examples)
@@ -319,7 +326,22 @@ def suggest_project(
         flooded=flooded_codes(per_code, int(read.sum()), learned) if pseudo else (),
         unworded=tuple(c for c in scores.code_ids if c in unworded),
         unfit=not fits(zs, unworded),
+        off_codebook=away if pseudo else (),
     )
+
+
+def off_documents(
+    zs: ZeroShot,
+    zero: Scores,
+    ctx: Context,
+    read: np.ndarray,
+    rows: Sequence[store.ChunkRow],
+    labels: dict[str, str],
+) -> tuple[str, ...]:
+    """The documents `learn_on_corpus` leaves out as off the codebook, by their short names."""
+    away = off_codebook(zs, zero, ctx, read)
+    ids = {rows[int(i)].document_id for i in np.flatnonzero(away)}
+    return tuple(sorted(labels.get(d, d) for d in ids))
 
 
 FLOOD = 0.8  # of the passages read: no code of a real codebook is in four of five
