@@ -7,10 +7,12 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, on_store
 from litsynth.cli import cli
+from litsynth.coding.machine import corpus
 from litsynth.coding.machine.suggest import review_ranking, stored_score, suggest_project
 from litsynth.config import Project, open_project
 from litsynth.records import Chunk, Coding, Document, Page, bytes_id, content_id
@@ -144,7 +146,7 @@ def test_a_corpus_the_codebook_does_not_fit_is_not_learned_from(project: Path) -
 
 
 def test_papers_the_codebook_does_not_fit_are_named_and_not_learned_from(
-    project: Path,
+    project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a.txt uses every code's words; weather.txt, in the same corpus, none of them
     paragraphs = [
@@ -157,6 +159,7 @@ def test_papers_the_codebook_does_not_fit_are_named_and_not_learned_from(
     ]
     weather = [f"Rain fell on the hills for {n} hours, and the wind turned." for n in range(30)]
     root = _project(project, paragraphs, {"weather.txt": weather})
+    monkeypatch.setattr(corpus, "MIN_DOCUMENT_CHARS", 1000)  # two short "papers"
     data = json.loads(
         CliRunner().invoke(cli, ["code", "suggest", "--project", str(root), "--json"]).output
     )

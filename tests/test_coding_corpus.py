@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from litsynth.coding import parse_codebook_text
+from litsynth.coding.machine import corpus
 from litsynth.coding.machine.classify import fit_zero_shot
 from litsynth.coding.machine.corpus import (
     MAX_BOOST,
@@ -195,7 +197,9 @@ def test_a_corpus_that_uses_the_words_of_too_few_codes_is_not_learned_from() -> 
     assert pseudo == 0 and scores is zero
 
 
-def test_papers_the_codebook_was_not_written_for_are_not_learned_from() -> None:
+def test_papers_the_codebook_was_not_written_for_are_not_learned_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Four papers use the codebook's words throughout; four others (a full-text set's
     # off-topic papers) never do, and a short note of theirs is too short to judge. The four
     # are left out of learning and keep the codebook's own verdicts; the others learn.
@@ -219,7 +223,9 @@ def test_papers_the_codebook_was_not_written_for_are_not_learned_from() -> None:
     zero = zs.score(vectors, texts)
     ctx = context_of(units)
     every = np.ones(len(texts), dtype=bool)
-    away = off_codebook(zs, zero, ctx, every)
+    assert not off_codebook(zs, zero, texts, ctx, every).any()  # each far under eight pages
+    monkeypatch.setattr(corpus, "MIN_DOCUMENT_CHARS", 400)  # each document here is over it
+    away = off_codebook(zs, zero, texts, ctx, every)
     assert [u.doc for u, a in zip(units, away, strict=True) if a] == [
         u.doc for u in units if u.doc.startswith("off")
     ]
@@ -233,6 +239,6 @@ def test_papers_the_codebook_was_not_written_for_are_not_learned_from() -> None:
     truth = np.zeros((120, 3), dtype=bool)
     truth[np.arange(120), [order[s % 3] for s in range(30)] * 4] = True
     assert np.array_equal(scores.suggested()[:120], truth)
-    # documents of an abstract's length are never judged, whatever they are about
+    # documents of fewer passages are never judged, however long
     short = [Unit(u.text, f"{u.doc}:{u.position // 10}", u.position % 10) for u in units]
-    assert not off_codebook(zs, zero, context_of(short), every).any()
+    assert not off_codebook(zs, zero, texts, context_of(short), every).any()

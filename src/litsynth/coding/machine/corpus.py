@@ -174,10 +174,15 @@ def fits(zs: ZeroShot, unworded: frozenset[str]) -> bool:
     return 2 * len(unworded) <= len(_worded(zs))
 
 
-MIN_DOCUMENT = 20  # passages read: a shorter document (an abstract, an answer) is not judged
+# A document is judged from 20 passages read and 20,000 characters (about eight pages): an
+# abstract, a survey answer or a note is not, however many sentences it is cut into.
+MIN_DOCUMENT = 20
+MIN_DOCUMENT_CHARS = 20_000
 
 
-def off_codebook(zs: ZeroShot, zero: Scores, ctx: Context, eligible: np.ndarray) -> np.ndarray:
+def off_codebook(
+    zs: ZeroShot, zero: Scores, texts: Sequence[str], ctx: Context, eligible: np.ndarray
+) -> np.ndarray:
     """(n,) bool: the passages of documents the codebook was not written for, in a corpus
     that it fits as a whole (`fits`).
 
@@ -188,8 +193,8 @@ def off_codebook(zs: ZeroShot, zero: Scores, ctx: Context, eligible: np.ndarray)
     when, of its eligible passages, the share that use any code's words is under half the
     best document's, and they use the words of fewer than half the codes with keywords
     (seeds 94-100 % of passages and 11-15 of 18 codes; the papers 10-29 % and 2-7). Only
-    documents of MIN_DOCUMENT passages are judged: an abstract's few sentences use few codes
-    whatever it is about.
+    documents of a paper's length are judged (MIN_DOCUMENT): an abstract's sentences use few
+    codes whatever it is about. The benchmarks' texts are all shorter, so none moves.
     """
     worded = set(_worded(zs))
     off = np.zeros(len(zero.keywords), dtype=bool)
@@ -198,8 +203,8 @@ def off_codebook(zs: ZeroShot, zero: Scores, ctx: Context, eligible: np.ndarray)
     documents = ctx.documents()
     judged: dict[int, tuple[float, int]] = {}
     for doc in np.unique(documents):
-        rows = np.flatnonzero((documents == doc) & eligible)
-        if len(rows) < MIN_DOCUMENT:
+        rows = [int(i) for i in np.flatnonzero((documents == doc) & eligible)]
+        if len(rows) < MIN_DOCUMENT or sum(len(texts[i]) for i in rows) < MIN_DOCUMENT_CHARS:
             continue
         used = [worded.intersection(zero.keywords[i]) for i in rows]
         judged[int(doc)] = (
@@ -261,7 +266,7 @@ def learn_on_corpus(
     absent = unworded_codes(zs, zero, mask)
     if not fits(zs, absent):  # not the corpus this codebook was written for
         return (learn(zs, zero, texts, vectors, ctx, examples) if examples else zero), 0
-    away = off_codebook(zs, zero, ctx, mask)
+    away = off_codebook(zs, zero, texts, ctx, mask)
     mask = mask & ~away  # papers the codebook was not written for teach nothing
     # Style only chooses: the reviewer's evidence stays the codebook's zero-shot (style.py).
     chosen_by = with_style(zero.logit, texts, ctx, mask)

@@ -255,7 +255,7 @@ def suggest_project(
     if project.settings.coding.learn_from_corpus:
         unworded = unworded_codes(zs, scores, read)
         if fits(zs, unworded):
-            away = off_documents(zs, scores, ctx, read, rows, document_labels(conn))
+            away = off_documents(zs, scores, texts, ctx, read, rows, document_labels(conn))
         scores, pseudo = learn_on_corpus(zs, scores, texts, vectors, ctx, examples, read)
     elif examples:
         scores = learn(zs, scores, texts, vectors, ctx, examples)
@@ -333,13 +333,14 @@ def suggest_project(
 def off_documents(
     zs: ZeroShot,
     zero: Scores,
+    texts: Sequence[str],
     ctx: Context,
     read: np.ndarray,
     rows: Sequence[store.ChunkRow],
     labels: dict[str, str],
 ) -> tuple[str, ...]:
     """The documents `learn_on_corpus` leaves out as off the codebook, by their short names."""
-    away = off_codebook(zs, zero, ctx, read)
+    away = off_codebook(zs, zero, texts, ctx, read)
     ids = {rows[int(i)].document_id for i in np.flatnonzero(away)}
     return tuple(sorted(labels.get(d, d) for d in ids))
 
