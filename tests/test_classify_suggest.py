@@ -143,6 +143,8 @@ def test_a_corpus_the_codebook_does_not_fit_is_not_learned_from(project: Path) -
     assert data["unworded"] == ["reconfiguration", "governance"]
     text = CliRunner().invoke(cli, ["code", "suggest", "--project", str(root)]).output
     assert "not learning from the corpus" in text and "+corpus" not in text
+    # `litsynth run` shows the step's summary line: it says so too
+    assert "not learning from the corpus" in on_store(suggest_project, open_project(root)).summary()
 
 
 def test_papers_the_codebook_does_not_fit_are_named_and_not_learned_from(
@@ -166,6 +168,8 @@ def test_papers_the_codebook_does_not_fit_are_named_and_not_learned_from(
     assert data["pseudo_examples"] > 0 and data["off_codebook_documents"] == ["weather.txt (n.d.)"]
     text = CliRunner().invoke(cli, ["code", "suggest", "--project", str(root)]).output
     assert "not learning from 1 document whose" in text and "weather.txt" in text
+    line = on_store(suggest_project, open_project(root)).summary()
+    assert "1 document off the codebook not learned from" in line
 
 
 def test_a_score_is_stored_on_the_side_of_the_bar_its_probability_is() -> None:

@@ -117,11 +117,26 @@ class SuggestResult:
         }  # fmt: skip
 
     def summary(self) -> str:
-        return (
+        """One line for `litsynth run`, with what `code suggest` would warn about (so a
+        pipeline user learns that the codebook may not fit, and where to look)."""
+        line = (
             f"chunks: {self.chunks}, stored: {self.stored}, suggested: {self.suggested},"
             f" model: {self.model}, codebook_version: {self.codebook_version},"
             f" vectors_from: {self.vectors_from}"
         )
+        notes = []
+        if self.unfit:
+            notes.append("not learning from the corpus: the codebook may not fit it")
+        elif self.unworded:
+            notes.append(f"not taught by the corpus: {', '.join(self.unworded)}")
+        if self.off_codebook:
+            n = len(self.off_codebook)
+            notes.append(f"{n} document{'s' if n > 1 else ''} off the codebook not learned from")
+        if self.flooded:
+            notes.append(f"suggested almost everywhere: {', '.join(self.flooded)}")
+        if notes:
+            line += f"; {'; '.join(notes)} (`litsynth code suggest` says more)"
+        return line
 
 
 def chunk_vectors(
