@@ -86,6 +86,10 @@ def test_encrypted_pdf_opens_with_its_password(name: str, password: str) -> None
         parse_file(path)
     assert caught.value.reason == "encrypted"
     assert "--password" in (caught.value.hint or "")
+    assert caught.value.detail == "it needs a password, and none was given"
+    with pytest.raises(ParseFailure) as caught:
+        parse_file(path, passwords=["wrong", "also wrong"])
+    assert caught.value.detail == "none of the 2 passwords given opens it"
     doc = parse_file(path, passwords=["wrong", password])
     assert doc.text.strip()
     assert doc.attributes["decrypted_with"] in {"user password", "owner password"}

@@ -277,8 +277,12 @@ def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, 
         raise ParseFailure("encrypted", f"cannot decrypt: {exc}", path) from None
     except (PdfReadError, PyPdfError, ValueError, KeyError) as exc:
         raise ParseFailure("broken-file", f"encryption dictionary: {exc}", path) from None
-    tried = f"tried {len(passwords)} password(s)" if passwords else "no password given"
-    raise ParseFailure("encrypted", f"no password opens it ({tried})", path)
+    if not passwords:
+        raise ParseFailure("encrypted", "it needs a password, and none was given", path)
+    n = len(passwords)
+    raise ParseFailure(
+        "encrypted", f"none of the {n} password{'s' if n > 1 else ''} given opens it", path
+    )
 
 
 def pdf_title(reader: PdfReader) -> str:
