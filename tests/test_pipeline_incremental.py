@@ -100,6 +100,33 @@ def test_changed_file_replaces_its_old_chunks(seeded: Path) -> None:
     assert any("drones" in t for t in texts)
 
 
+def test_the_same_text_in_other_bytes_is_one_document(seeded: Path) -> None:
+    """A seed saved again with a byte-order mark and Windows line ends: other bytes, the
+    same text. It joins the stored document (search shows each passage once, the matrices
+    count one source) and says so; re-saving a file without changing its text re-embeds
+    nothing and says nothing."""
+    seed = (seeded / "corpus" / SEED4).read_text(encoding="utf-8")
+    copy = seeded / "corpus" / "004-again.txt"
+    copy.write_bytes(b"\xef\xbb\xbf" + seed.replace("\n", "\r\n").encode("utf-8"))
+    report = run(seeded)
+    assert (report.chunks_added, report.documents_same_text) == (0, 1)
+    assert "1 ingested (1 the same text as another file)" in report.summary()
+    assert f"corpus/004-again.txt has the same text as corpus/{SEED4}" in " ".join(report.warnings)
+    conn = consistent(seeded)
+    assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 3
+    ids = dict(conn.execute("SELECT path, document_id FROM files").fetchall())
+    assert ids["corpus/004-again.txt"] == ids[f"corpus/{SEED4}"]
+    seed_path = seeded / "corpus" / SEED4
+    seed_path.write_text(seed + "\n\n", encoding="utf-8")  # new bytes, same text
+    again = run(seeded)
+    assert (again.chunks_added, again.chunks_removed) == (0, 0)
+    assert not [w for w in again.warnings if "same text" in w]
+    (seeded / "corpus" / SEED4).unlink()  # the copy keeps the document
+    assert run(seeded).would_prune == []
+    assert run(seeded, prune=True).chunks_removed == 0
+    assert consistent(seeded).execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 3
+
+
 def test_removed_file_is_reported_then_pruned(seeded: Path) -> None:
     (seeded / "corpus" / SEED2).unlink()
     report = run(seeded)

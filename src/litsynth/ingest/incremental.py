@@ -69,6 +69,7 @@ class IngestReport:
     documents_skipped_failed: int = 0
     documents_replaced: int = 0
     documents_rechunked: int = 0
+    documents_same_text: int = 0  # of those ingested: joined a stored document of the same text
     chunks_added: int = 0
     chunks_removed: int = 0
     metadata_updated: int = 0
@@ -93,7 +94,13 @@ class IngestReport:
         """One line: what was ingested, skipped and failed (by reason)."""
         failed = self.failures_by_reason()
         return (
-            f"{self.documents_ingested} ingested, {self.documents_skipped_unchanged} unchanged, "
+            f"{self.documents_ingested} ingested"
+            + (
+                f" ({self.documents_same_text} the same text as another file)"
+                if self.documents_same_text
+                else ""
+            )
+            + f", {self.documents_skipped_unchanged} unchanged, "
             f"{self.chunks_added} passages added, {len(self.failures)} failed"
             + (f" ({', '.join(f'{k}: {v}' for k, v in failed.items())})" if failed else "")
         )
@@ -142,6 +149,7 @@ class _Run:
         self.saved_digest = saved_digest  # ids digest of the index on disk, if trusted
         # document id -> (what the file said, what documents.csv says) until it is committed
         self.origins: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+        self.texts: dict[str, tuple[str, str]] | None = None  # store.text_digests, when asked
 
     def metadata_for(self, key: str) -> Metadata | None:
         try:
@@ -191,9 +199,18 @@ class _Run:
     def commit(self, entry: FileEntry, doc: Document, chunks: list[Chunk], vectors: Any) -> None:
         previous = store.file_state(self.conn, entry.key)
         removed: list[int] = []
+        twin = self._twin(doc)
+        if twin is not None:  # the same text from other bytes: one document, two paths
+            if previous is None or previous.document_id != twin[0]:  # not merely re-saved
+                self.report.documents_same_text += 1
+                self.report.warnings.append(
+                    f"{entry.key} has the same text as {twin[1]}, already ingested; its"
+                    " passages are that document's (its metadata too)"
+                )
+            doc = dataclasses.replace(doc, id=twin[0])
         with transaction(self.conn):
             if store.document_exists(self.conn, doc.id):
-                rowids: list[int] = []  # same bytes already stored under another path
+                rowids: list[int] = []  # same bytes (or text) already stored under another path
             else:
                 found, sidecar = self.origins.pop(doc.id, ({}, {}))
                 rowids = store.insert_document(
@@ -214,6 +231,21 @@ class _Run:
         self.index.remove(removed)
         self.report.chunks_removed += len(removed)
         self.report.documents_ingested += 1
+
+    def _twin(self, doc: Document) -> tuple[str, str] | None:
+        """(id, path) of a stored document of another id with exactly `doc`'s text.
+
+        The same paper saved twice (downloaded again, decrypted, re-saved by a reader) has
+        other bytes, so another id; stored twice, search showed each passage twice and the
+        matrices counted it as two sources. The digests are read once per run."""
+        if self.texts is None:
+            self.texts = store.text_digests(self.conn)
+        key = store.text_digest(doc.text)
+        twin = self.texts.get(key)
+        if twin is None or twin[0] == doc.id or not store.document_exists(self.conn, twin[0]):
+            self.texts[key] = (doc.id, doc.path)  # (a twin deleted since, as replaced)
+            return None
+        return twin
 
     def _drop_if_unreferenced(self, document_id: str) -> list[int]:
         """Delete a document no path points at; its chunk rowids, or [] if it must stay."""

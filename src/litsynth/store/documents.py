@@ -8,6 +8,7 @@ never handed out twice, which is what lets the index be reconciled by id sets al
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -128,6 +129,17 @@ def remove_failures(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
 def document_exists(conn: sqlite3.Connection, document_id: str) -> bool:
     row = conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone()
     return row is not None
+
+
+def text_digests(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    """sha256 of each stored document's text -> (document id, path): finds a file whose
+    bytes differ from a stored one's but whose text is the same (a re-saved PDF)."""
+    rows = conn.execute("SELECT id, path, text FROM documents ORDER BY id")
+    return {text_digest(r["text"]): (r["id"], r["path"]) for r in rows}
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def document_ids(conn: sqlite3.Connection, *, chunker_not: str | None = None) -> list[str]:
