@@ -131,9 +131,7 @@ def test_matrix_cell_links_to_its_passages(tmp_path: Path) -> None:
 def test_a_project_without_a_codebook_is_told_how_to_start_one(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    html = render_report(replace(_data(), codebook=()), tmp_path / "r").read_text(
-        encoding="utf-8"
-    )
+    html = render_report(replace(_data(), codebook=()), tmp_path / "r").read_text(encoding="utf-8")
     assert "No codebook yet" in html and "code discover --write codebook/draft.yaml" in html
     assert "Filter codes" not in html
     with_codes = render_report(_data(), tmp_path / "s").read_text(encoding="utf-8")
