@@ -127,6 +127,19 @@ def test_the_same_text_in_other_bytes_is_one_document(seeded: Path) -> None:
     assert consistent(seeded).execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 3
 
 
+def test_a_document_whose_first_file_is_pruned_names_the_file_left(seeded: Path) -> None:
+    """The report copies a PDF from the document's path, and citations name it: once the
+    first copy is pruned, the path is the copy that is left, not a file that is gone."""
+    shutil.copy2(seeded / "corpus" / SEED2, seeded / "corpus" / "kept.txt")
+    run(seeded)
+    (seeded / "corpus" / SEED2).unlink()
+    assert run(seeded, prune=True).pruned == [f"corpus/{SEED2}"]
+    conn = consistent(seeded)
+    paths = [r[0] for r in conn.execute("SELECT path FROM documents ORDER BY path")]
+    assert "corpus/kept.txt" in paths and f"corpus/{SEED2}" not in paths
+    assert len(paths) == 3
+
+
 def test_removed_file_is_reported_then_pruned(seeded: Path) -> None:
     (seeded / "corpus" / SEED2).unlink()
     report = run(seeded)

@@ -250,6 +250,7 @@ class _Run:
     def _drop_if_unreferenced(self, document_id: str) -> list[int]:
         """Delete a document no path points at; its chunk rowids, or [] if it must stay."""
         if store.document_has_files(self.conn, document_id):
+            store.repoint_documents(self.conn, document_id)  # its own path may be the one gone
             return []
         rowids = [r["rowid"] for r in store.chunks_of(self.conn, document_id)]
         if store.delete_document(self.conn, document_id):
@@ -532,6 +533,7 @@ def _prune(run: _Run, *, prune: bool) -> None:
     gone_failed = [key for key in store.failure_states(conn) if not _exists(run.project.root, key)]
     with transaction(conn):
         store.remove_failures(conn, gone_failed)
+        store.repoint_documents(conn)  # stores pruned before documents were repointed
 
 
 def _exists(root: Path, key: str) -> bool:

@@ -156,6 +156,20 @@ def document_has_files(conn: sqlite3.Connection, document_id: str) -> bool:
     return row.fetchone() is not None
 
 
+def repoint_documents(conn: sqlite3.Connection, document_id: str | None = None) -> None:
+    """Point each document (or one) at a file that still holds it, where the path it names
+    is no longer one of its files (pruned, or now another document): the report copies the
+    PDF from there, and citations name it. Stores from before this heal on the next ingest."""
+    conn.execute(
+        "UPDATE documents SET path ="
+        " (SELECT MIN(f.path) FROM files f WHERE f.document_id = documents.id)"
+        " WHERE (:id IS NULL OR id = :id)"
+        " AND EXISTS (SELECT 1 FROM files f WHERE f.document_id = documents.id)"
+        " AND path NOT IN (SELECT f.path FROM files f WHERE f.document_id = documents.id)",
+        {"id": document_id},
+    )
+
+
 def insert_document(
     conn: sqlite3.Connection,
     doc: Document,
