@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -435,3 +436,21 @@ def test_memory_refusal_wrapped_by_pypdf_is_recorded_as_out_of_memory() -> None:
     with pytest.raises(MemoryError):
         _reraise_memory(zlib.error("Error -4 while decompressing data: insufficient memory"))
     _reraise_memory(PdfReadError("EOF marker not found"))  # a broken file stays broken
+
+
+def test_the_report_copies_a_pdf_from_the_copy_that_is_left(project: Path) -> None:
+    """A PDF read from corpus/x.pdf and also held as corpus/y.pdf: once x.pdf is moved away
+    the report still ships the PDF its citations link to (from y.pdf), before and after
+    `ingest --prune`."""
+    pdf = shared("data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf")
+    shutil.copy(pdf, project / "corpus" / "x.pdf")
+    assert invoke("ingest", "--project", project)[0] == 0
+    shutil.copy(pdf, project / "corpus" / "y.pdf")
+    assert invoke("ingest", "--project", project)[0] == 0
+    (project / "corpus" / "x.pdf").unlink()
+    code, _, err = invoke("report", "--project", project)
+    assert code == 0, err
+    assert len(list((project / "report" / "sources").glob("*.pdf"))) == 1
+    assert invoke("ingest", "--prune", "--project", project)[0] == 0
+    conn = sqlite3.connect(project / "litsynth.db")
+    assert conn.execute("SELECT path FROM documents").fetchall() == [("corpus/y.pdf",)]

@@ -181,6 +181,12 @@ def report_matrix(
     )
 
 
+def _on_disk(root: Path, paths: list[str]) -> Path | None:
+    """The first of a document's paths whose file is there: the one it was first read
+    from may have been moved or deleted while a copy remains."""
+    return next((root / p for p in paths if (root / p).is_file()), None)
+
+
 def collect(
     project: Project,
     conn: sqlite3.Connection,
@@ -196,10 +202,12 @@ def collect(
     by_reason: dict[str, int] = {}
     for _, reason, _ in failures:
         by_reason[reason] = by_reason.get(reason, 0) + 1
+    holders = q.file_paths(conn)
     copied = {
-        f"sources/{r['id']}.pdf": str(project.root / r["path"])
+        f"sources/{r['id']}.pdf": str(found)
         for r in rows
-        if r["kind"] == "pdf" and (project.root / r["path"]).exists()
+        if r["kind"] == "pdf"
+        and (found := _on_disk(project.root, [r["path"], *holders.get(r["id"], [])]))
     }
     documents = tuple(
         rm.DocumentRow(

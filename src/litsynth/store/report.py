@@ -16,6 +16,14 @@ def documents_overview(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     ).fetchall()
 
 
+def file_paths(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Every path that holds each document (copies, renamed files not yet pruned)."""
+    out: dict[str, list[str]] = {}
+    for r in conn.execute("SELECT document_id, path FROM files ORDER BY path"):
+        out.setdefault(r[0], []).append(r[1])
+    return out
+
+
 def document_text(conn: sqlite3.Connection, document_id: str) -> str:
     row = conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
     return row[0] if row else ""
