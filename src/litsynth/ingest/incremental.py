@@ -149,7 +149,6 @@ class _Run:
         self.saved_digest = saved_digest  # ids digest of the index on disk, if trusted
         # document id -> (what the file said, what documents.csv says) until it is committed
         self.origins: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
-        self.texts: dict[str, tuple[str, str]] | None = None  # store.text_digests, when asked
 
     def metadata_for(self, key: str) -> Metadata | None:
         try:
@@ -199,16 +198,16 @@ class _Run:
     def commit(self, entry: FileEntry, doc: Document, chunks: list[Chunk], vectors: Any) -> None:
         previous = store.file_state(self.conn, entry.key)
         removed: list[int] = []
-        twin = self._twin(doc)
-        if twin is not None:  # the same text from other bytes: one document, two paths
-            if previous is None or previous.document_id != twin[0]:  # not merely re-saved
-                self.report.documents_same_text += 1
-                self.report.warnings.append(
-                    f"{entry.key} has the same text as {twin[1]}, already ingested; its"
-                    " passages are that document's (its metadata too)"
-                )
-            doc = dataclasses.replace(doc, id=twin[0])
         with transaction(self.conn):
+            twin = self._twin(doc)
+            if twin is not None:  # the same text from other bytes: one document, two paths
+                if previous is None or previous.document_id != twin[0]:  # not merely re-saved
+                    self.report.documents_same_text += 1
+                    self.report.warnings.append(
+                        f"{entry.key} has the same text as {twin[1]}, already ingested; its"
+                        " passages are that document's (its metadata too)"
+                    )
+                doc = dataclasses.replace(doc, id=twin[0])
             if store.document_exists(self.conn, doc.id):
                 rowids: list[int] = []  # same bytes (or text) already stored under another path
             else:
@@ -237,15 +236,8 @@ class _Run:
 
         The same paper saved twice (downloaded again, decrypted, re-saved by a reader) has
         other bytes, so another id; stored twice, search showed each passage twice and the
-        matrices counted it as two sources. The digests are read once per run."""
-        if self.texts is None:
-            self.texts = store.text_digests(self.conn)
-        key = store.text_digest(doc.text)
-        twin = self.texts.get(key)
-        if twin is None or twin[0] == doc.id or not store.document_exists(self.conn, twin[0]):
-            self.texts[key] = (doc.id, doc.path)  # (a twin deleted since, as replaced)
-            return None
-        return twin
+        matrices counted it as two sources."""
+        return store.twin_by_text(self.conn, store.text_digest(doc.text), doc.id)
 
     def _drop_if_unreferenced(self, document_id: str) -> list[int]:
         """Delete a document no path points at; its chunk rowids, or [] if it must stay."""

@@ -131,11 +131,21 @@ def document_exists(conn: sqlite3.Connection, document_id: str) -> bool:
     return row is not None
 
 
-def text_digests(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
-    """sha256 of each stored document's text -> (document id, path): finds a file whose
-    bytes differ from a stored one's but whose text is the same (a re-saved PDF)."""
-    rows = conn.execute("SELECT id, path, text FROM documents ORDER BY id")
-    return {text_digest(r["text"]): (r["id"], r["path"]) for r in rows}
+def twin_by_text(conn: sqlite3.Connection, digest: str, other_than: str) -> tuple[str, str] | None:
+    """(id, path) of a stored document, not `other_than`, whose text has this sha256: a
+    file whose bytes differ from a stored one's but whose text is the same (a re-saved PDF).
+
+    Documents stored before the digest was kept get theirs here, once."""
+    stale = conn.execute("SELECT id, text FROM documents WHERE text_digest IS NULL").fetchall()
+    conn.executemany(
+        "UPDATE documents SET text_digest = ? WHERE id = ?",
+        [(text_digest(r["text"]), r["id"]) for r in stale],
+    )
+    row = conn.execute(
+        "SELECT id, path FROM documents WHERE text_digest = ? AND id != ? ORDER BY id LIMIT 1",
+        (digest, other_than),
+    ).fetchone()
+    return (row["id"], row["path"]) if row else None
 
 
 def text_digest(text: str) -> str:
@@ -186,8 +196,8 @@ def insert_document(
     """
     conn.execute(
         "INSERT INTO documents(id, path, kind, text, title, authors, year, venue, doi,"
-        " attributes, n_pages, chunker, file_meta, meta_sources)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " attributes, n_pages, chunker, file_meta, meta_sources, text_digest)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             doc.id,
             doc.path,
@@ -203,6 +213,7 @@ def insert_document(
             chunker,
             json.dumps(file_meta or {}, ensure_ascii=False, sort_keys=True),
             json.dumps(meta_sources or {}, sort_keys=True),
+            text_digest(doc.text),
         ),
     )
     conn.executemany(
