@@ -199,3 +199,20 @@ def test_hostile_files_are_refused_with_a_reason(tmp_path: Path) -> None:
         read_refi(zipped.read_bytes(), "x.qdpx")
     with pytest.raises(SynthesisError, match="not well-formed REFI-QDA XML at line 1"):
         read_refi(b"<Project><Users></Project>", "broken.qde")
+
+
+def test_export_files_may_be_named_without_options(
+    coded: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`litsynth export refi review.qdpx review.qdc`: the kind follows the name; another name
+    is refused with the way to write it."""
+    root, exported = coded
+    run(root, "export", "refi", tmp_path / "named.qdpx", tmp_path / "named.qdc")
+    assert _codes(read_refi((tmp_path / "named.qdpx").read_bytes(), "named.qdpx")) == _codes(
+        read_refi(exported.read_bytes(), "a.qdpx")
+    )
+    assert (tmp_path / "named.qdc").read_bytes() == (tmp_path / "a.qdc").read_bytes()
+    result = CliRunner().invoke(
+        cli, ["export", "refi", str(tmp_path / "named.zip"), "--project", str(root)]
+    )
+    assert result.exit_code == 1 and "not a REFI-QDA file name" in result.output + result.stderr

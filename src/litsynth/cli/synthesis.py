@@ -296,6 +296,7 @@ def attributes_list(project_dir: Path, as_json: bool) -> None:
 
 
 @export_group.command("refi")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--codebook",
     "qdc",
@@ -325,6 +326,7 @@ def attributes_list(project_dir: Path, as_json: bool) -> None:
 @source_option
 @json_option
 def export_refi(
+    files: tuple[Path, ...],
     qdc: Path | None,
     qdpx: Path | None,
     project_arg: Path,
@@ -336,9 +338,10 @@ def export_refi(
 
     --codebook writes the code tree (themes > categories > codes) as a .qdc file; --out a
     .qdpx archive with the sources' canonical text, every current coding as a text selection,
-    the coders, memos as notes and codebook relations as links. Unreviewed machine
-    suggestions (--source machine or both) are not anyone's codings: they come on their own
-    codes, "<label> (suggested)", gathered in the set "Unreviewed machine suggestions".
+    the coders, memos as notes and codebook relations as links (or name FILES ending in .qdc
+    or .qdpx: `litsynth export refi review.qdpx`). Unreviewed machine suggestions (--source
+    machine or both) are not anyone's codings: they come on their own codes, "<label>
+    (suggested)", gathered in the set "Unreviewed machine suggestions".
     """
     project_dir = project_arg
     if project_arg.suffix.lower() == ".qdpx":
@@ -350,6 +353,18 @@ def export_refi(
     if old_project_dir is not None:
         click.echo("Note: --project-dir is now --project.", err=True)
         project_dir = old_project_dir
+    for file in files:  # `export refi review.qdpx`: the kind follows the name
+        kind = file.suffix.lower()
+        if kind not in (".qdpx", ".qdc"):
+            raise SynthesisError(
+                f"{file}: not a REFI-QDA file name",
+                hint="name the archive FILE.qdpx (or --out) and the codebook FILE.qdc"
+                " (or --codebook)",
+            )
+        if kind == ".qdpx":
+            qdpx = qdpx or file
+        else:
+            qdc = qdc or file
     if qdc is None and qdpx is None:
         raise SynthesisError(
             "nothing to export", hint="give --codebook FILE.qdc and/or --out FILE.qdpx"
