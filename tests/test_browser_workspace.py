@@ -579,3 +579,27 @@ def test_search_by_role_and_references_dimmed_in_the_reader(demo_project: Path) 
             expected = [h["chunk_id"] for h in json.load(response)]
         assert shown == expected and 0 < len(shown) <= 12
         browser.close()
+
+
+def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
+    """A new project's workspace: not 'nothing left to screen' and a stopping rule that
+    'cannot be shown before the end', but what to do first."""
+    from playwright.sync_api import sync_playwright
+
+    _need_browser()
+    root = tmp_path / "empty"
+    for folder in ("corpus", "codebook", "indexes"):
+        (root / folder).mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    with _serving(root) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url + "/")
+        _until(page, "() => !document.querySelector('#rec-done').hidden")
+        assert "litsynth import FILE --source NAME" in page.inner_text("#rec-done")
+        _until(page, "() => document.querySelector('#stopping').textContent.length > 0")
+        assert page.inner_text("#stopping") == "no records at this stage yet: nothing to screen"
+        page.select_option("#stage", "full-text")
+        _until(page, "() => document.querySelector('#rec-done').textContent.includes('full')")
+        assert "included at title/abstract" in page.inner_text("#rec-done")
+        browser.close()

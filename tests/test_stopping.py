@@ -197,3 +197,10 @@ def test_order_inside_the_random_sample_carries_no_evidence():
     # without the random marker the ranked windows are tested, and the early include opens a
     # long include-free window
     assert p_value(early, 2000) < p_early
+
+
+def test_with_no_records_the_rule_says_there_is_nothing_to_screen() -> None:
+    empty = verdict([], 0)
+    assert not empty.stop
+    assert empty.summary() == "no records at this stage yet: nothing to screen"
+    assert verdict([0, 0], 10).summary().startswith("keep screening")

@@ -50,6 +50,8 @@ class StoppingVerdict:
 
     def summary(self) -> str:
         goal = f"{self.target_recall:.0%} recall with {1 - self.alpha:.0%} confidence"
+        if self.n_records == 0:
+            return "no records at this stage yet: nothing to screen"
         if self.stop:
             return f"stop: {goal} is reached (p = {self.p_value:.3f})"
         if self.more_to_screen is None:

@@ -116,6 +116,11 @@ async function loadNext(first) {
   showVotes(data.votes);
   const rec = data.record;
   $("rec-done").hidden = rec !== null;
+  $("rec-done").textContent = data.progress.candidates > 0
+    ? "Nothing left to screen at this stage for this reviewer."
+    : stage() === "full-text"
+      ? "No records at full text yet: records included at title/abstract come here."
+      : "No records yet: import a database export with `litsynth import FILE --source NAME`, then reload.";
   for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi"]) $(id).textContent = "";
   $("rec-doi").removeAttribute("href");
   if (!rec) return;
