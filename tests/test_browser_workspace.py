@@ -602,4 +602,10 @@ def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
         page.select_option("#stage", "full-text")
         _until(page, "() => document.querySelector('#rec-done').textContent.includes('full')")
         assert "included at title/abstract" in page.inner_text("#rec-done")
+        # no codebook: the matrix says so in its status line, and PRISMA is drawn anyway
+        page.goto(url + "/screens/matrices")
+        _until(page, "() => document.querySelector('#matrix-status').textContent.length > 0")
+        assert "no codebook" in page.inner_text("#matrix-status")
+        assert page.locator("#cell").is_hidden()
+        _until(page, "() => document.querySelector('#prisma').naturalWidth > 0")
         browser.close()

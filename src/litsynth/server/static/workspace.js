@@ -312,7 +312,7 @@ async function loadMatrix() {
   const params = new URLSearchParams({ rows, cols, source: $("matrix-source").value });
   const m = await api("/api/matrix?" + params);
   $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent;
-  $("cell").hidden = true; $("matrix").hidden = false;
+  $("cell").hidden = true; $("matrix").hidden = false; $("matrix-status").textContent = "";
   const table = $("matrix");
   const head = el("tr"); head.append(el("th", rows.startsWith("attr:") ? rows.slice(5) : rows), ...m.col_keys.map((c) => el("th", m.col_labels[c])));
   const bodyRows = m.row_keys.map((r, i) => {
@@ -330,7 +330,6 @@ async function loadMatrix() {
     return tr;
   });
   table.replaceChildren(head, ...bodyRows);
-  $("prisma").src = "/prisma.svg";
 }
 
 async function loadThemes() {
@@ -584,7 +583,11 @@ function start() {
     loadExtraction().catch((error) => { $("extraction-status").textContent = error.message; });
   } else if (SCREEN === "matrices") {
     $("matrices-view").hidden = false;
-    const fail = (error) => { $("cell-title").textContent = error.message; $("cell").hidden = false; };
+    // the flow is the records' and does not need a codebook: drawn whatever the matrix says
+    $("prisma").src = "/prisma.svg";
+    const fail = (error) => {
+      $("matrix-status").textContent = error.message; $("matrix").hidden = true; $("cell").hidden = true;
+    };
     loadMatrix().catch(fail);
     $("matrix-kind").addEventListener("change", () => loadMatrix().catch(fail));
     $("matrix-source").addEventListener("change", () => loadMatrix().catch(fail));
