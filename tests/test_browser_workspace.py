@@ -602,6 +602,9 @@ def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
         page.select_option("#stage", "full-text")
         _until(page, "() => document.querySelector('#rec-done').textContent.includes('full')")
         assert "included at title/abstract" in page.inner_text("#rec-done")
+        page.goto(url + "/screens/reader")
+        _until(page, "() => document.querySelector('#reader-status').textContent.length > 0")
+        assert "No documents yet" in page.inner_text("#reader-status")
         # no codebook: the matrix says so in its status line, and PRISMA is drawn anyway
         page.goto(url + "/screens/matrices")
         _until(page, "() => document.querySelector('#matrix-status').textContent.length > 0")

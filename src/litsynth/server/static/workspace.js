@@ -534,6 +534,14 @@ async function startReader() {
     o.value = c.id; o.title = c.definition; return o;
   });
   $("code-pick").replaceChildren(...options);
+  if (!codes.length) {
+    $("reader-status").textContent = "No codebook yet: write codes in codebook/*.yaml (docs/coding.md)"
+      + " or draft them with `litsynth code discover --write codebook/draft.yaml`, then reload.";
+  }
+  if (!docs.length) {
+    $("reader-status").textContent = "No documents yet: put PDFs or text files in corpus/ and run"
+      + " `litsynth ingest`, then reload.";
+  }
   $("code-find").addEventListener("input", () => {
     const words = $("code-find").value.toLowerCase().trim();
     for (const o of options) o.hidden = Boolean(words) && !(o.textContent + " " + o.title).toLowerCase().includes(words);
