@@ -228,6 +228,8 @@ async function loadConflicts() {
   const kappa = data.kappa === null ? "not defined" : data.kappa.toFixed(2);
   $("agreement").textContent = "Reviewers: " + (data.reviewers.join(", ") || "none") + " · Cohen's kappa " + kappa + " · " + data.conflicts.length + " unresolved";
   const body = $("conflicts");
+  $("conflict-table").hidden = !data.conflicts.length;
+  $("no-conflicts").hidden = data.conflicts.length > 0;
   body.replaceChildren(...data.conflicts.map((c) => {
     const tr = el("tr");
     tr.dataset.recordId = c.record_id;
