@@ -224,3 +224,23 @@ def test_passages_keep_their_citation(project: Path) -> None:
         "Yulianti & Santoso (2021)",
         "Kamal (2022)",
     }
+
+
+def test_documents_that_do_not_read_as_english_are_found() -> None:
+    from litsynth.coding.analysis.keyphrases import not_english
+
+    english = [
+        "Orchestration is the deliberate coordination of independent firms by a hub that "
+        "designs the network and its rules.",
+        "The results of the review show that platforms are used to align the interests of "
+        "the suppliers with those of the orchestrator.",
+        "In this paper we argue that the value of a supply chain lies in how it is governed.",
+    ]
+    german = [
+        "Zu jeder Halbgerade H mit Anfangspunkt P gibt es genau ein Q mit dem Abstand r.",
+        "Jede Gerade zerlegt die Ebene in zwei nichtleere Teilmengen, sodass für alle A gilt.",
+        "Dann gibt es eine Topologie auf X, für die S eine Subbasis ist, und Y heißt Teilraum.",
+    ]
+    table = ["Table 3 R-1 R-2 R-L BS Words BART Multitask", "0.81 0.77"]  # too short to judge
+    found = not_english({"en": english, "de": german, "short": german[:2], "table": table})
+    assert found == {"de"}

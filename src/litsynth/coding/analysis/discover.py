@@ -38,6 +38,7 @@ from litsynth.coding.analysis.keyphrases import (
     class_tfidf,
     document_entropy,
     extract_phrases,
+    not_english,
 )
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
@@ -536,6 +537,19 @@ def run_discover(
                 f"{len(other)} passages of front matter, captions, acknowledgements or running"
                 " headers left out (--include-references keeps them)"
             )
+    by_document: dict[str, list[str]] = {}
+    for p in passages:
+        if p.chunk_id not in skip:
+            by_document.setdefault(p.document_id, []).append(p.text)
+    foreign = not_english(by_document)
+    if foreign:
+        left = {p.chunk_id for p in passages if p.document_id in foreign} - skip
+        skip |= left
+        names = "; ".join(sorted(doc_labels.get(d, d) for d in foreign))
+        notes.append(
+            f"{len(left)} passages of {len(foreign)} documents that do not read as English"
+            f" prose (another language, or tables and identifiers) left out: {names}"
+        )
     chosen = [
         i
         for i, p in enumerate(passages)
