@@ -324,6 +324,8 @@ def _ingest(
             _rechunk_all(run)
         report.index_repaired = reconcile(conn, index, embedder, quiet=options.quiet)
         report.roles_updated = assign_roles(conn)
+        with transaction(conn):  # stores from before migration 014: once, then never again
+            store.fill_text_digests(conn)
         passwords = options.passwords + _passwords_file(project)
         to_parse = _plan(run, options, passwords)
         address = options.ray_address or settings.cluster.ray_address

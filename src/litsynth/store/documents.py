@@ -131,16 +131,21 @@ def document_exists(conn: sqlite3.Connection, document_id: str) -> bool:
     return row is not None
 
 
-def twin_by_text(conn: sqlite3.Connection, digest: str, other_than: str) -> tuple[str, str] | None:
-    """(id, path) of a stored document, not `other_than`, whose text has this sha256: a
-    file whose bytes differ from a stored one's but whose text is the same (a re-saved PDF).
-
-    Documents stored before the digest was kept get theirs here, once."""
+def fill_text_digests(conn: sqlite3.Connection) -> int:
+    """Give the documents stored before migration 014 their text digest; how many needed one.
+    Every document stored since gets it from `insert_document`."""
     stale = conn.execute("SELECT id, text FROM documents WHERE text_digest IS NULL").fetchall()
     conn.executemany(
         "UPDATE documents SET text_digest = ? WHERE id = ?",
         [(text_digest(r["text"]), r["id"]) for r in stale],
     )
+    return len(stale)
+
+
+def twin_by_text(conn: sqlite3.Connection, digest: str, other_than: str) -> tuple[str, str] | None:
+    """(id, path) of a stored document, not `other_than`, whose text has this sha256: a
+    file whose bytes differ from a stored one's but whose text is the same (a re-saved PDF).
+    Documents from before migration 014 are found once `fill_text_digests` has run."""
     row = conn.execute(
         "SELECT id, path FROM documents WHERE text_digest = ? AND id != ? ORDER BY id LIMIT 1",
         (digest, other_than),
@@ -149,6 +154,8 @@ def twin_by_text(conn: sqlite3.Connection, digest: str, other_than: str) -> tupl
 
 
 def text_digest(text: str) -> str:
+    """sha256 of a document's canonical text: what tells two files of the same paper apart
+    from two papers, whatever their bytes."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

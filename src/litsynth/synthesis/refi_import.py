@@ -25,7 +25,6 @@ sources, selections whose text is not in the document, codings of unknown codes.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import sqlite3
@@ -44,6 +43,7 @@ from litsynth.errors import SynthesisError
 from litsynth.records import Coding, Memo
 from litsynth.store import codings as coding_store
 from litsynth.store.db import transaction
+from litsynth.store.documents import text_digest
 
 _MAX_QDE = 200 * 1024 * 1024  # a project.qde larger than this is not a real export
 
@@ -376,14 +376,10 @@ class RefiImport:
         return dict(self.__dict__)
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def documents_by_text(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
     """sha256 of each document's canonical text -> (document id, text)."""
     rows = conn.execute("SELECT id, text FROM documents ORDER BY id")
-    return {_digest(r[1]): (r[0], r[1]) for r in rows}
+    return {text_digest(r[1]): (r[0], r[1]) for r in rows}
 
 
 def source_file_name(source: RefiSource, used: set[str]) -> str:
@@ -425,7 +421,7 @@ def import_codings(
     for source in project.sources:
         if source.text is None:
             continue
-        found = documents.get(_digest(source.text))
+        found = documents.get(text_digest(source.text))
         if found is None:
             report.skip("source not in the project after ingest", len(source.selections))
             continue
@@ -493,7 +489,7 @@ def write_sources(
         if source.text is None:
             report.skip("source without plain text (audio, image or external file)")
             continue
-        if _digest(source.text) in documents:
+        if text_digest(source.text) in documents:
             report.sources_matched += 1
             continue
         folder.mkdir(parents=True, exist_ok=True)
