@@ -615,3 +615,34 @@ def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
         assert page.locator("#cell").is_hidden()
         _until(page, "() => document.querySelector('#prisma').naturalWidth > 0")
         browser.close()
+
+
+def test_no_screen_scrolls_sideways_on_a_small_window(demo_copy: Path) -> None:
+    """A long file path in the reader's document list, or a matrix with many themes, used to
+    widen the whole page past the window; the matrix now scrolls inside its own box."""
+    from playwright.sync_api import sync_playwright
+
+    _need_browser()
+    nested = demo_copy / "corpus" / ("a-folder-with-a-rather-long-name-" * 3).rstrip("-")
+    nested.mkdir()
+    (demo_copy / "corpus" / "001_fda600e23a8bf5df.txt").rename(nested / "001_fda600e23a8bf5df.txt")
+    with sqlite3.connect(demo_copy / "litsynth.db") as conn:
+        conn.execute(
+            "UPDATE documents SET path = ? WHERE path LIKE '%001_fda600e23a8bf5df.txt'",
+            (f"corpus/{nested.name}/001_fda600e23a8bf5df.txt",),
+        )
+    with _serving(demo_copy) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 800, "height": 800})
+        for screen, ready in (
+            ("reader", "#document option"),
+            ("matrices", "#matrix a[data-cell]"),
+            ("screen", "#rec-title"),
+            ("search", "#q"),
+        ):
+            page.goto(f"{url}/screens/{screen}")
+            page.wait_for_selector(ready, state="attached")
+            page.wait_for_timeout(300)
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert widths[0] <= widths[1], (screen, widths)
+        browser.close()

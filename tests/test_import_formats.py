@@ -158,7 +158,7 @@ def test_xlsx_sheet_is_chosen_by_name_and_a_missing_sheet_is_named(
     _workbook(path, [["Title", "Authors", "Year"], ["Orchestration", "Doe, Jane", 2020]])
     code, out, _ = invoke("import", path, "--source", "S", "--sheet", "records",
                           "--project", project)  # fmt: skip
-    assert code == 0 and "1 records imported" in out and "(xlsx;" in out
+    assert code == 0 and "1 record imported" in out and "(xlsx;" in out
     code, out, _ = invoke("import", path, "--source", "T", "--sheet", "Sheet9",
                           "--project", project)  # fmt: skip
     assert code == 1 and "no sheet 'Sheet9' (its sheets: records, notes)" in out
@@ -210,3 +210,12 @@ def test_xls_of_real_records_imports(tmp_path: Path, project: Path) -> None:
     assert code == 0, err
     (outcome,) = json.loads(out)
     assert (outcome["format"], outcome["n_records"]) == ("xls", len(table) - 1)
+
+
+def test_counts_agree_with_their_number() -> None:
+    """"1 records imported" was the first line a new user read after a one-entry export."""
+    from litsynth.words import count
+
+    assert count(1, "record") == "1 record"
+    assert count(0, "record") == "0 records"
+    assert count(3, "entry", "entries") == "3 entries"

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "litsynth.provenance",
             "litsynth.progress",
             "litsynth.textkept",
+            "litsynth.words",
         ),
     ),
     ("store", ("litsynth.store",)),

@@ -19,6 +19,7 @@ from litsynth.config import Project
 from litsynth.errors import BiblioError, ConfigError, LitsynthError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, bytes_id, content_id
 from litsynth.store import runs
+from litsynth.words import count
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,19 @@ class InputsReport:
     def summary(self) -> str:
         """One line for `run`'s step list."""
         parts = [
-            f"{self.imported} records imported ({self.batches_skipped} files unchanged)",
-            f"{self.duplicates} duplicates linked",
+            f"{count(self.imported, 'record')} imported"
+            f" ({count(self.batches_skipped, 'file')} unchanged)",
+            f"{count(self.duplicates, 'duplicate')} linked",
             f"{self.ineligible} ineligible by automation",
-            f"{self.decisions} screening decisions added ({self.sheets_skipped} sheets unchanged)",
+            f"{count(self.decisions, 'screening decision')} added"
+            f" ({count(self.sheets_skipped, 'sheet')} unchanged)",
         ]
         if self.resolutions:
-            parts.append(f"{self.resolutions} conflicts resolved")
+            parts.append(f"{count(self.resolutions, 'conflict')} resolved")
         if self.citation_records:
-            parts.append(f"{self.citation_records} records from citation searching")
+            parts.append(f"{count(self.citation_records, 'record')} from citation searching")
         if self.extracted:
-            parts.append(f"{self.extracted} data-extraction values recorded")
+            parts.append(f"{count(self.extracted, 'data-extraction value')} recorded")
         return "; ".join(parts)
 
 

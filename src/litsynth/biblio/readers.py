@@ -37,6 +37,7 @@ from litsynth.biblio.readers_sheet import read_spreadsheet, spreadsheet_kind
 from litsynth.biblio.readers_tagged import read_medline, read_ris, read_wos
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord, ImportBatch, Rejection, bytes_id, content_id
+from litsynth.words import count
 
 FORMATS: dict[str, Callable[[str, str], ReadResult]] = {
     "bibtex": read_bibtex,
@@ -303,7 +304,8 @@ def _no_records(file_name: str, fmt: str, rejected: list[Rejection]) -> str:
     message = f"{file_name}: no records found (read as {fmt})"
     if rejected:
         first = rejected[0]
-        message += f"; {len(rejected)} entries rejected, first at line {first.line}: {first.reason}"
+        entries = count(len(rejected), "entry", "entries")
+        message += f"; {entries} rejected, first at line {first.line}: {first.reason}"
     return message
 
 

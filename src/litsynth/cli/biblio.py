@@ -14,6 +14,7 @@ from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord
 from litsynth.store import opened
+from litsynth.words import count
 
 
 @click.command("import")
@@ -64,7 +65,7 @@ def import_command(
                 )
                 continue
             click.echo(
-                f"{o.file_name}: {o.n_records} records imported, {o.n_rejected} rejected"
+                f"{o.file_name}: {count(o.n_records, 'record')} imported, {o.n_rejected} rejected"
                 f" ({', '.join(x for x in (o.format, o.encoding) if x)}; batch {o.batch_id})"
             )
             for r in o.rejected:
@@ -76,12 +77,12 @@ def import_command(
                 shown = "; ".join(f"{w!r} as {g!r}" for w, g in examples)
                 more = " …" if o.n_renamed > len(examples) else ""
                 click.echo(
-                    f"  {o.n_renamed} records kept under a derived id because their id was taken:"
-                    f" {shown}{more}"
+                    f"  {count(o.n_renamed, 'record')} kept under a derived id because their id"
+                    f" was taken: {shown}{more}"
                 )
         if failed:
             raise BiblioError(
-                f"{len(failed)} of {len(outcomes)} files could not be imported"
+                f"{len(failed)} of {count(len(outcomes), 'file')} could not be imported"
                 f" (first: {failed[0].file_name})",
                 hint="the other files were imported; fix or convert the ones named above",
             )
@@ -228,9 +229,9 @@ def link_command(
         for link in report.links:
             by_method[link.method] = by_method.get(link.method, 0) + 1
         methods = ", ".join(f"{n} by {m}" for m, n in sorted(by_method.items())) or "none"
-        click.echo(f"{len(report.links)} records linked to documents ({methods}).")
+        click.echo(f"{count(len(report.links), 'record')} linked to documents ({methods}).")
         click.echo(
-            f"{report.sought} records sought ({report.sought_rule});"
+            f"{count(report.sought, 'record')} sought ({report.sought_rule});"
             f" {len(report.unmatched)} without a full text:"
         )
         for rec in report.unmatched:

@@ -19,6 +19,7 @@ from litsynth.embed.models import get_embedder
 from litsynth.records import one_line, roles_wanted
 from litsynth.store import opened
 from litsynth.store.passages import by_chunk_id
+from litsynth.words import count
 
 commands: list[click.Command] = []
 
@@ -57,7 +58,7 @@ def suggest(
         print_json(result.to_json())
         return
     click.echo(
-        f"{result.suggested} suggestions for {result.chunks} chunks "
+        f"{count(result.suggested, 'suggestion')} for {count(result.chunks, 'chunk')} "
         f"(model {result.model}, codebook {result.codebook_version}, vectors {result.vectors_from})"
     )
     if result.skipped_by_role:

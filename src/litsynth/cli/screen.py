@@ -17,6 +17,7 @@ from litsynth.cli.groups import screen_group
 from litsynth.errors import ScreeningError
 from litsynth.records import TITLE_ABSTRACT
 from litsynth.store import opened
+from litsynth.words import count
 
 stage_option = click.option(
     "--stage",
@@ -58,7 +59,9 @@ def export_command(
     if as_json:
         print_json({"sheet": str(sheet), "stage": stage, "reviewer": reviewer, "rows": n})
         return
-    click.echo(f"{sheet}: {n} records to screen at {stage} for {reviewer}, most likely first")
+    click.echo(
+        f"{sheet}: {count(n, 'record')} to screen at {stage} for {reviewer}, most likely first"
+    )
 
 
 @screen_group.command("import")
@@ -96,10 +99,11 @@ def import_command(
             " nothing recorded"
         )
         return
-    click.echo(f"{sheet}: {result.appended} decisions recorded at {stage} for {reviewer}")
+    click.echo(f"{sheet}: {count(result.appended, 'decision')} recorded at {stage} for {reviewer}")
     if result.unchanged:
         click.echo(
-            f"  {result.unchanged} decisions equal to {reviewer}'s current ones not repeated"
+            f"  {count(result.unchanged, 'decision')} equal to {reviewer}'s current ones"
+            " not repeated"
         )
     if s.blank:
         click.echo(f"  {s.blank} rows without a decision left for later")
@@ -165,7 +169,7 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
                 show_choices=False,
             )
             if key == "q":
-                click.echo(f"Stopped; {done} decisions recorded. Run again to resume.")
+                click.echo(f"Stopped; {count(done, 'decision')} recorded. Run again to resume.")
                 return
             if key == "s":
                 skipped.add(rec.id)
@@ -216,7 +220,7 @@ def auto_command(project_dir: Path, as_json: bool) -> None:
             }
         )
         return
-    click.echo(f"{len(report.ineligible)} records newly marked ineligible by automation")
+    click.echo(f"{count(len(report.ineligible), 'record')} newly marked ineligible by automation")
     for h in report.ineligible:
         click.echo(f"  {h.record_id}: {h.reason} ({h.note})")
     if report.unknown_year or report.unknown_language:

@@ -24,6 +24,7 @@ from litsynth.synthesis import attributes as attrs
 from litsynth.synthesis import from_store as synth
 from litsynth.synthesis import refiqda, tables
 from litsynth.synthesis.matrix import CODE_DIMENSIONS
+from litsynth.words import count
 
 
 @contextmanager
@@ -433,7 +434,7 @@ def export_records(stage: str, fmt: str, out: Path, project_dir: Path, as_json: 
     if as_json:
         print_json({"file": str(out), "stage": stage, "format": fmt, "records": len(rows)})
         return
-    click.echo(f"Wrote {len(rows)} records ({stage}) to {out}")
+    click.echo(f"Wrote {count(len(rows), 'record')} ({stage}) to {out}")
 
 
 commands: list[click.Command] = [matrix_command, cited_command, attributes_group]

@@ -54,6 +54,7 @@ from litsynth.store import documents as store
 from litsynth.store import runs
 from litsynth.store.db import opened, transaction
 from litsynth.store.lock import writer_lock
+from litsynth.words import count
 
 SAVE_EVERY_S = 30.0  # an index save costs ~0.1 s per 10k chunks; a crash loses ≤ 30 s of vectors
 
@@ -101,7 +102,7 @@ class IngestReport:
                 else ""
             )
             + f", {self.documents_skipped_unchanged} unchanged, "
-            f"{self.chunks_added} passages added, {len(self.failures)} failed"
+            f"{count(self.chunks_added, 'passage')} added, {len(self.failures)} failed"
             + (f" ({', '.join(f'{k}: {v}' for k, v in failed.items())})" if failed else "")
         )
 
