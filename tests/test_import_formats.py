@@ -213,7 +213,7 @@ def test_xls_of_real_records_imports(tmp_path: Path, project: Path) -> None:
 
 
 def test_counts_agree_with_their_number() -> None:
-    """"1 records imported" was the first line a new user read after a one-entry export."""
+    """A one-entry export used to report "1 records imported", the first line a user reads."""
     from litsynth.words import count
 
     assert count(1, "record") == "1 record"
