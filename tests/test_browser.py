@@ -102,3 +102,24 @@ def test_injected_script_is_shown_as_text_and_never_runs(demo_report: Path) -> N
 def test_report_summary_names_outputs(demo_report: Path) -> None:
     summary = json.loads((demo_report / "report" / "run-summary.json").read_text(encoding="utf-8"))
     assert summary["steps"], summary
+
+
+def test_no_report_page_scrolls_sideways_on_a_phone(demo_report: Path) -> None:
+    """The code co-occurrence matrix (18 codes) made the whole report 2,359 px wide in a
+    1,280 px window, and long file names widened source pages; wide tables now scroll in
+    their own box and long words wrap."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 420, "height": 800})
+        pages = [demo_report / "report" / "index.html"]
+        pages += sorted((demo_report / "report" / "sources").glob("*.html"))
+        for html in pages:
+            page.goto(html.as_uri())
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert widths[0] <= widths[1], (html.name, widths)
+        assert page.locator(".table-scroll table.matrix").count() == 0  # a source page
+        page.goto(pages[0].as_uri())
+        assert page.locator(".table-scroll table.matrix").count() >= 1
+        browser.close()
