@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 from litsynth.citations.doi import normalize_doi
 from litsynth.errors import BiblioError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord
+from litsynth.words import count
 
 TITLE_THRESHOLD = 92.0
 _RULES = ("doi", "title", "file")
@@ -66,8 +67,11 @@ class LinkReport:
     sought_rule: str  # how "sought" was decided, for the reader of the report
 
     def summary(self) -> str:
+        """One line for `run`'s step list, in the words `litsynth link` uses."""
         return (
-            f"n_linked: {len(self.links)}, sought: {self.sought}, sought_rule: {self.sought_rule}"
+            f"{count(len(self.links), 'record')} linked to documents;"
+            f" {count(self.sought, 'record')} sought ({self.sought_rule}),"
+            f" {len(self.unmatched)} without a full text"
         )
 
     def to_json(self) -> dict[str, object]:

@@ -90,8 +90,8 @@ def import_command(
 
 def _render_dedupe(result: dedupe_stage.DedupeResult) -> None:
     click.echo(
-        f"{result.n_duplicates} duplicates in {len(result.groups)} groups ({result.method});"
-        f" {len(result.uncertain)} uncertain pairs to resolve"
+        f"{count(result.n_duplicates, 'duplicate')} in {count(len(result.groups), 'group')}"
+        f" ({result.method}); {count(len(result.uncertain), 'uncertain pair')} to resolve"
     )
     for warning in result.warnings:
         click.echo(f"  warning: {warning}")
