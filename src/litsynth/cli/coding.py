@@ -63,8 +63,8 @@ def suggest(
     )
     if result.skipped_by_role:
         click.echo(
-            f"{result.skipped_by_role} passages not suggested: reference lists, front matter,"
-            " captions or running headers (--role all includes them)"
+            f"{count(result.skipped_by_role, 'passage')} not suggested: reference lists,"
+            " front matter, captions or running headers (--role all includes them)"
         )
     if result.learned_codes:
         click.echo(f"learned from your codings: {', '.join(result.learned_codes)}")

@@ -45,6 +45,7 @@ from litsynth.errors import CodebookError, CodingError
 from litsynth.records import Passage
 from litsynth.store import analysis as store
 from litsynth.store.db import transaction
+from litsynth.words import count
 
 RELATIONS_FILE = "relations.yaml"
 ALPHA = 0.05  # conventional false-discovery rate for flagging a pair as "significant"
@@ -239,9 +240,12 @@ class Axial:
     codebook_version: str
 
     def summary(self) -> str:
+        """One line for `run`'s step list."""
         return (
-            f"n_passages: {self.n_passages}, n_documents: {self.n_documents},"
-            f" codebook_version: {self.codebook_version}"
+            f"{count(len(self.categories), 'category', 'categories')} and"
+            f" {count(len(self.code_pairs), 'code pair')} proposed over"
+            f" {count(self.n_passages, 'passage')} in {count(self.n_documents, 'document')}"
+            f" (codebook {self.codebook_version})"
         )
 
 

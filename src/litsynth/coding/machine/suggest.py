@@ -64,6 +64,7 @@ from litsynth.store import runs
 from litsynth.store import suggestions as store
 from litsynth.store.analysis import document_labels
 from litsynth.store.db import transaction
+from litsynth.words import count
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,9 @@ class SuggestResult:
         """One line for `litsynth run`, with what `code suggest` would warn about (so a
         pipeline user learns that the codebook may not fit, and where to look)."""
         line = (
-            f"chunks: {self.chunks}, stored: {self.stored}, suggested: {self.suggested},"
-            f" model: {self.model}, codebook_version: {self.codebook_version},"
-            f" vectors_from: {self.vectors_from}"
+            f"{count(self.suggested, 'suggestion')} for {count(self.chunks, 'passage')}"
+            f" ({self.stored} scores kept; model {self.model}, codebook {self.codebook_version},"
+            f" vectors {self.vectors_from})"
         )
         notes = []
         if self.unfit:
@@ -130,8 +131,9 @@ class SuggestResult:
         elif self.unworded:
             notes.append(f"not taught by the corpus: {', '.join(self.unworded)}")
         if self.off_codebook:
-            n = len(self.off_codebook)
-            notes.append(f"{n} document{'s' if n > 1 else ''} off the codebook not learned from")
+            notes.append(
+                f"{count(len(self.off_codebook), 'document')} off the codebook not learned from"
+            )
         if self.flooded:
             notes.append(f"suggested almost everywhere: {', '.join(self.flooded)}")
         if notes:
