@@ -89,3 +89,22 @@ def test_xlsx_export_has_the_columns_and_escapes_formulas(project: Path, tmp_pat
     assert rows[0][:3] == ("record_id", "title", "authors")
     titles = {r[0]: r[1] for r in rows[1:]}
     assert str(titles["evil1"]).startswith("'=HYPERLINK")
+
+
+@pytest.mark.parametrize("name, magic", [("r.xlsx", b"PK\x03\x04"), ("r.bib", b"@"),
+                                         ("r.ris", b"TY  -")])  # fmt: skip
+def test_the_out_name_chooses_the_format(
+    screened: Path, tmp_path: Path, name: str, magic: bytes
+) -> None:
+    """`--out records.xlsx` without --format wrote RIS text that Excel cannot open."""
+    out = tmp_path / name
+    run(screened, "export", "records", "--stage", "all", "--out", str(out))
+    assert out.read_bytes().lstrip(b"\xef\xbb\xbf").lstrip().startswith(magic)
+
+
+def test_an_out_name_without_a_known_ending_asks_for_the_format(
+    screened: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(cli, ["export", "records", "--out", str(tmp_path / "r.dat"),
+                                      "--project", str(screened)])  # fmt: skip
+    assert result.exit_code == 1 and "cannot tell the format from the name 'r.dat'" in result.output

@@ -219,3 +219,12 @@ def test_counts_agree_with_their_number() -> None:
     assert count(1, "record") == "1 record"
     assert count(0, "record") == "0 records"
     assert count(3, "entry", "entries") == "3 entries"
+
+
+def test_a_workbook_takes_text_with_control_characters(tmp_path: Path) -> None:
+    """A PDF's text layer can carry \\x01-style bytes; openpyxl refused the whole workbook."""
+    from litsynth.biblio.sheet_files import read_table, write_table
+
+    out = tmp_path / "s.xlsx"
+    write_table([["record_id", "title"], ["r1", "A\x01 title\x0b with\tcontrols"]], out, title="t")
+    assert read_table(out) == [["record_id", "title"], ["r1", "A title with\tcontrols"]]

@@ -130,7 +130,9 @@ def test_unreviewed_passages_do_not_count() -> None:
     assert report.per_code[0].pending == 0 and report.per_code[0].accepted == 1
 
 
-def test_double_coding_in_the_project_feeds_agree(project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_double_coding_in_the_project_feeds_agree(project: Path, tmp_path: Path, ext: str) -> None:
+    """The same figures whether the coders' sheets are CSV or Excel workbooks."""
     s = seed(project)
     runner = CliRunner()
     # Queue order (uncertainty): c3/method, c1/platform, c2/value-capture, c1/rule-setting,
@@ -140,11 +142,11 @@ def test_double_coding_in_the_project_feeds_agree(project: Path, tmp_path: Path)
             cli, ["code", "review", "--project", str(s.root), "--coder", coder], input=keys
         )
         assert result.exit_code == 0, result.output
-        out = runner.invoke(cli, ["code", "export-codings", str(tmp_path / f"{coder}.csv"),
+        out = runner.invoke(cli, ["code", "export-codings", str(tmp_path / f"{coder}.{ext}"),
                                   "--coder", coder, "--project", str(s.root)])  # fmt: skip
         assert out.output.startswith("Wrote 4 passage(s) coded by")
-    result = runner.invoke(cli, ["agree", str(tmp_path / "ana.csv"), str(tmp_path / "ben.csv"),
-                                 "--json"])  # fmt: skip
+    result = runner.invoke(cli, ["agree", str(tmp_path / f"ana.{ext}"),
+                                 str(tmp_path / f"ben.{ext}"), "--json"])  # fmt: skip
     data = json.loads(result.output)
     # Items c1, c2, c3, d1; codes method, platform, rule-setting, value-capture.
     # platform: ana on c1, d1; ben on d1 -> both 1, A only 1, neither 2:

@@ -220,3 +220,24 @@ def test_reimporting_a_memo_only_row_stores_the_memo_once(seeded: Seeded, tmp_pa
     finally:
         conn.close()
     assert texts == ["just a memo"]
+
+
+def test_an_xlsx_review_sheet_is_a_workbook_and_comes_back(seeded: Seeded, tmp_path: Path) -> None:
+    """`code export-sheet s.xlsx` wrote CSV bytes under that name; Excel refused to open it."""
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "sheet.xlsx"
+    _run("code", "export-sheet", str(sheet), "--project", str(seeded.root), "--coder", "ana")
+    book = load_workbook(sheet)
+    ws = book.active
+    header = tuple(c.value for c in ws[1])
+    assert header == COLUMNS and ws.max_row == 6
+    first = dict(zip(header, (c.value for c in ws[2]), strict=True))
+    assert first["passage"].startswith("A shared digital platform")
+    ws.cell(row=2, column=COLUMNS.index("decision") + 1, value="accept")
+    ws.cell(row=3, column=COLUMNS.index("decision") + 1, value=0)  # Excel keeps 0 a number
+    book.save(sheet)
+    result = _import(seeded, sheet)
+    assert result["errors"] == []
+    counts = result["counts"]
+    assert isinstance(counts, dict) and counts["accept"] == 1 and counts["reject"] == 1

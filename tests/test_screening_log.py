@@ -242,3 +242,29 @@ def test_full_text_decision_on_record_excluded_at_title_abstract_is_refused(
     assert full_text == ["r01"]
     flow = json.loads(run(review, "prisma", "--json"))  # adds up: no PrismaError
     assert flow["dbr_assessed"] == 1 and flow["new_studies"] == 1
+
+
+def test_an_xlsx_sheet_is_a_workbook_and_comes_back(review: Path, tmp_path: Path) -> None:
+    """`screen export ta.xlsx` wrote CSV bytes under that name, which Excel refuses to open.
+    It is now a workbook; decisions typed in Excel (a number, a checkbox TRUE, words) are
+    read back, and a bad row is named by the row Excel shows."""
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "ta.xlsx"
+    assert "12 records to screen" in run(review, "screen", "export", str(sheet))
+    book = load_workbook(sheet)
+    ws = book.active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["record_id", "title", "abstract"] and ws.freeze_panes == "A2"
+    assert ws.cell(row=1, column=1).font.bold
+    ids = [ws.cell(row=r, column=1).value for r in range(2, 14)]
+    decision = header.index("decision") + 1
+    reason = header.index("reason") + 1
+    for row, value in zip(range(2, 6), (1, True, "no", "perhaps"), strict=True):
+        ws.cell(row=row, column=decision, value=value)
+    ws.cell(row=4, column=reason, value="not about nudging")
+    book.save(sheet)
+    out = run(review, "screen", "import", str(sheet))
+    assert "3 decisions recorded" in out and "line 5: unreadable decision 'perhaps'" in out
+    got = {r["record_id"]: r["decision"] for r in log_rows(review)}
+    assert got == {ids[0]: "include", ids[1]: "include", ids[2]: "exclude"}

@@ -213,7 +213,8 @@ def _apply_extraction(project: Project, conn: sqlite3.Connection) -> int:
 
 def _apply_resolutions(project: Project, conn: sqlite3.Connection, sheet: SheetSpec) -> int:
     """Record each row as a resolution (it wins over both reviewers' decisions)."""
-    from litsynth.biblio.screening_ops import resolve, sheet_rows
+    from litsynth.biblio.screening_ops import resolve
+    from litsynth.biblio.screening_sheet import sheet_rows
 
     n = 0
     for line, row in sheet_rows(sheet.path):

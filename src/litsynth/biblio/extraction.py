@@ -19,11 +19,9 @@ included studies" table.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,10 +29,8 @@ from typing import Any
 import yaml
 
 from litsynth.biblio.export import select
-from litsynth.biblio.readers import decode_bytes
-from litsynth.biblio.readers_csv import sniff_delimiter
-from litsynth.biblio.readers_sheet import spreadsheet_kind, workbook_rows
 from litsynth.biblio.screening_rules import now_utc
+from litsynth.biblio.sheet_files import read_table, write_table
 from litsynth.cells import safe_cell
 from litsynth.citations.labels import work_label
 from litsynth.errors import BiblioError
@@ -183,30 +179,12 @@ def sheet_rows(
 def write_sheet(conn: sqlite3.Connection, form: Form, out: Path) -> int:
     """The extraction sheet for the included studies; returns how many rows."""
     rows = sheet_rows(form, included_studies(conn), store.current_values(conn))
-    _write_table(rows, out, "extraction", lambda ws: _form_help(form, ws, len(rows)))
+
+    def decorate(sheet: Any) -> None:
+        _form_help(form, sheet, len(rows))
+
+    write_table(_safe(rows), out, title="extraction", decorate=decorate, error=BiblioError)
     return len(rows) - 1
-
-
-def _write_table(
-    rows: list[list[str]], out: Path, title: str, decorate: Callable[[Any], None] | None = None
-) -> None:
-    """Rows as .xlsx (sheet `title`, then `decorate`d) or CSV, formula cells escaped."""
-    safe = [[safe_cell(c) for c in r] for r in rows]
-    if out.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = title
-        for r in safe:
-            ws.append(r)
-        if decorate is not None:
-            decorate(ws)
-        wb.save(out)
-        return
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(safe)
-    out.write_text(buf.getvalue(), encoding="utf-8-sig")
 
 
 def _form_help(form: Form, ws: Any, n: int) -> None:
@@ -242,22 +220,11 @@ class ExtractImport:
         }
 
 
-def _read_table(path: Path) -> list[list[str]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BiblioError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
-    if spreadsheet_kind(data):
-        return workbook_rows(data, path.name)
-    text, _encoding = decode_bytes(data)  # UTF-8, else detected: no byte is replaced
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
-
-
 def import_sheet(
     conn: sqlite3.Connection, form: Form, path: Path, *, reviewer: str
 ) -> ExtractImport:
     """Validate a filled-in sheet and append its changed values, all or none on a bad cell."""
-    table = _read_table(path)
+    table = read_table(path, error=BiblioError)
     if not table:
         raise BiblioError(f"{path} is empty", hint="export a sheet with `litsynth extract export`")
     header = [h.strip() for h in table[0]]
@@ -316,7 +283,13 @@ def characteristics(conn: sqlite3.Connection, form: Form) -> Characteristics:
 
 
 def write_characteristics(table: Characteristics, out: Path) -> None:
-    _write_table([list(table.header), *[list(r) for r in table.rows]], out, "characteristics")
+    rows = [list(table.header), *[list(r) for r in table.rows]]
+    write_table(_safe(rows), out, title="characteristics", error=BiblioError)
+
+
+def _safe(rows: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Every cell as text a spreadsheet shows literally (no formula runs)."""
+    return [[safe_cell(c) for c in r] for r in rows]
 
 
 def record_value(

@@ -8,11 +8,9 @@ sheet's decisions or none.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +27,8 @@ from litsynth.biblio.prioritise import (
     scores,
 )
 from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flow
+from litsynth.biblio.screening_sheet import sheet_rows
+from litsynth.biblio.sheet_files import layout, write_table
 from litsynth.biblio.stopping import StoppingVerdict
 from litsynth.cells import flat_cell
 from litsynth.config import ScreeningSettings
@@ -179,64 +179,28 @@ def export_sheet(
     reviewer: str,
     settings: ScreeningSettings,
 ) -> int:
-    """Write the records `reviewer` still has to screen at `stage` to a CSV sheet; returns rows.
+    """Write the records `reviewer` still has to screen at `stage` to a sheet; returns rows.
 
-    UTF-8 with a byte-order mark, because Excel reads a BOM-less CSV as the local ANSI code
-    page and mangles every non-ASCII author name.
+    An Excel workbook when `path` ends in .xlsx; else CSV in UTF-8 with a byte-order mark,
+    because Excel reads a BOM-less CSV as the local ANSI code page and mangles every
+    non-ASCII author name.
     """
     project_reasons(conn, settings)
     queue = Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
     todo = queue.pending(conn)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(SHEET_COLUMNS)
+    rows = [list(SHEET_COLUMNS)]
     for rec in todo:
         # Shown columns only: record_id and the decision columns are read back on import.
         shown = [rec.title, rec.abstract, _authors(rec), str(rec.year or ""), rec.journal, rec.doi]
-        writer.writerow([rec.id, *map(flat_cell, shown), "", "", ""])
-    try:
-        path.write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise ScreeningError(
-            f"cannot write {path}: {exc.strerror}", hint="check the folder"
-        ) from None
+        rows.append([rec.id, *map(flat_cell, shown), "", "", ""])
+    look = layout(_SHEET_WIDTHS, wrap=("title", "abstract"))
+    write_table(rows, path, title=stage, decorate=look, error=ScreeningError, lineterminator="\r\n")
     return len(todo)
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) as we write it; else what Excel's 'CSV' saves (cp1252)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        return str(best) if best is not None else data.decode("cp1252", errors="replace")
-
-
-def sheet_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, row) pairs of a sheet; the header names are matched case-insensitively."""
-    try:
-        text = _decode(path.read_bytes() if data is None else data)
-    except OSError as exc:
-        raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
-    first = text.split("\n", 1)[0]
-    # Excel in comma-decimal locales saves CSV with semicolons
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return
-    if "record_id" not in header or "decision" not in header:
-        raise ScreeningError(
-            f"{path} has no record_id and decision columns (header: {', '.join(header)})",
-            hint="export a sheet with `litsynth screen export` and fill in its decision column",
-        )
-    line = reader.line_num + 1
-    for row in reader:
-        yield line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
-        line = reader.line_num + 1
+# Column widths (characters) of the workbook: the abstract wide enough to read in place.
+_SHEET_WIDTHS = {"record_id": 18, "title": 40, "abstract": 90, "authors": 24, "year": 6,
+                 "journal": 20, "doi": 16, "decision": 10, "reason": 24, "note": 24}  # fmt: skip
 
 
 @dataclass(frozen=True)

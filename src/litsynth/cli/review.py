@@ -30,6 +30,7 @@ from litsynth.errors import CodebookError, CodingError
 from litsynth.records import ReviewItem
 from litsynth.store import codings as store
 from litsynth.store import opened
+from litsynth.words import count
 
 WIDTH = 96  # passage wrap width: readable in an 100-column terminal with the indent
 
@@ -217,7 +218,8 @@ def review_command(
 def export_sheet_command(
     sheet: Path, code: str | None, status: str, coder: str | None, project_dir: Path, as_json: bool
 ) -> None:
-    """Write suggestions to a CSV sheet to decide in a spreadsheet (UTF-8 with BOM for Excel).
+    """Write suggestions to SHEET to decide in a spreadsheet: an Excel workbook when it ends
+    in .xlsx, else CSV (UTF-8 with BOM, so Excel opens it).
 
     Fill `decision` with accept, reject, change (and `new_code`) or add (1 / 0 also work),
     optionally narrow `start`/`end` and write a `memo`, then run `code import-sheet`.
@@ -230,7 +232,7 @@ def export_sheet_command(
     if as_json:
         print_json({"sheet": str(sheet), "rows": n, "status": status, "coder": coder})
     else:
-        click.echo(f"Wrote {n} suggestion(s) to {sheet}.")
+        click.echo(f"Wrote {count(n, 'suggestion')} to {sheet}.")
 
 
 @code_group.command("import-sheet")

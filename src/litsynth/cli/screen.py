@@ -40,11 +40,12 @@ reviewer_option = click.option(
 def export_command(
     sheet: Path, stage: str, reviewer: str | None, project_dir: Path, as_json: bool
 ) -> None:
-    """Write the records still to screen to SHEET.csv, most likely includes first.
+    """Write the records still to screen to SHEET, most likely includes first.
 
-    Columns: record_id,title,abstract,authors,year,journal,doi,decision,reason,note (UTF-8
-    with BOM, so Excel opens it). Fill in decision (include/exclude/maybe or 1/0) and, for
-    exclusions, a reason; then `litsynth screen import`.
+    SHEET.xlsx is an Excel workbook; any other name is CSV (UTF-8 with BOM, so Excel opens
+    it). Columns: record_id,title,abstract,authors,year,journal,doi,decision,reason,note.
+    Fill in decision (include/exclude/maybe, yes/no or 1/0) and, for exclusions, a reason;
+    then `litsynth screen import SHEET`.
     """
     project = load(project_dir)
     reviewer = reviewer or project.settings.project.reviewer

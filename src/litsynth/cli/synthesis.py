@@ -18,7 +18,7 @@ from litsynth.cli.groups import export_group
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
-from litsynth.errors import SynthesisError
+from litsynth.errors import BiblioError, SynthesisError
 from litsynth.store import opened
 from litsynth.synthesis import attributes as attrs
 from litsynth.synthesis import from_store as synth
@@ -406,9 +406,9 @@ def export_refi(
     "--format",
     "fmt",
     type=click.Choice(("ris", "bib", "csv", "xlsx")),
-    default="ris",
-    show_default=True,
-    help="RIS or BibTeX for Zotero/EndNote; CSV or XLSX for a spreadsheet.",
+    default=None,
+    help="RIS or BibTeX for Zotero/EndNote; CSV or XLSX for a spreadsheet."
+    " Default: from the --out name's ending (.ris/.txt, .bib, .csv, .xlsx).",
 )
 @click.option(
     "--out",
@@ -418,7 +418,9 @@ def export_refi(
 )
 @project_option
 @json_option
-def export_records(stage: str, fmt: str, out: Path, project_dir: Path, as_json: bool) -> None:
+def export_records(
+    stage: str, fmt: str | None, out: Path, project_dir: Path, as_json: bool
+) -> None:
     """Write the records of a screening stage for a reference manager or a spreadsheet.
 
     Each record keeps its id and carries the review's decisions and reasons (title/abstract,
@@ -427,6 +429,7 @@ def export_records(stage: str, fmt: str, out: Path, project_dir: Path, as_json: 
     """
     from litsynth.biblio import export
 
+    fmt = fmt or _format_of(out)
     project = load(project_dir)
     with _store(project) as conn:
         rows = export.select(conn, stage)
@@ -435,6 +438,20 @@ def export_records(stage: str, fmt: str, out: Path, project_dir: Path, as_json: 
         print_json({"file": str(out), "stage": stage, "format": fmt, "records": len(rows)})
         return
     click.echo(f"Wrote {count(len(rows), 'record')} ({stage}) to {out}")
+
+
+_FORMAT_OF = {".ris": "ris", ".txt": "ris", ".bib": "bib", ".csv": "csv", ".xlsx": "xlsx"}
+
+
+def _format_of(out: Path) -> str:
+    """The export format a file name asks for: `records.xlsx` used to get RIS text."""
+    fmt = _FORMAT_OF.get(out.suffix.lower())
+    if fmt is None:
+        raise BiblioError(
+            f"cannot tell the format from the name {out.name!r}",
+            hint="end it in .ris, .bib, .csv or .xlsx, or pass --format",
+        )
+    return fmt
 
 
 commands: list[click.Command] = [matrix_command, cited_command, attributes_group]

@@ -20,7 +20,6 @@ every item has, on both sides, has no chance-corrected agreement: reported as No
 
 from __future__ import annotations
 
-import csv
 import math
 import warnings
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -30,7 +29,7 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 
-from litsynth.coding.human.review import csv_delimiter
+from litsynth.biblio.sheet_files import read_table
 from litsynth.errors import CodingError
 from litsynth.records import MachineCell
 
@@ -175,33 +174,19 @@ def parse_coder_rows(rows: Iterable[Mapping[str, str | None]], path: str) -> Cod
 
 
 def read_coder_sheet(path: Path) -> CoderSheet:
-    """Read a coder's CSV (UTF-8, BOM tolerated as Excel writes it); columns id, text, code."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            delimiter = csv_delimiter(handle.readline())
-            handle.seek(0)
-            reader = csv.DictReader(handle, delimiter=delimiter)
-            columns = {c.strip().lower() for c in reader.fieldnames or ()}
-            missing = {"id", "code"} - columns
-            if missing:
-                raise CodingError(
-                    f"{path} has no column {', '.join(sorted(missing))} "
-                    f"(columns: {', '.join(reader.fieldnames or ()) or 'none'})",
-                    hint="a coder sheet needs the columns id, text, code "
-                    "(several codes separated by ';')",
-                )
-            rows = (
-                {(k or "").strip().lower(): v for k, v in row.items() if isinstance(v, str)}
-                for row in reader
-            )
-            return parse_coder_rows(rows, str(path))
-    except FileNotFoundError:
-        raise CodingError(f"{path} does not exist", hint="check the file name") from None
-    except UnicodeDecodeError as exc:
+    """Read a coder's sheet, CSV (UTF-8 with or without BOM, else detected) or .xlsx; columns
+    id, text, code."""
+    table = read_table(path, error=CodingError)
+    header = [(h or "").strip().lower() for h in table[0]] if table else []
+    missing = {"id", "code"} - set(header)
+    if missing:
         raise CodingError(
-            f"{path} is not UTF-8 (byte {exc.start})",
-            hint="save it as 'CSV UTF-8' from your spreadsheet",
-        ) from None
+            f"{path} has no column {', '.join(sorted(missing))} "
+            f"(columns: {', '.join(h for h in (table[0] if table else []) if h) or 'none'})",
+            hint="a coder sheet needs the columns id, text, code (several codes separated by ';')",
+        )
+    rows = (dict(zip(header, row, strict=False)) for row in table[1:])
+    return parse_coder_rows(rows, str(path))
 
 
 def kappa(a: Sequence[object], b: Sequence[object]) -> float | None:

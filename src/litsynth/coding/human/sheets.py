@@ -12,13 +12,13 @@ Line numbers are spreadsheet rows: the header is line 1, the first suggestion li
 
 from __future__ import annotations
 
-import csv
 import sqlite3
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from litsynth.biblio.sheet_files import layout, read_table, write_table
 from litsynth.cells import flat_cell
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.human.review import (
@@ -27,7 +27,6 @@ from litsynth.coding.human.review import (
     check_code,
     check_span,
     codings_for,
-    csv_delimiter,
     make_memo,
     now_utc,
     order_items,
@@ -87,15 +86,18 @@ def sheet_rows(items: Iterable[ReviewItem], labels: Mapping[str, str]) -> list[d
 
 
 def write_sheet(path: Path, rows: Iterable[Mapping[str, str]]) -> int:
-    """Write the rows as CSV with a BOM (Excel's cue for UTF-8); returns the number of rows."""
-    n = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for row in rows:
-            writer.writerow([row.get(column, "") for column in COLUMNS])
-            n += 1
-    return n
+    """Write the rows as an Excel workbook (`path` ends in .xlsx) or as CSV with a BOM (Excel's
+    cue for UTF-8); returns the number of rows."""
+    table = [list(COLUMNS), *([row.get(column, "") for column in COLUMNS] for row in rows)]
+    look = layout(_WIDTHS, wrap=("passage", "evidence", "memo"))
+    write_table(table, path, title="suggestions", decorate=look, error=CodingError)
+    return len(table) - 1
+
+
+# Column widths (characters) of the workbook: the passage wide enough to read in place.
+_WIDTHS = {"chunk_id": 18, "document": 18, "citation": 28, "code": 22, "label": 24,
+           "score": 7, "evidence": 40, "passage": 90, "decision": 10, "new_code": 18,
+           "start": 7, "end": 7, "memo": 30}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -109,18 +111,7 @@ class SheetRow:
 
 def read_sheet(path: Path) -> list[SheetRow]:
     """The sheet's rows with their spreadsheet line numbers; a missing column is an error."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            delimiter = csv_delimiter(handle.readline())
-            handle.seek(0)
-            records = list(csv.reader(handle, delimiter=delimiter))
-    except FileNotFoundError:
-        raise CodingError(f"{path} does not exist", hint="check the sheet's file name") from None
-    except UnicodeDecodeError as exc:
-        raise CodingError(
-            f"{path} is not UTF-8 (byte {exc.start})",
-            hint="save it from your spreadsheet as 'CSV UTF-8 (comma delimited)'",
-        ) from None
+    records = read_table(path, error=CodingError)
     if not records:
         raise CodingError(
             f"{path} is empty", hint="export a sheet with `litsynth code export-sheet`"
@@ -306,11 +297,13 @@ def export_coder_sheet(conn: sqlite3.Connection, path: Path, *, coder: str) -> i
             f"{coder!r} has no codings in this project",
             hint="check the name (`litsynth code agreement --coder NAME` uses the same names)",
         )
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(("id", "text", "code"))
-        for chunk_id, (text, codes) in coded.items():
-            writer.writerow((chunk_id, _display(text), ";".join(codes)))
+    rows = [
+        [chunk_id, _display(text), ";".join(codes)] for chunk_id, (text, codes) in coded.items()
+    ]
+    look = layout({"id": 18, "text": 90, "code": 30}, wrap=("text",))
+    write_table(
+        [["id", "text", "code"], *rows], path, title=coder, decorate=look, error=CodingError
+    )
     return len(coded)
 
 

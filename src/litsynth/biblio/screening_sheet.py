@@ -1,0 +1,70 @@
+"""Reading a filled-in screening sheet: CSV as Excel saves it in any locale, or a workbook.
+
+`screening_ops.import_sheet` and the pipeline's resolution sheets read rows through here;
+`screening_rules.parse_sheet` then judges each row. Lines are numbered as the reviewer's
+spreadsheet numbers its rows (the header is line 1), so a problem can be found in Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from litsynth.biblio.readers_sheet import spreadsheet_kind
+from litsynth.biblio.sheet_files import read_table
+from litsynth.errors import ScreeningError
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) as we write it; else what Excel's 'CSV' saves (cp1252)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        return str(best) if best is not None else data.decode("cp1252", errors="replace")
+
+
+def sheet_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) pairs of a sheet, CSV or workbook; header names match in any case."""
+    try:
+        data = path.read_bytes() if data is None else data
+    except OSError as exc:
+        raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
+    if spreadsheet_kind(data):
+        yield from _workbook_sheet_rows(path)
+        return
+    text = _decode(data)
+    first = text.split("\n", 1)[0]
+    # Excel in comma-decimal locales saves CSV with semicolons
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return
+    _check_header(path, header)
+    line = reader.line_num + 1
+    for row in reader:
+        yield line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
+        line = reader.line_num + 1
+
+
+def _workbook_sheet_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """`sheet_rows` of an .xlsx: its first sheet, lines numbered as Excel shows its rows."""
+    table = read_table(path, error=ScreeningError)
+    header = [h.strip().lower() for h in table[0]] if table else []
+    _check_header(path, header)
+    for line, row in enumerate(table[1:], start=2):
+        yield line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    if "record_id" not in header or "decision" not in header:
+        raise ScreeningError(
+            f"{path} has no record_id and decision columns (header: {', '.join(header)})",
+            hint="export a sheet with `litsynth screen export` and fill in its decision column",
+        )

@@ -1,0 +1,104 @@
+"""The sheets a reviewer fills in (screening, coding review, data extraction), as CSV or as an
+Excel workbook: the file name's ending chooses, and either kind is read back.
+
+A reviewer who names `ta.xlsx` expects a workbook. Writing CSV bytes under that name gave a
+file Excel refuses to open ("the file format or extension is not valid"). Reading looks at
+the bytes, not the name, so a workbook saved as .csv by mistake is still read.
+
+Cells are written as given: each sheet escapes its own display columns (`cells.safe_cell`),
+because the columns it reads back must come back unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from litsynth.biblio.readers import decode_bytes
+from litsynth.biblio.readers_csv import sniff_delimiter
+from litsynth.biblio.readers_sheet import spreadsheet_kind, workbook_rows
+from litsynth.errors import LitsynthError
+
+# Control characters a workbook cannot hold (openpyxl refuses the whole file over one); a PDF's
+# text layer sometimes carries them. Tab, newline and carriage return are allowed.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def is_workbook(path: Path) -> bool:
+    return path.suffix.lower() == ".xlsx"
+
+
+def write_table(
+    rows: Sequence[Sequence[str]],
+    out: Path,
+    *,
+    title: str,
+    decorate: Callable[[Any], None] | None = None,
+    error: type[LitsynthError] = LitsynthError,
+    lineterminator: str = "\n",
+) -> None:
+    """`rows` (header first) as a workbook with one sheet `title` when `out` ends in .xlsx,
+    else as UTF-8 CSV with a byte-order mark (Excel's cue that it is not the local code page)."""
+    try:
+        if is_workbook(out):
+            from openpyxl import Workbook
+
+            book = Workbook()
+            sheet = book.active
+            sheet.title = title
+            for row in rows:
+                sheet.append([_ILLEGAL.sub("", cell) for cell in row])
+            if decorate is not None:
+                decorate(sheet)
+            book.save(out)
+            return
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator=lineterminator).writerows(rows)
+        out.write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise error(f"cannot write {out}: {exc.strerror}", hint="check the folder") from None
+
+
+def read_table(path: Path, *, error: type[LitsynthError] = LitsynthError) -> list[list[str]]:
+    """The rows of a sheet (header first): a workbook's first sheet, or CSV in UTF-8 or the
+    encoding detected (Excel's "CSV" is the local code page), comma, semicolon or tab."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path} does not exist", hint="check the sheet's file name") from None
+    except OSError as exc:
+        raise error(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
+    if spreadsheet_kind(data):
+        try:
+            return workbook_rows(data, path.name)
+        except LitsynthError as exc:
+            raise error(str(exc), hint=exc.hint) from None
+    text, _encoding = decode_bytes(data)  # UTF-8, else detected: no byte is replaced
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+
+
+def layout(widths: Mapping[str, float], wrap: Sequence[str] = ()) -> Callable[[Any], None]:
+    """A workbook's look for a sheet read row by row: bold header kept in view, columns named
+    in `widths` that wide (in characters), the `wrap` columns wrapped."""
+
+    def decorate(sheet: Any) -> None:
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.utils import get_column_letter
+
+        sheet.freeze_panes = "A2"
+        header = [c.value for c in sheet[1]]
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for i, name in enumerate(header, start=1):
+            letter = get_column_letter(i)
+            if name in widths:
+                sheet.column_dimensions[letter].width = widths[name]
+            if name in wrap:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    return decorate
