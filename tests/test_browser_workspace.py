@@ -597,6 +597,7 @@ def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
         page.goto(url + "/")
         _until(page, "() => !document.querySelector('#rec-done').hidden")
         assert "litsynth import FILE --source NAME" in page.inner_text("#rec-done")
+        assert page.locator("#rec-loading").is_hidden()  # "Ranking the records…" is gone
         _until(page, "() => document.querySelector('#stopping').textContent.length > 0")
         assert page.inner_text("#stopping") == "no records at this stage yet: nothing to screen"
         page.select_option("#stage", "full-text")

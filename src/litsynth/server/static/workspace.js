@@ -103,7 +103,16 @@ async function loadNext(first) {
   if (first) params.set("first", first);
   if ($("unblind").checked) params.set("blind", "0");
   if ($("random-sample").checked) params.set("random", "1");
-  const data = await api("/api/screen/next?" + params);
+  // The first ranking of a few thousand records takes seconds: say so, and dim the record
+  // shown while the next one is being chosen.
+  $("record").classList.add("loading"); $("record").setAttribute("aria-busy", "true");
+  let data;
+  try {
+    data = await api("/api/screen/next?" + params);
+  } finally {
+    $("record").classList.remove("loading"); $("record").removeAttribute("aria-busy");
+  }
+  $("rec-loading").hidden = true;
   state.record = data.record;
   state.reasons = data.reasons;
   $("reviewer").placeholder = data.reviewer;  // the project's reviewer when the field is empty
