@@ -215,3 +215,18 @@ def test_a_ray_address_nothing_answers_at_is_an_error_in_seconds(project: Path) 
     assert "ray start --head" in result.output
     bad = CliRunner().invoke(cli, ["ingest", "--ray", "cluster-one", "--project", str(project)])
     assert bad.exit_code == 1 and "is not HOST:PORT" in bad.output
+
+
+def test_status_names_the_failed_files_and_what_to_do(ingested: Path, tmp_path: Path) -> None:
+    """`status` counted failures by reason but never said which files; a reviewer with 15
+    encrypted PDFs had to re-run ingest to learn their names."""
+    root = tmp_path / "copy"
+    shutil.copytree(ingested, root)
+    (root / "corpus" / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf\n")
+    invoke("ingest", "--project", root)
+    code, out, _ = invoke("status", "--project", root)
+    assert code == 0 and "failures: broken-file 1" in out and "status --failures" in out
+    code, out, _ = invoke("status", "--failures", "--project", root)
+    assert "  broken-file: the file is damaged" in out and "    corpus/broken.pdf (" in out
+    code, out, _ = invoke("status", "--failures", "--json", "--project", root)
+    assert [f["path"] for f in json.loads(out)["failed_files"]] == ["corpus/broken.pdf"]

@@ -242,15 +242,26 @@ def search_command(
 
 
 @click.command("status")
+@click.option(
+    "--failures",
+    "list_failures",
+    is_flag=True,
+    help="List the files that could not be ingested, by reason, with what to do about each.",
+)
 @project_option
 @json_option
-def status_command(project_dir: Path, as_json: bool) -> None:
+def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> None:
     """Show documents, pages, passages, failures by reason and whether the index is fresh."""
+    from litsynth.ingest.failures import FAILURE_REASONS
     from litsynth.search import status
+    from litsynth.store.report import failures as failed_files
 
     project = load(project_dir)
     with opened(project.store_path) as conn:
         s = status(conn, project)
+        failed = failed_files(conn) if list_failures else []
+    if list_failures:
+        s["failed_files"] = [{"path": p, "reason": r, "detail": d} for p, r, d in failed]
     if as_json:
         print_json(s)
         return
@@ -259,8 +270,15 @@ def status_command(project_dir: Path, as_json: bool) -> None:
     )
     failures = s["failures"]
     click.echo(
-        "failures: " + (", ".join(f"{r} {n}" for r, n in failures.items()) if failures else "none")
+        "failures: "
+        + (", ".join(f"{r} {n}" for r, n in failures.items()) if failures else "none")
+        + ("  (`litsynth status --failures` names the files)" if failures and not failed else "")
     )
+    for reason in failures if failed else ():
+        click.echo(f"  {reason}: {FAILURE_REASONS.get(reason, '')}")
+        for path, why, detail in failed:
+            if why == reason:
+                click.echo(f"    {path}" + (f" ({detail})" if detail else ""))
     fresh = "fresh" if s["index_fresh"] else "STALE"
     click.echo(
         f"index: {fresh} ({s['index']['chunks']} vectors, model {s['model']}, "
