@@ -136,3 +136,22 @@ def test_a_project_without_a_codebook_is_told_how_to_start_one(tmp_path: Path) -
     assert "Filter codes" not in html
     with_codes = render_report(_data(), tmp_path / "s").read_text(encoding="utf-8")
     assert "No codebook yet" not in with_codes and "Filter codes" in with_codes
+
+
+def test_overview_counts_suggestions_above_their_bar_and_standing_codings(tmp_path: Path) -> None:
+    """The overview said 224 "machine suggestions" where `code suggest` said 197: it counted
+    table rows, which also keep each passage's best code below its bar (and the codings log
+    keeps rejections and changed minds)."""
+    from litsynth.store.report import coding_counts
+    from synthesis_store import StoreBuilder
+
+    b = StoreBuilder(tmp_path / "litsynth.db")
+    doc = b.document("One passage. Another passage. A third one.", path="corpus/a.txt")
+    one, two, three = b.chunk(doc, 0, 12), b.chunk(doc, 13, 29), b.chunk(doc, 30, 42)
+    b.suggest(one, "x", score=0.9)
+    b.suggest(two, "x", score=0.3)  # the passage's best code, below the bar: not suggested
+    b.code(one, "x")
+    b.code(three, "y", status="added")
+    b.code(three, "y", status="rejected")  # changed mind: the latest decision stands
+    b.conn.commit()
+    assert coding_counts(b.conn) == (1, 1)

@@ -232,6 +232,7 @@ def collect(
             per_code = {k: m.row_totals[k][0] for k in m.row_keys}
     theme_labels = {k: t.label for k, t in codebook.themes.items()} if codebook else {}
     ingest_run = runs.latest_run(conn, "ingest") or {}
+    suggested, human = q.coding_counts(conn)
     return rm.ReportData(
         project=project.settings.project.name,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -242,8 +243,8 @@ def collect(
             "documents": len(rows),
             "pages / sections": sum(r["n_pages"] for r in rows),
             "passages": sum(r["n_chunks"] for r in rows),
-            "machine suggestions": q.table_count(conn, "suggestions"),
-            "human codings": q.table_count(conn, "codings"),
+            "machine suggestions": suggested,
+            "human codings": human,
             "bibliographic records": q.table_count(conn, "records"),
         },
         settings=_flat(dataclasses.asdict(project.settings)),

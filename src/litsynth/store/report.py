@@ -54,6 +54,26 @@ def table_count(conn: sqlite3.Connection, table: str) -> int:
     return int(conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
 
 
+def coding_counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(machine suggestions at or above their code's bar, human codings that stand).
+
+    Not table rows: the suggestions table also keeps each passage's best code below its bar
+    (for the review queue), and the codings log keeps rejections and superseded decisions,
+    so counting rows gave 224 "suggestions" beside `code suggest`'s 197.
+    """
+    suggested = 0
+    if table_count(conn, "suggestions"):
+        suggested = conn.execute(
+            "SELECT COUNT(*) FROM suggestions WHERE score >= threshold"
+        ).fetchone()[0]
+    human = 0
+    if table_count(conn, "codings"):
+        human = conn.execute(
+            "SELECT COUNT(*) FROM latest_codings WHERE status IN ('accepted', 'added')"
+        ).fetchone()[0]
+    return int(suggested), int(human)
+
+
 def evidence_keywords(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, ...]]:
     """(chunk, code) → the keywords that matched, from the machine suggestions' evidence."""
     out: dict[tuple[str, str], tuple[str, ...]] = {}
