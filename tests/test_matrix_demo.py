@@ -84,6 +84,9 @@ def test_source_type_rows_and_cited_works(demo: Path) -> None:
     works = json.loads(run(demo, "cited", "--limit", "0", "--json"))
     labels = {w["label"] for ws in works.values() for w in ws if w["status"] == "resolved"}
     assert {"Phadnis (2023)", "Cao & Zhang (2011)"} <= labels
+    # the flags beside unresolved works are explained under the list
+    text = run(demo, "cited")
+    assert "  [unresolved]" in text and "\n[unresolved]: the citing document's reference" in text
 
 
 def test_refi_round_trip_on_the_demo(demo: Path, tmp_path: Path) -> None:

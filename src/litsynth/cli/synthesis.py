@@ -210,7 +210,7 @@ def cited_command(
         click.secho(f"{label} ({theme_id}): {len(items)} works cited", bold=True)
         for w in items[:limit] if limit else items:
             flag = "" if w.status == "resolved" else f"  [{w.status}]"
-            counts = f"{_n(w.n_passages, 'passage')}, {_n(w.n_documents, 'document')}"
+            counts = f"{count(w.n_passages, 'passage')}, {count(w.n_documents, 'document')}"
             click.echo(f"  {w.label:<36} {counts:>24}{flag}")
             if show_passages:
                 # one line per passage, however often it cites the work
@@ -220,10 +220,18 @@ def cited_command(
                 for (where, chunk_id), written in raws.items():
                     click.echo(f"      {where} — {', '.join(written)} ({chunk_id})")
         click.echo()
+    shown = {w.status for ws in works.values() for w in (ws[:limit] if limit else ws)}
+    for status, meaning in _FLAGS.items():
+        if status in shown:
+            click.echo(f"[{status}]: {meaning}")
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+_FLAGS = {
+    "ambiguous": "more than one entry of the citing document's reference list fits it",
+    "unresolved": "the citing document's reference list has no entry for it",
+    "no-reference-list": "the citing document has no reference list litsynth could read"
+    " (`litsynth references` shows what was read)",
+}
 
 
 # ------------------------------------------------------------------------------- attributes
