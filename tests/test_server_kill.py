@@ -151,3 +151,15 @@ def test_two_reviewers_and_the_cli_at_once(server) -> None:  # type: ignore[no-u
     assert len(_rows(project, "lia")) == len(set(_rows(project, "lia"))) == 60
     assert len(_rows(project, "max")) == 60
     assert len(_rows(project, "ned")) == 60
+
+
+def test_serve_on_a_taken_port_says_so_and_fails(project: Path) -> None:
+    """It printed its URL (which led to the other server), then uvicorn's log, and exit 0."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--project", str(project), "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in result.output
+    assert "http://127.0.0.1" not in result.output.split("Hint:")[0]

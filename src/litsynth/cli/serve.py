@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 import click
 
 from litsynth.cli.common import load, project_option
+from litsynth.errors import LitsynthError
 
 
 @click.command("serve")
 @project_option
-@click.option("--port", default=8765, show_default=True, help="Port to listen on.")
+@click.option(
+    "--port", default=8765, show_default=True, help="Port to listen on (0: any free port)."
+)
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -45,10 +50,37 @@ def serve_command(project_dir: Path, port: int, host: str, allow_remote: bool) -
             err=True,
         )
     project = load(project_dir)
+    sock = _listening(host, port)  # bound before the URL is printed: the URL is ours
+    port = int(sock.getsockname()[1])
     names = {f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"}
     app = create_app(project, allowed_hosts=tuple(sorted(names)))
     click.echo(f"litsynth workspace for {project.root}: http://{host}:{port}/  (Ctrl-C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+
+def _listening(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or an error saying the port is taken.
+
+    uvicorn bound the port itself, after we had printed the URL: with the port taken (a
+    workspace already running), the user saw our URL, which led to the other server, then
+    uvicorn's log line, and the command ended with status 0.
+    """
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart need not wait
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise LitsynthError(
+                f"port {port} on {host} is already in use (another `litsynth serve`?)",
+                hint=f"open http://{host}:{port}/ if that is this project's workspace, or pass"
+                " --port N (--port 0 picks a free one)",
+            ) from None
+        raise LitsynthError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(128)
+    return sock
 
 
 commands: list[click.Command] = [serve_command]
