@@ -647,3 +647,29 @@ def test_no_screen_scrolls_sideways_on_a_small_window(demo_copy: Path) -> None:
             widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             assert widths[0] <= widths[1], (screen, widths)
         browser.close()
+
+
+def test_a_suggestion_shows_its_label_and_takes_a_mouse_click(demo_copy: Path) -> None:
+    """Suggestions named codes by id only ("business-model-innovation") and could be decided
+    only with the keyboard; they now show the codebook's label and have their own buttons."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with _serving(demo_copy) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/screens/reader")
+        second = page.locator("#passages .suggestion").nth(1)
+        second.wait_for()
+        chunk, code = second.get_attribute("data-chunk"), second.get_attribute("data-code")
+        label = second.locator("strong").inner_text()
+        assert label != code and second.get_attribute("title") == code
+        second.locator("button.decide", has_text="reject").click()
+        page.wait_for_selector(f'.suggestion.rejected[data-chunk="{chunk}"][data-code="{code}"]')
+        browser.close()
+    conn = sqlite3.connect(demo_copy / "litsynth.db")
+    status = conn.execute(
+        "SELECT status FROM codings WHERE chunk_id = ? AND code_id = ?", (chunk, code)
+    ).fetchall()
+    conn.close()
+    assert status == [("rejected",)]

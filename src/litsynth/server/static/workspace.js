@@ -413,6 +413,9 @@ function showCell(m, r, c) {
 
 const reader = { document: null, passages: [], focus: 0, codes: [], selection: null };
 
+// A code's label as the codebook writes it ("Platform-based coordination"), its id in the tooltip.
+function codeLabel(id) { return (reader.codes.find((c) => c.id === id) || {}).label || id; }
+
 function suggestionNodes() { return [...document.querySelectorAll("#passages .suggestion")]; }
 
 function setFocus(i) {
@@ -432,7 +435,11 @@ function renderPassages() {
     box.dataset.role = role;
     const body = el("div", undefined, "body");
     const stripes = el("div", undefined, "stripes");
-    for (const c of p.codings) stripes.append(el("span", c.code + " (" + c.status + ", " + c.coder + ")", "stripe"));
+    for (const c of p.codings) {
+      const stripe = el("span", codeLabel(c.code) + " (" + c.status + ", " + c.coder + ")", "stripe");
+      stripe.title = c.code;
+      stripes.append(stripe);
+    }
     const text = el("div", p.text, "ptext");  // one text node: a selection maps to offsets exactly
     text.dataset.start = String(p.start);
     const memo = el("button", "memo…");
@@ -447,7 +454,21 @@ function renderPassages() {
       item.dataset.code = s.code;
       const colour = (reader.codes.find((c) => c.id === s.code) || {}).color;
       if (colour) item.style.borderLeft = "6px solid " + colour;  // the code's colour, checked CSS
-      item.append(el("strong", s.code), el("span", " " + s.score.toFixed(2) + (s.score >= s.threshold ? "" : " (below threshold)")), el("div", s.evidence, "meta"));
+      item.title = s.code;
+      item.append(el("strong", codeLabel(s.code)), el("span", " " + s.score.toFixed(2) + (s.score >= s.threshold ? "" : " (below threshold)")), el("div", s.evidence, "meta"));
+      // the keys a / r act on the highlighted suggestion; these buttons on this one
+      for (const [action, text] of [["accept", "accept"], ["reject", "reject"]]) {
+        const button = el("button", text, "decide");
+        button.type = "button";
+        button.addEventListener("click", () => {
+          setFocus(suggestionNodes().indexOf(item));
+          decideSuggestion(action);
+        });
+        item.append(button);
+      }
+      item.addEventListener("click", (event) => {
+        if (event.target.tagName !== "BUTTON") setFocus(suggestionNodes().indexOf(item));
+      });
       side.append(item);
     }
     box.append(body, side);
