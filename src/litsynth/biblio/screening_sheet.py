@@ -35,7 +35,7 @@ def sheet_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dic
     except OSError as exc:
         raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
     if spreadsheet_kind(data):
-        yield from _workbook_sheet_rows(path)
+        yield from _workbook_sheet_rows(path, data)
         return
     text = _decode(data)
     first = text.split("\n", 1)[0]
@@ -53,9 +53,9 @@ def sheet_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dic
         line = reader.line_num + 1
 
 
-def _workbook_sheet_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def _workbook_sheet_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     """`sheet_rows` of an .xlsx: its first sheet, lines numbered as Excel shows its rows."""
-    table = read_table(path, error=ScreeningError)
+    table = read_table(path, error=ScreeningError, data=data)
     header = [h.strip().lower() for h in table[0]] if table else []
     _check_header(path, header)
     for line, row in enumerate(table[1:], start=2):

@@ -63,11 +63,14 @@ def write_table(
         raise error(f"cannot write {out}: {exc.strerror}", hint="check the folder") from None
 
 
-def read_table(path: Path, *, error: type[LitsynthError] = LitsynthError) -> list[list[str]]:
+def read_table(
+    path: Path, *, error: type[LitsynthError] = LitsynthError, data: bytes | None = None
+) -> list[list[str]]:
     """The rows of a sheet (header first): a workbook's first sheet, or CSV in UTF-8 or the
-    encoding detected (Excel's "CSV" is the local code page), comma, semicolon or tab."""
+    encoding detected (Excel's "CSV" is the local code page), comma, semicolon or tab.
+    `data`: the file's bytes when the caller has read them already."""
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except FileNotFoundError:
         raise error(f"{path} does not exist", hint="check the sheet's file name") from None
     except OSError as exc:
