@@ -228,3 +228,12 @@ def test_a_workbook_takes_text_with_control_characters(tmp_path: Path) -> None:
     out = tmp_path / "s.xlsx"
     write_table([["record_id", "title"], ["r1", "A\x01 title\x0b with\tcontrols"]], out, title="t")
     assert read_table(out) == [["record_id", "title"], ["r1", "A title with\tcontrols"]]
+
+
+def test_a_workbook_cell_is_cut_to_what_excel_holds(tmp_path: Path) -> None:
+    from litsynth.biblio.sheet_files import EXCEL_CELL_MAX, read_table, write_table
+
+    out = tmp_path / "long.xlsx"
+    write_table([["record_id", "abstract"], ["r1", "word " * 10_000]], out, title="t")
+    cell = read_table(out)[1][1]
+    assert len(cell) <= EXCEL_CELL_MAX and cell.endswith("[cut: longer than an Excel cell holds]")

@@ -28,6 +28,21 @@ from litsynth.errors import LitsynthError
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+# Excel's most characters in a cell; a longer one makes Excel "repair" the whole file on open.
+EXCEL_CELL_MAX = 32767
+
+
+def _fit(cell: str) -> str:
+    """A cell Excel can hold: a longer one (an abstract pasted with its full text) is cut,
+    saying so. Only display columns are ever that long; the columns read back are short."""
+    if len(cell) <= EXCEL_CELL_MAX:
+        return cell
+    return cell[: EXCEL_CELL_MAX - len(_CUT)] + _CUT
+
+
+_CUT = " … [cut: longer than an Excel cell holds]"
+
+
 def is_workbook(path: Path) -> bool:
     return path.suffix.lower() == ".xlsx"
 
@@ -51,7 +66,7 @@ def write_table(
             sheet = book.active
             sheet.title = title
             for row in rows:
-                sheet.append([_ILLEGAL.sub("", cell) for cell in row])
+                sheet.append([_fit(_ILLEGAL.sub("", cell)) for cell in row])
             if decorate is not None:
                 decorate(sheet)
             book.save(out)
