@@ -108,3 +108,18 @@ def test_an_out_name_without_a_known_ending_asks_for_the_format(
     result = CliRunner().invoke(cli, ["export", "records", "--out", str(tmp_path / "r.dat"),
                                       "--project", str(screened)])  # fmt: skip
     assert result.exit_code == 1 and "cannot tell the format from the name 'r.dat'" in result.output
+
+
+def test_a_control_character_in_an_export_does_not_stop_the_workbook(
+    project: Path, tmp_path: Path
+) -> None:
+    """openpyxl refuses a whole workbook over one \\x02 byte, which database exports carry."""
+    ris = tmp_path / "ctl.ris"
+    ris.write_text("TY  - JOUR\nTI  - A title\x02 with a control byte\nAB  - Text\x0b.\nER  - \n")
+    run(project, "import", str(ris), "--source", "Scopus")
+    out = tmp_path / "all.xlsx"
+    assert "Wrote 1 record" in run(project, "export", "records", "--stage", "all", "--out", str(out))
+    from openpyxl import load_workbook
+
+    titles = [row[1] for row in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["A title with a control byte"]

@@ -14,14 +14,13 @@ file into another project gives the same ids.
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.sheet_files import write_table
 from litsynth.biblio.writers import to_bibtex, to_ris
 from litsynth.cells import safe_cell
 from litsynth.errors import BiblioError
@@ -105,40 +104,20 @@ def _note(e: ExportedRecord) -> str:
     return "litsynth: " + "; ".join(parts)
 
 
-def render(rows: Sequence[ExportedRecord], fmt: str) -> str | bytes:
-    """The file's content in `fmt` (bytes for xlsx)."""
-    if fmt in ("ris", "bib"):
-        noted = (replace(r.record, extra={**r.record.extra, "note": _note(r)}) for r in rows)
-        return to_ris(noted) if fmt == "ris" else to_bibtex(noted)
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        for r in rows:
-            writer.writerow([v if i == 0 else safe_cell(v) for i, v in enumerate(_row(r))])
-        return buf.getvalue()
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        sheet = wb.active
-        sheet.title = "records"
-        sheet.append(list(COLUMNS))
-        for r in rows:
-            sheet.append([v if i == 0 else safe_cell(v) for i, v in enumerate(_row(r))])
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
-    raise BiblioError(f"unknown format {fmt!r}", hint=f"one of: {', '.join(FORMATS)}")
-
-
 def write(rows: Sequence[ExportedRecord], fmt: str, path: Path) -> Path:
-    content = render(rows, fmt)
+    """The records in `fmt` at `path`: RIS or BibTeX text, or a sheet (CSV or a workbook)."""
+    if fmt in ("csv", "xlsx"):
+        table = [list(COLUMNS)]
+        table += [[v if i == 0 else safe_cell(v) for i, v in enumerate(_row(r))] for r in rows]
+        write_table(table, path, title="records", error=BiblioError, lineterminator="\r\n",
+                    workbook=fmt == "xlsx")  # fmt: skip
+        return path
+    if fmt not in ("ris", "bib"):
+        raise BiblioError(f"unknown format {fmt!r}", hint=f"one of: {', '.join(FORMATS)}")
+    noted = (replace(r.record, extra={**r.record.extra, "note": _note(r)}) for r in rows)
+    text = to_ris(noted) if fmt == "ris" else to_bibtex(noted)
     try:
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise BiblioError(f"cannot write {path}: {exc.strerror}", hint="check the folder") from None
     return path

@@ -55,11 +55,13 @@ def write_table(
     decorate: Callable[[Any], None] | None = None,
     error: type[LitsynthError] = LitsynthError,
     lineterminator: str = "\n",
+    workbook: bool | None = None,
 ) -> None:
-    """`rows` (header first) as a workbook with one sheet `title` when `out` ends in .xlsx,
-    else as UTF-8 CSV with a byte-order mark (Excel's cue that it is not the local code page)."""
+    """`rows` (header first) as a workbook with one sheet `title` when `out` ends in .xlsx
+    (or `workbook` says so), else as UTF-8 CSV with a byte-order mark (Excel's cue that it is
+    not the local code page)."""
     try:
-        if is_workbook(out):
+        if is_workbook(out) if workbook is None else workbook:
             from openpyxl import Workbook
 
             book = Workbook()
