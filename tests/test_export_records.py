@@ -118,7 +118,8 @@ def test_a_control_character_in_an_export_does_not_stop_the_workbook(
     ris.write_text("TY  - JOUR\nTI  - A title\x02 with a control byte\nAB  - Text\x0b.\nER  - \n")
     run(project, "import", str(ris), "--source", "Scopus")
     out = tmp_path / "all.xlsx"
-    assert "Wrote 1 record" in run(project, "export", "records", "--stage", "all", "--out", str(out))
+    written = run(project, "export", "records", "--stage", "all", "--out", str(out))
+    assert "Wrote 1 record" in written
     from openpyxl import load_workbook
 
     titles = [row[1] for row in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
