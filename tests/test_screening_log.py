@@ -268,3 +268,12 @@ def test_an_xlsx_sheet_is_a_workbook_and_comes_back(review: Path, tmp_path: Path
     assert "3 decisions recorded" in out and "line 5: unreadable decision 'perhaps'" in out
     got = {r["record_id"]: r["decision"] for r in log_rows(review)}
     assert got == {ids[0]: "include", ids[1]: "include", ids[2]: "exclude"}
+
+
+def test_an_empty_project_says_how_to_get_records(project: Path) -> None:
+    """`screen next` said "Nothing left to screen … 0 decided now" and `prisma` printed a flow
+    of zeros, as if the screening were done, in a project with no records at all."""
+    assert "No records yet: import a database export" in run(project, "screen", "next")
+    out = run(project, "screen", "next", "--stage", "full-text")
+    assert "No records at full text yet" in out
+    assert "No records yet: import a database export" in run(project, "prisma")

@@ -15,7 +15,7 @@ from litsynth.biblio.simulate import load_labelled_csv, simulate
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group
 from litsynth.errors import ScreeningError
-from litsynth.records import TITLE_ABSTRACT
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
 from litsynth.store import opened
 from litsynth.words import count
 
@@ -156,6 +156,9 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
         done = 0
         while True:
             todo = [r for r in queue.pending(conn, random=random_sample) if r.id not in skipped]
+            if not todo and not done and not ops.candidates(conn, stage):
+                click.echo(_nothing_at(stage))
+                return
             if not todo:
                 click.echo(f"Nothing left to screen at {stage} for {reviewer}. {done} decided now.")
                 return
@@ -462,6 +465,8 @@ def prisma_command(
         print_json(flow.to_json())
         return
     click.echo(render_text(flow))
+    if not any(flow.to_json().get(k) for k in _IDENTIFIED):
+        click.echo("No records yet: " + _IMPORT_HINT)
     if statements:
         click.echo("stopping rule (Callaghan & Müller-Hansen 2020, ranked form, alpha 0.05):")
         for line in statements:
@@ -469,6 +474,17 @@ def prisma_command(
     for path in (csv_path, svg_path, png_path, pdf_path):
         if path is not None:
             click.echo(f"written {path}")
+
+
+_IDENTIFIED = ("database_results", "website_results", "organisation_results", "citations_results")
+_IMPORT_HINT = "import a database export with `litsynth import FILE --source NAME`."
+
+
+def _nothing_at(stage: str) -> str:
+    """What an empty stage needs, in the words the workspace uses."""
+    if stage == FULL_TEXT:
+        return "No records at full text yet: records included at title/abstract come here."
+    return "No records yet: " + _IMPORT_HINT
 
 
 commands: list[click.Command] = [prisma_command]
