@@ -55,3 +55,25 @@ def test_second_run_is_up_to_date_and_only_a_full_run_marks_it_fresh(
     toml = demo_fast / "litsynth.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "\n[coding]\nmin_score = 0.9\n")
     assert statuses(demo_fast)["suggest"] == "done"
+
+
+def test_records_without_documents_still_give_a_report(project: Path) -> None:
+    """Early in a review there are records and a codebook but no full texts: `run` stopped at
+    suggest ("the store has no chunks to code") and drew no report, PRISMA included."""
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    shutil.rmtree(project / "codebook")
+    shutil.copytree(REPO / "codebook", project / "codebook")
+    records = REPO / "tests" / "fixtures" / "screening" / "records.csv"
+    result = CliRunner().invoke(
+        cli, ["import", str(records), "--source", "Scopus", "--project", str(project)]
+    )
+    assert result.exit_code == 0, result.output
+    steps = statuses(project)
+    for name in ("suggest", "discover", "relate", "themes", "matrices"):
+        assert steps[name] == "not applicable", name
+    assert steps["prisma"] == "done" and steps["report"] == "done"
+    page = (project / "report" / "index.html").read_text(encoding="utf-8")
+    assert "prisma" in page.lower() and "No documents yet" in page

@@ -30,6 +30,7 @@ from litsynth.records import content_id
 from litsynth.report.derived import BuiltMatrix, DerivedState
 from litsynth.store import opened, runs
 from litsynth.store import report as q
+from litsynth.store.documents import has_chunks
 
 PIPELINE_VERSION = "run.v1"
 DERIVED_INPUTS = ("chunks", "codings", "records", "decisions", "record_documents")
@@ -162,11 +163,19 @@ class _Context:
     has_records: bool
     staging: Path
     state: DerivedState = field(default_factory=DerivedState)
+    # Early in a review there are records but no full texts yet: the report (PRISMA, the
+    # codebook) must still be drawn, so the steps that read passages step aside.
+    has_passages: bool = True
 
 
 StepOutcome = tuple[str, str, list[str]]  # status, one-line summary, files written
 
 _NO_CODEBOOK: StepOutcome = ("not applicable", "no codebook", [])
+_NO_PASSAGES: StepOutcome = (
+    "not applicable",
+    "no passages yet: put documents in corpus/ and run `litsynth ingest`",
+    [],
+)
 
 # The matrices the report shows: (rows, cols, id, title, description, row header).
 MATRICES = (
@@ -191,12 +200,16 @@ def _link(ctx: _Context) -> StepOutcome:
 def _suggest(ctx: _Context) -> StepOutcome:
     if ctx.codebook is None:
         return "not applicable", f"no codebook in {ctx.project.codebook_path}", []
+    if not ctx.has_passages:
+        return _NO_PASSAGES
     from litsynth.coding.machine.suggest import suggest_project
 
     return "done", suggest_project(ctx.conn, ctx.project).summary(), []
 
 
 def _discover(ctx: _Context) -> StepOutcome:
+    if not ctx.has_passages:
+        return _NO_PASSAGES
     from litsynth.coding.analysis.discover import run_discover
     from litsynth.coding.analysis.drafts import draft_fragment
 
@@ -211,6 +224,8 @@ def _discover(ctx: _Context) -> StepOutcome:
 def _relate(ctx: _Context) -> StepOutcome:
     if ctx.codebook is None:
         return _NO_CODEBOOK
+    if not ctx.has_passages:
+        return _NO_PASSAGES
     from litsynth.coding.analysis.relate import run_relate
 
     axial = run_relate(ctx.conn, ctx.project)
@@ -223,6 +238,8 @@ def _relate(ctx: _Context) -> StepOutcome:
 def _themes(ctx: _Context) -> StepOutcome:
     if ctx.codebook is None:
         return _NO_CODEBOOK
+    if not ctx.has_passages:
+        return _NO_PASSAGES
     from litsynth.coding.analysis.themes import run_themes
     from litsynth.synthesis.from_store import cited_work_counts
 
@@ -234,6 +251,8 @@ def _themes(ctx: _Context) -> StepOutcome:
 def _matrices(ctx: _Context) -> StepOutcome:
     if ctx.codebook is None:
         return _NO_CODEBOOK
+    if not ctx.has_passages:
+        return _NO_PASSAGES
     from litsynth.synthesis.from_store import SOURCE_WORDS, cited_works_by_theme, matrix_from_store
     from litsynth.synthesis.tables import write_matrix
 
@@ -308,7 +327,7 @@ def _derive(
     staging = out_dir.with_name(out_dir.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    ctx = _Context(project, conn, codebook, has_records, staging)
+    ctx = _Context(project, conn, codebook, has_records, staging, has_passages=has_chunks(conn))
     for name, fn in DERIVED_STEPS:
         if name in STORE_CHANGING and not with_suggest:
             continue
