@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import on_store
+from conftest import REPO, on_store
 from litsynth.cli import cli
 from litsynth.store.db import connect
 from review_support import PDF_TEXT, Seeded, insert_suggestions, seed
@@ -199,3 +200,11 @@ def test_human_decisions_survive_a_real_code_suggest_run(seeded: Seeded) -> None
     assert after == before
     assert (seeded.c3, "method", "human") in effective
     assert not any(e[:2] == (seeded.c1, "platform") for e in effective)
+
+
+def test_review_before_any_suggestion_says_to_run_suggest(project: Path) -> None:
+    """It said "every suggestion has a decision" when there was no suggestion at all."""
+    shutil.copytree(REPO / "codebook", project / "codebook", dirs_exist_ok=True)
+    result = CliRunner().invoke(cli, ["code", "review", "--project", str(project)])
+    assert result.exit_code == 0
+    assert "No suggestions yet: run `litsynth code suggest` first." in result.output

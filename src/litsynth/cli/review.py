@@ -30,6 +30,7 @@ from litsynth.errors import CodebookError, CodingError
 from litsynth.records import ReviewItem
 from litsynth.store import codings as store
 from litsynth.store import opened
+from litsynth.store.report import table_count
 from litsynth.words import count
 
 WIDTH = 96  # passage wrap width: readable in an 100-column terminal with the indent
@@ -182,7 +183,10 @@ def review_command(
         if limit is not None:
             queue = queue[:limit]
         if not queue:
-            click.echo(f"Nothing to review for {coder}: every suggestion has a decision.")
+            if not table_count(conn, "suggestions"):
+                click.echo("No suggestions yet: run `litsynth code suggest` first.")
+            else:
+                click.echo(f"Nothing to review for {coder}: every suggestion has a decision.")
             return
         done: dict[str, int] = {}
         try:
