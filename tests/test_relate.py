@@ -224,3 +224,17 @@ def test_cli_relate_text_json_and_confirm(project: Path) -> None:
     assert confirmed.exit_code == 0 and "relations.yaml" in confirmed.output
     bad = runner.invoke(cli, [*base, "--confirm", "platform-coordination", "nope", "requires"])
     assert bad.exit_code == 1 and "Error: unknown code, category or theme 'nope'" in bad.output
+
+
+@pytest.mark.parametrize("command", ["relate", "themes"])
+def test_relate_and_themes_without_passages_say_so(project: Path, command: str) -> None:
+    """Over no passages they printed empty tables, as if nothing co-occurred."""
+    import shutil
+
+    from conftest import REPO
+    from litsynth.cli import cli
+
+    shutil.copytree(REPO / "codebook", project / "codebook", dirs_exist_ok=True)
+    result = CliRunner().invoke(cli, ["code", command, "--project", str(project)])
+    assert result.exit_code == 1
+    assert "no passages in" in result.output and "litsynth ingest" in result.output

@@ -8,6 +8,7 @@ can judge it, and `--json` gives the same data to scripts.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,10 @@ from litsynth.coding.analysis.relate import (
 )
 from litsynth.coding.analysis.themes import Selective, run_themes
 from litsynth.coding.codebook.model import RELATION_TYPES
+from litsynth.config import Project
+from litsynth.errors import CodingError
 from litsynth.store import opened
+from litsynth.store.documents import has_chunks
 from litsynth.synthesis.from_store import cited_work_counts
 
 
@@ -267,6 +271,7 @@ def relate_command(
             )
         return
     with opened(project.store_path) as conn:
+        _require_passages(conn, project)
         result = run_relate(conn, project)
     if as_json:
         print_json(
@@ -340,11 +345,21 @@ def themes_command(project_dir: Path, seed: int, as_json: bool) -> None:
     project = load(project_dir)
     codebook = require_codebook(project)
     with opened(project.store_path) as conn:
+        _require_passages(conn, project)
         result = run_themes(conn, codebook, cited=cited_work_counts(conn, codebook), seed=seed)
     if as_json:
         print_json(dataclasses.asdict(result))
         return
     _render_selective(result)
+
+
+def _require_passages(conn: sqlite3.Connection, project: Project) -> None:
+    """Relations and themes over no passages printed empty tables, as if nothing co-occurred."""
+    if not has_chunks(conn):
+        raise CodingError(
+            f"no passages in {project.store_path}",
+            hint=f"put documents in corpus/ and run `litsynth ingest --project {project.root}`",
+        )
 
 
 commands: list[click.Command] = [renamed(themes_command, "themes", "code themes")]
