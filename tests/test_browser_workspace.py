@@ -212,6 +212,14 @@ def test_search_screen_shows_hits_with_citations(served: tuple[str, Path]) -> No
         chunk = page.locator("#hits li").first.text_content().split("passage ")[1].split(" ")[0]
         page.locator("#hits a.open-reader").first.click()
         page.wait_for_selector(f'.passage.target[data-chunk="{chunk}"]')
+        # filters nothing passes: said, not an empty list
+        page.goto(url + "/screens/search")
+        page.fill("#q", "platforms coordinate suppliers")
+        page.fill("#year-min", "2999")
+        page.keyboard.press("Enter")
+        _until(
+            page, "() => document.querySelector('#hits').textContent.includes('No passage found')"
+        )
         browser.close()
 
 
@@ -609,6 +617,11 @@ def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
         page.goto(url + "/screens/reader")
         _until(page, "() => document.querySelector('#reader-status').textContent.length > 0")
         assert "No documents yet" in page.inner_text("#reader-status")
+        # search: the store's own message, not an empty page
+        page.goto(url + "/screens/search")
+        page.fill("#q", "platforms")
+        page.keyboard.press("Enter")
+        _until(page, "() => document.querySelector('#hits').textContent.includes('passages yet')")
         # no codebook: the matrix says so in its status line, and PRISMA is drawn anyway
         page.goto(url + "/screens/matrices")
         _until(page, "() => document.querySelector('#matrix-status').textContent.length > 0")
@@ -673,3 +686,24 @@ def test_a_suggestion_shows_its_label_and_takes_a_mouse_click(demo_copy: Path) -
     ).fetchall()
     conn.close()
     assert status == [("rejected",)]
+
+
+def test_a_matrix_with_nothing_coded_says_what_to_do(tmp_path: Path) -> None:
+    """A codebook and no codings drew an empty table and nothing else."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    _need_browser()
+    root = tmp_path / "coded-nothing"
+    for folder in ("corpus", "indexes"):
+        (root / folder).mkdir(parents=True)
+    shutil.copytree(REPO / "codebook", root / "codebook")
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    with _serving(root) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url + "/screens/matrices")
+        _until(page, "() => document.querySelector('#matrix-status').textContent.length > 0")
+        assert "No passage is coded yet" in page.inner_text("#matrix-status")
+        browser.close()

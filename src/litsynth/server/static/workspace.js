@@ -197,8 +197,18 @@ async function runSearch(event) {
   }
   if ($("theme").value.trim()) params.set("theme", $("theme").value.trim());
   const list = $("hits");
+  // The first search of a session loads the embedding model (seconds): say what is going on.
+  const waiting = document.createElement("li"); waiting.className = "meta";
+  waiting.textContent = "Searching… (the first search loads the model)";
+  list.replaceChildren(waiting);
   try {
     const hits = await api("/api/search?" + params);
+    if (!hits.length) {
+      const none = document.createElement("li"); none.className = "meta";
+      none.textContent = "No passage found: no passage is allowed by these filters (code, theme, years, attribute, kind of passage).";
+      list.replaceChildren(none);
+      return;
+    }
     list.replaceChildren(...hits.map((h) => {
       const li = document.createElement("li");
       const cite = document.createElement("div"); cite.className = "cite"; cite.textContent = h.citation + " — " + h.title;
@@ -341,6 +351,10 @@ async function loadMatrix() {
     return tr;
   });
   table.replaceChildren(head, ...bodyRows);
+  if (!m.passages.some((row) => row.some((n) => n > 0))) {
+    $("matrix-status").textContent = "No passage is coded yet (with these codings): run `litsynth code suggest`,"
+      + " or code passages in Read & code.";
+  }
 }
 
 async function loadThemes() {
