@@ -212,7 +212,12 @@ def demo_store(path: Path) -> StoreBuilder:
         kind="pdf",
         authors=("Phadnis, Shardul",),
         year=2023,
-        attributes={"source_type": "empirical", "industry": "apparel; agritech"},
+        # ingest's note on the PDF it repaired (records.PARSE_NOTES): not an attribute
+        attributes={
+            "source_type": "empirical",
+            "industry": "apparel; agritech",
+            "page_numbers_removed": "2",
+        },
         page_breaks=(p2, p3),
     )
     c21 = b.chunk(d2, 0, p2 - 1)

@@ -355,6 +355,21 @@ class MachineCell:
     human: str | None  # "accepted" | "rejected" | "added" | None
 
 
+# What ingest notes about a PDF it read or repaired (ingest/pdf.py). They are stored with the
+# document's attributes, as provenance, but are not attributes: exported as REFI-QDA variables
+# they became NVivo case attributes ("page_numbers_removed: 14") on every paper.
+PARSE_NOTES = frozenset(
+    {
+        "pages_failed",
+        "page_numbers_removed",
+        "running_heads_removed",
+        "copyright_lines_removed",
+        "glued_words_split",
+        "decrypted_with",
+    }
+)
+
+
 @dataclass(frozen=True)
 class SourceDoc:
     """A document as the synthesis sees it: metadata, attributes and canonical text."""
@@ -373,6 +388,16 @@ class SourceDoc:
     def label(self) -> str:
         """Short name for tables: "Yulianti & Santoso (2025)", else the title, else the file."""
         return work_label(self.authors, self.year, title=self.title, path=self.path)
+
+    @property
+    def user_attributes(self) -> dict[str, str]:
+        """The attributes a reviewer groups, filters and exports by: not ingest's notes."""
+        return {k: v for k, v in self.attributes.items() if k not in PARSE_NOTES}
+
+    @property
+    def parse_notes(self) -> dict[str, str]:
+        """What ingest noted while repairing the PDF ("page_numbers_removed": "14")."""
+        return {k: v for k, v in self.attributes.items() if k in PARSE_NOTES}
 
     def attribute(self, name: str) -> str:
         """An attribute for matrix rows; `year` falls back to the bibliographic year."""

@@ -291,14 +291,16 @@ def attributes_list(project_dir: Path, as_json: bool) -> None:
     with _store(project) as conn:
         docs = synth.store.load_documents(conn, with_text=False)
     rows = [
-        {"id": d.id, "document": d.label, "path": d.path, **d.attributes} for d in docs.values()
+        {"id": d.id, "document": d.label, "path": d.path, **d.user_attributes}
+        for d in docs.values()
     ]
     if as_json:
         print_json(rows)
         return
     for d in docs.values():
-        values = ", ".join(f"{k}={v}" for k, v in sorted(d.attributes.items())) or "(none)"
-        click.echo(f"{d.id}  {d.path}: {values}")
+        values = ", ".join(f"{k}={v}" for k, v in sorted(d.user_attributes.items())) or "(none)"
+        notes = ", ".join(f"{k}={v}" for k, v in sorted(d.parse_notes.items()))
+        click.echo(f"{d.id}  {d.path}: {values}" + (f"  (ingest: {notes})" if notes else ""))
 
 
 # ------------------------------------------------------------------------------ export refi

@@ -101,6 +101,7 @@ class DocumentRow:
     n_chunks: int
     href: str
     attributes: dict[str, str] = field(default_factory=dict)
+    parse_notes: dict[str, str] = field(default_factory=dict)  # records.PARSE_NOTES
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,7 @@ class Package:
 
 
 def _variables(documents: Iterable[SourceDoc]) -> list[str]:
-    names = {name for doc in documents for name, value in doc.attributes.items() if value}
+    names = {name for doc in documents for name, value in doc.user_attributes.items() if value}
     return sorted(names)
 
 
@@ -322,7 +322,7 @@ def build_project(
         for note_guid in doc_notes.get(doc.id, ()):
             ET.SubElement(source, "NoteRef", {"targetGUID": note_guid})
         for v in variables:
-            value = doc.attributes.get(v, "")
+            value = doc.user_attributes.get(v, "")
             if value:
                 vv = ET.SubElement(source, "VariableValue")
                 ET.SubElement(vv, "VariableRef", {"targetGUID": variable_guid[v]})
@@ -441,7 +441,7 @@ def _attribute_sets(documents: Iterable[SourceDoc]) -> list[tuple[str, list[str]
     """One set per attribute value ("source_type: empirical"), for filtering in the QDA tool."""
     members: dict[str, list[str]] = defaultdict(list)
     for doc in sorted(documents, key=lambda d: d.path):
-        for name, value in doc.attributes.items():
+        for name, value in doc.user_attributes.items():
             for part in (v.strip() for v in value.split(";")):
                 if part:
                     members[f"{name}: {part}"].append(doc.id)
