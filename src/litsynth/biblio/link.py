@@ -191,7 +191,7 @@ def sought_records(conn: sqlite3.Connection) -> tuple[list[BibRecord], set[str],
     decisions = screening_store.log(conn)
     eff = effective(decisions) if decisions else {}
     if not any(stage == TITLE_ABSTRACT for _rid, stage in eff):
-        return unique, set(), "every unique record (no title/abstract decisions yet)"
+        return unique, set(), "every unique record: no title/abstract decisions yet"
     included = {
         rid
         for (rid, stage), e in eff.items()
