@@ -707,3 +707,41 @@ def test_a_matrix_with_nothing_coded_says_what_to_do(tmp_path: Path) -> None:
         _until(page, "() => document.querySelector('#matrix-status').textContent.length > 0")
         assert "No passage is coded yet" in page.inner_text("#matrix-status")
         browser.close()
+
+
+def test_screen_with_buttons_on_a_phone(served: tuple[str, Path]) -> None:
+    """Screening had keys only: on a touch screen, or for a reviewer who clicks, nothing could
+    be decided. Buttons do what the keys do, a reason picked from the list included."""
+    from playwright.sync_api import sync_playwright
+
+    url, root = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 420, "height": 860})
+        page.goto(url + "/")
+        page.fill("#reviewer", "tap")
+        page.dispatch_event("#reviewer", "change")
+        _until(
+            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 0
+        )
+        first = page.locator("#record").get_attribute("data-record-id")
+        page.click("#do-include")
+        _until(
+            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 1
+        )
+        second = page.locator("#record").get_attribute("data-record-id")
+        page.select_option("#do-reason", "not healthcare professionals")
+        page.click("#do-exclude")
+        _until(
+            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 2
+        )
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1]
+        page.click("#do-undo")
+        _until(
+            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 1
+        )
+        browser.close()
+    rows = _rows(root, "tap")
+    assert rows[:2] == [(first, "include", ""), (second, "exclude", "not healthcare professionals")]
+    assert rows[2][0] == second and rows[2][1] == "undecided"

@@ -121,10 +121,15 @@ async function loadNext(first) {
   list.replaceChildren(...data.reasons.slice(0, 9).map((r) => {
     const li = document.createElement("li"); li.textContent = r; return li;
   }));
+  const chosen = $("do-reason").value;
+  $("do-reason").replaceChildren(el("option", "(no reason)"), ...data.reasons.map((r) => el("option", r)));
+  $("do-reason").options[0].value = "";
+  if (data.reasons.includes(chosen)) $("do-reason").value = chosen;
   showProgress(data.progress);
   showVotes(data.votes);
   const rec = data.record;
   $("rec-done").hidden = rec !== null;
+  $("actions").hidden = rec === null;
   $("rec-done").textContent = data.progress.candidates > 0
     ? "Nothing left to screen at this stage for this reviewer."
     : stage() === "full-text"
@@ -654,6 +659,11 @@ function start() {
   } else {
     $("screen-view").hidden = false;
     document.addEventListener("keydown", onKey);
+    // the same decisions for a mouse or a touch screen as the keys give
+    $("do-include").addEventListener("click", () => decide("include"));
+    $("do-exclude").addEventListener("click", () => decide("exclude", $("do-reason").value));
+    $("do-maybe").addEventListener("click", () => decide("maybe"));
+    $("do-undo").addEventListener("click", () => undo());
     loadNext().catch((error) => say(error.message, true));
   }
 }
