@@ -58,7 +58,7 @@ def suggest(
         print_json(result.to_json())
         return
     click.echo(
-        f"{count(result.suggested, 'suggestion')} for {count(result.chunks, 'chunk')} "
+        f"{count(result.suggested, 'suggestion')} for {count(result.chunks, 'passage')} "
         f"(model {result.model}, codebook {result.codebook_version}, vectors {result.vectors_from})"
     )
     if result.skipped_by_role:
