@@ -564,7 +564,7 @@ async function codeSelection() {
   try {
     const body = { document: reader.document, start: reader.selection.start, end: reader.selection.end, code, coder: reviewer() };
     await post("/api/coding/add", body);
-    $("reader-status").textContent = "coded " + code + " at " + body.start + "–" + body.end;
+    $("reader-status").textContent = "coded " + codeLabel(code) + " at characters " + body.start + "–" + body.end;
     window.getSelection().removeAllRanges();
     await loadDocument(reader.document);
   } catch (error) { $("reader-status").textContent = error.message; }
