@@ -50,6 +50,28 @@ def _until(page: Any, predicate: str, arg: object = None, timeout_s: float = 30.
         page.wait_for_timeout(50)
 
 
+def _screened(page: Any, n: int) -> None:
+    """Wait until the progress panel says `n` records are screened."""
+    shows = "n => { const dd = document.querySelector('#progress dd'); return dd !== null"
+    _until(page, shows + " && dd.textContent.startsWith(n + ' of'); }", n)
+
+
+def _as_reviewer(page: Any, url: str, name: str) -> None:
+    """Open the screening page as reviewer `name`, who has screened nothing yet."""
+    page.goto(url + "/")
+    page.fill("#reviewer", name)
+    page.dispatch_event("#reviewer", "change")
+    _screened(page, 0)
+
+
+def _bare_project(root: Path) -> Path:
+    """A project with nothing in it yet, on the test embedder."""
+    for folder in ("corpus", "codebook", "indexes"):
+        (root / folder).mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    return root
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -411,28 +433,17 @@ def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(url + "/")
-        page.fill("#reviewer", "uma")
-        page.dispatch_event("#reviewer", "change")
-        _until(
-            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 0
-        )
+        _as_reviewer(page, url, "uma")
         first = page.locator("#record").get_attribute("data-record-id")
         page.locator("body").click(position={"x": 5, "y": 5})
         page.keyboard.press("e")
-        _until(
-            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 1
-        )
+        _screened(page, 1)
         page.keyboard.press("u")
-        _until(
-            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 0
-        )
+        _screened(page, 0)
         assert page.locator("#record").get_attribute("data-record-id") == first  # shown again
         assert "undone" in (page.locator("#status").text_content() or "")
         page.keyboard.press("i")
-        _until(
-            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 1
-        )
+        _screened(page, 1)
         browser.close()
     assert _rows(root, "uma") == [(first, "exclude", ""), (first, "undecided", ""),
                                   (first, "include", "")]  # fmt: skip
@@ -595,10 +606,7 @@ def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     _need_browser()
-    root = tmp_path / "empty"
-    for folder in ("corpus", "codebook", "indexes"):
-        (root / folder).mkdir(parents=True)
-    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    root = _bare_project(tmp_path / "empty")
     with _serving(root) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -695,11 +703,9 @@ def test_a_matrix_with_nothing_coded_says_what_to_do(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     _need_browser()
-    root = tmp_path / "coded-nothing"
-    for folder in ("corpus", "indexes"):
-        (root / folder).mkdir(parents=True)
+    root = _bare_project(tmp_path / "coded-nothing")
+    shutil.rmtree(root / "codebook")
     shutil.copytree(REPO / "codebook", root / "codebook")
-    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
     with _serving(root) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -718,29 +724,18 @@ def test_screen_with_buttons_on_a_phone(served: tuple[str, Path]) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 420, "height": 860})
-        page.goto(url + "/")
-        page.fill("#reviewer", "tap")
-        page.dispatch_event("#reviewer", "change")
-        _until(
-            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 0
-        )
+        _as_reviewer(page, url, "tap")
         first = page.locator("#record").get_attribute("data-record-id")
         page.click("#do-include")
-        _until(
-            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 1
-        )
+        _screened(page, 1)
         second = page.locator("#record").get_attribute("data-record-id")
         page.select_option("#do-reason", "not healthcare professionals")
         page.click("#do-exclude")
-        _until(
-            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 2
-        )
+        _screened(page, 2)
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1]
         page.click("#do-undo")
-        _until(
-            page, "n => document.querySelector('#progress dd').textContent.startsWith(n + ' of')", 1
-        )
+        _screened(page, 1)
         browser.close()
     rows = _rows(root, "tap")
     assert rows[:2] == [(first, "include", ""), (second, "exclude", "not healthcare professionals")]
