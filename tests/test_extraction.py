@@ -158,3 +158,16 @@ def test_a_sheet_saved_by_excel_in_cp1252_keeps_its_accents(review: Path, tmp_pa
     ).fetchone()
     conn.close()
     assert value == "Hospitals in São Paulo and Brasília"
+
+
+def test_extract_init_writes_a_form_of_every_type_and_never_overwrites(project: Path) -> None:
+    """Without a form, `extract export` could only point at the docs; now it names `init`."""
+    code, out, err = invoke(project, "extract", "export", project / "e.csv")
+    assert code == 1 and "litsynth extract init" in out + err
+    code, out, _ = invoke(project, "extract", "init")
+    assert code == 0 and "extraction.yaml" in out
+    form = parse_form((project / "extraction.yaml").read_text(encoding="utf-8"), "starter")
+    assert {f.type for f in form.fields} == {"text", "integer", "number", "choice", "multi",
+                                             "boolean"}  # fmt: skip
+    code, out, err = invoke(project, "extract", "init")
+    assert code == 1 and "already exists" in out + err

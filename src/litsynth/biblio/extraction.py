@@ -110,11 +110,57 @@ def parse_form(text: str, source: str) -> Form:
     return Form(tuple(fields), source)
 
 
+# `litsynth extract init`: a form to edit, one field of every type, each line saying what it
+# is for. The fields are the ones most reviews extract; the reviewer renames or drops them.
+STARTER_FORM = """\
+# The data-extraction form: what is recorded for each study included at full text.
+# Edit it, then `litsynth extract export studies.xlsx` writes the sheet to fill in.
+# Types: text, integer, number, choice (one of `values`), multi (any of `values`,
+# separated by ";" in the sheet), boolean (yes / no). `help` shows on the sheet's header.
+fields:
+  - id: design
+    label: Study design
+    type: choice
+    values: [randomised trial, cohort, case-control, cross-sectional, case study, qualitative,
+             mixed methods, review, conceptual]
+    help: The design the authors report.
+  - id: country
+    label: Country or region
+    type: text
+  - id: sample_size
+    label: Sample size
+    type: integer
+    help: Participants, firms or cases analysed; blank when not reported.
+  - id: outcomes
+    label: Outcomes measured
+    type: multi
+    values: [primary outcome, secondary outcome, cost, adverse events]
+    help: Replace these with the outcomes your review asks about.
+  - id: effect_size
+    label: Main effect size
+    type: number
+  - id: funding_declared
+    label: Funding declared?
+    type: boolean
+"""
+
+
+def write_starter_form(path: Path) -> Path:
+    """Write STARTER_FORM to `path`, never over a form that is there."""
+    if path.exists():
+        raise BiblioError(
+            f"{path} already exists", hint="edit it, or delete it first for a fresh start"
+        )
+    path.write_text(STARTER_FORM, encoding="utf-8")
+    return path
+
+
 def load_form(path: Path) -> Form:
     if not path.exists():
         raise BiblioError(
             f"no extraction form at {path}",
-            hint="write one (see docs/records.md) or set [records] extraction_form",
+            hint="`litsynth extract init` writes one to edit (see docs/records.md),"
+            " or set [records] extraction_form",
         )
     return parse_form(path.read_text(encoding="utf-8"), str(path))
 

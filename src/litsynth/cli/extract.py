@@ -16,6 +16,21 @@ def extract_group() -> None:
     """Data extraction: a form (extraction.yaml), a sheet per review, the studies table."""
 
 
+@extract_group.command("init")
+@project_option
+@json_option
+def extract_init(project_dir: Path, as_json: bool) -> None:
+    """Write a starter form (extraction.yaml) to edit: one field of every type, explained."""
+    from litsynth.biblio import extraction
+
+    project = load(project_dir)
+    path = extraction.write_starter_form(project.extraction_form_path)
+    if as_json:
+        print_json({"form": str(path)})
+        return
+    click.echo(f"Wrote {path}: edit its fields, then `litsynth extract export studies.xlsx`")
+
+
 @extract_group.command("export")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @project_option
