@@ -230,3 +230,12 @@ def test_status_names_the_failed_files_and_what_to_do(ingested: Path, tmp_path: 
     assert "  broken-file: the file is damaged" in out and "    corpus/broken.pdf (" in out
     code, out, _ = invoke("status", "--failures", "--json", "--project", root)
     assert [f["path"] for f in json.loads(out)["failed_files"]] == ["corpus/broken.pdf"]
+
+
+def test_init_names_every_way_into_a_review(tmp_path: Path) -> None:
+    """init named only `ingest`; a review usually starts from database exports."""
+    code, out, _ = invoke("init", tmp_path / "new")
+    assert code == 0
+    for step in ("litsynth ingest --project", "litsynth import FILE --source NAME",
+                 "litsynth code discover --write", "litsynth serve"):  # fmt: skip
+        assert step in out, step

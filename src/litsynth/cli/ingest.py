@@ -54,6 +54,14 @@ def init_command(directory: Path | None, project_dir: Path | None, as_json: bool
         f"Next: copy documents into {result.root / 'corpus'} and run "
         f"`litsynth ingest --project {result.root}`"
     )
+    # The other ways into a review, in the order most reviews start.
+    click.echo(
+        f"Then, in {result.root} (or with --project):\n"
+        "  database exports: `litsynth import FILE --source NAME`, then `litsynth dedupe`\n"
+        "  a codebook: codebook/*.yaml (docs/coding.md), or draft one with"
+        " `litsynth code discover --write codebook/draft.yaml`\n"
+        "  the workspace (screening, reading, coding): `litsynth serve`"
+    )
 
 
 @click.command("ingest")
