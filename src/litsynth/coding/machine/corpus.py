@@ -50,7 +50,7 @@ CSAbstruct 0.401 -> 0.480, NICTA-PIBOSO 0.301 -> 0.284).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -231,6 +231,26 @@ def _on_bars(zero: Scores, fitted: Scores, rows: np.ndarray, cols: np.ndarray) -
     return out
 
 
+@dataclass(frozen=True)
+class CorpusReading:
+    """What the corpus says before anything is learned from it, read once: `code suggest`
+    reports it and `learn_on_corpus` acts on it, so the two cannot disagree."""
+
+    unworded: frozenset[str]  # codes whose words the eligible passages hardly use
+    fits: bool  # whether the codebook fits the corpus at all (`fits`)
+    away: np.ndarray  # (n,) bool: passages of documents off the codebook (`off_codebook`)
+
+
+def read_corpus(
+    zs: ZeroShot, zero: Scores, texts: Sequence[str], ctx: Context, eligible: np.ndarray
+) -> CorpusReading:
+    """`unworded_codes`, `fits` and, where the codebook fits, `off_codebook`."""
+    unworded = unworded_codes(zs, zero, eligible)
+    fit = fits(zs, unworded)
+    away = off_codebook(zs, zero, texts, ctx, eligible) if fit else np.zeros(len(texts), dtype=bool)
+    return CorpusReading(unworded, fit, away)
+
+
 def share_shift(share: np.ndarray, read: int) -> np.ndarray:
     """Each code's log-odds of its corpus share relative to the average code, the boost capped.
 
@@ -253,6 +273,7 @@ def learn_on_corpus(
     ctx: Context,
     examples: Sequence[Example] = (),
     eligible: np.ndarray | None = None,
+    reading: CorpusReading | None = None,
 ) -> tuple[Scores, int]:
     """`learn` from the reviewer's `examples` topped up with the corpus's own (module
     docstring), and how many pseudo-examples that took (0: the corpus was not used).
@@ -260,13 +281,14 @@ def learn_on_corpus(
     The shift by corpus share weighs as much as the pseudo-examples do among all examples:
     all of it before the first decision, none once every code has its quota. `logit` stays
     the codebook's own zero-shot logit (the evidence shown), and `learned` is kept only for
-    codes a person decided."""
+    codes a person decided. `reading`: `read_corpus` of the same passages, when the caller
+    has it already."""
     n = len(texts)
     mask = np.ones(n, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
-    absent = unworded_codes(zs, zero, mask)
-    if not fits(zs, absent):  # not the corpus this codebook was written for
+    reading = reading or read_corpus(zs, zero, texts, ctx, mask)
+    absent, away = reading.unworded, reading.away
+    if not reading.fits:  # not the corpus this codebook was written for
         return (learn(zs, zero, texts, vectors, ctx, examples) if examples else zero), 0
-    away = off_codebook(zs, zero, texts, ctx, mask)
     mask = mask & ~away  # papers the codebook was not written for teach nothing
     # Style only chooses: the reviewer's evidence stays the codebook's zero-shot (style.py).
     chosen_by = with_style(zero.logit, texts, ctx, mask)

@@ -24,13 +24,7 @@ import numpy as np
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.machine.classify import Scores, ZeroShot, fit_zero_shot
-from litsynth.coding.machine.corpus import (
-    CORPUS_VERSION,
-    fits,
-    learn_on_corpus,
-    off_codebook,
-    unworded_codes,
-)
+from litsynth.coding.machine.corpus import CORPUS_VERSION, learn_on_corpus, read_corpus
 from litsynth.coding.machine.features import Context, Unit, context_of
 from litsynth.coding.machine.finetune import (
     FINETUNE_VERSION,
@@ -268,12 +262,13 @@ def suggest_project(
     read = np.array([roles is None or r.role in roles for r in rows], dtype=bool)
     pseudo = 0
     unworded: frozenset[str] = frozenset()
+    fit = True
     away: tuple[str, ...] = ()
     if project.settings.coding.learn_from_corpus:
-        unworded = unworded_codes(zs, scores, read)
-        if fits(zs, unworded):
-            away = off_documents(zs, scores, texts, ctx, read, rows, document_labels(conn))
-        scores, pseudo = learn_on_corpus(zs, scores, texts, vectors, ctx, examples, read)
+        reading = read_corpus(zs, scores, texts, ctx, read)
+        unworded, fit = reading.unworded, reading.fits
+        away = document_names(reading.away, rows, document_labels(conn))
+        scores, pseudo = learn_on_corpus(zs, scores, texts, vectors, ctx, examples, read, reading)
     elif examples:
         scores = learn(zs, scores, texts, vectors, ctx, examples)
     if pseudo:
@@ -342,22 +337,15 @@ def suggest_project(
         pseudo=pseudo,
         flooded=flooded_codes(per_code, int(read.sum()), learned) if pseudo else (),
         unworded=tuple(c for c in scores.code_ids if c in unworded),
-        unfit=not fits(zs, unworded),
+        unfit=not fit,
         off_codebook=away if pseudo else (),
     )
 
 
-def off_documents(
-    zs: ZeroShot,
-    zero: Scores,
-    texts: Sequence[str],
-    ctx: Context,
-    read: np.ndarray,
-    rows: Sequence[store.ChunkRow],
-    labels: dict[str, str],
+def document_names(
+    away: np.ndarray, rows: Sequence[store.ChunkRow], labels: dict[str, str]
 ) -> tuple[str, ...]:
-    """The documents `learn_on_corpus` leaves out as off the codebook, by their short names."""
-    away = off_codebook(zs, zero, texts, ctx, read)
+    """The documents of the passages in `away`, by their short names."""
     ids = {rows[int(i)].document_id for i in np.flatnonzero(away)}
     return tuple(sorted(labels.get(d, d) for d in ids))
 
