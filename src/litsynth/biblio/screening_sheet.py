@@ -49,7 +49,7 @@ def sheet_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dic
     _check_header(path, header)
     line = reader.line_num + 1
     for row in reader:
-        yield line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
+        yield line, _by_header(header, row)
         line = reader.line_num + 1
 
 
@@ -59,7 +59,12 @@ def _workbook_sheet_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[st
     header = [h.strip().lower() for h in table[0]] if table else []
     _check_header(path, header)
     for line, row in enumerate(table[1:], start=2):
-        yield line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
+        yield line, _by_header(header, row)
+
+
+def _by_header(header: list[str], row: list[str]) -> dict[str, str]:
+    """A row's cells by column name; a short row's missing cells are blank."""
+    return {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
 
 
 def _check_header(path: Path, header: list[str]) -> None:

@@ -23,24 +23,20 @@ from litsynth.biblio.readers_csv import sniff_delimiter
 from litsynth.biblio.readers_sheet import spreadsheet_kind, workbook_rows
 from litsynth.errors import LitsynthError
 
-# Control characters a workbook cannot hold (openpyxl refuses the whole file over one); a PDF's
-# text layer sometimes carries them. Tab, newline and carriage return are allowed.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 # Excel's most characters in a cell; a longer one makes Excel "repair" the whole file on open.
 EXCEL_CELL_MAX = 32767
+_CUT = " … [cut: longer than an Excel cell holds]"
 
 
-def _fit(cell: str) -> str:
-    """A cell Excel can hold: a longer one (an abstract pasted with its full text) is cut,
-    saying so. Only display columns are ever that long; the columns read back are short."""
+def _fit(cell: str, illegal: re.Pattern[str]) -> str:
+    """A cell a workbook can hold. The control characters openpyxl refuses the whole file
+    over (`illegal`, its own pattern; a database export or a PDF's text layer carries them)
+    are dropped, and a cell longer than Excel holds (an abstract pasted with its full text) is
+    cut, saying so. Only display columns are ever that long; the columns read back are short."""
+    cell = illegal.sub("", cell)
     if len(cell) <= EXCEL_CELL_MAX:
         return cell
     return cell[: EXCEL_CELL_MAX - len(_CUT)] + _CUT
-
-
-_CUT = " … [cut: longer than an Excel cell holds]"
 
 
 def is_workbook(path: Path) -> bool:
@@ -63,12 +59,13 @@ def write_table(
     try:
         if is_workbook(out) if workbook is None else workbook:
             from openpyxl import Workbook
+            from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
             book = Workbook()
             sheet = book.active
             sheet.title = title
             for row in rows:
-                sheet.append([_fit(_ILLEGAL.sub("", cell)) for cell in row])
+                sheet.append([_fit(cell, ILLEGAL_CHARACTERS_RE) for cell in row])
             if decorate is not None:
                 decorate(sheet)
             book.save(out)

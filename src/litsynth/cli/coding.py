@@ -87,10 +87,9 @@ def suggest(
             " does hold them, add the words it uses to their keywords)"
         )
     if result.off_codebook:
-        n = len(result.off_codebook)
         click.echo(
-            f"not learning from {n} document{'s' if n > 1 else ''} whose passages use the"
-            f" codebook's words far less than the others do: {'; '.join(result.off_codebook)}"
+            f"not learning from {count(len(result.off_codebook), 'document')} whose passages use"
+            f" the codebook's words far less than the others do: {'; '.join(result.off_codebook)}"
             " (suggested from the codebook alone; if they belong in the review, add the words"
             " they use to the codes' keywords)"
         )
