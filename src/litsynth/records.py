@@ -370,6 +370,13 @@ PARSE_NOTES = frozenset(
 )
 
 
+def split_parse_notes(attributes: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(a document's attributes, what ingest noted while reading it): one split for the
+    report, `attributes list` and the REFI-QDA export."""
+    notes = {k: v for k, v in attributes.items() if k in PARSE_NOTES}
+    return {k: v for k, v in attributes.items() if k not in PARSE_NOTES}, notes
+
+
 @dataclass(frozen=True)
 class SourceDoc:
     """A document as the synthesis sees it: metadata, attributes and canonical text."""
@@ -392,12 +399,12 @@ class SourceDoc:
     @property
     def user_attributes(self) -> dict[str, str]:
         """The attributes a reviewer groups, filters and exports by: not ingest's notes."""
-        return {k: v for k, v in self.attributes.items() if k not in PARSE_NOTES}
+        return split_parse_notes(self.attributes)[0]
 
     @property
     def parse_notes(self) -> dict[str, str]:
         """What ingest noted while repairing the PDF ("page_numbers_removed": "14")."""
-        return {k: v for k, v in self.attributes.items() if k in PARSE_NOTES}
+        return split_parse_notes(self.attributes)[1]
 
     def attribute(self, name: str) -> str:
         """An attribute for matrix rows; `year` falls back to the bibliographic year."""

@@ -32,6 +32,7 @@ from litsynth.errors import CodingError
 from litsynth.store import opened
 from litsynth.store.documents import has_chunks
 from litsynth.synthesis.from_store import cited_work_counts
+from litsynth.words import count
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -61,7 +62,7 @@ def _render_discovery(d: Discovery) -> None:
     tried = ", ".join(f"{k}: {v:.3f}" for k, v in sorted(d.silhouettes.items())) or "-"
     click.echo(
         f"Open coding over {d.n_passages} passages ({d.mode}) from {d.n_documents} documents → "
-        f"{d.k} cluster{'s' if d.k != 1 else ''}\n  {d.method}, seed {d.seed}, "
+        f"{count(d.k, 'cluster')}\n  {d.method}, seed {d.seed}, "
         f"min size {d.min_size}, model {d.model}; "
         f"silhouette by k: {tried}"
     )

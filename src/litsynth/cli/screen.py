@@ -17,6 +17,7 @@ from litsynth.cli.groups import screen_group
 from litsynth.errors import ScreeningError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
 from litsynth.store import opened
+from litsynth.store.report import table_count
 from litsynth.words import count
 
 stage_option = click.option(
@@ -450,6 +451,7 @@ def prisma_command(
     with opened(project.store_path) as conn:
         flow = ops.prisma_flow(conn)
         statements = [] if as_json else ops.stopping_statements(conn)
+        no_records = not table_count(conn, "records")  # as `run` decides PRISMA applies
     if csv_path is not None:
         csv_path.write_text(flow_csv(flow), encoding="utf-8")
     if svg_path is not None:
@@ -465,7 +467,7 @@ def prisma_command(
         print_json(flow.to_json())
         return
     click.echo(render_text(flow))
-    if not any(flow.to_json().get(k) for k in _IDENTIFIED):
+    if no_records:
         click.echo("No records yet: " + _IMPORT_HINT)
     if statements:
         click.echo("stopping rule (Callaghan & Müller-Hansen 2020, ranked form, alpha 0.05):")
@@ -476,7 +478,6 @@ def prisma_command(
             click.echo(f"written {path}")
 
 
-_IDENTIFIED = ("database_results", "website_results", "organisation_results", "citations_results")
 _IMPORT_HINT = "import a database export with `litsynth import FILE --source NAME`."
 
 

@@ -29,6 +29,7 @@ from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.glued import split_glued_words
 from litsynth.ingest.normalize import assemble, fix_surrogates, line_form, normalize_parts
 from litsynth.records import Document, bytes_id
+from litsynth.words import count
 
 _CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(r"\d{1,5}")
@@ -279,10 +280,8 @@ def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, 
         raise ParseFailure("broken-file", f"encryption dictionary: {exc}", path) from None
     if not passwords:
         raise ParseFailure("encrypted", "it needs a password, and none was given", path)
-    n = len(passwords)
-    raise ParseFailure(
-        "encrypted", f"none of the {n} password{'s' if n > 1 else ''} given opens it", path
-    )
+    given = count(len(passwords), "password")
+    raise ParseFailure("encrypted", f"none of the {given} given opens it", path)
 
 
 def pdf_title(reader: PdfReader) -> str:

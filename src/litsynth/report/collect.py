@@ -22,7 +22,7 @@ from litsynth.coding.analysis.themes import Selective
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.provenance import library_versions
-from litsynth.records import PARSE_NOTES
+from litsynth.records import split_parse_notes
 from litsynth.report import contents as rm
 from litsynth.report.derived import DerivedState
 from litsynth.store import report as q
@@ -220,7 +220,9 @@ def collect(
             r["n_pages"],
             r["n_chunks"],
             f"sources/{r['id']}.pdf" if r["kind"] == "pdf" else f"sources/{r['id']}.html",
-            *_split_attributes(json.loads(r["attributes"] or "{}")),
+            *split_parse_notes(
+                {k: str(v) for k, v in json.loads(r["attributes"] or "{}").items() if v}
+            ),
         )
         for r in rows
     )
@@ -348,10 +350,3 @@ def _proposals(
             )
         )
     return tuple(out)
-
-
-def _split_attributes(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]]:
-    """(the document's attributes, what ingest noted while repairing it)."""
-    values = {k: str(v) for k, v in raw.items() if v}
-    notes = {k: v for k, v in values.items() if k in PARSE_NOTES}
-    return {k: v for k, v in values.items() if k not in notes}, notes

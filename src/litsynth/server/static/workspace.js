@@ -203,15 +203,12 @@ async function runSearch(event) {
   if ($("theme").value.trim()) params.set("theme", $("theme").value.trim());
   const list = $("hits");
   // The first search of a session loads the embedding model (seconds): say what is going on.
-  const waiting = document.createElement("li"); waiting.className = "meta";
-  waiting.textContent = "Searching… (the first search loads the model)";
-  list.replaceChildren(waiting);
+  list.replaceChildren(el("li", "Searching… (the first search loads the model)", "meta"));
   try {
     const hits = await api("/api/search?" + params);
     if (!hits.length) {
-      const none = document.createElement("li"); none.className = "meta";
-      none.textContent = "No passage found: no passage is allowed by these filters (code, theme, years, attribute, kind of passage).";
-      list.replaceChildren(none);
+      list.replaceChildren(el("li", "No passage found: no passage is allowed by these filters"
+        + " (code, theme, years, attribute, kind of passage).", "meta"));
       return;
     }
     list.replaceChildren(...hits.map((h) => {
