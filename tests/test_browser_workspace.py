@@ -102,6 +102,27 @@ def _serving(root: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+@contextlib.contextmanager
+def _page(width: int = 1280, height: int = 800) -> Iterator[Any]:
+    """A Chromium page of that size, the browser closed after."""
+    from playwright.sync_api import sync_playwright
+
+    _need_browser()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def _browsing(root: Path, width: int = 1280, height: int = 800) -> Iterator[tuple[str, Any]]:
+    """The workspace for `root` served, and a Chromium page of that size: (url, page)."""
+    with _serving(root) as url, _page(width, height) as page:
+        yield url, page
+
+
 def _need_browser() -> None:
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
@@ -427,12 +448,8 @@ def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:
 
 
 def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
     url, root = served
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+    with _page() as page:
         _as_reviewer(page, url, "uma")
         first = page.locator("#record").get_attribute("data-record-id")
         page.locator("body").click(position={"x": 5, "y": 5})
@@ -444,7 +461,6 @@ def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -
         assert "undone" in (page.locator("#status").text_content() or "")
         page.keyboard.press("i")
         _screened(page, 1)
-        browser.close()
     assert _rows(root, "uma") == [(first, "exclude", ""), (first, "undecided", ""),
                                   (first, "include", "")]  # fmt: skip
 
@@ -603,13 +619,8 @@ def test_search_by_role_and_references_dimmed_in_the_reader(demo_project: Path) 
 def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
     """A new project's workspace: not 'nothing left to screen' and a stopping rule that
     'cannot be shown before the end', but what to do first."""
-    from playwright.sync_api import sync_playwright
-
-    _need_browser()
     root = _bare_project(tmp_path / "empty")
-    with _serving(root) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+    with _browsing(root) as (url, page):
         page.goto(url + "/")
         _until(page, "() => !document.querySelector('#rec-done').hidden")
         assert "litsynth import FILE --source NAME" in page.inner_text("#rec-done")
@@ -636,15 +647,11 @@ def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
         assert "no codebook" in page.inner_text("#matrix-status")
         assert page.locator("#cell").is_hidden()
         _until(page, "() => document.querySelector('#prisma').naturalWidth > 0")
-        browser.close()
 
 
 def test_no_screen_scrolls_sideways_on_a_small_window(demo_copy: Path) -> None:
     """A long file path in the reader's document list, or a matrix with many themes, used to
     widen the whole page past the window; the matrix now scrolls inside its own box."""
-    from playwright.sync_api import sync_playwright
-
-    _need_browser()
     nested = demo_copy / "corpus" / ("a-folder-with-a-rather-long-name-" * 3).rstrip("-")
     nested.mkdir()
     (demo_copy / "corpus" / "001_fda600e23a8bf5df.txt").rename(nested / "001_fda600e23a8bf5df.txt")
@@ -653,9 +660,7 @@ def test_no_screen_scrolls_sideways_on_a_small_window(demo_copy: Path) -> None:
             "UPDATE documents SET path = ? WHERE path LIKE '%001_fda600e23a8bf5df.txt'",
             (f"corpus/{nested.name}/001_fda600e23a8bf5df.txt",),
         )
-    with _serving(demo_copy) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 800, "height": 800})
+    with _browsing(demo_copy, 800, 800) as (url, page):
         for screen, ready in (
             ("reader", "#document option"),
             ("matrices", "#matrix a[data-cell]"),
@@ -667,18 +672,12 @@ def test_no_screen_scrolls_sideways_on_a_small_window(demo_copy: Path) -> None:
             page.wait_for_timeout(300)
             widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             assert widths[0] <= widths[1], (screen, widths)
-        browser.close()
 
 
 def test_a_suggestion_shows_its_label_and_takes_a_mouse_click(demo_copy: Path) -> None:
     """Suggestions named codes by id only ("business-model-innovation") and could be decided
     only with the keyboard; they now show the codebook's label and have their own buttons."""
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with _serving(demo_copy) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with _browsing(demo_copy, 1280, 900) as (url, page):
         page.goto(f"{url}/screens/reader")
         second = page.locator("#passages .suggestion").nth(1)
         second.wait_for()
@@ -687,7 +686,6 @@ def test_a_suggestion_shows_its_label_and_takes_a_mouse_click(demo_copy: Path) -
         assert label != code and second.get_attribute("title") == code
         second.locator("button.decide", has_text="reject").click()
         page.wait_for_selector(f'.suggestion.rejected[data-chunk="{chunk}"][data-code="{code}"]')
-        browser.close()
     conn = sqlite3.connect(demo_copy / "litsynth.db")
     status = conn.execute(
         "SELECT status FROM codings WHERE chunk_id = ? AND code_id = ?", (chunk, code)
@@ -700,30 +698,20 @@ def test_a_matrix_with_nothing_coded_says_what_to_do(tmp_path: Path) -> None:
     """A codebook and no codings drew an empty table and nothing else."""
     import shutil
 
-    from playwright.sync_api import sync_playwright
-
-    _need_browser()
     root = _bare_project(tmp_path / "coded-nothing")
     shutil.rmtree(root / "codebook")
     shutil.copytree(REPO / "codebook", root / "codebook")
-    with _serving(root) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+    with _browsing(root) as (url, page):
         page.goto(url + "/screens/matrices")
         _until(page, "() => document.querySelector('#matrix-status').textContent.length > 0")
         assert "No passage is coded yet" in page.inner_text("#matrix-status")
-        browser.close()
 
 
 def test_screen_with_buttons_on_a_phone(served: tuple[str, Path]) -> None:
     """Screening had keys only: on a touch screen, or for a reviewer who clicks, nothing could
     be decided. Buttons do what the keys do, a reason picked from the list included."""
-    from playwright.sync_api import sync_playwright
-
     url, root = served
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 420, "height": 860})
+    with _page(420, 860) as page:
         _as_reviewer(page, url, "tap")
         first = page.locator("#record").get_attribute("data-record-id")
         page.click("#do-include")
@@ -736,7 +724,6 @@ def test_screen_with_buttons_on_a_phone(served: tuple[str, Path]) -> None:
         assert widths[0] <= widths[1]
         page.click("#do-undo")
         _screened(page, 1)
-        browser.close()
     rows = _rows(root, "tap")
     assert rows[:2] == [(first, "include", ""), (second, "exclude", "not healthcare professionals")]
     assert rows[2][0] == second and rows[2][1] == "undecided"
