@@ -84,6 +84,16 @@ def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
+@pytest.fixture
+def demo_copy(demo_project: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo build: this test writes codings (the shared one is read-only)."""
+    import shutil
+
+    root = tmp_path / "demo"
+    shutil.copytree(demo_project, root, ignore=shutil.ignore_patterns("report", "report.tmp"))
+    return root
+
+
 def on_store(stage, project, *args, **kwargs):  # type: ignore[no-untyped-def]
     """Run a stage function the way the CLI does: over the project's store, opened and closed."""
     from litsynth.store import opened

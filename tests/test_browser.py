@@ -17,18 +17,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-# A closed network: without these Chromium keeps trying to reach Google's hosts.
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
+from browser_support import CHROMIUM, FLAGS
+
 pytestmark = pytest.mark.browser
 
 

@@ -6,12 +6,8 @@ the closed-network flags; the store is checked after every step, not the page al
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import socket
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,15 +15,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from browser_support import CHROMIUM, FLAGS, browser_page, browsing, need_browser, serving, until
 from litsynth.cli import cli
-from litsynth.config import open_project
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-quic",
-]  # fmt: skip
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "docs" / "img"
 # Import drops complete tags from titles; an unclosed one survives it and must show as text.
@@ -35,25 +25,10 @@ EVIL_TITLE = "Nudging nurses toward hand hygiene <img src=x onerror=window.__pwn
 pytestmark = pytest.mark.browser
 
 
-def _until(page: Any, predicate: str, arg: object = None, timeout_s: float = 30.0) -> None:
-    """Wait until `predicate` (an expression, or a function of `arg`) is true in the page.
-
-    Not Playwright's wait_for_function: when its first check fails it polls by compiling the
-    string inside the page, which the workspace's Content-Security-Policy (no 'unsafe-eval')
-    refuses, so on a loaded machine the test failed where the page was right. page.evaluate
-    runs through the debugging protocol, which the page's policy does not govern.
-    """
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate(predicate, arg):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never true within {timeout_s} s: {predicate}")
-        page.wait_for_timeout(50)
-
-
 def _screened(page: Any, n: int) -> None:
     """Wait until the progress panel says `n` records are screened."""
     shows = "n => { const dd = document.querySelector('#progress dd'); return dd !== null"
-    _until(page, shows + " && dd.textContent.startsWith(n + ' of'); }", n)
+    until(page, shows + " && dd.textContent.startsWith(n + ' of'); }", n)
 
 
 def _as_reviewer(page: Any, url: str, name: str) -> None:
@@ -72,66 +47,9 @@ def _bare_project(root: Path) -> Path:
     return root
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def _serving(root: Path) -> Iterator[str]:
-    """The workspace for `root` on a free loopback port, in a thread; yields its URL."""
-    import uvicorn
-
-    from litsynth.server.app import create_app
-
-    port = _free_port()
-    host = f"127.0.0.1:{port}"
-    app = create_app(open_project(root), allowed_hosts=(host, f"localhost:{port}"))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        yield f"http://{host}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-@contextlib.contextmanager
-def _page(width: int = 1280, height: int = 800) -> Iterator[Any]:
-    """A Chromium page of that size, the browser closed after."""
-    from playwright.sync_api import sync_playwright
-
-    _need_browser()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            yield browser.new_page(viewport={"width": width, "height": height})
-        finally:
-            browser.close()
-
-
-@contextlib.contextmanager
-def _browsing(root: Path, width: int = 1280, height: int = 800) -> Iterator[tuple[str, Any]]:
-    """The workspace for `root` served, and a Chromium page of that size: (url, page)."""
-    with _serving(root) as url, _page(width, height) as page:
-        yield url, page
-
-
-def _need_browser() -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    _need_browser()
+    need_browser()
     root = tmp_path_factory.mktemp("wsb") / "review"
     for folder in ("corpus", "codebook", "indexes"):
         (root / folder).mkdir(parents=True)
@@ -160,7 +78,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     for args in (["ingest"], ["import", str(records), "--source", "Scopus"]):
         result = runner.invoke(cli, [*args, "--project", str(root)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
-    with _serving(root) as url:
+    with serving(root) as url:
         yield url, root
 
 
@@ -189,7 +107,7 @@ def test_screen_twenty_records_with_the_keyboard_only(served: tuple[str, Path]) 
         for n, key in enumerate(keys, start=1):
             seen.append(page.locator("#record").get_attribute("data-record-id"))
             page.keyboard.press(key)
-            _until(
+            until(
                 page,
                 "n => document.querySelector('#progress dd') &&"
                 " document.querySelector('#progress dd').textContent.startsWith(n + ' of')",
@@ -260,7 +178,7 @@ def test_search_screen_shows_hits_with_citations(served: tuple[str, Path]) -> No
         page.fill("#q", "platforms coordinate suppliers")
         page.fill("#year-min", "2999")
         page.keyboard.press("Enter")
-        _until(
+        until(
             page, "() => document.querySelector('#hits').textContent.includes('No passage found')"
         )
         browser.close()
@@ -329,10 +247,10 @@ def test_resolve_a_conflict_between_two_reviewers(served: tuple[str, Path]) -> N
 def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> None:
     """On the demo (a codebook, codings and records): a cell lists as many passages as it
     counts, each with a citation, and the PRISMA diagram loads as an image."""
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
-    with _serving(demo_project) as url, sync_playwright() as p:
+    with serving(demo_project) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{url}/screens/matrices")
@@ -345,71 +263,14 @@ def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> 
         assert all(c.strip() for c in page.locator("#cell-passages .cite").all_text_contents())
         page.screenshot(path=str(SHOTS / "workspace-matrix-cell.png"))
         page.locator("#cell-back").click()
-        _until(page, "document.getElementById('prisma').naturalWidth > 0")
+        until(page, "document.getElementById('prisma').naturalWidth > 0")
         browser.close()
-
-
-@pytest.fixture
-def demo_copy(demo_project: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo build: this test writes codings (the shared one is read-only)."""
-    import shutil
-
-    root = tmp_path / "demo"
-    shutil.copytree(demo_project, root, ignore=shutil.ignore_patterns("report", "report.tmp"))
-    return root
-
-
-def test_accept_a_suggestion_and_code_a_mouse_selection(demo_copy: Path) -> None:
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with _serving(demo_copy) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{url}/screens/reader")
-        first = page.locator("#passages .suggestion").first
-        first.wait_for()
-        chunk, code = first.get_attribute("data-chunk"), first.get_attribute("data-code")
-        page.locator("body").click(position={"x": 5, "y": 5})
-        page.keyboard.press("a")
-        page.wait_for_selector(f'.suggestion.accepted[data-chunk="{chunk}"][data-code="{code}"]')
-        # Select characters 10..60 of a long passage's text, as a mouse drag does.
-        selected = page.evaluate(
-            """() => {
-                  const texts = [...document.querySelectorAll('#passages .ptext')];
-                  const node = texts.find((t) => t.textContent.length > 80).firstChild;
-                  const range = document.createRange();
-                  range.setStart(node, 10); range.setEnd(node, 60);
-                  const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
-                  return sel.toString();
-                }"""
-        )
-        page.wait_for_selector("#code-selection:not([disabled])")
-        pick = page.locator("#code-pick option").nth(1).get_attribute("value")
-        page.select_option("#code-pick", pick)
-        page.click("#code-selection")
-        page.wait_for_selector(".stripe")
-        page.screenshot(path=str(SHOTS / "workspace-reader.png"))
-        browser.close()
-    conn = sqlite3.connect(demo_copy / "litsynth.db")
-    accepted = conn.execute(
-        "SELECT status FROM codings WHERE chunk_id = ? AND code_id = ? ORDER BY seq DESC",
-        (chunk, code),
-    ).fetchone()
-    added = conn.execute(
-        "SELECT c.start, c.end, d.text FROM codings c JOIN chunks ch ON ch.id = c.chunk_id"
-        " JOIN documents d ON d.id = ch.document_id WHERE c.status = 'added' AND c.code_id = ?",
-        (pick,),
-    ).fetchall()
-    conn.close()
-    assert accepted == ("accepted",)
-    assert any(text[start:end] == selected for start, end, text in added), (selected, added)
 
 
 def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:
     """Data extraction in the browser: a choice and a number saved to the store, a bad number
     refused with the form's words and nothing recorded for it."""
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     def values() -> dict[tuple[str, str], str]:
@@ -420,7 +281,7 @@ def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:
         finally:
             conn.close()
 
-    with _serving(demo_copy) as url, sync_playwright() as p:
+    with serving(demo_copy) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{url}/screens/extraction")
@@ -449,7 +310,7 @@ def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:
 
 def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -> None:
     url, root = served
-    with _page() as page:
+    with browser_page() as page:
         _as_reviewer(page, url, "uma")
         first = page.locator("#record").get_attribute("data-record-id")
         page.locator("body").click(position={"x": 5, "y": 5})
@@ -468,14 +329,14 @@ def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -
 def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
     """The matrices screen: another matrix, human/machine/both, the codebook tree with counts
     and a filter, and a memo on a code written from the page."""
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     def total(page) -> int:  # type: ignore[no-untyped-def]
         texts = page.locator("#matrix td a").all_text_contents()
         return sum(int(t) for t in texts)
 
-    with _serving(demo_copy) as url, sync_playwright() as p:
+    with serving(demo_copy) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(f"{url}/screens/matrices")
@@ -513,13 +374,13 @@ def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
 
 def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
     """n opens the most informative undecided suggestion wherever it is; a opens the next."""
-    _need_browser()
+    need_browser()
     import json
     import urllib.request
 
     from playwright.sync_api import sync_playwright
 
-    with _serving(demo_copy) as url, sync_playwright() as p:
+    with serving(demo_copy) as url, sync_playwright() as p:
         first = json.load(urllib.request.urlopen(f"{url}/api/coding/next?coder=ann"))["item"]
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -574,10 +435,10 @@ def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
 
 
 def test_search_by_role_and_references_dimmed_in_the_reader(demo_project: Path) -> None:
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
-    with _serving(demo_project) as url, sync_playwright() as p:
+    with serving(demo_project) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{url}/screens/search")
@@ -620,33 +481,33 @@ def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
     """A new project's workspace: not 'nothing left to screen' and a stopping rule that
     'cannot be shown before the end', but what to do first."""
     root = _bare_project(tmp_path / "empty")
-    with _browsing(root) as (url, page):
+    with browsing(root) as (url, page):
         page.goto(url + "/")
-        _until(page, "() => !document.querySelector('#rec-done').hidden")
+        until(page, "() => !document.querySelector('#rec-done').hidden")
         assert "litsynth import FILE --source NAME" in page.inner_text("#rec-done")
         assert page.locator("#rec-loading").is_hidden()  # "Ranking the records…" is gone
-        _until(page, "() => document.querySelector('#stopping').textContent.length > 0")
+        until(page, "() => document.querySelector('#stopping').textContent.length > 0")
         assert page.inner_text("#stopping") == "no records at this stage yet: nothing to screen"
         page.select_option("#stage", "full-text")
-        _until(page, "() => document.querySelector('#rec-done').textContent.includes('full')")
+        until(page, "() => document.querySelector('#rec-done').textContent.includes('full')")
         assert "included at title/abstract" in page.inner_text("#rec-done")
         page.goto(url + "/screens/conflicts")
-        _until(page, "() => !document.querySelector('#no-conflicts').hidden")
+        until(page, "() => !document.querySelector('#no-conflicts').hidden")
         assert page.locator("#conflict-table").is_hidden()
         page.goto(url + "/screens/reader")
-        _until(page, "() => document.querySelector('#reader-status').textContent.length > 0")
+        until(page, "() => document.querySelector('#reader-status').textContent.length > 0")
         assert "No documents yet" in page.inner_text("#reader-status")
         # search: the store's own message, not an empty page
         page.goto(url + "/screens/search")
         page.fill("#q", "platforms")
         page.keyboard.press("Enter")
-        _until(page, "() => document.querySelector('#hits').textContent.includes('passages yet')")
+        until(page, "() => document.querySelector('#hits').textContent.includes('passages yet')")
         # no codebook: the matrix says so in its status line, and PRISMA is drawn anyway
         page.goto(url + "/screens/matrices")
-        _until(page, "() => document.querySelector('#matrix-status').textContent.length > 0")
+        until(page, "() => document.querySelector('#matrix-status').textContent.length > 0")
         assert "no codebook" in page.inner_text("#matrix-status")
         assert page.locator("#cell").is_hidden()
-        _until(page, "() => document.querySelector('#prisma').naturalWidth > 0")
+        until(page, "() => document.querySelector('#prisma').naturalWidth > 0")
 
 
 def test_no_screen_scrolls_sideways_on_a_small_window(demo_copy: Path) -> None:
@@ -660,7 +521,7 @@ def test_no_screen_scrolls_sideways_on_a_small_window(demo_copy: Path) -> None:
             "UPDATE documents SET path = ? WHERE path LIKE '%001_fda600e23a8bf5df.txt'",
             (f"corpus/{nested.name}/001_fda600e23a8bf5df.txt",),
         )
-    with _browsing(demo_copy, 800, 800) as (url, page):
+    with browsing(demo_copy, 800, 800) as (url, page):
         for screen, ready in (
             ("reader", "#document option"),
             ("matrices", "#matrix a[data-cell]"),
@@ -677,7 +538,7 @@ def test_no_screen_scrolls_sideways_on_a_small_window(demo_copy: Path) -> None:
 def test_a_suggestion_shows_its_label_and_takes_a_mouse_click(demo_copy: Path) -> None:
     """Suggestions named codes by id only ("business-model-innovation") and could be decided
     only with the keyboard; they now show the codebook's label and have their own buttons."""
-    with _browsing(demo_copy, 1280, 900) as (url, page):
+    with browsing(demo_copy, 1280, 900) as (url, page):
         page.goto(f"{url}/screens/reader")
         second = page.locator("#passages .suggestion").nth(1)
         second.wait_for()
@@ -701,9 +562,9 @@ def test_a_matrix_with_nothing_coded_says_what_to_do(tmp_path: Path) -> None:
     root = _bare_project(tmp_path / "coded-nothing")
     shutil.rmtree(root / "codebook")
     shutil.copytree(REPO / "codebook", root / "codebook")
-    with _browsing(root) as (url, page):
+    with browsing(root) as (url, page):
         page.goto(url + "/screens/matrices")
-        _until(page, "() => document.querySelector('#matrix-status').textContent.length > 0")
+        until(page, "() => document.querySelector('#matrix-status').textContent.length > 0")
         assert "No passage is coded yet" in page.inner_text("#matrix-status")
 
 
@@ -711,7 +572,7 @@ def test_screen_with_buttons_on_a_phone(served: tuple[str, Path]) -> None:
     """Screening had keys only: on a touch screen, or for a reviewer who clicks, nothing could
     be decided. Buttons do what the keys do, a reason picked from the list included."""
     url, root = served
-    with _page(420, 860) as page:
+    with browser_page(420, 860) as page:
         _as_reviewer(page, url, "tap")
         first = page.locator("#record").get_attribute("data-record-id")
         page.click("#do-include")

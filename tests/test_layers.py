@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "litsynth.progress",
             "litsynth.textkept",
             "litsynth.words",
+            "litsynth.markup",
         ),
     ),
     ("store", ("litsynth.store",)),

@@ -18,6 +18,7 @@ from litsynth.embed import Embedder, get_embedder
 from litsynth.embed.index import ChunkIndex, Manifest, load_index
 from litsynth.errors import IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
+from litsynth.markup import shown
 from litsynth.records import OnPassage, Passage, roles_wanted
 from litsynth.store import documents as store
 from litsynth.store import passages, runs
@@ -43,7 +44,7 @@ class SearchHit(OnPassage):
 
     def snippet(self, width: int = SNIPPET_CHARS) -> str:
         """The passage on one line, cut at a word boundary: enough to judge relevance."""
-        flat = " ".join(self.passage.text.split())
+        flat = " ".join(shown(self.passage.text, self.passage.kind).split())
         if len(flat) <= width:
             return flat
         return flat[:width].rsplit(" ", 1)[0] + " …"
@@ -64,6 +65,7 @@ class SearchHit(OnPassage):
             "section": p.section,
             "paragraph": p.paragraph,
             "role": p.role,
+            "shown": shown(p.text, p.kind),  # `text` without its Markdown, for a reader
         }
 
 

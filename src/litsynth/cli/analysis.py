@@ -29,6 +29,7 @@ from litsynth.coding.analysis.themes import Selective, run_themes
 from litsynth.coding.codebook.model import RELATION_TYPES
 from litsynth.config import Project
 from litsynth.errors import CodingError
+from litsynth.markup import shown
 from litsynth.store import opened
 from litsynth.store.documents import has_chunks
 from litsynth.synthesis.from_store import cited_work_counts
@@ -88,7 +89,8 @@ def _render_discovery(d: Discovery) -> None:
                 f"{m.threshold:.2f}; {m.coded_share:.0%} of the cluster already coded with it"
             )
         for q in c.quotes:
-            click.echo(_wrap(f"“{q.text}” — {q.citation} [{q.chunk_id}]", "      "))
+            said = shown(q.text, q.passage.kind)
+            click.echo(_wrap(f"“{said}” — {q.citation} [{q.chunk_id}]", "      "))
 
 
 @code_group.command("discover")
@@ -190,9 +192,9 @@ def _pair_line(r: Cooccurrence, citations: dict[str, str], *, evidence: int) -> 
         f"q {r.q_value:.3g}{star}{known}"
     ]
     if r.level == "passage" and evidence:
-        shown = "; ".join(f"{citations.get(ch, '?')} [{ch}]" for ch in r.evidence[:evidence])
+        cited = "; ".join(f"{citations.get(ch, '?')} [{ch}]" for ch in r.evidence[:evidence])
         more = f" (+{len(r.evidence) - evidence} more)" if len(r.evidence) > evidence else ""
-        lines.append(_wrap(f"evidence: {shown}{more}", "      "))
+        lines.append(_wrap(f"evidence: {cited}{more}", "      "))
     return lines
 
 

@@ -16,6 +16,7 @@ from litsynth.coding.machine.evaluate import EvalRun, GoldRow, evaluate_run, rea
 from litsynth.coding.machine.suggest import suggest_project
 from litsynth.config import Settings, load_settings
 from litsynth.embed.models import get_embedder
+from litsynth.markup import shown as shown_text
 from litsynth.records import one_line, roles_wanted
 from litsynth.store import opened
 from litsynth.store.passages import by_chunk_id
@@ -123,7 +124,7 @@ def suggest(
         if passage is not None:
             click.echo(
                 click.wrap_text(
-                    one_line(passage.text, 300),
+                    one_line(shown_text(passage.text, passage.kind), 300),
                     width=96,
                     initial_indent="  ",
                     subsequent_indent="  ",

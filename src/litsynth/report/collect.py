@@ -21,6 +21,7 @@ from litsynth.coding.analysis.discover import Discovery
 from litsynth.coding.analysis.themes import Selective
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
+from litsynth.markup import markup_ranges, shows_markup, without
 from litsynth.provenance import library_versions
 from litsynth.records import split_parse_notes
 from litsynth.report import contents as rm
@@ -52,6 +53,7 @@ def _source_page(conn: sqlite3.Connection, row: sqlite3.Row) -> rm.SourcePage:
     text = q.document_text(conn, row["id"])
     chunks = q.chunk_rows(conn, row["id"])
     authors = decode_authors(row["authors"])
+    hidden = markup_ranges(text) if shows_markup(row["kind"]) else []
     segments = []
     for i, c in enumerate(chunks):
         end = chunks[i + 1]["start"] if i + 1 < len(chunks) else len(text)
@@ -67,7 +69,7 @@ def _source_page(conn: sqlite3.Connection, row: sqlite3.Row) -> rm.SourcePage:
             title=row["title"],
             path=row["path"],
         )
-        segments.append((c["id"], cite, text[start:end]))
+        segments.append((c["id"], cite, without(text, hidden, start, end)))
     return rm.SourcePage(
         row["id"], row["title"] or row["path"], f"sources/{row['id']}.html", tuple(segments)
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from litsynth.markup import shown
 from litsynth.records import Passage
 
 
@@ -34,7 +35,8 @@ class ShownPassage:
 
     @property
     def text(self) -> str:
-        return self.passage.text
+        """What the reader sees: a text or Markdown document's markup hidden."""
+        return shown(self.passage.text, self.passage.kind)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import numpy as np
 
 from litsynth.coding.codebook.model import Codebook
 from litsynth.errors import SynthesisError
+from litsynth.markup import shown
 from litsynth.records import CodedSpan, OnPassage, Passage, SourceDoc
 from litsynth.synthesis.spans import quote, span_passage
 
@@ -73,6 +74,12 @@ class PassageRef(OnPassage):
     def page_end(self) -> int:
         return self.passage.page_end
 
+    @property
+    def shown_quote(self) -> str:
+        """The quote as a reader sees it: a text or Markdown document's markup hidden. `quote`
+        stays verbatim, so it is found again in the source."""
+        return shown(self.quote, self.passage.kind)
+
     def to_json(self) -> dict[str, object]:
         """The back-link as `matrix --json` writes it (keys in this order)."""
         return {
@@ -87,6 +94,7 @@ class PassageRef(OnPassage):
             "codes": self.codes,
             "origin": self.origin,
             "score": self.score,
+            "shown": self.shown_quote,
         }
 
 
@@ -144,7 +152,7 @@ class Matrix:
                 "codes": ";".join(ref.codes),
                 "origin": ref.origin,
                 "score": round(ref.score, 4),
-                "quote": ref.quote,
+                "quote": ref.shown_quote,
             }
             for (r, c), refs in self.ordered_cells()
             for ref in refs
@@ -378,7 +386,7 @@ def _passage_ref(
     origins = sorted({s.origin for s in behind})
     return PassageRef(
         passage=span_passage(doc, covering),
-        quote=quote(doc.text, start, end, limit=quote_chars) if doc and doc.text else "",
+        quote=quote(doc.text, start, end, limit=quote_chars) if doc else "",
         codes=tuple(sorted({s.code_id for s in behind})),
         origin="+".join(origins),
         score=max(s.score for s in behind),

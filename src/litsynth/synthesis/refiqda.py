@@ -418,7 +418,7 @@ def _selection(
         "PlainTextSelection",
         {
             "guid": guid("selection", f"{doc.id}:{start}:{end}"),
-            "name": _clean(quote(doc.text, start, end, limit=60)),
+            "name": _clean(quote(doc.text, start, end, limit=60, kind=doc.kind)),
             "startPosition": str(start),
             "endPosition": str(end),
             **attrs,

@@ -9,6 +9,7 @@ pages, and its citation "Author (Year), p. N".
 
 from __future__ import annotations
 
+from litsynth.markup import shown
 from litsynth.records import CodedSpan, Passage, SourceDoc
 
 
@@ -58,11 +59,12 @@ def cite_span(doc: SourceDoc | None, span: CodedSpan) -> str:
     return span_passage(doc, span).citation
 
 
-def quote(text: str, start: int, end: int, *, limit: int = 240) -> str:
-    """The span's text on one line, cut to about `limit` characters at a word boundary."""
+def quote(text: str, start: int, end: int, *, limit: int = 240, kind: str = "pdf") -> str:
+    """The span's text on one line, cut to about `limit` characters at a word boundary;
+    a text or Markdown document's markup hidden (`markup.shown`)."""
     # Normalise only the head of a long span: a 3,000-character passage needs its first ~240.
     window = text[start : min(end, start + 4 * limit)]
-    one_line = " ".join(window.split())
+    one_line = " ".join(shown(window, kind).split())
     if len(one_line) <= limit and start + len(window) >= end:
         return one_line
     cut = one_line[:limit].rsplit(" ", 1)[0]

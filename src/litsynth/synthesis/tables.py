@@ -82,9 +82,8 @@ def to_markdown(matrix: Matrix, *, links_per_cell: int = 0) -> str:
             )
             lines.append("")
             for ref in refs[:links_per_cell]:
-                lines.append(
-                    f"- {_md_escape(ref.citation)} — “{_md_escape(ref.quote)}” (`{ref.chunk_id}`)"
-                )
+                said = _md_escape(ref.shown_quote)
+                lines.append(f"- {_md_escape(ref.citation)} — “{said}” (`{ref.chunk_id}`)")
             if len(refs) > links_per_cell:
                 lines.append(f"- … and {len(refs) - links_per_cell} more")
             lines.append("")

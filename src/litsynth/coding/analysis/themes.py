@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from litsynth.coding.analysis.discover import excerpt
 from litsynth.coding.analysis.relate import cooccurrence, lift_to
 from litsynth.coding.codebook.model import Codebook
+from litsynth.markup import shown
 from litsynth.records import Passage
 from litsynth.store import analysis as store
 
@@ -230,7 +231,7 @@ def summarise_themes(
                     or (pass_ == 0 and p.document_id in used_docs)
                 ):
                     continue
-                quotes.append((ch, p.citation, excerpt(p.text)))
+                quotes.append((ch, p.citation, excerpt(shown(p.text, p.kind))))
                 used_docs.add(p.document_id)
         summaries.append(
             ThemeSummary(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from litsynth.markup import markup_ranges, shows_markup
 from litsynth.records import Coding, Passage, ReviewItem
 from litsynth.store import codings as store
 from litsynth.store import passages as passages_store
@@ -24,6 +25,8 @@ class ReadingPassage:
             "start": p.start,
             "end": p.end,
             "text": p.text,
+            # characters of `text` a reader should not see (Markdown), hidden but still counted
+            "markup": markup_ranges(p.text) if shows_markup(p.kind) else [],
             "citation": p.citation,
             "page_start": p.page_start,
             "page_end": p.page_end,

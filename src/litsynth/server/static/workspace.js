@@ -214,7 +214,7 @@ async function runSearch(event) {
     list.replaceChildren(...hits.map((h) => {
       const li = document.createElement("li");
       const cite = document.createElement("div"); cite.className = "cite"; cite.textContent = h.citation + " — " + h.title;
-      const text = document.createElement("div"); text.textContent = h.text;
+      const text = document.createElement("div"); text.textContent = h.shown;
       const meta = document.createElement("div"); meta.className = "meta"; meta.textContent = "score " + h.score.toFixed(3) + " · passage " + h.chunk_id + " · ";
       const open = document.createElement("a");
       open.textContent = "open in the reader";
@@ -420,7 +420,7 @@ function showCell(m, r, c) {
   $("cell-title").textContent = m.row_labels[r] + " × " + m.col_labels[c] + ": " + cell.passages + " passage(s)";
   $("cell-passages").replaceChildren(...cell.links.map((link) => {
     const li = el("li");
-    li.append(el("div", link.citation, "cite"), el("div", link.quote), el("div", "codes: " + link.codes.join(", ") + " · " + link.origin, "meta"));
+    li.append(el("div", link.citation, "cite"), el("div", link.shown), el("div", "codes: " + link.codes.join(", ") + " · " + link.origin, "meta"));
     return li;
   }));
   $("cell").hidden = false;
@@ -442,6 +442,27 @@ function setFocus(i) {
   nodes[reader.focus].scrollIntoView({ block: "nearest" });
 }
 
+// The passage's text in runs, each knowing its offset in the passage: a selection maps back to
+// the stored characters exactly. Markdown markup ("**", "<sup>", link addresses) is in runs the
+// page hides, so it is not read but still counted.
+function passageText(p) {
+  const holder = el("div", undefined, "ptext");
+  let at = 0;
+  const run = (end, cls) => {
+    if (end <= at) return;
+    const span = el("span", p.text.slice(at, end), cls);
+    span.dataset.at = String(at);
+    holder.append(span);
+    at = end;
+  };
+  for (const [start, end] of p.markup || []) {
+    run(start);
+    run(end, "markup");
+  }
+  run(p.text.length);
+  return holder;
+}
+
 function renderPassages() {
   const container = $("passages");
   container.replaceChildren(...reader.passages.map((p) => {
@@ -456,7 +477,7 @@ function renderPassages() {
       stripe.title = c.code;
       stripes.append(stripe);
     }
-    const text = el("div", p.text, "ptext");  // one text node: a selection maps to offsets exactly
+    const text = passageText(p);
     text.dataset.start = String(p.start);
     const memo = el("button", "memo…");
     memo.type = "button";
@@ -516,6 +537,7 @@ async function nextToReview() {
 }
 
 async function loadDocument(id) {
+  if (id !== reader.document) forgetSelection();  // offsets of another document
   reader.document = id;
   const data = await api("/api/documents/" + encodeURIComponent(id) + "?" + new URLSearchParams({ coder: reviewer() }));
   reader.passages = data.passages;
@@ -540,17 +562,30 @@ async function decideSuggestion(action) {
   } catch (error) { $("reader-status").textContent = error.message; }
 }
 
-function onSelection() {
-  const sel = window.getSelection();
+function forgetSelection() {
   reader.selection = null;
   $("code-selection").disabled = true;
   $("selection-info").textContent = "";
+}
+
+function onSelection() {
+  const sel = window.getSelection();
+  // A click that collapses the selection (on the code list, say) keeps the pending one:
+  // select, pick a code, press "Code selection" must work whatever the browser does on focus.
   if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
+  forgetSelection();
   const range = sel.getRangeAt(0);
-  const holder = range.startContainer.parentElement;
-  if (!holder || !holder.classList.contains("ptext") || range.endContainer !== range.startContainer) return;
+  const first = range.startContainer.parentElement;
+  const last = range.endContainer.parentElement;
+  const holder = first && first.parentElement;
+  if (!holder || !holder.classList.contains("ptext") || !last || last.parentElement !== holder) return;
+  if (range.startContainer.nodeType !== Node.TEXT_NODE || range.endContainer.nodeType !== Node.TEXT_NODE) return;
   const base = Number(holder.dataset.start);
-  reader.selection = { start: base + range.startOffset, end: base + range.endOffset, text: sel.toString() };
+  reader.selection = {
+    start: base + Number(first.dataset.at) + range.startOffset,
+    end: base + Number(last.dataset.at) + range.endOffset,
+    text: sel.toString(),
+  };
   $("code-selection").disabled = false;
   $("selection-info").textContent = "selected " + (reader.selection.end - reader.selection.start) + " characters";
 }
@@ -563,6 +598,7 @@ async function codeSelection() {
     await post("/api/coding/add", body);
     $("reader-status").textContent = "coded " + codeLabel(code) + " at characters " + body.start + "–" + body.end;
     window.getSelection().removeAllRanges();
+    forgetSelection();
     await loadDocument(reader.document);
   } catch (error) { $("reader-status").textContent = error.message; }
 }

@@ -1,0 +1,99 @@
+"""A real browser on a real workspace, for the browser tests: Debian's Chromium driven by
+Playwright with a closed network, and the workspace served by uvicorn on a free loopback port.
+
+Shared by the report and workspace tests so the launch flags and the waiting rules live once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from litsynth.config import open_project
+
+CHROMIUM = Path("/usr/bin/chromium")
+# A closed network: without these Chromium keeps trying to reach Google's hosts.
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-quic",
+]  # fmt: skip
+
+
+def until(page: Any, predicate: str, arg: object = None, timeout_s: float = 30.0) -> None:
+    """Wait until `predicate` (an expression, or a function of `arg`) is true in the page.
+
+    Not Playwright's wait_for_function: when its first check fails it polls by compiling the
+    string inside the page, which the workspace's Content-Security-Policy (no 'unsafe-eval')
+    refuses, so on a loaded machine the test failed where the page was right. page.evaluate
+    runs through the debugging protocol, which the page's policy does not govern.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(predicate, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true within {timeout_s} s: {predicate}")
+        page.wait_for_timeout(50)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """The workspace for `root` on a free loopback port, in a thread; yields its URL."""
+    import uvicorn
+
+    from litsynth.server.app import create_app
+
+    port = free_port()
+    host = f"127.0.0.1:{port}"
+    app = create_app(open_project(root), allowed_hosts=(host, f"localhost:{port}"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://{host}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def browser_page(width: int = 1280, height: int = 800) -> Iterator[Any]:
+    """A Chromium page of that size, the browser closed after."""
+    from playwright.sync_api import sync_playwright
+
+    need_browser()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def browsing(root: Path, width: int = 1280, height: int = 800) -> Iterator[tuple[str, Any]]:
+    """The workspace for `root` served, and a Chromium page of that size: (url, page)."""
+    with serving(root) as url, browser_page(width, height) as page:
+        yield url, page
+
+
+def need_browser() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")

@@ -1,0 +1,126 @@
+"""The workspace's reader in a real browser: decide a suggestion, code a mouse selection, and
+read a Markdown document without its markup while every offset still points at the stored text.
+
+Same set-up as test_browser_workspace.py: the demo build served on a free loopback port,
+Debian's Chromium through Playwright, the store checked after each step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from browser_support import CHROMIUM, FLAGS, browsing, need_browser, serving
+
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "img"
+pytestmark = pytest.mark.browser
+
+
+def test_accept_a_suggestion_and_code_a_mouse_selection(demo_copy: Path) -> None:
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with serving(demo_copy) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/screens/reader")
+        first = page.locator("#passages .suggestion").first
+        first.wait_for()
+        chunk, code = first.get_attribute("data-chunk"), first.get_attribute("data-code")
+        page.locator("body").click(position={"x": 5, "y": 5})
+        page.keyboard.press("a")
+        page.wait_for_selector(f'.suggestion.accepted[data-chunk="{chunk}"][data-code="{code}"]')
+        # Select characters 10..60 of a long passage's text, as a mouse drag does.
+        selected = page.evaluate(
+            """() => {
+                  const texts = [...document.querySelectorAll('#passages .ptext')];
+                  const long = texts.find((t) => t.firstChild.textContent.length > 80);
+                  const node = long.firstChild.firstChild;  // the first run's text
+                  const range = document.createRange();
+                  range.setStart(node, 10); range.setEnd(node, 60);
+                  const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+                  return sel.toString();
+                }"""
+        )
+        page.wait_for_selector("#code-selection:not([disabled])")
+        pick = page.locator("#code-pick option").nth(1).get_attribute("value")
+        page.select_option("#code-pick", pick)
+        page.click("#code-selection")
+        page.wait_for_selector(".stripe")
+        page.wait_for_selector("#reader-status:has-text('coded')")  # the page says what it did
+        page.evaluate("window.scrollTo(0, 0)")  # the picture for docs/: toolbar and status
+        page.screenshot(path=str(SHOTS / "workspace-reader.png"))
+        browser.close()
+    conn = sqlite3.connect(demo_copy / "litsynth.db")
+    accepted = conn.execute(
+        "SELECT status FROM codings WHERE chunk_id = ? AND code_id = ? ORDER BY seq DESC",
+        (chunk, code),
+    ).fetchone()
+    added = conn.execute(
+        "SELECT c.start, c.end, d.text FROM codings c JOIN chunks ch ON ch.id = c.chunk_id"
+        " JOIN documents d ON d.id = ch.document_id WHERE c.status = 'added' AND c.code_id = ?",
+        (pick,),
+    ).fetchall()
+    conn.close()
+    assert accepted == ("accepted",)
+    assert any(text[start:end] == selected for start, end, text in added), (selected, added)
+
+
+def test_markdown_is_hidden_but_a_selection_across_it_keeps_the_stored_offsets(
+    demo_copy: Path,
+) -> None:
+    """Seed 000 is Markdown: "**Platform-Based Coordination as a Value Enabler.** The …" reads
+    without its asterisks, and a selection from before the hidden "**" to after it is coded at
+    the stored characters, asterisks included."""
+    conn = sqlite3.connect(demo_copy / "litsynth.db")
+    doc_id, text = conn.execute(
+        "SELECT id, text FROM documents WHERE path LIKE '%000_%'"
+    ).fetchone()
+    conn.close()
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(f"{url}/screens/reader")
+        page.locator("#passages .suggestion").first.wait_for()
+        page.select_option("#document", doc_id)
+        page.dispatch_event("#document", "change")
+        page.locator("#passages .ptext .markup").first.wait_for(state="attached")
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('#passages .ptext')].map((t) => t.innerText)"
+        )
+        assert not any("**" in t or "<sup>" in t for t in shown), [t[:80] for t in shown]
+        assert any("Platform-Based Coordination as a Value Enabler. The" in t for t in shown)
+        # From the 5th character before a hidden "**" to the 5th after it, as a drag does.
+        selected = page.evaluate(
+            """() => {
+                  const mark = [...document.querySelectorAll('#passages .ptext .markup')]
+                    .find((m) => m.textContent === '**' && m.previousSibling
+                      && m.previousSibling.textContent.length > 5 && m.nextSibling
+                      && m.nextSibling.textContent.length > 5);
+                  const before = mark.previousSibling.firstChild;
+                  const after = mark.nextSibling.firstChild;
+                  const range = document.createRange();
+                  range.setStart(before, before.length - 5); range.setEnd(after, 5);
+                  const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+                  return sel.toString();
+                }"""
+        )
+        assert len(selected) == 10 and "*" not in selected, selected
+        page.wait_for_selector("#code-selection:not([disabled])")
+        pick = page.locator("#code-pick option").nth(1).get_attribute("value")
+        page.select_option("#code-pick", pick)
+        page.click("#code-selection")
+        page.wait_for_selector(".stripe")
+    conn = sqlite3.connect(demo_copy / "litsynth.db")
+    added = conn.execute(
+        "SELECT c.start, c.end FROM codings c JOIN chunks ch ON ch.id = c.chunk_id"
+        " WHERE c.status = 'added' AND c.code_id = ? AND ch.document_id = ?",
+        (pick, doc_id),
+    ).fetchall()
+    conn.close()
+    spans = [text[start:end] for start, end in added]
+    # the ten characters selected plus the two asterisks hidden between them
+    assert any(len(s) == 12 and s.replace("**", "", 1) == selected for s in spans), (
+        selected,
+        spans,
+    )
