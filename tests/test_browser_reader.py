@@ -12,19 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import CHROMIUM, FLAGS, browsing, need_browser, serving
+from browser_support import browsing
 
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "img"
 pytestmark = pytest.mark.browser
 
 
 def test_accept_a_suggestion_and_code_a_mouse_selection(demo_copy: Path) -> None:
-    need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with serving(demo_copy) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with browsing(demo_copy, 1280, 900) as (url, page):
         page.goto(f"{url}/screens/reader")
         first = page.locator("#passages .suggestion").first
         first.wait_for()
@@ -52,7 +47,6 @@ def test_accept_a_suggestion_and_code_a_mouse_selection(demo_copy: Path) -> None
         page.wait_for_selector("#reader-status:has-text('coded')")  # the page says what it did
         page.evaluate("window.scrollTo(0, 0)")  # the picture for docs/: toolbar and status
         page.screenshot(path=str(SHOTS / "workspace-reader.png"))
-        browser.close()
     conn = sqlite3.connect(demo_copy / "litsynth.db")
     accepted = conn.execute(
         "SELECT status FROM codings WHERE chunk_id = ? AND code_id = ? ORDER BY seq DESC",

@@ -94,13 +94,9 @@ def _rows(root: Path, reviewer: str) -> list[tuple[str, str, str]]:
 
 
 def test_screen_twenty_records_with_the_keyboard_only(served: tuple[str, Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
     url, root = served
     keys = ["i", "e", "m", "1", "2"] * 4  # include, exclude, maybe, reason 1, reason 2
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+    with browser_page(1280, 800) as page:
         page.goto(url + "/")
         page.wait_for_selector("#rec-title:not(:empty)")
         seen = []
@@ -116,7 +112,6 @@ def test_screen_twenty_records_with_the_keyboard_only(served: tuple[str, Path]) 
         assert page.evaluate("window.__pwned") is None  # markup in records never ran
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "workspace-screening.png"))
-        browser.close()
     rows = _rows(root, "ann")
     assert [r[0] for r in rows] == seen and len(set(seen)) == 20
     expected = {
@@ -130,16 +125,12 @@ def test_screen_twenty_records_with_the_keyboard_only(served: tuple[str, Path]) 
 
 
 def test_hostile_title_shows_as_text(served: tuple[str, Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
     url, root = served
     conn = sqlite3.connect(root / "litsynth.db")
     (stored,) = conn.execute("SELECT title FROM records WHERE id = 'x0'").fetchone()
     conn.close()
     assert "<img src=x onerror=" in stored  # the payload reached the store
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page()
+    with browser_page(1280, 720) as page:
         page.goto(url + "/")
         token = page.locator('meta[name="litsynth-token"]').get_attribute("content")
         assert token
@@ -152,16 +143,11 @@ def test_hostile_title_shows_as_text(served: tuple[str, Path]) -> None:
         assert page.locator("#rec-title").text_content() == stored
         assert page.locator("#rec-title img").count() == 0
         assert page.evaluate("window.__pwned") is None
-        browser.close()
 
 
 def test_search_screen_shows_hits_with_citations(served: tuple[str, Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
     url, _ = served
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 700})
+    with browser_page(1280, 700) as page:
         page.goto(url + "/screens/search")
         page.fill("#q", "platforms coordinate suppliers")
         page.keyboard.press("Enter")
@@ -181,7 +167,6 @@ def test_search_screen_shows_hits_with_citations(served: tuple[str, Path]) -> No
         until(
             page, "() => document.querySelector('#hits').textContent.includes('No passage found')"
         )
-        browser.close()
 
 
 def _post(url: str, path: str, token: str, body: dict[str, str]) -> None:
@@ -199,12 +184,8 @@ def _post(url: str, path: str, token: str, body: dict[str, str]) -> None:
 
 
 def test_resolve_a_conflict_between_two_reviewers(served: tuple[str, Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
     url, root = served
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 700})
+    with browser_page(1280, 700) as page:
         page.goto(url + "/screens/conflicts")
         token = page.locator('meta[name="litsynth-token"]').get_attribute("content")
         assert token
@@ -231,7 +212,6 @@ def test_resolve_a_conflict_between_two_reviewers(served: tuple[str, Path]) -> N
         other.locator("input.reason").fill("not healthcare professionals")
         other.locator('button[data-decision="exclude"]').click()
         page.wait_for_selector('tr[data-record-id="r22"]', state="detached")
-        browser.close()
     conn = sqlite3.connect(root / "litsynth.db")
     rows = conn.execute(
         "SELECT decision, origin FROM decisions WHERE record_id = 'r23' AND origin = 'resolution'"
@@ -247,12 +227,7 @@ def test_resolve_a_conflict_between_two_reviewers(served: tuple[str, Path]) -> N
 def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> None:
     """On the demo (a codebook, codings and records): a cell lists as many passages as it
     counts, each with a citation, and the PRISMA diagram loads as an image."""
-    need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with serving(demo_project) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with browsing(demo_project, 1280, 900) as (url, page):
         page.goto(f"{url}/screens/matrices")
         link = page.locator("#matrix a[data-cell]").first
         link.wait_for()
@@ -264,14 +239,11 @@ def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> 
         page.screenshot(path=str(SHOTS / "workspace-matrix-cell.png"))
         page.locator("#cell-back").click()
         until(page, "document.getElementById('prisma').naturalWidth > 0")
-        browser.close()
 
 
 def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:
     """Data extraction in the browser: a choice and a number saved to the store, a bad number
     refused with the form's words and nothing recorded for it."""
-    need_browser()
-    from playwright.sync_api import sync_playwright
 
     def values() -> dict[tuple[str, str], str]:
         conn = sqlite3.connect(demo_copy / "litsynth.db")
@@ -281,9 +253,7 @@ def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:
         finally:
             conn.close()
 
-    with serving(demo_copy) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+    with browsing(demo_copy, 1400, 900) as (url, page):
         page.goto(f"{url}/screens/extraction")
         row = page.locator('#extraction tr[data-record-id="scopus-101002-sej1258"]')
         row.wait_for()
@@ -305,7 +275,6 @@ def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:
         page.wait_for_selector('#extraction-status:has-text("saved Cases or respondents")')
         assert values()[("scopus-101002-smj187", "n_cases")] == "59"
         page.screenshot(path=str(SHOTS / "workspace-extraction.png"))
-        browser.close()
 
 
 def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -> None:
@@ -329,16 +298,12 @@ def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -
 def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
     """The matrices screen: another matrix, human/machine/both, the codebook tree with counts
     and a filter, and a memo on a code written from the page."""
-    need_browser()
-    from playwright.sync_api import sync_playwright
 
     def total(page) -> int:  # type: ignore[no-untyped-def]
         texts = page.locator("#matrix td a").all_text_contents()
         return sum(int(t) for t in texts)
 
-    with serving(demo_copy) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    with browsing(demo_copy, 1280, 1000) as (url, page):
         page.goto(f"{url}/screens/matrices")
         page.locator("#matrix a[data-cell]").first.wait_for()
         both = total(page)
@@ -365,7 +330,6 @@ def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
         page.locator("#codebook li.node-code:not([hidden]) button.memo").first.click()
         page.wait_for_selector("#codebook-status:has-text('memo saved')")
         page.screenshot(path=str(SHOTS / "workspace-matrices.png"), full_page=False)
-        browser.close()
     conn = sqlite3.connect(demo_copy / "litsynth.db")
     memos = conn.execute("SELECT target, text FROM memos").fetchall()
     conn.close()
@@ -435,12 +399,7 @@ def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
 
 
 def test_search_by_role_and_references_dimmed_in_the_reader(demo_project: Path) -> None:
-    need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with serving(demo_project) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with browsing(demo_project, 1280, 900) as (url, page):
         page.goto(f"{url}/screens/search")
         page.fill("#q", "knowledge sources of entrepreneurship")
         page.select_option("#role", "references")
@@ -474,7 +433,6 @@ def test_search_by_role_and_references_dimmed_in_the_reader(demo_project: Path) 
         with urllib.request.urlopen(f"{url}/api/search?{query}") as response:
             expected = [h["chunk_id"] for h in json.load(response)]
         assert shown == expected and 0 < len(shown) <= 12
-        browser.close()
 
 
 def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
