@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from litsynth.markup import markup_ranges, plain, shown, without
+from litsynth.markup import markup_ranges, plain, plain_with_offsets, shown, without
 
 SEED_000 = Path(__file__).resolve().parent.parent.parent / "shared/seeds/000_e36bc8967a0d5917.txt"
 
@@ -84,3 +84,11 @@ def test_a_document_shown_in_pieces_hides_a_pair_split_between_them() -> None:
     pieces = [without(text, ranges, 0, cut), without(text, ranges, cut, len(text))]
     assert pieces == ["Intro. Platform ", "coordination. The literature"]
     assert "".join(pieces) == plain(text)
+
+
+def test_each_shown_character_knows_where_it_is_stored() -> None:
+    text = "See **bold** and [a link](https://x.org)."
+    shown_text, where = plain_with_offsets(text)
+    assert shown_text == plain(text) == "See bold and a link."
+    assert [text[i] for i in where] == list(shown_text)
+    assert where[shown_text.index("bold")] == text.index("bold")

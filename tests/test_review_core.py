@@ -103,6 +103,16 @@ def test_find_quote_matches_across_line_breaks_and_refuses_ambiguity() -> None:
         find_quote(text, "platform rules")
 
 
+def test_find_quote_takes_words_copied_from_a_passage_shown_without_its_markdown() -> None:
+    text = "Intro. **Platform-Based Coordination as a Value Enabler.** The literature highlights"
+    start, end = find_quote(text, "a Value Enabler. The literature", offset=10)
+    assert text[start - 10 : end - 10] == "a Value Enabler.** The literature"
+    start, end = find_quote(text, "Platform-Based Coordination")  # the stored words, as ever
+    assert text[start:end] == "Platform-Based Coordination"
+    with pytest.raises(CodingError, match="not found"):
+        find_quote(text, "Enabler. The platform")
+
+
 def test_choose_passage_takes_the_chunk_holding_most_of_the_span() -> None:
     a = Passage("a", "d", 0, 100, "")
     b = Passage("b", "d", 80, 200, "")  # chunks overlap by 20 characters

@@ -98,6 +98,20 @@ def without(
     return "".join(parts)
 
 
+def plain_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`plain(text)` and, for each of its characters, that character's offset in `text`.
+
+    So words a reader copied from a shown passage are found again in the stored text.
+    """
+    kept: list[int] = []
+    at = 0
+    for start, end in markup_ranges(text):
+        kept.extend(range(at, start))
+        at = end
+    kept.extend(range(at, len(text)))
+    return "".join(text[i] for i in kept), kept
+
+
 def shown(text: str, kind: str) -> str:
     """The text as a reader sees it: without markup for text and Markdown, else as it is."""
     return plain(text) if shows_markup(kind) else text

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from litsynth.coding.codebook.model import did_you_mean
 from litsynth.errors import CodingError
+from litsynth.markup import plain_with_offsets
 from litsynth.records import Coding, Memo, Passage, ReviewItem, content_id
 from litsynth.records import one_line as _one_line
 
@@ -148,13 +149,22 @@ def find_quote(text: str, quote: str, *, offset: int = 0) -> tuple[int, int]:
     """Document offsets of `quote` inside `text` (which starts at `offset` in the document).
 
     Whitespace is matched loosely (a PDF line break where the quote has a space still matches),
-    case exactly; a quote found twice is ambiguous and refused rather than guessed.
+    case exactly; a quote found twice is ambiguous and refused rather than guessed. Words
+    copied from a passage as it is shown, without its Markdown ("Value Enabler. The" for
+    "Value Enabler.** The"), are found too: the span then covers the hidden markup between them.
     """
     words = quote.split()
     if not words:
         raise CodingError("empty quote", hint="give the exact words of the span to code")
     pattern = r"\s+".join(re.escape(w) for w in words)
     hits = list(re.finditer(pattern, text))
+    if not hits:
+        shown, where = plain_with_offsets(text)
+        hits_shown = list(re.finditer(pattern, shown))
+        if len(hits_shown) == 1:
+            first, last = hits_shown[0].start(), hits_shown[0].end() - 1
+            return where[first] + offset, where[last] + 1 + offset
+        hits = hits_shown
     if not hits:
         raise CodingError(
             f"quote {_one_line(quote)!r} not found in the passage",

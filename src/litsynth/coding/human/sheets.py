@@ -33,6 +33,7 @@ from litsynth.coding.human.review import (
     parse_action,
 )
 from litsynth.errors import CodingError
+from litsynth.markup import shown
 from litsynth.records import Memo, Passage, ReviewItem
 from litsynth.store import codings as store
 from litsynth.store.db import transaction
@@ -74,7 +75,7 @@ def sheet_rows(items: Iterable[ReviewItem], labels: Mapping[str, str]) -> list[d
                 "label": _display(labels.get(item.code_id, "")),
                 "score": f"{item.score:.3f}",
                 "evidence": _display(item.evidence.summary()),
-                "passage": _display(p.text),
+                "passage": _display(shown(p.text, p.kind)),  # as the reader sees it
                 "decision": STATUS_ACTION.get(item.decision or "", ""),
                 "new_code": "",
                 "start": str(p.start),
