@@ -238,3 +238,32 @@ def test_front_matter_title_read_before_indentation_is_stripped() -> None:
     labels = [p.label for p in doc.pages]
     assert not any("GROUP" in label for label in labels)
     assert "Section 1: Context" in labels
+
+
+@pytest.mark.parametrize(
+    ("front", "authors", "year"),
+    [
+        ('author: "Doe, Jane; Roe, R"\ndate: 2021-05-03', ("Doe, Jane", "Roe, R"), 2021),
+        ("author:\n  - Jane Doe\n  - Richard Roe\nyear: 2019", ("Jane Doe", "Richard Roe"), 2019),
+        ("author:\n  - family: Doe\n    given: Jane\ndate: '2020'", ("Doe, Jane",), 2020),
+        ("authors: Jane Doe and Richard Roe\ndate: last spring", ("Jane Doe", "Richard Roe"), None),
+    ],
+)
+def test_markdown_front_matter_gives_authors_year_and_doi(
+    tmp_path: Path, front: str, authors: tuple[str, ...], year: int | None
+) -> None:
+    """A note exported from Zotero, Obsidian or Pandoc is cited by what its YAML says."""
+    path = tmp_path / "note.md"
+    path.write_text(
+        f"---\ntitle: A note\n{front}\ndoi: 10.1000/XYZ.1\n---\n\n# Findings\n\nText.\n",
+        encoding="utf-8",
+    )
+    doc = parse_file(path)
+    assert (doc.title, doc.authors, doc.year, doc.doi) == ("A note", authors, year, "10.1000/xyz.1")
+
+
+def test_front_matter_that_is_not_a_mapping_says_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "list.md"
+    path.write_text("---\n- one\n- two\n---\n\n# Heading\n\nText.\n", encoding="utf-8")
+    doc = parse_file(path)
+    assert (doc.title, doc.authors, doc.year) == ("Heading", (), None)

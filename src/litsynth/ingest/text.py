@@ -6,12 +6,15 @@ what a citation of plain text names. Headings are found by markdown-it-py on the
 so "#" lines inside fenced code are not mistaken for headings. A .txt file is sectioned at ATX
 ("## Title") headings only: the seeds are .txt files written in Markdown, while a plain text file
 often underlines with "----" where Markdown would see a setext heading. A leading YAML front
-matter block ("---" … "---") is kept in the text but never sectioned; its `title:` is used.
+matter block ("---" … "---") is kept in the text but never sectioned; its title, authors, year
+and DOI are the document's own metadata (`front_matter`), as a PDF's info dictionary is.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -90,20 +93,62 @@ def sections(text: str, *, atx_only: bool) -> tuple[tuple[Page, ...], str]:
     return tuple(pages), title
 
 
-def front_matter_title(raw: str) -> str:
-    """`title:` of a YAML front matter block, read from the raw text.
+@dataclass(frozen=True)
+class FrontMatter:
+    """What a YAML front matter block says about its document (Pandoc, Quarto, Obsidian and
+    Zotero note exports write these keys); the corpus sidecar still overrides each."""
 
-    The raw text, because normalisation strips indentation, which YAML depends on.
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    doi: str = ""
+
+
+def front_matter(raw: str) -> FrontMatter:
+    """`title`, `author`/`authors`, `year`/`date` and `doi` of a leading YAML block.
+
+    Read from the raw text, because normalisation strips indentation, which YAML depends on.
+    A block that is not YAML, or not a mapping, says nothing: the file is still read.
     """
     match = _FRONT_MATTER.match(raw.lstrip("\ufeff").replace("\r\n", "\n"))
     if not match:
-        return ""
+        return FrontMatter()
     try:
         meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError:
-        return ""
-    title = meta.get("title") if isinstance(meta, dict) else None
-    return " ".join(title.split()) if isinstance(title, str) else ""
+        return FrontMatter()
+    if not isinstance(meta, dict):
+        return FrontMatter()
+    title = meta.get("title")
+    doi = meta.get("doi")
+    return FrontMatter(
+        title=" ".join(title.split()) if isinstance(title, str) else "",
+        authors=_names(meta.get("authors", meta.get("author"))),
+        year=_year(meta.get("year", meta.get("date"))),
+        doi=doi.strip().lower() if isinstance(doi, str) and doi.strip().startswith("10.") else "",
+    )
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """ "Doe, Jane; Roe, R", "Jane Doe and R Roe", a list of names, or CSL's {family, given}."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            family, given = item.get("family"), item.get("given")
+            name = item.get("name") or ", ".join(str(x) for x in (family, given) if x)
+            names.append(str(name))
+        elif isinstance(item, str):
+            names.extend(re.split(r"\s*;\s*|\s+and\s+", item))
+    return tuple(" ".join(n.split()) for n in names if any(c.isalpha() for c in n))
+
+
+def _year(value: object) -> int | None:
+    """2021, "2021", "2021-05-03" or a YAML date -> 2021; anything else -> None."""
+    if isinstance(value, date):
+        return value.year
+    match = re.match(r"\s*(\d{4})\b", str(value)) if isinstance(value, int | str) else None
+    return int(match.group(1)) if match else None
 
 
 def parse_text(path: Path, data: bytes, *, kind: str) -> Document:
@@ -113,12 +158,16 @@ def parse_text(path: Path, data: bytes, *, kind: str) -> Document:
     if not text:
         raise ParseFailure("empty", "no text after normalisation", str(path))
     pages, heading = sections(text, atx_only=kind == "text")
+    meta = front_matter(raw)
     return Document(
         id=bytes_id(data),
         path=str(path),
         kind=kind,
         text=text,
         pages=pages,
-        title=front_matter_title(raw) or heading,
+        title=meta.title or heading,
+        authors=meta.authors,
+        year=meta.year,
+        doi=meta.doi,
         attributes={"encoding": encoding},
     )
