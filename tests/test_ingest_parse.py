@@ -267,3 +267,44 @@ def test_front_matter_that_is_not_a_mapping_says_nothing(tmp_path: Path) -> None
     path.write_text("---\n- one\n- two\n---\n\n# Heading\n\nText.\n", encoding="utf-8")
     doc = parse_file(path)
     assert (doc.title, doc.authors, doc.year) == ("Heading", (), None)
+
+
+ARTICLE_PAGE = """<!DOCTYPE html><html><head>
+<title>Orchestrating supply chains | Journal of Operations Management | Wiley Online Library</title>
+<meta name="citation_title" content="Orchestrating supply chains:
+  platforms and partners">
+<meta name="citation_author" content="Doe, Jane">
+<meta name="citation_author" content="Roe, Richard">
+<meta name="citation_publication_date" content="2021/05/03">
+<meta name="citation_doi" content="10.1002/JOOM.1234">
+<meta name="DC.Creator" content="Someone Else">
+</head><body><nav>Journals · Log in</nav>
+<h1>Orchestrating supply chains</h1><p>Platforms let a lead firm coordinate suppliers.</p>
+</body></html>"""
+
+
+def test_an_article_page_is_cited_by_its_citation_meta_tags(tmp_path: Path) -> None:
+    """A journal's web page, saved from the browser: the Highwire tags Google Scholar reads
+    give title, authors, year and DOI; the <title> with the site's name is not used."""
+    path = tmp_path / "article.html"
+    path.write_text(ARTICLE_PAGE, encoding="utf-8")
+    doc = parse_file(path)
+    assert doc.title == "Orchestrating supply chains: platforms and partners"
+    assert doc.authors == ("Doe, Jane", "Roe, Richard")  # Highwire first, Dublin Core unused
+    assert (doc.year, doc.doi) == (2021, "10.1002/joom.1234")
+    assert "Log in" not in doc.text and "lead firm" in doc.text
+
+
+def test_a_page_without_citation_tags_falls_back_to_dublin_core_then_headings(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "dc.html"
+    path.write_text(
+        '<html><head><meta name="DC.creator" content="Roe, R; Doe, J">'
+        '<meta name="DC.date" content="c. 2019"><meta name="DC.identifier" content="ISBN 123">'
+        "</head><body><h1>A report</h1><p>Text.</p></body></html>",
+        encoding="utf-8",
+    )
+    doc = parse_file(path)
+    assert (doc.title, doc.authors) == ("A report", ("Roe, R", "Doe, J"))
+    assert (doc.year, doc.doi) == (2019, "")  # an identifier that is not a DOI is no DOI

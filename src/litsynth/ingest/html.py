@@ -2,8 +2,12 @@
 
 The standard library's tolerant `html.parser` is enough: we need the text and the block
 structure, not a DOM, and it never raises on the broken markup saved web pages are full of.
-Script, style and other invisible elements are dropped. The first <h1> is the document title,
-else <title> (which often carries the site name as well).
+Script, style and other invisible elements are dropped.
+
+A journal's article page says what it is in <meta> tags: the Highwire Press `citation_*` tags
+Google Scholar reads (every major publisher writes them), else Dublin Core `DC.*`. They give
+the title, authors, year and DOI, as a PDF's info dictionary does; without them the first
+<h1> is the title, else <title> (which often carries the site name as well).
 """
 
 from __future__ import annotations
@@ -30,6 +34,15 @@ _INVISIBLE = frozenset([
     "script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "nav",
 ])  # fmt: skip
 _SPACES = re.compile(r"\s+")
+# <meta name=…> → field, best source first: Highwire Press, then Dublin Core, then plain HTML.
+_META_FIELDS = {
+    "title": ("citation_title", "dc.title"),
+    "authors": ("citation_author", "dc.creator", "author"),
+    "year": ("citation_publication_date", "citation_date", "citation_year",
+             "citation_online_date", "dc.date"),
+    "doi": ("citation_doi", "dc.identifier"),
+}  # fmt: skip
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 
 class _Blocks(HTMLParser):
@@ -44,6 +57,7 @@ class _Blocks(HTMLParser):
         self._pre = 0
         self._heading: str | None = None  # "h1".."h6" while inside a heading
         self._in_title = False
+        self.meta: dict[str, list[str]] = {}  # lower-cased <meta name> -> its contents, in order
 
     def _flush(self) -> None:
         raw = "".join(self._buffer)
@@ -55,6 +69,12 @@ class _Blocks(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
             self._in_title = True
+        if tag == "meta":
+            found = dict(attrs)
+            name, content = found.get("name"), found.get("content")
+            if name and content and content.strip():
+                self.meta.setdefault(name.strip().lower(), []).append(" ".join(content.split()))
+            return
         if tag in _INVISIBLE:
             self._hidden += 1
         elif tag in _BLOCK:
@@ -88,6 +108,27 @@ class _Blocks(HTMLParser):
         self._flush()
 
 
+def _from_meta(meta: dict[str, list[str]], field: str) -> list[str]:
+    """The values of the best <meta> source that has `field` (all of them: authors repeat)."""
+    for name in _META_FIELDS[field]:
+        if meta.get(name):
+            return meta[name]
+    return []
+
+
+def _meta_year(values: list[str]) -> int | None:
+    match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", values[0]) if values else None
+    return int(match.group(1)) if match else None
+
+
+def _meta_doi(values: list[str]) -> str:
+    for value in values:
+        match = _DOI.search(value)
+        if match:
+            return match.group(0).rstrip(".").lower()
+    return ""
+
+
 def parse_html(path: Path, data: bytes) -> Document:
     """An .html file as a canonical `Document` sectioned at its headings."""
     source, encoding = decode(data, path)
@@ -110,7 +151,10 @@ def parse_html(path: Path, data: bytes) -> Document:
     text, pages = assemble([(PARAGRAPH_BREAK.join(blocks), label) for blocks, label in sections])
     if not text:
         raise ParseFailure("empty", "no visible text in the HTML", str(path))
-    title = h1 or " ".join(parser.title.split())
+    meta = parser.meta
+    titles = _from_meta(meta, "title")
+    title = titles[0] if titles else h1 or " ".join(parser.title.split())
+    authors = [n for v in _from_meta(meta, "authors") for n in re.split(r"\s*;\s*", v)]
     return Document(
         id=bytes_id(data),
         path=str(path),
@@ -118,5 +162,8 @@ def parse_html(path: Path, data: bytes) -> Document:
         text=text,
         pages=tuple(pages),
         title=title,
+        authors=tuple(n for n in authors if any(c.isalpha() for c in n)),
+        year=_meta_year(_from_meta(meta, "year")),
+        doi=_meta_doi(_from_meta(meta, "doi")),
         attributes={"encoding": encoding},
     )
