@@ -26,6 +26,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from pypdf.generic import DictionaryObject
 
 from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.first_page import first_page_title
 from litsynth.ingest.glued import split_glued_words
 from litsynth.ingest.normalize import assemble, fix_surrogates, line_form, normalize_parts
 from litsynth.records import Document, bytes_id
@@ -325,6 +326,17 @@ def pdf_info(reader: PdfReader) -> tuple[tuple[str, ...], str]:
     return authors, match.group(0).rstrip(".").lower() if match else ""
 
 
+def _printed_title(page: object) -> str:
+    """The title set on page 1 when the info dictionary has none (`first_page.py`)."""
+    try:
+        return first_page_title(page)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a title is a nicety: a page pypdf cannot walk gives none
+        _reraise_memory(exc)
+        return ""
+
+
 def _has_images(page: object) -> bool:
     try:
         resources = page["/Resources"].get_object()  # type: ignore[index]
@@ -374,7 +386,7 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
                 raw.append("")
         if len(failed) == count:
             raise ParseFailure("broken-file", f"no page could be read ({failed[0]})", where)
-        title = pdf_title(reader)
+        title = pdf_title(reader) or _printed_title(pages[0])
         info_authors, info_doi = pdf_info(reader)
         whole = "\n".join(raw)
         if not whole.strip():
