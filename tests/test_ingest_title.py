@@ -7,7 +7,7 @@ import pytest
 
 from conftest import shared
 from litsynth.ingest import parse_file
-from litsynth.ingest.first_page import Run, first_page_title, title_from_runs
+from litsynth.ingest.first_page import Run, first_page_title, printed_year, title_from_runs
 from litsynth.ingest.pdf import pdf_title
 
 FIXTURES = "data/pdfs/scholarly/papermage/tests/fixtures"
@@ -55,3 +55,28 @@ def test_title_runs_are_joined_by_line_and_small_capitals_kept() -> None:
     assert title_from_runs(runs) == "LONG: Guidelines for Faithfulness"
     same_size = [Run("A heading of the body size", 9.0, 700.0), *runs[-9:]]
     assert title_from_runs(same_size) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        ("papermage/tests/fixtures/2206.10883v3.pdf", 2022),  # arXiv:2206.10883v3
+        ("papermage/tests/fixtures/2020.acl-main.447.pdf", 2020),  # ©2020 ACL
+        ("s2orc-doc2json/tests/pdf/N18-3011.pdf", 2018),  # "Proceedings of NAACL-HLT 2018"
+        ("papermage/tests/fixtures/papermage.pdf", None),  # says no year on page 1
+    ],
+)
+def test_a_paper_gets_the_year_its_first_page_states(name: str, year: int | None) -> None:
+    assert parse_file(shared(f"data/pdfs/scholarly/{name}")).year == year
+
+
+def test_the_year_is_the_papers_own_not_one_it_cites() -> None:
+    page = (
+        "Building on Smith (2015) and the 2019 shared task, we ...\n"
+        "Proceedings of NAACL-HLT 2018, pages 84–91\n"
+        "New Orleans, Louisiana, June 1 - 6, 2018. ©2017 Association for Computational Linguistics"
+    )
+    assert printed_year(page) == 2018  # ACL's 2018 footers print ©2017: the footer wins
+    assert printed_year("As shown by Smith (2015), platforms coordinate.") is None
+    assert printed_year("arXiv:2206.10883v3 [cs.CL] 22 Jul 2023") == 2022  # first version
+    assert printed_year("Copyright © 2999 Nobody") is None  # not a year yet

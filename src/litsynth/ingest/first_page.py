@@ -10,17 +10,31 @@ Only horizontal text counts (arXiv's margin stamp is rotated), sizes are the eff
 15 % larger than the size most of the page's text is set in. Small capitals ("LongEval" set as
 "L" + "ONG" + "E" + "VAL") sit between title-sized runs and are kept. A first page with no
 such run (a table, a scanned cover) gives no title rather than a guess.
+
+The year comes from what page 1 prints about the paper itself, never from the years it cites:
+an arXiv identifier (arXiv:2206.10883 was first posted in 2022), a proceedings footer
+("Proceedings of NAACL-HLT 2018, pages 84–91"), else a copyright line ("©2020 Association for
+Computational Linguistics"). The footer goes before the copyright line because ACL's 2018
+footers print "©2017".
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 STAND_OUT = 1.15  # the title's type over the body's
 SMALL_CAPS = 0.7  # runs this much smaller between title runs are part of it
 MIN_CHARS, MAX_CHARS = 8, 300
+_YEAR_LINES = (
+    # arXiv:YYMM.NNNNN: the identifier's YYMM is the month of the first version
+    re.compile(r"\barXiv:(\d\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?:v\d+)?\b"),
+    re.compile(r"\bProceedings of\b[^\n]{0,200}?\b((?:19|20)\d\d)\b"),
+    re.compile(r"(?:©|\(c\)|\bCopyright\b)\s*(?:©\s*)?((?:19|20)\d\d)\b", re.IGNORECASE),
+)
 
 
 @dataclass(frozen=True)
@@ -83,3 +97,15 @@ def title_from_runs(runs: list[Run]) -> str:
 def first_page_title(page: Any) -> str:
     """The title printed on `page` (a pypdf page), or "" when none stands out."""
     return title_from_runs(runs_of(page))
+
+
+def printed_year(text: str) -> int | None:
+    """The paper's year as page 1 (`text`, as extracted) states it, or None."""
+    latest = datetime.now(UTC).year + 1
+    for i, pattern in enumerate(_YEAR_LINES):
+        match = pattern.search(text)
+        if match:
+            year = 2000 + int(match.group(1)) if i == 0 else int(match.group(1))
+            if 1900 <= year <= latest:
+                return year
+    return None

@@ -26,7 +26,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from pypdf.generic import DictionaryObject
 
 from litsynth.ingest.failures import ParseFailure
-from litsynth.ingest.first_page import first_page_title
+from litsynth.ingest.first_page import first_page_title, printed_year
 from litsynth.ingest.glued import split_glued_words
 from litsynth.ingest.normalize import assemble, fix_surrogates, line_form, normalize_parts
 from litsynth.records import Document, bytes_id
@@ -423,6 +423,7 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
         pages=spans,
         title=title,
         authors=info_authors,
+        year=printed_year(raw[0]),
         doi=info_doi,
         attributes=attributes,
     )
