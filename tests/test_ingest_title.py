@@ -78,5 +78,6 @@ def test_the_year_is_the_papers_own_not_one_it_cites() -> None:
     )
     assert printed_year(page) == 2018  # ACL's 2018 footers print ©2017: the footer wins
     assert printed_year("As shown by Smith (2015), platforms coordinate.") is None
+    assert printed_year("Code: see BERT (arXiv:1810.04805), trained on books.") is None
     assert printed_year("arXiv:2206.10883v3 [cs.CL] 22 Jul 2023") == 2022  # first version
     assert printed_year("Copyright © 2999 Nobody") is None  # not a year yet

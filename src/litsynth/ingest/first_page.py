@@ -12,7 +12,7 @@ Only horizontal text counts (arXiv's margin stamp is rotated), sizes are the eff
 such run (a table, a scanned cover) gives no title rather than a guess.
 
 The year comes from what page 1 prints about the paper itself, never from the years it cites:
-an arXiv identifier (arXiv:2206.10883 was first posted in 2022), a proceedings footer
+arXiv's margin stamp (arXiv:2206.10883 was first posted in 2022), a proceedings footer
 ("Proceedings of NAACL-HLT 2018, pages 84–91"), else a copyright line ("©2020 Association for
 Computational Linguistics"). The footer goes before the copyright line because ACL's 2018
 footers print "©2017".
@@ -30,8 +30,9 @@ STAND_OUT = 1.15  # the title's type over the body's
 SMALL_CAPS = 0.7  # runs this much smaller between title runs are part of it
 MIN_CHARS, MAX_CHARS = 8, 300
 _YEAR_LINES = (
-    # arXiv:YYMM.NNNNN: the identifier's YYMM is the month of the first version
-    re.compile(r"\barXiv:(\d\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?:v\d+)?\b"),
+    # arXiv's margin stamp "arXiv:YYMM.NNNNNvN [cs.CL] …": YYMM is the first version's month.
+    # The [category] makes it the stamp, not an arXiv paper cited in a footnote.
+    re.compile(r"\barXiv:(\d\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?:v\d+)?\s*\["),
     re.compile(r"\bProceedings of\b[^\n]{0,200}?\b((?:19|20)\d\d)\b"),
     re.compile(r"(?:©|\(c\)|\bCopyright\b)\s*(?:©\s*)?((?:19|20)\d\d)\b", re.IGNORECASE),
 )
