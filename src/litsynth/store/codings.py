@@ -192,18 +192,21 @@ def _coding(r: sqlite3.Row) -> Coding:
     )
 
 
-def coder_codes(conn: sqlite3.Connection, coder: str) -> dict[str, tuple[str, list[str]]]:
-    """Per passage the coder decided anything on: its text and the codes the coder put on it
-    (latest decision per code accepted or added), in the order first decided."""
+def coder_codes(
+    conn: sqlite3.Connection, coder: str
+) -> dict[str, tuple[Passage | None, list[str]]]:
+    """Per passage the coder decided anything on: the passage (None if it is gone) and the
+    codes the coder put on it (latest decision per code accepted or added), in the order
+    first decided."""
     latest: dict[tuple[str, str], str] = {}
     for r in conn.execute(
         "SELECT chunk_id, code_id, status FROM codings WHERE coder = ? ORDER BY seq", (coder,)
     ):
         latest[(r[0], r[1])] = r[2]
-    texts = {p.chunk_id: p.text for p in passages(conn, {chunk for chunk, _ in latest}).values()}
-    out: dict[str, tuple[str, list[str]]] = {}
+    found = passages(conn, {chunk for chunk, _ in latest})
+    out: dict[str, tuple[Passage | None, list[str]]] = {}
     for (chunk, code), status in latest.items():
-        entry = out.setdefault(chunk, (texts.get(chunk, ""), []))
+        entry = out.setdefault(chunk, (found.get(chunk), []))
         if status in ("accepted", "added"):
             entry[1].append(code)
     return out

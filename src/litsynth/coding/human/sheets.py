@@ -299,7 +299,8 @@ def export_coder_sheet(conn: sqlite3.Connection, path: Path, *, coder: str) -> i
             hint="check the name (`litsynth code agreement --coder NAME` uses the same names)",
         )
     rows = [
-        [chunk_id, _display(text), ";".join(codes)] for chunk_id, (text, codes) in coded.items()
+        [chunk_id, _display(shown(p.text, p.kind) if p else ""), ";".join(codes)]
+        for chunk_id, (p, codes) in coded.items()
     ]
     look = layout({"id": 18, "text": 90, "code": 30}, wrap=("text",))
     write_table(
