@@ -16,8 +16,10 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from litsynth.citations.doi import normalize_doi
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.normalize import PARAGRAPH_BREAK, assemble, normalize_parts
+from litsynth.ingest.own_metadata import author_names, year_in
 from litsynth.ingest.text import decode
 from litsynth.records import Document, bytes_id
 
@@ -42,7 +44,6 @@ _META_FIELDS = {
              "citation_online_date", "dc.date"),
     "doi": ("citation_doi", "dc.identifier"),
 }  # fmt: skip
-_DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 
 class _Blocks(HTMLParser):
@@ -116,19 +117,6 @@ def _from_meta(meta: dict[str, list[str]], field: str) -> list[str]:
     return []
 
 
-def _meta_year(values: list[str]) -> int | None:
-    match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", values[0]) if values else None
-    return int(match.group(1)) if match else None
-
-
-def _meta_doi(values: list[str]) -> str:
-    for value in values:
-        match = _DOI.search(value)
-        if match:
-            return match.group(0).rstrip(".").lower()
-    return ""
-
-
 def parse_html(path: Path, data: bytes) -> Document:
     """An .html file as a canonical `Document` sectioned at its headings."""
     source, encoding = decode(data, path)
@@ -154,7 +142,9 @@ def parse_html(path: Path, data: bytes) -> Document:
     meta = parser.meta
     titles = _from_meta(meta, "title")
     title = titles[0] if titles else h1 or " ".join(parser.title.split())
-    authors = [n for v in _from_meta(meta, "authors") for n in re.split(r"\s*;\s*", v)]
+    authors = tuple(n for v in _from_meta(meta, "authors") for n in author_names(v))
+    years = _from_meta(meta, "year")
+    dois = (normalize_doi(v) for v in _from_meta(meta, "doi"))
     return Document(
         id=bytes_id(data),
         path=str(path),
@@ -162,8 +152,8 @@ def parse_html(path: Path, data: bytes) -> Document:
         text=text,
         pages=tuple(pages),
         title=title,
-        authors=tuple(n for n in authors if any(c.isalpha() for c in n)),
-        year=_meta_year(_from_meta(meta, "year")),
-        doi=_meta_doi(_from_meta(meta, "doi")),
+        authors=authors,
+        year=year_in(years[0]) if years else None,
+        doi=next((d for d in dois if d), ""),
         attributes={"encoding": encoding},
     )

@@ -29,6 +29,7 @@ from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.first_page import first_page_title, printed_year
 from litsynth.ingest.glued import split_glued_words
 from litsynth.ingest.normalize import assemble, fix_surrogates, line_form, normalize_parts
+from litsynth.ingest.own_metadata import author_names
 from litsynth.records import Document, bytes_id
 from litsynth.words import count
 
@@ -320,8 +321,7 @@ def pdf_info(reader: PdfReader) -> tuple[tuple[str, ...], str]:
         where = " ".join(str(info.get(k) or "") for k in ("/doi", "/Subject", "/Keywords"))
     except Exception:  # unreadable metadata must not cost the document its text
         return (), ""
-    names = re.split(r"\s*;\s*|\s+and\s+", " ".join(fix_surrogates(author).split()))
-    authors = tuple(n for n in names if n and any(c.isalpha() for c in n))
+    authors = author_names(fix_surrogates(author))
     match = re.search(r"10\.\d{4,9}/[^\s;,]+", where)
     return authors, match.group(0).rstrip(".").lower() if match else ""
 

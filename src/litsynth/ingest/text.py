@@ -22,8 +22,10 @@ from charset_normalizer import from_bytes
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from litsynth.citations.doi import normalize_doi
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.normalize import canonical_text
+from litsynth.ingest.own_metadata import author_names, year_in
 from litsynth.records import Document, Page, bytes_id
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)(?:\n|\Z)", re.DOTALL)
@@ -120,12 +122,11 @@ def front_matter(raw: str) -> FrontMatter:
     if not isinstance(meta, dict):
         return FrontMatter()
     title = meta.get("title")
-    doi = meta.get("doi")
     return FrontMatter(
         title=" ".join(title.split()) if isinstance(title, str) else "",
         authors=_names(meta.get("authors", meta.get("author"))),
         year=_year(meta.get("year", meta.get("date"))),
-        doi=doi.strip().lower() if isinstance(doi, str) and doi.strip().startswith("10.") else "",
+        doi=normalize_doi(meta.get("doi")),
     )
 
 
@@ -137,18 +138,17 @@ def _names(value: object) -> tuple[str, ...]:
         if isinstance(item, dict):
             family, given = item.get("family"), item.get("given")
             name = item.get("name") or ", ".join(str(x) for x in (family, given) if x)
-            names.append(str(name))
+            names.extend(author_names(str(name)))
         elif isinstance(item, str):
-            names.extend(re.split(r"\s*;\s*|\s+and\s+", item))
-    return tuple(" ".join(n.split()) for n in names if any(c.isalpha() for c in n))
+            names.extend(author_names(item))
+    return tuple(names)
 
 
 def _year(value: object) -> int | None:
     """2021, "2021", "2021-05-03" or a YAML date -> 2021; anything else -> None."""
     if isinstance(value, date):
         return value.year
-    match = re.match(r"\s*(\d{4})\b", str(value)) if isinstance(value, int | str) else None
-    return int(match.group(1)) if match else None
+    return year_in(str(value)) if isinstance(value, int | str) else None
 
 
 def parse_text(path: Path, data: bytes, *, kind: str) -> Document:
