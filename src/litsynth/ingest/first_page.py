@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -47,23 +48,28 @@ class Run:
     y: float
 
 
-def runs_of(page: Any) -> list[Run]:
-    """The page's horizontal text runs in drawing order (pypdf's visitor)."""
+def run_recorder() -> tuple[list[Run], Callable[..., None]]:
+    """A list and a pypdf `visitor_text` that fills it with the page's horizontal text runs in
+    drawing order. Passed to the page's one `extract_text`, so the title costs no second
+    reading of page 1."""
     runs: list[Run] = []
 
     def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
         if not text or not text.strip():
             return
-        a, b, c, d, e, f = tm
-        ca, cb, cc, cd, _ce, cf = cm
+        try:
+            a, b, c, d, e, f = (float(x) for x in tm)
+            ca, cb, cc, cd, _ce, cf = (float(x) for x in cm)
+            scale = float(size or 0.0)
+        except (TypeError, ValueError):  # a malformed matrix: the run has no size, the text stays
+            return
         m = (a * ca + b * cc, a * cb + b * cd, c * ca + d * cc, c * cb + d * cd)
         if abs(m[1]) > 1e-6 or m[0] <= 0:  # rotated or mirrored: a margin stamp, not a title
             return
         y = e * cb + f * cd + cf
-        runs.append(Run(text, round((size or 0.0) * math.hypot(m[2], m[3]), 1), y))
+        runs.append(Run(text, round(scale * math.hypot(m[2], m[3]), 1), y))
 
-    page.extract_text(visitor_text=visit)
-    return runs
+    return runs, visit
 
 
 def title_from_runs(runs: list[Run]) -> str:
@@ -97,7 +103,9 @@ def title_from_runs(runs: list[Run]) -> str:
 
 def first_page_title(page: Any) -> str:
     """The title printed on `page` (a pypdf page), or "" when none stands out."""
-    return title_from_runs(runs_of(page))
+    runs, visit = run_recorder()
+    page.extract_text(visitor_text=visit)
+    return title_from_runs(runs)
 
 
 def printed_year(text: str) -> int | None:

@@ -26,7 +26,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from pypdf.generic import DictionaryObject
 
 from litsynth.ingest.failures import ParseFailure
-from litsynth.ingest.first_page import first_page_title, printed_year
+from litsynth.ingest.first_page import printed_year, run_recorder, title_from_runs
 from litsynth.ingest.glued import split_glued_words
 from litsynth.ingest.normalize import assemble, fix_surrogates, line_form, normalize_parts
 from litsynth.ingest.own_metadata import author_names
@@ -326,17 +326,6 @@ def pdf_info(reader: PdfReader) -> tuple[tuple[str, ...], str]:
     return authors, match.group(0).rstrip(".").lower() if match else ""
 
 
-def _printed_title(page: object) -> str:
-    """The title set on page 1 when the info dictionary has none (`first_page.py`)."""
-    try:
-        return first_page_title(page)
-    except MemoryError:
-        raise
-    except Exception as exc:  # a title is a nicety: a page pypdf cannot walk gives none
-        _reraise_memory(exc)
-        return ""
-
-
 def _has_images(page: object) -> bool:
     try:
         resources = page["/Resources"].get_object()  # type: ignore[index]
@@ -375,9 +364,13 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
             raise ParseFailure("empty", "the PDF has no pages", where)
         raw: list[str] = []
         failed: list[str] = []
+        title = pdf_title(reader)
+        # Without a /Title, page 1's own reading also records its type sizes (first_page.py).
+        runs, visit = run_recorder()
         for number in range(count):
             try:
-                raw.append(pages[number].extract_text() or "")
+                seen = visit if number == 0 and not title else None
+                raw.append(pages[number].extract_text(visitor_text=seen) or "")
             except MemoryError:
                 raise
             except Exception as exc:  # one bad page (broken font, stream) must not cost the rest
@@ -386,7 +379,7 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
                 raw.append("")
         if len(failed) == count:
             raise ParseFailure("broken-file", f"no page could be read ({failed[0]})", where)
-        title = pdf_title(reader) or _printed_title(pages[0])
+        title = title or title_from_runs(runs)
         info_authors, info_doi = pdf_info(reader)
         whole = "\n".join(raw)
         if not whole.strip():
