@@ -308,14 +308,17 @@ def learn_on_corpus(
     fitted = learn(zs, zero, texts, vectors, ctx, [*examples, *pseudo], np.minimum(share, MOST))
     weight = len(pseudo) / (len(pseudo) + len(examples)) if pseudo else 0.0
     delta = share_shift(share, int(mask.sum()))
-    delta[[c in absent for c in zero.code_ids]] = 0.0  # an absent code keeps its own scores
+    own = np.array([c in absent for c in zero.code_ids])
+    delta[own] = 0.0  # an absent code keeps its own scores
     shifted = log_odds(fitted.probability) + weight * delta[None, :]
+    # ...exactly: the round trip through log-odds would move them by a rounding error
+    probability = np.where(own[None, :], fitted.probability, 1.0 / (1.0 + np.exp(-shifted)))
     reviewed = {c for e in examples for c in e.positive | e.negative}
     learned = None
     if fitted.learned is not None and reviewed:
         keep = np.array([c in reviewed for c in zero.code_ids])
         learned = np.where(keep[None, :], fitted.learned, np.nan)
-    scores = replace(fitted, probability=1.0 / (1.0 + np.exp(-shifted)), learned=learned)
+    scores = replace(fitted, probability=probability, learned=learned)
     undecided = np.flatnonzero([c not in reviewed for c in zero.code_ids])
     if away.any() and len(undecided):  # they keep the codebook's own verdicts, but where a
         # person decided a code: that teaches it everywhere
