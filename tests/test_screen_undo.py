@@ -68,3 +68,13 @@ def test_prisma_and_the_report_state_the_stopping_rule(project: Path, tmp_path: 
     assert "stopping rule (Callaghan & Müller-Hansen 2020, ranked form, alpha 0.05):" in out
     assert "title-abstract, ann: 3 of 12 records screened, 1 included or maybe" in out
     assert "keep screening" in out
+
+
+def test_a_rules_exclusion_settles_a_record_until_the_rule_lets_go() -> None:
+    robot = rules.AUTOMATION_REVIEWER
+    log = [d("a", "exclude", robot, "automation"), d("b", "exclude", robot, "automation")]
+    assert rules.undecided_by(["a", "b", "c"], log, stage=TA, reviewer="ann") == ["c"]
+    log.append(d("b", "maybe", robot, "automation"))  # settings changed: b is open again
+    assert rules.undecided_by(["a", "b", "c"], log, stage=TA, reviewer="ann") == ["b", "c"]
+    log.append(d("c", "include", "bo", "resolution"))  # a resolution settles it for everyone
+    assert rules.undecided_by(["a", "b", "c"], log, stage=TA, reviewer="ann") == ["b"]

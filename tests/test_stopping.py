@@ -204,3 +204,52 @@ def test_with_no_records_the_rule_says_there_is_nothing_to_screen() -> None:
     assert not empty.stop
     assert empty.summary() == "no records at this stage yet: nothing to screen"
     assert verdict([0, 0], 10).summary().startswith("keep screening")
+
+
+def test_records_a_rule_settled_are_not_left_to_screen_and_come_back_when_it_lets_go(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """r06 (1995) falls under year_min: it is nobody's to screen, so "N of M" and the rule's
+    pool leave it out, and screening the other eleven is the end (the rule says so, instead
+    of "keep screening" with nothing left). When the setting no longer excludes it, the
+    rule's "maybe" puts it back in every reviewer's queue."""
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    root = tmp_path / "review"
+    (root / "corpus").mkdir(parents=True)
+    toml = root / "litsynth.toml"
+    toml.write_text('[project]\nreviewer = "ann"\n[screening]\nyear_min = 2000\n', encoding="utf-8")
+    records = Path(__file__).resolve().parent / "fixtures" / "screening" / "records.csv"
+    runner = CliRunner()
+
+    def run(*args: object) -> str:
+        result = runner.invoke(cli, [*(str(a) for a in args), "--project", str(root)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("import", records, "--source", "S")
+    run("screen", "auto")
+    data = json.loads(run("screen", "status", "--json"))
+    assert (data["candidates"], data["settled"], data["pool"], data["remaining"]) == (12, 1, 11, 11)
+    sheet = tmp_path / "ta.csv"
+    assert "11 records to screen" in run("screen", "export", sheet)
+    rows = ["record_id,decision", "r01,include", "r02,include"]
+    rows += [f"r{i:02d},exclude" for i in (3, 4, 5, 7, 8, 9, 10, 11, 12)]
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run("screen", "import", sheet)
+    done = run("screen", "status")
+    assert "11 of 11 screened (1 more settled by rules or resolutions)" in done
+    assert "stop:" in done and "keep screening" not in done
+    assert json.loads(run("screen", "status", "--json"))["remaining"] == 0
+
+    toml.write_text('[project]\nreviewer = "ann"\n', encoding="utf-8")  # the rule lets go
+    run("screen", "auto")
+    data = json.loads(run("screen", "status", "--json"))
+    assert (data["settled"], data["pool"], data["remaining"]) == (0, 12, 1)
+    assert "1 record to screen" in run("screen", "export", tmp_path / "again.csv")
+    assert "r06" in (tmp_path / "again.csv").read_text(encoding="utf-8-sig")

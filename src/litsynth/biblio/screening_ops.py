@@ -352,7 +352,7 @@ def stopping_statements(conn: sqlite3.Connection) -> list[str]:
                 continue
             v = prog.stopping
             out.append(
-                f"{stage}, {reviewer}: {prog.screened} of {prog.candidates} records screened,"
+                f"{stage}, {reviewer}: {prog.screened} of {prog.pool} records screened,"
                 f" {prog.included + prog.maybe} included or maybe; smallest"
                 f" p = {v.p_value:.3f} for recall below {v.target_recall:.0%}. {v.summary()}."
             )
@@ -484,6 +484,7 @@ class Progress:
     reviewer: str
     candidates: int  # records at this stage
     screened: int  # decided by this reviewer
+    settled: int  # not for this reviewer to screen: excluded by a rule, or resolved, first
     included: int
     excluded: int
     maybe: int
@@ -496,13 +497,21 @@ class Progress:
     def to_json(self) -> dict[str, object]:
         return {
             **{k: v for k, v in self.__dict__.items() if k != "stopping"},
-            "remaining": self.candidates - self.screened,
+            "pool": self.pool,
+            "remaining": self.pool - self.screened,
             "stopping": self.stopping.to_json(),
         }
 
+    @property
+    def pool(self) -> int:
+        """The records this reviewer screens at the stage: what "N of M screened" and the
+        stopping rule count. A record a rule excluded before they saw it is not among them."""
+        return self.candidates - self.settled
+
     def summary(self) -> str:
+        settled = f" ({self.settled} more settled by rules or resolutions)" if self.settled else ""
         return (
-            f"{self.reviewer} at {self.stage}: {self.screened} of {self.candidates} screened,"
+            f"{self.reviewer} at {self.stage}: {self.screened} of {self.pool} screened{settled},"
             f" {self.included} included, {self.excluded} excluded, {self.maybe} maybe;"
             f" {self.since_last_include} since the last include\n{self.stopping.summary()}"
         )
@@ -515,16 +524,20 @@ def progress(
     stopping rule says of them. A maybe counts as an include for the rule: it may be one, and
     counting it so can only delay the verdict, never make it come too early."""
     rules.check_stage(stage)
-    ids = {r.id for r in candidates(conn, stage)}
+    ids = [r.id for r in candidates(conn, stage)]
+    at_stage = set(ids)
+    log = store.log(conn, stage)
     mine = [
         d
-        for d in store.log(conn, stage)
-        if d.reviewer == reviewer and d.origin in rules.HUMAN_ORIGINS and d.record_id in ids
+        for d in log
+        if d.reviewer == reviewer and d.origin in rules.HUMAN_ORIGINS and d.record_id in at_stage
     ]  # a resolution recorded by this reviewer is not their own screening (see rules.latest)
     # A dict keeps the order keys were first inserted in: the order records were first
     # screened, each with the reviewer's latest decision on it (what the stopping rule reads).
     latest = {d.record_id: d.decision for d in mine}
     latest = {rid: v for rid, v in latest.items() if v != rules.UNDECIDED}  # undone
+    left = set(rules.undecided_by(ids, log, stage=stage, reviewer=reviewer))
+    settled = len(ids) - len(left) - len(latest)
     # the random-sample phase: records decided from a random draw of the rest (source
     # "random-sample"), from the first of them on, if every later one was drawn so too
     sampled = {d.record_id for d in mine if d.source.startswith(RANDOM_SAMPLE)}
@@ -537,8 +550,10 @@ def progress(
             since = 0 if d.decision == "include" else since + 1
     counts = {k: sum(1 for v in latest.values() if v == k) for k in ("include", "exclude", "maybe")}
     labels = [1 if decision in ("include", "maybe") else 0 for decision in latest.values()]
-    rule = stopping.verdict(labels, len(ids), target_recall=target_recall, random_from=random_from)
+    rule = stopping.verdict(
+        labels, len(ids) - settled, target_recall=target_recall, random_from=random_from
+    )
     return Progress(
-        stage, reviewer, len(ids), len(latest), counts["include"], counts["exclude"],
+        stage, reviewer, len(ids), len(latest), settled, counts["include"], counts["exclude"],
         counts["maybe"], since, rule, tuple(int(x) for x in np.cumsum(labels)),
     )  # fmt: skip

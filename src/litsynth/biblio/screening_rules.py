@@ -342,16 +342,18 @@ def undecided_by(
 ) -> list[str]:
     """Records (in the given order) that `reviewer` has not decided at `stage` yet.
 
-    Records an automation rule or a resolution already settled are left out too: asking a
-    person to screen them again would waste their time.
+    Records a resolution or an automation rule's exclusion settled are left out too: asking a
+    person to screen them again would waste their time. A rule's later "maybe" (the record
+    no longer falls under it, settings changed) puts the record back: it is open again.
     """
-    done = set()
-    for d in decisions:
-        if d.stage != stage:
-            continue
-        if d.reviewer == reviewer or d.origin in ("automation", "resolution"):
-            if d.decision == UNDECIDED:
-                done.discard(d.record_id)  # an undo puts it back in the queue
-            else:
-                done.add(d.record_id)
+    done = {
+        record_id
+        for (record_id, at, who), d in latest(decisions).items()
+        if at == stage
+        and (
+            who == reviewer
+            or d.origin == "resolution"
+            or (d.origin == "automation" and d.decision != "maybe")
+        )
+    }
     return [r for r in record_ids if r not in done]

@@ -50,9 +50,12 @@ function criteriaTerms(criteria) {
 function showProgress(p) {
   const dl = $("progress");
   dl.replaceChildren();
-  const rows = [["screened", p.screened + " of " + p.candidates], ["included", p.included],
+  const rows = [["screened", p.screened + " of " + p.pool], ["included", p.included],
     ["excluded", p.excluded], ["maybe", p.maybe], ["remaining", p.remaining],
     ["irrelevant since last include", p.since_last_include]];
+  // records a year/language rule excluded, or a resolution settled, before this reviewer
+  // came to them: not theirs to screen, so not "remaining" either
+  if (p.settled) rows.splice(4, 0, ["settled by rules or resolutions", p.settled]);
   for (const [k, v] of rows) {
     const dt = document.createElement("dt"); dt.textContent = k;
     const dd = document.createElement("dd"); dd.textContent = String(v);
@@ -60,7 +63,7 @@ function showProgress(p) {
   }
   $("stopping").textContent = p.stopping.summary;
   $("stopping").className = p.stopping.stop ? "stopping stop" : "stopping";
-  drawCurve(p.found || [], p.candidates);
+  drawCurve(p.found || [], p.pool);
 }
 
 const SVGNS = "http://www.w3.org/2000/svg";
@@ -72,7 +75,7 @@ function svgEl(tag, attrs) {
 
 // Includes found after each screened record; random order finds them at a constant rate, so
 // its expectation is the straight line to where the reviewer is now.
-function drawCurve(found, candidates) {
+function drawCurve(found, pool) {
   const svg = $("curve");
   svg.replaceChildren();
   const w = 260, h = 130, pad = 22;
@@ -82,7 +85,7 @@ function drawCurve(found, candidates) {
   svg.append(svgEl("line", { x1: pad, y1: h - pad, x2: w - 6, y2: h - pad, stroke: "#99a" }));
   svg.append(svgEl("line", { x1: pad, y1: 8, x2: pad, y2: h - pad, stroke: "#99a" }));
   const label = (text, attrs) => { const t = svgEl("text", { "font-size": 10, fill: "#556", ...attrs }); t.textContent = text; svg.append(t); };
-  label(n + " screened of " + candidates, { x: pad, y: h - 6 });
+  label(n + " screened of " + pool, { x: pad, y: h - 6 });
   label(String(top), { x: 2, y: 14 });
   if (!n) return;
   svg.append(svgEl("line", { x1: x(0), y1: y(0), x2: x(n), y2: y(found[n - 1]), stroke: "#d97706", "stroke-dasharray": "4,3" }));
