@@ -244,7 +244,7 @@ def test_records_a_rule_settled_are_not_left_to_screen_and_come_back_when_it_let
     run("screen", "import", sheet)
     done = run("screen", "status")
     assert "11 of 11 screened (1 more settled by rules or resolutions)" in done
-    assert "stop:" in done and "keep screening" not in done
+    assert "stop: every record is screened" in done and "keep screening" not in done
     assert json.loads(run("screen", "status", "--json"))["remaining"] == 0
 
     toml.write_text('[project]\nreviewer = "ann"\n', encoding="utf-8")  # the rule lets go
@@ -253,3 +253,12 @@ def test_records_a_rule_settled_are_not_left_to_screen_and_come_back_when_it_let
     assert (data["settled"], data["pool"], data["remaining"]) == (0, 12, 1)
     assert "1 record to screen" in run("screen", "export", tmp_path / "again.csv")
     assert "r06" in (tmp_path / "again.csv").read_text(encoding="utf-8-sig")
+
+
+def test_with_every_record_screened_the_rule_says_stop_even_with_no_include() -> None:
+    # nothing unseen is left, so recall is whole: the hypergeometric p has no say
+    for labels in ([0] * 20, [1, 0, 0, 1] + [0] * 16):
+        v = verdict(labels, 20)
+        assert v.stop and v.more_to_screen == 0
+        assert v.summary() == "stop: every record is screened, so none is left to find"
+    assert not verdict([0] * 19, 20).stop

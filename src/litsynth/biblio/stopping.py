@@ -52,6 +52,8 @@ class StoppingVerdict:
         goal = f"{self.target_recall:.0%} recall with {1 - self.alpha:.0%} confidence"
         if self.n_records == 0:
             return "no records at this stage yet: nothing to screen"
+        if self.seen >= self.n_records:
+            return "stop: every record is screened, so none is left to find"
         if self.stop:
             return f"stop: {goal} is reached (p = {self.p_value:.3f})"
         if self.more_to_screen is None:
@@ -119,10 +121,12 @@ def verdict(
     `random_from` as in `p_value`."""
     p = p_value(labels, n_records, target_recall, random_from)
     found = int(sum(labels))
+    done = 0 < n_records <= len(labels)  # nothing unseen: recall is whole, whatever p says
     more: int | None = 0
-    if p >= alpha:
+    if p >= alpha and not done:
         more = _more_to_screen(list(labels), n_records, target_recall, alpha, random_from)
-    return StoppingVerdict(p < alpha, p, target_recall, alpha, len(labels), found, n_records, more)
+    stop = p < alpha or done
+    return StoppingVerdict(stop, p, target_recall, alpha, len(labels), found, n_records, more)
 
 
 def _more_to_screen(
