@@ -244,3 +244,16 @@ def test_documents_that_do_not_read_as_english_are_found() -> None:
     table = ["Table 3 R-1 R-2 R-L BS Words BART Multitask", "0.81 0.77"]  # too short to judge
     found = not_english({"en": english, "de": german, "short": german[:2], "table": table})
     assert found == {"de"}
+
+
+def test_formula_pieces_name_no_concept_and_a_possessive_stays_on_its_word() -> None:
+    # from the appendix of a circuit paper among the shared PDFs: "g(k21" and "id,2" were
+    # two of a concept's eight key phrases
+    from litsynth.coding.analysis.keyphrases import extract_phrases
+
+    formula, prose = extract_phrases([
+        "The g(K21) term and the ID,2 current of the transistors rose.",
+        "The covid-19 pandemic hit the firm's GPT-3 model.",
+    ])  # fmt: skip
+    assert formula == ["transistor"]
+    assert prose == ["covid-19 pandemic", "firm's gpt-3 model"]

