@@ -396,10 +396,13 @@ def check_manifest(manifest: Manifest, *, model: str, chunker: str, project_arg:
         differences.append(f"model {manifest.model!r} (settings: {model!r})")
     if manifest.chunker != chunker:
         differences.append(f"chunker {manifest.chunker!r} (settings: {chunker!r})")
+    why = (
+        "its vectors cannot be compared with the settings' model"
+        if manifest.model != model
+        else "its passages are not the ones the settings' chunker cuts"
+    )
     raise IndexMismatchError(
-        "the index in indexes/ was built with "
-        + " and ".join(differences)
-        + "; its vectors cannot be compared with the settings' model",
+        "the index in indexes/ was built with " + " and ".join(differences) + f"; {why}",
         hint=f"run `litsynth ingest --rebuild{project_arg}` to re-chunk and re-embed from the"
         " store (passages that carry human codings are kept)" + _undo(manifest, model, chunker),
     )
