@@ -128,6 +128,10 @@ def test_page_carries_a_token_and_a_content_security_policy(client: TestClient) 
     assert "default-src 'none'" in csp and "script-src 'self'" in csp
     assert client.get("/static/workspace.js").status_code == 200
     assert client.get("/static/../litsynth.db").status_code == 404
+    # the page's icon is one of ours, under the policy's img-src 'self' (a data: icon is refused)
+    icon = client.get("/static/icon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert 'href="/static/icon.svg"' in page.text and "img-src 'self'" in csp
 
 
 def test_bad_input_is_a_json_error(client: TestClient) -> None:

@@ -40,6 +40,12 @@ from litsynth.server.openapi import OPENAPI
 from litsynth.store import opened
 
 STATIC = resources.files("litsynth.server") / "static"
+# the only files /static serves, with their media types
+_STATIC_TYPES = {
+    "workspace.js": "text/javascript",
+    "workspace.css": "text/css",
+    "icon.svg": "image/svg+xml",
+}
 
 
 @dataclass
@@ -142,9 +148,9 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
-        if name not in ("workspace.js", "workspace.css"):
+        media = _STATIC_TYPES.get(name)
+        if media is None:
             return _error(404, "no such file")
-        media = "text/javascript" if name.endswith(".js") else "text/css"
         return Response((STATIC / name).read_text(encoding="utf-8"), media_type=media)
 
     async def api_search(request: Request) -> Response:
