@@ -236,7 +236,7 @@ def _sentence_texts(text: str, kind: str = "text") -> list[str]:
 
 def test_no_sentence_starts_inside_a_citation_bracket() -> None:
     # spaCy's recogniser starts sentences at "30], but" and "case BT]." (seed 001 quotes its
-    # interviews so): 45 of the 13 scholarly PDFs' passages began inside a bracket
+    # interviews so): 42 of the 13 scholarly PDFs' 1,188 passages began inside a bracket
     prose = (
         "Prior systems focus on a separate tool [30], but did not support triaging. "
         "It gives us credibility \u2019 [case BT]. Low-cost online video helps."

