@@ -149,12 +149,15 @@ def test_chunker_setting_change_is_detected_and_rebuild_rechunks(
     )
     code, _, err = invoke("ingest", "--project", root)
     assert code == 1 and "chunker" in err and "target=80" in err
+    assert "its passages are not the ones the settings' chunker cuts" in err
+    code, out, _ = invoke("status", "--project", root)
+    assert "index: STALE" in out and "run `litsynth ingest --rebuild`" in out
     code, out, err = invoke("ingest", "--rebuild", "--json", "--project", root)
     assert code == 0, err
     report = json.loads(out)
     assert report["documents_rechunked"] == 2
     status = json.loads(invoke("status", "--json", "--project", root)[1])
-    assert status["index_fresh"] is True
+    assert status["index_fresh"] is True and status["index_fix"] == ""
     before = json.loads(invoke("status", "--json", "--project", ingested)[1])
     assert status["chunks"] > before["chunks"]  # smaller chunks, more of them
 

@@ -185,6 +185,18 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
         problems.append(f"store holds chunks made by {stale_chunkers[0]!r}")
     out["index_fresh"] = not problems
     out["index_problems"] = problems
+    rebuild = (
+        loaded is not None
+        and (loaded[1].model != model or loaded[1].chunker != spec)
+        or bool(stale_chunkers)
+    )
+    out["index_fix"] = (
+        ""
+        if not problems
+        else "run `litsynth ingest --rebuild` to re-chunk and re-embed from the store"
+        if rebuild
+        else "the next `litsynth ingest` or `litsynth search` repairs it"
+    )
     out["index"] = index_info
     out["model"] = model
     out["chunker"] = spec

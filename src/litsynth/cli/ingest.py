@@ -294,6 +294,8 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     )
     for problem in s["index_problems"]:
         click.echo(f"  - {problem}")
+    if s["index_fix"]:
+        click.echo(f"  {s['index_fix']}")
     click.echo(f"last ingested: {s['last_ingested'] or 'never'}")
 
 
