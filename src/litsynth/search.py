@@ -185,11 +185,8 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
         problems.append(f"store holds chunks made by {stale_chunkers[0]!r}")
     out["index_fresh"] = not problems
     out["index_problems"] = problems
-    rebuild = (
-        loaded is not None
-        and (loaded[1].model != model or loaded[1].chunker != spec)
-        or bool(stale_chunkers)
-    )
+    other_maker = loaded is not None and (loaded[1].model != model or loaded[1].chunker != spec)
+    rebuild = other_maker or bool(stale_chunkers)
     out["index_fix"] = (
         ""
         if not problems
