@@ -124,6 +124,30 @@ def test_screen_twenty_records_with_the_keyboard_only(served: tuple[str, Path]) 
     assert [(d, r) for _, d, r in rows] == [expected[k] for k in keys]
 
 
+def test_with_nothing_left_only_undo_stays(served: tuple[str, Path]) -> None:
+    """The decision buttons showed beside "Nothing left to screen" (the row's flex display
+    beat its hidden attribute) and did nothing when clicked; Undo stays, to take back the
+    last decision."""
+    url, _ = served
+    with browser_page(1280, 720) as page:
+        page.goto(url + "/")
+        token = page.locator('meta[name="litsynth-token"]').get_attribute("content")
+        assert token
+        for rid in [f"r{i:02d}" for i in range(1, 24)] + ["x0"]:
+            _post(url, "/api/screen/decide", token,
+                  {"record_id": rid, "decision": "exclude", "reviewer": "yan"})  # fmt: skip
+        page.fill("#reviewer", "yan")
+        page.dispatch_event("#reviewer", "change")
+        until(page, "() => !document.querySelector('#rec-done').hidden")
+        until(page, "() => document.querySelector('#do-include').offsetParent === null")
+        assert page.locator("#do-exclude").is_hidden() and page.locator("#do-maybe").is_hidden()
+        assert page.locator("#do-undo").is_visible()
+        page.locator("#do-undo").click()  # the last decision is taken back: x0 is to decide
+        until(page, "() => document.querySelector('#rec-done').hidden")
+        assert page.locator("#record").get_attribute("data-record-id") == "x0"
+        assert page.locator("#do-include").is_visible()
+
+
 def test_hostile_title_shows_as_text(served: tuple[str, Path]) -> None:
     url, root = served
     conn = sqlite3.connect(root / "litsynth.db")
@@ -444,6 +468,7 @@ def test_a_project_without_records_says_how_to_get_some(tmp_path: Path) -> None:
         until(page, "() => !document.querySelector('#rec-done').hidden")
         assert "litsynth import FILE --source NAME" in page.inner_text("#rec-done")
         assert page.locator("#rec-loading").is_hidden()  # "Ranking the records…" is gone
+        assert page.locator("#actions").is_hidden()  # nothing to decide, nothing to undo
         until(page, "() => document.querySelector('#stopping').textContent.length > 0")
         assert page.inner_text("#stopping") == "no records at this stage yet: nothing to screen"
         page.select_option("#stage", "full-text")

@@ -132,7 +132,10 @@ async function loadNext(first) {
   showVotes(data.votes);
   const rec = data.record;
   $("rec-done").hidden = rec !== null;
-  $("actions").hidden = rec === null;
+  // Nothing left: the decision buttons go, Undo stays (it takes back the last decision and
+  // puts its record back), unless there is nothing to undo either.
+  for (const id of ["do-include", "do-exclude", "do-reason", "do-maybe"]) $(id).hidden = rec === null;
+  $("actions").hidden = rec === null && !data.progress.screened;
   $("rec-done").textContent = data.progress.candidates > 0
     ? "Nothing left to screen at this stage for this reviewer."
     : stage() === "full-text"
