@@ -7,7 +7,7 @@ import pytest
 
 from conftest import shared
 from litsynth.ingest import parse_file
-from litsynth.ingest.first_page import Run, first_page_title, printed_year, title_from_runs
+from litsynth.ingest.first_page import Run, printed_year, title_from_runs
 from litsynth.ingest.pdf import pdf_title
 
 FIXTURES = "data/pdfs/scholarly/papermage/tests/fixtures"
@@ -39,7 +39,8 @@ def test_the_metadata_title_still_wins() -> None:
 def test_a_first_page_without_larger_type_gives_no_title() -> None:
     """SciBERT's fixture starts on a table page: every run is body-sized, so no guess."""
     path = shared(f"{FIXTURES}/1903.10676.pdf")
-    assert first_page_title(pypdf.PdfReader(path).pages[0]) == ""
+    assert pdf_title(pypdf.PdfReader(path)) == ""  # so page 1's type sizes are read
+    assert parse_file(path).title == ""
 
 
 def test_title_runs_are_joined_by_line_and_small_capitals_kept() -> None:

@@ -101,13 +101,6 @@ def title_from_runs(runs: list[Run]) -> str:
     return title
 
 
-def first_page_title(page: Any) -> str:
-    """The title printed on `page` (a pypdf page), or "" when none stands out."""
-    runs, visit = run_recorder()
-    page.extract_text(visitor_text=visit)
-    return title_from_runs(runs)
-
-
 def printed_year(text: str) -> int | None:
     """The paper's year as page 1 (`text`, as extracted) states it, or None."""
     latest = datetime.now(UTC).year + 1
