@@ -46,22 +46,20 @@ def markup_ranges(text: str) -> list[tuple[int, int]]:
     for match in _LINK.finditer(text):
         found.append((match.start(1), match.end(1)))
         found.append((match.start(3), match.end(3)))
-    for pattern in (_BOLD, _CODE):
+    for pattern in (_BOLD, _EMPHASIS, _CODE):  # the opening marker and the closing one
         for match in pattern.finditer(text):
             found.append((match.start(1), match.end(1)))
             found.append((match.end(2), match.end()))
-    for match in _EMPHASIS.finditer(text):
-        found.append((match.start(1), match.end(1)))
-        found.append((match.end(2), match.end()))
     found.extend((m.start(), m.end()) for m in _TAG.finditer(text))
-    found.extend((m.start(), m.start() + 1) for m in _ESCAPE.finditer(text))
+    backslashes = [m.start() for m in _ESCAPE.finditer(text)]
+    found.extend((at, at + 1) for at in backslashes)
     found.extend((m.start(), m.end()) for m in _HEADING.finditer(text))
-    return _merge(found, text)
+    return _merge(found, escaped={at + 1 for at in backslashes})  # "\*" shows its "*"
 
 
-def _merge(ranges: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Sorted, overlapping ranges joined; an escaped character's own marker never hidden."""
-    escaped = {m.end() for m in _ESCAPE.finditer(text)}  # "\*" shows its "*"
+def _merge(ranges: list[tuple[int, int]], *, escaped: set[int]) -> list[tuple[int, int]]:
+    """Sorted, overlapping ranges joined; an escaped character (at an offset in `escaped`)
+    is never hidden as a marker."""
     out: list[tuple[int, int]] = []
     for start, end in sorted(ranges):
         if end - start == 1 and start in escaped:
