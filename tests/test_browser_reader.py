@@ -76,8 +76,8 @@ def test_markdown_is_hidden_but_a_selection_across_it_keeps_the_stored_offsets(
     with browsing(demo_copy, 1280, 900) as (url, page):
         page.goto(f"{url}/screens/reader")
         page.locator("#passages .suggestion").first.wait_for()
-        page.select_option("#document", doc_id)
-        page.dispatch_event("#document", "change")
+        page.select_option("#document", doc_id)  # fires "change": the document loads
+        page.wait_for_selector("#passages:not([aria-busy])", state="attached")
         page.locator("#passages .ptext .markup").first.wait_for(state="attached")
         shown = page.evaluate(
             "() => [...document.querySelectorAll('#passages .ptext')].map((t) => t.innerText)"

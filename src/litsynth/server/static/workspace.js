@@ -17,6 +17,24 @@ function say(text, isError) {
   $("status").className = isError ? "status error" : "status";
 }
 
+// Overlapping loads (a reviewer typed, then the stage changed; two documents picked in a row)
+// may answer out of order: only the newest may paint, or the page shows what was left.
+function newestOnly() {
+  let asked = 0;
+  return async (promise) => {
+    const mine = ++asked;
+    try {
+      const data = await promise;
+      return mine === asked ? data : null;
+    } catch (error) {
+      if (mine === asked) throw error;
+      return null;  // the failure of a load nobody waits for any more is not news
+    }
+  };
+}
+const screenLoad = newestOnly();
+const readerLoad = newestOnly();
+
 async function api(path, options) {
   const response = await fetch(path, options);
   const body = await response.json();
@@ -109,12 +127,13 @@ async function loadNext(first) {
   // The first ranking of a few thousand records takes seconds: say so, and dim the record
   // shown while the next one is being chosen.
   $("record").classList.add("loading"); $("record").setAttribute("aria-busy", "true");
+  const idle = () => { $("record").classList.remove("loading"); $("record").removeAttribute("aria-busy"); };
   let data;
   try {
-    data = await api("/api/screen/next?" + params);
-  } finally {
-    $("record").classList.remove("loading"); $("record").removeAttribute("aria-busy");
-  }
+    data = await screenLoad(api("/api/screen/next?" + params));
+  } catch (error) { idle(); throw error; }
+  if (data === null) return;  // a newer load paints instead, and ends the busy state
+  idle();
   $("rec-loading").hidden = true;
   state.record = data.record;
   state.reasons = data.reasons;
@@ -545,9 +564,15 @@ async function nextToReview() {
 async function loadDocument(id) {
   if (id !== reader.document) forgetSelection();  // offsets of another document
   reader.document = id;
-  const data = await api("/api/documents/" + encodeURIComponent(id) + "?" + new URLSearchParams({ coder: reviewer() }));
+  $("passages").setAttribute("aria-busy", "true");
+  let data;
+  try {
+    data = await readerLoad(api("/api/documents/" + encodeURIComponent(id) + "?" + new URLSearchParams({ coder: reviewer() })));
+  } catch (error) { $("passages").removeAttribute("aria-busy"); throw error; }
+  if (data === null) return;  // a newer load paints instead
   reader.passages = data.passages;
   renderPassages();
+  $("passages").removeAttribute("aria-busy");
 }
 
 async function decideSuggestion(action) {
