@@ -34,6 +34,8 @@ function newestOnly() {
 }
 const screenLoad = newestOnly();
 const readerLoad = newestOnly();
+const searchLoad = newestOnly();
+const matrixLoad = newestOnly();
 
 async function api(path, options) {
   const response = await fetch(path, options);
@@ -230,7 +232,8 @@ async function runSearch(event) {
   // The first search of a session loads the embedding model (seconds): say what is going on.
   list.replaceChildren(el("li", "Searching… (the first search loads the model)", "meta"));
   try {
-    const hits = await api("/api/search?" + params);
+    const hits = await searchLoad(api("/api/search?" + params));
+    if (hits === null) return;  // a newer search shows its hits
     if (!hits.length) {
       list.replaceChildren(el("li", "No passage found: no passage is allowed by these filters"
         + " (code, theme, years, attribute, kind of passage).", "meta"));
@@ -358,7 +361,8 @@ async function loadExtraction() {
 async function loadMatrix() {
   const [rows, cols] = $("matrix-kind").value.split("|");
   const params = new URLSearchParams({ rows, cols, source: $("matrix-source").value });
-  const m = await api("/api/matrix?" + params);
+  const m = await matrixLoad(api("/api/matrix?" + params));
+  if (m === null) return;  // a newer choice draws its matrix
   $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent;
   $("cell").hidden = true; $("matrix").hidden = false; $("matrix-status").textContent = "";
   const table = $("matrix");
