@@ -249,3 +249,20 @@ def test_matrix_totals_reconcile_with_stored_codings(
     by_attr = matrix_from_store(conn, CODEBOOK, rows="attr:source_type", cols="themes")
     assert by_attr.total == m.total
     assert sum(by_attr.row_totals[r][0] for r in by_attr.row_keys) == m.total[0]
+
+
+def test_a_quote_cut_inside_bold_shows_no_stray_asterisks(tmp_path: Path) -> None:
+    """A Markdown passage whose bold phrase straddles the 240-character cut: the shown quote
+    hides the markup before cutting, so no lone "**" is left; the verbatim quote keeps it."""
+    builder = StoreBuilder(tmp_path / "litsynth.db")
+    text = "Orchestrators align partners. " * 7 + "**platform-based coordination as a value"
+    text += " enabler across the whole ecosystem** and more words to read after it.\n"
+    doc = builder.document(text, path="corpus/bold.md", kind="markdown")
+    chunk = builder.chunk(doc, 0, len(text))
+    builder.code(chunk, "data-sharing")
+    builder.conn.commit()
+    m = matrix_from_store(builder.conn, CODEBOOK, rows="codes", cols="codes", source="human")
+    (ref,) = m.passages_of("data-sharing", "data-sharing")
+    assert ref.quote.count("**") == 1  # the verbatim quote is cut between the pair
+    assert "*" not in ref.shown_quote
+    assert ref.shown_quote.endswith(" …") and "platform-based coordination" in ref.shown_quote

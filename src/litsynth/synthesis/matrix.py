@@ -30,7 +30,6 @@ import numpy as np
 
 from litsynth.coding.codebook.model import Codebook
 from litsynth.errors import SynthesisError
-from litsynth.markup import shown
 from litsynth.records import CodedSpan, OnPassage, Passage, SourceDoc
 from litsynth.synthesis.spans import quote, span_passage
 
@@ -53,7 +52,8 @@ class PassageRef(OnPassage):
     """
 
     passage: Passage
-    quote: str
+    quote: str  # verbatim, so it is found again in the source
+    shown_quote: str  # as a reader sees it: a text or Markdown document's markup hidden
     codes: tuple[str, ...]  # the passage's codes that put it in this cell
     origin: str  # "human", "machine" or "human+machine"
     score: float  # highest score among those codes
@@ -73,12 +73,6 @@ class PassageRef(OnPassage):
     @property
     def page_end(self) -> int:
         return self.passage.page_end
-
-    @property
-    def shown_quote(self) -> str:
-        """The quote as a reader sees it: a text or Markdown document's markup hidden. `quote`
-        stays verbatim, so it is found again in the source."""
-        return shown(self.quote, self.passage.kind)
 
     def to_json(self) -> dict[str, object]:
         """The back-link as `matrix --json` writes it (keys in this order)."""
@@ -384,9 +378,14 @@ def _passage_ref(
     first = relevant[0]
     covering = CodedSpan(**{**first.__dict__, "start": start, "end": end})
     origins = sorted({s.origin for s in behind})
+    passage = span_passage(doc, covering)
+    # Markup is hidden before the cut, not after: a cut between "**" and its closing pair
+    # would leave a stray "**" that no longer reads as markup.
+    verbatim = quote(doc.text, start, end, limit=quote_chars) if doc else ""
     return PassageRef(
-        passage=span_passage(doc, covering),
-        quote=quote(doc.text, start, end, limit=quote_chars) if doc else "",
+        passage=passage,
+        quote=verbatim,
+        shown_quote=quote(doc.text, start, end, limit=quote_chars, kind=doc.kind) if doc else "",
         codes=tuple(sorted({s.code_id for s in behind})),
         origin="+".join(origins),
         score=max(s.score for s in behind),
