@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import shared
@@ -98,3 +99,32 @@ def test_pdf_info_gives_authors_and_doi_as_fallback() -> None:
     assert doi == ""  # its /Subject is "acl 2020": no DOI invented
     arxiv = acl.with_name("2203.00130v1.pdf")
     assert pdf_info(PdfReader(arxiv)) == ((), "")  # no /Author at all
+
+
+@pytest.mark.parametrize(
+    ("fields", "doi"),
+    [
+        ({"/Keywords": "supply chains;doi:10.1016/J.ABC.2020.01.001;platforms"},
+         "10.1016/j.abc.2020.01.001"),
+        ({"/Subject": "Int. J. Prod. Econ. (2021), https://doi.org/10.1016/j.ijpe.2021.108 ."},
+         "10.1016/j.ijpe.2021.108"),
+        ({"/doi": "10.1145/3411764.3445372 [doi]"}, "10.1145/3411764.3445372"),
+        ({"/Subject": "acl 2020, 10 pages"}, ""),
+    ],
+)  # fmt: skip
+def test_pdf_info_reads_a_doi_as_every_stage_compares_them(
+    fields: dict[str, str], doi: str
+) -> None:
+    """The DOI in the document info is cut at a keyword separator and normalised like any DOI."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from litsynth.ingest.pdf import pdf_info
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata(fields)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert pdf_info(PdfReader(buffer)) == ((), doi)

@@ -13,6 +13,7 @@ import re
 from xml.etree.ElementTree import Element
 
 from litsynth.biblio.readers_base import RawEntry, ReadResult, parse_xml
+from litsynth.citations.doi import normalize_doi
 from litsynth.records import Rejection
 
 # tag -> canonical field. %J is the journal of an article; %B the book or proceedings title a
@@ -33,12 +34,6 @@ _LIST_FIELDS = {"authors", "keywords"}
 _TAG = re.compile(r"^(%[0-9A-Z@!#$&()*+\[\]^=~|?>])\s?(.*)$")
 
 
-def _doi(value: str) -> str:
-    """%R holds a DOI, sometimes as "doi:10..." or a doi.org URL; anything else is not one."""
-    match = re.search(r"10\.\d{4,9}/\S+", value)
-    return match.group(0) if match else ""
-
-
 def _tagged_entry(line: int, tags: list[tuple[str, str]]) -> RawEntry:
     fields: dict[str, object] = {}
     extra: dict[str, str] = {}
@@ -51,7 +46,7 @@ def _tagged_entry(line: int, tags: list[tuple[str, str]]) -> RawEntry:
             assert isinstance(current, list)
             current.extend(items)
         elif name == "doi":
-            fields.setdefault("doi", _doi(value))
+            fields.setdefault("doi", normalize_doi(value))  # also "doi:10…" or a doi.org URL
         elif name is not None:
             fields.setdefault(name, value.strip())
         elif tag == "%B":
@@ -140,7 +135,7 @@ def _xml_entry(line: int, record: Element) -> RawEntry:
         "journal": journal,
         "abstract": _text(record.find("abstract")),
         "keywords": _all(record, "keywords/keyword"),
-        "doi": _doi(_text(record.find("electronic-resource-num"))),
+        "doi": normalize_doi(_text(record.find("electronic-resource-num"))),
         "language": _text(record.find("language")),
         "doc_type": ref_type.get("name", "") if ref_type is not None else "",
     }

@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 from pypdf.generic import DictionaryObject
 
+from litsynth.citations.doi import normalize_doi
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.first_page import printed_year, run_recorder, title_from_runs
 from litsynth.ingest.glued import split_glued_words
@@ -322,8 +323,9 @@ def pdf_info(reader: PdfReader) -> tuple[tuple[str, ...], str]:
     except Exception:  # unreadable metadata must not cost the document its text
         return (), ""
     authors = author_names(fix_surrogates(author))
-    match = re.search(r"10\.\d{4,9}/[^\s;,]+", where)
-    return authors, match.group(0).rstrip(".").lower() if match else ""
+    # Keywords run together with ";" or ",", which a DOI hardly ever holds: one piece each.
+    dois = (normalize_doi(piece) for piece in re.split(r"[\s;,]+", where))
+    return authors, next((doi for doi in dois if doi), "")
 
 
 def _has_images(page: object) -> bool:
