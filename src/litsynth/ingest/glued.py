@@ -8,10 +8,14 @@ nothing is fetched), and only where it is safe:
 - only in a document that is glued throughout: at least `GLUED_DOCUMENT` runs of 18 or more
   lower-case letters. A normal paper has 0–2 ("ribonucleoproteins", "representativeness"),
   a paper without spaces has dozens. The dictionary is loaded only then;
-- only a run the dictionary does not know, split into 2+ known words of which none is a lone
-  letter other than "a" ("spiedigitallibrary" → "spied i git al library" is refused), at
-  least 3.5 letters long on average, the longest at least 5 (a real word missing from the
-  list, "nominalization", would otherwise become "no min a liz at ion").
+- only a run the dictionary does not know, split into 2+ known words of which none of one or
+  two letters is other than a common short word ("spiedigitallibrary" → "spied i git al
+  library" and "convolutional" → "convolution al" are refused), at least 3.5 letters long on
+  average, the longest at least 5 (a real word missing from the list, "nominalization",
+  would otherwise become "no min a liz at ion").
+
+A run ends at a non-letter and also at a change of case: glued text runs into acronyms and
+names ("EDsystemstendtoidentify", "attentionwithGumbel"), where a regex \\b sees no boundary.
 
 The parser records how many runs it split (`glued_words_split`).
 """
@@ -26,7 +30,19 @@ from typing import Any
 
 GLUED_DOCUMENT = 10  # runs of 18+ lower-case letters that mark a document as glued
 _LONG_RUN = re.compile(r"[a-z]{18,}")
-_CANDIDATE = re.compile(r"\b[A-Za-z][a-z]{7,}\b")
+# A word starts at a non-letter, at a capital after a lower-case letter ("WeadoptAdamoptimizer"),
+# or after an acronym of two capitals or more ("GATandfurther").
+_CANDIDATE = re.compile(
+    r"(?<![A-Za-z])[A-Z]?[a-z]{7,}(?![a-z])"
+    r"|(?<=[a-z])[A-Z][a-z]{7,}(?![a-z])"
+    r"|(?<=[A-Z]{2})[a-z]{7,}(?![a-z])"
+)
+# The only pieces of one or two letters a split may make: "convolutional" is not in the list,
+# and "convolution al" is no repair.
+_SHORT_WORDS = frozenset(
+    {"a", "an", "as", "at", "be", "by", "do", "he", "if", "in", "is", "it"}
+    | {"me", "my", "no", "of", "on", "or", "so", "to", "up", "us", "we"}
+)
 
 
 @cache
@@ -48,7 +64,7 @@ def _split(run: str, speller: Any) -> str | None:
     parts = speller.word_segmentation(lower, max_edit_distance=0).segmented_string.split()
     if len(parts) < 2 or any(p not in speller.words for p in parts):
         return None
-    if any(len(p) == 1 and p != "a" for p in parts):
+    if any(len(p) <= 2 and p not in _SHORT_WORDS for p in parts):
         return None
     if sum(map(len, parts)) / len(parts) < 3.5 or max(map(len, parts)) < 5:
         return None  # "nominalization" → "no min a liz at ion": a word the list lacks, in bits
