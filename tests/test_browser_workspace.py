@@ -331,12 +331,12 @@ def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
         page.goto(f"{url}/screens/matrices")
         page.locator("#matrix a[data-cell]").first.wait_for()
         both = total(page)
+        drawn = "#matrix:not([aria-busy])"
         page.select_option("#matrix-source", "machine")
-        page.wait_for_timeout(300)
-        page.locator("#matrix a[data-cell]").first.wait_for()
+        page.wait_for_selector(drawn, state="attached")
         machine = total(page)
         page.select_option("#matrix-source", "human")
-        page.wait_for_timeout(300)
+        page.wait_for_selector(drawn, state="attached")
         human = total(page)
         assert machine > 0 and both >= machine and both >= human  # the demo's codings are machine
         page.select_option("#matrix-source", "both")

@@ -361,7 +361,11 @@ async function loadExtraction() {
 async function loadMatrix() {
   const [rows, cols] = $("matrix-kind").value.split("|");
   const params = new URLSearchParams({ rows, cols, source: $("matrix-source").value });
-  const m = await matrixLoad(api("/api/matrix?" + params));
+  $("matrix").setAttribute("aria-busy", "true");
+  let m;
+  try {
+    m = await matrixLoad(api("/api/matrix?" + params));
+  } catch (error) { $("matrix").removeAttribute("aria-busy"); throw error; }
   if (m === null) return;  // a newer choice draws its matrix
   $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent;
   $("cell").hidden = true; $("matrix").hidden = false; $("matrix-status").textContent = "";
@@ -382,6 +386,7 @@ async function loadMatrix() {
     return tr;
   });
   table.replaceChildren(head, ...bodyRows);
+  table.removeAttribute("aria-busy");
   if (!m.passages.some((row) => row.some((n) => n > 0))) {
     $("matrix-status").textContent = "No passage is coded yet (with these codings): run `litsynth code suggest`,"
       + " or code passages in Read & code.";
