@@ -85,6 +85,20 @@ def test_compound_of_two_document_words_keeps_hyphen() -> None:
     assert "platform-based design" in text
 
 
+def test_english_compound_keeps_hyphen_where_the_document_cannot_tell() -> None:
+    # Neither half occurs on its own here: the English word list tells a compound from a word
+    # broken in two ("international" is a word, "citationinformed" is not).
+    text = canonical_text(
+        "SPECTER is citation-\ninformed and fine-\ngrained, not inter-\nnational."
+    )
+    assert text == "SPECTER is citation-informed and fine-grained, not international."
+
+
+def test_a_name_broken_after_three_letters_is_joined() -> None:
+    # "wal" and "way" are in the word list too: halves of three letters do not make a compound.
+    assert canonical_text("Agar-\nwal and Stan-\nway (2020)") == "Agarwal and Stanway (2020)"
+
+
 def test_short_chance_words_do_not_make_a_compound() -> None:
     # "no" and "table" are both words here, but "no-table" is the word "notable" hyphenated.
     text = canonical_text("No table here. A no-\ntable result.")

@@ -563,3 +563,18 @@ def test_a_real_pdf_without_spaces_gets_its_words_back() -> None:
     assert len(re.findall(r"[a-z]{18,}", doc.text)) <= 2
     clean = parse_file(folder.parent / "2206.10883v3.pdf")
     assert "glued_words_split" not in clean.attributes
+
+
+def test_compounds_broken_at_their_hyphen_keep_it_in_real_pdfs() -> None:
+    """Neither paper uses "informed" or "grained" alone, so only the word list can tell that
+    "Citation-\\ninformed" and "fine-\\ngrained" are compounds: they were joined into
+    "Citationinformed" and "finegrained"."""
+    fixtures = shared("data/pdfs/scholarly/papermage/tests/fixtures")
+    s2orc = shared("data/pdfs/scholarly/s2orc-doc2json/tests/pdf")
+    study = parse_file(fixtures / "2302.07302v1.pdf").text
+    assert "Learning using Citation-informed Transformers" in study
+    assert "60-minute semi-structured post-interview" in study
+    citations = parse_file(s2orc / "N18-3011.pdf").text
+    assert (
+        "more fine-grained classes" in citations and "hand-engineered, deterministic" in citations
+    )

@@ -22,11 +22,12 @@ The parser records how many runs it split (`glued_words_split`).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
+
+from litsynth.ingest.lexicon import dictionary_path
 
 GLUED_DOCUMENT = 10  # runs of 18+ lower-case letters that mark a document as glued
 _LONG_RUN = re.compile(r"[a-z]{18,}")
@@ -47,12 +48,10 @@ _SHORT_WORDS = frozenset(
 
 @cache
 def _speller() -> Any:
-    import symspellpy
     from symspellpy import SymSpell
 
     speller = SymSpell(max_dictionary_edit_distance=0, prefix_length=7)
-    folder = os.path.dirname(symspellpy.__file__)
-    speller.load_dictionary(os.path.join(folder, "frequency_dictionary_en_82_765.txt"), 0, 1)
+    speller.load_dictionary(dictionary_path(), 0, 1)
     return speller
 
 

@@ -11,7 +11,8 @@ words always become the same characters whatever the file format:
 - byte-order marks and zero-width spaces removed, CRLF/CR become LF, form feeds paragraph breaks;
 - soft hyphens removed (they only mark where a typesetter *may* break a word);
 - end-of-line hyphenation joined: "coordi-\\nnation" → "coordination", but a real compound
-  broken at its hyphen keeps it: "platform-\\nbased" → "platform-based" (rule in `_join_rule`);
+  broken at its hyphen keeps it: "platform-\\nbased" → "platform-based", "citation-\\ninformed"
+  → "citation-informed" (rules in `_join_rule`);
 - horizontal whitespace (tabs, NBSP, thin spaces…) becomes one space, lines are stripped, and any
   run of blank lines becomes exactly one blank line ("\\n\\n" = paragraph break).
 
@@ -25,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from litsynth.ingest.lexicon import english_words
 from litsynth.records import Page
 
 PARAGRAPH_BREAK = "\n\n"
@@ -98,16 +100,26 @@ def vocabulary(texts: Sequence[str]) -> frozenset[str]:
     return frozenset(words)
 
 
-def _join_rule(left: str, right: str, words: frozenset[str], compounds: frozenset[str]) -> str:
-    """Decide what "left-\\nright" becomes, using only the document's own vocabulary.
+def _join_rule(
+    left: str,
+    right: str,
+    words: frozenset[str],
+    compounds: frozenset[str],
+    lexicon: frozenset[str] = frozenset(),
+) -> str:
+    """Decide what "left-\\nright" becomes, from the document's own vocabulary first.
 
     1. the joined word occurs elsewhere in the document ("coordination") → join;
     2. the hyphenated compound occurs elsewhere ("platform-based") → keep the hyphen;
     3. both halves are words of 3+ letters the document uses on their own ("platform",
        "based") → keep; shorter halves are too often chance words ("no-table" is "notable",
        "in-formation" is "information");
-    4. otherwise a half is a mere fragment ("coordi") → join.
-    No dictionary is needed, so the rule works for any language and for technical vocabulary.
+    4. the document cannot tell, but an English word list (`lexicon`) can: both halves are
+       words of 4+ letters and the joined one is not ("citation-informed", "fine-grained")
+       → keep. Three letters let names through ("Agar-wal", "Stan-way");
+    5. otherwise a half is a mere fragment ("coordi") → join.
+    Rules 1–3 need no word list, so they work for any language and technical vocabulary;
+    rule 4 asks only about halves that are English words.
     """
     joined = (left + right).lower()
     if joined in words:
@@ -115,6 +127,12 @@ def _join_rule(left: str, right: str, words: frozenset[str], compounds: frozense
     if f"{left}-{right}".lower() in compounds:
         return f"{left}-{right}"
     if min(len(left), len(right)) >= 3 and {left.lower(), right.lower()} <= words:
+        return f"{left}-{right}"
+    if (
+        min(len(left), len(right)) >= 4
+        and joined not in lexicon
+        and {left.lower(), right.lower()} <= lexicon
+    ):
         return f"{left}-{right}"
     return left + right
 
@@ -135,7 +153,7 @@ def normalize_parts(parts: Sequence[str]) -> list[str]:
     )
 
     def join(match: re.Match[str]) -> str:
-        return _join_rule(match.group(1), match.group(2), words, compounds)
+        return _join_rule(match.group(1), match.group(2), words, compounds, english_words())
 
     # Only lower-case continuations join: "Smith-\nJones" or "COVID-\n19" are left as they are.
     return [
