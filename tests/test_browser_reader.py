@@ -118,3 +118,20 @@ def test_markdown_is_hidden_but_a_selection_across_it_keeps_the_stored_offsets(
         selected,
         spans,
     )
+
+
+def test_a_selection_across_two_passages_says_why_it_cannot_be_coded(demo_copy: Path) -> None:
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(f"{url}/screens/reader")
+        page.wait_for_selector("#passages:not([aria-busy]) .ptext")
+        page.evaluate(
+            """() => {
+                  const texts = [...document.querySelectorAll('#passages .ptext')];
+                  const a = texts[0].firstChild.firstChild, b = texts[1].firstChild.firstChild;
+                  const range = document.createRange();
+                  range.setStart(a, 1); range.setEnd(b, 1);
+                  const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+                }"""
+        )
+        page.wait_for_selector("#selection-info:has-text('within one passage')")
+        assert page.locator("#code-selection").is_disabled()

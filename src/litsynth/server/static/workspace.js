@@ -618,8 +618,15 @@ function onSelection() {
   const first = range.startContainer.parentElement;
   const last = range.endContainer.parentElement;
   const holder = first && first.parentElement;
-  if (!holder || !holder.classList.contains("ptext") || !last || last.parentElement !== holder) return;
-  if (range.startContainer.nodeType !== Node.TEXT_NODE || range.endContainer.nodeType !== Node.TEXT_NODE) return;
+  const inOnePassage = holder && holder.classList.contains("ptext") && last && last.parentElement === holder
+    && range.startContainer.nodeType === Node.TEXT_NODE && range.endContainer.nodeType === Node.TEXT_NODE;
+  if (!inOnePassage) {
+    // Across two passages, or from a citation line into the text: say why nothing happens.
+    if ($("passages").contains(range.commonAncestorContainer)) {
+      $("selection-info").textContent = "select text within one passage to code it";
+    }
+    return;
+  }
   const base = Number(holder.dataset.start);
   reader.selection = {
     start: base + Number(first.dataset.at) + range.startOffset,
