@@ -139,6 +139,19 @@ def test_bad_input_is_a_json_error(client: TestClient) -> None:
     assert response.status_code == 400 and response.json()["error"]
     response = client.get("/api/screen/next", params={"stage": "abstracts"})
     assert response.status_code == 400 and "unknown stage" in response.json()["error"]
+    for k in ("ten", "0", "-3", "1000000000", "²"):
+        response = client.get("/api/search", params={"q": "supply chains", "k": k})
+        assert response.status_code == 400 and "k is how many hits" in response.json()["error"]
+    headers = {"X-Litsynth-Token": token(client), "Content-Type": "application/json"}
+    for route, sent in [
+        ("/api/screen/decide", b"{not json"),
+        ("/api/screen/decide", b'["a list", "not an object"]'),
+        ("/api/memo", b"\xff\xfe"),
+        ("/api/coding/add", b'{"document": "d", "start": "ten", "end": 20, "code": "c"}'),
+    ]:
+        response = client.post(route, content=sent, headers=headers)
+        assert response.status_code == 400, (route, sent, response.text)
+        assert response.json()["error"], (route, sent)
 
 
 def test_every_api_route_is_in_the_openapi_document(client: TestClient) -> None:

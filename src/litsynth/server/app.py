@@ -36,7 +36,7 @@ from litsynth.embed.index import ChunkIndex
 from litsynth.errors import LitsynthError
 from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
 from litsynth.search import search, status
-from litsynth.server.openapi import OPENAPI
+from litsynth.server.openapi import MAX_HITS, OPENAPI
 from litsynth.store import opened
 
 STATIC = resources.files("litsynth.server") / "static"
@@ -114,6 +114,26 @@ def _error(status_code: int, message: str, hint: str | None = None) -> JSONRespo
     return JSONResponse({"error": message, "hint": hint}, status_code=status_code)
 
 
+async def _body(request: Request) -> dict[str, Any]:
+    """The POSTed JSON object. Anything else is the caller's mistake: a 400 that says so, not a
+    500 from deep inside a handler."""
+    try:
+        body = await request.json()
+    except ValueError as exc:  # not JSON, or not UTF-8
+        raise LitsynthError("the request body is not JSON", '{"name": value, …}') from exc
+    if not isinstance(body, dict):
+        raise LitsynthError("the request body is not a JSON object", '{"name": value, …}')
+    return body
+
+
+def _offset(body: dict[str, Any], name: str) -> int:
+    """A character offset from a request body: a whole number, or a 400."""
+    value = body.get(name, -1)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise LitsynthError(f"{name} is a character offset, a whole number", f'"{name}": 120')
+    return value
+
+
 def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Starlette:
     """The workspace for `project`; `allowed_hosts` are the host[:port] names it answers to."""
     ws = Workspace(project)
@@ -157,8 +177,12 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         q = request.query_params.get("q", "").strip()
         if not q:
             return _error(400, "the query is empty", "pass ?q=words")
-        k = int(request.query_params.get("k", "10"))
         params = request.query_params
+        k_text = params.get("k", "10").strip()
+        # A page asks for a page of hits: a typo must not be a 500, nor k=10**9 a huge allocation.
+        if not (k_text.isascii() and k_text.isdigit() and 1 <= int(k_text) <= MAX_HITS):
+            return _error(400, f"k is how many hits: a whole number from 1 to {MAX_HITS}", "k=10")
+        k = int(k_text)
         code = params.get("code") or None
         theme = params.get("theme") or None
         try:
@@ -220,7 +244,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
     async def _record(request: Request, origin: str, source: str) -> Response:
         """A reviewer's decision ("terminal": one at a time) or a resolution, from the page."""
-        body = await request.json()
+        body = await _body(request)
         stage, reviewer = _screen_args(body)
         with ws.lock, opened(project.store_path) as conn:
             decision, new_reason = ops.record_decision(
@@ -232,16 +256,16 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         return JSONResponse({"recorded": decision.__dict__, "new_reason": new_reason})
 
     async def api_decide(request: Request) -> Response:
-        body = await request.json()
+        body = await _body(request)
         # a record drawn at random from the rest: the stopping rule tests that sample exactly
         source = f"{ops.RANDOM_SAMPLE}:workspace" if body.get("random") else "workspace"
         response = await _record(request, "terminal", source)
         if response.status_code == 200:
-            ws.refit_later(*_screen_args(await request.json()))
+            ws.refit_later(*_screen_args(body))
         return response
 
     async def api_undo(request: Request) -> Response:
-        body = await request.json()
+        body = await _body(request)
         stage, reviewer = _screen_args(body)
         with ws.lock, opened(project.store_path) as conn:
             undone = ops.undo_last(conn, stage=stage, reviewer=reviewer, source="workspace:undo")
@@ -392,7 +416,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         from litsynth.coding.human import decisions
         from litsynth.store import codings as codings_store
 
-        body = await request.json()
+        body = await _body(request)
         chunk, code, action = (str(body.get(k) or "") for k in ("chunk_id", "code", "action"))
         if action not in ("accept", "reject", "change"):
             return _error(400, f"unknown action {action!r}", "accept, reject or change")
@@ -427,13 +451,13 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         from litsynth.coding.codebook.load import project_codebook
         from litsynth.coding.human import decisions
 
-        body = await request.json()
+        body = await _body(request)
         book = project_codebook(project)
         with ws.lock, opened(project.store_path) as conn:
             row = decisions.add_coding(
                 conn, book, str(body.get("code") or ""), coder=_coder(body),
-                document=str(body.get("document") or ""), start=int(body.get("start", -1)),
-                end=int(body.get("end", -1)), memo=str(body.get("memo") or ""),
+                document=str(body.get("document") or ""), start=_offset(body, "start"),
+                end=_offset(body, "end"), memo=str(body.get("memo") or ""),
             )  # fmt: skip
         return JSONResponse({"recorded": row.__dict__})
 
@@ -449,7 +473,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         from litsynth.coding.codebook.load import project_codebook
         from litsynth.coding.human import decisions
 
-        body = await request.json()
+        body = await _body(request)
         book = project_codebook(project, required=False)
         with ws.lock, opened(project.store_path) as conn:
             memo = decisions.write_memo(
@@ -485,7 +509,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     async def api_extraction_value(request: Request) -> Response:
         from litsynth.biblio import extraction
 
-        body = await request.json()
+        body = await _body(request)
         form = _form()
         with ws.lock, opened(project.store_path) as conn:
             value = extraction.record_value(

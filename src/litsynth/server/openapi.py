@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+MAX_HITS = 1000  # the most hits /api/search returns at once
+
 _HIT = {
     "type": "object",
     "description": "The same fields as `litsynth search --json`.",
@@ -65,7 +67,16 @@ OPENAPI: dict[str, Any] = {
                 "summary": "Semantic search over the project's passages, best first",
                 "parameters": [
                     {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
-                    {"name": "k", "in": "query", "schema": {"type": "integer", "default": 10}},
+                    {
+                        "name": "k",
+                        "in": "query",
+                        "schema": {
+                            "type": "integer",
+                            "default": 10,
+                            "minimum": 1,
+                            "maximum": MAX_HITS,
+                        },
+                    },
                     {"name": "code", "in": "query", "schema": {"type": "string"}},
                     {"name": "theme", "in": "query", "schema": {"type": "string"}},
                     {"name": "year_min", "in": "query", "schema": {"type": "integer"}},
