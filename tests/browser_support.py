@@ -81,7 +81,14 @@ def browser_page(width: int = 1280, height: int = 800) -> Iterator[Any]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
-            yield browser.new_page(viewport={"width": width, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": height})
+            # An uncaught error in the page's scripts fails the test even when what it looked
+            # at happened to be right: a ReferenceError on a path the test did not follow to
+            # its end is still a broken page.
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            yield page
+            assert not errors, errors
         finally:
             browser.close()
 

@@ -135,3 +135,24 @@ def test_a_selection_across_two_passages_says_why_it_cannot_be_coded(demo_copy: 
         )
         page.wait_for_selector("#selection-info:has-text('within one passage')")
         assert page.locator("#code-selection").is_disabled()
+
+
+def test_another_reviewer_sees_the_document_with_their_own_decisions(demo_copy: Path) -> None:
+    """The reader reloads the document when the reviewer changes: ann's acceptance is hers,
+    bea sees the suggestion undecided (the header used to reload the screening queue)."""
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(f"{url}/screens/reader")
+        page.fill("#reviewer", "ann")
+        page.dispatch_event("#reviewer", "change")
+        page.wait_for_selector("#passages:not([aria-busy]) .suggestion")
+        first = page.locator("#passages .suggestion").first
+        chunk, code = first.get_attribute("data-chunk"), first.get_attribute("data-code")
+        mine = f'.suggestion[data-chunk="{chunk}"][data-code="{code}"]'
+        first.locator("button.decide", has_text="accept").click()
+        page.wait_for_selector(mine + ".accepted")
+        page.fill("#reviewer", "bea")
+        page.dispatch_event("#reviewer", "change")
+        page.wait_for_selector(mine + ":not(.accepted)")
+        page.fill("#reviewer", "ann")
+        page.dispatch_event("#reviewer", "change")
+        page.wait_for_selector(mine + ".accepted")

@@ -42,7 +42,10 @@ from litsynth.store import opened
 STATIC = resources.files("litsynth.server") / "static"
 # the only files /static serves, with their media types
 _STATIC_TYPES = {
-    "workspace.js": "text/javascript",
+    **{
+        f"{name}.js": "text/javascript"
+        for name in ("common", "screening", "synthesis", "reader", "workspace")
+    },
     "workspace.css": "text/css",
     "icon.svg": "image/svg+xml",
 }

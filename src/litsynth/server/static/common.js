@@ -1,0 +1,60 @@
+// The litsynth workspace: our own scripts, no libraries. Every value from the corpus or the
+// records is put into the page with textContent (never innerHTML), so markup in a title or
+// an abstract shows as text and never runs.
+//
+// The page loads, in order: common.js (this file: the page's token and screen, fetching,
+// building elements), screening.js, synthesis.js, reader.js, then workspace.js, which starts
+// the screen the page is for. They are classic scripts sharing one global scope.
+"use strict";
+
+const TOKEN = document.querySelector('meta[name="litsynth-token"]').content;
+const SCREEN = document.querySelector('meta[name="litsynth-screen"]').content;
+const $ = (id) => document.getElementById(id);
+
+const state = { record: null, reasons: [], busy: false };
+
+function reviewer() { return $("reviewer").value.trim(); }
+function stage() { return $("stage").value; }
+
+function say(text, isError) {
+  $("status").textContent = text;
+  $("status").className = isError ? "status error" : "status";
+}
+
+// Overlapping loads (a reviewer typed, then the stage changed; two documents picked in a row)
+// may answer out of order: only the newest may paint, or the page shows what was left.
+function newestOnly() {
+  let asked = 0;
+  return async (promise) => {
+    const mine = ++asked;
+    try {
+      const data = await promise;
+      return mine === asked ? data : null;
+    } catch (error) {
+      if (mine === asked) throw error;
+      return null;  // the failure of a load nobody waits for any more is not news
+    }
+  };
+}
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error + (body.hint ? " (" + body.hint + ")" : ""));
+  return body;
+}
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (cls) node.className = cls;
+  return node;
+}
+
+async function post(path, body) {
+  return api(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Litsynth-Token": TOKEN },
+    body: JSON.stringify(body),
+  });
+}

@@ -1,0 +1,247 @@
+// Read & code: a document's passages with their suggestions and codings; decide suggestions
+// by key or button, code a mouse selection at its stored offsets, walk the review queue.
+"use strict";
+
+const readerLoad = newestOnly();
+
+const reader = { document: null, passages: [], focus: 0, codes: [], selection: null };
+
+// A code's label as the codebook writes it ("Platform-based coordination"), its id in the tooltip.
+function codeLabel(id) { return (reader.codes.find((c) => c.id === id) || {}).label || id; }
+
+function suggestionNodes() { return [...document.querySelectorAll("#passages .suggestion")]; }
+
+function setFocus(i) {
+  const nodes = suggestionNodes();
+  if (!nodes.length) return;
+  reader.focus = Math.max(0, Math.min(i, nodes.length - 1));
+  nodes.forEach((n, j) => n.classList.toggle("focused", j === reader.focus));
+  nodes[reader.focus].scrollIntoView({ block: "nearest" });
+}
+
+// The passage's text in runs, each knowing its offset in the passage: a selection maps back to
+// the stored characters exactly. Markdown markup ("**", "<sup>", link addresses) is in runs the
+// page hides, so it is not read but still counted.
+function passageText(p) {
+  const holder = el("div", undefined, "ptext");
+  let at = 0;
+  const run = (end, cls) => {
+    if (end <= at) return;
+    const span = el("span", p.text.slice(at, end), cls);
+    span.dataset.at = String(at);
+    holder.append(span);
+    at = end;
+  };
+  for (const [start, end] of p.markup || []) {
+    run(start);
+    run(end, "markup");
+  }
+  run(p.text.length);
+  return holder;
+}
+
+function renderPassages() {
+  const container = $("passages");
+  container.replaceChildren(...reader.passages.map((p) => {
+    const role = p.role || "body";
+    const box = el("div", undefined, "passage role-" + role.replace(/[^a-z]+/g, "-"));
+    box.dataset.chunk = p.chunk_id;
+    box.dataset.role = role;
+    const body = el("div", undefined, "body");
+    const stripes = el("div", undefined, "stripes");
+    for (const c of p.codings) {
+      const stripe = el("span", codeLabel(c.code) + " (" + c.status + ", " + c.coder + ")", "stripe");
+      stripe.title = c.code;
+      stripes.append(stripe);
+    }
+    const text = passageText(p);
+    text.dataset.start = String(p.start);
+    const memo = el("button", "memo…");
+    memo.type = "button";
+    memo.className = "memo";
+    memo.addEventListener("click", () => writeMemo(p.chunk_id));
+    body.append(el("div", p.citation + (role === "body" ? "" : " · " + role), "meta"), stripes, text, memo);
+    const side = el("div", undefined, "side");
+    for (const s of p.suggestions) {
+      const item = el("div", undefined, "suggestion" + (s.decision ? " " + s.decision : ""));
+      item.dataset.chunk = p.chunk_id;
+      item.dataset.code = s.code;
+      const colour = (reader.codes.find((c) => c.id === s.code) || {}).color;
+      if (colour) item.style.borderLeft = "6px solid " + colour;  // the code's colour, checked CSS
+      item.title = s.code;
+      item.append(el("strong", codeLabel(s.code)), el("span", " " + s.score.toFixed(2) + (s.score >= s.threshold ? "" : " (below threshold)")), el("div", s.evidence, "meta"));
+      // the keys a / r act on the highlighted suggestion; these buttons on this one
+      for (const [action, text] of [["accept", "accept"], ["reject", "reject"]]) {
+        const button = el("button", text, "decide");
+        button.type = "button";
+        button.addEventListener("click", () => {
+          setFocus(suggestionNodes().indexOf(item));
+          decideSuggestion(action);
+        });
+        item.append(button);
+      }
+      item.addEventListener("click", (event) => {
+        if (event.target.tagName !== "BUTTON") setFocus(suggestionNodes().indexOf(item));
+      });
+      side.append(item);
+    }
+    box.append(body, side);
+    return box;
+  }));
+  setFocus(reader.focus);
+}
+
+async function writeMemo(target) {
+  const text = window.prompt("Memo on passage " + target);
+  if (!text || !text.trim()) return;
+  try {
+    await post("/api/memo", { target, text, coder: reviewer() });
+    $("reader-status").textContent = "memo saved on " + target;
+  } catch (error) { $("reader-status").textContent = error.message; }
+}
+
+// The review queue across documents: the suggestion whose decision teaches the model most.
+async function nextToReview() {
+  const data = await api("/api/coding/next?" + new URLSearchParams({ coder: reviewer() }));
+  if (!data.item) { $("reader-status").textContent = "no undecided suggestion left"; return; }
+  const it = data.item;
+  $("document").value = it.document;
+  await loadDocument(it.document);
+  const nodes = suggestionNodes();
+  const i = nodes.findIndex((n) => n.dataset.chunk === it.chunk_id && n.dataset.code === it.code);
+  if (i >= 0) setFocus(i);
+  $("reader-status").textContent = data.remaining + " suggestions to review; this one is the most informative";
+}
+
+async function loadDocument(id) {
+  if (id !== reader.document) forgetSelection();  // offsets of another document
+  reader.document = id;
+  $("passages").setAttribute("aria-busy", "true");
+  let data;
+  try {
+    data = await readerLoad(api("/api/documents/" + encodeURIComponent(id) + "?" + new URLSearchParams({ coder: reviewer() })));
+  } catch (error) { $("passages").removeAttribute("aria-busy"); throw error; }
+  if (data === null) return;  // a newer load paints instead
+  reader.passages = data.passages;
+  renderPassages();
+  $("passages").removeAttribute("aria-busy");
+}
+
+async function decideSuggestion(action) {
+  const node = suggestionNodes()[reader.focus];
+  if (!node) return;
+  // change: the code picked in the toolbar replaces the suggested one
+  const newCode = action === "change" ? $("code-pick").value : "";
+  if (action === "change" && newCode === node.dataset.code) {
+    $("reader-status").textContent = "pick another code in the Code list to change to";
+    return;
+  }
+  try {
+    await post("/api/coding/decide", { chunk_id: node.dataset.chunk, code: node.dataset.code, action, new_code: newCode, coder: reviewer() });
+    $("reader-status").textContent = action + " " + node.dataset.code + (newCode ? " to " + newCode : "") + " on " + node.dataset.chunk;
+    const keep = reader.focus;
+    await loadDocument(reader.document);
+    setFocus(keep + 1);
+  } catch (error) { $("reader-status").textContent = error.message; }
+}
+
+function forgetSelection() {
+  reader.selection = null;
+  $("code-selection").disabled = true;
+  $("selection-info").textContent = "";
+}
+
+function onSelection() {
+  const sel = window.getSelection();
+  // A click that collapses the selection (on the code list, say) keeps the pending one:
+  // select, pick a code, press "Code selection" must work whatever the browser does on focus.
+  if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
+  forgetSelection();
+  const range = sel.getRangeAt(0);
+  const first = range.startContainer.parentElement;
+  const last = range.endContainer.parentElement;
+  const holder = first && first.parentElement;
+  const inOnePassage = holder && holder.classList.contains("ptext") && last && last.parentElement === holder
+    && range.startContainer.nodeType === Node.TEXT_NODE && range.endContainer.nodeType === Node.TEXT_NODE;
+  if (!inOnePassage) {
+    // Across two passages, or from a citation line into the text: say why nothing happens.
+    if ($("passages").contains(range.commonAncestorContainer)) {
+      $("selection-info").textContent = "select text within one passage to code it";
+    }
+    return;
+  }
+  const base = Number(holder.dataset.start);
+  reader.selection = {
+    start: base + Number(first.dataset.at) + range.startOffset,
+    end: base + Number(last.dataset.at) + range.endOffset,
+    text: sel.toString(),
+  };
+  $("code-selection").disabled = false;
+  $("selection-info").textContent = "selected " + (reader.selection.end - reader.selection.start) + " characters";
+}
+
+async function codeSelection() {
+  if (!reader.selection) return;
+  const code = $("code-pick").value;
+  try {
+    const body = { document: reader.document, start: reader.selection.start, end: reader.selection.end, code, coder: reviewer() };
+    await post("/api/coding/add", body);
+    $("reader-status").textContent = "coded " + codeLabel(code) + " at characters " + body.start + "–" + body.end;
+    window.getSelection().removeAllRanges();
+    forgetSelection();
+    await loadDocument(reader.document);
+  } catch (error) { $("reader-status").textContent = error.message; }
+}
+
+async function startReader() {
+  const [docs, codes] = await Promise.all([api("/api/documents"), api("/api/codes")]);
+  reader.codes = codes;
+  $("document").replaceChildren(...docs.map((d) => { const o = el("option", d.label + " — " + d.path); o.value = d.id; return o; }));
+  const counts = {};
+  try {
+    const tree = (await api("/api/codebook")).tree;
+    const walk = (n) => { counts[n.id] = n.passages; n.children.forEach(walk); };
+    tree.forEach(walk);
+  } catch (error) { /* counts are a help, not a need */ }
+  const options = codes.map((c) => {
+    const o = el("option", c.label + " (" + c.id + ")" + (c.id in counts ? " · " + counts[c.id] : ""));
+    o.value = c.id; o.title = c.definition; return o;
+  });
+  $("code-pick").replaceChildren(...options);
+  if (!codes.length) {
+    $("reader-status").textContent = "No codebook yet: write codes in codebook/*.yaml (docs/coding.md)"
+      + " or draft them with `litsynth code discover --write codebook/draft.yaml`, then reload.";
+  }
+  if (!docs.length) {
+    $("reader-status").textContent = "No documents yet: put PDFs or text files in corpus/ and run"
+      + " `litsynth ingest`, then reload.";
+  }
+  $("code-find").addEventListener("input", () => {
+    const words = $("code-find").value.toLowerCase().trim();
+    for (const o of options) o.hidden = Boolean(words) && !(o.textContent + " " + o.title).toLowerCase().includes(words);
+    const first = options.find((o) => !o.hidden);
+    if (first) $("code-pick").value = first.value;
+  });
+  $("document").addEventListener("change", () => { reader.focus = 0; loadDocument($("document").value); });
+  document.addEventListener("selectionchange", onSelection);
+  $("code-selection").addEventListener("click", codeSelection);
+  document.addEventListener("keydown", (event) => {
+    if (event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;
+    if (event.key === "a") decideSuggestion("accept");
+    else if (event.key === "r") decideSuggestion("reject");
+    else if (event.key === "c") decideSuggestion("change");
+    else if (event.key === "j") setFocus(reader.focus + 1);
+    else if (event.key === "k") setFocus(reader.focus - 1);
+    else if (event.key === "n") nextToReview().catch((error) => { $("reader-status").textContent = error.message; });
+    else return;
+    event.preventDefault();
+  });
+  // A link from search opens a document at a passage: #doc=…&chunk=…
+  const wanted = new URLSearchParams(location.hash.slice(1));
+  const start = docs.find((d) => d.id === wanted.get("doc")) || docs[0];
+  if (!start) return;
+  $("document").value = start.id;
+  await loadDocument(start.id);
+  const target = wanted.get("chunk") && document.querySelector('.passage[data-chunk="' + CSS.escape(wanted.get("chunk")) + '"]');
+  if (target) { target.classList.add("target"); target.scrollIntoView({ block: "center" }); }
+}

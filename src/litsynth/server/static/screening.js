@@ -1,0 +1,215 @@
+// Screening: one record at a time, decided by key or button, with progress, the stopping
+// curve and other reviewers' votes; and the conflicts between reviewers.
+"use strict";
+
+const screenLoad = newestOnly();
+
+// Terms of the inclusion criteria, marked in the abstract (text nodes only).
+function highlighted(text, terms) {
+  const out = document.createDocumentFragment();
+  if (!terms.length) { out.append(text); return out; }
+  const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const pattern = new RegExp("\\b(" + escaped.join("|") + ")\\b", "gi");
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    out.append(text.slice(last, match.index));
+    const mark = document.createElement("mark");
+    mark.textContent = match[0];
+    out.append(mark);
+    last = match.index + match[0].length;
+  }
+  out.append(text.slice(last));
+  return out;
+}
+
+const STOP = new Set(["and", "the", "for", "with", "from", "that", "this", "into", "published", "studies", "english"]);
+function criteriaTerms(criteria) {
+  return [...new Set((criteria || "").toLowerCase().match(/[a-z][a-z-]{3,}/g) || [])].filter((w) => !STOP.has(w));
+}
+
+function showProgress(p) {
+  const dl = $("progress");
+  dl.replaceChildren();
+  const rows = [["screened", p.screened + " of " + p.pool], ["included", p.included],
+    ["excluded", p.excluded], ["maybe", p.maybe], ["remaining", p.remaining],
+    ["irrelevant since last include", p.since_last_include]];
+  // records a year/language rule excluded, or a resolution settled, before this reviewer
+  // came to them: not theirs to screen, so not "remaining" either
+  if (p.settled) rows.splice(4, 0, ["settled by rules or resolutions", p.settled]);
+  for (const [k, v] of rows) {
+    const dt = document.createElement("dt"); dt.textContent = k;
+    const dd = document.createElement("dd"); dd.textContent = String(v);
+    dl.append(dt, dd);
+  }
+  $("stopping").textContent = p.stopping.summary;
+  $("stopping").className = p.stopping.stop ? "stopping stop" : "stopping";
+  drawCurve(p.found || [], p.pool);
+}
+
+const SVGNS = "http://www.w3.org/2000/svg";
+function svgEl(tag, attrs) {
+  const node = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  return node;
+}
+
+// Includes found after each screened record; random order finds them at a constant rate, so
+// its expectation is the straight line to where the reviewer is now.
+function drawCurve(found, pool) {
+  const svg = $("curve");
+  svg.replaceChildren();
+  const w = 260, h = 130, pad = 22;
+  const n = found.length, top = Math.max(1, found[n - 1] || 0);
+  const x = (i) => pad + (w - pad - 6) * i / Math.max(1, n);
+  const y = (k) => h - pad - (h - pad - 8) * k / top;
+  svg.append(svgEl("line", { x1: pad, y1: h - pad, x2: w - 6, y2: h - pad, stroke: "#99a" }));
+  svg.append(svgEl("line", { x1: pad, y1: 8, x2: pad, y2: h - pad, stroke: "#99a" }));
+  const label = (text, attrs) => { const t = svgEl("text", { "font-size": 10, fill: "#556", ...attrs }); t.textContent = text; svg.append(t); };
+  label(n + " screened of " + pool, { x: pad, y: h - 6 });
+  label(String(top), { x: 2, y: 14 });
+  if (!n) return;
+  svg.append(svgEl("line", { x1: x(0), y1: y(0), x2: x(n), y2: y(found[n - 1]), stroke: "#d97706", "stroke-dasharray": "4,3" }));
+  const points = [[0, 0], ...found.map((k, i) => [i + 1, k])]
+    .map(([i, k]) => x(i).toFixed(1) + "," + y(k).toFixed(1));
+  svg.append(svgEl("polyline", { points: points.join(" "), fill: "none", stroke: "#1f3b5c", "stroke-width": 2 }));
+}
+
+function showVotes(votes) {
+  const shown = $("unblind").checked && votes && Object.keys(votes).length;
+  $("votes").textContent = shown
+    ? Object.entries(votes).map(([who, d]) => who + ": " + d).join("; ")
+    : ($("unblind").checked ? "no other reviewer has decided this record" : "");
+}
+
+async function loadNext(first) {
+  const params = new URLSearchParams({ stage: stage(), reviewer: reviewer() });
+  if (first) params.set("first", first);
+  if ($("unblind").checked) params.set("blind", "0");
+  if ($("random-sample").checked) params.set("random", "1");
+  // The first ranking of a few thousand records takes seconds: say so, and dim the record
+  // shown while the next one is being chosen.
+  $("record").classList.add("loading"); $("record").setAttribute("aria-busy", "true");
+  const idle = () => { $("record").classList.remove("loading"); $("record").removeAttribute("aria-busy"); };
+  let data;
+  try {
+    data = await screenLoad(api("/api/screen/next?" + params));
+  } catch (error) { idle(); throw error; }
+  if (data === null) return;  // a newer load paints instead, and ends the busy state
+  idle();
+  $("rec-loading").hidden = true;
+  state.record = data.record;
+  state.reasons = data.reasons;
+  $("reviewer").placeholder = data.reviewer;  // the project's reviewer when the field is empty
+  $("criteria").textContent = data.criteria || "(no criteria in litsynth.toml)";
+  const list = $("reasons");
+  list.replaceChildren(...data.reasons.slice(0, 9).map((r) => {
+    const li = document.createElement("li"); li.textContent = r; return li;
+  }));
+  const chosen = $("do-reason").value;
+  $("do-reason").replaceChildren(el("option", "(no reason)"), ...data.reasons.map((r) => el("option", r)));
+  $("do-reason").options[0].value = "";
+  if (data.reasons.includes(chosen)) $("do-reason").value = chosen;
+  showProgress(data.progress);
+  showVotes(data.votes);
+  const rec = data.record;
+  $("rec-done").hidden = rec !== null;
+  // Nothing left: the decision buttons go, Undo stays (it takes back the last decision and
+  // puts its record back), unless there is nothing to undo either.
+  for (const id of ["do-include", "do-exclude", "do-reason", "do-maybe"]) $(id).hidden = rec === null;
+  $("actions").hidden = rec === null && !data.progress.screened;
+  $("rec-done").textContent = data.progress.candidates > 0
+    ? "Nothing left to screen at this stage for this reviewer."
+    : stage() === "full-text"
+      ? "No records at full text yet: records included at title/abstract come here."
+      : "No records yet: import a database export with `litsynth import FILE --source NAME`, then reload.";
+  for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi"]) $(id).textContent = "";
+  $("rec-doi").removeAttribute("href");
+  if (!rec) return;
+  $("record").dataset.recordId = rec.id;
+  $("rec-title").textContent = rec.title || "(no title)";
+  $("rec-meta").textContent = [rec.authors.slice(0, 4).join("; "), rec.year || "", rec.journal].filter(Boolean).join(" · ");
+  if (rec.doi) {
+    $("rec-doi").textContent = "doi:" + rec.doi;
+    $("rec-doi").href = "https://doi.org/" + encodeURIComponent(rec.doi).replace(/%2F/g, "/");
+  }
+  $("rec-keywords").textContent = rec.keywords.length ? "Keywords: " + rec.keywords.join("; ") : "";
+  $("rec-abstract").append(highlighted(rec.abstract || "(no abstract)", criteriaTerms(data.criteria)));
+}
+
+async function decide(decision, reason) {
+  if (!state.record || state.busy) return;
+  state.busy = true;
+  try {
+    const body = { record_id: state.record.id, decision, reason: reason || "", stage: stage(), reviewer: reviewer(), random: $("random-sample").checked };
+    await api("/api/screen/decide", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Litsynth-Token": TOKEN },
+      body: JSON.stringify(body),
+    });
+    say(decision + (reason ? " (" + reason + ")" : "") + ": " + state.record.id, false);
+    await loadNext();
+  } catch (error) {
+    say(error.message, true);
+  } finally {
+    state.busy = false;
+  }
+}
+
+async function undo() {
+  if (state.busy) return;
+  state.busy = true;
+  try {
+    const data = await post("/api/screen/undo", { stage: stage(), reviewer: reviewer() });
+    if (data.undone) { say("undone: " + data.undone + " is back to decide", false); await loadNext(data.undone); }
+    else say("nothing to undo at this stage", false);
+  } catch (error) {
+    say(error.message, true);
+  } finally {
+    state.busy = false;
+  }
+}
+
+function onKey(event) {
+  if (SCREEN !== "screen" || event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;
+  if (event.key === "u" || event.key === "Backspace") undo();
+  else if (event.key === "i") decide("include");
+  else if (event.key === "e") decide("exclude");
+  else if (event.key === "m") decide("maybe");
+  else if (/^[1-9]$/.test(event.key) && state.reasons[Number(event.key) - 1]) decide("exclude", state.reasons[Number(event.key) - 1]);
+  else return;
+  event.preventDefault();
+}
+
+async function loadConflicts() {
+  const data = await api("/api/screen/conflicts?" + new URLSearchParams({ stage: stage() }));
+  const kappa = data.kappa === null ? "not defined" : data.kappa.toFixed(2);
+  $("agreement").textContent = "Reviewers: " + (data.reviewers.join(", ") || "none") + " · Cohen's kappa " + kappa + " · " + data.conflicts.length + " unresolved";
+  const body = $("conflicts");
+  $("conflict-table").hidden = !data.conflicts.length;
+  $("no-conflicts").hidden = data.conflicts.length > 0;
+  body.replaceChildren(...data.conflicts.map((c) => {
+    const tr = el("tr");
+    tr.dataset.recordId = c.record_id;
+    const rec = el("td"); rec.append(el("div", c.title || "(no title)"), el("div", c.record_id, "meta"));
+    const votes = el("td", Object.entries(c.votes).map(([who, d]) => who + ": " + d + (c.reasons[who] ? " (" + c.reasons[who] + ")" : "")).join("; "));
+    const act = el("td");
+    const why = el("input"); why.size = 24; why.placeholder = "reason (for an exclusion)"; why.className = "reason";
+    act.append(why, el("br"));
+    for (const decision of ["include", "exclude", "maybe"]) {
+      const button = el("button", decision);
+      button.type = "button";
+      button.dataset.decision = decision;
+      button.addEventListener("click", async () => {
+        try {
+          const reason = decision === "exclude" ? why.value.trim() : "";
+          await post("/api/screen/resolve", { record_id: c.record_id, decision, stage: stage(), reviewer: reviewer(), reason, note: why.value.trim() });
+          $("conflict-status").textContent = "resolved " + c.record_id + " as " + decision + (reason ? " (" + reason + ")" : "");
+          await loadConflicts();
+        } catch (error) { $("conflict-status").textContent = error.message; }
+      });
+      act.append(button);
+    }
+    tr.append(rec, votes, act);
+    return tr;
+  }));
+}

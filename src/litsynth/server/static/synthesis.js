@@ -1,0 +1,198 @@
+// Search, the extraction table, and the matrices screen: matrices with their cells, themes
+// and the codebook tree.
+"use strict";
+
+const searchLoad = newestOnly();
+const matrixLoad = newestOnly();
+
+async function runSearch(event) {
+  event.preventDefault();
+  const params = new URLSearchParams({ q: $("q").value, k: "10" });
+  if ($("code").value.trim()) params.set("code", $("code").value.trim());
+  for (const [id, name] of [["year-min", "year_min"], ["year-max", "year_max"], ["attribute", "attribute"], ["role", "role"]]) {
+    if ($(id).value.trim()) params.set(name, $(id).value.trim());
+  }
+  if ($("theme").value.trim()) params.set("theme", $("theme").value.trim());
+  const list = $("hits");
+  // The first search of a session loads the embedding model (seconds): say what is going on.
+  list.replaceChildren(el("li", "Searching… (the first search loads the model)", "meta"));
+  try {
+    const hits = await searchLoad(api("/api/search?" + params));
+    if (hits === null) return;  // a newer search shows its hits
+    if (!hits.length) {
+      list.replaceChildren(el("li", "No passage found: no passage is allowed by these filters"
+        + " (code, theme, years, attribute, kind of passage).", "meta"));
+      return;
+    }
+    list.replaceChildren(...hits.map((h) => {
+      const li = document.createElement("li");
+      const cite = document.createElement("div"); cite.className = "cite"; cite.textContent = h.citation + " — " + h.title;
+      const text = document.createElement("div"); text.textContent = h.shown;
+      const meta = document.createElement("div"); meta.className = "meta"; meta.textContent = "score " + h.score.toFixed(3) + " · passage " + h.chunk_id + " · ";
+      const open = document.createElement("a");
+      open.textContent = "open in the reader";
+      open.className = "open-reader";
+      open.href = "/screens/reader#" + new URLSearchParams({ doc: h.document_id, chunk: h.chunk_id });
+      meta.append(open);
+      li.append(cite, text, meta);
+      return li;
+    }));
+  } catch (error) {
+    const li = document.createElement("li"); li.textContent = error.message; list.replaceChildren(li);
+  }
+}
+
+function extractionInput(field, value) {
+  let input;
+  if (field.type === "choice" || field.type === "boolean") {
+    input = el("select");
+    const options = field.type === "boolean" ? ["yes", "no"] : field.values;
+    input.append(el("option", ""), ...options.map((v) => el("option", v)));
+    input.value = value;
+  } else {
+    input = el("input");
+    input.value = value;
+    input.size = field.type === "text" || field.type === "multi" ? 22 : 6;
+    if (field.type === "multi") input.placeholder = field.values.join("; ");
+  }
+  input.title = field.help || field.label;
+  input.dataset.field = field.id;
+  return input;
+}
+
+async function loadExtraction() {
+  const data = await api("/api/extraction");
+  const head = el("tr");
+  head.append(el("th", "study"), ...data.fields.map((f) => {
+    const th = el("th", f.label); th.title = f.help || ""; return th;
+  }));
+  $("extraction-head").replaceChildren(head);
+  $("extraction").replaceChildren(...data.studies.map((s) => {
+    const tr = el("tr");
+    tr.dataset.recordId = s.record_id;
+    const who = el("th"); who.append(el("div", s.label), el("div", s.title, "meta"));
+    tr.append(who);
+    for (const f of data.fields) {
+      const td = el("td");
+      const input = extractionInput(f, s.values[f.id] || "");
+      input.addEventListener("change", async () => {
+        try {
+          const saved = await post("/api/extraction/value", { record_id: s.record_id, field: f.id, value: input.value, coder: reviewer() });
+          input.value = saved.value;
+          td.className = "saved";
+          $("extraction-status").textContent = "saved " + f.label + " of " + s.label;
+        } catch (error) {
+          td.className = "invalid";
+          $("extraction-status").textContent = error.message;
+        }
+      });
+      td.append(input);
+      tr.append(td);
+    }
+    return tr;
+  }));
+  if (!data.studies.length) $("extraction-status").textContent = "No study is included at full text yet.";
+}
+
+async function loadMatrix() {
+  const [rows, cols] = $("matrix-kind").value.split("|");
+  const params = new URLSearchParams({ rows, cols, source: $("matrix-source").value });
+  $("matrix").setAttribute("aria-busy", "true");
+  let m;
+  try {
+    m = await matrixLoad(api("/api/matrix?" + params));
+  } catch (error) { $("matrix").removeAttribute("aria-busy"); throw error; }
+  if (m === null) return;  // a newer choice draws its matrix
+  $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent;
+  $("cell").hidden = true; $("matrix").hidden = false; $("matrix-status").textContent = "";
+  const table = $("matrix");
+  const head = el("tr"); head.append(el("th", rows.startsWith("attr:") ? rows.slice(5) : rows), ...m.col_keys.map((c) => el("th", m.col_labels[c])));
+  const bodyRows = m.row_keys.map((r, i) => {
+    const tr = el("tr"); tr.append(el("th", m.row_labels[r]));
+    m.col_keys.forEach((c, j) => {
+      const n = m.passages[i][j];
+      const td = el("td", undefined, "n");
+      if (n > 0) {
+        const a = el("a", String(n)); a.href = "#"; a.dataset.cell = r + "|" + c;
+        a.addEventListener("click", (event) => { event.preventDefault(); showCell(m, r, c); });
+        td.append(a);
+      }
+      tr.append(td);
+    });
+    return tr;
+  });
+  table.replaceChildren(head, ...bodyRows);
+  table.removeAttribute("aria-busy");
+  if (!m.passages.some((row) => row.some((n) => n > 0))) {
+    $("matrix-status").textContent = "No passage is coded yet (with these codings): run `litsynth code suggest`,"
+      + " or code passages in Read & code.";
+  }
+}
+
+async function loadThemes() {
+  const data = await api("/api/themes");
+  const labels = {};
+  for (const t of data.themes) labels[t.id] = t.label;
+  $("core").textContent = data.core
+    ? "Core category (most central in the code graph): " + data.core
+    : "No core category yet: code more passages.";
+  $("themes").replaceChildren(...data.themes.map((t) => {
+    const box = el("section", undefined, "theme");
+    box.append(el("h2", t.label + (t.core ? " (core in the codebook)" : "")));
+    box.append(el("p", t.n_passages + " passages in " + t.n_documents + " documents · top codes: "
+      + t.code_counts.slice(0, 4).map(([c, n]) => c + " " + n).join(", "), "meta"));
+    const ol = el("ol");
+    for (const [, cite, text] of t.quotes) { const li = el("li"); li.append(el("div", cite, "cite"), el("div", text)); ol.append(li); }
+    box.append(ol);
+    return box;
+  }));
+}
+
+async function loadCodebook() {
+  const data = await api("/api/codebook");
+  const list = $("codebook");
+  const node = (n) => {
+    const li = el("li", undefined, "node-" + n.kind);
+    li.dataset.text = (n.label + " " + n.id + " " + (n.definition || "")).toLowerCase();
+    const head = el("div");
+    const label = el("span", n.label, "label");
+    if (n.color) label.style.borderLeft = "6px solid " + n.color;  // a checked CSS colour
+    head.append(label, el("span", " " + n.kind + " · " + n.passages + " passages", "meta"));
+    const memo = el("button", "memo", "memo"); memo.type = "button";
+    memo.addEventListener("click", async () => {
+      const text = window.prompt("Memo on " + n.label);
+      if (!text || !text.trim()) return;
+      try {
+        await post("/api/memo", { target: n.id, text, coder: reviewer() });
+        $("codebook-status").textContent = "memo saved on " + n.label;
+      } catch (error) { $("codebook-status").textContent = error.message; }
+    });
+    head.append(memo);
+    li.append(head);
+    if (n.definition) li.append(el("div", n.definition, "definition"));
+    if (n.children.length) { const ul = el("ul"); ul.append(...n.children.map(node)); li.append(ul); }
+    return li;
+  };
+  list.replaceChildren(...data.tree.map(node));
+  if (!data.tree.length) $("codebook-status").textContent = "no codebook in this project yet";
+}
+
+function filterCodebook() {
+  const words = $("code-filter").value.toLowerCase().trim();
+  for (const li of document.querySelectorAll("#codebook li")) {
+    const inside = [li, ...li.querySelectorAll("li")].some((x) => !words || x.dataset.text.includes(words));
+    li.hidden = !inside;
+  }
+}
+
+function showCell(m, r, c) {
+  const cell = m.cells.find((x) => x.row === r && x.col === c);
+  $("cell-title").textContent = m.row_labels[r] + " × " + m.col_labels[c] + ": " + cell.passages + " passage(s)";
+  $("cell-passages").replaceChildren(...cell.links.map((link) => {
+    const li = el("li");
+    li.append(el("div", link.citation, "cite"), el("div", link.shown), el("div", "codes: " + link.codes.join(", ") + " · " + link.origin, "meta"));
+    return li;
+  }));
+  $("cell").hidden = false;
+  $("matrix").hidden = true;
+}
