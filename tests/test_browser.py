@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import CHROMIUM, FLAGS
+from browser_support import CHROMIUM, browser_page
 
 pytestmark = pytest.mark.browser
 
@@ -33,13 +33,9 @@ def demo_report(demo_project: Path) -> Path:
 
 
 def test_cell_click_shows_passages_and_back_link_works(demo_report: Path, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     store = sqlite3.connect(demo_report / "litsynth.db")
     chunk_text = dict(store.execute("SELECT id, text FROM chunks").fetchall())
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page()
+    with browser_page() as page:
         page.goto((demo_report / "report" / "index.html").as_uri())
         cell = page.locator("#theme-matrix table.matrix a[data-cell]").first
         key = cell.get_attribute("data-cell")
@@ -68,15 +64,10 @@ def test_cell_click_shows_passages_and_back_link_works(demo_report: Path, tmp_pa
         if "#c-" in page.url:
             target = page.locator(f"#c-{chunk_id}")
             assert target.is_visible()
-        browser.close()
 
 
 def test_injected_script_is_shown_as_text_and_never_runs(demo_report: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page()
+    with browser_page() as page:
         pages = [demo_report / "report" / "index.html"]
         pages += sorted((demo_report / "report" / "sources").glob("*.html"))
         seen_as_text = False
@@ -86,7 +77,6 @@ def test_injected_script_is_shown_as_text_and_never_runs(demo_report: Path) -> N
             if "<script>window.__pwned" in page.locator("body").inner_text():
                 seen_as_text = True
         assert seen_as_text, "the injected document's text should be readable in the report"
-        browser.close()
 
 
 def test_report_summary_names_outputs(demo_report: Path) -> None:
@@ -98,11 +88,7 @@ def test_no_report_page_scrolls_sideways_on_a_phone(demo_report: Path) -> None:
     """The code co-occurrence matrix (18 codes) made the whole report 2,359 px wide in a
     1,280 px window, and long file names widened source pages; wide tables now scroll in
     their own box and long words wrap."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 420, "height": 800})
+    with browser_page(420, 800) as page:
         pages = [demo_report / "report" / "index.html"]
         pages += sorted((demo_report / "report" / "sources").glob("*.html"))
         for html in pages:
@@ -112,4 +98,3 @@ def test_no_report_page_scrolls_sideways_on_a_phone(demo_report: Path) -> None:
         assert page.locator(".table-scroll table.matrix").count() == 0  # a source page
         page.goto(pages[0].as_uri())
         assert page.locator(".table-scroll table.matrix").count() >= 1
-        browser.close()

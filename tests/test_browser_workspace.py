@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from browser_support import CHROMIUM, FLAGS, browser_page, browsing, need_browser, serving, until
+from browser_support import browser_page, browsing, need_browser, serving, until
 from litsynth.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -362,16 +362,11 @@ def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
 
 def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
     """n opens the most informative undecided suggestion wherever it is; a opens the next."""
-    need_browser()
     import json
     import urllib.request
 
-    from playwright.sync_api import sync_playwright
-
-    with serving(demo_copy) as url, sync_playwright() as p:
+    with browsing(demo_copy, 1280, 900) as (url, page):
         first = json.load(urllib.request.urlopen(f"{url}/api/coding/next?coder=ann"))["item"]
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{url}/screens/reader")
         page.locator("#passages .suggestion").first.wait_for()
         page.fill("#reviewer", "ann")
@@ -411,7 +406,6 @@ def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
         page.locator("body").click(position={"x": 5, "y": 5})
         page.keyboard.press("c")
         page.wait_for_selector(f"#reader-status:has-text('to {target}')")
-        browser.close()
     conn = sqlite3.connect(demo_copy / "litsynth.db")
     log = conn.execute(
         "SELECT chunk_id, code_id, status FROM codings WHERE coder = 'ann'"
