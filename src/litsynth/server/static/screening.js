@@ -3,6 +3,7 @@
 "use strict";
 
 const screenLoad = newestOnly();
+const conflictsLoad = newestOnly();
 
 // Terms of the inclusion criteria, marked in the abstract (text nodes only).
 function highlighted(text, terms) {
@@ -181,7 +182,8 @@ function onKey(event) {
 }
 
 async function loadConflicts() {
-  const data = await api("/api/screen/conflicts?" + new URLSearchParams({ stage: stage() }));
+  const data = await conflictsLoad(api("/api/screen/conflicts?" + new URLSearchParams({ stage: stage() })));
+  if (data === null) return;  // the stage changed again: its own load shows its conflicts
   const kappa = data.kappa === null ? "not defined" : data.kappa.toFixed(2);
   $("agreement").textContent = "Reviewers: " + (data.reviewers.join(", ") || "none") + " · Cohen's kappa " + kappa + " · " + data.conflicts.length + " unresolved";
   const body = $("conflicts");

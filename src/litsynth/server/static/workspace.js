@@ -18,8 +18,9 @@ function start() {
   $("reviewer").value = localStorage.getItem("litsynth-reviewer") || "";
   $("reviewer").addEventListener("change", () => { localStorage.setItem("litsynth-reviewer", reviewer()); reloadForHeader(); });
   $("stage").addEventListener("change", reloadForHeader);
-  $("unblind").addEventListener("change", () => loadNext(state.record && state.record.id));
-  $("random-sample").addEventListener("change", () => loadNext());
+  const screeningFailed = (error) => say(error.message, true);
+  $("unblind").addEventListener("change", () => loadNext(state.record && state.record.id).catch(screeningFailed));
+  $("random-sample").addEventListener("change", () => loadNext().catch(screeningFailed));
   $("nav-" + SCREEN).classList.add("current");
   $("cell-back").addEventListener("click", (event) => { event.preventDefault(); $("cell").hidden = true; $("matrix").hidden = false; });
   if (SCREEN === "reader") {
