@@ -151,6 +151,7 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
     model = project.settings.embed.embedder
     loaded = load_index(project.index_dir)
     problems: list[str] = []
+    rebuild = False  # a problem only `ingest --rebuild` mends: the index's maker differs
     index_info: dict[str, Any] = {
         "chunks": 0,
         "model": None,
@@ -171,8 +172,10 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
         }
         if manifest.model != model:
             problems.append(f"index made with model {manifest.model!r}, settings say {model!r}")
+            rebuild = True
         if manifest.chunker != spec:
             problems.append(f"index made with chunker {manifest.chunker!r}, settings say {spec!r}")
+            rebuild = True
         store_ids = set(store.chunk_rowids(conn))
         index_ids = set(index.ids().tolist())
         if store_ids != index_ids:
@@ -183,10 +186,9 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
     stale_chunkers = [c for c in store.chunkers_in_use(conn) if c != spec]
     if stale_chunkers:
         problems.append(f"store holds chunks made by {stale_chunkers[0]!r}")
+        rebuild = True
     out["index_fresh"] = not problems
     out["index_problems"] = problems
-    other_maker = loaded is not None and (loaded[1].model != model or loaded[1].chunker != spec)
-    rebuild = other_maker or bool(stale_chunkers)
     out["index_fix"] = (
         ""
         if not problems
