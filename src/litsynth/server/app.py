@@ -40,15 +40,15 @@ from litsynth.server.openapi import MAX_HITS, OPENAPI
 from litsynth.store import opened
 
 STATIC = resources.files("litsynth.server") / "static"
+# The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
+_SCRIPTS = ("common", "screening", "synthesis", "reader", "workspace")
 # the only files /static serves, with their media types
 _STATIC_TYPES = {
-    **{
-        f"{name}.js": "text/javascript"
-        for name in ("common", "screening", "synthesis", "reader", "workspace")
-    },
+    **{f"{name}.js": "text/javascript" for name in _SCRIPTS},
     "workspace.css": "text/css",
     "icon.svg": "image/svg+xml",
 }
+_SCRIPT_TAGS = "\n".join(f'<script src="/static/{name}.js" defer></script>' for name in _SCRIPTS)
 
 
 @dataclass
@@ -167,6 +167,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return _error(404, f"no screen {name!r}")
         html = (STATIC / "workspace.html").read_text(encoding="utf-8")
         html = html.replace("{{TOKEN}}", ws.token).replace("{{SCREEN}}", name)
+        html = html.replace("{{SCRIPTS}}", _SCRIPT_TAGS)
         return HTMLResponse(html, headers={"Content-Security-Policy": CSP})
 
     async def static(request: Request) -> Response:
