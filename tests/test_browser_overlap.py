@@ -18,13 +18,16 @@ from browser_support import browsing, until
 pytestmark = pytest.mark.browser
 
 
-def _release_late(page: Any, pattern: str, held: list[Any]) -> None:
-    """Let the one held request through, and give its answer the time to paint, were it let."""
+def _release_late(page: Any, pattern: str, held: list[Any], area: str) -> None:
+    """Let the one held request through, and wait until the page has read its answer: the
+    area counts the answers it dropped as overtaken (data-dropped), so no sleep is needed."""
     assert len(held) == 1, "the first request was not held"
+    dropped = f"() => Number(document.querySelector('{area}').dataset.dropped || 0)"
+    before = page.evaluate(dropped)
     with page.expect_response(pattern) as late:
         held[0].continue_()
     late.value.finished()
-    page.evaluate("() => new Promise((done) => setTimeout(done, 200))")
+    until(page, f"() => ({dropped})() === {before + 1}")
 
 
 def test_a_document_left_behind_does_not_replace_the_one_picked_after(demo_copy: Path) -> None:
@@ -46,7 +49,7 @@ def test_a_document_left_behind_does_not_replace_the_one_picked_after(demo_copy:
         page.select_option("#document", fast)
         page.wait_for_selector("#passages:not([aria-busy]) .ptext")
         assert set(page.evaluate(shown)) == fast_chunks
-        _release_late(page, pattern, held)
+        _release_late(page, pattern, held, "#passages")
         assert set(page.evaluate(shown)) == fast_chunks
         assert page.locator("#passages").get_attribute("aria-busy") is None
 
@@ -73,6 +76,29 @@ def test_a_reviewer_left_behind_does_not_replace_the_one_typed_after(demo_copy: 
         page.dispatch_event("#reviewer", "change")
         until(page, "() => !document.querySelector('#record').hasAttribute('aria-busy')")
         assert page.evaluate(progress).startswith("1 of")
-        _release_late(page, pattern, held)
+        _release_late(page, pattern, held, "#record")
         assert page.evaluate(progress).startswith("1 of"), page.evaluate(progress)
         assert page.locator("#record").get_attribute("aria-busy") is None
+
+
+def test_a_matrix_left_behind_does_not_replace_the_one_chosen_after(demo_copy: Path) -> None:
+    """Choose code co-occurrence, whose answer is held back, then sources × codes: the table
+    drawn is the second one, under its own title, when the first answer arrives last."""
+    header = "() => [...document.querySelectorAll('#matrix tr:first-child th')].length"
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(f"{url}/screens/matrices")
+        page.locator("#matrix a[data-cell]").first.wait_for()
+        pattern = "**/api/matrix?rows=codes&cols=codes*"
+        held: list[Any] = []
+        page.route(pattern, lambda route: held.append(route))
+        page.select_option("#matrix-kind", "codes|codes")
+        until(page, "() => document.querySelector('#matrix').hasAttribute('aria-busy')")
+        page.select_option("#matrix-kind", "documents|codes")
+        page.wait_for_selector("#matrix:not([aria-busy]) a[data-cell]")
+        columns = page.evaluate(header)
+        first_row = page.locator("#matrix tr:nth-child(2) th").text_content()
+        _release_late(page, pattern, held, "#matrix")
+        assert page.locator("#matrix-title").text_content() == "Sources × codes"
+        assert page.evaluate(header) == columns
+        assert page.locator("#matrix tr:nth-child(2) th").text_content() == first_row
+        assert page.locator("#matrix").get_attribute("aria-busy") is None

@@ -22,18 +22,28 @@ function say(text, isError) {
 }
 
 // Overlapping loads (a reviewer typed, then the stage changed; two documents picked in a row)
-// may answer out of order: only the newest may paint, or the page shows what was left.
-function newestOnly() {
+// may answer out of order: only the newest may paint, or the page shows what was left. The
+// area `id` is aria-busy while its newest load is out (dimmed, and what tests wait on); an
+// answer overtaken by a newer one is dropped and counted in the area's data-dropped.
+function newestOnly(id) {
   let asked = 0;
   return async (promise) => {
     const mine = ++asked;
+    const area = $(id);
+    area.setAttribute("aria-busy", "true");
+    let data;
     try {
-      const data = await promise;
-      return mine === asked ? data : null;
+      data = await promise;
     } catch (error) {
-      if (mine === asked) throw error;
-      return null;  // the failure of a load nobody waits for any more is not news
+      if (mine === asked) { area.removeAttribute("aria-busy"); throw error; }
+      data = null;  // the failure of a load nobody waits for any more is not news
     }
+    if (mine !== asked) {
+      area.dataset.dropped = String(Number(area.dataset.dropped || 0) + 1);
+      return null;
+    }
+    area.removeAttribute("aria-busy");
+    return data;
   };
 }
 

@@ -2,7 +2,7 @@
 // by key or button, code a mouse selection at its stored offsets, walk the review queue.
 "use strict";
 
-const readerLoad = newestOnly();
+const readerLoad = newestOnly("passages");
 
 const reader = { document: null, passages: [], focus: 0, codes: [], selection: null };
 
@@ -116,15 +116,10 @@ async function nextToReview() {
 async function loadDocument(id) {
   if (id !== reader.document) forgetSelection();  // offsets of another document
   reader.document = id;
-  $("passages").setAttribute("aria-busy", "true");
-  let data;
-  try {
-    data = await readerLoad(api("/api/documents/" + encodeURIComponent(id) + "?" + new URLSearchParams({ coder: reviewer() })));
-  } catch (error) { $("passages").removeAttribute("aria-busy"); throw error; }
+  const data = await readerLoad(api("/api/documents/" + encodeURIComponent(id) + "?" + new URLSearchParams({ coder: reviewer() })));
   if (data === null) return;  // a newer load paints instead
   reader.passages = data.passages;
   renderPassages();
-  $("passages").removeAttribute("aria-busy");
 }
 
 async function decideSuggestion(action) {

@@ -2,8 +2,8 @@
 // curve and other reviewers' votes; and the conflicts between reviewers.
 "use strict";
 
-const screenLoad = newestOnly();
-const conflictsLoad = newestOnly();
+const screenLoad = newestOnly("record");
+const conflictsLoad = newestOnly("conflicts");
 
 // Terms of the inclusion criteria, marked in the abstract (text nodes only).
 function highlighted(text, terms) {
@@ -87,16 +87,10 @@ async function loadNext(first) {
   if (first) params.set("first", first);
   if ($("unblind").checked) params.set("blind", "0");
   if ($("random-sample").checked) params.set("random", "1");
-  // The first ranking of a few thousand records takes seconds: say so, and dim the record
-  // shown while the next one is being chosen.
-  $("record").classList.add("loading"); $("record").setAttribute("aria-busy", "true");
-  const idle = () => { $("record").classList.remove("loading"); $("record").removeAttribute("aria-busy"); };
-  let data;
-  try {
-    data = await screenLoad(api("/api/screen/next?" + params));
-  } catch (error) { idle(); throw error; }
+  // The first ranking of a few thousand records takes seconds: the record shown is dimmed
+  // while the next one is being chosen (screenLoad marks it aria-busy).
+  const data = await screenLoad(api("/api/screen/next?" + params));
   if (data === null) return;  // a newer load paints instead, and ends the busy state
-  idle();
   $("rec-loading").hidden = true;
   state.record = data.record;
   state.reasons = data.reasons;

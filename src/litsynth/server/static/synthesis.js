@@ -2,8 +2,8 @@
 // and the codebook tree.
 "use strict";
 
-const searchLoad = newestOnly();
-const matrixLoad = newestOnly();
+const searchLoad = newestOnly("hits");
+const matrixLoad = newestOnly("matrix");
 
 async function runSearch(event) {
   event.preventDefault();
@@ -97,11 +97,7 @@ async function loadExtraction() {
 async function loadMatrix() {
   const [rows, cols] = $("matrix-kind").value.split("|");
   const params = new URLSearchParams({ rows, cols, source: $("matrix-source").value });
-  $("matrix").setAttribute("aria-busy", "true");
-  let m;
-  try {
-    m = await matrixLoad(api("/api/matrix?" + params));
-  } catch (error) { $("matrix").removeAttribute("aria-busy"); throw error; }
+  const m = await matrixLoad(api("/api/matrix?" + params));
   if (m === null) return;  // a newer choice draws its matrix
   $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent;
   $("cell").hidden = true; $("matrix").hidden = false; $("matrix-status").textContent = "";
@@ -122,7 +118,6 @@ async function loadMatrix() {
     return tr;
   });
   table.replaceChildren(head, ...bodyRows);
-  table.removeAttribute("aria-busy");
   if (!m.passages.some((row) => row.some((n) => n > 0))) {
     $("matrix-status").textContent = "No passage is coded yet (with these codings): run `litsynth code suggest`,"
       + " or code passages in Read & code.";
