@@ -14,6 +14,7 @@ import click
 from litsynth.cli.common import json_option, load, print_json, project_option, quiet_option
 from litsynth.errors import ConfigError
 from litsynth.store import opened
+from litsynth.words import count
 
 
 @click.command("init")
@@ -140,6 +141,11 @@ def _render_ingest(r: dict[str, Any]) -> None:
         click.echo(f"{r['documents_replaced']} changed files replaced their old passages")
     if r["documents_rechunked"]:
         click.echo(f"{r['documents_rechunked']} documents re-chunked")
+    if r["metadata_updated"]:
+        click.echo(
+            f"citation facts (title, authors, year, venue, DOI) updated for "
+            f"{count(r['metadata_updated'], 'unchanged document')}"
+        )
     repaired = r["index_repaired"]
     if repaired["added"] or repaired["removed"]:
         click.echo(

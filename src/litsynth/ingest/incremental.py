@@ -35,6 +35,7 @@ from litsynth.embed.index import (
 )
 from litsynth.errors import ConfigError
 from litsynth.ingest import FAILURE_REASONS, parse_many
+from litsynth.ingest.byline import BYLINE_VERSION, chosen_authors
 from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
 from litsynth.ingest.prepare import chunk_with, unencodable
@@ -150,6 +151,7 @@ class _Run:
         self.saved_digest = saved_digest  # ids digest of the index on disk, if trusted
         # document id -> (what the file said, what documents.csv says) until it is committed
         self.origins: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+        self.relabelled: set[str] = set()  # documents whose citation facts changed this run
 
     def metadata_for(self, key: str) -> Metadata | None:
         try:
@@ -327,6 +329,7 @@ def _ingest(
         report.roles_updated = assign_roles(conn)
         with transaction(conn):  # stores from before migration 014: once, then never again
             store.fill_text_digests(conn)
+        _read_bylines(run)
         passwords = options.passwords + _passwords_file(project)
         to_parse = _plan(run, options, passwords)
         address = options.ray_address or settings.cluster.ray_address
@@ -429,6 +432,22 @@ def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:
     return False
 
 
+def _read_bylines(run: _Run) -> None:
+    """PDFs stored before their bylines were read take the authors printed under their title
+    now, from the stored text of page 1 (no file is parsed again): once, then never again."""
+    for document_id, meta, first in store.file_metas_not_read_by(run.conn, BYLINE_VERSION, "pdf"):
+        if not meta:  # from before file_meta was kept: this run's refresh_metadata fills it
+            continue  # in, and the next ingest reads the byline
+        authors = chosen_authors(meta.get("authors") or (), first, meta.get("title") or "")
+        with transaction(run.conn):
+            store.set_file_meta(
+                run.conn, document_id, {**meta, "authors": list(authors), "read_by": BYLINE_VERSION}
+            )
+            if store.refresh_metadata(run.conn, document_id):
+                run.relabelled.add(document_id)
+    run.report.metadata_updated = len(run.relabelled)
+
+
 def _refresh_metadata(run: _Run, key: str, document_id: str) -> None:
     """An unchanged file's facts again: its documents.csv row may have changed since."""
     meta = run.metadata_for(key)
@@ -438,7 +457,8 @@ def _refresh_metadata(run: _Run, key: str, document_id: str) -> None:
         changed = store.refresh_metadata(run.conn, document_id, sidecar_fields(meta))
         changed = store.merge_attributes(run.conn, document_id, meta.attributes) or changed
     if changed:
-        run.report.metadata_updated += 1
+        run.relabelled.add(document_id)
+        run.report.metadata_updated = len(run.relabelled)
 
 
 def _parse_and_store(

@@ -26,6 +26,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from pypdf.generic import DictionaryObject
 
 from litsynth.citations.doi import normalize_doi
+from litsynth.ingest.byline import chosen_authors
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.first_page import printed_year, run_recorder, title_from_runs
 from litsynth.ingest.glued import split_glued_words
@@ -417,7 +418,7 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
         text=text,
         pages=spans,
         title=title,
-        authors=info_authors,
+        authors=chosen_authors(info_authors, raw[0], title),
         year=printed_year(raw[0]),
         doi=info_doi,
         attributes=attributes,

@@ -19,6 +19,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from litsynth.ingest.byline import BYLINE_VERSION
 from litsynth.records import Document
 
 SIDECAR_FILE = "documents.csv"
@@ -107,9 +108,14 @@ def apply_metadata(doc: Document, meta: Metadata | None) -> Document:
 
 
 def file_meta(doc: Document) -> dict[str, object]:
-    """What a parsed file says about itself, before any sidecar or record is laid over it."""
-    return {"title": doc.title, "authors": list(doc.authors), "year": doc.year,
-            "venue": doc.venue, "doi": doc.doi}  # fmt: skip
+    """What a parsed file says about itself, before any sidecar or record is laid over it.
+    A PDF's says how its authors were chosen (`BYLINE_VERSION`), so that one ingested before
+    can be brought up to date (`incremental._read_bylines`)."""
+    said: dict[str, object] = {"title": doc.title, "authors": list(doc.authors),
+                               "year": doc.year, "venue": doc.venue, "doi": doc.doi}  # fmt: skip
+    if doc.kind == "pdf":
+        said["read_by"] = BYLINE_VERSION
+    return said
 
 
 def sidecar_fields(meta: Metadata | None) -> dict[str, object]:

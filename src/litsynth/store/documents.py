@@ -365,6 +365,29 @@ def refresh_metadata(
     return values != current
 
 
+def file_metas_not_read_by(
+    conn: sqlite3.Connection, version: str, kind: str
+) -> list[tuple[str, dict[str, Any], str]]:
+    """(id, file_meta, text of page 1) of the documents of `kind` whose file_meta was not
+    written by `version` of the reader (or by none: from before file_meta was kept)."""
+    rows = conn.execute(
+        "SELECT d.id, d.file_meta, substr(d.text, p.start + 1, p.end - p.start) AS first"
+        " FROM documents d LEFT JOIN pages p ON p.document_id = d.id AND p.number = 1"
+        " WHERE d.kind = ? ORDER BY d.id",
+        (kind,),
+    ).fetchall()
+    metas = [(row["id"], json.loads(row["file_meta"]), row["first"] or "") for row in rows]
+    return [(i, meta, first) for i, meta, first in metas if meta.get("read_by") != version]
+
+
+def set_file_meta(conn: sqlite3.Connection, document_id: str, meta: dict[str, Any]) -> None:
+    """What the file says about itself, read again (then `refresh_metadata`)."""
+    conn.execute(
+        "UPDATE documents SET file_meta = ? WHERE id = ?",
+        (json.dumps(meta, ensure_ascii=False, sort_keys=True), document_id),
+    )
+
+
 def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
     """A stored document rebuilt as a record (for re-chunking without re-parsing the file)."""
     row = conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
