@@ -88,3 +88,17 @@ def test_backend_setting_is_checked(tmp_path: Path) -> None:
         open_project(tmp_path)
     (tmp_path / "litsynth.toml").write_text('[embed]\nbackend = "onnx-int8"\n', encoding="utf-8")
     assert open_project(tmp_path).settings.embed.embedder == "all-MiniLM-L6-v2+onnx-int8"
+
+
+def test_a_query_is_embedded_on_onnx_runtime_as_sentence_transformers_would() -> None:
+    """`search` and the workspace embed queries with the fp32 ONNX export (no import of
+    sentence-transformers, 12 s of a 14 s search): the same vectors to float rounding, under
+    the same model name, so the index made by sentence-transformers is searched as before."""
+    from litsynth.embed.models import REAL_MODEL, get_embedder, query_embedder
+
+    texts = ["platform-based coordination of suppliers", *_texts()[:6], _texts()[-1]]
+    fast, reference = query_embedder(REAL_MODEL), get_embedder(REAL_MODEL)
+    assert type(fast).__name__ == "OnnxEmbedder" and fast.name == reference.name == REAL_MODEL
+    a, b = fast.embed(texts), reference.embed(texts)
+    assert float(np.abs(a - b).max()) < 1e-5  # the long last text is truncated alike
+    assert query_embedder("hash-384").name == "hash-384"  # any other model: get_embedder's

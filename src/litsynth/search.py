@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from litsynth.config import Project
-from litsynth.embed import Embedder, get_embedder
+from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex, Manifest, load_index
+from litsynth.embed.models import query_embedder
 from litsynth.errors import IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
 from litsynth.markup import shown
@@ -100,7 +101,7 @@ def search(
             f"the project {project.root} has no ingested passages yet",
             hint="put documents in corpus/ and run `litsynth ingest`",
         )
-    embedder = embedder or get_embedder(
+    embedder = embedder or query_embedder(
         settings.embed.embedder, batch_size=settings.embed.batch_size
     )
     if index is None:

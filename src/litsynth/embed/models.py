@@ -139,6 +139,24 @@ class HashEmbedder:
         return [len(_WORD.findall(t)) for t in texts]
 
 
+def query_embedder(name: str, batch_size: int = 64) -> Embedder:
+    """The embedder for a search query: for the packaged model in fp32, the same model on ONNX
+    Runtime in fp32, else `get_embedder(name)`.
+
+    Importing sentence-transformers (torch, transformers, scipy, pandas) is most of a search
+    from the command line: a cold `litsynth search` took 15.8 s that way and 1.8 s this way
+    on 2 cores (bench/bench_search_start.py). The vectors are sentence-transformers' to
+    within 3e-7 (cosine 0.9999999 over the demo's passages; tests/test_embed_onnx.py), so an
+    index made by one is searched with the other. The ONNX file is exported once per machine
+    from the packaged model (about 15 s, on the first search).
+    """
+    if name == REAL_MODEL:
+        from litsynth.embed.onnx import OnnxEmbedder
+
+        return OnnxEmbedder(model_path(), REAL_MODEL, precision="fp32")
+    return get_embedder(name, batch_size)
+
+
 def get_embedder(name: str, batch_size: int = 64) -> Embedder:
     """The embedder called `name`: a model, optionally "+<backend>" (EmbedSettings.embedder)."""
     if name == f"{REAL_MODEL}+onnx-int8":

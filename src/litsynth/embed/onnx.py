@@ -36,6 +36,12 @@ from litsynth.errors import ConfigError
 
 RECIPE = "onnx-int8.v1:opset17:eager-attention:dynamic-qint8:per-channel"
 MODEL_FILE = "model-int8.onnx"
+# The export alone, unquantised: the same vectors as sentence-transformers' fp32 to 3e-7, for
+# embedding a query without importing sentence-transformers (models.query_embedder).
+RECIPES = {
+    "int8": (RECIPE, MODEL_FILE),
+    "fp32": ("onnx-fp32.v1:opset17:eager-attention", "model.onnx"),
+}
 MAX_LENGTH = 256  # word-pieces read, [CLS] and [SEP] included, as the model was trained
 
 
@@ -43,9 +49,9 @@ def cache_root() -> Path:
     return cache_dir() / "onnx"
 
 
-def source_digest(model_dir: Path) -> str:
+def source_digest(model_dir: Path, precision: str = "int8") -> str:
     """What the ONNX file is made from: the model files' bytes and the export recipe."""
-    h = hashlib.sha256(RECIPE.encode())
+    h = hashlib.sha256(RECIPES[precision][0].encode())
     for path in sorted(p for p in model_dir.rglob("*") if p.is_file()):
         h.update(path.relative_to(model_dir).as_posix().encode())
         h.update(path.read_bytes())
@@ -85,40 +91,43 @@ def _export(model_dir: Path, out: Path) -> None:
         )  # fmt: skip
 
 
-def build(model_dir: Path, *, root: Path | None = None) -> Path:
-    """The cached int8 model for `model_dir`, built now if missing; returns its folder."""
-    digest = source_digest(model_dir)
+def build(model_dir: Path, *, root: Path | None = None, precision: str = "int8") -> Path:
+    """The cached model for `model_dir` (int8, or the fp32 export), built now if missing;
+    returns its folder."""
+    recipe, model_file = RECIPES[precision]
+    digest = source_digest(model_dir, precision)
     target = (root or cache_root()) / digest
-    if (target / MODEL_FILE).exists():
+    if (target / model_file).exists():
         return target
     try:
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError:
         raise ConfigError(
-            "[embed] backend = 'onnx-int8' needs onnxruntime and onnx",
+            "embedding on ONNX Runtime needs onnxruntime and onnx",
             hint="reinstall litsynth (it depends on both), or set [embed] backend = 'torch'",
         ) from None
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"{digest}.", dir=target.parent))
     try:
         _export(model_dir, work / "model.onnx")
-        import logging
+        if precision == "int8":
+            import logging
 
-        logging.getLogger("root").setLevel(logging.ERROR)  # its pre-processing advice
-        quantize_dynamic(
-            work / "model.onnx", work / MODEL_FILE, weight_type=QuantType.QInt8,
-            per_channel=True, extra_options={"DefaultTensorType": 1},
-        )  # fmt: skip
-        (work / "model.onnx").unlink()
+            logging.getLogger("root").setLevel(logging.ERROR)  # its pre-processing advice
+            quantize_dynamic(
+                work / "model.onnx", work / MODEL_FILE, weight_type=QuantType.QInt8,
+                per_channel=True, extra_options={"DefaultTensorType": 1},
+            )  # fmt: skip
+            (work / "model.onnx").unlink()
         shutil.copy2(model_dir / "tokenizer.json", work / "tokenizer.json")
         (work / "build.json").write_text(
-            json.dumps({"recipe": RECIPE, "source": str(model_dir), "digest": digest}, indent=1),
+            json.dumps({"recipe": recipe, "source": str(model_dir), "digest": digest}, indent=1),
             encoding="utf-8",
         )
         try:
             work.rename(target)  # atomic: another process may have won the race
         except OSError:
-            if not (target / MODEL_FILE).exists():
+            if not (target / model_file).exists():
                 raise
     finally:
         if work.exists():
@@ -127,13 +136,15 @@ def build(model_dir: Path, *, root: Path | None = None) -> Path:
 
 
 class OnnxEmbedder:
-    """all-MiniLM-L6-v2, int8, on ONNX Runtime: 384-d vectors, 254 word-pieces of text."""
+    """all-MiniLM-L6-v2 on ONNX Runtime, int8 (or fp32): 384-d vectors, 254 word-pieces."""
 
-    def __init__(self, model_dir: Path, name: str, *, threads: int | None = None) -> None:
+    def __init__(
+        self, model_dir: Path, name: str, *, threads: int | None = None, precision: str = "int8"
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        folder = build(model_dir)
+        folder = build(model_dir, precision=precision)
         self.name = name
         self.dim = 384
         self.max_tokens = MAX_LENGTH - 2
@@ -149,7 +160,7 @@ class OnnxEmbedder:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(
-            str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+            str(folder / RECIPES[precision][1]), options, providers=["CPUExecutionProvider"]
         )
         self.pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
 

@@ -31,8 +31,9 @@ from starlette.routing import Route
 
 from litsynth.biblio import screening_ops as ops
 from litsynth.config import Project
-from litsynth.embed import Embedder, get_embedder
+from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex
+from litsynth.embed.models import query_embedder
 from litsynth.errors import LitsynthError
 from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
 from litsynth.search import search, status
@@ -95,7 +96,7 @@ class Workspace:
     def warm_embedder(self) -> Embedder:
         if self.embedder is None:
             s = self.project.settings.embed
-            self.embedder = get_embedder(s.embedder, batch_size=s.batch_size)
+            self.embedder = query_embedder(s.embedder, batch_size=s.batch_size)
         return self.embedder
 
     def warm_index(self, conn: Any) -> ChunkIndex:
