@@ -369,15 +369,16 @@ def file_metas_not_read_by(
     conn: sqlite3.Connection, version: str, kind: str
 ) -> list[tuple[str, dict[str, Any], str]]:
     """(id, file_meta, text of page 1) of the documents of `kind` whose file_meta was not
-    written by `version` of the reader (or by none: from before file_meta was kept)."""
+    written by `version` of the reader (or by none: from before file_meta was kept). The
+    filter is SQL's, so a store that is up to date reads no text at all."""
     rows = conn.execute(
         "SELECT d.id, d.file_meta, substr(d.text, p.start + 1, p.end - p.start) AS first"
         " FROM documents d LEFT JOIN pages p ON p.document_id = d.id AND p.number = 1"
-        " WHERE d.kind = ? ORDER BY d.id",
-        (kind,),
+        " WHERE d.kind = ? AND coalesce(json_extract(d.file_meta, '$.read_by'), '') != ?"
+        " ORDER BY d.id",
+        (kind, version),
     ).fetchall()
-    metas = [(row["id"], json.loads(row["file_meta"]), row["first"] or "") for row in rows]
-    return [(i, meta, first) for i, meta, first in metas if meta.get("read_by") != version]
+    return [(row["id"], json.loads(row["file_meta"]), row["first"] or "") for row in rows]
 
 
 def set_file_meta(conn: sqlite3.Connection, document_id: str, meta: dict[str, Any]) -> None:
