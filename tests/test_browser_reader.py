@@ -7,12 +7,16 @@ Debian's Chromium through Playwright, the store checked after each step.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from browser_support import browsing
+from conftest import shared
+from litsynth.cli import cli
 
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "img"
 pytestmark = pytest.mark.browser
@@ -156,3 +160,65 @@ def test_another_reviewer_sees_the_document_with_their_own_decisions(demo_copy: 
         page.fill("#reviewer", "ann")
         page.dispatch_event("#reviewer", "change")
         page.wait_for_selector(mine + ".accepted")
+
+
+def test_a_pdf_reads_as_paragraphs_and_a_selection_keeps_the_stored_offsets(
+    tmp_path: Path,
+) -> None:
+    """A PDF's passages keep its column's line breaks in the store; the reader shows a break
+    inside a paragraph as one space (or nothing after a hyphen), so a selection across one is
+    still coded at the stored characters, the newline included."""
+    root = tmp_path / "review"
+    for folder in ("corpus", "codebook"):
+        (root / folder).mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    shutil.copy2(
+        shared("data/pdfs/scholarly/papermage/tests/fixtures/2023.eacl-main.121.pdf"),
+        root / "corpus" / "longeval.pdf",
+    )
+    (root / "codebook" / "codes.yaml").write_text(
+        "codes:\n- id: agreement\n  definition: How far annotators agree.\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["ingest", "--project", str(root)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(root / "litsynth.db")
+    text = conn.execute("SELECT text FROM documents").fetchone()[0]
+    conn.close()
+    with browsing(root, 1280, 900) as (url, page):
+        page.goto(f"{url}/screens/reader")
+        page.wait_for_selector("#passages:not([aria-busy]) .ptext")
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll('#passages .ptext')]
+                 .map((t) => [Number(t.dataset.start), t.textContent])"""
+        )
+        joined, across = 0, None
+        for n, (start, words) in enumerate(shown):
+            stored = text[start : start + len(words)]
+            assert len(words) == len(stored)
+            for k, (a, b) in enumerate(zip(words, stored, strict=True)):
+                assert a == b or (b == "\n" and a in " \u200b"), (a, b, stored[:80])
+                joined += a != b
+                if a == " " and b == "\n" and across is None and 5 <= k < len(words) - 6:
+                    across = (n, k, start)
+        assert joined > len(shown) and across  # most passages read as paragraphs
+        n, k, start = across
+        # From 5 characters before a break shown as a space to 5 after it, as a drag does.
+        selected = page.evaluate(
+            """([n, k]) => {
+                  const holder = document.querySelectorAll('#passages .ptext')[n];
+                  const node = holder.firstChild.firstChild;  // its one run of text
+                  const range = document.createRange();
+                  range.setStart(node, k - 5); range.setEnd(node, k + 6);
+                  const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+                  return sel.toString();
+                }""",
+            [n, k],
+        )
+        page.wait_for_selector("#code-selection:not([disabled])")
+        page.click("#code-selection")
+        page.wait_for_selector(".stripe")
+    conn = sqlite3.connect(root / "litsynth.db")
+    coded = conn.execute("SELECT start, end FROM codings WHERE status = 'added'").fetchall()
+    conn.close()
+    assert coded == [(start + k - 5, start + k + 6)]
+    assert text[start + k - 5 : start + k + 6] == selected[:5] + "\n" + selected[6:]

@@ -4,7 +4,7 @@
 
 const readerLoad = newestOnly("passages");
 
-const reader = { document: null, passages: [], focus: 0, codes: [], selection: null };
+const reader = { document: null, passages: [], focus: 0, codes: [], selection: null, kinds: {} };
 
 // A code's label as the codebook writes it ("Platform-based coordination"), its id in the tooltip.
 function codeLabel(id) { return (reader.codes.find((c) => c.id === id) || {}).label || id; }
@@ -22,12 +22,29 @@ function setFocus(i) {
 // The passage's text in runs, each knowing its offset in the passage: a selection maps back to
 // the stored characters exactly. Markdown markup ("**", "<sup>", link addresses) is in runs the
 // page hides, so it is not read but still counted.
-function passageText(p) {
+// A PDF's lines end where its column did, so within a paragraph a line break is shown as a
+// space (or as nothing after a hyphen: "fine-grained"). Each break becomes one character, so
+// a selection's offsets are still the stored text's. A break stays after a sentence's end,
+// after a short line (a heading, a paragraph's last line, a byline) and at a blank line.
+function reflowed(text) {
+  const lines = text.split("\n");
+  const widest = Math.max(...lines.map((line) => line.length));
+  return lines.map((line, i) => {
+    const next = lines[i + 1];
+    if (next === undefined) return line;
+    const joins = line.trim() && next.trim() && !/[.:?!]["”’)]?\s*$/.test(line)
+      && (/^\s*[a-z(]/.test(next) || line.length >= 0.6 * widest);
+    return line + (!joins ? "\n" : /\w-$/.test(line) ? "\u200b" : " ");
+  }).join("");
+}
+
+function passageText(p, reflow) {
   const holder = el("div", undefined, "ptext");
+  const shown = reflow ? reflowed(p.text) : p.text;
   let at = 0;
   const run = (end, cls) => {
     if (end <= at) return;
-    const span = el("span", p.text.slice(at, end), cls);
+    const span = el("span", shown.slice(at, end), cls);
     span.dataset.at = String(at);
     holder.append(span);
     at = end;
@@ -54,7 +71,7 @@ function renderPassages() {
       stripe.title = c.code;
       stripes.append(stripe);
     }
-    const text = passageText(p);
+    const text = passageText(p, reader.kinds[reader.document] === "pdf");
     text.dataset.start = String(p.start);
     const memo = el("button", "memo…");
     memo.type = "button";
@@ -191,6 +208,7 @@ async function codeSelection() {
 async function startReader() {
   const [docs, codes] = await Promise.all([api("/api/documents"), api("/api/codes")]);
   reader.codes = codes;
+  reader.kinds = Object.fromEntries(docs.map((d) => [d.id, d.kind]));
   $("document").replaceChildren(...docs.map((d) => { const o = el("option", d.label + " — " + d.path); o.value = d.id; return o; }));
   const counts = {};
   try {
