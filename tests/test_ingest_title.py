@@ -65,10 +65,23 @@ def test_title_runs_are_joined_by_line_and_small_capitals_kept() -> None:
         ("papermage/tests/fixtures/2020.acl-main.447.pdf", 2020),  # ©2020 ACL
         ("s2orc-doc2json/tests/pdf/N18-3011.pdf", 2018),  # "Proceedings of NAACL-HLT 2018"
         ("papermage/tests/fixtures/papermage.pdf", None),  # says no year on page 1
+        (  # IOP's header: "Journal of Physics: Conference Series 2188 (2022) 012011"
+            "papermage/tests/fixtures/svm_word_predictor/index-list-out-of-range-"
+            "7f4e18385a30ccb00dc637d5123f894f1f862964.pdf",
+            2022,
+        ),
     ],
 )
 def test_a_paper_gets_the_year_its_first_page_states(name: str, year: int | None) -> None:
     assert parse_file(shared(f"data/pdfs/scholarly/{name}")).year == year
+
+
+def test_a_journal_header_gives_the_year_only_at_the_top_of_the_page() -> None:
+    header = "Computers & Education 142 (2019) 103642\nA study of tutoring\n"
+    assert printed_year(header + "We build on earlier work.") == 2019
+    body = "A study of tutoring\n" + "We build on earlier work.\n" * 12
+    cited = body + "[3] Smith J 2015 Journal of Learning Research 12 (2015) 1-9"
+    assert printed_year(cited) is None  # a reference far down the page is not the paper's
 
 
 def test_the_year_is_the_papers_own_not_one_it_cites() -> None:

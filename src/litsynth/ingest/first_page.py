@@ -13,9 +13,10 @@ such run (a table, a scanned cover) gives no title rather than a guess.
 
 The year comes from what page 1 prints about the paper itself, never from the years it cites:
 arXiv's margin stamp (arXiv:2206.10883 was first posted in 2022), a proceedings footer
-("Proceedings of NAACL-HLT 2018, pages 84–91"), else a copyright line ("©2020 Association for
-Computational Linguistics"). The footer goes before the copyright line because ACL's 2018
-footers print "©2017".
+("Proceedings of NAACL-HLT 2018, pages 84–91"), a journal's header in the page's first lines
+("Journal of Physics: Conference Series 2188 (2022) 012011"), else a copyright line ("©2020
+Association for Computational Linguistics"). The footer goes before the copyright line
+because ACL's 2018 footers print "©2017".
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ _YEAR_LINES = (
     # The [category] makes it the stamp, not an arXiv paper cited in a footnote.
     re.compile(r"\barXiv:(\d\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?:v\d+)?\s*\["),
     re.compile(r"\bProceedings of\b[^\n]{0,200}?\b((?:19|20)\d\d)\b"),
+    # A journal's running header: "Journal of Physics: Conference Series 2188 (2022) 012011",
+    # "Computers & Education 142 (2019) 103642": a volume, then the year in brackets. Only in
+    # the page's first lines (a header), where no reference is printed.
+    re.compile(
+        r"\A(?:[^\n]*\n){0,11}?[^\n]*\b(?:Journal|Transactions|Letters|Series|Review|Annals"
+        r"|Bulletin|Education|Research|Science|Medicine)\b[^\n]{0,60}?\b\d{1,4}\s*"
+        r"\(((?:19|20)\d\d)\)"
+    ),
     re.compile(r"(?:©|\(c\)|\bCopyright\b)\s*(?:©\s*)?((?:19|20)\d\d)\b", re.IGNORECASE),
 )
 
