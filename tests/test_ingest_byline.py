@@ -132,14 +132,16 @@ def test_which_metadata_names_are_people(name: str, person: bool) -> None:
 def test_a_pdf_stored_before_bylines_were_read_gets_its_authors_at_the_next_ingest(
     tmp_path: Path,
 ) -> None:
-    """Its file_meta is set back to what an older litsynth stored (no authors, no read_by):
-    the next `ingest` reads the byline from the stored page 1, parses nothing, says so, and
-    a documents.csv value still wins over it."""
+    """Its file_meta is set back to what an older litsynth stored (no authors, no year, no
+    read_by): the next `ingest` reads the byline and the year from the stored page 1, parses
+    nothing, says so, and a documents.csv value still wins over it."""
     root = tmp_path / "review"
     (root / "corpus").mkdir(parents=True)
     (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
     shutil.copy2(shared(f"{FIXTURES}/2206.10883v3.pdf"), root / "corpus" / "lexsum.pdf")
     shutil.copy2(shared(f"{FIXTURES}/papermage.pdf"), root / "corpus" / "papermage.pdf")
+    iop = "svm_word_predictor/index-list-out-of-range-7f4e18385a30ccb00dc637d5123f894f1f862964"
+    shutil.copy2(shared(f"{FIXTURES}/{iop}.pdf"), root / "corpus" / "iop.pdf")
     (root / "corpus" / "documents.csv").write_text(
         'file,authors\npapermage.pdf,"Mage, Paper"\n', encoding="utf-8"
     )
@@ -157,21 +159,35 @@ def test_a_pdf_stored_before_bylines_were_read_gets_its_authors_at_the_next_inge
     ingest()
     assert authors()["lexsum.pdf"][0] == "Shen, Zejiang"
     with sqlite3.connect(root / "litsynth.db") as conn:
-        for document_id, meta in conn.execute("SELECT id, file_meta FROM documents").fetchall():
+        rows = conn.execute("SELECT id, file_meta, path FROM documents").fetchall()
+        for document_id, meta, path in rows:
             old = {**json.loads(meta), "authors": []}
             del old["read_by"]
+            if path.endswith("iop.pdf"):  # its journal header gave no year then
+                old["year"] = None
             conn.execute(
-                "UPDATE documents SET file_meta = ?, authors = '[]' WHERE id = ?",
-                (json.dumps(old), document_id),
+                "UPDATE documents SET file_meta = ?, authors = '[]', year = ? WHERE id = ?",
+                (json.dumps(old), old["year"], document_id),
             )
     output = ingest()
-    assert "0 ingested, 2 unchanged" in output
-    assert "updated for 2 unchanged documents" in output
+    assert "0 ingested, 3 unchanged" in output
+    assert "updated for 3 unchanged documents" in output
     assert authors() == {
+        "iop.pdf": [
+            "Xi, Yuqi", "Lu, Jiamin", "Hang, Tingting", "Zhang, Yunfei", "Wang, Zhongyi",
+            "Feng, Jun",
+        ],
         "lexsum.pdf": [
             "Shen, Zejiang", "Lo, Kyle", "Yu, Lauren", "Dahlberg, Nathan", "Schlanger, Margo",
             "Downey, Doug",
         ],
         "papermage.pdf": ["Mage, Paper"],  # the person's documents.csv value
     }  # fmt: skip
+    with sqlite3.connect(root / "litsynth.db") as conn:
+        years = dict(conn.execute("SELECT path, year FROM documents").fetchall())
+    assert years == {
+        "corpus/iop.pdf": 2022,
+        "corpus/lexsum.pdf": 2022,
+        "corpus/papermage.pdf": None,
+    }
     assert "updated" not in ingest()  # once, then never again

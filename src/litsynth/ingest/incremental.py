@@ -37,6 +37,7 @@ from litsynth.errors import ConfigError
 from litsynth.ingest import FAILURE_REASONS, parse_many
 from litsynth.ingest.byline import BYLINE_VERSION, chosen_authors
 from litsynth.ingest.files import FileEntry, file_hash, walk
+from litsynth.ingest.first_page import printed_year
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
 from litsynth.ingest.prepare import chunk_with, unencodable
 from litsynth.ingest.roles import assign_roles, store_roles
@@ -434,15 +435,18 @@ def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:
 
 def _read_bylines(run: _Run) -> None:
     """PDFs stored before their bylines were read take the authors printed under their title
-    now, from the stored text of page 1 (no file is parsed again): once, then never again."""
+    now, from the stored text of page 1 (no file is parsed again): once, then never again.
+    The stored text has lost its copyright lines, so only a year printed elsewhere (a
+    journal's header, an arXiv stamp) is found again this way."""
     for document_id, meta, first in store.file_metas_not_read_by(run.conn, BYLINE_VERSION, "pdf"):
         if not meta:  # from before file_meta was kept: this run's refresh_metadata fills it
             continue  # in, and the next ingest reads the byline
         authors = chosen_authors(meta.get("authors") or (), first, meta.get("title") or "")
+        # ...and a year printed in a journal's header, where none was found then
+        year = meta.get("year") or printed_year(first)
+        again = {**meta, "authors": list(authors), "year": year, "read_by": BYLINE_VERSION}
         with transaction(run.conn):
-            store.set_file_meta(
-                run.conn, document_id, {**meta, "authors": list(authors), "read_by": BYLINE_VERSION}
-            )
+            store.set_file_meta(run.conn, document_id, again)
             if store.refresh_metadata(run.conn, document_id):
                 run.relabelled.add(document_id)
     run.report.metadata_updated = len(run.relabelled)
