@@ -554,6 +554,15 @@ def test_glued_words_run_into_acronyms_and_names_and_leave_no_two_letter_scraps(
     assert "GraphConvolutional convolutional networks." in text
 
 
+def test_the_word_list_has_the_american_spellings_of_its_british_words() -> None:
+    from litsynth.ingest.lexicon import american_spellings, english_words
+
+    british = {"neighbours": 5, "modelling": 7, "colour": 3, "hour": 9, "compelling": 2}
+    assert american_spellings(british) == {"neighbors": 5, "modeling": 7, "color": 3}
+    assert american_spellings({"modelling": 7, "modeling": 1}) == {}  # it has both already
+    assert {"neighbors", "modeling", "neighbours"} <= english_words()
+
+
 def test_a_real_pdf_without_spaces_gets_its_words_back() -> None:
     folder = shared("data/pdfs/scholarly/papermage/tests/fixtures/svm_word_predictor")
     doc = parse_file(next(folder.glob("index-list-out-of-range-*.pdf")))
@@ -561,6 +570,8 @@ def test_a_real_pdf_without_spaces_gets_its_words_back() -> None:
     assert "incorporates the semantic" in doc.text and "nominalization" in doc.text
     # 24 runs of 18+ letters were left when runs ended at \\b only; 2 are refused splits
     assert len(re.findall(r"[a-z]{18,}", doc.text)) <= 2
+    # American spellings the British word list lacks: not "mode ling" nor "neigh bors"
+    assert "sequence modeling methods" in doc.text and "neigh bors" not in doc.text
     clean = parse_file(folder.parent / "2206.10883v3.pdf")
     assert "glued_words_split" not in clean.attributes
 

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from litsynth.ingest.lexicon import dictionary_path
+from litsynth.ingest.lexicon import word_counts
 
 GLUED_DOCUMENT = 10  # runs of 18+ lower-case letters that mark a document as glued
 _LONG_RUN = re.compile(r"[a-z]{18,}")
@@ -51,7 +51,8 @@ def _speller() -> Any:
     from symspellpy import SymSpell
 
     speller = SymSpell(max_dictionary_edit_distance=0, prefix_length=7)
-    speller.load_dictionary(dictionary_path(), 0, 1)
+    for word, n in word_counts().items():  # the list, American spellings added (lexicon.py)
+        speller.create_dictionary_entry(word, n)
     return speller
 
 
