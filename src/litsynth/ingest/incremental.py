@@ -436,8 +436,8 @@ def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:
 def _read_bylines(run: _Run) -> None:
     """PDFs stored before their bylines were read take the authors printed under their title
     now, from the stored text of page 1 (no file is parsed again): once, then never again.
-    The stored text has lost its copyright lines, so only a year printed elsewhere (a
-    journal's header, an arXiv stamp) is found again this way."""
+    A year is read again too, where none was found then; the stored text has lost its
+    copyright lines and margin stamps, so only one in a journal's header is found this way."""
     for document_id, meta, first in store.file_metas_not_read_by(run.conn, BYLINE_VERSION, "pdf"):
         if not meta:  # from before file_meta was kept: this run's refresh_metadata fills it
             continue  # in, and the next ingest reads the byline
