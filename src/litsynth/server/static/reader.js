@@ -19,9 +19,6 @@ function setFocus(i) {
   nodes[reader.focus].scrollIntoView({ block: "nearest" });
 }
 
-// The passage's text in runs, each knowing its offset in the passage: a selection maps back to
-// the stored characters exactly. Markdown markup ("**", "<sup>", link addresses) is in runs the
-// page hides, so it is not read but still counted.
 // A PDF's lines end where its column did, so within a paragraph a line break is shown as a
 // space (or as nothing after a hyphen: "fine-grained"). Each break becomes one character, so
 // a selection's offsets are still the stored text's. A break stays after a sentence's end,
@@ -38,6 +35,9 @@ function reflowed(text) {
   }).join("");
 }
 
+// The passage's text in runs, each knowing its offset in the passage: a selection maps back to
+// the stored characters exactly. Markdown markup ("**", "<sup>", link addresses) is in runs the
+// page hides, so it is not read but still counted.
 function passageText(p, reflow) {
   const holder = el("div", undefined, "ptext");
   const shown = reflow ? reflowed(p.text) : p.text;
