@@ -112,6 +112,16 @@ def test_status_json_contract(ingested: Path) -> None:
     assert s["documents"] == 2 and s["chunks"] > 0 and s["pages"] >= 2
     assert s["failures"] == {} and s["index_fresh"] is True
     assert s["last_ingested"]
+    assert s["without_year"] == ["corpus/004_03019285015a147f.txt"]  # 002: documents.csv
+
+
+def test_status_names_the_documents_a_citation_cannot_name(ingested: Path) -> None:
+    """Neither seed states its authors, so both cite by their title; 004 has no year."""
+    code, out, _ = invoke("status", "--project", ingested)
+    assert code == 0
+    assert "citations: 0 of 2 documents have authors and a year" in out
+    assert "no authors (2): 002_f98a91929306a877.txt, 004_03019285015a147f.txt" in out
+    assert "no year (1): 004_03019285015a147f.txt" in out and "documents.csv" in out
 
 
 def test_status_human_output(ingested: Path) -> None:

@@ -303,6 +303,25 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     if s["index_fix"]:
         click.echo(f"  {s['index_fix']}")
     click.echo(f"last ingested: {s['last_ingested'] or 'never'}")
+    _render_citations(s)
+
+
+def _render_citations(s: dict[str, Any]) -> None:
+    """Which documents cite as "Anon." or "n.d.", and how to mend them."""
+    lacking = {"authors": s["without_authors"], "year": s["without_year"]}
+    if not s["documents"] or not any(lacking.values()):
+        return
+    whole = s["documents"] - len(set(lacking["authors"]) | set(lacking["year"]))
+    click.echo(f"citations: {whole} of {count(s['documents'], 'document')} have authors and a year")
+    for what, paths in lacking.items():
+        if paths:
+            names = ", ".join(Path(p).name for p in paths[:5])
+            more = f" and {len(paths) - 5} more (--json lists them)" if len(paths) > 5 else ""
+            click.echo(f"  no {what} ({len(paths)}): {names}{more}")
+    click.echo(
+        "  fill them in corpus/documents.csv, or link the documents to their records"
+        " (`litsynth link`)"
+    )
 
 
 commands: list[click.Command] = [init_command, ingest_command, search_command, status_command]

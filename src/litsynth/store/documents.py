@@ -554,8 +554,10 @@ def chunks_of(conn: sqlite3.Connection, document_id: str) -> list[sqlite3.Row]:
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Documents, pages, chunks, files and failures by reason, for `litsynth status`."""
+    """Documents, pages, chunks, files, failures by reason and the documents whose citation
+    lacks its authors or year, for `litsynth status`."""
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    paths = lambda sql: [row[0] for row in conn.execute(sql)]  # noqa: E731
     by_reason = {
         r[0]: r[1]
         for r in conn.execute(
@@ -569,6 +571,9 @@ def counts(conn: sqlite3.Connection) -> dict[str, Any]:
         "files": one("SELECT COUNT(*) FROM files"),
         "failures": by_reason,
         "last_ingested": one("SELECT MAX(ingested_at) FROM documents"),
+        # what a citation lacks: "Anon." or "n.d." in every matrix, quote and report
+        "without_authors": paths("SELECT path FROM documents WHERE authors = '[]' ORDER BY path"),
+        "without_year": paths("SELECT path FROM documents WHERE year IS NULL ORDER BY path"),
     }
 
 
