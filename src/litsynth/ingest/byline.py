@@ -33,6 +33,8 @@ from collections.abc import Sequence
 
 import regex
 
+from litsynth.citations.names import INITIALS, fold
+
 BYLINE_VERSION = "byline.v1"  # in a PDF's file_meta: its authors were chosen as below
 MAX_LINES = 40  # after the title: one block per author takes four or five lines each
 MAX_NAMES = 60
@@ -42,7 +44,6 @@ _MARKS = regex.compile(r"[\p{Greek}\d\p{S}\p{Cc}\p{Co}†‡§¶∗*#∥‖]+")
 _PIECES = regex.compile(r"\s*(?:,|;|\s&\s|\band\b|\|)\s*")
 # "Weld", "Jean-Pierre", "McDonald", "O'Brien", "LeCun"
 _WORD = regex.compile(r"^\p{Lu}[\p{Ll}'’]+(?:\p{Lu}[\p{Ll}'’]+)?(?:-\p{Lu}?[\p{Ll}'’]+)*$")
-_INITIAL = regex.compile(r"^\p{Lu}\.(?:-?\p{Lu}\.)*$|^\p{Lu}$")
 _CAPITALS = regex.compile(r"^[\p{Lu}\s.'’\-]+$")
 # fmt: off
 PARTICLES = frozenset({
@@ -130,20 +131,16 @@ def reads_as_name(name: str) -> bool:
     return bool(_as_name(f"{given} {family}" if given else family, frozenset()))
 
 
-def _key(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
 def _lines_after_title(lines: list[str], title: str) -> list[str]:
     """The page's lines after the ones that print the title (which may wrap), at most
     MAX_LINES; [] if the title is not printed on the page."""
-    wanted = _key(title)
+    wanted = fold(title)
     if len(wanted) < 8:
         return []
     for start in range(len(lines)):
         seen = ""
         for end in range(start, min(start + 6, len(lines))):
-            seen += _key(lines[end])
+            seen += fold(lines[end])
             if seen == wanted or (seen.startswith(wanted) and len(seen) - len(wanted) < 3):
                 return lines[end + 1 : end + 1 + MAX_LINES]
             if not wanted.startswith(seen):
@@ -172,15 +169,15 @@ def _as_name(piece: str, marks: frozenset[str]) -> str:
     if not 2 <= len(words) <= 5:
         return ""
     if _CAPITALS.match(piece) and any(len(w) > 2 for w in words):
-        words = [w if _INITIAL.match(w) else w.title() for w in words]
+        words = [w if INITIALS.match(w) else w.title() for w in words]
     last = words[-1]
     if marks and last[-1] in marks and _WORD.match(last[:-1]) and len(last) > 3:
         words[-1] = last = last[:-1]
     if any(w.lower().strip(".") in NOT_NAMES for w in words):
         return ""
-    if not _WORD.match(last) or not (_WORD.match(words[0]) or _INITIAL.match(words[0])):
+    if not _WORD.match(last) or not (_WORD.match(words[0]) or INITIALS.match(words[0])):
         return ""
-    if not all(_WORD.match(w) or _INITIAL.match(w) or w in PARTICLES for w in words):
+    if not all(_WORD.match(w) or INITIALS.match(w) or w in PARTICLES for w in words):
         return ""
     first_particle = next((i for i, w in enumerate(words) if w in PARTICLES), len(words) - 1)
     family = " ".join(words[first_particle:])
