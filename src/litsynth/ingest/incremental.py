@@ -341,6 +341,7 @@ def _ingest(
         run.flush()
         _prune(run, prune=options.prune)
         run.save()
+        report.metadata_updated = len(run.relabelled)  # a document counts once
         report.index_chunks = len(index)
         report.seconds = round(time.monotonic() - started, 3)
         runs.finish_run(conn, report.run_id, report.to_json())
@@ -449,7 +450,6 @@ def _read_bylines(run: _Run) -> None:
             store.set_file_meta(run.conn, document_id, again)
             if store.refresh_metadata(run.conn, document_id):
                 run.relabelled.add(document_id)
-    run.report.metadata_updated = len(run.relabelled)
 
 
 def _refresh_metadata(run: _Run, key: str, document_id: str) -> None:
@@ -462,7 +462,6 @@ def _refresh_metadata(run: _Run, key: str, document_id: str) -> None:
         changed = store.merge_attributes(run.conn, document_id, meta.attributes) or changed
     if changed:
         run.relabelled.add(document_id)
-        run.report.metadata_updated = len(run.relabelled)
 
 
 def _parse_and_store(
