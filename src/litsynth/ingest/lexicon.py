@@ -27,7 +27,7 @@ _NOT_OUR = re.compile(
 # falls on it ("compelling", "excelled"), which no rule over letters can tell.
 _LL = re.compile(
     r"^(model|label|level|signal|travel|total|channel|tunnel|fuel|cancel|equal|pixel|kernel"
-    r"|panel|funnel|dial|trial|marshal|jewel|counsel|shovel|tunnel|bevel|rival)"
+    r"|panel|funnel|dial|trial|marshal|jewel|counsel|shovel|bevel|rival)"
     r"l(ing|ed|er|ers)$"
 )
 
