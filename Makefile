@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test test-all test-cluster lint bench clean-demo browser-deps
+.PHONY: install demo test test-all test-cluster lint bench clean-demo browser-deps ocr-deps
 
 # torch is pinned in the same pip call as everything else: torch==2.13.0 is the CPU build on local
 # disk, and an unpinned torch pulled in by sentence-transformers would be a multi-GB CUDA build.
@@ -48,3 +48,8 @@ bench: install
 # Chromium for the browser test comes from Debian, never a test tool's own download.
 browser-deps:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+
+# Tesseract reads scanned PDF pages at ingest (docs/ingest-parsing.md); without it a scan is a
+# no-text-layer failure that says to install it.
+ocr-deps:
+	command -v tesseract >/dev/null || (apt-get update -qq && apt-get install -y -qq tesseract-ocr)

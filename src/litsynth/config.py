@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,10 @@ class IngestSettings:
     pdf_memory_mb: int = 2048
     workers: int = 0  # 0 = one per core
     passwords_file: str = ""  # one password per line, tried in order on encrypted PDFs
+    # Scanned pages are read by Tesseract when it is installed (ingest/ocr.py).
+    ocr: bool = True
+    ocr_languages: str = "eng"  # Tesseract's names, joined by "+": "eng+deu"
+    ocr_page_timeout_s: float = 60.0
 
 
 EMBED_BACKENDS = ("torch", "torch-bf16", "onnx-int8")
@@ -203,6 +208,7 @@ RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "ingest.pdf_timeout_s": (0.1, 86_400, "seconds one PDF may take to parse"),
     "ingest.pdf_memory_mb": (256, 1_048_576, "MB of memory one PDF parse may use"),
     "ingest.workers": (0, 256, "parser processes (0 = one per core)"),
+    "ingest.ocr_page_timeout_s": (1, 86_400, "seconds OCR may take on one page"),
     "embed.batch_size": (1, 4096, "passages per embedding batch"),
     "cluster.files_per_task": (1, 10_000, "files one parse task takes"),
     "cluster.embed_actors": (0, 10_000, "embedding actors (0 = one per CPU)"),
@@ -215,6 +221,7 @@ _OPTIONAL_NUMBERS = {
     "screening.year_max": int,
     "coding.min_score": float,
 }
+OCR_LANGUAGES = re.compile(r"[A-Za-z_]+(?:\+[A-Za-z_]+)*")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -287,6 +294,11 @@ def _coerce(section: str, key: str, default: Any, value: Any, origin: str) -> An
 def _check_together(settings: Settings, origin: str) -> None:
     """Rules between settings: passages overlap less than their size, which fits the model."""
     i = settings.ingest
+    if not OCR_LANGUAGES.fullmatch(i.ocr_languages):
+        raise _bad(
+            "ingest", "ocr_languages", i.ocr_languages, origin,
+            "must be Tesseract's language names joined by '+', like 'eng' or 'eng+deu'",
+        )  # fmt: skip
     if i.chunk_tokens > i.max_tokens:
         raise _bad(
             "ingest", "chunk_tokens", i.chunk_tokens, origin,

@@ -366,6 +366,8 @@ PARSE_NOTES = frozenset(
         "copyright_lines_removed",
         "glued_words_split",
         "decrypted_with",
+        "ocr_pages",
+        "ocr_engine",
     }
 )
 

@@ -41,6 +41,9 @@ MAX_NAMES = 60
 # Marks set against a name: daggers, stars, card suits, digits, Greek letters, any symbol, and
 # the control characters a mark's glyph is sometimes mapped to ("Doug Downey,\x8e Jason").
 _MARKS = regex.compile(r"[\p{Greek}\d\p{S}\p{Cc}\p{Co}†‡§¶∗*#∥‖]+")
+# A quote mark closing a name: OCR reads a superscript mark as one ("Zejiang Shen’, Tal").
+# One inside a name ("O’Brien") is followed by a letter and stays.
+_QUOTE_MARK = regex.compile(r"(?<=\p{L})[’'”\"“`]+(?!\p{L})")
 _PIECES = regex.compile(r"\s*(?:,|;|\s&\s|\band\b|\|)\s*")
 # "Weld", "Jean-Pierre", "McDonald", "O'Brien", "LeCun"
 _WORD = regex.compile(r"^\p{Lu}[\p{Ll}'’]+(?:\p{Lu}[\p{Ll}'’]+)?(?:-\p{Lu}?[\p{Ll}'’]+)*$")
@@ -160,6 +163,7 @@ def _unmarked(line: str) -> str:
     that LaTeX set as a separate character goes back on its letter ("Andr´e" -> "André")."""
     line = re.sub(r"\{[^}]*\}\s*@\S+|\S+@\S+", " , ", line)
     line = _SPACING_ACCENT.sub(lambda m: m.group(2) + _COMBINING[m.group(1)], line)
+    line = _QUOTE_MARK.sub(" , ", line)
     return _MARKS.sub(" , ", unicodedata.normalize("NFC", line))
 
 

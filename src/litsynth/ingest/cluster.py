@@ -87,6 +87,7 @@ def import_ray() -> Any:
 
 def parse_batch(batch: dict[str, Any], job: ClusterJob) -> dict[str, list[Any]]:
     """Ray task: parse these files, each in a worker process under the time/memory limits."""
+    from litsynth.ingest.ocr import settings_for
     from litsynth.ingest.workers import parse_many
 
     keys, paths, digests = list(batch["key"]), list(batch["path"]), list(batch["digest"])
@@ -97,6 +98,7 @@ def parse_batch(batch: dict[str, Any], job: ClusterJob) -> dict[str, list[Any]]:
             timeout_s=job.timeout_s,
             memory_mb=job.memory_mb,
             workers=1,
+            ocr=settings_for(job.ingest),
         )
     )
     payloads = []

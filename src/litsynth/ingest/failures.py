@@ -21,16 +21,19 @@ FAILURE_REASONS = MappingProxyType(
             "(e.g. print to PDF) and ingest again"
         ),
         "no-text-layer": (
-            "the PDF has pages but no text layer (a scanned image); run OCR on it "
-            "(e.g. ocrmypdf in.pdf out.pdf) and ingest the result"
+            "the PDF has pages but no text layer (a scanned image), and OCR could not read it:"
+            " install Tesseract (apt install tesseract-ocr) and ingest again, which reads"
+            " scans by OCR; if it did run, the pages hold no text it can read"
         ),
         "garbage-text": (
-            "text was extracted but is unreadable (mojibake from a broken font encoding); run "
-            "OCR on the PDF (ocrmypdf --force-ocr) or find another copy"
+            "text was extracted but is unreadable (mojibake from a broken font encoding), and"
+            " OCR could not read it better: install Tesseract (apt install tesseract-ocr) and"
+            " ingest again, add the document's language to [ingest] ocr_languages, or find"
+            " another copy"
         ),
         "timeout": (
-            "parsing took longer than [ingest] pdf_timeout_s; raise the limit if the file is "
-            "just big, otherwise re-save the PDF to simplify it"
+            "parsing took longer than [ingest] pdf_timeout_s (OCR: ocr_page_timeout_s a page);"
+            " raise the limit if the file is just big, otherwise re-save the PDF to simplify it"
         ),
         "out-of-memory": (
             "parsing needed more memory than [ingest] pdf_memory_mb; raise the limit if the file "

@@ -39,6 +39,9 @@ from litsynth.ingest.byline import BYLINE_VERSION, chosen_authors
 from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.first_page import printed_year
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
+from litsynth.ingest.ocr import OCR_TRIED
+from litsynth.ingest.ocr import missing as ocr_missing
+from litsynth.ingest.ocr import settings_for as ocr_settings_for
 from litsynth.ingest.prepare import chunk_with, unencodable
 from litsynth.ingest.roles import assign_roles, store_roles
 from litsynth.ingest.sidecar import (
@@ -425,8 +428,13 @@ def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:
     """Whether a file that failed by a limit would now get more room, so it is worth a retry.
 
     The failure hint says "raise the limit", so a user who does expects the file to be tried
-    again; a failure recorded before the limits were stored (None) is retried once.
+    again; a failure recorded before the limits were stored (None) is retried once. So is a
+    scan or a garbled text layer that OCR has not read yet, once OCR can run: the hint says
+    "install Tesseract".
     """
+    if failure.reason in ("no-text-layer", "garbage-text"):
+        ocr = ocr_settings_for(limits)
+        return ocr is not None and OCR_TRIED not in failure.detail and not ocr_missing(ocr)
     if failure.reason == "timeout":
         return failure.timeout_s is None or limits.pdf_timeout_s > failure.timeout_s
     if failure.reason == "out-of-memory":
@@ -477,6 +485,7 @@ def _parse_and_store(
         timeout_s=s.pdf_timeout_s,
         memory_mb=s.pdf_memory_mb,
         workers=s.workers or (os.cpu_count() or 1),
+        ocr=ocr_settings_for(s),
     )
     with tqdm(
         total=len(to_parse), desc="ingesting", unit="file", disable=quiet, file=sys.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.html import parse_html
+from litsynth.ingest.ocr import OcrSettings
 from litsynth.ingest.pdf import parse_pdf
 from litsynth.ingest.text import parse_text
 from litsynth.records import Document
@@ -25,8 +26,13 @@ KINDS = {
 }
 
 
-def parse_file(path: Path, *, passwords: Sequence[str] = ()) -> Document:
+def parse_file(
+    path: Path, *, passwords: Sequence[str] = (), ocr: OcrSettings | None = None
+) -> Document:
     """Parse one file into its canonical `Document`; raises `ParseFailure` with a reason.
+
+    `ocr`: read a PDF's pages that have no text layer by OCR, with these settings (ocr.py);
+    None never does.
 
     Document.id is the hash of the file's bytes, so a renamed file keeps its id and an edited
     one gets a new id.
@@ -46,7 +52,7 @@ def parse_file(path: Path, *, passwords: Sequence[str] = ()) -> Document:
     if not data:
         raise ParseFailure("empty", "the file has no bytes", str(path))
     if kind == "pdf":
-        return parse_pdf(path, data, passwords=passwords)
+        return parse_pdf(path, data, passwords=passwords, ocr=ocr)
     if kind == "html":
         return parse_html(path, data)
     return parse_text(path, data, kind=kind)

@@ -31,6 +31,8 @@ from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.first_page import printed_year, run_recorder, title_from_runs
 from litsynth.ingest.glued import split_glued_words
 from litsynth.ingest.normalize import assemble, fix_surrogates, line_form, normalize_parts
+from litsynth.ingest.ocr import OCR_TRIED, OcrSettings, engine, read_pages
+from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.own_metadata import author_names
 from litsynth.records import Document, bytes_id
 from litsynth.words import count
@@ -258,8 +260,9 @@ def _reraise_memory(exc: BaseException) -> None:
         seen = seen.__cause__ or seen.__context__
 
 
-def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, str]:
-    """A readable PdfReader and how it was opened ("" / "empty password" / "user password")."""
+def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, str, str]:
+    """A readable PdfReader, how it was opened ("" / "empty password" / "user password") and
+    the password that opened it (OCR opens the file again, with PDFium)."""
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
     except MemoryError:
@@ -268,16 +271,16 @@ def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, 
         _reraise_memory(exc)
         raise ParseFailure("broken-file", f"{type(exc).__name__}: {exc}", path) from None
     if not reader.is_encrypted:
-        return reader, ""
+        return reader, "", ""
     try:
         # pypdf tries the empty password itself on open; decrypt("") reports whether it worked.
         opened = reader.decrypt("")
         if opened:
-            return reader, "empty password"
+            return reader, "empty password", ""
         for password in passwords:
             opened = reader.decrypt(password)
             if opened:
-                return reader, _PASSWORD_TYPES.get(int(opened), "password")
+                return reader, _PASSWORD_TYPES.get(int(opened), "password"), password
     except DependencyError as exc:
         raise ParseFailure("encrypted", f"cannot decrypt: {exc}", path) from None
     except (PdfReadError, PyPdfError, ValueError, KeyError) as exc:
@@ -344,15 +347,46 @@ def _has_images(page: object) -> bool:
         return False
 
 
-def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Document:
-    """A PDF as a canonical `Document` with one `Page` per PDF page (1-based)."""
+def _read_scans(
+    raw: list[str], data: bytes, ocr: OcrSettings | None, password: str, where: str
+) -> tuple[list[str], str, dict[str, str], str]:
+    """(pages, page 1's title, parse notes, what a failure's detail adds): the pages without
+    text read by OCR, or every page when the text layer is garbage (a broken font's
+    mojibake). OCR's text is taken only where it found some, and for a garbage layer only
+    when it reads better."""
+    whole = "\n".join(raw)
+    garbage = bool(whole.strip()) and bool(garbage_reason(whole))
+    todo = list(range(len(raw))) if garbage else [i for i, t in enumerate(raw) if not t.strip()]
+    if not todo or ocr is None:
+        return raw, "", {}, ""
+    if why_not := ocr_missing(ocr):
+        return raw, "", {}, f"; not read by OCR: {why_not}"
+    scan = read_pages(data, todo, ocr, password=password, where=where)
+    tried = f" ({OCR_TRIED} too)"
+    found = scan.texts.values()
+    if not any(found) or (garbage and garbage_reason("\n".join(found))):
+        return raw, "", {}, tried
+    pages = [scan.texts.get(i) or text for i, text in enumerate(raw)]
+    read = sum(1 for text in found if text)
+    notes = {"ocr_pages": str(read), "ocr_engine": f"{engine()} ({ocr.languages})"}
+    return pages, scan.title, notes, ""
+
+
+def parse_pdf(
+    path: Path, data: bytes, *, passwords: Sequence[str] = (), ocr: OcrSettings | None = None
+) -> Document:
+    """A PDF as a canonical `Document` with one `Page` per PDF page (1-based).
+
+    With `ocr`, pages without a text layer are read by OCR, and so is every page of a PDF
+    whose text layer is garbage (ocr.py); their count and the engine are noted.
+    """
     where = str(path)
     if not data.strip():
         raise ParseFailure("empty", "the file has no bytes", where)
     with warnings.catch_warnings():
         # pypdf warns about every repairable oddity; the outcome is what matters.
         warnings.simplefilter("ignore")
-        reader, opened_with = _open(data, where, passwords)
+        reader, opened_with, password = _open(data, where, passwords)
         try:
             pages = reader.pages
             count = len(pages)
@@ -382,19 +416,18 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
                 raw.append("")
         if len(failed) == count:
             raise ParseFailure("broken-file", f"no page could be read ({failed[0]})", where)
-        title = title or title_from_runs(runs)
+        raw, scanned_title, ocr_notes, unread = _read_scans(raw, data, ocr, password, where)
+        # A page OCR read has no runs; a garbled layer's runs are garbled: the scan's wins.
+        title = title or scanned_title or title_from_runs(runs)
         info_authors, info_doi = pdf_info(reader)
         whole = "\n".join(raw)
         if not whole.strip():
             with_images = sum(_has_images(pages[i]) for i in range(count))
-            raise ParseFailure(
-                "no-text-layer",
-                f"{count} page(s), {with_images} with images, no extractable text",
-                where,
-            )
+            found = f"{count} page(s), {with_images} with images, no extractable text"
+            raise ParseFailure("no-text-layer", found + unread, where)
     why = garbage_reason(whole)
     if why:
-        raise ParseFailure("garbage-text", why, where)
+        raise ParseFailure("garbage-text", why + unread, where)
     parts, glued = split_glued_words(normalize_parts(raw))
     parts, heads_removed = drop_running_heads(parts)
     parts, numbers_removed = drop_page_numbers(parts)
@@ -411,6 +444,7 @@ def parse_pdf(path: Path, data: bytes, *, passwords: Sequence[str] = ()) -> Docu
         attributes["glued_words_split"] = str(glued)
     if opened_with:
         attributes["decrypted_with"] = opened_with
+    attributes.update(ocr_notes)
     return Document(
         id=bytes_id(data),
         path=where,

@@ -33,7 +33,9 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from litsynth.errors import IngestError
+from litsynth.ingest.budget import install as install_budget
 from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.ocr import OcrSettings
 from litsynth.ingest.parse import parse_file
 from litsynth.records import Document, Failure
 
@@ -54,10 +56,14 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _outcome(parser: Parser, path: Path, passwords: Sequence[str], memory_mb: int) -> Outcome:
+def _outcome(
+    parser: Parser, path: Path, passwords: Sequence[str], ocr: OcrSettings | None, memory_mb: int
+) -> Outcome:
     """What a worker sends back: ("ok", Document) or ("fail", reason, detail)."""
     try:
-        return ("ok", parser(path, passwords=passwords))
+        # OCR settings only when asked for: a test's parser takes (path, *, passwords).
+        options = {"ocr": ocr} if ocr is not None else {}
+        return ("ok", parser(path, passwords=passwords, **options))
     except ParseFailure as failure:
         return ("fail", failure.reason, failure.detail)
     except MemoryError:
@@ -69,7 +75,7 @@ def _outcome(parser: Parser, path: Path, passwords: Sequence[str], memory_mb: in
 
 
 def serve() -> None:
-    """Worker main: argv = read fd, write fd, memory MB; then (path, passwords) → outcome.
+    """Worker main: argv = read fd, write fd, memory MB; then (path, passwords, ocr) → outcome.
 
     The first message names the parser as (sys.path, module, qualified name), so a test can
     hand in a deliberately slow or crashing parser; None or EOF ends the loop.
@@ -92,6 +98,8 @@ def serve() -> None:
     # Only now is the worker ready: its start-up (interpreter, imports) must not count
     # against the first file's time limit.
     outbox.send(("ready",))
+    # A parser that must read a scan by OCR asks for more time; the parent moves the deadline.
+    install_budget(lambda seconds: outbox.send(("extend", seconds)))
     while True:
         try:
             task = inbox.recv()
@@ -99,8 +107,8 @@ def serve() -> None:
             return
         if task is None:
             return
-        path, passwords = task
-        outcome = _outcome(parser, path, passwords, memory_mb)  # type: ignore[arg-type]
+        path, passwords, ocr = task
+        outcome = _outcome(parser, path, passwords, ocr, memory_mb)  # type: ignore[arg-type]
         try:
             outbox.send(outcome)
         except MemoryError:
@@ -117,6 +125,7 @@ class _Worker:
     path: Path | None = None
     deadline: float = 0.0
     ready: bool = False  # has said "ready": imports done, memory limit set
+    allowed_s: float = 0.0  # the current file's time limit, raised by "extend" messages
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -150,10 +159,13 @@ class _Worker:
             raise _start_failed(worker) from None
         return worker
 
-    def assign(self, path: Path, passwords: tuple[str, ...], timeout_s: float) -> None:
+    def assign(
+        self, path: Path, passwords: tuple[str, ...], ocr: OcrSettings | None, timeout_s: float
+    ) -> None:
         self.path = path
         self.deadline = time.monotonic() + timeout_s
-        self.inbox.send((path, passwords))
+        self.allowed_s = timeout_s
+        self.inbox.send((path, passwords, ocr))
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -227,12 +239,14 @@ def parse_many(
     memory_mb: int = 2048,
     workers: int = 0,
     parser: Parser = parse_file,
+    ocr: OcrSettings | None = None,
 ) -> Generator[tuple[Path, Document | Failure], None, None]:
     """Parse files in worker processes; yield (path, Document or Failure) as each finishes.
 
     workers=0 uses one per CPU core. `parser` must be a module-level function (workers import
-    it by name); tests pass a deliberately slow or crashing one. Closing the iterator early, or
-    Ctrl-C, kills the workers.
+    it by name); tests pass a deliberately slow or crashing one. `ocr`: read scanned pages
+    with these settings (None: never). Closing the iterator early, or Ctrl-C, kills the
+    workers.
     """
     # Largest files first: a 300-page book started last would leave the other cores idle at the
     # end (longest-processing-time-first scheduling; file size stands in for parse time).
@@ -248,7 +262,7 @@ def parse_many(
         if queue:
             path = queue.popleft()
             try:
-                worker.assign(path, secrets, timeout_s)
+                worker.assign(path, secrets, ocr, timeout_s)
             except OSError:
                 # The worker died between files (nothing of this file was read): the file
                 # goes back to the front of the queue for the replacement worker.
@@ -285,6 +299,10 @@ def parse_many(
                     replace(worker)
                     yield path, Failure(str(path), reason, detail)
                     continue
+                if message[0] == "extend":  # OCR ahead: the parser asked for more time
+                    worker.deadline += message[1]
+                    worker.allowed_s += message[1]
+                    continue
                 worker.ready = True
                 feed(worker)
                 if path is None:
@@ -301,11 +319,11 @@ def parse_many(
                 if not worker.ready and worker.started + _STARTUP_S <= now:
                     raise _start_failed(worker)
                 if worker.path is not None and worker.ready and worker.deadline <= now:
-                    path = worker.path
+                    path, allowed_s = worker.path, worker.allowed_s
                     replace(worker)
                     yield (
                         path,
-                        Failure(str(path), "timeout", f"still parsing after {timeout_s:g} s"),
+                        Failure(str(path), "timeout", f"still parsing after {allowed_s:g} s"),
                     )
     finally:
         for worker in pool:

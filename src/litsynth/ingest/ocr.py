@@ -1,0 +1,255 @@
+"""Reading scanned pages by OCR: a page with no text layer is rendered and read by Tesseract.
+
+Review authors collect older papers as scans (a library's interlending copy, a photocopied
+chapter, a journal's pre-2000 archive). pypdf finds no text on such a page, so without OCR the
+document was a `no-text-layer` failure and the reviewer had to run ocrmypdf by hand.
+
+How it reads:
+- the page is rendered by PDFium (pypdfium2, whose wheel carries the library: nothing to
+  install) at 300 dpi in grey, what Tesseract's documentation recommends for body text;
+- Tesseract (Debian's `tesseract-ocr`, found on PATH) reads the PNG from stdin with automatic
+  page segmentation, which follows columns, and one thread: parser workers already use every
+  core;
+- the languages are `[ingest] ocr_languages` ("eng", or "eng+deu" with Debian's
+  tesseract-ocr-deu).
+
+Tesseract is a program of the machine, not a Python package, so it may be missing. Then a scan
+still fails as `no-text-layer`, and the detail says to install it; nothing is guessed. Each
+page gets `ocr_page_timeout_s`; the parser worker's own time limit is raised by as much
+(`budget.ask_for_time`), so a 40-page scan is not cut off by a limit set for text PDFs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from litsynth.config import IngestSettings
+from litsynth.ingest.budget import ask_for_time
+from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.first_page import MAX_CHARS, MIN_CHARS
+
+DPI = 300
+# A failure detail that says OCR was tried: a file failed without it is retried once OCR can
+# be had (`incremental.retry_with_ocr`).
+OCR_TRIED = "after OCR"
+INSTALL_HINT = "install Tesseract (apt install tesseract-ocr) and ingest again"
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """What the PDF parser needs to read scans: which languages, and how long a page may take."""
+
+    languages: str = "eng"
+    page_timeout_s: float = 60.0
+
+
+def settings_for(ingest: IngestSettings) -> OcrSettings | None:
+    """The project's OCR settings, or None when `[ingest] ocr = false`."""
+    if not ingest.ocr:
+        return None
+    return OcrSettings(ingest.ocr_languages, ingest.ocr_page_timeout_s)
+
+
+def tesseract() -> str | None:
+    """The tesseract program on PATH, or None."""
+    return shutil.which("tesseract")
+
+
+@cache
+def engine() -> str:
+    """ "tesseract 5.3.0": what read the pages, for the document's parse notes."""
+    program = tesseract() or "tesseract"
+    done = subprocess.run([program, "--version"], capture_output=True, text=True, timeout=30)
+    first = (done.stdout or done.stderr).strip().splitlines()
+    return first[0].strip() if first else "tesseract"
+
+
+@cache
+def installed_languages(program: str) -> frozenset[str]:
+    done = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=30)
+    # The first line is 'List of available languages in "…" (2):'
+    return frozenset(line.strip() for line in done.stdout.splitlines()[1:] if line.strip())
+
+
+def missing(settings: OcrSettings) -> str:
+    """Why OCR cannot run here ("" when it can), said so that a reviewer can mend it."""
+    program = tesseract()
+    if program is None:
+        return f"Tesseract is not installed: {INSTALL_HINT}"
+    absent = set(settings.languages.split("+")) - installed_languages(program)
+    if absent:
+        names = ", ".join(f"tesseract-ocr-{name}" for name in sorted(absent))
+        return f"Tesseract has no data for {', '.join(sorted(absent))}: apt install {names}"
+    return ""
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What OCR read: each page's text (0-based page number → text), and the title of page 1
+    when it was read (the largest type near its top; "" if none stands out)."""
+
+    texts: dict[int, str]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    size: float  # the median height of its words, in pixels: the type size, roughly
+    top: int
+    paragraph: tuple[str, ...]
+
+
+def read_pages(
+    data: bytes, numbers: Sequence[int], settings: OcrSettings, *, password: str = "", where: str
+) -> Scan:
+    """The text of these pages (0-based numbers) as Tesseract reads their rendered image.
+
+    Raises ParseFailure("broken-file") when PDFium cannot open the file, which pypdf could.
+    """
+    import pypdfium2 as pdfium
+
+    program = tesseract()
+    assert program is not None, "read_pages is called only when `missing` says nothing"
+    ask_for_time(len(numbers) * settings.page_timeout_s)
+    try:
+        document = pdfium.PdfDocument(data, password=password or None)
+    except pdfium.PdfiumError as exc:
+        raise ParseFailure("broken-file", f"cannot render it for OCR: {exc}", where) from None
+    # TSV: every word with its box, so page 1's title can be told by its size.
+    command = [program, "stdin", "stdout", "-l", settings.languages, "--dpi", str(DPI)]
+    command += ["--psm", "3", "tsv"]  # automatic page segmentation: columns are read in turn
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    texts: dict[int, str] = {}
+    title = ""
+    try:
+        for number in numbers:
+            page = document[number]
+            image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+            page.close()
+            lines = _lines(_tesseract(command, _png(image), env, number, settings, where))
+            texts[number] = _text(lines)
+            if number == 0:
+                title = title_of(lines, image.size[1])
+    finally:
+        document.close()
+    return Scan(texts, title)
+
+
+def _tesseract(
+    command: list[str],
+    png: bytes,
+    env: dict[str, str],
+    number: int,
+    settings: OcrSettings,
+    where: str,
+) -> str:
+    try:
+        done = subprocess.run(
+            command, input=png, capture_output=True, env=env, timeout=settings.page_timeout_s
+        )
+    except subprocess.TimeoutExpired:
+        raise ParseFailure(
+            "timeout",
+            f"OCR of page {number + 1} took over {settings.page_timeout_s:g} s"
+            " (raise [ingest] ocr_page_timeout_s)",
+            where,
+        ) from None
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        why = said[-1] if said else f"exit code {done.returncode}"
+        raise ParseFailure("worker-crashed", f"Tesseract failed on page {number + 1}: {why}", where)
+    return done.stdout.decode("utf-8", "replace")
+
+
+def _lines(tsv: str) -> list[_Line]:
+    """Tesseract's TSV as lines of words, in its reading order.
+
+    Columns: level, page, block, paragraph, line, word, left, top, width, height, conf, text.
+    A word taller than wide, of three letters or more, is set vertically (arXiv's margin
+    stamp): it is kept in the text but not in the line's size.
+    """
+    words: dict[tuple[str, ...], list[tuple[str, int, int]]] = {}
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        top, width, height = int(cells[7]), int(cells[8]), int(cells[9])
+        upright = len(cells[11]) < 3 or width >= height
+        words.setdefault(tuple(cells[1:5]), []).append((cells[11], top, height if upright else 0))
+    lines = []
+    for key, found in words.items():
+        heights = sorted(h for _, _, h in found if h)
+        size = float(heights[len(heights) // 2]) if heights else 0.0
+        text = " ".join(w for w, _, _ in found)
+        lines.append(_Line(text, size, min(t for _, t, _ in found), key[:3]))
+    return lines
+
+
+def _text(lines: list[_Line]) -> str:
+    """The page's text: a line a line, a blank line between paragraphs (as Tesseract's own
+    plain-text output lays it out)."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i and line.paragraph != lines[i - 1].paragraph:
+            out.append("")
+        out.append(line.text)
+    return "\n".join(out).strip()
+
+
+TITLE_STANDS_OUT = 1.3  # the title's type over the body's: OCR's sizes are rougher than a PDF's
+TITLE_LINE = 0.85  # the title's further lines are at least this share of its largest
+
+
+def title_of(lines: list[_Line], page_height: int) -> str:
+    """The title of a scanned first page: the first run of lines in the largest type in the
+    top half of the page, if that type stands out from the body's; else "".
+
+    (first_page.py reads a text PDF's title from its font sizes; a scan has only the
+    words' boxes, so their heights stand in for the type size.)
+    """
+    sized = [line for line in lines if line.size > 0 and sum(c.isalpha() for c in line.text) >= 2]
+    if not sized:
+        return ""
+    weight: dict[float, int] = {}
+    for line in sized:
+        weight[line.size] = weight.get(line.size, 0) + len(line.text)
+    ordered = sorted(weight)
+    half, seen = sum(weight.values()) / 2, 0
+    body = ordered[-1]
+    for size in ordered:  # the size of the median character
+        seen += weight[size]
+        if seen >= half:
+            body = size
+            break
+    upper = [line for line in sized if line.top < page_height / 2]
+    if not upper:
+        return ""
+    top = max(line.size for line in upper)
+    if top < body * TITLE_STANDS_OUT:
+        return ""
+    start = next(i for i, line in enumerate(sized) if line in upper and line.size == top)
+    while start and sized[start - 1].size >= top * TITLE_LINE and sized[start - 1] in upper:
+        start -= 1
+    parts = []
+    for line in sized[start:]:
+        if line.size < top * TITLE_LINE:
+            break
+        parts.append(line.text)
+    title = " ".join(" ".join(parts).split()).strip(" :;,.-–—")
+    if not MIN_CHARS <= len(title) <= MAX_CHARS or len(title.split()) < 2:
+        return ""
+    return title
+
+
+def _png(image: object) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")  # type: ignore[attr-defined]
+    return buffer.getvalue()
