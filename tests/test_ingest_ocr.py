@@ -1,0 +1,164 @@
+"""Scanned PDFs read by OCR: Tesseract on PDFium's rendering, at ingest (ingest/ocr.py).
+
+The scans are made here from real PDFs (tests/scan_support.py), so their text is known; the
+hostile PDFs in ../shared hold a real scanned patent page and a mojibake text layer.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from conftest import shared
+from litsynth.config import open_project
+from litsynth.ingest import ParseFailure, parse_file, parse_many
+from litsynth.ingest.incremental import IngestOptions, ingest
+from litsynth.ingest.ocr import OCR_TRIED, OcrSettings, installed_languages, tesseract
+from litsynth.records import Document, Failure
+from litsynth.store import opened
+from litsynth.store.documents import failure_states
+from scan_support import make_scan, word_recall
+
+pytestmark = pytest.mark.skipif(
+    tesseract() is None, reason="Tesseract is not installed (make ocr-deps)"
+)
+CRAZY = "data/pdfs/hard/pypdf/resources/crazyones.pdf"
+PAPER = "data/pdfs/scholarly/papermage/tests/fixtures/2304.02623v1.pdf"
+
+
+@pytest.fixture(scope="module")
+def crazy_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("scans") / "crazy-scan.pdf"
+    return make_scan(shared(CRAZY), out, [0])
+
+
+def test_a_scan_is_read_by_ocr_with_its_title(crazy_scan: Path) -> None:
+    truth = shared("data/pdfs/hard/pypdf/resources/crazyones.txt").read_text(encoding="utf-8")
+    doc = parse_file(crazy_scan, ocr=OcrSettings())
+    assert word_recall(truth, doc.text) >= 0.95
+    assert doc.title == "The Crazy Ones"  # no /Title: the largest type on the scanned page
+    assert doc.attributes["ocr_pages"] == "1"
+    assert (
+        doc.attributes["ocr_engine"].startswith("tesseract ")
+        and "(eng)" in doc.attributes["ocr_engine"]
+    )
+    assert [(p.number, p.start) for p in doc.pages] == [(1, 0)]
+
+
+def test_without_ocr_a_scan_is_still_a_no_text_layer_failure(crazy_scan: Path) -> None:
+    with pytest.raises(ParseFailure) as caught:
+        parse_file(crazy_scan)
+    assert caught.value.reason == "no-text-layer"
+    assert "OCR" not in caught.value.detail  # OCR was not asked for, so nothing is said of it
+
+
+def test_a_missing_tesseract_is_named_with_how_to_install_it(
+    crazy_scan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH on which there is no tesseract
+    with pytest.raises(ParseFailure) as caught:
+        parse_file(crazy_scan, ocr=OcrSettings())
+    assert caught.value.reason == "no-text-layer"
+    assert "not read by OCR: Tesseract is not installed" in caught.value.detail
+    assert "apt install tesseract-ocr" in caught.value.detail
+    assert OCR_TRIED not in caught.value.detail  # so a later ingest tries again
+
+
+def test_a_missing_language_is_named_with_its_package(crazy_scan: Path) -> None:
+    program = tesseract()
+    assert program is not None
+    absent = next(x for x in ("tlh", "xho", "yor", "zul") if x not in installed_languages(program))
+    with pytest.raises(ParseFailure) as caught:
+        parse_file(crazy_scan, ocr=OcrSettings(languages=f"eng+{absent}"))
+    assert f"apt install tesseract-ocr-{absent}" in caught.value.detail
+
+
+def test_only_the_pages_without_text_are_read_in_a_mixed_pdf(
+    crazy_scan: Path, tmp_path: Path
+) -> None:
+    """A digital cover page (as JSTOR adds) before a scanned article: the cover keeps its text
+    layer, the scan is read by OCR, and each page keeps its own number."""
+    writer = PdfWriter()
+    writer.add_page(PdfReader(shared(PAPER)).pages[0])
+    writer.add_page(PdfReader(crazy_scan).pages[0])
+    mixed = tmp_path / "mixed.pdf"
+    with mixed.open("wb") as fh:
+        writer.write(fh)
+    doc = parse_file(mixed, ocr=OcrSettings())
+    assert doc.attributes["ocr_pages"] == "1"
+    assert [p.number for p in doc.pages] == [1, 2]
+    second = doc.text[doc.pages[1].start : doc.pages[1].end]
+    assert "Here" in second and "crazy ones" in second
+    assert doc.title.startswith("Beyond Summarization")  # from page 1's own type sizes
+
+
+def test_a_scanned_paper_gets_its_title_and_byline(tmp_path: Path) -> None:
+    scan = make_scan(shared(PAPER), tmp_path / "paper-scan.pdf", [0])
+    doc = parse_file(scan, ocr=OcrSettings())
+    assert doc.title == (
+        "Beyond Summarization: Designing Al Support for Real-World Expository Writing Tasks"
+    )  # "Al": OCR reads the capital I of "AI" as a small l
+    # The superscript affiliation marks come out of OCR as quote marks ("Shen’, Tal August’").
+    assert doc.authors == (
+        "Shen, Zejiang", "August, Tal", "Siangliulue, Pao", "Lo, Kyle", "Bragg, Jonathan",
+        "Hammerbacher, Jeff", "Downey, Doug", "Chang, Joseph Chee", "Sontag, David",
+    )  # fmt: skip
+
+
+def test_a_real_scanned_page_and_a_mojibake_layer_are_read() -> None:
+    """A real scanned patent page (its first and last pages are blank) and a Czech table whose
+    font has no Unicode map: both failed before; OCR reads them."""
+    hard = shared("data/pdfs/hard")
+    patent = hard / "pypdf/resources/encrypted_doc_no_id.pdf"
+    mojibake = hard / "pdfminer/samples/contrib/issue-791-non-unicode-cmap.pdf"
+    plain = dict(parse_many([patent, mojibake], timeout_s=60))
+    assert [getattr(plain[p], "reason", None) for p in (patent, mojibake)] == [
+        "no-text-layer", "garbage-text",
+    ]  # fmt: skip
+    read = dict(parse_many([patent, mojibake], timeout_s=60, ocr=OcrSettings()))
+    assert isinstance(read[patent], Document) and isinstance(read[mojibake], Document)
+    assert "international search report" in read[patent].text
+    assert read[patent].attributes["ocr_pages"] == "1"  # the blank pages give nothing
+    assert read[mojibake].text.startswith("Pen")  # "Peněžní prostředky …" (eng reads it roughly)
+
+
+def test_a_blank_render_stays_a_failure_that_says_ocr_was_tried() -> None:
+    jo = shared("data/pdfs/hard/pdfminer/samples/jo.pdf")  # garbled, and renders blank
+    outcome = dict(parse_many([jo], timeout_s=60, ocr=OcrSettings()))[jo]
+    assert isinstance(outcome, Failure) and outcome.reason == "garbage-text"
+    assert f"({OCR_TRIED} too)" in outcome.detail
+
+
+def test_ocr_gets_time_beyond_the_pdf_limit_and_has_its_own(tmp_path: Path) -> None:
+    """A worker's limit is sized for text PDFs; a scan asks for its pages' OCR time on top.
+    A page that OCR cannot finish in its own limit fails as a timeout that names it."""
+    scan = make_scan(shared(PAPER), tmp_path / "two-pages.pdf", [0, 1])
+    done = dict(parse_many([scan], timeout_s=1.0, ocr=OcrSettings()))[scan]
+    assert isinstance(done, Document), done
+    assert done.attributes["ocr_pages"] == "2"
+    slow = dict(parse_many([scan], timeout_s=60, ocr=OcrSettings(page_timeout_s=0.05)))[scan]
+    assert isinstance(slow, Failure) and slow.reason == "timeout"
+    assert "OCR of page 1" in slow.detail and "ocr_page_timeout_s" in slow.detail
+
+
+def test_a_scan_that_failed_before_is_read_once_ocr_is_turned_on(
+    project: Path, crazy_scan: Path
+) -> None:
+    shutil.copy2(crazy_scan, project / "corpus" / "scan.pdf")
+    toml = project / "litsynth.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[ingest]\nocr = false\n")
+    first = ingest(open_project(project), IngestOptions())
+    assert [f["reason"] for f in first.failures] == ["no-text-layer"]
+    again = ingest(open_project(project), IngestOptions())  # nothing changed: not retried
+    assert again.documents_skipped_failed == 1
+    toml.write_text(toml.read_text(encoding="utf-8").replace("ocr = false", "ocr = true"))
+    read = ingest(open_project(project), IngestOptions())
+    assert (read.documents_ingested, read.failures) == (1, [])
+    with opened(project / "litsynth.db") as conn:
+        assert failure_states(conn) == {}
+        (attributes,) = conn.execute("SELECT attributes FROM documents").fetchone()
+    assert json.loads(attributes)["ocr_pages"] == "1"
