@@ -41,9 +41,10 @@ MAX_NAMES = 60
 # Marks set against a name: daggers, stars, card suits, digits, Greek letters, any symbol, and
 # the control characters a mark's glyph is sometimes mapped to ("Doug Downey,\x8e Jason").
 _MARKS = regex.compile(r"[\p{Greek}\d\p{S}\p{Cc}\p{Co}†‡§¶∗*#∥‖]+")
-# A quote mark closing a name: OCR reads a superscript mark as one ("Zejiang Shen’, Tal").
-# One inside a name ("O’Brien") is followed by a letter and stays.
-_QUOTE_MARK = regex.compile(r"(?<=\p{L})[’'”\"“`]+(?!\p{L})")
+# Marks closing a name as OCR reads a superscript: a quote, "!" or "?" ("Zejiang Shen’, Tal",
+# "Mark Neumann!", "Arman Cohan?’"). A quote inside a name ("O’Brien") is followed by a
+# letter and stays.
+_QUOTE_MARK = regex.compile(r"(?<=\p{L})[’'”\"“‘`?!]+(?!\p{L})")
 _PIECES = regex.compile(r"\s*(?:,|;|\s&\s|\band\b|\|)\s*")
 # "Weld", "Jean-Pierre", "McDonald", "O'Brien", "LeCun"
 _WORD = regex.compile(r"^\p{Lu}[\p{Ll}'’]+(?:\p{Lu}[\p{Ll}'’]+)?(?:-\p{Lu}?[\p{Ll}'’]+)*$")

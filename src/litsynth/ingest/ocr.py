@@ -100,7 +100,7 @@ class Scan:
 @dataclass(frozen=True)
 class _Line:
     text: str
-    size: float  # the median height of its words, in pixels: the type size, roughly
+    size: float  # letter width x word height, in pixels² (`_lines`): grows with the type size
     top: int
     paragraph: tuple[str, ...]
 
@@ -167,28 +167,62 @@ def _tesseract(
     return done.stdout.decode("utf-8", "replace")
 
 
+COLUMN_GAP = 3.0  # a space this many word heights wide parts a line's columns
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+
+
 def _lines(tsv: str) -> list[_Line]:
     """Tesseract's TSV as lines of words, in its reading order.
 
     Columns: level, page, block, paragraph, line, word, left, top, width, height, conf, text.
-    A word taller than wide, of three letters or more, is set vertically (arXiv's margin
-    stamp): it is kept in the text but not in the line's size.
+    A line that Tesseract runs across columns (a byline of three authors side by side, a
+    table's cells) is cut where a space is wider than `COLUMN_GAP` word heights: such a
+    space is a column's edge, and the plain text would run "Joseph Chee Chang Amy X. Zhang".
     """
-    words: dict[tuple[str, ...], list[tuple[str, int, int]]] = {}
+    rows: dict[tuple[str, ...], list[_Word]] = {}
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
             continue
-        top, width, height = int(cells[7]), int(cells[8]), int(cells[9])
-        upright = len(cells[11]) < 3 or width >= height
-        words.setdefault(tuple(cells[1:5]), []).append((cells[11], top, height if upright else 0))
+        left, top, width, height = (int(c) for c in cells[6:10])
+        rows.setdefault(tuple(cells[1:5]), []).append(_Word(cells[11], left, top, width, height))
     lines = []
-    for key, found in words.items():
-        heights = sorted(h for _, _, h in found if h)
-        size = float(heights[len(heights) // 2]) if heights else 0.0
-        text = " ".join(w for w, _, _ in found)
-        lines.append(_Line(text, size, min(t for _, t, _ in found), key[:3]))
+    for key, found in rows.items():
+        heights = sorted(w.height for w in found)
+        gap = COLUMN_GAP * heights[len(heights) // 2]
+        start = 0
+        for i in range(1, len(found) + 1):
+            if i == len(found) or found[i].left - (found[i - 1].left + found[i - 1].width) > gap:
+                part = found[start:i]
+                text = " ".join(w.text for w in part)
+                lines.append(_Line(text, _size(part), min(w.top for w in part), key[:3]))
+                start = i
     return lines
+
+
+def _size(words: list[_Word]) -> float:
+    """The median width of the words' letters times the median height of the words.
+
+    The height alone swings with descenders and brackets ("Kyle" stands taller than
+    "Semantic" set larger), the width alone with bold type. A word of two characters or more
+    that is taller than wide is set vertically (arXiv's margin stamp) and gives no size; nor
+    does a line without a word of four letters or two of two (a logo's "SE").
+    """
+    upright = [w for w in words if len(w.text) < 2 or w.width >= w.height]
+    lettered = [w for w in upright if sum(c.isalpha() for c in w.text) >= 2]
+    if not lettered or (len(lettered) == 1 and len(lettered[0].text) < 4):
+        return 0.0
+    widths = sorted(w.width / len(w.text) for w in lettered)
+    heights = sorted(w.height for w in upright)
+    return widths[len(widths) // 2] * heights[len(heights) // 2]
 
 
 def _text(lines: list[_Line]) -> str:
@@ -202,46 +236,54 @@ def _text(lines: list[_Line]) -> str:
     return "\n".join(out).strip()
 
 
-TITLE_STANDS_OUT = 1.3  # the title's type over the body's: OCR's sizes are rougher than a PDF's
-TITLE_LINE = 0.85  # the title's further lines are at least this share of its largest
+TITLE_STANDS_OUT = 1.5  # the title's size (width x height, so about 1.2 x the type) over the body's
+
+
+TITLE_LINE = 0.7  # a title's other lines: its paragraph's lines set at least this large
 
 
 def title_of(lines: list[_Line], page_height: int) -> str:
-    """The title of a scanned first page: the first run of lines in the largest type in the
-    top half of the page, if that type stands out from the body's; else "".
+    """The title of a scanned first page: its largest line in the top half of the page, if it
+    stands out from the body's, with the lines of its paragraph set nearly as large (not the
+    date under it); else "". An e-mail line is never one (braces make it look large).
 
     (first_page.py reads a text PDF's title from its font sizes; a scan has only the
-    words' boxes, so their heights stand in for the type size.)
+    words' boxes, so their sizes stand in.)
     """
-    sized = [line for line in lines if line.size > 0 and sum(c.isalpha() for c in line.text) >= 2]
+    sized = [line for line in lines if line.size > 0]
     if not sized:
         return ""
     weight: dict[float, int] = {}
     for line in sized:
         weight[line.size] = weight.get(line.size, 0) + len(line.text)
-    ordered = sorted(weight)
-    half, seen = sum(weight.values()) / 2, 0
-    body = ordered[-1]
-    for size in ordered:  # the size of the median character
+    half, seen, body = sum(weight.values()) / 2, 0, 0.0
+    for size in sorted(weight):  # the size of the median character
         seen += weight[size]
         if seen >= half:
             body = size
             break
-    upper = [line for line in sized if line.top < page_height / 2]
+    upper = [
+        line
+        for line in sized
+        if line.top < page_height / 2 and "@" not in line.text and len(line.text.split()) >= 2
+    ]
     if not upper:
         return ""
-    top = max(line.size for line in upper)
-    if top < body * TITLE_STANDS_OUT:
+    top = max(upper, key=lambda line: line.size)
+    if top.size < body * TITLE_STANDS_OUT:
         return ""
-    start = next(i for i, line in enumerate(sized) if line in upper and line.size == top)
-    while start and sized[start - 1].size >= top * TITLE_LINE and sized[start - 1] in upper:
-        start -= 1
-    parts = []
-    for line in sized[start:]:
-        if line.size < top * TITLE_LINE:
-            break
-        parts.append(line.text)
-    title = " ".join(" ".join(parts).split()).strip(" :;,.-–—")
+
+    def part_of_title(line: _Line) -> bool:
+        return line.paragraph == top.paragraph and line.size >= top.size * TITLE_LINE
+
+    at = lines.index(top)
+    first, last = at, at
+    while first and part_of_title(lines[first - 1]):
+        first -= 1
+    while last + 1 < len(lines) and part_of_title(lines[last + 1]):
+        last += 1
+    title = " ".join(" ".join(line.text for line in lines[first : last + 1]).split())
+    title = title.strip(" :;,.-–—")
     if not MIN_CHARS <= len(title) <= MAX_CHARS or len(title.split()) < 2:
         return ""
     return title
