@@ -1,7 +1,8 @@
 """Ingest, first half: files → canonical `Document`s → sentence-aware `Chunk`s.
 
-- `parse_file(path, passwords=...)`: one PDF, .txt, .md or .html file → `records.Document`
-  (canonical text, page or section spans), or `ParseFailure` with a reason from FAILURE_REASONS;
+- `parse_file(path, passwords=..., ocr=...)`: one PDF, .txt, .md or .html file →
+  `records.Document` (canonical text, page or section spans), or `ParseFailure` with a reason
+  from FAILURE_REASONS; with `ocr.OcrSettings`, a PDF's scanned pages are read by OCR;
 - `parse_many(paths, ...)`: the same in worker processes with a time and memory limit per file,
   yielding a `Document` or a `records.Failure` per file as they finish;
 - `chunk_document(doc, count_tokens=...)`: overlapping chunks sized in the embedder's tokens,
