@@ -18,7 +18,8 @@ BENCH = Path(__file__).resolve().parent
 # Fast ones first, so a partial run still says something.
 ORDER = [
     "embed", "search_start", "reingest", "ingest_pdf", "ocr", "suggest_speed", "synthesis",
-    "review", "analysis", "import", "roles", "zeroshot", "manycodes", "csabstruct", "screening", "dedupe",
+    "review", "analysis", "import", "roles", "zeroshot", "manycodes", "csabstruct", "screening",
+    "dedupe",
 ]  # fmt: skip
 
 
