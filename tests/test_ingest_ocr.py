@@ -162,3 +162,16 @@ def test_a_scan_that_failed_before_is_read_once_ocr_is_turned_on(
         assert failure_states(conn) == {}
         (attributes,) = conn.execute("SELECT attributes FROM documents").fetchone()
     assert json.loads(attributes)["ocr_pages"] == "1"
+
+
+def test_a_password_protected_scan_is_read_with_its_password(
+    crazy_scan: Path, tmp_path: Path
+) -> None:
+    """PDFium opens the file again to render it, with the password pypdf found."""
+    writer = PdfWriter(clone_from=PdfReader(crazy_scan))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-256")
+    locked = tmp_path / "locked-scan.pdf"
+    writer.write(locked)
+    doc = parse_file(locked, passwords=["wrong", "secret"], ocr=OcrSettings())
+    assert doc.attributes["decrypted_with"] == "user password"
+    assert doc.title == "The Crazy Ones" and doc.attributes["ocr_pages"] == "1"
