@@ -105,6 +105,14 @@ def test_marks_affiliations_addresses_and_the_abstract_are_not_names() -> None:
     )
 
 
+def test_a_generation_suffix_is_not_the_family_name() -> None:
+    page = "Reading Scanned Reviews\nRobert E. Jones Jr., Mary Ellen Smith III\nAbstract\nWe read."
+    assert byline_authors(page, "Reading Scanned Reviews") == (
+        "Jones, Robert E.",
+        "Smith, Mary Ellen",
+    )
+
+
 def test_no_title_on_the_page_no_authors() -> None:
     assert byline_authors(PAGE, "A Title That Is Printed Nowhere On This Page") == ()
 

@@ -55,6 +55,8 @@ PARTICLES = frozenset({
     "la", "bin", "ibn", "al", "el", "ten", "ter", "zu",
 })
 # fmt: on
+# A generation after the family name, left out of it ("Smith Jr." is cited "Smith").
+SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
 # Words that put a piece in an affiliation, an address, a heading or a note, not a name.
 # fmt: off
 NOT_NAMES = frozenset({
@@ -175,6 +177,8 @@ def _as_name(piece: str, marks: frozenset[str]) -> str:
         return ""
     if _CAPITALS.match(piece) and any(len(w) > 2 for w in words):
         words = [w if INITIALS.match(w) else w.title() for w in words]
+    if len(words) >= 3 and words[-1] in SUFFIXES:
+        words = words[:-1]  # "Martin Luther King Jr.": cited "King", as APA cites him
     last = words[-1]
     if marks and last[-1] in marks and _WORD.match(last[:-1]) and len(last) > 3:
         words[-1] = last = last[:-1]
