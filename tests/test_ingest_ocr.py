@@ -96,6 +96,23 @@ def test_only_the_pages_without_text_are_read_in_a_mixed_pdf(
     assert doc.title.startswith("Beyond Summarization")  # from page 1's own type sizes
 
 
+def test_scanned_pages_left_unread_are_noted_with_the_document(
+    crazy_scan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Tesseract, the cover page's text keeps the document, and its notes say that a
+    page was not read, and why."""
+    writer = PdfWriter()
+    writer.add_page(PdfReader(shared(PAPER)).pages[0])
+    writer.add_page(PdfReader(crazy_scan).pages[0])
+    mixed = tmp_path / "mixed.pdf"
+    with mixed.open("wb") as fh:
+        writer.write(fh)
+    assert parse_file(mixed).attributes["pages_without_text"] == "1 of 2"
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on it
+    unread = parse_file(mixed, ocr=OcrSettings()).attributes["pages_without_text"]
+    assert unread.startswith("1 of 2; not read by OCR: Tesseract is not installed")
+
+
 def test_a_scanned_paper_gets_its_title_and_byline(tmp_path: Path) -> None:
     scan = make_scan(shared(PAPER), tmp_path / "paper-scan.pdf", [0])
     doc = parse_file(scan, ocr=OcrSettings())

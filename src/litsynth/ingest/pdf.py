@@ -357,10 +357,15 @@ def _read_scans(
     whole = "\n".join(raw)
     garbage = bool(whole.strip()) and bool(garbage_reason(whole))
     todo = list(range(len(raw))) if garbage else [i for i, t in enumerate(raw) if not t.strip()]
-    if not todo or ocr is None:
+    if not todo:
         return raw, "", {}, ""
-    if why_not := ocr_missing(ocr):
-        return raw, "", {}, f"; not read by OCR: {why_not}"
+    why_not = ocr_missing(ocr) if ocr is not None else ""
+    if ocr is None or why_not:
+        unread = f"; not read by OCR: {why_not}" if why_not else ""
+        # Noted with the document too: a cover page with text must not hide that the scanned
+        # article behind it was not read.
+        notes = {} if garbage else {"pages_without_text": f"{len(todo)} of {len(raw)}{unread}"}
+        return raw, "", notes, unread
     scan = read_pages(data, todo, ocr, password=password, where=where)
     tried = f" ({OCR_TRIED} too)"
     found = scan.texts.values()
