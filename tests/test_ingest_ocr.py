@@ -110,7 +110,7 @@ def test_scanned_pages_left_unread_are_noted_with_the_document(
     assert parse_file(mixed).attributes["pages_without_text"] == "1 of 2"
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on it
     unread = parse_file(mixed, ocr=OcrSettings()).attributes["pages_without_text"]
-    assert unread.startswith("1 of 2; not read by OCR: Tesseract is not installed")
+    assert unread.startswith("1 of 2 (not read by OCR: Tesseract is not installed")
 
 
 def test_a_scanned_paper_gets_its_title_and_byline(tmp_path: Path) -> None:

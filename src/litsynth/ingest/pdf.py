@@ -364,7 +364,8 @@ def _read_scans(
         unread = f"; not read by OCR: {why_not}" if why_not else ""
         # Noted with the document too: a cover page with text must not hide that the scanned
         # article behind it was not read.
-        notes = {} if garbage else {"pages_without_text": f"{len(todo)} of {len(raw)}{unread}"}
+        why = f" (not read by OCR: {why_not})" if why_not else ""
+        notes = {} if garbage else {"pages_without_text": f"{len(todo)} of {len(raw)}{why}"}
         return raw, "", notes, unread
     scan = read_pages(data, todo, ocr, password=password, where=where)
     tried = f" ({OCR_TRIED} too)"
