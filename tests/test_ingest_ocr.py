@@ -119,6 +119,7 @@ def test_a_scanned_paper_gets_its_title_and_byline(tmp_path: Path) -> None:
     assert doc.title == (
         "Beyond Summarization: Designing Al Support for Real-World Expository Writing Tasks"
     )  # "Al": OCR reads the capital I of "AI" as a small l
+    assert doc.year == 2023  # the margin stamp, read by OCR as "2304.02623v1 [cs.CL] …"
     # The superscript affiliation marks come out of OCR as quote marks ("Shen’, Tal August’").
     assert doc.authors == (
         "Shen, Zejiang", "August, Tal", "Siangliulue, Pao", "Lo, Kyle", "Bragg, Jonathan",

@@ -33,8 +33,9 @@ SMALL_CAPS = 0.7  # runs this much smaller between title runs are part of it
 MIN_CHARS, MAX_CHARS = 8, 300
 _YEAR_LINES = (
     # arXiv's margin stamp "arXiv:YYMM.NNNNNvN [cs.CL] …": YYMM is the first version's month.
-    # The [category] makes it the stamp, not an arXiv paper cited in a footnote.
-    re.compile(r"\barXiv:(\d\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?:v\d+)?\s*\["),
+    # The [category] makes it the stamp, not an arXiv paper cited in a footnote. OCR reads
+    # the rotated "arXiv:" apart from the rest, so a line may also start with the number.
+    re.compile(r"(?:\barXiv:|^)(\d\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?:v\d+)?\s*\[", re.M),
     re.compile(r"\bProceedings of\b[^\n]{0,200}?\b((?:19|20)\d\d)\b"),
     # A journal's running header: "Journal of Physics: Conference Series 2188 (2022) 012011",
     # "Computers & Education 142 (2019) 103642": a volume, then the year in brackets. Only in
