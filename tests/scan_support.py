@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def make_scan(src: Path, out: Path, pages: Sequence[int], *, dpi: int = 200, seed: int = 0) -> Path:
-    """An image-only PDF of these pages (0-based) of `src`, written to `out`."""
+def make_scan(
+    src: Path, out: Path, pages: Sequence[int], *, dpi: int = 200, seed: int = 0, turn: int = 0
+) -> Path:
+    """An image-only PDF of these pages (0-based) of `src`, written to `out`; `turn`: degrees
+    the sheet was fed turned (180: upside down)."""
     import pypdfium2 as pdfium
     from PIL import Image, ImageFilter
     from pypdf import PdfReader, PdfWriter
@@ -25,7 +28,9 @@ def make_scan(src: Path, out: Path, pages: Sequence[int], *, dpi: int = 200, see
     images = []
     for number in pages:
         image = document[number].render(scale=dpi / 72, grayscale=True).to_pil()
-        image = image.rotate(rng.uniform(-1, 1), resample=Image.BICUBIC, fillcolor=255)
+        image = image.rotate(
+            turn + rng.uniform(-1, 1), resample=Image.BICUBIC, fillcolor=255, expand=turn % 180 != 0
+        )
         images.append(image.filter(ImageFilter.GaussianBlur(0.6)))
     document.close()
     buffer = io.BytesIO()

@@ -49,6 +49,20 @@ def test_a_scan_is_read_by_ocr_with_its_title(crazy_scan: Path) -> None:
     assert [(p.number, p.start) for p in doc.pages] == [(1, 0)]
 
 
+def test_a_sheet_scanned_upside_down_or_sideways_is_read(tmp_path: Path) -> None:
+    truth = shared("data/pdfs/hard/pypdf/resources/crazyones.txt").read_text(encoding="utf-8")
+    for turn in (180, 90):
+        scan = make_scan(shared(CRAZY), tmp_path / f"turned-{turn}.pdf", [0], turn=turn)
+        doc = parse_file(scan, ocr=OcrSettings())
+        assert word_recall(truth, doc.text) >= 0.95, turn
+        assert int(doc.attributes["ocr_confidence"]) >= 80
+    # Upside down, the boxes still measure the type; sideways they do not, and no title is
+    # read rather than a wrong one.
+    upside_down = parse_file(tmp_path / "turned-180.pdf", ocr=OcrSettings())
+    assert upside_down.title == "The Crazy Ones"
+    assert parse_file(tmp_path / "turned-90.pdf", ocr=OcrSettings()).title == ""
+
+
 def test_without_ocr_a_scan_is_still_a_no_text_layer_failure(crazy_scan: Path) -> None:
     with pytest.raises(ParseFailure) as caught:
         parse_file(crazy_scan)

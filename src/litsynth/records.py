@@ -368,6 +368,7 @@ PARSE_NOTES = frozenset(
         "decrypted_with",
         "ocr_pages",
         "ocr_engine",
+        "ocr_confidence",
         "pages_without_text",
     }
 )

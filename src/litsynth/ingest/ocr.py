@@ -91,17 +91,17 @@ def missing(settings: OcrSettings) -> str:
 @dataclass(frozen=True)
 class Scan:
     """What OCR read: each page's text (0-based page number → text), and the title of page 1
-    when it was read (the largest type near its top; "" if none stands out)."""
+    when it was read (its largest type among its first lines; "" if none stands out)."""
 
     texts: dict[int, str]
     title: str = ""
+    confidence: float = 0.0  # Tesseract's mean word confidence, 0-100: low means a poor scan
 
 
 @dataclass(frozen=True)
 class _Line:
     text: str
     size: float  # letter width x word height, in pixels² (`_lines`): grows with the type size
-    top: int
     paragraph: tuple[str, ...]
 
 
@@ -121,24 +121,41 @@ def read_pages(
         document = pdfium.PdfDocument(data, password=password or None)
     except pdfium.PdfiumError as exc:
         raise ParseFailure("broken-file", f"cannot render it for OCR: {exc}", where) from None
-    # TSV: every word with its box, so page 1's title can be told by its size.
+    # TSV: every word with its box, so page 1's title can be told by its size. Automatic page
+    # segmentation follows columns; with orientation detection (psm 1, which needs the "osd"
+    # data) a page scanned sideways or upside down is read too, for about 10 % more time.
+    psm = "1" if "osd" in installed_languages(program) else "3"
     command = [program, "stdin", "stdout", "-l", settings.languages, "--dpi", str(DPI)]
-    command += ["--psm", "3", "tsv"]  # automatic page segmentation: columns are read in turn
+    command += ["--psm", psm, "tsv"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     texts: dict[int, str] = {}
     title = ""
+    confidences: list[float] = []
     try:
         for number in numbers:
             page = document[number]
             image = page.render(scale=DPI / 72, grayscale=True).to_pil()
             page.close()
-            lines = _lines(_tesseract(command, _png(image), env, number, settings, where))
+            tsv = _tesseract(command, _png(image), env, number, settings, where)
+            lines = _lines(tsv)
             texts[number] = _text(lines)
+            confidences += _confidences(tsv)
             if number == 0:
-                title = title_of(lines, image.size[1])
+                title = title_of(lines)
     finally:
         document.close()
-    return Scan(texts, title)
+    mean = sum(confidences) / len(confidences) if confidences else 0.0
+    return Scan(texts, title, mean)
+
+
+def _confidences(tsv: str) -> list[float]:
+    """Each word's confidence (0-100) from Tesseract's TSV; -1 marks a row that is no word."""
+    found = []
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) >= 12 and cells[0] == "5" and cells[11].strip() and float(cells[10]) >= 0:
+            found.append(float(cells[10]))
+    return found
 
 
 def _tesseract(
@@ -174,7 +191,6 @@ COLUMN_GAP = 3.0  # a space this many word heights wide parts a line's columns
 class _Word:
     text: str
     left: int
-    top: int
     width: int
     height: int
 
@@ -192,8 +208,8 @@ def _lines(tsv: str) -> list[_Line]:
         cells = row.split("\t")
         if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
             continue
-        left, top, width, height = (int(c) for c in cells[6:10])
-        rows.setdefault(tuple(cells[1:5]), []).append(_Word(cells[11], left, top, width, height))
+        left, width, height = int(cells[6]), int(cells[8]), int(cells[9])
+        rows.setdefault(tuple(cells[1:5]), []).append(_Word(cells[11], left, width, height))
     lines = []
     for key, found in rows.items():
         heights = sorted(w.height for w in found)
@@ -203,7 +219,7 @@ def _lines(tsv: str) -> list[_Line]:
             if i == len(found) or found[i].left - (found[i - 1].left + found[i - 1].width) > gap:
                 part = found[start:i]
                 text = " ".join(w.text for w in part)
-                lines.append(_Line(text, _size(part), min(w.top for w in part), key[:3]))
+                lines.append(_Line(text, _size(part), key[:3]))
                 start = i
     return lines
 
@@ -237,15 +253,16 @@ def _text(lines: list[_Line]) -> str:
 
 
 TITLE_STANDS_OUT = 1.5  # the title's size (width x height, so about 1.2 x the type) over the body's
-
-
 TITLE_LINE = 0.7  # a title's other lines: its paragraph's lines set at least this large
+# The title is among a page's first lines as Tesseract reads them, whichever way up the sheet
+# was scanned (boxes are measured on the image as scanned, so "the top half" would not do).
+TITLE_WITHIN = 15
 
 
-def title_of(lines: list[_Line], page_height: int) -> str:
-    """The title of a scanned first page: its largest line in the top half of the page, if it
-    stands out from the body's, with the lines of its paragraph set nearly as large (not the
-    date under it); else "". An e-mail line is never one (braces make it look large).
+def title_of(lines: list[_Line]) -> str:
+    """The title of a scanned first page: its largest line among the first `TITLE_WITHIN`, if
+    it stands out from the body's, with the lines of its paragraph set nearly as large (not
+    the date under it); else "". An e-mail line is never one (braces make it look large).
 
     (first_page.py reads a text PDF's title from its font sizes; a scan has only the
     words' boxes, so their sizes stand in.)
@@ -264,8 +281,8 @@ def title_of(lines: list[_Line], page_height: int) -> str:
             break
     upper = [
         line
-        for line in sized
-        if line.top < page_height / 2 and "@" not in line.text and len(line.text.split()) >= 2
+        for line in lines[:TITLE_WITHIN]
+        if line.size > 0 and "@" not in line.text and len(line.text.split()) >= 2
     ]
     if not upper:
         return ""

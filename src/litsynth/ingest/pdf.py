@@ -374,7 +374,11 @@ def _read_scans(
         return raw, "", {}, tried
     pages = [scan.texts.get(i) or text for i, text in enumerate(raw)]
     read = sum(1 for text in found if text)
-    notes = {"ocr_pages": str(read), "ocr_engine": f"{engine()} ({ocr.languages})"}
+    notes = {
+        "ocr_pages": str(read),
+        "ocr_engine": f"{engine()} ({ocr.languages})",
+        "ocr_confidence": f"{scan.confidence:.0f}",
+    }
     return pages, scan.title, notes, ""
 
 
