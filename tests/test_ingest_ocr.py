@@ -91,17 +91,21 @@ def test_a_missing_language_is_named_with_its_package(crazy_scan: Path) -> None:
     assert f"apt install tesseract-ocr-{absent}" in caught.value.detail
 
 
-def test_only_the_pages_without_text_are_read_in_a_mixed_pdf(
-    crazy_scan: Path, tmp_path: Path
-) -> None:
-    """A digital cover page (as JSTOR adds) before a scanned article: the cover keeps its text
-    layer, the scan is read by OCR, and each page keeps its own number."""
+@pytest.fixture
+def mixed(crazy_scan: Path, tmp_path: Path) -> Path:
+    """A paper's text page 1, then a scanned page: a cover page before a scanned article."""
     writer = PdfWriter()
     writer.add_page(PdfReader(shared(PAPER)).pages[0])
     writer.add_page(PdfReader(crazy_scan).pages[0])
-    mixed = tmp_path / "mixed.pdf"
-    with mixed.open("wb") as fh:
+    path = tmp_path / "mixed.pdf"
+    with path.open("wb") as fh:
         writer.write(fh)
+    return path
+
+
+def test_only_the_pages_without_text_are_read_in_a_mixed_pdf(mixed: Path) -> None:
+    """A digital cover page (as JSTOR adds) before a scanned article: the cover keeps its text
+    layer, the scan is read by OCR, and each page keeps its own number."""
     doc = parse_file(mixed, ocr=OcrSettings())
     assert doc.attributes["ocr_pages"] == "1"
     assert [p.number for p in doc.pages] == [1, 2]
@@ -111,16 +115,10 @@ def test_only_the_pages_without_text_are_read_in_a_mixed_pdf(
 
 
 def test_scanned_pages_left_unread_are_noted_with_the_document(
-    crazy_scan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mixed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without Tesseract, the cover page's text keeps the document, and its notes say that a
     page was not read, and why."""
-    writer = PdfWriter()
-    writer.add_page(PdfReader(shared(PAPER)).pages[0])
-    writer.add_page(PdfReader(crazy_scan).pages[0])
-    mixed = tmp_path / "mixed.pdf"
-    with mixed.open("wb") as fh:
-        writer.write(fh)
     assert parse_file(mixed).attributes["pages_without_text"] == "1 of 2"
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on it
     unread = parse_file(mixed, ocr=OcrSettings()).attributes["pages_without_text"]
