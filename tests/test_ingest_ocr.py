@@ -11,9 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from conftest import shared
+from litsynth.cli import cli
 from litsynth.config import open_project
 from litsynth.ingest import ParseFailure, parse_file, parse_many
 from litsynth.ingest.incremental import IngestOptions, ingest
@@ -205,3 +207,33 @@ def test_a_password_protected_scan_is_read_with_its_password(
     doc = parse_file(locked, passwords=["wrong", "secret"], ocr=OcrSettings())
     assert doc.attributes["decrypted_with"] == "user password"
     assert doc.title == "The Crazy Ones" and doc.attributes["ocr_pages"] == "1"
+
+
+def test_a_document_with_unread_pages_is_read_again_once_ocr_can_run(
+    project: Path, mixed: Path
+) -> None:
+    """With OCR off, the cover page's text is stored and `status` names the unread page; once
+    OCR is on, the next ingest parses the file again, and only that once."""
+    shutil.copy2(mixed, project / "corpus" / "mixed.pdf")
+    toml = project / "litsynth.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[ingest]\nocr = false\n")
+
+    def status() -> dict[str, object]:
+        done = CliRunner().invoke(cli, ["status", "--project", str(project), "--json"])
+        assert done.exit_code == 0, done.output
+        return json.loads(done.output)
+
+    assert ingest(open_project(project), IngestOptions()).documents_ingested == 1
+    before = status()
+    assert before["pages_without_text"] == [{"path": "corpus/mixed.pdf", "note": "1 of 2"}]
+    assert before["read_by_ocr"] == []
+    toml.write_text(toml.read_text(encoding="utf-8").replace("ocr = false", "ocr = true"))
+    assert ingest(open_project(project), IngestOptions()).documents_ingested == 1
+    after = status()
+    assert after["pages_without_text"] == []
+    (read,) = after["read_by_ocr"]  # type: ignore[misc]
+    assert read["path"] == "corpus/mixed.pdf" and read["pages"] == 1
+    assert read["confidence"] >= 80
+    text = CliRunner().invoke(cli, ["status", "--project", str(project)]).output
+    assert "read by OCR: 1 document, 1 page; lowest confidence" in text
+    assert ingest(open_project(project), IngestOptions()).documents_ingested == 0

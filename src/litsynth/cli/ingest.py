@@ -304,6 +304,7 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
         click.echo(f"  {s['index_fix']}")
     click.echo(f"last ingested: {s['last_ingested'] or 'never'}")
     _render_citations(s)
+    _render_scans(s)
 
 
 def _render_citations(s: dict[str, Any]) -> None:
@@ -322,6 +323,21 @@ def _render_citations(s: dict[str, Any]) -> None:
         "  fill them in corpus/documents.csv, or link the documents to their records"
         " (`litsynth link`)"
     )
+
+
+def _render_scans(s: dict[str, Any]) -> None:
+    """Scans read by OCR, the least sure first (its text is the one to check against the
+    page), and documents with pages no one has read."""
+    read, unread = s["read_by_ocr"], s["pages_without_text"]
+    if read:
+        pages = sum(r["pages"] for r in read)
+        least = min(read, key=lambda r: r["confidence"])
+        click.echo(
+            f"read by OCR: {count(len(read), 'document')}, {count(pages, 'page')}; lowest"
+            f" confidence {least['confidence']} of 100 ({Path(least['path']).name})"
+        )
+    for r in unread:
+        click.echo(f"pages without text: {Path(r['path']).name}: {r['note']}")
 
 
 commands: list[click.Command] = [init_command, ingest_command, search_command, status_command]

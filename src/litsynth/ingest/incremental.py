@@ -27,7 +27,7 @@ from typing import Any, cast
 
 from tqdm import tqdm
 
-from litsynth.config import IngestSettings, Project
+from litsynth.config import Project
 from litsynth.embed import Embedder
 from litsynth.embed.index import (
     ChunkIndex,
@@ -39,10 +39,9 @@ from litsynth.ingest.byline import BYLINE_VERSION, chosen_authors
 from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.first_page import printed_year
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
-from litsynth.ingest.ocr import OCR_TRIED
-from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
 from litsynth.ingest.prepare import chunk_with, unencodable
+from litsynth.ingest.retry import limit_raised, rereadable_scans
 from litsynth.ingest.roles import assign_roles, store_roles
 from litsynth.ingest.sidecar import (
     SIDECAR_FILE,
@@ -257,6 +256,17 @@ class _Run:
         self.report.kept_with_human_work.append(document_id)
         return []
 
+    def drop_to_reread(self, document_id: str) -> bool:
+        """Delete a stored document so that its file is parsed again, unless human work
+        points at its passages (their offsets would no longer hold): then it stays."""
+        with transaction(self.conn):
+            rowids = [r["rowid"] for r in store.chunks_of(self.conn, document_id)]
+            if not store.delete_document(self.conn, document_id):
+                self.report.kept_with_human_work.append(document_id)
+                return False
+        self.index.remove(rowids)
+        return True
+
     def fail(self, entry: FileEntry, failure: Failure, digest: str) -> None:
         failure = dataclasses.replace(failure, path=entry.key)
         with transaction(self.conn):
@@ -377,9 +387,13 @@ def _plan(
     report.documents_seen = len(entries)
     files = store.file_states(conn)
     failed = store.failure_states(conn)
+    unread = rereadable_scans(conn, project.settings.ingest)
     to_parse: list[tuple[FileEntry, str]] = []
     for entry in entries:
         known = files.get(entry.key)
+        if known and known.document_id in unread and run.drop_to_reread(known.document_id):
+            to_parse.append((entry, known.document_id))
+            continue
         if known and (known.size, known.mtime_ns) == (entry.size, entry.mtime_ns):
             report.documents_skipped_unchanged += 1
             _refresh_metadata(run, entry.key, known.document_id)
@@ -422,24 +436,6 @@ def unmatched_sidecar_rows(sidecar: Sidecar, corpus: Path) -> list[str]:
         for key in sidecar.rows
         if key not in names
     ]
-
-
-def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:
-    """Whether a file that failed by a limit would now get more room, so it is worth a retry.
-
-    The failure hint says "raise the limit", so a user who does expects the file to be tried
-    again; a failure recorded before the limits were stored (None) is retried once. So is a
-    scan or a garbled text layer that OCR has not read yet, once OCR can run: the hint says
-    "install Tesseract".
-    """
-    if failure.reason in ("no-text-layer", "garbage-text"):
-        ocr = ocr_settings_for(limits)
-        return ocr is not None and OCR_TRIED not in failure.detail and not ocr_missing(ocr)
-    if failure.reason == "timeout":
-        return failure.timeout_s is None or limits.pdf_timeout_s > failure.timeout_s
-    if failure.reason == "out-of-memory":
-        return failure.memory_mb is None or limits.pdf_memory_mb > failure.memory_mb
-    return False
 
 
 def _read_bylines(run: _Run) -> None:

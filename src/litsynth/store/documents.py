@@ -17,6 +17,7 @@ from typing import Any
 
 from litsynth.records import Chunk, Document, Failure, Page
 from litsynth.store.passages import batches, decode_authors, marks
+from litsynth.store.scans import scan_notes
 
 
 @dataclass(frozen=True)
@@ -554,8 +555,9 @@ def chunks_of(conn: sqlite3.Connection, document_id: str) -> list[sqlite3.Row]:
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Documents, pages, chunks, files, failures by reason and the documents whose citation
-    lacks its authors or year, for `litsynth status`."""
+    """Documents, pages, chunks, files, failures by reason, the documents whose citation
+    lacks its authors or year, and the scans (read by OCR, or with pages unread), for
+    `litsynth status`."""
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
     paths = lambda sql: [row[0] for row in conn.execute(sql)]  # noqa: E731
     by_reason = {
@@ -574,6 +576,7 @@ def counts(conn: sqlite3.Connection) -> dict[str, Any]:
         # what a citation lacks: "Anon." or "n.d." in every matrix, quote and report
         "without_authors": paths("SELECT path FROM documents WHERE authors = '[]' ORDER BY path"),
         "without_year": paths("SELECT path FROM documents WHERE year IS NULL ORDER BY path"),
+        **scan_notes(conn),
     }
 
 
