@@ -113,6 +113,14 @@ def test_timeout_failure_is_retried_after_the_limit_is_raised() -> None:
     assert not limit_raised(broken, IngestSettings(pdf_timeout_s=600.0, pdf_memory_mb=8192))
 
 
+def test_an_ocr_timeout_is_retried_when_the_page_limit_is_raised() -> None:
+    """OCR's own limit is per page (ocr_page_timeout_s): that is the one to raise."""
+    detail = "OCR of page 3 took over 60 s (raise [ingest] ocr_page_timeout_s)"
+    failed = FailureState("scan.pdf", "h", 1, 1, "timeout", detail, 60.0, 2048)
+    assert not limit_raised(failed, IngestSettings(pdf_timeout_s=600.0))
+    assert limit_raised(failed, IngestSettings(ocr_page_timeout_s=120.0))
+
+
 def test_raised_timeout_retries_a_failed_pdf_end_to_end(project: Path) -> None:
     pdf = next(shared("data/pdfs/scholarly").rglob("2206.10883v3.pdf"), None)
     if pdf is None:

@@ -41,7 +41,7 @@ from litsynth.ingest.first_page import printed_year
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
 from litsynth.ingest.prepare import chunk_with, unencodable
-from litsynth.ingest.retry import limit_raised, rereadable_scans
+from litsynth.ingest.retry import limit_raised, rereadable_scans, timeout_limit
 from litsynth.ingest.roles import assign_roles, store_roles
 from litsynth.ingest.sidecar import (
     SIDECAR_FILE,
@@ -277,7 +277,7 @@ class _Run:
                 file_hash=digest,
                 size=entry.size,
                 mtime_ns=entry.mtime_ns,
-                timeout_s=limits.pdf_timeout_s,
+                timeout_s=timeout_limit(failure.detail, limits),
                 memory_mb=limits.pdf_memory_mb,
             )
         self.report.failures.append(_failure_json(failure))

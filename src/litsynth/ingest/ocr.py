@@ -37,6 +37,8 @@ DPI = 300
 # A failure detail that says OCR was tried: a file failed without it is retried once OCR can
 # be had (`incremental.retry_with_ocr`).
 OCR_TRIED = "after OCR"
+# How an OCR timeout's detail starts: its limit is ocr_page_timeout_s, not pdf_timeout_s.
+OCR_TIMEOUT = "OCR of page"
 INSTALL_HINT = "install Tesseract (apt install tesseract-ocr) and ingest again"
 
 
@@ -173,7 +175,7 @@ def _tesseract(
     except subprocess.TimeoutExpired:
         raise ParseFailure(
             "timeout",
-            f"OCR of page {number + 1} took over {settings.page_timeout_s:g} s"
+            f"{OCR_TIMEOUT} {number + 1} took over {settings.page_timeout_s:g} s"
             " (raise [ingest] ocr_page_timeout_s)",
             where,
         ) from None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 from litsynth.config import IngestSettings
-from litsynth.ingest.ocr import OCR_TRIED
+from litsynth.ingest.ocr import OCR_TIMEOUT, OCR_TRIED
 from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
 from litsynth.store import documents as store
@@ -32,10 +32,17 @@ def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:
         ocr = ocr_settings_for(limits)
         return ocr is not None and OCR_TRIED not in failure.detail and not ocr_missing(ocr)
     if failure.reason == "timeout":
-        return failure.timeout_s is None or limits.pdf_timeout_s > failure.timeout_s
+        return (
+            failure.timeout_s is None or timeout_limit(failure.detail, limits) > failure.timeout_s
+        )
     if failure.reason == "out-of-memory":
         return failure.memory_mb is None or limits.pdf_memory_mb > failure.memory_mb
     return False
+
+
+def timeout_limit(detail: str, limits: IngestSettings) -> float:
+    """The limit a timeout with this detail ran into: a page's OCR has its own."""
+    return limits.ocr_page_timeout_s if detail.startswith(OCR_TIMEOUT) else limits.pdf_timeout_s
 
 
 def rereadable_scans(conn: sqlite3.Connection, limits: IngestSettings) -> set[str]:
