@@ -8,8 +8,9 @@ How it reads:
 - the page is rendered by PDFium (pypdfium2, whose wheel carries the library: nothing to
   install) at 300 dpi in grey, what Tesseract's documentation recommends for body text;
 - Tesseract (Debian's `tesseract-ocr`, found on PATH) reads the PNG from stdin with automatic
-  page segmentation, which follows columns, and one thread: parser workers already use every
-  core;
+  page segmentation, which follows columns and finds which way up the page is, on one
+  thread: parser workers already use every core. Its TSV output gives each word's box, from
+  which the text is laid out again and page 1's title is told by its size;
 - the languages are `[ingest] ocr_languages` ("eng", or "eng+deu" with Debian's
   tesseract-ocr-deu).
 
@@ -35,7 +36,7 @@ from litsynth.ingest.first_page import MAX_CHARS, MIN_CHARS
 
 DPI = 300
 # A failure detail that says OCR was tried: a file failed without it is retried once OCR can
-# be had (`incremental.retry_with_ocr`).
+# be had (`retry.limit_raised`).
 OCR_TRIED = "after OCR"
 # How an OCR timeout's detail starts: its limit is ocr_page_timeout_s, not pdf_timeout_s.
 OCR_TIMEOUT = "OCR of page"
