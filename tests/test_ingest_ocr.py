@@ -166,12 +166,18 @@ def test_a_blank_render_stays_a_failure_that_says_ocr_was_tried() -> None:
 
 
 def test_ocr_gets_time_beyond_the_pdf_limit_and_has_its_own(tmp_path: Path) -> None:
-    """A worker's limit is sized for text PDFs; a scan asks for its pages' OCR time on top.
+    """A worker's limit is sized for text PDFs; a scan asks for its pages' OCR time on top,
+    and says as it reads each page.
     A page that OCR cannot finish in its own limit fails as a timeout that names it."""
     scan = make_scan(shared(PAPER), tmp_path / "two-pages.pdf", [0, 1])
-    done = dict(parse_many([scan], timeout_s=1.0, ocr=OcrSettings()))[scan]
+    heard: list[tuple[Path, int, int]] = []
+    outcomes = parse_many(
+        [scan], timeout_s=1.0, ocr=OcrSettings(), on_progress=lambda *said: heard.append(said)
+    )
+    done = dict(outcomes)[scan]
     assert isinstance(done, Document), done
     assert done.attributes["ocr_pages"] == "2"
+    assert heard == [(scan, 1, 2), (scan, 2, 2)]  # each page as OCR reads it: the bar moves
     slow = dict(parse_many([scan], timeout_s=60, ocr=OcrSettings(page_timeout_s=0.05)))[scan]
     assert isinstance(slow, Failure) and slow.reason == "timeout"
     assert "OCR of page 1" in slow.detail and "ocr_page_timeout_s" in slow.detail

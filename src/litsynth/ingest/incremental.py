@@ -482,6 +482,9 @@ def _parse_and_store(
         memory_mb=s.pdf_memory_mb,
         workers=s.workers or (os.cpu_count() or 1),
         ocr=ocr_settings_for(s),
+        on_progress=lambda path, done, total: bar.set_postfix_str(
+            f"{path.name[-30:]}: OCR page {done} of {total}"
+        ),
     )
     with tqdm(
         total=len(to_parse), desc="ingesting", unit="file", disable=quiet, file=sys.stderr

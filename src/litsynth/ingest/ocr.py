@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from litsynth.config import IngestSettings
-from litsynth.ingest.budget import ask_for_time
+from litsynth.ingest.budget import ask_for_time, report_progress
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.first_page import MAX_CHARS, MIN_CHARS
 
@@ -145,6 +145,7 @@ def read_pages(
             confidences += _confidences(tsv)
             if number == 0:
                 title = title_of(lines)
+            report_progress(len(texts), len(numbers))
     finally:
         document.close()
     mean = sum(confidences) / len(confidences) if confidences else 0.0

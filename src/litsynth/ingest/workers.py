@@ -98,8 +98,8 @@ def serve() -> None:
     # Only now is the worker ready: its start-up (interpreter, imports) must not count
     # against the first file's time limit.
     outbox.send(("ready",))
-    # A parser that must read a scan by OCR asks for more time; the parent moves the deadline.
-    install_budget(lambda seconds: outbox.send(("extend", seconds)))
+    # A parser that must read a scan by OCR asks for more time and reports its pages.
+    install_budget(outbox.send)
     while True:
         try:
             task = inbox.recv()
@@ -240,13 +240,14 @@ def parse_many(
     workers: int = 0,
     parser: Parser = parse_file,
     ocr: OcrSettings | None = None,
+    on_progress: Callable[[Path, int, int], None] | None = None,
 ) -> Generator[tuple[Path, Document | Failure], None, None]:
     """Parse files in worker processes; yield (path, Document or Failure) as each finishes.
 
     workers=0 uses one per CPU core. `parser` must be a module-level function (workers import
     it by name); tests pass a deliberately slow or crashing one. `ocr`: read scanned pages
-    with these settings (None: never). Closing the iterator early, or Ctrl-C, kills the
-    workers.
+    with these settings (None: never); `on_progress(path, done, total)` hears of each page
+    OCR has read. Closing the iterator early, or Ctrl-C, kills the workers.
     """
     # Largest files first: a 300-page book started last would leave the other cores idle at the
     # end (longest-processing-time-first scheduling; file size stands in for parse time).
@@ -302,6 +303,10 @@ def parse_many(
                 if message[0] == "extend":  # OCR ahead: the parser asked for more time
                     worker.deadline += message[1]
                     worker.allowed_s += message[1]
+                    continue
+                if message[0] == "progress":  # a page of a scan read
+                    if on_progress is not None and path is not None:
+                        on_progress(path, message[1], message[2])
                     continue
                 worker.ready = True
                 feed(worker)
