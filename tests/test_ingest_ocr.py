@@ -243,3 +243,27 @@ def test_a_document_with_unread_pages_is_read_again_once_ocr_can_run(
     text = CliRunner().invoke(cli, ["status", "--project", str(project)]).output
     assert "read by OCR: 1 document, 1 page; lowest confidence" in text
     assert ingest(open_project(project), IngestOptions()).documents_ingested == 0
+
+
+def test_a_coded_document_with_unread_pages_is_kept_as_it_is(project: Path, mixed: Path) -> None:
+    """A reviewer's coding points at stored offsets, which a second parse would move: the
+    document stays, ingest says so, and status still names its unread page."""
+    shutil.copy2(mixed, project / "corpus" / "mixed.pdf")
+    toml = project / "litsynth.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[ingest]\nocr = false\n")
+    ingest(open_project(project), IngestOptions())
+    with opened(project / "litsynth.db") as conn:
+        chunk_id, doc_id = conn.execute("SELECT id, document_id FROM chunks LIMIT 1").fetchone()
+        conn.execute(
+            "INSERT INTO codings(id, chunk_id, document_id, code_id, start, end, coder, at, status)"
+            " VALUES ('k1', ?, ?, 'platform', 0, 5, 'ana', '2025-01-01T00:00:00Z', 'accepted')",
+            (chunk_id, doc_id),
+        )
+        conn.commit()
+    toml.write_text(toml.read_text(encoding="utf-8").replace("ocr = false", "ocr = true"))
+    report = ingest(open_project(project), IngestOptions())
+    assert (report.documents_ingested, report.kept_with_human_work) == (0, [doc_id])
+    with opened(project / "litsynth.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM codings").fetchone()[0] == 1
+        (attributes,) = conn.execute("SELECT attributes FROM documents").fetchone()
+    assert json.loads(attributes)["pages_without_text"] == "1 of 2"
