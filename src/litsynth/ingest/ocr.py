@@ -139,10 +139,11 @@ def read_pages(
             page = document[number]
             image = page.render(scale=DPI / 72, grayscale=True).to_pil()
             page.close()
-            tsv = _tesseract(command, _png(image), env, number, settings, where)
-            lines = _lines(tsv)
+            words = _words(_tesseract(command, _png(image), env, number, settings, where))
+            lines = _lines(words)
             texts[number] = _text(lines)
-            confidences += _confidences(tsv)
+            # -1 marks a box that holds no word
+            confidences += [w.confidence for ws in words.values() for w in ws if w.confidence >= 0]
             if number == 0:
                 title = title_of(lines)
             report_progress(len(texts), len(numbers))
@@ -150,16 +151,6 @@ def read_pages(
         document.close()
     mean = sum(confidences) / len(confidences) if confidences else 0.0
     return Scan(texts, title, mean)
-
-
-def _confidences(tsv: str) -> list[float]:
-    """Each word's confidence (0-100) from Tesseract's TSV; -1 marks a row that is no word."""
-    found = []
-    for row in tsv.splitlines()[1:]:
-        cells = row.split("\t")
-        if len(cells) >= 12 and cells[0] == "5" and cells[11].strip() and float(cells[10]) >= 0:
-            found.append(float(cells[10]))
-    return found
 
 
 def _tesseract(
@@ -197,15 +188,14 @@ class _Word:
     left: int
     width: int
     height: int
+    confidence: float  # 0-100; -1: the box holds no word
 
 
-def _lines(tsv: str) -> list[_Line]:
-    """Tesseract's TSV as lines of words, in its reading order.
+def _words(tsv: str) -> dict[tuple[str, ...], list[_Word]]:
+    """Tesseract's TSV as its words, grouped by line (page, block, paragraph, line) in its
+    reading order.
 
     Columns: level, page, block, paragraph, line, word, left, top, width, height, conf, text.
-    A line that Tesseract runs across columns (a byline of three authors side by side, a
-    table's cells) is cut where a space is wider than `COLUMN_GAP` word heights: such a
-    space is a column's edge, and the plain text would run "Joseph Chee Chang Amy X. Zhang".
     """
     rows: dict[tuple[str, ...], list[_Word]] = {}
     for row in tsv.splitlines()[1:]:
@@ -213,7 +203,17 @@ def _lines(tsv: str) -> list[_Line]:
         if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
             continue
         left, width, height = int(cells[6]), int(cells[8]), int(cells[9])
-        rows.setdefault(tuple(cells[1:5]), []).append(_Word(cells[11], left, width, height))
+        word = _Word(cells[11], left, width, height, float(cells[10]))
+        rows.setdefault(tuple(cells[1:5]), []).append(word)
+    return rows
+
+
+def _lines(rows: dict[tuple[str, ...], list[_Word]]) -> list[_Line]:
+    """The words as lines of text. A line that Tesseract runs across columns (a byline of
+    three authors side by side, a table's cells) is cut where a space is wider than
+    `COLUMN_GAP` word heights: such a space is a column's edge, and the plain text would run
+    "Joseph Chee Chang Amy X. Zhang".
+    """
     lines = []
     for key, found in rows.items():
         heights = sorted(w.height for w in found)
