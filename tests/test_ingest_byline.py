@@ -83,6 +83,17 @@ def test_a_first_page_without_the_title_gives_no_authors() -> None:
     assert parse_file(shared(f"{FIXTURES}/1903.10676.pdf")).authors == ()
 
 
+def test_an_apa_byline_keeps_the_author_after_the_ampersand() -> None:
+    """APA puts ", &" before the last name (Lakens et al.'s Word manuscript, 2018)."""
+    title = "Equivalence Testing for Psychological Research: A Tutorial"
+    page = f"{title}\nDaniel Lakens1, Anne M. Scheel1, & Peder M. Isager1\n1 Eindhoven University"
+    assert byline_authors(page, title) == (
+        "Lakens, Daniel",
+        "Scheel, Anne M.",
+        "Isager, Peder M.",
+    )
+
+
 PAGE = """Proceedings of the 58th Annual Meeting, pages 1–10
 Orchestrating Supply Chains: A Review of
 Platform Coordination

@@ -45,7 +45,7 @@ _MARKS = regex.compile(r"[\p{Greek}\d\p{S}\p{Cc}\p{Co}†‡§¶∗*#∥‖]+")
 # "Mark Neumann!", "Arman Cohan?’"). A quote inside a name ("O’Brien") is followed by a
 # letter and stays.
 _QUOTE_MARK = regex.compile(r"(?<=\p{L})[’'”\"“‘`?!]+(?!\p{L})")
-_PIECES = regex.compile(r"\s*(?:,|;|\s&\s|\band\b|\|)\s*")
+_PIECES = regex.compile(r"\s*(?:,|;|&|\band\b|\|)\s*")  # ", & Isager" too
 # "Weld", "Jean-Pierre", "McDonald", "O'Brien", "LeCun"
 _WORD = regex.compile(r"^\p{Lu}[\p{Ll}'’]+(?:\p{Lu}[\p{Ll}'’]+)?(?:-\p{Lu}?[\p{Ll}'’]+)*$")
 _CAPITALS = regex.compile(r"^[\p{Lu}\s.'’\-]+$")
