@@ -13,12 +13,13 @@ from litsynth.errors import IngestError
 FAILURE_REASONS = MappingProxyType(
     {
         "encrypted": (
-            "the PDF is password-protected; pass the password with --password or list it in "
-            "the file named by [ingest] passwords_file"
+            "the file is password-protected; for a PDF pass the password with --password or "
+            "list it in the file named by [ingest] passwords_file; save a Word document "
+            "without its password"
         ),
         "broken-file": (
-            "the file is damaged or not a valid PDF; re-download it or re-save it "
-            "(e.g. print to PDF) and ingest again"
+            "the file is damaged or not a valid PDF or Word document; re-download it or "
+            "re-save it (e.g. print to PDF) and ingest again"
         ),
         "no-text-layer": (
             "the PDF has pages but no text layer (a scanned image), and OCR could not read it:"
@@ -40,8 +41,8 @@ FAILURE_REASONS = MappingProxyType(
             "is just big, otherwise re-save the PDF to simplify it"
         ),
         "unsupported-type": (
-            "litsynth reads .pdf, .txt, .md and .html files (text in UTF-8 or a detectable "
-            "encoding); convert the file to one of these"
+            "litsynth reads .pdf, .docx, .txt, .md and .html files (text in UTF-8 or a "
+            "detectable encoding); convert the file to one of these (a .doc: save it as .docx)"
         ),
         "empty": "the file contains no text at all; check that it is the right file",
         "worker-crashed": (

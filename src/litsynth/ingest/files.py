@@ -12,13 +12,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+# Suffix → Document.kind: what a corpus walk picks up and what `parse_file` reads. Anything
+# else is "unsupported-type" rather than a guess: a .doc read as text would index binary noise.
 SUPPORTED = {
     ".pdf": "pdf",
     ".txt": "text",
+    ".text": "text",
     ".md": "markdown",
     ".markdown": "markdown",
     ".html": "html",
     ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
 }
 # Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
 NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}
@@ -93,10 +98,12 @@ def _documents(base: Path) -> Iterator[Path]:
 
 
 def _is_document(path: Path, base: Path) -> bool:
-    """A supported, visible file that is not a note about its folder (README.md, …)."""
+    """A supported, visible file that is not a note about its folder (README.md, …) nor the
+    lock file Word keeps beside a document while it is open ("~$port.docx", 162 bytes)."""
     return (
         path.suffix.lower() in SUPPORTED
         and path.stem not in NOT_DOCUMENTS
+        and not path.name.startswith("~$")
         and not any(part.startswith(".") for part in path.relative_to(base).parts)
         and path.is_file()
     )

@@ -5,25 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from litsynth.ingest.docx import parse_docx
 from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.files import SUPPORTED
 from litsynth.ingest.html import parse_html
 from litsynth.ingest.ocr import OcrSettings
 from litsynth.ingest.pdf import parse_pdf
 from litsynth.ingest.text import parse_text
 from litsynth.records import Document
 
-# Suffix → Document.kind. Anything else is "unsupported-type" rather than a guess: a .docx read
-# as text would index binary noise.
-KINDS = {
-    ".pdf": "pdf",
-    ".txt": "text",
-    ".text": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-}
+KINDS = SUPPORTED  # suffix → Document.kind (files.py)
 
 
 def parse_file(
@@ -55,4 +46,6 @@ def parse_file(
         return parse_pdf(path, data, passwords=passwords, ocr=ocr)
     if kind == "html":
         return parse_html(path, data)
+    if kind == "docx":
+        return parse_docx(path, data)
     return parse_text(path, data, kind=kind)

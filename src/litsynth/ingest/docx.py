@@ -1,0 +1,458 @@
+"""Word documents (.docx): the text a reader of the document sees, sectioned at its headings.
+
+Interview transcripts, field notes, reports and manuscripts reach a review as Word files, and
+converting each to PDF first loses its headings and adds page furniture. A .docx is a zip of
+XML parts (Office Open XML); the standard library reads it, with defusedxml against entity
+bombs. What Word shows is not simply every text node:
+
+- tracked changes are read as if accepted: insertions kept, deletions (`w:delText`) and the
+  old place of moved text (`w:moveFrom`) dropped;
+- fields show their result, never their code: a Zotero, Mendeley or EndNote citation is a
+  field whose code is kilobytes of JSON and whose result is "(Smith, 2020)";
+- hidden text (`w:vanish`) is not shown, nor are comments, headers and footers (a page's
+  furniture, like a PDF's running headers);
+- a text box is drawn twice, as DrawingML and as a VML fallback: only the first is read;
+- footnotes and endnotes keep a superscript mark in the text and are gathered at the end
+  under "Notes", as a reader meets them at the foot of the page;
+- a table row is one paragraph, its cells joined by " | " (a two-column transcript table
+  reads "Interviewer | So how did…").
+
+Headings are the paragraphs whose style is a built-in heading ("heading 1".."heading 9"; the
+name is English in styles.xml whatever the language of Word) or has an outline level, also
+through the styles it is based on. Each heading starts a section (a `Page` with the heading as
+its label), so a passage is cited as "§ Findings, ¶ 12", as for Markdown and HTML: a .docx has
+no fixed pages, only the ones some printer last laid out.
+
+The title is the file's own (docProps/core.xml), else its first "Title" paragraph; authors
+come from the file's creator only when it reads as a person's name, as a PDF's /Author does
+(a "Microsoft Office User" account is no author). As for a PDF, the file's dates are not its
+year; a year printed near the top ("© 2021 …") is.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree as SafeET
+
+from litsynth.ingest.byline import byline_authors, reads_as_name
+from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.first_page import printed_year
+from litsynth.ingest.normalize import PARAGRAPH_BREAK, assemble, normalize_parts
+from litsynth.ingest.own_metadata import author_names, year_in
+from litsynth.records import Document, bytes_id
+
+_W = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+      "http://purl.oclc.org/ooxml/wordprocessingml/main")  # transitional, strict  # fmt: skip
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+_OFFICE_DOCUMENT = re.compile(r"/officeDocument$")
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: .doc, or an encrypted .docx
+_MAX_PART = 256 << 20  # bytes a part may unzip to: a zip bomb is refused, not unpacked
+# Runs of these never show: deleted text, field codes, the old place of moved text, the
+# properties of paragraphs and runs.
+_UNSHOWN = frozenset(["delText", "instrText", "delInstrText", "moveFrom", "del", "pPr", "rPr",
+                      "commentReference", "footnoteRef", "endnoteRef", "sectPr"])  # fmt: skip
+_WRAPPERS = frozenset(["ins", "moveTo", "customXml", "smartTag", "sdtContent", "hyperlink",
+                       "fldSimple", "bdo", "dir"])  # fmt: skip
+# Words of the account names Word writes as a file's creator when it knows no person's name.
+_ACCOUNT_WORDS = frozenset(
+    ["user", "admin", "administrator", "author", "unknown", "owner", "office", "microsoft",
+     "windows", "employee", "staff", "guest", "python-docx", "poi"]
+)  # fmt: skip
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_FRONT_STYLES = frozenset(["title", "author", "date"])
+_FRONT_BLOCKS = 12  # paragraphs at the top where a title, authors and a date are looked for
+_HEADING_STYLE = re.compile(r"^heading\s*([1-9])?$", re.I)  # LibreOffice: "Heading"
+
+
+def _local(el: Element) -> tuple[str, str]:
+    """(namespace, local name) of an element."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag.startswith("{"):
+        ns, _, name = tag[1:].partition("}")
+        return ns, name
+    return "", tag
+
+
+def _attr(el: Element, name: str) -> str:
+    """A w:-namespaced attribute, in either namespace."""
+    for ns in _W:
+        value = el.get(f"{{{ns}}}{name}")
+        if value is not None:
+            return value
+    return ""
+
+
+def _child(el: Element, name: str) -> Element | None:
+    for ns in _W:
+        found = el.find(f"{{{ns}}}{name}")
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class _Style:
+    name: str
+    based_on: str
+    outline: int | None  # 0-based outline level, as stored
+
+
+def _styles(root: Element | None) -> dict[str, _Style]:
+    styles: dict[str, _Style] = {}
+    if root is None:
+        return styles
+    for el in root:
+        if _local(el)[1] != "style":
+            continue
+        name_el, based_el = _child(el, "name"), _child(el, "basedOn")
+        ppr = _child(el, "pPr")
+        outline_el = _child(ppr, "outlineLvl") if ppr is not None else None
+        outline = _attr(outline_el, "val") if outline_el is not None else ""
+        styles[_attr(el, "styleId")] = _Style(
+            name=_attr(name_el, "val") if name_el is not None else "",
+            based_on=_attr(based_el, "val") if based_el is not None else "",
+            outline=int(outline) if outline.isdigit() else None,
+        )
+    return styles
+
+
+def _level(style_id: str, styles: dict[str, _Style]) -> int | str | None:
+    """1–9 for a heading style; "title", "author" or "date" for those styles (Word's Title,
+    and the Author and Date of pandoc's and many journals' templates); else None. Follows
+    basedOn."""
+    seen: set[str] = set()
+    while style_id and style_id not in seen and style_id in styles:
+        seen.add(style_id)
+        style = styles[style_id]
+        if style.name.strip().lower() in _FRONT_STYLES:
+            return style.name.strip().lower()
+        if match := _HEADING_STYLE.match(style.name.strip()):
+            return int(match.group(1) or 1)
+        if style.outline is not None and style.outline < 9:
+            return style.outline + 1
+        style_id = style.based_on
+    return None
+
+
+@dataclass
+class _Block:
+    text: str
+    level: int | str | None = None  # heading level, a _FRONT_STYLES name, or None
+
+
+@dataclass
+class _Reader:
+    """Walks the body of one part in document order, collecting its paragraphs as blocks."""
+
+    styles: dict[str, _Style]
+    notes: dict[tuple[str, str], Element]  # ("footnote" | "endnote", id) -> the note's element
+    blocks: list[_Block] = field(default_factory=list)
+    cited_notes: list[tuple[str, str]] = field(default_factory=list)
+    drop_cap: str = ""  # the initial letter of the paragraph that comes next
+
+    def container(self, el: Element) -> None:
+        """Body-level content: paragraphs, tables, and the wrappers around them."""
+        for child in el:
+            ns, name = _local(child)
+            if ns == _MC and name == "AlternateContent":
+                self.container(_first_choice(child))
+            elif ns not in _W:
+                continue
+            elif name == "p":
+                self.paragraph(child)
+            elif name == "tbl":
+                self.table(child)
+            elif name in _WRAPPERS or name == "sdt":
+                self.container(child)
+
+    def table(self, tbl: Element) -> None:
+        for row in _items(tbl, "tr"):
+            cells = []
+            for cell in _items(row, "tc"):
+                inner = _Reader(self.styles, self.notes, cited_notes=self.cited_notes)
+                inner.container(cell)
+                if texts := [b.text.strip() for b in inner.blocks if b.text.strip()]:
+                    cells.append(texts)
+            if len(cells) == 1:  # a box drawn around paragraphs: they stay paragraphs
+                self.blocks.extend(_Block(text) for text in cells[0])
+            elif cells:
+                self.blocks.append(_Block(" | ".join(" ".join(texts) for texts in cells)))
+
+    def paragraph(self, p: Element) -> None:
+        ppr = _child(p, "pPr")
+        level: int | str | None = None
+        if ppr is not None:
+            style = _child(ppr, "pStyle")
+            level = _level(_attr(style, "val"), self.styles) if style is not None else None
+            outline = _child(ppr, "outlineLvl")
+            value = _attr(outline, "val") if outline is not None else ""
+            if value.isdigit() and int(value) < 9:
+                level = int(value) + 1
+        parts: list[str] = []
+        boxes: list[_Block] = []
+        fields: list[str] = []  # per open field: "code" until its separator, then "result"
+        self._inline(p, parts, boxes, fields)
+        text, self.drop_cap = self.drop_cap + "".join(parts), ""
+        frame = _child(ppr, "framePr") if ppr is not None else None
+        if frame is not None and _attr(frame, "dropCap") in ("drop", "margin"):
+            self.drop_cap = text  # a drop cap is its own paragraph: "D" + "rop cap."
+        else:
+            self.blocks.append(_Block(text, level))
+        self.blocks.extend(boxes)
+
+    def _inline(
+        self, el: Element, parts: list[str], boxes: list[_Block], fields: list[str]
+    ) -> None:
+        for child in el:
+            ns, name = _local(child)
+            if ns == _MC and name == "AlternateContent":
+                self._inline(_first_choice(child), parts, boxes, fields)
+                continue
+            if ns == _MATH:
+                if name == "t":
+                    parts.append(child.text or "")
+                else:
+                    self._inline(child, parts, boxes, fields)
+                continue
+            if ns not in _W:  # drawings, shapes: look inside for text boxes
+                self._inline(child, parts, boxes, fields)
+                continue
+            if name in _UNSHOWN:
+                continue
+            if name == "fldChar":
+                kind = _attr(child, "fldCharType")
+                if kind == "begin":
+                    fields.append("code")
+                elif kind == "separate" and fields:
+                    fields[-1] = "result"
+                elif kind == "end" and fields:
+                    fields.pop()
+                continue
+            if name == "r" and _hidden(child):
+                continue
+            if "code" in fields and name != "r":  # a field's code; its runs may hold the
+                continue  # fldChar that ends it, so runs are still walked
+            if name == "txbxContent":
+                inner = _Reader(self.styles, self.notes, cited_notes=self.cited_notes)
+                inner.container(child)
+                boxes.extend(inner.blocks)
+            elif name == "t":
+                parts.append(child.text or "")
+            elif name == "tab":
+                parts.append("\t")
+            elif name in ("br", "cr"):
+                parts.append("\n")
+            elif name == "noBreakHyphen":
+                parts.append("-")
+            elif name in ("footnoteReference", "endnoteReference"):
+                key = (name.removesuffix("Reference"), _attr(child, "id"))
+                if key in self.notes:
+                    if key not in self.cited_notes:
+                        self.cited_notes.append(key)
+                    mark = str(self.cited_notes.index(key) + 1)
+                    parts.append(mark.translate(_SUPERSCRIPT))
+            else:
+                self._inline(child, parts, boxes, fields)
+
+
+def _items(el: Element, name: str) -> Iterator[Element]:
+    """The rows of a table or the cells of a row, also those inside a content control or
+    custom XML that wraps them."""
+    for child in el:
+        ns, local = _local(child)
+        if local == name:
+            yield child
+        elif ns in _W and (local in _WRAPPERS or local == "sdt"):
+            yield from _items(child, name)
+
+
+def _hidden(run: Element) -> bool:
+    rpr = _child(run, "rPr")
+    vanish = _child(rpr, "vanish") if rpr is not None else None
+    return vanish is not None and _attr(vanish, "val").lower() not in ("0", "false", "off")
+
+
+def _first_choice(alternate: Element) -> Element:
+    """The content Word would draw: the first mc:Choice (a fallback repeats it for old
+    readers), or the fallback when there is no choice."""
+    for name in ("Choice", "Fallback"):
+        found = alternate.find(f"{{{_MC}}}{name}")
+        if found is not None:
+            return found
+    return Element("empty")
+
+
+class _Package:
+    """The parts of a .docx, found through its relationships, each parsed safely."""
+
+    def __init__(self, data: bytes, path: str) -> None:
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise _not_a_zip(data, path) from None
+        self.main = self._main_part()
+
+    def xml(self, name: str) -> Element | None:
+        try:
+            info = self.zip.getinfo(name)
+        except KeyError:
+            return None
+        if info.file_size > _MAX_PART:
+            detail = f"{name} unzips to {info.file_size >> 20} MiB (limit {_MAX_PART >> 20})"
+            raise ParseFailure("broken-file", detail, self.path)
+        try:
+            root: Element = SafeET.fromstring(self.zip.read(info))
+        except Exception as exc:  # zlib, expat and defusedxml's refusals share no base class
+            raise ParseFailure("broken-file", f"{name}: {exc}", self.path) from None
+        return root
+
+    def related(self, part: str) -> dict[str, str]:
+        """Relationship type (its last path segment, e.g. "styles") -> target part name."""
+        folder, name = posixpath.split(part)
+        rels = self.xml(posixpath.join(folder, "_rels", f"{name}.rels"))
+        found: dict[str, str] = {}
+        for rel in rels if rels is not None else ():
+            target, kind = rel.get("Target", ""), rel.get("Type", "")
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            where = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            found.setdefault(kind.rsplit("/", 1)[-1], posixpath.normpath(where))
+        return found
+
+    def _main_part(self) -> str:
+        main = self.related("").get("officeDocument", "word/document.xml")
+        if main not in self.zip.namelist():
+            detail = f"no document part ({main}) in the zip: not a Word document"
+            raise ParseFailure("broken-file", detail, self.path)
+        return main
+
+
+def _not_a_zip(data: bytes, path: str) -> ParseFailure:
+    if data.startswith(_CFB):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return ParseFailure(
+                "encrypted", "a password-protected Word document; save a copy without the"
+                " password (File › Info › Protect Document) and ingest that", path,
+            )  # fmt: skip
+        return ParseFailure(
+            "unsupported-type",
+            "a Word 97–2003 document (.doc) under a .docx name; save it as .docx",
+            path,
+        )
+    return ParseFailure("broken-file", "not a zip archive, so not a .docx", path)
+
+
+def _notes(package: _Package, rels: dict[str, str]) -> dict[tuple[str, str], Element]:
+    """Footnotes and endnotes by (kind, id), leaving out Word's separator lines."""
+    found: dict[tuple[str, str], Element] = {}
+    for kind in ("footnote", "endnote"):
+        root = package.xml(rels[f"{kind}s"]) if f"{kind}s" in rels else None
+        for note in root if root is not None else ():
+            if _local(note)[1] == kind and _attr(note, "type") in ("", "normal"):
+                found[(kind, _attr(note, "id"))] = note
+    return found
+
+
+def _core(package: _Package) -> dict[str, str]:
+    """title and creator from docProps/core.xml (Dublin Core), "" when absent."""
+    part = package.related("").get("core-properties", "docProps/core.xml")
+    root = package.xml(part)
+    found = {"title": "", "creator": ""}
+    for el in root if root is not None else ():
+        name = _local(el)[1]
+        if name in found and el.text:
+            found[name] = " ".join(el.text.split())
+    return found
+
+
+def _sections(blocks: Iterable[_Block]) -> list[tuple[list[str], str]]:
+    """Blocks grouped under the heading that opens each section (label "" before the first)."""
+    sections: list[tuple[list[str], str]] = []
+    for block in blocks:
+        if block.level in ("author", "date"):
+            block = _Block(block.text)
+        if block.level is not None or not sections:
+            label = " ".join(block.text.split()) if block.level is not None else ""
+            sections.append(([], label))
+        sections[-1][0].append(block.text)
+    return sections
+
+
+def _wordy(title: str) -> bool:
+    """A title with a word in it: not ".", not a template's "<%AcceptAction::Approve%>"."""
+    return bool(re.search(r"[^\W\d_]{2,}", title)) and not re.search(r"[<>{}]|%\w", title)
+
+
+def _front(blocks: list[_Block], core: dict[str, str]) -> tuple[str, tuple[str, ...], int | None]:
+    """Title, authors and year from the top of the document (up to its first heading; a
+    second title page is an appendix's), else from the file's own properties.
+
+    The title on the page comes first: a file's own title is often its template's. Authors
+    are the Author-styled paragraphs, else the names printed under the title, else the file's
+    creator (often only who typed it)."""
+    top = next((i for i, b in enumerate(blocks) if i and isinstance(b.level, int)), len(blocks))
+    front = blocks[: min(top, _FRONT_BLOCKS)]
+    styled = {
+        style: [" ".join(b.text.split()) for b in front if b.level == style]
+        for style in _FRONT_STYLES
+    }
+    title = next((t for t in (*styled["title"][:1], core["title"]) if _wordy(t)), "")
+    bylines = tuple(dict.fromkeys(n for line in styled["author"] for n in author_names(line)))
+    printed = byline_authors("\n".join(b.text for b in front), title)
+    creators = author_names(core["creator"])
+    own = all(
+        reads_as_name(n) and not _ACCOUNT_WORDS & set(n.lower().replace(",", " ").split())
+        for n in creators
+    )
+    year = next((y for line in styled["date"] if (y := year_in(line))), None)
+    return title, bylines or printed or (creators if own else ()), year
+
+
+def parse_docx(path: Path, data: bytes) -> Document:
+    """A .docx file as a canonical `Document` sectioned at its headings."""
+    where = str(path)
+    package = _Package(data, where)
+    rels = package.related(package.main)
+    styles = _styles(package.xml(rels["styles"]) if "styles" in rels else None)
+    reader = _Reader(styles, _notes(package, rels))
+    body = package.xml(package.main)
+    content = _child(body, "body") if body is not None else None
+    if content is not None:
+        reader.container(content)
+    blocks = [b for b in reader.blocks if b.text.strip()]
+    notes = []
+    for number, key in enumerate(reader.cited_notes, start=1):
+        inner = _Reader(styles, {})
+        inner.container(reader.notes[key])
+        text = " ".join(b.text.strip() for b in inner.blocks if b.text.strip())
+        notes.append(_Block(f"{str(number).translate(_SUPERSCRIPT)} {text}"))
+    if notes:
+        blocks += [_Block("Notes", 1), *notes]
+    texts = normalize_parts([b.text for b in blocks])
+    kept = [_Block(text, block.level) for text, block in zip(texts, blocks, strict=True) if text]
+    sections = _sections(kept)
+    text, pages = assemble([(PARAGRAPH_BREAK.join(paras), label) for paras, label in sections])
+    if not text:
+        raise ParseFailure("empty", "no visible text in the Word document", where)
+    title, authors, year = _front(kept, _core(package))
+    return Document(
+        id=bytes_id(data),
+        path=where,
+        kind="docx",
+        text=text,
+        pages=pages,
+        title=title,
+        authors=authors,
+        year=year or printed_year(text[:3000]),
+        attributes={"notes": str(len(notes))} if notes else {},
+    )
