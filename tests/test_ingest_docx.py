@@ -136,6 +136,21 @@ def test_a_citation_field_shows_its_result_not_its_code(tmp_path: Path) -> None:
     assert parse_file(path).text == "Trust matters (Smith, 2020)."
 
 
+def test_a_table_of_contents_is_left_out_though_it_spans_paragraphs(tmp_path: Path) -> None:
+    """Word's contents list is a TOC field over several paragraphs: its result repeats the
+    headings with page numbers, which a reader codes nowhere."""
+    path = _with_xml(
+        tmp_path / "contents.docx",
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Background 1</w:t></w:r>',
+        "<w:r><w:t>Findings 2</w:t></w:r>",
+        '<w:r><w:t>Discussion 3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>',
+        "<w:r><w:t>The interviews ran from March to May.</w:t></w:r>",
+    )
+    assert parse_file(path).text == "The interviews ran from March to May."
+
+
 def test_a_text_box_is_read_once_though_drawn_twice(tmp_path: Path) -> None:
     box = "<w:txbxContent><w:p><w:r><w:t>Box: 12 carriers</w:t></w:r></w:p></w:txbxContent>"
     mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'

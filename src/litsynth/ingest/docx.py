@@ -10,7 +10,8 @@ bombs. What Word shows is not simply every text node:
 - fields show their result, never their code: a Zotero, Mendeley or EndNote citation is a
   field whose code is kilobytes of JSON and whose result is "(Smith, 2020)";
 - hidden text (`w:vanish`) is not shown, nor are comments, headers and footers (a page's
-  furniture, like a PDF's running headers);
+  furniture, like a PDF's running headers); a table of contents or an index Word generated
+  is left out too (it repeats the headings with page numbers);
 - a text box is drawn twice, as DrawingML and as a VML fallback: only the first is read;
 - footnotes and endnotes keep a superscript mark in the text and are gathered at the end
   under "Notes", as a reader meets them at the foot of the page;
@@ -67,6 +68,7 @@ _ACCOUNT_WORDS = frozenset(
     ["user", "admin", "administrator", "author", "unknown", "owner", "office", "microsoft",
      "windows", "employee", "staff", "guest", "python-docx", "poi"]
 )  # fmt: skip
+_GENERATED_LISTS = frozenset(["TOC", "INDEX", "TOA"])  # contents, index, table of authorities
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _FRONT_STYLES = frozenset(["title", "author", "date"])
 _FRONT_BLOCKS = 12  # paragraphs at the top where a title, authors and a date are looked for
@@ -158,6 +160,9 @@ class _Reader:
     blocks: list[_Block] = field(default_factory=list)
     cited_notes: list[tuple[str, str]] = field(default_factory=list)
     drop_cap: str = ""  # the initial letter of the paragraph that comes next
+    # open complex fields: [state, code]; state "code" until the separator, then "result",
+    # or "generated" for a table of contents or an index (not shown: it repeats headings)
+    fields: list[list[str]] = field(default_factory=list)
 
     def container(self, el: Element) -> None:
         """Body-level content: paragraphs, tables, and the wrappers around them."""
@@ -171,6 +176,8 @@ class _Reader:
                 self.paragraph(child)
             elif name == "tbl":
                 self.table(child)
+            elif name == "sdt" and _is_contents(child):
+                continue
             elif name in _WRAPPERS or name == "sdt":
                 self.container(child)
 
@@ -199,8 +206,7 @@ class _Reader:
                 level = int(value) + 1
         parts: list[str] = []
         boxes: list[_Block] = []
-        fields: list[str] = []  # per open field: "code" until its separator, then "result"
-        self._inline(p, parts, boxes, fields)
+        self._inline(p, parts, boxes)
         text, self.drop_cap = self.drop_cap + "".join(parts), ""
         frame = _child(ppr, "framePr") if ppr is not None else None
         if frame is not None and _attr(frame, "dropCap") in ("drop", "margin"):
@@ -209,38 +215,32 @@ class _Reader:
             self.blocks.append(_Block(text, level))
         self.blocks.extend(boxes)
 
-    def _inline(
-        self, el: Element, parts: list[str], boxes: list[_Block], fields: list[str]
-    ) -> None:
+    def _inline(self, el: Element, parts: list[str], boxes: list[_Block]) -> None:
         for child in el:
             ns, name = _local(child)
             if ns == _MC and name == "AlternateContent":
-                self._inline(_first_choice(child), parts, boxes, fields)
+                self._inline(_first_choice(child), parts, boxes)
                 continue
             if ns == _MATH:
                 if name == "t":
                     parts.append(child.text or "")
                 else:
-                    self._inline(child, parts, boxes, fields)
+                    self._inline(child, parts, boxes)
                 continue
             if ns not in _W:  # drawings, shapes: look inside for text boxes
-                self._inline(child, parts, boxes, fields)
+                self._inline(child, parts, boxes)
                 continue
+            if name == "instrText" and self.fields and self.fields[-1][0] == "code":
+                self.fields[-1][1] += child.text or ""
             if name in _UNSHOWN:
                 continue
             if name == "fldChar":
-                kind = _attr(child, "fldCharType")
-                if kind == "begin":
-                    fields.append("code")
-                elif kind == "separate" and fields:
-                    fields[-1] = "result"
-                elif kind == "end" and fields:
-                    fields.pop()
+                self._field(_attr(child, "fldCharType"))
                 continue
             if name == "r" and _hidden(child):
                 continue
-            if "code" in fields and name != "r":  # a field's code; its runs may hold the
-                continue  # fldChar that ends it, so runs are still walked
+            if name != "r" and any(state != "result" for state, _ in self.fields):
+                continue  # a field's code, or a contents list; runs may hold its next fldChar
             if name == "txbxContent":
                 inner = _Reader(self.styles, self.notes, cited_notes=self.cited_notes)
                 inner.container(child)
@@ -261,7 +261,19 @@ class _Reader:
                     mark = str(self.cited_notes.index(key) + 1)
                     parts.append(mark.translate(_SUPERSCRIPT))
             else:
-                self._inline(child, parts, boxes, fields)
+                self._inline(child, parts, boxes)
+
+    def _field(self, kind: str) -> None:
+        """A complex field's begin, separate or end mark. Fields nest and may span paragraphs
+        (a table of contents does), so their state lives with the reader."""
+        if kind == "begin":
+            self.fields.append(["code", ""])
+        elif kind == "separate" and self.fields:
+            code = self.fields[-1][1].split()
+            generated = bool(code) and code[0].upper() in _GENERATED_LISTS
+            self.fields[-1][0] = "generated" if generated else "result"
+        elif kind == "end" and self.fields:
+            self.fields.pop()
 
 
 def _items(el: Element, name: str) -> Iterator[Element]:
@@ -273,6 +285,13 @@ def _items(el: Element, name: str) -> Iterator[Element]:
             yield child
         elif ns in _W and (local in _WRAPPERS or local == "sdt"):
             yield from _items(child, name)
+
+
+def _is_contents(sdt: Element) -> bool:
+    """A content control Word made to hold a table of contents."""
+    props = _child(sdt, "sdtPr")
+    gallery = props.find(".//{*}docPartGallery") if props is not None else None
+    return gallery is not None and _attr(gallery, "val").lower() == "table of contents"
 
 
 def _hidden(run: Element) -> bool:
