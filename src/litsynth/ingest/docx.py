@@ -20,41 +20,31 @@ bombs. What Word shows is not simply every text node:
 
 Headings are the paragraphs whose style is a built-in heading ("heading 1".."heading 9"; the
 name is English in styles.xml whatever the language of Word) or has an outline level, also
-through the styles it is based on. Each heading starts a section (a `Page` with the heading as
-its label), so a passage is cited as "§ Findings, ¶ 12", as for Markdown and HTML: a .docx has
-no fixed pages, only the ones some printer last laid out.
-
-The title is the file's own (docProps/core.xml), else its first "Title" paragraph; authors
-come from the file's creator only when it reads as a person's name, as a PDF's /Author does
-(a "Microsoft Office User" account is no author). As for a PDF, the file's dates are not its
-year; a year printed near the top ("© 2021 …") is.
+through the styles it is based on. Sections, notes, title, authors and year are then made as
+for every word-processor file (wordproc.py): the title on the page before the file's own
+(docProps/core.xml, often the template's), the creator only when it reads as a person's name.
 """
 
 from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 
-from litsynth.ingest.byline import byline_authors, reads_as_name
 from litsynth.ingest.failures import ParseFailure
-from litsynth.ingest.first_page import printed_year
-from litsynth.ingest.normalize import PARAGRAPH_BREAK, assemble, normalize_parts
-from litsynth.ingest.own_metadata import author_names, year_in
-from litsynth.records import Document, bytes_id
+from litsynth.ingest.wordproc import SUPERSCRIPT, Block, note_block, style_level, word_document
+from litsynth.records import Document
 
 _W = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
       "http://purl.oclc.org/ooxml/wordprocessingml/main")  # transitional, strict  # fmt: skip
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-_OFFICE_DOCUMENT = re.compile(r"/officeDocument$")
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: .doc, or an encrypted .docx
 _MAX_PART = 256 << 20  # bytes a part may unzip to: a zip bomb is refused, not unpacked
 # Runs of these never show: deleted text, field codes, the old place of moved text, the
@@ -63,16 +53,7 @@ _UNSHOWN = frozenset(["delText", "instrText", "delInstrText", "moveFrom", "del",
                       "commentReference", "footnoteRef", "endnoteRef", "sectPr"])  # fmt: skip
 _WRAPPERS = frozenset(["ins", "moveTo", "customXml", "smartTag", "sdtContent", "hyperlink",
                        "fldSimple", "bdo", "dir"])  # fmt: skip
-# Words of the account names Word writes as a file's creator when it knows no person's name.
-_ACCOUNT_WORDS = frozenset(
-    ["user", "admin", "administrator", "author", "unknown", "owner", "office", "microsoft",
-     "windows", "employee", "staff", "guest", "python-docx", "poi"]
-)  # fmt: skip
 _GENERATED_LISTS = frozenset(["TOC", "INDEX", "TOA"])  # contents, index, table of authorities
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_FRONT_STYLES = frozenset(["title", "author", "date"])
-_FRONT_BLOCKS = 12  # paragraphs at the top where a title, authors and a date are looked for
-_HEADING_STYLE = re.compile(r"^heading\s*([1-9])?$", re.I)  # LibreOffice: "Heading"
 
 
 def _local(el: Element) -> tuple[str, str]:
@@ -128,27 +109,17 @@ def _styles(root: Element | None) -> dict[str, _Style]:
 
 
 def _level(style_id: str, styles: dict[str, _Style]) -> int | str | None:
-    """1–9 for a heading style; "title", "author" or "date" for those styles (Word's Title,
-    and the Author and Date of pandoc's and many journals' templates); else None. Follows
-    basedOn."""
+    """A paragraph style's level (`style_level`), or its outline level; follows basedOn."""
     seen: set[str] = set()
     while style_id and style_id not in seen and style_id in styles:
         seen.add(style_id)
         style = styles[style_id]
-        if style.name.strip().lower() in _FRONT_STYLES:
-            return style.name.strip().lower()
-        if match := _HEADING_STYLE.match(style.name.strip()):
-            return int(match.group(1) or 1)
+        if (level := style_level(style.name)) is not None:
+            return level
         if style.outline is not None and style.outline < 9:
             return style.outline + 1
         style_id = style.based_on
     return None
-
-
-@dataclass
-class _Block:
-    text: str
-    level: int | str | None = None  # heading level, a _FRONT_STYLES name, or None
 
 
 @dataclass
@@ -157,7 +128,7 @@ class _Reader:
 
     styles: dict[str, _Style]
     notes: dict[tuple[str, str], Element]  # ("footnote" | "endnote", id) -> the note's element
-    blocks: list[_Block] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     cited_notes: list[tuple[str, str]] = field(default_factory=list)
     drop_cap: str = ""  # the initial letter of the paragraph that comes next
     # open complex fields: [state, code]; state "code" until the separator, then "result",
@@ -190,9 +161,9 @@ class _Reader:
                 if texts := [b.text.strip() for b in inner.blocks if b.text.strip()]:
                     cells.append(texts)
             if len(cells) == 1:  # a box drawn around paragraphs: they stay paragraphs
-                self.blocks.extend(_Block(text) for text in cells[0])
+                self.blocks.extend(Block(text) for text in cells[0])
             elif cells:
-                self.blocks.append(_Block(" | ".join(" ".join(texts) for texts in cells)))
+                self.blocks.append(Block(" | ".join(" ".join(texts) for texts in cells)))
 
     def paragraph(self, p: Element) -> None:
         ppr = _child(p, "pPr")
@@ -205,17 +176,17 @@ class _Reader:
             if value.isdigit() and int(value) < 9:
                 level = int(value) + 1
         parts: list[str] = []
-        boxes: list[_Block] = []
+        boxes: list[Block] = []
         self._inline(p, parts, boxes)
         text, self.drop_cap = self.drop_cap + "".join(parts), ""
         frame = _child(ppr, "framePr") if ppr is not None else None
         if frame is not None and _attr(frame, "dropCap") in ("drop", "margin"):
             self.drop_cap = text  # a drop cap is its own paragraph: "D" + "rop cap."
         else:
-            self.blocks.append(_Block(text, level))
+            self.blocks.append(Block(text, level))
         self.blocks.extend(boxes)
 
-    def _inline(self, el: Element, parts: list[str], boxes: list[_Block]) -> None:
+    def _inline(self, el: Element, parts: list[str], boxes: list[Block]) -> None:
         for child in el:
             ns, name = _local(child)
             if ns == _MC and name == "AlternateContent":
@@ -259,7 +230,7 @@ class _Reader:
                     if key not in self.cited_notes:
                         self.cited_notes.append(key)
                     mark = str(self.cited_notes.index(key) + 1)
-                    parts.append(mark.translate(_SUPERSCRIPT))
+                    parts.append(mark.translate(SUPERSCRIPT))
             else:
                 self._inline(child, parts, boxes)
 
@@ -394,49 +365,6 @@ def _core(package: _Package) -> dict[str, str]:
     return found
 
 
-def _sections(blocks: Iterable[_Block]) -> list[tuple[list[str], str]]:
-    """Blocks grouped under the heading that opens each section (label "" before the first)."""
-    sections: list[tuple[list[str], str]] = []
-    for block in blocks:
-        if block.level in ("author", "date"):
-            block = _Block(block.text)
-        if block.level is not None or not sections:
-            label = " ".join(block.text.split()) if block.level is not None else ""
-            sections.append(([], label))
-        sections[-1][0].append(block.text)
-    return sections
-
-
-def _wordy(title: str) -> bool:
-    """A title with a word in it: not ".", not a template's "<%AcceptAction::Approve%>"."""
-    return bool(re.search(r"[^\W\d_]{2,}", title)) and not re.search(r"[<>{}]|%\w", title)
-
-
-def _front(blocks: list[_Block], core: dict[str, str]) -> tuple[str, tuple[str, ...], int | None]:
-    """Title, authors and year from the top of the document (up to its first heading; a
-    second title page is an appendix's), else from the file's own properties.
-
-    The title on the page comes first: a file's own title is often its template's. Authors
-    are the Author-styled paragraphs, else the names printed under the title, else the file's
-    creator (often only who typed it)."""
-    top = next((i for i, b in enumerate(blocks) if i and isinstance(b.level, int)), len(blocks))
-    front = blocks[: min(top, _FRONT_BLOCKS)]
-    styled = {
-        style: [" ".join(b.text.split()) for b in front if b.level == style]
-        for style in _FRONT_STYLES
-    }
-    title = next((t for t in (*styled["title"][:1], core["title"]) if _wordy(t)), "")
-    bylines = tuple(dict.fromkeys(n for line in styled["author"] for n in author_names(line)))
-    printed = byline_authors("\n".join(b.text for b in front), title)
-    creators = author_names(core["creator"])
-    own = all(
-        reads_as_name(n) and not _ACCOUNT_WORDS & set(n.lower().replace(",", " ").split())
-        for n in creators
-    )
-    year = next((y for line in styled["date"] if (y := year_in(line))), None)
-    return title, bylines or printed or (creators if own else ()), year
-
-
 def parse_docx(path: Path, data: bytes) -> Document:
     """A .docx file as a canonical `Document` sectioned at its headings."""
     where = str(path)
@@ -448,30 +376,18 @@ def parse_docx(path: Path, data: bytes) -> Document:
     content = _child(body, "body") if body is not None else None
     if content is not None:
         reader.container(content)
-    blocks = [b for b in reader.blocks if b.text.strip()]
     notes = []
     for number, key in enumerate(reader.cited_notes, start=1):
         inner = _Reader(styles, {})
         inner.container(reader.notes[key])
-        text = " ".join(b.text.strip() for b in inner.blocks if b.text.strip())
-        notes.append(_Block(f"{str(number).translate(_SUPERSCRIPT)} {text}"))
-    if notes:
-        blocks += [_Block("Notes", 1), *notes]
-    texts = normalize_parts([b.text for b in blocks])
-    kept = [_Block(text, block.level) for text, block in zip(texts, blocks, strict=True) if text]
-    sections = _sections(kept)
-    text, pages = assemble([(PARAGRAPH_BREAK.join(paras), label) for paras, label in sections])
-    if not text:
-        raise ParseFailure("empty", "no visible text in the Word document", where)
-    title, authors, year = _front(kept, _core(package))
-    return Document(
-        id=bytes_id(data),
-        path=where,
+        notes.append(note_block(number, (b.text for b in inner.blocks if b.text.strip())))
+    core = _core(package)
+    return word_document(
+        path,
+        data,
         kind="docx",
-        text=text,
-        pages=pages,
-        title=title,
-        authors=authors,
-        year=year or printed_year(text[:3000]),
-        attributes={"notes": str(len(notes))} if notes else {},
+        blocks=reader.blocks,
+        notes=notes,
+        own_title=core["title"],
+        creator=core["creator"],
     )
