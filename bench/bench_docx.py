@@ -1,11 +1,11 @@
-"""Word documents: what ingest reads from a .docx, against pandoc's reading and python-docx
-(the raw library), on the same files in the same run.
+"""Word and OpenDocument files: what ingest reads from a .docx or an .odt, against pandoc's
+reading and (for .docx) python-docx, the raw library, on the same files in the same run.
 
 The files are real .docx test sets of three document libraries and two manuscripts written in
 Word (bench/DATA.md says where each comes from): pandoc's reader tests (tracked changes,
 Zotero and Mendeley citation fields, notes, text boxes, content controls, tables), Apache
 POI's (Word 2007–2016 files from bug reports, encrypted and truncated ones, fuzzing cases)
-and python-docx's. For each file:
+and python-docx's; and pandoc's 52 .odt reader tests (LibreOffice files). For each file:
 
 - pandoc 2.17 (`-t plain --wrap=none --track-changes=accept`, Debian's `pandoc` package) is
   the reference reading: a mature converter that shows what Word shows;
@@ -20,7 +20,7 @@ and python-docx's. For each file:
 
     .venv/bin/python bench/bench_docx.py [folder ...]
 
-Default folder: bench/data/docx. Writes bench/results/docx.json.
+Default folders: bench/data/docx and bench/data/odt. Writes bench/results/docx.json.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "bench" / "data" / "docx"
+DATA = [REPO / "bench" / "data" / "docx", REPO / "bench" / "data" / "odt"]
 OUT = REPO / "bench" / "results" / "docx.json"
 _WORD = re.compile(r"[^\W_]+")
 
@@ -56,8 +56,8 @@ def agreement(reading: str, reference: str) -> tuple[float, float] | None:
 
 def with_pandoc(path: Path) -> str | None:
     done = subprocess.run(
-        ["pandoc", "-f", "docx", "-t", "plain", "--wrap=none", "--track-changes=accept",
-         str(path)],
+        ["pandoc", "-f", path.suffix.lstrip("."), "-t", "plain", "--wrap=none",
+         "--track-changes=accept", str(path)],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     return done.stdout if done.returncode == 0 else None
@@ -78,7 +78,9 @@ def main(folders: list[Path]) -> int:
         return 1
     from litsynth.ingest import ParseFailure, parse_file
 
-    files = sorted(f for folder in folders for f in folder.rglob("*.docx"))
+    files = sorted(
+        f for folder in folders for suffix in ("*.docx", "*.odt") for f in folder.rglob(suffix)
+    )
     if not files:
         print(f"no .docx files under {', '.join(map(str, folders))}: see bench/DATA.md")
         return 1
@@ -92,13 +94,15 @@ def main(folders: list[Path]) -> int:
         except ParseFailure as failure:
             ours, row["litsynth"] = None, f"failed: {failure.reason}"
         row["litsynth_s"] = time.perf_counter() - started
-        started = time.perf_counter()
-        try:
-            raw: str | None = with_python_docx(path)
-            row["python_docx"] = "read"
-        except Exception as exc:  # the raw library's errors have no common base
-            raw, row["python_docx"] = None, f"raised {type(exc).__name__}"
-        row["python_docx_s"] = time.perf_counter() - started
+        raw: str | None = None
+        if path.suffix == ".docx":  # python-docx reads no .odt
+            started = time.perf_counter()
+            try:
+                raw = with_python_docx(path)
+                row["python_docx"] = "read"
+            except Exception as exc:  # the raw library's errors have no common base
+                row["python_docx"] = f"raised {type(exc).__name__}"
+            row["python_docx_s"] = time.perf_counter() - started
         reference = with_pandoc(path)
         row["pandoc"] = "read" if reference is not None else "failed"
         for name, reading in (("litsynth", ours), ("python_docx", raw)):
@@ -110,10 +114,22 @@ def main(folders: list[Path]) -> int:
         values = [r[key][part] for r in scored if r.get(key)]  # type: ignore[index]
         return statistics.fmean(values)
 
+    odt = [r for r in rows if str(r["file"]).endswith(".odt")]
+    odt_scored = [r for r in odt if r.get("litsynth_agreement")]
+    rows = [r for r in rows if not str(r["file"]).endswith(".odt")]
     scored = [r for r in rows if r.get("litsynth_agreement") and r.get("python_docx_agreement")]
     ours_s = sum(float(r["litsynth_s"]) for r in rows)  # type: ignore[arg-type]
     raw_s = sum(float(r["python_docx_s"]) for r in rows)  # type: ignore[arg-type]
     summary = {
+        "odt_files": len(odt),
+        "odt_read": sum(r["litsynth"] == "read" for r in odt),
+        "odt_scored": len(odt_scored),
+        "odt_recall": statistics.fmean(r["litsynth_agreement"][0] for r in odt_scored)  # type: ignore[index]
+        if odt_scored
+        else None,
+        "odt_precision": statistics.fmean(r["litsynth_agreement"][1] for r in odt_scored)  # type: ignore[index]
+        if odt_scored
+        else None,
         "files": len(rows),
         "litsynth_read": sum(r["litsynth"] == "read" for r in rows),
         "litsynth_failed_with_reason": sum(str(r["litsynth"]).startswith("failed") for r in rows),
@@ -147,15 +163,22 @@ def main(folders: list[Path]) -> int:
         f"time: litsynth {ours_s:.2f} s, python-docx {raw_s:.2f} s "
         f"({summary['time_ratio']:.2f}x the raw library's)"
     )
+    if odt_scored:
+        print(
+            f".odt: {summary['odt_files']} files, litsynth read {summary['odt_read']}; against"
+            f" pandoc over {len(odt_scored)}: recall {summary['odt_recall']:.3f}, precision"
+            f" {summary['odt_precision']:.3f}"
+        )
     print("lowest recall (litsynth, python-docx):")
     for r in worst:
         a, b = r["litsynth_agreement"], r["python_docx_agreement"]
         print(f"  {r['file']}: {a[0]:.3f}, {b[0]:.3f}")  # type: ignore[index]
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"summary": summary, "files": rows}, indent=1), encoding="utf-8")
+    report = {"summary": summary, "files": rows + odt}
+    OUT.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(f"wrote {OUT}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main([Path(a) for a in sys.argv[1:]] or [DATA]))
+    sys.exit(main([Path(a) for a in sys.argv[1:]] or DATA))

@@ -14,11 +14,11 @@ FAILURE_REASONS = MappingProxyType(
     {
         "encrypted": (
             "the file is password-protected; for a PDF pass the password with --password or "
-            "list it in the file named by [ingest] passwords_file; save a Word document "
-            "without its password"
+            "list it in the file named by [ingest] passwords_file; save a Word or OpenDocument "
+            "file without its password"
         ),
         "broken-file": (
-            "the file is damaged or not a valid PDF or Word document; re-download it or "
+            "the file is damaged or not a valid PDF, Word or OpenDocument file; re-download it or "
             "re-save it (e.g. print to PDF) and ingest again"
         ),
         "no-text-layer": (
@@ -41,8 +41,8 @@ FAILURE_REASONS = MappingProxyType(
             "is just big, otherwise re-save the PDF to simplify it"
         ),
         "unsupported-type": (
-            "litsynth reads .pdf, .docx, .txt, .md and .html files (text in UTF-8 or a "
-            "detectable encoding); convert the file to one of these (a .doc: save it as .docx)"
+            "litsynth reads .pdf, .docx, .odt, .txt, .md and .html files (text in UTF-8 or a"
+            " detectable encoding); convert the file to one of these (a .doc: save it as .docx)"
         ),
         "empty": "the file contains no text at all; check that it is the right file",
         "worker-crashed": (

@@ -24,6 +24,7 @@ SUPPORTED = {
     ".htm": "html",
     ".xhtml": "html",
     ".docx": "docx",
+    ".odt": "odt",
 }
 # Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
 NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}

@@ -10,6 +10,7 @@ from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.files import SUPPORTED
 from litsynth.ingest.html import parse_html
 from litsynth.ingest.ocr import OcrSettings
+from litsynth.ingest.odt import parse_odt
 from litsynth.ingest.pdf import parse_pdf
 from litsynth.ingest.text import parse_text
 from litsynth.records import Document
@@ -48,4 +49,6 @@ def parse_file(
         return parse_html(path, data)
     if kind == "docx":
         return parse_docx(path, data)
+    if kind == "odt":
+        return parse_odt(path, data)
     return parse_text(path, data, kind=kind)
