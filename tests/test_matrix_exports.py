@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from litsynth.coding.codebook.load import load_codebook
 from litsynth.synthesis.from_store import matrix_from_store
 from litsynth.synthesis.matrix import Matrix
-from litsynth.synthesis.tables import to_markdown, write_csv, write_xlsx
+from litsynth.synthesis.tables import to_markdown, write_csv, write_matrix, write_xlsx
 from synthesis_store import FIXTURES, demo_store
 
 CODEBOOK = load_codebook(FIXTURES / "codebook.yaml")
@@ -61,6 +61,41 @@ def test_xlsx_links_each_count_to_its_passages(matrix: Matrix, tmp_path: Path) -
                 assert cell.hyperlink is None
     assert linked == sum(1 for refs in matrix.cells.values() if refs)
     assert wb["Documents"].cell(row=2, column=1).value == matrix.row_labels[matrix.row_keys[0]]
+
+
+def test_docx_table_links_each_count_to_its_quotes(matrix: Matrix, tmp_path: Path) -> None:
+    """The Word table: every count is a link to a bookmarked heading "row × column" whose
+    list holds that cell's passages, each with its citation; and litsynth reads it back."""
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    from litsynth.ingest import parse_file
+
+    (path,) = write_matrix(matrix, tmp_path / "m.docx", "docx")
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as package:
+        body = ElementTree.fromstring(package.read("word/document.xml")).find(f"{w}body")
+    paragraphs = list(body.iter(f"{w}p"))
+    marks = {}
+    for i, p in enumerate(paragraphs):
+        for mark in p.iter(f"{w}bookmarkStart"):
+            marks[mark.get(f"{w}name")] = i
+    links = {
+        link.get(f"{w}anchor"): "".join(link.itertext()) for link in body.iter(f"{w}hyperlink")
+    }
+    assert len(links) == sum(1 for refs in matrix.cells.values() if refs)
+    for (r, c), refs in matrix.ordered_cells():
+        anchor = f"cell_{matrix.row_keys.index(r)}_{matrix.col_keys.index(c)}"
+        assert links[anchor] == f"{len(refs)} ({len({ref.document_id for ref in refs})})"
+        at = marks[anchor]
+        heading = "".join(paragraphs[at].itertext())
+        assert heading == f"{matrix.row_labels[r]} × {matrix.col_labels[c]}"
+        listed = ["".join(p.itertext()) for p in paragraphs[at + 1 : at + 1 + len(refs)]]
+        assert listed == [f"{ref.citation} — “{ref.shown_quote}”" for ref in refs]
+    text = parse_file(path).text
+    assert "empirical | 1 (1) | 2 (1) | 3 (1)" in text
+    assert "Phadnis (2023), p. 1 — “Orchestrators use a digital platform" in text
 
 
 def test_markdown_table_and_quotes(matrix: Matrix) -> None:

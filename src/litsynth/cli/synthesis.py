@@ -95,7 +95,8 @@ def matrix_command(
     Each cell counts the passages coded now, a passage once per cell: by default people's
     codings and the suggestions they accepted (--source machine or both adds the unreviewed
     suggestions). It keeps back-links to them: passage id, pages, quote and citation.
-    `--out matrix.xlsx` writes a workbook whose numbers link to their passages.
+    `--out matrix.xlsx` writes a workbook whose numbers link to their passages, and
+    `--out matrix.docx` a Word table that does the same, for the manuscript.
     """
     project = load(project_dir)
     if cooccurrence:
@@ -116,7 +117,7 @@ def matrix_command(
         written = tables.write_matrix(matrix, out, tables.format_of(out, fmt))
         click.echo("Wrote " + ", ".join(str(p) for p in written))
         return
-    if fmt in ("csv", "xlsx"):
+    if fmt in ("csv", "xlsx", "docx"):
         raise SynthesisError(f"--format {fmt} needs --out FILE", hint=f"e.g. --out matrix.{fmt}")
     click.echo(tables.to_markdown(matrix, links_per_cell=links), nl=False)
     if matrix.total[0] == 0:

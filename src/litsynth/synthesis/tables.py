@@ -1,4 +1,5 @@
-"""Writers for matrices: CSV (counts + long back-links), XLSX (openpyxl) and Markdown.
+"""Writers for matrices: CSV (counts + long back-links), XLSX (openpyxl), Markdown, and Word
+(word.py).
 
 Each writer keeps the back-links beside the numbers, since a count a reader cannot trace to
 passages is not evidence: the CSV writes a second, long-format file; the XLSX workbook links
@@ -12,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from litsynth.cells import safe_cell
+from litsynth.synthesis.display import display_frame, legend
 from litsynth.synthesis.matrix import Matrix
 
 if TYPE_CHECKING:  # pandas and openpyxl load only when a table is written (CLI start-up)
     import pandas as pd
 
-FORMATS = ("csv", "xlsx", "md")
+FORMATS = ("csv", "xlsx", "md", "docx")
 
 
 def format_of(path: Path, explicit: str | None) -> str:
@@ -30,27 +32,6 @@ def format_of(path: Path, explicit: str | None) -> str:
         if suffix in (*FORMATS, "markdown")
         else "md"
     )
-
-
-def cell_text(passages: int, documents: int, *, show_documents: bool) -> str:
-    """ "12 (3)" = 12 passages in 3 documents; "" for an empty cell so the pattern stands out."""
-    if passages == 0:
-        return ""
-    return f"{passages} ({documents})" if show_documents else str(passages)
-
-
-def display_frame(matrix: Matrix) -> pd.DataFrame:
-    """Counts as text cells with totals, documents in brackets unless rows are documents."""
-    passages = matrix.table(what="passages")
-    documents = matrix.table(what="documents")
-    show = matrix.rows != "documents"
-    out = passages.copy().astype(object)
-    for r in range(passages.shape[0]):
-        for c in range(passages.shape[1]):
-            out.iat[r, c] = cell_text(
-                int(passages.iat[r, c]), int(documents.iat[r, c]), show_documents=show
-            )
-    return out
 
 
 def _md_escape(text: object) -> str:
@@ -68,12 +49,7 @@ def to_markdown(matrix: Matrix, *, links_per_cell: int = 0) -> str:
     ]
     for label, row in frame.iterrows():
         lines.append("| " + " | ".join(_md_escape(v) for v in [label, *row.tolist()]) + " |")
-    legend = (
-        "Cells: passages coded now (each passage counted once per cell)"
-        + ("; in brackets, the documents they come from." if matrix.rows != "documents" else ".")
-        + " Totals count distinct passages, so a passage in two columns is one in the total."
-    )
-    lines += ["", legend]
+    lines += ["", legend(matrix)]
     if links_per_cell > 0:
         lines += ["", "### Passages behind each cell", ""]
         for (r, c), refs in matrix.ordered_cells():
@@ -201,10 +177,14 @@ def _style_header(sheet: object, *, widths: dict[str, int]) -> None:
 
 
 def write_matrix(matrix: Matrix, path: Path, fmt: str) -> list[Path]:
-    """Write in `fmt` ("csv", "xlsx", "md"); returns the files written."""
+    """Write in `fmt` ("csv", "xlsx", "md", "docx"); returns the files written."""
     if fmt == "csv":
         return write_csv(matrix, path)
     if fmt == "xlsx":
         return write_xlsx(matrix, path)
+    if fmt == "docx":
+        from litsynth.synthesis.word import write_docx
+
+        return write_docx(matrix, path)
     path.write_text(to_markdown(matrix, links_per_cell=3), encoding="utf-8")
     return [path]
