@@ -38,7 +38,14 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeET
 
 from litsynth.ingest.failures import ParseFailure
-from litsynth.ingest.wordproc import SUPERSCRIPT, Block, note_block, style_level, word_document
+from litsynth.ingest.wordproc import (
+    SUPERSCRIPT,
+    Block,
+    note_block,
+    row_blocks,
+    style_level,
+    word_document,
+)
 from litsynth.records import Document
 
 _W = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -158,12 +165,8 @@ class _Reader:
             for cell in _items(row, "tc"):
                 inner = _Reader(self.styles, self.notes, cited_notes=self.cited_notes)
                 inner.container(cell)
-                if texts := [b.text.strip() for b in inner.blocks if b.text.strip()]:
-                    cells.append(texts)
-            if len(cells) == 1:  # a box drawn around paragraphs: they stay paragraphs
-                self.blocks.extend(Block(text) for text in cells[0])
-            elif cells:
-                self.blocks.append(Block(" | ".join(" ".join(texts) for texts in cells)))
+                cells.append(inner.blocks)
+            self.blocks.extend(row_blocks(cells))
 
     def paragraph(self, p: Element) -> None:
         ppr = _child(p, "pPr")

@@ -31,7 +31,14 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as SafeET
 
 from litsynth.ingest.failures import ParseFailure
-from litsynth.ingest.wordproc import SUPERSCRIPT, Block, note_block, style_level, word_document
+from litsynth.ingest.wordproc import (
+    SUPERSCRIPT,
+    Block,
+    note_block,
+    row_blocks,
+    style_level,
+    word_document,
+)
 from litsynth.records import Document
 
 _NS = {
@@ -126,17 +133,13 @@ class _Reader:
                 self.container(child)
 
     def table(self, tbl: Element) -> None:
-        for row in tbl.iter(f"{{{_NS['table']}}}table-row"):
+        for row in _rows(tbl):
             cells = []
             for cell in row.findall("table:table-cell", _NS):
                 inner = _Reader(self.styles, notes=self.notes)
                 inner.container(cell)
-                if texts := [b.text.strip() for b in inner.blocks if b.text.strip()]:
-                    cells.append(texts)
-            if len(cells) == 1:  # a box drawn around paragraphs: they stay paragraphs
-                self.blocks.extend(Block(text) for text in cells[0])
-            elif cells:
-                self.blocks.append(Block(" | ".join(" ".join(texts) for texts in cells)))
+                cells.append(inner.blocks)
+            self.blocks.extend(row_blocks(cells))
 
     def paragraph(self, p: Element, tag: str) -> None:
         level = self._level(p, tag)
@@ -201,6 +204,17 @@ class _Reader:
             return True
         name = _get(el, "text:style-name")
         return any(style.hidden for style in _chain(name, self.styles))
+
+
+def _rows(el: Element) -> Iterator[Element]:
+    """A table's own rows, also inside its header-rows, rows and row-group wrappers (not the
+    rows of a table nested in a cell: that table is read with its cell)."""
+    for child in el:
+        tag = _tag(child)
+        if tag == "table:table-row":
+            yield child
+        elif tag in ("table:table-header-rows", "table:table-rows", "table:table-row-group"):
+            yield from _rows(child)
 
 
 def _xml(archive: zipfile.ZipFile, name: str, path: str) -> Element | None:

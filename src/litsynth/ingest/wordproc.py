@@ -55,6 +55,17 @@ def style_level(name: str) -> int | str | None:
     return None
 
 
+def row_blocks(cells: Sequence[Sequence[Block]]) -> list[Block]:
+    """A table row, given each cell's paragraphs, as the paragraphs a reader takes in: one,
+    its cells joined by " | " (a transcript's "P3 | We stopped phoning…"); or, when only one
+    cell holds text (a box drawn around some paragraphs), those paragraphs as they are."""
+    texts = [[b.text.strip() for b in cell if b.text.strip()] for cell in cells]
+    texts = [cell for cell in texts if cell]
+    if len(texts) == 1:
+        return [Block(text) for text in texts[0]]
+    return [Block(" | ".join(" ".join(cell) for cell in texts))] if texts else []
+
+
 def note_block(number: int, texts: Iterable[str]) -> Block:
     """A footnote or endnote as the paragraph under "Notes": its mark, then its text."""
     return Block(f"{str(number).translate(SUPERSCRIPT)} {' '.join(t.strip() for t in texts)}")
