@@ -149,3 +149,28 @@ def test_an_encrypted_odt_fails_as_encrypted(tmp_path: Path) -> None:
     with pytest.raises(ParseFailure) as caught:
         parse_file(tmp_path / "locked.odt")
     assert caught.value.reason == "encrypted"
+
+
+def test_a_table_inside_a_cell_is_read_once(tmp_path: Path) -> None:
+    doc = OpenDocumentText()
+    outer = table.Table(name="Outer")
+    outer.addElement(table.TableColumn())
+    rows = table.TableRows()
+    row = table.TableRow()
+    cell = table.TableCell()
+    cell.addElement(text.P(text="Coding frame"))
+    inner = table.Table(name="Inner")
+    inner.addElement(table.TableColumn(numbercolumnsrepeated=2))
+    inner_row = table.TableRow()
+    for value in ("trust", "relational"):
+        inner_cell = table.TableCell()
+        inner_cell.addElement(text.P(text=value))
+        inner_row.addElement(inner_cell)
+    inner.addElement(inner_row)
+    cell.addElement(inner)
+    row.addElement(cell)
+    rows.addElement(row)
+    outer.addElement(rows)
+    doc.text.addElement(outer)
+    doc.save(str(tmp_path / "nested.odt"))
+    assert parse_file(tmp_path / "nested.odt").text == "Coding frame\n\ntrust | relational"
