@@ -210,3 +210,22 @@ def test_a_pdf_stored_before_bylines_were_read_gets_its_authors_at_the_next_inge
         "corpus/papermage.pdf": None,
     }
     assert "updated" not in ingest()  # once, then never again
+
+    # Stored by byline v1, which lost the names after an APA ", &": a stored list that is the
+    # start of what the byline reads now grows to it; papermage keeps its documents.csv value.
+    with sqlite3.connect(root / "litsynth.db") as conn:
+        for document_id, meta, path in conn.execute("SELECT id, file_meta, path FROM documents"):
+            old = json.loads(meta)
+            old["read_by"] = "byline.v1"
+            conn.execute(
+                "UPDATE documents SET file_meta = ? WHERE id = ?", (json.dumps(old), document_id)
+            )
+            if path.endswith("lexsum.pdf"):
+                old["authors"] = old["authors"][:2]
+                conn.execute(
+                    "UPDATE documents SET file_meta = ?, authors = ? WHERE id = ?",
+                    (json.dumps(old), json.dumps(old["authors"]), document_id),
+                )
+    assert "updated for 1 unchanged document" in ingest()
+    assert authors()["lexsum.pdf"][-1] == "Downey, Doug"
+    assert authors()["papermage.pdf"] == ["Mage, Paper"]

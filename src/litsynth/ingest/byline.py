@@ -35,7 +35,8 @@ import regex
 
 from litsynth.citations.names import INITIALS, fold
 
-BYLINE_VERSION = "byline.v1"  # in a PDF's file_meta: its authors were chosen as below
+BYLINE_VERSION = "byline.v2"  # in a PDF's file_meta: its authors were chosen as below
+# v2: a name after an APA ", &" is read (v1 lost it)
 MAX_LINES = 40  # after the title: one block per author takes four or five lines each
 MAX_NAMES = 60
 # Marks set against a name: daggers, stars, card suits, digits, Greek letters, any symbol, and

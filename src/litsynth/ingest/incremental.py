@@ -35,7 +35,7 @@ from litsynth.embed.index import (
 )
 from litsynth.errors import ConfigError
 from litsynth.ingest import FAILURE_REASONS, parse_many
-from litsynth.ingest.byline import BYLINE_VERSION, chosen_authors
+from litsynth.ingest.byline import BYLINE_VERSION, byline_authors, chosen_authors
 from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.first_page import printed_year
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
@@ -440,13 +440,22 @@ def unmatched_sidecar_rows(sidecar: Sidecar, corpus: Path) -> list[str]:
 
 def _read_bylines(run: _Run) -> None:
     """PDFs stored before their bylines were read take the authors printed under their title
-    now, from the stored text of page 1 (no file is parsed again): once, then never again.
+    now, from the stored text of page 1 (no file is parsed again): once per BYLINE_VERSION.
     A year is read again too, where none was found then; the stored text has lost its
-    copyright lines and margin stamps, so only one in a journal's header is found this way."""
+    copyright lines and margin stamps, so only one in a journal's header is found this way.
+
+    Byline v2 reads the name after an APA ", &", which v1 lost: a stored list that the byline
+    now reads as the first names of a longer one takes the longer one. Any other stored list
+    (the file's own /Author, say) is kept."""
     for document_id, meta, first in store.file_metas_not_read_by(run.conn, BYLINE_VERSION, "pdf"):
         if not meta:  # from before file_meta was kept: this run's refresh_metadata fills it
             continue  # in, and the next ingest reads the byline
-        authors = chosen_authors(meta.get("authors") or (), first, meta.get("title") or "")
+        title = meta.get("title") or ""
+        stored = tuple(meta.get("authors") or ())
+        authors = chosen_authors(stored, first, title)
+        printed = byline_authors(first, title)
+        if stored and len(printed) > len(stored) and printed[: len(stored)] == stored:
+            authors = printed
         # ...and a year printed in a journal's header, where none was found then
         year = meta.get("year") or printed_year(first)
         again = {**meta, "authors": list(authors), "year": year, "read_by": BYLINE_VERSION}
