@@ -263,7 +263,7 @@ def _matrices(ctx: _Context) -> StepOutcome:
     for rows, cols, mid, title, description, header in MATRICES:
         m = matrix_from_store(ctx.conn, ctx.codebook, rows=rows, cols=cols, source=source)
         ctx.state.matrices.append(BuiltMatrix(mid, title, description, header, m))
-        for fmt in ("csv", "xlsx", "md"):
+        for fmt in ("csv", "xlsx", "md", "docx"):
             for p in write_matrix(m, ctx.staging / "matrices" / f"{mid}.{fmt}", fmt):
                 outputs.append(str(p.relative_to(ctx.staging)))
     ctx.state.cited_by_theme = cited_works_by_theme(ctx.conn, ctx.codebook, source=source)
