@@ -207,7 +207,8 @@ def test_latin1_file_is_decoded() -> None:
     [
         ("empty.txt", b"", "empty"),
         ("blank.md", b"  \n\n\t\n", "empty"),
-        ("book.epub", b"PK\x03\x04", "unsupported-type"),
+        ("notes.rtf", b"{\\rtf1\\ansi Hello}", "unsupported-type"),
+        ("book.epub", b"PK\x03\x04", "broken-file"),  # read since EPUB ingest landed
         ("paper.docx", b"PK\x03\x04", "broken-file"),  # read since Word ingest landed
         ("binary.txt", b"\x00\x01\x02\x00text", "unsupported-type"),
         ("truncated.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "broken-file"),

@@ -50,7 +50,7 @@ class Document:
 
     id: str
     path: str  # relative to the project root where possible
-    kind: str  # "pdf" | "text" | "markdown" | "html"
+    kind: str  # files.SUPPORTED: "pdf" | "text" | "markdown" | "html" | "docx" | "odt" | "epub"
     text: str
     pages: tuple[Page, ...]
     title: str = ""
@@ -370,6 +370,9 @@ PARSE_NOTES = frozenset(
         "ocr_engine",
         "ocr_confidence",
         "pages_without_text",
+        "footnotes",
+        "printed_pages",
+        "chapters_missing",
     }
 )
 

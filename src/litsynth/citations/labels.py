@@ -1,9 +1,13 @@
 """How a passage is cited: "Yulianti & Santoso (2025), p. 3" or, for text, its section.
 
-Plain text has no pages, so its citations name the section heading and paragraph instead.
+Plain text has no pages, so its citations name the section heading and paragraph instead. An
+e-book that marks its printed edition's pages is cited by those pages: its sections are
+labelled "p. 169" or "pp. 169–170" at ingest (ingest/epub.py), and that label is the locator.
 """
 
 from __future__ import annotations
+
+_PRINTED = ("p. ", "pp. ")
 
 
 def author_label(authors: tuple[str, ...] | list[str]) -> str:
@@ -51,6 +55,16 @@ def _family(name: str) -> str:
     return name.split()[-1]
 
 
+def is_printed_pages(label: str) -> bool:
+    """Whether a section label is an e-book's printed pages ("p. 4", "pp. 4–5")."""
+    return label.startswith(_PRINTED)
+
+
+def printed_pages(first: str, last: str) -> str:
+    """The label of an e-book section on printed pages `first` to `last`: "p. 4", "pp. 4–5"."""
+    return f"p. {first}" if first == last or not last else f"pp. {first}–{last}"
+
+
 def locator(
     *,
     kind: str,
@@ -59,9 +73,11 @@ def locator(
     section: str = "",
     paragraph: int | None = None,
 ) -> str:
-    """ "p. 4" / "pp. 4–5" for PDFs; "§ Results, ¶ 12" for text documents."""
+    """ "p. 4" / "pp. 4–5" for PDFs and paged e-books; "§ Results, ¶ 12" for text documents."""
     if kind == "pdf":
         return f"p. {page_start}" if page_start == page_end else f"pp. {page_start}–{page_end}"
+    if kind == "epub" and is_printed_pages(section):
+        return section
     parts = []
     if section:
         parts.append(f"§ {section}")

@@ -106,6 +106,11 @@ _REF_YEAR = regex.compile(
 _LINK_ONLY = regex.compile(r"\S*(?:doi|http)\S*")
 
 
+def is_reference_heading(line: str) -> bool:
+    """Whether a line is a reference list's heading ("References", "7. Bibliography")."""
+    return bool(_HEADING.fullmatch(line.strip()))
+
+
 def find_reference_section(text: str) -> tuple[int, int] | None:
     """(start, end) of the reference list: after the last "References" heading, up to an
     appendix/acknowledgements or Markdown heading (or, under a YAML key, the next key), or the

@@ -35,8 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree as SafeET
-
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.wordproc import (
     SUPERSCRIPT,
@@ -46,6 +44,7 @@ from litsynth.ingest.wordproc import (
     style_level,
     word_document,
 )
+from litsynth.ingest.zipparts import part_xml
 from litsynth.records import Document
 
 _W = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -53,7 +52,6 @@ _W = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: .doc, or an encrypted .docx
-_MAX_PART = 256 << 20  # bytes a part may unzip to: a zip bomb is refused, not unpacked
 # Runs of these never show: deleted text, field codes, the old place of moved text, the
 # properties of paragraphs and runs.
 _UNSHOWN = frozenset(["delText", "instrText", "delInstrText", "moveFrom", "del", "pPr", "rPr",
@@ -296,18 +294,7 @@ class _Package:
         self.main = self._main_part()
 
     def xml(self, name: str) -> Element | None:
-        try:
-            info = self.zip.getinfo(name)
-        except KeyError:
-            return None
-        if info.file_size > _MAX_PART:
-            detail = f"{name} unzips to {info.file_size >> 20} MiB (limit {_MAX_PART >> 20})"
-            raise ParseFailure("broken-file", detail, self.path)
-        try:
-            root: Element = SafeET.fromstring(self.zip.read(info))
-        except Exception as exc:  # zlib, expat and defusedxml's refusals share no base class
-            raise ParseFailure("broken-file", f"{name}: {exc}", self.path) from None
-        return root
+        return part_xml(self.zip, name, self.path)
 
     def related(self, part: str) -> dict[str, str]:
         """Relationship type (its last path segment, e.g. "styles") -> target part name."""

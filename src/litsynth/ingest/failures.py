@@ -15,11 +15,12 @@ FAILURE_REASONS = MappingProxyType(
         "encrypted": (
             "the file is password-protected; for a PDF pass the password with --password or "
             "list it in the file named by [ingest] passwords_file; save a Word or OpenDocument "
-            "file without its password"
+            "file without its password; for a DRM-protected e-book ingest a DRM-free copy or"
+            " the PDF"
         ),
         "broken-file": (
-            "the file is damaged or not a valid PDF, Word or OpenDocument file; re-download it or "
-            "re-save it (e.g. print to PDF) and ingest again"
+            "the file is damaged or not a valid PDF, Word, OpenDocument or EPUB file; re-download"
+            " it or re-save it (e.g. print to PDF) and ingest again"
         ),
         "no-text-layer": (
             "the PDF has pages but no text layer (a scanned image), and OCR could not read it:"
@@ -41,8 +42,9 @@ FAILURE_REASONS = MappingProxyType(
             "is just big, otherwise re-save the PDF to simplify it"
         ),
         "unsupported-type": (
-            "litsynth reads .pdf, .docx, .odt, .txt, .md and .html files (text in UTF-8 or a"
-            " detectable encoding); convert the file to one of these (a .doc: save it as .docx)"
+            "litsynth reads .pdf, .docx, .odt, .epub, .txt, .md and .html files (text in UTF-8"
+            " or a detectable encoding); convert the file to one of these (a .doc: save it as"
+            " .docx)"
         ),
         "empty": "the file contains no text at all; check that it is the right file",
         "worker-crashed": (

@@ -25,6 +25,7 @@ SUPPORTED = {
     ".xhtml": "html",
     ".docx": "docx",
     ".odt": "odt",
+    ".epub": "epub",
 }
 # Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
 NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}

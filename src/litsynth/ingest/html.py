@@ -46,7 +46,7 @@ _META_FIELDS = {
 }  # fmt: skip
 
 
-class _Blocks(HTMLParser):
+class BlockParser(HTMLParser):
     """Collects (raw text, heading tag or None) blocks; a heading block starts a section."""
 
     def __init__(self) -> None:
@@ -120,7 +120,7 @@ def _from_meta(meta: dict[str, list[str]], field: str) -> list[str]:
 def parse_html(path: Path, data: bytes) -> Document:
     """An .html file as a canonical `Document` sectioned at its headings."""
     source, encoding = decode(data, path)
-    parser = _Blocks()
+    parser = BlockParser()
     parser.feed(source)
     parser.close()
     texts = normalize_parts([text for text, _ in parser.blocks])

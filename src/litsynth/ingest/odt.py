@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree as SafeET
-
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.wordproc import (
     SUPERSCRIPT,
@@ -39,6 +37,7 @@ from litsynth.ingest.wordproc import (
     style_level,
     word_document,
 )
+from litsynth.ingest.zipparts import part_xml
 from litsynth.records import Document
 
 _NS = {
@@ -51,7 +50,6 @@ _NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0",
 }
-_MAX_PART = 256 << 20  # bytes a part may unzip to: a zip bomb is refused, not unpacked
 # Generated from the document, or not its text: never read.
 _SKIPPED = frozenset([
     "text:tracked-changes", "text:table-of-content", "text:alphabetical-index",
@@ -217,23 +215,8 @@ def _rows(el: Element) -> Iterator[Element]:
             yield from _rows(child)
 
 
-def _xml(archive: zipfile.ZipFile, name: str, path: str) -> Element | None:
-    try:
-        info = archive.getinfo(name)
-    except KeyError:
-        return None
-    if info.file_size > _MAX_PART:
-        detail = f"{name} unzips to {info.file_size >> 20} MiB (limit {_MAX_PART >> 20})"
-        raise ParseFailure("broken-file", detail, path)
-    try:
-        root: Element = SafeET.fromstring(archive.read(info))
-    except Exception as exc:  # zlib, expat and defusedxml's refusals share no base class
-        raise ParseFailure("broken-file", f"{name}: {exc}", path) from None
-    return root
-
-
 def _encrypted(archive: zipfile.ZipFile, path: str) -> bool:
-    manifest = _xml(archive, "META-INF/manifest.xml", path)
+    manifest = part_xml(archive, "META-INF/manifest.xml", path)
     if manifest is None:
         return False
     for entry in manifest.iter(f"{{{_NS['manifest']}}}file-entry"):
@@ -252,13 +235,13 @@ def parse_odt(path: Path, data: bytes) -> Document:
     if _encrypted(archive, where):
         detail = "a password-protected document; save a copy without the password and ingest that"
         raise ParseFailure("encrypted", detail, where)
-    content = _xml(archive, "content.xml", where)
+    content = part_xml(archive, "content.xml", where)
     body = content.find("office:body/office:text", _NS) if content is not None else None
     if body is None:
         raise ParseFailure("broken-file", "no text body (content.xml): not a text document", where)
-    reader = _Reader(_styles(_xml(archive, "styles.xml", where), content))
+    reader = _Reader(_styles(part_xml(archive, "styles.xml", where), content))
     reader.container(body)
-    meta = _xml(archive, "meta.xml", where)
+    meta = part_xml(archive, "meta.xml", where)
 
     def said(*fields: str) -> str:
         for name in fields:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from litsynth.ingest.docx import parse_docx
+from litsynth.ingest.epub import parse_epub
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.files import SUPPORTED
 from litsynth.ingest.html import parse_html
@@ -51,4 +52,6 @@ def parse_file(
         return parse_docx(path, data)
     if kind == "odt":
         return parse_odt(path, data)
+    if kind == "epub":
+        return parse_epub(path, data)
     return parse_text(path, data, kind=kind)

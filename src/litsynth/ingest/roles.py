@@ -2,11 +2,15 @@
 
 Roles, in the order they are decided (the first that fits wins):
 
-- `references`: starting inside the reference list, or lying mostly inside it, as the
-  citation stages find it (`citations.references.find_reference_section`), so every stage
-  agrees where it is;
+- `references`: starting inside a reference list, or lying mostly inside it. In a PDF that
+  is the list the citation stages find (`citations.references.find_reference_section`), so
+  every stage agrees where it is. A document in sections (HTML, Word, OpenDocument, an
+  e-book) may have several, one per chapter, each ending at the next heading: every section
+  headed "References", "Bibliography"… is one, and the list found in the text stops at the
+  heading after it;
 - `acknowledgements`: under an Acknowledgements / Funding / Conflict of interest /
-  Author contributions heading, up to the next heading or the references;
+  Author contributions heading, up to the next heading (in a sectioned document, the next
+  section's) or the references;
 - `boilerplate`: mostly lines that are not the paper's prose (running headers and footers
   repeated on three or more pages, page numbers, arXiv margin stamps, licence lines);
 - `captions/tables`: mostly figure or table captions, or rows of numbers;
@@ -27,13 +31,16 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from litsynth.citations.references import find_reference_section
+from litsynth.citations.labels import is_printed_pages
+from litsynth.citations.references import find_reference_section, is_reference_heading
 from litsynth.ingest.normalize import line_form
 from litsynth.records import ROLES, Document, Page
 from litsynth.store import documents as store
 from litsynth.store.db import transaction
 
-ROLES_VERSION = "roles.v2"  # v2: a passage mostly inside the reference list is one
+# v2: a passage mostly inside the reference list is one; v3: sectioned documents' lists end
+# at the next heading, and each chapter's list counts
+ROLES_VERSION = "roles.v3"
 __all__ = ["ROLES", "ROLES_VERSION", "assign_roles", "chunk_roles", "store_roles"]
 
 _HEADING = r"(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\.?\s+)?"
@@ -104,16 +111,53 @@ def _overlap(start: int, end: int, a: int, b: int) -> float:
     return max(0, min(end, b) - max(start, a)) / max(1, end - start)
 
 
+def _opens_with_heading(text: str, page: Page) -> bool:
+    """Whether a section of a sectioned document starts at a heading. Its label is that
+    heading, except in an e-book cited by printed page, where a part may also start where a
+    page turns: there a heading is a short first line that does not end a sentence."""
+    first = text[page.start : page.end].split("\n", 1)[0].strip()
+    if not is_printed_pages(page.label):
+        return bool(first) and " ".join(first.split()) == page.label
+    return 0 < len(first.split()) <= 12 and not re.search(r"[.,;:]$|\b\d{4}\b", first)
+
+
+def heading_starts(text: str, pages: Sequence[Page]) -> list[int]:
+    """Where the headings of a document in sections start; [] for a PDF (pages, not sections)."""
+    if not any(p.label for p in pages):
+        return []
+    return [p.start for p in pages if p.end > p.start and _opens_with_heading(text, p)]
+
+
+def reference_spans(text: str, heads: Sequence[int]) -> list[tuple[int, int]]:
+    """The reference lists of a document: one in a PDF; in a document in sections (`heads`:
+    where its headings start), each section opened by a reference heading, up to the next
+    heading (else the list found in the text, up to the heading after it)."""
+    found = find_reference_section(text)
+    if not heads:
+        return [found] if found else []
+    spans = []
+    for i, start in enumerate(heads):
+        first = text[start:].split("\n", 1)[0]
+        if is_reference_heading(first):
+            end = heads[i + 1] if i + 1 < len(heads) else len(text)
+            spans.append((start + len(first), end))
+    if spans or found is None:
+        return spans
+    return [(found[0], min([found[1], *(h for h in heads if h > found[0])]))]
+
+
 def chunk_roles(text: str, pages: Sequence[Page], spans: Sequence[tuple[int, int]]) -> list[str]:
     """One role per passage span (start, end) of a document; see the module docstring."""
-    references = find_reference_section(text)
-    refs_start = references[0] if references else len(text)
+    heads = heading_starts(text, pages)
+    lists = reference_spans(text, heads)
+    refs_start = lists[-1][0] if lists else len(text)
     ack_spans = []
     for m in _ACK.finditer(text):
         nxt = _ANY_HEADING.search(
             text, m.end(), refs_start if m.start() < refs_start else len(text)
         )
-        ack_spans.append((m.start(), nxt.start() if nxt else max(refs_start, m.end())))
+        end = nxt.start() if nxt else max(refs_start, m.end())
+        ack_spans.append((m.start(), min([end, *(h for h in heads if h > m.start())])))
     repeated = repeated_lines(text, pages)
     # the top of the document: the first page of a PDF; for text (whose "pages" are sections,
     # the first often a one-line label) at least its first 3,000 characters
@@ -126,10 +170,8 @@ def chunk_roles(text: str, pages: Sequence[Page], spans: Sequence[tuple[int, int
     roles = []
     for start, end in spans:
         lines = [line for line in text[start:end].splitlines() if line.strip()]
-        if references and (
-            references[0] <= start < references[1] or _overlap(start, end, *references) >= 0.5
-        ):  # a passage that starts just before the heading is still mostly reference list
-            role = "references"
+        if any(a <= start < b or _overlap(start, end, a, b) >= 0.5 for a, b in lists):
+            role = "references"  # a passage starting just before the heading is mostly list
         elif any(_overlap(start, end, a, b) >= 0.67 for a, b in ack_spans):  # mostly
             role = "acknowledgements"
         elif lines and _share(lines, lambda x: is_boilerplate_line(x, repeated)) >= 0.6:

@@ -103,7 +103,7 @@ def word_document(
         title=title,
         authors=authors,
         year=year or printed_year(text[:3000]),
-        attributes={"notes": str(len(notes))} if notes else {},
+        attributes={"footnotes": str(len(notes))} if notes else {},
     )
 
 
