@@ -35,6 +35,42 @@ def test_seed_reference_list_and_acknowledgements() -> None:
     assert roles == ["acknowledgements", "body"]  # mostly body stays body
 
 
+def _sections(*parts: tuple[str, str]) -> tuple[str, list[Page]]:
+    """A document in sections, as the HTML, Word and EPUB readers make one: (label, text)."""
+    from litsynth.ingest.normalize import assemble
+
+    text, pages = assemble([(body, label) for label, body in parts])
+    return text, list(pages)
+
+
+def test_a_chapter_bibliography_ends_at_the_next_heading() -> None:
+    """A book has a reading list per chapter: each is one, and none runs on to the end."""
+    text, pages = _sections(
+        ("Chapter 1", "Chapter 1\n\nOrchestrators align the network of suppliers."),
+        ("Bibliography", "Bibliography\n\nDoe, J. (2019). Platforms. Oxford UP."),
+        ("Chapter 2", "Chapter 2\n\nTrust grew slowly across the partners."),
+        ("Acknowledgements", "Acknowledgements\n\nWe thank the Ford Foundation."),
+        ("Chapter 3", "Chapter 3\n\nSanctions were rare in the network."),
+        ("References", "References\n\nRoe, R. (2020). Chains. Wiley."),
+    )
+    spans = [(p.start, p.end) for p in pages]
+    assert chunk_roles(text, pages, spans) == [
+        "body", "references", "body", "acknowledgements", "body", "references",
+    ]  # fmt: skip
+
+
+def test_a_paged_ebook_tells_a_heading_from_a_page_turn() -> None:
+    """Cited by printed page, a book's parts start at headings and where pages turn: a list
+    that runs over a page goes on; the next heading ends it."""
+    text, pages = _sections(
+        ("p. 170", "BIBLIOGRAPHY\n\nAlden, R. M., Why the Chimes Rang, 1909."),
+        ("p. 171", "Andersen, H. C., Fairy Tales, 1835."),
+        ("p. 171", "INTRODUCTORY\n\nThe difficulties of classification are very apparent."),
+    )
+    spans = [(p.start, p.end) for p in pages]
+    assert chunk_roles(text, pages, spans) == ["references", "references", "body"]
+
+
 def _pdf_doc(name: str):  # type: ignore[no-untyped-def]
     from litsynth.ingest.parse import parse_file
 

@@ -157,7 +157,7 @@ def chunk_roles(text: str, pages: Sequence[Page], spans: Sequence[tuple[int, int
             text, m.end(), refs_start if m.start() < refs_start else len(text)
         )
         end = nxt.start() if nxt else max(refs_start, m.end())
-        ack_spans.append((m.start(), min([end, *(h for h in heads if h > m.start())])))
+        ack_spans.append((m.start(), min([end, *(h for h in heads if h >= m.end())])))
     repeated = repeated_lines(text, pages)
     # the top of the document: the first page of a PDF; for text (whose "pages" are sections,
     # the first often a one-line label) at least its first 3,000 characters
