@@ -182,6 +182,49 @@ def _rewrite(book: Path, name: str, data: str) -> None:
             out.writestr(info, data.encode() if info.filename == name else content)
 
 
+def test_formulas_and_object_fallbacks_are_read_in_a_book(tmp_path: Path) -> None:
+    body = (
+        '<p>Solve <math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><mrow>'
+        "<mi>A</mi><mi>x</mi><mo>=</mo><mi>b</mi></mrow>"
+        '<annotation encoding="application/x-tex">Ax=b</annotation></semantics></math> first.</p>'
+        '<object data="quiz.js" type="application/javascript"><p>Which planet is largest?</p>'
+        "</object><script>alert(1)</script>"
+    )
+    doc = parse_file(_book(tmp_path / "b.epub", {"a.xhtml": _chapter(body)}))
+    assert doc.text == "Solve A x = b first.\n\nWhich planet is largest?"
+
+
+def test_chapters_are_read_by_libxml2_as_the_html_reader_reads_them() -> None:
+    """xhtml.feed replays libxml2's tree to the same block reader, so a chapter gives the
+    blocks the standard library's parser gives; HTML entities are read, a DTD's are not."""
+    from litsynth.ingest.html import BlockParser
+    from litsynth.ingest.xhtml import feed
+
+    with zipfile.ZipFile(EPUB / "wasteland.epub") as book:
+        source = book.read("EPUB/wasteland-content.xhtml").decode("utf-8")
+    by_stdlib, by_libxml2 = BlockParser(), BlockParser()
+    by_stdlib.feed(source)
+    by_stdlib.close()
+    feed(by_libxml2, source)
+    assert by_libxml2.blocks == by_stdlib.blocks and len(by_stdlib.blocks) > 400
+    entities = BlockParser()
+    feed(entities, _chapter("<p>A&nbsp;B &mdash; C &amp; D</p>"))
+    assert entities.blocks == [("A B — C & D", None)]  # a no-break space is a space
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>x&b;y</p></body></html>'
+    )
+    refused = BlockParser()
+    feed(refused, bomb)
+    assert refused.blocks == [("xy", None)]
+    sloppy = BlockParser()  # unclosed tags and a bare "&": libxml2 recovers, nothing is lost
+    feed(sloppy, "<body><p>one<p>AT&T & <b>three</p></body>")
+    assert [text for text, _ in sloppy.blocks] == ["one", "AT&T & three"]
+    plain = BlockParser()  # no markup at all: read as a web page is
+    feed(plain, "just words, no markup")
+    assert plain.blocks == [("just words, no markup", None)]
+
+
 def test_epub2_metadata_roles_dates_and_doi(tmp_path: Path) -> None:
     metadata = (
         "<dc:title>Supply Chain Orchestration</dc:title>"

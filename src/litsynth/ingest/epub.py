@@ -4,7 +4,9 @@ book marks its pages, else by section.
 An EPUB is a zip: META-INF/container.xml names the package document (the OPF), whose spine
 lists the chapter files (XHTML) in reading order and whose metadata gives the title, the
 creators, the date, the publisher and identifiers. Each chapter is read as an HTML page is
-(html.py's `BlockParser`): paragraphs at block elements, sections at headings.
+(html.py's `BlockParser`, driven by libxml2: xhtml.py): paragraphs at block elements,
+sections at headings. Formulas (MathML) are read as text, with the TeX beside them left out,
+and an <object>'s fallback (what a reading system without scripts shows) is read.
 
 **Printed pages.** APA and every other style cite a book by the page of its printed edition,
 and an accessible EPUB marks where each printed page begins (`epub:type="pagebreak"` or
@@ -45,6 +47,7 @@ from litsynth.ingest.html import BlockParser
 from litsynth.ingest.normalize import PARAGRAPH_BREAK, assemble, normalize_parts
 from litsynth.ingest.own_metadata import author_names, year_in
 from litsynth.ingest.text import decode
+from litsynth.ingest.xhtml import feed
 from litsynth.ingest.zipparts import part_bytes, part_xml
 from litsynth.records import Document, bytes_id
 
@@ -65,6 +68,13 @@ _MARK, _END = "\ue000", "\ue001"
 _MARKS = re.compile(f"{_MARK}([^{_END}]*){_END}")
 _PAGE_WORD = re.compile(r"^(?:page|pg\.?|p\.)\s*", re.I)
 _PAGE_LABEL = re.compile(r"^(?:[\w.-]*\d[\w.-]*|[ivxlcdm]+)$", re.I)  # "169", "A-3", "xiv"
+# MathML: its token elements are read with a space after each ("A x = b"); the TeX or
+# content markup some books add beside a formula is its source, not more text.
+_MATH_TOKENS = frozenset(["mi", "mn", "mo", "ms", "mtext"])
+_MATH_SOURCE = frozenset(["annotation", "annotation-xml"])
+# Hidden on a web page, read in a book: a textbook's formulas, and what an <object> (a quiz,
+# an interactive figure) shows a reading system that does not run it.
+_TRANSPARENT = frozenset(["math", "object"])
 _MIN_MARKS = 2  # page marks a book needs before its passages are cited by printed page
 _AUTHOR_ROLES = ("aut", "")  # a creator with no role is the author
 _LATER_EVENTS = frozenset(["modification", "conversion", "creation"])  # EPUB 2's dc:date events
@@ -96,6 +106,11 @@ class _ChapterParser(BlockParser):
         if self._marker is not None:
             self._depth += tag == self._marker
             return
+        if tag in _TRANSPARENT:
+            return
+        if tag in _MATH_SOURCE:
+            self._hidden += 1
+            return
         found = dict(attrs)
         if _is_page_mark(found):
             self._marker, self._depth, self._inside = tag, 1, []
@@ -105,7 +120,12 @@ class _ChapterParser(BlockParser):
 
     def handle_endtag(self, tag: str) -> None:
         if self._marker is None:
-            super().handle_endtag(tag)
+            if tag in _MATH_TOKENS:
+                self.handle_data(" ")
+            elif tag in _MATH_SOURCE:
+                self._hidden = max(0, self._hidden - 1)
+            elif tag not in _TRANSPARENT:
+                super().handle_endtag(tag)
             return
         self._depth -= tag == self._marker
         if self._depth == 0:
@@ -326,8 +346,7 @@ def _read_chapter(archive: zipfile.ZipFile, name: str, where: str) -> _ChapterPa
         return None
     source, _ = decode(data, Path(name))
     parser = _ChapterParser()
-    parser.feed(source)
-    parser.close()
+    feed(parser, source)
     return parser
 
 

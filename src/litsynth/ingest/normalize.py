@@ -145,6 +145,8 @@ def normalize_parts(parts: Sequence[str]) -> list[str]:
     on page 2.
     """
     cleaned = [_clean_characters(p) for p in parts]
+    if not any(_EOL_HYPHEN.search(text) for text in cleaned):
+        return cleaned  # reflowable text (HTML, Word, e-books) seldom breaks a word at a line end
     words = vocabulary(cleaned)
     compounds = frozenset(
         m.group(0).lower()
