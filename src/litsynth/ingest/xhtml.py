@@ -8,8 +8,9 @@ so libxml2 parses them and this module replays the tree to the same handler meth
 
 Safe on hostile input: no DTD is loaded, no entity is resolved, nothing is fetched. HTML's
 named entities (&nbsp;, &mdash;), which XHTML chapters use without declaring, are replaced
-by their characters first, and a bare "&" (AT&T) is escaped, which libxml2 would drop. A chapter that is not XML even with libxml2's recovery is fed to
-the handler as text, as a web page is.
+by their characters first, and a bare "&" (AT&T) is escaped, which libxml2 would drop. A
+chapter that is not XML even with libxml2's recovery is fed to the handler as text, as a
+web page is.
 """
 
 from __future__ import annotations
