@@ -111,8 +111,8 @@ class _ChapterParser(BlockParser):
         if tag in _MATH_SOURCE:
             self._hidden += 1
             return
-        found = dict(attrs)
-        if _is_page_mark(found):
+        found = dict(attrs) if attrs else {}
+        if found and _is_page_mark(found):
             self._marker, self._depth, self._inside = tag, 1, []
             self._label = found.get("title") or found.get("aria-label") or ""
             return

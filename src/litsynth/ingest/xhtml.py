@@ -16,7 +16,7 @@ web page is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from functools import lru_cache
 from html.entities import html5
 from html.parser import HTMLParser
 from typing import Any
@@ -41,6 +41,7 @@ def _named(match: re.Match[str]) -> str:
     return html5.get(f"{name};", match.group(0))
 
 
+@lru_cache(maxsize=4096)
 def _name(qualified: str) -> str:
     """ "{http://www.idpf.org/2007/ops}type" → "epub:type"; "{…xhtml}p" → "p"."""
     if not qualified.startswith("{"):
@@ -50,27 +51,22 @@ def _name(qualified: str) -> str:
     return f"{prefix}:{local}" if prefix else local.lower()
 
 
-def _events(root: Any) -> Iterator[tuple[str, Any]]:
-    """("start", el), ("data", text), ("end", el) in document order, without recursion (a
-    deep tree cannot overflow the stack). Comments, processing instructions and unresolved
-    entities give only their tails."""
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, closing = stack.pop()
-        element = isinstance(node.tag, str)
-        if closing:
-            if element:
-                yield "end", node
-            if node.tail:
-                yield "data", node.tail
-            continue
-        if element:
-            yield "start", node
-            if node.text:
-                yield "data", node.text
-        stack.append((node, True))
-        if element:
-            stack.extend((child, False) for child in reversed(node))
+def _replay(node: Any, handler: HTMLParser) -> None:
+    """The children of `node` to `handler`, in document order. Comments, processing
+    instructions and unresolved entities give only their tails. Recursion is safe: libxml2
+    refuses trees deeper than 256 levels unless told otherwise (huge_tree)."""
+    for child in node:
+        if isinstance(child.tag, str):
+            name = _name(child.tag)
+            attrib = child.attrib
+            attrs = [(_name(k), v) for k, v in attrib.items()] if attrib else []
+            handler.handle_starttag(name, attrs)
+            if child.text:
+                handler.handle_data(child.text)
+            _replay(child, handler)
+            handler.handle_endtag(name)
+        if child.tail:
+            handler.handle_data(child.tail)
 
 
 def feed(handler: HTMLParser, source: str) -> None:
@@ -85,12 +81,10 @@ def feed(handler: HTMLParser, source: str) -> None:
         handler.feed(source)
         handler.close()
         return
-    for event, item in _events(root):
-        if event == "data":
-            handler.handle_data(item)
-        elif event == "start":
-            attrs = [(_name(k), v) for k, v in item.attrib.items()]
-            handler.handle_starttag(_name(item.tag), attrs)
-        else:
-            handler.handle_endtag(_name(item.tag))
+    name = _name(root.tag)
+    handler.handle_starttag(name, [(_name(k), v) for k, v in root.attrib.items()])
+    if root.text:
+        handler.handle_data(root.text)
+    _replay(root, handler)
+    handler.handle_endtag(name)
     handler.close()
