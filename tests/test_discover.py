@@ -19,7 +19,6 @@ from litsynth.coding.analysis.discover import (
     cluster_vectors,
     discover,
     dissolve_small,
-    reference_list_chunks,
     run_discover,
 )
 from litsynth.coding.analysis.drafts import draft_fragment
@@ -27,7 +26,8 @@ from litsynth.coding.analysis.keyphrases import class_tfidf, document_entropy
 from litsynth.coding.codebook.load import load_codebook, parse_codebook_text
 from litsynth.config import open_project
 from litsynth.embed import HashEmbedder
-from litsynth.records import Passage
+from litsynth.ingest.roles import chunk_roles
+from litsynth.records import Page, Passage
 from litsynth.store import analysis as store
 from litsynth.store.db import connect
 from test_discover_corpus import build
@@ -135,14 +135,19 @@ def test_dissolve_small_leaves_no_small_cluster(sizes: list[int], min_size: int,
 
 
 def test_reference_list_passages_are_found_by_offset() -> None:
+    """Discover leaves out the passages ingest gave the role "references" (it used to find the
+    list again by offset): the same text gives the same answer through the roles."""
     text = (
         "Intro: orchestration creates value.\n\n## References\n\n"
         "Phadnis, S. (2023). Orchestration.\n"
     )
     refs = text.index("Phadnis")
-    offsets = {"body": ("d1", 0, 35), "refs": ("d1", refs, len(text)), "other": ("d2", 0, 10)}
-    found = reference_list_chunks(offsets, {"d1": text, "d2": "No reference list here at all."})
+    spans = {"body": (0, 35), "refs": (refs, len(text))}
+    roles = chunk_roles(text, [Page(1, 0, len(text))], list(spans.values()))
+    found = {name for name, role in zip(spans, roles, strict=True) if role == "references"}
     assert found == {"refs"}
+    other = chunk_roles("No reference list here at all.", [Page(1, 0, 30)], [(0, 10)])
+    assert other == ["body"]
 
 
 def test_class_tfidf_prefers_phrases_specific_to_the_class() -> None:

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from litsynth.citations.references import find_reference_section
 from litsynth.coding.analysis.keyphrases import (
     PHRASER,
     class_tfidf,
@@ -475,20 +474,6 @@ def code_prototypes(
     return out
 
 
-def reference_list_chunks(
-    offsets: Mapping[str, tuple[str, int, int]], texts: Mapping[str, str]
-) -> set[str]:
-    """Chunks that start inside their document's reference list (found by the in-text
-    citation stage's `find_reference_section`)."""
-    sections = {doc: find_reference_section(text) for doc, text in texts.items()}
-    out = set()
-    for chunk_id, (doc, start, _end) in offsets.items():
-        section = sections.get(doc)
-        if section is not None and section[0] <= start < section[1]:
-            out.add(chunk_id)
-    return out
-
-
 def run_discover(
     conn: sqlite3.Connection,
     project: Project,
@@ -502,15 +487,15 @@ def run_discover(
 ) -> Discovery:
     """Open coding over the project's store: load, embed (or read the index), cluster, describe.
 
-    Passages inside a document's reference list are left out by default: a bibliography is not
-    a concept, and on the demo corpus the uncoded passages were mostly reference entries.
+    Passages inside a document's reference lists are left out by default: a bibliography is
+    not a concept, and on the demo corpus the uncoded passages were mostly reference entries.
+    They are the passages ingest gave the role "references" (ingest/roles.py), so discover,
+    search and suggestions agree on where a document's lists are, a book's per chapter too.
     """
     passages = store.load_passages(conn)
     codings = store.load_codings(conn)
     n_docs = store.document_count(conn)
     doc_labels = store.document_labels(conn)
-    offsets = store.chunk_offsets(conn)
-    texts = {} if include_references else store.document_texts(conn, store.document_ids(conn))
     if not passages:
         raise CodingError(
             f"no passages in {project.store_path}",
@@ -524,7 +509,7 @@ def run_discover(
     notes = []
     skip: set[str] = set()
     if not include_references:
-        skip = reference_list_chunks(offsets, texts)
+        skip = {p.chunk_id for p in passages if p.role == "references"}
         if skip:
             notes.append(
                 f"{len(skip)} passages inside reference lists left out "
