@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,6 +73,17 @@ def with_python_docx(path: Path) -> str:
     return "\n".join(parts)
 
 
+def timed(read: Callable[[Path], str], path: Path) -> tuple[str | None, str, float]:
+    """A raw library's reading of `path`: (its text or None, "read" or "raised X", seconds)."""
+    started = time.perf_counter()
+    try:
+        text: str | None = read(path)
+        outcome = "read"
+    except Exception as exc:  # the raw libraries' errors have no common base
+        text, outcome = None, f"raised {type(exc).__name__}"
+    return text, outcome, time.perf_counter() - started
+
+
 def main(folders: list[Path]) -> int:
     if shutil.which("pandoc") is None:
         print("pandoc is not installed (apt install pandoc): it is the reference reading")
@@ -96,13 +108,7 @@ def main(folders: list[Path]) -> int:
         row["litsynth_s"] = time.perf_counter() - started
         raw: str | None = None
         if path.suffix == ".docx":  # python-docx reads no .odt
-            started = time.perf_counter()
-            try:
-                raw = with_python_docx(path)
-                row["python_docx"] = "read"
-            except Exception as exc:  # the raw library's errors have no common base
-                row["python_docx"] = f"raised {type(exc).__name__}"
-            row["python_docx_s"] = time.perf_counter() - started
+            raw, row["python_docx"], row["python_docx_s"] = timed(with_python_docx, path)
         reference = with_pandoc(path)
         row["pandoc"] = "read" if reference is not None else "failed"
         for name, reading in (("litsynth", ours), ("python_docx", raw)):

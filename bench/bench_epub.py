@@ -36,7 +36,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from bench_docx import agreement
+from bench_docx import agreement, timed
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "bench" / "data" / "epub"
@@ -156,14 +156,7 @@ def main(folder: Path) -> int:
         except ParseFailure as failure:
             ours, row["litsynth"] = None, f"failed: {failure.reason}: {failure.detail}"
         row["litsynth_s"] = time.perf_counter() - started
-        started = time.perf_counter()
-        raw: str | None = None
-        try:
-            raw = with_ebooklib(path)
-            row["ebooklib"] = "read"
-        except Exception as exc:  # the raw library's errors have no common base
-            row["ebooklib"] = f"raised {type(exc).__name__}"
-        row["ebooklib_s"] = time.perf_counter() - started
+        raw, row["ebooklib"], row["ebooklib_s"] = timed(with_ebooklib, path)
         reference = with_pandoc(path)
         row["pandoc"] = "read" if reference is not None else "failed"
         for name, reading in (("litsynth", ours), ("ebooklib", raw)):

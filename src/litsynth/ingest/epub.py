@@ -28,7 +28,6 @@ encryption. A chapter the package lists but the zip lacks is skipped and noted.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 import zipfile
@@ -48,7 +47,7 @@ from litsynth.ingest.normalize import PARAGRAPH_BREAK, assemble, normalize_parts
 from litsynth.ingest.own_metadata import author_names, year_in
 from litsynth.ingest.text import decode
 from litsynth.ingest.xhtml import feed
-from litsynth.ingest.zipparts import part_bytes, part_xml
+from litsynth.ingest.zipparts import open_archive, part_bytes, part_xml
 from litsynth.records import Document, bytes_id
 
 _OPF = "http://www.idpf.org/2007/opf"
@@ -353,10 +352,7 @@ def _read_chapter(archive: zipfile.ZipFile, name: str, where: str) -> _ChapterPa
 def parse_epub(path: Path, data: bytes) -> Document:
     """An .epub file as a canonical `Document`, in parts cited by printed page or section."""
     where = str(path)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ParseFailure("broken-file", "not a zip archive, so not an EPUB", where) from None
+    archive = open_archive(data, "an EPUB", where)
     name = _package(archive, where)
     opf = part_xml(archive, name, where)
     assert opf is not None  # _package found it in the zip

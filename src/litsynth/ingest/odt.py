@@ -21,7 +21,6 @@ last to save it). An encrypted file (the manifest says its content is encrypted)
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from litsynth.ingest.wordproc import (
     style_level,
     word_document,
 )
-from litsynth.ingest.zipparts import part_xml
+from litsynth.ingest.zipparts import open_archive, part_xml
 from litsynth.records import Document
 
 _NS = {
@@ -228,10 +227,7 @@ def _encrypted(archive: zipfile.ZipFile, path: str) -> bool:
 def parse_odt(path: Path, data: bytes) -> Document:
     """An .odt file as a canonical `Document` sectioned at its headings."""
     where = str(path)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ParseFailure("broken-file", "not a zip archive, so not an .odt", where) from None
+    archive = open_archive(data, "an .odt", where)
     if _encrypted(archive, where):
         detail = "a password-protected document; save a copy without the password and ingest that"
         raise ParseFailure("encrypted", detail, where)

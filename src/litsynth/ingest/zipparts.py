@@ -8,6 +8,7 @@ expansion, no external entities).
 
 from __future__ import annotations
 
+import io
 import zipfile
 from xml.etree.ElementTree import Element
 
@@ -16,6 +17,15 @@ from defusedxml import ElementTree as SafeET
 from litsynth.ingest.failures import ParseFailure
 
 MAX_PART = 256 << 20  # bytes a part may unzip to
+
+
+def open_archive(data: bytes, what: str, path: str) -> zipfile.ZipFile:
+    """The file's bytes as a zip; a file that is none fails as "broken-file", naming `what`
+    it should have been ("an EPUB")."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ParseFailure("broken-file", f"not a zip archive, so not {what}", path) from None
 
 
 def part_bytes(archive: zipfile.ZipFile, name: str, path: str) -> bytes | None:
