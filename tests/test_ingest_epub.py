@@ -323,16 +323,22 @@ def test_an_epub_that_cannot_be_read_says_why(
     assert says in caught.value.detail
 
 
-def test_a_chapter_missing_from_the_zip_is_skipped_and_noted(tmp_path: Path) -> None:
+def test_a_chapter_missing_from_the_zip_or_not_text_is_skipped_and_noted(tmp_path: Path) -> None:
     book = _book(
         tmp_path / "b.epub",
-        {"a.xhtml": _chapter("<p>Kept.</p>")},
+        {"a.xhtml": _chapter("<p>Kept.</p>"), "bin.xhtml": "\x00\x01binary\x00"},
         manifest='<item id="gone" href="gone.xhtml" media-type="application/xhtml+xml"/>',
-        spine='<itemref idref="c0"/><itemref idref="gone"/>',
+        spine='<itemref idref="c0"/><itemref idref="gone"/><itemref idref="c1"/>',
     )
     doc = parse_file(book)
     assert doc.text == "Kept."
-    assert split_parse_notes(doc.attributes)[1] == {"chapters_missing": "1 of 2"}
+    notes = split_parse_notes(doc.attributes)[1]
+    assert notes == {"chapters_unread": "2 of 3 (1 missing, 1 not text)"}
+    _rewrite(book, "OEBPS/a.xhtml", "\x00binary too")
+    with pytest.raises(ParseFailure) as caught:
+        parse_file(book)
+    assert caught.value.reason == "broken-file"
+    assert "none of its 3 chapters could be read (1 missing, 2 not text)" in caught.value.detail
 
 
 def test_ingest_reads_an_ebook_into_the_project_and_search_cites_its_page(tmp_path: Path) -> None:
@@ -352,3 +358,52 @@ def test_ingest_reads_an_ebook_into_the_project_and_search_cites_its_page(tmp_pa
     assert hits and all(h["citation"].startswith("Curry & Clippinger (2008), p") for h in hits)
     cited = {h["citation"] for h in hits if "modern fanciful story is here placed" in h["text"]}
     assert cited == {"Curry & Clippinger (2008), pp. 171–172"}
+
+
+def test_damaged_books_fail_with_a_reason_and_never_raise(tmp_path: Path) -> None:
+    """A real book damaged at random, as a bad download or disk does: bytes of the zip
+    changed, or a chapter's markup cut, spliced with page marks, entities, NUL bytes or a
+    forbidden character reference. Each is read or fails with a reason; none raises."""
+    import random
+
+    source = (EPUB / "wasteland.epub").read_bytes()
+    with zipfile.ZipFile(EPUB / "wasteland.epub") as book:
+        parts = {info.filename: book.read(info) for info in book.infolist()}
+    splices = [b'<span epub:type="pagebreak" title="', b"&#xD800;", b"<!ENTITY", b"</",
+               b"<math>", b"&nbsp", b"\x00", b"<![CDATA["]  # fmt: skip
+    rng = random.Random(7)
+    outcomes: set[str] = set()
+    for trial in range(150):
+        if trial % 3 == 0:
+            damaged = bytearray(source)
+            for _ in range(rng.randint(1, 20)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            data = bytes(damaged)
+        else:
+            name = rng.choice([n for n in parts if n != "mimetype"])
+            content = bytearray(parts[name])
+            for _ in range(rng.randint(1, 30)):
+                at = rng.randrange(len(content) or 1)
+                if rng.random() < 0.5:
+                    del content[at : at + rng.randint(1, 200)]
+                else:
+                    content[at:at] = rng.choice(splices)
+            data = _zipped({**parts, name: bytes(content)})
+        path = tmp_path / "damaged.epub"
+        path.write_bytes(data)
+        try:
+            parse_file(path)
+            outcomes.add("read")
+        except ParseFailure as failure:
+            outcomes.add(failure.reason)
+    assert "read" in outcomes and "broken-file" in outcomes
+
+
+def _zipped(parts: dict[str, bytes]) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for name, content in parts.items():
+            out.writestr(name, content)
+    return buffer.getvalue()

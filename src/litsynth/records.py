@@ -372,7 +372,7 @@ PARSE_NOTES = frozenset(
         "pages_without_text",
         "footnotes",
         "printed_pages",
-        "chapters_missing",
+        "chapters_unread",
     }
 )
 

@@ -44,7 +44,7 @@ from litsynth.ingest.wordproc import (
     style_level,
     word_document,
 )
-from litsynth.ingest.zipparts import part_xml
+from litsynth.ingest.zipparts import ZIP_ERRORS, part_xml
 from litsynth.records import Document
 
 _W = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -291,6 +291,8 @@ class _Package:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
             raise _not_a_zip(data, path) from None
+        except ZIP_ERRORS as exc:
+            raise ParseFailure("broken-file", f"a damaged zip archive ({exc})", path) from None
         self.main = self._main_part()
 
     def xml(self, name: str) -> Element | None:

@@ -23,7 +23,8 @@ Left out: the table of contents (the nav document, or the guide's "toc"), script
 invisible elements. Chapters outside the linear reading order (answers, pop-up notes) come
 after the others. A book whose chapters are encrypted (Adobe ADEPT, Readium LCP, Apple
 FairPlay: DRM) fails as "encrypted"; fonts obfuscated as the standard allows are not
-encryption. A chapter the package lists but the zip lacks is skipped and noted.
+encryption. A chapter the package lists but the zip lacks, or one that is not text, is
+skipped and noted; a book none of whose chapters can be read is a broken file.
 """
 
 from __future__ import annotations
@@ -339,11 +340,15 @@ def _toc_titles(archive: zipfile.ZipFile, nav: list[str], where: str) -> dict[st
     return titles
 
 
-def _read_chapter(archive: zipfile.ZipFile, name: str, where: str) -> _ChapterParser | None:
+def _read_chapter(archive: zipfile.ZipFile, name: str, where: str) -> _ChapterParser | str:
+    """A chapter's blocks, or why it cannot be read: "missing" from the zip, or "not text"."""
     data = part_bytes(archive, name, where)
     if data is None:
-        return None
-    source, _ = decode(data, Path(name))
+        return "missing"
+    try:
+        source, _ = decode(data, Path(name))
+    except ParseFailure:  # binary bytes, or no encoding found
+        return "not text"
     parser = _ChapterParser()
     feed(parser, source)
     return parser
@@ -373,11 +378,11 @@ def parse_epub(path: Path, data: bytes) -> Document:
         raise ParseFailure("encrypted", detail, where)
     toc = _toc_titles(archive, spine.nav, where)
     meta = _metadata(opf)
-    chapters, missing, marks = [], 0, 0
+    chapters, unread, marks = [], Counter[str](), 0
     for chapter in order:
         parser = _read_chapter(archive, chapter, where)
-        if parser is None:
-            missing += 1
+        if isinstance(parser, str):
+            unread[parser] += 1
             continue
         marks += parser.marks
         own = " ".join(parser.title.split())
@@ -391,9 +396,13 @@ def parse_epub(path: Path, data: bytes) -> Document:
         if kept:
             sections.append((PARAGRAPH_BREAK.join(kept), part.label(paged)))
     text, pages = assemble(sections)
+    why = ", ".join(f"{n} {reason}" for reason, n in sorted(unread.items()))
+    if not chapters:
+        detail = f"none of its {len(order)} chapters could be read ({why})"
+        raise ParseFailure("broken-file", detail, where)
     if not text:
         raise ParseFailure("empty", "no visible text in the book's chapters", where)
-    notes = {"chapters_missing": f"{missing} of {len(order)}"} if missing else {}
+    notes = {"chapters_unread": f"{unread.total()} of {len(order)} ({why})"} if unread else {}
     if paged:
         labelled = [p for p in parts if p.first]
         notes["printed_pages"] = f"{marks} marked ({labelled[0].first}–{labelled[-1].last})"

@@ -8,9 +8,9 @@ so libxml2 parses them and this module replays the tree to the same handler meth
 
 Safe on hostile input: no DTD is loaded, no entity is resolved, nothing is fetched. HTML's
 named entities (&nbsp;, &mdash;), which XHTML chapters use without declaring, are replaced
-by their characters first, and a bare "&" (AT&T) is escaped, which libxml2 would drop. A
-chapter that is not XML even with libxml2's recovery is fed to the handler as text, as a
-web page is.
+by their characters first, a bare "&" (AT&T) is escaped, which libxml2 would drop, and a
+character reference XML forbids (&#xD800;) becomes U+FFFD. A chapter that is not XML even
+with libxml2's recovery is fed to the handler as text, as a web page is.
 """
 
 from __future__ import annotations
@@ -26,12 +26,23 @@ from lxml import etree
 _XML_ENTITIES = frozenset(["amp", "lt", "gt", "quot", "apos"])
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_NUMERIC = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 _BARE_AMPERSAND = re.compile(r"&(?![A-Za-z][A-Za-z0-9]{0,31};|#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};)")
 _PARSER = etree.XMLParser(
     recover=True, resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False
 )
 # epub:type and xml:lang as the attribute names an HTML parser reports
 _PREFIXES = {"http://www.idpf.org/2007/ops": "epub", "http://www.w3.org/XML/1998/namespace": "xml"}
+
+
+def _numeric(match: re.Match[str]) -> str:
+    """A character reference XML allows, as it is; one it forbids (a surrogate, NUL, a control
+    character, past U+10FFFF) as U+FFFD, which libxml2's recovery would pass on as bytes that
+    are no UTF-8."""
+    hexa, decimal = match.groups()
+    code = int(hexa, 16) if hexa else int(decimal)
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0x10FFFF
+    return match.group(0) if allowed and code not in (0xFFFE, 0xFFFF) else "\ufffd"
 
 
 def _named(match: re.Match[str]) -> str:
@@ -72,7 +83,7 @@ def _replay(node: Any, handler: HTMLParser) -> None:
 def feed(handler: HTMLParser, source: str) -> None:
     """Parse `source` (XHTML) with libxml2 and replay it to `handler`; then close it."""
     text = _DECLARATION.sub("", source, count=1)
-    text = _ENTITY.sub(_named, _BARE_AMPERSAND.sub("&amp;", text))
+    text = _ENTITY.sub(_named, _BARE_AMPERSAND.sub("&amp;", _NUMERIC.sub(_numeric, text)))
     try:
         root = etree.fromstring(text, parser=_PARSER)
     except (etree.XMLSyntaxError, ValueError):

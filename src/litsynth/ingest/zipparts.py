@@ -17,6 +17,16 @@ from defusedxml import ElementTree as SafeET
 from litsynth.ingest.failures import ParseFailure
 
 MAX_PART = 256 << 20  # bytes a part may unzip to
+# What zipfile raises on a damaged archive: a bad or truncated directory, a version or
+# compression it does not know ("zip file version 16.2"), impossible sizes or offsets.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    ValueError,
+    OSError,
+    EOFError,
+)
 
 
 def open_archive(data: bytes, what: str, path: str) -> zipfile.ZipFile:
@@ -24,8 +34,11 @@ def open_archive(data: bytes, what: str, path: str) -> zipfile.ZipFile:
     it should have been ("an EPUB")."""
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ParseFailure("broken-file", f"not a zip archive, so not {what}", path) from None
+    except ZIP_ERRORS as exc:
+        detail = f"not a zip archive, so not {what}"
+        if not isinstance(exc, zipfile.BadZipFile):
+            detail = f"a damaged zip archive ({exc}), so not a readable {what.split()[-1]}"
+        raise ParseFailure("broken-file", detail, path) from None
 
 
 def part_bytes(archive: zipfile.ZipFile, name: str, path: str) -> bytes | None:
@@ -39,7 +52,7 @@ def part_bytes(archive: zipfile.ZipFile, name: str, path: str) -> bytes | None:
         raise ParseFailure("broken-file", detail, path)
     try:
         return archive.read(info)
-    except Exception as exc:  # zlib errors, bad CRCs and unsupported compression
+    except Exception as exc:  # zlib errors, bad CRCs, ZIP_ERRORS
         raise ParseFailure("broken-file", f"{name}: {exc}", path) from None
 
 
