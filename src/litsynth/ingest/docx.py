@@ -328,7 +328,7 @@ def _not_a_zip(data: bytes, path: str) -> ParseFailure:
             )  # fmt: skip
         return ParseFailure(
             "unsupported-type",
-            "a Word 97–2003 document (.doc) under a .docx name; save it as .docx",
+            "a Word 97–2003 document (.doc) under a .docx name; rename it .doc to have it read",
             path,
         )
     return ParseFailure("broken-file", "not a zip archive, so not a .docx", path)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Suffix → Document.kind: what a corpus walk picks up and what `parse_file` reads. Anything
-# else is "unsupported-type" rather than a guess: a .doc read as text would index binary noise.
+# else is "unsupported-type" rather than a guess: a binary file read as text would index noise.
 SUPPORTED = {
     ".pdf": "pdf",
     ".txt": "text",
@@ -24,6 +24,7 @@ SUPPORTED = {
     ".htm": "html",
     ".xhtml": "html",
     ".docx": "docx",
+    ".doc": "doc",
     ".odt": "odt",
     ".epub": "epub",
 }

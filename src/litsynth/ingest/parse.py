@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from litsynth.ingest.doc import parse_doc
 from litsynth.ingest.docx import parse_docx
 from litsynth.ingest.epub import parse_epub
 from litsynth.ingest.failures import ParseFailure
@@ -50,6 +51,8 @@ def parse_file(
         return parse_html(path, data)
     if kind == "docx":
         return parse_docx(path, data)
+    if kind == "doc":
+        return parse_doc(path, data)
     if kind == "odt":
         return parse_odt(path, data)
     if kind == "epub":

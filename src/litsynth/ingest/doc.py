@@ -1,0 +1,277 @@
+"""Word 97–2003 documents (.doc): the text of the binary format, read without Word.
+
+Grey literature (agency reports, theses, older working papers) still comes as .doc. The
+format is an OLE compound file (olefile reads its streams) whose "WordDocument" stream
+starts with the FIB, the File Information Block of [MS-DOC] §2.5. Reading the text needs
+three of its numbers:
+
+- `ccpText`, `ccpFtn`, `ccpHdd`, `ccpAtn`, `ccpEdn`: how many characters the main document,
+  the footnotes, headers, comments and endnotes hold, in that order (§2.5.10);
+- `fcClx`/`lcbClx`: where the piece table lies in the table stream ("0Table" or "1Table",
+  as the FIB's fWhichTblStm says; §2.5.6).
+
+The piece table (§2.9.38) maps character positions to bytes of the WordDocument stream: each
+piece is either 8-bit text (Windows-1252, "compressed") or UTF-16. Joined in order, the
+pieces give every character of the document. The main text is read, and the footnotes and
+endnotes are gathered under "Notes", as for .docx (wordproc.py); headers and comments are
+left out. In the text:
+
+- a field (`\\x13` code `\\x14` result `\\x15`, nested) shows its result: a citation
+  manager's "(Doe, 2019)", never its code; a table of contents or index field is left out;
+- `\\r` ends a paragraph; table cells end with `\\x07` and a row with two, read as
+  "cell | cell" as in .docx; a footnote's mark (`\\x02`) becomes its superscript number;
+- pictures and drawn objects (`\\x01`, `\\x08`) and other control characters are dropped.
+
+Headings live in the style sheet and paragraph properties, which this reader does not
+parse: a .doc is one section, cited by paragraph. Title and author come from the file's
+summary information. A password-protected file fails as "encrypted"; a Word 6 or Word 95
+file (an older FIB) as "unsupported-type", with what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import olefile
+
+from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.wordproc import SUPERSCRIPT, Block, note_block, word_document
+from litsynth.records import Document
+
+# Pairs of FibRgFcLcb97 ([MS-DOC] §2.5.6): where the piece table and the positions of the
+# footnote and endnote references lie in the table stream.
+_FOOTNOTE_REFS, _CLX, _ENDNOTE_REFS = 2, 33, 46
+_WORD97 = 0x00C1  # the nFib of Word 97; Word 2000–2003 files are later and read alike
+_IDENTS = frozenset([0xA5EC, 0xA5DC, 0xA699])  # Word 97+, Word 6/95, an Asian Word 95
+# What olefile raises on a damaged compound file: bad sectors, loops, truncated streams.
+_OLE_ERRORS = (
+    OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, struct.error, EOFError,
+    NotImplementedError, RecursionError,
+)  # fmt: skip
+_MAX_STREAM = 256 << 20
+_GENERATED = ("TOC", "INDEX", "TOA")  # fields whose result Word generates: left out
+_DROPPED = re.compile(r"[\x00-\x06\x08\x0e-\x1d]")  # objects, annotation marks, controls
+
+
+@dataclass
+class _Field:
+    code: list[str] = field(default_factory=list)
+    showing: bool = False  # past its separator: its characters are its result
+    generated: bool = False  # a table of contents or index: left out whole
+
+
+def _fields(text: str) -> str:
+    """Field codes out, results in: "\x13 CITATION \x14(Doe, 2019)\x15" → "(Doe, 2019)".
+    Fields nest; a generated list (a table of contents) is left out whole."""
+    out: list[str] = []
+    stack: list[_Field] = []
+    for char in text:
+        if char == "\x13":
+            stack.append(_Field())
+        elif char == "\x14" and stack:
+            words = "".join(stack[-1].code).split()
+            stack[-1].showing = True
+            stack[-1].generated = bool(words) and words[0].upper() in _GENERATED
+        elif char == "\x15" and stack:
+            stack.pop()
+        elif stack and not stack[-1].showing:
+            stack[-1].code.append(char)
+        elif not any(f.generated for f in stack):
+            out.append(char)
+    return "".join(out)
+
+
+def _paragraphs(text: str, notes: list[int] | None = None) -> list[str]:
+    """The paragraphs of a text run; each footnote mark numbered from `notes` (a counter)."""
+    text = _fields(text)
+    if notes is not None:
+
+        def mark(_: re.Match[str]) -> str:
+            notes[0] += 1
+            return str(notes[0]).translate(SUPERSCRIPT)
+
+        text = re.sub("\x02", mark, text)
+    text = text.replace("\x07\x07", "\r").replace("\x07", " | ")  # table cells and rows
+    text = text.replace("\x0b", "\n").replace("\x0c", "\r").replace("\x1e", "-")
+    text = _DROPPED.sub("", text.replace("\x1f", ""))
+    return [p.strip(" |") for p in text.split("\r") if p.strip(" |")]
+
+
+def _note_blocks(text: str) -> list[str]:
+    """Footnote or endnote text, one note per mark (`\\x02` opens each)."""
+    return [n for n in (" ".join(_paragraphs(part)) for part in text.split("\x02")) if n]
+
+
+def _reference_cps(table: bytes, fc: int, lcb: int) -> list[int]:
+    """The character positions of the note references a PlcffndRef or PlcfendRef lists: n + 1
+    positions, then n two-byte FRDs; the last position only closes the list."""
+    count = (lcb - 4) // 6 if lcb >= 10 else 0
+    if count <= 0 or fc + 4 * count > len(table):
+        return []
+    return list(struct.unpack_from(f"<{count}I", table, fc))
+
+
+def _in_mark_order(main: str, *kinds: tuple[list[int], list[str]]) -> list[str]:
+    """The notes numbered as the reader meets their marks: footnotes and endnotes keep
+    their own lists in the file, and their marks interleave in the text. When the lists do
+    not match the marks (a damaged file), footnotes first, then endnotes."""
+    owner = {cp: (kind, i) for kind, (cps, _) in enumerate(kinds) for i, cp in enumerate(cps)}
+    marks = [owner.get(at) for at, char in enumerate(main) if char == "\x02"]
+    texts = [notes for _, notes in kinds]
+    every = sorted((k, i) for k, notes in enumerate(texts) for i in range(len(notes)))
+    found = [m for m in marks if m is not None]
+    if len(found) != len(marks) or sorted(found) != every:
+        return [note for notes in texts for note in notes]
+    return [texts[k][i] for k, i in found]
+
+
+def _stream(ole: olefile.OleFileIO, name: str, where: str) -> bytes:
+    if not ole.exists(name):
+        raise ParseFailure("broken-file", f"no {name} stream: not a Word document", where)
+    if ole.get_size(name) > _MAX_STREAM:
+        raise ParseFailure("broken-file", f"the {name} stream is over 256 MiB", where)
+    data: bytes = ole.openstream(name).read()
+    return data
+
+
+def _text(word: bytes, table: bytes, fc_clx: int, lcb_clx: int, where: str) -> str:
+    """Every character of the document, from the piece table at fcClx in the table stream."""
+    clx = table[fc_clx : fc_clx + lcb_clx]
+    at = 0
+    while at < len(clx) and clx[at] == 0x01:  # Prc: formatting runs, skipped
+        at += 3 + struct.unpack_from("<h", clx, at + 1)[0]
+    if at + 5 > len(clx) or clx[at] != 0x02:
+        raise ParseFailure("broken-file", "no piece table where the FIB says", where)
+    size = struct.unpack_from("<I", clx, at + 1)[0]
+    plc = clx[at + 5 : at + 5 + size]
+    count = (len(plc) - 4) // 12
+    if count < 1:
+        raise ParseFailure("broken-file", "an empty piece table", where)
+    cps = struct.unpack_from(f"<{count + 1}I", plc, 0)
+    parts = []
+    for i in range(count):
+        fc = struct.unpack_from("<I", plc, 4 * (count + 1) + 8 * i + 2)[0]
+        chars = max(0, cps[i + 1] - cps[i])
+        if fc & 0x40000000:  # compressed: one byte a character, at half the offset
+            start = (fc & 0x3FFFFFFF) // 2
+            parts.append(word[start : start + chars].decode("cp1252", "replace"))
+        else:
+            parts.append(word[fc : fc + 2 * chars].decode("utf-16-le", "replace"))
+    return "".join(parts)
+
+
+def parse_doc(path: Path, data: bytes) -> Document:
+    """A Word 97–2003 .doc file as a canonical `Document` (one section, notes under Notes)."""
+    where = str(path)
+    if data.lstrip()[:5] == b"{\\rtf":
+        detail = "an RTF file under a .doc name; open it in Word or LibreOffice, save as .docx"
+        raise ParseFailure("unsupported-type", detail, where)
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            word, table, ccp, pairs = _streams(ole, where)
+            title, author = _summary_information(ole)
+
+        def pair(index: int) -> tuple[int, int]:  # (fc, lcb) number `index` of FibRgFcLcb97
+            found: tuple[int, int] = struct.unpack_from("<II", word, pairs + 8 * index)
+            return found
+
+        text = _text(word, table, *pair(_CLX), where)
+        footnote_refs = _reference_cps(table, *pair(_FOOTNOTE_REFS))
+        endnote_refs = _reference_cps(table, *pair(_ENDNOTE_REFS))
+    except _OLE_ERRORS as exc:
+        raise ParseFailure("broken-file", f"a damaged Word 97–2003 file ({exc})", where) from None
+    # FibRgLw97: cbMac, 2 reserved, ccpText, ccpFtn, ccpHdd, 1 reserved, ccpAtn, ccpEdn, …
+    main, footnotes, headers, comments, endnotes = (max(0, ccp[i]) for i in (3, 4, 5, 7, 8))
+    blocks = [Block(p) for p in _paragraphs(text[:main], [0])]
+    start = main + footnotes + headers + comments  # the endnotes follow these
+    notes = _in_mark_order(
+        text[:main],
+        (footnote_refs, _note_blocks(text[main : main + footnotes])),
+        (endnote_refs, _note_blocks(text[start : start + endnotes])),
+    )
+    return word_document(
+        path,
+        data,
+        kind="doc",
+        blocks=blocks,
+        notes=[note_block(i, [n]) for i, n in enumerate(notes, start=1)],
+        own_title=title,
+        creator=author,
+    )
+
+
+def _streams(ole: olefile.OleFileIO, where: str) -> tuple[bytes, bytes, tuple[int, ...], int]:
+    """The WordDocument and table streams, the FIB's character counts (FibRgLw97) and where
+    its (fc, lcb) pairs start (FibRgFcLcb97); refuses encrypted and pre-97 files."""
+    word = _stream(ole, "WordDocument", where)
+    ident, n_fib = struct.unpack_from("<HH", word, 0) if len(word) >= 4 else (0, 0)
+    if ident not in _IDENTS:
+        raise ParseFailure("broken-file", "the WordDocument stream has no FIB", where)
+    if n_fib < _WORD97:
+        detail = "a Word 6 or Word 95 document; open it in Word or LibreOffice, save as .docx"
+        raise ParseFailure("unsupported-type", detail, where)
+    flags = struct.unpack_from("<H", word, 0x0A)[0]
+    if flags & 0x0100:
+        detail = (
+            "a password-protected Word document; save a copy without the password (File ›"
+            " Info › Protect Document) and ingest that"
+        )
+        raise ParseFailure("encrypted", detail, where)
+    table = _stream(ole, "1Table" if flags & 0x0200 else "0Table", where)
+    csw = struct.unpack_from("<H", word, 32)[0]
+    lw = 34 + 2 * csw  # cslw, then fibRgLw
+    ccp = struct.unpack_from("<11i", word, lw + 2)  # cbMac … ccpHdrTxbx
+    blob = lw + 2 + 4 * struct.unpack_from("<H", word, lw)[0]  # cbRgFcLcb, then (fc, lcb) pairs
+    return word, table, ccp, blob + 2
+
+
+def _summary_information(ole: olefile.OleFileIO) -> tuple[str, str]:
+    """Title and author from the "\x05SummaryInformation" property set ([MS-OLEPS]), read
+    here with every count checked against the stream: olefile's own reader loops as often as
+    a damaged count says (50 million times, in one fuzzed file)."""
+    name = "\x05SummaryInformation"
+    if not ole.exists(name) or ole.get_size(name) > 1 << 20:
+        return "", ""
+    data = ole.openstream(name).read()
+    if len(data) < 48:
+        return "", ""
+    start = struct.unpack_from("<I", data, 44)[0]  # the first property set's offset
+    if start + 8 > len(data):
+        return "", ""
+    count = min(struct.unpack_from("<I", data, start + 4)[0], (len(data) - start - 8) // 8)
+    values: dict[int, bytes | str | int] = {}
+    for i in range(count):
+        pid, offset = struct.unpack_from("<II", data, start + 8 + 8 * i)
+        at = start + offset
+        if pid not in (1, 2, 4) or at + 8 > len(data):
+            continue
+        kind = struct.unpack_from("<H", data, at)[0]
+        if kind == 0x02:  # VT_I2: the code page
+            values[pid] = struct.unpack_from("<h", data, at + 4)[0]
+        elif kind == 0x1E:  # VT_LPSTR: bytes in the code page, NUL-terminated
+            size = struct.unpack_from("<I", data, at + 4)[0]
+            values[pid] = data[at + 8 : at + 8 + min(size, 4096)]
+        elif kind == 0x1F:  # VT_LPWSTR: UTF-16 characters
+            size = struct.unpack_from("<I", data, at + 4)[0]
+            values[pid] = data[at + 8 : at + 8 + 2 * min(size, 4096)].decode("utf-16-le", "replace")
+    codepage = values.get(1)
+    page = codepage & 0xFFFF if isinstance(codepage, int) else 1252
+    return _summary(values.get(2), page), _summary(values.get(4), page)
+
+
+def _summary(value: object, codepage: int) -> str:
+    """A summary-information string, in the code page the file states (1251 for Cyrillic,
+    65001 for UTF-8; Windows-1252 when it states none Python knows)."""
+    if isinstance(value, bytes):
+        encoding = {1200: "utf-16-le", 65001: "utf-8"}.get(codepage, f"cp{codepage}")
+        try:
+            text = value.decode(encoding, "replace")
+        except LookupError:
+            text = value.decode("cp1252", "replace")
+    else:  # a string, or nothing (or, in a damaged file, anything)
+        text = value if isinstance(value, str) else ""
+    return " ".join(text.replace("\x00", " ").split())
