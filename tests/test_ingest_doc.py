@@ -37,6 +37,9 @@ def test_fields_show_their_results_and_notes_follow_their_marks() -> None:
         "¹ Field in EndNote. File size: 0\n\n² Footnote with field: Fridrich Strba"
     )
     assert not any(code in text for code in ("DATE", "HYPERLINK", "NOTEREF", "\x13", "\x14"))
+    # A text box is read after the body; one in the page header is not, as headers are not.
+    assert "Some annotation linking here\n\nField in text box: 2\n\nNotes" in text
+    assert "Textbox in header" not in text
 
 
 def test_a_table_reads_row_by_row() -> None:

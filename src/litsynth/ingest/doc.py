@@ -5,16 +5,18 @@ format is an OLE compound file (olefile reads its streams) whose "WordDocument" 
 starts with the FIB, the File Information Block of [MS-DOC] §2.5. Reading the text needs
 three of its numbers:
 
-- `ccpText`, `ccpFtn`, `ccpHdd`, `ccpAtn`, `ccpEdn`: how many characters the main document,
-  the footnotes, headers, comments and endnotes hold, in that order (§2.5.10);
+- `ccpText`, `ccpFtn`, `ccpHdd`, `ccpAtn`, `ccpEdn`, `ccpTxbx`: how many characters the
+  main document, the footnotes, headers, comments, endnotes and text boxes hold, in that
+  order (§2.5.10);
 - `fcClx`/`lcbClx`: where the piece table lies in the table stream ("0Table" or "1Table",
   as the FIB's fWhichTblStm says; §2.5.6).
 
 The piece table (§2.9.38) maps character positions to bytes of the WordDocument stream: each
 piece is either 8-bit text (Windows-1252, "compressed") or UTF-16. Joined in order, the
-pieces give every character of the document. The main text is read, and the footnotes and
-endnotes are gathered under "Notes", as for .docx (wordproc.py); headers and comments are
-left out. In the text:
+pieces give every character of the document. The main text is read, then the text boxes
+(their place in the text is in the drawing layer, which this reader does not read), and the
+footnotes and endnotes are gathered under "Notes", as for .docx (wordproc.py); headers and
+comments are left out. In the text:
 
 - a field (`\\x13` code `\\x14` result `\\x15`, nested) shows its result: a citation
   manager's "(Doe, 2019)", never its code; a table of contents or index field is left out;
@@ -185,9 +187,12 @@ def parse_doc(path: Path, data: bytes) -> Document:
     except _OLE_ERRORS as exc:
         raise ParseFailure("broken-file", f"a damaged Word 97–2003 file ({exc})", where) from None
     # FibRgLw97: cbMac, 2 reserved, ccpText, ccpFtn, ccpHdd, 1 reserved, ccpAtn, ccpEdn, …
-    main, footnotes, headers, comments, endnotes = (max(0, ccp[i]) for i in (3, 4, 5, 7, 8))
-    blocks = [Block(p) for p in _paragraphs(text[:main], [0])]
-    start = main + footnotes + headers + comments  # the endnotes follow these
+    main, footnotes, headers, macros, comments, endnotes, boxes = (
+        max(0, ccp[i]) for i in range(3, 10)
+    )
+    start = main + footnotes + headers + macros + comments  # the endnotes follow these
+    stories = text[:main] + "\r" + text[start + endnotes : start + endnotes + boxes]
+    blocks = [Block(p) for p in _paragraphs(stories, [0])]
     notes = _in_mark_order(
         text[:main],
         (footnote_refs, _note_blocks(text[main : main + footnotes])),
