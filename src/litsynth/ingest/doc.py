@@ -67,7 +67,7 @@ class _Field:
 
 
 def _fields(text: str) -> str:
-    """Field codes out, results in: "\x13 CITATION \x14(Doe, 2019)\x15" → "(Doe, 2019)".
+    """Field codes out, results in: "\\x13 CITATION \\x14(Doe, 2019)\\x15" → "(Doe, 2019)".
     Fields nest; a generated list (a table of contents) is left out whole."""
     out: list[str] = []
     stack: list[_Field] = []
