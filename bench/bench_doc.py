@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_docx import agreement
+from bench_docx import agreement, timed_ingest
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "bench" / "data" / "doc"
@@ -50,7 +50,6 @@ def main(folder: Path) -> int:
     if shutil.which("antiword") is None:
         print("antiword is not installed (apt install antiword): it is the reference reading")
         return 1
-    from litsynth.ingest import ParseFailure, parse_file
 
     files = sorted(folder.rglob("*.doc"))
     if not files:
@@ -59,13 +58,7 @@ def main(folder: Path) -> int:
     rows = []
     for path in files:
         row: dict[str, object] = {"file": path.name}
-        started = time.perf_counter()
-        try:
-            ours: str | None = parse_file(path).text
-            row["litsynth"] = "read"
-        except ParseFailure as failure:
-            ours, row["litsynth"] = None, f"failed: {failure.reason}"
-        row["litsynth_s"] = time.perf_counter() - started
+        ours, row["litsynth"], row["litsynth_s"] = timed_ingest(path)
         started = time.perf_counter()
         reference = with_antiword(path)
         row["antiword_s"] = time.perf_counter() - started

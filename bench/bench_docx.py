@@ -73,6 +73,19 @@ def with_python_docx(path: Path) -> str:
     return "\n".join(parts)
 
 
+def timed_ingest(path: Path) -> tuple[str | None, str, float]:
+    """litsynth's reading of `path`: (its text or None, "read" or "failed: reason", seconds)."""
+    from litsynth.ingest import ParseFailure, parse_file
+
+    started = time.perf_counter()
+    try:
+        text: str | None = parse_file(path).text
+        outcome = "read"
+    except ParseFailure as failure:
+        text, outcome = None, f"failed: {failure.reason}"
+    return text, outcome, time.perf_counter() - started
+
+
 def timed(read: Callable[[Path], str], path: Path) -> tuple[str | None, str, float]:
     """A raw library's reading of `path`: (its text or None, "read" or "raised X", seconds)."""
     started = time.perf_counter()
@@ -88,7 +101,6 @@ def main(folders: list[Path]) -> int:
     if shutil.which("pandoc") is None:
         print("pandoc is not installed (apt install pandoc): it is the reference reading")
         return 1
-    from litsynth.ingest import ParseFailure, parse_file
 
     files = sorted(
         f for folder in folders for suffix in ("*.docx", "*.odt") for f in folder.rglob(suffix)
@@ -99,13 +111,7 @@ def main(folders: list[Path]) -> int:
     rows = []
     for path in files:
         row: dict[str, object] = {"file": str(path.relative_to(path.parents[1]))}
-        started = time.perf_counter()
-        try:
-            ours: str | None = parse_file(path).text
-            row["litsynth"] = "read"
-        except ParseFailure as failure:
-            ours, row["litsynth"] = None, f"failed: {failure.reason}"
-        row["litsynth_s"] = time.perf_counter() - started
+        ours, row["litsynth"], row["litsynth_s"] = timed_ingest(path)
         raw: str | None = None
         if path.suffix == ".docx":  # python-docx reads no .odt
             raw, row["python_docx"], row["python_docx_s"] = timed(with_python_docx, path)

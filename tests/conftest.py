@@ -12,6 +12,19 @@ FIXTURES = TESTS / "fixtures"
 SHARED = REPO.parent / "shared"
 
 
+def parse_outcome(path: Path, data: bytes) -> str:
+    """Write `data` to `path` and parse it: "read", or the failure's reason. Anything else
+    raised fails the calling test (the fuzz tests: a bad file never raises)."""
+    from litsynth.ingest import ParseFailure, parse_file
+
+    path.write_bytes(data)
+    try:
+        parse_file(path)
+    except ParseFailure as failure:
+        return failure.reason
+    return "read"
+
+
 def shared(relative: str) -> Path:
     """A path under ../shared, or skip the test with a message when it is absent."""
     path = SHARED / relative

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, parse_outcome
 from litsynth.citations.labels import format_citation
 from litsynth.cli import cli
 from litsynth.embed import HashEmbedder
@@ -389,13 +389,7 @@ def test_damaged_books_fail_with_a_reason_and_never_raise(tmp_path: Path) -> Non
                 else:
                     content[at:at] = rng.choice(splices)
             data = _zipped({**parts, name: bytes(content)})
-        path = tmp_path / "damaged.epub"
-        path.write_bytes(data)
-        try:
-            parse_file(path)
-            outcomes.add("read")
-        except ParseFailure as failure:
-            outcomes.add(failure.reason)
+        outcomes.add(parse_outcome(tmp_path / "damaged.epub", data))
     assert "read" in outcomes and "broken-file" in outcomes
 
 
