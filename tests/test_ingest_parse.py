@@ -134,6 +134,23 @@ def test_canonical_text_form_holds_for_any_input(raw: str) -> None:
     assert kept == source
 
 
+_TRICKY = st.sampled_from(
+    ["a", "é", "e", "\u0301", "\r", "\n", "\r\n", " ", "\t", "\u00a0", "\u00ad", "\ufeff",
+     "\ufb01", "\u2028", "\x0c", "\x03", "\ud835", "\udc52", "-", "\ue0ff", "\u3000", "Z"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_TRICKY, max_size=12).map("".join), max_size=8))
+def test_parts_are_cleaned_together_exactly_as_one_by_one(parts: list[str]) -> None:
+    """Cleaning a document's parts joined (one pass, for speed) gives what cleaning each
+    alone gives: no step changes the separator or matches across it; combining marks,
+    surrogate halves, CR/LF and soft hyphens at a part's edge stay in their own part."""
+    from litsynth.ingest.normalize import _clean_all, _clean_characters
+
+    assert _clean_all(parts) == [_clean_characters(p) for p in parts]
+
+
 def test_assemble_keeps_empty_pages_numbered() -> None:
     text, pages = assemble([("ab", ""), ("", ""), ("cd", "")])
     assert text == "ab\n\ncd"
