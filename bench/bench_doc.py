@@ -1,5 +1,5 @@
-"""Word 97–2003 files (.doc): what ingest reads, against antiword on the same files in the
-same run.
+"""Word .doc files (Word 97–2003 and Word 6/95): what ingest reads, against antiword on the
+same files in the same run.
 
 The files are Apache POI's .doc test set (bench/DATA.md): 155 files Word wrote, from bug
 reports in many languages, with fields, notes, tables and text boxes, plus password-protected,

@@ -1,5 +1,6 @@
-"""Word 97–2003 documents (.doc): the text of the binary format, notes under Notes, fields
-as their results, tables as "cell | cell"; real files Word wrote (tests/fixtures/doc)."""
+"""Word documents (.doc, Word 97–2003 and Word 6/95): the text of the binary format, notes
+under Notes, fields as their results, tables as "cell | cell"; real files Word wrote
+(tests/fixtures/doc)."""
 
 from __future__ import annotations
 
@@ -52,16 +53,24 @@ def test_the_summary_information_is_read_in_its_code_page() -> None:
     assert doc.text.startswith("Министерство образования Республики Беларусь")
 
 
+def test_a_word_95_file_is_read_in_the_code_page_of_its_text() -> None:
+    """Word 6/95 keeps 8-bit text in one stream. This file's summary information says
+    UTF-8 (rewritten by a later tool), which says nothing of its text: the text's own bytes
+    tell its code page (Windows-1251)."""
+    doc = parse_file(DOC / "52117.doc")
+    assert doc.text.startswith("[Params]\n\nWndTitle = Установка Microsoft Word 6.0")
+    assert doc.title == "Document 6.1"
+
+
 @pytest.mark.parametrize(
     ("data", "reason", "words"),
     [
         ((DOC / "PasswordProtected.doc").read_bytes(), "encrypted", "password"),
-        ((DOC / "52117.doc").read_bytes(), "unsupported-type", "Word 6 or Word 95"),
         (b"{\\rtf1\\ansi Saved as RTF}", "unsupported-type", "RTF"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "broken-file", "damaged"),
-        (b"plain text with a .doc name", "broken-file", "Word 97"),
+        (b"plain text with a .doc name", "broken-file", "not a Word .doc file"),
     ],
-    ids=["password", "word-95", "rtf", "truncated", "not-ole"],
+    ids=["password", "rtf", "truncated", "not-ole"],
 )
 def test_a_doc_that_cannot_be_read_says_why(
     tmp_path: Path, data: bytes, reason: str, words: str
@@ -77,11 +86,11 @@ def test_a_doc_that_cannot_be_read_says_why(
 def test_damaged_doc_files_fail_with_a_reason_and_never_raise(tmp_path: Path) -> None:
     """A real file with random bytes changed: read, or failed with a reason, never raising
     and never stuck (a damaged property count once made olefile loop 50 million times)."""
-    source = (DOC / "test-fields.doc").read_bytes()
+    sources = [(DOC / name).read_bytes() for name in ("test-fields.doc", "52117.doc")]
     rng = random.Random(3)
     outcomes = set()
-    for _ in range(300):
-        damaged = bytearray(source)
+    for trial in range(300):
+        damaged = bytearray(sources[trial % 2])  # Word 97, and Word 95
         for _ in range(rng.randint(1, 40)):
             damaged[rng.randrange(len(damaged))] = rng.randrange(256)
         outcomes.add(parse_outcome(tmp_path / "damaged.doc", bytes(damaged)))
@@ -94,11 +103,11 @@ def test_ingest_reads_a_doc_into_the_project(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
     (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
     shutil.copy2(DOC / "footnote.doc", root / "corpus" / "report.doc")
-    shutil.copy2(DOC / "52117.doc", root / "corpus" / "old.doc")
+    shutil.copy2(DOC / "PasswordProtected.doc", root / "corpus" / "locked.doc")
     result = runner.invoke(cli, ["ingest", "--project", str(root), "--json"])
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["documents_ingested"] == 1
-    assert report["failures_by_reason"] == {"unsupported-type": 1}
+    assert report["failures_by_reason"] == {"encrypted": 1}
     found = runner.invoke(cli, ["search", "TestFootnote", "--project", str(root), "--json"])
     assert any(h["citation"].startswith("Valyanskiy (n.d.), ") for h in json.loads(found.stdout))

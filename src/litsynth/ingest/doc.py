@@ -1,4 +1,4 @@
-"""Word 97–2003 documents (.doc): the text of the binary format, read without Word.
+"""Word's binary documents (.doc: Word 97–2003, and Word 6/95): the text, read without Word.
 
 Grey literature (agency reports, theses, older working papers) still comes as .doc. The
 format is an OLE compound file (olefile reads its streams) whose "WordDocument" stream
@@ -24,14 +24,20 @@ comments are left out. In the text:
   "cell | cell" as in .docx; a footnote's mark (`\\x02`) becomes its superscript number;
 - pictures and drawn objects (`\\x01`, `\\x08`) and other control characters are dropped.
 
+Word 6 and Word 95 files (an older FIB, nFib below 0xC1) keep everything in the one stream:
+8-bit text from fcMin to fcMac, or, in a fast-saved file, a piece table at 0x160 whose pieces
+are all 8-bit; the story counts start at 0x34. Their code page is the summary information's
+when that is an 8-bit one, else it is detected from the text's bytes.
+
 Headings live in the style sheet and paragraph properties, which this reader does not
 parse: a .doc is one section, cited by paragraph. Title and author come from the file's
-summary information. A password-protected file fails as "encrypted"; a Word 6 or Word 95
-file (an older FIB) as "unsupported-type", with what to do.
+summary information. A password-protected file fails as "encrypted", an RTF file with a .doc
+name as "unsupported-type", with what to do.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import struct
@@ -39,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import olefile
+from charset_normalizer import from_bytes
 
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.wordproc import SUPERSCRIPT, Block, note_block, word_document
@@ -47,6 +54,7 @@ from litsynth.records import Document
 # Pairs of FibRgFcLcb97 ([MS-DOC] §2.5.6): where the piece table and the positions of the
 # footnote and endnote references lie in the table stream.
 _FOOTNOTE_REFS, _CLX, _ENDNOTE_REFS = 2, 33, 46
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file's first bytes
 _WORD97 = 0x00C1  # the nFib of Word 97; Word 2000–2003 files are later and read alike
 _IDENTS = frozenset([0xA5EC, 0xA5DC, 0xA699])  # Word 97+, Word 6/95, an Asian Word 95
 # What olefile raises on a damaged compound file: bad sectors, loops, truncated streams.
@@ -140,8 +148,11 @@ def _stream(ole: olefile.OleFileIO, name: str, where: str) -> bytes:
     return data
 
 
-def _text(word: bytes, table: bytes, fc_clx: int, lcb_clx: int, where: str) -> str:
-    """Every character of the document, from the piece table at fcClx in the table stream."""
+def _text(
+    word: bytes, table: bytes, fc_clx: int, lcb_clx: int, where: str, eight_bit: str = ""
+) -> str:
+    """Every character of the document, from the piece table at fcClx in the table stream.
+    Word 97 marks each piece 8-bit or UTF-16; Word 6/95 pieces are all `eight_bit` text."""
     clx = table[fc_clx : fc_clx + lcb_clx]
     at = 0
     while at < len(clx) and clx[at] == 0x01:  # Prc: formatting runs, skipped
@@ -158,7 +169,9 @@ def _text(word: bytes, table: bytes, fc_clx: int, lcb_clx: int, where: str) -> s
     for i in range(count):
         fc = struct.unpack_from("<I", plc, 4 * (count + 1) + 8 * i + 2)[0]
         chars = max(0, cps[i + 1] - cps[i])
-        if fc & 0x40000000:  # compressed: one byte a character, at half the offset
+        if eight_bit:
+            parts.append(word[fc : fc + chars].decode(eight_bit, "replace"))
+        elif fc & 0x40000000:  # compressed: one byte a character, at half the offset
             start = (fc & 0x3FFFFFFF) // 2
             parts.append(word[start : start + chars].decode("cp1252", "replace"))
         else:
@@ -166,87 +179,129 @@ def _text(word: bytes, table: bytes, fc_clx: int, lcb_clx: int, where: str) -> s
     return "".join(parts)
 
 
+@dataclass(frozen=True)
+class _Stories:
+    """Every character of the document, how many each story holds, and where the footnote
+    and endnote marks are (empty when the format does not say)."""
+
+    text: str
+    counts: tuple[int, ...]  # main text, footnotes, headers, macros, comments, endnotes, boxes
+    footnote_refs: list[int] = field(default_factory=list)
+    endnote_refs: list[int] = field(default_factory=list)
+
+
 def parse_doc(path: Path, data: bytes) -> Document:
-    """A Word 97–2003 .doc file as a canonical `Document` (one section, notes under Notes)."""
+    """A Word .doc file (97–2003, or 6/95) as a canonical `Document`: one section, notes
+    under Notes."""
     where = str(path)
     if data.lstrip()[:5] == b"{\\rtf":
         detail = "an RTF file under a .doc name; open it in Word or LibreOffice, save as .docx"
         raise ParseFailure("unsupported-type", detail, where)
+    if not data.startswith(_CFB):
+        detail = "not a Word .doc file (no OLE compound file header); check it is the right file"
+        raise ParseFailure("broken-file", detail, where)
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            word, table, ccp, pairs = _streams(ole, where)
-            title, author = _summary_information(ole)
-
-        def pair(index: int) -> tuple[int, int]:  # (fc, lcb) number `index` of FibRgFcLcb97
-            found: tuple[int, int] = struct.unpack_from("<II", word, pairs + 8 * index)
-            return found
-
-        text = _text(word, table, *pair(_CLX), where)
-        footnote_refs = _reference_cps(table, *pair(_FOOTNOTE_REFS))
-        endnote_refs = _reference_cps(table, *pair(_ENDNOTE_REFS))
+            word = _stream(ole, "WordDocument", where)
+            n_fib, flags = _fib_base(word, where)
+            title, author, codepage = _summary_information(ole)
+            if n_fib >= _WORD97:
+                stories = _word97(ole, word, flags, where)
+            else:
+                stories = _word6(word, flags, codepage, where)
     except _OLE_ERRORS as exc:
-        raise ParseFailure("broken-file", f"a damaged Word 97–2003 file ({exc})", where) from None
-    # FibRgLw97: cbMac, 2 reserved, ccpText, ccpFtn, ccpHdd, 1 reserved, ccpAtn, ccpEdn, …
-    main, footnotes, headers, macros, comments, endnotes, boxes = (
-        max(0, ccp[i]) for i in range(3, 10)
-    )
+        raise ParseFailure("broken-file", f"a damaged Word file ({exc})", where) from None
+    main, footnotes, headers, macros, comments, endnotes, boxes = stories.counts
+    text = stories.text
     start = main + footnotes + headers + macros + comments  # the endnotes follow these
-    stories = text[:main] + "\r" + text[start + endnotes : start + endnotes + boxes]
-    blocks = [Block(p) for p in _paragraphs(stories, [0])]
+    body = text[:main] + "\r" + text[start + endnotes : start + endnotes + boxes]
     notes = _in_mark_order(
         text[:main],
-        (footnote_refs, _note_blocks(text[main : main + footnotes])),
-        (endnote_refs, _note_blocks(text[start : start + endnotes])),
+        (stories.footnote_refs, _note_blocks(text[main : main + footnotes])),
+        (stories.endnote_refs, _note_blocks(text[start : start + endnotes])),
     )
     return word_document(
         path,
         data,
         kind="doc",
-        blocks=blocks,
+        blocks=[Block(p) for p in _paragraphs(body, [0])],
         notes=[note_block(i, [n]) for i, n in enumerate(notes, start=1)],
         own_title=title,
         creator=author,
     )
 
 
-def _streams(ole: olefile.OleFileIO, where: str) -> tuple[bytes, bytes, tuple[int, ...], int]:
-    """The WordDocument and table streams, the FIB's character counts (FibRgLw97) and where
-    its (fc, lcb) pairs start (FibRgFcLcb97); refuses encrypted and pre-97 files."""
-    word = _stream(ole, "WordDocument", where)
-    ident, n_fib = struct.unpack_from("<HH", word, 0) if len(word) >= 4 else (0, 0)
+def _fib_base(word: bytes, where: str) -> tuple[int, int]:
+    """(nFib, flags) of the FIB; refuses a stream without one, and encrypted files."""
+    if len(word) < 0x200:
+        raise ParseFailure("broken-file", "the WordDocument stream has no FIB", where)
+    ident, n_fib = struct.unpack_from("<HH", word, 0)
+    flags = struct.unpack_from("<H", word, 0x0A)[0]
     if ident not in _IDENTS:
         raise ParseFailure("broken-file", "the WordDocument stream has no FIB", where)
-    if n_fib < _WORD97:
-        detail = "a Word 6 or Word 95 document; open it in Word or LibreOffice, save as .docx"
-        raise ParseFailure("unsupported-type", detail, where)
-    flags = struct.unpack_from("<H", word, 0x0A)[0]
-    if flags & 0x0100:
+    if flags & 0x0100:  # fEncrypted, in every version
         detail = (
             "a password-protected Word document; save a copy without the password (File ›"
             " Info › Protect Document) and ingest that"
         )
         raise ParseFailure("encrypted", detail, where)
+    return n_fib, flags
+
+
+def _word97(ole: olefile.OleFileIO, word: bytes, flags: int, where: str) -> _Stories:
+    """Word 97–2003: counts in FibRgLw97, the piece table and note references in the table
+    stream ("0Table" or "1Table", as fWhichTblStm says), pieces 8-bit or UTF-16."""
     table = _stream(ole, "1Table" if flags & 0x0200 else "0Table", where)
     csw = struct.unpack_from("<H", word, 32)[0]
-    lw = 34 + 2 * csw  # cslw, then fibRgLw
-    ccp = struct.unpack_from("<11i", word, lw + 2)  # cbMac … ccpHdrTxbx
-    blob = lw + 2 + 4 * struct.unpack_from("<H", word, lw)[0]  # cbRgFcLcb, then (fc, lcb) pairs
-    return word, table, ccp, blob + 2
+    lw = 34 + 2 * csw  # cslw, then fibRgLw: cbMac, 2 reserved, ccpText, ccpFtn, ccpHdd, …
+    ccp = struct.unpack_from("<11i", word, lw + 2)
+    pairs = lw + 4 + 4 * struct.unpack_from("<H", word, lw)[0]  # after cbRgFcLcb
+
+    def pair(index: int) -> tuple[int, int]:  # (fc, lcb) number `index` of FibRgFcLcb97
+        found: tuple[int, int] = struct.unpack_from("<II", word, pairs + 8 * index)
+        return found
+
+    return _Stories(
+        text=_text(word, table, *pair(_CLX), where),
+        counts=tuple(max(0, ccp[i]) for i in range(3, 10)),
+        footnote_refs=_reference_cps(table, *pair(_FOOTNOTE_REFS)),
+        endnote_refs=_reference_cps(table, *pair(_ENDNOTE_REFS)),
+    )
 
 
-def _summary_information(ole: olefile.OleFileIO) -> tuple[str, str]:
-    """Title and author from the "\x05SummaryInformation" property set ([MS-OLEPS]), read
+def _word6(word: bytes, flags: int, codepage: int, where: str) -> _Stories:
+    """Word 6 and Word 95: one stream; 8-bit text in the document's code page, either the
+    bytes from fcMin to fcMac or, in a fast-saved file (fComplex), the pieces of the piece
+    table at 0x160; the story counts (ccpText …) at 0x34. The summary information's code
+    page is the text's when it is an 8-bit one; a Unicode one (later tools rewrite it) says
+    nothing about the text, whose code page is then detected from its bytes."""
+    ccp = struct.unpack_from("<7i", word, 0x34)
+    fc_min, fc_mac = struct.unpack_from("<II", word, 0x18)
+    encoding = _encoding(codepage)
+    if encoding in ("utf-8", "utf-16-le"):
+        best = from_bytes(word[fc_min:fc_mac]).best()
+        encoding = best.encoding if best is not None else "cp1252"
+    if flags & 0x0004:
+        fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x160)
+        text = _text(word, word, fc_clx, lcb_clx, where, eight_bit=encoding)
+    else:
+        text = word[fc_min:fc_mac].decode(encoding, "replace")
+    return _Stories(text=text, counts=tuple(max(0, n) for n in ccp))
+
+
+def _summary_information(ole: olefile.OleFileIO) -> tuple[str, str, int]:
+    """Title, author and code page from the "\x05SummaryInformation" property set, read
     here with every count checked against the stream: olefile's own reader loops as often as
     a damaged count says (50 million times, in one fuzzed file)."""
     name = "\x05SummaryInformation"
     if not ole.exists(name) or ole.get_size(name) > 1 << 20:
-        return "", ""
+        return "", "", 1252
     data = ole.openstream(name).read()
     if len(data) < 48:
-        return "", ""
+        return "", "", 1252
     start = struct.unpack_from("<I", data, 44)[0]  # the first property set's offset
     if start + 8 > len(data):
-        return "", ""
+        return "", "", 1252
     count = min(struct.unpack_from("<I", data, start + 4)[0], (len(data) - start - 8) // 8)
     values: dict[int, bytes | str | int] = {}
     for i in range(count):
@@ -265,18 +320,24 @@ def _summary_information(ole: olefile.OleFileIO) -> tuple[str, str]:
             values[pid] = data[at + 8 : at + 8 + 2 * min(size, 4096)].decode("utf-16-le", "replace")
     codepage = values.get(1)
     page = codepage & 0xFFFF if isinstance(codepage, int) else 1252
-    return _summary(values.get(2), page), _summary(values.get(4), page)
+    return _summary(values.get(2), page), _summary(values.get(4), page), page
+
+
+def _encoding(codepage: int) -> str:
+    """The Python codec of a Windows code page (1251 → "cp1251"); Windows-1252 for one
+    Python does not know."""
+    name = {1200: "utf-16-le", 65001: "utf-8"}.get(codepage, f"cp{codepage}")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "cp1252"
 
 
 def _summary(value: object, codepage: int) -> str:
     """A summary-information string, in the code page the file states (1251 for Cyrillic,
-    65001 for UTF-8; Windows-1252 when it states none Python knows)."""
+    65001 for UTF-8)."""
     if isinstance(value, bytes):
-        encoding = {1200: "utf-16-le", 65001: "utf-8"}.get(codepage, f"cp{codepage}")
-        try:
-            text = value.decode(encoding, "replace")
-        except LookupError:
-            text = value.decode("cp1252", "replace")
+        text = value.decode(_encoding(codepage), "replace")
     else:  # a string, or nothing (or, in a damaged file, anything)
         text = value if isinstance(value, str) else ""
     return " ".join(text.replace("\x00", " ").split())

@@ -42,9 +42,9 @@ FAILURE_REASONS = MappingProxyType(
             "is just big, otherwise re-save the PDF to simplify it"
         ),
         "unsupported-type": (
-            "litsynth reads .pdf, .docx, .doc (Word 97–2003), .odt, .epub, .txt, .md and .html"
-            " files (text in UTF-8 or a detectable encoding); convert the file to one of these"
-            " (a Word 6/95 .doc or an .rtf: save it as .docx)"
+            "litsynth reads .pdf, .docx, .doc, .odt, .epub, .txt, .md and .html files (text in"
+            " UTF-8 or a detectable encoding); convert the file to one of these (an .rtf: save"
+            " it as .docx)"
         ),
         "empty": "the file contains no text at all; check that it is the right file",
         "worker-crashed": (
