@@ -18,7 +18,7 @@ from pathlib import Path
 
 from litsynth.citations.doi import normalize_doi
 from litsynth.ingest.failures import ParseFailure
-from litsynth.ingest.normalize import PARAGRAPH_BREAK, assemble, normalize_parts
+from litsynth.ingest.normalize import assemble_sections, normalize_parts
 from litsynth.ingest.own_metadata import author_names, year_in
 from litsynth.ingest.text import decode
 from litsynth.records import Document, bytes_id
@@ -124,19 +124,10 @@ def parse_html(path: Path, data: bytes) -> Document:
     parser.feed(source)
     parser.close()
     texts = normalize_parts([text for text, _ in parser.blocks])
-    # Merge the blocks of one section (a heading and what follows it) into one part = one Page.
-    sections: list[tuple[list[str], str]] = []
-    h1 = ""
-    for text, (_, heading) in zip(texts, parser.blocks, strict=True):
-        if not text:
-            continue
-        if heading is not None or not sections:
-            label = " ".join(text.split()) if heading else ""
-            sections.append(([], label))
-            if heading == "h1" and not h1:
-                h1 = label
-        sections[-1][0].append(text)
-    text, pages = assemble([(PARAGRAPH_BREAK.join(blocks), label) for blocks, label in sections])
+    # A heading and the blocks after it are one section, one Page.
+    blocks = [(text, heading) for text, (_, heading) in zip(texts, parser.blocks, strict=True)]
+    text, pages = assemble_sections((t, heading is not None) for t, heading in blocks if t)
+    h1 = next((" ".join(t.split()) for t, heading in blocks if t and heading == "h1"), "")
     if not text:
         raise ParseFailure("empty", "no visible text in the HTML", str(path))
     meta = parser.meta

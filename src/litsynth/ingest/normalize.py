@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from litsynth.ingest.lexicon import english_words
 from litsynth.records import Page
@@ -182,6 +182,18 @@ def normalize_parts(parts: Sequence[str]) -> list[str]:
 def canonical_text(raw: str) -> str:
     """Canonical form of one standalone text (see the module docstring)."""
     return normalize_parts([raw])[0]
+
+
+def assemble_sections(paragraphs: Iterable[tuple[str, bool]]) -> tuple[str, tuple[Page, ...]]:
+    """Normalised paragraphs, each (text, whether it is a heading that opens a section), as
+    `assemble` joins them: one `Page` per section, labelled by its heading ("" for the text
+    before the first). HTML pages and word-processor files are cited this way."""
+    sections: list[tuple[list[str], str]] = []
+    for text, opens in paragraphs:
+        if opens or not sections:
+            sections.append(([], " ".join(text.split()) if opens else ""))
+        sections[-1][0].append(text)
+    return assemble([(PARAGRAPH_BREAK.join(texts), label) for texts, label in sections])
 
 
 def assemble(parts: Sequence[tuple[str, str]]) -> tuple[str, tuple[Page, ...]]:

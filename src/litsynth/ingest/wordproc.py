@@ -17,7 +17,7 @@ from pathlib import Path
 from litsynth.ingest.byline import byline_authors, reads_as_name
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.first_page import printed_year
-from litsynth.ingest.normalize import PARAGRAPH_BREAK, assemble, normalize_parts
+from litsynth.ingest.normalize import assemble_sections, normalize_parts
 from litsynth.ingest.own_metadata import author_names, year_in
 from litsynth.records import Document, bytes_id
 
@@ -88,8 +88,8 @@ def word_document(
         blocks += [Block("Notes", 1), *notes]
     texts = normalize_parts([b.text for b in blocks])
     kept = [Block(text, block.level) for text, block in zip(texts, blocks, strict=True) if text]
-    text, pages = assemble(
-        [(PARAGRAPH_BREAK.join(paras), label) for paras, label in _sections(kept)]
+    text, pages = assemble_sections(
+        (b.text, b.level is not None and b.level not in ("author", "date")) for b in kept
     )
     if not text:
         raise ParseFailure("empty", "no visible text in the document's body", str(path))
@@ -105,17 +105,6 @@ def word_document(
         year=year or printed_year(text[:3000]),
         attributes={"footnotes": str(len(notes))} if notes else {},
     )
-
-
-def _sections(blocks: Iterable[Block]) -> list[tuple[list[str], str]]:
-    """Blocks grouped under the heading that opens each section (label "" before the first)."""
-    sections: list[tuple[list[str], str]] = []
-    for block in blocks:
-        opens = block.level is not None and block.level not in ("author", "date")
-        if opens or not sections:
-            sections.append(([], " ".join(block.text.split()) if opens else ""))
-        sections[-1][0].append(block.text)
-    return sections
 
 
 def _wordy(title: str) -> bool:
