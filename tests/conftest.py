@@ -25,6 +25,16 @@ def parse_outcome(path: Path, data: bytes) -> str:
     return "read"
 
 
+def failure_of(path: Path, data: bytes):  # type: ignore[no-untyped-def]
+    """Write `data` to `path` and parse it, which must fail: the ParseFailure."""
+    from litsynth.ingest import ParseFailure, parse_file
+
+    path.write_bytes(data)
+    with pytest.raises(ParseFailure) as caught:
+        parse_file(path)
+    return caught.value
+
+
 def shared(relative: str) -> Path:
     """A path under ../shared, or skip the test with a message when it is absent."""
     path = SHARED / relative

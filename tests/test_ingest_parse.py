@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, shared
-from litsynth.ingest import FAILURE_REASONS, ParseFailure, canonical_text, parse_file
+from conftest import FIXTURES, failure_of, shared
+from litsynth.ingest import FAILURE_REASONS, canonical_text, parse_file
 from litsynth.ingest.normalize import assemble, fix_surrogates, normalize_parts
 from litsynth.records import bytes_id
 
@@ -235,12 +235,9 @@ def test_latin1_file_is_decoded() -> None:
 def test_unusable_files_fail_with_a_reason(
     tmp_path: Path, name: str, content: bytes, reason: str
 ) -> None:
-    path = tmp_path / name
-    path.write_bytes(content)
-    with pytest.raises(ParseFailure) as caught:
-        parse_file(path)
-    assert caught.value.reason == reason
-    assert caught.value.reason in FAILURE_REASONS
+    failure = failure_of(tmp_path / name, content)
+    assert failure.reason == reason
+    assert failure.reason in FAILURE_REASONS
     assert caught.value.hint == FAILURE_REASONS[reason]
     assert name in str(caught.value)
 
