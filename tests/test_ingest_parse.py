@@ -238,8 +238,8 @@ def test_unusable_files_fail_with_a_reason(
     failure = failure_of(tmp_path / name, content)
     assert failure.reason == reason
     assert failure.reason in FAILURE_REASONS
-    assert caught.value.hint == FAILURE_REASONS[reason]
-    assert name in str(caught.value)
+    assert failure.hint == FAILURE_REASONS[reason]
+    assert name in str(failure)
 
 
 def test_every_reason_explains_what_to_do() -> None:
