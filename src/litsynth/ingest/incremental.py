@@ -40,6 +40,7 @@ from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.first_page import printed_year
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
+from litsynth.ingest.paragraphs import renumber_paragraphs, store_numbered
 from litsynth.ingest.prepare import chunk_with, unencodable
 from litsynth.ingest.retry import limit_raised, rereadable_scans, timeout_limit
 from litsynth.ingest.roles import assign_roles, store_roles
@@ -79,6 +80,7 @@ class IngestReport:
     chunks_removed: int = 0
     metadata_updated: int = 0
     roles_updated: int = 0  # documents whose passages got roles from the stored text
+    paragraphs_renumbered: int = 0  # documents whose passages' ¶ numbers a newer count changed
     failures: list[dict[str, Any]] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
     would_prune: list[str] = field(default_factory=list)
@@ -224,6 +226,7 @@ class _Run:
                 )  # fmt: skip
                 store.refresh_metadata(self.conn, doc.id, sidecar)  # a record linked earlier
                 store_roles(self.conn, doc, [(c.id, c.start, c.end) for c in chunks])
+                store_numbered(self.conn, doc.id)
             store.set_file(self.conn, entry.key, doc.id, entry.size, entry.mtime_ns)
             store.clear_failure(self.conn, entry.key)
             if previous is not None and previous.document_id != doc.id:
@@ -341,6 +344,7 @@ def _ingest(
             _rechunk_all(run)
         report.index_repaired = reconcile(conn, index, embedder, quiet=options.quiet)
         report.roles_updated = assign_roles(conn)
+        report.paragraphs_renumbered = renumber_paragraphs(conn)
         with transaction(conn):  # stores from before migration 014: once, then never again
             store.fill_text_digests(conn)
         _read_bylines(run)

@@ -36,6 +36,7 @@ from litsynth.citations.references import find_reference_section, is_reference_h
 from litsynth.ingest.normalize import line_form
 from litsynth.records import ROLES, Document, Page
 from litsynth.store import documents as store
+from litsynth.store import passage_facts
 from litsynth.store.db import transaction
 
 # v2: a passage mostly inside the reference list is one; v3: sectioned documents' lists end
@@ -194,11 +195,11 @@ def chunk_roles(text: str, pages: Sequence[Page], spans: Sequence[tuple[int, int
 def assign_roles(conn: sqlite3.Connection) -> int:
     """Give roles to the passages of documents stored before roles existed (or by an older
     detector), from the stored text and pages: nothing is parsed or embedded again."""
-    todo = store.documents_without_roles(conn, ROLES_VERSION)
+    todo = passage_facts.documents_without_roles(conn, ROLES_VERSION)
     for document_id in todo:
         doc = store.load_document(conn, document_id)
         with transaction(conn):
-            store_roles(conn, doc, store.chunk_spans_of(conn, document_id))
+            store_roles(conn, doc, passage_facts.chunk_spans_of(conn, document_id))
     return len(todo)
 
 
@@ -208,4 +209,4 @@ def store_roles(
     """Decide and store the roles of a document's passages, given as (chunk id, start, end)."""
     roles = chunk_roles(doc.text, doc.pages, [(start, end) for _c, start, end in spans])
     pairs = [(chunk_id, role) for (chunk_id, _s, _e), role in zip(spans, roles, strict=True)]
-    store.set_roles(conn, doc.id, pairs, ROLES_VERSION)
+    passage_facts.set_roles(conn, doc.id, pairs, ROLES_VERSION)

@@ -440,7 +440,8 @@ def replace_chunks(
     }
     rowids = insert_chunks(conn, [c for c in chunks if c.id not in existing])
     conn.execute(
-        "UPDATE documents SET chunker = ?, roles_version = '' WHERE id = ?",  # roles anew
+        "UPDATE documents SET chunker = ?, roles_version = '', paragraphs_version = ''"
+        " WHERE id = ?",  # roles and kept chunks' paragraph numbers anew
         (chunker, document_id),
     )
     return rowids, kept
@@ -479,31 +480,6 @@ def rowids_for_chunk_ids(conn: sqlite3.Connection, chunk_ids: Iterable[str]) -> 
         sql = f"SELECT rowid FROM chunks WHERE id IN ({marks(len(part))})"
         out.extend(r[0] for r in conn.execute(sql, part))
     return sorted(out)
-
-
-def set_roles(
-    conn: sqlite3.Connection, document_id: str, roles: Sequence[tuple[str, str]], version: str
-) -> None:
-    """Store (chunk id, role) pairs of one document and the detector version that made them."""
-    conn.executemany("UPDATE chunks SET role = ? WHERE id = ?", [(r, c) for c, r in roles])
-    conn.execute("UPDATE documents SET roles_version = ? WHERE id = ?", (version, document_id))
-
-
-def documents_without_roles(conn: sqlite3.Connection, version: str) -> list[str]:
-    return [
-        r[0]
-        for r in conn.execute(
-            "SELECT id FROM documents WHERE roles_version != ? ORDER BY id", (version,)
-        )
-    ]
-
-
-def chunk_spans_of(conn: sqlite3.Connection, document_id: str) -> list[tuple[str, int, int]]:
-    """(chunk id, start, end) of a document's passages, in order."""
-    rows = conn.execute(
-        "SELECT id, start, end FROM chunks WHERE document_id = ? ORDER BY ordinal", (document_id,)
-    )
-    return [(r[0], r[1], r[2]) for r in rows]
 
 
 def rowids_with_roles(conn: sqlite3.Connection, roles: Iterable[str]) -> list[int]:
