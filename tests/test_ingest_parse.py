@@ -224,7 +224,8 @@ def test_latin1_file_is_decoded() -> None:
     [
         ("empty.txt", b"", "empty"),
         ("blank.md", b"  \n\n\t\n", "empty"),
-        ("notes.rtf", b"{\\rtf1\\ansi Hello}", "unsupported-type"),
+        ("notes.rtf", b"PK\x03\x04", "broken-file"),  # read since RTF ingest landed
+        ("notes.pages", b"PK\x03\x04", "unsupported-type"),
         ("book.epub", b"PK\x03\x04", "broken-file"),  # read since EPUB ingest landed
         ("paper.docx", b"PK\x03\x04", "broken-file"),  # read since Word ingest landed
         ("binary.txt", b"\x00\x01\x02\x00text", "unsupported-type"),

@@ -103,7 +103,7 @@ def ingest_command(
 ) -> None:
     """Parse, chunk, embed and index documents (default PATH: the project's corpus/).
 
-    Reads .pdf, .docx, .doc, .odt, .epub, .txt, .md/.markdown and .html/.htm. Unchanged files
+    Reads .pdf, .docx, .doc, .rtf, .odt, .epub, .txt, .md/.markdown and .html/.htm. Unchanged files
     are skipped, changed files replace their old passages, and a file that cannot be read is
     recorded with a reason while the run goes on. Metadata comes from corpus/documents.csv.
     """
@@ -141,6 +141,11 @@ def _render_ingest(r: dict[str, Any]) -> None:
         click.echo(f"{r['documents_replaced']} changed files replaced their old passages")
     if r["documents_rechunked"]:
         click.echo(f"{r['documents_rechunked']} documents re-chunked")
+    if r["paragraphs_renumbered"]:
+        click.echo(
+            f"paragraph numbers (¶) now counted within each section in "
+            f"{count(r['paragraphs_renumbered'], 'stored document')}"
+        )
     if r["metadata_updated"]:
         click.echo(
             f"citation facts (title, authors, year, venue, DOI) updated for "

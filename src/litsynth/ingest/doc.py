@@ -31,8 +31,8 @@ when that is an 8-bit one, else it is detected from the text's bytes.
 
 Headings live in the style sheet and paragraph properties, which this reader does not
 parse: a .doc is one section, cited by paragraph. Title and author come from the file's
-summary information. A password-protected file fails as "encrypted", an RTF file with a .doc
-name as "unsupported-type", with what to do.
+summary information. A password-protected file fails as "encrypted", with what to do (an RTF
+file with a .doc name, which Word opens, is read as RTF: parse.py sends it to rtf.py).
 """
 
 from __future__ import annotations
@@ -194,9 +194,6 @@ def parse_doc(path: Path, data: bytes) -> Document:
     """A Word .doc file (97–2003, or 6/95) as a canonical `Document`: one section, notes
     under Notes."""
     where = str(path)
-    if data.lstrip()[:5] == b"{\\rtf":
-        detail = "an RTF file under a .doc name; open it in Word or LibreOffice, save as .docx"
-        raise ParseFailure("unsupported-type", detail, where)
     if not data.startswith(_CFB):
         detail = "not a Word .doc file (no OLE compound file header); check it is the right file"
         raise ParseFailure("broken-file", detail, where)

@@ -19,7 +19,8 @@ FAILURE_REASONS = MappingProxyType(
             " the PDF"
         ),
         "broken-file": (
-            "the file is damaged or not a valid PDF, Word, OpenDocument or EPUB file; re-download"
+            "the file is damaged or not a valid PDF, Word, RTF, OpenDocument or EPUB file;"
+            " re-download"
             " it or re-save it (e.g. print to PDF) and ingest again"
         ),
         "no-text-layer": (
@@ -42,9 +43,9 @@ FAILURE_REASONS = MappingProxyType(
             "is just big, otherwise re-save the PDF to simplify it"
         ),
         "unsupported-type": (
-            "litsynth reads .pdf, .docx, .doc, .odt, .epub, .txt, .md and .html files (text in"
-            " UTF-8 or a detectable encoding); convert the file to one of these (an .rtf: save"
-            " it as .docx)"
+            "litsynth reads .pdf, .docx, .doc, .rtf, .odt, .epub, .txt, .md and .html files"
+            " (text in UTF-8 or a detectable encoding); convert the file to one of these (a"
+            " Pages or .mobi file: export it as .docx or EPUB)"
         ),
         "empty": "the file contains no text at all; check that it is the right file",
         "worker-crashed": (

@@ -27,6 +27,7 @@ SUPPORTED = {
     ".doc": "doc",
     ".odt": "odt",
     ".epub": "epub",
+    ".rtf": "rtf",
 }
 # Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
 NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}

@@ -14,6 +14,7 @@ from litsynth.ingest.html import parse_html
 from litsynth.ingest.ocr import OcrSettings
 from litsynth.ingest.odt import parse_odt
 from litsynth.ingest.pdf import parse_pdf
+from litsynth.ingest.rtf import is_rtf, parse_rtf
 from litsynth.ingest.text import parse_text
 from litsynth.records import Document
 
@@ -51,6 +52,8 @@ def parse_file(
         return parse_html(path, data)
     if kind == "docx":
         return parse_docx(path, data)
+    if kind == "rtf" or (kind == "doc" and is_rtf(data)):  # Word opens RTF saved as .doc
+        return parse_rtf(path, data)
     if kind == "doc":
         return parse_doc(path, data)
     if kind == "odt":
