@@ -15,9 +15,16 @@ file as a user runs it (so its time includes starting a process). For each file:
 - outcome: litsynth reads the file or fails it with a reason; antiword may exit with an
   error.
 
+Headings (a .doc's sections): antiword does not say which paragraphs are headings, so the
+reference is LibreOffice Writer 7.4's reading of the same files, saved as .docx (one process
+for the folder) and read by litsynth's .docx reader: Word's heading styles and outline levels
+as LibreOffice kept them. Each file's section labels are compared as a multiset: the shared
+ones over litsynth's (precision) and over LibreOffice's (recall). Skipped without LibreOffice.
+
     .venv/bin/python bench/bench_doc.py [folder]
 
-Default folder: bench/data/doc. Writes bench/results/doc.json. Needs `apt install antiword`.
+Default folder: bench/data/doc. Writes bench/results/doc.json. Needs `apt install antiword`
+(and `libreoffice-writer-nogui` for the headings).
 """
 
 from __future__ import annotations
@@ -27,7 +34,9 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from bench_docx import agreement, timed_ingest
@@ -44,6 +53,53 @@ def with_antiword(path: Path) -> str | None:
     )  # fmt: skip
     text = done.stdout.decode("utf-8", "replace").replace("[pic]", " ")
     return text if done.returncode == 0 and text.strip() else None
+
+
+def _labels(path: Path) -> Counter[str] | None:
+    """The section labels (headings) litsynth reads in a file, Notes aside; None if unread."""
+    from litsynth.ingest import ParseFailure, parse_file
+
+    try:
+        pages = parse_file(path).pages
+    except ParseFailure:
+        return None
+    return Counter(" ".join(p.label.split()) for p in pages if p.label and p.label != "Notes")
+
+
+def heading_agreement(files: list[Path]) -> dict[str, object] | None:
+    """litsynth's .doc headings against LibreOffice's, through its .docx of each file."""
+    if shutil.which("soffice") is None:
+        print("headings: LibreOffice is not installed, skipped")
+        return None
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", "docx", "--outdir", out, *map(str, files)],
+            capture_output=True, timeout=1800, check=False,
+        )  # fmt: skip
+        shared = ours_n = theirs_n = compared = with_headings = 0
+        for path in files:
+            ours, theirs = _labels(path), _labels(Path(out) / f"{path.stem}.docx")
+            if ours is None or theirs is None:
+                continue
+            compared += 1
+            with_headings += bool(ours)
+            shared += sum((ours & theirs).values())
+            ours_n += sum(ours.values())
+            theirs_n += sum(theirs.values())
+    found = {
+        "files": compared,
+        "files_with_headings": with_headings,
+        "headings_litsynth": ours_n,
+        "headings_libreoffice": theirs_n,
+        "precision": shared / ours_n if ours_n else 0.0,
+        "recall": shared / theirs_n if theirs_n else 0.0,
+    }
+    print(
+        f"headings over {compared} files both read ({with_headings} with headings): litsynth"
+        f" {ours_n}, LibreOffice {theirs_n}; precision {found['precision']:.3f}, recall"
+        f" {found['recall']:.3f}"
+    )
+    return found
 
 
 def main(folder: Path) -> int:
@@ -113,6 +169,7 @@ def main(folder: Path) -> int:
     print("lowest recall:")
     for r in worst:
         print(f"  {r['file']}: {r['agreement'][0]:.3f} (precision {r['agreement'][1]:.3f})")  # type: ignore[index]
+    summary["headings"] = heading_agreement(files)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"summary": summary, "files": rows}, indent=1), encoding="utf-8")
     print(f"wrote {OUT}")

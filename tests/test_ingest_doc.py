@@ -7,15 +7,23 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import sqlite3
 from pathlib import Path
 
+import olefile
 import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, failure_of, parse_outcome
 from litsynth.cli import cli
-from litsynth.ingest import parse_file
+from litsynth.embed import HashEmbedder
+from litsynth.ingest import chunk_document, parse_file
+from litsynth.ingest.doc import _summary_information
+from litsynth.ingest.doc_styles import _outline
 from litsynth.ingest.files import SUPPORTED
+from litsynth.records import Failure
+from litsynth.store import opened, transaction
+from litsynth.store.documents import record_failure
 
 DOC = FIXTURES / "doc"
 
@@ -47,10 +55,39 @@ def test_a_table_reads_row_by_row() -> None:
     assert parse_file(DOC / "Bug44603.doc").text == "A | B\n\nC | D"
 
 
+def test_headings_start_sections_whatever_the_language_of_their_styles() -> None:
+    """Word's built-in Heading 1–9 and Title styles are known by number (sti), so Chinese
+    style names (标题 1) are headings too; a passage is cited by its section."""
+    doc = parse_file(DOC / "Bug51686.doc")
+    assert doc.title == "Sample Word Document Title"  # the Title style's paragraph
+    assert [p.label for p in doc.pages][:4] == [
+        "Sample Word Document Title", "And now for a subtitle", "Main Heading", "Heading Level 1",
+    ]  # fmt: skip
+    chinese = parse_file(DOC / "61490.doc")
+    assert [p.label for p in chinese.pages] == ["", "章节1", "章节1.1", "章节1.2"]
+    chunks = chunk_document(chinese, count_tokens=HashEmbedder().count_tokens, target_tokens=8)
+    row = next(c for c in chunks if c.text.startswith("21 | 22 | 23"))
+    assert (row.section, row.paragraph) == ("章节1.2", 3)  # "下面是表格3x3", row 1, row 2
+
+
+def test_a_paragraph_in_a_table_is_never_a_heading() -> None:
+    """As in .docx, a table row is one paragraph of its cells: a heading style inside a cell
+    (a form's boxed "Address in Cyprus") does not cut the row into sections."""
+    in_table = bytes.fromhex("1624 01")  # sprmPFInTable 1
+    outline_2 = bytes.fromhex("4026 01")  # sprmPOutLvl 1 (Heading 2)
+    assert _outline(outline_2) == 1
+    assert _outline(outline_2 + in_table) == 9  # body text
+    assert _outline(bytes.fromhex("4026")) is None  # a modifier cut short is not read
+
+
 def test_the_summary_information_is_read_in_its_code_page() -> None:
+    with olefile.OleFileIO(str(DOC / "52420.doc")) as ole:
+        title, _author, codepage = _summary_information(ole)
+    assert (title, codepage) == ("Міністэрства адукацыі Рэспублікі Беларусь", 1251)
     doc = parse_file(DOC / "52420.doc")
-    assert doc.title == "Міністэрства адукацыі Рэспублікі Беларусь"  # code page 1251
     assert doc.text.startswith("Министерство образования Республики Беларусь")
+    # The page's Title-styled paragraph is the title, before the file's own (as for .docx)
+    assert doc.title == "Министерство образования Республики Беларусь"
 
 
 def test_a_word_95_file_is_read_in_the_code_page_of_its_text() -> None:
@@ -107,3 +144,57 @@ def test_ingest_reads_a_doc_into_the_project(tmp_path: Path) -> None:
     assert report["failures_by_reason"] == {"encrypted": 1}
     found = runner.invoke(cli, ["search", "TestFootnote", "--project", str(root), "--json"])
     assert any(h["citation"].startswith("Valyanskiy (n.d.), ") for h in json.loads(found.stdout))
+
+
+def _doc_project(tmp_path: Path, *files: tuple[Path | bytes, str]) -> Path:
+    root = tmp_path / "review"
+    assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    for source, name in files:
+        target = root / "corpus" / name
+        if isinstance(source, bytes):
+            target.write_bytes(source)
+        else:
+            shutil.copy2(source, target)
+    return root
+
+
+def _ingest(root: Path) -> dict:  # type: ignore[type-arg]
+    result = CliRunner().invoke(cli, ["ingest", "--project", str(root), "--json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_a_doc_stored_by_the_older_reader_is_read_again_for_its_headings(tmp_path: Path) -> None:
+    """A .doc stored before headings were read is one section: the next ingest reads the
+    unchanged file again (once), and it gets its sections."""
+    root = _doc_project(tmp_path, (DOC / "Bug51686.doc", "sample.doc"))
+    assert _ingest(root)["documents_ingested"] == 1
+    with sqlite3.connect(root / "litsynth.db") as conn:  # as the older reader left it
+        conn.execute("UPDATE documents SET file_meta = json_remove(file_meta, '$.read_by')")
+        conn.execute("UPDATE pages SET label = ''")
+    conn.close()
+    assert _ingest(root)["documents_ingested"] == 1
+    with sqlite3.connect(root / "litsynth.db") as conn:
+        labels = [r[0] for r in conn.execute("SELECT label FROM pages ORDER BY number")]
+    conn.close()
+    assert labels[:2] == ["Sample Word Document Title", "And now for a subtitle"]
+    again = _ingest(root)
+    assert (again["documents_ingested"], again["documents_skipped_unchanged"]) == (0, 1)
+
+
+def test_an_rtf_named_doc_that_failed_before_is_read_now(tmp_path: Path) -> None:
+    """Before RTF files were read, an RTF file named .doc failed as unsupported-type, and an
+    unchanged file's failure stands; this one is tried again, once."""
+    root = _doc_project(tmp_path, (rb"{\rtf1\ansi Saved as RTF by a web app\par}", "export.doc"))
+    path = root / "corpus" / "export.doc"
+    with opened(root / "litsynth.db") as conn, transaction(conn):  # as the older one left it
+        record_failure(
+            conn,
+            Failure("corpus/export.doc", "unsupported-type", "an RTF file under a .doc name; …"),
+            file_hash="0" * 16,
+            size=path.stat().st_size,
+            mtime_ns=path.stat().st_mtime_ns,
+        )
+    report = _ingest(root)
+    assert (report["documents_ingested"], report["failures"]) == (1, [])

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, failure_of, parse_outcome
+from litsynth.citations.labels import work_label
 from litsynth.cli import cli
 from litsynth.ingest import parse_file
 from litsynth.ingest.files import SUPPORTED
@@ -171,3 +172,10 @@ def test_damaged_files_are_read_or_fail_with_a_reason(tmp_path: Path) -> None:
         outcomes.add(parse_outcome(tmp_path / "damaged.rtf", bytes(damaged)))
     assert "read" in outcomes
     assert outcomes <= {"read", "empty", "broken-file"}
+
+
+def test_a_textedit_document_with_pictures_is_named_by_its_bundle() -> None:
+    """TextEdit saves a document with pictures as a folder, Notes.rtfd, whose text is
+    TXT.rtf: a citation without authors or title names the folder, not "TXT.rtf"."""
+    assert work_label((), None, path="corpus/Interview 4.rtfd/TXT.rtf") == "Interview 4.rtfd (n.d.)"
+    assert work_label((), 2020, path="corpus/notes/TXT.rtf") == "TXT.rtf (2020)"

@@ -50,7 +50,7 @@ class Document:
 
     id: str
     path: str  # relative to the project root where possible
-    kind: str  # files.SUPPORTED: "pdf" | "text" | "markdown" | "html" | "docx" | "odt" | "epub"
+    kind: str  # a files.SUPPORTED value: "pdf", "text", "markdown", "html", "docx", "rtf"…
     text: str
     pages: tuple[Page, ...]
     title: str = ""

@@ -44,8 +44,17 @@ def work_label(
     if title.strip():
         return f"“{short_title(title)}” ({when})"
     if path:
-        return f"{path.rsplit('/', 1)[-1]} ({when})"
+        return f"{_file_name(path)} ({when})"
     return f"Anon. ({when})"
+
+
+def _file_name(path: str) -> str:
+    """The name a file is known by: its own, or for the text of a TextEdit document with
+    pictures (a folder "Notes.rtfd" holding "TXT.rtf" and the pictures), its folder's."""
+    parts = path.replace("\\", "/").rsplit("/", 2)
+    if len(parts) == 3 and parts[2] == "TXT.rtf" and parts[1].lower().endswith(".rtfd"):
+        return parts[1]
+    return parts[-1]
 
 
 def _family(name: str) -> str:

@@ -29,10 +29,13 @@ Word 6 and Word 95 files (an older FIB, nFib below 0xC1) keep everything in the 
 are all 8-bit; the story counts start at 0x34. Their code page is the summary information's
 when that is an 8-bit one, else it is detected from the text's bytes.
 
-Headings live in the style sheet and paragraph properties, which this reader does not
-parse: a .doc is one section, cited by paragraph. Title and author come from the file's
-summary information. A password-protected file fails as "encrypted", with what to do (an RTF
-file with a .doc name, which Word opens, is read as RTF: parse.py sends it to rtf.py).
+Headings live in the style sheet and the paragraphs' properties (doc_styles.py): a Word 97–2003
+file is sectioned at them, as a .docx is (a heading's paragraph mark is swapped for a
+private-use character standing for its level, one character for one, so every position
+holds until the paragraphs are split). Word 6/95 files are one section, cited by paragraph.
+Title and author come from the page's Title style, else the file's summary information. A
+password-protected file fails as "encrypted", with what to do (an RTF file with a .doc name,
+which Word opens, is read as RTF: parse.py sends it to rtf.py).
 """
 
 from __future__ import annotations
@@ -47,13 +50,14 @@ from pathlib import Path
 import olefile
 from charset_normalizer import from_bytes
 
+from litsynth.ingest.doc_styles import Piece, heading_marks
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.wordproc import SUPERSCRIPT, Block, note_block, word_document
 from litsynth.records import Document
 
 # Pairs of FibRgFcLcb97 ([MS-DOC] §2.5.6): where the piece table and the positions of the
 # footnote and endnote references lie in the table stream.
-_FOOTNOTE_REFS, _CLX, _ENDNOTE_REFS = 2, 33, 46
+_STSHF, _FOOTNOTE_REFS, _BTE_PAPX, _CLX, _ENDNOTE_REFS = 1, 2, 13, 33, 46
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file's first bytes
 _WORD97 = 0x00C1  # the nFib of Word 97; Word 2000–2003 files are later and read alike
 _IDENTS = frozenset([0xA5EC, 0xA5DC, 0xA699])  # Word 97+, Word 6/95, an Asian Word 95
@@ -63,8 +67,18 @@ _OLE_ERRORS = (
     NotImplementedError, RecursionError,
 )  # fmt: skip
 _MAX_STREAM = 256 << 20
+# In a document's file_meta, so ingest reads again the .doc files an older reader stored.
+# v2: sections at headings (v1: one section).
+READER_VERSION = "doc.v2"
 _GENERATED = ("TOC", "INDEX", "TOA")  # fields whose result Word generates: left out
+_FIELD_CHARS = re.compile("([\x13\x14\x15])")  # a field's begin, separator and end
 _DROPPED = re.compile(r"[\x00-\x06\x08\x0e-\x1d]")  # objects, annotation marks, controls
+# A heading's paragraph mark, replaced by one of these (private-use characters) for its level.
+_LEVEL_MARKS: dict[int | str, str] = {
+    **{level: chr(0xE000 + level) for level in range(1, 10)},
+    "title": "\ue00a",
+}
+_MARK_LEVELS = {mark: level for level, mark in _LEVEL_MARKS.items()}
 
 
 @dataclass
@@ -76,27 +90,58 @@ class _Field:
 
 def _fields(text: str) -> str:
     """Field codes out, results in: "\\x13 CITATION \\x14(Doe, 2019)\\x15" → "(Doe, 2019)".
-    Fields nest; a generated list (a table of contents) is left out whole."""
+    Fields nest; a generated list (a table of contents) is left out whole. Read a run of
+    text at a time, between field characters: a character at a time was most of the time
+    a .doc took to read."""
+    if "\x13" not in text:
+        return text
     out: list[str] = []
     stack: list[_Field] = []
-    for char in text:
-        if char == "\x13":
+    for piece in _FIELD_CHARS.split(text):
+        if piece == "\x13":
             stack.append(_Field())
-        elif char == "\x14" and stack:
+        elif piece == "\x14" and stack:
             words = "".join(stack[-1].code).split()
             stack[-1].showing = True
             stack[-1].generated = bool(words) and words[0].upper() in _GENERATED
-        elif char == "\x15" and stack:
+        elif piece == "\x15" and stack:
             stack.pop()
         elif stack and not stack[-1].showing:
-            stack[-1].code.append(char)
+            stack[-1].code.append(piece)
         elif not any(f.generated for f in stack):
-            out.append(char)
+            out.append(piece)
     return "".join(out)
 
 
+def _marked(main: str, headings: dict[int, int | str]) -> str:
+    """The main text with each heading's paragraph mark replaced by its level's mark (one
+    character for one, so positions hold): `_blocks` reads them back."""
+    chars = list(main)
+    for cp, level in headings.items():
+        if cp < len(chars) and chars[cp] == "\r":
+            chars[cp] = _LEVEL_MARKS[level]
+    return "".join(chars)
+
+
+def _blocks(text: str, notes: list[int] | None = None) -> list[Block]:
+    """The paragraphs of a text run, headings with their level; each footnote mark numbered
+    from `notes` (a counter)."""
+    blocks: list[Block] = []
+    for part in re.split(f"([\r{''.join(_LEVEL_MARKS.values())}])", _cleaned(text, notes)):
+        if part in _MARK_LEVELS and blocks and blocks[-1].level is None:
+            blocks[-1] = Block(blocks[-1].text, _MARK_LEVELS[part])
+        elif part != "\r" and part not in _MARK_LEVELS:
+            blocks.append(Block(part.strip(" |")))
+    return [b for b in blocks if b.text]
+
+
 def _paragraphs(text: str, notes: list[int] | None = None) -> list[str]:
-    """The paragraphs of a text run; each footnote mark numbered from `notes` (a counter)."""
+    """The paragraphs of a text run, as text."""
+    return [b.text for b in _blocks(text, notes)]
+
+
+def _cleaned(text: str, notes: list[int] | None) -> str:
+    """A text run's fields as results, note marks numbered, cells as " | ", controls out."""
     text = _fields(text)
     if notes is not None:
 
@@ -107,8 +152,7 @@ def _paragraphs(text: str, notes: list[int] | None = None) -> list[str]:
         text = re.sub("\x02", mark, text)
     text = text.replace("\x07\x07", "\r").replace("\x07", " | ")  # table cells and rows
     text = text.replace("\x0b", "\n").replace("\x0c", "\r").replace("\x1e", "-")
-    text = _DROPPED.sub("", text.replace("\x1f", ""))
-    return [p.strip(" |") for p in text.split("\r") if p.strip(" |")]
+    return _DROPPED.sub("", text.replace("\x1f", ""))
 
 
 def _note_blocks(text: str) -> list[str]:
@@ -150,9 +194,10 @@ def _stream(ole: olefile.OleFileIO, name: str, where: str) -> bytes:
 
 def _text(
     word: bytes, table: bytes, fc_clx: int, lcb_clx: int, where: str, eight_bit: str = ""
-) -> str:
-    """Every character of the document, from the piece table at fcClx in the table stream.
-    Word 97 marks each piece 8-bit or UTF-16; Word 6/95 pieces are all `eight_bit` text."""
+) -> tuple[str, list[Piece]]:
+    """Every character of the document, and its pieces, from the piece table at fcClx in the
+    table stream. Word 97 marks each piece 8-bit or UTF-16; Word 6/95 pieces are all
+    `eight_bit` text."""
     clx = table[fc_clx : fc_clx + lcb_clx]
     at = 0
     while at < len(clx) and clx[at] == 0x01:  # Prc: formatting runs, skipped
@@ -165,18 +210,21 @@ def _text(
     if count < 1:
         raise ParseFailure("broken-file", "an empty piece table", where)
     cps = struct.unpack_from(f"<{count + 1}I", plc, 0)
-    parts = []
+    parts, pieces, position = [], [], 0
     for i in range(count):
         fc = struct.unpack_from("<I", plc, 4 * (count + 1) + 8 * i + 2)[0]
         chars = max(0, cps[i + 1] - cps[i])
         if eight_bit:
-            parts.append(word[fc : fc + chars].decode(eight_bit, "replace"))
+            start, width, encoding = fc, 1, eight_bit
         elif fc & 0x40000000:  # compressed: one byte a character, at half the offset
-            start = (fc & 0x3FFFFFFF) // 2
-            parts.append(word[start : start + chars].decode("cp1252", "replace"))
+            start, width, encoding = (fc & 0x3FFFFFFF) // 2, 1, "cp1252"
         else:
-            parts.append(word[fc : fc + 2 * chars].decode("utf-16-le", "replace"))
-    return "".join(parts)
+            start, width, encoding = fc, 2, "utf-16-le"
+        part = word[start : start + width * chars].decode(encoding, "replace")
+        pieces.append(Piece(position, position + len(part), start, width))
+        parts.append(part)
+        position += len(part)
+    return "".join(parts), pieces
 
 
 @dataclass(frozen=True)
@@ -188,6 +236,7 @@ class _Stories:
     counts: tuple[int, ...]  # main text, footnotes, headers, macros, comments, endnotes, boxes
     footnote_refs: list[int] = field(default_factory=list)
     endnote_refs: list[int] = field(default_factory=list)
+    headings: dict[int, int | str] = field(default_factory=dict)  # paragraph mark → level
 
 
 def parse_doc(path: Path, data: bytes) -> Document:
@@ -211,7 +260,8 @@ def parse_doc(path: Path, data: bytes) -> Document:
     main, footnotes, headers, macros, comments, endnotes, boxes = stories.counts
     text = stories.text
     start = main + footnotes + headers + macros + comments  # the endnotes follow these
-    body = text[:main] + "\r" + text[start + endnotes : start + endnotes + boxes]
+    body = _marked(text[:main], stories.headings) + "\r"
+    body += text[start + endnotes : start + endnotes + boxes]
     notes = _in_mark_order(
         text[:main],
         (stories.footnote_refs, _note_blocks(text[main : main + footnotes])),
@@ -221,7 +271,7 @@ def parse_doc(path: Path, data: bytes) -> Document:
         path,
         data,
         kind="doc",
-        blocks=[Block(p) for p in _paragraphs(body, [0])],
+        blocks=_blocks(body, [0]),
         notes=[note_block(i, [n]) for i, n in enumerate(notes, start=1)],
         own_title=title,
         creator=author,
@@ -258,11 +308,14 @@ def _word97(ole: olefile.OleFileIO, word: bytes, flags: int, where: str) -> _Sto
         found: tuple[int, int] = struct.unpack_from("<II", word, pairs + 8 * index)
         return found
 
+    text, pieces = _text(word, table, *pair(_CLX), where)
+    counts = tuple(max(0, ccp[i]) for i in range(3, 10))
     return _Stories(
-        text=_text(word, table, *pair(_CLX), where),
-        counts=tuple(max(0, ccp[i]) for i in range(3, 10)),
+        text=text,
+        counts=counts,
         footnote_refs=_reference_cps(table, *pair(_FOOTNOTE_REFS)),
         endnote_refs=_reference_cps(table, *pair(_ENDNOTE_REFS)),
+        headings=heading_marks(word, table, pair(_STSHF), pair(_BTE_PAPX), pieces, text, counts[0]),
     )
 
 
@@ -280,7 +333,7 @@ def _word6(word: bytes, flags: int, codepage: int, where: str) -> _Stories:
         encoding = best.encoding if best is not None else "cp1252"
     if flags & 0x0004:
         fc_clx, lcb_clx = struct.unpack_from("<II", word, 0x160)
-        text = _text(word, word, fc_clx, lcb_clx, where, eight_bit=encoding)
+        text = _text(word, word, fc_clx, lcb_clx, where, eight_bit=encoding)[0]
     else:
         text = word[fc_min:fc_mac].decode(encoding, "replace")
     return _Stories(text=text, counts=tuple(max(0, n) for n in ccp))

@@ -42,7 +42,7 @@ from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, rec
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
 from litsynth.ingest.paragraphs import renumber_paragraphs, store_numbered
 from litsynth.ingest.prepare import chunk_with, unencodable
-from litsynth.ingest.retry import limit_raised, rereadable_scans, timeout_limit
+from litsynth.ingest.retry import limit_raised, outdated_readings, rereadable_scans, timeout_limit
 from litsynth.ingest.roles import assign_roles, store_roles
 from litsynth.ingest.sidecar import (
     SIDECAR_FILE,
@@ -391,7 +391,7 @@ def _plan(
     report.documents_seen = len(entries)
     files = store.file_states(conn)
     failed = store.failure_states(conn)
-    unread = rereadable_scans(conn, project.settings.ingest)
+    unread = rereadable_scans(conn, project.settings.ingest) | outdated_readings(conn)
     to_parse: list[tuple[FileEntry, str]] = []
     for entry in entries:
         known = files.get(entry.key)

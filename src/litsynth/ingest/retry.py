@@ -6,6 +6,12 @@ document's note told them to do:
 - raise a limit it failed by (`pdf_timeout_s`, `pdf_memory_mb`);
 - make OCR possible (install Tesseract, or set `[ingest] ocr = true`) for a scan that failed
   as `no-text-layer` / `garbage-text`, or that was stored with pages left unread.
+
+And two things litsynth itself learns make one worth it, once:
+- a reader that now reads what an older one refused: an RTF file named .doc failed as
+  `unsupported-type` until RTF files were read;
+- a reader that now reads a stored document better: a Word 97–2003 file stored as one section
+  before .doc headings were read (`doc.READER_VERSION`, kept in the document's file_meta).
 """
 
 from __future__ import annotations
@@ -13,11 +19,18 @@ from __future__ import annotations
 import sqlite3
 
 from litsynth.config import IngestSettings
+from litsynth.ingest.doc import READER_VERSION as DOC_READER
 from litsynth.ingest.ocr import OCR_TIMEOUT, OCR_TRIED
 from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
 from litsynth.store import documents as store
-from litsynth.store.scans import with_unread_pages
+from litsynth.store.scans import read_by_older, with_unread_pages
+
+# Failures an older version recorded for files this one reads: parsed again, once.
+_NOW_READ = ("an RTF file under a .doc name",)
+# The reader version each kind's file_meta records, where a newer one reads stored files
+# differently (the PDF's is its byline's, brought up to date without a parse).
+READERS = {"doc": DOC_READER}
 
 
 def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:
@@ -37,6 +50,8 @@ def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:
         )
     if failure.reason == "out-of-memory":
         return failure.memory_mb is None or limits.pdf_memory_mb > failure.memory_mb
+    if failure.reason == "unsupported-type":
+        return any(detail in failure.detail for detail in _NOW_READ)
     return False
 
 
@@ -53,3 +68,9 @@ def rereadable_scans(conn: sqlite3.Connection, limits: IngestSettings) -> set[st
     if ocr is None or ocr_missing(ocr):
         return set()
     return with_unread_pages(conn)
+
+
+def outdated_readings(conn: sqlite3.Connection) -> set[str]:
+    """Documents an older reader of their kind stored: each is parsed again (unless human
+    work points at its passages), so a .doc stored as one section gets its headings."""
+    return {i for kind, version in READERS.items() for i in read_by_older(conn, kind, version)}

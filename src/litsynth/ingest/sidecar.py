@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from litsynth.ingest.byline import BYLINE_VERSION
+from litsynth.ingest.doc import READER_VERSION as DOC_READER
 from litsynth.records import Document
 
 SIDECAR_FILE = "documents.csv"
@@ -110,11 +111,14 @@ def apply_metadata(doc: Document, meta: Metadata | None) -> Document:
 def file_meta(doc: Document) -> dict[str, object]:
     """What a parsed file says about itself, before any sidecar or record is laid over it.
     A PDF's says how its authors were chosen (`BYLINE_VERSION`), so that one ingested before
-    can be brought up to date (`incremental._read_bylines`)."""
+    can be brought up to date (`incremental._read_bylines`); a .doc's which reader read it
+    (retry.READERS: an older one's documents are read again)."""
     said: dict[str, object] = {"title": doc.title, "authors": list(doc.authors),
                                "year": doc.year, "venue": doc.venue, "doi": doc.doi}  # fmt: skip
     if doc.kind == "pdf":
         said["read_by"] = BYLINE_VERSION
+    elif doc.kind == "doc":
+        said["read_by"] = DOC_READER
     return said
 
 

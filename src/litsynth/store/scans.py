@@ -13,6 +13,17 @@ from typing import Any
 _NOTE = "json_extract(attributes, '$.{}')"
 
 
+def read_by_older(conn: sqlite3.Connection, kind: str, version: str) -> set[str]:
+    """The ids of the documents of `kind` whose file_meta says another reader version (or
+    none) read them: ingest reads their files again."""
+    rows = conn.execute(
+        "SELECT id FROM documents WHERE kind = ?"
+        " AND coalesce(json_extract(file_meta, '$.read_by'), '') != ?",
+        (kind, version),
+    )
+    return {row[0] for row in rows}
+
+
 def scan_notes(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     """For `litsynth status`: the documents OCR read (pages, mean confidence), and those with
     pages no one read (the note says why)."""
