@@ -179,3 +179,15 @@ def test_a_textedit_document_with_pictures_is_named_by_its_bundle() -> None:
     TXT.rtf: a citation without authors or title names the folder, not "TXT.rtf"."""
     assert work_label((), None, path="corpus/Interview 4.rtfd/TXT.rtf") == "Interview 4.rtfd (n.d.)"
     assert work_label((), 2020, path="corpus/notes/TXT.rtf") == "TXT.rtf (2020)"
+
+
+def test_a_formula_reads_as_its_characters_in_order(tmp_path: Path) -> None:
+    """Word writes a formula as OMML in {\\mmath{\\*\\moMath …}}, its runs in {\\mr …} and its
+    structure (fraction bars, delimiters) as properties, then a picture of it for older
+    readers: the runs are read, as .docx's m:t are, and the picture is not."""
+    data = (
+        rb"{\rtf1\ansi Mean: {\mmath{\*\moMath{\mf{\mfPr{\mtype bar}}{\mnum{\mr a}}"
+        rb"{\mden{\mr b}}}{\md{\mdPr{\mbegChr (}}{\me{\mr \u931\'3f}}}}}"
+        rb"{\mmathPict{\*\shppict{\pict\pngblip 89504e47}}} end.\par}"
+    )
+    assert parse_file(_write(tmp_path, data)).text == "Mean: abΣ end."

@@ -67,11 +67,11 @@ _UNSHOWN = frozenset([
     "colorschememapping", "datastore", "latentstyles", "xmlnstbl", "generator", "shprslt",
     "sp", "nonshppict", "shppict", "objdata", "objclass", "objname", "do", "ftnsep", "ftnsepc",
     "aftnsep", "aftnsepc", "ftncn", "aftncn", "pn", "pntxta", "pntxtb", "template", "docvar",
-    "userprops", "private", "mmathPr", "fldtype", "ud", "nonesttables",
+    "userprops", "private", "mmathPr", "fldtype", "ud", "nonesttables", "mmathPict",
 ])  # fmt: skip
 # {\*\…} groups that are read all the same: a field's code (to tell a contents list), a
 # shape's text box, and nested table rows' end marks.
-_READ_STARRED = frozenset(["fldinst", "shpinst", "shptxt", "nesttableprops"])
+_READ_STARRED = frozenset(["fldinst", "shpinst", "shptxt", "nesttableprops", "moMath"])
 _INFO_FIELDS = frozenset(["title", "author"])
 _GENERATED_LISTS = frozenset(["TOC", "INDEX", "TOA"])  # contents, index, table of authorities
 _BODY_LEVEL = 9  # \outlinelevel9 is body text
@@ -91,6 +91,7 @@ class _State:
     outline: int | None = None
     intbl: bool = False
     depth: int = 1  # table nesting (\itapN)
+    math_run: bool = False  # in a formula's {\mr …}: its text (the rest are its properties)
 
 
 @dataclass
@@ -202,6 +203,8 @@ class _Reader:
         elif state.dest == "fldinst":
             if self.fields:
                 self.fields[-1].code.append(text)
+        elif state.dest == "math" and not state.math_run:
+            return  # a formula's structure: fraction bars, delimiters, alignment
         elif not state.skip and not state.hidden:
             self.story.parts.append(text)
             self.marked = False
@@ -271,6 +274,10 @@ class _Reader:
                 state.skip = True
         elif word in ("footnote", "shptxt"):
             self.start_story(word)
+        elif word == "moMath":
+            state.dest = "math"
+        elif word == "mr" and state.dest == "math":
+            state.math_run = True
         elif word in _UNSHOWN or (starred and word not in _READ_STARRED):
             state.skip = True
 
