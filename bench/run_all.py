@@ -17,7 +17,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 # Fast ones first, so a partial run still says something.
 ORDER = [
-    "embed", "search_start", "reingest", "ingest_pdf", "ocr", "docx", "doc", "rtf", "epub",
+    "embed", "search_start", "reingest", "ingest_pdf", "ocr", "docx", "doc", "rtf", "epub", "jats",
     "suggest_speed", "synthesis", "review", "analysis", "import", "roles", "zeroshot", "manycodes",
     "csabstruct", "screening", "dedupe",
 ]  # fmt: skip

@@ -35,6 +35,41 @@ def failure_of(path: Path, data: bytes):  # type: ignore[no-untyped-def]
     return caught.value
 
 
+def assert_fails(path: Path, data: bytes, reason: str, words: str) -> None:
+    """Write `data` to `path` and parse it: it fails with `reason`, its detail saying `words`
+    (what to do, or why)."""
+    failure = failure_of(path, data)
+    assert failure.reason == reason
+    assert words in failure.detail
+
+
+def damaged_outcomes(
+    path: Path,
+    sources: list[bytes],
+    *,
+    seed: int,
+    trials: int,
+    changes: int,
+    alphabet: bytes,
+    cut_every: int,
+) -> set[str]:
+    """The outcomes (`parse_outcome`) of `trials` damaged copies of `sources`, taken in turn:
+    1 to `changes` bytes replaced by bytes of `alphabet`, and every `cut_every`-th copy also
+    cut short. The fuzz tests: a damaged file is read or fails with a reason, never raises."""
+    import random
+
+    rng = random.Random(seed)
+    outcomes = set()
+    for trial in range(trials):
+        damaged = bytearray(sources[trial % len(sources)])
+        for _ in range(rng.randint(1, changes)):
+            damaged[rng.randrange(len(damaged))] = rng.choice(alphabet)
+        if trial % cut_every == 0:
+            damaged = damaged[: rng.randrange(1, len(damaged))]
+        outcomes.add(parse_outcome(path, bytes(damaged)))
+    return outcomes
+
+
 def shared(relative: str) -> Path:
     """A path under ../shared, or skip the test with a message when it is absent."""
     path = SHARED / relative

@@ -14,7 +14,7 @@ import olefile
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, failure_of, parse_outcome
+from conftest import FIXTURES, assert_fails, parse_outcome
 from litsynth.cli import cli
 from litsynth.embed import HashEmbedder
 from litsynth.ingest import chunk_document, parse_file
@@ -111,9 +111,7 @@ def test_a_word_95_file_is_read_in_the_code_page_of_its_text() -> None:
 def test_a_doc_that_cannot_be_read_says_why(
     tmp_path: Path, data: bytes, reason: str, words: str
 ) -> None:
-    failure = failure_of(tmp_path / "bad.doc", data)
-    assert failure.reason == reason
-    assert words in failure.detail
+    assert_fails(tmp_path / "bad.doc", data, reason, words)
 
 
 def test_damaged_doc_files_fail_with_a_reason_and_never_raise(tmp_path: Path) -> None:

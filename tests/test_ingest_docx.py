@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, failure_of
+from conftest import FIXTURES, assert_fails
 from litsynth.citations.labels import format_citation
 from litsynth.cli import cli
 from litsynth.embed import HashEmbedder
@@ -190,9 +190,7 @@ def test_content_controls_are_read() -> None:
 def test_a_word_file_that_cannot_be_read_says_why(
     tmp_path: Path, data: bytes, reason: str, words: str
 ) -> None:
-    failure = failure_of(tmp_path / "bad.docx", data)
-    assert failure.reason == reason
-    assert words in failure.detail
+    assert_fails(tmp_path / "bad.docx", data, reason, words)
 
 
 def test_an_entity_in_the_xml_is_refused(tmp_path: Path) -> None:

@@ -5,13 +5,12 @@ show one feature at a time."""
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, failure_of, parse_outcome
+from conftest import FIXTURES, assert_fails, damaged_outcomes
 from litsynth.citations.labels import work_label
 from litsynth.cli import cli
 from litsynth.ingest import parse_file
@@ -152,24 +151,21 @@ def test_rtf_saved_under_a_doc_name_is_read(tmp_path: Path) -> None:
 def test_an_rtf_that_cannot_be_read_says_why(
     tmp_path: Path, data: bytes, reason: str, words: str
 ) -> None:
-    failure = failure_of(tmp_path / "bad.rtf", data)
-    assert failure.reason == reason
-    assert words in failure.detail
+    assert_fails(tmp_path / "bad.rtf", data, reason, words)
 
 
 def test_damaged_files_are_read_or_fail_with_a_reason(tmp_path: Path) -> None:
     """Real files with random bytes changed, cut short or left with unbalanced braces: read,
     or failed with a reason, never raising."""
-    sources = [(RTF / "various.rtf").read_bytes(), TRANSCRIPT]
-    rng = random.Random(5)
-    outcomes = set()
-    for trial in range(200):
-        damaged = bytearray(sources[trial % 2])
-        for _ in range(rng.randint(1, 40)):
-            damaged[rng.randrange(len(damaged))] = rng.choice(b"{}\\'0123456789abcdefu*\x00\xff")
-        if trial % 5 == 0:
-            damaged = damaged[: rng.randrange(1, len(damaged))]
-        outcomes.add(parse_outcome(tmp_path / "damaged.rtf", bytes(damaged)))
+    outcomes = damaged_outcomes(
+        tmp_path / "damaged.rtf",
+        [(RTF / "various.rtf").read_bytes(), TRANSCRIPT],
+        seed=5,
+        trials=200,
+        changes=40,
+        alphabet=b"{}\\'0123456789abcdefu*\x00\xff",
+        cut_every=5,
+    )
     assert "read" in outcomes
     assert outcomes <= {"read", "empty", "broken-file"}
 

@@ -43,7 +43,8 @@ FAILURE_REASONS = MappingProxyType(
             "is just big, otherwise re-save the PDF to simplify it"
         ),
         "unsupported-type": (
-            "litsynth reads .pdf, .docx, .doc, .rtf, .odt, .epub, .txt, .md and .html files"
+            "litsynth reads .pdf, .docx, .doc, .rtf, .odt, .epub, JATS .nxml/.xml, .txt, .md"
+            " and .html files"
             " (text in UTF-8 or a detectable encoding); convert the file to one of these (a"
             " Pages or .mobi file: export it as .docx or EPUB)"
         ),

@@ -28,6 +28,8 @@ SUPPORTED = {
     ".odt": "odt",
     ".epub": "epub",
     ".rtf": "rtf",
+    ".nxml": "jats",
+    ".xml": "jats",
 }
 # Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
 NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}

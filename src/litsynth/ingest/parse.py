@@ -11,6 +11,7 @@ from litsynth.ingest.epub import parse_epub
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.files import SUPPORTED
 from litsynth.ingest.html import parse_html
+from litsynth.ingest.jats import parse_jats
 from litsynth.ingest.ocr import OcrSettings
 from litsynth.ingest.odt import parse_odt
 from litsynth.ingest.pdf import parse_pdf
@@ -60,4 +61,6 @@ def parse_file(
         return parse_odt(path, data)
     if kind == "epub":
         return parse_epub(path, data)
+    if kind == "jats":
+        return parse_jats(path, data)
     return parse_text(path, data, kind=kind)

@@ -80,14 +80,20 @@ def _replay(node: Any, handler: HTMLParser) -> None:
             handler.handle_data(child.tail)
 
 
-def feed(handler: HTMLParser, source: str) -> None:
-    """Parse `source` (XHTML) with libxml2 and replay it to `handler`; then close it."""
+def parse_tree(source: str) -> Any | None:
+    """`source` (XML, or XHTML with HTML's entities) as libxml2's tree, safely (see above);
+    None when it is not XML even with libxml2's recovery."""
     text = _DECLARATION.sub("", source, count=1)
     text = _ENTITY.sub(_named, _BARE_AMPERSAND.sub("&amp;", _NUMERIC.sub(_numeric, text)))
     try:
-        root = etree.fromstring(text, parser=_PARSER)
+        return etree.fromstring(text, parser=_PARSER)
     except (etree.XMLSyntaxError, ValueError):
-        root = None
+        return None
+
+
+def feed(handler: HTMLParser, source: str) -> None:
+    """Parse `source` (XHTML) with libxml2 and replay it to `handler`; then close it."""
+    root = parse_tree(source)
     if root is None:  # not XML even with recovery: read it as the web page it may be
         handler.feed(source)
         handler.close()
