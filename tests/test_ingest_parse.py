@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, failure_of, shared
 from litsynth.ingest import FAILURE_REASONS, canonical_text, parse_file
+from litsynth.ingest.files import walk
 from litsynth.ingest.normalize import assemble, fix_surrogates, normalize_parts
 from litsynth.records import bytes_id
 
@@ -339,3 +340,22 @@ def test_a_page_without_citation_tags_falls_back_to_dublin_core_then_headings(
     doc = parse_file(path)
     assert (doc.title, doc.authors) == ("A report", ("Roe, R", "Doe, J"))
     assert (doc.year, doc.doi) == (2019, "")  # an identifier that is not a DOI is no DOI
+
+
+def test_documents_in_formats_not_read_are_named_with_what_to_do(tmp_path: Path) -> None:
+    """A Pages document or a Kindle book in corpus/ is not passed over in silence: one
+    warning per format names its files and says how to convert them. Other files (a figure,
+    a hidden file, Word's lock file) are not documents and are not named."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a.pages", "b.pages", "c.pages", "d.pages", "e.pages", "book.mobi",
+                 "figure.png", ".hidden.pages", "~$lock.pages", "notes.txt"):  # fmt: skip
+        (corpus / name).write_bytes(b"x")
+    found, warnings = walk(tmp_path, [corpus])
+    assert [e.key for e in found] == ["corpus/notes.txt"]
+    assert warnings == [
+        "corpus/book.mobi: .mobi files are not read; convert it to EPUB (Calibre does) or use"
+        " the PDF, then ingest again",
+        "corpus/a.pages, corpus/b.pages, corpus/c.pages and 2 more: .pages files are not read;"
+        " export it from Pages as Word (.docx) or PDF, then ingest again",
+    ]

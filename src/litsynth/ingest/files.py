@@ -31,6 +31,24 @@ SUPPORTED = {
     ".nxml": "jats",
     ".xml": "jats",
 }
+# Documents in formats litsynth does not read: met in a corpus folder, each is named in a
+# warning with what to do, rather than passed over in silence.
+UNREAD = {
+    ".pages": "export it from Pages as Word (.docx) or PDF",
+    ".mobi": "convert it to EPUB (Calibre does) or use the PDF",
+    ".azw": "convert it to EPUB (Calibre does) or use the PDF",
+    ".azw3": "convert it to EPUB (Calibre does) or use the PDF",
+    ".fb2": "convert it to EPUB (Calibre does)",
+    ".djvu": "convert it to PDF (ddjvu -format=pdf)",
+    ".ps": "convert it to PDF (ps2pdf)",
+    ".tex": "ingest the PDF it compiles to",
+    ".wpd": "open it in LibreOffice and save it as .docx",
+    ".wps": "open it in LibreOffice and save it as .docx",
+    ".hwp": "save it as .docx or PDF",
+    ".ppt": "save the slides as PDF",
+    ".pptx": "save the slides as PDF",
+    ".odp": "save the slides as PDF",
+}
 # Notes about a folder, not documents in it (corpus/PROVENANCE.md describes the corpus).
 NOT_DOCUMENTS = {"README", "PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"}
 
@@ -74,7 +92,8 @@ def walk(root: Path, targets: Iterable[Path]) -> tuple[list[FileEntry], list[str
         else:
             base = target.resolve()
             candidates = []
-            for path in sorted(_documents(base)):
+            unread: list[Path] = []
+            for path in sorted(_documents(base, unread)):
                 real = path.resolve()
                 if not (real.is_relative_to(project) or real.is_relative_to(base)):
                     warnings.append(
@@ -83,24 +102,42 @@ def walk(root: Path, targets: Iterable[Path]) -> tuple[list[FileEntry], list[str
                     )
                 elif real.is_file():
                     candidates.append(path)
+            warnings.extend(_unread_warnings(project, unread))
         for path in candidates:
             st = path.stat()
             found[path] = FileEntry(path, store_key(project, path), st.st_size, st.st_mtime_ns)
     return sorted(found.values(), key=lambda e: e.key), warnings
 
 
-def _documents(base: Path) -> Iterator[Path]:
-    """Document files under `base`, not descending into linked folders (os.walk's default)."""
+def _documents(base: Path, unread: list[Path]) -> Iterator[Path]:
+    """Document files under `base`, not descending into linked folders (os.walk's default);
+    documents in a format litsynth does not read are added to `unread`."""
     for folder, dirs, files in os.walk(base):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             path = Path(folder) / name
             if _is_document(path, base):
                 yield path
+            elif path.suffix.lower() in UNREAD and not name.startswith((".", "~$")):
+                unread.append(path)
         for name in dirs:
             link = Path(folder) / name
             if link.is_symlink():
                 yield link  # reported by the caller when it leads outside the project
+
+
+def _unread_warnings(project: Path, unread: list[Path]) -> list[str]:
+    """One warning per unread format: up to three of its files, and what to do."""
+    by_suffix: dict[str, list[str]] = {}
+    for path in sorted(unread):
+        by_suffix.setdefault(path.suffix.lower(), []).append(store_key(project, path))
+    warnings = []
+    for suffix, keys in sorted(by_suffix.items()):
+        named = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+        warnings.append(
+            f"{named}: {suffix} files are not read; {UNREAD[suffix]}, then ingest again"
+        )
+    return warnings
 
 
 def _is_document(path: Path, base: Path) -> bool:
