@@ -44,7 +44,7 @@ FAILURE_REASONS = MappingProxyType(
         ),
         "unsupported-type": (
             "litsynth reads .pdf, .docx, .doc, .rtf, .odt, .epub, JATS .nxml/.xml, .txt, .md"
-            " and .html files"
+            " and .html/.mhtml files"
             " (text in UTF-8 or a detectable encoding); convert the file to one of these (a"
             " Pages or .mobi file: export it as .docx or EPUB)"
         ),

@@ -23,6 +23,8 @@ SUPPORTED = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".mhtml": "mhtml",
+    ".mht": "mhtml",
     ".docx": "docx",
     ".doc": "doc",
     ".odt": "odt",

@@ -120,6 +120,12 @@ def _from_meta(meta: dict[str, list[str]], field: str) -> list[str]:
 def parse_html(path: Path, data: bytes) -> Document:
     """An .html file as a canonical `Document` sectioned at its headings."""
     source, encoding = decode(data, path)
+    return html_document(path, data, source, {"encoding": encoding})
+
+
+def html_document(path: Path, data: bytes, source: str, attributes: dict[str, str]) -> Document:
+    """The `Document` of an HTML page's `source`, its id the hash of the file's `data` (a
+    saved page's archive holds the page among its resources: mhtml.py)."""
     parser = BlockParser()
     parser.feed(source)
     parser.close()
@@ -146,5 +152,5 @@ def parse_html(path: Path, data: bytes) -> Document:
         authors=authors,
         year=year_in(years[0]) if years else None,
         doi=next((d for d in dois if d), ""),
-        attributes={"encoding": encoding},
+        attributes=attributes,
     )
