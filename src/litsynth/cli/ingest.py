@@ -104,7 +104,7 @@ def ingest_command(
     """Parse, chunk, embed and index documents (default PATH: the project's corpus/).
 
     Reads .pdf, .docx, .doc, .rtf, .odt, .epub, .nxml/.xml (JATS), .txt, .md/.markdown and
-    .html/.htm/.mhtml. Unchanged files are skipped, changed files replace their old passages, and a
+    .html/.htm/.mhtml/.webarchive. Unchanged files are skipped, changed files replace their old passages, and a
     file that cannot be read is recorded with a reason while the run goes on. Metadata comes
     from corpus/documents.csv.
     """

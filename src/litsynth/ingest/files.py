@@ -25,6 +25,7 @@ SUPPORTED = {
     ".xhtml": "html",
     ".mhtml": "mhtml",
     ".mht": "mhtml",
+    ".webarchive": "webarchive",
     ".docx": "docx",
     ".doc": "doc",
     ".odt": "odt",

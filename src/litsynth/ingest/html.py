@@ -125,7 +125,7 @@ def parse_html(path: Path, data: bytes) -> Document:
 
 def html_document(path: Path, data: bytes, source: str, attributes: dict[str, str]) -> Document:
     """The `Document` of an HTML page's `source`, its id the hash of the file's `data` (a
-    saved page's archive holds the page among its resources: mhtml.py)."""
+    saved page's archive holds the page among its resources: saved_pages.py)."""
     parser = BlockParser()
     parser.feed(source)
     parser.close()

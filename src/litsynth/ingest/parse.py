@@ -12,11 +12,11 @@ from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.files import SUPPORTED
 from litsynth.ingest.html import parse_html
 from litsynth.ingest.jats import parse_jats
-from litsynth.ingest.mhtml import parse_mhtml
 from litsynth.ingest.ocr import OcrSettings
 from litsynth.ingest.odt import parse_odt
 from litsynth.ingest.pdf import parse_pdf
 from litsynth.ingest.rtf import is_rtf, parse_rtf
+from litsynth.ingest.saved_pages import parse_mhtml, parse_webarchive
 from litsynth.ingest.text import parse_text
 from litsynth.records import Document
 
@@ -54,6 +54,8 @@ def parse_file(
         return parse_html(path, data)
     if kind == "mhtml":
         return parse_mhtml(path, data)
+    if kind == "webarchive":
+        return parse_webarchive(path, data)
     if kind == "docx":
         return parse_docx(path, data)
     if kind == "rtf" or (kind == "doc" and is_rtf(data)):  # Word opens RTF saved as .doc

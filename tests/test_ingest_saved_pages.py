@@ -1,10 +1,11 @@
-"""Web pages saved whole (.mhtml, .mht): the page inside the archive, read as an HTML file;
-a page Chromium saved (tests/fixtures/mhtml) and archives written here."""
+"""Web pages saved whole (.mhtml, .mht, .webarchive): the page inside the archive, read as an
+HTML file; a page Chromium saved (tests/fixtures/mhtml) and archives written here."""
 
 from __future__ import annotations
 
 import base64
 import json
+import plistlib
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from litsynth.ingest import parse_file
 from litsynth.ingest.files import SUPPORTED
 
 SAVED = FIXTURES / "mhtml" / "report.mhtml"
+SAVED_PAGE = FIXTURES / "mhtml" / "report.html"  # the page it holds
 
 
 def test_a_page_chromium_saved_reads_as_the_page() -> None:
@@ -78,3 +80,40 @@ def test_ingest_cites_a_saved_page_by_its_sections(tmp_path: Path) -> None:
     found = runner.invoke(cli, ["search", "stock-outs data", "--project", str(root), "--json"])
     citations = {h["citation"] for h in json.loads(found.stdout)}
     assert any(c.startswith("Ngũgĩ & Müller (2023), § Findings, ¶ ") for c in citations)
+
+
+def _webarchive(tmp_path: Path, main: dict[str, object], *, xml: bool = False) -> Path:
+    """A web archive as Safari writes one: a binary property list (an XML one from older
+    versions) with the page as its main resource, a picture among its subresources."""
+    archive = {
+        "WebMainResource": main,
+        "WebSubresources": [
+            {
+                "WebResourceURL": "https://example.org/chart.png",
+                "WebResourceMIMEType": "image/png",
+                "WebResourceData": b"\x89PNG\r\n\x1a\n",
+            }
+        ],
+    }
+    path = tmp_path / "page.webarchive"
+    path.write_bytes(plistlib.dumps(archive, fmt=plistlib.FMT_XML if xml else plistlib.FMT_BINARY))
+    return path
+
+
+@pytest.mark.parametrize("xml", [False, True], ids=["binary", "xml"])
+def test_a_safari_web_archive_reads_as_its_page(tmp_path: Path, xml: bool) -> None:
+    page = SAVED_PAGE.read_bytes()
+    main = {"WebResourceData": page, "WebResourceMIMEType": "text/html",
+            "WebResourceTextEncodingName": "UTF-8", "WebResourceFrameName": "",
+            "WebResourceURL": "https://policylab.example.org/reports/orchestration"}  # fmt: skip
+    doc = parse_file(_webarchive(tmp_path, main, xml=xml))
+    assert SUPPORTED[".webarchive"] == "webarchive"
+    assert doc.text == parse_file(SAVED).text  # the same page, saved by Chromium as MHTML
+    assert (doc.title, doc.year) == ("Supply chain orchestration in practice", 2023)
+    assert doc.attributes["saved_from"] == main["WebResourceURL"]
+
+
+def test_a_web_archive_that_cannot_be_read_says_why(tmp_path: Path) -> None:
+    assert_fails(tmp_path / "page.webarchive", b"bplist00 truncated", "broken-file", "Safari")
+    empty = _webarchive(tmp_path, {"WebResourceData": b"  ", "WebResourceURL": "x"})
+    assert_fails(empty, empty.read_bytes(), "empty", "no page")
