@@ -103,10 +103,10 @@ def ingest_command(
 ) -> None:
     """Parse, chunk, embed and index documents (default PATH: the project's corpus/).
 
-    Reads .pdf, .docx, .doc, .rtf, .odt, .epub, .nxml/.xml (JATS), .txt, .md/.markdown and
-    .html/.htm/.mhtml/.webarchive. Unchanged files are skipped, changed files replace their old passages, and a
-    file that cannot be read is recorded with a reason while the run goes on. Metadata comes
-    from corpus/documents.csv.
+    Reads .pdf, .docx, .doc, .rtf, .odt, .epub, .nxml/.xml (JATS), .txt, .md/.markdown,
+    .html/.htm and saved pages (.mhtml/.mht/.webarchive). Unchanged files are skipped,
+    changed files replace their old passages, and a file that cannot be read is recorded with
+    a reason while the run goes on. Metadata comes from corpus/documents.csv.
     """
     from litsynth.ingest.incremental import IngestOptions, ingest
 
