@@ -115,6 +115,8 @@ def test_ingest_cites_by_section_and_keeps_references_apart(tmp_path: Path) -> N
         roles = dict(conn.execute("SELECT role, COUNT(*) FROM chunks GROUP BY role").fetchall())
     conn.close()
     assert roles.get("references", 0) >= 3
+    status = runner.invoke(cli, ["status", "--project", str(root)])
+    assert status.output.startswith("documents: 1 (JATS 1)   pages/sections: ")
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,11 @@ from litsynth.errors import ConfigError
 from litsynth.store import opened
 from litsynth.words import count
 
+# How `status` names each kind of document (Document.kind).
+_KIND_NAMES = {"pdf": "PDF", "text": "text", "markdown": "Markdown", "html": "HTML",
+               "docx": "Word", "doc": "Word 97–2003", "rtf": "RTF", "odt": "OpenDocument",
+               "epub": "EPUB", "jats": "JATS"}  # fmt: skip
+
 
 @click.command("init")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
@@ -285,8 +290,11 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     if as_json:
         print_json(s)
         return
+    kinds = ", ".join(f"{_KIND_NAMES.get(k, k)} {n}" for k, n in s["kinds"].items())
     click.echo(
-        f"documents: {s['documents']}   pages/sections: {s['pages']}   passages: {s['chunks']}"
+        f"documents: {s['documents']}"
+        + (f" ({kinds})" if kinds else "")
+        + f"   pages/sections: {s['pages']}   passages: {s['chunks']}"
     )
     failures = s["failures"]
     click.echo(

@@ -544,6 +544,11 @@ def counts(conn: sqlite3.Connection) -> dict[str, Any]:
     }
     return {
         "documents": one("SELECT COUNT(*) FROM documents"),
+        "kinds": dict(
+            conn.execute(
+                "SELECT kind, COUNT(*) FROM documents GROUP BY kind ORDER BY COUNT(*) DESC, kind"
+            ).fetchall()
+        ),
         "pages": one("SELECT COUNT(*) FROM pages"),
         "chunks": one("SELECT COUNT(*) FROM chunks"),
         "files": one("SELECT COUNT(*) FROM files"),
