@@ -77,3 +77,14 @@ def test_records_without_documents_still_give_a_report(project: Path) -> None:
     assert steps["prisma"] == "done" and steps["report"] == "done"
     page = (project / "report" / "index.html").read_text(encoding="utf-8")
     assert "prisma" in page.lower() and "No documents yet" in page
+
+
+def test_run_says_which_files_it_skipped(project: Path) -> None:
+    """`litsynth run` shows the ingest step's warnings, as `litsynth ingest` does: a Pages
+    file in corpus/ is named with what to do."""
+    (project / "corpus" / "notes.txt").write_text("Orchestration notes.\n", encoding="utf-8")
+    (project / "corpus" / "draft.pages").write_bytes(b"PK")
+    said: list[str] = []
+    run_pipeline(open_project(project), progress=said.append)
+    assert "    warning: corpus/draft.pages: .pages files are not read; export it from Pages as" \
+        " Word (.docx) or PDF, then ingest again" in said  # fmt: skip

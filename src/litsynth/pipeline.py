@@ -89,6 +89,8 @@ def run_pipeline(
 
     def do_ingest() -> StepOutcome:
         rep = ingest(project, IngestOptions(quiet=quiet))
+        for warning in rep.warnings:  # a file skipped, and what to do: as `litsynth ingest`
+            say(f"    warning: {warning}")
         status = "done" if rep.documents_ingested or rep.chunks_added else "up to date"
         return status, rep.summary(), [str(project.index_dir)]
 
