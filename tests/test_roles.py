@@ -194,3 +194,32 @@ def test_suggest_and_discover_leave_reference_lists_and_front_matter_out(project
     )}  # fmt: skip
     conn.close()
     assert clustered and not clustered & junk
+
+
+def test_each_markdown_chapter_bibliography_is_a_reference_list(tmp_path: Path) -> None:
+    """In Markdown a section's first line is its heading with its marks ("## References",
+    labelled "References"). Each chapter's list is references and ends at the next heading,
+    as in a Word file or a book (roles.v4); v3 took only the first list found, so the second
+    chapter's was read as body text."""
+    from litsynth.ingest.chunk import chunk_document
+    from litsynth.ingest.parse import parse_file
+
+    path = tmp_path / "thesis.md"
+    path.write_text(
+        "# Chapter 1\n\nOrchestrators align the network of suppliers across the region.\n\n"
+        "## References\n\nDoe, J. (2019). Platforms and their partners. Oxford UP.\n\n"
+        "# Chapter 2\n\nTrust grew slowly across the partners of the lead firm.\n\n"
+        "## References\n\nRoe, R. (2020). Chains of trust in supply networks. Wiley.\n\n"
+        "# Chapter 3\n\nSanctions were rare in the network of the lead firm.\n",
+        encoding="utf-8",
+    )
+    doc = parse_file(path)
+    chunks = chunk_document(doc, count_tokens=lambda texts: [len(t.split()) for t in texts],
+                            target_tokens=8, overlap_tokens=0)  # fmt: skip
+    roles = chunk_roles(doc.text, doc.pages, [(c.start, c.end) for c in chunks])
+
+    def role_of(words: str) -> str:
+        return next(r for c, r in zip(chunks, roles, strict=True) if words in c.text)
+
+    assert role_of("Doe, J. (2019)") == role_of("Roe, R. (2020)") == "references"
+    assert role_of("Trust grew slowly") == role_of("Sanctions were rare") == "body"

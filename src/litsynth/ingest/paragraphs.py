@@ -68,7 +68,7 @@ def paragraph_numbers(doc: Document, offsets: Sequence[int]) -> list[int | None]
         heading = False
         if start in sections:
             end = starts[i + 1] if i + 1 < len(starts) else len(doc.text)
-            heading = _opens_with_heading(doc.text[start:end], sections[start], doc.kind)
+            heading = opens_with_heading(doc.text[start:end], sections[start], doc.kind)
             if heading or (sections[start] and sections[start] != label):
                 count = 0
             label = sections[start] or label
@@ -78,10 +78,11 @@ def paragraph_numbers(doc: Document, offsets: Sequence[int]) -> list[int | None]
     return [numbers[bisect.bisect_right(starts, o) - 1] for o in offsets]
 
 
-def _opens_with_heading(paragraph: str, label: str, kind: str) -> bool:
-    """Whether a section's first paragraph is its heading line: the label's words (Markdown's
-    marks and emphasis aside), or in text and Markdown an ATX heading ("## 2. Results"), whose
-    label is its plain text (a link or code in it would not compare equal)."""
+def opens_with_heading(paragraph: str, label: str, kind: str = "") -> bool:
+    """Whether a section's first paragraph is its heading line: the label's letters and
+    digits ("## 2. Results" and "2. Results" alike: Markdown's marks and emphasis aside), or
+    in text and Markdown (`kind`) any ATX heading, whose label is its plain text (a link or
+    code in it would not compare equal). Roles use it too (roles.heading_starts)."""
     first = paragraph.split("\n", 1)[0]
     atx = kind in ("text", "markdown") and first.lstrip().startswith("#")
     return bool(label) and (atx or _letters(first) == _letters(label))

@@ -34,14 +34,16 @@ from collections.abc import Callable, Sequence
 from litsynth.citations.labels import is_printed_pages
 from litsynth.citations.references import find_reference_section, is_reference_heading
 from litsynth.ingest.normalize import line_form
+from litsynth.ingest.paragraphs import opens_with_heading
 from litsynth.records import ROLES, Document, Page
 from litsynth.store import documents as store
 from litsynth.store import passage_facts
 from litsynth.store.db import transaction
 
 # v2: a passage mostly inside the reference list is one; v3: sectioned documents' lists end
-# at the next heading, and each chapter's list counts
-ROLES_VERSION = "roles.v3"
+# at the next heading, and each chapter's list counts; v4: so do Markdown's ("## References"
+# opens a section labelled "References")
+ROLES_VERSION = "roles.v4"
 __all__ = ["ROLES", "ROLES_VERSION", "assign_roles", "chunk_roles", "store_roles"]
 
 _HEADING = r"(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\.?\s+)?"
@@ -116,9 +118,9 @@ def _opens_with_heading(text: str, page: Page) -> bool:
     """Whether a section of a sectioned document starts at a heading. Its label is that
     heading, except in an e-book cited by printed page, where a part may also start where a
     page turns: there a heading is a short first line that does not end a sentence."""
-    first = text[page.start : page.end].split("\n", 1)[0].strip()
     if not is_printed_pages(page.label):
-        return bool(first) and " ".join(first.split()) == page.label
+        return opens_with_heading(text[page.start : page.end], page.label)
+    first = text[page.start : page.end].split("\n", 1)[0].strip()
     return 0 < len(first.split()) <= 12 and not re.search(r"[.,;:]$|\b\d{4}\b", first)
 
 
