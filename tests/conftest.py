@@ -70,6 +70,40 @@ def damaged_outcomes(
     return outcomes
 
 
+def corpus_project(tmp_path: Path, *files: tuple[Path | bytes, str]) -> Path:
+    """A new project (the test embedder) with `files` in corpus/: (a file to copy, or the
+    bytes to write; its name there)."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    root = tmp_path / "review"
+    assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    for source, name in files:
+        target = root / "corpus" / name
+        if isinstance(source, bytes):
+            target.write_bytes(source)
+        else:
+            shutil.copy2(source, target)
+    return root
+
+
+def ingest_json(root: Path) -> dict:  # type: ignore[type-arg]
+    """`litsynth ingest --json` on a project, which must succeed: its report."""
+    import json
+
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    result = CliRunner().invoke(cli, ["ingest", "--project", str(root), "--json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
 def shared(relative: str) -> Path:
     """A path under ../shared, or skip the test with a message when it is absent."""
     path = SHARED / relative

@@ -14,7 +14,7 @@ import olefile
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, assert_fails, parse_outcome
+from conftest import FIXTURES, assert_fails, corpus_project, ingest_json, parse_outcome
 from litsynth.cli import cli
 from litsynth.embed import HashEmbedder
 from litsynth.ingest import chunk_document, parse_file
@@ -144,47 +144,28 @@ def test_ingest_reads_a_doc_into_the_project(tmp_path: Path) -> None:
     assert any(h["citation"].startswith("Valyanskiy (n.d.), ") for h in json.loads(found.stdout))
 
 
-def _doc_project(tmp_path: Path, *files: tuple[Path | bytes, str]) -> Path:
-    root = tmp_path / "review"
-    assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
-    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
-    for source, name in files:
-        target = root / "corpus" / name
-        if isinstance(source, bytes):
-            target.write_bytes(source)
-        else:
-            shutil.copy2(source, target)
-    return root
-
-
-def _ingest(root: Path) -> dict:  # type: ignore[type-arg]
-    result = CliRunner().invoke(cli, ["ingest", "--project", str(root), "--json"])
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
-
-
 def test_a_doc_stored_by_the_older_reader_is_read_again_for_its_headings(tmp_path: Path) -> None:
     """A .doc stored before headings were read is one section: the next ingest reads the
     unchanged file again (once), and it gets its sections."""
-    root = _doc_project(tmp_path, (DOC / "Bug51686.doc", "sample.doc"))
-    assert _ingest(root)["documents_ingested"] == 1
+    root = corpus_project(tmp_path, (DOC / "Bug51686.doc", "sample.doc"))
+    assert ingest_json(root)["documents_ingested"] == 1
     with sqlite3.connect(root / "litsynth.db") as conn:  # as the older reader left it
         conn.execute("UPDATE documents SET file_meta = json_remove(file_meta, '$.read_by')")
         conn.execute("UPDATE pages SET label = ''")
     conn.close()
-    assert _ingest(root)["documents_ingested"] == 1
+    assert ingest_json(root)["documents_ingested"] == 1
     with sqlite3.connect(root / "litsynth.db") as conn:
         labels = [r[0] for r in conn.execute("SELECT label FROM pages ORDER BY number")]
     conn.close()
     assert labels[:2] == ["Sample Word Document Title", "And now for a subtitle"]
-    again = _ingest(root)
+    again = ingest_json(root)
     assert (again["documents_ingested"], again["documents_skipped_unchanged"]) == (0, 1)
 
 
 def test_an_rtf_named_doc_that_failed_before_is_read_now(tmp_path: Path) -> None:
     """Before RTF files were read, an RTF file named .doc failed as unsupported-type, and an
     unchanged file's failure stands; this one is tried again, once."""
-    root = _doc_project(tmp_path, (rb"{\rtf1\ansi Saved as RTF by a web app\par}", "export.doc"))
+    root = corpus_project(tmp_path, (rb"{\rtf1\ansi Saved as RTF by a web app\par}", "export.doc"))
     path = root / "corpus" / "export.doc"
     with opened(root / "litsynth.db") as conn, transaction(conn):  # as the older one left it
         record_failure(
@@ -194,5 +175,5 @@ def test_an_rtf_named_doc_that_failed_before_is_read_now(tmp_path: Path) -> None
             size=path.stat().st_size,
             mtime_ns=path.stat().st_mtime_ns,
         )
-    report = _ingest(root)
+    report = ingest_json(root)
     assert (report["documents_ingested"], report["failures"]) == (1, [])

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, assert_fails, damaged_outcomes
+from conftest import FIXTURES, assert_fails, corpus_project, damaged_outcomes, ingest_json
 from litsynth.cli import cli
 from litsynth.ingest import parse_file
 from litsynth.ingest.files import SUPPORTED
@@ -98,13 +97,8 @@ def test_a_real_elife_article() -> None:
 
 def test_ingest_cites_by_section_and_keeps_references_apart(tmp_path: Path) -> None:
     runner = CliRunner()
-    root = tmp_path / "review"
-    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
-    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
-    shutil.copy2(ELIFE, root / "corpus" / "elife06003.xml")
-    result = runner.invoke(cli, ["ingest", "--project", str(root), "--json"])
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["documents_ingested"] == 1
+    root = corpus_project(tmp_path, (ELIFE, "elife06003.xml"))
+    assert ingest_json(root)["documents_ingested"] == 1
     found = runner.invoke(
         cli, ["search", "lipid turnover lens", "-k", "5", "--project", str(root), "--json"]
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, assert_fails, damaged_outcomes
+from conftest import FIXTURES, assert_fails, corpus_project, damaged_outcomes, ingest_json
 from litsynth.citations.labels import work_label
 from litsynth.cli import cli
 from litsynth.ingest import parse_file
@@ -77,15 +77,9 @@ def test_a_transcript_reads_as_word_shows_it(tmp_path: Path) -> None:
 
 
 def test_a_passage_is_cited_by_its_section_and_paragraph(tmp_path: Path) -> None:
-    runner = CliRunner()
-    root = tmp_path / "review"
-    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
-    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
-    _write(root / "corpus", TRANSCRIPT)
-    result = runner.invoke(cli, ["ingest", "--project", str(root), "--json"])
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["documents_ingested"] == 1
-    found = runner.invoke(
+    root = corpus_project(tmp_path, (TRANSCRIPT, "interview.rtf"))
+    assert ingest_json(root)["documents_ingested"] == 1
+    found = CliRunner().invoke(
         cli, ["search", "phoning carriers", "-k", "20", "--project", str(root), "--json"]
     )
     citations = [h["citation"] for h in json.loads(found.stdout) if "phoning" in h["text"]]

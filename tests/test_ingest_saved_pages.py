@@ -6,13 +6,12 @@ from __future__ import annotations
 import base64
 import json
 import plistlib
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, assert_fails
+from conftest import FIXTURES, assert_fails, corpus_project, ingest_json
 from litsynth.cli import cli
 from litsynth.ingest import parse_file
 from litsynth.ingest.files import SUPPORTED
@@ -69,15 +68,9 @@ def test_a_saved_page_that_cannot_be_read_says_why(
 
 
 def test_ingest_cites_a_saved_page_by_its_sections(tmp_path: Path) -> None:
-    runner = CliRunner()
-    root = tmp_path / "review"
-    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
-    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
-    shutil.copy2(SAVED, root / "corpus" / "brief.mhtml")
-    result = runner.invoke(cli, ["ingest", "--project", str(root), "--json"])
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["documents_ingested"] == 1
-    found = runner.invoke(cli, ["search", "stock-outs data", "--project", str(root), "--json"])
+    root = corpus_project(tmp_path, (SAVED, "brief.mhtml"))
+    assert ingest_json(root)["documents_ingested"] == 1
+    found = CliRunner().invoke(cli, ["search", "stock-outs data", "--project", str(root), "--json"])
     citations = {h["citation"] for h in json.loads(found.stdout)}
     assert any(c.startswith("Ngũgĩ & Müller (2023), § Findings, ¶ ") for c in citations)
 
