@@ -63,9 +63,9 @@ def _tag(el: Any) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _inline(el: Any, skip_blocks: bool = False) -> str:
+def _inline(el: Any) -> str:
     """The text of an element as a reader sees it: its descendants' text in order, less
-    what is never shown (and, in a paragraph, less the blocks it holds)."""
+    what is never shown; of a formula or table given several ways, the one preferred."""
     if _tag(el) == "alternatives":
         kinds = {_tag(c): c for c in el}
         chosen = next((kinds[k] for k in _PREFERRED if k in kinds), None)
@@ -73,7 +73,7 @@ def _inline(el: Any, skip_blocks: bool = False) -> str:
     parts = [el.text or ""]
     for child in el:
         tag = _tag(child)
-        if tag and tag not in _UNSEEN and not (skip_blocks and tag in _BLOCKS):
+        if tag and tag not in _UNSEEN:
             parts.append(_inline(child))
         parts.append(child.tail or "")
     return "".join(parts)

@@ -141,6 +141,7 @@ class _Reader:
         self.state = _State()
         self.stack: list[_State] = []
         self.codepage = 1252
+        self.default_font = 0  # \deffN: what \plain goes back to
         self.fonts: dict[int, _Font] = {}
         self.font_def = 0  # the font being defined in the font table
         self.styles: dict[int, _Style] = {}
@@ -443,8 +444,6 @@ class _Reader:
         elif word == "deff" and param is not None:
             self.default_font = state.font = param
 
-    default_font = 0
-
     def font_word(self, word: str, param: int | None) -> None:
         if word == "f" and param is not None:
             self.font_def = param
@@ -482,7 +481,7 @@ class _Reader:
             elif kind == "byte":
                 self.add_bytes(value)
             elif kind == "symbol":
-                self.control_symbol(value, first)
+                self.control_symbol(value)
                 if value == b"*" and first:
                     starred = True
                     continue
@@ -499,7 +498,7 @@ class _Reader:
         self.close_tables(1)
         self.story.blocks.extend(self.story.boxes)
 
-    def control_symbol(self, value: bytes, first: bool) -> None:
+    def control_symbol(self, value: bytes) -> None:
         if value in (b"\n", b"\r"):
             if not self.state.skip:
                 self.end_paragraph()
