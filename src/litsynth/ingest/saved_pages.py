@@ -50,14 +50,8 @@ def parse_mhtml(path: Path, data: bytes) -> Document:
         raise ParseFailure("empty", "the archive holds no HTML page", where)
     body = page.get_payload(decode=True)
     html = body if isinstance(body, bytes) else b""
-    charset = page.get_content_charset()
-    try:
-        source, encoding = (html.decode(charset), charset) if charset else decode(html, path)
-    except (LookupError, UnicodeDecodeError):
-        source, encoding = decode(html, path)
-    origin = str(archive.get("Snapshot-Content-Location") or page.get("Content-Location") or "")
-    attributes = {"encoding": encoding, **({"saved_from": origin} if origin else {})}
-    return html_document(path, data, source, attributes)
+    origin = archive.get("Snapshot-Content-Location") or page.get("Content-Location") or ""
+    return _page_document(path, data, html, page.get_content_charset() or "", str(origin))
 
 
 def parse_webarchive(path: Path, data: bytes) -> Document:
@@ -74,10 +68,16 @@ def parse_webarchive(path: Path, data: bytes) -> Document:
     if not isinstance(html, bytes) or not html.strip():
         raise ParseFailure("empty", "the web archive holds no page", where)
     charset = str(main.get("WebResourceTextEncodingName") or "")
+    return _page_document(path, data, html, charset, str(main.get("WebResourceURL") or ""))
+
+
+def _page_document(path: Path, data: bytes, html: bytes, charset: str, origin: str) -> Document:
+    """The archive's page as an .html file's `Document`: its bytes decoded in the character
+    set the archive names (else as a text file's are), where it came from as `saved_from`,
+    the id the whole archive's."""
     try:
         source, encoding = (html.decode(charset), charset) if charset else decode(html, path)
     except (LookupError, UnicodeDecodeError):
         source, encoding = decode(html, path)
-    origin = str(main.get("WebResourceURL") or "")
     attributes = {"encoding": encoding, **({"saved_from": origin} if origin else {})}
     return html_document(path, data, source, attributes)
