@@ -39,7 +39,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_docx import agreement, timed_ingest
+from bench_docx import agreement, failures_by_reason, timed_ingest
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "bench" / "data" / "doc"
@@ -125,11 +125,7 @@ def main(folder: Path) -> int:
     scored = [r for r in rows if r.get("agreement")]
     ours_s = sum(float(r["litsynth_s"]) for r in rows)  # type: ignore[arg-type]
     theirs_s = sum(float(r["antiword_s"]) for r in rows)  # type: ignore[arg-type]
-    failures: dict[str, int] = {}
-    for r in rows:
-        if str(r["litsynth"]).startswith("failed"):
-            reason = str(r["litsynth"]).split(": ", 1)[1]
-            failures[reason] = failures.get(reason, 0) + 1
+    failures = failures_by_reason(rows)
     summary = {
         "files": len(rows),
         "litsynth_read": sum(r["litsynth"] == "read" for r in rows),

@@ -86,6 +86,17 @@ def timed_ingest(path: Path) -> tuple[str | None, str, float]:
     return text, outcome, time.perf_counter() - started
 
 
+def failures_by_reason(rows: list[dict[str, object]]) -> dict[str, int]:
+    """How many files litsynth failed, by reason, from rows whose "litsynth" is "read" or
+    "failed: reason"."""
+    failures: dict[str, int] = {}
+    for r in rows:
+        if str(r["litsynth"]).startswith("failed"):
+            reason = str(r["litsynth"]).split(": ", 1)[1]
+            failures[reason] = failures.get(reason, 0) + 1
+    return failures
+
+
 def timed(read: Callable[[Path], str], path: Path) -> tuple[str | None, str, float]:
     """A raw library's reading of `path`: (its text or None, "read" or "raised X", seconds)."""
     started = time.perf_counter()

@@ -43,7 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_docx import agreement, timed
+from bench_docx import agreement, failures_by_reason, timed
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = [
@@ -135,11 +135,7 @@ def main(folders: list[Path]) -> int:
     scored = [r for r in rows if r.get("agreement") and r.get("striprtf_agreement")]
     ours_s = sum(float(r["litsynth_s"]) for r in rows)  # type: ignore[arg-type]
     raw_s = sum(float(r["striprtf_s"]) for r in rows)  # type: ignore[arg-type]
-    failures: dict[str, int] = {}
-    for r in rows:
-        if str(r["litsynth"]).startswith("failed"):
-            reason = str(r["litsynth"]).split(": ", 1)[1]
-            failures[reason] = failures.get(reason, 0) + 1
+    failures = failures_by_reason(rows)
 
     def mean(key: str, i: int) -> float:
         return statistics.fmean(r[key][i] for r in scored)  # type: ignore[index]
