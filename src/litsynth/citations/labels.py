@@ -3,9 +3,14 @@
 Plain text has no pages, so its citations name the section heading and paragraph instead. An
 e-book that marks its printed edition's pages is cited by those pages: its sections are
 labelled "p. 169" or "pp. 169–170" at ingest (ingest/epub.py), and that label is the locator.
+So is a PDF whose printed page numbers are not its own (ingest/printed_pages.py): a passage on
+the second page of an article printed on pages 4969–4983 is labelled "p. 4970"; without such a
+label a PDF passage is cited by its PDF page.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 _PRINTED = ("p. ", "pp. ")
 
@@ -74,6 +79,14 @@ def printed_pages(first: str, last: str) -> str:
     return f"p. {first}" if first == last or not last else f"pp. {first}–{last}"
 
 
+def printed_span(labels: Sequence[str], first: int, last: int) -> str:
+    """The printed pages of PDF pages `first` to `last` (1-based), given each page's printed
+    label ("" where none is known): "p. 4970", "pp. 4970–4971"; "" unless both ends have one."""
+    start = labels[first - 1] if 0 < first <= len(labels) else ""
+    end = labels[last - 1] if 0 < last <= len(labels) else ""
+    return printed_pages(start, end) if start and end else ""
+
+
 def locator(
     *,
     kind: str,
@@ -83,10 +96,10 @@ def locator(
     paragraph: int | None = None,
 ) -> str:
     """ "p. 4" / "pp. 4–5" for PDFs and paged e-books; "§ Results, ¶ 12" for text documents."""
+    if kind in ("pdf", "epub") and is_printed_pages(section):
+        return section
     if kind == "pdf":
         return f"p. {page_start}" if page_start == page_end else f"pp. {page_start}–{page_end}"
-    if kind == "epub" and is_printed_pages(section):
-        return section
     parts = []
     if section:
         parts.append(f"§ {section}")

@@ -152,6 +152,11 @@ def _render_ingest(r: dict[str, Any]) -> None:
             f"paragraph numbers (¶) now counted within each section in "
             f"{count(r['paragraphs_renumbered'], 'stored document')}"
         )
+    if r["printed_pages_found"]:
+        click.echo(
+            f"now cited by their printed page numbers: "
+            f"{count(r['printed_pages_found'], 'stored PDF')}"
+        )
     if r["metadata_updated"]:
         click.echo(
             f"citation facts (title, authors, year, venue, DOI) updated for "

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from litsynth.citations.labels import printed_span
 from litsynth.citations.references import find_reference_section
 from litsynth.errors import IngestError
 from litsynth.ingest.paragraphs import paragraph_breaks, paragraph_numbers
@@ -336,6 +337,7 @@ def _make_chunks(doc: Document, spans: list[tuple[int, int, int]]) -> list[Chunk
     page_starts = [p.start for p in pages]
     paragraphs = paragraph_numbers(doc, [start for start, _e, _n in spans])
     plain = doc.kind != "pdf"
+    labels = [p.label for p in doc.pages]  # a PDF's printed page numbers, where known
 
     def page_at(offset: int) -> int:
         index = max(bisect.bisect_right(page_starts, offset) - 1, 0)
@@ -347,6 +349,8 @@ def _make_chunks(doc: Document, spans: list[tuple[int, int, int]]) -> list[Chunk
         section = ""
         if plain and pages:
             section = pages[max(bisect.bisect_right(page_starts, start) - 1, 0)].label
+        elif pages:
+            section = printed_span(labels, first, page_at(end - 1))
         chunks.append(
             Chunk(
                 id=content_id(doc.id, start, end),

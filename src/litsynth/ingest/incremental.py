@@ -42,6 +42,7 @@ from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, rec
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
 from litsynth.ingest.paragraphs import renumber_paragraphs, store_numbered
 from litsynth.ingest.prepare import chunk_with, unencodable
+from litsynth.ingest.reprint import label_stored_pdfs
 from litsynth.ingest.retry import limit_raised, outdated_readings, rereadable_scans, timeout_limit
 from litsynth.ingest.roles import assign_roles, store_roles
 from litsynth.ingest.sidecar import (
@@ -81,6 +82,7 @@ class IngestReport:
     metadata_updated: int = 0
     roles_updated: int = 0  # documents whose passages got roles from the stored text
     paragraphs_renumbered: int = 0  # documents whose passages' ¶ numbers a newer count changed
+    printed_pages_found: int = 0  # stored PDFs now cited by their printed pages (reprint.py)
     failures: list[dict[str, Any]] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
     would_prune: list[str] = field(default_factory=list)
@@ -349,6 +351,9 @@ def _ingest(
             store.fill_text_digests(conn)
         _read_bylines(run)
         passwords = options.passwords + _passwords_file(project)
+        report.printed_pages_found = label_stored_pdfs(
+            conn, project.root, passwords, quiet=options.quiet
+        )
         to_parse = _plan(run, options, passwords)
         address = options.ray_address or settings.cluster.ray_address
         if address and to_parse:

@@ -34,6 +34,7 @@ from litsynth.ingest.normalize import assemble, fix_surrogates, line_form, norma
 from litsynth.ingest.ocr import OCR_TRIED, OcrSettings, engine, read_pages
 from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.own_metadata import author_names
+from litsynth.ingest.printed_pages import NONE, PrintedPages, find_printed_pages
 from litsynth.records import Document, bytes_id
 from litsynth.words import count
 
@@ -332,6 +333,17 @@ def pdf_info(reader: PdfReader) -> tuple[tuple[str, ...], str]:
     return authors, next((doi for doi in dois if doi), "")
 
 
+def declared_labels(reader: PdfReader) -> list[str] | None:
+    """The file's own page labels (/PageLabels), or None when it has none or they cannot be
+    read (pypdf then numbers pages 1, 2, 3…, which says nothing)."""
+    try:
+        if "/PageLabels" not in reader.root_object:
+            return None
+        return [fix_surrogates(str(label)) for label in reader.page_labels]
+    except Exception:  # a damaged label tree must not cost the document its text
+        return None
+
+
 def _has_images(page: object) -> bool:
     try:
         resources = page["/Resources"].get_object()  # type: ignore[index]
@@ -380,6 +392,26 @@ def _read_scans(
         "ocr_confidence": f"{scan.confidence:.0f}",
     }
     return pages, scan.title, notes, ""
+
+
+def read_printed_pages(data: bytes, passwords: Sequence[str] = ()) -> PrintedPages:
+    """The printed page labels of a PDF stored before they were looked for, read again from
+    its file's text layer as `parse_pdf` reads it (not OCR: a scan's stay unknown). A file
+    that no longer opens has none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            reader, _how, _password = _open(data, "", passwords)
+            raw = []
+            for page in reader.pages:
+                try:
+                    raw.append(page.extract_text() or "")
+                except Exception:  # as in parse_pdf: one bad page costs only itself
+                    raw.append("")
+        except (ParseFailure, PdfReadError, PyPdfError, ValueError, KeyError, TypeError):
+            return NONE
+    parts, _glued = split_glued_words(normalize_parts(raw))
+    return find_printed_pages(parts, declared_labels(reader))
 
 
 def parse_pdf(
@@ -439,11 +471,15 @@ def parse_pdf(
     if why:
         raise ParseFailure("garbage-text", why + unread, where)
     parts, glued = split_glued_words(normalize_parts(raw))
+    printed = find_printed_pages(parts, declared_labels(reader))  # before the numbers are dropped
     parts, heads_removed = drop_running_heads(parts)
     parts, numbers_removed = drop_page_numbers(parts)
     parts, notices_removed = drop_notices(parts)
-    text, spans = assemble([(t, "") for t in parts])
+    labels = printed.labels or ("",) * len(parts)
+    text, spans = assemble(list(zip(parts, labels, strict=True)))
     attributes = {"pages_failed": "; ".join(failed)} if failed else {}
+    if printed:
+        attributes["printed_pages"] = printed.described()
     if numbers_removed:
         attributes["page_numbers_removed"] = str(numbers_removed)
     if heads_removed:

@@ -124,9 +124,10 @@ def _opens_with_heading(text: str, page: Page) -> bool:
     return 0 < len(first.split()) <= 12 and not re.search(r"[.,;:]$|\b\d{4}\b", first)
 
 
-def heading_starts(text: str, pages: Sequence[Page]) -> list[int]:
-    """Where the headings of a document in sections start; [] for a PDF (pages, not sections)."""
-    if not any(p.label for p in pages):
+def heading_starts(text: str, pages: Sequence[Page], *, sectioned: bool | None = None) -> list[int]:
+    """Where the headings of a document in sections start; [] for a PDF (pages, not sections:
+    `sectioned` False, or by default pages without labels — a PDF's labels are page numbers)."""
+    if not (any(p.label for p in pages) if sectioned is None else sectioned):
         return []
     return [p.start for p in pages if p.end > p.start and _opens_with_heading(text, p)]
 
@@ -149,9 +150,16 @@ def reference_spans(text: str, heads: Sequence[int]) -> list[tuple[int, int]]:
     return [(found[0], min([found[1], *(h for h in heads if h > found[0])]))]
 
 
-def chunk_roles(text: str, pages: Sequence[Page], spans: Sequence[tuple[int, int]]) -> list[str]:
-    """One role per passage span (start, end) of a document; see the module docstring."""
-    heads = heading_starts(text, pages)
+def chunk_roles(
+    text: str,
+    pages: Sequence[Page],
+    spans: Sequence[tuple[int, int]],
+    *,
+    sectioned: bool | None = None,
+) -> list[str]:
+    """One role per passage span (start, end) of a document; see the module docstring.
+    `sectioned`: whether `pages` are sections (see heading_starts)."""
+    heads = heading_starts(text, pages, sectioned=sectioned)
     lists = reference_spans(text, heads)
     refs_start = lists[-1][0] if lists else len(text)
     ack_spans = []
@@ -209,6 +217,8 @@ def store_roles(
     conn: sqlite3.Connection, doc: Document, spans: Sequence[tuple[str, int, int]]
 ) -> None:
     """Decide and store the roles of a document's passages, given as (chunk id, start, end)."""
-    roles = chunk_roles(doc.text, doc.pages, [(start, end) for _c, start, end in spans])
+    roles = chunk_roles(
+        doc.text, doc.pages, [(s, e) for _c, s, e in spans], sectioned=doc.kind != "pdf"
+    )
     pairs = [(chunk_id, role) for (chunk_id, _s, _e), role in zip(spans, roles, strict=True)]
     passage_facts.set_roles(conn, doc.id, pairs, ROLES_VERSION)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from litsynth.ingest.byline import BYLINE_VERSION
 from litsynth.ingest.doc import READER_VERSION as DOC_READER
+from litsynth.ingest.printed_pages import PRINTED_PAGES_VERSION
 from litsynth.records import Document
 
 SIDECAR_FILE = "documents.csv"
@@ -117,6 +118,7 @@ def file_meta(doc: Document) -> dict[str, object]:
                                "year": doc.year, "venue": doc.venue, "doi": doc.doi}  # fmt: skip
     if doc.kind == "pdf":
         said["read_by"] = BYLINE_VERSION
+        said["pages_read_by"] = PRINTED_PAGES_VERSION  # parse_pdf looked for printed pages
     elif doc.kind == "doc":
         said["read_by"] = DOC_READER
     return said

@@ -382,6 +382,50 @@ def file_metas_not_read_by(
     return [(row["id"], json.loads(row["file_meta"]), row["first"] or "") for row in rows]
 
 
+def pdfs_without_printed_pages(conn: sqlite3.Connection, version: str) -> list[tuple[str, str]]:
+    """(id, path) of the PDFs whose printed page numbers `version` of their finder has not
+    looked for (a file_meta from before file_meta was kept waits for the run that fills it)."""
+    rows = conn.execute(
+        "SELECT id, path FROM documents WHERE kind = 'pdf' AND file_meta NOT IN ('', '{}')"
+        " AND coalesce(json_extract(file_meta, '$.pages_read_by'), '') != ? ORDER BY id",
+        (version,),
+    )
+    return [(row["id"], row["path"]) for row in rows]
+
+
+def set_printed_pages(
+    conn: sqlite3.Connection, document_id: str, labels: Sequence[str], version: str, note: str
+) -> list[tuple[str, int, int]]:
+    """Store a PDF's printed page labels (page i + 1 gets labels[i]; none: all blank), what
+    ingest notes of them (`note`, the `printed_pages` attribute; "" for none) and the
+    finder's version; returns (chunk id, first page, last page) of its passages, whose
+    sections the caller sets with `set_sections`."""
+    conn.execute("UPDATE pages SET label = '' WHERE document_id = ?", (document_id,))
+    noted = "json_set(attributes, '$.printed_pages', ?)" if note else "json_remove(attributes, ?)"
+    conn.execute(
+        f"UPDATE documents SET attributes = {noted} WHERE id = ?",
+        (note or "$.printed_pages", document_id),
+    )
+    conn.executemany(
+        "UPDATE pages SET label = ? WHERE document_id = ? AND number = ?",
+        [(label, document_id, i + 1) for i, label in enumerate(labels) if label],
+    )
+    conn.execute(
+        "UPDATE documents SET file_meta = json_set(file_meta, '$.pages_read_by', ?) WHERE id = ?",
+        (version, document_id),
+    )
+    rows = conn.execute(
+        "SELECT id, page_start, page_end FROM chunks WHERE document_id = ? ORDER BY ordinal",
+        (document_id,),
+    )
+    return [(row["id"], row["page_start"], row["page_end"]) for row in rows]
+
+
+def set_sections(conn: sqlite3.Connection, sections: Sequence[tuple[str, str]]) -> None:
+    """Store (chunk id, section label) pairs: a PDF passage's printed pages ("pp. 84–85")."""
+    conn.executemany("UPDATE chunks SET section = ? WHERE id = ?", [(s, c) for c, s in sections])
+
+
 def set_file_meta(conn: sqlite3.Connection, document_id: str, meta: dict[str, Any]) -> None:
     """What the file says about itself, read again (then `refresh_metadata`)."""
     conn.execute(

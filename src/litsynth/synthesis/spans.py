@@ -9,6 +9,7 @@ pages, and its citation "Author (Year), p. N".
 
 from __future__ import annotations
 
+from litsynth.citations.labels import printed_span
 from litsynth.markup import shown
 from litsynth.records import CodedSpan, Passage, SourceDoc
 
@@ -36,6 +37,9 @@ def span_passage(doc: SourceDoc | None, span: CodedSpan) -> Passage:
             path=span.document_id, page_start=first, page_end=last, section=span.section,
             paragraph=span.paragraph,
         )  # fmt: skip
+    section = span.section
+    if doc.kind == "pdf" and (first, last) != (span.page_start, span.page_end):
+        section = printed_span([p.label for p in doc.pages], first, last)  # narrowed pages
     return Passage(
         chunk_id=span.chunk_id,
         document_id=span.document_id,
@@ -49,7 +53,7 @@ def span_passage(doc: SourceDoc | None, span: CodedSpan) -> Passage:
         year=doc.year,
         page_start=first,
         page_end=last,
-        section=span.section,
+        section=section,
         paragraph=span.paragraph,
     )
 
