@@ -83,8 +83,8 @@ def _one_author(name: str) -> str:
         given = given.strip()
         return f"{family.strip()}, {given}" if given else family.strip()
     parts = name.split()
-    if len(parts) == 1:
-        return parts[0]
+    if len(parts) == 1 or not parts[-1][:1].isalpha():
+        return name  # one word, or no family name to put first ("> 00<A": kept as written)
     # MEDLINE/WoS short form "Smith JA": initials last, all capitals, at most 3 letters.
     if parts[-1].isupper() and len(parts[-1].replace(".", "")) <= 3:
         return f"{' '.join(parts[:-1])}, {parts[-1]}"
