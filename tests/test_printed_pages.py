@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, corpus_project, ingest_json, shared
 from litsynth.citations.labels import format_citation, printed_span
 from litsynth.cli import cli
-from litsynth.ingest.pdf import parse_pdf, read_printed_pages
+from litsynth.ingest.pdf import parse_pdf, read_again
 from litsynth.ingest.printed_pages import find_printed_pages
 from litsynth.records import CodedSpan, Page, SourceDoc
 from litsynth.synthesis.spans import cite_span
@@ -92,7 +92,9 @@ def test_a_proceedings_paper_is_cited_by_its_printed_pages() -> None:
                            section=printed_span(labels, 2, 2))  # fmt: skip
     assert cite == "Lo (2020), p. 4970"
     naacl = shared(NAACL)
-    assert read_printed_pages(naacl.read_bytes()).labels[0] == "84"
+    again = read_again(naacl.read_bytes())
+    assert again is not None and again.printed.labels[0] == "84"
+    assert again.title == "Construction of the Literature Graph in Semantic Scholar"
     arxiv = shared(ARXIV)  # a preprint numbered from 1: its PDF pages are its pages
     assert all(p.label == "" for p in parse_pdf(arxiv, arxiv.read_bytes()).pages)
 
@@ -123,6 +125,12 @@ def test_ingest_cites_printed_pages_and_brings_an_older_store_up_to_date(tmp_pat
         conn.execute("UPDATE chunks SET section = ''")
         conn.execute("UPDATE documents SET attributes = json_remove(attributes, '$.printed_pages')")
         conn.execute("UPDATE documents SET file_meta = json_remove(file_meta, '$.pages_read_by')")
+        # ...and an older reader's trust in the file's own /Title and /Author
+        conn.execute(
+            "UPDATE documents SET file_meta = json_set(file_meta, '$.title', 'ipg1300180a',"
+            " '$.authors', json('[\"Journals\"]'), '$.read_by', 'byline.v2'),"
+            " title = 'ipg1300180a', authors = '[\"Journals\"]'"
+        )
         before = conn.execute("SELECT id, rowid FROM chunks ORDER BY id").fetchall()
     conn.close()
     added = runner.invoke(
@@ -131,6 +139,7 @@ def test_ingest_cites_printed_pages_and_brings_an_older_store_up_to_date(tmp_pat
     assert added.exit_code == 0, added.output
     report = ingest_json(root)
     assert report["printed_pages_found"] == 1 and report["documents_ingested"] == 0
+    assert report["metadata_updated"] == 1
     assert ingest_json(root)["printed_pages_found"] == 0  # once
     with sqlite3.connect(root / "litsynth.db") as conn:
         assert conn.execute("SELECT id, rowid FROM chunks ORDER BY id").fetchall() == before
@@ -140,3 +149,6 @@ def test_ingest_cites_printed_pages_and_brings_an_older_store_up_to_date(tmp_pat
         assert note.fetchone()[0] == "4969–4983 (from the page numbers)"
     conn.close()
     assert section.startswith(("p. 4970", "pp. 4970"))
+    again = runner.invoke(cli, ["search", "citation contexts", "-k", "1",
+                                "--project", str(root), "--json"])  # fmt: skip
+    assert json.loads(again.stdout)[0]["citation"].startswith("Lo et al. (2020), p")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from litsynth.citations.names import PARTICLES
+
 _PRINTED = ("p. ", "pp. ")
 
 
@@ -63,10 +65,15 @@ def _file_name(path: str) -> str:
 
 
 def _family(name: str) -> str:
+    """ "van Stokkum" from "van Stokkum, Ivo" or "Ivo H. M. van Stokkum"."""
     name = name.strip()
     if "," in name:
         return name.split(",", 1)[0].strip()
-    return name.split()[-1]
+    words = name.split()
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
 
 
 def is_printed_pages(label: str) -> bool:

@@ -16,6 +16,13 @@ import regex
 INITIALS = regex.compile(r"^(?:\p{Lu}\.[\s\-]*)*\p{Lu}\.?$")
 
 
+# Lower-case words that belong to a family name: "van Zuylen", "de la Cruz", "al Farabi".
+PARTICLES = frozenset({
+    "van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "dos", "das", "le",
+    "la", "bin", "ibn", "al", "el", "ten", "ter", "zu",
+})  # fmt: skip
+
+
 def split_names(authors: str) -> tuple[tuple[str, ...], bool]:
     """Family names from "Dyer, Singh, & Hesterly" / "Chaidir, M., et al" / "Mentzer et al."."""
     et_al = bool(regex.search(r"\bet\s+al\b\.?", authors))

@@ -33,10 +33,10 @@ from collections.abc import Sequence
 
 import regex
 
-from litsynth.citations.names import INITIALS, fold
+from litsynth.citations.names import INITIALS, PARTICLES, fold
 
-BYLINE_VERSION = "byline.v2"  # in a PDF's file_meta: its authors were chosen as below
-# v2: a name after an APA ", &" is read (v1 lost it)
+BYLINE_VERSION = "byline.v3"  # in a PDF's file_meta: its authors were chosen as below
+# v2: a name after an APA ", &" is read (v1 lost it); v3: /Author only when page 1 prints it
 MAX_LINES = 40  # after the title: one block per author takes four or five lines each
 MAX_NAMES = 60
 # Marks set against a name: daggers, stars, card suits, digits, Greek letters, any symbol, and
@@ -50,12 +50,6 @@ _PIECES = regex.compile(r"\s*(?:,|;|&|\band\b|\|)\s*")  # ", & Isager" too
 # "Weld", "Jean-Pierre", "McDonald", "O'Brien", "LeCun"
 _WORD = regex.compile(r"^\p{Lu}[\p{Ll}'’]+(?:\p{Lu}[\p{Ll}'’]+)?(?:-\p{Lu}?[\p{Ll}'’]+)*$")
 _CAPITALS = regex.compile(r"^[\p{Lu}\s.'’\-]+$")
-# fmt: off
-PARTICLES = frozenset({
-    "van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "dos", "das", "le",
-    "la", "bin", "ibn", "al", "el", "ten", "ter", "zu",
-})
-# fmt: on
 # A generation after the family name, left out of it ("Smith Jr." is cited "Smith").
 SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
 # Words that put a piece in an affiliation, an address, a heading or a note, not a name.
@@ -68,7 +62,8 @@ NOT_NAMES = frozenset({
     "hospital", "clinic", "foundation", "academy", "group", "company", "technologies",
     "technology", "sciences", "science", "engineering", "computing", "computer", "services",
     "service", "office", "user", "users", "administrator", "owner", "ministry", "national",
-    "state", "ai", "new", "san", "los", "las", "santa", "hong", "kong", "saint",
+    "state", "ai", "new", "san", "los", "las", "santa", "hong", "kong", "saint", "avenue",
+    "ave", "road", "boulevard", "blvd",  # "701 First Avenue" under the names
     "google", "microsoft", "amazon", "meta", "facebook", "ibm", "nvidia", "intel", "abstract",
     "introduction", "keywords", "contents", "proceedings", "journal", "conference", "workshop",
     "volume", "copyright", "corresponding", "author", "authors", "equal", "contribution",
@@ -96,6 +91,7 @@ _COMBINING = {
     "ˇ": "\u030c",
 }
 _SPACING_ACCENT = re.compile(r"([´`¨ˆ˜¸ˇ])\s?([A-Za-z])")
+_TRAILING_CEDILLA = re.compile(r"([CcSs])¸")  # "Franc¸ois": the cedilla set after its letter
 _ENDS = re.compile(
     r"^\s*(?:abstract|summary|keywords|key\s*words|a\s*b\s*s\s*t\s*r\s*a\s*c\s*t"
     r"|(?:1\.?|i\.)?\s*introduction)\b",
@@ -124,11 +120,26 @@ def byline_authors(page_text: str, title: str) -> tuple[str, ...]:
 
 
 def chosen_authors(own: Sequence[str], first_page: str, title: str) -> tuple[str, ...]:
-    """A PDF's own /Author names when every one reads as a person's name, else its byline
-    (else /Author as it is: something rather than nothing)."""
-    if own and all(reads_as_name(a) for a in own):
-        return tuple(own)
-    return byline_authors(first_page, title) or tuple(own)
+    """A PDF's own /Author names when every one reads as a person's name printed on page 1,
+    else its byline, else the /Author names page 1 prints at all; else none.
+
+    /Author is often not the authors: a publisher's ("Journals", "IEEE"), a typist's login
+    ("chrisq", "antons.jan-niklas"), or another paper's, copied with the proceedings'
+    template. An author's family name is on the paper's first page; those are not."""
+    printed = fold(first_page)
+    on_page = [a for a in own if _family_key(a) and _family_key(a) in printed]
+    byline = byline_authors(first_page, title)
+    if own and len(on_page) == len(own) and all(reads_as_name(a) for a in own):
+        # ...unless /Author names only some of the byline's authors (the one who uploaded)
+        keys = {_family_key(b) for b in byline}
+        longer = len(byline) > len(own) and all(_family_key(a) in keys for a in own)
+        return byline if longer else tuple(own)
+    return byline or tuple(a for a in on_page if reads_as_name(a))
+
+
+def _family_key(name: str) -> str:
+    family = name.split(",", 1)[0] if "," in name else (name.split() or [""])[-1]
+    return fold(family) if len(fold(family)) >= 2 else ""
 
 
 def reads_as_name(name: str) -> bool:
@@ -166,6 +177,7 @@ def _unmarked(line: str) -> str:
     """Marks become piece breaks; e-mail addresses and bracketed lists of them go; an accent
     that LaTeX set as a separate character goes back on its letter ("Andr´e" -> "André")."""
     line = re.sub(r"\{[^}]*\}\s*@\S+|\S+@\S+", " , ", line)
+    line = _TRAILING_CEDILLA.sub(lambda m: m.group(1) + "\u0327", line)
     line = _SPACING_ACCENT.sub(lambda m: m.group(2) + _COMBINING[m.group(1)], line)
     line = _QUOTE_MARK.sub(" , ", line)
     return _MARKS.sub(" , ", unicodedata.normalize("NFC", line))
@@ -178,6 +190,9 @@ def _as_name(piece: str, marks: frozenset[str]) -> str:
         return ""
     if _CAPITALS.match(piece) and any(len(w) > 2 for w in words):
         words = [w if INITIALS.match(w) else w.title() for w in words]
+    elif words[-1].isupper() and len(words[-1]) > 2 and words[-1] not in SUFFIXES:
+        # "Chris QUIRK", "Ross G. DOUGLAS"
+        words[-1] = words[-1].title()
     if len(words) >= 3 and words[-1] in SUFFIXES:
         words = words[:-1]  # "Martin Luther King Jr.": cited "King", as APA cites him
     last = words[-1]

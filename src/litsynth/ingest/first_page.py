@@ -15,8 +15,10 @@ The year comes from what page 1 prints about the paper itself, never from the ye
 arXiv's margin stamp (arXiv:2206.10883 was first posted in 2022), a proceedings footer
 ("Proceedings of NAACL-HLT 2018, pages 84–91"), a journal's header in the page's first lines
 ("Journal of Physics: Conference Series 2188 (2022) 012011"), else a copyright line ("©2020
-Association for Computational Linguistics"). The footer goes before the copyright line
-because ACL's 2018 footers print "©2017".
+Association for Computational Linguistics"), else what a journal prints about the issue in
+the page's head or foot ("Postgrad Med J 2010;86:272e278", "VOL. 7, NO. 5, OCTOBER 1997")
+or the venue a preprint is to appear in ("To appear in OSDI 2006"). The footer goes before
+the copyright line because ACL's 2018 footers print "©2017".
 """
 
 from __future__ import annotations
@@ -46,6 +48,35 @@ _YEAR_LINES = (
         r"\(((?:19|20)\d\d)\)"
     ),
     re.compile(r"(?:©|\(c\)|\bCopyright\b)\s*(?:©\s*)?((?:19|20)\d\d)\b", re.IGNORECASE),
+)
+_YEAR = r"((?:19|20)\d\d)"
+# What a journal prints about the issue in a page's head or foot, where no reference is: the
+# year next to the volume ("International Psychogeriatrics (2014), 26:1", "Postgrad Med J
+# 2010;86:272e278", "VOL. 7, NO. 5, OCTOBER 1997", "January 2007, Volume 18, Issue 3",
+# "Volume 2010, Article ID 157939"), or the venue a preprint is to appear in ("To appear in
+# OSDI 2006", "11th ZEUS Workshop, ZEUS 2019").
+_ISSUE_LINES = (
+    re.compile(rf"\({_YEAR}\)\s*,?\s*\d{{1,4}}\s*[,:(]"),
+    re.compile(rf"\b{_YEAR}\s*;\s*\d{{1,4}}\s*[:(]"),
+    re.compile(rf"\bvol(?:ume)?\.?\s*\d{{1,4}}\b[^\n]{{0,40}}?\b{_YEAR}\b", re.I),
+    re.compile(rf"\b{_YEAR}\s*,\s*vol(?:ume)?\.?\s*\d{{1,4}}\b", re.I),
+    re.compile(rf"\bvolume\s+{_YEAR}\s*,\s*article\b", re.I),
+    re.compile(rf"\bto appear in\b[^\n]{{0,80}}?\b{_YEAR}\b", re.I),
+    re.compile(rf"\b(?:workshop|conference|symposium)\b[^\n]{{0,60}}?\b{_YEAR}\b", re.I),
+)
+_HEAD_LINES, _FOOT_LINES = 12, 8
+
+
+# " - Circuits and Systems for Video Technology, IEEE Transactions on": IEEE Xplore's /Title
+# carries the journal after the title.
+_APPENDED = re.compile(
+    r"\s+[-–]\s+[^-–]*\b(?:IEEE|Transactions|Journal|Proceedings|Conference|Letters)\b[^-–]*$"
+)
+_VENUE = re.compile(r"(?:proceedings of|journal of|transactions on)\b", re.I)
+_ARTICLE_TYPE = re.compile(
+    r"^(?:research|review|original|short|brief)\s+(?:article|paper|research|report"
+    r"|communication)\s*[:.\-–]?\s+(?=\S)",
+    re.I,
 )
 
 
@@ -111,6 +142,32 @@ def title_from_runs(runs: list[Run]) -> str:
     return title
 
 
+def trusted_title(own: str, first_page: str) -> str:
+    """The file's own /Title when it is this paper's title: shaped like one (two words, eight
+    characters) and printed on page 1 (four in five of its words of three letters or more),
+    cut of what publishers append to it; else "".
+
+    A /Title is often not the title: a production code ("ipg1300180a", "OECS12_abstract_
+    Muller1"), a running number, "doi:", the journal ("AI Magazine"), the proceedings
+    ("Proceedings of the 45th Annual Meeting of the …"), or another paper's, copied with
+    the volume's template. The words of a paper's title are on its first page; those are not.
+    """
+    title = _APPENDED.sub("", own).strip()
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", title.casefold())]
+    if len(title) < MIN_CHARS or len(title.split()) < 2 or not words:
+        return ""
+    if _VENUE.match(title):
+        return ""
+    page = set(re.findall(r"[^\W\d_]{3,}", first_page.casefold()))
+    return title if sum(w in page for w in words) >= 0.8 * len(words) else ""
+
+
+def without_article_type(title: str) -> str:
+    """ "Research Article Patient Experiences of …" → "Patient Experiences of …": the label
+    some publishers set above the title, in the title's type."""
+    return _ARTICLE_TYPE.sub("", title)
+
+
 def printed_year(text: str) -> int | None:
     """The paper's year as page 1 (`text`, as extracted) states it, or None."""
     latest = datetime.now(UTC).year + 1
@@ -120,4 +177,10 @@ def printed_year(text: str) -> int | None:
             year = 2000 + int(match.group(1)) if i == 0 else int(match.group(1))
             if 1900 <= year <= latest:
                 return year
+    lines = [line for line in text.splitlines() if line.strip()]
+    edges = "\n".join(lines[:_HEAD_LINES] + lines[_HEAD_LINES:][-_FOOT_LINES:])
+    for pattern in _ISSUE_LINES:
+        for match in pattern.finditer(edges):
+            if 1900 <= int(match.group(1)) <= latest:
+                return int(match.group(1))
     return None

@@ -351,9 +351,10 @@ def _ingest(
             store.fill_text_digests(conn)
         _read_bylines(run)
         passwords = options.passwords + _passwords_file(project)
-        report.printed_pages_found = label_stored_pdfs(
+        report.printed_pages_found, relabelled = label_stored_pdfs(
             conn, project.root, passwords, quiet=options.quiet
         )
+        run.relabelled |= relabelled
         to_parse = _plan(run, options, passwords)
         address = options.ray_address or settings.cluster.ray_address
         if address and to_parse:
@@ -448,14 +449,11 @@ def unmatched_sidecar_rows(sidecar: Sidecar, corpus: Path) -> list[str]:
 
 
 def _read_bylines(run: _Run) -> None:
-    """PDFs stored before their bylines were read take the authors printed under their title
-    now, from the stored text of page 1 (no file is parsed again): once per BYLINE_VERSION.
-    A year is read again too, where none was found then; the stored text has lost its
-    copyright lines and margin stamps, so only one in a journal's header is found this way.
-
-    Byline v2 reads the name after an APA ", &", which v1 lost: a stored list that the byline
-    now reads as the first names of a longer one takes the longer one. Any other stored list
-    (the file's own /Author, say) is kept."""
+    """PDFs stored by an older byline reader choose their authors again from the stored text
+    of page 1 (no file is parsed): once per BYLINE_VERSION, with a year where none was found
+    (the stored text has lost copyright lines, so only a journal header's is found). A stored
+    list the byline reads as the first names of a longer one takes the longer one (v2). Where
+    the file is still there, reprint.py then reads it again, title and all."""
     for document_id, meta, first in store.file_metas_not_read_by(run.conn, BYLINE_VERSION, "pdf"):
         if not meta:  # from before file_meta was kept: this run's refresh_metadata fills it
             continue  # in, and the next ingest reads the byline

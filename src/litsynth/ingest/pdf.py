@@ -19,6 +19,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -28,13 +29,20 @@ from pypdf.generic import DictionaryObject
 from litsynth.citations.doi import normalize_doi
 from litsynth.ingest.byline import chosen_authors
 from litsynth.ingest.failures import ParseFailure
-from litsynth.ingest.first_page import printed_year, run_recorder, title_from_runs
+from litsynth.ingest.first_page import (
+    Run,
+    printed_year,
+    run_recorder,
+    title_from_runs,
+    trusted_title,
+    without_article_type,
+)
 from litsynth.ingest.glued import split_glued_words
 from litsynth.ingest.normalize import assemble, fix_surrogates, line_form, normalize_parts
 from litsynth.ingest.ocr import OCR_TRIED, OcrSettings, engine, read_pages
 from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.own_metadata import author_names
-from litsynth.ingest.printed_pages import NONE, PrintedPages, find_printed_pages
+from litsynth.ingest.printed_pages import PrintedPages, find_printed_pages
 from litsynth.records import Document, bytes_id
 from litsynth.words import count
 
@@ -394,24 +402,53 @@ def _read_scans(
     return pages, scan.title, notes, ""
 
 
-def read_printed_pages(data: bytes, passwords: Sequence[str] = ()) -> PrintedPages:
-    """The printed page labels of a PDF stored before they were looked for, read again from
-    its file's text layer as `parse_pdf` reads it (not OCR: a scan's stay unknown). A file
-    that no longer opens has none."""
+@dataclass(frozen=True)
+class Reread:
+    """What a stored PDF's file says when read again: its printed pages and citation facts."""
+
+    printed: PrintedPages
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+
+
+def read_again(data: bytes, passwords: Sequence[str] = ()) -> Reread | None:
+    """A PDF stored by an older reader, read again from its file's text layer as `parse_pdf`
+    reads it (not OCR: a scan's printed pages and title stay unknown); None when the file no
+    longer opens."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             reader, _how, _password = _open(data, "", passwords)
+            runs, visit = run_recorder()
             raw = []
-            for page in reader.pages:
+            for number, page in enumerate(reader.pages):
                 try:
-                    raw.append(page.extract_text() or "")
+                    raw.append(page.extract_text(visitor_text=visit if number == 0 else None))
                 except Exception:  # as in parse_pdf: one bad page costs only itself
                     raw.append("")
         except (ParseFailure, PdfReadError, PyPdfError, ValueError, KeyError, TypeError):
-            return NONE
-    parts, _glued = split_glued_words(normalize_parts(raw))
-    return find_printed_pages(parts, declared_labels(reader))
+            return None
+        if not raw:
+            return None
+        info_authors, _doi = pdf_info(reader)
+        title = chosen_title(pdf_title(reader), raw[0], runs)
+        declared = declared_labels(reader)
+    parts, _glued = split_glued_words(normalize_parts([text or "" for text in raw]))
+    return Reread(
+        printed=find_printed_pages(parts, declared),
+        title=title,
+        authors=chosen_authors(info_authors, raw[0] or "", title),
+        year=printed_year(raw[0] or ""),
+    )
+
+
+def chosen_title(own: str, first_page: str, runs: list[Run], scanned: str = "") -> str:
+    """The title a PDF is cited by: its /Title when page 1 vouches for it, else what OCR or
+    the largest type on page 1 reads; a /Title page 1 cannot vouch for only when page 1 has
+    no text to ask. A publisher's article-type label in front of it is left off."""
+    title = trusted_title(own, first_page) or scanned or title_from_runs(runs)
+    return without_article_type(title or ("" if first_page.strip() else own))
 
 
 def parse_pdf(
@@ -443,12 +480,13 @@ def parse_pdf(
             raise ParseFailure("empty", "the PDF has no pages", where)
         raw: list[str] = []
         failed: list[str] = []
-        title = pdf_title(reader)
-        # Without a /Title, page 1's own reading also records its type sizes (first_page.py).
+        own_title = pdf_title(reader)
+        # Page 1's own reading also records its type sizes (first_page.py): the title when
+        # the file's /Title is missing or is not this paper's.
         runs, visit = run_recorder()
         for number in range(count):
             try:
-                seen = visit if number == 0 and not title else None
+                seen = visit if number == 0 else None
                 raw.append(pages[number].extract_text(visitor_text=seen) or "")
             except MemoryError:
                 raise
@@ -460,7 +498,7 @@ def parse_pdf(
             raise ParseFailure("broken-file", f"no page could be read ({failed[0]})", where)
         raw, scanned_title, ocr_notes, unread = _read_scans(raw, data, ocr, password, where)
         # A page OCR read has no runs; a garbled layer's runs are garbled: the scan's wins.
-        title = title or scanned_title or title_from_runs(runs)
+        title = chosen_title(own_title, raw[0], runs, scanned_title)
         info_authors, info_doi = pdf_info(reader)
         whole = "\n".join(raw)
         if not whole.strip():

@@ -1,11 +1,14 @@
-"""Printed page numbers for the PDFs stored before litsynth looked for them.
+"""Printed page numbers and better citation facts for the PDFs stored before litsynth read them.
 
-A PDF ingested earlier is cited by its PDF page ("p. 2") where its printed page is p. 4970.
+A PDF ingested earlier is cited by its PDF page ("p. 2") where its printed page is p. 4970,
+and perhaps by a /Title or /Author that is not the paper's ("Journals (n.d.)", "ipg1300180a").
 Parsing it again would re-chunk it and, where a reviewer has coded its passages, is not done
-(retry.py); but its printed pages change no passage, only how each is cited. So each such PDF's
-file is read once more for its page text alone (`pdf.read_printed_pages`), and the labels are
-laid over the stored pages and passages: the same chunks, vectors and codings, new citations.
-A file that is gone or has changed is left to the ingest that notices it.
+(retry.py); but neither fix changes a passage, only how each is cited. So each such PDF's file
+is read once more for its text alone (`pdf.read_again`): its printed labels are laid over the
+stored pages and passages, and what it says about itself (title, authors, year) replaces the
+stored file facts, under whatever a sidecar or a linked record says (`refresh_metadata`). The
+same chunks, vectors and codings; new citations. A file that is gone or has changed is left
+to the ingest that notices it.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from litsynth.citations.labels import printed_span
-from litsynth.ingest.pdf import read_printed_pages
-from litsynth.ingest.printed_pages import NONE, PRINTED_PAGES_VERSION
+from litsynth.ingest.byline import BYLINE_VERSION
+from litsynth.ingest.pdf import read_again
+from litsynth.ingest.printed_pages import PRINTED_PAGES_VERSION as VERSION
 from litsynth.records import bytes_id
 from litsynth.store import documents as store
 from litsynth.store.db import transaction
@@ -27,29 +31,34 @@ from litsynth.store.db import transaction
 
 def label_stored_pdfs(
     conn: sqlite3.Connection, root: Path, passwords: Sequence[str] = (), *, quiet: bool = True
-) -> int:
-    """Look for the printed pages of each PDF an older finder stored; returns how many had
-    printed pages that are not their PDF page numbers (and are now cited by them)."""
-    todo = store.pdfs_without_printed_pages(conn, PRINTED_PAGES_VERSION)
-    found = 0
-    for document_id, path in tqdm(
-        todo, desc="printed pages", unit="PDF", disable=quiet or not todo, file=sys.stderr
-    ):
+) -> tuple[int, set[str]]:
+    """Read again each PDF an older reader stored: how many are now cited by printed pages
+    that are not their PDF page numbers, and the ids whose citation facts changed."""
+    todo = store.pdfs_without_printed_pages(conn, VERSION)
+    found, relabelled = 0, set()
+    for document_id, path, meta in tqdm(
+        todo, desc="reading stored PDFs again", unit="PDF", disable=quiet or not todo,
+        file=sys.stderr,
+    ):  # fmt: skip
         file = Path(path) if Path(path).is_absolute() else root / path
         try:
             data = file.read_bytes()
         except OSError:
             continue  # gone: the ingest that notices drops or re-reads it
-        printed = NONE
-        if bytes_id(data) == document_id:  # else changed (re-parsed) or a twin's bytes
-            printed = read_printed_pages(data, passwords)
-        labels = printed.labels
+        # A changed file is parsed anew; a twin's bytes are another file's reading.
+        again = read_again(data, passwords) if bytes_id(data) == document_id else None
+        labels = again.printed.labels if again else ()
+        note = again.printed.described() if again else ""
         with transaction(conn):
-            chunks = store.set_printed_pages(
-                conn, document_id, labels, PRINTED_PAGES_VERSION, printed.described()
-            )
+            chunks = store.set_printed_pages(conn, document_id, labels, VERSION, note)
             store.set_sections(
                 conn, [(chunk, printed_span(labels, a, b)) for chunk, a, b in chunks]
             )
+            if again is not None:
+                said = {"title": again.title, "authors": list(again.authors), "year": again.year,
+                        "read_by": BYLINE_VERSION, "pages_read_by": VERSION}  # fmt: skip
+                store.set_file_meta(conn, document_id, {**meta, **said})
+                if store.refresh_metadata(conn, document_id):
+                    relabelled.add(document_id)
         found += any(labels)
-    return found
+    return found, relabelled

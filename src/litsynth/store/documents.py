@@ -382,15 +382,19 @@ def file_metas_not_read_by(
     return [(row["id"], json.loads(row["file_meta"]), row["first"] or "") for row in rows]
 
 
-def pdfs_without_printed_pages(conn: sqlite3.Connection, version: str) -> list[tuple[str, str]]:
-    """(id, path) of the PDFs whose printed page numbers `version` of their finder has not
-    looked for (a file_meta from before file_meta was kept waits for the run that fills it)."""
+def pdfs_without_printed_pages(
+    conn: sqlite3.Connection, version: str
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(id, path, file_meta) of the PDFs whose printed page numbers `version` of their finder
+    has not looked for (a file_meta from before file_meta was kept waits for the run that
+    fills it)."""
     rows = conn.execute(
-        "SELECT id, path FROM documents WHERE kind = 'pdf' AND file_meta NOT IN ('', '{}')"
+        "SELECT id, path, file_meta FROM documents WHERE kind = 'pdf'"
+        " AND file_meta NOT IN ('', '{}')"
         " AND coalesce(json_extract(file_meta, '$.pages_read_by'), '') != ? ORDER BY id",
         (version,),
     )
-    return [(row["id"], row["path"]) for row in rows]
+    return [(row["id"], row["path"], json.loads(row["file_meta"])) for row in rows]
 
 
 def set_printed_pages(
