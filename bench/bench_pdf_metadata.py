@@ -15,8 +15,9 @@ written after litsynth's readings had been seen: a development set.
   given for one that prints none is counted as wrong (a citation would state it);
 - citation: the work label "Family (Year)" right, family and year both (or n.d. where the
   truth has none);
+- DOI: right when it is the paper's DOI that page 1 prints, or none where it prints none;
 - pypdf: /Title; the last word of /Author's first name (split on ";", "," and " and ");
-  the year of /CreationDate (when the file was made).
+  the year of /CreationDate (when the file was made); a DOI in /doi, /Subject or /Keywords.
 
     .venv/bin/python bench/bench_pdf_metadata.py
 
@@ -36,6 +37,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from litsynth.citations.doi import normalize_doi
 from litsynth.citations.labels import work_label
 from litsynth.ingest.pdf import parse_pdf
 
@@ -60,10 +62,12 @@ def with_pypdf(path: Path) -> dict[str, Any]:
     author = str(info.get("/Author") or "")
     first = re.split(r";|,|\band\b", author)[0].strip()
     created = re.search(r"((?:19|20)\d\d)", str(info.get("/CreationDate") or ""))
+    said = " ".join(str(info.get(k) or "") for k in ("/doi", "/Subject", "/Keywords"))
     return {
         "title": str(info.get("/Title") or ""),
         "family": first.split()[-1] if first.split() else "",
         "year": int(created.group(1)) if created else None,
+        "doi": normalize_doi(said),
     }
 
 
@@ -74,6 +78,7 @@ def with_litsynth(path: Path) -> dict[str, Any]:
         "title": doc.title,
         "family": family(first) if first else "",
         "year": doc.year,
+        "doi": doc.doi,
         "label": work_label(doc.authors, doc.year, title=doc.title, path=path.name),
     }
 
@@ -86,6 +91,7 @@ def scored(got: dict[str, Any], want: dict[str, Any]) -> dict[str, bool]:
         "first author": author and bool(got["family"]),
         "year": got["year"] == want["year"],
         "citation": author and got["year"] == want["year"],
+        "doi": normalize_doi(got["doi"]) == want["doi"],
     }
 
 
@@ -109,7 +115,7 @@ def main() -> None:
     print(f"{n} article PDFs ({len(dated)} print their year)\n")
     print(f"{'':<14} {'litsynth':>9} {'pypdf':>9}")
     summary: dict[str, dict[str, float]] = {}
-    for field in ("title", "first author", "year", "citation"):
+    for field in ("title", "first author", "year", "citation", "doi"):
         pool = dated if field == "year" else rows
         shares = {m: sum(r["right"][m][field] for r in pool) / len(pool) for m in METHODS}
         summary[field] = shares

@@ -9,7 +9,12 @@ import pytest
 
 from litsynth.citations.labels import work_label
 from litsynth.ingest.byline import chosen_authors
-from litsynth.ingest.first_page import printed_year, trusted_title, without_article_type
+from litsynth.ingest.first_page import (
+    printed_doi,
+    printed_year,
+    trusted_title,
+    without_article_type,
+)
 from litsynth.ingest.own_metadata import author_names
 
 PSYCHOGERIATRICS = (
@@ -101,3 +106,18 @@ def test_author_lists_split_on_commas_between_whole_names() -> None:
 )  # fmt: skip
 def test_the_year_a_journal_prints_about_the_issue(page: str, year: int | None) -> None:
     assert printed_year(page) == year
+
+
+def test_the_doi_page_one_prints_is_the_papers() -> None:
+    plos = (
+        "RESEARCH ARTICLE\nComparative physiological and metabolomics\nKayla Thomason\n"
+        + "Body text.\n" * 30
+        + "Citation: Thomason K (2018) PLoS ONE 13(6): e0197919. https://doi.org/10.1371/\n"
+        "journal.pone.0197919 ... https://doi.org/10.1371/journal.pone.0197919\n"
+    )
+    assert printed_doi(plos) == "10.1371/journal.pone.0197919"
+    head = "Clinical Science (2014) 126, 305–313 doi: 10.1042/CS20130403\nFragment-based design"
+    assert printed_doi(head) == "10.1042/cs20130403"
+    # two DOIs in the text and none in the head: a cited data set is not the paper
+    cited = "A Title\nAbstract\n" + "Body.\n" * 20 + "Data: doi:10.5061/dryad.1\nSee 10.1000/xyz1\n"
+    assert printed_doi(cited) == ""

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from litsynth.citations.doi import normalize_doi
+
 STAND_OUT = 1.15  # the title's type over the body's
 SMALL_CAPS = 0.7  # runs this much smaller between title runs are part of it
 MIN_CHARS, MAX_CHARS = 8, 300
@@ -65,6 +67,7 @@ _ISSUE_LINES = (
     re.compile(rf"\b(?:workshop|conference|symposium)\b[^\n]{{0,60}}?\b{_YEAR}\b", re.I),
 )
 _HEAD_LINES, _FOOT_LINES = 12, 8
+_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 
 
 # " - Circuits and Systems for Video Technology, IEEE Transactions on": IEEE Xplore's /Title
@@ -166,6 +169,24 @@ def without_article_type(title: str) -> str:
     """ "Research Article Patient Experiences of …" → "Patient Experiences of …": the label
     some publishers set above the title, in the title's type."""
     return _ARTICLE_TYPE.sub("", title)
+
+
+def printed_doi(text: str) -> str:
+    """The paper's DOI as page 1 (`text`) prints it (a journal's header or footer, "https://
+    doi.org/…" under the ACM reference format): the one DOI the page prints, else the one in
+    its first lines; "" when several compete (a footnote citing a data set, say)."""
+    found = _dois(text)
+    if len(found) == 1:
+        return found[0]
+    in_head = _dois("\n".join(text.splitlines()[:_HEAD_LINES]))
+    return in_head[0] if len(in_head) == 1 else ""
+
+
+def _dois(text: str) -> list[str]:
+    """The distinct DOIs in `text`; one cut by a line break ("10.1371/journal.") is the
+    start of another found, not a DOI of its own."""
+    found = list(dict.fromkeys(normalize_doi(m.group(0)) for m in _DOI.finditer(text)))
+    return [d for d in found if d and not any(o != d and o.startswith(d) for o in found)]
 
 
 def printed_year(text: str) -> int | None:

@@ -31,6 +31,7 @@ from litsynth.ingest.byline import chosen_authors
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.first_page import (
     Run,
+    printed_doi,
     printed_year,
     run_recorder,
     title_from_runs,
@@ -410,6 +411,7 @@ class Reread:
     title: str
     authors: tuple[str, ...]
     year: int | None
+    doi: str
 
 
 def read_again(data: bytes, passwords: Sequence[str] = ()) -> Reread | None:
@@ -431,7 +433,7 @@ def read_again(data: bytes, passwords: Sequence[str] = ()) -> Reread | None:
             return None
         if not raw:
             return None
-        info_authors, _doi = pdf_info(reader)
+        info_authors, info_doi = pdf_info(reader)
         title = chosen_title(pdf_title(reader), raw[0], runs)
         declared = declared_labels(reader)
     parts, _glued = split_glued_words(normalize_parts([text or "" for text in raw]))
@@ -440,6 +442,7 @@ def read_again(data: bytes, passwords: Sequence[str] = ()) -> Reread | None:
         title=title,
         authors=chosen_authors(info_authors, raw[0] or "", title),
         year=printed_year(raw[0] or ""),
+        doi=info_doi or printed_doi(raw[0] or ""),
     )
 
 
@@ -538,6 +541,6 @@ def parse_pdf(
         title=title,
         authors=chosen_authors(info_authors, raw[0], title),
         year=printed_year(raw[0]),
-        doi=info_doi,
+        doi=info_doi or printed_doi(raw[0]),
         attributes=attributes,
     )

@@ -1,11 +1,12 @@
 """Printed page numbers and better citation facts for the PDFs stored before litsynth read them.
 
 A PDF ingested earlier is cited by its PDF page ("p. 2") where its printed page is p. 4970,
-and perhaps by a /Title or /Author that is not the paper's ("Journals (n.d.)", "ipg1300180a").
+and perhaps by a /Title or /Author that is not the paper's ("Journals (n.d.)", "ipg1300180a"),
+without the DOI its first page prints (which links it to its record).
 Parsing it again would re-chunk it and, where a reviewer has coded its passages, is not done
 (retry.py); but neither fix changes a passage, only how each is cited. So each such PDF's file
 is read once more for its text alone (`pdf.read_again`): its printed labels are laid over the
-stored pages and passages, and what it says about itself (title, authors, year) replaces the
+stored pages and passages, and what it says about itself (title, authors, year, DOI) replaces the
 stored file facts, under whatever a sidecar or a linked record says (`refresh_metadata`). The
 same chunks, vectors and codings; new citations. A file that is gone or has changed is left
 to the ingest that notices it.
@@ -56,7 +57,8 @@ def label_stored_pdfs(
             )
             if again is not None:
                 said = {"title": again.title, "authors": list(again.authors), "year": again.year,
-                        "read_by": BYLINE_VERSION, "pages_read_by": VERSION}  # fmt: skip
+                        "doi": again.doi, "read_by": BYLINE_VERSION,
+                        "pages_read_by": VERSION}  # fmt: skip
                 store.set_file_meta(conn, document_id, {**meta, **said})
                 if store.refresh_metadata(conn, document_id):
                     relabelled.add(document_id)
