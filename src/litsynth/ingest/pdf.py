@@ -39,7 +39,13 @@ from litsynth.ingest.first_page import (
     without_article_type,
 )
 from litsynth.ingest.glued import split_glued_words
-from litsynth.ingest.normalize import assemble, fix_surrogates, line_form, normalize_parts
+from litsynth.ingest.normalize import (
+    assemble,
+    canonical_text,
+    fix_surrogates,
+    line_form,
+    normalize_parts,
+)
 from litsynth.ingest.ocr import OCR_TRIED, OcrSettings, engine, read_pages
 from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.own_metadata import author_names
@@ -451,7 +457,8 @@ def chosen_title(own: str, first_page: str, runs: list[Run], scanned: str = "") 
     the largest type on page 1 reads; a /Title page 1 cannot vouch for only when page 1 has
     no text to ask. A publisher's article-type label in front of it is left off."""
     title = trusted_title(own, first_page) or scanned or title_from_runs(runs)
-    return without_article_type(title or ("" if first_page.strip() else own))
+    title = " ".join(canonical_text(title or ("" if first_page.strip() else own)).split())
+    return without_article_type(title)  # "ﬁ" spelled out, as in the text
 
 
 def parse_pdf(
