@@ -35,6 +35,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from bench_printed_pages import truth_files
 from pypdf import PdfReader
 
 from litsynth.citations.doi import normalize_doi
@@ -98,15 +99,8 @@ def scored(got: dict[str, Any], want: dict[str, Any]) -> dict[str, bool]:
 def main() -> None:
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
-    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
     rows: list[dict[str, Any]] = []
-    for name, want in truth.items():
-        if name.startswith("_"):
-            continue
-        path = (REPO / name).resolve()
-        if not path.exists():
-            print(f"absent, skipped: {name}")
-            continue
+    for name, path, want in truth_files(TRUTH):
         ours, raw = with_litsynth(path), with_pypdf(path)
         right = {"litsynth": scored(ours, want), "pypdf": scored(raw, want)}
         rows.append({"file": name, "want": want, "litsynth": ours, "pypdf": raw, "right": right})

@@ -26,6 +26,7 @@ import json
 import logging
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,20 @@ def expected(spec: Any, n: int) -> list[str | None]:
         else:
             out.append(item)
     return out[:n]
+
+
+def truth_files(truth_path: Path) -> Iterator[tuple[str, Path, Any]]:
+    """(name, path, truth) of each file a truth file lists, repo-relative; an absent file is
+    named and skipped (bench/DATA.md says where it comes from)."""
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    for name, spec in truth.items():
+        if name.startswith("_"):
+            continue
+        path = (REPO / name).resolve()
+        if not path.exists():
+            print(f"absent, skipped: {name}")
+            continue
+        yield name, path, spec
 
 
 def readings(path: Path) -> tuple[dict[str, list[str]], float, float]:
@@ -101,17 +116,10 @@ def _table(group: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
 def main() -> None:
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
-    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
     per_file: list[dict[str, Any]] = []
     known = 0
     extract_s = find_s = 0.0
-    for name, spec in truth.items():
-        if name.startswith("_"):
-            continue
-        path = (REPO / name).resolve()
-        if not path.exists():
-            print(f"absent, skipped: {name}")
-            continue
+    for name, path, spec in truth_files(TRUTH):
         cited, extracted, finding = readings(path)
         extract_s, find_s = extract_s + extracted, find_s + finding
         want = expected(spec, len(cited["litsynth"]))
