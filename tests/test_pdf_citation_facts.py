@@ -121,3 +121,10 @@ def test_the_doi_page_one_prints_is_the_papers() -> None:
     # two DOIs in the text and none in the head: a cited data set is not the paper
     cited = "A Title\nAbstract\n" + "Body.\n" * 20 + "Data: doi:10.5061/dryad.1\nSee 10.1000/xyz1\n"
     assert printed_doi(cited) == ""
+
+
+def test_a_title_is_compared_with_page_one_as_read() -> None:
+    # the page sets "fi" as a ligature; the /Title spells it out
+    page = "Efﬁcient Parsing of Syntactic and Semantic Dependency Structures\nBernd Bohnet"
+    own = "Efficient Parsing of Syntactic and Semantic Dependency Structures"
+    assert trusted_title(own, page) == own

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -156,13 +157,18 @@ def trusted_title(own: str, first_page: str) -> str:
     the volume's template. The words of a paper's title are on its first page; those are not.
     """
     title = _APPENDED.sub("", own).strip()
-    words = [w for w in re.findall(r"[^\W\d_]{3,}", title.casefold())]
+    words = _words(title)
     if len(title) < MIN_CHARS or len(title.split()) < 2 or not words:
         return ""
     if _VENUE.match(title):
         return ""
-    page = set(re.findall(r"[^\W\d_]{3,}", first_page.casefold()))
+    page = set(_words(first_page))
     return title if sum(w in page for w in words) >= 0.8 * len(words) else ""
+
+
+def _words(text: str) -> list[str]:
+    """Words of three letters or more, compared as read ("ﬁ" as "fi", any case)."""
+    return re.findall(r"[^\W\d_]{3,}", unicodedata.normalize("NFKC", text).casefold())
 
 
 def without_article_type(title: str) -> str:
