@@ -152,3 +152,10 @@ def test_ingest_cites_printed_pages_and_brings_an_older_store_up_to_date(tmp_pat
     again = runner.invoke(cli, ["search", "citation contexts", "-k", "1",
                                 "--project", str(root), "--json"])  # fmt: skip
     assert json.loads(again.stdout)[0]["citation"].startswith("Lo et al. (2020), p")
+
+
+def test_a_range_cited_inside_a_book_does_not_bound_its_numbering() -> None:
+    pages = [_page(f"{200 + i} A History of Reviews") for i in range(40)]
+    pages[20] = _page("220 A History of Reviews", "As chapter 3 showed (see pp. 210–230), it did.")
+    labels = find_printed_pages(pages).labels
+    assert labels[0] == "200" and labels[39] == "239"

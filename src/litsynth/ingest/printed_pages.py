@@ -43,6 +43,7 @@ _TRAILING = re.compile(r".*\S\s+(\d{1,5})\s*")  # "… of dementia 149"
 # or at a line's start or end ("GeoBase® iv").
 _ROMAN = re.compile(r"\s*([ivxlc]{1,7})\s*|\s*([ivxlc]{1,7})\s+\S.*|.*\S\s+([ivxlc]{1,7})\s*")
 _ROMAN_DIGITS = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_RANGE_PAGES = 2  # the pages where an article states its range: its first, or a cover's next
 _SLIP = 2  # how far a page's own number may stray from the numbering and still be its label
 _PAGE_OF = re.compile(r".*\bPage\s+(\d{1,5})\s+of\s+\d{1,5}\b.*", re.I)  # "Page 2 of 10"
 # "pages 4969–4983", "pp. 305-313", "126, 305–313", "2010;86:272e278" (BMJ's en dash, as the
@@ -169,10 +170,12 @@ def _stated_ranges(text: str) -> list[tuple[int, int]]:
 
 def _bounds(pages: Sequence[str], offset: int) -> tuple[int, int]:
     """The first and last page index that carry printed numbers: all pages whose number would
-    be 1 or more, within a stated range that agrees with the offset when a page states one."""
+    be 1 or more, within a stated range that agrees with the offset when one of the first
+    `_RANGE_PAGES` pages states one (an article's header or a cover; later, "see pp. 210–230"
+    in a book's text is a cross-reference, not the book's extent)."""
     n = len(pages)
     first, last = max(0, 1 - offset), n - 1
-    for index, text in enumerate(pages):
+    for index, text in enumerate(pages[:_RANGE_PAGES]):
         for start, end in _stated_ranges(text):
             begins = start - offset
             if 0 <= begins <= index and end - offset >= index:
