@@ -99,6 +99,13 @@ def test_author_lists_split_on_commas_between_whole_names() -> None:
         ("JSS\nJournal of Statistical Software\nJanuary 2007, Volume 18, Issue 3.\nTIMP", 2007),
         ("Bigtable: A Distributed Storage System\nFay Chang\nAbstract\nTo appear in OSDI 2006 1",
          2006),
+        # VLDB's footnote wraps the place; ACM's permission block sits mid-page in a column
+        ("Combating Web Spam\nAbstract\nProceedings of the 30th VLDB Conference, \n"
+         "Toronto, Canada, 2004\ncreation of a large number", 2004),
+        ("Did You Notice?\n" + "Body.\n" * 20 + "CHI 2013 Extended Abstracts, April 27–May 2,"
+         " 2013, Paris, France.\nACM 978-1-4503-1952-2/13/04.\n" + "Body.\n" * 20, 2013),
+        ("A Title\nAbstract\n" + "Body.\n" * 20 + "Dhaka Univ. J. Pharm. Sci. 8(1):  7-10, 2009"
+         " (June)\nBody.", 2009),
         # a year cited in the text is not the paper's
         ("A Title Here\nJane Doe\nAbstract\nAs shown by Smith (2010), 12 studies agree.\n"
          + "Body text.\n" * 30, None),

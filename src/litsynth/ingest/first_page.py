@@ -41,7 +41,8 @@ _YEAR_LINES = (
     # The [category] makes it the stamp, not an arXiv paper cited in a footnote. OCR reads
     # the rotated "arXiv:" apart from the rest, so a line may also start with the number.
     re.compile(r"(?:\barXiv:|^)(\d\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?:v\d+)?\s*\[", re.M),
-    re.compile(r"\bProceedings of\b[^\n]{0,200}?\b((?:19|20)\d\d)\b"),
+    # "Proceedings of the 30th VLDB Conference,⏎Toronto, Canada, 2004": the place may wrap.
+    re.compile(r"\bProceedings of\b[^\n]{0,200}?(?:,[ \t]*\n[^\n]{0,60}?)?\b((?:19|20)\d\d)\b"),
     # A journal's running header: "Journal of Physics: Conference Series 2188 (2022) 012011",
     # "Computers & Education 142 (2019) 103642": a volume, then the year in brackets. Only in
     # the page's first lines (a header), where no reference is printed.
@@ -65,9 +66,17 @@ _ISSUE_LINES = (
     re.compile(rf"\b{_YEAR}\s*,\s*vol(?:ume)?\.?\s*\d{{1,4}}\b", re.I),
     re.compile(rf"\bvolume\s+{_YEAR}\s*,\s*article\b", re.I),
     re.compile(rf"\bto appear in\b[^\n]{{0,80}}?\b{_YEAR}\b", re.I),
+    # "Dhaka Univ. J. Pharm. Sci. 8(1): 7-10, 2009": volume(issue): pages, year
+    re.compile(rf"\b\d{{1,4}}\s*\(\d{{1,4}}\)\s*:\s*\d+\s*[-–]\s*\d+\s*,\s*{_YEAR}\b"),
     re.compile(rf"\b(?:workshop|conference|symposium)\b[^\n]{{0,60}}?\b{_YEAR}\b", re.I),
 )
 _HEAD_LINES, _FOOT_LINES = 12, 8
+# ACM's permission block, wherever the column puts it: "CHI 2013 Extended Abstracts, April
+# 27–May 2, 2013, Paris, France." over "ACM 978-1-4503-1952-2/13/04."
+_ACM_BLOCK = re.compile(
+    rf"\b[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}}\s*[–-]\s*(?:[A-Z][a-z]{{2,8}}\.?\s+)?\d{{1,2}},\s*"
+    rf"{_YEAR}\b[^\n]*\n[^\n]*\bACM\b"
+)
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 
 
@@ -210,4 +219,5 @@ def printed_year(text: str) -> int | None:
         for match in pattern.finditer(edges):
             if 1900 <= int(match.group(1)) <= latest:
                 return int(match.group(1))
-    return None
+    acm = _ACM_BLOCK.search(text)
+    return int(acm.group(1)) if acm and 1900 <= int(acm.group(1)) <= latest else None
