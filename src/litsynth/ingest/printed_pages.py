@@ -16,9 +16,9 @@ Three things say what the printed numbers are, and they are weighed in this orde
 2. **The file's page labels** (/PageLabels, what a PDF viewer shows), when they are not simply
    1, 2, 3… and the printed numbers do not contradict them. They are not trusted over the
    print: BioMed Central's files label their pages from 0 while printing "Page 2 of 10".
-3. **A stated page range** ("pages 4969–4983", "Clinical Science (2014) 126, 305–313") on a
-   page: where it agrees with the offset found, it bounds the pages that carry one (a
-   supplement appended after page 313 is not page 314). A range alone numbers nothing: an
+3. **A stated page range** ("pages 4969–4983", "Clinical Science (2014) 126, 305–313") on
+   one of the first two pages: where it agrees with the offset found, it bounds the pages
+   that carry one (a supplement appended after page 313 is not page 314). A range alone numbers nothing: an
    author's copy that says "In Proceedings of ACL, pages 576–583" but prints no number on
    its pages is cited by its PDF pages, which is what a reader of that file finds.
 
@@ -33,7 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Recorded in a PDF's file_meta ("pages_read_by"): a PDF stored by an older finder (or before
-# there was one) has its printed pages looked for once more (ingest/reprint.py).
+# there was one) is read once more, for its printed pages and its citation facts
+# (ingest/reprint.py).
 PRINTED_PAGES_VERSION = "printed-pages.v1"
 _EDGE_REACH = 6  # lines from a page's top or bottom where a page number is looked for
 _LONE = re.compile(r"\s*(\d{1,5})\s*")
