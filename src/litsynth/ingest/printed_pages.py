@@ -18,9 +18,10 @@ Three things say what the printed numbers are, and they are weighed in this orde
    print: BioMed Central's files label their pages from 0 while printing "Page 2 of 10".
 3. **A stated page range** ("pages 4969–4983", "Clinical Science (2014) 126, 305–313") on
    one of the first two pages: where it agrees with the offset found, it bounds the pages
-   that carry one (a supplement appended after page 313 is not page 314). A range alone numbers nothing: an
-   author's copy that says "In Proceedings of ACL, pages 576–583" but prints no number on
-   its pages is cited by its PDF pages, which is what a reader of that file finds.
+   that carry one (a supplement appended after page 313 is not page 314). A range alone
+   numbers nothing: an author's copy that says "In Proceedings of ACL, pages 576–583" but
+   prints no number on its pages is cited by its PDF pages, which is what a reader of that
+   file finds.
 
 A numbering that is the PDF's own (printed 1 on page 1) gives no labels: "p. 4" is right.
 """
