@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, corpus_project, ingest_json, shared
 from litsynth.citations.labels import format_citation, printed_span
 from litsynth.cli import cli
-from litsynth.ingest.pdf import parse_pdf, read_again
+from litsynth.ingest.pdf import parse_pdf
 from litsynth.ingest.printed_pages import find_printed_pages
 from litsynth.records import CodedSpan, Page, SourceDoc
 from litsynth.synthesis.spans import cite_span
@@ -92,8 +92,8 @@ def test_a_proceedings_paper_is_cited_by_its_printed_pages() -> None:
                            section=printed_span(labels, 2, 2))  # fmt: skip
     assert cite == "Lo (2020), p. 4970"
     naacl = shared(NAACL)
-    again = read_again(naacl.read_bytes())
-    assert again is not None and again.printed.labels[0] == "84"
+    again = parse_pdf(naacl, naacl.read_bytes())  # its /PageLabels: 84–91
+    assert again.pages[0].label == "84"
     assert again.title == "Construction of the Literature Graph in Semantic Scholar"
     arxiv = shared(ARXIV)  # a preprint numbered from 1: its PDF pages are its pages
     assert all(p.label == "" for p in parse_pdf(arxiv, arxiv.read_bytes()).pages)

@@ -19,7 +19,6 @@ import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -49,7 +48,7 @@ from litsynth.ingest.normalize import (
 from litsynth.ingest.ocr import OCR_TRIED, OcrSettings, engine, read_pages
 from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.own_metadata import author_names
-from litsynth.ingest.printed_pages import PrintedPages, find_printed_pages
+from litsynth.ingest.printed_pages import find_printed_pages
 from litsynth.records import Document, bytes_id
 from litsynth.words import count
 
@@ -407,49 +406,6 @@ def _read_scans(
         "ocr_confidence": f"{scan.confidence:.0f}",
     }
     return pages, scan.title, notes, ""
-
-
-@dataclass(frozen=True)
-class Reread:
-    """What a stored PDF's file says when read again: its printed pages and citation facts."""
-
-    printed: PrintedPages
-    title: str
-    authors: tuple[str, ...]
-    year: int | None
-    doi: str
-
-
-def read_again(data: bytes, passwords: Sequence[str] = ()) -> Reread | None:
-    """A PDF stored by an older reader, read again from its file's text layer as `parse_pdf`
-    reads it (not OCR: a scan's printed pages and title stay unknown); None when the file no
-    longer opens."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            reader, _how, _password = _open(data, "", passwords)
-            runs, visit = run_recorder()
-            raw = []
-            for number, page in enumerate(reader.pages):
-                try:
-                    raw.append(page.extract_text(visitor_text=visit if number == 0 else None))
-                except Exception:  # as in parse_pdf: one bad page costs only itself
-                    raw.append("")
-        except (ParseFailure, PdfReadError, PyPdfError, ValueError, KeyError, TypeError):
-            return None
-        if not raw:
-            return None
-        info_authors, info_doi = pdf_info(reader)
-        title = chosen_title(pdf_title(reader), raw[0], runs)
-        declared = declared_labels(reader)
-    parts, _glued = split_glued_words(normalize_parts([text or "" for text in raw]))
-    return Reread(
-        printed=find_printed_pages(parts, declared),
-        title=title,
-        authors=chosen_authors(info_authors, raw[0] or "", title),
-        year=printed_year(raw[0] or ""),
-        doi=info_doi or printed_doi(raw[0] or ""),
-    )
 
 
 def chosen_title(own: str, first_page: str, runs: list[Run], scanned: str = "") -> str:

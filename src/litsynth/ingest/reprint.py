@@ -5,11 +5,12 @@ and perhaps by a /Title or /Author that is not the paper's ("Journals (n.d.)", "
 without the DOI its first page prints (which links it to its record).
 Parsing it again would re-chunk it and, where a reviewer has coded its passages, is not done
 (retry.py); but neither fix changes a passage, only how each is cited. So each such PDF's file
-is read once more for its text alone (`pdf.read_again`): its printed labels are laid over the
-stored pages and passages, and what it says about itself (title, authors, year, DOI) replaces the
-stored file facts, under whatever a sidecar or a linked record says (`refresh_metadata`). The
-same chunks, vectors and codings; new citations. A file that is gone or has changed is left
-to the ingest that notices it.
+is read once more as a new ingest reads it (`parse_pdf`, without OCR), and of that reading
+only what cites it is kept: its printed labels are laid over the stored pages and passages,
+and what it says about itself (title, authors, year, DOI) replaces the stored file facts,
+under whatever a sidecar or a linked record says (`refresh_metadata`). The same chunks,
+vectors and codings; new citations. A file that is gone or has changed is left to the ingest
+that notices it, and one whose text layer no longer reads (a scan OCR read) keeps its facts.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from tqdm import tqdm
 
 from litsynth.citations.labels import printed_span
 from litsynth.ingest.byline import BYLINE_VERSION
-from litsynth.ingest.pdf import read_again
+from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.pdf import parse_pdf
 from litsynth.ingest.printed_pages import PRINTED_PAGES_VERSION as VERSION
-from litsynth.records import bytes_id
+from litsynth.records import Document, bytes_id
 from litsynth.store import documents as store
 from litsynth.store.db import transaction
 
@@ -47,9 +49,9 @@ def label_stored_pdfs(
         except OSError:
             continue  # gone: the ingest that notices drops or re-reads it
         # A changed file is parsed anew; a twin's bytes are another file's reading.
-        again = read_again(data, passwords) if bytes_id(data) == document_id else None
-        labels = again.printed.labels if again else ()
-        note = again.printed.described() if again else ""
+        again = _read(file, data, passwords) if bytes_id(data) == document_id else None
+        labels = [p.label for p in again.pages] if again else []
+        note = again.attributes.get("printed_pages", "") if again else ""
         with transaction(conn):
             chunks = store.set_printed_pages(conn, document_id, labels, VERSION, note)
             store.set_sections(
@@ -64,3 +66,12 @@ def label_stored_pdfs(
                     relabelled.add(document_id)
         found += any(labels)
     return found, relabelled
+
+
+def _read(file: Path, data: bytes, passwords: Sequence[str]) -> Document | None:
+    """The file as `ingest` reads it now, from its text layer; None when that no longer
+    gives a document (a scan stored with OCR's reading, a file that no longer opens)."""
+    try:
+        return parse_pdf(file, data, passwords=passwords)
+    except ParseFailure:
+        return None
