@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 import regex
 
-from litsynth.citations.names import INITIALS, PARTICLES, fold
+from litsynth.citations.names import INITIALS, PARTICLES, fold, name_key
 
 BYLINE_VERSION = "byline.v3"  # in a PDF's file_meta: its authors were chosen as below
 # v2: a name after an APA ", &" is read (v1 lost it); v3: /Author only when page 1 prints it
@@ -138,8 +138,10 @@ def chosen_authors(own: Sequence[str], first_page: str, title: str) -> tuple[str
 
 
 def _family_key(name: str) -> str:
-    family = name.split(",", 1)[0] if "," in name else (name.split() or [""])[-1]
-    return fold(family) if len(fold(family)) >= 2 else ""
+    """`name_key` of the family part of "Family, Given" or "Given Family" ("" if too short to
+    look for on a page)."""
+    key = name_key(name.split(",", 1)[0])
+    return key if len(key) >= 2 else ""
 
 
 def reads_as_name(name: str) -> bool:
