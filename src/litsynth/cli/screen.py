@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from litsynth.biblio import screening_ops as ops
+from litsynth.biblio.abstract_sections import AbstractSection, abstract_sections
 from litsynth.biblio.prisma import flow_csv, render_text
 from litsynth.biblio.prisma_svg import flow_svg
 from litsynth.biblio.screening_rules import DECISIONS, STAGES
@@ -126,7 +127,14 @@ def _show(rec_title: str, meta: str, abstract: str, position: str) -> None:
     if meta:
         click.echo(meta)
     click.echo("")
-    click.echo(click.wrap_text(abstract or "(no abstract)", width=88))
+    sections = abstract_sections(abstract or "") or [AbstractSection("", "(no abstract)")]
+    for section in sections:  # a structured abstract: each section a paragraph under its label
+        if section.label:
+            click.secho(f"{section.label}: ", bold=True, nl=False)
+            room = " " * (len(section.label) + 2)  # the first line starts after the label
+            click.echo(click.wrap_text(section.text, width=88, initial_indent=room).lstrip())
+        else:
+            click.echo(click.wrap_text(section.text, width=88))
     click.echo("")
 
 

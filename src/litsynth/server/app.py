@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from litsynth.biblio import screening_ops as ops
+from litsynth.biblio.abstract_sections import abstract_sections
 from litsynth.config import Project
 from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex
@@ -581,6 +582,10 @@ def _record_json(rec: Any) -> dict[str, object]:
         "id": rec.id,
         "title": rec.title,
         "abstract": rec.abstract,
+        # a structured abstract's sections, each under its label (one unlabelled otherwise)
+        "sections": [
+            {"label": s.label, "text": s.text} for s in abstract_sections(rec.abstract or "")
+        ],
         "authors": list(rec.authors),
         "year": rec.year,
         "journal": rec.journal,

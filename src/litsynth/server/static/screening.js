@@ -128,7 +128,27 @@ async function loadNext(first) {
     $("rec-doi").href = "https://doi.org/" + encodeURIComponent(rec.doi).replace(/%2F/g, "/");
   }
   $("rec-keywords").textContent = rec.keywords.length ? "Keywords: " + rec.keywords.join("; ") : "";
-  $("rec-abstract").append(highlighted(rec.abstract || "(no abstract)", criteriaTerms(data.criteria)));
+  showAbstract(rec, criteriaTerms(data.criteria));
+}
+
+// A structured abstract as the journal printed it: each section a paragraph under its label.
+function showAbstract(rec, terms) {
+  const sections = rec.sections || [];
+  if (!sections.some((s) => s.label)) {
+    $("rec-abstract").append(highlighted(rec.abstract || "(no abstract)", terms));
+    return;
+  }
+  for (const s of sections) {
+    const p = document.createElement("p");
+    if (s.label) {
+      const label = document.createElement("strong");
+      label.className = "section-label";
+      label.textContent = s.label;
+      p.append(label, " ");
+    }
+    p.append(highlighted(s.text, terms));
+    $("rec-abstract").append(p);
+  }
 }
 
 async function decide(decision, reason) {
