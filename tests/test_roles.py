@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -89,12 +90,40 @@ def test_front_matter_abstract_and_captions_on_real_pdfs() -> None:
     assert chunk_roles(scibert.text, scibert.pages, [(table, table + 400)]) == ["captions/tables"]
 
 
+def test_a_figures_own_text_beside_its_caption_is_not_body() -> None:
+    """LongEval's Figure 2 (EACL 2023): pypdf reads its tick marks, axis title and legend as
+    lines ("0.0 0.2 0.4 0.6 0.8 1.0", "Pearson correlation", "rouge-1_f1", "bart_score"), and
+    the passage was searched and coded as body text (roles.v4)."""
+    doc = _pdf_doc("papermage/tests/fixtures/2023.eacl-main.121.pdf")
+    text = doc.text
+    ticks = text.index("0.0 0.2 0.4 0.6 0.8 1.0\nPearson correlation")
+    caption = text.index("Figure 2: 95% confidence intervals", ticks)
+    roles = partial(chunk_roles, text, doc.pages, sectioned=False)  # as store_roles for a PDF
+    assert roles([(ticks, caption + 120)]) == ["captions/tables"]
+    # the paragraph before it, and a passage whose short lines are not a figure's, stay body
+    prose = text.rindex("\n", 0, ticks - 400)
+    assert roles([(prose - 600, prose)]) == ["body"]
+    listing = "Three questions:\nWhat is it\nWho reads it\nWhy now\nWe answer each below.\n"
+    pages = [Page(1, 0, len(listing))]
+    assert chunk_roles(listing, pages, [(0, len(listing))], sectioned=False) == ["body"]
+    # in a document of sections (Markdown, Word), lines are paragraphs, not a page's layout
+    legend = "Figure 1: Sales.\nNorth\nSouth\nEast\nWest\n"
+    sections = [Page(1, 0, len(legend), "Results")]
+    assert chunk_roles(legend, sections, [(0, len(legend))], sectioned=True) == ["body"]
+    assert chunk_roles(legend, [Page(1, 0, len(legend))], [(0, len(legend))], sectioned=False) == [
+        "captions/tables"
+    ]
+
+
 def test_margin_stamps_page_numbers_and_repeated_headers() -> None:
     assert is_boilerplate_line("arXiv:2202.00535v1 [cs.CL] 1 Feb 2022", set())
     assert is_boilerplate_line("  12 ", set())
     assert is_boilerplate_line("1 2 4,5", set())
     assert is_boilerplate_line("© 2023 Copyright held by the owner/author(s).", set())
     assert not is_boilerplate_line("We report macro F1 scores for NER.", set())
+    # a table's head of numbers is no affiliation mark; roles.v4's pattern backtracked on it
+    # for 5 s a line at 17 numbers, doubling with each more (science-parse's pedersen04.pdf)
+    assert not is_boilerplate_line(" ".join(map(str, range(1, 41))) + " 41-50", set())
     pages_text = "".join(
         f"Running Head of the Journal {n}\nBody text of page {n}.\n" for n in range(4)
     )

@@ -13,7 +13,8 @@ Roles, in the order they are decided (the first that fits wins):
   section's) or the references;
 - `boilerplate`: mostly lines that are not the paper's prose (running headers and footers
   repeated on three or more pages, page numbers, arXiv margin stamps, licence lines);
-- `captions/tables`: mostly figure or table captions, or rows of numbers;
+- `captions/tables`: mostly figure or table captions, or rows of numbers; in a PDF also a
+  figure's own text beside them (tick marks, legends, axis labels);
 - `front matter`: title, authors and affiliations: text on the first page before the
   Abstract (or the Introduction), or a first-page passage with e-mail addresses;
 - `abstract`: under an Abstract heading, before the Introduction;
@@ -42,8 +43,9 @@ from litsynth.store.db import transaction
 
 # v2: a passage mostly inside the reference list is one; v3: sectioned documents' lists end
 # at the next heading, and each chapter's list counts; v4: so do Markdown's ("## References"
-# opens a section labelled "References")
-ROLES_VERSION = "roles.v4"
+# opens a section labelled "References"); v5: a figure's own text on a PDF's page (ticks,
+# legends, axis labels beside its caption) is captions/tables
+ROLES_VERSION = "roles.v5"
 __all__ = ["ROLES", "ROLES_VERSION", "assign_roles", "chunk_roles", "store_roles"]
 
 _HEADING = r"(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\.?\s+)?"
@@ -64,7 +66,9 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
 _STAMP = re.compile(
     r"arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?|\[[a-z-]+(?:\.[A-Z]{2})?\]\s+\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}"
-    r"|^\s*(?:\d+\s*(?:,\s*\d+)*\s*){2,}$"  # lone "1 2 4,5" affiliation marks
+    # lone "1 2 4,5" affiliation marks: two digits or more, possessive (a number is never
+    # re-split), else "1 2 3 … 16 17-20", a table's head, backtracks for seconds a line
+    r"|^\s*(?=(?:\D*\d){2})\d++(?:\s*+,?\s*+\d++)*+\s*$"
 )
 _LICENCE = re.compile(
     r"creative commons|licensed under|all rights reserved|^\s*©|copyright\s+(?:©\s*)?\d{4}"
@@ -72,6 +76,7 @@ _LICENCE = re.compile(
     re.I,
 )
 _CAPTION = re.compile(r"^\s*(?:fig(?:ure)?\.?|table|tab\.)\s*[0-9IVX]+[.:]?", re.I)
+_LONE_NUMBER = re.compile(r"\s*[-–−(]?\d+(?:[.,]\d+)?%?\)?\s*")  # a tick mark: "0.2", "−4", "25.0"
 
 
 def repeated_lines(text: str, pages: Sequence[Page], *, min_pages: int = 3) -> set[str]:
@@ -98,6 +103,32 @@ def _share(lines: list[str], test: Callable[[str], bool]) -> float:
     """The share of the passage's characters on lines that pass `test`."""
     total = sum(len(line) for line in lines) or 1
     return sum(len(line) for line in lines if test(line)) / total
+
+
+def _figure_text(lines: list[str], *, laid_out: bool) -> bool:
+    """Mostly captions and table rows; on a PDF's pages also a figure's own text (its tick
+    marks "0.2", "0.0 0.2 0.4", legend and axis labels "bart_score", "Pearson correlation"),
+    which pypdf reads line by line beside the caption. A figure's text needs some figures or
+    a caption in the passage: a run of short lines alone may be a list or a poem's lines."""
+
+    def evidence(line: str) -> bool:
+        return (
+            bool(_CAPTION.match(line))
+            or _numeric(line)
+            or (laid_out and bool(_LONE_NUMBER.fullmatch(line)))
+        )
+
+    return (
+        any(map(evidence, lines))
+        and _share(lines, lambda x: evidence(x) or (laid_out and _fragment(x))) >= 0.6
+    )
+
+
+def _fragment(line: str) -> bool:
+    """A line of a figure: three words at most, no sentence's end (a paragraph's last line
+    ends one)."""
+    text = line.strip()
+    return len(text.split()) <= 3 and len(text) <= 30 and not text.endswith((".", "?", "!"))
 
 
 def _numeric(line: str) -> bool:
@@ -127,9 +158,15 @@ def _opens_with_heading(text: str, page: Page) -> bool:
 def heading_starts(text: str, pages: Sequence[Page], *, sectioned: bool | None = None) -> list[int]:
     """Where the headings of a document in sections start; [] for a PDF (pages, not sections:
     `sectioned` False, or by default pages without labels — a PDF's labels are page numbers)."""
-    if not (any(p.label for p in pages) if sectioned is None else sectioned):
+    if not is_sectioned(pages, sectioned):
         return []
     return [p.start for p in pages if p.end > p.start and _opens_with_heading(text, p)]
+
+
+def is_sectioned(pages: Sequence[Page], sectioned: bool | None = None) -> bool:
+    """Whether `pages` are a document's sections, not a PDF's laid-out pages (by default:
+    whether they have labels, which a PDF's pages have only as page numbers)."""
+    return any(p.label for p in pages) if sectioned is None else sectioned
 
 
 def reference_spans(text: str, heads: Sequence[int]) -> list[tuple[int, int]]:
@@ -160,6 +197,7 @@ def chunk_roles(
     """One role per passage span (start, end) of a document; see the module docstring.
     `sectioned`: whether `pages` are sections (see heading_starts)."""
     heads = heading_starts(text, pages, sectioned=sectioned)
+    laid_out = not is_sectioned(pages, sectioned)  # a PDF: lines as the page sets them
     lists = reference_spans(text, heads)
     refs_start = lists[-1][0] if lists else len(text)
     ack_spans = []
@@ -187,7 +225,7 @@ def chunk_roles(
             role = "acknowledgements"
         elif lines and _share(lines, lambda x: is_boilerplate_line(x, repeated)) >= 0.6:
             role = "boilerplate"
-        elif lines and _share(lines, lambda x: bool(_CAPTION.match(x)) or _numeric(x)) >= 0.6:
+        elif lines and _figure_text(lines, laid_out=laid_out):
             role = "captions/tables"
         elif start < first_page_end and (
             (body_from is not None and _overlap(start, end, 0, body_from) >= 0.5)
