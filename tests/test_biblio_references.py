@@ -115,6 +115,19 @@ def test_yaml_front_matter_source_list() -> None:
     assert all(text[r.offset : r.offset + len(r.raw)] == r.raw for r in refs)  # quotes left out
 
 
+def test_a_bullet_holding_only_a_link_joins_the_entry_above() -> None:
+    text = (
+        "# References\n\n- Amit, R., & Zott, C. (2001). Value creation in e-business.\n"
+        "- https://doi.org/10.1002/smj.187\n- Teece, D. J. (2010). Business models.\n"
+        # a line of 50,000 characters with no space (a glued PDF's, a minified data URL):
+        # the old pattern took minutes over it, as it went quadratic
+        "- Glued, G. (2019). " + "x" * 50_000 + "\n"
+    )
+    refs = extract_references(text)
+    assert [r.year for r in refs] == [2001, 2010, 2019]
+    assert "smj.187" in refs[0].raw
+
+
 @pytest.mark.slow
 def test_pdf_reference_list_is_read_like_intext_reads_it() -> None:
     """The same reader as in-text resolution: every dated PDF entry becomes a record."""

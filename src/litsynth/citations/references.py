@@ -102,8 +102,13 @@ _NOT_ENTRY = frozenset({
 _REF_YEAR = regex.compile(
     r"\(\s*(?P<y>(?:1[89]|20)\d{2})(?P<l>[a-z]?)\b|[\s,](?P<y2>(?:1[89]|20)\d{2})(?P<l2>[a-z]?)[.,)]"
 )
-# A bullet holding only a link (a DOI wrapped onto its own line) belongs to the entry above.
-_LINK_ONLY = regex.compile(r"\S*(?:doi|http)\S*")
+
+
+def _without_links(content: str) -> str:
+    """The words of a line that are not links: a bullet holding only a link (a DOI wrapped
+    onto its own line) belongs to the entry above. Word by word, not a pattern: `\\S*doi\\S*`
+    searched a long unspaced line in quadratic time (20,000 characters: 40 s)."""
+    return " ".join(w for w in content.split() if "doi" not in w and "http" not in w)
 
 
 def is_reference_heading(line: str) -> bool:
@@ -162,7 +167,7 @@ def reference_entries(text: str, section: tuple[int, int] | None = None) -> list
         if bullet is not None and raw_entries:
             # In a bulleted list every bullet is an entry ("- businessmodelnavigator.com — …"),
             # except one holding only a link: a DOI wrapped onto its own bullet.
-            bulleted_start = bool(regex.search(r"[A-Za-z]{3,}", _LINK_ONLY.sub("", content)))
+            bulleted_start = bool(regex.search(r"[A-Za-z]{3,}", _without_links(content)))
         author_start = (
             bullet is None
             and bool(_AUTHOR_START.match(content))
