@@ -56,7 +56,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     (root / "litsynth.toml").write_text(
         '[project]\nname = "browser"\nreviewer = "ann"\n\n[embed]\nmodel = "hash-384"\n\n'
         '[screening]\ncriteria = "nudges for nurses and physicians in hospitals"\n'
-        'reasons = ["not about nudging", "not healthcare professionals"]\n',
+        'reasons = ["not about nudging", "not healthcare professionals"]\n'
+        'include_terms = ["nudg*"]\nexclude_terms = ["wards"]\n',
         encoding="utf-8",
     )
     (root / "corpus" / "a.md").write_text(
@@ -102,10 +103,14 @@ def test_screen_twenty_records_with_the_keyboard_only(served: tuple[str, Path]) 
     with browser_page(1280, 800) as page:
         page.goto(url + "/")
         page.wait_for_selector("#rec-title:not(:empty)")
-        seen, labels = [], set()
+        seen, labels, marks = [], set(), set()
         for n, key in enumerate(keys, start=1):
             seen.append(page.locator("#record").get_attribute("data-record-id"))
             labels.add(tuple(page.locator("#rec-abstract .section-label").all_inner_texts()))
+            marks.update(
+                (m.get_attribute("class"), m.inner_text())
+                for m in page.locator("#rec-title mark, #rec-abstract mark").all()
+            )
             page.keyboard.press(key)
             until(
                 page,
@@ -121,6 +126,10 @@ def test_screen_twenty_records_with_the_keyboard_only(served: tuple[str, Path]) 
     # the structured abstracts showed each section under its label; x0's has none
     assert labels <= {("BACKGROUND", "METHODS", "RESULTS"), ()}
     assert ("BACKGROUND", "METHODS", "RESULTS") in labels
+    # the project's screening terms in their colours: include_terms green, exclude_terms red,
+    # the criteria's words yellow
+    assert {("term-include", "nudges"), ("term-include", "nudged")} <= marks
+    assert ("term-exclude", "wards") in marks and ("term-criteria", "nurses") in marks
     expected = {
         "i": ("include", ""),
         "e": ("exclude", ""),

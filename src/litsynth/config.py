@@ -80,6 +80,10 @@ class ScreeningSettings:
     year_max: int | None = None
     languages: tuple[str, ...] = ()  # empty = no language rule
     criteria: str = ""  # inclusion criteria text; seeds the prioritiser before any decision
+    # Words marked while screening (green / red), as reviewers mark them in screening apps;
+    # "nurs*" marks every word starting "nurs" (biblio/highlight.py)
+    include_terms: tuple[str, ...] = ()
+    exclude_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

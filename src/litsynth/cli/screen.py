@@ -9,14 +9,16 @@ import click
 
 from litsynth.biblio import screening_ops as ops
 from litsynth.biblio.abstract_sections import AbstractSection, abstract_sections
+from litsynth.biblio.highlight import screening_marks
 from litsynth.biblio.prisma import flow_csv, render_text
 from litsynth.biblio.prisma_svg import flow_svg
 from litsynth.biblio.screening_rules import DECISIONS, STAGES
 from litsynth.biblio.simulate import load_labelled_csv, simulate
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group
+from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
-from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord
 from litsynth.store import opened
 from litsynth.store.report import table_count
 from litsynth.words import count
@@ -121,20 +123,34 @@ def import_command(
         )
 
 
-def _show(rec_title: str, meta: str, abstract: str, position: str) -> None:
+_COLOURS = {"include": "green", "exclude": "red", "criteria": "yellow"}
+
+
+def _marked(text: str, settings: ScreeningSettings) -> str:
+    """A line with its screening terms coloured (green, red, yellow), as the workspace marks
+    them; click drops the colours where the output is not a terminal."""
+    out, last = [], 0
+    for start, end, kind in screening_marks(text, settings):
+        out += [text[last:start], click.style(text[start:end], fg=_COLOURS[kind], bold=True)]
+        last = end
+    return "".join([*out, text[last:]])
+
+
+def _show(rec: BibRecord, meta: str, position: str, settings: ScreeningSettings) -> None:
     click.echo("")
-    click.secho(f"[{position}] {rec_title or '(no title)'}", bold=True)
+    click.secho(f"[{position}] ", bold=True, nl=False)
+    click.echo(click.style(_marked(rec.title or "(no title)", settings), bold=True))
     if meta:
         click.echo(meta)
     click.echo("")
-    sections = abstract_sections(abstract or "") or [AbstractSection("", "(no abstract)")]
+    sections = abstract_sections(rec.abstract or "") or [AbstractSection("", "(no abstract)")]
     for section in sections:  # a structured abstract: each section a paragraph under its label
+        # wrapped first, then coloured line by line: colour codes would count as width
+        room = " " * (len(section.label) + 2) if section.label else ""  # after the label
+        lines = click.wrap_text(section.text, width=88, initial_indent=room).lstrip().split("\n")
         if section.label:
             click.secho(f"{section.label}: ", bold=True, nl=False)
-            room = " " * (len(section.label) + 2)  # the first line starts after the label
-            click.echo(click.wrap_text(section.text, width=88, initial_indent=room).lstrip())
-        else:
-            click.echo(click.wrap_text(section.text, width=88))
+        click.echo("\n".join(_marked(line, settings) for line in lines))
     click.echo("")
 
 
@@ -175,7 +191,7 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
             meta = " · ".join(
                 x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal) if x
             )
-            _show(rec.title, meta, rec.abstract, f"{len(todo)} left · {rec.id}")
+            _show(rec, meta, f"{len(todo)} left · {rec.id}", settings)
             key = click.prompt(
                 "[i]nclude [e]xclude [m]aybe [s]kip [q]uit",
                 type=click.Choice(["i", "e", "m", "s", "q"]),

@@ -31,7 +31,8 @@ from starlette.routing import Route
 
 from litsynth.biblio import screening_ops as ops
 from litsynth.biblio.abstract_sections import abstract_sections
-from litsynth.config import Project
+from litsynth.biblio.highlight import screening_marks
+from litsynth.config import Project, ScreeningSettings
 from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex
 from litsynth.embed.models import query_embedder
@@ -239,12 +240,13 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             )  # blind unless the reviewer asks: nobody sees others' votes by accident
         return JSONResponse(
             {
-                "record": _record_json(rec) if rec else None,
+                "record": _record_json(rec, settings) if rec else None,
                 "reviewer": reviewer,
                 "votes": votes,
                 "progress": prog.to_json(),
                 "reasons": reasons,
                 "criteria": settings.criteria,
+                "terms": {"include": settings.include_terms, "exclude": settings.exclude_terms},
             }
         )
 
@@ -577,14 +579,17 @@ CSP = (
 )
 
 
-def _record_json(rec: Any) -> dict[str, object]:
+def _record_json(rec: Any, settings: ScreeningSettings) -> dict[str, object]:
     return {
         "id": rec.id,
         "title": rec.title,
+        "title_marks": screening_marks(rec.title or "", settings),
         "abstract": rec.abstract,
-        # a structured abstract's sections, each under its label (one unlabelled otherwise)
+        # a structured abstract's sections, each under its label (one unlabelled otherwise),
+        # with the screening terms marked in its text
         "sections": [
-            {"label": s.label, "text": s.text} for s in abstract_sections(rec.abstract or "")
+            {"label": s.label, "text": s.text, "marks": screening_marks(s.text, settings)}
+            for s in abstract_sections(rec.abstract or "")
         ],
         "authors": list(rec.authors),
         "year": rec.year,

@@ -5,27 +5,21 @@
 const screenLoad = newestOnly("record");
 const conflictsLoad = newestOnly("conflicts");
 
-// Terms of the inclusion criteria, marked in the abstract (text nodes only).
-function highlighted(text, terms) {
+// The screening terms the server marked in a text, [start, end, kind] in order: criteria
+// words, include_terms and exclude_terms (biblio/highlight.py). Text nodes only.
+function marked(text, marks) {
   const out = document.createDocumentFragment();
-  if (!terms.length) { out.append(text); return out; }
-  const escaped = terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const pattern = new RegExp("\\b(" + escaped.join("|") + ")\\b", "gi");
   let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    out.append(text.slice(last, match.index));
+  for (const [start, end, kind] of marks || []) {
+    out.append(text.slice(last, start));
     const mark = document.createElement("mark");
-    mark.textContent = match[0];
+    mark.className = "term-" + kind;
+    mark.textContent = text.slice(start, end);
     out.append(mark);
-    last = match.index + match[0].length;
+    last = end;
   }
   out.append(text.slice(last));
   return out;
-}
-
-const STOP = new Set(["and", "the", "for", "with", "from", "that", "this", "into", "published", "studies", "english"]);
-function criteriaTerms(criteria) {
-  return [...new Set((criteria || "").toLowerCase().match(/[a-z][a-z-]{3,}/g) || [])].filter((w) => !STOP.has(w));
 }
 
 function showProgress(p) {
@@ -96,6 +90,20 @@ async function loadNext(first) {
   state.reasons = data.reasons;
   $("reviewer").placeholder = data.reviewer;  // the project's reviewer when the field is empty
   $("criteria").textContent = data.criteria || "(no criteria in litsynth.toml)";
+  // the terms marked in green and red, each shown in its own colour
+  $("terms").replaceChildren();
+  for (const kind of ["include", "exclude"]) {
+    const terms = (data.terms || {})[kind] || [];
+    if (!terms.length) continue;
+    $("terms").append(kind + "_terms: ");
+    terms.forEach((t, i) => {
+      const mark = document.createElement("mark");
+      mark.className = "term-" + kind;
+      mark.textContent = t;
+      $("terms").append(...(i ? [", ", mark] : [mark]));
+    });
+    $("terms").append(document.createElement("br"));
+  }
   const list = $("reasons");
   list.replaceChildren(...data.reasons.slice(0, 9).map((r) => {
     const li = document.createElement("li"); li.textContent = r; return li;
@@ -121,21 +129,25 @@ async function loadNext(first) {
   $("rec-doi").removeAttribute("href");
   if (!rec) return;
   $("record").dataset.recordId = rec.id;
-  $("rec-title").textContent = rec.title || "(no title)";
+  $("rec-title").append(marked(rec.title || "(no title)", rec.title ? rec.title_marks : []));
   $("rec-meta").textContent = [rec.authors.slice(0, 4).join("; "), rec.year || "", rec.journal].filter(Boolean).join(" · ");
   if (rec.doi) {
     $("rec-doi").textContent = "doi:" + rec.doi;
     $("rec-doi").href = "https://doi.org/" + encodeURIComponent(rec.doi).replace(/%2F/g, "/");
   }
   $("rec-keywords").textContent = rec.keywords.length ? "Keywords: " + rec.keywords.join("; ") : "";
-  showAbstract(rec, criteriaTerms(data.criteria));
+  showAbstract(rec);
 }
 
 // A structured abstract as the journal printed it: each section a paragraph under its label.
-function showAbstract(rec, terms) {
+function showAbstract(rec) {
   const sections = rec.sections || [];
+  if (!sections.length) {
+    $("rec-abstract").append("(no abstract)");
+    return;
+  }
   if (!sections.some((s) => s.label)) {
-    $("rec-abstract").append(highlighted(rec.abstract || "(no abstract)", terms));
+    $("rec-abstract").append(marked(sections[0].text, sections[0].marks));
     return;
   }
   for (const s of sections) {
@@ -146,7 +158,7 @@ function showAbstract(rec, terms) {
       label.textContent = s.label;
       p.append(label, " ");
     }
-    p.append(highlighted(s.text, terms));
+    p.append(marked(s.text, s.marks));
     $("rec-abstract").append(p);
   }
 }
