@@ -138,3 +138,30 @@ def test_real_searches_split_where_a_reader_would() -> None:
                 assert len(s.label.split()) <= 6 and not re.search(r"\d", s.label)
     assert 860 <= counts["Nagtegaal_2019"] <= 900  # 879 when written
     assert counts["Hall_Wahono_Radjenovic_Kitchenham"] <= 10  # 6 when written
+
+
+def test_a_workbook_shows_each_section_on_its_own_line_and_csv_keeps_one(
+    project: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "records.csv"
+    sheet.write_text(
+        "record_id,title,abstract,year\n"
+        'r1,Nudging nurses,"BACKGROUND: Nurses are busy. METHODS: A trial.",2019\n'
+        'r2,Plain,"One paragraph: no structure.",2019\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    args = ["--project", str(project)]
+    assert runner.invoke(cli, ["import", str(sheet), "--source", "Scopus", *args]).exit_code == 0
+    for name in ("ta.xlsx", "ta.csv"):
+        result = runner.invoke(cli, ["screen", "export", str(tmp_path / name), *args])
+        assert result.exit_code == 0, result.output
+    rows = list(load_workbook(tmp_path / "ta.xlsx").active.iter_rows(values_only=True))
+    abstracts = {row[0]: row[2] for row in rows[1:]}
+    assert abstracts["r1"] == "BACKGROUND: Nurses are busy.\nMETHODS: A trial."
+    assert abstracts["r2"] == "One paragraph: no structure."
+    with (tmp_path / "ta.csv").open(encoding="utf-8-sig", newline="") as fh:
+        text = {row["record_id"]: row["abstract"] for row in csv.DictReader(fh)}
+    assert text["r1"] == "BACKGROUND: Nurses are busy. METHODS: A trial."

@@ -18,6 +18,7 @@ import numpy as np
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio import stopping
+from litsynth.biblio.abstract_sections import abstract_sections
 from litsynth.biblio.automation import RULES_VERSION, AutomationReport, apply_rules
 from litsynth.biblio.prioritise import (
     PrioritiserSettings,
@@ -28,7 +29,7 @@ from litsynth.biblio.prioritise import (
 )
 from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flow
 from litsynth.biblio.screening_sheet import sheet_rows
-from litsynth.biblio.sheet_files import layout, write_table
+from litsynth.biblio.sheet_files import is_workbook, layout, write_table
 from litsynth.biblio.stopping import StoppingVerdict
 from litsynth.cells import flat_cell
 from litsynth.config import ScreeningSettings
@@ -189,13 +190,25 @@ def export_sheet(
     queue = Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
     todo = queue.pending(conn)
     rows = [list(SHEET_COLUMNS)]
+    workbook = is_workbook(path)
     for rec in todo:
         # Shown columns only: record_id and the decision columns are read back on import.
-        shown = [rec.title, rec.abstract, _authors(rec), str(rec.year or ""), rec.journal, rec.doi]
-        rows.append([rec.id, *map(flat_cell, shown), "", "", ""])
+        shown = [rec.title, _authors(rec), str(rec.year or ""), rec.journal, rec.doi]
+        title, *rest = map(flat_cell, shown)
+        rows.append([rec.id, title, _sheet_abstract(rec.abstract, workbook), *rest, "", "", ""])
     look = layout(_SHEET_WIDTHS, wrap=("title", "abstract"))
     write_table(rows, path, title=stage, decorate=look, error=ScreeningError, lineterminator="\r\n")
     return len(todo)
+
+
+def _sheet_abstract(abstract: str, workbook: bool) -> str:
+    """The abstract as a sheet shows it: in a workbook a structured abstract's sections each
+    on a line of the (wrapped) cell, as the workspace shows them; in CSV one line, so that a
+    row is a record in a text editor too."""
+    sections = abstract_sections(abstract or "")
+    if not workbook or not any(s.label for s in sections):
+        return flat_cell(abstract or "")
+    return "\n".join(flat_cell(f"{s.label}: {s.text}" if s.label else s.text) for s in sections)
 
 
 # Column widths (characters) of the workbook: the abstract wide enough to read in place.
