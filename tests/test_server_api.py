@@ -79,6 +79,16 @@ def test_next_record_comes_with_progress_and_reasons(client: TestClient) -> None
     assert data["record"]["id"] and data["record"]["title"]
     assert data["progress"]["candidates"] == 12 and data["progress"]["screened"] == 0
     assert data["reasons"][:2] == ["not about nudging", "not healthcare professionals"]
+    # the criteria's words are marked where they stand, in the title and every section
+    record = data["record"]
+    marked = [
+        (text[s:e].lower(), kind)
+        for text, marks in [(record["title"], record["title_marks"])]
+        + [(section["text"], section["marks"]) for section in record["sections"]]
+        for s, e, kind in marks
+    ]
+    assert marked and set(marked) <= {(w, "criteria") for w in ("nudges", "physicians", "nurses")}
+    assert len(record["keyword_marks"]) == len(record["keywords"])
 
 
 def test_decision_is_in_the_log_when_the_response_returns(

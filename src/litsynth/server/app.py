@@ -595,5 +595,6 @@ def _record_json(rec: Any, settings: ScreeningSettings) -> dict[str, object]:
         "year": rec.year,
         "journal": rec.journal,
         "doi": rec.doi,
-        "keywords": list(getattr(rec, "keywords", ()) or ()),
+        "keywords": list(rec.keywords),
+        "keyword_marks": [screening_marks(k, settings) for k in rec.keywords],
     }

@@ -135,7 +135,10 @@ async function loadNext(first) {
     $("rec-doi").textContent = "doi:" + rec.doi;
     $("rec-doi").href = "https://doi.org/" + encodeURIComponent(rec.doi).replace(/%2F/g, "/");
   }
-  $("rec-keywords").textContent = rec.keywords.length ? "Keywords: " + rec.keywords.join("; ") : "";
+  if (rec.keywords.length) {
+    $("rec-keywords").append("Keywords: ");
+    rec.keywords.forEach((k, i) => $("rec-keywords").append(...(i ? ["; "] : []), marked(k, rec.keyword_marks[i])));
+  }
   showAbstract(rec);
 }
 
