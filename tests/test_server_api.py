@@ -270,3 +270,21 @@ def test_decisions_refit_the_queue_in_the_background(client: TestClient) -> None
     assert not thread.is_alive() and queue._n_labels > fitted_on  # refitted with the include
     nxt = client.get("/api/screen/next", params={"reviewer": "yan"}).json()["record"]["id"]
     assert nxt != first
+
+
+def test_duplicates_next_and_a_verdict_that_is_not_true_or_false(client: TestClient) -> None:
+    """The fixture's twelve records have no maybe pairs; a verdict must be a JSON boolean, and
+    names two records the store has."""
+    data = client.get("/api/dedupe/next").json()
+    assert data == {"pair": None, "remaining": 0, "settled": 0}
+    headers = {"X-Litsynth-Token": token(client)}
+    bad = client.post(
+        "/api/dedupe/resolve", json={"a": "r01", "b": "r02", "same": "yes"}, headers=headers
+    )
+    assert bad.status_code == 400 and "true or false" in bad.json()["error"]
+    unknown = client.post(
+        "/api/dedupe/resolve", json={"a": "r01", "b": "zz", "same": False}, headers=headers
+    )
+    assert unknown.status_code == 400 and "no record 'zz'" in unknown.json()["error"]
+    no_token = client.post("/api/dedupe/resolve", json={"a": "r01", "b": "r02", "same": False})
+    assert no_token.status_code == 403

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import TYPE_CHECKING
 
+from litsynth.biblio.likeness import likeness
 from litsynth.errors import BiblioError
 from litsynth.provenance import library_versions
 from litsynth.records import BibRecord
@@ -132,7 +133,8 @@ def _extra_value(extra: Mapping[str, str], keys: Sequence[str]) -> str:
     return ""
 
 
-def _pages(extra: Mapping[str, str]) -> str:
+def pages_of(extra: Mapping[str, str]) -> str:
+    """A record's pages as its export gave them ("23-35", or first and last apart)."""
     pages = _extra_value(extra, _EXTRA_KEYS["pages"])
     if pages:
         return pages
@@ -161,7 +163,7 @@ def records_frame(records: Iterable[BibRecord]) -> pd.DataFrame:
                 "booktitle": rec.journal if kind in _IN_BOOK else "",
                 "volume": _extra_value(rec.extra, _EXTRA_KEYS["volume"]),
                 "number": _extra_value(rec.extra, _EXTRA_KEYS["number"]),
-                "pages": _pages(rec.extra),
+                "pages": pages_of(rec.extra),
                 "doi": rec.doi,
                 "abstract": rec.abstract,
             }
@@ -399,7 +401,8 @@ def resolve(
 
 
 def uncertain(conn: sqlite3.Connection) -> list[tuple[BibRecord, BibRecord]]:
-    """Unresolved maybe pairs, as records a person can compare side by side."""
+    """Unresolved maybe pairs, as records a person can compare side by side: the most alike
+    first (`likeness`), so the real duplicates among them come early."""
     from litsynth.store import biblio as store
 
     out = []
@@ -407,4 +410,4 @@ def uncertain(conn: sqlite3.Connection) -> list[tuple[BibRecord, BibRecord]]:
         ra, rb = store.get_record(conn, row["record_a"]), store.get_record(conn, row["record_b"])
         if ra is not None and rb is not None:
             out.append((ra, rb))
-    return out
+    return sorted(out, key=lambda pair: -likeness(*pair))  # stable: ties keep the store's order

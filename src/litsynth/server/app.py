@@ -29,10 +29,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from litsynth.biblio import dedupe
 from litsynth.biblio import screening_ops as ops
-from litsynth.biblio.abstract_sections import abstract_sections
-from litsynth.biblio.highlight import screening_marks
-from litsynth.config import Project, ScreeningSettings
+from litsynth.config import Project
 from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex
 from litsynth.embed.models import query_embedder
@@ -40,11 +39,12 @@ from litsynth.errors import LitsynthError
 from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
 from litsynth.search import search, status
 from litsynth.server.openapi import MAX_HITS, OPENAPI
+from litsynth.server.record_views import next_pair, record_json
 from litsynth.store import opened
 
 STATIC = resources.files("litsynth.server") / "static"
 # The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
-_SCRIPTS = ("common", "screening", "synthesis", "reader", "workspace")
+_SCRIPTS = ("common", "screening", "duplicates", "synthesis", "reader", "workspace")
 # the only files /static serves, with their media types
 _STATIC_TYPES = {
     **{f"{name}.js": "text/javascript" for name in _SCRIPTS},
@@ -240,7 +240,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             )  # blind unless the reviewer asks: nobody sees others' votes by accident
         return JSONResponse(
             {
-                "record": _record_json(rec, settings) if rec else None,
+                "record": record_json(rec, settings) if rec else None,
                 "reviewer": reviewer,
                 "votes": votes,
                 "progress": prog.to_json(),
@@ -299,6 +299,21 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
     async def api_resolve(request: Request) -> Response:
         return await _record(request, "resolution", "")  # wins over every reviewer's vote
+
+    async def api_dedupe_next(request: Request) -> Response:
+        with opened(project.store_path) as conn:
+            return JSONResponse(next_pair(conn))
+
+    async def api_dedupe_resolve(request: Request) -> Response:
+        body = await _body(request)
+        same = body.get("same")
+        if not isinstance(same, bool):
+            raise LitsynthError("same is true or false", '"same": true')
+        reviewer = str(body.get("reviewer") or project.settings.project.reviewer).strip()
+        a, b = str(body.get("a", "")), str(body.get("b", ""))
+        with ws.lock, opened(project.store_path) as conn:  # regroups at once, as the CLI does
+            dedupe.resolve(conn, a, b, same=same, reviewer=reviewer, note="workspace")
+            return JSONResponse(next_pair(conn))
 
     async def api_matrix(request: Request) -> Response:
         from litsynth.coding.codebook.load import project_codebook
@@ -549,6 +564,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/screen/undo", api_undo, ["POST"], write=True),
             route("/api/screen/conflicts", api_conflicts, ["GET"]),
             route("/api/screen/resolve", api_resolve, ["POST"], write=True),
+            route("/api/dedupe/next", api_dedupe_next, ["GET"]),
+            route("/api/dedupe/resolve", api_dedupe_resolve, ["POST"], write=True),
             route("/api/matrix", api_matrix, ["GET"]),
             route("/api/prisma", api_prisma, ["GET"]),
             route("/prisma.svg", prisma_svg, ["GET"]),
@@ -570,31 +587,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     return app
 
 
-SCREENS = ("screen", "reader", "search", "conflicts", "extraction", "matrices")
+SCREENS = ("screen", "duplicates", "reader", "search", "conflicts", "extraction", "matrices")
 
 # Scripts and styles come from this server only; nothing is fetched from anywhere else.
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-
-
-def _record_json(rec: Any, settings: ScreeningSettings) -> dict[str, object]:
-    return {
-        "id": rec.id,
-        "title": rec.title,
-        "title_marks": screening_marks(rec.title or "", settings),
-        "abstract": rec.abstract,
-        # a structured abstract's sections, each under its label (one unlabelled otherwise),
-        # with the screening terms marked in its text
-        "sections": [
-            {"label": s.label, "text": s.text, "marks": screening_marks(s.text, settings)}
-            for s in abstract_sections(rec.abstract or "")
-        ],
-        "authors": list(rec.authors),
-        "year": rec.year,
-        "journal": rec.journal,
-        "doi": rec.doi,
-        "keywords": list(rec.keywords),
-        "keyword_marks": [screening_marks(k, settings) for k in rec.keywords],
-    }

@@ -139,6 +139,23 @@ OPENAPI: dict[str, Any] = {
                 "responses": _ok({"type": "object"}, "the resolution as recorded"),
             }
         },
+        "/api/dedupe/next": {
+            "get": {
+                "summary": "The most alike unresolved maybe pair of records (`dedupe --uncertain`)",
+                "responses": _ok({"type": "object"}, "pair (a, b, likeness); remaining; settled"),
+            }
+        },
+        "/api/dedupe/resolve": {
+            "post": {
+                "summary": "Settle a maybe pair as the same work or not; the groups follow at once",
+                "security": [{"sessionToken": []}],
+                "requestBody": _body(
+                    {"a": "string", "b": "string", "same": "boolean", "reviewer": "string"},
+                    required=("a", "b", "same"),
+                ),
+                "responses": _ok({"type": "object"}, "the next pair, as /api/dedupe/next"),
+            }
+        },
         "/api/matrix": {
             "get": {
                 "summary": "A matrix with every cell's back-links (`litsynth matrix --json`)",

@@ -26,6 +26,13 @@ function start() {
   if (SCREEN === "reader") {
     $("reader-view").hidden = false;
     startReader().catch((error) => { $("reader-status").textContent = error.message; });
+  } else if (SCREEN === "duplicates") {
+    $("duplicates-view").hidden = false;
+    document.addEventListener("keydown", onPairKey);
+    $("do-same").addEventListener("click", () => settle(true));
+    $("do-different").addEventListener("click", () => settle(false));
+    $("do-flip").addEventListener("click", flipLast);
+    loadPair().catch((error) => { $("pair-status").textContent = error.message; });
   } else if (SCREEN === "conflicts") {
     $("conflicts-view").hidden = false;
     loadConflicts().catch((error) => { $("conflict-status").textContent = error.message; });

@@ -1,0 +1,67 @@
+"""The workspace's views of bibliographic records: one record to screen, one pair to settle.
+
+Each is the JSON a screen draws, built here from the stage's own functions so the page shows
+what the command line would (`screen next`, `dedupe --uncertain`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from litsynth.biblio import dedupe
+from litsynth.biblio.abstract_sections import abstract_sections
+from litsynth.biblio.highlight import screening_marks
+from litsynth.biblio.likeness import differing_words, likeness
+from litsynth.config import ScreeningSettings
+from litsynth.records import BibRecord
+from litsynth.store import biblio as biblio_store
+
+
+def record_json(rec: BibRecord, settings: ScreeningSettings) -> dict[str, object]:
+    """A record to screen: its sections and the screening terms marked in them."""
+    return {
+        "id": rec.id,
+        "title": rec.title,
+        "title_marks": screening_marks(rec.title or "", settings),
+        "abstract": rec.abstract,
+        # a structured abstract's sections, each under its label (one unlabelled otherwise),
+        # with the screening terms marked in its text
+        "sections": [
+            {"label": s.label, "text": s.text, "marks": screening_marks(s.text, settings)}
+            for s in abstract_sections(rec.abstract or "")
+        ],
+        "authors": list(rec.authors),
+        "year": rec.year,
+        "journal": rec.journal,
+        "doi": rec.doi,
+        "keywords": list(rec.keywords),
+        "keyword_marks": [screening_marks(k, settings) for k in rec.keywords],
+    }
+
+
+def _side(rec: BibRecord, differs: list[tuple[int, int]]) -> dict[str, object]:
+    return {
+        "id": rec.id,
+        "source": rec.source,
+        "title": rec.title,
+        "title_differs": differs,  # the words the other title lacks, as character spans
+        "authors": list(rec.authors),
+        "year": rec.year,
+        "journal": rec.journal,
+        "doi": rec.doi,
+        "pages": dedupe.pages_of(rec.extra),
+        "abstract": rec.abstract,
+    }
+
+
+def next_pair(conn: sqlite3.Connection) -> dict[str, object]:
+    """The most alike unresolved maybe pair (as `litsynth dedupe --uncertain` lists them),
+    with how many remain and how many a person has settled."""
+    pairs = dedupe.uncertain(conn)
+    settled = len(biblio_store.resolutions(conn))
+    if not pairs:
+        return {"pair": None, "remaining": 0, "settled": settled}
+    a, b = pairs[0]
+    differs_a, differs_b = differing_words(a.title, b.title)
+    pair = {"a": _side(a, differs_a), "b": _side(b, differs_b), "likeness": likeness(a, b)}
+    return {"pair": pair, "remaining": len(pairs), "settled": settled}

@@ -1,0 +1,94 @@
+// Duplicates: the pairs the matcher was unsure of, one at a time, side by side, settled as
+// the same work or different works (`litsynth dedupe resolve`), the most alike first.
+"use strict";
+
+const pairLoad = newestOnly("pair-area");
+const pairState = { pair: null, busy: false, last: null };  // last: the verdict just given
+
+// A title with the words the other title lacks marked, [start, end) spans from the server.
+function titleWithDifferences(title, spans) {
+  const out = document.createDocumentFragment();
+  let last = 0;
+  for (const [start, end] of spans || []) {
+    out.append(title.slice(last, start));
+    const mark = el("mark", title.slice(start, end), "differs");
+    out.append(mark);
+    last = end;
+  }
+  out.append(title.slice(last));
+  return out;
+}
+
+// The facts of a record, each marked where the other record's differs (a year, pages, a DOI).
+function drawSide(id, rec, other) {
+  const side = $(id);
+  side.replaceChildren();
+  const title = el("h2");
+  title.append(rec.title ? titleWithDifferences(rec.title, rec.title_differs) : "(no title)");
+  side.append(title, el("p", rec.id + " · " + rec.source, "meta"));
+  const facts = el("p", undefined, "meta");
+  const shown = [
+    [rec.authors.slice(0, 6).join("; "), (rec.authors[0] || "") !== (other.authors[0] || "")],
+    [String(rec.year || "n.d."), rec.year !== other.year],
+    [rec.journal, false],
+    [rec.pages && "pp. " + rec.pages, Boolean(rec.pages && other.pages && rec.pages !== other.pages)],
+    [rec.doi && "doi:" + rec.doi, Boolean(rec.doi && other.doi && rec.doi.toLowerCase() !== other.doi.toLowerCase())],
+  ].filter(([text]) => text);
+  shown.forEach(([text, differs], i) => {
+    if (i) facts.append(" · ");
+    facts.append(differs ? el("mark", text, "differs") : text);
+  });
+  side.append(facts);
+  side.append(el("p", rec.abstract ? rec.abstract.slice(0, 900) + (rec.abstract.length > 900 ? " …" : "") : "(no abstract)", "abstract-short"));
+}
+
+function showPair(data) {
+  pairState.pair = data.pair;
+  $("pair-progress").textContent = data.remaining + " pairs left to settle · " + data.settled + " settled by people";
+  $("pair").hidden = $("pair-actions").hidden = data.pair === null;
+  $("pair-done").hidden = data.pair !== null;
+  if (!data.pair) return;
+  drawSide("side-a", data.pair.a, data.pair.b);
+  drawSide("side-b", data.pair.b, data.pair.a);
+  $("pair").dataset.pair = data.pair.a.id + "|" + data.pair.b.id;
+  $("pair").dataset.likeness = data.pair.likeness;
+}
+
+async function loadPair() {
+  const data = await pairLoad(api("/api/dedupe/next"));
+  if (data !== null) showPair(data);
+}
+
+// A verdict on the pair shown, or (`pair` given) a changed verdict on the last one: the latest
+// verdict on a pair is the one that counts, as with `litsynth dedupe resolve`.
+async function settle(same, pair) {
+  const target = pair || pairState.pair;
+  if (!target || pairState.busy) return;
+  pairState.busy = true;
+  try {
+    const { a, b } = target;
+    const data = await pairLoad(post("/api/dedupe/resolve", { a: a.id, b: b.id, same, reviewer: reviewer() }));
+    pairState.last = { pair: target, same };
+    $("pair-status").textContent = a.id + " and " + b.id + (same ? ": the same work" : ": different works");
+    $("pair-status").className = "status";
+    $("do-flip").textContent = same ? "No: different works (u)" : "No: the same work (u)";
+    $("do-flip").hidden = false;
+    if (data !== null) showPair(data);
+  } catch (error) {
+    $("pair-status").textContent = error.message;
+    $("pair-status").className = "status error";
+  } finally {
+    pairState.busy = false;
+  }
+}
+
+function onPairKey(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.target.tagName === "INPUT") return;
+  if (event.key === "s") settle(true);
+  else if (event.key === "d") settle(false);
+  else if (event.key === "u") flipLast();
+}
+
+function flipLast() {
+  if (pairState.last) settle(!pairState.last.same, pairState.last.pair);
+}

@@ -1,0 +1,73 @@
+"""The Duplicates screen in a real browser: bib-dedupe's maybe pairs settled with the keys."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from browser_support import browsing, need_browser, until
+from conftest import shared
+from litsynth.cli import cli
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "img"
+
+
+@pytest.fixture
+def deduplicated(tmp_path: Path) -> Path:
+    """bib-dedupe's special cases (12 real records): 5 pairs it leaves to a person."""
+    need_browser()
+    data = shared("data/dedup-bibdedupe/data/special_cases/records_pre_merged.csv")
+    root = tmp_path / "review"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
+    for args in (["import", str(data), "--source", "AIS eLibrary"], ["dedupe"]):
+        result = runner.invoke(cli, [*args, "--project", str(root)])
+        assert result.exit_code == 0, result.output
+    return root
+
+
+def _verdicts(root: Path) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(root / "litsynth.db") as conn:
+        rows = conn.execute("SELECT record_a, record_b, same FROM dedupe_resolutions ORDER BY id")
+        return [tuple(r) for r in rows]
+
+
+def _duplicate_of(root: Path, record_id: str) -> str:
+    with sqlite3.connect(root / "litsynth.db") as conn:
+        query = "SELECT duplicate_of FROM records WHERE id = ?"
+        (root_id,) = conn.execute(query, (record_id,)).fetchone()
+    return str(root_id or "")
+
+
+def test_settle_pairs_with_the_keys_and_change_a_verdict(deduplicated: Path) -> None:
+    with browsing(deduplicated, 1280, 760) as (url, page):
+        page.goto(url + "/screens/duplicates")
+        page.wait_for_selector("#pair:not([hidden])")
+        assert page.inner_text("#pair-progress").startswith("5 pairs left to settle")
+        first = page.locator("#pair").get_attribute("data-pair")
+        assert first == "id_0000001|id_0000002"  # the most alike first (likeness 0.90)
+        page.keyboard.press("s")
+        until(page, "f => document.querySelector('#pair').dataset.pair !== f", first)
+        assert _verdicts(deduplicated) == [("id_0000001", "id_0000002", 1)]
+        assert _duplicate_of(deduplicated, "id_0000002") == "id_0000001"  # grouped at once
+        second = page.locator("#pair").get_attribute("data-pair")
+        page.keyboard.press("d")
+        until(page, "f => document.querySelector('#pair').dataset.pair !== f", second)
+        page.keyboard.press("u")  # no: that pair was the same work
+        until(
+            page,
+            "() => document.querySelector('#pair-status').textContent.endsWith('the same work')",
+        )
+        a, b = second.split("|")
+        assert _verdicts(deduplicated)[-2:] == [(a, b, 0), (a, b, 1)]  # the latest one counts
+        assert page.inner_text("#pair-progress").startswith("3 pairs left")
+        # the pair shown now (a minitrack's introductions of 2021 and 2022) differs in year
+        # and DOI: each marked on its side
+        marked = page.locator("#pair mark.differs").all_inner_texts()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "workspace-duplicates.png"))
+    assert marked == ["2021", "doi:10.24251/hicss.2021.510", "2022", "doi:10.24251/hicss.2022.544"]
