@@ -185,6 +185,32 @@ def test_hostile_title_shows_as_text(served: tuple[str, Path]) -> None:
         assert page.evaluate("window.__pwned") is None
 
 
+def test_a_record_links_to_its_full_text_in_the_reader(served: tuple[str, Path]) -> None:
+    """Full-text screening reads the paper: a record linked to a document (`litsynth link`)
+    shows it, and the link opens the reader at that document."""
+    url, root = served
+    result = CliRunner().invoke(cli, ["link", "r05", "a.md", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    with browser_page(1280, 720) as page:
+        page.goto(url + "/")
+        token = page.locator('meta[name="litsynth-token"]').get_attribute("content")
+        assert token
+        for rid in ["x0", *(f"r{i:02d}" for i in range(1, 24) if i != 5)]:
+            _post(url, "/api/screen/decide", token,
+                  {"record_id": rid, "decision": "maybe", "reviewer": "fay"})  # fmt: skip
+        page.fill("#reviewer", "fay")
+        page.dispatch_event("#reviewer", "change")
+        page.wait_for_selector('#record[data-record-id="r05"]')
+        link = page.locator("#rec-fulltext a")
+        assert page.inner_text("#rec-fulltext").startswith("Full text: ")
+        href = link.get_attribute("href")
+        assert href is not None and href.startswith("/screens/reader#doc=")
+        page.goto(url + href)
+        page.wait_for_selector(".passage")
+        assert "Digital platforms coordinate suppliers" in page.inner_text("#passages")
+        assert page.locator("#document").input_value() == href.split("#doc=", 1)[1]
+
+
 def test_search_screen_shows_hits_with_citations(served: tuple[str, Path]) -> None:
     url, _ = served
     with browser_page(1280, 700) as page:

@@ -89,6 +89,7 @@ def test_next_record_comes_with_progress_and_reasons(client: TestClient) -> None
     ]
     assert marked and set(marked) <= {(w, "criteria") for w in ("nudges", "physicians", "nurses")}
     assert len(record["keyword_marks"]) == len(record["keywords"])
+    assert record["full_texts"] == []  # no record of the fixture is linked to a document
 
 
 def test_decision_is_in_the_log_when_the_response_returns(

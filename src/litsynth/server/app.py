@@ -39,7 +39,7 @@ from litsynth.errors import LitsynthError
 from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
 from litsynth.search import search, status
 from litsynth.server.openapi import MAX_HITS, OPENAPI
-from litsynth.server.record_views import next_pair, record_json
+from litsynth.server.record_views import full_texts, next_pair, record_json
 from litsynth.store import opened
 
 STATIC = resources.files("litsynth.server") / "static"
@@ -238,9 +238,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 if rec is not None and request.query_params.get("blind") == "0"
                 else None
             )  # blind unless the reviewer asks: nobody sees others' votes by accident
+            shown = record_json(rec, full_texts(conn, rec.id), settings) if rec else None
         return JSONResponse(
             {
-                "record": record_json(rec, settings) if rec else None,
+                "record": shown,
                 "reviewer": reviewer,
                 "votes": votes,
                 "progress": prog.to_json(),

@@ -14,13 +14,28 @@ from litsynth.biblio.highlight import screening_marks
 from litsynth.biblio.likeness import differing_words, likeness
 from litsynth.config import ScreeningSettings
 from litsynth.records import BibRecord
+from litsynth.store import analysis as analysis_store
 from litsynth.store import biblio as biblio_store
 
 
-def record_json(rec: BibRecord, settings: ScreeningSettings) -> dict[str, object]:
-    """A record to screen: its sections and the screening terms marked in them."""
+def full_texts(conn: sqlite3.Connection, record_id: str) -> list[dict[str, str]]:
+    """The documents linked to a record (`litsynth link`): what a full-text screener reads,
+    each with the label it is cited by."""
+    ids = [
+        r["document_id"] for r in biblio_store.record_documents(conn) if r["record_id"] == record_id
+    ]
+    labels = analysis_store.document_labels(conn) if ids else {}
+    return [{"id": d, "label": labels.get(d, d)} for d in ids]
+
+
+def record_json(
+    rec: BibRecord, documents: list[dict[str, str]], settings: ScreeningSettings
+) -> dict[str, object]:
+    """A record to screen: its sections and the screening terms marked in them, and the
+    documents linked to it."""
     return {
         "id": rec.id,
+        "full_texts": documents,
         "title": rec.title,
         "title_marks": screening_marks(rec.title or "", settings),
         "abstract": rec.abstract,

@@ -125,7 +125,7 @@ async function loadNext(first) {
     : stage() === "full-text"
       ? "No records at full text yet: records included at title/abstract come here."
       : "No records yet: import a database export with `litsynth import FILE --source NAME`, then reload.";
-  for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi"]) $(id).textContent = "";
+  for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi", "rec-fulltext"]) $(id).textContent = "";
   $("rec-doi").removeAttribute("href");
   if (!rec) return;
   $("record").dataset.recordId = rec.id;
@@ -135,6 +135,13 @@ async function loadNext(first) {
     $("rec-doi").textContent = "doi:" + rec.doi;
     $("rec-doi").href = "https://doi.org/" + encodeURIComponent(rec.doi).replace(/%2F/g, "/");
   }
+  // the full text linked to the record (`litsynth link`), to read in the reader
+  rec.full_texts.forEach((d, i) => {
+    const link = el("a", d.label);
+    link.href = "/screens/reader#doc=" + encodeURIComponent(d.id);
+    link.target = "_blank";
+    $("rec-fulltext").append(i ? ", " : "Full text: ", link);
+  });
   if (rec.keywords.length) {
     $("rec-keywords").append("Keywords: ");
     rec.keywords.forEach((k, i) => $("rec-keywords").append(...(i ? ["; "] : []), marked(k, rec.keyword_marks[i])));
