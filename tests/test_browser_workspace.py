@@ -191,6 +191,14 @@ def test_a_record_links_to_its_full_text_in_the_reader(served: tuple[str, Path])
     url, root = served
     result = CliRunner().invoke(cli, ["link", "r05", "a.md", "--project", str(root)])
     assert result.exit_code == 0, result.output
+    try:
+        _open_the_full_text(url)
+    finally:  # the module's other tests cite a.md by its own (absent) metadata
+        unlink = ["link", "r05", "a.md", "--unlink", "--project", str(root)]
+        assert CliRunner().invoke(cli, unlink).exit_code == 0
+
+
+def _open_the_full_text(url: str) -> None:
     with browser_page(1280, 720) as page:
         page.goto(url + "/")
         token = page.locator('meta[name="litsynth-token"]').get_attribute("content")
@@ -209,6 +217,29 @@ def test_a_record_links_to_its_full_text_in_the_reader(served: tuple[str, Path])
         page.wait_for_selector(".passage")
         assert "Digital platforms coordinate suppliers" in page.inner_text("#passages")
         assert page.locator("#document").input_value() == href.split("#doc=", 1)[1]
+
+
+def test_a_note_goes_with_the_decision_into_the_log(served: tuple[str, Path]) -> None:
+    url, root = served
+    with browser_page(1280, 720) as page:
+        page.goto(url + "/")
+        page.fill("#reviewer", "gus")
+        page.dispatch_event("#reviewer", "change")
+        page.wait_for_selector("#rec-title:not(:empty)")
+        page.locator("#reviewer").blur()  # the keys are the page's, not the name field's
+        record = page.locator("#record").get_attribute("data-record-id")
+        page.keyboard.press("n")  # the note field, then Enter gives the keys back
+        page.keyboard.type("conference abstract only; check the full paper")
+        page.keyboard.press("Enter")
+        page.keyboard.press("m")
+        until(page, "r => document.querySelector('#record').dataset.recordId !== r", record)
+        assert page.locator("#do-note").input_value() == ""  # the next record starts blank
+    conn = sqlite3.connect(root / "litsynth.db")
+    rows = conn.execute(
+        "SELECT record_id, decision, note FROM decisions WHERE reviewer = 'gus'"
+    ).fetchall()
+    conn.close()
+    assert rows == [(record, "maybe", "conference abstract only; check the full paper")]
 
 
 def test_search_screen_shows_hits_with_citations(served: tuple[str, Path]) -> None:

@@ -118,7 +118,7 @@ async function loadNext(first) {
   $("rec-done").hidden = rec !== null;
   // Nothing left: the decision buttons go, Undo stays (it takes back the last decision and
   // puts its record back), unless there is nothing to undo either.
-  for (const id of ["do-include", "do-exclude", "do-reason", "do-maybe"]) $(id).hidden = rec === null;
+  for (const id of ["do-include", "do-exclude", "do-reason", "do-maybe", "do-note"]) $(id).hidden = rec === null;
   $("actions").hidden = rec === null && !data.progress.screened;
   $("rec-done").textContent = data.progress.candidates > 0
     ? "Nothing left to screen at this stage for this reviewer."
@@ -177,13 +177,15 @@ async function decide(decision, reason) {
   if (!state.record || state.busy) return;
   state.busy = true;
   try {
-    const body = { record_id: state.record.id, decision, reason: reason || "", stage: stage(), reviewer: reviewer(), random: $("random-sample").checked };
+    const note = $("do-note").value.trim();  // why, in the reviewer's words, kept in the log
+    const body = { record_id: state.record.id, decision, reason: reason || "", note, stage: stage(), reviewer: reviewer(), random: $("random-sample").checked };
     await api("/api/screen/decide", {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Litsynth-Token": TOKEN },
       body: JSON.stringify(body),
     });
-    say(decision + (reason ? " (" + reason + ")" : "") + ": " + state.record.id, false);
+    say(decision + (reason ? " (" + reason + ")" : "") + (note ? " · note kept" : "") + ": " + state.record.id, false);
+    $("do-note").value = "";
     await loadNext();
   } catch (error) {
     say(error.message, true);
@@ -212,6 +214,7 @@ function onKey(event) {
   else if (event.key === "i") decide("include");
   else if (event.key === "e") decide("exclude");
   else if (event.key === "m") decide("maybe");
+  else if (event.key === "n") $("do-note").focus();
   else if (/^[1-9]$/.test(event.key) && state.reasons[Number(event.key) - 1]) decide("exclude", state.reasons[Number(event.key) - 1]);
   else return;
   event.preventDefault();

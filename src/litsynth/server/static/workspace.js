@@ -63,6 +63,10 @@ function start() {
     $("do-exclude").addEventListener("click", () => decide("exclude", $("do-reason").value));
     $("do-maybe").addEventListener("click", () => decide("maybe"));
     $("do-undo").addEventListener("click", () => undo());
+    // Enter (or Escape) in the note gives the keys back: then i, e or m decides with it
+    $("do-note").addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === "Escape") { event.preventDefault(); $("do-note").blur(); }
+    });
     loadNext().catch((error) => say(error.message, true));
   }
 }
