@@ -3,10 +3,10 @@
 bib-dedupe links the pairs it is sure of and leaves its "maybe" pairs to people. On real
 searches these are many and mostly different works (haematology, 1,414 records: 634 pairs, 30
 of them duplicates), so their order decides how soon a reviewer meets the real ones. Ordered by
-record id, 95 % of the duplicates among the maybe pairs of four labelled searches
-(../shared/data/dedup-bibdedupe) came only after 85, 50, 65 and 79 % of the pairs; most alike
-first, after 48, 34, 60 and 17 % (weights chosen on these same searches: development
-figures).
+record id, 95 % of the duplicates among the maybe pairs of the labelled searches of
+../shared/data/dedup-bibdedupe came only after 79, 85, 65 and 50 % of the pairs (cytology,
+haematology, respiratory, stroke); most alike first, after 17, 48, 60 and 34 %
+(bench/bench_dedupe_order.py; weights chosen on these same searches: development figures).
 
 Likeness is a plain weighted sum a person can follow, 0 to 1:
 - 0.6 × how alike the titles read (difflib's ratio over their lower-case words);
