@@ -19,7 +19,7 @@ BENCH = Path(__file__).resolve().parent
 ORDER = [
     "embed", "search_start", "reingest", "ingest_pdf", "ocr", "docx", "doc", "rtf", "epub", "jats",
     "suggest_speed", "synthesis", "review", "analysis", "import", "roles", "zeroshot", "manycodes",
-    "csabstruct", "screening", "dedupe",
+    "csabstruct", "screening", "dedupe", "dedupe_order", "printed_pages", "pdf_metadata",
 ]  # fmt: skip
 
 
