@@ -65,9 +65,9 @@ def test_settle_pairs_with_the_keys_and_change_a_verdict(deduplicated: Path) -> 
         a, b = second.split("|")
         assert _verdicts(deduplicated)[-2:] == [(a, b, 0), (a, b, 1)]  # the latest one counts
         assert page.inner_text("#pair-progress").startswith("3 pairs left")
-        # the pair shown now (a minitrack's introductions of 2021 and 2022) differs in year
-        # and DOI: each marked on its side
+        # the pair shown now (Stahl's paper of 2004 and his conference paper of 2003) differs
+        # in year and in how the first author is written: each marked on its side
         marked = page.locator("#pair mark.differs").all_inner_texts()
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "workspace-duplicates.png"))
-    assert marked == ["2021", "doi:10.24251/hicss.2021.510", "2022", "doi:10.24251/hicss.2022.544"]
+    assert {"2004", "2003"} <= set(marked) and any(m.startswith("Stahl, Bernd") for m in marked)

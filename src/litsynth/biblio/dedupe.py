@@ -33,6 +33,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING
 
 from litsynth.biblio.likeness import likeness
+from litsynth.biblio.record_fields import EXTRA_KEYS, extra_value, pages_of
 from litsynth.errors import BiblioError
 from litsynth.provenance import library_versions
 from litsynth.records import BibRecord
@@ -63,12 +64,6 @@ _ENTRYTYPES = {
 }
 _TYPE_OF = {alias: kind for kind, aliases in _ENTRYTYPES.items() for alias in aliases}
 # Where each export keeps volume, issue and pages (kept in `extra` by the readers).
-_EXTRA_KEYS = {
-    "volume": ("volume", "VL", "VI", "vl"),
-    "number": ("number", "issue", "IS", "IP", "is"),
-    "pages": ("pages", "PG", "page range", "pp"),
-}
-_PAGE_PAIRS = (("start_page", "end_page"), ("beginning_page", "ending_page"), ("SP", "EP"))
 
 
 @dataclass(frozen=True)
@@ -125,26 +120,6 @@ def _entrytype(rec: BibRecord) -> str:
     return "article" if rec.journal else "misc"
 
 
-def _extra_value(extra: Mapping[str, str], keys: Sequence[str]) -> str:
-    for key in keys:
-        value = extra.get(key, "")
-        if str(value).strip():
-            return str(value).strip()
-    return ""
-
-
-def pages_of(extra: Mapping[str, str]) -> str:
-    """A record's pages as its export gave them ("23-35", or first and last apart)."""
-    pages = _extra_value(extra, _EXTRA_KEYS["pages"])
-    if pages:
-        return pages
-    for start, end in _PAGE_PAIRS:
-        first, last = extra.get(start, "").strip(), extra.get(end, "").strip()
-        if first:
-            return f"{first}--{last}" if last else first
-    return ""
-
-
 def records_frame(records: Iterable[BibRecord]) -> pd.DataFrame:
     """The DataFrame bib-dedupe reads: BibTeX-named string columns, one row per record."""
     import pandas as pd
@@ -161,8 +136,8 @@ def records_frame(records: Iterable[BibRecord]) -> pd.DataFrame:
                 "year": str(rec.year) if rec.year else "",
                 "journal": rec.journal if kind not in _IN_BOOK else "",
                 "booktitle": rec.journal if kind in _IN_BOOK else "",
-                "volume": _extra_value(rec.extra, _EXTRA_KEYS["volume"]),
-                "number": _extra_value(rec.extra, _EXTRA_KEYS["number"]),
+                "volume": extra_value(rec.extra, EXTRA_KEYS["volume"]),
+                "number": extra_value(rec.extra, EXTRA_KEYS["number"]),
                 "pages": pages_of(rec.extra),
                 "doi": rec.doi,
                 "abstract": rec.abstract,

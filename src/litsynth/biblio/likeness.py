@@ -4,16 +4,20 @@ bib-dedupe links the pairs it is sure of and leaves its "maybe" pairs to people.
 searches these are many and mostly different works (haematology, 1,414 records: 634 pairs, 30
 of them duplicates), so their order decides how soon a reviewer meets the real ones. Ordered by
 record id, 95 % of the duplicates among the maybe pairs of the labelled searches of
-../shared/data/dedup-bibdedupe came only after 79, 85, 65 and 50 % of the pairs (cytology,
-haematology, respiratory, stroke); most alike first, after 17, 48, 60 and 34 %
-(bench/bench_dedupe_order.py; weights chosen on these same searches: development figures).
+../shared/data/dedup-bibdedupe came only after 79, 85, 65, 50 and 100 % of the pairs
+(cytology, haematology, respiratory, stroke, digital work); most alike first, after 20, 51,
+33, 35 and 1 % (bench/bench_dedupe_order.py; weights chosen on these same searches:
+development figures).
 
 Likeness is a plain weighted sum a person can follow, 0 to 1:
 - 0.6 × how alike the titles read (difflib's ratio over their lower-case words);
 - 0.15 if the years agree, 0.15 if the first authors' family names agree;
 - 0.1 × how much of the shorter journal name the longer spells out ("Ann Fr Anesth Reanim"
   and "Annales françaises d'anesthésie et de réanimation" agree word by word as prefixes).
-A missing title or journal counts half. It orders; it never decides.
+A missing title or journal counts half. Then × 0.7 for first pages that differ and × 0.7
+for DOIs that differ, where both records give them: two editorials of one journal and year
+("Editorial", "Editorial", likeness 1.0 by the rest) are pages 1 and 85 of different issues.
+It orders; it never decides.
 """
 
 from __future__ import annotations
@@ -22,9 +26,12 @@ import difflib
 import re
 import unicodedata
 
+from litsynth.biblio.record_fields import pages_of
 from litsynth.records import BibRecord
 
 _WORD = re.compile(r"[^\W_]+")
+_FIRST_PAGE = re.compile(r"\s*([A-Za-z]*\d+|[ivxlcdm]+\b)", re.IGNORECASE)  # "e1234", "iii"
+_DIFFERS = 0.7  # a first page or a DOI that differs
 
 
 def _words(text: str) -> list[str]:
@@ -51,16 +58,24 @@ def _first_family(rec: BibRecord) -> list[str]:
     return _words(rec.authors[0].split(",")[0]) if rec.authors else []
 
 
+def _first_page(rec: BibRecord) -> str:
+    match = _FIRST_PAGE.match(pages_of(rec.extra))
+    return match.group(1).lower() if match else ""
+
+
 def likeness(a: BibRecord, b: BibRecord) -> float:
     """How alike two records look, 0 to 1 (see the module docstring)."""
     family = _first_family(a)
-    return round(
+    alike = (
         0.6 * _titles_alike(a.title, b.title)
         + 0.15 * (a.year is not None and a.year == b.year)
         + 0.15 * (bool(family) and family == _first_family(b))
-        + 0.1 * _journals_alike(a.journal, b.journal),
-        4,
+        + 0.1 * _journals_alike(a.journal, b.journal)
     )
+    for x, y in ((_first_page(a), _first_page(b)), (a.doi.strip().lower(), b.doi.strip().lower())):
+        if x and y and x != y:
+            alike *= _DIFFERS
+    return round(alike, 4)
 
 
 def differing_words(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

@@ -12,6 +12,7 @@ from litsynth.biblio import dedupe
 from litsynth.biblio.abstract_sections import abstract_sections
 from litsynth.biblio.highlight import screening_marks
 from litsynth.biblio.likeness import differing_words, likeness
+from litsynth.biblio.record_fields import pages_of
 from litsynth.config import ScreeningSettings
 from litsynth.records import BibRecord
 from litsynth.store import analysis as analysis_store
@@ -64,7 +65,7 @@ def _side(rec: BibRecord, differs: list[tuple[int, int]]) -> dict[str, object]:
         "year": rec.year,
         "journal": rec.journal,
         "doi": rec.doi,
-        "pages": dedupe.pages_of(rec.extra),
+        "pages": pages_of(rec.extra),
         "abstract": rec.abstract,
     }
 
