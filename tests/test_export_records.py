@@ -78,6 +78,25 @@ def test_stages_select_what_the_review_decided(screened: Path, tmp_path: Path) -
     assert "r01" in included and ",include," in included
 
 
+def test_reviewers_notes_travel_with_the_decisions(screened: Path, tmp_path: Path) -> None:
+    import csv
+
+    notes = tmp_path / "notes.csv"
+    notes.write_text(
+        "record_id,decision,reason,note\nr01,include,,conference abstract only\n", encoding="utf-8"
+    )
+    run(screened, "screen", "import", str(notes), "--reviewer", "ben")
+    out = tmp_path / "ta.csv"
+    run(screened, "export", "records", "--stage", "title-abstract", "--out", str(out))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["record_id"]: r for r in csv.DictReader(fh)}
+    assert rows["r01"]["title_abstract_notes"] == "ben: conference abstract only"
+    assert rows["r02"]["title_abstract_notes"] == "" and rows["r01"]["full_text_notes"] == ""
+    ris = tmp_path / "ta.ris"
+    run(screened, "export", "records", "--stage", "title-abstract", "--out", str(ris))
+    assert "title/abstract notes: ben: conference abstract only" in ris.read_text(encoding="utf-8")
+
+
 def test_xlsx_export_has_the_columns_and_escapes_formulas(project: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

@@ -24,7 +24,7 @@ from litsynth.biblio.sheet_files import write_table
 from litsynth.biblio.writers import to_bibtex, to_ris
 from litsynth.cells import safe_cell
 from litsynth.errors import BiblioError
-from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import screening_log
 
@@ -33,7 +33,8 @@ FORMATS = ("ris", "bib", "csv", "xlsx")
 COLUMNS = (
     "record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords",
     "language", "doc_type", "source", "duplicate_of", "title_abstract_decision",
-    "title_abstract_reason", "full_text_decision", "full_text_reason",
+    "title_abstract_reason", "full_text_decision", "full_text_reason", "title_abstract_notes",
+    "full_text_notes",
 )  # fmt: skip
 
 
@@ -45,6 +46,8 @@ class ExportedRecord:
     ta_reason: str
     ft_decision: str
     ft_reason: str
+    ta_notes: str = ""  # the reviewers' notes at the stage: "ann: conference abstract only"
+    ft_notes: str = ""
 
 
 def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
@@ -56,7 +59,9 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
     """
     if stage not in STAGES:
         raise BiblioError(f"unknown stage {stage!r}", hint=f"one of: {', '.join(STAGES)}")
-    eff = rules.effective(screening_log.log(conn))
+    log = screening_log.log(conn)
+    eff = rules.effective(log)
+    notes = _notes(log)
     out = []
     for rec in biblio_store.all_records(conn):
         ta = eff.get((rec.id, TITLE_ABSTRACT))
@@ -77,9 +82,24 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
                     ta.reason if ta else "",
                     ft.decision if ft else "",
                     ft.reason if ft else "",
+                    notes.get((rec.id, TITLE_ABSTRACT), ""),
+                    notes.get((rec.id, FULL_TEXT), ""),
                 )
             )
     return out
+
+
+def _notes(log: Sequence[Decision]) -> dict[tuple[str, str], str]:
+    """Each record's notes at each stage, from every reviewer's standing decision (the latest
+    one each: a later decision without a note takes the note back), "ann: …; ben: …"."""
+    standing: dict[tuple[str, str], dict[str, str]] = {}
+    for d in log:
+        standing.setdefault((d.record_id, d.stage), {})[d.reviewer] = d.note.strip()
+    return {
+        key: "; ".join(f"{who}: {note}" for who, note in by.items() if note)
+        for key, by in standing.items()
+        if any(by.values())
+    }
 
 
 def _row(e: ExportedRecord) -> list[str]:
@@ -87,7 +107,7 @@ def _row(e: ExportedRecord) -> list[str]:
     return [
         r.id, r.title, "; ".join(r.authors), str(r.year or ""), r.journal, r.doi, r.abstract,
         "; ".join(r.keywords), r.language, r.doc_type, r.source, e.duplicate_of,
-        e.ta_decision, e.ta_reason, e.ft_decision, e.ft_reason,
+        e.ta_decision, e.ta_reason, e.ft_decision, e.ft_reason, e.ta_notes, e.ft_notes,
     ]  # fmt: skip
 
 
@@ -101,6 +121,9 @@ def _note(e: ExportedRecord) -> str:
     ):
         if decision:
             parts.append(f"{stage}: {decision}" + (f" ({reason})" if reason else ""))
+    for stage, notes in (("title/abstract", e.ta_notes), ("full text", e.ft_notes)):
+        if notes:
+            parts.append(f"{stage} notes: {notes}")
     return "litsynth: " + "; ".join(parts)
 
 
