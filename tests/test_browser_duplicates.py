@@ -71,3 +71,15 @@ def test_settle_pairs_with_the_keys_and_change_a_verdict(deduplicated: Path) -> 
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "workspace-duplicates.png"))
     assert {"2004", "2003"} <= set(marked) and any(m.startswith("Stahl, Bernd") for m in marked)
+
+
+def test_a_pair_stacks_on_a_phone_without_scrolling_sideways(deduplicated: Path) -> None:
+    with browsing(deduplicated, 390, 800) as (url, page):
+        page.goto(url + "/screens/duplicates")
+        page.wait_for_selector("#pair:not([hidden])")
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], widths
+        a, b = (page.locator(f"#side-{s}").bounding_box() for s in "ab")
+        assert a is not None and b is not None and b["y"] >= a["y"] + a["height"]  # one above
+        page.locator("#do-different").click()  # the buttons, for a touch screen
+        until(page, "() => document.querySelector('#pair-progress').textContent.startsWith('4 ')")
