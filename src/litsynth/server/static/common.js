@@ -68,3 +68,16 @@ async function post(path, body) {
     body: JSON.stringify(body),
   });
 }
+
+// A text with some of its spans marked: [start, end, kind] in order (character offsets from
+// the server), each a <mark> whose class `classOf(kind)` gives. Text nodes only.
+function markSpans(text, spans, classOf) {
+  const out = document.createDocumentFragment();
+  let last = 0;
+  for (const [start, end, kind] of spans || []) {
+    out.append(text.slice(last, start), el("mark", text.slice(start, end), classOf(kind)));
+    last = end;
+  }
+  out.append(text.slice(last));
+  return out;
+}

@@ -7,16 +7,7 @@ const pairState = { pair: null, busy: false, last: null };  // last: the verdict
 
 // A title with the words the other title lacks marked, [start, end) spans from the server.
 function titleWithDifferences(title, spans) {
-  const out = document.createDocumentFragment();
-  let last = 0;
-  for (const [start, end] of spans || []) {
-    out.append(title.slice(last, start));
-    const mark = el("mark", title.slice(start, end), "differs");
-    out.append(mark);
-    last = end;
-  }
-  out.append(title.slice(last));
-  return out;
+  return markSpans(title, spans, () => "differs");
 }
 
 // The facts of a record, each marked where the other record's differs (a year, pages, a DOI).

@@ -8,18 +8,7 @@ const conflictsLoad = newestOnly("conflicts");
 // The screening terms the server marked in a text, [start, end, kind] in order: criteria
 // words, include_terms and exclude_terms (biblio/highlight.py). Text nodes only.
 function marked(text, marks) {
-  const out = document.createDocumentFragment();
-  let last = 0;
-  for (const [start, end, kind] of marks || []) {
-    out.append(text.slice(last, start));
-    const mark = document.createElement("mark");
-    mark.className = "term-" + kind;
-    mark.textContent = text.slice(start, end);
-    out.append(mark);
-    last = end;
-  }
-  out.append(text.slice(last));
-  return out;
+  return markSpans(text, marks, (kind) => "term-" + kind);
 }
 
 function showProgress(p) {
