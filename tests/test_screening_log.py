@@ -173,6 +173,17 @@ def test_terminal_loop_records_each_decision_and_resumes(review: Path):
     assert newest["record_id"] not in decided and newest["reason"] == "some new reason"
 
 
+def test_terminal_note_goes_with_the_next_decision_only(review: Path):
+    # a note, then maybe; a note, then skip (dropped with the skipped record); include
+    out = run(review, "screen", "next", input="n\nconference abstract only\nm\nn\nlater\ns\ni\nq\n")
+    assert "→ maybe · note kept" in out and "→ include\n" in out
+    rows = log_rows(review)
+    assert [(r["decision"], r["note"]) for r in rows] == [
+        ("maybe", "conference abstract only"),
+        ("include", ""),
+    ]
+
+
 def test_two_reviewers_conflicts_kappa_and_resolution(review: Path, tmp_path: Path):
     ann = {"r01": "1", "r02": "1", "r03": "0", "r04": "1", "r05": "0", "r08": "0"}
     bob = {"r01": "1", "r02": "0", "r03": "0", "r04": "0", "r05": "0", "r08": "0"}

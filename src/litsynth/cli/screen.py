@@ -167,10 +167,10 @@ def _show(rec: BibRecord, meta: str, position: str, settings: ScreeningSettings)
 def next_command(stage: str, reviewer: str | None, random_sample: bool, project_dir: Path) -> None:
     """Screen in the terminal, one record at a time, most likely includes first.
 
-    Keys: i include, e exclude (then pick a reason), m maybe, s skip, q quit. Each decision is
-    recorded at once, so quitting (or a crash) loses nothing and the next run resumes. With
-    --random the records come in random order instead, for the stopping rule's random phase
-    (Callaghan & Müller-Hansen 2020): keep using it once started.
+    Keys: i include, e exclude (then pick a reason), m maybe, n a note for the next decision,
+    s skip, q quit. Each decision is recorded at once, so quitting (or a crash) loses nothing
+    and the next run resumes. With --random the records come in random order instead, for the
+    stopping rule's random phase (Callaghan & Müller-Hansen 2020): keep using it once started.
     """
     project = load(project_dir)
     reviewer = reviewer or project.settings.project.reviewer
@@ -178,7 +178,7 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
     with opened(project.store_path) as conn:
         queue = ops.Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
         skipped: set[str] = set()
-        done = 0
+        done, note = 0, ""
         while True:
             todo = [r for r in queue.pending(conn, random=random_sample) if r.id not in skipped]
             if not todo and not done and not ops.candidates(conn, stage):
@@ -193,15 +193,23 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
             )
             _show(rec, meta, f"{len(todo)} left · {rec.id}", settings)
             key = click.prompt(
-                "[i]nclude [e]xclude [m]aybe [s]kip [q]uit",
-                type=click.Choice(["i", "e", "m", "s", "q"]),
+                "[i]nclude [e]xclude [m]aybe [n]ote [s]kip [q]uit",
+                type=click.Choice(["i", "e", "m", "n", "s", "q"]),
                 show_choices=False,
             )
+            while key == "n":  # kept with the decision that follows, as in the workspace
+                note = click.prompt("Note", default="", show_default=False).strip()
+                key = click.prompt(
+                    "[i]nclude [e]xclude [m]aybe [s]kip [q]uit",
+                    type=click.Choice(["i", "e", "m", "n", "s", "q"]),
+                    show_choices=False,
+                )
             if key == "q":
                 click.echo(f"Stopped; {count(done, 'decision')} recorded. Run again to resume.")
                 return
             if key == "s":
                 skipped.add(rec.id)
+                note = ""  # a note is about the record it was written on
                 continue
             reason = ""
             if key == "e":
@@ -219,11 +227,14 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
             decision = {"i": "include", "e": "exclude", "m": "maybe"}[key]
             _, is_new = ops.record_decision(
                 conn, rec.id, stage=stage, decision=decision, reviewer=reviewer, settings=settings,
-                reason=reason, origin="terminal",
+                reason=reason, note=note, origin="terminal",
                 source=f"{ops.RANDOM_SAMPLE}:terminal" if random_sample else "",
             )  # fmt: skip
             done += 1
-            click.echo(f"→ {decision}{f' ({reason})' if reason else ''}")
+            click.echo(
+                f"→ {decision}{f' ({reason})' if reason else ''}{' · note kept' if note else ''}"
+            )
+            note = ""
             if is_new:
                 click.echo(f"  new exclusion reason added to the project's list: {reason!r}")
 
