@@ -375,14 +375,14 @@ def resolve(
     return _result(conn, method, [])
 
 
-def uncertain(conn: sqlite3.Connection) -> list[tuple[BibRecord, BibRecord]]:
-    """Unresolved maybe pairs, as records a person can compare side by side: the most alike
-    first (`likeness`), so the real duplicates among them come early."""
+def uncertain(conn: sqlite3.Connection) -> list[tuple[BibRecord, BibRecord, float]]:
+    """Unresolved maybe pairs, as records a person can compare side by side, each with its
+    likeness: the most alike first, so the real duplicates among them come early."""
     from litsynth.store import biblio as store
 
     out = []
     for row in store.uncertain_pairs(conn):
         ra, rb = store.get_record(conn, row["record_a"]), store.get_record(conn, row["record_b"])
         if ra is not None and rb is not None:
-            out.append((ra, rb))
-    return sorted(out, key=lambda pair: -likeness(*pair))  # stable: ties keep the store's order
+            out.append((ra, rb, likeness(ra, rb)))
+    return sorted(out, key=lambda pair: -pair[2])  # stable: ties keep the store's order

@@ -8,7 +8,6 @@ import click
 
 from litsynth.biblio import dedupe as dedupe_stage
 from litsynth.biblio.citation_search import import_references
-from litsynth.biblio.likeness import likeness
 from litsynth.biblio.link import link_by_hand, link_full_texts
 from litsynth.biblio.readers import import_files
 from litsynth.cli.common import json_option, load, print_json, project_option
@@ -132,9 +131,7 @@ def dedupe_command(
         if list_uncertain:
             pairs = dedupe_stage.uncertain(conn)
             if as_json:
-                print_json(
-                    [{"a": _brief(a), "b": _brief(b), "likeness": likeness(a, b)} for a, b in pairs]
-                )
+                print_json([{"a": _brief(a), "b": _brief(b), "likeness": x} for a, b, x in pairs])
                 return
             if not pairs:
                 click.echo("No unresolved uncertain pairs.")
@@ -144,8 +141,8 @@ def dedupe_command(
                     " with `litsynth dedupe resolve A B --same|--different`, or in the"
                     " workspace's Duplicates screen (`litsynth serve`)"
                 )
-            for a, b in pairs:
-                click.echo(f"{a.id}  |  {b.id}  (likeness {likeness(a, b):.2f})")
+            for a, b, alike in pairs:
+                click.echo(f"{a.id}  |  {b.id}  (likeness {alike:.2f})")
                 click.echo(f"  {_line(a)}")
                 click.echo(f"  {_line(b)}")
             return

@@ -11,7 +11,7 @@ import sqlite3
 from litsynth.biblio import dedupe
 from litsynth.biblio.abstract_sections import abstract_sections
 from litsynth.biblio.highlight import screening_marks
-from litsynth.biblio.likeness import differing_words, likeness
+from litsynth.biblio.likeness import differing_words
 from litsynth.biblio.record_fields import pages_of
 from litsynth.config import ScreeningSettings
 from litsynth.records import BibRecord
@@ -77,7 +77,7 @@ def next_pair(conn: sqlite3.Connection) -> dict[str, object]:
     settled = len(biblio_store.resolutions(conn))
     if not pairs:
         return {"pair": None, "remaining": 0, "settled": settled}
-    a, b = pairs[0]
+    a, b, alike = pairs[0]
     differs_a, differs_b = differing_words(a.title, b.title)
-    pair = {"a": _side(a, differs_a), "b": _side(b, differs_b), "likeness": likeness(a, b)}
+    pair = {"a": _side(a, differs_a), "b": _side(b, differs_b), "likeness": alike}
     return {"pair": pair, "remaining": len(pairs), "settled": settled}
