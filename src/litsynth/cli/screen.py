@@ -192,18 +192,15 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
                 x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal) if x
             )
             _show(rec, meta, f"{len(todo)} left · {rec.id}", settings)
-            key = click.prompt(
-                "[i]nclude [e]xclude [m]aybe [n]ote [s]kip [q]uit",
-                type=click.Choice(["i", "e", "m", "n", "s", "q"]),
-                show_choices=False,
-            )
-            while key == "n":  # kept with the decision that follows, as in the workspace
-                note = click.prompt("Note", default="", show_default=False).strip()
+            while True:  # n: a note, kept with the decision that follows (as in the workspace)
                 key = click.prompt(
-                    "[i]nclude [e]xclude [m]aybe [s]kip [q]uit",
+                    "[i]nclude [e]xclude [m]aybe [n]ote [s]kip [q]uit",
                     type=click.Choice(["i", "e", "m", "n", "s", "q"]),
                     show_choices=False,
                 )
+                if key != "n":
+                    break
+                note = click.prompt("Note", default="", show_default=False).strip()
             if key == "q":
                 click.echo(f"Stopped; {count(done, 'decision')} recorded. Run again to resume.")
                 return

@@ -85,12 +85,7 @@ async function loadNext(first) {
     const terms = (data.terms || {})[kind] || [];
     if (!terms.length) continue;
     $("terms").append(kind + "_terms: ");
-    terms.forEach((t, i) => {
-      const mark = document.createElement("mark");
-      mark.className = "term-" + kind;
-      mark.textContent = t;
-      $("terms").append(...(i ? [", ", mark] : [mark]));
-    });
+    terms.forEach((t, i) => $("terms").append(...(i ? [", "] : []), el("mark", t, "term-" + kind)));
     $("terms").append(document.createElement("br"));
   }
   const list = $("reasons");
