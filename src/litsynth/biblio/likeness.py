@@ -27,6 +27,7 @@ import re
 import unicodedata
 
 from litsynth.biblio.record_fields import pages_of
+from litsynth.citations.names import name_key
 from litsynth.records import BibRecord
 
 _WORD = re.compile(r"[^\W_]+")
@@ -54,8 +55,9 @@ def _journals_alike(a: str, b: str) -> float:
     return sum(any(w.startswith(s) for w in long_) for s in short) / len(short)
 
 
-def _first_family(rec: BibRecord) -> list[str]:
-    return _words(rec.authors[0].split(",")[0]) if rec.authors else []
+def _first_family(rec: BibRecord) -> str:
+    """The first author's family name as every match in litsynth keys it (`name_key`)."""
+    return name_key(rec.authors[0].split(",", 1)[0]) if rec.authors else ""
 
 
 def _first_page(rec: BibRecord) -> str:
