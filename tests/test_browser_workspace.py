@@ -224,7 +224,8 @@ def test_a_note_goes_with_the_decision_into_the_log(served: tuple[str, Path]) ->
     with browser_page(1280, 720) as page:
         page.goto(url + "/")
         page.fill("#reviewer", "gus")
-        page.dispatch_event("#reviewer", "change")
+        page.dispatch_event("#reviewer", "change")  # marks #record busy until gus's queue shows
+        until(page, "() => !document.querySelector('#record').hasAttribute('aria-busy')")
         page.wait_for_selector("#rec-title:not(:empty)")
         page.locator("#reviewer").blur()  # the keys are the page's, not the name field's
         record = page.locator("#record").get_attribute("data-record-id")
