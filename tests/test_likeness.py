@@ -10,9 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import shared
-from litsynth.biblio.likeness import differing_words, likeness
+from litsynth.biblio import dedupe
+from litsynth.biblio.likeness import differing_facts, differing_words, likeness
 from litsynth.cli import cli
 from litsynth.records import BibRecord
+from litsynth.store import opened
 
 
 def _rec(
@@ -42,6 +44,21 @@ def test_differing_words_are_marked_on_each_side() -> None:
     assert [a[s:e] for s, e in only_a] == ["vol", "360", "pg", "542", "2009"]
     assert [b[s:e] for s, e in only_b] == ["Erratum"]
     assert differing_words("Same title", "same TITLE") == ([], [])
+
+
+def test_the_facts_that_differ_are_the_ones_likeness_counts() -> None:
+    """A hyphen in a given name is not a different author; a year or DOI missing on one side
+    is not a disagreement; a first page or DOI that differs is, and costs the pair."""
+    a = BibRecord("a", "AIS", "b", title="Cultural universality", authors=("Stahl, Bernd Carsten",),
+                  year=2004, doi="10.1080/1097198X.2004.10856384",
+                  extra={"pages": "47--65"})  # fmt: skip
+    b = BibRecord("b", "AIS", "b", title="Cultural universality", authors=("Stahl, Bernd-Carsten",),
+                  year=2003)  # fmt: skip
+    assert differing_facts(a, b) == ["year"]
+    c = BibRecord("c", "AIS", "b", title="Cultural universality", authors=("Elbeltagi, I.",),
+                  year=2004, doi="10.1/other", extra={"pages": "12-20"})  # fmt: skip
+    assert differing_facts(a, c) == ["author", "pages", "doi"]
+    assert likeness(a, c) < likeness(a, b)
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +108,16 @@ def test_the_terminal_lists_pairs_most_alike_first(haematology: Path) -> None:
     assert len(shown) == 634 and shown == sorted(shown, reverse=True)
     with sqlite3.connect(haematology / "litsynth.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM dedupe_resolutions").fetchone()[0] == 0
+
+
+def test_likeness_kept_between_requests_gives_the_same_order(haematology: Path) -> None:
+    """The workspace keeps each pair's likeness by record ids: asked again it compares nothing
+    and ranks the pairs exactly as the command line does."""
+    with opened(haematology / "litsynth.db") as conn:
+        known: dict[tuple[str, str], float] = {}
+        first = dedupe.ranked_uncertain(conn, known)
+        assert len(known) == 634
+        known_copy = dict(known)
+        assert dedupe.ranked_uncertain(conn, known) == first and known == known_copy
+        listed = [(a.id, b.id, alike) for a, b, alike in dedupe.uncertain(conn)]
+    assert listed == first

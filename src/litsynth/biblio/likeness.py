@@ -65,6 +65,19 @@ def _first_page(rec: BibRecord) -> str:
     return match.group(1).lower() if match else ""
 
 
+def differing_facts(a: BibRecord, b: BibRecord) -> list[str]:
+    """The facts both records give and disagree on, of "author" (the first author's family
+    name), "year", "pages" (the first page) and "doi": what likeness weighs, named so the
+    Duplicates screen marks exactly what the order counted against the pair."""
+    pairs = {
+        "author": (_first_family(a), _first_family(b)),
+        "year": (str(a.year or ""), str(b.year or "")),
+        "pages": (_first_page(a), _first_page(b)),
+        "doi": (a.doi.strip().lower(), b.doi.strip().lower()),
+    }
+    return [fact for fact, (x, y) in pairs.items() if x and y and x != y]
+
+
 def likeness(a: BibRecord, b: BibRecord) -> float:
     """How alike two records look, 0 to 1 (see the module docstring)."""
     family = _first_family(a)
@@ -74,8 +87,9 @@ def likeness(a: BibRecord, b: BibRecord) -> float:
         + 0.15 * (bool(family) and family == _first_family(b))
         + 0.1 * _journals_alike(a.journal, b.journal)
     )
-    for x, y in ((_first_page(a), _first_page(b)), (a.doi.strip().lower(), b.doi.strip().lower())):
-        if x and y and x != y:
+    differs = differing_facts(a, b)
+    for fact in ("pages", "doi"):
+        if fact in differs:
             alike *= _DIFFERS
     return round(alike, 4)
 

@@ -66,6 +66,7 @@ class Workspace:
     lock: threading.Lock = field(default_factory=threading.Lock)
     queues: dict[tuple[str, str], ops.Queue] = field(default_factory=dict)
     refits: dict[tuple[str, str], threading.Thread] = field(default_factory=dict)
+    likeness: dict[tuple[str, str], float] = field(default_factory=dict)  # of maybe pairs
 
     def refit_later(self, stage: str, reviewer: str) -> None:
         """Refit the reviewer's queue in a background thread with its own store handle, so
@@ -303,7 +304,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
     async def api_dedupe_next(request: Request) -> Response:
         with opened(project.store_path) as conn:
-            return JSONResponse(next_pair(conn))
+            return JSONResponse(next_pair(conn, ws.likeness))
 
     async def api_dedupe_resolve(request: Request) -> Response:
         body = await _body(request)
@@ -314,7 +315,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         a, b = str(body.get("a", "")), str(body.get("b", ""))
         with ws.lock, opened(project.store_path) as conn:  # regroups at once, as the CLI does
             dedupe.resolve(conn, a, b, same=same, reviewer=reviewer, note="workspace")
-            return JSONResponse(next_pair(conn))
+            return JSONResponse(next_pair(conn, ws.likeness))
 
     async def api_matrix(request: Request) -> Response:
         from litsynth.coding.codebook.load import project_codebook

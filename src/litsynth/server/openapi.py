@@ -142,7 +142,10 @@ OPENAPI: dict[str, Any] = {
         "/api/dedupe/next": {
             "get": {
                 "summary": "The most alike unresolved maybe pair of records (`dedupe --uncertain`)",
-                "responses": _ok({"type": "object"}, "pair (a, b, likeness); remaining; settled"),
+                "responses": _ok(
+                    {"type": "object"},
+                    "pair (a, b, likeness, differs: facts they disagree on); remaining; settled",
+                ),
             }
         },
         "/api/dedupe/resolve": {

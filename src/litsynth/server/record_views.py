@@ -11,7 +11,7 @@ import sqlite3
 from litsynth.biblio import dedupe
 from litsynth.biblio.abstract_sections import abstract_sections
 from litsynth.biblio.highlight import screening_marks
-from litsynth.biblio.likeness import differing_words
+from litsynth.biblio.likeness import differing_facts, differing_words
 from litsynth.biblio.record_fields import pages_of
 from litsynth.config import ScreeningSettings
 from litsynth.records import BibRecord
@@ -70,14 +70,23 @@ def _side(rec: BibRecord, differs: list[tuple[int, int]]) -> dict[str, object]:
     }
 
 
-def next_pair(conn: sqlite3.Connection) -> dict[str, object]:
+def next_pair(conn: sqlite3.Connection, known: dict[tuple[str, str], float]) -> dict[str, object]:
     """The most alike unresolved maybe pair (as `litsynth dedupe --uncertain` lists them),
-    with how many remain and how many a person has settled."""
-    pairs = dedupe.uncertain(conn)
+    with how many remain and how many a person has settled; `known` is the likeness kept
+    between requests (`dedupe.ranked_uncertain`)."""
+    pairs = dedupe.ranked_uncertain(conn, known)
     settled = len(biblio_store.resolutions(conn))
-    if not pairs:
+    a = b = None
+    if pairs:
+        a = biblio_store.get_record(conn, pairs[0][0])
+        b = biblio_store.get_record(conn, pairs[0][1])
+    if a is None or b is None:
         return {"pair": None, "remaining": 0, "settled": settled}
-    a, b, alike = pairs[0]
     differs_a, differs_b = differing_words(a.title, b.title)
-    pair = {"a": _side(a, differs_a), "b": _side(b, differs_b), "likeness": alike}
+    pair = {
+        "a": _side(a, differs_a),
+        "b": _side(b, differs_b),
+        "likeness": pairs[0][2],
+        "differs": differing_facts(a, b),  # what the order counted against the pair
+    }
     return {"pair": pair, "remaining": len(pairs), "settled": settled}

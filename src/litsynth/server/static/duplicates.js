@@ -10,8 +10,10 @@ function titleWithDifferences(title, spans) {
   return markSpans(title, spans, () => "differs");
 }
 
-// The facts of a record, each marked where the other record's differs (a year, pages, a DOI).
-function drawSide(id, rec, other) {
+// The facts of a record, each marked where the server found the two records disagree
+// (`differs`: the first author's family name, the year, the first page, the DOI), the
+// facts that moved the pair down the order.
+function drawSide(id, rec, differs) {
   const side = $(id);
   side.replaceChildren();
   const title = el("h2");
@@ -19,11 +21,11 @@ function drawSide(id, rec, other) {
   side.append(title, el("p", rec.id + " · " + rec.source, "meta"));
   const facts = el("p", undefined, "meta");
   const shown = [
-    [rec.authors.slice(0, 6).join("; "), (rec.authors[0] || "") !== (other.authors[0] || "")],
-    [String(rec.year || "n.d."), rec.year !== other.year],
+    [rec.authors.slice(0, 6).join("; "), differs.includes("author")],
+    [String(rec.year || "n.d."), differs.includes("year")],
     [rec.journal, false],
-    [rec.pages && "pp. " + rec.pages, Boolean(rec.pages && other.pages && rec.pages !== other.pages)],
-    [rec.doi && "doi:" + rec.doi, Boolean(rec.doi && other.doi && rec.doi.toLowerCase() !== other.doi.toLowerCase())],
+    [rec.pages && "pp. " + rec.pages, differs.includes("pages")],
+    [rec.doi && "doi:" + rec.doi, differs.includes("doi")],
   ].filter(([text]) => text);
   shown.forEach(([text, differs], i) => {
     if (i) facts.append(" · ");
@@ -39,8 +41,8 @@ function showPair(data) {
   $("pair").hidden = $("pair-actions").hidden = data.pair === null;
   $("pair-done").hidden = data.pair !== null;
   if (!data.pair) return;
-  drawSide("side-a", data.pair.a, data.pair.b);
-  drawSide("side-b", data.pair.b, data.pair.a);
+  drawSide("side-a", data.pair.a, data.pair.differs);
+  drawSide("side-b", data.pair.b, data.pair.differs);
   $("pair").dataset.pair = data.pair.a.id + "|" + data.pair.b.id;
   $("pair").dataset.likeness = data.pair.likeness;
 }
