@@ -19,18 +19,15 @@ from __future__ import annotations
 import sqlite3
 
 from litsynth.config import IngestSettings
-from litsynth.ingest.doc import READER_VERSION as DOC_READER
 from litsynth.ingest.ocr import OCR_TIMEOUT, OCR_TRIED
 from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
+from litsynth.ingest.sidecar import READERS
 from litsynth.store import documents as store
 from litsynth.store.scans import read_by_older, with_unread_pages
 
 # Failures an older version recorded for files this one reads: parsed again, once.
 _NOW_READ = ("an RTF file under a .doc name",)
-# The reader version each kind's file_meta records, where a newer one reads stored files
-# differently (the PDF's is its byline's, brought up to date without a parse).
-READERS = {"doc": DOC_READER}
 
 
 def limit_raised(failure: store.FailureState, limits: IngestSettings) -> bool:

@@ -109,18 +109,24 @@ def apply_metadata(doc: Document, meta: Metadata | None) -> Document:
     )
 
 
+# The reader version each kind's file_meta records, where a newer one reads stored files
+# differently, so retry.outdated_readings parses them again (the PDF's is its byline's,
+# brought up to date without a parse).
+READERS = {"doc": DOC_READER}
+
+
 def file_meta(doc: Document) -> dict[str, object]:
     """What a parsed file says about itself, before any sidecar or record is laid over it.
     A PDF's says how its authors were chosen (`BYLINE_VERSION`), so that one ingested before
     can be brought up to date (`incremental._read_bylines`); a .doc's which reader read it
-    (retry.READERS: an older one's documents are read again)."""
+    (READERS: an older one's documents are read again)."""
     said: dict[str, object] = {"title": doc.title, "authors": list(doc.authors),
                                "year": doc.year, "venue": doc.venue, "doi": doc.doi}  # fmt: skip
     if doc.kind == "pdf":
         said["read_by"] = BYLINE_VERSION
         said["pages_read_by"] = PRINTED_PAGES_VERSION  # parse_pdf looked for printed pages
-    elif doc.kind == "doc":
-        said["read_by"] = DOC_READER
+    elif doc.kind in READERS:
+        said["read_by"] = READERS[doc.kind]
     return said
 
 
