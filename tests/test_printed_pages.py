@@ -91,6 +91,16 @@ def test_a_proceedings_paper_is_cited_by_its_printed_pages() -> None:
     cite = format_citation(["Kyle Lo"], 2020, kind="pdf", page_start=2, page_end=2,
                            section=printed_span(labels, 2, 2))  # fmt: skip
     assert cite == "Lo (2020), p. 4970"
+    # a supplement after the printed pages (CERMINE's example3: 305–313, then four pages the
+    # print does not number) is cited by its PDF page, named as one
+    supplement = [str(305 + i) for i in range(9)] + [""] * 4
+    assert printed_span(supplement, 9, 9) == "p. 313"
+    assert printed_span(supplement, 10, 10) == "PDF p. 10"
+    assert printed_span(supplement, 9, 10) == "PDF pp. 9–10"
+    cite = format_citation(["Kyle Lo"], 2020, kind="pdf", page_start=10, page_end=10,
+                           section=printed_span(supplement, 10, 10))  # fmt: skip
+    assert cite == "Lo (2020), PDF p. 10"
+    assert printed_span([""] * 13, 10, 10) == ""  # a file with no printed numbers: "p. 10"
     naacl = shared(NAACL)
     again = parse_pdf(naacl, naacl.read_bytes())  # its /PageLabels: 84–91
     assert again.pages[0].label == "84"

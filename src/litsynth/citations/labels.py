@@ -5,7 +5,9 @@ e-book that marks its printed edition's pages is cited by those pages: its secti
 labelled "p. 169" or "pp. 169–170" at ingest (ingest/epub.py), and that label is the locator.
 So is a PDF whose printed page numbers are not its own (ingest/printed_pages.py): a passage on
 the second page of an article printed on pages 4969–4983 is labelled "p. 4970"; without such a
-label a PDF passage is cited by its PDF page.
+label a PDF passage is cited by its PDF page. A page such a PDF carries beyond its printed
+numbering (a supplement after page 313, a download cover) is cited as "PDF p. 10": "p. 10"
+would send a reader of the published pages 305–313 to a page that is not there.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from litsynth.citations.names import PARTICLES
 
 _PRINTED = ("p. ", "pp. ")
+_PDF_PAGES = ("PDF p. ", "PDF pp. ")  # pages of a printed-numbered PDF that print none
 
 
 def author_label(authors: tuple[str, ...] | list[str]) -> str:
@@ -88,10 +91,16 @@ def printed_pages(first: str, last: str) -> str:
 
 def printed_span(labels: Sequence[str], first: int, last: int) -> str:
     """The printed pages of PDF pages `first` to `last` (1-based), given each page's printed
-    label ("" where none is known): "p. 4970", "pp. 4970–4971"; "" unless both ends have one."""
+    label ("" where none is known): "p. 4970", "pp. 4970–4971". Where the file has printed
+    numbers but not on both ends of the span, its PDF pages, named as such ("PDF p. 10");
+    "" for a file with none (its PDF pages are its pages: `locator` says "p. 10")."""
     start = labels[first - 1] if 0 < first <= len(labels) else ""
     end = labels[last - 1] if 0 < last <= len(labels) else ""
-    return printed_pages(start, end) if start and end else ""
+    if start and end:
+        return printed_pages(start, end)
+    if not any(labels):
+        return ""
+    return f"PDF p. {first}" if first == last else f"PDF pp. {first}–{last}"
 
 
 def locator(
@@ -104,6 +113,8 @@ def locator(
 ) -> str:
     """ "p. 4" / "pp. 4–5" for PDFs and paged e-books; "§ Results, ¶ 12" for text documents."""
     if kind in ("pdf", "epub") and is_printed_pages(section):
+        return section
+    if kind == "pdf" and section.startswith(_PDF_PAGES):
         return section
     if kind == "pdf":
         return f"p. {page_start}" if page_start == page_end else f"pp. {page_start}–{page_end}"
