@@ -12,6 +12,7 @@ import pytest
 
 from litsynth.config import open_project
 from litsynth.embed.index import load_index
+from litsynth.ingest import FAILURE_REASONS
 from litsynth.ingest import incremental as pipeline
 from litsynth.ingest.incremental import IngestOptions, IngestReport, ingest
 from litsynth.search import search, status
@@ -207,7 +208,7 @@ def test_failure_is_recorded_then_cleared_by_a_later_success(project: Path) -> N
     bad.write_bytes(b"%PDF-1.4\n this is not a pdf at all \n%%EOF")
     report = run(project)
     assert [f["path"] for f in report.failures] == ["corpus/broken.pdf"]
-    assert report.failures[0]["reason"] in pipeline.FAILURE_REASONS
+    assert report.failures[0]["reason"] in FAILURE_REASONS
     assert _status(project)["failures"] == {report.failures[0]["reason"]: 1}
 
     again = run(project)  # unchanged bad file: remembered, not re-parsed

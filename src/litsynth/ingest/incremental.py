@@ -34,12 +34,13 @@ from litsynth.embed.index import (
     ids_digest,
 )
 from litsynth.errors import ConfigError
-from litsynth.ingest import FAILURE_REASONS, parse_many
+from litsynth.ingest import parse_many
 from litsynth.ingest.byline import BYLINE_VERSION, byline_authors, chosen_authors
 from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.first_page import printed_year
 from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
+from litsynth.ingest.outcome import IngestReport, failure_json
 from litsynth.ingest.paragraphs import renumber_paragraphs, store_numbered
 from litsynth.ingest.prepare import chunk_with, unencodable
 from litsynth.ingest.reprint import label_stored_pdfs
@@ -60,64 +61,8 @@ from litsynth.store import documents as store
 from litsynth.store import runs
 from litsynth.store.db import opened, transaction
 from litsynth.store.lock import writer_lock
-from litsynth.words import count
 
 SAVE_EVERY_S = 30.0  # an index save costs ~0.1 s per 10k chunks; a crash loses ≤ 30 s of vectors
-
-
-# Every run (ingest, `litsynth run`) records these versions: what can change its results.
-@dataclass
-class IngestReport:
-    """What one `litsynth ingest` run did; `to_json` is the --json contract."""
-
-    documents_seen: int = 0
-    documents_ingested: int = 0
-    documents_skipped_unchanged: int = 0
-    documents_skipped_failed: int = 0
-    documents_replaced: int = 0
-    documents_rechunked: int = 0
-    documents_same_text: int = 0  # of those ingested: joined a stored document of the same text
-    chunks_added: int = 0
-    chunks_removed: int = 0
-    metadata_updated: int = 0
-    roles_updated: int = 0  # documents whose passages got roles from the stored text
-    paragraphs_renumbered: int = 0  # documents whose passages' ¶ numbers a newer count changed
-    printed_pages_found: int = 0  # stored PDFs now cited by their printed pages (reprint.py)
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    pruned: list[str] = field(default_factory=list)
-    would_prune: list[str] = field(default_factory=list)
-    kept_with_human_work: list[str] = field(default_factory=list)
-    index_repaired: dict[str, int] = field(default_factory=lambda: {"added": 0, "removed": 0})
-    index_chunks: int = 0
-    warnings: list[str] = field(default_factory=list)
-    run_id: int = 0
-    seconds: float = 0.0
-
-    def failures_by_reason(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for f in self.failures:
-            out[f["reason"]] = out.get(f["reason"], 0) + 1
-        return dict(sorted(out.items()))
-
-    def summary(self) -> str:
-        """One line: what was ingested, skipped and failed (by reason)."""
-        failed = self.failures_by_reason()
-        return (
-            f"{self.documents_ingested} ingested"
-            + (
-                f" ({self.documents_same_text} the same text as another file)"
-                if self.documents_same_text
-                else ""
-            )
-            + f", {self.documents_skipped_unchanged} unchanged, "
-            f"{count(self.chunks_added, 'passage')} added, {len(self.failures)} failed"
-            + (f" ({', '.join(f'{k}: {v}' for k, v in failed.items())})" if failed else "")
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["failures_by_reason"] = self.failures_by_reason()
-        return data
 
 
 # ------------------------------------------------------------------------------ ingest
@@ -285,7 +230,7 @@ class _Run:
                 timeout_s=timeout_limit(failure.detail, limits),
                 memory_mb=limits.pdf_memory_mb,
             )
-        self.report.failures.append(_failure_json(failure))
+        self.report.failures.append(failure_json(failure))
 
     def save(self) -> None:
         """Write the index unless the files on disk already hold this very id set."""
@@ -295,16 +240,6 @@ class _Run:
             )
             self.saved_digest = manifest.ids_digest if manifest is not None else None
         self.last_save = time.monotonic()
-
-
-def _failure_json(failure: Failure | store.FailureState, *, cached: bool = False) -> dict[str, Any]:
-    return {
-        "path": failure.path,
-        "reason": failure.reason,
-        "detail": failure.detail,
-        "explanation": FAILURE_REASONS.get(failure.reason, ""),
-        "cached": cached,
-    }
 
 
 @dataclass(frozen=True)
@@ -412,7 +347,7 @@ def _plan(
         unchanged = bad and (bad.size, bad.mtime_ns) == (entry.size, entry.mtime_ns)
         if bad and unchanged and not passwords and not limit_raised(bad, project.settings.ingest):
             report.documents_skipped_failed += 1
-            report.failures.append(_failure_json(bad, cached=True))
+            report.failures.append(failure_json(bad, cached=True))
             continue
         digest = file_hash(entry.path)
         if (known and known.document_id == digest) or store.document_exists(conn, digest):
