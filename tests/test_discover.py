@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -190,6 +191,27 @@ def test_draft_fragment_loads_with_the_codebook_loader(review, tmp_path: Path) -
     assert len(merged.codes) == 3 + result.k
 
 
+def test_a_drafted_code_covers_the_cluster_it_was_drafted_from(project: Path) -> None:
+    """`code discover --write` drafts the new sustainability concept as a code with its quotes
+    as examples; before anything is coded with it, the next discover finds that cluster
+    inside it (by its "DRAFT — passages about …" definition alone it read as new again)."""
+    truth = build(project)
+    proj = open_project(project)
+    first = on_store(run_discover, proj, uncoded_only=False, min_size=4)
+    new = tuple(c for c in first.clusters if c.verdict == "new")
+    assert new and all(set(c.chunk_ids) <= set(truth["sustainability"]) for c in new)
+    text = draft_fragment(
+        replace(first, clusters=new), taken=list(load_codebook(proj.codebook_path).codes)
+    )
+    (project / "codebook" / "draft.yaml").write_text(text, encoding="utf-8")
+    again = on_store(run_discover, open_project(project), uncoded_only=False, min_size=4)
+    assert [c.chunk_ids for c in again.clusters] == [c.chunk_ids for c in first.clusters]
+    for cluster in again.clusters:
+        assert cluster.verdict == "overlaps" and cluster.nearest_code is not None
+        if cluster in new or set(cluster.chunk_ids) <= set(truth["sustainability"]):
+            assert cluster.nearest_code.code_id.startswith("draft-")
+
+
 def test_cli_discover_json_and_write(project: Path) -> None:
     from litsynth.cli import cli
 
@@ -206,6 +228,9 @@ def test_cli_discover_json_and_write(project: Path) -> None:
     ]
     again = runner.invoke(cli, [*args, "--write", "codebook/draft.yaml"])
     assert again.exit_code == 1 and "exists" in again.output  # never overwrites reviewer edits
+    drafted = runner.invoke(cli, [*args, "--clusters", "4"])
+    assert "NEW" not in drafted.output and "(its examples)" in drafted.output  # the draft covers it
+    (project / "codebook" / "draft.yaml").unlink()
     text = runner.invoke(cli, [*args, "--clusters", "4"])
     assert "NEW" in text.output and "p. " in text.output
 

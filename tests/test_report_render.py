@@ -11,6 +11,7 @@ from litsynth.report.contents import (
     CodeNode,
     DocumentRow,
     Matrix,
+    Proposal,
     ReportData,
     ShownPassage,
     SourcePage,
@@ -136,6 +137,41 @@ def test_a_project_without_a_codebook_is_told_how_to_start_one(tmp_path: Path) -
     assert "Filter codes" not in html
     with_codes = render_report(_data(), tmp_path / "s").read_text(encoding="utf-8")
     assert "No codebook yet" not in with_codes and "Filter codes" in with_codes
+
+
+def test_open_coding_names_a_new_concept_new_and_folds_away_what_a_code_covers(
+    tmp_path: Path,
+) -> None:
+    """A cluster that lies inside a code is not offered as a concept the codebook lacks; a new
+    one says which code is nearest, for the reviewer to compare (each used to read "close to
+    existing code", new or not)."""
+    from dataclasses import replace
+
+    shown = _data().matrices[0].passages["m0-0-0"]
+    new = Proposal(
+        "carbon / emission", ("carbon",), 6, 2, shown, nearest="Platform (similarity 0.21)"
+    )
+    covered = Proposal(
+        "platform / data", ("platform",), 9, 3, shown, overlaps="Platform (similarity 0.74)"
+    )
+    data = replace(_data(), proposals=(new, covered))
+    html = render_report(data, tmp_path / "r").read_text(encoding="utf-8")
+    section = html[html.index('id="proposals"') :]
+    section = section[: section.index("</section>")]
+    assert (
+        section.index("carbon / emission")
+        < section.index("<details>")
+        < section.index("platform / data")
+    )
+    assert "<b>new concept</b> (nearest code: Platform (similarity 0.21))" in section
+    assert (
+        "part of code Platform (similarity 0.74)" in section and "close to existing" not in section
+    )
+    assert "1 concept a code already covers" in section
+    alone = render_report(replace(data, proposals=(covered,)), tmp_path / "s").read_text(
+        encoding="utf-8"
+    )
+    assert "Every concept found lies inside a code of the codebook." in alone
 
 
 def test_overview_counts_suggestions_above_their_bar_and_standing_codings(tmp_path: Path) -> None:

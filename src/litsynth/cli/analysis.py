@@ -84,8 +84,10 @@ def _render_discovery(d: Discovery) -> None:
         if m:
             rel = "≥" if m.similarity >= m.threshold else "<"
             against = "the code's cohesion" if m.prototype == "passages" else "member median"
+            by = {"definition": " (its definition)", "examples": " (its examples)"}
             click.echo(
-                f"    nearest code: {m.code_id} — similarity {m.similarity:.2f} {rel} {against} "
+                f"    nearest code: {m.code_id}{by.get(m.prototype, '')} — "
+                f"similarity {m.similarity:.2f} {rel} {against} "
                 f"{m.threshold:.2f}; {m.coded_share:.0%} of the cluster already coded with it"
             )
         for q in c.quotes:

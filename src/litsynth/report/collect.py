@@ -339,6 +339,8 @@ def _proposals(
             )
             for qt in cluster.quotes[:3]
         )
+        near = f"{nearest.label} (similarity {nearest.similarity:.2f})" if nearest else ""
+        covered = cluster.verdict == "overlaps"
         out.append(
             rm.Proposal(
                 label=cluster.label,
@@ -346,9 +348,9 @@ def _proposals(
                 size=len(cluster.chunk_ids),
                 n_documents=len(cluster.documents),
                 quotes=quotes,
-                overlaps=f"{nearest.label} (similarity {nearest.similarity:.2f})"
-                if nearest
-                else "",
+                overlaps=near if covered else "",
+                nearest="" if covered else near,
             )
         )
-    return tuple(out)
+    # new concepts first, as `code discover --write` drafts them; each group keeps its order
+    return tuple(sorted(out, key=lambda p: bool(p.overlaps)))

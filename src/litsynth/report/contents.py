@@ -89,7 +89,8 @@ class Proposal:
     size: int
     n_documents: int
     quotes: tuple[ShownPassage, ...]
-    overlaps: str = ""  # nearest existing code, when the cluster is not new
+    overlaps: str = ""  # the code the cluster lies inside ("" for a new concept)
+    nearest: str = ""  # a new concept's nearest code, for the reviewer to compare
 
 
 @dataclass(frozen=True)

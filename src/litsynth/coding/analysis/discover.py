@@ -16,8 +16,9 @@ quotes with citations, and the nearest existing code. "Overlaps" is decided with
 number, by comparing like with like: a cluster lies inside a code when its passages are, on
 median, as close to the code's centre (the mean of the passages coded with it) as the code's
 own passages are — the cluster is then a part of that code, not a new concept. A code with no
-passages yet has only its definition: it overlaps when the definition is as close to the
-cluster's centroid as the cluster's median member. Most of a cluster already carrying the code
+passages yet has only its definition and its examples: it overlaps when either is as close to
+the cluster's centroid as the cluster's median member (a code drafted from a cluster is its
+quotes). Most of a cluster already carrying the code
 also counts as overlap. Similarities are measured after removing the corpus mean, because
 every passage of a review shares its topic, and raw cosines within one review are all high.
 """
@@ -87,12 +88,12 @@ class CodeMatch:
     label: str
     # prototype "passages": median centred cosine of the cluster's passages to the code's centre,
     # against the code's cohesion (the same figure for the code's own passages);
-    # prototype "definition": the definition's centred cosine to the cluster centroid, against
-    # the cluster's median member's.
+    # prototype "definition" (or "examples": the mean of the code's examples in the codebook):
+    # its centred cosine to the cluster centroid, against the cluster's median member's.
     similarity: float
     threshold: float
     coded_share: float  # share of the cluster's passages already coded with this code
-    prototype: str  # "passages" | "definition"
+    prototype: str  # "passages" | "definition" | "examples"
 
     @property
     def overlaps(self) -> bool:
@@ -325,7 +326,7 @@ class Prototype:
     code_id: str
     label: str
     vector: np.ndarray
-    source: str  # "passages" | "definition"
+    source: str  # "passages" | "definition" | "examples" (the codebook's, where discover asks)
     # The coded passages themselves (rows), when the code has any: its cohesion is measured
     # passage by passage, like the cluster's, since an average sits closer to everything.
     members: np.ndarray | None = None
@@ -450,8 +451,17 @@ def code_prototypes(
     codings: Sequence[store.CodedPassage],
     vector_of: Mapping[str, np.ndarray],
     embed_texts: Callable[[list[str]], np.ndarray],
+    *,
+    with_examples: bool = False,
 ) -> list[Prototype]:
-    """Each code's mean coded-passage vector, or its embedded definition when it has none."""
+    """Each code's mean coded-passage vector, or its embedded definition when it has none.
+
+    `with_examples`: a code with no coded passages but examples in the codebook also stands
+    at the mean of its examples (a second prototype, "examples"). Open coding asks whether a
+    cluster is already a code, and a code drafted from a cluster (`code discover --write`) is
+    its quotes: by its definition alone ("DRAFT — passages about …") the cluster it came from
+    read as new again.
+    """
     by_code: dict[str, list[np.ndarray]] = {}
     for c in codings:
         if c.chunk_id in vector_of:
@@ -459,18 +469,26 @@ def code_prototypes(
     out = []
     bare = [code for code in codebook.codes.values() if code.id not in by_code]
     texts = [f"{c.label}. {c.definition} {' '.join(c.keywords)}".strip() for c in bare]
-    embedded = embed_texts(texts) if texts else np.zeros((0, 1))
+    examples = {c.id: list(c.examples) for c in bare if with_examples and c.examples}
+    rows: dict[str, list[int]] = {}
+    for code_id, said in examples.items():
+        rows[code_id] = list(range(len(texts), len(texts) + len(said)))
+        texts += said
+    embedded = np.asarray(embed_texts(texts)) if texts else np.zeros((0, 1))
     definitions = {code.id: embedded[i] for i, code in enumerate(bare)}
     for code in sorted(codebook.codes.values(), key=lambda c: c.id):
         if code.id in by_code:
-            rows = np.stack(by_code[code.id])
-            out.append(Prototype(code.id, code.label, _unit(rows.mean(axis=0)), "passages", rows))
-        else:
+            stacked = np.stack(by_code[code.id])
             out.append(
-                Prototype(
-                    code.id, code.label, _unit(np.asarray(definitions[code.id])), "definition"
-                )
+                Prototype(code.id, code.label, _unit(stacked.mean(axis=0)), "passages", stacked)
             )
+            continue
+        out.append(
+            Prototype(code.id, code.label, _unit(np.asarray(definitions[code.id])), "definition")
+        )
+        if code.id in rows:
+            centre = _unit(_unit(embedded[rows[code.id]]).mean(axis=0))
+            out.append(Prototype(code.id, code.label, centre, "examples"))
     return out
 
 
@@ -546,7 +564,9 @@ def run_discover(
     prototypes: list[Prototype] = []
     if codebook is not None and codebook.codes:
         embedder = get_embedder(model, batch_size=project.settings.embed.batch_size)
-        prototypes = code_prototypes(codebook, codings, vector_of, embedder.embed)
+        prototypes = code_prototypes(
+            codebook, codings, vector_of, embedder.embed, with_examples=True
+        )
     with ParsedCache.of(project) as cache:
         result = discover(
             [passages[i] for i in chosen],
