@@ -174,6 +174,27 @@ def test_open_coding_names_a_new_concept_new_and_folds_away_what_a_code_covers(
     assert "Every concept found lies inside a code of the codebook." in alone
 
 
+def test_a_matrix_with_nothing_coded_says_what_to_do_instead_of_an_empty_table(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    base = _data()
+    empty = replace(base.matrices[0], cells=((Cell(0, 0, ""),) * 2,) * 2, passages={})
+    data = replace(
+        base,
+        matrices=(empty,),
+        counts={**base.counts, "machine suggestions": 12},
+        source="human codings (accepted suggestions included)",
+    )
+    html = render_report(data, tmp_path / "r").read_text(encoding="utf-8")
+    block = html[html.index('id="theme-matrix"') :]
+    block = block[: block.index("</section>")]
+    assert '<table class="matrix">' not in block
+    assert "Nothing to count yet: it counts human codings" in block
+    assert "12 machine suggestions wait for a reviewer" in block and "litsynth code review" in block
+
+
 def test_overview_counts_suggestions_above_their_bar_and_standing_codings(tmp_path: Path) -> None:
     """The overview said 224 "machine suggestions" where `code suggest` said 197: it counted
     table rows, which also keep each passage's best code below its bar (and the codings log
