@@ -137,6 +137,10 @@ def test_a_project_without_a_codebook_is_told_how_to_start_one(tmp_path: Path) -
     assert "Filter codes" not in html
     with_codes = render_report(_data(), tmp_path / "s").read_text(encoding="utf-8")
     assert "No codebook yet" not in with_codes and "Filter codes" in with_codes
+    loose = CodeNode("(no theme)", "Codes without a theme", "group", children=_data().codebook)
+    grouped = render_report(replace(_data(), codebook=(loose,)), tmp_path / "t")
+    html = grouped.read_text(encoding="utf-8")
+    assert "Codes without a theme</span>\n" in html and "<code>(no theme)</code>" not in html
 
 
 def test_open_coding_names_a_new_concept_new_and_folds_away_what_a_code_covers(

@@ -130,7 +130,8 @@ def codebook_tree(book: Codebook, passages_per_code: dict[str, int]) -> tuple[rm
         )
     orphans = tuple(code_node(k) for k in book.codes if k not in placed)
     if orphans:
-        nodes.append(rm.CodeNode("(no theme)", "Codes without a theme", "theme", children=orphans))
+        # a heading over the codes no theme holds, not a theme of the codebook: no kind or id shown
+        nodes.append(rm.CodeNode("(no theme)", "Codes without a theme", "group", children=orphans))
     return tuple(nodes)
 
 
