@@ -413,6 +413,10 @@ def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
         page.wait_for_selector(drawn, state="attached")
         human = total(page)
         assert machine > 0 and both >= machine and both >= human  # the demo's codings are machine
+        # nobody has coded the demo: no grid of empty cells, but what would fill it
+        assert human == 0 and page.locator("#matrix").is_hidden()
+        note = page.inner_text("#matrix-status")
+        assert "machine suggestions wait in Read & code" in note, note
         page.select_option("#matrix-source", "both")
         page.select_option("#matrix-kind", "codes|codes")
         page.wait_for_selector("#matrix-title:has-text('Code co-occurrence')")

@@ -41,6 +41,7 @@ from litsynth.search import search, status
 from litsynth.server.openapi import MAX_HITS, OPENAPI
 from litsynth.server.record_views import full_texts, next_pair, record_json
 from litsynth.store import opened
+from litsynth.store.report import coding_counts
 
 STATIC = resources.files("litsynth.server") / "static"
 # The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
@@ -327,7 +328,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         codebook = project_codebook(project)
         with opened(project.store_path) as conn:
             matrix = matrix_from_store(conn, codebook, rows=rows, cols=cols, source=source)
-        return JSONResponse(matrix.to_json())
+            waiting, _human = coding_counts(conn)  # what an empty matrix's note points to
+        return JSONResponse({**matrix.to_json(), "source": source, "suggestions": waiting})
 
     async def api_prisma(request: Request) -> Response:
         with opened(project.store_path) as conn:

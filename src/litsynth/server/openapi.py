@@ -168,11 +168,14 @@ OPENAPI: dict[str, Any] = {
                     {
                         "name": "source",
                         "in": "query",
-                        "description": "human, machine or both (the default)",
+                        "description": "human, machine or both (default: [synthesis] source)",
                         "schema": {"type": "string", "enum": ["both", "human", "machine"]},
                     },
                 ],
-                "responses": _ok({"type": "object"}, "the matrix"),
+                "responses": _ok(
+                    {"type": "object"},
+                    "the matrix; source, the codings it counts; suggestions, the machine's",
+                ),
             }
         },
         "/api/prisma": {

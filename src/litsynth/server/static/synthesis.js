@@ -119,9 +119,23 @@ async function loadMatrix() {
   });
   table.replaceChildren(head, ...bodyRows);
   if (!m.passages.some((row) => row.some((n) => n > 0))) {
-    $("matrix-status").textContent = "No passage is coded yet (with these codings): run `litsynth code suggest`,"
-      + " or code passages in Read & code.";
+    table.hidden = true;  // a grid of empty cells says nothing the note does not
+    $("matrix-status").textContent = emptyMatrixNote(m.source, m.suggestions);
   }
+}
+
+// Why a matrix is empty, and what fills it: people's codings count only once someone has
+// coded or accepted a passage, though the machine may have suggested many.
+function emptyMatrixNote(source, suggestions) {
+  if (!suggestions) {
+    return "No passage is coded yet: run `litsynth code suggest`, or code passages in Read & code.";
+  }
+  if (source === "human") {
+    return "Nothing counted yet: these are people's codings (accepted suggestions included), and none"
+      + " stand yet. " + suggestions + " machine suggestions wait in Read & code (a accepts, r rejects);"
+      + " or pick \"human and machine\" under Codings to count them unreviewed.";
+  }
+  return "No passage is coded yet with these codings.";
 }
 
 async function loadThemes() {
