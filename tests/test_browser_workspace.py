@@ -393,6 +393,30 @@ def test_undo_with_the_keyboard_puts_the_record_back(served: tuple[str, Path]) -
                                   (first, "include", "")]  # fmt: skip
 
 
+def test_search_one_passage_per_document(demo_copy: Path) -> None:
+    """On the demo, ten hits come from four documents; one per document lists each document
+    once, by its best passage, and reaches further down to documents the ten left out."""
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(url + "/screens/search")
+        page.fill("#q", "platforms coordinate suppliers")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#hits li .cite")
+        every = [c.split(", ")[0] for c in page.locator("#hits li .cite").all_text_contents()]
+        page.select_option("#per-document", "1")
+        page.keyboard.press("Enter")
+        # the new list is drawn when no work repeats (the first list repeats Yulianti & Santoso)
+        distinct = (
+            "() => { const w = [...document.querySelectorAll('#hits li .cite')]"
+            ".map((e) => e.textContent.split(', ')[0]);"
+            " return w.length > 0 && new Set(w).size === w.length; }"
+        )
+        until(page, distinct)
+        works = [c.split(", ")[0] for c in page.locator("#hits li .cite").all_text_contents()]
+    assert len(every) == 10 and len(set(every)) < 10
+    # each document once, every document of the ten among them, and more documents reached
+    assert len(works) == len(set(works)) and set(every) < set(works) and works[0] == every[0]
+
+
 def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
     """The matrices screen: another matrix, human/machine/both, the codebook tree with counts
     and a filter, and a memo on a code written from the page."""

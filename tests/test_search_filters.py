@@ -77,3 +77,41 @@ def test_api_takes_the_same_filters(project: Path) -> None:
     assert {h["path"].rsplit("/", 1)[-1] for h in hits} == {"003_af2a47eea36fd644.txt"}
     bad = client.get("/api/search", params={"q": "x", "year_min": "soon"})
     assert bad.status_code == 400 and "whole years" in bad.json()["error"]
+
+
+def test_per_document_caps_the_hits_of_one_document(project: Path) -> None:
+    """One per document lists the documents that speak to the query, each by its best
+    passage, in the order of those passages; with two, no document gives a third."""
+    every = json.loads(run(project, "search", "supply chain orchestration", "-k", "200", "--json"))
+    best: dict[str, dict] = {}
+    for hit in every:
+        best.setdefault(hit["document_id"], hit)
+    one = json.loads(
+        run(project, "search", "supply chain orchestration", "-k", "10", "--per-document", "1",
+            "--json")
+    )  # fmt: skip
+    assert [h["chunk_id"] for h in one] == [h["chunk_id"] for h in best.values()]
+    assert len(one) == 3  # three documents, though ten were asked for
+    two = json.loads(
+        run(project, "search", "supply chain orchestration", "-k", "5", "--per-document", "2",
+            "--json")
+    )  # fmt: skip
+    counts = [sum(h["document_id"] == d for h in two) for d in best]
+    assert len(two) == 5 and max(counts) == 2
+    assert [h["score"] for h in two] == sorted((h["score"] for h in two), reverse=True)
+
+
+def test_api_per_document(project: Path) -> None:
+    pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
+    from starlette.testclient import TestClient
+
+    from litsynth.config import open_project
+    from litsynth.server.app import create_app
+
+    client = TestClient(create_app(open_project(project), allowed_hosts=("h:1",)),
+                        base_url="http://h:1")  # fmt: skip
+    params = {"q": "supply chain orchestration", "k": 10, "per_document": 1}
+    hits = client.get("/api/search", params=params).json()
+    assert len(hits) == 3 and len({h["document_id"] for h in hits}) == 3
+    bad = client.get("/api/search", params={**params, "per_document": "0"})
+    assert bad.status_code == 400 and "per_document" in bad.json()["error"]

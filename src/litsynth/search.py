@@ -84,10 +84,14 @@ def search(
     year_max: int | None = None,
     attribute: tuple[str, str] | None = None,
     roles: Sequence[str] | None = None,
+    per_document: int | None = None,
 ) -> list[SearchHit]:
     """The k passages closest to the query, best first; optionally only coded passages, and
     only documents of some years or with an attribute value (`("industry", "automotive")`),
-    only passages of some roles (`("body", "abstract")`: no reference lists or front matter).
+    only passages of some roles (`("body", "abstract")`: no reference lists or front matter),
+    at most `per_document` from one document (1: each paper's best passage, a list of the
+    papers that speak to the query, where one long paper's neighbouring passages would
+    otherwise fill the page).
 
     Every filter becomes one set of allowed ids that FAISS applies inside its scan, so the
     k best of the allowed passages come back, however few they are.
@@ -118,9 +122,45 @@ def search(
     if wanted is not None:
         allowed.append(set(store.rowids_with_roles(conn, wanted)))
     within = sorted(set.intersection(*allowed)) if allowed else None
-    hits = index.search(embedder.embed([query])[0], k, within=within)
-    found = passages.by_rowid(conn, [rowid for rowid, _ in hits])
-    return [SearchHit(found[rowid], round(score, 4)) for rowid, score in hits if rowid in found]
+    vector = embedder.embed([query])[0]
+    if per_document is None:
+        hits = index.search(vector, k, within=within)
+        found = passages.by_rowid(conn, [rowid for rowid, _ in hits])
+        return [SearchHit(found[rowid], round(score, 4)) for rowid, score in hits if rowid in found]
+    return _spread(conn, index, vector, k, per_document, within)
+
+
+def _spread(
+    conn: sqlite3.Connection,
+    index: ChunkIndex,
+    vector: Any,
+    k: int,
+    per_document: int,
+    within: list[int] | None,
+) -> list[SearchHit]:
+    """The k best hits with at most `per_document` from one document. The index knows no
+    documents, so it is asked for more hits than wanted, four times more each round, until
+    k are kept or it has none left."""
+    if per_document < 1:
+        raise IngestError("per_document is at least 1", hint="1 keeps each document's best")
+    pool = len(index) if within is None else len(within)
+    fetch = k * 4
+    while True:
+        hits = index.search(vector, fetch, within=within)
+        found = passages.by_rowid(conn, [rowid for rowid, _ in hits])
+        kept: list[SearchHit] = []
+        taken: dict[str, int] = {}
+        for rowid, score in hits:
+            passage = found.get(rowid)
+            if passage is None or taken.get(passage.document_id, 0) >= per_document:
+                continue
+            taken[passage.document_id] = taken.get(passage.document_id, 0) + 1
+            kept.append(SearchHit(passage, round(score, 4)))
+            if len(kept) == k:
+                return kept
+        if fetch >= pool:
+            return kept
+        fetch *= 4
 
 
 def _coded_chunk_ids(

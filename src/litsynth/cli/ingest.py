@@ -220,6 +220,14 @@ def _render_ingest(r: dict[str, Any]) -> None:
     " references, acknowledgements, captions/tables, boilerplate; or all. Default: body and"
     " abstract.",
 )
+@click.option(
+    "--per-document",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="At most N passages from one document (1: each document's best passage, so the"
+    " hits are the documents that speak to the query).",
+)
 @project_option
 @json_option
 def search_command(
@@ -231,6 +239,7 @@ def search_command(
     year_max: int | None,
     attribute: str | None,
     roles: tuple[str, ...],
+    per_document: int | None,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -259,6 +268,7 @@ def search_command(
             year_max=year_max,
             attribute=wanted,
             roles=roles_wanted(roles),
+            per_document=per_document,
         )
     if as_json:
         print_json([p.to_json() for p in passages])

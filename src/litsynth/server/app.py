@@ -18,9 +18,6 @@ Safety, because the process holds a person's work:
 from __future__ import annotations
 
 import dataclasses
-import secrets
-import threading
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -32,14 +29,12 @@ from starlette.routing import Route
 from litsynth.biblio import dedupe
 from litsynth.biblio import screening_ops as ops
 from litsynth.config import Project
-from litsynth.embed import Embedder
-from litsynth.embed.index import ChunkIndex
-from litsynth.embed.models import query_embedder
 from litsynth.errors import LitsynthError
 from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
 from litsynth.search import search, status
 from litsynth.server.openapi import MAX_HITS, OPENAPI
 from litsynth.server.record_views import full_texts, next_pair, record_json
+from litsynth.server.warm import Workspace
 from litsynth.store import opened
 from litsynth.store.report import coding_counts
 
@@ -55,71 +50,16 @@ _STATIC_TYPES = {
 _SCRIPT_TAGS = "\n".join(f'<script src="/static/{name}.js" defer></script>' for name in _SCRIPTS)
 
 
-@dataclass
-class Workspace:
-    """What the process keeps warm between requests."""
-
-    project: Project
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
-    embedder: Embedder | None = None
-    index: ChunkIndex | None = None
-    index_key: tuple[int, int] = (0, 0)  # (mtime_ns, size) of the index file it was read from
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    queues: dict[tuple[str, str], ops.Queue] = field(default_factory=dict)
-    refits: dict[tuple[str, str], threading.Thread] = field(default_factory=dict)
-    likeness: dict[tuple[str, str], float] = field(default_factory=dict)  # of maybe pairs
-
-    def refit_later(self, stage: str, reviewer: str) -> None:
-        """Refit the reviewer's queue in a background thread with its own store handle, so
-        the request for the next record is answered from the current order at once."""
-        queue = self.queues.get((stage, reviewer))
-        running = self.refits.get((stage, reviewer))
-        if queue is None or (running is not None and running.is_alive()):
-            return  # a refit under way will read the newest labels when it starts its fit
-
-        def work() -> None:
-            with opened(self.project.store_path) as conn:
-                queue.refit_now(conn)
-
-        thread = threading.Thread(target=work, name=f"refit-{stage}-{reviewer}", daemon=True)
-        self.refits[(stage, reviewer)] = thread
-        thread.start()
-
-    def queue(self, conn: Any, stage: str, reviewer: str) -> ops.Queue:
-        """The reviewer's screening queue, kept between requests so the next record never
-        waits on its features (about a second for 2,000 records); rebuilt when the records at
-        the stage change (an import, a dedupe, a title/abstract include for full text)."""
-        ids = [r.id for r in ops.candidates(conn, stage)]
-        queue = self.queues.get((stage, reviewer))
-        if queue is None or queue.ids != ids:
-            settings = self.project.settings.screening
-            queue = ops.Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
-            self.queues[(stage, reviewer)] = queue
-        return queue
-
-    def warm_embedder(self) -> Embedder:
-        if self.embedder is None:
-            s = self.project.settings.embed
-            self.embedder = query_embedder(s.embedder, batch_size=s.batch_size)
-        return self.embedder
-
-    def warm_index(self, conn: Any) -> ChunkIndex:
-        """The index, read again only when an ingest has rewritten it."""
-        from litsynth.embed.index import INDEX_FILE
-        from litsynth.ingest.indexing import ensure_index
-
-        path = self.project.index_dir / INDEX_FILE
-        st = path.stat() if path.exists() else None
-        key = (st.st_mtime_ns, st.st_size) if st else (0, 0)
-        if self.index is None or key != self.index_key:
-            self.index, _ = ensure_index(self.project, conn, self.warm_embedder())
-            st = path.stat() if path.exists() else None
-            self.index_key = (st.st_mtime_ns, st.st_size) if st else (0, 0)
-        return self.index
-
-
 def _error(status_code: int, message: str, hint: str | None = None) -> JSONResponse:
     return JSONResponse({"error": message, "hint": hint}, status_code=status_code)
+
+
+def _whole(text: str, what: str, hint: str) -> int:
+    """A count from the query string, 1 to MAX_HITS, or the caller's mistake (a 400)."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_HITS):
+        raise LitsynthError(f"{what}: a whole number from 1 to {MAX_HITS}", hint)
+    return int(text)
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -187,11 +127,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         if not q:
             return _error(400, "the query is empty", "pass ?q=words")
         params = request.query_params
-        k_text = params.get("k", "10").strip()
         # A page asks for a page of hits: a typo must not be a 500, nor k=10**9 a huge allocation.
-        if not (k_text.isascii() and k_text.isdigit() and 1 <= int(k_text) <= MAX_HITS):
-            return _error(400, f"k is how many hits: a whole number from 1 to {MAX_HITS}", "k=10")
-        k = int(k_text)
+        k = _whole(params.get("k", "10"), "k is how many hits", "k=10")
+        spread = params.get("per_document", "").strip()  # "": any number from one document
+        per_document = _whole(spread, "per_document is hits per document", "=1") if spread else None
         code = params.get("code") or None
         theme = params.get("theme") or None
         try:
@@ -211,6 +150,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 embedder=ws.warm_embedder(), index=ws.warm_index(conn),
                 year_min=years[0], year_max=years[1], attribute=attribute,
                 roles=roles_wanted([r for r in params.get("role", "").split(",") if r.strip()]),
+                per_document=per_document,
             )  # fmt: skip
         return JSONResponse([h.to_json() for h in hits])
 

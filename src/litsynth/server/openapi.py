@@ -93,6 +93,12 @@ OPENAPI: dict[str, Any] = {
                         "description": "passage roles, comma-separated: body,abstract,…",
                         "schema": {"type": "string"},
                     },
+                    {
+                        "name": "per_document",
+                        "in": "query",
+                        "description": "at most this many hits from one document",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_HITS},
+                    },
                 ],
                 "responses": _ok({"type": "array", "items": _HIT}, "the hits"),
             }

@@ -9,7 +9,7 @@ async function runSearch(event) {
   event.preventDefault();
   const params = new URLSearchParams({ q: $("q").value, k: "10" });
   if ($("code").value.trim()) params.set("code", $("code").value.trim());
-  for (const [id, name] of [["year-min", "year_min"], ["year-max", "year_max"], ["attribute", "attribute"], ["role", "role"]]) {
+  for (const [id, name] of [["year-min", "year_min"], ["year-max", "year_max"], ["attribute", "attribute"], ["role", "role"], ["per-document", "per_document"]]) {
     if ($(id).value.trim()) params.set(name, $(id).value.trim());
   }
   if ($("theme").value.trim()) params.set("theme", $("theme").value.trim());
