@@ -145,4 +145,9 @@ class ReportData:
     copied_files: dict[str, str] = field(default_factory=dict)  # report path -> original path
 
     def summary(self) -> str:
-        return f"{len(self.matrices)} matrices, {len(self.sources)} source pages"
+        """What the report holds: its matrices and the documents its citations open (a text
+        document as a page of the report, a PDF as a copy beside it)."""
+        linked = f"{len(self.sources)} source pages"
+        if self.copied_files:
+            linked += f" and {len(self.copied_files)} PDFs"
+        return f"{len(self.matrices)} matrices, {linked}"

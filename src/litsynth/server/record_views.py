@@ -65,7 +65,7 @@ def _side(rec: BibRecord, differs: list[tuple[int, int]]) -> dict[str, object]:
         "year": rec.year,
         "journal": rec.journal,
         "doi": rec.doi,
-        "pages": pages_of(rec.extra),
+        "pages": pages_of(rec.extra).replace("--", "–"),  # BibTeX's "47--65", as printed
         "abstract": rec.abstract,
     }
 
