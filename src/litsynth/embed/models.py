@@ -140,8 +140,10 @@ class HashEmbedder:
 
 
 def query_embedder(name: str, batch_size: int = 64) -> Embedder:
-    """The embedder for a search query: for the packaged model in fp32, the same model on ONNX
-    Runtime in fp32, else `get_embedder(name)`.
+    """The embedder for texts embedded on demand, beside vectors the index already holds (a
+    search query; a codebook's definitions and examples in `code suggest`, `discover` and
+    `relate`): for the packaged model in fp32, the same model on ONNX Runtime in fp32, else
+    `get_embedder(name)`.
 
     Importing sentence-transformers (torch, transformers, scipy, pandas) is most of a search
     from the command line: a cold `litsynth search` took 15.8 s that way and 1.8 s this way

@@ -44,7 +44,7 @@ from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.parsed import ParsedCache
 from litsynth.config import Project
-from litsynth.embed import get_embedder
+from litsynth.embed.models import query_embedder
 from litsynth.embed.vectors import stored_vectors
 from litsynth.errors import CodingError
 from litsynth.progress import progress
@@ -441,7 +441,7 @@ def passage_vectors(project: Project, passages: Sequence[Passage]) -> tuple[np.n
         settings.embedder,
         [p.rowid for p in passages],
         [p.text for p in passages],
-        lambda: get_embedder(settings.embedder, batch_size=settings.batch_size),
+        lambda: query_embedder(settings.embedder, batch_size=settings.batch_size),
     )
     return vectors, settings.embedder
 
@@ -563,7 +563,7 @@ def run_discover(
     codebook = project_codebook(project, required=False)
     prototypes: list[Prototype] = []
     if codebook is not None and codebook.codes:
-        embedder = get_embedder(model, batch_size=project.settings.embed.batch_size)
+        embedder = query_embedder(model, batch_size=project.settings.embed.batch_size)
         prototypes = code_prototypes(
             codebook, codings, vector_of, embedder.embed, with_examples=True
         )

@@ -40,7 +40,7 @@ from litsynth.coding.codebook.model import (
     dump_codebook_fragment,
 )
 from litsynth.config import Project
-from litsynth.embed import get_embedder
+from litsynth.embed.models import query_embedder
 from litsynth.errors import CodebookError, CodingError
 from litsynth.records import Passage
 from litsynth.store import analysis as store
@@ -316,7 +316,7 @@ def code_centroids(
     """Mean passage vector per code; the embedded definition for codes with no passages yet."""
 
     def embed(texts: list[str]) -> np.ndarray:
-        return get_embedder(project.settings.embed.embedder).embed(texts)
+        return query_embedder(project.settings.embed.embedder).embed(texts)
 
     return {p.code_id: p.vector for p in code_prototypes(codebook, codings, vector_of, embed)}
 

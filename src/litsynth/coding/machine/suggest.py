@@ -49,7 +49,7 @@ from litsynth.coding.machine.learn import (
 )
 from litsynth.coding.parsed import ParsedCache
 from litsynth.config import Project
-from litsynth.embed.models import REAL_MODEL, Embedder, get_embedder, model_path
+from litsynth.embed.models import REAL_MODEL, Embedder, model_path, query_embedder
 from litsynth.embed.vectors import CachedEmbedder, stored_vectors
 from litsynth.errors import CodingError
 from litsynth.provenance import library_versions
@@ -239,7 +239,9 @@ def suggest_project(
             f"the store {project.store_path} has no chunks to code",
             hint="run `litsynth ingest` first",
         )
-    embedder = embedder or get_embedder(
+    # the passages' vectors come from the index; what is embedded here is mostly the
+    # codebook's few texts, which the ONNX export embeds without importing torch (9 s)
+    embedder = embedder or query_embedder(
         project.settings.embed.embedder, project.settings.embed.batch_size
     )
     fine = tuned_encoder(project)
