@@ -166,10 +166,27 @@ def _open_bracket(text: str, start: int, at: int) -> int | None:
     return opened[-1] if 0 <= close < opens else None
 
 
+# An abbreviation's full stop, then what cannot open a sentence (a digit, a lower-case
+# letter, a bracket): "Fig. 1. Paper Plain helps …", "Kim et al. [31] develop …", "e.g. a".
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Figs?|Eqs?|Tabs?|Secs?|Refs?|Nos?|Vol|Ch|Chap|pp?|cf|al|vs|approx|ca|resp|viz"
+    r"|Dr|Prof)|\be\.g|\bi\.e|\betc)\.\s*$"
+)
+_NOT_AN_OPENING = re.compile(r"[\d\[(]|[^\W\d_](?<=[a-z])")
+
+
+def _after_abbreviation(text: str, at: int) -> bool:
+    """Whether spaCy's start at `at` only follows an abbreviation's full stop. In the seeds
+    and 10 scholarly PDFs, 33 of 6,708 sentence starts were such, and 2 of 1,146 passages
+    began at one: "1. Paper Plain helps …", a caption cut from its "Fig. 1", read as body."""
+    return bool(_NOT_AN_OPENING.match(text, at) and _ABBREVIATION.search(text, max(0, at - 12), at))
+
+
 def _mend_starts(text: str, starts: list[int]) -> list[int]:
-    """The sentence starts without those inside a bracket or before a citation's comma. A
-    bracket that opens a line ("[4] Ilias Chalkidis, …" in a reference list) starts the
-    sentence itself, where the recogniser had put the start one character late."""
+    """The sentence starts without those inside a bracket, before a citation's comma or
+    after an abbreviation. A bracket that opens a line ("[4] Ilias Chalkidis, …" in a
+    reference list) starts the sentence itself, where the recogniser had put the start one
+    character late."""
     kept = starts[:1]
     for at in starts[1:]:
         opener = _open_bracket(text, kept[-1], at)
@@ -178,7 +195,7 @@ def _mend_starts(text: str, starts: list[int]) -> list[int]:
             if opener > kept[-1] and not text[line_start:opener].strip():
                 kept.append(opener)
             continue
-        if not _CITATION_GOES_ON.match(text, at):
+        if not _CITATION_GOES_ON.match(text, at) and not _after_abbreviation(text, at):
             kept.append(at)
     return kept
 
