@@ -417,6 +417,41 @@ def test_search_one_passage_per_document(demo_copy: Path) -> None:
     assert len(works) == len(set(works)) and set(every) < set(works) and works[0] == every[0]
 
 
+def test_copy_a_hit_and_a_selection_as_quotes(demo_copy: Path) -> None:
+    """A search hit's "copy quote" and the reader's "Copy as quote" put the words in quotation
+    marks with their parenthetical citation on the clipboard, the reader's for the selected
+    words only."""
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page.goto(url + "/screens/search")
+        page.fill("#q", "platforms coordinate suppliers")
+        page.keyboard.press("Enter")
+        page.locator("#hits button.copy-quote").first.click()
+        until(
+            page, "() => document.querySelector('#hits button.copy-quote').textContent === 'copied'"
+        )
+        hit = page.evaluate("navigator.clipboard.readText()")
+        cite = page.locator("#hits li .cite").first.text_content() or ""
+        page.locator("#hits a.open-reader").first.click()
+        page.wait_for_selector(".passage.target .ptext")
+        page.evaluate(
+            """() => { const runs = [...document.querySelectorAll('.passage.target .ptext > span')];
+              const node = runs.find((r) => r.textContent.length > 40).firstChild;
+              const range = document.createRange(); range.setStart(node, 0); range.setEnd(node, 30);
+              const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range); }"""
+        )
+        page.wait_for_selector("#copy-quote:not([disabled])")
+        page.click("#copy-quote")
+        until(
+            page, "() => document.querySelector('#reader-status').textContent.startsWith('copied')"
+        )
+        part = page.evaluate("navigator.clipboard.readText()")
+    work = cite.split(" (")[0]  # "Yulianti & Santoso" from "Yulianti & Santoso (2025), § …"
+    assert hit.startswith("“") and f"” ({work}, " in hit and hit.endswith(")")
+    words, cited = part.split("” (")
+    assert len(words) <= 31 and words[1:] in hit and cited.startswith(work)
+
+
 def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
     """The matrices screen: another matrix, human/machine/both, the codebook tree with counts
     and a filter, and a memo on a code written from the page."""

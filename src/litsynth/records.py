@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from litsynth.citations.labels import format_citation, work_label
+from litsynth.citations.labels import format_citation, locator, parenthetical, work_label
 from litsynth.errors import ConfigError
+from litsynth.markup import shown
 
 
 def content_id(*parts: object, length: int = 16) -> str:
@@ -231,6 +232,16 @@ class Passage:
             title=self.title,
             path=self.path,
         )
+
+    @cached_property
+    def quote(self) -> str:
+        """The passage as a writer quotes it: “…” (Phadnis, 2023, p. 4)."""
+        where = locator(
+            kind=self.kind, page_start=self.page_start, page_end=self.page_end,
+            section=self.section, paragraph=self.paragraph,
+        )  # fmt: skip
+        cite = parenthetical(self.authors, self.year, where, title=self.title, path=self.path)
+        return f"“{' '.join(shown(self.text, self.kind).split())}” {cite}"
 
 
 class OnPassage:

@@ -67,6 +67,7 @@ class SearchHit(OnPassage):
             "paragraph": p.paragraph,
             "role": p.role,
             "shown": shown(p.text, p.kind),  # `text` without its Markdown, for a reader
+            "quote": p.quote,  # “…” (Author, Year, p. N): as a writer pastes it
         }
 
 

@@ -126,6 +126,26 @@ def locator(
     return ", ".join(parts) or f"section {page_start}"
 
 
+def parenthetical(
+    authors: tuple[str, ...] | list[str],
+    year: int | None,
+    where: str,
+    *,
+    title: str = "",
+    path: str = "",
+) -> str:
+    """The citation that follows a quotation, APA's parenthetical form: "(Phadnis, 2023,
+    p. 4)", "(“What is supply chain orchestration?”, n.d., ¶ 11)"."""
+    when = str(year) if year else "n.d."
+    if any(a.strip() for a in authors):
+        who = author_label(authors)
+    elif title.strip():
+        who = f"“{short_title(title)}”"
+    else:
+        who = _file_name(path) if path else "Anon."
+    return f"({who}, {when}, {where})"
+
+
 def format_citation(
     authors: tuple[str, ...] | list[str],
     year: int | None,

@@ -360,6 +360,29 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return _error(404, f"no document {document!r} with passages")
         return JSONResponse({"document": document, "passages": [p.to_json() for p in view]})
 
+    async def api_quote(request: Request) -> Response:
+        """A passage, or characters start..end of it, as a writer quotes it, with the
+        citation of the pages those characters are on."""
+        from litsynth.store import documents as doc_store
+        from litsynth.store import passages
+        from litsynth.synthesis.spans import part_of
+
+        chunk = request.query_params.get("chunk", "")
+        with opened(project.store_path) as conn:
+            passage = passages.by_chunk_id(conn, [chunk]).get(chunk)
+            if passage is None:
+                return _error(404, f"no passage {chunk!r}")
+            pages = doc_store.document_pages(conn, passage.document_id)
+        start = request.query_params.get("start", "").strip()
+        end = request.query_params.get("end", "").strip()
+        if start or end:
+            if not (start.isdigit() and end.isdigit()):
+                return _error(400, "start and end are character offsets", "start=120&end=180")
+            passage = part_of(passage, pages, int(start), int(end))
+        return JSONResponse(
+            {"text": passage.text, "citation": passage.citation, "quote": passage.quote}
+        )
+
     async def api_coding_next(request: Request) -> Response:
         """The most informative suggestion the coder has not decided, across documents."""
         from litsynth.coding.human import decisions
@@ -518,6 +541,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/themes", api_themes, ["GET"]),
             route("/api/documents", api_documents, ["GET"]),
             route("/api/documents/{document}", api_document, ["GET"]),
+            route("/api/quote", api_quote, ["GET"]),
             route("/api/coding/next", api_coding_next, ["GET"]),
             route("/api/coding/decide", api_coding_decide, ["POST"], write=True),
             route("/api/coding/add", api_coding_add, ["POST"], write=True),

@@ -21,6 +21,10 @@ _HIT = {
         "path": {"type": "string"},
         "section": {"type": "string"},
         "paragraph": {"type": ["integer", "null"]},
+        "quote": {
+            "type": "string",
+            "example": "“Platforms synchronise partners.” (Phadnis, 2023, p. 4)",
+        },
     },
 }
 _ERROR = {
@@ -200,6 +204,22 @@ OPENAPI: dict[str, Any] = {
             "get": {
                 "summary": "Every document with its label and passage count",
                 "responses": _ok({"type": "array"}, "documents"),
+            }
+        },
+        "/api/quote": {
+            "get": {
+                "summary": "A passage, or part of it, as a writer quotes it, with its citation",
+                "parameters": [
+                    {
+                        "name": "chunk",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "start", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "end", "in": "query", "schema": {"type": "integer"}},
+                ],
+                "responses": _ok({"type": "object"}, "text, citation and quote of the span"),
             }
         },
         "/api/documents/{document}": {

@@ -438,16 +438,21 @@ def set_file_meta(conn: sqlite3.Connection, document_id: str, meta: dict[str, An
     )
 
 
-def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
-    """A stored document rebuilt as a record (for re-chunking without re-parsing the file)."""
-    row = conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
-    pages = tuple(
+def document_pages(conn: sqlite3.Connection, document_id: str) -> tuple[Page, ...]:
+    """A stored document's pages (or a text's sections), in order."""
+    return tuple(
         Page(number=r["number"], start=r["start"], end=r["end"], label=r["label"])
         for r in conn.execute(
             "SELECT number, start, end, label FROM pages WHERE document_id = ? ORDER BY number",
             (document_id,),
         )
     )
+
+
+def load_document(conn: sqlite3.Connection, document_id: str) -> Document:
+    """A stored document rebuilt as a record (for re-chunking without re-parsing the file)."""
+    row = conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+    pages = document_pages(conn, document_id)
     return Document(
         id=row["id"],
         path=row["path"],

@@ -69,6 +69,24 @@ async function post(path, body) {
   });
 }
 
+// Put a text on the clipboard: the Clipboard API where the page may use it (a workspace on
+// 127.0.0.1 is a secure context), else a selected hidden text area copied the old way (one
+// served on another address, where the API is not offered). True when it was copied.
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try { await navigator.clipboard.writeText(text); return true; } catch { /* the old way */ }
+  }
+  const area = el("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed"; area.style.opacity = "0";
+  document.body.append(area);
+  area.select();
+  const done = document.execCommand("copy");
+  area.remove();
+  return done;
+}
+
 // A text with some of its spans marked: [start, end, kind] in order (character offsets from
 // the server), each a <mark> whose class `classOf(kind)` gives. Text nodes only.
 function markSpans(text, spans, classOf) {

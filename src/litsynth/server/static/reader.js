@@ -160,6 +160,7 @@ async function decideSuggestion(action) {
 function forgetSelection() {
   reader.selection = null;
   $("code-selection").disabled = true;
+  $("copy-quote").disabled = true;
   $("selection-info").textContent = "";
 }
 
@@ -187,8 +188,10 @@ function onSelection() {
     start: base + Number(first.dataset.at) + range.startOffset,
     end: base + Number(last.dataset.at) + range.endOffset,
     text: sel.toString(),
+    chunk: holder.closest(".passage").dataset.chunk,
   };
   $("code-selection").disabled = false;
+  $("copy-quote").disabled = false;
   $("selection-info").textContent = "selected " + (reader.selection.end - reader.selection.start) + " characters";
 }
 
@@ -202,6 +205,18 @@ async function codeSelection() {
     window.getSelection().removeAllRanges();
     forgetSelection();
     await loadDocument(reader.document);
+  } catch (error) { $("reader-status").textContent = error.message; }
+}
+
+// The selected words as a writer quotes them, cited by the page they are on (a passage can
+// run over two pages; the server narrows the citation to the selection's).
+async function copyQuote() {
+  if (!reader.selection) return;
+  const { chunk, start, end } = reader.selection;
+  try {
+    const quoted = await api("/api/quote?" + new URLSearchParams({ chunk, start, end }));
+    const copied = await copyText(quoted.quote);
+    $("reader-status").textContent = (copied ? "copied: " : "copy it from here: ") + quoted.quote;
   } catch (error) { $("reader-status").textContent = error.message; }
 }
 
@@ -238,6 +253,7 @@ async function startReader() {
   $("document").addEventListener("change", () => { reader.focus = 0; loadDocument($("document").value); });
   document.addEventListener("selectionchange", onSelection);
   $("code-selection").addEventListener("click", codeSelection);
+  $("copy-quote").addEventListener("click", copyQuote);
   document.addEventListener("keydown", (event) => {
     if (event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;
     if (event.key === "a") decideSuggestion("accept");

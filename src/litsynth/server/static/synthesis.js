@@ -33,7 +33,14 @@ async function runSearch(event) {
       open.textContent = "open in the reader";
       open.className = "open-reader";
       open.href = "/screens/reader#" + new URLSearchParams({ doc: h.document_id, chunk: h.chunk_id });
-      meta.append(open);
+      // the passage as a writer pastes it: “…” (Author, Year, p. N)
+      const copy = el("button", "copy quote", "copy-quote");
+      copy.type = "button";
+      copy.title = h.quote;
+      copy.addEventListener("click", async () => {
+        copy.textContent = (await copyText(h.quote)) ? "copied" : "copy failed: select the text";
+      });
+      meta.append(open, " · ", copy);
       li.append(cite, text, meta);
       return li;
     }));
