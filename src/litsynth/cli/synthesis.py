@@ -451,6 +451,95 @@ def export_records(
     click.echo(f"Wrote {count(len(rows), 'record')} ({stage}) to {out}")
 
 
+@export_group.command("quotes")
+@click.option("--code", "codes", multiple=True, metavar="ID", help="Only this code (repeat).")
+@click.option("--theme", default=None, metavar="ID", help="Only the codes under this theme.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE: .md (Markdown), .docx (Word) or .csv. Default: Markdown on stdout.",
+)
+@source_option
+@project_option
+@json_option
+def export_quotes(
+    codes: tuple[str, ...],
+    theme: str | None,
+    out: Path | None,
+    source: str | None,
+    project_dir: Path,
+    as_json: bool,
+) -> None:
+    """Every coded passage as a quote with its citation, under its code, category and theme:
+    what the findings are written from (NVivo's coding summary by code).
+
+    Each quote reads as a manuscript cites it, “…” (Phadnis, 2023, p. 4), with the pages of
+    the coded words; memos follow their quote. By default people's codings and the
+    suggestions they accepted (--source machine or both adds unreviewed suggestions, marked).
+    """
+    from litsynth.store import synthesis as synth_store
+    from litsynth.synthesis import quotes
+
+    project = load(project_dir)
+    book = _codebook(project)
+    wanted = list(codes)
+    unknown = [c for c in wanted if c not in book.codes]
+    if unknown:
+        raise SynthesisError(
+            f"no code {unknown[0]!r} in the codebook", hint="see `litsynth report`"
+        )
+    if theme is not None:
+        if theme not in book.themes:
+            raise SynthesisError(
+                f"no theme {theme!r} in the codebook", hint="see `litsynth report`"
+            )
+        wanted += [c.id for c in book.codes_of_theme(theme) if c.id not in wanted]
+    counted = source or project.settings.synthesis.source
+    with _store(project) as conn:
+        spans = synth.coded_spans(conn, counted)
+        bank = quotes.quote_bank(spans, synth_store.load_documents(conn), book, codes=wanted)
+    coded = [b for b in bank if isinstance(b, quotes.CodeQuotes)]
+    n_quotes = sum(len(c.quotes) for c in coded)
+    title = f"Quotes by code: {project.settings.project.name}"
+    words = f"{count(n_quotes, 'quote')} of {synth.SOURCE_WORDS[counted]}"
+    if out is not None:
+        kind = out.suffix.lower().lstrip(".")
+        if kind in ("md", "markdown", "txt"):
+            out.write_text(quotes.to_markdown(bank, title=title, counts=words), encoding="utf-8")
+        elif kind == "docx":
+            quotes.write_docx(bank, out, title=title, counts=words)
+        elif kind == "csv":
+            quotes.write_csv(bank, out)
+        else:
+            raise SynthesisError(
+                f"cannot tell the format from the name {out.name!r}",
+                hint="end it in .md, .docx or .csv",
+            )
+    if as_json:
+        print_json(
+            {
+                "source": counted,
+                "file": str(out) if out else None,
+                "codes": [
+                    {"code": c.id, "label": c.label,
+                     "quotes": [{"quote": q.passage.quote, "citation": q.passage.citation,
+                                 "text": q.passage.text, "coder": q.coder, "origin": q.origin,
+                                 "memo": q.memo, "chunk_id": q.passage.chunk_id,
+                                 "document_id": q.passage.document_id,
+                                 "start": q.passage.start, "end": q.passage.end}
+                                for q in c.quotes]}
+                    for c in coded
+                ],
+            }
+        )  # fmt: skip
+        return
+    if out is None:
+        click.echo(quotes.to_markdown(bank, title=title, counts=words), nl=False)
+        return
+    click.echo(f"Wrote {words} under {count(len(coded), 'code')} to {out}")
+
+
 _FORMAT_OF = {".ris": "ris", ".txt": "ris", ".bib": "bib", ".csv": "csv", ".xlsx": "xlsx"}
 
 

@@ -23,7 +23,7 @@ from litsynth.synthesis.matrix import Matrix
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _xml_safe(text: str) -> str:
+def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
@@ -40,17 +40,17 @@ def write_docx(matrix: Matrix, path: Path) -> list[Path]:
     corner = matrix.rows.replace("attr:", "")
     title = f"{corner} × {matrix.cols.replace('attr:', '')}"
     doc.core_properties.title = title
-    doc.add_heading(_xml_safe(title.capitalize()), level=1)
+    doc.add_heading(xml_safe(title.capitalize()), level=1)
     frame = display_frame(matrix)
     table = doc.add_table(rows=len(frame) + 1, cols=len(frame.columns) + 1)
     table.style = "Table Grid"
     header = [corner, *map(str, frame.columns)]
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.paragraphs[0].add_run(_xml_safe(text)).bold = True
+        cell.paragraphs[0].add_run(xml_safe(text)).bold = True
     for i, (label, row) in enumerate(frame.iterrows(), start=1):
         cells = table.rows[i].cells
         total_row = i > len(matrix.row_keys)
-        cells[0].paragraphs[0].add_run(_xml_safe(str(label))).bold = total_row
+        cells[0].paragraphs[0].add_run(xml_safe(str(label))).bold = total_row
         for j, value in enumerate(row.tolist(), start=1):
             paragraph = cells[j].paragraphs[0]
             at_row, at_col = i - 1, j - 1
@@ -66,11 +66,11 @@ def write_docx(matrix: Matrix, path: Path) -> list[Path]:
     for n, ((r, c), refs) in enumerate(matrix.ordered_cells()):
         heading = doc.add_heading(level=3)
         text = f"{matrix.row_labels[r]} × {matrix.col_labels[c]}"
-        _bookmarked(heading, _xml_safe(text), _bookmark(row_index[r], col_index[c]), n)
+        _bookmarked(heading, xml_safe(text), _bookmark(row_index[r], col_index[c]), n)
         for ref in refs:
             item = doc.add_paragraph(style="List Bullet")
-            item.add_run(_xml_safe(ref.citation)).bold = True
-            item.add_run(f" — “{_xml_safe(ref.shown_quote)}”")
+            item.add_run(xml_safe(ref.citation)).bold = True
+            item.add_run(f" — “{xml_safe(ref.shown_quote)}”")
     doc.save(str(path))
     return [path]
 
