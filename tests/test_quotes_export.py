@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -98,3 +99,25 @@ def test_cli_writes_markdown_word_and_csv(project: Path, tmp_path: Path) -> None
     assert bad.exit_code == 1 and "no code 'nope'" in bad.output
     odd = runner.invoke(cli, [*base, "--out", str(tmp_path / "q.pdf")])
     assert odd.exit_code == 1 and ".md, .docx or .csv" in odd.output
+
+
+def test_the_workspace_downloads_the_quotes(project: Path) -> None:
+    pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
+    from docx import Document
+    from starlette.testclient import TestClient
+
+    from litsynth.config import open_project
+    from litsynth.server.app import create_app
+
+    client = TestClient(create_app(open_project(project), allowed_hosts=("h:1",)),
+                        base_url="http://h:1")  # fmt: skip
+    md = client.get("/api/export/quotes", params={"format": "md"})
+    assert md.headers["content-disposition"] == 'attachment; filename="quotes.md"'
+    assert (
+        md.text == CliRunner().invoke(cli, ["export", "quotes", "--project", str(project)]).output
+    )
+    word = client.get("/api/export/quotes", params={"format": "docx", "source": "both"})
+    paragraphs = [p.text for p in Document(io.BytesIO(word.content)).paragraphs]
+    assert any(p.endswith("(machine suggestion, not reviewed)") for p in paragraphs)
+    bad = client.get("/api/export/quotes", params={"format": "pdf"})
+    assert bad.status_code == 400 and "no quotes format" in bad.json()["error"]

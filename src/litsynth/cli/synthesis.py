@@ -478,7 +478,6 @@ def export_quotes(
     the coded words; memos follow their quote. By default people's codings and the
     suggestions they accepted (--source machine or both adds unreviewed suggestions, marked).
     """
-    from litsynth.store import synthesis as synth_store
     from litsynth.synthesis import quotes
 
     project = load(project_dir)
@@ -497,25 +496,18 @@ def export_quotes(
         wanted += [c.id for c in book.codes_of_theme(theme) if c.id not in wanted]
     counted = source or project.settings.synthesis.source
     with _store(project) as conn:
-        spans = synth.coded_spans(conn, counted)
-        bank = quotes.quote_bank(spans, synth_store.load_documents(conn), book, codes=wanted)
+        bank, words = synth.quotes_from_store(conn, book, source=counted, codes=wanted)
     coded = [b for b in bank if isinstance(b, quotes.CodeQuotes)]
-    n_quotes = sum(len(c.quotes) for c in coded)
     title = f"Quotes by code: {project.settings.project.name}"
-    words = f"{count(n_quotes, 'quote')} of {synth.SOURCE_WORDS[counted]}"
     if out is not None:
         kind = out.suffix.lower().lstrip(".")
-        if kind in ("md", "markdown", "txt"):
-            out.write_text(quotes.to_markdown(bank, title=title, counts=words), encoding="utf-8")
-        elif kind == "docx":
-            quotes.write_docx(bank, out, title=title, counts=words)
-        elif kind == "csv":
-            quotes.write_csv(bank, out)
-        else:
+        fmt = {"markdown": "md", "txt": "md"}.get(kind, kind)
+        if fmt not in quotes.FORMATS:
             raise SynthesisError(
                 f"cannot tell the format from the name {out.name!r}",
                 hint="end it in .md, .docx or .csv",
             )
+        out.write_bytes(quotes.render(bank, fmt, title=title, counts=words))
     if as_json:
         print_json(
             {

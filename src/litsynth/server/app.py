@@ -271,6 +271,25 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             waiting, _human = coding_counts(conn)  # what an empty matrix's note points to
         return JSONResponse({**matrix.to_json(), "source": source, "suggestions": waiting})
 
+    async def api_export_quotes(request: Request) -> Response:
+        """`litsynth export quotes` as a file to download (Markdown, Word or CSV)."""
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.synthesis import quotes
+        from litsynth.synthesis.from_store import quotes_from_store
+
+        fmt = request.query_params.get("format", "md")
+        source = request.query_params.get("source") or project.settings.synthesis.source
+        name = project.settings.project.name
+        with opened(project.store_path) as conn:
+            bank, words = quotes_from_store(conn, project_codebook(project), source=source)
+        data = quotes.render(bank, fmt, title=f"Quotes by code: {name}", counts=words)
+        media = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+        return Response(
+            data,
+            media_type=media.get(fmt, DOCX_TYPE),
+            headers={"Content-Disposition": f'attachment; filename="quotes.{fmt}"'},
+        )
+
     async def api_prisma(request: Request) -> Response:
         with opened(project.store_path) as conn:
             return JSONResponse(ops.prisma_flow(conn).to_json())
@@ -535,6 +554,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/dedupe/resolve", api_dedupe_resolve, ["POST"], write=True),
             route("/api/matrix", api_matrix, ["GET"]),
             route("/api/prisma", api_prisma, ["GET"]),
+            route("/api/export/quotes", api_export_quotes, ["GET"]),
             route("/prisma.svg", prisma_svg, ["GET"]),
             route("/api/codes", api_codes, ["GET"]),
             route("/api/codebook", api_codebook, ["GET"]),
@@ -555,6 +575,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     return app
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SCREENS = ("screen", "duplicates", "reader", "search", "conflicts", "extraction", "matrices")
 
 # Scripts and styles come from this server only; nothing is fetched from anywhere else.

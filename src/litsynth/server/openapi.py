@@ -188,6 +188,25 @@ OPENAPI: dict[str, Any] = {
                 ),
             }
         },
+        "/api/export/quotes": {
+            "get": {
+                "summary": "Every coded passage as a quote under its code (`export quotes`)",
+                "parameters": [
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["md", "docx", "csv"]},
+                    },
+                    {
+                        "name": "source",
+                        "in": "query",
+                        "description": "human, machine or both (default: [synthesis] source)",
+                        "schema": {"type": "string", "enum": ["both", "human", "machine"]},
+                    },
+                ],
+                "responses": _ok({"type": "string"}, "the file, as an attachment"),
+            }
+        },
         "/api/prisma": {
             "get": {
                 "summary": "The PRISMA 2020 flow from the log (`litsynth prisma --json`)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from litsynth.coding.codebook.model import Codebook
@@ -26,7 +26,9 @@ from litsynth.synthesis.intext import (
     document_citations,
 )
 from litsynth.synthesis.matrix import Matrix, build_matrix
+from litsynth.synthesis.quotes import CodeQuotes, Heading, quote_bank
 from litsynth.synthesis.spans import span_passage
+from litsynth.words import count
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,16 @@ def coded_spans(conn: sqlite3.Connection, source: str) -> list[CodedSpan]:
     if source not in SOURCES:
         raise SynthesisError(f"unknown source {source!r}", hint="human, machine or both")
     return [s for s in store.load_coded_spans(conn) if source == "both" or s.origin == source]
+
+
+def quotes_from_store(
+    conn: sqlite3.Connection, codebook: Codebook, *, source: str, codes: Sequence[str] = ()
+) -> tuple[list[Heading | CodeQuotes], str]:
+    """The quote bank of the project's current codings (`quotes.quote_bank`), with what it
+    counts in words ("4 quotes of human codings (accepted suggestions included)")."""
+    bank = quote_bank(coded_spans(conn, source), store.load_documents(conn), codebook, codes=codes)
+    n = sum(len(b.quotes) for b in bank if isinstance(b, CodeQuotes))
+    return bank, f"{count(n, 'quote')} of {SOURCE_WORDS[source]}"
 
 
 SOURCE_WORDS = {

@@ -10,12 +10,13 @@ codebook in, records out); the writers put it in Markdown, Word or CSV.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from litsynth.cells import safe_cell
 from litsynth.coding.codebook.model import Codebook, TreeNode
+from litsynth.errors import SynthesisError
 from litsynth.records import CodedSpan, Passage, SourceDoc
 from litsynth.synthesis.spans import span_passage
 
@@ -138,9 +139,7 @@ def _summary(item: CodeQuotes) -> str:
     )
 
 
-def write_docx(
-    bank: Sequence[Heading | CodeQuotes], path: Path, *, title: str, counts: str
-) -> None:
+def to_docx(bank: Sequence[Heading | CodeQuotes], *, title: str, counts: str) -> bytes:
     """The same as Word headings and paragraphs, for the manuscript's appendix."""
     from docx import Document
 
@@ -161,28 +160,42 @@ def write_docx(
         doc.add_paragraph(xml_safe(_summary(item).replace("`", "")))
         for q in item.quotes:
             doc.add_paragraph(xml_safe(_quote_line(q)), style="List Bullet")
-    doc.save(str(path))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
 
 
 COLUMNS = ("under", "code", "code_label", "citation", "quote", "text", "coder", "origin", "memo",
            "document_id", "chunk_id", "start", "end")  # fmt: skip
 
 
-def write_csv(bank: Sequence[Heading | CodeQuotes], path: Path) -> None:
+def to_csv(bank: Sequence[Heading | CodeQuotes]) -> str:
     """One row per quote: the theme and category it is `under`, the code, the citation and
     the quote, and where the passage is (cells a spreadsheet would run as formulas escaped)."""
     heads: dict[int, str] = {}
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        for item in bank:
-            heads = {d: label for d, label in heads.items() if d < item.depth}
-            if isinstance(item, Heading):
-                heads[item.depth] = item.label
-                continue
-            where = " > ".join(heads[d] for d in sorted(heads))
-            for q in item.quotes:
-                p = q.passage
-                row = [where, item.id, item.label, p.citation, p.quote, p.text, q.coder,
-                       q.origin, q.memo, p.document_id, p.chunk_id, p.start, p.end]  # fmt: skip
-                writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in row])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for item in bank:
+        heads = {d: label for d, label in heads.items() if d < item.depth}
+        if isinstance(item, Heading):
+            heads[item.depth] = item.label
+            continue
+        where = " > ".join(heads[d] for d in sorted(heads))
+        for q in item.quotes:
+            p = q.passage
+            row = [where, item.id, item.label, p.citation, p.quote, p.text, q.coder,
+                   q.origin, q.memo, p.document_id, p.chunk_id, p.start, p.end]  # fmt: skip
+            writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in row])
+    return out.getvalue()
+
+
+def render(bank: Sequence[Heading | CodeQuotes], fmt: str, *, title: str, counts: str) -> bytes:
+    """The bank in `fmt` ("md", "docx" or "csv"), as the bytes of a file."""
+    if fmt == "docx":
+        return to_docx(bank, title=title, counts=counts)
+    if fmt == "csv":
+        return to_csv(bank).encode("utf-8")
+    if fmt == "md":
+        return to_markdown(bank, title=title, counts=counts).encode("utf-8")
+    raise SynthesisError(f"no quotes format {fmt!r}", hint="md, docx or csv")

@@ -104,6 +104,9 @@ async function loadExtraction() {
 async function loadMatrix() {
   const [rows, cols] = $("matrix-kind").value.split("|");
   const params = new URLSearchParams({ rows, cols, source: $("matrix-source").value });
+  for (const fmt of ["md", "docx", "csv"]) {  // the quotes behind the same codings
+    $("quotes-" + fmt).href = "/api/export/quotes?" + new URLSearchParams({ format: fmt, source: $("matrix-source").value });
+  }
   const m = await matrixLoad(api("/api/matrix?" + params));
   if (m === null) return;  // a newer choice draws its matrix
   $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent;
