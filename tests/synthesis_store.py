@@ -164,6 +164,22 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def synthesis_project(root: Path, *, source: str = "human") -> Path:
+    """A project folder around `demo_store`: the fixture codebook, the hash embedder and
+    `[synthesis] source`."""
+    import shutil
+
+    (root / "codebook").mkdir(parents=True)
+    shutil.copy(FIXTURES / "codebook.yaml", root / "codebook" / "codebook.yaml")
+    (root / "litsynth.toml").write_text(
+        '[project]\nname = "t"\n\n[embed]\nmodel = "hash-384"\n\n'
+        f'[synthesis]\nsource = "{source}"\n',
+        encoding="utf-8",
+    )
+    demo_store(root / "litsynth.db").conn.close()
+    return root
+
+
 def demo_store(path: Path) -> StoreBuilder:
     """Three documents (one being seed 000's excerpt with its reference list), coded partly by
     machine and partly by a human, with a passage that carries two codes of one theme."""

@@ -15,7 +15,7 @@ from litsynth.coding.codebook.load import load_codebook
 from litsynth.synthesis.from_store import matrix_from_store
 from litsynth.synthesis.matrix import Matrix
 from litsynth.synthesis.tables import to_markdown, write_csv, write_matrix, write_xlsx
-from synthesis_store import FIXTURES, demo_store
+from synthesis_store import FIXTURES, demo_store, synthesis_project
 
 CODEBOOK = load_codebook(FIXTURES / "codebook.yaml")
 
@@ -109,17 +109,8 @@ def test_markdown_table_and_quotes(matrix: Matrix) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "review"
-    (root / "codebook").mkdir(parents=True)
-    shutil.copy(FIXTURES / "codebook.yaml", root / "codebook" / "codebook.yaml")
-    (root / "litsynth.toml").write_text(
-        '[project]\nname = "t"\n\n[embed]\nmodel = "hash-384"\n\n'
-        # the store is coded partly by the machine: its tables count those suggestions too
-        '[synthesis]\nsource = "both"\n',
-        encoding="utf-8",
-    )
-    demo_store(root / "litsynth.db").conn.close()
-    return root
+    # the store is coded partly by the machine: its tables count those suggestions too
+    return synthesis_project(tmp_path / "review", source="both")
 
 
 def test_cli_matrix_prints_and_writes(project: Path, tmp_path: Path) -> None:

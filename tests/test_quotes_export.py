@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from litsynth.coding.codebook.load import load_codebook
 from litsynth.store import synthesis as store
 from litsynth.synthesis.from_store import coded_spans
 from litsynth.synthesis.quotes import CodeQuotes, Heading, quote_bank, to_markdown
-from synthesis_store import FIXTURES, demo_store
+from synthesis_store import FIXTURES, demo_store, synthesis_project
 
 CODEBOOK = load_codebook(FIXTURES / "codebook.yaml")
 
@@ -60,14 +59,7 @@ def test_only_some_codes_keeps_the_headings_above_them(tmp_path: Path) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "review"
-    (root / "codebook").mkdir(parents=True)
-    shutil.copy(FIXTURES / "codebook.yaml", root / "codebook" / "codebook.yaml")
-    (root / "litsynth.toml").write_text(
-        '[project]\nname = "t"\n\n[embed]\nmodel = "hash-384"\n', encoding="utf-8"
-    )
-    demo_store(root / "litsynth.db").conn.close()
-    return root
+    return synthesis_project(tmp_path / "review")
 
 
 def test_cli_writes_markdown_word_and_csv(project: Path, tmp_path: Path) -> None:

@@ -27,6 +27,12 @@ _HIT = {
         },
     },
 }
+_SOURCE = {
+    "name": "source",
+    "in": "query",
+    "description": "human, machine or both (default: [synthesis] source)",
+    "schema": {"type": "string", "enum": ["both", "human", "machine"]},
+}
 _ERROR = {
     "type": "object",
     "properties": {"error": {"type": "string"}, "hint": {"type": ["string", "null"]}},
@@ -175,12 +181,7 @@ OPENAPI: dict[str, Any] = {
                 "parameters": [
                     {"name": "rows", "in": "query", "schema": {"type": "string"}},
                     {"name": "cols", "in": "query", "schema": {"type": "string"}},
-                    {
-                        "name": "source",
-                        "in": "query",
-                        "description": "human, machine or both (default: [synthesis] source)",
-                        "schema": {"type": "string", "enum": ["both", "human", "machine"]},
-                    },
+                    _SOURCE,
                 ],
                 "responses": _ok(
                     {"type": "object"},
@@ -197,12 +198,7 @@ OPENAPI: dict[str, Any] = {
                         "in": "query",
                         "schema": {"type": "string", "enum": ["md", "docx", "csv"]},
                     },
-                    {
-                        "name": "source",
-                        "in": "query",
-                        "description": "human, machine or both (default: [synthesis] source)",
-                        "schema": {"type": "string", "enum": ["both", "human", "machine"]},
-                    },
+                    _SOURCE,
                 ],
                 "responses": _ok({"type": "string"}, "the file, as an attachment"),
             }
