@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from browser_support import browser_page, browsing, need_browser, serving, until
@@ -452,6 +453,34 @@ def test_copy_a_hit_and_a_selection_as_quotes(demo_copy: Path) -> None:
     assert len(words) <= 31 and words[1:] in hit and cited.startswith(work)
 
 
+def test_relations_confirm_a_pair_into_the_codebook(demo_copy: Path) -> None:
+    """The Relations screen lists the code pairs that share passages, with the passages behind
+    each; a relation confirmed there is in codebook/relations.yaml, as `code relate --confirm`
+    writes it, and in the confirmed list."""
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(url + "/screens/relations")
+        row = page.locator("#relations tr").first
+        row.wait_for()
+        a, b = (row.get_attribute("data-pair") or "").split("|")
+        row.locator("details summary").click()
+        evidence = row.locator("ul.evidence a").first
+        assert evidence.get_attribute("href", timeout=5000).startswith("/screens/reader#doc=")
+        row.locator("select").select_option("enables")
+        row.locator("button", has_text="Confirm").click()
+        until(
+            page,
+            "() => document.querySelector('#relations-status').textContent.startsWith('confirmed')",
+        )
+        confirmed = page.inner_text("#relations-confirmed")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "workspace-relations.png"))
+    written = yaml.safe_load(
+        (demo_copy / "codebook" / "relations.yaml").read_text(encoding="utf-8")
+    )
+    assert {"source": a, "target": b, "type": "enables"}.items() <= written["relations"][-1].items()
+    assert "enables" in confirmed
+
+
 def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
     """The matrices screen: another matrix, human/machine/both, the codebook tree with counts
     and a filter, and a memo on a code written from the page."""
@@ -639,6 +668,7 @@ def test_no_screen_scrolls_sideways_on_a_small_window(demo_copy: Path) -> None:
         for screen, ready in (
             ("reader", "#document option"),
             ("matrices", "#matrix a[data-cell]"),
+            ("relations", "#relations tr"),
             ("screen", "#rec-title"),
             ("search", "#q"),
         ):

@@ -32,6 +32,7 @@ from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
 from litsynth.search import search, status
+from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.openapi import MAX_HITS, OPENAPI
 from litsynth.server.record_views import full_texts, next_pair, record_json
 from litsynth.server.warm import Workspace
@@ -40,7 +41,7 @@ from litsynth.store.report import coding_counts
 
 STATIC = resources.files("litsynth.server") / "static"
 # The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
-_SCRIPTS = ("common", "screening", "duplicates", "synthesis", "reader", "workspace")
+_SCRIPTS = ("common", "screening", "duplicates", "synthesis", "reader", "relations", "workspace")
 # the only files /static serves, with their media types
 _STATIC_TYPES = {
     **{f"{name}.js": "text/javascript" for name in _SCRIPTS},
@@ -380,27 +381,22 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         return JSONResponse({"document": document, "passages": [p.to_json() for p in view]})
 
     async def api_quote(request: Request) -> Response:
-        """A passage, or characters start..end of it, as a writer quotes it, with the
-        citation of the pages those characters are on."""
-        from litsynth.store import documents as doc_store
-        from litsynth.store import passages
-        from litsynth.synthesis.spans import part_of
-
-        chunk = request.query_params.get("chunk", "")
+        params = request.query_params
         with opened(project.store_path) as conn:
-            passage = passages.by_chunk_id(conn, [chunk]).get(chunk)
-            if passage is None:
-                return _error(404, f"no passage {chunk!r}")
-            pages = doc_store.document_pages(conn, passage.document_id)
-        start = request.query_params.get("start", "").strip()
-        end = request.query_params.get("end", "").strip()
-        if start or end:
-            if not (start.isdigit() and end.isdigit()):
-                return _error(400, "start and end are character offsets", "start=120&end=180")
-            passage = part_of(passage, pages, int(start), int(end))
-        return JSONResponse(
-            {"text": passage.text, "citation": passage.citation, "quote": passage.quote}
-        )
+            chunk = params.get("chunk", "")
+            quoted = quote_json(conn, chunk, params.get("start", ""), params.get("end", ""))
+        if quoted is None:
+            return _error(404, f"no passage {chunk!r}", "chunk ids are in search results")
+        return JSONResponse(quoted)
+
+    async def api_relations(request: Request) -> Response:
+        with opened(project.store_path) as conn:
+            return JSONResponse(relations_json(conn, project))
+
+    async def api_relations_confirm(request: Request) -> Response:
+        body = await _body(request)
+        with ws.lock, opened(project.store_path) as conn:
+            return JSONResponse(confirm_json(conn, project, body, _coder(body)))
 
     async def api_coding_next(request: Request) -> Response:
         """The most informative suggestion the coder has not decided, across documents."""
@@ -562,6 +558,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/documents", api_documents, ["GET"]),
             route("/api/documents/{document}", api_document, ["GET"]),
             route("/api/quote", api_quote, ["GET"]),
+            route("/api/relations", api_relations, ["GET"]),
+            route("/api/relations/confirm", api_relations_confirm, ["POST"], write=True),
             route("/api/coding/next", api_coding_next, ["GET"]),
             route("/api/coding/decide", api_coding_decide, ["POST"], write=True),
             route("/api/coding/add", api_coding_add, ["POST"], write=True),
@@ -576,7 +574,16 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-SCREENS = ("screen", "duplicates", "reader", "search", "conflicts", "extraction", "matrices")
+SCREENS = (
+    "screen",
+    "duplicates",
+    "reader",
+    "search",
+    "conflicts",
+    "extraction",
+    "relations",
+    "matrices",
+)
 
 # Scripts and styles come from this server only; nothing is fetched from anywhere else.
 CSP = (

@@ -175,6 +175,29 @@ OPENAPI: dict[str, Any] = {
                 "responses": _ok({"type": "object"}, "the next pair, as /api/dedupe/next"),
             }
         },
+        "/api/relations": {
+            "get": {
+                "summary": "Code pairs that occur together, with evidence (`code relate`)",
+                "responses": _ok({"type": "object"}, "pairs, confirmed relations and types"),
+            }
+        },
+        "/api/relations/confirm": {
+            "post": {
+                "summary": "Confirm a typed relation into the codebook (`code relate --confirm`)",
+                "security": [{"sessionToken": []}],
+                "requestBody": _body(
+                    {
+                        "source": "string",
+                        "target": "string",
+                        "type": "string",
+                        "weight": "number",
+                        "coder": "string",
+                    },
+                    required=("source", "target", "type"),
+                ),
+                "responses": _ok({"type": "object"}, "the relation and the file it went to"),
+            }
+        },
         "/api/matrix": {
             "get": {
                 "summary": "A matrix with every cell's back-links (`litsynth matrix --json`)",

@@ -39,6 +39,9 @@ function start() {
   } else if (SCREEN === "extraction") {
     $("extraction-view").hidden = false;
     loadExtraction().catch((error) => { $("extraction-status").textContent = error.message; });
+  } else if (SCREEN === "relations") {
+    $("relations-view").hidden = false;
+    loadRelations().catch((error) => { $("relations-status").textContent = error.message; });
   } else if (SCREEN === "matrices") {
     $("matrices-view").hidden = false;
     // the flow is the records' and does not need a codebook: drawn whatever the matrix says
