@@ -447,10 +447,15 @@ def test_copy_a_hit_and_a_selection_as_quotes(demo_copy: Path) -> None:
             page, "() => document.querySelector('#reader-status').textContent.startsWith('copied')"
         )
         part = page.evaluate("navigator.clipboard.readText()")
+        # a passage's own button copies the whole passage: the search hit's quote again
+        page.locator(".passage.target button.copy-quote").click()
+        until(page, "q => document.querySelector('#reader-status').textContent.endsWith(q)", hit)
+        whole = page.evaluate("navigator.clipboard.readText()")
     work = cite.split(" (")[0]  # "Yulianti & Santoso" from "Yulianti & Santoso (2025), § …"
     assert hit.startswith("“") and f"” ({work}, " in hit and hit.endswith(")")
     words, cited = part.split("” (")
     assert len(words) <= 31 and words[1:] in hit and cited.startswith(work)
+    assert whole == hit
 
 
 def test_relations_confirm_a_pair_into_the_codebook(demo_copy: Path) -> None:

@@ -77,7 +77,10 @@ function renderPassages() {
     memo.type = "button";
     memo.className = "memo";
     memo.addEventListener("click", () => writeMemo(p.chunk_id));
-    body.append(el("div", p.citation + (role === "body" ? "" : " · " + role), "meta"), stripes, text, memo);
+    const quote = el("button", "copy quote", "copy-quote");  // the whole passage, cited
+    quote.type = "button";
+    quote.addEventListener("click", () => copyQuote({ chunk: p.chunk_id }));
+    body.append(el("div", p.citation + (role === "body" ? "" : " · " + role), "meta"), stripes, text, memo, " ", quote);
     const side = el("div", undefined, "side");
     for (const s of p.suggestions) {
       const item = el("div", undefined, "suggestion" + (s.decision ? " " + s.decision : ""));
@@ -208,13 +211,15 @@ async function codeSelection() {
   } catch (error) { $("reader-status").textContent = error.message; }
 }
 
-// The selected words as a writer quotes them, cited by the page they are on (a passage can
-// run over two pages; the server narrows the citation to the selection's).
-async function copyQuote() {
-  if (!reader.selection) return;
-  const { chunk, start, end } = reader.selection;
+// The selected words (or a whole passage) as a writer quotes them, cited by the page they are
+// on (a passage can run over two pages; the server narrows the citation to the selection's).
+async function copyQuote(what) {
+  const span = what || reader.selection;  // a passage ({chunk}), else the selected words
+  if (!span) return;
+  const { chunk, start, end } = span;
+  const params = start === undefined ? { chunk } : { chunk, start, end };
   try {
-    const quoted = await api("/api/quote?" + new URLSearchParams({ chunk, start, end }));
+    const quoted = await api("/api/quote?" + new URLSearchParams(params));
     const copied = await copyText(quoted.quote);
     $("reader-status").textContent = (copied ? "copied: " : "copy it from here: ") + quoted.quote;
   } catch (error) { $("reader-status").textContent = error.message; }
@@ -253,7 +258,7 @@ async function startReader() {
   $("document").addEventListener("change", () => { reader.focus = 0; loadDocument($("document").value); });
   document.addEventListener("selectionchange", onSelection);
   $("code-selection").addEventListener("click", codeSelection);
-  $("copy-quote").addEventListener("click", copyQuote);
+  $("copy-quote").addEventListener("click", () => copyQuote());
   document.addEventListener("keydown", (event) => {
     if (event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;
     if (event.key === "a") decideSuggestion("accept");
