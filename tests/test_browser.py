@@ -54,6 +54,11 @@ def test_cell_click_shows_passages_and_back_link_works(demo_report: Path, tmp_pa
         )
         quote = first.locator("blockquote").inner_text()
         assert quote.strip()[:40] in chunk_text[chunk_id]
+        # the passage as a manuscript quotes it, copied from the page opened from disk
+        copy = first.locator("button.copy-quote")
+        copy.click()
+        page.wait_for_function("b => b.textContent === 'copied'", arg=copy.element_handle())
+        assert first.get_attribute("data-quote").startswith("“")
         page.screenshot(path=str(tmp_path / "report-cell.png"), full_page=False)
         shot_dir = os.environ.get("LITSYNTH_SCREENSHOT_DIR")
         if shot_dir:

@@ -167,7 +167,7 @@ def test_open_coding_names_a_new_concept_new_and_folds_away_what_a_code_covers(
         < section.index("<details>")
         < section.index("platform / data")
     )
-    assert "<b>new concept</b> (nearest code: Platform (similarity 0.21))" in section
+    assert "<b>new concept</b> · nearest code Platform (similarity 0.21)" in section
     assert (
         "part of code Platform (similarity 0.74)" in section and "close to existing" not in section
     )
@@ -216,3 +216,13 @@ def test_overview_counts_suggestions_above_their_bar_and_standing_codings(tmp_pa
     b.code(three, "y", status="rejected")  # changed mind: the latest decision stands
     b.conn.commit()
     assert coding_counts(b.conn) == (1, 1)
+
+
+def test_every_quoted_passage_carries_its_quote_for_the_copy_button(tmp_path: Path) -> None:
+    """report.js gives each passage with a data-quote a "copy quote" button; the attribute is
+    the passage as a manuscript quotes it, escaped like any other corpus text."""
+    html = render_report(_data(), tmp_path / "r").read_text(encoding="utf-8")
+    assert 'data-quote="“Orchestration &lt;script&gt;' in html
+    assert "(Yulianti &amp; Santoso, 2025, § 3. Results, ¶ 4)" in html
+    script = (tmp_path / "r" / "report.js").read_text(encoding="utf-8")
+    assert ".passage[data-quote]" in script and "copy quote" in script
