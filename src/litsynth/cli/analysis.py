@@ -226,7 +226,8 @@ def _render_axial(a: Axial, top: int) -> None:
             if len(rows) > top:
                 click.echo(f"  … {len(rows) - top} more (--top N, or --json for all)")
     click.echo(
-        "\nConfirm a relation: litsynth code relate --confirm SOURCE TARGET TYPE [--weight W]"
+        "\nConfirm a relation: litsynth code relate --confirm SOURCE TARGET TYPE [--weight W],"
+        " or on the workspace's Relations screen (litsynth serve)"
         f"\n  types: {', '.join(RELATION_TYPES)}"
     )
 
