@@ -433,6 +433,10 @@ def test_copy_a_hit_and_a_selection_as_quotes(demo_copy: Path) -> None:
         )
         hit = page.evaluate("navigator.clipboard.readText()")
         cite = page.locator("#hits li .cite").first.text_content() or ""
+        page.click("#copy-all")  # every hit, one quote per paragraph
+        until(page, "() => document.querySelector('#copy-all').textContent.startsWith('copied')")
+        every = page.evaluate("navigator.clipboard.readText()").split("\n\n")
+        assert len(every) == page.locator("#hits li").count() and every[0] == hit
         page.locator("#hits a.open-reader").first.click()
         page.wait_for_selector(".passage.target .ptext")
         page.evaluate(

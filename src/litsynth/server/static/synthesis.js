@@ -5,6 +5,14 @@
 const searchLoad = newestOnly("hits");
 const matrixLoad = newestOnly("matrix");
 
+let shownHits = [];  // the hits on the page, for "copy all as quotes"
+
+async function copyAllHits() {
+  const done = await copyText(shownHits.map((h) => h.quote).join("\n\n"));
+  const n = shownHits.length;
+  $("copy-all").textContent = done ? "copied " + n + (n === 1 ? " quote" : " quotes") : "copy failed: select the text";
+}
+
 async function runSearch(event) {
   event.preventDefault();
   const params = new URLSearchParams({ q: $("q").value, k: "10" });
@@ -16,9 +24,13 @@ async function runSearch(event) {
   const list = $("hits");
   // The first search of a session loads the embedding model (seconds): say what is going on.
   list.replaceChildren(el("li", "Searching… (the first search loads the model)", "meta"));
+  $("hits-actions").hidden = true;
   try {
     const hits = await searchLoad(api("/api/search?" + params));
     if (hits === null) return;  // a newer search shows its hits
+    shownHits = hits;
+    $("hits-actions").hidden = !hits.length;
+    $("copy-all").textContent = hits.length === 1 ? "copy it as a quote" : "copy all " + hits.length + " as quotes";
     if (!hits.length) {
       list.replaceChildren(el("li", "No passage found: no passage is allowed by these filters"
         + " (code, theme, years, attribute, kind of passage).", "meta"));

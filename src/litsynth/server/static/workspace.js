@@ -58,6 +58,7 @@ function start() {
   } else if (SCREEN === "search") {
     $("search-view").hidden = false;
     $("search-form").addEventListener("submit", runSearch);
+    $("copy-all").addEventListener("click", copyAllHits);
   } else {
     $("screen-view").hidden = false;
     document.addEventListener("keydown", onKey);
