@@ -40,6 +40,7 @@ def test_pairs_come_with_their_evidence_and_a_confirmation_lands_in_the_codebook
     assert pair["n_ab"] >= 2 and pair["existing"] == ["requires"]
     assert {pair["a_label"], pair["b_label"]} == {"Digital platform", "Data sharing"}
     assert pair["evidence"] and all(e["citation"] and e["document"] for e in pair["evidence"])
+    assert all(len(c["codes"]) > 1 and c["reason"] for c in data["categories"])
     token = client.app.state.workspace.token  # type: ignore[attr-defined]
     body = {"source": pair["a"], "target": pair["b"], "type": "enables", "coder": "ana"}
     unsigned = client.post("/api/relations/confirm", json=body)

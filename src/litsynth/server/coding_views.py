@@ -76,11 +76,18 @@ def relations_json(conn: sqlite3.Connection, project: Project) -> dict[str, Any]
         {**dataclasses.asdict(r), "source_label": label(r.source), "target_label": label(r.target)}
         for r in book.relations
     ]
+    categories = [
+        {"codes": [label(c) for c in c_.codes], "reason": c_.reason,
+         "codebook_category": label(c_.codebook_category) if c_.codebook_category else None}
+        for c_ in axial.categories
+        if len(c_.codes) > 1
+    ]  # fmt: skip
     return {
         "n_passages": axial.n_passages,
         "types": list(RELATION_TYPES),
         "pairs": [pair(p) for p in pairs],
         "confirmed": confirmed,
+        "categories": categories,  # codes whose passages read alike (`code relate`'s proposal)
     }
 
 

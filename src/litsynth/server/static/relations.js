@@ -61,10 +61,21 @@ function drawConfirmed(confirmed) {
   if (!confirmed.length) list.append(el("li", "None yet.", "meta"));
 }
 
+function drawCategories(categories) {
+  const list = $("relations-categories");
+  list.replaceChildren(...categories.map((c) => {
+    const li = el("li", c.codes.join(" · "));
+    li.append(el("div", c.reason + (c.codebook_category ? " (" + c.codebook_category + ")" : ""), "meta"));
+    return li;
+  }));
+  if (!categories.length) list.append(el("li", "None: no codes read alike enough yet.", "meta"));
+}
+
 async function loadRelations() {
   const data = await relationsLoad(api("/api/relations"));
   if (data === null) return;
   drawConfirmed(data.confirmed);
+  drawCategories(data.categories);
   $("relations").replaceChildren(...data.pairs.map((p) => relationRow(p, data.types)));
   $("relations-status").textContent = data.pairs.length
     ? ""
