@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from litsynth.citations.labels import format_citation, locator, parenthetical, work_label
+from litsynth.citations.labels import locator, parenthetical, work_label
 from litsynth.errors import ConfigError
 from litsynth.markup import shown
 
@@ -219,28 +219,23 @@ class Passage:
         return work_label(self.authors, self.year, title=self.title, path=self.path)
 
     @cached_property
+    def where(self) -> str:
+        """Where in the work: "p. 4", "pp. 4–5", or "§ Findings, ¶ 2" for text."""
+        return locator(
+            kind=self.kind, page_start=self.page_start, page_end=self.page_end,
+            section=self.section, paragraph=self.paragraph,
+        )  # fmt: skip
+
+    @cached_property
     def citation(self) -> str:
-        """'Phadnis (2023), p. 4', or '§ Findings, ¶ 2' for text: where a reader finds it."""
-        return format_citation(
-            self.authors,
-            self.year,
-            kind=self.kind,
-            page_start=self.page_start,
-            page_end=self.page_end,
-            section=self.section,
-            paragraph=self.paragraph,
-            title=self.title,
-            path=self.path,
-        )
+        """'Phadnis (2023), p. 4', or '§ Findings, ¶ 2' for text: where a reader finds it
+        (`citations.labels.format_citation`'s form: the work, then where in it)."""
+        return f"{self.label}, {self.where}"
 
     @cached_property
     def quote(self) -> str:
         """The passage as a writer quotes it: “…” (Phadnis, 2023, p. 4)."""
-        where = locator(
-            kind=self.kind, page_start=self.page_start, page_end=self.page_end,
-            section=self.section, paragraph=self.paragraph,
-        )  # fmt: skip
-        cite = parenthetical(self.authors, self.year, where, title=self.title, path=self.path)
+        cite = parenthetical(self.authors, self.year, self.where, title=self.title, path=self.path)
         return f"“{' '.join(shown(self.text, self.kind).split())}” {cite}"
 
 

@@ -48,14 +48,20 @@ def work_label(
     ("What is supply chain orchestration?" (n.d.)); without a title either, the file name, so a
     reader can still find the document — never a bare "Anon." that several documents share.
     """
-    when = str(year) if year else "n.d."
+    return f"{_who(authors, title, path)} ({_when(year)})"
+
+
+def _who(authors: tuple[str, ...] | list[str], title: str, path: str) -> str:
+    """The name a work is cited by: its authors, else its short title, else its file name."""
     if any(a.strip() for a in authors):
-        return f"{author_label(authors)} ({when})"
+        return author_label(authors)
     if title.strip():
-        return f"“{short_title(title)}” ({when})"
-    if path:
-        return f"{_file_name(path)} ({when})"
-    return f"Anon. ({when})"
+        return f"“{short_title(title)}”"
+    return _file_name(path) if path else "Anon."
+
+
+def _when(year: int | None) -> str:
+    return str(year) if year else "n.d."
 
 
 def _file_name(path: str) -> str:
@@ -136,14 +142,7 @@ def parenthetical(
 ) -> str:
     """The citation that follows a quotation, APA's parenthetical form: "(Phadnis, 2023,
     p. 4)", "(“What is supply chain orchestration?”, n.d., ¶ 11)"."""
-    when = str(year) if year else "n.d."
-    if any(a.strip() for a in authors):
-        who = author_label(authors)
-    elif title.strip():
-        who = f"“{short_title(title)}”"
-    else:
-        who = _file_name(path) if path else "Anon."
-    return f"({who}, {when}, {where})"
+    return f"({_who(authors, title, path)}, {_when(year)}, {where})"
 
 
 def format_citation(

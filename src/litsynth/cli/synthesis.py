@@ -514,17 +514,11 @@ def export_quotes(
                 "source": counted,
                 "file": str(out) if out else None,
                 "codes": [
-                    {"code": c.id, "label": c.label,
-                     "quotes": [{"quote": q.passage.quote, "citation": q.passage.citation,
-                                 "text": q.passage.text, "coder": q.coder, "origin": q.origin,
-                                 "memo": q.memo, "chunk_id": q.passage.chunk_id,
-                                 "document_id": q.passage.document_id,
-                                 "start": q.passage.start, "end": q.passage.end}
-                                for q in c.quotes]}
+                    {"code": c.id, "label": c.label, "quotes": [q.to_json() for q in c.quotes]}
                     for c in coded
                 ],
             }
-        )  # fmt: skip
+        )
         return
     if out is None:
         click.echo(quotes.to_markdown(bank, title=title, counts=words), nl=False)

@@ -284,10 +284,9 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         with opened(project.store_path) as conn:
             bank, words = quotes_from_store(conn, project_codebook(project), source=source)
         data = quotes.render(bank, fmt, title=f"Quotes by code: {name}", counts=words)
-        media = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8"}
         return Response(
             data,
-            media_type=media.get(fmt, DOCX_TYPE),
+            media_type=quotes.MEDIA_TYPES[fmt],
             headers={"Content-Disposition": f'attachment; filename="quotes.{fmt}"'},
         )
 
@@ -573,7 +572,6 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     return app
 
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SCREENS = (
     "screen",
     "duplicates",

@@ -20,7 +20,13 @@ from litsynth.errors import SynthesisError
 from litsynth.records import CodedSpan, Passage, SourceDoc
 from litsynth.synthesis.spans import span_passage
 
-FORMATS = ("md", "docx", "csv")
+# The formats a quote bank is written in, with the media type a download is served as.
+MEDIA_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+}
+FORMATS = tuple(MEDIA_TYPES)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,13 @@ class Quoted:
     coder: str
     origin: str  # "human" | "machine"
     memo: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """One quote of `litsynth export quotes --json`."""
+        p = self.passage
+        return {"quote": p.quote, "citation": p.citation, "text": p.text, "coder": self.coder,
+                "origin": self.origin, "memo": self.memo, "chunk_id": p.chunk_id,
+                "document_id": p.document_id, "start": p.start, "end": p.end}  # fmt: skip
 
 
 @dataclass(frozen=True)

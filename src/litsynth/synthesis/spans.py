@@ -36,6 +36,17 @@ def _touched(pages: Sequence[Page], start: int, end: int) -> tuple[int, int] | N
     return (min(touched), max(touched)) if touched else None
 
 
+def _section(
+    kind: str, whole: Passage | CodedSpan, pages: Sequence[Page], first: int, last: int
+) -> str:
+    """The section label of pages `first` to `last` of `whole`, a passage or a coded span:
+    its own, unless a PDF's span was narrowed to fewer pages, which are then cited by their
+    printed numbers (`printed_span`)."""
+    if kind != "pdf" or (first, last) == (whole.page_start, whole.page_end):
+        return whole.section
+    return printed_span([p.label for p in pages], first, last)
+
+
 def part_of(passage: Passage, pages: Sequence[Page], start: int, end: int) -> Passage:
     """Characters start..end of a passage (document offsets), cited where they lie: a
     sentence a writer quotes from a passage that runs over two pages is on one of them."""
@@ -46,9 +57,7 @@ def part_of(passage: Passage, pages: Sequence[Page], start: int, end: int) -> Pa
             hint="select text within one passage",
         )
     first, last = _touched(pages, start, end) or (passage.page_start, passage.page_end)
-    section = passage.section
-    if passage.kind == "pdf" and (first, last) != (passage.page_start, passage.page_end):
-        section = printed_span([p.label for p in pages], first, last)  # narrowed pages
+    section = _section(passage.kind, passage, pages, first, last)
     return replace(
         passage,
         start=start,
@@ -70,9 +79,7 @@ def span_passage(doc: SourceDoc | None, span: CodedSpan) -> Passage:
             path=span.document_id, page_start=first, page_end=last, section=span.section,
             paragraph=span.paragraph,
         )  # fmt: skip
-    section = span.section
-    if doc.kind == "pdf" and (first, last) != (span.page_start, span.page_end):
-        section = printed_span([p.label for p in doc.pages], first, last)  # narrowed pages
+    section = _section(doc.kind, span, doc.pages, first, last)
     return Passage(
         chunk_id=span.chunk_id,
         document_id=span.document_id,
