@@ -56,6 +56,12 @@ class StoppingVerdict:
             return "stop: every record is screened, so none is left to find"
         if self.stop:
             return f"stop: {goal} is reached (p = {self.p_value:.3f})"
+        if self.found == 0:
+            # recall is a share of the includes: until one is found, nothing bounds it
+            return (
+                f"keep screening: no include yet, so {goal} can be shown only once one is"
+                " found (or every record is screened)"
+            )
         if self.more_to_screen is None:
             return f"keep screening: {goal} cannot be shown before the end"
         return f"keep screening: about {self.more_to_screen} more excludes in a row to show {goal}"

@@ -77,8 +77,9 @@ def import_command(
                 shown = "; ".join(f"{w!r} as {g!r}" for w, g in examples)
                 more = " …" if o.n_renamed > len(examples) else ""
                 click.echo(
-                    f"  {count(o.n_renamed, 'record')} kept under a derived id because their id"
-                    f" was taken: {shown}{more}"
+                    f"  {count(o.n_renamed, 'record')} kept under a derived id: their id (the"
+                    " file's key, or title, authors, year and DOI) was taken, in this file or"
+                    f" by an earlier import; `litsynth dedupe` links true duplicates: {shown}{more}"
                 )
         if failed:
             raise BiblioError(

@@ -291,7 +291,9 @@ def search_command(
 @project_option
 @json_option
 def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> None:
-    """Show documents, pages, passages, failures by reason and whether the index is fresh."""
+    """Show documents, pages, passages, failures by reason, whether the index is fresh, and
+    where the records stand (imported, deduplicated, screened, linked to their PDFs)."""
+    from litsynth.biblio.overview import records_overview
     from litsynth.ingest.failures import FAILURE_REASONS
     from litsynth.search import status
     from litsynth.store.report import failures as failed_files
@@ -300,6 +302,8 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     with opened(project.store_path) as conn:
         s = status(conn, project)
         failed = failed_files(conn) if list_failures else []
+        records = records_overview(conn)
+    s["records"] = records.to_json()
     if list_failures:
         s["failed_files"] = [{"path": p, "reason": r, "detail": d} for p, r, d in failed]
     if as_json:
@@ -334,6 +338,8 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     click.echo(f"last ingested: {s['last_ingested'] or 'never'}")
     _render_citations(s)
     _render_scans(s)
+    for line in records.lines():
+        click.echo(line)
 
 
 def _render_citations(s: dict[str, Any]) -> None:

@@ -258,6 +258,12 @@ def auto_command(project_dir: Path, as_json: bool) -> None:
         )
         return
     click.echo(f"{count(len(report.ineligible), 'record')} newly marked ineligible by automation")
+    rules_set = project.settings.screening
+    if rules_set.year_min is None and rules_set.year_max is None and not rules_set.languages:
+        click.echo(
+            "  no rule is set: add year_min, year_max or languages under [screening] in"
+            " litsynth.toml"
+        )
     for h in report.ineligible:
         click.echo(f"  {h.record_id}: {h.reason} ({h.note})")
     if report.unknown_year or report.unknown_language:

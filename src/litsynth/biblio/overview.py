@@ -1,0 +1,119 @@
+"""Where a project's records stand, in three lines: what `litsynth status` shows beside the
+documents, so a reviewer who imported exports last week sees what is done and what is next
+without running `prisma`, `dedupe --uncertain` and `link` one by one."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from litsynth.biblio.prisma import PrismaFlow
+
+
+@dataclass(frozen=True)
+class RecordsOverview:
+    """Counts of the records' side of a review, each from the store as it is now."""
+
+    imported: int
+    by_source: dict[str, int]
+    duplicates: int
+    deduped: int | None  # records the last `dedupe` read; None: it never ran
+    uncertain: int  # pairs the last dedupe was unsure of, not yet settled by a person
+    flow: PrismaFlow
+    linked: int  # records whose full text is sought that are linked to a document
+    sought_rule: str = field(default="")
+
+    @property
+    def new_since_dedupe(self) -> int:
+        return self.imported - (self.deduped or 0)
+
+    @property
+    def ta_total(self) -> int:
+        return self.flow.records_screened + self.flow.other_screened
+
+    @property
+    def ta_decided(self) -> int:
+        return self.ta_total - self.flow.records_awaiting - self.flow.other_records_awaiting
+
+    @property
+    def ft_total(self) -> int:
+        return self.flow.dbr_sought_reports + self.flow.other_sought_reports
+
+    @property
+    def ft_decided(self) -> int:
+        awaiting = self.flow.dbr_awaiting_reports + self.flow.other_awaiting_reports
+        return self.ft_total - awaiting
+
+    @property
+    def sought(self) -> int:
+        """Records whose full text is wanted: those included at title/abstract once
+        screening has begun, every unique record before (what `link` matches)."""
+        return self.ft_total if self.ta_decided else self.ta_total
+
+    def lines(self) -> list[str]:
+        """What `status` prints: one line per step, each naming the command that moves it on."""
+        if not self.imported:
+            return ["records: none imported (`litsynth import FILE --source NAME`)"]
+        sources = ", ".join(f"{s} {n}" for s, n in self.by_source.items())
+        if self.deduped is None:
+            dedupe = "not deduplicated yet (`litsynth dedupe`)"
+        elif self.new_since_dedupe > 0:
+            dedupe = (
+                f"{self.duplicates} duplicates linked; {self.new_since_dedupe} imported since"
+                " the last dedupe (`litsynth dedupe` again)"
+            )
+        else:
+            dedupe = f"{self.duplicates} duplicates linked"
+            if self.uncertain:
+                settle = "`litsynth dedupe --uncertain`"
+                dedupe += f", {self.uncertain} uncertain pairs to settle ({settle})"
+        screening = (
+            f"screening: title/abstract {self.ta_decided} of {self.ta_total} included or"
+            f" excluded; full text {self.ft_decided} of {self.ft_total} assessed;"
+            f" {self.flow.new_studies} studies included"
+            " (`litsynth prisma` for the whole flow)"
+        )
+        texts = f"full texts: {self.linked} of {self.sought} sought records linked to a document"
+        if self.linked < self.sought:
+            texts += (
+                " (put the others' PDFs in corpus/, then `litsynth ingest` and `litsynth link`)"
+            )
+        return [f"records: {self.imported} from {sources}; {dedupe}", screening, texts]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "by_source": self.by_source,
+            "duplicates": self.duplicates,
+            "deduplicated_records": self.deduped,
+            "uncertain_pairs": self.uncertain,
+            "title_abstract": {"decided": self.ta_decided, "records": self.ta_total},
+            "full_text": {"decided": self.ft_decided, "reports": self.ft_total},
+            "included": self.flow.new_studies,
+            "full_texts": {"linked": self.linked, "sought": self.sought, "rule": self.sought_rule},
+        }
+
+
+def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
+    """The overview from the store; cheap (counts, no matcher, no model)."""
+    from litsynth.biblio.link import sought_records
+    from litsynth.biblio.screening_ops import prisma_flow
+    from litsynth.store import biblio as store
+    from litsynth.store import runs
+
+    by_source = dict(sorted(store.count_by_source(conn).items(), key=lambda kv: (-kv[1], kv[0])))
+    last = runs.latest_run(conn, "dedupe")
+    deduped = None if last is None else int((last.get("summary") or {}).get("n_records", 0))
+    sought, not_retrieved, rule = sought_records(conn)
+    linked_ids = {row["record_id"] for row in store.record_documents(conn)}
+    return RecordsOverview(
+        imported=sum(by_source.values()),
+        by_source=by_source,
+        duplicates=store.count_duplicates(conn),
+        deduped=deduped,
+        uncertain=len(store.uncertain_pairs(conn)),
+        flow=prisma_flow(conn),
+        linked=sum(1 for r in sought if r.id in linked_ids and r.id not in not_retrieved),
+        sought_rule=rule,
+    )
