@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from litsynth.biblio.overview import records_overview
 from litsynth.config import Project
 from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex, Manifest, load_index
@@ -183,7 +184,8 @@ def _layout_words(manifest: Manifest) -> str:
 
 
 def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
-    """Counts, failures by reason, index freshness and the last ingest, without the model.
+    """Counts, failures by reason, index freshness, the last ingest and where the records
+    stand (`records`), without the model.
 
     `index_fresh` is true only when the manifest names the settings' model and chunker AND
     the index holds exactly the store's chunks: then search answers from every passage.
@@ -239,6 +241,7 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
         else "the next `litsynth ingest` or `litsynth search` repairs it"
     )
     out["index"] = index_info
+    out["records"] = records_overview(conn).to_json()
     out["model"] = model
     out["chunker"] = spec
     last = runs.latest_run(conn, "ingest")

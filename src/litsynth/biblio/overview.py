@@ -5,6 +5,7 @@ without running `prisma`, `dedupe --uncertain` and `link` one by one."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,10 +24,6 @@ class RecordsOverview:
     flow: PrismaFlow
     linked: int  # records whose full text is sought that are linked to a document
     sought_rule: str = field(default="")
-
-    @property
-    def new_since_dedupe(self) -> int:
-        return self.imported - (self.deduped or 0)
 
     @property
     def ta_total(self) -> int:
@@ -50,36 +47,6 @@ class RecordsOverview:
         """Records whose full text is wanted: those included at title/abstract once
         screening has begun, every unique record before (what `link` matches)."""
         return self.ft_total if self.ta_decided else self.ta_total
-
-    def lines(self) -> list[str]:
-        """What `status` prints: one line per step, each naming the command that moves it on."""
-        if not self.imported:
-            return ["records: none imported (`litsynth import FILE --source NAME`)"]
-        sources = ", ".join(f"{s} {n}" for s, n in self.by_source.items())
-        if self.deduped is None:
-            dedupe = "not deduplicated yet (`litsynth dedupe`)"
-        elif self.new_since_dedupe > 0:
-            dedupe = (
-                f"{self.duplicates} duplicates linked; {self.new_since_dedupe} imported since"
-                " the last dedupe (`litsynth dedupe` again)"
-            )
-        else:
-            dedupe = f"{self.duplicates} duplicates linked"
-            if self.uncertain:
-                settle = "`litsynth dedupe --uncertain`"
-                dedupe += f", {self.uncertain} uncertain pairs to settle ({settle})"
-        screening = (
-            f"screening: title/abstract {self.ta_decided} of {self.ta_total} included or"
-            f" excluded; full text {self.ft_decided} of {self.ft_total} assessed;"
-            f" {self.flow.new_studies} studies included"
-            " (`litsynth prisma` for the whole flow)"
-        )
-        texts = f"full texts: {self.linked} of {self.sought} sought records linked to a document"
-        if self.linked < self.sought:
-            texts += (
-                " (put the others' PDFs in corpus/, then `litsynth ingest` and `litsynth link`)"
-            )
-        return [f"records: {self.imported} from {sources}; {dedupe}", screening, texts]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,3 +84,37 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
         linked=sum(1 for r in sought if r.id in linked_ids and r.id not in not_retrieved),
         sought_rule=rule,
     )
+
+
+def lines(report: Mapping[str, Any]) -> list[str]:
+    """What `status` prints from `RecordsOverview.to_json()` (as `/api/status` serves it): one
+    line per step, each naming the command that moves it on."""
+    if not report["imported"]:
+        return ["records: none imported (`litsynth import FILE --source NAME`)"]
+    sources = ", ".join(f"{s} {n}" for s, n in report["by_source"].items())
+    deduped = report["deduplicated_records"]
+    since = report["imported"] - (deduped or 0)
+    if deduped is None:
+        dedupe = "not deduplicated yet (`litsynth dedupe`)"
+    elif since > 0:
+        dedupe = (
+            f"{report['duplicates']} duplicates linked; {since} imported since the last dedupe"
+            " (`litsynth dedupe` again)"
+        )
+    else:
+        dedupe = f"{report['duplicates']} duplicates linked"
+        if report["uncertain_pairs"]:
+            settle = "`litsynth dedupe --uncertain`"
+            dedupe += f", {report['uncertain_pairs']} uncertain pairs to settle ({settle})"
+    ta, ft, texts = report["title_abstract"], report["full_text"], report["full_texts"]
+    screening = (
+        f"screening: title/abstract {ta['decided']} of {ta['records']} included or excluded;"
+        f" full text {ft['decided']} of {ft['reports']} assessed; {report['included']} studies"
+        " included (`litsynth prisma` for the whole flow)"
+    )
+    linked = (
+        f"full texts: {texts['linked']} of {texts['sought']} sought records linked to a document"
+    )
+    if texts["linked"] < texts["sought"]:
+        linked += " (put the others' PDFs in corpus/, then `litsynth ingest` and `litsynth link`)"
+    return [f"records: {report['imported']} from {sources}; {dedupe}", screening, linked]

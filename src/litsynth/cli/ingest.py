@@ -293,7 +293,7 @@ def search_command(
 def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> None:
     """Show documents, pages, passages, failures by reason, whether the index is fresh, and
     where the records stand (imported, deduplicated, screened, linked to their PDFs)."""
-    from litsynth.biblio.overview import records_overview
+    from litsynth.biblio.overview import lines
     from litsynth.ingest.failures import FAILURE_REASONS
     from litsynth.search import status
     from litsynth.store.report import failures as failed_files
@@ -302,8 +302,6 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     with opened(project.store_path) as conn:
         s = status(conn, project)
         failed = failed_files(conn) if list_failures else []
-        records = records_overview(conn)
-    s["records"] = records.to_json()
     if list_failures:
         s["failed_files"] = [{"path": p, "reason": r, "detail": d} for p, r, d in failed]
     if as_json:
@@ -338,7 +336,7 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     click.echo(f"last ingested: {s['last_ingested'] or 'never'}")
     _render_citations(s)
     _render_scans(s)
-    for line in records.lines():
+    for line in lines(s["records"]):
         click.echo(line)
 
 
