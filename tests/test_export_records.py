@@ -143,3 +143,19 @@ def test_a_control_character_in_an_export_does_not_stop_the_workbook(
 
     titles = [row[1] for row in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
     assert titles == ["A title with a control byte"]
+
+
+def test_the_file_may_be_named_first_as_screen_export_takes_it(
+    screened: Path, tmp_path: Path
+) -> None:
+    """`litsynth export records included.ris` answered "Missing option '--out'", while `screen
+    export ta.xlsx` takes its sheet that way."""
+    out = tmp_path / "included.ris"
+    assert "Wrote 1 record (included)" in run(screened, "export", "records", str(out))
+    assert "ID  - r01" in out.read_text(encoding="utf-8")
+    none = CliRunner().invoke(cli, ["export", "records", "--project", str(screened)])
+    assert none.exit_code == 1 and "no file to write" in none.output
+    both = CliRunner().invoke(
+        cli, ["export", "records", "a.ris", "--out", "b.ris", "--project", str(screened)]
+    )
+    assert both.exit_code == 1 and "two files to write" in both.output

@@ -91,6 +91,9 @@ def test_cli_writes_markdown_word_and_csv(project: Path, tmp_path: Path) -> None
     assert bad.exit_code == 1 and "no code 'nope'" in bad.output
     odd = runner.invoke(cli, [*base, "--out", str(tmp_path / "q.pdf")])
     assert odd.exit_code == 1 and ".md, .docx or .csv" in odd.output
+    named = tmp_path / "named.md"  # the file named first, as `screen export` takes its sheet
+    assert runner.invoke(cli, [*base[:2], str(named), *base[2:]]).exit_code == 0
+    assert named.read_text(encoding="utf-8").startswith("# Quotes by code: t")
 
 
 def test_the_workspace_downloads_the_quotes(project: Path) -> None:

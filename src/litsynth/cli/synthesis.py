@@ -405,7 +405,23 @@ def export_refi(
         click.echo(f"{key}: {value}")
 
 
+def _out_file(file: Path | None, out: Path | None, example: str) -> Path:
+    """FILE or --out: `screen export` takes its sheet first, so people type it so here too."""
+    if file is not None and out is not None and file != out:
+        raise SynthesisError(f"two files to write: {file} and --out {out}", hint="name one of them")
+    chosen = out or file
+    if chosen is None:
+        raise SynthesisError("no file to write", hint=f"name it: e.g. {example} (or --out FILE)")
+    return chosen
+
+
+_FILE_ARGUMENT = click.argument(
+    "file", required=False, type=click.Path(dir_okay=False, path_type=Path)
+)
+
+
 @export_group.command("records")
+@_FILE_ARGUMENT
 @click.option(
     "--stage",
     type=click.Choice(("title-abstract", "full-text", "included", "all")),
@@ -424,15 +440,21 @@ def export_refi(
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The file to write.",
+    default=None,
+    help="The file to write (or name it first: `export records included.ris`).",
 )
 @project_option
 @json_option
 def export_records(
-    stage: str, fmt: str | None, out: Path, project_dir: Path, as_json: bool
+    file: Path | None,
+    stage: str,
+    fmt: str | None,
+    out: Path | None,
+    project_dir: Path,
+    as_json: bool,
 ) -> None:
-    """Write the records of a screening stage for a reference manager or a spreadsheet.
+    """Write the records of a screening stage to FILE, for a reference manager or a
+    spreadsheet.
 
     Each record keeps its id and carries the review's decisions and reasons (title/abstract,
     full text) and, for a duplicate, the record it was merged into: RIS in N1 notes, BibTeX
@@ -440,6 +462,7 @@ def export_records(
     """
     from litsynth.biblio import export
 
+    out = _out_file(file, out, "included.ris")
     fmt = fmt or _format_of(out)
     project = load(project_dir)
     with _store(project) as conn:
@@ -452,18 +475,21 @@ def export_records(
 
 
 @export_group.command("quotes")
+@_FILE_ARGUMENT
 @click.option("--code", "codes", multiple=True, metavar="ID", help="Only this code (repeat).")
 @click.option("--theme", default=None, metavar="ID", help="Only the codes under this theme.")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to FILE: .md (Markdown), .docx (Word) or .csv. Default: Markdown on stdout.",
+    help="Write to FILE: .md (Markdown), .docx (Word) or .csv (or name it first:"
+    " `export quotes quotes.docx`). Default: Markdown on stdout.",
 )
 @source_option
 @project_option
 @json_option
 def export_quotes(
+    file: Path | None,
     codes: tuple[str, ...],
     theme: str | None,
     out: Path | None,
@@ -480,6 +506,8 @@ def export_quotes(
     """
     from litsynth.synthesis import quotes
 
+    if file is not None:
+        out = _out_file(file, out, "quotes.docx")
     project = load(project_dir)
     book = _codebook(project)
     wanted = list(codes)
