@@ -143,6 +143,9 @@ def test_page_carries_a_token_and_a_content_security_policy(client: TestClient) 
     icon = client.get("/static/icon.svg")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
     assert 'href="/static/icon.svg"' in page.text and "img-src 'self'" in csp
+    # every screen names the project's reviewer in the empty field, not only Screening's script
+    duplicates = client.get("/screens/duplicates").text
+    assert 'id="reviewer" size="10" autocomplete="off" placeholder="ann"' in duplicates
 
 
 def test_bad_input_is_a_json_error(client: TestClient) -> None:

@@ -18,6 +18,7 @@ Safety, because the process holds a person's work:
 from __future__ import annotations
 
 import dataclasses
+from html import escape
 from importlib import resources
 from typing import Any
 
@@ -114,6 +115,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         html = (STATIC / "workspace.html").read_text(encoding="utf-8")
         html = html.replace("{{TOKEN}}", ws.token).replace("{{SCREEN}}", name)
         html = html.replace("{{SCRIPTS}}", _SCRIPT_TAGS)
+        # every screen, not only Screening, shows whose name an empty field decides under
+        html = html.replace("{{REVIEWER}}", escape(project.settings.project.reviewer))
         return HTMLResponse(html, headers={"Content-Security-Policy": CSP})
 
     async def static(request: Request) -> Response:
