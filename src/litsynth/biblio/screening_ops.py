@@ -324,6 +324,8 @@ def record_decision(
         raise ScreeningError(
             f"unknown decision {decision!r}", hint=f"use one of: {', '.join(rules.DECISIONS)}"
         )
+    if not rules.fits_stage(decision, stage):
+        raise ScreeningError(rules.NOT_RETRIEVED_AT_TA, hint="record it at the full-text stage")
     if record_id not in store.record_ids(conn):
         raise ScreeningError(
             f"no record {record_id!r} in this project",
@@ -506,6 +508,7 @@ class Progress:
     # includes (and maybes) found after each record, in the order they were first screened:
     # the recall curve the workspace draws against random order
     found: tuple[int, ...] = ()
+    not_retrieved: int = 0  # full text only: reports that could not be obtained
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -525,7 +528,9 @@ class Progress:
         settled = f" ({self.settled} more settled by rules or resolutions)" if self.settled else ""
         return (
             f"{self.reviewer} at {self.stage}: {self.screened} of {self.pool} screened{settled},"
-            f" {self.included} included, {self.excluded} excluded, {self.maybe} maybe;"
+            f" {self.included} included, {self.excluded} excluded, {self.maybe} maybe"
+            + (f", {self.not_retrieved} not retrieved" if self.not_retrieved else "")
+            + ";"
             f" {self.since_last_include} since the last include\n{self.stopping.summary()}"
         )
 
@@ -561,7 +566,7 @@ def progress(
     for d in mine:  # in log order
         if d.decision != rules.UNDECIDED:
             since = 0 if d.decision == "include" else since + 1
-    counts = {k: sum(1 for v in latest.values() if v == k) for k in ("include", "exclude", "maybe")}
+    counts = {k: sum(1 for v in latest.values() if v == k) for k in rules.DECISIONS}
     labels = [1 if decision in ("include", "maybe") else 0 for decision in latest.values()]
     rule = stopping.verdict(
         labels, len(ids) - settled, target_recall=target_recall, random_from=random_from
@@ -569,4 +574,5 @@ def progress(
     return Progress(
         stage, reviewer, len(ids), len(latest), settled, counts["include"], counts["exclude"],
         counts["maybe"], since, rule, tuple(int(x) for x in np.cumsum(labels)),
+        counts["not-retrieved"],
     )  # fmt: skip

@@ -71,6 +71,18 @@ def check_stage(stage: str) -> str:
     return stage
 
 
+NOT_RETRIEVED_AT_TA = (
+    "'not-retrieved' is a full-text decision (PRISMA's reports not retrieved); at"
+    " title/abstract a record is included, excluded or maybe"
+)
+
+
+def fits_stage(decision: str, stage: str) -> bool:
+    """Whether a decision can be made at a stage: a report is sought, and so can be not
+    retrieved, only at full text. At title/abstract PRISMA would count it as awaiting."""
+    return decision != "not-retrieved" or stage == FULL_TEXT
+
+
 def parse_decision(value: str) -> str | None:
     """'Include', 'EXCLUDE', '1', '0', 'maybe', '1.0' → the log's word; None if unreadable."""
     text = (value or "").strip().lower()
@@ -164,6 +176,9 @@ def parse_sheet(
                     f"unreadable decision {raw!r} (use include/exclude/maybe, yes/no, 1/0)",
                 )
             )
+            continue
+        if not fits_stage(decision, stage):
+            problems.append(SheetProblem(line, rid, NOT_RETRIEVED_AT_TA))
             continue
         reason = ""
         if decision == "exclude":

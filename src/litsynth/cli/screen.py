@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict
 from pathlib import Path
 
@@ -154,6 +155,20 @@ def _show(rec: BibRecord, meta: str, position: str, settings: ScreeningSettings)
     click.echo("")
 
 
+def _full_text_line(conn: sqlite3.Connection, record_id: str) -> str:
+    """Where the record's full text is, for the full-text screener, or how to get it there."""
+    from litsynth.store import biblio as biblio_store
+
+    linked = biblio_store.linked_documents(conn, record_id)
+    if not linked:
+        return (
+            "Full text: none linked. Put its PDF in corpus/, then `litsynth ingest` and"
+            f" `litsynth link` (or `litsynth link {record_id} FILE`); if it cannot be had,"
+            " r marks it not retrieved."
+        )
+    return "Full text: " + ", ".join(f"{d['path']} ({d['label']})" for d in linked)
+
+
 @screen_group.command("next")
 @stage_option
 @reviewer_option
@@ -192,10 +207,16 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
                 x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal) if x
             )
             _show(rec, meta, f"{len(todo)} left · {rec.id}", settings)
+            if stage == FULL_TEXT:
+                click.echo(_full_text_line(conn, rec.id) + "\n")
             while True:  # n: a note, kept with the decision that follows (as in the workspace)
                 key = click.prompt(
-                    "[i]nclude [e]xclude [m]aybe [n]ote [s]kip [q]uit",
-                    type=click.Choice(["i", "e", "m", "n", "s", "q"]),
+                    "[i]nclude [e]xclude [m]aybe "
+                    + ("[r] not retrieved " if stage == FULL_TEXT else "")
+                    + "[n]ote [s]kip [q]uit",
+                    type=click.Choice(
+                        ["i", "e", "m", "n", "s", "q", *(["r"] if stage == FULL_TEXT else [])]
+                    ),
                     show_choices=False,
                 )
                 if key != "n":
@@ -221,7 +242,7 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
                     if picked.isdigit() and 1 <= int(picked) <= len(reasons)
                     else picked.strip()
                 )
-            decision = {"i": "include", "e": "exclude", "m": "maybe"}[key]
+            decision = {"i": "include", "e": "exclude", "m": "maybe", "r": "not-retrieved"}[key]
             _, is_new = ops.record_decision(
                 conn, rec.id, stage=stage, decision=decision, reviewer=reviewer, settings=settings,
                 reason=reason, note=note, origin="terminal",

@@ -35,8 +35,9 @@ from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
 from litsynth.search import search, status
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.openapi import MAX_HITS, OPENAPI
-from litsynth.server.record_views import full_texts, next_pair, record_json
+from litsynth.server.record_views import next_pair, record_json
 from litsynth.server.warm import Workspace
+from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
 from litsynth.store.report import coding_counts
 
@@ -184,7 +185,11 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 if rec is not None and request.query_params.get("blind") == "0"
                 else None
             )  # blind unless the reviewer asks: nobody sees others' votes by accident
-            shown = record_json(rec, full_texts(conn, rec.id), settings) if rec else None
+            shown = (
+                record_json(rec, biblio_store.linked_documents(conn, rec.id), settings)
+                if rec
+                else None
+            )
         return JSONResponse(
             {
                 "record": shown,

@@ -15,18 +15,7 @@ from litsynth.biblio.likeness import differing_facts, differing_words
 from litsynth.biblio.record_fields import pages_of
 from litsynth.config import ScreeningSettings
 from litsynth.records import BibRecord
-from litsynth.store import analysis as analysis_store
 from litsynth.store import biblio as biblio_store
-
-
-def full_texts(conn: sqlite3.Connection, record_id: str) -> list[dict[str, str]]:
-    """The documents linked to a record (`litsynth link`): what a full-text screener reads,
-    each with the label it is cited by."""
-    ids = [
-        r["document_id"] for r in biblio_store.record_documents(conn) if r["record_id"] == record_id
-    ]
-    labels = analysis_store.document_labels(conn) if ids else {}
-    return [{"id": d, "label": labels.get(d, d)} for d in ids]
 
 
 def record_json(

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from litsynth.citations.labels import work_label
 from litsynth.records import BibRecord
 from litsynth.store.db import transaction
 from litsynth.store.passages import decode_authors
@@ -292,6 +293,27 @@ def record_documents(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         "SELECT * FROM record_documents WHERE method != 'unlinked' ORDER BY record_id, document_id"
     )
     return [dict(r) for r in rows]
+
+
+def linked_documents(conn: sqlite3.Connection, record_id: str) -> list[dict[str, str]]:
+    """The documents linked to a record (`litsynth link`): what a full-text screener reads,
+    each with its path and the label it is cited by ("Yulianti & Santoso (2025)")."""
+    rows = conn.execute(
+        "SELECT d.id, d.authors, d.year, d.title, d.path FROM record_documents l"
+        " JOIN documents d ON d.id = l.document_id"
+        " WHERE l.record_id = ? AND l.method != 'unlinked' ORDER BY d.id",
+        (record_id,),
+    )
+    return [
+        {
+            "id": r["id"],
+            "path": r["path"],
+            "label": work_label(
+                decode_authors(r["authors"]), r["year"], title=r["title"], path=r["path"]
+            ),
+        }
+        for r in rows
+    ]
 
 
 def set_manual_link(

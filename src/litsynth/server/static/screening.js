@@ -20,6 +20,7 @@ function showProgress(p) {
   // records a year/language rule excluded, or a resolution settled, before this reviewer
   // came to them: not theirs to screen, so not "remaining" either
   if (p.settled) rows.splice(4, 0, ["settled by rules or resolutions", p.settled]);
+  if (p.stage === "full-text") rows.splice(4, 0, ["not retrieved", p.not_retrieved]);
   for (const [k, v] of rows) {
     const dt = document.createElement("dt"); dt.textContent = k;
     const dd = document.createElement("dd"); dd.textContent = String(v);
@@ -103,6 +104,10 @@ async function loadNext(first) {
   // Nothing left: the decision buttons go, Undo stays (it takes back the last decision and
   // puts its record back), unless there is nothing to undo either.
   for (const id of ["do-include", "do-exclude", "do-reason", "do-maybe", "do-note"]) $(id).hidden = rec === null;
+  // a report is sought only at full text, so only there can it be not retrieved (PRISMA's box)
+  const fullText = stage() === "full-text";
+  $("do-not-retrieved").hidden = rec === null || !fullText;
+  $("key-not-retrieved").hidden = !fullText;
   $("actions").hidden = rec === null && !data.progress.screened;
   $("rec-done").textContent = data.progress.candidates > 0
     ? "Nothing left to screen at this stage for this reviewer."
@@ -126,6 +131,11 @@ async function loadNext(first) {
     link.target = "_blank";
     $("rec-fulltext").append(i ? ", " : "Full text: ", link);
   });
+  if (fullText && !rec.full_texts.length) {
+    $("rec-fulltext").textContent = "Full text: none linked. Put its PDF in corpus/, then run "
+      + "`litsynth ingest` and `litsynth link` (or `litsynth link " + rec.id + " FILE`) and reload; "
+      + "if it cannot be had, mark it Not retrieved (r).";
+  }
   if (rec.keywords.length) {
     $("rec-keywords").append("Keywords: ");
     rec.keywords.forEach((k, i) => $("rec-keywords").append(...(i ? ["; "] : []), marked(k, rec.keyword_marks[i])));
@@ -198,6 +208,7 @@ function onKey(event) {
   else if (event.key === "i") decide("include");
   else if (event.key === "e") decide("exclude");
   else if (event.key === "m") decide("maybe");
+  else if (event.key === "r" && stage() === "full-text") decide("not-retrieved");
   else if (event.key === "n") $("do-note").focus();
   else if (/^[1-9]$/.test(event.key) && state.reasons[Number(event.key) - 1]) decide("exclude", state.reasons[Number(event.key) - 1]);
   else return;

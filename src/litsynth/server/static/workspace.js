@@ -66,6 +66,7 @@ function start() {
     $("do-include").addEventListener("click", () => decide("include"));
     $("do-exclude").addEventListener("click", () => decide("exclude", $("do-reason").value));
     $("do-maybe").addEventListener("click", () => decide("maybe"));
+    $("do-not-retrieved").addEventListener("click", () => decide("not-retrieved"));
     $("do-undo").addEventListener("click", () => undo());
     // Enter (or Escape) in the note gives the keys back: then i, e or m decides with it
     $("do-note").addEventListener("keydown", (event) => {

@@ -1,0 +1,57 @@
+"""Full-text screening in the workspace: where the report is, and a report that cannot be had.
+
+At full text a record shows its linked document, or, with none, how to link one; "Not
+retrieved" (key r) records PRISMA's "reports not retrieved" instead of an exclusion. At
+title/abstract, where no report is sought, neither the button nor the key is there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from browser_support import browsing, need_browser, until
+from litsynth.cli import cli
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "screening"
+pytestmark = pytest.mark.browser
+
+
+def test_not_retrieved_with_the_keyboard_at_full_text_only(tmp_path: Path) -> None:
+    need_browser()
+    root = tmp_path / "review"
+    for folder in ("corpus", "codebook", "indexes"):
+        (root / folder).mkdir(parents=True)
+    (root / "litsynth.toml").write_text(
+        '[project]\nreviewer = "ann"\n\n[embed]\nmodel = "hash-384"\n', encoding="utf-8"
+    )
+    sheet = root / "ta.csv"
+    sheet.write_text("record_id,decision\nr01,yes\nr02,yes\n", encoding="utf-8")
+    for args in (["import", str(FIXTURES / "records.csv"), "--source", "Scopus"],
+                 ["screen", "import", str(sheet), "--stage", "title-abstract"]):  # fmt: skip
+        result = CliRunner().invoke(cli, [*args, "--project", str(root)])
+        assert result.exit_code == 0, result.output
+    with browsing(root) as (url, page):
+        page.goto(url + "/")
+        until(page, "() => document.querySelector('#record').dataset.recordId")
+        assert page.locator("#do-not-retrieved").is_hidden()
+        page.keyboard.press("r")  # no such key at title/abstract: nothing is recorded
+        page.select_option("#stage", "full-text")
+        until(page, "() => !document.querySelector('#do-not-retrieved').hidden")
+        shown = page.locator("#record").get_attribute("data-record-id")
+        assert shown in ("r01", "r02")
+        assert page.inner_text("#rec-fulltext").startswith("Full text: none linked.")
+        assert f"litsynth link {shown} FILE" in page.inner_text("#rec-fulltext")
+        page.keyboard.press("r")
+        until(page, "() => document.querySelector('#record').dataset.recordId !== arguments[0]"
+              .replace("arguments[0]", repr(shown)))  # fmt: skip
+        assert "not retrieved\n1" in page.inner_text("#progress")
+    conn = sqlite3.connect(root / "litsynth.db")
+    rows = conn.execute(
+        "SELECT record_id, stage, decision FROM decisions WHERE source = 'workspace'"
+    ).fetchall()
+    conn.close()
+    assert rows == [(shown, "full-text", "not-retrieved")]
