@@ -8,6 +8,7 @@ retrieved at title/abstract, where no report is sought: PRISMA then counted it a
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -81,3 +82,18 @@ def test_the_workspace_records_not_retrieved_at_full_text_only(included: Path) -
     assert done.status_code == 200, done.text
     after = client.get("/api/screen/next", params={"stage": "full-text"}).json()
     assert after["progress"]["not_retrieved"] == 1 and after["record"]["id"] != record
+
+
+def test_the_full_text_sheet_names_each_record_s_file(included: Path) -> None:
+    """A full-text screener in Excel reads the report: the sheet says which file it is."""
+    (included / "corpus" / "r01.md").write_text("# Nudging physicians\n\nDefaults.\n", "utf-8")
+    run(included, "ingest")
+    run(included, "link", "r01", "corpus/r01.md")
+    sheet = included / "ft.csv"
+    run(included, "screen", "export", str(sheet), "--stage", "full-text")
+    with sheet.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["record_id"]: r for r in csv.DictReader(fh)}
+    assert rows["r01"]["full_text"].endswith("r01.md") and rows["r02"]["full_text"] == ""
+    ta = included / "ta-left.csv"  # no report is sought at title/abstract: no such column
+    run(included, "screen", "export", str(ta), "--stage", "title-abstract")
+    assert "full_text" not in ta.read_text(encoding="utf-8-sig").splitlines()[0]

@@ -189,11 +189,18 @@ def export_sheet(
     project_reasons(conn, settings)
     queue = Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
     todo = queue.pending(conn)
-    rows = [list(SHEET_COLUMNS)]
+    # At full text the screener reads the report: the linked documents' files (`link`).
+    full_text = stage == FULL_TEXT
+    header = list(SHEET_COLUMNS)
+    if full_text:
+        header.insert(header.index("doi") + 1, "full_text")
+    rows = [header]
     workbook = is_workbook(path)
     for rec in todo:
         # Shown columns only: record_id and the decision columns are read back on import.
         shown = [rec.title, _authors(rec), str(rec.year or ""), rec.journal, rec.doi]
+        if full_text:
+            shown.append("; ".join(d["path"] for d in biblio_store.linked_documents(conn, rec.id)))
         title, *rest = map(flat_cell, shown)
         rows.append([rec.id, title, _sheet_abstract(rec.abstract, workbook), *rest, "", "", ""])
     look = layout(_SHEET_WIDTHS, wrap=("title", "abstract"))
@@ -213,7 +220,7 @@ def _sheet_abstract(abstract: str, workbook: bool) -> str:
 
 # Column widths (characters) of the workbook: the abstract wide enough to read in place.
 _SHEET_WIDTHS = {"record_id": 18, "title": 40, "abstract": 90, "authors": 24, "year": 6,
-                 "journal": 20, "doi": 16, "decision": 10, "reason": 24, "note": 24}  # fmt: skip
+                 "journal": 20, "doi": 16, "full_text": 30, "decision": 10, "reason": 24, "note": 24}  # fmt: skip
 
 
 @dataclass(frozen=True)
