@@ -220,7 +220,8 @@ def _sheet_abstract(abstract: str, workbook: bool) -> str:
 
 # Column widths (characters) of the workbook: the abstract wide enough to read in place.
 _SHEET_WIDTHS = {"record_id": 18, "title": 40, "abstract": 90, "authors": 24, "year": 6,
-                 "journal": 20, "doi": 16, "full_text": 30, "decision": 10, "reason": 24, "note": 24}  # fmt: skip
+                 "journal": 20, "doi": 16, "full_text": 30, "decision": 10, "reason": 24,
+                 "note": 24}  # fmt: skip
 
 
 @dataclass(frozen=True)
