@@ -171,3 +171,38 @@ def test_extract_init_writes_a_form_of_every_type_and_never_overwrites(project: 
                                              "boolean"}  # fmt: skip
     code, out, err = invoke(project, "extract", "init")
     assert code == 1 and "already exists" in out + err
+
+
+def test_the_sheet_and_the_workspace_name_each_study_s_full_text(
+    review: Path, tmp_path: Path
+) -> None:
+    """Data are read from the paper: once a study is linked to its document, the sheet ends
+    in a full_text column naming the file (read back as nothing), and the workspace's
+    extraction screen links the study to it in the reader."""
+    (review / "corpus" / "r01.md").write_text("# Defaults\n\nOrder sets nudged.\n", "utf-8")
+    assert invoke(review, "ingest")[0] == 0
+    assert invoke(review, "link", "r01", "corpus/r01.md")[0] == 0
+    sheet = tmp_path / "extraction.csv"
+    assert invoke(review, "extract", "export", sheet)[0] == 0
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "record_id,study,title,design,n,countries,digital,full_text"
+    rows = {line.split(",", 1)[0]: line for line in lines[1:]}
+    assert rows["r01"].endswith("r01.md") and rows["r02"].endswith(",")
+    filled = sheet.read_text(encoding="utf-8-sig").replace(",,,,,\n", ",survey,,,,\n", 1)
+    sheet.write_text(filled, encoding="utf-8")
+    code, out, _ = invoke(review, "extract", "import", sheet)
+    assert code == 0 and "not a field" not in out
+    with pytest.raises(BiblioError, match="not a sheet column"):
+        parse_form("fields:\n  - id: full_text\n", "f.yaml")
+    pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
+    from starlette.testclient import TestClient
+
+    from litsynth.config import open_project
+    from litsynth.server.app import create_app
+
+    host = "127.0.0.1:8765"
+    client = TestClient(create_app(open_project(review), allowed_hosts=(host,)),
+                        base_url=f"http://{host}")  # fmt: skip
+    studies = {s["record_id"]: s for s in client.get("/api/extraction").json()["studies"]}
+    (document,) = studies["r01"]["full_texts"]
+    assert document and studies["r02"]["full_texts"] == []

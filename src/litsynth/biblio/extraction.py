@@ -40,6 +40,9 @@ from litsynth.store.db import transaction
 TYPES = ("text", "integer", "number", "choice", "multi", "boolean")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _FIXED = ("record_id", "study", "title")  # the sheet's first columns, before the fields
+# After the fields, when any study has one: the files of the documents linked to each study.
+_FULL_TEXT = "full_text"
+_NOT_FIELDS = (*_FIXED, _FULL_TEXT)  # columns the sheet shows and import does not read
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
@@ -81,10 +84,10 @@ def parse_form(text: str, source: str) -> Form:
             raise BiblioError(f"{source}: field {n} is not a mapping", hint="- id: design …")
         ident = str(item.get("id", ""))
         where = f"{source}: field {n} ({ident or 'no id'})"
-        if not _ID.match(ident) or ident in _FIXED:
+        if not _ID.match(ident) or ident in _NOT_FIELDS:
             raise BiblioError(
                 f"{where}: id must be a name like `sample_size`, not a sheet column",
-                hint="letters, digits and _; not record_id, study or title",
+                hint="letters, digits and _; not record_id, study, title or full_text",
             )
         if any(f.id == ident for f in fields):
             raise BiblioError(f"{where}: the id is used twice", hint="give each field its own id")
@@ -200,25 +203,32 @@ class Study:
     record_id: str
     label: str  # "Doe & Roe (2019)"
     title: str
+    # the documents linked to the record (`litsynth link`), (id, path): what data are read from
+    full_texts: tuple[tuple[str, str], ...] = ()
 
 
 def included_studies(conn: sqlite3.Connection) -> list[Study]:
     """The studies of the review: records included at full text, duplicates folded."""
+    from litsynth.store import biblio as biblio_store
+
     out = []
     for e in select(conn, "included"):
         r = e.record
-        out.append(Study(r.id, work_label(r.authors, r.year, title=r.title), r.title))
+        texts = tuple((d["id"], d["path"]) for d in biblio_store.linked_documents(conn, r.id))
+        out.append(Study(r.id, work_label(r.authors, r.year, title=r.title), r.title, texts))
     return out
 
 
 def sheet_rows(
     form: Form, studies: Sequence[Study], values: Mapping[tuple[str, str], str]
 ) -> list[list[str]]:
-    header = [*_FIXED, *(f.id for f in form.fields)]
+    linked = any(s.full_texts for s in studies)
+    header = [*_FIXED, *(f.id for f in form.fields), *([_FULL_TEXT] if linked else [])]
     rows = [
-        [s.record_id, s.label, s.title, *(values.get((s.record_id, f.id), "") for f in form.fields)]
+        [s.record_id, s.label, s.title, *(values.get((s.record_id, f.id), "") for f in form.fields),
+         *(["; ".join(path for _, path in s.full_texts)] if linked else [])]
         for s in studies
-    ]
+    ]  # fmt: skip
     return [header, *rows]
 
 
@@ -279,7 +289,7 @@ def import_sheet(
             f"{path} has no record_id column",
             hint="export a sheet with `litsynth extract export` and fill it in",
         )
-    unknown = [h for h in header if h and h not in _FIXED and form.field(h) is None]
+    unknown = [h for h in header if h and h not in _NOT_FIELDS and form.field(h) is None]
     known_ids = {s.record_id for s in included_studies(conn)}
     current = store.current_values(conn)
     problems: list[tuple[int, str, str]] = [(1, h, "not a field of the form") for h in unknown]

@@ -512,6 +512,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 "fields": extraction.form_json(form),
                 "studies": [
                     {"record_id": s.record_id, "label": s.label, "title": s.title,
+                     "full_texts": [document for document, _ in s.full_texts],
                      "values": {f.id: values.get((s.record_id, f.id), "") for f in form.fields}}
                     for s in studies
                 ],

@@ -90,6 +90,14 @@ async function loadExtraction() {
     const tr = el("tr");
     tr.dataset.recordId = s.record_id;
     const who = el("th"); who.append(el("div", s.label), el("div", s.title, "meta"));
+    // the paper the values are read from, in the reader (`litsynth link` made the link)
+    s.full_texts.forEach((document, i) => {
+      const link = el("a", s.full_texts.length > 1 ? "full text " + (i + 1) : "full text");
+      link.href = "/screens/reader#doc=" + encodeURIComponent(document);
+      link.target = "_blank";
+      who.append(el("div", "", "meta"));
+      who.lastChild.append(link);
+    });
     tr.append(who);
     for (const f of data.fields) {
       const td = el("td");
