@@ -188,7 +188,7 @@ def test_a_matrix_with_nothing_coded_says_what_to_do_instead_of_an_empty_table(
     data = replace(
         base,
         matrices=(empty,),
-        counts={**base.counts, "machine suggestions": 12},
+        waiting=12,  # suggestions no one has decided on (store.report.waiting_suggestions)
         source="human codings (accepted suggestions included)",
     )
     html = render_report(data, tmp_path / "r").read_text(encoding="utf-8")
@@ -216,6 +216,23 @@ def test_overview_counts_suggestions_above_their_bar_and_standing_codings(tmp_pa
     b.code(three, "y", status="rejected")  # changed mind: the latest decision stands
     b.conn.commit()
     assert coding_counts(b.conn) == (1, 1)
+
+
+def test_only_suggestions_no_one_has_decided_on_wait_for_a_reviewer(tmp_path: Path) -> None:
+    """An empty matrix said "N machine suggestions wait for a reviewer" with N counting the
+    suggestions people had rejected too."""
+    from litsynth.store.report import waiting_suggestions
+    from synthesis_store import StoreBuilder
+
+    b = StoreBuilder(tmp_path / "litsynth.db")
+    doc = b.document("One passage. Another passage. A third one.", path="corpus/a.txt")
+    one, two, three = b.chunk(doc, 0, 12), b.chunk(doc, 13, 29), b.chunk(doc, 30, 42)
+    for chunk in (one, two, three):
+        b.suggest(chunk, "x", score=0.9)
+    b.suggest(one, "y", score=0.2)  # below its bar: never suggested
+    b.code(two, "x", status="rejected")
+    b.conn.commit()
+    assert waiting_suggestions(b.conn) == 2
 
 
 def test_every_quoted_passage_carries_its_quote_for_the_copy_button(tmp_path: Path) -> None:

@@ -269,6 +269,7 @@ def collect(
             for b in derived.matrices
         ),
         source=derived.source,
+        waiting=q.waiting_suggestions(conn),
         cited_by_theme={
             theme_labels.get(t, t): tuple(
                 rm.CitedWork(

@@ -139,6 +139,7 @@ class ReportData:
     core_category: str = ""
     matrices: tuple[Matrix, ...] = ()
     source: str = ""  # whose codings the matrices count, in words ([synthesis] source)
+    waiting: int = 0  # machine suggestions no person has decided on (empty matrices say so)
     cited_by_theme: dict[str, tuple[CitedWork, ...]] = field(default_factory=dict)
     proposals: tuple[Proposal, ...] = ()
     sources: tuple[SourcePage, ...] = ()

@@ -39,7 +39,7 @@ from litsynth.server.record_views import next_pair, record_json
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
-from litsynth.store.report import coding_counts
+from litsynth.store.report import waiting_suggestions
 
 STATIC = resources.files("litsynth.server") / "static"
 # The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
@@ -277,7 +277,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         codebook = project_codebook(project)
         with opened(project.store_path) as conn:
             matrix = matrix_from_store(conn, codebook, rows=rows, cols=cols, source=source)
-            waiting, _human = coding_counts(conn)  # what an empty matrix's note points to
+            waiting = waiting_suggestions(conn)  # what an empty matrix's note points to
         return JSONResponse({**matrix.to_json(), "source": source, "suggestions": waiting})
 
     async def api_export_quotes(request: Request) -> Response:

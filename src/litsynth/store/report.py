@@ -74,6 +74,21 @@ def coding_counts(conn: sqlite3.Connection) -> tuple[int, int]:
     return int(suggested), int(human)
 
 
+def waiting_suggestions(conn: sqlite3.Connection) -> int:
+    """Machine suggestions at or above their code's bar that no person has decided on: what
+    an empty matrix of people's codings points the reviewer to. A rejected one waits no more,
+    though `coding_counts` still counts it among the suggestions made."""
+    if not table_count(conn, "suggestions"):
+        return 0
+    return int(
+        conn.execute(
+            "SELECT COUNT(*) FROM suggestions s WHERE s.score >= s.threshold"
+            " AND NOT EXISTS (SELECT 1 FROM codings h"
+            "                 WHERE h.chunk_id = s.chunk_id AND h.code_id = s.code_id)"
+        ).fetchone()[0]
+    )
+
+
 def evidence_keywords(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, ...]]:
     """(chunk, code) → the keywords that matched, from the machine suggestions' evidence."""
     out: dict[tuple[str, str], tuple[str, ...]] = {}
