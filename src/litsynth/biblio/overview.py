@@ -20,6 +20,7 @@ class RecordsOverview:
     by_source: dict[str, int]
     duplicates: int
     deduped: int | None  # records the last `dedupe` read; None: it never ran
+    removed_since: bool  # a batch was removed after the last dedupe
     uncertain: int  # pairs the last dedupe was unsure of, not yet settled by a person
     flow: PrismaFlow
     linked: int  # records whose full text is sought that are linked to a document
@@ -54,6 +55,7 @@ class RecordsOverview:
             "by_source": self.by_source,
             "duplicates": self.duplicates,
             "deduplicated_records": self.deduped,
+            "removed_since_dedupe": self.removed_since,
             "uncertain_pairs": self.uncertain,
             "title_abstract": {"decided": self.ta_decided, "records": self.ta_total},
             "full_text": {"decided": self.ft_decided, "reports": self.ft_total},
@@ -64,6 +66,7 @@ class RecordsOverview:
 
 def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     """The overview from the store; cheap (counts, no matcher, no model)."""
+    from litsynth.biblio.batches import REMOVED
     from litsynth.biblio.link import sought_records
     from litsynth.biblio.screening_ops import prisma_flow
     from litsynth.store import biblio as store
@@ -72,6 +75,8 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     by_source = dict(sorted(store.count_by_source(conn).items(), key=lambda kv: (-kv[1], kv[0])))
     last = runs.latest_run(conn, "dedupe")
     deduped = None if last is None else int((last.get("summary") or {}).get("n_records", 0))
+    removal = runs.latest_run(conn, REMOVED)
+    removed_since = last is not None and removal is not None and removal["id"] > last["id"]
     sought, not_retrieved, rule = sought_records(conn)
     linked_ids = {row["record_id"] for row in store.record_documents(conn)}
     return RecordsOverview(
@@ -79,6 +84,7 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
         by_source=by_source,
         duplicates=store.count_duplicates(conn),
         deduped=deduped,
+        removed_since=removed_since,
         uncertain=len(store.uncertain_pairs(conn)),
         flow=prisma_flow(conn),
         linked=sum(1 for r in sought if r.id in linked_ids and r.id not in not_retrieved),
@@ -96,9 +102,10 @@ def lines(report: Mapping[str, Any]) -> list[str]:
     since = report["imported"] - (deduped or 0)
     if deduped is None:
         dedupe = "not deduplicated yet (`litsynth dedupe`)"
-    elif since > 0:
+    elif since > 0 or report["removed_since_dedupe"]:
+        changed = f"{since} imported" if since > 0 else "a batch removed"
         dedupe = (
-            f"{report['duplicates']} duplicates linked; {since} imported since the last dedupe"
+            f"{report['duplicates']} duplicates linked; {changed} since the last dedupe"
             " (`litsynth dedupe` again)"
         )
     else:

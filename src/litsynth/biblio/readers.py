@@ -322,6 +322,7 @@ def import_files(
     sheet: str | None = None,
 ) -> list[ImportOutcome]:
     """Import each file as one batch of `source`; a file already imported from it is skipped."""
+    from litsynth.biblio.batches import same_file_elsewhere
     from litsynth.store import biblio as store
 
     if not source.strip():
@@ -364,6 +365,8 @@ def import_files(
         renamed = batch.report.get("renamed", {})
         n_renamed = batch.report.get("n_renamed", 0)
         warnings = batch.report.get("warnings", [])
+        if isinstance(warnings, list):
+            warnings = [*warnings, *same_file_elsewhere(conn, batch.id)]
         outcomes.append(
             ImportOutcome(
                 file_name=str(path),

@@ -96,7 +96,8 @@ def cli() -> None:
 # several modules. tests/test_cli_tree.py checks that this table and the modules agree.
 HOME: dict[str, tuple[str, ...]] = {
     "init": ("ingest",), "ingest": ("ingest",), "search": ("ingest",), "status": ("ingest",),
-    "import": ("biblio",), "dedupe": ("biblio",), "link": ("biblio",), "references": ("biblio",),
+    "import": ("biblio",), "batches": ("biblio",), "dedupe": ("biblio",), "link": ("biblio",),
+    "references": ("biblio",),
     "prisma": ("screen",), "matrix": ("synthesis",), "cited": ("synthesis",),
     "attributes": ("synthesis",), "run": ("run",), "report": ("run",),
     "themes": ("analysis",), "agree": ("review",), "serve": ("serve",),

@@ -17,6 +17,55 @@ from litsynth.store import opened
 from litsynth.words import count
 
 
+@click.command("batches")
+@click.option(
+    "--remove",
+    "remove",
+    default=None,
+    metavar="BATCH",
+    help="Take back that import (its id from the list), while no one has screened its records.",
+)
+@project_option
+@json_option
+def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> None:
+    """List the imports (a batch per file and source) with their ids, or take one back.
+
+    A batch is removable while nothing a person did rests on its records: before any
+    screening decision (the log is append-only), duplicate verdict, link by hand or extracted
+    value. Its records, rejected entries, matcher pairs and matched links go with it.
+    """
+    from litsynth.biblio.batches import list_batches, remove_batch
+
+    project = load(project_dir)
+    with opened(project.store_path) as conn:
+        if remove is not None:
+            removal = remove_batch(conn, remove)
+            if as_json:
+                print_json(removal.to_json())
+                return
+            b = removal.batch
+            click.echo(
+                f"Removed batch {b.id}: {count(b.records, 'record')} from {b.source}"
+                f" ({b.file_name})"
+            )
+            if removal.unlinked or removal.pairs:
+                click.echo("  its records were in duplicate groups: run `litsynth dedupe` again")
+            return
+        listed = list_batches(conn)
+    if as_json:
+        print_json([b.to_json() for b in listed])
+        return
+    if not listed:
+        click.echo("No imports yet: `litsynth import FILE --source NAME`.")
+        return
+    for b in listed:
+        work = f"; {b.work} with the review's work" if b.work else ""
+        click.echo(
+            f"{b.id}  {b.source}: {count(b.records, 'record')} ({b.rejected} rejected,"
+            f" {b.duplicates} duplicates{work})  {b.file_name}  {b.imported_at[:16]}"
+        )
+
+
 @click.command("import")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -284,4 +333,10 @@ def references_command(
                 click.echo(f"  offset {rej.line}: {rej.reason}")
 
 
-commands: list[click.Command] = [import_command, dedupe_command, link_command, references_command]
+commands: list[click.Command] = [
+    import_command,
+    batches_command,
+    dedupe_command,
+    link_command,
+    references_command,
+]

@@ -117,6 +117,54 @@ def batches(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return [{**dict(row), "report": json.loads(row["report"])} for row in rows]
 
 
+def batch_record_ids(conn: sqlite3.Connection, batch_id: str) -> list[str]:
+    rows = conn.execute("SELECT id FROM records WHERE batch_id = ? ORDER BY position", (batch_id,))
+    return [r[0] for r in rows]
+
+
+def count_duplicates_in(conn: sqlite3.Connection, ids: Iterable[str]) -> int:
+    wanted = set(ids)
+    rows = conn.execute("SELECT id FROM records WHERE duplicate_of IS NOT NULL")
+    return sum(1 for r in rows if r[0] in wanted)
+
+
+def records_with_work(conn: sqlite3.Connection) -> set[str]:
+    """Records a person's work rests on: any screening decision (the log is append-only, and
+    automation's marks are in it too), a duplicate verdict, a link by hand, extracted data."""
+    sql = (
+        "SELECT record_id FROM decisions"
+        " UNION SELECT record_a FROM dedupe_resolutions"
+        " UNION SELECT record_b FROM dedupe_resolutions"
+        " UNION SELECT record_id FROM record_documents WHERE method IN ('manual', 'unlinked')"
+        " UNION SELECT record_id FROM extraction_values"
+    )
+    return {r[0] for r in conn.execute(sql)}
+
+
+def delete_batch(conn: sqlite3.Connection, batch_id: str) -> tuple[int, int, int]:
+    """Delete a batch, its records and what matching derived from them, in the caller's
+    transaction: (dedupe pairs, full-text links, records of other batches made unique again).
+    The caller has made sure no person's work rests on them (`records_with_work`)."""
+    mine = "(SELECT id FROM records WHERE batch_id = :b)"
+    unlinked = conn.execute(
+        f"UPDATE records SET duplicate_of = NULL, dedupe_note = '' WHERE duplicate_of IN {mine}"
+        " AND batch_id != :b",
+        {"b": batch_id},
+    ).rowcount
+    pairs = conn.execute(
+        f"DELETE FROM dedupe_pairs WHERE record_a IN {mine} OR record_b IN {mine}",
+        {"b": batch_id},
+    ).rowcount
+    links = conn.execute(
+        f"DELETE FROM record_documents WHERE record_id IN {mine}", {"b": batch_id}
+    ).rowcount
+    conn.execute("UPDATE records SET duplicate_of = NULL WHERE batch_id = ?", (batch_id,))
+    conn.execute("DELETE FROM records WHERE batch_id = ?", (batch_id,))
+    conn.execute("DELETE FROM rejected_entries WHERE batch_id = ?", (batch_id,))
+    conn.execute("DELETE FROM import_batches WHERE id = ?", (batch_id,))
+    return int(pairs), int(links), int(unlinked)
+
+
 def rejected_entries(conn: sqlite3.Connection, batch_id: str | None = None) -> list[dict[str, Any]]:
     sql = "SELECT * FROM rejected_entries"
     args: tuple[str, ...] = ()

@@ -1,0 +1,119 @@
+"""Import batches: what each export brought in, and taking back one that was a mistake.
+
+A wrong file, or the right file under a mistyped source name ("Embase" and "EMBASE" are two
+databases to PRISMA), used to stay for good: every record counted in "records identified",
+with no way out but a new project. A batch can now be removed while nothing a person did
+rests on its records. Once any of them is screened, deduplicated by hand, linked by hand or
+extracted from, it stays: the screening log is append-only, and the review's work is never
+thrown away with a file.
+
+What removal takes with the batch: its records, its rejected entries, the dedupe pairs the
+matcher found with them and the full-text links `litsynth link` made for them by matching.
+Records of other batches that had one of them as their duplicate root become unique again
+until the next `litsynth dedupe`, which says so.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+
+from litsynth.errors import BiblioError
+from litsynth.store import biblio as store
+from litsynth.store import runs
+from litsynth.store.db import transaction
+from litsynth.words import count
+
+REMOVED = "batch-removed"  # the runs log's stage name for a removal
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One import as `litsynth batches` lists it."""
+
+    id: str
+    source: str
+    file_name: str
+    imported_at: str
+    records: int
+    rejected: int
+    duplicates: int  # its records linked to a root by dedupe
+    work: int  # its records that carry a person's work (screened, resolved, linked, extracted)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What `remove_batch` took away, and what it left for the next dedupe."""
+
+    batch: Batch
+    pairs: int  # dedupe pairs the matcher had found with its records
+    links: int  # full-text links made by matching
+    unlinked: int  # records of other batches whose duplicate root it held
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.batch.to_json(), "pairs": self.pairs, "links": self.links,
+                "unlinked": self.unlinked}  # fmt: skip
+
+
+def list_batches(conn: sqlite3.Connection) -> list[Batch]:
+    """Every batch in import order, with how much of the review rests on its records."""
+    work = store.records_with_work(conn)
+    out = []
+    for b in store.batches(conn):
+        ids = store.batch_record_ids(conn, b["id"])
+        out.append(
+            Batch(
+                id=b["id"],
+                source=b["source"],
+                file_name=b["file_name"],
+                imported_at=b["imported_at"],
+                records=len(ids),
+                rejected=int(b["n_rejected"]),
+                duplicates=store.count_duplicates_in(conn, ids),
+                work=sum(1 for i in ids if i in work),
+            )
+        )
+    return out
+
+
+def remove_batch(conn: sqlite3.Connection, batch_id: str) -> Removal:
+    """Remove one batch and what was derived from its records, or refuse with the reason."""
+    found = {b.id: b for b in list_batches(conn)}
+    batch = found.get(batch_id)
+    if batch is None:
+        raise BiblioError(
+            f"no import batch {batch_id!r} in this project",
+            hint="`litsynth batches` lists them with their ids",
+        )
+    if batch.work:
+        raise BiblioError(
+            f"batch {batch_id} ({batch.source}, {batch.file_name}) stays: "
+            f"{count(batch.work, 'of its records carries', 'of its records carry')} the review's"
+            " work (screening decisions, duplicate verdicts, links by hand or extracted data)",
+            hint="the screening log is append-only; a batch can be removed only before that",
+        )
+    with transaction(conn):
+        pairs, links, unlinked = store.delete_batch(conn, batch_id)
+    removal = Removal(batch, pairs, links, unlinked)
+    # in the runs log, so `status` can say the duplicates need another look
+    runs.log_run(
+        conn, REMOVED, settings={"batch": batch_id}, versions={}, summary=removal.to_json()
+    )
+    return removal
+
+
+def same_file_elsewhere(conn: sqlite3.Connection, batch_id: str) -> list[str]:
+    """Warnings for a batch whose very file was imported before under another source: almost
+    always a slip of the source name, which PRISMA would count as a second database."""
+    batch = next((b for b in store.batches(conn) if b["id"] == batch_id), None)
+    if batch is None:
+        return []
+    return [
+        f"this file was imported before as {other['source']!r} (batch {other['id']}); if the"
+        f" source name is a slip, `litsynth batches --remove {batch_id}` takes this import back"
+        for other in store.batches(conn)
+        if other["file_hash"] == batch["file_hash"] and other["id"] != batch_id
+    ]
