@@ -36,6 +36,8 @@ def test_status_follows_the_records_from_import_to_screening(project: Path) -> N
     run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
     lines = records_lines(project)
     assert lines[0] == "records: 12 from Scopus 12; not deduplicated yet (`litsynth dedupe`)"
+    # before screening, every record is "sought": no call to find twelve PDFs yet
+    assert lines[2].startswith("full texts: 0 records linked to a document; the ones to find")
     run(project, "dedupe")
     run(project, "import", str(FIXTURES / "citations.csv"), "--source", "Embase")
     lines = records_lines(project)

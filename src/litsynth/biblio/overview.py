@@ -119,9 +119,18 @@ def lines(report: Mapping[str, Any]) -> list[str]:
         f" full text {ft['decided']} of {ft['reports']} assessed; {report['included']} studies"
         " included (`litsynth prisma` for the whole flow)"
     )
-    linked = (
-        f"full texts: {texts['linked']} of {texts['sought']} sought records linked to a document"
-    )
-    if texts["linked"] < texts["sought"]:
-        linked += " (put the others' PDFs in corpus/, then `litsynth ingest` and `litsynth link`)"
+    if not ta["decided"]:  # before screening every record is "sought": no list of PDFs yet
+        linked = (
+            f"full texts: {texts['linked']} records linked to a document; the ones to find are"
+            " those title/abstract screening includes"
+        )
+    else:
+        linked = (
+            f"full texts: {texts['linked']} of {texts['sought']} sought records linked to a"
+            " document"
+        )
+        if texts["linked"] < texts["sought"]:
+            linked += (
+                " (put the others' PDFs in corpus/, then `litsynth ingest` and `litsynth link`)"
+            )
     return [f"records: {report['imported']} from {sources}; {dedupe}", screening, linked]
