@@ -26,7 +26,7 @@ import difflib
 import re
 import unicodedata
 
-from litsynth.biblio.record_fields import pages_of
+from litsynth.biblio.record_fields import is_notice, pages_of
 from litsynth.citations.names import name_key
 from litsynth.records import BibRecord
 
@@ -68,14 +68,19 @@ def _first_page(rec: BibRecord) -> str:
 def differing_facts(a: BibRecord, b: BibRecord) -> list[str]:
     """The facts both records give and disagree on, of "author" (the first author's family
     name), "year", "pages" (the first page) and "doi": what likeness weighs, named so the
-    Duplicates screen marks exactly what the order counted against the pair."""
+    Duplicates screen marks exactly what the order counted against the pair. And "type" when
+    one is a notice about a work (an erratum, a retraction) and the other is not: not weighed,
+    but a reviewer must see it, for the notice is never the work's duplicate."""
     pairs = {
         "author": (_first_family(a), _first_family(b)),
         "year": (str(a.year or ""), str(b.year or "")),
         "pages": (_first_page(a), _first_page(b)),
         "doi": (a.doi.strip().lower(), b.doi.strip().lower()),
     }
-    return [fact for fact, (x, y) in pairs.items() if x and y and x != y]
+    out = [fact for fact, (x, y) in pairs.items() if x and y and x != y]
+    if is_notice(a) != is_notice(b):  # an erratum beside the article it corrects
+        out.append("type")
+    return out
 
 
 def likeness(a: BibRecord, b: BibRecord) -> float:

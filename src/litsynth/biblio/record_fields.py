@@ -1,13 +1,22 @@
-"""Fields a database export gives beside the record's own: volume, issue, pages.
+"""Fields a database export gives beside the record's own: volume, issue, pages, work type.
 
 Exports name them differently (RIS `VL`, `IS`, `SP` and `EP`; BibTeX `volume`, `number`,
 `pages`), and import keeps each as it came in the record's `extra`. Deduplication
 (bib-dedupe's frame) and likeness (pages that differ) read them here, in one place.
+
+The work type is what the database says a record is beyond "an article": Scopus and Embase
+put it in RIS `M3` ("Conference Paper", "Review", "Erratum"), Web of Science in `DT`
+("Article; Meeting Paper"), MEDLINE in `PT` ("Journal Article; Review"). A screener excludes
+letters, editorials and errata on sight, and a correction notice is never the same work as
+the article it corrects, however alike their titles.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+
+from litsynth.records import BibRecord
 
 EXTRA_KEYS = {
     "volume": ("volume", "VL", "VI", "vl"),
@@ -36,3 +45,53 @@ def pages_of(extra: Mapping[str, str]) -> str:
         if first:
             return f"{first}--{last}" if last else first
     return ""
+
+
+# Types that say nothing beyond "a record of a journal", as the formats spell them.
+_PLAIN_TYPES = frozenset(
+    {"", "article", "journal article", "jour", "jfull", "j", "journal", "gen", "misc", "generic"}
+)
+# Format codes (RIS TY, BibTeX entry types) in words.
+_TYPE_WORDS = {
+    "chap": "Book Chapter", "incollection": "Book Chapter", "inbook": "Book Chapter",
+    "book": "Book", "conf": "Conference Paper", "cpaper": "Conference Paper",
+    "inproceedings": "Conference Paper", "thes": "Thesis", "phdthesis": "Thesis",
+    "mastersthesis": "Thesis", "rprt": "Report", "techreport": "Report", "elec": "Web Page",
+}  # fmt: skip
+# Notices about another work: never that work's duplicate.
+NOTICE_TYPES = frozenset(
+    {"erratum", "published erratum", "correction", "corrigendum", "retraction",
+     "retraction of publication", "retracted publication", "expression of concern",
+     "comment", "letter", "editorial", "editorial material", "note"}
+)  # fmt: skip
+
+
+def work_type(doc_type: str, extra: Mapping[str, str]) -> str:
+    """What the record is, in the database's words, when that says more than "article": ""
+    for a plain journal article. `doc_type` is the format's own type field (RIS TY, WoS DT,
+    MEDLINE PT, BibTeX entry type); Scopus's and Embase's RIS give the finer one in M3."""
+    given = extra_value(extra, ("type_of_work", "M3", "document_type")) or doc_type
+    kept = []
+    for part in given.replace("|", ";").split(";"):
+        word = part.strip()
+        name = _TYPE_WORDS.get(word.lower(), word)
+        if name.lower() not in _PLAIN_TYPES and name not in kept:
+            kept.append(name)
+    return "; ".join(kept)
+
+
+# "Erratum: Eculizumab for …", "Correction to: …", "Retracted: …": a notice by its title, in
+# exports that give no type (the bib-dedupe haematology set has such Embase records).
+_NOTICE_TITLE = re.compile(
+    r"^\W*(?:erratum|errata|correction|corrigendum|retraction|retracted|expression of concern)"
+    r"\b\s*(?:to|of|notice)?\s*[:.\-–—]",
+    re.I,
+)
+
+
+def is_notice(rec: BibRecord) -> bool:
+    """A notice about another work (an erratum, a retraction, a comment), by the database's
+    work type or by its title."""
+    kind = work_type(rec.doc_type, rec.extra)
+    by_type = any(part.strip().lower() in NOTICE_TYPES for part in kind.split(";"))
+    return by_type or bool(_NOTICE_TITLE.match(rec.title or ""))

@@ -10,6 +10,7 @@ from litsynth.biblio import dedupe as dedupe_stage
 from litsynth.biblio.citation_search import import_references
 from litsynth.biblio.link import link_by_hand, link_full_texts
 from litsynth.biblio.readers import import_files
+from litsynth.biblio.record_fields import work_type
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord
@@ -211,13 +212,16 @@ def _brief(rec: BibRecord) -> dict[str, object]:
         "authors": list(rec.authors[:3]),
         "year": rec.year,
         "journal": rec.journal,
+        "type": work_type(rec.doc_type, rec.extra),
         "doi": rec.doi,
     }
 
 
 def _line(rec: BibRecord) -> str:
     first = rec.authors[0] if rec.authors else "?"
-    return f"{first} ({rec.year or 'n.d.'}) {rec.title[:90]} — {rec.journal[:40]} {rec.doi}"
+    kind = work_type(rec.doc_type, rec.extra)  # "Erratum" beside the article it corrects
+    where = " · ".join(x for x in (rec.journal[:40], kind) if x)
+    return f"{first} ({rec.year or 'n.d.'}) {rec.title[:90]} — {where} {rec.doi}"
 
 
 @dedupe_command.command("resolve")

@@ -13,6 +13,7 @@ from litsynth.biblio.abstract_sections import AbstractSection, abstract_sections
 from litsynth.biblio.highlight import screening_marks
 from litsynth.biblio.prisma import flow_csv, render_text
 from litsynth.biblio.prisma_svg import flow_svg
+from litsynth.biblio.record_fields import work_type
 from litsynth.biblio.screening_rules import DECISIONS, STAGES
 from litsynth.biblio.simulate import load_labelled_csv, simulate
 from litsynth.cli.common import json_option, load, print_json, project_option
@@ -203,8 +204,9 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
                 click.echo(f"Nothing left to screen at {stage} for {reviewer}. {done} decided now.")
                 return
             rec = todo[0]
+            kind = work_type(rec.doc_type, rec.extra)  # "Erratum", "Review"; "" for an article
             meta = " · ".join(
-                x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal) if x
+                x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal, kind) if x
             )
             _show(rec, meta, f"{len(todo)} left · {rec.id}", settings)
             if stage == FULL_TEXT:

@@ -12,7 +12,7 @@ from litsynth.biblio import dedupe
 from litsynth.biblio.abstract_sections import abstract_sections
 from litsynth.biblio.highlight import screening_marks
 from litsynth.biblio.likeness import differing_facts, differing_words
-from litsynth.biblio.record_fields import pages_of
+from litsynth.biblio.record_fields import pages_of, work_type
 from litsynth.config import ScreeningSettings
 from litsynth.records import BibRecord
 from litsynth.store import biblio as biblio_store
@@ -38,6 +38,7 @@ def record_json(
         "authors": list(rec.authors),
         "year": rec.year,
         "journal": rec.journal,
+        "type": work_type(rec.doc_type, rec.extra),  # "Erratum", "Review": "" for an article
         "doi": rec.doi,
         "keywords": list(rec.keywords),
         "keyword_marks": [screening_marks(k, settings) for k in rec.keywords],
@@ -53,6 +54,7 @@ def _side(rec: BibRecord, differs: list[tuple[int, int]]) -> dict[str, object]:
         "authors": list(rec.authors),
         "year": rec.year,
         "journal": rec.journal,
+        "type": work_type(rec.doc_type, rec.extra),
         "doi": rec.doi,
         "pages": pages_of(rec.extra).replace("--", "–"),  # BibTeX's "47--65", as printed
         "abstract": rec.abstract,

@@ -12,7 +12,8 @@ function titleWithDifferences(title, spans) {
 
 // The facts of a record, each marked where the server found the two records disagree
 // (`differs`: the first author's family name, the year, the first page, the DOI), the
-// facts that moved the pair down the order.
+// facts that moved the pair down the order; and the work type when one is a notice (an
+// erratum, a retraction) about the other.
 function drawSide(id, rec, differs) {
   const side = $(id);
   side.replaceChildren();
@@ -24,6 +25,7 @@ function drawSide(id, rec, differs) {
     [rec.authors.slice(0, 6).join("; "), differs.includes("author")],
     [String(rec.year || "n.d."), differs.includes("year")],
     [rec.journal, false],
+    [rec.type, differs.includes("type")],  // "Erratum" beside the article: not the same work
     [rec.pages && "pp. " + rec.pages, differs.includes("pages")],
     [rec.doi && "doi:" + rec.doi, differs.includes("doi")],
   ].filter(([text]) => text);

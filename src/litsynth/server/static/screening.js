@@ -119,7 +119,7 @@ async function loadNext(first) {
   if (!rec) return;
   $("record").dataset.recordId = rec.id;
   $("rec-title").append(marked(rec.title || "(no title)", rec.title ? rec.title_marks : []));
-  $("rec-meta").textContent = [rec.authors.slice(0, 4).join("; "), rec.year || "", rec.journal].filter(Boolean).join(" · ");
+  $("rec-meta").textContent = [rec.authors.slice(0, 4).join("; "), rec.year || "", rec.journal, rec.type].filter(Boolean).join(" · ");
   if (rec.doi) {
     $("rec-doi").textContent = "doi:" + rec.doi;
     $("rec-doi").href = "https://doi.org/" + encodeURIComponent(rec.doi).replace(/%2F/g, "/");

@@ -1,0 +1,41 @@
+"""What a record is beyond "an article", shown where people decide on it.
+
+A Scopus export of the woodpecker search held an erratum ("The role of wildfire … (PLoS ONE
+(2014) 9, 4 (e94700) DOI: …)", RIS `M3  - Erratum`) that the Duplicates screen showed beside
+the article it corrects as two alike records, with nothing saying which was the notice; the
+Screening screen never said that a record was a review, a letter or a conference paper.
+"""
+
+from __future__ import annotations
+
+from litsynth.biblio.likeness import differing_facts
+from litsynth.biblio.record_fields import is_notice, work_type
+from litsynth.config import ScreeningSettings
+from litsynth.records import BibRecord
+from litsynth.server.record_views import record_json
+
+
+def test_the_work_type_in_the_database_s_words_and_plain_articles_say_nothing() -> None:
+    assert work_type("jour", {"type_of_work": "Erratum"}) == "Erratum"  # Scopus RIS M3
+    assert work_type("jour", {"type_of_work": "Article"}) == ""
+    assert work_type("Journal Article; Review", {}) == "Review"  # MEDLINE PT
+    assert work_type("article; meeting paper", {}) == "meeting paper"  # Web of Science DT
+    assert work_type("chap", {}) == "Book Chapter"  # RIS TY
+    assert work_type("inproceedings", {}) == "Conference Paper"  # BibTeX
+    assert work_type("J", {}) == "" and work_type("", {}) == ""
+
+
+def test_a_notice_beside_the_work_it_corrects_is_marked_as_a_differing_fact() -> None:
+    article = BibRecord("a", "Zoological Record", "b", title="The role of wildfire",
+                        authors=("Rota, C.T.",), year=2014, doc_type="J")  # fmt: skip
+    erratum = BibRecord("e", "Scopus", "b", title="The role of wildfire", authors=("Rota, C.T.",),
+                        year=2014, doc_type="jour", extra={"type_of_work": "Erratum"})  # fmt: skip
+    titled = BibRecord("t", "Embase", "b", title="Erratum: The role of wildfire",
+                       authors=("Rota, C.T.",), year=2014)  # fmt: skip
+    assert is_notice(erratum) and is_notice(titled) and not is_notice(article)
+    assert not is_notice(BibRecord("c", "S", "b", title="Correctional facilities and health"))
+    assert differing_facts(article, erratum) == ["type"]
+    assert differing_facts(article, titled) == ["type"]
+    assert "type" not in differing_facts(erratum, titled)  # two notices: nothing to mark
+    shown = record_json(erratum, [], ScreeningSettings())
+    assert shown["type"] == "Erratum"
