@@ -23,7 +23,10 @@ class RecordsOverview:
     removed_since: bool  # a batch was removed after the last dedupe
     uncertain: int  # pairs the last dedupe was unsure of, not yet settled by a person
     flow: PrismaFlow
-    linked: int  # records whose full text is sought that are linked to a document
+    # records whose full text is wanted, as `link` counts them: those included at
+    # title/abstract once screening has begun, every unique record before
+    sought: int
+    linked: int  # of those, linked to a document
     sought_rule: str = field(default="")
 
     @property
@@ -42,12 +45,6 @@ class RecordsOverview:
     def ft_decided(self) -> int:
         awaiting = self.flow.dbr_awaiting_reports + self.flow.other_awaiting_reports
         return self.ft_total - awaiting
-
-    @property
-    def sought(self) -> int:
-        """Records whose full text is wanted: those included at title/abstract once
-        screening has begun, every unique record before (what `link` matches)."""
-        return self.ft_total if self.ta_decided else self.ta_total
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +84,7 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
         removed_since=removed_since,
         uncertain=len(store.uncertain_pairs(conn)),
         flow=prisma_flow(conn),
+        sought=len(sought),
         linked=sum(1 for r in sought if r.id in linked_ids and r.id not in not_retrieved),
         sought_rule=rule,
     )
