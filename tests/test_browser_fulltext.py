@@ -14,13 +14,15 @@ import pytest
 from click.testing import CliRunner
 
 from browser_support import browsing, need_browser, until
+from litsynth.config import open_project
 from litsynth.cli import cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "screening"
 pytestmark = pytest.mark.browser
 
 
-def test_not_retrieved_with_the_keyboard_at_full_text_only(tmp_path: Path) -> None:
+def _included(tmp_path: Path) -> Path:
+    """Two fixture records included at title/abstract by the project's reviewer, ann."""
     need_browser()
     root = tmp_path / "review"
     for folder in ("corpus", "codebook", "indexes"):
@@ -34,6 +36,11 @@ def test_not_retrieved_with_the_keyboard_at_full_text_only(tmp_path: Path) -> No
                  ["screen", "import", str(sheet), "--stage", "title-abstract"]):  # fmt: skip
         result = CliRunner().invoke(cli, [*args, "--project", str(root)])
         assert result.exit_code == 0, result.output
+    return root
+
+
+def test_not_retrieved_with_the_keyboard_at_full_text_only(tmp_path: Path) -> None:
+    root = _included(tmp_path)
     with browsing(root) as (url, page):
         page.goto(url + "/")
         until(page, "() => document.querySelector('#record').dataset.recordId")
@@ -55,3 +62,31 @@ def test_not_retrieved_with_the_keyboard_at_full_text_only(tmp_path: Path) -> No
     ).fetchall()
     conn.close()
     assert rows == [(shown, "full-text", "not-retrieved")]
+
+
+def test_a_full_text_conflict_can_be_resolved_as_not_retrieved(tmp_path: Path) -> None:
+    """One reviewer found the report and excluded it, the other could not get it."""
+    from litsynth.biblio import screening_ops as ops
+    from litsynth.store import opened
+
+    root = _included(tmp_path)
+    settings = open_project(root).settings.screening
+    with opened(root / "litsynth.db") as conn:
+        for reviewer, decision in (("amy", "exclude"), ("ben", "not-retrieved")):
+            ops.record_decision(conn, "r01", stage="full-text", decision=decision,
+                                reviewer=reviewer, settings=settings)  # fmt: skip
+    with browsing(root) as (url, page):
+        page.goto(url + "/screens/conflicts")
+        page.select_option("#stage", "full-text")
+        row = page.locator('tr[data-record-id="r01"]')
+        row.wait_for()
+        assert "ben: not-retrieved" in row.text_content()
+        row.locator('button[data-decision="not-retrieved"]').click()
+        page.wait_for_selector('tr[data-record-id="r01"]', state="detached")
+        page.select_option("#stage", "title-abstract")  # no report is sought there
+        until(page, "() => document.querySelector('#agreement').textContent.includes('kappa')")
+        assert page.locator('button[data-decision="not-retrieved"]').count() == 0
+    conn = sqlite3.connect(root / "litsynth.db")
+    rows = conn.execute("SELECT decision FROM decisions WHERE origin = 'resolution'").fetchall()
+    conn.close()
+    assert rows == [("not-retrieved",)]

@@ -231,7 +231,9 @@ async function loadConflicts() {
     const act = el("td");
     const why = el("input"); why.size = 24; why.placeholder = "reason (for an exclusion)"; why.className = "reason";
     act.append(why, el("br"));
-    for (const decision of ["include", "exclude", "maybe"]) {
+    // at full text a report may have been found by one reviewer and not by the other
+    const choices = data.stage === "full-text" ? ["include", "exclude", "maybe", "not-retrieved"] : ["include", "exclude", "maybe"];
+    for (const decision of choices) {
       const button = el("button", decision);
       button.type = "button";
       button.dataset.decision = decision;
