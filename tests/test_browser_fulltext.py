@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from browser_support import browsing, need_browser, until
-from litsynth.config import open_project
 from litsynth.cli import cli
+from litsynth.config import open_project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "screening"
 pytestmark = pytest.mark.browser
