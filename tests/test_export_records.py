@@ -159,3 +159,28 @@ def test_the_file_may_be_named_first_as_screen_export_takes_it(
         cli, ["export", "records", "a.ris", "--out", "b.ris", "--project", str(screened)]
     )
     assert both.exit_code == 1 and "two files to write" in both.output
+
+
+def test_a_reference_list_needs_volume_issue_and_pages_and_they_travel(
+    project: Path, tmp_path: Path
+) -> None:
+    """The RIS and BibTeX written for Zotero or EndNote dropped volume, issue and pages (and
+    Scopus's work type): the included studies came back unfit for a reference list."""
+    from litsynth.biblio.readers import build_batch
+    from litsynth.biblio.record_fields import issue_of, pages_of, volume_of, work_type
+
+    ris = tmp_path / "scopus.ris"
+    ris.write_text(
+        "TY  - JOUR\nID  - s1\nTI  - The role of wildfire\nAU  - Rota, C.T.\nPY  - 2014\n"
+        "T2  - PLoS ONE\nVL  - 9\nIS  - 4\nSP  - 47\nEP  - 65\nM3  - Erratum\nER  - \n",
+        encoding="utf-8",
+    )
+    run(project, "import", str(ris), "--source", "Scopus")
+    for fmt in ("ris", "bib", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        run(project, "export", "records", str(out), "--stage", "all")
+        (again,) = build_batch(out.read_bytes(), out.name, "Zotero").records
+        assert (volume_of(again.extra), issue_of(again.extra)) == ("9", "4"), fmt
+        assert pages_of(again.extra).replace("--", "-").replace("–", "-") == "47-65", fmt
+        if fmt != "bib":  # BibTeX has no field for a database's work type
+            assert work_type(again.doc_type, again.extra) == "Erratum", fmt

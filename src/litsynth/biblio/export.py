@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.record_fields import issue_of, pages_of, volume_of, work_type
 from litsynth.biblio.sheet_files import write_table
 from litsynth.biblio.writers import to_bibtex, to_ris
 from litsynth.cells import safe_cell
@@ -34,7 +35,7 @@ COLUMNS = (
     "record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords",
     "language", "doc_type", "source", "duplicate_of", "title_abstract_decision",
     "title_abstract_reason", "full_text_decision", "full_text_reason", "title_abstract_notes",
-    "full_text_notes",
+    "full_text_notes", "volume", "issue", "pages", "work_type",
 )  # fmt: skip
 
 
@@ -108,6 +109,8 @@ def _row(e: ExportedRecord) -> list[str]:
         r.id, r.title, "; ".join(r.authors), str(r.year or ""), r.journal, r.doi, r.abstract,
         "; ".join(r.keywords), r.language, r.doc_type, r.source, e.duplicate_of,
         e.ta_decision, e.ta_reason, e.ft_decision, e.ft_reason, e.ta_notes, e.ft_notes,
+        volume_of(r.extra), issue_of(r.extra), pages_of(r.extra).replace("--", "–"),
+        work_type(r.doc_type, r.extra),
     ]  # fmt: skip
 
 

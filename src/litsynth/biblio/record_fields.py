@@ -47,6 +47,24 @@ def pages_of(extra: Mapping[str, str]) -> str:
     return ""
 
 
+def volume_of(extra: Mapping[str, str]) -> str:
+    return extra_value(extra, EXTRA_KEYS["volume"])
+
+
+def issue_of(extra: Mapping[str, str]) -> str:
+    return extra_value(extra, EXTRA_KEYS["number"])
+
+
+def page_range(extra: Mapping[str, str]) -> tuple[str, str]:
+    """(first page, last page) of `pages_of`, the last "" when not given: what RIS's SP and EP
+    want apart ("47--65", "47-65" and "47–65" alike; "e94700" is a first page alone)."""
+    parts = _PAGE_SEP.split(pages_of(extra), maxsplit=1)
+    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+
+
+_PAGE_SEP = re.compile(r"\s*(?:-+|–|—)\s*")
+
+
 # Types that say nothing beyond "a record of a journal", as the formats spell them.
 _PLAIN_TYPES = frozenset(
     {"", "article", "journal article", "jour", "jfull", "j", "journal", "gen", "misc", "generic"}
@@ -70,7 +88,7 @@ def work_type(doc_type: str, extra: Mapping[str, str]) -> str:
     """What the record is, in the database's words, when that says more than "article": ""
     for a plain journal article. `doc_type` is the format's own type field (RIS TY, WoS DT,
     MEDLINE PT, BibTeX entry type); Scopus's and Embase's RIS give the finer one in M3."""
-    given = extra_value(extra, ("type_of_work", "M3", "document_type")) or doc_type
+    given = extra_value(extra, ("type_of_work", "M3", "work_type", "document_type")) or doc_type
     kept = []
     for part in given.replace("|", ";").split(";"):
         word = part.strip()

@@ -14,6 +14,7 @@ import bibtexparser
 import rispy
 from bibtexparser.model import Entry, Field
 
+from litsynth.biblio.record_fields import extra_value, issue_of, page_range, volume_of
 from litsynth.records import BibRecord
 
 _RIS_TYPES = {"article": "JOUR", "inproceedings": "CPAPER", "book": "BOOK", "inbook": "CHAP"}
@@ -34,19 +35,27 @@ def _ris_type(doc_type: str) -> str:
 
 
 def to_ris(records: Iterable[BibRecord]) -> str:
-    """RIS text, one entry per record: TY, ID, TI, AU…, PY, DO, T2, AB, LA, KW…, L1."""
+    """RIS text, one entry per record: TY, ID, TI, AU…, PY, DO, T2, VL, IS, SP, EP, M3, AB,
+    LA, KW…, L1."""
     entries = []
     for rec in records:
         entry: dict[str, object] = {
             "type_of_reference": _ris_type(rec.doc_type),
             "id": rec.id,
         }
+        first, last = page_range(rec.extra)
         optional: dict[str, object] = {
             "title": rec.title,
             "authors": list(rec.authors),
             "year": str(rec.year) if rec.year else "",
             "doi": rec.doi,
             "secondary_title": rec.journal,
+            # what a reference list needs beside the journal: VL, IS, SP, EP
+            "volume": volume_of(rec.extra),
+            "number": issue_of(rec.extra),
+            "start_page": first,
+            "end_page": last,
+            "type_of_work": extra_value(rec.extra, ("type_of_work", "M3")),  # M3: "Erratum"
             "abstract": rec.abstract,
             "language": rec.language,
             "keywords": list(rec.keywords),
@@ -96,6 +105,9 @@ def to_bibtex(records: Iterable[BibRecord]) -> str:
             "year": str(rec.year) if rec.year else "",
             "doi": rec.doi,
             "journal": rec.journal,
+            "volume": volume_of(rec.extra),
+            "number": issue_of(rec.extra),
+            "pages": "--".join(p for p in page_range(rec.extra) if p),
             "abstract": rec.abstract,
             "language": rec.language,
             "keywords": "; ".join(rec.keywords),
