@@ -66,7 +66,8 @@ def init_command(directory: Path | None, project_dir: Path | None, as_json: bool
         "  database exports: `litsynth import FILE --source NAME`, then `litsynth dedupe`\n"
         "  a codebook: codebook/*.yaml (docs/coding.md), or draft one with"
         " `litsynth code discover --write codebook/draft.yaml`\n"
-        "  the workspace (screening, reading, coding): `litsynth serve`"
+        "  the workspace (screening, reading, coding): `litsynth serve`\n"
+        "  where it all stands, and what to run next: `litsynth status`"
     )
 
 
