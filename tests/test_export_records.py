@@ -184,3 +184,21 @@ def test_a_reference_list_needs_volume_issue_and_pages_and_they_travel(
         assert pages_of(again.extra).replace("--", "-").replace("–", "-") == "47-65", fmt
         if fmt != "bib":  # BibTeX has no field for a database's work type
             assert work_type(again.doc_type, again.extra) == "Erratum", fmt
+
+
+def test_the_records_still_to_retrieve_are_a_list_to_fetch(screened: Path, tmp_path: Path) -> None:
+    """`link` listed the sought records without a full text, but only on the screen; the list
+    goes to a reference manager, which finds the PDFs."""
+    ta = tmp_path / "more.csv"
+    ta.write_text("record_id,decision\nr04,include\nr05,include\n", encoding="utf-8")
+    run(screened, "screen", "import", str(ta))
+    (screened / "corpus" / "r05.md").write_text("# Reminders\n\nPrompts.\n", encoding="utf-8")
+    run(screened, "ingest")
+    run(screened, "link", "r05", "corpus/r05.md")
+    out = tmp_path / "to-retrieve.ris"
+    # r01 and r02 have their full-text decisions, r05 its document: r04 is the one to find
+    assert "Wrote 1 record (to-retrieve)" in run(
+        screened, "export", "records", str(out), "--stage", "to-retrieve"
+    )
+    assert "ID  - r04" in out.read_text(encoding="utf-8")
+    assert "--stage to-retrieve" in run(screened, "link")

@@ -29,7 +29,7 @@ from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import screening_log
 
-STAGES = ("title-abstract", "full-text", "included", "all")
+STAGES = ("title-abstract", "to-retrieve", "full-text", "included", "all")
 FORMATS = ("ris", "bib", "csv", "xlsx")
 COLUMNS = (
     "record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords",
@@ -55,11 +55,14 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
     """The records of a stage, in import order, each with what the review decided.
 
     `title-abstract`: included at title/abstract (the ones sought for full text);
+    `to-retrieve`: of those, the ones no full-text decision and no linked document has
+    settled yet (the list to fetch, e.g. with a reference manager's "find available PDF");
     `full-text`: those with a full-text decision (assessed); `included`: included at full
     text (the studies of the review); `all`: every record, duplicates included.
     """
     if stage not in STAGES:
         raise BiblioError(f"unknown stage {stage!r}", hint=f"one of: {', '.join(STAGES)}")
+    linked = {row["record_id"] for row in biblio_store.record_documents(conn)}
     log = screening_log.log(conn)
     eff = rules.effective(log)
     notes = _notes(log)
@@ -71,6 +74,11 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
         keep = {
             "all": True,
             "title-abstract": not duplicate_of and ta is not None and ta.decision == "include",
+            "to-retrieve": not duplicate_of
+            and ta is not None
+            and ta.decision == "include"
+            and ft is None
+            and rec.id not in linked,
             "full-text": not duplicate_of and ft is not None,
             "included": not duplicate_of and ft is not None and ft.decision == "include",
         }[stage]

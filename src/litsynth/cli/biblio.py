@@ -294,8 +294,20 @@ def link_command(
             f"{count(report.sought, 'record')} sought ({report.sought_rule});"
             f" {len(report.unmatched)} without a full text:"
         )
-        for rec in report.unmatched:
+        shown = report.unmatched[:_LISTED]
+        for rec in shown:
             click.echo(f"  {_line(rec)}  [{rec.id}]")
+        if len(report.unmatched) > len(shown):
+            click.echo(f"  … and {len(report.unmatched) - len(shown)} more (--json lists them all)")
+        if report.unmatched:
+            click.echo(
+                "To fetch them with a reference manager (Zotero: Find Available PDF):"
+                " `litsynth export records to-retrieve.ris --stage to-retrieve`; then put the"
+                " PDFs in corpus/ and run `litsynth ingest` and `litsynth link`."
+            )
+
+
+_LISTED = 25  # records without a full text listed in the terminal; --json has them all
 
 
 @click.command("references")

@@ -424,10 +424,11 @@ _FILE_ARGUMENT = click.argument(
 @_FILE_ARGUMENT
 @click.option(
     "--stage",
-    type=click.Choice(("title-abstract", "full-text", "included", "all")),
+    type=click.Choice(("title-abstract", "to-retrieve", "full-text", "included", "all")),
     default="included",
     show_default=True,
-    help="Included at title/abstract, assessed at full text, included in the review, or all.",
+    help="Included at title/abstract; of those, still to retrieve (no full-text decision, no"
+    " linked document); assessed at full text; included in the review; or all.",
 )
 @click.option(
     "--format",
