@@ -8,6 +8,9 @@ Screening screen never said that a record was a review, a letter or a conference
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from litsynth.biblio.likeness import differing_facts
 from litsynth.biblio.record_fields import is_notice, work_type
 from litsynth.config import ScreeningSettings
@@ -39,3 +42,25 @@ def test_a_notice_beside_the_work_it_corrects_is_marked_as_a_differing_fact() ->
     assert "type" not in differing_facts(erratum, titled)  # two notices: nothing to mark
     shown = record_json(erratum, [], ScreeningSettings())
     assert shown["type"] == "Erratum"
+
+
+def test_the_screening_sheet_has_a_type_column_when_the_export_gives_types(
+    project: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    ris = tmp_path / "scopus.ris"
+    ris.write_text(
+        "TY  - JOUR\nID  - a\nTI  - The role of wildfire\nM3  - Article\nER  - \n\n"
+        "TY  - JOUR\nID  - e\nTI  - The role of wildfire (PLoS ONE)\nM3  - Erratum\nER  - \n",
+        encoding="utf-8",
+    )
+    sheet = tmp_path / "ta.csv"
+    for args in (["import", str(ris), "--source", "Scopus"], ["screen", "export", str(sheet)]):
+        result = CliRunner().invoke(cli, [*args, "--project", str(project)])
+        assert result.exit_code == 0, result.output
+    with sheet.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["record_id"]: r for r in csv.DictReader(fh)}
+    assert rows["e"]["type"] == "Erratum" and rows["a"]["type"] == ""

@@ -28,6 +28,7 @@ from litsynth.biblio.prioritise import (
     scores,
 )
 from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flow
+from litsynth.biblio.record_fields import work_type
 from litsynth.biblio.screening_sheet import sheet_rows
 from litsynth.biblio.sheet_files import is_workbook, layout, write_table
 from litsynth.biblio.stopping import StoppingVerdict
@@ -191,14 +192,21 @@ def export_sheet(
     todo = queue.pending(conn)
     # At full text the screener reads the report: the linked documents' files (`link`).
     full_text = stage == FULL_TEXT
+    # What a record is beyond "an article" ("Review", "Erratum"), when the export says so.
+    kinds = {rec.id: work_type(rec.doc_type, rec.extra) for rec in todo}
+    typed = any(kinds.values())
     header = list(SHEET_COLUMNS)
+    if typed:
+        header.insert(header.index("journal") + 1, "type")
     if full_text:
         header.insert(header.index("doi") + 1, "full_text")
     rows = [header]
     workbook = is_workbook(path)
     for rec in todo:
         # Shown columns only: record_id and the decision columns are read back on import.
-        shown = [rec.title, _authors(rec), str(rec.year or ""), rec.journal, rec.doi]
+        shown = [rec.title, _authors(rec), str(rec.year or ""), rec.journal]
+        shown += [kinds[rec.id]] if typed else []
+        shown.append(rec.doi)
         if full_text:
             shown.append("; ".join(d["path"] for d in biblio_store.linked_documents(conn, rec.id)))
         title, *rest = map(flat_cell, shown)
@@ -220,8 +228,8 @@ def _sheet_abstract(abstract: str, workbook: bool) -> str:
 
 # Column widths (characters) of the workbook: the abstract wide enough to read in place.
 _SHEET_WIDTHS = {"record_id": 18, "title": 40, "abstract": 90, "authors": 24, "year": 6,
-                 "journal": 20, "doi": 16, "full_text": 30, "decision": 10, "reason": 24,
-                 "note": 24}  # fmt: skip
+                 "journal": 20, "type": 14, "doi": 16, "full_text": 30, "decision": 10,
+                 "reason": 24, "note": 24}  # fmt: skip
 
 
 @dataclass(frozen=True)
