@@ -22,7 +22,7 @@ def test_the_work_type_in_the_database_s_words_and_plain_articles_say_nothing() 
     assert work_type("jour", {"type_of_work": "Erratum"}) == "Erratum"  # Scopus RIS M3
     assert work_type("jour", {"type_of_work": "Article"}) == ""
     assert work_type("Journal Article; Review", {}) == "Review"  # MEDLINE PT
-    assert work_type("article; meeting paper", {}) == "meeting paper"  # Web of Science DT
+    assert work_type("article; meeting paper", {}) == "Meeting paper"  # Web of Science DT
     assert work_type("chap", {}) == "Book Chapter"  # RIS TY
     assert work_type("inproceedings", {}) == "Conference Paper"  # BibTeX
     assert work_type("J", {}) == "" and work_type("", {}) == ""
@@ -64,3 +64,18 @@ def test_the_screening_sheet_has_a_type_column_when_the_export_gives_types(
     with sheet.open(encoding="utf-8-sig", newline="") as fh:
         rows = {r["record_id"]: r for r in csv.DictReader(fh)}
     assert rows["e"]["type"] == "Erratum" and rows["a"]["type"] == ""
+
+
+def test_a_scopus_csv_s_volume_issue_and_pages_are_read_whatever_their_case() -> None:
+    """Scopus's CSV heads its columns "Volume", "Issue", "Page start", "Page end"; the lookups
+    asked for "volume" and found nothing, so its records went out with no volume or pages."""
+    from litsynth.biblio.readers import build_batch
+    from litsynth.biblio.record_fields import issue_of, pages_of, volume_of
+
+    sheet = (
+        "Authors,Title,Year,Source title,Volume,Issue,Page start,Page end,DOI,Document Type\n"
+        "Rota C.T.,The role of wildfire,2014,PLoS ONE,9,4,47,65,10.1/x,Erratum\n"
+    )
+    (rec,) = build_batch(sheet.encode(), "scopus.csv", "Scopus").records
+    assert (volume_of(rec.extra), issue_of(rec.extra), pages_of(rec.extra)) == ("9", "4", "47--65")
+    assert work_type(rec.doc_type, rec.extra) == "Erratum"

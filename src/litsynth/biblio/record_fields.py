@@ -23,13 +23,22 @@ EXTRA_KEYS = {
     "number": ("number", "issue", "IS", "IP", "is"),
     "pages": ("pages", "PG", "page range", "pp"),
 }
-_PAGE_PAIRS = (("start_page", "end_page"), ("beginning_page", "ending_page"), ("SP", "EP"))
+_PAGE_PAIRS = (
+    ("start_page", "end_page"), ("beginning_page", "ending_page"), ("SP", "EP"),
+    ("page start", "page end"),  # Scopus's CSV
+)  # fmt: skip
 
 
 def extra_value(extra: Mapping[str, str], keys: Sequence[str]) -> str:
-    """The first of `keys` the record's extra fields give a value for, else ""."""
+    """The first of `keys` the record's extra fields give a value for, else "". A sheet keeps
+    its own header's case ("Volume", "Page start" in Scopus's CSV), so case is not matched."""
+    lowered: dict[str, str] | None = None
     for key in keys:
         value = extra.get(key, "")
+        if not str(value).strip():
+            if lowered is None:
+                lowered = {k.strip().lower(): v for k, v in extra.items()}
+            value = lowered.get(key.lower(), "")
         if str(value).strip():
             return str(value).strip()
     return ""
@@ -41,7 +50,7 @@ def pages_of(extra: Mapping[str, str]) -> str:
     if pages:
         return pages
     for start, end in _PAGE_PAIRS:
-        first, last = extra.get(start, "").strip(), extra.get(end, "").strip()
+        first, last = extra_value(extra, (start,)), extra_value(extra, (end,))
         if first:
             return f"{first}--{last}" if last else first
     return ""
@@ -93,6 +102,8 @@ def work_type(doc_type: str, extra: Mapping[str, str]) -> str:
     for part in given.replace("|", ";").split(";"):
         word = part.strip()
         name = _TYPE_WORDS.get(word.lower(), word)
+        if name.islower():  # import lower-cases some formats' types: "erratum" as "Erratum"
+            name = name[0].upper() + name[1:]
         if name.lower() not in _PLAIN_TYPES and name not in kept:
             kept.append(name)
     return "; ".join(kept)
