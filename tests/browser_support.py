@@ -33,12 +33,19 @@ def until(page: Any, predicate: str, arg: object = None, timeout_s: float = 30.0
     Not Playwright's wait_for_function: when its first check fails it polls by compiling the
     string inside the page, which the workspace's Content-Security-Policy (no 'unsafe-eval')
     refuses, so on a loaded machine the test failed where the page was right. page.evaluate
-    runs through the debugging protocol, which the page's policy does not govern.
+    runs through the debugging protocol, which the page's policy does not govern. A predicate
+    that throws (it reads an element not drawn yet) counts as not yet true.
     """
     deadline = time.monotonic() + timeout_s
-    while not page.evaluate(predicate, arg):
+    while True:
+        try:
+            if page.evaluate(predicate, arg):
+                return
+            failed = ""
+        except Exception as exc:  # the element it reads is not drawn yet: not true yet
+            failed = f" (last: {exc})"
         if time.monotonic() > deadline:
-            raise AssertionError(f"never true within {timeout_s} s: {predicate}")
+            raise AssertionError(f"never true within {timeout_s} s: {predicate}{failed}")
         page.wait_for_timeout(50)
 
 
