@@ -54,6 +54,7 @@ def serve_command(project_dir: Path, port: int, host: str, allow_remote: bool) -
     port = int(sock.getsockname()[1])
     names = {f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"}
     app = create_app(project, allowed_hosts=tuple(sorted(names)))
+    app.state.workspace.warm_screening()  # while the URL is opened in a browser
     click.echo(f"litsynth workspace for {project.root}: http://{host}:{port}/  (Ctrl-C stops it)")
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 

@@ -13,6 +13,7 @@ from litsynth.config import Project
 from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex
 from litsynth.embed.models import query_embedder
+from litsynth.records import TITLE_ABSTRACT
 from litsynth.store import opened
 
 
@@ -45,6 +46,20 @@ class Workspace:
         thread = threading.Thread(target=work, name=f"refit-{stage}-{reviewer}", daemon=True)
         self.refits[(stage, reviewer)] = thread
         thread.start()
+
+    def warm_screening(self) -> threading.Thread:
+        """Build the project reviewer's title/abstract queue (features and a first order) in
+        a background thread, under the lock a request takes: the first record is served as
+        soon as the page asks, not after 2-3 s of ranking (2,000 records) or more."""
+
+        def work() -> None:
+            reviewer = self.project.settings.project.reviewer
+            with self.lock, opened(self.project.store_path) as conn:
+                self.queue(conn, TITLE_ABSTRACT, reviewer).pending(conn, refit=False)
+
+        thread = threading.Thread(target=work, name="warm-screening", daemon=True)
+        thread.start()
+        return thread
 
     def queue(self, conn: Any, stage: str, reviewer: str) -> ops.Queue:
         """The reviewer's screening queue, kept between requests so the next record never
