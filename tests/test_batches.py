@@ -32,7 +32,8 @@ def test_a_slip_of_the_source_name_is_flagged_and_taken_back(project: Path) -> N
         ("PubMed", 12, 0),
         ("Pubmed", 12, 0),
     ]
-    assert invoke(project, "dedupe")[0] == 0  # the twelve are each other's duplicates
+    code, out = invoke(project, "dedupe")  # the twelve are each other's duplicates
+    assert code == 0 and "duplicates by source: PubMed 0 of 12, Pubmed 12 of 12" in out
     code, out = invoke(project, "batches", "--remove", slip)
     assert code == 0 and f"Removed batch {slip}: 12 records from Pubmed" in out
     assert "run `litsynth dedupe` again" in out

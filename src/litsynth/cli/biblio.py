@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -139,11 +140,28 @@ def import_command(
             )
 
 
-def _render_dedupe(result: dedupe_stage.DedupeResult) -> None:
+def _by_source(conn: Any) -> dict[str, dict[str, int]]:
+    """Per source, its records and how many of them are another's duplicate: the overlap a
+    review reports, and a check that the matcher did what the reviewer expects (a group's
+    root is its earliest import, so the later databases hold the duplicates)."""
+    from litsynth.store import biblio as store
+
+    return {
+        source: {"records": n, "duplicates": store.count_duplicates(conn, [source])}
+        for source, n in store.count_by_source(conn).items()
+    }
+
+
+def _render_dedupe(result: dedupe_stage.DedupeResult, by_source: dict[str, dict[str, int]]) -> None:
     click.echo(
         f"{count(result.n_duplicates, 'duplicate')} in {count(len(result.groups), 'group')}"
         f" ({result.method}); {count(len(result.uncertain), 'uncertain pair')} to resolve"
     )
+    if len(by_source) > 1:
+        click.echo(
+            "  duplicates by source: "
+            + ", ".join(f"{s} {v['duplicates']} of {v['records']}" for s, v in by_source.items())
+        )
     for warning in result.warnings:
         click.echo(f"  warning: {warning}")
     if result.uncertain:
@@ -198,10 +216,11 @@ def dedupe_command(
                 click.echo(f"  {_line(b)}")
             return
         result = dedupe_stage.run_dedupe(conn, from_column=from_column, cpu=cpu)
+        by_source = _by_source(conn)
         if as_json:
-            print_json(result.to_json())
+            print_json({**result.to_json(), "by_source": by_source})
         else:
-            _render_dedupe(result)
+            _render_dedupe(result, by_source)
 
 
 def _brief(rec: BibRecord) -> dict[str, object]:
@@ -251,7 +270,7 @@ def resolve_command(
         else:
             verdict = "the same work" if same else "different works"
             click.echo(f"Recorded: {record_a} and {record_b} are {verdict} ({who}).")
-            _render_dedupe(result)
+            _render_dedupe(result, _by_source(conn))
 
 
 @click.command("link")
