@@ -60,3 +60,16 @@ def test_a_batch_with_screening_decisions_stays(project: Path) -> None:
     assert json.loads(invoke(project, "batches", "--json")[1])[0]["work"] == 1
     code, out = invoke(project, "batches", "--remove", "b0000000000000000")
     assert code == 1 and "no import batch 'b0000000000000000'" in out
+
+
+def test_removing_a_batch_litsynth_toml_imports_says_run_brings_it_back(project: Path) -> None:
+    toml = project / "litsynth.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + f'\n[records]\nimports = ["Scopus={RECORDS}"]\n',
+        encoding="utf-8",
+    )
+    assert invoke(project, "import", str(RECORDS), "--source", "Scopus")[0] == 0
+    batch = json.loads(invoke(project, "batches", "--json")[1])[0]["id"]
+    code, out = invoke(project, "batches", "--remove", batch)
+    assert code == 0 and "[records] imports lists 'Scopus=" in out
+    assert "the next `litsynth run` imports it again" in out

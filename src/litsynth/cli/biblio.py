@@ -52,6 +52,13 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
             )
             if removal.unlinked or removal.pairs:
                 click.echo("  its records were in duplicate groups: run `litsynth dedupe` again")
+            for spec in project.settings.records.imports:  # `run` would bring it back
+                source, _, path = spec.partition("=")
+                if source.strip() == b.source and Path(path).name == Path(b.file_name).name:
+                    click.echo(
+                        f"  litsynth.toml's [records] imports lists {spec!r}: the next `litsynth"
+                        " run` imports it again unless you take it out there"
+                    )
             return
         listed = list_batches(conn)
     if as_json:
