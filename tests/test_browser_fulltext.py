@@ -52,6 +52,8 @@ def test_not_retrieved_with_the_keyboard_at_full_text_only(tmp_path: Path) -> No
         assert shown in ("r01", "r02")
         assert page.inner_text("#rec-fulltext").startswith("Full text: none linked.")
         assert f"litsynth link {shown} FILE" in page.inner_text("#rec-fulltext")
+        listed = page.locator("#rec-fulltext a").get_attribute("href")
+        assert listed == "/api/export/records?stage=to-retrieve&format=ris"
         page.keyboard.press("r")
         until(page, "() => document.querySelector('#record').dataset.recordId !== arguments[0]"
               .replace("arguments[0]", repr(shown)))  # fmt: skip

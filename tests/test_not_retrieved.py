@@ -97,3 +97,29 @@ def test_the_full_text_sheet_names_each_record_s_file(included: Path) -> None:
     ta = included / "ta-left.csv"  # no report is sought at title/abstract: no such column
     run(included, "screen", "export", str(ta), "--stage", "title-abstract")
     assert "full_text" not in ta.read_text(encoding="utf-8-sig").splitlines()[0]
+
+
+def test_the_workspace_hands_over_the_records_still_to_retrieve(included: Path) -> None:
+    """The list of full texts to find, and the included studies, as files from the workspace:
+    `litsynth export records` itself, answered as an attachment."""
+    pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
+    from starlette.testclient import TestClient
+
+    from litsynth.config import open_project
+    from litsynth.server.app import create_app
+
+    host = "127.0.0.1:8765"
+    client = TestClient(create_app(open_project(included), allowed_hosts=(host,)),
+                        base_url=f"http://{host}")  # fmt: skip
+    got = client.get("/api/export/records", params={"stage": "to-retrieve", "format": "ris"})
+    assert got.status_code == 200
+    assert got.headers["content-disposition"] == 'attachment; filename="to-retrieve.ris"'
+    assert {line[6:] for line in got.text.splitlines() if line.startswith("ID  - ")} == {
+        "r01",
+        "r02",
+        "r04",
+    }
+    sheet = client.get("/api/export/records", params={"stage": "all", "format": "xlsx"})
+    assert sheet.status_code == 200 and sheet.content.startswith(b"PK")
+    bad = client.get("/api/export/records", params={"stage": "sometime"})
+    assert bad.status_code == 400 and "unknown stage" in bad.json()["error"]

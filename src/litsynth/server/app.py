@@ -34,6 +34,7 @@ from litsynth.errors import LitsynthError
 from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
 from litsynth.search import search, status
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
+from litsynth.server.downloads import quotes_file, records_file
 from litsynth.server.openapi import MAX_HITS, OPENAPI
 from litsynth.server.record_views import next_pair, record_json
 from litsynth.server.warm import Workspace
@@ -281,22 +282,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         return JSONResponse({**matrix.to_json(), "source": source, "suggestions": waiting})
 
     async def api_export_quotes(request: Request) -> Response:
-        """`litsynth export quotes` as a file to download (Markdown, Word or CSV)."""
-        from litsynth.coding.codebook.load import project_codebook
-        from litsynth.synthesis import quotes
-        from litsynth.synthesis.from_store import quotes_from_store
+        return quotes_file(project, request.query_params)
 
-        fmt = request.query_params.get("format", "md")
-        source = request.query_params.get("source") or project.settings.synthesis.source
-        name = project.settings.project.name
-        with opened(project.store_path) as conn:
-            bank, words = quotes_from_store(conn, project_codebook(project), source=source)
-        data = quotes.render(bank, fmt, title=f"Quotes by code: {name}", counts=words)
-        return Response(
-            data,
-            media_type=quotes.MEDIA_TYPES[fmt],
-            headers={"Content-Disposition": f'attachment; filename="quotes.{fmt}"'},
-        )
+    async def api_export_records(request: Request) -> Response:
+        return records_file(project, request.query_params)
 
     async def api_prisma(request: Request) -> Response:
         with opened(project.store_path) as conn:
@@ -559,6 +548,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/matrix", api_matrix, ["GET"]),
             route("/api/prisma", api_prisma, ["GET"]),
             route("/api/export/quotes", api_export_quotes, ["GET"]),
+            route("/api/export/records", api_export_records, ["GET"]),
             route("/prisma.svg", prisma_svg, ["GET"]),
             route("/api/codes", api_codes, ["GET"]),
             route("/api/codebook", api_codebook, ["GET"]),

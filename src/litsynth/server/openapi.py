@@ -226,6 +226,33 @@ OPENAPI: dict[str, Any] = {
                 "responses": _ok({"type": "string"}, "the file, as an attachment"),
             }
         },
+        "/api/export/records": {
+            "get": {
+                "summary": "The records of a stage for a reference manager (`export records`)",
+                "parameters": [
+                    {
+                        "name": "stage",
+                        "in": "query",
+                        "schema": {
+                            "type": "string",
+                            "enum": [
+                                "title-abstract",
+                                "to-retrieve",
+                                "full-text",
+                                "included",
+                                "all",
+                            ],
+                        },
+                    },
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["ris", "bib", "csv", "xlsx"]},
+                    },
+                ],
+                "responses": _ok({"type": "string"}, "the file, as an attachment"),
+            }
+        },
         "/api/prisma": {
             "get": {
                 "summary": "The PRISMA 2020 flow from the log (`litsynth prisma --json`)",

@@ -134,7 +134,11 @@ async function loadNext(first) {
   if (fullText && !rec.full_texts.length) {
     $("rec-fulltext").textContent = "Full text: none linked. Put its PDF in corpus/, then run "
       + "`litsynth ingest` and `litsynth link` (or `litsynth link " + rec.id + " FILE`) and reload; "
-      + "if it cannot be had, mark it Not retrieved (r).";
+      + "if it cannot be had, mark it Not retrieved (r). All still to find: ";
+    const list = el("a", "RIS for a reference manager");
+    list.href = "/api/export/records?stage=to-retrieve&format=ris";
+    list.setAttribute("download", "");
+    $("rec-fulltext").append(list, ".");
   }
   if (rec.keywords.length) {
     $("rec-keywords").append("Keywords: ");

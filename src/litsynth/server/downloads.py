@@ -1,0 +1,64 @@
+"""Files the workspace hands over: the quotes a manuscript is written from, and the records
+of a stage for a reference manager. Each is the command line's own export (`litsynth export
+quotes`, `litsynth export records`), answered as an attachment, so the two never differ."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from starlette.responses import Response
+
+from litsynth.config import Project
+from litsynth.errors import LitsynthError
+from litsynth.store import opened
+
+RECORD_TYPES = {
+    "ris": "application/x-research-info-systems",
+    "bib": "application/x-bibtex",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _attachment(data: bytes, media_type: str, name: str) -> Response:
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def quotes_file(project: Project, params: Mapping[str, str]) -> Response:
+    """`litsynth export quotes` as a file to download (Markdown, Word or CSV)."""
+    from litsynth.coding.codebook.load import project_codebook
+    from litsynth.synthesis import quotes
+    from litsynth.synthesis.from_store import quotes_from_store
+
+    fmt = params.get("format", "md")
+    source = params.get("source") or project.settings.synthesis.source
+    name = project.settings.project.name
+    with opened(project.store_path) as conn:
+        bank, words = quotes_from_store(conn, project_codebook(project), source=source)
+    data = quotes.render(bank, fmt, title=f"Quotes by code: {name}", counts=words)
+    return _attachment(data, quotes.MEDIA_TYPES[fmt], f"quotes.{fmt}")
+
+
+def records_file(project: Project, params: Mapping[str, str]) -> Response:
+    """`litsynth export records` as a file to download: the included studies for a reference
+    manager, or the records whose full text is still to find for its PDF finder."""
+    from litsynth.biblio import export
+
+    stage = params.get("stage", "included")
+    fmt = params.get("format", "ris")
+    if stage not in export.STAGES:
+        raise LitsynthError(f"unknown stage {stage!r}", hint=", ".join(export.STAGES))
+    if fmt not in RECORD_TYPES:
+        raise LitsynthError(f"unknown format {fmt!r}", hint=", ".join(RECORD_TYPES))
+    with opened(project.store_path) as conn:
+        rows = export.select(conn, stage)
+    with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
+        path = export.write(rows, fmt, Path(folder) / f"records.{fmt}")
+        data = path.read_bytes()
+    return _attachment(data, RECORD_TYPES[fmt], f"{stage}.{fmt}")
