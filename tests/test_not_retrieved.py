@@ -47,6 +47,9 @@ def test_the_terminal_offers_not_retrieved_at_full_text_and_says_where_the_text_
     assert flow["dbr_assessed"] == 0
     status = run(included, "screen", "status", "--stage", "full-text")
     assert "0 included, 0 excluded, 0 maybe, 1 not retrieved;" in status
+    # every report sought is read at full text: no stopping rule, but how many are left
+    assert "keep going: 2 reports left; at full text every report sought is assessed" in status
+    assert "full-text, " not in run(included, "prisma")  # the rule's statements: T/A only
     # at title/abstract there is no report to retrieve: no such key
     ta = CliRunner().invoke(cli, ["screen", "next", "--project", str(included)], input="r\nq\n")
     assert "[r] not retrieved" not in ta.output and "Error: 'r' is not one of" in ta.output

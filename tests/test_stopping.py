@@ -97,6 +97,7 @@ def test_a_resolution_is_not_counted_as_the_reviewers_screening(tmp_path) -> Non
     from pathlib import Path
 
     from litsynth.biblio import screening_ops as ops
+    from litsynth.biblio.screening_progress import progress
     from litsynth.config import ScreeningSettings
     from litsynth.store import opened
 
@@ -115,7 +116,7 @@ def test_a_resolution_is_not_counted_as_the_reviewers_screening(tmp_path) -> Non
                             reviewer="ann", settings=settings)  # fmt: skip
         ops.resolve(conn, "r02", stage="title-abstract", decision="exclude", reviewer="ann",
                     settings=settings)  # fmt: skip
-        prog = ops.progress(conn, stage="title-abstract", reviewer="ann")
+        prog = progress(conn, stage="title-abstract", reviewer="ann")
     assert (prog.screened, prog.included, prog.excluded) == (1, 1, 0)
 
 
@@ -172,7 +173,7 @@ def test_the_random_phase_is_read_from_the_log(tmp_path) -> None:  # type: ignor
     sources = [r[0] for r in conn.execute("SELECT source FROM decisions ORDER BY seq")]
     conn.close()
     assert sources == ["workspace"] + ["random-sample:workspace"] * 3
-    from litsynth.biblio.screening_ops import progress
+    from litsynth.biblio.screening_progress import progress
     from litsynth.store import opened
 
     with opened(root / "litsynth.db") as conn:

@@ -14,6 +14,7 @@ from litsynth.biblio.highlight import screening_marks
 from litsynth.biblio.prisma import flow_csv, render_text
 from litsynth.biblio.prisma_svg import flow_svg
 from litsynth.biblio.record_fields import work_type
+from litsynth.biblio.screening_progress import progress, stopping_statements
 from litsynth.biblio.screening_rules import DECISIONS, STAGES
 from litsynth.biblio.simulate import load_labelled_csv, simulate
 from litsynth.cli.common import json_option, load, print_json, project_option
@@ -320,7 +321,7 @@ def status_command(
     project = load(project_dir)
     reviewer = reviewer or project.settings.project.reviewer
     with opened(project.store_path) as conn:
-        prog = ops.progress(conn, stage=stage, reviewer=reviewer, target_recall=target_recall)
+        prog = progress(conn, stage=stage, reviewer=reviewer, target_recall=target_recall)
     if as_json:
         print_json(prog.to_json())
         return
@@ -511,7 +512,7 @@ def prisma_command(
     project = load(project_dir)
     with opened(project.store_path) as conn:
         flow = ops.prisma_flow(conn)
-        statements = [] if as_json else ops.stopping_statements(conn)
+        statements = [] if as_json else stopping_statements(conn)
         no_records = not table_count(conn, "records")  # as `run` decides PRISMA applies
     if csv_path is not None:
         csv_path.write_text(flow_csv(flow), encoding="utf-8")

@@ -289,7 +289,7 @@ def collect(
 
 
 def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:
-    from litsynth.biblio.screening_ops import stopping_statements
+    from litsynth.biblio.screening_progress import stopping_statements
 
     return tuple(stopping_statements(conn))
 

@@ -29,6 +29,7 @@ from starlette.routing import Route
 
 from litsynth.biblio import dedupe
 from litsynth.biblio import screening_ops as ops
+from litsynth.biblio.screening_progress import progress
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
@@ -177,7 +178,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         with ws.lock, opened(project.store_path) as conn:
             random = request.query_params.get("random") == "1"  # the stopping rule's sample
             pending = ws.queue(conn, stage, reviewer).pending(conn, refit=False, random=random)
-            prog = ops.progress(conn, stage=stage, reviewer=reviewer)
+            prog = progress(conn, stage=stage, reviewer=reviewer)
             reasons = ops.project_reasons(conn, settings)
             first = request.query_params.get("first")  # the record an undo just put back
             rec = next((r for r in pending if r.id == first), pending[0] if pending else None)
