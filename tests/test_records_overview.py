@@ -70,3 +70,23 @@ def test_the_stopping_rule_before_any_include_says_why_it_cannot_stop() -> None:
     said = verdict([0] * 20, 180).summary()
     assert said.startswith("keep screening: no include yet")
     assert "once one is found" in said
+
+
+def test_status_still_answers_when_the_log_does_not_add_up(project: Path) -> None:
+    """A title/abstract exclusion recorded after the record's full-text include leaves a
+    full-text decision on a record not included: `prisma` names it, and `status`, which now
+    builds the flow too, failed with the same error instead of saying where things stand."""
+    run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
+    for stage, decision in (
+        ("title-abstract", "yes"),
+        ("full-text", "yes"),
+        ("title-abstract", "no"),
+    ):
+        sheet = project / f"{stage}-{decision}.csv"
+        sheet.write_text(f"record_id,decision\nr01,{decision}\n", encoding="utf-8")
+        run(project, "screen", "import", str(sheet), "--stage", stage)
+    lines = records_lines(project)
+    assert lines[1].endswith("1 study included (`litsynth prisma` for the whole flow)")
+    assert "does not add up to a PRISMA flow: `litsynth prisma` says which records" in lines[2]
+    report = json.loads(run(project, "status", "--json"))["records"]
+    assert "does not add up" in report["flow_problem"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litsynth.biblio.prisma import PrismaFlow
+from litsynth.words import count
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class RecordsOverview:
     removed_since: bool  # a batch was removed after the last dedupe
     uncertain: int  # pairs the last dedupe was unsure of, not yet settled by a person
     flow: PrismaFlow
+    # why the log does not add up to a PRISMA flow ("" when it does); the counts are then
+    # the unchecked ones, and `status` says to run `prisma` for where
+    flow_problem: str
     # records whose full text is wanted, as `link` counts them: those included at
     # title/abstract once screening has begun, every unique record before
     sought: int
@@ -57,6 +61,7 @@ class RecordsOverview:
             "title_abstract": {"decided": self.ta_decided, "records": self.ta_total},
             "full_text": {"decided": self.ft_decided, "reports": self.ft_total},
             "included": self.flow.new_studies,
+            "flow_problem": self.flow_problem,
             "full_texts": {"linked": self.linked, "sought": self.sought, "rule": self.sought_rule},
         }
 
@@ -65,7 +70,8 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     """The overview from the store; cheap (counts, no matcher, no model)."""
     from litsynth.biblio.batches import REMOVED
     from litsynth.biblio.link import sought_records
-    from litsynth.biblio.screening_ops import prisma_flow
+    from litsynth.biblio.screening_ops import prisma_flow, unchecked_flow
+    from litsynth.errors import PrismaError
     from litsynth.store import biblio as store
     from litsynth.store import runs
 
@@ -75,6 +81,11 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     removal = runs.latest_run(conn, REMOVED)
     removed_since = last is not None and removal is not None and removal["id"] > last["id"]
     sought, not_retrieved, rule = sought_records(conn)
+    problem = ""
+    try:
+        flow = prisma_flow(conn)
+    except PrismaError as exc:  # status must still say where things stand, and that this is off
+        flow, problem = unchecked_flow(conn), exc.message
     linked_ids = {row["record_id"] for row in store.record_documents(conn)}
     return RecordsOverview(
         imported=sum(by_source.values()),
@@ -83,7 +94,8 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
         deduped=deduped,
         removed_since=removed_since,
         uncertain=len(store.uncertain_pairs(conn)),
-        flow=prisma_flow(conn),
+        flow=flow,
+        flow_problem=problem,
         sought=len(sought),
         linked=sum(1 for r in sought if r.id in linked_ids and r.id not in not_retrieved),
         sought_rule=rule,
@@ -114,9 +126,15 @@ def lines(report: Mapping[str, Any]) -> list[str]:
     ta, ft, texts = report["title_abstract"], report["full_text"], report["full_texts"]
     screening = (
         f"screening: title/abstract {ta['decided']} of {ta['records']} included or excluded;"
-        f" full text {ft['decided']} of {ft['reports']} assessed; {report['included']} studies"
-        " included (`litsynth prisma` for the whole flow)"
+        f" full text {ft['decided']} of {ft['reports']} assessed;"
+        f" {count(report['included'], 'study', 'studies')} included (`litsynth prisma` for the"
+        " whole flow)"
     )
+    if report["flow_problem"]:
+        screening += (
+            "\n  but the screening log does not add up to a PRISMA flow: `litsynth prisma` says"
+            " which records need a corrected decision"
+        )
     if not ta["decided"]:  # before screening every record is "sought": no list of PDFs yet
         linked = (
             f"full texts: {texts['linked']} records linked to a document; the ones to find are"
