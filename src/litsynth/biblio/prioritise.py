@@ -99,6 +99,18 @@ class Features:
     matrix: sp.csr_matrix
     criteria: sp.csr_matrix | None  # 1 x d, None when there is no criteria text
     n_records: int = field(default=0)
+    # the words and word pairs of the first columns (the word block), to say why a record
+    # ranks where it does (`explain`)
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A relevance score per record and the linear weights it came from: scores are
+    matrix @ weights plus a constant, so each term's share of a record's score can be read."""
+
+    scores: np.ndarray
+    weights: np.ndarray | None  # one per column; None when nothing could be fitted
 
 
 def record_text(title: str, abstract: str) -> str:
@@ -122,7 +134,8 @@ def build_features(
     docs = [*corpus, criteria] if criteria.strip() else corpus
     # min_df=1: a rare term shared by two includes is exactly the signal we want.
     word = {"ngram_range": (1, 2), "sublinear_tf": True, "max_df": 0.95}
-    blocks = [_tfidf(docs, word)]
+    words, terms = _tfidf(docs, word)
+    blocks = [words]
     if settings.char_ngrams:
         char = {
             "analyzer": "char_wb",
@@ -131,7 +144,7 @@ def build_features(
             "min_df": 2,
             "max_features": 200_000,
         }
-        blocks.append(_tfidf(docs, char))
+        blocks.append(_tfidf(docs, char)[0])
     matrix = normalize(sp.hstack(blocks).tocsr())
     if embeddings is not None and settings.embedding_weight > 0:
         if len(embeddings) != len(corpus):
@@ -142,10 +155,10 @@ def build_features(
         matrix = sp.hstack([matrix, sp.csr_matrix(dense)]).tocsr()
     n = len(corpus)
     crit = matrix[n:] if criteria.strip() else None
-    return Features(matrix=matrix[:n], criteria=crit, n_records=n)
+    return Features(matrix=matrix[:n], criteria=crit, n_records=n, terms=terms)
 
 
-def _tfidf(docs: Sequence[str], params: dict[str, Any]) -> sp.csr_matrix:
+def _tfidf(docs: Sequence[str], params: dict[str, Any]) -> tuple[sp.csr_matrix, tuple[str, ...]]:
     """TF-IDF of `docs`, also for the small projects where the pruning limits remove everything.
 
     With one record, `max_df=0.95` allows terms in at most 0.95 documents (none), and with a
@@ -157,14 +170,14 @@ def _tfidf(docs: Sequence[str], params: dict[str, Any]) -> sp.csr_matrix:
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    try:
-        return TfidfVectorizer(**params).fit_transform(docs)
-    except ValueError:
-        relaxed = {k: v for k, v in params.items() if k not in ("min_df", "max_df")}
+    for settings in (params, {k: v for k, v in params.items() if k not in ("min_df", "max_df")}):
+        vectorizer = TfidfVectorizer(**settings)
         try:
-            return TfidfVectorizer(**relaxed).fit_transform(docs)
-        except ValueError:  # empty vocabulary: no record has a word
-            return sp.csr_matrix((len(docs), 1))
+            matrix = vectorizer.fit_transform(docs)
+        except ValueError:
+            continue
+        return matrix, tuple(str(t) for t in vectorizer.get_feature_names_out())
+    return sp.csr_matrix((len(docs), 1)), ("",)  # empty vocabulary: no record has a word
 
 
 def sample_weights(labels: np.ndarray, positive_ratio: float) -> np.ndarray:
@@ -198,12 +211,22 @@ def scores(
 
     `labelled` are row indices, `labels` their 1 (include) / 0 (exclude) decisions.
     """
+    return fit(features, labelled, labels, settings).scores
+
+
+def fit(
+    features: Features,
+    labelled: np.ndarray,
+    labels: np.ndarray,
+    settings: PrioritiserSettings | None = None,
+) -> Fitted:
+    """`scores`, with the weights they came from (`explain` reads them)."""
     settings = settings or PrioritiserSettings()
     X = features.matrix
     labels = np.asarray(labels, dtype=int)
     labelled = np.asarray(labelled, dtype=int)
     if labels.size and labels.min() == 0 and labels.max() == 1:
-        return _learned_scores(X, labelled, labels, settings)
+        return Fitted(*_learned_scores(X, labelled, labels, settings))
     # Cold start: similarity to the criteria text and to whatever has been included so far.
     anchors = []
     if features.criteria is not None:
@@ -212,15 +235,15 @@ def scores(
     if included.size:
         anchors.append(np.asarray(X[included].mean(axis=0)).ravel())
     if not anchors:
-        return np.zeros(X.shape[0])
+        return Fitted(np.zeros(X.shape[0]), None)
     centroid = np.mean(anchors, axis=0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
-    return np.asarray(X @ centroid, dtype=float).ravel()
+    return Fitted(np.asarray(X @ centroid, dtype=float).ravel(), centroid)
 
 
 def _learned_scores(
     X: sp.csr_matrix, labelled: np.ndarray, labels: np.ndarray, settings: PrioritiserSettings
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Scores from the decisions: presumed excludes added, then bagged linear models averaged.
 
     The random draws are seeded by the settings' seed and the number of decisions, so the
@@ -239,21 +262,51 @@ def _learned_scores(
     includes, excludes = labelled[labels == 1], labelled[labels == 0]
     share = max(1, int(len(excludes) * settings.bag_fraction))
     total = np.zeros(X.shape[0])
+    weights = np.zeros(X.shape[1])
     for _ in range(settings.bags):
         sample = rng.choice(excludes, share, replace=False)
         rows = np.concatenate([includes, sample])
         y = np.concatenate([np.ones(len(includes), dtype=int), np.zeros(share, dtype=int)])
-        s = _fit_scores(X, rows, y, settings)
-        total += (s - s.mean()) / max(float(s.std()), 1e-12)
-    return total / settings.bags
+        s, w = _fit_scores(X, rows, y, settings)
+        spread = max(float(s.std()), 1e-12)
+        total += (s - s.mean()) / spread
+        weights += w / spread  # the standardised score is linear in X too
+    return total / settings.bags, weights / settings.bags
 
 
 def _fit_scores(
     X: sp.csr_matrix, rows: np.ndarray, labels: np.ndarray, settings: PrioritiserSettings
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     model = _model(settings)
     model.fit(X[rows], labels, sample_weight=sample_weights(labels, settings.positive_ratio))
-    return np.asarray(model.decision_function(X), dtype=float)
+    coef = np.asarray(model.coef_, dtype=float).ravel()
+    return np.asarray(model.decision_function(X), dtype=float), coef
+
+
+def explain(features: Features, weights: np.ndarray | None, row: int, k: int = 5) -> list[str]:
+    """The words of record `row` that raise its score most (its term's weight times its
+    TF-IDF value), strongest first: why the queue shows it where it does. Only words the
+    model counts for inclusion; none before anything could be fitted."""
+    if weights is None or not features.terms:
+        return []
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    x = features.matrix[row].tocoo()
+    named = x.col < len(features.terms)
+    cols, values = x.col[named], x.data[named]
+    share = values * weights[cols]
+    chosen: list[str] = []
+    for i in np.argsort(-share, kind="stable"):
+        if share[i] <= 0 or len(chosen) >= k:
+            break
+        term = features.terms[cols[i]]
+        words = term.split()
+        if any(w in ENGLISH_STOP_WORDS for w in words):  # "proportion of" says nothing
+            continue
+        if len(words) == 1 and any(term in c.split() for c in chosen):
+            continue  # "tract" after "urinary tract"
+        chosen = [c for c in chosen if c not in words] + [term]  # the pair says more
+    return chosen
 
 
 def rank(

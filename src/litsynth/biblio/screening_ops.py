@@ -22,9 +22,10 @@ from litsynth.biblio.automation import RULES_VERSION, AutomationReport, apply_ru
 from litsynth.biblio.prioritise import (
     PrioritiserSettings,
     build_features,
+    explain,
+    fit,
     record_text,
     retrain_points,
-    scores,
 )
 from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flow
 from litsynth.biblio.record_fields import work_type
@@ -114,6 +115,8 @@ class Queue:
         self._refit_at = retrain_points(len(self.records), self.prioritiser)
         self._order: list[int] = []
         self._n_labels = -1
+        self._weights: np.ndarray | None = None  # of the last fit, for `why`
+        self._row = {rid: i for i, rid in enumerate(self.ids)}
 
     def pending(
         self, conn: sqlite3.Connection, *, refit: bool = True, random: bool = False
@@ -154,10 +157,21 @@ class Queue:
         )
         if not (self._n_labels < 0 or due or not self._order):
             return False
-        s = scores(self.features, _ints(rows), _ints(labels), self.prioritiser)
+        fitted = fit(self.features, _ints(rows), _ints(labels), self.prioritiser)
+        s = fitted.scores
         self._order = sorted(range(len(self.ids)), key=lambda i: (-s[i], i))
+        self._weights = fitted.weights
         self._n_labels = len(rows)
         return True
+
+    def why(self, record_id: str, k: int = 5) -> list[str]:
+        """The record's words that raised it in the order the last fit gave (`explain`):
+        before any decision those it shares with the criteria, after that those the
+        reviewer's includes taught the model to look for."""
+        row = self._row.get(record_id)
+        if self.features is None or row is None:
+            return []
+        return explain(self.features, self._weights, row, k)
 
 
 def _ints(values: Sequence[int]) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -139,12 +140,20 @@ def _marked(text: str, settings: ScreeningSettings) -> str:
     return "".join([*out, text[last:]])
 
 
-def _show(rec: BibRecord, meta: str, position: str, settings: ScreeningSettings) -> None:
+def _show(
+    rec: BibRecord,
+    meta: str,
+    position: str,
+    settings: ScreeningSettings,
+    why: Sequence[str] = (),
+) -> None:
     click.echo("")
     click.secho(f"[{position}] ", bold=True, nl=False)
     click.echo(click.style(_marked(rec.title or "(no title)", settings), bold=True))
     if meta:
         click.echo(meta)
+    if why:
+        click.secho(f"Ranked here for: {', '.join(why)}", dim=True)
     click.echo("")
     sections = abstract_sections(rec.abstract or "") or [AbstractSection("", "(no abstract)")]
     for section in sections:  # a structured abstract: each section a paragraph under its label
@@ -209,7 +218,8 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
             meta = " · ".join(
                 x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal, kind) if x
             )
-            _show(rec, meta, f"{len(todo)} left · {rec.id}", settings)
+            why = [] if random_sample else queue.why(rec.id)  # the words that raised it
+            _show(rec, meta, f"{len(todo)} left · {rec.id}", settings, why)
             if stage == FULL_TEXT:
                 click.echo(_full_text_line(conn, rec.id) + "\n")
             while True:  # n: a note, kept with the decision that follows (as in the workspace)

@@ -177,7 +177,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         settings = project.settings.screening
         with ws.lock, opened(project.store_path) as conn:
             random = request.query_params.get("random") == "1"  # the stopping rule's sample
-            pending = ws.queue(conn, stage, reviewer).pending(conn, refit=False, random=random)
+            queue = ws.queue(conn, stage, reviewer)
+            pending = queue.pending(conn, refit=False, random=random)
             prog = progress(conn, stage=stage, reviewer=reviewer)
             reasons = ops.project_reasons(conn, settings)
             first = request.query_params.get("first")  # the record an undo just put back
@@ -188,10 +189,11 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 else None
             )  # blind unless the reviewer asks: nobody sees others' votes by accident
             shown = (
-                record_json(rec, biblio_store.linked_documents(conn, rec.id), settings)
+                {**record_json(rec, biblio_store.linked_documents(conn, rec.id), settings),
+                 "ranked_for": [] if random else queue.why(rec.id)}  # the words that raised it
                 if rec
                 else None
-            )
+            )  # fmt: skip
         return JSONResponse(
             {
                 "record": shown,

@@ -114,7 +114,7 @@ async function loadNext(first) {
     : stage() === "full-text"
       ? "No records at full text yet: records included at title/abstract come here."
       : "No records yet: import a database export with `litsynth import FILE --source NAME`, then reload.";
-  for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi", "rec-fulltext"]) $(id).textContent = "";
+  for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi", "rec-fulltext", "rec-why"]) $(id).textContent = "";
   $("rec-doi").removeAttribute("href");
   if (!rec) return;
   $("record").dataset.recordId = rec.id;
@@ -140,6 +140,8 @@ async function loadNext(first) {
     list.setAttribute("download", "");
     $("rec-fulltext").append(list, ".");
   }
+  // why the queue shows it now: the words the model weighs for inclusion, strongest first
+  if (rec.ranked_for && rec.ranked_for.length) $("rec-why").textContent = "Ranked here for: " + rec.ranked_for.join(", ");
   if (rec.keywords.length) {
     $("rec-keywords").append("Keywords: ");
     rec.keywords.forEach((k, i) => $("rec-keywords").append(...(i ? ["; "] : []), marked(k, rec.keyword_marks[i])));
