@@ -92,3 +92,28 @@ def test_a_full_text_conflict_can_be_resolved_as_not_retrieved(tmp_path: Path) -
     rows = conn.execute("SELECT decision FROM decisions WHERE origin = 'resolution'").fetchall()
     conn.close()
     assert rows == [("not-retrieved",)]
+
+
+def test_a_full_text_exclusion_asks_for_its_reason_once(tmp_path: Path) -> None:
+    """PRISMA 2020 counts excluded reports by reason; `e` alone at full text recorded one
+    under "no reason given" without a word."""
+    root = _included(tmp_path)
+    with browsing(root) as (url, page):
+        page.goto(url + "/")
+        page.select_option("#stage", "full-text")
+        until(page, "() => !document.querySelector('#do-not-retrieved').hidden")
+        first = page.locator("#record").get_attribute("data-record-id")
+        page.keyboard.press("e")
+        until(
+            page, "() => document.querySelector('#status').textContent.includes('needs a reason')"
+        )
+        assert page.locator("#record").get_attribute("data-record-id") == first  # nothing yet
+        page.keyboard.press("2")  # the second reason of the project's list
+        until(page, "() => document.querySelector('#record').dataset.recordId !== arguments[0]"
+              .replace("arguments[0]", repr(first)))  # fmt: skip
+    conn = sqlite3.connect(root / "litsynth.db")
+    rows = conn.execute(
+        "SELECT record_id, decision, reason FROM decisions WHERE stage = 'full-text'"
+    ).fetchall()
+    conn.close()
+    assert len(rows) == 1 and rows[0][:2] == (first, "exclude") and rows[0][2]

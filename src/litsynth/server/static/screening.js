@@ -175,6 +175,13 @@ function showAbstract(rec) {
 
 async function decide(decision, reason) {
   if (!state.record || state.busy) return;
+  // PRISMA 2020 counts excluded reports by reason: at full text an exclusion without one is
+  // asked about once, and recorded as "no reason given" only when asked for again
+  if (decision === "exclude" && !reason && stage() === "full-text" && state.askedReason !== state.record.id) {
+    state.askedReason = state.record.id;
+    say("At full text each excluded report needs a reason (PRISMA counts them by reason): press 1–9, or pick one beside Exclude. Exclude again to record it without one.", true);
+    return;  // the keys stay with the page, so 1–9 work at once
+  }
   state.busy = true;
   try {
     const note = $("do-note").value.trim();  // why, in the reviewer's words, kept in the log
