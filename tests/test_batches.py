@@ -73,3 +73,12 @@ def test_removing_a_batch_litsynth_toml_imports_says_run_brings_it_back(project:
     code, out = invoke(project, "batches", "--remove", batch)
     assert code == 0 and "[records] imports lists 'Scopus=" in out
     assert "the next `litsynth run` imports it again" in out
+
+
+def test_before_any_dedupe_the_uncertain_list_says_none_was_looked_for(project: Path) -> None:
+    """ "No unresolved uncertain pairs" read as "checked, all clear" before dedupe had run."""
+    assert invoke(project, "import", str(RECORDS), "--source", "Scopus")[0] == 0
+    out = invoke(project, "dedupe", "--uncertain")[1]
+    assert "Duplicates have not been looked for yet: run `litsynth dedupe` first." in out
+    assert invoke(project, "dedupe")[0] == 0
+    assert "No unresolved uncertain pairs." in invoke(project, "dedupe", "--uncertain")[1]

@@ -15,7 +15,7 @@ from litsynth.biblio.record_fields import work_type
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord
-from litsynth.store import opened
+from litsynth.store import opened, runs
 from litsynth.words import count
 
 
@@ -209,7 +209,9 @@ def dedupe_command(
             if as_json:
                 print_json([{"a": _brief(a), "b": _brief(b), "likeness": x} for a, b, x in pairs])
                 return
-            if not pairs:
+            if not pairs and runs.latest_run(conn, "dedupe") is None:
+                click.echo("Duplicates have not been looked for yet: run `litsynth dedupe` first.")
+            elif not pairs:
                 click.echo("No unresolved uncertain pairs.")
             else:
                 click.echo(

@@ -42,7 +42,15 @@ function showPair(data) {
   $("pair-progress").textContent = data.remaining + " pairs left to settle · " + data.settled + " settled by people";
   $("pair").hidden = $("pair-actions").hidden = data.pair === null;
   $("pair-done").hidden = data.pair !== null;
-  if (!data.pair) return;
+  if (!data.pair) {
+    // none left, or none looked for yet: the project's status says which
+    api("/api/status").then((status) => {
+      if (status.records.deduplicated_records === null) {
+        $("pair-done").textContent = "Duplicates have not been looked for yet: run `litsynth dedupe` (after `litsynth import`), then reload.";
+      }
+    }).catch((error) => { $("pair-status").textContent = error.message; });
+    return;
+  }
   drawSide("side-a", data.pair.a, data.pair.differs);
   drawSide("side-b", data.pair.b, data.pair.differs);
   $("pair").dataset.pair = data.pair.a.id + "|" + data.pair.b.id;
