@@ -16,7 +16,9 @@ until the next `litsynth dedupe`, which says so.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from litsynth.errors import BiblioError
 from litsynth.store import biblio as store
@@ -61,19 +63,20 @@ class Removal:
 def list_batches(conn: sqlite3.Connection) -> list[Batch]:
     """Every batch in import order, with how much of the review rests on its records."""
     work = store.records_with_work(conn)
+    members = store.batch_members(conn)
     out = []
     for b in store.batches(conn):
-        ids = store.batch_record_ids(conn, b["id"])
+        mine = members.get(b["id"], [])
         out.append(
             Batch(
                 id=b["id"],
                 source=b["source"],
                 file_name=b["file_name"],
                 imported_at=b["imported_at"],
-                records=len(ids),
+                records=len(mine),
                 rejected=int(b["n_rejected"]),
-                duplicates=store.count_duplicates_in(conn, ids),
-                work=sum(1 for i in ids if i in work),
+                duplicates=sum(duplicate for _, duplicate in mine),
+                work=sum(record_id in work for record_id, _ in mine),
             )
         )
     return out
@@ -108,12 +111,24 @@ def remove_batch(conn: sqlite3.Connection, batch_id: str) -> Removal:
 def same_file_elsewhere(conn: sqlite3.Connection, batch_id: str) -> list[str]:
     """Warnings for a batch whose very file was imported before under another source: almost
     always a slip of the source name, which PRISMA would count as a second database."""
-    batch = next((b for b in store.batches(conn) if b["id"] == batch_id), None)
+    every = store.batches(conn)
+    batch = next((b for b in every if b["id"] == batch_id), None)
     if batch is None:
         return []
     return [
         f"this file was imported before as {other['source']!r} (batch {other['id']}); if the"
         f" source name is a slip, `litsynth batches --remove {batch_id}` takes this import back"
-        for other in store.batches(conn)
+        for other in every
         if other["file_hash"] == batch["file_hash"] and other["id"] != batch_id
     ]
+
+
+def settings_naming(batch: Batch, imports: Sequence[str]) -> list[str]:
+    """The `[records] imports` entries ("Scopus=records/scopus.ris") that name this batch's
+    file and source: `litsynth run` would import a removed batch again from them."""
+    out = []
+    for spec in imports:
+        source, _, path = spec.partition("=")
+        if source.strip() == batch.source and Path(path).name == Path(batch.file_name).name:
+            out.append(spec)
+    return out

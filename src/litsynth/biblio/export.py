@@ -62,7 +62,8 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
     """
     if stage not in STAGES:
         raise BiblioError(f"unknown stage {stage!r}", hint=f"one of: {', '.join(STAGES)}")
-    linked = {row["record_id"] for row in biblio_store.record_documents(conn)}
+    wanted = stage == "to-retrieve"  # only that stage asks which records have a document
+    linked = {row["record_id"] for row in biblio_store.record_documents(conn)} if wanted else set()
     log = screening_log.log(conn)
     eff = rules.effective(log)
     notes = _notes(log)

@@ -70,7 +70,8 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     """The overview from the store; cheap (counts, no matcher, no model)."""
     from litsynth.biblio.batches import REMOVED
     from litsynth.biblio.link import sought_records
-    from litsynth.biblio.screening_ops import prisma_flow, unchecked_flow
+    from litsynth.biblio.prisma import check_flow
+    from litsynth.biblio.screening_ops import unchecked_flow
     from litsynth.errors import PrismaError
     from litsynth.store import biblio as store
     from litsynth.store import runs
@@ -81,11 +82,11 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     removal = runs.latest_run(conn, REMOVED)
     removed_since = last is not None and removal is not None and removal["id"] > last["id"]
     sought, not_retrieved, rule = sought_records(conn)
-    problem = ""
+    flow, problem = unchecked_flow(conn), ""
     try:
-        flow = prisma_flow(conn)
+        check_flow(flow)
     except PrismaError as exc:  # status must still say where things stand, and that this is off
-        flow, problem = unchecked_flow(conn), exc.message
+        problem = exc.message
     linked_ids = {row["record_id"] for row in store.record_documents(conn)}
     return RecordsOverview(
         imported=sum(by_source.values()),

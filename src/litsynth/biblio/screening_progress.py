@@ -23,22 +23,23 @@ from litsynth.words import count
 
 
 def stopping_statements(conn: sqlite3.Connection) -> list[str]:
-    """What the stopping rule says of each reviewer's screening at each stage, in words a
-    methods section can quote (the report's PRISMA section prints them)."""
+    """What the stopping rule says of each reviewer's title/abstract screening, in words a
+    methods section can quote (the report's PRISMA section prints them). At full text every
+    report is read: no rule applies there."""
+    stage = TITLE_ABSTRACT
     out = []
-    for stage in (TITLE_ABSTRACT,):  # at full text every report is read: no rule applies
-        reviewers = sorted({d.reviewer for d in store.log(conn, stage)
-                            if d.origin in rules.HUMAN_ORIGINS})  # fmt: skip
-        for reviewer in reviewers:
-            prog = progress(conn, stage=stage, reviewer=reviewer)
-            if not prog.screened:
-                continue
-            v = prog.stopping
-            out.append(
-                f"{stage}, {reviewer}: {prog.screened} of {prog.pool} records screened,"
-                f" {prog.included + prog.maybe} included or maybe; smallest"
-                f" p = {v.p_value:.3f} for recall below {v.target_recall:.0%}. {v.summary()}."
-            )
+    reviewers = sorted({d.reviewer for d in store.log(conn, stage)
+                        if d.origin in rules.HUMAN_ORIGINS})  # fmt: skip
+    for reviewer in reviewers:
+        prog = progress(conn, stage=stage, reviewer=reviewer)
+        if not prog.screened:
+            continue
+        v = prog.stopping
+        out.append(
+            f"{stage}, {reviewer}: {prog.screened} of {prog.pool} records screened,"
+            f" {prog.included + prog.maybe} included or maybe; smallest"
+            f" p = {v.p_value:.3f} for recall below {v.target_recall:.0%}. {v.summary()}."
+        )
     return out
 
 
@@ -98,11 +99,10 @@ class Progress:
 
     def summary(self) -> str:
         settled = f" ({self.settled} more settled by rules or resolutions)" if self.settled else ""
+        missing = f", {self.not_retrieved} not retrieved" if self.not_retrieved else ""
         return (
             f"{self.reviewer} at {self.stage}: {self.screened} of {self.pool} screened{settled},"
-            f" {self.included} included, {self.excluded} excluded, {self.maybe} maybe"
-            + (f", {self.not_retrieved} not retrieved" if self.not_retrieved else "")
-            + ";"
+            f" {self.included} included, {self.excluded} excluded, {self.maybe} maybe{missing};"
             f" {self.since_last_include} since the last include\n{self.verdict()}"
         )
 

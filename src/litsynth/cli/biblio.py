@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -15,6 +14,7 @@ from litsynth.biblio.record_fields import work_type
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord
+from litsynth.store import biblio as biblio_store
 from litsynth.store import opened, runs
 from litsynth.words import count
 
@@ -36,7 +36,7 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
     screening decision (the log is append-only), duplicate verdict, link by hand or extracted
     value. Its records, rejected entries, matcher pairs and matched links go with it.
     """
-    from litsynth.biblio.batches import list_batches, remove_batch
+    from litsynth.biblio.batches import list_batches, remove_batch, settings_naming
 
     project = load(project_dir)
     with opened(project.store_path) as conn:
@@ -52,13 +52,11 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
             )
             if removal.unlinked or removal.pairs:
                 click.echo("  its records were in duplicate groups: run `litsynth dedupe` again")
-            for spec in project.settings.records.imports:  # `run` would bring it back
-                source, _, path = spec.partition("=")
-                if source.strip() == b.source and Path(path).name == Path(b.file_name).name:
-                    click.echo(
-                        f"  litsynth.toml's [records] imports lists {spec!r}: the next `litsynth"
-                        " run` imports it again unless you take it out there"
-                    )
+            for spec in settings_naming(b, project.settings.records.imports):
+                click.echo(
+                    f"  litsynth.toml's [records] imports lists {spec!r}: the next `litsynth"
+                    " run` imports it again unless you take it out there"
+                )
             return
         listed = list_batches(conn)
     if as_json:
@@ -147,24 +145,13 @@ def import_command(
             )
 
 
-def _by_source(conn: Any) -> dict[str, dict[str, int]]:
-    """Per source, its records and how many of them are another's duplicate: the overlap a
-    review reports, and a check that the matcher did what the reviewer expects (a group's
-    root is its earliest import, so the later databases hold the duplicates)."""
-    from litsynth.store import biblio as store
-
-    return {
-        source: {"records": n, "duplicates": store.count_duplicates(conn, [source])}
-        for source, n in store.count_by_source(conn).items()
-    }
-
-
 def _render_dedupe(result: dedupe_stage.DedupeResult, by_source: dict[str, dict[str, int]]) -> None:
     click.echo(
         f"{count(result.n_duplicates, 'duplicate')} in {count(len(result.groups), 'group')}"
         f" ({result.method}); {count(len(result.uncertain), 'uncertain pair')} to resolve"
     )
-    if len(by_source) > 1:
+    if len(by_source) > 1:  # the overlap a review reports, and a check on the matcher (a
+        # group's root is its earliest import, so the later databases hold the duplicates)
         click.echo(
             "  duplicates by source: "
             + ", ".join(f"{s} {v['duplicates']} of {v['records']}" for s, v in by_source.items())
@@ -225,7 +212,7 @@ def dedupe_command(
                 click.echo(f"  {_line(b)}")
             return
         result = dedupe_stage.run_dedupe(conn, from_column=from_column, cpu=cpu)
-        by_source = _by_source(conn)
+        by_source = biblio_store.duplicates_by_source(conn)
         if as_json:
             print_json({**result.to_json(), "by_source": by_source})
         else:
@@ -279,7 +266,7 @@ def resolve_command(
         else:
             verdict = "the same work" if same else "different works"
             click.echo(f"Recorded: {record_a} and {record_b} are {verdict} ({who}).")
-            _render_dedupe(result, _by_source(conn))
+            _render_dedupe(result, biblio_store.duplicates_by_source(conn))
 
 
 @click.command("link")

@@ -527,7 +527,7 @@ def export_quotes(
     with _store(project) as conn:
         bank, words = synth.quotes_from_store(conn, book, source=counted, codes=wanted)
     coded = [b for b in bank if isinstance(b, quotes.CodeQuotes)]
-    title = f"Quotes by code: {project.settings.project.name}"
+    title = quotes.bank_title(project.settings.project.name)
     if out is not None:
         kind = out.suffix.lower().lstrip(".")
         fmt = {"markdown": "md", "txt": "md"}.get(kind, kind)

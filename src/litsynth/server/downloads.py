@@ -11,7 +11,6 @@ from pathlib import Path
 from starlette.responses import Response
 
 from litsynth.config import Project
-from litsynth.errors import LitsynthError
 from litsynth.store import opened
 
 RECORD_TYPES = {
@@ -38,10 +37,10 @@ def quotes_file(project: Project, params: Mapping[str, str]) -> Response:
 
     fmt = params.get("format", "md")
     source = params.get("source") or project.settings.synthesis.source
-    name = project.settings.project.name
+    title = quotes.bank_title(project.settings.project.name)
     with opened(project.store_path) as conn:
         bank, words = quotes_from_store(conn, project_codebook(project), source=source)
-    data = quotes.render(bank, fmt, title=f"Quotes by code: {name}", counts=words)
+    data = quotes.render(bank, fmt, title=title, counts=words)
     return _attachment(data, quotes.MEDIA_TYPES[fmt], f"quotes.{fmt}")
 
 
@@ -52,13 +51,9 @@ def records_file(project: Project, params: Mapping[str, str]) -> Response:
 
     stage = params.get("stage", "included")
     fmt = params.get("format", "ris")
-    if stage not in export.STAGES:
-        raise LitsynthError(f"unknown stage {stage!r}", hint=", ".join(export.STAGES))
-    if fmt not in RECORD_TYPES:
-        raise LitsynthError(f"unknown format {fmt!r}", hint=", ".join(RECORD_TYPES))
     with opened(project.store_path) as conn:
-        rows = export.select(conn, stage)
+        rows = export.select(conn, stage)  # an unknown stage is its error, as on the CLI
     with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
-        path = export.write(rows, fmt, Path(folder) / f"records.{fmt}")
+        path = export.write(rows, fmt, Path(folder) / f"records.{fmt}")  # and a format
         data = path.read_bytes()
     return _attachment(data, RECORD_TYPES[fmt], f"{stage}.{fmt}")

@@ -117,15 +117,15 @@ def batches(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return [{**dict(row), "report": json.loads(row["report"])} for row in rows]
 
 
-def batch_record_ids(conn: sqlite3.Connection, batch_id: str) -> list[str]:
-    rows = conn.execute("SELECT id FROM records WHERE batch_id = ? ORDER BY position", (batch_id,))
-    return [r[0] for r in rows]
-
-
-def count_duplicates_in(conn: sqlite3.Connection, ids: Iterable[str]) -> int:
-    wanted = set(ids)
-    rows = conn.execute("SELECT id FROM records WHERE duplicate_of IS NOT NULL")
-    return sum(1 for r in rows if r[0] in wanted)
+def batch_members(conn: sqlite3.Connection) -> dict[str, list[tuple[str, bool]]]:
+    """{batch id: [(record id, whether it is another's duplicate)]}, in one read."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    rows = conn.execute(
+        "SELECT batch_id, id, duplicate_of IS NOT NULL FROM records ORDER BY batch_id, position"
+    )
+    for batch_id, record_id, duplicate in rows:
+        out.setdefault(batch_id, []).append((record_id, bool(duplicate)))
+    return out
 
 
 def records_with_work(conn: sqlite3.Connection) -> set[str]:
@@ -216,6 +216,15 @@ def count_by_source(conn: sqlite3.Connection) -> dict[str, int]:
     """{source: records imported}, duplicates included: PRISMA's per-database counts."""
     rows = conn.execute("SELECT source, count(*) AS n FROM records GROUP BY source ORDER BY source")
     return {r["source"]: r["n"] for r in rows}
+
+
+def duplicates_by_source(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
+    """{source: {"records": imported, "duplicates": of them linked to another's group}}."""
+    rows = conn.execute(
+        "SELECT source, count(*), sum(duplicate_of IS NOT NULL) FROM records"
+        " GROUP BY source ORDER BY source"
+    )
+    return {source: {"records": n, "duplicates": int(d or 0)} for source, n, d in rows}
 
 
 def count_duplicates(conn: sqlite3.Connection, sources: Iterable[str] | None = None) -> int:

@@ -19,6 +19,7 @@ from litsynth.coding.codebook.model import Codebook, TreeNode
 from litsynth.errors import SynthesisError
 from litsynth.records import CodedSpan, Passage, SourceDoc
 from litsynth.synthesis.spans import span_passage
+from litsynth.words import count
 
 # The formats a quote bank is written in, with the media type a download is served as.
 MEDIA_TYPES = {
@@ -115,6 +116,11 @@ def quote_bank(
     return out
 
 
+def bank_title(project: str) -> str:
+    """The title a quote bank is written under, on the command line and in the workspace."""
+    return f"Quotes by code: {project}"
+
+
 def _quote_line(q: Quoted) -> str:
     by = "" if q.origin == "human" else " (machine suggestion, not reviewed)"
     memo = f" Memo: {q.memo}" if q.memo else ""
@@ -145,11 +151,7 @@ def _summary(item: CodeQuotes) -> str:
     n = len(item.quotes)
     if not n:
         return "No passage is coded with it."
-    docs = item.n_documents
-    return (
-        f"{n} passage{'' if n == 1 else 's'} in {docs} document{'' if docs == 1 else 's'}"
-        f" (code `{item.id}`)."
-    )
+    return f"{count(n, 'passage')} in {count(item.n_documents, 'document')} (code `{item.id}`)."
 
 
 def to_docx(bank: Sequence[Heading | CodeQuotes], *, title: str, counts: str) -> bytes:

@@ -61,6 +61,14 @@ function el(tag, text, cls) {
   return node;
 }
 
+// A link that opens a document in the reader, in a tab of its own (the screen stays put).
+function readerLink(text, documentId) {
+  const link = el("a", text);
+  link.href = "/screens/reader#doc=" + encodeURIComponent(documentId);
+  link.target = "_blank";
+  return link;
+}
+
 async function post(path, body) {
   return api(path, {
     method: "POST",

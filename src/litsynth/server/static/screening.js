@@ -125,12 +125,7 @@ async function loadNext(first) {
     $("rec-doi").href = "https://doi.org/" + encodeURIComponent(rec.doi).replace(/%2F/g, "/");
   }
   // the full text linked to the record (`litsynth link`), to read in the reader
-  rec.full_texts.forEach((d, i) => {
-    const link = el("a", d.label);
-    link.href = "/screens/reader#doc=" + encodeURIComponent(d.id);
-    link.target = "_blank";
-    $("rec-fulltext").append(i ? ", " : "Full text: ", link);
-  });
+  rec.full_texts.forEach((d, i) => $("rec-fulltext").append(i ? ", " : "Full text: ", readerLink(d.label, d.id)));
   if (fullText && !rec.full_texts.length) {
     $("rec-fulltext").textContent = "Full text: none linked. Put its PDF in corpus/, then run "
       + "`litsynth ingest` and `litsynth link` (or `litsynth link " + rec.id + " FILE`) and reload; "

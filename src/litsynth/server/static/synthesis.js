@@ -92,11 +92,9 @@ async function loadExtraction() {
     const who = el("th"); who.append(el("div", s.label), el("div", s.title, "meta"));
     // the paper the values are read from, in the reader (`litsynth link` made the link)
     s.full_texts.forEach((document, i) => {
-      const link = el("a", s.full_texts.length > 1 ? "full text " + (i + 1) : "full text");
-      link.href = "/screens/reader#doc=" + encodeURIComponent(document);
-      link.target = "_blank";
-      who.append(el("div", "", "meta"));
-      who.lastChild.append(link);
+      const line = el("div", undefined, "meta");
+      line.append(readerLink(s.full_texts.length > 1 ? "full text " + (i + 1) : "full text", document));
+      who.append(line);
     });
     tr.append(who);
     for (const f of data.fields) {
