@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litsynth.ingest.chunk import _after_abbreviation, _mend_starts
+from litsynth.ingest.chunk import _after_abbreviation, mend_starts
 
 
 def test_a_start_after_an_abbreviation_is_not_a_sentence() -> None:
@@ -11,7 +11,7 @@ def test_a_start_after_an_abbreviation_is_not_a_sentence() -> None:
         " Kim et al. [31] develop a graph."
     )
     starts = [0, text.index("Fig."), text.index("1. Paper"), text.index("Kim"), text.index("[31]")]
-    assert _mend_starts(text, starts) == [0, text.index("Fig."), text.index("Kim")]
+    assert mend_starts(text, starts) == [0, text.index("Fig."), text.index("Kim")]
 
 
 def test_a_capital_after_et_al_still_starts_a_sentence() -> None:

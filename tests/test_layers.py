@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ingest", ("litsynth.ingest",)),
     ("biblio", ("litsynth.biblio",)),
     ("coding", ("litsynth.coding",)),
-    ("search", ("litsynth.search",)),
+    ("search", ("litsynth.search", "litsynth.search_focus")),
     ("synthesis", ("litsynth.synthesis",)),
     ("report", ("litsynth.report",)),
     ("pipeline", ("litsynth.pipeline", "litsynth.inputs", "litsynth.scaffold")),

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from litsynth.citations.parts import part_of
 from litsynth.errors import SynthesisError
 from litsynth.records import Page, Passage
-from litsynth.synthesis.spans import part_of
 
 TEXT = "Platforms synchronise partners.\nShared data replaces hierarchy. Orchestrators lead."
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from litsynth.errors import IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
 from litsynth.markup import shown
 from litsynth.records import OnPassage, Passage, roles_wanted
+from litsynth.search_focus import Focus, focus_hits, query_marks
 from litsynth.store import documents as store
 from litsynth.store import passages, runs
 
@@ -34,6 +35,8 @@ class SearchHit(OnPassage):
 
     passage: Passage
     score: float
+    focus: Focus | None = None  # the sentence closest to the query (`search_focus`)
+    marks: tuple[tuple[int, int], ...] = ()  # the query's words, in the shown text
 
     @property
     def path(self) -> str:
@@ -45,11 +48,16 @@ class SearchHit(OnPassage):
         return self.passage.title or Path(self.passage.path).name
 
     def snippet(self, width: int = SNIPPET_CHARS) -> str:
-        """The passage on one line, cut at a word boundary: enough to judge relevance."""
-        flat = " ".join(shown(self.passage.text, self.passage.kind).split())
+        """The passage on one line from its focus on, cut at a word boundary: the sentence
+        that made it a hit, and enough after it to judge relevance."""
+        text = shown(self.passage.text, self.passage.kind)
+        lead = ""
+        if self.focus is not None and self.focus.shown_start > 0:
+            text, lead = text[self.focus.shown_start :], "… "
+        flat = " ".join(text.split())
         if len(flat) <= width:
-            return flat
-        return flat[:width].rsplit(" ", 1)[0] + " …"
+            return lead + flat
+        return lead + flat[:width].rsplit(" ", 1)[0] + " …"
 
     def to_json(self) -> dict[str, Any]:
         """The `litsynth search --json` contract (keys in this order)."""
@@ -69,6 +77,8 @@ class SearchHit(OnPassage):
             "role": p.role,
             "shown": shown(p.text, p.kind),  # `text` without its Markdown, for a reader
             "quote": p.quote,  # “…” (Author, Year, p. N): as a writer pastes it
+            "focus": self.focus.to_json() if self.focus is not None else None,
+            "marks": [list(mark) for mark in self.marks],  # [start, end) into `shown`
         }
 
 
@@ -126,10 +136,18 @@ def search(
     within = sorted(set.intersection(*allowed)) if allowed else None
     vector = embedder.embed([query])[0]
     if per_document is None:
-        hits = index.search(vector, k, within=within)
-        found = passages.by_rowid(conn, [rowid for rowid, _ in hits])
-        return [SearchHit(found[rowid], round(score, 4)) for rowid, score in hits if rowid in found]
-    return _spread(conn, index, vector, k, per_document, within)
+        scored = index.search(vector, k, within=within)
+        found = passages.by_rowid(conn, [rowid for rowid, _ in scored])
+        hits = [
+            SearchHit(found[rowid], round(score, 4)) for rowid, score in scored if rowid in found
+        ]
+    else:
+        hits = _spread(conn, index, vector, k, per_document, within)
+    focused = focus_hits(conn, embedder, vector, [h.passage for h in hits])
+    return [
+        replace(hit, focus=f, marks=query_marks(shown(hit.passage.text, hit.passage.kind), query))
+        for hit, f in zip(hits, focused, strict=True)
+    ]
 
 
 def _spread(

@@ -182,7 +182,7 @@ def _after_abbreviation(text: str, at: int) -> bool:
     return bool(_NOT_AN_OPENING.match(text, at) and _ABBREVIATION.search(text, max(0, at - 12), at))
 
 
-def _mend_starts(text: str, starts: list[int]) -> list[int]:
+def mend_starts(text: str, starts: list[int]) -> list[int]:
     """The sentence starts without those inside a bracket, before a citation's comma or
     after an abbreviation. A bracket that opens a line ("[4] Ilias Chalkidis, …" in a
     reference list) starts the sentence itself, where the recogniser had put the start one
@@ -211,7 +211,7 @@ def _sentences(doc: Document) -> list[_Unit]:
         # sentences is lost even where spaCy's spans skip characters.
         starts = [start + sent.start_char for sent in parsed.sents] or [start]
         starts[0] = start
-        starts = _mend_starts(doc.text, starts)
+        starts = mend_starts(doc.text, starts)
         first = True
         for i, s in enumerate(starts):
             e = starts[i + 1] if i + 1 < len(starts) else end

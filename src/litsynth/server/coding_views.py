@@ -11,13 +11,13 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from litsynth.citations.parts import part_of
 from litsynth.coding.analysis.relate import confirm_relation, require_codebook, run_relate
 from litsynth.coding.codebook.model import RELATION_TYPES
 from litsynth.config import Project
 from litsynth.errors import CodingError, LitsynthError
 from litsynth.store import documents as doc_store
 from litsynth.store import passages
-from litsynth.synthesis.spans import part_of
 
 EVIDENCE_SHOWN = 5  # passages listed under a pair; the count says how many there are
 

@@ -25,6 +25,19 @@ _HIT = {
             "type": "string",
             "example": "“Platforms synchronise partners.” (Phadnis, 2023, p. 4)",
         },
+        "role": {"type": "string", "example": "body"},
+        "shown": {"type": "string", "description": "`text` as a reader sees it (no markup)"},
+        "focus": {
+            "type": ["object", "null"],
+            "description": "The sentence closest to the query: offsets into `text` (start, "
+            "end) and `shown` (shown_start, shown_end), its score, citation and quote; null "
+            "for a passage of one sentence",
+        },
+        "marks": {
+            "type": "array",
+            "items": {"type": "array", "items": {"type": "integer"}},
+            "description": "[start, end) in `shown` of each word of the query",
+        },
     },
 }
 _SOURCE = {

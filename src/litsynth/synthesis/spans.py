@@ -9,13 +9,9 @@ pages, and its citation "Author (Year), p. N".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
-
-from litsynth.citations.labels import printed_span
-from litsynth.errors import SynthesisError
+from litsynth.citations.parts import narrowed_section, pages_touched
 from litsynth.markup import shown
-from litsynth.records import CodedSpan, Page, Passage, SourceDoc
+from litsynth.records import CodedSpan, Passage, SourceDoc
 
 
 def span_pages(doc: SourceDoc | None, span: CodedSpan) -> tuple[int, int]:
@@ -26,47 +22,7 @@ def span_pages(doc: SourceDoc | None, span: CodedSpan) -> tuple[int, int]:
     """
     if doc is None or not doc.pages or (span.start, span.end) == (span.chunk_start, span.chunk_end):
         return span.page_start, span.page_end
-    return _touched(doc.pages, span.start, span.end) or (span.page_start, span.page_end)
-
-
-def _touched(pages: Sequence[Page], start: int, end: int) -> tuple[int, int] | None:
-    """The first and last of `pages` that the characters start..end lie on."""
-    last_char = max(start, end - 1)
-    touched = [p.number for p in pages if p.start <= last_char and p.end > start]
-    return (min(touched), max(touched)) if touched else None
-
-
-def _section(
-    kind: str, whole: Passage | CodedSpan, pages: Sequence[Page], first: int, last: int
-) -> str:
-    """The section label of pages `first` to `last` of `whole`, a passage or a coded span:
-    its own, unless a PDF's span was narrowed to fewer pages, which are then cited by their
-    printed numbers (`printed_span`)."""
-    if kind != "pdf" or (first, last) == (whole.page_start, whole.page_end):
-        return whole.section
-    return printed_span([p.label for p in pages], first, last)
-
-
-def part_of(passage: Passage, pages: Sequence[Page], start: int, end: int) -> Passage:
-    """Characters start..end of a passage (document offsets), cited where they lie: a
-    sentence a writer quotes from a passage that runs over two pages is on one of them."""
-    if not passage.start <= start < end <= passage.end:
-        raise SynthesisError(
-            f"characters {start}–{end} are not inside passage {passage.chunk_id}"
-            f" ({passage.start}–{passage.end})",
-            hint="select text within one passage",
-        )
-    first, last = _touched(pages, start, end) or (passage.page_start, passage.page_end)
-    section = _section(passage.kind, passage, pages, first, last)
-    return replace(
-        passage,
-        start=start,
-        end=end,
-        text=passage.text[start - passage.start : end - passage.start],
-        page_start=first,
-        page_end=last,
-        section=section,
-    )
+    return pages_touched(doc.pages, span.start, span.end) or (span.page_start, span.page_end)
 
 
 def span_passage(doc: SourceDoc | None, span: CodedSpan) -> Passage:
@@ -79,7 +35,8 @@ def span_passage(doc: SourceDoc | None, span: CodedSpan) -> Passage:
             path=span.document_id, page_start=first, page_end=last, section=span.section,
             paragraph=span.paragraph,
         )  # fmt: skip
-    section = _section(doc.kind, span, doc.pages, first, last)
+    whole = (span.page_start, span.page_end)
+    section = narrowed_section(doc.kind, span.section, whole, doc.pages, first, last)
     return Passage(
         chunk_id=span.chunk_id,
         document_id=span.document_id,

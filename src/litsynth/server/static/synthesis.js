@@ -13,6 +13,47 @@ async function copyAllHits() {
   $("copy-all").textContent = done ? "copied " + n + (n === 1 ? " quote" : " quotes") : "copy failed: select the text";
 }
 
+// text[from, to) as nodes, the words inside `marks` ([start, end) pairs) in bold
+function boldWords(text, from, to, marks) {
+  const nodes = [];
+  let at = from;
+  for (const [a, b] of marks) {
+    if (b <= at || a >= to) continue;
+    if (a > at) nodes.push(document.createTextNode(text.slice(at, a)));
+    nodes.push(el("b", text.slice(Math.max(a, at), Math.min(b, to)), "query-word"));
+    at = Math.min(b, to);
+  }
+  if (at < to) nodes.push(document.createTextNode(text.slice(at, to)));
+  return nodes;
+}
+
+// The hit's shown text with the sentence closest to the query marked (`focus`) and the
+// query's own words in bold (`marks`): offsets into `shown`, from the server.
+function hitText(h) {
+  const text = h.shown;
+  const marks = h.marks || [];
+  const holder = el("div", undefined, "hit-text");
+  if (!h.focus) {
+    holder.append(...boldWords(text, 0, text.length, marks));
+    return holder;
+  }
+  const [start, end] = [h.focus.shown_start, h.focus.shown_end];
+  const mark = el("mark", undefined, "focus");
+  mark.append(...boldWords(text, start, end, marks));
+  holder.append(...boldWords(text, 0, start, marks), mark, ...boldWords(text, end, text.length, marks));
+  return holder;
+}
+
+function copyButton(label, quote) {
+  const button = el("button", label, "copy-quote");
+  button.type = "button";
+  button.title = quote;
+  button.addEventListener("click", async () => {
+    button.textContent = (await copyText(quote)) ? "copied" : "copy failed: select the text";
+  });
+  return button;
+}
+
 async function runSearch(event) {
   event.preventDefault();
   const params = new URLSearchParams({ q: $("q").value, k: "10" });
@@ -39,20 +80,16 @@ async function runSearch(event) {
     list.replaceChildren(...hits.map((h) => {
       const li = document.createElement("li");
       const cite = document.createElement("div"); cite.className = "cite"; cite.textContent = h.citation + " — " + h.title;
-      const text = document.createElement("div"); text.textContent = h.shown;
+      const text = hitText(h);
       const meta = document.createElement("div"); meta.className = "meta"; meta.textContent = "score " + h.score.toFixed(3) + " · passage " + h.chunk_id + " · ";
       const open = document.createElement("a");
       open.textContent = "open in the reader";
       open.className = "open-reader";
       open.href = "/screens/reader#" + new URLSearchParams({ doc: h.document_id, chunk: h.chunk_id });
-      // the passage as a writer pastes it: “…” (Author, Year, p. N)
-      const copy = el("button", "copy quote", "copy-quote");
-      copy.type = "button";
-      copy.title = h.quote;
-      copy.addEventListener("click", async () => {
-        copy.textContent = (await copyText(h.quote)) ? "copied" : "copy failed: select the text";
-      });
-      meta.append(open, " · ", copy);
+      // the passage as a writer pastes it: “…” (Author, Year, p. N); and the marked
+      // sentence alone, cited by the page it is on
+      meta.append(open, " · ", copyButton("copy quote", h.quote));
+      if (h.focus) meta.append(" · ", copyButton("copy the marked sentence", h.focus.quote));
       li.append(cite, text, meta);
       return li;
     }));

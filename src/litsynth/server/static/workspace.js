@@ -59,6 +59,7 @@ function start() {
     $("search-view").hidden = false;
     $("search-form").addEventListener("submit", runSearch);
     $("copy-all").addEventListener("click", copyAllHits);
+    $("q").focus();  // the screen is for typing a query
   } else {
     $("screen-view").hidden = false;
     document.addEventListener("keydown", onKey);

@@ -1,0 +1,35 @@
+"""The Search screen in a real browser: each hit shows the sentence that answers the query
+and the query's words, and that sentence can be quoted on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from browser_support import browsing, until
+
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "img"
+pytestmark = pytest.mark.browser
+
+
+def test_a_hit_marks_its_closest_sentence_and_quotes_it_alone(demo_copy: Path) -> None:
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page.goto(url + "/screens/search")
+        page.keyboard.type("trust between supply chain partners")  # the query box has focus
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#hits li mark.focus")
+        first = page.locator("#hits li").first
+        sentence = first.locator("mark.focus").text_content() or ""
+        bold = [w.lower() for w in first.locator("b.query-word").all_text_contents()]
+        whole = first.locator(".hit-text").text_content() or ""
+        page.screenshot(path=str(SHOTS / "workspace-search-focus.png"))
+        first.locator("button", has_text="copy the marked sentence").click()
+        until(page, "() => [...document.querySelectorAll('#hits li:first-child button')]"
+                    ".some((b) => b.textContent === 'copied')")  # fmt: skip
+        copied = page.evaluate("navigator.clipboard.readText()")
+    assert len(sentence.split()) >= 5 and sentence in whole and len(sentence) < len(whole)
+    assert {"trust", "supply"} <= {w.rstrip("s") for w in bold}
+    words, cited = copied.split("” (")
+    assert words == "“" + " ".join(sentence.split()) and cited.endswith(")")
