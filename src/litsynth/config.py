@@ -37,7 +37,7 @@ class IngestSettings:
     chunk_tokens: int = 200
     overlap_tokens: int = 40
     max_tokens: int = 254
-    chunker: str = "sentences.v3"
+    chunker: str = "sentences.v4"
     pdf_timeout_s: float = 60.0
     pdf_memory_mb: int = 2048
     workers: int = 0  # 0 = one per core

