@@ -7,7 +7,9 @@ so "#" lines inside fenced code are not mistaken for headings. A .txt file is se
 ("## Title") headings only: the seeds are .txt files written in Markdown, while a plain text file
 often underlines with "----" where Markdown would see a setext heading. A leading YAML front
 matter block ("---" … "---") is kept in the text but never sectioned; its title, authors, year
-and DOI are the document's own metadata (`front_matter`), as a PDF's info dictionary is.
+and DOI are the document's own metadata (`front_matter`), as a PDF's info dictionary is. A
+.txt file with neither takes its first line as its title when that line reads as one
+(`first_line_title`).
 """
 
 from __future__ import annotations
@@ -95,6 +97,22 @@ def sections(text: str, *, atx_only: bool) -> tuple[tuple[Page, ...], str]:
     return tuple(pages), title
 
 
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def first_line_title(text: str) -> str:
+    """A plain text's first paragraph when it reads as a title: one line of 3 to 25 words,
+    not ending as a sentence or a clause does, with more text after it. A .txt file has no
+    markup to say which line is its title, and a file name ("002_f98a.txt") is no citation;
+    "Abstract", a navigation line ("← Overview") or a first sentence are not titles."""
+    first, _, rest = text.lstrip().partition("\n\n")
+    line = first.strip()
+    words = len(_LETTERS.findall(line))
+    if "\n" in line or not rest.strip() or not 3 <= words <= 25 or len(line.split()) > 25:
+        return ""
+    return "" if line.endswith((".", ",", ";", ":")) else line
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     """What a YAML front matter block says about its document (Pandoc, Quarto, Obsidian and
@@ -159,6 +177,8 @@ def parse_text(path: Path, data: bytes, *, kind: str) -> Document:
         raise ParseFailure("empty", "no text after normalisation", str(path))
     pages, heading = sections(text, atx_only=kind == "text")
     meta = front_matter(raw)
+    if kind == "text" and not heading and not meta.title:
+        heading = first_line_title(text)
     return Document(
         id=bytes_id(data),
         path=str(path),
