@@ -24,7 +24,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from litsynth.biblio import dedupe
@@ -37,7 +37,7 @@ from litsynth.search import search, status
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.downloads import quotes_file, records_file
 from litsynth.server.openapi import MAX_HITS, OPENAPI
-from litsynth.server.record_views import next_pair, record_json
+from litsynth.server.record_views import next_pair, papers_only, record_json
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
@@ -112,6 +112,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return _error(400, exc.message, exc.hint)
 
     async def page(request: Request) -> Response:
+        if "screen" not in request.path_params:
+            with opened(project.store_path) as conn:
+                if papers_only(conn):  # nothing to screen: the passages are the work
+                    return RedirectResponse("/screens/reader", status_code=307)
         name = request.path_params.get("screen", "screen")
         if name not in SCREENS:
             return _error(404, f"no screen {name!r}")

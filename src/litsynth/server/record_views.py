@@ -16,6 +16,7 @@ from litsynth.biblio.record_fields import pages_of, work_type
 from litsynth.config import ScreeningSettings
 from litsynth.records import BibRecord
 from litsynth.store import biblio as biblio_store
+from litsynth.store import documents as doc_store
 
 
 def record_json(
@@ -81,3 +82,9 @@ def next_pair(conn: sqlite3.Connection, known: dict[tuple[str, str], float]) -> 
         "differs": differing_facts(a, b),  # what the order counted against the pair
     }
     return {"pair": pair, "remaining": len(pairs), "settled": settled}
+
+
+def papers_only(conn: sqlite3.Connection) -> bool:
+    """Whether the project has passages to read and no records to screen: its first screen
+    is then Read & code, not an empty Screening screen."""
+    return not biblio_store.count_by_source(conn) and doc_store.has_chunks(conn)
