@@ -1,8 +1,10 @@
 """Semantic search over the ingested passages, and the project's ingest status.
 
 Search embeds the query with the same model as the index (the manifest check guarantees it),
-asks FAISS for the top k by cosine, and joins the hits with their documents so each passage
-comes back with the citation a writer can paste: "Yulianti & Santoso (2025), § 3. Results, ¶ 4".
+ranks the passages by cosine (FAISS) and by their words (BM25 over SQLite's full-text index),
+fuses the two rankings (`search_rank`), and joins the hits with their documents so each
+passage comes back with the citation a writer can paste: "Yulianti & Santoso (2025), § 3.
+Results, ¶ 4".
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from litsynth.ingest.indexing import chunker_spec, ensure_index
 from litsynth.markup import shown
 from litsynth.records import OnPassage, Passage, roles_wanted
 from litsynth.search_focus import Focus, focus_hits, query_marks
+from litsynth.search_rank import ranking
 from litsynth.store import documents as store
 from litsynth.store import passages, runs
 
@@ -31,10 +34,12 @@ SNIPPET_CHARS = 240
 
 @dataclass(frozen=True)
 class SearchHit(OnPassage):
-    """One search hit: the passage and how close it is to the query (cosine)."""
+    """One search hit: the passage, its place in the fused ranking (`score`, 0 to 1:
+    `search_rank`) and how close its vector is to the query's (`cosine`)."""
 
     passage: Passage
     score: float
+    cosine: float = 0.0
     focus: Focus | None = None  # the sentence closest to the query (`search_focus`)
     marks: tuple[tuple[int, int], ...] = ()  # the query's words, in the shown text
 
@@ -70,6 +75,7 @@ class SearchHit(OnPassage):
             "page_start": p.page_start,
             "page_end": p.page_end,
             "score": round(self.score, 4),
+            "cosine": round(self.cosine, 4),
             "text": p.text,
             "path": p.path,
             "section": p.section,
@@ -105,8 +111,9 @@ def search(
     papers that speak to the query, where one long paper's neighbouring passages would
     otherwise fill the page).
 
-    Every filter becomes one set of allowed ids that FAISS applies inside its scan, so the
-    k best of the allowed passages come back, however few they are.
+    Every filter becomes one set of allowed ids that FAISS applies inside its scan (and the
+    full-text query in its WHERE), so the k best of the allowed passages come back, however
+    few they are.
 
     The caller owns the store handle (the CLI opens it per command); a server that keeps the
     embedder and the index warm passes them in, and the index is then not reloaded.
@@ -135,14 +142,7 @@ def search(
         allowed.append(set(store.rowids_with_roles(conn, wanted)))
     within = sorted(set.intersection(*allowed)) if allowed else None
     vector = embedder.embed([query])[0]
-    if per_document is None:
-        scored = index.search(vector, k, within=within)
-        found = passages.by_rowid(conn, [rowid for rowid, _ in scored])
-        hits = [
-            SearchHit(found[rowid], round(score, 4)) for rowid, score in scored if rowid in found
-        ]
-    else:
-        hits = _spread(conn, index, vector, k, per_document, within)
+    hits = _ranked(conn, index, vector, query, k, per_document, within)
     focused = focus_hits(conn, embedder, vector, [h.passage for h in hits])
     return [
         replace(hit, focus=f, marks=query_marks(shown(hit.passage.text, hit.passage.kind), query))
@@ -150,37 +150,42 @@ def search(
     ]
 
 
-def _spread(
+def _ranked(
     conn: sqlite3.Connection,
     index: ChunkIndex,
     vector: Any,
+    query: str,
     k: int,
-    per_document: int,
+    per_document: int | None,
     within: list[int] | None,
 ) -> list[SearchHit]:
-    """The k best hits with at most `per_document` from one document. The index knows no
-    documents, so it is asked for more hits than wanted, four times more each round, until
-    k are kept or it has none left."""
-    if per_document < 1:
+    """The k best hits of the fused ranking (`search_rank`), at most `per_document` from one
+    document when given. Neither ranking knows documents, so for `per_document` they are
+    asked for more hits than wanted, four times more each round, until k are kept or none
+    are left."""
+    if per_document is not None and per_document < 1:
         raise IngestError("per_document is at least 1", hint="1 keeps each document's best")
     pool = len(index) if within is None else len(within)
-    fetch = k * 4
+    depth = max(4 * k, 100)
     while True:
-        hits = index.search(vector, fetch, within=within)
-        found = passages.by_rowid(conn, [rowid for rowid, _ in hits])
+        ranked = ranking(conn, index, vector, query, depth, within)
+        found = passages.by_rowid(conn, [r.rowid for r in ranked])
         kept: list[SearchHit] = []
         taken: dict[str, int] = {}
-        for rowid, score in hits:
-            passage = found.get(rowid)
-            if passage is None or taken.get(passage.document_id, 0) >= per_document:
+        for r in ranked:
+            passage = found.get(r.rowid)
+            if passage is None:
                 continue
-            taken[passage.document_id] = taken.get(passage.document_id, 0) + 1
-            kept.append(SearchHit(passage, round(score, 4)))
+            if per_document is not None:
+                if taken.get(passage.document_id, 0) >= per_document:
+                    continue
+                taken[passage.document_id] = taken.get(passage.document_id, 0) + 1
+            kept.append(SearchHit(passage, round(r.score, 4), round(r.cosine, 4)))
             if len(kept) == k:
                 return kept
-        if fetch >= pool:
+        if depth >= pool or per_document is None:
             return kept
-        fetch *= 4
+        depth *= 4
 
 
 def _coded_chunk_ids(

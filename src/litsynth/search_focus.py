@@ -15,8 +15,7 @@ The query's own words are marked too (`query_marks`), as every search engine bol
 the model finds the sentence nearest in meaning, and a reader sees at once whether the
 words they typed are there. A word matches its inflections ("limitations" marks
 "limitation" and "limited", "partner" marks "partnership") by a stem with its common
-ending cut, since a stemmer's or a stop list's import would cost more than the search
-(scikit-learn's stop list: 1.2 s).
+ending cut, since a stemmer's import would cost more than the search.
 """
 
 from __future__ import annotations
@@ -33,20 +32,11 @@ from litsynth.citations.parts import part_of
 from litsynth.embed import Embedder
 from litsynth.ingest.chunk import mend_starts
 from litsynth.markup import plain_with_offsets, shows_markup
+from litsynth.query_words import query_words
 from litsynth.records import Page, Passage
 from litsynth.store import documents as store
 
 MIN_WORDS = 5
-# Words a query holds that say nothing about what is looked for.
-_STOP = frozenset({
-    "the", "and", "for", "with", "from", "that", "this", "these", "those", "into", "onto",
-    "about", "between", "among", "what", "which", "who", "whom", "how", "why", "when",
-    "where", "are", "was", "were", "been", "being", "has", "have", "had", "does", "did",
-    "not", "but", "than", "then", "there", "their", "its", "our", "your", "any", "all",
-    "some", "can", "could", "would", "should", "may", "might", "will", "shall", "also",
-    "such", "via", "per", "each", "other", "more", "most", "less", "much", "many", "very",
-})  # fmt: skip
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _ENDINGS = ("ations", "ation", "ings", "ing", "ers", "ies", "ied", "es", "ed", "er", "s", "y")
 # What may follow a stem in a marked word: an ending, not any letters ("chain" marks
 # "chains", not "ChainLink")
@@ -153,10 +143,7 @@ def _shown_span(passage: Passage, start: int, end: int) -> tuple[int, int]:
 def query_marks(text: str, query: str) -> tuple[tuple[int, int], ...]:
     """[start, end) of each word of `text` that is a word of `query` (three letters or
     more, not a common word), or an inflection of one; sorted, not overlapping."""
-    stems = set()
-    for word in _WORD.findall(query.lower()):
-        if len(word) >= 3 and word not in _STOP:
-            stems.add(_stem(word))
+    stems = {_stem(w) for w in query_words(query, min_letters=3) if not w.isdigit()}
     if not stems:
         return ()
     alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
