@@ -1,35 +1,57 @@
-"""The Duplicates screen before any dedupe: not "no pairs left", but that none was looked for."""
+"""The Records screen in a real browser: two exports imported from the file picker, the
+duplicates between them found, and an import taken back, each checked in the store."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from browser_support import browsing, need_browser, until
-from litsynth.cli import cli
+from browser_support import browsing, until
+from conftest import shared
 
-RECORDS = Path(__file__).resolve().parent / "fixtures" / "screening" / "records.csv"
+REPO = Path(__file__).resolve().parent.parent
+SHOTS = REPO / "docs" / "img"
+STATUS = "document.querySelector('#batches-status').textContent"
 pytestmark = pytest.mark.browser
 
 
-def test_the_duplicates_screen_says_when_dedupe_has_not_run(tmp_path: Path) -> None:
-    need_browser()
-    root = tmp_path / "review"
-    (root / "corpus").mkdir(parents=True)
-    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
-    result = CliRunner().invoke(
-        cli, ["import", str(RECORDS), "--source", "S", "--project", str(root)]
-    )
-    assert result.exit_code == 0, result.output
-    done = "() => document.querySelector('#pair-done').textContent"
-    with browsing(root) as (url, page):
-        page.goto(url + "/screens/duplicates")
-        until(page, done + ".includes('not been looked for yet')")
-        assert "litsynth dedupe" in page.inner_text("#pair-done")
-        assert CliRunner().invoke(cli, ["dedupe", "--project", str(root)]).exit_code == 0
-        page.reload()
-        until(page, "() => !document.querySelector('#pair-done').hidden")
-        page.wait_for_timeout(500)  # the status answer, had it been asked for, is in by now
-        assert page.inner_text("#pair-done").startswith("No pairs left to settle")
+def test_import_find_duplicates_and_take_an_import_back(project: Path) -> None:
+    scopus = shared("data/bib/synthesisr/tests/testthat/testdata/Scopus_ris_example.ris")
+    wos = shared("data/bib/synthesisr/tests/testthat/testdata/WoS_ciw_example.ciw")
+    with browsing(project, 1280, 900) as (url, page):
+        page.on("dialog", lambda dialog: dialog.accept())  # "Remove the import of …?"
+        page.goto(url + "/screens/records")
+        until(
+            page,
+            "() => document.querySelector('#batches-status').textContent.includes('No imports')",
+        )
+        for path, source in ((scopus, "Scopus"), (wos, "Web of Science")):
+            page.set_input_files("#import-file", str(path))
+            page.fill("#import-source", source)
+            page.click("#import-form button")
+            shown = "document.querySelector('#import-result').textContent.includes(n + ': ')"
+            listed = "document.querySelectorAll('#batches tr').length"
+            until(page, f"n => {shown} && {listed}", path.name)
+        outcomes = page.locator("#import-result").text_content() or ""
+        page.click("#find-duplicates")
+        until(page, "() => document.querySelector('#dedupe-result').textContent.includes('linked')")
+        found = page.locator("#dedupe-result").text_content() or ""
+        rows = page.locator("#batches tr").all_text_contents()
+        page.screenshot(path=str(SHOTS / "workspace-records.png"), full_page=True)
+        page.locator("#batches tr", has_text=wos.name).locator("button").click()
+        until(
+            page,
+            "() => document.querySelector('#batches-status').textContent.startsWith('removed')",
+        )
+        left = page.locator("#batches tr").all_text_contents()
+    assert "records imported" in outcomes and "Web of Science" in "".join(rows)
+    assert found.split()[0].isdigit()
+    assert len(rows) == 2 and len(left) == 1 and scopus.name in left[0]
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        sources = {r[0] for r in conn.execute("SELECT DISTINCT source FROM records")}
+    finally:
+        conn.close()
+    assert sources == {"Scopus"}

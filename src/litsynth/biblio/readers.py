@@ -322,9 +322,6 @@ def import_files(
     sheet: str | None = None,
 ) -> list[ImportOutcome]:
     """Import each file as one batch of `source`; a file already imported from it is skipped."""
-    from litsynth.biblio.batches import same_file_elsewhere
-    from litsynth.store import biblio as store
-
     if not source.strip():
         raise BiblioError("the source name is empty", hint="pass --source Scopus (or WoS, PubMed…)")
     outcomes = []
@@ -334,53 +331,66 @@ def import_files(
         except OSError as exc:
             outcomes.append(_failed(path, source, f"cannot read the file: {exc.strerror}"))
             continue
-        existing = store.find_batch(conn, source, bytes_id(data))
-        if existing is not None:
-            outcomes.append(
-                ImportOutcome(
-                    file_name=str(path),
-                    batch_id=existing["id"],
-                    source=source,
-                    format=existing["format"],
-                    encoding=existing["encoding"],
-                    n_records=existing["n_records"],
-                    n_rejected=existing["n_rejected"],
-                    already_imported=True,
-                )
-            )
-            continue
-        try:
-            batch = build_batch(
-                data,
-                str(path),
-                source,
-                encoding=encoding,
-                sheet=sheet,
-                taken=lambda rid: store.record_exists(conn, rid),
-            )
-        except BiblioError as exc:  # one unreadable file must not stop the others
-            outcomes.append(_failed(path, source, exc.message))
-            continue
-        store.save_batch(conn, batch)
-        renamed = batch.report.get("renamed", {})
-        n_renamed = batch.report.get("n_renamed", 0)
-        warnings = batch.report.get("warnings", [])
-        if isinstance(warnings, list):
-            warnings = [*warnings, *same_file_elsewhere(conn, batch.id)]
-        outcomes.append(
-            ImportOutcome(
-                file_name=str(path),
-                batch_id=batch.id,
-                source=source,
-                format=batch.format,
-                encoding=batch.encoding,
-                n_records=len(batch.records),
-                n_rejected=len(batch.rejected),
-                already_imported=False,
-                rejected=batch.rejected,
-                renamed=dict(renamed) if isinstance(renamed, dict) else {},
-                n_renamed=n_renamed if isinstance(n_renamed, int) else 0,
-                warnings=tuple(str(w) for w in warnings) if isinstance(warnings, list) else (),
-            )
-        )
+        outcomes.append(import_data(conn, str(path), data, source, encoding=encoding, sheet=sheet))
     return outcomes
+
+
+def import_data(
+    conn: sqlite3.Connection,
+    file_name: str,
+    data: bytes,
+    source: str,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> ImportOutcome:
+    """Import one file's bytes (read from disk, or sent by the workspace) as a batch of
+    `source`; the same bytes already imported from it change nothing."""
+    from litsynth.biblio.batches import same_file_elsewhere
+    from litsynth.store import biblio as store
+
+    if not source.strip():
+        raise BiblioError("the source name is empty", hint="name the database: Scopus, WoS…")
+    existing = store.find_batch(conn, source, bytes_id(data))
+    if existing is not None:
+        return ImportOutcome(
+            file_name=file_name,
+            batch_id=existing["id"],
+            source=source,
+            format=existing["format"],
+            encoding=existing["encoding"],
+            n_records=existing["n_records"],
+            n_rejected=existing["n_rejected"],
+            already_imported=True,
+        )
+    try:
+        batch = build_batch(
+            data,
+            file_name,
+            source,
+            encoding=encoding,
+            sheet=sheet,
+            taken=lambda rid: store.record_exists(conn, rid),
+        )
+    except BiblioError as exc:  # one unreadable file must not stop the others
+        return _failed(Path(file_name), source, exc.message)
+    store.save_batch(conn, batch)
+    renamed = batch.report.get("renamed", {})
+    n_renamed = batch.report.get("n_renamed", 0)
+    warnings = batch.report.get("warnings", [])
+    if isinstance(warnings, list):
+        warnings = [*warnings, *same_file_elsewhere(conn, batch.id)]
+    return ImportOutcome(
+        file_name=file_name,
+        batch_id=batch.id,
+        source=source,
+        format=batch.format,
+        encoding=batch.encoding,
+        n_records=len(batch.records),
+        n_rejected=len(batch.rejected),
+        already_imported=False,
+        rejected=batch.rejected,
+        renamed=dict(renamed) if isinstance(renamed, dict) else {},
+        n_renamed=n_renamed if isinstance(n_renamed, int) else 0,
+        warnings=tuple(str(w) for w in warnings) if isinstance(warnings, list) else (),
+    )

@@ -36,8 +36,11 @@ from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
 from litsynth.search import search, status
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.downloads import quotes_file, records_file
+from litsynth.server.imports import import_routes
 from litsynth.server.openapi import MAX_HITS, OPENAPI
 from litsynth.server.record_views import next_pair, papers_only, record_json
+from litsynth.server.replies import error as _error
+from litsynth.server.replies import json_body as _body
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
@@ -45,7 +48,10 @@ from litsynth.store.report import waiting_suggestions
 
 STATIC = resources.files("litsynth.server") / "static"
 # The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
-_SCRIPTS = ("common", "screening", "duplicates", "synthesis", "reader", "relations", "workspace")
+_SCRIPTS = (
+    "common", "records", "screening", "duplicates", "synthesis", "reader", "relations",
+    "workspace",
+)  # fmt: skip
 # the only files /static serves, with their media types
 _STATIC_TYPES = {
     **{f"{name}.js": "text/javascript" for name in _SCRIPTS},
@@ -55,28 +61,12 @@ _STATIC_TYPES = {
 _SCRIPT_TAGS = "\n".join(f'<script src="/static/{name}.js" defer></script>' for name in _SCRIPTS)
 
 
-def _error(status_code: int, message: str, hint: str | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "hint": hint}, status_code=status_code)
-
-
 def _whole(text: str, what: str, hint: str) -> int:
     """A count from the query string, 1 to MAX_HITS, or the caller's mistake (a 400)."""
     text = text.strip()
     if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_HITS):
         raise LitsynthError(f"{what}: a whole number from 1 to {MAX_HITS}", hint)
     return int(text)
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    """The POSTed JSON object. Anything else is the caller's mistake: a 400 that says so, not a
-    500 from deep inside a handler."""
-    try:
-        body = await request.json()
-    except ValueError as exc:  # not JSON, or not UTF-8
-        raise LitsynthError("the request body is not JSON", '{"name": value, …}') from exc
-    if not isinstance(body, dict):
-        raise LitsynthError("the request body is not a JSON object", '{"name": value, …}')
-    return body
 
 
 def _offset(body: dict[str, Any], name: str) -> int:
@@ -572,6 +562,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/memo", api_memo, ["POST"], write=True),
             route("/api/extraction", api_extraction, ["GET"]),
             route("/api/extraction/value", api_extraction_value, ["POST"], write=True),
+            *import_routes(project, ws, route),
         ]
     )
     app.state.workspace = ws
@@ -580,6 +571,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
 SCREENS = (
     "screen",
+    "records",
     "duplicates",
     "reader",
     "search",

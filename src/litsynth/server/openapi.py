@@ -40,6 +40,18 @@ _HIT = {
         },
     },
 }
+_FILE = {"type": "string", "format": "binary"}
+_IMPORT_PARAMETERS = [
+    {"name": "source", "in": "query", "required": True, "schema": {"type": "string"}},
+    {
+        "name": "name",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "the file's name, which tells its format",
+    },
+    {"name": "encoding", "in": "query", "schema": {"type": "string"}},
+    {"name": "sheet", "in": "query", "schema": {"type": "string"}},
+]
 _SOURCE = {
     "name": "source",
     "in": "query",
@@ -186,6 +198,42 @@ OPENAPI: dict[str, Any] = {
                     required=("a", "b", "same"),
                 ),
                 "responses": _ok({"type": "object"}, "the next pair, as /api/dedupe/next"),
+            }
+        },
+        "/api/records/batches": {
+            "get": {
+                "summary": "The imports with their counts, and where the records stand",
+                "responses": _ok(
+                    {"type": "object"},
+                    "batches (`litsynth batches --json`), sources, records (as `status`), lines",
+                ),
+            }
+        },
+        "/api/records/import": {
+            "post": {
+                "summary": "Import a database export, sent as the body (`litsynth import`)",
+                "security": [{"sessionToken": []}],
+                "parameters": _IMPORT_PARAMETERS,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/octet-stream": {"schema": _FILE}},
+                },
+                "responses": _ok({"type": "object"}, "as one entry of `litsynth import --json`"),
+            }
+        },
+        "/api/records/remove": {
+            "post": {
+                "summary": "Take back an import no one has worked on (`batches --remove`)",
+                "security": [{"sessionToken": []}],
+                "requestBody": _body({"batch": "string"}, required=("batch",)),
+                "responses": _ok({"type": "object"}, "what went with the batch"),
+            }
+        },
+        "/api/records/dedupe": {
+            "post": {
+                "summary": "Find and link duplicate records (`litsynth dedupe --json`)",
+                "security": [{"sessionToken": []}],
+                "responses": _ok({"type": "object"}, "the groups, pairs and duplicates by source"),
             }
         },
         "/api/relations": {

@@ -22,6 +22,8 @@ function start() {
   $("unblind").addEventListener("change", () => loadNext(state.record && state.record.id).catch(screeningFailed));
   $("random-sample").addEventListener("change", () => loadNext().catch(screeningFailed));
   $("nav-" + SCREEN).classList.add("current");
+  // the stage matters only where a record or its conflicts are decided
+  $("stage").closest("label").hidden = !["screen", "conflicts", "reader"].includes(SCREEN);
   $("cell-back").addEventListener("click", (event) => { event.preventDefault(); $("cell").hidden = true; $("matrix").hidden = false; });
   if (SCREEN === "reader") {
     $("reader-view").hidden = false;
@@ -55,6 +57,9 @@ function start() {
     loadCodebook().catch((error) => { $("codebook-status").textContent = error.message; });
     loadThemes().catch((error) => { $("core").textContent = error.message; });
     $("code-filter").addEventListener("input", filterCodebook);
+  } else if (SCREEN === "records") {
+    $("records-view").hidden = false;
+    startRecords().catch((error) => { $("batches-status").textContent = error.message; });
   } else if (SCREEN === "search") {
     $("search-view").hidden = false;
     $("search-form").addEventListener("submit", runSearch);

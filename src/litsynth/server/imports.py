@@ -1,0 +1,85 @@
+"""The workspace's Records screen: database exports in, as `litsynth import`, `litsynth
+batches` and `litsynth dedupe` bring them, so a review can start without a terminal.
+
+A file is sent as the request's body (the page reads it; no form parsing library), with its
+name and the source it came from in the query string, and imported by the command line's own
+`import_data`: the same batch, the same skipped entries with their lines, the same warnings.
+A batch is taken back by `remove_batch`, which refuses one whose records carry the review's
+work, and duplicates are found by `run_dedupe`. Each write holds the workspace's lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from litsynth.biblio import dedupe
+from litsynth.biblio.batches import list_batches, remove_batch
+from litsynth.biblio.overview import lines, records_overview
+from litsynth.biblio.readers import import_data
+from litsynth.config import Project
+from litsynth.errors import LitsynthError
+from litsynth.server.replies import error, json_body
+from litsynth.server.warm import Workspace
+from litsynth.store import biblio as biblio_store
+from litsynth.store import opened
+
+MAX_UPLOAD = 256 * 1024 * 1024  # a database export of 100,000 records is about 200 MB of RIS
+
+
+def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
+    """The Records screen's routes, each behind the workspace's guard (`route`)."""
+
+    async def api_batches(request: Request) -> Response:
+        with opened(project.store_path) as conn:
+            batches = list_batches(conn)
+            report = records_overview(conn).to_json()
+        return JSONResponse(
+            {
+                "batches": [b.to_json() for b in batches],
+                "sources": sorted({b.source for b in batches}),
+                "records": report,
+                "lines": lines(report),
+            }
+        )
+
+    async def api_import(request: Request) -> Response:
+        params = request.query_params
+        name = params.get("name", "").strip() or "upload"
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_UPLOAD:
+            return error(413, f"{name} is over {MAX_UPLOAD // 2**20} MB",
+                         "split the export, or import it with `litsynth import`")  # fmt: skip
+        data = await request.body()
+        if not data:
+            raise LitsynthError(f"{name} is empty", "choose the export file again")
+        with ws.lock, opened(project.store_path) as conn:
+            outcome = import_data(
+                conn, name, data, params.get("source", ""),
+                encoding=params.get("encoding") or None, sheet=params.get("sheet") or None,
+            )  # fmt: skip
+        return JSONResponse(outcome.to_json())
+
+    async def api_remove(request: Request) -> Response:
+        body = await json_body(request)
+        with ws.lock, opened(project.store_path) as conn:
+            removal = remove_batch(conn, str(body.get("batch") or ""))
+        return JSONResponse(removal.to_json())
+
+    async def api_dedupe(request: Request) -> Response:
+        with ws.lock, opened(project.store_path) as conn:
+            result = dedupe.run_dedupe(conn)
+            by_source = biblio_store.duplicates_by_source(conn)
+        return JSONResponse({**result.to_json(), "by_source": by_source})
+
+    handlers: list[tuple[str, Any, str]] = [
+        ("/api/records/batches", api_batches, "GET"),
+        ("/api/records/import", api_import, "POST"),
+        ("/api/records/remove", api_remove, "POST"),
+        ("/api/records/dedupe", api_dedupe, "POST"),
+    ]
+    return [route(path, h, [method], write=method == "POST") for path, h, method in handlers]

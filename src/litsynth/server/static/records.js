@@ -1,0 +1,104 @@
+// The Records screen: database exports in (one batch a file), duplicates found, an import
+// taken back while no one has worked on its records. The command line's own functions answer
+// (`litsynth import`, `litsynth dedupe`, `litsynth batches`), so both say the same.
+"use strict";
+
+async function loadBatches() {
+  const data = await api("/api/records/batches");
+  $("records-lines").replaceChildren(...data.lines.map((line) => el("li", line)));
+  $("import-sources").replaceChildren(...data.sources.map((s) => { const o = el("option"); o.value = s; return o; }));
+  if (!data.batches.length) {
+    $("batches").replaceChildren();
+    $("batches-status").textContent = "No imports yet: import a database export above.";
+    return;
+  }
+  $("batches-status").textContent = "";
+  $("batches").replaceChildren(...data.batches.map((b) => {
+    const tr = el("tr");
+    tr.dataset.batch = b.id;
+    tr.append(el("td", b.source), el("td", b.file_name), el("td", b.imported_at.slice(0, 16).replace("T", " ")),
+      el("td", String(b.records)), el("td", String(b.rejected)), el("td", String(b.duplicates)), el("td", String(b.work)));
+    const action = el("td");
+    if (b.work) {
+      action.append(el("span", "kept: the review's work rests on it", "meta"));
+    } else {
+      const remove = el("button", "Remove");
+      remove.type = "button";
+      remove.title = "take this import back: its " + b.records + " records leave the project";
+      remove.addEventListener("click", () => removeBatch(b).catch((error) => { $("batches-status").textContent = error.message; }));
+      action.append(remove);
+    }
+    tr.append(action);
+    return tr;
+  }));
+}
+
+async function removeBatch(b) {
+  if (!window.confirm("Remove the import of " + b.file_name + " (" + b.source + ", " + b.records + " records)?")) return;
+  const done = await post("/api/records/remove", { batch: b.id });
+  await loadBatches();
+  $("batches-status").textContent = "removed " + done.file_name + " (" + done.source + "): " + done.records
+    + " records" + (done.unlinked ? "; find duplicates again: " + done.unlinked + " records lost the duplicate they pointed to" : "");
+}
+
+// One file's outcome, as `litsynth import` prints it.
+function importLines(o) {
+  if (o.error) return [o.file + ": not imported: " + o.error];
+  if (o.already_imported) return [o.file + ": already imported from " + o.source + " (batch " + o.batch_id + "); nothing to do"];
+  const out = [o.file + ": " + o.n_records + (o.n_records === 1 ? " record" : " records") + " imported, "
+    + o.n_rejected + " skipped (" + [o.format, o.encoding].filter(Boolean).join(", ") + "; batch " + o.batch_id + ")"];
+  for (const r of o.rejected || []) out.push("  line " + r.line + ": " + r.reason);
+  for (const w of o.warnings || []) out.push("  warning: " + w);
+  return out;
+}
+
+async function importFiles(event) {
+  event.preventDefault();
+  const source = $("import-source").value.trim();
+  const files = [...$("import-file").files];
+  const shown = $("import-result");
+  shown.replaceChildren();
+  for (const file of files) {
+    const line = el("pre", "importing " + file.name + "…", "import-outcome");
+    shown.append(line);
+    try {
+      const params = new URLSearchParams({ source, name: file.name });
+      const outcome = await api("/api/records/import?" + params, {
+        method: "POST",
+        headers: { "Content-Type": "application/octet-stream", "X-Litsynth-Token": TOKEN },
+        body: await file.arrayBuffer(),
+      });
+      line.textContent = importLines(outcome).join("\n");
+      if (outcome.error) line.classList.add("failed");
+    } catch (error) {
+      line.textContent = file.name + ": not imported: " + error.message;
+      line.classList.add("failed");
+    }
+  }
+  $("import-file").value = "";
+  await loadBatches();
+}
+
+async function findDuplicates() {
+  const button = $("find-duplicates");
+  button.disabled = true;
+  $("dedupe-result").textContent = "Looking for duplicates…";
+  try {
+    const r = await post("/api/records/dedupe", {});
+    const sources = Object.entries(r.by_source || {}).filter(([, n]) => n.duplicates).map(([s, n]) => s + " " + n.duplicates);
+    $("dedupe-result").textContent = r.n_duplicates + (r.n_duplicates === 1 ? " duplicate" : " duplicates")
+      + " linked in " + r.groups.length + (r.groups.length === 1 ? " group" : " groups")
+      + (sources.length ? " (" + sources.join(", ") + ")" : "")
+      + (r.uncertain.length ? "; " + r.uncertain.length + " uncertain pairs to settle on the Duplicates screen" : "")
+      + (r.warnings.length ? "; " + r.warnings.join("; ") : "");
+  } finally {
+    button.disabled = false;
+  }
+  await loadBatches();
+}
+
+async function startRecords() {
+  $("import-form").addEventListener("submit", (event) => importFiles(event).catch((error) => { $("batches-status").textContent = error.message; }));
+  $("find-duplicates").addEventListener("click", () => findDuplicates().catch((error) => { $("dedupe-result").textContent = error.message; }));
+  await loadBatches();
+}

@@ -1,0 +1,83 @@
+"""The Records screen's API: a database export sent as the request body is imported as
+`litsynth import` imports it, listed with its batch, taken back while no one worked on it,
+and its duplicates found, each write behind the session token."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from litsynth.config import open_project
+
+pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
+from starlette.testclient import TestClient
+
+from litsynth.server.app import create_app
+
+REPO = Path(__file__).resolve().parent.parent
+RECORDS = REPO / "tests" / "fixtures" / "screening" / "records.csv"
+HOST = "127.0.0.1:8765"
+
+
+@pytest.fixture
+def client(project: Path) -> TestClient:
+    app = create_app(open_project(project), allowed_hosts=(HOST,))
+    return TestClient(app, base_url=f"http://{HOST}")
+
+
+def token(client: TestClient) -> dict[str, str]:
+    return {"X-Litsynth-Token": str(client.app.state.workspace.token)}  # type: ignore[attr-defined]
+
+
+def send(client: TestClient, data: bytes, name: str, source: str) -> dict:  # type: ignore[type-arg]
+    response = client.post(
+        "/api/records/import", params={"source": source, "name": name}, content=data,
+        headers={**token(client), "Content-Type": "application/octet-stream"},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_an_export_sent_as_the_body_is_a_batch(client: TestClient, project: Path) -> None:
+    data = RECORDS.read_bytes()
+    first = send(client, data, "records.csv", "Scopus")
+    assert first["n_records"] > 0 and first["format"] == "csv" and not first["already_imported"]
+    again = send(client, data, "records.csv", "Scopus")  # the same bytes: nothing new
+    assert again["already_imported"] and again["batch_id"] == first["batch_id"]
+    other = send(client, data, "records.csv", "Embase")  # the same file, another source
+    assert any("imported before as 'Scopus'" in w for w in other["warnings"])
+    listed = client.get("/api/records/batches").json()
+    assert [b["source"] for b in listed["batches"]] == ["Scopus", "Embase"]
+    assert listed["sources"] == ["Embase", "Scopus"]
+    assert listed["lines"][0].startswith(f"records: {2 * first['n_records']} from Embase")
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        stored = conn.execute("SELECT count(*) FROM records").fetchone()[0]
+    finally:
+        conn.close()
+    assert stored == 2 * first["n_records"]
+    # the slip taken back; its duplicates gone with it
+    found = client.post("/api/records/dedupe", headers=token(client)).json()
+    assert found["n_duplicates"] == first["n_records"] and found["by_source"]["Embase"]
+    removed = client.post(
+        "/api/records/remove", json={"batch": other["batch_id"]}, headers=token(client)
+    ).json()
+    assert removed["source"] == "Embase" and removed["records"] == first["n_records"]
+    assert [b["source"] for b in client.get("/api/records/batches").json()["batches"]] == ["Scopus"]
+
+
+def test_a_bad_upload_says_why_and_a_write_needs_the_token(client: TestClient) -> None:
+    response = client.post("/api/records/import", params={"source": "Scopus", "name": "a.ris"},
+                           content=b"", headers=token(client))  # fmt: skip
+    assert response.status_code == 400 and "empty" in response.json()["error"]
+    unknown = send(client, b"\x00\x01 not an export", "a.xyz", "Scopus")
+    assert unknown["error"] and unknown["n_records"] == 0
+    nameless = client.post("/api/records/import", params={"name": "a.csv"},
+                           content=RECORDS.read_bytes(), headers=token(client))  # fmt: skip
+    assert nameless.status_code == 400 and "source" in nameless.json()["error"]
+    for path in ("/api/records/import", "/api/records/remove", "/api/records/dedupe"):
+        assert client.post(path, content=b"{}").status_code == 403
+    missing = client.post("/api/records/remove", json={"batch": "nope"}, headers=token(client))
+    assert missing.status_code == 400 and "no import batch" in missing.json()["error"]
