@@ -33,3 +33,22 @@ def test_a_hit_marks_its_closest_sentence_and_quotes_it_alone(demo_copy: Path) -
     assert {"trust", "supply"} <= {w.rstrip("s") for w in bold}
     words, cited = copied.split("” (")
     assert words == "“" + " ".join(sentence.split()) and cited.endswith(")")
+
+
+def test_the_codebooks_themes_and_codes_are_offered_as_filters(demo_copy: Path) -> None:
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(url + "/screens/search")
+        until(page, "() => document.querySelectorAll('#theme-ids option').length > 0")
+        options = "[...document.querySelectorAll('#theme-ids option')]"
+        themes = page.evaluate(f"{options}.map((o) => [o.value, o.textContent])")
+        codes = page.evaluate("document.querySelectorAll('#code-ids option').length")
+        page.fill("#q", "digital platforms")
+        page.fill("#theme", "digital-enablement")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#hits li .cite")
+        hits = page.locator("#hits li").count()
+    assert [themes[1][0], themes[1][1].rsplit(" (", 1)[0]] == [
+        "digital-enablement",
+        "Digital enablement of orchestration",
+    ]
+    assert all(label.endswith(")") for _, label in themes) and codes == 18 and hits > 0

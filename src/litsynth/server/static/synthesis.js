@@ -54,6 +54,24 @@ function copyButton(label, quote) {
   return button;
 }
 
+// The codebook's codes and themes offered in the search filters (typing an id still works).
+async function offerCodes() {
+  const { tree } = await api("/api/codebook");
+  const lists = { code: [], theme: [] };
+  const walk = (nodes) => nodes.forEach((n) => {
+    if (n.kind in lists) lists[n.kind].push(n);
+    walk(n.children);
+  });
+  walk(tree);
+  for (const [kind, nodes] of Object.entries(lists)) {
+    $(kind + "-ids").replaceChildren(...nodes.map((n) => {
+      const option = el("option", n.label + " (" + n.passages + ")");
+      option.value = n.id;
+      return option;
+    }));
+  }
+}
+
 async function runSearch(event) {
   event.preventDefault();
   const params = new URLSearchParams({ q: $("q").value, k: "10" });

@@ -65,6 +65,8 @@ function start() {
     $("search-form").addEventListener("submit", runSearch);
     $("copy-all").addEventListener("click", copyAllHits);
     $("q").focus();  // the screen is for typing a query
+    // a codebook that does not load: said, and the filters stay free text
+    offerCodes().catch((error) => $("hits").replaceChildren(el("li", "codes and themes are not offered: " + error.message, "meta")));
   } else {
     $("screen-view").hidden = false;
     document.addEventListener("keydown", onKey);
