@@ -248,7 +248,12 @@ def search_command(
     project_dir: Path,
     as_json: bool,
 ) -> None:
-    """Find the passages closest in meaning to QUERY, best first, with citations."""
+    """Find the passages that answer QUERY, by meaning and by words, best first, with citations.
+
+    The passages are ranked by their vectors' cosine to the query's and by their words
+    (BM25), and the two rankings fused; the number before each hit is that fused score (1.0:
+    first in both). Each snippet starts at the hit's sentence closest to the query.
+    """
     from litsynth.records import roles_wanted
     from litsynth.search import search
 
