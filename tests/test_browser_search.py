@@ -29,10 +29,16 @@ def test_a_hit_marks_its_closest_sentence_and_quotes_it_alone(demo_copy: Path) -
         until(page, "() => [...document.querySelectorAll('#hits li:first-child button')]"
                     ".some((b) => b.textContent === 'copied')")  # fmt: skip
         copied = page.evaluate("navigator.clipboard.readText()")
+        # the reader opens at the passage with the same sentence marked
+        first.locator("a.open-reader").click()
+        page.wait_for_selector(".passage.target .ptext")
+        until(page, "() => CSS.highlights.has('search-focus')")
+        marked = page.evaluate("[...CSS.highlights.get('search-focus')][0].toString()")
     assert len(sentence.split()) >= 5 and sentence in whole and len(sentence) < len(whole)
     assert {"trust", "supply"} <= {w.rstrip("s") for w in bold}
     words, cited = copied.split("” (")
     assert words == "“" + " ".join(sentence.split()) and cited.endswith(")")
+    assert " ".join(marked.split()) == " ".join(sentence.split())
 
 
 def test_the_codebooks_themes_and_codes_are_offered_as_filters(demo_copy: Path) -> None:

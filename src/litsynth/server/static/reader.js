@@ -278,4 +278,27 @@ async function startReader() {
   await loadDocument(start.id);
   const target = wanted.get("chunk") && document.querySelector('.passage[data-chunk="' + CSS.escape(wanted.get("chunk")) + '"]');
   if (target) { target.classList.add("target"); target.scrollIntoView({ block: "center" }); }
+  // …&from=…&to=…: the search hit's sentence (offsets into the passage), marked without
+  // touching the text, so a selection for coding still maps to the stored characters
+  if (target && wanted.has("from")) markRange(target.querySelector(".ptext"), Number(wanted.get("from")), Number(wanted.get("to")));
+}
+
+// The text node and offset of character `at` of a passage's shown runs (passageText).
+function textPoint(holder, at) {
+  for (const run of holder.children) {
+    const start = Number(run.dataset.at);
+    const node = run.firstChild;
+    if (node && at >= start && at <= start + node.length) return [node, at - start];
+  }
+  return null;
+}
+
+function markRange(holder, from, to) {
+  const a = textPoint(holder, from);
+  const b = textPoint(holder, to);
+  if (!a || !b || !(to > from) || !window.CSS || !CSS.highlights) return;  // an old browser: the passage stays marked
+  const range = document.createRange();
+  range.setStart(a[0], a[1]);
+  range.setEnd(b[0], b[1]);
+  CSS.highlights.set("search-focus", new Highlight(range));
 }

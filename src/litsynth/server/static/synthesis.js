@@ -103,7 +103,8 @@ async function runSearch(event) {
       const open = document.createElement("a");
       open.textContent = "open in the reader";
       open.className = "open-reader";
-      open.href = "/screens/reader#" + new URLSearchParams({ doc: h.document_id, chunk: h.chunk_id });
+      const at = h.focus ? { from: h.focus.start, to: h.focus.end } : {};
+      open.href = "/screens/reader#" + new URLSearchParams({ doc: h.document_id, chunk: h.chunk_id, ...at });
       // the passage as a writer pastes it: “…” (Author, Year, p. N); and the marked
       // sentence alone, cited by the page it is on
       meta.append(open, " · ", copyButton("copy quote", h.quote));
