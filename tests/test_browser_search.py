@@ -25,6 +25,11 @@ def test_a_hit_marks_its_closest_sentence_and_quotes_it_alone(demo_copy: Path) -
         bold = [w.lower() for w in first.locator("b.query-word").all_text_contents()]
         whole = first.locator(".hit-text").text_content() or ""
         page.screenshot(path=str(SHOTS / "workspace-search-focus.png"))
+        # the same hits as a sheet: the link asks for this very search
+        sheet = page.evaluate(
+            "async () => { const r = await fetch(document.querySelector('#hits-csv').href);"
+            " return [r.status, await r.text()]; }"
+        )
         first.locator("button", has_text="copy the marked sentence").click()
         until(page, "() => [...document.querySelectorAll('#hits li:first-child button')]"
                     ".some((b) => b.textContent === 'copied')")  # fmt: skip
@@ -39,6 +44,7 @@ def test_a_hit_marks_its_closest_sentence_and_quotes_it_alone(demo_copy: Path) -
     words, cited = copied.split("” (")
     assert words == "“" + " ".join(sentence.split()) and cited.endswith(")")
     assert " ".join(marked.split()) == " ".join(sentence.split())
+    assert sheet[0] == 200 and " ".join(sentence.split()) in sheet[1]
 
 
 def test_the_codebooks_themes_and_codes_are_offered_as_filters(demo_copy: Path) -> None:

@@ -38,7 +38,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ingest", ("litsynth.ingest",)),
     ("biblio", ("litsynth.biblio",)),
     ("coding", ("litsynth.coding",)),
-    ("search", ("litsynth.search", "litsynth.search_focus", "litsynth.search_rank")),
+    (
+        "search",
+        (
+            "litsynth.search",
+            "litsynth.search_focus",
+            "litsynth.search_rank",
+            "litsynth.search_sheet",
+        ),
+    ),
     ("synthesis", ("litsynth.synthesis",)),
     ("report", ("litsynth.report",)),
     ("pipeline", ("litsynth.pipeline", "litsynth.inputs", "litsynth.scaffold")),

@@ -122,3 +122,27 @@ def test_a_focus_on_the_second_page_of_a_passage_is_cited_by_that_page(tmp_path:
     printed = {n: page.label or str(n) for n, page in pages.items()}  # no printed numbers: n
     assert passage.citation.endswith(f"pp. {printed[passage.page_start]}–{printed[second.number]}")
     assert focus.passage.citation.endswith(f"p. {printed[second.number]}")
+
+
+def test_the_hits_as_a_sheet_carry_the_sentence_and_its_citation(
+    project: Path, tmp_path: Path
+) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "hits.csv"
+    assert "written" in search(project, "-k", "1", "--out", str(sheet))
+    (row,) = list(csv.DictReader(sheet.open(encoding="utf-8-sig")))
+    sentence = "Orchestrators build trust between supply chain partners through shared data."
+    assert row["sentence"] == sentence and row["rank"] == "1"
+    assert row["citation"] == row["sentence_citation"] and row["where"] in row["citation"]
+    assert sentence in row["passage"] and "**" not in row["passage"]  # shown, no markup
+    assert row["query"] == "trust between supply chain partners"
+    book = tmp_path / "hits.xlsx"
+    search(project, "-k", "1", "--out", str(book))
+    rows = list(load_workbook(book).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("rank", "citation", "sentence") and rows[1][2] == sentence
+    bad = CliRunner().invoke(cli, ["search", "trust", "--out", str(tmp_path / "hits.txt"),
+                                   "--project", str(project)])  # fmt: skip
+    assert bad.exit_code == 1 and ".csv or .xlsx" in bad.stderr

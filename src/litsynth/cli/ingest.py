@@ -233,6 +233,14 @@ def _render_ingest(r: dict[str, Any]) -> None:
     help="At most N passages from one document (1: each document's best passage, so the"
     " hits are the documents that speak to the query).",
 )
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Write the hits as a sheet (.xlsx or .csv): citation, the sentence that answers,"
+    " the passage, pages, scores; an evidence table to start from.",
+)
 @project_option
 @json_option
 def search_command(
@@ -245,6 +253,7 @@ def search_command(
     attribute: str | None,
     roles: tuple[str, ...],
     per_document: int | None,
+    out: Path | None,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -280,6 +289,13 @@ def search_command(
             roles=roles_wanted(roles),
             per_document=per_document,
         )
+    if out is not None:
+        from litsynth.search_sheet import write_hits
+
+        write_hits(passages, query, out)
+        if not as_json:
+            click.echo(f"written {out} ({count(len(passages), 'hit')})")
+            return
     if as_json:
         print_json([p.to_json() for p in passages])
         return

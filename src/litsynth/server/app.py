@@ -32,15 +32,16 @@ from litsynth.biblio import screening_ops as ops
 from litsynth.biblio.screening_progress import progress
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
-from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT, roles_wanted
+from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT
 from litsynth.search import search, status
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
-from litsynth.server.downloads import quotes_file, records_file
+from litsynth.server.downloads import hits_file, quotes_file, records_file
 from litsynth.server.imports import import_routes
-from litsynth.server.openapi import MAX_HITS, OPENAPI
+from litsynth.server.openapi import OPENAPI
 from litsynth.server.record_views import next_pair, papers_only, record_json
 from litsynth.server.replies import error as _error
 from litsynth.server.replies import json_body as _body
+from litsynth.server.replies import search_arguments
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
@@ -59,14 +60,6 @@ _STATIC_TYPES = {
     "icon.svg": "image/svg+xml",
 }
 _SCRIPT_TAGS = "\n".join(f'<script src="/static/{name}.js" defer></script>' for name in _SCRIPTS)
-
-
-def _whole(text: str, what: str, hint: str) -> int:
-    """A count from the query string, 1 to MAX_HITS, or the caller's mistake (a 400)."""
-    text = text.strip()
-    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_HITS):
-        raise LitsynthError(f"{what}: a whole number from 1 to {MAX_HITS}", hint)
-    return int(text)
 
 
 def _offset(body: dict[str, Any], name: str) -> int:
@@ -124,36 +117,18 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         return Response((STATIC / name).read_text(encoding="utf-8"), media_type=media)
 
     async def api_search(request: Request) -> Response:
-        q = request.query_params.get("q", "").strip()
-        if not q:
-            return _error(400, "the query is empty", "pass ?q=words")
-        params = request.query_params
-        # A page asks for a page of hits: a typo must not be a 500, nor k=10**9 a huge allocation.
-        k = _whole(params.get("k", "10"), "k is how many hits", "k=10")
-        spread = params.get("per_document", "").strip()  # "": any number from one document
-        per_document = _whole(spread, "per_document is hits per document", "=1") if spread else None
-        code = params.get("code") or None
-        theme = params.get("theme") or None
-        try:
-            years = [
-                int(v) if v.strip() else None
-                for v in (params.get("year_min", ""), params.get("year_max", ""))
-            ]
-        except ValueError:
-            return _error(400, "year_min and year_max are whole years", "e.g. year_min=2015")
-        attribute = None
-        if params.get("attribute"):
-            name, _sep, value = params["attribute"].partition("=")
-            attribute = (name.strip(), value.strip())
+        query, arguments = search_arguments(request.query_params)
         with ws.lock, opened(project.store_path) as conn:
-            hits = search(
-                conn, project, q, k=k, code=code, theme=theme,
-                embedder=ws.warm_embedder(), index=ws.warm_index(conn),
-                year_min=years[0], year_max=years[1], attribute=attribute,
-                roles=roles_wanted([r for r in params.get("role", "").split(",") if r.strip()]),
-                per_document=per_document,
-            )  # fmt: skip
+            hits = search(conn, project, query, embedder=ws.warm_embedder(),
+                          index=ws.warm_index(conn), **arguments)  # fmt: skip
         return JSONResponse([h.to_json() for h in hits])
+
+    async def api_search_sheet(request: Request) -> Response:
+        query, arguments = search_arguments(request.query_params)
+        with ws.lock, opened(project.store_path) as conn:
+            hits = search(conn, project, query, embedder=ws.warm_embedder(),
+                          index=ws.warm_index(conn), **arguments)  # fmt: skip
+        return hits_file(hits, query, request.query_params.get("format", "xlsx"))
 
     async def api_status(request: Request) -> Response:
         with opened(project.store_path) as conn:
@@ -534,6 +509,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/static/{name}", static, ["GET"]),
             route("/openapi.json", openapi, ["GET"]),
             route("/api/search", api_search, ["GET"]),
+            route("/api/search/sheet", api_search_sheet, ["GET"]),
             route("/api/status", api_status, ["GET"]),
             route("/api/screen/next", api_next, ["GET"]),
             route("/api/screen/decide", api_decide, ["POST"], write=True),

@@ -1,16 +1,19 @@
-"""Files the workspace hands over: the quotes a manuscript is written from, and the records
-of a stage for a reference manager. Each is the command line's own export (`litsynth export
-quotes`, `litsynth export records`), answered as an attachment, so the two never differ."""
+"""Files the workspace hands over: the quotes a manuscript is written from, the records of a
+stage for a reference manager, and a search's hits as a sheet. Each is the command line's
+own export (`litsynth export quotes`, `litsynth export records`, `litsynth search --out`),
+answered as an attachment, so the two never differ."""
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from starlette.responses import Response
 
 from litsynth.config import Project
+from litsynth.errors import LitsynthError
+from litsynth.search import SearchHit
 from litsynth.store import opened
 
 RECORD_TYPES = {
@@ -57,3 +60,14 @@ def records_file(project: Project, params: Mapping[str, str]) -> Response:
         path = export.write(rows, fmt, Path(folder) / f"records.{fmt}")  # and a format
         data = path.read_bytes()
     return _attachment(data, RECORD_TYPES[fmt], f"{stage}.{fmt}")
+
+
+def hits_file(hits: Sequence[SearchHit], query: str, fmt: str) -> Response:
+    """Search hits as the sheet `litsynth search --out` writes (`search_sheet`)."""
+    from litsynth.search_sheet import write_hits
+
+    if fmt not in ("csv", "xlsx"):
+        raise LitsynthError(f"no sheet format {fmt!r}", hint="format=xlsx or format=csv")
+    with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
+        data = write_hits(hits, query, Path(folder) / f"hits.{fmt}").read_bytes()
+    return _attachment(data, RECORD_TYPES[fmt], f"hits.{fmt}")

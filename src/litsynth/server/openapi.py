@@ -40,6 +40,41 @@ _HIT = {
         },
     },
 }
+_SEARCH_PARAMETERS: list[dict[str, Any]] = [
+    {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
+    {
+        "name": "k",
+        "in": "query",
+        "schema": {
+            "type": "integer",
+            "default": 10,
+            "minimum": 1,
+            "maximum": MAX_HITS,
+        },
+    },
+    {"name": "code", "in": "query", "schema": {"type": "string"}},
+    {"name": "theme", "in": "query", "schema": {"type": "string"}},
+    {"name": "year_min", "in": "query", "schema": {"type": "integer"}},
+    {"name": "year_max", "in": "query", "schema": {"type": "integer"}},
+    {
+        "name": "attribute",
+        "in": "query",
+        "description": "NAME=VALUE: a document attribute (documents.csv column)",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "role",
+        "in": "query",
+        "description": "passage roles, comma-separated: body,abstract,…",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "per_document",
+        "in": "query",
+        "description": "at most this many hits from one document",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_HITS},
+    },
+]
 _FILE = {"type": "string", "format": "binary"}
 _IMPORT_PARAMETERS = [
     {"name": "source", "in": "query", "required": True, "schema": {"type": "string"}},
@@ -100,42 +135,22 @@ OPENAPI: dict[str, Any] = {
         "/api/search": {
             "get": {
                 "summary": "Semantic search over the project's passages, best first",
+                "parameters": _SEARCH_PARAMETERS,
+                "responses": _ok({"type": "array", "items": _HIT}, "the hits"),
+            }
+        },
+        "/api/search/sheet": {
+            "get": {
+                "summary": "The same search's hits as a sheet (`litsynth search --out`)",
                 "parameters": [
-                    {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
+                    *_SEARCH_PARAMETERS,
                     {
-                        "name": "k",
+                        "name": "format",
                         "in": "query",
-                        "schema": {
-                            "type": "integer",
-                            "default": 10,
-                            "minimum": 1,
-                            "maximum": MAX_HITS,
-                        },
-                    },
-                    {"name": "code", "in": "query", "schema": {"type": "string"}},
-                    {"name": "theme", "in": "query", "schema": {"type": "string"}},
-                    {"name": "year_min", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "year_max", "in": "query", "schema": {"type": "integer"}},
-                    {
-                        "name": "attribute",
-                        "in": "query",
-                        "description": "NAME=VALUE: a document attribute (documents.csv column)",
-                        "schema": {"type": "string"},
-                    },
-                    {
-                        "name": "role",
-                        "in": "query",
-                        "description": "passage roles, comma-separated: body,abstract,…",
-                        "schema": {"type": "string"},
-                    },
-                    {
-                        "name": "per_document",
-                        "in": "query",
-                        "description": "at most this many hits from one document",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_HITS},
+                        "schema": {"type": "string", "enum": ["xlsx", "csv"], "default": "xlsx"},
                     },
                 ],
-                "responses": _ok({"type": "array", "items": _HIT}, "the hits"),
+                "responses": _ok({"type": "string"}, "the sheet, as an attachment"),
             }
         },
         "/api/status": {

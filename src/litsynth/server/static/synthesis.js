@@ -80,6 +80,8 @@ async function runSearch(event) {
     if ($(id).value.trim()) params.set(name, $(id).value.trim());
   }
   if ($("theme").value.trim()) params.set("theme", $("theme").value.trim());
+  // the same search, as a sheet to download
+  for (const format of ["xlsx", "csv"]) $("hits-" + format).href = "/api/search/sheet?" + params + "&format=" + format;
   const list = $("hits");
   // The first search of a session loads the embedding model (seconds): say what is going on.
   list.replaceChildren(el("li", "Searching… (the first search loads the model)", "meta"));
