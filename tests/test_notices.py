@@ -105,3 +105,14 @@ def test_the_seeds_box_is_a_boilerplate_passage_and_the_prose_around_it_body(
     assert "orchestration" not in with_dates[0][0]  # no prose in it
     before = next(t for t, _ in rows if "an interdependent set of design" in t)
     assert "Received" not in before and "Copyright" not in before
+
+
+def test_a_notice_inside_a_statement_opens_no_second_box() -> None:
+    text = (
+        "Permission to make digital or hard copies of all or part of this work is granted.\n"
+        "© 2023 Copyright held by the owner/author(s).\n"
+        "Accepted: 3 May 2023\n"
+        "https://doi.org/10.1145/3544548.3580847\n"
+        "1 INTRODUCTION\nScience builds on the past work of others, and readers follow it.\n"
+    )
+    assert boxes(text) == [text[: text.index("1 INTRODUCTION")]]

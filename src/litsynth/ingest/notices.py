@@ -84,6 +84,8 @@ def notice_spans(text: str) -> list[tuple[int, int]]:
             if end is not None:
                 spans.append((lines[i][0], end))
             i += 1
+            while end is not None and i < len(lines) and lines[i][0] < end:
+                i += 1  # a "© 2023 …" line inside the statement opens no second box
             continue
         if not _NOTICE.match(lines[i][1]):
             i += 1
