@@ -25,6 +25,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -42,7 +43,7 @@ _ENDINGS = ("ations", "ation", "ings", "ing", "ers", "ies", "ied", "es", "ed", "
 # "chains", not "ChainLink")
 _INFLECTED = (
     r"(?:e?s|e?d|ing|ings|e?rs?|iers?|ers?hips?|ations?|ies|ied|y|ly|ally|al|ity|ities|ive|ively"
-    r"|ments?|ness|ate|ates|ated|ating|ion|ions|ise|ised|ize|ized|ing)?"
+    r"|ments?|ness|ate|ates|ated|ating|ion|ions|ise|ised|ize|ized)?"
 )
 # A full stop, question or exclamation mark (and any closing quote or bracket) before a space
 # and what may open a sentence; or a blank line, which always ends one.
@@ -143,12 +144,20 @@ def _shown_span(passage: Passage, start: int, end: int) -> tuple[int, int]:
 def query_marks(text: str, query: str) -> tuple[tuple[int, int], ...]:
     """[start, end) of each word of `text` that is a word of `query` (three letters or
     more, not a common word), or an inflection of one; sorted, not overlapping."""
+    pattern = _query_pattern(query)
+    if pattern is None:
+        return ()
+    return tuple((m.start(), m.end()) for m in pattern.finditer(text))
+
+
+@lru_cache(maxsize=64)
+def _query_pattern(query: str) -> re.Pattern[str] | None:
+    """The query's words and their inflections as one pattern, made once for all its hits."""
     stems = {_stem(w) for w in query_words(query, min_letters=3) if not w.isdigit()}
     if not stems:
-        return ()
+        return None
     alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w'’-])(?:{alternatives}){_INFLECTED}(?![\w'’-])", re.IGNORECASE)
-    return tuple((m.start(), m.end()) for m in pattern.finditer(text))
+    return re.compile(rf"(?<![\w'’-])(?:{alternatives}){_INFLECTED}(?![\w'’-])", re.IGNORECASE)
 
 
 def _stem(word: str) -> str:

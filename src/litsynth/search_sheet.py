@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from litsynth.biblio.sheet_files import layout, write_table
-from litsynth.cells import safe_cell
+from litsynth.cells import flat_cell, safe_cell
 from litsynth.errors import IngestError
 from litsynth.markup import shown
 from litsynth.search import SearchHit
@@ -29,12 +29,10 @@ def hit_rows(hits: Sequence[SearchHit], query: str) -> list[list[str]]:
     rows = [list(COLUMNS)]
     for rank, hit in enumerate(hits, start=1):
         p = hit.passage
-        passage = " ".join(shown(p.text, p.kind).split())
         focus = hit.focus.passage if hit.focus is not None else p
-        sentence = " ".join(shown(focus.text, p.kind).split())
         rows.append([
-            str(rank), safe_cell(p.citation), safe_cell(sentence),
-            safe_cell(focus.citation), safe_cell(passage), safe_cell(hit.title),
+            str(rank), safe_cell(p.citation), flat_cell(shown(focus.text, p.kind)),
+            safe_cell(focus.citation), flat_cell(shown(p.text, p.kind)), safe_cell(hit.title),
             "" if p.year is None else str(p.year), safe_cell(p.where), p.role,
             f"{hit.score:.4f}", f"{hit.cosine:.4f}", p.chunk_id, p.document_id,
             safe_cell(p.path), safe_cell(query),

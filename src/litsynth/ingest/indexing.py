@@ -173,7 +173,8 @@ def restore_vectors(
     restored = 0
     for start in range(0, len(missing), 2048):
         rows = store.chunk_texts(conn, missing[start : start + 2048])
-        found = [(rowid, saved[text_key(text)]) for rowid, text in rows if text_key(text) in saved]
+        keyed = ((rowid, saved.get(text_key(text))) for rowid, text in rows)
+        found = [(rowid, vector) for rowid, vector in keyed if vector is not None]
         if found:
             index.add([rowid for rowid, _ in found], np.stack([v for _, v in found]))
             restored += len(found)

@@ -95,7 +95,8 @@ def notice_spans(text: str) -> list[tuple[int, int]]:
             line = lines[j][1]
             if not line.strip():
                 continue
-            if _NOTICE.match(line) or _LICENCE.search(line):
+            notice = bool(_NOTICE.match(line))
+            if notice or _LICENCE.search(line):
                 notices, last = notices + 1, j
             elif len(line.split()) <= _MARGIN_WORDS and (open_sentence or _piece(line)):
                 if open_sentence and _ends_sentence(line):
@@ -104,7 +105,7 @@ def notice_spans(text: str) -> list[tuple[int, int]]:
                 break
             # a history line ("Received: …", "Academic Editor: …") opens no sentence; a
             # copyright or licence line may ("… This is an open / access article …")
-            history = bool(_NOTICE.match(line)) and not _COPYRIGHT.search(line)
+            history = notice and not _COPYRIGHT.search(line)
             open_sentence = not _ends_sentence(line) and not history
         if notices >= 2:
             after = next((s for s, line in lines[last + 1 :] if line.strip()), len(text))

@@ -33,7 +33,7 @@ from litsynth.biblio.screening_progress import progress
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT
-from litsynth.search import search, status
+from litsynth.search import SearchHit, search, status
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.downloads import hits_file, quotes_file, records_file
 from litsynth.server.imports import import_routes
@@ -116,18 +116,19 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return _error(404, "no such file")
         return Response((STATIC / name).read_text(encoding="utf-8"), media_type=media)
 
-    async def api_search(request: Request) -> Response:
+    def searched(request: Request) -> tuple[str, list[SearchHit]]:
+        """The query and its hits, for the page (JSON) and the sheet alike."""
         query, arguments = search_arguments(request.query_params)
         with ws.lock, opened(project.store_path) as conn:
             hits = search(conn, project, query, embedder=ws.warm_embedder(),
                           index=ws.warm_index(conn), **arguments)  # fmt: skip
-        return JSONResponse([h.to_json() for h in hits])
+        return query, hits
+
+    async def api_search(request: Request) -> Response:
+        return JSONResponse([h.to_json() for h in searched(request)[1]])
 
     async def api_search_sheet(request: Request) -> Response:
-        query, arguments = search_arguments(request.query_params)
-        with ws.lock, opened(project.store_path) as conn:
-            hits = search(conn, project, query, embedder=ws.warm_embedder(),
-                          index=ws.warm_index(conn), **arguments)  # fmt: skip
+        query, hits = searched(request)
         return hits_file(hits, query, request.query_params.get("format", "xlsx"))
 
     async def api_status(request: Request) -> Response:
