@@ -7,11 +7,17 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from litsynth.biblio import screening_ops as ops
 from litsynth.biblio import screening_rules as rules
 from litsynth.cli import cli
+from litsynth.config import open_project
+from litsynth.errors import ScreeningError
 from litsynth.records import Decision
+from litsynth.store import opened
+from litsynth.store import screening_log as store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TA = "title-abstract"
@@ -78,3 +84,49 @@ def test_a_rules_exclusion_settles_a_record_until_the_rule_lets_go() -> None:
     assert rules.undecided_by(["a", "b", "c"], log, stage=TA, reviewer="ann") == ["b", "c"]
     log.append(d("c", "include", "bo", "resolution"))  # a resolution settles it for everyone
     assert rules.undecided_by(["a", "b", "c"], log, stage=TA, reviewer="ann") == ["b"]
+
+
+def fails(root: Path, *args: object) -> str:
+    result = CliRunner().invoke(cli, [*(str(a) for a in args), "--project", str(root)])
+    assert result.exit_code != 0, result.output
+    return result.output + result.stderr
+
+
+def test_a_full_text_assessment_keeps_the_inclusion_it_stands_on(
+    project: Path, tmp_path: Path
+) -> None:
+    """Undoing, changing or bypassing the title/abstract inclusion under a full-text decision
+    is refused with the way out, and PRISMA still adds up afterwards (an HTTP fuzz of the
+    workspace walked undo back through a finished review and broke the flow)."""
+    run(project, "import", FIXTURES / "screening" / "records.csv", "--source", "Scopus")
+    ta, ft = tmp_path / "ta.csv", tmp_path / "ft.csv"
+    ta.write_text("record_id,decision\nr01,include\nr02,exclude\nr03,include\n")
+    run(project, "screen", "import", ta, "--reviewer", "ann")
+    ft.write_text("record_id,decision\nr03,include\n")
+    run(project, "screen", "import", ft, "--stage", "full-text", "--reviewer", "ann")
+
+    refused = fails(project, "screen", "undo", "--reviewer", "ann")
+    assert "'r03' was assessed at full text (include); withdrawing title/abstract" in refused
+    assert "litsynth screen undo --stage full-text" in refused
+    refused = fails(project, "screen", "resolve", "r03", "--decision", "exclude")
+    assert "'exclude' at title/abstract would leave that assessment" in refused
+    refused = fails(project, "screen", "resolve", "r02", "--stage", "full-text",
+                    "--decision", "include")  # fmt: skip
+    assert "'r02' was not included at title/abstract" in refused
+    assert json.loads(run(project, "prisma", "--json"))  # the flow still adds up
+
+    # a second reviewer's first vote is theirs to make: a conflict, not a refusal; a change
+    # of that vote is held to the rule like any other
+    settings = open_project(project).settings.screening
+    with opened(project / "litsynth.db") as conn:
+        ops.record_decision(conn, "r03", stage=TA, decision="exclude", reviewer="bo",
+                            settings=settings, reason="not about nudging")  # fmt: skip
+        assert rules.effective(store.log(conn, TA))[("r03", TA)].decision == "conflict"
+        with pytest.raises(ScreeningError, match="'maybe' at title/abstract"):
+            ops.record_decision(conn, "r03", stage=TA, decision="maybe", reviewer="bo",
+                                settings=settings)  # fmt: skip
+    # the way out the message gives: withdraw the full-text decision, then the inclusion
+    run(project, "screen", "undo", "--stage", "full-text", "--reviewer", "ann")
+    assert "r03: ann's decision at title-abstract withdrawn" in run(
+        project, "screen", "undo", "--reviewer", "ann"
+    )

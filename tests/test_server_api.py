@@ -304,3 +304,21 @@ def test_serve_ranks_the_reviewer_s_records_before_the_page_asks(client: TestCli
     first = client.get("/api/screen/next").json()["record"]["id"]
     assert ws.queues[("title-abstract", "ann")] is queue  # the request used the warm one
     assert first in queue.ids
+
+
+def test_a_request_is_held_to_what_the_description_says(client: TestClient) -> None:
+    """A typo or a wrong type is a 400 naming it, never a silent default or a stored "{}"."""
+    typo = client.get("/api/screen/next", params={"stgae": "full-text"})
+    assert typo.status_code == 400 and typo.json()["error"] == "unknown parameter 'stgae'"
+    assert "stage" in typo.json()["hint"] and "reviewer" in typo.json()["hint"]
+    assert client.get("/api/screen/next", params={"blind": "O"}).json()["error"] == (
+        "blind is 1 or 0, not 'O'"
+    )
+    assert client.get("/api/search", params={"q": "x", "per_document": ""}).status_code == 400
+    headers = {"X-Litsynth-Token": token(client)}
+    wrong = client.post("/api/screen/undo", json={"reviewer": {}}, headers=headers)
+    assert wrong.status_code == 400 and wrong.json()["error"] == "reviewer is text, not {}"
+    stage = client.post("/api/screen/undo", json={"stage": "abstract"}, headers=headers)
+    assert stage.json()["error"] == "stage is one of title-abstract, full-text"
+    missing = client.post("/api/screen/decide", json={"decision": "include"}, headers=headers)
+    assert missing.json()["error"] == "record_id is required"

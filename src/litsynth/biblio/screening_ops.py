@@ -375,8 +375,52 @@ def record_decision(
         origin=origin,
         source=source or origin,
     )
+    keep_full_text_basis(conn, d)
     store.append(conn, [d])
     return d, is_new
+
+
+_ASSESSED = ("include", "exclude", "not-retrieved")  # a full-text decision PRISMA counts
+
+
+def keep_full_text_basis(conn: sqlite3.Connection, new: Decision) -> None:
+    """Refuse a decision that would leave a full-text assessment without the title/abstract
+    inclusion it stands on: PRISMA would count a report assessed that was never sought, and
+    refuse the whole flow until someone found the record.
+
+    A full-text decision needs the record included at title/abstract (as a sheet does). At
+    title/abstract, a reviewer who changes or withdraws their vote on a record whose full text
+    is assessed must not turn its inclusion into anything else. A reviewer's first vote is
+    always recorded, so screening stays independent; a disagreement it makes is resolved on
+    the Conflicts screen (`litsynth screen conflicts`).
+    """
+    rid = new.record_id
+    if new.stage == FULL_TEXT:
+        if new.decision in _ASSESSED and rid not in {r.id for r in candidates(conn, FULL_TEXT)}:
+            raise ScreeningError(
+                f"record {rid!r} was not included at title/abstract (or is a duplicate), so "
+                "it has no full-text stage",
+                hint="include it at title/abstract first",
+            )
+        return
+    full_text = rules.effective(d for d in store.log(conn, FULL_TEXT) if d.record_id == rid)
+    assessed = full_text.get((rid, FULL_TEXT))
+    if assessed is None or assessed.decision not in _ASSESSED:
+        return
+    before = [d for d in store.log(conn, TITLE_ABSTRACT) if d.record_id == rid]
+    own_vote = (rid, TITLE_ABSTRACT, new.reviewer) in rules.latest(before)
+    if new.origin in rules.HUMAN_ORIGINS and not own_vote and new.decision != rules.UNDECIDED:
+        return
+    after = rules.effective([*before, new]).get((rid, TITLE_ABSTRACT))
+    if after is not None and after.decision == "include":
+        return
+    change = "withdrawing" if new.decision == rules.UNDECIDED else f"'{new.decision}' at"
+    raise ScreeningError(
+        f"record {rid!r} was assessed at full text ({assessed.decision}); {change} "
+        "title/abstract would leave that assessment without the inclusion it stands on",
+        hint="withdraw the full-text decision first (`litsynth screen undo --stage full-text`"
+        " or the Screening screen at full text), then change the title/abstract one",
+    )
 
 
 RANDOM_SAMPLE = "random-sample"  # the source of decisions made on a random draw of the rest
@@ -409,9 +453,10 @@ def undo_last(conn: sqlite3.Connection, *, stage: str, reviewer: str, source: st
             if d.reviewer != reviewer or d.origin not in rules.HUMAN_ORIGINS:
                 continue
             if standing.get((d.record_id, stage, reviewer)) is d:
-                store.insert_decisions(conn, [Decision(d.record_id, stage, rules.UNDECIDED,
-                                                       reviewer, rules.now_utc(), "", "",
-                                                       "terminal", source)])  # fmt: skip
+                withdrawal = Decision(d.record_id, stage, rules.UNDECIDED, reviewer,
+                                      rules.now_utc(), "", "", "terminal", source)  # fmt: skip
+                keep_full_text_basis(conn, withdrawal)
+                store.insert_decisions(conn, [withdrawal])
                 return d.record_id
     return None
 

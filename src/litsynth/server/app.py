@@ -37,11 +37,11 @@ from litsynth.search import SearchHit, search, status
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.downloads import hits_file, quotes_file, records_file
 from litsynth.server.imports import import_routes
-from litsynth.server.openapi import OPENAPI
+from litsynth.server.openapi import OPENAPI, body_schema, query_names
 from litsynth.server.record_views import next_pair, papers_only, record_json
+from litsynth.server.replies import checked_body, known_parameters, search_arguments, switch
 from litsynth.server.replies import error as _error
 from litsynth.server.replies import json_body as _body
-from litsynth.server.replies import search_arguments
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
@@ -84,12 +84,17 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         origin = request.headers.get("origin")
         return origin is None or origin.split("://", 1)[-1] == request.headers.get("host")
 
-    async def guard(request: Request, handler: Any, *, write: bool = False) -> Response:
+    async def guard(request: Request, handler: Any, *, write: bool = False,
+                    names: Any = None, schema: Any = None) -> Response:  # fmt: skip
         if not host_ok(request):
             return _error(421, "this workspace answers on its own address only")
         if write and not write_ok(request):
             return _error(403, "missing or wrong session token", "reload the workspace page")
-        try:
+        try:  # held to what /openapi.json says the route takes: a typo is no silent default
+            if names is not None:
+                known_parameters(request.query_params, names)
+            if schema is not None:
+                checked_body(await _body(request), schema)
             return await handler(request)
         except LitsynthError as exc:
             return _error(400, exc.message, exc.hint)
@@ -136,7 +141,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return JSONResponse(status(conn, project))
 
     def _screen_args(source: Any) -> tuple[str, str]:
-        stage = str(source.get("stage") or TITLE_ABSTRACT)
+        stage = source.get("stage")
+        stage = TITLE_ABSTRACT if stage is None else str(stage)  # named is named: "" is wrong
         if stage not in SCREENING_STAGES:
             raise LitsynthError(f"unknown stage {stage!r}", hint=", ".join(SCREENING_STAGES))
         reviewer = str(source.get("reviewer") or project.settings.project.reviewer).strip()
@@ -145,8 +151,9 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     async def api_next(request: Request) -> Response:
         stage, reviewer = _screen_args(request.query_params)
         settings = project.settings.screening
+        random = switch(request.query_params, "random", default=False)  # the stopping rule's sample
+        blind = switch(request.query_params, "blind", default=True)
         with ws.lock, opened(project.store_path) as conn:
-            random = request.query_params.get("random") == "1"  # the stopping rule's sample
             queue = ws.queue(conn, stage, reviewer)
             pending = queue.pending(conn, refit=False, random=random)
             prog = progress(conn, stage=stage, reviewer=reviewer)
@@ -155,7 +162,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             rec = next((r for r in pending if r.id == first), pending[0] if pending else None)
             votes = (
                 ops.other_votes(conn, rec.id, stage=stage, reviewer=reviewer)
-                if rec is not None and request.query_params.get("blind") == "0"
+                if rec is not None and not blind
                 else None
             )  # blind unless the reviewer asks: nobody sees others' votes by accident
             shown = (
@@ -498,8 +505,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         return JSONResponse(OPENAPI)
 
     def route(path: str, handler: Any, methods: list[str], write: bool = False) -> Route:
+        names, schema = query_names(path, methods[0]), body_schema(path, methods[0])
+
         async def endpoint(request: Request) -> Response:
-            return await guard(request, handler, write=write)
+            return await guard(request, handler, write=write, names=names, schema=schema)
 
         return Route(path, endpoint, methods=methods)
 
