@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import string
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litsynth.biblio.normalize import to_record
 from litsynth.biblio.readers import build_batch
+from litsynth.biblio.record_fields import url_of, work_kind
 from litsynth.biblio.writers import to_bibtex, to_ris
 from litsynth.records import BibRecord
 
@@ -93,3 +95,29 @@ def test_a_braced_institution_is_one_author_kept_as_written() -> None:
     # and it goes out braced, so it comes back the same
     (again,) = build_batch(to_bibtex([rec]).encode(), "export.bib", "Zotero").records
     assert again.authors == rec.authors
+
+
+# A type of each kind, as RIS, BibTeX and Web of Science spell them.
+KINDS = ["JOUR", "conf", "inproceedings", "Proceedings Paper", "chap", "incollection", "thes",
+         "phdthesis", "rprt", "techreport", "elec", "online", "book", "unpb", "gen", "misc"]  # fmt: skip
+
+
+@settings(max_examples=60)
+@given(
+    kind=st.sampled_from(KINDS),
+    container=bib_text.filter(lambda t: any(c.isalnum() for c in t)),
+    url=st.sampled_from(["", "https://example.org/a?b=1", "http://x.org/report.pdf"]),
+)
+def test_a_work_keeps_its_kind_container_and_address(kind: str, container: str, url: str) -> None:
+    """A conference paper leaves as a conference paper (RIS CPAPER or its own CONF,
+    @inproceedings with a booktitle), a thesis as a thesis with its university, a web page with
+    its address: a reference manager files each as the right kind of item. It used to be
+    @article with a `journal` for all but four BibTeX types, and no address at all."""
+    fields = {"title": "A work", "authors": ["Doe, J"], "year": 2020, "journal": container}
+    rec = to_record(fields, record_id="k1", source="Scopus", batch_id="b")
+    rec = replace(rec, doc_type=kind, extra={"url": url} if url else {})
+    for text, name in ((to_bibtex([rec]), "x.bib"), (to_ris([rec]), "x.ris")):
+        back = build_batch(text.encode("utf-8"), name, "Scopus").records[0]
+        assert work_kind(back.doc_type) == work_kind(rec.doc_type), (kind, text)
+        assert back.journal == rec.journal.strip(), text
+        assert url_of(back.extra) == url, text

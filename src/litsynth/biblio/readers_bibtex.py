@@ -28,7 +28,16 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "authors": ("author", "editor"),
     "year": ("year", "date"),
     "doi": ("doi",),
-    "journal": ("journal", "journaltitle", "booktitle", "publisher"),
+    # what the work appeared in, by its type's field (`writers` writes each kind's)
+    "journal": (
+        "journal",
+        "journaltitle",
+        "booktitle",
+        "publisher",
+        "school",
+        "institution",
+        "organization",
+    ),
     "language": ("language", "langid"),
     "keywords": ("keywords", "author_keywords", "author-keywords"),
     "file": ("file",),

@@ -124,3 +124,36 @@ def is_notice(rec: BibRecord) -> bool:
     kind = work_type(rec.doc_type, rec.extra)
     by_type = any(part.strip().lower() in NOTICE_TYPES for part in kind.split(";"))
     return by_type or bool(_NOTICE_TITLE.match(rec.title or ""))
+
+
+# What kind of work a record is, from its format's type (RIS TY, BibTeX or biblatex entry
+# type, Web of Science DT, lower-cased as import keeps it): what a reference manager needs to
+# file it as the right kind of item. Anything else is a journal article, as the formats'
+# own readers assume.
+_KIND_OF = {
+    "conference": ("conf", "cpaper", "inproceedings", "conference", "proceedings paper"),
+    "book": ("book", "ebook", "edbook", "collection", "mvbook", "booklet", "proceedings"),
+    "chapter": ("chap", "echap", "inbook", "incollection", "bookinbook", "book chapter"),
+    "thesis": ("thes", "phdthesis", "mastersthesis", "thesis"),
+    "report": ("rprt", "govdoc", "techreport", "report", "manual"),
+    "web": ("elec", "web", "blog", "online", "electronic", "www"),
+    "unpublished": ("unpb", "unpd", "manscpt", "unpublished"),
+    "patent": ("pat", "patent"),
+    "dataset": ("data", "dataset"),
+    "misc": ("gen", "misc"),
+}
+_KIND = {code: kind for kind, codes in _KIND_OF.items() for code in codes}
+
+
+def work_kind(doc_type: str) -> str:
+    """The kind of work ("article", "conference", "book", "chapter", "thesis", "report",
+    "web", "unpublished", "patent", "dataset" or "misc") a record's type names. Web of
+    Science's "Article; Proceedings Paper" is a journal article from a meeting: the first
+    part decides."""
+    return _KIND.get(doc_type.split(";")[0].strip().lower(), "article")
+
+
+def url_of(extra: Mapping[str, str]) -> str:
+    """The record's web address as its export gave it (RIS UR, BibTeX url), the first of
+    several."""
+    return extra_value(extra, ("url", "urls", "UR", "link")).split(";")[0].strip()

@@ -14,10 +14,33 @@ import bibtexparser
 import rispy
 from bibtexparser.model import Entry, Field
 
-from litsynth.biblio.record_fields import extra_value, issue_of, page_range, volume_of
+from litsynth.biblio.record_fields import (
+    extra_value,
+    issue_of,
+    page_range,
+    url_of,
+    volume_of,
+    work_kind,
+)
 from litsynth.records import BibRecord
 
-_RIS_TYPES = {"article": "JOUR", "inproceedings": "CPAPER", "book": "BOOK", "inbook": "CHAP"}
+# Each kind of work (`work_kind`) as RIS and BibTeX type it, and the BibTeX field that names
+# what it appeared in (a journal, proceedings, a book, the university…). BibTeX has no
+# thesis, web page or dataset of its own: biblatex's names, which Zotero and JabRef read.
+_RIS_TY = {
+    "article": "JOUR", "conference": "CPAPER", "book": "BOOK", "chapter": "CHAP",
+    "thesis": "THES", "report": "RPRT", "web": "ELEC", "unpublished": "UNPB", "patent": "PAT",
+    "dataset": "DATA", "misc": "GEN",
+}  # fmt: skip
+_BIB_TYPE = {
+    "article": "article", "conference": "inproceedings", "book": "book",
+    "chapter": "incollection", "thesis": "thesis", "report": "techreport", "web": "online",
+    "unpublished": "unpublished", "patent": "patent", "dataset": "dataset", "misc": "misc",
+}  # fmt: skip
+_BIB_CONTAINER = {
+    "conference": "booktitle", "chapter": "booktitle", "book": "publisher", "thesis": "school",
+    "report": "institution", "web": "organization",
+}  # fmt: skip
 
 
 class _PlainRisWriter(rispy.RisWriter):
@@ -28,10 +51,21 @@ class _PlainRisWriter(rispy.RisWriter):
 
 
 def _ris_type(doc_type: str) -> str:
+    """The record's own RIS type when it is one (the database said so), else its kind's."""
     upper = doc_type.upper()
     if upper in rispy.TYPE_OF_REFERENCE_MAPPING:
         return upper
-    return _RIS_TYPES.get(doc_type.lower(), "JOUR")
+    return _RIS_TY[work_kind(doc_type)]
+
+
+def _bib_type(doc_type: str) -> str:
+    """The record's own BibTeX entry type when it is one we know, else its kind's."""
+    lower = doc_type.lower()
+    return lower if lower in _BIB_TYPES else _BIB_TYPE[work_kind(doc_type)]
+
+
+_BIB_TYPES = {*_BIB_TYPE.values(), "inbook", "phdthesis", "mastersthesis", "proceedings",
+              "collection", "manual", "booklet", "report", "conference"}  # fmt: skip
 
 
 def to_ris(records: Iterable[BibRecord]) -> str:
@@ -59,6 +93,8 @@ def to_ris(records: Iterable[BibRecord]) -> str:
             "abstract": rec.abstract,
             "language": rec.language,
             "keywords": list(rec.keywords),
+            "publisher": extra_value(rec.extra, ("publisher", "PB")),
+            "urls": [url] if (url := url_of(rec.extra)) else [],
             "file_attachments1": rec.file,
             "notes": [rec.extra["note"]] if rec.extra.get("note") else [],  # N1, as BibTeX note
         }
@@ -104,7 +140,9 @@ def to_bibtex(records: Iterable[BibRecord]) -> str:
             "author": " and ".join(_bib_name(a) for a in rec.authors),
             "year": str(rec.year) if rec.year else "",
             "doi": rec.doi,
-            "journal": rec.journal,
+            "journal": "",  # or the field that names what the work appeared in, below
+            "publisher": extra_value(rec.extra, ("publisher", "PB")),
+            "url": url_of(rec.extra),
             "volume": volume_of(rec.extra),
             "number": issue_of(rec.extra),
             "pages": "--".join(p for p in page_range(rec.extra) if p),
@@ -114,8 +152,9 @@ def to_bibtex(records: Iterable[BibRecord]) -> str:
             "file": rec.file,
             "note": rec.extra.get("note", ""),  # e.g. the review's decisions (biblio.export)
         }
+        container = _BIB_CONTAINER.get(work_kind(rec.doc_type), "journal")
+        values[container] = values.get(container) or rec.journal
         # bibtexparser's writer adds the enclosing braces itself.
         fields = [Field(k, _brace(v)) for k, v in values.items() if v]
-        kind = rec.doc_type.lower() if rec.doc_type.lower() in _RIS_TYPES else "article"
-        library.add(Entry(kind, rec.id, fields))
+        library.add(Entry(_bib_type(rec.doc_type), rec.id, fields))
     return str(bibtexparser.write_string(library))
