@@ -418,8 +418,8 @@ def keep_full_text_basis(conn: sqlite3.Connection, new: Decision) -> None:
     raise ScreeningError(
         f"record {rid!r} was assessed at full text ({assessed.decision}); {change} "
         "title/abstract would leave that assessment without the inclusion it stands on",
-        hint="withdraw the full-text decision first (`litsynth screen undo --stage full-text`"
-        " or the Screening screen at full text), then change the title/abstract one",
+        hint="withdraw its full-text decision first: `litsynth screen undo --stage full-text`,"
+        " or Undo on the Screening screen at the full-text stage",
     )
 
 
