@@ -288,3 +288,25 @@ def test_an_empty_project_says_how_to_get_records(project: Path) -> None:
     out = run(project, "screen", "next", "--stage", "full-text")
     assert "No records at full text yet" in out
     assert "No records yet: import a database export" in run(project, "prisma")
+
+
+def test_a_late_second_vote_on_an_assessed_record_asks_for_a_resolution(
+    review: Path, tmp_path: Path
+) -> None:
+    """A second reviewer still at title/abstract while full text has begun: their vote is
+    recorded (screening stays independent), and PRISMA names the disagreement and its remedy
+    instead of asking for "a corrected decision" on a record nobody decided wrongly."""
+    ta, ft, bo = tmp_path / "ta.csv", tmp_path / "ft.csv", tmp_path / "bo.csv"
+    write_sheet(ta, [{"record_id": "r01", "decision": "include"}])
+    run(review, "screen", "import", str(ta))
+    write_sheet(ft, [{"record_id": "r01", "decision": "include"}])
+    run(review, "screen", "import", str(ft), "--stage", "full-text")
+    write_sheet(bo, [{"record_id": "r01", "decision": "exclude"}])
+    run(review, "screen", "import", str(bo), "--reviewer", "bo")
+    result = CliRunner().invoke(cli, ["prisma", "--project", str(review)])
+    assert result.exit_code == 1
+    assert "title/abstract votes that disagree (resolve them: `litsynth screen conflicts`)" in (
+        result.output
+    )
+    run(review, "screen", "resolve", "r01", "--decision", "include")
+    assert json.loads(run(review, "prisma", "--json"))["dbr_assessed"] == 1

@@ -190,7 +190,13 @@ def _count_arm(records: list[FlowRecord], eff: Mapping[tuple[str, str], Effectiv
         else:
             arm.awaiting += 1
         if ft is not None and ft.decision in ("include", "exclude", "not-retrieved"):
-            if ta_decision != "include":
+            if ta_decision == "conflict":  # a second reviewer's vote came after full text
+                arm.strays.setdefault(
+                    "title/abstract votes that disagree (resolve them: `litsynth screen "
+                    "conflicts`) on a record assessed at full text",
+                    [],
+                ).append(rec.id)
+            elif ta_decision != "include":
                 arm.strays.setdefault(
                     "full-text decision on a record not included at title/abstract", []
                 ).append(rec.id)
@@ -353,7 +359,7 @@ def check_flow(flow: PrismaFlow) -> PrismaFlow:
         )
         raise PrismaError(
             "the screening log does not add up to a PRISMA flow: " + "; ".join(problems),
-            hint=(hint + " — record a corrected decision for these records")
+            hint=(hint + " — record a corrected decision (or a resolution) for these records")
             if hint
             else "check the decisions recorded for the boxes named",
         )
