@@ -115,16 +115,19 @@ def test_a_full_text_assessment_keeps_the_inclusion_it_stands_on(
     assert "'r02' was not included at title/abstract" in refused
     assert json.loads(run(project, "prisma", "--json"))  # the flow still adds up
 
-    # a second reviewer's first vote is theirs to make: a conflict, not a refusal; a change
-    # of that vote is held to the rule like any other
+    # a second reviewer's vote is theirs to make: a disagreement (PRISMA asks for its
+    # resolution), not a refusal; but once bo's exclusion is all that would be left, ann may
+    # not withdraw the inclusion under the assessment
     settings = open_project(project).settings.screening
     with opened(project / "litsynth.db") as conn:
         ops.record_decision(conn, "r03", stage=TA, decision="exclude", reviewer="bo",
                             settings=settings, reason="not about nudging")  # fmt: skip
+        ops.record_decision(conn, "r03", stage=TA, decision="maybe", reviewer="bo",
+                            settings=settings)  # fmt: skip
         assert rules.effective(store.log(conn, TA))[("r03", TA)].decision == "conflict"
-        with pytest.raises(ScreeningError, match="'maybe' at title/abstract"):
-            ops.record_decision(conn, "r03", stage=TA, decision="maybe", reviewer="bo",
-                                settings=settings)  # fmt: skip
+        with pytest.raises(ScreeningError, match="withdrawing title/abstract"):
+            ops.undo_last(conn, stage=TA, reviewer="ann", source="test")
+        ops.undo_last(conn, stage=TA, reviewer="bo", source="test")  # ann's inclusion stands
     # the way out the message gives: withdraw the full-text decision, then the inclusion
     run(project, "screen", "undo", "--stage", "full-text", "--reviewer", "ann")
     assert "r03: ann's decision at title-abstract withdrawn" in run(

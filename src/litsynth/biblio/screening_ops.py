@@ -389,10 +389,10 @@ def keep_full_text_basis(conn: sqlite3.Connection, new: Decision) -> None:
     refuse the whole flow until someone found the record.
 
     A full-text decision needs the record included at title/abstract (as a sheet does). At
-    title/abstract, a reviewer who changes or withdraws their vote on a record whose full text
-    is assessed must not turn its inclusion into anything else. A reviewer's first vote is
-    always recorded, so screening stays independent; a disagreement it makes is resolved on
-    the Conflicts screen (`litsynth screen conflicts`).
+    title/abstract, a vote, a change, an undo or a resolution on a record whose full text is
+    assessed must leave the review's decision an inclusion, or a disagreement between
+    reviewers: screening stays independent, and PRISMA names a disagreement with its remedy
+    (`litsynth screen conflicts`). A sole reviewer's undo or change to exclude is refused.
     """
     rid = new.record_id
     if new.stage == FULL_TEXT:
@@ -408,11 +408,8 @@ def keep_full_text_basis(conn: sqlite3.Connection, new: Decision) -> None:
     if assessed is None or assessed.decision not in _ASSESSED:
         return
     before = [d for d in store.log(conn, TITLE_ABSTRACT) if d.record_id == rid]
-    own_vote = (rid, TITLE_ABSTRACT, new.reviewer) in rules.latest(before)
-    if new.origin in rules.HUMAN_ORIGINS and not own_vote and new.decision != rules.UNDECIDED:
-        return
     after = rules.effective([*before, new]).get((rid, TITLE_ABSTRACT))
-    if after is not None and after.decision == "include":
+    if after is not None and after.decision in ("include", "conflict"):
         return
     change = "withdrawing" if new.decision == rules.UNDECIDED else f"'{new.decision}' at"
     raise ScreeningError(
