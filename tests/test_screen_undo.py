@@ -114,6 +114,14 @@ def test_a_full_text_assessment_keeps_the_inclusion_it_stands_on(
                     "--decision", "include")  # fmt: skip
     assert "'r02' was not included at title/abstract" in refused
     assert json.loads(run(project, "prisma", "--json"))  # the flow still adds up
+    again = tmp_path / "ta-again.csv"  # a sheet is held to the same rule, line by line
+    again.write_text("record_id,decision\nr01,exclude\nr03,exclude\n")
+    done = json.loads(run(project, "screen", "import", again, "--reviewer", "ann", "--json"))
+    assert done["recorded"] == 1 and [(p["line"], p["record_id"]) for p in done["skipped"]] == [
+        (3, "r03")
+    ]
+    assert "'exclude' at title/abstract would leave" in done["skipped"][0]["problem"]
+    assert json.loads(run(project, "prisma", "--json"))
 
     # a second reviewer's vote is theirs to make: a disagreement (PRISMA asks for its
     # resolution), not a refusal; but once bo's exclusion is all that would be left, ann may
@@ -125,6 +133,7 @@ def test_a_full_text_assessment_keeps_the_inclusion_it_stands_on(
         ops.record_decision(conn, "r03", stage=TA, decision="maybe", reviewer="bo",
                             settings=settings)  # fmt: skip
         assert rules.effective(store.log(conn, TA))[("r03", TA)].decision == "conflict"
+        assert ops.undo_last(conn, stage=TA, reviewer="ann", source="test") == "r01"  # the sheet's
         with pytest.raises(ScreeningError, match="withdrawing title/abstract"):
             ops.undo_last(conn, stage=TA, reviewer="ann", source="test")
         ops.undo_last(conn, stage=TA, reviewer="bo", source="test")  # ann's inclusion stands

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -318,6 +318,9 @@ def import_sheet(
             return ImportResult(result, 0, already_imported=str(earlier["imported_at"]))
         current = rules.latest(store.log(conn, stage))
         fresh = rules.without_repeats(result.decisions, current)
+        if stage == TITLE_ABSTRACT:  # a line may not orphan a full-text assessment either
+            fresh, orphaning = _keeping_full_text_basis(conn, fresh)
+            result = replace(result, problems=(*result.problems, *orphaning))
         if result.new_reasons:
             store.insert_reasons(conn, result.new_reasons, "sheet", str(path))
         store.insert_decisions(conn, fresh)
@@ -403,21 +406,45 @@ def keep_full_text_basis(conn: sqlite3.Connection, new: Decision) -> None:
                 hint="include it at title/abstract first",
             )
         return
-    full_text = rules.effective(d for d in store.log(conn, FULL_TEXT) if d.record_id == rid)
-    assessed = full_text.get((rid, FULL_TEXT))
-    if assessed is None or assessed.decision not in _ASSESSED:
-        return
-    before = [d for d in store.log(conn, TITLE_ABSTRACT) if d.record_id == rid]
-    after = rules.effective([*before, new]).get((rid, TITLE_ABSTRACT))
-    if after is not None and after.decision in ("include", "conflict"):
-        return
-    change = "withdrawing" if new.decision == rules.UNDECIDED else f"'{new.decision}' at"
-    raise ScreeningError(
-        f"record {rid!r} was assessed at full text ({assessed.decision}); {change} "
-        "title/abstract would leave that assessment without the inclusion it stands on",
-        hint="withdraw its full-text decision first: `litsynth screen undo --stage full-text`,"
-        " or Undo on the Screening screen at the full-text stage",
-    )
+    kept, orphaning = _keeping_full_text_basis(conn, [new])
+    if not kept:
+        raise ScreeningError(
+            orphaning[0].message,
+            hint="withdraw its full-text decision first: `litsynth screen undo --stage full-text`,"
+            " or Undo on the Screening screen at the full-text stage",
+        )
+
+
+def _keeping_full_text_basis(
+    conn: sqlite3.Connection, decisions: Sequence[Decision]
+) -> tuple[list[Decision], list[rules.SheetProblem]]:
+    """Title/abstract `decisions` (one reviewer's, in order) less those on a record assessed at
+    full text that would leave the review's decision anything but an inclusion or a
+    disagreement; each left out is a problem with its sheet line (0 when not from a sheet)."""
+    full_text = rules.effective(store.log(conn, FULL_TEXT))
+    assessed = {rid: e.decision for (rid, _), e in full_text.items() if e.decision in _ASSESSED}
+    touched = [d for d in decisions if d.record_id in assessed]
+    if not touched:
+        return list(decisions), []
+    after = rules.effective([*store.log(conn, TITLE_ABSTRACT), *touched])
+    orphaned = {
+        d.record_id
+        for d in touched
+        if after.get((d.record_id, TITLE_ABSTRACT)) is None
+        or after[(d.record_id, TITLE_ABSTRACT)].decision not in ("include", "conflict")
+    }
+    problems = []
+    for d in touched:
+        if d.record_id in orphaned:
+            change = "withdrawing" if d.decision == rules.UNDECIDED else f"'{d.decision}' at"
+            line = d.source.rpartition(":")[2] if d.origin == "sheet" else ""
+            problems.append(rules.SheetProblem(
+                int(line) if line.isdigit() else 0, d.record_id,
+                f"record {d.record_id!r} was assessed at full text ({assessed[d.record_id]}); "
+                f"{change} title/abstract would leave that assessment without the inclusion "
+                "it stands on",
+            ))  # fmt: skip
+    return [d for d in decisions if d.record_id not in orphaned], problems
 
 
 RANDOM_SAMPLE = "random-sample"  # the source of decisions made on a random draw of the rest
