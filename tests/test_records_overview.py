@@ -14,6 +14,10 @@ from click.testing import CliRunner
 
 from litsynth.biblio.stopping import verdict
 from litsynth.cli import cli
+from litsynth.records import Decision
+from litsynth.store import opened
+from litsynth.store.db import transaction
+from litsynth.store.screening_log import insert_decisions
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "screening"
 
@@ -77,14 +81,16 @@ def test_status_still_answers_when_the_log_does_not_add_up(project: Path) -> Non
     full-text decision on a record not included: `prisma` names it, and `status`, which now
     builds the flow too, failed with the same error instead of saying where things stand."""
     run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
-    for stage, decision in (
-        ("title-abstract", "yes"),
-        ("full-text", "yes"),
-        ("title-abstract", "no"),
-    ):
+    for stage, decision in (("title-abstract", "yes"), ("full-text", "yes")):
         sheet = project / f"{stage}-{decision}.csv"
         sheet.write_text(f"record_id,decision\nr01,{decision}\n", encoding="utf-8")
         run(project, "screen", "import", str(sheet), "--stage", stage)
+    # A sheet now refuses that exclusion (it would orphan the full-text decision), so it is
+    # written to the log as a project from before that rule holds it.
+    with opened(project / "litsynth.db") as conn, transaction(conn):
+        old = Decision("r01", "title-abstract", "exclude", "ann", "2026-12-01T10:00:00Z",
+                       "", "", "sheet", "old.csv:2")  # fmt: skip
+        insert_decisions(conn, [old])
     lines = records_lines(project)
     assert lines[1].endswith("1 study included (`litsynth prisma` for the whole flow)")
     assert "does not add up to a PRISMA flow: `litsynth prisma` says which records" in lines[2]
