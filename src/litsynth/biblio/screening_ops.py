@@ -399,7 +399,9 @@ def keep_full_text_basis(conn: sqlite3.Connection, new: Decision) -> None:
     """
     rid = new.record_id
     if new.stage == FULL_TEXT:
-        if new.decision in _ASSESSED and rid not in {r.id for r in candidates(conn, FULL_TEXT)}:
+        ta = rules.effective(store.log(conn, TITLE_ABSTRACT, [rid])).get((rid, TITLE_ABSTRACT))
+        sought = ta is not None and ta.decision == "include" and store.is_root(conn, rid)
+        if new.decision in _ASSESSED and not sought:  # what `candidates` holds, for one record
             raise ScreeningError(
                 f"record {rid!r} was not included at title/abstract (or is a duplicate), so "
                 "it has no full-text stage",
@@ -421,12 +423,13 @@ def _keeping_full_text_basis(
     """Title/abstract `decisions` (one reviewer's, in order) less those on a record assessed at
     full text that would leave the review's decision anything but an inclusion or a
     disagreement; each left out is a problem with its sheet line (0 when not from a sheet)."""
-    full_text = rules.effective(store.log(conn, FULL_TEXT))
+    ids = {d.record_id for d in decisions}
+    full_text = rules.effective(store.log(conn, FULL_TEXT, ids))
     assessed = {rid: e.decision for (rid, _), e in full_text.items() if e.decision in _ASSESSED}
     touched = [d for d in decisions if d.record_id in assessed]
     if not touched:
         return list(decisions), []
-    after = rules.effective([*store.log(conn, TITLE_ABSTRACT), *touched])
+    after = rules.effective([*store.log(conn, TITLE_ABSTRACT, assessed), *touched])
     orphaned = {
         d.record_id
         for d in touched

@@ -85,7 +85,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         return origin is None or origin.split("://", 1)[-1] == request.headers.get("host")
 
     async def guard(request: Request, handler: Any, *, write: bool = False,
-                    names: Any = None, schema: Any = None) -> Response:  # fmt: skip
+                    names: frozenset[str] | None = None,
+                    schema: dict[str, Any] | None = None) -> Response:  # fmt: skip
         if not host_ok(request):
             return _error(421, "this workspace answers on its own address only")
         if write and not write_ok(request):

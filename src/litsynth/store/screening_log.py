@@ -6,6 +6,7 @@ only reads them for what screening and PRISMA need (`screening_records`, `prisma
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -91,13 +92,20 @@ def insert_decisions(conn: sqlite3.Connection, decisions: Sequence[Decision]) ->
     )
 
 
-def log(conn: sqlite3.Connection, stage: str | None = None) -> list[Decision]:
-    """The whole log (or one stage's part) in the order it was written."""
-    sql = "SELECT * FROM decisions"
+def log(
+    conn: sqlite3.Connection, stage: str | None = None, records: Iterable[str] | None = None
+) -> list[Decision]:
+    """The whole log (or one stage's part, or some records' part) in the order it was
+    written. One record's part is read through the index on record_id: a decision checked
+    against its record's history need not read the review's."""
+    sql = "SELECT * FROM decisions WHERE 1"
     args: tuple[str, ...] = ()
     if stage:
-        sql += " WHERE stage = ?"
+        sql += " AND stage = ?"
         args = (stage,)
+    if records is not None:
+        sql += " AND record_id IN (SELECT value FROM json_each(?))"
+        args = (*args, json.dumps(sorted(set(records))))
     return [
         Decision(
             record_id=r["record_id"],
@@ -129,6 +137,12 @@ def prisma_records(conn: sqlite3.Connection) -> list[PrismaRecord]:
         PrismaRecord(r["id"], r["source"], r["duplicate_of"])
         for r in conn.execute("SELECT id, source, duplicate_of FROM records ORDER BY rowid")
     ]
+
+
+def is_root(conn: sqlite3.Connection, record_id: str) -> bool:
+    """Whether the record is its duplicate group's root (or alone): only roots are screened."""
+    row = conn.execute("SELECT duplicate_of FROM records WHERE id = ?", (record_id,)).fetchone()
+    return row is not None and not row[0]
 
 
 def record_ids(conn: sqlite3.Connection) -> set[str]:
