@@ -340,6 +340,32 @@ def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> 
         until(page, "document.getElementById('prisma').naturalWidth > 0")
 
 
+def test_a_flow_that_does_not_add_up_says_why_where_the_diagram_would_be(
+    demo_copy: Path,
+) -> None:
+    """A log that does not add up (written by a project from before the full-text basis rule)
+    showed a broken picture under "PRISMA 2020" and nothing else: the page now says what
+    `litsynth prisma` says, the records to look at included."""
+    conn = sqlite3.connect(demo_copy / "litsynth.db")
+    (rid,) = conn.execute(
+        "SELECT record_id FROM decisions WHERE stage = 'full-text' ORDER BY seq LIMIT 1"
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO decisions (record_id, stage, decision, reviewer, at, origin, source) "
+        "VALUES (?, 'title-abstract', 'exclude', 'demo', '2026-12-01T10:00:00Z', 'terminal', "
+        "'before the rule')",
+        (rid,),
+    )
+    conn.commit()
+    conn.close()
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(f"{url}/screens/matrices")
+        until(page, "document.getElementById('prisma-status').textContent.length > 0")
+        status = page.locator("#prisma-status").text_content() or ""
+        assert "does not add up to a PRISMA flow" in status and rid in status
+        assert page.locator("#prisma").is_hidden()
+
+
 def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:
     """Data extraction in the browser: a choice and a number saved to the store, a bad number
     refused with the form's words and nothing recorded for it."""

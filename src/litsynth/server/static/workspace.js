@@ -46,8 +46,11 @@ function start() {
     loadRelations().catch((error) => { $("relations-status").textContent = error.message; });
   } else if (SCREEN === "matrices") {
     $("matrices-view").hidden = false;
-    // the flow is the records' and does not need a codebook: drawn whatever the matrix says
-    $("prisma").src = "/prisma.svg";
+    // the flow is the records' and does not need a codebook: drawn whatever the matrix says,
+    // once it adds up; else why not, where the diagram would be (not a broken picture)
+    api("/api/prisma").then(() => { $("prisma").src = "/prisma.svg"; }).catch((error) => {
+      $("prisma").hidden = true; $("prisma-status").textContent = error.message;
+    });
     const fail = (error) => {
       $("matrix-status").textContent = error.message; $("matrix").hidden = true; $("cell").hidden = true;
     };
