@@ -46,11 +46,15 @@ function start() {
     loadRelations().catch((error) => { $("relations-status").textContent = error.message; });
   } else if (SCREEN === "matrices") {
     $("matrices-view").hidden = false;
-    // the flow is the records' and does not need a codebook: drawn whatever the matrix says,
-    // once it adds up; else why not, where the diagram would be (not a broken picture)
-    api("/api/prisma").then(() => { $("prisma").src = "/prisma.svg"; }).catch((error) => {
-      $("prisma").hidden = true; $("prisma-status").textContent = error.message;
-    });
+    // the flow is the records' and does not need a codebook: drawn whatever the matrix says.
+    // A flow that does not add up is no picture (the <img> cannot show a 400): then, and only
+    // then, the page asks why and says it where the diagram would be
+    $("prisma").addEventListener("error", () => {
+      api("/api/prisma").catch((error) => {
+        $("prisma").hidden = true; $("prisma-status").textContent = error.message;
+      });
+    }, { once: true });
+    $("prisma").src = "/prisma.svg";
     const fail = (error) => {
       $("matrix-status").textContent = error.message; $("matrix").hidden = true; $("cell").hidden = true;
     };
