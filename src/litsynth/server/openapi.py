@@ -445,17 +445,21 @@ OPENAPI: dict[str, Any] = {
 }
 
 
+def _operation(path: str, method: str) -> dict[str, Any] | None:
+    """A route's description above; None for a route not described (the pages, their files)."""
+    operation: dict[str, Any] | None = _PATHS.get(path, {}).get(method.lower())
+    return operation
+
+
 def query_names(path: str, method: str) -> frozenset[str] | None:
-    """The query parameters a route takes, as described above; None for a route not described
-    (the pages and their files)."""
-    operation = _PATHS.get(path, {}).get(method.lower())
+    """The query parameters a route takes; None for a route not described."""
+    operation = _operation(path, method)
     if operation is None:
         return None
     return frozenset(p["name"] for p in operation.get("parameters", ()) if p["in"] == "query")
 
 
 def body_schema(path: str, method: str) -> dict[str, Any] | None:
-    """The JSON body a route reads, as described above; None for a route that reads none."""
-    operation = _PATHS.get(path, {}).get(method.lower(), {})
-    content = operation.get("requestBody", {}).get("content", {})
+    """The JSON body a route reads; None for a route that reads none."""
+    content = (_operation(path, method) or {}).get("requestBody", {}).get("content", {})
     return content.get("application/json", {}).get("schema")

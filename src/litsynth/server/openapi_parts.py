@@ -148,12 +148,13 @@ def request_body(
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 def ok(schema: dict[str, Any], description: str) -> dict[str, Any]:
     """A JSON answer, or the 400 every handler gives a bad input (an error with a hint)."""
-    return {
-        "200": {"description": description, "content": {"application/json": {"schema": schema}}},
-        "400": {"description": "bad input", "content": {"application/json": {"schema": ERROR}}},
-    }
+    return {"200": _json(description, schema), "400": _json("bad input", ERROR)}
 
 
 def download(description: str, *media_types: str) -> dict[str, Any]:
@@ -170,15 +171,9 @@ def download(description: str, *media_types: str) -> dict[str, Any]:
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
-_NOT_FOUND = {"description": "no such id", "content": {"application/json": {"schema": ERROR}}}
-_REFUSED = {
-    "description": "missing or wrong session token, or a foreign Origin",
-    "content": {"application/json": {"schema": ERROR}},
-}
-_MISDIRECTED = {
-    "description": "the request's Host is not this workspace's address",
-    "content": {"application/json": {"schema": ERROR}},
-}
+_NOT_FOUND = _json("no such id", ERROR)
+_REFUSED = _json("missing or wrong session token, or a foreign Origin", ERROR)
+_MISDIRECTED = _json("the request's Host is not this workspace's address", ERROR)
 
 
 def with_refusals(paths: dict[str, Any], answers_not_found: set[tuple[str, str]]) -> dict[str, Any]:
