@@ -309,8 +309,8 @@ def _no_records(file_name: str, fmt: str, rejected: list[Rejection]) -> str:
     return message
 
 
-def _failed(path: Path, source: str, error: str) -> ImportOutcome:
-    return ImportOutcome(str(path), "", source, "", "", 0, 0, False, error=error)
+def _failed(file_name: str, source: str, error: str) -> ImportOutcome:
+    return ImportOutcome(file_name, "", source, "", "", 0, 0, False, error=error)
 
 
 def import_files(
@@ -329,7 +329,7 @@ def import_files(
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            outcomes.append(_failed(path, source, f"cannot read the file: {exc.strerror}"))
+            outcomes.append(_failed(str(path), source, f"cannot read the file: {exc.strerror}"))
             continue
         outcomes.append(import_data(conn, str(path), data, source, encoding=encoding, sheet=sheet))
     return outcomes
@@ -373,7 +373,7 @@ def import_data(
             taken=lambda rid: store.record_exists(conn, rid),
         )
     except BiblioError as exc:  # one unreadable file must not stop the others
-        return _failed(Path(file_name), source, exc.message)
+        return _failed(file_name, source, exc.message)
     store.save_batch(conn, batch)
     renamed = batch.report.get("renamed", {})
     n_renamed = batch.report.get("n_renamed", 0)

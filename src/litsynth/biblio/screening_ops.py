@@ -433,8 +433,8 @@ def _keeping_full_text_basis(
     orphaned = {
         d.record_id
         for d in touched
-        if after.get((d.record_id, TITLE_ABSTRACT)) is None
-        or after[(d.record_id, TITLE_ABSTRACT)].decision not in ("include", "conflict")
+        if (then := after.get((d.record_id, TITLE_ABSTRACT))) is None
+        or then.decision not in ("include", "conflict")
     }
     problems = []
     for d in touched:

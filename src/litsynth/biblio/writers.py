@@ -37,6 +37,9 @@ _BIB_TYPE = {
     "chapter": "incollection", "thesis": "thesis", "report": "techreport", "web": "online",
     "unpublished": "unpublished", "patent": "patent", "dataset": "dataset", "misc": "misc",
 }  # fmt: skip
+# The entry types a record may keep as it came (classic BibTeX's and biblatex's own).
+_BIB_TYPES = {*_BIB_TYPE.values(), "inbook", "phdthesis", "mastersthesis", "proceedings",
+              "collection", "manual", "booklet", "report", "conference"}  # fmt: skip
 _BIB_CONTAINER = {
     "conference": "booktitle", "chapter": "booktitle", "book": "publisher", "thesis": "school",
     "report": "institution", "web": "organization",
@@ -62,10 +65,6 @@ def _bib_type(doc_type: str) -> str:
     """The record's own BibTeX entry type when it is one we know, else its kind's."""
     lower = doc_type.lower()
     return lower if lower in _BIB_TYPES else _BIB_TYPE[work_kind(doc_type)]
-
-
-_BIB_TYPES = {*_BIB_TYPE.values(), "inbook", "phdthesis", "mastersthesis", "proceedings",
-              "collection", "manual", "booklet", "report", "conference"}  # fmt: skip
 
 
 def to_ris(records: Iterable[BibRecord]) -> str:
