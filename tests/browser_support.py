@@ -79,6 +79,18 @@ def serving(root: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+def learned(url: str, timeout_s: float = 120.0) -> None:
+    """Wait until the workspace has no suggest run under way or owed. A coding decision starts
+    one, and the review queue's order may change when it ends."""
+    import json
+    import urllib.request
+
+    end = time.monotonic() + timeout_s
+    while json.load(urllib.request.urlopen(f"{url}/api/coding/learning"))["running"]:
+        assert time.monotonic() < end, "the suggest run after a decision did not end"
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def browser_page(width: int = 1280, height: int = 800) -> Iterator[Any]:
     """A Chromium page of that size, the browser closed after."""

@@ -66,6 +66,26 @@ def test_accept_a_suggestion_and_code_a_mouse_selection(demo_copy: Path) -> None
     assert any(text[start:end] == selected for start, end, text in added), (selected, added)
 
 
+def test_suggestions_learn_from_a_decision_while_the_reviewer_reads(demo_copy: Path) -> None:
+    """A rejection starts a suggest run on the server; the page says when it has learned, and
+    redraws the document's suggestions with the reviewer's place kept."""
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(f"{url}/screens/reader")
+        page.wait_for_selector("#learning-status:has-text('learn from each decision')")
+        page.locator("#passages .suggestion").first.wait_for()
+        page.locator("body").click(position={"x": 5, "y": 5})
+        page.keyboard.press("r")
+        page.wait_for_selector("#learning-status:has-text('Suggestions updated')", timeout=90_000)
+        line = page.text_content("#learning-status") or ""
+        page.wait_for_selector("#passages .suggestion.focused")
+    conn = sqlite3.connect(demo_copy / "litsynth.db")
+    models = {m for (m,) in conn.execute("SELECT DISTINCT model FROM suggestions")}
+    coded = conn.execute("SELECT COUNT(DISTINCT chunk_id) FROM codings").fetchone()[0]
+    conn.close()
+    assert f"from {coded} coded passages" in line, line
+    assert len(models) == 1 and next(iter(models)).endswith("+learned.v1"), models
+
+
 def test_markdown_is_hidden_but_a_selection_across_it_keeps_the_stored_offsets(
     demo_copy: Path,
 ) -> None:

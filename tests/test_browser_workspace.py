@@ -16,7 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from browser_support import browser_page, browsing, need_browser, serving, until
+from browser_support import browser_page, browsing, learned, need_browser, serving, until
 from litsynth.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -583,6 +583,7 @@ def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
         page.wait_for_selector(
             f'.suggestion.accepted[data-chunk="{first["chunk_id"]}"][data-code="{first["code"]}"]'
         )
+        learned(url)  # the next suggestion is the one after the run that learned from this
         after = json.load(urllib.request.urlopen(f"{url}/api/coding/next?coder=ann"))["item"]
         assert (after["chunk_id"], after["code"]) != (first["chunk_id"], first["code"])
         # reject the next one with r; change the one after to a code found in the code list
@@ -594,6 +595,7 @@ def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
         page.wait_for_selector(
             f'.suggestion.rejected[data-chunk="{after["chunk_id"]}"][data-code="{after["code"]}"]'
         )
+        learned(url)
         third = json.load(urllib.request.urlopen(f"{url}/api/coding/next?coder=ann"))["item"]
         page.keyboard.press("n")
         page.wait_for_selector(

@@ -49,7 +49,9 @@ def workspace(demo_project: Path, tmp_path_factory: pytest.TempPathFactory):  # 
     """A workspace app over a private copy of the demo (the requests write to it)."""
     root = tmp_path_factory.mktemp("contract") / "demo"
     shutil.copytree(demo_project, root, ignore=shutil.ignore_patterns("report", "report.tmp"))
-    return create_app(open_project(root))
+    app = create_app(open_project(root))
+    yield app
+    app.state.workspace.learner.wait(timeout=120)  # codings start suggest runs: let them end
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ Safety, because the process holds a person's work:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from html import escape
 from importlib import resources
 from typing import Any
@@ -34,6 +36,7 @@ from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT
 from litsynth.search import SearchHit, search, status
+from litsynth.server.coding_routes import coding_routes
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.downloads import hits_file, quotes_file, records_file
 from litsynth.server.imports import import_routes
@@ -60,14 +63,6 @@ _STATIC_TYPES = {
     "icon.svg": "image/svg+xml",
 }
 _SCRIPT_TAGS = "\n".join(f'<script src="/static/{name}.js" defer></script>' for name in _SCRIPTS)
-
-
-def _offset(body: dict[str, Any], name: str) -> int:
-    """A character offset from a request body: a whole number, or a 400."""
-    value = body.get(name, -1)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise LitsynthError(f"{name} is a character offset, a whole number", f'"{name}": 120')
-    return value
 
 
 def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Starlette:
@@ -375,74 +370,6 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         with ws.lock, opened(project.store_path) as conn:
             return JSONResponse(confirm_json(conn, project, body, _coder(body)))
 
-    async def api_coding_next(request: Request) -> Response:
-        """The most informative suggestion the coder has not decided, across documents."""
-        from litsynth.coding.human import decisions
-
-        coder = _coder(request.query_params)
-        with opened(project.store_path) as conn:
-            queue = decisions.review_queue(conn, coder=coder)
-        if not queue:
-            return JSONResponse({"item": None, "remaining": 0})
-        item = queue[0]
-        return JSONResponse(
-            {
-                "item": {"document": item.passage.document_id, "chunk_id": item.passage.chunk_id,
-                         "code": item.code_id, "score": item.score, "threshold": item.threshold},
-                "remaining": len(queue),
-            }
-        )  # fmt: skip
-
-    async def api_coding_decide(request: Request) -> Response:
-        from litsynth.coding.codebook.load import project_codebook
-        from litsynth.coding.human import decisions
-        from litsynth.store import codings as codings_store
-
-        body = await _body(request)
-        chunk, code, action = (str(body.get(k) or "") for k in ("chunk_id", "code", "action"))
-        if action not in ("accept", "reject", "change"):
-            return _error(400, f"unknown action {action!r}", "accept, reject or change")
-        book = project_codebook(project)
-        with ws.lock, opened(project.store_path) as conn:
-            passage = codings_store.passages(conn, [chunk]).get(chunk)
-            items = (
-                codings_store.review_items(
-                    conn,
-                    code=code,
-                    undecided_only=False,
-                    suggested_only=False,
-                    document=passage.document_id,
-                )
-                if passage is not None
-                else []
-            )
-            item = next((i for i in items if i.passage.chunk_id == chunk), None)
-            if item is None:
-                return _error(404, f"no suggestion of {code!r} on passage {chunk!r}")
-            rows = decisions.decide(
-                conn,
-                book,
-                item,
-                action,
-                coder=_coder(body),
-                new_code=str(body.get("new_code") or ""),
-            )
-        return JSONResponse({"recorded": [r.__dict__ for r in rows]})
-
-    async def api_coding_add(request: Request) -> Response:
-        from litsynth.coding.codebook.load import project_codebook
-        from litsynth.coding.human import decisions
-
-        body = await _body(request)
-        book = project_codebook(project)
-        with ws.lock, opened(project.store_path) as conn:
-            row = decisions.add_coding(
-                conn, book, str(body.get("code") or ""), coder=_coder(body),
-                document=str(body.get("document") or ""), start=_offset(body, "start"),
-                end=_offset(body, "end"), memo=str(body.get("memo") or ""),
-            )  # fmt: skip
-        return JSONResponse({"recorded": row.__dict__})
-
     async def api_memos(request: Request) -> Response:
         from litsynth.store import codings as codings_store
 
@@ -513,7 +440,15 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
         return Route(path, endpoint, methods=methods)
 
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        # Let a suggest run under way finish. Its write is one transaction, so a stop mid-run
+        # would lose nothing; waiting only keeps a half-done thread's errors off the console.
+        ws.learner.wait(timeout=60)
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[
             route("/", page, ["GET"]),
             route("/screens/{screen}", page, ["GET"]),
@@ -542,15 +477,13 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/quote", api_quote, ["GET"]),
             route("/api/relations", api_relations, ["GET"]),
             route("/api/relations/confirm", api_relations_confirm, ["POST"], write=True),
-            route("/api/coding/next", api_coding_next, ["GET"]),
-            route("/api/coding/decide", api_coding_decide, ["POST"], write=True),
-            route("/api/coding/add", api_coding_add, ["POST"], write=True),
             route("/api/memos", api_memos, ["GET"]),
             route("/api/memo", api_memo, ["POST"], write=True),
             route("/api/extraction", api_extraction, ["GET"]),
             route("/api/extraction/value", api_extraction_value, ["POST"], write=True),
             *import_routes(project, ws, route),
-        ]
+            *coding_routes(project, ws, route),
+        ],
     )
     app.state.workspace = ws
     return app

@@ -11,6 +11,7 @@ from litsynth.server.openapi_parts import (
     FILE,
     HIT,
     IMPORT_PARAMETERS,
+    LEARNING,
     REVIEWER,
     SEARCH_PARAMETERS,
     SHEET,
@@ -378,6 +379,15 @@ _PATHS: dict[str, Any] = {
             "summary": "The most informative undecided suggestion, across documents",
             "parameters": [CODER],
             "responses": ok({"type": "object"}, "document, passage, code; remaining"),
+        }
+    },
+    "/api/coding/learning": {
+        "get": {
+            "summary": "Whether the suggestions have learned from the decisions made here yet",
+            "description": "Each coding decision starts a suggest run in the background (one "
+            "at a time; decisions made during a run start one more). `runs` counts the runs "
+            "finished since the workspace started; the last one's figures follow it.",
+            "responses": ok(LEARNING, "running, runs, error and hint, and the last run's figures"),
         }
     },
     "/api/themes": {

@@ -107,6 +107,21 @@ SOURCE = {
     "description": "human, machine or both (empty or not given: [synthesis] source)",
     "schema": {"type": "string", "enum": ["", "both", "human", "machine"]},
 }
+LEARNING = {  # /api/coding/learning: learning.Learner.status()
+    "type": "object",
+    "required": ["running", "runs", "error", "hint"],
+    "properties": {
+        "running": {"type": "boolean"},
+        "runs": {"type": "integer", "minimum": 0},
+        "error": {"type": ["string", "null"]},
+        "hint": {"type": ["string", "null"]},
+        "decisions": {"type": "integer", "description": "coded passages the last run learned from"},
+        "suggested": {"type": "integer"},
+        "model": {"type": "string"},
+        "seconds": {"type": "number"},
+        "finished": {"type": "string", "description": "UTC, YYYY-MM-DD HH:MM:SS"},
+    },
+}
 ERROR = {
     "type": "object",
     "properties": {"error": {"type": "string"}, "hint": {"type": ["string", "null"]}},

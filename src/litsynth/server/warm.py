@@ -1,5 +1,6 @@
 """What `litsynth serve` keeps warm between requests: the model, the index, the screening
-queues and the likeness of the maybe pairs, each loaded once and reused while it holds."""
+queues, the likeness of the maybe pairs and the coding suggestions' learner, each loaded once
+and reused while it holds."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex
 from litsynth.embed.models import query_embedder
 from litsynth.records import TITLE_ABSTRACT
+from litsynth.server.learning import Learner
 from litsynth.store import opened
 
 
@@ -30,6 +32,11 @@ class Workspace:
     queues: dict[tuple[str, str], ops.Queue] = field(default_factory=dict)
     refits: dict[tuple[str, str], threading.Thread] = field(default_factory=dict)
     likeness: dict[tuple[str, str], float] = field(default_factory=dict)  # of maybe pairs
+    _loading: threading.Lock = field(default_factory=threading.Lock)
+    learner: Learner = field(init=False)  # suggest runs after coding decisions (learning.py)
+
+    def __post_init__(self) -> None:
+        self.learner = Learner(self.project, self.warm_embedder, self.lock)
 
     def refit_later(self, stage: str, reviewer: str) -> None:
         """Refit the reviewer's queue in a background thread with its own store handle, so
@@ -74,10 +81,12 @@ class Workspace:
         return queue
 
     def warm_embedder(self) -> Embedder:
-        if self.embedder is None:
-            s = self.project.settings.embed
-            self.embedder = query_embedder(s.embedder, batch_size=s.batch_size)
-        return self.embedder
+        """The model, loaded once: a search and a background suggest run may ask together."""
+        with self._loading:
+            if self.embedder is None:
+                s = self.project.settings.embed
+                self.embedder = query_embedder(s.embedder, batch_size=s.batch_size)
+            return self.embedder
 
     def warm_index(self, conn: Any) -> ChunkIndex:
         """The index, read again only when an ingest has rewritten it."""

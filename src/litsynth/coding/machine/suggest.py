@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,12 +225,15 @@ def suggest_project(
     embedder: Embedder | None = None,
     learn_from_codings: bool = True,
     roles: Sequence[str] | None = READ_BY_DEFAULT,
+    writing: AbstractContextManager[Any] | None = None,
 ) -> SuggestResult:
     """Score every chunk against the codebook, learn from human codings, store suggestions.
 
     Every chunk is scored (a passage's neighbours are its context, and the corpus calibrates
     the scores), but suggestions are stored only for passages of `roles` (None: all): a
-    reference list or an author block is never something a reviewer codes.
+    reference list or an author block is never something a reviewer codes. `writing` is held
+    while the suggestions are replaced, and only then: the workspace's lock, so that its
+    background runs never keep a reviewer's decision waiting for a fit.
     """
     book = project_codebook(project)
     min_score = project.settings.coding.min_score if min_score is None else min_score
@@ -305,7 +309,7 @@ def suggest_project(
         "codebook": str(project.settings.coding.codebook),
     }
     versions = library_versions()
-    with transaction(conn):
+    with writing or nullcontext(), transaction(conn):
         run_id = runs.start_run(conn, "code-suggest", settings, versions)
         store.record_codebook_version(conn, book.version, book.files, _content(book))
         stored = store.replace_suggestions(conn, suggestions, thresholds, run_id)
@@ -320,6 +324,7 @@ def suggest_project(
                 "stored": stored,
                 "suggested": len(suggested),
                 "per_code": per_code,
+                "decisions": len(examples),
             },
         )
     return SuggestResult(

@@ -137,9 +137,57 @@ async function loadDocument(id) {
   if (id !== reader.document) forgetSelection();  // offsets of another document
   reader.document = id;
   const data = await readerLoad(api("/api/documents/" + encodeURIComponent(id) + "?" + new URLSearchParams({ coder: reviewer() })));
-  if (data === null) return;  // a newer load paints instead
+  if (data === null) return false;  // a newer load paints instead
   reader.passages = data.passages;
   renderPassages();
+  return true;
+}
+
+// Each decision starts a suggest run on the server that learns from it (learning.py). The
+// page waits for that run, then redraws the document's suggestions where the reviewer is:
+// the highlighted suggestion stays highlighted while it is still suggested. Not while words
+// are selected: redrawing would drop the selection the reviewer is about to code.
+const learning = { runs: 0, watching: false };
+
+function learningLine(s) {
+  if (s.error) return "Suggestions not updated: " + s.error + (s.hint ? " (" + s.hint + ")" : "");
+  if (s.running) return "Suggestions are learning from your latest decisions…";
+  if (!s.runs) return "Suggestions learn from each decision you make here.";
+  return "Suggestions updated at " + s.finished + " UTC from " + s.decisions + " coded passages ("
+    + s.suggested + " suggested, " + s.seconds + " s).";
+}
+
+async function watchLearning() {
+  if (learning.watching) return;
+  learning.watching = true;
+  try {
+    let s = await api("/api/coding/learning");
+    while (s.running) {
+      $("learning-status").textContent = learningLine(s);
+      await new Promise((done) => setTimeout(done, 700));
+      s = await api("/api/coding/learning");
+    }
+    $("learning-status").textContent = learningLine(s);
+    if (s.runs > learning.runs && reader.document && !reader.selection) {
+      learning.runs = s.runs;
+      await redrawKeepingFocus();
+    }
+  } catch (error) {
+    $("learning-status").textContent = error.message;
+  } finally {
+    learning.watching = false;
+  }
+}
+
+async function redrawKeepingFocus() {
+  const node = suggestionNodes()[reader.focus];
+  const key = node && [node.dataset.chunk, node.dataset.code];
+  const scrolled = window.scrollY;
+  // superseded by a load the reviewer asked for (n, another document): theirs places the page
+  if (!(await loadDocument(reader.document))) return;
+  window.scrollTo(0, scrolled);
+  const i = key ? suggestionNodes().findIndex((n) => n.dataset.chunk === key[0] && n.dataset.code === key[1]) : -1;
+  if (i >= 0) setFocus(i);
 }
 
 async function decideSuggestion(action) {
@@ -157,7 +205,12 @@ async function decideSuggestion(action) {
     const keep = reader.focus;
     await loadDocument(reader.document);
     setFocus(keep + 1);
-  } catch (error) { $("reader-status").textContent = error.message; }
+    watchLearning();
+  } catch (error) {
+    $("reader-status").textContent = error.message;
+    // gone since the page drew it (a learning run replaced it): show the current ones
+    if (/no suggestion of/.test(error.message)) await loadDocument(reader.document);
+  }
 }
 
 function forgetSelection() {
@@ -208,6 +261,7 @@ async function codeSelection() {
     window.getSelection().removeAllRanges();
     forgetSelection();
     await loadDocument(reader.document);
+    watchLearning();
   } catch (error) { $("reader-status").textContent = error.message; }
 }
 
@@ -241,6 +295,10 @@ async function startReader() {
     o.value = c.id; o.title = c.definition; return o;
   });
   $("code-pick").replaceChildren(...options);
+  api("/api/coding/learning").then((s) => {
+    learning.runs = s.runs;
+    $("learning-status").textContent = codes.length ? learningLine(s) : "";
+  }).catch(() => { /* the line is a help, not a need */ });
   if (!codes.length) {
     $("reader-status").textContent = "No codebook yet: write codes in codebook/*.yaml (docs/coding.md)"
       + " or draft them with `litsynth code discover --write codebook/draft.yaml`, then reload.";

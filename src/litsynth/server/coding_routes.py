@@ -1,0 +1,121 @@
+"""The Read & code screen's writes and its review queue: a suggestion accepted, rejected or
+changed, a span coded by hand, the next suggestion worth a decision, and whether the
+suggestions have learned from those decisions yet (`learning.py`).
+
+Each write holds the workspace's lock, is committed before it is answered, and then asks the
+learner for suggestions that know it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from litsynth.config import Project
+from litsynth.errors import LitsynthError
+from litsynth.server.replies import error, json_body
+from litsynth.server.warm import Workspace
+from litsynth.store import opened
+
+
+def offset(body: dict[str, Any], name: str) -> int:
+    """A character offset from a request body: a whole number, or a 400."""
+    value = body.get(name, -1)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise LitsynthError(f"{name} is a character offset, a whole number", f'"{name}": 120')
+    return value
+
+
+def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
+    """/api/coding/*, each behind the workspace's guard (`route`)."""
+
+    def coder(source: Any) -> str:
+        return str(source.get("coder") or project.settings.project.reviewer).strip()
+
+    async def api_coding_next(request: Request) -> Response:
+        """The most informative suggestion the coder has not decided, across documents."""
+        from litsynth.coding.human import decisions
+
+        with opened(project.store_path) as conn:
+            queue = decisions.review_queue(conn, coder=coder(request.query_params))
+        if not queue:
+            return JSONResponse({"item": None, "remaining": 0})
+        item = queue[0]
+        return JSONResponse(
+            {
+                "item": {"document": item.passage.document_id, "chunk_id": item.passage.chunk_id,
+                         "code": item.code_id, "score": item.score, "threshold": item.threshold},
+                "remaining": len(queue),
+            }
+        )  # fmt: skip
+
+    async def api_coding_decide(request: Request) -> Response:
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.coding.human import decisions
+        from litsynth.store import codings as codings_store
+
+        body = await json_body(request)
+        chunk, code, action = (str(body.get(k) or "") for k in ("chunk_id", "code", "action"))
+        if action not in ("accept", "reject", "change"):
+            return error(400, f"unknown action {action!r}", "accept, reject or change")
+        book = project_codebook(project)
+        with ws.lock, opened(project.store_path) as conn:
+            passage = codings_store.passages(conn, [chunk]).get(chunk)
+            items = (
+                codings_store.review_items(
+                    conn,
+                    code=code,
+                    undecided_only=False,
+                    suggested_only=False,
+                    document=passage.document_id,
+                )
+                if passage is not None
+                else []
+            )
+            item = next((i for i in items if i.passage.chunk_id == chunk), None)
+            if item is None:
+                return error(
+                    404,
+                    f"no suggestion of {code!r} on passage {chunk!r}",
+                    "the suggestions were updated since the page showed them: reload the document",
+                )
+            rows = decisions.decide(
+                conn,
+                book,
+                item,
+                action,
+                coder=coder(body),
+                new_code=str(body.get("new_code") or ""),
+            )
+        ws.learner.relearn()
+        return JSONResponse({"recorded": [r.__dict__ for r in rows]})
+
+    async def api_coding_add(request: Request) -> Response:
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.coding.human import decisions
+
+        body = await json_body(request)
+        book = project_codebook(project)
+        with ws.lock, opened(project.store_path) as conn:
+            row = decisions.add_coding(
+                conn, book, str(body.get("code") or ""), coder=coder(body),
+                document=str(body.get("document") or ""), start=offset(body, "start"),
+                end=offset(body, "end"), memo=str(body.get("memo") or ""),
+            )  # fmt: skip
+        ws.learner.relearn()
+        return JSONResponse({"recorded": row.__dict__})
+
+    async def api_coding_learning(request: Request) -> Response:
+        """Whether a suggest run is under way, and what the last one here learned from."""
+        return JSONResponse(ws.learner.status())
+
+    return [
+        route("/api/coding/next", api_coding_next, ["GET"]),
+        route("/api/coding/decide", api_coding_decide, ["POST"], write=True),
+        route("/api/coding/add", api_coding_add, ["POST"], write=True),
+        route("/api/coding/learning", api_coding_learning, ["GET"]),
+    ]
