@@ -72,6 +72,14 @@ def test_named_wrong_encoding_is_a_clear_error() -> None:
         decode_bytes("Müller".encode("latin-1"), "utf-8")
 
 
+@pytest.mark.parametrize("name", ["utf-9", "\x00", "utf\x008", "rot13", "base64"])
+def test_an_encoding_that_is_no_text_codec_is_a_clear_error(name: str) -> None:
+    """A NUL in the name (the workspace's contract test sent one) made Python's codec lookup
+    raise ValueError, a 500 from the Records screen, where an unknown name was a clear error."""
+    with pytest.raises(BiblioError, match="unknown encoding"):
+        decode_bytes(b"TY  - JOUR\n", name)
+
+
 @pytest.mark.parametrize(
     ("text", "name", "fmt"),
     [

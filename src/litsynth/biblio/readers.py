@@ -111,15 +111,15 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     if encoding:
         try:
             return data.decode(encoding), encoding.lower()
-        except LookupError:
-            raise BiblioError(
-                f"unknown encoding {encoding!r}",
-                hint="use a Python codec name: utf-8, latin-1, gbk",
-            ) from None
         except UnicodeDecodeError as exc:
             raise BiblioError(
                 f"the file is not valid {encoding} (byte {exc.start})",
                 hint="leave out --encoding to detect it, or name the right one",
+            ) from None
+        except (LookupError, ValueError):  # ValueError: a name with a NUL in it
+            raise BiblioError(
+                f"unknown encoding {encoding!r}",
+                hint="use a Python codec name: utf-8, latin-1, gbk",
             ) from None
     try:
         text = data.decode("utf-8-sig")
