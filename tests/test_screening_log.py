@@ -281,6 +281,29 @@ def test_an_xlsx_sheet_is_a_workbook_and_comes_back(review: Path, tmp_path: Path
     assert got == {ids[0]: "include", ids[1]: "include", ids[2]: "exclude"}
 
 
+def test_an_xlsx_sheet_s_rows_are_as_tall_as_their_abstracts(review: Path, tmp_path: Path) -> None:
+    """Opened in LibreOffice, a sheet's wrapped abstracts were drawn over the records below:
+    it keeps a row at the height the file gives. Each row now says how tall its longest
+    wrapped text is, and its other cells sit at the top, beside the title."""
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "ta.xlsx"
+    run(review, "screen", "export", str(sheet))
+    ws = load_workbook(sheet).active
+    header = [c.value for c in ws[1]]
+    abstract = header.index("abstract") + 1
+    width = ws.column_dimensions[ws.cell(row=1, column=abstract).column_letter].width
+    tall = 0
+    for r in range(2, ws.max_row + 1):
+        text = ws.cell(row=r, column=abstract).value or ""
+        lines = max(1, -(-len(text) // int(width * 1.15)))
+        if lines > 1:
+            tall += 1
+            assert ws.row_dimensions[r].height >= 15.0 * lines  # the title may need more
+            assert ws.cell(row=r, column=1).alignment.vertical == "top"
+    assert tall  # the fixture's abstracts are longer than a line
+
+
 def test_an_empty_project_says_how_to_get_records(project: Path) -> None:
     """`screen next` said "Nothing left to screen … 0 decided now" and `prisma` printed a flow
     of zeros, as if the screening were done, in a project with no records at all."""

@@ -117,5 +117,35 @@ def layout(widths: Mapping[str, float], wrap: Sequence[str] = ()) -> Callable[[A
             if name in wrap:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+        fit_rows(sheet, [i for i, name in enumerate(header, start=1) if name in wrap])
 
     return decorate
+
+
+LINE_POINTS = 15.0  # a line of Calibri 11, a workbook's default face
+MOST_POINTS = 409.0  # the tallest row Excel allows
+
+
+def fit_rows(sheet: Any, wrapped: Sequence[int], *, first: int = 2) -> None:
+    """Each row from `first` on as tall as the longest text of its `wrapped` columns (1-based)
+    needs. Excel grows a row to its wrapped text as it opens the file, but LibreOffice keeps
+    the height the file gives, one line: a screening sheet's titles and abstracts were drawn
+    over the records below them."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    widths = {i: sheet.column_dimensions[get_column_letter(i)].width or 8.43 for i in wrapped}
+    top = Alignment(vertical="top")
+    for r, row in enumerate(sheet.iter_rows(min_row=first), start=first):
+        lines = 1
+        for i in wrapped:
+            value = row[i - 1].value if i <= len(row) else None
+            if isinstance(value, str) and value:
+                # a width unit is one "0"; text averages about 1.15 characters to it
+                per = max(1, int(widths[i] * 1.15))
+                lines = max(lines, sum(-(-max(1, len(part)) // per) for part in value.split("\n")))
+        if lines > 1:
+            sheet.row_dimensions[r].height = min(MOST_POINTS, lines * LINE_POINTS)
+            for cell in row:  # the record's id and year beside the top of its abstract
+                if cell.value is not None and not cell.alignment.wrap_text:
+                    cell.alignment = top

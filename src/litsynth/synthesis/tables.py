@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from litsynth.biblio.sheet_files import fit_rows
 from litsynth.cells import safe_cell
 from litsynth.synthesis.display import display_frame, legend
 from litsynth.synthesis.matrix import Matrix
@@ -126,6 +127,7 @@ def write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
     quote_col = list(long.columns).index("quote") + 1
     for row in back.iter_rows(min_row=2, min_col=quote_col, max_col=quote_col):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    fit_rows(back, [quote_col])
 
     for sheet, what in ((counts, "passages"), (doc_sheet, "documents")):
         frame = matrix.table(what=what)
@@ -140,6 +142,7 @@ def write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
         for c_index in range(2, len(frame.columns) + 2):
             sheet.column_dimensions[get_column_letter(c_index)].width = 18
             sheet.cell(row=1, column=c_index).alignment = Alignment(wrap_text=True, vertical="top")
+        fit_rows(sheet, range(2, len(frame.columns) + 2), first=1)
         if sheet is counts:
             for r_index, r in enumerate(matrix.row_keys, start=2):
                 for c_index, c in enumerate(matrix.col_keys, start=2):
@@ -153,6 +156,14 @@ def write_xlsx(matrix: Matrix, path: Path) -> list[Path]:
                         cell.font = Font(**_LINK)
         note_row = len(frame) + 3
         sheet.cell(row=note_row, column=1, value=_NOTE[what])
+        # printed, a table of counts is one page wide (LibreOffice split a 7-column one over
+        # ten pages, a column a page) with its header on every page
+        sheet.page_setup.orientation = "landscape" if len(frame.columns) > 4 else "portrait"
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.print_title_rows = "1:1"
+    back.page_setup.orientation = "landscape"  # the quotes read at their size, pages long
+    back.print_title_rows = "1:1"
     wb.save(path)
     return [path]
 

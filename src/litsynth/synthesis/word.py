@@ -27,6 +27,70 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+# Page and type, in points: python-docx's template is US Letter with 1.25" side margins, and
+# a table cell keeps 0.08" of padding on each side ("Table Grid"). A bold word's letters
+# average up to two thirds of the type size across in the faces a reader may get: Cambria in
+# Word, DejaVu Serif in LibreOffice without it ("documents" 0.68, "construction" 0.59).
+_PORTRAIT, _LANDSCAPE = 8.5 * 72 - 2 * 1.25 * 72, 11 * 72 - 2 * 1.25 * 72
+_PADDING = 2 * 0.08 * 72
+_CHAR = 0.68
+_LABEL_SHARE = 0.35  # of the table's width, at most, for the row labels
+_COUNT_MOST = 1.25 * 72  # a column of counts needs no more, unless a word of its header does
+
+
+def table_layout(labels: list[str], headers: list[str]) -> tuple[bool, float, list[float]]:
+    """(landscape, font size, column widths in points) for a table of row `labels` under
+    `headers` (the corner first).
+
+    Word and LibreOffice give every column the same width unless told, so a matrix of short
+    counts broke its row labels and headers inside words ("Chowdh|ury et al.", "constru|
+    ction"). Each column is given at least its longest word, the row labels up to their whole
+    length (at most a third of the page), and the counts share the rest, up to 1.25" each. A
+    table too wide for a portrait page at 10 pt is set at 9 pt, then on a landscape page, then
+    at 8 pt; past that its words wrap where they must.
+    """
+    firsts = [headers[0], *labels]
+    for landscape, size in _SETTINGS:
+        usable = _LANDSCAPE if landscape else _PORTRAIT
+        floors = [_points(max(_longest_word(t), 6), size) for t in headers[1:]]  # "12 (3)"
+        label_floor = _points(max(_longest_word(t) for t in firsts), size)
+        if label_floor + sum(floors) <= usable:
+            break
+    natural = _points(max(len(t) for t in firsts), size)
+    label = max(label_floor, min(natural, _LABEL_SHARE * usable, usable - sum(floors)))
+    even = _level(floors, usable - label)
+    counts = [min(w, max(f, _COUNT_MOST)) for w, f in zip(even, floors, strict=True)]
+    widths = [label, *counts]
+    scale = min(1.0, usable / sum(widths))  # too wide even so: the page's width, shared alike
+    return landscape, size, [w * scale for w in widths]
+
+
+def _level(floors: list[float], room: float) -> list[float]:
+    """Widths as even as their floors allow, summing to `room` when the floors fit in it: each
+    column max(floor, t), t found by taking out the columns whose floor is above it."""
+    if not floors:
+        return []
+    wide: set[int] = set()
+    while True:
+        narrow = len(floors) - len(wide)
+        t = (room - sum(floors[i] for i in wide)) / narrow if narrow else 0.0
+        more = {i for i, f in enumerate(floors) if f > t}
+        if more <= wide:
+            return [max(f, t) for f in floors]
+        wide |= more
+
+
+_SETTINGS = ((False, 10.0), (False, 9.0), (True, 9.0), (True, 8.0))  # tried in this order
+
+
+def _points(chars: int, size: float) -> float:
+    return (chars + 1) * size * _CHAR + _PADDING  # a letter to spare: widths are estimates
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=1)
+
+
 def _bookmark(r: int, c: int) -> str:
     return f"cell_{r}_{c}"  # Word's rule: a letter first, at most 40 characters
 
@@ -34,31 +98,48 @@ def _bookmark(r: int, c: int) -> str:
 def write_docx(matrix: Matrix, path: Path) -> list[Path]:
     """Counts as a Word table linked to every cell's passages listed below it."""
     from docx import Document
+    from docx.enum.section import WD_ORIENT
     from docx.shared import Pt
 
     doc = Document()
     corner = matrix.rows.replace("attr:", "")
     title = f"{corner} × {matrix.cols.replace('attr:', '')}"
     doc.core_properties.title = title
-    doc.add_heading(xml_safe(title.capitalize()), level=1)
     frame = display_frame(matrix)
+    header = [corner, *map(str, frame.columns)]
+    landscape, size, widths = table_layout([str(label) for label in frame.index], header)
+    if landscape:
+        section = doc.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    doc.add_heading(xml_safe(title.capitalize()), level=1)
     table = doc.add_table(rows=len(frame) + 1, cols=len(frame.columns) + 1)
     table.style = "Table Grid"
-    header = [corner, *map(str, frame.columns)]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Pt(width)  # the grid LibreOffice reads; each cell's own, Word's
+        for cell in column.cells:
+            cell.width = Pt(width)
+
+    def run(paragraph: Any, text: str, bold: bool) -> None:
+        added = paragraph.add_run(text)
+        added.bold = bold
+        added.font.size = Pt(size)
+
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.paragraphs[0].add_run(xml_safe(text)).bold = True
+        run(cell.paragraphs[0], xml_safe(text), True)
     for i, (label, row) in enumerate(frame.iterrows(), start=1):
         cells = table.rows[i].cells
         total_row = i > len(matrix.row_keys)
-        cells[0].paragraphs[0].add_run(xml_safe(str(label))).bold = total_row
+        run(cells[0].paragraphs[0], xml_safe(str(label)), total_row)
         for j, value in enumerate(row.tolist(), start=1):
             paragraph = cells[j].paragraphs[0]
             at_row, at_col = i - 1, j - 1
             linked = not total_row and at_col < len(matrix.col_keys) and value
             if linked and (matrix.row_keys[at_row], matrix.col_keys[at_col]) in matrix.cells:
-                _link(paragraph, str(value), _bookmark(at_row, at_col))
+                _link(paragraph, str(value), _bookmark(at_row, at_col), size)
             else:
-                paragraph.add_run(str(value)).bold = total_row or j > len(matrix.col_keys)
+                run(paragraph, str(value), total_row or j > len(matrix.col_keys))
     doc.add_paragraph(legend(matrix)).runs[0].font.size = Pt(9)
     doc.add_heading("Passages behind each cell", level=2)
     row_index = {key: i for i, key in enumerate(matrix.row_keys)}
@@ -75,8 +156,9 @@ def write_docx(matrix: Matrix, path: Path) -> list[Path]:
     return [path]
 
 
-def _link(paragraph: Any, text: str, anchor: str) -> None:
-    """A run of `text` that jumps to the bookmark `anchor`, styled as Word styles links."""
+def _link(paragraph: Any, text: str, anchor: str, size: float) -> None:
+    """A run of `text` that jumps to the bookmark `anchor`, styled as Word styles links, at
+    `size` points."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -85,7 +167,7 @@ def _link(paragraph: Any, text: str, anchor: str) -> None:
     link.set(qn("w:history"), "1")
     run = OxmlElement("w:r")
     props = OxmlElement("w:rPr")
-    for name, value in (("w:color", "1F4E9A"), ("w:u", "single")):
+    for name, value in (("w:color", "1F4E9A"), ("w:sz", str(round(2 * size))), ("w:u", "single")):
         element = OxmlElement(name)
         element.set(qn("w:val"), value)
         props.append(element)
