@@ -96,6 +96,20 @@ def test_cli_writes_markdown_word_and_csv(project: Path, tmp_path: Path) -> None
     assert named.read_text(encoding="utf-8").startswith("# Quotes by code: t")
 
 
+def test_the_summary_counts_the_codes_that_have_quotes(project: Path, tmp_path: Path) -> None:
+    """ "Wrote 5 quotes … under 5 codes" was said of five quotes of one code: the file lists
+    every code, and the count was of the list, not of the codes quoted."""
+    out = tmp_path / "one.md"
+    args = ["export", "quotes", "--project", str(project), "--out", str(out)]
+    data = json.loads(CliRunner().invoke(cli, [*args[:-2], "--json"]).output)
+    quoted = [c["code"] for c in data["codes"] if c["quotes"]]
+    empty = len(data["codes"]) - len(quoted)
+    assert quoted and empty  # the fixture codes some of its codes, not all
+    said = CliRunner().invoke(cli, args).output
+    assert f"under {len(quoted)} code" in said, said
+    assert f"({empty} other code" in said and "with none)" in said, said
+
+
 def test_the_workspace_downloads_the_quotes(project: Path) -> None:
     pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
     from docx import Document

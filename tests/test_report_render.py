@@ -243,3 +243,27 @@ def test_every_quoted_passage_carries_its_quote_for_the_copy_button(tmp_path: Pa
     assert "(Yulianti &amp; Santoso, 2025, § 3. Results, ¶ 4)" in html
     script = (tmp_path / "r" / "report.js").read_text(encoding="utf-8")
     assert ".passage[data-quote]" in script and "copy quote" in script
+
+
+def test_the_core_category_names_the_theme_the_codebook_marks_as_core() -> None:
+    """`code themes` says "(codebook marks theme(s) … as core)" beside its proposal; the
+    report named only the proposal, which read as a contradiction of the reviewer's codebook
+    (a walk: "Proposed core category: Findings" where the codebook marks its theme core)."""
+    from litsynth.coding.analysis.themes import Selective
+    from litsynth.coding.codebook.load import load_codebook
+    from litsynth.report.collect import _core_label
+
+    book = load_codebook(Path(__file__).parent / "fixtures" / "synthesis" / "codebook.yaml")
+
+    def selective(core: str, marked: tuple[str, ...]) -> Selective:
+        return Selective((), (), (), (), core, marked, book.version, "")
+
+    label = _core_label(selective("coordination", ("platform",)), book)
+    coordination = book.categories["coordination"].label
+    assert label == (
+        f"{coordination} (coordination); the codebook marks Platform-based coordination"
+        " (platform) as core"
+    )
+    assert _core_label(selective("platform", ("platform",)), book) == (
+        "Platform-based coordination (platform)"
+    )

@@ -552,7 +552,10 @@ def export_quotes(
     if out is None:
         click.echo(quotes.to_markdown(bank, title=title, counts=words), nl=False)
         return
-    click.echo(f"Wrote {words} under {count(len(coded), 'code')} to {out}")
+    quoted = sum(1 for c in coded if c.quotes)
+    empty = len(coded) - quoted
+    none = f" ({count(empty, 'other code')} with none)" if empty else ""
+    click.echo(f"Wrote {words} under {count(quoted, 'code')}{none} to {out}")
 
 
 _FORMAT_OF = {".ris": "ris", ".txt": "ris", ".bib": "bib", ".csv": "csv", ".xlsx": "xlsx"}

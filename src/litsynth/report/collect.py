@@ -314,13 +314,22 @@ def _flat(settings: dict[str, Any]) -> dict[str, object]:
 
 
 def _core_label(selective: Selective | None, codebook: Codebook | None) -> str:
+    """The proposed core category, and the theme the codebook marks as core when that is
+    another: `code themes` says both, and a report naming only one reads as a contradiction
+    of the reviewer's own codebook."""
     core = selective.core if selective is not None else None
-    if not core or codebook is None:
+    if not core or codebook is None or selective is None:
         return ""
-    for table in (codebook.categories, codebook.themes, codebook.codes):
-        if core in table:
-            return f"{table[core].label} ({core})"
-    return str(core)
+
+    def named(ident: str) -> str:
+        for table in (codebook.categories, codebook.themes, codebook.codes):
+            if ident in table:
+                return f"{table[ident].label} ({ident})"
+        return ident
+
+    marked = [named(t) for t in selective.codebook_core if t != core]
+    said = f"; the codebook marks {', '.join(marked)} as core" if marked else ""
+    return named(core) + said
 
 
 def _proposals(
