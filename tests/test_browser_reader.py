@@ -242,3 +242,14 @@ def test_a_pdf_reads_as_paragraphs_and_a_selection_keeps_the_stored_offsets(
     conn.close()
     assert coded == [(start + k - 5, start + k + 6)]
     assert text[start + k - 5 : start + k + 6] == selected[:5] + "\n" + selected[6:]
+
+
+def test_the_reader_offers_no_stage_choice(demo_copy: Path) -> None:
+    """The header's Stage showed on Read & code, where it changed nothing: the reader reads
+    passages, whatever stage their record is at. It shows where it does change the screen."""
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(f"{url}/screens/reader")
+        page.locator("#passages .passage").first.wait_for()
+        assert page.locator("#stage").is_hidden()
+        page.goto(f"{url}/screens/conflicts")
+        page.wait_for_selector("#stage", state="visible")

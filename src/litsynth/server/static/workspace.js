@@ -22,8 +22,9 @@ function start() {
   $("unblind").addEventListener("change", () => loadNext(state.record && state.record.id).catch(screeningFailed));
   $("random-sample").addEventListener("change", () => loadNext().catch(screeningFailed));
   $("nav-" + SCREEN).classList.add("current");
-  // the stage matters only where a record or its conflicts are decided
-  $("stage").closest("label").hidden = !["screen", "conflicts", "reader"].includes(SCREEN);
+  // the stage matters only where a record or its conflicts are decided (the reader reads
+  // passages, whatever stage their record is at: a Stage choice there changed nothing)
+  $("stage").closest("label").hidden = !["screen", "conflicts"].includes(SCREEN);
   $("cell-back").addEventListener("click", (event) => { event.preventDefault(); $("cell").hidden = true; $("matrix").hidden = false; });
   if (SCREEN === "reader") {
     $("reader-view").hidden = false;
