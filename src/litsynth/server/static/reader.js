@@ -105,6 +105,10 @@ function renderPassages() {
       });
       side.append(item);
     }
+    if (!p.suggestions.length) {  // say why the box is empty, rather than leave it blank
+      const read = role === "body" || role === "abstract";
+      side.append(el("p", read ? "No code suggested here." : "Not suggested on: " + role + ".", "meta none"));
+    }
     box.append(body, side);
     return box;
   }));
