@@ -561,6 +561,28 @@ def test_matrix_kinds_source_switch_and_codebook_memo(demo_copy: Path) -> None:
     assert ("platform-coordination", "Platforms recur in three seeds.") in memos
 
 
+def test_the_themes_count_what_the_matrix_above_them_counts(demo_copy: Path) -> None:
+    """The themes were built from every coding and suggestion whatever the Codings switch
+    said: 188 passages under a matrix of 5. They now follow the switch, as the matrix does."""
+    import json
+    import urllib.request
+
+    def api(url: str, source: str) -> dict:  # type: ignore[type-arg]
+        return json.load(urllib.request.urlopen(f"{url}/api/themes?source={source}"))  # type: ignore[no-any-return]
+
+    with browsing(demo_copy, 1280, 1000) as (url, page):
+        page.goto(f"{url}/screens/matrices")
+        page.wait_for_selector("#themes section.theme h2")
+        for source in ("human", "both"):
+            page.select_option("#matrix-source", source)
+            first = api(url, source)["themes"][0]
+            said = f"{first['n_passages']} passages in {first['n_documents']} documents"
+            page.wait_for_selector(f"#themes section.theme:first-child p.meta:has-text('{said}')")
+        assert api(url, "human")["themes"][0]["n_passages"] == 0  # nobody has coded the demo
+        assert api(url, "both")["themes"][0]["n_passages"] > 0
+        assert "Core category" in (page.locator("#core").text_content() or "")
+
+
 def test_review_queue_walks_across_documents(demo_copy: Path) -> None:
     """n opens the most informative undecided suggestion wherever it is; a opens the next."""
     import json

@@ -132,3 +132,27 @@ def test_cli_themes(project: Path) -> None:
     )
     data = json.loads(runner.invoke(cli, ["themes", "--project", str(project), "--json"]).output)
     assert {"themes", "centrality", "core", "edges"} <= set(data)
+
+
+def test_themes_count_the_codings_of_the_source_asked(tmp_path: Path) -> None:
+    """The Matrices screen drew its themes from people's codings and the machine's unreviewed
+    suggestions while the matrix above them counted people's only (188 passages against 5 on
+    a walk). `--source` (and the screen's switch) builds them from the codings a matrix of
+    that source counts; the default stays both, as axial coding reads them."""
+    from litsynth.cli import cli
+    from synthesis_store import synthesis_project
+
+    root = synthesis_project(tmp_path / "review")
+
+    def support(source: str | None) -> dict[str, int]:
+        args = ["code", "themes", "--project", str(root), "--json"]
+        out = CliRunner().invoke(cli, [*args, *(["--source", source] if source else [])])
+        assert out.exit_code == 0, out.output
+        return {t["id"]: t["n_passages"] for t in json.loads(out.output)["themes"]}
+
+    both, human, machine = support("both"), support("human"), support("machine")
+    assert support(None) == both
+    assert sum(human.values()) and sum(machine.values())  # the fixture has both kinds
+    for theme, n in both.items():
+        assert max(human[theme], machine[theme]) <= n <= human[theme] + machine[theme]
+    assert human != both

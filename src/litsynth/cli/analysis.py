@@ -27,7 +27,7 @@ from litsynth.coding.analysis.relate import (
 )
 from litsynth.coding.analysis.themes import Selective, run_themes
 from litsynth.coding.codebook.model import RELATION_TYPES
-from litsynth.config import Project
+from litsynth.config import SOURCES, Project
 from litsynth.errors import CodingError
 from litsynth.markup import shown
 from litsynth.store import opened
@@ -341,8 +341,16 @@ def _render_selective(s: Selective) -> None:
 @code_group.command("themes")
 @project_option
 @click.option("--seed", default=0, show_default=True, help="Seed of the community detection.")
+@click.option(
+    "--source",
+    type=click.Choice(SOURCES),
+    default="both",
+    show_default=True,
+    help="Whose codings the themes are built from: people's (accepted suggestions included),"
+    " unreviewed machine suggestions, or both, as axial coding reads them.",
+)
 @json_option
-def themes_command(project_dir: Path, seed: int, as_json: bool) -> None:
+def themes_command(project_dir: Path, seed: int, source: str, as_json: bool) -> None:
     """Selective coding: themes, the proposed core category and what supports each theme.
 
     Per theme: its codes, how many passages and documents support it, the works its passages
@@ -352,7 +360,8 @@ def themes_command(project_dir: Path, seed: int, as_json: bool) -> None:
     codebook = require_codebook(project)
     with opened(project.store_path) as conn:
         _require_passages(conn, project)
-        result = run_themes(conn, codebook, cited=cited_work_counts(conn, codebook), seed=seed)
+        cited = cited_work_counts(conn, codebook, source)
+        result = run_themes(conn, codebook, cited=cited, seed=seed, source=source)
     if as_json:
         print_json(dataclasses.asdict(result))
         return

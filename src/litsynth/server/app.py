@@ -323,9 +323,13 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         from litsynth.synthesis.from_store import cited_work_counts
 
         book = project_codebook(project)
+        # the codings of the Matrices screen's switch, so the themes count what the matrix does
+        source = request.query_params.get("source") or project.settings.synthesis.source
         with opened(project.store_path) as conn:
-            result = run_themes(conn, book, cited=cited_work_counts(conn, book))
-        return JSONResponse(dataclasses.asdict(result))  # what `code themes --json` prints
+            cited = cited_work_counts(conn, book, source)
+            result = run_themes(conn, book, cited=cited, source=source)
+        # what `code themes --source SOURCE --json` prints
+        return JSONResponse({**dataclasses.asdict(result), "source": source})
 
     async def api_documents(request: Request) -> Response:
         from litsynth.store import analysis as analysis_store

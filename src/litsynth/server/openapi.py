@@ -393,6 +393,7 @@ _PATHS: dict[str, Any] = {
     "/api/themes": {
         "get": {
             "summary": "Themes around the core category (`litsynth code themes --json`)",
+            "parameters": [SOURCE],
             "responses": ok({"type": "object"}, "themes, centrality, core category"),
         }
     },

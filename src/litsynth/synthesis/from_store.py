@@ -139,12 +139,12 @@ def cited_works_by_theme(
 
 
 def cited_work_counts(
-    conn: sqlite3.Connection, codebook: Codebook
+    conn: sqlite3.Connection, codebook: Codebook, source: str = "both"
 ) -> dict[str, list[tuple[str, int, int]]]:
     """Per theme, (work label, passages citing it, documents): what `themes` reports."""
     return {
         theme: [(w.label, w.n_passages, w.n_documents) for w in works]
-        for theme, works in cited_works_by_theme(conn, codebook).items()
+        for theme, works in cited_works_by_theme(conn, codebook, source=source).items()
     }
 
 

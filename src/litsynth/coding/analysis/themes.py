@@ -268,15 +268,22 @@ def run_themes(
     *,
     cited: Mapping[str, Sequence[tuple[str, int, int]]] | None = None,
     seed: int = 0,
+    source: str = "both",
 ) -> Selective:
     """Selective coding over a store and codebook.
 
     `cited` is {theme id: [(work label, passages, documents)]} from the synthesis stage's
-    `cited_work_counts`, the same query `litsynth cited` uses, so the two never disagree; the
-    caller passes it in because synthesis sits above coding.
+    `cited_work_counts`, the same query `litsynth cited` uses (with the same `source`, they
+    agree); the caller passes it in because synthesis sits above coding. `source`: whose
+    codings the themes are built from, as a matrix counts them: "human" (people's, accepted
+    suggestions included), "machine" (suggestions nobody has reviewed) or "both".
     """
     passages = store.load_passages(conn)
-    codings = [c for c in store.load_codings(conn) if c.code_id in codebook.codes]
+    codings = [
+        c
+        for c in store.load_codings(conn)
+        if c.code_id in codebook.codes and (source == "both" or c.origin == source)
+    ]
     return summarise_themes(
         codebook,
         codings,

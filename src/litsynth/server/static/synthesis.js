@@ -4,6 +4,7 @@
 
 const searchLoad = newestOnly("hits");
 const matrixLoad = newestOnly("matrix");
+const themesLoad = newestOnly("themes");
 
 let shownHits = [];  // the hits on the page, for "copy all as quotes"
 
@@ -224,18 +225,25 @@ function emptyMatrixNote(source, suggestions) {
   return "No passage is coded yet with these codings.";
 }
 
+// The themes count the codings the matrix above them counts (the Codings switch).
 async function loadThemes() {
-  const data = await api("/api/themes");
-  const labels = {};
-  for (const t of data.themes) labels[t.id] = t.label;
+  const loaded = await themesLoad(Promise.all([
+    api("/api/themes?" + new URLSearchParams({ source: $("matrix-source").value })),
+    api("/api/codebook"),
+  ]));
+  if (loaded === null) return;  // the switch moved on: a newer load paints
+  const [data, book] = loaded;
+  const labels = {};  // every node of the codebook by id: the core may be a category
+  const walk = (n) => { labels[n.id] = n.label; n.children.forEach(walk); };
+  book.tree.forEach(walk);
   $("core").textContent = data.core
-    ? "Core category (most central in the code graph): " + data.core
+    ? "Core category (most central in the code graph): " + (labels[data.core] || data.core)
     : "No core category yet: code more passages.";
   $("themes").replaceChildren(...data.themes.map((t) => {
     const box = el("section", undefined, "theme");
     box.append(el("h2", t.label + (t.core ? " (core in the codebook)" : "")));
     box.append(el("p", t.n_passages + " passages in " + t.n_documents + " documents · top codes: "
-      + t.code_counts.slice(0, 4).map(([c, n]) => c + " " + n).join(", "), "meta"));
+      + t.code_counts.slice(0, 4).map(([c, n]) => (labels[c] || c) + " " + n).join(", "), "meta"));
     const ol = el("ol");
     for (const [, cite, text] of t.quotes) { const li = el("li"); li.append(el("div", cite, "cite"), el("div", text)); ol.append(li); }
     box.append(ol);

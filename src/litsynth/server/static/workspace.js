@@ -61,7 +61,10 @@ function start() {
     };
     loadMatrix().catch(fail);
     $("matrix-kind").addEventListener("change", () => loadMatrix().catch(fail));
-    $("matrix-source").addEventListener("change", () => loadMatrix().catch(fail));
+    $("matrix-source").addEventListener("change", () => {
+      loadMatrix().catch(fail);
+      loadThemes().catch((error) => { $("core").textContent = error.message; });
+    });
     loadCodebook().catch((error) => { $("codebook-status").textContent = error.message; });
     loadThemes().catch((error) => { $("core").textContent = error.message; });
     $("code-filter").addEventListener("input", filterCodebook);
