@@ -18,6 +18,7 @@ Safety, because the process holds a person's work:
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html import escape
@@ -449,6 +450,12 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         yield
         # Let a suggest run under way finish. Its write is one transaction, so a stop mid-run
         # would lose nothing; waiting only keeps a half-done thread's errors off the console.
+        if ws.learner.status()["running"]:
+            print(
+                "finishing the suggestions that learn from your last decisions"
+                " (Ctrl-C again stops at once; nothing you decided is lost)",
+                file=sys.stderr,
+            )
         ws.learner.wait(timeout=60)
 
     app = Starlette(
