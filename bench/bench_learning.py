@@ -12,9 +12,14 @@ least) through the workspace's API, in-process (Starlette's test client):
   read all of them;
 - the raw baseline, in the same run: `litsynth code suggest` as a new process (what the reviewer
   ran before, model load included), and `suggest_project` called directly with the model
-  loaded (the work a run does, without the thread around it).
+  loaded and every step computed (a run over passages it has not seen).
 
-    .venv/bin/python bench/bench_learning.py
+At scale (`--scale N`, default 100,000; 0 skips it): the demo store grown to 20,000 and N
+passages as bench_workspace.py grows it, and a run over the same passages as the last one
+(what the workspace does after each decision) timed with the corpus-wide steps' last answers
+kept (memo.py) and without them (the raw: every step computed again).
+
+    .venv/bin/python bench/bench_learning.py [--scale 100000]
 
 Writes bench/results/learning.json.
 """
@@ -91,7 +96,44 @@ def suggested_user_study(root: Path) -> int:
         ).fetchone()[0]
 
 
+def forget() -> None:
+    """Drop the corpus-wide steps' kept answers (memo.py)."""
+    from litsynth.coding.machine import memo, style, suggest
+
+    suggest._MATCHES, style._LAST = memo.Last(), memo.Last()
+
+
+def at_scale(sizes: list[int]) -> dict:
+    """Seconds of a run over the passages of the last one, with and without kept answers."""
+    sys.path.insert(0, str(HERE))
+    from bench_workspace import demo_project, grow
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        demo = demo_project(Path(tmp))
+        for n in sizes:
+            big = grow(demo, n)
+            proj = open_project(big)
+            embedder = query_embedder(proj.settings.embed.embedder, 64)
+            with opened(proj.store_path) as conn:
+                suggest_project(conn, proj, embedder=embedder)  # lemmas cached, answers kept
+                began = time.perf_counter()
+                suggest_project(conn, proj, embedder=embedder)
+                kept = time.perf_counter() - began
+                forget()
+                began = time.perf_counter()
+                suggest_project(conn, proj, embedder=embedder)
+                raw = time.perf_counter() - began
+            out[n] = {"run_s": round(kept, 2), "raw_s": round(raw, 2),
+                      "ratio": round(kept / raw, 2)}  # fmt: skip
+            print(f"{n} passages: a run {kept:.1f} s, without kept answers {raw:.1f} s"
+                  f" ({kept / raw:.2f}x)", flush=True)  # fmt: skip
+            shutil.rmtree(big)
+    return out
+
+
 def main() -> int:
+    scale = int(sys.argv[sys.argv.index("--scale") + 1]) if "--scale" in sys.argv else 100_000
     if not SCHOLARLY.exists():
         print(f"skipped: {SCHOLARLY} is absent")
         return 0
@@ -108,6 +150,7 @@ def main() -> int:
         proj = open_project(root)
         with opened(proj.store_path) as conn:
             suggest_project(conn, proj, embedder=embedder)  # the model's first call
+            forget()  # the raw computes every step, as a run over new passages does
             began = time.perf_counter()
             suggest_project(conn, proj, embedder=embedder)
             raw = time.perf_counter() - began
@@ -153,6 +196,8 @@ def main() -> int:
                                      "after_20": suggested_user_study(root)},
         }  # fmt: skip
         app.state.workspace.learner.wait(timeout=300)
+    if scale:
+        results["at_scale"] = at_scale(sorted({20_000, scale}))
     for key, value in results.items():
         print(f"{key}: {value}")
     OUT.parent.mkdir(exist_ok=True)

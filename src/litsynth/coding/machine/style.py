@@ -34,6 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from litsynth.coding.machine.features import Context
+from litsynth.coding.machine.memo import Last, digest
 
 CLUSTERS_PER_CODE = 3
 WEIGHT = 1.5  # of the cluster's mean standardised score, added to the passage's own
@@ -96,14 +97,20 @@ def style_clusters(
     return np.asarray(model.predict(x))
 
 
+_LAST: Last[np.ndarray | None] = Last()
+
+
 def with_style(
     logit: np.ndarray, texts: Sequence[str], ctx: Context, eligible: np.ndarray
 ) -> np.ndarray:
     """`logit` with each eligible passage's standardised scores moved towards its style
     cluster's mean (module docstring); other rows, and a corpus too small, unchanged."""
     rows = np.flatnonzero(eligible)
-    k = logit.shape[1]
-    labels = style_clusters(texts, ctx, rows, min(CLUSTERS_PER_CODE * k, len(rows) // MIN_SIZE))
+    k = min(CLUSTERS_PER_CODE * logit.shape[1], len(rows) // MIN_SIZE)
+    # the same passages as the last run: the same clusters (memo.py; the workspace reruns)
+    shown = [texts[int(i)] for i in rows]
+    key = digest(shown, ctx.relative[rows], ctx.first[rows], ctx.last[rows], k)
+    labels = _LAST.get(key, lambda: style_clusters(texts, ctx, rows, k))
     if labels is None:
         return logit
     own = logit[rows]

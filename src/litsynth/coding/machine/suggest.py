@@ -48,6 +48,7 @@ from litsynth.coding.machine.learn import (
     learn,
     review_queue_order,
 )
+from litsynth.coding.machine.memo import Last, digest
 from litsynth.coding.parsed import ParsedCache
 from litsynth.config import Project
 from litsynth.embed.models import REAL_MODEL, Embedder, model_path, query_embedder
@@ -190,6 +191,9 @@ def examples_from(
     return [e for e in out if e.positive or e.negative]
 
 
+_MATCHES: Last[list[dict[str, tuple[str, ...]]]] = Last()
+
+
 def stored_score(probability: float, bar: float) -> float:
     """The score as stored: 6 decimals, on the same side of the bar as the probability.
 
@@ -257,9 +261,15 @@ def suggest_project(
         hits = fine[0].hits
         source = f"fine-tuned encoder ({hits} cached, {len(rows) - hits} embedded)"
     texts = [r.text for r in rows]
-    zs = fit_zero_shot(book, embedder, lemmatize=project.settings.coding.lemmatize)
-    with ParsedCache.of(project) as cache:
-        keywords = zs.matcher.match(texts, cache=cache)
+    lemmatize = project.settings.coding.lemmatize
+    zs = fit_zero_shot(book, embedder, lemmatize=lemmatize)
+
+    def match() -> list[dict[str, tuple[str, ...]]]:
+        with ParsedCache.of(project) as cache:
+            return zs.matcher.match(texts, cache=cache)
+
+    # the passages and codebook of the last run: its matches (memo.py; the workspace reruns)
+    keywords = _MATCHES.get(digest(book.version, lemmatize, texts), match)
     scores = zs.score(vectors, texts, keywords)
     ctx: Context = context_of([Unit(r.text, r.document_id, r.ordinal) for r in rows])
     examples = examples_from(store.human_labels(conn), rows, book) if learn_from_codings else []
