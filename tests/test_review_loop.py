@@ -84,6 +84,13 @@ def test_the_loop_resumes_where_it_stopped(seeded: Seeded) -> None:
     assert "── 1/5" in other.output
 
 
+def test_the_summary_says_where_the_decisions_are_learned_from(seeded: Seeded) -> None:
+    """The loop ended with "1 accept; 4 suggestion(s) left", and the reviewer could not tell
+    that the suggestions learn from it only at the next `code suggest`."""
+    assert "next `litsynth code suggest`" in _review(seeded.root, "a\nq\n")
+    assert "code suggest`" not in _review(seeded.root, "s\nq\n")  # nothing decided
+
+
 def test_end_of_input_keeps_every_decision_so_far(seeded: Seeded) -> None:
     out = _review(seeded.root, "a\n")  # then EOF, like Ctrl-D
     assert "1 accept; 4 suggestion(s) left" in out

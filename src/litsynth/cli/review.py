@@ -141,6 +141,13 @@ def _review_one(conn: sqlite3.Connection, book: Codebook, item: ReviewItem, code
         click.echo("  press a, r, c, n, s, m or q")
 
 
+# Decisions made here are learned from at the next suggest run; the workspace runs one itself.
+LEARN_HINT = (
+    "The suggestions learn from these decisions at the next `litsynth code suggest`"
+    " (Read & code in `litsynth serve` runs it after each decision)."
+)
+
+
 @code_group.command("review")
 @click.option("--code", default=None, metavar="ID", help="Review the suggestions of one code.")
 @click.option("--limit", type=int, default=None, help="Stop after this many passages.")
@@ -201,6 +208,8 @@ def review_command(
         left = len(store.review_items(conn, code=code, coder=coder, suggested_only=not near_misses))
     summary = ", ".join(f"{v} {k}" for k, v in done.items()) or "no decisions"
     click.echo(f"\n{summary}; {left} suggestion(s) left for {coder}.")
+    if set(done) - {"skip", "memo"}:
+        click.echo(LEARN_HINT)
 
 
 # --------------------------------------------------------------------------- the sheet
@@ -268,6 +277,8 @@ def import_sheet_command(sheet: Path, coder: str | None, project_dir: Path, as_j
     order = ("accept", "reject", "change", "add", "memo", "unchanged", "undecided")
     parts = [f"{plan.counts[k]} {k}" for k in order if plan.counts.get(k)]
     click.echo(f"Imported {sheet} as {coder}: " + (", ".join(parts) or "nothing to import") + ".")
+    if any(plan.counts.get(k) for k in ("accept", "reject", "change", "add")):
+        click.echo(LEARN_HINT)
     for error in plan.errors:
         click.secho(f"{sheet} line {error.line}: {error.message}", fg="red", err=True)
     if plan.errors:
