@@ -175,11 +175,27 @@ async function watchLearning() {
     if (s.runs > learning.runs && reader.document && !reader.selection) {
       learning.runs = s.runs;
       await redrawKeepingFocus();
+      await showCodeCounts();
     }
   } catch (error) {
     $("learning-status").textContent = error.message;
   } finally {
     learning.watching = false;
+  }
+}
+
+// Each code's passages (the codebook tree's counts) beside its name in the Code list; again
+// after a learning run, which moves them.
+async function showCodeCounts() {
+  const counts = {};
+  try {
+    const tree = (await api("/api/codebook")).tree;
+    const walk = (n) => { counts[n.id] = n.passages; n.children.forEach(walk); };
+    tree.forEach(walk);
+  } catch (error) { return; /* counts are a help, not a need */ }
+  for (const o of $("code-pick").options) {
+    const c = reader.codes.find((code) => code.id === o.value);
+    if (c) o.textContent = c.label + " (" + c.id + ")" + (c.id in counts ? " · " + counts[c.id] : "");
   }
 }
 
@@ -288,17 +304,12 @@ async function startReader() {
   reader.codes = codes;
   reader.kinds = Object.fromEntries(docs.map((d) => [d.id, d.kind]));
   $("document").replaceChildren(...docs.map((d) => { const o = el("option", d.label + " — " + d.path); o.value = d.id; return o; }));
-  const counts = {};
-  try {
-    const tree = (await api("/api/codebook")).tree;
-    const walk = (n) => { counts[n.id] = n.passages; n.children.forEach(walk); };
-    tree.forEach(walk);
-  } catch (error) { /* counts are a help, not a need */ }
   const options = codes.map((c) => {
-    const o = el("option", c.label + " (" + c.id + ")" + (c.id in counts ? " · " + counts[c.id] : ""));
+    const o = el("option", c.label + " (" + c.id + ")");
     o.value = c.id; o.title = c.definition; return o;
   });
   $("code-pick").replaceChildren(...options);
+  await showCodeCounts();
   api("/api/coding/learning").then((s) => {
     learning.runs = s.runs;
     $("learning-status").textContent = codes.length ? learningLine(s) : "";
