@@ -82,7 +82,7 @@ def test_suggestions_learn_from_a_decision_while_the_reviewer_reads(demo_copy: P
     models = {m for (m,) in conn.execute("SELECT DISTINCT model FROM suggestions")}
     coded = conn.execute("SELECT COUNT(DISTINCT chunk_id) FROM codings").fetchone()[0]
     conn.close()
-    assert f"from {coded} coded passages" in line, line
+    assert f"from {coded} coded passage{'' if coded == 1 else 's'} (" in line, line
     assert len(models) == 1 and next(iter(models)).endswith("+learned.v1"), models
 
 

@@ -157,7 +157,8 @@ function learningLine(s) {
   if (s.error) return "Suggestions not updated: " + s.error + (s.hint ? " (" + s.hint + ")" : "");
   if (s.running) return "Suggestions are learning from your latest decisions…";
   if (!s.runs) return "Suggestions learn from each decision you make here.";
-  return "Suggestions updated at " + s.finished + " UTC from " + s.decisions + " coded passages ("
+  return "Suggestions updated at " + s.finished + " UTC from " + s.decisions
+    + (s.decisions === 1 ? " coded passage (" : " coded passages (")
     + s.suggested + " suggested, " + s.seconds + " s).";
 }
 
