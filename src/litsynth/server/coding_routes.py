@@ -81,7 +81,9 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                 return error(
                     404,
                     f"no suggestion of {code!r} on passage {chunk!r}",
-                    "the suggestions were updated since the page showed them: reload the document",
+                    "the suggestions were updated since the page showed them: reload the document"
+                    if passage is not None
+                    else "passage ids are listed by /api/documents/{document}",
                 )
             rows = decisions.decide(
                 conn,

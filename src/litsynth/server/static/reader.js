@@ -314,6 +314,7 @@ async function startReader() {
   api("/api/coding/learning").then((s) => {
     learning.runs = s.runs;
     $("learning-status").textContent = codes.length ? learningLine(s) : "";
+    if (s.running) watchLearning();  // opened mid-run (another tab's decision): follow it
   }).catch(() => { /* the line is a help, not a need */ });
   if (!codes.length) {
     $("reader-status").textContent = "No codebook yet: write codes in codebook/*.yaml (docs/coding.md)"
