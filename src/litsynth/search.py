@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from litsynth.biblio.overview import records_overview
+from litsynth.coding.overview import coding_status
 from litsynth.config import Project
 from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex, Manifest, load_index
@@ -265,6 +266,7 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
     )
     out["index"] = index_info
     out["records"] = records_overview(conn).to_json()
+    out["coding"] = coding_status(conn, project) if store.has_chunks(conn) else None
     out["model"] = model
     out["chunker"] = spec
     last = runs.latest_run(conn, "ingest")

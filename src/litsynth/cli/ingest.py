@@ -317,9 +317,11 @@ def search_command(
 @project_option
 @json_option
 def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> None:
-    """Show documents, pages, passages, failures by reason, whether the index is fresh, and
-    where the records stand (imported, deduplicated, screened, linked to their PDFs)."""
+    """Show documents, pages, passages, failures by reason, whether the index is fresh, where
+    the coding stands (codebook, decisions, suggestions and whether they know the latest
+    decisions) and where the records stand (imported, deduplicated, screened, linked)."""
     from litsynth.biblio.overview import lines
+    from litsynth.coding.overview import lines as coding_lines
     from litsynth.ingest.failures import FAILURE_REASONS
     from litsynth.search import status
     from litsynth.store.report import failures as failed_files
@@ -362,6 +364,8 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     click.echo(f"last ingested: {s['last_ingested'] or 'never'}")
     _render_citations(s)
     _render_scans(s)
+    for line in coding_lines(s["coding"]) if s["coding"] else ():
+        click.echo(line)
     for line in lines(s["records"]):
         click.echo(line)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from litsynth.records import Coding, MachineCell, Memo, Passage, ReviewItem
 from litsynth.store import passages as store_passages
@@ -284,3 +285,28 @@ def used_code_ids(conn: sqlite3.Connection) -> set[str]:
     """Code ids the store has codings or suggestions for (codes may outlive a codebook edit)."""
     rows = conn.execute("SELECT code_id FROM codings UNION SELECT code_id FROM suggestions")
     return {r[0] for r in rows}
+
+
+def coding_counts(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Passages people have decided on (a coding or a rejection), per coder too, and the
+    suggestions above their bar that nobody has decided."""
+    decided = conn.execute("SELECT COUNT(DISTINCT chunk_id) FROM codings").fetchone()[0]
+    coders = dict(
+        conn.execute(
+            "SELECT coder, COUNT(DISTINCT chunk_id) FROM codings GROUP BY coder ORDER BY 2 DESC, 1"
+        ).fetchall()
+    )
+    undecided = conn.execute(
+        "SELECT COUNT(*) FROM effective_codings WHERE origin = 'machine'"
+    ).fetchone()[0]
+    return {"decided": int(decided), "coders": coders, "undecided": int(undecided)}
+
+
+def last_coding_seq(conn: sqlite3.Connection) -> int:
+    """The newest coding's place in the log (0 for none): what a suggest run has read."""
+    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM codings").fetchone()[0])
+
+
+def codings_after(conn: sqlite3.Connection, seq: int) -> int:
+    """How many codings were logged after place `seq`."""
+    return int(conn.execute("SELECT COUNT(*) FROM codings WHERE seq > ?", (seq,)).fetchone()[0])

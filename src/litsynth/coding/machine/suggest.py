@@ -59,6 +59,7 @@ from litsynth.records import READ_BY_DEFAULT, Suggestion
 from litsynth.store import runs
 from litsynth.store import suggestions as store
 from litsynth.store.analysis import document_labels
+from litsynth.store.codings import last_coding_seq
 from litsynth.store.db import transaction
 from litsynth.words import count
 
@@ -272,6 +273,7 @@ def suggest_project(
     keywords = _MATCHES.get(digest(book.version, lemmatize, texts), match)
     scores = zs.score(vectors, texts, keywords)
     ctx: Context = context_of([Unit(r.text, r.document_id, r.ordinal) for r in rows])
+    read_to = last_coding_seq(conn)  # before the labels: a coding logged between is "since"
     examples = examples_from(store.human_labels(conn), rows, book) if learn_from_codings else []
     model = zs.name
     # the passages suggested for, and read by the corpus learner: no reference lists…
@@ -335,6 +337,7 @@ def suggest_project(
                 "suggested": len(suggested),
                 "per_code": per_code,
                 "decisions": len(examples),
+                "codings_seq": read_to,  # `litsynth status` counts the codings after it
             },
         )
     return SuggestResult(
