@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from browser_support import browsing
+from browser_support import browsing, learned
 from conftest import shared
 from litsynth.cli import cli
 
@@ -49,6 +49,8 @@ def test_accept_a_suggestion_and_code_a_mouse_selection(demo_copy: Path) -> None
         page.click("#code-selection")
         page.wait_for_selector(".stripe")
         page.wait_for_selector("#reader-status:has-text('coded')")  # the page says what it did
+        learned(url)  # the suggestions redrawn after both decisions, then the picture
+        page.wait_for_selector("#learning-status:has-text('Suggestions updated')")
         page.evaluate("window.scrollTo(0, 0)")  # the picture for docs/: toolbar and status
         page.screenshot(path=str(SHOTS / "workspace-reader.png"))
     conn = sqlite3.connect(demo_copy / "litsynth.db")
@@ -78,6 +80,20 @@ def test_suggestions_learn_from_a_decision_while_the_reviewer_reads(demo_copy: P
         page.wait_for_selector("#learning-status:has-text('Suggestions updated')", timeout=90_000)
         line = page.text_content("#learning-status") or ""
         page.wait_for_selector("#passages .suggestion.focused")
+        # a run that ends while the reviewer reads further down redraws without moving them
+        page.evaluate("window.scrollTo(0, 1500)")
+        runs = page.evaluate("learning.runs")
+        page.evaluate(
+            """async () => {
+                const p = reader.passages.find((q) => q.role === 'body' && !q.codings.length);
+                await post('/api/coding/add', {document: reader.document, start: p.start,
+                                               end: p.end, code: reader.codes[0].id});
+                await watchLearning();
+            }"""
+        )
+        assert page.evaluate("learning.runs") > runs  # the page redrew after the new run
+        assert page.evaluate("window.scrollY") == 1500
+        line = page.text_content("#learning-status") or ""  # now of both decisions
     conn = sqlite3.connect(demo_copy / "litsynth.db")
     models = {m for (m,) in conn.execute("SELECT DISTINCT model FROM suggestions")}
     coded = conn.execute("SELECT COUNT(DISTINCT chunk_id) FROM codings").fetchone()[0]

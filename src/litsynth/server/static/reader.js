@@ -4,7 +4,7 @@
 
 const readerLoad = newestOnly("passages");
 
-const reader = { document: null, passages: [], focus: 0, codes: [], selection: null, kinds: {} };
+const reader = { document: null, passages: [], focus: 0, codes: [], selection: null, kinds: {}, quiet: false };
 
 // A code's label as the codebook writes it ("Platform-based coordination"), its id in the tooltip.
 function codeLabel(id) { return (reader.codes.find((c) => c.id === id) || {}).label || id; }
@@ -16,7 +16,7 @@ function setFocus(i) {
   if (!nodes.length) return;
   reader.focus = Math.max(0, Math.min(i, nodes.length - 1));
   nodes.forEach((n, j) => n.classList.toggle("focused", j === reader.focus));
-  nodes[reader.focus].scrollIntoView({ block: "nearest" });
+  if (!reader.quiet) nodes[reader.focus].scrollIntoView({ block: "nearest" });
 }
 
 // A PDF's lines end where its column did, so within a paragraph a line break is shown as a
@@ -200,15 +200,20 @@ async function showCodeCounts() {
   }
 }
 
+// The page is redrawn in one go and not scrolled: the reviewer may be reading elsewhere than
+// the highlighted suggestion, which stays highlighted while it is still suggested.
 async function redrawKeepingFocus() {
   const node = suggestionNodes()[reader.focus];
   const key = node && [node.dataset.chunk, node.dataset.code];
-  const scrolled = window.scrollY;
-  // superseded by a load the reviewer asked for (n, another document): theirs places the page
-  if (!(await loadDocument(reader.document))) return;
-  window.scrollTo(0, scrolled);
-  const i = key ? suggestionNodes().findIndex((n) => n.dataset.chunk === key[0] && n.dataset.code === key[1]) : -1;
-  if (i >= 0) setFocus(i);
+  reader.quiet = true;
+  try {
+    // superseded by a load the reviewer asked for (n, another document): theirs places the page
+    if (!(await loadDocument(reader.document))) return;
+    const i = key ? suggestionNodes().findIndex((n) => n.dataset.chunk === key[0] && n.dataset.code === key[1]) : -1;
+    if (i >= 0) setFocus(i);
+  } finally {
+    reader.quiet = false;
+  }
 }
 
 async function decideSuggestion(action) {
