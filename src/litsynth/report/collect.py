@@ -322,10 +322,8 @@ def _core_label(selective: Selective | None, codebook: Codebook | None) -> str:
         return ""
 
     def named(ident: str) -> str:
-        for table in (codebook.categories, codebook.themes, codebook.codes):
-            if ident in table:
-                return f"{table[ident].label} ({ident})"
-        return ident
+        element = codebook.get(ident)  # ids are unique across themes, categories and codes
+        return f"{element.label} ({ident})" if element is not None else ident
 
     marked = [named(t) for t in selective.codebook_core if t != core]
     said = f"; the codebook marks {', '.join(marked)} as core" if marked else ""

@@ -43,7 +43,14 @@ from litsynth.server.downloads import hits_file, quotes_file, records_file
 from litsynth.server.imports import import_routes
 from litsynth.server.openapi import OPENAPI, body_schema, query_names
 from litsynth.server.record_views import next_pair, papers_only, record_json
-from litsynth.server.replies import checked_body, known_parameters, search_arguments, switch
+from litsynth.server.replies import (
+    checked_body,
+    codings_source,
+    known_parameters,
+    person,
+    search_arguments,
+    switch,
+)
 from litsynth.server.replies import error as _error
 from litsynth.server.replies import json_body as _body
 from litsynth.server.warm import Workspace
@@ -142,7 +149,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         stage = TITLE_ABSTRACT if stage is None else str(stage)  # named is named: "" is wrong
         if stage not in SCREENING_STAGES:
             raise LitsynthError(f"unknown stage {stage!r}", hint=", ".join(SCREENING_STAGES))
-        reviewer = str(source.get("reviewer") or project.settings.project.reviewer).strip()
+        reviewer = person(source, "reviewer", project)
         return stage, reviewer
 
     async def api_next(request: Request) -> Response:
@@ -239,7 +246,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         same = body.get("same")
         if not isinstance(same, bool):
             raise LitsynthError("same is true or false", '"same": true')
-        reviewer = str(body.get("reviewer") or project.settings.project.reviewer).strip()
+        reviewer = person(body, "reviewer", project)
         a, b = str(body.get("a", "")), str(body.get("b", ""))
         with ws.lock, opened(project.store_path) as conn:  # regroups at once, as the CLI does
             dedupe.resolve(conn, a, b, same=same, reviewer=reviewer, note="workspace")
@@ -251,7 +258,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
         rows = request.query_params.get("rows", "documents")
         cols = request.query_params.get("cols", "themes")
-        source = request.query_params.get("source") or project.settings.synthesis.source
+        source = codings_source(request.query_params, project)
         codebook = project_codebook(project)
         with opened(project.store_path) as conn:
             matrix = matrix_from_store(conn, codebook, rows=rows, cols=cols, source=source)
@@ -276,9 +283,6 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         svg = flow_svg(flow, title=project.settings.project.name)
         # As an <img>, an SVG cannot run script even if it held any; ours escapes all text.
         return Response(svg, media_type="image/svg+xml", headers={"Content-Security-Policy": CSP})
-
-    def _coder(source: Any) -> str:
-        return str(source.get("coder") or project.settings.project.reviewer).strip()
 
     async def api_codes(request: Request) -> Response:
         from litsynth.coding.codebook.load import project_codebook
@@ -325,7 +329,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
         book = project_codebook(project)
         # the codings of the Matrices screen's switch, so the themes count what the matrix does
-        source = request.query_params.get("source") or project.settings.synthesis.source
+        source = codings_source(request.query_params, project)
         with opened(project.store_path) as conn:
             cited = cited_work_counts(conn, book, source)
             result = run_themes(conn, book, cited=cited, source=source)
@@ -351,8 +355,9 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         from litsynth.coding.human.reader import read_document
 
         document = request.path_params["document"]
+        coder = person(request.query_params, "coder", project)
         with opened(project.store_path) as conn:
-            view = read_document(conn, document, coder=_coder(request.query_params))
+            view = read_document(conn, document, coder=coder)
         if not view:
             return _error(404, f"no document {document!r} with passages")
         return JSONResponse({"document": document, "passages": [p.to_json() for p in view]})
@@ -373,7 +378,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     async def api_relations_confirm(request: Request) -> Response:
         body = await _body(request)
         with ws.lock, opened(project.store_path) as conn:
-            return JSONResponse(confirm_json(conn, project, body, _coder(body)))
+            return JSONResponse(confirm_json(conn, project, body, person(body, "coder", project)))
 
     async def api_memos(request: Request) -> Response:
         from litsynth.store import codings as codings_store
@@ -392,7 +397,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         with ws.lock, opened(project.store_path) as conn:
             memo = decisions.write_memo(
                 conn, book, str(body.get("target") or ""), str(body.get("text") or ""),
-                author=_coder(body),
+                author=person(body, "coder", project),
             )  # fmt: skip
         return JSONResponse({"recorded": memo.__dict__})
 
@@ -429,7 +434,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         with ws.lock, opened(project.store_path) as conn:
             value = extraction.record_value(
                 conn, form, str(body.get("record_id") or ""), str(body.get("field") or ""),
-                str(body.get("value") or ""), reviewer=_coder(body),
+                str(body.get("value") or ""), reviewer=person(body, "coder", project),
             )  # fmt: skip
         return JSONResponse({"record_id": body.get("record_id"), "field": body.get("field"),
                              "value": value})  # fmt: skip

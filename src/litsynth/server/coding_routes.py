@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
-from litsynth.server.replies import error, json_body
+from litsynth.server.replies import error, json_body, person
 from litsynth.server.warm import Workspace
 from litsynth.store import opened
 
@@ -33,15 +33,13 @@ def offset(body: dict[str, Any], name: str) -> int:
 def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
     """/api/coding/*, each behind the workspace's guard (`route`)."""
 
-    def coder(source: Any) -> str:
-        return str(source.get("coder") or project.settings.project.reviewer).strip()
-
     async def api_coding_next(request: Request) -> Response:
         """The most informative suggestion the coder has not decided, across documents."""
         from litsynth.coding.human import decisions
 
+        coder = person(request.query_params, "coder", project)
         with opened(project.store_path) as conn:
-            queue = decisions.review_queue(conn, coder=coder(request.query_params))
+            queue = decisions.review_queue(conn, coder=coder)
         if not queue:
             return JSONResponse({"item": None, "remaining": 0})
         item = queue[0]
@@ -90,7 +88,7 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                 book,
                 item,
                 action,
-                coder=coder(body),
+                coder=person(body, "coder", project),
                 new_code=str(body.get("new_code") or ""),
             )
         ws.learner.relearn()
@@ -104,7 +102,7 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         book = project_codebook(project)
         with ws.lock, opened(project.store_path) as conn:
             row = decisions.add_coding(
-                conn, book, str(body.get("code") or ""), coder=coder(body),
+                conn, book, str(body.get("code") or ""), coder=person(body, "coder", project),
                 document=str(body.get("document") or ""), start=offset(body, "start"),
                 end=offset(body, "end"), memo=str(body.get("memo") or ""),
             )  # fmt: skip

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.search import SearchHit
+from litsynth.server.replies import codings_source
 from litsynth.store import opened
 
 RECORD_TYPES = {
@@ -39,7 +40,7 @@ def quotes_file(project: Project, params: Mapping[str, str]) -> Response:
     from litsynth.synthesis.from_store import quotes_from_store
 
     fmt = params.get("format", "md")
-    source = params.get("source") or project.settings.synthesis.source
+    source = codings_source(params, project)
     title = quotes.bank_title(project.settings.project.name)
     with opened(project.store_path) as conn:
         bank, words = quotes_from_store(conn, project_codebook(project), source=source)

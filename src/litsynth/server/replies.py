@@ -10,9 +10,21 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.records import roles_wanted
 from litsynth.server.openapi_parts import MAX_HITS
+
+
+def person(source: Mapping[str, Any], key: str, project: Project) -> str:
+    """The reviewer or coder a request names in `key`, else the project's ([project]
+    reviewer): the one rule every screen's writes and reads follow."""
+    return str(source.get(key) or project.settings.project.reviewer).strip()
+
+
+def codings_source(params: Mapping[str, str], project: Project) -> str:
+    """The codings a synthesis view counts: the request's `source`, else [synthesis] source."""
+    return params.get("source") or project.settings.synthesis.source
 
 
 def error(status_code: int, message: str, hint: str | None = None) -> JSONResponse:

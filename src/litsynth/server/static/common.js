@@ -54,6 +54,15 @@ async function api(path, options) {
   return body;
 }
 
+// One field of every node of the codebook tree (/api/codebook), by node id: themes,
+// categories and codes alike.
+function treeField(tree, field) {
+  const out = {};
+  const walk = (n) => { out[n.id] = n[field]; n.children.forEach(walk); };
+  tree.forEach(walk);
+  return out;
+}
+
 function el(tag, text, cls) {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;

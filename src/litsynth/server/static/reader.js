@@ -188,11 +188,9 @@ async function watchLearning() {
 // Each code's passages (the codebook tree's counts) beside its name in the Code list; again
 // after a learning run, which moves them.
 async function showCodeCounts() {
-  const counts = {};
+  let counts;
   try {
-    const tree = (await api("/api/codebook")).tree;
-    const walk = (n) => { counts[n.id] = n.passages; n.children.forEach(walk); };
-    tree.forEach(walk);
+    counts = treeField((await api("/api/codebook")).tree, "passages");
   } catch (error) { return; /* counts are a help, not a need */ }
   for (const o of $("code-pick").options) {
     const c = reader.codes.find((code) => code.id === o.value);

@@ -233,9 +233,7 @@ async function loadThemes() {
   ]));
   if (loaded === null) return;  // the switch moved on: a newer load paints
   const [data, book] = loaded;
-  const labels = {};  // every node of the codebook by id: the core may be a category
-  const walk = (n) => { labels[n.id] = n.label; n.children.forEach(walk); };
-  book.tree.forEach(walk);
+  const labels = treeField(book.tree, "label");  // every node's: the core may be a category
   $("core").textContent = data.core
     ? "Core category (most central in the code graph): " + (labels[data.core] || data.core)
     : "No core category yet: code more passages.";
