@@ -8,8 +8,8 @@ right answer (its own abstract) and a realistic crowd of near misses.
 
 Printed and written to bench/results/embed_backends.json:
 - passages per second of raw `encode` (fp32, its default batch 32 and litsynth's 64), of
-  litsynth's torch backend and of its onnx-int8 backend, as ratios to raw `encode` in the
-  same run (best of `--repeat` runs each);
+  litsynth's default fp32 backend (the model's ONNX export), of its onnx-int8 and of its
+  torch-bf16 backend, as ratios to raw `encode` in the same run (best of `--repeat` runs);
 - recall@10 of each fast backend's vectors (bfloat16, int8) against exact fp32 search (how
   many of fp32's top 10 its top 10 holds), and hit@1 / hit@10 of each backend against the
   gold abstract;
@@ -68,7 +68,7 @@ def main() -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     passages = [" ".join(a["sentences"]) for a in _abstracts("train")[: args.passages]]
     raw = _load_sentence_transformer(str(model_path()))
-    torch_backend = get_embedder(REAL_MODEL)
+    fp32_backend = get_embedder(REAL_MODEL)
     onnx_backend = get_embedder(f"{REAL_MODEL}+onnx-int8")
     onnx_backend.embed(passages[:4])  # sessions warm, model file built/cached
     raw.encode(passages[:4])
@@ -84,7 +84,7 @@ def main() -> int:
         "raw encode fp32 (batch 64)": lambda: raw.encode(
             passages, batch_size=64, normalize_embeddings=True
         ),
-        "litsynth torch": lambda: torch_backend.embed(passages),
+        "litsynth fp32": lambda: fp32_backend.embed(passages),
         **{f"litsynth {k}": (lambda b=b: b.embed(passages)) for k, b in fast.items()},
     }
     speed: dict[str, dict[str, float]] = {}
@@ -96,7 +96,7 @@ def main() -> int:
     for name in speed:
         speed[name]["ratio"] = round(base / speed[name]["seconds"], 2)
 
-    cosines = {k: (vectors[f"litsynth {k}"] * vectors["litsynth torch"]).sum(axis=1) for k in fast}
+    cosines = {k: (vectors[f"litsynth {k}"] * vectors["litsynth fp32"]).sum(axis=1) for k in fast}
 
     test = _abstracts("test")
     corpus_texts = [" ".join(a["sentences"]) for a in test]
@@ -108,10 +108,10 @@ def main() -> int:
                 gold.append(i)
     gold_arr = np.asarray(gold)
     tops = {}
-    for name, backend in (("torch", torch_backend), *fast.items()):
+    for name, backend in (("fp32", fp32_backend), *fast.items()):
         tops[name] = _top(backend.embed(queries), backend.embed(corpus_texts), 10)
     overlap = {
-        k: np.mean([len(set(a) & set(b)) / 10 for a, b in zip(tops["torch"], tops[k], strict=True)])
+        k: np.mean([len(set(a) & set(b)) / 10 for a, b in zip(tops["fp32"], tops[k], strict=True)])
         for k in fast
     }
     retrieval = {
@@ -129,7 +129,7 @@ def main() -> int:
     results = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "passages": len(passages),
-        "mean_word_pieces": round(float(np.mean(torch_backend.count_tokens(passages))), 1),
+        "mean_word_pieces": round(float(np.mean(fp32_backend.count_tokens(passages))), 1),
         "speed": speed,
         "cosine_vs_fp32": {
             k: {"min": round(float(c.min()), 4), "mean": round(float(c.mean()), 5)}
@@ -143,7 +143,7 @@ def main() -> int:
     for name, s in speed.items():
         print(f"  {name:28} {s['per_s']:7.1f} passages/s   x{s['ratio']:.2f} raw encode")
     print(f"  retrieval: {retrieval['queries']} objective sentences over {retrieval['corpus']}"
-          f" abstracts; hit@1 fp32 {retrieval['torch_hit@1']}")  # fmt: skip
+          f" abstracts; hit@1 fp32 {retrieval['fp32_hit@1']}")  # fmt: skip
     for k, c in results["cosine_vs_fp32"].items():
         print(f"  {k:11} cosine vs fp32 min {c['min']}, mean {c['mean']};"
               f" recall@10 vs fp32 {retrieval['recall_at_10_vs_fp32'][k]};"

@@ -1,5 +1,5 @@
 """`litsynth search` from a cold process: the query embedded by sentence-transformers (the raw
-library) or by the fp32 ONNX export (`query_embedder`, what search uses), same index.
+library) or by the fp32 ONNX export (`get_embedder`, what search uses), same index.
 
 A person searching from the command line starts a new process every time, so the time to the
 first answer is the time that matters, and most of it was importing sentence-transformers.
@@ -33,13 +33,13 @@ QUERIES = [
 SEARCH = """
 import json, sys
 from litsynth.config import open_project
-from litsynth.embed.models import REAL_MODEL, get_embedder
+from litsynth.embed import SentenceTransformerEmbedder
 from litsynth.search import search
 from litsynth.store.db import opened
 project = open_project({root!r})
 raw = {raw}
 with opened(project.store_path) as conn:
-    embedder = get_embedder(REAL_MODEL) if raw else None
+    embedder = SentenceTransformerEmbedder() if raw else None
     hits = [search(conn, project, q, k=10, embedder=embedder) for q in json.loads(sys.argv[1])]
 out = [[(h.passage.chunk_id, h.score) for h in found] for found in hits]
 print(json.dumps(out))

@@ -102,3 +102,54 @@ def test_a_query_is_embedded_on_onnx_runtime_as_sentence_transformers_would() ->
     a, b = fast.embed(texts), reference.embed(texts)
     assert float(np.abs(a - b).max()) < 1e-5  # the long last text is truncated alike
     assert query_embedder("hash-384").name == "hash-384"  # any other model: get_embedder's
+
+
+@pytest.mark.slow
+def test_the_default_engine_gives_sentence_transformers_own_vectors_and_counts(
+    backends,  # type: ignore[no-untyped-def]
+) -> None:
+    """Ingest embeds with the fp32 ONNX export, not sentence-transformers: the same word-piece
+    counts (the same passages) and the same vectors to float rounding, under the same name,
+    so an index made before is kept and read as it was."""
+    from litsynth.embed import SentenceTransformerEmbedder
+
+    fp32, _ = backends
+    library = SentenceTransformerEmbedder()
+    texts = _texts()
+    assert type(fp32).__name__ == "OnnxEmbedder" and fp32.name == library.name
+    assert (fp32.dim, fp32.max_tokens) == (library.dim, library.max_tokens)
+    assert fp32.count_tokens(texts) == library.count_tokens(texts)
+    assert float(np.abs(fp32.embed(texts) - library.embed(texts)).max()) < 1e-5
+
+
+@pytest.mark.slow
+def test_ingest_never_imports_the_model_libraries(tmp_path: Path, backends) -> None:  # type: ignore[no-untyped-def]
+    """A one-file ingest with the real model, in a new process, imports neither torch nor
+    sentence-transformers once the export is cached: their import was most of its time."""
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "review"
+    (root / "corpus").mkdir(parents=True)
+    (root / "litsynth.toml").write_text("[embed]\n", encoding="utf-8")
+    (root / "corpus" / "note.txt").write_text(
+        "Suppliers share forecasts on the platform. Buyers see them the same day.\n",
+        encoding="utf-8",
+    )
+    script = (
+        "import sys\nfrom litsynth.cli import main\n"
+        f"sys.argv = ['litsynth', 'ingest', '--quiet', '--project', {str(root)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "LITSYNTH_CACHE": os.environ["LITSYNTH_CACHE"]}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("MODULES "))
+    loaded = {m.split(".")[0] for m in line.split()[1:]}
+    assert not loaded & {"torch", "sentence_transformers", "transformers"}
+    manifest = json.loads((root / "indexes" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model"] == "all-MiniLM-L6-v2"

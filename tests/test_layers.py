@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "litsynth.words",
             "litsynth.markup",
             "litsynth.query_words",
+            "litsynth.nlp",
         ),
     ),
     ("store", ("litsynth.store",)),

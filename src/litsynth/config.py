@@ -55,9 +55,11 @@ EMBED_BACKENDS = ("torch", "torch-bf16", "onnx-int8")
 class EmbedSettings:
     model: str = "all-MiniLM-L6-v2"
     batch_size: int = 64
-    # "torch": sentence-transformers in fp32; "torch-bf16": the same model in bfloat16 on CPUs
-    # that compute in it, several times faster and within rounding of fp32; "onnx-int8": ONNX
-    # Runtime with int8 weights, fast but further from fp32 (bench/bench_embed_backends.py)
+    # "torch": the model in fp32, as sentence-transformers computes it (run on ONNX Runtime
+    # from the model's own export: the same vectors, no torch import; embed/models.py);
+    # "torch-bf16": the same model in bfloat16 on CPUs that compute in it, several times
+    # faster and within rounding of fp32; "onnx-int8": ONNX Runtime with int8 weights, fast
+    # but further from fp32 (bench/bench_embed_backends.py)
     backend: str = "torch"
 
     @property

