@@ -340,6 +340,25 @@ def test_matrix_cell_opens_its_passages_and_prisma_draws(demo_project: Path) -> 
         until(page, "document.getElementById('prisma').naturalWidth > 0")
 
 
+def test_the_flow_in_words_is_under_the_diagram_and_copies(demo_project: Path) -> None:
+    """The study-selection paragraph for the Results, as `litsynth prisma --paragraph -`
+    writes it, shows under the diagram, and its button puts it on the clipboard."""
+    printed = CliRunner().invoke(
+        cli, ["prisma", "--paragraph", "-", "--project", str(demo_project)]
+    )
+    assert printed.exit_code == 0, printed.output
+    with browsing(demo_project, 1280, 900) as (url, page):
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page.goto(f"{url}/screens/matrices")
+        page.wait_for_selector("#prisma-words-box:not([hidden])")
+        shown = page.locator("#prisma-words").text_content() or ""
+        page.locator("#copy-prisma-words").click()
+        until(page, "() => document.getElementById('copy-prisma-words').textContent === 'copied'")
+        copied = page.evaluate("navigator.clipboard.readText()")
+    assert shown == copied == printed.output.strip()
+    assert shown.startswith("The searches identified ") and "studies were included" in shown
+
+
 def test_a_flow_that_does_not_add_up_says_why_where_the_diagram_would_be(
     demo_copy: Path,
 ) -> None:
@@ -364,6 +383,7 @@ def test_a_flow_that_does_not_add_up_says_why_where_the_diagram_would_be(
         status = page.locator("#prisma-status").text_content() or ""
         assert "does not add up to a PRISMA flow" in status and rid in status
         assert page.locator("#prisma").is_hidden()
+        assert page.locator("#prisma-words-box").is_hidden()  # no words for a flow that isn't one
 
 
 def test_extraction_screen_saves_checked_values(demo_copy: Path) -> None:

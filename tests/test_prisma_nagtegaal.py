@@ -74,3 +74,16 @@ def test_prisma_reproduces_nagtegaal_2019(project: Path, tmp_path: Path):
     flow = json.loads(run(project, "prisma", "--json"))
     assert {k: flow[k] for k in expected} == expected
     assert flow["records_awaiting"] == 0 and flow["dbr_awaiting_reports"] == 0
+
+    # the same flow in words, for the Results: every number is the diagram's
+    words = run(project, "prisma", "--paragraph", "-").strip()
+    screened, excluded = expected["records_screened"], expected["records_excluded"]
+    sought, dropped = expected["dbr_sought_reports"], expected["dbr_excluded"]["no reason given"]
+    assert words == (
+        "The searches identified 2,019 records in databases (PubMed, n = 2,019)."
+        f" After removing 11 duplicates, {screened:,} records were screened on title and"
+        f" abstract and {excluded:,} were excluded. All {sought} reports sought for retrieval"
+        f" were retrieved; {sought} reports were assessed for eligibility in full text and"
+        f" {dropped} were excluded (no reason given, n = {dropped})."
+        " In all, 101 studies were included in the review."
+    )

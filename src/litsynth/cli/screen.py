@@ -503,6 +503,14 @@ def simulate_command(
     default=None,
     help="Write the diagram as PDF (vector, for a journal) here.",
 )
+@click.option(
+    "--paragraph",
+    "paragraph_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=None,
+    help="Write the flow in words, the study-selection paragraph of a review's Results"
+    " (PRISMA 2020 item 16a), here; - prints it.",
+)
 @project_option
 @json_option
 def prisma_command(
@@ -510,6 +518,7 @@ def prisma_command(
     svg_path: Path | None,
     png_path: Path | None,
     pdf_path: Path | None,
+    paragraph_path: Path | None,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -535,6 +544,14 @@ def prisma_command(
 
             drawing = layout(flow, title=project.settings.project.name)
             draw(drawing, figure, fmt="png" if figure is png_path else "pdf")
+    if paragraph_path is not None:
+        from litsynth.biblio.prisma_prose import selection_paragraph
+
+        words = selection_paragraph(flow)
+        if str(paragraph_path) == "-":
+            print_json({"paragraph": words}) if as_json else click.echo(words)
+            return
+        paragraph_path.write_text(words + "\n", encoding="utf-8")
     if as_json:
         print_json(flow.to_json())
         return
@@ -545,7 +562,7 @@ def prisma_command(
         click.echo("stopping rule (Callaghan & Müller-Hansen 2020, ranked form, alpha 0.05):")
         for line in statements:
             click.echo(f"  {line}")
-    for path in (csv_path, svg_path, png_path, pdf_path):
+    for path in (csv_path, svg_path, png_path, pdf_path, paragraph_path):
         if path is not None:
             click.echo(f"written {path}")
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from litsynth.biblio.prisma_prose import selection_paragraph
 from litsynth.citations.labels import format_citation, work_label
 from litsynth.coding.analysis.discover import Discovery
 from litsynth.coding.analysis.themes import Selective
@@ -258,6 +259,7 @@ def collect(
         prisma_svg="prisma.svg" if derived.prisma_svg else "",
         prisma_counts=derived.prisma.to_json() if derived.prisma is not None else {},
         prisma_rows=tuple(derived.prisma.labelled()) if derived.prisma is not None else (),
+        prisma_paragraph=selection_paragraph(derived.prisma) if derived.prisma is not None else "",
         characteristics=_characteristics(project, conn),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),

@@ -131,6 +131,8 @@ class ReportData:
     prisma_counts: dict[str, object] = field(default_factory=dict)
     # (arm, the template's words, value): the PRISMA table as people read it
     prisma_rows: tuple[tuple[str, str, object], ...] = ()
+    # the flow in words: the study-selection paragraph of the Results (PRISMA 2020 item 16a)
+    prisma_paragraph: str = ""
     # the stopping rule's verdict per stage and reviewer, as sentences
     stopping: tuple[str, ...] = ()
     # characteristics of included studies (data extraction): header, then a row per study

@@ -275,6 +275,12 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         with opened(project.store_path) as conn:
             return JSONResponse(ops.prisma_flow(conn).to_json())
 
+    async def api_prisma_paragraph(request: Request) -> Response:
+        from litsynth.biblio.prisma_prose import selection_paragraph
+
+        with opened(project.store_path) as conn:
+            return JSONResponse({"paragraph": selection_paragraph(ops.prisma_flow(conn))})
+
     async def prisma_svg(request: Request) -> Response:
         from litsynth.biblio.prisma_svg import flow_svg
 
@@ -482,6 +488,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/dedupe/resolve", api_dedupe_resolve, ["POST"], write=True),
             route("/api/matrix", api_matrix, ["GET"]),
             route("/api/prisma", api_prisma, ["GET"]),
+            route("/api/prisma/paragraph", api_prisma_paragraph, ["GET"]),
             route("/api/export/quotes", api_export_quotes, ["GET"]),
             route("/api/export/records", api_export_records, ["GET"]),
             route("/prisma.svg", prisma_svg, ["GET"]),

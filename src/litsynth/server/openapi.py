@@ -264,6 +264,20 @@ _PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "every box"),
         }
     },
+    "/api/prisma/paragraph": {
+        "get": {
+            "summary": "The flow in words: the study-selection paragraph of the Results"
+            " (`litsynth prisma --paragraph -`)",
+            "responses": ok(
+                {
+                    "type": "object",
+                    "properties": {"paragraph": {"type": "string"}},
+                    "required": ["paragraph"],
+                },
+                "the paragraph",
+            ),
+        }
+    },
     "/api/codes": {
         "get": {
             "summary": "The codebook's codes (id, label, definition, colour)",

@@ -249,6 +249,17 @@ async function loadThemes() {
   }));
 }
 
+// The PRISMA flow in words, to paste into the Results: the same counts as the diagram.
+async function loadPrismaWords() {
+  const data = await api("/api/prisma/paragraph");
+  $("prisma-words").textContent = data.paragraph;
+  $("prisma-words-box").hidden = false;
+  $("copy-prisma-words").addEventListener("click", async () => {
+    const done = await copyText(data.paragraph);
+    $("copy-prisma-words").textContent = done ? "copied" : "copy failed: select the text";
+  });
+}
+
 async function loadCodebook() {
   const data = await api("/api/codebook");
   const list = $("codebook");

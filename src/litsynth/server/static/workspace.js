@@ -56,6 +56,7 @@ function start() {
       });
     }, { once: true });
     $("prisma").src = "/prisma.svg";
+    loadPrismaWords().catch((error) => { $("prisma-status").textContent = error.message; });
     const fail = (error) => {
       $("matrix-status").textContent = error.message; $("matrix").hidden = true; $("cell").hidden = true;
     };

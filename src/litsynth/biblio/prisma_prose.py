@@ -1,0 +1,150 @@
+"""The PRISMA 2020 flow in words: the study-selection paragraph of a review's Results.
+
+PRISMA 2020 item 16a asks a review to describe "the results of the search and selection
+process, from the number of records identified in the search to the number of studies
+included in the review". Authors write that paragraph by hand from the diagram, and the two
+drift apart when a decision changes late. Here it is written from the same `PrismaFlow` as
+the diagram, the CSV and `litsynth prisma`, so the numbers in the text are the numbers in
+the figure. Sentences follow the diagram's order: identification, screening, retrieval,
+eligibility, inclusion; the other-methods arm gets a sentence of its own when it was used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from litsynth.biblio.prisma import PrismaFlow
+
+
+def _n(count: int, noun: str, plural: str = "") -> str:
+    """'1 record', '2 records', '1,704 records'."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def _was(count: int) -> str:
+    return "was" if count == 1 else "were"
+
+
+def _per(mapping: Mapping[str, int]) -> str:
+    """'Scopus, n = 36; Web of Science, n = 16', the way reviews give counts per source."""
+    return "; ".join(f"{name}, n = {n:,}" for name, n in mapping.items() if n)
+
+
+def _and(parts: list[str]) -> str:
+    parts = [p for p in parts if p]
+    if len(parts) <= 2:
+        return " and ".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _identified(f: PrismaFlow) -> str:
+    arms = []
+    if f.database_results:
+        arms.append(
+            f"{_n(f.database_results, 'record')} in databases ({_per(f.database_specific_results)})"
+        )
+    if f.register_results:
+        arms.append(f"{f.register_results:,} in registers ({_per(f.register_specific_results)})")
+    other = f.website_results + f.organisation_results + f.citations_results
+    if other:
+        noun = "" if arms else " record" + ("" if other == 1 else "s")
+        arms.append(f"{other:,}{noun} through other methods ({_per(f.other_specific_results)})")
+    return f"The searches identified {_and(arms)}."
+
+
+def _removed(duplicates: int, automatic: int, other: int) -> list[str]:
+    return [
+        _n(duplicates, "duplicate") if duplicates else "",
+        f"{_n(automatic, 'record')} marked as ineligible by automation tools" if automatic else "",
+        f"{_n(other, 'record')} removed for other reasons" if other else "",
+    ]
+
+
+def _screening(screened: int, excluded: int, awaiting: int, removed: list[str]) -> str:
+    # never a numeral first: a sentence does not start with "35 records"
+    if any(removed):
+        text = f"After removing {_and(removed)}, {_n(screened, 'record')} {_was(screened)}"
+    else:
+        text = f"No record was removed before screening; {screened:,} {_was(screened)}"
+    text += f" screened on title and abstract and {excluded:,} {_was(excluded)} excluded"
+    if awaiting:
+        text += f"; {awaiting:,} {'awaits' if awaiting == 1 else 'await'} a decision"
+    return text[0].upper() + text[1:] + "."
+
+
+def _reports(
+    sought: int, not_retrieved: int, awaiting: int, assessed: int, excluded: Mapping[str, int]
+) -> str:
+    if not sought:
+        return ""
+    if not_retrieved:
+        first = (
+            f"Of the {_n(sought, 'report')} sought for retrieval, {not_retrieved:,} could not"
+            " be retrieved"
+        )
+    elif sought == 1:
+        first = "The report sought for retrieval was retrieved"
+    else:
+        first = f"All {sought:,} reports sought for retrieval were retrieved"
+    if awaiting:
+        first += f" and {awaiting:,} {'awaits' if awaiting == 1 else 'await'} assessment"
+    dropped = sum(excluded.values())
+    second = f"{_n(assessed, 'report')} {_was(assessed)} assessed for eligibility in full text"
+    if dropped:
+        second += f" and {dropped:,} {_was(dropped)} excluded ({_per(excluded)})"
+    elif assessed:
+        second += " and none was excluded"
+    return f"{first}; {second}."
+
+
+def _other_arm(f: PrismaFlow) -> str:
+    other = f.website_results + f.organisation_results + f.citations_results
+    if not other:
+        return ""
+    removed = _removed(f.other_duplicates, f.other_excluded_automatic, 0)
+    screened = _screening(
+        f.other_screened, f.other_records_excluded, f.other_records_awaiting, removed
+    )
+    reports = _reports(
+        f.other_sought_reports, f.other_notretrieved_reports, f.other_awaiting_reports,
+        f.other_assessed, f.other_excluded,
+    )  # fmt: skip
+    return (
+        f"For the records from other methods, {screened[0].lower()}{screened[1:]} {reports}".strip()
+    )
+
+
+def _included(f: PrismaFlow) -> str:
+    studies = _n(f.new_studies, "study", "studies")
+    text = f"In all, {studies} {_was(f.new_studies)} included in the review"
+    if f.new_reports != f.new_studies:
+        text += f", reported in {_n(f.new_reports, 'report')}"
+    if f.previous_studies:
+        text += (
+            f", together with {_n(f.previous_studies, 'study', 'studies')} from the review's"
+            f" previous version ({_n(f.total_studies, 'study', 'studies')} in total)"
+        )
+    return text + "."
+
+
+def selection_paragraph(flow: PrismaFlow) -> str:
+    """The study-selection paragraph for the Results section, from the flow's numbers."""
+    f = flow
+    identified = f.database_results + f.register_results
+    other = f.website_results + f.organisation_results + f.citations_results
+    if not identified and not other:
+        return "No records have been identified yet."
+    sentences = [_identified(f)]
+    if identified:
+        removed = _removed(f.duplicates, f.excluded_automatic, f.excluded_other)
+        sentences.append(
+            _screening(f.records_screened, f.records_excluded, f.records_awaiting, removed)
+        )
+        reports = _reports(
+            f.dbr_sought_reports, f.dbr_notretrieved_reports, f.dbr_awaiting_reports,
+            f.dbr_assessed, f.dbr_excluded,
+        )  # fmt: skip
+        sentences.append(reports)
+    sentences.append(_other_arm(f))
+    sentences.append(_included(f))
+    return " ".join(s for s in sentences if s)

@@ -1,0 +1,124 @@
+"""The PRISMA flow in words (biblio/prisma_prose.py): the numbers are the flow's, the grammar
+follows them (one record, two records), and boxes a review did not use are not mentioned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from litsynth.biblio.prisma import PrismaFlow
+from litsynth.biblio.prisma_prose import selection_paragraph
+from litsynth.cli import cli
+
+# The demo review's flow (`litsynth prisma --json` on the repository's project).
+DEMO = PrismaFlow(
+    database_results=52, database_specific_results={"Scopus": 36, "Web of Science": 16},
+    duplicates=16, excluded_automatic=1, records_screened=35, records_excluded=10,
+    dbr_sought_reports=25, dbr_notretrieved_reports=1, dbr_assessed=24,
+    dbr_excluded={"wrong study design": 2, "not about orchestration or business models": 1},
+    dbr_included=21, website_results=3, citations_results=50,
+    other_specific_results={"Websites": 3, "citation searching": 50}, other_duplicates=36,
+    other_excluded_automatic=1, other_screened=16, other_records_excluded=5,
+    other_sought_reports=11, other_notretrieved_reports=1, other_assessed=10,
+    other_excluded={"not peer-reviewed": 3}, other_included=7, new_studies=28, new_reports=28,
+    total_studies=28, total_reports=28,
+)  # fmt: skip
+
+
+def test_the_demo_flow_in_words() -> None:
+    assert selection_paragraph(DEMO) == (
+        "The searches identified 52 records in databases (Scopus, n = 36; Web of Science,"
+        " n = 16) and 53 through other methods (Websites, n = 3; citation searching, n = 50)."
+        " After removing 16 duplicates and 1 record marked as ineligible by automation tools,"
+        " 35 records were screened on title and abstract and 10 were excluded. Of the 25"
+        " reports sought for retrieval, 1 could not be retrieved; 24 reports were assessed for"
+        " eligibility in full text and 3 were excluded (wrong study design, n = 2; not about"
+        " orchestration or business models, n = 1). For the records from other methods, after"
+        " removing 36 duplicates and 1 record marked as ineligible by automation tools, 16"
+        " records were screened on title and abstract and 5 were excluded. Of the 11 reports"
+        " sought for retrieval, 1 could not be retrieved; 10 reports were assessed for"
+        " eligibility in full text and 3 were excluded (not peer-reviewed, n = 3). In all, 28"
+        " studies were included in the review."
+    )
+
+
+def test_one_of_each_reads_as_one() -> None:
+    flow = PrismaFlow(
+        database_results=1, database_specific_results={"PubMed": 1}, records_screened=1,
+        dbr_sought_reports=1, dbr_assessed=1, dbr_included=1, new_studies=1, new_reports=1,
+        total_studies=1, total_reports=1,
+    )  # fmt: skip
+    assert selection_paragraph(flow) == (
+        "The searches identified 1 record in databases (PubMed, n = 1). No record was removed"
+        " before screening; 1 was screened on title and abstract and 0 were excluded. The"
+        " report sought for retrieval was retrieved; 1 report was assessed for eligibility in"
+        " full text and none was excluded."
+        " In all, 1 study was included in the review."
+    )
+
+
+def test_waiting_records_reports_and_an_update_are_said() -> None:
+    flow = PrismaFlow(
+        database_results=1704, database_specific_results={"Scopus": 1200, "IEEE Xplore": 504},
+        register_results=3, register_specific_results={"ClinicalTrials.gov": 3},
+        duplicates=4, excluded_other=2, records_screened=1701, records_excluded=1650,
+        records_awaiting=1, dbr_sought_reports=50, dbr_awaiting_reports=2, dbr_assessed=48,
+        dbr_excluded={"wrong outcome": 40}, dbr_included=8, new_studies=8, new_reports=9,
+        previous_studies=12, previous_reports=12, total_studies=20, total_reports=21,
+    )  # fmt: skip
+    words = selection_paragraph(flow)
+    assert words.startswith(
+        "The searches identified 1,704 records in databases (Scopus, n = 1,200; IEEE Xplore,"
+        " n = 504) and 3 in registers (ClinicalTrials.gov, n = 3). After removing 4 duplicates"
+        " and 2 records removed for other reasons, 1,701 records were screened"
+    )
+    assert "and 1,650 were excluded; 1 awaits a decision." in words
+    assert "All 50 reports sought for retrieval were retrieved and 2 await assessment;" in words
+    assert "other methods" not in words  # the arm was not used
+    assert words.endswith(
+        "In all, 8 studies were included in the review, reported in 9 reports, together with"
+        " 12 studies from the review's previous version (20 studies in total)."
+    )
+
+
+def test_other_methods_alone_and_nothing_yet() -> None:
+    flow = PrismaFlow(
+        citations_results=2, other_specific_results={"citation searching": 2},
+        other_screened=2, other_records_excluded=2,
+    )  # fmt: skip
+    assert selection_paragraph(flow) == (
+        "The searches identified 2 records through other methods (citation searching, n = 2)."
+        " For the records from other methods, no record was removed before screening; 2 were"
+        " screened on title and abstract and 2 were excluded. In all, 0 studies were included"
+        " in the review."
+    )
+    assert selection_paragraph(PrismaFlow()) == "No records have been identified yet."
+
+
+def test_the_command_prints_or_writes_it(tmp_path: Path) -> None:
+    root = tmp_path / "review"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
+    ris = tmp_path / "search.ris"
+    ris.write_text(
+        "TY  - JOUR\nTI  - Platform orchestration in supply chains\nPY  - 2021\nER  - \n"
+        "TY  - JOUR\nTI  - Supplier trust on digital platforms\nPY  - 2022\nER  - \n",
+        encoding="utf-8",
+    )
+    done = runner.invoke(cli, ["import", str(ris), "--source", "Scopus", "--project", str(root)])
+    assert done.exit_code == 0, done.output
+    printed = runner.invoke(cli, ["prisma", "--paragraph", "-", "--project", str(root)])
+    assert printed.exit_code == 0, printed.output
+    assert printed.output == (
+        "The searches identified 2 records in databases (Scopus, n = 2). No record was removed"
+        " before screening; 2 were screened on title and abstract and 0 were excluded; 2 await"
+        " a decision. In all, 0 studies were included in the review.\n"
+    )
+    as_json = runner.invoke(cli, ["prisma", "--paragraph", "-", "--json", "--project", str(root)])
+    assert json.loads(as_json.output) == {"paragraph": printed.output.strip()}
+    out = tmp_path / "selection.txt"
+    written = runner.invoke(cli, ["prisma", "--paragraph", str(out), "--project", str(root)])
+    assert written.exit_code == 0 and f"written {out}" in written.output
+    assert out.read_text(encoding="utf-8") == printed.output
