@@ -347,6 +347,8 @@ def test_the_flow_in_words_is_under_the_diagram_and_copies(demo_project: Path) -
         cli, ["prisma", "--paragraph", "-", "--project", str(demo_project)]
     )
     assert printed.exit_code == 0, printed.output
+    methods = CliRunner().invoke(cli, ["prisma", "--methods", "-", "--project", str(demo_project)])
+    assert methods.exit_code == 0, methods.output
     with browsing(demo_project, 1280, 900) as (url, page):
         page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
         page.goto(f"{url}/screens/matrices")
@@ -355,8 +357,13 @@ def test_the_flow_in_words_is_under_the_diagram_and_copies(demo_project: Path) -
         page.locator("#copy-prisma-words").click()
         until(page, "() => document.getElementById('copy-prisma-words').textContent === 'copied'")
         copied = page.evaluate("navigator.clipboard.readText()")
+        shown_methods = page.locator("#prisma-methods").text_content() or ""
+        page.locator("#prisma-words-box").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "workspace-prisma-words.png"))
     assert shown == copied == printed.output.strip()
     assert shown.startswith("The searches identified ") and "studies were included" in shown
+    assert shown_methods == methods.output.strip()
+    assert "Titles and abstracts were screened by two reviewers" in shown_methods
 
 
 def test_a_flow_that_does_not_add_up_says_why_where_the_diagram_would_be(

@@ -122,3 +122,63 @@ def test_the_command_prints_or_writes_it(tmp_path: Path) -> None:
     written = runner.invoke(cli, ["prisma", "--paragraph", str(out), "--project", str(root)])
     assert written.exit_code == 0 and f"written {out}" in written.output
     assert out.read_text(encoding="utf-8") == printed.output
+    # the Methods' paragraph too: first, as in a paper; both as JSON
+    both = runner.invoke(
+        cli, ["prisma", "--paragraph", "-", "--methods", "-", "--json", "--project", str(root)]
+    )
+    assert json.loads(both.output) == {
+        "methods": "No screening decision has been recorded yet.",
+        "paragraph": printed.output.strip(),
+    }
+    assert list(json.loads(both.output)) == ["methods", "paragraph"]
+
+
+# ---- the selection process, for the Methods -----------------------------------------------
+
+TA, FT = "title-abstract", "full-text"
+
+
+def _d(rid: str, stage: str, decision: str, who: str, origin: str = "sheet", reason: str = ""):  # type: ignore[no-untyped-def]
+    from litsynth.records import Decision
+
+    return Decision(rid, stage, decision, who, "2026-12-06T10:00:00Z", reason, "", origin)
+
+
+def test_the_selection_process_in_words() -> None:
+    from litsynth.biblio.prisma_prose import selection_methods
+
+    log = [
+        # two reviewers on r1–r4, one on r5–r6; they disagree on r3 and r4, r3 is resolved
+        *[_d(r, TA, "include", "ann") for r in ("r1", "r3", "r4", "r5")],
+        *[_d(r, TA, "exclude", "ann") for r in ("r2",)],
+        *[_d(r, TA, "include", "bob") for r in ("r1",)],
+        *[_d(r, TA, "exclude", "bob") for r in ("r2", "r3", "r4", "r6")],
+        _d("r3", TA, "include", "cat", origin="resolution"),
+        _d("r7", TA, "exclude", "automation", "automation", "published outside 2000–2024"),
+        _d("r8", TA, "exclude", "automation", "automation", "not in English"),
+        _d("r9", TA, "exclude", "automation", "automation", "not in English"),
+        _d("r1", FT, "include", "ann"),
+        _d("r5", FT, "exclude", "ann", reason="wrong outcome"),
+    ]
+    assert selection_methods(log, "litsynth 1.0") == (
+        "Screening decisions were recorded in litsynth 1.0. Titles and abstracts were screened"
+        " by two reviewers (ann, bob): 4 of the 6 records by both, the others by one. They"
+        " agreed on 2 of those 4 (Cohen's kappa 0.20 between ann and bob). The disagreement on"
+        " 1 record was resolved by cat. The disagreement on 1 record is still open. Automation"
+        " rules excluded 3 records before screening (published outside 2000–2024, n = 1; not in"
+        " English, n = 2). Full texts were assessed by one reviewer (ann)."
+    )
+    # an undo withdraws a decision: the log as it stands is what is described
+    undone = [*log, _d("r6", TA, "undecided", "bob")]
+    assert "4 of the 5 records by both" in selection_methods(undone, "litsynth 1.0")
+    assert selection_methods([], "litsynth 1.0") == "No screening decision has been recorded yet."
+
+
+def test_three_reviewers_who_split_the_records() -> None:
+    from litsynth.biblio.prisma_prose import selection_methods
+
+    log = [_d(f"r{i}", TA, "exclude", who) for i, who in enumerate(["ann", "bob", "cat"] * 2)]
+    assert selection_methods(log, "litsynth 1.0") == (
+        "Screening decisions were recorded in litsynth 1.0. Titles and abstracts were screened"
+        " by three reviewers (ann, bob, cat): each of the 6 records by one of them."
+    )

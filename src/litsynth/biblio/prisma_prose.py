@@ -1,4 +1,5 @@
-"""The PRISMA 2020 flow in words: the study-selection paragraph of a review's Results.
+"""The PRISMA 2020 flow in words: the study-selection paragraph of a review's Results, and
+the selection process for its Methods.
 
 PRISMA 2020 item 16a asks a review to describe "the results of the search and selection
 process, from the number of records identified in the search to the number of studies
@@ -13,7 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.prisma import PrismaFlow
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
+
+
+def _count_word(count: int) -> str:
+    """'two' … 'nine', then digits: how a Methods section counts reviewers."""
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    return words[count] if count < len(words) else f"{count:,}"
 
 
 def _n(count: int, noun: str, plural: str = "") -> str:
@@ -148,3 +157,95 @@ def selection_paragraph(flow: PrismaFlow) -> str:
     sentences.append(_other_arm(f))
     sentences.append(_included(f))
     return " ".join(s for s in sentences if s)
+
+
+# ---- the selection process, for the Methods (item 8) ---------------------------------------
+
+_STAGE_WORDS = {
+    TITLE_ABSTRACT: ("Titles and abstracts were screened", "records"),
+    FULL_TEXT: ("Full texts were assessed", "reports"),
+}
+
+
+def _stage_methods(log: list[Decision], stage: str) -> str:
+    """Who decided at `stage`, how many records each saw, how they agreed and how their
+    disagreements were settled, from the screening log as it stands (undos applied)."""
+    now = rules.latest(log)
+    by_record: dict[str, set[str]] = {}
+    resolved: dict[str, str] = {}  # record → who recorded the resolution
+    for (rid, st, who), d in now.items():
+        if st != stage:
+            continue
+        if d.origin in rules.HUMAN_ORIGINS:
+            by_record.setdefault(rid, set()).add(who)
+        elif d.origin == "resolution":
+            resolved[rid] = d.reviewer
+    if not by_record:
+        return ""
+    opening, items = _STAGE_WORDS[stage]
+    reviewers = sorted(set().union(*by_record.values()))
+    names = ", ".join(reviewers)
+    if len(reviewers) == 1:
+        return f"{opening} by one reviewer ({names})."
+    several = sum(len(who) >= 2 for who in by_record.values())
+    total = len(by_record)
+    text = f"{opening} by {_count_word(len(reviewers))} reviewers ({names}): "
+    by = "both" if len(reviewers) == 2 else "two or more of them"
+    if several == total:
+        text += f"each of the {total:,} {items} by {by}."
+    elif not several:
+        text += f"each of the {total:,} {items} by one of them."
+    else:
+        text += f"{several:,} of the {total:,} {items} by {by}, the others by one."
+    agreement = rules.agreement(log, stage)
+    if agreement.n_both:
+        first_two = " and ".join(agreement.reviewers[:2])
+        text += f" They agreed on {agreement.n_agree:,} of those {agreement.n_both:,}"
+        if agreement.kappa is not None:
+            text += f" (Cohen's kappa {agreement.kappa:.2f} between {first_two})"
+        text += "."
+    if resolved:
+        settlers = " and ".join(sorted(set(resolved.values())))
+        text += f" {_disagreements(len(resolved))} resolved by {settlers}."
+    if agreement.conflicts:
+        text += f" {_disagreements(len(agreement.conflicts), 'is', 'are')} still open."
+    return text
+
+
+def _disagreements(count: int, one: str = "was", more: str = "were") -> str:
+    if count == 1:
+        return f"The disagreement on 1 record {one}"
+    return f"Disagreements on {count:,} records {more}"
+
+
+def _automation(log: list[Decision]) -> str:
+    now = rules.latest(log)
+    reasons: dict[str, int] = {}
+    for d in now.values():
+        if d.origin == "automation" and d.decision == "exclude":
+            reasons[d.reason or "no reason given"] = (
+                reasons.get(d.reason or "no reason given", 0) + 1
+            )
+    if not reasons:
+        return ""
+    total = sum(reasons.values())
+    return f"Automation rules excluded {_n(total, 'record')} before screening ({_per(reasons)})."
+
+
+def selection_methods(log: list[Decision], tool: str) -> str:
+    """The selection process for the Methods section (PRISMA 2020 item 8): how many reviewers
+    screened each record and assessed each report, how they agreed, how disagreements were
+    settled, and what automation excluded. `tool` names the software and its version.
+
+    Whether reviewers worked independently the log cannot tell (separate sheets may still
+    have been discussed), so the paragraph does not say it: the author adds it.
+    """
+    sentences = [
+        _stage_methods(log, TITLE_ABSTRACT),
+        _automation(log),
+        _stage_methods(log, FULL_TEXT),
+    ]
+    body = " ".join(s for s in sentences if s)
+    if not body:
+        return "No screening decision has been recorded yet."
+    return f"Screening decisions were recorded in {tool}. {body}"

@@ -98,7 +98,7 @@ HOME: dict[str, tuple[str, ...]] = {
     "init": ("ingest",), "ingest": ("ingest",), "search": ("ingest",), "status": ("ingest",),
     "import": ("biblio",), "batches": ("biblio",), "dedupe": ("biblio",), "link": ("biblio",),
     "references": ("biblio",),
-    "prisma": ("screen",), "matrix": ("synthesis",), "cited": ("synthesis",),
+    "prisma": ("prisma",), "matrix": ("synthesis",), "cited": ("synthesis",),
     "attributes": ("synthesis",), "run": ("run",), "report": ("run",),
     "themes": ("analysis",), "agree": ("review",), "serve": ("serve",),
     "code": ("coding", "review", "analysis"), "screen": ("screen",), "export": ("synthesis",),

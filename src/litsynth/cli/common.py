@@ -76,3 +76,7 @@ def load(project_dir: Path, overrides: dict[str, dict[str, Any]] | None = None) 
 
 def print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
+
+
+# What a project with no records needs first (`prisma`, `screen next`).
+IMPORT_HINT = "import a database export with `litsynth import FILE --source NAME`."

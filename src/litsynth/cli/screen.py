@@ -12,19 +12,16 @@ import click
 from litsynth.biblio import screening_ops as ops
 from litsynth.biblio.abstract_sections import AbstractSection, abstract_sections
 from litsynth.biblio.highlight import screening_marks
-from litsynth.biblio.prisma import flow_csv, render_text
-from litsynth.biblio.prisma_svg import flow_svg
 from litsynth.biblio.record_fields import work_type
-from litsynth.biblio.screening_progress import progress, stopping_statements
+from litsynth.biblio.screening_progress import progress
 from litsynth.biblio.screening_rules import DECISIONS, STAGES
 from litsynth.biblio.simulate import load_labelled_csv, simulate
-from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.cli.common import IMPORT_HINT, json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group
 from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord
 from litsynth.store import opened
-from litsynth.store.report import table_count
 from litsynth.words import count
 
 stage_option = click.option(
@@ -474,107 +471,11 @@ def simulate_command(
     print_json(metrics.to_json())
 
 
-@click.command("prisma")
-@click.option(
-    "--csv",
-    "csv_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the PRISMA2020 template CSV (data,node,box,...,n) here.",
-)
-@click.option(
-    "--svg",
-    "svg_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the PRISMA 2020 flow diagram as SVG here.",
-)
-@click.option(
-    "--png",
-    "png_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the diagram as PNG (200 dpi, for Word) here.",
-)
-@click.option(
-    "--pdf",
-    "pdf_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the diagram as PDF (vector, for a journal) here.",
-)
-@click.option(
-    "--paragraph",
-    "paragraph_path",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    default=None,
-    help="Write the flow in words, the study-selection paragraph of a review's Results"
-    " (PRISMA 2020 item 16a), here; - prints it.",
-)
-@project_option
-@json_option
-def prisma_command(
-    csv_path: Path | None,
-    svg_path: Path | None,
-    png_path: Path | None,
-    pdf_path: Path | None,
-    paragraph_path: Path | None,
-    project_dir: Path,
-    as_json: bool,
-) -> None:
-    """The PRISMA 2020 flow of the project: every box, checked to add up.
-
-    Counts come from the imported records (per source; citation searching, websites and
-    organisations form the other-methods arm) and the screening log. An inconsistent log is
-    an error naming the boxes that disagree and by how much.
-    """
-    project = load(project_dir)
-    with opened(project.store_path) as conn:
-        flow = ops.prisma_flow(conn)
-        statements = [] if as_json else stopping_statements(conn)
-        no_records = not table_count(conn, "records")  # as `run` decides PRISMA applies
-    if csv_path is not None:
-        csv_path.write_text(flow_csv(flow), encoding="utf-8")
-    if svg_path is not None:
-        svg_path.write_text(flow_svg(flow, title=project.settings.project.name), encoding="utf-8")
-    for figure in (png_path, pdf_path):
-        if figure is not None:
-            from litsynth.biblio.prisma_figure import draw
-            from litsynth.biblio.prisma_svg import layout
-
-            drawing = layout(flow, title=project.settings.project.name)
-            draw(drawing, figure, fmt="png" if figure is png_path else "pdf")
-    if paragraph_path is not None:
-        from litsynth.biblio.prisma_prose import selection_paragraph
-
-        words = selection_paragraph(flow)
-        if str(paragraph_path) == "-":
-            print_json({"paragraph": words}) if as_json else click.echo(words)
-            return
-        paragraph_path.write_text(words + "\n", encoding="utf-8")
-    if as_json:
-        print_json(flow.to_json())
-        return
-    click.echo(render_text(flow))
-    if no_records:
-        click.echo("No records yet: " + _IMPORT_HINT)
-    if statements:
-        click.echo("stopping rule (Callaghan & Müller-Hansen 2020, ranked form, alpha 0.05):")
-        for line in statements:
-            click.echo(f"  {line}")
-    for path in (csv_path, svg_path, png_path, pdf_path, paragraph_path):
-        if path is not None:
-            click.echo(f"written {path}")
-
-
-_IMPORT_HINT = "import a database export with `litsynth import FILE --source NAME`."
-
-
 def _nothing_at(stage: str) -> str:
     """What an empty stage needs, in the words the workspace uses."""
     if stage == FULL_TEXT:
         return "No records at full text yet: records included at title/abstract come here."
-    return "No records yet: " + _IMPORT_HINT
+    return "No records yet: " + IMPORT_HINT
 
 
-commands: list[click.Command] = [prisma_command]
+commands: list[click.Command] = []  # its commands are `screen`'s: see groups.screen_group

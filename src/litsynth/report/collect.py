@@ -260,6 +260,7 @@ def collect(
         prisma_counts=derived.prisma.to_json() if derived.prisma is not None else {},
         prisma_rows=tuple(derived.prisma.labelled()) if derived.prisma is not None else (),
         prisma_paragraph=selection_paragraph(derived.prisma) if derived.prisma is not None else "",
+        prisma_methods=_methods(conn) if derived.prisma is not None else "",
         characteristics=_characteristics(project, conn),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
@@ -288,6 +289,15 @@ def collect(
         sources=tuple(_source_page(conn, r) for r in rows if r["kind"] != "pdf"),
         copied_files=copied,
     )
+
+
+def _methods(conn: sqlite3.Connection) -> str:
+    """The selection process in words (PRISMA 2020 item 8), from the screening log."""
+    from litsynth import __version__
+    from litsynth.biblio.prisma_prose import selection_methods
+    from litsynth.store import screening_log
+
+    return selection_methods(screening_log.log(conn), f"litsynth {__version__}")
 
 
 def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:

@@ -133,6 +133,8 @@ class ReportData:
     prisma_rows: tuple[tuple[str, str, object], ...] = ()
     # the flow in words: the study-selection paragraph of the Results (PRISMA 2020 item 16a)
     prisma_paragraph: str = ""
+    # the selection process in words: reviewers, agreement, automation (item 8)
+    prisma_methods: str = ""
     # the stopping rule's verdict per stage and reviewer, as sentences
     stopping: tuple[str, ...] = ()
     # characteristics of included studies (data extraction): header, then a row per study

@@ -276,10 +276,14 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return JSONResponse(ops.prisma_flow(conn).to_json())
 
     async def api_prisma_paragraph(request: Request) -> Response:
-        from litsynth.biblio.prisma_prose import selection_paragraph
+        from litsynth import __version__
+        from litsynth.biblio.prisma_prose import selection_methods, selection_paragraph
+        from litsynth.store import screening_log
 
         with opened(project.store_path) as conn:
-            return JSONResponse({"paragraph": selection_paragraph(ops.prisma_flow(conn))})
+            paragraph = selection_paragraph(ops.prisma_flow(conn))
+            methods = selection_methods(screening_log.log(conn), f"litsynth {__version__}")
+        return JSONResponse({"methods": methods, "paragraph": paragraph})
 
     async def prisma_svg(request: Request) -> Response:
         from litsynth.biblio.prisma_svg import flow_svg

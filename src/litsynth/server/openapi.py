@@ -266,15 +266,18 @@ _PATHS: dict[str, Any] = {
     },
     "/api/prisma/paragraph": {
         "get": {
-            "summary": "The flow in words: the study-selection paragraph of the Results"
-            " (`litsynth prisma --paragraph -`)",
+            "summary": "The flow in words: the selection process for the Methods and the study"
+            " selection for the Results (`litsynth prisma --methods - --paragraph - --json`)",
             "responses": ok(
                 {
                     "type": "object",
-                    "properties": {"paragraph": {"type": "string"}},
-                    "required": ["paragraph"],
+                    "properties": {
+                        "methods": {"type": "string"},
+                        "paragraph": {"type": "string"},
+                    },
+                    "required": ["methods", "paragraph"],
                 },
-                "the paragraph",
+                "the two paragraphs",
             ),
         }
     },

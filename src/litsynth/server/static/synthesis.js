@@ -249,15 +249,18 @@ async function loadThemes() {
   }));
 }
 
-// The PRISMA flow in words, to paste into the Results: the same counts as the diagram.
+// The PRISMA flow in words, to paste into the Methods and the Results: the same log and
+// counts as the diagram.
 async function loadPrismaWords() {
   const data = await api("/api/prisma/paragraph");
-  $("prisma-words").textContent = data.paragraph;
+  for (const [box, button, text] of [["prisma-methods", "copy-prisma-methods", data.methods],
+                                     ["prisma-words", "copy-prisma-words", data.paragraph]]) {
+    $(box).textContent = text;
+    $(button).addEventListener("click", async () => {
+      $(button).textContent = (await copyText(text)) ? "copied" : "copy failed: select the text";
+    });
+  }
   $("prisma-words-box").hidden = false;
-  $("copy-prisma-words").addEventListener("click", async () => {
-    const done = await copyText(data.paragraph);
-    $("copy-prisma-words").textContent = done ? "copied" : "copy failed: select the text";
-  });
 }
 
 async function loadCodebook() {

@@ -55,8 +55,11 @@ function start() {
         $("prisma").hidden = true; $("prisma-status").textContent = error.message;
       });
     }, { once: true });
+    // the flow in words once the diagram is there: a flow that is no picture has no words
+    $("prisma").addEventListener("load", () => {
+      loadPrismaWords().catch((error) => { $("prisma-status").textContent = error.message; });
+    }, { once: true });
     $("prisma").src = "/prisma.svg";
-    loadPrismaWords().catch((error) => { $("prisma-status").textContent = error.message; });
     const fail = (error) => {
       $("matrix-status").textContent = error.message; $("matrix").hidden = true; $("cell").hidden = true;
     };
