@@ -153,3 +153,16 @@ def test_ingest_never_imports_the_model_libraries(tmp_path: Path, backends) -> N
     assert not loaded & {"torch", "sentence_transformers", "transformers"}
     manifest = json.loads((root / "indexes" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"] == "all-MiniLM-L6-v2"
+
+
+def test_a_cache_that_cannot_be_written_is_said_with_a_hint(tmp_path: Path) -> None:
+    """The export is written once per machine; where it cannot be, ingest and search say
+    where and what to set, instead of a traceback."""
+    from litsynth.embed.models import model_path
+    from litsynth.embed.onnx import build
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cannot write the embedding model's ONNX export") as err:
+        build(model_path(), root=blocker / "onnx", precision="fp32")
+    assert "LITSYNTH_CACHE" in (err.value.hint or "")

@@ -110,8 +110,14 @@ def build(model_dir: Path, *, root: Path | None = None, precision: str = "int8")
             "embedding on ONNX Runtime needs onnxruntime and onnx",
             hint="reinstall litsynth (it depends on both), or set [embed] backend = 'torch'",
         ) from None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{digest}.", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"{digest}.", dir=target.parent))
+    except OSError as exc:  # a read-only home, a cache path through a file
+        raise ConfigError(
+            f"cannot write the embedding model's ONNX export under {target.parent} ({exc})",
+            hint="set LITSYNTH_CACHE to a folder you can write (it is made once per machine)",
+        ) from None
     try:
         _export(model_dir, work / "model.onnx")
         if precision == "int8":
