@@ -12,7 +12,7 @@ eligibility, inclusion; the other-methods arm gets a sentence of its own when it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.prisma import PrismaFlow
@@ -232,14 +232,43 @@ def _automation(log: list[Decision]) -> str:
     return f"Automation rules excluded {_n(total, 'record')} before screening ({_per(reasons)})."
 
 
-def selection_methods(log: list[Decision], tool: str) -> str:
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+
+
+def _day(iso: str) -> str:
+    """'2026-11-01' as '1 November 2026': no reader mistakes the day for the month."""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{day} {_MONTHS[month - 1]} {year}"
+
+
+def _information_sources(searches: Sequence[Mapping[str, str]]) -> str:
+    """When each source was last searched (PRISMA 2020 item 6), from the searches told."""
+    last: dict[str, str] = {}
+    for s in searches:
+        last[s["source"]] = max(last.get(s["source"], ""), s["searched_on"])
+    if not last:
+        return ""
+    again = any(sum(s["source"] == src for s in searches) > 1 for src in last)
+    (first, day), *others = last.items()
+    parts = [f"{first} was {'last searched' if again else 'searched'} on {_day(day)}"]
+    parts += [f"{source} on {_day(when)}" for source, when in others]
+    return f"{_and(parts)}."
+
+
+def selection_methods(
+    log: list[Decision], tool: str, searches: Sequence[Mapping[str, str]] = ()
+) -> str:
     """The selection process for the Methods section (PRISMA 2020 item 8): how many reviewers
     screened each record and assessed each report, how they agreed, how disagreements were
-    settled, and what automation excluded. `tool` names the software and its version.
+    settled, and what automation excluded; first, when each source was last searched (item 6)
+    where the searches were told (`litsynth import --searched`). `tool` names the software
+    and its version.
 
     Whether reviewers worked independently the log cannot tell (separate sheets may still
     have been discussed), so the paragraph does not say it: the author adds it.
     """
+    sources = _information_sources(searches)
     sentences = [
         _stage_methods(log, TITLE_ABSTRACT),
         _automation(log),
@@ -247,5 +276,7 @@ def selection_methods(log: list[Decision], tool: str) -> str:
     ]
     body = " ".join(s for s in sentences if s)
     if not body:
-        return "No screening decision has been recorded yet."
-    return f"Screening decisions were recorded in {tool}. {body}"
+        return " ".join(x for x in (sources, "No screening decision has been recorded yet.") if x)
+    return " ".join(
+        x for x in (sources, f"Screening decisions were recorded in {tool}.", body) if x
+    )

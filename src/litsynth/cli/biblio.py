@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -59,6 +60,7 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
                 )
             return
         listed = list_batches(conn)
+        searches = biblio_store.searches(conn)
     if as_json:
         print_json([b.to_json() for b in listed])
         return
@@ -70,6 +72,11 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
         click.echo(
             f"{b.id}  {b.source}: {count(b.records, 'record')} ({b.rejected} rejected,"
             f" {b.duplicates} duplicates{work})  {b.file_name}  {b.imported_at[:16]}"
+        )
+    # the searches behind them, as the Methods will give them (`prisma --methods -`)
+    for s in searches:
+        click.echo(
+            f"searched {s['source']} on {s['searched_on']}: {s['query'] or '(no query told)'}"
         )
 
 
@@ -88,6 +95,17 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
 @click.option(
     "--sheet", default=None, help="Workbook sheet to read (name or number); default: the first."
 )
+@click.option(
+    "--searched",
+    default=None,
+    metavar="DATE",
+    help="When SOURCE was searched (YYYY-MM-DD), for the Methods (PRISMA 2020 item 6).",
+)
+@click.option(
+    "--query",
+    default="",
+    help="The search run there, as typed (item 7); needs --searched.",
+)
 @project_option
 @json_option
 def import_command(
@@ -95,6 +113,8 @@ def import_command(
     source: str,
     encoding: str | None,
     sheet: str | None,
+    searched: str | None,
+    query: str,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -103,13 +123,33 @@ def import_command(
 
     Each file becomes one batch of SOURCE; importing the same file from the same source again
     changes nothing. Malformed entries are skipped and listed with their line and reason.
+    With --searched (and --query), the search behind the files is recorded for the Methods
+    (`litsynth prisma --methods -`); it may be told again later, with the same files.
     """
+    search_day = _search_date(searched, query)
     project = load(project_dir)
     with opened(project.store_path) as conn:
         outcomes = import_files(conn, files, source, encoding=encoding, sheet=sheet)
         failed = [o for o in outcomes if o.error]
+        search = None
+        if search_day is not None and len(failed) < len(outcomes):
+            told = biblio_store.add_search(
+                conn,
+                source,
+                search_day,
+                query.strip(),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+            search = {
+                "source": source,
+                "searched_on": search_day,
+                "query": query.strip(),
+                "recorded": told,
+            }
         if as_json:
-            print_json([o.to_json() for o in outcomes])
+            print_json(
+                [{**o.to_json(), **({"search": search} if search else {})} for o in outcomes]
+            )
         for o in [] if as_json else outcomes:
             if o.error:
                 click.echo(f"{o.file_name}: not imported: {o.error}")
@@ -137,12 +177,35 @@ def import_command(
                     " file's key, or title, authors, year and DOI) was taken, in this file or"
                     f" by an earlier import; `litsynth dedupe` links true duplicates: {shown}{more}"
                 )
+        if search and not as_json:
+            said = "recorded" if search["recorded"] else "already recorded"
+            told_query = query.strip()
+            what = f": {told_query[:80]}{'…' if len(told_query) > 80 else ''}" if told_query else ""
+            click.echo(f"search of {search['source']} on {search_day} {said}{what}")
         if failed:
             raise BiblioError(
                 f"{len(failed)} of {count(len(outcomes), 'file')} could not be imported"
                 f" (first: {failed[0].file_name})",
                 hint="the other files were imported; fix or convert the ones named above",
             )
+
+
+def _search_date(searched: str | None, query: str) -> str | None:
+    """The --searched date as YYYY-MM-DD, checked before anything is imported."""
+    if searched is None:
+        if query.strip():
+            raise BiblioError(
+                "--query names a search but not when it was run",
+                hint="add --searched YYYY-MM-DD: PRISMA asks for the date of each search",
+            )
+        return None
+    try:
+        return date.fromisoformat(searched.strip()).isoformat()
+    except ValueError:
+        raise BiblioError(
+            f"--searched {searched!r} is not a date",
+            hint="write it as YYYY-MM-DD, e.g. --searched 2026-11-01",
+        ) from None
 
 
 def _render_dedupe(result: dedupe_stage.DedupeResult, by_source: dict[str, dict[str, int]]) -> None:

@@ -13,6 +13,7 @@ from litsynth.biblio.prisma_svg import flow_svg
 from litsynth.biblio.screening_progress import stopping_statements
 from litsynth.cli.common import IMPORT_HINT, json_option, load, print_json, project_option
 from litsynth.records import Decision
+from litsynth.store import biblio as biblio_store
 from litsynth.store import opened, screening_log
 from litsynth.store.report import table_count
 
@@ -84,6 +85,7 @@ def prisma_command(
     with opened(project.store_path) as conn:
         flow = ops.prisma_flow(conn)
         log = screening_log.log(conn) if methods_path is not None else []
+        searches = biblio_store.searches(conn) if methods_path is not None else []
         statements = [] if as_json else stopping_statements(conn)
         no_records = not table_count(conn, "records")  # as `run` decides PRISMA applies
     if csv_path is not None:
@@ -97,7 +99,7 @@ def prisma_command(
 
             drawing = layout(flow, title=project.settings.project.name)
             draw(drawing, figure, fmt="png" if figure is png_path else "pdf")
-    words = _in_words(flow, log, paragraph_path, methods_path)
+    words = _in_words(flow, log, searches, paragraph_path, methods_path)
     if any(str(path) == "-" for path in (paragraph_path, methods_path)):
         printed = {k: v for k, (path, v) in words.items() if str(path) == "-"}
         print_json(printed) if as_json else click.echo("\n\n".join(printed.values()))
@@ -118,7 +120,11 @@ def prisma_command(
 
 
 def _in_words(
-    flow: PrismaFlow, log: list[Decision], paragraph: Path | None, methods: Path | None
+    flow: PrismaFlow,
+    log: list[Decision],
+    searches: list[dict[str, str]],
+    paragraph: Path | None,
+    methods: Path | None,
 ) -> dict[str, tuple[Path, str]]:
     """The flow in words (Results) and the selection process (Methods), each asked for by a
     path: written there now, or left to print when the path is "-"."""
@@ -127,7 +133,7 @@ def _in_words(
 
     out: dict[str, tuple[Path, str]] = {}  # in a paper's order: Methods, then Results
     if methods is not None:
-        out["methods"] = (methods, selection_methods(log, f"litsynth {__version__}"))
+        out["methods"] = (methods, selection_methods(log, f"litsynth {__version__}", searches))
     if paragraph is not None:
         out["paragraph"] = (paragraph, selection_paragraph(flow))
     for path, text in out.values():

@@ -27,6 +27,7 @@ from litsynth.provenance import library_versions
 from litsynth.records import split_parse_notes
 from litsynth.report import contents as rm
 from litsynth.report.derived import DerivedState
+from litsynth.store import biblio as biblio_store
 from litsynth.store import report as q
 from litsynth.store import runs
 from litsynth.store.passages import decode_authors
@@ -261,6 +262,9 @@ def collect(
         prisma_rows=tuple(derived.prisma.labelled()) if derived.prisma is not None else (),
         prisma_paragraph=selection_paragraph(derived.prisma) if derived.prisma is not None else "",
         prisma_methods=_methods(conn) if derived.prisma is not None else "",
+        searches=tuple(
+            (s["source"], s["searched_on"], s["query"]) for s in biblio_store.searches(conn)
+        ),
         characteristics=_characteristics(project, conn),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
@@ -297,7 +301,8 @@ def _methods(conn: sqlite3.Connection) -> str:
     from litsynth.biblio.prisma_prose import selection_methods
     from litsynth.store import screening_log
 
-    return selection_methods(screening_log.log(conn), f"litsynth {__version__}")
+    log, searches = screening_log.log(conn), biblio_store.searches(conn)
+    return selection_methods(log, f"litsynth {__version__}", searches)
 
 
 def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:

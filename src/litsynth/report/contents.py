@@ -135,6 +135,8 @@ class ReportData:
     prisma_paragraph: str = ""
     # the selection process in words: reviewers, agreement, automation (item 8)
     prisma_methods: str = ""
+    # the searches told with the imports: (source, date, query), for item 7's appendix
+    searches: tuple[tuple[str, str, str], ...] = ()
     # the stopping rule's verdict per stage and reviewer, as sentences
     stopping: tuple[str, ...] = ()
     # characteristics of included studies (data extraction): header, then a row per study

@@ -278,11 +278,13 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     async def api_prisma_paragraph(request: Request) -> Response:
         from litsynth import __version__
         from litsynth.biblio.prisma_prose import selection_methods, selection_paragraph
+        from litsynth.store import biblio as biblio_store
         from litsynth.store import screening_log
 
         with opened(project.store_path) as conn:
             paragraph = selection_paragraph(ops.prisma_flow(conn))
-            methods = selection_methods(screening_log.log(conn), f"litsynth {__version__}")
+            log, searches = screening_log.log(conn), biblio_store.searches(conn)
+        methods = selection_methods(log, f"litsynth {__version__}", searches)
         return JSONResponse({"methods": methods, "paragraph": paragraph})
 
     async def prisma_svg(request: Request) -> Response:

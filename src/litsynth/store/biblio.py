@@ -384,3 +384,26 @@ def set_manual_link(
             " method = excluded.method, score = excluded.score, linked_at = excluded.linked_at",
             (record_id, document_id, "manual" if linked else "unlinked", at),
         )
+
+
+def add_search(
+    conn: sqlite3.Connection, source: str, searched_on: str, query: str, recorded_at: str
+) -> bool:
+    """Record a search of `source` (PRISMA items 6 and 7); False when it was already told."""
+    with transaction(conn):
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO searches (source, searched_on, query, recorded_at)"
+            " VALUES (?, ?, ?, ?)",
+            (source, searched_on, query, recorded_at),
+        )
+    return cursor.rowcount == 1
+
+
+def searches(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every search told, by source (in the order sources were first told) and date."""
+    rows = conn.execute(
+        "SELECT source, searched_on, query FROM searches"
+        " ORDER BY (SELECT MIN(id) FROM searches s WHERE s.source = searches.source),"
+        " searched_on, id"
+    ).fetchall()
+    return [dict(row) for row in rows]
