@@ -55,3 +55,38 @@ def test_import_find_duplicates_and_take_an_import_back(project: Path) -> None:
     finally:
         conn.close()
     assert sources == {"Scopus"}
+
+
+def test_an_import_tells_its_search_for_the_methods(project: Path) -> None:
+    """The form's date and query go with the file, as `import --searched --query`: the search
+    is stored for the Methods' paragraph, and a query without its date imports nothing."""
+    scopus = shared("data/bib/synthesisr/tests/testthat/testdata/Scopus_ris_example.ris")
+    query = 'TITLE-ABS-KEY("systematic review" AND automation)'
+    with browsing(project, 1280, 900) as (url, page):
+        page.goto(url + "/screens/records")
+        until(page, "() => document.querySelector('#batches-status').textContent.length > 0")
+        page.set_input_files("#import-file", str(scopus))
+        page.fill("#import-source", "Scopus")
+        page.fill("#import-query", query)
+        page.click("#import-form button")
+        until(
+            page,
+            "() => document.querySelector('#import-result').textContent.includes('not imported')",
+        )
+        refused = page.locator("#import-result").text_content() or ""
+        page.set_input_files("#import-file", str(scopus))
+        page.fill("#import-searched", "2026-11-01")
+        page.click("#import-form button")
+        until(
+            page, "() => document.querySelector('#import-result').textContent.includes('search of')"
+        )
+        told = page.locator("#import-result").text_content() or ""
+    assert "the query names a search but not when it was run" in refused
+    assert f"search of Scopus on 2026-11-01 recorded: {query}" in told
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        searches = conn.execute("SELECT source, searched_on, query FROM searches").fetchall()
+        batches = conn.execute("SELECT COUNT(*) FROM import_batches").fetchone()[0]
+    finally:
+        conn.close()
+    assert searches == [("Scopus", "2026-11-01", query)] and batches == 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from litsynth.errors import BiblioError
@@ -132,3 +133,33 @@ def settings_naming(batch: Batch, imports: Sequence[str]) -> list[str]:
         if source.strip() == batch.source and Path(path).name == Path(batch.file_name).name:
             out.append(spec)
     return out
+
+
+# ---- the search behind an export (PRISMA 2020 items 6 and 7) ------------------------------
+
+
+def search_date(searched: str | None, query: str) -> str | None:
+    """The date a search was run, as YYYY-MM-DD, or None when none is told; checked before
+    anything is imported, so a typo never leaves the files in without their search."""
+    if not (searched or "").strip():
+        if query.strip():
+            raise BiblioError(
+                "the query names a search but not when it was run",
+                hint="add --searched YYYY-MM-DD: PRISMA asks for the date of each search",
+            )
+        return None
+    try:
+        return date.fromisoformat((searched or "").strip()).isoformat()
+    except ValueError:
+        raise BiblioError(
+            f"--searched {searched!r} is not a date",
+            hint="write it as YYYY-MM-DD, e.g. --searched 2026-11-01",
+        ) from None
+
+
+def record_search(conn: sqlite3.Connection, source: str, day: str, query: str) -> dict[str, object]:
+    """Store a search of `source` (once, however often it is told) and say what was stored."""
+    told = store.add_search(
+        conn, source, day, query.strip(), datetime.now(UTC).isoformat(timespec="seconds")
+    )
+    return {"source": source, "searched_on": day, "query": query.strip(), "recorded": told}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
 
 from litsynth.biblio import dedupe as dedupe_stage
+from litsynth.biblio.batches import record_search, search_date
 from litsynth.biblio.citation_search import import_references
 from litsynth.biblio.link import link_by_hand, link_full_texts
 from litsynth.biblio.readers import import_files
@@ -126,26 +126,14 @@ def import_command(
     With --searched (and --query), the search behind the files is recorded for the Methods
     (`litsynth prisma --methods -`); it may be told again later, with the same files.
     """
-    search_day = _search_date(searched, query)
+    search_day = search_date(searched, query)
     project = load(project_dir)
     with opened(project.store_path) as conn:
         outcomes = import_files(conn, files, source, encoding=encoding, sheet=sheet)
         failed = [o for o in outcomes if o.error]
         search = None
         if search_day is not None and len(failed) < len(outcomes):
-            told = biblio_store.add_search(
-                conn,
-                source,
-                search_day,
-                query.strip(),
-                datetime.now(UTC).isoformat(timespec="seconds"),
-            )
-            search = {
-                "source": source,
-                "searched_on": search_day,
-                "query": query.strip(),
-                "recorded": told,
-            }
+            search = record_search(conn, source, search_day, query)
         if as_json:
             print_json(
                 [{**o.to_json(), **({"search": search} if search else {})} for o in outcomes]
@@ -188,24 +176,6 @@ def import_command(
                 f" (first: {failed[0].file_name})",
                 hint="the other files were imported; fix or convert the ones named above",
             )
-
-
-def _search_date(searched: str | None, query: str) -> str | None:
-    """The --searched date as YYYY-MM-DD, checked before anything is imported."""
-    if searched is None:
-        if query.strip():
-            raise BiblioError(
-                "--query names a search but not when it was run",
-                hint="add --searched YYYY-MM-DD: PRISMA asks for the date of each search",
-            )
-        return None
-    try:
-        return date.fromisoformat(searched.strip()).isoformat()
-    except ValueError:
-        raise BiblioError(
-            f"--searched {searched!r} is not a date",
-            hint="write it as YYYY-MM-DD, e.g. --searched 2026-11-01",
-        ) from None
 
 
 def _render_dedupe(result: dedupe_stage.DedupeResult, by_source: dict[str, dict[str, int]]) -> None:

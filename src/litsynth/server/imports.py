@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from litsynth.biblio import dedupe
-from litsynth.biblio.batches import list_batches, remove_batch
+from litsynth.biblio.batches import list_batches, record_search, remove_batch, search_date
 from litsynth.biblio.overview import lines, records_overview
 from litsynth.biblio.readers import import_data
 from litsynth.config import Project
@@ -57,12 +57,18 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         data = await request.body()
         if not data:
             raise LitsynthError(f"{name} is empty", "choose the export file again")
+        query = params.get("query", "")
+        day = search_date(params.get("searched"), query)  # before the import, as the CLI
+        source = params.get("source", "")
         with ws.lock, opened(project.store_path) as conn:
             outcome = import_data(
-                conn, name, data, params.get("source", ""),
+                conn, name, data, source,
                 encoding=params.get("encoding") or None, sheet=params.get("sheet") or None,
             )  # fmt: skip
-        return JSONResponse(outcome.to_json())
+            search = None
+            if day is not None and not outcome.error:
+                search = record_search(conn, source, day, query)
+        return JSONResponse({**outcome.to_json(), **({"search": search} if search else {})})
 
     async def api_remove(request: Request) -> Response:
         body = await json_body(request)

@@ -100,6 +100,18 @@ IMPORT_PARAMETERS = [
     },
     {"name": "encoding", "in": "query", "schema": {"type": "string"}},
     {"name": "sheet", "in": "query", "schema": {"type": "string"}},
+    {
+        "name": "searched",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "when the source was searched, YYYY-MM-DD (`import --searched`)",
+    },
+    {
+        "name": "query",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "the search run there (`import --query`); needs `searched`",
+    },
 ]
 SOURCE = {
     "name": "source",

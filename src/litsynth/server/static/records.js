@@ -62,13 +62,19 @@ async function importFiles(event) {
     const line = el("pre", "importing " + file.name + "…", "import-outcome");
     shown.append(line);
     try {
-      const params = new URLSearchParams({ source, name: file.name });
+      const params = new URLSearchParams({ source, name: file.name,
+        searched: $("import-searched").value, query: $("import-query").value });
       const outcome = await api("/api/records/import?" + params, {
         method: "POST",
         headers: { "Content-Type": "application/octet-stream", "X-Litsynth-Token": TOKEN },
         body: await file.arrayBuffer(),
       });
       line.textContent = importLines(outcome).join("\n");
+      if (outcome.search) {
+        const s = outcome.search;
+        line.textContent += "\nsearch of " + s.source + " on " + s.searched_on
+          + (s.recorded ? " recorded" : " already recorded") + (s.query ? ": " + s.query : "");
+      }
       if (outcome.error) line.classList.add("failed");
     } catch (error) {
       line.textContent = file.name + ": not imported: " + error.message;
