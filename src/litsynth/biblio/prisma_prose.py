@@ -12,6 +12,7 @@ eligibility, inclusion; the other-methods arm gets a sentence of its own when it
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from litsynth.biblio import screening_rules as rules
@@ -219,13 +220,11 @@ def _disagreements(count: int, one: str = "was", more: str = "were") -> str:
 
 
 def _automation(log: list[Decision]) -> str:
-    now = rules.latest(log)
-    reasons: dict[str, int] = {}
-    for d in now.values():
-        if d.origin == "automation" and d.decision == "exclude":
-            reasons[d.reason or "no reason given"] = (
-                reasons.get(d.reason or "no reason given", 0) + 1
-            )
+    reasons = Counter(
+        d.reason or rules.NO_REASON
+        for d in rules.latest(log).values()
+        if d.origin == "automation" and d.decision == "exclude"
+    )
     if not reasons:
         return ""
     total = sum(reasons.values())
