@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from litsynth.biblio.prisma_prose import selection_methods
 from litsynth.cli import cli
+from litsynth.errors import ConfigError
 
 RIS = (
     "TY  - JOUR\nTI  - Platform orchestration in supply chains\nPY  - 2021\nER  - \n"
@@ -92,3 +93,36 @@ def test_the_report_gives_the_search_strategies(review: Path) -> None:
         in html
     )
     assert "Scopus was searched on 1 November 2026." in html
+
+
+def test_run_tells_the_searches_the_project_declares(review: Path) -> None:
+    """[records] searches in litsynth.toml, applied by `litsynth run` with the imports: once,
+    however often it runs; a malformed entry is a config error naming it."""
+    from litsynth.config import open_project
+    from litsynth.inputs import apply_inputs
+    from litsynth.store.db import opened
+
+    (review / "records").mkdir()
+    (review / "records" / "scopus.ris").write_text(RIS, encoding="utf-8")
+    toml = review / "litsynth.toml"
+    declared = (
+        "\n[records]\n"
+        'imports = ["Scopus=records/scopus.ris"]\n'
+        f"searches = ['Scopus@2026-11-01={QUERY}', 'Web of Science@2026-11-02=TS=(orchestrat*)']\n"
+    )
+    toml.write_text(toml.read_text(encoding="utf-8").replace("\n[records]\n", declared, 1))
+    project = open_project(review)
+    with opened(project.store_path) as conn:
+        first = apply_inputs(project, conn)
+        again = apply_inputs(project, conn)
+    assert first is not None and first.searches == 2 and "2 searches recorded" in first.summary()
+    assert again is not None and again.searches == 0
+    methods = _run(review, "prisma", "--methods", "-").output
+    assert methods.startswith(
+        "Scopus was searched on 1 November 2026 and Web of Science on 2 November 2026."
+    )
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("Scopus@2026-11-01=", "Scopus@01/11/2026=")
+    )
+    with opened(project.store_path) as conn, pytest.raises(ConfigError, match="is not a date"):
+        apply_inputs(open_project(review), conn)

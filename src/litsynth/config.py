@@ -97,6 +97,9 @@ class RecordsSettings:
     """
 
     imports: tuple[str, ...] = ()  # e.g. "Scopus=records/scopus.ris"
+    # The searches behind them (PRISMA 2020 items 6 and 7), "Source@YYYY-MM-DD=query" (the
+    # query as run; it may hold "=" itself), as `litsynth import --searched --query` tells them
+    searches: tuple[str, ...] = ()
     dedupe: bool = True
     automation: bool = True  # apply the [screening] year/language rules
     citation_searching: bool = False  # import included documents' reference lists

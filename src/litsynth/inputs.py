@@ -47,6 +47,7 @@ class InputsReport:
     sheets_skipped: int = 0
     linked: int = 0
     extracted: int = 0  # data-extraction values recorded from [records] extraction sheets
+    searches: int = 0  # searches recorded from [records] searches (new ones)
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -65,6 +66,8 @@ class InputsReport:
             parts.append(f"{count(self.citation_records, 'record')} from citation searching")
         if self.extracted:
             parts.append(f"{count(self.extracted, 'data-extraction value')} recorded")
+        if self.searches:
+            parts.append(f"{count(self.searches, 'search', 'searches')} recorded")
         return "; ".join(parts)
 
 
@@ -83,6 +86,35 @@ def parse_imports(project: Project) -> list[ImportSpec]:
     for spec in project.settings.records.imports:
         source, path = _split(spec, "imports", "Scopus=records/scopus.ris")
         out.append(ImportSpec(source, _existing(project, path, "imports")))
+    return out
+
+
+def parse_searches(project: Project) -> list[tuple[str, str, str]]:
+    """[records] searches as (source, YYYY-MM-DD, query), each checked as `import --searched`
+    checks its date."""
+    from litsynth.biblio.batches import search_date
+
+    example = "Scopus@2026-11-01=TITLE-ABS-KEY(…)"
+    out = []
+    for spec in project.settings.records.searches:
+        head, sep, query = spec.partition("=")
+        source, at, day = head.rpartition("@")
+        if not sep or not at or not source.strip():
+            raise ConfigError(
+                f"[records] searches entry {spec!r} in litsynth.toml is not of the form {example}",
+                hint=f"write it as searches = ['{example}'] (single quotes keep the query's own)",
+            )
+        try:
+            checked = search_date(day, query)
+        except BiblioError:
+            checked = None
+        if checked is None:
+            raise ConfigError(
+                f"[records] searches entry {spec!r} in litsynth.toml:"
+                f" {day.strip()!r} is not a date",
+                hint="write the date as YYYY-MM-DD, e.g. Scopus@2026-11-01=…",
+            )
+        out.append((source.strip(), checked, query.strip()))
     return out
 
 
@@ -122,16 +154,19 @@ def _sheet_digest(spec: SheetSpec) -> str:
 
 def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | None:
     """Apply the declared inputs; None when the project declares none."""
+    from litsynth.biblio.batches import record_search
     from litsynth.biblio.dedupe import run_dedupe
     from litsynth.biblio.readers import import_files
     from litsynth.biblio.screening_ops import import_sheet, run_automation
 
     settings = project.settings.records
     imports, sheets = parse_imports(project), parse_sheets(project)
-    resolutions = parse_sheets(project, resolutions=True)
-    if not imports and not sheets:
+    resolutions, searches = parse_sheets(project, resolutions=True), parse_searches(project)
+    if not imports and not sheets and not searches:
         return None
     report = InputsReport()
+    for source, day, query in searches:
+        report.searches += bool(record_search(conn, source, day, query)["recorded"])
     for spec in imports:
         for outcome in import_files(conn, [spec.path], spec.source):
             if outcome.error:
