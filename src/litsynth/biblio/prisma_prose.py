@@ -12,6 +12,7 @@ eligibility, inclusion; the other-methods arm gets a sentence of its own when it
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -279,3 +280,14 @@ def selection_methods(
     return " ".join(
         x for x in (sources, f"Screening decisions were recorded in {tool}.", body) if x
     )
+
+
+def project_methods(conn: sqlite3.Connection) -> str:
+    """`selection_methods` over the project's screening log and told searches, naming this
+    litsynth: the one way the CLI, the report and the workspace write the Methods' words."""
+    from litsynth import __version__
+    from litsynth.store import biblio as biblio_store
+    from litsynth.store import screening_log
+
+    log, searches = screening_log.log(conn), biblio_store.searches(conn)
+    return selection_methods(log, f"litsynth {__version__}", searches)

@@ -9,12 +9,11 @@ import click
 
 from litsynth.biblio import screening_ops as ops
 from litsynth.biblio.prisma import PrismaFlow, flow_csv, render_text
+from litsynth.biblio.prisma_prose import project_methods, selection_paragraph
 from litsynth.biblio.prisma_svg import flow_svg
 from litsynth.biblio.screening_progress import stopping_statements
 from litsynth.cli.common import IMPORT_HINT, json_option, load, print_json, project_option
-from litsynth.records import Decision
-from litsynth.store import biblio as biblio_store
-from litsynth.store import opened, screening_log
+from litsynth.store import opened
 from litsynth.store.report import table_count
 
 
@@ -84,8 +83,7 @@ def prisma_command(
     project = load(project_dir)
     with opened(project.store_path) as conn:
         flow = ops.prisma_flow(conn)
-        log = screening_log.log(conn) if methods_path is not None else []
-        searches = biblio_store.searches(conn) if methods_path is not None else []
+        methods = project_methods(conn) if methods_path is not None else ""
         statements = [] if as_json else stopping_statements(conn)
         no_records = not table_count(conn, "records")  # as `run` decides PRISMA applies
     if csv_path is not None:
@@ -99,7 +97,7 @@ def prisma_command(
 
             drawing = layout(flow, title=project.settings.project.name)
             draw(drawing, figure, fmt="png" if figure is png_path else "pdf")
-    words = _in_words(flow, log, searches, paragraph_path, methods_path)
+    words = _in_words(flow, methods, paragraph_path, methods_path)
     if any(str(path) == "-" for path in (paragraph_path, methods_path)):
         printed = {k: v for k, (path, v) in words.items() if str(path) == "-"}
         print_json(printed) if as_json else click.echo("\n\n".join(printed.values()))
@@ -120,20 +118,13 @@ def prisma_command(
 
 
 def _in_words(
-    flow: PrismaFlow,
-    log: list[Decision],
-    searches: list[dict[str, str]],
-    paragraph: Path | None,
-    methods: Path | None,
+    flow: PrismaFlow, methods_text: str, paragraph: Path | None, methods: Path | None
 ) -> dict[str, tuple[Path, str]]:
     """The flow in words (Results) and the selection process (Methods), each asked for by a
     path: written there now, or left to print when the path is "-"."""
-    from litsynth import __version__
-    from litsynth.biblio.prisma_prose import selection_methods, selection_paragraph
-
     out: dict[str, tuple[Path, str]] = {}  # in a paper's order: Methods, then Results
     if methods is not None:
-        out["methods"] = (methods, selection_methods(log, f"litsynth {__version__}", searches))
+        out["methods"] = (methods, methods_text)
     if paragraph is not None:
         out["paragraph"] = (paragraph, selection_paragraph(flow))
     for path, text in out.values():

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from litsynth.biblio.prisma_prose import selection_paragraph
+from litsynth.biblio.prisma_prose import project_methods, selection_paragraph
 from litsynth.citations.labels import format_citation, work_label
 from litsynth.coding.analysis.discover import Discovery
 from litsynth.coding.analysis.themes import Selective
@@ -261,7 +261,7 @@ def collect(
         prisma_counts=derived.prisma.to_json() if derived.prisma is not None else {},
         prisma_rows=tuple(derived.prisma.labelled()) if derived.prisma is not None else (),
         prisma_paragraph=selection_paragraph(derived.prisma) if derived.prisma is not None else "",
-        prisma_methods=_methods(conn) if derived.prisma is not None else "",
+        prisma_methods=project_methods(conn) if derived.prisma is not None else "",
         searches=tuple(
             (s["source"], s["searched_on"], s["query"]) for s in biblio_store.searches(conn)
         ),
@@ -293,16 +293,6 @@ def collect(
         sources=tuple(_source_page(conn, r) for r in rows if r["kind"] != "pdf"),
         copied_files=copied,
     )
-
-
-def _methods(conn: sqlite3.Connection) -> str:
-    """The selection process in words (PRISMA 2020 item 8), from the screening log."""
-    from litsynth import __version__
-    from litsynth.biblio.prisma_prose import selection_methods
-    from litsynth.store import screening_log
-
-    log, searches = screening_log.log(conn), biblio_store.searches(conn)
-    return selection_methods(log, f"litsynth {__version__}", searches)
 
 
 def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:

@@ -276,15 +276,11 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return JSONResponse(ops.prisma_flow(conn).to_json())
 
     async def api_prisma_paragraph(request: Request) -> Response:
-        from litsynth import __version__
-        from litsynth.biblio.prisma_prose import selection_methods, selection_paragraph
-        from litsynth.store import biblio as biblio_store
-        from litsynth.store import screening_log
+        from litsynth.biblio.prisma_prose import project_methods, selection_paragraph
 
         with opened(project.store_path) as conn:
             paragraph = selection_paragraph(ops.prisma_flow(conn))
-            log, searches = screening_log.log(conn), biblio_store.searches(conn)
-        methods = selection_methods(log, f"litsynth {__version__}", searches)
+            methods = project_methods(conn)
         return JSONResponse({"methods": methods, "paragraph": paragraph})
 
     async def prisma_svg(request: Request) -> Response:
