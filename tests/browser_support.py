@@ -91,6 +91,46 @@ def learned(url: str, timeout_s: float = 120.0) -> None:
         time.sleep(0.2)
 
 
+# What a screen says of its last action: read when a test fails, to tell why it waited in vain.
+STATUS_LINES = ("#status", "#reader-status", "#learning-status", "#pair-status", "#conflict-status")
+
+
+class Traffic:
+    """A page's requests that were refused, failed or never answered, and its status lines,
+    told beside a failed test: a wait that timed out says only what it waited for, not whether
+    the page's request was refused (and what it said), is still out, or was never made."""
+
+    def __init__(self, page: Any) -> None:
+        self.out: dict[Any, str] = {}
+        self.bad: list[str] = []
+        page.on("request", lambda r: self.out.__setitem__(r, f"{r.method} {r.url}"))
+        page.on("requestfinished", lambda r: self.out.pop(r, None))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._answered)
+
+    def _failed(self, request: Any) -> None:
+        self.out.pop(request, None)
+        self.bad.append(f"{request.method} {request.url}: {request.failure}")
+
+    def _answered(self, response: Any) -> None:
+        if response.status >= 400:
+            self.bad.append(f"{response.request.method} {response.url}: {response.status}")
+
+    def told(self, page: Any) -> str:
+        lines = [f"refused or failed: {b}" for b in self.bad]
+        lines += [f"still out: {o}" for o in self.out.values()]
+        try:
+            said = page.evaluate(
+                "ids => ids.map((id) => [id, document.querySelector(id)])"
+                ".filter(([, n]) => n && n.textContent.trim())"
+                ".map(([id, n]) => id + ': ' + n.textContent.trim())",
+                list(STATUS_LINES),
+            )
+        except Exception as exc:  # the page is gone: the requests are still worth telling
+            said = [f"(status lines unread: {exc})"]
+        return "the page's traffic and status lines:\n" + "\n".join([*lines, *said] or ["(none)"])
+
+
 @contextlib.contextmanager
 def browser_page(width: int = 1280, height: int = 800) -> Iterator[Any]:
     """A Chromium page of that size, the browser closed after."""
@@ -106,7 +146,12 @@ def browser_page(width: int = 1280, height: int = 800) -> Iterator[Any]:
             # its end is still a broken page.
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
-            yield page
+            traffic = Traffic(page)
+            try:
+                yield page
+            except Exception as exc:
+                exc.add_note(traffic.told(page))
+                raise
             assert not errors, errors
         finally:
             browser.close()
