@@ -3,6 +3,7 @@ follows them (one record, two records), and boxes a review did not use are not m
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -181,4 +182,80 @@ def test_three_reviewers_who_split_the_records() -> None:
     assert selection_methods(log, "litsynth 1.0") == (
         "Screening decisions were recorded in litsynth 1.0. Titles and abstracts were screened"
         " by three reviewers (ann, bob, cat): each of the 6 records by one of them."
+    )
+
+
+def _progress(reviewer: str, labels: list[int], pool: int):  # type: ignore[no-untyped-def]
+    from litsynth.biblio import stopping
+    from litsynth.biblio.screening_progress import Progress
+
+    included = sum(labels)
+    return Progress(
+        TA, reviewer, pool, len(labels), 0, included, len(labels) - included, 0, 0,
+        stopping.verdict(labels, pool),
+    )  # fmt: skip
+
+
+def test_the_stopping_rule_in_the_methods() -> None:
+    """Where title/abstract screening left records unscreened, the Methods name the rule, say
+    where each reviewer stands against it and how many records nobody screened; where every
+    record was screened by someone, no rule is told."""
+    from litsynth.biblio.prisma_prose import selection_methods
+
+    log = [_d("r1", TA, "include", "ann")]
+    done = _progress("ann", [1] * 5 + [0] * 285, 300)  # p = 10/295: met
+    going = _progress("bob", [1] * 5 + [0] * 95, 300)
+    everything = _progress("cat", [1] * 5 + [0] * 295, 300)
+    text = selection_methods(log, "litsynth 1.0", screeners=[done, going, everything], unscreened=0)
+    assert "stopping" not in text  # cat screened every record: no rule ended the screening
+    text = selection_methods(log, "litsynth 1.0", screeners=[done, going], unscreened=10)
+    assert text.endswith(
+        "Title and abstract screening could end before every record was screened, by the"
+        " stopping criterion of Callaghan and Müller-Hansen (2020) in its ranked form, which"
+        " reads each reviewer's decisions in the order they were made: they may stop once it"
+        " rejects, at α = 0.05, that recall is below 95%. Ann screened 290 of the 300 records,"
+        " which met it (p = 0.034); bob has screened 100 of the 300 records so far, which does"
+        " not yet meet it (p = 0.678). No reviewer has screened the other 10 records."
+    )
+    strong = _progress("ann", [1] * 400 + [0] * 1500, 2000)
+    assert "which met it (p < 0.001)" in selection_methods(
+        log, "litsynth 1.0", screeners=[strong], unscreened=100
+    )
+
+
+def test_the_methods_tell_the_stopping_rule_of_a_project(tmp_path: Path) -> None:
+    """`prisma --methods -` on a project screened part way: the rule and its p for the
+    reviewer, read from the screening log in the order the sheet recorded it."""
+    root = tmp_path / "review"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
+    ris = tmp_path / "search.ris"
+    ris.write_text(
+        "".join(f"TY  - JOUR\nTI  - Study number {i} of the search\nPY  - 2021\nER  - \n"
+                for i in range(300)),
+        encoding="utf-8",
+    )  # fmt: skip
+    done = runner.invoke(cli, ["import", str(ris), "--source", "Scopus", "--project", str(root)])
+    assert done.exit_code == 0, done.output
+    sheet = tmp_path / "ann.csv"  # the sheet a reviewer exports, its first 290 rows filled in
+    done = runner.invoke(cli, ["screen", "export", str(sheet), "--project", str(root)])
+    assert done.exit_code == 0, done.output
+    with sheet.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for i, row in enumerate(rows[:290]):
+        row["decision"] = "include" if i < 5 else "exclude"
+    with sheet.open("w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+    done = runner.invoke(
+        cli, ["screen", "import", str(sheet), "--reviewer", "ann", "--project", str(root)]
+    )
+    assert done.exit_code == 0, done.output
+    methods = runner.invoke(cli, ["prisma", "--methods", "-", "--project", str(root)])
+    assert methods.exit_code == 0, methods.output
+    assert "by the stopping criterion of Callaghan and Müller-Hansen (2020)" in methods.output
+    assert (
+        "Ann screened 290 of the 300 records, which met it (p = 0.034). No reviewer has"
+        " screened the other 10 records." in methods.output
     )

@@ -15,10 +15,15 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.prisma import PrismaFlow
+from litsynth.biblio.stopping import p_text
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
+
+if TYPE_CHECKING:
+    from litsynth.biblio.screening_progress import Progress
 
 
 def _count_word(count: int) -> str:
@@ -80,7 +85,7 @@ def _screening(screened: int, excluded: int, awaiting: int, removed: list[str]) 
     text += f" screened on title and abstract and {excluded:,} {_was(excluded)} excluded"
     if awaiting:
         text += f"; {awaiting:,} {'awaits' if awaiting == 1 else 'await'} a decision"
-    return text[0].upper() + text[1:] + "."
+    return _upper(text) + "."
 
 
 def _reports(
@@ -232,6 +237,45 @@ def _automation(log: list[Decision]) -> str:
     return f"Automation rules excluded {_n(total, 'record')} before screening ({_per(reasons)})."
 
 
+def _stopping(screeners: Sequence[Progress], unscreened: int) -> str:
+    """How title/abstract screening could end before every record was read, where each
+    reviewer stands against that rule, with its p (`screening_progress.screeners`), and how
+    many records nobody screened. Nothing when every record was screened by someone: then
+    no rule ended the screening, and a second reviewer who screened a sample for agreement
+    is not someone who stopped early."""
+    if not screeners or not unscreened:
+        return ""
+    v = screeners[0].stopping
+    clauses = []
+    for p in screeners:
+        if p.screened >= p.pool:
+            clauses.append(f"{p.reviewer} screened all {_n(p.pool, 'record')}")
+        elif p.stopping.stop:
+            clauses.append(
+                f"{p.reviewer} screened {p.screened:,} of the {_n(p.pool, 'record')}, which"
+                f" met it ({p_text(p.stopping.p_value)})"
+            )
+        else:
+            clauses.append(
+                f"{p.reviewer} has screened {p.screened:,} of the {_n(p.pool, 'record')} so"
+                f" far, which does not yet meet it ({p_text(p.stopping.p_value)})"
+            )
+    return (
+        "Title and abstract screening could end before every record was screened, by the"
+        " stopping criterion of Callaghan and Müller-Hansen (2020) in its ranked form, which"
+        " reads each reviewer's decisions in the order they were made: they may stop once it"
+        f" rejects, at α = {v.alpha:g}, that recall is below {v.target_recall:.0%}."
+        f" {_upper('; '.join(clauses))}. No reviewer has screened the other"
+        f" {_n(unscreened, 'record')}."
+    )
+
+
+def _upper(text: str) -> str:
+    """A sentence that opens with a reviewer's name written in lower case ('ann') opens
+    with a capital all the same."""
+    return text[:1].upper() + text[1:]
+
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
 
@@ -257,13 +301,19 @@ def _information_sources(searches: Sequence[Mapping[str, str]]) -> str:
 
 
 def selection_methods(
-    log: list[Decision], tool: str, searches: Sequence[Mapping[str, str]] = ()
+    log: list[Decision],
+    tool: str,
+    searches: Sequence[Mapping[str, str]] = (),
+    screeners: Sequence[Progress] = (),
+    unscreened: int = 0,
 ) -> str:
     """The selection process for the Methods section (PRISMA 2020 item 8): how many reviewers
     screened each record and assessed each report, how they agreed, how disagreements were
-    settled, and what automation excluded; first, when each source was last searched (item 6)
-    where the searches were told (`litsynth import --searched`). `tool` names the software
-    and its version.
+    settled, what automation excluded and, when `unscreened` records were screened by nobody
+    at title/abstract, the stopping rule and where each reviewer stands against it
+    (`screeners`, their progress);
+    first, when each source was last searched (item 6) where the searches were told
+    (`litsynth import --searched`). `tool` names the software and its version.
 
     Whether reviewers worked independently the log cannot tell (separate sheets may still
     have been discussed), so the paragraph does not say it: the author adds it.
@@ -272,6 +322,7 @@ def selection_methods(
     sentences = [
         _stage_methods(log, TITLE_ABSTRACT),
         _automation(log),
+        _stopping(screeners, unscreened),
         _stage_methods(log, FULL_TEXT),
     ]
     body = " ".join(s for s in sentences if s)
@@ -286,8 +337,13 @@ def project_methods(conn: sqlite3.Connection) -> str:
     """`selection_methods` over the project's screening log and told searches, naming this
     litsynth: the one way the CLI, the report and the workspace write the Methods' words."""
     from litsynth import __version__
+    from litsynth.biblio.screening_ops import candidates
+    from litsynth.biblio.screening_progress import screeners
     from litsynth.store import biblio as biblio_store
     from litsynth.store import screening_log
 
     log, searches = screening_log.log(conn), biblio_store.searches(conn)
-    return selection_methods(log, f"litsynth {__version__}", searches)
+    decided = {rid for rid, stage, _ in rules.latest(log) if stage == TITLE_ABSTRACT}
+    unscreened = sum(r.id not in decided for r in candidates(conn, TITLE_ABSTRACT))
+    at_title = screeners(conn, TITLE_ABSTRACT) if unscreened else []
+    return selection_methods(log, f"litsynth {__version__}", searches, at_title, unscreened)

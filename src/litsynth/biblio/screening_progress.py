@@ -26,21 +26,24 @@ def stopping_statements(conn: sqlite3.Connection) -> list[str]:
     """What the stopping rule says of each reviewer's title/abstract screening, in words a
     methods section can quote (the report's PRISMA section prints them). At full text every
     report is read: no rule applies there."""
-    stage = TITLE_ABSTRACT
     out = []
-    reviewers = sorted({d.reviewer for d in store.log(conn, stage)
-                        if d.origin in rules.HUMAN_ORIGINS})  # fmt: skip
-    for reviewer in reviewers:
-        prog = progress(conn, stage=stage, reviewer=reviewer)
-        if not prog.screened:
-            continue
+    for prog in screeners(conn, TITLE_ABSTRACT):
         v = prog.stopping
         out.append(
-            f"{stage}, {reviewer}: {prog.screened} of {prog.pool} records screened,"
+            f"{prog.stage}, {prog.reviewer}: {prog.screened} of {prog.pool} records screened,"
             f" {prog.included + prog.maybe} included or maybe; smallest"
-            f" p = {v.p_value:.3f} for recall below {v.target_recall:.0%}. {v.summary()}."
+            f" {stopping.p_text(v.p_value)} for recall below {v.target_recall:.0%}."
+            f" {v.summary()}."
         )
     return out
+
+
+def screeners(conn: sqlite3.Connection, stage: str) -> list[Progress]:
+    """Where each reviewer who has screened at `stage` stands, by name."""
+    reviewers = sorted({d.reviewer for d in store.log(conn, stage)
+                        if d.origin in rules.HUMAN_ORIGINS})  # fmt: skip
+    every = (progress(conn, stage=stage, reviewer=reviewer) for reviewer in reviewers)
+    return [prog for prog in every if prog.screened]
 
 
 @dataclass(frozen=True)

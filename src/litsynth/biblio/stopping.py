@@ -35,6 +35,11 @@ from dataclasses import dataclass
 RULE = "callaghan-mueller-hansen-2020.ranked"
 
 
+def p_text(p: float) -> str:
+    """'p = 0.031', or 'p < 0.001' where three decimals would print a p of 0.000."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 @dataclass(frozen=True)
 class StoppingVerdict:
     """What the rule says after `seen` records with `found` includes."""
@@ -55,7 +60,7 @@ class StoppingVerdict:
         if self.seen >= self.n_records:
             return "stop: every record is screened, so none is left to find"
         if self.stop:
-            return f"stop: {goal} is reached (p = {self.p_value:.3f})"
+            return f"stop: {goal} is reached ({p_text(self.p_value)})"
         if self.found == 0:
             # recall is a share of the includes: until one is found, nothing bounds it
             return (

@@ -84,7 +84,8 @@ def prisma_command(
     with opened(project.store_path) as conn:
         flow = ops.prisma_flow(conn)
         methods = project_methods(conn) if methods_path is not None else ""
-        statements = [] if as_json else stopping_statements(conn)
+        printing = any(str(path) == "-" for path in (paragraph_path, methods_path))
+        statements = [] if as_json or printing else stopping_statements(conn)
         no_records = not table_count(conn, "records")  # as `run` decides PRISMA applies
     if csv_path is not None:
         csv_path.write_text(flow_csv(flow), encoding="utf-8")
@@ -98,7 +99,7 @@ def prisma_command(
             drawing = layout(flow, title=project.settings.project.name)
             draw(drawing, figure, fmt="png" if figure is png_path else "pdf")
     words = _in_words(flow, methods, paragraph_path, methods_path)
-    if any(str(path) == "-" for path in (paragraph_path, methods_path)):
+    if printing:
         printed = {k: v for k, (path, v) in words.items() if str(path) == "-"}
         print_json(printed) if as_json else click.echo("\n\n".join(printed.values()))
         return
