@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from litsynth.biblio import screening_rules as rules
+from litsynth.biblio import screening_stop
 from litsynth.biblio.prisma import PrismaFlow
 from litsynth.biblio.stopping import p_text
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
@@ -229,7 +230,7 @@ def _automation(log: list[Decision]) -> str:
     reasons = Counter(
         d.reason or rules.NO_REASON
         for d in rules.latest(log).values()
-        if d.origin == "automation" and d.decision == "exclude"
+        if d.origin == "automation" and d.decision == "exclude" and not rules.is_stop(d)
     )
     if not reasons:
         return ""
@@ -237,12 +238,38 @@ def _automation(log: list[Decision]) -> str:
     return f"Automation rules excluded {_n(total, 'record')} before screening ({_per(reasons)})."
 
 
+_CRITERION = (
+    "the stopping criterion of Callaghan and Müller-Hansen (2020) in its ranked form, which"
+    " reads each reviewer's decisions in the order they were made"
+)
+
+
+def _stopped(log: list[Decision]) -> str:
+    """The stops that ended title/abstract screening (`screening_stop`): who stopped where,
+    with the rule's p then, and how many records were set aside unscreened."""
+    made = screening_stop.stops(log)
+    if not made:
+        return ""
+    clauses = [
+        f"{s.reviewer} stopped after screening {s.screened:,} of the {_n(s.pool, 'record')},"
+        f" when it was met ({p_text(s.p_value)}), and the {_n(len(s.records), 'record')} no"
+        f" reviewer had screened {_was(len(s.records))} excluded without screening"
+        for s in made
+    ]
+    first = made[0]
+    return (
+        f"Title and abstract screening ended by {_CRITERION}: a reviewer may stop once it"
+        f" rejects, at α = {first.alpha:g}, that recall is below {first.target_recall:.0%}."
+        f" {_upper('; '.join(clauses))}."
+    )
+
+
 def _stopping(screeners: Sequence[Progress], unscreened: int) -> str:
     """How title/abstract screening could end before every record was read, where each
     reviewer stands against that rule, with its p (`screening_progress.screeners`), and how
-    many records nobody screened. Nothing when every record was screened by someone: then
-    no rule ended the screening, and a second reviewer who screened a sample for agreement
-    is not someone who stopped early."""
+    many records nobody screened. Nothing when every record was screened by someone (or set
+    aside by a stop): then no rule is ending the screening, and a second reviewer who
+    screened a sample for agreement is not someone who stopped early."""
     if not screeners or not unscreened:
         return ""
     v = screeners[0].stopping
@@ -261,12 +288,10 @@ def _stopping(screeners: Sequence[Progress], unscreened: int) -> str:
                 f" far, which does not yet meet it ({p_text(p.stopping.p_value)})"
             )
     return (
-        "Title and abstract screening could end before every record was screened, by the"
-        " stopping criterion of Callaghan and Müller-Hansen (2020) in its ranked form, which"
-        " reads each reviewer's decisions in the order they were made: they may stop once it"
-        f" rejects, at α = {v.alpha:g}, that recall is below {v.target_recall:.0%}."
-        f" {_upper('; '.join(clauses))}. No reviewer has screened the other"
-        f" {_n(unscreened, 'record')}."
+        f"Title and abstract screening could end before every record was screened, by"
+        f" {_CRITERION}: they may stop once it rejects, at α = {v.alpha:g}, that recall is"
+        f" below {v.target_recall:.0%}. {_upper('; '.join(clauses))}. No reviewer has screened"
+        f" the other {_n(unscreened, 'record')}."
     )
 
 
@@ -322,6 +347,7 @@ def selection_methods(
     sentences = [
         _stage_methods(log, TITLE_ABSTRACT),
         _automation(log),
+        _stopped(log),
         _stopping(screeners, unscreened),
         _stage_methods(log, FULL_TEXT),
     ]
@@ -337,13 +363,11 @@ def project_methods(conn: sqlite3.Connection) -> str:
     """`selection_methods` over the project's screening log and told searches, naming this
     litsynth: the one way the CLI, the report and the workspace write the Methods' words."""
     from litsynth import __version__
-    from litsynth.biblio.screening_ops import candidates
     from litsynth.biblio.screening_progress import screeners
     from litsynth.store import biblio as biblio_store
     from litsynth.store import screening_log
 
     log, searches = screening_log.log(conn), biblio_store.searches(conn)
-    decided = {rid for rid, stage, _ in rules.latest(log) if stage == TITLE_ABSTRACT}
-    unscreened = sum(r.id not in decided for r in candidates(conn, TITLE_ABSTRACT))
-    at_title = screeners(conn, TITLE_ABSTRACT) if unscreened else []
-    return selection_methods(log, f"litsynth {__version__}", searches, at_title, unscreened)
+    left = len(screening_stop.unscreened(conn))
+    at_title = screeners(conn, TITLE_ABSTRACT) if left else []
+    return selection_methods(log, f"litsynth {__version__}", searches, at_title, left)

@@ -503,7 +503,7 @@ def run_automation(conn: sqlite3.Connection, settings: ScreeningSettings) -> Aut
     current = {
         d.record_id: d
         for d in rules.latest(store.log(conn, TITLE_ABSTRACT)).values()
-        if d.origin == "automation"
+        if d.origin == "automation" and not rules.is_stop(d)  # a stop is not theirs to undo
     }
     at = rules.now_utc()
     hits = {h.record_id for h in report.ineligible}

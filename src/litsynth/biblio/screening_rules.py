@@ -31,6 +31,8 @@ UNDECIDED = "undecided"
 ORIGINS = ("sheet", "terminal", "automation", "resolution")
 NO_REASON = "no reason given"  # where a full-text exclusion without a reason is counted
 AUTOMATION_REVIEWER = "automation"
+# the first word of the source of an exclusion made by stopping screening (screening_stop.py)
+STOP_SOURCE = "stopping-rule"
 RESOLUTION_REVIEWER = "resolution"
 
 # Spreadsheet spellings of a decision, matched in any case. 1/0 are what ASReview-style label
@@ -208,6 +210,12 @@ def parse_sheet(
 
 
 HUMAN_ORIGINS = ("sheet", "terminal")
+
+
+def is_stop(d: Decision) -> bool:
+    """An exclusion made by stopping screening on the stopping rule's word, not by a year or
+    language rule: a re-run of those rules must leave it be."""
+    return d.origin == "automation" and d.source.split(" ", 1)[0] == STOP_SOURCE
 
 
 def latest(decisions: Iterable[Decision]) -> dict[tuple[str, str, str], Decision]:

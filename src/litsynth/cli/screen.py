@@ -15,7 +15,9 @@ from litsynth.biblio.highlight import screening_marks
 from litsynth.biblio.record_fields import work_type
 from litsynth.biblio.screening_progress import progress
 from litsynth.biblio.screening_rules import DECISIONS, STAGES
+from litsynth.biblio.screening_stop import resume_screening, stop_screening
 from litsynth.biblio.simulate import load_labelled_csv, simulate
+from litsynth.biblio.stopping import p_text
 from litsynth.cli.common import IMPORT_HINT, json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group
 from litsynth.config import ScreeningSettings
@@ -333,6 +335,50 @@ def status_command(
         print_json(prog.to_json())
         return
     click.echo(prog.summary())
+
+
+@screen_group.command("stop")
+@reviewer_option
+@click.option(
+    "--target-recall",
+    type=click.FloatRange(0.5, 0.999),
+    default=0.95,
+    show_default=True,
+    help="The recall the stopping rule must show is reached.",
+)
+@click.option("--undo", is_flag=True, help="Withdraw the stop: its records return to the queue.")
+@project_option
+@json_option
+def stop_command(
+    reviewer: str | None, target_recall: float, undo: bool, project_dir: Path, as_json: bool
+) -> None:
+    """End title/abstract screening where the stopping rule lets REVIEWER stop.
+
+    Every record nobody has decided is excluded, by automation, with the rule's verdict in
+    the log; PRISMA counts them as marked ineligible by automation tools and `prisma
+    --methods` says who stopped where, with the rule's p. Refused, with the verdict, while
+    the rule says keep screening. `--undo` returns those records to the queue.
+    """
+    project = load(project_dir)
+    reviewer = reviewer or project.settings.project.reviewer
+    with opened(project.store_path) as conn:
+        if undo:
+            back = resume_screening(conn)
+            if as_json:
+                print_json({"returned": back})
+            else:
+                click.echo(f"{count(back, 'record')} returned to the title/abstract queue")
+            return
+        stop = stop_screening(conn, reviewer, target_recall)
+    if as_json:
+        print_json(stop.to_json())
+        return
+    click.echo(
+        f"{reviewer} stopped after {stop.screened} of {stop.pool} records"
+        f" ({p_text(stop.p_value)} for recall below {stop.target_recall:.0%}):"
+        f" {count(len(stop.records), 'record')} nobody screened excluded without screening"
+    )
+    click.echo("Undo with: litsynth screen stop --undo")
 
 
 @screen_group.command("conflicts")

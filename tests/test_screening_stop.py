@@ -1,0 +1,132 @@
+"""`litsynth screen stop`: title/abstract screening ended on the stopping rule's word.
+
+A project of 300 records, screened through the sheet a reviewer exports (most likely includes
+first), 5 includes and then excludes. The rule refuses to stop at 100 records and allows it at
+290 (p = 10/295); the stop excludes the 10 records nobody screened, PRISMA counts them as
+marked ineligible by automation tools, the Methods say who stopped where, and an undo returns
+them to the queue.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from litsynth.cli import cli
+
+
+def _run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "--project", str(root)])
+
+
+def _ok(root: Path, *args: str) -> str:
+    done = _run(root, *args)
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+@pytest.fixture
+def review(tmp_path: Path) -> Path:
+    root = tmp_path / "review"
+    assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
+    ris = tmp_path / "search.ris"
+    ris.write_text(
+        "".join(f"TY  - JOUR\nTI  - Study number {i} of the search\nPY  - 2021\nER  - \n"
+                for i in range(300)),
+        encoding="utf-8",
+    )  # fmt: skip
+    _ok(root, "import", str(ris), "--source", "Scopus")
+    return root
+
+
+def _screen(root: Path, tmp_path: Path, rows: int, includes: int) -> None:
+    """Export ann's sheet (most likely includes first), decide its first `rows` rows, the
+    first `includes` of them include, and import it."""
+    sheet = tmp_path / f"sheet-{_log_size(root)}.csv"
+    _ok(root, "screen", "export", str(sheet), "--reviewer", "ann")
+    with sheet.open(encoding="utf-8-sig", newline="") as f:
+        table = list(csv.DictReader(f))
+    for i, row in enumerate(table):
+        row["decision"] = "include" if i < includes else "exclude"
+    with sheet.open("w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=list(table[0]))
+        out.writeheader()
+        out.writerows(table[:rows])
+    _ok(root, "screen", "import", str(sheet), "--reviewer", "ann")
+
+
+def _log_size(root: Path) -> int:
+    conn = sqlite3.connect(root / "litsynth.db")
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_the_rule_must_allow_the_stop(review: Path, tmp_path: Path) -> None:
+    _screen(review, tmp_path, 100, 5)
+    before = _log_size(review)
+    refused = _run(review, "screen", "stop", "--reviewer", "ann")
+    assert refused.exit_code != 0
+    assert "the stopping rule does not let ann stop yet: keep screening: about" in refused.output
+    assert _log_size(review) == before  # nothing written
+    nobody = _run(review, "screen", "stop", "--reviewer", "bea")
+    assert nobody.exit_code != 0 and "bea has not screened any record" in nobody.output
+
+
+def test_a_stop_excludes_what_nobody_screened_and_an_undo_returns_it(
+    review: Path, tmp_path: Path
+) -> None:
+    _screen(review, tmp_path, 100, 5)
+    _screen(review, tmp_path, 190, 0)  # 290 of 300 screened, the last 285 excludes
+    stopped = json.loads(_ok(review, "screen", "stop", "--reviewer", "ann", "--json"))
+    assert (stopped["reviewer"], stopped["screened"], stopped["pool"]) == ("ann", 290, 300)
+    assert stopped["excluded"] == 10 and round(stopped["p_value"], 3) == 0.034
+    flow = json.loads(_ok(review, "prisma", "--json"))
+    assert (flow["excluded_automatic"], flow["records_screened"]) == (10, 290)
+    assert flow["records_awaiting"] == 0
+    methods = _ok(review, "prisma", "--methods", "-")
+    assert (
+        "Title and abstract screening ended by the stopping criterion of Callaghan and"
+        " Müller-Hansen (2020) in its ranked form" in methods
+    )
+    assert (
+        "Ann stopped after screening 290 of the 300 records, when it was met (p = 0.034), and"
+        " the 10 records no reviewer had screened were excluded without screening." in methods
+    )
+    assert "Automation rules excluded" not in methods  # a stop is not a year or language rule
+    # the year and language rules, run again (as `litsynth run` does), leave the stop be
+    _ok(review, "screen", "auto")
+    assert json.loads(_ok(review, "prisma", "--json"))["excluded_automatic"] == 10
+    again = _run(review, "screen", "stop", "--reviewer", "ann")
+    assert again.exit_code != 0 and "nothing left to stop" in again.output
+
+    undone = json.loads(_ok(review, "screen", "stop", "--undo", "--json"))
+    assert undone == {"returned": 10}
+    flow = json.loads(_ok(review, "prisma", "--json"))
+    assert (flow["excluded_automatic"], flow["records_awaiting"]) == (0, 10)
+    methods = _ok(review, "prisma", "--methods", "-")
+    assert "Ann screened 290 of the 300 records, which met it (p = 0.034)" in methods
+    assert "No reviewer has screened the other 10 records." in methods
+    assert "ann stopped after 290 of 300 records" in _ok(
+        review, "screen", "stop", "--reviewer", "ann"
+    )
+
+
+def test_a_person_who_screens_a_stopped_record_overrides_the_stop(
+    review: Path, tmp_path: Path
+) -> None:
+    _screen(review, tmp_path, 100, 5)
+    _screen(review, tmp_path, 190, 0)
+    stopped = json.loads(_ok(review, "screen", "stop", "--reviewer", "ann", "--json"))
+    late = stopped["records"][0]
+    sheet = tmp_path / "bea.csv"
+    sheet.write_text(f"record_id,decision\n{late},include\n", encoding="utf-8")
+    _ok(review, "screen", "import", str(sheet), "--reviewer", "bea")
+    flow = json.loads(_ok(review, "prisma", "--json"))
+    assert (flow["excluded_automatic"], flow["dbr_sought_reports"]) == (9, 6)
