@@ -32,6 +32,11 @@ def _ok(root: Path, *args: str) -> str:
 
 @pytest.fixture
 def review(tmp_path: Path) -> Path:
+    return three_hundred(tmp_path)
+
+
+def three_hundred(tmp_path: Path) -> Path:
+    """A project of 300 imported records, none screened."""
     root = tmp_path / "review"
     assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
     ris = tmp_path / "search.ris"
@@ -44,7 +49,7 @@ def review(tmp_path: Path) -> Path:
     return root
 
 
-def _screen(root: Path, tmp_path: Path, rows: int, includes: int) -> None:
+def screen_first(root: Path, tmp_path: Path, rows: int, includes: int) -> None:
     """Export ann's sheet (most likely includes first), decide its first `rows` rows, the
     first `includes` of them include, and import it."""
     sheet = tmp_path / f"sheet-{_log_size(root)}.csv"
@@ -69,7 +74,7 @@ def _log_size(root: Path) -> int:
 
 
 def test_the_rule_must_allow_the_stop(review: Path, tmp_path: Path) -> None:
-    _screen(review, tmp_path, 100, 5)
+    screen_first(review, tmp_path, 100, 5)
     before = _log_size(review)
     refused = _run(review, "screen", "stop", "--reviewer", "ann")
     assert refused.exit_code != 0
@@ -82,8 +87,8 @@ def test_the_rule_must_allow_the_stop(review: Path, tmp_path: Path) -> None:
 def test_a_stop_excludes_what_nobody_screened_and_an_undo_returns_it(
     review: Path, tmp_path: Path
 ) -> None:
-    _screen(review, tmp_path, 100, 5)
-    _screen(review, tmp_path, 190, 0)  # 290 of 300 screened, the last 285 excludes
+    screen_first(review, tmp_path, 100, 5)
+    screen_first(review, tmp_path, 190, 0)  # 290 of 300 screened, the last 285 excludes
     stopped = json.loads(_ok(review, "screen", "stop", "--reviewer", "ann", "--json"))
     assert (stopped["reviewer"], stopped["screened"], stopped["pool"]) == ("ann", 290, 300)
     assert stopped["excluded"] == 10 and round(stopped["p_value"], 3) == 0.034
@@ -121,8 +126,8 @@ def test_a_stop_excludes_what_nobody_screened_and_an_undo_returns_it(
 def test_a_person_who_screens_a_stopped_record_overrides_the_stop(
     review: Path, tmp_path: Path
 ) -> None:
-    _screen(review, tmp_path, 100, 5)
-    _screen(review, tmp_path, 190, 0)
+    screen_first(review, tmp_path, 100, 5)
+    screen_first(review, tmp_path, 190, 0)
     stopped = json.loads(_ok(review, "screen", "stop", "--reviewer", "ann", "--json"))
     late = stopped["records"][0]
     sheet = tmp_path / "bea.csv"

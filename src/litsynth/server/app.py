@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from litsynth.biblio import dedupe
+from litsynth.biblio import dedupe, screening_stop
 from litsynth.biblio import screening_ops as ops
 from litsynth.biblio.screening_progress import progress
 from litsynth.config import Project
@@ -56,6 +56,7 @@ from litsynth.server.replies import json_body as _body
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
+from litsynth.store import screening_log as store_log
 from litsynth.store.report import waiting_suggestions
 
 STATIC = resources.files("litsynth.server") / "static"
@@ -161,6 +162,9 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             queue = ws.queue(conn, stage, reviewer)
             pending = queue.pending(conn, refit=False, random=random)
             prog = progress(conn, stage=stage, reviewer=reviewer)
+            stopped = (
+                [] if stage != TITLE_ABSTRACT else screening_stop.stops(store_log.log(conn, stage))
+            )
             reasons = ops.project_reasons(conn, settings)
             first = request.query_params.get("first")  # the record an undo just put back
             rec = next((r for r in pending if r.id == first), pending[0] if pending else None)
@@ -181,6 +185,9 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 "reviewer": reviewer,
                 "votes": votes,
                 "progress": prog.to_json(),
+                # the stops that ended title/abstract screening (`screen stop`), which the
+                # page offers to withdraw; their records by count, not by id
+                "stopped": [{**s.to_json(), "records": len(s.records)} for s in stopped],
                 "reasons": reasons,
                 "criteria": settings.criteria,
                 "terms": {"include": settings.include_terms, "exclude": settings.exclude_terms},
@@ -215,6 +222,16 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         with ws.lock, opened(project.store_path) as conn:
             undone = ops.undo_last(conn, stage=stage, reviewer=reviewer, source="workspace:undo")
         return JSONResponse({"undone": undone})
+
+    async def api_stop(request: Request) -> Response:
+        """End title/abstract screening on the stopping rule's word (`screen stop`), or
+        resume it with `undo`: the records set aside return to the queues."""
+        body = await _body(request)
+        _, reviewer = _screen_args({**body, "stage": TITLE_ABSTRACT})
+        with ws.lock, opened(project.store_path) as conn:
+            if body.get("undo"):
+                return JSONResponse({"returned": screening_stop.resume_screening(conn)})
+            return JSONResponse(screening_stop.stop_screening(conn, reviewer).to_json())
 
     async def api_conflicts(request: Request) -> Response:
         stage, _ = _screen_args(request.query_params)
@@ -484,6 +501,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/screen/next", api_next, ["GET"]),
             route("/api/screen/decide", api_decide, ["POST"], write=True),
             route("/api/screen/undo", api_undo, ["POST"], write=True),
+            route("/api/screen/stop", api_stop, ["POST"], write=True),
             route("/api/screen/conflicts", api_conflicts, ["GET"]),
             route("/api/screen/resolve", api_resolve, ["POST"], write=True),
             route("/api/dedupe/next", api_dedupe_next, ["GET"]),

@@ -385,6 +385,21 @@ _PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "the record whose decision was withdrawn"),
         }
     },
+    "/api/screen/stop": {
+        "post": {
+            "summary": "End title/abstract screening where the stopping rule lets the reviewer"
+            " stop, or resume it",
+            "description": "Every record nobody has decided is excluded by automation, with the "
+            "rule's verdict in its source (`litsynth screen stop`); refused with the verdict "
+            "while the rule says keep screening. `undo` returns those records to the queues.",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body({"reviewer": "string", "undo": "boolean"}),
+            "responses": ok(
+                {"type": "object"},
+                "the stop (who, where, p, the records set aside), or how many records returned",
+            ),
+        }
+    },
     "/api/codebook": {
         "get": {
             "summary": "The codebook tree with definitions and passages coded under each node",

@@ -31,6 +31,27 @@ function showProgress(p) {
   drawCurve(p.found || [], p.pool);
 }
 
+// When the rule says stop and records are left, a button ends title/abstract screening
+// (`litsynth screen stop`); once stopped, the stop is said with a button that withdraws it.
+function showStops(p, stopped) {
+  const titleAbstract = stage() === "title-abstract";
+  $("stop-box").hidden = !(titleAbstract && p.stopping.stop && p.remaining > 0);
+  $("stopped-box").hidden = !(titleAbstract && stopped.length);
+  $("stopped-line").textContent = stopped.map((s) => "Screening stopped by " + s.reviewer
+    + " after " + s.screened + " of " + s.pool + " records (" + pText(s.p_value) + "): "
+    + s.records + (s.records === 1 ? " record" : " records") + " nobody screened set aside.").join(" ");
+}
+
+function pText(p) { return p < 0.001 ? "p < 0.001" : "p = " + p.toFixed(3); }
+
+async function stopScreening(undo) {
+  try {
+    const done = await post("/api/screen/stop", { reviewer: reviewer(), undo });
+    say(undo ? done.returned + " records returned to the queue" : "stopped: " + done.excluded + " records nobody screened set aside");
+    await loadNext();
+  } catch (error) { say(error.message, true); }
+}
+
 const SVGNS = "http://www.w3.org/2000/svg";
 function svgEl(tag, attrs) {
   const node = document.createElementNS(SVGNS, tag);
@@ -98,6 +119,7 @@ async function loadNext(first) {
   $("do-reason").options[0].value = "";
   if (data.reasons.includes(chosen)) $("do-reason").value = chosen;
   showProgress(data.progress);
+  showStops(data.progress, data.stopped || []);
   showVotes(data.votes);
   const rec = data.record;
   $("rec-done").hidden = rec !== null;

@@ -91,6 +91,8 @@ function start() {
     $("do-maybe").addEventListener("click", () => decide("maybe"));
     $("do-not-retrieved").addEventListener("click", () => decide("not-retrieved"));
     $("do-undo").addEventListener("click", () => undo());
+    $("stop-screening").addEventListener("click", () => stopScreening(false));
+    $("resume-screening").addEventListener("click", () => stopScreening(true));
     // Enter (or Escape) in the note gives the keys back: then i, e or m decides with it
     $("do-note").addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === "Escape") { event.preventDefault(); $("do-note").blur(); }
