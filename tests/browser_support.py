@@ -58,6 +58,13 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serving(root: Path) -> Iterator[str]:
     """The workspace for `root` on a free loopback port, in a thread; yields its URL."""
+    with serving_app(root) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def serving_app(root: Path) -> Iterator[tuple[str, Any]]:
+    """`serving`, with the Starlette app too: a test may reach its workspace (app.state)."""
     import uvicorn
 
     from litsynth.server.app import create_app
@@ -73,7 +80,7 @@ def serving(root: Path) -> Iterator[str]:
             break
         time.sleep(0.05)
     try:
-        yield f"http://{host}"
+        yield f"http://{host}", app
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -322,3 +322,37 @@ def test_a_request_is_held_to_what_the_description_says(client: TestClient) -> N
     assert stage.json()["error"] == "stage is one of title-abstract, full-text"
     missing = client.post("/api/screen/decide", json={"decision": "include"}, headers=headers)
     assert missing.json()["error"] == "record_id is required"
+
+
+def test_a_request_waiting_for_the_lock_does_not_hold_up_the_others(project: Path) -> None:
+    """A request that waits for the workspace's lock (held here, as a first search loading
+    the model or a long import holds it) waits in a worker thread: the page's other requests,
+    a static file and a read, are answered meanwhile. It held the event loop and froze the
+    whole workspace (a static file waited 6.2 s behind a first search on a cold cache)."""
+    import threading
+    import urllib.request
+
+    from browser_support import serving_app
+
+    with serving_app(project) as (url, app):
+        ws = app.state.workspace
+        answers: dict[str, int] = {}
+
+        def ask(name: str, path: str) -> None:
+            with urllib.request.urlopen(f"{url}{path}", timeout=60) as response:
+                answers[name] = response.status
+
+        with ws.lock:
+            waiting = threading.Thread(target=ask, args=("next", "/api/screen/next"))
+            waiting.start()
+            others = [
+                threading.Thread(target=ask, args=(name, path))
+                for name, path in (("static", "/static/common.js"), ("read", "/api/prisma"))
+            ]
+            for thread in others:
+                thread.start()
+                thread.join(timeout=30)
+            assert answers == {"static": 200, "read": 200}  # while the lock is still held
+            assert waiting.is_alive()  # the screening queue waits for the lock
+        waiting.join(timeout=60)
+        assert answers["next"] == 200

@@ -18,6 +18,7 @@ Safety, because the process holds a person's work:
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -126,19 +127,20 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return _error(404, "no such file")
         return Response((STATIC / name).read_text(encoding="utf-8"), media_type=media)
 
-    def searched(request: Request) -> tuple[str, list[SearchHit]]:
+    async def searched(request: Request) -> tuple[str, list[SearchHit]]:
         """The query and its hits, for the page (JSON) and the sheet alike."""
         query, arguments = search_arguments(request.query_params)
-        with ws.lock, opened(project.store_path) as conn:
-            hits = search(conn, project, query, embedder=ws.warm_embedder(),
-                          index=ws.warm_index(conn), **arguments)  # fmt: skip
+        hits = await ws.locked(
+            lambda conn: search(conn, project, query, embedder=ws.warm_embedder(),
+                                index=ws.warm_index(conn), **arguments)
+        )  # fmt: skip
         return query, hits
 
     async def api_search(request: Request) -> Response:
-        return JSONResponse([h.to_json() for h in searched(request)[1]])
+        return JSONResponse([h.to_json() for h in (await searched(request))[1]])
 
     async def api_search_sheet(request: Request) -> Response:
-        query, hits = searched(request)
+        query, hits = await searched(request)
         return hits_file(hits, query, request.query_params.get("format", "xlsx"))
 
     async def api_status(request: Request) -> Response:
@@ -158,7 +160,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         settings = project.settings.screening
         random = switch(request.query_params, "random", default=False)  # the stopping rule's sample
         blind = switch(request.query_params, "blind", default=True)
-        with ws.lock, opened(project.store_path) as conn:
+
+        def work(conn: sqlite3.Connection) -> tuple[Any, ...]:
             queue = ws.queue(conn, stage, reviewer)
             pending = queue.pending(conn, refit=False, random=random)
             prog = progress(conn, stage=stage, reviewer=reviewer)
@@ -179,6 +182,9 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 if rec
                 else None
             )  # fmt: skip
+            return shown, votes, prog, stopped, reasons
+
+        shown, votes, prog, stopped, reasons = await ws.locked(work)
         return JSONResponse(
             {
                 "record": shown,
@@ -198,13 +204,14 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         """A reviewer's decision ("terminal": one at a time) or a resolution, from the page."""
         body = await _body(request)
         stage, reviewer = _screen_args(body)
-        with ws.lock, opened(project.store_path) as conn:
-            decision, new_reason = ops.record_decision(
+        decision, new_reason = await ws.locked(
+            lambda conn: ops.record_decision(
                 conn, str(body.get("record_id", "")), stage=stage,
                 decision=str(body.get("decision", "")), reviewer=reviewer,
                 settings=project.settings.screening, reason=str(body.get("reason") or ""),
                 note=str(body.get("note") or ""), origin=origin, source=source,
-            )  # fmt: skip
+            )
+        )  # fmt: skip
         return JSONResponse({"recorded": decision.__dict__, "new_reason": new_reason})
 
     async def api_decide(request: Request) -> Response:
@@ -219,8 +226,11 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     async def api_undo(request: Request) -> Response:
         body = await _body(request)
         stage, reviewer = _screen_args(body)
-        with ws.lock, opened(project.store_path) as conn:
-            undone = ops.undo_last(conn, stage=stage, reviewer=reviewer, source="workspace:undo")
+        undone = await ws.locked(
+            lambda conn: ops.undo_last(
+                conn, stage=stage, reviewer=reviewer, source="workspace:undo"
+            )
+        )
         return JSONResponse({"undone": undone})
 
     async def api_stop(request: Request) -> Response:
@@ -228,10 +238,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         resume it with `undo`: the records set aside return to the queues."""
         body = await _body(request)
         _, reviewer = _screen_args({**body, "stage": TITLE_ABSTRACT})
-        with ws.lock, opened(project.store_path) as conn:
-            if body.get("undo"):
-                return JSONResponse({"returned": screening_stop.resume_screening(conn)})
-            return JSONResponse(screening_stop.stop_screening(conn, reviewer).to_json())
+        if body.get("undo"):
+            return JSONResponse({"returned": await ws.locked(screening_stop.resume_screening)})
+        stop = await ws.locked(lambda conn: screening_stop.stop_screening(conn, reviewer))
+        return JSONResponse(stop.to_json())
 
     async def api_conflicts(request: Request) -> Response:
         stage, _ = _screen_args(request.query_params)
@@ -265,9 +275,12 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             raise LitsynthError("same is true or false", '"same": true')
         reviewer = person(body, "reviewer", project)
         a, b = str(body.get("a", "")), str(body.get("b", ""))
-        with ws.lock, opened(project.store_path) as conn:  # regroups at once, as the CLI does
+
+        def work(conn: sqlite3.Connection) -> dict[str, Any]:  # regroups at once, as the CLI does
             dedupe.resolve(conn, a, b, same=same, reviewer=reviewer, note="workspace")
-            return JSONResponse(next_pair(conn, ws.likeness))
+            return next_pair(conn, ws.likeness)
+
+        return JSONResponse(await ws.locked(work))
 
     async def api_matrix(request: Request) -> Response:
         from litsynth.coding.codebook.load import project_codebook
@@ -402,8 +415,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
     async def api_relations_confirm(request: Request) -> Response:
         body = await _body(request)
-        with ws.lock, opened(project.store_path) as conn:
-            return JSONResponse(confirm_json(conn, project, body, person(body, "coder", project)))
+        coder = person(body, "coder", project)
+        return JSONResponse(await ws.locked(lambda conn: confirm_json(conn, project, body, coder)))
 
     async def api_memos(request: Request) -> Response:
         from litsynth.store import codings as codings_store
@@ -419,11 +432,12 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
         body = await _body(request)
         book = project_codebook(project, required=False)
-        with ws.lock, opened(project.store_path) as conn:
-            memo = decisions.write_memo(
+        memo = await ws.locked(
+            lambda conn: decisions.write_memo(
                 conn, book, str(body.get("target") or ""), str(body.get("text") or ""),
                 author=person(body, "coder", project),
-            )  # fmt: skip
+            )
+        )  # fmt: skip
         return JSONResponse({"recorded": memo.__dict__})
 
     def _form() -> Any:
@@ -456,11 +470,12 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
         body = await _body(request)
         form = _form()
-        with ws.lock, opened(project.store_path) as conn:
-            value = extraction.record_value(
+        value = await ws.locked(
+            lambda conn: extraction.record_value(
                 conn, form, str(body.get("record_id") or ""), str(body.get("field") or ""),
                 str(body.get("value") or ""), reviewer=person(body, "coder", project),
-            )  # fmt: skip
+            )
+        )  # fmt: skip
         return JSONResponse({"record_id": body.get("record_id"), "field": body.get("field"),
                              "value": value})  # fmt: skip
 

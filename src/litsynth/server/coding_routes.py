@@ -8,6 +8,7 @@ learner for suggestions that know it.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -61,7 +62,9 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         if action not in ("accept", "reject", "change"):
             return error(400, f"unknown action {action!r}", "accept, reject or change")
         book = project_codebook(project)
-        with ws.lock, opened(project.store_path) as conn:
+        coder, new_code = person(body, "coder", project), str(body.get("new_code") or "")
+
+        def work(conn: sqlite3.Connection) -> Any:
             passage = codings_store.passages(conn, [chunk]).get(chunk)
             items = (
                 codings_store.review_items(
@@ -83,14 +86,18 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                     if passage is not None
                     else "passage ids are listed by /api/documents/{document}",
                 )
-            rows = decisions.decide(
+            return decisions.decide(
                 conn,
                 book,
                 item,
                 action,
-                coder=person(body, "coder", project),
-                new_code=str(body.get("new_code") or ""),
+                coder=coder,
+                new_code=new_code,
             )
+
+        rows = await ws.locked(work)
+        if isinstance(rows, Response):  # the 404: nothing was recorded
+            return rows
         ws.learner.relearn()
         return JSONResponse({"recorded": [r.__dict__ for r in rows]})
 
@@ -100,12 +107,18 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
 
         body = await json_body(request)
         book = project_codebook(project)
-        with ws.lock, opened(project.store_path) as conn:
-            row = decisions.add_coding(
-                conn, book, str(body.get("code") or ""), coder=person(body, "coder", project),
-                document=str(body.get("document") or ""), start=offset(body, "start"),
-                end=offset(body, "end"), memo=str(body.get("memo") or ""),
-            )  # fmt: skip
+        coder, start, end = (
+            person(body, "coder", project),
+            offset(body, "start"),
+            offset(body, "end"),
+        )
+        row = await ws.locked(
+            lambda conn: decisions.add_coding(
+                conn, book, str(body.get("code") or ""), coder=coder,
+                document=str(body.get("document") or ""), start=start, end=end,
+                memo=str(body.get("memo") or ""),
+            )
+        )  # fmt: skip
         ws.learner.relearn()
         return JSONResponse({"recorded": row.__dict__})
 

@@ -10,6 +10,7 @@ work, and duplicates are found by `run_dedupe`. Each write holds the workspace's
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -60,7 +61,8 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         query = params.get("query", "")
         day = search_date(params.get("searched"), query)  # before the import, as the CLI
         source = params.get("source", "")
-        with ws.lock, opened(project.store_path) as conn:
+
+        def work(conn: sqlite3.Connection) -> tuple[Any, Any]:
             outcome = import_data(
                 conn, name, data, source,
                 encoding=params.get("encoding") or None, sheet=params.get("sheet") or None,
@@ -68,18 +70,21 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
             search = None
             if day is not None and not outcome.error:
                 search = record_search(conn, source, day, query)
+            return outcome, search
+
+        outcome, search = await ws.locked(work)
         return JSONResponse({**outcome.to_json(), **({"search": search} if search else {})})
 
     async def api_remove(request: Request) -> Response:
         body = await json_body(request)
-        with ws.lock, opened(project.store_path) as conn:
-            removal = remove_batch(conn, str(body.get("batch") or ""))
+        removal = await ws.locked(lambda conn: remove_batch(conn, str(body.get("batch") or "")))
         return JSONResponse(removal.to_json())
 
     async def api_dedupe(request: Request) -> Response:
-        with ws.lock, opened(project.store_path) as conn:
-            result = dedupe.run_dedupe(conn)
-            by_source = biblio_store.duplicates_by_source(conn)
+        def work(conn: sqlite3.Connection) -> tuple[Any, dict[str, Any]]:
+            return dedupe.run_dedupe(conn), biblio_store.duplicates_by_source(conn)
+
+        result, by_source = await ws.locked(work)
         return JSONResponse({**result.to_json(), "by_source": by_source})
 
     handlers: list[tuple[str, Any, str]] = [

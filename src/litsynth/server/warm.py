@@ -5,9 +5,13 @@ and reused while it holds."""
 from __future__ import annotations
 
 import secrets
+import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
 
 from litsynth.biblio import screening_ops as ops
 from litsynth.config import Project
@@ -17,6 +21,8 @@ from litsynth.embed.models import query_embedder
 from litsynth.records import TITLE_ABSTRACT
 from litsynth.server.learning import Learner
 from litsynth.store import opened
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -37,6 +43,22 @@ class Workspace:
 
     def __post_init__(self) -> None:
         self.learner = Learner(self.project, self.warm_embedder, self.lock)
+
+    async def locked(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work` over the store, under the workspace's lock, in a worker thread.
+
+        A request that waits for the lock, or holds it for seconds (the first search loads
+        the model, an import parses a few thousand records, a first screening queue ranks
+        them), held the event loop with it, and every other request: a static file asked for
+        during a first search on a cold model cache waited 6.2 s, and the page froze. The
+        loop now serves the others meanwhile; writes still happen one at a time.
+        """
+
+        def run() -> T:
+            with self.lock, opened(self.project.store_path) as conn:
+                return work(conn)
+
+        return await run_in_threadpool(run)
 
     def refit_later(self, stage: str, reviewer: str) -> None:
         """Refit the reviewer's queue in a background thread with its own store handle, so
