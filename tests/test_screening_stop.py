@@ -135,3 +135,22 @@ def test_a_person_who_screens_a_stopped_record_overrides_the_stop(
     _ok(review, "screen", "import", str(sheet), "--reviewer", "bea")
     flow = json.loads(_ok(review, "prisma", "--json"))
     assert (flow["excluded_automatic"], flow["dbr_sought_reports"]) == (9, 6)
+
+
+def test_prisma_and_status_tell_the_stop(review: Path, tmp_path: Path) -> None:
+    """After a stop the rule's statements open with it (a reviewer's own line then counts only
+    what was left to them), and `status` counts the records set aside."""
+    screen_first(review, tmp_path, 100, 5)
+    screen_first(review, tmp_path, 190, 0)
+    _ok(review, "screen", "stop", "--reviewer", "ann")
+    printed = _ok(review, "prisma").splitlines()
+    rule = printed.index("stopping rule (Callaghan & Müller-Hansen 2020, ranked form, alpha 0.05):")
+    assert printed[rule + 1] == (
+        "  title-abstract: stopped by ann after 290 of 300 records (p = 0.034 for recall below"
+        " 95%); 10 records nobody screened set aside (`litsynth screen stop`)."
+    )
+    status = _ok(review, "status")
+    assert (
+        "screening: title/abstract 290 of 290 included or excluded (10 more marked ineligible by"
+        " automation);" in status
+    )

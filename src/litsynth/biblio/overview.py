@@ -58,7 +58,12 @@ class RecordsOverview:
             "deduplicated_records": self.deduped,
             "removed_since_dedupe": self.removed_since,
             "uncertain_pairs": self.uncertain,
-            "title_abstract": {"decided": self.ta_decided, "records": self.ta_total},
+            "title_abstract": {
+                "decided": self.ta_decided,
+                "records": self.ta_total,
+                # set aside before anyone screened them: year/language rules, a stop
+                "automatic": self.flow.excluded_automatic + self.flow.other_excluded_automatic,
+            },
             "full_text": {"decided": self.ft_decided, "reports": self.ft_total},
             "included": self.flow.new_studies,
             "flow_problem": self.flow_problem,
@@ -125,9 +130,10 @@ def lines(report: Mapping[str, Any]) -> list[str]:
             settle = "`litsynth dedupe --uncertain`"
             dedupe += f", {report['uncertain_pairs']} uncertain pairs to settle ({settle})"
     ta, ft, texts = report["title_abstract"], report["full_text"], report["full_texts"]
+    aside = f" ({ta['automatic']} more marked ineligible by automation)" if ta["automatic"] else ""
     screening = (
-        f"screening: title/abstract {ta['decided']} of {ta['records']} included or excluded;"
-        f" full text {ft['decided']} of {ft['reports']} assessed;"
+        f"screening: title/abstract {ta['decided']} of {ta['records']} included or excluded"
+        f"{aside}; full text {ft['decided']} of {ft['reports']} assessed;"
         f" {count(report['included'], 'study', 'studies')} included (`litsynth prisma` for the"
         " whole flow)"
     )

@@ -17,25 +17,9 @@ from litsynth.biblio import screening_rules as rules
 from litsynth.biblio import stopping
 from litsynth.biblio.screening_ops import RANDOM_SAMPLE, candidates
 from litsynth.biblio.stopping import StoppingVerdict
-from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
+from litsynth.records import FULL_TEXT
 from litsynth.store import screening_log as store
 from litsynth.words import count
-
-
-def stopping_statements(conn: sqlite3.Connection) -> list[str]:
-    """What the stopping rule says of each reviewer's title/abstract screening, in words a
-    methods section can quote (the report's PRISMA section prints them). At full text every
-    report is read: no rule applies there."""
-    out = []
-    for prog in screeners(conn, TITLE_ABSTRACT):
-        v = prog.stopping
-        out.append(
-            f"{prog.stage}, {prog.reviewer}: {prog.screened} of {prog.pool} records screened,"
-            f" {prog.included + prog.maybe} included or maybe; smallest"
-            f" {stopping.p_text(v.p_value)} for recall below {v.target_recall:.0%}."
-            f" {v.summary()}."
-        )
-    return out
 
 
 def screeners(conn: sqlite3.Connection, stage: str) -> list[Progress]:

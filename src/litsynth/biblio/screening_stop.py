@@ -23,10 +23,12 @@ from dataclasses import dataclass
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.screening_ops import candidates
-from litsynth.biblio.screening_progress import progress
+from litsynth.biblio.screening_progress import progress, screeners
+from litsynth.biblio.stopping import p_text
 from litsynth.errors import ScreeningError
 from litsynth.records import TITLE_ABSTRACT, Decision
 from litsynth.store import screening_log as store
+from litsynth.words import count
 
 REASON = "not screened: the stopping rule was met"
 
@@ -73,6 +75,27 @@ def stops(log: Iterable[Decision]) -> list[Stop]:
                  float(fields.get("target", 0.95)), float(fields.get("alpha", 0.05)), at,
                  tuple(d.record_id for d in ds))
         )  # fmt: skip
+    return out
+
+
+def stopping_statements(conn: sqlite3.Connection) -> list[str]:
+    """What the stopping rule says of each reviewer's title/abstract screening, in words a
+    methods section can quote (`litsynth prisma` and the report's PRISMA section print them),
+    after the stops that ended it: once records are set aside, a reviewer's own line counts
+    only what was left to them. At full text every report is read: no rule applies there."""
+    out = [
+        f"{TITLE_ABSTRACT}: stopped by {s.reviewer} after {s.screened} of {s.pool} records"
+        f" ({p_text(s.p_value)} for recall below {s.target_recall:.0%});"
+        f" {count(len(s.records), 'record')} nobody screened set aside (`litsynth screen stop`)."
+        for s in stops(store.log(conn, TITLE_ABSTRACT))
+    ]
+    for prog in screeners(conn, TITLE_ABSTRACT):
+        v = prog.stopping
+        out.append(
+            f"{prog.stage}, {prog.reviewer}: {prog.screened} of {prog.pool} records screened,"
+            f" {prog.included + prog.maybe} included or maybe; smallest"
+            f" {p_text(v.p_value)} for recall below {v.target_recall:.0%}. {v.summary()}."
+        )
     return out
 
 

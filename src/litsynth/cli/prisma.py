@@ -11,7 +11,7 @@ from litsynth.biblio import screening_ops as ops
 from litsynth.biblio.prisma import PrismaFlow, flow_csv, render_text
 from litsynth.biblio.prisma_prose import project_methods, selection_paragraph
 from litsynth.biblio.prisma_svg import flow_svg
-from litsynth.biblio.screening_progress import stopping_statements
+from litsynth.biblio.screening_stop import stopping_statements
 from litsynth.cli.common import IMPORT_HINT, json_option, load, print_json, project_option
 from litsynth.store import opened
 from litsynth.store.report import table_count

@@ -296,7 +296,7 @@ def collect(
 
 
 def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:
-    from litsynth.biblio.screening_progress import stopping_statements
+    from litsynth.biblio.screening_stop import stopping_statements
 
     return tuple(stopping_statements(conn))
 
