@@ -149,6 +149,13 @@ def test_prisma_and_status_tell_the_stop(review: Path, tmp_path: Path) -> None:
         "  title-abstract: stopped by ann after 290 of 300 records (p = 0.034 for recall below"
         " 95%); 10 records nobody screened set aside (`litsynth screen stop`)."
     )
+    told = _ok(review, "screen", "status", "--reviewer", "ann").splitlines()
+    assert told[-1] == (
+        "screening was stopped by ann after 290 of 300 records (p = 0.034): 10 records nobody"
+        " screened set aside; `litsynth screen stop --undo` resumes"
+    )
+    as_json = json.loads(_ok(review, "screen", "status", "--reviewer", "ann", "--json"))
+    assert [(s["reviewer"], s["records"]) for s in as_json["stopped"]] == [("ann", 10)]
     status = _ok(review, "status")
     assert (
         "screening: title/abstract 290 of 290 included or excluded (10 more marked ineligible by"

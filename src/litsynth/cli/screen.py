@@ -15,7 +15,7 @@ from litsynth.biblio.highlight import screening_marks
 from litsynth.biblio.record_fields import work_type
 from litsynth.biblio.screening_progress import progress
 from litsynth.biblio.screening_rules import DECISIONS, STAGES
-from litsynth.biblio.screening_stop import resume_screening, stop_screening
+from litsynth.biblio.screening_stop import resume_screening, stop_screening, stops
 from litsynth.biblio.simulate import load_labelled_csv, simulate
 from litsynth.biblio.stopping import p_text
 from litsynth.cli.common import IMPORT_HINT, json_option, load, print_json, project_option
@@ -23,7 +23,7 @@ from litsynth.cli.groups import screen_group
 from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord
-from litsynth.store import opened
+from litsynth.store import opened, screening_log
 from litsynth.words import count
 
 stage_option = click.option(
@@ -331,10 +331,18 @@ def status_command(
     reviewer = reviewer or project.settings.project.reviewer
     with opened(project.store_path) as conn:
         prog = progress(conn, stage=stage, reviewer=reviewer, target_recall=target_recall)
-    if as_json:
-        print_json(prog.to_json())
+        made = stops(screening_log.log(conn, stage)) if stage == TITLE_ABSTRACT else []
+    if as_json:  # the stops by their records' count, as /api/screen/next gives them
+        print_json({**prog.to_json(), "stopped": [{**s.to_json(), "records": len(s.records)}
+                                                  for s in made]})  # fmt: skip
         return
     click.echo(prog.summary())
+    for s in made:
+        click.echo(
+            f"screening was stopped by {s.reviewer} after {s.screened} of {s.pool} records"
+            f" ({p_text(s.p_value)}): {count(len(s.records), 'record')} nobody screened set"
+            " aside; `litsynth screen stop --undo` resumes"
+        )
 
 
 @screen_group.command("stop")
