@@ -23,7 +23,6 @@ model; the tokenizer is the model's own, so token counts equal the fp32 backend'
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from litsynth.embed.threads import cpu_allowance
 from litsynth.errors import ConfigError
 
 BATCH = 16  # texts per forward pass: length-sorted, so a batch pads little
@@ -86,7 +86,7 @@ class FolderEmbedder:
         self.name = name
         self.dim = 384
         self.max_tokens = MAX_LENGTH - 2
-        self.threads = max(1, threads or os.cpu_count() or 1)
+        self.threads = max(1, threads or cpu_allowance())
         self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
         model = AutoModel.from_pretrained(str(model_dir)).eval()
         self.model: Any = model.to(torch.bfloat16) if bf16 else model

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from litsynth.config import cache_dir
+from litsynth.embed.threads import cpu_allowance
 from litsynth.errors import ConfigError
 
 RECIPE = "onnx-int8.v1:opset17:eager-attention:dynamic-qint8:per-channel"
@@ -158,7 +158,7 @@ class OnnxEmbedder:
         self.name = name
         self.dim = 384
         self.max_tokens = MAX_LENGTH - 2
-        self.threads = max(1, threads or os.cpu_count() or 1)
+        self.threads = max(1, threads or cpu_allowance())
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_LENGTH)
         self.tokenizer.no_padding()  # the file pads everything to 128: never wanted here
