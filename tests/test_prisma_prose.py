@@ -3,7 +3,6 @@ follows them (one record, two records), and boxes a review did not use are not m
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -226,32 +225,11 @@ def test_the_stopping_rule_in_the_methods() -> None:
 def test_the_methods_tell_the_stopping_rule_of_a_project(tmp_path: Path) -> None:
     """`prisma --methods -` on a project screened part way: the rule and its p for the
     reviewer, read from the screening log in the order the sheet recorded it."""
-    root = tmp_path / "review"
+    from test_screening_stop import screen_first, three_hundred
+
+    root = three_hundred(tmp_path)
+    screen_first(root, tmp_path, 290, 5)  # the sheet a reviewer exports, 290 rows filled in
     runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(root)]).exit_code == 0
-    ris = tmp_path / "search.ris"
-    ris.write_text(
-        "".join(f"TY  - JOUR\nTI  - Study number {i} of the search\nPY  - 2021\nER  - \n"
-                for i in range(300)),
-        encoding="utf-8",
-    )  # fmt: skip
-    done = runner.invoke(cli, ["import", str(ris), "--source", "Scopus", "--project", str(root)])
-    assert done.exit_code == 0, done.output
-    sheet = tmp_path / "ann.csv"  # the sheet a reviewer exports, its first 290 rows filled in
-    done = runner.invoke(cli, ["screen", "export", str(sheet), "--project", str(root)])
-    assert done.exit_code == 0, done.output
-    with sheet.open(encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
-    for i, row in enumerate(rows[:290]):
-        row["decision"] = "include" if i < 5 else "exclude"
-    with sheet.open("w", encoding="utf-8", newline="") as f:
-        out = csv.DictWriter(f, fieldnames=list(rows[0]))
-        out.writeheader()
-        out.writerows(rows)
-    done = runner.invoke(
-        cli, ["screen", "import", str(sheet), "--reviewer", "ann", "--project", str(root)]
-    )
-    assert done.exit_code == 0, done.output
     methods = runner.invoke(cli, ["prisma", "--methods", "-", "--project", str(root)])
     assert methods.exit_code == 0, methods.output
     assert "by the stopping criterion of Callaghan and Müller-Hansen (2020)" in methods.output

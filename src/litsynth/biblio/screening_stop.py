@@ -57,6 +57,10 @@ class Stop:
     def to_json(self) -> dict[str, object]:
         return {**self.__dict__, "records": list(self.records), "excluded": len(self.records)}
 
+    def told(self) -> dict[str, object]:
+        """`to_json` with the records by their count: a status, not the list of thousands."""
+        return {**self.to_json(), "records": len(self.records)}
+
 
 def stops(log: Iterable[Decision]) -> list[Stop]:
     """The stops that stand in the log (withdrawn ones left out), in the order they were made."""

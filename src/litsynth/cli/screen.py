@@ -306,16 +306,19 @@ def auto_command(project_dir: Path, as_json: bool) -> None:
         )
 
 
-@screen_group.command("status")
-@stage_option
-@reviewer_option
-@click.option(
+target_recall_option = click.option(
     "--target-recall",
     type=click.FloatRange(0.5, 0.999),
     default=0.95,
     show_default=True,
     help="The recall the stopping rule must show is reached.",
 )
+
+
+@screen_group.command("status")
+@stage_option
+@reviewer_option
+@target_recall_option
 @project_option
 @json_option
 def status_command(
@@ -333,8 +336,7 @@ def status_command(
         prog = progress(conn, stage=stage, reviewer=reviewer, target_recall=target_recall)
         made = stops(screening_log.log(conn, stage)) if stage == TITLE_ABSTRACT else []
     if as_json:  # the stops by their records' count, as /api/screen/next gives them
-        print_json({**prog.to_json(), "stopped": [{**s.to_json(), "records": len(s.records)}
-                                                  for s in made]})  # fmt: skip
+        print_json({**prog.to_json(), "stopped": [s.told() for s in made]})
         return
     click.echo(prog.summary())
     for s in made:
@@ -347,13 +349,7 @@ def status_command(
 
 @screen_group.command("stop")
 @reviewer_option
-@click.option(
-    "--target-recall",
-    type=click.FloatRange(0.5, 0.999),
-    default=0.95,
-    show_default=True,
-    help="The recall the stopping rule must show is reached.",
-)
+@target_recall_option
 @click.option("--undo", is_flag=True, help="Withdraw the stop: its records return to the queue.")
 @project_option
 @json_option

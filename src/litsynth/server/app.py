@@ -193,7 +193,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 "progress": prog.to_json(),
                 # the stops that ended title/abstract screening (`screen stop`), which the
                 # page offers to withdraw; their records by count, not by id
-                "stopped": [{**s.to_json(), "records": len(s.records)} for s in stopped],
+                "stopped": [s.told() for s in stopped],
                 "reasons": reasons,
                 "criteria": settings.criteria,
                 "terms": {"include": settings.include_terms, "exclude": settings.exclude_terms},
