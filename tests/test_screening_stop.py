@@ -161,3 +161,30 @@ def test_prisma_and_status_tell_the_stop(review: Path, tmp_path: Path) -> None:
         "screening: title/abstract 290 of 290 included or excluded (10 more marked ineligible by"
         " automation);" in status
     )
+
+
+def test_the_terminal_loop_says_once_when_the_rule_lets_you_stop(
+    review: Path, tmp_path: Path
+) -> None:
+    """`screen next` tells the reviewer the first time the rule allows stopping, with how
+    (`screen stop`), and not again while they keep screening."""
+    screen_first(review, tmp_path, 100, 5)
+    early = CliRunner().invoke(
+        cli, ["screen", "next", "--reviewer", "ann", "--project", str(review)], input="q\n"
+    )
+    assert early.exit_code == 0 and "The stopping rule lets you stop" not in early.output
+    keys = "e\n\n" * 195 + "q\n"  # excludes with no reason, past where the rule allows it
+    done = CliRunner().invoke(
+        cli, ["screen", "next", "--reviewer", "ann", "--project", str(review)], input=keys
+    )
+    assert done.exit_code == 0, done.output
+    said = [line for line in done.output.splitlines() if "The stopping rule lets you stop" in line]
+    assert len(said) == 1, said
+    assert said[0].startswith(
+        "The stopping rule lets you stop: 95% recall with 95% confidence is reached (p = 0.0"
+    )
+    assert said[0].endswith(
+        "`litsynth screen stop` sets aside the records nobody has screened (PRISMA: ineligible"
+        " by automation tools); or keep screening."
+    )
+    assert "195 decisions recorded" in done.output

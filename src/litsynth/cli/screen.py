@@ -203,8 +203,10 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
     with opened(project.store_path) as conn:
         queue = ops.Queue(conn, stage=stage, reviewer=reviewer, settings=settings)
         skipped: set[str] = set()
-        done, note = 0, ""
+        done, note, told = 0, "", False
         while True:
+            if stage == TITLE_ABSTRACT and not told:
+                told = _may_stop(conn, reviewer)
             todo = [r for r in queue.pending(conn, random=random_sample) if r.id not in skipped]
             if not todo and not done and not ops.candidates(conn, stage):
                 click.echo(_nothing_at(stage))
@@ -519,6 +521,21 @@ def simulate_command(
     except ValueError as exc:
         raise ScreeningError(str(exc), hint="lower --prior-included / --prior-excluded") from None
     print_json(metrics.to_json())
+
+
+def _may_stop(conn: sqlite3.Connection, reviewer: str) -> bool:
+    """Say once, when the stopping rule first lets the reviewer stop with records left, that
+    they may, and how (`screen stop`): without it the terminal loop served record after record
+    past the point the rule allowed. True once said."""
+    prog = progress(conn, stage=TITLE_ABSTRACT, reviewer=reviewer)
+    if not prog.stopping.stop or prog.screened >= prog.pool:
+        return False
+    click.echo(
+        f"\nThe stopping rule lets you stop: {prog.stopping.summary().removeprefix('stop: ')}."
+        " `litsynth screen stop` sets aside the records nobody has screened (PRISMA: ineligible"
+        " by automation tools); or keep screening.\n"
+    )
+    return True
 
 
 def _nothing_at(stage: str) -> str:
