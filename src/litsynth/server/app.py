@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -130,6 +131,8 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     async def searched(request: Request) -> tuple[str, list[SearchHit]]:
         """The query and its hits, for the page (JSON) and the sheet alike."""
         query, arguments = search_arguments(request.query_params)
+        # the model loads (seconds, cold) outside the lock: a decision need not wait for it
+        await run_in_threadpool(ws.warm_embedder)
         hits = await ws.locked(
             lambda conn: search(conn, project, query, embedder=ws.warm_embedder(),
                                 index=ws.warm_index(conn), **arguments)
