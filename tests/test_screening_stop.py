@@ -188,3 +188,13 @@ def test_the_terminal_loop_says_once_when_the_rule_lets_you_stop(
         " by automation tools); or keep screening."
     )
     assert "195 decisions recorded" in done.output
+
+
+def test_nothing_to_stop_or_resume_is_said(tmp_path: Path) -> None:
+    root = tmp_path / "empty"
+    assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
+    empty = _run(root, "screen", "stop")
+    assert empty.exit_code != 0
+    assert "there are no records at title/abstract to stop screening" in empty.output
+    assert "litsynth import FILE --source NAME" in empty.output
+    assert _ok(root, "screen", "stop", "--undo") == "No stop stands: nothing to resume.\n"

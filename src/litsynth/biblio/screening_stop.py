@@ -119,6 +119,11 @@ def stop_screening(conn: sqlite3.Connection, reviewer: str, target_recall: float
     `reviewer` stop; otherwise a ScreeningError with the rule's verdict and nothing written."""
     prog = progress(conn, stage=TITLE_ABSTRACT, reviewer=reviewer, target_recall=target_recall)
     verdict = prog.stopping
+    if not prog.candidates:
+        raise ScreeningError(
+            "there are no records at title/abstract to stop screening",
+            "import a database export first: `litsynth import FILE --source NAME`",
+        )
     if not prog.screened:
         raise ScreeningError(
             f"{reviewer} has not screened any record at title/abstract",

@@ -372,8 +372,10 @@ def stop_command(
             back = resume_screening(conn)
             if as_json:
                 print_json({"returned": back})
-            else:
+            elif back:
                 click.echo(f"{count(back, 'record')} returned to the title/abstract queue")
+            else:
+                click.echo("No stop stands: nothing to resume.")
             return
         stop = stop_screening(conn, reviewer, target_recall)
     if as_json:
