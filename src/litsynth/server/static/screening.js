@@ -17,9 +17,9 @@ function showProgress(p) {
   const rows = [["screened", p.screened + " of " + p.pool], ["included", p.included],
     ["excluded", p.excluded], ["maybe", p.maybe], ["remaining", p.remaining],
     ["irrelevant since last include", p.since_last_include]];
-  // records a year/language rule excluded, or a resolution settled, before this reviewer
-  // came to them: not theirs to screen, so not "remaining" either
-  if (p.settled) rows.splice(4, 0, ["settled by rules or resolutions", p.settled]);
+  // records a year/language rule excluded, a resolution settled or a stop set aside before
+  // this reviewer came to them: not theirs to screen, so not "remaining" either
+  if (p.settled) rows.splice(4, 0, ["settled by rules, resolutions or a stop", p.settled]);
   if (p.stage === "full-text") rows.splice(4, 0, ["not retrieved", p.not_retrieved]);
   for (const [k, v] of rows) {
     const dt = document.createElement("dt"); dt.textContent = k;
