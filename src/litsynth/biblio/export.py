@@ -29,7 +29,7 @@ from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import screening_log
 
-STAGES = ("title-abstract", "to-retrieve", "full-text", "included", "all")
+STAGES = ("title-abstract", "to-retrieve", "full-text", "excluded", "included", "all")
 FORMATS = ("ris", "bib", "csv", "xlsx")
 COLUMNS = (
     "record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords",
@@ -57,8 +57,10 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
     `title-abstract`: included at title/abstract (the ones sought for full text);
     `to-retrieve`: of those, the ones no full-text decision and no linked document has
     settled yet (the list to fetch, e.g. with a reference manager's "find available PDF");
-    `full-text`: those with a full-text decision (assessed); `included`: included at full
-    text (the studies of the review); `all`: every record, duplicates included.
+    `full-text`: those with a full-text decision (assessed); `excluded`: of those, the ones
+    excluded, with their reasons (the list PRISMA 2020 item 16b asks a review to cite);
+    `included`: included at full text (the studies of the review); `all`: every record,
+    duplicates included.
     """
     if stage not in STAGES:
         raise BiblioError(f"unknown stage {stage!r}", hint=f"one of: {', '.join(STAGES)}")
@@ -81,6 +83,7 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
             and ft is None
             and rec.id not in linked,
             "full-text": not duplicate_of and ft is not None,
+            "excluded": not duplicate_of and ft is not None and ft.decision == "exclude",
             "included": not duplicate_of and ft is not None and ft.decision == "include",
         }[stage]
         if keep:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from litsynth.biblio.export import STAGES as EXPORT_STAGES
 from litsynth.cli.common import json_option, load, print_json, project_option, source_option
 from litsynth.cli.groups import export_group
 from litsynth.coding.codebook.load import project_codebook
@@ -424,11 +425,12 @@ _FILE_ARGUMENT = click.argument(
 @_FILE_ARGUMENT
 @click.option(
     "--stage",
-    type=click.Choice(("title-abstract", "to-retrieve", "full-text", "included", "all")),
+    type=click.Choice(EXPORT_STAGES),
     default="included",
     show_default=True,
     help="Included at title/abstract; of those, still to retrieve (no full-text decision, no"
-    " linked document); assessed at full text; included in the review; or all.",
+    " linked document); assessed at full text; of those, excluded (with reasons, PRISMA item"
+    " 16b); included in the review; or all.",
 )
 @click.option(
     "--format",

@@ -267,6 +267,7 @@ def collect(
         ),
         characteristics=_characteristics(project, conn),
         stopping=_stopping(conn) if derived.prisma is not None else (),
+        excluded=_excluded(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
         core_category=_core_label(derived.selective, codebook),
         matrices=tuple(
@@ -293,6 +294,22 @@ def collect(
         sources=tuple(_source_page(conn, r) for r in rows if r["kind"] != "pdf"),
         copied_files=copied,
     )
+
+
+def _excluded(conn: sqlite3.Connection) -> tuple[tuple[str, str, str], ...]:
+    """The reports excluded at full text, (citation, title, reason), by reason then citation:
+    the studies PRISMA 2020 item 16b asks a review to cite with why each was left out, which
+    authors otherwise copy out of a spreadsheet by hand."""
+    from litsynth.biblio.export import select
+    from litsynth.biblio.screening_rules import NO_REASON
+    from litsynth.citations.labels import work_label
+
+    rows = [
+        (work_label(e.record.authors, e.record.year, title=e.record.title), e.record.title,
+         e.ft_reason or NO_REASON)
+        for e in select(conn, "excluded")
+    ]  # fmt: skip
+    return tuple(sorted(rows, key=lambda row: (row[2], row[0].lower(), row[1].lower())))
 
 
 def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:

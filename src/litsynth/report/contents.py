@@ -139,6 +139,8 @@ class ReportData:
     searches: tuple[tuple[str, str, str], ...] = ()
     # the stopping rule's verdict per stage and reviewer, as sentences
     stopping: tuple[str, ...] = ()
+    # reports excluded at full text: (citation, title, reason), for item 16b's list
+    excluded: tuple[tuple[str, str, str], ...] = ()
     # characteristics of included studies (data extraction): header, then a row per study
     characteristics: tuple[tuple[str, ...], ...] = ()
     codebook: tuple[CodeNode, ...] = ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litsynth.biblio.export import STAGES as EXPORT_STAGES
 from litsynth.server.openapi_parts import (
     CODER,
     CSV,
@@ -234,13 +235,7 @@ _PATHS: dict[str, Any] = {
                     "in": "query",
                     "schema": {
                         "type": "string",
-                        "enum": [
-                            "title-abstract",
-                            "to-retrieve",
-                            "full-text",
-                            "included",
-                            "all",
-                        ],
+                        "enum": list(EXPORT_STAGES),
                     },
                 },
                 {
