@@ -44,3 +44,19 @@ def test_the_report_lists_them_with_their_reasons(demo_project: Path) -> None:
     reasons = [row.rsplit("<td>", 1)[1].split("</td>")[0] for row in table.split("</tr>")[:-1]]
     assert len(reasons) == 6
     assert reasons == sorted(reasons)
+
+
+def test_the_workspace_offers_them_for_a_reference_manager(demo_copy: Path) -> None:
+    """The Matrices & PRISMA screen's link: the same six reports as RIS, reasons in N1."""
+    from starlette.testclient import TestClient
+
+    from litsynth.config import open_project
+    from litsynth.server.app import create_app
+
+    with TestClient(create_app(open_project(demo_copy))) as client:
+        page = client.get("/screens/matrices").text
+        assert 'href="/api/export/records?stage=excluded&amp;format=ris"' in page
+        ris = client.get("/api/export/records", params={"stage": "excluded", "format": "ris"})
+    assert ris.status_code == 200
+    assert ris.text.count("TY  - ") == 6
+    assert "wrong study design" in ris.text and "not peer-reviewed" in ris.text
