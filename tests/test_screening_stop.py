@@ -198,3 +198,20 @@ def test_nothing_to_stop_or_resume_is_said(tmp_path: Path) -> None:
     assert "there are no records at title/abstract to stop screening" in empty.output
     assert "litsynth import FILE --source NAME" in empty.output
     assert _ok(root, "screen", "stop", "--undo") == "No stop stands: nothing to resume.\n"
+
+
+def test_a_stop_is_read_back_from_the_log_whatever_the_name() -> None:
+    """The stop's source carries its verdict; a reviewer's name with a space or an equals sign
+    comes back whole."""
+    from litsynth.biblio import screening_rules as rules
+    from litsynth.biblio.screening_stop import REASON, Stop, stops
+    from litsynth.records import Decision
+
+    made = Stop("Jane Doe=2", 290, 300, 0.0339, 0.95, 0.05, "2026-12-06T07:00:00.000Z", ())
+    log = [
+        Decision(rid, "title-abstract", "exclude", rules.AUTOMATION_REVIEWER, made.at,
+                 reason=REASON, origin="automation", source=made.source())
+        for rid in ("r1", "r2")
+    ]  # fmt: skip
+    (back,) = stops(log)
+    assert back == Stop("Jane Doe=2", 290, 300, 0.0339, 0.95, 0.05, made.at, ("r1", "r2"))

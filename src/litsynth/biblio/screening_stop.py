@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.screening_ops import candidates
@@ -47,9 +48,10 @@ class Stop:
     records: tuple[str, ...]  # the records excluded without screening
 
     def source(self) -> str:
-        """The decision's provenance: enough to tell the stop again from the log alone."""
+        """The decision's provenance: enough to tell the stop again from the log alone. The
+        name is %-quoted: "Jane Doe" has a space, and the fields are split on spaces."""
         return (
-            f"{rules.STOP_SOURCE} reviewer={self.reviewer} screened={self.screened}"
+            f"{rules.STOP_SOURCE} reviewer={quote(self.reviewer, safe='')} screened={self.screened}"
             f" pool={self.pool} p={self.p_value:.6g} target={self.target_recall:g}"
             f" alpha={self.alpha:g}"
         )
@@ -74,7 +76,7 @@ def stops(log: Iterable[Decision]) -> list[Stop]:
     for (at, source), ds in sorted(by_source.items()):
         fields = dict(part.split("=", 1) for part in source.split()[1:] if "=" in part)
         out.append(
-            Stop(fields.get("reviewer", ""), int(fields.get("screened", 0)),
+            Stop(unquote(fields.get("reviewer", "")), int(fields.get("screened", 0)),
                  int(fields.get("pool", 0)), float(fields.get("p", 1.0)),
                  float(fields.get("target", 0.95)), float(fields.get("alpha", 0.05)), at,
                  tuple(d.record_id for d in ds))
