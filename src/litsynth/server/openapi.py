@@ -91,7 +91,11 @@ _PATHS: dict[str, Any] = {
                     "schema": {"type": "string", "enum": ["0", "1"]},
                 },
             ],
-            "responses": ok({"type": "object"}, "record (null when done) and progress"),
+            "responses": ok(
+                {"type": "object"},
+                "record (null when done), progress, and the stops that ended title/abstract"
+                " screening (stopped: who, where, p, how many records set aside)",
+            ),
         }
     },
     "/api/screen/conflicts": {
