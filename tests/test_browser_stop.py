@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,20 +26,22 @@ def _flow(url: str) -> dict[str, int]:
     return json.load(urllib.request.urlopen(f"{url}/api/prisma"))  # type: ignore[no-any-return]
 
 
+def _screening_as_ann(url: str, page: Any) -> None:
+    page.goto(f"{url}/")
+    page.fill("#reviewer", "ann")
+    page.dispatch_event("#reviewer", "change")
+
+
 def test_stop_screening_here_and_resume(tmp_path: Path) -> None:
     root = three_hundred(tmp_path)
     screen_first(root, tmp_path, 100, 5)
     with browsing(root, 1280, 900) as (url, page):
-        page.goto(f"{url}/")
-        page.fill("#reviewer", "ann")
-        page.dispatch_event("#reviewer", "change")
+        _screening_as_ann(url, page)
         page.wait_for_selector("#stopping:has-text('keep screening')")
         assert page.locator("#stop-box").is_hidden()  # the rule does not allow it yet
     screen_first(root, tmp_path, 190, 0)
     with browsing(root, 1280, 900) as (url, page):
-        page.goto(f"{url}/")
-        page.fill("#reviewer", "ann")
-        page.dispatch_event("#reviewer", "change")
+        _screening_as_ann(url, page)
         page.wait_for_selector("#stop-box:not([hidden])")
         assert page.locator("#stopped-box").is_hidden()
         page.click("#stop-screening")
