@@ -105,6 +105,12 @@ def test_a_stop_excludes_what_nobody_screened_and_an_undo_returns_it(
         " the 10 records no reviewer had screened were excluded without screening." in methods
     )
     assert "Automation rules excluded" not in methods  # a stop is not a year or language rule
+    paragraph = _ok(review, "prisma", "--paragraph", "-")
+    assert "After removing 10 records marked as ineligible by automation tools, 290" in paragraph
+    assert (
+        "Of the records marked as ineligible by automation tools, 10 were set aside unscreened"
+        " once the stopping rule was met. In all," in paragraph
+    )
     # the year and language rules, run again (as `litsynth run` does), leave the stop be
     _ok(review, "screen", "auto")
     assert json.loads(_ok(review, "prisma", "--json"))["excluded_automatic"] == 10
@@ -118,6 +124,7 @@ def test_a_stop_excludes_what_nobody_screened_and_an_undo_returns_it(
     methods = _ok(review, "prisma", "--methods", "-")
     assert "Ann screened 290 of the 300 records, which met it (p = 0.034)" in methods
     assert "No reviewer has screened the other 10 records." in methods
+    assert "set aside unscreened" not in _ok(review, "prisma", "--paragraph", "-")
     assert "ann stopped after 290 of 300 records" in _ok(
         review, "screen", "stop", "--reviewer", "ann"
     )

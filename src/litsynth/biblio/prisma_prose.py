@@ -144,8 +144,13 @@ def _included(f: PrismaFlow) -> str:
     return text + "."
 
 
-def selection_paragraph(flow: PrismaFlow) -> str:
-    """The study-selection paragraph for the Results section, from the flow's numbers."""
+def selection_paragraph(flow: PrismaFlow, set_aside: int = 0) -> str:
+    """The study-selection paragraph for the Results section, from the flow's numbers.
+
+    `set_aside`: the records a stop excluded unscreened (`screening_stop`), which the flow
+    counts among those marked ineligible by automation tools; a sentence says how many of
+    them a stop set aside, so the Results do not pass them off as a year or language rule's.
+    """
     f = flow
     identified = f.database_results + f.register_results
     other = f.website_results + f.organisation_results + f.citations_results
@@ -163,8 +168,22 @@ def selection_paragraph(flow: PrismaFlow) -> str:
         )  # fmt: skip
         sentences.append(reports)
     sentences.append(_other_arm(f))
+    if set_aside:
+        sentences.append(
+            f"Of the records marked as ineligible by automation tools, {set_aside:,}"
+            f" {_was(set_aside)} set aside unscreened once the stopping rule was met."
+        )
     sentences.append(_included(f))
     return " ".join(s for s in sentences if s)
+
+
+def project_paragraph(conn: sqlite3.Connection, flow: PrismaFlow) -> str:
+    """`selection_paragraph` of the project's flow, with the records its stops set aside: the
+    one way the CLI, the report and the workspace write the Results' words."""
+    from litsynth.store import screening_log
+
+    stops = screening_stop.stops(screening_log.log(conn, TITLE_ABSTRACT))
+    return selection_paragraph(flow, sum(len(s.records) for s in stops))
 
 
 # ---- the selection process, for the Methods (item 8) ---------------------------------------

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from litsynth.biblio import screening_ops as ops
-from litsynth.biblio.prisma import PrismaFlow, flow_csv, render_text
-from litsynth.biblio.prisma_prose import project_methods, selection_paragraph
+from litsynth.biblio.prisma import flow_csv, render_text
+from litsynth.biblio.prisma_prose import project_methods, project_paragraph
 from litsynth.biblio.prisma_svg import flow_svg
 from litsynth.biblio.screening_stop import stopping_statements
 from litsynth.cli.common import IMPORT_HINT, json_option, load, print_json, project_option
@@ -84,6 +84,7 @@ def prisma_command(
     with opened(project.store_path) as conn:
         flow = ops.prisma_flow(conn)
         methods = project_methods(conn) if methods_path is not None else ""
+        paragraph = project_paragraph(conn, flow) if paragraph_path is not None else ""
         printing = any(str(path) == "-" for path in (paragraph_path, methods_path))
         statements = [] if as_json or printing else stopping_statements(conn)
         no_records = not table_count(conn, "records")  # as `run` decides PRISMA applies
@@ -98,7 +99,7 @@ def prisma_command(
 
             drawing = layout(flow, title=project.settings.project.name)
             draw(drawing, figure, fmt="png" if figure is png_path else "pdf")
-    words = _in_words(flow, methods, paragraph_path, methods_path)
+    words = _in_words(methods, paragraph, methods_path, paragraph_path)
     if printing:
         printed = {k: v for k, (path, v) in words.items() if str(path) == "-"}
         print_json(printed) if as_json else click.echo("\n\n".join(printed.values()))
@@ -119,15 +120,15 @@ def prisma_command(
 
 
 def _in_words(
-    flow: PrismaFlow, methods_text: str, paragraph: Path | None, methods: Path | None
+    methods_text: str, paragraph_text: str, methods: Path | None, paragraph: Path | None
 ) -> dict[str, tuple[Path, str]]:
-    """The flow in words (Results) and the selection process (Methods), each asked for by a
+    """The selection process (Methods) and the flow in words (Results), each asked for by a
     path: written there now, or left to print when the path is "-"."""
     out: dict[str, tuple[Path, str]] = {}  # in a paper's order: Methods, then Results
     if methods is not None:
         out["methods"] = (methods, methods_text)
     if paragraph is not None:
-        out["paragraph"] = (paragraph, selection_paragraph(flow))
+        out["paragraph"] = (paragraph, paragraph_text)
     for path, text in out.values():
         if str(path) != "-":
             path.write_text(text + "\n", encoding="utf-8")

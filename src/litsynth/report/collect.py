@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from litsynth.biblio.prisma_prose import project_methods, selection_paragraph
+from litsynth.biblio.prisma_prose import project_methods, project_paragraph
 from litsynth.citations.labels import format_citation, work_label
 from litsynth.coding.analysis.discover import Discovery
 from litsynth.coding.analysis.themes import Selective
@@ -260,7 +260,9 @@ def collect(
         prisma_svg="prisma.svg" if derived.prisma_svg else "",
         prisma_counts=derived.prisma.to_json() if derived.prisma is not None else {},
         prisma_rows=tuple(derived.prisma.labelled()) if derived.prisma is not None else (),
-        prisma_paragraph=selection_paragraph(derived.prisma) if derived.prisma is not None else "",
+        prisma_paragraph=(
+            project_paragraph(conn, derived.prisma) if derived.prisma is not None else ""
+        ),
         prisma_methods=project_methods(conn) if derived.prisma is not None else "",
         searches=tuple(
             (s["source"], s["searched_on"], s["query"]) for s in biblio_store.searches(conn)

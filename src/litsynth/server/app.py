@@ -309,10 +309,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             return JSONResponse(ops.prisma_flow(conn).to_json())
 
     async def api_prisma_paragraph(request: Request) -> Response:
-        from litsynth.biblio.prisma_prose import project_methods, selection_paragraph
+        from litsynth.biblio.prisma_prose import project_methods, project_paragraph
 
         with opened(project.store_path) as conn:
-            paragraph = selection_paragraph(ops.prisma_flow(conn))
+            paragraph = project_paragraph(conn, ops.prisma_flow(conn))
             methods = project_methods(conn)
         return JSONResponse({"methods": methods, "paragraph": paragraph})
 
