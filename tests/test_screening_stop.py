@@ -222,3 +222,16 @@ def test_a_stop_is_read_back_from_the_log_whatever_the_name() -> None:
     ]  # fmt: skip
     (back,) = stops(log)
     assert back == Stop("Jane Doe=2", 290, 300, 0.0339, 0.95, 0.05, made.at, ("r1", "r2"))
+
+
+def test_candidate_ids_are_the_candidates_own(review: Path, tmp_path: Path) -> None:
+    """The ids-only read gives the same records in the same order at both stages."""
+    from litsynth.biblio.screening_ops import candidate_ids, candidates
+    from litsynth.store import opened
+
+    screen_first(review, tmp_path, 100, 5)
+    with opened(review / "litsynth.db") as conn:
+        for stage in ("title-abstract", "full-text"):
+            assert candidate_ids(conn, stage) == [r.id for r in candidates(conn, stage)]
+        assert len(candidate_ids(conn, "title-abstract")) == 300
+        assert len(candidate_ids(conn, "full-text")) == 5  # the five includes

@@ -64,9 +64,24 @@ def candidates(conn: sqlite3.Connection, stage: str) -> list[BibRecord]:
     records = biblio_store.unique_records(conn)
     if stage == TITLE_ABSTRACT:
         return records
-    eff = rules.effective(store.log(conn, TITLE_ABSTRACT))
-    keep = {rid for (rid, _), e in eff.items() if e.decision == "include"}
+    keep = _included_at_title(conn)
     return [r for r in records if r.id in keep]
+
+
+def candidate_ids(conn: sqlite3.Connection, stage: str) -> list[str]:
+    """The ids of `candidates`, in the same order, without reading the records: for counts
+    and membership (progress, the stop, the workspace's check that its queue still holds)."""
+    rules.check_stage(stage)
+    ids = biblio_store.unique_ids(conn)
+    if stage == TITLE_ABSTRACT:
+        return ids
+    keep = _included_at_title(conn)
+    return [rid for rid in ids if rid in keep]
+
+
+def _included_at_title(conn: sqlite3.Connection) -> set[str]:
+    eff = rules.effective(store.log(conn, TITLE_ABSTRACT))
+    return {rid for (rid, _), e in eff.items() if e.decision == "include"}
 
 
 def training_labels(conn: sqlite3.Connection, ids: Sequence[str]) -> tuple[list[int], list[int]]:
@@ -302,7 +317,7 @@ def import_sheet(
         known_ids=store.record_ids(conn),
         reasons=known_reasons,
         sheet_name=path.name,
-        eligible_ids={r.id for r in candidates(conn, stage)} if stage == FULL_TEXT else None,
+        eligible_ids=set(candidate_ids(conn, stage)) if stage == FULL_TEXT else None,
     )
     if result.problems and not result.decisions:
         # every filled-in row failed: a wrong column, a sheet of another project. Exit 0 with

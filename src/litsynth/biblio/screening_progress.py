@@ -15,7 +15,7 @@ import numpy as np
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio import stopping
-from litsynth.biblio.screening_ops import RANDOM_SAMPLE, candidates
+from litsynth.biblio.screening_ops import RANDOM_SAMPLE, candidate_ids
 from litsynth.biblio.stopping import StoppingVerdict
 from litsynth.records import FULL_TEXT
 from litsynth.store import screening_log as store
@@ -101,7 +101,7 @@ def progress(
     stopping rule says of them. A maybe counts as an include for the rule: it may be one, and
     counting it so can only delay the verdict, never make it come too early."""
     rules.check_stage(stage)
-    ids = [r.id for r in candidates(conn, stage)]
+    ids = candidate_ids(conn, stage)
     at_stage = set(ids)
     log = store.log(conn, stage)
     mine = [

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from litsynth.biblio import screening_rules as rules
-from litsynth.biblio.screening_ops import candidates
+from litsynth.biblio.screening_ops import candidate_ids
 from litsynth.biblio.screening_progress import progress, screeners
 from litsynth.biblio.stopping import p_text
 from litsynth.errors import ScreeningError
@@ -113,7 +113,7 @@ def unscreened(conn: sqlite3.Connection) -> list[str]:
         for (rid, _, _), d in rules.latest(store.log(conn, TITLE_ABSTRACT)).items()
         if not (d.origin == "automation" and d.decision == "maybe")
     }
-    return [r.id for r in candidates(conn, TITLE_ABSTRACT) if r.id not in decided]
+    return [rid for rid in candidate_ids(conn, TITLE_ABSTRACT) if rid not in decided]
 
 
 def stop_screening(conn: sqlite3.Connection, reviewer: str, target_recall: float = 0.95) -> Stop:

@@ -94,7 +94,7 @@ class Workspace:
         """The reviewer's screening queue, kept between requests so the next record never
         waits on its features (about a second for 2,000 records); rebuilt when the records at
         the stage change (an import, a dedupe, a title/abstract include for full text)."""
-        ids = [r.id for r in ops.candidates(conn, stage)]
+        ids = ops.candidate_ids(conn, stage)
         queue = self.queues.get((stage, reviewer))
         if queue is None or queue.ids != ids:
             settings = self.project.settings.screening
