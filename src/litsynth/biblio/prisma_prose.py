@@ -15,16 +15,16 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
+from litsynth import __version__
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio import screening_stop
 from litsynth.biblio.prisma import PrismaFlow
+from litsynth.biblio.screening_progress import Progress, screeners
 from litsynth.biblio.stopping import p_text
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
-
-if TYPE_CHECKING:
-    from litsynth.biblio.screening_progress import Progress
+from litsynth.store import biblio as biblio_store
+from litsynth.store import screening_log
 
 
 def _count_word(count: int) -> str:
@@ -180,8 +180,6 @@ def selection_paragraph(flow: PrismaFlow, set_aside: int = 0) -> str:
 def project_paragraph(conn: sqlite3.Connection, flow: PrismaFlow) -> str:
     """`selection_paragraph` of the project's flow, with the records its stops set aside: the
     one way the CLI, the report and the workspace write the Results' words."""
-    from litsynth.store import screening_log
-
     stops = screening_stop.stops(screening_log.log(conn, TITLE_ABSTRACT))
     return selection_paragraph(flow, sum(len(s.records) for s in stops))
 
@@ -381,11 +379,6 @@ def selection_methods(
 def project_methods(conn: sqlite3.Connection) -> str:
     """`selection_methods` over the project's screening log and told searches, naming this
     litsynth: the one way the CLI, the report and the workspace write the Methods' words."""
-    from litsynth import __version__
-    from litsynth.biblio.screening_progress import screeners
-    from litsynth.store import biblio as biblio_store
-    from litsynth.store import screening_log
-
     log, searches = screening_log.log(conn), biblio_store.searches(conn)
     left = len(screening_stop.unscreened(conn))
     at_title = screeners(conn, TITLE_ABSTRACT) if left else []

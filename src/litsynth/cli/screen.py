@@ -208,7 +208,7 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
             if stage == TITLE_ABSTRACT and not told:
                 told = _may_stop(conn, reviewer)
             todo = [r for r in queue.pending(conn, random=random_sample) if r.id not in skipped]
-            if not todo and not done and not ops.candidates(conn, stage):
+            if not todo and not done and not ops.candidate_ids(conn, stage):
                 click.echo(_nothing_at(stage))
                 return
             if not todo:

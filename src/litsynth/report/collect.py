@@ -304,7 +304,6 @@ def _excluded(conn: sqlite3.Connection) -> tuple[tuple[str, str, str], ...]:
     authors otherwise copy out of a spreadsheet by hand."""
     from litsynth.biblio.export import select
     from litsynth.biblio.screening_rules import NO_REASON
-    from litsynth.citations.labels import work_label
 
     rows = [
         (work_label(e.record.authors, e.record.year, title=e.record.title), e.record.title,
