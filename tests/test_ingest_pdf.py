@@ -554,6 +554,51 @@ def test_glued_words_run_into_acronyms_and_names_and_leave_no_two_letter_scraps(
     assert "GraphConvolutional convolutional networks." in text
 
 
+def test_a_spaced_paper_gets_its_few_glued_spots_split_into_common_words_only() -> None:
+    """Glued prose between spaced text is made of function words and very common ones; a
+    medical term, a misspelling or a web address that a dictionary could cut is left whole."""
+    from litsynth.ingest.glued import split_glued_words
+
+    page = (
+        "Luan et al. (2018)becauseweareperformingrelation classification. Keepingwithpastwork, "
+        "we report. The catheterisation and histopathologic findings aformentioned, with a "
+        "confidenceinterval; code at https://github.com/martiansideofthemoon/x and "
+        "https://grobid.readthedocs.io/en/latest/."
+    )
+    (text,), count = split_glued_words([page])
+    assert count == 2
+    assert "(2018)because we are performing relation classification" in text
+    assert "Keeping with past work, we report" in text
+    for whole in ("catheterisation", "histopathologic", "aformentioned", "confidenceinterval"):
+        assert whole in text
+    assert "martiansideofthemoon" in text and "grobid.readthedocs.io" in text
+
+
+def test_long_words_of_another_language_are_not_taken_for_glued_english() -> None:
+    """A German text has as many runs of 18+ letters as a glued English one, but they are
+    compounds, not English words without spaces: nothing is split ("Standard to polo gie")."""
+    from litsynth.ingest.glued import split_glued_words
+
+    page = (
+        "Die Zusammenhangskomponenten und die Standardtopologie sind stetiger versehen; "
+        "Verbesserungsvorschlaege zur Quotiententopologie. "
+    ) * 6
+    assert split_glued_words([page]) == ([page], 0)
+
+
+def test_real_pdfs_glued_in_places_or_written_in_german() -> None:
+    folder = shared("data/pdfs/scholarly/papermage/tests/fixtures")
+    scibert = parse_file(folder / "1903.10676.pdf")
+    assert "(2018)because we are performing relation classification" in scibert.text
+    assert scibert.attributes["glued_words_split"] == "3"
+    german = next(shared("data/pdfs").rglob("GeoTopo-komprimiert.pdf"), None)
+    if german is None:
+        pytest.skip("the German textbook is not in ../shared/data/pdfs")
+    textbook = parse_file(german)
+    assert "glued_words_split" not in textbook.attributes
+    assert "Standardtopologie" in textbook.text and "Standard to polo gie" not in textbook.text
+
+
 def test_the_word_list_has_the_american_spellings_of_its_british_words() -> None:
     from litsynth.ingest.lexicon import american_spellings, english_words
 
