@@ -20,6 +20,7 @@ from litsynth.config import open_project
 from litsynth.ingest import ParseFailure, parse_file, parse_many
 from litsynth.ingest.incremental import IngestOptions, ingest
 from litsynth.ingest.ocr import OCR_TRIED, OcrSettings, installed_languages, tesseract
+from litsynth.ingest.outcome import failure_json
 from litsynth.records import Document, Failure
 from litsynth.store import opened
 from litsynth.store.documents import failure_states
@@ -163,6 +164,24 @@ def test_a_blank_render_stays_a_failure_that_says_ocr_was_tried() -> None:
     outcome = dict(parse_many([jo], timeout_s=60, ocr=OcrSettings()))[jo]
     assert isinstance(outcome, Failure) and outcome.reason == "garbage-text"
     assert f"({OCR_TRIED} too)" in outcome.detail
+
+
+def test_the_hint_after_ocr_was_tried_does_not_say_install_tesseract() -> None:
+    """A reader who has Tesseract is not told to install it: once OCR ran on every failure of
+    a reason, the hint says what is left to do."""
+    from litsynth.ingest.failures import FAILURE_REASONS, failure_hint
+
+    tried = f"12% of characters are undecodable glyphs ({OCR_TRIED} too)"
+    assert failure_hint("garbage-text", ["12% undecodable"]) == FAILURE_REASONS["garbage-text"]
+    assert "install Tesseract" in failure_hint("no-text-layer", ["1 page(s), no text", tried])
+    for reason in ("garbage-text", "no-text-layer"):
+        hint = failure_hint(reason, [tried])
+        assert "install Tesseract" not in hint and "ocr_languages" in hint
+    assert failure_hint("encrypted", [tried]) == FAILURE_REASONS["encrypted"]
+    jo = shared("data/pdfs/hard/pdfminer/samples/jo.pdf")
+    outcome = dict(parse_many([jo], timeout_s=60, ocr=OcrSettings()))[jo]
+    assert isinstance(outcome, Failure)
+    assert "install Tesseract" not in failure_json(outcome)["explanation"]
 
 
 def test_ocr_gets_time_beyond_the_pdf_limit_and_has_its_own(tmp_path: Path) -> None:

@@ -322,7 +322,7 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     decisions) and where the records stand (imported, deduplicated, screened, linked)."""
     from litsynth.biblio.overview import lines
     from litsynth.coding.overview import lines as coding_lines
-    from litsynth.ingest.failures import FAILURE_REASONS
+    from litsynth.ingest.failures import failure_hint
     from litsynth.search import status
     from litsynth.store.report import failures as failed_files
 
@@ -348,7 +348,8 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
         + ("  (`litsynth status --failures` names the files)" if failures and not failed else "")
     )
     for reason in failures if failed else ():
-        click.echo(f"  {reason}: {FAILURE_REASONS.get(reason, '')}")
+        details = [detail for _, why, detail in failed if why == reason]
+        click.echo(f"  {reason}: {failure_hint(reason, details)}")
         for path, why, detail in failed:
             if why == reason:
                 click.echo(f"    {path}" + (f" ({detail})" if detail else ""))

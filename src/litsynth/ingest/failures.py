@@ -6,9 +6,14 @@ part of the project's data: add new codes, never rename one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import MappingProxyType
 
 from litsynth.errors import IngestError
+
+# A failure detail that says OCR was tried: a file failed without it is retried once OCR can
+# be had (`retry.limit_raised`).
+OCR_TRIED = "after OCR"
 
 FAILURE_REASONS = MappingProxyType(
     {
@@ -57,6 +62,32 @@ FAILURE_REASONS = MappingProxyType(
 )
 
 
+# What to do once OCR has run and still failed: installing Tesseract, the first advice, is done.
+_AFTER_OCR = MappingProxyType(
+    {
+        "no-text-layer": (
+            "the PDF has pages but no text layer (a scanned image), and OCR found no text it"
+            " could read on them: check that the pages hold text (not a blank or a photograph),"
+            " or add the document's language to [ingest] ocr_languages and ingest again"
+        ),
+        "garbage-text": (
+            "text was extracted but is unreadable (mojibake from a broken font encoding), and"
+            " OCR could not read it better: add the document's language to [ingest]"
+            " ocr_languages and ingest again, or find another copy"
+        ),
+    }
+)
+
+
+def failure_hint(reason: str, details: Iterable[str] = ()) -> str:
+    """What to do about failures of one reason, given their details: when OCR was tried on
+    every one of them, the advice to install Tesseract is left out."""
+    details = list(details)
+    if reason in _AFTER_OCR and details and all(OCR_TRIED in d for d in details):
+        return _AFTER_OCR[reason]
+    return FAILURE_REASONS.get(reason, "")
+
+
 class ParseFailure(IngestError):
     """One file could not be parsed; `.reason` is a key of FAILURE_REASONS."""
 
@@ -66,7 +97,7 @@ class ParseFailure(IngestError):
         where = f"{path}: " if path else ""
         super().__init__(
             f"{where}{reason}: {detail}" if detail else f"{where}{reason}",
-            hint=FAILURE_REASONS[reason],
+            hint=failure_hint(reason, [detail]),
         )
         self.reason = reason
         self.detail = detail

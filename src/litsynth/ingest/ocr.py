@@ -31,13 +31,11 @@ from functools import cache
 
 from litsynth.config import IngestSettings
 from litsynth.ingest.budget import ask_for_time, report_progress
+from litsynth.ingest.failures import OCR_TRIED as OCR_TRIED  # where the OCR code looks for it
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.first_page import MAX_CHARS, MIN_CHARS
 
 DPI = 300
-# A failure detail that says OCR was tried: a file failed without it is retried once OCR can
-# be had (`retry.limit_raised`).
-OCR_TRIED = "after OCR"
 # How an OCR timeout's detail starts: its limit is ocr_page_timeout_s, not pdf_timeout_s.
 OCR_TIMEOUT = "OCR of page"
 INSTALL_HINT = "install Tesseract (apt install tesseract-ocr) and ingest again"

@@ -9,7 +9,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from litsynth.ingest import FAILURE_REASONS
+from litsynth.ingest.failures import failure_hint
 from litsynth.records import Failure
 from litsynth.store import documents as store
 from litsynth.words import count
@@ -76,6 +76,6 @@ def failure_json(failure: Failure | store.FailureState, *, cached: bool = False)
         "path": failure.path,
         "reason": failure.reason,
         "detail": failure.detail,
-        "explanation": FAILURE_REASONS.get(failure.reason, ""),
+        "explanation": failure_hint(failure.reason, [failure.detail]),
         "cached": cached,
     }
