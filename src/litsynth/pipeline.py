@@ -99,6 +99,9 @@ def run_pipeline(
 
         with opened(project.store_path) as conn:
             rep = apply_inputs(project, conn)
+            kept = q.table_count(conn, "records") if rep is None else 0
+        if rep is None and kept:  # imported with `litsynth import` or the workspace: left be
+            return "not applicable", f"{kept} records as imported (none declared in [records])", []
         if rep is None:
             return "not applicable", "no [records] imports or screening sheets in litsynth.toml", []
         changed = rep.imported or rep.decisions or rep.ineligible or rep.citation_records
