@@ -599,6 +599,17 @@ def test_real_pdfs_glued_in_places_or_written_in_german() -> None:
     assert "Standardtopologie" in textbook.text and "Standard to polo gie" not in textbook.text
 
 
+def test_small_capitals_split_by_the_text_layer_are_joined_where_the_paper_spells_them() -> None:
+    from litsynth.ingest.glued import join_small_caps
+
+    pages = ["We observe that S CIBERT beats B ERT.", "SCIBERT and BERT. A INTERVIEWS. 2D LSTM"]
+    joined, count = join_small_caps(pages)
+    assert joined == ["We observe that SCIBERT beats BERT.", pages[1]] and count == 2
+    scibert = parse_file(shared("data/pdfs/scholarly/papermage/tests/fixtures") / "1903.10676.pdf")
+    assert "S CIBERT" not in scibert.text and "B ERT " not in scibert.text
+    assert scibert.text.count("SCIBERT") == 13 and scibert.attributes["small_caps_joined"] == "6"
+
+
 def test_the_word_list_has_the_american_spellings_of_its_british_words() -> None:
     from litsynth.ingest.lexicon import american_spellings, english_words
 

@@ -371,6 +371,7 @@ PARSE_NOTES = frozenset(
         "running_heads_removed",
         "copyright_lines_removed",
         "glued_words_split",
+        "small_caps_joined",
         "decrypted_with",
         "ocr_pages",
         "ocr_engine",

@@ -37,7 +37,7 @@ from litsynth.ingest.first_page import (
     trusted_title,
     without_article_type,
 )
-from litsynth.ingest.glued import split_glued_words
+from litsynth.ingest.glued import join_small_caps, split_glued_words
 from litsynth.ingest.normalize import (
     assemble,
     canonical_text,
@@ -475,6 +475,7 @@ def parse_pdf(
     if why:
         raise ParseFailure("garbage-text", why + unread, where)
     parts, glued = split_glued_words(normalize_parts(raw))
+    parts, small_caps = join_small_caps(parts)
     printed = find_printed_pages(parts, declared_labels(reader))  # before the numbers are dropped
     parts, heads_removed = drop_running_heads(parts)
     parts, numbers_removed = drop_page_numbers(parts)
@@ -492,6 +493,8 @@ def parse_pdf(
         attributes["copyright_lines_removed"] = str(notices_removed)
     if glued:
         attributes["glued_words_split"] = str(glued)
+    if small_caps:
+        attributes["small_caps_joined"] = str(small_caps)
     if opened_with:
         attributes["decrypted_with"] = opened_with
     attributes.update(ocr_notes)
