@@ -111,6 +111,15 @@ def test_capitalised_continuation_is_not_joined() -> None:
     assert canonical_text("Smith-\nJones wrote") == "Smith-\nJones wrote"
 
 
+def test_a_capitalised_continuation_joins_into_a_name_the_document_writes_whole() -> None:
+    """Names with inner capitals break at a line end too ("Sci-\\nERC", "GRO-\\nBID"); where
+    the document writes the name whole, the break is hyphenation, not a compound."""
+    pages = normalize_parts(
+        ["Results on Sci-\nERC and GRO-\nBID; Smith-\nJones.", "SciERC, Grobid."]
+    )
+    assert pages[0] == "Results on SciERC and GROBID; Smith-\nJones."
+
+
 def test_hyphenation_decided_across_pages() -> None:
     pages = normalize_parts(["The platform-\nbased view.", "Platform-based firms."])
     assert pages[0] == "The platform-based view."

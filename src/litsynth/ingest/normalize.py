@@ -12,7 +12,8 @@ words always become the same characters whatever the file format:
 - soft hyphens removed (they only mark where a typesetter *may* break a word);
 - end-of-line hyphenation joined: "coordi-\\nnation" → "coordination", but a real compound
   broken at its hyphen keeps it: "platform-\\nbased" → "platform-based", "citation-\\ninformed"
-  → "citation-informed" (rules in `_join_rule`);
+  → "citation-informed" (rules in `_join_rule`); a capital after the hyphen joins only
+  into a word the document writes whole elsewhere ("Sci-\\nERC" → "SciERC");
 - horizontal whitespace (tabs, NBSP, thin spaces…) becomes one space, lines are stripped, and any
   run of blank lines becomes exactly one blank line ("\\n\\n" = paragraph break).
 
@@ -170,13 +171,14 @@ def normalize_parts(parts: Sequence[str]) -> list[str]:
     )
 
     def join(match: re.Match[str]) -> str:
-        return _join_rule(match.group(1), match.group(2), words, compounds, english_words())
+        left, right = match.group(1), match.group(2)
+        if right[0].islower():
+            return _join_rule(left, right, words, compounds, english_words())
+        # A capital goes on: "Smith-\nJones" and "COVID-\n19" stay, but a name the document
+        # writes whole elsewhere is that name ("Sci-\nERC" is SciERC, "GRO-\nBID" GROBID).
+        return left + right if (left + right).lower() in words else match.group(0)
 
-    # Only lower-case continuations join: "Smith-\nJones" or "COVID-\n19" are left as they are.
-    return [
-        _EOL_HYPHEN.sub(lambda m: join(m) if m.group(2)[0].islower() else m.group(0), t)
-        for t in cleaned
-    ]
+    return [_EOL_HYPHEN.sub(join, t) for t in cleaned]
 
 
 def canonical_text(raw: str) -> str:
