@@ -452,6 +452,13 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         from litsynth.biblio import extraction
         from litsynth.store import extraction as extraction_store
 
+        if not project.extraction_form_path.exists():  # said, with what the page can do about it
+            return JSONResponse(
+                {"error": f"no extraction form at {project.extraction_form_path}",
+                 "hint": "write a starter form to edit here, or `litsynth extract init`",
+                 "form_missing": True},
+                status_code=400,
+            )  # fmt: skip
         form = _form()
         with opened(project.store_path) as conn:
             studies = extraction.included_studies(conn)
@@ -467,6 +474,13 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 ],
             }
         )  # fmt: skip
+
+    async def api_extraction_form(request: Request) -> Response:
+        from litsynth.biblio import extraction
+
+        return JSONResponse(
+            {"form": str(extraction.write_starter_form(project.extraction_form_path))}
+        )
 
     async def api_extraction_value(request: Request) -> Response:
         from litsynth.biblio import extraction
@@ -541,6 +555,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/memos", api_memos, ["GET"]),
             route("/api/memo", api_memo, ["POST"], write=True),
             route("/api/extraction", api_extraction, ["GET"]),
+            route("/api/extraction/form", api_extraction_form, ["POST"], write=True),
             route("/api/extraction/value", api_extraction_value, ["POST"], write=True),
             *import_routes(project, ws, route),
             *coding_routes(project, ws, route),

@@ -430,8 +430,16 @@ _PATHS: dict[str, Any] = {
     },
     "/api/extraction": {
         "get": {
-            "summary": "The data-extraction form and every included study's current values",
+            "summary": "The data-extraction form and every included study's current values"
+            " (a 400 with form_missing: true while the project has no form)",
             "responses": ok({"type": "object"}, "fields and studies"),
+        }
+    },
+    "/api/extraction/form": {
+        "post": {
+            "summary": "Write a starter extraction form to edit (`litsynth extract init`)",
+            "security": [{"sessionToken": []}],
+            "responses": ok({"type": "object"}, "the form's path (refused if one is there)"),
         }
     },
     "/api/extraction/value": {

@@ -50,7 +50,11 @@ function newestOnly(id) {
 async function api(path, options) {
   const response = await fetch(path, options);
   const body = await response.json();
-  if (!response.ok) throw new Error(body.error + (body.hint ? " (" + body.hint + ")" : ""));
+  if (!response.ok) {
+    const error = new Error(body.error + (body.hint ? " (" + body.hint + ")" : ""));
+    error.body = body;  // what the answer says beyond the message (form_missing…)
+    throw error;
+  }
   return body;
 }
 

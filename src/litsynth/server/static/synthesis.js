@@ -138,8 +138,27 @@ function extractionInput(field, value) {
   return input;
 }
 
+// A project with no form yet: the page offers to write the starter one (`extract init`).
+async function startForm() {
+  try {
+    const written = await post("/api/extraction/form", {});
+    $("extraction-start").hidden = true;
+    await loadExtraction();
+    const after = $("extraction-status").textContent;  // "No study is included…", if so
+    $("extraction-status").textContent = "Wrote " + written.form + ": edit its fields in a text editor, then reload this page. " + after;
+  } catch (error) {
+    $("extraction-status").textContent = error.message;
+  }
+}
+
 async function loadExtraction() {
-  const data = await api("/api/extraction");
+  let data;
+  try {
+    data = await api("/api/extraction");
+  } catch (error) {
+    $("extraction-start").hidden = !(error.body && error.body.form_missing);
+    throw error;
+  }
   const head = el("tr");
   head.append(el("th", "study"), ...data.fields.map((f) => {
     const th = el("th", f.label); th.title = f.help || ""; return th;

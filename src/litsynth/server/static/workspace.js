@@ -41,6 +41,7 @@ function start() {
     loadConflicts().catch((error) => { $("conflict-status").textContent = error.message; });
   } else if (SCREEN === "extraction") {
     $("extraction-view").hidden = false;
+    $("do-start-form").addEventListener("click", startForm);
     loadExtraction().catch((error) => { $("extraction-status").textContent = error.message; });
   } else if (SCREEN === "relations") {
     $("relations-view").hidden = false;
