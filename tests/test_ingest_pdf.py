@@ -567,7 +567,7 @@ def test_a_spaced_paper_gets_its_few_glued_spots_split_into_common_words_only() 
     )
     (text,), count = split_glued_words([page])
     assert count == 2
-    assert "(2018)because we are performing relation classification" in text
+    assert "(2018) because we are performing relation classification" in text
     assert "Keeping with past work, we report" in text
     for whole in ("catheterisation", "histopathologic", "aformentioned", "confidenceinterval"):
         assert whole in text
@@ -589,7 +589,7 @@ def test_long_words_of_another_language_are_not_taken_for_glued_english() -> Non
 def test_real_pdfs_glued_in_places_or_written_in_german() -> None:
     folder = shared("data/pdfs/scholarly/papermage/tests/fixtures")
     scibert = parse_file(folder / "1903.10676.pdf")
-    assert "(2018)because we are performing relation classification" in scibert.text
+    assert "(2018) because we are performing relation classification" in scibert.text
     assert scibert.attributes["glued_words_split"] == "3"
     german = next(shared("data/pdfs").rglob("GeoTopo-komprimiert.pdf"), None)
     if german is None:

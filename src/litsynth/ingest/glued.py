@@ -171,7 +171,9 @@ def _split_lone_runs(pages: Sequence[str]) -> tuple[list[str], int]:
             split = _lone_split(match.group(0))
             if split is None or _in_address(page, match):
                 continue
-            pieces += [page[last : match.start()], split]
+            # "(2018)becausewe…" lost the space before the run too: "(2018) because we…"
+            space = " " if match.start() and page[match.start() - 1] in ")];:," else ""
+            pieces += [page[last : match.start()], space + split]
             last = match.end()
             count += 1
         repaired.append("".join([*pieces, page[last:]]))
