@@ -42,6 +42,7 @@ from litsynth.search import SearchHit, search, status
 from litsynth.server.coding_routes import coding_routes
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.downloads import hits_file, quotes_file, records_file
+from litsynth.server.fulltexts import fulltext_routes
 from litsynth.server.imports import import_routes
 from litsynth.server.openapi import OPENAPI, body_schema, query_names
 from litsynth.server.record_views import next_pair, papers_only, record_json
@@ -558,6 +559,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/extraction/form", api_extraction_form, ["POST"], write=True),
             route("/api/extraction/value", api_extraction_value, ["POST"], write=True),
             *import_routes(project, ws, route),
+            *fulltext_routes(project, ws, route),
             *coding_routes(project, ws, route),
         ],
     )

@@ -164,6 +164,36 @@ _PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "as one entry of `litsynth import --json`"),
         }
     },
+    "/api/records/fulltext": {
+        "post": {
+            "summary": "Attach a record's full text, sent as the body: stored in corpus/,"
+            " ingested and linked (`litsynth ingest FILE`, `litsynth link RECORD FILE`)",
+            "security": [{"sessionToken": []}],
+            "parameters": [
+                {
+                    "name": "record",
+                    "in": "query",
+                    "required": True,
+                    "description": "the record whose full text it is",
+                    "schema": {"type": "string", "pattern": "\\S"},
+                },
+                {
+                    "name": "name",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "the file's name, which tells its format (.pdf, .docx…)",
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": FILE}},
+            },
+            "responses": ok(
+                {"type": "object"},
+                "the document, its file in corpus/, the passages added, the record's full texts",
+            ),
+        }
+    },
     "/api/records/remove": {
         "post": {
             "summary": "Take back an import no one has worked on (`batches --remove`)",

@@ -136,8 +136,9 @@ async function loadNext(first) {
     : stage() === "full-text"
       ? "No records at full text yet: records included at title/abstract come here."
       : "No records yet: import a database export with `litsynth import FILE --source NAME`, then reload.";
-  for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi", "rec-fulltext", "rec-why"]) $(id).textContent = "";
+  for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi", "rec-fulltext", "rec-why", "attach-status"]) $(id).textContent = "";
   $("rec-doi").removeAttribute("href");
+  $("rec-attach").hidden = !(rec && fullText && !rec.full_texts.length);
   if (!rec) return;
   $("record").dataset.recordId = rec.id;
   $("rec-title").append(marked(rec.title || "(no title)", rec.title ? rec.title_marks : []));
@@ -147,10 +148,10 @@ async function loadNext(first) {
     $("rec-doi").href = "https://doi.org/" + encodeURIComponent(rec.doi).replace(/%2F/g, "/");
   }
   // the full text linked to the record (`litsynth link`), to read in the reader
-  rec.full_texts.forEach((d, i) => $("rec-fulltext").append(i ? ", " : "Full text: ", readerLink(d.label, d.id)));
+  showFullTexts(rec.full_texts);
   if (fullText && !rec.full_texts.length) {
-    $("rec-fulltext").textContent = "Full text: none linked. Put its PDF in corpus/, then run "
-      + "`litsynth ingest` and `litsynth link` (or `litsynth link " + rec.id + " FILE`) and reload; "
+    $("rec-fulltext").textContent = "Full text: none linked. Attach the file below (or put it in "
+      + "corpus/, then run `litsynth ingest` and `litsynth link " + rec.id + " FILE`); "
       + "if it cannot be had, mark it Not retrieved (r). All still to find: ";
     const list = el("a", "RIS for a reference manager");
     list.href = "/api/export/records?stage=to-retrieve&format=ris";
@@ -164,6 +165,39 @@ async function loadNext(first) {
     rec.keywords.forEach((k, i) => $("rec-keywords").append(...(i ? ["; "] : []), marked(k, rec.keyword_marks[i])));
   }
   showAbstract(rec);
+}
+
+// The documents linked to the record (`litsynth link`, or attached here), to read in the reader.
+function showFullTexts(documents) {
+  documents.forEach((d, i) => $("rec-fulltext").append(i ? ", " : "Full text: ", readerLink(d.label, d.id)));
+}
+
+// The file the reviewer found for the record on screen: stored in corpus/, read and linked by
+// the server (`litsynth ingest`, `litsynth link`), then shown as the record's full text.
+async function attachFullText() {
+  const input = $("attach-file");
+  const file = input.files[0];
+  const id = $("record").dataset.recordId;
+  if (!file || !id) return;
+  $("attach-status").textContent = "Reading " + file.name + "…";
+  input.disabled = true;
+  try {
+    const done = await api("/api/records/fulltext?" + new URLSearchParams({ record: id, name: file.name }), {
+      method: "POST",
+      headers: { "Content-Type": "application/octet-stream", "X-Litsynth-Token": TOKEN },
+      body: await file.arrayBuffer(),
+    });
+    if ($("record").dataset.recordId !== id) return;  // the reviewer moved on meanwhile
+    $("rec-fulltext").replaceChildren();
+    showFullTexts(done.full_texts);
+    $("rec-attach").hidden = true;
+    $("rec-fulltext").append(done.file ? " (" + done.file + ", " + done.passages + " passages)" : "");
+  } catch (error) {
+    $("attach-status").textContent = error.message;
+  } finally {
+    input.disabled = false;
+    input.value = "";
+  }
 }
 
 // A structured abstract as the journal printed it: each section a paragraph under its label.

@@ -92,6 +92,7 @@ function start() {
     $("do-maybe").addEventListener("click", () => decide("maybe"));
     $("do-not-retrieved").addEventListener("click", () => decide("not-retrieved"));
     $("do-undo").addEventListener("click", () => undo());
+    $("attach-file").addEventListener("change", attachFullText);
     $("stop-screening").addEventListener("click", () => stopScreening(false));
     $("resume-screening").addEventListener("click", () => stopScreening(true));
     // Enter (or Escape) in the note gives the keys back: then i, e or m decides with it

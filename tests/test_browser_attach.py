@@ -1,0 +1,69 @@
+"""Full-text screening without a terminal, in a real browser: the reviewer attaches the PDF
+they found to the record on screen, and it is stored, read and linked for the reader."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from browser_support import browsing, until
+from conftest import shared
+from litsynth.cli import cli
+
+pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parent.parent
+RECORDS = REPO / "tests" / "fixtures" / "screening" / "records.csv"
+SHOTS = REPO / "docs" / "img"
+
+
+def invoke(*args: str | Path) -> None:
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def test_attach_the_pdf_of_the_record_on_screen_and_read_it(tmp_path: Path) -> None:
+    pdf = shared("data/pdfs/scholarly/papermage/tests/fixtures/2304.02623v1.pdf")
+    broken = REPO / "tests" / "fixtures" / "ingest" / "truncated.pdf"
+    root = tmp_path / "review"
+    for folder in ("corpus", "codebook", "indexes"):
+        (root / folder).mkdir(parents=True)
+    (root / "litsynth.toml").write_text(
+        '[project]\nreviewer = "ann"\n\n[embed]\nmodel = "hash-384"\n', encoding="utf-8"
+    )
+    invoke("import", RECORDS, "--source", "Scopus", "--project", root)
+    sheet = tmp_path / "ta.csv"
+    sheet.write_text("record_id,decision\nr01,include\n", encoding="utf-8")
+    invoke("screen", "import", sheet, "--stage", "title-abstract", "--project", root)
+    with browsing(root, 1280, 900) as (url, page):
+        page.goto(url + "/")
+        page.wait_for_selector("#rec-title:not(:empty)")
+        assert page.locator("#rec-attach").is_hidden()  # title/abstract: no full text asked
+        page.select_option("#stage", "full-text")
+        page.wait_for_selector('#record[data-record-id="r01"]')
+        until(page, "() => !document.querySelector('#rec-attach').hidden")
+        assert "none linked" in page.inner_text("#rec-fulltext")
+        # a file that cannot be read: said, and the record still waits for its full text
+        page.set_input_files("#attach-file", str(broken))
+        until(page, "() => document.querySelector('#attach-status').textContent.includes('broken')")
+        assert list((root / "corpus").iterdir()) == []
+        page.screenshot(path=str(SHOTS / "workspace-attach.png"))
+        page.set_input_files("#attach-file", str(pdf))
+        until(page, "() => document.querySelector('#rec-attach').hidden", timeout_s=120)
+        fulltext = page.inner_text("#rec-fulltext")
+        assert fulltext.startswith("Full text: ") and "corpus/2304.02623v1.pdf" in fulltext
+        assert (root / "corpus" / "2304.02623v1.pdf").read_bytes() == pdf.read_bytes()
+        conn = sqlite3.connect(root / "litsynth.db")
+        try:
+            (document,) = conn.execute(
+                "SELECT document_id FROM record_documents WHERE record_id = 'r01'"
+            ).fetchone()
+        finally:
+            conn.close()
+        # the link opens the paper in the reader, where full-text screening is done
+        href = page.get_attribute("#rec-fulltext a", "href")
+        assert href == f"/screens/reader#doc={document}"
+        page.goto(url + href)
+        until(page, "() => document.querySelectorAll('#passages > *').length > 5")

@@ -1,0 +1,121 @@
+"""A record's full text attached from the workspace (`POST /api/records/fulltext`): stored in
+corpus/, ingested and linked as `litsynth ingest` and `litsynth link` would, with the hash
+embedder. A file that cannot be read is refused with its reason and leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+from litsynth.config import open_project
+from litsynth.store import opened
+from litsynth.store.biblio import record_documents
+
+pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
+from starlette.testclient import TestClient
+
+from litsynth.server.app import create_app
+
+REPO = Path(__file__).resolve().parent.parent
+RECORDS = REPO / "tests" / "fixtures" / "screening" / "records.csv"
+BROKEN_PDF = REPO / "tests" / "fixtures" / "ingest" / "truncated.pdf"
+HOST = "127.0.0.1:8765"
+PAPER = (
+    "# Default options in order sets\n\nWe randomised 40 hospital wards to order sets whose"
+    " default options followed the guideline. Physicians on those wards prescribed the"
+    " guideline's drug more often.\n\n## Discussion\n\nDefaults nudge physicians cheaply.\n"
+)
+
+
+def invoke(*args: str | Path) -> str:
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "review"
+    for folder in ("corpus", "codebook", "indexes"):
+        (root / folder).mkdir(parents=True)
+    (root / "litsynth.toml").write_text(
+        '[project]\nreviewer = "ann"\n\n[embed]\nmodel = "hash-384"\n', encoding="utf-8"
+    )
+    invoke("import", RECORDS, "--source", "Scopus", "--project", root)
+    return root
+
+
+@pytest.fixture
+def client(project: Path) -> TestClient:
+    return TestClient(
+        create_app(open_project(project), allowed_hosts=(HOST,)), base_url=f"http://{HOST}"
+    )
+
+
+def attach(client: TestClient, record: str, name: str, data: bytes) -> object:
+    token = client.app.state.workspace.token  # type: ignore[attr-defined]
+    return client.post(
+        "/api/records/fulltext",
+        params={"record": record, "name": name},
+        content=data,
+        headers={"X-Litsynth-Token": token, "Content-Type": "application/octet-stream"},
+    )
+
+
+def links(project: Path) -> dict[str, str]:
+    """Each record's linked document, as the store has it (`litsynth link`'s table)."""
+    with opened(project / "litsynth.db") as conn:
+        return {r["record_id"]: r["document_id"] for r in record_documents(conn)}
+
+
+def test_a_record_gets_its_full_text_from_the_page(client: TestClient, project: Path) -> None:
+    answer = attach(client, "r01", "smith 2020.md", PAPER.encode())
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert data["file"] == "corpus/smith 2020.md" and data["passages"] > 0
+    assert (project / "corpus" / "smith 2020.md").read_text(encoding="utf-8") == PAPER
+    assert [d["id"] for d in data["full_texts"]] == [data["document_id"]]
+    assert links(project) == {"r01": data["document_id"]}  # as `litsynth link r01 FILE`
+    status = json.loads(invoke("status", "--project", project, "--json"))
+    assert status["documents"] == 1 and not status["failures"] and status["index_fresh"]
+    # the same file for another record: linked to the same document, not stored twice
+    again = attach(client, "r02", "a copy.md", PAPER.encode()).json()
+    assert again["document_id"] == data["document_id"] and again["file"] == ""
+    assert not (project / "corpus" / "a copy.md").exists()
+    # another file under a name that is taken: stored beside it with a number
+    other = attach(client, "r03", "smith 2020.md", PAPER.replace("40", "41").encode()).json()
+    assert other["file"] == "corpus/smith 2020 (2).md"
+    assert other["document_id"] != data["document_id"]
+    assert sorted(links(project)) == ["r01", "r02", "r03"]
+
+
+def test_a_file_that_cannot_be_read_is_refused_and_not_kept(
+    client: TestClient, project: Path
+) -> None:
+    answer = attach(client, "r04", "paper.pdf", BROKEN_PDF.read_bytes())
+    assert answer.status_code == 400
+    said = answer.json()
+    assert said["error"].startswith("paper.pdf could not be read: broken-file") and said["hint"]
+    assert list((project / "corpus").iterdir()) == []  # nothing half-kept, no .part either
+    status = json.loads(invoke("status", "--project", project, "--json"))
+    assert not status["failures"] and links(project) == {}
+
+
+def test_what_is_refused_before_anything_is_stored(client: TestClient, project: Path) -> None:
+    assert attach(client, "r01", "x.md", b"").status_code == 400  # empty
+    unread = attach(client, "r01", "paper.pages", b"PK\x03\x04")
+    assert unread.status_code == 400 and "not a kind of file" in unread.json()["error"]
+    unknown = attach(client, "nobody", "x.md", PAPER.encode())
+    assert unknown.status_code == 400 and "no record 'nobody'" in unknown.json()["error"]
+    no_token = client.post(
+        "/api/records/fulltext", params={"record": "r01", "name": "x.md"}, content=b"x"
+    )
+    assert no_token.status_code == 403
+    assert list((project / "corpus").iterdir()) == []
+    # a name with folders in it stays in corpus/
+    placed = attach(client, "r01", "../../outside.md", PAPER.encode()).json()
+    assert placed["file"] == "corpus/outside.md" and not (project.parent / "outside.md").exists()
