@@ -91,7 +91,7 @@ def attach(
     document_id = bytes_id(data)
     passages = 0
     stored = ""
-    if not doc_store.document_exists(conn, document_id):  # else: linked as it is
+    if not _held(project, conn, document_id):  # else: linked as it is
         target, written = _place(project.corpus_dir, name, data)
         report = ingest(project, IngestOptions(paths=(target,)), embedder=embedder)
         stored = store_key(project.root.resolve(), target.resolve())
@@ -117,6 +117,15 @@ def attach(
         "passages": passages,
         "full_texts": biblio_store.linked_documents(conn, record_id),
     }
+
+
+def _held(project: Project, conn: sqlite3.Connection, document_id: str) -> bool:
+    """Whether the project has this document and a file of it is still on disk (a file taken
+    out of corpus/ leaves its document in the store until `ingest --prune`)."""
+    if not doc_store.document_exists(conn, document_id):
+        return False
+    files = doc_store.file_states(conn).values()
+    return any((project.root / f.path).is_file() for f in files if f.document_id == document_id)
 
 
 def _place(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
