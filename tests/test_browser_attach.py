@@ -65,5 +65,16 @@ def test_attach_the_pdf_of_the_record_on_screen_and_read_it(tmp_path: Path) -> N
         # the link opens the paper in the reader, where full-text screening is done
         href = page.get_attribute("#rec-fulltext a", "href")
         assert href == f"/screens/reader#doc={document}"
+        # a wrong file is unlinked: the record asks for its full text again, the file stays
+        page.click("#rec-fulltext button.unlink")
+        until(page, "() => !document.querySelector('#rec-attach').hidden")
+        assert "none linked" in page.inner_text("#rec-fulltext")
+        assert (root / "corpus" / "2304.02623v1.pdf").exists()
+        conn = sqlite3.connect(root / "litsynth.db")
+        try:
+            methods = conn.execute("SELECT method FROM record_documents WHERE record_id = 'r01'")
+            assert [m for (m,) in methods] == ["unlinked"]  # kept, as `link --unlink` keeps it
+        finally:
+            conn.close()
         page.goto(url + href)
         until(page, "() => document.querySelectorAll('#passages > *').length > 5")

@@ -7,7 +7,8 @@ file that cannot be read (password-protected, damaged, a scan OCR cannot read) i
 with the reason and what to do, and not kept: corpus/ gains only what was read, and `litsynth
 status` does not list a failure the reviewer has already been told of. A name taken by another
 file gets a number ("paper (2).pdf"); a file the project holds already is not stored twice
-but linked as it is.
+but linked as it is. A wrong file is unlinked as `litsynth link --unlink` unlinks it: the
+record waits for its full text again, and automatic linking will not bring the pair back.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from litsynth.ingest.failures import FAILURE_REASONS
 from litsynth.ingest.files import SUPPORTED, store_key
 from litsynth.records import bytes_id
 from litsynth.server.imports import MAX_UPLOAD
-from litsynth.server.replies import error
+from litsynth.server.replies import error, json_body
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import documents as doc_store
@@ -63,7 +64,20 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
 
         return JSONResponse(await ws.locked(work))
 
-    return [route("/api/records/fulltext", api_fulltext, ["POST"], write=True)]
+    async def api_unlink(request: Request) -> Response:
+        body = await json_body(request)
+        record_id, document_id = str(body["record_id"]), str(body["document_id"])
+
+        def work(conn: sqlite3.Connection) -> dict[str, Any]:
+            link_by_hand(conn, record_id, document_id, unlink=True)
+            return {"full_texts": biblio_store.linked_documents(conn, record_id)}
+
+        return JSONResponse(await ws.locked(work))
+
+    return [
+        route("/api/records/fulltext", api_fulltext, ["POST"], write=True),
+        route("/api/records/unlink", api_unlink, ["POST"], write=True),
+    ]
 
 
 def file_name(sent: str, record_id: str) -> str:

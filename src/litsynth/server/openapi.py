@@ -194,6 +194,17 @@ _PATHS: dict[str, Any] = {
             ),
         }
     },
+    "/api/records/unlink": {
+        "post": {
+            "summary": "Unlink a record from a document (`litsynth link RECORD DOC --unlink`)",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {"record_id": "string", "document_id": "string"},
+                required=("record_id", "document_id"),
+            ),
+            "responses": ok({"type": "object"}, "the record's full texts left"),
+        }
+    },
     "/api/records/remove": {
         "post": {
             "summary": "Take back an import no one has worked on (`batches --remove`)",

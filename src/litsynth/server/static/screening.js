@@ -167,9 +167,28 @@ async function loadNext(first) {
   showAbstract(rec);
 }
 
-// The documents linked to the record (`litsynth link`, or attached here), to read in the reader.
+// The documents linked to the record (`litsynth link`, or attached here), to read in the reader;
+// at full text each with "unlink" for a wrong one (`litsynth link --unlink`).
 function showFullTexts(documents) {
-  documents.forEach((d, i) => $("rec-fulltext").append(i ? ", " : "Full text: ", readerLink(d.label, d.id)));
+  documents.forEach((d, i) => {
+    $("rec-fulltext").append(i ? ", " : "Full text: ", readerLink(d.label, d.id));
+    if (stage() !== "full-text") return;
+    const unlink = el("button", "unlink", "unlink");
+    unlink.type = "button";
+    unlink.title = "Not this record's full text: unlink it (the file stays in corpus/)";
+    unlink.addEventListener("click", () => unlinkFullText(d.id));
+    $("rec-fulltext").append(" ", unlink);
+  });
+}
+
+async function unlinkFullText(documentId) {
+  const id = $("record").dataset.recordId;
+  try {
+    await post("/api/records/unlink", { record_id: id, document_id: documentId });
+    if ($("record").dataset.recordId === id) await loadNext(id);  // drawn again, attach offered
+  } catch (error) {
+    $("attach-status").textContent = error.message;
+  }
 }
 
 // The file the reviewer found for the record on screen: stored in corpus/, read and linked by
