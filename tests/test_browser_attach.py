@@ -17,6 +17,16 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
 RECORDS = REPO / "tests" / "fixtures" / "screening" / "records.csv"
 SHOTS = REPO / "docs" / "img"
+# What a browser does when a file is dragged from the desktop and dropped on the record.
+DROP = """(text) => {
+  const data = new DataTransfer();
+  data.items.add(new File([text], "dropped.md", { type: "text/markdown" }));
+  const record = document.querySelector("#record");
+  for (const type of ["dragover", "drop"]) {
+    const event = { dataTransfer: data, bubbles: true, cancelable: true };
+    record.dispatchEvent(new DragEvent(type, event));
+  }
+}"""
 
 
 def invoke(*args: str | Path) -> None:
@@ -76,5 +86,9 @@ def test_attach_the_pdf_of_the_record_on_screen_and_read_it(tmp_path: Path) -> N
             assert [m for (m,) in methods] == ["unlinked"]  # kept, as `link --unlink` keeps it
         finally:
             conn.close()
+        # a file dropped on the record from the desktop is attached as if chosen
+        page.evaluate(DROP, "# Default options\n\nDefaults nudged physicians on 40 wards.\n")
+        until(page, "() => document.querySelector('#rec-attach').hidden")
+        assert "corpus/dropped.md" in page.inner_text("#rec-fulltext")
         page.goto(url + href)
         until(page, "() => document.querySelectorAll('#passages > *').length > 5")

@@ -181,6 +181,14 @@ function showFullTexts(documents) {
   });
 }
 
+// A file dropped on the record while it asks for its full text is attached as if chosen.
+function onRecordDrop(event) {
+  // while dragging only the kinds are known ("Files"), not the files themselves
+  if ($("rec-attach").hidden || !event.dataTransfer || !event.dataTransfer.types.includes("Files")) return;
+  event.preventDefault();
+  if (event.type === "drop" && event.dataTransfer.files.length) attachFullText(event.dataTransfer.files[0]);
+}
+
 async function unlinkFullText(documentId) {
   const id = $("record").dataset.recordId;
   try {
@@ -193,9 +201,9 @@ async function unlinkFullText(documentId) {
 
 // The file the reviewer found for the record on screen: stored in corpus/, read and linked by
 // the server (`litsynth ingest`, `litsynth link`), then shown as the record's full text.
-async function attachFullText() {
+async function attachFullText(dropped) {
   const input = $("attach-file");
-  const file = input.files[0];
+  const file = dropped instanceof File ? dropped : input.files[0];
   const id = $("record").dataset.recordId;
   if (!file || !id) return;
   $("attach-status").textContent = "Reading " + file.name + "…";

@@ -93,6 +93,8 @@ function start() {
     $("do-not-retrieved").addEventListener("click", () => decide("not-retrieved"));
     $("do-undo").addEventListener("click", () => undo());
     $("attach-file").addEventListener("change", attachFullText);
+    $("record").addEventListener("dragover", onRecordDrop);  // a PDF dragged from the desktop
+    $("record").addEventListener("drop", onRecordDrop);
     $("stop-screening").addEventListener("click", () => stopScreening(false));
     $("resume-screening").addEventListener("click", () => stopScreening(true));
     // Enter (or Escape) in the note gives the keys back: then i, e or m decides with it
