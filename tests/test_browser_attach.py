@@ -92,3 +92,26 @@ def test_attach_the_pdf_of_the_record_on_screen_and_read_it(tmp_path: Path) -> N
         assert "corpus/dropped.md" in page.inner_text("#rec-fulltext")
         page.goto(url + href)
         until(page, "() => document.querySelectorAll('#passages > *').length > 5")
+
+
+def test_add_papers_on_the_reader_screen(tmp_path: Path) -> None:
+    """A corpus-first project starts without a terminal too: papers chosen on Read & code are
+    read one by one, the one that cannot be read is named, and the last read is shown."""
+    root = tmp_path / "papers"
+    for folder in ("corpus", "codebook", "indexes"):
+        (root / folder).mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    paper = tmp_path / "orchestration.md"
+    paper.write_bytes((REPO / "corpus" / "002_f98a91929306a877.txt").read_bytes())
+    broken = REPO / "tests" / "fixtures" / "ingest" / "truncated.pdf"
+    with browsing(root, 1280, 900) as (url, page):
+        page.goto(url + "/screens/reader")
+        until(page, "() => document.querySelector('#reader-status').textContent.length > 0")
+        assert "Add documents" in page.inner_text("#reader-status")
+        page.set_input_files("#add-documents", [str(paper), str(broken)])
+        until(page, "() => document.querySelector('#reader-status').textContent.includes('added')")
+        status = page.inner_text("#reader-status")
+        assert status.startswith("1 of 2 added. Not added: truncated.pdf could not be read")
+        assert sorted(p.name for p in (root / "corpus").iterdir()) == ["orchestration.md"]
+        assert page.locator("#document option").count() == 1
+        until(page, "() => document.querySelectorAll('#passages .passage').length > 5")

@@ -5,6 +5,7 @@ embedder. A file that cannot be read is refused with its reason and leaves nothi
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,32 @@ def test_what_is_refused_before_anything_is_stored(client: TestClient, project: 
     # a name with folders in it stays in corpus/
     placed = attach(client, "r01", "../../outside.md", PAPER.encode()).json()
     assert placed["file"] == "corpus/outside.md" and not (project.parent / "outside.md").exists()
+
+
+def test_papers_added_from_the_reader_are_read_and_get_suggestions(
+    client: TestClient, project: Path
+) -> None:
+    """A paper added on Read & code is stored and ingested like a full text, with no record;
+    in a project with a codebook a suggest run follows, so its passages come with suggestions."""
+    shutil.copytree(REPO / "codebook", project / "codebook", dirs_exist_ok=True)
+    token = client.app.state.workspace.token  # type: ignore[attr-defined]
+    answer = client.post(
+        "/api/documents/add",
+        params={"name": "orchestration.md"},
+        content=(REPO / "corpus" / "002_f98a91929306a877.txt").read_bytes(),
+        headers={"X-Litsynth-Token": token, "Content-Type": "application/octet-stream"},
+    )
+    assert answer.status_code == 200, answer.text
+    added = answer.json()
+    assert added["file"] == "corpus/orchestration.md" and added["passages"] > 5
+    assert links(project) == {}  # a paper, not a record's full text
+    assert client.app.state.workspace.learner.wait(timeout=120)  # type: ignore[attr-defined]
+    learned = client.get("/api/coding/learning").json()
+    assert learned["runs"] == 1 and not learned.get("error")
+    with opened(project / "litsynth.db") as conn:
+        (suggested,) = conn.execute(
+            "SELECT COUNT(*) FROM suggestions s JOIN chunks c ON c.id = s.chunk_id"
+            " WHERE c.document_id = ?",
+            (added["document_id"],),
+        ).fetchone()
+    assert suggested > 0

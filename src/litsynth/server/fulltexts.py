@@ -1,6 +1,9 @@
-"""A record's full text, attached from the Screening screen: the file the reviewer found is put
-in corpus/, ingested as `litsynth ingest FILE` ingests it, and linked to the record as
-`litsynth link RECORD FILE` links it, so full-text screening needs no terminal.
+"""Documents added from the page: a record's full text, attached on the Screening screen, and
+papers added on the Read & code screen. The file is put in corpus/ and ingested as `litsynth
+ingest FILE` ingests it; a full text is then linked to its record as `litsynth link RECORD
+FILE` links it. So full-text screening and a corpus of papers need no terminal, and where the
+project has a codebook a suggest run follows, as after a coding decision, so the new passages
+come with suggestions.
 
 The file comes as the request's body (as a database export does), its name in the query. A
 file that cannot be read (password-protected, damaged, a scan OCR cannot read) is answered
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from litsynth.biblio.link import link_by_hand
+from litsynth.coding.codebook.load import project_codebook
 from litsynth.config import Project
 from litsynth.embed import Embedder
 from litsynth.errors import BiblioError, LitsynthError
@@ -31,7 +36,7 @@ from litsynth.ingest.failures import FAILURE_REASONS
 from litsynth.ingest.files import SUPPORTED, store_key
 from litsynth.records import bytes_id
 from litsynth.server.imports import MAX_UPLOAD
-from litsynth.server.replies import error, json_body
+from litsynth.server.replies import json_body
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import documents as doc_store
@@ -43,14 +48,14 @@ _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")  # what no file name should car
 def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
     """The route that attaches a record's full text, behind the workspace's guard (`route`)."""
 
-    async def api_fulltext(request: Request) -> Response:
-        params = request.query_params
-        record_id = params.get("record", "").strip()
-        name = file_name(params.get("name", ""), record_id)
+    async def received(request: Request) -> tuple[str, bytes]:
+        """The sent file's name and bytes, refused before anything is stored when it is too
+        big, empty or of a kind litsynth does not read."""
+        name = file_name(request.query_params.get("name", ""), "")
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_UPLOAD:
-            hint = "put it in corpus/ and run `litsynth ingest` and `litsynth link`"
-            return error(413, f"{name} is over {MAX_UPLOAD // 2**20} MB", hint)
+            raise LitsynthError(f"{name} is over {MAX_UPLOAD // 2**20} MB",
+                                "put it in corpus/ and run `litsynth ingest`")  # fmt: skip
         data = await request.body()
         if not data:
             raise LitsynthError(f"{name} is empty", "choose the file again")
@@ -58,11 +63,37 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
             raise LitsynthError(
                 f"{name}: not a kind of file litsynth reads", FAILURE_REASONS["unsupported-type"]
             )
+        return name, data
 
-        def work(conn: sqlite3.Connection) -> dict[str, Any]:
-            return attach(project, conn, ws.warm_embedder(), record_id, name, data)
+    def relearn(added: Added) -> None:
+        if added.passages and project_codebook(project, required=False) is not None:
+            ws.learner.relearn()
 
-        return JSONResponse(await ws.locked(work))
+    async def api_fulltext(request: Request) -> Response:
+        record_id = request.query_params.get("record", "").strip()
+        name, data = await received(request)
+
+        def work(conn: sqlite3.Connection) -> tuple[Added, list[dict[str, str]]]:
+            if biblio_store.get_record(conn, record_id) is None:
+                raise BiblioError(
+                    f"no record {record_id!r} in this project",
+                    hint="reload the page: it may be gone",
+                )
+            added = add_document(project, conn, ws.warm_embedder(), name, data)
+            link_by_hand(conn, record_id, added.document_id)
+            return added, biblio_store.linked_documents(conn, record_id)
+
+        added, full_texts = await ws.locked(work)
+        relearn(added)
+        return JSONResponse({"record_id": record_id, **added.to_json(), "full_texts": full_texts})
+
+    async def api_add(request: Request) -> Response:
+        name, data = await received(request)
+        added = await ws.locked(
+            lambda conn: add_document(project, conn, ws.warm_embedder(), name, data)
+        )
+        relearn(added)
+        return JSONResponse(added.to_json())
 
     async def api_unlink(request: Request) -> Response:
         body = await json_body(request)
@@ -77,60 +108,56 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
     return [
         route("/api/records/fulltext", api_fulltext, ["POST"], write=True),
         route("/api/records/unlink", api_unlink, ["POST"], write=True),
+        route("/api/documents/add", api_add, ["POST"], write=True),
     ]
 
 
-def file_name(sent: str, record_id: str) -> str:
+def file_name(sent: str, fallback: str) -> str:
     """The name to store a sent file under: its own, without folders or characters a file
-    system refuses; the record's id where nothing is left."""
+    system refuses; `fallback` (else "document.pdf") where nothing is left."""
     name = _UNSAFE.sub(" ", sent.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
-    return name or f"{_UNSAFE.sub('-', record_id) or 'full-text'}.pdf"
+    return name or fallback or "document.pdf"
 
 
-def attach(
-    project: Project,
-    conn: sqlite3.Connection,
-    embedder: Embedder,
-    record_id: str,
-    name: str,
-    data: bytes,
-) -> dict[str, Any]:
-    """Store, ingest and link `data` as the full text of `record_id`; what the page shows."""
+@dataclass(frozen=True)
+class Added:
+    """A document added from the page: its id, the file stored for it in corpus/ ("" when
+    the project held the file already) and the passages read from it."""
+
+    document_id: str
+    file: str
+    passages: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, "file": self.file, "passages": self.passages}
+
+
+def add_document(
+    project: Project, conn: sqlite3.Connection, embedder: Embedder, name: str, data: bytes
+) -> Added:
+    """Store `data` in corpus/ as `name` and ingest it, unless the project holds it already."""
     from litsynth.ingest.incremental import IngestOptions, ingest
 
-    if biblio_store.get_record(conn, record_id) is None:
-        raise BiblioError(
-            f"no record {record_id!r} in this project", hint="reload the page: it may be gone"
-        )
     document_id = bytes_id(data)
-    passages = 0
-    stored = ""
-    if not _held(project, conn, document_id):  # else: linked as it is
-        target, written = _place(project.corpus_dir, name, data)
-        report = ingest(project, IngestOptions(paths=(target,)), embedder=embedder)
-        stored = store_key(project.root.resolve(), target.resolve())
-        if report.failures:
-            failure = report.failures[0]
-            if written:  # not kept: the reviewer is told now, and the file is theirs to fix
-                target.unlink()
-                with transaction(conn):
-                    doc_store.remove_failures(conn, [stored])
-            raise LitsynthError(
-                f"{name} could not be read: {failure['reason']} ({failure['detail']})",
-                failure["explanation"],
-            )
-        state = doc_store.file_state(conn, stored)
-        if state is None:  # ingest stores every file it reads, or says why it did not
-            raise LitsynthError(f"{name} was not ingested", "; ".join(report.warnings) or None)
-        document_id, passages = state.document_id, report.chunks_added
-    link_by_hand(conn, record_id, document_id)
-    return {
-        "record_id": record_id,
-        "document_id": document_id,
-        "file": stored,
-        "passages": passages,
-        "full_texts": biblio_store.linked_documents(conn, record_id),
-    }
+    if _held(project, conn, document_id):
+        return Added(document_id, "", 0)
+    target, written = _place(project.corpus_dir, name, data)
+    report = ingest(project, IngestOptions(paths=(target,)), embedder=embedder)
+    stored = store_key(project.root.resolve(), target.resolve())
+    if report.failures:
+        failure = report.failures[0]
+        if written:  # not kept: the reviewer is told now, and the file is theirs to fix
+            target.unlink()
+            with transaction(conn):
+                doc_store.remove_failures(conn, [stored])
+        raise LitsynthError(
+            f"{name} could not be read: {failure['reason']} ({failure['detail']})",
+            failure["explanation"],
+        )
+    state = doc_store.file_state(conn, stored)
+    if state is None:  # ingest stores every file it reads, or says why it did not
+        raise LitsynthError(f"{name} was not ingested", "; ".join(report.warnings) or None)
+    return Added(state.document_id, stored, report.chunks_added)
 
 
 def _held(project: Project, conn: sqlite3.Connection, document_id: str) -> bool:

@@ -194,6 +194,29 @@ _PATHS: dict[str, Any] = {
             ),
         }
     },
+    "/api/documents/add": {
+        "post": {
+            "summary": "Add a document to the corpus, sent as the body: stored in corpus/ and"
+            " ingested (`litsynth ingest FILE`)",
+            "security": [{"sessionToken": []}],
+            "parameters": [
+                {
+                    "name": "name",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "the file's name, which tells its format (.pdf, .docx…)",
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": FILE}},
+            },
+            "responses": ok(
+                {"type": "object"},
+                'the document, its file in corpus/ ("" when held already), the passages added',
+            ),
+        }
+    },
     "/api/records/unlink": {
         "post": {
             "summary": "Unlink a record from a document (`litsynth link RECORD DOC --unlink`)",

@@ -303,11 +303,50 @@ async function copyQuote(what) {
   } catch (error) { $("reader-status").textContent = error.message; }
 }
 
+// The document list, from the store: each document by its citation and file.
+function listDocuments(docs) {
+  reader.kinds = Object.fromEntries(docs.map((d) => [d.id, d.kind]));
+  $("document").replaceChildren(...docs.map((d) => { const o = el("option", d.label + " — " + d.path); o.value = d.id; return o; }));
+}
+
+// Papers chosen on this screen, each stored in corpus/, read and embedded in turn (`litsynth
+// ingest FILE`); the last one read is then shown. One that cannot be read is said, not kept.
+async function addDocuments() {
+  const files = [...$("add-documents").files];
+  const failed = [];
+  let shown = null;
+  $("add-documents").disabled = true;
+  for (const [i, file] of files.entries()) {
+    $("reader-status").textContent = "Reading " + (i + 1) + " of " + files.length + ": " + file.name + "…";
+    try {
+      const added = await api("/api/documents/add?" + new URLSearchParams({ name: file.name }), {
+        method: "POST",
+        headers: { "Content-Type": "application/octet-stream", "X-Litsynth-Token": TOKEN },
+        body: await file.arrayBuffer(),
+      });
+      shown = added.document_id;
+    } catch (error) {
+      failed.push(error.message);
+    }
+  }
+  $("add-documents").disabled = false;
+  $("add-documents").value = "";
+  listDocuments(await api("/api/documents"));
+  if (shown) {
+    $("document").value = shown;
+    reader.focus = 0;
+    await loadDocument(shown);
+    if (reader.codes.length) watchLearning();  // the new passages' suggestions
+  }
+  $("reader-status").textContent = (files.length - failed.length) + " of " + files.length + " added"
+    + (failed.length ? ". Not added: " + failed.join("; ") : ".");
+}
+
 async function startReader() {
   const [docs, codes] = await Promise.all([api("/api/documents"), api("/api/codes")]);
   reader.codes = codes;
-  reader.kinds = Object.fromEntries(docs.map((d) => [d.id, d.kind]));
-  $("document").replaceChildren(...docs.map((d) => { const o = el("option", d.label + " — " + d.path); o.value = d.id; return o; }));
+  listDocuments(docs);
+  $("add-documents").addEventListener("change", () => addDocuments().catch((error) => { $("reader-status").textContent = error.message; }));
   const options = codes.map((c) => {
     const o = el("option", c.label + " (" + c.id + ")");
     o.value = c.id; o.title = c.definition; return o;
@@ -324,8 +363,8 @@ async function startReader() {
       + " or draft them with `litsynth code discover --write codebook/draft.yaml`, then reload.";
   }
   if (!docs.length) {
-    $("reader-status").textContent = "No documents yet: put PDFs or text files in corpus/ and run"
-      + " `litsynth ingest`, then reload.";
+    $("reader-status").textContent = "No documents yet: add PDFs or text files with “Add documents”"
+      + " above (or put them in corpus/ and run `litsynth ingest`, then reload).";
   }
   $("code-find").addEventListener("input", () => {
     const words = $("code-find").value.toLowerCase().trim();
