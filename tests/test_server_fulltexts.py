@@ -117,6 +117,9 @@ def test_what_is_refused_before_anything_is_stored(client: TestClient, project: 
     )
     assert no_token.status_code == 403
     assert list((project / "corpus").iterdir()) == []
+    # a name too long for a file system is shortened, its kind kept
+    long = attach(client, "r02", "é" * 300 + ".md", PAPER.encode() + b"\nlong").json()
+    assert long["file"].endswith(".md") and len(Path(long["file"]).name.encode()) <= 200
     # a name with folders in it stays in corpus/
     placed = attach(client, "r01", "../../outside.md", PAPER.encode()).json()
     assert placed["file"] == "corpus/outside.md" and not (project.parent / "outside.md").exists()

@@ -116,6 +116,9 @@ def file_name(sent: str, fallback: str) -> str:
     """The name to store a sent file under: its own, without folders or characters a file
     system refuses; `fallback` (else "document.pdf") where nothing is left."""
     name = _UNSAFE.sub(" ", sent.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    stem, suffix = Path(name).stem, Path(name).suffix
+    if len(name.encode()) > 200:  # file systems stop at 255 bytes; " (2)" and ".part" must fit
+        name = stem.encode()[: 200 - len(suffix.encode())].decode(errors="ignore") + suffix
     return name or fallback or "document.pdf"
 
 
