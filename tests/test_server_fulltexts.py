@@ -152,3 +152,20 @@ def test_papers_added_from_the_reader_are_read_and_get_suggestions(
             (added["document_id"],),
         ).fetchone()
     assert suggested > 0
+
+
+def test_a_paper_added_from_the_reader_is_matched_to_its_record(
+    client: TestClient, project: Path
+) -> None:
+    """As `litsynth link` matches: the record of the same title gets the paper as its full
+    text, with no hand linking."""
+    token = client.app.state.workspace.token  # type: ignore[attr-defined]
+    paper = "# Nudging physicians with default options in electronic order sets\n\n" + PAPER
+    answer = client.post(
+        "/api/documents/add",
+        params={"name": "defaults.md"},
+        content=paper.encode(),
+        headers={"X-Litsynth-Token": token, "Content-Type": "application/octet-stream"},
+    ).json()
+    assert answer["linked_records"] == ["r01"]
+    assert links(project) == {"r01": answer["document_id"]}

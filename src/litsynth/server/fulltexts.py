@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from litsynth.biblio.link import link_by_hand
+from litsynth.biblio.link import link_by_hand, link_full_texts
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.config import Project
 from litsynth.embed import Embedder
@@ -41,6 +41,7 @@ from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import documents as doc_store
 from litsynth.store.db import transaction
+from litsynth.store.report import table_count
 
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")  # what no file name should carry on any system
 
@@ -89,11 +90,16 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
 
     async def api_add(request: Request) -> Response:
         name, data = await received(request)
-        added = await ws.locked(
-            lambda conn: add_document(project, conn, ws.warm_embedder(), name, data)
-        )
+
+        def work(conn: sqlite3.Connection) -> tuple[Added, list[str]]:
+            added = add_document(project, conn, ws.warm_embedder(), name, data)
+            # matched to its record by DOI, title or file field, as `litsynth link` matches
+            links = link_full_texts(conn).links if table_count(conn, "records") else []
+            return added, [k.record_id for k in links if k.document_id == added.document_id]
+
+        added, records = await ws.locked(work)
         relearn(added)
-        return JSONResponse(added.to_json())
+        return JSONResponse({**added.to_json(), "linked_records": records})
 
     async def api_unlink(request: Request) -> Response:
         body = await json_body(request)

@@ -315,6 +315,7 @@ async function addDocuments() {
   const files = [...$("add-documents").files];
   const failed = [];
   let shown = null;
+  let linked = 0;  // matched to their records by DOI or title, as `litsynth link` matches
   $("add-documents").disabled = true;
   for (const [i, file] of files.entries()) {
     $("reader-status").textContent = "Reading " + (i + 1) + " of " + files.length + ": " + file.name + "…";
@@ -325,6 +326,7 @@ async function addDocuments() {
         body: await file.arrayBuffer(),
       });
       shown = added.document_id;
+      linked += added.linked_records.length ? 1 : 0;
     } catch (error) {
       failed.push(error.message);
     }
@@ -339,6 +341,7 @@ async function addDocuments() {
     if (reader.codes.length) watchLearning();  // the new passages' suggestions
   }
   $("reader-status").textContent = (files.length - failed.length) + " of " + files.length + " added"
+    + (linked ? " (" + linked + " the full text of a record, matched by DOI or title)" : "")
     + (failed.length ? ". Not added: " + failed.join("; ") : ".");
 }
 
