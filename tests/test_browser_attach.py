@@ -92,6 +92,13 @@ def test_attach_the_pdf_of_the_record_on_screen_and_read_it(tmp_path: Path) -> N
         assert "corpus/dropped.md" in page.inner_text("#rec-fulltext")
         page.goto(url + href)
         until(page, "() => document.querySelectorAll('#passages > *').length > 5")
+        # each passage of a PDF links to its page in the browser's PDF viewer
+        link = page.locator(".passage a.source-page").first
+        assert link.inner_text() == "PDF p. 1"
+        assert link.get_attribute("href") == f"/documents/{document}/file#page=1"
+        shown = page.request.get(f"{url}/documents/{document}/file")
+        assert shown.headers["content-type"] == "application/pdf"
+        assert shown.body() == pdf.read_bytes()
 
 
 def test_add_papers_on_the_reader_screen(tmp_path: Path) -> None:

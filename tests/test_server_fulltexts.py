@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import shared
 from litsynth.cli import cli
 from litsynth.config import open_project
 from litsynth.store import opened
@@ -169,3 +170,33 @@ def test_a_paper_added_from_the_reader_is_matched_to_its_record(
     ).json()
     assert answer["linked_records"] == ["r01"]
     assert links(project) == {"r01": answer["document_id"]}
+
+
+def test_a_document_s_own_file_opens_from_the_reader(client: TestClient, project: Path) -> None:
+    """The reader links each PDF passage to its page in the browser's PDF viewer; a file of
+    another kind is a download, never a page of the workspace's own origin."""
+    pdf = shared("data/pdfs/scholarly/papermage/tests/fixtures/2304.02623v1.pdf")
+    token = client.app.state.workspace.token  # type: ignore[attr-defined]
+    sent = {"X-Litsynth-Token": token, "Content-Type": "application/octet-stream"}
+    ids = {}
+    for name, data in (
+        ("paper.pdf", pdf.read_bytes()),
+        ("page.html", b"<p>x</p><script>1</script>"),
+    ):
+        answer = client.post(
+            "/api/documents/add", params={"name": name}, content=data, headers=sent
+        )
+        assert answer.status_code == 200, answer.text
+        ids[name] = answer.json()["document_id"]
+    shown = client.get(f"/documents/{ids['paper.pdf']}/file")
+    assert shown.status_code == 200 and shown.content == pdf.read_bytes()
+    assert shown.headers["content-type"] == "application/pdf"
+    assert shown.headers["content-disposition"].startswith("inline")
+    page = client.get(f"/documents/{ids['page.html']}/file")
+    assert page.headers["content-type"] == "application/octet-stream"
+    assert page.headers["content-disposition"].startswith("attachment")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/documents/nothing/file").status_code == 404
+    (project / "corpus" / "paper.pdf").unlink()
+    gone = client.get(f"/documents/{ids['paper.pdf']}/file")
+    assert gone.status_code == 404 and "no longer there" in gone.json()["error"]

@@ -1,5 +1,6 @@
-"""Documents added from the page: a record's full text, attached on the Screening screen, and
-papers added on the Read & code screen. The file is put in corpus/ and ingested as `litsynth
+"""Documents to and from the page: a record's full text, attached on the Screening screen,
+papers added on the Read & code screen, and a document's own file, opened from the reader
+(a PDF at the passage's page). The file is put in corpus/ and ingested as `litsynth
 ingest FILE` ingests it; a full text is then linked to its record as `litsynth link RECORD
 FILE` links it. So full-text screening and a corpus of papers need no terminal, and where the
 project has a codebook a suggest run follows, as after a coding decision, so the new passages
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from litsynth.biblio.link import link_by_hand, link_full_texts
@@ -36,13 +37,15 @@ from litsynth.ingest.failures import FAILURE_REASONS
 from litsynth.ingest.files import SUPPORTED, store_key
 from litsynth.records import bytes_id
 from litsynth.server.imports import MAX_UPLOAD
-from litsynth.server.replies import json_body
+from litsynth.server.replies import error, json_body
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import documents as doc_store
+from litsynth.store import opened
 from litsynth.store.db import transaction
-from litsynth.store.report import table_count
+from litsynth.store.report import file_paths, table_count
 
+_DOCUMENT_ID = re.compile(r"[0-9a-z]+")  # a file's hash (records.bytes_id)
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")  # what no file name should carry on any system
 
 
@@ -111,7 +114,36 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
 
         return JSONResponse(await ws.locked(work))
 
+    async def document_file(request: Request) -> Response:
+        document = request.path_params["document"]
+        if not _DOCUMENT_ID.fullmatch(document):
+            raise LitsynthError(f"{document!r} is not a document id", "ids are in /api/documents")
+        with opened(project.store_path) as conn:
+            row = conn.execute("SELECT path, kind FROM documents WHERE id = ?", (document,))
+            found = row.fetchone()
+            holders = file_paths(conn).get(document, [])
+        if found is None:
+            return error(404, f"no document {document!r}", "document ids are in /api/documents")
+        path = next(
+            (project.root / p for p in [found["path"], *holders] if (project.root / p).is_file()),
+            None,
+        )
+        if path is None:
+            return error(404, f"the file of {found['path']} is no longer there",
+                         "put it back in corpus/, or ingest its new place")  # fmt: skip
+        # A PDF opens in the browser's viewer at the page the link names; any other kind is
+        # a download, never a page of the workspace's own origin (an HTML file's scripts).
+        pdf = found["kind"] == "pdf"
+        return FileResponse(
+            path,
+            media_type="application/pdf" if pdf else "application/octet-stream",
+            filename=path.name,
+            content_disposition_type="inline" if pdf else "attachment",
+            headers={"X-Content-Type-Options": "nosniff"},
+        )
+
     return [
+        route("/documents/{document}/file", document_file, ["GET"]),
         route("/api/records/fulltext", api_fulltext, ["POST"], write=True),
         route("/api/records/unlink", api_unlink, ["POST"], write=True),
         route("/api/documents/add", api_add, ["POST"], write=True),

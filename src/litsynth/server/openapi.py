@@ -28,6 +28,7 @@ from litsynth.server.openapi_parts import (
 # The routes whose ids may name nothing in the project: a 404 with a hint.
 _ANSWERS_NOT_FOUND = {
     ("/api/documents/{document}", "get"),
+    ("/documents/{document}/file", "get"),
     ("/api/quote", "get"),
     ("/api/coding/decide", "post"),
 }
@@ -385,6 +386,22 @@ _PATHS: dict[str, Any] = {
                 CODER,
             ],
             "responses": ok({"type": "object"}, "passages"),
+        }
+    },
+    "/documents/{document}/file": {
+        "get": {
+            "summary": "A document's own file: a PDF to view (link #page=N for a page), any"
+            " other kind as a download; 404 when the file is no longer there",
+            "parameters": [
+                {
+                    "name": "document",
+                    "in": "path",
+                    "required": True,
+                    "description": "the document's id (the hash of its file: 0-9, a-z)",
+                    "schema": {"type": "string", "pattern": "^[0-9a-z]+$"},
+                }
+            ],
+            "responses": download("the file", "application/pdf", "application/octet-stream"),
         }
     },
     "/api/coding/decide": {

@@ -80,7 +80,16 @@ function renderPassages() {
     const quote = el("button", "copy quote", "copy-quote");  // the whole passage, cited
     quote.type = "button";
     quote.addEventListener("click", () => copyQuote({ chunk: p.chunk_id }));
-    body.append(el("div", p.citation + (role === "body" ? "" : " · " + role), "meta"), stripes, text, memo, " ", quote);
+    const cited = el("div", p.citation + (role === "body" ? "" : " · " + role), "meta");
+    if (reader.kinds[reader.document] === "pdf" && p.page_start) {
+      // the page itself, in the browser's PDF viewer: to check a figure, a table, a layout
+      const page = el("a", "PDF p. " + p.page_start, "source-page");
+      page.href = "/documents/" + encodeURIComponent(reader.document) + "/file#page=" + p.page_start;
+      page.target = "_blank";
+      page.title = "the PDF at this passage's page (the file's own page count, not the printed number)";
+      cited.append(" · ", page);
+    }
+    body.append(cited, stripes, text, memo, " ", quote);
     const side = el("div", undefined, "side");
     for (const s of p.suggestions) {
       const item = el("div", undefined, "suggestion" + (s.decision ? " " + s.decision : ""));
