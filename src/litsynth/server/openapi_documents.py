@@ -1,0 +1,92 @@
+"""The OpenAPI description of the routes that carry files between the page and the corpus
+(server/fulltexts.py): a record's full text, a paper added, a link taken back, a document's
+own file. Merged into the workspace's description (openapi.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litsynth.server.openapi_parts import FILE, download, ok, request_body
+
+DOCUMENT_PATHS: dict[str, Any] = {
+    "/api/records/fulltext": {
+        "post": {
+            "summary": "Attach a record's full text, sent as the body: stored in corpus/,"
+            " ingested and linked (`litsynth ingest FILE`, `litsynth link RECORD FILE`)",
+            "security": [{"sessionToken": []}],
+            "parameters": [
+                {
+                    "name": "record",
+                    "in": "query",
+                    "required": True,
+                    "description": "the record whose full text it is",
+                    "schema": {"type": "string", "pattern": "\\S"},
+                },
+                {
+                    "name": "name",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "the file's name, which tells its format (.pdf, .docx…)",
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": FILE}},
+            },
+            "responses": ok(
+                {"type": "object"},
+                "the document, its file in corpus/, the passages added, the record's full texts",
+            ),
+        }
+    },
+    "/api/documents/add": {
+        "post": {
+            "summary": "Add a document to the corpus, sent as the body: stored in corpus/ and"
+            " ingested (`litsynth ingest FILE`)",
+            "security": [{"sessionToken": []}],
+            "parameters": [
+                {
+                    "name": "name",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "the file's name, which tells its format (.pdf, .docx…)",
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": FILE}},
+            },
+            "responses": ok(
+                {"type": "object"},
+                'the document, its file in corpus/ ("" when held already), the passages added',
+            ),
+        }
+    },
+    "/api/records/unlink": {
+        "post": {
+            "summary": "Unlink a record from a document (`litsynth link RECORD DOC --unlink`)",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {"record_id": "string", "document_id": "string"},
+                required=("record_id", "document_id"),
+            ),
+            "responses": ok({"type": "object"}, "the record's full texts left"),
+        }
+    },
+    "/documents/{document}/file": {
+        "get": {
+            "summary": "A document's own file: a PDF to view (link #page=N for a page), any"
+            " other kind as a download; 404 when the file is no longer there",
+            "parameters": [
+                {
+                    "name": "document",
+                    "in": "path",
+                    "required": True,
+                    "description": "the document's id (the hash of its file: 0-9, a-z)",
+                    "schema": {"type": "string", "pattern": "^[0-9a-z]+$"},
+                }
+            ],
+            "responses": download("the file", "application/pdf", "application/octet-stream"),
+        }
+    },
+}
