@@ -95,8 +95,8 @@ def test_attach_the_pdf_of_the_record_on_screen_and_read_it(tmp_path: Path) -> N
         # each passage of a PDF links to its page in the browser's PDF viewer
         link = page.locator(".passage a.source-page").first
         assert link.inner_text() == "PDF p. 1"
-        assert link.get_attribute("href") == f"/documents/{document}/file#page=1"
-        shown = page.request.get(f"{url}/documents/{document}/file")
+        assert link.get_attribute("href") == f"/api/documents/{document}/file#page=1"
+        shown = page.request.get(f"{url}/api/documents/{document}/file")
         assert shown.headers["content-type"] == "application/pdf"
         assert shown.body() == pdf.read_bytes()
 

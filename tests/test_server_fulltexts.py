@@ -188,15 +188,15 @@ def test_a_document_s_own_file_opens_from_the_reader(client: TestClient, project
         )
         assert answer.status_code == 200, answer.text
         ids[name] = answer.json()["document_id"]
-    shown = client.get(f"/documents/{ids['paper.pdf']}/file")
+    shown = client.get(f"/api/documents/{ids['paper.pdf']}/file")
     assert shown.status_code == 200 and shown.content == pdf.read_bytes()
     assert shown.headers["content-type"] == "application/pdf"
     assert shown.headers["content-disposition"].startswith("inline")
-    page = client.get(f"/documents/{ids['page.html']}/file")
+    page = client.get(f"/api/documents/{ids['page.html']}/file")
     assert page.headers["content-type"] == "application/octet-stream"
     assert page.headers["content-disposition"].startswith("attachment")
     assert page.headers["x-content-type-options"] == "nosniff"
-    assert client.get("/documents/nothing/file").status_code == 404
+    assert client.get("/api/documents/nothing/file").status_code == 404
     (project / "corpus" / "paper.pdf").unlink()
-    gone = client.get(f"/documents/{ids['paper.pdf']}/file")
+    gone = client.get(f"/api/documents/{ids['paper.pdf']}/file")
     assert gone.status_code == 404 and "no longer there" in gone.json()["error"]

@@ -143,7 +143,7 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
         )
 
     return [
-        route("/documents/{document}/file", document_file, ["GET"]),
+        route("/api/documents/{document}/file", document_file, ["GET"]),
         route("/api/records/fulltext", api_fulltext, ["POST"], write=True),
         route("/api/records/unlink", api_unlink, ["POST"], write=True),
         route("/api/documents/add", api_add, ["POST"], write=True),

@@ -29,7 +29,7 @@ from litsynth.server.openapi_parts import (
 # The routes whose ids may name nothing in the project: a 404 with a hint.
 _ANSWERS_NOT_FOUND = {
     ("/api/documents/{document}", "get"),
-    ("/documents/{document}/file", "get"),
+    ("/api/documents/{document}/file", "get"),
     ("/api/quote", "get"),
     ("/api/coding/decide", "post"),
 }

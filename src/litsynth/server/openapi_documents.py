@@ -73,7 +73,7 @@ DOCUMENT_PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "the record's full texts left"),
         }
     },
-    "/documents/{document}/file": {
+    "/api/documents/{document}/file": {
         "get": {
             "summary": "A document's own file: a PDF to view (link #page=N for a page), any"
             " other kind as a download; 404 when the file is no longer there",

@@ -84,7 +84,7 @@ function renderPassages() {
     if (reader.kinds[reader.document] === "pdf" && p.page_start) {
       // the page itself, in the browser's PDF viewer: to check a figure, a table, a layout
       const page = el("a", "PDF p. " + p.page_start, "source-page");
-      page.href = "/documents/" + encodeURIComponent(reader.document) + "/file#page=" + p.page_start;
+      page.href = "/api/documents/" + encodeURIComponent(reader.document) + "/file#page=" + p.page_start;
       page.target = "_blank";
       page.title = "the PDF at this passage's page (the file's own page count, not the printed number)";
       cited.append(" · ", page);
