@@ -122,3 +122,10 @@ def test_add_papers_on_the_reader_screen(tmp_path: Path) -> None:
         assert sorted(p.name for p in (root / "corpus").iterdir()) == ["orchestration.md"]
         assert page.locator("#document option").count() == 1
         until(page, "() => document.querySelectorAll('#passages .passage').length > 5")
+        # papers dragged from the desktop onto the page are added as if chosen
+        page.evaluate(DROP.replace("#record", "#reader-view"), "# Another paper\n\nText.\n")
+        until(
+            page, "() => document.querySelector('#reader-status').textContent === '1 of 1 added.'"
+        )
+        assert page.locator("#document option").count() == 2
+        assert (root / "corpus" / "dropped.md").exists()

@@ -320,8 +320,9 @@ function listDocuments(docs) {
 
 // Papers chosen on this screen, each stored in corpus/, read and embedded in turn (`litsynth
 // ingest FILE`); the last one read is then shown. One that cannot be read is said, not kept.
-async function addDocuments() {
-  const files = [...$("add-documents").files];
+async function addDocuments(dropped) {
+  const files = [...(dropped || $("add-documents").files)];
+  if (!files.length) return;
   const failed = [];
   let shown = null;
   let linked = 0;  // matched to their records by DOI or title, as `litsynth link` matches
@@ -354,11 +355,22 @@ async function addDocuments() {
     + (failed.length ? ". Not added: " + failed.join("; ") : ".");
 }
 
+// Papers dragged from the desktop onto the reader are added as if chosen.
+function onReaderDrop(event) {
+  if (!event.dataTransfer || !event.dataTransfer.types.includes("Files")) return;
+  event.preventDefault();
+  if (event.type === "drop" && !$("add-documents").disabled) {
+    addDocuments(event.dataTransfer.files).catch((error) => { $("reader-status").textContent = error.message; });
+  }
+}
+
 async function startReader() {
   const [docs, codes] = await Promise.all([api("/api/documents"), api("/api/codes")]);
   reader.codes = codes;
   listDocuments(docs);
   $("add-documents").addEventListener("change", () => addDocuments().catch((error) => { $("reader-status").textContent = error.message; }));
+  $("reader-view").addEventListener("dragover", onReaderDrop);
+  $("reader-view").addEventListener("drop", onReaderDrop);
   const options = codes.map((c) => {
     const o = el("option", c.label + " (" + c.id + ")");
     o.value = c.id; o.title = c.definition; return o;
