@@ -129,3 +129,12 @@ def test_add_papers_on_the_reader_screen(tmp_path: Path) -> None:
         )
         assert page.locator("#document option").count() == 2
         assert (root / "corpus" / "dropped.md").exists()
+        # a file put in corpus/ by the file system is read with "Read corpus/"
+        (root / "corpus" / "by-hand.md").write_text("# By hand\n\nCopied in.\n", encoding="utf-8")
+        page.click("#read-corpus")
+        until(
+            page,
+            "() => document.querySelector('#reader-status').textContent.startsWith('corpus/ read')",
+        )
+        assert page.inner_text("#reader-status").startswith("corpus/ read: 1 ingested, 2 unchanged")
+        assert page.locator("#document option").count() == 3

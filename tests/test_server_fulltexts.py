@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,29 @@ def test_a_document_s_own_file_opens_from_the_reader(client: TestClient, project
     (project / "corpus" / "paper.pdf").unlink()
     gone = client.get(f"/api/documents/{ids['paper.pdf']}/file")
     assert gone.status_code == 404 and "no longer there" in gone.json()["error"]
+
+
+def test_files_put_in_corpus_are_read_from_the_page(client: TestClient, project: Path) -> None:
+    """`litsynth ingest` started from Read & code: in the background, with its progress, and
+    a file that cannot be read counted by its reason as the command line counts it."""
+    (project / "corpus" / "defaults.md").write_text(
+        "# Nudging physicians with default options in electronic order sets\n\n" + PAPER,
+        encoding="utf-8",
+    )
+    shutil.copy2(BROKEN_PDF, project / "corpus" / "broken.pdf")
+    assert client.post("/api/ingest").status_code == 403  # a write: the page's token only
+    token = client.app.state.workspace.token  # type: ignore[attr-defined]
+    started = client.post("/api/ingest", headers={"X-Litsynth-Token": token}).json()
+    assert started["running"] or started["runs"] == 1
+    deadline = time.monotonic() + 120
+    status = started
+    while status["running"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+        status = client.get("/api/ingest").json()
+    assert not status["running"] and status["runs"] == 1 and status["error"] is None
+    assert (status["done"], status["total"]) == (2, 2)
+    last = status["last"]
+    assert last["ingested"] == 1 and last["failures"] == {"broken-file": 1}
+    assert last["linked"] == 1 and links(project) == {
+        "r01": client.get("/api/documents").json()[0]["id"]
+    }

@@ -20,7 +20,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -257,6 +257,8 @@ class IngestOptions:
     rebuild: bool = False
     quiet: bool = True
     ray_address: str = ""  # parse and embed on this Ray cluster ("" = [cluster] ray_address)
+    # (files stored, files to store) after each one: the workspace's progress line
+    on_file: Callable[[int, int], None] | None = None
 
 
 def ingest(
@@ -303,9 +305,9 @@ def _ingest(
         to_parse = _plan(run, options, passwords)
         address = options.ray_address or settings.cluster.ray_address
         if address and to_parse:
-            _store_from_cluster(run, address, to_parse, passwords, quiet=options.quiet)
+            _store_from_cluster(run, address, to_parse, passwords, options)
         else:
-            _parse_and_store(run, to_parse, passwords, quiet=options.quiet)
+            _parse_and_store(run, to_parse, passwords, options)
         run.flush()
         _prune(run, prune=options.prune)
         run.save()
@@ -430,7 +432,10 @@ def _refresh_metadata(run: _Run, key: str, document_id: str) -> None:
 
 
 def _parse_and_store(
-    run: _Run, to_parse: list[tuple[FileEntry, str]], passwords: tuple[str, ...], *, quiet: bool
+    run: _Run,
+    to_parse: list[tuple[FileEntry, str]],
+    passwords: tuple[str, ...],
+    options: IngestOptions,
 ) -> None:
     if not to_parse:
         return
@@ -448,16 +453,19 @@ def _parse_and_store(
         ),
     )
     with tqdm(
-        total=len(to_parse), desc="ingesting", unit="file", disable=quiet, file=sys.stderr
-    ) as bar:
-        for path, outcome in results:
+        total=len(to_parse), desc="ingesting", unit="file", disable=options.quiet,
+        file=sys.stderr,
+    ) as bar:  # fmt: skip
+        for stored, (path, outcome) in enumerate(results, start=1):
             entry, digest = by_path[Path(path)]
             bar.set_postfix_str(entry.path.name[-30:], refresh=False)
             if isinstance(outcome, Failure):
                 run.fail(entry, outcome, digest)
             else:
                 run.add_document(entry, outcome, digest)
-            bar.update(1)
+            bar.update(1)  # a disabled bar (quiet) counts nothing: `stored` does
+            if options.on_file is not None:
+                options.on_file(stored, len(to_parse))
 
 
 def _store_from_cluster(
@@ -465,8 +473,7 @@ def _store_from_cluster(
     address: str,
     to_parse: list[tuple[FileEntry, str]],
     passwords: tuple[str, ...],
-    *,
-    quiet: bool,
+    options: IngestOptions,
 ) -> None:
     """Parse and embed on a Ray cluster (ingest/cluster.py); commit here, one by one."""
     from litsynth.ingest.cluster import ClusterJob, run_on_ray
@@ -484,10 +491,12 @@ def _store_from_cluster(
     )
     digests = {entry.key: digest for entry, digest in to_parse}
     with tqdm(
-        total=len(to_parse), desc=f"ingesting on {address}", unit="file", disable=quiet,
-        file=sys.stderr,
+        total=len(to_parse), desc=f"ingesting on {address}", unit="file",
+        disable=options.quiet, file=sys.stderr,
     ) as bar:  # fmt: skip
-        for entry, outcome, chunks, vectors in run_on_ray(address, to_parse, job):
+        for stored, (entry, outcome, chunks, vectors) in enumerate(
+            run_on_ray(address, to_parse, job), start=1
+        ):
             digest = digests[entry.key]
             if isinstance(outcome, Failure):
                 run.fail(entry, outcome, digest)
@@ -498,6 +507,8 @@ def _store_from_cluster(
                 if time.monotonic() - run.last_save > SAVE_EVERY_S:
                     run.save()
             bar.update(1)
+            if options.on_file is not None:
+                options.on_file(stored, len(to_parse))
 
 
 def _prune(run: _Run, *, prune: bool) -> None:

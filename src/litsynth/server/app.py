@@ -41,6 +41,7 @@ from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT
 from litsynth.search import SearchHit, search, status
 from litsynth.server.coding_routes import coding_routes
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
+from litsynth.server.corpus_job import corpus_routes
 from litsynth.server.downloads import hits_file, quotes_file, records_file
 from litsynth.server.fulltexts import fulltext_routes
 from litsynth.server.imports import import_routes
@@ -560,6 +561,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/extraction/value", api_extraction_value, ["POST"], write=True),
             *import_routes(project, ws, route),
             *fulltext_routes(project, ws, route),
+            *corpus_routes(project, ws, route),
             *coding_routes(project, ws, route),
         ],
     )

@@ -89,4 +89,17 @@ DOCUMENT_PATHS: dict[str, Any] = {
             "responses": download("the file", "application/pdf", "application/octet-stream"),
         }
     },
+    "/api/ingest": {
+        "get": {
+            "summary": "How far the reading of corpus/ started from the page is (files stored of"
+            " files to store), and the last one's summary",
+            "responses": ok({"type": "object"}, "running, done, total, runs, last, error, hint"),
+        },
+        "post": {
+            "summary": "Read the new and changed files in corpus/ (`litsynth ingest`), in the"
+            " background; a second start joins the run under way",
+            "security": [{"sessionToken": []}],
+            "responses": ok({"type": "object"}, "the status, as GET answers it"),
+        },
+    },
 }

@@ -355,6 +355,38 @@ async function addDocuments(dropped) {
     + (failed.length ? ". Not added: " + failed.join("; ") : ".");
 }
 
+// The files put in corpus/ by the file system, read from here as `litsynth ingest` reads them.
+// It runs in the background (a second a page); the status line says how far it is.
+async function readCorpus() {
+  $("read-corpus").disabled = true;
+  try {
+    let s = await post("/api/ingest", {});
+    while (s.running) {
+      $("reader-status").textContent = s.total
+        ? "Reading corpus/: " + s.done + " of " + s.total + " files…"
+        : "Looking for new and changed files in corpus/…";
+      await new Promise((done) => setTimeout(done, 700));
+      s = await api("/api/ingest");
+    }
+    if (s.error) {
+      $("reader-status").textContent = s.error + (s.hint ? " (" + s.hint + ")" : "");
+      return;
+    }
+    const docs = await api("/api/documents");
+    listDocuments(docs);
+    const shown = reader.document && docs.some((d) => d.id === reader.document) ? reader.document : docs.length ? docs[0].id : null;
+    if (shown) {
+      $("document").value = shown;
+      await loadDocument(shown);
+    }
+    $("reader-status").textContent = "corpus/ read: " + s.last.summary
+      + (s.last.linked ? "; " + s.last.linked + " records matched to their full texts" : "") + ".";
+    if (reader.codes.length && s.last.passages) watchLearning();
+  } finally {
+    $("read-corpus").disabled = false;
+  }
+}
+
 // Papers dragged from the desktop onto the reader are added as if chosen.
 function onReaderDrop(event) {
   if (!event.dataTransfer || !event.dataTransfer.types.includes("Files")) return;
@@ -369,6 +401,7 @@ async function startReader() {
   reader.codes = codes;
   listDocuments(docs);
   $("add-documents").addEventListener("change", () => addDocuments().catch((error) => { $("reader-status").textContent = error.message; }));
+  $("read-corpus").addEventListener("click", () => readCorpus().catch((error) => { $("reader-status").textContent = error.message; }));
   $("reader-view").addEventListener("dragover", onReaderDrop);
   $("reader-view").addEventListener("drop", onReaderDrop);
   const options = codes.map((c) => {
@@ -388,7 +421,7 @@ async function startReader() {
   }
   if (!docs.length) {
     $("reader-status").textContent = "No documents yet: add PDFs or text files with “Add documents”"
-      + " above (or put them in corpus/ and run `litsynth ingest`, then reload).";
+      + " above, or put them in corpus/ and press “Read corpus/”.";
   }
   $("code-find").addEventListener("input", () => {
     const words = $("code-find").value.toLowerCase().trim();

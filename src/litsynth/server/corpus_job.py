@@ -1,0 +1,105 @@
+"""Reading the files put in corpus/ from the page: `litsynth ingest` started from Read & code,
+for papers that came there by the file system (a reference manager's folder, a colleague's
+copy) rather than through "Add documents".
+
+It can take minutes (about a second a page), so it runs in a background thread and the page
+asks how far it is (`GET /api/ingest`: files stored of files to store). It does not hold the
+workspace's lock: ingest takes the project's own writer lock, as from a terminal, so
+screening and coding decisions go on meanwhile. When it ends, new documents are matched to
+their records as `litsynth link` matches, and where the project has a codebook a suggest run
+follows, so the new passages come with suggestions.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from litsynth.config import Project
+from litsynth.errors import LitsynthError
+from litsynth.server.warm import Workspace
+from litsynth.store import opened
+
+
+@dataclass
+class CorpusJob:
+    """The one ingest of corpus/ a workspace may run at a time, and how far it is."""
+
+    running: bool = False
+    done: int = 0  # files stored (read, or failed with a reason)
+    total: int = 0  # files to store (new or changed); 0 until they are counted
+    runs: int = 0  # ingests finished in this process: the page waits for the number to move
+    last: dict[str, Any] = field(default_factory=dict)  # the last one's summary
+    error: str | None = None
+    hint: str | None = None
+    guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def status(self) -> dict[str, Any]:
+        with self.guard:
+            return {
+                "running": self.running, "done": self.done, "total": self.total,
+                "runs": self.runs, "last": self.last, "error": self.error, "hint": self.hint,
+            }  # fmt: skip
+
+    def progress(self, done: int, total: int) -> None:
+        with self.guard:
+            self.done, self.total = done, total
+
+
+def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
+    """`GET /api/ingest` (how far) and `POST /api/ingest` (start), behind the guard."""
+    job = CorpusJob()
+
+    def work() -> None:
+        from litsynth.biblio.link import link_full_texts
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.ingest.incremental import IngestOptions, ingest
+        from litsynth.store.report import table_count
+
+        try:
+            report = ingest(
+                project, IngestOptions(on_file=job.progress), embedder=ws.warm_embedder()
+            )
+            with opened(project.store_path) as conn:
+                linked = len(link_full_texts(conn).links) if table_count(conn, "records") else 0
+            summary = {"summary": report.summary(), "ingested": report.documents_ingested,
+                       "passages": report.chunks_added, "failures": report.failures_by_reason(),
+                       "warnings": report.warnings[:20], "linked": linked}  # fmt: skip
+            with job.guard:
+                job.last, job.error, job.hint = summary, None, None
+            if report.chunks_added and project_codebook(project, required=False) is not None:
+                ws.learner.relearn()
+        except LitsynthError as exc:  # another ingest under way, a setting in error: said
+            with job.guard:
+                job.error, job.hint = exc.message, exc.hint
+        except Exception as exc:  # not the reviewer's doing: said on the page and the console
+            traceback.print_exc()
+            with job.guard:
+                job.error = f"{type(exc).__name__}: {exc}"
+                job.hint = "the console running `litsynth serve` shows the traceback"
+        finally:
+            with job.guard:
+                job.running = False
+                job.runs += 1
+
+    async def api_ingest_status(request: Request) -> Response:
+        return JSONResponse(job.status())
+
+    async def api_ingest_start(request: Request) -> Response:
+        with job.guard:
+            if not job.running:  # a second click while it runs joins the run under way
+                job.running, job.done, job.total = True, 0, 0
+                threading.Thread(target=work, name="ingest-corpus", daemon=True).start()
+        return JSONResponse(job.status())
+
+    return [
+        route("/api/ingest", api_ingest_status, ["GET"]),
+        route("/api/ingest", api_ingest_start, ["POST"], write=True),
+    ]
