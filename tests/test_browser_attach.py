@@ -34,15 +34,10 @@ def invoke(*args: str | Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_attach_the_pdf_of_the_record_on_screen_and_read_it(tmp_path: Path) -> None:
+def test_attach_the_pdf_of_the_record_on_screen_and_read_it(project: Path, tmp_path: Path) -> None:
     pdf = shared("data/pdfs/scholarly/papermage/tests/fixtures/2304.02623v1.pdf")
     broken = REPO / "tests" / "fixtures" / "ingest" / "truncated.pdf"
-    root = tmp_path / "review"
-    for folder in ("corpus", "codebook", "indexes"):
-        (root / folder).mkdir(parents=True)
-    (root / "litsynth.toml").write_text(
-        '[project]\nreviewer = "ann"\n\n[embed]\nmodel = "hash-384"\n', encoding="utf-8"
-    )
+    root = project
     invoke("import", RECORDS, "--source", "Scopus", "--project", root)
     sheet = tmp_path / "ta.csv"
     sheet.write_text("record_id,decision\nr01,include\n", encoding="utf-8")
@@ -101,13 +96,10 @@ def test_attach_the_pdf_of_the_record_on_screen_and_read_it(tmp_path: Path) -> N
         assert shown.body() == pdf.read_bytes()
 
 
-def test_add_papers_on_the_reader_screen(tmp_path: Path) -> None:
+def test_add_papers_on_the_reader_screen(project: Path, tmp_path: Path) -> None:
     """A corpus-first project starts without a terminal too: papers chosen on Read & code are
     read one by one, the one that cannot be read is named, and the last read is shown."""
-    root = tmp_path / "papers"
-    for folder in ("corpus", "codebook", "indexes"):
-        (root / folder).mkdir(parents=True)
-    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    root = project
     paper = tmp_path / "orchestration.md"
     paper.write_bytes((REPO / "corpus" / "002_f98a91929306a877.txt").read_bytes())
     broken = REPO / "tests" / "fixtures" / "ingest" / "truncated.pdf"

@@ -41,15 +41,10 @@ def invoke(*args: str | Path) -> str:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "review"
-    for folder in ("corpus", "codebook", "indexes"):
-        (root / folder).mkdir(parents=True)
-    (root / "litsynth.toml").write_text(
-        '[project]\nreviewer = "ann"\n\n[embed]\nmodel = "hash-384"\n', encoding="utf-8"
-    )
-    invoke("import", RECORDS, "--source", "Scopus", "--project", root)
-    return root
+def project(project: Path) -> Path:
+    """conftest's empty project (the test embedder), with the fixture records imported."""
+    invoke("import", RECORDS, "--source", "Scopus", "--project", project)
+    return project
 
 
 @pytest.fixture

@@ -8,6 +8,15 @@ from typing import Any
 
 from litsynth.server.openapi_parts import FILE, download, ok, request_body
 
+# A file sent as the request's body, and its name (which tells its format) in the query.
+FILE_BODY = {"required": True, "content": {"application/octet-stream": {"schema": FILE}}}
+NAME = {
+    "name": "name",
+    "in": "query",
+    "schema": {"type": "string"},
+    "description": "the file's name, which tells its format (.pdf, .docx…)",
+}
+
 DOCUMENT_PATHS: dict[str, Any] = {
     "/api/records/fulltext": {
         "post": {
@@ -22,17 +31,9 @@ DOCUMENT_PATHS: dict[str, Any] = {
                     "description": "the record whose full text it is",
                     "schema": {"type": "string", "pattern": "\\S"},
                 },
-                {
-                    "name": "name",
-                    "in": "query",
-                    "schema": {"type": "string"},
-                    "description": "the file's name, which tells its format (.pdf, .docx…)",
-                },
+                NAME,
             ],
-            "requestBody": {
-                "required": True,
-                "content": {"application/octet-stream": {"schema": FILE}},
-            },
+            "requestBody": FILE_BODY,
             "responses": ok(
                 {"type": "object"},
                 "the document, its file in corpus/, the passages added, the record's full texts",
@@ -44,18 +45,8 @@ DOCUMENT_PATHS: dict[str, Any] = {
             "summary": "Add a document to the corpus, sent as the body: stored in corpus/ and"
             " ingested (`litsynth ingest FILE`)",
             "security": [{"sessionToken": []}],
-            "parameters": [
-                {
-                    "name": "name",
-                    "in": "query",
-                    "schema": {"type": "string"},
-                    "description": "the file's name, which tells its format (.pdf, .docx…)",
-                }
-            ],
-            "requestBody": {
-                "required": True,
-                "content": {"application/octet-stream": {"schema": FILE}},
-            },
+            "parameters": [NAME],
+            "requestBody": FILE_BODY,
             "responses": ok(
                 {"type": "object"},
                 'the document, its file in corpus/ ("" when held already), the passages added',
