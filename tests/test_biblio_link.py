@@ -160,3 +160,34 @@ def test_link_by_hand_and_unlink_survive_automatic_linking(tmp_path: Path) -> No
     assert links() == {("oth", "corpus/other.txt")}
     bad = runner.invoke(cli, ["link", "nope", "other.txt", "--project", str(root)])
     assert bad.exit_code == 1 and "no record 'nope'" in bad.output
+
+
+def test_link_a_downloaded_file_to_its_record_in_one_command(project: Path, tmp_path: Path) -> None:
+    """`litsynth link RECORD ~/Downloads/paper.pdf`: a file the project does not hold yet is
+    stored in corpus/ and ingested first, as the workspace's "Attach its full text" does."""
+    conn = connect(project / "litsynth.db")
+    import_files(conn, [FIX / "dupes.ris"], "Scopus")
+    conn.close()
+    download = tmp_path / "downloads" / "Teece 2010.md"
+    download.parent.mkdir()
+    download.write_text("# Business models\n\nBusiness models, strategy and innovation.\n")
+    runner = CliRunner()
+    unknown = runner.invoke(cli, ["link", "nobody", str(download), "--project", str(project)])
+    assert unknown.exit_code != 0 and "no record 'nobody'" in unknown.output
+    assert sorted(p.name for p in (project / "corpus").iterdir()) == []  # nothing stored
+    said = runner.invoke(
+        cli, ["link", "scopus3", str(download), "--project", str(project), "--json"]
+    )
+    assert said.exit_code == 0, said.output
+    linked = json.loads(said.output)
+    assert linked["linked"] and linked["file"] == "corpus/Teece 2010.md" and linked["passages"] > 0
+    assert (project / "corpus" / "Teece 2010.md").read_bytes() == download.read_bytes()
+    conn = connect(project / "litsynth.db")
+    try:
+        assert store.record_documents(conn)[0]["document_id"] == linked["document_id"]
+    finally:
+        conn.close()
+    # the same file again links the document the project holds, and stores nothing twice
+    again = runner.invoke(cli, ["link", "scopus3", str(download), "--project", str(project)])
+    assert again.exit_code == 0 and "stored as" not in again.output
+    assert len(list((project / "corpus").iterdir())) == 1

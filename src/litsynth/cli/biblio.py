@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +20,10 @@ from litsynth.records import BibRecord
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened, runs
 from litsynth.words import count
+
+if TYPE_CHECKING:
+    from litsynth.config import Project
+    from litsynth.ingest.adding import Added
 
 
 @click.command("batches")
@@ -315,17 +321,26 @@ def link_command(
 
     Lists the records whose full text is sought but not found, so a person can add the PDF
     to corpus/ and ingest it, or record the report as not retrieved. With RECORD_ID and
-    DOCUMENT (its id, path or file name), links that pair by hand; with --unlink, undoes it
-    and keeps the automatic matching from linking them again.
+    DOCUMENT (its id, path or file name), links that pair by hand; a file the project does
+    not hold yet (a download) is stored in corpus/ and ingested first. With --unlink, undoes
+    a link and keeps the automatic matching from linking the pair again.
     """
     if record_id is not None or unlink:
         if record_id is None or document is None:
             raise click.UsageError("give both RECORD_ID and DOCUMENT")
-        with opened(load(project_dir).store_path) as conn:
-            rid, doc_id = link_by_hand(conn, record_id, document, unlink=unlink)
+        project = load(project_dir)
+        added, given = None, Path(document).expanduser()
+        with opened(project.store_path) as conn:
+            if not unlink and given.is_file():  # a download, say: in the project first
+                added = _add_file(project, conn, record_id, given)
+            target = added.document_id if added else document
+            rid, doc_id = link_by_hand(conn, record_id, target, unlink=unlink)
         if as_json:
-            print_json({"record_id": rid, "document_id": doc_id, "linked": not unlink})
+            stored = added.to_json() if added else {}
+            print_json({"record_id": rid, "document_id": doc_id, "linked": not unlink, **stored})
             return
+        if added is not None and added.file:
+            click.echo(f"{given}: stored as {added.file}, {count(added.passages, 'passage')}")
         click.echo(f"{rid} {'unlinked from' if unlink else 'linked to'} document {doc_id}")
         return
     with opened(load(project_dir).store_path) as conn:
@@ -356,6 +371,20 @@ def link_command(
 
 
 _LISTED = 25  # records without a full text listed in the terminal; --json has them all
+
+
+def _add_file(project: Project, conn: sqlite3.Connection, record_id: str, path: Path) -> Added:
+    """A file named by its path (a download, say) as a document of the project: stored in
+    corpus/ and ingested unless the project holds it already, as the workspace's "Attach its
+    full text" does (ingest/adding.py)."""
+    from litsynth.ingest.adding import add_document, file_name
+
+    if biblio_store.get_record(conn, record_id) is None:  # said before anything is stored
+        raise BiblioError(
+            f"no record {record_id!r} in this project",
+            hint="record ids are listed by `litsynth screen export` and `export records`",
+        )
+    return add_document(project, conn, file_name(path.name, ""), path.read_bytes())
 
 
 @click.command("references")
