@@ -19,7 +19,7 @@ from typing import Any
 
 from litsynth.config import Project
 from litsynth.embed import Embedder
-from litsynth.errors import LitsynthError
+from litsynth.errors import IngestError
 from litsynth.ingest.files import store_key
 from litsynth.records import bytes_id
 from litsynth.store import documents as doc_store
@@ -40,8 +40,9 @@ def file_name(sent: str, fallback: str) -> str:
 
 @dataclass(frozen=True)
 class Added:
-    """A document added from the page: its id, the file stored for it in corpus/ ("" when
-    the project held the file already) and the passages read from it."""
+    """A document added by its bytes (the workspace, `litsynth link RECORD FILE`): its id, the
+    file stored for it in corpus/ ("" when the project held the file already) and the passages
+    read from it."""
 
     document_id: str
     file: str
@@ -74,13 +75,13 @@ def add_document(
             target.unlink()
             with transaction(conn):
                 doc_store.remove_failures(conn, [stored])
-        raise LitsynthError(
+        raise IngestError(
             f"{name} could not be read: {failure['reason']} ({failure['detail']})",
             failure["explanation"],
         )
     state = doc_store.file_state(conn, stored)
     if state is None:  # ingest stores every file it reads, or says why it did not
-        raise LitsynthError(f"{name} was not ingested", "; ".join(report.warnings) or None)
+        raise IngestError(f"{name} was not ingested", "; ".join(report.warnings) or None)
     return Added(state.document_id, stored, report.chunks_added)
 
 
@@ -107,4 +108,4 @@ def _place(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
             return target, True
         if target.read_bytes() == data:
             return target, False
-    raise LitsynthError(f"corpus/ has 999 files named like {name}", "rename the file and retry")
+    raise IngestError(f"corpus/ has 999 files named like {name}", "rename the file and retry")
