@@ -43,7 +43,8 @@ _DOCUMENT_ID = re.compile(r"[0-9a-z]+")  # a file's hash (records.bytes_id)
 
 
 def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
-    """The route that attaches a record's full text, behind the workspace's guard (`route`)."""
+    """The routes that carry documents between the page and corpus/ (see the module's doc),
+    each behind the workspace's guard (`route`)."""
 
     async def received(request: Request) -> tuple[str, bytes]:
         """The sent file's name and bytes, refused before anything is stored when it is too
