@@ -20,7 +20,7 @@ from typing import Any
 from litsynth.config import Project
 from litsynth.embed import Embedder
 from litsynth.errors import IngestError
-from litsynth.ingest.files import store_key
+from litsynth.ingest.files import on_disk, store_key
 from litsynth.records import bytes_id
 from litsynth.store import documents as doc_store
 from litsynth.store.db import transaction
@@ -88,10 +88,7 @@ def add_document(
 def _held(project: Project, conn: sqlite3.Connection, document_id: str) -> bool:
     """Whether the project has this document and a file of it is still on disk (a file taken
     out of corpus/ leaves its document in the store until `ingest --prune`)."""
-    if not doc_store.document_exists(conn, document_id):
-        return False
-    files = doc_store.file_states(conn).values()
-    return any((project.root / f.path).is_file() for f in files if f.document_id == document_id)
+    return on_disk(project.root, doc_store.holding_paths(conn, document_id)) is not None
 
 
 def _place(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:

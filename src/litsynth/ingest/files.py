@@ -72,6 +72,12 @@ def store_key(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def on_disk(root: Path, paths: Iterable[str]) -> Path | None:
+    """The first of a document's paths whose file is there: the one it was first read from
+    may have been moved or deleted while a copy remains."""
+    return next((root / p for p in paths if (root / p).is_file()), None)
+
+
 def walk(root: Path, targets: Iterable[Path]) -> tuple[list[FileEntry], list[str]]:
     """Supported files under the targets, sorted, each once; plus warnings for skipped ones.
 

@@ -22,6 +22,7 @@ from litsynth.coding.analysis.discover import Discovery
 from litsynth.coding.analysis.themes import Selective
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
+from litsynth.ingest.files import on_disk
 from litsynth.markup import markup_ranges, shows_markup, without
 from litsynth.provenance import library_versions
 from litsynth.records import split_parse_notes
@@ -187,12 +188,6 @@ def report_matrix(
     )
 
 
-def _on_disk(root: Path, paths: list[str]) -> Path | None:
-    """The first of a document's paths whose file is there: the one it was first read
-    from may have been moved or deleted while a copy remains."""
-    return next((root / p for p in paths if (root / p).is_file()), None)
-
-
 def collect(
     project: Project,
     conn: sqlite3.Connection,
@@ -213,7 +208,7 @@ def collect(
         f"sources/{r['id']}.pdf": str(found)
         for r in rows
         if r["kind"] == "pdf"
-        and (found := _on_disk(project.root, [r["path"], *holders.get(r["id"], [])]))
+        and (found := on_disk(project.root, [r["path"], *holders.get(r["id"], [])]))
     }
     documents = tuple(
         rm.DocumentRow(

@@ -31,13 +31,14 @@ from litsynth.config import Project
 from litsynth.errors import BiblioError, LitsynthError
 from litsynth.ingest.adding import Added, add_document, file_name
 from litsynth.ingest.failures import FAILURE_REASONS
-from litsynth.ingest.files import SUPPORTED
+from litsynth.ingest.files import SUPPORTED, on_disk
 from litsynth.server.imports import MAX_UPLOAD
 from litsynth.server.replies import error, json_body
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
+from litsynth.store import documents as doc_store
 from litsynth.store import opened
-from litsynth.store.report import file_paths, table_count
+from litsynth.store.report import table_count
 
 _DOCUMENT_ID = re.compile(r"[0-9a-z]+")  # a file's hash (records.bytes_id)
 
@@ -113,21 +114,18 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
         if not _DOCUMENT_ID.fullmatch(document):
             raise LitsynthError(f"{document!r} is not a document id", "ids are in /api/documents")
         with opened(project.store_path) as conn:
-            row = conn.execute("SELECT path, kind FROM documents WHERE id = ?", (document,))
-            found = row.fetchone()
-            holders = file_paths(conn).get(document, [])
+            found = doc_store.kind_and_path(conn, document)
+            holders = doc_store.holding_paths(conn, document)
         if found is None:
             return error(404, f"no document {document!r}", "document ids are in /api/documents")
-        path = next(
-            (project.root / p for p in [found["path"], *holders] if (project.root / p).is_file()),
-            None,
-        )
+        kind, stored = found
+        path = on_disk(project.root, [stored, *holders])
         if path is None:
-            return error(404, f"the file of {found['path']} is no longer there",
+            return error(404, f"the file of {stored} is no longer there",
                          "put it back in corpus/, or ingest its new place")  # fmt: skip
         # A PDF opens in the browser's viewer at the page the link names; any other kind is
         # a download, never a page of the workspace's own origin (an HTML file's scripts).
-        pdf = found["kind"] == "pdf"
+        pdf = kind == "pdf"
         return FileResponse(
             path,
             media_type="application/pdf" if pdf else "application/octet-stream",

@@ -168,6 +168,20 @@ def document_ids(conn: sqlite3.Connection, *, chunker_not: str | None = None) ->
     return [r[0] for r in rows]
 
 
+def holding_paths(conn: sqlite3.Connection, document_id: str) -> list[str]:
+    """The paths whose files hold a document, by path: copies, a renamed file not yet pruned."""
+    rows = conn.execute(
+        "SELECT path FROM files WHERE document_id = ? ORDER BY path", (document_id,)
+    )
+    return [row[0] for row in rows]
+
+
+def kind_and_path(conn: sqlite3.Connection, document_id: str) -> tuple[str, str] | None:
+    """A document's kind ("pdf", "text"…) and the path it was read from; None for no such id."""
+    row = conn.execute("SELECT kind, path FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
 def document_has_files(conn: sqlite3.Connection, document_id: str) -> bool:
     """Whether any file path still holds this document (then it must not be deleted)."""
     row = conn.execute("SELECT 1 FROM files WHERE document_id = ? LIMIT 1", (document_id,))
