@@ -224,6 +224,18 @@ def link_full_texts(conn: sqlite3.Connection) -> LinkReport:
     return LinkReport(links=links, sought=len(sought), unmatched=unmatched, sought_rule=rule)
 
 
+def require_record(
+    conn: sqlite3.Connection,
+    record_id: str,
+    hint: str = "record ids are listed by `litsynth screen export` and `export records`",
+) -> None:
+    """A BiblioError unless the project has the record: said before a file is stored for it."""
+    from litsynth.store import biblio as store
+
+    if store.get_record(conn, record_id) is None:
+        raise BiblioError(f"no record {record_id!r} in this project", hint=hint)
+
+
 def link_by_hand(
     conn: sqlite3.Connection, record_id: str, document: str, *, unlink: bool = False
 ) -> tuple[str, str]:
@@ -234,11 +246,7 @@ def link_by_hand(
     """
     from litsynth.store import biblio as store
 
-    if store.get_record(conn, record_id) is None:
-        raise BiblioError(
-            f"no record {record_id!r} in this project",
-            hint="record ids are listed by `litsynth screen export` and `export records`",
-        )
+    require_record(conn, record_id)
     docs = store.documents_for_linking(conn)
     matches = [
         d for d in docs

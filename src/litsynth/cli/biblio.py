@@ -11,7 +11,7 @@ import click
 from litsynth.biblio import dedupe as dedupe_stage
 from litsynth.biblio.batches import record_search, search_date
 from litsynth.biblio.citation_search import import_references
-from litsynth.biblio.link import link_by_hand, link_full_texts
+from litsynth.biblio.link import link_by_hand, link_full_texts, require_record
 from litsynth.biblio.readers import import_files
 from litsynth.biblio.record_fields import work_type
 from litsynth.cli.common import json_option, load, print_json, project_option
@@ -379,11 +379,7 @@ def _add_file(project: Project, conn: sqlite3.Connection, record_id: str, path: 
     full text" does (ingest/adding.py)."""
     from litsynth.ingest.adding import add_document, file_name
 
-    if biblio_store.get_record(conn, record_id) is None:  # said before anything is stored
-        raise BiblioError(
-            f"no record {record_id!r} in this project",
-            hint="record ids are listed by `litsynth screen export` and `export records`",
-        )
+    require_record(conn, record_id)  # said before anything is stored
     return add_document(project, conn, file_name(path.name, ""), path.read_bytes())
 
 

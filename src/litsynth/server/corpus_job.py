@@ -59,7 +59,6 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
 
     def work() -> None:
         from litsynth.biblio.link import link_full_texts
-        from litsynth.coding.codebook.load import project_codebook
         from litsynth.ingest.incremental import IngestOptions, ingest
         from litsynth.store.report import table_count
 
@@ -74,8 +73,7 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                        "warnings": report.warnings[:20], "linked": linked}  # fmt: skip
             with job.guard:
                 job.last, job.error, job.hint = summary, None, None
-            if report.chunks_added and project_codebook(project, required=False) is not None:
-                ws.learner.relearn()
+            ws.learner.relearn_for(report.chunks_added)
         except LitsynthError as exc:  # another ingest under way, a setting in error: said
             with job.guard:
                 job.error, job.hint = exc.message, exc.hint

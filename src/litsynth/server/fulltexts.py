@@ -25,10 +25,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from litsynth.biblio.link import link_by_hand, link_full_texts
-from litsynth.coding.codebook.load import project_codebook
+from litsynth.biblio.link import link_by_hand, link_full_texts, require_record
 from litsynth.config import Project
-from litsynth.errors import BiblioError, LitsynthError
+from litsynth.errors import LitsynthError
 from litsynth.ingest.adding import Added, add_document, file_name
 from litsynth.ingest.failures import FAILURE_REASONS
 from litsynth.ingest.files import SUPPORTED, on_disk
@@ -64,26 +63,18 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
             )
         return name, data
 
-    def relearn(added: Added) -> None:
-        if added.passages and project_codebook(project, required=False) is not None:
-            ws.learner.relearn()
-
     async def api_fulltext(request: Request) -> Response:
         record_id = request.query_params.get("record", "").strip()
         name, data = await received(request)
 
         def work(conn: sqlite3.Connection) -> tuple[Added, list[dict[str, str]]]:
-            if biblio_store.get_record(conn, record_id) is None:
-                raise BiblioError(
-                    f"no record {record_id!r} in this project",
-                    hint="reload the page: it may be gone",
-                )
+            require_record(conn, record_id, hint="reload the page: it may be gone")
             added = add_document(project, conn, name, data, ws.warm_embedder())
             link_by_hand(conn, record_id, added.document_id)
             return added, biblio_store.linked_documents(conn, record_id)
 
         added, full_texts = await ws.locked(work)
-        relearn(added)
+        ws.learner.relearn_for(added.passages)
         return JSONResponse({"record_id": record_id, **added.to_json(), "full_texts": full_texts})
 
     async def api_add(request: Request) -> Response:
@@ -96,7 +87,7 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
             return added, [k.record_id for k in links if k.document_id == added.document_id]
 
         added, records = await ws.locked(work)
-        relearn(added)
+        ws.learner.relearn_for(added.passages)
         return JSONResponse({**added.to_json(), "linked_records": records})
 
     async def api_unlink(request: Request) -> Response:

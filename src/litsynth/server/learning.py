@@ -59,6 +59,14 @@ class Learner:
             self._thread = threading.Thread(target=self._work, name="relearn", daemon=True)
             self._thread.start()
 
+    def relearn_for(self, passages: int) -> None:
+        """Ask for suggestions on `passages` just added (a paper, a full text, corpus/ read),
+        where the project has a codebook to suggest from."""
+        from litsynth.coding.codebook.load import project_codebook
+
+        if passages and project_codebook(self.project, required=False) is not None:
+            self.relearn()
+
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until no fit runs or is owed (tests, shutdown); False on timeout."""
         end = None if timeout is None else time.monotonic() + timeout
