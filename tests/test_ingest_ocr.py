@@ -18,8 +18,9 @@ from conftest import shared
 from litsynth.cli import cli
 from litsynth.config import open_project
 from litsynth.ingest import ParseFailure, parse_file, parse_many
+from litsynth.ingest.failures import OCR_TRIED
 from litsynth.ingest.incremental import IngestOptions, ingest
-from litsynth.ingest.ocr import OCR_TRIED, OcrSettings, installed_languages, tesseract
+from litsynth.ingest.ocr import OcrSettings, installed_languages, tesseract
 from litsynth.ingest.outcome import failure_json
 from litsynth.records import Document, Failure
 from litsynth.store import opened

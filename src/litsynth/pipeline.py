@@ -100,10 +100,13 @@ def run_pipeline(
         with opened(project.store_path) as conn:
             rep = apply_inputs(project, conn)
             kept = q.table_count(conn, "records") if rep is None else 0
-        if rep is None and kept:  # imported with `litsynth import` or the workspace: left be
-            return "not applicable", f"{kept} records as imported (none declared in [records])", []
-        if rep is None:
-            return "not applicable", "no [records] imports or screening sheets in litsynth.toml", []
+        if rep is None:  # records imported with `litsynth import` or the workspace are left be
+            said = (
+                f"{kept} records as imported (none declared in [records])"
+                if kept
+                else "no [records] imports or screening sheets in litsynth.toml"
+            )
+            return "not applicable", said, []
         changed = rep.imported or rep.decisions or rep.ineligible or rep.citation_records
         return ("done" if changed else "up to date"), rep.summary(), []
 

@@ -31,7 +31,6 @@ from functools import cache
 
 from litsynth.config import IngestSettings
 from litsynth.ingest.budget import ask_for_time, report_progress
-from litsynth.ingest.failures import OCR_TRIED as OCR_TRIED  # where the OCR code looks for it
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.first_page import MAX_CHARS, MIN_CHARS
 

@@ -27,7 +27,7 @@ from pypdf.generic import DictionaryObject
 
 from litsynth.citations.doi import normalize_doi
 from litsynth.ingest.byline import chosen_authors
-from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.failures import OCR_TRIED, ParseFailure
 from litsynth.ingest.first_page import (
     Run,
     printed_doi,
@@ -45,7 +45,7 @@ from litsynth.ingest.normalize import (
     line_form,
     normalize_parts,
 )
-from litsynth.ingest.ocr import OCR_TRIED, OcrSettings, engine, read_pages
+from litsynth.ingest.ocr import OcrSettings, engine, read_pages
 from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.own_metadata import author_names
 from litsynth.ingest.printed_pages import find_printed_pages

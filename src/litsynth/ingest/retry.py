@@ -19,7 +19,8 @@ from __future__ import annotations
 import sqlite3
 
 from litsynth.config import IngestSettings
-from litsynth.ingest.ocr import OCR_TIMEOUT, OCR_TRIED
+from litsynth.ingest.failures import OCR_TRIED
+from litsynth.ingest.ocr import OCR_TIMEOUT
 from litsynth.ingest.ocr import missing as ocr_missing
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
 from litsynth.ingest.sidecar import READERS
