@@ -41,7 +41,7 @@ elsewhere: "A INTERVIEWS" (an appendix heading) and "2D LSTM" stay as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
@@ -131,12 +131,31 @@ def _lone_split(run: str) -> str | None:
     return run[0] + text[1:]
 
 
-def _in_address(page: str, match: re.Match[str]) -> bool:
+def _in_address(match: re.Match[str]) -> bool:
     """Whether the run is part of a web address or e-mail (the text between spaces around it)."""
+    page = match.string
     before = re.search(r"\S*$", page[: match.start()])
     after = re.match(r"\S*", page[match.end() :])
     token = (before.group(0) if before else "") + match.group(0) + (after.group(0) if after else "")
     return bool(_ADDRESS.search(token))
+
+
+def _replace(
+    pattern: re.Pattern[str], pages: Sequence[str], repair: Callable[[re.Match[str]], str | None]
+) -> tuple[list[str], int]:
+    """Each match of `pattern` in the pages replaced by what `repair` makes of it (None: left as
+    it is), and how many were replaced: the one shape of every repair here."""
+    count = 0
+
+    def sub(match: re.Match[str]) -> str:
+        nonlocal count
+        repaired = repair(match)
+        if repaired is None:
+            return match.group(0)
+        count += 1
+        return repaired
+
+    return [pattern.sub(sub, page) for page in pages], count
 
 
 def split_glued_words(pages: Sequence[str]) -> tuple[list[str], int]:
@@ -148,49 +167,29 @@ def split_glued_words(pages: Sequence[str]) -> tuple[list[str], int]:
     long = [w for page in pages for w in _CANDIDATE.findall(page) if len(w) >= 18]
     if sum(_split(word, speller) is not None for word in long) * 2 < len(long):
         return list(pages), 0  # long words of another language, not English without spaces
-    count = 0
-
-    def repair(match: re.Match[str]) -> str:
-        nonlocal count
-        split = _split(match.group(0), speller)
-        if split is None:
-            return match.group(0)
-        count += 1
-        return split
-
-    return [_CANDIDATE.sub(repair, page) for page in pages], count
+    return _replace(_CANDIDATE, pages, lambda match: _split(match.group(0), speller))
 
 
 def _split_lone_runs(pages: Sequence[str]) -> tuple[list[str], int]:
     """A spaced document's few glued spots split into common words (see the module's doc)."""
-    count = 0
-    repaired = []
-    for page in pages:
-        pieces, last = [], 0
-        for match in _LONE_RUN.finditer(page):
-            split = _lone_split(match.group(0))
-            if split is None or _in_address(page, match):
-                continue
-            # "(2018)becausewe…" lost the space before the run too: "(2018) because we…"
-            space = " " if match.start() and page[match.start() - 1] in ")];:," else ""
-            pieces += [page[last : match.start()], space + split]
-            last = match.end()
-            count += 1
-        repaired.append("".join([*pieces, page[last:]]))
-    return repaired, count
+
+    def repair(match: re.Match[str]) -> str | None:
+        split = _lone_split(match.group(0))
+        if split is None or _in_address(match):
+            return None
+        # "(2018)becausewe…" lost the space before the run too: "(2018) because we…"
+        before = match.string[match.start() - 1] if match.start() else ""
+        return (" " if before and before in ")];:," else "") + split
+
+    return _replace(_LONE_RUN, pages, repair)
 
 
 def join_small_caps(pages: Sequence[str]) -> tuple[list[str], int]:
     """The pages with "S CIBERT" joined where the document writes "SCIBERT", and how many."""
     words = {w for page in pages for w in re.findall(r"(?<!\w)[A-Z]{3,}(?!\w)", page)}
-    count = 0
 
-    def join(match: re.Match[str]) -> str:
-        nonlocal count
+    def join(match: re.Match[str]) -> str | None:
         joined = match.group(1) + match.group(2)
-        if joined not in words:
-            return match.group(0)
-        count += 1
-        return joined
+        return joined if joined in words else None
 
-    return [_SMALL_CAPS.sub(join, page) for page in pages], count
+    return _replace(_SMALL_CAPS, pages, join)
