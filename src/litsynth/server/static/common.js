@@ -82,6 +82,16 @@ function readerLink(text, documentId) {
   return link;
 }
 
+// A file from the reviewer's disk as a request's body, its name and the rest in the query:
+// a database export, a record's full text, a paper for the corpus.
+async function sendFile(path, params, file) {
+  return api(path + "?" + new URLSearchParams(params), {
+    method: "POST",
+    headers: { "Content-Type": "application/octet-stream", "X-Litsynth-Token": TOKEN },
+    body: await file.arrayBuffer(),
+  });
+}
+
 async function post(path, body) {
   return api(path, {
     method: "POST",

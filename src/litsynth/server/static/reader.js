@@ -330,11 +330,7 @@ async function addDocuments(dropped) {
   for (const [i, file] of files.entries()) {
     $("reader-status").textContent = "Reading " + (i + 1) + " of " + files.length + ": " + file.name + "…";
     try {
-      const added = await api("/api/documents/add?" + new URLSearchParams({ name: file.name }), {
-        method: "POST",
-        headers: { "Content-Type": "application/octet-stream", "X-Litsynth-Token": TOKEN },
-        body: await file.arrayBuffer(),
-      });
+      const added = await sendFile("/api/documents/add", { name: file.name }, file);
       shown = added.document_id;
       linked += added.linked_records.length ? 1 : 0;
     } catch (error) {

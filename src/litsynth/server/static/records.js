@@ -64,11 +64,7 @@ async function importFiles(event) {
     try {
       const params = new URLSearchParams({ source, name: file.name,
         searched: $("import-searched").value, query: $("import-query").value });
-      const outcome = await api("/api/records/import?" + params, {
-        method: "POST",
-        headers: { "Content-Type": "application/octet-stream", "X-Litsynth-Token": TOKEN },
-        body: await file.arrayBuffer(),
-      });
+      const outcome = await sendFile("/api/records/import", params, file);
       line.textContent = importLines(outcome).join("\n");
       if (outcome.search) {
         const s = outcome.search;

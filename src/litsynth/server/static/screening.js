@@ -209,11 +209,7 @@ async function attachFullText(dropped) {
   $("attach-status").textContent = "Reading " + file.name + "…";
   input.disabled = true;
   try {
-    const done = await api("/api/records/fulltext?" + new URLSearchParams({ record: id, name: file.name }), {
-      method: "POST",
-      headers: { "Content-Type": "application/octet-stream", "X-Litsynth-Token": TOKEN },
-      body: await file.arrayBuffer(),
-    });
+    const done = await sendFile("/api/records/fulltext", { record: id, name: file.name }, file);
     if ($("record").dataset.recordId !== id) return;  // the reviewer moved on meanwhile
     $("rec-fulltext").replaceChildren();
     showFullTexts(done.full_texts);
