@@ -318,6 +318,19 @@ function listDocuments(docs) {
   $("document").replaceChildren(...docs.map((d) => { const o = el("option", d.label + " — " + d.path); o.value = d.id; return o; }));
 }
 
+// The document list read again after papers came in, and a document shown: `wanted` where it
+// is there, else the one on screen, else the first.
+async function showDocuments(wanted) {
+  const docs = await api("/api/documents");
+  listDocuments(docs);
+  const has = (id) => Boolean(id) && docs.some((d) => d.id === id);
+  const shown = has(wanted) ? wanted : has(reader.document) ? reader.document : docs.length ? docs[0].id : null;
+  if (!shown) return;
+  if (shown !== reader.document) reader.focus = 0;
+  $("document").value = shown;
+  await loadDocument(shown);
+}
+
 // Papers chosen on this screen, each stored in corpus/, read and embedded in turn (`litsynth
 // ingest FILE`); the last one read is then shown. One that cannot be read is said, not kept.
 async function addDocuments(dropped) {
@@ -339,13 +352,8 @@ async function addDocuments(dropped) {
   }
   $("add-documents").disabled = false;
   $("add-documents").value = "";
-  listDocuments(await api("/api/documents"));
-  if (shown) {
-    $("document").value = shown;
-    reader.focus = 0;
-    await loadDocument(shown);
-    if (reader.codes.length) watchLearning();  // the new passages' suggestions
-  }
+  await showDocuments(shown);
+  if (shown && reader.codes.length) watchLearning();  // the new passages' suggestions
   $("reader-status").textContent = (files.length - failed.length) + " of " + files.length + " added"
     + (linked ? " (" + linked + " the full text of a record, matched by DOI or title)" : "")
     + (failed.length ? ". Not added: " + failed.join("; ") : ".");
@@ -368,13 +376,7 @@ async function readCorpus() {
       $("reader-status").textContent = s.error + (s.hint ? " (" + s.hint + ")" : "");
       return;
     }
-    const docs = await api("/api/documents");
-    listDocuments(docs);
-    const shown = reader.document && docs.some((d) => d.id === reader.document) ? reader.document : docs.length ? docs[0].id : null;
-    if (shown) {
-      $("document").value = shown;
-      await loadDocument(shown);
-    }
+    await showDocuments(null);
     $("reader-status").textContent = "corpus/ read: " + s.last.summary
       + (s.last.linked ? "; " + s.last.linked + " records matched to their full texts" : "") + ".";
     if (reader.codes.length && s.last.passages) watchLearning();
