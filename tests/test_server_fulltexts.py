@@ -222,3 +222,9 @@ def test_files_put_in_corpus_are_read_from_the_page(client: TestClient, project:
     assert last["linked"] == 1 and links(project) == {
         "r01": client.get("/api/documents").json()[0]["id"]
     }
+    # read again: nothing new, and the record matched before is not counted again
+    client.post("/api/ingest", headers={"X-Litsynth-Token": token})
+    deadline = time.monotonic() + 120
+    while (again := client.get("/api/ingest").json())["runs"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert again["last"]["ingested"] == 0 and again["last"]["linked"] == 0

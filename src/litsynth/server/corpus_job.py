@@ -60,6 +60,7 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
     def work() -> None:
         from litsynth.biblio.link import link_full_texts
         from litsynth.ingest.incremental import IngestOptions, ingest
+        from litsynth.store.biblio import record_documents
         from litsynth.store.report import table_count
 
         try:
@@ -67,7 +68,10 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                 project, IngestOptions(on_file=job.progress), embedder=ws.warm_embedder()
             )
             with opened(project.store_path) as conn:
-                linked = len(link_full_texts(conn).links) if table_count(conn, "records") else 0
+                # the records matched now, as `litsynth link` matches; not those matched before
+                known = {(k["record_id"], k["document_id"]) for k in record_documents(conn)}
+                links = link_full_texts(conn).links if table_count(conn, "records") else []
+                linked = sum((k.record_id, k.document_id) not in known for k in links)
             summary = {"summary": report.summary(), "ingested": report.documents_ingested,
                        "passages": report.chunks_added, "failures": report.failures_by_reason(),
                        "warnings": report.warnings[:20], "linked": linked}  # fmt: skip
