@@ -287,3 +287,42 @@ def test_a_coded_document_with_unread_pages_is_kept_as_it_is(project: Path, mixe
         assert conn.execute("SELECT COUNT(*) FROM codings").fetchone()[0] == 1
         (attributes,) = conn.execute("SELECT attributes FROM documents").fetchone()
     assert json.loads(attributes)["pages_without_text"] == "1 of 2"
+
+
+def test_reread_reads_the_scanned_page_and_carries_the_coding(project: Path, mixed: Path) -> None:
+    """The same document, kept as it was for its coding, is read with OCR when asked: the
+    scanned page gains its text and the coding keeps pointing at the words it coded."""
+    shutil.copy2(mixed, project / "corpus" / "mixed.pdf")
+    toml = project / "litsynth.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[ingest]\nocr = false\n")
+    ingest(open_project(project), IngestOptions())
+    with opened(project / "litsynth.db") as conn:
+        chunk_id, doc_id, start, end = conn.execute(
+            "SELECT id, document_id, start + 40, start + 160 FROM chunks ORDER BY ordinal LIMIT 1"
+        ).fetchone()
+        conn.execute(
+            "INSERT INTO codings(id, chunk_id, document_id, code_id, start, end, coder, at, status)"
+            " VALUES ('k1', ?, ?, 'platform', ?, ?, 'ana', '2025-01-01T00:00:00Z', 'added')",
+            (chunk_id, doc_id, start, end),
+        )
+        (quote,) = conn.execute(
+            "SELECT substr(text, ?, ?) FROM documents", (start + 1, end - start)
+        ).fetchone()
+        conn.commit()
+    toml.write_text(toml.read_text(encoding="utf-8").replace("ocr = false", "ocr = true"))
+    assert ingest(open_project(project), IngestOptions()).kept_with_human_work == [doc_id]
+
+    report = ingest(open_project(project), IngestOptions(reread=True))
+    assert (report.documents_ingested, report.kept_with_human_work) == (1, [])
+    (carried,) = report.carried
+    assert (carried["codings"], carried["left"], carried["kept_old"]) == (1, [], False)
+    with opened(project / "litsynth.db") as conn:
+        (attributes, text) = conn.execute("SELECT attributes, text FROM documents").fetchone()
+        (now,) = conn.execute(
+            "SELECT substr(d.text, c.start + 1, c.end - c.start) FROM codings c"
+            " JOIN documents d ON d.id = c.document_id"
+        ).fetchone()
+        assert conn.execute("SELECT document_id FROM codings").fetchone()[0] == doc_id
+    assert "pages_without_text" not in json.loads(attributes)
+    assert word_recall("The Crazy Ones", text) == 1.0  # the scanned page, read
+    assert now == quote

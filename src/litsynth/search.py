@@ -23,12 +23,15 @@ from litsynth.embed.index import ChunkIndex, Manifest, load_index
 from litsynth.embed.models import query_embedder
 from litsynth.errors import IngestError
 from litsynth.ingest.indexing import chunker_spec, ensure_index
+from litsynth.ingest.pdf import TEXT_VERSION as PDF_TEXT
 from litsynth.markup import shown
 from litsynth.records import OnPassage, Passage, roles_wanted
 from litsynth.search_focus import Focus, focus_hits, query_marks
 from litsynth.search_rank import ranking
 from litsynth.store import documents as store
 from litsynth.store import passages, runs
+from litsynth.store.carry import old_versions
+from litsynth.store.scans import read_by_older_text
 
 SNIPPET_CHARS = 240
 
@@ -265,6 +268,8 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
         else "the next `litsynth ingest` or `litsynth search` repairs it"
     )
     out["index"] = index_info
+    out["read_by_older_reader"] = read_by_older_text(conn, "pdf", PDF_TEXT)
+    out["old_versions"] = [store.kind_and_path(conn, old)[1] for old, _ in old_versions(conn)]  # type: ignore[index]
     out["records"] = records_overview(conn).to_json()
     out["coding"] = coding_status(conn, project) if store.has_chunks(conn) else None
     out["model"] = model

@@ -87,6 +87,16 @@ def init_command(directory: Path | None, project_dir: Path | None, as_json: bool
     help="Re-chunk and re-embed everything from the store (after a model or chunker change).",
 )
 @click.option(
+    "--reread",
+    is_flag=True,
+    help="Read stored files again with this version's readers; codings follow their words.",
+)
+@click.option(
+    "--carry",
+    is_flag=True,
+    help="A replaced file's codings follow their words to its new version (see docs/ingest.md).",
+)
+@click.option(
     "--ray",
     "ray_address",
     default="",
@@ -102,6 +112,8 @@ def ingest_command(
     passwords: tuple[str, ...],
     prune: bool,
     rebuild: bool,
+    reread: bool,
+    carry: bool,
     ray_address: str,
     project_dir: Path,
     as_json: bool,
@@ -113,6 +125,10 @@ def ingest_command(
     .html/.htm and saved pages (.mhtml/.mht/.webarchive). Unchanged files are skipped,
     changed files replace their old passages, and a file that cannot be read is recorded with
     a reason while the run goes on. Metadata comes from corpus/documents.csv.
+
+    A changed file's old version stays in the store if it carries codings, unless --carry
+    moves them (each to where its words are in the new text). --reread reads unchanged files
+    again, so a newer litsynth's better text reaches papers already coded.
     """
     from litsynth.ingest.incremental import IngestOptions, ingest
 
@@ -126,6 +142,8 @@ def ingest_command(
             rebuild=rebuild,
             quiet=quiet or as_json,
             ray_address=ray_address,
+            carry=carry,
+            reread=reread,
         ),
     )
     if as_json:
@@ -188,12 +206,44 @@ def _render_ingest(r: dict[str, Any]) -> None:
             f"{len(r['would_prune'])} files are gone (run with --prune to remove their "
             "documents): " + ", ".join(r["would_prune"])
         )
+    if r["documents_reread_same"]:
+        click.echo(f"{count(r['documents_reread_same'], 'file')} read again gave the same text")
+    for c in r["carried"]:
+        _render_carried(c)
+    if any(c["codings"] and not c["kept_old"] for c in r["carried"]):
+        click.echo(
+            "  suggestions on the new text: `litsynth code suggest` makes them (your decisions"
+            " are kept)"
+        )
     if r["kept_with_human_work"]:
         click.echo(
             f"kept {len(r['kept_with_human_work'])} old document versions that carry human codings"
         )
+        if not any(c["kept_old"] for c in r["carried"]):
+            click.echo(
+                "  `litsynth ingest --carry` moves each coding to where its words are in the"
+                " new version"
+            )
     for warning in r["warnings"]:
         click.echo(f"warning: {warning}", err=True)
+
+
+def _render_carried(c: dict[str, Any]) -> None:
+    """One document's carried work, and each coding left behind with its words."""
+    changed = f" ({c['changed']} of them where the text changed a little)" if c["changed"] else ""
+    parts = [count(c[k], k[:-1]) for k in ("codings", "memos") if c[k]]
+    moved = " and ".join(parts) or "nothing"
+    if not c["kept_old"]:
+        click.echo(f"{c['path']}: {moved} carried to the new text{changed}")
+        return
+    if c["codings"] or c["memos"]:
+        click.echo(f"{c['path']}: {moved} carried to the new text{changed}, but")
+    click.echo(
+        f"{c['path']}: {count(len(c['left']), 'coding')} not found in the new text, so the old"
+        " text is kept with them:"
+    )
+    for left in c["left"]:
+        click.echo(f"    {left['code']}: “{left['quote']}”")
 
 
 @click.command("search")
@@ -402,6 +452,18 @@ def _render_scans(s: dict[str, Any]) -> None:
         )
     for r in unread:
         click.echo(f"pages without text: {Path(r['path']).name}: {r['note']}")
+    if s["read_by_older_reader"]:
+        click.echo(
+            f"read by an older litsynth: {count(len(s['read_by_older_reader']), 'PDF')};"
+            " `litsynth ingest --reread` reads them with today's text repairs (codings follow"
+            " their words)"
+        )
+    if s["old_versions"]:
+        names = ", ".join(Path(p).name for p in s["old_versions"][:3])
+        click.echo(
+            f"old versions kept for their codings: {len(s['old_versions'])} ({names});"
+            " `litsynth ingest --carry` moves the codings onto the new versions"
+        )
 
 
 commands: list[click.Command] = [init_command, ingest_command, search_command, status_command]

@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -34,7 +35,7 @@ from litsynth.embed.index import (
     ids_digest,
 )
 from litsynth.errors import ConfigError
-from litsynth.ingest import parse_many
+from litsynth.ingest import parse_many, versions
 from litsynth.ingest.byline import BYLINE_VERSION, byline_authors, chosen_authors
 from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.first_page import printed_year
@@ -66,6 +67,7 @@ from litsynth.provenance import library_versions
 from litsynth.records import Chunk, Document, Failure
 from litsynth.store import documents as store
 from litsynth.store import runs
+from litsynth.store.carry import HeldLink, old_versions, read_by, relink, stored_text
 from litsynth.store.db import opened, transaction
 from litsynth.store.lock import writer_lock
 
@@ -111,6 +113,9 @@ class _Run:
         # document id -> (what the file said, what documents.csv says) until it is committed
         self.origins: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.relabelled: set[str] = set()  # documents whose citation facts changed this run
+        self.carry = False  # --carry: codings follow a replaced file to its new version
+        self.in_place: set[str] = set()  # --reread: documents read again over their old reading
+        self.relinks: dict[str, tuple[HeldLink, ...]] = {}  # links of readings dropped to reread
 
     def metadata_for(self, key: str) -> Metadata | None:
         try:
@@ -137,6 +142,12 @@ class _Run:
         if prepared is None:
             return
         doc = prepared
+        if doc.id in self.in_place and stored_text(self.conn, doc.id) == doc.text:
+            self.report.documents_reread_same += 1  # --reread: nothing to replace or embed
+            said, _ = self.origins.pop(doc.id, ({}, {}))
+            with transaction(self.conn):
+                read_by(self.conn, doc.id, said.get("text_read_by"))
+            return
         chunks = chunk_with(self.project.settings.ingest, doc, self.embedder)
         self.pending.items.append((entry, doc, chunks))
         self.pending.n_chunks += len(chunks)
@@ -158,6 +169,12 @@ class _Run:
             self.save()
 
     def commit(self, entry: FileEntry, doc: Document, chunks: list[Chunk], vectors: Any) -> None:
+        if doc.id in self.in_place:  # --reread: over the stored reading, codings carried
+            store_new = partial(self._store_new, doc, chunks)
+            versions.reread(self.conn, self.index, self.report, entry.key, (doc, chunks, vectors),
+                            store_new)  # fmt: skip
+            self.origins.pop(doc.id, None)  # a reading not stored leaves them behind
+            return
         previous = store.file_state(self.conn, entry.key)
         removed: list[int] = []
         with transaction(self.conn):
@@ -173,18 +190,11 @@ class _Run:
             if store.document_exists(self.conn, doc.id):
                 rowids: list[int] = []  # same bytes (or text) already stored under another path
             else:
-                found, sidecar = self.origins.pop(doc.id, ({}, {}))
-                rowids = store.insert_document(
-                    self.conn, doc, chunks, chunker=self.spec, file_meta=found,
-                    meta_sources=dict.fromkeys(sidecar, store.SIDECAR),
-                )  # fmt: skip
-                store.refresh_metadata(self.conn, doc.id, sidecar)  # a record linked earlier
-                store_roles(self.conn, doc, [(c.id, c.start, c.end) for c in chunks])
-                store_numbered(self.conn, doc.id)
+                rowids = self._store_new(doc, chunks)
             store.set_file(self.conn, entry.key, doc.id, entry.size, entry.mtime_ns)
             store.clear_failure(self.conn, entry.key)
             if previous is not None and previous.document_id != doc.id:
-                removed = self._drop_if_unreferenced(previous.document_id)
+                removed = self._drop_if_unreferenced(previous.document_id, successor=doc.id)
                 self.report.documents_replaced += 1
         # After the commit: a crash here leaves the index behind, which reconcile repairs.
         if rowids:
@@ -194,6 +204,19 @@ class _Run:
         self.report.chunks_removed += len(removed)
         self.report.documents_ingested += 1
 
+    def _store_new(self, doc: Document, chunks: list[Chunk]) -> list[int]:
+        """Insert a parsed document and its passages; their rowids."""
+        found, sidecar = self.origins.pop(doc.id, ({}, {}))
+        rowids = store.insert_document(
+            self.conn, doc, chunks, chunker=self.spec, file_meta=found,
+            meta_sources=dict.fromkeys(sidecar, store.SIDECAR),
+        )  # fmt: skip
+        relink(self.conn, self.relinks.pop(doc.id, ()), doc.id)  # dropped only to be re-read
+        store.refresh_metadata(self.conn, doc.id, sidecar)  # a record linked earlier
+        store_roles(self.conn, doc, [(c.id, c.start, c.end) for c in chunks])
+        store_numbered(self.conn, doc.id)
+        return rowids
+
     def _twin(self, doc: Document) -> tuple[str, str] | None:
         """(id, path) of a stored document of another id with exactly `doc`'s text.
 
@@ -202,11 +225,19 @@ class _Run:
         matrices counted it as two sources."""
         return store.twin_by_text(self.conn, store.text_digest(doc.text), doc.id)
 
-    def _drop_if_unreferenced(self, document_id: str) -> list[int]:
-        """Delete a document no path points at; its chunk rowids, or [] if it must stay."""
+    def _drop_if_unreferenced(self, document_id: str, successor: str | None = None) -> list[int]:
+        """Delete a document no path points at; its chunk rowids, or [] if it must stay.
+
+        A `successor` (the document its file holds now) gets its memos and record links, and
+        with --carry its codings (versions.onto): what cannot be placed keeps it in the store.
+        """
         if store.document_has_files(self.conn, document_id):
             store.repoint_documents(self.conn, document_id)  # its own path may be the one gone
             return []
+        if successor is not None:
+            outcome = versions.onto(self.conn, document_id, successor, codings=self.carry)
+            if outcome is not None:
+                self.report.carried.append(outcome.to_json())
         rowids = [r["rowid"] for r in store.chunks_of(self.conn, document_id)]
         if store.delete_document(self.conn, document_id):
             return rowids
@@ -218,9 +249,11 @@ class _Run:
         points at its passages (their offsets would no longer hold): then it stays."""
         with transaction(self.conn):
             rowids = [r["rowid"] for r in store.chunks_of(self.conn, document_id)]
+            links = versions.links_of(self.conn, document_id)
             if not store.delete_document(self.conn, document_id):
                 self.report.kept_with_human_work.append(document_id)
                 return False
+        self.relinks[document_id] = links
         self.index.remove(rowids)
         return True
 
@@ -257,6 +290,8 @@ class IngestOptions:
     rebuild: bool = False
     quiet: bool = True
     ray_address: str = ""  # parse and embed on this Ray cluster ("" = [cluster] ray_address)
+    carry: bool = False  # a replaced file's codings follow it to its new version (versions.onto)
+    reread: bool = False  # parse stored files again with today's readers, codings carried
     # (files stored, files to store) after each one: the workspace's progress line
     on_file: Callable[[int, int], None] | None = None
 
@@ -287,6 +322,7 @@ def _ingest(
         )
         digest = manifest.ids_digest if manifest is not None else None
         run = _Run(project, conn, embedder, index, report, digest)
+        run.carry = options.carry or options.reread
         if options.rebuild:
             _rechunk_all(run)
             report.vectors_reused = restore_vectors(conn, index, saved)
@@ -302,6 +338,8 @@ def _ingest(
             conn, project.root, passwords, quiet=options.quiet
         )
         run.relabelled |= relabelled
+        if run.carry:
+            _carry_kept(run)
         to_parse = _plan(run, options, passwords)
         address = options.ray_address or settings.cluster.ray_address
         if address and to_parse:
@@ -348,6 +386,11 @@ def _plan(
     to_parse: list[tuple[FileEntry, str]] = []
     for entry in entries:
         known = files.get(entry.key)
+        if options.reread and known:
+            if known.document_id not in run.in_place:  # a document two paths hold: read once
+                run.in_place.add(known.document_id)
+                to_parse.append((entry, known.document_id))
+            continue
         if known and known.document_id in unread and run.drop_to_reread(known.document_id):
             to_parse.append((entry, known.document_id))
             continue
@@ -357,7 +400,8 @@ def _plan(
             continue
         bad = failed.get(entry.key)
         unchanged = bad and (bad.size, bad.mtime_ns) == (entry.size, entry.mtime_ns)
-        if bad and unchanged and not passwords and not limit_raised(bad, project.settings.ingest):
+        retry = passwords or options.reread or (bad and limit_raised(bad, project.settings.ingest))
+        if bad and unchanged and not retry:
             report.documents_skipped_failed += 1
             report.failures.append(failure_json(bad, cached=True))
             continue
@@ -368,7 +412,7 @@ def _plan(
                 store.set_file(conn, entry.key, digest, entry.size, entry.mtime_ns)
                 store.clear_failure(conn, entry.key)
                 if known and known.document_id != digest:
-                    run.index.remove(run._drop_if_unreferenced(known.document_id))
+                    run.index.remove(run._drop_if_unreferenced(known.document_id, digest))
             report.documents_skipped_unchanged += 1
             _refresh_metadata(run, entry.key, digest)
             continue
@@ -532,6 +576,15 @@ def _prune(run: _Run, *, prune: bool) -> None:
     with transaction(conn):
         store.remove_failures(conn, gone_failed)
         store.repoint_documents(conn)  # stores pruned before documents were repointed
+
+
+def _carry_kept(run: _Run) -> None:
+    """--carry: old versions an earlier ingest kept for their codings go to their successors."""
+    for old, new in old_versions(run.conn):
+        with transaction(run.conn):
+            removed = run._drop_if_unreferenced(old, successor=new)
+        run.index.remove(removed)
+        run.report.chunks_removed += len(removed)
 
 
 def _exists(root: Path, key: str) -> bool:

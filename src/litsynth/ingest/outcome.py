@@ -36,6 +36,8 @@ class IngestReport:
     pruned: list[str] = field(default_factory=list)
     would_prune: list[str] = field(default_factory=list)
     kept_with_human_work: list[str] = field(default_factory=list)
+    carried: list[dict[str, Any]] = field(default_factory=list)  # versions.Outcome.to_json()
+    documents_reread_same: int = 0  # --reread: the same text as stored, so left as it was
     index_repaired: dict[str, int] = field(default_factory=lambda: {"added": 0, "removed": 0})
     index_chunks: int = 0
     vectors_reused: int = 0  # a rebuild's passages whose text, and so vector, did not change

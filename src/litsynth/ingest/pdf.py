@@ -52,6 +52,10 @@ from litsynth.ingest.printed_pages import find_printed_pages
 from litsynth.records import Document, bytes_id
 from litsynth.words import count
 
+# What a PDF's text is made of changes with this version: v2 splits glued words (whole
+# documents and lone spots), joins small capitals and mends capitalised line-end hyphens.
+# file_meta["text_read_by"] names it; `status` lists PDFs an older one read (`ingest --reread`).
+TEXT_VERSION = "pdf-text.v2"
 _CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(r"\d{1,5}")
 # "arXiv:2206.10883v3 [cs.CL] 22 Jul 2022": the stamp arXiv prints up the left margin. Only the

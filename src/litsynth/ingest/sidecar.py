@@ -21,6 +21,7 @@ from pathlib import Path
 
 from litsynth.ingest.byline import BYLINE_VERSION
 from litsynth.ingest.doc import READER_VERSION as DOC_READER
+from litsynth.ingest.pdf import TEXT_VERSION as PDF_TEXT
 from litsynth.ingest.printed_pages import PRINTED_PAGES_VERSION
 from litsynth.records import Document
 
@@ -125,6 +126,7 @@ def file_meta(doc: Document) -> dict[str, object]:
     if doc.kind == "pdf":
         said["read_by"] = BYLINE_VERSION
         said["pages_read_by"] = PRINTED_PAGES_VERSION  # parse_pdf looked for printed pages
+        said["text_read_by"] = PDF_TEXT  # its text as this reader makes it (status: --reread)
     elif doc.kind in READERS:
         said["read_by"] = READERS[doc.kind]
     return said

@@ -24,6 +24,17 @@ def read_by_older(conn: sqlite3.Connection, kind: str, version: str) -> set[str]
     return {row[0] for row in rows}
 
 
+def read_by_older_text(conn: sqlite3.Connection, kind: str, version: str) -> list[str]:
+    """The paths of the documents of `kind` whose text an older reader made (file_meta's
+    text_read_by), which `ingest --reread` would read again."""
+    rows = conn.execute(
+        "SELECT path FROM documents WHERE kind = ?"
+        " AND coalesce(json_extract(file_meta, '$.text_read_by'), '') != ? ORDER BY path",
+        (kind, version),
+    )
+    return [row[0] for row in rows]
+
+
 def scan_notes(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     """For `litsynth status`: the documents OCR read (pages, mean confidence), and those with
     pages no one read (the note says why)."""

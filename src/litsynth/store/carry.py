@@ -1,0 +1,159 @@
+"""The human work a document holds, and moving it onto another reading of the same file.
+
+A reviewer's codings, memos and record links point at a document and its passages. When a file
+is read again (`ingest --reread`) or replaced by a new version (`ingest --carry`), ingest.carry
+finds each passage's words in the new text; this module reads what is held and writes the
+moves, each recorded in `carried` with where it pointed before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class HeldCoding:
+    id: str
+    chunk_id: str
+    code_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class HeldLink:
+    record_id: str
+    method: str
+    score: float
+    linked_at: str
+
+
+@dataclass(frozen=True)
+class Held:
+    """A stored document's text and passages, and the human work pointing at them."""
+
+    document_id: str
+    text: str
+    chunks: tuple[tuple[str, int, int], ...]  # (chunk id, start, end)
+    codings: tuple[HeldCoding, ...]
+    memos: tuple[tuple[str, str], ...]  # (memo id, target: a chunk id or the document id)
+    links: tuple[HeldLink, ...]
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.codings or self.memos)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """One coding or memo to point elsewhere: span None for a memo."""
+
+    kind: str  # coding | memo
+    item_id: str
+    from_target: str
+    to_target: str
+    from_span: tuple[int, int] | None
+    to_span: tuple[int, int] | None
+    similarity: float
+
+
+def held(conn: sqlite3.Connection, document_id: str) -> Held:
+    text = conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
+    chunks = tuple(
+        (r[0], r[1], r[2])
+        for r in conn.execute(
+            "SELECT id, start, end FROM chunks WHERE document_id = ? ORDER BY ordinal",
+            (document_id,),
+        )
+    )
+    codings = tuple(
+        HeldCoding(*r)
+        for r in conn.execute(
+            "SELECT id, chunk_id, code_id, start, end FROM codings WHERE document_id = ?"
+            " ORDER BY seq",
+            (document_id,),
+        )
+    )
+    memos = tuple(
+        (r[0], r[1])
+        for r in conn.execute(
+            "SELECT id, target FROM memos WHERE target = ?"
+            " OR target IN (SELECT id FROM chunks WHERE document_id = ?) ORDER BY id",
+            (document_id, document_id),
+        )
+    )
+    links = tuple(
+        HeldLink(*r)
+        for r in conn.execute(
+            "SELECT record_id, method, score, linked_at FROM record_documents"
+            " WHERE document_id = ? ORDER BY record_id",
+            (document_id,),
+        )
+    )
+    return Held(document_id, text, chunks, codings, memos, links)
+
+
+def stored_text(conn: sqlite3.Connection, document_id: str) -> str | None:
+    row = conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
+    return row[0] if row else None
+
+
+def read_by(conn: sqlite3.Connection, document_id: str, version: str | None) -> None:
+    """Record that this text reader read the document again and found the same text."""
+    if version:
+        conn.execute(
+            "UPDATE documents SET file_meta = json_set(file_meta, '$.text_read_by', ?)"
+            " WHERE id = ?",
+            (version, document_id),
+        )
+
+
+def old_versions(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(old, current) document ids: a document no file holds any more, kept because human
+    work points at it, whose path now holds another document (the file was replaced)."""
+    rows = conn.execute(
+        "SELECT d.id, f.document_id FROM documents d JOIN files f ON f.path = d.path"
+        " WHERE f.document_id != d.id"
+        " AND NOT EXISTS (SELECT 1 FROM files g WHERE g.document_id = d.id) ORDER BY d.path"
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def move(
+    conn: sqlite3.Connection, old: Held, new_document: str, moves: list[Moved], at: str
+) -> None:
+    """Point each moved coding and memo at the new document, record where it pointed, and
+    give the new document the old one's record links (a person's link or refusal included)."""
+    for m in moves:
+        if m.kind == "coding":
+            assert m.to_span is not None
+            conn.execute(
+                "UPDATE codings SET chunk_id = ?, document_id = ?, start = ?, end = ? WHERE id = ?",
+                (m.to_target, new_document, *m.to_span, m.item_id),
+            )
+        else:
+            conn.execute("UPDATE memos SET target = ? WHERE id = ?", (m.to_target, m.item_id))
+        conn.execute(
+            "INSERT INTO carried(kind, item_id, from_document, from_target, from_start, from_end,"
+            " to_document, to_target, to_start, to_end, similarity, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                m.kind, m.item_id, old.document_id, m.from_target, *(m.from_span or (None, None)),
+                new_document, m.to_target, *(m.to_span or (None, None)), m.similarity, at,
+            ),
+        )  # fmt: skip
+    relink(conn, old.links, new_document)
+
+
+def relink(conn: sqlite3.Connection, links: tuple[HeldLink, ...], document_id: str) -> None:
+    """Give a document these record links, where it has none of its own for the record."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO record_documents(record_id, document_id, method, score, linked_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(k.record_id, document_id, k.method, k.score, k.linked_at) for k in links],
+    )
+
+
+def carried_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM carried").fetchone()[0])
