@@ -231,3 +231,27 @@ def store_state_links(root: Path) -> list[tuple[str, str, str]]:
     rows = conn.execute("SELECT record_id, method, document_id FROM record_documents").fetchall()
     conn.close()
     return rows
+
+
+def test_rebuild_with_another_chunker_moves_codings_to_the_new_passages(review: Path) -> None:
+    """The same text cut into smaller passages: the coded words stay coded, on the passage
+    that now holds them, and no old passage is kept beside the new ones."""
+    before = code(review)
+    toml = review / "litsynth.toml"
+    toml.write_text(toml.read_text("utf-8") + "[ingest]\nchunk_tokens = 80\noverlap_tokens = 10\n")
+    report = json.loads(run(review, "ingest", "--rebuild", "--json"))
+    assert (report["kept_with_human_work"], report["documents_rechunked"]) == ([], 1)
+    assert report["carried"][0]["codings"] == 2 and report["carried"][0]["left"] == []
+    after = coded(review)
+    assert [same_words(before[i], after[i]) for i in before] == [True, True]
+    conn = sqlite3.connect(review / "litsynth.db")
+    chunkers = conn.execute("SELECT DISTINCT chunker FROM documents").fetchall()
+    quote_chunk = conn.execute(
+        "SELECT k.text FROM codings c JOIN chunks k ON k.id = c.chunk_id WHERE c.code_id = ?",
+        ("value-co-creation",),
+    ).fetchone()[0]
+    conn.close()
+    assert QUOTE in quote_chunk  # the quote's passage holds it
+    assert len(chunkers) == 1 and "target=80" in chunkers[0][0]
+    assert store_state(review)["coded_outside_store"] == 0
+    assert json.loads(run(review, "status", "--json"))["index_fresh"] is True

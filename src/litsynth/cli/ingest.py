@@ -234,7 +234,7 @@ def _render_carried(c: dict[str, Any]) -> None:
     parts = [count(c[k], k[:-1]) for k in ("codings", "memos") if c[k]]
     moved = " and ".join(parts) or "nothing"
     if not c["kept_old"]:
-        click.echo(f"{c['path']}: {moved} carried to the new text{changed}")
+        click.echo(f"{c['path']}: {moved} carried to the new {c['onto']}{changed}")
         return
     if c["codings"] or c["memos"]:
         click.echo(f"{c['path']}: {moved} carried to the new text{changed}, but")

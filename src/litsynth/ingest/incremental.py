@@ -602,7 +602,12 @@ def _rechunk_all(run: _Run) -> None:
         doc = store.load_document(run.conn, doc_id)
         chunks = chunk_with(run.project.settings.ingest, doc, run.embedder)
         with transaction(run.conn):
-            rowids, kept = store.replace_chunks(run.conn, doc_id, chunks, chunker=run.spec)
+            rowids, kept, moved = versions.rechunk(
+                run.conn, doc_id, chunks,
+                partial(store.replace_chunks, run.conn, doc_id, chunks, chunker=run.spec),
+            )  # fmt: skip
+        if moved is not None:
+            run.report.carried.append(moved.to_json())
         if kept:
             run.report.kept_with_human_work.append(doc_id)
         run.report.documents_rechunked += 1

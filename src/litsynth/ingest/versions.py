@@ -17,6 +17,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace as replace_outcome
 from typing import Any
 
 from litsynth.embed.index import ChunkIndex
@@ -40,12 +41,13 @@ class Outcome:
     changed: int  # placed by their first and last words, the middle having changed
     left: tuple[dict[str, str], ...]  # {kind, code, quote}: not in the new text
     kept_old: bool
+    onto: str = "text"  # "passages": the same text cut anew (rechunk)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path, "document_id": self.document_id, "codings": self.codings,
             "memos": self.memos, "changed": self.changed, "left": list(self.left),
-            "kept_old": self.kept_old,
+            "kept_old": self.kept_old, "onto": self.onto,
         }  # fmt: skip
 
 
@@ -137,6 +139,34 @@ def reread(
     report.documents_ingested += 1
     if outcome.codings or outcome.memos:
         report.carried.append(outcome.to_json())
+
+
+def rechunk(
+    conn: sqlite3.Connection,
+    document_id: str,
+    chunks: list[Chunk],
+    replace: Callable[[], tuple[list[int], int]],
+) -> tuple[list[int], int, Outcome | None]:
+    """`ingest --rebuild` with another chunker: the same text cut into other passages. The
+    codings and memos on the old passages move to the new passage holding their words (the
+    offsets hold: the text is the same), so no old passage is kept beside the new ones to be
+    found twice by search. `replace` swaps the chunks (store.replace_chunks); returns its
+    (new rowids, old passages kept) and what moved (None: nothing)."""
+    old = held_work.held(conn, document_id)
+    if not old.has_work:
+        return (*replace(), None)
+    found = plan(old, document_id, old.text, [(c.id, c.start, c.end) for c in chunks])
+    if found.left:  # a span with no letters in it: kept on its old passage, as before
+        return (*replace(), None)
+    conn.execute("PRAGMA defer_foreign_keys = ON")  # codings point nowhere until moved
+    rowids, kept = replace()
+    held_work.move(conn, old, document_id, found.moves, now())
+    path = conn.execute("SELECT path FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
+    return (
+        rowids,
+        kept,
+        replace_outcome(_outcome(path, document_id, found, kept_old=False), onto="passages"),
+    )
 
 
 class Blocked(Exception):
