@@ -20,7 +20,7 @@ ORDER = [
     "embed", "search_start", "reingest", "ingest_pdf", "ocr", "docx", "doc", "rtf", "epub", "jats",
     "suggest_speed", "synthesis", "review", "learning", "analysis", "import", "roles", "zeroshot",
     "manycodes", "csabstruct", "screening", "dedupe", "dedupe_order", "printed_pages",
-    "pdf_metadata",
+    "pdf_metadata", "reread",
 ]  # fmt: skip
 
 

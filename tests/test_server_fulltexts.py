@@ -228,3 +228,48 @@ def test_files_put_in_corpus_are_read_from_the_page(client: TestClient, project:
     while (again := client.get("/api/ingest").json())["runs"] < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert again["last"]["ingested"] == 0 and again["last"]["linked"] == 0
+
+
+def test_read_corpus_carries_a_changed_papers_codings_to_its_new_version(
+    client: TestClient, project: Path
+) -> None:
+    """A coded paper saved over with its new version: Read corpus/ moves the coding to where
+    its words are (`ingest --carry`), and the paper is listed once."""
+    paper = project / "corpus" / "defaults.md"
+    paper.write_text(PAPER, encoding="utf-8")
+    token = client.app.state.workspace.token  # type: ignore[attr-defined]
+
+    def read_corpus(runs: int) -> dict[str, object]:
+        client.post("/api/ingest", headers={"X-Litsynth-Token": token})
+        deadline = time.monotonic() + 120
+        while (status := client.get("/api/ingest").json())["runs"] < runs:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert status["error"] is None
+        return status["last"]  # type: ignore[no-any-return]
+
+    read_corpus(1)
+    quote = "Defaults nudge physicians cheaply."
+    with opened(project / "litsynth.db") as conn:
+        chunk_id, doc_id, text = conn.execute(
+            "SELECT c.id, c.document_id, d.text FROM chunks c JOIN documents d"
+            " ON d.id = c.document_id"
+        ).fetchone()
+        start = text.index(quote)
+        conn.execute(
+            "INSERT INTO codings(id, chunk_id, document_id, code_id, start, end, coder, at, status)"
+            " VALUES ('k1', ?, ?, 'defaults', ?, ?, 'ana', '2025-01-01T00:00:00Z', 'added')",
+            (chunk_id, doc_id, start, start + len(quote)),
+        )
+        conn.commit()
+    paper.write_text("Version of record.\n\n" + PAPER, encoding="utf-8")
+    last = read_corpus(2)
+    assert (last["carried"], last["left"]) == (1, 0)
+    assert len(client.get("/api/documents").json()) == 1
+    with opened(project / "litsynth.db") as conn:
+        (now,) = conn.execute(
+            "SELECT substr(d.text, c.start + 1, c.end - c.start) FROM codings c"
+            " JOIN documents d ON d.id = c.document_id WHERE d.id != ?",
+            (doc_id,),
+        ).fetchone()
+    assert now == quote

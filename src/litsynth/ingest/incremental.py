@@ -170,9 +170,10 @@ class _Run:
 
     def commit(self, entry: FileEntry, doc: Document, chunks: list[Chunk], vectors: Any) -> None:
         if doc.id in self.in_place:  # --reread: over the stored reading, codings carried
+            said = self.origins.get(doc.id, ({}, {}))[0].get("text_read_by")
             store_new = partial(self._store_new, doc, chunks)
             versions.reread(self.conn, self.index, self.report, entry.key, (doc, chunks, vectors),
-                            store_new)  # fmt: skip
+                            store_new, said)  # fmt: skip
             self.origins.pop(doc.id, None)  # a reading not stored leaves them behind
             return
         previous = store.file_state(self.conn, entry.key)

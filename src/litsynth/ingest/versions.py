@@ -116,14 +116,18 @@ def reread(
     key: str,
     reading: tuple[Document, list[Chunk], Any],
     store_new: Callable[[], list[int]],
+    read_by: str | None = None,
 ) -> None:
     """--reread of the file at `key`: its new reading (document, chunks, their vectors)
-    replaces the stored one with its work carried (`in_place`), or the old one stays."""
+    replaces the stored one with its work carried (`in_place`), or the old one stays.
+    `read_by` is the new reading's text reader, recorded when its text is the same."""
     doc, chunks, vectors = reading
     try:
         with transaction(conn):
             done = in_place(conn, doc, chunks, store_new)
             clear_failure(conn, key)
+            if done is None:
+                held_work.read_by(conn, doc.id, read_by)
     except Blocked as blocked:
         report.kept_with_human_work.append(doc.id)
         report.carried.append(blocked.outcome.to_json())

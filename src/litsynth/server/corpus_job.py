@@ -7,7 +7,8 @@ asks how far it is (`GET /api/ingest`: files stored of files to store). It does 
 workspace's lock: ingest takes the project's own writer lock, as from a terminal, so
 screening and coding decisions go on meanwhile. When it ends, new documents are matched to
 their records as `litsynth link` matches, and where the project has a codebook a suggest run
-follows, so the new passages come with suggestions.
+follows, so the new passages come with suggestions. A coded paper saved over with a new
+version keeps its codings, each moved to where its words are (`litsynth ingest --carry`).
 """
 
 from __future__ import annotations
@@ -64,8 +65,12 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         from litsynth.store.report import table_count
 
         try:
+            # a paper saved over with its new version keeps its codings: they follow their
+            # words (`ingest --carry`); those not found stay on the old version, as ingest says
             report = ingest(
-                project, IngestOptions(on_file=job.progress), embedder=ws.warm_embedder()
+                project,
+                IngestOptions(on_file=job.progress, carry=True),
+                embedder=ws.warm_embedder(),
             )
             with opened(project.store_path) as conn:
                 # the records matched now, as `litsynth link` matches; not those matched before
@@ -74,7 +79,9 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                 linked = sum((k.record_id, k.document_id) not in known for k in links)
             summary = {"summary": report.summary(), "ingested": report.documents_ingested,
                        "passages": report.chunks_added, "failures": report.failures_by_reason(),
-                       "warnings": report.warnings[:20], "linked": linked}  # fmt: skip
+                       "warnings": report.warnings[:20], "linked": linked,
+                       "carried": sum(c["codings"] for c in report.carried),
+                       "left": sum(len(c["left"]) for c in report.carried)}  # fmt: skip
             with job.guard:
                 job.last, job.error, job.hint = summary, None, None
             ws.learner.relearn_for(report.chunks_added)

@@ -87,8 +87,9 @@ DOCUMENT_PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "running, done, total, runs, last, error, hint"),
         },
         "post": {
-            "summary": "Read the new and changed files in corpus/ (`litsynth ingest`), in the"
-            " background; a second start joins the run under way",
+            "summary": "Read the new and changed files in corpus/ (`litsynth ingest --carry`: a"
+            " changed file's codings follow their words), in the background; a second start"
+            " joins the run under way",
             "security": [{"sessionToken": []}],
             "responses": ok({"type": "object"}, "the status, as GET answers it"),
         },

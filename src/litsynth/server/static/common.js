@@ -13,6 +13,8 @@ const $ = (id) => document.getElementById(id);
 
 const state = { record: null, reasons: [], busy: false };
 
+function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
 function reviewer() { return $("reviewer").value.trim(); }
 function stage() { return $("stage").value; }
 

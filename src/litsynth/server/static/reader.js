@@ -378,7 +378,11 @@ async function readCorpus() {
     }
     await showDocuments(null);
     $("reader-status").textContent = "corpus/ read: " + s.last.summary
-      + (s.last.linked ? "; " + s.last.linked + " records matched to their full texts" : "") + ".";
+      + (s.last.linked ? "; " + s.last.linked + " records matched to their full texts" : "")
+      + (s.last.carried ? "; " + plural(s.last.carried, "coding") + " moved to the new version of"
+        + " a changed paper, where their words are" : "")
+      + (s.last.left ? "; " + plural(s.last.left, "coding") + " not found in a new version, kept"
+        + " on the old one (`litsynth ingest --carry` quotes them)" : "") + ".";
     if (reader.codes.length && s.last.passages) watchLearning();
   } finally {
     $("read-corpus").disabled = false;
