@@ -68,6 +68,7 @@ from litsynth.records import Chunk, Document, Failure
 from litsynth.store import documents as store
 from litsynth.store import runs
 from litsynth.store.carry import HeldLink, old_versions, read_by, relink, stored_text
+from litsynth.store.carry import links as held_links
 from litsynth.store.db import opened, transaction
 from litsynth.store.lock import writer_lock
 
@@ -250,7 +251,7 @@ class _Run:
         points at its passages (their offsets would no longer hold): then it stays."""
         with transaction(self.conn):
             rowids = [r["rowid"] for r in store.chunks_of(self.conn, document_id)]
-            links = versions.links_of(self.conn, document_id)
+            links = held_links(self.conn, document_id)
             if not store.delete_document(self.conn, document_id):
                 self.report.kept_with_human_work.append(document_id)
                 return False

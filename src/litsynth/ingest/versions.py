@@ -25,7 +25,6 @@ from litsynth.ingest.carry import Plan, plan
 from litsynth.ingest.outcome import IngestReport
 from litsynth.records import Chunk, Document
 from litsynth.store import carry as held_work
-from litsynth.store.carry import HeldLink
 from litsynth.store.db import transaction
 from litsynth.store.documents import clear_failure
 
@@ -67,8 +66,8 @@ def onto(conn: sqlite3.Connection, old_id: str, new_id: str, *, codings: bool) -
     if not old.has_work:
         held_work.relink(conn, old.links, new_id)
         return None
-    new_text, new_chunks = _reading(conn, new_id)
-    found = plan(old, new_id, new_text, new_chunks)
+    new_text, new_chunks = held_work.reading(conn, new_id)
+    found = plan(old, new_id, new_text, list(new_chunks))
     held_work.move(conn, old, new_id, found.moves, now())
     path = conn.execute("SELECT path FROM documents WHERE id = ?", (new_id,)).fetchone()[0]
     return _outcome(path, new_id, found, kept_old=bool(found.left))
@@ -179,18 +178,6 @@ class Blocked(Exception):
     def __init__(self, outcome: Outcome) -> None:
         super().__init__(outcome.path)
         self.outcome = outcome
-
-
-def links_of(conn: sqlite3.Connection, document_id: str) -> tuple[HeldLink, ...]:
-    return held_work.held(conn, document_id).links
-
-
-def _reading(conn: sqlite3.Connection, document_id: str) -> tuple[str, list[tuple[str, int, int]]]:
-    text = conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
-    chunks = conn.execute(
-        "SELECT id, start, end FROM chunks WHERE document_id = ? ORDER BY ordinal", (document_id,)
-    )
-    return text, [(r[0], r[1], r[2]) for r in chunks]
 
 
 def _outcome(path: str, document_id: str, found: Plan, *, kept_old: bool) -> Outcome:

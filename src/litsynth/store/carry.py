@@ -59,39 +59,39 @@ class Moved:
 
 
 def held(conn: sqlite3.Connection, document_id: str) -> Held:
+    text, chunks = reading(conn, document_id)
+    codings = conn.execute(
+        "SELECT id, chunk_id, code_id, start, end FROM codings WHERE document_id = ? ORDER BY seq",
+        (document_id,),
+    ).fetchall()
+    memos = conn.execute(
+        "SELECT id, target FROM memos WHERE target = ?"
+        " OR target IN (SELECT id FROM chunks WHERE document_id = ?) ORDER BY id",
+        (document_id, document_id),
+    ).fetchall()
+    return Held(document_id, text, chunks, tuple(HeldCoding(*r) for r in codings),
+                tuple((r[0], r[1]) for r in memos), links(conn, document_id))  # fmt: skip
+
+
+def reading(
+    conn: sqlite3.Connection, document_id: str
+) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """A stored document's text and its passages' (id, start, end)."""
     text = conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
-    chunks = tuple(
-        (r[0], r[1], r[2])
-        for r in conn.execute(
-            "SELECT id, start, end FROM chunks WHERE document_id = ? ORDER BY ordinal",
-            (document_id,),
-        )
-    )
-    codings = tuple(
-        HeldCoding(*r)
-        for r in conn.execute(
-            "SELECT id, chunk_id, code_id, start, end FROM codings WHERE document_id = ?"
-            " ORDER BY seq",
-            (document_id,),
-        )
-    )
-    memos = tuple(
-        (r[0], r[1])
-        for r in conn.execute(
-            "SELECT id, target FROM memos WHERE target = ?"
-            " OR target IN (SELECT id FROM chunks WHERE document_id = ?) ORDER BY id",
-            (document_id, document_id),
-        )
-    )
-    links = tuple(
-        HeldLink(*r)
-        for r in conn.execute(
-            "SELECT record_id, method, score, linked_at FROM record_documents"
-            " WHERE document_id = ? ORDER BY record_id",
-            (document_id,),
-        )
-    )
-    return Held(document_id, text, chunks, codings, memos, links)
+    chunks = conn.execute(
+        "SELECT id, start, end FROM chunks WHERE document_id = ? ORDER BY ordinal", (document_id,)
+    ).fetchall()
+    return text, tuple((r[0], r[1], r[2]) for r in chunks)
+
+
+def links(conn: sqlite3.Connection, document_id: str) -> tuple[HeldLink, ...]:
+    """The record links of a document: a person's link or refusal ('unlinked') included."""
+    rows = conn.execute(
+        "SELECT record_id, method, score, linked_at FROM record_documents"
+        " WHERE document_id = ? ORDER BY record_id",
+        (document_id,),
+    ).fetchall()
+    return tuple(HeldLink(*r) for r in rows)
 
 
 def stored_text(conn: sqlite3.Connection, document_id: str) -> str | None:
