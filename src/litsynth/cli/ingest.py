@@ -219,7 +219,15 @@ def _render_ingest(r: dict[str, Any]) -> None:
         click.echo(
             f"kept {len(r['kept_with_human_work'])} old document versions that carry human codings"
         )
-        if not any(c["kept_old"] for c in r["carried"]):
+        if r["not_reread"]:
+            click.echo(
+                f"  {count(len(r['not_reread']), 'document')} not read again (OCR can read its"
+                " scanned pages now, or a newer reader would read it): `litsynth ingest --reread`"
+                " does, each coding following its words"
+            )
+        if len(r["not_reread"]) < len(r["kept_with_human_work"]) and not any(
+            c["kept_old"] for c in r["carried"]
+        ):
             click.echo(
                 "  `litsynth ingest --carry` moves each coding to where its words are in the"
                 " new version"

@@ -254,6 +254,7 @@ class _Run:
             links = held_links(self.conn, document_id)
             if not store.delete_document(self.conn, document_id):
                 self.report.kept_with_human_work.append(document_id)
+                self.report.not_reread.append(document_id)
                 return False
         self.relinks[document_id] = links
         self.index.remove(rowids)

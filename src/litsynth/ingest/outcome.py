@@ -37,6 +37,9 @@ class IngestReport:
     would_prune: list[str] = field(default_factory=list)
     kept_with_human_work: list[str] = field(default_factory=list)
     carried: list[dict[str, Any]] = field(default_factory=list)  # versions.Outcome.to_json()
+    # of kept_with_human_work: stored documents a read again would improve (a scan OCR can
+    # read now, an older reader's), left as they were for their codings: `ingest --reread`
+    not_reread: list[str] = field(default_factory=list)
     documents_reread_same: int = 0  # --reread: the same text as stored, so left as it was
     index_repaired: dict[str, int] = field(default_factory=lambda: {"added": 0, "removed": 0})
     index_chunks: int = 0

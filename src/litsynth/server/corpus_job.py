@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
+from litsynth.server.replies import switch
 from litsynth.server.warm import Workspace
 from litsynth.store import opened
 
@@ -58,7 +59,7 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
     """`GET /api/ingest` (how far) and `POST /api/ingest` (start), behind the guard."""
     job = CorpusJob()
 
-    def work() -> None:
+    def work(reread: bool) -> None:
         from litsynth.biblio.link import link_full_texts
         from litsynth.ingest.incremental import IngestOptions, ingest
         from litsynth.store.biblio import record_documents
@@ -69,7 +70,7 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
             # words (`ingest --carry`); those not found stay on the old version, as ingest says
             report = ingest(
                 project,
-                IngestOptions(on_file=job.progress, carry=True),
+                IngestOptions(on_file=job.progress, carry=True, reread=reread),
                 embedder=ws.warm_embedder(),
             )
             with opened(project.store_path) as conn:
@@ -81,7 +82,8 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                        "passages": report.chunks_added, "failures": report.failures_by_reason(),
                        "warnings": report.warnings[:20], "linked": linked,
                        "carried": sum(c["codings"] for c in report.carried),
-                       "left": sum(len(c["left"]) for c in report.carried)}  # fmt: skip
+                       "left": sum(len(c["left"]) for c in report.carried),
+                       "same": report.documents_reread_same}  # fmt: skip
             with job.guard:
                 job.last, job.error, job.hint = summary, None, None
             ws.learner.relearn_for(report.chunks_added)
@@ -98,15 +100,34 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                 job.running = False
                 job.runs += 1
 
+    def status() -> dict[str, Any]:
+        """The job, and what a read again would improve: PDFs an older reader read, and
+        scans whose pages OCR can read now (kept as they were for their codings)."""
+        from litsynth.ingest.pdf import TEXT_VERSION
+        from litsynth.ingest.retry import rereadable_scans
+        from litsynth.store.carry import old_versions
+        from litsynth.store.documents import kind_and_path
+        from litsynth.store.scans import read_by_older_text
+
+        with opened(project.store_path) as conn:
+            older = set(read_by_older_text(conn, "pdf", TEXT_VERSION))
+            for document_id in rereadable_scans(conn, project.settings.ingest):
+                older.add((kind_and_path(conn, document_id) or ("", document_id))[1])
+            kept = len(old_versions(conn))
+        return {**job.status(), "read_by_older": len(older), "old_versions": kept}
+
     async def api_ingest_status(request: Request) -> Response:
-        return JSONResponse(job.status())
+        return JSONResponse(status())
 
     async def api_ingest_start(request: Request) -> Response:
+        reread = switch(request.query_params, "reread", default=False)
         with job.guard:
             if not job.running:  # a second click while it runs joins the run under way
                 job.running, job.done, job.total = True, 0, 0
-                threading.Thread(target=work, name="ingest-corpus", daemon=True).start()
-        return JSONResponse(job.status())
+                threading.Thread(
+                    target=work, args=(reread,), name="ingest-corpus", daemon=True
+                ).start()
+        return JSONResponse(status())
 
     return [
         route("/api/ingest", api_ingest_status, ["GET"]),

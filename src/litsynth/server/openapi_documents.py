@@ -84,13 +84,27 @@ DOCUMENT_PATHS: dict[str, Any] = {
         "get": {
             "summary": "How far the reading of corpus/ started from the page is (files stored of"
             " files to store), and the last one's summary",
-            "responses": ok({"type": "object"}, "running, done, total, runs, last, error, hint"),
+            "responses": ok(
+                {"type": "object"},
+                "running, done, total, runs, last, error, hint; read_by_older (PDFs an older"
+                " litsynth read: `reread=1` reads them again) and old_versions (kept for their"
+                " codings)",
+            ),
         },
         "post": {
             "summary": "Read the new and changed files in corpus/ (`litsynth ingest --carry`: a"
             " changed file's codings follow their words), in the background; a second start"
             " joins the run under way",
             "security": [{"sessionToken": []}],
+            "parameters": [
+                {
+                    "name": "reread",
+                    "in": "query",
+                    "description": "1 reads every stored file again with today's readers"
+                    " (`litsynth ingest --reread`), its codings following their words",
+                    "schema": {"type": "string", "enum": ["0", "1"]},
+                }
+            ],
             "responses": ok({"type": "object"}, "the status, as GET answers it"),
         },
     },

@@ -361,14 +361,14 @@ async function addDocuments(dropped) {
 
 // The files put in corpus/ by the file system, read from here as `litsynth ingest` reads them.
 // It runs in the background (a second a page); the status line says how far it is.
-async function readCorpus() {
-  $("read-corpus").disabled = true;
+async function readCorpus(reread) {
+  $("read-corpus").disabled = $("reread-corpus").disabled = true;
   try {
-    let s = await post("/api/ingest", {});
+    let s = await post("/api/ingest" + (reread ? "?reread=1" : ""), {});
     while (s.running) {
       $("reader-status").textContent = s.total
         ? "Reading corpus/: " + s.done + " of " + s.total + " files…"
-        : "Looking for new and changed files in corpus/…";
+        : reread ? "Reading the files in corpus/ again…" : "Looking for new and changed files in corpus/…";
       await new Promise((done) => setTimeout(done, 700));
       s = await api("/api/ingest");
     }
@@ -379,14 +379,22 @@ async function readCorpus() {
     await showDocuments(null);
     $("reader-status").textContent = "corpus/ read: " + s.last.summary
       + (s.last.linked ? "; " + s.last.linked + " records matched to their full texts" : "")
-      + (s.last.carried ? "; " + plural(s.last.carried, "coding") + " moved to the new version of"
-        + " a changed paper, where their words are" : "")
+      + (s.last.carried ? "; " + plural(s.last.carried, "coding") + " moved with "
+        + (s.last.carried === 1 ? "its" : "their") + " words to the new text" : "")
       + (s.last.left ? "; " + plural(s.last.left, "coding") + " not found in a new version, kept"
-        + " on the old one (`litsynth ingest --carry` quotes them)" : "") + ".";
+        + " on the old one (`litsynth ingest --carry` quotes them)" : "")
+      + (s.last.same ? "; " + plural(s.last.same, "file") + " read the same as before" : "") + ".";
+    offerReread(s);
     if (reader.codes.length && s.last.passages) watchLearning();
   } finally {
-    $("read-corpus").disabled = false;
+    $("read-corpus").disabled = $("reread-corpus").disabled = false;
   }
+}
+
+// PDFs an older litsynth read: one button reads them again, their codings carried.
+function offerReread(s) {
+  $("reread-corpus").hidden = !s.read_by_older;
+  $("reread-corpus").textContent = "Read " + plural(s.read_by_older, "PDF") + " again";
 }
 
 // Papers dragged from the desktop onto the reader are added as if chosen.
@@ -403,7 +411,9 @@ async function startReader() {
   reader.codes = codes;
   listDocuments(docs);
   $("add-documents").addEventListener("change", () => addDocuments().catch((error) => { $("reader-status").textContent = error.message; }));
-  $("read-corpus").addEventListener("click", () => readCorpus().catch((error) => { $("reader-status").textContent = error.message; }));
+  $("read-corpus").addEventListener("click", () => readCorpus(false).catch((error) => { $("reader-status").textContent = error.message; }));
+  $("reread-corpus").addEventListener("click", () => readCorpus(true).catch((error) => { $("reader-status").textContent = error.message; }));
+  api("/api/ingest").then(offerReread).catch(() => { /* an offer, not a need */ });
   $("reader-view").addEventListener("dragover", onReaderDrop);
   $("reader-view").addEventListener("drop", onReaderDrop);
   const options = codes.map((c) => {

@@ -1,0 +1,91 @@
+"""Reading a coded paper again from the workspace, in a real browser: a PDF stored with a
+scanned page nobody read (OCR was off), coded by a reviewer, then read again with OCR from
+Read & code's "Read 1 PDF again", its coding following the words it coded."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader, PdfWriter
+
+from browser_support import browsing, until
+from conftest import REPO, shared
+from litsynth.cli import cli
+from litsynth.ingest.ocr import tesseract
+from scan_support import make_scan
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(tesseract() is None, reason="Tesseract is not installed (make ocr-deps)"),
+]
+PAPER = "data/pdfs/scholarly/papermage/tests/fixtures/2304.02623v1.pdf"
+CRAZY = "data/pdfs/hard/pypdf/resources/crazyones.pdf"
+SHOTS = REPO / "docs" / "img"
+
+
+def invoke(*args: str | Path) -> None:
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def coded_words(root: Path) -> str:
+    conn = sqlite3.connect(root / "litsynth.db")
+    try:
+        (words,) = conn.execute(
+            "SELECT substr(d.text, c.start + 1, c.end - c.start) FROM codings c"
+            " JOIN documents d ON d.id = c.document_id"
+        ).fetchone()
+    finally:
+        conn.close()
+    return str(words)
+
+
+def test_read_a_coded_scan_again_from_the_reader(project: Path, tmp_path: Path) -> None:
+    scan = make_scan(shared(CRAZY), tmp_path / "scan.pdf", [0])
+    writer = PdfWriter()
+    writer.add_page(PdfReader(shared(PAPER)).pages[0])  # a text page, then a scanned one
+    writer.add_page(PdfReader(scan).pages[0])
+    with (project / "corpus" / "paper.pdf").open("wb") as fh:
+        writer.write(fh)
+    shutil_codebook(project)
+    toml = project / "litsynth.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[ingest]\nocr = false\n")
+    invoke("ingest", "--project", project)
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        (chunk,) = conn.execute("SELECT id FROM chunks ORDER BY ordinal LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    quote = "Large language models"
+    invoke("code", "add", "method", "--chunk", chunk, "--quote", quote, "--project", project)
+    toml.write_text(toml.read_text(encoding="utf-8").replace("ocr = false", "ocr = true"))
+    invoke("ingest", "--project", project)  # kept as it was: a coding points at it
+    assert coded_words(project) == quote
+
+    with browsing(project, 1280, 900) as (url, page):
+        page.goto(url + "/screens/reader")
+        until(page, "() => !document.querySelector('#reread-corpus').hidden")
+        assert page.inner_text("#reread-corpus") == "Read 1 PDF again"
+        assert "The Crazy Ones" not in page.inner_text("#passages")
+        page.click("#reread-corpus")
+        until(
+            page,
+            "() => document.querySelector('#reader-status').textContent.startsWith('corpus/ read')",
+            timeout_s=180,
+        )
+        status = page.inner_text("#reader-status")
+        assert "1 coding moved with its words to the new text" in status
+        assert page.locator("#reread-corpus").is_hidden()
+        until(page, "() => document.querySelector('#passages').textContent.includes('Crazy')")
+        page.screenshot(path=str(SHOTS / "workspace-reread.png"))
+    assert coded_words(project) == quote
+
+
+def shutil_codebook(project: Path) -> None:
+    (project / "codebook" / "codes.yaml").write_text(
+        "codes:\n  - id: method\n    label: Method\n    definition: How the study was done.\n",
+        encoding="utf-8",
+    )
