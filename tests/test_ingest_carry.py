@@ -120,7 +120,7 @@ def test_carry_moves_the_codings_of_a_replaced_file_onto_its_new_version(review:
     before = code(review)
     replace_file(review, new_version)
     said = run(review, "ingest")
-    assert "kept 1 old document versions that carry human codings" in said
+    assert "kept 1 old document version: human codings point at it" in said
     assert "`litsynth ingest --carry`" in said
     assert store_state(review)["documents"] == 2  # both readings: as before --carry existed
     assert "old versions kept for their codings: 1 (review.txt)" in run(review, "status")

@@ -216,8 +216,10 @@ def _render_ingest(r: dict[str, Any]) -> None:
             " are kept)"
         )
     if r["kept_with_human_work"]:
+        n = len(r["kept_with_human_work"])
         click.echo(
-            f"kept {len(r['kept_with_human_work'])} old document versions that carry human codings"
+            f"kept {count(n, 'old document version')}: human codings point at"
+            f" {'it' if n == 1 else 'them'}"
         )
         if r["not_reread"]:
             click.echo(
