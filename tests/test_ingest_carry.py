@@ -255,3 +255,26 @@ def test_rebuild_with_another_chunker_moves_codings_to_the_new_passages(review: 
     assert len(chunkers) == 1 and "target=80" in chunkers[0][0]
     assert store_state(review)["coded_outside_store"] == 0
     assert json.loads(run(review, "status", "--json"))["index_fresh"] is True
+
+
+def test_a_stored_pdf_that_cannot_be_read_again_keeps_its_text_and_no_failure(
+    tmp_path: Path,
+) -> None:
+    """An encrypted PDF read with its password, then --reread without it: the stored text
+    stands, said as a warning; no failure is recorded against a file that is stored."""
+    from conftest import shared
+
+    pdf = shared("data/pdfs/hard/pypdf/resources/encrypted-file.pdf")
+    root = tmp_path / "review"
+    (root / "corpus").mkdir(parents=True)
+    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
+    shutil.copy2(pdf, root / "corpus" / "locked.pdf")
+    run(root, "ingest", "--password", "test")
+    report = json.loads(run(root, "ingest", "--reread", "--json"))
+    assert report["failures"] == [] and report["documents_ingested"] == 0
+    assert report["warnings"] == [
+        "corpus/locked.pdf was not read again (encrypted: it needs a password, and none was"
+        " given); its stored text stands"
+    ]
+    status = json.loads(run(root, "status", "--json"))
+    assert (status["documents"], status["failures"]) == (1, {})

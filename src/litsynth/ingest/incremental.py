@@ -36,9 +36,7 @@ from litsynth.embed.index import (
 )
 from litsynth.errors import ConfigError
 from litsynth.ingest import parse_many, versions
-from litsynth.ingest.byline import BYLINE_VERSION, byline_authors, chosen_authors
 from litsynth.ingest.files import FileEntry, file_hash, walk
-from litsynth.ingest.first_page import printed_year
 from litsynth.ingest.indexing import (
     LazyEmbedder,
     chunker_spec,
@@ -51,7 +49,7 @@ from litsynth.ingest.ocr import settings_for as ocr_settings_for
 from litsynth.ingest.outcome import IngestReport, failure_json
 from litsynth.ingest.paragraphs import renumber_paragraphs, store_numbered
 from litsynth.ingest.prepare import chunk_with, unencodable
-from litsynth.ingest.reprint import label_stored_pdfs
+from litsynth.ingest.reprint import label_stored_pdfs, reread_bylines
 from litsynth.ingest.retry import limit_raised, outdated_readings, rereadable_scans, timeout_limit
 from litsynth.ingest.roles import assign_roles, store_roles
 from litsynth.ingest.sidecar import (
@@ -262,6 +260,12 @@ class _Run:
 
     def fail(self, entry: FileEntry, failure: Failure, digest: str) -> None:
         failure = dataclasses.replace(failure, path=entry.key)
+        if digest in self.in_place:  # --reread of a stored document: its stored text stands
+            self.report.warnings.append(
+                f"{entry.key} was not read again ({failure.reason}: {failure.detail});"
+                " its stored text stands"
+            )
+            return
         with transaction(self.conn):
             limits = self.project.settings.ingest
             store.record_failure(
@@ -335,7 +339,7 @@ def _ingest(
         report.paragraphs_renumbered = renumber_paragraphs(conn)
         with transaction(conn):  # stores from before migration 014: once, then never again
             store.fill_text_digests(conn)
-        _read_bylines(run)
+        run.relabelled |= reread_bylines(conn)
         passwords = options.passwords + _passwords_file(project)
         report.printed_pages_found, relabelled = label_stored_pdfs(
             conn, project.root, passwords, quiet=options.quiet
@@ -440,30 +444,6 @@ def unmatched_sidecar_rows(sidecar: Sidecar, corpus: Path) -> list[str]:
         for key in sidecar.rows
         if key not in names
     ]
-
-
-def _read_bylines(run: _Run) -> None:
-    """PDFs stored by an older byline reader choose their authors again from the stored text
-    of page 1 (no file is parsed): once per BYLINE_VERSION, with a year where none was found
-    (the stored text has lost copyright lines, so only a journal header's is found). A stored
-    list the byline reads as the first names of a longer one takes the longer one (v2). Where
-    the file is still there, reprint.py then reads it again, title and all."""
-    for document_id, meta, first in store.file_metas_not_read_by(run.conn, BYLINE_VERSION, "pdf"):
-        if not meta:  # from before file_meta was kept: this run's refresh_metadata fills it
-            continue  # in, and the next ingest reads the byline
-        title = meta.get("title") or ""
-        stored = tuple(meta.get("authors") or ())
-        authors = chosen_authors(stored, first, title)
-        printed = byline_authors(first, title)
-        if stored and len(printed) > len(stored) and printed[: len(stored)] == stored:
-            authors = printed
-        # ...and a year printed in a journal's header, where none was found then
-        year = meta.get("year") or printed_year(first)
-        again = {**meta, "authors": list(authors), "year": year, "read_by": BYLINE_VERSION}
-        with transaction(run.conn):
-            store.set_file_meta(run.conn, document_id, again)
-            if store.refresh_metadata(run.conn, document_id):
-                run.relabelled.add(document_id)
 
 
 def _refresh_metadata(run: _Run, key: str, document_id: str) -> None:

@@ -23,8 +23,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from litsynth.citations.labels import printed_span
-from litsynth.ingest.byline import BYLINE_VERSION
+from litsynth.ingest.byline import BYLINE_VERSION, byline_authors, chosen_authors
 from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.first_page import printed_year
 from litsynth.ingest.pdf import parse_pdf
 from litsynth.ingest.printed_pages import PRINTED_PAGES_VERSION as VERSION
 from litsynth.records import Document, bytes_id
@@ -75,3 +76,30 @@ def _read(file: Path, data: bytes, passwords: Sequence[str]) -> Document | None:
         return parse_pdf(file, data, passwords=passwords)
     except ParseFailure:
         return None
+
+
+def reread_bylines(conn: sqlite3.Connection) -> set[str]:
+    """PDFs stored by an older byline reader choose their authors again from the stored text
+    of page 1 (no file is parsed): once per BYLINE_VERSION, with a year where none was found
+    (the stored text has lost copyright lines, so only a journal header's is found). A stored
+    list the byline reads as the first names of a longer one takes the longer one (v2). Where
+    the file is still there, `label_stored_pdfs` then reads it again, title and all. Returns
+    the ids whose citation facts changed."""
+    relabelled: set[str] = set()
+    for document_id, meta, first in store.file_metas_not_read_by(conn, BYLINE_VERSION, "pdf"):
+        if not meta:  # from before file_meta was kept: this run's refresh_metadata fills it
+            continue  # in, and the next ingest reads the byline
+        title = meta.get("title") or ""
+        stored = tuple(meta.get("authors") or ())
+        authors = chosen_authors(stored, first, title)
+        printed = byline_authors(first, title)
+        if stored and len(printed) > len(stored) and printed[: len(stored)] == stored:
+            authors = printed
+        # ...and a year printed in a journal's header, where none was found then
+        year = meta.get("year") or printed_year(first)
+        again = {**meta, "authors": list(authors), "year": year, "read_by": BYLINE_VERSION}
+        with transaction(conn):
+            store.set_file_meta(conn, document_id, again)
+            if store.refresh_metadata(conn, document_id):
+                relabelled.add(document_id)
+    return relabelled

@@ -119,7 +119,7 @@ READERS = {"doc": DOC_READER}
 def file_meta(doc: Document) -> dict[str, object]:
     """What a parsed file says about itself, before any sidecar or record is laid over it.
     A PDF's says how its authors were chosen (`BYLINE_VERSION`), so that one ingested before
-    can be brought up to date (`incremental._read_bylines`); a .doc's which reader read it
+    can be brought up to date (`reprint.reread_bylines`); a .doc's which reader read it
     (READERS: an older one's documents are read again)."""
     said: dict[str, object] = {"title": doc.title, "authors": list(doc.authors),
                                "year": doc.year, "venue": doc.venue, "doi": doc.doi}  # fmt: skip
