@@ -89,3 +89,47 @@ def shutil_codebook(project: Path) -> None:
         "codes:\n  - id: method\n    label: Method\n    definition: How the study was done.\n",
         encoding="utf-8",
     )
+
+
+def test_remove_the_wrong_paper_from_the_reader(project: Path) -> None:
+    """Remove… on the document shown: asked first, then gone from the list, its file set
+    aside; a coded one is refused with why."""
+    import shutil
+
+    for name in ("000_e36bc8967a0d5917.txt", "002_f98a91929306a877.txt"):
+        shutil.copy2(REPO / "corpus" / name, project / "corpus" / name)
+    invoke("ingest", "--project", project)
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        (chunk,) = conn.execute(
+            "SELECT id FROM chunks WHERE document_id = (SELECT document_id FROM files"
+            " WHERE path LIKE '%000_%') LIMIT 1"
+        ).fetchone()
+    finally:
+        conn.close()
+    invoke("code", "memo", chunk, "keep this one", "--project", project)
+    with browsing(project, 1280, 900) as (url, page):
+        page.goto(url + "/screens/reader")
+        until(page, "() => document.querySelectorAll('#document option').length === 2")
+        wrong = page.eval_on_selector(
+            "#document", "(s) => [...s.options].find((o) => o.textContent.includes('002_')).value"
+        )
+        page.select_option("#document", wrong)
+        asked: list[str] = []
+        page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        page.click("#remove-document")
+        until(
+            page, "() => document.querySelector('#reader-status').textContent.startsWith('Removed')"
+        )
+        assert "Remove " in asked[0] and "corpus/.removed/" in asked[0]
+        assert "its file is now corpus/.removed/002_f98a91929306a877.txt" in page.inner_text(
+            "#reader-status"
+        )
+        until(page, "() => document.querySelectorAll('#document option').length === 1")
+        page.click("#remove-document")  # the one left has a memo
+        until(
+            page,
+            "() => document.querySelector('#reader-status').textContent.includes('not removed')",
+        )
+        assert "1 memo points at its passages" in page.inner_text("#reader-status")
+    assert (project / "corpus" / ".removed" / "002_f98a91929306a877.txt").is_file()

@@ -273,3 +273,43 @@ def test_read_corpus_carries_a_changed_papers_codings_to_its_new_version(
             (doc_id,),
         ).fetchone()
     assert now == quote
+
+
+def test_a_document_is_removed_from_the_page_unless_someone_coded_it(
+    client: TestClient, project: Path
+) -> None:
+    """`POST /api/documents/remove` as `litsynth remove`: the file set aside, the passages
+    out; a document with a memo refused with why."""
+    token = client.app.state.workspace.token  # type: ignore[attr-defined]
+    headers = {"X-Litsynth-Token": token}
+    for name in ("wrong.md", "kept.md"):
+        added = client.post(
+            "/api/documents/add", params={"name": name}, content=PAPER.replace("40", name),
+            headers={**headers, "Content-Type": "application/octet-stream"},
+        )  # fmt: skip
+        assert added.status_code == 200, added.text
+    ids = {d["path"].rsplit("/", 1)[-1]: d["id"] for d in client.get("/api/documents").json()}
+    with opened(project / "litsynth.db") as conn:
+        (chunk,) = conn.execute(
+            "SELECT id FROM chunks WHERE document_id = ?", (ids["kept.md"],)
+        ).fetchone()
+    invoke("code", "memo", chunk, "keep this one", "--project", project)
+    assert (
+        client.post("/api/documents/remove", json={"document_id": ids["wrong.md"]}).status_code
+        == 403
+    )
+    removed = client.post(
+        "/api/documents/remove", json={"document_id": ids["wrong.md"]}, headers=headers
+    )
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["moved"] == [
+        {"path": "corpus/wrong.md", "to": "corpus/.removed/wrong.md"}
+    ]
+    assert [d["id"] for d in client.get("/api/documents").json()] == [ids["kept.md"]]
+    refused = client.post(
+        "/api/documents/remove", json={"document_id": ids["kept.md"]}, headers=headers
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "corpus/kept.md is not removed: 1 memo points at its passages"
+    missing = client.post("/api/documents/remove", json={}, headers=headers)
+    assert missing.status_code == 400 and missing.json()["error"] == "document_id is required"

@@ -96,6 +96,7 @@ def cli() -> None:
 # several modules. tests/test_cli_tree.py checks that this table and the modules agree.
 HOME: dict[str, tuple[str, ...]] = {
     "init": ("ingest",), "ingest": ("ingest",), "search": ("ingest",), "status": ("ingest",),
+    "remove": ("ingest",),
     "import": ("biblio",), "batches": ("biblio",), "dedupe": ("biblio",), "link": ("biblio",),
     "references": ("biblio",),
     "prisma": ("prisma",), "matrix": ("synthesis",), "cited": ("synthesis",),

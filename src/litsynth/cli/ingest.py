@@ -476,4 +476,33 @@ def _render_scans(s: dict[str, Any]) -> None:
         )
 
 
-commands: list[click.Command] = [init_command, ingest_command, search_command, status_command]
+@click.command("remove")
+@click.argument("document")
+@project_option
+@json_option
+def remove_command(document: str, project_dir: Path, as_json: bool) -> None:
+    """Take a document out of the project: the wrong paper, a second download of one.
+
+    DOCUMENT is its id, its path or its file name. Its passages leave the store and the
+    index, its records lose it as their full text, and its file moves to corpus/.removed/
+    (move it back and ingest to undo). A document with codings or memos is not removed.
+    """
+    from litsynth.ingest.removing import remove_document
+
+    removed = remove_document(load(project_dir), document)
+    if as_json:
+        print_json(removed.to_json())
+        return
+    for path, to in removed.moved:
+        click.echo(f"{path}: removed" + (f", its file moved to {to}" if to else ""))
+    click.echo(f"{count(removed.passages, 'passage')} out of the store and the index")
+    if removed.records:
+        click.echo(
+            f"no longer the full text of {count(len(removed.records), 'record')}: "
+            + ", ".join(removed.records)
+        )
+
+
+commands: list[click.Command] = [
+    init_command, ingest_command, search_command, status_command, remove_command,
+]  # fmt: skip

@@ -100,6 +100,13 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
 
         return JSONResponse(await ws.locked(work))
 
+    async def api_remove(request: Request) -> Response:
+        from litsynth.ingest.removing import remove_document
+
+        document_id = str((await json_body(request))["document_id"])
+        removed = await ws.locked(lambda conn: remove_document(project, document_id))
+        return JSONResponse(removed.to_json())
+
     async def document_file(request: Request) -> Response:
         document = request.path_params["document"]
         if not _DOCUMENT_ID.fullmatch(document):
@@ -130,4 +137,5 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
         route("/api/records/fulltext", api_fulltext, ["POST"], write=True),
         route("/api/records/unlink", api_unlink, ["POST"], write=True),
         route("/api/documents/add", api_add, ["POST"], write=True),
+        route("/api/documents/remove", api_remove, ["POST"], write=True),
     ]

@@ -53,6 +53,19 @@ DOCUMENT_PATHS: dict[str, Any] = {
             ),
         }
     },
+    "/api/documents/remove": {
+        "post": {
+            "summary": "Take a document out of the project (`litsynth remove DOCUMENT`): its"
+            " passages out of the store and index, its file to corpus/.removed/; refused (400)"
+            " when codings or memos point at it",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body({"document_id": "string"}, required=("document_id",)),
+            "responses": ok(
+                {"type": "object"},
+                "document_id, moved (path, to), passages, records (no longer its full text)",
+            ),
+        }
+    },
     "/api/records/unlink": {
         "post": {
             "summary": "Unlink a record from a document (`litsynth link RECORD DOC --unlink`)",

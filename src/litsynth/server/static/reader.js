@@ -316,6 +316,7 @@ async function copyQuote(what) {
 function listDocuments(docs) {
   reader.kinds = Object.fromEntries(docs.map((d) => [d.id, d.kind]));
   $("document").replaceChildren(...docs.map((d) => { const o = el("option", d.label + " — " + d.path); o.value = d.id; return o; }));
+  $("remove-document").disabled = !docs.length;
 }
 
 // The document list read again after papers came in, and a document shown: `wanted` where it
@@ -391,6 +392,24 @@ async function readCorpus(reread) {
   }
 }
 
+// The document on screen taken out of the project, once the reviewer says so: the wrong
+// paper, a second download. One with codings or memos is refused, with why.
+async function removeDocument() {
+  const id = $("document").value;
+  if (!id) return;
+  const name = $("document").selectedOptions[0].textContent;
+  if (!confirm("Remove " + name + " from the project?\nIts passages leave the store; its file"
+    + " moves to corpus/.removed/ (move it back and read corpus/ to undo).")) return;
+  const removed = await post("/api/documents/remove", { document_id: id });
+  reader.document = null;
+  await showDocuments(null);
+  if (!$("document").options.length) $("passages").replaceChildren();
+  const moved = removed.moved.map((m) => m.path + (m.to ? " (its file is now " + m.to + ")" : ""));
+  $("reader-status").textContent = "Removed " + moved.join(", ") + ": "
+    + plural(removed.passages, "passage") + " out of the store"
+    + (removed.records.length ? "; no longer the full text of " + removed.records.join(", ") : "") + ".";
+}
+
 // PDFs an older litsynth read: one button reads them again, their codings carried.
 function offerReread(s) {
   $("reread-corpus").hidden = !s.read_by_older;
@@ -412,6 +431,7 @@ async function startReader() {
   listDocuments(docs);
   $("add-documents").addEventListener("change", () => addDocuments().catch((error) => { $("reader-status").textContent = error.message; }));
   $("read-corpus").addEventListener("click", () => readCorpus(false).catch((error) => { $("reader-status").textContent = error.message; }));
+  $("remove-document").addEventListener("click", () => removeDocument().catch((error) => { $("reader-status").textContent = error.message; }));
   $("reread-corpus").addEventListener("click", () => readCorpus(true).catch((error) => { $("reader-status").textContent = error.message; }));
   api("/api/ingest").then(offerReread).catch(() => { /* an offer, not a need */ });
   $("reader-view").addEventListener("dragover", onReaderDrop);
