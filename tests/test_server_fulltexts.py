@@ -313,3 +313,25 @@ def test_a_document_is_removed_from_the_page_unless_someone_coded_it(
     assert refused.json()["error"] == "corpus/kept.md is not removed: 1 memo points at its passages"
     missing = client.post("/api/documents/remove", json={}, headers=headers)
     assert missing.status_code == 400 and missing.json()["error"] == "document_id is required"
+
+
+def test_a_code_made_from_the_page_joins_the_code_list(client: TestClient, project: Path) -> None:
+    """`POST /api/codes/new` as `litsynth code new`: a label and a definition, an id made from
+    the label; a code without a definition is refused with how to write one."""
+    headers = {"X-Litsynth-Token": client.app.state.workspace.token}  # type: ignore[attr-defined]
+    made = client.post(
+        "/api/codes/new",
+        json={"label": "Default options", "definition": "Choices made for the physician."},
+        headers=headers,
+    )
+    assert made.status_code == 200, made.text
+    assert made.json() == {
+        "id": "default-options", "label": "Default options",
+        "definition": "Choices made for the physician.", "file": "codebook/new-codes.yaml",
+    }  # fmt: skip
+    assert "default-options" in [c["id"] for c in client.get("/api/codes").json()]
+    bare = client.post(
+        "/api/codes/new", json={"label": "Nudge", "definition": " "}, headers=headers
+    )
+    assert bare.status_code == 400 and bare.json()["error"] == "the code 'Nudge' needs a definition"
+    client.app.state.workspace.learner.wait(timeout=60)  # type: ignore[attr-defined]

@@ -346,3 +346,27 @@ def finetune(
         f" {project.root / MODELS / model.id}; `litsynth code suggest` now codes"
         " with it (`--off` goes back)"
     )
+
+
+@code_group.command("new")
+@click.argument("label")
+@click.option("--definition", required=True, help="What the code means, in a sentence.")
+@click.option("--id", "code_id", default="", help="Its id (default: made from LABEL).")
+@project_option
+@json_option
+def new_command(
+    label: str, definition: str, code_id: str, project_dir: Path, as_json: bool
+) -> None:
+    """Make a code while reading (open coding): LABEL, and an id made from it.
+
+    It goes to codebook/new-codes.yaml, a file litsynth owns; your own codebook files are
+    not touched. Edit its definition and parent there, or move it to a file of your own.
+    """
+    from litsynth.coding.codebook.created import new_code
+
+    code, path = new_code(load(project_dir), label, definition=definition, code_id=code_id)
+    if as_json:
+        print_json({"id": code.id, "label": code.label, "definition": code.definition,
+                    "file": str(path)})  # fmt: skip
+        return
+    click.echo(f"{code.id}: “{code.label}” added to {path}")

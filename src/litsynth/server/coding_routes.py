@@ -122,6 +122,19 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         ws.learner.relearn()
         return JSONResponse({"recorded": row.__dict__})
 
+    async def api_codes_new(request: Request) -> Response:
+        """A code made while reading (`litsynth code new`), in codebook/new-codes.yaml."""
+        from litsynth.coding.codebook.created import new_code
+
+        body = await json_body(request)
+        label, definition = str(body["label"]), str(body["definition"])
+        code, path = await ws.locked(lambda conn: new_code(project, label, definition=definition))
+        ws.learner.relearn()  # suggestions of the new code, from its definition
+        return JSONResponse({
+            "id": code.id, "label": code.label, "definition": code.definition,
+            "file": path.relative_to(project.root).as_posix(),
+        })  # fmt: skip
+
     async def api_coding_learning(request: Request) -> Response:
         """Whether a suggest run is under way, and what the last one here learned from."""
         return JSONResponse(ws.learner.status())
@@ -131,4 +144,5 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         route("/api/coding/decide", api_coding_decide, ["POST"], write=True),
         route("/api/coding/add", api_coding_add, ["POST"], write=True),
         route("/api/coding/learning", api_coding_learning, ["GET"]),
+        route("/api/codes/new", api_codes_new, ["POST"], write=True),
     ]

@@ -360,6 +360,17 @@ _PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "the coding written"),
         }
     },
+    "/api/codes/new": {
+        "post": {
+            "summary": "Make a code while reading (`litsynth code new`): written to"
+            " codebook/new-codes.yaml, its id made from the label",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {"label": "string", "definition": "string"}, required=("label", "definition")
+            ),
+            "responses": ok({"type": "object"}, "id, label, definition, file"),
+        }
+    },
     "/api/memos": {
         "get": {
             "summary": "Memos, all or on one target (passage, code or document)",

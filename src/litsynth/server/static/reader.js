@@ -392,6 +392,31 @@ async function readCorpus(reread) {
   }
 }
 
+// The Code list, from the codebook: each code by its label and id, its definition on hover.
+function fillCodes(codes) {
+  reader.codes = codes;
+  $("code-pick").replaceChildren(...codes.map((c) => {
+    const o = el("option", c.label + " (" + c.id + ")");
+    o.value = c.id; o.title = c.definition; return o;
+  }));
+}
+
+// Open coding: a code made when the text calls for one, and the selected words (if any)
+// coded with it at once.
+async function newCode() {
+  const label = prompt("The new code's label:", "");
+  if (!label || !label.trim()) return;
+  const definition = prompt("What does “" + label.trim() + "” mean? One sentence:", "");
+  if (definition === null) return;
+  const made = await post("/api/codes/new", { label, definition });
+  fillCodes(await api("/api/codes"));
+  $("code-pick").value = made.id;
+  await showCodeCounts();
+  $("reader-status").textContent = "new code " + made.label + " (" + made.id + ") in " + made.file
+    + (reader.selection ? "" : "; select words and press “Code selection” to code them");
+  if (reader.selection) await codeSelection();
+}
+
 // The document on screen taken out of the project, once the reviewer says so: the wrong
 // paper, a second download. One with codings or memos is refused, with why.
 async function removeDocument() {
@@ -436,11 +461,7 @@ async function startReader() {
   api("/api/ingest").then(offerReread).catch(() => { /* an offer, not a need */ });
   $("reader-view").addEventListener("dragover", onReaderDrop);
   $("reader-view").addEventListener("drop", onReaderDrop);
-  const options = codes.map((c) => {
-    const o = el("option", c.label + " (" + c.id + ")");
-    o.value = c.id; o.title = c.definition; return o;
-  });
-  $("code-pick").replaceChildren(...options);
+  fillCodes(codes);
   await showCodeCounts();
   api("/api/coding/learning").then((s) => {
     learning.runs = s.runs;
@@ -448,15 +469,18 @@ async function startReader() {
     if (s.running) watchLearning();  // opened mid-run (another tab's decision): follow it
   }).catch(() => { /* the line is a help, not a need */ });
   if (!codes.length) {
-    $("reader-status").textContent = "No codebook yet: write codes in codebook/*.yaml (docs/coding.md)"
-      + " or draft them with `litsynth code discover --write codebook/draft.yaml`, then reload.";
+    $("reader-status").textContent = "No codebook yet: make codes as you read with “New code…”"
+      + " (select the words first to code them with it), write them in codebook/*.yaml"
+      + " (docs/coding.md), or draft them with `litsynth code discover --write codebook/draft.yaml`.";
   }
   if (!docs.length) {
     $("reader-status").textContent = "No documents yet: add PDFs or text files with “Add documents”"
       + " above, or put them in corpus/ and press “Read corpus/”.";
   }
+  $("new-code").addEventListener("click", () => newCode().catch((error) => { $("reader-status").textContent = error.message; }));
   $("code-find").addEventListener("input", () => {
     const words = $("code-find").value.toLowerCase().trim();
+    const options = [...$("code-pick").options];
     for (const o of options) o.hidden = Boolean(words) && !(o.textContent + " " + o.title).toLowerCase().includes(words);
     const first = options.find((o) => !o.hidden);
     if (first) $("code-pick").value = first.value;
