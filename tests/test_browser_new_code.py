@@ -59,3 +59,30 @@ def test_make_a_code_for_the_selected_words_and_code_them(project: Path) -> None
     finally:
         conn.close()
     assert rows == [("value-through-orchestration", selected)]
+
+
+def test_draft_codes_from_the_papers_of_a_project_with_no_codebook(project: Path) -> None:
+    """Open coding from the page: the seeds' passages clustered into draft codes, written
+    to codebook/draft.yaml, offered in the Code list at once."""
+    for name in (
+        "000_e36bc8967a0d5917.txt",
+        "001_fda600e23a8bf5df.txt",
+        "002_f98a91929306a877.txt",
+    ):
+        shutil.copy2(REPO / "corpus" / name, project / "corpus" / name)
+    result = CliRunner().invoke(cli, ["ingest", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    with browsing(project, 1280, 900) as (url, page):
+        page.goto(f"{url}/screens/reader")
+        page.wait_for_selector("#draft-codes:not([hidden])")
+        page.click("#draft-codes")
+        until(
+            page, "() => document.querySelector('#reader-status').textContent.includes('drafted')"
+        )
+        status = page.inner_text("#reader-status")
+        assert "in codebook/draft.yaml, each with its key phrases and quotes" in status
+        drafted = page.eval_on_selector_all("#code-pick option", "(os) => os.map((o) => o.value)")
+        assert drafted and all(v.startswith("draft-") for v in drafted)
+        assert page.locator("#draft-codes").is_hidden()  # the project has codes now
+    text = (project / "codebook" / "draft.yaml").read_text(encoding="utf-8")
+    assert {c["id"] for c in yaml.safe_load(text)["codes"]} == set(drafted)

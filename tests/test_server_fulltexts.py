@@ -335,3 +335,14 @@ def test_a_code_made_from_the_page_joins_the_code_list(client: TestClient, proje
     )
     assert bare.status_code == 400 and bare.json()["error"] == "the code 'Nudge' needs a definition"
     client.app.state.workspace.learner.wait(timeout=60)  # type: ignore[attr-defined]
+
+
+def test_draft_codes_with_no_papers_says_what_to_do(client: TestClient, project: Path) -> None:
+    """`POST /api/codebook/draft` before any paper is read: a 400 that says what to do
+    first, and no draft file written."""
+    headers = {"X-Litsynth-Token": client.app.state.workspace.token}  # type: ignore[attr-defined]
+    said = client.post("/api/codebook/draft", headers=headers)
+    assert said.status_code == 400, said.text
+    assert said.json()["error"].startswith("no passages in ")
+    assert "litsynth ingest" in said.json()["hint"]
+    assert not (project / "codebook" / "draft.yaml").exists()

@@ -135,6 +135,28 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
             "file": path.relative_to(project.root).as_posix(),
         })  # fmt: skip
 
+    async def api_codebook_draft(request: Request) -> Response:
+        """Open coding from the page (`litsynth code discover --write`): the passages no code
+        holds yet, clustered; one draft code per cluster, in codebook/draft.yaml."""
+        from litsynth.coding.analysis.discover import run_discover
+        from litsynth.coding.analysis.drafts import free_draft, write_draft
+        from litsynth.errors import CodingError
+
+        def work(conn: sqlite3.Connection) -> dict[str, Any]:
+            found = run_discover(conn, project)
+            if not found.clusters:
+                raise CodingError(
+                    f"no concept stands out in {found.n_passages} passages to draft codes from",
+                    hint="add papers first, or make codes as you read with New code…",
+                )
+            path = write_draft(project, found, free_draft(project))
+            return {"file": path.relative_to(project.root).as_posix(),
+                    "codes": len(found.clusters), "passages": found.n_passages}  # fmt: skip
+
+        drafted = await ws.locked(work)
+        ws.learner.relearn()  # suggestions of the drafted codes
+        return JSONResponse(drafted)
+
     async def api_coding_learning(request: Request) -> Response:
         """Whether a suggest run is under way, and what the last one here learned from."""
         return JSONResponse(ws.learner.status())
@@ -145,4 +167,5 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         route("/api/coding/add", api_coding_add, ["POST"], write=True),
         route("/api/coding/learning", api_coding_learning, ["GET"]),
         route("/api/codes/new", api_codes_new, ["POST"], write=True),
+        route("/api/codebook/draft", api_codebook_draft, ["POST"], write=True),
     ]

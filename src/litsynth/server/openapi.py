@@ -371,6 +371,14 @@ _PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "id, label, definition, file"),
         }
     },
+    "/api/codebook/draft": {
+        "post": {
+            "summary": "Draft codes from the corpus (`litsynth code discover --write`): one per"
+            " cluster of the passages no code holds, in codebook/draft.yaml (draft-2.yaml…)",
+            "security": [{"sessionToken": []}],
+            "responses": ok({"type": "object"}, "file, codes (how many), passages (clustered)"),
+        }
+    },
     "/api/memos": {
         "get": {
             "summary": "Memos, all or on one target (passage, code or document)",

@@ -91,6 +91,17 @@ def draft_target(project: Project, path: Path) -> Path:
     return target
 
 
+def free_draft(project: Project) -> Path:
+    """codebook/draft.yaml, or draft-2.yaml… where an earlier draft (maybe edited) is: the
+    workspace's "Draft codes" never asks for a path."""
+    folder = project.codebook_path
+    return next(
+        path
+        for n in range(1, 10_000)
+        if not (path := folder / ("draft.yaml" if n == 1 else f"draft-{n}.yaml")).exists()
+    )
+
+
 def write_draft(project: Project, discovery: Discovery, path: Path) -> Path:
     """Write the draft fragment with ids that cannot collide with the project's codebook."""
     target = draft_target(project, path)

@@ -317,6 +317,12 @@ function listDocuments(docs) {
   reader.kinds = Object.fromEntries(docs.map((d) => [d.id, d.kind]));
   $("document").replaceChildren(...docs.map((d) => { const o = el("option", d.label + " — " + d.path); o.value = d.id; return o; }));
   $("remove-document").disabled = !docs.length;
+  offerDraft();
+}
+
+// "Draft codes" while the project has papers and no code yet.
+function offerDraft() {
+  $("draft-codes").hidden = (reader.codes || []).length > 0 || !$("document").options.length;
 }
 
 // The document list read again after papers came in, and a document shown: `wanted` where it
@@ -399,6 +405,24 @@ function fillCodes(codes) {
     const o = el("option", c.label + " (" + c.id + ")");
     o.value = c.id; o.title = c.definition; return o;
   }));
+  offerDraft();
+}
+
+// Open coding from the corpus: one draft code per cluster of passages (code discover).
+async function draftCodes() {
+  $("draft-codes").disabled = true;
+  $("reader-status").textContent = "Drafting codes from the passages…";
+  try {
+    const drafted = await post("/api/codebook/draft", {});
+    fillCodes(await api("/api/codes"));
+    await showCodeCounts();
+    $("reader-status").textContent = plural(drafted.codes, "code") + " drafted from "
+      + plural(drafted.passages, "passage") + " in " + drafted.file + ", each with its key phrases"
+      + " and quotes: rewrite their labels and definitions there, and delete those you do not want.";
+    watchLearning();
+  } finally {
+    $("draft-codes").disabled = false;
+  }
 }
 
 // Open coding: a code made when the text calls for one, and the selected words (if any)
@@ -470,13 +494,14 @@ async function startReader() {
   }).catch(() => { /* the line is a help, not a need */ });
   if (!codes.length) {
     $("reader-status").textContent = "No codebook yet: make codes as you read with “New code…”"
-      + " (select the words first to code them with it), write them in codebook/*.yaml"
-      + " (docs/coding.md), or draft them with `litsynth code discover --write codebook/draft.yaml`.";
+      + " (select the words first to code them with it), let “Draft codes” propose some from"
+      + " the passages, or write them in codebook/*.yaml (docs/coding.md).";
   }
   if (!docs.length) {
     $("reader-status").textContent = "No documents yet: add PDFs or text files with “Add documents”"
       + " above, or put them in corpus/ and press “Read corpus/”.";
   }
+  $("draft-codes").addEventListener("click", () => draftCodes().catch((error) => { $("reader-status").textContent = error.message; }));
   $("new-code").addEventListener("click", () => newCode().catch((error) => { $("reader-status").textContent = error.message; }));
   $("code-find").addEventListener("input", () => {
     const words = $("code-find").value.toLowerCase().trim();
