@@ -84,5 +84,21 @@ def test_draft_codes_from_the_papers_of_a_project_with_no_codebook(project: Path
         drafted = page.eval_on_selector_all("#code-pick option", "(os) => os.map((o) => o.value)")
         assert drafted and all(v.startswith("draft-") for v in drafted)
         assert page.locator("#draft-codes").is_hidden()  # the project has codes now
+        # the first draft given its real name and meaning, from the page
+        answers = iter(["Supply chain orchestration", "How a lead firm coordinates partners."])
+        page.on("dialog", lambda dialog: dialog.accept(next(answers)))
+        page.select_option("#code-pick", drafted[0])
+        page.click("#edit-code")
+        until(page, "() => document.querySelector('#reader-status').textContent.includes('now')")
+        assert page.inner_text("#reader-status") == (
+            f"{drafted[0]} now “Supply chain orchestration” in codebook/draft.yaml."
+        )
+        assert "Supply chain orchestration" in page.inner_text("#code-pick")
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(REPO / "docs" / "img" / "workspace-draft-codes.png"))
     text = (project / "codebook" / "draft.yaml").read_text(encoding="utf-8")
-    assert {c["id"] for c in yaml.safe_load(text)["codes"]} == set(drafted)
+    codes = yaml.safe_load(text)["codes"]
+    assert {c["id"] for c in codes} == set(drafted)
+    assert codes[[c["id"] for c in codes].index(drafted[0])]["definition"] == (
+        "How a lead firm coordinates partners."
+    )

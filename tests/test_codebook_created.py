@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import yaml
@@ -64,3 +65,33 @@ def test_a_code_needs_a_label_and_a_definition_and_the_file_only_codes(project: 
     (project / "codebook" / "new-codes.yaml").write_text("themes: []\n", encoding="utf-8")
     said = invoke(project, "code", "new", "Trust", "--definition", "Reliance.", code=1)
     assert "holds more than a list of `codes:`; litsynth rewrites this file" in said
+
+
+def test_a_code_litsynth_wrote_is_renamed_redefined_or_deleted(project: Path) -> None:
+    """`litsynth code edit` on new-codes.yaml: label and definition rewritten, the header
+    kept; a code people coded with is not deleted; a code of the reviewer's own file is
+    theirs to edit."""
+    shutil.copy2(REPO / "codebook" / "orchestration.yaml", project / "codebook")
+    shutil.copy2(REPO / "corpus" / "000_e36bc8967a0d5917.txt", project / "corpus")
+    invoke(project, "ingest")
+    invoke(project, "code", "new", "Trust", "--definition", "Reliance.")
+    invoke(project, "code", "new", "Control", "--definition", "Who decides.")
+    said = invoke(project, "code", "edit", "trust", "--label", "Trust in partners",
+                  "--definition", "Reliance on a partner's good faith.")  # fmt: skip
+    assert "trust: “Trust in partners” — Reliance on a partner's good faith." in said
+    path = project / "codebook" / "new-codes.yaml"
+    assert path.read_text(encoding="utf-8").startswith("# Codes made with `litsynth code new`")
+    book = project_codebook(open_project(project))
+    assert (book.codes["trust"].label, book.codes["control"].definition) == (
+        "Trust in partners", "Who decides.",
+    )  # fmt: skip
+    with sqlite3.connect(project / "litsynth.db") as conn:
+        (chunk,) = conn.execute("SELECT id FROM chunks LIMIT 1").fetchone()
+    invoke(project, "code", "add", "trust", "--chunk", chunk)
+    refused = invoke(project, "code", "edit", "trust", "--delete", code=1)
+    assert "'trust' is not deleted: people coded passages with it" in refused
+    mine = invoke(project, "code", "edit", "platform-coordination", "--label", "X", code=1)
+    assert "is in codebook/orchestration.yaml, a codebook file of your own" in mine
+    assert "control: deleted from" in invoke(project, "code", "edit", "control", "--delete")
+    assert set(project_codebook(open_project(project)).codes) >= {"trust"}
+    assert "control" not in project_codebook(open_project(project)).codes

@@ -370,3 +370,39 @@ def new_command(
                     "file": str(path)})  # fmt: skip
         return
     click.echo(f"{code.id}: “{code.label}” added to {path}")
+
+
+@code_group.command("edit")
+@click.argument("code_id")
+@click.option("--label", default=None, help="Its new label.")
+@click.option("--definition", default=None, help="Its new definition.")
+@click.option("--delete", is_flag=True, help="Delete it (refused once people coded with it).")
+@project_option
+@json_option
+def edit_command(
+    code_id: str, label: str | None, definition: str | None, delete: bool, project_dir: Path,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Rename, redefine or delete a code that litsynth wrote: one from `code new` or a draft
+    (codebook/new-codes.yaml, codebook/draft*.yaml). Your own codebook files are not touched."""
+    from litsynth.coding.codebook.created import edit_code
+    from litsynth.store.codings import human_coded
+
+    project = load(project_dir)
+    with opened(project.store_path) as conn:
+        coded = human_coded(conn, code_id)
+    code, path = edit_code(
+        project, code_id, label=label, definition=definition, delete=delete, coded=coded
+    )
+    if as_json:
+        print_json(
+            {
+                "id": code_id,
+                "deleted": code is None,
+                "file": str(path),
+                **({"label": code.label, "definition": code.definition} if code else {}),
+            }
+        )
+        return
+    click.echo(f"{code_id}: deleted from {path}" if code is None
+               else f"{code_id}: “{code.label}” — {code.definition} ({path})")  # fmt: skip

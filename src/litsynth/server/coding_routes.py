@@ -135,6 +135,27 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
             "file": path.relative_to(project.root).as_posix(),
         })  # fmt: skip
 
+    async def api_codes_edit(request: Request) -> Response:
+        """A code litsynth wrote renamed, redefined or deleted (`litsynth code edit`)."""
+        from litsynth.coding.codebook.created import edit_code
+        from litsynth.store.codings import human_coded
+
+        body = await json_body(request)
+        code_id = str(body["id"])
+
+        def work(conn: sqlite3.Connection) -> dict[str, Any]:
+            code, path = edit_code(
+                project, code_id, label=body.get("label"), definition=body.get("definition"),
+                delete=bool(body.get("delete")), coded=human_coded(conn, code_id),
+            )  # fmt: skip
+            shown = {"label": code.label, "definition": code.definition} if code else {}
+            return {"id": code_id, "deleted": code is None,
+                    "file": path.relative_to(project.root).as_posix(), **shown}  # fmt: skip
+
+        edited = await ws.locked(work)
+        ws.learner.relearn()  # a definition is what zero-shot suggestions read
+        return JSONResponse(edited)
+
     async def api_codebook_draft(request: Request) -> Response:
         """Open coding from the page (`litsynth code discover --write`): the passages no code
         holds yet, clustered; one draft code per cluster, in codebook/draft.yaml."""
@@ -167,5 +188,6 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         route("/api/coding/add", api_coding_add, ["POST"], write=True),
         route("/api/coding/learning", api_coding_learning, ["GET"]),
         route("/api/codes/new", api_codes_new, ["POST"], write=True),
+        route("/api/codes/edit", api_codes_edit, ["POST"], write=True),
         route("/api/codebook/draft", api_codebook_draft, ["POST"], write=True),
     ]

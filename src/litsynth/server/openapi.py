@@ -371,6 +371,18 @@ _PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "id, label, definition, file"),
         }
     },
+    "/api/codes/edit": {
+        "post": {
+            "summary": "Rename, redefine or delete a code litsynth wrote (`litsynth code edit`:"
+            " codebook/new-codes.yaml, draft*.yaml); deleting is refused once people coded with it",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {"id": "string", "label": "string", "definition": "string", "delete": "boolean"},
+                required=("id",),
+            ),
+            "responses": ok({"type": "object"}, "id, deleted, file, label, definition"),
+        }
+    },
     "/api/codebook/draft": {
         "post": {
             "summary": "Draft codes from the corpus (`litsynth code discover --write`): one per"

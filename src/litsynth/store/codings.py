@@ -281,6 +281,12 @@ def effective_chunk_ids(conn: sqlite3.Connection, code_ids: Iterable[str]) -> se
     return out
 
 
+def human_coded(conn: sqlite3.Connection, code_id: str) -> bool:
+    """Whether any person's decision names the code (a rejection too)."""
+    row = conn.execute("SELECT 1 FROM codings WHERE code_id = ? LIMIT 1", (code_id,)).fetchone()
+    return row is not None
+
+
 def used_code_ids(conn: sqlite3.Connection) -> set[str]:
     """Code ids the store has codings or suggestions for (codes may outlive a codebook edit)."""
     rows = conn.execute("SELECT code_id FROM codings UNION SELECT code_id FROM suggestions")

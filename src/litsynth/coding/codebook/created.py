@@ -77,6 +77,65 @@ def new_code(
     return reloaded.codes[ident], path
 
 
+def edit_code(
+    project: Project,
+    code_id: str,
+    *,
+    label: str | None = None,
+    definition: str | None = None,
+    delete: bool = False,
+    coded: bool = False,
+) -> tuple[Code | None, Path]:
+    """Rewrite a code's label or definition, or delete it, in a file litsynth wrote
+    (new-codes.yaml, a draft): the reviewer's own files are theirs to edit. `coded`: people
+    have coded with it, so it is not deleted. Returns the code as reloaded (None: deleted)."""
+    book = project_codebook(project)
+    code = book.codes.get(code_id)
+    if code is None:
+        raise CodingError(f"no code {code_id!r} in the codebook", hint="ids are in the Code list")
+    path = project.root / code.source_file
+    if not _ours(path, project):
+        raise CodingError(
+            f"{code_id!r} is in {code.source_file}, a codebook file of your own",
+            hint="edit it there; the workspace edits only new-codes.yaml and draft*.yaml",
+        )
+    if delete and coded:
+        raise CodingError(
+            f"{code_id!r} is not deleted: people coded passages with it",
+            hint="rename or redefine it instead; its codings keep its id",
+        )
+    before = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(before) or {}
+    entries = data.get("codes") or []
+    entry = next(e for e in entries if isinstance(e, dict) and e.get("id") == code_id)
+    if delete:
+        entries.remove(entry)
+    if label is not None and " ".join(label.split()):
+        entry["label"] = " ".join(label.split())
+    if definition is not None:
+        if not " ".join(definition.split()):
+            raise CodingError(f"the code {code_id!r} needs a definition", hint="one sentence")
+        entry["definition"] = " ".join(definition.split())
+    header = "".join(line for line in before.splitlines(keepends=True) if line.startswith("#"))
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(header + text, encoding="utf-8")
+    try:
+        reloaded = project_codebook(project, required=False)
+    except CodebookError:
+        path.write_text(before, encoding="utf-8")
+        raise
+    return (None if delete or reloaded is None else reloaded.codes[code_id]), path
+
+
+def _ours(path: Path, project: Project) -> bool:
+    """new-codes.yaml or a draft in the codebook folder: files litsynth wrote."""
+    folder = project.codebook_path.resolve()
+    name = path.name
+    return path.resolve().parent == folder and (
+        name == NEW_CODES_FILE or (name.startswith("draft") and name.endswith(".yaml"))
+    )
+
+
 def _free(ident: str, taken: set[str]) -> str:
     if ident not in taken:
         return ident

@@ -408,6 +408,29 @@ function fillCodes(codes) {
   offerDraft();
 }
 
+// A drafted or new code given its real label and definition (or deleted, unused), in the
+// file litsynth wrote it to; a code of the reviewer's own files is refused with where it is.
+async function editCode() {
+  const code = reader.codes.find((c) => c.id === $("code-pick").value);
+  if (!code) return;
+  const label = prompt("Label of " + code.id + " (leave empty to delete the code):", code.label);
+  if (label === null) return;
+  let body = { id: code.id, delete: true };
+  if (label.trim()) {
+    const definition = prompt("What does “" + label.trim() + "” mean?", code.definition);
+    if (definition === null) return;
+    body = { id: code.id, label, definition };
+  } else if (!confirm("Delete the code " + code.id + "? Only one nobody has coded with can go.")) {
+    return;
+  }
+  const edited = await post("/api/codes/edit", body);
+  fillCodes(await api("/api/codes"));
+  if (!edited.deleted) $("code-pick").value = code.id;
+  await showCodeCounts();
+  $("reader-status").textContent = code.id + (edited.deleted ? " deleted from " : " now “" + edited.label + "” in ") + edited.file + ".";
+  watchLearning();
+}
+
 // Open coding from the corpus: one draft code per cluster of passages (code discover).
 async function draftCodes() {
   $("draft-codes").disabled = true;
@@ -502,6 +525,7 @@ async function startReader() {
       + " above, or put them in corpus/ and press “Read corpus/”.";
   }
   $("draft-codes").addEventListener("click", () => draftCodes().catch((error) => { $("reader-status").textContent = error.message; }));
+  $("edit-code").addEventListener("click", () => editCode().catch((error) => { $("reader-status").textContent = error.message; }));
   $("new-code").addEventListener("click", () => newCode().catch((error) => { $("reader-status").textContent = error.message; }));
   $("code-find").addEventListener("input", () => {
     const words = $("code-find").value.toLowerCase().trim();
