@@ -5,10 +5,11 @@ Ingest calls these when a file's document is about to be dropped or replaced:
   one). Memos and record links always follow it, since nothing else would keep them; codings
   follow only when asked (`ingest --carry`), since a reviewer may want to see what they coded
   against first. What cannot be placed keeps the old reading in the store, as before.
-- `in_place`: the same file read again (`ingest --reread`, after litsynth's reader improved).
-  The new reading has the old one's id (the id is the file's hash), so it replaces the old
-  one in one transaction, foreign keys checked at commit: all its codings are placed, or the
-  old reading stays untouched.
+- `in_place` (through `reread`): the same file read again (`ingest --reread`, after
+  litsynth's reader improved). The new reading has the old one's id (the id is the file's
+  hash), so it replaces the old one in one transaction, foreign keys checked at commit: all
+  its codings are placed, or the old reading stays untouched.
+- `rechunk`: the same text cut into other passages (`ingest --rebuild`, another chunker).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
-from dataclasses import replace as replace_outcome
 from typing import Any
 
 from litsynth.embed.index import ChunkIndex
@@ -83,8 +84,8 @@ def in_place(
 
     `store_new` inserts doc and its chunks (as ingest stores any document) and returns their
     rowids. Returns (old rowids, new rowids, outcome); None, with nothing changed, when the
-    new reading has the old one's very text (nothing to do) or a coding cannot be placed
-    (then the outcome is the caller's to report: see `blocked`).
+    new reading has the old one's very text. Raises Blocked, with nothing changed, when a
+    coding's words are not in the new reading (its outcome quotes them).
     """
     old = held_work.held(conn, doc.id)
     if old.text == doc.text:
@@ -165,11 +166,8 @@ def rechunk(
     rowids, kept = replace()
     held_work.move(conn, old, document_id, found.moves, now())
     path = conn.execute("SELECT path FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
-    return (
-        rowids,
-        kept,
-        replace_outcome(_outcome(path, document_id, found, kept_old=False), onto="passages"),
-    )
+    moved = _outcome(path, document_id, found, kept_old=False)
+    return rowids, kept, dataclasses.replace(moved, onto="passages")
 
 
 class Blocked(Exception):
