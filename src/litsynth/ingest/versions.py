@@ -14,10 +14,10 @@ Ingest calls these when a file's document is about to be dropped or replaced:
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import time
 from collections.abc import Callable
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
