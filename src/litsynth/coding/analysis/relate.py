@@ -30,7 +30,7 @@ import numpy as np
 import yaml
 
 from litsynth.coding.analysis.discover import code_prototypes, passage_vectors
-from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.load import project_codebook, rewrite_file
 from litsynth.coding.codebook.model import (
     RELATION_TYPES,
     SYMMETRIC_RELATIONS,
@@ -425,22 +425,13 @@ def confirm_relation(
         weight=weight,
         note=f"confirmed by {reviewer} on {at[:10]}" + (f"; {summary}" if summary else ""),
     )
-    before = path.read_text(encoding="utf-8") if path.exists() else None
     kept = [r for r in _read_relations_file(path) if not _same(r, relation)]
     header = (
         "Relations confirmed with `litsynth code relate --confirm`; litsynth rewrites this file."
     )
-    path.write_text(
-        dump_codebook_fragment(relations=[*kept, relation], header=header), encoding="utf-8"
-    )
-    try:
-        reloaded = project_codebook(project)
-    except CodebookError:
-        if before is None:
-            path.unlink()
-        else:
-            path.write_text(before, encoding="utf-8")
-        raise
+    text = dump_codebook_fragment(relations=[*kept, relation], header=header)
+    reloaded = rewrite_file(project, path, text)
+    assert reloaded is not None  # it held the relation's two ends a moment ago
     with transaction(conn):
         store.record_relation_decision(
             conn,

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.load import project_codebook, rewrite_file
 from litsynth.coding.codebook.model import Code, dump_codebook_fragment
 from litsynth.config import Project
 from litsynth.errors import CodebookError, CodingError
@@ -65,15 +65,8 @@ def new_code(
     entries.append(yaml.safe_load(dump_codebook_fragment(codes=[made]))["codes"][0])
     folder.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump({"codes": entries}, sort_keys=False, allow_unicode=True, width=100)
-    path.write_text(_HEADER + text, encoding="utf-8")
-    try:
-        reloaded = project_codebook(project)
-    except CodebookError:
-        if before is None:
-            path.unlink()
-        else:
-            path.write_text(before, encoding="utf-8")
-        raise
+    reloaded = rewrite_file(project, path, _HEADER + text)
+    assert reloaded is not None  # it holds the new code
     return reloaded.codes[ident], path
 
 
@@ -118,12 +111,7 @@ def edit_code(
         entry["definition"] = " ".join(definition.split())
     header = "".join(line for line in before.splitlines(keepends=True) if line.startswith("#"))
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    path.write_text(header + text, encoding="utf-8")
-    try:
-        reloaded = project_codebook(project, required=False)
-    except CodebookError:
-        path.write_text(before, encoding="utf-8")
-        raise
+    reloaded = rewrite_file(project, path, header + text)
     return (None if delete or reloaded is None else reloaded.codes[code_id]), path
 
 

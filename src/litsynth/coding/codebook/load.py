@@ -475,3 +475,19 @@ def project_codebook(project: Project, *, required: bool = True) -> Codebook | N
             "`litsynth code discover --write codebook/draft.yaml`",
         )
     return load_codebook(path, relative_to=project.root)
+
+
+def rewrite_file(project: Project, path: Path, text: str) -> Codebook | None:
+    """Write one of the codebook files litsynth owns (new codes, confirmed relations, a
+    code edited from the workspace) and load the whole codebook again; a write that breaks
+    it is undone (the file as it was, or gone if it was not there) and the error raised."""
+    before = path.read_text(encoding="utf-8") if path.exists() else None
+    path.write_text(text, encoding="utf-8")
+    try:
+        return project_codebook(project, required=False)
+    except CodebookError:
+        if before is None:
+            path.unlink()
+        else:
+            path.write_text(before, encoding="utf-8")
+        raise
