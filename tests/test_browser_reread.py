@@ -126,6 +126,15 @@ def test_remove_the_wrong_paper_from_the_reader(project: Path) -> None:
             "#reader-status"
         )
         until(page, "() => document.querySelectorAll('#document option').length === 1")
+        page.click("#reader-status button")  # put it back: the removal undone
+        until(
+            page, "() => document.querySelector('#reader-status').textContent.endsWith('is back.')"
+        )
+        until(page, "() => document.querySelectorAll('#document option').length === 2")
+        assert (project / "corpus" / "002_f98a91929306a877.txt").is_file()
+        page.select_option("#document", wrong)
+        page.click("#remove-document")  # and removed again, for good
+        until(page, "() => document.querySelectorAll('#document option').length === 1")
         page.click("#remove-document")  # the one left has a memo
         until(
             page,

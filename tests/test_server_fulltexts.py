@@ -306,6 +306,17 @@ def test_a_document_is_removed_from_the_page_unless_someone_coded_it(
         {"path": "corpus/wrong.md", "to": "corpus/.removed/wrong.md"}
     ]
     assert [d["id"] for d in client.get("/api/documents").json()] == [ids["kept.md"]]
+    # undone: the file back from corpus/.removed/, read again under its old id
+    back = client.post("/api/documents/put-back", json={"path": "corpus/wrong.md"}, headers=headers)
+    assert back.status_code == 200, back.text
+    assert back.json()["document_id"] == ids["wrong.md"]
+    assert (project / "corpus" / "wrong.md").is_file()
+    assert not (project / "corpus" / ".removed" / "wrong.md").exists()
+    assert len(client.get("/api/documents").json()) == 2
+    again = client.post(
+        "/api/documents/put-back", json={"path": "corpus/wrong.md"}, headers=headers
+    )
+    assert again.status_code == 400 and "no file set aside" in again.json()["error"]
     refused = client.post(
         "/api/documents/remove", json={"document_id": ids["kept.md"]}, headers=headers
     )

@@ -101,3 +101,35 @@ def _set_aside(project: Project, stored: str) -> str:
             path.replace(target)
             return target.resolve().relative_to(root).as_posix()
     raise IngestError(f"corpus/{SET_ASIDE}/ has 999 files named like {path.name}", "empty it")
+
+
+def put_back(project: Project, path: str, embedder: Embedder | None = None) -> str:
+    """Undo a `remove`: the file set aside for `path` (a stored path the removal named) moved
+    back to it and ingested; the id of the document it is again."""
+    from litsynth.ingest.incremental import IngestOptions, ingest
+
+    root = project.root.resolve()
+    target = (root / path).resolve()
+    aside = project.corpus_dir.resolve() / SET_ASIDE
+    try:
+        inside = target.relative_to(project.corpus_dir.resolve())
+    except ValueError:
+        inside = None
+    if inside is None or inside.parts[:1] == (SET_ASIDE,):
+        raise IngestError(
+            f"{path} is not a place in corpus/ to put a file back", "a path as removed"
+        )
+    source = aside / inside
+    if not source.is_file():
+        raise IngestError(f"no file set aside for {path} in corpus/{SET_ASIDE}/", "it was moved")
+    if target.exists():
+        raise IngestError(f"{path} exists again", "move or rename that file first")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source.replace(target)
+    report = ingest(project, IngestOptions(paths=(target,)), embedder=embedder)
+    if report.failures:
+        failure = report.failures[0]
+        raise IngestError(f"{path} could not be read: {failure['reason']}", failure["explanation"])
+    with opened(project.store_path) as conn:
+        found = removal.matching(conn, path)
+    return found[0] if found else ""

@@ -107,6 +107,21 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
         removed = await ws.locked(lambda conn: remove_document(project, document_id))
         return JSONResponse(removed.to_json())
 
+    async def api_put_back(request: Request) -> Response:
+        from litsynth.ingest.removing import put_back
+
+        path = str((await json_body(request))["path"])
+
+        def work(conn: sqlite3.Connection) -> tuple[str, list[str]]:
+            document_id = put_back(project, path, ws.warm_embedder())
+            # its records found again by DOI, title or file field, as `litsynth link` finds them
+            links = link_full_texts(conn).links if table_count(conn, "records") else []
+            return document_id, [k.record_id for k in links if k.document_id == document_id]
+
+        document_id, records = await ws.locked(work)
+        ws.learner.relearn_for(1)
+        return JSONResponse({"path": path, "document_id": document_id, "linked_records": records})
+
     async def document_file(request: Request) -> Response:
         document = request.path_params["document"]
         if not _DOCUMENT_ID.fullmatch(document):
@@ -138,4 +153,5 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
         route("/api/records/unlink", api_unlink, ["POST"], write=True),
         route("/api/documents/add", api_add, ["POST"], write=True),
         route("/api/documents/remove", api_remove, ["POST"], write=True),
+        route("/api/documents/put-back", api_put_back, ["POST"], write=True),
     ]

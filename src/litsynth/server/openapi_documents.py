@@ -66,6 +66,17 @@ DOCUMENT_PATHS: dict[str, Any] = {
             ),
         }
     },
+    "/api/documents/put-back": {
+        "post": {
+            "summary": "Undo a removal: the file set aside for a removed path moved back from"
+            " corpus/.removed/ and ingested",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body({"path": "string"}, required=("path",)),
+            "responses": ok(
+                {"type": "object"}, "path, document_id, linked_records (matched again)"
+            ),
+        }
+    },
     "/api/records/unlink": {
         "post": {
             "summary": "Unlink a record from a document (`litsynth link RECORD DOC --unlink`)",

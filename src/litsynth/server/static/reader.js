@@ -479,7 +479,22 @@ async function removeDocument() {
   const moved = removed.moved.map((m) => m.path + (m.to ? " (its file is now " + m.to + ")" : ""));
   $("reader-status").textContent = "Removed " + moved.join(", ") + ": "
     + plural(removed.passages, "passage") + " out of the store"
-    + (removed.records.length ? "; no longer the full text of " + removed.records.join(", ") : "") + ".";
+    + (removed.records.length ? "; no longer the full text of " + removed.records.join(", ") : "") + ". ";
+  const back = removed.moved.find((m) => m.to);
+  if (back) {
+    const button = el("button", "put it back");
+    button.type = "button";
+    button.addEventListener("click", () => putBack(back.path).catch((error) => { $("reader-status").textContent = error.message; }));
+    $("reader-status").append(button);
+  }
+}
+
+// A removal undone: the file moved back from corpus/.removed/ and read again.
+async function putBack(path) {
+  $("reader-status").textContent = "Putting " + path + " back…";
+  const back = await post("/api/documents/put-back", { path });
+  await showDocuments(back.document_id);
+  $("reader-status").textContent = path + " is back.";
 }
 
 // PDFs an older litsynth read: one button reads them again, their codings carried.
