@@ -95,3 +95,14 @@ def test_a_code_litsynth_wrote_is_renamed_redefined_or_deleted(project: Path) ->
     assert "control: deleted from" in invoke(project, "code", "edit", "control", "--delete")
     assert set(project_codebook(open_project(project)).codes) >= {"trust"}
     assert "control" not in project_codebook(open_project(project)).codes
+
+
+def test_a_second_draft_goes_beside_the_first(project: Path) -> None:
+    """The workspace's Draft codes never overwrites a draft the reviewer may have edited."""
+    from litsynth.coding.analysis.drafts import free_draft
+
+    folder = project / "codebook"
+    assert free_draft(open_project(project)) == folder / "draft.yaml"
+    (folder / "draft.yaml").write_text("codes: []\n", encoding="utf-8")
+    (folder / "draft-2.yaml").write_text("codes: []\n", encoding="utf-8")
+    assert free_draft(open_project(project)) == folder / "draft-3.yaml"
