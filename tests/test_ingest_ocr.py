@@ -310,7 +310,9 @@ def test_reread_reads_the_scanned_page_and_carries_the_coding(project: Path, mix
         ).fetchone()
         conn.commit()
     toml.write_text(toml.read_text(encoding="utf-8").replace("ocr = false", "ocr = true"))
-    assert ingest(open_project(project), IngestOptions()).kept_with_human_work == [doc_id]
+    said = CliRunner().invoke(cli, ["ingest", "--project", str(project)]).output
+    assert "kept 1 document as it was, not read again (OCR can read scanned pages now" in said
+    assert "`litsynth ingest --reread` reads it again" in said and "--carry" not in said
 
     report = ingest(open_project(project), IngestOptions(reread=True))
     assert (report.documents_ingested, report.kept_with_human_work) == (1, [])

@@ -215,27 +215,35 @@ def _render_ingest(r: dict[str, Any]) -> None:
             "  suggestions on the new text: `litsynth code suggest` makes them (your decisions"
             " are kept)"
         )
-    if r["kept_with_human_work"]:
-        n = len(r["kept_with_human_work"])
+    _render_kept(r)
+    for warning in r["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _render_kept(r: dict[str, Any]) -> None:
+    """Documents left as they were because people coded them, each kind with its command: a
+    replaced file's old version (--carry), a stored one a read again would improve (--reread)."""
+    not_reread = r["not_reread"]
+    versions = [d for d in r["kept_with_human_work"] if d not in not_reread]
+    if versions:
+        n = len(versions)
         click.echo(
             f"kept {count(n, 'old document version')}: human codings point at"
             f" {'it' if n == 1 else 'them'}"
         )
-        if r["not_reread"]:
-            click.echo(
-                f"  {count(len(r['not_reread']), 'document')} not read again (OCR can read its"
-                " scanned pages now, or a newer reader would read it): `litsynth ingest --reread`"
-                " does, each coding following its words"
-            )
-        if len(r["not_reread"]) < len(r["kept_with_human_work"]) and not any(
-            c["kept_old"] for c in r["carried"]
-        ):
+        if not any(c["kept_old"] for c in r["carried"]):
             click.echo(
                 "  `litsynth ingest --carry` moves each coding to where its words are in the"
                 " new version"
             )
-    for warning in r["warnings"]:
-        click.echo(f"warning: {warning}", err=True)
+    if not_reread:
+        n = len(not_reread)
+        click.echo(
+            f"kept {count(n, 'document')} as {'it was' if n == 1 else 'they were'}, not read"
+            " again (OCR can read scanned pages now, or a newer reader would read it): human"
+            " codings point at it; `litsynth ingest --reread` reads it again, each coding"
+            " following its words"
+        )
 
 
 def _render_carried(c: dict[str, Any]) -> None:
