@@ -142,3 +142,37 @@ def test_remove_the_wrong_paper_from_the_reader(project: Path) -> None:
         )
         assert "1 memo points at its passages" in page.inner_text("#reader-status")
     assert (project / "corpus" / ".removed" / "002_f98a91929306a877.txt").is_file()
+
+
+def test_a_coding_carried_by_its_ends_is_marked_until_checked(project: Path) -> None:
+    """A new version of a coded paper whose coded passage lost a sentence: the coding is
+    carried by its first and last words, marked "moved: check it" in the reader with how
+    alike the text was, and no longer marked once the reviewer clicks it."""
+    import shutil
+
+    shutil.copy2(REPO / "codebook" / "orchestration.yaml", project / "codebook")
+    paper = project / "corpus" / "review.txt"
+    shutil.copy2(REPO / "corpus" / "000_e36bc8967a0d5917.txt", paper)
+    invoke("ingest", "--project", project)
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        (chunk,) = conn.execute(
+            "SELECT id FROM chunks WHERE instr(text, 'Platform-Based Coordination as a') > 0"
+        ).fetchone()
+    finally:
+        conn.close()
+    invoke("code", "add", "platform-coordination", "--chunk", chunk, "--project", project)
+    quote = "Phadnis (2023) demonstrates how Li & Fung evolved from a supply chain intermediary"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(quote, "Another case shows"))
+    invoke("ingest", "--carry", "--project", project)
+    with browsing(project, 1280, 900) as (url, page):
+        page.goto(url + "/screens/reader")
+        page.wait_for_selector(".stripe.moved")
+        assert page.inner_text(".stripe.moved").endswith("moved: check it)")
+        assert "% the same" in (page.get_attribute(".stripe.moved", "title") or "")
+        page.click(".stripe.moved")
+        until(
+            page, "() => document.querySelector('#reader-status').textContent.includes('checked')"
+        )
+        page.wait_for_selector(".stripe")
+        assert page.locator(".stripe.moved").count() == 0

@@ -172,6 +172,17 @@ def test_a_coding_whose_words_are_gone_keeps_the_old_version_and_is_quoted(revie
     assert report["carried"][0]["left"] == [
         {"kind": "coding", "code": "value-co-creation", "quote": QUOTE}
     ]
+    # the reader marks the coding placed by its ends, for the reviewer to check
+    from litsynth.coding.human.reader import read_document
+    from litsynth.store.db import connect
+
+    conn = connect(review / "litsynth.db")
+    (new_id,) = conn.execute("SELECT document_id FROM files").fetchone()
+    shown = [c for p in read_document(conn, new_id) for c in p.to_json()["codings"]]  # type: ignore[attr-defined]
+    conn.close()
+    assert [(c["code"], 0.8 <= c["changed"] < 1.0) for c in shown] == [
+        ("platform-coordination", True)
+    ]
     assert coded(review).keys() == before.keys()
 
 

@@ -156,6 +156,16 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         ws.learner.relearn()  # a definition is what zero-shot suggestions read
         return JSONResponse(edited)
 
+    async def api_coding_checked(request: Request) -> Response:
+        """A coding carried by its ends, seen by the reviewer and left where it is."""
+        from litsynth.ingest.versions import now
+        from litsynth.store.carry import mark_checked
+
+        coding_id = str((await json_body(request))["id"])
+        if not await ws.locked(lambda conn: mark_checked(conn, coding_id, now())):
+            return error(404, f"no coding {coding_id!r}", "coding ids are in /api/documents/{id}")
+        return JSONResponse({"id": coding_id, "checked": True})
+
     async def api_codebook_draft(request: Request) -> Response:
         """Open coding from the page (`litsynth code discover --write`): the passages no code
         holds yet, clustered; one draft code per cluster, in codebook/draft.yaml."""
@@ -189,5 +199,6 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         route("/api/coding/learning", api_coding_learning, ["GET"]),
         route("/api/codes/new", api_codes_new, ["POST"], write=True),
         route("/api/codes/edit", api_codes_edit, ["POST"], write=True),
+        route("/api/coding/checked", api_coding_checked, ["POST"], write=True),
         route("/api/codebook/draft", api_codebook_draft, ["POST"], write=True),
     ]

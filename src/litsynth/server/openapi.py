@@ -32,6 +32,7 @@ _ANSWERS_NOT_FOUND = {
     ("/api/documents/{document}/file", "get"),
     ("/api/quote", "get"),
     ("/api/coding/decide", "post"),
+    ("/api/coding/checked", "post"),
 }
 
 
@@ -381,6 +382,15 @@ _PATHS: dict[str, Any] = {
                 required=("id",),
             ),
             "responses": ok({"type": "object"}, "id, deleted, file, label, definition"),
+        }
+    },
+    "/api/coding/checked": {
+        "post": {
+            "summary": "A coding carried to a new text by its first and last words, checked by"
+            " the reviewer: the reader stops marking it",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body({"id": "string"}, required=("id",)),
+            "responses": ok({"type": "object"}, "id, checked"),
         }
     },
     "/api/codebook/draft": {

@@ -155,5 +155,35 @@ def relink(conn: sqlite3.Connection, links: tuple[HeldLink, ...], document_id: s
     )
 
 
+def changed_on_the_way(conn: sqlite3.Connection, document_id: str) -> dict[str, float]:
+    """The codings now in a document that were carried to it by their first and last words,
+    the text between having changed: coding id → how alike (below 1.0), the last move."""
+    rows = conn.execute(
+        "SELECT item_id, similarity FROM carried WHERE kind = 'coding' AND to_document = ?"
+        " ORDER BY seq",
+        (document_id,),
+    )
+    last = {item: similarity for item, similarity in rows}
+    return {item: similarity for item, similarity in last.items() if similarity < 1.0}
+
+
+def mark_checked(conn: sqlite3.Connection, coding_id: str, at: str) -> bool:
+    """A reviewer saw a coding carried by its ends and it stands: recorded as a move to where
+    it is, word for word (similarity 1.0), so the reader stops asking. False: no such coding."""
+    row = conn.execute(
+        "SELECT chunk_id, document_id, start, end FROM codings WHERE id = ?", (coding_id,)
+    ).fetchone()
+    if row is None:
+        return False
+    chunk, document, start, end = row
+    conn.execute(
+        "INSERT INTO carried(kind, item_id, from_document, from_target, from_start, from_end,"
+        " to_document, to_target, to_start, to_end, similarity, at)"
+        " VALUES ('coding', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1.0, ?)",
+        (coding_id, document, chunk, start, end, document, chunk, start, end, at),
+    )
+    return True
+
+
 def carried_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM carried").fetchone()[0])

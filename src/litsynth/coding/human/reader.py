@@ -4,12 +4,13 @@ machine's suggestions on it and the human codings in it (the coding stripes)."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from litsynth.markup import markup_ranges, shows_markup
 from litsynth.records import Coding, Passage, ReviewItem
 from litsynth.store import codings as store
 from litsynth.store import passages as passages_store
+from litsynth.store.carry import changed_on_the_way
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class ReadingPassage:
     passage: Passage
     suggestions: tuple[ReviewItem, ...]
     codings: tuple[Coding, ...]  # as they stand (latest per code and span), not rejected
+    # coding id → how alike its text was when it was carried here by its ends (store.carry)
+    changed: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         p = self.passage
@@ -38,8 +41,8 @@ class ReadingPassage:
                 for s in self.suggestions
             ],
             "codings": [
-                {"code": c.code_id, "start": c.start, "end": c.end, "status": c.status,
-                 "coder": c.coder}
+                {"id": c.id, "code": c.code_id, "start": c.start, "end": c.end,
+                 "status": c.status, "coder": c.coder, "changed": self.changed.get(c.id)}
                 for c in self.codings
             ],
         }  # fmt: skip
@@ -58,11 +61,13 @@ def read_document(
     coded: dict[str, list[Coding]] = {}
     for c in store.current_codings(conn, document_id):
         coded.setdefault(c.chunk_id, []).append(c)
+    changed = changed_on_the_way(conn, document_id)
     return [
         ReadingPassage(
             p,
             tuple(sorted(by_chunk.get(p.chunk_id, ()), key=lambda i: -i.score)),
             tuple(coded.get(p.chunk_id, ())),
+            {c.id: changed[c.id] for c in coded.get(p.chunk_id, ()) if c.id in changed},
         )
         for p in passages
     ]

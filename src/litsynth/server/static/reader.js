@@ -67,8 +67,16 @@ function renderPassages() {
     const body = el("div", undefined, "body");
     const stripes = el("div", undefined, "stripes");
     for (const c of p.codings) {
-      const stripe = el("span", codeLabel(c.code) + " (" + c.status + ", " + c.coder + ")", "stripe");
-      stripe.title = c.code;
+      const moved = c.changed !== null && c.changed !== undefined;
+      const stripe = el("span", codeLabel(c.code) + " (" + c.status + ", " + c.coder + (moved ? ", moved: check it" : "") + ")", "stripe" + (moved ? " moved" : ""));
+      stripe.title = moved
+        ? c.code + ": carried to this text by its first and last words when the paper was read again; the words between are "
+          + Math.round(c.changed * 100) + " % the same"
+        : c.code;
+      if (moved) {
+        stripe.title += " (click once you have checked it)";
+        stripe.addEventListener("click", () => checkedMove(c).catch((error) => { $("reader-status").textContent = error.message; }));
+      }
       stripes.append(stripe);
     }
     const text = passageText(p, reader.kinds[reader.document] === "pdf");
@@ -406,6 +414,13 @@ function fillCodes(codes) {
     o.value = c.id; o.title = c.definition; return o;
   }));
   offerDraft();
+}
+
+// A coding carried by its ends, read by the reviewer and found right: no longer marked.
+async function checkedMove(coding) {
+  await post("/api/coding/checked", { id: coding.id });
+  $("reader-status").textContent = codeLabel(coding.code) + " checked where it was carried.";
+  await loadDocument(reader.document);
 }
 
 // A drafted or new code given its real label and definition (or deleted, unused), in the
