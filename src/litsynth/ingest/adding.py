@@ -20,7 +20,7 @@ from typing import Any
 from litsynth.config import Project
 from litsynth.embed import Embedder
 from litsynth.errors import IngestError
-from litsynth.ingest.files import on_disk, store_key
+from litsynth.ingest.files import numbered, on_disk, store_key
 from litsynth.records import bytes_id
 from litsynth.store import documents as doc_store
 from litsynth.store.db import transaction
@@ -95,9 +95,7 @@ def _place(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
     """Where `data` goes in `folder` under `name`, and whether it was written there (not when
     the file there has these very bytes): another file's name gets " (2)", " (3)"…"""
     folder.mkdir(parents=True, exist_ok=True)
-    stem, suffix = Path(name).stem, Path(name).suffix
-    for n in range(1, 1000):
-        target = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
+    for target in numbered(folder, name):
         if not target.exists():
             partial = target.with_name(f".{target.name}.part")  # never half a file in corpus/
             partial.write_bytes(data)

@@ -38,10 +38,6 @@ class Plan:
     left: list[Left] = field(default_factory=list)
 
     @property
-    def complete(self) -> bool:
-        return not self.left
-
-    @property
     def changed(self) -> int:
         """Moves placed by their ends, not word for word."""
         return sum(m.similarity < 1.0 for m in self.moves)

@@ -78,6 +78,14 @@ def on_disk(root: Path, paths: Iterable[str]) -> Path | None:
     return next((root / p for p in paths if (root / p).is_file()), None)
 
 
+def numbered(folder: Path, name: str, most: int = 999) -> Iterator[Path]:
+    """Where a file named `name` may go in `folder`, in turn: "paper.pdf", then "paper
+    (2).pdf", "paper (3).pdf"… (a stored file, one set aside by `remove`)."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for n in range(1, most + 1):
+        yield folder / (name if n == 1 else f"{stem} ({n}){suffix}")
+
+
 def walk(root: Path, targets: Iterable[Path]) -> tuple[list[FileEntry], list[str]]:
     """Supported files under the targets, sorted, each once; plus warnings for skipped ones.
 

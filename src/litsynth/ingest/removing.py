@@ -20,6 +20,7 @@ from typing import Any, cast
 from litsynth.config import Project
 from litsynth.embed import Embedder
 from litsynth.errors import IngestError
+from litsynth.ingest.files import numbered
 from litsynth.ingest.indexing import LazyEmbedder, ensure_index
 from litsynth.store import removal
 from litsynth.store.db import opened, transaction
@@ -95,8 +96,7 @@ def _set_aside(project: Project, stored: str) -> str:
         return ""
     folder = project.corpus_dir / SET_ASIDE / inside.parent
     folder.mkdir(parents=True, exist_ok=True)
-    for n in range(1, 1000):
-        target = folder / (path.name if n == 1 else f"{path.stem} ({n}){path.suffix}")
+    for target in numbered(folder, path.name):
         if not target.exists():
             path.replace(target)
             return target.resolve().relative_to(root).as_posix()

@@ -27,7 +27,7 @@ from litsynth.ingest.outcome import IngestReport
 from litsynth.records import Chunk, Document
 from litsynth.store import carry as held_work
 from litsynth.store.db import transaction
-from litsynth.store.documents import clear_failure
+from litsynth.store.documents import clear_failure, kind_and_path
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def onto(conn: sqlite3.Connection, old_id: str, new_id: str, *, codings: bool) -
     new_text, new_chunks = held_work.reading(conn, new_id)
     found = plan(old, new_id, new_text, list(new_chunks))
     held_work.move(conn, old, new_id, found.moves, now())
-    path = conn.execute("SELECT path FROM documents WHERE id = ?", (new_id,)).fetchone()[0]
+    path = _path(conn, new_id)
     return _outcome(path, new_id, found, kept_old=bool(found.left))
 
 
@@ -93,19 +93,10 @@ def in_place(
     found = plan(old, doc.id, doc.text, [(c.id, c.start, c.end) for c in chunks])
     if found.left:
         raise Blocked(_outcome(doc.path, doc.id, Plan(left=found.left), kept_old=True))
-    files = conn.execute(
-        "SELECT path, size, mtime_ns FROM files WHERE document_id = ?", (doc.id,)
-    ).fetchall()
-    old_rowids = [r[0] for r in conn.execute(
-        "SELECT rowid FROM chunks WHERE document_id = ?", (doc.id,))]  # fmt: skip
-    conn.execute("PRAGMA defer_foreign_keys = ON")  # codings point nowhere until moved
-    conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
+    files, old_rowids = held_work.drop_reading(conn, doc.id)
     new_rowids = store_new()
     held_work.move(conn, old, doc.id, found.moves, now())
-    conn.executemany(
-        "INSERT OR REPLACE INTO files(path, document_id, size, mtime_ns) VALUES (?, ?, ?, ?)",
-        [(r[0], doc.id, r[1], r[2]) for r in files],
-    )
+    held_work.restore_files(conn, doc.id, files)
     return old_rowids, new_rowids, _outcome(doc.path, doc.id, found, kept_old=False)
 
 
@@ -162,10 +153,10 @@ def rechunk(
     found = plan(old, document_id, old.text, [(c.id, c.start, c.end) for c in chunks])
     if found.left:  # a span with no letters in it: kept on its old passage, as before
         return (*replace(), None)
-    conn.execute("PRAGMA defer_foreign_keys = ON")  # codings point nowhere until moved
+    held_work.defer_references(conn)
     rowids, kept = replace()
     held_work.move(conn, old, document_id, found.moves, now())
-    path = conn.execute("SELECT path FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
+    path = _path(conn, document_id)
     moved = _outcome(path, document_id, found, kept_old=False)
     return rowids, kept, dataclasses.replace(moved, onto="passages")
 
@@ -176,6 +167,12 @@ class Blocked(Exception):
     def __init__(self, outcome: Outcome) -> None:
         super().__init__(outcome.path)
         self.outcome = outcome
+
+
+def _path(conn: sqlite3.Connection, document_id: str) -> str:
+    stored = kind_and_path(conn, document_id)
+    assert stored is not None  # the document the work was just moved onto
+    return stored[1]
 
 
 def _outcome(path: str, document_id: str, found: Plan, *, kept_old: bool) -> Outcome:

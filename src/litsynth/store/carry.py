@@ -120,6 +120,38 @@ def old_versions(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
+def defer_references(conn: sqlite3.Connection) -> None:
+    """Let codings point at no passage until this transaction commits (checked then): they
+    are moved onto the new passages after the old ones are gone."""
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+
+
+def drop_reading(
+    conn: sqlite3.Connection, document_id: str
+) -> tuple[list[tuple[str, int, int]], list[int]]:
+    """Delete a document's stored reading so that a new one can take its id, references
+    deferred: its files (path, size, mtime_ns), for `restore_files`, and its passages'
+    vector ids, for the index."""
+    files = conn.execute(
+        "SELECT path, size, mtime_ns FROM files WHERE document_id = ?", (document_id,)
+    ).fetchall()
+    rowids = conn.execute("SELECT rowid FROM chunks WHERE document_id = ?", (document_id,))
+    dropped = [r[0] for r in rowids]
+    defer_references(conn)
+    conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+    return [(r[0], r[1], r[2]) for r in files], dropped
+
+
+def restore_files(
+    conn: sqlite3.Connection, document_id: str, files: list[tuple[str, int, int]]
+) -> None:
+    """The file mappings `drop_reading` took with the old reading, onto the new one."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO files(path, document_id, size, mtime_ns) VALUES (?, ?, ?, ?)",
+        [(path, document_id, size, mtime) for path, size, mtime in files],
+    )
+
+
 def move(
     conn: sqlite3.Connection, old: Held, new_document: str, moves: list[Moved], at: str
 ) -> None:
@@ -134,15 +166,7 @@ def move(
             )
         else:
             conn.execute("UPDATE memos SET target = ? WHERE id = ?", (m.to_target, m.item_id))
-        conn.execute(
-            "INSERT INTO carried(kind, item_id, from_document, from_target, from_start, from_end,"
-            " to_document, to_target, to_start, to_end, similarity, at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                m.kind, m.item_id, old.document_id, m.from_target, *(m.from_span or (None, None)),
-                new_document, m.to_target, *(m.to_span or (None, None)), m.similarity, at,
-            ),
-        )  # fmt: skip
+        _record(conn, m, old.document_id, new_document, at)
     relink(conn, old.links, new_document)
 
 
@@ -153,6 +177,19 @@ def relink(conn: sqlite3.Connection, links: tuple[HeldLink, ...], document_id: s
         " VALUES (?, ?, ?, ?, ?)",
         [(k.record_id, document_id, k.method, k.score, k.linked_at) for k in links],
     )
+
+
+def _record(conn: sqlite3.Connection, m: Moved, source: str, destination: str, at: str) -> None:
+    """A move in `carried`: what pointed where (document, passage, span), and where now."""
+    conn.execute(
+        "INSERT INTO carried(kind, item_id, from_document, from_target, from_start, from_end,"
+        " to_document, to_target, to_start, to_end, similarity, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            m.kind, m.item_id, source, m.from_target, *(m.from_span or (None, None)),
+            destination, m.to_target, *(m.to_span or (None, None)), m.similarity, at,
+        ),
+    )  # fmt: skip
 
 
 def changed_on_the_way(conn: sqlite3.Connection, document_id: str) -> dict[str, float]:
@@ -176,14 +213,6 @@ def mark_checked(conn: sqlite3.Connection, coding_id: str, at: str) -> bool:
     if row is None:
         return False
     chunk, document, start, end = row
-    conn.execute(
-        "INSERT INTO carried(kind, item_id, from_document, from_target, from_start, from_end,"
-        " to_document, to_target, to_start, to_end, similarity, at)"
-        " VALUES ('coding', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1.0, ?)",
-        (coding_id, document, chunk, start, end, document, chunk, start, end, at),
-    )
+    stays = Moved("coding", coding_id, chunk, chunk, (start, end), (start, end), 1.0)
+    _record(conn, stays, document, document, at)
     return True
-
-
-def carried_count(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT COUNT(*) FROM carried").fetchone()[0])
