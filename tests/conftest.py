@@ -72,7 +72,7 @@ def damaged_outcomes(
 
 def corpus_project(tmp_path: Path, *files: tuple[Path | bytes, str]) -> Path:
     """A new project (the test embedder) with `files` in corpus/: (a file to copy, or the
-    bytes to write; its name there)."""
+    bytes to write; its name there, in a folder of corpus/ if the name says so)."""
     import shutil
 
     from click.testing import CliRunner
@@ -84,6 +84,7 @@ def corpus_project(tmp_path: Path, *files: tuple[Path | bytes, str]) -> Path:
     (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
     for source, name in files:
         target = root / "corpus" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(source, bytes):
             target.write_bytes(source)
         else:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, corpus_project
 from litsynth.cli import cli
 from litsynth.config import open_project
 from litsynth.embed.index import load_index
@@ -29,12 +29,8 @@ QUOTE = "Phadnis (2023) demonstrates how Li & Fung evolved from a supply chain i
 
 @pytest.fixture
 def review(tmp_path: Path) -> Path:
-    root = tmp_path / "review"
-    (root / "corpus").mkdir(parents=True)
-    (root / "codebook").mkdir()
+    root = corpus_project(tmp_path, (REPO / "corpus" / SEED0, "review.txt"))
     shutil.copy2(REPO / "codebook" / "orchestration.yaml", root / "codebook")
-    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
-    shutil.copy2(REPO / "corpus" / SEED0, root / "corpus" / "review.txt")
     records = tmp_path / "records.csv"
     records.write_text(
         'record_id,title,authors,year\nrev,A record linked by hand,"Doe, J",2024\n',

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, corpus_project
 from litsynth.cli import cli
 from litsynth.embed.index import load_index
 
@@ -21,11 +21,11 @@ SEEDS = ("000_e36bc8967a0d5917.txt", "002_f98a91929306a877.txt")
 
 @pytest.fixture
 def review(tmp_path: Path) -> Path:
-    root = tmp_path / "review"
-    (root / "corpus" / "downloads").mkdir(parents=True)
-    (root / "litsynth.toml").write_text('[embed]\nmodel = "hash-384"\n', encoding="utf-8")
-    shutil.copy2(REPO / "corpus" / SEEDS[0], root / "corpus" / "review.txt")
-    shutil.copy2(REPO / "corpus" / SEEDS[1], root / "corpus" / "downloads" / "federated.txt")
+    root = corpus_project(
+        tmp_path,
+        (REPO / "corpus" / SEEDS[0], "review.txt"),
+        (REPO / "corpus" / SEEDS[1], "downloads/federated.txt"),
+    )
     records = tmp_path / "records.csv"
     records.write_text(
         'record_id,title,authors,year\nfed,The federated supply chain,"Doe, J",2010\n',
