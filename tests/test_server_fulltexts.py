@@ -313,6 +313,8 @@ def test_a_document_is_removed_from_the_page_unless_someone_coded_it(
     assert (project / "corpus" / "wrong.md").is_file()
     assert not (project / "corpus" / ".removed" / "wrong.md").exists()
     assert len(client.get("/api/documents").json()) == 2
+    nul = client.post("/api/documents/put-back", json={"path": "\x00"}, headers=headers)
+    assert nul.status_code == 400 and nul.json()["error"] == "'\\x00' is not a path"
     again = client.post(
         "/api/documents/put-back", json={"path": "corpus/wrong.md"}, headers=headers
     )

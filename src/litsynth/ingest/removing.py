@@ -109,7 +109,10 @@ def put_back(project: Project, path: str, embedder: Embedder | None = None) -> s
     from litsynth.ingest.incremental import IngestOptions, ingest
 
     root = project.root.resolve()
-    target = (root / path).resolve()
+    try:
+        target = (root / path).resolve()
+    except (ValueError, OSError) as exc:  # a NUL byte, a name too long: no path at all
+        raise IngestError(f"{path!r} is not a path", "a path as removed") from exc
     aside = project.corpus_dir.resolve() / SET_ASIDE
     try:
         inside = target.relative_to(project.corpus_dir.resolve())
