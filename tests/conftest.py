@@ -125,7 +125,9 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-DEMO_PARTS = ("corpus", "codebook", "records", "litsynth.toml", "extraction.yaml")
+DEMO_PARTS = (
+    "corpus", "codebook", "records", "litsynth.toml", "extraction.yaml", "appraisal.yaml"
+)  # fmt: skip
 
 
 def build_demo(root: Path, *, extra: dict[str, str] | None = None) -> Path:

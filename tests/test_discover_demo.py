@@ -28,6 +28,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "indexes").mkdir()
     shutil.copy(REPO / "litsynth.toml", root / "litsynth.toml")
     shutil.copy(REPO / "extraction.yaml", root / "extraction.yaml")  # [records] extraction
+    shutil.copy(REPO / "appraisal.yaml", root / "appraisal.yaml")  # [records] appraisal
     runner = CliRunner()
     for args in (["ingest"], ["code", "suggest"]):
         out = runner.invoke(cli, [*args, "--project", str(root)])

@@ -23,6 +23,7 @@ def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "litsynth.toml", root / "litsynth.toml")
     shutil.copy(REPO / "extraction.yaml", root / "extraction.yaml")  # [records] extraction
+    shutil.copy(REPO / "appraisal.yaml", root / "appraisal.yaml")  # [records] appraisal
     monkeypatch.setenv("LITSYNTH_EMBED__MODEL", "hash-384")  # no model needed here
     return root
 

@@ -33,6 +33,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "litsynth.toml", root / "litsynth.toml")
     shutil.copy(REPO / "extraction.yaml", root / "extraction.yaml")  # [records] extraction
+    shutil.copy(REPO / "appraisal.yaml", root / "appraisal.yaml")  # [records] appraisal
     runner = CliRunner()
     for args in (["ingest", "-q"], ["code", "suggest"]):
         result = runner.invoke(cli, [*args, "--project", str(root)])

@@ -108,6 +108,8 @@ class RecordsSettings:
     resolutions: tuple[str, ...] = ()
     extraction_form: str = "extraction.yaml"  # the data-extraction form (docs/records.md)
     extraction: tuple[str, ...] = ()  # filled-in extraction sheets, "reviewer=path"
+    appraisal_form: str = "appraisal.yaml"  # the critical-appraisal form (docs/records.md)
+    appraisal: tuple[str, ...] = ()  # filled-in appraisal sheets, "reviewer=path"
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,10 @@ class Project:
     @property
     def extraction_form_path(self) -> Path:
         return self.inside(self.settings.records.extraction_form, "[records] extraction_form")
+
+    @property
+    def appraisal_form_path(self) -> Path:
+        return self.inside(self.settings.records.appraisal_form, "[records] appraisal_form")
 
     def inside(self, relative: str, what: str) -> Path:
         """A path from litsynth.toml: relative ones must stay in the project folder.

@@ -14,12 +14,16 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from litsynth.config import Project
 from litsynth.errors import BiblioError, ConfigError, LitsynthError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, bytes_id, content_id
 from litsynth.store import runs
 from litsynth.words import count
+
+if TYPE_CHECKING:
+    from litsynth.biblio.extraction import FormKind
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class InputsReport:
     sheets_skipped: int = 0
     linked: int = 0
     extracted: int = 0  # data-extraction values recorded from [records] extraction sheets
+    appraised: int = 0  # appraisal answers recorded from [records] appraisal sheets
     searches: int = 0  # searches recorded from [records] searches (new ones)
     notes: list[str] = field(default_factory=list)
 
@@ -66,6 +71,8 @@ class InputsReport:
             parts.append(f"{count(self.citation_records, 'record')} from citation searching")
         if self.extracted:
             parts.append(f"{count(self.extracted, 'data-extraction value')} recorded")
+        if self.appraised:
+            parts.append(f"{count(self.appraised, 'appraisal answer')} recorded")
         if self.searches:
             parts.append(f"{count(self.searches, 'search', 'searches')} recorded")
         return "; ".join(parts)
@@ -213,36 +220,49 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
                 continue
             report.resolutions += _apply_resolutions(project, conn, sheet)
             runs.mark_input_applied(conn, "resolution-sheet", digest, str(sheet.path))
-    report.extracted = _apply_extraction(project, conn)
+    from litsynth.biblio.extraction import APPRAISAL, EXTRACTION
+
+    report.extracted = _apply_form_sheets(
+        project, conn, EXTRACTION, project.settings.records.extraction,
+        project.extraction_form_path,
+    )  # fmt: skip
+    report.appraised = _apply_form_sheets(
+        project, conn, APPRAISAL, project.settings.records.appraisal, project.appraisal_form_path
+    )
     return report
 
 
-def _apply_extraction(project: Project, conn: sqlite3.Connection) -> int:
-    """The declared extraction sheets, after screening (they fill in included studies only)."""
+def _apply_form_sheets(
+    project: Project,
+    conn: sqlite3.Connection,
+    kind: FormKind,
+    specs: tuple[str, ...],
+    form_path: Path,
+) -> int:
+    """The declared extraction or appraisal sheets, after screening (they fill in included
+    studies only)."""
     from litsynth.biblio import extraction
 
-    specs = project.settings.records.extraction
     if not specs:
         return 0
-    form_path = project.extraction_form_path
-    form = extraction.load_form(form_path)
+    form = extraction.load_form(form_path, kind)
     total = 0
     for spec in specs:
-        reviewer, relative = _split(spec, "extraction", "ana=records/extraction.csv")
-        path = _existing(project, relative, "extraction")
+        reviewer, relative = _split(spec, kind.name, f"ana=records/{kind.name}.csv")
+        path = _existing(project, relative, kind.name)
         digest = content_id(bytes_id(form_path.read_bytes()), bytes_id(path.read_bytes()), reviewer)
-        if runs.input_applied(conn, "extraction-sheet", digest):
+        if runs.input_applied(conn, f"{kind.name}-sheet", digest):
             continue
         result = extraction.import_sheet(conn, form, path, reviewer=reviewer)
         if result.problems:
             line, name, problem = result.problems[0]
             raise BiblioError(
-                f"[records] extraction {path}: line {line}, {name}: {problem}"
+                f"[records] {kind.name} {path}: line {line}, {name}: {problem}"
                 f" ({len(result.problems)} cells do not fit the form)",
-                hint="correct the sheet (see `litsynth extract import` for the full list)",
+                hint=f"correct the sheet (see `litsynth {kind.command} import` for the full list)",
             )
         total += result.appended
-        runs.mark_input_applied(conn, "extraction-sheet", digest, str(path))
+        runs.mark_input_applied(conn, f"{kind.name}-sheet", digest, str(path))
     return total
 
 

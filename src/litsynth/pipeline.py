@@ -197,6 +197,21 @@ MATRICES = (
 )  # fmt: skip
 
 
+def _appraisal_matrix(ctx: _Context) -> tuple[tuple[str, str, str, str, str, str], ...]:
+    """Appraisal × themes, once a study's overall appraisal is recorded: how much of each
+    theme rests on studies judged low (GRADE-CERQual's methodological limitations)."""
+    from litsynth.biblio.appraisal import ATTRIBUTE, NOT_JUDGED, document_attributes
+
+    judged = document_attributes(ctx.conn, ctx.project.appraisal_form_path)
+    if all(v[ATTRIBUTE] == NOT_JUDGED for v in judged.values()):
+        return ()
+    return (
+        ("attr:appraisal", "themes", "appraisal-matrix", "Appraisal × themes",
+         "Passages per overall appraisal of the study each document reports, and theme;"
+         " documents that are no included study's full text are (not set).", "Appraisal"),
+    )  # fmt: skip
+
+
 def _link(ctx: _Context) -> StepOutcome:
     if not ctx.has_records:
         return "not applicable", "no bibliographic records imported (litsynth import)", []
@@ -268,8 +283,11 @@ def _matrices(ctx: _Context) -> StepOutcome:
     ctx.state.source = SOURCE_WORDS[source]
     outputs = []
     (ctx.staging / "matrices").mkdir()
-    for rows, cols, mid, title, description, header in MATRICES:
-        m = matrix_from_store(ctx.conn, ctx.codebook, rows=rows, cols=cols, source=source)
+    for rows, cols, mid, title, description, header in (*MATRICES, *_appraisal_matrix(ctx)):
+        m = matrix_from_store(
+            ctx.conn, ctx.codebook, rows=rows, cols=cols, source=source,
+            appraisal_form=ctx.project.appraisal_form_path,
+        )  # fmt: skip
         ctx.state.matrices.append(BuiltMatrix(mid, title, description, header, m))
         for fmt in ("csv", "xlsx", "md", "docx"):
             for p in write_matrix(m, ctx.staging / "matrices" / f"{mid}.{fmt}", fmt):

@@ -1,4 +1,6 @@
-"""Data extraction: a form in the project, a sheet per review, a table every review publishes.
+"""Forms filled in per included study: data extraction and critical appraisal.
+
+Data extraction: a form in the project, a sheet per review, a table every review publishes.
 
 The form (`extraction.yaml`, or `[records] extraction_form`) lists the fields a reviewer
 records for each included study:
@@ -15,6 +17,10 @@ column per field, current values filled in; `extract import` validates every cel
 form and appends the changed ones to an append-only log (store/extraction.py), naming the line
 and field of any bad cell. `extract table` and the report show the "characteristics of
 included studies" table.
+
+Critical appraisal (`appraisal.yaml`, `litsynth appraise`; biblio/appraisal.py) is the same
+machinery with another form: a question per field, an `overall` judgement, its own values in
+the same log.
 """
 
 from __future__ import annotations
@@ -57,15 +63,32 @@ class FormField:
 
 
 @dataclass(frozen=True)
+class FormKind:
+    """What a form is for: where its values are logged and what the commands say about it."""
+
+    name: str  # the log's `form` column
+    command: str  # `litsynth <command> init|export|import|table`
+    what: str  # "extraction form"
+    setting: str  # the litsynth.toml key naming its file
+
+
+EXTRACTION = FormKind("extraction", "extract", "extraction form", "[records] extraction_form")
+APPRAISAL = FormKind("appraisal", "appraise", "appraisal form", "[records] appraisal_form")
+
+
+@dataclass(frozen=True)
 class Form:
     fields: tuple[FormField, ...]
     path: str = ""
+    kind: FormKind = EXTRACTION
+    tool: str = ""  # the checklist it follows, as the Methods name it
+    overall: str = ""  # the id of the field that sums a study up (an appraisal's judgement)
 
     def field(self, ident: str) -> FormField | None:
         return next((f for f in self.fields if f.id == ident), None)
 
 
-def parse_form(text: str, source: str) -> Form:
+def parse_form(text: str, source: str, kind: FormKind = EXTRACTION) -> Form:
     """The form from YAML; every mistake is one message naming the file and the field."""
     try:
         data = yaml.safe_load(text)
@@ -91,26 +114,42 @@ def parse_form(text: str, source: str) -> Form:
             )
         if any(f.id == ident for f in fields):
             raise BiblioError(f"{where}: the id is used twice", hint="give each field its own id")
-        kind = str(item.get("type", "text"))
-        if kind not in TYPES:
-            raise BiblioError(f"{where}: unknown type {kind!r}", hint=f"one of: {', '.join(TYPES)}")
+        ftype = str(item.get("type", "text"))
+        if ftype not in TYPES:
+            raise BiblioError(
+                f"{where}: unknown type {ftype!r}", hint=f"one of: {', '.join(TYPES)}"
+            )
         values = item.get("values") or []
         if not isinstance(values, list) or not all(
             isinstance(v, str | int | float) for v in values
         ):
             raise BiblioError(f"{where}: values must be a list of words", hint="values: [a, b]")
-        if kind in ("choice", "multi") and not values:
-            raise BiblioError(f"{where}: a {kind} field needs its values", hint="values: [a, b]")
+        if ftype in ("choice", "multi") and not values:
+            raise BiblioError(f"{where}: a {ftype} field needs its values", hint="values: [a, b]")
         fields.append(
             FormField(
                 ident,
                 str(item.get("label") or ident.replace("_", " ").capitalize()),
-                kind,
-                tuple(str(v) for v in values),
+                ftype,
+                tuple(_word(v) for v in values),
                 str(item.get("help") or ""),
             )
         )
-    return Form(tuple(fields), source)
+    tool = data.get("tool") or ""
+    overall = str(data.get("overall") or "")
+    if overall and not any(f.id == overall and f.type == "choice" for f in fields):
+        raise BiblioError(
+            f"{source}: overall names {overall!r}, which is not a choice field of the form",
+            hint="overall: the id of the choice field that holds each study's judgement",
+        )
+    return Form(tuple(fields), source, kind, str(tool).strip(), overall)
+
+
+def _word(value: object) -> str:
+    """A form's value as the reviewer wrote it: YAML reads a bare yes / no as a boolean."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 # `litsynth extract init`: a form to edit, one field of every type, each line saying what it
@@ -148,24 +187,24 @@ fields:
 """
 
 
-def write_starter_form(path: Path) -> Path:
-    """Write STARTER_FORM to `path`, never over a form that is there."""
+def write_starter_form(path: Path, text: str = STARTER_FORM) -> Path:
+    """Write a starter form to `path`, never over a form that is there."""
     if path.exists():
         raise BiblioError(
             f"{path} already exists", hint="edit it, or delete it first for a fresh start"
         )
-    path.write_text(STARTER_FORM, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
-def load_form(path: Path) -> Form:
+def load_form(path: Path, kind: FormKind = EXTRACTION) -> Form:
     if not path.exists():
         raise BiblioError(
-            f"no extraction form at {path}",
-            hint="`litsynth extract init` writes one to edit (see docs/records.md),"
-            " or set [records] extraction_form",
+            f"no {kind.what} at {path}",
+            hint=f"`litsynth {kind.command} init` writes one to edit (see docs/records.md),"
+            f" or set {kind.setting}",
         )
-    return parse_form(path.read_text(encoding="utf-8"), str(path))
+    return parse_form(path.read_text(encoding="utf-8"), str(path), kind)
 
 
 def check_value(field: FormField, raw: str) -> tuple[str, str]:
@@ -234,12 +273,12 @@ def sheet_rows(
 
 def write_sheet(conn: sqlite3.Connection, form: Form, out: Path) -> int:
     """The extraction sheet for the included studies; returns how many rows."""
-    rows = sheet_rows(form, included_studies(conn), store.current_values(conn))
+    rows = sheet_rows(form, included_studies(conn), store.current_values(conn, form.kind.name))
 
     def decorate(sheet: Any) -> None:
         _form_help(form, sheet, len(rows))
 
-    write_table(_safe(rows), out, title="extraction", decorate=decorate, error=BiblioError)
+    write_table(_safe(rows), out, title=form.kind.name, decorate=decorate, error=BiblioError)
     return len(rows) - 1
 
 
@@ -281,17 +320,17 @@ def import_sheet(
 ) -> ExtractImport:
     """Validate a filled-in sheet and append its changed values, all or none on a bad cell."""
     table = read_table(path, error=BiblioError)
+    export = f"`litsynth {form.kind.command} export`"
     if not table:
-        raise BiblioError(f"{path} is empty", hint="export a sheet with `litsynth extract export`")
+        raise BiblioError(f"{path} is empty", hint=f"export a sheet with {export}")
     header = [h.strip() for h in table[0]]
     if "record_id" not in header:
         raise BiblioError(
-            f"{path} has no record_id column",
-            hint="export a sheet with `litsynth extract export` and fill it in",
+            f"{path} has no record_id column", hint=f"export a sheet with {export} and fill it in"
         )
     unknown = [h for h in header if h and h not in _NOT_FIELDS and form.field(h) is None]
     known_ids = {s.record_id for s in included_studies(conn)}
-    current = store.current_values(conn)
+    current = store.current_values(conn, form.kind.name)
     problems: list[tuple[int, str, str]] = [(1, h, "not a field of the form") for h in unknown]
     fresh: list[tuple[str, str, str, str, str, str]] = []
     unchanged = 0
@@ -317,7 +356,7 @@ def import_sheet(
     if problems:
         return ExtractImport(0, unchanged, tuple(problems))
     with transaction(conn):
-        store.append_values(conn, fresh)
+        store.append_values(conn, fresh, form.kind.name)
     return ExtractImport(len(fresh), unchanged, ())
 
 
@@ -330,7 +369,7 @@ class Characteristics:
 
 
 def characteristics(conn: sqlite3.Connection, form: Form) -> Characteristics:
-    values = store.current_values(conn)
+    values = store.current_values(conn, form.kind.name)
     rows = tuple(
         (s.label, *(values.get((s.record_id, f.id), "") for f in form.fields))
         for s in sorted(included_studies(conn), key=lambda s: s.label.casefold())
@@ -365,14 +404,16 @@ def record_value(
     if record_id not in {s.record_id for s in included_studies(conn)}:
         raise BiblioError(
             f"{record_id!r} is not an included study",
-            hint="only studies included at full text are extracted",
+            hint="only studies included at full text are extracted or appraised",
         )
     value, problem = check_value(field, raw)
     if problem:
         raise BiblioError(f"{field.label}: {problem}", hint=field.help or "see the form")
-    if store.current_values(conn).get((record_id, field_id), "") != value:
+    if store.current_values(conn, form.kind.name).get((record_id, field_id), "") != value:
         with transaction(conn):
-            store.append_values(conn, [(record_id, field_id, value, reviewer, now_utc(), source)])
+            store.append_values(
+                conn, [(record_id, field_id, value, reviewer, now_utc(), source)], form.kind.name
+            )
     return value
 
 

@@ -1,117 +1,167 @@
-"""`litsynth extract …`: the data-extraction form, its sheet and the characteristics table."""
+"""`litsynth extract …` and `litsynth appraise …`: forms filled in per included study.
+
+Both groups are built by one function: data extraction and critical appraisal share the form,
+the sheet, the checks and the log (biblio/extraction.py); appraisal adds the overall judgement
+(biblio/appraisal.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from litsynth.biblio.extraction import APPRAISAL, EXTRACTION, FormKind
 from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.config import Project
 from litsynth.errors import BiblioError
 from litsynth.store import opened
 
 
-@click.group("extract")
-def extract_group() -> None:
-    """Data extraction: a form (extraction.yaml), a sheet per review, the studies table."""
-
-
-@extract_group.command("init")
-@project_option
-@json_option
-def extract_init(project_dir: Path, as_json: bool) -> None:
-    """Write a starter form (extraction.yaml) to edit: one field of every type, explained."""
+def _form_group(
+    kind: FormKind,
+    path_of: Callable[[Project], Path],
+    starter: str,
+    *,
+    about: str,
+    init_help: str,
+    table_help: str,
+    who: str,
+) -> click.Group:
+    """The init / export / import / table commands of one kind of form."""
     from litsynth.biblio import extraction
 
-    project = load(project_dir)
-    path = extraction.write_starter_form(project.extraction_form_path)
-    if as_json:
-        print_json({"form": str(path)})
-        return
-    click.echo(f"Wrote {path}: edit its fields, then `litsynth extract export studies.xlsx`")
+    command = kind.command
+    group = click.Group(command, help=about)
+
+    @group.command("init", help=init_help)
+    @project_option
+    @json_option
+    def init(project_dir: Path, as_json: bool) -> None:
+        path = extraction.write_starter_form(path_of(load(project_dir)), starter)
+        if as_json:
+            print_json({"form": str(path)})
+            return
+        click.echo(f"Wrote {path}: edit its fields, then `litsynth {command} export studies.xlsx`")
+
+    @group.command("export")
+    @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+    @project_option
+    @json_option
+    def export(out: Path, project_dir: Path, as_json: bool) -> None:
+        """Write OUT (.csv or .xlsx): a row per included study, a column per form field.
+
+        Current values are filled in; fill in the rest (XLSX has drop-downs for choice fields
+        and each field's help on its header) and read it back with `import`.
+        """
+        project = load(project_dir)
+        form = extraction.load_form(path_of(project), kind)
+        with opened(project.store_path) as conn:
+            n = extraction.write_sheet(conn, form, out)
+        if as_json:
+            print_json({"file": str(out), "studies": n, "fields": [f.id for f in form.fields]})
+            return
+        click.echo(f"Wrote {out}: {n} included studies x {len(form.fields)} fields")
+        if n == 0:
+            click.echo("  no study is included at full text yet (see `litsynth prisma`)")
+
+    @group.command("import")
+    @click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--reviewer", default=None, help=f"Who {who} (default: [project] reviewer).")
+    @project_option
+    @json_option
+    def import_(sheet: Path, reviewer: str | None, project_dir: Path, as_json: bool) -> None:
+        """Validate a filled-in sheet against the form and record its values.
+
+        Every cell is checked first; one bad cell (a number that is not, a choice not in the
+        form) records nothing and names its line and field. Blank cells change nothing.
+        """
+        project = load(project_dir)
+        form = extraction.load_form(path_of(project), kind)
+        with opened(project.store_path) as conn:
+            result = extraction.import_sheet(
+                conn, form, sheet, reviewer=reviewer or project.settings.project.reviewer
+            )
+        if as_json:
+            print_json(result.to_json())
+        else:
+            for line, field, problem in result.problems:
+                click.echo(f"  line {line}, {field}: {problem}")
+        if result.problems:
+            raise BiblioError(
+                f"{sheet}: {len(result.problems)} cells do not fit the form; nothing recorded",
+                hint="correct the cells listed and import the sheet again",
+            )
+        if not as_json:
+            click.echo(f"{sheet}: {result.appended} values recorded ({result.unchanged} unchanged)")
+
+    @group.command("table", help=table_help)
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Write the table as .csv or .xlsx instead of printing it.")  # fmt: skip
+    @project_option
+    @json_option
+    def table(out: Path | None, project_dir: Path, as_json: bool) -> None:
+        from litsynth.biblio.appraisal import judgements, summary_sentence
+
+        project = load(project_dir)
+        form = extraction.load_form(path_of(project), kind)
+        with opened(project.store_path) as conn:
+            found = extraction.characteristics(conn, form)
+            judged = judgements(conn, form)
+        if out is not None:
+            extraction.write_characteristics(found, out)
+        if as_json:
+            print_json({
+                "header": list(found.header), "rows": [list(r) for r in found.rows],
+                **({"overall": judged.to_json()} if judged.field else {}),
+            })  # fmt: skip
+        elif out is not None:
+            click.echo(f"Wrote {out}: {len(found.rows)} studies")
+        else:
+            click.echo("| " + " | ".join(found.header) + " |")
+            click.echo("|" + "---|" * len(found.header))
+            for row in found.rows:
+                click.echo("| " + " | ".join(c.replace("|", "/") for c in row) + " |")
+        if judged.field and not as_json:
+            click.echo(summary_sentence(judged))
+
+    return group
 
 
-@extract_group.command("export")
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@project_option
-@json_option
-def extract_export(out: Path, project_dir: Path, as_json: bool) -> None:
-    """Write OUT (.csv or .xlsx): a row per included study, a column per form field.
+def _starter_extraction() -> str:
+    from litsynth.biblio.extraction import STARTER_FORM
 
-    Current values are filled in; fill in the rest (XLSX has drop-downs for choice fields and
-    each field's help on its header) and read it back with `extract import`.
-    """
-    from litsynth.biblio import extraction
-
-    project = load(project_dir)
-    form = extraction.load_form(project.extraction_form_path)
-    with opened(project.store_path) as conn:
-        n = extraction.write_sheet(conn, form, out)
-    if as_json:
-        print_json({"file": str(out), "studies": n, "fields": [f.id for f in form.fields]})
-        return
-    click.echo(f"Wrote {out}: {n} included studies x {len(form.fields)} fields")
-    if n == 0:
-        click.echo("  no study is included at full text yet (see `litsynth prisma`)")
+    return STARTER_FORM
 
 
-@extract_group.command("import")
-@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--reviewer", default=None, help="Who extracted (default: [project] reviewer).")
-@project_option
-@json_option
-def extract_import(sheet: Path, reviewer: str | None, project_dir: Path, as_json: bool) -> None:
-    """Validate a filled-in extraction sheet against the form and record its values.
+def _starter_appraisal() -> str:
+    from litsynth.biblio.appraisal import STARTER_APPRAISAL
 
-    Every cell is checked first; one bad cell (a number that is not, a choice not in the
-    form) records nothing and names its line and field. Blank cells change nothing.
-    """
-    from litsynth.biblio import extraction
-
-    project = load(project_dir)
-    form = extraction.load_form(project.extraction_form_path)
-    with opened(project.store_path) as conn:
-        result = extraction.import_sheet(
-            conn, form, sheet, reviewer=reviewer or project.settings.project.reviewer
-        )
-    if as_json:
-        print_json(result.to_json())
-    else:
-        for line, field, problem in result.problems:
-            click.echo(f"  line {line}, {field}: {problem}")
-    if result.problems:
-        raise BiblioError(
-            f"{sheet}: {len(result.problems)} cells do not fit the form; nothing recorded",
-            hint="correct the cells listed and import the sheet again",
-        )
-    if not as_json:
-        click.echo(f"{sheet}: {result.appended} values recorded ({result.unchanged} unchanged)")
+    return STARTER_APPRAISAL
 
 
-@extract_group.command("table")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the table as .csv or .xlsx instead of printing it.")  # fmt: skip
-@project_option
-@json_option
-def extract_table(out: Path | None, project_dir: Path, as_json: bool) -> None:
-    """The characteristics of included studies: a row per study, a column per field."""
-    from litsynth.biblio import extraction
+extract_group = _form_group(
+    EXTRACTION,
+    lambda project: project.extraction_form_path,
+    _starter_extraction(),
+    about="Data extraction: a form (extraction.yaml), a sheet per review, the studies table.",
+    init_help="Write a starter form (extraction.yaml) to edit: one field of every type, explained.",
+    table_help="The characteristics of included studies: a row per study, a column per field.",
+    who="extracted",
+)
 
-    project = load(project_dir)
-    form = extraction.load_form(project.extraction_form_path)
-    with opened(project.store_path) as conn:
-        table = extraction.characteristics(conn, form)
-    if out is not None:
-        extraction.write_characteristics(table, out)
-    if as_json:
-        print_json({"header": list(table.header), "rows": [list(r) for r in table.rows]})
-    elif out is not None:
-        click.echo(f"Wrote {out}: {len(table.rows)} studies")
-    else:
-        click.echo("| " + " | ".join(table.header) + " |")
-        click.echo("|" + "---|" * len(table.header))
-        for row in table.rows:
-            click.echo("| " + " | ".join(c.replace("|", "/") for c in row) + " |")
+appraise_group = _form_group(
+    APPRAISAL,
+    lambda project: project.appraisal_form_path,
+    _starter_appraisal(),
+    about="Critical appraisal: a checklist (appraisal.yaml) per included study, its sheet and"
+    " table, an overall judgement the report and the matrices use.",
+    init_help="Write a starter checklist (appraisal.yaml) to edit: ten questions on qualitative"
+    " and case-study research and an overall judgement, each explained.",
+    table_help="The appraisal of included studies: a row per study, a column per question, and"
+    " how many studies got each overall judgement.",
+    who="appraised",
+)
 
-
-commands: list[click.Command] = [extract_group]
+commands: list[click.Command] = [extract_group, appraise_group]

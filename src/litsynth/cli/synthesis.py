@@ -52,7 +52,8 @@ def _codebook(project: Project) -> Codebook:
     default="documents",
     show_default=True,
     metavar="DIM",
-    help="documents, codes, categories, themes, or attr:NAME (attr:source_type, attr:year, …).",
+    help="documents, codes, categories, themes, or attr:NAME (attr:source_type, attr:year, …;"
+    " attr:appraisal: each study's overall appraisal, from `litsynth appraise`).",
 )
 @click.option(
     "--cols",
@@ -110,6 +111,7 @@ def matrix_command(
             rows=rows,
             cols=cols,
             source=source or project.settings.synthesis.source,
+            appraisal_form=project.appraisal_form_path,
         )
     if as_json:
         print_json(matrix.to_json())

@@ -263,6 +263,7 @@ def collect(
             (s["source"], s["searched_on"], s["query"]) for s in biblio_store.searches(conn)
         ),
         characteristics=_characteristics(project, conn),
+        **_appraisal(project, conn),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         excluded=_excluded(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
@@ -323,6 +324,34 @@ def _characteristics(project: Project, conn: sqlite3.Connection) -> tuple[tuple[
         return ()
     table = extraction.characteristics(conn, extraction.load_form(path))
     return (table.header, *table.rows) if table.rows else ()
+
+
+def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
+    """The critical-appraisal grid (the studies appraised so far, a column per question), the
+    notes beside it, its checklist and its judgements counted, when the project has an
+    appraisal form and any study has an answer (an empty grid says nothing)."""
+    from litsynth.biblio import appraisal, extraction
+
+    path = project.appraisal_form_path
+    if not path.exists() or not q.table_count(conn, "records"):
+        return {}
+    form = extraction.load_form(path, extraction.APPRAISAL)
+    table = extraction.characteristics(conn, form)
+    answered = [row for row in table.rows if any(row[1:])]
+    if not answered:
+        return {}
+    grid = [i for i, f in enumerate(form.fields, start=1) if f.type != "text"]
+    notes = [i for i, f in enumerate(form.fields, start=1) if f.type == "text"]
+    return {
+        "appraisal": tuple((row[0], *(row[i] for i in grid)) for row in (table.header, *answered)),
+        "appraisal_notes": tuple(
+            (row[0], "; ".join(row[i] for i in notes if row[i]))
+            for row in answered
+            if any(row[i] for i in notes)
+        ),
+        "appraisal_tool": form.tool,
+        "appraisal_summary": appraisal.summary_sentence(appraisal.judgements(conn, form)),
+    }
 
 
 def _flat(settings: dict[str, Any]) -> dict[str, object]:

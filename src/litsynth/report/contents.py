@@ -143,6 +143,11 @@ class ReportData:
     excluded: tuple[tuple[str, str, str], ...] = ()
     # characteristics of included studies (data extraction): header, then a row per study
     characteristics: tuple[tuple[str, ...], ...] = ()
+    # critical appraisal: header, then a row per study; the checklist named; the judgements
+    appraisal: tuple[tuple[str, ...], ...] = ()
+    appraisal_notes: tuple[tuple[str, str], ...] = ()  # (study, its text fields' answers)
+    appraisal_tool: str = ""
+    appraisal_summary: str = ""
     codebook: tuple[CodeNode, ...] = ()
     core_category: str = ""
     matrices: tuple[Matrix, ...] = ()

@@ -43,6 +43,7 @@ from litsynth.server.coding_routes import coding_routes
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.corpus_job import corpus_routes
 from litsynth.server.downloads import hits_file, quotes_file, records_file
+from litsynth.server.forms import form_routes
 from litsynth.server.fulltexts import fulltext_routes
 from litsynth.server.imports import import_routes
 from litsynth.server.openapi import OPENAPI, body_schema, query_names
@@ -296,7 +297,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         source = codings_source(request.query_params, project)
         codebook = project_codebook(project)
         with opened(project.store_path) as conn:
-            matrix = matrix_from_store(conn, codebook, rows=rows, cols=cols, source=source)
+            matrix = matrix_from_store(
+                conn, codebook, rows=rows, cols=cols, source=source,
+                appraisal_form=project.appraisal_form_path,
+            )  # fmt: skip
             waiting = waiting_suggestions(conn)  # what an empty matrix's note points to
         return JSONResponse({**matrix.to_json(), "source": source, "suggestions": waiting})
 
@@ -445,59 +449,6 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         )  # fmt: skip
         return JSONResponse({"recorded": memo.__dict__})
 
-    def _form() -> Any:
-        from litsynth.biblio import extraction
-
-        return extraction.load_form(project.extraction_form_path)
-
-    async def api_extraction(request: Request) -> Response:
-        from litsynth.biblio import extraction
-        from litsynth.store import extraction as extraction_store
-
-        if not project.extraction_form_path.exists():  # said, with what the page can do about it
-            return JSONResponse(
-                {"error": f"no extraction form at {project.extraction_form_path}",
-                 "hint": "write a starter form to edit here, or `litsynth extract init`",
-                 "form_missing": True},
-                status_code=400,
-            )  # fmt: skip
-        form = _form()
-        with opened(project.store_path) as conn:
-            studies = extraction.included_studies(conn)
-            values = extraction_store.current_values(conn)
-        return JSONResponse(
-            {
-                "fields": extraction.form_json(form),
-                "studies": [
-                    {"record_id": s.record_id, "label": s.label, "title": s.title,
-                     "full_texts": [document for document, _ in s.full_texts],
-                     "values": {f.id: values.get((s.record_id, f.id), "") for f in form.fields}}
-                    for s in studies
-                ],
-            }
-        )  # fmt: skip
-
-    async def api_extraction_form(request: Request) -> Response:
-        from litsynth.biblio import extraction
-
-        return JSONResponse(
-            {"form": str(extraction.write_starter_form(project.extraction_form_path))}
-        )
-
-    async def api_extraction_value(request: Request) -> Response:
-        from litsynth.biblio import extraction
-
-        body = await _body(request)
-        form = _form()
-        value = await ws.locked(
-            lambda conn: extraction.record_value(
-                conn, form, str(body.get("record_id") or ""), str(body.get("field") or ""),
-                str(body.get("value") or ""), reviewer=person(body, "coder", project),
-            )
-        )  # fmt: skip
-        return JSONResponse({"record_id": body.get("record_id"), "field": body.get("field"),
-                             "value": value})  # fmt: skip
-
     async def openapi(request: Request) -> Response:
         return JSONResponse(OPENAPI)
 
@@ -556,13 +507,11 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/relations/confirm", api_relations_confirm, ["POST"], write=True),
             route("/api/memos", api_memos, ["GET"]),
             route("/api/memo", api_memo, ["POST"], write=True),
-            route("/api/extraction", api_extraction, ["GET"]),
-            route("/api/extraction/form", api_extraction_form, ["POST"], write=True),
-            route("/api/extraction/value", api_extraction_value, ["POST"], write=True),
             *import_routes(project, ws, route),
             *fulltext_routes(project, ws, route),
             *corpus_routes(project, ws, route),
             *coding_routes(project, ws, route),
+            *form_routes(project, ws, route),
         ],
     )
     app.state.workspace = ws

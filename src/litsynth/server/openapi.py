@@ -11,6 +11,7 @@ from litsynth.server.openapi_parts import (
     CSV,
     DOCX,
     FILE,
+    FORM,
     HIT,
     IMPORT_PARAMETERS,
     LEARNING,
@@ -473,21 +474,26 @@ _PATHS: dict[str, Any] = {
     },
     "/api/extraction": {
         "get": {
-            "summary": "The data-extraction form and every included study's current values"
-            " (a 400 with form_missing: true while the project has no form)",
-            "responses": ok({"type": "object"}, "fields and studies"),
+            "summary": "The data-extraction form (or, with form=appraisal, the critical-appraisal"
+            " form) and every included study's current values (a 400 with form_missing: true"
+            " while the project has no such form)",
+            "parameters": [FORM],
+            "responses": ok({"type": "object"}, "the form's fields, tool and overall; studies"),
         }
     },
     "/api/extraction/form": {
         "post": {
-            "summary": "Write a starter extraction form to edit (`litsynth extract init`)",
+            "summary": "Write a starter extraction form to edit (`litsynth extract init`), or"
+            " with form: appraisal a starter checklist (`litsynth appraise init`)",
             "security": [{"sessionToken": []}],
+            "requestBody": request_body({"form": FORM["schema"]}),
             "responses": ok({"type": "object"}, "the form's path (refused if one is there)"),
         }
     },
     "/api/extraction/value": {
         "post": {
-            "summary": "Record one extraction value, checked against the form",
+            "summary": "Record one extraction value (or, with form: appraisal, one appraisal"
+            " answer), checked against the form",
             "security": [{"sessionToken": []}],
             "requestBody": request_body(
                 {
@@ -495,6 +501,7 @@ _PATHS: dict[str, Any] = {
                     "field": "string",
                     "value": "string",
                     "coder": "string",
+                    "form": FORM["schema"],
                 },
                 required=("record_id", "field", "value"),
                 blank=("value",),

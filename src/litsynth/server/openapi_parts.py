@@ -119,6 +119,12 @@ SOURCE = {
     "description": "human, machine or both (empty or not given: [synthesis] source)",
     "schema": {"type": "string", "enum": ["", "both", "human", "machine"]},
 }
+FORM = {  # /api/extraction*: which form a study's values belong to
+    "name": "form",
+    "in": "query",
+    "description": "extraction (empty or not given) or appraisal",
+    "schema": {"type": "string", "enum": ["", "extraction", "appraisal"]},
+}
 LEARNING = {  # /api/coding/learning: learning.Learner.status()
     "type": "object",
     "required": ["running", "runs", "error", "hint"],

@@ -1,4 +1,8 @@
-"""SQL for the data-extraction log (011_extraction.sql): append values, read the latest."""
+"""SQL for the extraction log (011_extraction.sql, 019_appraisal.sql): append values, read them.
+
+One log holds both forms a reviewer fills in per included study, data extraction and critical
+appraisal; `form` tells them apart.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,42 @@ import sqlite3
 from collections.abc import Iterable
 
 
-def current_values(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+def current_values(
+    conn: sqlite3.Connection, form: str = "extraction"
+) -> dict[tuple[str, str], str]:
     """(record id, field) -> the latest value written ("" when cleared)."""
     rows = conn.execute(
-        "SELECT record_id, field, value FROM extraction_values e WHERE id = ("
-        " SELECT MAX(id) FROM extraction_values WHERE record_id = e.record_id"
-        " AND field = e.field)"
+        "SELECT record_id, field, value FROM extraction_values e WHERE form = ? AND id = ("
+        " SELECT MAX(id) FROM extraction_values WHERE form = e.form"
+        " AND record_id = e.record_id AND field = e.field)",
+        (form,),
     )
     return {(r[0], r[1]): r[2] for r in rows}
 
 
+def reviewers_values(
+    conn: sqlite3.Connection, form: str
+) -> dict[tuple[str, str], dict[str, tuple[int, str, str]]]:
+    """(record id, field) -> reviewer -> (row id, value, source) of that reviewer's latest row."""
+    out: dict[tuple[str, str], dict[str, tuple[int, str, str]]] = {}
+    for r in conn.execute(
+        "SELECT id, record_id, field, value, reviewer, source FROM extraction_values"
+        " WHERE form = ? ORDER BY id",
+        (form,),
+    ):
+        out.setdefault((r[1], r[2]), {})[r[4]] = (r[0], r[3], r[5])
+    return out
+
+
 def append_values(
-    conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str, str, str]]
+    conn: sqlite3.Connection,
+    rows: Iterable[tuple[str, str, str, str, str, str]],
+    form: str = "extraction",
 ) -> int:
     """Append (record_id, field, value, reviewer, at, source) rows; returns how many."""
     cur = conn.executemany(
-        "INSERT INTO extraction_values (record_id, field, value, reviewer, at, source)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        list(rows),
+        "INSERT INTO extraction_values (record_id, field, value, reviewer, at, source, form)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(*row, form) for row in rows],
     )
     return cur.rowcount

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import SOURCES
@@ -29,6 +30,8 @@ from litsynth.synthesis.matrix import Matrix, build_matrix
 from litsynth.synthesis.quotes import CodeQuotes, Heading, quote_bank
 from litsynth.synthesis.spans import span_passage
 from litsynth.words import count
+
+APPRAISAL_ROWS = "attr:appraisal"  # rows by each study's overall appraisal (biblio/appraisal.py)
 
 
 @dataclass(frozen=True)
@@ -54,14 +57,26 @@ def matrix_from_store(
     rows: str = "documents",
     cols: str = "themes",
     source: str = "both",
+    appraisal_form: Path | None = None,
 ) -> Matrix:
     """The matrix of the project's current codings (see `matrix.build_matrix`).
 
     `source`: "human" counts people's codings (hand-made and accepted suggestions),
-    "machine" the suggestions nobody has reviewed yet, "both" all of them.
+    "machine" the suggestions nobody has reviewed yet, "both" all of them. With the project's
+    appraisal form, rows "attr:appraisal" are each document's study's overall judgement
+    (biblio/appraisal.py), as if documents.csv held it.
     """
     spans = coded_spans(conn, source)
-    return build_matrix(spans, store.load_documents(conn), codebook, rows=rows, cols=cols)
+    documents = store.load_documents(conn)
+    if rows == APPRAISAL_ROWS and appraisal_form is not None:
+        from litsynth.biblio.appraisal import document_attributes
+
+        judged = document_attributes(conn, appraisal_form)
+        documents = {
+            d: replace(doc, attributes={**doc.attributes, **judged.get(d, {})})
+            for d, doc in documents.items()
+        }
+    return build_matrix(spans, documents, codebook, rows=rows, cols=cols)
 
 
 def coded_spans(conn: sqlite3.Connection, source: str) -> list[CodedSpan]:

@@ -138,10 +138,38 @@ function extractionInput(field, value) {
   return input;
 }
 
+// Which form the Extraction screen shows: data extraction, or critical appraisal
+// (?form=appraisal, so the choice can be linked to and survives a reload).
+const FORMS = {
+  extraction: { title: "Data extraction", starter: "extraction.yaml with one field of every kind, each explained: edit it in a text editor, then reload this page." },
+  appraisal: { title: "Critical appraisal", starter: "appraisal.yaml: ten questions on qualitative and case-study research and an overall judgement, each explained; swap in your protocol's checklist in a text editor, then reload this page." },
+};
+
+function formShown() {
+  const asked = new URLSearchParams(location.search).get("form");
+  return asked in FORMS ? asked : "extraction";
+}
+
+function chooseForm() {
+  const url = new URL(location.href);
+  if ($("extraction-form").value === "extraction") url.searchParams.delete("form");
+  else url.searchParams.set("form", $("extraction-form").value);
+  history.replaceState(null, "", url);
+  $("extraction-status").textContent = "";
+  loadExtraction().catch((error) => { $("extraction-status").textContent = error.message; });
+}
+
+// An appraisal answer's tone, as the report colours it (the word stays: colour is a second cue).
+const TONES = { yes: "good", high: "good", unclear: "mid", moderate: "mid", "can't tell": "mid", partly: "mid", no: "bad", low: "bad" };
+
+function toneCell(td, form, value) {
+  td.dataset.tone = form === "appraisal" ? TONES[value] || "" : "";
+}
+
 // A project with no form yet: the page offers to write the starter one (`extract init`).
 async function startForm() {
   try {
-    const written = await post("/api/extraction/form", {});
+    const written = await post("/api/extraction/form", { form: formShown() });
     $("extraction-start").hidden = true;
     await loadExtraction();
     const after = $("extraction-status").textContent;  // "No study is included…", if so
@@ -152,13 +180,22 @@ async function startForm() {
 }
 
 async function loadExtraction() {
+  const form = formShown();
+  $("extraction-form").value = form;
+  $("extraction-title").textContent = FORMS[form].title;
+  $("extraction-start-about").textContent = FORMS[form].starter;
+  $("extraction-tool").textContent = "";
   let data;
   try {
-    data = await api("/api/extraction");
+    data = await api("/api/extraction?form=" + form);
   } catch (error) {
+    $("extraction-head").replaceChildren();
+    $("extraction").replaceChildren();
     $("extraction-start").hidden = !(error.body && error.body.form_missing);
     throw error;
   }
+  $("extraction-start").hidden = true;
+  if (data.tool) $("extraction-tool").textContent = "the checklist: " + data.tool;
   const head = el("tr");
   head.append(el("th", "study"), ...data.fields.map((f) => {
     const th = el("th", f.label); th.title = f.help || ""; return th;
@@ -178,11 +215,13 @@ async function loadExtraction() {
     for (const f of data.fields) {
       const td = el("td");
       const input = extractionInput(f, s.values[f.id] || "");
+      toneCell(td, form, input.value);
       input.addEventListener("change", async () => {
         try {
-          const saved = await post("/api/extraction/value", { record_id: s.record_id, field: f.id, value: input.value, coder: reviewer() });
+          const saved = await post("/api/extraction/value", { form, record_id: s.record_id, field: f.id, value: input.value, coder: reviewer() });
           input.value = saved.value;
           td.className = "saved";
+          toneCell(td, form, saved.value);
           $("extraction-status").textContent = "saved " + f.label + " of " + s.label;
         } catch (error) {
           td.className = "invalid";

@@ -42,6 +42,7 @@ function start() {
   } else if (SCREEN === "extraction") {
     $("extraction-view").hidden = false;
     $("do-start-form").addEventListener("click", startForm);
+    $("extraction-form").addEventListener("change", chooseForm);
     loadExtraction().catch((error) => { $("extraction-status").textContent = error.message; });
   } else if (SCREEN === "relations") {
     $("relations-view").hidden = false;

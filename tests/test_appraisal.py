@@ -1,0 +1,126 @@
+"""Critical appraisal: a checklist form beside data extraction's, its answers in the same log
+under their own form name, the judgements counted, and the matrices grouped by them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.biblio.appraisal import STARTER_APPRAISAL
+from litsynth.biblio.extraction import APPRAISAL, parse_form
+from litsynth.cli import cli
+from litsynth.errors import BiblioError
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHECKLIST = """\
+tool: a two-question test checklist
+overall: overall
+fields:
+  - id: design
+    label: Design justified
+    type: choice
+    values: [yes, no, unclear]
+  - id: overall
+    label: Overall quality
+    type: choice
+    values: [high, moderate, low]
+  - id: notes
+    type: text
+"""
+# the extraction form of the same project uses `design` too, for something else
+EXTRACTION = "fields:\n  - id: design\n    type: choice\n    values: [case study, survey]\n"
+
+
+def invoke(project: Path, *args: object) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [*(str(a) for a in args), "--project", str(project)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def review(project: Path, tmp_path: Path) -> Path:
+    """r01 and r02 included at full text, r03 excluded; both forms in place."""
+    invoke(project, "import", FIXTURES / "screening" / "records.csv", "--source", "Scopus")
+    ta = tmp_path / "ta.csv"
+    ta.write_text("record_id,decision\nr01,include\nr02,include\nr03,include\n")
+    ft = tmp_path / "ft.csv"
+    ft.write_text("record_id,decision,reason\nr01,include,\nr02,include,\nr03,exclude,design\n")
+    assert invoke(project, "screen", "import", ta)[0] == 0
+    assert invoke(project, "screen", "import", ft, "--stage", "full-text")[0] == 0
+    (project / "appraisal.yaml").write_text(CHECKLIST, encoding="utf-8")
+    (project / "extraction.yaml").write_text(EXTRACTION, encoding="utf-8")
+    return project
+
+
+def test_the_starter_checklist_parses_and_yes_no_stay_words() -> None:
+    form = parse_form(STARTER_APPRAISAL, "appraisal.yaml", APPRAISAL)
+    assert form.kind is APPRAISAL and form.overall == "overall" and "checklist" in form.tool
+    assert len([f for f in form.fields if f.type == "choice"]) == 11  # ten questions + overall
+    # YAML 1.1 reads a bare yes / no as a boolean; the form keeps the word the reviewer wrote
+    assert form.fields[0].values == ("yes", "unclear", "no")
+    assert form.field("overall").values == ("high", "moderate", "low")  # type: ignore[union-attr]
+
+
+def test_overall_must_name_a_choice_field() -> None:
+    with pytest.raises(BiblioError, match="overall names 'notes', which is not a choice field"):
+        parse_form("overall: notes\nfields:\n  - id: notes\n", "a.yaml", APPRAISAL)
+
+
+def test_sheet_round_trip_keeps_appraisal_apart_from_extraction(
+    review: Path, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "appraisal.csv"
+    code, out, _ = invoke(review, "appraise", "export", sheet)
+    assert code == 0 and "2 included studies x 3 fields" in out
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "record_id,study,title,design,overall,notes"
+    rows = [line.split(",") for line in lines[1:]]
+    rows[0][3:6] = ["Yes", "HIGH", "clear sampling"]
+    rows[1][3:6] = ["maybe", "low", ""]
+    sheet.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    code, out, err = invoke(review, "appraise", "import", sheet, "--reviewer", "ana")
+    assert code == 1 and "line 3, design: 'maybe' is not one of: yes, no, unclear" in out
+    assert "nothing recorded" in err
+    rows[1][3] = "no"
+    sheet.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    code, out, _ = invoke(review, "appraise", "import", sheet, "--reviewer", "ana")
+    assert code == 0 and "5 values recorded" in out
+    conn = sqlite3.connect(review / "litsynth.db")
+    try:
+        stored = conn.execute(
+            "SELECT form, record_id, field, value, reviewer FROM extraction_values ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert ("appraisal", rows[0][0], "design", "yes", "ana") in stored
+    assert ("appraisal", rows[0][0], "overall", "high", "ana") in stored
+    assert {form for form, *_ in stored} == {"appraisal"}
+    # the same field id in the extraction form is another field: it is still blank there
+    code, out, _ = invoke(review, "extract", "table", "--json")
+    assert code == 0 and all(row[1] == "" for row in json.loads(out)["rows"])
+    code, out, _ = invoke(review, "appraise", "table", "--json")
+    table = json.loads(out)
+    assert table["header"] == ["Study", "Design justified", "Overall quality", "Notes"]
+    assert table["overall"] == {
+        "field": "overall",
+        "label": "Overall quality",
+        "counts": {"high": 1, "moderate": 0, "low": 1},
+    }
+    code, out, _ = invoke(review, "appraise", "table")
+    assert out.splitlines()[-1] == "Overall quality: high 1, low 1 (2 studies)."
+
+
+def test_init_writes_the_checklist_once(project: Path) -> None:
+    code, out, _ = invoke(project, "appraise", "init")
+    assert code == 0 and "litsynth appraise export" in out
+    assert (project / "appraisal.yaml").read_text(encoding="utf-8") == STARTER_APPRAISAL
+    code, _, err = invoke(project, "appraise", "init")
+    assert code == 1 and "already exists" in err
+
+
+def test_without_a_form_the_hint_names_appraise_init(project: Path) -> None:
+    code, _, err = invoke(project, "appraise", "table")
+    assert code == 1 and "no appraisal form at" in err and "litsynth appraise init" in err

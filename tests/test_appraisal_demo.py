@@ -1,0 +1,55 @@
+"""The demo's critical appraisal (records/appraisal.csv, the starter checklist): what `litsynth
+run` records, what the report shows, and the matrix that groups the themes' passages by the
+overall judgement of the study each document reports."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+
+
+def test_run_records_the_demo_appraisal_under_its_own_form(demo_project: Path) -> None:
+    conn = sqlite3.connect(demo_project / "litsynth.db")
+    try:
+        rows = conn.execute(
+            "SELECT record_id, value FROM extraction_values"
+            " WHERE form = 'appraisal' AND field = 'overall' ORDER BY record_id"
+        ).fetchall()
+        extraction = conn.execute(
+            "SELECT COUNT(*) FROM extraction_values WHERE form = 'extraction'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert rows == [("web-002", "low"), ("web-003", "low"), ("web-004", "low")]
+    assert extraction == 8  # records/extraction.csv, untouched by the appraisal
+
+
+def test_matrix_rows_by_appraisal(demo_project: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["matrix", "--rows", "attr:appraisal", "--json", "--project", str(demo_project)]
+    )
+    assert result.exit_code == 0, result.output
+    matrix = json.loads(result.output)
+    # the three web sources are the linked, judged studies; the two seeds that are no included
+    # study's full text (the review itself and the SME study) are not set
+    assert matrix["row_keys"] == ["low", "(not set)"]
+    by_documents = json.loads(
+        CliRunner().invoke(cli, ["matrix", "--json", "--project", str(demo_project)]).output
+    )
+    assert matrix["total"] == by_documents["total"]  # every passage is in one row or the other
+
+
+def test_the_report_shows_the_appraisal_and_its_matrix(demo_project: Path) -> None:
+    html = (demo_project / "report" / "index.html").read_text(encoding="utf-8")
+    section = html.split('<section class="block" id="appraisal">', 1)[1].split("</section>", 1)[0]
+    assert "Appraised with a ten-question checklist" in section
+    assert "Overall quality: low 3, not judged 25 (28 studies)." in section
+    assert section.count("<tr><th>") == 4  # the header, then only the 3 studies appraised
+    assert '<td class="ans-bad">low</td>' in section
+    assert "<dt>higgerix &amp; cloudsters (n.d.)</dt>" in section  # the notes, under the grid
+    assert 'id="appraisal-matrix"' in html and ">Appraisal × themes<" in html

@@ -1,0 +1,94 @@
+"""Critical appraisal in the workspace, in a real browser: the Extraction screen's second form
+(answers saved under the appraisal form, coloured by tone), the starter checklist written from
+the page, and the Matrices screen's Appraisal × themes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from browser_support import browsing, until
+from conftest import REPO
+from litsynth.biblio.appraisal import STARTER_APPRAISAL
+
+pytestmark = pytest.mark.browser
+
+SHOTS = REPO / "docs" / "img"
+AMIT_ZOTT = "scopus-101002-smj187"  # Amit & Zott (2001): no appraisal in the demo
+
+
+def _rows(root: Path) -> list[tuple[str, str, str, str]]:
+    conn = sqlite3.connect(root / "litsynth.db")
+    try:
+        return conn.execute(
+            "SELECT form, record_id, field, value FROM extraction_values ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_appraisal_is_the_extraction_screen_s_second_form(demo_copy: Path) -> None:
+    before = [r for r in _rows(demo_copy) if r[0] == "extraction"]
+    with browsing(demo_copy, 1400, 900) as (url, page):
+        page.goto(f"{url}/screens/extraction?form=appraisal")
+        overall = page.locator(
+            '#extraction tr[data-record-id="web-002"] select[data-field="overall"]'
+        )
+        overall.wait_for()
+        assert page.inner_text("#extraction-title") == "Critical appraisal"
+        assert page.locator("#extraction-form").input_value() == "appraisal"
+        assert "ten-question checklist" in page.inner_text("#extraction-tool")
+        assert overall.input_value() == "low"  # from records/appraisal.csv
+        # six questions answered no, and the overall judgement low
+        bad = page.locator('#extraction tr[data-record-id="web-002"] td[data-tone="bad"]')
+        assert bad.count() == 7
+        row = page.locator(f'#extraction tr[data-record-id="{AMIT_ZOTT}"]')
+        row.locator('select[data-field="overall"]').select_option("high")
+        until(
+            page,
+            f"""() => document.querySelector('#extraction tr[data-record-id="{AMIT_ZOTT}"]'
+            + ' select[data-field="overall"]').closest("td").dataset.tone === "good" """,
+        )
+        assert ("appraisal", AMIT_ZOTT, "overall", "high") in _rows(demo_copy)
+        assert "saved Overall quality of Amit & Zott (2001)" in page.inner_text(
+            "#extraction-status"
+        )
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SHOTS / "workspace-appraisal.png"))
+
+        # back to data extraction: its own fields and values, the URL without the form
+        page.select_option("#extraction-form", "extraction")
+        page.wait_for_selector('#extraction select[data-field="design"]')
+        assert page.inner_text("#extraction-title") == "Data extraction"
+        assert "form=" not in page.url
+        assert [r for r in _rows(demo_copy) if r[0] == "extraction"] == before
+
+        # the Matrices screen groups the themes' passages by the judgements
+        page.goto(f"{url}/screens/matrices")
+        page.select_option("#matrix-kind", "attr:appraisal|themes")
+        until(
+            page, "() => document.querySelector('#matrix-title').textContent.includes('Appraisal')"
+        )
+        page.wait_for_selector("#matrix tr:nth-child(2) > th")
+        heads = page.locator("#matrix tr:not(:first-child) > th").all_inner_texts()
+        assert heads[:2] == ["low", "(not set)"], heads
+
+
+def test_the_page_writes_the_starter_checklist(demo_copy: Path) -> None:
+    form = demo_copy / "appraisal.yaml"
+    form.unlink()
+    with browsing(demo_copy) as (url, page):
+        page.goto(f"{url}/screens/extraction?form=appraisal")
+        until(page, "() => !document.querySelector('#extraction-start').hidden")
+        assert "no appraisal form" in page.inner_text("#extraction-status")
+        assert "ten questions" in page.inner_text("#extraction-start-about")
+        page.click("#do-start-form")
+        until(
+            page,
+            "() => document.querySelector('#extraction-status').textContent.startsWith('Wrote')",
+        )
+        assert form.read_text(encoding="utf-8") == STARTER_APPRAISAL
+        heads = page.locator("#extraction-head th").all_inner_texts()
+        assert heads[1] == "Aims stated" and heads[-2:] == ["Overall quality", "Notes"]
