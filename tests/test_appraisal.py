@@ -124,3 +124,44 @@ def test_init_writes_the_checklist_once(project: Path) -> None:
 def test_without_a_form_the_hint_names_appraise_init(project: Path) -> None:
     code, _, err = invoke(project, "appraise", "table")
     assert code == 1 and "no appraisal form at" in err and "litsynth appraise init" in err
+
+
+def _filled(review: Path, tmp_path: Path, name: str, answers: list[list[str]]) -> Path:
+    """The exported sheet with each study's design, overall and notes answered."""
+    sheet = tmp_path / name
+    assert invoke(review, "appraise", "export", sheet)[0] == 0
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    rows = [line.split(",") for line in lines[1:]]
+    for row, given in zip(rows, answers, strict=True):
+        row[3:6] = given
+    sheet.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    return sheet
+
+
+def test_two_reviewers_differences_are_listed_until_consensus(review: Path, tmp_path: Path) -> None:
+    ana = _filled(review, tmp_path, "ana.csv", [["yes", "high", ""], ["no", "low", ""]])
+    ben = _filled(review, tmp_path, "ben.csv", [["yes", "moderate", ""], ["no", "low", ""]])
+    assert invoke(review, "appraise", "import", ana, "--reviewer", "ana")[0] == 0
+    assert invoke(review, "appraise", "import", ben, "--reviewer", "ben")[0] == 0
+    code, out, _ = invoke(review, "appraise", "table", "--json")
+    assert code == 0
+    table = json.loads(out)
+    assert table["methods"] == (
+        "The quality of the included studies was appraised with a two-question test"
+        " checklist: 2 of 2 studies, by two reviewers each."
+    )
+    [differ] = table["disagreements"]
+    assert differ["question"] == "Overall quality"
+    assert differ["answers"] == {"ana": "high", "ben": "moderate"}
+    [row] = [r for r in table["rows"] if r[0] == differ["study"]]
+    assert row[2] == "moderate"  # the latest answer stands meanwhile
+    out = invoke(review, "appraise", "table")[1]
+    assert "1 answer differs between reviewers" in out and "ana: high; ben: moderate" in out
+    agreed = _filled(review, tmp_path, "agreed.csv", [["yes", "high", "agreed"], ["", "", ""]])
+    assert invoke(review, "appraise", "import", agreed, "--reviewer", "consensus")[0] == 0
+    table = json.loads(invoke(review, "appraise", "table", "--json")[1])
+    [row] = [r for r in table["rows"] if r[0] == differ["study"]]
+    assert table["disagreements"] == [] and row[2] == "high"
+    assert table["methods"].endswith(
+        "by two reviewers each; differences were settled by consensus."
+    )

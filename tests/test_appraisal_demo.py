@@ -47,7 +47,8 @@ def test_matrix_rows_by_appraisal(demo_project: Path) -> None:
 def test_the_report_shows_the_appraisal_and_its_matrix(demo_project: Path) -> None:
     html = (demo_project / "report" / "index.html").read_text(encoding="utf-8")
     section = html.split('<section class="block" id="appraisal">', 1)[1].split("</section>", 1)[0]
-    assert "Appraised with a ten-question checklist" in section
+    assert "appraised with a ten-question checklist" in section
+    assert "3 of 28 studies, by one reviewer." in section
     assert "Overall quality: low 3, not judged 25 (28 studies)." in section
     assert section.count("<tr><th>") == 4  # the header, then only the 3 studies appraised
     assert '<td class="ans-bad">low</td>' in section

@@ -92,3 +92,36 @@ def test_the_page_writes_the_starter_checklist(demo_copy: Path) -> None:
         assert form.read_text(encoding="utf-8") == STARTER_APPRAISAL
         heads = page.locator("#extraction-head th").all_inner_texts()
         assert heads[1] == "Aims stated" and heads[-2:] == ["Overall quality", "Notes"]
+
+
+def test_each_appraiser_sees_their_own_answers(demo_copy: Path) -> None:
+    """Two appraisers work independently: the second one's grid is blank where only the first
+    answered, and a second answer is recorded under its reviewer even when it agrees."""
+    with browsing(demo_copy) as (url, page):
+        page.goto(f"{url}/screens/extraction?form=appraisal")
+        page.fill("#reviewer", "ben")
+        page.press("#reviewer", "Enter")
+        page.dispatch_event("#reviewer", "change")
+        until(page, "() => document.querySelector('#extraction-tool').textContent.includes('ben')")
+        web = page.locator('#extraction tr[data-record-id="web-002"]')
+        overall = web.locator('select[data-field="overall"]')
+        until(
+            page,
+            """() => document.querySelector('#extraction tr[data-record-id="web-002"]'
+            + ' select[data-field="overall"]').value === "" """,
+        )
+        overall.select_option("low")  # as demo answered: still ben's own answer
+        until(
+            page,
+            "() => document.querySelector('#extraction-status').textContent.startsWith('saved')",
+        )
+        assert ("appraisal", "web-002", "overall", "low") in _rows(demo_copy)
+        conn = sqlite3.connect(demo_copy / "litsynth.db")
+        try:
+            who = conn.execute(
+                "SELECT reviewer FROM extraction_values WHERE form = 'appraisal'"
+                " AND record_id = 'web-002' AND field = 'overall' ORDER BY id"
+            ).fetchall()
+        finally:
+            conn.close()
+        assert who == [("demo",), ("ben",)]

@@ -167,3 +167,84 @@ def summary_sentence(found: Judgements) -> str:
         return f"{found.label}: no study is included at full text yet."
     parts = ", ".join(f"{value} {n}" for value, n in found.counts.items() if n)
     return f"{found.label}: {parts} ({total} {'study' if total == 1 else 'studies'})."
+
+
+CONSENSUS = "consensus"  # the reviewer name whose answer settles two reviewers' disagreement
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Reviewers' latest answers to one question about one study that differ, unsettled."""
+
+    study: str  # "Amit & Zott (2001)"
+    question: str  # the field's label
+    answers: dict[str, str]  # reviewer -> their latest answer
+
+    def sentence(self) -> str:
+        told = "; ".join(f"{who}: {answer}" for who, answer in sorted(self.answers.items()))
+        return f"{self.study}, {self.question}: {told}"
+
+
+def _answers(conn: sqlite3.Connection, form: Form) -> dict[tuple[str, str], dict[str, str]]:
+    """(record, field) -> reviewer -> latest non-blank answer, for the included studies."""
+    included = {s.record_id for s in included_studies(conn)}
+    return {
+        key: {who: value for who, (_, value, _) in by.items() if value}
+        for key, by in store.reviewers_values(conn, form.kind.name).items()
+        if key[0] in included
+    }
+
+
+def disagreements(conn: sqlite3.Connection, form: Form) -> list[Disagreement]:
+    """Questions two reviewers answered differently for a study, and nobody settled.
+
+    Appraisal is done by two reviewers independently where a review can afford it, and their
+    differences are what they meet to discuss. An answer recorded as reviewer "consensus"
+    (`appraise import agreed.xlsx --reviewer consensus`) settles its question; until then the
+    table shows the latest answer, whoever gave it.
+    """
+    labels = {s.record_id: s.label for s in included_studies(conn)}
+    out = []
+    for (record, field), answers in sorted(_answers(conn, form).items()):
+        question = form.field(field)
+        if question is None or CONSENSUS in answers or len(set(answers.values())) < 2:
+            continue
+        out.append(Disagreement(labels[record], question.label, answers))
+    return sorted(out, key=lambda d: (d.study.casefold(), d.question))
+
+
+def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
+    """How the studies were appraised, for the Methods (PRISMA 2020 item 11): the checklist,
+    how many studies and by how many reviewers each; whether they worked independently the
+    log cannot tell, so the author adds it."""
+    answered = _answers(conn, form)
+    per_study: dict[str, set[str]] = {}
+    for (record, _), answers in answered.items():
+        per_study.setdefault(record, set()).update(set(answers) - {CONSENSUS})
+    studies = len(included_studies(conn))
+    if not per_study:
+        return ""
+    tool = f" with {form.tool}" if form.tool else ""
+    by = Counter(len(who) for who in per_study.values())
+    if len(by) == 1:
+        n = next(iter(by))
+        reviewers = f"by {_count(n)} reviewer{'s' if n != 1 else ''}{' each' if n > 1 else ''}"
+    else:
+        reviewers = "by " + ", ".join(
+            f"{_count(n)} reviewer{'s' if n != 1 else ''} ({m} {'study' if m == 1 else 'studies'})"
+            for n, m in sorted(by.items())
+        )
+    settled = (
+        "; differences were settled by consensus"
+        if any(CONSENSUS in a for a in answered.values())
+        else ""
+    )
+    return (
+        f"The quality of the included studies was appraised{tool}: {len(per_study)} of"
+        f" {studies} {'study' if studies == 1 else 'studies'}, {reviewers}{settled}."
+    )
+
+
+def _count(n: int) -> str:
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    return words[n] if n < len(words) else str(n)

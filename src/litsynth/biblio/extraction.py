@@ -70,10 +70,16 @@ class FormKind:
     command: str  # `litsynth <command> init|export|import|table`
     what: str  # "extraction form"
     setting: str  # the litsynth.toml key naming its file
+    # Whether each reviewer's answers count apart: two appraisers answer independently, so an
+    # answer the other gave too is still recorded (their agreement is the point); extracted
+    # data are one set of values, and a value that is already there changes nothing.
+    per_reviewer: bool = False
 
 
 EXTRACTION = FormKind("extraction", "extract", "extraction form", "[records] extraction_form")
-APPRAISAL = FormKind("appraisal", "appraise", "appraisal form", "[records] appraisal_form")
+APPRAISAL = FormKind(
+    "appraisal", "appraise", "appraisal form", "[records] appraisal_form", per_reviewer=True
+)
 
 
 @dataclass(frozen=True)
@@ -330,7 +336,7 @@ def import_sheet(
         )
     unknown = [h for h in header if h and h not in _NOT_FIELDS and form.field(h) is None]
     known_ids = {s.record_id for s in included_studies(conn)}
-    current = store.current_values(conn, form.kind.name)
+    current = _standing(conn, form, reviewer)
     problems: list[tuple[int, str, str]] = [(1, h, "not a field of the form") for h in unknown]
     fresh: list[tuple[str, str, str, str, str, str]] = []
     unchanged = 0
@@ -409,12 +415,24 @@ def record_value(
     value, problem = check_value(field, raw)
     if problem:
         raise BiblioError(f"{field.label}: {problem}", hint=field.help or "see the form")
-    if store.current_values(conn, form.kind.name).get((record_id, field_id), "") != value:
+    if _standing(conn, form, reviewer).get((record_id, field_id), "") != value:
         with transaction(conn):
             store.append_values(
                 conn, [(record_id, field_id, value, reviewer, now_utc(), source)], form.kind.name
             )
     return value
+
+
+def _standing(conn: sqlite3.Connection, form: Form, reviewer: str) -> dict[tuple[str, str], str]:
+    """The values a new one is compared with: the form's current ones, or for a form whose
+    reviewers answer apart, this reviewer's own latest answers."""
+    if not form.kind.per_reviewer:
+        return store.current_values(conn, form.kind.name)
+    return {
+        key: by[reviewer][1]
+        for key, by in store.reviewers_values(conn, form.kind.name).items()
+        if reviewer in by
+    }
 
 
 def form_json(form: Form) -> list[dict[str, object]]:

@@ -17,6 +17,7 @@ from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.config import Project
 from litsynth.errors import BiblioError
 from litsynth.store import opened
+from litsynth.words import count
 
 
 def _form_group(
@@ -102,19 +103,25 @@ def _form_group(
     @project_option
     @json_option
     def table(out: Path | None, project_dir: Path, as_json: bool) -> None:
-        from litsynth.biblio.appraisal import judgements, summary_sentence
+        from litsynth.biblio import appraisal
 
         project = load(project_dir)
         form = extraction.load_form(path_of(project), kind)
         with opened(project.store_path) as conn:
             found = extraction.characteristics(conn, form)
-            judged = judgements(conn, form)
+            judged = appraisal.judgements(conn, form)
+            differ = appraisal.disagreements(conn, form) if kind is APPRAISAL else []
+            methods = appraisal.methods_sentence(conn, form) if kind is APPRAISAL else ""
         if out is not None:
             extraction.write_characteristics(found, out)
         if as_json:
             print_json({
                 "header": list(found.header), "rows": [list(r) for r in found.rows],
                 **({"overall": judged.to_json()} if judged.field else {}),
+                **({"methods": methods, "disagreements": [
+                    {"study": d.study, "question": d.question, "answers": d.answers}
+                    for d in differ
+                ]} if kind is APPRAISAL else {}),
             })  # fmt: skip
         elif out is not None:
             click.echo(f"Wrote {out}: {len(found.rows)} studies")
@@ -123,8 +130,19 @@ def _form_group(
             click.echo("|" + "---|" * len(found.header))
             for row in found.rows:
                 click.echo("| " + " | ".join(c.replace("|", "/") for c in row) + " |")
-        if judged.field and not as_json:
-            click.echo(summary_sentence(judged))
+        if as_json:
+            return
+        for line in (methods, appraisal.summary_sentence(judged)):
+            if line:
+                click.echo(line)
+        if differ:
+            click.echo(
+                f"{count(len(differ), 'answer')} {'differs' if len(differ) == 1 else 'differ'}"
+                " between reviewers (the latest is shown; record the agreed one with `import"
+                " --reviewer consensus`):"
+            )
+            for d in differ:
+                click.echo(f"  {d.sentence()}")
 
     return group
 

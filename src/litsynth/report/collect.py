@@ -349,8 +349,9 @@ def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
             for row in answered
             if any(row[i] for i in notes)
         ),
-        "appraisal_tool": form.tool,
+        "appraisal_methods": appraisal.methods_sentence(conn, form),
         "appraisal_summary": appraisal.summary_sentence(appraisal.judgements(conn, form)),
+        "appraisal_disagreements": tuple(d.sentence() for d in appraisal.disagreements(conn, form)),
     }
 
 

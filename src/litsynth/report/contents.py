@@ -146,7 +146,8 @@ class ReportData:
     # critical appraisal: header, then a row per study; the checklist named; the judgements
     appraisal: tuple[tuple[str, ...], ...] = ()
     appraisal_notes: tuple[tuple[str, str], ...] = ()  # (study, its text fields' answers)
-    appraisal_tool: str = ""
+    appraisal_methods: str = ""  # how, for the Methods (PRISMA 2020 item 11)
+    appraisal_disagreements: tuple[str, ...] = ()  # reviewers' answers that differ, unsettled
     appraisal_summary: str = ""
     codebook: tuple[CodeNode, ...] = ()
     core_category: str = ""

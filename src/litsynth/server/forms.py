@@ -50,12 +50,19 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
                 status_code=400,
             )  # fmt: skip
         form = extraction.load_form(path, kind)
+        # Appraisers answer independently: each sees their own answers, not the other's.
+        who = person(request.query_params, "coder", project) if kind.per_reviewer else ""
         with opened(project.store_path) as conn:
             studies = extraction.included_studies(conn)
-            values = extraction_store.current_values(conn, kind.name)
+            values = (
+                {key: by[who][1] for key, by in
+                 extraction_store.reviewers_values(conn, kind.name).items() if who in by}
+                if who else extraction_store.current_values(conn, kind.name)
+            )  # fmt: skip
         return JSONResponse(
             {
                 "form": kind.name, "file": path.name, "tool": form.tool, "overall": form.overall,
+                "reviewer": who,
                 "fields": extraction.form_json(form),
                 "studies": [
                     {"record_id": s.record_id, "label": s.label, "title": s.title,

@@ -477,7 +477,7 @@ _PATHS: dict[str, Any] = {
             "summary": "The data-extraction form (or, with form=appraisal, the critical-appraisal"
             " form) and every included study's current values (a 400 with form_missing: true"
             " while the project has no such form)",
-            "parameters": [FORM],
+            "parameters": [FORM, CODER],
             "responses": ok({"type": "object"}, "the form's fields, tool and overall; studies"),
         }
     },

@@ -187,7 +187,7 @@ async function loadExtraction() {
   $("extraction-tool").textContent = "";
   let data;
   try {
-    data = await api("/api/extraction?form=" + form);
+    data = await api("/api/extraction?" + new URLSearchParams({ form, coder: reviewer() }));
   } catch (error) {
     $("extraction-head").replaceChildren();
     $("extraction").replaceChildren();
@@ -195,7 +195,9 @@ async function loadExtraction() {
     throw error;
   }
   $("extraction-start").hidden = true;
-  if (data.tool) $("extraction-tool").textContent = "the checklist: " + data.tool;
+  if (data.tool) $("extraction-tool").textContent = "the checklist: " + data.tool + ".";
+  // each appraiser sees their own answers: two appraise a study independently
+  if (data.reviewer) $("extraction-tool").textContent += " The answers shown are " + data.reviewer + "'s; another reviewer's are not, so each appraises independently (`litsynth appraise table` lists where you differ).";
   const head = el("tr");
   head.append(el("th", "study"), ...data.fields.map((f) => {
     const th = el("th", f.label); th.title = f.help || ""; return th;

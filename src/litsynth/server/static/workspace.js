@@ -11,6 +11,8 @@ function reloadForHeader() {
     loadConflicts().catch((error) => { $("conflict-status").textContent = error.message; });
   } else if (SCREEN === "screen") {
     loadNext().catch((error) => say(error.message, true));
+  } else if (SCREEN === "extraction") {  // an appraiser sees their own answers
+    loadExtraction().catch((error) => { $("extraction-status").textContent = error.message; });
   }
 }
 
