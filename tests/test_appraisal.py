@@ -165,3 +165,21 @@ def test_two_reviewers_differences_are_listed_until_consensus(review: Path, tmp_
     assert table["methods"].endswith(
         "by two reviewers each; differences were settled by consensus."
     )
+
+
+def test_status_counts_the_studies_extracted_and_appraised(review: Path, tmp_path: Path) -> None:
+    def status() -> tuple[dict, list[str]]:
+        report = json.loads(invoke(review, "status", "--json")[1])["records"]
+        return report, invoke(review, "status")[1].splitlines()
+
+    report, lines = status()
+    assert report["filled_in"] == {"extraction": 0, "appraisal": 0}
+    assert not any(line.startswith("included studies:") for line in lines)  # nothing to say yet
+    sheet = _filled(review, tmp_path, "ana.csv", [["yes", "high", ""], ["", "", ""]])
+    assert invoke(review, "appraise", "import", sheet, "--reviewer", "ana")[0] == 0
+    report, lines = status()
+    assert report["filled_in"] == {"extraction": 0, "appraisal": 1}
+    assert lines[-1] == (
+        "included studies: 0 of 2 with data extracted (`litsynth extract table`), 1 of 2"
+        " appraised (`litsynth appraise table`)"
+    )

@@ -32,6 +32,8 @@ class RecordsOverview:
     sought: int
     linked: int  # of those, linked to a document
     sought_rule: str = field(default="")
+    # included studies with a value in each form ("extraction", "appraisal")
+    filled_in: dict[str, int] = field(default_factory=dict)
 
     @property
     def ta_total(self) -> int:
@@ -68,17 +70,20 @@ class RecordsOverview:
             "included": self.flow.new_studies,
             "flow_problem": self.flow_problem,
             "full_texts": {"linked": self.linked, "sought": self.sought, "rule": self.sought_rule},
+            "filled_in": self.filled_in,
         }
 
 
 def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     """The overview from the store; cheap (counts, no matcher, no model)."""
     from litsynth.biblio.batches import REMOVED
+    from litsynth.biblio.export import select
     from litsynth.biblio.link import sought_records
     from litsynth.biblio.prisma import check_flow
     from litsynth.biblio.screening_ops import unchecked_flow
     from litsynth.errors import PrismaError
     from litsynth.store import biblio as store
+    from litsynth.store import extraction as forms
     from litsynth.store import runs
 
     by_source = dict(sorted(store.count_by_source(conn).items(), key=lambda kv: (-kv[1], kv[0])))
@@ -93,6 +98,13 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     except PrismaError as exc:  # status must still say where things stand, and that this is off
         problem = exc.message
     linked_ids = {row["record_id"] for row in store.record_documents(conn)}
+    included = {e.record.id for e in select(conn, "included")} if flow.new_studies else set()
+    filled_in = {
+        form: len(
+            {r for (r, _), v in forms.current_values(conn, form).items() if v and r in included}
+        )
+        for form in ("extraction", "appraisal")
+    }
     return RecordsOverview(
         imported=sum(by_source.values()),
         by_source=by_source,
@@ -105,6 +117,7 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
         sought=len(sought),
         linked=sum(1 for r in sought if r.id in linked_ids and r.id not in not_retrieved),
         sought_rule=rule,
+        filled_in=filled_in,
     )
 
 
@@ -156,4 +169,13 @@ def lines(report: Mapping[str, Any]) -> list[str]:
             linked += (
                 " (put the others' PDFs in corpus/, then `litsynth ingest` and `litsynth link`)"
             )
-    return [f"records: {report['imported']} from {sources}; {dedupe}", screening, linked]
+    out = [f"records: {report['imported']} from {sources}; {dedupe}", screening, linked]
+    filled = report.get("filled_in") or {}
+    if report["included"] and any(filled.values()):
+        n = report["included"]
+        out.append(
+            f"included studies: {filled.get('extraction', 0)} of {n} with data extracted"
+            f" (`litsynth extract table`), {filled.get('appraisal', 0)} of {n} appraised"
+            " (`litsynth appraise table`)"
+        )
+    return out
