@@ -54,3 +54,30 @@ def test_the_report_shows_the_appraisal_and_its_matrix(demo_project: Path) -> No
     assert '<td class="ans-bad">low</td>' in section
     assert "<dt>higgerix &amp; cloudsters (n.d.)</dt>" in section  # the notes, under the grid
     assert 'id="appraisal-matrix"' in html and ">Appraisal × themes<" in html
+
+
+def test_the_refi_export_carries_the_judgement_as_a_variable(
+    demo_project: Path, tmp_path: Path
+) -> None:
+    """NVivo and ATLAS.ti users filter by it: a document variable and a set per judgement."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    out = tmp_path / "demo.qdpx"
+    result = CliRunner().invoke(
+        cli, ["export", "refi", "--out", str(out), "--project", str(demo_project)]
+    )
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as archive:
+        root = ET.fromstring(archive.read("project.qde"))
+    ns = {"q": root.tag.split("}")[0].strip("{")}
+    [variable] = [v for v in root.iterfind(".//q:Variable", ns) if v.get("name") == "appraisal"]
+    valued = [
+        source.get("name")
+        for source in root.iterfind(".//q:TextSource", ns)
+        for value in source.iterfind("q:VariableValue", ns)
+        if value.find("q:VariableRef", ns).get("targetGUID") == variable.get("guid")  # type: ignore[union-attr]
+    ]
+    assert len(valued) == 3  # the three web sources the demo appraised
+    [low] = [s for s in root.iterfind(".//q:Set", ns) if s.get("name") == "appraisal: low"]
+    assert len(list(low)) == 3

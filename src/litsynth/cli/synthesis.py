@@ -398,6 +398,7 @@ def export_refi(
                 qdpx,
                 name=project.settings.project.name,
                 source=source or project.settings.synthesis.source,
+                appraisal_form=project.appraisal_form_path,
             )
         written["project"] = str(qdpx)
         written.update(summary)

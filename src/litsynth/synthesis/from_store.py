@@ -67,16 +67,25 @@ def matrix_from_store(
     (biblio/appraisal.py), as if documents.csv held it.
     """
     spans = coded_spans(conn, source)
-    documents = store.load_documents(conn)
-    if rows == APPRAISAL_ROWS and appraisal_form is not None:
-        from litsynth.biblio.appraisal import document_attributes
+    judged = appraisal_form if rows == APPRAISAL_ROWS else None
+    return build_matrix(spans, documents(conn, judged), codebook, rows=rows, cols=cols)
 
-        judged = document_attributes(conn, appraisal_form)
-        documents = {
-            d: replace(doc, attributes={**doc.attributes, **judged.get(d, {})})
-            for d, doc in documents.items()
-        }
-    return build_matrix(spans, documents, codebook, rows=rows, cols=cols)
+
+def documents(conn: sqlite3.Connection, appraisal_form: Path | None = None) -> dict[str, SourceDoc]:
+    """The store's documents; with the project's appraisal form, each one that is an included
+    study's full text carries the study's overall judgement as its attribute "appraisal"
+    (biblio/appraisal.py), as if documents.csv held it: the matrices and the REFI-QDA export
+    group and filter by it like any attribute."""
+    found = store.load_documents(conn)
+    if appraisal_form is None:
+        return found
+    from litsynth.biblio.appraisal import document_attributes
+
+    judged = document_attributes(conn, appraisal_form)
+    return {
+        d: replace(doc, attributes={**doc.attributes, **judged[d]}) if d in judged else doc
+        for d, doc in found.items()
+    }
 
 
 def coded_spans(conn: sqlite3.Connection, source: str) -> list[CodedSpan]:

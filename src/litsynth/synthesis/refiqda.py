@@ -39,6 +39,7 @@ from litsynth.records import CodedSpan, Memo, SourceDoc
 from litsynth.store import synthesis as store
 from litsynth.store.analysis import chunk_offsets
 from litsynth.synthesis.from_store import coded_spans
+from litsynth.synthesis.from_store import documents as project_documents
 from litsynth.synthesis.spans import quote
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -459,18 +460,26 @@ def write_qdpx(package: Package, path: Path) -> None:
 
 
 def export_project(
-    conn: sqlite3.Connection, codebook: Codebook, path: Path, *, name: str, source: str = "human"
+    conn: sqlite3.Connection,
+    codebook: Codebook,
+    path: Path,
+    *,
+    name: str,
+    source: str = "human",
+    appraisal_form: Path | None = None,
 ) -> dict[str, int]:
     """Read the store, build the project and write the .qdpx; returns what it holds.
 
     `source` as for the matrices: "human" exports people's codings only; with "machine" or
     "both", unreviewed suggestions come as their own codes and set (see `build_project`).
+    With the project's appraisal form, each source that is an included study's full text
+    carries its overall judgement as the variable "appraisal" (and its set).
     """
     memos = store.load_memos(conn)
     offsets = chunk_offsets(conn)  # chunk id -> (document, start, end)
     package = build_project(
         codebook,
-        store.load_documents(conn),
+        project_documents(conn, appraisal_form),
         coded_spans(conn, source),
         memos,
         name=name,
