@@ -183,3 +183,23 @@ def test_status_counts_the_studies_extracted_and_appraised(review: Path, tmp_pat
         "included studies: 0 of 2 with data extracted (`litsynth extract table`), 1 of 2"
         " appraised (`litsynth appraise table`)"
     )
+
+
+def test_tones_follow_the_order_of_the_answers_not_their_words() -> None:
+    """A checklist lists answers best first: "low" is bad quality but good risk of bias."""
+    from litsynth.biblio.appraisal import tones
+
+    form = parse_form(
+        "fields:\n"
+        "  - id: quality\n    type: choice\n    values: [high, moderate, low]\n"
+        "  - id: rob\n    type: choice\n    values: [low, some concerns, high]\n"
+        "  - id: ethics\n    type: choice\n    values: [yes, unclear, no, not applicable]\n"
+        "  - id: notes\n    type: text\n",
+        "a.yaml",
+        APPRAISAL,
+    )
+    quality, rob, ethics, notes = form.fields
+    assert tones(quality) == {"high": "good", "moderate": "mid", "low": "bad"}
+    assert tones(rob) == {"low": "good", "some concerns": "mid", "high": "bad"}
+    assert tones(ethics) == {"yes": "good", "unclear": "mid", "no": "bad"}  # n/a: no tone
+    assert tones(notes) == {}

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from litsynth.biblio.extraction import APPRAISAL, Form, included_studies, load_form
+from litsynth.biblio.extraction import APPRAISAL, Form, FormField, included_studies, load_form
 from litsynth.store import extraction as store
 
 ATTRIBUTE = "appraisal"  # `litsynth matrix --rows attr:appraisal`
@@ -156,6 +156,27 @@ def document_attributes(conn: sqlite3.Connection, form_path: Path) -> dict[str, 
     if not form.overall:
         return {}
     return {d: {ATTRIBUTE: v} for d, v in by_document(conn, form).items()}
+
+
+# Answers that say a question does not apply to a study: neither good nor bad.
+NEUTRAL = frozenset({"not applicable", "n/a", "na", "not relevant"})
+
+
+def tones(field: FormField) -> dict[str, str]:
+    """How each answer of a choice question reads, for colour: "good", "mid" or "bad".
+
+    A checklist lists its answers best first ([yes, unclear, no]; [high, moderate, low];
+    RoB 2's [low, some concerns, high], where low risk is the good answer): the first is good,
+    the last bad, the rest between. A word cannot say it ("low" is bad quality and good risk),
+    the order can. Answers that say the question does not apply have no tone.
+    """
+    if field.type != "choice":
+        return {}
+    scored = [v for v in field.values if v.casefold() not in NEUTRAL]
+    if len(scored) < 2:
+        return {}
+    return {v: "good" if i == 0 else "bad" if i == len(scored) - 1 else "mid"
+            for i, v in enumerate(scored)}  # fmt: skip
 
 
 def summary_sentence(found: Judgements) -> str:

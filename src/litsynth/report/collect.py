@@ -342,8 +342,13 @@ def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
         return {}
     grid = [i for i, f in enumerate(form.fields, start=1) if f.type != "text"]
     notes = [i for i, f in enumerate(form.fields, start=1) if f.type == "text"]
+    toned = [appraisal.tones(form.fields[i - 1]) for i in grid]
     return {
         "appraisal": tuple((row[0], *(row[i] for i in grid)) for row in (table.header, *answered)),
+        "appraisal_tones": tuple(
+            tuple(tone.get(row[i], "") for tone, i in zip(toned, grid, strict=True))
+            for row in answered
+        ),
         "appraisal_notes": tuple(
             (row[0], "; ".join(row[i] for i in notes if row[i]))
             for row in answered

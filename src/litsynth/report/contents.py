@@ -145,6 +145,7 @@ class ReportData:
     characteristics: tuple[tuple[str, ...], ...] = ()
     # critical appraisal: header, then a row per study; the checklist named; the judgements
     appraisal: tuple[tuple[str, ...], ...] = ()
+    appraisal_tones: tuple[tuple[str, ...], ...] = ()  # per answer: good, mid, bad or ""
     appraisal_notes: tuple[tuple[str, str], ...] = ()  # (study, its text fields' answers)
     appraisal_methods: str = ""  # how, for the Methods (PRISMA 2020 item 11)
     appraisal_disagreements: tuple[str, ...] = ()  # reviewers' answers that differ, unsettled

@@ -159,11 +159,10 @@ function chooseForm() {
   loadExtraction().catch((error) => { $("extraction-status").textContent = error.message; });
 }
 
-// An appraisal answer's tone, as the report colours it (the word stays: colour is a second cue).
-const TONES = { yes: "good", high: "good", unclear: "mid", moderate: "mid", "can't tell": "mid", partly: "mid", no: "bad", low: "bad" };
-
-function toneCell(td, form, value) {
-  td.dataset.tone = form === "appraisal" ? TONES[value] || "" : "";
+// An appraisal answer's tone (the form lists answers best first; the server says which is
+// which), as the report colours it: the word stays, colour is a second cue.
+function toneCell(td, field, value) {
+  td.dataset.tone = (field.tones && field.tones[value]) || "";
 }
 
 // A project with no form yet: the page offers to write the starter one (`extract init`).
@@ -217,13 +216,13 @@ async function loadExtraction() {
     for (const f of data.fields) {
       const td = el("td");
       const input = extractionInput(f, s.values[f.id] || "");
-      toneCell(td, form, input.value);
+      toneCell(td, f, input.value);
       input.addEventListener("change", async () => {
         try {
           const saved = await post("/api/extraction/value", { form, record_id: s.record_id, field: f.id, value: input.value, coder: reviewer() });
           input.value = saved.value;
           td.className = "saved";
-          toneCell(td, form, saved.value);
+          toneCell(td, f, saved.value);
           $("extraction-status").textContent = "saved " + f.label + " of " + s.label;
         } catch (error) {
           td.className = "invalid";
