@@ -16,6 +16,7 @@ from litsynth.biblio.appraisal import STARTER_APPRAISAL
 pytestmark = pytest.mark.browser
 
 SHOTS = REPO / "docs" / "img"
+SAVED = "() => document.getElementById('extraction-status').textContent.startsWith('saved')"
 AMIT_ZOTT = "scopus-101002-smj187"  # Amit & Zott (2001): no appraisal in the demo
 
 
@@ -125,3 +126,40 @@ def test_each_appraiser_sees_their_own_answers(demo_copy: Path) -> None:
         finally:
             conn.close()
         assert who == [("demo",), ("ben",)]
+
+
+def test_the_screen_lists_where_two_appraisers_differ(demo_copy: Path) -> None:
+    """ben judges a web source otherwise than demo did: the screen lists it, with each one's
+    answer, until an answer given as reviewer consensus settles it."""
+    with browsing(demo_copy) as (url, page):
+        page.goto(f"{url}/screens/extraction?form=appraisal")
+        until(page, "() => !document.querySelector('#appraisal-said').hidden")
+        summary = page.inner_text("#appraisal-summary")
+        assert "3 of 28 studies, by one reviewer." in summary
+        assert "Overall quality: low 3, not judged 25 (28 studies)." in summary
+        assert page.locator("#appraisal-differ-box").is_hidden()
+        for who, answer in (("ben", "moderate"), ("consensus", "low")):
+            page.fill("#reviewer", who)
+            page.dispatch_event("#reviewer", "change")
+            until(
+                page,
+                f"() => document.querySelector('#extraction-tool').textContent.includes('{who}')",
+            )
+            page.locator(
+                '#extraction tr[data-record-id="web-002"] select[data-field="overall"]'
+            ).select_option(answer)
+            until(page, SAVED)
+            page.evaluate("document.querySelector('#extraction-status').textContent = ''")
+            if who == "ben":
+                until(page, "() => !document.querySelector('#appraisal-differ-box').hidden")
+                [item] = page.locator("#appraisal-differ li").all_inner_texts()
+                assert (
+                    "Overall quality: demo low; ben moderate" in item
+                )  # in the order they answered
+                assert "by one reviewer (2 studies), two reviewers (1 study)" in page.inner_text(
+                    "#appraisal-summary"
+                )
+                page.locator("#appraisal-said").scroll_into_view_if_needed()
+                page.screenshot(path=str(SHOTS / "workspace-appraisal-differ.png"))
+        until(page, "() => document.querySelector('#appraisal-differ-box').hidden")
+        assert "differences were settled by consensus" in page.inner_text("#appraisal-summary")

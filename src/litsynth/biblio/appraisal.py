@@ -200,6 +200,12 @@ class Disagreement:
     study: str  # "Amit & Zott (2001)"
     question: str  # the field's label
     answers: dict[str, str]  # reviewer -> their latest answer
+    record_id: str = ""
+    field: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {"record_id": self.record_id, "study": self.study, "field": self.field,
+                "question": self.question, "answers": self.answers}  # fmt: skip
 
     def sentence(self) -> str:
         told = "; ".join(f"{who}: {answer}" for who, answer in sorted(self.answers.items()))
@@ -230,7 +236,7 @@ def disagreements(conn: sqlite3.Connection, form: Form) -> list[Disagreement]:
         question = form.field(field)
         if question is None or CONSENSUS in answers or len(set(answers.values())) < 2:
             continue
-        out.append(Disagreement(labels[record], question.label, answers))
+        out.append(Disagreement(labels[record], question.label, answers, record, field))
     return sorted(out, key=lambda d: (d.study.casefold(), d.question))
 
 

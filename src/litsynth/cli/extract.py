@@ -118,10 +118,8 @@ def _form_group(
             print_json({
                 "header": list(found.header), "rows": [list(r) for r in found.rows],
                 **({"overall": judged.to_json()} if judged.field else {}),
-                **({"methods": methods, "disagreements": [
-                    {"study": d.study, "question": d.question, "answers": d.answers}
-                    for d in differ
-                ]} if kind is APPRAISAL else {}),
+                **({"methods": methods, "disagreements": [d.to_json() for d in differ]}
+                   if kind is APPRAISAL else {}),
             })  # fmt: skip
         elif out is not None:
             click.echo(f"Wrote {out}: {len(found.rows)} studies")

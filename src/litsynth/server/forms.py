@@ -38,7 +38,7 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
         raise BiblioError(f"no form {which!r}", hint="form is extraction or appraisal")
 
     async def api_extraction(request: Request) -> Response:
-        from litsynth.biblio import extraction
+        from litsynth.biblio import appraisal, extraction
         from litsynth.store import extraction as extraction_store
 
         kind, path = _form(request.query_params.get("form"))
@@ -59,10 +59,21 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
                  extraction_store.reviewers_values(conn, kind.name).items() if who in by}
                 if who else extraction_store.current_values(conn, kind.name)
             )  # fmt: skip
+            # what the appraisal says so far, and where two appraisers differ
+            said = (
+                [
+                    appraisal.methods_sentence(conn, form),
+                    appraisal.summary_sentence(appraisal.judgements(conn, form)),
+                ]
+                if who
+                else []
+            )
+            differ = [d.to_json() for d in appraisal.disagreements(conn, form)] if who else []
         return JSONResponse(
             {
                 "form": kind.name, "file": path.name, "tool": form.tool, "overall": form.overall,
-                "reviewer": who,
+                "reviewer": who, "summary": " ".join(s for s in said if s),
+                "disagreements": differ,
                 "fields": extraction.form_json(form),
                 "studies": [
                     {"record_id": s.record_id, "label": s.label, "title": s.title,

@@ -184,19 +184,21 @@ async function loadExtraction() {
   $("extraction-title").textContent = FORMS[form].title;
   $("extraction-start-about").textContent = FORMS[form].starter;
   $("extraction-tool").textContent = "";
+  const asked = "/api/extraction?" + new URLSearchParams({ form, coder: reviewer() });
   let data;
   try {
-    data = await api("/api/extraction?" + new URLSearchParams({ form, coder: reviewer() }));
+    data = await api(asked);
   } catch (error) {
     $("extraction-head").replaceChildren();
     $("extraction").replaceChildren();
     $("extraction-start").hidden = !(error.body && error.body.form_missing);
+    showAppraisalSaid({});
     throw error;
   }
   $("extraction-start").hidden = true;
   if (data.tool) $("extraction-tool").textContent = "the checklist: " + data.tool + ".";
   // each appraiser sees their own answers: two appraise a study independently
-  if (data.reviewer) $("extraction-tool").textContent += " The answers shown are " + data.reviewer + "'s; another reviewer's are not, so each appraises independently (`litsynth appraise table` lists where you differ).";
+  if (data.reviewer) $("extraction-tool").textContent += " Showing " + data.reviewer + "'s answers only, so each reviewer appraises independently.";
   const head = el("tr");
   head.append(el("th", "study"), ...data.fields.map((f) => {
     const th = el("th", f.label); th.title = f.help || ""; return th;
@@ -223,6 +225,7 @@ async function loadExtraction() {
           input.value = saved.value;
           td.className = "saved";
           toneCell(td, f, saved.value);
+          if (data.reviewer) api(asked).then(showAppraisalSaid).catch(() => {});  // the counts move
           $("extraction-status").textContent = "saved " + f.label + " of " + s.label;
         } catch (error) {
           td.className = "invalid";
@@ -235,6 +238,27 @@ async function loadExtraction() {
     return tr;
   }));
   if (!data.studies.length) $("extraction-status").textContent = "No study is included at full text yet.";
+  showAppraisalSaid(data);
+}
+
+// The appraisal so far in words (the Methods' sentence and the judgements counted) and the
+// answers two reviewers gave differently, each a link to its study's row.
+function showAppraisalSaid(data) {
+  $("appraisal-said").hidden = !data.summary;
+  $("appraisal-summary").textContent = data.summary || "";
+  const differ = data.disagreements || [];
+  $("appraisal-differ-box").hidden = !differ.length;
+  $("appraisal-differ").replaceChildren(...differ.map((d) => {
+    const li = el("li");
+    const a = el("a", d.study + ", " + d.question); a.href = "#";
+    a.addEventListener("click", (event) => {
+      event.preventDefault();
+      const row = document.querySelector('#extraction tr[data-record-id="' + CSS.escape(d.record_id) + '"]');
+      if (row) { row.scrollIntoView({ block: "center" }); row.querySelector('[data-field="' + CSS.escape(d.field) + '"]').focus(); }
+    });
+    li.append(a, ": " + Object.entries(d.answers).map(([who, answer]) => who + " " + answer).join("; "));
+    return li;
+  }));
 }
 
 async function loadMatrix() {
