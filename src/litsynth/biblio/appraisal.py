@@ -266,10 +266,62 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
         if any(CONSENSUS in a for a in answered.values())
         else ""
     )
-    return (
+    said = (
         f"The quality of the included studies was appraised{tool}: {len(per_study)} of"
         f" {studies} {'study' if studies == 1 else 'studies'}, {reviewers}{settled}."
     )
+    agreed = agreement(answered, form.overall)
+    if agreed is None:
+        return said
+    said += (
+        f" {agreed.first} and {agreed.second} gave the same answer to {agreed.same} of the"
+        f" {agreed.both} questions they both answered"
+    )
+    if agreed.kappa is not None:
+        said += f"; on the overall judgement, Cohen's kappa {agreed.kappa:.2f}"
+    return said + "."
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How the two reviewers who answered most agree, before any consensus."""
+
+    first: str
+    second: str
+    both: int  # questions (study x question) both answered
+    same: int  # of those, answered the same
+    kappa: float | None  # Cohen's kappa on the overall judgement; None when undefined
+
+
+def agreement(
+    answered: dict[tuple[str, str], dict[str, str]], overall: str = ""
+) -> Agreement | None:
+    """The two most active reviewers' agreement: the share of questions answered alike, and
+    Cohen's kappa on the overall judgement (one item per study both judged), the figure a
+    review reports. Kappa is not pooled over questions: their answers are different scales.
+    None with fewer than two reviewers or no question both answered.
+    """
+    given = Counter(who for answers in answered.values() for who in answers if who != CONSENSUS)
+    if len(given) < 2:
+        return None
+    first, second = sorted(given, key=lambda who: (-given[who], who))[:2]
+    both = {key: (a[first], a[second]) for key, a in answered.items() if first in a and second in a}
+    if not both:
+        return None
+    judged = [pair for (_, field), pair in both.items() if overall and field == overall]
+    return Agreement(
+        first, second, len(both), sum(x == y for x, y in both.values()), _kappa(judged)
+    )
+
+
+def _kappa(pairs: list[tuple[str, str]]) -> float | None:
+    """Cohen's kappa of paired answers; None when chance agreement is certain (0/0)."""
+    if not pairs:
+        return None
+    observed = sum(x == y for x, y in pairs) / len(pairs)
+    left, right = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
+    expected = sum(left[v] * right[v] for v in left) / len(pairs) ** 2
+    return (observed - expected) / (1 - expected) if expected < 1 else None
 
 
 def _count(n: int) -> str:
