@@ -126,7 +126,8 @@ def project(tmp_path: Path) -> Path:
 
 
 DEMO_PARTS = (
-    "corpus", "codebook", "records", "litsynth.toml", "extraction.yaml", "appraisal.yaml"
+    "corpus", "codebook", "records", "litsynth.toml", "extraction.yaml", "appraisal.yaml",
+    "findings.yaml",
 )  # fmt: skip
 
 

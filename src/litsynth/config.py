@@ -134,6 +134,8 @@ class SynthesisSettings:
     # (people's codings and the suggestions they accepted), "machine" (suggestions nobody has
     # reviewed) or "both". Unreviewed suggestions are never counted unless asked for.
     source: str = "human"
+    # The review's findings with the team's GRADE-CERQual assessment (`litsynth findings`)
+    findings: str = "findings.yaml"
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,10 @@ class Project:
     @property
     def extraction_form_path(self) -> Path:
         return self.inside(self.settings.records.extraction_form, "[records] extraction_form")
+
+    @property
+    def findings_path(self) -> Path:
+        return self.inside(self.settings.synthesis.findings, "[synthesis] findings")
 
     @property
     def appraisal_form_path(self) -> Path:

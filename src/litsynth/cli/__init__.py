@@ -103,7 +103,7 @@ HOME: dict[str, tuple[str, ...]] = {
     "attributes": ("synthesis",), "run": ("run",), "report": ("run",),
     "themes": ("analysis",), "agree": ("review",), "serve": ("serve",),
     "code": ("coding", "review", "analysis"), "screen": ("screen",), "export": ("synthesis",),
-    "extract": ("extract",), "appraise": ("extract",),
+    "extract": ("extract",), "appraise": ("extract",), "findings": ("findings",),
 }  # fmt: skip
 _GROUPS = {"code": "code_group", "screen": "screen_group", "export": "export_group"}
 _loaded: set[str] = set()

@@ -264,6 +264,7 @@ def collect(
         ),
         characteristics=_characteristics(project, conn),
         **_appraisal(project, conn),
+        findings=_findings(project, conn, codebook),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         excluded=_excluded(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
@@ -358,6 +359,24 @@ def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
         "appraisal_summary": appraisal.summary_sentence(appraisal.judgements(conn, form)),
         "appraisal_disagreements": tuple(d.sentence() for d in appraisal.disagreements(conn, form)),
     }
+
+
+def _findings(
+    project: Project, conn: sqlite3.Connection, codebook: Codebook | None
+) -> tuple[tuple[str, ...], ...]:
+    """The Summary of Qualitative Findings (header, then a row per theme), when the project
+    has a findings.yaml (`litsynth findings init`) and its codebook themes."""
+    from litsynth.synthesis.findings import load_assessments, table_rows
+    from litsynth.synthesis.from_store import findings_from_store
+
+    if codebook is None or not codebook.themes or not project.findings_path.exists():
+        return ()
+    found = findings_from_store(
+        conn, codebook, source=project.settings.synthesis.source,
+        appraisal_form=project.appraisal_form_path,
+        assessments=load_assessments(project.findings_path, list(codebook.themes)),
+    )  # fmt: skip
+    return tuple(tuple(row) for row in table_rows(found))
 
 
 def _flat(settings: dict[str, Any]) -> dict[str, object]:

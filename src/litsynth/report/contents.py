@@ -150,6 +150,8 @@ class ReportData:
     appraisal_methods: str = ""  # how, for the Methods (PRISMA 2020 item 11)
     appraisal_disagreements: tuple[str, ...] = ()  # reviewers' answers that differ, unsettled
     appraisal_summary: str = ""
+    # Summary of qualitative findings (findings.yaml): header, then a row per theme
+    findings: tuple[tuple[str, ...], ...] = ()
     codebook: tuple[CodeNode, ...] = ()
     core_category: str = ""
     matrices: tuple[Matrix, ...] = ()

@@ -18,6 +18,7 @@ from litsynth.config import SOURCES
 from litsynth.errors import SynthesisError
 from litsynth.records import CodedSpan, Passage, SourceDoc
 from litsynth.store import synthesis as store
+from litsynth.synthesis.findings import Assessment, Finding
 from litsynth.synthesis.intext import (
     CitedWork,
     Reference,
@@ -195,3 +196,24 @@ def cited_works_from(
         {doc_id: dc.citations for doc_id, dc in citations.items()},
         cite,
     )
+
+
+def findings_from_store(
+    conn: sqlite3.Connection,
+    codebook: Codebook,
+    *,
+    source: str,
+    appraisal_form: Path | None,
+    assessments: Mapping[str, Assessment],
+) -> list[Finding]:
+    """Each theme as a review finding (synthesis/findings.py): the documents whose passages
+    are coded under it, their studies' appraisal, and the team's assessment."""
+    from litsynth.synthesis.findings import build_findings
+
+    m = matrix_from_store(conn, codebook, rows="documents", cols="themes", source=source)
+    judged = {
+        d: doc.attributes["appraisal"]
+        for d, doc in documents(conn, appraisal_form).items()
+        if "appraisal" in doc.attributes
+    } if appraisal_form is not None else {}  # fmt: skip
+    return build_findings(m, codebook, judged, assessments)

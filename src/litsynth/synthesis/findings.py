@@ -1,0 +1,309 @@
+"""Summary of qualitative findings: each theme a review finding, with the studies behind it,
+their appraisal, and the review team's GRADE-CERQual assessment of how far it can be trusted.
+
+A qualitative evidence synthesis ends with this table (GRADE-CERQual, Lewin et al. 2018):
+per finding, a summary statement, the studies contributing to it, the confidence in it
+(high, moderate, low, very low) and why. Confidence is judged from four components, each
+rated from "no or very minor concerns" to "serious concerns": methodological limitations
+of the contributing studies, coherence, adequacy of the data, and relevance.
+
+litsynth supplies the evidence and keeps the judgements:
+- the studies contributing to a theme are the documents with passages coded under it (the
+  matrix's cells, so every one links back to its passages), and how many passages;
+- the methodological-limitations input is how those studies were appraised (`litsynth
+  appraise`: their overall judgements counted);
+- the judgements are the team's, in `findings.yaml` (`[synthesis] findings`), a file
+  `litsynth findings init` writes with one entry per theme and the evidence beside it as
+  comments. People judge; litsynth never fills in a rating.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from litsynth.coding.codebook.model import Codebook
+from litsynth.errors import SynthesisError
+from litsynth.synthesis.matrix import Matrix
+
+COMPONENTS = {
+    "methodological_limitations": "Methodological limitations",
+    "coherence": "Coherence",
+    "adequacy": "Adequacy",
+    "relevance": "Relevance",
+}
+CONCERNS = (
+    "no or very minor concerns",
+    "minor concerns",
+    "moderate concerns",
+    "serious concerns",
+)
+CONFIDENCE = ("high", "moderate", "low", "very low")
+NOT_INCLUDED = "no included study"  # a document that is no included study's full text
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The team's CERQual assessment of one finding, as findings.yaml holds it."""
+
+    summary: str  # the finding, as the review states it ("" = the theme's definition)
+    components: dict[str, str]  # component id -> concerns ("" not yet judged)
+    confidence: str  # high … very low ("" not yet judged)
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One theme as a review finding: its evidence and its assessment."""
+
+    theme: str
+    label: str
+    summary: str
+    studies: tuple[tuple[str, int], ...]  # (citation label, passages), most passages first
+    passages: int
+    appraisal: dict[str, int]  # the contributing documents by their study's judgement
+    assessment: Assessment | None
+
+    def appraisal_text(self) -> str:
+        """ "low 2, not judged 1" — the methodological-limitations input."""
+        return ", ".join(f"{judgement} {n}" for judgement, n in self.appraisal.items())
+
+    def to_json(self) -> dict[str, object]:
+        a = self.assessment
+        return {
+            "theme": self.theme,
+            "label": self.label,
+            "summary": self.summary,
+            "studies": [{"study": s, "passages": n} for s, n in self.studies],
+            "passages": self.passages,
+            "appraisal": self.appraisal,
+            "components": a.components if a else {},
+            "confidence": a.confidence if a else "",
+            "explanation": a.explanation if a else "",
+        }
+
+
+def parse_assessments(text: str, source: str, themes: Sequence[str]) -> dict[str, Assessment]:
+    """findings.yaml's assessments by theme id; every mistake is one message naming the theme
+    and the word that is wrong, so a typo never passes as a judgement."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise SynthesisError(
+            f"{source}{where}: not valid YAML", hint="check the indentation"
+        ) from None
+    entries = data.get("findings") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        raise SynthesisError(
+            f"{source}: no `findings:` mapping of theme ids",
+            hint="`litsynth findings init` writes one to fill in",
+        )
+    out = {}
+    for theme, entry in entries.items():
+        where = f"{source}: finding {theme!r}"
+        if str(theme) not in themes:
+            raise SynthesisError(
+                f"{where} is not a theme of the codebook",
+                hint=f"the themes are: {', '.join(themes) or 'none'}",
+            )
+        entry = entry or {}
+        if not isinstance(entry, dict):
+            raise SynthesisError(f"{where}: not a mapping", hint="summary:, coherence: … under it")
+        components = {}
+        for key in COMPONENTS:
+            value = _word(entry.get(key))
+            if value and value not in CONCERNS:
+                raise SynthesisError(
+                    f"{where}: {key} {value!r} is not a CERQual rating",
+                    hint="one of: " + "; ".join(CONCERNS),
+                )
+            components[key] = value
+        confidence = _word(entry.get("confidence"))
+        if confidence and confidence not in CONFIDENCE:
+            raise SynthesisError(
+                f"{where}: confidence {confidence!r} is not one of {', '.join(CONFIDENCE)}",
+                hint="CERQual's overall confidence in the finding",
+            )
+        unknown = set(entry) - {*COMPONENTS, "confidence", "explanation", "summary"}
+        if unknown:
+            raise SynthesisError(
+                f"{where}: unknown key {sorted(unknown)[0]!r}",
+                hint="summary, " + ", ".join(COMPONENTS) + ", confidence, explanation",
+            )
+        out[str(theme)] = Assessment(
+            " ".join(str(entry.get("summary") or "").split()),
+            components,
+            confidence,
+            " ".join(str(entry.get("explanation") or "").split()),
+        )
+    return out
+
+
+def _word(value: object) -> str:
+    return " ".join(str(value).split()).lower() if value not in (None, "") else ""
+
+
+def load_assessments(path: Path, themes: Sequence[str]) -> dict[str, Assessment]:
+    if not path.exists():
+        raise SynthesisError(
+            f"no findings file at {path}",
+            hint="`litsynth findings init` writes one with a finding per theme to assess",
+        )
+    return parse_assessments(path.read_text(encoding="utf-8"), str(path), themes)
+
+
+def build_findings(
+    matrix: Matrix,
+    codebook: Codebook,
+    judged: Mapping[str, str],
+    assessments: Mapping[str, Assessment],
+) -> list[Finding]:
+    """A finding per theme of a documents × themes matrix, in the codebook's order.
+
+    `judged`: document id -> the overall appraisal of the study it reports (from_store's
+    "appraisal" attribute); a document without one reports no included study.
+    """
+    out = []
+    for theme in codebook.themes.values():
+        coded = theme.id in matrix.col_keys
+        counts = {d: int(matrix.passages.at[d, theme.id]) for d in matrix.row_keys} if coded else {}
+        contributing = [d for d, n in counts.items() if n > 0]
+        studies = sorted(
+            ((matrix.row_labels[d], counts[d]) for d in contributing),
+            key=lambda s: (-s[1], s[0].casefold()),
+        )
+        tally = Counter(judged.get(d, NOT_INCLUDED) for d in contributing)
+        assessment = assessments.get(theme.id)
+        out.append(
+            Finding(
+                theme.id,
+                theme.label,
+                assessment.summary if assessment and assessment.summary else theme.definition,
+                tuple(studies),
+                matrix.col_totals[theme.id][0] if coded else 0,
+                dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))),
+                assessment,
+            )
+        )
+    return out
+
+
+def starter_yaml(found: Sequence[Finding], *, source: str) -> str:
+    """findings.yaml to fill in: a finding per theme, its evidence as comments, no rating."""
+    lines = [
+        "# The review's findings and the team's GRADE-CERQual assessment of each (one per theme",
+        "# of the codebook). Write each summary as the review states the finding; rate each",
+        "# component and the confidence, and say why. Leave a rating blank until it is judged.",
+        "#   components: " + "; ".join(CONCERNS),
+        "#   confidence: " + ", ".join(CONFIDENCE),
+        f"# The evidence in the comments counts {source};",
+        "# `litsynth findings table` shows it again as the codings grow.",
+        "findings:",
+    ]
+    for f in found:
+        lines.append(f"  {f.theme}:")
+        lines.append(f"    # {f.label}: {f.passages} passages from {len(f.studies)} documents")
+        for study, n in f.studies:
+            lines.append(f"    #   {study}: {n}")
+        if f.appraisal:
+            lines.append(f"    # their appraisal: {f.appraisal_text()}")
+        lines.append(f"    summary: {_quoted(f.summary)}")
+        lines += [f"    {key}:" for key in COMPONENTS]
+        lines.append("    confidence:")
+        lines.append('    explanation: ""')
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+HEADER = (
+    "Finding",
+    "Summary of the finding",
+    "Studies contributing",
+    "Appraisal of those studies",
+    "CERQual confidence",
+    "Explanation",
+)
+
+
+def table_rows(found: Sequence[Finding]) -> list[list[str]]:
+    """The Summary of Qualitative Findings table, header first."""
+    rows = [list(HEADER)]
+    for f in found:
+        a = f.assessment
+        rows.append(
+            [
+                f.label,
+                f.summary,
+                "; ".join(f"{study} ({n})" for study, n in f.studies),
+                f.appraisal_text(),
+                (a.confidence if a else "") or "not assessed",
+                a.explanation if a else "",
+            ]
+        )
+    return rows
+
+
+def write_findings(found: Sequence[Finding], out: Path, *, title: str) -> None:
+    """The table as .md, .csv, .xlsx or .docx (a landscape Word table, for the manuscript)."""
+    rows = table_rows(found)
+    suffix = out.suffix.lower()
+    if suffix == ".md":
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        lines += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in rows[1:]]
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif suffix in (".csv", ".xlsx"):
+        from litsynth.biblio.sheet_files import layout, write_table
+        from litsynth.cells import safe_cell
+
+        wide = {"Summary of the finding": 60, "Studies contributing": 40, "Explanation": 50}
+        write_table(
+            [[safe_cell(c) for c in r] for r in rows],
+            out,
+            title="findings",
+            decorate=layout({"Finding": 28, **wide}, wrap=list(wide)),
+            error=SynthesisError,
+        )
+    elif suffix == ".docx":
+        out.write_bytes(_docx(rows, title))
+    else:
+        raise SynthesisError(
+            f"{out}: unknown table format {suffix or '(none)'}",
+            hint="name it .md, .csv, .xlsx or .docx",
+        )
+
+
+def _docx(rows: list[list[str]], title: str) -> bytes:
+    import io
+
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Pt
+
+    from litsynth.synthesis.word import xml_safe
+
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.add_heading(xml_safe(title), level=1)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = xml_safe(text)
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(9)
+                run.font.bold = i == 0
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,99 @@
+"""The Summary of Qualitative Findings: each theme a finding, the documents coded under it,
+their studies' appraisal, and the team's GRADE-CERQual assessment from findings.yaml."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+from litsynth.errors import SynthesisError
+from litsynth.synthesis.findings import CONCERNS, parse_assessments
+
+THEMES = ["digital-enablement", "governance-and-alignment"]
+
+
+def test_a_rating_must_be_one_of_cerquals_words() -> None:
+    ok = parse_assessments(
+        "findings:\n  digital-enablement:\n    coherence: Minor concerns\n"
+        "    confidence: LOW\n    explanation: thin\n",
+        "f.yaml",
+        THEMES,
+    )
+    assert ok["digital-enablement"].components["coherence"] == "minor concerns"
+    assert ok["digital-enablement"].confidence == "low"
+    assert ok["digital-enablement"].components["adequacy"] == ""  # not judged yet
+    with pytest.raises(SynthesisError, match="coherence 'some concerns' is not a CERQual rating"):
+        parse_assessments(
+            "findings:\n  digital-enablement:\n    coherence: some concerns\n", "f.yaml", THEMES
+        )
+    with pytest.raises(SynthesisError, match="confidence 'medium' is not one of high"):
+        parse_assessments("findings:\n  digital-enablement:\n    confidence: medium\n", "f", THEMES)
+    with pytest.raises(SynthesisError, match="'platforms' is not a theme of the codebook"):
+        parse_assessments("findings:\n  platforms: {}\n", "f.yaml", THEMES)
+    with pytest.raises(SynthesisError, match="unknown key 'confidense'"):
+        parse_assessments("findings:\n  digital-enablement:\n    confidense: low\n", "f", THEMES)
+    assert len(CONCERNS) == 4
+
+
+def invoke(project: Path, *args: object) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [*(str(a) for a in args), "--project", str(project)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_demo_table_links_each_finding_to_its_evidence(demo_project: Path) -> None:
+    code, out, err = invoke(demo_project, "findings", "table", "--json")
+    assert code == 0, err
+    found = {f["theme"]: f for f in json.loads(out)["findings"]}
+    governance = found["governance-and-alignment"]
+    # the two web sources, each appraised low; the demo's one assessed finding
+    assert [s["study"] for s in governance["studies"]] == [
+        "“Supply Chain Orchestrator – Management…” (2010)",
+        "higgerix & cloudsters (n.d.)",
+    ]
+    assert governance["appraisal"] == {"low": 2}
+    assert governance["confidence"] == "very low"
+    assert governance["components"]["methodological_limitations"] == "serious concerns"
+    # every passage coded under a theme is counted once, as the matrix counts it
+    matrix = json.loads(invoke(demo_project, "matrix", "--json")[1])
+    for theme, totals in matrix["col_totals"].items():
+        if theme in found:
+            assert found[theme]["passages"] == totals["passages"]
+    assert found["orchestration-value-creation"]["confidence"] == ""  # left to be judged
+    code, out, _ = invoke(demo_project, "findings", "table")
+    assert "Governance and alignment across the chain: very low" in out
+    assert "not assessed yet: Value creation through orchestration" in out
+
+
+def test_the_table_as_word_and_the_report(demo_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "findings.docx"
+    assert invoke(demo_project, "findings", "table", "--out", out)[0] == 0
+    with zipfile.ZipFile(out) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    assert "Summary of qualitative findings" in body and "very low" in body
+    html = (demo_project / "report" / "index.html").read_text(encoding="utf-8")
+    section = html.split('<section class="block" id="findings">', 1)[1].split("</section>", 1)[0]
+    assert section.count("<tr><th>") == 5  # the header and the four themes
+    assert "<td>low 2</td><td>very low</td>" in section
+
+
+def test_init_writes_the_evidence_and_no_rating(demo_project: Path, tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    shutil.copytree(demo_project, root, ignore=shutil.ignore_patterns("report*"))
+    (root / "findings.yaml").unlink()
+    code, out, _ = invoke(root, "findings", "table")
+    assert code == 1
+    code, out, _ = invoke(root, "findings", "init")
+    assert code == 0 and "4 findings to assess" in out
+    text = (root / "findings.yaml").read_text(encoding="utf-8")
+    assert "    # Governance and alignment across the chain: 10 passages from 2 documents" in text
+    assert "    # their appraisal: low 2" in text
+    assert text.count("    confidence:\n") == 4  # nothing judged for the team
+    table = json.loads(invoke(root, "findings", "table", "--json")[1])
+    assert {f["confidence"] for f in table["findings"]} == {""}
+    assert invoke(root, "findings", "init")[0] == 1  # never over the team's judgements
