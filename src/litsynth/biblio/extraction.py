@@ -436,11 +436,7 @@ def _standing(conn: sqlite3.Connection, form: Form, reviewer: str) -> dict[tuple
 
 
 def form_json(form: Form) -> list[dict[str, object]]:
-    """The fields for the workspace; an appraisal's choices with their tones, for colour."""
-    from litsynth.biblio.appraisal import tones
-
     return [
-        {"id": f.id, "label": f.label, "type": f.type, "values": list(f.values), "help": f.help,
-         **({"tones": tones(f)} if form.kind.per_reviewer else {})}
+        {"id": f.id, "label": f.label, "type": f.type, "values": list(f.values), "help": f.help}
         for f in form.fields
-    ]  # fmt: skip
+    ]

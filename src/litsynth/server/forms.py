@@ -74,7 +74,11 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
                 "form": kind.name, "file": path.name, "tool": form.tool, "overall": form.overall,
                 "reviewer": who, "summary": " ".join(s for s in said if s),
                 "disagreements": differ,
-                "fields": extraction.form_json(form),
+                # an appraisal's choices with their tones, for colour
+                "fields": [
+                    {**field, "tones": appraisal.tones(f)} if who else field
+                    for field, f in zip(extraction.form_json(form), form.fields, strict=True)
+                ],
                 "studies": [
                     {"record_id": s.record_id, "label": s.label, "title": s.title,
                      "full_texts": [document for document, _ in s.full_texts],
