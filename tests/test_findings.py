@@ -4,6 +4,7 @@ their studies' appraisal, and the team's GRADE-CERQual assessment from findings.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -80,6 +81,13 @@ def test_the_table_as_word_and_the_report(demo_project: Path, tmp_path: Path) ->
     section = html.split('<section class="block" id="findings">', 1)[1].split("</section>", 1)[0]
     assert section.count("<tr><th>") == 5  # the header and the four themes
     assert "<td>low 2</td><td>very low</td>" in section
+    # each study links to its cell of the sources × themes matrix, whose passages it counts
+    links = re.findall(r'<a href="#(cell-theme-matrix-\d+-\d+)">[^<]+ \((\d+)\)</a>', section)
+    table = json.loads(invoke(demo_project, "findings", "table", "--json")[1])
+    assert len(links) == sum(len(f["studies"]) for f in table["findings"])
+    for anchor, n in links:
+        listed = html.split(f'id="{anchor}" data-passages="', 1)[1].split('"', 1)[0]
+        assert listed == n
 
 
 def test_init_writes_the_evidence_and_no_rating(demo_project: Path, tmp_path: Path) -> None:

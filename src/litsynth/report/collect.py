@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from litsynth.markup import markup_ranges, shows_markup, without
 from litsynth.provenance import library_versions
 from litsynth.records import split_parse_notes
 from litsynth.report import contents as rm
-from litsynth.report.derived import DerivedState
+from litsynth.report.derived import BuiltMatrix, DerivedState
 from litsynth.store import biblio as biblio_store
 from litsynth.store import report as q
 from litsynth.store import runs
@@ -264,7 +265,7 @@ def collect(
         ),
         characteristics=_characteristics(project, conn),
         **_appraisal(project, conn),
-        findings=_findings(project, conn, codebook),
+        **_findings(project, conn, codebook, derived.matrices),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         excluded=_excluded(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
@@ -362,21 +363,37 @@ def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
 
 
 def _findings(
-    project: Project, conn: sqlite3.Connection, codebook: Codebook | None
-) -> tuple[tuple[str, ...], ...]:
+    project: Project,
+    conn: sqlite3.Connection,
+    codebook: Codebook | None,
+    matrices: Sequence[BuiltMatrix],
+) -> dict[str, Any]:
     """The Summary of Qualitative Findings (header, then a row per theme), when the project
-    has a findings.yaml (`litsynth findings init`) and its codebook themes."""
+    has a findings.yaml (`litsynth findings init`) and its codebook themes; each study a link
+    to its cell of the sources × themes matrix, where its passages are listed."""
     from litsynth.synthesis.findings import load_assessments, table_rows
     from litsynth.synthesis.from_store import findings_from_store
 
     if codebook is None or not codebook.themes or not project.findings_path.exists():
-        return ()
+        return {}
     found = findings_from_store(
         conn, codebook, source=project.settings.synthesis.source,
         appraisal_form=project.appraisal_form_path,
         assessments=load_assessments(project.findings_path, list(codebook.themes)),
     )  # fmt: skip
-    return tuple(tuple(row) for row in table_rows(found))
+    themes = next((b.matrix for b in matrices if b.id == "theme-matrix"), None)
+
+    def anchor(document: str, theme: str) -> str:
+        if themes is None or document not in themes.row_keys or theme not in themes.col_keys:
+            return ""
+        return f"cell-theme-matrix-{themes.row_keys.index(document)}-{themes.col_keys.index(theme)}"
+
+    return {
+        "findings": tuple(tuple(row) for row in table_rows(found)),
+        "findings_studies": tuple(
+            tuple((study, n, anchor(d, f.theme)) for d, study, n in f.studies) for f in found
+        ),
+    }
 
 
 def _flat(settings: dict[str, Any]) -> dict[str, object]:

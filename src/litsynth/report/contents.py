@@ -152,6 +152,8 @@ class ReportData:
     appraisal_summary: str = ""
     # Summary of qualitative findings (findings.yaml): header, then a row per theme
     findings: tuple[tuple[str, ...], ...] = ()
+    # per finding, its studies: (citation, passages, anchor of its theme-matrix cell or "")
+    findings_studies: tuple[tuple[tuple[str, int, str], ...], ...] = ()
     codebook: tuple[CodeNode, ...] = ()
     core_category: str = ""
     matrices: tuple[Matrix, ...] = ()

@@ -63,7 +63,8 @@ class Finding:
     theme: str
     label: str
     summary: str
-    studies: tuple[tuple[str, int], ...]  # (citation label, passages), most passages first
+    # (document id, citation label, passages), most passages first
+    studies: tuple[tuple[str, str, int], ...]
     passages: int
     appraisal: dict[str, int]  # the contributing documents by their study's judgement
     assessment: Assessment | None
@@ -78,7 +79,7 @@ class Finding:
             "theme": self.theme,
             "label": self.label,
             "summary": self.summary,
-            "studies": [{"study": s, "passages": n} for s, n in self.studies],
+            "studies": [{"document": d, "study": s, "passages": n} for d, s, n in self.studies],
             "passages": self.passages,
             "appraisal": self.appraisal,
             "components": a.components if a else {},
@@ -175,8 +176,8 @@ def build_findings(
         counts = {d: int(matrix.passages.at[d, theme.id]) for d in matrix.row_keys} if coded else {}
         contributing = [d for d, n in counts.items() if n > 0]
         studies = sorted(
-            ((matrix.row_labels[d], counts[d]) for d in contributing),
-            key=lambda s: (-s[1], s[0].casefold()),
+            ((d, matrix.row_labels[d], counts[d]) for d in contributing),
+            key=lambda s: (-s[2], s[1].casefold()),
         )
         tally = Counter(judged.get(d, NOT_INCLUDED) for d in contributing)
         assessment = assessments.get(theme.id)
@@ -209,7 +210,7 @@ def starter_yaml(found: Sequence[Finding], *, source: str) -> str:
     for f in found:
         lines.append(f"  {f.theme}:")
         lines.append(f"    # {f.label}: {f.passages} passages from {len(f.studies)} documents")
-        for study, n in f.studies:
+        for _, study, n in f.studies:
             lines.append(f"    #   {study}: {n}")
         if f.appraisal:
             lines.append(f"    # their appraisal: {f.appraisal_text()}")
@@ -243,7 +244,7 @@ def table_rows(found: Sequence[Finding]) -> list[list[str]]:
             [
                 f.label,
                 f.summary,
-                "; ".join(f"{study} ({n})" for study, n in f.studies),
+                "; ".join(f"{study} ({n})" for _, study, n in f.studies),
                 f.appraisal_text(),
                 (a.confidence if a else "") or "not assessed",
                 a.explanation if a else "",
