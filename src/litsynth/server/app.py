@@ -43,6 +43,7 @@ from litsynth.server.coding_routes import coding_routes
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.corpus_job import corpus_routes
 from litsynth.server.downloads import hits_file, quotes_file, records_file
+from litsynth.server.findings_routes import findings_routes
 from litsynth.server.forms import form_routes
 from litsynth.server.fulltexts import fulltext_routes
 from litsynth.server.imports import import_routes
@@ -68,7 +69,7 @@ STATIC = resources.files("litsynth.server") / "static"
 # The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
 _SCRIPTS = (
     "common", "records", "screening", "duplicates", "synthesis", "reader", "relations",
-    "workspace",
+    "findings", "workspace",
 )  # fmt: skip
 # the only files /static serves, with their media types
 _STATIC_TYPES = {
@@ -512,6 +513,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             *corpus_routes(project, ws, route),
             *coding_routes(project, ws, route),
             *form_routes(project, ws, route),
+            *findings_routes(project, ws, route),
         ],
     )
     app.state.workspace = ws

@@ -509,6 +509,33 @@ _PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "the value as stored"),
         }
     },
+    "/api/findings": {
+        "get": {
+            "summary": "The summary of qualitative findings: a theme each, the documents coded"
+            " under it, their studies' appraisal, the team's GRADE-CERQual ratings"
+            " (findings.yaml); a 400 while the codebook has no themes",
+            "parameters": [SOURCE],
+            "responses": ok({"type": "object"}, "findings, the rating scales, the file"),
+        }
+    },
+    "/api/findings/rate": {
+        "post": {
+            "summary": "Set one rating of a finding (a CERQual component, the confidence, the"
+            " explanation or the summary), checked, and write findings.yaml again",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {
+                    "theme": "string",
+                    "field": "string",
+                    "value": "string",
+                    "source": SOURCE["schema"],
+                },
+                required=("theme", "field", "value"),
+                blank=("value",),
+            ),
+            "responses": ok({"type": "object"}, "the findings, as GET answers them"),
+        }
+    },
     "/api/screen/decide": {
         "post": {
             "summary": "Record a screening decision (committed before the response)",

@@ -19,6 +19,7 @@ litsynth supplies the evidence and keeps the judgements:
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -195,8 +196,10 @@ def build_findings(
     return out
 
 
-def starter_yaml(found: Sequence[Finding], *, source: str) -> str:
-    """findings.yaml to fill in: a finding per theme, its evidence as comments, no rating."""
+def findings_yaml(found: Sequence[Finding], *, source: str) -> str:
+    """findings.yaml: a finding per theme, its evidence as comments, its ratings as judged so
+    far (blank where nobody has). `findings init` writes it with none; the workspace writes
+    it again, evidence refreshed, each time a rating is set."""
     lines = [
         "# The review's findings and the team's GRADE-CERQual assessment of each (one per theme",
         "# of the codebook). Write each summary as the review states the finding; rate each",
@@ -204,10 +207,12 @@ def starter_yaml(found: Sequence[Finding], *, source: str) -> str:
         "#   components: " + "; ".join(CONCERNS),
         "#   confidence: " + ", ".join(CONFIDENCE),
         f"# The evidence in the comments counts {source};",
-        "# `litsynth findings table` shows it again as the codings grow.",
+        "# `litsynth findings table` shows it again as the codings grow. A rating set in the",
+        "# workspace writes this file again: the evidence comments are redrawn, others go.",
         "findings:",
     ]
     for f in found:
+        a = f.assessment
         lines.append(f"  {f.theme}:")
         lines.append(f"    # {f.label}: {f.passages} passages from {len(f.studies)} documents")
         for _, study, n in f.studies:
@@ -215,14 +220,36 @@ def starter_yaml(found: Sequence[Finding], *, source: str) -> str:
         if f.appraisal:
             lines.append(f"    # their appraisal: {f.appraisal_text()}")
         lines.append(f"    summary: {_quoted(f.summary)}")
-        lines += [f"    {key}:" for key in COMPONENTS]
-        lines.append("    confidence:")
-        lines.append('    explanation: ""')
+        for key in COMPONENTS:
+            rating = a.components.get(key, "") if a else ""
+            lines.append(f"    {key}: {rating}".rstrip())
+        lines.append(f"    confidence: {a.confidence if a else ''}".rstrip())
+        lines.append(f"    explanation: {_quoted(a.explanation if a else '')}")
     return "\n".join(lines) + "\n"
 
 
+RATED = ("summary", *COMPONENTS, "confidence", "explanation")  # what a person sets
+
+
+def rated(
+    assessments: Mapping[str, Assessment], theme: str, field: str, value: str, themes: Sequence[str]
+) -> dict[str, Assessment]:
+    """The assessments with one of a finding's ratings (or its summary or explanation) set,
+    checked as findings.yaml is: a word CERQual does not use is refused by name."""
+    if field not in RATED:
+        raise SynthesisError(f"no rating {field!r}", hint="one of: " + ", ".join(RATED))
+    before = assessments.get(theme) or Assessment("", dict.fromkeys(COMPONENTS, ""), "", "")
+    entry = {
+        "summary": before.summary, **before.components, "confidence": before.confidence,
+        "explanation": before.explanation, field: value,
+    }  # fmt: skip
+    text = yaml.safe_dump({"findings": {theme: entry}}, allow_unicode=True)
+    return {**assessments, **parse_assessments(text, "the rating", themes)}
+
+
 def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A YAML double-quoted scalar (a JSON string is one)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 HEADER = (

@@ -72,9 +72,11 @@ function start() {
     $("matrix-source").addEventListener("change", () => {
       loadMatrix().catch(fail);
       loadThemes().catch((error) => { $("core").textContent = error.message; });
+      loadFindings();
     });
     loadCodebook().catch((error) => { $("codebook-status").textContent = error.message; });
     loadThemes().catch((error) => { $("core").textContent = error.message; });
+    loadFindings();
     $("code-filter").addEventListener("input", filterCodebook);
   } else if (SCREEN === "records") {
     $("records-view").hidden = false;

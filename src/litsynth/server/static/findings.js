@@ -1,0 +1,67 @@
+// The Matrices screen's findings: the summary of qualitative findings (a theme each), with
+// the documents coded under it, how their studies were appraised, and the team's
+// GRADE-CERQual ratings, which are set here: each choice is checked by the server and
+// written to findings.yaml at once (`litsynth findings table` reads the same file).
+"use strict";
+
+const COMPONENT_HINT = "no or very minor … serious concerns";
+
+async function loadFindings() {
+  let data;
+  try {
+    data = await api("/api/findings?" + new URLSearchParams({ source: $("matrix-source").value }));
+  } catch (error) {
+    $("findings").replaceChildren();
+    $("findings-status").textContent = error.message;  // no themes: said, with what to do
+    return;
+  }
+  $("findings-status").textContent = data.exists ? "" : "Nothing rated yet: a first rating writes " + data.file + ".";
+  const head = el("tr");
+  head.append(...["Finding", "Studies contributing", "Their appraisal",
+    ...Object.values(data.components), "Confidence", "Explanation"].map((h) => el("th", h)));
+  $("findings").replaceChildren(head, ...data.findings.map((f) => findingRow(f, data)));
+}
+
+function findingRow(f, data) {
+  const tr = el("tr");
+  tr.dataset.theme = f.theme;
+  const what = el("th");
+  what.append(el("div", f.label), el("div", f.summary, "meta"));
+  const studies = el("td");
+  studies.append(...f.studies.map((s) => el("div", s.study + " (" + s.passages + ")")));
+  if (!f.studies.length) studies.textContent = "none coded yet";
+  const appraised = el("td", Object.entries(f.appraisal).map(([j, n]) => j + " " + n).join(", "));
+  tr.append(what, studies, appraised);
+  for (const key of Object.keys(data.components)) tr.append(ratingCell(f, key, data.concerns, f.components[key] || ""));
+  tr.append(ratingCell(f, "confidence", data.confidence, f.confidence));
+  const why = el("td");
+  const text = el("textarea");
+  text.rows = 3; text.cols = 30; text.value = f.explanation; text.dataset.field = "explanation";
+  text.addEventListener("change", () => rate(f, "explanation", text.value, why));
+  why.append(text);
+  tr.append(why);
+  return tr;
+}
+
+function ratingCell(f, field, words, value) {
+  const td = el("td");
+  const select = el("select");
+  select.dataset.field = field;
+  select.title = field === "confidence" ? "high, moderate, low, very low" : COMPONENT_HINT;
+  select.append(el("option", ""), ...words.map((w) => el("option", w)));
+  select.value = value;
+  select.addEventListener("change", () => rate(f, field, select.value, td));
+  td.append(select);
+  return td;
+}
+
+async function rate(f, field, value, td) {
+  try {
+    await post("/api/findings/rate", { theme: f.theme, field, value, source: $("matrix-source").value || null });
+    td.className = "saved";
+    $("findings-status").textContent = "saved " + field.replaceAll("_", " ") + " of " + f.label;
+  } catch (error) {
+    td.className = "invalid";
+    $("findings-status").textContent = error.message;
+  }
+}
