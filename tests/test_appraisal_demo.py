@@ -81,3 +81,16 @@ def test_the_refi_export_carries_the_judgement_as_a_variable(
     assert len(valued) == 3  # the three web sources the demo appraised
     [low] = [s for s in root.iterfind(".//q:Set", ns) if s.get("name") == "appraisal: low"]
     assert len(list(low)) == 3
+
+
+def test_the_methods_paragraph_ends_with_how_the_studies_were_appraised(
+    demo_project: Path,
+) -> None:
+    """PRISMA 2020 item 11 after item 8, in `prisma --methods`, as the workspace shows it."""
+    result = CliRunner().invoke(cli, ["prisma", "--methods", "-", "--project", str(demo_project)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith(
+        "The quality of the included studies was appraised with a ten-question checklist for"
+        " qualitative and case-study research (litsynth's starter form): 3 of 28 studies, by"
+        " one reviewer."
+    )

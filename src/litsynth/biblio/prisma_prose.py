@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from litsynth import __version__
 from litsynth.biblio import screening_rules as rules
@@ -376,10 +377,19 @@ def selection_methods(
     )
 
 
-def project_methods(conn: sqlite3.Connection) -> str:
+def project_methods(conn: sqlite3.Connection, appraisal_form: Path | None = None) -> str:
     """`selection_methods` over the project's screening log and told searches, naming this
-    litsynth: the one way the CLI, the report and the workspace write the Methods' words."""
+    litsynth: the one way the CLI, the report and the workspace write the Methods' words.
+    With the project's appraisal form, how the included studies were appraised follows
+    (item 11), once any study is."""
     log, searches = screening_log.log(conn), biblio_store.searches(conn)
     left = len(screening_stop.unscreened(conn))
     at_title = screeners(conn, TITLE_ABSTRACT) if left else []
-    return selection_methods(log, f"litsynth {__version__}", searches, at_title, left)
+    said = selection_methods(log, f"litsynth {__version__}", searches, at_title, left)
+    if appraisal_form is None or not appraisal_form.exists():
+        return said
+    from litsynth.biblio.appraisal import methods_sentence
+    from litsynth.biblio.extraction import APPRAISAL, load_form
+
+    appraised = methods_sentence(conn, load_form(appraisal_form, APPRAISAL))
+    return f"{said} {appraised}" if appraised else said

@@ -83,7 +83,9 @@ def prisma_command(
     project = load(project_dir)
     with opened(project.store_path) as conn:
         flow = ops.prisma_flow(conn)
-        methods = project_methods(conn) if methods_path is not None else ""
+        methods = (
+            project_methods(conn, project.appraisal_form_path) if methods_path is not None else ""
+        )
         paragraph = project_paragraph(conn, flow) if paragraph_path is not None else ""
         printing = any(str(path) == "-" for path in (paragraph_path, methods_path))
         statements = [] if as_json or printing else stopping_statements(conn)

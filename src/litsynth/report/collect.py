@@ -259,7 +259,9 @@ def collect(
         prisma_paragraph=(
             project_paragraph(conn, derived.prisma) if derived.prisma is not None else ""
         ),
-        prisma_methods=project_methods(conn) if derived.prisma is not None else "",
+        prisma_methods=(
+            project_methods(conn, project.appraisal_form_path) if derived.prisma is not None else ""
+        ),
         searches=tuple(
             (s["source"], s["searched_on"], s["query"]) for s in biblio_store.searches(conn)
         ),

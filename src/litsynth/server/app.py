@@ -320,7 +320,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
 
         with opened(project.store_path) as conn:
             paragraph = project_paragraph(conn, ops.prisma_flow(conn))
-            methods = project_methods(conn)
+            methods = project_methods(conn, project.appraisal_form_path)
         return JSONResponse({"methods": methods, "paragraph": paragraph})
 
     async def prisma_svg(request: Request) -> Response:
