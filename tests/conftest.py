@@ -125,6 +125,28 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def two_included(project: Path, tmp_path: Path) -> Path:
+    """`project` with the screening fixture's records imported, r01 and r02 included at full
+    text and r03 excluded there: the studies an extraction or appraisal form is filled for."""
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    def run(*args: object) -> None:
+        done = CliRunner().invoke(cli, [*map(str, args), "--project", str(project)])
+        assert done.exit_code == 0, done.output
+
+    run("import", FIXTURES / "screening" / "records.csv", "--source", "Scopus")
+    ta = tmp_path / "ta.csv"
+    ta.write_text("record_id,decision\nr01,include\nr02,include\nr03,include\n")
+    ft = tmp_path / "ft.csv"
+    ft.write_text("record_id,decision,reason\nr01,include,\nr02,include,\nr03,exclude,design\n")
+    run("screen", "import", ta)
+    run("screen", "import", ft, "--stage", "full-text")
+    return project
+
+
 DEMO_PARTS = (
     "corpus", "codebook", "records", "litsynth.toml", "extraction.yaml", "appraisal.yaml",
     "findings.yaml",

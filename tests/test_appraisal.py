@@ -41,18 +41,11 @@ def invoke(project: Path, *args: object) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def review(project: Path, tmp_path: Path) -> Path:
+def review(two_included: Path) -> Path:
     """r01 and r02 included at full text, r03 excluded; both forms in place."""
-    invoke(project, "import", FIXTURES / "screening" / "records.csv", "--source", "Scopus")
-    ta = tmp_path / "ta.csv"
-    ta.write_text("record_id,decision\nr01,include\nr02,include\nr03,include\n")
-    ft = tmp_path / "ft.csv"
-    ft.write_text("record_id,decision,reason\nr01,include,\nr02,include,\nr03,exclude,design\n")
-    assert invoke(project, "screen", "import", ta)[0] == 0
-    assert invoke(project, "screen", "import", ft, "--stage", "full-text")[0] == 0
-    (project / "appraisal.yaml").write_text(CHECKLIST, encoding="utf-8")
-    (project / "extraction.yaml").write_text(EXTRACTION, encoding="utf-8")
-    return project
+    (two_included / "appraisal.yaml").write_text(CHECKLIST, encoding="utf-8")
+    (two_included / "extraction.yaml").write_text(EXTRACTION, encoding="utf-8")
+    return two_included
 
 
 def test_the_starter_checklist_parses_and_yes_no_stay_words() -> None:

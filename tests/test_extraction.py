@@ -39,16 +39,9 @@ def invoke(project: Path, *args: object) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def review(project: Path, tmp_path: Path) -> Path:
-    invoke(project, "import", FIXTURES / "screening" / "records.csv", "--source", "Scopus")
-    ta = tmp_path / "ta.csv"
-    ta.write_text("record_id,decision\nr01,include\nr02,include\nr03,include\n")
-    ft = tmp_path / "ft.csv"
-    ft.write_text("record_id,decision,reason\nr01,include,\nr02,include,\nr03,exclude,design\n")
-    assert invoke(project, "screen", "import", ta)[0] == 0
-    assert invoke(project, "screen", "import", ft, "--stage", "full-text")[0] == 0
-    (project / "extraction.yaml").write_text(FORM, encoding="utf-8")
-    return project
+def review(two_included: Path) -> Path:
+    (two_included / "extraction.yaml").write_text(FORM, encoding="utf-8")
+    return two_included
 
 
 def test_form_mistakes_name_the_field() -> None:

@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "litsynth.markup",
             "litsynth.query_words",
             "litsynth.nlp",
+            "litsynth.yamltext",
         ),
     ),
     ("store", ("litsynth.store",)),

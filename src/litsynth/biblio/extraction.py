@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from litsynth.biblio.export import select
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.sheet_files import read_table, write_table
@@ -42,6 +40,7 @@ from litsynth.citations.labels import work_label
 from litsynth.errors import BiblioError
 from litsynth.store import extraction as store
 from litsynth.store.db import transaction
+from litsynth.yamltext import parse_yaml
 
 TYPES = ("text", "integer", "number", "choice", "multi", "boolean")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -96,14 +95,7 @@ class Form:
 
 def parse_form(text: str, source: str, kind: FormKind = EXTRACTION) -> Form:
     """The form from YAML; every mistake is one message naming the file and the field."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise BiblioError(
-            f"{source}{where}: not valid YAML", hint="check the indentation"
-        ) from None
+    data = parse_yaml(text, source, BiblioError)
     raw = data.get("fields") if isinstance(data, dict) else None
     if not isinstance(raw, list) or not raw:
         raise BiblioError(f"{source}: no `fields:` list", hint="see docs/records.md for a form")

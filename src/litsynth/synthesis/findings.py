@@ -30,6 +30,7 @@ import yaml
 from litsynth.coding.codebook.model import Codebook
 from litsynth.errors import SynthesisError
 from litsynth.synthesis.matrix import Matrix
+from litsynth.yamltext import parse_yaml
 
 COMPONENTS = {
     "methodological_limitations": "Methodological limitations",
@@ -92,14 +93,7 @@ class Finding:
 def parse_assessments(text: str, source: str, themes: Sequence[str]) -> dict[str, Assessment]:
     """findings.yaml's assessments by theme id; every mistake is one message naming the theme
     and the word that is wrong, so a typo never passes as a judgement."""
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise SynthesisError(
-            f"{source}{where}: not valid YAML", hint="check the indentation"
-        ) from None
+    data = parse_yaml(text, source, SynthesisError) or {}
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise SynthesisError(
