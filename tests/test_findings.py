@@ -105,3 +105,20 @@ def test_init_writes_the_evidence_and_no_rating(demo_project: Path, tmp_path: Pa
     table = json.loads(invoke(root, "findings", "table", "--json")[1])
     assert {f["confidence"] for f in table["findings"]} == {""}
     assert invoke(root, "findings", "init")[0] == 1  # never over the team's judgements
+
+
+def test_a_theme_renamed_since_the_ratings_is_said_not_fatal(
+    demo_project: Path, tmp_path: Path
+) -> None:
+    """The report still builds and says why the table is missing; the CLI refuses by name."""
+    root = tmp_path / "demo"
+    shutil.copytree(demo_project, root, ignore=shutil.ignore_patterns("report*"))
+    path = root / "findings.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  governance-and-alignment:", "  governance:"), encoding="utf-8")  # fmt: skip
+    code, _, err = invoke(root, "findings", "table")
+    assert code == 1 and "finding 'governance' is not a theme of the codebook" in err
+    code, _, err = invoke(root, "report")
+    assert code == 0, err
+    html = (root / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Not shown:" in html and "finding &#39;governance&#39; is not a theme" in html

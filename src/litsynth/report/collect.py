@@ -23,6 +23,7 @@ from litsynth.coding.analysis.discover import Discovery
 from litsynth.coding.analysis.themes import Selective
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
+from litsynth.errors import SynthesisError
 from litsynth.ingest.files import on_disk
 from litsynth.markup import markup_ranges, shows_markup, without
 from litsynth.provenance import library_versions
@@ -378,10 +379,13 @@ def _findings(
 
     if codebook is None or not codebook.themes or not project.findings_path.exists():
         return {}
+    try:  # a theme renamed since the ratings were written: said where the table would be
+        assessed = load_assessments(project.findings_path, list(codebook.themes))
+    except SynthesisError as exc:
+        return {"findings_error": f"{exc.message} ({exc.hint})" if exc.hint else exc.message}
     found = findings_from_store(
         conn, codebook, source=project.settings.synthesis.source,
-        appraisal_form=project.appraisal_form_path,
-        assessments=load_assessments(project.findings_path, list(codebook.themes)),
+        appraisal_form=project.appraisal_form_path, assessments=assessed,
     )  # fmt: skip
     themes = next((b.matrix for b in matrices if b.id == "theme-matrix"), None)
 

@@ -154,6 +154,7 @@ class ReportData:
     findings: tuple[tuple[str, ...], ...] = ()
     # per finding, its studies: (citation, passages, anchor of its theme-matrix cell or "")
     findings_studies: tuple[tuple[tuple[str, int, str], ...], ...] = ()
+    findings_error: str = ""  # findings.yaml that cannot be read, and why
     codebook: tuple[CodeNode, ...] = ()
     core_category: str = ""
     matrices: tuple[Matrix, ...] = ()
