@@ -122,3 +122,14 @@ def test_a_theme_renamed_since_the_ratings_is_said_not_fatal(
     assert code == 0, err
     html = (root / "report" / "index.html").read_text(encoding="utf-8")
     assert "Not shown:" in html and "finding &#39;governance&#39; is not a theme" in html
+
+
+def test_a_review_that_appraises_nothing_gets_no_appraisal_column(
+    demo_project: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "demo"
+    shutil.copytree(demo_project, root, ignore=shutil.ignore_patterns("report*"))
+    (root / "appraisal.yaml").unlink()
+    table = json.loads(invoke(root, "findings", "table", "--json")[1])
+    assert all(f["appraisal"] == {} for f in table["findings"])
+    assert all(f["studies"] for f in table["findings"])  # the evidence is still there

@@ -163,7 +163,8 @@ def build_findings(
     """A finding per theme of a documents × themes matrix, in the codebook's order.
 
     `judged`: document id -> the overall appraisal of the study it reports (from_store's
-    "appraisal" attribute); a document without one reports no included study.
+    "appraisal" attribute); a document without one reports no included study. With nothing
+    judged at all, the findings carry no appraisal.
     """
     out = []
     for theme in codebook.themes.values():
@@ -174,7 +175,8 @@ def build_findings(
             ((d, matrix.row_labels[d], counts[d]) for d in contributing),
             key=lambda s: (-s[2], s[1].casefold()),
         )
-        tally = Counter(judged.get(d, NOT_INCLUDED) for d in contributing)
+        # a review that appraises nothing gets no appraisal column full of "no included study"
+        tally = Counter(judged.get(d, NOT_INCLUDED) for d in contributing) if judged else {}
         assessment = assessments.get(theme.id)
         out.append(
             Finding(
