@@ -140,7 +140,7 @@ def test_two_reviewers_differences_are_listed_until_consensus(review: Path, tmp_
     assert code == 0
     table = json.loads(out)
     assert table["methods"] == (
-        "The quality of the included studies was appraised with a two-question test"
+        "The included studies were appraised with a two-question test"
         " checklist: 2 of 2 studies, by two reviewers each. ana and ben gave the same answer"
         " to 3 of the 4 questions they both answered; on the overall judgement, Cohen's kappa"
         " 0.33."

@@ -90,7 +90,7 @@ def test_the_methods_paragraph_ends_with_how_the_studies_were_appraised(
     result = CliRunner().invoke(cli, ["prisma", "--methods", "-", "--project", str(demo_project)])
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith(
-        "The quality of the included studies was appraised with a ten-question checklist for"
+        "The included studies were appraised with a ten-question checklist for"
         " qualitative and case-study research (litsynth's starter form): 3 of 28 studies, by"
         " one reviewer."
     )

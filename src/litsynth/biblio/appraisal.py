@@ -267,7 +267,8 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
         else ""
     )
     said = (
-        f"The quality of the included studies was appraised{tool}: {len(per_study)} of"
+        f"The included studies were {'appraised' + tool if tool else 'critically appraised'}:"
+        f" {len(per_study)} of"
         f" {studies} {'study' if studies == 1 else 'studies'}, {reviewers}{settled}."
     )
     agreed = agreement(answered, form.overall)
