@@ -56,7 +56,13 @@ def workspace(demo_project: Path, tmp_path_factory: pytest.TempPathFactory):  # 
 
 @pytest.fixture(scope="module")
 def api(workspace):  # type: ignore[no-untyped-def]
-    return schemathesis.openapi.from_asgi("/openapi.json", workspace)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", workspace)
+    # The session token is sent with every request below, so a "negative" case whose only
+    # fault was a missing token would reach the server whole and be called accepted bad
+    # data. Leave the token out of generation; `ignored_auth` still checks that a request
+    # without it is refused.
+    schema.config.generation.update(with_security_parameters=False)
+    return schema
 
 
 # Every route with what it can be sent: requests that fit its description, and, for a route
@@ -79,7 +85,10 @@ def test_every_route_keeps_what_its_description_promises(
     operation = api[path][method.upper()]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=12, deadline=None, database=None,
+    # derandomize: the same requests on every run, so a run fails for a change of ours, not
+    # for a draw (a negative case whose only fault vanishes on the wire, an extra query
+    # parameter holding an empty list, was once "accepted bad data" in one CI run of many)
+    @settings(max_examples=12, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))  # fmt: skip
     def keeps_its_promise(case) -> None:  # type: ignore[no-untyped-def]
         case.call_and_validate(headers={"X-Litsynth-Token": token}, checks=CHECKS)
