@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "litsynth.query_words",
             "litsynth.nlp",
             "litsynth.yamltext",
+            "litsynth.kappa",
         ),
     ),
     ("store", ("litsynth.store",)),

@@ -13,11 +13,21 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from litsynth.biblio.extraction import APPRAISAL, Form, FormField, included_studies, load_form
+from litsynth.biblio.extraction import (
+    APPRAISAL,
+    Form,
+    FormField,
+    Study,
+    included_studies,
+    load_form,
+)
+from litsynth.kappa import cohen_kappa
 from litsynth.store import extraction as store
+from litsynth.words import count, number_word
 
 ATTRIBUTE = "appraisal"  # `litsynth matrix --rows attr:appraisal`
 NOT_JUDGED = "not judged"
@@ -118,14 +128,17 @@ class Judgements:
         return {"field": self.field, "label": self.label, "counts": self.counts}
 
 
-def judgements(conn: sqlite3.Connection, form: Form) -> Judgements:
+def judgements(
+    conn: sqlite3.Connection, form: Form, studies: Sequence[Study] | None = None
+) -> Judgements:
+    """The judgements of the included studies (`studies`, when the caller has read them)."""
     overall = form.field(form.overall) if form.overall else None
     if overall is None:
         return Judgements("", "", (), {}, {})
     values = store.current_values(conn, form.kind.name)
     by_record = {
         s.record_id: values.get((s.record_id, overall.id)) or NOT_JUDGED
-        for s in included_studies(conn)
+        for s in (included_studies(conn) if studies is None else studies)
     }
     tally = Counter(by_record.values())
     order = [*overall.values, NOT_JUDGED]
@@ -139,9 +152,10 @@ def by_document(conn: sqlite3.Connection, form: Form) -> dict[str, str]:
     A document linked to two included studies that were judged differently gets both, joined
     by "; " as a documents.csv attribute holding several values is.
     """
-    judged = judgements(conn, form).by_record
+    studies = included_studies(conn)
+    judged = judgements(conn, form, studies).by_record
     out: dict[str, set[str]] = {}
-    for study in included_studies(conn):
+    for study in studies:
         for document_id, _ in study.full_texts:
             out.setdefault(document_id, set()).add(judged.get(study.record_id, NOT_JUDGED))
     return {d: "; ".join(sorted(v)) for d, v in out.items()}
@@ -187,7 +201,7 @@ def summary_sentence(found: Judgements) -> str:
     if not total:
         return f"{found.label}: no study is included at full text yet."
     parts = ", ".join(f"{value} {n}" for value, n in found.counts.items() if n)
-    return f"{found.label}: {parts} ({total} {'study' if total == 1 else 'studies'})."
+    return f"{found.label}: {parts} ({count(total, 'study', 'studies')})."
 
 
 CONSENSUS = "consensus"  # the reviewer name whose answer settles two reviewers' disagreement
@@ -212,11 +226,13 @@ class Disagreement:
         return f"{self.study}, {self.question}: {told}"
 
 
-def _answers(conn: sqlite3.Connection, form: Form) -> dict[tuple[str, str], dict[str, str]]:
-    """(record, field) -> reviewer -> latest non-blank answer, for the included studies."""
-    included = {s.record_id for s in included_studies(conn)}
+def _answers(
+    conn: sqlite3.Connection, form: Form, included: Iterable[str]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """(record, field) -> reviewer -> latest non-blank answer, for the `included` studies."""
+    included = set(included)
     return {
-        key: {who: value for who, (_, value, _) in by.items() if value}
+        key: {who: value for who, value in by.items() if value}
         for key, by in store.reviewers_values(conn, form.kind.name).items()
         if key[0] in included
     }
@@ -232,7 +248,7 @@ def disagreements(conn: sqlite3.Connection, form: Form) -> list[Disagreement]:
     """
     labels = {s.record_id: s.label for s in included_studies(conn)}
     out = []
-    for (record, field), answers in sorted(_answers(conn, form).items()):
+    for (record, field), answers in sorted(_answers(conn, form, labels).items()):
         question = form.field(field)
         if question is None or CONSENSUS in answers or len(set(answers.values())) < 2:
             continue
@@ -244,21 +260,21 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
     """How the studies were appraised, for the Methods (PRISMA 2020 item 11): the checklist,
     how many studies and by how many reviewers each; whether they worked independently the
     log cannot tell, so the author adds it."""
-    answered = _answers(conn, form)
+    included = [s.record_id for s in included_studies(conn)]
+    answered = _answers(conn, form, included)
     per_study: dict[str, set[str]] = {}
     for (record, _), answers in answered.items():
         per_study.setdefault(record, set()).update(set(answers) - {CONSENSUS})
-    studies = len(included_studies(conn))
     if not per_study:
         return ""
     tool = f" with {form.tool}" if form.tool else ""
     by = Counter(len(who) for who in per_study.values())
     if len(by) == 1:
         n = next(iter(by))
-        reviewers = f"by {_count(n)} reviewer{'s' if n != 1 else ''}{' each' if n > 1 else ''}"
+        reviewers = f"by {number_word(n)} reviewer{'s' if n != 1 else ''}{' each' if n > 1 else ''}"
     else:
         reviewers = "by " + ", ".join(
-            f"{_count(n)} reviewer{'s' if n != 1 else ''} ({m} {'study' if m == 1 else 'studies'})"
+            f"{number_word(n)} reviewer{'s' if n != 1 else ''} ({count(m, 'study', 'studies')})"
             for n, m in sorted(by.items())
         )
     settled = (
@@ -268,8 +284,7 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
     )
     said = (
         f"The included studies were {'appraised' + tool if tool else 'critically appraised'}:"
-        f" {len(per_study)} of"
-        f" {studies} {'study' if studies == 1 else 'studies'}, {reviewers}{settled}."
+        f" {len(per_study)} of {count(len(included), 'study', 'studies')}, {reviewers}{settled}."
     )
     agreed = agreement(answered, form.overall)
     if agreed is None:
@@ -310,21 +325,5 @@ def agreement(
     if not both:
         return None
     judged = [pair for (_, field), pair in both.items() if overall and field == overall]
-    return Agreement(
-        first, second, len(both), sum(x == y for x, y in both.values()), _kappa(judged)
-    )
-
-
-def _kappa(pairs: list[tuple[str, str]]) -> float | None:
-    """Cohen's kappa of paired answers; None when chance agreement is certain (0/0)."""
-    if not pairs:
-        return None
-    observed = sum(x == y for x, y in pairs) / len(pairs)
-    left, right = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
-    expected = sum(left[v] * right[v] for v in left) / len(pairs) ** 2
-    return (observed - expected) / (1 - expected) if expected < 1 else None
-
-
-def _count(n: int) -> str:
-    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-    return words[n] if n < len(words) else str(n)
+    kappa = cohen_kappa([x for x, _ in judged], [y for _, y in judged])
+    return Agreement(first, second, len(both), sum(x == y for x, y in both.values()), kappa)

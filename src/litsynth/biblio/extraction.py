@@ -328,7 +328,7 @@ def import_sheet(
         )
     unknown = [h for h in header if h and h not in _NOT_FIELDS and form.field(h) is None]
     known_ids = {s.record_id for s in included_studies(conn)}
-    current = _standing(conn, form, reviewer)
+    current = standing(conn, form, reviewer)
     problems: list[tuple[int, str, str]] = [(1, h, "not a field of the form") for h in unknown]
     fresh: list[tuple[str, str, str, str, str, str]] = []
     unchanged = 0
@@ -407,7 +407,7 @@ def record_value(
     value, problem = check_value(field, raw)
     if problem:
         raise BiblioError(f"{field.label}: {problem}", hint=field.help or "see the form")
-    if _standing(conn, form, reviewer).get((record_id, field_id), "") != value:
+    if standing(conn, form, reviewer).get((record_id, field_id), "") != value:
         with transaction(conn):
             store.append_values(
                 conn, [(record_id, field_id, value, reviewer, now_utc(), source)], form.kind.name
@@ -415,13 +415,14 @@ def record_value(
     return value
 
 
-def _standing(conn: sqlite3.Connection, form: Form, reviewer: str) -> dict[tuple[str, str], str]:
-    """The values a new one is compared with: the form's current ones, or for a form whose
-    reviewers answer apart, this reviewer's own latest answers."""
+def standing(conn: sqlite3.Connection, form: Form, reviewer: str) -> dict[tuple[str, str], str]:
+    """The values that stand for `reviewer`: the form's current ones, or for a form whose
+    reviewers answer apart, this reviewer's own latest answers. A new value is compared with
+    them, and the workspace shows them."""
     if not form.kind.per_reviewer:
         return store.current_values(conn, form.kind.name)
     return {
-        key: by[reviewer][1]
+        key: by[reviewer]
         for key, by in store.reviewers_values(conn, form.kind.name).items()
         if reviewer in by
     }

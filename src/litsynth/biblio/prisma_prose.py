@@ -26,12 +26,7 @@ from litsynth.biblio.stopping import p_text
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import screening_log
-
-
-def _count_word(count: int) -> str:
-    """'two' … 'nine', then digits: how a Methods section counts reviewers."""
-    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-    return words[count] if count < len(words) else f"{count:,}"
+from litsynth.words import number_word
 
 
 def _n(count: int, noun: str, plural: str = "") -> str:
@@ -215,7 +210,7 @@ def _stage_methods(log: list[Decision], stage: str) -> str:
         return f"{opening} by one reviewer ({names})."
     several = sum(len(who) >= 2 for who in by_record.values())
     total = len(by_record)
-    text = f"{opening} by {_count_word(len(reviewers))} reviewers ({names}): "
+    text = f"{opening} by {number_word(len(reviewers))} reviewers ({names}): "
     by = "both" if len(reviewers) == 2 else "two or more of them"
     if several == total:
         text += f"each of the {total:,} {items} by {by}."

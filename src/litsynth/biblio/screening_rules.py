@@ -321,7 +321,7 @@ def agreement(decisions: Iterable[Decision], stage: str) -> Agreement:
     Kappa is computed by scikit-learn over the records both of the first two reviewers (by
     name) decided. It is undefined (None) when both used a single identical label throughout.
     """
-    from sklearn.metrics import cohen_kappa_score
+    from litsynth.kappa import cohen_kappa
 
     check_stage(stage)
     log = list(decisions)
@@ -355,8 +355,7 @@ def agreement(decisions: Iterable[Decision], stage: str) -> Agreement:
         pairs = [(v[a].decision, v[b].decision) for v in human.values() if a in v and b in v]
         if pairs:
             ya, yb = zip(*pairs, strict=True)
-            if len(set(ya) | set(yb)) > 1:
-                kappa = float(cohen_kappa_score(ya, yb))
+            kappa = cohen_kappa(ya, yb)
     return Agreement(stage, reviewers, n_both, n_agree, kappa, tuple(conflicts))
 
 

@@ -39,7 +39,6 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
 
     async def api_extraction(request: Request) -> Response:
         from litsynth.biblio import appraisal, extraction
-        from litsynth.store import extraction as extraction_store
 
         kind, path = _form(request.query_params.get("form"))
         if not path.exists():  # said, with what the page can do about it
@@ -54,11 +53,7 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
         who = person(request.query_params, "coder", project) if kind.per_reviewer else ""
         with opened(project.store_path) as conn:
             studies = extraction.included_studies(conn)
-            values = (
-                {key: by[who][1] for key, by in
-                 extraction_store.reviewers_values(conn, kind.name).items() if who in by}
-                if who else extraction_store.current_values(conn, kind.name)
-            )  # fmt: skip
+            values = extraction.standing(conn, form, who)
             # what the appraisal says so far, and where two appraisers differ
             said = (
                 [

@@ -23,17 +23,16 @@ def current_values(
     return {(r[0], r[1]): r[2] for r in rows}
 
 
-def reviewers_values(
-    conn: sqlite3.Connection, form: str
-) -> dict[tuple[str, str], dict[str, tuple[int, str, str]]]:
-    """(record id, field) -> reviewer -> (row id, value, source) of that reviewer's latest row."""
-    out: dict[tuple[str, str], dict[str, tuple[int, str, str]]] = {}
-    for r in conn.execute(
-        "SELECT id, record_id, field, value, reviewer, source FROM extraction_values"
+def reviewers_values(conn: sqlite3.Connection, form: str) -> dict[tuple[str, str], dict[str, str]]:
+    """(record id, field) -> reviewer -> that reviewer's latest value ("" when cleared), in
+    the order the reviewers first answered."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for record_id, field, value, reviewer in conn.execute(
+        "SELECT record_id, field, value, reviewer FROM extraction_values"
         " WHERE form = ? ORDER BY id",
         (form,),
     ):
-        out.setdefault((r[1], r[2]), {})[r[4]] = (r[0], r[3], r[5])
+        out.setdefault((record_id, field), {})[reviewer] = value
     return out
 
 

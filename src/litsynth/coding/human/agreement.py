@@ -21,7 +21,6 @@ every item has, on both sides, has no chance-corrected agreement: reported as No
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +30,7 @@ import numpy as np
 
 from litsynth.biblio.sheet_files import read_table
 from litsynth.errors import CodingError
+from litsynth.kappa import cohen_kappa as kappa
 from litsynth.records import MachineCell
 
 NO_CODE = "(none)"  # the first-code label of an item a coder left uncoded
@@ -187,22 +187,6 @@ def read_coder_sheet(path: Path) -> CoderSheet:
         )
     rows = (dict(zip(header, row, strict=False)) for row in table[1:])
     return parse_coder_rows(rows, str(path))
-
-
-def kappa(a: Sequence[object], b: Sequence[object]) -> float | None:
-    """Cohen's kappa of two equal-length label lists, None where it is undefined (0/0)."""
-    from sklearn.metrics import cohen_kappa_score
-
-    if not a:
-        return None
-    with warnings.catch_warnings():
-        # A code both coders use on every item (or on none) has p_e = 1: kappa is 0/0.
-        # scikit-learn warns and returns nan; the report says "undefined" instead.
-        warnings.simplefilter("ignore")
-        value = cohen_kappa_score(
-            [str(x) for x in a], [str(x) for x in b], replace_undefined_by=np.nan
-        )
-    return None if math.isnan(value) else float(value)
 
 
 def nominal_alpha(a: Sequence[int], b: Sequence[int]) -> float | None:
