@@ -21,16 +21,12 @@ def findings_group() -> None:
 
 def _found(project: Project, source: str | None, *, assessed: bool) -> tuple[list, str]:
     from litsynth.coding.codebook.load import project_codebook
-    from litsynth.synthesis.findings import load_assessments
+    from litsynth.synthesis.findings import load_assessments, theme_ids
     from litsynth.synthesis.from_store import SOURCE_WORDS, findings_from_store
 
     codebook = project_codebook(project)
-    if not codebook.themes:
-        raise SynthesisError(
-            "the codebook has no themes: a finding is a theme",
-            hint="add themes to the codebook, or run `litsynth code themes` for proposals",
-        )
-    assessments = load_assessments(project.findings_path, list(codebook.themes)) if assessed else {}
+    themes = theme_ids(codebook)
+    assessments = load_assessments(project.findings_path, themes) if assessed else {}
     if not project.store_path.exists():
         raise SynthesisError(f"no store at {project.store_path}", hint="run `litsynth ingest`")
     chosen = source or project.settings.synthesis.source

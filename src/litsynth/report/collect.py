@@ -383,11 +383,13 @@ def _findings(
         assessed = load_assessments(project.findings_path, list(codebook.themes))
     except SynthesisError as exc:
         return {"findings_error": f"{exc.message} ({exc.hint})" if exc.hint else exc.message}
+    # the report's own sources × themes matrix, of the same codings: the findings are built on
+    # it (not on a second one), and each study links to its cell
+    themes = next((b.matrix for b in matrices if b.id == "theme-matrix"), None)
     found = findings_from_store(
         conn, codebook, source=project.settings.synthesis.source,
-        appraisal_form=project.appraisal_form_path, assessments=assessed,
+        appraisal_form=project.appraisal_form_path, assessments=assessed, themes=themes,
     )  # fmt: skip
-    themes = next((b.matrix for b in matrices if b.id == "theme-matrix"), None)
 
     def anchor(document: str, theme: str) -> str:
         if themes is None or document not in themes.row_keys or theme not in themes.col_keys:

@@ -15,37 +15,36 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
-from litsynth.errors import SynthesisError
 from litsynth.server.replies import codings_source
 from litsynth.server.replies import json_body as _body
 from litsynth.server.warm import Workspace
 from litsynth.store import opened
+from litsynth.synthesis.findings import Assessment, Finding
 
 
 def findings_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
     """/api/findings*, each behind the workspace's guard (`route`)."""
 
-    def _gather(conn: Any, source: str, assessments: Any = None) -> tuple[list, dict, list]:
+    def _rated() -> tuple[Codebook, list[str], dict[str, Assessment]]:
+        """The codebook, its themes, and the ratings findings.yaml holds ({} before the first)."""
         from litsynth.coding.codebook.load import project_codebook
-        from litsynth.synthesis.findings import load_assessments
-        from litsynth.synthesis.from_store import findings_from_store
+        from litsynth.synthesis.findings import load_assessments, theme_ids
 
         codebook = project_codebook(project, required=False)
-        themes = list(codebook.themes) if codebook else []
-        if codebook is None or not themes:
-            raise SynthesisError(
-                "the codebook has no themes: a finding is a theme",
-                hint="give the codebook themes (docs/analysis.md), or see `litsynth code themes`",
-            )
-        if assessments is None:
-            path = project.findings_path
-            assessments = load_assessments(path, themes) if path.exists() else {}
-        found = findings_from_store(
+        themes = theme_ids(codebook)
+        path = project.findings_path
+        assert codebook is not None  # theme_ids refused a project without one
+        return codebook, themes, load_assessments(path, themes) if path.exists() else {}
+
+    def _found(conn: Any, codebook: Codebook, source: str, assessments: Any) -> list[Finding]:
+        from litsynth.synthesis.from_store import findings_from_store
+
+        return findings_from_store(
             conn, codebook, source=source, appraisal_form=project.appraisal_form_path,
             assessments=assessments,
         )  # fmt: skip
-        return found, assessments, themes
 
     def _answer(found: list, source: str) -> dict[str, Any]:
         from litsynth.synthesis.findings import COMPONENTS, CONCERNS, CONFIDENCE
@@ -60,8 +59,9 @@ def findings_routes(project: Project, ws: Workspace, route: Callable[..., Route]
 
     async def api_findings(request: Request) -> Response:
         source = codings_source(request.query_params, project)
+        codebook, _, assessments = _rated()
         with opened(project.store_path) as conn:
-            found, _, _ = _gather(conn, source)
+            found = _found(conn, codebook, source, assessments)
         return JSONResponse(_answer(found, source))
 
     async def api_findings_rate(request: Request) -> Response:
@@ -73,13 +73,13 @@ def findings_routes(project: Project, ws: Workspace, route: Callable[..., Route]
         source = codings_source({"source": body.get("source") or ""}, project)
 
         def rate(conn: Any) -> dict[str, Any]:
-            _, assessments, themes = _gather(conn, source)
+            codebook, themes, assessments = _rated()
             theme = str(body.get("theme") or "")
             changed = rated(
                 assessments, theme, str(body.get("field") or ""), str(body.get("value") or ""),
                 themes,
             )  # fmt: skip
-            found, _, _ = _gather(conn, source, changed)
+            found = _found(conn, codebook, source, changed)
             write_text(project.findings_path, findings_yaml(found, source=SOURCE_WORDS[source]))
             return _answer(found, source)
 

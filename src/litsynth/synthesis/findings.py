@@ -145,6 +145,17 @@ def _word(value: object) -> str:
     return " ".join(str(value).split()).lower() if value not in (None, "") else ""
 
 
+def theme_ids(codebook: Codebook | None) -> list[str]:
+    """The codebook's themes, the findings to be: a codebook without one has no finding."""
+    if codebook is None or not codebook.themes:
+        raise SynthesisError(
+            "the codebook has no themes: a finding is a theme",
+            hint="add themes to the codebook (docs/analysis.md), or run `litsynth code themes`"
+            " for proposals",
+        )
+    return list(codebook.themes)
+
+
 def load_assessments(path: Path, themes: Sequence[str]) -> dict[str, Assessment]:
     if not path.exists():
         raise SynthesisError(

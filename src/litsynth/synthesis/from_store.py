@@ -72,12 +72,14 @@ def matrix_from_store(
     return build_matrix(spans, documents(conn, judged), codebook, rows=rows, cols=cols)
 
 
-def documents(conn: sqlite3.Connection, appraisal_form: Path | None = None) -> dict[str, SourceDoc]:
+def documents(
+    conn: sqlite3.Connection, appraisal_form: Path | None = None, *, with_text: bool = True
+) -> dict[str, SourceDoc]:
     """The store's documents; with the project's appraisal form, each one that is an included
     study's full text carries the study's overall judgement as its attribute "appraisal"
     (biblio/appraisal.py), as if documents.csv held it: the matrices and the REFI-QDA export
     group and filter by it like any attribute."""
-    found = store.load_documents(conn)
+    found = store.load_documents(conn, with_text=with_text)
     if appraisal_form is None:
         return found
     from litsynth.biblio.appraisal import document_attributes
@@ -205,15 +207,21 @@ def findings_from_store(
     source: str,
     appraisal_form: Path | None,
     assessments: Mapping[str, Assessment],
+    themes: Matrix | None = None,
 ) -> list[Finding]:
     """Each theme as a review finding (synthesis/findings.py): the documents whose passages
-    are coded under it, their studies' appraisal, and the team's assessment."""
+    are coded under it, their studies' appraisal, and the team's assessment.
+
+    `themes`: the documents × themes matrix of the same codings, when the caller has built it
+    (the report has), so it is not built twice. The documents are read for their attributes
+    only, without their text."""
     from litsynth.synthesis.findings import build_findings
 
-    m = matrix_from_store(conn, codebook, rows="documents", cols="themes", source=source)
+    if themes is None:
+        themes = matrix_from_store(conn, codebook, rows="documents", cols="themes", source=source)
     judged = {
         d: doc.attributes["appraisal"]
-        for d, doc in documents(conn, appraisal_form).items()
+        for d, doc in documents(conn, appraisal_form, with_text=False).items()
         if "appraisal" in doc.attributes
     } if appraisal_form is not None else {}  # fmt: skip
-    return build_findings(m, codebook, judged, assessments)
+    return build_findings(themes, codebook, judged, assessments)
