@@ -9,6 +9,8 @@ memos) must not go through this, or the apostrophe would come back as data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -20,3 +22,12 @@ def safe_cell(text: str) -> str:
 def flat_cell(text: str) -> str:
     """`safe_cell` on one line (a sheet row per item, readable in a text editor too)."""
     return safe_cell(" ".join(text.split()))
+
+
+def pipe_table(rows: Sequence[Sequence[str]]) -> str:
+    """`rows` (header first) as a Markdown pipe table, a cell's own "|" shown as "/", as the
+    terminal prints a form's table and the findings are written to .md."""
+    header, *body = rows
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in body]
+    return "\n".join(lines) + "\n"

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import click
 
-from litsynth.biblio.extraction import APPRAISAL, EXTRACTION, FormKind
+from litsynth.biblio.appraisal import STARTER_APPRAISAL
+from litsynth.biblio.extraction import APPRAISAL, EXTRACTION, STARTER_FORM, FormKind
+from litsynth.cells import pipe_table
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.config import Project
 from litsynth.errors import BiblioError
@@ -124,10 +126,7 @@ def _form_group(
         elif out is not None:
             click.echo(f"Wrote {out}: {len(found.rows)} studies")
         else:
-            click.echo("| " + " | ".join(found.header) + " |")
-            click.echo("|" + "---|" * len(found.header))
-            for row in found.rows:
-                click.echo("| " + " | ".join(c.replace("|", "/") for c in row) + " |")
+            click.echo(pipe_table([found.header, *found.rows]), nl=False)
         if as_json:
             return
         for line in (methods, appraisal.summary_sentence(judged)):
@@ -145,22 +144,10 @@ def _form_group(
     return group
 
 
-def _starter_extraction() -> str:
-    from litsynth.biblio.extraction import STARTER_FORM
-
-    return STARTER_FORM
-
-
-def _starter_appraisal() -> str:
-    from litsynth.biblio.appraisal import STARTER_APPRAISAL
-
-    return STARTER_APPRAISAL
-
-
 extract_group = _form_group(
     EXTRACTION,
     lambda project: project.extraction_form_path,
-    _starter_extraction(),
+    STARTER_FORM,
     about="Data extraction: a form (extraction.yaml), a sheet per review, the studies table.",
     init_help="Write a starter form (extraction.yaml) to edit: one field of every type, explained.",
     table_help="The characteristics of included studies: a row per study, a column per field.",
@@ -170,7 +157,7 @@ extract_group = _form_group(
 appraise_group = _form_group(
     APPRAISAL,
     lambda project: project.appraisal_form_path,
-    _starter_appraisal(),
+    STARTER_APPRAISAL,
     about="Critical appraisal: a checklist (appraisal.yaml) per included study, its sheet and"
     " table, an overall judgement the report and the matrices use.",
     init_help="Write a starter checklist (appraisal.yaml) to edit: ten questions on qualitative"

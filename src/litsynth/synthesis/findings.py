@@ -292,9 +292,9 @@ def write_findings(found: Sequence[Finding], out: Path, *, title: str) -> None:
     rows = table_rows(found)
     suffix = out.suffix.lower()
     if suffix == ".md":
-        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-        lines += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in rows[1:]]
-        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        from litsynth.cells import pipe_table
+
+        out.write_text(pipe_table(rows), encoding="utf-8")
     elif suffix in (".csv", ".xlsx"):
         from litsynth.biblio.sheet_files import layout, write_table
         from litsynth.cells import safe_cell
