@@ -92,6 +92,27 @@ def corpus_project(tmp_path: Path, *files: tuple[Path | bytes, str]) -> Path:
     return root
 
 
+def link_a_record(root: Path, record: str, document: str) -> Path:
+    """`root` ingested, with one record imported from Scopus (`record`: its CSV row, after the
+    header record_id,title,authors,year) and linked by hand to `document`: a record link a
+    person made, which the project must keep through what the test does next."""
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    records = root.parent / "records.csv"
+    records.write_text(f"record_id,title,authors,year\n{record}\n", encoding="utf-8")
+    record_id = record.split(",", 1)[0]
+    for args in (
+        ["ingest"],
+        ["import", str(records), "--source", "Scopus"],
+        ["link", record_id, document],
+    ):
+        done = CliRunner().invoke(cli, [*args, "--project", str(root)], catch_exceptions=False)
+        assert done.exit_code == 0, done.output
+    return root
+
+
 def ingest_json(root: Path) -> dict:  # type: ignore[type-arg]
     """`litsynth ingest --json` on a project, which must succeed: its report."""
     import json

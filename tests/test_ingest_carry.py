@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, corpus_project
+from conftest import REPO, corpus_project, link_a_record
 from litsynth.cli import cli
 from litsynth.config import open_project
 from litsynth.embed.index import load_index
@@ -31,15 +31,7 @@ QUOTE = "Phadnis (2023) demonstrates how Li & Fung evolved from a supply chain i
 def review(tmp_path: Path) -> Path:
     root = corpus_project(tmp_path, (REPO / "corpus" / SEED0, "review.txt"))
     shutil.copy2(REPO / "codebook" / "orchestration.yaml", root / "codebook")
-    records = tmp_path / "records.csv"
-    records.write_text(
-        'record_id,title,authors,year\nrev,A record linked by hand,"Doe, J",2024\n',
-        encoding="utf-8",
-    )
-    run(root, "ingest")
-    run(root, "import", str(records), "--source", "Scopus")
-    run(root, "link", "rev", "review.txt")
-    return root
+    return link_a_record(root, 'rev,A record linked by hand,"Doe, J",2024', "review.txt")
 
 
 def run(root: Path, *args: str) -> str:

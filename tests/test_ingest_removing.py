@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, corpus_project
+from conftest import REPO, corpus_project, link_a_record
 from litsynth.cli import cli
 from litsynth.embed.index import load_index
 
@@ -26,15 +26,7 @@ def review(tmp_path: Path) -> Path:
         (REPO / "corpus" / SEEDS[0], "review.txt"),
         (REPO / "corpus" / SEEDS[1], "downloads/federated.txt"),
     )
-    records = tmp_path / "records.csv"
-    records.write_text(
-        'record_id,title,authors,year\nfed,The federated supply chain,"Doe, J",2010\n',
-        encoding="utf-8",
-    )
-    invoke(root, "ingest")
-    invoke(root, "import", str(records), "--source", "Scopus")
-    invoke(root, "link", "fed", "federated.txt")
-    return root
+    return link_a_record(root, 'fed,The federated supply chain,"Doe, J",2010', "federated.txt")
 
 
 def invoke(root: Path, *args: str) -> str:
