@@ -4,20 +4,35 @@
 
 const readerLoad = newestOnly("passages");
 
-const reader = { document: null, passages: [], focus: 0, codes: [], selection: null, kinds: {}, quiet: false };
+// `focusKey` ("chunk code") names the highlighted suggestion, so a redraw finds it again by
+// what it is: by place alone, a redraw that ends after the reviewer moved on (n, a click)
+// would highlight whatever now sits where theirs was, and the next key would decide that.
+const reader = { document: null, passages: [], focus: 0, focusKey: null, codes: [], selection: null, kinds: {}, quiet: false };
 
 // A code's label as the codebook writes it ("Platform-based coordination"), its id in the tooltip.
 function codeLabel(id) { return (reader.codes.find((c) => c.id === id) || {}).label || id; }
 
 function suggestionNodes() { return [...document.querySelectorAll("#passages .suggestion")]; }
 
+const suggestionKey = (node) => node.dataset.chunk + " " + node.dataset.code;
+
 function setFocus(i) {
   const nodes = suggestionNodes();
   if (!nodes.length) return;
   reader.focus = Math.max(0, Math.min(i, nodes.length - 1));
+  reader.focusKey = suggestionKey(nodes[reader.focus]);
   nodes.forEach((n, j) => n.classList.toggle("focused", j === reader.focus));
   if (!reader.quiet) nodes[reader.focus].scrollIntoView({ block: "nearest" });
 }
+
+// After a redraw: the suggestion highlighted before, wherever it is now, while it is still
+// suggested; else the same place.
+function refocus() {
+  const i = suggestionNodes().findIndex((n) => suggestionKey(n) === reader.focusKey);
+  setFocus(i >= 0 ? i : reader.focus);
+}
+
+function unfocus() { reader.focus = 0; reader.focusKey = null; }
 
 // A PDF's lines end where its column did, so within a paragraph a line break is shown as a
 // space (or as nothing after a hyphen: "fine-grained"). Each break becomes one character, so
@@ -129,7 +144,7 @@ function renderPassages() {
     box.append(body, side);
     return box;
   }));
-  setFocus(reader.focus);
+  refocus();
 }
 
 async function writeMemo(target) {
@@ -147,6 +162,7 @@ async function nextToReview() {
   if (!data.item) { $("reader-status").textContent = "no undecided suggestion left"; return; }
   const it = data.item;
   $("document").value = it.document;
+  reader.focusKey = it.chunk_id + " " + it.code;  // what the drawing highlights
   await loadDocument(it.document);
   const nodes = suggestionNodes();
   const i = nodes.findIndex((n) => n.dataset.chunk === it.chunk_id && n.dataset.code === it.code);
@@ -218,14 +234,12 @@ async function showCodeCounts() {
 // The page is redrawn in one go and not scrolled: the reviewer may be reading elsewhere than
 // the highlighted suggestion, which stays highlighted while it is still suggested.
 async function redrawKeepingFocus() {
-  const node = suggestionNodes()[reader.focus];
-  const key = node && [node.dataset.chunk, node.dataset.code];
   reader.quiet = true;
   try {
-    // superseded by a load the reviewer asked for (n, another document): theirs places the page
-    if (!(await loadDocument(reader.document))) return;
-    const i = key ? suggestionNodes().findIndex((n) => n.dataset.chunk === key[0] && n.dataset.code === key[1]) : -1;
-    if (i >= 0) setFocus(i);
+    // the drawing highlights the suggestion highlighted when it ends (refocus), which is the
+    // reviewer's latest choice even if they moved while it loaded; a load they asked for
+    // meanwhile (n, another document) supersedes it and places the page itself
+    await loadDocument(reader.document);
   } finally {
     reader.quiet = false;
   }
@@ -341,7 +355,7 @@ async function showDocuments(wanted) {
   const has = (id) => Boolean(id) && docs.some((d) => d.id === id);
   const shown = has(wanted) ? wanted : has(reader.document) ? reader.document : docs.length ? docs[0].id : null;
   if (!shown) return;
-  if (shown !== reader.document) reader.focus = 0;
+  if (shown !== reader.document) unfocus();
   $("document").value = shown;
   await loadDocument(shown);
 }
@@ -564,7 +578,7 @@ async function startReader() {
     const first = options.find((o) => !o.hidden);
     if (first) $("code-pick").value = first.value;
   });
-  $("document").addEventListener("change", () => { reader.focus = 0; loadDocument($("document").value); });
+  $("document").addEventListener("change", () => { unfocus(); loadDocument($("document").value); });
   document.addEventListener("selectionchange", onSelection);
   $("code-selection").addEventListener("click", codeSelection);
   $("copy-quote").addEventListener("click", () => copyQuote());
