@@ -9,6 +9,7 @@ memos) must not go through this, or the apostrophe would come back as data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,3 +32,13 @@ def pipe_table(rows: Sequence[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in body]
     return "\n".join(lines) + "\n"
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab and line feed, lone surrogates): a quote
+# from a damaged PDF may carry one, and python-docx would refuse the whole document.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text a Word (XML) document can hold."""
+    return _NOT_XML.sub("", text)

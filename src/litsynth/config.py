@@ -136,6 +136,9 @@ class SynthesisSettings:
     source: str = "human"
     # The review's findings with the team's GRADE-CERQual assessment (`litsynth findings`)
     findings: str = "findings.yaml"
+    # The reference list's citation style in the report and the manuscript draft, as Zotero's
+    # style repository names it ("apa", "chicago-author-date", a journal's) or a .csl file
+    citation_style: str = "apa"
 
 
 @dataclass(frozen=True)

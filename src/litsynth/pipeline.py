@@ -27,6 +27,7 @@ from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.provenance import library_versions
 from litsynth.records import content_id
+from litsynth.report.contents import ReportData
 from litsynth.report.derived import BuiltMatrix, DerivedState
 from litsynth.store import opened, runs
 from litsynth.store import report as q
@@ -323,7 +324,22 @@ def _report(ctx: _Context) -> StepOutcome:
 
     data = collect(ctx.project, ctx.conn, codebook=ctx.codebook, derived=ctx.state)
     render_report(data, ctx.staging, prisma_svg_text=ctx.state.prisma_svg)
-    return "done", data.summary(), ["index.html"]
+    _manuscript(ctx, data)
+    return "done", data.summary(), ["index.html", "manuscript.docx"]
+
+
+def _manuscript(ctx: _Context, data: ReportData) -> None:
+    """The Word draft beside the report, from the same data; the flow diagram drawn for it
+    as a PNG (Word shows no SVG everywhere), kept beside it for the authors' own use."""
+    from litsynth.report.manuscript import write_manuscript
+
+    png = None
+    if ctx.state.prisma is not None:
+        from litsynth.biblio.prisma_figure import flow_figure
+
+        png = ctx.staging / "prisma.png"
+        flow_figure(ctx.state.prisma, png, title=ctx.project.settings.project.name)
+    write_manuscript(data, ctx.staging / "manuscript.docx", prisma_png=png)
 
 
 # In order; link and suggest change the store, so `litsynth report` (a redraw) skips them.

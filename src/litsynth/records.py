@@ -235,8 +235,12 @@ class Passage:
     @cached_property
     def quote(self) -> str:
         """The passage as a writer quotes it: “…” (Phadnis, 2023, p. 4)."""
+        return self.quoting(" ".join(shown(self.text, self.kind).split()))
+
+    def quoting(self, words: str) -> str:
+        """`words` from the passage (as shown, perhaps cut) in quotes, with its citation."""
         cite = parenthetical(self.authors, self.year, self.where, title=self.title, path=self.path)
-        return f"“{' '.join(shown(self.text, self.kind).split())}” {cite}"
+        return f"“{words}” {cite}"
 
 
 class OnPassage:

@@ -16,3 +16,12 @@ def number_word(n: int) -> str:
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """`n` and the noun in the number that agrees with it; `plural` for irregular nouns."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def and_list(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c": a list in a sentence (the Methods' and Results' prose);
+    empty parts left out."""
+    parts = [p for p in parts if p]
+    if len(parts) <= 2:
+        return " and ".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]

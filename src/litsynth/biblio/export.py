@@ -7,9 +7,10 @@ what the review decided about each:
 - the source database;
 - for a duplicate, the root it was merged into.
 
-RIS keeps these in an N1 note, BibTeX in a note field, CSV and XLSX in columns. The id
-of each record is written as RIS `ID`, the BibTeX key or the CSV `record_id`, so importing the
-file into another project gives the same ids.
+RIS keeps these in an N1 note, BibTeX and CSL-JSON (Zotero's and pandoc's) in a note field,
+CSV and XLSX in columns. The id of each record is written as RIS `ID`, the BibTeX key, the
+CSL item id or the CSV `record_id`, so importing the file into another project gives the
+same ids.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.csl import to_csl_json
 from litsynth.biblio.record_fields import issue_of, pages_of, volume_of, work_type
 from litsynth.biblio.sheet_files import write_table
 from litsynth.biblio.writers import to_bibtex, to_ris
@@ -30,7 +32,7 @@ from litsynth.store import biblio as biblio_store
 from litsynth.store import screening_log
 
 STAGES = ("title-abstract", "to-retrieve", "full-text", "excluded", "included", "all")
-FORMATS = ("ris", "bib", "csv", "xlsx")
+FORMATS = ("ris", "bib", "json", "csv", "xlsx")
 COLUMNS = (
     "record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords",
     "language", "doc_type", "source", "duplicate_of", "title_abstract_decision",
@@ -150,10 +152,13 @@ def write(rows: Sequence[ExportedRecord], fmt: str, path: Path) -> Path:
         write_table(table, path, title="records", error=BiblioError, lineterminator="\r\n",
                     workbook=fmt == "xlsx")  # fmt: skip
         return path
-    if fmt not in ("ris", "bib"):
+    if fmt not in ("ris", "bib", "json"):
         raise BiblioError(f"unknown format {fmt!r}", hint=f"one of: {', '.join(FORMATS)}")
-    noted = (replace(r.record, extra={**r.record.extra, "note": _note(r)}) for r in rows)
-    text = to_ris(noted) if fmt == "ris" else to_bibtex(noted)
+    noted = [replace(r.record, extra={**r.record.extra, "note": _note(r)}) for r in rows]
+    if fmt == "json":
+        text = to_csl_json(noted)
+    else:
+        text = to_ris(noted) if fmt == "ris" else to_bibtex(noted)
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -26,7 +26,7 @@ from litsynth.biblio.stopping import p_text
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import screening_log
-from litsynth.words import number_word
+from litsynth.words import and_list, number_word
 
 
 def _n(count: int, noun: str, plural: str = "") -> str:
@@ -43,13 +43,6 @@ def _per(mapping: Mapping[str, int]) -> str:
     return "; ".join(f"{name}, n = {n:,}" for name, n in mapping.items() if n)
 
 
-def _and(parts: list[str]) -> str:
-    parts = [p for p in parts if p]
-    if len(parts) <= 2:
-        return " and ".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def _identified(f: PrismaFlow) -> str:
     arms = []
     if f.database_results:
@@ -62,7 +55,7 @@ def _identified(f: PrismaFlow) -> str:
     if other:
         noun = "" if arms else " record" + ("" if other == 1 else "s")
         arms.append(f"{other:,}{noun} through other methods ({_per(f.other_specific_results)})")
-    return f"The searches identified {_and(arms)}."
+    return f"The searches identified {and_list(arms)}."
 
 
 def _removed(duplicates: int, automatic: int, other: int) -> list[str]:
@@ -76,7 +69,7 @@ def _removed(duplicates: int, automatic: int, other: int) -> list[str]:
 def _screening(screened: int, excluded: int, awaiting: int, removed: list[str]) -> str:
     # never a numeral first: a sentence does not start with "35 records"
     if any(removed):
-        text = f"After removing {_and(removed)}, {_n(screened, 'record')} {_was(screened)}"
+        text = f"After removing {and_list(removed)}, {_n(screened, 'record')} {_was(screened)}"
     else:
         text = f"No record was removed before screening; {screened:,} {_was(screened)}"
     text += f" screened on title and abstract and {excluded:,} {_was(excluded)} excluded"
@@ -335,7 +328,7 @@ def _information_sources(searches: Sequence[Mapping[str, str]]) -> str:
     (first, day), *others = last.items()
     parts = [f"{first} was {'last searched' if again else 'searched'} on {_day(day)}"]
     parts += [f"{source} on {_day(when)}" for source, when in others]
-    return f"{_and(parts)}."
+    return f"{and_list(parts)}."
 
 
 def selection_methods(

@@ -31,7 +31,8 @@ _PAGE_PAIRS = (
 
 def extra_value(extra: Mapping[str, str], keys: Sequence[str]) -> str:
     """The first of `keys` the record's extra fields give a value for, else "". A sheet keeps
-    its own header's case ("Volume", "Page start" in Scopus's CSV), so case is not matched."""
+    its own header's case ("Volume", "Page start" in Scopus's CSV), so case is not matched.
+    A sheet's empty cell read as "nan" (pandas' missing value) is no value either."""
     lowered: dict[str, str] | None = None
     for key in keys:
         value = extra.get(key, "")
@@ -39,7 +40,7 @@ def extra_value(extra: Mapping[str, str], keys: Sequence[str]) -> str:
             if lowered is None:
                 lowered = {k.strip().lower(): v for k, v in extra.items()}
             value = lowered.get(key.lower(), "")
-        if str(value).strip():
+        if str(value).strip() and str(value).strip().lower() != "nan":
             return str(value).strip()
     return ""
 

@@ -102,7 +102,8 @@ HOME: dict[str, tuple[str, ...]] = {
     "prisma": ("prisma",), "matrix": ("synthesis",), "cited": ("synthesis",),
     "attributes": ("synthesis",), "run": ("run",), "report": ("run",),
     "themes": ("analysis",), "agree": ("review",), "serve": ("serve",),
-    "code": ("coding", "review", "analysis"), "screen": ("screen",), "export": ("synthesis",),
+    "code": ("coding", "review", "analysis"), "screen": ("screen",),
+    "export": ("synthesis", "bibliography"),
     "extract": ("extract",), "appraise": ("extract",), "findings": ("findings",),
 }  # fmt: skip
 _GROUPS = {"code": "code_group", "screen": "screen_group", "export": "export_group"}

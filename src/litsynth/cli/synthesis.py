@@ -438,10 +438,10 @@ _FILE_ARGUMENT = click.argument(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("ris", "bib", "csv", "xlsx")),
+    type=click.Choice(("ris", "bib", "json", "csv", "xlsx")),
     default=None,
-    help="RIS or BibTeX for Zotero/EndNote; CSV or XLSX for a spreadsheet."
-    " Default: from the --out name's ending (.ris/.txt, .bib, .csv, .xlsx).",
+    help="RIS or BibTeX for Zotero/EndNote; CSL-JSON for Zotero or pandoc; CSV or XLSX for a"
+    " spreadsheet. Default: from the --out name's ending (.ris/.txt, .bib, .json, .csv, .xlsx).",
 )
 @click.option(
     "--out",
@@ -464,7 +464,8 @@ def export_records(
 
     Each record keeps its id and carries the review's decisions and reasons (title/abstract,
     full text) and, for a duplicate, the record it was merged into: RIS in N1 notes, BibTeX
-    in a note field, CSV/XLSX in columns.
+    and CSL-JSON in a note field, CSV/XLSX in columns. For a formatted reference list, see
+    `export references`.
     """
     from litsynth.biblio import export
 
@@ -563,7 +564,9 @@ def export_quotes(
     click.echo(f"Wrote {words} under {count(quoted, 'code')}{none} to {out}")
 
 
-_FORMAT_OF = {".ris": "ris", ".txt": "ris", ".bib": "bib", ".csv": "csv", ".xlsx": "xlsx"}
+_FORMAT_OF = {
+    ".ris": "ris", ".txt": "ris", ".bib": "bib", ".json": "json", ".csv": "csv", ".xlsx": "xlsx",
+}  # fmt: skip
 
 
 def _format_of(out: Path) -> str:
@@ -572,7 +575,7 @@ def _format_of(out: Path) -> str:
     if fmt is None:
         raise BiblioError(
             f"cannot tell the format from the name {out.name!r}",
-            hint="end it in .ris, .bib, .csv or .xlsx, or pass --format",
+            hint="end it in .ris, .bib, .json, .csv or .xlsx, or pass --format",
         )
     return fmt
 

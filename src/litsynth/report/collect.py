@@ -23,7 +23,7 @@ from litsynth.coding.analysis.discover import Discovery
 from litsynth.coding.analysis.themes import Selective
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
-from litsynth.errors import SynthesisError
+from litsynth.errors import BiblioError, SynthesisError
 from litsynth.ingest.files import on_disk
 from litsynth.markup import markup_ranges, shows_markup, without
 from litsynth.provenance import library_versions
@@ -269,6 +269,7 @@ def collect(
         characteristics=_characteristics(project, conn),
         **_appraisal(project, conn),
         **_findings(project, conn, codebook, derived.matrices),
+        **(_references(project, conn) if derived.prisma is not None else {}),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         excluded=_excluded(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
@@ -312,6 +313,23 @@ def _excluded(conn: sqlite3.Connection) -> tuple[tuple[str, str, str], ...]:
         for e in select(conn, "excluded")
     ]  # fmt: skip
     return tuple(sorted(rows, key=lambda row: (row[2], row[0].lower(), row[1].lower())))
+
+
+def _references(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
+    """The included studies' reference list in `[synthesis] citation_style`: the report and
+    the manuscript draft end with it. A style that cannot be found or read is said where the
+    list would be; the rest of the report is drawn."""
+    from litsynth.biblio.export import select
+    from litsynth.biblio.styled import format_references
+
+    included = [e.record for e in select(conn, "included")]
+    if not included:
+        return {}
+    try:
+        style = project.settings.synthesis.citation_style
+        return {"references": format_references(included, style)}
+    except BiblioError as exc:
+        return {"references_error": f"{exc.message} ({exc.hint})" if exc.hint else exc.message}
 
 
 def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:

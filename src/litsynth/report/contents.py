@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from litsynth.biblio.styled import ReferenceList
 from litsynth.markup import shown
 from litsynth.records import Passage
 
@@ -155,6 +156,9 @@ class ReportData:
     # per finding, its studies: (citation, passages, anchor of its theme-matrix cell or "")
     findings_studies: tuple[tuple[tuple[str, int, str], ...], ...] = ()
     findings_error: str = ""  # findings.yaml that cannot be read, and why
+    # the included studies' reference list in the project's citation style, or why not
+    references: ReferenceList | None = None
+    references_error: str = ""
     codebook: tuple[CodeNode, ...] = ()
     core_category: str = ""
     matrices: tuple[Matrix, ...] = ()

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from litsynth import atomic
+from litsynth.biblio.styled import reference_html
 from litsynth.report.contents import ReportData
 
 TEMPLATE_VERSION = "report.v1"
@@ -52,6 +53,7 @@ def _environment() -> Environment:
     )
     env.filters["highlight"] = highlight
     env.filters["paragraphs"] = paragraphs
+    env.filters["reference_html"] = lambda ref: Markup(reference_html(ref))  # escaped runs
     return env
 
 

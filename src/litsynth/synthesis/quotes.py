@@ -158,7 +158,7 @@ def to_docx(bank: Sequence[Heading | CodeQuotes], *, title: str, counts: str) ->
     """The same as Word headings and paragraphs, for the manuscript's appendix."""
     from docx import Document
 
-    from litsynth.synthesis.word import xml_safe
+    from litsynth.cells import xml_safe
 
     doc = Document()
     doc.core_properties.title = title

@@ -11,21 +11,12 @@ python-docx writes the file; the links are Word's own internal hyperlinks to boo
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
+from litsynth.cells import xml_safe
 from litsynth.synthesis.display import display_frame, legend
 from litsynth.synthesis.matrix import Matrix
-
-# Characters XML 1.0 cannot hold (C0 controls but tab and line feed, lone surrogates): a quote
-# from a damaged PDF may carry one, and python-docx would refuse the whole document.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    return _NOT_XML.sub("", text)
-
 
 # Page and type, in points: python-docx's template is US Letter with 1.25" side margins, and
 # a table cell keeps 0.08" of padding on each side ("Table Grid"). A bold word's letters

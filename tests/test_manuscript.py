@@ -1,0 +1,99 @@
+"""The manuscript draft `litsynth run` and `litsynth report` write beside the report
+(report/manuscript.docx), and the report's reference list: read back from the demo."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+from click.testing import CliRunner
+
+from litsynth.cli import cli
+from litsynth.report.manuscript import QUOTE_WORDS, trim_quote
+
+
+def _cli(project: Path, *args: str) -> str:
+    done = CliRunner().invoke(cli, [*args, "--project", str(project)])
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def _draft(project: Path) -> docx.document.Document:
+    return docx.Document(str(project / "report" / "manuscript.docx"))
+
+
+def test_draft_follows_a_reviews_methods_and_results(demo_project: Path) -> None:
+    draft = _draft(demo_project)
+    headings = [(p.style.name, p.text) for p in draft.paragraphs if p.style.name.startswith("Head")]
+    top = [text for style, text in headings if style == "Heading 1"]
+    assert top == ["Methods", "Results", "References"]
+    second = [text for style, text in headings if style == "Heading 2"]
+    assert second == [
+        "Selection process", "Synthesis methods", "Study selection", "Study characteristics",
+        "Critical appraisal", "Themes", "Summary of qualitative findings",
+    ]  # fmt: skip
+    text = "\n".join(p.text for p in draft.paragraphs)
+    # the same words as `litsynth prisma`, not a second telling
+    for flag in ("--paragraph", "--methods"):
+        said = " ".join(_cli(demo_project, "prisma", flag, "-").split())
+        assert said.split(". ")[0] in text
+    assert len(draft.inline_shapes) == 1  # the flow diagram, as a picture Word shows
+    assert "Figure 1. PRISMA 2020 flow diagram." in text
+
+
+def test_wide_tables_get_landscape_pages(demo_project: Path) -> None:
+    draft = _draft(demo_project)
+    by_columns = {len(t.columns): t for t in draft.tables}
+    appraisal = by_columns[12]  # study, ten questions, overall (notes are not in the grid)
+    assert appraisal.rows[0].cells[0].text == "Study" and len(appraisal.rows) == 4
+    turned = [s for s in draft.sections if s.page_width > s.page_height]
+    assert len(turned) == 3  # characteristics, appraisal, findings
+    assert all(s.page_width > s.page_height for s in turned)
+
+
+def test_theme_quotes_are_short_and_cited(demo_project: Path) -> None:
+    draft = _draft(demo_project)
+    quotes = [p.text for p in draft.paragraphs if p.style.name == "Quote"]
+    assert 4 <= len(quotes) <= 8  # at most two per theme, from distinct sources
+    for quote in quotes:
+        quoted, _, cite = quote.rpartition("” (")
+        assert quoted.startswith("“") and cite.endswith(")")
+        assert len(quoted.split()) <= QUOTE_WORDS + 1  # and the "…" of a cut one
+        assert "═" not in quoted  # a ruled block is never quoted
+
+
+def test_references_in_the_draft_and_the_report(demo_project: Path) -> None:
+    draft = _draft(demo_project)
+    paragraphs = draft.paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text == "References")
+    entries = [p for p in paragraphs[start + 2 :] if p.text and p.style.name == "Normal"]
+    included = _cli(demo_project, "export", "references").splitlines()
+    assert [p.text for p in entries[: len(included)]] == included
+    assert len(included) == 28  # the demo's included studies
+    first = entries[0]
+    assert first.text.startswith("Amit, R., & Han, X. (2017). Value creation")
+    assert [r.text for r in first.runs if r.italic] == ["Strategic Entrepreneurship Journal"]
+    page = (demo_project / "report" / "index.html").read_text(encoding="utf-8")
+    section = page[page.index('<section class="block" id="references">') :]
+    section = section[: section.index("</section>")]
+    assert len(re.findall(r'<p class="csl-entry"', section)) == 28
+    assert "<i>Strategic Entrepreneurship Journal</i>" in section
+    assert 'href="manuscript.docx"' in section
+
+
+def test_a_style_that_is_not_there_is_said_where_the_list_would_be(demo_copy: Path) -> None:
+    toml = demo_copy / "litsynth.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace("[synthesis]", '[synthesis]\ncitation_style = "apaa"'), "utf-8")
+    _cli(demo_copy, "report", "-q")
+    page = (demo_copy / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Not shown: no citation style &#39;apaa&#39;" in page
+    notes = [p.text for p in _draft(demo_copy).paragraphs if p.text.startswith("Not shown")]
+    assert notes and "no citation style 'apaa'" in notes[0]
+
+
+def test_trim_quote() -> None:
+    assert trim_quote("One. Two three. Four.", 3) == "One. Two three. …"
+    assert trim_quote("a " * 10, 4) == "a a a a …"
+    assert trim_quote("Short. Whole.") == "Short. Whole."
