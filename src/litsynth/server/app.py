@@ -42,7 +42,7 @@ from litsynth.search import SearchHit, search, status
 from litsynth.server.coding_routes import coding_routes
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.corpus_job import corpus_routes
-from litsynth.server.downloads import hits_file, quotes_file, records_file
+from litsynth.server.downloads import hits_file, quotes_file, records_file, references_file
 from litsynth.server.findings_routes import findings_routes
 from litsynth.server.forms import form_routes
 from litsynth.server.fulltexts import fulltext_routes
@@ -311,6 +311,9 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     async def api_export_records(request: Request) -> Response:
         return records_file(project, request.query_params)
 
+    async def api_export_references(request: Request) -> Response:
+        return references_file(project, request.query_params)
+
     async def api_prisma(request: Request) -> Response:
         with opened(project.store_path) as conn:
             return JSONResponse(ops.prisma_flow(conn).to_json())
@@ -497,6 +500,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/prisma/paragraph", api_prisma_paragraph, ["GET"]),
             route("/api/export/quotes", api_export_quotes, ["GET"]),
             route("/api/export/records", api_export_records, ["GET"]),
+            route("/api/export/references", api_export_references, ["GET"]),
             route("/prisma.svg", prisma_svg, ["GET"]),
             route("/api/codes", api_codes, ["GET"]),
             route("/api/codebook", api_codebook, ["GET"]),

@@ -1,7 +1,8 @@
 """Files the workspace hands over: the quotes a manuscript is written from, the records of a
-stage for a reference manager, and a search's hits as a sheet. Each is the command line's
-own export (`litsynth export quotes`, `litsynth export records`, `litsynth search --out`),
-answered as an attachment, so the two never differ."""
+stage for a reference manager or as a formatted reference list, and a search's hits as a
+sheet. Each is the command line's own export (`litsynth export quotes`, `litsynth export
+records`, `litsynth export references`, `litsynth search --out`), answered as an attachment,
+so the two never differ."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from litsynth.store import opened
 RECORD_TYPES = {
     "ris": "application/x-research-info-systems",
     "bib": "application/x-bibtex",
+    "json": "application/vnd.citationstyles.csl+json",  # CSL-JSON's registered type
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -61,6 +63,38 @@ def records_file(project: Project, params: Mapping[str, str]) -> Response:
         path = export.write(rows, fmt, Path(folder) / f"records.{fmt}")  # and a format
         data = path.read_bytes()
     return _attachment(data, RECORD_TYPES[fmt], f"{stage}.{fmt}")
+
+
+REFERENCE_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+def references_file(project: Project, params: Mapping[str, str]) -> Response:
+    """`litsynth export references` as a file to download: a stage's records as a reference
+    list in the project's citation style (`[synthesis] citation_style`) or the one asked."""
+    from litsynth.biblio import export, styled
+
+    stage = params.get("stage", "included")
+    fmt = params.get("format", "docx")
+    if fmt not in REFERENCE_TYPES:
+        raise LitsynthError(f"no reference-list format {fmt!r}", hint="docx, md, html or txt")
+    style = params.get("style") or project.settings.synthesis.citation_style
+    if "style" in params and (Path(style).name != style or style.lower().endswith(".csl")):
+        # a request names a style; a file on this machine is the project's to choose
+        raise LitsynthError(
+            f"no citation style {style!r}",
+            hint="name a style (apa, ieee, …); a .csl file goes in [synthesis] citation_style",
+        )
+    with opened(project.store_path) as conn:
+        rows = export.select(conn, stage)
+    listing = styled.format_references([r.record for r in rows], style)
+    with tempfile.TemporaryDirectory() as folder:  # the Word writer wants a path
+        data = styled.write_references(listing, Path(folder) / f"references.{fmt}").read_bytes()
+    return _attachment(data, REFERENCE_TYPES[fmt], f"references-{stage}.{fmt}")
 
 
 def hits_file(hits: Sequence[SearchHit], query: str, fmt: str) -> Response:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litsynth.biblio.export import STAGES as EXPORT_STAGES
 from litsynth.server.openapi_documents import DOCUMENT_PATHS
+from litsynth.server.openapi_exports import EXPORT_PATHS
 from litsynth.server.openapi_parts import (
     CODER,
     CSV,
-    DOCX,
     FILE,
     FORM,
     HIT,
@@ -217,47 +216,6 @@ _PATHS: dict[str, Any] = {
             "responses": ok(
                 {"type": "object"},
                 "the matrix; source, the codings it counts; suggestions, the machine's",
-            ),
-        }
-    },
-    "/api/export/quotes": {
-        "get": {
-            "summary": "Every coded passage as a quote under its code (`export quotes`)",
-            "parameters": [
-                {
-                    "name": "format",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": ["md", "docx", "csv"]},
-                },
-                SOURCE,
-            ],
-            "responses": download("the file", "text/markdown", DOCX, CSV),
-        }
-    },
-    "/api/export/records": {
-        "get": {
-            "summary": "The records of a stage for a reference manager (`export records`)",
-            "parameters": [
-                {
-                    "name": "stage",
-                    "in": "query",
-                    "schema": {
-                        "type": "string",
-                        "enum": list(EXPORT_STAGES),
-                    },
-                },
-                {
-                    "name": "format",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": ["ris", "bib", "csv", "xlsx"]},
-                },
-            ],
-            "responses": download(
-                "the file",
-                "application/x-research-info-systems",
-                "application/x-bibtex",
-                CSV,
-                SHEET,
             ),
         }
     },
@@ -560,6 +518,7 @@ _PATHS: dict[str, Any] = {
     },
 }
 _PATHS.update(DOCUMENT_PATHS)
+_PATHS.update(EXPORT_PATHS)
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",

@@ -1,0 +1,63 @@
+"""The workspace's downloads in its OpenAPI description: each a command line export
+(`export quotes`, `export records`, `export references`) answered as an attachment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litsynth.biblio.export import FORMATS as RECORD_FORMATS
+from litsynth.biblio.export import STAGES as EXPORT_STAGES
+from litsynth.biblio.styled import REFERENCE_FORMATS
+from litsynth.server.openapi_parts import CSV, DOCX, SHEET, SOURCE, download
+
+_STAGE = {"name": "stage", "in": "query", "schema": {"type": "string", "enum": list(EXPORT_STAGES)}}
+
+
+def _format(*formats: str) -> dict[str, Any]:
+    return {"name": "format", "in": "query", "schema": {"type": "string", "enum": list(formats)}}
+
+
+def _with_csl_json(responses: dict[str, Any]) -> dict[str, Any]:
+    """CSL-JSON is JSON (an array of items), described as such rather than as bytes."""
+    items = {"type": "array", "items": {"type": "object", "required": ["id", "type"]}}
+    responses["200"]["content"][CSL_JSON] = {"schema": items}
+    return responses
+
+
+CSL_JSON = "application/vnd.citationstyles.csl+json"
+EXPORT_PATHS: dict[str, Any] = {
+    "/api/export/quotes": {
+        "get": {
+            "summary": "Every coded passage as a quote under its code (`export quotes`)",
+            "parameters": [_format("md", "docx", "csv"), SOURCE],
+            "responses": download("the file", "text/markdown", DOCX, CSV),
+        }
+    },
+    "/api/export/records": {
+        "get": {
+            "summary": "The records of a stage for a reference manager (`export records`)",
+            "parameters": [_STAGE, _format(*RECORD_FORMATS)],
+            "responses": _with_csl_json(
+                download(
+                    "the file",
+                    "application/x-research-info-systems",
+                    "application/x-bibtex",
+                    CSV,
+                    SHEET,
+                )
+            ),
+        }
+    },
+    "/api/export/references": {
+        "get": {
+            "summary": "The records of a stage as a formatted reference list"
+            " (`export references`): the project's citation style unless `style` names one",
+            "parameters": [
+                _STAGE,
+                _format(*dict.fromkeys(REFERENCE_FORMATS.values())),
+                {"name": "style", "in": "query", "schema": {"type": "string", "example": "apa"}},
+            ],
+            "responses": download("the file", DOCX, "text/markdown", "text/html", "text/plain"),
+        }
+    },
+}
