@@ -59,6 +59,7 @@ from litsynth.server.replies import (
 )
 from litsynth.server.replies import error as _error
 from litsynth.server.replies import json_body as _body
+from litsynth.server.report_job import report_routes
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
@@ -69,7 +70,7 @@ STATIC = resources.files("litsynth.server") / "static"
 # The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
 _SCRIPTS = (
     "common", "records", "screening", "duplicates", "synthesis", "reader", "relations",
-    "findings", "workspace",
+    "findings", "manuscript", "workspace",
 )  # fmt: skip
 # the only files /static serves, with their media types
 _STATIC_TYPES = {
@@ -518,6 +519,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             *coding_routes(project, ws, route),
             *form_routes(project, ws, route),
             *findings_routes(project, ws, route),
+            *report_routes(project, route),
         ],
     )
     app.state.workspace = ws

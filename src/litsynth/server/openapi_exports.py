@@ -1,5 +1,6 @@
 """The workspace's downloads in its OpenAPI description: each a command line export
-(`export quotes`, `export records`, `export references`) answered as an attachment."""
+(`export quotes`, `export records`, `export references`) answered as an attachment, and the
+report with the manuscript draft (`litsynth report`) drawn from the page."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from litsynth.biblio.export import FORMATS as RECORD_FORMATS
 from litsynth.biblio.export import STAGES as EXPORT_STAGES
 from litsynth.biblio.styled import REFERENCE_FORMATS
-from litsynth.server.openapi_parts import CSV, DOCX, SHEET, SOURCE, download
+from litsynth.server.openapi_parts import CSV, DOCX, SHEET, SOURCE, download, ok
 
 _STAGE = {"name": "stage", "in": "query", "schema": {"type": "string", "enum": list(EXPORT_STAGES)}}
 
@@ -59,5 +60,23 @@ EXPORT_PATHS: dict[str, Any] = {
             ],
             "responses": download("the file", DOCX, "text/markdown", "text/html", "text/plain"),
         }
+    },
+    "/api/report": {
+        "get": {
+            "summary": "How far the drawing of the report and the manuscript draft started from"
+            " the page is, and what is drawn (served under /report/)",
+            "responses": ok(
+                {"type": "object"},
+                "running, step (the one under way), runs, seconds (the last one's), error,"
+                " hint; drawn (when report/index.html was written) and files (what there is"
+                " to open: the report, manuscript.docx, prisma.png)",
+            ),
+        },
+        "post": {
+            "summary": "Draw the report and the manuscript draft from the store as it is"
+            " (`litsynth report`), in the background; a second start joins the one under way",
+            "security": [{"sessionToken": []}],
+            "responses": ok({"type": "object"}, "the status, as GET answers it"),
+        },
     },
 }

@@ -77,6 +77,7 @@ function start() {
     loadCodebook().catch((error) => { $("codebook-status").textContent = error.message; });
     loadThemes().catch((error) => { $("core").textContent = error.message; });
     loadFindings();
+    loadReport();
     $("code-filter").addEventListener("input", filterCodebook);
   } else if (SCREEN === "records") {
     $("records-view").hidden = false;
