@@ -175,4 +175,6 @@ def test_a_coding_carried_by_its_ends_is_marked_until_checked(project: Path) -> 
             page, "() => document.querySelector('#reader-status').textContent.includes('checked')"
         )
         page.wait_for_selector(".stripe")
+        # the status says "checked" as the answer comes; the stripes are redrawn after it
+        until(page, "() => document.querySelectorAll('.stripe.moved').length === 0")
         assert page.locator(".stripe.moved").count() == 0
