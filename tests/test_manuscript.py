@@ -27,17 +27,27 @@ def test_draft_follows_a_reviews_methods_and_results(demo_project: Path) -> None
     draft = _draft(demo_project)
     headings = [(p.style.name, p.text) for p in draft.paragraphs if p.style.name.startswith("Head")]
     top = [text for style, text in headings if style == "Heading 1"]
-    assert top == ["Methods", "Results", "References"]
+    assert top == ["Methods", "Results", "References", "Appendix: PRISMA 2020 items in this draft"]
     second = [text for style, text in headings if style == "Heading 2"]
     assert second == [
-        "Selection process", "Synthesis methods", "Study selection", "Study characteristics",
-        "Critical appraisal", "Themes", "Summary of qualitative findings",
+        "Selection process", "Data collection process", "Critical appraisal",
+        "Synthesis methods", "Confidence in the findings",
+        "Study selection", "Study characteristics", "Critical appraisal", "Themes",
+        "Summary of qualitative findings",
     ]  # fmt: skip
     text = "\n".join(p.text for p in draft.paragraphs)
     # the same words as `litsynth prisma`, not a second telling
     for flag in ("--paragraph", "--methods"):
         said = " ".join(_cli(demo_project, "prisma", flag, "-").split())
         assert said.split(". ")[0] in text
+    # the Methods' appraisal sentence (item 11) under its own heading, not twice
+    appraised = "The included studies were appraised with a ten-question checklist"
+    assert text.count(appraised) == 1
+    assert (
+        "Data were extracted with a form of 5 items (study design, unit of analysis, cases or"
+        " respondents, setting, digital platform central?): 2 of 28 studies, by one reviewer."
+    ) in text  # records/extraction.csv fills two studies in
+    assert "relevance of its evidence: 1 of 4 findings assessed so far." in text
     assert len(draft.inline_shapes) == 1  # the flow diagram, as a picture Word shows
     assert "Figure 1. PRISMA 2020 flow diagram." in text
 
@@ -48,8 +58,29 @@ def test_wide_tables_get_landscape_pages(demo_project: Path) -> None:
     appraisal = by_columns[12]  # study, ten questions, overall (notes are not in the grid)
     assert appraisal.rows[0].cells[0].text == "Study" and len(appraisal.rows) == 4
     turned = [s for s in draft.sections if s.page_width > s.page_height]
-    assert len(turned) == 3  # characteristics, appraisal, findings
+    assert len(turned) == 3  # characteristics, appraisal, findings (the items table has 3)
     assert all(s.page_width > s.page_height for s in turned)
+
+
+def test_the_prisma_items_it_reports_and_where(demo_project: Path) -> None:
+    items = _draft(demo_project).tables[-1]
+    rows = [[c.text for c in row.cells] for row in items.rows]
+    assert rows[0] == ["Item", "Topic", "Where in this draft"] and len(rows) == 29
+    placed = {row[0]: row[2] for row in rows[1:] if row[2]}
+    assert placed == {
+        "8": "Methods › Selection process",
+        "9": "Methods › Data collection process",
+        "10": "Methods › Data collection process",
+        "11": "Methods › Critical appraisal",
+        "13": "Methods › Synthesis methods",
+        "15": "Methods › Confidence in the findings",
+        "16a": "Results › Study selection, Figure 1",
+        "16b": "Results › Study selection, table of excluded reports",
+        "17": "Results › Study characteristics",
+        "18": "Results › Critical appraisal",
+        "20": "Results › Themes",
+        "22": "Results › Summary of qualitative findings",
+    }  # fmt: skip  (the demo tells no search: items 6 and 7 are the authors')
 
 
 def test_theme_quotes_are_short_and_cited(demo_project: Path) -> None:

@@ -98,6 +98,13 @@ def test_other_styles_numbers_and_quotes() -> None:
     assert chicago.references[0].text.count("Orchestration?") == 1
 
 
+def test_ids_that_differ_only_in_case_stay_two_references() -> None:
+    upper = BibRecord(id="R2", source="s", batch_id="b", title="Another data analysis",
+                      authors=("Miles, Matthew B.",), year=1994)  # fmt: skip
+    listing = format_references([BOOK, upper])
+    assert sorted(r.record_id for r in listing.references) == ["R2", "r2"]
+
+
 def test_styles_by_name_by_file_and_their_errors(tmp_path: Path) -> None:
     # a journal's own (dependent) style resolves to the style it uses
     assert style_file("journal-of-operations-management").suffix == ".csl"

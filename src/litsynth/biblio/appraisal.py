@@ -19,15 +19,17 @@ from pathlib import Path
 
 from litsynth.biblio.extraction import (
     APPRAISAL,
+    CONSENSUS,
     Form,
     FormField,
     Study,
     included_studies,
     load_form,
+    reviewers_phrase,
 )
 from litsynth.kappa import cohen_kappa
 from litsynth.store import extraction as store
-from litsynth.words import count, number_word
+from litsynth.words import count
 
 ATTRIBUTE = "appraisal"  # `litsynth matrix --rows attr:appraisal`
 NOT_JUDGED = "not judged"
@@ -204,9 +206,6 @@ def summary_sentence(found: Judgements) -> str:
     return f"{found.label}: {parts} ({count(total, 'study', 'studies')})."
 
 
-CONSENSUS = "consensus"  # the reviewer name whose answer settles two reviewers' disagreement
-
-
 @dataclass(frozen=True)
 class Disagreement:
     """Reviewers' latest answers to one question about one study that differ, unsettled."""
@@ -268,15 +267,7 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
     if not per_study:
         return ""
     tool = f" with {form.tool}" if form.tool else ""
-    by = Counter(len(who) for who in per_study.values())
-    if len(by) == 1:
-        n = next(iter(by))
-        reviewers = f"by {number_word(n)} reviewer{'s' if n != 1 else ''}{' each' if n > 1 else ''}"
-    else:
-        reviewers = "by " + ", ".join(
-            f"{number_word(n)} reviewer{'s' if n != 1 else ''} ({count(m, 'study', 'studies')})"
-            for n, m in sorted(by.items())
-        )
+    reviewers = reviewers_phrase(per_study)
     settled = (
         "; differences were settled by consensus"
         if any(CONSENSUS in a for a in answered.values())

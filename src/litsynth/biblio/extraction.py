@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ from litsynth.citations.labels import work_label
 from litsynth.errors import BiblioError
 from litsynth.store import extraction as store
 from litsynth.store.db import transaction
+from litsynth.words import count, number_word
 from litsynth.yamltext import parse_yaml
 
 TYPES = ("text", "integer", "number", "choice", "multi", "boolean")
@@ -433,3 +435,41 @@ def form_json(form: Form) -> list[dict[str, object]]:
         {"id": f.id, "label": f.label, "type": f.type, "values": list(f.values), "help": f.help}
         for f in form.fields
     ]
+
+
+CONSENSUS = "consensus"  # the reviewer name whose answer settles two reviewers' disagreement
+
+
+def reviewers_phrase(per_study: Mapping[str, set[str]]) -> str:
+    """ "by one reviewer", "by two reviewers each", or "by one reviewer (3 studies), two
+    reviewers (2 studies)": how many people filled a form in per study, for the Methods."""
+    by = Counter(len(who) for who in per_study.values())
+    if len(by) == 1:
+        n = next(iter(by))
+        return f"by {number_word(n)} reviewer{'s' if n != 1 else ''}{' each' if n > 1 else ''}"
+    return "by " + ", ".join(
+        f"{number_word(n)} reviewer{'s' if n != 1 else ''} ({count(m, 'study', 'studies')})"
+        for n, m in sorted(by.items())
+    )
+
+
+def collection_sentence(conn: sqlite3.Connection, form: Form) -> str:
+    """How the data were collected, for the Methods (PRISMA 2020 items 9 and 10a): the form's
+    items, and how many of the included studies were filled in by how many reviewers ("" while
+    none is). An answer given as the reviewer "consensus" settles, and is not a reviewer."""
+    included = {s.record_id for s in included_studies(conn)}
+    per_study: dict[str, set[str]] = {}
+    for (record, _field), by in store.reviewers_values(conn, form.kind.name).items():
+        if record in included:
+            given = {who for who, value in by.items() if value and who != CONSENSUS}
+            if given or any(by.values()):
+                per_study.setdefault(record, set()).update(given)
+    if not per_study:
+        return ""
+    labels = ", ".join(f.label[0].lower() + f.label[1:] if f.label[1:2].islower() else f.label
+                       for f in form.fields)  # fmt: skip
+    return (
+        f"Data were extracted with a form of {count(len(form.fields), 'item')} ({labels}):"
+        f" {len(per_study)} of {count(len(included), 'study', 'studies')},"
+        f" {reviewers_phrase(per_study)}."
+    )

@@ -219,10 +219,10 @@ def format_references(records: Sequence[BibRecord], style: str = DEFAULT_STYLE) 
                 f"the style {path.stem!r} has no reference list (a notes-only style)",
                 hint="choose a style with a bibliography: apa, chicago-author-date, ieee …",
             )
-        items = [to_csl(r) for r in records]
+        # citeproc-py lower-cases item ids, so each goes in by its position ("i0", "i1" …):
+        # two records whose ids differ only in case stay two references
+        items = [{**to_csl(r), "id": f"i{n}"} for n, r in enumerate(records)]
         bibliography = CitationStylesBibliography(csl, CiteProcJSON(items), _Marks)
-        by_key = {str(item["id"]).lower(): str(item["id"]) for item in items}
-        by_id = {r.id: r for r in records}
         for item in items:
             bibliography.register(Citation([CitationItem(str(item["id"]))]))
         bibliography.sort()
@@ -239,7 +239,7 @@ def format_references(records: Sequence[BibRecord], style: str = DEFAULT_STYLE) 
         if aligned and (found := _LABEL.match(marked)):
             marked, label = marked[found.end() :], found.group(1)
         runs = _runs(marked)
-        record = by_id[by_key[str(key)]]
+        record = records[int(str(key)[1:])]
         if not record.authors and record.title:
             runs = _drop_repeated_title(runs, record.title)
         references.append(Reference(record.id, runs, label))

@@ -86,6 +86,9 @@ def export_references(
         return
     for said in listing.warnings:
         click.echo(f"Note: the style asks what the formatter cannot do: {said}", err=True)
+    if not rows:
+        click.echo(f"No records at the stage {stage!r} (`litsynth prisma` shows the flow).",
+                   err=True)  # fmt: skip
     if target is None:
         click.echo("".join(f"{r.text}\n" for r in listing.references), nl=False)
         return

@@ -266,7 +266,7 @@ def collect(
         searches=tuple(
             (s["source"], s["searched_on"], s["query"]) for s in biblio_store.searches(conn)
         ),
-        characteristics=_characteristics(project, conn),
+        **_characteristics(project, conn),
         **_appraisal(project, conn),
         **_findings(project, conn, codebook, derived.matrices),
         **(_references(project, conn) if derived.prisma is not None else {}),
@@ -338,15 +338,20 @@ def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:
     return tuple(stopping_statements(conn))
 
 
-def _characteristics(project: Project, conn: sqlite3.Connection) -> tuple[tuple[str, ...], ...]:
-    """The data-extraction table, when the project has a form and included studies."""
+def _characteristics(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
+    """The data-extraction table, when the project has a form and included studies, and how
+    the data were collected (the Methods' sentence, once any study is filled in)."""
     from litsynth.biblio import extraction
 
     path = project.extraction_form_path
     if not path.exists() or not q.table_count(conn, "records"):
-        return ()
-    table = extraction.characteristics(conn, extraction.load_form(path))
-    return (table.header, *table.rows) if table.rows else ()
+        return {}
+    form = extraction.load_form(path)
+    table = extraction.characteristics(conn, form)
+    return {
+        "characteristics": (table.header, *table.rows) if table.rows else (),
+        "extraction_methods": extraction.collection_sentence(conn, form),
+    }
 
 
 def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:

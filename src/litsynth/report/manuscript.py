@@ -29,6 +29,25 @@ _PORTRAIT_COLUMNS = 5
 _SMALL = 8  # points: the type of the wide tables (appraisal grid, characteristics)
 
 
+# PRISMA 2020's items by number, with their topics (Page et al., 2021, BMJ 372:n71): journals
+# ask for the checklist with where each item is reported, and the draft's last appendix says
+# which of them it reports, and where.
+PRISMA_ITEMS = (
+    ("1", "Title"), ("2", "Abstract"), ("3", "Rationale"), ("4", "Objectives"),
+    ("5", "Eligibility criteria"), ("6", "Information sources"), ("7", "Search strategy"),
+    ("8", "Selection process"), ("9", "Data collection process"), ("10", "Data items"),
+    ("11", "Study risk of bias assessment"), ("12", "Effect measures"),
+    ("13", "Synthesis methods"), ("14", "Reporting bias assessment"),
+    ("15", "Certainty assessment"), ("16a", "Study selection: the flow"),
+    ("16b", "Study selection: studies excluded"), ("17", "Study characteristics"),
+    ("18", "Risk of bias in studies"), ("19", "Results of individual studies"),
+    ("20", "Results of syntheses"), ("21", "Reporting biases"),
+    ("22", "Certainty of evidence"), ("23", "Discussion"),
+    ("24", "Registration and protocol"), ("25", "Support"), ("26", "Competing interests"),
+    ("27", "Availability of data, code and other materials"),
+)  # fmt: skip
+
+
 def write_manuscript(data: ReportData, path: Path, *, prisma_png: Path | None = None) -> Path:
     """The draft at `path`; `prisma_png` is the flow diagram drawn for it (None: no records)."""
     from docx import Document
@@ -37,8 +56,9 @@ def write_manuscript(data: ReportData, path: Path, *, prisma_png: Path | None = 
     doc.add_heading(xml_safe(f"{data.project}: manuscript draft"), level=0)
     _note(doc, f"Drafted by litsynth from the project's records on {data.generated_at}. "
                "Running `litsynth report` again draws it afresh: edit a copy.")  # fmt: skip
-    _methods(doc, data)
-    _results(doc, data, prisma_png)
+    located: dict[str, str] = {}  # PRISMA item -> where this draft reports it
+    _methods(doc, data, located)
+    _results(doc, data, prisma_png, located)
     if data.references is not None and data.references.references:
         doc.add_heading("References", level=1)
         _note(doc, f"The included studies, in {data.references.style}.")
@@ -52,8 +72,21 @@ def write_manuscript(data: ReportData, path: Path, *, prisma_png: Path | None = 
             doc.add_heading(xml_safe(f"{source}" + (f", searched {on}" if on else "")), level=3)
             if query:
                 doc.add_paragraph(xml_safe(query), style="No Spacing")
+        located["7"] = "Appendix: search strategies"
+    if data.prisma_counts:
+        _prisma_items(doc, located)
     doc.save(str(path))
     return path
+
+
+def _prisma_items(doc: Any, located: dict[str, str]) -> None:
+    doc.add_heading("Appendix: PRISMA 2020 items in this draft", level=1)
+    drafted = sum(1 for number, _topic in PRISMA_ITEMS if number in located)
+    _note(doc, f"Where this draft reports {drafted} of PRISMA 2020's {len(PRISMA_ITEMS)} items"
+               " (Page et al., 2021), for the checklist a journal asks for; the others are the"
+               " authors' to write, and the locations to update as the text moves.")  # fmt: skip
+    rows = [(n, topic, located.get(n, "")) for n, topic in PRISMA_ITEMS]
+    _table(doc, ("Item", "Topic", "Where in this draft"), rows, size=_SMALL)
 
 
 def _note(doc: Any, text: str) -> None:
@@ -66,22 +99,41 @@ def _paragraphs(doc: Any, text: str) -> None:
             doc.add_paragraph(xml_safe(" ".join(part.split())))
 
 
-def _methods(doc: Any, data: ReportData) -> None:
+def _section(
+    doc: Any, located: dict[str, str], items: Sequence[str], part: str, title: str
+) -> None:
+    """A heading, and the PRISMA items it reports placed under "Part › Title"."""
+    doc.add_heading(title, level=2)
+    for item in items:
+        located[item] = f"{part} › {title}"
+
+
+def _methods(doc: Any, data: ReportData, located: dict[str, str]) -> None:
     doc.add_heading("Methods", level=1)
     if data.searches:
-        doc.add_heading("Information sources and search", level=2)
+        _section(doc, located, ("6",), "Methods", "Information sources and search")
         told = [
             f"{source} (searched {on})" if on else source for source, on, _query in data.searches
         ]
         doc.add_paragraph(xml_safe(
             f"We searched {and_list(told)}. The full search strategies are in the appendix."
         ))  # fmt: skip
-    if data.prisma_methods:
-        doc.add_heading("Selection process", level=2)
-        _paragraphs(doc, data.prisma_methods)
+    appraised = data.appraisal_methods
+    selection = data.prisma_methods
+    if appraised and selection.endswith(appraised):  # the Methods words end with item 11's
+        selection = selection.removesuffix(appraised).strip()
+    if selection:
+        _section(doc, located, ("8",), "Methods", "Selection process")
+        _paragraphs(doc, selection)
+    if data.extraction_methods:
+        _section(doc, located, ("9", "10"), "Methods", "Data collection process")
+        doc.add_paragraph(xml_safe(data.extraction_methods))
+    if appraised:
+        _section(doc, located, ("11",), "Methods", "Critical appraisal")
+        doc.add_paragraph(xml_safe(appraised))
     themes = [n for n in data.codebook if n.kind == "theme"]
     if data.codebook:
-        doc.add_heading("Synthesis methods", level=2)
+        _section(doc, located, ("13",), "Methods", "Synthesis methods")
         codes = sum(1 for _ in _codes(data.codebook))
         in_themes = f", grouped under {count(len(themes), 'theme')}" if themes else ""
         doc.add_paragraph(xml_safe(
@@ -89,38 +141,60 @@ def _methods(doc: Any, data: ReportData) -> None:
             f"{count(data.counts.get('passages', 0), 'passage')}) were coded with a codebook of "
             f"{count(codes, 'code')}{in_themes}. The matrices count {data.source}."
         ))  # fmt: skip
+    if data.findings:
+        _section(doc, located, ("15",), "Methods", "Confidence in the findings")
+        doc.add_paragraph(xml_safe(_cerqual_sentence(data.findings)))
 
 
-def _results(doc: Any, data: ReportData, prisma_png: Path | None) -> None:
+def _cerqual_sentence(findings: Sequence[Sequence[str]]) -> str:
+    """How confidence in the findings was assessed (item 15), and how far it has gone."""
+    from litsynth.synthesis.findings import COMPONENTS
+
+    column = list(findings[0]).index("CERQual confidence")
+    rows = findings[1:]
+    rated = sum(1 for row in rows if row[column] != "not assessed")
+    parts = and_list([c.lower() for c in COMPONENTS.values()])
+    return (
+        "The review team assessed its confidence in each finding with GRADE-CERQual, judging"
+        f" {parts} of its evidence: {rated} of {count(len(rows), 'finding')} assessed so far."
+    )
+
+
+def _results(doc: Any, data: ReportData, prisma_png: Path | None, located: dict[str, str]) -> None:
     doc.add_heading("Results", level=1)
     if data.prisma_paragraph or prisma_png:
-        doc.add_heading("Study selection", level=2)
+        _section(doc, located, ("16a",), "Results", "Study selection")
         _paragraphs(doc, data.prisma_paragraph)
         if prisma_png is not None and prisma_png.exists():
             from docx.shared import Inches
 
             doc.add_picture(str(prisma_png), width=Inches(6))
             _caption(doc, "Figure 1. PRISMA 2020 flow diagram.")
+            located["16a"] += ", Figure 1"
     if data.excluded:
         _table(doc, ("Report", "Reason"), [(c, reason) for c, _title, reason in data.excluded],
                caption="Table. Reports excluded at full text, with reasons.")  # fmt: skip
+        located["16b"] = "Results › Study selection, table of excluded reports"
     if data.characteristics:
         _table(doc, data.characteristics[0], data.characteristics[1:], size=_SMALL,
                heading="Study characteristics",
                caption="Table. Characteristics of the included studies.")  # fmt: skip
+        located["17"] = "Results › Study characteristics"
     if data.appraisal:
         _table(doc, data.appraisal[0], data.appraisal[1:], size=_SMALL,
                heading="Critical appraisal", lead=data.appraisal_summary,
                caption="Table. Critical appraisal of the included studies.")  # fmt: skip
+        located["18"] = "Results › Critical appraisal"
     theme_matrix = next((m for m in data.matrices if m.id == "theme-matrix"), None)
     themes = [n for n in data.codebook if n.kind == "theme"]
     if themes and theme_matrix is not None:
-        doc.add_heading("Themes", level=2)
+        _section(doc, located, ("20",), "Results", "Themes")
         for theme in themes:
             _theme(doc, theme.label, theme.definition, theme_matrix)
     if data.findings:
         _table(doc, data.findings[0], data.findings[1:], size=_SMALL,
                heading="Summary of qualitative findings")  # fmt: skip
+        located["22"] = "Results › Summary of qualitative findings"
 
 
 def _theme(doc: Any, label: str, definition: str, matrix: Matrix) -> None:
