@@ -52,7 +52,9 @@ def test_draw_open_and_download_from_the_page(demo_copy: Path) -> None:
             page.click("text=manuscript.docx (the Word draft)")
         draft = docx.Document(io.BytesIO(Path(got.value.path()).read_bytes()))
         headings = [p.text for p in draft.paragraphs if p.style.name == "Heading 1"]
-        assert headings == ["Methods", "Results", "References"]
+        assert headings == [
+            "Methods", "Results", "References", "Appendix: PRISMA 2020 items in this draft",
+        ]  # fmt: skip
         # the folder and nothing outside it
         outside = page.request.get(f"{url}/report/..%2Flitsynth.toml")
         assert outside.status == 404

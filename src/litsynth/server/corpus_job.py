@@ -14,7 +14,6 @@ version keeps its codings, each moved to where its words are (`litsynth ingest -
 from __future__ import annotations
 
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from litsynth.config import Project
-from litsynth.errors import LitsynthError
+from litsynth.server.jobs import failures_kept
 from litsynth.server.replies import switch
 from litsynth.server.warm import Workspace
 from litsynth.store import opened
@@ -66,35 +65,28 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         from litsynth.store.report import table_count
 
         try:
-            # a paper saved over with its new version keeps its codings: they follow their
-            # words (`ingest --carry`); those not found stay on the old version, as ingest says
-            report = ingest(
-                project,
-                IngestOptions(on_file=job.progress, carry=True, reread=reread),
-                embedder=ws.warm_embedder(),
-            )
-            with opened(project.store_path) as conn:
-                # the records matched now, as `litsynth link` matches; not those matched before
-                known = {(k["record_id"], k["document_id"]) for k in record_documents(conn)}
-                links = link_full_texts(conn).links if table_count(conn, "records") else []
-                linked = sum((k.record_id, k.document_id) not in known for k in links)
-            summary = {"summary": report.summary(), "ingested": report.documents_ingested,
-                       "passages": report.chunks_added, "failures": report.failures_by_reason(),
-                       "warnings": report.warnings[:20], "linked": linked,
-                       "carried": sum(c["codings"] for c in report.carried),
-                       "left": sum(len(c["left"]) for c in report.carried),
-                       "same": report.documents_reread_same}  # fmt: skip
-            with job.guard:
-                job.last, job.error, job.hint = summary, None, None
-            ws.learner.relearn_for(report.chunks_added)
-        except LitsynthError as exc:  # another ingest under way, a setting in error: said
-            with job.guard:
-                job.error, job.hint = exc.message, exc.hint
-        except Exception as exc:  # not the reviewer's doing: said on the page and the console
-            traceback.print_exc()
-            with job.guard:
-                job.error = f"{type(exc).__name__}: {exc}"
-                job.hint = "the console running `litsynth serve` shows the traceback"
+            with failures_kept(job):  # another ingest under way: said
+                # a paper saved over with its new version keeps its codings: they follow their
+                # words (`ingest --carry`); those not found stay on the old version, as ingest says
+                report = ingest(
+                    project,
+                    IngestOptions(on_file=job.progress, carry=True, reread=reread),
+                    embedder=ws.warm_embedder(),
+                )
+                with opened(project.store_path) as conn:
+                    # the records matched now, as `litsynth link` matches; not those matched before
+                    known = {(k["record_id"], k["document_id"]) for k in record_documents(conn)}
+                    links = link_full_texts(conn).links if table_count(conn, "records") else []
+                    linked = sum((k.record_id, k.document_id) not in known for k in links)
+                summary = {"summary": report.summary(), "ingested": report.documents_ingested,
+                           "passages": report.chunks_added, "failures": report.failures_by_reason(),
+                           "warnings": report.warnings[:20], "linked": linked,
+                           "carried": sum(c["codings"] for c in report.carried),
+                           "left": sum(len(c["left"]) for c in report.carried),
+                           "same": report.documents_reread_same}  # fmt: skip
+                with job.guard:
+                    job.last, job.error, job.hint = summary, None, None
+                ws.learner.relearn_for(report.chunks_added)
         finally:
             with job.guard:
                 job.running = False

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from litsynth.config import Project
-from litsynth.errors import LitsynthError
+from litsynth.server.jobs import failures_kept
 
 # The report's own pages: its scripts and styles come from its folder; a matrix's colour
 # swatches are style attributes. Nothing is fetched from anywhere else.
@@ -68,18 +67,9 @@ def report_routes(project: Project, route: Callable[..., Route]) -> list[Route]:
 
         started = time.monotonic()
         try:
-            run_pipeline(project, progress=job.said, with_ingest=False, with_suggest=False,
-                         force=True)  # fmt: skip
-            with job.guard:
-                job.error = job.hint = None
-        except LitsynthError as exc:  # no codebook yet, a setting in error: said on the page
-            with job.guard:
-                job.error, job.hint = exc.message, exc.hint
-        except Exception as exc:  # not the reviewer's doing: said on the page and the console
-            traceback.print_exc()
-            with job.guard:
-                job.error = f"{type(exc).__name__}: {exc}"
-                job.hint = "the console running `litsynth serve` shows the traceback"
+            with failures_kept(job):
+                run_pipeline(project, progress=job.said, with_ingest=False, with_suggest=False,
+                             force=True)  # fmt: skip
         finally:
             with job.guard:
                 job.running, job.step = False, ""
