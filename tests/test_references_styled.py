@@ -98,6 +98,13 @@ def test_other_styles_numbers_and_quotes() -> None:
     assert chicago.references[0].text.count("Orchestration?") == 1
 
 
+def test_an_ellipsis_in_a_title_keeps_its_dots() -> None:
+    waiting = BibRecord(id="w", source="s", batch_id="b", title="Waiting for the platform...",
+                        authors=("Lee, K.",), year=2020, journal="J")  # fmt: skip
+    shown = format_references([waiting]).references[0].text
+    assert "Waiting for the platform..." in shown and "Waiting for the platform.. " not in shown
+
+
 def test_ids_that_differ_only_in_case_stay_two_references() -> None:
     upper = BibRecord(id="R2", source="s", batch_id="b", title="Another data analysis",
                       authors=("Miles, Matthew B.",), year=1994)  # fmt: skip

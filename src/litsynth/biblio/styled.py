@@ -99,8 +99,8 @@ class ReferenceList:
 # A full stop after a title's own "?", "!" or "." (and its closing quote or formatting), or
 # a comma after its "?" or "!" (a comma after "J." stays):
 # CSL leaves such doubled punctuation to the processor, and citeproc-py keeps it ("What is
-# orchestration?*." in APA, "… Orchestration?”." in Chicago).
-_DOUBLED = re.compile(r"([?!][”’\"\ue000-\ue00b]*)[.,]|(\.[”’\"\ue000-\ue00b]*)\.")
+# orchestration?*." in APA, "… Orchestration?”." in Chicago). An ellipsis "..." is left be.
+_DOUBLED = re.compile(r"([?!][”’\"\ue000-\ue00b]*)[.,]|(?<!\.)(\.[”’\"\ue000-\ue00b]*)\.(?!\.)")
 # A full stop or comma after a closing quote, moved inside it, as US English puts it (the
 # locale's punctuation-in-quote, which citeproc-py does not apply): “Another”. → “Another.”
 _OUTSIDE_QUOTE = re.compile(r"”([\ue000-\ue00b]*)([.,])")
