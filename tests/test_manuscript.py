@@ -128,3 +128,4 @@ def test_trim_quote() -> None:
     assert trim_quote("One. Two three. Four.", 3) == "One. Two three. …"
     assert trim_quote("a " * 10, 4) == "a a a a …"
     assert trim_quote("Short. Whole.") == "Short. Whole."
+    assert trim_quote("He said “yes.” Then left. Later.", 5) == "He said “yes.” Then left. …"

@@ -230,7 +230,8 @@ def _theme(doc: Any, label: str, definition: str, matrix: Matrix) -> None:
         doc.add_paragraph(xml_safe(p.passage.quoting(trim_quote(p.text))), style="Quote")
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)]*\s+(?=[“\"‘(\[]?[A-Z0-9])")
+# Between sentences: the space after a stop (and its closing quote), before a capital.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][”\"’)]))\s+(?=[“\"‘(\[]?[A-Z0-9])")
 
 
 def trim_quote(text: str, words: int = QUOTE_WORDS) -> str:
