@@ -22,7 +22,7 @@ install: $(BIN)/.installed
 ## the main job on the demo project (this repository): the whole pipeline over the five seeds
 demo: install
 	$(BIN)/litsynth run --project .
-	@echo "Report: report/index.html. Workspace (screening, reading and coding, search): $(BIN)/litsynth serve --project . then open http://127.0.0.1:8765/"
+	@echo "Report: report/index.html (and report/manuscript.docx, the Word draft). Workspace (screening, reading and coding, search): $(BIN)/litsynth serve --project . then open http://127.0.0.1:8765/"
 
 ## the default test run: fast, no network, real model only in the end-to-end test
 test: install

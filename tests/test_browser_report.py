@@ -59,3 +59,25 @@ def test_draw_open_and_download_from_the_page(demo_copy: Path) -> None:
         outside = page.request.get(f"{url}/report/..%2Flitsynth.toml")
         assert outside.status == 404
     assert (demo_copy / "report" / "manuscript.docx").is_file()
+
+
+def test_the_reference_list_in_a_style_named_on_the_page(demo_copy: Path) -> None:
+    with browsing(demo_copy, 1400, 900) as (url, page):
+        page.goto(f"{url}/screens/matrices")
+        until(page, "() => document.getElementById('ref-style').placeholder === 'apa'")
+        page.fill("#ref-style", "apaa")
+        page.press("#ref-style", "Enter")
+        until(page, "() => document.getElementById('ref-style-status').textContent !== ''")
+        said = page.locator("#ref-style-status").inner_text()
+        assert said.startswith("no citation style 'apaa' (close names: apa")
+        assert "style=" not in (page.get_attribute("#ref-word", "href") or "")  # unchanged
+        page.fill("#ref-style", "ieee")
+        page.press("#ref-style", "Enter")
+        until(
+            page, "() => document.getElementById('ref-style-status').textContent.endsWith('ieee.')"
+        )
+        assert page.locator("#ref-style-status").inner_text() == "28 references in ieee."
+        with page.expect_download() as got:
+            page.click("#ref-word")
+        listed = docx.Document(io.BytesIO(Path(got.value.path()).read_bytes())).paragraphs
+        assert listed[1].text.startswith("[1]\t")  # numbered, its label set apart by a tab

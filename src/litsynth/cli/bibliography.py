@@ -33,7 +33,7 @@ from litsynth.words import count
     show_default=True,
     metavar="NAME|FILE.csl",
     help="A citation style as Zotero's style repository names it (apa, harvard-cite-them-right,"
-    " chicago-author-date, ieee, nature, vancouver's journals by name …) or a .csl file.",
+    " chicago-author-date, ieee, nature, elsevier-vancouver, a journal's own …) or a .csl file.",
 )
 @click.option(
     "--out",

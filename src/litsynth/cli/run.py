@@ -20,6 +20,9 @@ def _render(summary: RunSummary, as_json: bool) -> None:
         click.echo(f"{s.name:<{width}}  {s.status:<14} {s.seconds:>7.1f}s  {s.detail}")
     if summary.report:
         click.echo(f"\nReport: {summary.report}  (open it in a browser; it needs no server)")
+        draft = Path(summary.report).with_name("manuscript.docx")
+        if draft.is_file():
+            click.echo(f"Manuscript draft: {draft}  (Word: the Methods and Results, to edit)")
 
 
 @click.command("run")
@@ -32,7 +35,8 @@ def run_command(project_dir: Path, force: bool, as_json: bool, quiet: bool) -> N
     PRISMA and the HTML report, skipping what is up to date.
 
     Outputs land in the project: the store litsynth.db, indexes/, and report/ (index.html,
-    matrices/, prisma.svg/csv/json, open-coding-draft.yaml, relations.json).
+    manuscript.docx, matrices/, prisma.svg/csv/json/png, open-coding-draft.yaml,
+    relations.json).
     """
     project = load(project_dir)
     say = None if quiet or as_json else (lambda msg: click.echo(msg, err=True))
@@ -53,7 +57,9 @@ def report_command(project_dir: Path, out: Path | None, as_json: bool, quiet: bo
     """Draw the HTML report from the store as it is (no ingest, no new suggestions).
 
     One self-contained folder that opens from disk: overview, PRISMA, codebook, matrices whose
-    cells list their passages with citations and back-links, cited works, open-coding proposals.
+    cells list their passages with citations and back-links, cited works, open-coding proposals,
+    the included studies' references; beside it manuscript.docx, a Word draft of the Methods
+    and Results.
     """
     project = load(project_dir)
     say = None if quiet or as_json else (lambda msg: click.echo(msg, err=True))

@@ -477,6 +477,11 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 file=sys.stderr,
             )
         ws.learner.wait(timeout=60)
+        if any(job.is_alive() for job in ws.background):
+            print("finishing the report being drawn (Ctrl-C again stops it; the last one"
+                  " drawn stays)", file=sys.stderr)  # fmt: skip
+        for job in ws.background:  # its folder is swapped in whole when done
+            job.join(timeout=60)
 
     app = Starlette(
         lifespan=lifespan,
@@ -519,7 +524,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             *coding_routes(project, ws, route),
             *form_routes(project, ws, route),
             *findings_routes(project, ws, route),
-            *report_routes(project, route),
+            *report_routes(project, ws, route),
         ],
     )
     app.state.workspace = ws

@@ -69,7 +69,8 @@ EXPORT_PATHS: dict[str, Any] = {
                 {"type": "object"},
                 "running, step (the one under way), runs, seconds (the last one's), error,"
                 " hint; drawn (when report/index.html was written) and files (what there is"
-                " to open: the report, manuscript.docx, prisma.png)",
+                " to open: the report, manuscript.docx, prisma.png); citation_style, the"
+                " project's (`[synthesis] citation_style`)",
             ),
         },
         "post": {

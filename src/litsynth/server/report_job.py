@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from litsynth.config import Project
 from litsynth.server.jobs import failures_kept
+from litsynth.server.warm import Workspace
 
 # The report's own pages: its scripts and styles come from its folder; a matrix's colour
 # swatches are style attributes. Nothing is fetched from anywhere else.
@@ -56,7 +57,7 @@ class ReportJob:
                 self.step = message.split("] ", 1)[-1].removesuffix(" …")
 
 
-def report_routes(project: Project, route: Callable[..., Route]) -> list[Route]:
+def report_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
     """`GET /api/report` (how far, and what is drawn), `POST /api/report` (start) and
     `GET /report/{path}` (the folder's files)."""
     job = ReportJob()
@@ -88,6 +89,7 @@ def report_routes(project: Project, route: Callable[..., Route]) -> list[Route]:
                 "running": job.running, "step": job.step, "runs": job.runs,
                 "seconds": job.seconds, "error": job.error, "hint": job.hint, "drawn": drawn,
                 "files": [f"/report/{name}" for name in FILES if (folder / name).is_file()],
+                "citation_style": project.settings.synthesis.citation_style,
             }  # fmt: skip
 
     async def api_report_status(request: Request) -> Response:
@@ -97,7 +99,9 @@ def report_routes(project: Project, route: Callable[..., Route]) -> list[Route]:
         with job.guard:
             if not job.running:  # a second click while it runs joins the drawing under way
                 job.running, job.step, job.error, job.hint = True, "", None, None
-                threading.Thread(target=work, name="draw-report", daemon=True).start()
+                thread = threading.Thread(target=work, name="draw-report", daemon=True)
+                ws.background[:] = [t for t in ws.background if t.is_alive()] + [thread]
+                thread.start()
         return JSONResponse(status())
 
     async def report_file(request: Request) -> Response:

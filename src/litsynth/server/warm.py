@@ -39,6 +39,8 @@ class Workspace:
     refits: dict[tuple[str, str], threading.Thread] = field(default_factory=dict)
     likeness: dict[tuple[str, str], float] = field(default_factory=dict)  # of maybe pairs
     _loading: threading.Lock = field(default_factory=threading.Lock)
+    # work started from the page that the server lets finish when it stops (drawing the report)
+    background: list[threading.Thread] = field(default_factory=list)
     learner: Learner = field(init=False)  # suggest runs after coding decisions (learning.py)
 
     def __post_init__(self) -> None:

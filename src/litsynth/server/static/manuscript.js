@@ -49,6 +49,31 @@ async function drawReport() {
 
 function loadReport() {
   $("draw-report").addEventListener("click", drawReport);
-  api("/api/report").then((s) => (s.running ? drawReport() : showReport(s)))
-    .catch((error) => { $("report-status").textContent = error.message; });
+  $("ref-style").addEventListener("change", chooseStyle);
+  api("/api/report").then((s) => {
+    $("ref-style").placeholder = s.citation_style;
+    return s.running ? drawReport() : showReport(s);
+  }).catch((error) => { $("report-status").textContent = error.message; });
+}
+
+// The reference list's links in the style named (the project's when the box is empty),
+// checked on the server first: a style it cannot find is said here, with close names,
+// rather than downloaded as an error.
+async function chooseStyle() {
+  const style = $("ref-style").value.trim();
+  const query = (format) => new URLSearchParams(
+    { stage: "included", format, ...(style ? { style } : {}) });
+  $("ref-style-status").textContent = "";
+  if (style) {
+    const response = await fetch("/api/export/references?" + query("txt"));
+    if (!response.ok) {
+      const body = await response.json();
+      $("ref-style-status").textContent = body.error + (body.hint ? " (" + body.hint + ")" : "");
+      return;
+    }
+    const n = (await response.text()).split("\n\n").filter((r) => r.trim()).length;
+    $("ref-style-status").textContent = plural(n, "reference") + " in " + style + ".";
+  }
+  $("ref-word").href = "/api/export/references?" + query("docx");
+  $("ref-md").href = "/api/export/references?" + query("md");
 }
