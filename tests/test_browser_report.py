@@ -42,8 +42,8 @@ def test_draw_open_and_download_from_the_page(demo_copy: Path) -> None:
         report = opened.value
         report.wait_for_load_state()
         references = report.locator("#references .csl-entry")
-        assert references.count() == 28
-        assert references.first.inner_text().startswith("Amit, R., & Han, X. (2017).")
+        assert references.count() == 31  # 28 included studies, 3 other sources quoted
+        assert references.first.inner_text().startswith("001_fda600e23a8bf5df.txt. (2025).")
         report.set_viewport_size({"width": 1100, "height": 700})
         report.evaluate("""() => { document.getElementById('references').scrollIntoView();
                                    window.scrollBy(0, -70); }""")  # from under the toolbar

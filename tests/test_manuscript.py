@@ -98,17 +98,38 @@ def test_references_in_the_draft_and_the_report(demo_project: Path) -> None:
     draft = _draft(demo_project)
     paragraphs = draft.paragraphs
     start = next(i for i, p in enumerate(paragraphs) if p.text == "References")
-    entries = [p for p in paragraphs[start + 2 :] if p.text and p.style.name == "Normal"]
+    end = next(i for i, p in enumerate(paragraphs) if i > start and p.style.name == "Heading 1")
+    assert paragraphs[start + 1].text == (
+        "The included studies and the 3 other sources this draft quotes, in APA Style 7th edition."
+    )
+    entries = [p for p in paragraphs[start + 2 : end] if p.text]
     included = _cli(demo_project, "export", "references").splitlines()
-    assert [p.text for p in entries[: len(included)]] == included
     assert len(included) == 28  # the demo's included studies
-    first = entries[0]
-    assert first.text.startswith("Amit, R., & Han, X. (2017). Value creation")
+    texts = [p.text for p in entries]
+    assert set(included) < set(texts) and len(texts) == 31
+    # the sources quoted that are no included study, by their own fields: two seed texts (one
+    # with no title: its file name, as its citations) and the test's conftest.INJECTED_DOC
+    assert set(texts) - set(included) == {
+        "Orchestration platforms and injected markup. (n.d.).",
+        "Yulianti, G., & Santoso, S. (2025). Bridging Business Models and Supply Chain Strategy:"
+        " A Qualitative Synthesis of Value Creation Through Orchestration.",
+        "001_fda600e23a8bf5df.txt. (2025).",
+    }
+    # APA's order, one list: a work without authors where its title falls (citeproc-py alone
+    # put them last)
+    assert texts == sorted(texts, key=str.casefold)
+    first = next(p for p in entries if p.text.startswith("Amit, R., & Han, X. (2017)."))
     assert [r.text for r in first.runs if r.italic] == ["Strategic Entrepreneurship Journal"]
+    # every quote's citation leads to its reference: the work cited opens an entry
+    for quote in (p.text for p in paragraphs if p.style.name == "Quote"):
+        work = quote.rpartition("” (")[2].split(", ")[0].strip("“”").rstrip("…")
+        lead = work.split(" & ")[0].split(" et al.")[0]
+        assert any(t.startswith(lead) for t in texts), work
     page = (demo_project / "report" / "index.html").read_text(encoding="utf-8")
     section = page[page.index('<section class="block" id="references">') :]
     section = section[: section.index("</section>")]
-    assert len(re.findall(r'<p class="csl-entry"', section)) == 28
+    assert len(re.findall(r'<p class="csl-entry"', section)) == 31
+    assert "The 28 included studies and the 3 other sources this report quotes" in section
     assert "<i>Strategic Entrepreneurship Journal</i>" in section
     assert 'href="manuscript.docx"' in section
 

@@ -98,6 +98,15 @@ def test_other_styles_numbers_and_quotes() -> None:
     assert chicago.references[0].text.count("Orchestration?") == 1
 
 
+def test_a_work_without_authors_sorts_by_its_title() -> None:
+    anonymous = BibRecord(id="a", source="s", batch_id="b", title="Kanban in practice",
+                          year=2019, journal="J")  # fmt: skip
+    apa = format_references([ARTICLE, BOOK, anonymous])
+    assert [r.record_id for r in apa.references] == ["a", "r2", "r1"]  # K < M < P
+    ieee = format_references([ARTICLE, BOOK, anonymous], "ieee")
+    assert [r.record_id for r in ieee.references] == ["r1", "r2", "a"]  # as cited
+
+
 def test_an_ellipsis_in_a_title_keeps_its_dots() -> None:
     waiting = BibRecord(id="w", source="s", batch_id="b", title="Waiting for the platform...",
                         authors=("Lee, K.",), year=2020, journal="J")  # fmt: skip

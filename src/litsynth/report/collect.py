@@ -27,7 +27,7 @@ from litsynth.errors import BiblioError, SynthesisError
 from litsynth.ingest.files import on_disk
 from litsynth.markup import markup_ranges, shows_markup, without
 from litsynth.provenance import library_versions
-from litsynth.records import split_parse_notes
+from litsynth.records import BibRecord, split_parse_notes
 from litsynth.report import contents as rm
 from litsynth.report.derived import BuiltMatrix, DerivedState
 from litsynth.store import biblio as biblio_store
@@ -269,7 +269,7 @@ def collect(
         **_characteristics(project, conn),
         **_appraisal(project, conn),
         **_findings(project, conn, codebook, derived.matrices),
-        **(_references(project, conn) if derived.prisma is not None else {}),
+        **(_references(project, conn, derived.matrices) if derived.prisma is not None else {}),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         excluded=_excluded(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
@@ -315,21 +315,58 @@ def _excluded(conn: sqlite3.Connection) -> tuple[tuple[str, str, str], ...]:
     return tuple(sorted(rows, key=lambda row: (row[2], row[0].lower(), row[1].lower())))
 
 
-def _references(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
-    """The included studies' reference list in `[synthesis] citation_style`: the report and
-    the manuscript draft end with it. A style that cannot be found or read is said where the
-    list would be; the rest of the report is drawn."""
+def _references(
+    project: Project, conn: sqlite3.Connection, matrices: Sequence[BuiltMatrix]
+) -> dict[str, Any]:
+    """The reference list in `[synthesis] citation_style`, which the report and the manuscript
+    draft end with: the included studies, then every other source the sources × themes
+    matrix quotes (a document no included record is linked to, such as a seed text, by its
+    linked record's fields or its own), so that each quote's citation has its reference. A
+    style that cannot be found or read is said where the list would be; the rest of the
+    report is drawn."""
     from litsynth.biblio.export import select
     from litsynth.biblio.styled import format_references
 
     included = [e.record for e in select(conn, "included")]
     if not included:
         return {}
+    themes = next((b.matrix for b in matrices if b.id == "theme-matrix"), None)
+    quoted = set(themes.row_keys) if themes is not None else set()
+    records = {r.id: r for r in biblio_store.all_records(conn)}
+    linked: dict[str, list[str]] = {}
+    for link in biblio_store.record_documents(conn):
+        linked.setdefault(link["document_id"], []).append(link["record_id"])
+    listed = {r.id for r in included}
+    others: list[BibRecord] = []
+    for row in q.documents_meta(conn):
+        if row["id"] not in quoted:
+            continue
+        own = [records[r] for r in linked.get(row["id"], []) if r in records]
+        if any(r.id in listed for r in own):
+            continue  # its included study is listed
+        others.append(own[0] if own else _document_record(row))
+        listed.add(others[-1].id)
     try:
         style = project.settings.synthesis.citation_style
-        return {"references": format_references(included, style)}
+        listing = format_references([*included, *others], style)
     except BiblioError as exc:
         return {"references_error": f"{exc.message} ({exc.hint})" if exc.hint else exc.message}
+    return {"references": listing, "references_quoted": len(others)}
+
+
+# Kinds of document that are web pages: their reference says so (a URL, "Retrieved").
+_WEB_KINDS = frozenset({"html", "mhtml", "webarchive"})
+
+
+def _document_record(row: sqlite3.Row) -> BibRecord:
+    """A document's own fields (documents.csv, its file's metadata) as a record, for the
+    reference list; a document without a title goes by its file name, as its citations do."""
+    return BibRecord(
+        id=row["id"], source="corpus", batch_id="",
+        title=row["title"] or Path(row["path"]).name,
+        authors=decode_authors(row["authors"]), year=row["year"],
+        doi=row["doi"], journal=row["venue"], doc_type="elec" if row["kind"] in _WEB_KINDS else "",
+    )  # fmt: skip
 
 
 def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:

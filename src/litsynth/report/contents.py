@@ -157,8 +157,10 @@ class ReportData:
     # per finding, its studies: (citation, passages, anchor of its theme-matrix cell or "")
     findings_studies: tuple[tuple[tuple[str, int, str], ...], ...] = ()
     findings_error: str = ""  # findings.yaml that cannot be read, and why
-    # the included studies' reference list in the project's citation style, or why not
+    # the reference list in the project's citation style (the included studies and the other
+    # sources the report quotes), or why not
     references: ReferenceList | None = None
+    references_quoted: int = 0  # of them, sources quoted that are no included study
     references_error: str = ""
     codebook: tuple[CodeNode, ...] = ()
     core_category: str = ""

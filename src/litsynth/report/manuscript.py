@@ -61,7 +61,9 @@ def write_manuscript(data: ReportData, path: Path, *, prisma_png: Path | None = 
     _results(doc, data, prisma_png, located)
     if data.references is not None and data.references.references:
         doc.add_heading("References", level=1)
-        _note(doc, f"The included studies, in {data.references.style}.")
+        others = data.references_quoted
+        also = f" and the {count(others, 'other source')} this draft quotes" if others else ""
+        _note(doc, f"The included studies{also}, in {data.references.style}.")
         add_reference_paragraphs(doc, data.references)
     elif data.references_error:
         doc.add_heading("References", level=1)

@@ -16,6 +16,13 @@ def documents_overview(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     ).fetchall()
 
 
+def documents_meta(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every document's bibliographic fields (no text), for a reference list entry."""
+    return conn.execute(
+        "SELECT id, path, kind, title, authors, year, venue, doi FROM documents ORDER BY path"
+    ).fetchall()
+
+
 def file_paths(conn: sqlite3.Connection) -> dict[str, list[str]]:
     """Every path that holds each document (copies, renamed files not yet pruned)."""
     out: dict[str, list[str]] = {}
