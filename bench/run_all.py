@@ -18,8 +18,8 @@ BENCH = Path(__file__).resolve().parent
 # Fast ones first, so a partial run still says something.
 ORDER = [
     "embed", "search_start", "reingest", "ingest_pdf", "ocr", "docx", "doc", "rtf", "epub", "jats",
-    "suggest_speed", "synthesis", "review", "learning", "analysis", "import", "roles", "zeroshot",
-    "manycodes", "csabstruct", "screening", "dedupe", "dedupe_order", "printed_pages",
+    "suggest_speed", "synthesis", "review", "learning", "analysis", "import", "references", "roles",
+    "zeroshot", "manycodes", "csabstruct", "screening", "dedupe", "dedupe_order", "printed_pages",
     "pdf_metadata", "reread",
 ]  # fmt: skip
 
