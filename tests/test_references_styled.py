@@ -210,32 +210,3 @@ def test_csl_json_export_imports_back_with_the_same_records(
     assert [(i["id"], i["title"], i["DOI"]) for i in back] == [
         (i["id"], i["title"], i["DOI"]) for i in items
     ]
-
-
-def test_the_workspace_offers_the_reference_list(two_included: Path) -> None:
-    """The Matrices & PRISMA screen's links: the included studies in the project's style as
-    Word, any named style as text, and the records as CSL-JSON; a file path is refused."""
-    import docx
-    from starlette.testclient import TestClient
-
-    from litsynth.config import open_project
-    from litsynth.server.app import create_app
-
-    with TestClient(create_app(open_project(two_included))) as client:
-        page = client.get("/screens/matrices").text
-        assert 'href="/api/export/references?stage=included&amp;format=docx"' in page
-        word = client.get("/api/export/references", params={"stage": "included"})
-        plain = client.get("/api/export/references", params={"format": "txt", "style": "ieee"})
-        csl = client.get("/api/export/records", params={"stage": "included", "format": "json"})
-        path = client.get("/api/export/references", params={"style": "/etc/x.csl"})
-        unknown = client.get("/api/export/references", params={"style": "apaa"})
-    assert word.status_code == 200
-    assert 'filename="references-included.docx"' in word.headers["content-disposition"]
-    saved = two_included / "refs.docx"
-    saved.write_bytes(word.content)
-    texts = [p.text for p in docx.Document(str(saved)).paragraphs]
-    assert texts[0] == "References" and texts[1].startswith("Hallsworth, M. (2016).")
-    assert plain.text.startswith("[1] J. Smith and A. Berg, “Nudging physicians")
-    assert [item["id"] for item in csl.json()] == ["r01", "r02"]
-    assert path.status_code == 400 and "no citation style" in path.json()["error"]
-    assert unknown.status_code == 400 and "no citation style 'apaa'" in unknown.json()["error"]

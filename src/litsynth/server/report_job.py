@@ -131,7 +131,9 @@ def _inside(folder: Path, path: str) -> Path | None:
     """The file `path` names inside `folder`, or None: never one outside it (`..`, a link
     out, an absolute path)."""
     root = folder.resolve()
-    target = (root / path).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
+    try:
+        target = (root / path).resolve()
+        inside = target.is_relative_to(root) and target.is_file()
+    except (ValueError, OSError):  # a NUL byte, a name too long: no file of the report's
         return None
-    return target
+    return target if inside else None
