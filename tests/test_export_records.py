@@ -202,3 +202,25 @@ def test_the_records_still_to_retrieve_are_a_list_to_fetch(screened: Path, tmp_p
     )
     assert "ID  - r04" in out.read_text(encoding="utf-8")
     assert "--stage to-retrieve" in run(screened, "link")
+
+
+def test_a_linked_full_text_travels_for_the_reference_manager(tmp_path: Path) -> None:
+    """A record with its PDF (here a text) linked: RIS `L1` and BibTeX `file` name the file,
+    absolute, so Zotero or JabRef attaches it as it imports the record; sheets list it."""
+    import csv
+
+    from conftest import corpus_project, link_a_record
+
+    root = corpus_project(tmp_path, (b"A federated supply chain, coordinated.\n", "fed.txt"))
+    link_a_record(root, 'fed,The federated supply chain,"Doe, J",2010', "fed.txt")
+    full_text = str((root / "corpus" / "fed.txt").resolve())
+    outs = {fmt: tmp_path / f"all.{fmt}" for fmt in ("ris", "bib", "csv")}
+    for out in outs.values():
+        done = CliRunner().invoke(cli, ["export", "records", str(out), "--stage", "all",
+                                        "--project", str(root)])  # fmt: skip
+        assert done.exit_code == 0, done.output
+    assert f"L1  - {full_text}" in outs["ris"].read_text(encoding="utf-8")
+    assert f"file = {{{full_text}}}" in outs["bib"].read_text(encoding="utf-8")
+    with outs["csv"].open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["full_text"] == "corpus/fed.txt"  # as the store has it, relative to the project

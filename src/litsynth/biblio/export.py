@@ -37,7 +37,7 @@ COLUMNS = (
     "record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords",
     "language", "doc_type", "source", "duplicate_of", "title_abstract_decision",
     "title_abstract_reason", "full_text_decision", "full_text_reason", "title_abstract_notes",
-    "full_text_notes", "volume", "issue", "pages", "work_type",
+    "full_text_notes", "volume", "issue", "pages", "work_type", "full_text",
 )  # fmt: skip
 
 
@@ -51,6 +51,7 @@ class ExportedRecord:
     ft_reason: str
     ta_notes: str = ""  # the reviewers' notes at the stage: "ann: conference abstract only"
     ft_notes: str = ""
+    full_texts: tuple[str, ...] = ()  # its linked documents' files, as the store has them
 
 
 def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
@@ -66,8 +67,7 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
     """
     if stage not in STAGES:
         raise BiblioError(f"unknown stage {stage!r}", hint=f"one of: {', '.join(STAGES)}")
-    wanted = stage == "to-retrieve"  # only that stage asks which records have a document
-    linked = {row["record_id"] for row in biblio_store.record_documents(conn)} if wanted else set()
+    files = biblio_store.full_text_paths(conn)
     log = screening_log.log(conn)
     eff = rules.effective(log)
     notes = _notes(log)
@@ -83,7 +83,7 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
             and ta is not None
             and ta.decision == "include"
             and ft is None
-            and rec.id not in linked,
+            and rec.id not in files,
             "full-text": not duplicate_of and ft is not None,
             "excluded": not duplicate_of and ft is not None and ft.decision == "exclude",
             "included": not duplicate_of and ft is not None and ft.decision == "include",
@@ -99,6 +99,7 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
                     ft.reason if ft else "",
                     notes.get((rec.id, TITLE_ABSTRACT), ""),
                     notes.get((rec.id, FULL_TEXT), ""),
+                    tuple(files.get(rec.id, ())),
                 )
             )
     return out
@@ -124,8 +125,16 @@ def _row(e: ExportedRecord) -> list[str]:
         "; ".join(r.keywords), r.language, r.doc_type, r.source, e.duplicate_of,
         e.ta_decision, e.ta_reason, e.ft_decision, e.ft_reason, e.ta_notes, e.ft_notes,
         volume_of(r.extra), issue_of(r.extra), pages_of(r.extra).replace("--", "–"),
-        work_type(r.doc_type, r.extra),
+        work_type(r.doc_type, r.extra), "; ".join(e.full_texts),
     ]  # fmt: skip
+
+
+def _attached(full_texts: Sequence[str], root: Path | None) -> str:
+    """The first full text's path for a reference manager: absolute, under `root`."""
+    if not full_texts:
+        return ""
+    first = Path(full_texts[0])
+    return str(first if first.is_absolute() or root is None else (root / first).resolve())
 
 
 def _note(e: ExportedRecord) -> str:
@@ -144,8 +153,13 @@ def _note(e: ExportedRecord) -> str:
     return "litsynth: " + "; ".join(parts)
 
 
-def write(rows: Sequence[ExportedRecord], fmt: str, path: Path) -> Path:
-    """The records in `fmt` at `path`: RIS or BibTeX text, or a sheet (CSV or a workbook)."""
+def write(
+    rows: Sequence[ExportedRecord], fmt: str, path: Path, *, root: Path | None = None
+) -> Path:
+    """The records in `fmt` at `path`: RIS, BibTeX or CSL-JSON text, or a sheet (CSV or a
+    workbook). A record with a linked full text and no file of its own carries the full
+    text's path, absolute under the project folder `root` (RIS `L1`, BibTeX `file`), so a
+    reference manager attaches the PDF as it imports the record."""
     if fmt in ("csv", "xlsx"):
         table = [list(COLUMNS)]
         table += [[v if i == 0 else safe_cell(v) for i, v in enumerate(_row(r))] for r in rows]
@@ -154,7 +168,14 @@ def write(rows: Sequence[ExportedRecord], fmt: str, path: Path) -> Path:
         return path
     if fmt not in ("ris", "bib", "json"):
         raise BiblioError(f"unknown format {fmt!r}", hint=f"one of: {', '.join(FORMATS)}")
-    noted = [replace(r.record, extra={**r.record.extra, "note": _note(r)}) for r in rows]
+    noted = [
+        replace(
+            r.record,
+            extra={**r.record.extra, "note": _note(r)},
+            file=r.record.file or _attached(r.full_texts, root),
+        )
+        for r in rows
+    ]
     if fmt == "json":
         text = to_csl_json(noted)
     else:

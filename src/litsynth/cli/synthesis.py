@@ -474,7 +474,7 @@ def export_records(
     project = load(project_dir)
     with _store(project) as conn:
         rows = export.select(conn, stage)
-    export.write(rows, fmt, out)
+    export.write(rows, fmt, out, root=project.root)
     if as_json:
         print_json({"file": str(out), "stage": stage, "format": fmt, "records": len(rows)})
         return

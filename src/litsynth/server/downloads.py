@@ -60,7 +60,7 @@ def records_file(project: Project, params: Mapping[str, str]) -> Response:
     with opened(project.store_path) as conn:
         rows = export.select(conn, stage)  # an unknown stage is its error, as on the CLI
     with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
-        path = export.write(rows, fmt, Path(folder) / f"records.{fmt}")  # and a format
+        path = export.write(rows, fmt, Path(folder) / f"records.{fmt}", root=project.root)
         data = path.read_bytes()
     return _attachment(data, RECORD_TYPES[fmt], f"{stage}.{fmt}")
 

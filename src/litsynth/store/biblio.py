@@ -360,6 +360,18 @@ def record_documents(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+def full_text_paths(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Each linked record's full-text files (the paths of its documents, as stored)."""
+    rows = conn.execute(
+        "SELECT l.record_id, d.path FROM record_documents l JOIN documents d"
+        " ON d.id = l.document_id WHERE l.method != 'unlinked' ORDER BY l.record_id, d.path"
+    )
+    out: dict[str, list[str]] = {}
+    for record_id, path in rows:
+        out.setdefault(record_id, []).append(path)
+    return out
+
+
 def linked_documents(conn: sqlite3.Connection, record_id: str) -> list[dict[str, str]]:
     """The documents linked to a record (`litsynth link`): what a full-text screener reads,
     each with its path and the label it is cited by ("Yulianti & Santoso (2025)")."""
