@@ -150,3 +150,26 @@ def test_trim_quote() -> None:
     assert trim_quote("a " * 10, 4) == "a a a a …"
     assert trim_quote("Short. Whole.") == "Short. Whole."
     assert trim_quote("He said “yes.” Then left. Later.", 5) == "He said “yes.” Then left. …"
+
+
+def test_a_records_only_project_gets_the_parts_it_has(two_included: Path) -> None:
+    """No corpus, no codebook: the draft holds the searches, the selection, the flow, the
+    excluded report and the references, and places the PRISMA items they report."""
+    from conftest import FIXTURES
+
+    _cli(two_included, "import", str(FIXTURES / "screening" / "records.csv"), "--source",
+         "Scopus", "--searched", "2026-11-01", "--query", "nudg* AND physician*")  # fmt: skip
+    _cli(two_included, "report", "-q")
+    draft = _draft(two_included)
+    headings = [p.text for p in draft.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [
+        "Methods", "Selection process", "Results", "Study selection", "References",
+        "Appendix: search strategies", "Scopus, searched 2026-11-01",
+        "Appendix: PRISMA 2020 items in this draft",
+    ]  # fmt: skip
+    text = [p.text for p in draft.paragraphs]
+    assert text[text.index("Selection process") + 1].startswith("Scopus was searched on 1 Nov")
+    assert "nudg* AND physician*" in text
+    placed = {r.cells[0].text for r in draft.tables[-1].rows[1:] if r.cells[2].text}
+    assert placed == {"6", "7", "8", "16a", "16b"}
+    assert any(t.startswith("Where this draft reports 4 of PRISMA 2020's 27 items") for t in text)

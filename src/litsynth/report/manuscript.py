@@ -83,8 +83,8 @@ def write_manuscript(data: ReportData, path: Path, *, prisma_png: Path | None = 
 
 def _prisma_items(doc: Any, located: dict[str, str]) -> None:
     doc.add_heading("Appendix: PRISMA 2020 items in this draft", level=1)
-    drafted = sum(1 for number, _topic in PRISMA_ITEMS if number in located)
-    _note(doc, f"Where this draft reports {drafted} of PRISMA 2020's {len(PRISMA_ITEMS)} items"
+    drafted = len({number.rstrip("ab") for number in located})
+    _note(doc, f"Where this draft reports {drafted} of PRISMA 2020's 27 items"
                " (Page et al., 2021), for the checklist a journal asks for; the others are the"
                " authors' to write, and the locations to update as the text moves.")  # fmt: skip
     rows = [(n, topic, located.get(n, "")) for n, topic in PRISMA_ITEMS]
@@ -112,21 +112,16 @@ def _section(
 
 def _methods(doc: Any, data: ReportData, located: dict[str, str]) -> None:
     doc.add_heading("Methods", level=1)
-    if data.searches:
-        _section(doc, located, ("6",), "Methods", "Information sources and search")
-        told = [
-            f"{source} (searched {on})" if on else source for source, on, _query in data.searches
-        ]
-        doc.add_paragraph(xml_safe(
-            f"We searched {and_list(told)}. The full search strategies are in the appendix."
-        ))  # fmt: skip
     appraised = data.appraisal_methods
     selection = data.prisma_methods
     if appraised and selection.endswith(appraised):  # the Methods words end with item 11's
         selection = selection.removesuffix(appraised).strip()
-    if selection:
+    if selection:  # it opens with the searches told with the imports (item 6), if any
         _section(doc, located, ("8",), "Methods", "Selection process")
         _paragraphs(doc, selection)
+        if data.searches:
+            located["6"] = located["8"]
+            doc.add_paragraph("The full search strategies are in the appendix.")
     if data.extraction_methods:
         _section(doc, located, ("9", "10"), "Methods", "Data collection process")
         doc.add_paragraph(xml_safe(data.extraction_methods))
