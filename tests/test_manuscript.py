@@ -173,3 +173,34 @@ def test_a_records_only_project_gets_the_parts_it_has(two_included: Path) -> Non
     placed = {r.cells[0].text for r in draft.tables[-1].rows[1:] if r.cells[2].text}
     assert placed == {"6", "7", "8", "16a", "16b"}
     assert any(t.startswith("Where this draft reports 4 of PRISMA 2020's 27 items") for t in text)
+
+
+def test_papers_without_records_get_the_references_of_what_is_quoted(tmp_path: Path) -> None:
+    """A project of papers and a codebook, no bibliography: no PRISMA parts, and the
+    reference list holds the sources the draft quotes, each by its own fields."""
+    import shutil
+
+    from conftest import REPO, corpus_project
+
+    seeds = REPO / "corpus"
+    root = corpus_project(tmp_path, (seeds / "000_e36bc8967a0d5917.txt", "review.txt"),
+                          (seeds / "001_fda600e23a8bf5df.txt", "sme.txt"))  # fmt: skip
+    shutil.copytree(REPO / "codebook", root / "codebook", dirs_exist_ok=True)
+    with (root / "litsynth.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[synthesis]\nsource = "both"\n')
+    _cli(root, "run", "-q")
+    paragraphs = _draft(root).paragraphs
+    text = [p.text for p in paragraphs]
+    assert "Study selection" not in text
+    assert "Appendix: PRISMA 2020 items in this draft" not in text
+    start = text.index("References")
+    assert text[start + 1] == "The sources this draft quotes, in APA Style 7th edition."
+    entries = [t for t in text[start + 2 :] if t]
+    assert entries == [  # no documents.csv here: the review's title from its own text
+        "Bridging Business Models and Supply Chain Strategy: A Qualitative Synthesis of Value"
+        " Creation Through Orchestration. (n.d.).",
+        "sme.txt. (n.d.).",
+    ]
+    for quote in (p.text for p in paragraphs if p.style.name == "Quote"):
+        work = quote.rpartition("” (")[2].split(", ")[0].strip("“”").rstrip("…")
+        assert any(t.startswith(work.split(" & ")[0]) for t in entries), work

@@ -269,7 +269,7 @@ def collect(
         **_characteristics(project, conn),
         **_appraisal(project, conn),
         **_findings(project, conn, codebook, derived.matrices),
-        **(_references(project, conn, derived.matrices) if derived.prisma is not None else {}),
+        **_references(project, conn, derived.matrices),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         excluded=_excluded(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
@@ -321,15 +321,15 @@ def _references(
     """The reference list in `[synthesis] citation_style`, which the report and the manuscript
     draft end with: the included studies, then every other source the sources × themes
     matrix quotes (a document no included record is linked to, such as a seed text, by its
-    linked record's fields or its own), so that each quote's citation has its reference. A
+    linked record's fields or its own; in a project of papers without records, those are
+    all), so that each quote's citation has its reference. A
     style that cannot be found or read is said where the list would be; the rest of the
     report is drawn."""
     from litsynth.biblio.export import select
     from litsynth.biblio.styled import format_references
 
-    included = [e.record for e in select(conn, "included")]
-    if not included:
-        return {}
+    has_records = q.table_count(conn, "records") > 0
+    included = [e.record for e in select(conn, "included")] if has_records else []
     themes = next((b.matrix for b in matrices if b.id == "theme-matrix"), None)
     quoted = set(themes.row_keys) if themes is not None else set()
     records = {r.id: r for r in biblio_store.all_records(conn)}
@@ -346,6 +346,8 @@ def _references(
             continue  # its included study is listed
         others.append(own[0] if own else _document_record(row))
         listed.add(others[-1].id)
+    if not included and not others:
+        return {}
     try:
         style = project.settings.synthesis.citation_style
         listing = format_references([*included, *others], style)

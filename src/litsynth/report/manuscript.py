@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from litsynth.biblio.styled import add_reference_paragraphs
+from litsynth.biblio.styled import ReferenceList, add_reference_paragraphs
 from litsynth.cells import xml_safe
 from litsynth.report.contents import Matrix, ReportData, ShownPassage
 from litsynth.words import and_list, count
@@ -61,9 +61,8 @@ def write_manuscript(data: ReportData, path: Path, *, prisma_png: Path | None = 
     _results(doc, data, prisma_png, located)
     if data.references is not None and data.references.references:
         doc.add_heading("References", level=1)
-        others = data.references_quoted
-        also = f" and the {count(others, 'other source')} this draft quotes" if others else ""
-        _note(doc, f"The included studies{also}, in {data.references.style}.")
+        listed = _listed(data.references, data.references_quoted)
+        _note(doc, f"{listed}, in {data.references.style}.")
         add_reference_paragraphs(doc, data.references)
     elif data.references_error:
         doc.add_heading("References", level=1)
@@ -79,6 +78,15 @@ def write_manuscript(data: ReportData, path: Path, *, prisma_png: Path | None = 
         _prisma_items(doc, located)
     doc.save(str(path))
     return path
+
+
+def _listed(listing: ReferenceList, others: int) -> str:
+    """Whose references the list holds, in words (`others`: the sources quoted that are no
+    included study)."""
+    if others == len(listing.references):  # papers without records
+        return "The sources this draft quotes"
+    also = f" and the {count(others, 'other source')} this draft quotes" if others else ""
+    return f"The included studies{also}"
 
 
 def _prisma_items(doc: Any, located: dict[str, str]) -> None:
