@@ -210,3 +210,11 @@ def test_csl_json_export_imports_back_with_the_same_records(
     assert [(i["id"], i["title"], i["DOI"]) for i in back] == [
         (i["id"], i["title"], i["DOI"]) for i in items
     ]
+
+
+def test_the_projects_style_is_the_default(two_included: Path) -> None:
+    toml = two_included / "litsynth.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[synthesis]\ncitation_style = "ieee"\n',
+                    encoding="utf-8")  # fmt: skip
+    assert _run(two_included, "export", "references").startswith("[1] J. Smith and A. Berg")
+    assert _run(two_included, "export", "references", "--style", "apa").startswith("Hallsworth")

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from litsynth.biblio.export import STAGES as EXPORT_STAGES
-from litsynth.biblio.styled import DEFAULT_STYLE
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import export_group
 from litsynth.errors import BiblioError
@@ -29,10 +28,10 @@ from litsynth.words import count
 )
 @click.option(
     "--style",
-    default=DEFAULT_STYLE,
-    show_default=True,
+    default=None,
     metavar="NAME|FILE.csl",
-    help="A citation style as Zotero's style repository names it (apa, harvard-cite-them-right,"
+    help="Default: the project's [synthesis] citation_style (apa unless set)."
+    " A citation style as Zotero's style repository names it (apa, harvard-cite-them-right,"
     " chicago-author-date, ieee, nature, elsevier-vancouver, a journal's own …) or a .csl file.",
 )
 @click.option(
@@ -47,7 +46,7 @@ from litsynth.words import count
 def export_references(
     file: Path | None,
     stage: str,
-    style: str,
+    style: str | None,
     out: Path | None,
     project_dir: Path,
     as_json: bool,
@@ -71,7 +70,8 @@ def export_references(
         )
     with opened(project.store_path) as conn:
         rows = export.select(conn, stage)
-    listing = styled.format_references([r.record for r in rows], style)
+    chosen = style or project.settings.synthesis.citation_style
+    listing = styled.format_references([r.record for r in rows], chosen)
     if target is not None:
         styled.write_references(listing, target)
     if as_json:
