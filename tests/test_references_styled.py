@@ -218,3 +218,34 @@ def test_the_projects_style_is_the_default(two_included: Path) -> None:
                     encoding="utf-8")  # fmt: skip
     assert _run(two_included, "export", "references").startswith("[1] J. Smith and A. Berg")
     assert _run(two_included, "export", "references", "--style", "apa").startswith("Hallsworth")
+
+
+def test_a_chapter_names_its_book_and_editors_in_each_format() -> None:
+    """RIS A2 (a chapter's secondary authors), BibTeX `editor` and CSL-JSON `editor` are
+    the book's editors; APA capitalises their label, which citeproc-py alone did not."""
+    from litsynth.biblio.readers import build_batch
+
+    exports = {
+        "ch.ris": "TY  - CHAP\nTI  - A chapter\nAU  - Doe, Jane\nA2  - Ed, Alan\nA2  - Other, Bea\n"
+        "T2  - The Book\nPY  - 2020\nSP  - 10\nEP  - 20\nPB  - Sage\nER  - \n",
+        "ch.bib": "@incollection{k, title={A chapter}, author={Doe, Jane}, editor={Ed, Alan and"
+        " Other, Bea}, booktitle={The Book}, year={2020}, pages={10--20}, publisher={Sage}}\n",
+        "ch.json": json.dumps([{"id": "k", "type": "chapter", "title": "A chapter",
+                                "author": [{"family": "Doe", "given": "Jane"}],
+                                "editor": [{"family": "Ed", "given": "Alan"},
+                                           {"family": "Other", "given": "Bea"}],
+                                "issued": {"date-parts": [[2020]]}, "page": "10-20",
+                                "container-title": "The Book", "publisher": "Sage"}]),
+    }  # fmt: skip
+    for name, text in exports.items():
+        (record,) = build_batch(text.encode(), name, "Zotero").records
+        apa = format_references([record]).references[0].text
+        assert apa == (
+            "Doe, J. (2020). A chapter. In A. Ed & B. Other (Eds.), The Book (pp. 10–20). Sage."
+        ), name
+        harvard = format_references([record], "harvard-cite-them-right").references[0].text
+        assert "in A. Ed and B. Other (eds.) The Book" in harvard, name
+    # a journal article's RIS A2 is not taken for editors
+    article = BibRecord(id="j", source="s", batch_id="b", title="T", doc_type="JOUR",
+                        extra={"secondary_authors": "Someone, Else"})  # fmt: skip
+    assert "editor" not in to_csl(article)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from litsynth.biblio.normalize import normalize_authors
 from litsynth.biblio.record_fields import (
     extra_value,
     issue_of,
@@ -98,6 +99,7 @@ def to_csl(rec: BibRecord) -> dict[str, object]:
         "page": "-".join(p for p in (first, last) if p) or extra_value(rec.extra, ("page",)),
         "URL": url_of(rec.extra) or extra_value(rec.extra, ("URL",)),
         "publisher": extra_value(rec.extra, ("publisher", "PB")),
+        "editor": _editors(rec.extra, kind),
         "abstract": rec.abstract,
         "keyword": ", ".join(rec.keywords),
         "language": rec.language,
@@ -108,6 +110,30 @@ def to_csl(rec: BibRecord) -> dict[str, object]:
     for key in _KEPT:
         item[key] = item.get(key) or extra_value(rec.extra, (key,))
     return {k: v for k, v in item.items() if v not in (None, "", [], {})}
+
+
+# RIS's secondary authors are a chapter's or a proceedings paper's editors; in a journal
+# article's record a database may put anything there, so it is read for these kinds only.
+_EDITED_KINDS = frozenset({"chapter", "conference"})
+
+
+def _editors(extra: Mapping[str, str], kind: str) -> list[dict[str, str]]:
+    """The editors of the book a chapter or paper appeared in, as CSL names: BibTeX's
+    `editor` ("Ed, Alan and Other, Bea"), RIS `A2` for a chapter or proceedings paper, or a
+    CSL-JSON import's own list (kept as JSON text)."""
+    given = extra_value(extra, ("editor",))
+    if not given and kind in _EDITED_KINDS:
+        given = extra_value(extra, ("secondary_authors", "A2"))
+    if given.startswith("["):
+        try:
+            people = json.loads(given)
+        except json.JSONDecodeError:
+            people = None
+        if isinstance(people, list):
+            return [
+                p for p in people if isinstance(p, dict) and (p.get("family") or p.get("literal"))
+            ]
+    return [csl_name(name) for name in normalize_authors(given)] if given else []
 
 
 def to_csl_json(records: Iterable[BibRecord]) -> str:

@@ -104,6 +104,11 @@ _DOUBLED = re.compile(r"([?!][”’\"\ue000-\ue00b]*)[.,]|(?<!\.)(\.[”’\"\u
 # A full stop or comma after a closing quote, moved inside it, as US English puts it (the
 # locale's punctuation-in-quote, which citeproc-py does not apply): “Another”. → “Another.”
 _OUTSIDE_QUOTE = re.compile(r"”([\ue000-\ue00b]*)([.,])")
+# A role's short label after names, "(eds.)", "(trans.)": a style may title-case it (APA's
+# "(Eds.)"), which citeproc-py does not do for labels (it cases a label as if its language
+# were not English).
+_ROLE_LABEL = re.compile(r"\((eds?|trans|comps?|dirs?|coords?)\.\)")
+_CAPITALISING = frozenset({"title", "capitalize-first", "capitalize-all"})
 # A numbered style's label at the start of an entry, when the style aligns what follows.
 _LABEL = re.compile(r"^\s*(\[\d+\]|\d+\.?)\s*")
 
@@ -129,6 +134,19 @@ def _runs(marked: str) -> tuple[Run, ...]:
             buffer.append(ch)
     flush()
     return tuple(runs)
+
+
+def _capital_role_labels(root: object) -> bool:
+    """Whether the style writes an editor's or translator's label in parentheses with a
+    capital ("(Eds.)", APA's), which `_ROLE_LABEL` then mends."""
+    for names in root.iter(f"{{{_CSL_NS}}}names"):  # type: ignore[attr-defined]
+        if not {"editor", "translator"} & set(names.get("variable", "").split()):
+            continue
+        for label in names.iter(f"{{{_CSL_NS}}}label"):
+            bracketed = label.get("prefix", "").endswith("(")
+            if bracketed and label.get("text-case") in _CAPITALISING:
+                return True
+    return False
 
 
 def _drop_repeated_title(runs: tuple[Run, ...], title: str) -> tuple[Run, ...]:
@@ -254,6 +272,7 @@ def format_references(records: Sequence[BibRecord], style: str = DEFAULT_STYLE) 
         rendered = bibliography.bibliography()
     said = tuple(dict.fromkeys(str(w.message) for w in caught))
     aligned = csl.root.bibliography.get("second-field-align") is not None
+    capital_labels = _capital_role_labels(csl.root)
     us_quotes = (csl.root.get("default-locale") or "en-US").startswith("en-US")
     references = []
     for key, entry in zip(bibliography.keys, rendered, strict=True):
@@ -261,6 +280,8 @@ def format_references(records: Sequence[BibRecord], style: str = DEFAULT_STYLE) 
         if us_quotes:
             marked = _OUTSIDE_QUOTE.sub(r"\2”\1", marked)
         marked = _DOUBLED.sub(lambda m: m.group(1) or m.group(2), marked)
+        if capital_labels:
+            marked = _ROLE_LABEL.sub(lambda m: f"({m.group(1).title()}.)", marked)
         if aligned and (found := _LABEL.match(marked)):
             marked, label = marked[found.end() :], found.group(1)
         runs = _runs(marked)
