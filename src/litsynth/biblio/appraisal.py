@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +23,10 @@ from litsynth.biblio.extraction import (
     Form,
     FormField,
     Study,
+    answers_given,
     included_studies,
     load_form,
+    reviewers_per_study,
     reviewers_phrase,
 )
 from litsynth.kappa import cohen_kappa
@@ -225,18 +227,6 @@ class Disagreement:
         return f"{self.study}, {self.question}: {told}"
 
 
-def _answers(
-    conn: sqlite3.Connection, form: Form, included: Iterable[str]
-) -> dict[tuple[str, str], dict[str, str]]:
-    """(record, field) -> reviewer -> latest non-blank answer, for the `included` studies."""
-    included = set(included)
-    return {
-        key: {who: value for who, value in by.items() if value}
-        for key, by in store.reviewers_values(conn, form.kind.name).items()
-        if key[0] in included
-    }
-
-
 def disagreements(conn: sqlite3.Connection, form: Form) -> list[Disagreement]:
     """Questions two reviewers answered differently for a study, and nobody settled.
 
@@ -247,7 +237,7 @@ def disagreements(conn: sqlite3.Connection, form: Form) -> list[Disagreement]:
     """
     labels = {s.record_id: s.label for s in included_studies(conn)}
     out = []
-    for (record, field), answers in sorted(_answers(conn, form, labels).items()):
+    for (record, field), answers in sorted(answers_given(conn, form, labels).items()):
         question = form.field(field)
         if question is None or CONSENSUS in answers or len(set(answers.values())) < 2:
             continue
@@ -260,10 +250,8 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
     how many studies and by how many reviewers each; whether they worked independently the
     log cannot tell, so the author adds it."""
     included = [s.record_id for s in included_studies(conn)]
-    answered = _answers(conn, form, included)
-    per_study: dict[str, set[str]] = {}
-    for (record, _), answers in answered.items():
-        per_study.setdefault(record, set()).update(set(answers) - {CONSENSUS})
+    answered = answers_given(conn, form, included)
+    per_study = reviewers_per_study(answered)
     if not per_study:
         return ""
     tool = f" with {form.tool}" if form.tool else ""

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -440,6 +440,28 @@ def form_json(form: Form) -> list[dict[str, object]]:
 CONSENSUS = "consensus"  # the reviewer name whose answer settles two reviewers' disagreement
 
 
+def answers_given(
+    conn: sqlite3.Connection, form: Form, included: Iterable[str]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """(record, field) -> reviewer -> latest non-blank answer, for the `included` studies."""
+    included = set(included)
+    return {
+        key: {who: value for who, value in by.items() if value}
+        for key, by in store.reviewers_values(conn, form.kind.name).items()
+        if key[0] in included
+    }
+
+
+def reviewers_per_study(
+    answered: Mapping[tuple[str, str], Mapping[str, str]],
+) -> dict[str, set[str]]:
+    """Who answered for each study (`answers_given`'s), the "consensus" answer not a reviewer."""
+    per_study: dict[str, set[str]] = {}
+    for (record, _field), answers in answered.items():
+        per_study.setdefault(record, set()).update(set(answers) - {CONSENSUS})
+    return per_study
+
+
 def reviewers_phrase(per_study: Mapping[str, set[str]]) -> str:
     """ "by one reviewer", "by two reviewers each", or "by one reviewer (3 studies), two
     reviewers (2 studies)": how many people filled a form in per study, for the Methods."""
@@ -456,14 +478,9 @@ def reviewers_phrase(per_study: Mapping[str, set[str]]) -> str:
 def collection_sentence(conn: sqlite3.Connection, form: Form) -> str:
     """How the data were collected, for the Methods (PRISMA 2020 items 9 and 10a): the form's
     items, and how many of the included studies were filled in by how many reviewers ("" while
-    none is). An answer given as the reviewer "consensus" settles, and is not a reviewer."""
+    none is), counted as the appraisal's Methods sentence counts them."""
     included = {s.record_id for s in included_studies(conn)}
-    per_study: dict[str, set[str]] = {}
-    for (record, _field), by in store.reviewers_values(conn, form.kind.name).items():
-        if record in included:
-            given = {who for who, value in by.items() if value and who != CONSENSUS}
-            if given or any(by.values()):
-                per_study.setdefault(record, set()).update(given)
+    per_study = reviewers_per_study(answers_given(conn, form, included))
     if not per_study:
         return ""
     labels = ", ".join(f.label[0].lower() + f.label[1:] if f.label[1:2].islower() else f.label

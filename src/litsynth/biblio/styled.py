@@ -31,6 +31,7 @@ from litsynth.errors import BiblioError
 from litsynth.records import BibRecord
 
 DEFAULT_STYLE = "apa"
+_CSL_NS = "http://purl.org/net/xbiblio/csl"  # the namespace of a style's elements
 
 # Private-use code points around formatted text: (opening, closing) per kind of formatting.
 _MARKS = {
@@ -173,8 +174,9 @@ def _drop_repeated_title(runs: tuple[Run, ...], title: str) -> tuple[Run, ...]:
     for run in runs:
         lo, hi = at, at + len(run.text)
         at = hi
-        text = run.text[: max(0, start - lo)] + run.text[max(0, min(hi, end) - lo) :]
-        if hi <= start or lo >= end:
+        if lo < end and hi > start:  # the run holds part of the title: cut that part out
+            text = run.text[: max(0, start - lo)] + run.text[min(hi, end) - lo :]
+        else:
             text = run.text
         if text:
             kept.append(Run(text, run.marks))
@@ -182,9 +184,6 @@ def _drop_repeated_title(runs: tuple[Run, ...], title: str) -> tuple[Run, ...]:
         last = kept[-1]
         kept[-1] = Run(last.text.rstrip(), last.marks)
     return tuple(k for k in kept if k.text)
-
-
-_CSL_NS = "http://purl.org/net/xbiblio/csl"
 
 
 def _anonymous_in_place(

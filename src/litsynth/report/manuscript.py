@@ -280,7 +280,7 @@ def _table(
     """A table under its heading, lead paragraph and caption, as wide as the page. A table
     wider than a portrait page holds (more than `_PORTRAIT_COLUMNS` columns) gets landscape
     pages of its own, heading and all, as journals set such tables."""
-    from docx.shared import Pt
+    from litsynth.synthesis.word import grid_table
 
     wide = len(header) > _PORTRAIT_COLUMNS
     if wide:
@@ -291,17 +291,8 @@ def _table(
         doc.add_paragraph(xml_safe(lead))
     if caption:
         _caption(doc, caption)
-    table = doc.add_table(rows=1, cols=len(header))
+    table = grid_table(doc, header, rows, size=size)
     table.autofit = False
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        run = cell.paragraphs[0].add_run(xml_safe(str(text)))
-        run.bold = True
-        run.font.size = Pt(size)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=False):
-            cell.paragraphs[0].add_run(xml_safe(str(text))).font.size = Pt(size)
     section = doc.sections[-1]
     room = section.page_width - section.left_margin - section.right_margin
     shares = [1.5, *([1.0] * (len(header) - 1))]  # the first column names the row
@@ -315,14 +306,12 @@ def _table(
 
 
 def _orient(doc: Any, *, landscape: bool) -> None:
-    """A new section from here on, turned as asked (its page sizes swapped)."""
-    from docx.enum.section import WD_ORIENT, WD_SECTION
+    """A new section from here on, turned as asked."""
+    from docx.enum.section import WD_SECTION
 
-    before = doc.sections[-1]
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    width, height = sorted((before.page_width, before.page_height), reverse=landscape)
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = width, height
+    from litsynth.synthesis.word import turn
+
+    turn(doc.add_section(WD_SECTION.NEW_PAGE), landscape=landscape)
 
 
 def _codes(nodes: Sequence[Any]) -> Any:

@@ -320,25 +320,14 @@ def _docx(rows: list[list[str]], title: str) -> bytes:
     import io
 
     from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Pt
 
-    from litsynth.synthesis.word import xml_safe
+    from litsynth.cells import xml_safe
+    from litsynth.synthesis.word import grid_table, turn
 
     document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    turn(document.sections[0], landscape=True)
     document.add_heading(xml_safe(title), level=1)
-    table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
-    for i, row in enumerate(rows):
-        for j, text in enumerate(row):
-            cell = table.cell(i, j)
-            cell.text = xml_safe(text)
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(9)
-                run.font.bold = i == 0
+    grid_table(document, rows[0], rows[1:], size=9)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

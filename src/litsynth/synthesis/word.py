@@ -11,6 +11,7 @@ python-docx writes the file; the links are Word's own internal hyperlinks to boo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,10 +87,38 @@ def _bookmark(r: int, c: int) -> str:
     return f"cell_{r}_{c}"  # Word's rule: a letter first, at most 40 characters
 
 
+def turn(section: Any, *, landscape: bool) -> None:
+    """A Word section's pages turned as asked: its orientation set and its width and height
+    swapped to agree (python-docx changes the one and not the other)."""
+    from docx.enum.section import WD_ORIENT
+
+    width, height = sorted((section.page_width, section.page_height), reverse=landscape)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = width, height
+
+
+def grid_table(
+    doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]], *, size: float
+) -> Any:
+    """A plain Word table ("Table Grid"): the header row in bold, every cell's text at `size`
+    points; a short row leaves its last cells empty."""
+    from docx.shared import Pt
+
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        run = cell.paragraphs[0].add_run(xml_safe(str(text)))
+        run.bold = True
+        run.font.size = Pt(size)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=False):
+            cell.paragraphs[0].add_run(xml_safe(str(text))).font.size = Pt(size)
+    return table
+
+
 def write_docx(matrix: Matrix, path: Path) -> list[Path]:
     """Counts as a Word table linked to every cell's passages listed below it."""
     from docx import Document
-    from docx.enum.section import WD_ORIENT
     from docx.shared import Pt
 
     doc = Document()
@@ -100,9 +129,7 @@ def write_docx(matrix: Matrix, path: Path) -> list[Path]:
     header = [corner, *map(str, frame.columns)]
     landscape, size, widths = table_layout([str(label) for label in frame.index], header)
     if landscape:
-        section = doc.sections[0]
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
+        turn(doc.sections[0], landscape=True)
     doc.add_heading(xml_safe(title.capitalize()), level=1)
     table = doc.add_table(rows=len(frame) + 1, cols=len(frame.columns) + 1)
     table.style = "Table Grid"
