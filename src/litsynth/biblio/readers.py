@@ -243,6 +243,26 @@ def _is_empty(rec: BibRecord) -> bool:
     return not (rec.title or rec.abstract or rec.doi or rec.authors)
 
 
+def read_entries(
+    data: bytes,
+    file_name: str,
+    *,
+    encoding: str | None = None,
+    fmt: str | None = None,
+    sheet: str | None = None,
+) -> tuple[str, str, ReadResult]:
+    """(format, encoding used, entries) of an export in any format we read, workbook or text:
+    what an import and a screening tool's export (`screening_tools`) both start from."""
+    kind = spreadsheet_kind(data)
+    if kind is not None:
+        return kind, "", read_spreadsheet(data, file_name, sheet=sheet)
+    check_text_export(data, file_name)
+    text, used_encoding = decode_bytes(data, encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fmt = fmt or detect_format(text, file_name)
+    return fmt, used_encoding, parse_text(text, fmt, file_name)
+
+
 def build_batch(
     data: bytes,
     file_name: str,
@@ -255,16 +275,9 @@ def build_batch(
     sheet: str | None = None,
 ) -> ImportBatch:
     """Parse one export into a batch: every entry becomes a record or a rejection with a reason."""
-    kind = spreadsheet_kind(data)
-    if kind is not None:
-        fmt, used_encoding = kind, ""
-        result = read_spreadsheet(data, file_name, sheet=sheet)
-    else:
-        check_text_export(data, file_name)
-        text, used_encoding = decode_bytes(data, encoding)
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        fmt = fmt or detect_format(text, file_name)
-        result = parse_text(text, fmt, file_name)
+    fmt, used_encoding, result = read_entries(
+        data, file_name, encoding=encoding, fmt=fmt, sheet=sheet
+    )
     file_hash = bytes_id(data)
     batch_id = "b" + content_id(source, file_hash, length=15)
     rejected = list(result.rejected)

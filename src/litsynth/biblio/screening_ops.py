@@ -299,9 +299,8 @@ def import_sheet(
     """Append a filled-in sheet's decisions; bad rows are reported with their line and skipped.
 
     Idempotent: a sheet imported before (same bytes, stage and reviewer) appends nothing, and
-    a decision equal to the reviewer's current one is not appended again. The check, the
-    append and the sheet's mark are one IMMEDIATE transaction, so a kill -9 at any point and
-    two imports at once both leave each decision in the log exactly once.
+    a decision equal to the reviewer's current one is not appended again; a kill -9 at any
+    point and two imports at once leave each decision in the log once (`commit_sheet`).
     """
     rules.check_stage(stage)
     try:
@@ -327,6 +326,20 @@ def import_sheet(
             f"{path}: none of its {len(result.problems)} decided rows could be read ({shown})",
             hint="check the record_id and decision columns (include/exclude/maybe, yes/no, 1/0)",
         )
+    return commit_sheet(conn, result, digest=digest, stage=stage, reviewer=reviewer, path=path)
+
+
+def commit_sheet(
+    conn: sqlite3.Connection,
+    result: rules.SheetResult,
+    *,
+    digest: str,
+    stage: str,
+    reviewer: str,
+    path: Path,
+) -> ImportResult:
+    """Append a read sheet's decisions once: the check for an earlier import, the append and
+    the sheet's mark are one IMMEDIATE transaction (a sheet, or another tool's export)."""
     with transaction(conn):
         earlier = store.sheet_imported(conn, digest)
         if earlier is not None:

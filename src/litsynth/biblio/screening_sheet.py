@@ -73,3 +73,16 @@ def _check_header(path: Path, header: list[str]) -> None:
             f"{path} has no record_id and decision columns (header: {', '.join(header)})",
             hint="export a sheet with `litsynth screen export` and fill in its decision column",
         )
+
+
+def is_screening_sheet(path: Path, data: bytes) -> bool:
+    """Whether a file has a sheet's record_id and decision columns: else it may be another
+    screening tool's export (`screening_tools`)."""
+    if not spreadsheet_kind(data):
+        first = _decode(data[:65536]).split("\n", 1)[0].lower()
+        return "record_id" in first and "decision" in first
+    try:
+        next(sheet_rows(path, data), None)
+    except ScreeningError:
+        return False
+    return True

@@ -72,60 +72,6 @@ def export_command(
     )
 
 
-@screen_group.command("import")
-@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@stage_option
-@reviewer_option
-@project_option
-@json_option
-def import_command(
-    sheet: Path, stage: str, reviewer: str | None, project_dir: Path, as_json: bool
-) -> None:
-    """Record the decisions of a filled-in screening sheet (appended; nothing is overwritten).
-
-    Reads record_id, decision (include/exclude/maybe, 1/0; any case), optional reason and
-    note. Unknown record ids and unreadable decisions are reported with their line and
-    skipped; a reason not yet in the project's list is added and reported.
-    """
-    project = load(project_dir)
-    reviewer = reviewer or project.settings.project.reviewer
-    with opened(project.store_path) as conn:
-        result = ops.import_sheet(
-            conn,
-            sheet,
-            stage=stage,
-            reviewer=reviewer,
-            settings=project.settings.screening,
-        )
-    s = result.sheet
-    if as_json:
-        print_json(result.to_json())
-        return
-    if result.already_imported:
-        click.echo(
-            f"{sheet}: already imported at {stage} for {reviewer} on {result.already_imported};"
-            " nothing recorded"
-        )
-        return
-    click.echo(f"{sheet}: {count(result.appended, 'decision')} recorded at {stage} for {reviewer}")
-    if result.unchanged:
-        click.echo(
-            f"  {count(result.unchanged, 'decision')} equal to {reviewer}'s current ones"
-            " not repeated"
-        )
-    if s.blank:
-        click.echo(f"  {s.blank} rows without a decision left for later")
-    for p in s.problems:
-        click.echo(f"  line {p.line}: {p.message}; skipped")
-    for r in s.new_reasons:
-        click.echo(f"  new exclusion reason added to the project's list: {r!r}")
-    if s.no_reason:
-        click.echo(
-            f"  {len(s.no_reason)} full-text exclusions without a reason, counted under"
-            f" 'no reason given': {', '.join(s.no_reason[:10])}"
-        )
-
-
 _COLOURS = {"include": "green", "exclude": "red", "criteria": "yellow"}
 
 

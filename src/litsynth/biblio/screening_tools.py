@@ -1,0 +1,338 @@
+"""Decisions made in another screening tool, carried over: Rayyan, ASReview LAB, list exports.
+
+A review often reaches litsynth half screened: the title/abstract stage done in Rayyan or
+ASReview LAB, the included studies in a Covidence list. Screening those records again would
+waste days, and retyping the decisions into a sheet loses who decided what. Each tool writes
+its decisions into the export it gives:
+
+- **Rayyan** keeps every reviewer's decision in the record's notes (CSV `notes`, RIS `N1`):
+  ``RAYYAN-INCLUSION: {"Ana"=>"Included", "Ben"=>"Excluded"} | RAYYAN-LABELS: RCT |
+  RAYYAN-EXCLUSION-REASONS: wrong population | USER-NOTES: {"Ben"=>["adults only"]}``.
+  Each named reviewer's decision is recorded under their name, so a disagreement becomes a
+  conflict here, as it was there.
+- **ASReview LAB** writes `asreview_label` (1, 0 or empty; `included` in version 1 exports)
+  and `asreview_note` in CSV, TSV and Excel exports, and `ASReview_relevant` /
+  `ASReview_irrelevant` / `ASReview_not_seen` notes in RIS. A record it never showed stays
+  unscreened, for litsynth's prioritiser to rank.
+- **A list** (Covidence's "Included" studies, any export of one pile) carries no decision:
+  the reviewer says which one every record in it gets.
+
+The export's records are matched to the project's own (imported from the databases, so PRISMA
+counts each source) by DOI, else by title and year; a duplicate's decision goes to its group's
+root, as every decision does. The decisions then go through the sheet's rules
+(`screening_rules.parse_sheet`) and are appended as a sheet's are: same checks, same log.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litsynth.biblio import screening_ops as ops
+from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.link import title_key
+from litsynth.biblio.normalize import to_record
+from litsynth.biblio.readers import read_entries
+from litsynth.config import ScreeningSettings
+from litsynth.errors import ScreeningError
+from litsynth.records import FULL_TEXT, BibRecord
+from litsynth.store import biblio as biblio_store
+from litsynth.store import screening_log as store
+from litsynth.words import and_list
+
+TOOLS = ("rayyan", "asreview")
+TOOL_NAMES = {"rayyan": "Rayyan", "asreview": "ASReview LAB", "list": "a list"}
+
+_RAYYAN_PART = re.compile(r"\s*\|\s*(?=(?:RAYYAN-[A-Z-]+|USER-NOTES):)")
+_QUOTED = r'"((?:[^"\\]|\\.)*)"'
+_RAYYAN_VOTE = re.compile(_QUOTED + r"\s*=>\s*" + _QUOTED)
+_RAYYAN_NOTES = re.compile(_QUOTED + r"\s*=>\s*\[(.*?)\]", re.S)
+_RAYYAN_WORDS = {"included": "include", "excluded": "exclude", "maybe": "maybe"}
+_ASREVIEW_TAG = re.compile(r"ASReview_(relevant|irrelevant|not_seen)\b")
+_ASREVIEW_NOTE = re.compile(r'asreview_note:\s*"(.*)"', re.S)
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One reviewer's decision on one record of the export; reviewer "" is the importer."""
+
+    reviewer: str
+    decision: str  # include | exclude | maybe, or what the tool wrote when unreadable
+    reason: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ToolEntry:
+    """A record of the export, as much as matching it needs, and the decisions it carries."""
+
+    line: int
+    title: str
+    doi: str
+    year: int | None
+    votes: tuple[Vote, ...]
+
+
+@dataclass(frozen=True)
+class ToolExport:
+    tool: str  # "rayyan" | "asreview" | "list"
+    entries: tuple[ToolEntry, ...]
+    reviewers: tuple[str, ...] = ()  # the names the export gives (Rayyan), in first-seen order
+    unread: int = 0  # entries the export reader rejected (broken lines)
+
+
+def _unquote(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _rayyan_parts(notes: str) -> dict[str, str]:
+    """{'RAYYAN-INCLUSION': '{…}', 'RAYYAN-LABELS': 'a,b', …} of a notes field."""
+    parts: dict[str, str] = {}
+    for chunk in _RAYYAN_PART.split(notes):
+        name, sep, value = chunk.partition(":")
+        if sep and (name.startswith("RAYYAN-") or name == "USER-NOTES"):
+            parts[name.strip()] = value.strip()
+    return parts
+
+
+def _listed(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def rayyan_votes(notes: str) -> tuple[Vote, ...]:
+    """Each named reviewer's decision in a Rayyan notes field, with the record's exclusion
+    reasons on exclusions (the first is the reason; PRISMA counts one) and the labels and the
+    reviewer's own notes as the note."""
+    parts = _rayyan_parts(notes)
+    if "RAYYAN-INCLUSION" not in parts:
+        return ()
+    labels = _listed(parts.get("RAYYAN-LABELS", ""))
+    # older exports file exclusion reasons among the labels, marked __EXR__
+    reasons = _listed(parts.get("RAYYAN-EXCLUSION-REASONS", ""))
+    reasons += [x.removeprefix("__EXR__").strip() for x in labels if x.startswith("__EXR__")]
+    labels = [x for x in labels if not x.startswith("__EXR__")]
+    user_notes = {
+        _unquote(who): [_unquote(n) for n in re.findall(_QUOTED, body)]
+        for who, body in _RAYYAN_NOTES.findall(parts.get("USER-NOTES", ""))
+    }
+    votes = []
+    for who, said in _RAYYAN_VOTE.findall(parts["RAYYAN-INCLUSION"]):
+        name = _unquote(who).strip()
+        decision = _RAYYAN_WORDS.get(said.strip().lower(), said)
+        note = [*user_notes.get(name, [])]
+        if labels:
+            note.append("Rayyan labels: " + ", ".join(labels))
+        reason = reasons[0] if decision == "exclude" and reasons else ""
+        if decision == "exclude" and len(reasons) > 1:
+            note.append("also: " + ", ".join(reasons[1:]))
+        votes.append(Vote(name, decision, reason, "; ".join(note)))
+    return tuple(votes)
+
+
+def _asreview_label(extra: Mapping[str, str]) -> tuple[str, str]:
+    """(label, note) from an ASReview export's columns or RIS notes; label '' when unseen."""
+    notes = extra.get("notes", "")
+    tag = _ASREVIEW_TAG.search(notes)
+    if tag:
+        said = {"relevant": "1", "irrelevant": "0"}.get(tag.group(1), "")
+        note = _ASREVIEW_NOTE.search(notes)
+        return said, _unquote(note.group(1)) if note else ""
+    lowered = {k.strip().lower(): v for k, v in extra.items()}
+    said = lowered.get("asreview_label", lowered.get("included", "")).strip()
+    if said in ("-1", "-1.0"):  # version 1's "not seen"
+        said = ""
+    return said, (lowered.get("asreview_note") or "").strip()
+
+
+def asreview_votes(extra: Mapping[str, str]) -> tuple[Vote, ...]:
+    said, note = _asreview_label(extra)
+    if not said:
+        return ()
+    if "ASReview_prior" in extra.get("notes", ""):
+        note = "; ".join(x for x in (note, "ASReview prior knowledge") if x)
+    reviewer = (extra.get("asreview_user_name") or "").strip()
+    decision = rules.parse_decision(said) or said
+    return (Vote(reviewer, decision, "", note),)
+
+
+def detect_tool(extras: Iterable[Mapping[str, str]]) -> str | None:
+    """Which tool wrote an export, from the marks its decisions leave; None if none does."""
+    for extra in extras:
+        notes = extra.get("notes", "")
+        if "RAYYAN-INCLUSION:" in notes:
+            return "rayyan"
+        keys = {k.strip().lower() for k in extra}
+        if _ASREVIEW_TAG.search(notes) or keys & {"asreview_label", "asreview_ranking"}:
+            return "asreview"
+    return None
+
+
+def read_tool_export(
+    data: bytes,
+    file_name: str,
+    *,
+    tool: str | None = None,
+    every: str = "",
+    reason: str = "",
+) -> ToolExport:
+    """The entries of a screening tool's export with their votes.
+
+    `tool` None: told from the file. `every`: the decision every record of a list export
+    gets (then the file's own marks are not read).
+    """
+    _fmt, _enc, result = read_entries(data, file_name)
+    if every:
+        tool = "list"
+    elif tool is None:
+        tool = detect_tool(e.extra for e in result.entries)
+        if tool is None:
+            raise ScreeningError(
+                f"{file_name} holds no screening decisions litsynth can read: no record_id and"
+                " decision columns, no Rayyan RAYYAN-INCLUSION notes, no ASReview LAB labels",
+                hint="for an export of one list (e.g. Covidence's included studies) give the"
+                " decision they all get: --all include",
+            )
+    entries, reviewers = [], {}
+    for raw in result.entries:
+        rec = to_record(raw.fields, record_id="", source="", batch_id="", extra=raw.extra)
+        if tool == "list":
+            votes: tuple[Vote, ...] = (Vote("", every, reason if every == "exclude" else ""),)
+        elif tool == "rayyan":
+            votes = rayyan_votes(raw.extra.get("notes", ""))
+        else:
+            votes = asreview_votes(raw.extra)
+        reviewers.update(dict.fromkeys(v.reviewer for v in votes if v.reviewer))
+        entries.append(ToolEntry(raw.line, rec.title, rec.doi, rec.year, votes))
+    return ToolExport(tool, tuple(entries), tuple(reviewers), len(result.rejected))
+
+
+@dataclass
+class RecordIndex:
+    """The project's records by DOI and by title, each pointing at its group's root."""
+
+    by_doi: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_title: dict[str, set[tuple[str, int | None]]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
+
+    @classmethod
+    def of(cls, records: Sequence[BibRecord]) -> RecordIndex:
+        index = cls()
+        for rec in records:
+            root = rec.extra.get("duplicate_of") or rec.id
+            if rec.doi:
+                index.by_doi[rec.doi].add(root)
+            if rec.title:
+                index.by_title[title_key(rec.title)].add((root, rec.year))
+        return index
+
+    def match(self, entry: ToolEntry) -> tuple[str, str]:
+        """(record id, '') or ('', why not): by DOI, else by title and year."""
+        roots = set(self.by_doi.get(entry.doi, ())) if entry.doi else set()
+        if not roots and entry.title:
+            same = self.by_title.get(title_key(entry.title), set())
+            roots = {r for r, y in same if not (y and entry.year and y != entry.year)}
+        if len(roots) == 1:
+            return next(iter(roots)), ""
+        shown = (entry.title[:70] + "…") if len(entry.title) > 70 else entry.title
+        if not roots:
+            return "", f"no record of the project has its DOI or title ({shown!r})"
+        return "", (
+            f"{len(roots)} records not linked as duplicates match {shown!r}"
+            f" ({', '.join(sorted(roots)[:3])}): run `litsynth dedupe`, then import again"
+        )
+
+
+def sheet_rows(
+    export: ToolExport, index: RecordIndex, importer: str, *, all_theirs: bool = False
+) -> tuple[dict[str, list[tuple[int, dict[str, str]]]], list[rules.SheetProblem]]:
+    """The export as a sheet per reviewer (line, {record_id, decision, reason, note}), and
+    the entries that match no record. A vote without a name is the importer's, and with
+    `all_theirs` every vote is."""
+    sheets: dict[str, list[tuple[int, dict[str, str]]]] = defaultdict(list)
+    unmatched = []
+    for entry in export.entries:
+        if not entry.votes:
+            continue
+        record_id, why = index.match(entry)
+        if not record_id:
+            unmatched.append(rules.SheetProblem(entry.line, "", why))
+            continue
+        for v in entry.votes:
+            row = {"record_id": record_id, "decision": v.decision, "reason": v.reason}
+            who = importer if all_theirs else (v.reviewer or importer)
+            sheets[who].append((entry.line, {**row, "note": v.note}))
+    return sheets, unmatched
+
+
+def import_tool_export(
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    stage: str,
+    reviewer: str,
+    settings: ScreeningSettings,
+    tool: str | None = None,
+    every: str = "",
+    reason: str = "",
+    as_reviewer: bool = False,
+) -> tuple[ToolExport, ops.ImportResult]:
+    """Append the decisions of another tool's export, as `import_sheet` appends a sheet's.
+
+    Rayyan's decisions go under the names its export gives, unless `as_reviewer` (the
+    reviewer was named) and the export names one person: then they are `reviewer`'s.
+    Idempotent like a sheet: the same file for the same stage and reviewers appends nothing
+    the second time, and a decision equal to the reviewer's current one is not repeated.
+    """
+    rules.check_stage(stage)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
+    export = read_tool_export(data, path.name, tool=tool, every=every, reason=reason)
+    if as_reviewer and len(export.reviewers) > 1:
+        raise ScreeningError(
+            f"{path.name} holds the decisions of {and_list(list(export.reviewers))}, each"
+            f" recorded under their own name, so they cannot all be recorded as {reviewer}'s",
+            hint="leave out --reviewer",
+        )
+    index = RecordIndex.of(biblio_store.all_records(conn))
+    sheets, unmatched = sheet_rows(export, index, reviewer, all_theirs=as_reviewer)
+    if not sheets and unmatched:
+        raise ScreeningError(
+            f"{path}: none of its {len(unmatched)} decided records is in this project"
+            f" ({unmatched[0].message})",
+            hint="import the database exports the records came from first (`litsynth import"
+            " FILE --source NAME`), or this file itself",
+        )
+    known = ops.project_reasons(conn, settings)
+    eligible = set(ops.candidate_ids(conn, stage)) if stage == FULL_TEXT else None
+    parts: list[rules.SheetResult] = []
+    for who, rows in sheets.items():
+        part = rules.parse_sheet(
+            rows,
+            stage=stage,
+            reviewer=who,
+            known_ids=store.record_ids(conn),
+            reasons=[*known, *(r for p in parts for r in p.new_reasons)],
+            sheet_name=f"{path.name} ({TOOL_NAMES[export.tool]})",
+            eligible_ids=eligible,
+        )
+        parts.append(part)
+    result = rules.SheetResult(
+        decisions=tuple(d for p in parts for d in p.decisions),
+        problems=tuple(sorted((*unmatched, *(q for p in parts for q in p.problems)),
+                              key=lambda q: q.line)),
+        new_reasons=tuple(r for p in parts for r in p.new_reasons),
+        no_reason=tuple(r for p in parts for r in p.no_reason),
+        blank=sum(1 for e in export.entries if not e.votes),
+    )  # fmt: skip
+    who = ",".join(sorted(sheets)) or reviewer
+    marks = f"\x1f{export.tool}\x1f{every}\x1f{reason}".encode()
+    digest = ops.sheet_digest(data + marks, stage, who)
+    committed = ops.commit_sheet(conn, result, digest=digest, stage=stage, reviewer=who, path=path)
+    return export, committed

@@ -1,0 +1,234 @@
+"""Decisions carried over from other screening tools: Rayyan, ASReview LAB, list exports.
+
+The files are real exports (tests/fixtures/screening/tools/README.md says where each comes
+from): Rayyan's and Covidence's of the same Embase search (CC0), ASReview LAB 3.0.8's of our
+own records.csv, labelled in the LAB itself, and a two-reviewer Rayyan file written in
+Rayyan's format for what the real one does not show (conflicts, reasons, labels, notes).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from litsynth.biblio.screening_tools import (
+    asreview_votes,
+    detect_tool,
+    rayyan_votes,
+    read_tool_export,
+)
+from litsynth.cli import cli
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "screening"
+TOOLS = FIXTURES / "tools"
+ASREVIEW_V1 = (
+    Path(__file__).resolve().parents[1]
+    / "../shared/data/bib/asreview/tests/demo_data/baseline_tag-notes_labels.ris"
+)
+
+
+def run(project: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, [*args, "--project", str(project)])
+    assert result.exit_code == 0, result.output + (str(result.exception) or "")
+    return result.output
+
+
+def fail(project: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, [*args, "--project", str(project)])
+    assert result.exit_code == 1, result.output
+    return result.output
+
+
+def decisions(project: Path) -> list[dict[str, str]]:
+    """The screening log as the store holds it."""
+    with closing(sqlite3.connect(project / "litsynth.db")) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = conn.execute(
+            "SELECT record_id, decision, reviewer, reason, note, source, stage FROM decisions"
+        ).fetchall()
+    return sorted((dict(r) for r in rows), key=lambda d: (d["reviewer"], d["record_id"]))
+
+
+# ---- reading the tools' marks ------------------------------------------------------------
+
+
+def test_rayyan_notes_give_each_reviewers_decision_reason_labels_and_own_notes() -> None:
+    votes = rayyan_votes(
+        'Imported from PubMed | RAYYAN-INCLUSION: {"Kofi"=>"Included", "俊"=>"Excluded"} |'
+        " RAYYAN-LABELS: ML,Hospital,__EXR__background article | RAYYAN-EXCLUSION-REASONS:"
+        ' wrong population,foreign language | USER-NOTES: {"俊"=>["check later", "see \\"B\\""]}'
+    )
+    kofi, jun = votes
+    assert (kofi.reviewer, kofi.decision, kofi.reason) == ("Kofi", "include", "")
+    assert kofi.note == "Rayyan labels: ML, Hospital"
+    assert (jun.reviewer, jun.decision, jun.reason) == ("俊", "exclude", "wrong population")
+    assert jun.note == (
+        'check later; see "B"; Rayyan labels: ML, Hospital;'
+        " also: foreign language, background article"
+    )
+    assert rayyan_votes("just a note someone typed") == ()
+    assert rayyan_votes('RAYYAN-INCLUSION: {"Emily"=>"Maybe"}')[0].decision == "maybe"
+
+
+def test_asreview_labels_from_columns_and_from_ris_notes() -> None:
+    assert asreview_votes({"asreview_label": "1", "asreview_note": "check"})[0].decision == (
+        "include"
+    )
+    assert asreview_votes({"asreview_label": ""}) == ()
+    assert asreview_votes({"included": "-1"}) == ()  # version 1's "not seen"
+    assert asreview_votes({"included": "0.0"})[0].decision == "exclude"
+    ris = 'ASReview_relevant; asreview_group_id: 3; asreview_note: "nurses; not physicians"'
+    (vote,) = asreview_votes({"notes": ris})
+    assert (vote.decision, vote.note) == ("include", "nurses; not physicians")
+    assert asreview_votes({"notes": "ASReview_not_seen"}) == ()
+    named = asreview_votes({"asreview_label": "0", "asreview_user_name": "Ana"})
+    assert named[0].reviewer == "Ana"
+
+
+@pytest.mark.parametrize(
+    ("name", "tool"),
+    [
+        ("cff-rayyan.csv", "rayyan"),
+        ("cff-rayyan.ris", "rayyan"),
+        ("asreview-3.0.8.csv", "asreview"),
+        ("asreview-3.0.8.ris", "asreview"),
+        ("asreview-3.0.8.tsv", "asreview"),
+        ("asreview-3.0.8.xlsx", "asreview"),
+    ],
+)
+def test_each_real_export_is_told_by_its_marks(name: str, tool: str) -> None:
+    export = read_tool_export((TOOLS / name).read_bytes(), name)
+    assert export.tool == tool
+    votes = [v.decision for e in export.entries for v in e.votes]
+    if tool == "rayyan":  # Emily: 2 included, 2 maybe, 2 excluded; 4 not screened
+        assert sorted(votes) == ["exclude", "exclude", "include", "include", "maybe", "maybe"]
+        assert export.reviewers == ("Emily",) and len(export.entries) == 10
+    else:  # labelled in the LAB: 4 relevant, 3 irrelevant, 5 never shown
+        assert sorted(votes) == ["exclude"] * 3 + ["include"] * 4
+        assert len(export.entries) == 12
+
+
+def test_asreview_version_1_ris_tags_and_priors() -> None:
+    if not ASREVIEW_V1.exists():
+        pytest.skip(f"shared data absent: {ASREVIEW_V1}")
+    export = read_tool_export(ASREVIEW_V1.read_bytes(), ASREVIEW_V1.name)
+    assert export.tool == "asreview"
+    first = export.entries[0].votes[0]
+    assert (first.decision, first.note) == ("include", "ASReview prior knowledge")
+    counts = [len(e.votes) for e in export.entries]
+    assert counts[:4] == [1, 1, 0, 0]  # relevant, irrelevant, not seen, no label at all
+
+
+def test_an_export_without_marks_is_refused_with_the_list_hint() -> None:
+    assert detect_tool([{"notes": "Tags: x"}, {"covidence #": "#1"}]) is None
+    with pytest.raises(Exception, match="no screening decisions") as info:
+        read_tool_export((TOOLS / "cff-covidence.csv").read_bytes(), "cff-covidence.csv")
+    assert "--all include" in str(info.value.hint)  # type: ignore[attr-defined]
+
+
+# ---- into a project ------------------------------------------------------------------------
+
+
+def test_a_rayyan_export_of_an_embase_search_lands_on_the_embase_records(project: Path) -> None:
+    run(project, "import", str(TOOLS / "cff-embase.ris"), "--source", "Embase")
+    out = run(project, "screen", "import", str(TOOLS / "cff-rayyan.csv"))
+    assert "cff-rayyan.csv (Rayyan): 6 decisions recorded at title-abstract for Emily" in out
+    assert "4 records nobody decided on left for later" in out
+    assert "give --reviewer" in out  # the project's reviewer is someone else
+    got = decisions(project)
+    assert [d["decision"] for d in got].count("maybe") == 2
+    assert {d["reviewer"] for d in got} == {"Emily"}
+    assert all(d["source"].startswith("cff-rayyan.csv (Rayyan):") for d in got)
+    # the same decisions as RIS: nothing new; the same file again: nothing at all
+    out = run(project, "screen", "import", str(TOOLS / "cff-rayyan.ris"))
+    assert "0 decisions recorded" in out and "6 decisions equal to Emily's current" in out
+    assert "already imported" in run(project, "screen", "import", str(TOOLS / "cff-rayyan.csv"))
+    # one reviewer's export may be recorded as the one who screens on here
+    out = run(project, "screen", "import", str(TOOLS / "cff-rayyan.ris"), "--reviewer", "em")
+    assert "6 decisions recorded at title-abstract for em" in out
+    status = run(project, "screen", "status", "--reviewer", "em")
+    assert "6 of 10 screened, 2 included, 2 excluded, 2 maybe" in status
+
+
+def test_two_rayyan_reviewers_keep_their_names_and_their_conflict(project: Path) -> None:
+    run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
+    out = run(project, "screen", "import", str(TOOLS / "rayyan-two-reviewers.csv"))
+    assert "10 decisions recorded at title-abstract for Ana, Ben" in out
+    assert "line 9: no record of the project has its DOI or title" in out  # never imported
+    assert "new exclusion reason added to the project's list: 'off topic'" in out
+    conflicts = run(project, "screen", "conflicts")
+    assert "r02: Ana: include, Ben: exclude (wrong population)" in conflicts
+    by = {(d["reviewer"], d["record_id"]): d for d in decisions(project)}
+    assert by["Ben", "r02"]["note"] == "GPs, not hospital staff"
+    assert (by["Ana", "r03"]["reason"], by["Ana", "r03"]["note"]) == (
+        "off topic",
+        "also: wrong setting",
+    )
+    assert by["Ana", "r04"]["decision"] == "maybe"
+    assert ("Ben", "r07") not in by  # Ana alone screened it
+    err = fail(
+        project, "screen", "import", str(TOOLS / "rayyan-two-reviewers.csv"), "--reviewer", "x"
+    )
+    assert "holds the decisions of Ana and Ben" in err and "leave out --reviewer" in err
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["asreview-3.0.8.csv", "asreview-3.0.8.ris", "asreview-3.0.8.tsv", "asreview-3.0.8.xlsx"],
+)
+def test_asreview_exports_give_the_labels_made_in_the_lab(project: Path, name: str) -> None:
+    run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
+    out = run(project, "screen", "import", str(TOOLS / name), "--reviewer", "ana")
+    assert f"{name} (ASReview LAB): 7 decisions recorded at title-abstract for ana" in out
+    assert "5 records nobody decided on left for later" in out
+    by = {d["record_id"]: d for d in decisions(project)}
+    assert sorted(r for r, d in by.items() if d["decision"] == "include") == [
+        "r01",
+        "r02",
+        "r04",
+        "r08",
+    ]
+    assert by["r04"]["note"] == "nurses, not physicians: check at full text"
+    # records ASReview never showed are left to litsynth's prioritiser
+    assert "7 of 12 screened" in run(project, "screen", "status", "--reviewer", "ana")
+
+
+def test_a_list_export_gets_the_decision_named_for_all(project: Path) -> None:
+    run(project, "import", str(TOOLS / "cff-embase.ris"), "--source", "Embase")
+    covidence = str(TOOLS / "cff-covidence.csv")
+    err = fail(project, "screen", "import", covidence)
+    assert "no screening decisions" in err and "--all include" in err
+    assert "--reason goes with --all exclude" in fail(
+        project, "screen", "import", covidence, "--reason", "x"
+    )
+    out = run(project, "screen", "import", covidence, "--all", "exclude", "--reason", "erratum")
+    assert "(a list, all exclude): 8 decisions recorded" in out
+    # two of Covidence's records were never in the Embase file
+    assert out.count("no record of the project has its DOI or title") == 2
+    assert {d["reason"] for d in decisions(project)} == {"erratum"}
+
+
+def test_full_text_decisions_need_a_title_abstract_inclusion(project: Path) -> None:
+    run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
+    sheet = project / "ta.csv"
+    sheet.write_text("record_id,decision\nr01,include\n", encoding="utf-8")
+    run(project, "screen", "import", str(sheet))
+    out = run(
+        project, "screen", "import", str(TOOLS / "asreview-3.0.8.csv"), "--stage", "full-text"
+    )
+    assert "1 decision recorded at full-text" in out
+    assert "record 'r02' was not included at title/abstract" in out
+
+
+def test_a_decision_goes_to_the_root_of_a_duplicate_group(project: Path) -> None:
+    run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
+    run(project, "import", str(FIXTURES / "citations.csv"), "--source", "citation searching")
+    run(project, "dedupe")
+    out = run(project, "screen", "import", str(TOOLS / "asreview-3.0.8.csv"))
+    assert "7 decisions recorded" in out
+    ids = {d["record_id"] for d in decisions(project)}
+    assert "r02" in ids and "c02" not in ids  # c02 is r02 found again by citation searching
