@@ -90,3 +90,47 @@ def test_an_import_tells_its_search_for_the_methods(project: Path) -> None:
     finally:
         conn.close()
     assert searches == [("Scopus", "2026-11-01", query)] and batches == 1
+
+
+def test_decisions_made_in_rayyan_and_asreview_come_in_from_the_records_screen(
+    project: Path,
+) -> None:
+    """A Rayyan export and an ASReview LAB workbook picked on the Records screen land in the
+    screening log as `screen import` puts them; a list without its decision is refused with
+    the way out."""
+    fixtures = REPO / "tests" / "fixtures" / "screening"
+    done = "() => !document.querySelector('#decisions-result').textContent.startsWith('reading')"
+    with browsing(project, 1280, 1000) as (url, page):
+        page.goto(url + "/screens/records")
+        until(page, f"() => {STATUS}.includes('No imports')")
+        page.set_input_files("#import-file", str(fixtures / "records.csv"))
+        page.fill("#import-source", "Scopus")
+        page.click("#import-form button")
+        until(page, "() => document.querySelectorAll('#batches tr').length === 1")
+        page.fill("#reviewer", "ana")
+        page.set_input_files("#decisions-file", str(fixtures / "tools" / "asreview-3.0.8.xlsx"))
+        page.click("#decisions-form button")
+        until(page, done)
+        lab = page.locator("#decisions-result").text_content() or ""
+        page.set_input_files("#decisions-file", str(fixtures / "tools" / "cff-covidence.csv"))
+        page.click("#decisions-form button")
+        until(page, done)
+        refused = page.locator("#decisions-result").text_content() or ""
+        page.set_input_files(
+            "#decisions-file", str(fixtures / "tools" / "rayyan-two-reviewers.csv")
+        )
+        page.click("#decisions-form button")
+        until(page, done)
+        rayyan = page.locator("#decisions-result").text_content() or ""
+        page.locator("#decisions-form").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "workspace-decisions.png"), full_page=True)
+    assert "(Rayyan): 10 decisions recorded at title-abstract for Ana, Ben" in rayyan
+    assert "line 9: no record of the project has its DOI or title" in rayyan
+    assert "nothing recorded" in refused and "no screening decisions" in refused
+    assert "(ASReview LAB): 7 decisions recorded at title-abstract for ana" in lab
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        who = dict(conn.execute("SELECT reviewer, count(*) FROM decisions GROUP BY reviewer"))
+    finally:
+        conn.close()
+    assert who == {"Ana": 6, "Ben": 4, "ana": 7}

@@ -81,3 +81,56 @@ def test_a_bad_upload_says_why_and_a_write_needs_the_token(client: TestClient) -
         assert client.post(path, content=b"{}").status_code == 403
     missing = client.post("/api/records/remove", json={"batch": "nope"}, headers=token(client))
     assert missing.status_code == 400 and "no import batch" in missing.json()["error"]
+
+
+TOOLS = REPO / "tests" / "fixtures" / "screening" / "tools"
+
+
+def test_another_tools_decisions_sent_as_the_body_are_screen_imports_own(
+    client: TestClient, project: Path
+) -> None:
+    """`POST /api/screen/import` reads what `screen import` reads: two Rayyan reviewers under
+    their names, an ASReview LAB export as the named reviewer's, a list with all=; its lines
+    are the command's."""
+    send(client, RECORDS.read_bytes(), "records.csv", "Scopus")
+    headers = {**token(client), "Content-Type": "application/octet-stream"}
+
+    def post(name: str, **params: str) -> dict:  # type: ignore[type-arg]
+        response = client.post(
+            "/api/screen/import", params={"name": name, **params},
+            content=(TOOLS / name).read_bytes(), headers=headers,
+        )  # fmt: skip
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    rayyan = post("rayyan-two-reviewers.csv", reviewer="ana")
+    assert rayyan["tool"] == "rayyan" and rayyan["reviewers"] == ["Ana", "Ben"]
+    assert rayyan["recorded"] == 10 and rayyan["skipped"][0]["line"] == 9
+    assert rayyan["lines"][0] == (
+        "rayyan-two-reviewers.csv (Rayyan): 10 decisions recorded at title-abstract for Ana, Ben"
+    )
+    assert "put that name in the Reviewer box at the top" in rayyan["lines"][-1]
+    lab = post("asreview-3.0.8.xlsx", reviewer="ana", stage="title-abstract")
+    assert (lab["tool"], lab["reviewers"], lab["recorded"]) == ("asreview", ["ana"], 7)
+    refused = client.post(
+        "/api/screen/import", params={"name": "cff-covidence.csv"},
+        content=(TOOLS / "cff-covidence.csv").read_bytes(), headers=headers,
+    )  # fmt: skip
+    assert refused.status_code == 400 and "--all include" in refused.json()["hint"]
+    wrong = client.post(
+        "/api/screen/import", params={"name": "x.csv", "all": "perhaps"},
+        content=b"a,b\n", headers=headers,
+    )  # fmt: skip
+    assert wrong.status_code == 400  # held to the OpenAPI enum
+    unsigned = client.post(
+        "/api/screen/import", params={"name": "asreview-3.0.8.csv"},
+        content=(TOOLS / "asreview-3.0.8.csv").read_bytes(),
+        headers={"Content-Type": "application/octet-stream"},
+    )  # fmt: skip
+    assert unsigned.status_code == 403
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        who = dict(conn.execute("SELECT reviewer, count(*) FROM decisions GROUP BY reviewer"))
+    finally:
+        conn.close()
+    assert who == {"Ana": 6, "Ben": 4, "ana": 7}

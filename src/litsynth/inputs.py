@@ -154,7 +154,7 @@ def _existing(project: Project, relative: str, what: str) -> Path:
 
 
 def _sheet_digest(spec: SheetSpec) -> str:
-    from litsynth.biblio.screening_ops import sheet_digest
+    from litsynth.biblio.screening_import import sheet_digest
 
     return sheet_digest(spec.path.read_bytes(), spec.stage, spec.reviewer)
 
@@ -164,7 +164,8 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
     from litsynth.biblio.batches import record_search
     from litsynth.biblio.dedupe import run_dedupe
     from litsynth.biblio.readers import import_files
-    from litsynth.biblio.screening_ops import import_sheet, run_automation
+    from litsynth.biblio.screening_import import import_sheet
+    from litsynth.biblio.screening_ops import run_automation
 
     settings = project.settings.records
     imports, sheets = parse_imports(project), parse_sheets(project)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,6 @@ from litsynth.biblio.prioritise import (
 )
 from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flow
 from litsynth.biblio.record_fields import work_type
-from litsynth.biblio.screening_sheet import sheet_rows
 from litsynth.biblio.sheet_files import is_workbook, layout, write_table
 from litsynth.cells import flat_cell
 from litsynth.config import ScreeningSettings
@@ -259,105 +257,6 @@ _SHEET_WIDTHS = {"record_id": 18, "title": 40, "abstract": 90, "authors": 24, "y
                  "reason": 24, "note": 24}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class ImportResult:
-    sheet: rules.SheetResult
-    appended: int
-    unchanged: int = 0  # decisions equal to the reviewer's current ones: not appended again
-    already_imported: str = ""  # when this very sheet was imported before (then nothing is)
-
-    def to_json(self) -> dict[str, object]:
-        """`screen import --json`'s contract."""
-        s = self.sheet
-        return {
-            "recorded": self.appended,
-            "unchanged": self.unchanged,
-            "already_imported": self.already_imported or None,
-            "skipped": [{"line": p.line, "record_id": p.record_id, "problem": p.message}
-                        for p in s.problems],
-            "new_reasons": list(s.new_reasons),
-            "no_reason_given": list(s.no_reason),
-            "undecided_rows": s.blank,
-        }  # fmt: skip
-
-
-def sheet_digest(data: bytes, stage: str, reviewer: str) -> str:
-    """What makes a sheet the same sheet: its bytes, for this stage and this reviewer."""
-    h = hashlib.sha256(data)
-    h.update(f"\x1f{stage}\x1f{reviewer}".encode())
-    return h.hexdigest()[:16]
-
-
-def import_sheet(
-    conn: sqlite3.Connection,
-    path: Path,
-    *,
-    stage: str,
-    reviewer: str,
-    settings: ScreeningSettings,
-) -> ImportResult:
-    """Append a filled-in sheet's decisions; bad rows are reported with their line and skipped.
-
-    Idempotent: a sheet imported before (same bytes, stage and reviewer) appends nothing, and
-    a decision equal to the reviewer's current one is not appended again; a kill -9 at any
-    point and two imports at once leave each decision in the log once (`commit_sheet`).
-    """
-    rules.check_stage(stage)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
-    digest = sheet_digest(data, stage, reviewer)
-    known_reasons = project_reasons(conn, settings)
-    result = rules.parse_sheet(
-        sheet_rows(path, data),
-        stage=stage,
-        reviewer=reviewer,
-        known_ids=store.record_ids(conn),
-        reasons=known_reasons,
-        sheet_name=path.name,
-        eligible_ids=set(candidate_ids(conn, stage)) if stage == FULL_TEXT else None,
-    )
-    if result.problems and not result.decisions:
-        # every filled-in row failed: a wrong column, a sheet of another project. Exit 0 with
-        # "0 decisions recorded" read as success to people who then screened it all again.
-        shown = "; ".join(f"line {p.line}: {p.message}" for p in result.problems[:3])
-        raise ScreeningError(
-            f"{path}: none of its {len(result.problems)} decided rows could be read ({shown})",
-            hint="check the record_id and decision columns (include/exclude/maybe, yes/no, 1/0)",
-        )
-    return commit_sheet(conn, result, digest=digest, stage=stage, reviewer=reviewer, path=path)
-
-
-def commit_sheet(
-    conn: sqlite3.Connection,
-    result: rules.SheetResult,
-    *,
-    digest: str,
-    stage: str,
-    reviewer: str,
-    path: Path,
-) -> ImportResult:
-    """Append a read sheet's decisions once: the check for an earlier import, the append and
-    the sheet's mark are one IMMEDIATE transaction (a sheet, or another tool's export)."""
-    with transaction(conn):
-        earlier = store.sheet_imported(conn, digest)
-        if earlier is not None:
-            return ImportResult(result, 0, already_imported=str(earlier["imported_at"]))
-        current = rules.latest(store.log(conn, stage))
-        fresh = rules.without_repeats(result.decisions, current)
-        if stage == TITLE_ABSTRACT:  # a line may not orphan a full-text assessment either
-            fresh, orphaning = _keeping_full_text_basis(conn, fresh)
-            result = replace(result, problems=(*result.problems, *orphaning))
-        if result.new_reasons:
-            store.insert_reasons(conn, result.new_reasons, "sheet", str(path))
-        store.insert_decisions(conn, fresh)
-        store.mark_sheet_imported(
-            conn, digest, stage=stage, reviewer=reviewer, path=str(path), n=len(fresh)
-        )
-    return ImportResult(result, len(fresh), unchanged=len(result.decisions) - len(fresh))
-
-
 # ---- single decisions, automation, conflicts --------------------------------------------------
 
 
@@ -436,7 +335,7 @@ def keep_full_text_basis(conn: sqlite3.Connection, new: Decision) -> None:
                 hint="include it at title/abstract first",
             )
         return
-    kept, orphaning = _keeping_full_text_basis(conn, [new])
+    kept, orphaning = keeping_full_text_basis(conn, [new])
     if not kept:
         raise ScreeningError(
             orphaning[0].message,
@@ -445,7 +344,7 @@ def keep_full_text_basis(conn: sqlite3.Connection, new: Decision) -> None:
         )
 
 
-def _keeping_full_text_basis(
+def keeping_full_text_basis(
     conn: sqlite3.Connection, decisions: Sequence[Decision]
 ) -> tuple[list[Decision], list[rules.SheetProblem]]:
     """Title/abstract `decisions` (one reviewer's, in order) less those on a record assessed at

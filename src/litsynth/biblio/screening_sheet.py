@@ -1,6 +1,6 @@
 """Reading a filled-in screening sheet: CSV as Excel saves it in any locale, or a workbook.
 
-`screening_ops.import_sheet` and the pipeline's resolution sheets read rows through here;
+`screening_import.import_sheet` and the pipeline's resolution sheets read rows through here;
 `screening_rules.parse_sheet` then judges each row. Lines are numbered as the reviewer's
 spreadsheet numbers its rows (the header is line 1), so a problem can be found in Excel.
 """

@@ -26,23 +26,16 @@ root, as every decision does. The decisions then go through the sheet's rules
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from litsynth.biblio import screening_ops as ops
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.link import title_key
 from litsynth.biblio.normalize import to_record
 from litsynth.biblio.readers import read_entries
-from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
-from litsynth.records import FULL_TEXT, BibRecord
-from litsynth.store import biblio as biblio_store
-from litsynth.store import screening_log as store
-from litsynth.words import and_list
+from litsynth.records import BibRecord
 
 TOOLS = ("rayyan", "asreview")
 TOOL_NAMES = {"rayyan": "Rayyan", "asreview": "ASReview LAB", "list": "a list"}
@@ -267,72 +260,3 @@ def sheet_rows(
             who = importer if all_theirs else (v.reviewer or importer)
             sheets[who].append((entry.line, {**row, "note": v.note}))
     return sheets, unmatched
-
-
-def import_tool_export(
-    conn: sqlite3.Connection,
-    path: Path,
-    *,
-    stage: str,
-    reviewer: str,
-    settings: ScreeningSettings,
-    tool: str | None = None,
-    every: str = "",
-    reason: str = "",
-    as_reviewer: bool = False,
-) -> tuple[ToolExport, ops.ImportResult]:
-    """Append the decisions of another tool's export, as `import_sheet` appends a sheet's.
-
-    Rayyan's decisions go under the names its export gives, unless `as_reviewer` (the
-    reviewer was named) and the export names one person: then they are `reviewer`'s.
-    Idempotent like a sheet: the same file for the same stage and reviewers appends nothing
-    the second time, and a decision equal to the reviewer's current one is not repeated.
-    """
-    rules.check_stage(stage)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
-    export = read_tool_export(data, path.name, tool=tool, every=every, reason=reason)
-    if as_reviewer and len(export.reviewers) > 1:
-        raise ScreeningError(
-            f"{path.name} holds the decisions of {and_list(list(export.reviewers))}, each"
-            f" recorded under their own name, so they cannot all be recorded as {reviewer}'s",
-            hint="leave out --reviewer",
-        )
-    index = RecordIndex.of(biblio_store.all_records(conn))
-    sheets, unmatched = sheet_rows(export, index, reviewer, all_theirs=as_reviewer)
-    if not sheets and unmatched:
-        raise ScreeningError(
-            f"{path}: none of its {len(unmatched)} decided records is in this project"
-            f" ({unmatched[0].message})",
-            hint="import the database exports the records came from first (`litsynth import"
-            " FILE --source NAME`), or this file itself",
-        )
-    known = ops.project_reasons(conn, settings)
-    eligible = set(ops.candidate_ids(conn, stage)) if stage == FULL_TEXT else None
-    parts: list[rules.SheetResult] = []
-    for who, rows in sheets.items():
-        part = rules.parse_sheet(
-            rows,
-            stage=stage,
-            reviewer=who,
-            known_ids=store.record_ids(conn),
-            reasons=[*known, *(r for p in parts for r in p.new_reasons)],
-            sheet_name=f"{path.name} ({TOOL_NAMES[export.tool]})",
-            eligible_ids=eligible,
-        )
-        parts.append(part)
-    result = rules.SheetResult(
-        decisions=tuple(d for p in parts for d in p.decisions),
-        problems=tuple(sorted((*unmatched, *(q for p in parts for q in p.problems)),
-                              key=lambda q: q.line)),
-        new_reasons=tuple(r for p in parts for r in p.new_reasons),
-        no_reason=tuple(r for p in parts for r in p.no_reason),
-        blank=sum(1 for e in export.entries if not e.votes),
-    )  # fmt: skip
-    who = ",".join(sorted(sheets)) or reviewer
-    marks = f"\x1f{export.tool}\x1f{every}\x1f{reason}".encode()
-    digest = ops.sheet_digest(data + marks, stage, who)
-    committed = ops.commit_sheet(conn, result, digest=digest, stage=stage, reviewer=who, path=path)
-    return export, committed

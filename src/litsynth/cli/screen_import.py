@@ -10,15 +10,12 @@ from pathlib import Path
 
 import click
 
-from litsynth.biblio import screening_ops as ops
 from litsynth.biblio import screening_tools as tools
-from litsynth.biblio.screening_sheet import is_screening_sheet
+from litsynth.biblio.screening_import import import_decisions
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group
 from litsynth.cli.screen import reviewer_option, stage_option
-from litsynth.errors import ScreeningError
 from litsynth.store import opened
-from litsynth.words import count
 
 _SHOWN_PROBLEMS = 20
 
@@ -69,86 +66,27 @@ def import_command(
     Problems are reported with their line and skipped; a reason not yet in the project's list
     is added and reported.
     """
-    if reason and every != "exclude":
-        raise ScreeningError("--reason goes with --all exclude", hint="add --all exclude")
     project = load(project_dir)
-    settings = project.settings.screening
     named = reviewer is not None
     reviewer = reviewer or project.settings.project.reviewer
-    as_sheet = not every and (
-        kind == "sheet" or (kind == "auto" and is_screening_sheet(sheet, sheet.read_bytes()))
-    )
     with opened(project.store_path) as conn:
-        if as_sheet:
-            result = ops.import_sheet(
-                conn, sheet, stage=stage, reviewer=reviewer, settings=settings
-            )
-            export = None
-        else:
-            tool = None if kind == "auto" else kind
-            export, result = tools.import_tool_export(
-                conn,
-                sheet,
-                stage=stage,
-                reviewer=reviewer,
-                settings=settings,
-                tool=tool,
-                every=every or "",
-                reason=reason,
-                as_reviewer=named,
-            )
-    who = reviewer if export is None else _reviewers(export, result, reviewer)
+        outcome = import_decisions(
+            conn,
+            sheet,
+            stage=stage,
+            reviewer=reviewer,
+            settings=project.settings.screening,
+            kind=kind,
+            every=every or "",
+            reason=reason,
+            as_reviewer=named,
+        )
     if as_json:
-        extra = {} if export is None else {"tool": export.tool, "reviewers": who.split(", ")}
-        print_json({**result.to_json(), **extra})
+        print_json(outcome.to_json())
         return
-    name = str(sheet) if export is None else f"{sheet} ({tools.TOOL_NAMES[export.tool]})"
-    if every:
-        name = f"{sheet} (a list, all {every})"
-    if result.already_imported:
-        click.echo(
-            f"{name}: already imported at {stage} for {who} on {result.already_imported};"
-            " nothing recorded"
-        )
-        return
-    click.echo(f"{name}: {count(result.appended, 'decision')} recorded at {stage} for {who}")
-    _details(result, who, export is None)
-    if export is not None and reviewer not in who.split(", "):
-        click.echo(
-            f"  recorded under the names in the file; to screen on as one of them, give"
-            f" --reviewer (or set [project] reviewer; now {reviewer!r})"
-        )
-
-
-def _reviewers(export: tools.ToolExport, result: ops.ImportResult, importer: str) -> str:
-    names = sorted({d.reviewer for d in result.sheet.decisions}) or list(export.reviewers)
-    return ", ".join(names or [importer])
-
-
-def _details(result: ops.ImportResult, who: str, sheet: bool) -> None:
-    s = result.sheet
-    if result.unchanged:
-        click.echo(
-            f"  {count(result.unchanged, 'decision')} equal to {who}'s current ones not repeated"
-        )
-    if s.blank:
-        left = (
-            count(s.blank, "row") + " without a decision"
-            if sheet
-            else (count(s.blank, "record") + " nobody decided on")
-        )
-        click.echo(f"  {left} left for later")
-    for p in s.problems[:_SHOWN_PROBLEMS]:
-        click.echo(f"  line {p.line}: {p.message}; skipped")
-    if len(s.problems) > _SHOWN_PROBLEMS:
-        click.echo(f"  … and {len(s.problems) - _SHOWN_PROBLEMS} more (--json lists them all)")
-    for r in s.new_reasons:
-        click.echo(f"  new exclusion reason added to the project's list: {r!r}")
-    if s.no_reason:
-        click.echo(
-            f"  {len(s.no_reason)} full-text exclusions without a reason, counted under"
-            f" 'no reason given': {', '.join(s.no_reason[:10])}"
-        )
+    rename = "give --reviewer NAME (or set [project] reviewer)"
+    for line in outcome.lines(_SHOWN_PROBLEMS, " (--json lists them all)", rename):
+        click.echo(line)
 
 
 commands: list[click.Command] = []  # its command is `screen`'s: see groups.screen_group

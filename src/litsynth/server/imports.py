@@ -5,13 +5,16 @@ A file is sent as the request's body (the page reads it; no form parsing library
 name and the source it came from in the query string, and imported by the command line's own
 `import_data`: the same batch, the same skipped entries with their lines, the same warnings.
 A batch is taken back by `remove_batch`, which refuses one whose records carry the review's
-work, and duplicates are found by `run_dedupe`. Each write holds the workspace's lock.
+work, and duplicates are found by `run_dedupe`. Decisions made in another screening tool
+(Rayyan, ASReview LAB, a list) come in through `screen import`'s own `import_decisions`.
+Each write holds the workspace's lock.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -22,8 +25,10 @@ from litsynth.biblio import dedupe
 from litsynth.biblio.batches import list_batches, record_search, remove_batch, search_date
 from litsynth.biblio.overview import lines, records_overview
 from litsynth.biblio.readers import import_data
+from litsynth.biblio.screening_import import DecisionsImport, import_decisions
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
+from litsynth.records import TITLE_ABSTRACT
 from litsynth.server.replies import error, json_body
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
@@ -48,16 +53,22 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
             }
         )
 
-    async def api_import(request: Request) -> Response:
-        params = request.query_params
-        name = params.get("name", "").strip() or "upload"
+    async def upload(request: Request, name: str, command: str) -> bytes | Response:
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_UPLOAD:
             return error(413, f"{name} is over {MAX_UPLOAD // 2**20} MB",
-                         "split the export, or import it with `litsynth import`")  # fmt: skip
+                         f"split the export, or import it with `{command}`")  # fmt: skip
         data = await request.body()
         if not data:
             raise LitsynthError(f"{name} is empty", "choose the export file again")
+        return data
+
+    async def api_import(request: Request) -> Response:
+        params = request.query_params
+        name = params.get("name", "").strip() or "upload"
+        data = await upload(request, name, "litsynth import")
+        if isinstance(data, Response):
+            return data
         query = params.get("query", "")
         day = search_date(params.get("searched"), query)  # before the import, as the CLI
         source = params.get("source", "")
@@ -87,10 +98,32 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         result, by_source = await ws.locked(work)
         return JSONResponse({**result.to_json(), "by_source": by_source})
 
+    async def api_screen_import(request: Request) -> Response:
+        params = request.query_params
+        name = Path(params.get("name", "").strip() or "upload").name
+        data = await upload(request, name, "litsynth screen import")
+        if isinstance(data, Response):
+            return data
+
+        def work(conn: sqlite3.Connection) -> DecisionsImport:
+            return import_decisions(
+                conn, Path(name), data=data,
+                stage=params.get("stage") or TITLE_ABSTRACT,
+                reviewer=params.get("reviewer") or project.settings.project.reviewer,
+                settings=project.settings.screening,
+                kind=params.get("from") or "auto", every=params.get("all") or "",
+                reason=params.get("reason") or "",
+            )  # fmt: skip
+
+        outcome = await ws.locked(work)
+        rename = "put that name in the Reviewer box at the top"
+        return JSONResponse({**outcome.to_json(), "lines": outcome.lines(rename=rename)})
+
     handlers: list[tuple[str, Any, str]] = [
         ("/api/records/batches", api_batches, "GET"),
         ("/api/records/import", api_import, "POST"),
         ("/api/records/remove", api_remove, "POST"),
         ("/api/records/dedupe", api_dedupe, "POST"),
+        ("/api/screen/import", api_screen_import, "POST"),
     ]
     return [route(path, h, [method], write=method == "POST") for path, h, method in handlers]

@@ -15,6 +15,7 @@ from litsynth.server.openapi_parts import (
     IMPORT_PARAMETERS,
     LEARNING,
     REVIEWER,
+    SCREEN_IMPORT_PARAMETERS,
     SEARCH_PARAMETERS,
     SHEET,
     SOURCE,
@@ -165,6 +166,19 @@ _PATHS: dict[str, Any] = {
                 "content": {"application/octet-stream": {"schema": FILE}},
             },
             "responses": ok({"type": "object"}, "as one entry of `litsynth import --json`"),
+        }
+    },
+    "/api/screen/import": {
+        "post": {
+            "summary": "Record the decisions in a file sent as the body: a litsynth sheet, a"
+            " Rayyan or ASReview LAB export, or a list (`litsynth screen import`)",
+            "security": [{"sessionToken": []}],
+            "parameters": SCREEN_IMPORT_PARAMETERS,
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": FILE}},
+            },
+            "responses": ok({"type": "object"}, "`screen import --json`, and its `lines`"),
         }
     },
     "/api/records/remove": {

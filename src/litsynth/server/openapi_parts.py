@@ -113,6 +113,22 @@ IMPORT_PARAMETERS = [
         "description": "the search run there (`import --query`); needs `searched`",
     },
 ]
+SCREEN_IMPORT_PARAMETERS = [  # /api/screen/import: `screen import`'s options
+    {"name": "name", "in": "query", "schema": {"type": "string"},
+     "description": "the file's name, which tells its format"},
+    {"name": "stage", "in": "query",
+     "schema": {"type": "string", "enum": ["title-abstract", "full-text"]}},
+    {"name": "reviewer", "in": "query", "schema": {"type": "string"},
+     "description": "whose decisions a sheet, an ASReview LAB export or a list holds"},
+    {"name": "from", "in": "query",
+     "schema": {"type": "string", "enum": ["", "auto", "sheet", "rayyan", "asreview"]},
+     "description": "what the file is (empty or auto: told from its columns and notes)"},
+    {"name": "all", "in": "query",
+     "schema": {"type": "string", "enum": ["", "include", "exclude", "maybe"]},
+     "description": "the decision every record of a list export gets (`--all`)"},
+    {"name": "reason", "in": "query", "schema": {"type": "string"},
+     "description": "with all=exclude: the exclusion reason"},
+]  # fmt: skip
 SOURCE = {
     "name": "source",
     "in": "query",

@@ -81,6 +81,27 @@ async function importFiles(event) {
   await loadBatches();
 }
 
+// Another tool's decisions (or a sheet), as `litsynth screen import` prints them.
+async function importDecisions(event) {
+  event.preventDefault();
+  const file = $("decisions-file").files[0];
+  const shown = $("decisions-result");
+  shown.hidden = false;
+  shown.classList.remove("failed");
+  shown.textContent = "reading " + file.name + "…";
+  try {
+    const params = new URLSearchParams({ name: file.name, stage: $("decisions-stage").value,
+      reviewer: reviewer(), all: $("decisions-all").value, reason: $("decisions-reason").value.trim() });
+    const outcome = await sendFile("/api/screen/import", params, file);
+    shown.textContent = outcome.lines.join("\n");
+  } catch (error) {
+    shown.textContent = file.name + ": nothing recorded: " + error.message;
+    shown.classList.add("failed");
+  }
+  $("decisions-file").value = "";
+  await loadBatches();
+}
+
 async function findDuplicates() {
   const button = $("find-duplicates");
   button.disabled = true;
@@ -101,6 +122,7 @@ async function findDuplicates() {
 
 async function startRecords() {
   $("import-form").addEventListener("submit", (event) => importFiles(event).catch((error) => { $("batches-status").textContent = error.message; }));
+  $("decisions-form").addEventListener("submit", (event) => importDecisions(event).catch((error) => { $("decisions-result").textContent = error.message; }));
   $("find-duplicates").addEventListener("click", () => findDuplicates().catch((error) => { $("dedupe-result").textContent = error.message; }));
   await loadBatches();
 }
