@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from litsynth.biblio.readers import RawEntry, assign_ids, build_batch
-from litsynth.biblio.screening_ops import import_sheet
+from litsynth.biblio.screening_import import import_sheet
 from litsynth.cli import cli
 from litsynth.config import ScreeningSettings
 from litsynth.errors import BiblioError
