@@ -19,8 +19,8 @@ BENCH = Path(__file__).resolve().parent
 ORDER = [
     "embed", "search_start", "reingest", "ingest_pdf", "ocr", "docx", "doc", "rtf", "epub", "jats",
     "suggest_speed", "synthesis", "review", "learning", "analysis", "import", "references", "roles",
-    "zeroshot", "manycodes", "csabstruct", "screening", "dedupe", "dedupe_order", "printed_pages",
-    "pdf_metadata", "reread",
+    "zeroshot", "manycodes", "csabstruct", "screening", "screen_import", "dedupe", "dedupe_order",
+    "printed_pages", "pdf_metadata", "reread",
 ]  # fmt: skip
 
 

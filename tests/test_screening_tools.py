@@ -16,12 +16,15 @@ import pytest
 from click.testing import CliRunner
 
 from litsynth.biblio.screening_tools import (
+    RecordIndex,
+    ToolEntry,
     asreview_votes,
     detect_tool,
     rayyan_votes,
     read_tool_export,
 )
 from litsynth.cli import cli
+from litsynth.records import BibRecord
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "screening"
 TOOLS = FIXTURES / "tools"
@@ -130,6 +133,28 @@ def test_an_export_without_marks_is_refused_with_the_list_hint() -> None:
     assert "--all include" in str(info.value.hint)  # type: ignore[attr-defined]
 
 
+def test_one_title_of_two_works_is_told_apart_by_the_abstract() -> None:
+    """A trial and its protocol share a title: the abstract decides; a pair dedupe was unsure
+    of is left for the reviewer to settle, never guessed."""
+
+    def rec(rid: str, abstract: str, year: int = 2020) -> BibRecord:
+        return BibRecord(rid, "Scopus", "b1", title="TREAT: a trial", abstract=abstract, year=year)
+
+    records = [rec("a", "We report the trial's results."), rec("b", "The protocol."), rec("c", "")]
+    index = RecordIndex.of(records[:2])
+    entry = ToolEntry(4, "Treat - a trial.", "", 2020, (), "we report the trial’s RESULTS")
+    assert index.match(entry) == ("a", "")
+    assert index.match(ToolEntry(5, "TREAT: a trial", "", 2019, (), "")) == (
+        "",
+        "no record of the project has its DOI or title ('TREAT: a trial')",
+    )
+    record, why = index.match(ToolEntry(6, "TREAT: a trial", "", None, (), "something else"))
+    assert not record and why.startswith("2 records have the title 'TREAT: a trial'")
+    unsure = RecordIndex.of(records, [("a", "c")])
+    record, why = unsure.match(ToolEntry(7, "TREAT: a trial", "", 2020, (), ""))
+    assert not record and "dedupe --uncertain" in why
+
+
 # ---- into a project ------------------------------------------------------------------------
 
 
@@ -232,3 +257,21 @@ def test_a_decision_goes_to_the_root_of_a_duplicate_group(project: Path) -> None
     assert "7 decisions recorded" in out
     ids = {d["record_id"] for d in decisions(project)}
     assert "r02" in ids and "c02" not in ids  # c02 is r02 found again by citation searching
+
+
+def test_the_methods_name_the_tools_the_decisions_were_made_in(project: Path) -> None:
+    """PRISMA 2020 item 8 asks for the tools used in selection: decisions carried over say
+    where they were made, and ASReview LAB what it did."""
+    run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
+    run(project, "screen", "import", str(TOOLS / "rayyan-two-reviewers.csv"))
+    run(project, "screen", "import", str(TOOLS / "asreview-3.0.8.csv"), "--reviewer", "ana")
+    methods = run(project, "prisma", "--methods", "-")
+    assert (
+        "Decisions on 7 of these records were made in ASReview LAB, which ordered the records"
+        " by an active learning model, and imported." in methods
+    )
+    assert "Decisions on 6 of these records were made in Rayyan and imported." in methods
+    sheet = project / "mine.csv"
+    sheet.write_text("record_id,decision\nr12,exclude\n", encoding="utf-8")
+    run(project, "screen", "import", str(sheet), "--reviewer", "ana")
+    assert "made in" not in run(project, "prisma", "--methods", "-").split("Rayyan")[1]

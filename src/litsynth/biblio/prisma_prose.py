@@ -226,6 +226,26 @@ def _stage_methods(log: list[Decision], stage: str) -> str:
     return text
 
 
+# What a tool did to the records its decisions cover, for a reader who does not know it.
+_TOOL_WORDS = {"ASReview LAB": ", which ordered the records by an active learning model,"}
+
+
+def _made_elsewhere(log: list[Decision], stage: str) -> str:
+    """Which of the standing decisions at `stage` were made in another screening tool and
+    imported (`screen import`), as PRISMA 2020 item 8 asks the tools to be named."""
+    records: dict[str, set[str]] = {}
+    for (rid, st, _who), d in rules.latest(log).items():
+        tool = rules.made_in(d) if st == stage else ""
+        if tool:
+            records.setdefault(tool, set()).add(rid)
+    _opening, items = _STAGE_WORDS[stage]
+    return " ".join(
+        f"Decisions on {len(ids):,} of these {items} were made in {tool}"
+        f"{_TOOL_WORDS.get(tool, '')} and imported."
+        for tool, ids in sorted(records.items())
+    )
+
+
 def _disagreements(count: int, one: str = "was", more: str = "were") -> str:
     if count == 1:
         return f"The disagreement on 1 record {one}"
@@ -352,10 +372,12 @@ def selection_methods(
     sources = _information_sources(searches)
     sentences = [
         _stage_methods(log, TITLE_ABSTRACT),
+        _made_elsewhere(log, TITLE_ABSTRACT),
         _automation(log),
         _stopped(log),
         _stopping(screeners, unscreened),
         _stage_methods(log, FULL_TEXT),
+        _made_elsewhere(log, FULL_TEXT),
     ]
     body = " ".join(s for s in sentences if s)
     if not body:

@@ -160,7 +160,8 @@ def import_tool_export(
             f" recorded under their own name, so they cannot all be recorded as {reviewer}'s",
             hint="leave out --reviewer",
         )
-    index = tools.RecordIndex.of(biblio_store.all_records(conn))
+    unsure = [(p["record_a"], p["record_b"]) for p in biblio_store.uncertain_pairs(conn)]
+    index = tools.RecordIndex.of(biblio_store.all_records(conn), unsure)
     sheets, unmatched = tools.sheet_rows(export, index, reviewer, all_theirs=as_reviewer)
     if not sheets and unmatched:
         raise ScreeningError(

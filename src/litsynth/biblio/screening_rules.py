@@ -212,6 +212,23 @@ def parse_sheet(
 HUMAN_ORIGINS = ("sheet", "terminal")
 
 
+# The screening tools whose decisions `screening_tools` carries over; each such decision's
+# source names the tool after its file, "rayyan.csv (Rayyan):12", so the Methods can say where
+# it was made (PRISMA 2020 item 8 asks for the tools used in selection).
+OTHER_TOOLS = ("Rayyan", "ASReview LAB")
+
+
+def made_in(d: Decision) -> str:
+    """The other screening tool a decision was made in ("Rayyan"), or ""."""
+    if d.origin != "sheet" or not d.source.endswith(tuple("0123456789")):
+        return ""
+    label = d.source.rpartition(":")[0]
+    for tool in OTHER_TOOLS:
+        if label.endswith(f" ({tool})"):
+            return tool
+    return ""
+
+
 def is_stop(d: Decision) -> bool:
     """An exclusion made by stopping screening on the stopping rule's word, not by a year or
     language rule: a re-run of those rules must leave it be."""

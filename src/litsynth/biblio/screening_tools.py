@@ -29,6 +29,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.link import title_key
@@ -38,7 +39,7 @@ from litsynth.errors import ScreeningError
 from litsynth.records import BibRecord
 
 TOOLS = ("rayyan", "asreview")
-TOOL_NAMES = {"rayyan": "Rayyan", "asreview": "ASReview LAB", "list": "a list"}
+TOOL_NAMES = dict(zip(TOOLS, rules.OTHER_TOOLS, strict=True)) | {"list": "a list"}
 
 _RAYYAN_PART = re.compile(r"\s*\|\s*(?=(?:RAYYAN-[A-Z-]+|USER-NOTES):)")
 _QUOTED = r'"((?:[^"\\]|\\.)*)"'
@@ -68,6 +69,7 @@ class ToolEntry:
     doi: str
     year: int | None
     votes: tuple[Vote, ...]
+    abstract: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,45 +201,75 @@ def read_tool_export(
         else:
             votes = asreview_votes(raw.extra)
         reviewers.update(dict.fromkeys(v.reviewer for v in votes if v.reviewer))
-        entries.append(ToolEntry(raw.line, rec.title, rec.doi, rec.year, votes))
+        entries.append(ToolEntry(raw.line, rec.title, rec.doi, rec.year, votes, rec.abstract))
     return ToolExport(tool, tuple(entries), tuple(reviewers), len(result.rejected))
+
+
+def _text_key(text: str) -> str:
+    """An abstract as compared: case, spacing and punctuation left out (exports differ in
+    each; control characters too, which one tool keeps and another drops)."""
+    return title_key(text)
 
 
 @dataclass
 class RecordIndex:
-    """The project's records by DOI and by title, each pointing at its group's root."""
+    """The project's records by DOI and by title, each pointing at its group's root.
+
+    Two records of one title are not always one work (a trial and its protocol; a paper and
+    its erratum), so where a title names several groups the abstract decides; and where
+    `litsynth dedupe` was unsure whether they are one (`unsure`), the reviewer is told to
+    settle that first rather than have the decision guessed onto one of them.
+    """
 
     by_doi: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    by_title: dict[str, set[tuple[str, int | None]]] = field(
-        default_factory=lambda: defaultdict(set)
+    by_title: dict[str, list[tuple[str, int | None, str]]] = field(
+        default_factory=lambda: defaultdict(list)
     )
+    unsure: set[frozenset[str]] = field(default_factory=set)
 
     @classmethod
-    def of(cls, records: Sequence[BibRecord]) -> RecordIndex:
-        index = cls()
+    def of(
+        cls, records: Sequence[BibRecord], unsure: Iterable[tuple[str, str]] = ()
+    ) -> RecordIndex:
+        index = cls(unsure={frozenset(pair) for pair in unsure})
+        roots = {r.id: r.extra.get("duplicate_of") or r.id for r in records}
         for rec in records:
-            root = rec.extra.get("duplicate_of") or rec.id
             if rec.doi:
-                index.by_doi[rec.doi].add(root)
+                index.by_doi[rec.doi].add(roots[rec.id])
             if rec.title:
-                index.by_title[title_key(rec.title)].add((root, rec.year))
+                entry = (roots[rec.id], rec.year, rec.abstract)
+                index.by_title[title_key(rec.title)].append(entry)
+        index.unsure = {frozenset(roots.get(r, r) for r in pair) for pair in index.unsure}
         return index
 
     def match(self, entry: ToolEntry) -> tuple[str, str]:
-        """(record id, '') or ('', why not): by DOI, else by title and year."""
+        """(record id, '') or ('', why not): by DOI, else by title and year, and where a
+        title names several records, by abstract."""
         roots = set(self.by_doi.get(entry.doi, ())) if entry.doi else set()
         if not roots and entry.title:
-            same = self.by_title.get(title_key(entry.title), set())
-            roots = {r for r, y in same if not (y and entry.year and y != entry.year)}
+            same = [
+                (root, abstract)
+                for root, year, abstract in self.by_title.get(title_key(entry.title), [])
+                if not (year and entry.year and year != entry.year)
+            ]
+            roots = {root for root, _ in same}
+            if len(roots) > 1 and entry.abstract:
+                key = _text_key(entry.abstract)
+                alike = {root for root, abstract in same if _text_key(abstract) == key}
+                roots = alike or roots
         if len(roots) == 1:
             return next(iter(roots)), ""
         shown = (entry.title[:70] + "…") if len(entry.title) > 70 else entry.title
         if not roots:
             return "", f"no record of the project has its DOI or title ({shown!r})"
-        return "", (
-            f"{len(roots)} records not linked as duplicates match {shown!r}"
-            f" ({', '.join(sorted(roots)[:3])}): run `litsynth dedupe`, then import again"
-        )
+        ids = ", ".join(sorted(roots)[:3])
+        if any(frozenset(pair) in self.unsure for pair in combinations(sorted(roots), 2)):
+            return "", (
+                f"{shown!r} is {len(roots)} records `litsynth dedupe` was unsure are one ({ids}):"
+                " settle them (`litsynth dedupe --uncertain`, or the Duplicates screen), then"
+                " import again"
+            )
+        return "", f"{len(roots)} records have the title {shown!r} and its abstract ({ids})"
 
 
 def sheet_rows(
