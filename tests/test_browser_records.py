@@ -124,7 +124,7 @@ def test_decisions_made_in_rayyan_and_asreview_come_in_from_the_records_screen(
         rayyan = page.locator("#decisions-result").text_content() or ""
         page.locator("#decisions-form").scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "workspace-decisions.png"), full_page=True)
-    assert "(Rayyan): 10 decisions recorded at title-abstract for Ana, Ben" in rayyan
+    assert "(Rayyan): 10 decisions recorded at title-abstract for Ana and Ben" in rayyan
     assert "line 9: no record of the project has its DOI or title" in rayyan
     assert "nothing recorded" in refused and "no screening decisions" in refused
     assert "(ASReview LAB): 7 decisions recorded at title-abstract for ana" in lab

@@ -182,7 +182,7 @@ def test_a_rayyan_export_of_an_embase_search_lands_on_the_embase_records(project
 def test_two_rayyan_reviewers_keep_their_names_and_their_conflict(project: Path) -> None:
     run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
     out = run(project, "screen", "import", str(TOOLS / "rayyan-two-reviewers.csv"))
-    assert "10 decisions recorded at title-abstract for Ana, Ben" in out
+    assert "10 decisions recorded at title-abstract for Ana and Ben" in out
     assert "line 9: no record of the project has its DOI or title" in out  # never imported
     assert "new exclusion reason added to the project's list: 'off topic'" in out
     conflicts = run(project, "screen", "conflicts")

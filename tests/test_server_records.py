@@ -107,7 +107,7 @@ def test_another_tools_decisions_sent_as_the_body_are_screen_imports_own(
     assert rayyan["tool"] == "rayyan" and rayyan["reviewers"] == ["Ana", "Ben"]
     assert rayyan["recorded"] == 10 and rayyan["skipped"][0]["line"] == 9
     assert rayyan["lines"][0] == (
-        "rayyan-two-reviewers.csv (Rayyan): 10 decisions recorded at title-abstract for Ana, Ben"
+        "rayyan-two-reviewers.csv (Rayyan): 10 decisions recorded at title-abstract for Ana and Ben"
     )
     assert "put that name in the Reviewer box at the top" in rayyan["lines"][-1]
     lab = post("asreview-3.0.8.xlsx", reviewer="ana", stage="title-abstract")

@@ -235,7 +235,8 @@ class DecisionsImport:
         """What `screen import` prints: the count, then what was skipped or added, each problem
         with its line (the first `most_problems`, then how many more and `more`), and `rename`,
         how to screen on under a name the file gave."""
-        r, s, who = self.result, self.result.sheet, ", ".join(self.reviewers)
+        r, s, who = self.result, self.result.sheet, and_list(self.reviewers)
+        whose = f"{who}'s" if len(self.reviewers) == 1 else "the reviewers'"
         if r.already_imported:
             return [
                 f"{self.label}: already imported at {self.stage} for {who} on"
@@ -244,7 +245,7 @@ class DecisionsImport:
         out = [f"{self.label}: {count(r.appended, 'decision')} recorded at {self.stage} for {who}"]
         if r.unchanged:
             out.append(
-                f"  {count(r.unchanged, 'decision')} equal to {who}'s current ones not repeated"
+                f"  {count(r.unchanged, 'decision')} equal to {whose} current ones not repeated"
             )
         if s.blank:
             left = (

@@ -116,6 +116,8 @@ def rayyan_votes(notes: str) -> tuple[Vote, ...]:
     }
     votes = []
     for who, said in _RAYYAN_VOTE.findall(parts["RAYYAN-INCLUSION"]):
+        if said.strip().lower() == "undecided":  # a decision taken back in Rayyan
+            continue
         name = _unquote(who).strip()
         decision = _RAYYAN_WORDS.get(said.strip().lower(), said)
         note = [*user_notes.get(name, [])]
