@@ -32,21 +32,23 @@ function findingRow(f, data) {
   if (!f.studies.length) studies.textContent = "none coded yet";
   const appraised = el("td", Object.entries(f.appraisal).map(([j, n]) => j + " " + n).join(", "));
   tr.append(what, studies, appraised);
-  for (const key of Object.keys(data.components)) tr.append(ratingCell(f, key, data.concerns, f.components[key] || ""));
-  tr.append(ratingCell(f, "confidence", data.confidence, f.confidence));
+  for (const [key, name] of Object.entries(data.components)) tr.append(ratingCell(f, key, name, data.concerns, f.components[key] || ""));
+  tr.append(ratingCell(f, "confidence", "Confidence", data.confidence, f.confidence));
   const why = el("td");
   const text = el("textarea");
   text.rows = 3; text.cols = 30; text.value = f.explanation; text.dataset.field = "explanation";
+  text.setAttribute("aria-label", "Explanation of the confidence in " + f.label);
   text.addEventListener("change", () => rate(f, "explanation", text.value, why));
   why.append(text);
   tr.append(why);
   return tr;
 }
 
-function ratingCell(f, field, words, value) {
+function ratingCell(f, field, name, words, value) {
   const td = el("td");
   const select = el("select");
   select.dataset.field = field;
+  select.setAttribute("aria-label", name + ": " + f.label);
   select.title = field === "confidence" ? "high, moderate, low, very low" : COMPONENT_HINT;
   select.append(el("option", ""), ...words.map((w) => el("option", w)));
   select.value = value;
