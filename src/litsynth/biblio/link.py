@@ -25,11 +25,12 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from litsynth.biblio.attachments import attachments, file_name
 from litsynth.citations.doi import normalize_doi
 from litsynth.errors import BiblioError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord
@@ -101,18 +102,10 @@ def file_names(field: str) -> list[str]:
     """File names in a Zotero/JabRef `file` field, lowercased.
 
     'Full Text PDF:files/12/Smith2019.pdf:application/pdf;Snapshot:files/12/x.html:text/html'
-    -> ['smith2019.pdf', 'x.html']; entries are `description:path:type` joined by ';', with ':'
-    and ';' inside a path escaped by a backslash. Plain paths (Better BibTeX) work too.
+    -> ['smith2019.pdf', 'x.html'] (`attachments.attachments` reads the field). Plain paths
+    (Better BibTeX) work too.
     """
-    names = []
-    for entry in re.split(r"(?<!\\);", field):
-        parts = re.split(r"(?<!\\):", entry)
-        raw = parts[1] if len(parts) == 3 else entry
-        raw = raw.replace("\\:", ":").replace("\\;", ";").replace("\\\\", "\\").strip()
-        name = PureWindowsPath(raw).name if "\\" in raw else PurePosixPath(raw).name
-        if name:
-            names.append(name.lower())
-    return names
+    return [name.lower() for a in attachments(field) if (name := file_name(a.path))]
 
 
 def _compatible(rec: BibRecord, doc: DocumentRef) -> bool:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from litsynth.biblio import dedupe as dedupe_stage
+from litsynth.biblio.attachments import AttachReport, bring_batch_files
 from litsynth.biblio.batches import record_search, search_date
 from litsynth.biblio.citation_search import import_references
 from litsynth.biblio.link import link_by_hand, link_full_texts, require_record
@@ -112,6 +113,19 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
     default="",
     help="The search run there, as typed (item 7); needs --searched.",
 )
+@click.option(
+    "--with-files",
+    is_flag=True,
+    help="Copy the full texts the records name (Zotero/JabRef `file`, RIS L1, EndNote"
+    " internal-pdf://) into corpus/SOURCE/, for `litsynth ingest` and `litsynth link`.",
+)
+@click.option(
+    "--files-from",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Where those files are: relative paths are read from here (default: the export's"
+    " folder); EndNote's from the library's .Data/PDF folder.",
+)
 @project_option
 @json_option
 def import_command(
@@ -121,6 +135,8 @@ def import_command(
     sheet: str | None,
     searched: str | None,
     query: str,
+    with_files: bool,
+    files_from: Path | None,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -132,6 +148,8 @@ def import_command(
     With --searched (and --query), the search behind the files is recorded for the Methods
     (`litsynth prisma --methods -`); it may be told again later, with the same files.
     """
+    if files_from is not None and not with_files:
+        raise BiblioError("--files-from goes with --with-files", hint="add --with-files")
     search_day = search_date(searched, query)
     project = load(project_dir)
     with opened(project.store_path) as conn:
@@ -140,19 +158,33 @@ def import_command(
         search = None
         if search_day is not None and len(failed) < len(outcomes):
             search = record_search(conn, source, search_day, query)
+        brought = {  # by position: two exports may share a name
+            i: bring_batch_files(conn, o.batch_id, path, project.corpus_dir, files_from)
+            for i, (o, path) in enumerate(zip(outcomes, files, strict=True))
+            if with_files and not o.error
+        }
         if as_json:
             print_json(
-                [{**o.to_json(), **({"search": search} if search else {})} for o in outcomes]
+                [
+                    {
+                        **o.to_json(),
+                        **({"search": search} if search else {}),
+                        **({"files": brought[i].to_json()} if i in brought else {}),
+                    }
+                    for i, o in enumerate(outcomes)
+                ]
             )
-        for o in [] if as_json else outcomes:
+        for i, o in [] if as_json else enumerate(outcomes):
             if o.error:
                 click.echo(f"{o.file_name}: not imported: {o.error}")
                 continue
             if o.already_imported:
                 click.echo(
-                    f"{o.file_name}: already imported from {o.source}"
-                    f" (batch {o.batch_id}); nothing to do"
+                    f"{o.file_name}: already imported from {o.source} (batch {o.batch_id});"
+                    + (" its records' files:" if i in brought else " nothing to do")
                 )
+                if i in brought:
+                    _say_files(brought[i], project.root)
                 continue
             click.echo(
                 f"{o.file_name}: {count(o.n_records, 'record')} imported, {o.n_rejected} rejected"
@@ -162,6 +194,8 @@ def import_command(
                 click.echo(f"  line {r.line}: {r.reason}")
             for warning in o.warnings:
                 click.echo(f"  warning: {warning}")
+            if i in brought:
+                _say_files(brought[i], project.root)
             if o.n_renamed:
                 examples = list(o.renamed.items())[:3]
                 shown = "; ".join(f"{w!r} as {g!r}" for w, g in examples)
@@ -182,6 +216,23 @@ def import_command(
                 f" (first: {failed[0].file_name})",
                 hint="the other files were imported; fix or convert the ones named above",
             )
+
+
+def _say_files(report: AttachReport, root: Path) -> None:
+    """What --with-files did, and the two commands that read and link the copies."""
+    where = report.folder.relative_to(root) if report.folder.is_relative_to(root) else report.folder
+    click.echo(
+        f"  files: {count(len(report.copied), 'file')} copied into {where}/,"
+        f" {len(report.present)} there already, {len(report.missing)} not found"
+        + (f", {report.skipped} not read (web pages saved beside a PDF, other kinds)"
+           if report.skipped else "")
+    )  # fmt: skip
+    for record, path, why in report.missing[:10]:
+        click.echo(f"    {record}: {path}: {why}")
+    if len(report.missing) > 10:
+        click.echo(f"    … and {len(report.missing) - 10} more (--json lists them all)")
+    if report.copied:
+        click.echo("  next: `litsynth ingest` reads them, `litsynth link` links each to its record")
 
 
 def _render_dedupe(result: dedupe_stage.DedupeResult, by_source: dict[str, dict[str, int]]) -> None:
