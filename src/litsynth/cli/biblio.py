@@ -220,6 +220,9 @@ def import_command(
 
 def _say_files(report: AttachReport, root: Path) -> None:
     """What --with-files did, and the two commands that read and link the copies."""
+    if not (report.copied or report.present or report.missing or report.skipped):
+        click.echo("  files: its records name none")
+        return
     where = report.folder.relative_to(root) if report.folder.is_relative_to(root) else report.folder
     click.echo(
         f"  files: {count(len(report.copied), 'file')} copied into {where}/,"
