@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,15 @@ def shared(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data {path} is absent (expected beside the repo as ../shared)")
     return path
+
+
+def reviewer_counts(project: Path) -> dict[str, int]:
+    """Decisions in the project's screening log, per reviewer, read from the store itself."""
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        return dict(conn.execute("SELECT reviewer, count(*) FROM decisions GROUP BY reviewer"))
+    finally:
+        conn.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import browsing, until
-from conftest import shared
+from conftest import reviewer_counts, shared
 
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "docs" / "img"
@@ -128,9 +128,4 @@ def test_decisions_made_in_rayyan_and_asreview_come_in_from_the_records_screen(
     assert "line 9: no record of the project has its DOI or title" in rayyan
     assert "nothing recorded" in refused and "no screening decisions" in refused
     assert "(ASReview LAB): 7 decisions recorded at title-abstract for ana" in lab
-    conn = sqlite3.connect(project / "litsynth.db")
-    try:
-        who = dict(conn.execute("SELECT reviewer, count(*) FROM decisions GROUP BY reviewer"))
-    finally:
-        conn.close()
-    assert who == {"Ana": 6, "Ben": 4, "ana": 7}
+    assert reviewer_counts(project) == {"Ana": 6, "Ben": 4, "ana": 7}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import reviewer_counts
 from litsynth.config import open_project
 
 pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
@@ -128,9 +129,4 @@ def test_another_tools_decisions_sent_as_the_body_are_screen_imports_own(
         headers={"Content-Type": "application/octet-stream"},
     )  # fmt: skip
     assert unsigned.status_code == 403
-    conn = sqlite3.connect(project / "litsynth.db")
-    try:
-        who = dict(conn.execute("SELECT reviewer, count(*) FROM decisions GROUP BY reviewer"))
-    finally:
-        conn.close()
-    assert who == {"Ana": 6, "Ben": 4, "ana": 7}
+    assert reviewer_counts(project) == {"Ana": 6, "Ben": 4, "ana": 7}
