@@ -130,3 +130,28 @@ def test_another_tools_decisions_sent_as_the_body_are_screen_imports_own(
     )  # fmt: skip
     assert unsigned.status_code == 403
     assert reviewer_counts(project) == {"Ana": 6, "Ben": 4, "ana": 7}
+
+
+def test_litsynth_toml_edited_while_the_workspace_runs_counts_at_once(
+    client: TestClient, project: Path
+) -> None:
+    """A term to mark, an exclusion reason or the reviewer's name typed into litsynth.toml
+    shows on the next request, as for the next command; a file that no longer reads is said,
+    and the settings stay as they were."""
+    send(client, RECORDS.read_bytes(), "records.csv", "Scopus")
+    first = client.get("/api/screen/next").json()
+    assert first["terms"]["include"] == []
+    toml = project / "litsynth.toml"
+    good = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        good + '\n[screening]\ninclude_terms = ["nudg*"]\nreasons = ["not a nudge"]\n',
+        encoding="utf-8",
+    )
+    after = client.get("/api/screen/next").json()
+    assert after["terms"]["include"] == ["nudg*"]
+    assert "not a nudge" in after["reasons"]  # added to the list the log keeps
+    toml.write_text(good + "\n[screening\n", encoding="utf-8")
+    broken = client.get("/api/screen/next")
+    assert broken.status_code == 400 and "litsynth.toml" in broken.json()["error"]
+    toml.write_text(good, encoding="utf-8")
+    assert client.get("/api/screen/next").json()["terms"]["include"] == []

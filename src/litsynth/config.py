@@ -162,9 +162,14 @@ class Settings:
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Project:
-    """Where a review project's files are; the root is the folder with litsynth.toml."""
+    """Where a review project's files are; the root is the folder with litsynth.toml.
+
+    Not frozen for one reader: the workspace, a long-running process every screen shares one
+    Project with, takes `settings` afresh when litsynth.toml is edited while it runs
+    (`server.warm.Workspace.follow_settings`); a command reads them once.
+    """
 
     root: Path
     settings: Settings

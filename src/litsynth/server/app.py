@@ -103,6 +103,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         if write and not write_ok(request):
             return _error(403, "missing or wrong session token", "reload the workspace page")
         try:  # held to what /openapi.json says the route takes: a typo is no silent default
+            ws.follow_settings()  # litsynth.toml edited while the workspace runs
             if names is not None:
                 known_parameters(request.query_params, names)
             if schema is not None:

@@ -9,12 +9,13 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
 from litsynth.biblio import screening_ops as ops
-from litsynth.config import Project
+from litsynth.config import SETTINGS_FILE, Project, load_settings
 from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex
 from litsynth.embed.models import query_embedder
@@ -42,9 +43,31 @@ class Workspace:
     # work started from the page that the server lets finish when it stops (drawing the report)
     background: list[threading.Thread] = field(default_factory=list)
     learner: Learner = field(init=False)  # suggest runs after coding decisions (learning.py)
+    settings_key: tuple[int, int] = (0, 0)  # (mtime_ns, size) of litsynth.toml as last read
 
     def __post_init__(self) -> None:
         self.learner = Learner(self.project, self.warm_embedder, self.lock)
+        self.settings_key = _file_key(self.project.root / SETTINGS_FILE)
+
+    def follow_settings(self) -> None:
+        """Take litsynth.toml afresh when it changed since the last request.
+
+        A reviewer who adds a term to mark, an exclusion reason or the criteria in the file
+        expects the next page to show it, as the next command would; before, the workspace
+        kept what it read at start until `litsynth serve` was restarted. Every screen holds
+        this one Project, so they all see the new settings; the screening queues, ranked with
+        the old criteria, are built again when [screening] changed. A file that no longer
+        reads is the request's error (the page says what is wrong), and the settings stay as
+        they were.
+        """
+        key = _file_key(self.project.root / SETTINGS_FILE)
+        if key in (self.settings_key, (0, 0)):
+            return
+        before = self.project.settings.screening
+        self.project.settings = load_settings(self.project.root)
+        self.settings_key = key
+        if self.project.settings.screening != before:
+            self.queues.clear()
 
     async def locked(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """`work` over the store, under the workspace's lock, in a worker thread.
@@ -125,3 +148,11 @@ class Workspace:
             st = path.stat() if path.exists() else None
             self.index_key = (st.st_mtime_ns, st.st_size) if st else (0, 0)
         return self.index
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:  # gone for a moment while an editor saves it: read it when it is back
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
