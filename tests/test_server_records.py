@@ -155,3 +155,31 @@ def test_litsynth_toml_edited_while_the_workspace_runs_counts_at_once(
     assert broken.status_code == 400 and "litsynth.toml" in broken.json()["error"]
     toml.write_text(good, encoding="utf-8")
     assert client.get("/api/screen/next").json()["terms"]["include"] == []
+
+
+def test_the_screening_screen_writes_its_criteria_and_terms_into_litsynth_toml(
+    client: TestClient, project: Path
+) -> None:
+    """`POST /api/settings/screening`: criteria and terms into [screening] (the file's other
+    lines kept), a new reason into the project's list; the next record is marked with them."""
+    send(client, RECORDS.read_bytes(), "records.csv", "Scopus")
+    toml = project / "litsynth.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "# my own note\n", encoding="utf-8")
+    saved = client.post(
+        "/api/settings/screening",
+        json={"criteria": "Nudges aimed at clinicians.", "include_terms": ["nudg*", " ", "nudg*"],
+              "exclude_terms": ["soil"], "reason": "  wrong   setting "},
+        headers=token(client),
+    )  # fmt: skip
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["terms"] == {"include": ["nudg*"], "exclude": ["soil"]}
+    assert saved.json()["reason_added"] == "wrong setting"
+    text = toml.read_text(encoding="utf-8")
+    assert "# my own note" in text and 'include_terms = ["nudg*"]' in text
+    after = client.get("/api/screen/next").json()
+    assert after["criteria"] == "Nudges aimed at clinicians."
+    assert after["terms"]["include"] == ["nudg*"] and "wrong setting" in after["reasons"]
+    refused = client.post("/api/settings/screening", json={"include_terms": "nudg*"},
+                          headers=token(client))  # fmt: skip
+    assert refused.status_code == 400  # a list, as /openapi.json says
+    assert client.post("/api/settings/screening", json={}).status_code == 403

@@ -14,10 +14,12 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from litsynth import atomic
 from litsynth.errors import ConfigError
 
 SETTINGS_FILE = "litsynth.toml"
@@ -433,3 +435,35 @@ def cache_dir() -> Path:
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "litsynth"
     )
     return Path(base)
+
+
+def save_screening_words(
+    root: Path,
+    *,
+    criteria: str | None = None,
+    include_terms: Sequence[str] | None = None,
+    exclude_terms: Sequence[str] | None = None,
+) -> Settings:
+    """Write `[screening]` criteria and the words to mark into litsynth.toml; None leaves one
+    as it is. The rest of the file stays as the reviewer wrote it, comments and order kept
+    (tomlkit edits the document in place). The new text is read back as `load_settings` reads
+    it before it replaces the file, so a value that would not load is refused and the file is
+    untouched."""
+    import tomlkit
+
+    path = root / SETTINGS_FILE
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    table = doc.get("screening")
+    if table is None:
+        table = tomlkit.table()
+        doc["screening"] = table
+    if criteria is not None:
+        table["criteria"] = tomlkit.string(criteria, multiline="\n" in criteria)
+    for key, words in (("include_terms", include_terms), ("exclude_terms", exclude_terms)):
+        if words is not None:
+            table[key] = list(words)
+    text = tomlkit.dumps(doc)
+    settings = _merge(Settings(), tomllib.loads(text), str(path))
+    _check_together(settings, str(path))
+    atomic.write_text(path, text)
+    return settings

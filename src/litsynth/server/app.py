@@ -60,6 +60,7 @@ from litsynth.server.replies import (
 from litsynth.server.replies import error as _error
 from litsynth.server.replies import json_body as _body
 from litsynth.server.report_job import report_routes
+from litsynth.server.settings_routes import settings_routes
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
@@ -526,6 +527,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             *form_routes(project, ws, route),
             *findings_routes(project, ws, route),
             *report_routes(project, ws, route),
+            *settings_routes(project, ws, route),
         ],
     )
     app.state.workspace = ws

@@ -181,6 +181,22 @@ _PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "`screen import --json`, and its `lines`"),
         }
     },
+    "/api/settings/screening": {
+        "post": {
+            "summary": "Write [screening] criteria and the words to mark into litsynth.toml, and"
+            " add an exclusion reason to the project's list",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {
+                    "criteria": "string",
+                    "include_terms": {"type": "array", "items": {"type": "string"}},
+                    "exclude_terms": {"type": "array", "items": {"type": "string"}},
+                    "reason": "string",
+                }
+            ),
+            "responses": ok({"type": "object"}, "the criteria, terms and reasons now"),
+        }
+    },
     "/api/records/remove": {
         "post": {
             "summary": "Take back an import no one has worked on (`batches --remove`)",

@@ -48,6 +48,7 @@ _JSON_TYPES: dict[str, tuple[tuple[type, ...], str]] = {  # its Python types, sa
     "integer": ((int,), "a whole number"),
     "number": ((int, float), "a number"),
     "boolean": ((bool,), "true or false"),
+    "array": ((list,), "a list"),
 }
 
 
@@ -77,6 +78,9 @@ def checked_body(body: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
         python, words = _JSON_TYPES.get(kind, ((object,), kind))
         if not isinstance(value, python) or (kind != "boolean" and isinstance(value, bool)):
             raise LitsynthError(f"{name} is {words}, not {json.dumps(value)[:40]}", f'"{name}"')
+        items = rule.get("items", {}).get("type")
+        if kind == "array" and items == "string" and not all(isinstance(v, str) for v in value):
+            raise LitsynthError(f"{name} is a list of texts", f'"{name}": ["…"]')
         if "enum" in rule and value not in rule["enum"]:
             named = ", ".join(v for v in rule["enum"] if isinstance(v, str) and v)
             raise LitsynthError(f"{name} is one of {named}", f'"{name}": …')

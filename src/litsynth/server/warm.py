@@ -49,7 +49,7 @@ class Workspace:
         self.learner = Learner(self.project, self.warm_embedder, self.lock)
         self.settings_key = _file_key(self.project.root / SETTINGS_FILE)
 
-    def follow_settings(self) -> None:
+    def follow_settings(self, *, written: bool = False) -> None:
         """Take litsynth.toml afresh when it changed since the last request.
 
         A reviewer who adds a term to mark, an exclusion reason or the criteria in the file
@@ -61,8 +61,8 @@ class Workspace:
         they were.
         """
         key = _file_key(self.project.root / SETTINGS_FILE)
-        if key in (self.settings_key, (0, 0)):
-            return
+        if key == (0, 0) or (key == self.settings_key and not written):
+            return  # `written`: the workspace wrote it, maybe within the file time's tick
         before = self.project.settings.screening
         self.project.settings = load_settings(self.project.root)
         self.settings_key = key

@@ -101,6 +101,7 @@ async function loadNext(first) {
   state.reasons = data.reasons;
   $("reviewer").placeholder = data.reviewer;  // the project's reviewer when the field is empty
   $("criteria").textContent = data.criteria || "(no criteria in litsynth.toml)";
+  fillCriteriaForm(data);
   // the terms marked in green and red, each shown in its own colour
   $("terms").replaceChildren();
   for (const kind of ["include", "exclude"]) {
@@ -290,7 +291,7 @@ async function undo() {
 }
 
 function onKey(event) {
-  if (SCREEN !== "screen" || event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;
+  if (SCREEN !== "screen" || ["INPUT", "SELECT", "TEXTAREA"].includes(event.target.tagName)) return;
   if (event.key === "u" || event.key === "Backspace") undo();
   else if (event.key === "i") decide("include");
   else if (event.key === "e") decide("exclude");
@@ -337,4 +338,30 @@ async function loadConflicts() {
     tr.append(rec, votes, act);
     return tr;
   }));
+}
+
+// The side panel's criteria and marked words, edited in place: saved into litsynth.toml
+// (`[screening]`), then the record is drawn again with the new marks.
+function fillCriteriaForm(data) {
+  if ($("edit-criteria").open) return;  // never over what the reviewer is typing
+  $("criteria-text").value = data.criteria || "";
+  $("include-terms").value = ((data.terms || {}).include || []).join(", ");
+  $("exclude-terms").value = ((data.terms || {}).exclude || []).join(", ");
+}
+
+async function saveCriteria(event) {
+  event.preventDefault();
+  const status = $("criteria-status");
+  try {
+    const saved = await post("/api/settings/screening", {
+      criteria: $("criteria-text").value, include_terms: $("include-terms").value.split(","),
+      exclude_terms: $("exclude-terms").value.split(","), reason: $("new-reason").value,
+    });
+    status.textContent = "saved to litsynth.toml" + (saved.reason_added ? "; reason added: " + saved.reason_added : "");
+    $("new-reason").value = "";
+    $("edit-criteria").open = false;
+    await loadNext(state.record && state.record.id);
+  } catch (error) {
+    status.textContent = error.message;
+  }
 }

@@ -103,6 +103,7 @@ function start() {
     $("record").addEventListener("drop", onRecordDrop);
     $("stop-screening").addEventListener("click", () => stopScreening(false));
     $("resume-screening").addEventListener("click", () => stopScreening(true));
+    $("criteria-form").addEventListener("submit", saveCriteria);
     // Enter (or Escape) in the note gives the keys back: then i, e or m decides with it
     $("do-note").addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === "Escape") { event.preventDefault(); $("do-note").blur(); }
