@@ -129,3 +129,33 @@ def test_decisions_made_in_rayyan_and_asreview_come_in_from_the_records_screen(
     assert "nothing recorded" in refused and "no screening decisions" in refused
     assert "(ASReview LAB): 7 decisions recorded at title-abstract for ana" in lab
     assert reviewer_counts(project) == {"Ana": 6, "Ben": 4, "ana": 7}
+
+
+def test_a_conflict_carried_over_from_rayyan_shows_each_reviewers_note(project: Path) -> None:
+    """Rayyan's two reviewers disagree on r02; the Conflicts screen shows each vote on its
+    line and, under Ben's, the note he left in Rayyan."""
+    fixtures = REPO / "tests" / "fixtures" / "screening"
+    with browsing(project, 1280, 800) as (url, page):
+        page.goto(url + "/screens/records")
+        until(page, f"() => {STATUS}.includes('No imports')")
+        page.set_input_files("#import-file", str(fixtures / "records.csv"))
+        page.fill("#import-source", "Scopus")
+        page.click("#import-form button")
+        until(page, "() => document.querySelectorAll('#batches tr').length === 1")
+        page.set_input_files(
+            "#decisions-file", str(fixtures / "tools" / "rayyan-two-reviewers.csv")
+        )
+        page.click("#decisions-form button")
+        until(
+            page,
+            "() => document.querySelector('#decisions-result').textContent.includes('recorded')",
+        )
+        page.goto(url + "/screens/conflicts")
+        row = page.locator('tr[data-record-id="r02"]')
+        row.wait_for()
+        lines = row.locator("td").nth(1).locator("div").all_text_contents()
+    assert lines == [
+        "Ana: include",
+        "Ben: exclude (wrong population)",
+        "Ben's note: GPs, not hospital staff",
+    ]

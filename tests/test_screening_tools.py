@@ -187,6 +187,7 @@ def test_two_rayyan_reviewers_keep_their_names_and_their_conflict(project: Path)
     assert "new exclusion reason added to the project's list: 'off topic'" in out
     conflicts = run(project, "screen", "conflicts")
     assert "r02: Ana: include, Ben: exclude (wrong population)" in conflicts
+    assert "      Ben's note: GPs, not hospital staff" in conflicts  # what settling it needs
     by = {(d["reviewer"], d["record_id"]): d for d in decisions(project)}
     assert by["Ben", "r02"]["note"] == "GPs, not hospital staff"
     assert (by["Ana", "r03"]["reason"], by["Ana", "r03"]["note"]) == (

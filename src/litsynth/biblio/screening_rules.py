@@ -318,6 +318,9 @@ class Conflict:
     stage: str
     votes: Mapping[str, str]  # reviewer → decision
     reasons: Mapping[str, str]  # reviewer → reason (exclusions)
+    # reviewer → the note they left with their decision (why, in their words: what the person
+    # settling the disagreement reads first)
+    notes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -364,6 +367,7 @@ def agreement(decisions: Iterable[Decision], stage: str) -> Agreement:
                     stage,
                     {r: d.decision for r, d in sorted(votes.items())},
                     {r: d.reason for r, d in sorted(votes.items()) if d.reason},
+                    {r: d.note for r, d in sorted(votes.items()) if d.note},
                 )
             )
     kappa = None

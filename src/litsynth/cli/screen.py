@@ -353,7 +353,12 @@ def conflicts_command(stage: str, project_dir: Path, as_json: bool) -> None:
                 "n_agree": a.n_agree,
                 "kappa": a.kappa,
                 "conflicts": [
-                    {"record_id": c.record_id, "votes": dict(c.votes), "reasons": dict(c.reasons)}
+                    {
+                        "record_id": c.record_id,
+                        "votes": dict(c.votes),
+                        "reasons": dict(c.reasons),
+                        "notes": dict(c.notes),
+                    }
                     for c in a.conflicts
                 ],
             }
@@ -369,6 +374,8 @@ def conflicts_command(stage: str, project_dir: Path, as_json: bool) -> None:
             f"{r}: {v}{f' ({c.reasons[r]})' if r in c.reasons else ''}" for r, v in c.votes.items()
         )
         click.echo(f"  {c.record_id}: {votes}")
+        for who, note in c.notes.items():
+            click.echo(f"      {who}'s note: {note}")
     if a.conflicts:
         click.echo(f"Resolve with: litsynth screen resolve RECORD --stage {stage} --decision ...")
 

@@ -265,7 +265,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 "kappa": agreement.kappa,
                 "conflicts": [
                     {"record_id": c.record_id, "title": titles.get(c.record_id, ""),
-                     "votes": dict(c.votes), "reasons": dict(c.reasons)}
+                     "votes": dict(c.votes), "reasons": dict(c.reasons), "notes": dict(c.notes)}
                     for c in agreement.conflicts
                 ],
             }

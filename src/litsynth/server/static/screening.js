@@ -315,7 +315,12 @@ async function loadConflicts() {
     const tr = el("tr");
     tr.dataset.recordId = c.record_id;
     const rec = el("td"); rec.append(el("div", c.title || "(no title)"), el("div", c.record_id, "meta"));
-    const votes = el("td", Object.entries(c.votes).map(([who, d]) => who + ": " + d + (c.reasons[who] ? " (" + c.reasons[who] + ")" : "")).join("; "));
+    // each vote on its line, and under it the note its reviewer left: their why, in their words
+    const votes = el("td");
+    for (const [who, d] of Object.entries(c.votes)) {
+      votes.append(el("div", who + ": " + d + (c.reasons[who] ? " (" + c.reasons[who] + ")" : "")));
+      if ((c.notes || {})[who]) votes.append(el("div", who + "'s note: " + c.notes[who], "meta note"));
+    }
     const act = el("td");
     const why = el("input"); why.size = 24; why.placeholder = "reason (for an exclusion)"; why.className = "reason";
     act.append(why, el("br"));
