@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import reviewer_counts
 from litsynth.biblio.screening_tools import (
     RecordIndex,
     ToolEntry,
@@ -276,3 +277,26 @@ def test_the_methods_name_the_tools_the_decisions_were_made_in(project: Path) ->
     sheet.write_text("record_id,decision\nr12,exclude\n", encoding="utf-8")
     run(project, "screen", "import", str(sheet), "--reviewer", "ana")
     assert "made in" not in run(project, "prisma", "--methods", "-").split("Rayyan")[1]
+
+
+def test_records_sent_out_to_rayyan_come_back_with_its_decisions(project: Path) -> None:
+    """The round trip for a colleague who screens in Rayyan: `export records --stage
+    to-screen` writes the records nobody has decided; Rayyan's RIS export of them (its
+    decisions added in N1, its own keys instead of ours) comes back through `screen import`."""
+    run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
+    sheet = project / "mine.csv"
+    sheet.write_text("record_id,decision\nr01,include\nr03,exclude\n", encoding="utf-8")
+    run(project, "screen", "import", str(sheet))
+    out = project / "to-screen.ris"
+    assert "Wrote 10 records (to-screen)" in run(
+        project, "export", "records", str(out), "--stage", "to-screen"
+    )
+    ris = out.read_text(encoding="utf-8")
+    assert "ID  - r01" not in ris and "ID  - r02" in ris
+    # what Rayyan gives back: its own keys, Cy's decision in each record's notes
+    back = ris.replace("ID  - r", "ID  - rayyan-90")
+    back = back.replace("ER  - ", 'N1  - RAYYAN-INCLUSION: {"Cy"=>"Excluded"}\nER  - ')
+    (project / "rayyan.ris").write_text(back, encoding="utf-8")
+    said = run(project, "screen", "import", str(project / "rayyan.ris"))
+    assert "(Rayyan): 10 decisions recorded at title-abstract for Cy" in said
+    assert reviewer_counts(project) == {"reviewer": 2, "Cy": 10}

@@ -31,7 +31,9 @@ from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import screening_log
 
-STAGES = ("title-abstract", "to-retrieve", "full-text", "excluded", "included", "all")
+STAGES = (
+    "to-screen", "title-abstract", "to-retrieve", "full-text", "excluded", "included", "all",
+)  # fmt: skip
 FORMATS = ("ris", "bib", "json", "csv", "xlsx")
 COLUMNS = (
     "record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords",
@@ -57,7 +59,10 @@ class ExportedRecord:
 def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
     """The records of a stage, in import order, each with what the review decided.
 
-    `title-abstract`: included at title/abstract (the ones sought for full text);
+    `to-screen`: the unique records nobody has decided at title/abstract yet (for a
+    colleague who screens in Rayyan or ASReview LAB: their export comes back through
+    `screen import`); `title-abstract`: included at title/abstract (the ones sought for full
+    text);
     `to-retrieve`: of those, the ones no full-text decision and no linked document has
     settled yet (the list to fetch, e.g. with a reference manager's "find available PDF");
     `full-text`: those with a full-text decision (assessed); `excluded`: of those, the ones
@@ -78,6 +83,7 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
         duplicate_of = rec.extra.get("duplicate_of", "")
         keep = {
             "all": True,
+            "to-screen": not duplicate_of and ta is None,
             "title-abstract": not duplicate_of and ta is not None and ta.decision == "include",
             "to-retrieve": not duplicate_of
             and ta is not None

@@ -41,7 +41,7 @@ from litsynth.records import BibRecord
 TOOLS = ("rayyan", "asreview")
 TOOL_NAMES = dict(zip(TOOLS, rules.OTHER_TOOLS, strict=True)) | {"list": "a list"}
 
-_RAYYAN_PART = re.compile(r"\s*\|\s*(?=(?:RAYYAN-[A-Z-]+|USER-NOTES):)")
+_RAYYAN_MARK = re.compile(r"(RAYYAN-[A-Z-]+|USER-NOTES):")
 _QUOTED = r'"((?:[^"\\]|\\.)*)"'
 _RAYYAN_VOTE = re.compile(_QUOTED + r"\s*=>\s*" + _QUOTED)
 _RAYYAN_NOTES = re.compile(_QUOTED + r"\s*=>\s*\[(.*?)\]", re.S)
@@ -85,12 +85,16 @@ def _unquote(text: str) -> str:
 
 
 def _rayyan_parts(notes: str) -> dict[str, str]:
-    """{'RAYYAN-INCLUSION': '{…}', 'RAYYAN-LABELS': 'a,b', …} of a notes field."""
+    """{'RAYYAN-INCLUSION': '{…}', 'RAYYAN-LABELS': 'a,b', …} of a notes field, wherever the
+    marks sit in it: after the record's own notes, joined by " | " or, when a RIS export holds
+    several N1 lines, by the "; " the reader joins them with."""
+    marks = list(_RAYYAN_MARK.finditer(notes))
     parts: dict[str, str] = {}
-    for chunk in _RAYYAN_PART.split(notes):
-        name, sep, value = chunk.partition(":")
-        if sep and (name.startswith("RAYYAN-") or name == "USER-NOTES"):
-            parts[name.strip()] = value.strip()
+    if not marks:
+        return parts
+    for mark, after in zip(marks, [*marks[1:], None], strict=True):
+        end = after.start() if after is not None else len(notes)
+        parts[mark.group(1)] = notes[mark.end() : end].strip().rstrip("|;").strip()
     return parts
 
 

@@ -431,7 +431,8 @@ _FILE_ARGUMENT = click.argument(
     type=click.Choice(EXPORT_STAGES),
     default="included",
     show_default=True,
-    help="Included at title/abstract; of those, still to retrieve (no full-text decision, no"
+    help="Not yet decided at title/abstract (to screen elsewhere: Rayyan, ASReview LAB);"
+    " included at title/abstract; of those, still to retrieve (no full-text decision, no"
     " linked document); assessed at full text; of those, excluded (with reasons, PRISMA item"
     " 16b); included in the review; or all.",
 )
