@@ -300,3 +300,22 @@ def test_records_sent_out_to_rayyan_come_back_with_its_decisions(project: Path) 
     said = run(project, "screen", "import", str(project / "rayyan.ris"))
     assert "(Rayyan): 10 decisions recorded at title-abstract for Cy" in said
     assert reviewer_counts(project) == {"reviewer": 2, "Cy": 10}
+
+
+def test_rayyans_zip_is_read_as_the_export_it_holds(project: Path, tmp_path: Path) -> None:
+    """Rayyan sends its export as a zip: articles.csv beside a log of every change."""
+    import zipfile
+
+    run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
+    bundle = tmp_path / "rayyan-export.zip"
+    with zipfile.ZipFile(bundle, "w") as z:
+        z.write(TOOLS / "rayyan-two-reviewers.csv", "review/articles.csv")
+        z.writestr("review/customizations_log.csv", "article_id,key,value\n1,included,1\n")
+    out = run(project, "screen", "import", str(bundle))
+    assert "rayyan-export.zip (Rayyan): 10 decisions recorded" in out
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as z:
+        z.write(TOOLS / "asreview-3.0.8.csv", "a.csv")
+        z.write(TOOLS / "asreview-3.0.8.ris", "a.ris")
+    err = fail(project, "screen", "import", str(two))
+    assert "is a zip holding 2 exports (a.csv, a.ris)" in err

@@ -25,7 +25,9 @@ root, as every decision does. The decisions then go through the sheet's rules
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.link import title_key
 from litsynth.biblio.normalize import to_record
 from litsynth.biblio.readers import read_entries
+from litsynth.biblio.readers_sheet import spreadsheet_kind
 from litsynth.errors import ScreeningError
 from litsynth.records import BibRecord
 
@@ -172,6 +175,31 @@ def detect_tool(extras: Iterable[Mapping[str, str]]) -> str | None:
     return None
 
 
+_EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".ris", ".bib", ".nbib", ".xlsx", ".xls", ".json")
+
+
+def unpacked(data: bytes, file_name: str) -> tuple[bytes, str]:
+    """The export inside a zip, as Rayyan sends it (articles.csv, beside its log of every
+    change), or any zip holding one export; a workbook or any other file is itself."""
+    if not data.startswith(b"PK\x03\x04") or spreadsheet_kind(data):
+        return data, file_name
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = [n for n in z.namelist() if not n.endswith("/") and "__MACOSX" not in n]
+            exports = [n for n in names if n.rsplit("/", 1)[-1] == "articles.csv"] or [
+                n for n in names if n.lower().endswith(_EXPORT_SUFFIXES)
+            ]
+            if len(exports) != 1:
+                raise ScreeningError(
+                    f"{file_name} is a zip holding {len(exports)} exports"
+                    f" ({', '.join(exports[:5]) or 'none'})",
+                    hint="unzip it and import the export with the decisions",
+                )
+            return z.read(exports[0]), f"{file_name}:{exports[0]}"
+    except zipfile.BadZipFile:
+        return data, file_name
+
+
 def read_tool_export(
     data: bytes,
     file_name: str,
@@ -185,6 +213,7 @@ def read_tool_export(
     `tool` None: told from the file. `every`: the decision every record of a list export
     gets (then the file's own marks are not read).
     """
+    data, file_name = unpacked(data, file_name)
     _fmt, _enc, result = read_entries(data, file_name)
     if every:
         tool = "list"
