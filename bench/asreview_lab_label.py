@@ -4,7 +4,8 @@ Runs in ASReview's own venv (.venv-asreview, made by bench_screening.ensure_asre
 by bench_screen_import.py: ASReview LAB's Flask app through its test client, with no login:
 create a project from DATA (a CSV of title and abstract), label each record of LABELS (a JSON
 list of [row, 0 or 1], rows 0-based in DATA), train once (so the export has its ranking and
-its "not seen" records), then "Export dataset" with every collection, as CSV and as Excel.
+its "not seen" records), then "Export dataset" with every collection, as CSV and as Excel,
+and the project itself (.asreview).
 An export the LAB cannot write (its Excel writer refuses control characters in an abstract)
 leaves failed.FORMAT.txt with the LAB's error instead.
 
@@ -53,6 +54,8 @@ def main() -> None:
             (out / f"failed.{fmt}.txt").write_text(got.get_data(as_text=True)[:300])
             continue
         (out / f"asreview-export.{fmt}").write_bytes(got.data)
+    got = client.get(f"/api/projects/{project}/export_project")  # Export → Project
+    (out / "asreview-export.asreview").write_bytes(got.data)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ bench/asreview_lab_label.py). litsynth then imports the review's records as a da
 
 Per review and format: the records labelled in the LAB, the decisions recorded, how many equal
 the label given, the entries left unmatched and why, and the time of the import against the
-raw library's reading of the same file in the same run (the csv module; openpyxl).
+raw library's reading of the same file in the same run (the csv module; openpyxl; zipfile
+and sqlite3 for the project file).
 
     .venv/bin/python bench/bench_screen_import.py [--sample 500] [--seed 1]
 
@@ -23,10 +24,13 @@ import argparse
 import csv
 import json
 import random
+import sqlite3
 import subprocess
 import tempfile
 import time
+import zipfile
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import openpyxl
@@ -44,6 +48,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results" / "screen-import.json"
 REVIEWS = ("Nagtegaal_2019", "Kitchenham_2010")
 REVIEWER = "bench"
+FORMATS = ("csv", "xlsx", "asreview")  # the dataset exports, and the project file
 
 
 def lab_input(dataset: Path, out: Path) -> list[dict[str, str]]:
@@ -62,7 +67,13 @@ def lab_input(dataset: Path, out: Path) -> list[dict[str, str]]:
 def raw_read_seconds(path: Path) -> float:
     """The raw library reading every cell of the export: what any import must at least do."""
     start = time.perf_counter()
-    if path.suffix == ".xlsx":
+    if path.suffix == ".asreview":  # zipfile and sqlite3: the project's records and labels
+        with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as folder:
+            db = z.extract("results.db", folder)
+            with closing(sqlite3.connect(db)) as conn:
+                conn.execute("SELECT * FROM record").fetchall()
+                conn.execute("SELECT * FROM results").fetchall()
+    elif path.suffix == ".xlsx":
         book = openpyxl.load_workbook(path, read_only=True)
         sum(1 for _ in book.active.iter_rows(values_only=True))
         book.close()
@@ -84,7 +95,7 @@ def one_review(name: str, dataset: Path, sample: int, seed: int, work: Path) -> 
     )  # fmt: skip
     out: dict[str, object] = {"records": len(rows), "labelled": len(gold),
                               "labelled_included": sum(gold.values())}  # fmt: skip
-    for fmt in ("csv", "xlsx"):
+    for fmt in FORMATS:
         export = work / "lab" / f"asreview-export.{fmt}"
         if not export.exists():
             out[fmt] = {"lab_failed": (work / "lab" / f"failed.{fmt}.txt").read_text()}
@@ -145,7 +156,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-screen-import-") as tmp:
             got = one_review(name, dataset, args.sample, args.seed, Path(tmp))
         results["reviews"][name] = got  # type: ignore[index]
-        for fmt in ("csv", "xlsx"):
+        for fmt in FORMATS:
             r = got[fmt]  # type: ignore[index]
             if "lab_failed" in r:
                 print(f"{name} {fmt}: ASReview LAB could not export it ({r['lab_failed']})")

@@ -319,3 +319,19 @@ def test_rayyans_zip_is_read_as_the_export_it_holds(project: Path, tmp_path: Pat
         z.write(TOOLS / "asreview-3.0.8.ris", "a.ris")
     err = fail(project, "screen", "import", str(two))
     assert "is a zip holding 2 exports (a.csv, a.ris)" in err
+
+
+def test_an_asreview_project_file_gives_the_labels_made_in_the_lab(project: Path) -> None:
+    """The .asreview file the LAB exports (Export → Project) holds the records and the
+    labels: the same seven decisions as its dataset exports, the note with them."""
+    run(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
+    out = run(
+        project, "screen", "import", str(TOOLS / "asreview-3.0.8.asreview"), "--reviewer", "ana"
+    )
+    assert "asreview-3.0.8.asreview (ASReview LAB): 7 decisions recorded" in out
+    assert "5 records nobody decided on left for later" in out
+    by = {d["record_id"]: d for d in decisions(project)}
+    assert sorted(r for r, d in by.items() if d["decision"] == "include") == [
+        "r01", "r02", "r04", "r08",
+    ]  # fmt: skip
+    assert by["r04"]["note"] == "nurses, not physicians: check at full text"

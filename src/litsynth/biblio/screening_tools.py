@@ -27,19 +27,23 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.link import title_key
 from litsynth.biblio.normalize import to_record
 from litsynth.biblio.readers import read_entries
 from litsynth.biblio.readers_sheet import spreadsheet_kind
+from litsynth.citations.doi import normalize_doi
 from litsynth.errors import ScreeningError
 from litsynth.records import BibRecord
+from litsynth.store import asreview as asreview_store
 
 TOOLS = ("rayyan", "asreview")
 TOOL_NAMES = dict(zip(TOOLS, rules.OTHER_TOOLS, strict=True)) | {"list": "a list"}
@@ -200,6 +204,38 @@ def unpacked(data: bytes, file_name: str) -> tuple[bytes, str]:
         return data, file_name
 
 
+def asreview_project(data: bytes, file_name: str) -> ToolExport | None:
+    """The labels in an ASReview LAB project file (.asreview, Export → Project), or None when
+    the bytes are not one. A project from before ASReview 2 (no results.db) is refused with
+    the way round: export the dataset from the LAB instead."""
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if "project.json" not in names:
+                return None
+            if "results.db" not in names:
+                raise ScreeningError(
+                    f"{file_name} is an ASReview LAB project from before version 2",
+                    hint="open it in ASReview LAB and export the dataset (CSV, Excel or RIS)",
+                )
+            with tempfile.TemporaryDirectory(prefix="litsynth-asreview-") as folder:
+                db = Path(z.extract("results.db", folder))
+                rows = asreview_store.labelled_records(db)
+    except zipfile.BadZipFile:
+        return None
+    entries = []
+    for row in rows:
+        said = {1: "include", 0: "exclude"}.get(row["label"])
+        votes = (Vote("", said, "", (row["note"] or "").strip()),) if said else ()
+        year = row["year"] if isinstance(row["year"], int) else None
+        # the row's line in a CSV dataset (its header is line 1): where a reviewer finds it
+        line, doi = row["dataset_row"] + 2, normalize_doi(row["doi"])
+        entries.append(ToolEntry(line, row["title"] or "", doi, year, votes, row["abstract"] or ""))
+    return ToolExport("asreview", tuple(entries))
+
+
 def read_tool_export(
     data: bytes,
     file_name: str,
@@ -213,6 +249,9 @@ def read_tool_export(
     `tool` None: told from the file. `every`: the decision every record of a list export
     gets (then the file's own marks are not read).
     """
+    project = None if every else asreview_project(data, file_name)
+    if project is not None:
+        return project
     data, file_name = unpacked(data, file_name)
     _fmt, _enc, result = read_entries(data, file_name)
     if every:
