@@ -61,3 +61,19 @@ def test_criteria_and_marked_words_are_edited_beside_the_record(project: Path) -
     assert screening.include_terms == ("nudg*", "clinician*")
     assert screening.exclude_terms == ("soil", "galax*")
     assert reviewer_counts(project) == {}  # nothing decided by the letters typed
+
+
+def test_a_pilot_record_says_so_above_its_title(project: Path) -> None:
+    for args in (
+        ["import", str(FIXTURES / "records.csv"), "--source", "Scopus"],
+        ["screen", "pilot", "--size", "3"],
+    ):
+        result = CliRunner().invoke(cli, [*args, "--project", str(project)])
+        assert result.exit_code == 0, result.output
+    with browsing(project, 1280, 900) as (url, page):
+        page.goto(url + "/screens/screen")
+        until(page, "() => !document.querySelector('#rec-pilot').hidden")
+        first = page.locator("#rec-pilot").text_content() or ""
+        page.keyboard.press("e")
+        until(page, "() => document.querySelector('#rec-pilot').textContent.includes('2 of 3')")
+    assert first.startswith("Pilot record 1 of 3: every reviewer screens these first")

@@ -246,6 +246,34 @@ def _made_elsewhere(log: list[Decision], stage: str) -> str:
     )
 
 
+def _pilot(log: list[Decision], stage: str, ids: Sequence[str]) -> str:
+    """The pilot round at `stage` (screening_pilot.py): its size, who screened how many of
+    its records, and how they agreed on them."""
+    if not ids:
+        return ""
+    wanted = set(ids)
+    part = [d for d in log if d.record_id in wanted and d.stage == stage]
+    done: Counter[str] = Counter(
+        who
+        for (_rid, _st, who), d in rules.latest(part).items()
+        if d.origin in rules.HUMAN_ORIGINS and d.decision != rules.UNDECIDED
+    )
+    if not done:
+        return ""
+    _opening, items = _STAGE_WORDS[stage]
+    who = ", ".join(f"{r} {n:,}" for r, n in sorted(done.items()))
+    text = (
+        f"A pilot sample of {len(ids):,} {items}, drawn at random, was given to every reviewer"
+        f" first ({who})"
+    )
+    a = rules.agreement(part, stage)
+    if a.n_both:
+        text += f"; they agreed on {a.n_agree:,} of the {a.n_both:,} decided by two or more"
+        if a.kappa is not None:
+            text += f" (Cohen's kappa {a.kappa:.2f} between {' and '.join(a.reviewers[:2])})"
+    return text + "."
+
+
 def _disagreements(count: int, one: str = "was", more: str = "were") -> str:
     if count == 1:
         return f"The disagreement on 1 record {one}"
@@ -357,12 +385,13 @@ def selection_methods(
     searches: Sequence[Mapping[str, str]] = (),
     screeners: Sequence[Progress] = (),
     unscreened: int = 0,
+    pilots: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The selection process for the Methods section (PRISMA 2020 item 8): how many reviewers
     screened each record and assessed each report, how they agreed, how disagreements were
     settled, what automation excluded and, when `unscreened` records were screened by nobody
     at title/abstract, the stopping rule and where each reviewer stands against it
-    (`screeners`, their progress);
+    (`screeners`, their progress); the pilot round at each stage (`pilots`, its records);
     first, when each source was last searched (item 6) where the searches were told
     (`litsynth import --searched`). `tool` names the software and its version.
 
@@ -371,11 +400,13 @@ def selection_methods(
     """
     sources = _information_sources(searches)
     sentences = [
+        _pilot(log, TITLE_ABSTRACT, (pilots or {}).get(TITLE_ABSTRACT, ())),
         _stage_methods(log, TITLE_ABSTRACT),
         _made_elsewhere(log, TITLE_ABSTRACT),
         _automation(log),
         _stopped(log),
         _stopping(screeners, unscreened),
+        _pilot(log, FULL_TEXT, (pilots or {}).get(FULL_TEXT, ())),
         _stage_methods(log, FULL_TEXT),
         _made_elsewhere(log, FULL_TEXT),
     ]
@@ -395,7 +426,8 @@ def project_methods(conn: sqlite3.Connection, appraisal_form: Path | None = None
     log, searches = screening_log.log(conn), biblio_store.searches(conn)
     left = len(screening_stop.unscreened(conn))
     at_title = screeners(conn, TITLE_ABSTRACT) if left else []
-    said = selection_methods(log, f"litsynth {__version__}", searches, at_title, left)
+    pilots = {stage: screening_log.pilot_ids(conn, stage) for stage in (TITLE_ABSTRACT, FULL_TEXT)}
+    said = selection_methods(log, f"litsynth {__version__}", searches, at_title, left, pilots)
     if appraisal_form is None or not appraisal_form.exists():
         return said
     from litsynth.biblio.appraisal import methods_sentence

@@ -147,17 +147,21 @@ class Queue:
             rules.undecided_by(self.ids, store.log(conn, self.stage), stage=self.stage,
                                reviewer=self.reviewer)
         )  # fmt: skip
+        # a pilot's records come first for every reviewer (screening_pilot.py), in its order
+        pilot = [self._row[r] for r in store.pilot_ids(conn, self.stage) if r in self._row]
+        first = [i for i in pilot if self.ids[i] in todo]
+        todo -= {self.ids[i] for i in first}
         if random:
             # the stopping rule's random phase: the rest in an order fixed by the reviewer and
             # the stage, so a reload shows the same next record
             rng = np.random.default_rng(int(hashlib.sha256(
                 f"{self.stage}\x1f{self.reviewer}".encode()).hexdigest()[:8], 16))  # fmt: skip
-            shuffled = rng.permutation(len(self.ids))
-            return [self.records[i] for i in shuffled if self.ids[i] in todo]
-        if refit or not self._order:
-            self.refit_now(conn)
-        order = self._order  # one read: a background refit swaps the list, never edits it
-        return [self.records[i] for i in order if self.ids[i] in todo]
+            order = [int(i) for i in rng.permutation(len(self.ids))]
+        else:
+            if refit or not self._order:
+                self.refit_now(conn)
+            order = self._order  # one read: a background refit swaps the list, never edits it
+        return [self.records[i] for i in [*first, *(i for i in order if self.ids[i] in todo)]]
 
     def refit_now(self, conn: sqlite3.Connection) -> bool:
         """Refit the prioritiser if the schedule says so (or it has no order); True if it did."""

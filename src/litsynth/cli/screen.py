@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from litsynth.biblio import screening_ops as ops
+from litsynth.biblio import screening_pilot as pilot
 from litsynth.biblio.abstract_sections import AbstractSection, abstract_sections
 from litsynth.biblio.highlight import screening_marks
 from litsynth.biblio.record_fields import work_type
@@ -333,6 +334,55 @@ def stop_command(
         f" {count(len(stop.records), 'record')} nobody screened excluded without screening"
     )
     click.echo("Undo with: litsynth screen stop --undo")
+
+
+@screen_group.command("pilot")
+@stage_option
+@click.option(
+    "--size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Draw a pilot of SIZE records, at random from those nobody has decided: every"
+    " reviewer screens them first.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="The draw's seed.")
+@click.option("--end", is_flag=True, help="Take the pilot off (its decisions stay), to redraw.")
+@project_option
+@json_option
+def pilot_command(
+    stage: str, size: int | None, seed: int, end: bool, project_dir: Path, as_json: bool
+) -> None:
+    """A pilot round: the same records first for every reviewer, then compare.
+
+    With --size, draws the pilot; without, says where it stands: who has screened how many of
+    its records, how the reviewers agree on them, and where they disagree.
+    """
+    project = load(project_dir)
+    with opened(project.store_path) as conn:
+        if end:
+            n = pilot.end_pilot(conn, stage)
+            click.echo(f"pilot at {stage} taken off ({count(n, 'record')}; decisions kept)")
+            return
+        if size is not None:
+            drawn = pilot.start_pilot(
+                conn, stage, ops.candidate_ids(conn, stage), size=size, seed=seed
+            )
+            if not as_json:
+                click.echo(
+                    f"pilot drawn: {count(len(drawn), 'record')} at {stage} (seed {seed});"
+                    " every reviewer's queue serves them first (`screen next`, `screen export`,"
+                    " the workspace)"
+                )
+        report = pilot.pilot_report(conn, stage)
+    if report is None:
+        raise ScreeningError(
+            f"no pilot drawn at {stage}", hint="`litsynth screen pilot --size 50` draws one"
+        )
+    if as_json:
+        print_json(report.to_json())
+        return
+    for line in report.lines():
+        click.echo(line)
 
 
 @screen_group.command("conflicts")

@@ -147,3 +147,27 @@ def is_root(conn: sqlite3.Connection, record_id: str) -> bool:
 
 def record_ids(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT id FROM records")}
+
+
+# ---- the pilot round (biblio/screening_pilot.py) --------------------------------------------
+
+
+def pilot_ids(conn: sqlite3.Connection, stage: str) -> list[str]:
+    """The pilot's records at `stage`, in the order they are shown; [] when none was drawn."""
+    rows = conn.execute(
+        "SELECT record_id FROM pilot_records WHERE stage = ? ORDER BY position", (stage,)
+    )
+    return [r[0] for r in rows]
+
+
+def add_pilot(conn: sqlite3.Connection, stage: str, ids: Sequence[str], at: str) -> None:
+    with transaction(conn):
+        conn.executemany(
+            "INSERT INTO pilot_records(stage, record_id, position, added_at) VALUES (?, ?, ?, ?)",
+            [(stage, rid, i, at) for i, rid in enumerate(ids)],
+        )
+
+
+def clear_pilot(conn: sqlite3.Connection, stage: str) -> int:
+    with transaction(conn):
+        return conn.execute("DELETE FROM pilot_records WHERE stage = ?", (stage,)).rowcount

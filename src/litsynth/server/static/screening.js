@@ -124,6 +124,8 @@ async function loadNext(first) {
   showVotes(data.votes);
   const rec = data.record;
   $("rec-done").hidden = rec !== null;
+  $("rec-pilot").hidden = !(rec && rec.pilot);
+  if (rec && rec.pilot) $("rec-pilot").textContent = "Pilot record " + rec.pilot.position + " of " + rec.pilot.size + ": every reviewer screens these first, then the team compares";
   // Nothing left: the decision buttons go, Undo stays (it takes back the last decision and
   // puts its record back), unless there is nothing to undo either.
   for (const id of ["do-include", "do-exclude", "do-reason", "do-maybe", "do-note"]) $(id).hidden = rec === null;
