@@ -135,6 +135,18 @@ def shared(relative: str) -> Path:
     return path
 
 
+def run_cli(project: Path, *args: str, exit_code: int = 0) -> str:
+    """`litsynth ARGS --project PROJECT` run in-process; its output, the exit code checked
+    (1: an error the user can fix, said with a hint)."""
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    result = CliRunner().invoke(cli, [*args, "--project", str(project)])
+    assert result.exit_code == exit_code, result.output + (str(result.exception) or "")
+    return result.output
+
+
 def reviewer_counts(project: Path) -> dict[str, int]:
     """Decisions in the project's screening log, per reviewer, read from the store itself."""
     conn = sqlite3.connect(project / "litsynth.db")

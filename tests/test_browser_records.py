@@ -92,36 +92,41 @@ def test_an_import_tells_its_search_for_the_methods(project: Path) -> None:
     assert searches == [("Scopus", "2026-11-01", query)] and batches == 1
 
 
+SCREENING = REPO / "tests" / "fixtures" / "screening"
+DECIDED = "() => !document.querySelector('#decisions-result').textContent.startsWith('reading')"
+
+
+def _records_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """records.csv imported as Scopus on the Records screen, as a reviewer does."""
+    page.goto(url + "/screens/records")
+    until(page, f"() => {STATUS}.includes('No imports')")
+    page.set_input_files("#import-file", str(SCREENING / "records.csv"))
+    page.fill("#import-source", "Scopus")
+    page.click("#import-form button")
+    until(page, "() => document.querySelectorAll('#batches tr').length === 1")
+
+
+def _decisions_from(page, name: str) -> str:  # type: ignore[no-untyped-def]
+    """Another tool's export (tests/fixtures/screening/tools/NAME) sent from the Records
+    screen; what the page then says."""
+    page.set_input_files("#decisions-file", str(SCREENING / "tools" / name))
+    page.click("#decisions-form button")
+    until(page, DECIDED)
+    return page.locator("#decisions-result").text_content() or ""
+
+
 def test_decisions_made_in_rayyan_and_asreview_come_in_from_the_records_screen(
     project: Path,
 ) -> None:
     """A Rayyan export and an ASReview LAB workbook picked on the Records screen land in the
     screening log as `screen import` puts them; a list without its decision is refused with
     the way out."""
-    fixtures = REPO / "tests" / "fixtures" / "screening"
-    done = "() => !document.querySelector('#decisions-result').textContent.startsWith('reading')"
     with browsing(project, 1280, 1000) as (url, page):
-        page.goto(url + "/screens/records")
-        until(page, f"() => {STATUS}.includes('No imports')")
-        page.set_input_files("#import-file", str(fixtures / "records.csv"))
-        page.fill("#import-source", "Scopus")
-        page.click("#import-form button")
-        until(page, "() => document.querySelectorAll('#batches tr').length === 1")
+        _records_in(page, url)
         page.fill("#reviewer", "ana")
-        page.set_input_files("#decisions-file", str(fixtures / "tools" / "asreview-3.0.8.xlsx"))
-        page.click("#decisions-form button")
-        until(page, done)
-        lab = page.locator("#decisions-result").text_content() or ""
-        page.set_input_files("#decisions-file", str(fixtures / "tools" / "cff-covidence.csv"))
-        page.click("#decisions-form button")
-        until(page, done)
-        refused = page.locator("#decisions-result").text_content() or ""
-        page.set_input_files(
-            "#decisions-file", str(fixtures / "tools" / "rayyan-two-reviewers.csv")
-        )
-        page.click("#decisions-form button")
-        until(page, done)
-        rayyan = page.locator("#decisions-result").text_content() or ""
+        lab = _decisions_from(page, "asreview-3.0.8.xlsx")
+        refused = _decisions_from(page, "cff-covidence.csv")
+        rayyan = _decisions_from(page, "rayyan-two-reviewers.csv")
         page.locator("#decisions-form").scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "workspace-decisions.png"), full_page=True)
     assert "(Rayyan): 10 decisions recorded at title-abstract for Ana and Ben" in rayyan
@@ -134,22 +139,9 @@ def test_decisions_made_in_rayyan_and_asreview_come_in_from_the_records_screen(
 def test_a_conflict_carried_over_from_rayyan_shows_each_reviewers_note(project: Path) -> None:
     """Rayyan's two reviewers disagree on r02; the Conflicts screen shows each vote on its
     line and, under Ben's, the note he left in Rayyan."""
-    fixtures = REPO / "tests" / "fixtures" / "screening"
     with browsing(project, 1280, 800) as (url, page):
-        page.goto(url + "/screens/records")
-        until(page, f"() => {STATUS}.includes('No imports')")
-        page.set_input_files("#import-file", str(fixtures / "records.csv"))
-        page.fill("#import-source", "Scopus")
-        page.click("#import-form button")
-        until(page, "() => document.querySelectorAll('#batches tr').length === 1")
-        page.set_input_files(
-            "#decisions-file", str(fixtures / "tools" / "rayyan-two-reviewers.csv")
-        )
-        page.click("#decisions-form button")
-        until(
-            page,
-            "() => document.querySelector('#decisions-result').textContent.includes('recorded')",
-        )
+        _records_in(page, url)
+        assert "recorded" in _decisions_from(page, "rayyan-two-reviewers.csv")
         page.goto(url + "/screens/conflicts")
         row = page.locator('tr[data-record-id="r02"]')
         row.wait_for()

@@ -8,23 +8,18 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from litsynth.cli import cli
+from conftest import run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "screening"
 
 
 def run(project: Path, *args: str) -> str:
-    result = CliRunner().invoke(cli, [*args, "--project", str(project)])
-    assert result.exit_code == 0, result.output + (str(result.exception) or "")
-    return result.output
+    return run_cli(project, *args)
 
 
 def fail(project: Path, *args: str) -> str:
-    result = CliRunner().invoke(cli, [*args, "--project", str(project)])
-    assert result.exit_code == 1, result.output
-    return result.output
+    return run_cli(project, *args, exit_code=1)
 
 
 def sheet_ids(project: Path, reviewer: str) -> list[str]:

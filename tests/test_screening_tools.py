@@ -13,9 +13,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import reviewer_counts
+from conftest import reviewer_counts, run_cli
 from litsynth.biblio.screening_tools import (
     RecordIndex,
     ToolEntry,
@@ -24,7 +23,6 @@ from litsynth.biblio.screening_tools import (
     rayyan_votes,
     read_tool_export,
 )
-from litsynth.cli import cli
 from litsynth.records import BibRecord
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "screening"
@@ -36,15 +34,11 @@ ASREVIEW_V1 = (
 
 
 def run(project: Path, *args: str) -> str:
-    result = CliRunner().invoke(cli, [*args, "--project", str(project)])
-    assert result.exit_code == 0, result.output + (str(result.exception) or "")
-    return result.output
+    return run_cli(project, *args)
 
 
 def fail(project: Path, *args: str) -> str:
-    result = CliRunner().invoke(cli, [*args, "--project", str(project)])
-    assert result.exit_code == 1, result.output
-    return result.output
+    return run_cli(project, *args, exit_code=1)
 
 
 def decisions(project: Path) -> list[dict[str, str]]:
