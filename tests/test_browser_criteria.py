@@ -77,3 +77,24 @@ def test_a_pilot_record_says_so_above_its_title(project: Path) -> None:
         page.keyboard.press("e")
         until(page, "() => document.querySelector('#rec-pilot').textContent.includes('2 of 3')")
     assert first.startswith("Pilot record 1 of 3: every reviewer screens these first")
+
+
+def test_a_pilot_is_drawn_on_the_conflicts_screen(project: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["import", str(FIXTURES / "records.csv"), "--source", "Scopus", "--project",
+              str(project)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with browsing(project, 1280, 800) as (url, page):
+        page.goto(url + "/screens/conflicts")
+        until(page, "() => document.querySelector('#agreement').textContent.length > 0")
+        page.fill("#pilot-size", "4")
+        page.click("#draw-pilot")
+        until(page, "() => document.querySelector('#pilot-status').textContent.length > 0")
+        said = page.locator("#pilot-status").text_content() or ""
+        until(page, "() => document.querySelector('#agreement').textContent.includes('pilot')")
+        agreement = page.locator("#agreement").text_content() or ""
+        ended_hidden = page.locator("#end-pilot").is_hidden()
+    assert said == "4 records drawn: every reviewer's queue shows them first"
+    assert "pilot of 4: screened by nobody yet" in agreement
+    assert not ended_hidden  # the pilot can be ended from here

@@ -78,6 +78,10 @@ def test_the_pilot_report_and_the_methods(records: Path) -> None:
     assert "pilot at title-abstract: 4 records; screened by ana 4, ben 3" in report
     assert "2 of the 3 decided by two or more agree" in report
     assert f"{first[0]}: ana: exclude, ben: include" in report
+    status = run(records, "screen", "status", "--reviewer", "ben")
+    assert "pilot: ben has screened 3 of its 4 records (shown first)" in status
+    told = json.loads(run(records, "screen", "status", "--reviewer", "ana", "--json"))["pilot"]
+    assert told == {"size": 4, "done": {"ana": 4, "ben": 3}}
     methods = run(records, "prisma", "--methods", "-")
     assert (
         "A pilot sample of 4 records, drawn at random, was given to every reviewer first"
@@ -98,3 +102,33 @@ def test_the_workspace_marks_a_pilot_record(records: Path) -> None:
                         base_url=f"http://{host}")  # fmt: skip
     shown = client.get("/api/screen/next", params={"reviewer": "cy"}).json()["record"]
     assert shown["pilot"] == {"position": 1, "size": 3}
+    conflicts = client.get("/api/screen/conflicts").json()
+    assert conflicts["pilot"]["size"] == 3 and conflicts["pilot"]["done"] == {}
+
+
+def test_the_pilot_is_drawn_and_ended_from_the_workspace(records: Path) -> None:
+    pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
+    from starlette.testclient import TestClient
+
+    from litsynth.config import open_project
+    from litsynth.server.app import create_app
+
+    host = "127.0.0.1:8765"
+    app = create_app(open_project(records), allowed_hosts=(host,))
+    client = TestClient(app, base_url=f"http://{host}")
+    token = {"X-Litsynth-Token": str(app.state.workspace.token)}
+    drawn = client.post("/api/screen/pilot", json={"size": 5, "seed": 2}, headers=token)
+    assert drawn.status_code == 200 and drawn.json()["drawn"] == 5
+    assert drawn.json()["pilot"]["size"] == 5
+    again = client.post("/api/screen/pilot", json={"size": 5}, headers=token)
+    assert again.status_code == 400 and "already drawn" in again.json()["error"]
+    assert client.post("/api/screen/pilot", json={"size": "5"}, headers=token).status_code == 400
+    assert client.post("/api/screen/pilot", json={"size": 5}).status_code == 403
+    ended = client.post("/api/screen/pilot", json={"end": True}, headers=token).json()
+    assert ended == {"ended": 5, "pilot": None}
+    # the same seed draws the same records as the command line
+    client.post("/api/screen/pilot", json={"size": 5, "seed": 2}, headers=token)
+    from_page = sheet_ids(records, "zed")[:5]
+    run(records, "screen", "pilot", "--end")
+    run(records, "screen", "pilot", "--size", "5", "--seed", "2")
+    assert sheet_ids(records, "zed")[:5] == from_page

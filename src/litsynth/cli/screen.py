@@ -284,10 +284,19 @@ def status_command(
     with opened(project.store_path) as conn:
         prog = progress(conn, stage=stage, reviewer=reviewer, target_recall=target_recall)
         made = stops(screening_log.log(conn, stage)) if stage == TITLE_ABSTRACT else []
+        piloted = pilot.pilot_report(conn, stage)
     if as_json:  # the stops by their records' count, as /api/screen/next gives them
-        print_json({**prog.to_json(), "stopped": [s.told() for s in made]})
+        told = {"size": piloted.size, "done": piloted.done} if piloted else None
+        print_json({**prog.to_json(), "stopped": [s.told() for s in made], "pilot": told})
         return
     click.echo(prog.summary())
+    if piloted is not None:
+        mine = piloted.done.get(reviewer, 0)
+        click.echo(
+            f"pilot: {reviewer} has screened {mine} of its {count(piloted.size, 'record')}"
+            + (" (shown first)" if mine < piloted.size else "")
+            + "; `litsynth screen pilot` compares the reviewers"
+        )
     for s in made:
         click.echo(
             f"screening was stopped by {s.reviewer} after {s.screened} of {s.pool} records"

@@ -34,6 +34,7 @@ from starlette.routing import Route
 
 from litsynth.biblio import dedupe, screening_stop
 from litsynth.biblio import screening_ops as ops
+from litsynth.biblio.screening_pilot import pilot_report
 from litsynth.biblio.screening_progress import progress
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
@@ -48,6 +49,7 @@ from litsynth.server.forms import form_routes
 from litsynth.server.fulltexts import fulltext_routes
 from litsynth.server.imports import import_routes
 from litsynth.server.openapi import OPENAPI, body_schema, query_names
+from litsynth.server.pilot_routes import pilot_routes
 from litsynth.server.record_views import next_pair, papers_only, record_json
 from litsynth.server.replies import (
     checked_body,
@@ -261,11 +263,13 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
         with opened(project.store_path) as conn:
             agreement = ops.agreement(conn, stage)
             titles = ops.record_titles(conn, [c.record_id for c in agreement.conflicts])
+            piloted = pilot_report(conn, stage)  # the pilot round's own agreement, if any
         return JSONResponse(
             {
                 "stage": stage,
                 "reviewers": list(agreement.reviewers),
                 "kappa": agreement.kappa,
+                "pilot": piloted.to_json() if piloted else None,
                 "conflicts": [
                     {"record_id": c.record_id, "title": titles.get(c.record_id, ""),
                      "votes": dict(c.votes), "reasons": dict(c.reasons), "notes": dict(c.notes)}
@@ -531,6 +535,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             *findings_routes(project, ws, route),
             *report_routes(project, ws, route),
             *settings_routes(project, ws, route),
+            *pilot_routes(project, ws, route),
         ],
     )
     app.state.workspace = ws

@@ -15,7 +15,6 @@ from litsynth.server.openapi_parts import (
     IMPORT_PARAMETERS,
     LEARNING,
     REVIEWER,
-    SCREEN_IMPORT_PARAMETERS,
     SEARCH_PARAMETERS,
     SHEET,
     SOURCE,
@@ -26,6 +25,7 @@ from litsynth.server.openapi_parts import (
     request_body,
     with_refusals,
 )
+from litsynth.server.openapi_screening import SCREENING_PATHS
 
 # The routes whose ids may name nothing in the project: a 404 with a hint.
 _ANSWERS_NOT_FOUND = {
@@ -106,7 +106,9 @@ _PATHS: dict[str, Any] = {
         "get": {
             "summary": "Unresolved disagreements between reviewers at a stage, with kappa",
             "parameters": [STAGE],
-            "responses": ok({"type": "object"}, "reviewers, kappa and conflicts"),
+            "responses": ok(
+                {"type": "object"}, "reviewers, kappa, conflicts, the pilot's agreement"
+            ),
         }
     },
     "/api/screen/resolve": {
@@ -166,35 +168,6 @@ _PATHS: dict[str, Any] = {
                 "content": {"application/octet-stream": {"schema": FILE}},
             },
             "responses": ok({"type": "object"}, "as one entry of `litsynth import --json`"),
-        }
-    },
-    "/api/screen/import": {
-        "post": {
-            "summary": "Record the decisions in a file sent as the body: a litsynth sheet, a"
-            " Rayyan or ASReview LAB export, or a list (`litsynth screen import`)",
-            "security": [{"sessionToken": []}],
-            "parameters": SCREEN_IMPORT_PARAMETERS,
-            "requestBody": {
-                "required": True,
-                "content": {"application/octet-stream": {"schema": FILE}},
-            },
-            "responses": ok({"type": "object"}, "`screen import --json`, and its `lines`"),
-        }
-    },
-    "/api/settings/screening": {
-        "post": {
-            "summary": "Write [screening] criteria and the words to mark into litsynth.toml, and"
-            " add an exclusion reason to the project's list",
-            "security": [{"sessionToken": []}],
-            "requestBody": request_body(
-                {
-                    "criteria": "string",
-                    "include_terms": {"type": "array", "items": {"type": "string"}},
-                    "exclude_terms": {"type": "array", "items": {"type": "string"}},
-                    "reason": "string",
-                }
-            ),
-            "responses": ok({"type": "object"}, "the criteria, terms and reasons now"),
         }
     },
     "/api/records/remove": {
@@ -549,6 +522,7 @@ _PATHS: dict[str, Any] = {
 }
 _PATHS.update(DOCUMENT_PATHS)
 _PATHS.update(EXPORT_PATHS)
+_PATHS.update(SCREENING_PATHS)
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",

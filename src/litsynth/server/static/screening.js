@@ -310,6 +310,14 @@ async function loadConflicts() {
   if (data === null) return;  // the stage changed again: its own load shows its conflicts
   const kappa = data.kappa === null ? "not defined" : data.kappa.toFixed(2);
   $("agreement").textContent = "Reviewers: " + (data.reviewers.join(", ") || "none") + " · Cohen's kappa " + kappa + " · " + data.conflicts.length + " unresolved";
+  const p = data.pilot;  // the pilot round (litsynth screen pilot): its own agreement
+  $("draw-pilot").hidden = !!p;
+  $("end-pilot").hidden = !p;
+  if (p) {
+    const done = Object.entries(p.done).map(([who, n]) => who + " " + n).join(", ") || "nobody yet";
+    $("agreement").textContent += " · pilot of " + p.size + ": screened by " + done
+      + (p.n_both ? ", " + p.n_agree + " of " + p.n_both + " agree (kappa " + (p.kappa === null ? "not defined" : p.kappa.toFixed(2)) + ")" : "");
+  }
   const body = $("conflicts");
   $("conflict-table").hidden = !data.conflicts.length;
   $("no-conflicts").hidden = data.conflicts.length > 0;
@@ -370,5 +378,20 @@ async function saveCriteria(event) {
     await loadNext(state.record && state.record.id);
   } catch (error) {
     status.textContent = error.message;
+  }
+}
+
+// The pilot round drawn or ended from the Conflicts screen (`litsynth screen pilot`).
+async function pilotRound(event, end) {
+  if (event) event.preventDefault();
+  if (end && !window.confirm("End the pilot? Its decisions stay; its records are no longer shown first.")) return;
+  try {
+    const body = end ? { stage: stage(), end: true } : { stage: stage(), size: Number($("pilot-size").value) };
+    const r = await post("/api/screen/pilot", body);
+    $("pilot-status").textContent = end ? "pilot ended (" + r.ended + " records; decisions kept)"
+      : r.drawn + " records drawn: every reviewer's queue shows them first";
+    await loadConflicts();
+  } catch (error) {
+    $("pilot-status").textContent = error.message;
   }
 }

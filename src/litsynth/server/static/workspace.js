@@ -40,6 +40,8 @@ function start() {
     loadPair().catch((error) => { $("pair-status").textContent = error.message; });
   } else if (SCREEN === "conflicts") {
     $("conflicts-view").hidden = false;
+    $("pilot-form").addEventListener("submit", (event) => pilotRound(event, false));
+    $("end-pilot").addEventListener("click", () => pilotRound(null, true));
     loadConflicts().catch((error) => { $("conflict-status").textContent = error.message; });
   } else if (SCREEN === "extraction") {
     $("extraction-view").hidden = false;

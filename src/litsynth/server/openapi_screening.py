@@ -1,0 +1,63 @@
+"""The workspace's screening routes added beside the screens in its OpenAPI description:
+decisions from another tool's export (`screen import`), the criteria and terms written into
+litsynth.toml, and the pilot round (`screen pilot`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litsynth.server.openapi_parts import (
+    FILE,
+    SCREEN_IMPORT_PARAMETERS,
+    STAGES,
+    ok,
+    request_body,
+)
+
+SCREENING_PATHS: dict[str, Any] = {
+    "/api/screen/import": {
+        "post": {
+            "summary": "Record the decisions in a file sent as the body: a litsynth sheet, a"
+            " Rayyan or ASReview LAB export, or a list (`litsynth screen import`)",
+            "security": [{"sessionToken": []}],
+            "parameters": SCREEN_IMPORT_PARAMETERS,
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": FILE}},
+            },
+            "responses": ok({"type": "object"}, "`screen import --json`, and its `lines`"),
+        }
+    },
+    "/api/settings/screening": {
+        "post": {
+            "summary": "Write [screening] criteria and the words to mark into litsynth.toml, and"
+            " add an exclusion reason to the project's list",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {
+                    "criteria": "string",
+                    "include_terms": {"type": "array", "items": {"type": "string"}},
+                    "exclude_terms": {"type": "array", "items": {"type": "string"}},
+                    "reason": "string",
+                }
+            ),
+            "responses": ok({"type": "object"}, "the criteria, terms and reasons now"),
+        }
+    },
+    "/api/screen/pilot": {
+        "post": {
+            "summary": "Draw a pilot round every reviewer screens first, or end it"
+            " (`litsynth screen pilot`)",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {
+                    "stage": STAGES,
+                    "size": {"type": "integer", "minimum": 1},
+                    "seed": "integer",
+                    "end": "boolean",
+                }
+            ),
+            "responses": ok({"type": "object"}, "how many were drawn, and where the pilot stands"),
+        }
+    },
+}
