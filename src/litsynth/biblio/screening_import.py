@@ -172,13 +172,14 @@ def import_tool_export(
         )
     known = ops.project_reasons(conn, settings)
     eligible = set(ops.candidate_ids(conn, stage)) if stage == FULL_TEXT else None
+    known_ids = store.record_ids(conn)
     parts: list[rules.SheetResult] = []
     for who, rows in sheets.items():
         part = rules.parse_sheet(
             rows,
             stage=stage,
             reviewer=who,
-            known_ids=store.record_ids(conn),
+            known_ids=known_ids,
             reasons=[*known, *(r for p in parts for r in p.new_reasons)],
             sheet_name=f"{path.name} ({tools.TOOL_NAMES[export.tool]})",
             eligible_ids=eligible,

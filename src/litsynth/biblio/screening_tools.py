@@ -9,10 +9,11 @@ its decisions into the export it gives:
   ``RAYYAN-INCLUSION: {"Ana"=>"Included", "Ben"=>"Excluded"} | RAYYAN-LABELS: RCT |
   RAYYAN-EXCLUSION-REASONS: wrong population | USER-NOTES: {"Ben"=>["adults only"]}``.
   Each named reviewer's decision is recorded under their name, so a disagreement becomes a
-  conflict here, as it was there.
+  conflict here, as it was there. Rayyan sends the export zipped, beside a change log.
 - **ASReview LAB** writes `asreview_label` (1, 0 or empty; `included` in version 1 exports)
   and `asreview_note` in CSV, TSV and Excel exports, and `ASReview_relevant` /
-  `ASReview_irrelevant` / `ASReview_not_seen` notes in RIS. A record it never showed stays
+  `ASReview_irrelevant` / `ASReview_not_seen` notes in RIS; its project file (.asreview)
+  holds the records and labels in its own database. A record it never showed stays
   unscreened, for litsynth's prioritiser to rank.
 - **A list** (Covidence's "Included" studies, any export of one pile) carries no decision:
   the reviewer says which one every record in it gets.
