@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import run_cli
+from litsynth.cli import cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "screening"
 
@@ -132,3 +134,12 @@ def test_the_pilot_is_drawn_and_ended_from_the_workspace(records: Path) -> None:
     run(records, "screen", "pilot", "--end")
     run(records, "screen", "pilot", "--size", "5", "--seed", "2")
     assert sheet_ids(records, "zed")[:5] == from_page
+
+
+def test_the_terminal_says_a_record_is_the_pilots(records: Path) -> None:
+    run(records, "screen", "pilot", "--size", "2")
+    first = sheet_ids(records, "cy")[0]
+    result = CliRunner().invoke(
+        cli, ["screen", "next", "--reviewer", "cy", "--project", str(records)], input="q\n"
+    )
+    assert f"· {first} · pilot 1 of 2]" in result.output

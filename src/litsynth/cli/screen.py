@@ -167,7 +167,11 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
                 x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal, kind) if x
             )
             why = [] if random_sample else queue.why(rec.id)  # the words that raised it
-            _show(rec, meta, f"{len(todo)} left · {rec.id}", settings, why)
+            piloted = screening_log.pilot_ids(conn, stage)  # a pilot round's records come first
+            where = f"{len(todo)} left · {rec.id}"
+            if rec.id in piloted:
+                where += f" · pilot {piloted.index(rec.id) + 1} of {len(piloted)}"
+            _show(rec, meta, where, settings, why)
             if stage == FULL_TEXT:
                 click.echo(_full_text_line(conn, rec.id) + "\n")
             while True:  # n: a note, kept with the decision that follows (as in the workspace)
