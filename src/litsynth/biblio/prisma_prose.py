@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from litsynth import __version__
+from litsynth.biblio import screening_pilot, screening_stop
 from litsynth.biblio import screening_rules as rules
-from litsynth.biblio import screening_stop
 from litsynth.biblio.prisma import PrismaFlow
 from litsynth.biblio.screening_progress import Progress, screeners
 from litsynth.biblio.stopping import p_text
@@ -251,22 +251,16 @@ def _pilot(log: list[Decision], stage: str, ids: Sequence[str]) -> str:
     its records, and how they agreed on them."""
     if not ids:
         return ""
-    wanted = set(ids)
-    part = [d for d in log if d.record_id in wanted and d.stage == stage]
-    done: Counter[str] = Counter(
-        who
-        for (_rid, _st, who), d in rules.latest(part).items()
-        if d.origin in rules.HUMAN_ORIGINS and d.decision != rules.UNDECIDED
-    )
-    if not done:
+    report = screening_pilot.standing(log, stage, ids)
+    if not report.done:
         return ""
     _opening, items = _STAGE_WORDS[stage]
-    who = ", ".join(f"{r} {n:,}" for r, n in sorted(done.items()))
+    who = ", ".join(f"{r} {n:,}" for r, n in sorted(report.done.items()))
     text = (
         f"A pilot sample of {len(ids):,} {items}, drawn at random, was given to every reviewer"
         f" first ({who})"
     )
-    a = rules.agreement(part, stage)
+    a = report.agreement
     if a.n_both:
         text += f"; they agreed on {a.n_agree:,} of the {a.n_both:,} decided by two or more"
         if a.kappa is not None:

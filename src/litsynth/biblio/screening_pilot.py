@@ -17,12 +17,14 @@ it ends, for the Methods; `end_pilot` takes the mark off, should the pilot be re
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.errors import ScreeningError
+from litsynth.records import Decision
 from litsynth.store import screening_log as store
 from litsynth.words import and_list, count
 
@@ -93,17 +95,24 @@ def start_pilot(
     return chosen
 
 
+def standing(log: Iterable[Decision], stage: str, ids: Sequence[str]) -> PilotReport:
+    """Where a pilot of `ids` stands at `stage` in `log` (the pilot's part is taken from it):
+    who decided how many of its records, and their agreement on them."""
+    wanted = set(ids)
+    part = [d for d in log if d.record_id in wanted and d.stage == stage]
+    done: dict[str, int] = {}
+    for (_rid, _st, who), d in rules.latest(part).items():
+        if d.origin in rules.HUMAN_ORIGINS and d.decision != rules.UNDECIDED:
+            done[who] = done.get(who, 0) + 1
+    return PilotReport(stage, len(ids), done, rules.agreement(part, stage))
+
+
 def pilot_report(conn: sqlite3.Connection, stage: str) -> PilotReport | None:
     """Where the pilot stands at `stage`, or None when none was drawn."""
     ids = store.pilot_ids(conn, stage)
     if not ids:
         return None
-    log = store.log(conn, stage, records=ids)
-    done: dict[str, int] = {}
-    for (_rid, _st, who), d in rules.latest(log).items():
-        if d.origin in rules.HUMAN_ORIGINS and d.decision != rules.UNDECIDED:
-            done[who] = done.get(who, 0) + 1
-    return PilotReport(stage, len(ids), done, rules.agreement(log, stage))
+    return standing(store.log(conn, stage, records=ids), stage, ids)
 
 
 def end_pilot(conn: sqlite3.Connection, stage: str) -> int:
