@@ -20,8 +20,6 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from litsynth.biblio import screening_rules as rules
 from litsynth.errors import ScreeningError
 from litsynth.records import Decision
@@ -88,6 +86,8 @@ def start_pilot(
             f"no record is left undecided at {stage} to draw a pilot from",
             hint="a pilot is drawn before screening starts",
         )
+    import numpy as np  # only to draw: the report and the Methods read the pilot without it
+
     rng = np.random.default_rng(seed)
     chosen = [open_ids[i] for i in rng.choice(len(open_ids), min(size, len(open_ids)),
                                                replace=False)]  # fmt: skip
