@@ -7,11 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from browser_support import browsing, until
-from conftest import reviewer_counts
-from litsynth.cli import cli
+from conftest import reviewer_counts, run_cli
 from litsynth.config import load_settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "screening"
@@ -19,11 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_criteria_and_marked_words_are_edited_beside_the_record(project: Path) -> None:
-    result = CliRunner().invoke(
-        cli, ["import", str(FIXTURES / "records.csv"), "--source", "Scopus", "--project",
-              str(project)],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    run_cli(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
     with browsing(project, 1280, 900) as (url, page):
         page.goto(url + "/screens/screen")
         until(page, "() => !!document.querySelector('#record').dataset.recordId")
@@ -64,12 +58,8 @@ def test_criteria_and_marked_words_are_edited_beside_the_record(project: Path) -
 
 
 def test_a_pilot_record_says_so_above_its_title(project: Path) -> None:
-    for args in (
-        ["import", str(FIXTURES / "records.csv"), "--source", "Scopus"],
-        ["screen", "pilot", "--size", "3"],
-    ):
-        result = CliRunner().invoke(cli, [*args, "--project", str(project)])
-        assert result.exit_code == 0, result.output
+    run_cli(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
+    run_cli(project, "screen", "pilot", "--size", "3")
     with browsing(project, 1280, 900) as (url, page):
         page.goto(url + "/screens/screen")
         until(page, "() => !document.querySelector('#rec-pilot').hidden")
@@ -80,11 +70,7 @@ def test_a_pilot_record_says_so_above_its_title(project: Path) -> None:
 
 
 def test_a_pilot_is_drawn_on_the_conflicts_screen(project: Path) -> None:
-    result = CliRunner().invoke(
-        cli, ["import", str(FIXTURES / "records.csv"), "--source", "Scopus", "--project",
-              str(project)],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    run_cli(project, "import", str(FIXTURES / "records.csv"), "--source", "Scopus")
     with browsing(project, 1280, 800) as (url, page):
         page.goto(url + "/screens/conflicts")
         until(page, "() => document.querySelector('#agreement').textContent.length > 0")
