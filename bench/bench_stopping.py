@@ -21,7 +21,9 @@ The rule promises a recall of at least 95 % in at least 95 % of runs.
 
     .venv/bin/python bench/bench_stopping.py [--seeds 10]
 
-Results: bench/results/stopping.json.
+Results: bench/results/stopping.json. With `--pilot N`, the rule after a pilot round
+(`litsynth screen pilot`: N random records first) against the usual priors:
+bench/results/stopping-pilot.json.
 """
 
 from __future__ import annotations
@@ -143,7 +145,60 @@ def main(seeds: int) -> None:
     print(f"wrote {OUT}")
 
 
+def main_pilot(seeds: int, size: int) -> None:
+    """The rule after a pilot round (`litsynth screen pilot`): `size` records drawn at random
+    are screened first, then the prioritised order learned from them; the rule reads the
+    decisions in that order, as it does in litsynth. Against the same rule after the usual
+    priors (1 include + 1 exclude)."""
+    results: dict[str, object] = {"target_recall": TARGET, "alpha": 0.05, "pilot": size}
+    for name, path in DATASETS.items():
+        if not path.exists():
+            print(f"{name}: {path} is absent (see bench_screening.py); skipped")
+            continue
+        texts, y = load(path)
+        runs = []
+        for seed in range(1, seeds + 1):
+            pilot = np.random.default_rng(seed).choice(len(y), size, replace=False).tolist()
+            order, _ = screening_order(texts, y, pilot)
+            labels = [int(y[i]) for i in [*pilot, *order]]
+            priors = choose_priors(y, 1, 1, seed)
+            usual = [int(y[i]) for i in [*priors, *screening_order(texts, y, priors)[0]]]
+            runs.append({
+                "seed": seed,
+                "rule after the pilot": outcome(labels, rule_stop(labels, len(labels))),
+                "rule after 1 + 1 priors": outcome(usual, rule_stop(usual, len(usual))),
+            })  # fmt: skip
+            print(f"{name} seed {seed}: {json.dumps(runs[-1])}")
+        summary = {}
+        for key in ("rule after the pilot", "rule after 1 + 1 priors"):
+            recalls = [r[key]["recall"] for r in runs]  # type: ignore[index]
+            saved = [r[key]["work_saved"] for r in runs]  # type: ignore[index]
+            summary[key] = {
+                "runs_meeting_target": sum(1 for x in recalls if x >= TARGET),
+                "runs": len(runs),
+                "mean_recall": float(np.mean(recalls)),
+                "min_recall": float(np.min(recalls)),
+                "mean_work_saved": float(np.mean(saved)),
+            }
+            s = summary[key]
+            print(f"{name} {key}: {s['runs_meeting_target']}/{s['runs']} runs ≥ 95 %, mean recall"
+                  f" {s['mean_recall']:.3f}, min {s['min_recall']:.3f}, work saved"
+                  f" {s['mean_work_saved']:.3f}")  # fmt: skip
+        results[name] = {"n_records": len(y), "n_included": int(y.sum()), "summary": summary,
+                         "runs": runs}  # fmt: skip
+    out = OUT.with_name("stopping-pilot.json")
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
-    main(parser.parse_args().seeds)
+    parser.add_argument("--pilot", type=int, default=0,
+                        help="simulate a pilot round of this many random records first"
+                        " (results: stopping-pilot.json)")  # fmt: skip
+    args = parser.parse_args()
+    if args.pilot:
+        main_pilot(args.seeds, args.pilot)
+    else:
+        main(args.seeds)
