@@ -93,6 +93,19 @@ def outcome(labels: list[int], stop: int) -> dict[str, float]:
     }
 
 
+def summarise(runs: list[dict[str, object]], key: str) -> dict[str, float | int]:
+    """One way of stopping over the seeds: runs at the target recall, recall, work saved."""
+    recalls = [r[key]["recall"] for r in runs]  # type: ignore[index]
+    saved = [r[key]["work_saved"] for r in runs]  # type: ignore[index]
+    return {
+        "runs_meeting_target": sum(1 for x in recalls if x >= TARGET),
+        "runs": len(runs),
+        "mean_recall": float(np.mean(recalls)),
+        "min_recall": float(np.min(recalls)),
+        "mean_work_saved": float(np.mean(saved)),
+    }
+
+
 def main(seeds: int) -> None:
     results: dict[str, object] = {"target_recall": TARGET, "alpha": 0.05, "step": STEP}
     for name, path in DATASETS.items():
@@ -118,17 +131,8 @@ def main(seeds: int) -> None:
             print(
                 f"{name} seed {seed}: {json.dumps({k: v for k, v in run.items() if k != 'seed'})}"
             )
-        summary = {}
-        for key in ["rule", "rule + random sample", *(f"{h}_in_a_row" for h in HEURISTICS)]:
-            recalls = [r[key]["recall"] for r in runs]  # type: ignore[index]
-            saved = [r[key]["work_saved"] for r in runs]  # type: ignore[index]
-            summary[key] = {
-                "runs_meeting_target": sum(1 for x in recalls if x >= TARGET),
-                "runs": len(runs),
-                "mean_recall": float(np.mean(recalls)),
-                "min_recall": float(np.min(recalls)),
-                "mean_work_saved": float(np.mean(saved)),
-            }
+        keys = ["rule", "rule + random sample", *(f"{h}_in_a_row" for h in HEURISTICS)]
+        summary = {key: summarise(runs, key) for key in keys}
         results[name] = {"n_records": len(y), "n_included": int(y.sum()), "summary": summary,
                          "runs": runs}  # fmt: skip
         print(f"\n{name} (N = {len(y)}, {int(y.sum())} includes)")
@@ -171,16 +175,7 @@ def main_pilot(seeds: int, size: int) -> None:
             print(f"{name} seed {seed}: {json.dumps(runs[-1])}")
         summary = {}
         for key in ("rule after the pilot", "rule after 1 + 1 priors"):
-            recalls = [r[key]["recall"] for r in runs]  # type: ignore[index]
-            saved = [r[key]["work_saved"] for r in runs]  # type: ignore[index]
-            summary[key] = {
-                "runs_meeting_target": sum(1 for x in recalls if x >= TARGET),
-                "runs": len(runs),
-                "mean_recall": float(np.mean(recalls)),
-                "min_recall": float(np.min(recalls)),
-                "mean_work_saved": float(np.mean(saved)),
-            }
-            s = summary[key]
+            s = summary[key] = summarise(runs, key)
             print(f"{name} {key}: {s['runs_meeting_target']}/{s['runs']} runs ≥ 95 %, mean recall"
                   f" {s['mean_recall']:.3f}, min {s['min_recall']:.3f}, work saved"
                   f" {s['mean_work_saved']:.3f}")  # fmt: skip

@@ -73,10 +73,10 @@ def start_pilot(
     rules.check_stage(stage)
     if size < 1:
         raise ScreeningError("a pilot needs at least 1 record", hint="--size 50")
-    if store.pilot_ids(conn, stage):
+    drawn = store.pilot_ids(conn, stage)
+    if drawn:
         raise ScreeningError(
-            f"a pilot of {count(len(store.pilot_ids(conn, stage)), 'record')} is already drawn"
-            f" at {stage}",
+            f"a pilot of {count(len(drawn), 'record')} is already drawn at {stage}",
             hint="`litsynth screen pilot` says where it stands; --end takes it off to draw again",
         )
     eff = rules.effective(store.log(conn, stage))

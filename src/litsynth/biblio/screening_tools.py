@@ -306,15 +306,14 @@ class RecordIndex:
     def of(
         cls, records: Sequence[BibRecord], unsure: Iterable[tuple[str, str]] = ()
     ) -> RecordIndex:
-        index = cls(unsure={frozenset(pair) for pair in unsure})
         roots = {r.id: r.extra.get("duplicate_of") or r.id for r in records}
+        index = cls(unsure={frozenset(roots.get(r, r) for r in pair) for pair in unsure})
         for rec in records:
             if rec.doi:
                 index.by_doi[rec.doi].add(roots[rec.id])
             if rec.title:
                 entry = (roots[rec.id], rec.year, rec.abstract)
                 index.by_title[title_key(rec.title)].append(entry)
-        index.unsure = {frozenset(roots.get(r, r) for r in pair) for pair in index.unsure}
         return index
 
     def match(self, entry: ToolEntry) -> tuple[str, str]:

@@ -141,16 +141,15 @@ class Workspace:
         from litsynth.ingest.indexing import ensure_index
 
         path = self.project.index_dir / INDEX_FILE
-        st = path.stat() if path.exists() else None
-        key = (st.st_mtime_ns, st.st_size) if st else (0, 0)
-        if self.index is None or key != self.index_key:
+        if self.index is None or _file_key(path) != self.index_key:
             self.index, _ = ensure_index(self.project, conn, self.warm_embedder())
-            st = path.stat() if path.exists() else None
-            self.index_key = (st.st_mtime_ns, st.st_size) if st else (0, 0)
+            self.index_key = _file_key(path)
         return self.index
 
 
 def _file_key(path: Path) -> tuple[int, int]:
+    """(mtime_ns, size) of a file the workspace keeps read (the index, litsynth.toml);
+    (0, 0) when it is not there."""
     try:
         st = path.stat()
     except OSError:  # gone for a moment while an editor saves it: read it when it is back
