@@ -130,6 +130,7 @@ class Queue:
         self._n_labels = -1
         self._weights: np.ndarray | None = None  # of the last fit, for `why`
         self._row = {rid: i for i, rid in enumerate(self.ids)}
+        self.piloted: list[str] = []  # the pilot round's records, as the last `pending` read
 
     def pending(
         self, conn: sqlite3.Connection, *, refit: bool = True, random: bool = False
@@ -147,8 +148,10 @@ class Queue:
             rules.undecided_by(self.ids, store.log(conn, self.stage), stage=self.stage,
                                reviewer=self.reviewer)
         )  # fmt: skip
-        # a pilot's records come first for every reviewer (screening_pilot.py), in its order
-        pilot = [self._row[r] for r in store.pilot_ids(conn, self.stage) if r in self._row]
+        # a pilot's records come first for every reviewer (screening_pilot.py), in its order;
+        # kept for whoever shows the record ("pilot 3 of 50")
+        self.piloted = store.pilot_ids(conn, self.stage)
+        pilot = [self._row[r] for r in self.piloted if r in self._row]
         first = [i for i in pilot if self.ids[i] in todo]
         todo -= {self.ids[i] for i in first}
         if random:

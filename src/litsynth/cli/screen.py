@@ -167,7 +167,7 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
                 x for x in ("; ".join(rec.authors[:3]), str(rec.year or ""), rec.journal, kind) if x
             )
             why = [] if random_sample else queue.why(rec.id)  # the words that raised it
-            piloted = screening_log.pilot_ids(conn, stage)  # a pilot round's records come first
+            piloted = queue.piloted  # a pilot round's records come first
             where = f"{len(todo)} left · {rec.id}"
             if rec.id in piloted:
                 where += f" · pilot {piloted.index(rec.id) + 1} of {len(piloted)}"

@@ -188,12 +188,12 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 if rec is not None and not blind
                 else None
             )  # blind unless the reviewer asks: nobody sees others' votes by accident
-            piloted = store_log.pilot_ids(conn, stage)  # the pilot round's records, if any
             shown = (
                 {**record_json(rec, biblio_store.linked_documents(conn, rec.id), settings),
                  "ranked_for": [] if random else queue.why(rec.id),  # the words that raised it
-                 "pilot": {"position": piloted.index(rec.id) + 1, "size": len(piloted)}
-                 if rec.id in piloted else None}
+                 "pilot": {"position": queue.piloted.index(rec.id) + 1,
+                           "size": len(queue.piloted)}
+                 if rec.id in queue.piloted else None}
                 if rec
                 else None
             )  # fmt: skip
