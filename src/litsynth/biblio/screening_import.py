@@ -16,7 +16,7 @@ from pathlib import Path
 from litsynth.biblio import screening_ops as ops
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio import screening_tools as tools
-from litsynth.biblio.screening_sheet import is_screening_sheet, sheet_rows
+from litsynth.biblio.screening_sheet import is_screening_sheet, read_file, sheet_rows
 from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
@@ -46,13 +46,6 @@ class ImportResult:
             "no_reason_given": list(s.no_reason),
             "undecided_rows": s.blank,
         }  # fmt: skip
-
-
-def read_file(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
 
 
 def sheet_digest(data: bytes, stage: str, reviewer: str) -> str:

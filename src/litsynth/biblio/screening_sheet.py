@@ -28,12 +28,17 @@ def _decode(data: bytes) -> str:
         return str(best) if best is not None else data.decode("cp1252", errors="replace")
 
 
-def sheet_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, row) pairs of a sheet, CSV or workbook; header names match in any case."""
+def read_file(path: Path) -> bytes:
+    """A sheet's or another tool's export's bytes, or the screening error that says why not."""
     try:
-        data = path.read_bytes() if data is None else data
+        return path.read_bytes()
     except OSError as exc:
         raise ScreeningError(f"cannot read {path}: {exc.strerror}", hint="check the path") from None
+
+
+def sheet_rows(path: Path, data: bytes | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) pairs of a sheet, CSV or workbook; header names match in any case."""
+    data = read_file(path) if data is None else data
     if spreadsheet_kind(data):
         yield from _workbook_sheet_rows(path, data)
         return
