@@ -47,7 +47,11 @@ def test_settle_pairs_with_the_keys_and_change_a_verdict(deduplicated: Path) -> 
     with browsing(deduplicated, 1280, 760) as (url, page):
         page.goto(url + "/screens/duplicates")
         page.wait_for_selector("#pair:not([hidden])")
-        assert page.inner_text("#pair-progress").startswith("5 pairs left to settle")
+        # bib-dedupe is unsure of 5 pairs; one, two HICSS minitrack introductions of 2021 and
+        # 2022, has a DOI of its own on each side: set apart, not asked (it was 5 left before)
+        progress = page.inner_text("#pair-progress")
+        assert progress.startswith("4 pairs left to settle")
+        assert progress.endswith("1 set apart by their DOIs (`litsynth dedupe --set-apart`)")
         first = page.locator("#pair").get_attribute("data-pair")
         assert first == "id_0000001|id_0000002"  # the most alike first (likeness 0.90)
         page.keyboard.press("s")
@@ -64,7 +68,7 @@ def test_settle_pairs_with_the_keys_and_change_a_verdict(deduplicated: Path) -> 
         )
         a, b = second.split("|")
         assert _verdicts(deduplicated)[-2:] == [(a, b, 0), (a, b, 1)]  # the latest one counts
-        assert page.inner_text("#pair-progress").startswith("3 pairs left")
+        assert page.inner_text("#pair-progress").startswith("2 pairs left")  # 3 before
         # the pair shown now (Stahl's paper of 2004 and his conference paper of 2003) differs
         # in year, marked on each side; "Stahl, Bernd Carsten" and "Stahl, Bernd-Carsten" name
         # one first author, as likeness counts them, so neither is marked

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from litsynth.biblio import dedupe
 from litsynth.biblio.prisma import PrismaFlow
 from litsynth.words import count
 
@@ -32,6 +33,7 @@ class RecordsOverview:
     sought: int
     linked: int  # of those, linked to a document
     sought_rule: str = field(default="")
+    set_apart: int = 0  # pairs it was unsure of whose DOIs differ: not asked (dedupe.set_apart)
     # included studies with a value in each form ("extraction", "appraisal")
     filled_in: dict[str, int] = field(default_factory=dict)
 
@@ -60,6 +62,7 @@ class RecordsOverview:
             "deduplicated_records": self.deduped,
             "removed_since_dedupe": self.removed_since,
             "uncertain_pairs": self.uncertain,
+            "set_apart_pairs": self.set_apart,
             "title_abstract": {
                 "decided": self.ta_decided,
                 "records": self.ta_total,
@@ -111,7 +114,8 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
         duplicates=store.count_duplicates(conn),
         deduped=deduped,
         removed_since=removed_since,
-        uncertain=len(store.uncertain_pairs(conn)),
+        uncertain=len(dedupe.open_pairs(conn)),
+        set_apart=len(store.uncertain_pairs(conn, dedupe.DISTINCT)),
         flow=flow,
         flow_problem=problem,
         sought=len(sought),
@@ -142,6 +146,8 @@ def lines(report: Mapping[str, Any]) -> list[str]:
         if report["uncertain_pairs"]:
             settle = "`litsynth dedupe --uncertain`"
             dedupe += f", {report['uncertain_pairs']} uncertain pairs to settle ({settle})"
+        if report.get("set_apart_pairs"):
+            dedupe += f", {report['set_apart_pairs']} more set apart by their DOIs"
     ta, ft, texts = report["title_abstract"], report["full_text"], report["full_texts"]
     aside = f" ({ta['automatic']} more marked ineligible by automation)" if ta["automatic"] else ""
     screening = (

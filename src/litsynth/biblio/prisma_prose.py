@@ -25,7 +25,7 @@ from litsynth.biblio.screening_progress import Progress, screeners
 from litsynth.biblio.stopping import p_text
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
 from litsynth.store import biblio as biblio_store
-from litsynth.store import screening_log
+from litsynth.store import runs, screening_log
 from litsynth.words import and_list, number_word
 
 
@@ -373,6 +373,50 @@ def _information_sources(searches: Sequence[Mapping[str, str]]) -> str:
     return f"{and_list(parts)}."
 
 
+def deduplication(conn: sqlite3.Connection) -> str:
+    """How duplicates were found and the doubtful pairs settled (PRISMA-S item 16: "describe
+    the processes and any software used to deduplicate records"), from the last `litsynth
+    dedupe` run, its pairs and people's verdicts; "" before any run."""
+    from litsynth.biblio import dedupe
+
+    run = runs.latest_run(conn, "dedupe")
+    if run is None:
+        return ""
+    linked = biblio_store.count_duplicates(conn)
+    column = str(run["settings"].get("from_column") or "")
+    if column:
+        return (
+            f"Duplicate records were taken from the dataset's own {column} column"
+            f" ({_n(linked, 'record')} linked to the record each names)."
+        )
+    first = (
+        f"Duplicate records were identified with {dedupe.matcher_name()} and linked to the"
+        f" earliest-imported record of their group (n = {linked:,})"
+    )
+    unsure = biblio_store.count_pairs(conn, dedupe.MAYBE)
+    apart = biblio_store.count_pairs(conn, dedupe.DISTINCT)
+    if not unsure + apart:
+        return first + "."
+    verdicts = biblio_store.verdicts(conn)
+    parts = []
+    if apart:
+        kept = len(biblio_store.uncertain_pairs(conn, dedupe.DISTINCT))
+        parts.append(f"{kept:,} whose DOIs name different works were kept apart")
+    if verdicts:
+        names = and_list(sorted({who for *_, who in verdicts}))
+        same = sum(1 for _a, _b, is_same, _who in verdicts if is_same)
+        by = f"reviewers ({names})" if " and " in names else f"a reviewer ({names})"
+        parts.append(f"{_n(len(verdicts), 'pair')} {_was(len(verdicts))} settled by {by},"
+                     f" {same:,} of them as the same work")  # fmt: skip
+    waiting = len(biblio_store.uncertain_pairs(conn))
+    left = len(dedupe.open_pairs(conn))
+    if waiting - left:
+        parts.append(f"{waiting - left:,} followed from those verdicts")
+    if left:
+        parts.append(f"{left:,} {_was(left)} not settled and were kept as different records")
+    return f"{first}; it was unsure of {_n(unsure + apart, 'pair')} of records: {and_list(parts)}."
+
+
 def selection_methods(
     log: list[Decision],
     tool: str,
@@ -380,6 +424,7 @@ def selection_methods(
     screeners: Sequence[Progress] = (),
     unscreened: int = 0,
     pilots: Mapping[str, Sequence[str]] | None = None,
+    deduplicated: str = "",
 ) -> str:
     """The selection process for the Methods section (PRISMA 2020 item 8): how many reviewers
     screened each record and assessed each report, how they agreed, how disagreements were
@@ -387,12 +432,13 @@ def selection_methods(
     at title/abstract, the stopping rule and where each reviewer stands against it
     (`screeners`, their progress); the pilot round at each stage (`pilots`, its records);
     first, when each source was last searched (item 6) where the searches were told
-    (`litsynth import --searched`). `tool` names the software and its version.
+    (`litsynth import --searched`), then how duplicates were removed (`deduplicated`, from
+    `deduplication`). `tool` names the software and its version.
 
     Whether reviewers worked independently the log cannot tell (separate sheets may still
     have been discussed), so the paragraph does not say it: the author adds it.
     """
-    sources = _information_sources(searches)
+    sources = " ".join(x for x in (_information_sources(searches), deduplicated) if x)
     sentences = [
         _pilot(log, TITLE_ABSTRACT, (pilots or {}).get(TITLE_ABSTRACT, ())),
         _stage_methods(log, TITLE_ABSTRACT),
@@ -421,7 +467,9 @@ def project_methods(conn: sqlite3.Connection, appraisal_form: Path | None = None
     left = len(screening_stop.unscreened(conn))
     at_title = screeners(conn, TITLE_ABSTRACT) if left else []
     pilots = {stage: screening_log.pilot_ids(conn, stage) for stage in (TITLE_ABSTRACT, FULL_TEXT)}
-    said = selection_methods(log, f"litsynth {__version__}", searches, at_title, left, pilots)
+    said = selection_methods(
+        log, f"litsynth {__version__}", searches, at_title, left, pilots, deduplication(conn)
+    )
     if appraisal_form is None or not appraisal_form.exists():
         return said
     from litsynth.biblio.appraisal import methods_sentence

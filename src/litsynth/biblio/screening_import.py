@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from litsynth.biblio import dedupe
 from litsynth.biblio import screening_ops as ops
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio import screening_tools as tools
@@ -153,7 +154,7 @@ def import_tool_export(
             f" recorded under their own name, so they cannot all be recorded as {reviewer}'s",
             hint="leave out --reviewer",
         )
-    unsure = [(p["record_a"], p["record_b"]) for p in biblio_store.uncertain_pairs(conn)]
+    unsure = dedupe.open_pairs(conn)
     index = tools.RecordIndex.of(biblio_store.all_records(conn), unsure)
     sheets, unmatched = tools.sheet_rows(export, index, reviewer, all_theirs=as_reviewer)
     if not sheets and unmatched:

@@ -243,6 +243,11 @@ def _render_dedupe(result: dedupe_stage.DedupeResult, by_source: dict[str, dict[
         f"{count(result.n_duplicates, 'duplicate')} in {count(len(result.groups), 'group')}"
         f" ({result.method}); {count(len(result.uncertain), 'uncertain pair')} to resolve"
     )
+    if result.set_apart:
+        click.echo(
+            f"  and {count(len(result.set_apart), 'pair')} it was unsure of set apart, not asked:"
+            " their DOIs name different works (`litsynth dedupe --set-apart` lists them)"
+        )
     if len(by_source) > 1:  # the overlap a review reports, and a check on the matcher (a
         # group's root is its earliest import, so the later databases hold the duplicates)
         click.echo(
@@ -263,6 +268,12 @@ def _render_dedupe(result: dedupe_stage.DedupeResult, by_source: dict[str, dict[
     help="Use a dataset's own duplicate column (e.g. duplicate_record_id) instead of matching.",
 )
 @click.option("--uncertain", "list_uncertain", is_flag=True, help="List unresolved maybe pairs.")
+@click.option(
+    "--set-apart",
+    "list_apart",
+    is_flag=True,
+    help="List the maybe pairs set apart because their DOIs differ.",
+)
 @click.option("--cpu", default=1, show_default=True, help="Processes bib-dedupe may use.")
 @project_option
 @json_option
@@ -271,6 +282,7 @@ def dedupe_command(
     ctx: click.Context,
     from_column: str | None,
     list_uncertain: bool,
+    list_apart: bool,
     cpu: int,
     project_dir: Path,
     as_json: bool,
@@ -284,6 +296,9 @@ def dedupe_command(
     if ctx.invoked_subcommand is not None:
         return
     with opened(load(project_dir).store_path) as conn:
+        if list_apart:
+            _list_apart(dedupe_stage.set_apart_pairs(conn), as_json)
+            return
         if list_uncertain:
             pairs = dedupe_stage.uncertain(conn)
             if as_json:
@@ -310,6 +325,24 @@ def dedupe_command(
             print_json({**result.to_json(), "by_source": by_source})
         else:
             _render_dedupe(result, by_source)
+
+
+def _list_apart(pairs: list[tuple[BibRecord, BibRecord, float]], as_json: bool) -> None:
+    if as_json:
+        print_json([{"a": _brief(a), "b": _brief(b), "likeness": x} for a, b, x in pairs])
+        return
+    if not pairs:
+        click.echo("No pair was set apart by its DOIs.")
+        return
+    click.echo(
+        f"{count(len(pairs), 'pair')} bib-dedupe was unsure of whose DOIs name different works,"
+        " most alike first; one that is the same work after all: `litsynth dedupe resolve A B"
+        " --same`"
+    )
+    for a, b, alike in pairs:
+        click.echo(f"{a.id}  |  {b.id}  (likeness {alike:.2f})")
+        click.echo(f"  {_line(a)}")
+        click.echo(f"  {_line(b)}")
 
 
 def _brief(rec: BibRecord) -> dict[str, object]:

@@ -284,13 +284,15 @@ def machine_pairs(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
-def uncertain_pairs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """ "Maybe" pairs of the latest run that no person has resolved yet."""
+def uncertain_pairs(conn: sqlite3.Connection, label: str = "maybe") -> list[dict[str, Any]]:
+    """ "Maybe" pairs (or those of another label) of the latest run that no person has
+    resolved yet."""
     rows = conn.execute(
         "SELECT u.record_a, u.record_b, u.method, u.found_at FROM dedupe_pairs u"
-        " WHERE u.label = 'maybe' AND NOT EXISTS (SELECT 1 FROM dedupe_resolutions d"
+        " WHERE u.label = ? AND NOT EXISTS (SELECT 1 FROM dedupe_resolutions d"
         "  WHERE d.record_a = u.record_a AND d.record_b = u.record_b)"
-        " ORDER BY u.record_a, u.record_b"
+        " ORDER BY u.record_a, u.record_b",
+        (label,),
     )
     return [dict(r) for r in rows]
 
@@ -305,6 +307,24 @@ def add_resolution(
             " VALUES (?,?,?,?,?,?)",
             (a, b, int(same), reviewer, at, note),
         )
+
+
+def verdicts(conn: sqlite3.Connection) -> list[tuple[str, str, bool, str]]:
+    """The latest verdict on each pair as (a, b, same, reviewer), a < b."""
+    latest: dict[tuple[str, str], tuple[bool, str]] = {}
+    rows = conn.execute(
+        "SELECT record_a, record_b, same, reviewer FROM dedupe_resolutions ORDER BY id"
+    )
+    for row in rows:
+        latest[(row["record_a"], row["record_b"])] = (bool(row["same"]), row["reviewer"])
+    return [(a, b, same, who) for (a, b), (same, who) in latest.items()]
+
+
+def count_pairs(conn: sqlite3.Connection, label: str) -> int:
+    """How many pairs of the latest dedupe run have `label`, settled or not."""
+    return int(
+        conn.execute("SELECT COUNT(*) FROM dedupe_pairs WHERE label = ?", (label,)).fetchone()[0]
+    )
 
 
 def resolutions(conn: sqlite3.Connection) -> dict[tuple[str, str], bool]:

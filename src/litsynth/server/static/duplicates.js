@@ -3,7 +3,7 @@
 "use strict";
 
 const pairLoad = newestOnly("pair-area");
-const pairState = { pair: null, busy: false, last: null };  // last: the verdict just given
+const pairState = { pair: null, busy: false, last: null, apart: 0 };  // last: the verdict just given; apart: pairs set apart by their DOIs
 
 // A title with the words the other title lacks marked, [start, end) spans from the server.
 function titleWithDifferences(title, spans) {
@@ -39,7 +39,8 @@ function drawSide(id, rec, differs) {
 
 function showPair(data) {
   pairState.pair = data.pair;
-  $("pair-progress").textContent = data.remaining + " pairs left to settle · " + data.settled + " settled by people";
+  $("pair-progress").textContent = data.remaining + " pairs left to settle · " + data.settled + " settled by people"
+    + (pairState.apart ? " · " + pairState.apart + " set apart by their DOIs (`litsynth dedupe --set-apart`)" : "");
   $("pair").hidden = $("pair-actions").hidden = data.pair === null;
   $("pair-done").hidden = data.pair !== null;
   if (!data.pair) {
@@ -58,6 +59,9 @@ function showPair(data) {
 }
 
 async function loadPair() {
+  // the pairs set apart by their DOIs were never questions: counted once, from the status
+  const status = await api("/api/status").catch(() => null);
+  pairState.apart = status && status.records ? status.records.set_apart_pairs || 0 : 0;
   const data = await pairLoad(api("/api/dedupe/next"));
   if (data !== null) showPair(data);
 }

@@ -1,0 +1,117 @@
+"""The pairs bib-dedupe is unsure of: those whose DOIs name different works are not asked,
+and a pair whose answer follows from people's verdicts is not asked again."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import run_cli, shared
+from litsynth.biblio import dedupe
+from litsynth.citations.doi import dois_set_apart
+from litsynth.cli import cli
+from litsynth.store import biblio as biblio_store
+from litsynth.store import opened
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "biblio"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "apart"),
+    [
+        ("10.1287/isre.11.3.0.12205", "10.1287/isre.11.4.0.11870", True),  # two issues' notes
+        ("https://doi.org/10.1111/A.1", "10.1111/a.1", False),  # one DOI, written twice
+        ("10.1111/a.1", "", False),  # one missing says nothing
+        ("10.1002/14651858.CD006828.pub2", "10.1002/14651858.CD006828.pub3", False),  # update
+        ("10.1002/14651858.CD006828", "10.1002/14651858.CD006828.pub2", False),
+        ("10.12688/f1000research.12345.1", "10.12688/f1000research.12345.2", False),
+        ("10.1371/journal.pone.0012724", "10.1371/journal.pone.0012724.s001", False),  # a part
+        ("10.1101/2020.03.01.123456", "10.1016/j.jcv.2021.104812", False),  # a preprint
+        ("10.48550/arXiv.2101.00001", "10.1145/3442188.3445922", False),
+        ("10.1016/j.x.2020.01.001", "10.1016/j.x.2020.01.002", True),
+    ],
+)
+def test_dois_that_name_different_works(a: str, b: str, apart: bool) -> None:
+    assert dois_set_apart(a, b) is apart
+
+
+@pytest.fixture
+def editorials(tmp_path: Path) -> Path:
+    """Four "Editorial notes" of one journal and year, each with its own DOI, and three
+    "Editor's comments" of another journal without one: bib-dedupe is unsure of every pair."""
+    root = tmp_path / "review"
+    CliRunner().invoke(cli, ["init", str(root)])
+    run_cli(root, "import", str(FIX / "editorials.ris"), "--source", "Scopus")
+    return root
+
+
+def test_pairs_whose_dois_differ_are_set_apart_and_not_asked(editorials: Path) -> None:
+    out = run_cli(editorials, "dedupe")
+    assert out.startswith("0 duplicates in 0 groups (bib-dedupe")
+    assert "3 uncertain pairs to resolve" in out
+    assert (
+        "and 6 pairs it was unsure of set apart, not asked: their DOIs name different works" in out
+    )
+    asked = json.loads(run_cli(editorials, "dedupe", "--uncertain", "--json"))
+    assert len(asked) == 3 and {p["a"]["title"] for p in asked} == {"Editor's comments"}
+    apart = json.loads(run_cli(editorials, "dedupe", "--set-apart", "--json"))
+    assert len(apart) == 6 and all(p["a"]["doi"] != p["b"]["doi"] for p in apart)
+    assert run_cli(editorials, "dedupe", "--set-apart").startswith("6 pairs bib-dedupe was unsure")
+    status = run_cli(editorials, "status")
+    assert "3 uncertain pairs to settle (`litsynth dedupe --uncertain`), 6 more set apart" in status
+    both = json.loads(run_cli(editorials, "dedupe", "--json"))
+    assert (len(both["uncertain"]), len(both["set_apart"])) == (3, 6)
+
+
+def test_a_verdict_answers_the_pairs_that_follow_from_it(editorials: Path) -> None:
+    """Three records, three pairs: "A is B" and "A is not C" leave nothing to ask of B and C."""
+    run_cli(editorials, "dedupe")
+    a, b, c = sorted({r for p in json.loads(run_cli(editorials, "dedupe", "--json"))["uncertain"]
+                      for r in p})  # fmt: skip
+    run_cli(editorials, "dedupe", "resolve", a, b, "--same", "--reviewer", "ana")
+    assert len(json.loads(run_cli(editorials, "dedupe", "--uncertain", "--json"))) == 2
+    out = run_cli(editorials, "dedupe", "resolve", a, c, "--different", "--reviewer", "ana")
+    assert "0 uncertain pairs to resolve" in out
+    assert run_cli(editorials, "dedupe", "--uncertain").strip() == "No unresolved uncertain pairs."
+    with opened(editorials / "litsynth.db") as conn:
+        assert dedupe.open_pairs(conn) == []
+    methods = run_cli(editorials, "prisma", "--methods", "-").strip()
+    assert methods.startswith(
+        "Duplicate records were identified with bib-dedupe 0.11.0 and linked to the"
+        " earliest-imported record of their group (n = 1); it was unsure of 9 pairs of"
+        " records: 6 whose DOIs name different works were kept apart, 2 pairs were settled by"
+        " a reviewer (ana), 1 of them as the same work and 1 followed from those verdicts."
+    )
+
+
+def test_a_person_may_still_call_a_pair_set_apart_the_same_work(editorials: Path) -> None:
+    run_cli(editorials, "dedupe")
+    first = json.loads(run_cli(editorials, "dedupe", "--set-apart", "--json"))[0]
+    a, b = first["a"]["id"], first["b"]["id"]
+    out = run_cli(editorials, "dedupe", "resolve", a, b, "--same", "--reviewer", "ana")
+    assert out.splitlines()[1].startswith("1 duplicate in 1 group")
+    assert len(json.loads(run_cli(editorials, "dedupe", "--set-apart", "--json"))) == 5
+    run_cli(editorials, "dedupe")  # a new run obeys the verdict
+    with opened(editorials / "litsynth.db") as conn:
+        assert [sorted(g) for g in biblio_store.duplicate_groups(conn)] == [sorted([a, b])]
+
+
+@pytest.mark.slow
+def test_a_real_search_asks_about_202_pairs_instead_of_5413(tmp_path: Path) -> None:
+    """bib-dedupe's digital-work search (7,159 records): its 5,413 maybe pairs are mostly a
+    journal's recurring items ("Editorial", "Editorial Notes"); 5,211 have DOIs that differ,
+    and none of those is a duplicate by the labelled groups."""
+    folder = shared("data/dedup-bibdedupe/data/digital_work")
+    root = tmp_path / "review"
+    CliRunner().invoke(cli, ["init", str(root)])
+    run_cli(root, "import", str(folder / "records_pre_merged.csv"), "--source", "Scopus")
+    result = json.loads(run_cli(root, "dedupe", "--json"))
+    assert (len(result["uncertain"]), len(result["set_apart"])) == (202, 5211)
+    with (folder / "merged_record_ids.csv").open(encoding="utf-8") as fh:
+        group = {rid: n for n, row in enumerate(csv.DictReader(fh))
+                 for rid in row["merged_ids"].split(";")}  # fmt: skip
+    assert not [p for p in result["set_apart"] if group.get(p[0], -1) == group.get(p[1], -2)]
