@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -274,7 +275,12 @@ def _render_dedupe(result: dedupe_stage.DedupeResult, by_source: dict[str, dict[
     is_flag=True,
     help="List the maybe pairs set apart because their DOIs differ.",
 )
-@click.option("--cpu", default=1, show_default=True, help="Processes bib-dedupe may use.")
+@click.option(
+    "--cpu",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes bib-dedupe may use (default: one per core; the pairs are the same).",
+)
 @project_option
 @json_option
 @click.pass_context
@@ -283,7 +289,7 @@ def dedupe_command(
     from_column: str | None,
     list_uncertain: bool,
     list_apart: bool,
-    cpu: int,
+    cpu: int | None,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -319,7 +325,8 @@ def dedupe_command(
                 click.echo(f"  {_line(a)}")
                 click.echo(f"  {_line(b)}")
             return
-        result = dedupe_stage.run_dedupe(conn, from_column=from_column, cpu=cpu)
+        cores = cpu or os.cpu_count() or 1
+        result = dedupe_stage.run_dedupe(conn, from_column=from_column, cpu=cores)
         by_source = biblio_store.duplicates_by_source(conn)
         if as_json:
             print_json({**result.to_json(), "by_source": by_source})
