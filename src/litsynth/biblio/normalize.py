@@ -112,13 +112,16 @@ def split_authors(value: object, *, one_name_each: bool = False) -> list[str]:
         text = value.strip()
         if not text:
             return []
+        if "|" in text:  # OpenAlex's CSV: "Jakub Kužílek|Martin Hlosta"
+            return [p.strip() for p in text.split("|") if p.strip()]
         if ";" in text:
             # "Cui, G.; Lui, H.-K.; and Guo, X.": the last name may carry a leading "and".
             return [_LEADING_AND.sub("", p) for p in text.split(";") if _LEADING_AND.sub("", p)]
         if _AND.search(text):
             return [p for p in _AND.split(text) if p.strip()]
         if not one_name_each and text.count(",") >= 1:
-            parts = [p.strip() for p in text.split(",") if p.strip()]
+            # PubMed CSV ends its list with a full stop: "Smith J, Doe AB."
+            parts = [p.strip() for p in text.removesuffix(".").split(",") if p.strip()]
             if len(parts) > 1 and all(_PUBMED_NAME.match(p) for p in parts):
                 # PubMed CSV: "Smith J, Doe AB": each comma part is a whole name, whereas in
                 # "Smith, John" they are a family and a given name.

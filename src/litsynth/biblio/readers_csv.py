@@ -1,4 +1,5 @@
-"""CSV/TSV exports (Scopus, Web of Science, PubMed, Zotero, ASReview datasets) -> raw entries.
+"""CSV/TSV exports (Scopus, Web of Science, PubMed, IEEE Xplore, Dimensions, Lens.org, OpenAlex,
+Zotero, ASReview datasets) -> raw entries.
 
 The stdlib csv reader rather than pandas: it reports the physical line each row starts on
 (`reader.line_num`), which is what a person needs to find a broken row in a 2,000-row sheet,
@@ -22,13 +23,23 @@ from litsynth.records import Rejection
 # non-empty column wins, so the fuller one ("author full names") comes before the short one.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("record_id", "id"),  # record_id is the contract; "ID" is bib-dedupe's and RIS's name
-    "title": ("title", "article title", "document title", "primary title", "ti", "t1"),
+    "title": (
+        "title",
+        "article title",
+        "document title",
+        "primary title",
+        "ti",
+        "t1",
+        "display_name",  # OpenAlex
+    ),
     "abstract": ("abstract", "abstract note", "ab", "n2"),
     "authors": (
         "authors",
         "author",
         "author full names",
         "author(s)",
+        "author/s",  # Lens.org
+        "authorships.author.display_name",  # OpenAlex, names between "|"
         "author names",
         "au",
         "a1",
@@ -52,6 +63,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "publication title",
         "journal/book",
         "journal title",
+        "primary_location.source.display_name",  # OpenAlex
         "so",
         "jo",
         "jf",
@@ -79,9 +91,13 @@ _KNOWN = {name: field for field, names in COLUMNS.items() for name in names}
 
 def sniff_delimiter(text: str) -> str:
     """Comma, tab or semicolon: whichever the header line holds most of (Excel in some locales
-    writes ';')."""
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in (",", "\t", ";")}
+    writes ';'). A preamble line above the header (Dimensions') may hold a comma or two of its
+    own, so the line with the most delimiters among the first five decides."""
+    counts = {d: 0 for d in (",", "\t", ";")}
+    for line in text.split("\n", 5)[:5]:
+        here = {d: line.count(d) for d in counts}
+        if max(here.values()) > max(counts.values()):
+            counts = here
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
@@ -100,15 +116,53 @@ def column_map(header: list[str]) -> dict[str, list[int]]:
     return found
 
 
+def header_row(rows: Iterable[list[str]], *, within: int = 60) -> int:
+    """The header's index: the first row naming at least two bibliographic columns, so a
+    preamble above the table is passed over (Dimensions' "About the data: Exported on …,
+    Criteria: …" line; Web of Science's citation report puts the query and its statistics
+    there); 0 when no row within the first `within` does."""
+    wanted = {"title", "abstract", "authors", "doi", "year", "journal"}
+    for i, row in enumerate(rows):
+        if i >= within:
+            break
+        if len(wanted & column_map(row).keys()) >= 2:
+            return i
+    return 0
+
+
+def _preamble(lines: list[list[str]]) -> str:
+    said = " ".join(" ".join(c.strip() for c in row if c.strip()) for row in lines)
+    return said if len(said) <= 300 else said[:299] + "…"
+
+
 def read_csv(text: str, file_name: str) -> ReadResult:
-    """Rows of a CSV/TSV export; a row with the wrong number of cells is rejected with its line."""
-    rows = csv.reader(text.splitlines(keepends=True), delimiter=sniff_delimiter(text))
+    """Rows of a CSV/TSV export; a row with the wrong number of cells is rejected with its line.
+    Lines above the header (a preamble) are skipped, and said in a warning, for they often
+    hold the search that made the export."""
+    lines = text.splitlines(keepends=True)
+    delimiter = sniff_delimiter(text)
+    lead: list[list[str]] = []
     try:
+        for row in csv.reader(lines, delimiter=delimiter):
+            lead.append(row)
+            if len(lead) >= 60:
+                break
+    except csv.Error:
+        lead = lead or [[]]
+    at = header_row(lead)
+    rows = csv.reader(lines, delimiter=delimiter)
+    try:
+        for _ in range(at):
+            next(rows)
         header = next(rows)
     except StopIteration:
         return ReadResult(entries=(), rejected=())
     except csv.Error as exc:
         return ReadResult(entries=(), rejected=(Rejection(1, f"unreadable CSV header: {exc}"),))
+    warnings = (
+        (f"the header is on line {rows.line_num}; the lines above it were read as a note, not"
+         f" records: {_preamble(lead[:at])!r}",) if at else ()
+    )  # fmt: skip
     rejected: list[Rejection] = []
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
@@ -126,7 +180,8 @@ def read_csv(text: str, file_name: str) -> ReadResult:
             yield start, row
 
     entries, bad = read_table(header, numbered(), file_name)
-    return ReadResult(entries=entries, rejected=tuple(sorted([*rejected, *bad], key=_line)))
+    rejected_all = tuple(sorted([*rejected, *bad], key=_line))
+    return ReadResult(entries=entries, rejected=rejected_all, warnings=warnings)
 
 
 def _line(r: Rejection) -> int:

@@ -13,7 +13,7 @@ import io
 import zipfile
 
 from litsynth.biblio.readers_base import ReadResult
-from litsynth.biblio.readers_csv import column_map, read_table
+from litsynth.biblio.readers_csv import header_row, read_table
 from litsynth.errors import BiblioError
 
 _OLE2 = b"\xd0\xcf\x11\xe0"
@@ -92,17 +92,6 @@ def _xls_rows(data: bytes, sheet: str | None, file_name: str) -> list[list[str]]
     return rows
 
 
-def _header_row(rows: list[list[str]]) -> int:
-    """The header's index: row 1, unless a preamble comes first (Web of Science's citation
-    report puts the query and its statistics above the table), then the first row naming at
-    least two bibliographic columns."""
-    wanted = {"title", "abstract", "authors", "doi", "year", "journal"}
-    for i, row in enumerate(rows[:60]):
-        if len(wanted & column_map(row).keys()) >= 2:
-            return i
-    return 0
-
-
 def workbook_rows(data: bytes, file_name: str, *, sheet: str | None = None) -> list[list[str]]:
     """The cells of the first sheet (or `sheet`, by name or 1-based number) as text."""
     kind = spreadsheet_kind(data)
@@ -119,7 +108,7 @@ def read_spreadsheet(data: bytes, file_name: str, *, sheet: str | None = None) -
         rows.pop()
     if not rows:
         return ReadResult(entries=(), rejected=())
-    at = _header_row(rows)
+    at = header_row(rows)
     header = rows[at]
     while header and not header[-1].strip():  # trailing empty header cells (Excel's used range)
         header = header[:-1]

@@ -20,12 +20,13 @@ from litsynth.records import BibRecord
 
 EXTRA_KEYS = {
     "volume": ("volume", "VL", "VI", "vl"),
-    "number": ("number", "issue", "IS", "IP", "is"),
-    "pages": ("pages", "PG", "page range", "pp"),
+    "number": ("number", "issue", "IS", "IP", "is", "issue number"),  # last: Lens.org
+    "pages": ("pages", "PG", "page range", "pp", "pagination"),  # last: Dimensions
 }
 _PAGE_PAIRS = (
     ("start_page", "end_page"), ("beginning_page", "ending_page"), ("SP", "EP"),
     ("page start", "page end"),  # Scopus's CSV
+    ("start page", "end page"),  # IEEE Xplore's and Lens.org's CSV
 )  # fmt: skip
 
 
