@@ -151,3 +151,41 @@ def test_a_conflict_carried_over_from_rayyan_shows_each_reviewers_note(project: 
         "Ben: exclude (wrong population)",
         "Ben's note: GPs, not hospital staff",
     ]
+
+
+def test_find_a_record_open_it_and_decide_again(project: Path) -> None:
+    """Find a record by two words, open it, exclude it with a reason: the row, the record's
+    history and the screening log say so; the status filter then lists it."""
+    with (project / "litsynth.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[screening]\nreasons = ["not about nudging", "not healthcare staff"]\n')
+    with browsing(project, 1280, 1000) as (url, page):
+        _records_in(page, url)
+        until(page, "() => document.querySelectorAll('#found tr').length === 12")
+        page.fill("#reviewer", "ann")
+        page.fill("#find-words", "hand HYGIENE")
+        page.click("#find-form button")
+        until(page, "() => document.querySelectorAll('#found tr').length === 1")
+        page.click("#found tr button.linkish")
+        until(page, "() => document.querySelector('.found-detail') !== null")
+        before = page.locator(".found-detail").text_content() or ""
+        page.locator(".found-detail select").select_option("not about nudging")
+        page.locator(".found-detail button", has_text="Exclude").click()
+        until(page, "() => document.querySelector('#found .ta-status').textContent"
+                    ".startsWith('excluded')")  # fmt: skip
+        page.screenshot(path=str(SHOTS / "workspace-find.png"), full_page=True)
+        after = page.locator(".found-detail").text_content() or ""
+        page.fill("#find-words", "")
+        page.select_option("#find-status", "exclude")
+        summary = "document.querySelector('#find-summary').textContent"
+        until(page, f"() => document.querySelectorAll('#found tr').length === 1 && {summary}"
+                    ".includes('of 1')")  # fmt: skip
+        options = page.locator("#find-status option").all_text_contents()
+    assert "No decision yet" in before and "García" in before
+    assert "ann · title-abstract · exclude: not about nudging" in after
+    assert "excluded (1)" in options and "not decided yet (11)" in options
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        rows = conn.execute("SELECT record_id, decision, reason, reviewer, source FROM decisions")
+        assert rows.fetchall() == [("r04", "exclude", "not about nudging", "ann", "workspace")]
+    finally:
+        conn.close()

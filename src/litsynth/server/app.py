@@ -44,6 +44,7 @@ from litsynth.server.coding_routes import coding_routes
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.corpus_job import corpus_routes
 from litsynth.server.downloads import hits_file, quotes_file, records_file, references_file
+from litsynth.server.finder_routes import finder_routes
 from litsynth.server.findings_routes import findings_routes
 from litsynth.server.forms import form_routes
 from litsynth.server.fulltexts import fulltext_routes
@@ -72,8 +73,8 @@ from litsynth.store.report import waiting_suggestions
 STATIC = resources.files("litsynth.server") / "static"
 # The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
 _SCRIPTS = (
-    "common", "records", "screening", "duplicates", "synthesis", "reader", "relations",
-    "findings", "manuscript", "workspace",
+    "common", "records", "finder", "screening", "duplicates", "synthesis", "reader",
+    "relations", "findings", "manuscript", "workspace",
 )  # fmt: skip
 # the only files /static serves, with their media types
 _STATIC_TYPES = {
@@ -528,6 +529,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/memos", api_memos, ["GET"]),
             route("/api/memo", api_memo, ["POST"], write=True),
             *import_routes(project, ws, route),
+            *finder_routes(project, ws, route),
             *fulltext_routes(project, ws, route),
             *corpus_routes(project, ws, route),
             *coding_routes(project, ws, route),

@@ -32,6 +32,7 @@ _ANSWERS_NOT_FOUND = {
     ("/api/documents/{document}", "get"),
     ("/api/documents/{document}/file", "get"),
     ("/api/quote", "get"),
+    ("/api/records/record", "get"),
     ("/api/coding/decide", "post"),
     ("/api/coding/checked", "post"),
 }

@@ -1,14 +1,16 @@
 """The workspace's screening routes added beside the screens in its OpenAPI description:
 decisions from another tool's export (`screen import`), the criteria and terms written into
-litsynth.toml, and the pilot round (`screen pilot`)."""
+litsynth.toml, the pilot round (`screen pilot`), and finding a record to decide again."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from litsynth.biblio.record_finder import STATUSES
 from litsynth.server.openapi_parts import (
     FILE,
     SCREEN_IMPORT_PARAMETERS,
+    STAGE,
     STAGES,
     ok,
     request_body,
@@ -58,6 +60,44 @@ SCREENING_PATHS: dict[str, Any] = {
                 }
             ),
             "responses": ok({"type": "object"}, "how many were drawn, and where the pilot stands"),
+        }
+    },
+    "/api/records/find": {
+        "get": {
+            "summary": "Records by their words and where they stand at a stage, in import order",
+            "parameters": [
+                {"name": "words", "in": "query", "schema": {"type": "string"}},
+                STAGE,
+                {
+                    "name": "status",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": [*STATUSES]},
+                },
+                {"name": "source", "in": "query", "schema": {"type": "string"}},
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                },
+            ],
+            "responses": ok(
+                {"type": "object"},
+                "total, offset, counts (status → records with the words), sources, records"
+                " (each with its title/abstract and full-text status)",
+            ),
+        }
+    },
+    "/api/records/record": {
+        "get": {
+            "summary": "One record with its decisions in the order they were made",
+            "parameters": [
+                {"name": "id", "in": "query", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": ok(
+                {"type": "object"},
+                "record, status, group (its duplicates), history, reasons",
+            ),
         }
     },
 }

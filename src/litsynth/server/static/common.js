@@ -3,7 +3,7 @@
 // an abstract shows as text and never runs.
 //
 // The page loads, in order: common.js (this file: the page's token and screen, fetching,
-// building elements), records.js, screening.js, duplicates.js, synthesis.js, reader.js,
+// building elements), records.js, finder.js, screening.js, duplicates.js, synthesis.js, reader.js,
 // relations.js, findings.js, then workspace.js, which starts
 // the screen the page is for. They are classic scripts sharing one global scope.
 "use strict";

@@ -5,6 +5,8 @@
 
 async function loadBatches() {
   const data = await api("/api/records/batches");
+  // an import, a dedupe or decisions change what "Find a record" lists: it asks again
+  if (finder.started) findRecords(false).catch((error) => { $("find-summary").textContent = error.message; });
   $("records-lines").replaceChildren(...data.lines.map((line) => el("li", line)));
   $("import-sources").replaceChildren(...data.sources.map((s) => { const o = el("option"); o.value = s; return o; }));
   if (!data.batches.length) {

@@ -84,6 +84,7 @@ function start() {
   } else if (SCREEN === "records") {
     $("records-view").hidden = false;
     startRecords().catch((error) => { $("batches-status").textContent = error.message; });
+    startFinder().catch((error) => { $("find-summary").textContent = error.message; });
   } else if (SCREEN === "search") {
     $("search-view").hidden = false;
     $("search-form").addEventListener("submit", runSearch);

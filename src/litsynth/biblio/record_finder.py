@@ -1,0 +1,100 @@
+"""Finding a record among all of a project's, by its words and where it stands.
+
+A screening app's reference list is where a reviewer goes back to a record: the one a
+colleague asks about ("did we exclude the Kumar trial?"), the ones excluded for a reason, the
+conflicts of one source. The queue shows the next record only, and `export records` a whole
+stage; this answers "which records, and what was decided" for a few words and a status, with
+each record's decisions in the order they were made. Deciding again goes through
+`screening_ops.record_decision`, as every decision does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from litsynth.biblio.export import ExportedRecord
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
+
+# Where a record stands at a stage: the review's decision (screening_rules.effective), none
+# yet, a disagreement, or — not a stage's own — a duplicate of another record (screened as
+# its group's root) and, at full text, a record title/abstract screening did not include.
+STATUSES = (
+    "all", "undecided", "include", "exclude", "maybe", "conflict", "not-retrieved",
+    "duplicate", "not-sought",
+)  # fmt: skip
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class Finding:
+    total: int  # records with the words (and source) at this status
+    counts: dict[str, int]  # status → records with the words (and source), for the filter
+    rows: list[ExportedRecord]  # the page asked for, in import order
+
+
+def status(e: ExportedRecord, stage: str) -> str:
+    if e.duplicate_of:
+        return "duplicate"
+    if stage == FULL_TEXT:
+        if e.ta_decision != "include":
+            return "not-sought"
+        return e.ft_decision or "undecided"
+    return e.ta_decision or "undecided"
+
+
+def _text(e: ExportedRecord) -> str:
+    r = e.record
+    parts = (r.id, r.title, r.abstract, " ".join(r.authors), r.journal, r.doi,
+             str(r.year or ""), " ".join(r.keywords), r.source)  # fmt: skip
+    return " ".join(parts).casefold()
+
+
+def find_records(
+    rows: Sequence[ExportedRecord],
+    *,
+    words: str = "",
+    stage: str = TITLE_ABSTRACT,
+    status_is: str = "all",
+    source: str = "",
+    offset: int = 0,
+    limit: int = PAGE,
+) -> Finding:
+    """The records holding every one of `words` (in title, abstract, authors, journal, DOI,
+    year, keywords, id or source; any case) from `source`, at `status_is` for `stage`; "all"
+    is every record but the duplicates, which are screened as their group's root."""
+    terms = words.casefold().split()
+    matched = [
+        e
+        for e in rows
+        if (not source or e.record.source == source)
+        and (not terms or all(t in _text(e) for t in terms))
+    ]
+    counts = Counter(status(e, stage) for e in matched)
+    counts["all"] = len(matched) - counts["duplicate"]
+    if status_is == "all":
+        chosen = [e for e in matched if status(e, stage) != "duplicate"]
+    else:
+        chosen = [e for e in matched if status(e, stage) == status_is]
+    return Finding(len(chosen), dict(counts), chosen[offset : offset + limit])
+
+
+def history_json(log: Sequence[Decision]) -> list[dict[str, str]]:
+    """A record's decisions in the order they were made, each with where it came from: an
+    undo shows as "withdrawn", a decision made in another tool names it (`rules.made_in`)."""
+    from litsynth.biblio.screening_rules import UNDECIDED, made_in
+
+    return [
+        {
+            "stage": d.stage,
+            "decision": "withdrawn" if d.decision == UNDECIDED else d.decision,
+            "reviewer": d.reviewer,
+            "reason": d.reason,
+            "note": d.note,
+            "at": d.at,
+            "origin": d.origin,
+            "made_in": made_in(d),
+        }
+        for d in log
+    ]

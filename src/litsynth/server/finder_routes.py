@@ -1,0 +1,126 @@
+"""The Records screen's "Find a record": every record by its words and where it stands, and
+one record with its decisions in the order they were made (`biblio/record_finder.py`).
+A decision on it is posted to /api/screen/decide, as from the Screening screen."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from litsynth.biblio import screening_ops as ops
+from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.export import ExportedRecord, select
+from litsynth.biblio.record_finder import PAGE, STATUSES, find_records, history_json, status
+from litsynth.config import Project
+from litsynth.errors import LitsynthError
+from litsynth.records import FULL_TEXT, SCREENING_STAGES, TITLE_ABSTRACT
+from litsynth.server.record_views import record_json
+from litsynth.server.replies import error
+from litsynth.server.warm import Workspace
+from litsynth.store import biblio as biblio_store
+from litsynth.store import opened, screening_log
+
+MAX_PAGE = 500
+
+
+def _row(e: ExportedRecord) -> dict[str, Any]:
+    r = e.record
+    return {
+        "id": r.id,
+        "title": r.title,
+        "authors": list(r.authors[:3]) + (["…"] if len(r.authors) > 3 else []),
+        "year": r.year,
+        "journal": r.journal,
+        "source": r.source,
+        "duplicate_of": e.duplicate_of,
+        "title_abstract": {"decision": status(e, TITLE_ABSTRACT), "reason": e.ta_reason},
+        "full_text": {"decision": status(e, FULL_TEXT), "reason": e.ft_reason},
+        "full_texts": len(e.full_texts),
+    }
+
+
+def _number(value: str | None, name: str, default: int, most: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit():
+        raise LitsynthError(f"{name} must be a whole number, not {value!r}", hint=f"{name}=0")
+    return min(int(value), most)
+
+
+def finder_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
+    """`GET /api/records/find` and `GET /api/records/record`, behind the workspace's guard."""
+
+    async def api_find(request: Request) -> Response:
+        params = request.query_params
+        stage = params.get("stage", TITLE_ABSTRACT)
+        if stage not in SCREENING_STAGES:
+            raise LitsynthError(f"unknown stage {stage!r}", hint=", ".join(SCREENING_STAGES))
+        wanted = params.get("status", "all")
+        if wanted not in STATUSES:
+            raise LitsynthError(f"unknown status {wanted!r}", hint=", ".join(STATUSES))
+        offset = _number(params.get("offset"), "offset", 0, 10**9)
+        limit = _number(params.get("limit"), "limit", PAGE, MAX_PAGE)
+        with opened(project.store_path) as conn:
+            rows = select(conn, "all")
+        found = find_records(
+            rows, words=params.get("words", ""), stage=stage, status_is=wanted,
+            source=params.get("source", ""), offset=offset, limit=limit,
+        )  # fmt: skip
+        return JSONResponse(
+            {
+                "total": found.total,
+                "offset": offset,
+                "counts": found.counts,
+                "sources": sorted({e.record.source for e in rows}),
+                "records": [_row(e) for e in found.rows],
+            }
+        )
+
+    async def api_record(request: Request) -> Response:
+        record_id = request.query_params.get("id", "")
+        settings = project.settings.screening
+
+        def read(conn: sqlite3.Connection) -> dict[str, Any] | None:
+            rec = biblio_store.get_record(conn, record_id)
+            if rec is None:
+                return None
+            group = next((g for g in biblio_store.duplicate_groups(conn) if rec.id in g), [rec.id])
+            root = group[0]  # decisions are the group root's: a duplicate is screened as it
+            log = screening_log.log(conn, records=[root])
+            eff = rules.effective(log)
+            ta, ft = eff.get((root, TITLE_ABSTRACT)), eff.get((root, FULL_TEXT))
+            here = ExportedRecord(
+                rec, "" if root == rec.id else root,
+                ta.decision if ta else "", ta.reason if ta else "",
+                ft.decision if ft else "", ft.reason if ft else "",
+                full_texts=tuple(biblio_store.full_text_paths(conn).get(rec.id, ())),
+            )  # fmt: skip
+            others = [biblio_store.get_record(conn, rid) for rid in group if rid != rec.id]
+            documents = biblio_store.linked_documents(conn, rec.id)
+            return {
+                "record": {**record_json(rec, documents, settings), "source": rec.source},
+                "status": _row(here),
+                "group": [
+                    {"id": r.id, "source": r.source, "title": r.title}
+                    for r in others
+                    if r is not None
+                ],
+                "history": history_json(log),
+                "reasons": ops.project_reasons(conn, settings),
+            }
+
+        with opened(project.store_path) as conn:
+            shown = read(conn)
+        if shown is None:
+            return error(404, f"no record {record_id!r}", "find it by its words first")
+        return JSONResponse(shown)
+
+    return [
+        route("/api/records/find", api_find, ["GET"]),
+        route("/api/records/record", api_record, ["GET"]),
+    ]

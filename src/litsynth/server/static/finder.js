@@ -1,0 +1,167 @@
+// The Records screen's "Find a record": every record by a few of its words and where it
+// stands, and one record opened with its decisions in the order they were made, to decide
+// again (`biblio/record_finder.py`; the decision goes where the Screening screen's go).
+"use strict";
+
+const finder = { offset: 0, started: false };  // offset: the records listed so far
+const STATUS_WORDS = {
+  all: "every record", undecided: "not decided yet", include: "included", exclude: "excluded",
+  maybe: "maybe", conflict: "reviewers disagree", "not-retrieved": "not retrieved",
+  duplicate: "duplicates", "not-sought": "not sought",  // at full text: not included at title/abstract
+};
+const findLoad = newestOnly("found-area");
+
+function statusText(s) {
+  return (STATUS_WORDS[s.decision] || s.decision) + (s.reason ? ": " + s.reason : "");
+}
+
+function findQuery() {
+  const q = new URLSearchParams({ stage: $("find-stage").value, status: $("find-status").value || "all", offset: String(finder.offset) });
+  const words = $("find-words").value.trim();
+  if (words) q.set("words", words);
+  if ($("find-source").value) q.set("source", $("find-source").value);
+  return q;
+}
+
+// Every status is offered, with how many of the records with these words have it
+function showCounts(data) {
+  const chosen = $("find-status").value || "all";
+  $("find-status").replaceChildren(...Object.keys(STATUS_WORDS).map((s) => {
+    const option = el("option", STATUS_WORDS[s] + " (" + (data.counts[s] || 0) + ")");
+    option.value = s;
+    option.selected = s === chosen;
+    return option;
+  }));
+  const sources = ["", ...data.sources];
+  if ($("find-source").options.length !== sources.length) {  // a new source was imported
+    const chosenSource = $("find-source").value;
+    $("find-source").replaceChildren(...sources.map((s) => {
+      const o = el("option", s || "every source"); o.value = s; o.selected = s === chosenSource; return o;
+    }));
+  }
+}
+
+async function findRecords(more) {
+  finder.offset = more ? finder.offset : 0;
+  const data = await findLoad(api("/api/records/find?" + findQuery()));
+  if (data === null) return;
+  showCounts(data);
+  const rows = data.records.map(foundRow);
+  if (more) $("found").append(...rows); else $("found").replaceChildren(...rows);
+  finder.offset = data.offset + data.records.length;
+  $("found-table").hidden = data.total === 0;
+  $("find-more").hidden = finder.offset >= data.total;
+  const words = $("find-words").value.trim();
+  $("find-summary").textContent = data.total === 0
+    ? "No record " + (words ? "holds “" + words + "” " : "") + "with that status."
+    : "Records 1–" + finder.offset + " of " + data.total + " in import order; open one to see its decisions and decide again.";
+}
+
+function foundRow(r) {
+  const tr = el("tr");
+  tr.dataset.record = r.id;
+  const open = el("button", r.title || "(no title)", "linkish");
+  open.type = "button";
+  open.setAttribute("aria-expanded", "false");
+  open.addEventListener("click", () => toggleRecord(r.id, tr, open).catch((error) => { $("find-summary").textContent = error.message; }));
+  const first = el("td");
+  first.append(open, el("div", r.authors.join("; ") + (r.journal ? " · " + r.journal : ""), "meta"));
+  tr.append(first, el("td", String(r.year || "")), el("td", r.source),
+    el("td", statusText(r.title_abstract), "ta-status"), el("td", statusText(r.full_text), "ft-status"));
+  return tr;
+}
+
+async function toggleRecord(id, tr, button) {
+  const next = tr.nextElementSibling;
+  if (next && next.classList.contains("found-detail")) {
+    next.remove();
+    button.setAttribute("aria-expanded", "false");
+    return;
+  }
+  const data = await api("/api/records/record?id=" + encodeURIComponent(id));
+  const detail = el("tr", undefined, "found-detail");
+  const cell = el("td");
+  cell.colSpan = 5;
+  drawRecord(cell, data, tr);
+  detail.append(cell);
+  tr.after(detail);
+  button.setAttribute("aria-expanded", "true");
+}
+
+function drawRecord(cell, data, tr) {
+  const rec = data.record;
+  const facts = [rec.authors.join("; "), rec.journal, rec.year, rec.type, rec.doi && "doi:" + rec.doi, rec.source + " · " + rec.id];
+  cell.replaceChildren(el("p", facts.filter(Boolean).join(" · "), "meta"));
+  cell.append(el("p", rec.abstract || "(no abstract)", "abstract-short"));
+  for (const doc of rec.full_texts) {
+    const p = el("p", "Full text: ", "meta");
+    p.append(readerLink(doc.path || doc.id, doc.id));
+    cell.append(p);
+  }
+  if (data.status.duplicate_of) {
+    cell.append(el("p", "A duplicate of " + data.status.duplicate_of + ": it is screened as that record, and its decisions are that record's.", "meta"));
+  } else if (data.group.length) {
+    cell.append(el("p", "Its duplicates: " + data.group.map((g) => g.source + " " + g.id).join(", "), "meta"));
+  }
+  const history = el("ol", undefined, "record-history");
+  for (const d of data.history) {
+    const said = [d.at.slice(0, 16).replace("T", " "), d.reviewer, d.stage, d.decision + (d.reason ? ": " + d.reason : "")];
+    if (d.note) said.push("“" + d.note + "”");
+    if (d.origin === "resolution") said.push("(resolution)");
+    else if (d.origin === "automation") said.push("(automation)");
+    if (d.made_in) said.push("(in " + d.made_in + ")");
+    history.append(el("li", said.join(" · ")));
+  }
+  cell.append(el("h3", data.history.length ? "Decisions, oldest first" : "No decision yet"));
+  if (data.history.length) cell.append(history);
+  if (!data.status.duplicate_of) cell.append(decideControls(rec.id, data, cell, tr));
+}
+
+function decideControls(id, data, cell, tr) {
+  const stageNow = $("find-stage").value;
+  const form = el("p", undefined, "toolbar");
+  const said = el("span", "", "status");
+  said.setAttribute("role", "status");
+  const reasons = el("select");
+  reasons.setAttribute("aria-label", "exclusion reason");
+  reasons.append(el("option", "(no reason)"), ...data.reasons.map((r) => el("option", r)));
+  reasons.options[0].value = "";
+  const button = (label, decision, withReason) => {
+    const b = el("button", label);
+    b.type = "button";
+    b.addEventListener("click", async () => {
+      try {
+        await post("/api/screen/decide", { record_id: id, stage: stageNow, decision, reviewer: reviewer(), reason: withReason ? reasons.value : "" });
+        const fresh = await api("/api/records/record?id=" + encodeURIComponent(id));
+        // the counts move with the decision; the rows stay where the reviewer is reading
+        showCounts(await api("/api/records/find?" + new URLSearchParams({ ...Object.fromEntries(findQuery()), limit: "1" })));
+        drawRecord(cell, fresh, tr);
+        tr.querySelector(".ta-status").textContent = statusText(fresh.status.title_abstract);
+        tr.querySelector(".ft-status").textContent = statusText(fresh.status.full_text);
+        cell.querySelector(".toolbar .status").textContent = "recorded: " + decision + " at " + stageNow.replace("-", "/") + " by " + (reviewer() || "the project's reviewer");
+      } catch (error) {
+        said.textContent = error.message;
+        said.className = "status error";
+      }
+    });
+    return b;
+  };
+  form.append(el("span", "Decide at " + stageNow.replace("-", "/") + ": "), button("Include", "include"), button("Maybe", "maybe"),
+    button("Exclude", "exclude", true), reasons);
+  if (stageNow === "full-text") form.append(button("Not retrieved", "not-retrieved"));
+  form.append(said);
+  return form;
+}
+
+function startFinder() {
+  finder.started = true;
+  $("find-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    findRecords(false).catch((error) => { $("find-summary").textContent = error.message; });
+  });
+  for (const id of ["find-stage", "find-status", "find-source"]) {
+    $(id).addEventListener("change", () => findRecords(false).catch((error) => { $("find-summary").textContent = error.message; }));
+  }
+  $("find-more").addEventListener("click", () => findRecords(true).catch((error) => { $("find-summary").textContent = error.message; }));
+  return findRecords(false);
+}
