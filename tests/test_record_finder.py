@@ -3,6 +3,7 @@ decisions in the order they were made, and a decision on it from there."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,25 @@ def test_a_real_review_is_searched_by_its_words(tmp_path: Path) -> None:
     client = TestClient(app, base_url=f"http://{HOST}")
     found = client.get("/api/records/find", params={"words": "nudg physician"}).json()
     assert 0 < found["total"] < 2019 and len(found["records"]) == min(found["total"], 50)
+
+
+def test_the_command_line_finds_shows_and_decides(project: Path) -> None:
+    """`screen find`, `screen show`, `screen decide`: the finder's twin in the terminal."""
+    found = run_cli(project, "screen", "find", "HAND", "hygiene")
+    # w04, Web of Science's copy of r04, is found too, as a duplicate: not listed under "all"
+    assert found.splitlines()[0] == "1 record at title-abstract (undecided 1, duplicate 1)"
+    assert found.splitlines()[1].startswith("r04  2018  Scopus  [undecided · not-sought]")
+    said = run_cli(project, "screen", "decide", "r04", "exclude", "--reason", "not in hospital",
+                   "--reviewer", "bo")  # fmt: skip
+    assert said.splitlines() == [
+        "r04: exclude: not in hospital at title-abstract by bo",
+        "  new exclusion reason added to the project's list: 'not in hospital'",
+    ]
+    shown = run_cli(project, "screen", "show", "w01")  # a duplicate shows its root's decisions
+    assert "a duplicate of r01: its decisions are that record's" in shown
+    assert "ann  title-abstract  include" in shown and "bo  title-abstract  exclude" in shown
+    listed = json.loads(run_cli(project, "screen", "find", "--status", "exclude", "--json"))
+    assert [r["id"] for r in listed["records"]] == ["r03", "r04"]
+    assert listed["counts"]["exclude"] == 2
+    missing = run_cli(project, "screen", "show", "nope", exit_code=1)
+    assert "no record 'nope'" in missing and "screen find WORDS" in missing

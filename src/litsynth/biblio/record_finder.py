@@ -10,12 +10,16 @@ each record's decisions in the order they were made. Deciding again goes through
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.export import ExportedRecord
-from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
+from litsynth.store import biblio as biblio_store
+from litsynth.store import screening_log
 
 # Where a record stands at a stage: the review's decision (screening_rules.effective), none
 # yet, a disagreement, or — not a stage's own — a duplicate of another record (screened as
@@ -80,21 +84,49 @@ def find_records(
     return Finding(len(chosen), dict(counts), chosen[offset : offset + limit])
 
 
+@dataclass(frozen=True)
+class Opened:
+    """One record as the finder opens it."""
+
+    here: ExportedRecord  # the record, where it stands at each stage, its full texts
+    others: list[BibRecord]  # the rest of its duplicate group (its root first, if not it)
+    log: list[Decision]  # every decision on its group's root, oldest first
+
+
+def open_record(conn: sqlite3.Connection, record_id: str) -> Opened | None:
+    """The record `record_id`, or None. A duplicate is screened as its group's root, so
+    where it stands and its decisions are the root's."""
+    rec = biblio_store.get_record(conn, record_id)
+    if rec is None:
+        return None
+    group = next((g for g in biblio_store.duplicate_groups(conn) if rec.id in g), [rec.id])
+    root = group[0]
+    log = screening_log.log(conn, records=[root])
+    eff = rules.effective(log)
+    ta, ft = eff.get((root, TITLE_ABSTRACT)), eff.get((root, FULL_TEXT))
+    here = ExportedRecord(
+        rec, "" if root == rec.id else root,
+        ta.decision if ta else "", ta.reason if ta else "",
+        ft.decision if ft else "", ft.reason if ft else "",
+        full_texts=tuple(biblio_store.full_text_paths(conn).get(rec.id, ())),
+    )  # fmt: skip
+    others = [r for rid in group if rid != rec.id and (r := biblio_store.get_record(conn, rid))]
+    return Opened(here, others, log)
+
+
 def history_json(log: Sequence[Decision]) -> list[dict[str, str]]:
     """A record's decisions in the order they were made, each with where it came from: an
     undo shows as "withdrawn", a decision made in another tool names it (`rules.made_in`)."""
-    from litsynth.biblio.screening_rules import UNDECIDED, made_in
-
     return [
         {
             "stage": d.stage,
-            "decision": "withdrawn" if d.decision == UNDECIDED else d.decision,
+            "decision": "withdrawn" if d.decision == rules.UNDECIDED else d.decision,
             "reviewer": d.reviewer,
             "reason": d.reason,
             "note": d.note,
             "at": d.at,
             "origin": d.origin,
-            "made_in": made_in(d),
+            "made_in": rules.made_in(d),
         }
         for d in log
     ]

@@ -102,7 +102,7 @@ HOME: dict[str, tuple[str, ...]] = {
     "prisma": ("prisma",), "matrix": ("synthesis",), "cited": ("synthesis",),
     "attributes": ("synthesis",), "run": ("run",), "report": ("run",),
     "themes": ("analysis",), "agree": ("review",), "serve": ("serve",),
-    "code": ("coding", "review", "analysis"), "screen": ("screen", "screen_import"),
+    "code": ("coding", "review", "analysis"), "screen": ("screen", "screen_import", "screen_find"),
     "export": ("synthesis", "bibliography"),
     "extract": ("extract",), "appraise": ("extract",), "findings": ("findings",),
 }  # fmt: skip

@@ -13,9 +13,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from litsynth.biblio import screening_ops as ops
-from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.export import ExportedRecord, select
-from litsynth.biblio.record_finder import PAGE, STATUSES, find_records, history_json, status
+from litsynth.biblio.record_finder import (
+    PAGE,
+    STATUSES,
+    find_records,
+    history_json,
+    open_record,
+    status,
+)
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.records import FULL_TEXT, SCREENING_STAGES, TITLE_ABSTRACT
@@ -23,7 +29,7 @@ from litsynth.server.record_views import record_json
 from litsynth.server.replies import error
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
-from litsynth.store import opened, screening_log
+from litsynth.store import opened
 
 MAX_PAGE = 500
 
@@ -86,31 +92,16 @@ def finder_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         settings = project.settings.screening
 
         def read(conn: sqlite3.Connection) -> dict[str, Any] | None:
-            rec = biblio_store.get_record(conn, record_id)
-            if rec is None:
+            found = open_record(conn, record_id)
+            if found is None:
                 return None
-            group = next((g for g in biblio_store.duplicate_groups(conn) if rec.id in g), [rec.id])
-            root = group[0]  # decisions are the group root's: a duplicate is screened as it
-            log = screening_log.log(conn, records=[root])
-            eff = rules.effective(log)
-            ta, ft = eff.get((root, TITLE_ABSTRACT)), eff.get((root, FULL_TEXT))
-            here = ExportedRecord(
-                rec, "" if root == rec.id else root,
-                ta.decision if ta else "", ta.reason if ta else "",
-                ft.decision if ft else "", ft.reason if ft else "",
-                full_texts=tuple(biblio_store.full_text_paths(conn).get(rec.id, ())),
-            )  # fmt: skip
-            others = [biblio_store.get_record(conn, rid) for rid in group if rid != rec.id]
+            rec = found.here.record
             documents = biblio_store.linked_documents(conn, rec.id)
             return {
                 "record": {**record_json(rec, documents, settings), "source": rec.source},
-                "status": _row(here),
-                "group": [
-                    {"id": r.id, "source": r.source, "title": r.title}
-                    for r in others
-                    if r is not None
-                ],
-                "history": history_json(log),
+                "status": _row(found.here),
+                "group": [{"id": r.id, "source": r.source, "title": r.title} for r in found.others],
+                "history": history_json(found.log),
                 "reasons": ops.project_reasons(conn, settings),
             }
 
