@@ -132,3 +132,59 @@ def test_more_processes_find_the_same_pairs(tmp_path: Path) -> None:
         run_cli(root, "import", str(part), "--source", "Scopus")
         found.append(json.loads(run_cli(root, "dedupe", "--cpu", cpu, "--json")))
     assert found[0]["uncertain"] and found[0] == found[1]
+
+
+def _fill(sheet: Path, answers: dict[int, str]) -> Path:
+    """The pairs sheet with `same` filled in on the given rows (2 is the first pair)."""
+    from litsynth.biblio.sheet_files import read_table, write_table
+
+    rows = read_table(sheet)
+    for number, said in answers.items():
+        rows[number - 1][rows[0].index("same")] = said
+    filled = sheet.with_name("filled" + sheet.suffix)
+    write_table(rows, filled, title="pairs")
+    return filled
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_pairs_go_out_as_a_sheet_and_its_verdicts_come_back(
+    editorials: Path, tmp_path: Path, suffix: str
+) -> None:
+    """Three "Editor's comments" pairs: no, yes, and an answer that is neither. The third
+    pair follows from the first two, so nothing is left; the same sheet again records
+    nothing."""
+    run_cli(editorials, "dedupe")
+    sheet = tmp_path / f"pairs{suffix}"
+    out = run_cli(editorials, "dedupe", "export-sheet", str(sheet))
+    assert out.startswith(f"{sheet}: 3 pairs to settle, most alike first")
+    from litsynth.biblio.sheet_files import read_table
+
+    rows = read_table(sheet)
+    assert rows[0][:5] == ["record_a", "record_b", "same", "likeness", "differs"]
+    assert {r[rows[0].index("title_a")] for r in rows[1:]} == {"Editor's comments"}
+    assert [r[rows[0].index("issue_a")] for r in rows[1:]] != ["", "", ""]  # told apart by it
+    filled = _fill(sheet, {2: "no", 3: "Same", 4: "perhaps"})
+    said = run_cli(editorials, "dedupe", "import-sheet", str(filled), "--reviewer", "ana")
+    assert said.splitlines()[:2] == [
+        f"{filled}: 2 verdicts recorded (1 the same work), 0 as already recorded, 0 rows left"
+        " blank, 1 not read",
+        "  row 4: same is 'perhaps': use yes/no, same/different or 1/0",
+    ]
+    assert "1 duplicate in 1 group" in said and "0 uncertain pairs to resolve" in said
+    again = run_cli(editorials, "dedupe", "import-sheet", str(filled), "--reviewer", "ana")
+    assert again.startswith(f"{filled}: 0 verdicts recorded (0 the same work), 2 as already")
+    with opened(editorials / "litsynth.db") as conn:
+        assert [who for *_, who in biblio_store.verdicts(conn)] == ["ana", "ana"]
+
+
+def test_a_sheet_without_the_columns_or_with_unknown_records_is_said(
+    editorials: Path, tmp_path: Path
+) -> None:
+    run_cli(editorials, "dedupe")
+    other = tmp_path / "other.csv"
+    other.write_text("a,b,verdict\nx,y,yes\n", encoding="utf-8")
+    refused = run_cli(editorials, "dedupe", "import-sheet", str(other), exit_code=1)
+    assert "no record_a, record_b, same column" in refused and "export-sheet" in refused
+    other.write_text("record_a,record_b,same\nnope,also-nope,yes\n\n", encoding="utf-8")
+    said = run_cli(editorials, "dedupe", "import-sheet", str(other))
+    assert "0 verdicts recorded" in said and "row 2: no record 'nope'" in said

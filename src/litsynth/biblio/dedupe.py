@@ -440,6 +440,37 @@ def resolve(
     if a == b:
         raise BiblioError("a record cannot be resolved against itself", hint="name two records")
     store.add_resolution(conn, a, b, same=same, reviewer=reviewer, at=_now(), note=note)
+    return _regroup(conn)
+
+
+def resolve_many(
+    conn: sqlite3.Connection,
+    verdicts: Sequence[tuple[str, str, bool]],
+    *,
+    reviewer: str,
+    note: str = "",
+) -> tuple[DedupeResult, list[tuple[str, str, bool]]]:
+    """Record people's verdicts on several pairs (a sheet's) and regroup once. A verdict equal
+    to the pair's latest is not repeated, so the same sheet read twice records nothing.
+    Returns the result and the verdicts recorded."""
+    from litsynth.store import biblio as store
+
+    current = store.resolutions(conn)
+    recorded: list[tuple[str, str, bool]] = []
+    for a, b, same in verdicts:
+        key = (min(a, b), max(a, b))
+        if current.get(key) == same:
+            continue
+        current[key] = same
+        store.add_resolution(conn, a, b, same=same, reviewer=reviewer, at=_now(), note=note)
+        recorded.append((a, b, same))
+    return _regroup(conn), recorded
+
+
+def _regroup(conn: sqlite3.Connection) -> DedupeResult:
+    """The groups again from the last run's pairs and every verdict (no matcher run)."""
+    from litsynth.store import biblio as store
+
     stored = [Pair(x, y, label, method) for x, y, label, method in store.machine_pairs(conn)]
     column = {p.method for p in stored if p.method.startswith("column ")}
     preferred: set[str] = set()

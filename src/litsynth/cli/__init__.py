@@ -97,7 +97,8 @@ def cli() -> None:
 HOME: dict[str, tuple[str, ...]] = {
     "init": ("ingest",), "ingest": ("ingest",), "search": ("ingest",), "status": ("ingest",),
     "remove": ("ingest",),
-    "import": ("biblio",), "batches": ("biblio",), "dedupe": ("biblio",), "link": ("biblio",),
+    "import": ("biblio",), "batches": ("biblio",), "dedupe": ("biblio", "dedupe_sheet"),
+    "link": ("biblio",),
     "references": ("biblio",),
     "prisma": ("prisma",), "matrix": ("synthesis",), "cited": ("synthesis",),
     "attributes": ("synthesis",), "run": ("run",), "report": ("run",),

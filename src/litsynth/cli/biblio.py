@@ -239,7 +239,7 @@ def _say_files(report: AttachReport, root: Path) -> None:
         click.echo("  next: `litsynth ingest` reads them, `litsynth link` links each to its record")
 
 
-def _render_dedupe(result: dedupe_stage.DedupeResult, by_source: dict[str, dict[str, int]]) -> None:
+def render_dedupe(result: dedupe_stage.DedupeResult, by_source: dict[str, dict[str, int]]) -> None:
     click.echo(
         f"{count(result.n_duplicates, 'duplicate')} in {count(len(result.groups), 'group')}"
         f" ({result.method}); {count(len(result.uncertain), 'uncertain pair')} to resolve"
@@ -331,7 +331,7 @@ def dedupe_command(
         if as_json:
             print_json({**result.to_json(), "by_source": by_source})
         else:
-            _render_dedupe(result, by_source)
+            render_dedupe(result, by_source)
 
 
 def _list_apart(pairs: list[tuple[BibRecord, BibRecord, float]], as_json: bool) -> None:
@@ -399,7 +399,7 @@ def resolve_command(
         else:
             verdict = "the same work" if same else "different works"
             click.echo(f"Recorded: {record_a} and {record_b} are {verdict} ({who}).")
-            _render_dedupe(result, biblio_store.duplicates_by_source(conn))
+            render_dedupe(result, biblio_store.duplicates_by_source(conn))
 
 
 @click.command("link")

@@ -106,3 +106,19 @@ def hits_file(hits: Sequence[SearchHit], query: str, fmt: str) -> Response:
     with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
         data = write_hits(hits, query, Path(folder) / f"hits.{fmt}").read_bytes()
     return _attachment(data, RECORD_TYPES[fmt], f"hits.{fmt}")
+
+
+def pairs_file(project: Project, fmt: str) -> Response:
+    """The pairs still to settle as the sheet `litsynth dedupe export-sheet` writes."""
+    from litsynth.biblio.dedupe_sheet import WIDTHS, WRAP, pair_rows
+    from litsynth.biblio.sheet_files import layout, write_table
+
+    if fmt not in ("csv", "xlsx"):
+        raise LitsynthError(f"no sheet format {fmt!r}", hint="format=xlsx or format=csv")
+    with opened(project.store_path) as conn:
+        rows = pair_rows(conn)
+    with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
+        out = Path(folder) / f"pairs.{fmt}"
+        write_table(rows, out, title="pairs", decorate=layout(WIDTHS, WRAP))
+        data = out.read_bytes()
+    return _attachment(data, RECORD_TYPES[fmt], f"duplicate-pairs.{fmt}")

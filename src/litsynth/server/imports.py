@@ -5,7 +5,8 @@ A file is sent as the request's body (the page reads it; no form parsing library
 name and the source it came from in the query string, and imported by the command line's own
 `import_data`: the same batch, the same skipped entries with their lines, the same warnings.
 A batch is taken back by `remove_batch`, which refuses one whose records carry the review's
-work, and duplicates are found by `run_dedupe`. Decisions made in another screening tool
+work, and duplicates are found by `run_dedupe`; the pairs it was unsure of go out and come
+back as a sheet (`dedupe export-sheet` / `import-sheet`). Decisions made in another screening tool
 (Rayyan, ASReview LAB, a list) come in through `screen import`'s own `import_decisions`.
 Each write holds the workspace's lock.
 """
@@ -23,12 +24,15 @@ from starlette.routing import Route
 
 from litsynth.biblio import dedupe
 from litsynth.biblio.batches import list_batches, record_search, remove_batch, search_date
+from litsynth.biblio.dedupe_sheet import read_verdicts, said
 from litsynth.biblio.overview import lines, records_overview
 from litsynth.biblio.readers import import_data
 from litsynth.biblio.screening_import import DecisionsImport, import_decisions
+from litsynth.biblio.sheet_files import read_table
 from litsynth.config import Project
-from litsynth.errors import LitsynthError
+from litsynth.errors import BiblioError, LitsynthError
 from litsynth.records import TITLE_ABSTRACT
+from litsynth.server.downloads import pairs_file
 from litsynth.server.replies import error, json_body
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
@@ -119,11 +123,38 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         rename = "put that name in the Reviewer box at the top"
         return JSONResponse({**outcome.to_json(), "lines": outcome.lines(rename=rename)})
 
+    async def api_dedupe_sheet(request: Request) -> Response:
+        return pairs_file(project, request.query_params.get("format", "xlsx"))
+
+    async def api_dedupe_import(request: Request) -> Response:
+        params = request.query_params
+        name = Path(params.get("name", "").strip() or "upload").name
+        data = await upload(request, name, "litsynth dedupe import-sheet")
+        if isinstance(data, Response):
+            return data
+        rows = read_table(Path(name), data=data, error=BiblioError)
+        reviewer = params.get("reviewer") or project.settings.project.reviewer
+
+        def work(conn: sqlite3.Connection) -> tuple[Any, ...]:
+            found = read_verdicts(rows, {r.id for r in biblio_store.all_records(conn)})
+            result, recorded = dedupe.resolve_many(
+                conn, found.verdicts, reviewer=reviewer, note=f"sheet {name}"
+            )
+            return found, result, recorded
+
+        found, result, recorded = await ws.locked(work)
+        return JSONResponse(
+            {**result.to_json(), "recorded": [list(v) for v in recorded], "blank": found.blank,
+             "problems": found.problems, "lines": said(name, found, recorded)}
+        )  # fmt: skip
+
     handlers: list[tuple[str, Any, str]] = [
         ("/api/records/batches", api_batches, "GET"),
         ("/api/records/import", api_import, "POST"),
         ("/api/records/remove", api_remove, "POST"),
         ("/api/records/dedupe", api_dedupe, "POST"),
         ("/api/screen/import", api_screen_import, "POST"),
+        ("/api/dedupe/sheet", api_dedupe_sheet, "GET"),
+        ("/api/dedupe/import-sheet", api_dedupe_import, "POST"),
     ]
     return [route(path, h, [method], write=method == "POST") for path, h, method in handlers]

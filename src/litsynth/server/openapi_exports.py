@@ -1,6 +1,7 @@
 """The workspace's downloads in its OpenAPI description: each a command line export
-(`export quotes`, `export records`, `export references`) answered as an attachment, and the
-report with the manuscript draft (`litsynth report`) drawn from the page."""
+(`export quotes`, `export records`, `export references`) answered as an attachment, the
+report with the manuscript draft (`litsynth report`) drawn from the page, and the pairs
+`dedupe` was unsure of as a sheet, out and back (`dedupe export-sheet`, `import-sheet`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from litsynth.biblio.export import FORMATS as RECORD_FORMATS
 from litsynth.biblio.export import STAGES as EXPORT_STAGES
 from litsynth.biblio.styled import REFERENCE_FORMATS
-from litsynth.server.openapi_parts import CSV, DOCX, SHEET, SOURCE, download, ok
+from litsynth.server.openapi_parts import CSV, DOCX, FILE, SHEET, SOURCE, download, ok
 
 _STAGE = {"name": "stage", "in": "query", "schema": {"type": "string", "enum": list(EXPORT_STAGES)}}
 
@@ -79,5 +80,28 @@ EXPORT_PATHS: dict[str, Any] = {
             "security": [{"sessionToken": []}],
             "responses": ok({"type": "object"}, "the status, as GET answers it"),
         },
+    },
+    "/api/dedupe/sheet": {
+        "get": {
+            "summary": "The pairs still to settle as a sheet (`dedupe export-sheet`)",
+            "parameters": [_format("xlsx", "csv")],
+            "responses": download("the pairs, most alike first, `same` to fill in", SHEET, CSV),
+        }
+    },
+    "/api/dedupe/import-sheet": {
+        "post": {
+            "summary": "Record the verdicts of a filled-in pairs sheet sent as the body"
+            " (`dedupe import-sheet`)",
+            "security": [{"sessionToken": []}],
+            "parameters": [
+                {"name": "name", "in": "query", "schema": {"type": "string"}},
+                {"name": "reviewer", "in": "query", "schema": {"type": "string"}},
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": FILE}},
+            },
+            "responses": ok({"type": "object"}, "as `dedupe import-sheet --json`, and its lines"),
+        }
     },
 }

@@ -99,3 +99,20 @@ function onPairKey(event) {
 function flipLast() {
   if (pairState.last) settle(!pairState.last.same, pairState.last.pair);
 }
+
+// A pairs sheet filled in elsewhere (`litsynth dedupe export-sheet`, or the download above):
+// its verdicts recorded as `dedupe import-sheet` records them, then the next pair.
+async function importPairSheet(event) {
+  event.preventDefault();
+  const file = $("pair-sheet-file").files[0];
+  if (!file) return;
+  $("pair-sheet-result").hidden = false;
+  $("pair-sheet-result").textContent = "reading " + file.name + "…";
+  try {
+    const done = await sendFile("/api/dedupe/import-sheet", { name: file.name, reviewer: reviewer() }, file);
+    $("pair-sheet-result").textContent = done.lines.join("\n");
+    await loadPair();
+  } catch (error) {
+    $("pair-sheet-result").textContent = error.message;
+  }
+}

@@ -37,6 +37,7 @@ function start() {
     $("do-same").addEventListener("click", () => settle(true));
     $("do-different").addEventListener("click", () => settle(false));
     $("do-flip").addEventListener("click", flipLast);
+    $("pair-sheet-form").addEventListener("submit", importPairSheet);
     loadPair().catch((error) => { $("pair-status").textContent = error.message; });
   } else if (SCREEN === "conflicts") {
     $("conflicts-view").hidden = false;
