@@ -23,7 +23,7 @@ from litsynth.cli.common import IMPORT_HINT, json_option, load, print_json, proj
 from litsynth.cli.groups import screen_group
 from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
-from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import opened, screening_log
 from litsynth.words import count
 
@@ -470,10 +470,15 @@ def resolve_command(
             conn, record_id, stage=stage, decision=decision,
             reviewer=reviewer, settings=project.settings.screening, reason=reason, note=note,
         )  # fmt: skip
+    said(d, is_new, as_json, f"{record_id}: resolved as {d.decision} at {stage} by {d.reviewer}")
+
+
+def said(d: Decision, is_new: bool, as_json: bool, line: str) -> None:
+    """A decision just recorded: as JSON, or `line` and the new reason it added, if any."""
     if as_json:
         print_json({**asdict(d), "new_reason": is_new})
         return
-    click.echo(f"{record_id}: resolved as {d.decision} at {stage} by {d.reviewer}")
+    click.echo(line)
     if is_new:
         click.echo(f"  new exclusion reason added to the project's list: {d.reason!r}")
 

@@ -7,7 +7,6 @@ a record named by its id (the queue serves only the next one).
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -18,7 +17,7 @@ from litsynth.biblio.record_finder import STATUSES, find_records, history_json, 
 from litsynth.biblio.screening_rules import DECISIONS
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group
-from litsynth.cli.screen import reviewer_option, stage_option
+from litsynth.cli.screen import reviewer_option, said, stage_option
 from litsynth.errors import ScreeningError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
 from litsynth.store import opened
@@ -148,12 +147,12 @@ def decide_command(
             conn, record_id, stage=stage, decision=decision, reviewer=reviewer,
             settings=project.settings.screening, reason=reason, note=note, source="cli:decide",
         )  # fmt: skip
-    if as_json:
-        print_json({**asdict(d), "new_reason": is_new})
-        return
-    click.echo(f"{record_id}: {_standing(d.decision, d.reason)} at {stage} by {d.reviewer}")
-    if is_new:
-        click.echo(f"  new exclusion reason added to the project's list: {d.reason!r}")
+    said(
+        d,
+        is_new,
+        as_json,
+        f"{record_id}: {_standing(d.decision, d.reason)} at {stage} by {d.reviewer}",
+    )
 
 
 commands: list[click.Command] = []  # its commands are `screen`'s: see groups.screen_group

@@ -102,12 +102,18 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         result, by_source = await ws.locked(work)
         return JSONResponse({**result.to_json(), "by_source": by_source})
 
+    async def named_upload(request: Request, command: str) -> tuple[str, bytes] | Response:
+        """A file sent as the body, under its name in the query (its folder dropped)."""
+        name = Path(request.query_params.get("name", "").strip() or "upload").name
+        data = await upload(request, name, command)
+        return data if isinstance(data, Response) else (name, data)
+
     async def api_screen_import(request: Request) -> Response:
         params = request.query_params
-        name = Path(params.get("name", "").strip() or "upload").name
-        data = await upload(request, name, "litsynth screen import")
-        if isinstance(data, Response):
-            return data
+        sent = await named_upload(request, "litsynth screen import")
+        if isinstance(sent, Response):
+            return sent
+        name, data = sent
 
         def work(conn: sqlite3.Connection) -> DecisionsImport:
             return import_decisions(
@@ -127,13 +133,12 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         return pairs_file(project, request.query_params.get("format", "xlsx"))
 
     async def api_dedupe_import(request: Request) -> Response:
-        params = request.query_params
-        name = Path(params.get("name", "").strip() or "upload").name
-        data = await upload(request, name, "litsynth dedupe import-sheet")
-        if isinstance(data, Response):
-            return data
+        sent = await named_upload(request, "litsynth dedupe import-sheet")
+        if isinstance(sent, Response):
+            return sent
+        name, data = sent
         rows = read_table(Path(name), data=data, error=BiblioError)
-        reviewer = params.get("reviewer") or project.settings.project.reviewer
+        reviewer = request.query_params.get("reviewer") or project.settings.project.reviewer
 
         def work(conn: sqlite3.Connection) -> tuple[Any, ...]:
             found = read_verdicts(rows, {r.id for r in biblio_store.all_records(conn)})
