@@ -58,6 +58,8 @@ def test_words_and_status_find_the_records(project: Path) -> None:
     found = find_records(rows, words="HAND hygiene nurses")
     assert [e.record.id for e in found.rows] == ["r04"]  # any case, every word
     assert [e.record.id for e in find_records(rows, words="10.1000/r03").rows] == ["r03"]
+    nudged = {e.record.id for e in find_records(rows, words="nudging").rows}
+    assert nudged and {e.record.id for e in find_records(rows, words="nudges").rows} >= nudged
     excluded = find_records(rows, status_is="exclude")
     assert [(e.record.id, e.ta_reason) for e in excluded.rows] == [("r03", "wrong population")]
     dupes = find_records(rows, status_is="duplicate", source="Web of Science")

@@ -358,7 +358,7 @@ def open_pairs(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     maybe pair of A's with any of B's group has its answer, and so has a pair across two
     groups a person called different. Asking it again is work, and an answer against the
     grouping could not be obeyed anyway. Over the five labelled searches of ../shared, a
-    reviewer settling the pairs most alike first answers 855 questions instead of 6,574
+    reviewer settling the pairs most alike first answers 858 questions instead of 6,574
     (with `set_apart`), and meets every duplicate among them. A pair the matcher linked
     through others but was itself unsure of stays, for a person to look at.
     """

@@ -48,6 +48,16 @@ def status(e: ExportedRecord, stage: str) -> str:
     return e.ta_decision or "undecided"
 
 
+def _root(term: str) -> str:
+    """A typed word without the endings that keep it from its other forms: "nudges" and
+    "nudge" find "nudging" too ("nudg"), "trials" finds "trial". Part of a word already
+    counts, so only the end needs loosening; a short word stays whole."""
+    for ending in ("s", "e"):
+        if len(term) > 4 and term.endswith(ending):
+            term = term[: -len(ending)]
+    return term
+
+
 def _text(e: ExportedRecord) -> str:
     r = e.record
     parts = (r.id, r.title, r.abstract, " ".join(r.authors), r.journal, r.doi,
@@ -66,9 +76,10 @@ def find_records(
     limit: int = PAGE,
 ) -> Finding:
     """The records holding every one of `words` (in title, abstract, authors, journal, DOI,
-    year, keywords, id or source; any case) from `source`, at `status_is` for `stage`; "all"
+    year, keywords, id or source; any case; part of a word, and the word without a final
+    "s" or "e", count) from `source`, at `status_is` for `stage`; "all"
     is every record but the duplicates, which are screened as their group's root."""
-    terms = words.casefold().split()
+    terms = [_root(t) for t in words.casefold().split()]
     matched = [
         e
         for e in rows
