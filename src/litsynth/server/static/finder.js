@@ -52,8 +52,10 @@ async function findRecords(more) {
   $("found-table").hidden = data.total === 0;
   $("find-more").hidden = finder.offset >= data.total;
   const words = $("find-words").value.trim();
+  const none = !data.sources.length ? "No records yet: import a database export below."
+    : "No record " + (words ? "holds “" + words + "” " : "") + "with that status.";
   $("find-summary").textContent = data.total === 0
-    ? "No record " + (words ? "holds “" + words + "” " : "") + "with that status."
+    ? none
     : "Records 1–" + finder.offset + " of " + data.total + " in import order; open one to see its decisions and decide again.";
 }
 
