@@ -109,14 +109,14 @@ def show_command(record_id: str, project_dir: Path, as_json: bool) -> None:
     if not history:
         click.echo("  no decision yet")
     for d in history:
-        said = f"{d['reason']}" if d["reason"] else ""
+        why = f": {d['reason']}" if d["reason"] else ""
         extra = "".join(
             f" [{x}]" for x in (d["origin"] if d["origin"] in ("resolution", "automation") else "",
                                 d["made_in"]) if x
         )  # fmt: skip
         note = f" “{d['note']}”" if d["note"] else ""
         click.echo(f"  {d['at'][:16].replace('T', ' ')}  {d['reviewer']}  {d['stage']}"
-                   f"  {d['decision']}{': ' + said if said else ''}{note}{extra}")  # fmt: skip
+                   f"  {d['decision']}{why}{note}{extra}")  # fmt: skip
 
 
 @screen_group.command("decide")
