@@ -180,6 +180,14 @@ def test_find_a_record_open_it_and_decide_again(project: Path) -> None:
         until(page, f"() => document.querySelectorAll('#found tr').length === 1 && {summary}"
                     ".includes('of 1')")  # fmt: skip
         options = page.locator("#find-status option").all_text_contents()
+        with page.expect_download() as download:  # all of them, as a sheet with the decisions
+            page.locator("#find-download a", has_text="Excel").click()
+        saved = project / "found.xlsx"
+        download.value.save_as(saved)
+    from litsynth.biblio.sheet_files import read_table
+
+    found = read_table(saved)
+    assert [r[0] for r in found[1:]] == ["r04"] and "not about nudging" in found[1]
     assert "No decision yet" in before and "García" in before
     assert "ann · title-abstract · exclude: not about nudging" in after
     assert "excluded (1)" in options and "not decided yet (11)" in options

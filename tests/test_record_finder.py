@@ -146,3 +146,35 @@ def test_the_command_line_finds_shows_and_decides(project: Path) -> None:
     assert listed["counts"]["exclude"] == 2
     missing = run_cli(project, "screen", "show", "nope", exit_code=1)
     assert "no record 'nope'" in missing and "screen find WORDS" in missing
+
+
+def test_what_is_found_downloads_whole(client: TestClient, project: Path, tmp_path: Path) -> None:
+    """Every record found, not the page: a sheet with the review's decisions, or RIS; the
+    command line writes the same with --out."""
+    from litsynth.biblio.sheet_files import read_table
+
+    sheet = client.get("/api/records/found", params={"status": "exclude", "format": "xlsx"})
+    assert (
+        sheet.status_code == 200 and 'filename="found.xlsx"' in sheet.headers["content-disposition"]
+    )
+    saved = tmp_path / "found.xlsx"
+    saved.write_bytes(sheet.content)
+    rows = read_table(saved)
+    at = rows[0].index("title_abstract_reason")
+    assert [(r[0], r[at]) for r in rows[1:]] == [("r03", "wrong population")]
+    ris = client.get("/api/records/found", params={"words": "nudg", "format": "ris"}).text
+    assert ris.count("TY  - ") == len(find_records(_rows(project), words="nudg", limit=99).rows) > 1
+    wrong = client.get("/api/records/found", params={"format": "docx"})
+    assert wrong.status_code == 400 and "unknown format 'docx'" in wrong.json()["error"]
+    out = tmp_path / "undecided.ris"
+    said = run_cli(
+        project, "screen", "find", "--status", "undecided", "--limit", "2", "--out", str(out)
+    )
+    assert f"{out}: 10 records written" in said and out.read_text().count("TY  - ") == 10
+    refused = run_cli(project, "screen", "find", "--out", str(tmp_path / "x.docx"), exit_code=1)
+    assert "no format for '.docx'" in refused
+
+
+def _rows(project: Path):  # type: ignore[no-untyped-def]
+    with opened(project / "litsynth.db") as conn:
+        return select(conn, "all")

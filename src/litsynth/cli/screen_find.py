@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from litsynth.biblio import screening_ops as ops
-from litsynth.biblio.export import select
+from litsynth.biblio.export import FORMATS, select, write
 from litsynth.biblio.record_finder import STATUSES, find_records, history_json, open_record, status
 from litsynth.biblio.screening_rules import DECISIONS
 from litsynth.cli.common import json_option, load, print_json, project_option
@@ -41,6 +41,13 @@ def _standing(decision: str, reason: str) -> str:
 )
 @click.option("--source", default="", help="Only the records of this source.")
 @click.option("--limit", default=50, show_default=True, help="Records to list at most.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write every record found to this file: .xlsx or .csv with the review's"
+    " decisions, or .ris, .bib, .json (CSL-JSON) for a reference manager.",
+)
 @project_option
 @json_option
 def find_command(
@@ -49,15 +56,27 @@ def find_command(
     status_is: str,
     source: str,
     limit: int,
+    out: Path | None,
     project_dir: Path,
     as_json: bool,
 ) -> None:
     """The records holding every one of WORDS (title, abstract, authors, journal, DOI, year,
     keywords, id, source; any case) at a status, in import order, with how many have each."""
-    with opened(load(project_dir).store_path) as conn:
+    project = load(project_dir)
+    with opened(project.store_path) as conn:
         rows = select(conn, "all")
     found = find_records(rows, words=" ".join(words), stage=stage, status_is=status_is,
                          source=source, limit=max(limit, 0))  # fmt: skip
+    if out is not None:
+        fmt = out.suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise ScreeningError(f"cannot write {out.name}: no format for {out.suffix!r}",
+                                 hint="name a .xlsx, .csv, .ris, .bib or .json file")  # fmt: skip
+        every = find_records(rows, words=" ".join(words), stage=stage, status_is=status_is,
+                             source=source, limit=len(rows)).rows  # fmt: skip
+        write(every, fmt, out, root=project.root)
+        if not as_json:
+            click.echo(f"{out}: {count(len(every), 'record')} written")
     if as_json:
         listed = [
             {"id": e.record.id, "title": e.record.title, "year": e.record.year,

@@ -5,7 +5,9 @@ A decision on it is posted to /api/screen/decide, as from the Screening screen."
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -13,10 +15,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from litsynth.biblio import screening_ops as ops
-from litsynth.biblio.export import ExportedRecord, select
+from litsynth.biblio.export import FORMATS, ExportedRecord, select, write
 from litsynth.biblio.record_finder import (
     PAGE,
     STATUSES,
+    Finding,
     find_records,
     history_json,
     open_record,
@@ -25,6 +28,7 @@ from litsynth.biblio.record_finder import (
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.records import FULL_TEXT, SCREENING_STAGES, TITLE_ABSTRACT
+from litsynth.server.downloads import RECORD_TYPES
 from litsynth.server.record_views import record_json
 from litsynth.server.replies import error
 from litsynth.server.warm import Workspace
@@ -58,25 +62,32 @@ def _number(value: str | None, name: str, default: int, most: int) -> int:
     return min(int(value), most)
 
 
+def _finding(
+    params: Mapping[str, str], rows: Sequence[ExportedRecord], *, offset: int, limit: int
+) -> Finding:
+    """`find_records` for a request's words, stage, status and source, each checked."""
+    stage = params.get("stage", TITLE_ABSTRACT)
+    if stage not in SCREENING_STAGES:
+        raise LitsynthError(f"unknown stage {stage!r}", hint=", ".join(SCREENING_STAGES))
+    wanted = params.get("status", "all")
+    if wanted not in STATUSES:
+        raise LitsynthError(f"unknown status {wanted!r}", hint=", ".join(STATUSES))
+    return find_records(
+        rows, words=params.get("words", ""), stage=stage, status_is=wanted,
+        source=params.get("source", ""), offset=offset, limit=limit,
+    )  # fmt: skip
+
+
 def finder_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
     """`GET /api/records/find` and `GET /api/records/record`, behind the workspace's guard."""
 
     async def api_find(request: Request) -> Response:
         params = request.query_params
-        stage = params.get("stage", TITLE_ABSTRACT)
-        if stage not in SCREENING_STAGES:
-            raise LitsynthError(f"unknown stage {stage!r}", hint=", ".join(SCREENING_STAGES))
-        wanted = params.get("status", "all")
-        if wanted not in STATUSES:
-            raise LitsynthError(f"unknown status {wanted!r}", hint=", ".join(STATUSES))
         offset = _number(params.get("offset"), "offset", 0, 10**9)
         limit = _number(params.get("limit"), "limit", PAGE, MAX_PAGE)
         with opened(project.store_path) as conn:
             rows = select(conn, "all")
-        found = find_records(
-            rows, words=params.get("words", ""), stage=stage, status_is=wanted,
-            source=params.get("source", ""), offset=offset, limit=limit,
-        )  # fmt: skip
+        found = _finding(params, rows, offset=offset, limit=limit)
         return JSONResponse(
             {
                 "total": found.total,
@@ -85,6 +96,24 @@ def finder_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                 "sources": sorted({e.record.source for e in rows}),
                 "records": [_row(e) for e in found.rows],
             }
+        )
+
+    async def api_found(request: Request) -> Response:
+        """Every record `find` answers (not a page of them) as a file: a sheet, RIS, BibTeX
+        or CSL-JSON, as `litsynth screen find … --out FILE` writes it."""
+        params = request.query_params
+        fmt = params.get("format", "xlsx")
+        if fmt not in FORMATS:
+            raise LitsynthError(f"unknown format {fmt!r}", hint=", ".join(FORMATS))
+        with opened(project.store_path) as conn:
+            rows = select(conn, "all")
+        found = _finding(params, rows, offset=0, limit=len(rows))
+        with tempfile.TemporaryDirectory() as folder:  # the writers want a path
+            path = write(found.rows, fmt, Path(folder) / f"found.{fmt}", root=project.root)
+            data = path.read_bytes()
+        disposition = f'attachment; filename="found.{fmt}"'
+        return Response(
+            data, media_type=RECORD_TYPES[fmt], headers={"Content-Disposition": disposition}
         )
 
     async def api_record(request: Request) -> Response:
@@ -113,5 +142,6 @@ def finder_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
 
     return [
         route("/api/records/find", api_find, ["GET"]),
+        route("/api/records/found", api_found, ["GET"]),
         route("/api/records/record", api_record, ["GET"]),
     ]

@@ -57,6 +57,17 @@ async function findRecords(more) {
   $("find-summary").textContent = data.total === 0
     ? none
     : "Records 1–" + finder.offset + " of " + data.total + " in import order; open one to see its decisions and decide again.";
+  // all of them, not the page, as a file: a sheet with the decisions, or RIS
+  const links = data.total === 0 ? [] : [["xlsx", "Excel"], ["ris", "RIS"]].map(([fmt, label]) => {
+    const q = findQuery();
+    q.delete("offset");
+    q.set("format", fmt);
+    const a = el("a", label);
+    a.href = "/api/records/found?" + q;
+    a.setAttribute("download", "");
+    return a;
+  });
+  $("find-download").replaceChildren(...(links.length ? ["Download these " + data.total + ": ", links[0], " · ", links[1]] : []));
 }
 
 function foundRow(r) {
