@@ -6,16 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litsynth.biblio.export import FORMATS as RECORD_FORMATS
 from litsynth.biblio.record_finder import STATUSES
 from litsynth.server.openapi_parts import (
-    CSV,
     FILE,
     SCREEN_IMPORT_PARAMETERS,
-    SHEET,
     STAGE,
     STAGES,
-    download,
     ok,
     request_body,
 )
@@ -89,32 +85,6 @@ SCREENING_PATHS: dict[str, Any] = {
                 {"type": "object"},
                 "total, offset, counts (status → records with the words), sources, records"
                 " (each with its title/abstract and full-text status)",
-            ),
-        }
-    },
-    "/api/records/found": {
-        "get": {
-            "summary": "Every record /api/records/find answers, as a file to download",
-            "parameters": [
-                {"name": "words", "in": "query", "schema": {"type": "string"}},
-                STAGE,
-                {
-                    "name": "status",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": [*STATUSES]},
-                },
-                {"name": "source", "in": "query", "schema": {"type": "string"}},
-                {
-                    "name": "format",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": [*RECORD_FORMATS]},
-                },
-            ],
-            "responses": download(
-                "the records with the review's decisions (`export records`' columns), or as"
-                " RIS, BibTeX or CSL-JSON",
-                SHEET,
-                CSV,
             ),
         }
     },
