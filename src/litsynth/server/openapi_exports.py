@@ -9,9 +9,9 @@ from typing import Any
 
 from litsynth.biblio.export import FORMATS as RECORD_FORMATS
 from litsynth.biblio.export import STAGES as EXPORT_STAGES
-from litsynth.biblio.record_finder import STATUSES
 from litsynth.biblio.styled import REFERENCE_FORMATS
-from litsynth.server.openapi_parts import CSV, DOCX, FILE, SHEET, SOURCE, STAGE, download, ok
+from litsynth.server.openapi_parts import CSV, DOCX, FILE, SHEET, SOURCE, download, ok
+from litsynth.server.openapi_screening import FINDER_PARAMETERS
 
 _STAGE = {"name": "stage", "in": "query", "schema": {"type": "string", "enum": list(EXPORT_STAGES)}}
 
@@ -55,14 +55,7 @@ EXPORT_PATHS: dict[str, Any] = {
         "get": {
             "summary": "Every record /api/records/find answers (not a page), as a file",
             "parameters": [
-                {"name": "words", "in": "query", "schema": {"type": "string"}},
-                STAGE,
-                {
-                    "name": "status",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": [*STATUSES]},
-                },
-                {"name": "source", "in": "query", "schema": {"type": "string"}},
+                *FINDER_PARAMETERS,
                 _format(*RECORD_FORMATS),
             ],
             "responses": _with_csl_json(

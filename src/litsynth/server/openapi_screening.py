@@ -16,6 +16,14 @@ from litsynth.server.openapi_parts import (
     request_body,
 )
 
+# What /api/records/find and /api/records/found both take: the words and where records stand
+FINDER_PARAMETERS = [
+    {"name": "words", "in": "query", "schema": {"type": "string"}},
+    STAGE,
+    {"name": "status", "in": "query", "schema": {"type": "string", "enum": [*STATUSES]}},
+    {"name": "source", "in": "query", "schema": {"type": "string"}},
+]
+
 SCREENING_PATHS: dict[str, Any] = {
     "/api/screen/import": {
         "post": {
@@ -66,14 +74,7 @@ SCREENING_PATHS: dict[str, Any] = {
         "get": {
             "summary": "Records by their words and where they stand at a stage, in import order",
             "parameters": [
-                {"name": "words", "in": "query", "schema": {"type": "string"}},
-                STAGE,
-                {
-                    "name": "status",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": [*STATUSES]},
-                },
-                {"name": "source", "in": "query", "schema": {"type": "string"}},
+                *FINDER_PARAMETERS,
                 {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
                 {
                     "name": "limit",
