@@ -485,9 +485,7 @@ def _regroup(conn: sqlite3.Connection) -> DedupeResult:
 def uncertain(conn: sqlite3.Connection) -> list[tuple[BibRecord, BibRecord, float]]:
     """Unresolved maybe pairs, as records a person can compare side by side, each with its
     likeness: the most alike first, so the real duplicates among them come early."""
-    records: dict[str, BibRecord] = {}
-    ranked = _ranked(conn, {}, records)
-    return [(records[a], records[b], alike) for a, b, alike in ranked]
+    return _with_records(conn, open_pairs(conn))
 
 
 def set_apart_pairs(conn: sqlite3.Connection) -> list[tuple[BibRecord, BibRecord, float]]:
@@ -495,12 +493,8 @@ def set_apart_pairs(conn: sqlite3.Connection) -> list[tuple[BibRecord, BibRecord
     first, for whoever wants to see what was not asked (a person's verdict still counts)."""
     from litsynth.store import biblio as store
 
-    out = []
-    for row in store.uncertain_pairs(conn, DISTINCT):
-        a, b = store.get_record(conn, row["record_a"]), store.get_record(conn, row["record_b"])
-        if a is not None and b is not None:
-            out.append((a, b, likeness(a, b)))
-    return sorted(out, key=lambda pair: -pair[2])
+    keys = [(u["record_a"], u["record_b"]) for u in store.uncertain_pairs(conn, DISTINCT)]
+    return _with_records(conn, keys)
 
 
 def ranked_uncertain(
@@ -513,18 +507,29 @@ def ranked_uncertain(
     after each verdict (the workspace's Duplicates screen) compares only new pairs; 5,413
     pairs cost 0.8 s to compare and a few hundredths of a second to look up.
     """
-    return _ranked(conn, known, {})
+    return _ranked(conn, open_pairs(conn), known, {})
+
+
+def _with_records(
+    conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]
+) -> list[tuple[BibRecord, BibRecord, float]]:
+    records: dict[str, BibRecord] = {}
+    ranked = _ranked(conn, keys, {}, records)
+    return [(records[a], records[b], alike) for a, b, alike in ranked]
 
 
 def _ranked(
-    conn: sqlite3.Connection, known: dict[tuple[str, str], float], records: dict[str, BibRecord]
+    conn: sqlite3.Connection,
+    keys: Iterable[tuple[str, str]],
+    known: dict[tuple[str, str], float],
+    records: dict[str, BibRecord],
 ) -> list[tuple[str, str, float]]:
-    """Rank the maybe pairs, computing likeness only where `known` lacks it; the records
+    """Rank the pairs `keys`, computing likeness only where `known` lacks it; the records
     read for that are left in `records`."""
     from litsynth.store import biblio as store
 
     out = []
-    for key in open_pairs(conn):
+    for key in keys:
         if key not in known:
             for rid in key:
                 if rid not in records and (rec := store.get_record(conn, rid)) is not None:

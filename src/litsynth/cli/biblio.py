@@ -303,27 +303,24 @@ def dedupe_command(
         return
     with opened(load(project_dir).store_path) as conn:
         if list_apart:
-            _list_apart(dedupe_stage.set_apart_pairs(conn), as_json)
+            _show_pairs(
+                dedupe_stage.set_apart_pairs(conn), as_json,
+                heading=" bib-dedupe was unsure of whose DOIs name different works, most alike"
+                " first; one that is the same work after all: `litsynth dedupe resolve A B"
+                " --same`",
+                empty="No pair was set apart by its DOIs.",
+            )  # fmt: skip
             return
         if list_uncertain:
-            pairs = dedupe_stage.uncertain(conn)
-            if as_json:
-                print_json([{"a": _brief(a), "b": _brief(b), "likeness": x} for a, b, x in pairs])
-                return
-            if not pairs and runs.latest_run(conn, "dedupe") is None:
-                click.echo("Duplicates have not been looked for yet: run `litsynth dedupe` first.")
-            elif not pairs:
-                click.echo("No unresolved uncertain pairs.")
-            else:
-                click.echo(
-                    f"{count(len(pairs), 'pair')}, most alike first (likeness 0–1); settle each"
-                    " with `litsynth dedupe resolve A B --same|--different`, or in the"
-                    " workspace's Duplicates screen (`litsynth serve`)"
-                )
-            for a, b, alike in pairs:
-                click.echo(f"{a.id}  |  {b.id}  (likeness {alike:.2f})")
-                click.echo(f"  {_line(a)}")
-                click.echo(f"  {_line(b)}")
+            looked = runs.latest_run(conn, "dedupe") is not None
+            _show_pairs(
+                dedupe_stage.uncertain(conn), as_json,
+                heading=", most alike first (likeness 0–1); settle each with `litsynth dedupe"
+                " resolve A B --same|--different`, or in the workspace's Duplicates screen"
+                " (`litsynth serve`)",
+                empty="No unresolved uncertain pairs." if looked else
+                "Duplicates have not been looked for yet: run `litsynth dedupe` first.",
+            )  # fmt: skip
             return
         cores = cpu or os.cpu_count() or 1
         result = dedupe_stage.run_dedupe(conn, from_column=from_column, cpu=cores)
@@ -334,18 +331,15 @@ def dedupe_command(
             render_dedupe(result, by_source)
 
 
-def _list_apart(pairs: list[tuple[BibRecord, BibRecord, float]], as_json: bool) -> None:
+def _show_pairs(
+    pairs: list[tuple[BibRecord, BibRecord, float]], as_json: bool, *, heading: str, empty: str
+) -> None:
+    """Pairs of records side by side, each with its likeness (`--uncertain`, `--set-apart`):
+    "N pairs" and `heading`, then two lines a pair, or `empty` when there are none."""
     if as_json:
         print_json([{"a": _brief(a), "b": _brief(b), "likeness": x} for a, b, x in pairs])
         return
-    if not pairs:
-        click.echo("No pair was set apart by its DOIs.")
-        return
-    click.echo(
-        f"{count(len(pairs), 'pair')} bib-dedupe was unsure of whose DOIs name different works,"
-        " most alike first; one that is the same work after all: `litsynth dedupe resolve A B"
-        " --same`"
-    )
+    click.echo(f"{count(len(pairs), 'pair')}{heading}" if pairs else empty)
     for a, b, alike in pairs:
         click.echo(f"{a.id}  |  {b.id}  (likeness {alike:.2f})")
         click.echo(f"  {_line(a)}")
