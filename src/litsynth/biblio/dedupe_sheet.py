@@ -14,12 +14,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from litsynth.biblio import dedupe
 from litsynth.biblio.likeness import differing_facts
 from litsynth.biblio.record_fields import issue_of, pages_of, volume_of
+from litsynth.biblio.sheet_files import layout, write_table
 from litsynth.cells import flat_cell
 from litsynth.errors import BiblioError
+from litsynth.store import biblio as biblio_store
 
 COLUMNS = (
     "record_a", "record_b", "same", "likeness", "differs", "title_a", "title_b", "authors_a",
@@ -105,16 +108,51 @@ def read_verdicts(rows: Sequence[Sequence[str]], known: set[str]) -> SheetVerdic
     return SheetVerdicts(verdicts, blank, problems)
 
 
-def said(name: str, found: SheetVerdicts, recorded: Sequence[tuple[str, str, bool]]) -> list[str]:
-    """What reading a sheet did, as `dedupe import-sheet` prints it and the Duplicates screen
-    shows it: the verdicts recorded, those already so, the blank rows, each row not read."""
-    same = sum(1 for *_, is_same in recorded if is_same)
-    out = [
-        f"{name}: {len(recorded)} verdict{'' if len(recorded) == 1 else 's'} recorded ({same} the"
-        f" same work), {len(found.verdicts) - len(recorded)} as already recorded,"
-        f" {found.blank} rows left blank, {len(found.problems)} not read"
-    ]
-    out += [f"  row {number}: {why}" for number, why in found.problems[:SHOWN_PROBLEMS]]
-    if len(found.problems) > SHOWN_PROBLEMS:
-        out.append(f"  … and {len(found.problems) - SHOWN_PROBLEMS} more (--json lists them all)")
-    return out
+def write_sheet(conn: sqlite3.Connection, out: Path) -> int:
+    """The pairs still to settle, written to `out` (.xlsx or .csv); how many there are."""
+    rows = pair_rows(conn)
+    write_table(rows, out, title="pairs", decorate=layout(WIDTHS, WRAP), error=BiblioError)
+    return len(rows) - 1
+
+
+@dataclass(frozen=True)
+class SheetImport:
+    """What reading a filled-in sheet did: its verdicts, those recorded, the groups after."""
+
+    found: SheetVerdicts
+    result: dedupe.DedupeResult
+    recorded: list[tuple[str, str, bool]]
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.result.to_json(), "recorded": [list(v) for v in self.recorded],
+                "blank": self.found.blank, "problems": self.found.problems}  # fmt: skip
+
+    def lines(self, shown: str) -> list[str]:
+        """As `dedupe import-sheet` prints it and the Duplicates screen shows it, the sheet
+        named `shown`: the verdicts recorded, those already so, the blank rows, each row not
+        read."""
+        found, recorded = self.found, self.recorded
+        same = sum(1 for *_, is_same in recorded if is_same)
+        out = [
+            f"{shown}: {len(recorded)} verdict{'' if len(recorded) == 1 else 's'} recorded"
+            f" ({same} the same work), {len(found.verdicts) - len(recorded)} as already"
+            f" recorded, {found.blank} rows left blank, {len(found.problems)} not read"
+        ]
+        out += [f"  row {number}: {why}" for number, why in found.problems[:SHOWN_PROBLEMS]]
+        if len(found.problems) > SHOWN_PROBLEMS:
+            out.append(
+                f"  … and {len(found.problems) - SHOWN_PROBLEMS} more (--json lists them all)"
+            )
+        return out
+
+
+def import_sheet(
+    conn: sqlite3.Connection, rows: Sequence[Sequence[str]], *, reviewer: str, name: str
+) -> SheetImport:
+    """The verdicts of a sheet's rows recorded under `reviewer` (`dedupe.resolve_many`: one
+    regrouping, a verdict already recorded not repeated), noted as from the sheet `name`."""
+    found = read_verdicts(rows, {r.id for r in biblio_store.all_records(conn)})
+    result, recorded = dedupe.resolve_many(
+        conn, found.verdicts, reviewer=reviewer, note=f"sheet {name}"
+    )
+    return SheetImport(found, result, recorded)

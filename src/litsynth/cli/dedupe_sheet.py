@@ -10,9 +10,8 @@ from pathlib import Path
 
 import click
 
-from litsynth.biblio import dedupe
-from litsynth.biblio.dedupe_sheet import WIDTHS, WRAP, pair_rows, read_verdicts, said
-from litsynth.biblio.sheet_files import layout, read_table, write_table
+from litsynth.biblio.dedupe_sheet import import_sheet, write_sheet
+from litsynth.biblio.sheet_files import read_table
 from litsynth.cli.biblio import dedupe_command, render_dedupe
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
@@ -29,13 +28,12 @@ def export_sheet_command(sheet: Path, project_dir: Path, as_json: bool) -> None:
     """Write the pairs still to settle to FILE (.xlsx or .csv), most alike first, both
     records side by side; fill in `same` (yes or no) and read it back with `import-sheet`."""
     with opened(load(project_dir).store_path) as conn:
-        rows = pair_rows(conn)
-    write_table(rows, sheet, title="pairs", decorate=layout(WIDTHS, WRAP), error=BiblioError)
+        n = write_sheet(conn, sheet)
     if as_json:
-        print_json({"file": str(sheet), "pairs": len(rows) - 1})
+        print_json({"file": str(sheet), "pairs": n})
         return
     click.echo(
-        f"{sheet}: {count(len(rows) - 1, 'pair')} to settle, most alike first; write yes or no"
+        f"{sheet}: {count(n, 'pair')} to settle, most alike first; write yes or no"
         f" under `same`, then `litsynth dedupe import-sheet {sheet}`"
     )
 
@@ -56,19 +54,14 @@ def import_sheet_command(
     reviewer = reviewer or project.settings.project.reviewer
     rows = read_table(sheet, error=BiblioError)
     with opened(project.store_path) as conn:
-        known = {r.id for r in biblio_store.all_records(conn)}
-        found = read_verdicts(rows, known)
-        result, recorded = dedupe.resolve_many(
-            conn, found.verdicts, reviewer=reviewer, note=f"sheet {sheet.name}"
-        )
+        outcome = import_sheet(conn, rows, reviewer=reviewer, name=sheet.name)
         by_source = biblio_store.duplicates_by_source(conn)
     if as_json:
-        print_json({**result.to_json(), "recorded": [list(v) for v in recorded],
-                    "blank": found.blank, "problems": found.problems})  # fmt: skip
+        print_json(outcome.to_json())
         return
-    for line in said(str(sheet), found, recorded):
+    for line in outcome.lines(str(sheet)):
         click.echo(line)
-    render_dedupe(result, by_source)
+    render_dedupe(outcome.result, by_source)
 
 
 commands: list[click.Command] = []  # its commands are `dedupe`'s: see cli/biblio.py

@@ -110,15 +110,12 @@ def hits_file(hits: Sequence[SearchHit], query: str, fmt: str) -> Response:
 
 def pairs_file(project: Project, fmt: str) -> Response:
     """The pairs still to settle as the sheet `litsynth dedupe export-sheet` writes."""
-    from litsynth.biblio.dedupe_sheet import WIDTHS, WRAP, pair_rows
-    from litsynth.biblio.sheet_files import layout, write_table
+    from litsynth.biblio.dedupe_sheet import write_sheet
 
     if fmt not in ("csv", "xlsx"):
         raise LitsynthError(f"no sheet format {fmt!r}", hint="format=xlsx or format=csv")
-    with opened(project.store_path) as conn:
-        rows = pair_rows(conn)
-    with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
-        out = Path(folder) / f"pairs.{fmt}"
-        write_table(rows, out, title="pairs", decorate=layout(WIDTHS, WRAP))
+    with opened(project.store_path) as conn, tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"pairs.{fmt}"  # the sheet writers want a path
+        write_sheet(conn, out)
         data = out.read_bytes()
     return _attachment(data, RECORD_TYPES[fmt], f"duplicate-pairs.{fmt}")

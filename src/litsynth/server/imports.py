@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from litsynth.biblio import dedupe
 from litsynth.biblio.batches import list_batches, record_search, remove_batch, search_date
-from litsynth.biblio.dedupe_sheet import read_verdicts, said
+from litsynth.biblio.dedupe_sheet import import_sheet
 from litsynth.biblio.overview import lines, records_overview
 from litsynth.biblio.readers import import_data
 from litsynth.biblio.screening_import import DecisionsImport, import_decisions
@@ -139,19 +139,10 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         name, data = sent
         rows = read_table(Path(name), data=data, error=BiblioError)
         reviewer = request.query_params.get("reviewer") or project.settings.project.reviewer
-
-        def work(conn: sqlite3.Connection) -> tuple[Any, ...]:
-            found = read_verdicts(rows, {r.id for r in biblio_store.all_records(conn)})
-            result, recorded = dedupe.resolve_many(
-                conn, found.verdicts, reviewer=reviewer, note=f"sheet {name}"
-            )
-            return found, result, recorded
-
-        found, result, recorded = await ws.locked(work)
-        return JSONResponse(
-            {**result.to_json(), "recorded": [list(v) for v in recorded], "blank": found.blank,
-             "problems": found.problems, "lines": said(name, found, recorded)}
-        )  # fmt: skip
+        outcome = await ws.locked(
+            lambda conn: import_sheet(conn, rows, reviewer=reviewer, name=name)
+        )
+        return JSONResponse({**outcome.to_json(), "lines": outcome.lines(name)})
 
     handlers: list[tuple[str, Any, str]] = [
         ("/api/records/batches", api_batches, "GET"),
