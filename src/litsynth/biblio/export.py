@@ -16,7 +16,7 @@ same ids.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -95,20 +95,34 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
             "included": not duplicate_of and ft is not None and ft.decision == "include",
         }[stage]
         if keep:
-            out.append(
-                ExportedRecord(
-                    rec,
-                    duplicate_of,
-                    ta.decision if ta else "",
-                    ta.reason if ta else "",
-                    ft.decision if ft else "",
-                    ft.reason if ft else "",
-                    notes.get((rec.id, TITLE_ABSTRACT), ""),
-                    notes.get((rec.id, FULL_TEXT), ""),
-                    tuple(files.get(rec.id, ())),
-                )
-            )
+            out.append(with_decisions(rec, duplicate_of, eff, notes, files.get(rec.id, ())))
     return out
+
+
+def with_decisions(
+    rec: BibRecord,
+    duplicate_of: str,
+    eff: Mapping[tuple[str, str], rules.Effective],
+    notes: Mapping[tuple[str, str], str],
+    full_texts: Sequence[str],
+    *,
+    decided_as: str = "",
+) -> ExportedRecord:
+    """`rec` with the decisions that count at each stage (`rules.effective`), read under
+    `decided_as` (its group's root, whose decisions a duplicate's are) or its own id."""
+    key = decided_as or rec.id
+    ta, ft = eff.get((key, TITLE_ABSTRACT)), eff.get((key, FULL_TEXT))
+    return ExportedRecord(
+        rec,
+        duplicate_of,
+        ta.decision if ta else "",
+        ta.reason if ta else "",
+        ft.decision if ft else "",
+        ft.reason if ft else "",
+        notes.get((key, TITLE_ABSTRACT), ""),
+        notes.get((key, FULL_TEXT), ""),
+        tuple(full_texts),
+    )
 
 
 def _notes(log: Sequence[Decision]) -> dict[tuple[str, str], str]:

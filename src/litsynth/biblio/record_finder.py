@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from litsynth.biblio import screening_rules as rules
-from litsynth.biblio.export import ExportedRecord
+from litsynth.biblio.export import ExportedRecord, with_decisions
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import screening_log
@@ -113,14 +113,9 @@ def open_record(conn: sqlite3.Connection, record_id: str) -> Opened | None:
     group = next((g for g in biblio_store.duplicate_groups(conn) if rec.id in g), [rec.id])
     root = group[0]
     log = screening_log.log(conn, records=[root])
-    eff = rules.effective(log)
-    ta, ft = eff.get((root, TITLE_ABSTRACT)), eff.get((root, FULL_TEXT))
-    here = ExportedRecord(
-        rec, "" if root == rec.id else root,
-        ta.decision if ta else "", ta.reason if ta else "",
-        ft.decision if ft else "", ft.reason if ft else "",
-        full_texts=tuple(biblio_store.full_text_paths(conn).get(rec.id, ())),
-    )  # fmt: skip
+    files = biblio_store.full_text_paths(conn).get(rec.id, ())
+    duplicate_of = "" if root == rec.id else root
+    here = with_decisions(rec, duplicate_of, rules.effective(log), {}, files, decided_as=root)
     others = [r for rid in group if rid != rec.id and (r := biblio_store.get_record(conn, rid))]
     return Opened(here, others, log)
 
