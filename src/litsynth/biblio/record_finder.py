@@ -14,6 +14,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.export import ExportedRecord, with_decisions
@@ -86,12 +87,12 @@ def find_records(
         if (not source or e.record.source == source)
         and (not terms or all(t in _text(e) for t in terms))
     ]
-    counts = Counter(status(e, stage) for e in matched)
+    standing = [(e, status(e, stage)) for e in matched]
+    counts = Counter(s for _e, s in standing)
     counts["all"] = len(matched) - counts["duplicate"]
-    if status_is == "all":
-        chosen = [e for e in matched if status(e, stage) != "duplicate"]
-    else:
-        chosen = [e for e in matched if status(e, stage) == status_is]
+    chosen = [
+        e for e, s in standing if (s != "duplicate" if status_is == "all" else s == status_is)
+    ]
     return Finding(len(chosen), dict(counts), chosen[offset : offset + limit])
 
 
@@ -118,6 +119,24 @@ def open_record(conn: sqlite3.Connection, record_id: str) -> Opened | None:
     here = with_decisions(rec, duplicate_of, rules.effective(log), {}, files, decided_as=root)
     others = [r for rid in group if rid != rec.id and (r := biblio_store.get_record(conn, rid))]
     return Opened(here, others, log)
+
+
+def row_json(e: ExportedRecord) -> dict[str, Any]:
+    """A found record as the finder lists it (the workspace, `screen find --json`): where it
+    stands at each stage, with the reason."""
+    r = e.record
+    return {
+        "id": r.id,
+        "title": r.title,
+        "authors": list(r.authors[:3]) + (["…"] if len(r.authors) > 3 else []),
+        "year": r.year,
+        "journal": r.journal,
+        "source": r.source,
+        "duplicate_of": e.duplicate_of,
+        "title_abstract": {"decision": status(e, TITLE_ABSTRACT), "reason": e.ta_reason},
+        "full_text": {"decision": status(e, FULL_TEXT), "reason": e.ft_reason},
+        "full_texts": len(e.full_texts),
+    }
 
 
 def history_json(log: Sequence[Decision]) -> list[dict[str, str]]:

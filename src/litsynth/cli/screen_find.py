@@ -13,7 +13,14 @@ import click
 
 from litsynth.biblio import screening_ops as ops
 from litsynth.biblio.export import FORMATS, select, write
-from litsynth.biblio.record_finder import STATUSES, find_records, history_json, open_record, status
+from litsynth.biblio.record_finder import (
+    STATUSES,
+    find_records,
+    history_json,
+    open_record,
+    row_json,
+    status,
+)
 from litsynth.biblio.screening_rules import DECISIONS
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group
@@ -78,12 +85,7 @@ def find_command(
         if not as_json:
             click.echo(f"{out}: {count(len(every), 'record')} written")
     if as_json:
-        listed = [
-            {"id": e.record.id, "title": e.record.title, "year": e.record.year,
-             "source": e.record.source, "title_abstract": status(e, TITLE_ABSTRACT),
-             "full_text": status(e, FULL_TEXT)}
-            for e in found.rows
-        ]  # fmt: skip
+        listed = [row_json(e) for e in found.rows]
         print_json({"total": found.total, "counts": found.counts, "records": listed})
         return
     counts = ", ".join(f"{s} {n}" for s, n in found.counts.items() if n and s != "all")
@@ -111,10 +113,7 @@ def show_command(record_id: str, project_dir: Path, as_json: bool) -> None:
         )
     e, history = found.here, history_json(found.log)
     if as_json:
-        print_json({"id": e.record.id, "duplicate_of": e.duplicate_of,
-                    "title_abstract": _standing(status(e, TITLE_ABSTRACT), e.ta_reason),
-                    "full_text": _standing(status(e, FULL_TEXT), e.ft_reason),
-                    "group": [r.id for r in found.others], "history": history})  # fmt: skip
+        print_json({**row_json(e), "group": [r.id for r in found.others], "history": history})
         return
     r = e.record
     click.echo(f"{r.id}  {r.title}")

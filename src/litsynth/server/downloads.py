@@ -12,6 +12,7 @@ from pathlib import Path
 
 from starlette.responses import Response
 
+from litsynth.biblio.export import ExportedRecord
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.search import SearchHit
@@ -56,13 +57,20 @@ def records_file(project: Project, params: Mapping[str, str]) -> Response:
     from litsynth.biblio import export
 
     stage = params.get("stage", "included")
-    fmt = params.get("format", "ris")
     with opened(project.store_path) as conn:
         rows = export.select(conn, stage)  # an unknown stage is its error, as on the CLI
+    return rows_file(project, rows, params.get("format", "ris"), stage)
+
+
+def rows_file(project: Project, rows: Sequence[ExportedRecord], fmt: str, name: str) -> Response:
+    """Records with the review's decisions as `export records` writes them, to download as
+    NAME.FMT (an unknown format is `export.write`'s error)."""
+    from litsynth.biblio import export
+
     with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
         path = export.write(rows, fmt, Path(folder) / f"records.{fmt}", root=project.root)
         data = path.read_bytes()
-    return _attachment(data, RECORD_TYPES[fmt], f"{stage}.{fmt}")
+    return _attachment(data, RECORD_TYPES[fmt], f"{name}.{fmt}")
 
 
 REFERENCE_TYPES = {

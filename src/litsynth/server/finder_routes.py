@@ -5,9 +5,7 @@ A decision on it is posted to /api/screen/decide, as from the Screening screen."
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -15,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from litsynth.biblio import screening_ops as ops
-from litsynth.biblio.export import FORMATS, ExportedRecord, select, write
+from litsynth.biblio.export import ExportedRecord, select
 from litsynth.biblio.record_finder import (
     PAGE,
     STATUSES,
@@ -23,12 +21,12 @@ from litsynth.biblio.record_finder import (
     find_records,
     history_json,
     open_record,
-    status,
+    row_json,
 )
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
-from litsynth.records import FULL_TEXT, SCREENING_STAGES, TITLE_ABSTRACT
-from litsynth.server.downloads import RECORD_TYPES
+from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT
+from litsynth.server.downloads import rows_file
 from litsynth.server.record_views import record_json
 from litsynth.server.replies import error
 from litsynth.server.warm import Workspace
@@ -36,22 +34,6 @@ from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
 
 MAX_PAGE = 500
-
-
-def _row(e: ExportedRecord) -> dict[str, Any]:
-    r = e.record
-    return {
-        "id": r.id,
-        "title": r.title,
-        "authors": list(r.authors[:3]) + (["…"] if len(r.authors) > 3 else []),
-        "year": r.year,
-        "journal": r.journal,
-        "source": r.source,
-        "duplicate_of": e.duplicate_of,
-        "title_abstract": {"decision": status(e, TITLE_ABSTRACT), "reason": e.ta_reason},
-        "full_text": {"decision": status(e, FULL_TEXT), "reason": e.ft_reason},
-        "full_texts": len(e.full_texts),
-    }
 
 
 def _number(value: str | None, name: str, default: int, most: int) -> int:
@@ -94,27 +76,17 @@ def finder_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                 "offset": offset,
                 "counts": found.counts,
                 "sources": sorted({e.record.source for e in rows}),
-                "records": [_row(e) for e in found.rows],
+                "records": [row_json(e) for e in found.rows],
             }
         )
 
     async def api_found(request: Request) -> Response:
         """Every record `find` answers (not a page of them) as a file: a sheet, RIS, BibTeX
         or CSL-JSON, as `litsynth screen find … --out FILE` writes it."""
-        params = request.query_params
-        fmt = params.get("format", "xlsx")
-        if fmt not in FORMATS:
-            raise LitsynthError(f"unknown format {fmt!r}", hint=", ".join(FORMATS))
         with opened(project.store_path) as conn:
             rows = select(conn, "all")
-        found = _finding(params, rows, offset=0, limit=len(rows))
-        with tempfile.TemporaryDirectory() as folder:  # the writers want a path
-            path = write(found.rows, fmt, Path(folder) / f"found.{fmt}", root=project.root)
-            data = path.read_bytes()
-        disposition = f'attachment; filename="found.{fmt}"'
-        return Response(
-            data, media_type=RECORD_TYPES[fmt], headers={"Content-Disposition": disposition}
-        )
+        found = _finding(request.query_params, rows, offset=0, limit=len(rows))
+        return rows_file(project, found.rows, request.query_params.get("format", "xlsx"), "found")
 
     async def api_record(request: Request) -> Response:
         record_id = request.query_params.get("id", "")
@@ -128,7 +100,7 @@ def finder_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
             documents = biblio_store.linked_documents(conn, rec.id)
             return {
                 "record": {**record_json(rec, documents, settings), "source": rec.source},
-                "status": _row(found.here),
+                "status": row_json(found.here),
                 "group": [{"id": r.id, "source": r.source, "title": r.title} for r in found.others],
                 "history": history_json(found.log),
                 "reasons": ops.project_reasons(conn, settings),
