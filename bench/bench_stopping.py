@@ -32,6 +32,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,13 +107,19 @@ def summarise(runs: list[dict[str, object]], key: str) -> dict[str, float | int]
     }
 
 
-def main(seeds: int) -> None:
-    results: dict[str, object] = {"target_recall": TARGET, "alpha": 0.05, "step": STEP}
+def _reviews() -> Iterator[tuple[str, list[str], np.ndarray]]:
+    """Each benchmark review at hand, as (name, texts, labels); an absent one is said."""
     for name, path in DATASETS.items():
         if not path.exists():
             print(f"{name}: {path} is absent (see bench_screening.py); skipped")
             continue
         texts, y = load(path)
+        yield name, texts, y
+
+
+def main(seeds: int) -> None:
+    results: dict[str, object] = {"target_recall": TARGET, "alpha": 0.05, "step": STEP}
+    for name, texts, y in _reviews():
         runs = []
         for seed in range(1, seeds + 1):
             started = time.perf_counter()
@@ -155,11 +162,7 @@ def main_pilot(seeds: int, size: int) -> None:
     decisions in that order, as it does in litsynth. Against the same rule after the usual
     priors (1 include + 1 exclude)."""
     results: dict[str, object] = {"target_recall": TARGET, "alpha": 0.05, "pilot": size}
-    for name, path in DATASETS.items():
-        if not path.exists():
-            print(f"{name}: {path} is absent (see bench_screening.py); skipped")
-            continue
-        texts, y = load(path)
+    for name, texts, y in _reviews():
         runs = []
         for seed in range(1, seeds + 1):
             pilot = np.random.default_rng(seed).choice(len(y), size, replace=False).tolist()
