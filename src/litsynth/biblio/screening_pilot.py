@@ -58,10 +58,7 @@ class PilotReport:
             "n_both": a.n_both,
             "n_agree": a.n_agree,
             "kappa": a.kappa,
-            "conflicts": [
-                {"record_id": c.record_id, "votes": dict(c.votes), "reasons": dict(c.reasons)}
-                for c in a.conflicts
-            ],
+            "conflicts": [c.to_json() for c in a.conflicts],
         }
 
 

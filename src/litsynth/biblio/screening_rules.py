@@ -322,6 +322,10 @@ class Conflict:
     # settling the disagreement reads first)
     notes: Mapping[str, str] = field(default_factory=dict)
 
+    def to_json(self) -> dict[str, object]:
+        return {"record_id": self.record_id, "votes": dict(self.votes),
+                "reasons": dict(self.reasons), "notes": dict(self.notes)}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Agreement:

@@ -415,15 +415,7 @@ def conflicts_command(stage: str, project_dir: Path, as_json: bool) -> None:
                 "n_both": a.n_both,
                 "n_agree": a.n_agree,
                 "kappa": a.kappa,
-                "conflicts": [
-                    {
-                        "record_id": c.record_id,
-                        "votes": dict(c.votes),
-                        "reasons": dict(c.reasons),
-                        "notes": dict(c.notes),
-                    }
-                    for c in a.conflicts
-                ],
+                "conflicts": [c.to_json() for c in a.conflicts],
             }
         )
         return

@@ -272,8 +272,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 "kappa": agreement.kappa,
                 "pilot": piloted.to_json() if piloted else None,
                 "conflicts": [
-                    {"record_id": c.record_id, "title": titles.get(c.record_id, ""),
-                     "votes": dict(c.votes), "reasons": dict(c.reasons), "notes": dict(c.notes)}
+                    {**c.to_json(), "title": titles.get(c.record_id, "")}
                     for c in agreement.conflicts
                 ],
             }
