@@ -76,6 +76,7 @@ def test_authors(raw: object, authors: tuple[str, ...]) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
 @example(">\r00<A")  # a "name" whose reordering made "<A, >", which clean_text took for a tag
+@example("0|0;0")  # OpenAlex's "|" between names, and a ";" inside one of them
 def test_normalising_twice_changes_nothing(text: str) -> None:
     assert normalize_title(normalize_title(text)) == normalize_title(text)
     assert normalize_doi(normalize_doi(text)) == normalize_doi(text)

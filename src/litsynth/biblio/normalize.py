@@ -112,8 +112,12 @@ def split_authors(value: object, *, one_name_each: bool = False) -> list[str]:
         text = value.strip()
         if not text:
             return []
-        if "|" in text:  # OpenAlex's CSV: "Jakub Kužílek|Martin Hlosta"
-            return [p.strip() for p in text.split("|") if p.strip()]
+        if "|" in text:  # OpenAlex's CSV: "Jakub Kužílek|Martin Hlosta"; each part as any cell
+            return [
+                name
+                for part in text.split("|")
+                for name in split_authors(part, one_name_each=one_name_each)
+            ]
         if ";" in text:
             # "Cui, G.; Lui, H.-K.; and Guo, X.": the last name may carry a leading "and".
             return [_LEADING_AND.sub("", p) for p in text.split(";") if _LEADING_AND.sub("", p)]
