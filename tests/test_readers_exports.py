@@ -29,7 +29,7 @@ def _only(name: str):  # type: ignore[no-untyped-def]
         ("lens.csv", ("Kumar, Anil", "Okafor, Chidi"), "10.1016/j.jom.2020.05.001",
          "Journal of Operations Management", "551--570"),
         ("pubmed.csv", ("Kumar, A", "Okafor, C", "van der Berg, JH"),
-         "10.1016/j.jom.2020.05.001", "J Oper Manag", ""),
+         "10.1016/j.jom.2020.05.001", "J Oper Manag", "551-570"),  # from its Citation
         ("ieee.csv", ("Kumar, A.", "Okafor, C."), "10.1109/tem.2020.1234567",
          "IEEE Transactions on Engineering Management", "1001--1012"),
         ("openalex.csv", ("Kumar, Anil", "Okafor, Chidi"), "10.1016/j.jom.2020.05.001",

@@ -33,7 +33,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING
 
 from litsynth.biblio.likeness import likeness
-from litsynth.biblio.record_fields import EXTRA_KEYS, extra_value, pages_of
+from litsynth.biblio.record_fields import EXTRA_KEYS, extra_value, issue_of, pages_of
 from litsynth.citations.doi import dois_set_apart
 from litsynth.errors import BiblioError
 from litsynth.progress import progress
@@ -143,7 +143,7 @@ def records_frame(records: Iterable[BibRecord]) -> pd.DataFrame:
                 "journal": rec.journal if kind not in _IN_BOOK else "",
                 "booktitle": rec.journal if kind in _IN_BOOK else "",
                 "volume": extra_value(rec.extra, EXTRA_KEYS["volume"]),
-                "number": extra_value(rec.extra, EXTRA_KEYS["number"]),
+                "number": issue_of(rec.extra),
                 "pages": pages_of(rec.extra),
                 "doi": rec.doi,
                 "abstract": rec.abstract,

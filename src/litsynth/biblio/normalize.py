@@ -39,6 +39,24 @@ def clean_text(value: object) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# EBSCOhost (CINAHL, APA PsycInfo via EBSCO, Academic Search) ends each abstract with its
+# copyright notice, sixty words a screener reads on every record, and marks whose it is.
+_EBSCO_NOTICE = re.compile(
+    r"\s*(?:Copyright of .{1,300}? is the property of .*|\[ABSTRACT FROM (?:AUTHOR|PUBLISHER)\])$",
+    re.S,
+)
+
+
+def normalize_abstract(value: object) -> str:
+    """Cleaned as any text, without EBSCOhost's copyright notice and "[ABSTRACT FROM
+    AUTHOR]" mark at the end."""
+    text = clean_text(value)
+    if text.endswith((")", "]", ".")) and ("Copyright of" in text or "[ABSTRACT FROM" in text):
+        for _ in range(2):  # the notice, then the mark before it
+            text = _EBSCO_NOTICE.sub("", text)
+    return text
+
+
 def normalize_title(value: object) -> str:
     """Whitespace folded, HTML tags and entities gone, one trailing period dropped.
 
@@ -81,13 +99,19 @@ def _one_author(name: str) -> str:
     if "," in name:
         family, _, given = name.partition(",")
         given = given.strip()
+        if given.lower() == "null":  # RefWorks' missing given name: "van den Hoven,null"
+            given = ""
         return f"{family.strip()}, {given}" if given else family.strip()
     parts = name.split()
     if len(parts) == 1 or not parts[-1][:1].isalpha():
         return name  # one word, or no family name to put first ("> 00<A": kept as written)
-    # MEDLINE/WoS short form "Smith JA": initials last, all capitals, at most 3 letters.
-    if parts[-1].isupper() and len(parts[-1].replace(".", "")) <= 3:
-        return f"{' '.join(parts[:-1])}, {parts[-1]}"
+    # MEDLINE/WoS short form "Smith JA": initials last, all capitals, at most 3 letters; as
+    # EPPI-Reviewer writes them, apart: "Eberth D A".
+    initials = len(parts)
+    while initials > 1 and _INITIALS.match(parts[initials - 1]):
+        initials -= 1
+    if initials < len(parts):
+        return f"{' '.join(parts[:initials])}, {' '.join(parts[initials:])}"
     particles = {"van", "von", "de", "der", "den", "da", "di", "del", "le", "la", "du", "dos"}
     start = len(parts) - 1
     while start > 0 and parts[start - 1].lower() in particles:
@@ -97,7 +121,11 @@ def _one_author(name: str) -> str:
 
 _AND = re.compile(r"\s+and\s+", re.I)
 _LEADING_AND = re.compile(r"^\s*(?:and|&)\s+|^\s+|\s+$", re.I)
-_PUBMED_NAME = re.compile(r"^\S.*\s[A-Z]{1,3}$")  # "Smith J", "van der Berg AM"
+# "Smith J", "van der Berg AM"; Embase's "Troiano L.P."
+_PUBMED_NAME = re.compile(r"^\S.*\s(?:[A-Z]\.?-?){1,3}$")
+
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,3}$")
 
 
 def split_authors(value: object, *, one_name_each: bool = False) -> list[str]:
@@ -125,7 +153,9 @@ def split_authors(value: object, *, one_name_each: bool = False) -> list[str]:
             return [p for p in _AND.split(text) if p.strip()]
         if not one_name_each and text.count(",") >= 1:
             # PubMed CSV ends its list with a full stop: "Smith J, Doe AB."
-            parts = [p.strip() for p in text.removesuffix(".").split(",") if p.strip()]
+            # (the stop after undotted initials only: Embase's "Ghilardi A.M." keeps its own)
+            listed = text[:-1] if re.search(r"\s[A-Z]{1,3}\.$", text) else text
+            parts = [p.strip() for p in listed.split(",") if p.strip()]
             if len(parts) > 1 and all(_PUBMED_NAME.match(p) for p in parts):
                 # PubMed CSV: "Smith J, Doe AB": each comma part is a whole name, whereas in
                 # "Smith, John" they are a family and a given name.
@@ -145,7 +175,7 @@ def normalize_authors(value: object) -> tuple[str, ...]:
 def normalize_keywords(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
-    items = value if isinstance(value, list | tuple) else re.split(r"[;\n]", str(value))
+    items = value if isinstance(value, list | tuple) else re.split(r"[;|\n]", str(value))
     out: list[str] = []
     for item in items:
         text = clean_text(item)
@@ -179,7 +209,7 @@ def to_record(
         source=source,
         batch_id=batch_id,
         title=normalize_title(fields.get("title")),
-        abstract=clean_text(fields.get("abstract")),
+        abstract=normalize_abstract(fields.get("abstract")),
         authors=normalize_authors(fields.get("authors")),
         year=normalize_year(fields.get("year")),
         doi=normalize_doi(fields.get("doi")),

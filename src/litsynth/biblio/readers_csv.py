@@ -28,6 +28,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "article title",
         "document title",
         "primary title",
+        "title primary",  # RefWorks
         "ti",
         "t1",
         "display_name",  # OpenAlex
@@ -41,6 +42,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "author/s",  # Lens.org
         "authorships.author.display_name",  # OpenAlex, names between "|"
         "author names",
+        "authors, primary",  # RefWorks
         "au",
         "a1",
         "first author",
@@ -52,9 +54,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "pubyear",
         "py",
         "y1",
+        "published year",  # Covidence
+        "pub year",  # RefWorks
         "date",
         "da",
         "create date",
+        "date published",  # Lens.org
+        "publication date",  # CINAHL: "4/3/2024"
+        "publication_date",  # OpenAlex
+        "date of publication",  # Embase
     ),
     "doi": ("doi", "di", "do", "doi link"),
     "journal": (
@@ -63,6 +71,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "publication title",
         "journal/book",
         "journal title",
+        "periodical full",  # RefWorks
+        "periodical abbrev",
         "primary_location.source.display_name",  # OpenAlex
         "so",
         "jo",
@@ -70,6 +80,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "t2",
         "secondary title",
         "booktitle",
+        "publication",  # Publish or Perish (Google Scholar)
+        "source",  # Cochrane Library; only where no other column names the journal
     ),
     "language": ("language", "language of original document", "la", "lang"),
     "doc_type": (
@@ -82,23 +94,60 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "ty",
         "dt",
     ),
-    "keywords": ("keywords", "author keywords", "manual tags", "kw", "de"),
+    "keywords": (
+        "keywords",
+        "author keywords",
+        "index keywords",  # Scopus, where the authors gave none
+        "emtree medical index terms",  # Embase
+        "manual tags",
+        "kw",
+        "de",
+        "keywords.display_name",  # OpenAlex, between "|"
+    ),
     "file": ("file", "file attachments", "pdf", "l1"),
 }
 
 _KNOWN = {name: field for field, names in COLUMNS.items() for name in names}
+# Read only when no other column of the field is there: Scopus's CSV has "Source title" (the
+# journal) beside "Source" ("Scopus"), the Cochrane Library's only "Source" (the journal).
+_ALONE = frozenset({"source"})
 
 
 def sniff_delimiter(text: str) -> str:
-    """Comma, tab or semicolon: whichever the header line holds most of (Excel in some locales
-    writes ';'). A preamble line above the header (Dimensions') may hold a comma or two of its
-    own, so the line with the most delimiters among the first five decides."""
+    """Comma, tab or semicolon: the one under which the table's header names the most
+    bibliographic columns (Excel in some locales writes ';'). Counting delimiters is not
+    enough: a Lens.org or Cochrane abstract near the top holds more semicolons than the header
+    holds commas, and a preamble line above the header (Dimensions', Embase's search query)
+    holds some of its own. When no header names a column we know, the line with the most
+    delimiters among the first five decides."""
+    lines = text.splitlines(keepends=True)
+    best, score = "", 0
+    for delimiter in (",", "\t", ";"):
+        lead = _lead(lines, delimiter)
+        known = len(column_map(lead[header_row(lead)])) if lead else 0
+        if known > score:
+            best, score = delimiter, known
+    if best:
+        return best
     counts = {d: 0 for d in (",", "\t", ";")}
     for line in text.split("\n", 5)[:5]:
         here = {d: line.count(d) for d in counts}
         if max(here.values()) > max(counts.values()):
             counts = here
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def _lead(lines: list[str], delimiter: str, rows: int = 60) -> list[list[str]]:
+    """The first `rows` rows of the file read with `delimiter`, as far as they read."""
+    lead: list[list[str]] = []
+    try:
+        for row in csv.reader(lines, delimiter=delimiter):
+            lead.append(row)
+            if len(lead) >= rows:
+                break
+    except csv.Error:
+        pass
+    return lead
 
 
 def column_map(header: list[str]) -> dict[str, list[int]]:
@@ -110,9 +159,11 @@ def column_map(header: list[str]) -> dict[str, list[int]]:
     lowered = [re.sub(r"\s+", " ", h.strip().lower()) for h in header]
     found: dict[str, list[int]] = {}
     for field, names in COLUMNS.items():
-        indexes = [lowered.index(name) for name in names if name in lowered]
-        if indexes:
-            found[field] = indexes
+        present = [name for name in names if name in lowered]
+        if len(present) > 1:
+            present = [name for name in present if name not in _ALONE]
+        if present:
+            found[field] = [lowered.index(name) for name in present]
     return found
 
 
@@ -141,14 +192,7 @@ def read_csv(text: str, file_name: str) -> ReadResult:
     hold the search that made the export."""
     lines = text.splitlines(keepends=True)
     delimiter = sniff_delimiter(text)
-    lead: list[list[str]] = []
-    try:
-        for row in csv.reader(lines, delimiter=delimiter):
-            lead.append(row)
-            if len(lead) >= 60:
-                break
-    except csv.Error:
-        lead = lead or [[]]
+    lead = _lead(lines, delimiter) or [[]]
     at = header_row(lead)
     rows = csv.reader(lines, delimiter=delimiter)
     try:
@@ -164,6 +208,11 @@ def read_csv(text: str, file_name: str) -> ReadResult:
          f" records: {_preamble(lead[:at])!r}",) if at else ()
     )  # fmt: skip
     rejected: list[Rejection] = []
+    # abstrackr leaves out the label columns of records nobody has labelled yet, and some
+    # Excel exports leave out empty cells at a row's end: a shorter row that still holds
+    # every column read is padded (and said), one that does not is rejected.
+    read_up_to = max((i for indexes in column_map(header).values() for i in indexes), default=0)
+    short: list[int] = []
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
         line = rows.line_num + 1
@@ -177,10 +226,20 @@ def read_csv(text: str, file_name: str) -> ReadResult:
                 line = rows.line_num + 1
                 continue
             start, line = line, rows.line_num + 1
+            if read_up_to < len(row) < len(header) and any(cell.strip() for cell in row):
+                short.append(start)
+                row = row + [""] * (len(header) - len(row))
             yield start, row
 
     entries, bad = read_table(header, numbered(), file_name)
     rejected_all = tuple(sorted([*rejected, *bad], key=_line))
+    if short:
+        where = ", ".join(map(str, short[:5])) + (", …" if len(short) > 5 else "")
+        warnings += (
+            f"{len(short)} {'row ends' if len(short) == 1 else 'rows end'} before the header's"
+            f" {len(header)} columns (line {where}):"
+            " the cells left out are read as empty",
+        )
     return ReadResult(entries=entries, rejected=rejected_all, warnings=warnings)
 
 
@@ -221,6 +280,7 @@ def read_table(
             continue
         fields: dict[str, object] = {}
         used: set[int] = set()
+        row = [_excel_literal(cell) for cell in row]
         for field, indexes in mapping.items():
             index = next((i for i in indexes if row[i].strip()), indexes[0])
             used.add(index)
@@ -229,3 +289,11 @@ def read_table(
         key = str(fields.pop("id", "")).strip()
         entries.append(RawEntry(line=start, key=key, fields=fields, extra=extra))
     return tuple(entries), tuple(rejected)
+
+
+def _excel_literal(cell: str) -> str:
+    """A cell written as an Excel formula to keep it text (`="19326203"`, `="4/3/2024"`:
+    CINAHL's ISSNs and dates, so Excel drops no leading zero) is the text inside."""
+    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
+        return cell[2:-1].replace('""', '"')
+    return cell

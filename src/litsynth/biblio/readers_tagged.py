@@ -155,11 +155,33 @@ def read_ris(text: str, file_name: str = "") -> ReadResult:
             continue
         record = parsed[0]
         fields, used = _pick(record, RIS_FIELDS)
+        if _as_text(fields.get("file", "")).lower().startswith(("http://", "https://")):
+            del fields["file"]  # Ovid's L1 is a link, not a file of a reference manager's
+            used.discard("file_attachments1")
+        if "doi" not in fields and (doi := _doi_elsewhere(record)):
+            fields["doi"] = doi
         extra = _extra(record, used, {"id"})
         entries.append(RawEntry(first, _as_text(record.get("id", "")), fields, extra))
     if not entries and not rejected and text.strip():
         rejected.append(Rejection(0, "no RIS entries found (no line starts with 'TY  -')"))
     return ReadResult(tuple(entries), tuple(rejected), tuple(warnings))
+
+
+_DOI_ALONE = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/)?10\.\d{4,9}/\S+\s*$", re.I)
+
+
+def _doi_elsewhere(record: Mapping[str, object]) -> str:
+    """A DOI the entry gives under another tag: EBSCOhost (CINAHL, PsycInfo) writes it in L3,
+    Ovid (ERIC, Embase) as a dx.doi.org link in L1, others as a doi.org link in UR. Only a
+    value that is a DOI or a doi.org link and nothing else counts."""
+    unknown = record.get("unknown_tag")
+    values: list[object] = []
+    if isinstance(unknown, Mapping):
+        values += [*unknown.get("L3", []), *unknown.get("DI", [])]
+    for key in ("file_attachments1", "file_attachments2", "urls"):
+        value = record.get(key)
+        values += value if isinstance(value, list) else [value] if value else []
+    return next((str(v).strip() for v in values if _DOI_ALONE.match(str(v))), "")
 
 
 def read_wos(text: str, file_name: str = "") -> ReadResult:

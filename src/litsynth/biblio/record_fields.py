@@ -19,15 +19,22 @@ from collections.abc import Mapping, Sequence
 from litsynth.records import BibRecord
 
 EXTRA_KEYS = {
-    "volume": ("volume", "VL", "VI", "vl"),
-    "number": ("number", "issue", "IS", "IP", "is", "issue number"),  # last: Lens.org
+    "volume": ("volume", "VL", "VI", "vl", "biblio.volume"),  # last: OpenAlex
+    # MEDLINE's IS is the ISSN and IP the issue; issue_of passes over an ISSN wherever it is
+    "number": ("number", "issue", "IP", "IS", "is", "issue number", "biblio.issue"),
     "pages": ("pages", "PG", "page range", "pp", "pagination"),  # last: Dimensions
 }
 _PAGE_PAIRS = (
     ("start_page", "end_page"), ("beginning_page", "ending_page"), ("SP", "EP"),
     ("page start", "page end"),  # Scopus's CSV
     ("start page", "end page"),  # IEEE Xplore's and Lens.org's CSV
+    ("first page", "last page"),  # Embase's
+    ("biblio.first_page", "biblio.last_page"),  # OpenAlex's
+    ("start page", "other pages"),  # RefWorks': the first page, or the only one in the second
 )  # fmt: skip
+
+
+_ARTICLE_NUMBER = ("custom7", "article_number", "art. no.", "article number")
 
 
 def extra_value(extra: Mapping[str, str], keys: Sequence[str]) -> str:
@@ -51,19 +58,53 @@ def pages_of(extra: Mapping[str, str]) -> str:
     pages = extra_value(extra, EXTRA_KEYS["pages"])
     if pages:
         return pages
+    # CINAHL gives the first page and how many there are
+    first, count = extra_value(extra, ("first page",)), extra_value(extra, ("page count",))
+    if first.isdigit() and count.isdigit() and int(count) > 1:
+        return f"{first}--{int(first) + int(count) - 1}"
+    alone = ""  # a first page without its last, unless another pair gives both
     for start, end in _PAGE_PAIRS:
         first, last = extra_value(extra, (start,)), extra_value(extra, (end,))
-        if first:
-            return f"{first}--{last}" if last else first
-    return ""
+        if first and last:
+            return f"{first}--{last}" if last != first else first
+        alone = alone or first or (last if end == "other pages" else "")
+    if alone:
+        return alone
+    # An online-only article has an article number where pages would be ("e15453"): RIS C7
+    # (Scopus, EndNote), Web of Science's AR, Scopus's CSV "Art. No."
+    return extra_value(extra, _ARTICLE_NUMBER) or _cited(extra)[2]
+
+
+# PubMed's CSV gives volume, issue and pages only in its citation: "Eur J Med Genet. 2020
+# Feb;63(2):103640. doi: …"; "Nature. 2001;410(6824):33-4."
+_CITATION = re.compile(r";\s*([^\s();:]+)(?:\(([^)]*)\))?:\s*([^\s.;]+)")
+
+
+def _cited(extra: Mapping[str, str]) -> tuple[str, str, str]:
+    """(volume, issue, pages) of the record's PubMed-style citation, "" each when none."""
+    citation = extra_value(extra, ("citation",))
+    match = _CITATION.search(citation) if citation else None
+    if match is None:
+        return "", "", ""
+    volume, issue, pages = match.groups()
+    return volume, issue or "", pages
 
 
 def volume_of(extra: Mapping[str, str]) -> str:
-    return extra_value(extra, EXTRA_KEYS["volume"])
+    return extra_value(extra, EXTRA_KEYS["volume"]) or _cited(extra)[0]
 
 
 def issue_of(extra: Mapping[str, str]) -> str:
-    return extra_value(extra, EXTRA_KEYS["number"])
+    """The issue, never an ISSN: PubMed's .nbib tags the ISSN "IS" ("1878-0849
+    (Electronic)"), which RIS and other exports use for the issue."""
+    for key in EXTRA_KEYS["number"]:
+        value = extra_value(extra, (key,))
+        if value and not _ISSN.match(value):
+            return value
+    return _cited(extra)[1]
+
+
+_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx](?:\s|$)")
 
 
 def page_range(extra: Mapping[str, str]) -> tuple[str, str]:
