@@ -12,7 +12,6 @@ other column is kept verbatim in the record's `extra`, so a dataset's own labels
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Iterator
 
 from litsynth.biblio.readers_base import RawEntry, ReadResult
@@ -156,7 +155,8 @@ def column_map(header: list[str]) -> dict[str, list[int]]:
     Per row the first non-empty one wins: a bib-dedupe export has both `journal` and
     `booktitle`, and a conference paper fills only the second.
     """
-    lowered = [re.sub(r"\s+", " ", h.strip().lower()) for h in header]
+    # a column name is short: a longer cell (an abstract, while the header is looked for) is none
+    lowered = [" ".join(h.lower().split()) if len(h) <= 80 else "" for h in header]
     found: dict[str, list[int]] = {}
     for field, names in COLUMNS.items():
         present = [name for name in names if name in lowered]
