@@ -40,6 +40,7 @@ from litsynth.ingest.files import FileEntry, file_hash, walk
 from litsynth.ingest.indexing import (
     LazyEmbedder,
     chunker_spec,
+    embed_in_parts,
     open_index,
     reconcile,
     restore_vectors,
@@ -115,6 +116,7 @@ class _Run:
         self.carry = False  # --carry: codings follow a replaced file to its new version
         self.in_place: set[str] = set()  # --reread: documents read again over their old reading
         self.relinks: dict[str, tuple[HeldLink, ...]] = {}  # links of readings dropped to reread
+        self.say: Callable[[str], object] = lambda _said: None  # the progress bar's note
 
     def metadata_for(self, key: str) -> Metadata | None:
         try:
@@ -147,6 +149,7 @@ class _Run:
             with transaction(self.conn):
                 read_by(self.conn, doc.id, said.get("text_read_by"))
             return
+        self.say(f"{entry.path.name[-30:]}: cutting {len(doc.pages):,} pages into passages")
         chunks = chunk_with(self.project.settings.ingest, doc, self.embedder)
         self.pending.items.append((entry, doc, chunks))
         self.pending.n_chunks += len(chunks)
@@ -158,7 +161,9 @@ class _Run:
         items, self.pending = self.pending.items, _Pending()
         if not items:
             return
-        vectors = self.embedder.embed([c.text for _, _, chunks in items for c in chunks])
+        texts = [c.text for _, _, chunks in items for c in chunks]
+        name = items[-1][0].path.name[-30:]
+        vectors = embed_in_parts(self.embedder, texts, self.flush_at, self.say, name)
         offset = 0
         for entry, doc, chunks in items:
             part = vectors[offset : offset + len(chunks)]
@@ -478,11 +483,15 @@ def _parse_and_store(
         on_progress=lambda path, done, total: bar.set_postfix_str(
             f"{path.name[-30:]}: OCR page {done} of {total}"
         ),
+        on_pages=lambda path, done, total: bar.set_postfix_str(
+            f"{path.name[-30:]}: page {done} of {total} read"
+        ),
     )
     with tqdm(
         total=len(to_parse), desc="ingesting", unit="file", disable=options.quiet,
         file=sys.stderr,
     ) as bar:  # fmt: skip
+        run.say = bar.set_postfix_str
         for stored, (path, outcome) in enumerate(results, start=1):
             entry, digest = by_path[Path(path)]
             bar.set_postfix_str(entry.path.name[-30:], refresh=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -136,6 +136,21 @@ def reconcile(
             index.add([r[0] for r in rows], embedder.embed([r[1] for r in rows]))
             bar.update(len(rows))
     return {"added": len(missing), "removed": len(orphans)}
+
+
+def embed_in_parts(
+    embedder: Embedder, texts: Sequence[str], size: int, say: Callable[[str], object], name: str
+) -> np.ndarray:
+    """The texts' vectors, `size` at a time when there are more: a 600-page book's 3,500
+    passages take a minute to embed, and the bar says how far (`say`), not nothing."""
+    if len(texts) <= size:
+        return embedder.embed(texts)
+    parts = []
+    for start in range(0, len(texts), size):
+        say(f"{name}: {start:,} of {len(texts):,} passages embedded")
+        parts.append(embedder.embed(texts[start : start + size]))
+    say(f"{name}: {len(texts):,} passages embedded")
+    return np.concatenate(parts)
 
 
 def text_key(text: str) -> bytes:

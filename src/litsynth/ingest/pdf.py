@@ -26,6 +26,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from pypdf.generic import DictionaryObject
 
 from litsynth.citations.doi import normalize_doi
+from litsynth.ingest.budget import ask_for_time, report_pages
 from litsynth.ingest.byline import chosen_authors
 from litsynth.ingest.failures import OCR_TRIED, ParseFailure
 from litsynth.ingest.first_page import (
@@ -421,6 +422,14 @@ def chosen_title(own: str, first_page: str, runs: list[Run], scanned: str = "") 
     return without_article_type(title)  # "ﬁ" spelled out, as in the text
 
 
+# A PDF this long says how far it has read, every stretch of pages, and each stretch read
+# earns it this much more time (pypdf reads about 30 pages a second here): the file limit
+# ([ingest] pdf_timeout_s) is meant for a file that hangs, not for a long book.
+LONG_PDF_PAGES = 100
+PAGES_STRETCH = 20
+SECONDS_PER_PAGE = 0.5
+
+
 def parse_pdf(
     path: Path, data: bytes, *, passwords: Sequence[str] = (), ocr: OcrSettings | None = None
 ) -> Document:
@@ -455,6 +464,9 @@ def parse_pdf(
         # the file's /Title is missing or is not this paper's.
         runs, visit = run_recorder()
         for number in range(count):
+            if count >= LONG_PDF_PAGES and number and number % PAGES_STRETCH == 0:
+                report_pages(number, count)
+                ask_for_time(PAGES_STRETCH * SECONDS_PER_PAGE)  # earned: these pages are read
             try:
                 seen = visit if number == 0 else None
                 raw.append(pages[number].extract_text(visitor_text=seen) or "")

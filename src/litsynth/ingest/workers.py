@@ -241,13 +241,15 @@ def parse_many(
     parser: Parser = parse_file,
     ocr: OcrSettings | None = None,
     on_progress: Callable[[Path, int, int], None] | None = None,
+    on_pages: Callable[[Path, int, int], None] | None = None,
 ) -> Generator[tuple[Path, Document | Failure], None, None]:
     """Parse files in worker processes; yield (path, Document or Failure) as each finishes.
 
     workers=0 uses one per CPU core. `parser` must be a module-level function (workers import
     it by name); tests pass a deliberately slow or crashing one. `ocr`: read scanned pages
     with these settings (None: never); `on_progress(path, done, total)` hears of each page
-    OCR has read. Closing the iterator early, or Ctrl-C, kills the workers.
+    OCR has read, `on_pages(path, done, total)` of how far a long PDF's text is read.
+    Closing the iterator early, or Ctrl-C, kills the workers.
     """
     # Largest files first: a 300-page book started last would leave the other cores idle at the
     # end (longest-processing-time-first scheduling; file size stands in for parse time).
@@ -300,13 +302,17 @@ def parse_many(
                     replace(worker)
                     yield path, Failure(str(path), reason, detail)
                     continue
-                if message[0] == "extend":  # OCR ahead: the parser asked for more time
+                if message[0] == "extend":  # the parser asked for more time: OCR, a long PDF
                     worker.deadline += message[1]
                     worker.allowed_s += message[1]
                     continue
                 if message[0] == "progress":  # a page of a scan read
                     if on_progress is not None and path is not None:
                         on_progress(path, message[1], message[2])
+                    continue
+                if message[0] == "pages":  # a stretch of a long PDF read
+                    if on_pages is not None and path is not None:
+                        on_pages(path, message[1], message[2])
                     continue
                 worker.ready = True
                 feed(worker)
