@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from conftest import run_cli, shared
 from litsynth.biblio import dedupe
+from litsynth.biblio.record_fields import notice_by_title
 from litsynth.citations.doi import dois_set_apart
 from litsynth.cli import cli
 from litsynth.store import biblio as biblio_store
@@ -188,3 +189,39 @@ def test_a_sheet_without_the_columns_or_with_unknown_records_is_said(
     other.write_text("record_a,record_b,same\nnope,also-nope,yes\n\n", encoding="utf-8")
     said = run_cli(editorials, "dedupe", "import-sheet", str(other))
     assert "0 verdicts recorded" in said and "row 2: no record 'nope'" in said
+
+
+def test_an_erratum_imported_first_never_hides_its_article() -> None:
+    """bib-dedupe groups an erratum with the article it corrects (as the labelled searches
+    of ../shared do); the group's root is the record screened, so it is the article, not the
+    notice the first export happened to hold."""
+    order = ["erratum", "article", "again"]
+    pairs = [
+        dedupe.Pair("article", "erratum", dedupe.DUPLICATE, "bib-dedupe"),
+        dedupe.Pair("again", "article", dedupe.DUPLICATE, "bib-dedupe"),
+    ]
+    links = dedupe.group(order, pairs, {}, notices=["erratum"])
+    assert {k: root for k, (root, _note) in links.items()} == {
+        "erratum": "article", "again": "article",
+    }  # fmt: skip
+    # without another record to stand for the group, notices group among themselves
+    alone = dedupe.group(["e1", "e2"], [dedupe.Pair("e1", "e2", dedupe.DUPLICATE, "m")], {},
+                         notices=["e1", "e2"])  # fmt: skip
+    assert alone == {"e2": ("e1", "m")}
+
+
+@pytest.mark.parametrize(
+    ("title", "notice"),
+    [
+        ("Erratum: Author Correction: A remarkable assemblage of petroglyphs", True),
+        ("Author Correction: A remarkable assemblage of petroglyphs", True),
+        ("Publisher Correction: Global latitudinal gradients", True),
+        ("Retraction Note: Severe deficiency of ADAMTS13", True),
+        ("Correction to: How and why organisations use social media", True),
+        ("A remarkable assemblage of petroglyphs and dinosaur footprints", False),
+        ("Correctional officers and burnout: a review", False),
+        ("Author correctness in citation databases", False),
+    ],
+)
+def test_notices_are_known_by_their_titles(title: str, notice: bool) -> None:
+    assert notice_by_title(title) is notice

@@ -33,7 +33,13 @@ from importlib import metadata
 from typing import TYPE_CHECKING
 
 from litsynth.biblio.likeness import likeness
-from litsynth.biblio.record_fields import EXTRA_KEYS, extra_value, issue_of, pages_of
+from litsynth.biblio.record_fields import (
+    EXTRA_KEYS,
+    extra_value,
+    issue_of,
+    notice_by_title,
+    pages_of,
+)
 from litsynth.citations.doi import dois_set_apart
 from litsynth.errors import BiblioError
 from litsynth.progress import progress
@@ -302,15 +308,26 @@ def group(
     verdicts: Mapping[tuple[str, str], bool],
     *,
     preferred_roots: Iterable[str] = (),
+    notices: Iterable[str] = (),
 ) -> dict[str, tuple[str, str]]:
     """{duplicate id: (root id, note)} from pairs and people's verdicts.
 
     `order` is import order (its first member of a group becomes the root) unless a member is
-    in `preferred_roots` (the rows a dataset's column names as originals).
+    in `preferred_roots` (the rows a dataset's column names as originals). A notice about a
+    work (`notices`: an erratum, a correction) is the root only of a group of notices: the
+    root is the record screened, and an article behind its erratum would be excluded with
+    it, unseen. bib-dedupe groups an erratum with its article (so do the labelled searches of
+    ../shared, 5 of their 13 such pairs); on the same search exported by 25 tools
+    (bench/bench_exports.py) the first export held the erratum, and the article behind it.
     """
     preferred = set(preferred_roots)
-    # Rank: preferred roots first, then import order. 5 records, "r3" preferred: r3 gets 0.
-    rank = {rid: (0 if rid in preferred else 1, i) for i, rid in enumerate(order)}
+    last = set(notices)
+    # Rank: preferred roots first, then import order, notices after every other record.
+    # 5 records, "r3" preferred: r3 gets 0.
+    rank = {
+        rid: (0 if rid in preferred else 1, 1 if rid in last else 0, i)
+        for i, rid in enumerate(order)
+    }
     flat_rank = {rid: i for i, rid in enumerate(sorted(rank, key=lambda r: rank[r]))}
     different = [p for p, same in verdicts.items() if not same]
     groups = _Groups(flat_rank, different)
@@ -390,8 +407,12 @@ def _apply(
 ) -> dict[str, tuple[str, str]]:
     from litsynth.store import biblio as store
 
-    order = [r.id for r in store.all_records(conn)]
-    links = group(order, pairs, store.resolutions(conn), preferred_roots=preferred)
+    records = store.all_records(conn)
+    notices = [r.id for r in records if notice_by_title(r.title)]
+    links = group(
+        [r.id for r in records], pairs, store.resolutions(conn), preferred_roots=preferred,
+        notices=notices,
+    )  # fmt: skip
     store.set_duplicates(conn, links)
     return links
 

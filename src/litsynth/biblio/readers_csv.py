@@ -203,7 +203,7 @@ def read_csv(text: str, file_name: str) -> ReadResult:
         return ReadResult(entries=(), rejected=())
     except csv.Error as exc:
         return ReadResult(entries=(), rejected=(Rejection(1, f"unreadable CSV header: {exc}"),))
-    warnings = (
+    warnings: tuple[str, ...] = (
         (f"the header is on line {rows.line_num}; the lines above it were read as a note, not"
          f" records: {_preamble(lead[:at])!r}",) if at else ()
     )  # fmt: skip

@@ -154,11 +154,19 @@ def work_type(doc_type: str, extra: Mapping[str, str]) -> str:
 
 # "Erratum: Eculizumab for …", "Correction to: …", "Retracted: …": a notice by its title, in
 # exports that give no type (the bib-dedupe haematology set has such Embase records).
+# Springer Nature titles theirs "Author Correction: …" and "Publisher Correction: …".
 _NOTICE_TITLE = re.compile(
-    r"^\W*(?:erratum|errata|correction|corrigendum|retraction|retracted|expression of concern)"
-    r"\b\s*(?:to|of|notice)?\s*[:.\-–—]",
+    r"^\W*(?:(?:author|publisher)(?:'s)?\s+)?"
+    r"(?:erratum|errata|correction|corrigendum|retraction|retracted|expression of concern)"
+    r"\b\s*(?:to|of|notice|note)?\s*[:.\-–—]",
     re.I,
 )
+
+
+def notice_by_title(title: str) -> bool:
+    """Whether a title names a notice about another work ("Erratum: …", "Author Correction:
+    …", "Retraction Note: …"). Unlike a database's type, every export keeps the title."""
+    return bool(_NOTICE_TITLE.match(title or ""))
 
 
 def is_notice(rec: BibRecord) -> bool:
@@ -166,7 +174,7 @@ def is_notice(rec: BibRecord) -> bool:
     work type or by its title."""
     kind = work_type(rec.doc_type, rec.extra)
     by_type = any(part.strip().lower() in NOTICE_TYPES for part in kind.split(";"))
-    return by_type or bool(_NOTICE_TITLE.match(rec.title or ""))
+    return by_type or notice_by_title(rec.title)
 
 
 # What kind of work a record is, from its format's type (RIS TY, BibTeX or biblatex entry
