@@ -217,3 +217,15 @@ def test_abstrackr_records_nobody_labelled_are_kept() -> None:
     assert "citations that are not yet labeled by anyone" in rejected.excerpt
     (warning,) = result.warnings  # type: ignore[attr-defined]
     assert "1 row ends before the header's 17 columns (line 9)" in warning
+
+
+def test_a_missing_given_name_written_null_is_dropped() -> None:
+    """Lens.org writes "null van den Hoven", RefWorks "van den Hoven,null"."""
+    from litsynth.biblio.normalize import normalize_authors
+
+    assert normalize_authors("null van den Hoven; Maarten L. J. Smits") == (
+        "van den Hoven", "Smits, Maarten L. J.",
+    )  # fmt: skip
+    assert normalize_authors(["van den Hoven,null"]) == ("van den Hoven",)
+    assert normalize_authors(["de la Cruz"]) == ("de la Cruz",)  # was "de la Cruz, "
+    assert normalize_authors(["Null Jones"]) == ("Jones, Null",)

@@ -99,10 +99,13 @@ def _one_author(name: str) -> str:
     if "," in name:
         family, _, given = name.partition(",")
         given = given.strip()
-        if given.lower() == "null":  # RefWorks' missing given name: "van den Hoven,null"
+        if given == "null":  # RefWorks' missing given name: "van den Hoven,null"
             given = ""
         return f"{family.strip()}, {given}" if given else family.strip()
     parts = name.split()
+    if len(parts) > 1 and parts[0] == "null":  # Lens.org's "null van den Hoven"
+        parts = parts[1:]
+        name = " ".join(parts)
     if len(parts) == 1 or not parts[-1][:1].isalpha():
         return name  # one word, or no family name to put first ("> 00<A": kept as written)
     # MEDLINE/WoS short form "Smith JA": initials last, all capitals, at most 3 letters; as
@@ -116,6 +119,8 @@ def _one_author(name: str) -> str:
     start = len(parts) - 1
     while start > 0 and parts[start - 1].lower() in particles:
         start -= 1
+    if start == 0:  # particles and a family name, no given name: "van den Hoven"
+        return name
     return f"{' '.join(parts[start:])}, {' '.join(parts[:start])}"
 
 
