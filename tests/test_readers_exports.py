@@ -76,3 +76,17 @@ def test_a_file_with_no_header_anywhere_is_still_refused() -> None:
 
     with pytest.raises(BiblioError, match="not a bibliographic table"):
         read_csv("Note line\nName,Year\nA,2020\n", "x.csv")
+
+
+def test_web_of_science_tab_delimited_in_utf16() -> None:
+    """WoS's tab-delimited export is UTF-16 with a BOM by default: full names (AF) before the
+    short ones (AU), its document type (DT) before PT's "J", pages from BP and EP."""
+    batch, record = _only("wos-tab.txt")
+    assert (batch.format, batch.encoding) == ("csv", "utf_16")
+    assert record.authors == ("Kumar, Anil", "Okafor, Chidi")
+    assert (record.year, record.doi, record.doc_type) == (
+        2020,
+        "10.1016/j.jom.2020.05.001",
+        "article",
+    )
+    assert pages_of(record.extra) == "551--570"

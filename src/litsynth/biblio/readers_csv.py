@@ -42,6 +42,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "authorships.author.display_name",  # OpenAlex, names between "|"
         "author names",
         "authors, primary",  # RefWorks
+        "af",  # Web of Science's tab-delimited: full names, before its short AU
         "au",
         "a1",
         "first author",
@@ -89,9 +90,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "publication type",
         "entrytype",
         "type",
+        "dt",  # Web of Science's document type ("Article; Proceedings Paper"), before PT's "J"
         "pt",
         "ty",
-        "dt",
     ),
     "keywords": (
         "keywords",

@@ -30,11 +30,12 @@ _PAGE_PAIRS = (
     ("start page", "end page"),  # IEEE Xplore's and Lens.org's CSV
     ("first page", "last page"),  # Embase's
     ("biblio.first_page", "biblio.last_page"),  # OpenAlex's
+    ("BP", "EP"),  # Web of Science's tab-delimited
     ("start page", "other pages"),  # RefWorks': the first page, or the only one in the second
 )  # fmt: skip
 
 
-_ARTICLE_NUMBER = ("custom7", "article_number", "art. no.", "article number")
+_ARTICLE_NUMBER = ("custom7", "article_number", "art. no.", "article number", "AR")
 
 
 def extra_value(extra: Mapping[str, str], keys: Sequence[str]) -> str:
