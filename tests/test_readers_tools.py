@@ -229,3 +229,28 @@ def test_a_missing_given_name_written_null_is_dropped() -> None:
     assert normalize_authors(["van den Hoven,null"]) == ("van den Hoven",)
     assert normalize_authors(["de la Cruz"]) == ("de la Cruz",)  # was "de la Cruz, "
     assert normalize_authors(["Null Jones"]) == ("Jones, Null",)
+
+
+def test_csl_json_keeps_pages_there_and_back() -> None:
+    """CSL-JSON (Zotero's, and litsynth's own export) gives pages as "page": read back, they
+    were lost, 861 of 980 records' in a round trip of the fifteen tools' exports."""
+    from litsynth.biblio.csl import to_csl_json
+
+    records, _ = _records("cinahl.csv")
+    _fmt, _encoding, back = read_entries(to_csl_json(records).encode(), "back.json")
+    again = [
+        to_record(e.fields, record_id=f"b{i}", source="s", batch_id="b", extra=e.extra)
+        for i, e in enumerate(back.entries)
+    ]
+    assert [pages_of(r.extra) for r in again] == ["1-60", "1-79"]
+    assert [volume_of(r.extra) for r in again] == ["19", "19"]
+
+
+def test_initials_eppi_reviewer_cut_off_go_back_to_their_name() -> None:
+    """EPPI-Reviewer's RIS has "A1 - Dos Santos" then "A1 - H B" for Dos Santos H.B."""
+    from litsynth.biblio.normalize import normalize_authors
+
+    names = ["Troiano L P", "Dos Santos", "H B", "Aureliano T", "Ghilardi A M"]
+    assert normalize_authors(names) == (
+        "Troiano, L P", "Dos Santos, H B", "Aureliano, T", "Ghilardi, A M",
+    )  # fmt: skip

@@ -173,8 +173,21 @@ def split_authors(value: object, *, one_name_each: bool = False) -> list[str]:
 
 
 def normalize_authors(value: object) -> tuple[str, ...]:
-    """Any author field -> ('Family, Given', ...), empty names dropped, order kept."""
-    return tuple(a for a in (_one_author(n) for n in split_authors(value)) if a)
+    """Any author field -> ('Family, Given', ...), empty names dropped, order kept.
+
+    A name that is initials alone after a family name alone is that family name's given
+    name: EPPI-Reviewer's RIS cuts "Dos Santos H B" into "A1 - Dos Santos" and "A1 - H B"."""
+    names: list[str] = []
+    for raw in split_authors(value):
+        name = _one_author(raw)
+        if not name:
+            continue
+        alone = raw.strip()
+        if names and "," not in names[-1] and all(_INITIALS.match(p) for p in alone.split()):
+            names[-1] = f"{names[-1]}, {alone}"
+            continue
+        names.append(name)
+    return tuple(names)
 
 
 def normalize_keywords(value: object) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ EXTRA_KEYS = {
     "volume": ("volume", "VL", "VI", "vl", "biblio.volume"),  # last: OpenAlex
     # MEDLINE's IS is the ISSN and IP the issue; issue_of passes over an ISSN wherever it is
     "number": ("number", "issue", "IP", "IS", "is", "issue number", "biblio.issue"),
-    "pages": ("pages", "PG", "page range", "pp", "pagination"),  # last: Dimensions
+    "pages": ("pages", "PG", "page range", "pp", "pagination", "page"),  # Dimensions; CSL-JSON
 }
 _PAGE_PAIRS = (
     ("start_page", "end_page"), ("beginning_page", "ending_page"), ("SP", "EP"),
