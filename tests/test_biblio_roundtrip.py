@@ -121,3 +121,62 @@ def test_a_work_keeps_its_kind_container_and_address(kind: str, container: str, 
         assert work_kind(back.doc_type) == work_kind(rec.doc_type), (kind, text)
         assert back.journal == rec.journal.strip(), text
         assert url_of(back.extra) == url, text
+
+
+# A database's table: its own header names, any delimiter, cells holding the other
+# delimiters, quotes and line breaks (an abstract full of ";" once decided the delimiter).
+cell_text = st.one_of(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc", "Zl", "Zp"), whitelist_characters='\n;,\t"'
+        ),
+        max_size=120,
+    ),
+    # dense: more of one delimiter in a cell than the header has of its own (Lens.org's
+    # "Blomberg; Moghbel; Saboury; …" authors and "18602002; 15361632" ISSNs)
+    st.text(alphabet=st.sampled_from(list('ab ;,\t"\n')), min_size=40, max_size=200),
+)
+HEADERS = (
+    ("Title", "Authors", "Abstract", "Year", "DOI", "Source title"),  # Scopus
+    ("Article Title", "Author Full Names", "Abstract", "Publication Year", "DOI", "Source Title"),
+    ("Lens ID", "Title", "Date Published", "Author/s", "Abstract", "DOI"),  # Lens.org
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    header=st.sampled_from(HEADERS),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    preamble=st.sampled_from(["", "Exported on 2026-12-07; query: a, b; c\n"]),
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {
+                "title": cell_text.filter(lambda t: any(c.isalnum() for c in t)),
+                "abstract": cell_text,
+            }
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_a_table_in_any_delimiter_gives_back_every_title_and_abstract(
+    header: tuple[str, ...], delimiter: str, preamble: str, rows: list[dict[str, str]]
+) -> None:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    title_at = header.index("Title") if "Title" in header else header.index("Article Title")
+    abstract_at = header.index("Abstract")
+    for row in rows:
+        cells = ["x"] * len(header)
+        cells[title_at], cells[abstract_at] = row["title"], row["abstract"]
+        writer.writerow(cells)
+    batch = build_batch((preamble + out.getvalue()).encode("utf-8"), "export.csv", "Scopus")
+    assert batch.rejected == ()
+    expected = [to_record(r, record_id="x", source="s", batch_id="b") for r in rows]
+    assert [(r.title, r.abstract) for r in batch.records] == [
+        (e.title, e.abstract) for e in expected
+    ]
