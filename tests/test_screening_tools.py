@@ -18,6 +18,8 @@ from conftest import reviewer_counts, run_cli
 from litsynth.biblio.screening_tools import (
     RecordIndex,
     ToolEntry,
+    Vote,
+    abstrackr_votes,
     asreview_votes,
     detect_tool,
     rayyan_votes,
@@ -329,3 +331,37 @@ def test_an_asreview_project_file_gives_the_labels_made_in_the_lab(project: Path
         "r01", "r02", "r04", "r08",
     ]  # fmt: skip
     assert by["r04"]["note"] == "nurses, not physicians: check at full text"
+
+
+def test_abstrackr_labels_each_screener_with_their_notes() -> None:
+    """abstrackr: a column per screener (1, -1, 0, "o" not screened by them), four note
+    columns each, tags, and a consensus the lead set where screeners disagreed."""
+    row = {
+        "(internal) id": "41893415", "consensus": "1", "Ana": "1", "labeled_at": "2024-08-15",
+        "Ben": "-1", "Cy": "o", "general notes (Ana)": "fits",
+        "population notes (Ben)": "adults only", "tags": "birds,fossils",
+    }  # fmt: skip
+    assert abstrackr_votes(row) == (
+        Vote("Ana", "include", "", "general: fits; abstrackr tags: birds,fossils;"
+             " abstrackr consensus: include"),
+        Vote("Ben", "exclude", "", "population: adults only; abstrackr tags: birds,fossils;"
+             " abstrackr consensus: include"),
+    )  # fmt: skip
+    assert abstrackr_votes({"(internal) id": "7", "consensus": "o", "Ana": "0"}) == (
+        Vote("Ana", "maybe", "", ""),
+    )
+
+
+def test_an_abstrackr_export_gives_its_screeners_labels(project: Path) -> None:
+    run(project, "import", str(TOOLS / "cff-embase.ris"), "--source", "Embase")
+    export = read_tool_export((TOOLS / "cff-abstrackr.csv").read_bytes(), "cff-abstrackr.csv")
+    assert export.tool == "abstrackr" and export.reviewers == ("Anonymous",)
+    assert len(export.entries) == 10 and export.unread == 1  # the "not yet labeled" line
+    out = run(project, "screen", "import", str(TOOLS / "cff-abstrackr.csv"))
+    assert "cff-abstrackr.csv (abstrackr): 6 decisions recorded" in out.splitlines()[0]
+    assert "4 records nobody decided on left for later" in out
+    made = [d for d in decisions(project) if d["reviewer"] == "Anonymous"]
+    assert sorted(d["decision"] for d in made) == ["exclude"] * 2 + ["include"] * 2 + ["maybe"] * 2
+    assert all(d["source"].startswith("cff-abstrackr.csv (abstrackr):") for d in made)
+    methods = run(project, "prisma", "--methods", "-")
+    assert "Decisions on 6 of these records were made in abstrackr and imported." in methods

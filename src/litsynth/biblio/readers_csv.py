@@ -271,13 +271,12 @@ def read_table(
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            rejected.append(
-                Rejection(
-                    start,
-                    f"row has {len(row)} cells but the header has {len(header)}",
-                    excerpt=",".join(row)[:120],
-                )
+            said = (
+                "a line of text between the rows, not a record"  # abstrackr's "citations
+                if len(row) == 1 and len(header) > 2  # that are not yet labeled by anyone"
+                else f"row has {len(row)} cells but the header has {len(header)}"
             )
+            rejected.append(Rejection(start, said, excerpt=",".join(row)[:120]))
             continue
         fields: dict[str, object] = {}
         used: set[int] = set()

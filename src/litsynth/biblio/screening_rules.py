@@ -215,7 +215,7 @@ HUMAN_ORIGINS = ("sheet", "terminal")
 # The screening tools whose decisions `screening_tools` carries over; each such decision's
 # source names the tool after its file, "rayyan.csv (Rayyan):12", so the Methods can say where
 # it was made (PRISMA 2020 item 8 asks for the tools used in selection).
-OTHER_TOOLS = ("Rayyan", "ASReview LAB")
+OTHER_TOOLS = ("Rayyan", "ASReview LAB", "abstrackr")
 
 
 def made_in(d: Decision) -> str:

@@ -46,7 +46,7 @@ from litsynth.errors import ScreeningError
 from litsynth.records import BibRecord
 from litsynth.store import asreview as asreview_store
 
-TOOLS = ("rayyan", "asreview")
+TOOLS = ("rayyan", "asreview", "abstrackr")
 TOOL_NAMES = dict(zip(TOOLS, rules.OTHER_TOOLS, strict=True)) | {"list": "a list"}
 
 _RAYYAN_MARK = re.compile(r"(RAYYAN-[A-Z-]+|USER-NOTES):")
@@ -168,9 +168,50 @@ def asreview_votes(extra: Mapping[str, str]) -> tuple[Vote, ...]:
     return (Vote(reviewer, decision, "", note),)
 
 
+# abstrackr's labels export: a column per screener (their user name) holding 1 (include),
+# -1 (exclude), 0 (borderline) or "o" (not screened by them), a "consensus" column (the
+# label all screeners agree on, "x" where they disagree, "o" with one screener), and per
+# screener four note columns, "general notes (NAME)" and so on. Its fixed columns:
+_ABSTRACKR_FIXED = frozenset(
+    {"(internal) id", "(source) id", "pubmed id", "keywords", "abstract", "title", "journal",
+     "authors", "tags", "consensus", "labeled_at"}
+)  # fmt: skip
+_ABSTRACKR_LABELS = {"1": "include", "-1": "exclude", "0": "maybe"}
+_ABSTRACKR_NOTE = re.compile(
+    r"^(general|population|intervention/comparator|outcome) notes \((.+)\)$"
+)
+
+
+def abstrackr_votes(extra: Mapping[str, str]) -> tuple[Vote, ...]:
+    """Each screener's label in an abstrackr export, with their notes (and the export's
+    tags, and a consensus the project lead set where screeners disagreed) as the note."""
+    notes: dict[str, list[str]] = {}
+    for key, value in extra.items():
+        said = _ABSTRACKR_NOTE.match(key.strip())
+        if said and value.strip():
+            notes.setdefault(said.group(2), []).append(f"{said.group(1)}: {value.strip()}")
+    labels = {
+        key.strip(): _ABSTRACKR_LABELS[value.strip()]
+        for key, value in extra.items()
+        if key.strip().lower() not in _ABSTRACKR_FIXED and value.strip() in _ABSTRACKR_LABELS
+    }
+    shared = []
+    if extra.get("tags", "").strip():
+        shared.append("abstrackr tags: " + extra["tags"].strip())
+    consensus = _ABSTRACKR_LABELS.get(extra.get("consensus", "").strip())
+    if consensus and len(set(labels.values())) > 1:
+        shared.append(f"abstrackr consensus: {consensus}")
+    return tuple(
+        Vote(who, decision, "", "; ".join([*notes.get(who, []), *shared]))
+        for who, decision in labels.items()
+    )
+
+
 def detect_tool(extras: Iterable[Mapping[str, str]]) -> str | None:
     """Which tool wrote an export, from the marks its decisions leave; None if none does."""
     for extra in extras:
+        if {"(internal) id", "consensus"} <= {k.strip().lower() for k in extra}:
+            return "abstrackr"
         notes = extra.get("notes", "")
         if "RAYYAN-INCLUSION:" in notes:
             return "rayyan"
@@ -262,7 +303,8 @@ def read_tool_export(
         if tool is None:
             raise ScreeningError(
                 f"{file_name} holds no screening decisions litsynth can read: no record_id and"
-                " decision columns, no Rayyan RAYYAN-INCLUSION notes, no ASReview LAB labels",
+                " decision columns, no Rayyan RAYYAN-INCLUSION notes, no ASReview LAB labels,"
+                " no abstrackr consensus column",
                 hint="for an export of one list (e.g. Covidence's included studies) give the"
                 " decision they all get: --all include",
             )
@@ -273,6 +315,8 @@ def read_tool_export(
             votes: tuple[Vote, ...] = (Vote("", every, reason if every == "exclude" else ""),)
         elif tool == "rayyan":
             votes = rayyan_votes(raw.extra.get("notes", ""))
+        elif tool == "abstrackr":
+            votes = abstrackr_votes(raw.extra)
         else:
             votes = asreview_votes(raw.extra)
         reviewers.update(dict.fromkeys(v.reviewer for v in votes if v.reviewer))

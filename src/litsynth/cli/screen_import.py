@@ -32,7 +32,7 @@ _SHOWN_PROBLEMS = 20
     type=click.Choice(["auto", "sheet", *tools.TOOLS]),
     default="auto",
     show_default=True,
-    help="What FILE is: a litsynth sheet, or an export of Rayyan or ASReview LAB"
+    help="What FILE is: a litsynth sheet, or an export of Rayyan, ASReview LAB or abstrackr"
     " (auto: told from its columns and notes).",
 )
 @click.option(
@@ -61,8 +61,9 @@ def import_command(
     A litsynth sheet (`screen export`): record_id, decision (include/exclude/maybe, 1/0; any
     case), optional reason and note. Another tool's export: Rayyan's (CSV or RIS; each
     reviewer's decision under their name, with exclusion reasons, labels and notes), ASReview
-    LAB's (CSV, TSV, Excel or RIS; records it never showed stay unscreened), or with --all any
-    export of one list. Their records are found in the project by DOI, else title and year.
+    LAB's (CSV, TSV, Excel or RIS; records it never showed stay unscreened), abstrackr's
+    (each screener's labels under their name, with their notes), or with --all any export of
+    one list. Their records are found in the project by DOI, else title and year.
     Problems are reported with their line and skipped; a reason not yet in the project's list
     is added and reported.
     """

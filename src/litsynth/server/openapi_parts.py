@@ -121,7 +121,7 @@ SCREEN_IMPORT_PARAMETERS = [  # /api/screen/import: `screen import`'s options
     {"name": "reviewer", "in": "query", "schema": {"type": "string"},
      "description": "whose decisions a sheet, an ASReview LAB export or a list holds"},
     {"name": "from", "in": "query",
-     "schema": {"type": "string", "enum": ["", "auto", "sheet", "rayyan", "asreview"]},
+     "schema": {"type": "string", "enum": ["", "auto", "sheet", "rayyan", "asreview", "abstrackr"]},
      "description": "what the file is (empty or auto: told from its columns and notes)"},
     {"name": "all", "in": "query",
      "schema": {"type": "string", "enum": ["", "include", "exclude", "maybe"]},

@@ -28,7 +28,7 @@ SCREENING_PATHS: dict[str, Any] = {
     "/api/screen/import": {
         "post": {
             "summary": "Record the decisions in a file sent as the body: a litsynth sheet, a"
-            " Rayyan or ASReview LAB export, or a list (`litsynth screen import`)",
+            " Rayyan, ASReview LAB or abstrackr export, or a list (`litsynth screen import`)",
             "security": [{"sessionToken": []}],
             "parameters": SCREEN_IMPORT_PARAMETERS,
             "requestBody": {
