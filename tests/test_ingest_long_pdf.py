@@ -43,7 +43,7 @@ def test_a_book_longer_than_its_time_limit_is_read_whole_and_says_how_far(
     (outcome,) = parse_many(
         [book], timeout_s=3.0, workers=1, on_pages=lambda *said: heard.append(said)
     )
-    path, doc = outcome
+    _path, doc = outcome
     assert isinstance(doc, Document), doc
     assert len(doc.pages) == PAGES
     assert PAGES >= LONG_PDF_PAGES
