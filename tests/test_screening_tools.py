@@ -365,3 +365,24 @@ def test_an_abstrackr_export_gives_its_screeners_labels(project: Path) -> None:
     assert all(d["source"].startswith("cff-abstrackr.csv (abstrackr):") for d in made)
     methods = run(project, "prisma", "--methods", "-")
     assert "Decisions on 6 of these records were made in abstrackr and imported." in methods
+
+
+def test_a_decision_finds_its_record_by_pubmed_id_when_titles_differ(
+    project: Path, tmp_path: Path
+) -> None:
+    """PubMed brackets a translated title ("[…]"), Embase does not: without a DOI, the PubMed
+    id an export gives finds the record the title cannot."""
+    cff = Path(__file__).resolve().parent / "fixtures" / "biblio" / "cff" / "pubmed.nbib"
+    run(project, "import", str(cff), "--source", "PubMed")
+    export = tmp_path / "asreview.csv"
+    export.write_text(
+        "title,PMID,asreview_label\n"
+        '"[Time lapse: a glimpse into prehistoric genomics, in Spanish]",30922926,1\n',
+        encoding="utf-8",
+    )
+    out = run(project, "screen", "import", str(export), "--reviewer", "ana")
+    assert "1 decision recorded" in out.splitlines()[0]
+    (made,) = decisions(project)
+    assert (made["record_id"], made["decision"], made["reviewer"]) == (
+        "rde957afa04713df", "include", "ana",
+    )  # fmt: skip

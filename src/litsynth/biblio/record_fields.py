@@ -91,6 +91,24 @@ def _cited(extra: Mapping[str, str]) -> tuple[str, str, str]:
     return volume, issue or "", pages
 
 
+# Where exports keep the PubMed id: MEDLINE's PMID, PubMed's, Lens.org's and Rayyan's CSV,
+# Scopus's and the Cochrane Library's "PubMed ID", abstrackr's "pubmed id" ("0" or "none"
+# when it has none), Web of Science's PM, OpenAlex's ids.pmid (a pubmed.ncbi.nlm.nih.gov link).
+_PMID_KEYS = ("PMID", "pubmed id", "pubmed_id", "PM", "ids.pmid")
+_PMID = re.compile(r"(?:^|/|\s)([1-9]\d{0,8})/?$")
+
+
+def pmid_of(extra: Mapping[str, str]) -> str:
+    """The record's PubMed id as digits, "" when it has none."""
+    for key in _PMID_KEYS:
+        match = _PMID.search(extra_value(extra, (key,)))
+        if match:
+            return match.group(1)
+    cochrane = extra_value(extra, ("custom3",))  # the Cochrane Library's RIS: "PUBMED 21314913"
+    match = _PMID.search(cochrane) if cochrane.upper().startswith("PUBMED") else None
+    return match.group(1) if match else ""
+
+
 def volume_of(extra: Mapping[str, str]) -> str:
     return extra_value(extra, EXTRA_KEYS["volume"]) or _cited(extra)[0]
 

@@ -41,6 +41,7 @@ from litsynth.biblio.link import title_key
 from litsynth.biblio.normalize import to_record
 from litsynth.biblio.readers import read_entries
 from litsynth.biblio.readers_sheet import spreadsheet_kind
+from litsynth.biblio.record_fields import pmid_of
 from litsynth.citations.doi import normalize_doi
 from litsynth.errors import ScreeningError
 from litsynth.records import BibRecord
@@ -78,6 +79,7 @@ class ToolEntry:
     year: int | None
     votes: tuple[Vote, ...]
     abstract: str = ""
+    pmid: str = ""
 
 
 @dataclass(frozen=True)
@@ -320,7 +322,11 @@ def read_tool_export(
         else:
             votes = asreview_votes(raw.extra)
         reviewers.update(dict.fromkeys(v.reviewer for v in votes if v.reviewer))
-        entries.append(ToolEntry(raw.line, rec.title, rec.doi, rec.year, votes, rec.abstract))
+        entries.append(
+            ToolEntry(
+                raw.line, rec.title, rec.doi, rec.year, votes, rec.abstract, pmid_of(raw.extra)
+            )
+        )
     return ToolExport(tool, tuple(entries), tuple(reviewers), len(result.rejected))
 
 
@@ -341,6 +347,7 @@ class RecordIndex:
     """
 
     by_doi: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_pmid: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     by_title: dict[str, list[tuple[str, int | None, str]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -355,15 +362,20 @@ class RecordIndex:
         for rec in records:
             if rec.doi:
                 index.by_doi[rec.doi].add(roots[rec.id])
+            if pmid := pmid_of(rec.extra):
+                index.by_pmid[pmid].add(roots[rec.id])
             if rec.title:
                 entry = (roots[rec.id], rec.year, rec.abstract)
                 index.by_title[title_key(rec.title)].append(entry)
         return index
 
     def match(self, entry: ToolEntry) -> tuple[str, str]:
-        """(record id, '') or ('', why not): by DOI, else by title and year, and where a
-        title names several records, by abstract."""
+        """(record id, '') or ('', why not): by DOI, else by PubMed id (a translated title
+        is in brackets in PubMed, not in Embase), else by title and year, and where a title
+        names several records, by abstract."""
         roots = set(self.by_doi.get(entry.doi, ())) if entry.doi else set()
+        if not roots and entry.pmid:
+            roots = set(self.by_pmid.get(entry.pmid, ()))
         if not roots and entry.title:
             same = [
                 (root, abstract)
