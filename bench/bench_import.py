@@ -24,6 +24,7 @@ import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from litsynth.biblio.readers import build_batch, decode_bytes, import_files
+from litsynth.errors import LitsynthError
 from litsynth.store import biblio as store
 from litsynth.store import connect
 
@@ -82,6 +83,8 @@ def main() -> None:
                 row["parse_seconds"] = _best_of(lambda: build_batch(data, rel, "x"))  # noqa: B023
                 text, _enc = decode_bytes(data)
                 row["raw_seconds"] = raw_seconds(outcome.format, text)
+            except LitsynthError as exc:  # refused with a message (a file of no records)
+                row["refused"] = str(exc)
             except Exception as exc:  # a crash is a result here: it is what we count
                 row["crash"] = f"{type(exc).__name__}: {exc}"
             rows.append(row)
@@ -89,7 +92,7 @@ def main() -> None:
         lambda: {"files": 0, "records": 0, "rejected": 0, "crashes": 0, "seconds": 0.0}
     )
     for row in rows:
-        fmt = str(row.get("format", "crash"))
+        fmt = "refused" if "refused" in row else str(row.get("format") or "crash")
         agg = per_format[fmt]
         agg["files"] += 1
         agg["records"] += int(row.get("n_records", 0))  # type: ignore[call-overload]
