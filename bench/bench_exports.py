@@ -22,12 +22,11 @@ import csv
 import io
 import json
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import rispy
+from bench_import import _best_of as best_of  # the script's folder is on the path
 
 from litsynth.biblio.readers import build_batch, decode_bytes
 from litsynth.biblio.record_fields import issue_of, pages_of, volume_of
@@ -40,24 +39,15 @@ OUT = REPO / "bench" / "results" / "exports.json"
 FIELDS = ("title", "authors", "year", "journal", "doi", "abstract", "volume", "issue", "pages")
 
 
-def _best_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def _raw(path: Path, data: bytes) -> float | None:
     """The raw library's parse of the same bytes, or None for a format without one here."""
     text, _ = decode_bytes(data)
     try:
         if path.suffix == ".ris":
-            return _best_of(lambda: rispy.loads(text))
+            return best_of(lambda: rispy.loads(text), 5)
         if path.suffix in {".csv", ".tsv"}:
             delimiter = "\t" if path.suffix == ".tsv" else ","
-            return _best_of(lambda: list(csv.reader(io.StringIO(text), delimiter=delimiter)))
+            return best_of(lambda: list(csv.reader(io.StringIO(text), delimiter=delimiter)), 5)
     except Exception:  # the raw library cannot read this export at all: no ratio for it
         return None
     return None
@@ -78,7 +68,7 @@ def measure(path: Path) -> dict[str, Any]:
         batch = build_batch(data, path.name, source="bench")
     except LitsynthError as exc:
         return {"file": path.name, "refused": str(exc)}
-    ours = _best_of(lambda: build_batch(data, path.name, source="bench"))
+    ours = best_of(lambda: build_batch(data, path.name, source="bench"), 5)
     raw = _raw(path, data)
     records = batch.records
     share = {f: round(sum(_has(r, f) for r in records) / len(records), 2) for f in FIELDS}
