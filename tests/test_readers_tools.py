@@ -296,3 +296,10 @@ def test_the_tools_records_go_out_and_come_back_whole(tmp_path: Path, fmt: str) 
     before, after = _facts_by_id(first, dots=dots), _facts_by_id(second, dots=dots)
     assert len(before) == 31
     assert after == before
+
+
+def test_an_abstract_about_copyright_is_not_cut() -> None:
+    from litsynth.biblio.normalize import normalize_abstract
+
+    text = "We ask who owns code. Copyright of software is the property of its authors. We find."
+    assert normalize_abstract(text) == text

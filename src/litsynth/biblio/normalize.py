@@ -42,7 +42,8 @@ def clean_text(value: object) -> str:
 # EBSCOhost (CINAHL, APA PsycInfo via EBSCO, Academic Search) ends each abstract with its
 # copyright notice, sixty words a screener reads on every record, and marks whose it is.
 _EBSCO_NOTICE = re.compile(
-    r"\s*(?:Copyright of .{1,300}? is the property of .*|\[ABSTRACT FROM (?:AUTHOR|PUBLISHER)\])$",
+    r"\s*(?:Copyright of .{1,300}? is the property of .{1,300}? its content may not be copied"
+    r".*|\[ABSTRACT FROM (?:AUTHOR|PUBLISHER)\])$",
     re.S,
 )
 
