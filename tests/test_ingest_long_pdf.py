@@ -9,9 +9,12 @@ meets the limit (tests/test_ingest_pdf.py's hostile files).
 
 from __future__ import annotations
 
+import shutil
+import time
 from pathlib import Path
 
 import pypdf
+import pytest
 
 from conftest import shared
 from litsynth.ingest import parse_many
@@ -48,3 +51,30 @@ def test_a_book_longer_than_its_time_limit_is_read_whole_and_says_how_far(
     assert len(doc.pages) == PAGES
     assert PAGES >= LONG_PDF_PAGES
     assert heard == [(book, n, PAGES) for n in range(PAGES_STRETCH, PAGES, PAGES_STRETCH)]
+
+
+def test_the_workspace_says_how_far_a_long_pdf_is(project: Path, tmp_path: Path) -> None:
+    """Read & code's "read corpus/" showed "0 of 1 files" for a book's whole minute: the
+    status now carries the note the terminal's bar shows."""
+    pytest.importorskip("httpx", reason="httpx (Starlette's TestClient) is not installed")
+    from starlette.testclient import TestClient
+
+    from litsynth.config import open_project
+    from litsynth.server.app import create_app
+
+    shutil.copy2(_book(tmp_path), project / "corpus" / "book.pdf")
+    host = "127.0.0.1:8765"
+    client = TestClient(
+        create_app(open_project(project), allowed_hosts=(host,)), base_url=f"http://{host}"
+    )
+    token = client.app.state.workspace.token  # type: ignore[attr-defined]
+    status = client.post("/api/ingest", headers={"X-Litsynth-Token": token}).json()
+    notes: set[str] = set()
+    deadline = time.monotonic() + 120
+    while status["running"] and time.monotonic() < deadline:
+        notes.add(status["note"])
+        time.sleep(0.05)
+        status = client.get("/api/ingest").json()
+    assert status["runs"] == 1 and status["error"] is None and status["last"]["ingested"] == 1
+    assert any(n.startswith("book.pdf: page ") and n.endswith(f" of {PAGES} read") for n in notes)
+    assert status["note"] == ""  # the file is stored: nothing long under way

@@ -62,6 +62,7 @@ from litsynth.ingest.sidecar import (
     read_sidecar,
     sidecar_fields,
 )
+from litsynth.progress import tell
 from litsynth.provenance import library_versions
 from litsynth.records import Chunk, Document, Failure
 from litsynth.store import documents as store
@@ -306,6 +307,8 @@ class IngestOptions:
     reread: bool = False  # parse stored files again with today's readers, codings carried
     # (files stored, files to store) after each one: the workspace's progress line
     on_file: Callable[[int, int], None] | None = None
+    # how far a long file is ("book.pdf: page 240 of 603 read"): the workspace's too
+    on_note: Callable[[str], None] | None = None
 
 
 def ingest(
@@ -474,24 +477,17 @@ def _parse_and_store(
     s = run.project.settings.ingest
     by_path = {entry.path: (entry, digest) for entry, digest in to_parse}
     results: Iterator[tuple[Path, Document | Failure]] = parse_many(
-        [entry.path for entry, _ in to_parse],
-        passwords=passwords,
-        timeout_s=s.pdf_timeout_s,
-        memory_mb=s.pdf_memory_mb,
-        workers=s.workers or (os.cpu_count() or 1),
+        [entry.path for entry, _ in to_parse], passwords=passwords, timeout_s=s.pdf_timeout_s,
+        memory_mb=s.pdf_memory_mb, workers=s.workers or (os.cpu_count() or 1),
         ocr=ocr_settings_for(s),
-        on_progress=lambda path, done, total: bar.set_postfix_str(
-            f"{path.name[-30:]}: OCR page {done} of {total}"
-        ),
-        on_pages=lambda path, done, total: bar.set_postfix_str(
-            f"{path.name[-30:]}: page {done} of {total} read"
-        ),
-    )
+        on_progress=lambda p, done, n: run.say(f"{p.name[-30:]}: OCR page {done} of {n}"),
+        on_pages=lambda p, done, n: run.say(f"{p.name[-30:]}: page {done} of {n} read"),
+    )  # fmt: skip
     with tqdm(
         total=len(to_parse), desc="ingesting", unit="file", disable=options.quiet,
         file=sys.stderr,
     ) as bar:  # fmt: skip
-        run.say = bar.set_postfix_str
+        run.say = partial(tell, bar, options.on_note)
         for stored, (path, outcome) in enumerate(results, start=1):
             entry, digest = by_path[Path(path)]
             bar.set_postfix_str(entry.path.name[-30:], refresh=False)

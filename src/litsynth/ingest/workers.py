@@ -240,8 +240,8 @@ def parse_many(
     workers: int = 0,
     parser: Parser = parse_file,
     ocr: OcrSettings | None = None,
-    on_progress: Callable[[Path, int, int], None] | None = None,
-    on_pages: Callable[[Path, int, int], None] | None = None,
+    on_progress: Callable[[Path, int, int], object] | None = None,
+    on_pages: Callable[[Path, int, int], object] | None = None,
 ) -> Generator[tuple[Path, Document | Failure], None, None]:
     """Parse files in worker processes; yield (path, Document or Failure) as each finishes.
 

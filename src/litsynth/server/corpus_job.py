@@ -36,6 +36,7 @@ class CorpusJob:
     running: bool = False
     done: int = 0  # files stored (read, or failed with a reason)
     total: int = 0  # files to store (new or changed); 0 until they are counted
+    note: str = ""  # how far a long file is: "book.pdf: page 240 of 603 read"
     runs: int = 0  # ingests finished in this process: the page waits for the number to move
     last: dict[str, Any] = field(default_factory=dict)  # the last one's summary
     error: str | None = None
@@ -46,12 +47,17 @@ class CorpusJob:
         with self.guard:
             return {
                 "running": self.running, "done": self.done, "total": self.total,
-                "runs": self.runs, "last": self.last, "error": self.error, "hint": self.hint,
+                "note": self.note, "runs": self.runs, "last": self.last, "error": self.error,
+                "hint": self.hint,
             }  # fmt: skip
 
     def progress(self, done: int, total: int) -> None:
         with self.guard:
-            self.done, self.total = done, total
+            self.done, self.total, self.note = done, total, ""
+
+    def noted(self, note: str) -> None:
+        with self.guard:
+            self.note = note
 
 
 def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
@@ -70,7 +76,9 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                 # words (`ingest --carry`); those not found stay on the old version, as ingest says
                 report = ingest(
                     project,
-                    IngestOptions(on_file=job.progress, carry=True, reread=reread),
+                    IngestOptions(
+                        on_file=job.progress, on_note=job.noted, carry=True, reread=reread
+                    ),
                     embedder=ws.warm_embedder(),
                 )
                 with opened(project.store_path) as conn:
@@ -115,7 +123,7 @@ def corpus_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         reread = switch(request.query_params, "reread", default=False)
         with job.guard:
             if not job.running:  # a second click while it runs joins the run under way
-                job.running, job.done, job.total = True, 0, 0
+                job.running, job.done, job.total, job.note = True, 0, 0, ""
                 threading.Thread(
                     target=work, args=(reread,), name="ingest-corpus", daemon=True
                 ).start()

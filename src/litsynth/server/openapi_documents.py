@@ -110,7 +110,8 @@ DOCUMENT_PATHS: dict[str, Any] = {
             " files to store), and the last one's summary",
             "responses": ok(
                 {"type": "object"},
-                "running, done, total, runs, last, error, hint; read_by_older (PDFs an older"
+                "running, done, total, note (how far a long file is: 'book.pdf: page 240 of"
+                " 603 read'), runs, last, error, hint; read_by_older (PDFs an older"
                 " litsynth read: `reread=1` reads them again) and old_versions (kept for their"
                 " codings)",
             ),

@@ -396,7 +396,7 @@ async function readCorpus(reread) {
     let s = await post("/api/ingest" + (reread ? "?reread=1" : ""), {});
     while (s.running) {
       $("reader-status").textContent = s.total
-        ? "Reading corpus/: " + s.done + " of " + s.total + " files…"
+        ? "Reading corpus/: " + s.done + " of " + s.total + " files…" + (s.note ? " (" + s.note + ")" : "")
         : reread ? "Reading the files in corpus/ again…" : "Looking for new and changed files in corpus/…";
       await new Promise((done) => setTimeout(done, 700));
       s = await api("/api/ingest");
