@@ -303,3 +303,20 @@ def test_an_abstract_about_copyright_is_not_cut() -> None:
 
     text = "We ask who owns code. Copyright of software is the property of its authors. We find."
     assert normalize_abstract(text) == text
+
+
+@pytest.mark.parametrize(
+    ("extra", "pmid"),
+    [
+        ({"PMID": "30922926"}, "30922926"),  # MEDLINE, PubMed's CSV
+        ({"pubmed id": "0"}, ""),  # abstrackr's "none"
+        ({"ids.pmid": "https://pubmed.ncbi.nlm.nih.gov/37068225"}, "37068225"),  # OpenAlex
+        ({"custom3": "PUBMED 21314913"}, "21314913"),  # the Cochrane Library's RIS
+        ({"urls": "https://core.ac.uk/x; https://pubmed.ncbi.nlm.nih.gov/26931115/"}, "26931115"),
+        ({"urls": "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC8328216"}, ""),  # a PMC id
+    ],
+)
+def test_the_pubmed_id_wherever_an_export_keeps_it(extra: dict[str, str], pmid: str) -> None:
+    from litsynth.biblio.record_fields import pmid_of
+
+    assert pmid_of(extra) == pmid

@@ -106,7 +106,12 @@ def pmid_of(extra: Mapping[str, str]) -> str:
             return match.group(1)
     cochrane = extra_value(extra, ("custom3",))  # the Cochrane Library's RIS: "PUBMED 21314913"
     match = _PMID.search(cochrane) if cochrane.upper().startswith("PUBMED") else None
+    if match is None:  # EndNote's and Zotero's links: "https://pubmed.ncbi.nlm.nih.gov/26931115/"
+        match = _PUBMED_LINK.search(extra_value(extra, ("urls", "url", "UR")))
     return match.group(1) if match else ""
+
+
+_PUBMED_LINK = re.compile(r"ncbi\.nlm\.nih\.gov/(?:pubmed/)?([1-9]\d{0,8})\b")
 
 
 def volume_of(extra: Mapping[str, str]) -> str:
