@@ -225,3 +225,22 @@ def test_an_erratum_imported_first_never_hides_its_article() -> None:
 )
 def test_notices_are_known_by_their_titles(title: str, notice: bool) -> None:
     assert notice_by_title(title) is notice
+
+
+def test_a_screened_erratum_steps_back_for_its_article_imported_later(project: Path) -> None:
+    """Embase's erratum is imported and excluded; the article it corrects comes with a later
+    export: the article is the group's root, to be screened, and dedupe says so."""
+    cff = Path(__file__).resolve().parent / "fixtures" / "biblio" / "cff"
+    run_cli(project, "import", str(cff / "embase-erratum.ris"), "--source", "Embase")
+    with opened(project / "litsynth.db") as conn:
+        (erratum,) = [r.id for r in biblio_store.all_records(conn)]
+    run_cli(project, "screen", "decide", erratum, "exclude", "--reason", "wrong study design")
+    run_cli(project, "import", str(cff / "embase-article.ris"), "--source", "Scopus")
+    out = run_cli(project, "dedupe")
+    with opened(project / "litsynth.db") as conn:
+        (group,) = biblio_store.duplicate_groups(conn)
+    article = group[0]
+    assert group == [article, erratum]
+    assert f"warning: {erratum}, a notice screened before, is now a duplicate of {article}" in out
+    assert "warning" not in run_cli(project, "dedupe")  # said once
+    assert "awaiting a decision 1" in run_cli(project, "prisma")

@@ -402,10 +402,10 @@ def open_pairs(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return out
 
 
-def _apply(
-    conn: sqlite3.Connection, pairs: list[Pair], preferred: Iterable[str] = ()
-) -> dict[str, tuple[str, str]]:
+def _apply(conn: sqlite3.Connection, pairs: list[Pair], preferred: Iterable[str] = ()) -> list[str]:
+    """Link the groups; what a reviewer must hear: a screened notice now behind its work."""
     from litsynth.store import biblio as store
+    from litsynth.store.screening_log import log
 
     records = store.all_records(conn)
     notices = [r.id for r in records if notice_by_title(r.title)]
@@ -413,8 +413,17 @@ def _apply(
         [r.id for r in records], pairs, store.resolutions(conn), preferred_roots=preferred,
         notices=notices,
     )  # fmt: skip
+    # A later import may bring the work a screened notice is about: the work is the root now,
+    # and the notice's decisions no longer stand for the group, so it is said.
+    was_root = {r.id for r in records if not r.extra.get("duplicate_of")}
+    demoted = [n for n in notices if n in links and n in was_root]
+    screened = sorted({d.record_id for d in log(conn, records=demoted)}) if demoted else []
     store.set_duplicates(conn, links)
-    return links
+    return [
+        f"{rid}, a notice screened before, is now a duplicate of {links[rid][0]}, the work it"
+        f" is about, imported since: screen {links[rid][0]}"
+        for rid in screened
+    ]
 
 
 def run_dedupe(
@@ -436,7 +445,7 @@ def run_dedupe(
         pairs = set_apart(find_pairs(records, cpu=cpu), records)
         method = matcher_name()
     store.set_pairs(conn, [(p.a, p.b, p.label, p.method) for p in pairs], _now())
-    _apply(conn, pairs, preferred)
+    warnings += _apply(conn, pairs, preferred)
     runs.log_run(
         conn,
         "dedupe",
@@ -498,9 +507,9 @@ def _regroup(conn: sqlite3.Connection) -> DedupeResult:
     if column:
         marked = {p.a for p in stored}
         preferred = {p.b for p in stored if p.b not in marked}
-    _apply(conn, stored, preferred)
+    said = _apply(conn, stored, preferred)
     method = next(iter(column)) if column else matcher_name()
-    return _result(conn, method, [])
+    return _result(conn, method, said)
 
 
 def uncertain(conn: sqlite3.Connection) -> list[tuple[BibRecord, BibRecord, float]]:
