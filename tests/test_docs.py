@@ -48,3 +48,45 @@ def test_command_is_documented(name: str, command: click.Command) -> None:
 def test_there_are_commands() -> None:
     names = {n for n, _ in COMMANDS}
     assert {"ingest", "search", "status", "code", "screen", "prisma"} <= names
+
+
+def _slug(heading: str) -> str:
+    """A heading's anchor as GitHub makes it: lower case, punctuation gone, spaces hyphens."""
+    import re
+
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _anchors(text: str) -> set[str]:
+    import re
+
+    found: set[str] = set()
+    seen: dict[str, int] = {}
+    in_code = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        heading = None if in_code else re.match(r"^#{1,6}\s+(.*)$", line)
+        if heading:
+            slug = _slug(heading.group(1))
+            n = seen.get(slug, 0)
+            seen[slug] = n + 1
+            found.add(slug if n == 0 else f"{slug}-{n}")
+    return found
+
+
+def test_every_link_to_a_section_finds_its_heading() -> None:
+    """A heading renamed (abstrackr joined "From another screening tool: …") left three
+    links from the README and the docs pointing at a section that no longer was."""
+    import re
+
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    broken = []
+    for page in pages:
+        for link in re.finditer(r"\]\(([^)\s]*?)#([^)\s]+)\)", page.read_text(encoding="utf-8")):
+            target = (page.parent / link.group(1)).resolve() if link.group(1) else page
+            known = target.suffix == ".md" and target.exists()
+            if known and link.group(2) not in _anchors(target.read_text(encoding="utf-8")):
+                broken.append(f"{page.name} → {link.group(1)}#{link.group(2)}")
+    assert not broken, broken
