@@ -90,3 +90,14 @@ def test_web_of_science_tab_delimited_in_utf16() -> None:
         "article",
     )
     assert pages_of(record.extra) == "551--570"
+
+
+def test_a_cell_longer_than_the_csv_modules_limit_is_read() -> None:
+    """Scopus's "References" of a review citing hundreds of works passes the csv module's
+    default 131,072 characters: every such row was rejected as unreadable."""
+    references = "; ".join(f"Ref {k}, Journal of Things, 2001, 12, 1-10" for k in range(4000))
+    text = f'Title,Authors,References,DOI\nA review,"Smith, J","{references}",10.1000/x1\n'
+    result = read_csv(text, "scopus.csv")
+    assert not result.rejected
+    (entry,) = result.entries
+    assert len(entry.extra["References"]) == len(references) > 131_072

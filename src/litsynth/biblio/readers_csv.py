@@ -108,6 +108,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 _KNOWN = {name: field for field, names in COLUMNS.items() for name in names}
+# A cell may be long: Scopus's "References" of a review citing 600 works runs past the csv
+# module's 131,072 characters, and every row was then rejected as unreadable.
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 28))
 # Read only when no other column of the field is there: Scopus's CSV has "Source title" (the
 # journal) beside "Source" ("Scopus"), the Cochrane Library's only "Source" (the journal).
 _ALONE = frozenset({"source"})
