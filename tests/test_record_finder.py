@@ -178,3 +178,14 @@ def test_what_is_found_downloads_whole(client: TestClient, project: Path, tmp_pa
 def _rows(project: Path):  # type: ignore[no-untyped-def]
     with opened(project / "litsynth.db") as conn:
         return select(conn, "all")
+
+
+def test_a_record_is_found_by_its_pubmed_id(tmp_path: Path) -> None:
+    """A colleague asks about "PMID 30922926": the id PubMed gave is among a record's words."""
+    root = tmp_path / "review"
+    CliRunner().invoke(cli, ["init", str(root)])
+    nbib = REPO / "tests" / "fixtures" / "biblio" / "cff" / "pubmed.nbib"
+    run_cli(root, "import", str(nbib), "--source", "PubMed")
+    found = run_cli(root, "screen", "find", "30922926")
+    assert found.splitlines()[0].startswith("1 record at title-abstract")
+    assert "Time lapse" in found

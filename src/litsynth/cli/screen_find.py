@@ -67,8 +67,9 @@ def find_command(
     project_dir: Path,
     as_json: bool,
 ) -> None:
-    """The records holding every one of WORDS (title, abstract, authors, journal, DOI, year,
-    keywords, id, source; any case) at a status, in import order, with how many have each."""
+    """The records holding every one of WORDS (title, abstract, authors, journal, DOI, PubMed
+    id, year, keywords, id, source; any case) at a status, in import order, with how many have
+    each."""
     project = load(project_dir)
     with opened(project.store_path) as conn:
         rows = select(conn, "all")
