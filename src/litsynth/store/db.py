@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -77,6 +78,11 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
                 conn.executescript("BEGIN;" + sql + ";")
                 conn.execute("INSERT INTO schema_migrations(name) VALUES (?)", (name,))
         except sqlite3.Error as exc:
+            # Another connection opening the new store at the same moment (the workspace's
+            # request and its background ingest) applied it first: this one's failed copy was
+            # rolled back, and the store has it.
+            if name in _applied(conn):
+                continue
             raise StoreError(
                 f"migration {name} failed on this store: {exc}",
                 hint="the store may be from a newer litsynth; back it up and upgrade litsynth",
@@ -138,6 +144,20 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _write_ahead(conn: sqlite3.Connection) -> None:
+    """Switch the store to WAL. Two connections opening a new store at once (the workspace's
+    request and its background ingest) contend for the switch, and SQLite says "database is
+    locked" at once rather than waiting its busy timeout: a short wait and again."""
+    for attempt in range(100):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 99:
+                raise
+            time.sleep(0.05)
+
+
 def connect(path: Path | str, *, migrate_schema: bool = True) -> sqlite3.Connection:
     """A connection to the store at `path`, created and migrated if needed.
 
@@ -158,7 +178,7 @@ def connect(path: Path | str, *, migrate_schema: bool = True) -> sqlite3.Connect
         conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
         conn.row_factory = sqlite3.Row
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            _write_ahead(conn)
         except sqlite3.OperationalError as exc:
             # A read-only mount (or a store file we may not write) that os.access did not
             # see, e.g. for root: fall back to reading.
