@@ -12,7 +12,7 @@ other column is kept verbatim in the record's `extra`, so a dataset's own labels
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.errors import BiblioError
@@ -236,6 +236,7 @@ def read_csv(text: str, file_name: str) -> ReadResult:
             yield start, row
 
     entries, bad = read_table(header, numbered(), file_name)
+    warnings += unread_columns(header, entries)
     rejected_all = tuple(sorted([*rejected, *bad], key=_line))
     if short:
         where = ", ".join(map(str, short[:5])) + (", …" if len(short) > 5 else "")
@@ -245,6 +246,30 @@ def read_csv(text: str, file_name: str) -> ReadResult:
             " the cells left out are read as empty",
         )
     return ReadResult(entries=entries, rejected=rejected_all, warnings=warnings)
+
+
+_WANTED = {"title": "title", "authors": "authors", "year": "year"}
+
+
+def unread_columns(header: list[str], entries: Sequence[RawEntry]) -> tuple[str, ...]:
+    """A warning when the table has no column litsynth reads a title, the authors or the year
+    from: a database's layout not met before would otherwise lose them without a word
+    (CINAHL's "Publication Date" and Covidence's "Published Year" once did)."""
+    mapping = column_map(header)
+    missing = [said for field, said in _WANTED.items() if field not in mapping]
+    if not missing or not entries:
+        return ()
+    names = [h.strip() for h in header if h.strip()]
+    shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+
+    def either(words: list[str]) -> str:
+        return " or ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+    return (
+        f"no column litsynth knows holds the records' {either(missing)} (the file's columns:"
+        f" {shown}); if one does, rename it {either([m.capitalize() for m in missing])} and"
+        " import again",
+    )
 
 
 def _line(r: Rejection) -> int:

@@ -13,7 +13,7 @@ import io
 import zipfile
 
 from litsynth.biblio.readers_base import ReadResult
-from litsynth.biblio.readers_csv import header_row, read_table
+from litsynth.biblio.readers_csv import header_row, read_table, unread_columns
 from litsynth.errors import BiblioError
 
 _OLE2 = b"\xd0\xcf\x11\xe0"
@@ -120,4 +120,4 @@ def read_spreadsheet(data: bytes, file_name: str, *, sheet: str | None = None) -
         for n, row in enumerate(rows[at + 1 :], start=at + 2)
     )
     entries, rejected = read_table(header, numbered, file_name)
-    return ReadResult(entries=entries, rejected=rejected)
+    return ReadResult(entries=entries, rejected=rejected, warnings=unread_columns(header, entries))
