@@ -280,7 +280,7 @@ def _facts_by_id(root: Path, *, dots: bool = True) -> dict[str, tuple[object, ..
 
 @pytest.mark.parametrize("fmt", ["ris", "csv", "xlsx", "json"])
 def test_the_tools_records_go_out_and_come_back_whole(tmp_path: Path, fmt: str) -> None:
-    """Every record of the sixteen exports, written by `export records` and imported again
+    """Every record of the seventeen excerpts, written by `export records` and imported again
     into another project, keeps its title, authors, year, DOI, journal, abstract, volume,
     issue and pages (CSL-JSON dots initials for citation styles: compared without dots)."""
     first, second = tmp_path / "first", tmp_path / "second"
