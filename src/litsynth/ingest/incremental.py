@@ -163,7 +163,7 @@ class _Run:
         if not items:
             return
         texts = [c.text for _, _, chunks in items for c in chunks]
-        name = items[-1][0].path.name[-30:]
+        name = items[0][0].path.name[-30:] if len(items) == 1 else f"{len(items)} files"
         vectors = embed_in_parts(self.embedder, texts, self.flush_at, self.say, name)
         offset = 0
         for entry, doc, chunks in items:
