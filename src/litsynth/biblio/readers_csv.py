@@ -123,15 +123,25 @@ def sniff_delimiter(text: str) -> str:
     holds commas, and a preamble line above the header (Dimensions', Embase's search query)
     holds some of its own. When no header names a column we know, the line with the most
     delimiters among the first five decides."""
-    lines = text.splitlines(keepends=True)
-    best, score = "", 0
+    return _table_start(text, text.splitlines(keepends=True))[0]
+
+
+def _table_start(text: str, lines: list[str]) -> tuple[str, list[list[str]], int]:
+    """(delimiter, the first rows read with it, the header's index among them): what
+    `sniff_delimiter` decides and `read_csv` goes on from, read once."""
+    known: dict[str, int] = {}
+    starts: dict[str, tuple[str, list[list[str]], int]] = {}
     for delimiter in (",", "\t", ";"):
         lead = _lead(lines, delimiter)
-        known = len(column_map(lead[header_row(lead)])) if lead else 0
-        if known > score:
-            best, score = delimiter, known
-    if best:
-        return best
+        at = header_row(lead)
+        known[delimiter] = len(column_map(lead[at])) if lead else 0
+        starts[delimiter] = (delimiter, lead, at)
+    best = max(known, key=lambda d: known[d])  # the first of equals: ","
+    return starts[best if known[best] else _most_delimiters(text)]
+
+
+def _most_delimiters(text: str) -> str:
+    """The delimiter the line holding most of one among the first five holds most of."""
     counts = {d: 0 for d in (",", "\t", ";")}
     for line in text.split("\n", 5)[:5]:
         here = {d: line.count(d) for d in counts}
@@ -195,9 +205,7 @@ def read_csv(text: str, file_name: str) -> ReadResult:
     Lines above the header (a preamble) are skipped, and said in a warning, for they often
     hold the search that made the export."""
     lines = text.splitlines(keepends=True)
-    delimiter = sniff_delimiter(text)
-    lead = _lead(lines, delimiter) or [[]]
-    at = header_row(lead)
+    delimiter, lead, at = _table_start(text, lines)
     rows = csv.reader(lines, delimiter=delimiter)
     try:
         for _ in range(at):
