@@ -31,6 +31,8 @@ GITIGNORE = """\
 indexes/*
 !indexes/README.md
 .litsynth-write.lock
+# copies of litsynth.db (`litsynth backup`): keep them off the machine, not in git
+backups/
 """
 
 SIDECAR_HEADER = "file,title,authors,year,venue,doi,source_type,industry\n"

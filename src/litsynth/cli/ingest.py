@@ -392,12 +392,14 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     from litsynth.coding.overview import lines as coding_lines
     from litsynth.ingest.failures import failure_hint
     from litsynth.search import status
+    from litsynth.store.backup import FOLDER, backup_status
     from litsynth.store.report import failures as failed_files
 
     project = load(project_dir)
     with opened(project.store_path) as conn:
         s = status(conn, project)
         failed = failed_files(conn) if list_failures else []
+        s["backups"] = backup_status(conn, project.root / FOLDER)
     if list_failures:
         s["failed_files"] = [{"path": p, "reason": r, "detail": d} for p, r, d in failed]
     if as_json:
@@ -437,6 +439,22 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
         click.echo(line)
     for line in lines(s["records"]):
         click.echo(line)
+    _render_backups(s["backups"])
+
+
+def _render_backups(b: dict[str, Any]) -> None:
+    """The newest backup, or that the human work in the store has none yet."""
+    if b["newest"]:
+        when = b["newest"].replace("T", " ")[:16]
+        click.echo(
+            f"backups: {b['count']} in {Path(b['folder']).name}/, the newest {when} UTC"
+            " (`litsynth backup` makes one now)"
+        )
+    elif b["holds_work"]:
+        click.echo(
+            "backups: none yet; `litsynth backup` copies the store safely, even while the"
+            " workspace runs (`litsynth serve` makes one a day)"
+        )
 
 
 def _render_citations(s: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from litsynth.cli.common import load, project_option
+from litsynth.config import Project
 from litsynth.errors import LitsynthError
 
 
@@ -55,8 +56,26 @@ def serve_command(project_dir: Path, port: int, host: str, allow_remote: bool) -
     names = {f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"}
     app = create_app(project, allowed_hosts=tuple(sorted(names)))
     app.state.workspace.warm_screening()  # while the URL is opened in a browser
+    _daily_backup(project)
     click.echo(f"litsynth workspace for {project.root}: http://{host}:{port}/  (Ctrl-C stops it)")
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+
+def _daily_backup(project: Project) -> None:
+    """The workspace is where the human work is done: once a day it starts with a backup."""
+    from datetime import UTC, datetime
+
+    from litsynth.store import backup, opened
+
+    if not project.store_path.exists():
+        return
+    with opened(project.store_path) as conn:
+        made = backup.daily(conn, project.root / backup.FOLDER, datetime.now(UTC))
+    if made is not None:
+        click.echo(
+            f"backed up the store to {made.relative_to(project.root)} (once a day, the newest"
+            f" {backup.DAILY_KEEP} kept; `litsynth backup --list`)"
+        )
 
 
 def _listening(host: str, port: int) -> socket.socket:

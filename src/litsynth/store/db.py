@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -52,6 +54,11 @@ def _applied(conn: sqlite3.Connection) -> set[str]:
         return set()
     done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
     return done | {new for new, old in FORMER_NAMES.items() if old in done}
+
+
+def applied_migrations(conn: sqlite3.Connection) -> set[str]:
+    """Migrations the store at `conn` has applied (empty for a new store or another program's)."""
+    return _applied(conn)
 
 
 def pending_migrations(conn: sqlite3.Connection) -> list[str]:
@@ -93,8 +100,9 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 RESTORE_HINT = (
-    "restore litsynth.db from your backup (or version control) while no litsynth command runs;"
-    " indexes/ and report/ are rebuilt from it, but decisions and codings live only in the store"
+    "restore litsynth.db from a backup with `litsynth restore FILE` (`litsynth backup --list`"
+    " names those in backups/); indexes/ and report/ are rebuilt from it, but decisions and"
+    " codings live only in the store"
 )
 
 
@@ -201,8 +209,28 @@ def connect(path: Path | str, *, migrate_schema: bool = True) -> sqlite3.Connect
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across crashes of the process
     if migrate_schema:
+        _keep_before_upgrade(conn, path)
         migrate(conn)
     return conn
+
+
+def _keep_before_upgrade(conn: sqlite3.Connection, path: Path) -> None:
+    """Before a newer litsynth changes the tables of a store holding work, keep it as it was.
+
+    An upgrade is the one moment litsynth rewrites tables it did not just create; a backup
+    taken then (`backups/litsynth-<time>-before-<migration>.db`) lets a user go back to the
+    older litsynth with their work. A new store has nothing to keep.
+    """
+    pending = pending_migrations(conn)
+    if not pending or not _applied(conn):
+        return
+    from litsynth.store.backup import FOLDER, backup_name, snapshot
+
+    reason = "before-" + pending[0].removesuffix(".sql").lower()
+    kept = snapshot(conn, path.parent / FOLDER / backup_name(datetime.now(UTC), reason))
+    sys.stderr.write(
+        f"litsynth: upgrading the store ({', '.join(pending)}); as it was before: {kept}\n"
+    )
 
 
 @contextmanager

@@ -1,0 +1,245 @@
+"""`litsynth backup` / `restore`, and the backups litsynth takes by itself (an upgrade, a day).
+
+All on real SQLite files in WAL mode, with another connection open the way the workspace
+keeps one: the case a plain file copy of litsynth.db gets wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, corpus_project, run_cli
+from litsynth.store import backup, connect, opened
+from litsynth.store.db import _migrations, pending_migrations
+from litsynth.store.lock import writer_lock
+
+RECORDS = FIXTURES / "screening" / "records.csv"
+
+
+def decisions(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def screened(project: Path) -> Path:
+    """`project` with the screening fixture's records and two decisions taken one at a time."""
+    run_cli(project, "import", str(RECORDS), "--source", "Scopus")
+    run_cli(project, "screen", "decide", "r01", "include")
+    run_cli(project, "screen", "decide", "r02", "include")
+    return project
+
+
+def test_a_backup_taken_while_the_workspace_holds_the_store_has_every_decision(
+    screened: Path, tmp_path: Path
+) -> None:
+    """With a connection open (the workspace's), commits wait in litsynth.db-wal: a copy of
+    litsynth.db alone lacks them; the backup has them, and is one file with no -wal."""
+    held = connect(screened / "litsynth.db")  # kept open: no checkpoint on the others' close
+    try:
+        run_cli(screened, "screen", "decide", "r03", "exclude", "--reason", "design")
+        assert (screened / "litsynth.db-wal").stat().st_size > 0
+        naive = tmp_path / "naive.db"
+        shutil.copy(screened / "litsynth.db", naive)
+        out = run_cli(screened, "backup", "--json")
+    finally:
+        held.close()
+    made = Path(json.loads(out)["path"])
+    assert made.parent == screened / "backups" and backup.listed(made.parent) == [made]
+    assert decisions(naive) < 3  # what a file copy of the store keeps: not every decision
+    assert decisions(made) == 3 and json.loads(out)["holds"]["decisions"] == 3
+    assert not made.with_name(made.name + "-wal").exists()
+    conn = sqlite3.connect(made)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+
+
+def test_a_backup_does_not_wait_for_a_write_in_progress_and_leaves_it_out(screened: Path) -> None:
+    writer = sqlite3.connect(screened / "litsynth.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO memos(id, target, author, at, text)"
+                   " VALUES ('m1', 'project', 'ana', '2026-01-01', 'half written')")  # fmt: skip
+    try:
+        out = run_cli(screened, "backup", "--json")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert json.loads(out)["holds"]["memos"] == 0 and json.loads(out)["holds"]["decisions"] == 2
+
+
+def test_restore_puts_the_store_back_and_keeps_what_it_replaced(screened: Path) -> None:
+    made = Path(json.loads(run_cli(screened, "backup", "--json"))["path"])
+    run_cli(screened, "screen", "decide", "r03", "exclude", "--reason", "design")
+    out = run_cli(screened, "restore", str(made))
+    assert "restored" in out and "3 screening decisions" in out  # what it replaced, said
+    assert decisions(screened / "litsynth.db") == 2
+    kept = [p for p in backup.listed(screened / "backups") if "before-restore" in p.name]
+    assert len(kept) == 1 and decisions(kept[0]) == 3
+    with opened(screened / "litsynth.db") as conn:  # still a WAL store, whole, up to date
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert pending_migrations(conn) == []
+    run_cli(screened, "restore", str(kept[0]))  # and a restore is undone by another
+    assert decisions(screened / "litsynth.db") == 3
+
+
+def test_restore_refuses_what_is_not_a_whole_litsynth_backup_and_changes_nothing(
+    screened: Path, tmp_path: Path
+) -> None:
+    text = tmp_path / "notes.db"
+    text.write_text("not a database", encoding="utf-8")
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t(x)").connection.commit()
+    newer = Path(json.loads(run_cli(screened, "backup", "--json"))["path"])
+    conn = sqlite3.connect(newer)
+    conn.execute("INSERT INTO schema_migrations(name) VALUES ('999_from_the_future.sql')")
+    conn.commit()
+    conn.close()
+    cases = [
+        (text, "is not a SQLite database"),
+        (other, "not a litsynth store"),
+        (newer, "written by a newer litsynth (it has 999_from_the_future.sql)"),
+        (tmp_path / "absent.db", "no backup at"),
+        (screened / "litsynth.db", "is the store itself"),
+    ]
+    for path, words in cases:
+        out = run_cli(screened, "restore", str(path), exit_code=1)
+        assert words in out and "Hint:" in out, out
+    assert decisions(screened / "litsynth.db") == 2
+    assert not [p for p in backup.listed(screened / "backups") if "before-restore" in p.name]
+
+
+def test_restore_waits_for_no_ingest_it_refuses_while_one_runs(screened: Path) -> None:
+    made = Path(json.loads(run_cli(screened, "backup", "--json"))["path"])
+    with writer_lock(screened, "ingest"):
+        out = run_cli(screened, "restore", str(made), exit_code=1)
+    assert "another litsynth ingest" in out
+
+
+def test_after_a_restore_search_brings_the_index_in_line(tmp_path: Path) -> None:
+    seeds = FIXTURES.parent.parent / "corpus"
+    root = corpus_project(tmp_path, *((p, p.name) for p in sorted(seeds.glob("00[12]_*.txt"))))
+    run_cli(root, "ingest")
+    made = Path(json.loads(run_cli(root, "backup", "--json"))["path"])
+    shutil.copy(next(seeds.glob("003*")), root / "corpus")
+    run_cli(root, "ingest")
+    run_cli(root, "restore", str(made))
+    status = json.loads(run_cli(root, "status", "--json"))
+    assert (
+        status["index_fresh"] is False and "vectors the store lacks" in status["index_problems"][0]
+    )
+    run_cli(root, "search", "orchestration")
+    assert json.loads(run_cli(root, "status", "--json"))["index_fresh"] is True
+
+
+def old_store(path: Path, upto: int) -> None:
+    """A store made by an older litsynth: only its first `upto` migrations, and a record."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for name, sql in _migrations()[:upto]:
+        conn.executescript(sql)
+        conn.execute("INSERT INTO schema_migrations(name) VALUES (?)", (name,))
+    conn.close()
+
+
+def test_an_upgrade_keeps_the_store_as_it_was_and_that_backup_restores(
+    screened: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = screened / "litsynth.db"
+    store.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(str(store) + suffix).unlink(missing_ok=True)
+    old_store(store, 15)
+    with sqlite3.connect(store) as raw:
+        raw.execute("INSERT INTO memos(id, target, author, at, text)"
+                    " VALUES ('m1', 'project', 'ana', '2026-01-01', 'kept')")  # fmt: skip
+    next_one = _migrations()[15][0].removesuffix(".sql")
+    connect(store).close()  # what any command of the newer litsynth does first
+    assert f"upgrading the store ({_migrations()[15][0]}" in capsys.readouterr().err
+    kept = backup.listed(screened / "backups")
+    assert [p.name.endswith(f"-before-{next_one}.db") for p in kept] == [True]
+    with sqlite3.connect(kept[0]) as before:
+        assert len(list(before.execute("SELECT name FROM schema_migrations"))) == 15
+    connect(store).close()  # up to date now: no second backup
+    assert len(backup.listed(screened / "backups")) == 1
+    out = json.loads(run_cli(screened, "restore", str(kept[0]), "--json"))
+    assert out["upgraded"][0] == _migrations()[15][0] and out["after"]["memos"] == 1
+
+
+def test_a_new_store_is_not_backed_up(tmp_path: Path) -> None:
+    connect(tmp_path / "litsynth.db").close()
+    assert not (tmp_path / "backups").exists()
+
+
+def test_keep_deletes_only_litsynths_older_backups(screened: Path) -> None:
+    folder = screened / "backups"
+    folder.mkdir()
+    mine = folder / "my-notes.db"
+    mine.write_text("not ours", encoding="utf-8")
+    for stamp in ("20250101-000000", "20250102-000000-before-restore", "20250103-000000"):
+        shutil.copy(screened / "litsynth.db", folder / f"litsynth-{stamp}.db")
+    out = json.loads(run_cli(screened, "backup", "--keep", "2", "--json"))
+    left = [p.name for p in backup.listed(folder)]
+    assert left == ["litsynth-20250103-000000.db", Path(out["path"]).name]
+    assert len(out["pruned"]) == 2 and mine.exists()
+    listing = run_cli(screened, "backup", "--list")
+    assert "2 backups in backups/" in listing and "2 screening decisions" in listing
+
+
+def test_backup_to_a_named_file_and_list_of_an_empty_folder(screened: Path, tmp_path: Path) -> None:
+    target = tmp_path / "usb" / "review-2026-12.db"
+    out = run_cli(screened, "backup", "--to", str(target))
+    assert target.exists() and decisions(target) == 2 and str(target) in out
+    assert "no backups in" in run_cli(screened, "backup", "--list")
+
+
+def test_one_daily_backup_of_a_store_with_work_and_seven_kept(screened: Path) -> None:
+    folder = screened / "backups"
+    day = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    with opened(screened / "litsynth.db") as conn:
+        first = backup.daily(conn, folder, day)
+        assert first is not None and first.name == "litsynth-20261201-090000-auto.db"
+        assert backup.daily(conn, folder, day + timedelta(hours=23)) is None
+        for n in range(1, 10):
+            assert backup.daily(conn, folder, day + timedelta(days=n)) is not None
+    asked = run_cli(screened, "backup", "--json")  # a backup asked for is never pruned
+    names = [p.name for p in backup.listed(folder)]
+    assert len(names) == 8 and Path(json.loads(asked)["path"]).name in names
+    assert names[0] == "litsynth-20261204-090000-auto.db"  # the newest seven daily ones
+    status = run_cli(screened, "status")
+    assert "backups: 8 in backups/, the newest" in status
+
+
+def test_an_empty_store_gets_no_daily_backup_and_status_asks_for_one_once_work_exists(
+    project: Path,
+) -> None:
+    with opened(project / "litsynth.db") as conn:
+        assert backup.daily(conn, project / "backups", datetime.now(UTC)) is None
+    assert "backups:" not in run_cli(project, "status")
+    run_cli(project, "import", str(RECORDS), "--source", "Scopus")
+    assert "backups: none yet; `litsynth backup`" in run_cli(project, "status")
+
+
+def test_restore_mends_a_store_sqlite_cannot_open_and_sets_the_damaged_one_aside(
+    screened: Path,
+) -> None:
+    made = Path(json.loads(run_cli(screened, "backup", "--json"))["path"])
+    store = screened / "litsynth.db"
+    data = bytearray(store.read_bytes())
+    data[:16] = b"garbage header!!"
+    store.write_bytes(bytes(data))
+    assert "litsynth restore FILE" in run_cli(screened, "status", exit_code=1)
+    out = run_cli(screened, "restore", str(made))
+    assert "the damaged store is set aside as backups/litsynth-" in out
+    assert decisions(store) == 2 and "index:" in run_cli(screened, "status")
+    listing = run_cli(screened, "backup", "--list")  # the damaged file is listed, not a crash
+    assert "-damaged.db  cannot be read: " in listing and "2 screening decisions" in listing
