@@ -108,7 +108,7 @@ def test_restore_refuses_what_is_not_a_whole_litsynth_backup_and_changes_nothing
         (text, "is not a SQLite database"),
         (other, "not a litsynth store"),
         (newer, "written by a newer litsynth (it has 999_from_the_future.sql)"),
-        (tmp_path / "absent.db", "no backup at"),
+        (tmp_path / "absent.db", "no file at"),
         (screened / "litsynth.db", "is the store itself"),
     ]
     for path, words in cases:

@@ -433,13 +433,13 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     if s["index_fix"]:
         click.echo(f"  {s['index_fix']}")
     click.echo(f"last ingested: {s['last_ingested'] or 'never'}")
+    _render_backups(s["backups"])
     _render_citations(s)
     _render_scans(s)
     for line in coding_lines(s["coding"]) if s["coding"] else ():
         click.echo(line)
     for line in lines(s["records"]):
         click.echo(line)
-    _render_backups(s["backups"])
 
 
 def _render_backups(b: dict[str, Any]) -> None:

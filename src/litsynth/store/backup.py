@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from litsynth.atomic import fsync_file, temp_path
 from litsynth.errors import StoreError
 from litsynth.store.db import _migrations, applied_migrations
+from litsynth.store.snapshot import FOLDER, backup_name, free_path, quick_check, snapshot
 
-FOLDER = "backups"
+__all__ = ["FOLDER", "backup_name", "snapshot"]
+
 _NAME = re.compile(r"^litsynth-(\d{8})-(\d{6})(?:-([a-z][a-z0-9_.-]*?))?(?:-\d+)?\.db$")
 
 # What a backup holds, in the words `litsynth backup --list` uses: (table, label).
@@ -74,75 +75,15 @@ def holdings(conn: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def backup_name(now: datetime, reason: str = "") -> str:
-    """`litsynth-20261207-031500[-reason].db`: sorts by time, no colon (Windows, USB sticks)."""
-    stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
-    return f"litsynth-{stamp}" + (f"-{reason}" if reason else "") + ".db"
-
-
-def _free_path(folder: Path, name: str) -> Path:
-    """`folder/name`, or with -2, -3 … before `.db` when a backup of that second exists."""
-    path = folder / name
-    stem = name.removesuffix(".db")
-    n = 2
-    while path.exists():
-        path = folder / f"{stem}-{n}.db"
-        n += 1
-    return path
-
-
-def snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Copy the store behind `conn` to `dest` (a file, or a folder to name it in), whole.
-
-    The copy is written beside its final name, taken out of WAL mode, checked with
-    `quick_check` and fsynced before the rename: `dest` is the complete backup or absent.
-    """
-    if dest.is_dir() or dest.suffix != ".db":
-        dest.mkdir(parents=True, exist_ok=True)
-        dest = _free_path(dest, backup_name(datetime.now(UTC)))
-    else:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(dest.parent, dest.name)
-    try:
-        copy = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            conn.backup(copy)  # one step: one consistent read of the store, WAL included
-            copy.execute("PRAGMA journal_mode=DELETE")
-            _check(copy, tmp)
-        finally:
-            copy.close()
-        fsync_file(tmp)
-        os.replace(tmp, dest)
-    except OSError as exc:
-        raise StoreError(
-            f"could not write the backup {dest}: {exc.strerror or exc}",
-            hint="make room, or back up to another folder (`litsynth backup --to DIR`); the"
-            " store is intact",
-        ) from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest
-
-
-def _check(conn: sqlite3.Connection, path: Path) -> None:
-    verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if verdict != "ok":
-        raise StoreError(
-            f"the copy {path} failed SQLite's check ({verdict})",
-            hint="the store itself may be damaged: run `sqlite3 litsynth.db 'PRAGMA"
-            " integrity_check'` and keep your older backups",
-        )
-
-
 def open_backup(path: Path) -> sqlite3.Connection:
     """A backup opened read-only, after checking it is a whole litsynth store this litsynth
     can read (not a newer litsynth's, not another program's database, not damaged)."""
     if not path.is_file():
-        raise StoreError(f"no backup at {path}", hint="`litsynth backup --list` names them")
+        raise StoreError(f"no file at {path}", hint="`litsynth backup --list` names the backups")
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-        _check(conn, path)
+        quick_check(conn, path)
         done = applied_migrations(conn)
     except sqlite3.DatabaseError as exc:
         raise StoreError(
@@ -234,7 +175,7 @@ def daily(
     if not any(held[table] for table in HUMAN_WORK):
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    made = snapshot(conn, _free_path(folder, backup_name(now, DAILY)))
+    made = snapshot(conn, free_path(folder, backup_name(now, DAILY)))
     prune(folder, keep, DAILY)
     return made
 
@@ -256,7 +197,7 @@ def set_aside(store: Path, now: datetime) -> Path:
     for whoever wants to rescue what it still holds; restore then starts from a new store."""
     folder = store.parent / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    kept = _free_path(folder, backup_name(now, "damaged"))
+    kept = free_path(folder, backup_name(now, "damaged"))
     os.replace(store, kept)
     for suffix in ("-wal", "-shm"):
         side = Path(str(store) + suffix)

@@ -224,7 +224,7 @@ def _keep_before_upgrade(conn: sqlite3.Connection, path: Path) -> None:
     pending = pending_migrations(conn)
     if not pending or not _applied(conn):
         return
-    from litsynth.store.backup import FOLDER, backup_name, snapshot
+    from litsynth.store.snapshot import FOLDER, backup_name, snapshot
 
     reason = "before-" + pending[0].removesuffix(".sql").lower()
     kept = snapshot(conn, path.parent / FOLDER / backup_name(datetime.now(UTC), reason))

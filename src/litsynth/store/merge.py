@@ -1,0 +1,188 @@
+"""Merging another copy of the project's store: the human work done there, appended here.
+
+Two reviewers who screen or code on their own laptops each hold a copy of the project, and
+their work lives in its litsynth.db. Every table of human work here is a log (a decision,
+a coding, an answer is appended, the latest by the same person wins), so merging is
+appending the other copy's rows this store lacks, in the other copy's order, and changing
+nothing that is here.
+
+Two things keep that honest:
+- a row only lands where its subject is here: a decision on a record this project holds,
+  a coding on a passage it holds (the same exports imported and the same corpus ingested
+  give the same content-hash ids); the others are counted and named, never half-inserted;
+- appending a row makes it its person's latest on that subject, so a row older than a
+  decision this store already holds by the same person on the same subject (the same name
+  used on both laptops) is left out and counted: merging never turns back someone's later
+  decision.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Part:
+    """How one table merges: the columns copied, the person, and what must be here first."""
+
+    table: str
+    label: str
+    columns: tuple[str, ...]
+    same: tuple[str, ...]  # columns that make two rows the same fact
+    person: str  # who made the row (its latest per subject wins)
+    subject: tuple[str, ...]  # with `person`: what "latest" is per; () = no latest
+    needs: tuple[tuple[str, str], ...] = ()  # (column, table whose id it must name here)
+    order: str = "rowid"
+
+
+PARTS = (
+    Part("decisions", "screening decisions",
+         ("record_id", "stage", "decision", "reviewer", "at", "reason", "note", "origin",
+          "source"),
+         ("record_id", "stage", "decision", "reviewer", "at", "reason", "note", "origin",
+          "source"),
+         "reviewer", ("record_id", "stage"), (("record_id", "records"),), "seq"),
+    Part("codings", "coding decisions",
+         ("id", "chunk_id", "document_id", "code_id", "start", "end", "coder", "at", "status",
+          "memo", "suggestion_score"),
+         ("id",), "coder", ("chunk_id", "code_id", "start", "end"),
+         (("chunk_id", "chunks"), ("document_id", "documents")), "seq"),
+    Part("memos", "memos", ("id", "target", "author", "at", "text"), ("id",), "author", ()),
+    Part("extraction_values", "extraction and appraisal entries",
+         ("record_id", "field", "value", "reviewer", "at", "source"),
+         ("record_id", "field", "value", "reviewer", "at", "source"),
+         "reviewer", ("record_id", "field"), (("record_id", "records"),), "id"),
+    Part("dedupe_resolutions", "answers on possible duplicates",
+         ("record_a", "record_b", "same", "reviewer", "at", "note"),
+         ("record_a", "record_b", "same", "reviewer", "at", "note"),
+         "reviewer", ("record_a", "record_b"),
+         (("record_a", "records"), ("record_b", "records")), "id"),
+    Part("relation_decisions", "relation decisions",
+         ("source", "target", "type", "weight", "reviewer", "at", "codebook_file",
+          "codebook_version", "evidence"),
+         ("source", "target", "type", "reviewer", "at"),
+         "reviewer", ("source", "target"), (), "seq"),
+    Part("record_documents", "links of records to their full texts",
+         ("record_id", "document_id", "method", "score", "linked_at"),
+         ("record_id", "document_id"), "method", (),
+         (("record_id", "records"), ("document_id", "documents"))),
+    Part("screening_sheets", "imported sheets (so this project knows them again)",
+         ("digest", "stage", "reviewer", "path", "imported_at", "n_decisions"),
+         ("digest",), "reviewer", ()),
+    Part("searches", "searches recorded",
+         ("source", "searched_on", "query", "recorded_at"),
+         ("source", "searched_on", "query"), "source", ()),
+)  # fmt: skip
+
+
+@dataclass
+class Outcome:
+    """One table's merge: rows added (per person), already here, and left out with why."""
+
+    label: str
+    added: dict[str, int] = field(default_factory=dict)
+    already: int = 0
+    no_subject: int = 0  # its record or passage is not in this project
+    superseded: int = 0  # older than this store's own later row by the same person
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "already_here": self.already,
+            "subject_not_here": self.no_subject,
+            "older_than_this_projects": self.superseded,
+        }
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _conditions(part: Part) -> tuple[str, str, str]:
+    """SQL over `o` (the other copy's row): already here; subject here; superseded here."""
+    same = " AND ".join(f"m.{_q(c)} IS o.{_q(c)}" for c in part.same)
+    already = f"EXISTS (SELECT 1 FROM main.{part.table} m WHERE {same})"
+    here = " AND ".join(
+        f"EXISTS (SELECT 1 FROM main.{table} t WHERE t.id = o.{_q(col)})"
+        for col, table in part.needs
+    )
+    if part.subject:
+        key = " AND ".join(f"m.{_q(c)} IS o.{_q(c)}" for c in (*part.subject, part.person))
+        later = f"EXISTS (SELECT 1 FROM main.{part.table} m WHERE {key} AND m.at > o.at)"
+    else:
+        later = "0"
+    return already, here or "1", later
+
+
+def merge_part(conn: sqlite3.Connection, part: Part) -> Outcome:
+    """Append `other.<table>`'s new rows to `main.<table>` (the caller holds a transaction)."""
+    out = Outcome(part.label)
+    if not _has_table(conn, "other", part.table):
+        return out
+    already, here, later = _conditions(part)
+    src = f"FROM other.{part.table} o"
+    out.already = _one(conn, f"SELECT COUNT(*) {src} WHERE {already}")
+    out.no_subject = _one(conn, f"SELECT COUNT(*) {src} WHERE NOT {already} AND NOT ({here})")
+    out.superseded = _one(conn, f"SELECT COUNT(*) {src} WHERE NOT {already} AND {here} AND {later}")
+    chosen = f"{src} WHERE NOT {already} AND {here} AND NOT {later}"
+    out.added = {
+        str(who): int(n)
+        for who, n in conn.execute(
+            f"SELECT o.{_q(part.person)}, COUNT(*) {chosen} GROUP BY 1 ORDER BY 2 DESC, 1"
+        )
+    }
+    cols = ", ".join(_q(c) for c in part.columns)
+    picked = ", ".join(f"o.{_q(c)}" for c in part.columns)
+    conn.execute(
+        f"INSERT INTO main.{part.table} ({cols}) SELECT {picked} {chosen} ORDER BY o.{part.order}"
+    )
+    return out
+
+
+def merge_reasons(conn: sqlite3.Connection, origin: str) -> int:
+    """The other copy's exclusion reasons this project lacks (matched as the list is, without
+    regard to case), so a merged exclusion's reason is one the workspace offers."""
+    if not _has_table(conn, "other", "exclusion_reasons"):
+        return 0
+    before = conn.total_changes
+    conn.execute(
+        "INSERT INTO main.exclusion_reasons (reason, origin, added_at, added_from)"
+        " SELECT o.reason, o.origin, o.added_at, ? FROM other.exclusion_reasons o"
+        " WHERE NOT EXISTS (SELECT 1 FROM main.exclusion_reasons m"
+        "                   WHERE lower(m.reason) = lower(o.reason))",
+        (f"merged from {origin}",),
+    )
+    return conn.total_changes - before
+
+
+def _has_table(conn: sqlite3.Connection, schema: str, table: str) -> bool:
+    found = conn.execute(
+        f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    return found is not None
+
+
+def _one(conn: sqlite3.Connection, sql: str) -> int:
+    return int(conn.execute(sql).fetchone()[0])
+
+
+def merge_store(
+    conn: sqlite3.Connection, other: str, *, named: str, dry_run: bool = False
+) -> tuple[list[Outcome], int]:
+    """Merge the store file `other` (same tables as this one: migrated first) into `conn`'s,
+    in one transaction: every table or none. `named`: the file as the user named it, kept
+    with the exclusion reasons it brings. `dry_run` counts and rolls back."""
+    conn.execute("ATTACH DATABASE ? AS other", (other,))  # outside a transaction: SQLite's rule
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            outcomes = [merge_part(conn, part) for part in PARTS]
+            reasons = merge_reasons(conn, named)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("ROLLBACK" if dry_run else "COMMIT")
+    finally:
+        conn.execute("DETACH DATABASE other")
+    return outcomes, reasons
