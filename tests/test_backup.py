@@ -12,9 +12,12 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from conftest import FIXTURES, corpus_project, run_cli
+from conftest import FIXTURES, REPO, corpus_project, run_cli
+from litsynth.embed.index import load_index
+from litsynth.embed.models import get_embedder
 from litsynth.store import backup, connect, opened
 from litsynth.store.db import _migrations, pending_migrations
 from litsynth.store.lock import writer_lock
@@ -125,20 +128,59 @@ def test_restore_waits_for_no_ingest_it_refuses_while_one_runs(screened: Path) -
     assert "another litsynth ingest" in out
 
 
-def test_after_a_restore_search_brings_the_index_in_line(tmp_path: Path) -> None:
-    seeds = FIXTURES.parent.parent / "corpus"
+def test_after_a_restore_the_index_holds_only_vectors_of_the_restored_passages(
+    tmp_path: Path,
+) -> None:
+    seeds = REPO / "corpus"
     root = corpus_project(tmp_path, *((p, p.name) for p in sorted(seeds.glob("00[12]_*.txt"))))
     run_cli(root, "ingest")
     made = Path(json.loads(run_cli(root, "backup", "--json"))["path"])
-    shutil.copy(next(seeds.glob("003*")), root / "corpus")
+    shutil.copy(next(seeds.glob("003_*.txt")), root / "corpus")
     run_cli(root, "ingest")
-    run_cli(root, "restore", str(made))
-    status = json.loads(run_cli(root, "status", "--json"))
-    assert (
-        status["index_fresh"] is False and "vectors the store lacks" in status["index_problems"][0]
-    )
-    run_cli(root, "search", "orchestration")
+    out = json.loads(run_cli(root, "restore", str(made), "--json"))
+    assert out["index"]["removed"] > 0 and out["index"]["without"] == 0  # 003's vectors gone
     assert json.loads(run_cli(root, "status", "--json"))["index_fresh"] is True
+
+
+def vectors_match_texts(root: Path) -> bool:
+    """Whether every vector in the index is the test embedder's vector of its passage's text."""
+    index, _ = load_index(root / "indexes")  # type: ignore[misc]
+    conn = sqlite3.connect(root / "litsynth.db")
+    texts = dict(conn.execute("SELECT rowid, text FROM chunks"))
+    conn.close()
+    ids = sorted(index.ids().tolist())
+    assert ids == sorted(texts)
+    want = get_embedder("hash-384").embed([texts[r] for r in ids])
+    return bool(np.allclose(index.vectors(ids), want, atol=1e-5))
+
+
+def test_a_backup_from_another_copy_numbers_its_passages_otherwise_and_search_stays_right(
+    tmp_path: Path,
+) -> None:
+    """Ben's copy ingested the same two papers in the other order: the same ids stand for
+    other passages there. The id sets are equal, so comparing them (as `reconcile` does) says
+    the index is fresh; its vectors must follow their texts to their new ids."""
+    seeds = sorted((REPO / "corpus").glob("00[12]_*.txt"))
+    ana = corpus_project(tmp_path / "a", (seeds[0], seeds[0].name))
+    ben = corpus_project(tmp_path / "b", (seeds[1], seeds[1].name))
+    for root, then in ((ana, seeds[1]), (ben, seeds[0])):  # one paper first, then the other
+        run_cli(root, "ingest")
+        shutil.copy(then, root / "corpus")
+        run_cli(root, "ingest")
+    theirs = Path(json.loads(run_cli(ben, "backup", "--json"))["path"])
+    before = rows_of(ana)
+    out = json.loads(run_cli(ana, "restore", str(theirs), "--json"))
+    assert rows_of(ana) != before and set(rows_of(ana)) == set(before)  # same ids, other texts
+    assert out["index"]["moved"] > 0 and out["index"]["without"] == 0
+    assert vectors_match_texts(ana)
+
+
+def rows_of(root: Path) -> list[int]:
+    conn = sqlite3.connect(root / "litsynth.db")
+    try:
+        return [r[0] for r in conn.execute("SELECT rowid FROM chunks ORDER BY id")]
+    finally:
+        conn.close()
 
 
 def old_store(path: Path, upto: int) -> None:

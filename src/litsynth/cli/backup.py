@@ -10,6 +10,7 @@ import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import StoreError
+from litsynth.ingest.indexing import realign_index, text_keys
 from litsynth.store import backup as backups
 from litsynth.store import opened
 from litsynth.store.db import is_read_only, migrate
@@ -131,9 +132,9 @@ def restore_command(backup: Path, project_dir: Path, as_json: bool) -> None:
 
     The store as it is now is first kept as a backup itself, so a restore can be undone with
     another restore. BACKUP is checked first: a damaged file, another program's database or
-    a newer litsynth's store is refused and nothing changes. No ingest may run meanwhile; the
-    index is brought in line with the restored passages by the next `litsynth ingest` or
-    `litsynth search`.
+    a newer litsynth's store is refused and nothing changes. No ingest may run meanwhile. The
+    index keeps only vectors that stand for the restored passages; those left without one are
+    embedded by the next `litsynth ingest` or `litsynth search`.
     """
     project = load(project_dir)
     if backup.resolve() == project.store_path.resolve():
@@ -144,11 +145,13 @@ def restore_command(backup: Path, project_dir: Path, as_json: bool) -> None:
     now = datetime.now(UTC)
     try:
         with writer_lock(project.root, "restore"):
-            before, kept = _keep_current(project.store_path, now)
+            before, kept, passages = _keep_current(project.store_path, now)
             with opened(project.store_path) as conn:
                 backups.put_back(conn, source)
                 upgraded = migrate(conn)
                 after = backups.holdings(conn)
+                restored_passages = text_keys(conn)
+            index = realign_index(project.index_dir, passages, restored_passages)
     finally:
         source.close()
     if as_json:
@@ -159,6 +162,7 @@ def restore_command(backup: Path, project_dir: Path, as_json: bool) -> None:
                 "before": before,
                 "after": after,
                 "upgraded": upgraded,
+                "index": index,
             }
         )
         return
@@ -173,15 +177,28 @@ def restore_command(backup: Path, project_dir: Path, as_json: bool) -> None:
         )
     if upgraded:
         click.echo(f"brought up to this litsynth's tables ({', '.join(upgraded)})")
-    click.echo("the next `litsynth ingest` or `litsynth search` brings the index in line")
+    if index["removed"] or index["without"]:
+        click.echo(
+            f"index: {index['kept'] + index['moved']:,} vectors still stand for their passages,"
+            f" {index['removed']:,} no longer did and are gone"
+            + (
+                f"; the next `litsynth ingest` or `litsynth search` embeds the"
+                f" {count(index['without'], 'passage')} without one"
+                if index["without"]
+                else ""
+            )
+        )
 
 
-def _keep_current(store: Path, now: datetime) -> tuple[dict[str, int] | None, Path | None]:
+def _keep_current(
+    store: Path, now: datetime
+) -> tuple[dict[str, int] | None, Path | None, dict[int, bytes] | None]:
     """Keep the store a restore replaces: as a backup, or, when SQLite cannot read it (the
-    usual reason to restore), moved aside whole. Returns what it held (None: unreadable) and
-    where it is kept (None: there was no store)."""
+    usual reason to restore), moved aside whole. Returns what it held (None: unreadable),
+    where it is kept (None: there was no store) and its passages (what the index stands for;
+    None: not known)."""
     if not store.exists():
-        return {}, None
+        return {}, None, None
     if is_read_only(store):
         raise StoreError(
             f"cannot restore into {store}: the project folder is read-only",
@@ -192,10 +209,11 @@ def _keep_current(store: Path, now: datetime) -> tuple[dict[str, int] | None, Pa
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise StoreError("damaged")
             before = backups.holdings(conn)
+            passages = text_keys(conn)
             name = backups.backup_name(now, "before-restore")
-            return before, backups.snapshot(conn, store.parent / backups.FOLDER / name)
+            return before, backups.snapshot(conn, store.parent / backups.FOLDER / name), passages
     except (StoreError, sqlite3.DatabaseError):
-        return None, backups.set_aside(store, now)
+        return None, backups.set_aside(store, now), None
 
 
 commands = [backup_command, restore_command]

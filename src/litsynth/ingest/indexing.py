@@ -20,7 +20,14 @@ from tqdm import tqdm
 
 from litsynth.config import Project
 from litsynth.embed import Embedder, get_embedder
-from litsynth.embed.index import ChunkIndex, Manifest, check_manifest, load_index
+from litsynth.embed.index import (
+    INDEX_FILE,
+    MANIFEST_FILE,
+    ChunkIndex,
+    Manifest,
+    check_manifest,
+    load_index,
+)
 from litsynth.errors import ConfigError, IndexMismatchError
 from litsynth.ingest.chunk import CHUNKER_NAME
 from litsynth.store import documents as store
@@ -207,3 +214,50 @@ def ensure_index(
     if manifest is None or repaired["added"] or repaired["removed"]:
         index.save(project.index_dir, model=embedder.name, chunker=chunker_spec(project))
     return index, repaired
+
+
+def text_keys(conn: sqlite3.Connection) -> dict[int, bytes]:
+    """Each passage's rowid and the digest of its text: what a vector in the index stands for."""
+    return {
+        rowid: text_key(text) for rowid, text in store.chunk_texts(conn, store.chunk_rowids(conn))
+    }
+
+
+def realign_index(
+    folder: Path, before: dict[int, bytes] | None, after: dict[int, bytes]
+) -> dict[str, int]:
+    """After the store was replaced (a restore), keep only vectors that still stand for the
+    passage with their id, and move the others to the id their text has now.
+
+    The index names passages by rowid, and a restored store numbers its passages as the
+    backup did: a vector kept under an id the new store gives another passage would answer
+    searches with the wrong text, and the id sets alone (which `reconcile` compares) can be
+    equal. `before` is what the index was made for (the store it replaced; None when that
+    store could not be read: the index is then dropped and rebuilt by the next search).
+    Passages left with no vector are embedded by the next `ingest` or `search`.
+    """
+    loaded = load_index(folder)
+    if loaded is None:
+        return {"kept": 0, "moved": 0, "removed": 0, "without": len(after)}
+    index, manifest = loaded
+    ids = index.ids().tolist()
+    if before is None:
+        for name in (INDEX_FILE, MANIFEST_FILE):
+            (folder / name).unlink(missing_ok=True)
+        return {"kept": 0, "moved": 0, "removed": len(ids), "without": len(after)}
+    stale = [r for r in ids if r not in after or before.get(r) != after[r]]
+    saved = {before[r]: v for r, v in zip(stale, index.vectors(stale), strict=True) if r in before}
+    index.remove(stale)
+    held = set(index.ids().tolist())
+    moved = [(r, saved[key]) for r, key in after.items() if r not in held and key in saved]
+    if moved:
+        index.add([r for r, _ in moved], np.stack([v for _, v in moved]))
+    if stale or moved:
+        index.save(folder, model=manifest.model, chunker=manifest.chunker)
+    kept = len(ids) - len(stale)
+    return {
+        "kept": kept,
+        "moved": len(moved),
+        "removed": len(stale),
+        "without": len(after) - kept - len(moved),
+    }
