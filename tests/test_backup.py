@@ -285,3 +285,34 @@ def test_restore_mends_a_store_sqlite_cannot_open_and_sets_the_damaged_one_aside
     assert decisions(store) == 2 and "index:" in run_cli(screened, "status")
     listing = run_cli(screened, "backup", "--list")  # the damaged file is listed, not a crash
     assert "-damaged.db  cannot be read: " in listing and "2 screening decisions" in listing
+
+
+def test_a_workspace_left_running_backs_up_after_a_write_once_the_newest_is_a_day_old(
+    screened: Path,
+) -> None:
+    from starlette.testclient import TestClient
+
+    from litsynth.config import open_project
+    from litsynth.server.app import create_app
+
+    folder = screened / "backups"
+    folder.mkdir()
+    shutil.copy(screened / "litsynth.db", folder / "litsynth-20200101-000000.db")  # years old
+    host = "127.0.0.1:8765"
+    client = TestClient(create_app(open_project(screened), allowed_hosts=(host,)),
+                        base_url=f"http://{host}")  # fmt: skip
+    ws = client.app.state.workspace  # type: ignore[attr-defined]
+
+    def decide(record: str) -> None:
+        body = {"record_id": record, "decision": "include", "reviewer": "cy"}
+        done = client.post("/api/screen/decide", headers={"X-Litsynth-Token": ws.token}, json=body)
+        assert done.status_code == 200, done.text
+
+    decide("r03")
+    assert ws.backup_job is not None
+    ws.backup_job.join(timeout=30)
+    made = [p for p in backup.listed(folder) if p.name.endswith("-auto.db")]
+    assert len(made) == 1 and backup.holdings(sqlite3.connect(made[0]))["decisions"] == 3
+    job = ws.backup_job
+    decide("r04")  # within the hour: not even looked at again
+    assert ws.backup_job is job and len(backup.listed(folder)) == 2

@@ -112,9 +112,12 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 known_parameters(request.query_params, names)
             if schema is not None:
                 checked_body(await _body(request), schema)
-            return await handler(request)
+            answer = await handler(request)
         except LitsynthError as exc:
             return _error(400, exc.message, exc.hint)
+        if write and answer.status_code < 400:
+            ws.back_up_daily()
+        return answer
 
     async def page(request: Request) -> Response:
         if "screen" not in request.path_params:

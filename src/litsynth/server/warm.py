@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,9 +22,10 @@ from litsynth.config import SETTINGS_FILE, Project, load_settings
 from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex
 from litsynth.embed.models import query_embedder
+from litsynth.errors import LitsynthError
 from litsynth.records import TITLE_ABSTRACT
 from litsynth.server.learning import Learner
-from litsynth.store import opened
+from litsynth.store import backup, opened
 
 T = TypeVar("T")
 
@@ -44,6 +48,8 @@ class Workspace:
     background: list[threading.Thread] = field(default_factory=list)
     learner: Learner = field(init=False)  # suggest runs after coding decisions (learning.py)
     settings_key: tuple[int, int] = (0, 0)  # (mtime_ns, size) of litsynth.toml as last read
+    backup_looked: float = 0.0  # time.monotonic() of the last look for a day-old backup
+    backup_job: threading.Thread | None = None
 
     def __post_init__(self) -> None:
         self.learner = Learner(self.project, self.warm_embedder, self.lock)
@@ -68,6 +74,30 @@ class Workspace:
         self.settings_key = key
         if self.project.settings.screening != before:
             self.queues.clear()
+
+    def back_up_daily(self) -> threading.Thread | None:
+        """After a write, at most once an hour: when the newest backup is a day old, take one
+        in a background thread (a workspace left running for weeks on a team's server is
+        backed up every day, not only when it starts). The thread, when one was started."""
+        now = time.monotonic()
+        if self.backup_looked and now - self.backup_looked < 3600:
+            return None
+        self.backup_looked = now
+
+        def work() -> None:
+            try:
+                with opened(self.project.store_path) as conn:
+                    folder = self.project.root / backup.FOLDER
+                    made = backup.daily(conn, folder, datetime.now(UTC))
+            except LitsynthError as exc:  # the work goes on; the console says why
+                print(f"could not back up the store: {exc.message} ({exc.hint})", file=sys.stderr)
+                return
+            if made is not None:
+                print(f"backed up the store to {made}", file=sys.stderr)
+
+        self.backup_job = threading.Thread(target=work, name="daily-backup", daemon=True)
+        self.backup_job.start()
+        return self.backup_job
 
     async def locked(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """`work` over the store, under the workspace's lock, in a worker thread.
