@@ -150,8 +150,7 @@ def restore_command(backup: Path, project_dir: Path, as_json: bool) -> None:
                 backups.put_back(conn, source)
                 upgraded = migrate(conn)
                 after = backups.holdings(conn)
-                restored_passages = text_keys(conn)
-            index = realign_index(project.index_dir, passages, restored_passages)
+                index = realign_index(conn, project.index_dir, passages)
     finally:
         source.close()
     if as_json:

@@ -15,6 +15,7 @@ import numpy as np
 
 from litsynth.embed.index import load_index
 from litsynth.embed.models import Embedder
+from litsynth.embed.passage_map import misplaced, read_map
 from litsynth.progress import MIN_ITEMS, progress
 
 
@@ -24,11 +25,13 @@ def stored_vectors(
     rowids: Sequence[int],
     texts: Sequence[str],
     embedder: Callable[[], Embedder],
+    passage_ids: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, str]:
     """(vectors in the order given, where they came from: "index", "embedded" or both).
 
     `embedder` is called only when something must be embedded, so a fully indexed corpus never
-    loads the model.
+    loads the model. With the passages' ids, a vector the index keeps under a rowid the store
+    now gives another passage (`passage_map`) is not used: that passage is embedded.
     """
     found: dict[int, np.ndarray] = {}
     dim = 0
@@ -37,6 +40,8 @@ def stored_vectors(
         index, manifest = loaded
         dim = manifest.dim
         have = set(index.ids().tolist())
+        if passage_ids is not None:
+            have -= misplaced(read_map(index_dir), rowids, passage_ids)
         wanted = np.asarray([r for r in rowids if r in have], dtype=np.int64)
         if len(wanted):
             rows = index.vectors(wanted)

@@ -34,6 +34,7 @@ from litsynth.embed.index import (
     ChunkIndex,
     ids_digest,
 )
+from litsynth.embed.passage_map import MAP_FILE
 from litsynth.errors import ConfigError
 from litsynth.ingest import parse_many, versions
 from litsynth.ingest.files import FileEntry, file_hash, walk
@@ -44,6 +45,7 @@ from litsynth.ingest.indexing import (
     open_index,
     reconcile,
     restore_vectors,
+    save_index,
     saved_vectors,
 )
 from litsynth.ingest.ocr import settings_for as ocr_settings_for
@@ -286,11 +288,12 @@ class _Run:
         self.report.failures.append(failure_json(failure))
 
     def save(self) -> None:
-        """Write the index unless the files on disk already hold this very id set."""
-        if ids_digest(self.index.ids()) != self.saved_digest:
-            manifest = self.index.save(
-                self.project.index_dir, model=self.embedder.name, chunker=self.spec
-            )
+        """Write the index unless the files on disk already hold this very id set (and say
+        which passage each vector stands for: an index from before `passage_map` gets one)."""
+        folder = self.project.index_dir
+        if ids_digest(self.index.ids()) != self.saved_digest or not (folder / MAP_FILE).exists():
+            model = self.embedder.name
+            manifest = save_index(self.conn, self.index, folder, model=model, chunker=self.spec)
             self.saved_digest = manifest.ids_digest if manifest is not None else None
         self.last_save = time.monotonic()
 
@@ -342,7 +345,9 @@ def _ingest(
             _rechunk_all(run)
             report.vectors_reused = restore_vectors(conn, index, saved)
             saved.clear()
-        report.index_repaired = reconcile(conn, index, embedder, quiet=options.quiet)
+        report.index_repaired = reconcile(
+            conn, index, embedder, quiet=options.quiet, folder=project.index_dir
+        )
         report.roles_updated = assign_roles(conn)
         report.paragraphs_renumbered = renumber_paragraphs(conn)
         with transaction(conn):  # stores from before migration 014: once, then never again

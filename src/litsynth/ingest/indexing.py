@@ -10,6 +10,7 @@ are never reused (AUTOINCREMENT), comparing id sets is enough: no duplicates, no
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -28,9 +29,11 @@ from litsynth.embed.index import (
     check_manifest,
     load_index,
 )
+from litsynth.embed.passage_map import MAP_FILE, misplaced, read_map, write_map
 from litsynth.errors import ConfigError, IndexMismatchError
 from litsynth.ingest.chunk import CHUNKER_NAME
 from litsynth.store import documents as store
+from litsynth.store import passages
 
 
 def chunker_spec(project: Project) -> str:
@@ -122,11 +125,28 @@ def same_model_other_backend(a: str, b: str) -> bool:
 
 
 def reconcile(
-    conn: sqlite3.Connection, index: ChunkIndex, embedder: Embedder, *, quiet: bool = True
+    conn: sqlite3.Connection,
+    index: ChunkIndex,
+    embedder: Embedder,
+    *,
+    quiet: bool = True,
+    folder: Path | None = None,
 ) -> dict[str, int]:
-    """Make the index hold exactly the store's chunks: remove orphans, embed the missing."""
-    store_ids = set(store.chunk_rowids(conn))
+    """Make the index hold exactly the store's chunks: remove orphans, embed the missing.
+
+    With `folder` (where the index lives), a vector whose rowid the store now gives to
+    another passage (`passage_map`) is an orphan too, and its passage is embedded again.
+    """
+    pairs = passages.rowids_and_ids(conn)
+    store_ids = {rowid for rowid, _ in pairs}
     index_ids = set(index.ids().tolist())
+    if folder is not None:
+        shared = [(r, pid) for r, pid in pairs if r in index_ids]
+        wrong = misplaced(read_map(folder), [r for r, _ in shared], [pid for _, pid in shared])
+        index_ids -= wrong
+        index.remove(sorted(wrong))
+    else:
+        wrong = set()
     orphans = sorted(index_ids - store_ids)
     missing = sorted(store_ids - index_ids)
     index.remove(orphans)
@@ -142,7 +162,17 @@ def reconcile(
             rows = store.chunk_texts(conn, missing[i : i + step])
             index.add([r[0] for r in rows], embedder.embed([r[1] for r in rows]))
             bar.update(len(rows))
-    return {"added": len(missing), "removed": len(orphans)}
+    return {"added": len(missing), "removed": len(orphans) + len(wrong)}
+
+
+def save_index(
+    conn: sqlite3.Connection, index: ChunkIndex, folder: Path, *, model: str, chunker: str
+) -> Manifest | None:
+    """Write the index and, beside it, which passage each of its vectors was made for."""
+    manifest = index.save(folder, model=model, chunker=chunker)
+    held = set(index.ids().tolist())
+    write_map(folder, ((r, pid) for r, pid in passages.rowids_and_ids(conn) if r in held))
+    return manifest
 
 
 def embed_in_parts(
@@ -210,9 +240,13 @@ def ensure_index(
 ) -> tuple[ChunkIndex, dict[str, int]]:
     """An index consistent with the store, repaired and saved if it was not (for search)."""
     index, manifest = open_index(project, conn, embedder)
-    repaired = reconcile(conn, index, embedder, quiet=quiet)
-    if manifest is None or repaired["added"] or repaired["removed"]:
-        index.save(project.index_dir, model=embedder.name, chunker=chunker_spec(project))
+    repaired = reconcile(conn, index, embedder, quiet=quiet, folder=project.index_dir)
+    # an index from before `passage_map` gets its map (not in a folder we may not write)
+    folder = project.index_dir
+    unmapped = not (folder / MAP_FILE).exists() and os.access(folder, os.W_OK)
+    if manifest is None or repaired["added"] or repaired["removed"] or unmapped:
+        spec = chunker_spec(project)
+        save_index(conn, index, project.index_dir, model=embedder.name, chunker=spec)
     return index, repaired
 
 
@@ -224,7 +258,7 @@ def text_keys(conn: sqlite3.Connection) -> dict[int, bytes]:
 
 
 def realign_index(
-    folder: Path, before: dict[int, bytes] | None, after: dict[int, bytes]
+    conn: sqlite3.Connection, folder: Path, before: dict[int, bytes] | None
 ) -> dict[str, int]:
     """After the store was replaced (a restore), keep only vectors that still stand for the
     passage with their id, and move the others to the id their text has now.
@@ -234,15 +268,17 @@ def realign_index(
     searches with the wrong text, and the id sets alone (which `reconcile` compares) can be
     equal. `before` is what the index was made for (the store it replaced; None when that
     store could not be read: the index is then dropped and rebuilt by the next search).
-    Passages left with no vector are embedded by the next `ingest` or `search`.
+    Passages left with no vector are embedded by the next `ingest` or `search`. `conn` is
+    the new store.
     """
+    after = text_keys(conn)
     loaded = load_index(folder)
     if loaded is None:
         return {"kept": 0, "moved": 0, "removed": 0, "without": len(after)}
     index, manifest = loaded
     ids = index.ids().tolist()
     if before is None:
-        for name in (INDEX_FILE, MANIFEST_FILE):
+        for name in (INDEX_FILE, MANIFEST_FILE, MAP_FILE):
             (folder / name).unlink(missing_ok=True)
         return {"kept": 0, "moved": 0, "removed": len(ids), "without": len(after)}
     stale = [r for r in ids if r not in after or before.get(r) != after[r]]
@@ -253,7 +289,7 @@ def realign_index(
     if moved:
         index.add([r for r, _ in moved], np.stack([v for _, v in moved]))
     if stale or moved:
-        index.save(folder, model=manifest.model, chunker=manifest.chunker)
+        save_index(conn, index, folder, model=manifest.model, chunker=manifest.chunker)
     kept = len(ids) - len(stale)
     return {
         "kept": kept,

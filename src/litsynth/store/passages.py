@@ -125,3 +125,8 @@ def covering(conn: sqlite3.Connection, document_id: str, start: int, end: int) -
     """The chunks of a document that overlap the span [start, end), in document order."""
     where = "WHERE ch.document_id = ? AND ch.start < ? AND ch.end > ? ORDER BY ch.ordinal"
     return list(_select(conn, where, (document_id, end, start)))
+
+
+def rowids_and_ids(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """Every passage's (rowid, id): which passage each FAISS id numbers in this store."""
+    return [(r[0], r[1]) for r in conn.execute("SELECT rowid, id FROM chunks ORDER BY rowid")]

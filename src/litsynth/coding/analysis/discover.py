@@ -442,6 +442,7 @@ def passage_vectors(project: Project, passages: Sequence[Passage]) -> tuple[np.n
         [p.rowid for p in passages],
         [p.text for p in passages],
         lambda: query_embedder(settings.embedder, batch_size=settings.batch_size),
+        [p.chunk_id for p in passages],
     )
     return vectors, settings.embedder
 

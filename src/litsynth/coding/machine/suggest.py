@@ -149,6 +149,7 @@ def chunk_vectors(
         [r.rowid for r in rows],
         [r.text for r in rows],
         lambda: embedder,
+        [r.id for r in rows],
     )
 
 
