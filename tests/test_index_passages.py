@@ -8,6 +8,7 @@ and discover must still read each passage's own vector.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -60,7 +61,13 @@ def test_a_store_copied_over_by_hand_gets_each_passage_its_own_vector(tmp_path: 
                                      [i for _, i, _ in rows])  # fmt: skip
     assert right(ana, [r for r, _, _ in rows], vectors) and "embedded" in source
 
+    status = json.loads(run_cli(ana, "status", "--json"))
+    assert (
+        status["index_fresh"] is False and "made for other passages" in status["index_problems"][0]
+    )
+    assert status["index_fix"] == "the next `litsynth ingest` or `litsynth search` repairs it"
     run_cli(ana, "search", "orchestration")  # mends the index itself
+    assert json.loads(run_cli(ana, "status", "--json"))["index_fresh"] is True
     index, _ = load_index(ana / "indexes")  # type: ignore[misc]
     ids = sorted(index.ids().tolist())
     assert ids == [r for r, _, _ in after] and right(ana, ids, index.vectors(ids))

@@ -22,7 +22,7 @@ from litsynth.embed import Embedder
 from litsynth.embed.index import ChunkIndex, Manifest, load_index
 from litsynth.embed.models import query_embedder
 from litsynth.errors import IngestError
-from litsynth.ingest.indexing import chunker_spec, ensure_index
+from litsynth.ingest.indexing import chunker_spec, ensure_index, misplaced_vectors
 from litsynth.ingest.pdf import TEXT_VERSION as PDF_TEXT
 from litsynth.markup import shown
 from litsynth.records import OnPassage, Passage, roles_wanted
@@ -253,6 +253,12 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
             problems.append(
                 f"index has {len(index_ids - store_ids)} vectors the store lacks and misses "
                 f"{len(store_ids - index_ids)} chunks"
+            )
+        wrong = misplaced_vectors(conn, project.index_dir, index_ids)
+        if wrong:
+            problems.append(
+                f"{len(wrong)} vectors were made for other passages than those with their ids"
+                " in the store (a store copied from another copy of the project)"
             )
     stale_chunkers = [c for c in store.chunkers_in_use(conn) if c != spec]
     if stale_chunkers:

@@ -137,16 +137,11 @@ def reconcile(
     With `folder` (where the index lives), a vector whose rowid the store now gives to
     another passage (`passage_map`) is an orphan too, and its passage is embedded again.
     """
-    pairs = passages.rowids_and_ids(conn)
-    store_ids = {rowid for rowid, _ in pairs}
+    store_ids = set(store.chunk_rowids(conn))
     index_ids = set(index.ids().tolist())
-    if folder is not None:
-        shared = [(r, pid) for r, pid in pairs if r in index_ids]
-        wrong = misplaced(read_map(folder), [r for r, _ in shared], [pid for _, pid in shared])
-        index_ids -= wrong
-        index.remove(sorted(wrong))
-    else:
-        wrong = set()
+    wrong = misplaced_vectors(conn, folder, index_ids) if folder is not None else set()
+    index_ids -= wrong
+    index.remove(sorted(wrong))
     orphans = sorted(index_ids - store_ids)
     missing = sorted(store_ids - index_ids)
     index.remove(orphans)
@@ -163,6 +158,16 @@ def reconcile(
             index.add([r[0] for r in rows], embedder.embed([r[1] for r in rows]))
             bar.update(len(rows))
     return {"added": len(missing), "removed": len(orphans) + len(wrong)}
+
+
+def misplaced_vectors(conn: sqlite3.Connection, folder: Path, index_ids: set[int]) -> set[int]:
+    """The index's rowids whose vector was made for another passage than the one the store
+    now numbers so (`passage_map`; empty when the index has no map yet)."""
+    saved = read_map(folder)
+    if saved is None:
+        return set()
+    shared = [(r, pid) for r, pid in passages.rowids_and_ids(conn) if r in index_ids]
+    return misplaced(saved, [r for r, _ in shared], [pid for _, pid in shared])
 
 
 def save_index(
