@@ -87,7 +87,7 @@ def test_work_on_what_this_project_lacks_is_left_out_and_said(
     run_cli(ben, "import", str(extra), "--source", "WoS")
     run_cli(ben, "screen", "decide", "x99", "include", "--reviewer", "ben")
     out = run_cli(ana, "merge", str(ben / "litsynth.db"))
-    assert "left out: 1 screening decisions on records this project does not hold" in out
+    assert "left out: 1 screening decision on records this project does not hold" in out
     assert "import the same exports" in out
     assert not rows(ana / "litsynth.db", "SELECT 1 FROM decisions WHERE record_id = 'x99'")
 
@@ -115,7 +115,7 @@ def test_dry_run_counts_and_changes_nothing(two_copies: tuple[Path, Path]) -> No
     run_cli(ben, "screen", "decide", "r03", "include", "--reviewer", "ben")
     before = rows(ana / "litsynth.db", "SELECT COUNT(*) FROM decisions")
     out = run_cli(ana, "merge", str(ben / "litsynth.db"), "--dry-run")
-    assert "would add 1 screening decisions (ben 1)" in out
+    assert "would add 1 screening decision (ben 1)" in out
     assert rows(ana / "litsynth.db", "SELECT COUNT(*) FROM decisions") == before
     assert not backup.listed(ana / "backups")
 

@@ -17,11 +17,28 @@ from litsynth.store.lock import writer_lock
 from litsynth.store.merge import Outcome, merge_store
 from litsynth.words import and_list, count
 
+# Each table's rows in the singular, for "1 memo" (the plurals are the tables' labels).
+ONE = {
+    "screening decisions": "screening decision",
+    "coding decisions": "coding decision",
+    "memos": "memo",
+    "extraction and appraisal entries": "extraction or appraisal entry",
+    "answers on possible duplicates": "answer on a possible duplicate",
+    "relation decisions": "relation decision",
+    "links of records to their full texts": "link of a record to its full text",
+    "imported sheets (so this project knows them again)":
+        "imported sheet (so this project knows it again)",
+    "searches recorded": "search recorded",
+}  # fmt: skip
+
+
+def _rows(n: int, label: str) -> str:
+    return count(n, ONE.get(label, label), label)
+
 
 def _added_words(o: Outcome) -> str:
-    total = sum(o.added.values())
     who = ", ".join(f"{person} {n:,}" for person, n in o.added.items())
-    return f"{total:,} {o.label}" + (f" ({who})" if who else "")
+    return _rows(sum(o.added.values()), o.label) + (f" ({who})" if who else "")
 
 
 @click.command("merge")
@@ -102,12 +119,12 @@ def _say(
             what = "records" if o.label != "coding decisions" else "passages"
             fix = "import the same exports" if what == "records" else "ingest the same corpus"
             click.echo(
-                f"  left out: {o.no_subject:,} {o.label} on {what} this project does not hold"
+                f"  left out: {_rows(o.no_subject, o.label)} on {what} this project does not hold"
                 f" ({fix}, then merge again)"
             )
         if o.superseded:
             click.echo(
-                f"  left out: {o.superseded:,} {o.label} older than this project's own later"
+                f"  left out: {_rows(o.superseded, o.label)} older than this project's own later"
                 " decision by the same person on the same subject"
             )
     if kept is not None:
