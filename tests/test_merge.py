@@ -138,3 +138,20 @@ def test_an_older_litsynths_copy_merges_and_wrong_files_are_refused(
                         (tmp_path / "none.db", "no file at")):  # fmt: skip
         said = run_cli(ana, "merge", str(path), exit_code=1)
         assert words in said
+
+
+def test_a_decision_on_another_record_under_the_same_id_is_left_out(
+    two_copies: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """CSV exports number their records 1, 2, 3 …: two copies that imported different files
+    both hold a record "q1", and Ben's decision on his must not land on Ana's."""
+    ana, ben = two_copies
+    for root, title in ((ana, "Nudging nurses to wash their hands"),
+                        (ben, "Platform orchestration in supply chains")):  # fmt: skip
+        sheet = tmp_path / f"{root.parent.name}.csv"
+        sheet.write_text(f'record_id,title,authors,year\nq1,{title},"Doe, J",2021\n')
+        run_cli(root, "import", str(sheet), "--source", "Embase")
+    run_cli(ben, "screen", "decide", "q1", "include", "--reviewer", "ben")
+    out = run_cli(ana, "merge", str(ben / "litsynth.db"))
+    assert "left out: 1 screening decision on records whose id this project gives another" in out
+    assert not rows(ana / "litsynth.db", "SELECT 1 FROM decisions WHERE record_id = 'q1'")

@@ -122,6 +122,12 @@ def _say(
                 f"  left out: {_rows(o.no_subject, o.label)} on {what} this project does not hold"
                 f" ({fix}, then merge again)"
             )
+        if o.other_subject:
+            click.echo(
+                f"  left out: {_rows(o.other_subject, o.label)} on records whose id this project"
+                " gives another record (another title or DOI): the copies imported different"
+                " files under the same ids"
+            )
         if o.superseded:
             click.echo(
                 f"  left out: {_rows(o.superseded, o.label)} older than this project's own later"

@@ -84,6 +84,7 @@ class Outcome:
     added: dict[str, int] = field(default_factory=dict)
     already: int = 0
     no_subject: int = 0  # its record or passage is not in this project
+    other_subject: int = 0  # this project holds another record under its record's id
     superseded: int = 0  # older than this store's own later row by the same person
 
     def to_json(self) -> dict[str, object]:
@@ -91,6 +92,7 @@ class Outcome:
             "added": self.added,
             "already_here": self.already,
             "subject_not_here": self.no_subject,
+            "another_record_here_under_its_id": self.other_subject,
             "older_than_this_projects": self.superseded,
         }
 
@@ -99,20 +101,31 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
-def _conditions(part: Part) -> tuple[str, str, str]:
-    """SQL over `o` (the other copy's row): already here; subject here; superseded here."""
+# What must agree for a subject to be the same in both stores. Passages and documents are
+# named by content hashes; a record keeps the id its export gave it ("5" in a CSV's record_id
+# column), so two copies that imported different files can both hold a record "5".
+SAME_SUBJECT = {"records": ("title", "doi")}
+
+
+def _conditions(part: Part) -> tuple[str, str, str, str]:
+    """SQL over `o` (the other copy's row): already here; its subjects' ids here; its
+    subjects here and the same in both; superseded here."""
     same = " AND ".join(f"m.{_q(c)} IS o.{_q(c)}" for c in part.same)
     already = f"EXISTS (SELECT 1 FROM main.{part.table} m WHERE {same})"
-    here = " AND ".join(
-        f"EXISTS (SELECT 1 FROM main.{table} t WHERE t.id = o.{_q(col)})"
-        for col, table in part.needs
-    )
+    present, alike = [], []
+    for col, table in part.needs:
+        present.append(f"EXISTS (SELECT 1 FROM main.{table} t WHERE t.id = o.{_q(col)})")
+        agree = "".join(f" AND u.{_q(c)} IS t.{_q(c)}" for c in SAME_SUBJECT.get(table, ()))
+        alike.append(
+            f"EXISTS (SELECT 1 FROM main.{table} t JOIN other.{table} u ON u.id = t.id"
+            f" WHERE t.id = o.{_q(col)}{agree})"
+        )
     if part.subject:
         key = " AND ".join(f"m.{_q(c)} IS o.{_q(c)}" for c in (*part.subject, part.person))
         later = f"EXISTS (SELECT 1 FROM main.{part.table} m WHERE {key} AND m.at > o.at)"
     else:
         later = "0"
-    return already, here or "1", later
+    return already, " AND ".join(present) or "1", " AND ".join(alike) or "1", later
 
 
 def merge_part(conn: sqlite3.Connection, part: Part) -> Outcome:
@@ -120,12 +133,14 @@ def merge_part(conn: sqlite3.Connection, part: Part) -> Outcome:
     out = Outcome(part.label)
     if not _has_table(conn, "other", part.table):
         return out
-    already, here, later = _conditions(part)
+    already, present, here, later = _conditions(part)
     src = f"FROM other.{part.table} o"
+    new = f"{src} WHERE NOT {already}"
     out.already = _one(conn, f"SELECT COUNT(*) {src} WHERE {already}")
-    out.no_subject = _one(conn, f"SELECT COUNT(*) {src} WHERE NOT {already} AND NOT ({here})")
-    out.superseded = _one(conn, f"SELECT COUNT(*) {src} WHERE NOT {already} AND {here} AND {later}")
-    chosen = f"{src} WHERE NOT {already} AND {here} AND NOT {later}"
+    out.no_subject = _one(conn, f"SELECT COUNT(*) {new} AND NOT ({present})")
+    out.other_subject = _one(conn, f"SELECT COUNT(*) {new} AND {present} AND NOT ({here})")
+    out.superseded = _one(conn, f"SELECT COUNT(*) {new} AND {here} AND {later}")
+    chosen = f"{new} AND {here} AND NOT {later}"
     out.added = {
         str(who): int(n)
         for who, n in conn.execute(
