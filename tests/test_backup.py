@@ -242,6 +242,9 @@ def test_backup_to_a_named_file_and_list_of_an_empty_folder(screened: Path, tmp_
     out = run_cli(screened, "backup", "--to", str(target))
     assert target.exists() and decisions(target) == 2 and str(target) in out
     assert "no backups in" in run_cli(screened, "backup", "--list")
+    for taken in (target, screened / "litsynth.db"):  # never written over, the store least
+        assert "exists already" in run_cli(screened, "backup", "--to", str(taken), exit_code=1)
+    assert decisions(screened / "litsynth.db") == 2
 
 
 def test_one_daily_backup_of_a_store_with_work_and_seven_kept(screened: Path) -> None:

@@ -10,7 +10,6 @@ import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import StoreError
-from litsynth.ingest.indexing import realign_index, text_keys
 from litsynth.store import backup as backups
 from litsynth.store import opened
 from litsynth.store.db import is_read_only, migrate
@@ -71,6 +70,11 @@ def backup_command(
         return
     if not project.store_path.exists():
         raise click.UsageError(f"no store to back up: {project.store_path} does not exist yet")
+    if one_file and target.exists():  # the store itself among them: never written over
+        raise StoreError(
+            f"{target} exists already",
+            hint="name a new file, or a folder (a backup there gets a name of its own)",
+        )
     with opened(project.store_path) as conn:
         made = backups.snapshot(conn, target)
     pruned = backups.prune(made.parent, keep) if keep else []
@@ -141,6 +145,8 @@ def restore_command(backup: Path, project_dir: Path, as_json: bool) -> None:
         raise StoreError(
             f"{backup} is the store itself", hint="name a file `litsynth backup --list` shows"
         )
+    from litsynth.ingest.indexing import realign_index  # numpy and FAISS: only here
+
     source = backups.open_backup(backup)
     now = datetime.now(UTC)
     try:
@@ -196,6 +202,8 @@ def _keep_current(
     usual reason to restore), moved aside whole. Returns what it held (None: unreadable),
     where it is kept (None: there was no store) and its passages (what the index stands for;
     None: not known)."""
+    from litsynth.ingest.indexing import text_keys
+
     if not store.exists():
         return {}, None, None
     if is_read_only(store):

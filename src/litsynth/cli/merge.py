@@ -63,10 +63,13 @@ def merge_command(other: Path, dry_run: bool, project_dir: Path, as_json: bool) 
     if other.resolve() == store.resolve():
         raise StoreError(f"{other} is this project's own store", hint="name the other copy's file")
     source = backups.open_backup(other)  # refuses a damaged, foreign or newer store
-    with tempfile.TemporaryDirectory(prefix="litsynth-merge-") as tmp:
+    # beside the store (a disk with room for one), not in /tmp (often a small RAM disk)
+    with tempfile.TemporaryDirectory(prefix=".litsynth-merge-", dir=project.root) as tmp:
         # A copy brought to this litsynth's tables: an older colleague's store merges too.
-        copy = backups.snapshot(source, Path(tmp) / "other.db")
-        source.close()
+        try:
+            copy = backups.snapshot(source, Path(tmp) / "other.db")
+        finally:
+            source.close()
         upgraded = connect(copy, migrate_schema=False)
         try:
             migrate(upgraded)
