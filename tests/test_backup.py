@@ -319,3 +319,31 @@ def test_a_workspace_left_running_backs_up_after_a_write_once_the_newest_is_a_da
     job = ws.backup_job
     decide("r04")  # within the hour: not even looked at again
     assert ws.backup_job is job and len(backup.listed(folder)) == 2
+
+
+BACKUP_ON_A_FULL_DISK = """
+import resource, signal, sys
+from litsynth.cli import main
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (32 << 10, 32 << 10))
+sys.argv = ["litsynth", "backup", "--project", sys.argv[1]]
+main()
+"""
+
+
+def test_a_backup_onto_a_full_disk_is_one_line_and_leaves_nothing_behind(screened: Path) -> None:
+    import subprocess
+    import sys
+
+    many = screened.parent / "many.csv"  # a store well past the limit: the copy fails part way
+    rows = [f"m{n},Study {n},{'An abstract long enough to take room. ' * 8},\"Doe, J\",2020"
+            for n in range(3000)]  # fmt: skip
+    many.write_text("record_id,title,abstract,authors,year\n" + "\n".join(rows) + "\n")
+    run_cli(screened, "import", str(many), "--source", "Embase")
+
+    done = subprocess.run([sys.executable, "-c", BACKUP_ON_A_FULL_DISK, str(screened)],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "could not write the backup" in done.stderr and "store is intact" in done.stderr
+    assert not list((screened / "backups").iterdir())  # no half-written copy, no temporary
+    assert decisions(screened / "litsynth.db") == 2

@@ -56,18 +56,22 @@ def snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
             copy.close()
         fsync_file(tmp)
         os.replace(tmp, dest)
-    except OSError as exc:
+    except (OSError, sqlite3.OperationalError) as exc:  # a full disk says so either way
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise StoreError(
-            f"could not write the backup {dest}: {exc.strerror or exc}",
+            f"could not write the backup {dest}: {why}",
             hint="make room, or back up to another folder (`litsynth backup --to DIR`); the"
             " store is intact",
         ) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        for leftover in ("", "-journal", "-wal", "-shm"):  # SQLite's own files of a failed copy
+            Path(str(tmp) + leftover).unlink(missing_ok=True)
     return dest
 
 
 def quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a copy SQLite finds damaged: a backup is only worth keeping if it opens whole
+    (`quick_check` reads every page, but not the indexes' agreement with their tables)."""
     verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
     if verdict != "ok":
         raise StoreError(
