@@ -262,6 +262,12 @@ def test_one_daily_backup_of_a_store_with_work_and_seven_kept(screened: Path) ->
     assert names[0] == "litsynth-20261204-090000-auto.db"  # the newest seven daily ones
     status = run_cli(screened, "status")
     assert "backups: 8 in backups/, the newest" in status
+    for n, made in enumerate(backup.listed(folder)):  # all from long ago: status says so
+        made.rename(folder / f"litsynth-20200101-0000{n:02d}-auto.db")
+    assert "backups: 8 in backups/, the newest 2020-01-01 00:00 UTC, " in run_cli(
+        screened, "status"
+    )
+    assert " days old (`litsynth backup` makes one now)" in run_cli(screened, "status")
 
 
 def test_an_empty_store_gets_no_daily_backup_and_status_asks_for_one_once_work_exists(

@@ -445,9 +445,14 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
 def _render_backups(b: dict[str, Any]) -> None:
     """The newest backup, or that the human work in the store has none yet."""
     if b["newest"]:
+        from datetime import UTC, datetime
+
         when = b["newest"].replace("T", " ")[:16]
+        made = datetime.strptime(b["newest"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        days = (datetime.now(UTC) - made).days
+        old = f", {days} days old" if days >= 7 else ""  # a week's work not in any backup
         click.echo(
-            f"backups: {b['count']} in {Path(b['folder']).name}/, the newest {when} UTC"
+            f"backups: {b['count']} in {Path(b['folder']).name}/, the newest {when} UTC{old}"
             " (`litsynth backup` makes one now)"
         )
     elif b["holds_work"]:
