@@ -155,3 +155,19 @@ def test_a_decision_on_another_record_under_the_same_id_is_left_out(
     out = run_cli(ana, "merge", str(ben / "litsynth.db"))
     assert "left out: 1 screening decision on records whose id this project gives another" in out
     assert not rows(ana / "litsynth.db", "SELECT 1 FROM decisions WHERE record_id = 'q1'")
+
+
+def test_a_sheet_imported_in_the_other_copy_imports_here_again_without_doubling(
+    two_copies: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ana, ben = two_copies
+    sheet = tmp_path / "ben-ta.csv"
+    sheet.write_text("record_id,decision,reason\nr03,include,\nr04,exclude,design\n")
+    run_cli(ben, "screen", "import", str(sheet), "--reviewer", "ben")
+    run_cli(ana, "merge", str(ben / "litsynth.db"))
+    before = rows(ana / "litsynth.db", "SELECT COUNT(*) FROM decisions WHERE reviewer = 'ben'")
+    out = run_cli(ana, "screen", "import", str(sheet), "--reviewer", "ben")
+    assert "not repeated" in out
+    assert rows(ana / "litsynth.db", "SELECT COUNT(*) FROM decisions WHERE reviewer = 'ben'") == (
+        before
+    )

@@ -26,8 +26,6 @@ ONE = {
     "answers on possible duplicates": "answer on a possible duplicate",
     "relation decisions": "relation decision",
     "links of records to their full texts": "link of a record to its full text",
-    "imported sheets (so this project knows them again)":
-        "imported sheet (so this project knows it again)",
     "searches recorded": "search recorded",
 }  # fmt: skip
 

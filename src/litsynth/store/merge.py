@@ -67,13 +67,14 @@ PARTS = (
          ("record_id", "document_id", "method", "score", "linked_at"),
          ("record_id", "document_id"), "method", (),
          (("record_id", "records"), ("document_id", "documents"))),
-    Part("screening_sheets", "imported sheets (so this project knows them again)",
-         ("digest", "stage", "reviewer", "path", "imported_at", "n_decisions"),
-         ("digest",), "reviewer", ()),
     Part("searches", "searches recorded",
          ("source", "searched_on", "query", "recorded_at"),
          ("source", "searched_on", "query"), "source", ()),
 )  # fmt: skip
+# Not merged: the digests of imported sheets (`screening_sheets`). A digest says "every
+# decision of this sheet is here", which holds only if each of them was merged; a sheet
+# imported again after a merge is still safe, its decisions equal to the reviewer's current
+# ones being skipped (`screen import`).
 
 
 @dataclass
