@@ -353,3 +353,16 @@ def test_a_backup_onto_a_full_disk_is_one_line_and_leaves_nothing_behind(screene
     assert "could not write the backup" in done.stderr and "store is intact" in done.stderr
     assert not list((screened / "backups").iterdir())  # no half-written copy, no temporary
     assert decisions(screened / "litsynth.db") == 2
+
+
+def test_a_file_where_the_backups_folder_goes_is_one_line_and_the_workspace_starts(
+    screened: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from litsynth.cli.serve import _daily_backup
+    from litsynth.config import open_project
+
+    (screened / "backups").write_text("not a folder", encoding="utf-8")
+    out = run_cli(screened, "backup", exit_code=1)
+    assert "could not write the backup" in out and "Traceback" not in out
+    _daily_backup(open_project(screened))  # what `serve` does first: a warning, not a stop
+    assert "Warning: could not back up the store" in capsys.readouterr().err

@@ -66,11 +66,16 @@ def _daily_backup(project: Project) -> None:
     from datetime import UTC, datetime
 
     from litsynth.store import backup, opened
+    from litsynth.store.db import is_read_only
 
-    if not project.store_path.exists():
+    if not project.store_path.exists() or is_read_only(project.store_path):
+        return  # a read-only project is served as it is: nothing in it can change
+    try:
+        with opened(project.store_path) as conn:
+            made = backup.daily(conn, project.root / backup.FOLDER, datetime.now(UTC))
+    except LitsynthError as exc:  # the workspace still starts; the console says why
+        click.secho(f"Warning: could not back up the store: {exc.message}", fg="yellow", err=True)
         return
-    with opened(project.store_path) as conn:
-        made = backup.daily(conn, project.root / backup.FOLDER, datetime.now(UTC))
     if made is not None:
         click.echo(
             f"backed up the store to {made.relative_to(project.root)} (once a day, the newest"

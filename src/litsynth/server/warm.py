@@ -26,6 +26,7 @@ from litsynth.errors import LitsynthError
 from litsynth.records import TITLE_ABSTRACT
 from litsynth.server.learning import Learner
 from litsynth.store import backup, opened
+from litsynth.store.db import is_read_only
 
 T = TypeVar("T")
 
@@ -81,6 +82,8 @@ class Workspace:
         backed up every day, not only when it starts). The thread, when one was started."""
         now = time.monotonic()
         if self.backup_looked and now - self.backup_looked < 3600:
+            return None
+        if is_read_only(self.project.store_path):
             return None
         self.backup_looked = now
 

@@ -174,7 +174,6 @@ def daily(
     held = holdings(conn)
     if not any(held[table] for table in HUMAN_WORK):
         return None
-    folder.mkdir(parents=True, exist_ok=True)
     made = snapshot(conn, free_path(folder, backup_name(now, DAILY)))
     prune(folder, keep, DAILY)
     return made

@@ -40,13 +40,14 @@ def snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
     The copy is written beside its final name, taken out of WAL mode, checked with
     `quick_check` and fsynced before the rename: `dest` is the complete backup or absent.
     """
-    if dest.is_dir() or dest.suffix != ".db":
-        dest.mkdir(parents=True, exist_ok=True)
-        dest = free_path(dest, backup_name(datetime.now(UTC)))
-    else:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(dest.parent, dest.name)
+    tmp: Path | None = None
     try:
+        if dest.is_dir() or dest.suffix != ".db":
+            dest.mkdir(parents=True, exist_ok=True)
+            dest = free_path(dest, backup_name(datetime.now(UTC)))
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = temp_path(dest.parent, dest.name)
         copy = sqlite3.connect(tmp, isolation_level=None)
         try:
             conn.backup(copy)  # one step: one consistent read of the store, WAL included
@@ -64,8 +65,8 @@ def snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
             " store is intact",
         ) from None
     finally:
-        for leftover in ("", "-journal", "-wal", "-shm"):  # SQLite's own files of a failed copy
-            Path(str(tmp) + leftover).unlink(missing_ok=True)
+        for leftover in ("", "-journal", "-wal", "-shm") if tmp is not None else ():
+            Path(str(tmp) + leftover).unlink(missing_ok=True)  # SQLite's files of a failed copy
     return dest
 
 
