@@ -96,6 +96,7 @@ def _cited(extra: Mapping[str, str]) -> tuple[str, str, str]:
 # when it has none), Web of Science's PM, OpenAlex's ids.pmid (a pubmed.ncbi.nlm.nih.gov link).
 _PMID_KEYS = ("pmid", "pubmed id", "pubmed_id", "pm", "ids.pmid")
 _PMID = re.compile(r"(?:^|/|\s)([1-9]\d{0,8})/?$")
+_PUBMED_LINK = re.compile(r"ncbi\.nlm\.nih\.gov/(?:pubmed/)?([1-9]\d{0,8})\b")
 
 
 def pmid_of(extra: Mapping[str, str]) -> str:
@@ -112,9 +113,6 @@ def pmid_of(extra: Mapping[str, str]) -> str:
         links = " ".join(lowered.get(k, "") for k in ("urls", "url", "ur"))
         match = _PUBMED_LINK.search(links) if "ncbi" in links else None
     return match.group(1) if match else ""
-
-
-_PUBMED_LINK = re.compile(r"ncbi\.nlm\.nih\.gov/(?:pubmed/)?([1-9]\d{0,8})\b")
 
 
 def volume_of(extra: Mapping[str, str]) -> str:

@@ -14,6 +14,7 @@ from litsynth.store import backup as backups
 from litsynth.store import opened
 from litsynth.store.db import is_read_only, migrate
 from litsynth.store.lock import writer_lock
+from litsynth.store.snapshot import names_a_file
 from litsynth.words import and_list, count
 
 
@@ -64,7 +65,7 @@ def backup_command(
     """
     project = load(project_dir)
     target = dest if dest is not None else project.root / backups.FOLDER
-    one_file = target.suffix == ".db" and not target.is_dir()
+    one_file = names_a_file(target)
     if list_only:
         _list(target.parent if one_file else target, project.root, as_json)
         return

@@ -65,14 +65,10 @@ def _daily_backup(project: Project) -> None:
     """The workspace is where the human work is done: once a day it starts with a backup."""
     from datetime import UTC, datetime
 
-    from litsynth.store import backup, opened
-    from litsynth.store.db import is_read_only
+    from litsynth.store import backup
 
-    if not project.store_path.exists() or is_read_only(project.store_path):
-        return  # a read-only project is served as it is: nothing in it can change
     try:
-        with opened(project.store_path) as conn:
-            made = backup.daily(conn, project.root / backup.FOLDER, datetime.now(UTC))
+        made = backup.daily_backup(project.store_path, datetime.now(UTC))
     except LitsynthError as exc:  # the workspace still starts; the console says why
         click.secho(f"Warning: could not back up the store: {exc.message}", fg="yellow", err=True)
         return

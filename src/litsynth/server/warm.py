@@ -26,7 +26,6 @@ from litsynth.errors import LitsynthError
 from litsynth.records import TITLE_ABSTRACT
 from litsynth.server.learning import Learner
 from litsynth.store import backup, opened
-from litsynth.store.db import is_read_only
 
 T = TypeVar("T")
 
@@ -83,15 +82,11 @@ class Workspace:
         now = time.monotonic()
         if self.backup_looked and now - self.backup_looked < 3600:
             return None
-        if is_read_only(self.project.store_path):
-            return None
         self.backup_looked = now
 
         def work() -> None:
             try:
-                with opened(self.project.store_path) as conn:
-                    folder = self.project.root / backup.FOLDER
-                    made = backup.daily(conn, folder, datetime.now(UTC))
+                made = backup.daily_backup(self.project.store_path, datetime.now(UTC))
             except LitsynthError as exc:  # the work goes on; the console says why
                 print(f"could not back up the store: {exc.message} ({exc.hint})", file=sys.stderr)
                 return

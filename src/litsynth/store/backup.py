@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from litsynth.errors import StoreError
-from litsynth.store.db import _migrations, applied_migrations
+from litsynth.store.db import _migrations, applied_migrations, is_read_only, opened
+from litsynth.store.report import table_count
 from litsynth.store.snapshot import FOLDER, backup_name, free_path, quick_check, snapshot
 
 __all__ = ["FOLDER", "backup_name", "snapshot"]
@@ -64,15 +65,13 @@ class Backup:
 
 def holdings(conn: sqlite3.Connection) -> dict[str, int]:
     """Rows of each table of human work (and the documents), 0 where a table is absent."""
-    present = {
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
-    return {
-        table: int(conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
-        if table in present
-        else 0
-        for table, _ in HOLDINGS
-    }
+    return {table: table_count(conn, table) for table, _ in HOLDINGS}
+
+
+def holds_work(conn: sqlite3.Connection) -> bool:
+    """Whether the store holds anything a person did (records imported count): what is worth
+    a backup. Stops at the first table with a row, and never counts the passages."""
+    return any(table_count(conn, table) for table in HUMAN_WORK)
 
 
 def open_backup(path: Path) -> sqlite3.Connection:
@@ -112,19 +111,23 @@ def describe(path: Path) -> Backup:
         holds = holdings(conn)
     finally:
         conn.close()
-    match = _NAME.match(path.name)
-    if match:
-        made = datetime.strptime(match[1] + match[2], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-        reason = match[3] or ""
-    else:
-        made, reason = datetime.fromtimestamp(path.stat().st_mtime, UTC), ""
+    made, reason = _named(path) or (datetime.fromtimestamp(path.stat().st_mtime, UTC), "")
     return Backup(path, made, reason, path.stat().st_size, holds)
 
 
-def _made_for(path: Path) -> str:
-    """The reason in a backup's name ("" for one asked for)."""
+def _named(path: Path) -> tuple[datetime, str] | None:
+    """(when, why) from a name litsynth gave a backup; None for any other file."""
     match = _NAME.match(path.name)
-    return (match[3] or "") if match else ""
+    if match is None:
+        return None
+    made = datetime.strptime(match[1] + match[2], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    return made, match[3] or ""
+
+
+def _reason(path: Path) -> str:
+    """What a backup was made for, from its name ("" for one asked for)."""
+    named = _named(path)
+    return named[1] if named else ""
 
 
 def listed(folder: Path) -> list[Path]:
@@ -137,17 +140,14 @@ def listed(folder: Path) -> list[Path]:
 def latest(folder: Path) -> tuple[int, datetime | None]:
     """How many backups `folder` holds and when the newest was made (from names: no opening)."""
     paths = listed(folder)
-    if not paths:
-        return 0, None
-    match = _NAME.match(paths[-1].name)
-    assert match is not None
-    return len(paths), datetime.strptime(match[1] + match[2], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    newest = _named(paths[-1]) if paths else None
+    return len(paths), newest[0] if newest else None
 
 
 def prune(folder: Path, keep: int, reason: str | None = None) -> list[Path]:
     """Delete all but the newest `keep` backups litsynth named in `folder` (only those made
     for `reason` when one is given: the daily ones never crowd out a backup asked for)."""
-    ours = [p for p in listed(folder) if reason is None or _made_for(p) == reason]
+    ours = [p for p in listed(folder) if reason is None or _reason(p) == reason]
     old = ours[: max(0, len(ours) - keep)]
     for path in old:
         path.unlink()
@@ -171,12 +171,21 @@ def daily(
     _, newest = latest(folder)
     if newest is not None and (now - newest).total_seconds() < 86_400:
         return None
-    held = holdings(conn)
-    if not any(held[table] for table in HUMAN_WORK):
+    if not holds_work(conn):
         return None
     made = snapshot(conn, free_path(folder, backup_name(now, DAILY)))
     prune(folder, keep, DAILY)
     return made
+
+
+def daily_backup(store: Path, now: datetime) -> Path | None:
+    """`daily` for the store at `store`, into backups/ beside it, as the workspace takes it
+    (at its start and after writes); nothing for a store not made yet or in a read-only
+    project, where nothing can change. Raises StoreError when the copy cannot be written."""
+    if not store.exists() or is_read_only(store):
+        return None
+    with opened(store) as conn:
+        return daily(conn, store.parent / FOLDER, now)
 
 
 def backup_status(conn: sqlite3.Connection, folder: Path) -> dict[str, object]:
@@ -187,7 +196,7 @@ def backup_status(conn: sqlite3.Connection, folder: Path) -> dict[str, object]:
         "folder": str(folder),
         "count": n,
         "newest": newest.strftime("%Y-%m-%dT%H:%M:%SZ") if newest else None,
-        "holds_work": any(holdings(conn)[table] for table in HUMAN_WORK),
+        "holds_work": holds_work(conn),
     }
 
 

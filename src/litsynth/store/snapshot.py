@@ -34,6 +34,12 @@ def free_path(folder: Path, name: str) -> Path:
     return path
 
 
+def names_a_file(dest: Path) -> bool:
+    """Whether a backup's destination is the file to write (`…/name.db`, not a folder of
+    that name) rather than a folder to name one in."""
+    return dest.suffix == ".db" and not dest.is_dir()
+
+
 def snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
     """Copy the store behind `conn` to `dest` (a file, or a folder to name it in), whole.
 
@@ -42,7 +48,7 @@ def snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
     """
     tmp: Path | None = None
     try:
-        if dest.is_dir() or dest.suffix != ".db":
+        if not names_a_file(dest):
             dest.mkdir(parents=True, exist_ok=True)
             dest = free_path(dest, backup_name(datetime.now(UTC)))
         else:
