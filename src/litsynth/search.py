@@ -247,14 +247,15 @@ def status(conn: sqlite3.Connection, project: Project) -> dict[str, Any]:
         if manifest.chunker != spec:
             problems.append(f"index made with chunker {manifest.chunker!r}, settings say {spec!r}")
             rebuild = True
-        store_ids = set(store.chunk_rowids(conn))
+        pairs = passages.rowids_and_ids(conn)  # rowids for the id check, ids for the map's
+        store_ids = {rowid for rowid, _ in pairs}
         index_ids = set(index.ids().tolist())
         if store_ids != index_ids:
             problems.append(
                 f"index has {len(index_ids - store_ids)} vectors the store lacks and misses "
                 f"{len(store_ids - index_ids)} chunks"
             )
-        wrong = misplaced_vectors(conn, project.index_dir, index_ids)
+        wrong = misplaced_vectors(pairs, project.index_dir, index_ids)
         if wrong:
             problems.append(
                 f"{len(wrong)} vectors were made for other passages than those with their ids"

@@ -198,12 +198,12 @@ def restore_command(backup: Path, project_dir: Path, as_json: bool) -> None:
 
 def _keep_current(
     store: Path, now: datetime
-) -> tuple[dict[str, int] | None, Path | None, dict[int, bytes] | None]:
+) -> tuple[dict[str, int] | None, Path | None, dict[int, int] | None]:
     """Keep the store a restore replaces: as a backup, or, when SQLite cannot read it (the
     usual reason to restore), moved aside whole. Returns what it held (None: unreadable),
     where it is kept (None: there was no store) and its passages (what the index stands for;
     None: not known)."""
-    from litsynth.ingest.indexing import text_keys
+    from litsynth.ingest.indexing import passage_digests
 
     if not store.exists():
         return {}, None, None
@@ -217,7 +217,7 @@ def _keep_current(
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise StoreError("damaged")
             before = backups.holdings(conn)
-            passages = text_keys(conn)
+            passages = passage_digests(conn)
             name = backups.backup_name(now, "before-restore")
             return before, backups.snapshot(conn, store.parent / backups.FOLDER / name), passages
     except (StoreError, sqlite3.DatabaseError):

@@ -29,7 +29,7 @@ from litsynth.embed.index import (
     check_manifest,
     load_index,
 )
-from litsynth.embed.passage_map import MAP_FILE, misplaced, read_map, write_map
+from litsynth.embed.passage_map import MAP_FILE, id_digest, misplaced, read_map, write_map
 from litsynth.errors import ConfigError, IndexMismatchError
 from litsynth.ingest.chunk import CHUNKER_NAME
 from litsynth.store import documents as store
@@ -137,9 +137,13 @@ def reconcile(
     With `folder` (where the index lives), a vector whose rowid the store now gives to
     another passage (`passage_map`) is an orphan too, and its passage is embedded again.
     """
-    store_ids = set(store.chunk_rowids(conn))
     index_ids = set(index.ids().tolist())
-    wrong = misplaced_vectors(conn, folder, index_ids) if folder is not None else set()
+    if folder is not None:  # the passages' ids as well as their rowids, read once
+        pairs = passages.rowids_and_ids(conn)
+        store_ids = {rowid for rowid, _ in pairs}
+        wrong = misplaced_vectors(pairs, folder, index_ids)
+    else:
+        store_ids, wrong = set(store.chunk_rowids(conn)), set()
     index_ids -= wrong
     index.remove(sorted(wrong))
     orphans = sorted(index_ids - store_ids)
@@ -160,13 +164,16 @@ def reconcile(
     return {"added": len(missing), "removed": len(orphans) + len(wrong)}
 
 
-def misplaced_vectors(conn: sqlite3.Connection, folder: Path, index_ids: set[int]) -> set[int]:
+def misplaced_vectors(
+    pairs: Sequence[tuple[int, str]], folder: Path, index_ids: set[int]
+) -> set[int]:
     """The index's rowids whose vector was made for another passage than the one the store
-    now numbers so (`passage_map`; empty when the index has no map yet)."""
+    now numbers so (`pairs`: the store's rowids and passage ids; `passage_map`; empty when
+    the index has no map yet)."""
     saved = read_map(folder)
     if saved is None:
         return set()
-    shared = [(r, pid) for r, pid in passages.rowids_and_ids(conn) if r in index_ids]
+    shared = [(r, pid) for r, pid in pairs if r in index_ids]
     return misplaced(saved, [r for r, _ in shared], [pid for _, pid in shared])
 
 
@@ -244,39 +251,39 @@ def ensure_index(
     project: Project, conn: sqlite3.Connection, embedder: Embedder, *, quiet: bool = True
 ) -> tuple[ChunkIndex, dict[str, int]]:
     """An index consistent with the store, repaired and saved if it was not (for search)."""
-    index, manifest = open_index(project, conn, embedder)
-    repaired = reconcile(conn, index, embedder, quiet=quiet, folder=project.index_dir)
-    # an index from before `passage_map` gets its map (not in a folder we may not write)
     folder = project.index_dir
+    index, manifest = open_index(project, conn, embedder)
+    repaired = reconcile(conn, index, embedder, quiet=quiet, folder=folder)
+    # an index from before `passage_map` gets its map (not in a folder we may not write)
     unmapped = not (folder / MAP_FILE).exists() and os.access(folder, os.W_OK)
     if manifest is None or repaired["added"] or repaired["removed"] or unmapped:
         spec = chunker_spec(project)
-        save_index(conn, index, project.index_dir, model=embedder.name, chunker=spec)
+        save_index(conn, index, folder, model=embedder.name, chunker=spec)
     return index, repaired
 
 
-def text_keys(conn: sqlite3.Connection) -> dict[int, bytes]:
-    """Each passage's rowid and the digest of its text: what a vector in the index stands for."""
-    return {
-        rowid: text_key(text) for rowid, text in store.chunk_texts(conn, store.chunk_rowids(conn))
-    }
+def passage_digests(conn: sqlite3.Connection) -> dict[int, int]:
+    """Each passage's rowid and its id's digest (`passage_map`): what a vector in the index
+    stands for, read from the store without its texts."""
+    return {rowid: id_digest(pid) for rowid, pid in passages.rowids_and_ids(conn)}
 
 
 def realign_index(
-    conn: sqlite3.Connection, folder: Path, before: dict[int, bytes] | None
+    conn: sqlite3.Connection, folder: Path, before: dict[int, int] | None
 ) -> dict[str, int]:
     """After the store was replaced (a restore), keep only vectors that still stand for the
-    passage with their id, and move the others to the id their text has now.
+    passage with their id, and move the others to the id their passage has now.
 
     The index names passages by rowid, and a restored store numbers its passages as the
     backup did: a vector kept under an id the new store gives another passage would answer
     searches with the wrong text, and the id sets alone (which `reconcile` compares) can be
-    equal. `before` is what the index was made for (the store it replaced; None when that
-    store could not be read: the index is then dropped and rebuilt by the next search).
+    equal. `before` is what the index was made for (`passage_digests` of the store it
+    replaced; None when that store could not be read: the index is then dropped and rebuilt
+    by the next search).
     Passages left with no vector are embedded by the next `ingest` or `search`. `conn` is
     the new store.
     """
-    after = text_keys(conn)
+    after = passage_digests(conn)
     loaded = load_index(folder)
     if loaded is None:
         return {"kept": 0, "moved": 0, "removed": 0, "without": len(after)}
