@@ -327,6 +327,16 @@ def test_a_workspace_left_running_backs_up_after_a_write_once_the_newest_is_a_da
     assert ws.backup_job is job and len(backup.listed(folder)) == 2
 
 
+def past_the_limit(root: Path) -> None:
+    """3,000 records more: a store well past the child's file-size limit, so that a copy of
+    it fails part way."""
+    many = root.parent / "many.csv"
+    rows = [f"m{n},Study {n},{'An abstract long enough to take room. ' * 8},\"Doe, J\",2020"
+            for n in range(3000)]  # fmt: skip
+    many.write_text("record_id,title,abstract,authors,year\n" + "\n".join(rows) + "\n")
+    run_cli(root, "import", str(many), "--source", "Embase")
+
+
 BACKUP_ON_A_FULL_DISK = """
 import resource, signal, sys
 from litsynth.cli import main
@@ -341,11 +351,7 @@ def test_a_backup_onto_a_full_disk_is_one_line_and_leaves_nothing_behind(screene
     import subprocess
     import sys
 
-    many = screened.parent / "many.csv"  # a store well past the limit: the copy fails part way
-    rows = [f"m{n},Study {n},{'An abstract long enough to take room. ' * 8},\"Doe, J\",2020"
-            for n in range(3000)]  # fmt: skip
-    many.write_text("record_id,title,abstract,authors,year\n" + "\n".join(rows) + "\n")
-    run_cli(screened, "import", str(many), "--source", "Embase")
+    past_the_limit(screened)
 
     done = subprocess.run([sys.executable, "-c", BACKUP_ON_A_FULL_DISK, str(screened)],
                           capture_output=True, text=True, timeout=120)  # fmt: skip
@@ -366,3 +372,34 @@ def test_a_file_where_the_backups_folder_goes_is_one_line_and_the_workspace_star
     assert "could not write the backup" in out and "Traceback" not in out
     _daily_backup(open_project(screened))  # what `serve` does first: a warning, not a stop
     assert "Warning: could not back up the store" in capsys.readouterr().err
+
+
+RESTORE_ON_A_FULL_DISK = """
+import resource, signal, sys
+from litsynth.cli import main
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (32 << 10, 32 << 10))
+sys.argv = ["litsynth", "restore", sys.argv[2], "--project", sys.argv[1]]
+main()
+"""
+
+
+def test_a_restore_whose_backup_of_the_store_cannot_be_written_changes_nothing(
+    screened: Path,
+) -> None:
+    """The store a restore replaces is backed up first; when that cannot be written, the
+    restore stops there. It set the healthy store aside as "damaged" before."""
+    import subprocess
+    import sys
+
+    made = Path(json.loads(run_cli(screened, "backup", "--json"))["path"])
+    run_cli(screened, "screen", "decide", "r03", "exclude", "--reason", "design")
+    past_the_limit(screened)
+    done = subprocess.run(
+        [sys.executable, "-c", RESTORE_ON_A_FULL_DISK, str(screened), str(made)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "could not write the backup" in done.stderr and "store is intact" in done.stderr
+    assert decisions(screened / "litsynth.db") == 3
+    assert [p.name for p in backup.listed(screened / "backups")] == [made.name]

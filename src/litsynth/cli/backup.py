@@ -11,10 +11,10 @@ import click
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import StoreError
 from litsynth.store import backup as backups
-from litsynth.store import opened
+from litsynth.store import connect, opened
 from litsynth.store.db import is_read_only, migrate
 from litsynth.store.lock import writer_lock
-from litsynth.store.snapshot import names_a_file
+from litsynth.store.snapshot import names_a_file, quick_check
 from litsynth.words import and_list, count
 
 
@@ -173,13 +173,12 @@ def restore_command(backup: Path, project_dir: Path, as_json: bool) -> None:
         )
         return
     click.echo(f"restored {backup.name}: {_holds_words(after)}")
-    if kept is None:
-        pass
-    elif before is None:
-        click.echo(f"the damaged store is set aside as {_shown(kept, project.root)}")
-    else:
+    if kept is not None:
         click.echo(
-            f"the store as it was ({_holds_words(before)}) is kept in {_shown(kept, project.root)}"
+            f"the damaged store is set aside as {_shown(kept, project.root)}"
+            if before is None
+            else f"the store as it was ({_holds_words(before)}) is kept in"
+            f" {_shown(kept, project.root)}"
         )
     if upgraded:
         click.echo(f"brought up to this litsynth's tables ({', '.join(upgraded)})")
@@ -212,16 +211,30 @@ def _keep_current(
             f"cannot restore into {store}: the project folder is read-only",
             hint="make the folder writable, or restore into a copy of the project",
         )
-    try:
-        with opened(store) as conn:
-            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise StoreError("damaged")
-            before = backups.holdings(conn)
-            passages = passage_digests(conn)
-            name = backups.backup_name(now, "before-restore")
-            return before, backups.snapshot(conn, store.parent / backups.FOLDER / name), passages
-    except (StoreError, sqlite3.DatabaseError):
+    conn = _whole(store)
+    if conn is None:
         return None, backups.set_aside(store, now), None
+    try:  # a backup that cannot be written (a full disk) stops the restore: the store is whole
+        name = backups.backup_name(now, "before-restore")
+        kept = backups.snapshot(conn, store.parent / backups.FOLDER / name)
+        return backups.holdings(conn), kept, passage_digests(conn)
+    finally:
+        conn.close()
+
+
+def _whole(store: Path) -> sqlite3.Connection | None:
+    """The store opened, or None when it is damaged: SQLite cannot open it, or its own check
+    fails. Only such a store is set aside by a restore without a backup of it."""
+    try:
+        conn = connect(store)
+    except (StoreError, sqlite3.DatabaseError):
+        return None
+    try:
+        quick_check(conn, store)
+    except (StoreError, sqlite3.DatabaseError):
+        conn.close()
+        return None
+    return conn
 
 
 commands = [backup_command, restore_command]
