@@ -104,7 +104,7 @@ HOME: dict[str, tuple[str, ...]] = {
     "attributes": ("synthesis",), "run": ("run",), "report": ("run",),
     "themes": ("analysis",), "agree": ("review",), "serve": ("serve",),
     "code": ("coding", "review", "analysis"), "screen": ("screen", "screen_import", "screen_find"),
-    "export": ("synthesis", "bibliography"),
+    "export": ("synthesis", "bibliography", "deposit"),
     "extract": ("extract",), "appraise": ("extract",), "findings": ("findings",),
     "backup": ("backup",), "restore": ("backup",), "merge": ("merge",),
 }  # fmt: skip

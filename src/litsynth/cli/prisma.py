@@ -62,6 +62,15 @@ from litsynth.store.report import table_count
     help="Write the selection process in words, for a review's Methods (PRISMA 2020 item 8:"
     " reviewers, agreement, automation), here; - prints it.",
 )
+@click.option(
+    "--from",
+    "package",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Reproduce the flow of a deposited review from its package (the folder or .zip of"
+    " `litsynth export package`): check its files, recompute every box, compare. Needs no"
+    " project.",
+)
 @project_option
 @json_option
 def prisma_command(
@@ -71,6 +80,7 @@ def prisma_command(
     pdf_path: Path | None,
     paragraph_path: Path | None,
     methods_path: Path | None,
+    package: Path | None,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -80,6 +90,9 @@ def prisma_command(
     organisations form the other-methods arm) and the screening log. An inconsistent log is
     an error naming the boxes that disagree and by how much.
     """
+    if package is not None:
+        _reproduce(package, as_json)
+        return
     project = load(project_dir)
     with opened(project.store_path) as conn:
         flow = ops.prisma_flow(conn)
@@ -119,6 +132,21 @@ def prisma_command(
     for path in (csv_path, svg_path, png_path, pdf_path, paragraph_path, methods_path):
         if path is not None:
             click.echo(f"written {path}")
+
+
+def _reproduce(package: Path, as_json: bool) -> None:
+    """`prisma --from`: the deposited flow recomputed; exit 1 when anything differs."""
+    from litsynth.report.deposit_check import read_package, reproduce
+
+    done = reproduce(read_package(package))
+    if as_json:
+        print_json(done.to_json())
+    else:
+        click.echo(f"{done.title} (as of {done.created})")
+        click.echo(render_text(done.flow))
+        click.echo(done.summary())
+    if not done.ok:
+        raise SystemExit(1)
 
 
 def _in_words(

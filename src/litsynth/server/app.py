@@ -43,7 +43,13 @@ from litsynth.search import SearchHit, search, status
 from litsynth.server.coding_routes import coding_routes
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
 from litsynth.server.corpus_job import corpus_routes
-from litsynth.server.downloads import hits_file, quotes_file, records_file, references_file
+from litsynth.server.downloads import (
+    hits_file,
+    package_file,
+    quotes_file,
+    records_file,
+    references_file,
+)
 from litsynth.server.finder_routes import finder_routes
 from litsynth.server.findings_routes import findings_routes
 from litsynth.server.forms import form_routes
@@ -327,6 +333,9 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     async def api_export_references(request: Request) -> Response:
         return references_file(project, request.query_params)
 
+    async def api_export_package(request: Request) -> Response:
+        return package_file(project, request.query_params)
+
     async def api_prisma(request: Request) -> Response:
         with opened(project.store_path) as conn:
             return JSONResponse(ops.prisma_flow(conn).to_json())
@@ -519,6 +528,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             route("/api/export/quotes", api_export_quotes, ["GET"]),
             route("/api/export/records", api_export_records, ["GET"]),
             route("/api/export/references", api_export_references, ["GET"]),
+            route("/api/export/package", api_export_package, ["GET"]),
             route("/prisma.svg", prisma_svg, ["GET"]),
             route("/api/codes", api_codes, ["GET"]),
             route("/api/codebook", api_codebook, ["GET"]),

@@ -1,8 +1,8 @@
 """Files the workspace hands over: the quotes a manuscript is written from, the records of a
-stage for a reference manager or as a formatted reference list, and a search's hits as a
-sheet. Each is the command line's own export (`litsynth export quotes`, `litsynth export
-records`, `litsynth export references`, `litsynth search --out`), answered as an attachment,
-so the two never differ."""
+stage for a reference manager or as a formatted reference list, a search's hits as a sheet,
+and the review's data for deposit. Each is the command line's own export (`litsynth export
+quotes`, `export records`, `export references`, `search --out`, `export package`), answered
+as an attachment, so the two never differ."""
 
 from __future__ import annotations
 
@@ -127,3 +127,27 @@ def pairs_file(project: Project, fmt: str) -> Response:
         write_sheet(conn, out)
         data = out.read_bytes()
     return _attachment(data, RECORD_TYPES[fmt], f"duplicate-pairs.{fmt}")
+
+
+def package_file(project: Project, params: Mapping[str, str]) -> Response:
+    """`litsynth export package` as a zip to download: the review's data for deposit (PRISMA
+    2020 item 27); `anonymise`, `abstracts` and `text` as the command's flags (1 or true)."""
+    from litsynth.report.deposit import package_files, slug, zip_bytes
+    from litsynth.report.deposit_collect import DepositOptions, collect
+
+    def flag(name: str) -> bool:
+        value = params.get(name, "").casefold()
+        if value not in ("", "0", "false", "1", "true"):
+            raise LitsynthError(
+                f"{name}={value!r} is not a yes or no", hint=f"{name}=1 or {name}=0"
+            )
+        return value in ("1", "true")
+
+    options = DepositOptions(
+        abstracts=flag("abstracts"), text=flag("text"), anonymise=flag("anonymise"),
+        source=codings_source(params, project),
+    )  # fmt: skip
+    with opened(project.store_path) as conn:
+        parts = collect(conn, project, options)
+    name = f"{slug(project.settings.project.name)}-data"
+    return _attachment(zip_bytes(package_files(parts), name), "application/zip", f"{name}.zip")

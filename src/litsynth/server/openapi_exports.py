@@ -69,6 +69,25 @@ EXPORT_PATHS: dict[str, Any] = {
             ),
         }
     },
+    "/api/export/package": {
+        "get": {
+            "summary": "The review's data for deposit, PRISMA 2020 item 27 (`export package`):"
+            " records, decisions, the flow, forms, extracted data, codebook, codings, a README"
+            " and datapackage.json, as a zip",
+            "parameters": [
+                *(
+                    {
+                        "name": flag,
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["", "0", "1", "false", "true"]},
+                    }
+                    for flag in ("anonymise", "abstracts", "text")
+                ),
+                SOURCE,
+            ],
+            "responses": download("the zip", "application/zip"),
+        }
+    },
     "/api/export/references": {
         "get": {
             "summary": "The records of a stage as a formatted reference list"

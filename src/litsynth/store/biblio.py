@@ -320,6 +320,15 @@ def verdicts(conn: sqlite3.Connection) -> list[tuple[str, str, bool, str]]:
     return [(a, b, same, who) for (a, b), (same, who) in latest.items()]
 
 
+def resolution_log(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every verdict a person gave on a pair, in the order given (a deposit shares them all:
+    a later verdict on the same pair overrides an earlier one, and both are the record)."""
+    rows = conn.execute(
+        "SELECT record_a, record_b, same, reviewer, at, note FROM dedupe_resolutions ORDER BY id"
+    )
+    return [{**dict(row), "same": bool(row["same"])} for row in rows]
+
+
 def count_pairs(conn: sqlite3.Connection, label: str) -> int:
     """How many pairs of the latest dedupe run have `label`, settled or not."""
     return int(

@@ -48,3 +48,13 @@ def append_values(
         [(*row, form) for row in rows],
     )
     return cur.rowcount
+
+
+def value_log(conn: sqlite3.Connection, form: str) -> list[dict[str, str]]:
+    """Every value written on `form`, in the order written: who wrote what, when, from where."""
+    rows = conn.execute(
+        "SELECT record_id, field, value, reviewer, at, source FROM extraction_values"
+        " WHERE form = ? ORDER BY id",
+        (form,),
+    )
+    return [dict(row) for row in rows]
