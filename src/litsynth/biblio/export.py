@@ -56,7 +56,9 @@ class ExportedRecord:
     full_texts: tuple[str, ...] = ()  # its linked documents' files, as the store has them
 
 
-def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
+def select(
+    conn: sqlite3.Connection, stage: str, log: Sequence[Decision] | None = None
+) -> list[ExportedRecord]:
     """The records of a stage, in import order, each with what the review decided.
 
     `to-screen`: the unique records nobody has decided at title/abstract yet (for a
@@ -68,12 +70,12 @@ def select(conn: sqlite3.Connection, stage: str) -> list[ExportedRecord]:
     `full-text`: those with a full-text decision (assessed); `excluded`: of those, the ones
     excluded, with their reasons (the list PRISMA 2020 item 16b asks a review to cite);
     `included`: included at full text (the studies of the review); `all`: every record,
-    duplicates included.
+    duplicates included. `log`: the whole screening log, when the caller has read it.
     """
     if stage not in STAGES:
         raise BiblioError(f"unknown stage {stage!r}", hint=f"one of: {', '.join(STAGES)}")
     files = biblio_store.full_text_paths(conn)
-    log = screening_log.log(conn)
+    log = screening_log.log(conn) if log is None else log
     eff = rules.effective(log)
     notes = _notes(log)
     out = []

@@ -499,12 +499,13 @@ def resolve(
     )
 
 
-def prisma_flow(conn: sqlite3.Connection) -> PrismaFlow:
-    """The checked PRISMA 2020 flow of this project's records and screening log."""
-    return check_flow(unchecked_flow(conn))
+def prisma_flow(conn: sqlite3.Connection, log: Sequence[Decision] | None = None) -> PrismaFlow:
+    """The checked PRISMA 2020 flow of this project's records and screening log (`log`: the
+    whole log when the caller has read it already)."""
+    return check_flow(unchecked_flow(conn, log))
 
 
-def unchecked_flow(conn: sqlite3.Connection) -> PrismaFlow:
+def unchecked_flow(conn: sqlite3.Connection, log: Sequence[Decision] | None = None) -> PrismaFlow:
     """The flow as counted, before `check_flow` asks whether its boxes add up."""
     records = [FlowRecord(r.id, r.source, r.duplicate_of) for r in store.prisma_records(conn)]
-    return build_flow(records, rules.effective(store.log(conn)))
+    return build_flow(records, rules.effective(store.log(conn) if log is None else log))

@@ -54,14 +54,15 @@ class DepositOptions:
 def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions) -> DepositParts:
     """Every part of the review the project holds, as the package's tables and files."""
     log = screening_log.log(conn)
-    names = _reviewers(conn, log) if options.anonymise else {}
+    entries = _entries(conn, log)
+    names = _numbered(entries) if options.anonymise else {}
     who = _renamer(names)
     tables: list[Table] = []
     attached: list[Attached] = []
     flow: PrismaFlow | None = None
-    records = export.select(conn, "all")
+    records = export.select(conn, "all", log)
     if records:
-        flow = prisma_flow(conn)
+        flow = prisma_flow(conn, log)
         searches = _searches(conn)
         tables += [_records(conn, records, options.abstracts), _imports(conn),
                    *([searches] if searches.rows else []), _screening(log, who)]  # fmt: skip
@@ -75,12 +76,10 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
     if documents:
         tables.append(_documents(conn, documents))
     book = project_codebook(project, required=False)
-    coded = 0
     if book is not None:
         bank, _ = quotes_from_store(conn, book, source=options.source)
         codings = _codings(bank, who, options.text)
-        coded = len(codings.rows)
-        if coded:
+        if codings.rows:
             tables.append(codings)
         attached += [
             Attached(f"codebook/{path.name}", "the codebook the passages were coded with",
@@ -108,7 +107,10 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
     parts = DepositParts(
         project=project.settings.project.name,
         made_by=f"litsynth {__version__}",
-        as_of=_as_of(conn, log) or "1980-01-01T00:00:00Z",
+        as_of=latest_stamp(
+            [at for _, at in entries] + [b["imported_at"] for b in biblio_store.batches(conn)]
+        )
+        or "1980-01-01T00:00:00Z",  # nothing dated: zip's earliest date
         tables=tuple(tables),
         attached=tuple(attached),
         flow_text=render_text(flow) if flow is not None else "",
@@ -116,7 +118,7 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
             options, names, told=bool(records) and bool(biblio_store.searches(conn))
         ),
     )
-    return _with_statement(parts, coded)
+    return _with_statement(parts)
 
 
 # ---- the tables -------------------------------------------------------------------------
@@ -367,19 +369,24 @@ class _Rename(Protocol):
     def __call__(self, name: str, text: bool = False) -> str: ...
 
 
-def _reviewers(conn: sqlite3.Connection, log: list[Decision]) -> dict[str, str]:
-    """Each person who recorded anything, numbered in order of first appearance."""
-    seen: list[str] = []
-    people = [d.reviewer for d in log]
-    people += [str(v["reviewer"]) for v in biblio_store.resolution_log(conn)]
+def _entries(conn: sqlite3.Connection, log: list[Decision]) -> list[tuple[str, str]]:
+    """(who, when) of every entry people made, in order of time: each decision, verdict on a
+    pair, form value, coding and memo. Read once, for the names and the package's date."""
+    found = [(d.reviewer, d.at) for d in log]
+    found += [(str(v["reviewer"]), str(v["at"])) for v in biblio_store.resolution_log(conn)]
     for kind in (EXTRACTION, APPRAISAL):
-        people += [v["reviewer"] for v in extraction_store.value_log(conn, kind.name)]
-    people += [m.author for m in load_memos(conn)]
-    people += [c.coder for c in coding_log(conn)]
-    for person in people:
-        if person and person not in seen and person != "automation":
-            seen.append(person)
-    return {person: f"reviewer {n}" for n, person in enumerate(seen, 1)}
+        found += [(v["reviewer"], v["at"]) for v in extraction_store.value_log(conn, kind.name)]
+    found += [(c.coder, c.at) for c in coding_log(conn)]
+    found += [(m.author, m.at) for m in load_memos(conn)]
+    # to the second, as the stamps are written in more than one form (Z, +00:00, fractions)
+    return sorted(found, key=lambda entry: entry[1][:19].replace(" ", "T"))
+
+
+def _numbered(entries: list[tuple[str, str]]) -> dict[str, str]:
+    """Each person who recorded anything, numbered in order of their first entry (automation
+    rules are not a person)."""
+    people = dict.fromkeys(who for who, _ in entries if who and who != "automation")
+    return {person: f"reviewer {n}" for n, person in enumerate(people, 1)}
 
 
 def _renamer(names: Mapping[str, str]) -> _Rename:
@@ -402,16 +409,6 @@ def _renamer(names: Mapping[str, str]) -> _Rename:
         return names.get(name, name)
 
     return rename
-
-
-def _as_of(conn: sqlite3.Connection, log: list[Decision]) -> str:
-    stamps = [d.at for d in log]
-    stamps += [b["imported_at"] for b in biblio_store.batches(conn)]
-    stamps += [str(v["at"]) for v in biblio_store.resolution_log(conn)]
-    for kind in (EXTRACTION, APPRAISAL):
-        stamps += [v["at"] for v in extraction_store.value_log(conn, kind.name)]
-    stamps += [c.at for c in coding_log(conn)] + [m.at for m in load_memos(conn)]
-    return latest_stamp(stamps)
 
 
 def _left_out(options: DepositOptions, names: Mapping[str, str], *, told: bool) -> tuple[str, ...]:
@@ -440,7 +437,7 @@ def _left_out(options: DepositOptions, names: Mapping[str, str], *, told: bool) 
     return tuple(out)
 
 
-def _with_statement(parts: DepositParts, coded: int) -> DepositParts:
+def _with_statement(parts: DepositParts) -> DepositParts:
     """The item-27 sentence, naming what this package holds."""
     held = []
     records = parts.table("records")
@@ -454,8 +451,10 @@ def _with_statement(parts: DepositParts, coded: int) -> DepositParts:
         held.append("the data extraction form and the data extracted from the included studies")
     if parts.table("appraisal") is not None:
         held.append("the critical appraisal form and judgements")
-    if parts.table("codings") is not None:
-        held.append(f"the codebook and the location of each of the {coded:,} coded passages")
+    codings = parts.table("codings")
+    if codings is not None:
+        held.append(f"the codebook and the location of each of the {len(codings.rows):,} coded"
+                    " passages")  # fmt: skip
     if not held:
         return parts
     listed = held[0] if len(held) == 1 else ", ".join(held[:-1]) + " and " + held[-1]
