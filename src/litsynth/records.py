@@ -108,6 +108,21 @@ class BibRecord:
     extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
+@dataclass(frozen=True)
+class PreviousReport:
+    """A report of a study the previous version of an updated review included (PRISMA 2020's
+    flow for updated reviews counts them apart from the new searches)."""
+
+    id: str  # the report's id in its file (its record id, RIS ID, BibTeX key)
+    study: str  # the study it reports: reports of one study share it
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    doi: str = ""
+    journal: str = ""
+    file_name: str = ""  # the file the list came from
+
+
 # The screening stages, named once: the log, the sheets, PRISMA and the CLI all use these.
 TITLE_ABSTRACT = "title-abstract"
 FULL_TEXT = "full-text"

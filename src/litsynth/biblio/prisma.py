@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from litsynth.biblio.previous import PREVIOUS_REASON
 from litsynth.biblio.prisma_words import BOX_LABELS
 from litsynth.biblio.screening_rules import NO_REASON, Effective
 from litsynth.errors import PrismaError
@@ -149,6 +150,7 @@ class _Arm:
     per_source: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
     automatic: int = 0
+    removed_other: int = 0  # repeats of the previous version's studies (biblio/previous.py)
     screened: int = 0
     excluded: int = 0
     awaiting: int = 0
@@ -174,7 +176,10 @@ def _count_arm(records: list[FlowRecord], eff: Mapping[tuple[str, str], Effectiv
                 _count_report(arm, ft)
             continue
         if ta is not None and ta.origin == "automation" and ta.decision == "exclude":
-            arm.automatic += 1
+            if ta.reason == PREVIOUS_REASON:
+                arm.removed_other += 1
+            else:
+                arm.automatic += 1
             if ft is not None and ft.decision in ("include", "exclude", "not-retrieved"):
                 arm.strays.setdefault(
                     "full-text decision on a record excluded by automation", []
@@ -218,9 +223,15 @@ def _count_report(arm: _Arm, ft: Effective) -> None:
 
 
 def build_flow(
-    records: Iterable[FlowRecord], effective: Mapping[tuple[str, str], Effective]
+    records: Iterable[FlowRecord],
+    effective: Mapping[tuple[str, str], Effective],
+    previous: tuple[int, int] = (0, 0),
 ) -> PrismaFlow:
-    """Count every PRISMA 2020 box from the records and their effective decisions."""
+    """Count every PRISMA 2020 box from the records and their effective decisions; an
+    updated review's `previous` (studies, reports) are counted apart and in the totals.
+
+    The template for updated reviews has no box for other-methods records that repeat the
+    previous version: they are counted there with those marked ineligible by automation."""
     recs = list(records)
     db = _count_arm([r for r in recs if arm_of(r.source) == DATABASE_ARM], effective)
     other = _count_arm([r for r in recs if arm_of(r.source) == OTHER_ARM], effective)
@@ -239,7 +250,7 @@ def build_flow(
         register_specific_results=dict(sorted(registers.items())),
         duplicates=db.duplicates,
         excluded_automatic=db.automatic,
-        excluded_other=0,
+        excluded_other=db.removed_other,
         records_screened=db.screened,
         records_excluded=db.excluded,
         records_awaiting=db.awaiting,
@@ -254,7 +265,7 @@ def build_flow(
         citations_results=kinds["citations"],
         other_specific_results=dict(sorted(other.per_source.items())),
         other_duplicates=other.duplicates,
-        other_excluded_automatic=other.automatic,
+        other_excluded_automatic=other.automatic + other.removed_other,
         other_screened=other.screened,
         other_records_excluded=other.excluded,
         other_records_awaiting=other.awaiting,
@@ -266,8 +277,10 @@ def build_flow(
         other_included=other.included,
         new_studies=new,
         new_reports=new,  # one report per study: records are not grouped into studies
-        total_studies=new,
-        total_reports=new,
+        previous_studies=previous[0],
+        previous_reports=previous[1],
+        total_studies=new + previous[0],
+        total_reports=new + previous[1],
         strays=strays,
     )
 
@@ -594,9 +607,21 @@ def render_text(flow: PrismaFlow) -> str:
             f" {sum(f.other_excluded.values())}"
             + (f" ({_per(f.other_excluded)})" if f.other_excluded else ""),
         ]
+    if not (f.previous_studies or f.previous_reports):
+        lines += [
+            "Included",
+            f"  studies included in review: {f.new_studies}; reports of included studies:"
+            f" {f.new_reports}",
+        ]
+        return "\n".join(lines)
     lines += [
+        "Previous version",
+        f"  studies included in previous version of review: {f.previous_studies}; reports of"
+        f" them: {f.previous_reports}",
         "Included",
-        f"  studies included in review: {f.new_studies}; reports of included studies:"
+        f"  new studies included in review: {f.new_studies}; reports of new included studies:"
         f" {f.new_reports}",
+        f"  total studies included in review: {f.total_studies}; reports of total included"
+        f" studies: {f.total_reports}",
     ]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from pathlib import Path
 from litsynth import __version__
 from litsynth.biblio import screening_pilot, screening_stop
 from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.previous import is_previous
 from litsynth.biblio.prisma import PrismaFlow
 from litsynth.biblio.screening_progress import Progress, screeners
 from litsynth.biblio.stopping import p_text
@@ -275,15 +276,24 @@ def _disagreements(count: int, one: str = "was", more: str = "were") -> str:
 
 
 def _automation(log: list[Decision]) -> str:
-    reasons = Counter(
-        d.reason or rules.NO_REASON
-        for d in rules.latest(log).values()
+    standing = [
+        d for d in rules.latest(log).values()
         if d.origin == "automation" and d.decision == "exclude" and not rules.is_stop(d)
-    )
-    if not reasons:
-        return ""
-    total = sum(reasons.values())
-    return f"Automation rules excluded {_n(total, 'record')} before screening ({_per(reasons)})."
+    ]  # fmt: skip
+    repeats = sum(is_previous(d) for d in standing)
+    reasons = Counter(d.reason or rules.NO_REASON for d in standing if not is_previous(d))
+    said = []
+    if reasons:
+        total = sum(reasons.values())
+        said.append(
+            f"Automation rules excluded {_n(total, 'record')} before screening ({_per(reasons)})."
+        )
+    if repeats:
+        said.append(
+            f"{_upper(_n(repeats, 'record'))} that repeated a study included in the previous"
+            " version of the review (same DOI or title) were removed before screening."
+        )
+    return " ".join(said)
 
 
 _CRITERION = (

@@ -43,6 +43,9 @@ COLS = [
 ]
 
 
+PREVIOUS = -1  # the column of an updated review's previous version, left of the others
+
+
 @dataclass(frozen=True)
 class _Box:
     col: int
@@ -136,6 +139,19 @@ class _Canvas:
     arrows: list[Arrow] = field(default_factory=list)
 
 
+def _updated(f: PrismaFlow) -> bool:
+    """Whether to draw the template for updated reviews: a previous version is counted."""
+    return bool(f.previous_studies or f.previous_reports)
+
+
+def _included(f: PrismaFlow) -> _Box:
+    if _updated(f):
+        return _Box(0, _lines(f"New studies included in review {_n(f.new_studies)}",
+                              f"Reports of new included studies {_n(f.new_reports)}"))  # fmt: skip
+    return _Box(0, _lines(f"Studies included in review {_n(f.new_studies)}",
+                          f"Reports of included studies {_n(f.new_reports)}"))  # fmt: skip
+
+
 def _rows(f: PrismaFlow, has_other: bool) -> list[list[_Box]]:
     awaiting_ta = [f"Awaiting a decision {_n(f.records_awaiting)}"] if f.records_awaiting else []
     awaiting_ft = (
@@ -164,11 +180,19 @@ def _rows(f: PrismaFlow, has_other: bool) -> list[list[_Box]]:
             _Box(0, _lines(f"Reports assessed for eligibility {_n(f.dbr_assessed)}", *awaiting_ft)),
             _Box(1, _reasons("Reports excluded:", f.dbr_excluded)),
         ],
-        [
-            _Box(0, _lines(f"Studies included in review {_n(f.new_studies)}",
-                           f"Reports of included studies {_n(f.new_reports)}")),
-        ],
+        [_included(f)],
     ]  # fmt: skip
+    if _updated(f):
+        rows[0].append(
+            _Box(PREVIOUS, _lines("Studies included in previous version of review "
+                                  + _n(f.previous_studies),
+                                  "Reports of studies included in previous version of review "
+                                  + _n(f.previous_reports)))
+        )  # fmt: skip
+        rows.append(
+            [_Box(0, _lines(f"Total studies included in review {_n(f.total_studies)}",
+                            f"Reports of total included studies {_n(f.total_reports)}"))]
+        )  # fmt: skip
     if not has_other:
         return rows
     rows[0].append(
@@ -205,32 +229,46 @@ def _rows(f: PrismaFlow, has_other: bool) -> list[list[_Box]]:
 
 
 def layout(flow: PrismaFlow, *, title: str = "") -> Drawing:
-    """Where every box, text and arrow of the diagram goes, in pixels."""
+    """Where every box, text and arrow of the diagram goes, in pixels. An updated review gets
+    the template for updated reviews: a "Previous studies" column on the left, and a total of
+    the new and previous studies under the new ones."""
     has_other = flow.website_results + flow.organisation_results + flow.citations_results > 0
+    updated = _updated(flow)
+    shift = BOX_W + GAP_X if updated else 0  # the other columns stand right of the previous one
+
+    def col_x(col: int) -> float:
+        return float(LEFT if col == PREVIOUS else COLS[col] + shift)
+
     rows = _rows(flow, has_other)
     heights = [float(max(_height(b) for b in row)) for row in rows]
-    heights[-1] = max(heights[-1], 80.0)  # room for the rotated "Included" label
+    included = len(rows) - 1 if not updated else len(rows) - 2  # the new studies' row
+    heights[included] = max(heights[included], 80.0)  # room for the rotated "Included" label
     ys: list[float] = []
     y: float = TOP + 40
     for h in heights:
         ys.append(y)
         y += h + GAP_Y
-    width = (COLS[3] if has_other else COLS[1]) + BOX_W + 20
+    width = col_x(3 if has_other else 1) + BOX_W + 20
     c = _Canvas()
     # arm headers
-    c.shapes.append(Shape(COLS[0], TOP - 20, COLS[1] + BOX_W - COLS[0], 44, "#ffc000", 6))
+    if updated:
+        c.shapes.append(Shape(LEFT, TOP - 20, BOX_W, 44, "#d9d9d9", 6))
+        c.labels.append(Label(LEFT + PAD, TOP + 6, ("Previous studies",)))
+    c.shapes.append(Shape(col_x(0), TOP - 20, col_x(1) + BOX_W - col_x(0), 44, "#ffc000", 6))
     c.labels.append(
         Label(
-            COLS[0] + PAD, TOP + 6, ("Identification of new studies via databases and registers",)
+            col_x(0) + PAD, TOP + 6, ("Identification of new studies via databases and registers",)
         )
     )
     if has_other:
-        c.shapes.append(Shape(COLS[2], TOP - 20, COLS[3] + BOX_W - COLS[2], 44, "#d9d9d9", 6))
+        c.shapes.append(Shape(col_x(2), TOP - 20, col_x(3) + BOX_W - col_x(2), 44, "#d9d9d9", 6))
         c.labels.append(
-            Label(COLS[2] + PAD, TOP + 6, ("Identification of new studies via other methods",))
+            Label(col_x(2) + PAD, TOP + 6, ("Identification of new studies via other methods",))
         )
-    # phase bars: identification = row 0, screening = rows 1-3, included = row 4
-    for name, first, last in (("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, 4)):
+    # phase bars: identification = row 0, screening = rows 1-3, included = the rest
+    for name, first, last in (
+        ("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, len(rows) - 1),
+    ):  # fmt: skip
         top, bottom = ys[first], ys[last] + heights[last]
         c.shapes.append(Shape(20, top, BAR_W, bottom - top, "#9dc3e6", 6))
         c.labels.append(Label(20 + BAR_W / 2, (top + bottom) / 2, (name,), vertical=True))
@@ -238,10 +276,10 @@ def layout(flow: PrismaFlow, *, title: str = "") -> Drawing:
     placed: dict[tuple[int, int], tuple[float, float, float]] = {}  # (row, col) → (x, top, h)
     for r, row in enumerate(rows):
         for box in row:
-            x, h = float(COLS[box.col]), float(_height(box))
+            x, h = col_x(box.col), float(_height(box))
             note = r == 0 and box.col == 3  # the other arm's "not sought" note
             top = ys[r] + (heights[r] - h) / 2 if box.col in (1, 3) and not note else ys[r]
-            if box.col in (0, 2):
+            if box.col in (0, 2, PREVIOUS):
                 h = heights[r]
             placed[(r, box.col)] = (x, top, h)
             c.shapes.append(Shape(x, round(top), BOX_W, round(h), dashed=note))
@@ -257,10 +295,10 @@ def layout(flow: PrismaFlow, *, title: str = "") -> Drawing:
             if (r, side) in placed and not (r == 0 and side == 3):
                 x, _t, _h = placed[(r, col)]
                 _, ts, hs = placed[(r, side)]
-                c.arrows.append(Arrow(((x + BOX_W, ts + hs / 2), (COLS[side] - 2, ts + hs / 2))))
+                c.arrows.append(Arrow(((x + BOX_W, ts + hs / 2), (col_x(side) - 2, ts + hs / 2))))
     if (0, 3) in placed:  # the note hangs off the identification box, dashed, like a footnote
         x, t, h = placed[(0, 2)]
-        c.arrows.append(Arrow(((x + BOX_W, t + h / 2), (COLS[3] - 2, t + h / 2))))
+        c.arrows.append(Arrow(((x + BOX_W, t + h / 2), (col_x(3) - 2, t + h / 2))))
     if (3, 2) in placed and (4, 0) in placed:
         # as the template: down from "assessed" (other methods), then left into "included"
         x, t, h = placed[(3, 2)]
@@ -269,6 +307,12 @@ def layout(flow: PrismaFlow, *, title: str = "") -> Drawing:
         c.arrows.append(
             Arrow(((x + BOX_W / 2, t + h), (x + BOX_W / 2, mid), (x0 + BOX_W + 2, mid)))
         )
+    if updated:
+        # the previous studies down their column, then right into the total
+        x, t, h = placed[(0, PREVIOUS)]
+        x0, t0, h0 = placed[(len(rows) - 1, 0)]
+        mid = t0 + h0 / 2
+        c.arrows.append(Arrow(((x + BOX_W / 2, t + h), (x + BOX_W / 2, mid), (x0 - 2, mid))))
     return Drawing(width, y + 10, title, tuple(c.shapes), tuple(c.labels), tuple(c.arrows))
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.abstract_sections import abstract_sections
 from litsynth.biblio.automation import RULES_VERSION, AutomationReport, apply_rules
+from litsynth.biblio.previous import is_previous
 from litsynth.biblio.prioritise import (
     PrioritiserSettings,
     build_features,
@@ -34,6 +35,7 @@ from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
+from litsynth.store import previous as previous_store
 from litsynth.store import screening_log as store
 from litsynth.store.db import transaction
 
@@ -437,7 +439,8 @@ def run_automation(conn: sqlite3.Connection, settings: ScreeningSettings) -> Aut
     current = {
         d.record_id: d
         for d in rules.latest(store.log(conn, TITLE_ABSTRACT)).values()
-        if d.origin == "automation" and not rules.is_stop(d)  # a stop is not theirs to undo
+        # a stop, or a repeat of the previous version, is not theirs to undo
+        if d.origin == "automation" and not rules.is_stop(d) and not is_previous(d)
     }
     at = rules.now_utc()
     hits = {h.record_id for h in report.ineligible}
@@ -508,4 +511,5 @@ def prisma_flow(conn: sqlite3.Connection, log: Sequence[Decision] | None = None)
 def unchecked_flow(conn: sqlite3.Connection, log: Sequence[Decision] | None = None) -> PrismaFlow:
     """The flow as counted, before `check_flow` asks whether its boxes add up."""
     records = [FlowRecord(r.id, r.source, r.duplicate_of) for r in store.prisma_records(conn)]
-    return build_flow(records, rules.effective(store.log(conn) if log is None else log))
+    effective = rules.effective(store.log(conn) if log is None else log)
+    return build_flow(records, effective, previous_store.counted(conn))

@@ -236,7 +236,8 @@ def readme_text(parts: DepositParts, files: Mapping[str, bytes]) -> str:
             "",
             "Every box of the flow follows from two tables: `records.csv` (each imported record,"
             " its source and, for a duplicate, the record it was merged into) and"
-            " `screening-log.csv` (every decision ever recorded, in order). For each record and"
+            " `screening-log.csv` (every decision ever recorded, in order); for an updated"
+            " review, `previous.csv` gives the previous version's studies. For each record and"
             " stage the latest decision of each reviewer stands; a resolution settles a"
             " disagreement. With litsynth installed,",
             "",

@@ -76,6 +76,17 @@ class Reproduced:
         }  # fmt: skip
 
 
+def is_package(path: Path) -> bool:
+    """Whether `path` is a deposit package: a folder with datapackage.json, or a zip holding
+    one (a reference file is neither)."""
+    if path.is_dir():
+        return (path / DESCRIPTOR).is_file()
+    if not (path.is_file() and zipfile.is_zipfile(path)):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        return any(PurePosixPath(n).name == DESCRIPTOR for n in archive.namelist())
+
+
 def read_package(path: Path) -> dict[str, bytes]:
     """The descriptor and every file it lists, from a package folder or its zip."""
     if path.is_dir():
@@ -154,7 +165,10 @@ def check_files(files: Mapping[str, bytes]) -> tuple[FileCheck, ...]:
     return tuple(out)
 
 
-def _table(files: Mapping[str, bytes], name: str, needed: tuple[str, ...]) -> list[dict[str, str]]:
+def table_rows(
+    files: Mapping[str, bytes], name: str, needed: tuple[str, ...]
+) -> list[dict[str, str]]:
+    """The rows of one CSV of a package, its `needed` columns checked."""
     if name not in files:
         raise PrismaError(f"the package has no {name}", hint="it holds no screening records, so"
                           " there is no flow to reproduce")  # fmt: skip
@@ -170,7 +184,7 @@ def reproduce(files: Mapping[str, bytes]) -> Reproduced:
     """The flow from records.csv and screening-log.csv, compared with prisma.json."""
     records = [
         FlowRecord(r["record_id"], r["source"], r["duplicate_of"] or None)
-        for r in _table(files, "records.csv", ("record_id", "source", "duplicate_of"))
+        for r in table_rows(files, "records.csv", ("record_id", "source", "duplicate_of"))
     ]
     needed = ("record_id", "stage", "decision", "reviewer", "at")
     log = [
@@ -185,12 +199,14 @@ def reproduce(files: Mapping[str, bytes]) -> Reproduced:
             origin=r.get("origin", ""),
             source=r.get("provenance", ""),
         )
-        for r in _table(files, "screening-log.csv", needed)
+        for r in table_rows(files, "screening-log.csv", needed)
     ]
     checks = check_files(files)
     changed = [f"{c.path} ({c.status})" for c in checks if c.status != "ok"]
+    earlier = table_rows(files, "previous.csv", ("study",)) if "previous.csv" in files else []
+    previous = (len({r["study"] for r in earlier}), len(earlier))
     try:
-        flow = check_flow(build_flow(records, effective(log)))
+        flow = check_flow(build_flow(records, effective(log), previous))
     except PrismaError as exc:
         if not changed:
             raise

@@ -28,10 +28,11 @@ from litsynth.biblio.screening_ops import prisma_flow
 from litsynth.coding.codebook.load import codebook_files, project_codebook
 from litsynth.config import Project
 from litsynth.errors import SynthesisError
-from litsynth.records import Decision, Memo, split_parse_notes
+from litsynth.records import Decision, Memo, PreviousReport, split_parse_notes
 from litsynth.report.deposit import Attached, Column, DepositParts, Table, latest_stamp
 from litsynth.store import biblio as biblio_store
 from litsynth.store import extraction as extraction_store
+from litsynth.store import previous as previous_store
 from litsynth.store import screening_log
 from litsynth.store.codings import codings as coding_log
 from litsynth.store.report import documents_overview
@@ -69,6 +70,9 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
         verdicts = biblio_store.resolution_log(conn)
         if verdicts:
             tables.append(_verdicts(verdicts, who))
+        earlier = previous_store.reports(conn)
+        if earlier:
+            tables.append(_previous(earlier))
         methods = project_methods(conn, project.appraisal_form_path)
         paragraph = project_paragraph(conn, flow)
         attached += _flow_files(project, flow, who(methods, text=True), paragraph)
@@ -247,6 +251,27 @@ def _verdicts(verdicts: list[dict[str, object]], who: _Rename) -> Table:
                  "Pairs the matcher was unsure of, as a person settled them (the latest verdict"
                  " on a pair stands).", columns, rows,
                  references={"record_a": "records", "record_b": "records"})  # fmt: skip
+
+
+def _previous(reports: list[PreviousReport]) -> Table:
+    rows = tuple(
+        (r.id, r.study, r.title, "; ".join(r.authors), str(r.year or ""), r.doi, r.journal,
+         r.file_name)
+        for r in reports
+    )  # fmt: skip
+    columns = (
+        Column("report_id", "the report's id in the list it came from"),
+        Column("study", "the study it reports (reports of one study share it)"),
+        Column("title", "title"),
+        Column("authors", "authors, '; '"),
+        Column("year", "year", "integer"),
+        Column("doi", "DOI"),
+        Column("journal", "journal"),
+        Column("file", "the previous version's package or list it came from"),
+    )
+    return Table("previous", "the studies the previous version of the review included",
+                 "One row per report; the flow for updated reviews counts its studies and"
+                 " reports apart from the new searches.", columns, rows)  # fmt: skip
 
 
 def _documents(conn: sqlite3.Connection, documents: list[sqlite3.Row]) -> Table:

@@ -1,0 +1,221 @@
+"""An updated review: the studies its previous version included, and the records that repeat them.
+
+PRISMA 2020 has a flow for updated reviews: beside the new searches, a column for the
+"studies included in previous version of review" and the "reports of studies included in
+previous version of review", and at the foot the total of studies included (new and
+previous). An update's searches find some of the earlier review's studies again; counted as
+new they would be counted twice, so they are removed before screening, "for other reasons"
+in the template's words.
+
+Where the previous version's studies come from: its litsynth deposit package (records.csv, the
+records included at full text; report.deposit), or any reference file `litsynth import` reads
+(RIS, BibTeX, CSV, PubMed, a workbook), each entry a report; a CSV column can name the study
+each report belongs to, so a study reported in two papers counts once.
+
+The functions are pure (reports in, matches and decisions out) but `record` and `forget`,
+which take the store: the CLI reads the files, the store keeps the list (store/previous.py),
+and the flow counts it (biblio/prisma.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.link import title_key
+from litsynth.biblio.normalize import normalize_title
+from litsynth.errors import BiblioError
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision, PreviousReport
+from litsynth.store import biblio as biblio_store
+from litsynth.store import previous as store
+from litsynth.store import screening_log
+
+# The reason and provenance of the exclusions `previous --remove-found` records. The flow
+# counts an automation exclusion with this reason as "removed for other reasons", not as
+# "marked ineligible by automation tools", and a re-run of the year and language rules
+# leaves it be.
+PREVIOUS_REASON = "included in the previous version of the review"
+PREVIOUS_SOURCE = "previous-version"
+MIN_TITLE_KEY = 20  # a shorter title ("Editorial", "Introduction") names no one study
+
+
+@dataclass(frozen=True)
+class Found:
+    """A record of the update that repeats a report of the previous version, and how."""
+
+    record_id: str
+    report_id: str
+    by: str  # "doi" | "title"
+
+    def to_json(self) -> dict[str, str]:
+        return {"record_id": self.record_id, "report_id": self.report_id, "by": self.by}
+
+
+def from_deposit(rows: Iterable[Mapping[str, str]], file_name: str) -> list[PreviousReport]:
+    """The included studies of a litsynth deposit's records.csv: each record included at
+    full text, not a duplicate, is one study with one report."""
+    out = []
+    for row in rows:
+        if row.get("full_text_decision") != "include" or row.get("duplicate_of"):
+            continue
+        year = row.get("year", "")
+        out.append(
+            PreviousReport(
+                id=row["record_id"],
+                study=row["record_id"],
+                title=row.get("title", ""),
+                authors=tuple(a for a in row.get("authors", "").split("; ") if a),
+                year=int(year) if year.isdigit() else None,
+                doi=row.get("doi", ""),
+                journal=row.get("journal", ""),
+                file_name=file_name,
+            )
+        )
+    if not out:
+        raise BiblioError(
+            f"{file_name}: the package's records.csv has no study included at full text",
+            hint="name the package of the previous version, once its review was finished",
+        )
+    return out
+
+
+def from_records(
+    records: Sequence[BibRecord], file_name: str, study_column: str | None = None
+) -> list[PreviousReport]:
+    """Each entry of a reference file as a report; `study_column` (a CSV column) names the
+    study it reports, else each report is its own study."""
+    out = []
+    for rec in records:
+        study = rec.id
+        if study_column is not None:
+            study = str(rec.extra.get(study_column, "")).strip()
+            if not study:
+                raise BiblioError(
+                    f"{file_name}: record {rec.id} has no {study_column!r} value",
+                    hint=f"give every row a {study_column!r} (the study it reports), or leave"
+                    " out --study-column to count each report as its own study",
+                )
+        out.append(
+            PreviousReport(
+                id=rec.id,
+                study=study,
+                title=normalize_title(rec.title),
+                authors=rec.authors,
+                year=rec.year,
+                doi=rec.doi,
+                journal=rec.journal,
+                file_name=file_name,
+            )
+        )
+    return out
+
+
+def found_again(records: Iterable[BibRecord], reports: Sequence[PreviousReport]) -> list[Found]:
+    """The update's records that are reports of the previous version: the same DOI, or the
+    same title (letters and digits, any case; a title too short to name one study is not
+    matched). Each record once, a DOI match first."""
+    by_doi = {r.doi.casefold(): r.id for r in reports if r.doi}
+    by_title = {key: r.id for r in reports if len(key := title_key(r.title)) >= MIN_TITLE_KEY}
+    out = []
+    for rec in records:
+        if rec.doi and rec.doi.casefold() in by_doi:
+            out.append(Found(rec.id, by_doi[rec.doi.casefold()], "doi"))
+        elif (key := title_key(rec.title)) in by_title and len(key) >= MIN_TITLE_KEY:
+            out.append(Found(rec.id, by_title[key], "title"))
+    return out
+
+
+def removals(found: Sequence[Found], decided: set[str], at: str) -> list[Decision]:
+    """An exclusion before screening for each record found again that no one has decided at
+    title/abstract yet (a decision a person made stands)."""
+    return [
+        Decision(
+            f.record_id,
+            TITLE_ABSTRACT,
+            "exclude",
+            rules.AUTOMATION_REVIEWER,
+            at,
+            reason=PREVIOUS_REASON,
+            note=f"matched report {f.report_id} by {f.by}",
+            origin="automation",
+            source=PREVIOUS_SOURCE,
+        )
+        for f in found
+        if f.record_id not in decided
+    ]
+
+
+def is_previous(d: Decision) -> bool:
+    """An exclusion `previous --remove-found` made: not the year and language rules' to undo."""
+    return d.origin == "automation" and d.source == PREVIOUS_SOURCE
+
+
+def returned(d: Decision, at: str) -> Decision:
+    """A removal taken back: the record returns to screening (an automation `maybe`)."""
+    return Decision(d.record_id, TITLE_ABSTRACT, "maybe", rules.AUTOMATION_REVIEWER, at,
+                    note="the previous version's list was cleared", origin="automation",
+                    source=PREVIOUS_SOURCE)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the project holds of its previous version, and the update's records repeating it."""
+
+    studies: int
+    reports: int
+    file_name: str
+    found: tuple[Found, ...] = ()
+    removed: tuple[str, ...] = ()  # record ids removed by this call
+    twice: tuple[str, ...] = ()  # repeats included at full text: the total counts them twice
+
+    def summary(self) -> str:
+        return (f"{self.studies} studies in {self.reports} reports from the previous version;"
+                f" {len(self.found)} records of the update repeat them")  # fmt: skip
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "studies": self.studies, "reports": self.reports, "file": self.file_name,
+            "found": [f.to_json() for f in self.found], "removed": list(self.removed),
+            "counted_twice": list(self.twice),
+        }  # fmt: skip
+
+
+def record(
+    conn: sqlite3.Connection,
+    reports: Sequence[PreviousReport] | None,
+    *,
+    remove_found: bool,
+    at: str,
+) -> Previous:
+    """The previous version's list (`reports`, or the one recorded before when None), the
+    update's records that repeat it and, asked, their removal before screening."""
+    if reports is not None:
+        store.replace_reports(conn, reports, at)
+    held = store.reports(conn)
+    found = found_again(biblio_store.unique_records(conn), held)
+    removed: list[Decision] = []
+    standing = rules.effective(screening_log.log(conn))
+    if remove_found:
+        decided = {rid for (rid, stage) in standing if stage == TITLE_ABSTRACT}
+        removed = removals(found, decided, at)
+        screening_log.insert_decisions(conn, removed)
+    twice = tuple(
+        f.record_id for f in found
+        if (ft := standing.get((f.record_id, FULL_TEXT))) is not None and ft.decision == "include"
+    )  # fmt: skip
+    studies, n_reports = store.counted(conn)
+    return Previous(studies, n_reports, held[0].file_name if held else "", tuple(found),
+                    tuple(d.record_id for d in removed), twice)  # fmt: skip
+
+
+def forget(conn: sqlite3.Connection, at: str) -> int:
+    """Forget the list; the records removed for repeating it return to screening (how many)."""
+    store.clear(conn)
+    standing = [
+        d for d in rules.latest(screening_log.log(conn, TITLE_ABSTRACT)).values()
+        if is_previous(d) and d.decision == "exclude"
+    ]  # fmt: skip
+    screening_log.insert_decisions(conn, [returned(d, at) for d in standing])
+    return len(standing)

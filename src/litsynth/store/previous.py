@@ -1,0 +1,62 @@
+"""SQL for the previous version of an updated review (021_previous.sql): its included studies'
+reports, one list at a time (biblio/previous.py reads them from a file)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from litsynth.records import PreviousReport
+
+
+def replace_reports(conn: sqlite3.Connection, reports: Sequence[PreviousReport], at: str) -> None:
+    """The previous version's list, instead of any list told before (an update has one
+    previous version; telling it again corrects it)."""
+    conn.execute("DELETE FROM previous_reports")
+    conn.executemany(
+        "INSERT INTO previous_reports (id, study, title, authors, year, doi, journal, file_name,"
+        " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.id,
+                r.study,
+                r.title,
+                json.dumps(list(r.authors), ensure_ascii=False),
+                r.year,
+                r.doi,
+                r.journal,
+                r.file_name,
+                at,
+            )
+            for r in reports
+        ],
+    )
+
+
+def reports(conn: sqlite3.Connection) -> list[PreviousReport]:
+    """The previous version's reports, in the order told."""
+    return [
+        PreviousReport(
+            id=row["id"],
+            study=row["study"],
+            title=row["title"],
+            authors=tuple(json.loads(row["authors"])),
+            year=row["year"],
+            doi=row["doi"],
+            journal=row["journal"],
+            file_name=row["file_name"],
+        )
+        for row in conn.execute("SELECT * FROM previous_reports ORDER BY rowid")
+    ]
+
+
+def clear(conn: sqlite3.Connection) -> int:
+    """Forget the previous version's list; how many reports it held."""
+    return conn.execute("DELETE FROM previous_reports").rowcount
+
+
+def counted(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(studies, reports) of the previous version; (0, 0) for a new review."""
+    row = conn.execute("SELECT COUNT(DISTINCT study), COUNT(*) FROM previous_reports").fetchone()
+    return int(row[0]), int(row[1])

@@ -1,0 +1,160 @@
+"""`litsynth previous`: an updated review, its previous version's studies counted apart and the
+update's records that repeat them removed before screening, as PRISMA 2020's flow for updated
+reviews draws it.
+
+Two real projects through the CLI: the previous version screened and deposited
+(`export package`), the update importing a new search that finds two of its studies again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, corpus_project, run_cli
+
+RECORDS = FIXTURES / "screening" / "records.csv"
+UPDATE = (
+    "record_id,title,authors,year,doi\n"
+    'u01,Default options in order sets: a trial,"Smith, J",2019,10.1000/R01\n'  # r01's DOI
+    "u02,Peer comparison letters reduce antibiotic overprescribing by general practitioners.,"
+    '"Lee, K",2018,\n'  # r02's title, no DOI
+    'u03,Audit and feedback for antibiotic stewardship in nursing homes,"Park, S",2024,\n'
+    'u04,Machine learning for crop yields,"Doe, A",2024,\n'
+    'u05,Editorial,"Roe, B",2024,\n'
+)
+
+
+@pytest.fixture
+def deposited(tmp_path: Path) -> Path:
+    """The previous version: 12 records screened, r01 and r02 included, deposited as a zip."""
+    root = corpus_project(tmp_path / "v1")
+    run_cli(root, "import", str(RECORDS), "--source", "Scopus")
+    for n in range(1, 13):
+        decision = "include" if n <= 3 else "exclude"
+        run_cli(root, "screen", "decide", f"r{n:02d}", decision, "--reviewer", "ana")
+    for rid, decision in (("r01", "include"), ("r02", "include"), ("r03", "exclude")):
+        reason = ("--reason", "wrong design") if decision == "exclude" else ()
+        run_cli(root, "screen", "decide", rid, decision, *reason, "--stage", "full-text",
+                "--reviewer", "ana")  # fmt: skip
+    package = tmp_path / "v1-data.zip"
+    run_cli(root, "export", "package", str(package))
+    return package
+
+
+@pytest.fixture
+def update(tmp_path: Path) -> Path:
+    root = corpus_project(tmp_path / "v2")
+    search = tmp_path / "update.csv"
+    search.write_text(UPDATE, encoding="utf-8")
+    run_cli(root, "import", str(search), "--source", "PubMed")
+    return root
+
+
+def flow(root: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads(run_cli(root, "prisma", "--json"))  # type: ignore[no-any-return]
+
+
+def test_an_update_counts_the_previous_studies_and_removes_their_repeats(
+    deposited: Path, update: Path, tmp_path: Path
+) -> None:
+    said = run_cli(update, "previous", str(deposited))
+    assert "The previous version included 2 studies in 2 reports (from v1-data.zip)." in said
+    assert "2 records of this update repeat them (1 by DOI, 1 by title): u01, u02" in said
+    assert "u05" not in said  # "Editorial" is too short a title to name one study
+    said = run_cli(update, "previous", "--remove-found")
+    assert "Removed 2 records before screening (PRISMA: records removed for other reasons)" in said
+    run_cli(update, "screen", "decide", "u03", "include", "--reviewer", "ben")
+    run_cli(update, "screen", "decide", "u04", "exclude", "--reviewer", "ben")
+    run_cli(update, "screen", "decide", "u05", "exclude", "--reviewer", "ben")
+    run_cli(update, "screen", "decide", "u03", "include", "--stage", "full-text",
+            "--reviewer", "ben")  # fmt: skip
+    counts = flow(update)
+    assert (counts["database_results"], counts["excluded_other"], counts["records_screened"]) == (
+        5, 2, 3,
+    )  # fmt: skip
+    assert (counts["new_studies"], counts["previous_studies"], counts["previous_reports"]) == (
+        1, 2, 2,
+    )  # fmt: skip
+    assert (counts["total_studies"], counts["total_reports"]) == (3, 3)
+    # the year and language rules run again: a removal for the previous version stays
+    (update / "litsynth.toml").write_text(
+        '[embed]\nmodel = "hash-384"\n\n[screening]\nyear_min = 2000\n', encoding="utf-8"
+    )
+    run_cli(update, "screen", "auto")
+    assert flow(update) == counts
+    text = run_cli(update, "prisma")
+    assert "other reasons 2" in text
+    assert "studies included in previous version of review: 2" in text
+    assert "total studies included in review: 3" in text
+    words = run_cli(update, "prisma", "--paragraph", "-")
+    assert "2 records removed for other reasons" in words
+    assert (
+        "together with 2 studies from the review's previous version (3 studies in total)" in words
+    )
+    svg = tmp_path / "flow.svg"
+    run_cli(update, "prisma", "--svg", str(svg))
+    drawn = svg.read_text(encoding="utf-8")
+    for box in (
+        "Previous studies",
+        "Studies included in previous",
+        "New studies included in",
+        "Total studies included in review",
+        "Reports of total included studies",
+    ):
+        assert box in drawn, box
+    assert drawn.count(">(n\u00a0=\u00a03)<") == 2  # the totals
+    run_cli(update, "prisma", "--png", str(tmp_path / "flow.png"))
+    # the update's own deposit carries the previous version, and reproduces
+    package = tmp_path / "v2-data.zip"
+    run_cli(update, "export", "package", str(package))
+    reader = tmp_path / "reader"
+    reader.mkdir()
+    assert "reproduced:" in run_cli(reader, "prisma", "--from", str(package))
+    # forgetting the list returns the removed records to screening
+    said = run_cli(update, "previous", "--clear")
+    assert "2 records returned to screening" in said
+    after = flow(update)
+    assert (after["excluded_other"], after["previous_studies"], after["records_awaiting"]) == (
+        0, 0, 2,
+    )  # fmt: skip
+
+
+def test_a_reference_list_groups_reports_into_studies(update: Path, tmp_path: Path) -> None:
+    included = tmp_path / "included.csv"
+    included.write_text(
+        "record_id,title,year,doi,study\n"
+        "p1,Default options nudge physicians: the trial,2015,10.1000/p1,Smith 2015\n"
+        "p2,Default options nudge physicians: two-year follow-up,2017,10.1000/p2,Smith 2015\n"
+        "p3,Peer comparison and antibiotic prescribing,2016,10.1000/p3,Hallsworth 2016\n",
+        encoding="utf-8",
+    )
+    said = run_cli(update, "previous", str(included), "--study-column", "study")
+    assert "included 2 studies in 3 reports (from included.csv)" in said
+    assert (flow(update)["previous_studies"], flow(update)["previous_reports"]) == (2, 3)
+    said = run_cli(update, "previous", str(included))  # each report its own study
+    assert "included 3 studies in 3 reports" in said
+    said = run_cli(update, "previous", str(included), "--study-column", "trial", exit_code=1)
+    assert "included.csv has no column 'trial'" in said
+    # a repeat someone included at full text is counted twice: said, with what to do
+    run_cli(update, "screen", "decide", "u03", "include", "--reviewer", "ben")
+    run_cli(update, "screen", "decide", "u03", "include", "--stage", "full-text",
+            "--reviewer", "ben")  # fmt: skip
+    repeat = tmp_path / "repeat.csv"
+    repeat.write_text("record_id,title\nq1,Audit and feedback for antibiotic stewardship in"
+                      " nursing homes\n", encoding="utf-8")  # fmt: skip
+    said = run_cli(update, "previous", str(repeat))
+    assert "1 record of them is included at full text in this update too" in said
+
+
+def test_a_package_with_nothing_included_is_refused(update: Path, tmp_path: Path) -> None:
+    root = corpus_project(tmp_path / "empty-v1")
+    run_cli(root, "import", str(RECORDS), "--source", "Scopus")
+    package = tmp_path / "nothing.zip"
+    run_cli(root, "export", "package", str(package))
+    said = run_cli(update, "previous", str(package), exit_code=1)
+    assert "no study included at full text" in said
+    said = run_cli(update, "previous")
+    assert "No previous version recorded: this is a new review." in said
