@@ -17,9 +17,9 @@ from litsynth.biblio.prisma import (
     build_flow,
     check_flow,
     flow_csv,
-    render_text,
 )
 from litsynth.biblio.prisma_svg import flow_svg
+from litsynth.biblio.prisma_text import render_text
 from litsynth.biblio.screening_rules import NO_REASON, effective
 from litsynth.errors import PrismaError
 from litsynth.records import Decision

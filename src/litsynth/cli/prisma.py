@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from litsynth.biblio import screening_ops as ops
-from litsynth.biblio.prisma import flow_csv, render_text
+from litsynth.biblio.prisma import flow_csv
 from litsynth.biblio.prisma_prose import project_methods, project_paragraph
 from litsynth.biblio.prisma_svg import flow_svg
+from litsynth.biblio.prisma_text import render_text
 from litsynth.biblio.screening_stop import stopping_statements
 from litsynth.cli.common import IMPORT_HINT, json_option, load, print_json, project_option
 from litsynth.store import opened

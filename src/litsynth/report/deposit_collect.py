@@ -20,9 +20,10 @@ from typing import Protocol
 from litsynth import __version__
 from litsynth.biblio import export
 from litsynth.biblio.extraction import APPRAISAL, EXTRACTION, FormKind
-from litsynth.biblio.prisma import PrismaFlow, flow_csv, render_text
+from litsynth.biblio.prisma import PrismaFlow, flow_csv
 from litsynth.biblio.prisma_prose import project_methods, project_paragraph
 from litsynth.biblio.prisma_svg import flow_svg
+from litsynth.biblio.prisma_text import render_text
 from litsynth.biblio.record_fields import issue_of, pages_of, volume_of
 from litsynth.biblio.screening_ops import prisma_flow
 from litsynth.coding.codebook.load import codebook_files, project_codebook
