@@ -25,13 +25,12 @@ import csv
 import io
 import json
 import sqlite3
-import statistics
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-from bench_backup import make_store
+from bench_backup import make_store, median_seconds
 
 from litsynth.biblio.screening_ops import prisma_flow
 from litsynth.config import open_project
@@ -42,18 +41,6 @@ from litsynth.store import opened
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "results" / "deposit.json"
-REPEATS = 3
-
-
-def median_seconds(fn) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def raw_dump(db: Path) -> bytes:
     """records and decisions, every column, as CSV in a zip: the floor."""
     conn = sqlite3.connect(db)

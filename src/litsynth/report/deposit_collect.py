@@ -39,7 +39,7 @@ from litsynth.store.codings import codings as coding_log
 from litsynth.store.report import documents_overview
 from litsynth.store.synthesis import load_memos
 from litsynth.synthesis.from_store import quotes_from_store
-from litsynth.synthesis.quotes import CodeQuotes, Heading
+from litsynth.synthesis.quotes import CodeQuotes, Heading, under_headings
 from litsynth.words import count
 
 
@@ -308,13 +308,7 @@ def _documents(conn: sqlite3.Connection, documents: list[sqlite3.Row]) -> Table:
 
 def _codings(bank: list[Heading | CodeQuotes], who: _Rename, text: bool) -> Table:
     rows = []
-    heads: dict[int, str] = {}
-    for item in bank:
-        heads = {d: label for d, label in heads.items() if d < item.depth}
-        if isinstance(item, Heading):
-            heads[item.depth] = item.label
-            continue
-        under = " > ".join(heads[d] for d in sorted(heads))
+    for under, item in under_headings(bank):
         for q in item.quotes:
             p = q.passage
             coder = who(q.coder) if q.origin == "human" else q.coder  # a model keeps its name

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from litsynth.cells import safe_cell
@@ -184,19 +184,25 @@ COLUMNS = ("under", "code", "code_label", "citation", "quote", "text", "coder", 
            "document_id", "chunk_id", "start", "end")  # fmt: skip
 
 
-def to_csv(bank: Sequence[Heading | CodeQuotes]) -> str:
-    """One row per quote: the theme and category it is `under`, the code, the citation and
-    the quote, and where the passage is (cells a spreadsheet would run as formulas escaped)."""
+def under_headings(bank: Sequence[Heading | CodeQuotes]) -> Iterator[tuple[str, CodeQuotes]]:
+    """Each code of the bank with the theme and category it sits under, "Theme > Category"
+    (the flat form a sheet or a deposit's table gives the codebook's tree)."""
     heads: dict[int, str] = {}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
     for item in bank:
         heads = {d: label for d, label in heads.items() if d < item.depth}
         if isinstance(item, Heading):
             heads[item.depth] = item.label
             continue
-        where = " > ".join(heads[d] for d in sorted(heads))
+        yield " > ".join(heads[d] for d in sorted(heads)), item
+
+
+def to_csv(bank: Sequence[Heading | CodeQuotes]) -> str:
+    """One row per quote: the theme and category it is `under`, the code, the citation and
+    the quote, and where the passage is (cells a spreadsheet would run as formulas escaped)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for where, item in under_headings(bank):
         for q in item.quotes:
             p = q.passage
             row = [where, item.id, item.label, p.citation, p.quote, p.text, q.coder,
