@@ -139,13 +139,11 @@ def test_the_same_review_gives_the_same_bytes_and_a_new_decision_new_ones(
     review: Path, tmp_path: Path
 ) -> None:
     first, again = tmp_path / "a" / "deposit.zip", tmp_path / "b" / "deposit.zip"
-    for path in (first, again):
-        path.parent.mkdir()
+    for path in (first, again):  # into folders that are not there yet
         run_cli(review, "export", "package", str(path))
     assert first.read_bytes() == again.read_bytes()
     run_cli(review, "screen", "decide", "r09", "include", "--reviewer", PEOPLE[0])
     later = tmp_path / "c" / "deposit.zip"
-    later.parent.mkdir()
     run_cli(review, "export", "package", str(later))
     assert later.read_bytes() != first.read_bytes()
     log = table({k.split("/", 1)[1]: v for k, v in unzip(later).items()}, "screening-log.csv")

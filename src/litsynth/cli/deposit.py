@@ -89,9 +89,11 @@ def export_package(
 def _write(package: Package, out: Path) -> str:
     """The package at `out`: a zip written whole or not at all (its SHA-256 returned), or a
     new folder that appears only once every file is in it ("")."""
+    parent = out.parent if str(out.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.casefold() == ".zip":
         data = zip_bytes(package, out.stem)
-        tmp = temp_path(out.parent if str(out.parent) else Path("."), out.name)
+        tmp = temp_path(parent, out.name)
         try:
             tmp.write_bytes(data)
             os.replace(tmp, out)
@@ -101,8 +103,6 @@ def _write(package: Package, out: Path) -> str:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SynthesisError(f"{out} already exists and is not an empty folder",
                              hint="name a new folder, or a .zip file")  # fmt: skip
-    parent = out.parent if str(out.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     try:
         for path, data in package.files.items():

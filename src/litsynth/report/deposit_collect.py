@@ -100,7 +100,7 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
         if values:
             tables.append(_values(kind, values, who))
         if values and form_path.is_file():
-            attached.append(Attached(f"forms/{form_path.name}", f"the {kind.what}",
+            attached.append(Attached(f"forms/{kind.name}{form_path.suffix}", f"the {kind.what}",
                                      form_path.read_bytes()))  # fmt: skip
     if project.findings_path.is_file():
         attached.append(Attached(f"findings/{project.findings_path.name}",
