@@ -200,6 +200,18 @@ def test_bad_packages_are_told_not_tracebacks(review: Path, tmp_path: Path) -> N
     assert "photos.zip holds no datapackage.json" in said and "Hint:" in said
     said = run_cli(reader, "prisma", "--from", str(tmp_path / "nowhere.zip"), exit_code=1)
     assert "no such package" in said
+    whole = tmp_path / "whole.zip"
+    run_cli(review, "export", "package", str(whole))
+    cut = tmp_path / "cut.zip"  # a download that stopped short of its last bytes
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) // 2] + data[-200:])
+    said = run_cli(reader, "prisma", "--from", str(cut), exit_code=1)
+    assert "cut.zip is a damaged zip" in said and "Traceback" not in said
+    folder = tmp_path / "latin"
+    run_cli(review, "export", "package", str(folder))
+    (folder / "records.csv").write_bytes("record_id,source\nr1,Sc\xf6pus\n".encode("latin-1"))
+    said = run_cli(reader, "prisma", "--from", str(folder), exit_code=1)
+    assert "records.csv cannot be read as UTF-8 CSV" in said
     evil = tmp_path / "evil"
     evil.mkdir()
     (evil / "datapackage.json").write_text(

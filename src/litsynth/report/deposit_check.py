@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -125,6 +126,16 @@ def _from_folder(folder: Path) -> dict[str, bytes]:
 
 
 def _from_zip(path: Path) -> dict[str, bytes]:
+    try:
+        return _unzipped(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise PrismaError(
+            f"{path} is a damaged zip ({exc})",
+            hint="download the package again from where it was deposited",
+        ) from None
+
+
+def _unzipped(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if sum(i.file_size for i in infos) > MAX_UNPACKED:
@@ -170,14 +181,22 @@ def table_rows(
 ) -> list[dict[str, str]]:
     """The rows of one CSV of a package, its `needed` columns checked."""
     if name not in files:
-        raise PrismaError(f"the package has no {name}", hint="it holds no screening records, so"
-                          " there is no flow to reproduce")  # fmt: skip
-    text = files[name].decode("utf-8-sig")  # a spreadsheet may have saved it with a BOM
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in needed if c not in (reader.fieldnames or ())]
-    if missing:
-        raise PrismaError(f"{name} has no column {', '.join(missing)}", hint=_HINT)
-    return list(reader)
+        raise PrismaError(
+            f"the package has no {name}",
+            hint="a review with no records has no flow to reproduce and no studies to carry",
+        )
+    try:
+        text = files[name].decode("utf-8-sig")  # a spreadsheet may have saved it with a BOM
+        reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
+        missing = [c for c in needed if c not in (reader.fieldnames or ())]
+        if missing:
+            raise PrismaError(f"{name} has no column {', '.join(missing)}", hint=_HINT)
+        return list(reader)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise PrismaError(
+            f"{name} cannot be read as UTF-8 CSV ({exc})",
+            hint="it was changed after the package was written",
+        ) from None
 
 
 def reproduce(files: Mapping[str, bytes]) -> Reproduced:
@@ -216,7 +235,10 @@ def reproduce(files: Mapping[str, bytes]) -> Reproduced:
             " deposited (its files no longer match their SHA-256)",
         ) from None
     recomputed = json.loads(json.dumps(flow.to_json()))
-    deposited = json.loads(files["prisma.json"]) if "prisma.json" in files else {}
+    try:
+        deposited = json.loads(files["prisma.json"]) if "prisma.json" in files else {}
+    except ValueError:
+        deposited = {"prisma.json": "not JSON"}
     differences = tuple(
         f"{box}: deposited {deposited.get(box, 'nothing')}, recomputed {recomputed.get(box)}"
         for box in sorted(set(recomputed) | set(deposited))
