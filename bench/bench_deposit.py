@@ -41,6 +41,8 @@ from litsynth.store import opened
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "results" / "deposit.json"
+
+
 def raw_dump(db: Path) -> bytes:
     """records and decisions, every column, as CSV in a zip: the floor."""
     conn = sqlite3.connect(db)
