@@ -99,13 +99,20 @@ def read_package(path: Path) -> dict[str, bytes]:
     raise PrismaError(f"no such package: {path}", hint=_HINT)
 
 
-def _listed(descriptor: bytes, where: Path) -> list[str]:
+def _resources(descriptor: bytes, where: object) -> list[dict[str, Any]]:
+    """The descriptor's resources, each with a path; anything else is not a package."""
     try:
-        data = json.loads(descriptor)
-        paths = [str(r["path"]) for r in data["resources"]]
+        resources = json.loads(descriptor)["resources"]
+        if not all(isinstance(r, dict) and isinstance(r["path"], str) for r in resources):
+            raise TypeError
     except (ValueError, KeyError, TypeError):
         raise PrismaError(f"{where}: {DESCRIPTOR} is not a data package descriptor",
                           hint=_HINT) from None  # fmt: skip
+    return list(resources)
+
+
+def _listed(descriptor: bytes, where: Path) -> list[str]:
+    paths = [r["path"] for r in _resources(descriptor, where)]
     for p in paths:
         pure = PurePosixPath(p)
         if pure.is_absolute() or ".." in pure.parts:
@@ -158,8 +165,8 @@ def _unzipped(path: Path) -> dict[str, bytes]:
 def check_files(files: Mapping[str, bytes]) -> tuple[FileCheck, ...]:
     """Each listed file against the bytes and SHA-256 the descriptor gives for it."""
     out = []
-    for resource in json.loads(files[DESCRIPTOR])["resources"]:
-        path = str(resource["path"])
+    for resource in _resources(files[DESCRIPTOR], "the package"):
+        path = resource["path"]
         data = files.get(path)
         if data is None:
             out.append(FileCheck(path, "missing"))
@@ -239,6 +246,8 @@ def reproduce(files: Mapping[str, bytes]) -> Reproduced:
         deposited = json.loads(files["prisma.json"]) if "prisma.json" in files else {}
     except ValueError:
         deposited = {"prisma.json": "not JSON"}
+    if not isinstance(deposited, dict):
+        deposited = {"prisma.json": "not a JSON object"}
     differences = tuple(
         f"{box}: deposited {deposited.get(box, 'nothing')}, recomputed {recomputed.get(box)}"
         for box in sorted(set(recomputed) | set(deposited))

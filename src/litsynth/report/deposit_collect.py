@@ -27,7 +27,7 @@ from litsynth.biblio.prisma_text import render_text
 from litsynth.biblio.record_fields import issue_of, pages_of, volume_of
 from litsynth.biblio.screening_ops import prisma_flow
 from litsynth.coding.codebook.load import codebook_files, project_codebook
-from litsynth.config import Project
+from litsynth.config import SETTINGS_FILE, Project
 from litsynth.errors import SynthesisError
 from litsynth.records import Decision, Memo, PreviousReport, split_parse_notes
 from litsynth.report.deposit import Attached, Column, DepositParts, Table, latest_stamp
@@ -102,6 +102,11 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
         if values and form_path.is_file():
             attached.append(Attached(f"forms/{kind.name}{form_path.suffix}", f"the {kind.what}",
                                      form_path.read_bytes()))  # fmt: skip
+    settings = project.root / SETTINGS_FILE
+    if settings.is_file():  # the criteria, reasons and automation rules the review ran with
+        attached.append(Attached(SETTINGS_FILE, "the project's settings: screening criteria,"
+                                 " exclusion reasons, automation rules, the files it reads",
+                                 settings.read_bytes()))  # fmt: skip
     if project.findings_path.is_file():
         attached.append(Attached(f"findings/{project.findings_path.name}",
                                  "the findings and their GRADE-CERQual assessment",
