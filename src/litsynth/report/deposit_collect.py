@@ -111,6 +111,11 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
         attached.append(Attached(f"findings/{project.findings_path.name}",
                                  "the findings and their GRADE-CERQual assessment",
                                  project.findings_path.read_bytes()))  # fmt: skip
+    if names:  # the settings name the default reviewer, the Methods the screeners
+        attached = [
+            replace(a, content=who(a.content.decode("utf-8", "replace"), text=True).encode())
+            for a in attached
+        ]
     if not tables:
         raise SynthesisError("nothing to deposit yet: no records, documents or codings",
                              hint="import records or ingest documents first")  # fmt: skip
