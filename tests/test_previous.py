@@ -20,7 +20,7 @@ UPDATE = (
     "record_id,title,authors,year,doi\n"
     'u01,Default options in order sets: a trial,"Smith, J",2019,10.1000/R01\n'  # r01's DOI
     "u02,Peer comparison letters reduce antibiotic overprescribing by general practitioners.,"
-    '"Lee, K",2018,\n'  # r02's title, no DOI
+    '"Lee, K",2017,\n'  # r02's title (2016 there: a year apart), no DOI
     'u03,Audit and feedback for antibiotic stewardship in nursing homes,"Park, S",2024,\n'
     'u04,Machine learning for crop yields,"Doe, A",2024,\n'
     'u05,Editorial,"Roe, B",2024,\n'
@@ -158,3 +158,35 @@ def test_a_package_with_nothing_included_is_refused(update: Path, tmp_path: Path
     assert "no study included at full text" in said
     said = run_cli(update, "previous")
     assert "No previous version recorded: this is a new review." in said
+
+
+def test_titles_match_across_databases_but_not_across_years() -> None:
+    """Real titles of one paper as two databases export it (dedup-bibdedupe's labelled
+    groups): the bracketed notes a database adds do not keep them apart; a short title given
+    to papers years apart does not join them."""
+    from litsynth.biblio.previous import found_again, matching_title
+    from litsynth.records import BibRecord, PreviousReport
+
+    same = [
+        ("A global review of age-specific and overall prevalence of cervical lesions. [Review]",
+         "A global review of age-specific and overall prevalence of cervical lesions"),
+        ("Update on the diagnosis and treatment of human papillomavirus infection. [Review] [33"
+         " refs]", "Update on the diagnosis and treatment of human papillomavirus infection"),
+        ("Paroxysmal nocturnal hemoglobinuria therapy with eculizumab: Spanish experience]."
+         " [Spanish", "Paroxysmal nocturnal hemoglobinuria therapy with eculizumab: Spanish"
+         " experience"),
+        ("[Research on fast track surgery application in lung cancer surgery]",
+         "Research on fast track surgery application in lung cancer surgery"),
+    ]  # fmt: skip
+    for one, other in same:
+        assert matching_title(one) == matching_title(other), one
+    earlier = [PreviousReport("p1", "p1", "Atypical hemolytic uremic syndrome in adults",
+                              year=2002)]  # fmt: skip
+    update = [
+        BibRecord("u1", "PubMed", "b", title="Atypical hemolytic uremic syndrome in adults",
+                  year=1995),
+        BibRecord("u2", "PubMed", "b", title="Atypical Hemolytic-Uremic Syndrome in Adults.",
+                  year=2003),
+        BibRecord("u3", "PubMed", "b", title="Atypical hemolytic uremic syndrome in adults"),
+    ]  # fmt: skip
+    assert [f.record_id for f in found_again(update, earlier)] == ["u2", "u3"]

@@ -19,6 +19,7 @@ and the flow counts it (biblio/prisma.py).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -112,18 +113,40 @@ def from_records(
     return out
 
 
+# What databases add to a title in brackets: "[Review]", "[33 refs]", "[French]", "[Erratum
+# appears in N Engl J Med …]", and the same cut short at the end ("… experience]. [Spanish").
+_ANNOTATION = re.compile(r"\[[^\]]*(\]|$)")
+
+
+def matching_title(title: str) -> str:
+    """A title as two databases' exports of one paper agree on it: without the bracketed
+    notes a database adds, in lower-case letters and digits. A title that is all in brackets
+    (MEDLINE's translated titles, "[Research on fast track surgery …]") keeps its words."""
+    plain = title_key(_ANNOTATION.sub(" ", title))
+    return plain if len(plain) >= MIN_TITLE_KEY else title_key(title)
+
+
 def found_again(records: Iterable[BibRecord], reports: Sequence[PreviousReport]) -> list[Found]:
     """The update's records that are reports of the previous version: the same DOI, or the
-    same title (letters and digits, any case; a title too short to name one study is not
-    matched). Each record once, a DOI match first."""
+    same title (`matching_title`; one too short to name one study is not matched) and, where
+    both have one, a year no more than one apart (a short title such as "Atypical hemolytic
+    uremic syndrome" is given to many papers). Each record once, a DOI match first."""
     by_doi = {r.doi.casefold(): r.id for r in reports if r.doi}
-    by_title = {key: r.id for r in reports if len(key := title_key(r.title)) >= MIN_TITLE_KEY}
+    by_title: dict[str, list[PreviousReport]] = {}
+    for r in reports:
+        if len(key := matching_title(r.title)) >= MIN_TITLE_KEY:
+            by_title.setdefault(key, []).append(r)
     out = []
     for rec in records:
         if rec.doi and rec.doi.casefold() in by_doi:
             out.append(Found(rec.id, by_doi[rec.doi.casefold()], "doi"))
-        elif (key := title_key(rec.title)) in by_title and len(key) >= MIN_TITLE_KEY:
-            out.append(Found(rec.id, by_title[key], "title"))
+            continue
+        near = [
+            r for r in by_title.get(matching_title(rec.title), [])
+            if r.year is None or rec.year is None or abs(r.year - rec.year) <= 1
+        ]  # fmt: skip
+        if near:
+            out.append(Found(rec.id, near[0].id, "title"))
     return out
 
 
