@@ -1,17 +1,18 @@
 """How well `litsynth previous` finds an update's records that repeat the previous version.
 
-Real data, labelled: the five search sets of ../shared/data/dedup-bibdedupe (records exported
-from several databases for five reviews, with every group of records that are one work
-marked by hand; Zenodo, CC BY 4.0). In each set, one member of every labelled group, drawn at
-random, plays a report of the previous version (read through `litsynth import`'s own reader
-into the previous list), and every other record plays the update's search. An update record
-repeats the previous version when its group holds a previous report: that is the truth the
-matcher (`biblio.previous.found_again`: the same DOI, or the same title in letters and digits
-once it is 20 characters or more) is scored against, as precision and recall, over three
-draws.
+Real data, labelled: the five search sets of ../shared/data/dedup-bibdedupe (records of one
+review exported from several databases, every group of records that are one work marked by
+hand; CoLRev-Environment/bib-dedupe @ c66515a6, MIT, data from Rathbone 2015 and Wagner
+2021). In each set, one member of every labelled group, drawn at random, plays a report of
+the previous version (read through `litsynth import`'s own reader into the previous list),
+and every other record plays the update's search. An update record repeats the previous
+version when its group holds a previous report: that is the truth the matcher
+(`biblio.previous.found_again`: the same DOI, or the same title without database notes and
+a year apart at most) is scored against, as precision and recall, over three draws.
 
-Baselines in the same run: the same DOI only, and the title only (exact after lower-casing),
-so the share each part of the rule finds can be read off.
+Baselines in the same run: bib-dedupe (the matcher `litsynth dedupe` runs) over the update
+and the previous reports together, the same DOI only, and the title only (exact after
+lower-casing). BENCH_FAST=1 leaves bib-dedupe out (a minute and a half).
 
 Run: .venv/bin/python bench/bench_previous.py   (writes bench/results/previous.json)
 """
