@@ -85,6 +85,11 @@ def test_an_update_counts_the_previous_studies_and_removes_their_repeats(
     )
     run_cli(update, "screen", "auto")
     assert flow(update) == counts
+    said = run_cli(update, "status")
+    assert (
+        "an update: the previous version included 2 studies (2 reports); 2 of this update's"
+        " records removed as repeats of them; 3 studies in all (`litsynth previous`)"
+    ) in said
     text = run_cli(update, "prisma")
     assert "other reasons 2" in text
     assert "studies included in previous version of review: 2" in text

@@ -74,7 +74,13 @@ class RecordsOverview:
             "flow_problem": self.flow_problem,
             "full_texts": {"linked": self.linked, "sought": self.sought, "rule": self.sought_rule},
             "filled_in": self.filled_in,
-        }
+            # an updated review's previous version (`litsynth previous`); zeros for a new one
+            "previous": {
+                "studies": self.flow.previous_studies, "reports": self.flow.previous_reports,
+                "repeats_removed": self.flow.excluded_other,
+                "total_studies": self.flow.total_studies,
+            },
+        }  # fmt: skip
 
 
 def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
@@ -176,6 +182,15 @@ def lines(report: Mapping[str, Any]) -> list[str]:
                 " (put the others' PDFs in corpus/, then `litsynth ingest` and `litsynth link`)"
             )
     out = [f"records: {report['imported']} from {sources}; {dedupe}", screening, linked]
+    earlier = report.get("previous") or {}
+    if earlier.get("reports"):
+        studies = count(earlier["studies"], "study", "studies")
+        total = count(earlier["total_studies"], "study", "studies")
+        out.insert(1, (
+            f"an update: the previous version included {studies}"
+            f" ({count(earlier['reports'], 'report')}); {earlier['repeats_removed']} of this"
+            f" update's records removed as repeats of them; {total} in all (`litsynth previous`)"
+        ))  # fmt: skip
     filled = report.get("filled_in") or {}
     if report["included"] and any(filled.values()):
         n = report["included"]
