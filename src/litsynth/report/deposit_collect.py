@@ -59,58 +59,19 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
     entries = _entries(conn, log)
     names = _numbered(entries) if options.anonymise else {}
     who = _renamer(names)
+    records = export.select(conn, "all", log)
+    flow = prisma_flow(conn, log) if records else None
     tables: list[Table] = []
     attached: list[Attached] = []
-    flow: PrismaFlow | None = None
-    records = export.select(conn, "all", log)
-    if records:
-        flow = prisma_flow(conn, log)
-        searches = _searches(conn)
-        tables += [_records(conn, records, options.abstracts), _imports(conn),
-                   *([searches] if searches.rows else []), _screening(log, who)]  # fmt: skip
-        verdicts = biblio_store.resolution_log(conn)
-        if verdicts:
-            tables.append(_verdicts(verdicts, who))
-        earlier = previous_store.reports(conn)
-        if earlier:
-            tables.append(_previous(earlier))
+    if flow is not None:
+        tables += _selection_tables(conn, records, log, options.abstracts, who)
         methods = project_methods(conn, project.appraisal_form_path)
         paragraph = project_paragraph(conn, flow)
         attached += _flow_files(project, flow, who(methods, text=True), paragraph)
-    documents = documents_overview(conn)
-    if documents:
-        tables.append(_documents(conn, documents))
-    book = project_codebook(project, required=False)
-    if book is not None:
-        bank, _ = quotes_from_store(conn, book, source=options.source)
-        codings = _codings(bank, who, options.text)
-        if codings.rows:
-            tables.append(codings)
-        attached += [
-            Attached(f"codebook/{path.name}", "the codebook the passages were coded with",
-                     path.read_bytes())
-            for path in codebook_files(project.codebook_path)
-        ]  # fmt: skip
-    memos = load_memos(conn)
-    if memos:
-        tables.append(_memos(memos, who))
-    for kind, form_path in ((EXTRACTION, project.extraction_form_path),
-                            (APPRAISAL, project.appraisal_form_path)):  # fmt: skip
-        values = extraction_store.value_log(conn, kind.name)
-        if values:
-            tables.append(_values(kind, values, who))
-        if values and form_path.is_file():
-            attached.append(Attached(f"forms/{kind.name}{form_path.suffix}", f"the {kind.what}",
-                                     form_path.read_bytes()))  # fmt: skip
-    settings = project.root / SETTINGS_FILE
-    if settings.is_file():  # the criteria, reasons and automation rules the review ran with
-        attached.append(Attached(SETTINGS_FILE, "the project's settings: screening criteria,"
-                                 " exclusion reasons, automation rules, the files it reads",
-                                 settings.read_bytes()))  # fmt: skip
-    if project.findings_path.is_file():
-        attached.append(Attached(f"findings/{project.findings_path.name}",
-                                 "the findings and their GRADE-CERQual assessment",
-                                 project.findings_path.read_bytes()))  # fmt: skip
+    coded, codebook = _coding_parts(conn, project, options, who)
+    forms, filled = _form_parts(conn, project, who)
+    tables += coded + forms
+    attached += codebook + filled + _project_files(project)
     if names:  # the settings name the default reviewer, the Methods the screeners
         attached = [
             replace(a, content=who(a.content.decode("utf-8", "replace"), text=True).encode())
@@ -134,6 +95,86 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
         ),
     )
     return _with_statement(parts)
+
+
+def _selection_tables(
+    conn: sqlite3.Connection,
+    records: list[export.ExportedRecord],
+    log: list[Decision],
+    abstracts: bool,
+    who: _Rename,
+) -> list[Table]:
+    """The records, their imports and searches, the screening log, the verdicts on
+    duplicates and an update's previous version: what the flow is counted from."""
+    searches = _searches(conn)
+    tables = [_records(conn, records, abstracts), _imports(conn),
+              *([searches] if searches.rows else []), _screening(log, who)]  # fmt: skip
+    verdicts = biblio_store.resolution_log(conn)
+    if verdicts:
+        tables.append(_verdicts(verdicts, who))
+    earlier = previous_store.reports(conn)
+    if earlier:
+        tables.append(_previous(earlier))
+    return tables
+
+
+def _coding_parts(
+    conn: sqlite3.Connection, project: Project, options: DepositOptions, who: _Rename
+) -> tuple[list[Table], list[Attached]]:
+    """The documents, the codings the synthesis counts with the codebook, and the memos."""
+    tables: list[Table] = []
+    files: list[Attached] = []
+    documents = documents_overview(conn)
+    if documents:
+        tables.append(_documents(conn, documents))
+    book = project_codebook(project, required=False)
+    if book is not None:
+        bank, _ = quotes_from_store(conn, book, source=options.source)
+        codings = _codings(bank, who, options.text)
+        if codings.rows:
+            tables.append(codings)
+        files += [
+            Attached(f"codebook/{path.name}", "the codebook the passages were coded with",
+                     path.read_bytes())
+            for path in codebook_files(project.codebook_path)
+        ]  # fmt: skip
+    memos = load_memos(conn)
+    if memos:
+        tables.append(_memos(memos, who))
+    return tables, files
+
+
+def _form_parts(
+    conn: sqlite3.Connection, project: Project, who: _Rename
+) -> tuple[list[Table], list[Attached]]:
+    """Each form's values and, once it has any, the form itself (item 27's templates)."""
+    tables: list[Table] = []
+    files: list[Attached] = []
+    for kind, form_path in ((EXTRACTION, project.extraction_form_path),
+                            (APPRAISAL, project.appraisal_form_path)):  # fmt: skip
+        values = extraction_store.value_log(conn, kind.name)
+        if values:
+            tables.append(_values(kind, values, who))
+        if values and form_path.is_file():
+            files.append(Attached(f"forms/{kind.name}{form_path.suffix}", f"the {kind.what}",
+                                  form_path.read_bytes()))  # fmt: skip
+    return tables, files
+
+
+def _project_files(project: Project) -> list[Attached]:
+    """The settings the review ran with (criteria, reasons, automation rules) and the
+    findings with their GRADE-CERQual assessment, as the project holds them."""
+    files = []
+    settings = project.root / SETTINGS_FILE
+    if settings.is_file():
+        files.append(Attached(SETTINGS_FILE, "the project's settings: screening criteria,"
+                              " exclusion reasons, automation rules, the files it reads",
+                              settings.read_bytes()))  # fmt: skip
+    if project.findings_path.is_file():
+        files.append(Attached(f"findings/{project.findings_path.name}",
+                              "the findings and their GRADE-CERQual assessment",
+                              project.findings_path.read_bytes()))  # fmt: skip
+    return files
 
 
 # ---- the tables -------------------------------------------------------------------------
