@@ -107,6 +107,13 @@ def test_a_deposit_holds_the_review_and_a_reader_reproduces_its_flow(
     done = run_cli(reader, "prisma", "--from", str(out))
     assert "reproduced: every box equals the deposited prisma.json" in done
     assert "from 12 records and 13 decisions" in done
+    drawn = reader / "flow.svg"  # the reader draws the diagram from the package too
+    said = run_cli(reader, "prisma", "--from", str(out), "--svg", str(drawn))
+    assert f"written {drawn}" in said and "<title>PRISMA 2020 flow diagram — review" in (
+        drawn.read_text(encoding="utf-8")
+    )
+    said = run_cli(reader, "prisma", "--from", str(out), "--paragraph", "-", exit_code=1)
+    assert "--methods and --paragraph are written from a project's log" in said
     assert files["litsynth.toml"] == (review / "litsynth.toml").read_bytes()  # its settings
     readme = files["README.md"].decode("utf-8")
     assert "litsynth prisma --from" in readme and "are available at [repository URL]" in readme

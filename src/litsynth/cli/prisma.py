@@ -8,12 +8,13 @@ from pathlib import Path
 import click
 
 from litsynth.biblio import screening_ops as ops
-from litsynth.biblio.prisma import flow_csv
+from litsynth.biblio.prisma import PrismaFlow, flow_csv
 from litsynth.biblio.prisma_prose import project_methods, project_paragraph
 from litsynth.biblio.prisma_svg import flow_svg
 from litsynth.biblio.prisma_text import render_text
 from litsynth.biblio.screening_stop import stopping_statements
 from litsynth.cli.common import IMPORT_HINT, json_option, load, print_json, project_option
+from litsynth.errors import PrismaError
 from litsynth.store import opened
 from litsynth.store.report import table_count
 
@@ -92,7 +93,10 @@ def prisma_command(
     an error naming the boxes that disagree and by how much.
     """
     if package is not None:
-        _reproduce(package, as_json)
+        if methods_path is not None or paragraph_path is not None:
+            raise PrismaError("--methods and --paragraph are written from a project's log",
+                              hint="a deposit holds them already: its selection.md")  # fmt: skip
+        _reproduce(package, as_json, (csv_path, svg_path, png_path, pdf_path))
         return
     project = load(project_dir)
     with opened(project.store_path) as conn:
@@ -104,17 +108,7 @@ def prisma_command(
         printing = any(str(path) == "-" for path in (paragraph_path, methods_path))
         statements = [] if as_json or printing else stopping_statements(conn)
         no_records = not table_count(conn, "records")  # as `run` decides PRISMA applies
-    if csv_path is not None:
-        csv_path.write_text(flow_csv(flow), encoding="utf-8")
-    if svg_path is not None:
-        svg_path.write_text(flow_svg(flow, title=project.settings.project.name), encoding="utf-8")
-    for figure in (png_path, pdf_path):
-        if figure is not None:
-            from litsynth.biblio.prisma_figure import draw
-            from litsynth.biblio.prisma_svg import layout
-
-            drawing = layout(flow, title=project.settings.project.name)
-            draw(drawing, figure, fmt="png" if figure is png_path else "pdf")
+    _write_flow(flow, project.settings.project.name, (csv_path, svg_path, png_path, pdf_path))
     words = _in_words(methods, paragraph, methods_path, paragraph_path)
     if printing:
         printed = {k: v for k, (path, v) in words.items() if str(path) == "-"}
@@ -135,17 +129,40 @@ def prisma_command(
             click.echo(f"written {path}")
 
 
-def _reproduce(package: Path, as_json: bool) -> None:
-    """`prisma --from`: the deposited flow recomputed; exit 1 when anything differs."""
+_Outputs = tuple[Path | None, Path | None, Path | None, Path | None]  # csv, svg, png, pdf
+
+
+def _write_flow(flow: PrismaFlow, title: str, outputs: _Outputs) -> None:
+    """The flow as the template CSV, SVG, PNG and PDF, each where a path asks for it."""
+    csv_path, svg_path, png_path, pdf_path = outputs
+    if csv_path is not None:
+        csv_path.write_text(flow_csv(flow), encoding="utf-8")
+    if svg_path is not None:
+        svg_path.write_text(flow_svg(flow, title=title), encoding="utf-8")
+    for figure in (png_path, pdf_path):
+        if figure is not None:
+            from litsynth.biblio.prisma_figure import draw
+            from litsynth.biblio.prisma_svg import layout
+
+            draw(layout(flow, title=title), figure, fmt="png" if figure is png_path else "pdf")
+
+
+def _reproduce(package: Path, as_json: bool, outputs: _Outputs) -> None:
+    """`prisma --from`: the deposited flow recomputed (and drawn where asked); exit 1 when
+    anything differs."""
     from litsynth.report.deposit_check import read_package, reproduce
 
     done = reproduce(read_package(package))
+    _write_flow(done.flow, done.project, outputs)
     if as_json:
         print_json(done.to_json())
     else:
         click.echo(f"{done.title} (as of {done.created})")
         click.echo(render_text(done.flow))
         click.echo(done.summary())
+        for path in outputs:
+            if path is not None:
+                click.echo(f"written {path}")
     if not done.ok:
         raise SystemExit(1)
 

@@ -38,6 +38,7 @@ MEDIA_TYPES = {
     ".svg": "image/svg+xml", ".yaml": "application/yaml", ".yml": "application/yaml",
 }  # fmt: skip
 DESCRIPTOR = "datapackage.json"
+TITLE_SUFFIX = ": review data"  # the package's title is the review's name and this
 README = "README.md"
 
 
@@ -190,7 +191,7 @@ def descriptor_json(parts: DepositParts, files: Mapping[str, bytes]) -> str:
     descriptor = {
         "profile": PACKAGE_PROFILE,
         "name": slug(parts.project),
-        "title": f"{parts.project}: review data",
+        "title": parts.project + TITLE_SUFFIX,
         "description": "Records, screening decisions with reasons, the PRISMA 2020 flow, forms,"
         " extracted data, the codebook and coded passages of a literature review (PRISMA 2020"
         " item 27). See README.md.",
@@ -205,7 +206,7 @@ def readme_text(parts: DepositParts, files: Mapping[str, bytes]) -> str:
     """What a reader of the deposit starts from: what each file holds, the flow, how to
     reproduce its counts, what was left out, and the sentence for the manuscript."""
     lines = [
-        f"# {parts.project}: review data",
+        f"# {parts.project}{TITLE_SUFFIX}",
         "",
         f"The state of the review as of {parts.as_of} (its latest recorded entry), written"
         f" by {parts.made_by}. This package holds what PRISMA 2020 item 27 asks a review to"

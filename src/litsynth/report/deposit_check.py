@@ -24,7 +24,7 @@ from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flo
 from litsynth.biblio.screening_rules import effective
 from litsynth.errors import PrismaError
 from litsynth.records import Decision
-from litsynth.report.deposit import DESCRIPTOR, sha256
+from litsynth.report.deposit import DESCRIPTOR, TITLE_SUFFIX, sha256
 from litsynth.words import count
 
 # A package is data, not an archive of anything: a zip claiming more than this is refused
@@ -53,6 +53,12 @@ class Reproduced:
     decisions: int
     title: str
     created: str
+
+    @property
+    def project(self) -> str:
+        """The review's name, as the diagram is titled (the package's title without its
+        ": review data")."""
+        return self.title.removesuffix(TITLE_SUFFIX)
 
     @property
     def ok(self) -> bool:
