@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -35,10 +36,21 @@ def fsync_file(path: Path) -> None:
 
 def write_text(path: Path, text: str, *, durable: bool = False) -> None:
     """Write `text` to `path` atomically; `durable` also fsyncs before the rename."""
+    _replace(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable)
+
+
+def write_bytes(path: Path, data: bytes, *, durable: bool = False) -> None:
+    """Write `data` to `path` atomically (a zip, an image); `durable` as `write_text`."""
+    _replace(path, lambda tmp: tmp.write_bytes(data), durable)
+
+
+def _replace(path: Path, fill: Callable[[Path], object], durable: bool) -> None:
+    """A temporary file beside `path`, filled, then renamed over it: the old file or the
+    new one, never half of either."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(path.parent, path.name)
     try:
-        tmp.write_text(text, encoding="utf-8")
+        fill(tmp)
         if durable:
             fsync_file(tmp)
         os.replace(tmp, path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from litsynth.atomic import temp_path, umask_mode
+from litsynth.atomic import umask_mode, write_bytes
 from litsynth.cli.common import json_option, load, print_json, project_option, source_option
 from litsynth.cli.groups import export_group
 from litsynth.errors import SynthesisError
@@ -89,21 +89,15 @@ def export_package(
 def _write(package: Package, out: Path) -> str:
     """The package at `out`: a zip written whole or not at all (its SHA-256 returned), or a
     new folder that appears only once every file is in it ("")."""
-    parent = out.parent if str(out.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.casefold() == ".zip":
         data = zip_bytes(package, out.stem)
-        tmp = temp_path(parent, out.name)
-        try:
-            tmp.write_bytes(data)
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
+        write_bytes(out, data)
         return sha256(data)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SynthesisError(f"{out} already exists and is not an empty folder",
                              hint="name a new folder, or a .zip file")  # fmt: skip
-    building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for path, data in package.files.items():
             target = building / path

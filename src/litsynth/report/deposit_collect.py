@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from litsynth import __version__
 from litsynth.biblio import export
@@ -29,7 +29,7 @@ from litsynth.biblio.screening_ops import prisma_flow
 from litsynth.coding.codebook.load import codebook_files, project_codebook
 from litsynth.config import SETTINGS_FILE, Project
 from litsynth.errors import SynthesisError
-from litsynth.records import Decision, Memo, PreviousReport, split_parse_notes
+from litsynth.records import Coding, Decision, Memo, PreviousReport, split_parse_notes
 from litsynth.report.deposit import Attached, Column, DepositParts, Table, latest_stamp
 from litsynth.store import biblio as biblio_store
 from litsynth.store import extraction as extraction_store
@@ -53,23 +53,57 @@ class DepositOptions:
     source: str = "human"  # whose codings: as --source and [synthesis] source say
 
 
+@dataclass(frozen=True)
+class _Logs:
+    """What people recorded, read from the store once: the tables are made from it, and the
+    package's date and the reviewers' numbers come from every entry in it."""
+
+    decisions: list[Decision]
+    verdicts: list[dict[str, Any]]  # on possible duplicates
+    values: dict[str, list[dict[str, str]]]  # per form: extraction, appraisal
+    codings: list[Coding]
+    memos: list[Memo]
+    batches: list[dict[str, Any]]  # the imported files
+    links: list[dict[str, Any]]  # records to their full-text documents
+
+    @classmethod
+    def read(cls, conn: sqlite3.Connection) -> _Logs:
+        return cls(
+            screening_log.log(conn), biblio_store.resolution_log(conn),
+            {k.name: extraction_store.value_log(conn, k.name) for k in (EXTRACTION, APPRAISAL)},
+            coding_log(conn), load_memos(conn), biblio_store.batches(conn),
+            biblio_store.record_documents(conn),
+        )  # fmt: skip
+
+    def entries(self) -> list[tuple[str, str]]:
+        """(who, when) of every entry people made, in order of time: each decision, verdict
+        on a pair, form value, coding and memo."""
+        found = [(d.reviewer, d.at) for d in self.decisions]
+        found += [(str(v["reviewer"]), str(v["at"])) for v in self.verdicts]
+        found += [(v["reviewer"], v["at"]) for values in self.values.values() for v in values]
+        found += [(c.coder, c.at) for c in self.codings]
+        found += [(m.author, m.at) for m in self.memos]
+        # to the second, as the stamps are written in more than one form (Z, +00:00, fractions)
+        return sorted(found, key=lambda entry: entry[1][:19].replace(" ", "T"))
+
+
 def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions) -> DepositParts:
     """Every part of the review the project holds, as the package's tables and files."""
-    log = screening_log.log(conn)
-    entries = _entries(conn, log)
+    logs = _Logs.read(conn)
+    entries = logs.entries()
     names = _numbered(entries) if options.anonymise else {}
     who = _renamer(names)
-    records = export.select(conn, "all", log)
-    flow = prisma_flow(conn, log) if records else None
+    records = export.select(conn, "all", logs.decisions)
+    flow = prisma_flow(conn, logs.decisions) if records else None
     tables: list[Table] = []
     attached: list[Attached] = []
     if flow is not None:
-        tables += _selection_tables(conn, records, log, options.abstracts, who)
+        tables += _selection_tables(conn, records, logs, options.abstracts, who)
         methods = project_methods(conn, project.appraisal_form_path)
         paragraph = project_paragraph(conn, flow)
         attached += _flow_files(project, flow, who(methods, text=True), paragraph)
-    coded, codebook = _coding_parts(conn, project, options, who)
-    forms, filled = _form_parts(conn, project, who)
+    coded, codebook = _coding_parts(conn, project, logs, options, who)
+    forms, filled = _form_parts(project, logs, who)
     tables += coded + forms
     attached += codebook + filled + _project_files(project)
     if names:  # the settings name the default reviewer, the Methods the screeners
@@ -83,16 +117,12 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
     parts = DepositParts(
         project=project.settings.project.name,
         made_by=f"litsynth {__version__}",
-        as_of=latest_stamp(
-            [at for _, at in entries] + [b["imported_at"] for b in biblio_store.batches(conn)]
-        )
+        as_of=latest_stamp([at for _, at in entries] + [b["imported_at"] for b in logs.batches])
         or "1980-01-01T00:00:00Z",  # nothing dated: zip's earliest date
         tables=tuple(tables),
         attached=tuple(attached),
         flow_text=render_text(flow) if flow is not None else "",
-        left_out=_left_out(
-            options, names, told=bool(records) and bool(biblio_store.searches(conn))
-        ),
+        left_out=_left_out(options, names, told=any(t.name == "searches" for t in tables)),
     )
     return _with_statement(parts)
 
@@ -100,18 +130,17 @@ def collect(conn: sqlite3.Connection, project: Project, options: DepositOptions)
 def _selection_tables(
     conn: sqlite3.Connection,
     records: list[export.ExportedRecord],
-    log: list[Decision],
+    logs: _Logs,
     abstracts: bool,
     who: _Rename,
 ) -> list[Table]:
     """The records, their imports and searches, the screening log, the verdicts on
     duplicates and an update's previous version: what the flow is counted from."""
     searches = _searches(conn)
-    tables = [_records(conn, records, abstracts), _imports(conn),
-              *([searches] if searches.rows else []), _screening(log, who)]  # fmt: skip
-    verdicts = biblio_store.resolution_log(conn)
-    if verdicts:
-        tables.append(_verdicts(verdicts, who))
+    tables = [_records(records, logs, abstracts), _imports(logs.batches),
+              *([searches] if searches.rows else []), _screening(logs.decisions, who)]  # fmt: skip
+    if logs.verdicts:
+        tables.append(_verdicts(logs.verdicts, who))
     earlier = previous_store.reports(conn)
     if earlier:
         tables.append(_previous(earlier))
@@ -119,14 +148,14 @@ def _selection_tables(
 
 
 def _coding_parts(
-    conn: sqlite3.Connection, project: Project, options: DepositOptions, who: _Rename
+    conn: sqlite3.Connection, project: Project, logs: _Logs, options: DepositOptions, who: _Rename
 ) -> tuple[list[Table], list[Attached]]:
     """The documents, the codings the synthesis counts with the codebook, and the memos."""
     tables: list[Table] = []
     files: list[Attached] = []
     documents = documents_overview(conn)
     if documents:
-        tables.append(_documents(conn, documents))
+        tables.append(_documents(documents, logs.links))
     book = project_codebook(project, required=False)
     if book is not None:
         bank, _ = quotes_from_store(conn, book, source=options.source)
@@ -138,21 +167,18 @@ def _coding_parts(
                      path.read_bytes())
             for path in codebook_files(project.codebook_path)
         ]  # fmt: skip
-    memos = load_memos(conn)
-    if memos:
-        tables.append(_memos(memos, who))
+    if logs.memos:
+        tables.append(_memos(logs.memos, who))
     return tables, files
 
 
-def _form_parts(
-    conn: sqlite3.Connection, project: Project, who: _Rename
-) -> tuple[list[Table], list[Attached]]:
+def _form_parts(project: Project, logs: _Logs, who: _Rename) -> tuple[list[Table], list[Attached]]:
     """Each form's values and, once it has any, the form itself (item 27's templates)."""
     tables: list[Table] = []
     files: list[Attached] = []
     for kind, form_path in ((EXTRACTION, project.extraction_form_path),
                             (APPRAISAL, project.appraisal_form_path)):  # fmt: skip
-        values = extraction_store.value_log(conn, kind.name)
+        values = logs.values[kind.name]
         if values:
             tables.append(_values(kind, values, who))
         if values and form_path.is_file():
@@ -204,12 +230,10 @@ _RECORD_COLUMNS = (
 )  # fmt: skip
 
 
-def _records(
-    conn: sqlite3.Connection, records: list[export.ExportedRecord], abstracts: bool
-) -> Table:
-    files = {b["id"]: Path(b["file_name"]).name for b in biblio_store.batches(conn)}
+def _records(records: list[export.ExportedRecord], logs: _Logs, abstracts: bool) -> Table:
+    files = {b["id"]: Path(b["file_name"]).name for b in logs.batches}
     linked: dict[str, list[str]] = {}
-    for link in biblio_store.record_documents(conn):
+    for link in logs.links:
         linked.setdefault(link["record_id"], []).append(link["document_id"])
     rows = []
     for e in records:
@@ -228,11 +252,11 @@ def _records(
     )  # fmt: skip
 
 
-def _imports(conn: sqlite3.Connection) -> Table:
+def _imports(batches: list[dict[str, Any]]) -> Table:
     rows = tuple(
         (Path(b["file_name"]).name, b["source"], b["format"], b["file_hash"], b["imported_at"],
          str(b["n_records"]), str(b["n_rejected"]))
-        for b in biblio_store.batches(conn)
+        for b in batches
     )  # fmt: skip
     columns = (
         Column("import_file", "the export file's name"),
@@ -326,9 +350,9 @@ def _previous(reports: list[PreviousReport]) -> Table:
                  " reports apart from the new searches.", columns, rows)  # fmt: skip
 
 
-def _documents(conn: sqlite3.Connection, documents: list[sqlite3.Row]) -> Table:
+def _documents(documents: list[sqlite3.Row], links: list[dict[str, Any]]) -> Table:
     linked: dict[str, list[str]] = {}
-    for link in biblio_store.record_documents(conn):
+    for link in links:
         linked.setdefault(link["document_id"], []).append(link["record_id"])
     attributes = [split_parse_notes(json.loads(d["attributes"] or "{}"))[0] for d in documents]
     keys = sorted({k for a in attributes for k in a})
@@ -440,19 +464,6 @@ class _Rename(Protocol):
     def __call__(self, name: str, text: bool = False) -> str: ...
 
 
-def _entries(conn: sqlite3.Connection, log: list[Decision]) -> list[tuple[str, str]]:
-    """(who, when) of every entry people made, in order of time: each decision, verdict on a
-    pair, form value, coding and memo. Read once, for the names and the package's date."""
-    found = [(d.reviewer, d.at) for d in log]
-    found += [(str(v["reviewer"]), str(v["at"])) for v in biblio_store.resolution_log(conn)]
-    for kind in (EXTRACTION, APPRAISAL):
-        found += [(v["reviewer"], v["at"]) for v in extraction_store.value_log(conn, kind.name)]
-    found += [(c.coder, c.at) for c in coding_log(conn)]
-    found += [(m.author, m.at) for m in load_memos(conn)]
-    # to the second, as the stamps are written in more than one form (Z, +00:00, fractions)
-    return sorted(found, key=lambda entry: entry[1][:19].replace(" ", "T"))
-
-
 def _numbered(entries: list[tuple[str, str]]) -> dict[str, str]:
     """Each person who recorded anything, numbered in order of their first entry (automation
     rules are not a person)."""
@@ -513,8 +524,7 @@ def _with_statement(parts: DepositParts) -> DepositParts:
     held = []
     records = parts.table("records")
     if records is not None:
-        searches = parts.table("searches")
-        if searches is not None and searches.rows:
+        if parts.table("searches") is not None:  # present only when searches were told
             held.append("the search strategies")
         held.append(f"all {len(records.rows):,} records retrieved with each screening decision"
                     " and its reason, and the PRISMA 2020 flow counts")  # fmt: skip
