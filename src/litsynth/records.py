@@ -123,6 +123,18 @@ class PreviousReport:
     file_name: str = ""  # the file the list came from
 
 
+@dataclass(frozen=True)
+class StudyLink:
+    """One entry of the study log: from `at` on, `record_id` reports the study whose main
+    report is `study` ('' = a study of its own). The latest entry per record counts."""
+
+    record_id: str
+    study: str
+    reviewer: str
+    at: str  # ISO 8601 UTC
+    note: str = ""
+
+
 # The screening stages, named once: the log, the sheets, PRISMA and the CLI all use these.
 TITLE_ABSTRACT = "title-abstract"
 FULL_TEXT = "full-text"

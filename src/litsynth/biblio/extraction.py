@@ -36,10 +36,13 @@ from typing import Any
 from litsynth.biblio.export import select
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.sheet_files import read_table, write_table
+from litsynth.biblio.studies import studies_of, study_of
 from litsynth.cells import safe_cell
 from litsynth.citations.labels import work_label
 from litsynth.errors import BiblioError
+from litsynth.records import BibRecord
 from litsynth.store import extraction as store
+from litsynth.store import studies as studies_store
 from litsynth.store.db import transaction
 from litsynth.words import count, number_word
 from litsynth.yamltext import parse_yaml
@@ -239,23 +242,42 @@ def check_value(field: FormField, raw: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Study:
-    record_id: str
+    record_id: str  # its main report's (`litsynth studies`): what its values are recorded on
     label: str  # "Doe & Roe (2019)"
     title: str
-    # the documents linked to the record (`litsynth link`), (id, path): what data are read from
+    # the documents linked to its reports (`litsynth link`), (id, path): what data are read from
     full_texts: tuple[tuple[str, str], ...] = ()
+    reports: tuple[str, ...] = ()  # its other included reports' record ids
 
 
 def included_studies(conn: sqlite3.Connection) -> list[Study]:
-    """The studies of the review: records included at full text, duplicates folded."""
+    """The studies of the review: records included at full text, duplicates folded, the
+    reports of one study (`litsynth studies group`) folded into its first included report
+    (its main report when that is included)."""
     from litsynth.store import biblio as biblio_store
 
+    studies = studies_of(studies_store.links(conn))
+    included = [e.record for e in select(conn, "included")]
+    by_study: dict[str, list[BibRecord]] = {}
+    for r in included:
+        by_study.setdefault(study_of(studies, r.id), []).append(r)
     out = []
-    for e in select(conn, "included"):
-        r = e.record
-        texts = tuple((d["id"], d["path"]) for d in biblio_store.linked_documents(conn, r.id))
-        out.append(Study(r.id, work_label(r.authors, r.year, title=r.title), r.title, texts))
+    for root, reports in by_study.items():
+        main = next((r for r in reports if r.id == root), reports[0])
+        texts = tuple(
+            (d["id"], d["path"])
+            for r in [main, *(r for r in reports if r is not main)]
+            for d in biblio_store.linked_documents(conn, r.id)
+        )
+        others = tuple(r.id for r in reports if r is not main)
+        label = work_label(main.authors, main.year, title=main.title)
+        out.append(Study(main.id, label, main.title, texts, others))
     return out
+
+
+def report_of(studies: Sequence[Study]) -> dict[str, str]:
+    """An included report that is not its study's main one -> the main report's record id."""
+    return {other: s.record_id for s in studies for other in s.reports}
 
 
 def sheet_rows(
@@ -329,7 +351,8 @@ def import_sheet(
             f"{path} has no record_id column", hint=f"export a sheet with {export} and fill it in"
         )
     unknown = [h for h in header if h and h not in _NOT_FIELDS and form.field(h) is None]
-    known_ids = {s.record_id for s in included_studies(conn)}
+    studies = included_studies(conn)
+    known_ids, folded = {s.record_id for s in studies}, report_of(studies)
     current = standing(conn, form, reviewer)
     problems: list[tuple[int, str, str]] = [(1, h, "not a field of the form") for h in unknown]
     fresh: list[tuple[str, str, str, str, str, str]] = []
@@ -339,6 +362,10 @@ def import_sheet(
         cells = dict(zip(header, row, strict=False))
         rid = (cells.get("record_id") or "").strip()
         if not rid:
+            continue
+        if rid in folded:
+            problems.append((line, "record_id", f"{rid!r} is a report of the study"
+                             f" {folded[rid]!r}: its row holds the study's data"))  # fmt: skip
             continue
         if rid not in known_ids:
             problems.append((line, "record_id", f"{rid!r} is not an included study"))

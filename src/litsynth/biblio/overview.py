@@ -71,6 +71,7 @@ class RecordsOverview:
             },
             "full_text": {"decided": self.ft_decided, "reports": self.ft_total},
             "included": self.flow.new_studies,
+            "included_reports": self.flow.new_reports,  # more than studies once grouped
             "flow_problem": self.flow_problem,
             "full_texts": {"linked": self.linked, "sought": self.sought, "rule": self.sought_rule},
             "filled_in": self.filled_in,
@@ -81,6 +82,12 @@ class RecordsOverview:
                 "total_studies": self.flow.total_studies,
             },
         }  # fmt: skip
+
+
+def _in_reports(report: Mapping[str, Any]) -> str:
+    """' (in 31 reports)' once reports are grouped into studies (`litsynth studies`)."""
+    reports = report.get("included_reports", report["included"])
+    return f" (in {reports} reports)" if reports != report["included"] else ""
 
 
 def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
@@ -159,8 +166,8 @@ def lines(report: Mapping[str, Any]) -> list[str]:
     screening = (
         f"screening: title/abstract {ta['decided']} of {ta['records']} included or excluded"
         f"{aside}; full text {ft['decided']} of {ft['reports']} assessed;"
-        f" {count(report['included'], 'study', 'studies')} included (`litsynth prisma` for the"
-        " whole flow)"
+        f" {count(report['included'], 'study', 'studies')}{_in_reports(report)} included"
+        " (`litsynth prisma` for the whole flow)"
     )
     if report["flow_problem"]:
         screening += (

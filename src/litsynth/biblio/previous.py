@@ -56,7 +56,8 @@ class Found:
 
 def from_deposit(rows: Iterable[Mapping[str, str]], file_name: str) -> list[PreviousReport]:
     """The included studies of a litsynth deposit's records.csv: each record included at
-    full text, not a duplicate, is one study with one report."""
+    full text, not a duplicate, is a report of the study its `study` column names (its own
+    in a package written before reports were grouped into studies)."""
     out = []
     for row in rows:
         if row.get("full_text_decision") != "include" or row.get("duplicate_of"):
@@ -65,7 +66,7 @@ def from_deposit(rows: Iterable[Mapping[str, str]], file_name: str) -> list[Prev
         out.append(
             PreviousReport(
                 id=row["record_id"],
-                study=row["record_id"],
+                study=row.get("study") or row["record_id"],
                 title=row.get("title", ""),
                 authors=tuple(a for a in row.get("authors", "").split("; ") if a),
                 year=int(year) if year.isdigit() else None,

@@ -160,6 +160,7 @@ class _Arm:
     assessed: int = 0
     excluded_reasons: Counter[str] = field(default_factory=Counter)
     included: int = 0
+    included_ids: list[str] = field(default_factory=list)
     strays: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -173,7 +174,7 @@ def _count_arm(records: list[FlowRecord], eff: Mapping[tuple[str, str], Effectiv
             arm.duplicates += 1
             if ft is not None and ft.decision in ("include", "exclude", "not-retrieved"):
                 arm.strays.setdefault("full-text decision on a duplicate", []).append(rec.id)
-                _count_report(arm, ft)
+                _count_report(arm, ft, rec.id)
             continue
         if ta is not None and ta.origin == "automation" and ta.decision == "exclude":
             if ta.reason == PREVIOUS_REASON:
@@ -184,7 +185,7 @@ def _count_arm(records: list[FlowRecord], eff: Mapping[tuple[str, str], Effectiv
                 arm.strays.setdefault(
                     "full-text decision on a record excluded by automation", []
                 ).append(rec.id)
-                _count_report(arm, ft)
+                _count_report(arm, ft, rec.id)
             continue
         arm.screened += 1
         ta_decision = ta.decision if ta is not None else None
@@ -205,13 +206,13 @@ def _count_arm(records: list[FlowRecord], eff: Mapping[tuple[str, str], Effectiv
                 arm.strays.setdefault(
                     "full-text decision on a record not included at title/abstract", []
                 ).append(rec.id)
-            _count_report(arm, ft)
+            _count_report(arm, ft, rec.id)
         elif ta_decision == "include":
             arm.awaiting_reports += 1
     return arm
 
 
-def _count_report(arm: _Arm, ft: Effective) -> None:
+def _count_report(arm: _Arm, ft: Effective, record_id: str) -> None:
     if ft.decision == "not-retrieved":
         arm.not_retrieved += 1
     elif ft.decision == "exclude":
@@ -220,15 +221,19 @@ def _count_report(arm: _Arm, ft: Effective) -> None:
     else:
         arm.assessed += 1
         arm.included += 1
+        arm.included_ids.append(record_id)
 
 
 def build_flow(
     records: Iterable[FlowRecord],
     effective: Mapping[tuple[str, str], Effective],
     previous: tuple[int, int] = (0, 0),
+    studies: Mapping[str, str] | None = None,
 ) -> PrismaFlow:
     """Count every PRISMA 2020 box from the records and their effective decisions; an
     updated review's `previous` (studies, reports) are counted apart and in the totals.
+    `studies` maps a record to its study's main report (`biblio.studies.studies_of`): the
+    reports included count as reports, the studies they report as studies.
 
     The template for updated reviews has no box for other-methods records that repeat the
     previous version: they are counted there with those marked ineligible by automation."""
@@ -243,6 +248,8 @@ def build_flow(
     strays = {f"{k} ({DATABASE_ARM})": tuple(v) for k, v in db.strays.items()}
     strays.update({f"{k} ({OTHER_ARM})": tuple(v) for k, v in other.strays.items()})
     new = db.included + other.included
+    included = db.included_ids + other.included_ids
+    studies_n = len({(studies or {}).get(r, r) for r in included})
     return PrismaFlow(
         database_results=sum(databases.values()),
         database_specific_results=dict(sorted(databases.items())),
@@ -275,11 +282,11 @@ def build_flow(
         other_assessed=other.assessed,
         other_excluded=dict(other.excluded_reasons.most_common()),
         other_included=other.included,
-        new_studies=new,
-        new_reports=new,  # one report per study: records are not grouped into studies
+        new_studies=studies_n,
+        new_reports=new,
         previous_studies=previous[0],
         previous_reports=previous[1],
-        total_studies=new + previous[0],
+        total_studies=studies_n + previous[0],
         total_reports=new + previous[1],
         strays=strays,
     )
@@ -348,8 +355,8 @@ def check_flow(flow: PrismaFlow) -> PrismaFlow:
         (
             "included from databases + other methods",
             f.dbr_included + f.other_included,
-            "new_studies",
-            f.new_studies,
+            "new_reports",
+            f.new_reports,
         ),
         (
             "new + previous studies",
@@ -363,6 +370,10 @@ def check_flow(flow: PrismaFlow) -> PrismaFlow:
         for left, lv, right, rv in equations
         if lv != rv
     ]
+    if f.new_studies > f.new_reports:
+        problems.append(
+            f"new_studies = {f.new_studies} but only {f.new_reports} reports were included"
+        )
     negative = [k for k, v in f.to_json().items() if isinstance(v, int) and v < 0]
     problems += [f"{k} is negative ({getattr(f, k)})" for k in negative]
     if problems:

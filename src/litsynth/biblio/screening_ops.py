@@ -30,6 +30,7 @@ from litsynth.biblio.prioritise import (
 from litsynth.biblio.prisma import FlowRecord, PrismaFlow, build_flow, check_flow
 from litsynth.biblio.record_fields import work_type
 from litsynth.biblio.sheet_files import is_workbook, layout, write_table
+from litsynth.biblio.studies import studies_of
 from litsynth.cells import flat_cell
 from litsynth.config import ScreeningSettings
 from litsynth.errors import ScreeningError
@@ -37,6 +38,7 @@ from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import previous as previous_store
 from litsynth.store import screening_log as store
+from litsynth.store import studies as studies_store
 from litsynth.store.db import transaction
 
 SHEET_COLUMNS = (
@@ -512,4 +514,5 @@ def unchecked_flow(conn: sqlite3.Connection, log: Sequence[Decision] | None = No
     """The flow as counted, before `check_flow` asks whether its boxes add up."""
     records = [FlowRecord(r.id, r.source, r.duplicate_of) for r in store.prisma_records(conn)]
     effective = rules.effective(store.log(conn) if log is None else log)
-    return build_flow(records, effective, previous_store.counted(conn))
+    studies = studies_of(studies_store.links(conn))
+    return build_flow(records, effective, previous_store.counted(conn), studies)

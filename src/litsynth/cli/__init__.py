@@ -98,7 +98,7 @@ HOME: dict[str, tuple[str, ...]] = {
     "init": ("ingest",), "ingest": ("ingest",), "search": ("ingest",), "status": ("ingest",),
     "remove": ("ingest",),
     "import": ("biblio",), "batches": ("biblio",), "dedupe": ("biblio", "dedupe_sheet"),
-    "link": ("biblio",), "previous": ("previous",),
+    "link": ("biblio",), "previous": ("previous",), "studies": ("studies",),
     "references": ("biblio",),
     "prisma": ("prisma",), "matrix": ("synthesis",), "cited": ("synthesis",),
     "attributes": ("synthesis",), "run": ("run",), "report": ("run",),

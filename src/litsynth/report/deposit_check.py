@@ -214,10 +214,14 @@ def table_rows(
 
 def reproduce(files: Mapping[str, bytes]) -> Reproduced:
     """The flow from records.csv and screening-log.csv, compared with prisma.json."""
-    records = [
-        FlowRecord(r["record_id"], r["source"], r["duplicate_of"] or None)
-        for r in table_rows(files, "records.csv", ("record_id", "source", "duplicate_of"))
-    ]
+    rows = table_rows(files, "records.csv", ("record_id", "source", "duplicate_of"))
+    records = [FlowRecord(r["record_id"], r["source"], r["duplicate_of"] or None) for r in rows]
+    # a package written before reports were grouped into studies has no `study` column
+    studies = {
+        r["record_id"]: r["study"]
+        for r in rows
+        if r.get("study", r["record_id"]) not in (r["record_id"], "")
+    }
     needed = ("record_id", "stage", "decision", "reviewer", "at")
     log = [
         Decision(
@@ -238,7 +242,7 @@ def reproduce(files: Mapping[str, bytes]) -> Reproduced:
     earlier = table_rows(files, "previous.csv", ("study",)) if "previous.csv" in files else []
     previous = (len({r["study"] for r in earlier}), len(earlier))
     try:
-        flow = check_flow(build_flow(records, effective(log), previous))
+        flow = check_flow(build_flow(records, effective(log), previous, studies))
     except PrismaError as exc:
         if not changed:
             raise

@@ -26,15 +26,17 @@ from litsynth.biblio.prisma_svg import flow_svg
 from litsynth.biblio.prisma_text import render_text
 from litsynth.biblio.record_fields import issue_of, pages_of, volume_of
 from litsynth.biblio.screening_ops import prisma_flow
+from litsynth.biblio.studies import studies_of, study_of
 from litsynth.coding.codebook.load import codebook_files, project_codebook
 from litsynth.config import SETTINGS_FILE, Project
 from litsynth.errors import SynthesisError
-from litsynth.records import Coding, Decision, Memo, PreviousReport, split_parse_notes
+from litsynth.records import Coding, Decision, Memo, PreviousReport, StudyLink, split_parse_notes
 from litsynth.report.deposit import Attached, Column, DepositParts, Table, latest_stamp
 from litsynth.store import biblio as biblio_store
 from litsynth.store import extraction as extraction_store
 from litsynth.store import previous as previous_store
 from litsynth.store import screening_log
+from litsynth.store import studies as studies_store
 from litsynth.store.codings import codings as coding_log
 from litsynth.store.report import documents_overview
 from litsynth.store.synthesis import load_memos
@@ -65,6 +67,7 @@ class _Logs:
     memos: list[Memo]
     batches: list[dict[str, Any]]  # the imported files
     links: list[dict[str, Any]]  # records to their full-text documents
+    studies: list[StudyLink]  # reports grouped into studies
 
     @classmethod
     def read(cls, conn: sqlite3.Connection) -> _Logs:
@@ -72,17 +75,18 @@ class _Logs:
             screening_log.log(conn), biblio_store.resolution_log(conn),
             {k.name: extraction_store.value_log(conn, k.name) for k in (EXTRACTION, APPRAISAL)},
             coding_log(conn), load_memos(conn), biblio_store.batches(conn),
-            biblio_store.record_documents(conn),
+            biblio_store.record_documents(conn), studies_store.links(conn),
         )  # fmt: skip
 
     def entries(self) -> list[tuple[str, str]]:
         """(who, when) of every entry people made, in order of time: each decision, verdict
-        on a pair, form value, coding and memo."""
+        on a pair, form value, coding, memo and report grouped into a study."""
         found = [(d.reviewer, d.at) for d in self.decisions]
         found += [(str(v["reviewer"]), str(v["at"])) for v in self.verdicts]
         found += [(v["reviewer"], v["at"]) for values in self.values.values() for v in values]
         found += [(c.coder, c.at) for c in self.codings]
         found += [(m.author, m.at) for m in self.memos]
+        found += [(x.reviewer, x.at) for x in self.studies]
         # to the second, as the stamps are written in more than one form (Z, +00:00, fractions)
         return sorted(found, key=lambda entry: entry[1][:19].replace(" ", "T"))
 
@@ -227,11 +231,14 @@ _RECORD_COLUMNS = (
            " not-retrieved"),
     Column("full_text_reason", "its reason (the exclusion reasons of PRISMA 2020 item 16b)"),
     Column("documents", "the ids of its full-text documents (see documents.csv), '; '"),
+    Column("study", "the study it reports: its main report's record_id, its own when the"
+           " study has one report (`litsynth studies`); empty for a duplicate"),
 )  # fmt: skip
 
 
 def _records(records: list[export.ExportedRecord], logs: _Logs, abstracts: bool) -> Table:
     files = {b["id"]: Path(b["file_name"]).name for b in logs.batches}
+    studies = studies_of(logs.studies)
     linked: dict[str, list[str]] = {}
     for link in logs.links:
         linked.setdefault(link["record_id"], []).append(link["document_id"])
@@ -242,7 +249,8 @@ def _records(records: list[export.ExportedRecord], logs: _Logs, abstracts: bool)
                "; ".join(r.authors), str(r.year or ""), r.journal, volume_of(r.extra),
                issue_of(r.extra), pages_of(r.extra).replace("--", "–"), r.doi, r.doc_type,
                e.ta_decision, e.ta_reason, e.ft_decision, e.ft_reason,
-               "; ".join(linked.get(r.id, ())))  # fmt: skip
+               "; ".join(linked.get(r.id, ())),
+               "" if e.duplicate_of else study_of(studies, r.id))  # fmt: skip
         rows.append((*row, r.abstract) if abstracts else row)
     columns = _RECORD_COLUMNS + ((Column("abstract", "abstract"),) if abstracts else ())
     return Table(

@@ -70,6 +70,7 @@ from litsynth.server.replies import error as _error
 from litsynth.server.replies import json_body as _body
 from litsynth.server.report_job import report_routes
 from litsynth.server.settings_routes import settings_routes
+from litsynth.server.study_routes import study_routes
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
@@ -550,6 +551,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             *report_routes(project, ws, route),
             *settings_routes(project, ws, route),
             *pilot_routes(project, ws, route),
+            *study_routes(project, ws, route),
         ],
     )
     app.state.workspace = ws

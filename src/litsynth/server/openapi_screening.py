@@ -97,8 +97,37 @@ SCREENING_PATHS: dict[str, Any] = {
             ],
             "responses": ok(
                 {"type": "object"},
-                "record, status, group (its duplicates), history, reasons",
+                "record, status, group (its duplicates), history, reasons, study (its"
+                " study's main report, reports and candidates; null for a duplicate)",
             ),
+        }
+    },
+    "/api/studies/group": {
+        "post": {
+            "summary": "Record `others` as reports of the study `main` reports (`litsynth"
+            " studies group`)",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {
+                    "main": "string",
+                    "others": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    "reviewer": "string",
+                    "note": "string",
+                },
+                required=("main", "others"),
+            ),
+            "responses": ok({"type": "object"}, "recorded: the log entries appended"),
+        }
+    },
+    "/api/studies/split": {
+        "post": {
+            "summary": "Make a record a study of its own again (`litsynth studies split`)",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {"record_id": "string", "reviewer": "string", "note": "string"},
+                required=("record_id",),
+            ),
+            "responses": ok({"type": "object"}, "recorded: the log entries appended"),
         }
     },
 }

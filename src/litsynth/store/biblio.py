@@ -212,6 +212,18 @@ def get_record(conn: sqlite3.Connection, record_id: str) -> BibRecord | None:
     return _record(row) if row else None
 
 
+def record_here(conn: sqlite3.Connection, record_id: str) -> BibRecord | None:
+    """`get_record`, a duplicate carrying its root in extra['duplicate_of'] as in
+    `all_records`."""
+    row = conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        return None
+    rec = _record(row)
+    if row["duplicate_of"]:
+        rec.extra["duplicate_of"] = row["duplicate_of"]
+    return rec
+
+
 def records_by_source(conn: sqlite3.Connection) -> dict[str, list[str]]:
     """{source: [record ids]} over all records, duplicates included (PRISMA identification)."""
     out: dict[str, list[str]] = {}

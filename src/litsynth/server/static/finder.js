@@ -116,6 +116,7 @@ function drawRecord(cell, data, tr) {
   } else if (data.group.length) {
     cell.append(el("p", "Its duplicates: " + data.group.map((g) => g.source + " " + g.id).join(", "), "meta"));
   }
+  if (data.study) cell.append(studyControls(rec.id, data.study, cell, tr));
   const history = el("ol", undefined, "record-history");
   for (const d of data.history) {
     const said = [d.at.slice(0, 16).replace("T", " "), d.reviewer, d.stage, d.decision + (d.reason ? ": " + d.reason : "")];
@@ -128,6 +129,55 @@ function drawRecord(cell, data, tr) {
   cell.append(el("h3", data.history.length ? "Decisions, oldest first" : "No decision yet"));
   if (data.history.length) cell.append(history);
   if (!data.status.duplicate_of) cell.append(decideControls(rec.id, data, cell, tr));
+}
+
+// Reports of one study (`litsynth studies`): PRISMA counts the study once, its reports apart.
+function studyControls(id, study, cell, tr) {
+  const box = el("div", undefined, "study-box");
+  const said = el("span", "", "status");
+  said.setAttribute("role", "status");
+  const redraw = async (message) => {
+    drawRecord(cell, await api("/api/records/record?id=" + encodeURIComponent(id)), tr);
+    const status = cell.querySelector(".study-box .status");
+    if (status) status.textContent = message;
+  };
+  const act = (label, path, body, message) => {
+    const b = el("button", label);
+    b.type = "button";
+    b.addEventListener("click", async () => {
+      try {
+        const done = await post(path, { ...body(), reviewer: reviewer() });
+        await redraw(done.recorded.length ? message : "nothing to record: it stands so already");
+        // the records lines count studies and reports (the found rows stay as they are)
+        const fresh = await api("/api/records/batches");
+        $("records-lines").replaceChildren(...fresh.lines.map((line) => el("li", line)));
+      } catch (error) {
+        said.textContent = error.message;
+        said.className = "status error";
+      }
+    });
+    return b;
+  };
+  if (study.reports.length) {
+    const p = el("p", "One study, reported in " + study.reports.length + " records: ", "meta");
+    p.append(study.reports.map((r) => (r.id === study.main ? r.label + " (main report)" : r.label) + " " + r.id).join("; "));
+    p.append(" ", act("Not the same study", "/api/studies/split", () => ({ record_id: id }), "taken out of the study"));
+    box.append(p);
+  }
+  for (const c of study.candidates) {
+    const p = el("p", "Maybe the same study: " + c.label + " " + c.id + " (" + c.why + ") ", "meta");
+    p.append(act("Same study", "/api/studies/group", () => ({ main: id, others: [c.id] }), "grouped with " + c.label));
+    box.append(p);
+  }
+  const form = el("p", undefined, "toolbar");
+  const other = el("input");
+  other.type = "text";
+  other.placeholder = "record id";
+  other.setAttribute("aria-label", "another report of this study: its record id");
+  form.append(el("span", "Another report of this study: "), other,
+    act("Group", "/api/studies/group", () => ({ main: id, others: [other.value.trim()] }), "grouped"), said);
+  box.append(form);
+  return box;
 }
 
 function decideControls(id, data, cell, tr) {

@@ -1,0 +1,353 @@
+"""Studies and their reports: one study reported in several papers counts once.
+
+PRISMA 2020 counts the studies included and the reports of them apart ("Studies included in
+review (n = 28); Reports of included studies (n = 31)"), and the Cochrane Handbook (5.2.1) asks
+a review to collate the reports of one study before extracting its data, so a study that
+published its findings twice does not weigh twice in the synthesis. A qualitative review meets
+it too: the same interviews written up for two journals.
+
+Which records report one study is a reviewer's judgement, so it is kept as the screening
+decisions are, a log (store/studies.py): `group` appends "this record reports the study whose
+main report is that one" for each record, `split` appends the entries that take a record out
+again, and the latest entry per record counts. A study is named by its main report's record
+id; grouping into a study always names the study's main report, so the log never holds a
+cycle, and a study grouped into another brings its reports along.
+
+`candidates` proposes reports a reviewer may want to group, never groups them: records naming
+the same trial or review registration (NCT…, ISRCTN…, PROSPERO's CRD42…), or sharing most of
+their authors, the first among them, within a few years.
+
+The functions are pure (log entries and records in, entries out) but the last four, which
+take the store for the CLI and the workspace; the flow (biblio/prisma.py) counts the studies.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.export import select
+from litsynth.citations.labels import work_label
+from litsynth.citations.names import name_key
+from litsynth.errors import BiblioError
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, StudyLink
+from litsynth.store import biblio as biblio_store
+from litsynth.store import screening_log
+from litsynth.store import studies as store
+
+# Registration numbers of trials and reviews, as abstracts and notes cite them. The prefix is
+# kept with the number: NCT01234567 and ISRCTN01234567 are different studies.
+_REGISTRATION = re.compile(
+    r"\b(NCT\d{8}|ISRCTN\d{8}|ACTRN\d{14}|CRD\d{11}|DRKS\d{8}|ChiCTR-?[A-Z]{0,4}-?\d{8,12}"
+    r"|NTR\d{3,5}|UMIN\d{9}|CTRI/\d{4}/\d{2,3}/\d{6}"
+    r"|IRCT\d{10,}N\d+|PACTR\d{15}|KCT\d{7}|JPRN-[A-Za-z]+\d+)",
+    re.IGNORECASE,
+)
+# EudraCT numbers are cited bare after their name ("EudraCT number 2004-000123-45")
+_EUDRACT = re.compile(r"\b(?:EudraCT|EUCTR)\D{0,12}?(\d{4}-\d{6}-\d{2})\b", re.IGNORECASE)
+MIN_SHARED = 0.5  # share of the shorter author list two reports of one study have in common
+MAX_YEARS = 5  # a study's reports seldom lie further apart
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Two records that may report one study, and why they were proposed."""
+
+    first: str
+    second: str
+    why: str  # "both name NCT01234567" | "3 of 4 authors shared, first author Ahmed"
+    strength: float  # 2 for a shared registration; else the share of authors in common
+    labels: tuple[str, str] = ("", "")  # "Zott & Amit (2007)", as a reader finds them
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "records": [self.first, self.second],
+            "labels": list(self.labels),
+            "why": self.why,
+            "strength": self.strength,
+        }
+
+
+def studies_of(log: Iterable[StudyLink]) -> dict[str, str]:
+    """Record id -> the record id of its study's main report, for every record the log has
+    put in a study of two or more; a record it does not name is a study of its own. The
+    latest entry per record counts, by time (a merged copy's entries land after this one's
+    in the table, whenever they were made), then by order."""
+    latest: dict[str, str] = {}
+    for _, _, entry in sorted((e.at, i, e) for i, e in enumerate(log)):
+        latest[entry.record_id] = entry.study
+    out: dict[str, str] = {}
+    for record in latest:
+        root, seen = record, {record}
+        while latest.get(root):
+            nxt = latest[root]
+            if nxt in seen:  # a cycle the CLI never writes; the record keeps its own study
+                root = record
+                break
+            seen.add(nxt)
+            root = nxt
+        if root != record:
+            out[record] = root
+    return out
+
+
+def study_of(studies: Mapping[str, str], record_id: str) -> str:
+    """The study `record_id` reports: its main report's id (its own when it stands alone)."""
+    return studies.get(record_id, record_id)
+
+
+def count_studies(studies: Mapping[str, str], record_ids: Iterable[str]) -> int:
+    """How many studies the records report."""
+    return len({study_of(studies, r) for r in record_ids})
+
+
+def members(studies: Mapping[str, str]) -> dict[str, list[str]]:
+    """Main report -> the other reports of its study, for each study of two or more."""
+    out: dict[str, list[str]] = {}
+    for record, root in studies.items():
+        out.setdefault(root, []).append(record)
+    return out
+
+
+def group(
+    studies: Mapping[str, str],
+    main: str,
+    others: Sequence[str],
+    *,
+    reviewer: str,
+    at: str,
+    note: str = "",
+) -> list[StudyLink]:
+    """The entries that make each of `others` (and the reports of its study) a report of
+    the study `main` reports; none for one already there."""
+    root = study_of(studies, main)
+    out = []
+    for record in dict.fromkeys(others):
+        if record == main:
+            raise BiblioError(
+                f"{record} is the study's main report and one of its others",
+                hint="name the main report first, then the other reports of the study",
+            )
+        if study_of(studies, record) != root:
+            out.append(StudyLink(study_of(studies, record), root, reviewer, at, note))
+    return out
+
+
+def split(
+    studies: Mapping[str, str], record: str, *, reviewer: str, at: str, note: str = ""
+) -> list[StudyLink]:
+    """The entries that make `record` a study of its own again; when it was its study's main
+    report, the next report (in the order the study lists them) becomes the main one of
+    the rest. None when it stands alone already."""
+    root = study_of(studies, record)
+    if root != record:
+        return [StudyLink(record, "", reviewer, at, note)]
+    rest = members(studies).get(record, [])
+    if not rest:
+        return []
+    new_main, *others = rest
+    return [
+        StudyLink(new_main, "", reviewer, at, note),
+        *(StudyLink(r, new_main, reviewer, at, note) for r in others),
+    ]
+
+
+def registrations(record: BibRecord) -> set[str]:
+    """The trial and review registration numbers a record's title, abstract or notes cite."""
+    text = " ".join((record.title, record.abstract, *record.extra.values()))
+    found = {m.upper().replace("-", "") for m in _REGISTRATION.findall(text)}
+    return found | {f"EudraCT {m}" for m in _EUDRACT.findall(text)}
+
+
+def _label(record: BibRecord) -> str:
+    return work_label(record.authors, record.year, title=record.title)
+
+
+def _families(record: BibRecord) -> list[str]:
+    out = [name_key(a.split(",", 1)[0]) for a in record.authors]
+    return [f for f in out if f]
+
+
+def candidates(
+    records: Sequence[BibRecord], studies: Mapping[str, str], only: BibRecord | None = None
+) -> list[Candidate]:
+    """Pairs of records that may report one study and are not yet grouped, strongest first:
+    a registration number both cite, or most of the shorter author list shared with the
+    same first author, within MAX_YEARS. With `only`, the pairs of that record and each of
+    `records` (one record's page in the workspace)."""
+    pool = [*records, only] if only is not None else list(records)
+    regs = {r.id: registrations(r) for r in pool}
+    families = {r.id: _families(r) for r in pool}
+    pairs = (
+        ((only, r) for r in records if r.id != only.id)
+        if only is not None
+        else combinations(records, 2)
+    )
+    out = []
+    for a, b in pairs:
+        if study_of(studies, a.id) == study_of(studies, b.id):
+            continue
+        shared_reg = sorted(regs[a.id] & regs[b.id])
+        labels = (_label(a), _label(b))
+        if shared_reg:
+            why = f"both name {', '.join(shared_reg)}"
+            out.append(Candidate(a.id, b.id, why, 2.0, labels))
+            continue
+        fa, fb = families[a.id], families[b.id]
+        if not fa or not fb or fa[0] != fb[0]:
+            continue
+        if a.year and b.year and abs(a.year - b.year) > MAX_YEARS:
+            continue
+        shorter = min(len(set(fa)), len(set(fb)))
+        shared = len(set(fa) & set(fb))
+        if shorter >= 2 and shared >= 2 and shared / shorter >= MIN_SHARED:
+            first = a.authors[0].split(",", 1)[0].strip()
+            why = f"{shared} of {shorter} authors shared, first author {first}"
+            out.append(Candidate(a.id, b.id, why, round(shared / shorter, 3), labels))
+    return sorted(out, key=lambda c: (-c.strength, c.first, c.second))
+
+
+# ---- on the store: the CLI and the workspace call these -------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report of a study of two or more, as the list shows it."""
+
+    record_id: str
+    label: str  # "Doe & Roe (2019)"
+    title: str
+    full_text: str  # its full-text decision that counts, "" before one
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "record_id": self.record_id,
+            "label": self.label,
+            "title": self.title,
+            "full_text": self.full_text,
+        }
+
+
+@dataclass(frozen=True)
+class StudiesOverview:
+    """The studies reported more than once, and the included reports and studies counted."""
+
+    studies: tuple[tuple[Report, ...], ...]  # each main report first
+    included_reports: int
+    included_studies: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "included_studies": self.included_studies,
+            "included_reports": self.included_reports,
+            "studies": [
+                {"main": s[0].record_id, "reports": [r.to_json() for r in s]} for s in self.studies
+            ],
+        }
+
+
+def _known(conn: sqlite3.Connection, record_ids: Sequence[str]) -> None:
+    """A BiblioError naming the first id that is no record here, or a duplicate."""
+    for rid in record_ids:
+        rec = biblio_store.record_here(conn, rid)
+        if rec is None:
+            raise BiblioError(
+                f"no record {rid!r} in this project",
+                hint="find a record's id with `litsynth screen find WORDS`",
+            )
+        root = rec.extra.get("duplicate_of", "")
+        if root:
+            raise BiblioError(
+                f"{rid} is a duplicate of {root}",
+                hint=f"group its root {root}: a duplicate's decisions are its root's",
+            )
+
+
+def record_group(
+    conn: sqlite3.Connection,
+    main: str,
+    others: Sequence[str],
+    *,
+    reviewer: str,
+    at: str,
+    note: str = "",
+) -> list[StudyLink]:
+    """Group `others` into the study `main` reports; the entries appended."""
+    if not others:
+        raise BiblioError("name the study's main report and at least one other report")
+    _known(conn, [main, *others])
+    entries = group(
+        studies_of(store.links(conn)), main, others, reviewer=reviewer, at=at, note=note
+    )
+    store.append(conn, entries)
+    return entries
+
+
+def record_split(
+    conn: sqlite3.Connection, record_id: str, *, reviewer: str, at: str, note: str = ""
+) -> list[StudyLink]:
+    """Make `record_id` a study of its own again; the entries appended."""
+    _known(conn, [record_id])
+    entries = split(studies_of(store.links(conn)), record_id, reviewer=reviewer, at=at, note=note)
+    store.append(conn, entries)
+    return entries
+
+
+def overview(conn: sqlite3.Connection) -> StudiesOverview:
+    """Every study of two or more reports, its main report first, with each report's
+    full-text decision; and the included reports and studies counted."""
+    studies = studies_of(store.links(conn))
+    log = screening_log.log(conn)
+    eff = rules.effective(log)
+    included = [e.record.id for e in select(conn, "included", log)]
+    rows = []
+    for main, rest in sorted(members(studies).items()):
+        reports = []
+        for rid in [main, *sorted(rest)]:
+            rec = biblio_store.get_record(conn, rid)
+            if rec is None:
+                continue
+            ft = eff.get((rid, FULL_TEXT))
+            reports.append(Report(rid, _label(rec), rec.title, ft.decision if ft else ""))
+        rows.append(tuple(reports))
+    rows.sort(key=lambda s: s[0].label.casefold())
+    return StudiesOverview(tuple(rows), len(included), count_studies(studies, included))
+
+
+def candidates_here(conn: sqlite3.Connection, stage: str = "title-abstract") -> list[Candidate]:
+    """`candidates` among the records of a stage (`biblio.export.STAGES`; default: those
+    sought for full text, where reports are collated)."""
+    records = [e.record for e in select(conn, stage) if not e.duplicate_of]
+    return candidates(records, studies_of(store.links(conn)))
+
+
+def of_record(conn: sqlite3.Connection, record_id: str) -> dict[str, object]:
+    """A record's study for its page in the workspace: the study's main report, its other
+    reports, and the records sought for full text that may report it too."""
+    studies = studies_of(store.links(conn))
+    root = study_of(studies, record_id)
+    group_ids = [root, *sorted(members(studies).get(root, []))]
+    reports = []
+    for rid in group_ids if len(group_ids) > 1 else []:
+        rec = biblio_store.get_record(conn, rid)
+        if rec is not None:
+            reports.append({"id": rid, "label": _label(rec), "title": rec.title})
+    here = biblio_store.get_record(conn, record_id)
+    eff = rules.effective(screening_log.log(conn))
+    sought = [
+        rec
+        for (rid, stage), e in eff.items()
+        if stage == TITLE_ABSTRACT and e.decision == "include" and rid != record_id
+        for rec in [biblio_store.record_here(conn, rid)]
+        if rec is not None and not rec.extra.get("duplicate_of")
+    ]
+    maybe = candidates(sought, studies, only=here) if here is not None else []
+    return {
+        "main": root,
+        "reports": reports,
+        "candidates": [{"id": c.second, "label": c.labels[1], "why": c.why} for c in maybe[:5]],
+    }

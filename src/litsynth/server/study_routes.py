@@ -1,0 +1,57 @@
+"""Reports of one study grouped from the workspace: a record's page on the Records screen
+groups it with another report of its study or takes it out (`litsynth studies`,
+biblio/studies.py). What a record's study is comes with the record (`/api/records/record`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from litsynth.biblio import studies
+from litsynth.biblio.screening_rules import now_utc
+from litsynth.config import Project
+from litsynth.records import StudyLink
+from litsynth.server.replies import json_body, person
+from litsynth.server.warm import Workspace
+from litsynth.store.db import transaction
+
+
+def _recorded(entries: list[StudyLink]) -> dict[str, Any]:
+    return {"recorded": [{"record_id": e.record_id, "study": e.study} for e in entries]}
+
+
+def study_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
+    async def api_group(request: Request) -> Response:
+        body = await json_body(request)
+        who, note = person(body, "reviewer", project), str(body.get("note") or "")
+        others = [str(x) for x in body.get("others") or []]
+
+        def work(conn: sqlite3.Connection) -> dict[str, Any]:
+            with transaction(conn):
+                entries = studies.record_group(conn, str(body["main"]), others, reviewer=who,
+                                               at=now_utc(), note=note)  # fmt: skip
+            return _recorded(entries)
+
+        return JSONResponse(await ws.locked(work))
+
+    async def api_split(request: Request) -> Response:
+        body = await json_body(request)
+        who, note = person(body, "reviewer", project), str(body.get("note") or "")
+
+        def work(conn: sqlite3.Connection) -> dict[str, Any]:
+            with transaction(conn):
+                entries = studies.record_split(conn, str(body["record_id"]), reviewer=who,
+                                               at=now_utc(), note=note)  # fmt: skip
+            return _recorded(entries)
+
+        return JSONResponse(await ws.locked(work))
+
+    return [
+        route("/api/studies/group", api_group, ["POST"], write=True),
+        route("/api/studies/split", api_split, ["POST"], write=True),
+    ]

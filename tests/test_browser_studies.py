@@ -1,0 +1,75 @@
+"""Two reports of one study grouped on the Records screen, in a real browser: the record's
+page proposes the other report (same registration number), "Same study" records it in the
+study log, and "Not the same study" takes it out again."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from browser_support import browsing, until
+from conftest import FIXTURES, run_cli
+
+REPO = Path(__file__).resolve().parent.parent
+SHOTS = REPO / "docs" / "img"
+pytestmark = pytest.mark.browser
+
+FOLLOW_UP = (
+    "record_id,title,abstract,authors,year,doi\n"
+    "x01,Default options in order sets: two-year follow-up,"
+    "Follow-up of the trial registered as NCT01234567.,"
+    '"Smith, John; Berg, Anna",2021,10.1000/x01\n'
+)
+
+
+def test_group_two_reports_from_a_records_page_and_take_it_back(
+    project: Path, tmp_path: Path
+) -> None:
+    run_cli(project, "import", str(FIXTURES / "screening" / "records.csv"), "--source", "Scopus")
+    follow_up = tmp_path / "follow-up.csv"
+    follow_up.write_text(FOLLOW_UP, encoding="utf-8")
+    run_cli(project, "import", str(follow_up), "--source", "PubMed")
+    conn = sqlite3.connect(project / "litsynth.db")
+    conn.execute("UPDATE records SET abstract = abstract || ' Trial NCT01234567.' WHERE id = 'r01'")
+    conn.commit()
+    conn.close()
+    for rid in ("r01", "x01"):
+        run_cli(project, "screen", "decide", rid, "include", "--reviewer", "ann")
+        run_cli(project, "screen", "decide", rid, "include", "--stage", "full-text",
+                "--reviewer", "ann")  # fmt: skip
+    detail = "document.querySelector('.found-detail')"
+    with browsing(project, 1280, 1000) as (url, page):
+        page.goto(url + "/screens/records")
+        page.fill("#reviewer", "ann")
+        page.fill("#find-words", "default options order sets")
+        page.click("#find-form button")
+        until(page, "() => document.querySelectorAll('#found tr').length === 2")
+        page.locator("#found tr", has_text="electronic order sets").locator(
+            "button.linkish"
+        ).click()
+        until(page, f"() => {detail} !== null && {detail}.textContent.includes('Maybe the same')")
+        proposed = page.locator(".found-detail .study-box").text_content() or ""
+        page.locator(".found-detail button", has_text="Same study").click()
+        until(page, f"() => {detail}.textContent.includes('One study, reported in 2 records')")
+        lines = "document.querySelector('#records-lines').textContent"
+        until(page, f"() => {lines}.includes('1 study (in 2 reports) included')")
+        page.screenshot(path=str(SHOTS / "workspace-study.png"), full_page=True)
+        grouped = page.locator(".found-detail .study-box").text_content() or ""
+        flow = json.loads(run_cli(project, "prisma", "--json"))
+        page.locator(".found-detail button", has_text="Not the same study").click()
+        until(page, f"() => !{detail}.textContent.includes('One study, reported in')")
+        after = page.locator(".found-detail .study-box").text_content() or ""
+    assert "Smith & Berg (2021) x01 (both name NCT01234567)" in proposed
+    assert "Smith & Berg (2019) (main report) r01; Smith & Berg (2021) x01" in grouped
+    assert "grouped with Smith & Berg (2021)" in grouped
+    assert (flow["new_studies"], flow["new_reports"]) == (1, 2)
+    assert "taken out of the study" in after and "Maybe the same study" in after
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        log = conn.execute("SELECT record_id, study, reviewer FROM study_links ORDER BY id")
+        assert log.fetchall() == [("x01", "r01", "ann"), ("x01", "", "ann")]
+    finally:
+        conn.close()
