@@ -133,3 +133,23 @@ def test_a_review_that_appraises_nothing_gets_no_appraisal_column(
     table = json.loads(invoke(root, "findings", "table", "--json")[1])
     assert all(f["appraisal"] == {} for f in table["findings"])
     assert all(f["studies"] for f in table["findings"])  # the evidence is still there
+
+
+def test_two_documents_reporting_one_study_count_once(demo_copy: Path, tmp_path: Path) -> None:
+    """The demo's two web sources behind governance, grouped as one study's reports
+    (`litsynth studies group`): the finding rests on one study, appraised low once, and the
+    table names both documents as that study."""
+    code, out, err = invoke(demo_copy, "studies", "group", "web-002", "web-003")
+    assert code == 0, err
+    code, out, err = invoke(demo_copy, "findings", "table", "--json")
+    governance = {f["theme"]: f for f in json.loads(out)["findings"]}["governance-and-alignment"]
+    assert len(governance["studies"]) == 2 and governance["study_count"] == 1
+    assert governance["appraisal"] == {"low": 1}
+    sheet = tmp_path / "findings.csv"
+    code, _, err = invoke(demo_copy, "findings", "table", "--out", str(sheet))
+    assert code == 0, err
+    text = sheet.read_text(encoding="utf-8-sig")
+    assert (
+        "“Supply Chain Orchestrator – Management…” (2010) + higgerix & cloudsters (n.d.) (10)"
+        in text
+    )

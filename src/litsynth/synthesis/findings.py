@@ -68,8 +68,25 @@ class Finding:
     # (document id, citation label, passages), most passages first
     studies: tuple[tuple[str, str, int], ...]
     passages: int
-    appraisal: dict[str, int]  # the contributing documents by their study's judgement
+    appraisal: dict[str, int]  # the contributing studies by their judgement
     assessment: Assessment | None
+    # the study each of `studies` reports (`litsynth studies`): two documents that report
+    # one study count once; empty when none is grouped
+    study_of: tuple[str, ...] = ()
+
+    def study_count(self) -> int:
+        """How many studies contribute: documents reporting one study count once."""
+        return len(set(self.study_of)) if self.study_of else len(self.studies)
+
+    def by_study(self) -> list[tuple[str, int]]:
+        """("Label + Label", passages) per contributing study, its documents joined, in the
+        order of its first document."""
+        keys = self.study_of or tuple(d for d, _, _ in self.studies)
+        grouped: dict[str, tuple[list[str], int]] = {}
+        for key, (_, label, n) in zip(keys, self.studies, strict=True):
+            labels, total = grouped.get(key, ([], 0))
+            grouped[key] = ([*labels, label], total + n)
+        return [(" + ".join(labels), n) for labels, n in grouped.values()]
 
     def appraisal_text(self) -> str:
         """ "low 2, not judged 1" — the methodological-limitations input."""
@@ -83,6 +100,7 @@ class Finding:
             "summary": self.summary,
             "studies": [{"document": d, "study": s, "passages": n} for d, s, n in self.studies],
             "passages": self.passages,
+            "study_count": self.study_count(),
             "appraisal": self.appraisal,
             "components": a.components if a else {},
             "confidence": a.confidence if a else "",
@@ -170,13 +188,17 @@ def build_findings(
     codebook: Codebook,
     judged: Mapping[str, str],
     assessments: Mapping[str, Assessment],
+    study_of: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """A finding per theme of a documents × themes matrix, in the codebook's order.
 
     `judged`: document id -> the overall appraisal of the study it reports (from_store's
     "appraisal" attribute); a document without one reports no included study. With nothing
-    judged at all, the findings carry no appraisal.
+    judged at all, the findings carry no appraisal. `study_of`: document id -> the study it
+    reports, where reports are grouped into studies (`litsynth studies`), so a study reported
+    in two documents counts once in the appraisal and in "Studies contributing".
     """
+    study_of = study_of or {}
     out = []
     for theme in codebook.themes.values():
         coded = theme.id in matrix.col_keys
@@ -186,8 +208,11 @@ def build_findings(
             ((d, matrix.row_labels[d], counts[d]) for d in contributing),
             key=lambda s: (-s[2], s[1].casefold()),
         )
+        keys = tuple(study_of.get(d, d) for d, _, _ in studies) if study_of else ()
+        # one judgement per study: its documents all carry its study's
+        firsts = {study_of.get(d, d): d for d in reversed(contributing)}.values()
         # a review that appraises nothing gets no appraisal column full of "no included study"
-        tally = Counter(judged.get(d, NOT_INCLUDED) for d in contributing) if judged else {}
+        tally = Counter(judged.get(d, NOT_INCLUDED) for d in firsts) if judged else {}
         assessment = assessments.get(theme.id)
         out.append(
             Finding(
@@ -198,6 +223,7 @@ def build_findings(
                 matrix.col_totals[theme.id][0] if coded else 0,
                 dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))),
                 assessment,
+                keys if len(set(keys)) < len(keys) else (),
             )
         )
     return out
@@ -221,7 +247,11 @@ def findings_yaml(found: Sequence[Finding], *, source: str) -> str:
     for f in found:
         a = f.assessment
         lines.append(f"  {f.theme}:")
-        lines.append(f"    # {f.label}: {f.passages} passages from {len(f.studies)} documents")
+        studies = f.study_count()
+        also = f" ({studies} studies)" if studies != len(f.studies) else ""
+        lines.append(
+            f"    # {f.label}: {f.passages} passages from {len(f.studies)} documents{also}"
+        )
         for _, study, n in f.studies:
             lines.append(f"    #   {study}: {n}")
         if f.appraisal:
@@ -278,7 +308,7 @@ def table_rows(found: Sequence[Finding]) -> list[list[str]]:
             [
                 f.label,
                 f.summary,
-                "; ".join(f"{study} ({n})" for _, study, n in f.studies),
+                "; ".join(f"{study} ({n})" for study, n in f.by_study()),
                 f.appraisal_text(),
                 (a.confidence if a else "") or "not assessed",
                 a.explanation if a else "",

@@ -224,4 +224,20 @@ def findings_from_store(
         for d, doc in documents(conn, appraisal_form, with_text=False).items()
         if "appraisal" in doc.attributes
     } if appraisal_form is not None else {}  # fmt: skip
-    return build_findings(themes, codebook, judged, assessments)
+    return build_findings(themes, codebook, judged, assessments, document_studies(conn))
+
+
+def document_studies(conn: sqlite3.Connection) -> dict[str, str]:
+    """Document id -> the study its record reports, for the documents linked to a record
+    that is grouped with another report (`litsynth studies`); empty when none is."""
+    from litsynth.biblio.studies import studies_of, study_of
+    from litsynth.store import biblio as biblio_store
+    from litsynth.store import studies as studies_store
+
+    studies = studies_of(studies_store.links(conn))
+    if not studies:
+        return {}
+    return {
+        link["document_id"]: study_of(studies, link["record_id"])
+        for link in biblio_store.record_documents(conn)
+    }
