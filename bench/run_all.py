@@ -20,7 +20,7 @@ ORDER = [
     "embed", "search_start", "reingest", "ingest_pdf", "ocr", "docx", "doc", "rtf", "epub", "jats",
     "suggest_speed", "synthesis", "review", "learning", "analysis", "import", "exports",
     "references", "roles", "zeroshot", "manycodes", "csabstruct", "screening", "screen_import",
-    "dedupe", "dedupe_order", "record_finder", "backup", "deposit", "previous",
+    "dedupe", "dedupe_order", "record_finder", "backup", "deposit", "previous", "studies",
     "printed_pages", "pdf_metadata", "reread",
 ]  # fmt: skip
 

@@ -32,7 +32,7 @@ from itertools import combinations
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.export import select
 from litsynth.citations.labels import work_label
-from litsynth.citations.names import name_key
+from litsynth.citations.names import fold, name_key
 from litsynth.errors import BiblioError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, StudyLink
 from litsynth.store import biblio as biblio_store
@@ -168,8 +168,16 @@ def _label(record: BibRecord) -> str:
 
 
 def _families(record: BibRecord) -> list[str]:
-    out = [name_key(a.split(",", 1)[0]) for a in record.authors]
-    return [f for f in out if f]
+    """Each author as family name and first initial ("kim j"): Kim, J. and Kim, S. are two
+    people, and a common family name alone paired unrelated papers."""
+    out = []
+    for author in record.authors:
+        family, _, given = author.partition(",")
+        key = name_key(family)
+        initial = fold(given.strip()[:1])
+        if key:
+            out.append(f"{key} {initial}".rstrip())
+    return out
 
 
 def candidates(
@@ -178,36 +186,46 @@ def candidates(
     """Pairs of records that may report one study and are not yet grouped, strongest first:
     a registration number both cite, or most of the shorter author list shared with the
     same first author, within MAX_YEARS. With `only`, the pairs of that record and each of
-    `records` (one record's page in the workspace)."""
-    pool = [*records, only] if only is not None else list(records)
-    regs = {r.id: registrations(r) for r in pool}
-    families = {r.id: _families(r) for r in pool}
-    pairs = (
-        ((only, r) for r in records if r.id != only.id)
-        if only is not None
-        else combinations(records, 2)
-    )
+    `records` (one record's page in the workspace).
+
+    Only records that share a registration number or a first author are compared (blocks),
+    so a whole search's records are compared in seconds, not in n² pairs."""
+    pool = [r for r in records if only is None or r.id != only.id]
+    if only is not None:
+        pool.append(only)
+    regs = [registrations(r) for r in pool]
+    families = [_families(r) for r in pool]
+    blocks: dict[str, list[int]] = {}
+    for i, (reg, fam) in enumerate(zip(regs, families, strict=True)):
+        for key in (*(f"reg:{x}" for x in reg), *([f"first:{fam[0]}"] if fam else [])):
+            blocks.setdefault(key, []).append(i)
+    last = len(pool) - 1
+    pairs: set[tuple[int, int]] = set()
+    for members_ in blocks.values():
+        if only is not None:
+            if last in members_:
+                pairs.update((last, j) for j in members_ if j != last)
+        else:
+            pairs.update(combinations(members_, 2))
     out = []
-    for a, b in pairs:
+    for i, j in sorted(pairs):
+        a, b = pool[i], pool[j]
         if study_of(studies, a.id) == study_of(studies, b.id):
             continue
-        shared_reg = sorted(regs[a.id] & regs[b.id])
-        labels = (_label(a), _label(b))
+        shared_reg = sorted(regs[i] & regs[j])
         if shared_reg:
             why = f"both name {', '.join(shared_reg)}"
-            out.append(Candidate(a.id, b.id, why, 2.0, labels))
+            out.append(Candidate(a.id, b.id, why, 2.0, (_label(a), _label(b))))
             continue
-        fa, fb = families[a.id], families[b.id]
-        if not fa or not fb or fa[0] != fb[0]:
-            continue
+        fa, fb = set(families[i]), set(families[j])
         if a.year and b.year and abs(a.year - b.year) > MAX_YEARS:
             continue
-        shorter = min(len(set(fa)), len(set(fb)))
-        shared = len(set(fa) & set(fb))
+        shorter, shared = min(len(fa), len(fb)), len(fa & fb)
         if shorter >= 2 and shared >= 2 and shared / shorter >= MIN_SHARED:
             first = a.authors[0].split(",", 1)[0].strip()
             why = f"{shared} of {shorter} authors shared, first author {first}"
-            out.append(Candidate(a.id, b.id, why, round(shared / shorter, 3), labels))
+            strength = round(shared / shorter, 3)
+            out.append(Candidate(a.id, b.id, why, strength, (_label(a), _label(b))))
     return sorted(out, key=lambda c: (-c.strength, c.first, c.second))
 
 
