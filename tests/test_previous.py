@@ -195,3 +195,27 @@ def test_titles_match_across_databases_but_not_across_years() -> None:
         BibRecord("u3", "PubMed", "b", title="Atypical hemolytic uremic syndrome in adults"),
     ]  # fmt: skip
     assert [f.record_id for f in found_again(update, earlier)] == ["u2", "u3"]
+
+
+def test_merge_copies_the_previous_list_only_where_there_is_none(
+    deposited: Path, update: Path, tmp_path: Path
+) -> None:
+    """The list is the project's, told once: a colleague's copy that was told it brings it to
+    a copy that was not; two different lists are said, and this project's is kept."""
+    import shutil
+
+    theirs = tmp_path / "theirs"
+    shutil.copytree(update, theirs)
+    run_cli(theirs, "previous", str(deposited))
+    said = run_cli(update, "merge", str(theirs / "litsynth.db"))
+    assert "the previous version's list (2 reports) copied: this project had none" in said
+    assert flow(update)["previous_studies"] == 2
+    again = json.loads(run_cli(update, "merge", str(theirs / "litsynth.db"), "--json"))
+    assert again["previous_version"] == "same"
+    other = tmp_path / "other.csv"
+    other.write_text("record_id,title\nz1,A different review's only study with a long title\n",
+                     encoding="utf-8")  # fmt: skip
+    run_cli(theirs, "previous", str(other))
+    said = run_cli(update, "merge", str(theirs / "litsynth.db"))
+    assert "differs from this project's (kept)" in said
+    assert flow(update)["previous_studies"] == 2

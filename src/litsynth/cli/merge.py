@@ -78,9 +78,11 @@ def merge_command(other: Path, dry_run: bool, project_dir: Path, as_json: bool) 
             if not dry_run:
                 name = backups.backup_name(datetime.now(UTC), "before-merge")
                 kept = backups.snapshot(conn, project.root / backups.FOLDER / name)
-            outcomes, reasons = merge_store(conn, str(copy), named=str(other), dry_run=dry_run)
+            outcomes, reasons, previous = merge_store(
+                conn, str(copy), named=str(other), dry_run=dry_run
+            )
     added = sum(sum(o.added.values()) for o in outcomes)
-    if kept is not None and not added and not reasons:
+    if kept is not None and not added and not reasons and not previous.startswith("copied"):
         kept.unlink()  # nothing changed: nothing to go back to
         kept = None
     if as_json:
@@ -91,10 +93,21 @@ def merge_command(other: Path, dry_run: bool, project_dir: Path, as_json: bool) 
                 "kept_before": str(kept) if kept else None,
                 "tables": {o.label: o.to_json() for o in outcomes},
                 "exclusion_reasons_added": reasons,
+                # an updated review's previous-version list: "copied N", "same", "differs"
+                "previous_version": previous or None,
             }
         )
         return
     _say(other, outcomes, reasons, dry_run, kept, project.root)
+    if previous.startswith("copied"):
+        n = int(previous.split()[1])
+        verb = "would be copied" if dry_run else "copied"
+        click.echo(f"  the previous version's list ({count(n, 'report')}) {verb}: this"
+                   " project had none (`litsynth previous`)")  # fmt: skip
+    elif previous == "differs":
+        click.echo("  left out: the other copy's list of the previous version's studies, which"
+                   " differs from this project's (kept); `litsynth previous FILE` tells it"
+                   " again")  # fmt: skip
 
 
 def _say(

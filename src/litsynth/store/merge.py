@@ -176,6 +176,26 @@ def merge_reasons(conn: sqlite3.Connection, origin: str) -> int:
     return conn.total_changes - before
 
 
+def merge_previous(conn: sqlite3.Connection) -> str:
+    """An updated review's previous-version list (021_previous.sql) from the other copy: it
+    is the project's, told once, so it is copied only when this project has none. Returns
+    "copied N" | "same" | "differs" (this project's kept) | "" (the other copy has none)."""
+    if not _has_table(conn, "other", "previous_reports"):
+        return ""
+    theirs = set(conn.execute("SELECT id, study FROM other.previous_reports"))
+    if not theirs:
+        return ""
+    ours = set(conn.execute("SELECT id, study FROM main.previous_reports"))
+    if ours:
+        return "same" if ours == theirs else "differs"
+    conn.execute(
+        "INSERT INTO main.previous_reports (id, study, title, authors, year, doi, journal,"
+        " file_name, added_at) SELECT id, study, title, authors, year, doi, journal, file_name,"
+        " added_at FROM other.previous_reports ORDER BY rowid"
+    )
+    return f"copied {len(theirs)}"
+
+
 def _has_table(conn: sqlite3.Connection, schema: str, table: str) -> bool:
     found = conn.execute(
         f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?", (table,)
@@ -189,20 +209,22 @@ def _one(conn: sqlite3.Connection, sql: str) -> int:
 
 def merge_store(
     conn: sqlite3.Connection, other: str, *, named: str, dry_run: bool = False
-) -> tuple[list[Outcome], int]:
+) -> tuple[list[Outcome], int, str]:
     """Merge the store file `other` (same tables as this one: migrated first) into `conn`'s,
     in one transaction: every table or none. `named`: the file as the user named it, kept
-    with the exclusion reasons it brings. `dry_run` counts and rolls back."""
+    with the exclusion reasons it brings. `dry_run` counts and rolls back. Returns the
+    tables' outcomes, the exclusion reasons added and `merge_previous`'s word."""
     conn.execute("ATTACH DATABASE ? AS other", (other,))  # outside a transaction: SQLite's rule
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
             outcomes = [merge_part(conn, part) for part in PARTS]
             reasons = merge_reasons(conn, named)
+            previous = merge_previous(conn)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("ROLLBACK" if dry_run else "COMMIT")
     finally:
         conn.execute("DETACH DATABASE other")
-    return outcomes, reasons
+    return outcomes, reasons, previous
