@@ -32,6 +32,7 @@ from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision, Pre
 from litsynth.store import biblio as biblio_store
 from litsynth.store import previous as store
 from litsynth.store import screening_log
+from litsynth.words import count
 
 # The reason and provenance of the exclusions `previous --remove-found` records. The flow
 # counts an automation exclusion with this reason as "removed for other reasons", not as
@@ -197,6 +198,41 @@ class Previous:
     def summary(self) -> str:
         return (f"{self.studies} studies in {self.reports} reports from the previous version;"
                 f" {len(self.found)} records of the update repeat them")  # fmt: skip
+
+    def lines(self, remove_found: bool) -> list[str]:
+        """What was told and found, as `litsynth previous` and the Records screen say it
+        (`warning` apart: the command line shows it in colour)."""
+        if not self.reports:
+            return ["No previous version recorded: this is a new review. For an update, name"
+                    " the previous version's deposit package or its included studies:"
+                    " `litsynth previous FILE`."]  # fmt: skip
+        out = [f"The previous version included {count(self.studies, 'study', 'studies')} in"
+               f" {count(self.reports, 'report')} (from {self.file_name})."]  # fmt: skip
+        if self.found:
+            by_doi = sum(f.by == "doi" for f in self.found)
+            shown = ", ".join(f.record_id for f in self.found[:10])
+            more = ", …" if len(self.found) > 10 else ""
+            out.append(f"{count(len(self.found), 'record')} of this update repeat them ({by_doi}"
+                       f" by DOI, {len(self.found) - by_doi} by title): {shown}{more}")  # fmt: skip
+            if self.removed:
+                out.append(f"Removed {count(len(self.removed), 'record')} before screening"
+                           " (PRISMA: records removed for other reasons).")  # fmt: skip
+            elif not remove_found:
+                out.append("  `litsynth previous --remove-found` removes those no one has"
+                           " decided yet before screening (PRISMA: records removed for other"
+                           " reasons).")  # fmt: skip
+        return out
+
+    def warning(self) -> str:
+        """Repeats included at full text, which the total counts twice; "" when none."""
+        if not self.reports or not self.twice:
+            return ""
+        one = len(self.twice) == 1
+        it, verb = ("it", "is") if one else ("them", "are")
+        return (f"{count(len(self.twice), 'record')} of them {verb} included at full text in"
+                f" this update too, so the total counts {it} twice: exclude {it} at full"
+                f" text with the reason {PREVIOUS_REASON!r}, or take the study out of the"
+                " previous list.")  # fmt: skip
 
     def to_json(self) -> dict[str, object]:
         return {

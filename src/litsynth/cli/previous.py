@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 
 from litsynth.biblio import previous
-from litsynth.biblio.readers import build_batch
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
-from litsynth.records import PreviousReport
+from litsynth.report.previous_file import read_previous
 from litsynth.store import opened, transaction
 from litsynth.words import count
 
@@ -60,7 +59,7 @@ def previous_command(
     if clear and (file is not None or remove_found):
         raise BiblioError("--clear forgets the list", hint="run it on its own")
     project = load(project_dir)
-    reports = _read(file, study_column) if file is not None else None
+    reports = read_previous(file, study_column) if file is not None else None
     at = now_utc()
     with opened(project.store_path) as conn, transaction(conn):
         if clear:
@@ -81,55 +80,12 @@ def previous_command(
 
 
 def _say(held: previous.Previous, remove_found: bool) -> None:
-    if not held.reports:
-        click.echo("No previous version recorded: this is a new review. For an update, name the"
-                   " previous version's deposit package or its included studies:"
-                   " `litsynth previous FILE`.")  # fmt: skip
-        return
-    click.echo(f"The previous version included {count(held.studies, 'study', 'studies')} in"
-               f" {count(held.reports, 'report')} (from {held.file_name}).")  # fmt: skip
-    if held.found:
-        by_doi = sum(f.by == "doi" for f in held.found)
-        shown = ", ".join(f.record_id for f in held.found[:10])
-        more = ", …" if len(held.found) > 10 else ""
-        click.echo(f"{count(len(held.found), 'record')} of this update repeat them ({by_doi} by"
-                   f" DOI, {len(held.found) - by_doi} by title): {shown}{more}")  # fmt: skip
-        if held.removed:
-            click.echo(f"Removed {count(len(held.removed), 'record')} before screening (PRISMA:"
-                       " records removed for other reasons).")  # fmt: skip
-        elif not remove_found:
-            click.echo(
-                "  `litsynth previous --remove-found` removes those no one has decided"
-                " yet before screening (PRISMA: records removed for other reasons)."
-            )
-    if held.twice:
-        one = len(held.twice) == 1
-        it, verb = ("it", "is") if one else ("them", "are")
-        click.secho(f"{count(len(held.twice), 'record')} of them {verb} included at full text in"
-                    f" this update too, so the total counts {it} twice: exclude {it} at full"
-                    f" text with the reason {previous.PREVIOUS_REASON!r}, or take the study out"
-                    " of the previous list.", fg="yellow")  # fmt: skip
-    click.echo("`litsynth prisma` counts them in the flow for updated reviews.")
-
-
-def _read(file: Path, study_column: str | None) -> list[PreviousReport]:
-    """The reports of a deposit package (folder or zip) or of a reference file."""
-    from litsynth.report.deposit_check import is_package, read_package, table_rows
-
-    if is_package(file):
-        if study_column is not None:
-            raise BiblioError(
-                "--study-column is for a reference file",
-                hint="a deposit package's studies are its included records",
-            )
-        rows = table_rows(read_package(file), "records.csv",
-                          ("record_id", "full_text_decision", "duplicate_of"))  # fmt: skip
-        return previous.from_deposit(rows, file.name)
-    batch = build_batch(file.read_bytes(), file.name, "previous version")
-    if study_column is not None and study_column not in batch.records[0].extra:
-        raise BiblioError(f"{file.name} has no column {study_column!r}",
-                          hint="name the column that holds each report's study")  # fmt: skip
-    return previous.from_records(batch.records, file.name, study_column)
+    for line in held.lines(remove_found):
+        click.echo(line)
+    if held.warning():
+        click.secho(held.warning(), fg="yellow")
+    if held.reports:
+        click.echo("`litsynth prisma` counts them in the flow for updated reviews.")
 
 
 commands: list[click.Command] = [previous_command]

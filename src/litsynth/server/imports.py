@@ -14,6 +14,7 @@ Each write holds the workspace's lock.
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,21 +23,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from litsynth.biblio import dedupe
+from litsynth.biblio import dedupe, previous
 from litsynth.biblio.batches import list_batches, record_search, remove_batch, search_date
 from litsynth.biblio.dedupe_sheet import import_sheet
 from litsynth.biblio.overview import lines, records_overview
 from litsynth.biblio.readers import import_data
 from litsynth.biblio.screening_import import DecisionsImport, import_decisions
+from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.sheet_files import read_table
 from litsynth.config import Project
 from litsynth.errors import BiblioError, LitsynthError
 from litsynth.records import TITLE_ABSTRACT
+from litsynth.report.previous_file import read_previous
 from litsynth.server.downloads import pairs_file
 from litsynth.server.replies import error, json_body
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
+from litsynth.store.db import transaction
 
 MAX_UPLOAD = 256 * 1024 * 1024  # a database export of 100,000 records is about 200 MB of RIS
 
@@ -144,6 +148,40 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         )
         return JSONResponse({**outcome.to_json(), "lines": outcome.lines(name)})
 
+    async def api_previous(request: Request) -> Response:
+        """An updated review's previous version (`litsynth previous FILE`): its deposit
+        package or a reference file of its included studies, sent as the body."""
+        params = request.query_params
+        sent = await named_upload(request, "litsynth previous")
+        if isinstance(sent, Response):
+            return sent
+        name, data = sent
+        column = params.get("study_column", "").strip() or None
+        remove_found = params.get("remove_found", "") in ("1", "true", "yes")
+        with tempfile.TemporaryDirectory(prefix="litsynth-previous-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(data)
+            reports = read_previous(path, column)
+
+        def work(conn: sqlite3.Connection) -> previous.Previous:
+            with transaction(conn):
+                return previous.record(conn, reports, remove_found=remove_found, at=now_utc())
+
+        held = await ws.locked(work)
+        lines = [*held.lines(remove_found), *([held.warning()] if held.warning() else [])]
+        return JSONResponse({**held.to_json(), "lines": lines})
+
+    async def api_previous_clear(request: Request) -> Response:
+        """Forget the previous version's list (`litsynth previous --clear`)."""
+        await json_body(request)
+
+        def work(conn: sqlite3.Connection) -> int:
+            with transaction(conn):
+                return previous.forget(conn, now_utc())
+
+        returned = await ws.locked(work)
+        return JSONResponse({"cleared": True, "returned": returned})
+
     handlers: list[tuple[str, Any, str]] = [
         ("/api/records/batches", api_batches, "GET"),
         ("/api/records/import", api_import, "POST"),
@@ -152,5 +190,7 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         ("/api/screen/import", api_screen_import, "POST"),
         ("/api/dedupe/sheet", api_dedupe_sheet, "GET"),
         ("/api/dedupe/import-sheet", api_dedupe_import, "POST"),
+        ("/api/records/previous", api_previous, "POST"),
+        ("/api/records/previous-clear", api_previous_clear, "POST"),
     ]
     return [route(path, h, [method], write=method == "POST") for path, h, method in handlers]

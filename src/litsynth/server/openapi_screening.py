@@ -102,6 +102,46 @@ SCREENING_PATHS: dict[str, Any] = {
             ),
         }
     },
+    "/api/records/previous": {
+        "post": {
+            "summary": "Tell an updated review's previous version: its deposit package (zip) or"
+            " a reference file of its included studies, sent as the body (`litsynth previous`)",
+            "security": [{"sessionToken": []}],
+            "parameters": [
+                {
+                    "name": "name",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "the file's name, which tells its format",
+                },
+                {
+                    "name": "study_column",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "a reference file's column naming each report's study",
+                },
+                {
+                    "name": "remove_found",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["", "0", "1", "true", "yes"]},
+                    "description": "remove the update's undecided repeats before screening",
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/octet-stream": {"schema": FILE}},
+            },
+            "responses": ok({"type": "object"}, "`litsynth previous --json`, and its `lines`"),
+        }
+    },
+    "/api/records/previous-clear": {
+        "post": {
+            "summary": "Forget the previous version's list (`litsynth previous --clear`)",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body({}),
+            "responses": ok({"type": "object"}, "cleared, and the records returned to screening"),
+        }
+    },
     "/api/studies/group": {
         "post": {
             "summary": "Record `others` as reports of the study `main` reports (`litsynth"

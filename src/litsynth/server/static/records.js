@@ -104,6 +104,37 @@ async function importDecisions(event) {
   await loadBatches();
 }
 
+// An updated review's previous version, as `litsynth previous FILE` says it.
+async function tellPrevious(event) {
+  event.preventDefault();
+  const file = $("previous-file").files[0];
+  const shown = $("previous-result");
+  shown.hidden = false;
+  shown.classList.remove("failed");
+  shown.textContent = "reading " + file.name + "…";
+  try {
+    const params = new URLSearchParams({ name: file.name, study_column: $("previous-study").value.trim(),
+      remove_found: $("previous-remove").checked ? "1" : "" });
+    const outcome = await sendFile("/api/records/previous", params, file);
+    shown.textContent = outcome.lines.join("\n");
+  } catch (error) {
+    shown.textContent = file.name + ": nothing recorded: " + error.message;
+    shown.classList.add("failed");
+  }
+  $("previous-file").value = "";
+  await loadBatches();
+}
+
+async function forgetPrevious() {
+  if (!window.confirm("Forget the previous version's list? Records removed for repeating it return to screening.")) return;
+  const done = await post("/api/records/previous-clear", {});
+  const shown = $("previous-result");
+  shown.hidden = false;
+  shown.classList.remove("failed");
+  shown.textContent = "Forgot the previous version's list; " + done.returned + (done.returned === 1 ? " record" : " records") + " returned to screening.";
+  await loadBatches();
+}
+
 async function findDuplicates() {
   const button = $("find-duplicates");
   button.disabled = true;
@@ -125,6 +156,8 @@ async function findDuplicates() {
 async function startRecords() {
   $("import-form").addEventListener("submit", (event) => importFiles(event).catch((error) => { $("batches-status").textContent = error.message; }));
   $("decisions-form").addEventListener("submit", (event) => importDecisions(event).catch((error) => { $("decisions-result").textContent = error.message; }));
+  $("previous-form").addEventListener("submit", (event) => tellPrevious(event).catch((error) => { $("previous-result").textContent = error.message; }));
+  $("previous-clear").addEventListener("click", () => forgetPrevious().catch((error) => { $("previous-result").textContent = error.message; }));
   $("find-duplicates").addEventListener("click", () => findDuplicates().catch((error) => { $("dedupe-result").textContent = error.message; }));
   await loadBatches();
 }
