@@ -36,6 +36,9 @@ def test_group_two_reports_from_a_records_page_and_take_it_back(
     conn.execute("UPDATE records SET abstract = abstract || ' Trial NCT01234567.' WHERE id = 'r01'")
     conn.commit()
     conn.close()
+    (project / "extraction.yaml").write_text(
+        "fields:\n  - id: setting\n    type: text\n", encoding="utf-8"
+    )
     for rid in ("r01", "x01"):
         run_cli(project, "screen", "decide", rid, "include", "--reviewer", "ann")
         run_cli(project, "screen", "decide", rid, "include", "--stage", "full-text",
@@ -59,6 +62,18 @@ def test_group_two_reports_from_a_records_page_and_take_it_back(
         page.screenshot(path=str(SHOTS / "workspace-study.png"), full_page=True)
         grouped = page.locator(".found-detail .study-box").text_content() or ""
         flow = json.loads(run_cli(project, "prisma", "--json"))
+        # the Extraction screen has one row for the study, naming its other report
+        page.goto(url + "/screens/extraction")
+        until(page, "() => document.querySelectorAll('#extraction tr').length === 1")
+        extraction = page.locator("#extraction").text_content() or ""
+        page.goto(url + "/screens/records")
+        page.fill("#find-words", "default options order sets")
+        page.click("#find-form button")
+        until(page, "() => document.querySelectorAll('#found tr').length === 2")
+        page.locator("#found tr", has_text="electronic order sets").locator(
+            "button.linkish"
+        ).click()
+        until(page, f"() => {detail} !== null && {detail}.textContent.includes('One study')")
         page.locator(".found-detail button", has_text="Not the same study").click()
         until(page, f"() => !{detail}.textContent.includes('One study, reported in')")
         after = page.locator(".found-detail .study-box").text_content() or ""
@@ -66,6 +81,7 @@ def test_group_two_reports_from_a_records_page_and_take_it_back(
     assert "Smith & Berg (2019) (main report) r01; Smith & Berg (2021) x01" in grouped
     assert "grouped with Smith & Berg (2021)" in grouped
     assert (flow["new_studies"], flow["new_reports"]) == (1, 2)
+    assert "also reported in Smith & Berg (2021)" in extraction
     assert "taken out of the study" in after and "Maybe the same study" in after
     conn = sqlite3.connect(project / "litsynth.db")
     try:

@@ -159,9 +159,15 @@ def test_grouping_counts_once_in_prisma_status_extraction_and_the_deposit(
     run_cli(review, "extract", "export", str(sheet))
     rows = list(csv.DictReader(sheet.open(encoding="utf-8-sig")))
     assert sorted(r["record_id"] for r in rows) == ["r01", "r02"]
+    named = {r["record_id"]: r["study"] for r in rows}
+    assert named["r01"] == "Smith & Berg (2019), also García (2018)"
     sheet.write_text("record_id,setting\nr04,hospital\n", encoding="utf-8")
     out = run_cli(review, "extract", "import", str(sheet), exit_code=1)
     assert "'r04' is a report of the study 'r01'" in out
+    sheet.write_text("record_id,setting\nr01,hospital\n", encoding="utf-8")
+    run_cli(review, "extract", "import", str(sheet))
+    table = run_cli(review, "extract", "table")
+    assert "Smith & Berg (2019), also García (2018)" in table and "hospital" in table
 
     # the deposit carries each record's study; a reader and an update count from it
     package = tmp_path / "data.zip"

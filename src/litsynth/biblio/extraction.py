@@ -248,6 +248,12 @@ class Study:
     # the documents linked to its reports (`litsynth link`), (id, path): what data are read from
     full_texts: tuple[tuple[str, str], ...] = ()
     reports: tuple[str, ...] = ()  # its other included reports' record ids
+    report_labels: tuple[str, ...] = ()  # and their labels, "Doe & Roe (2021)"
+
+    def named(self) -> str:
+        """Its label, with its other reports where it has any: "Doe (2019; also Doe (2021))"
+        reads badly, so "Doe (2019), also Doe & Roe (2021)"."""
+        return ", also ".join((self.label, *self.report_labels))
 
 
 def included_studies(conn: sqlite3.Connection) -> list[Study]:
@@ -269,9 +275,18 @@ def included_studies(conn: sqlite3.Connection) -> list[Study]:
             for r in [main, *(r for r in reports if r is not main)]
             for d in biblio_store.linked_documents(conn, r.id)
         )
-        others = tuple(r.id for r in reports if r is not main)
-        label = work_label(main.authors, main.year, title=main.title)
-        out.append(Study(main.id, label, main.title, texts, others))
+        others = [r for r in reports if r is not main]
+        labels = [work_label(r.authors, r.year, title=r.title) for r in [main, *others]]
+        out.append(
+            Study(
+                main.id,
+                labels[0],
+                main.title,
+                texts,
+                tuple(r.id for r in others),
+                tuple(labels[1:]),
+            )
+        )
     return out
 
 
@@ -286,7 +301,8 @@ def sheet_rows(
     linked = any(s.full_texts for s in studies)
     header = [*_FIXED, *(f.id for f in form.fields), *([_FULL_TEXT] if linked else [])]
     rows = [
-        [s.record_id, s.label, s.title, *(values.get((s.record_id, f.id), "") for f in form.fields),
+        [s.record_id, s.named(), s.title,
+         *(values.get((s.record_id, f.id), "") for f in form.fields),
          *(["; ".join(path for _, path in s.full_texts)] if linked else [])]
         for s in studies
     ]  # fmt: skip
@@ -398,7 +414,7 @@ class Characteristics:
 def characteristics(conn: sqlite3.Connection, form: Form) -> Characteristics:
     values = store.current_values(conn, form.kind.name)
     rows = tuple(
-        (s.label, *(values.get((s.record_id, f.id), "") for f in form.fields))
+        (s.named(), *(values.get((s.record_id, f.id), "") for f in form.fields))
         for s in sorted(included_studies(conn), key=lambda s: s.label.casefold())
     )
     return Characteristics(("Study", *(f.label for f in form.fields)), rows)
