@@ -215,3 +215,16 @@ def test_a_grouping_made_on_another_laptop_merges(review: Path, tmp_path: Path) 
     out = json.loads(run_cli(review, "merge", str(theirs / "litsynth.db"), "--json"))
     assert out["tables"]["reports grouped into studies"]["added"] == {"ben": 1}
     assert "Included: 2 studies in 3 reports." in run_cli(review, "studies")
+
+
+def test_an_import_whose_records_are_grouped_stays(tmp_path: Path) -> None:
+    """Grouping is a person's work: the batch holding a grouped record (either end) is not
+    taken back, as one with decisions is not."""
+    root = corpus_project(tmp_path / "p")
+    run_cli(root, "import", str(RECORDS), "--source", "Scopus")
+    run_cli(root, "studies", "group", "r01", "r04")
+    said = run_cli(root, "batches", "--json")
+    batch = json.loads(said)[0]
+    assert batch["work"] == 2
+    out = run_cli(root, "batches", "--remove", batch["id"], exit_code=1)
+    assert "reports grouped into studies" in out

@@ -96,7 +96,8 @@ def remove_batch(conn: sqlite3.Connection, batch_id: str) -> Removal:
         raise BiblioError(
             f"batch {batch_id} ({batch.source}, {batch.file_name}) stays: "
             f"{count(batch.work, 'of its records carries', 'of its records carry')} the review's"
-            " work (screening decisions, duplicate verdicts, links by hand or extracted data)",
+            " work (screening decisions, duplicate verdicts, links by hand, extracted data or"
+            " reports grouped into studies)",
             hint="the screening log is append-only; a batch can be removed only before that",
         )
     with transaction(conn):

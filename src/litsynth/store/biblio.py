@@ -130,13 +130,16 @@ def batch_members(conn: sqlite3.Connection) -> dict[str, list[tuple[str, bool]]]
 
 def records_with_work(conn: sqlite3.Connection) -> set[str]:
     """Records a person's work rests on: any screening decision (the log is append-only, and
-    automation's marks are in it too), a duplicate verdict, a link by hand, extracted data."""
+    automation's marks are in it too), a duplicate verdict, a link by hand, extracted data,
+    a report grouped into a study (either end)."""
     sql = (
         "SELECT record_id FROM decisions"
         " UNION SELECT record_a FROM dedupe_resolutions"
         " UNION SELECT record_b FROM dedupe_resolutions"
         " UNION SELECT record_id FROM record_documents WHERE method IN ('manual', 'unlinked')"
         " UNION SELECT record_id FROM extraction_values"
+        " UNION SELECT record_id FROM study_links"
+        " UNION SELECT study FROM study_links WHERE study != ''"
     )
     return {r[0] for r in conn.execute(sql)}
 
