@@ -19,17 +19,19 @@ from pathlib import Path
 
 from litsynth.biblio.extraction import (
     APPRAISAL,
-    CONSENSUS,
     Form,
     FormField,
     Study,
-    answers_given,
     included_studies,
     load_form,
+)
+from litsynth.biblio.form_reviewers import (
+    CONSENSUS,
+    agreement,
+    answers_given,
     reviewers_per_study,
     reviewers_phrase,
 )
-from litsynth.kappa import cohen_kappa
 from litsynth.store import extraction as store
 from litsynth.words import count
 
@@ -208,43 +210,6 @@ def summary_sentence(found: Judgements) -> str:
     return f"{found.label}: {parts} ({count(total, 'study', 'studies')})."
 
 
-@dataclass(frozen=True)
-class Disagreement:
-    """Reviewers' latest answers to one question about one study that differ, unsettled."""
-
-    study: str  # "Amit & Zott (2001)"
-    question: str  # the field's label
-    answers: dict[str, str]  # reviewer -> their latest answer
-    record_id: str = ""
-    field: str = ""
-
-    def to_json(self) -> dict[str, object]:
-        return {"record_id": self.record_id, "study": self.study, "field": self.field,
-                "question": self.question, "answers": self.answers}  # fmt: skip
-
-    def sentence(self) -> str:
-        told = "; ".join(f"{who}: {answer}" for who, answer in sorted(self.answers.items()))
-        return f"{self.study}, {self.question}: {told}"
-
-
-def disagreements(conn: sqlite3.Connection, form: Form) -> list[Disagreement]:
-    """Questions two reviewers answered differently for a study, and nobody settled.
-
-    Appraisal is done by two reviewers independently where a review can afford it, and their
-    differences are what they meet to discuss. An answer recorded as reviewer "consensus"
-    (`appraise import agreed.xlsx --reviewer consensus`) settles its question; until then the
-    table shows the latest answer, whoever gave it.
-    """
-    labels = {s.record_id: s.label for s in included_studies(conn)}
-    out = []
-    for (record, field), answers in sorted(answers_given(conn, form, labels).items()):
-        question = form.field(field)
-        if question is None or CONSENSUS in answers or len(set(answers.values())) < 2:
-            continue
-        out.append(Disagreement(labels[record], question.label, answers, record, field))
-    return sorted(out, key=lambda d: (d.study.casefold(), d.question))
-
-
 def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
     """How the studies were appraised, for the Methods (PRISMA 2020 item 11): the checklist,
     how many studies and by how many reviewers each; whether they worked independently the
@@ -275,34 +240,3 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
     if agreed.kappa is not None:
         said += f"; on the overall judgement, Cohen's kappa {agreed.kappa:.2f}"
     return said + "."
-
-
-@dataclass(frozen=True)
-class Agreement:
-    """How the two reviewers who answered most agree, before any consensus."""
-
-    first: str
-    second: str
-    both: int  # questions (study x question) both answered
-    same: int  # of those, answered the same
-    kappa: float | None  # Cohen's kappa on the overall judgement; None when undefined
-
-
-def agreement(
-    answered: dict[tuple[str, str], dict[str, str]], overall: str = ""
-) -> Agreement | None:
-    """The two most active reviewers' agreement: the share of questions answered alike, and
-    Cohen's kappa on the overall judgement (one item per study both judged), the figure a
-    review reports. Kappa is not pooled over questions: their answers are different scales.
-    None with fewer than two reviewers or no question both answered.
-    """
-    given = Counter(who for answers in answered.values() for who in answers if who != CONSENSUS)
-    if len(given) < 2:
-        return None
-    first, second = sorted(given, key=lambda who: (-given[who], who))[:2]
-    both = {key: (a[first], a[second]) for key, a in answered.items() if first in a and second in a}
-    if not both:
-        return None
-    judged = [pair for (_, field), pair in both.items() if overall and field == overall]
-    kappa = cohen_kappa([x for x, _ in judged], [y for _, y in judged])
-    return Agreement(first, second, len(both), sum(x == y for x, y in both.values()), kappa)

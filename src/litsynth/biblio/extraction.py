@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,6 @@ from litsynth.records import BibRecord
 from litsynth.store import extraction as store
 from litsynth.store import studies as studies_store
 from litsynth.store.db import transaction
-from litsynth.words import count, number_word
 from litsynth.yamltext import parse_yaml
 
 TYPES = ("text", "integer", "number", "choice", "multi", "boolean")
@@ -93,6 +91,14 @@ class Form:
     kind: FormKind = EXTRACTION
     tool: str = ""  # the checklist it follows, as the Methods name it
     overall: str = ""  # the id of the field that sums a study up (an appraisal's judgement)
+    # two reviewers extract each study independently (`independent: true` in the form)
+    independent: bool = False
+
+    @property
+    def apart(self) -> bool:
+        """Whether each reviewer's values count apart: always for an appraisal, for data
+        extraction when the form says its reviewers work independently."""
+        return self.kind.per_reviewer or self.independent
 
     def field(self, ident: str) -> FormField | None:
         return next((f for f in self.fields if f.id == ident), None)
@@ -145,7 +151,13 @@ def parse_form(text: str, source: str, kind: FormKind = EXTRACTION) -> Form:
             f"{source}: overall names {overall!r}, which is not a choice field of the form",
             hint="overall: the id of the choice field that holds each study's judgement",
         )
-    return Form(tuple(fields), source, kind, str(tool).strip(), overall)
+    independent = data.get("independent", False)
+    if not isinstance(independent, bool):
+        raise BiblioError(
+            f"{source}: independent must be true or false, not {independent!r}",
+            hint="independent: true — two reviewers extract each study, their values kept apart",
+        )
+    return Form(tuple(fields), source, kind, str(tool).strip(), overall, independent)
 
 
 def _word(value: object) -> str:
@@ -162,6 +174,10 @@ STARTER_FORM = """\
 # Edit it, then `litsynth extract export studies.xlsx` writes the sheet to fill in.
 # Types: text, integer, number, choice (one of `values`), multi (any of `values`,
 # separated by ";" in the sheet), boolean (yes / no). `help` shows on the sheet's header.
+# Two reviewers extracting each study independently? Uncomment `independent: true`: each
+# one's values are kept apart, `extract table` lists where they differ, and a value
+# imported as reviewer `consensus` settles it.
+# independent: true
 fields:
   - id: design
     label: Study design
@@ -309,9 +325,13 @@ def sheet_rows(
     return [header, *rows]
 
 
-def write_sheet(conn: sqlite3.Connection, form: Form, out: Path) -> int:
-    """The extraction sheet for the included studies; returns how many rows."""
-    rows = sheet_rows(form, included_studies(conn), store.current_values(conn, form.kind.name))
+def write_sheet(conn: sqlite3.Connection, form: Form, out: Path, reviewer: str = "") -> int:
+    """The extraction sheet for the included studies; returns how many rows. With a
+    `reviewer`, a form whose reviewers work apart shows that reviewer's own values only, so
+    a second extractor or appraiser does not start from the first one's."""
+    own = reviewer and form.apart
+    values = standing(conn, form, reviewer) if own else store.current_values(conn, form.kind.name)
+    rows = sheet_rows(form, included_studies(conn), values)
 
     def decorate(sheet: Any) -> None:
         _form_help(form, sheet, len(rows))
@@ -464,7 +484,7 @@ def standing(conn: sqlite3.Connection, form: Form, reviewer: str) -> dict[tuple[
     """The values that stand for `reviewer`: the form's current ones, or for a form whose
     reviewers answer apart, this reviewer's own latest answers. A new value is compared with
     them, and the workspace shows them."""
-    if not form.kind.per_reviewer:
+    if not form.apart:
         return store.current_values(conn, form.kind.name)
     return {
         key: by[reviewer]
@@ -478,58 +498,3 @@ def form_json(form: Form) -> list[dict[str, object]]:
         {"id": f.id, "label": f.label, "type": f.type, "values": list(f.values), "help": f.help}
         for f in form.fields
     ]
-
-
-CONSENSUS = "consensus"  # the reviewer name whose answer settles two reviewers' disagreement
-
-
-def answers_given(
-    conn: sqlite3.Connection, form: Form, included: Iterable[str]
-) -> dict[tuple[str, str], dict[str, str]]:
-    """(record, field) -> reviewer -> latest non-blank answer, for the `included` studies."""
-    included = set(included)
-    return {
-        key: {who: value for who, value in by.items() if value}
-        for key, by in store.reviewers_values(conn, form.kind.name).items()
-        if key[0] in included
-    }
-
-
-def reviewers_per_study(
-    answered: Mapping[tuple[str, str], Mapping[str, str]],
-) -> dict[str, set[str]]:
-    """Who answered for each study (`answers_given`'s), the "consensus" answer not a reviewer."""
-    per_study: dict[str, set[str]] = {}
-    for (record, _field), answers in answered.items():
-        per_study.setdefault(record, set()).update(set(answers) - {CONSENSUS})
-    return per_study
-
-
-def reviewers_phrase(per_study: Mapping[str, set[str]]) -> str:
-    """ "by one reviewer", "by two reviewers each", or "by one reviewer (3 studies), two
-    reviewers (2 studies)": how many people filled a form in per study, for the Methods."""
-    by = Counter(len(who) for who in per_study.values())
-    if len(by) == 1:
-        n = next(iter(by))
-        return f"by {number_word(n)} reviewer{'s' if n != 1 else ''}{' each' if n > 1 else ''}"
-    return "by " + ", ".join(
-        f"{number_word(n)} reviewer{'s' if n != 1 else ''} ({count(m, 'study', 'studies')})"
-        for n, m in sorted(by.items())
-    )
-
-
-def collection_sentence(conn: sqlite3.Connection, form: Form) -> str:
-    """How the data were collected, for the Methods (PRISMA 2020 items 9 and 10a): the form's
-    items, and how many of the included studies were filled in by how many reviewers ("" while
-    none is), counted as the appraisal's Methods sentence counts them."""
-    included = {s.record_id for s in included_studies(conn)}
-    per_study = reviewers_per_study(answers_given(conn, form, included))
-    if not per_study:
-        return ""
-    labels = ", ".join(f.label[0].lower() + f.label[1:] if f.label[1:2].islower() else f.label
-                       for f in form.fields)  # fmt: skip
-    return (
-        f"Data were extracted with a form of {count(len(form.fields), 'item')} ({labels}):"
-        f" {len(per_study)} of {count(len(included), 'study', 'studies')},"
-        f" {reviewers_phrase(per_study)}."
-    )

@@ -50,9 +50,13 @@ def _form_group(
 
     @group.command("export")
     @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--reviewer", default=None,
+                  help="Fill in this reviewer's own values only (two reviewers working apart;"
+                  " an extraction form with `independent: true` defaults to [project]"
+                  " reviewer).")  # fmt: skip
     @project_option
     @json_option
-    def export(out: Path, project_dir: Path, as_json: bool) -> None:
+    def export(out: Path, reviewer: str | None, project_dir: Path, as_json: bool) -> None:
         """Write OUT (.csv or .xlsx): a row per included study, a column per form field.
 
         Current values are filled in; fill in the rest (XLSX has drop-downs for choice fields
@@ -60,8 +64,10 @@ def _form_group(
         """
         project = load(project_dir)
         form = extraction.load_form(path_of(project), kind)
+        if reviewer is None and form.independent:
+            reviewer = project.settings.project.reviewer
         with opened(project.store_path) as conn:
-            n = extraction.write_sheet(conn, form, out)
+            n = extraction.write_sheet(conn, form, out, reviewer or "")
         if as_json:
             print_json({"file": str(out), "studies": n, "fields": [f.id for f in form.fields]})
             return
@@ -106,14 +112,18 @@ def _form_group(
     @json_option
     def table(out: Path | None, project_dir: Path, as_json: bool) -> None:
         from litsynth.biblio import appraisal
+        from litsynth.biblio import form_reviewers as reviewers
 
         project = load(project_dir)
         form = extraction.load_form(path_of(project), kind)
         with opened(project.store_path) as conn:
             found = extraction.characteristics(conn, form)
             judged = appraisal.judgements(conn, form)
-            differ = appraisal.disagreements(conn, form) if kind is APPRAISAL else []
-            methods = appraisal.methods_sentence(conn, form) if kind is APPRAISAL else ""
+            differ = reviewers.disagreements(conn, form) if form.apart else []
+            if kind is APPRAISAL:
+                methods = appraisal.methods_sentence(conn, form)
+            else:
+                methods = reviewers.collection_sentence(conn, form) if form.independent else ""
         if out is not None:
             extraction.write_characteristics(found, out)
         if as_json:
@@ -121,7 +131,7 @@ def _form_group(
                 "header": list(found.header), "rows": [list(r) for r in found.rows],
                 **({"overall": judged.to_json()} if judged.field else {}),
                 **({"methods": methods, "disagreements": [d.to_json() for d in differ]}
-                   if kind is APPRAISAL else {}),
+                   if form.apart else {}),
             })  # fmt: skip
         elif out is not None:
             click.echo(f"Wrote {out}: {len(found.rows)} studies")
@@ -135,8 +145,8 @@ def _form_group(
         if differ:
             click.echo(
                 f"{count(len(differ), 'answer')} {'differs' if len(differ) == 1 else 'differ'}"
-                " between reviewers (the latest is shown; record the agreed one with `import"
-                " --reviewer consensus`):"
+                " between reviewers (the latest is shown; record the agreed one with"
+                f" `litsynth {kind.command} import SHEET --reviewer consensus`):"
             )
             for d in differ:
                 click.echo(f"  {d.sentence()}")

@@ -380,7 +380,7 @@ def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:
 def _characteristics(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
     """The data-extraction table, when the project has a form and included studies, and how
     the data were collected (the Methods' sentence, once any study is filled in)."""
-    from litsynth.biblio import extraction
+    from litsynth.biblio import extraction, form_reviewers
 
     path = project.extraction_form_path
     if not path.exists() or not q.table_count(conn, "records"):
@@ -389,7 +389,7 @@ def _characteristics(project: Project, conn: sqlite3.Connection) -> dict[str, An
     table = extraction.characteristics(conn, form)
     return {
         "characteristics": (table.header, *table.rows) if table.rows else (),
-        "extraction_methods": extraction.collection_sentence(conn, form),
+        "extraction_methods": form_reviewers.collection_sentence(conn, form),
     }
 
 
@@ -397,7 +397,7 @@ def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
     """The critical-appraisal grid (the studies appraised so far, a column per question), the
     notes beside it, its checklist and its judgements counted, when the project has an
     appraisal form and any study has an answer (an empty grid says nothing)."""
-    from litsynth.biblio import appraisal, extraction
+    from litsynth.biblio import appraisal, extraction, form_reviewers
 
     path = project.appraisal_form_path
     if not path.exists() or not q.table_count(conn, "records"):
@@ -423,7 +423,9 @@ def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
         ),
         "appraisal_methods": appraisal.methods_sentence(conn, form),
         "appraisal_summary": appraisal.summary_sentence(appraisal.judgements(conn, form)),
-        "appraisal_disagreements": tuple(d.sentence() for d in appraisal.disagreements(conn, form)),
+        "appraisal_disagreements": tuple(
+            d.sentence() for d in form_reviewers.disagreements(conn, form)
+        ),
     }
 
 

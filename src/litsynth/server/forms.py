@@ -39,6 +39,7 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
 
     async def api_extraction(request: Request) -> Response:
         from litsynth.biblio import appraisal, extraction
+        from litsynth.biblio import form_reviewers as reviewers
 
         kind, path = _form(request.query_params.get("form"))
         if not path.exists():  # said, with what the page can do about it
@@ -49,21 +50,21 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
                 status_code=400,
             )  # fmt: skip
         form = extraction.load_form(path, kind)
-        # Appraisers answer independently: each sees their own answers, not the other's.
-        who = person(request.query_params, "coder", project) if kind.per_reviewer else ""
+        # Appraisers answer independently, and extractors whose form says so: each sees
+        # their own values, not the other's.
+        who = person(request.query_params, "coder", project) if form.apart else ""
         with opened(project.store_path) as conn:
             studies = extraction.included_studies(conn)
             values = extraction.standing(conn, form, who)
-            # what the appraisal says so far, and where two appraisers differ
-            said = (
-                [
-                    appraisal.methods_sentence(conn, form),
-                    appraisal.summary_sentence(appraisal.judgements(conn, form)),
-                ]
-                if who
-                else []
-            )
-            differ = [d.to_json() for d in appraisal.disagreements(conn, form)] if who else []
+            # what the appraisal (or the extraction) says so far, and where two reviewers differ
+            if not who:
+                said: list[str] = []
+            elif kind is extraction.APPRAISAL:
+                judged = appraisal.judgements(conn, form)
+                said = [appraisal.methods_sentence(conn, form), appraisal.summary_sentence(judged)]
+            else:
+                said = [reviewers.collection_sentence(conn, form)]
+            differ = [d.to_json() for d in reviewers.disagreements(conn, form)] if who else []
         return JSONResponse(
             {
                 "form": kind.name, "file": path.name, "tool": form.tool, "overall": form.overall,
@@ -71,7 +72,8 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
                 "disagreements": differ,
                 # an appraisal's choices with their tones, for colour
                 "fields": [
-                    {**field, "tones": appraisal.tones(f)} if who else field
+                    {**field, "tones": appraisal.tones(f)} if kind is extraction.APPRAISAL
+                    else field
                     for field, f in zip(extraction.form_json(form), form.fields, strict=True)
                 ],
                 "studies": [

@@ -198,7 +198,7 @@ async function loadExtraction() {
   $("extraction-start").hidden = true;
   if (data.tool) $("extraction-tool").textContent = "the checklist: " + data.tool + ".";
   // each appraiser sees their own answers: two appraise a study independently
-  if (data.reviewer) $("extraction-tool").textContent += " Showing " + data.reviewer + "'s answers only, so each reviewer appraises independently.";
+  if (data.reviewer) $("extraction-tool").textContent += " Showing " + data.reviewer + "'s answers only, so each reviewer " + (form === "appraisal" ? "appraises" : "extracts") + " independently.";
   const head = el("tr");
   head.append(el("th", "study"), ...data.fields.map((f) => {
     const th = el("th", f.label); th.title = f.help || ""; return th;
