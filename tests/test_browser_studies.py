@@ -25,6 +25,14 @@ FOLLOW_UP = (
 )
 
 
+def _open_r01(page) -> None:  # type: ignore[no-untyped-def]
+    """r01 found by its words on the Records screen and opened beneath its row."""
+    page.fill("#find-words", "default options order sets")
+    page.click("#find-form button")
+    until(page, "() => document.querySelectorAll('#found tr').length === 2")
+    page.locator("#found tr", has_text="electronic order sets").locator("button.linkish").click()
+
+
 def test_group_two_reports_from_a_records_page_and_take_it_back(
     project: Path, tmp_path: Path
 ) -> None:
@@ -47,12 +55,7 @@ def test_group_two_reports_from_a_records_page_and_take_it_back(
     with browsing(project, 1280, 1000) as (url, page):
         page.goto(url + "/screens/records")
         page.fill("#reviewer", "ann")
-        page.fill("#find-words", "default options order sets")
-        page.click("#find-form button")
-        until(page, "() => document.querySelectorAll('#found tr').length === 2")
-        page.locator("#found tr", has_text="electronic order sets").locator(
-            "button.linkish"
-        ).click()
+        _open_r01(page)
         until(page, f"() => {detail} !== null && {detail}.textContent.includes('Maybe the same')")
         proposed = page.locator(".found-detail .study-box").text_content() or ""
         page.locator(".found-detail button", has_text="Same study").click()
@@ -67,12 +70,7 @@ def test_group_two_reports_from_a_records_page_and_take_it_back(
         until(page, "() => document.querySelectorAll('#extraction tr').length === 1")
         extraction = page.locator("#extraction").text_content() or ""
         page.goto(url + "/screens/records")
-        page.fill("#find-words", "default options order sets")
-        page.click("#find-form button")
-        until(page, "() => document.querySelectorAll('#found tr').length === 2")
-        page.locator("#found tr", has_text="electronic order sets").locator(
-            "button.linkish"
-        ).click()
+        _open_r01(page)
         until(page, f"() => {detail} !== null && {detail}.textContent.includes('One study')")
         page.locator(".found-detail button", has_text="Not the same study").click()
         until(page, f"() => !{detail}.textContent.includes('One study, reported in')")
