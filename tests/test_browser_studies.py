@@ -55,6 +55,8 @@ def test_group_two_reports_from_a_records_page_and_take_it_back(
     with browsing(project, 1280, 1000) as (url, page):
         page.goto(url + "/screens/records")
         page.fill("#reviewer", "ann")
+        until(page, "() => document.querySelectorAll('#studies-candidates li').length === 1")
+        listed = page.inner_text("#studies-candidates")
         _open_r01(page)
         until(page, f"() => {detail} !== null && {detail}.textContent.includes('Maybe the same')")
         proposed = page.locator(".found-detail .study-box").text_content() or ""
@@ -64,6 +66,9 @@ def test_group_two_reports_from_a_records_page_and_take_it_back(
         until(page, f"() => {lines}.includes('1 study (in 2 reports) included')")
         page.screenshot(path=str(SHOTS / "workspace-study.png"), full_page=True)
         grouped = page.locator(".found-detail .study-box").text_content() or ""
+        until(page, "() => document.querySelectorAll('#studies-grouped li').length === 1")
+        studies_list = page.inner_text("#studies-grouped")
+        summary = page.inner_text("#studies-summary")
         flow = json.loads(run_cli(project, "prisma", "--json"))
         # the Extraction screen has one row for the study, naming its other report
         page.goto(url + "/screens/extraction")
@@ -76,6 +81,12 @@ def test_group_two_reports_from_a_records_page_and_take_it_back(
         until(page, f"() => !{detail}.textContent.includes('One study, reported in')")
         after = page.locator(".found-detail .study-box").text_content() or ""
     assert "Smith & Berg (2021) x01 (both name NCT01234567)" in proposed
+    assert (
+        "Maybe one study: Smith & Berg (2019) r01 · Smith & Berg (2021) x01 (both name"
+        " NCT01234567)" in listed
+    )
+    assert "Smith & Berg (2019) r01 · Smith & Berg (2021) x01" in studies_list
+    assert summary.startswith("Included: 1 study in 2 reports.")
     assert "Smith & Berg (2019) (main report) r01; Smith & Berg (2021) x01" in grouped
     assert "grouped with Smith & Berg (2021)" in grouped
     assert (flow["new_studies"], flow["new_reports"]) == (1, 2)

@@ -142,6 +142,16 @@ SCREENING_PATHS: dict[str, Any] = {
             "responses": ok({"type": "object"}, "cleared, and the records returned to screening"),
         }
     },
+    "/api/studies": {
+        "get": {
+            "summary": "The studies grouped so far and the pairs of records sought for full text"
+            " that may report one study (`litsynth studies`, `studies candidates`)",
+            "responses": ok(
+                {"type": "object"},
+                "included_studies, included_reports, studies (each its reports), candidates",
+            ),
+        }
+    },
     "/api/studies/group": {
         "post": {
             "summary": "Record `others` as reports of the study `main` reports (`litsynth"

@@ -1,6 +1,7 @@
-"""Reports of one study grouped from the workspace: a record's page on the Records screen
-groups it with another report of its study or takes it out (`litsynth studies`,
-biblio/studies.py). What a record's study is comes with the record (`/api/records/record`)."""
+"""Reports of one study grouped from the workspace: the Records screen lists the studies
+grouped and the pairs that may report one study, and a record's page groups it with another
+report of its study or takes it out (`litsynth studies`, biblio/studies.py). What a record's
+study is comes with the record (`/api/records/record`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from litsynth.config import Project
 from litsynth.records import StudyLink
 from litsynth.server.replies import json_body, person
 from litsynth.server.warm import Workspace
+from litsynth.store import opened
 from litsynth.store.db import transaction
 
 
@@ -26,6 +28,14 @@ def _recorded(entries: list[StudyLink]) -> dict[str, Any]:
 
 
 def study_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
+    async def api_studies(request: Request) -> Response:
+        """The studies grouped so far and the pairs that may report one study, among the
+        records sought for full text (`litsynth studies`, `studies candidates`)."""
+        with opened(project.store_path) as conn:
+            seen = studies.overview(conn)
+            found = studies.candidates_here(conn)
+        return JSONResponse({**seen.to_json(), "candidates": [c.to_json() for c in found]})
+
     async def api_group(request: Request) -> Response:
         body = await json_body(request)
         who, note = person(body, "reviewer", project), str(body.get("note") or "")
@@ -52,6 +62,7 @@ def study_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -
         return JSONResponse(await ws.locked(work))
 
     return [
+        route("/api/studies", api_studies, ["GET"]),
         route("/api/studies/group", api_group, ["POST"], write=True),
         route("/api/studies/split", api_split, ["POST"], write=True),
     ]

@@ -151,6 +151,7 @@ function studyControls(id, study, cell, tr) {
         // the records lines count studies and reports (the found rows stay as they are)
         const fresh = await api("/api/records/batches");
         $("records-lines").replaceChildren(...fresh.lines.map((line) => el("li", line)));
+        await loadStudies();
       } catch (error) {
         said.textContent = error.message;
         said.className = "status error";
@@ -216,8 +217,43 @@ function decideControls(id, data, cell, tr) {
   return form;
 }
 
+// The Records screen's "Studies reported more than once": the studies grouped so far, and the
+// pairs that may report one study (`litsynth studies`, `studies candidates`).
+async function loadStudies() {
+  const data = await api("/api/studies");
+  $("studies-summary").textContent = "Included: " + data.included_studies + (data.included_studies === 1 ? " study" : " studies")
+    + " in " + data.included_reports + (data.included_reports === 1 ? " report" : " reports") + "."
+    + (data.candidates.length ? "" : " No pair of the records sought for full text looks like one study's reports.");
+  const act = (label, path, body) => {
+    const b = el("button", label);
+    b.type = "button";
+    b.addEventListener("click", async () => {
+      try {
+        await post(path, { ...body, reviewer: reviewer() });
+        await loadStudies();
+        const fresh = await api("/api/records/batches");
+        $("records-lines").replaceChildren(...fresh.lines.map((line) => el("li", line)));
+      } catch (error) {
+        $("studies-summary").textContent = error.message;
+      }
+    });
+    return b;
+  };
+  $("studies-grouped").replaceChildren(...data.studies.map((study) => {
+    const li = el("li", study.reports.map((r) => r.label + " " + r.record_id).join(" · ") + " ");
+    for (const r of study.reports.slice(1)) li.append(act("Not the same study: " + r.label, "/api/studies/split", { record_id: r.record_id }), " ");
+    return li;
+  }));
+  $("studies-candidates").replaceChildren(...data.candidates.map((c) => {
+    const li = el("li", "Maybe one study: " + c.labels[0] + " " + c.records[0] + " · " + c.labels[1] + " " + c.records[1] + " (" + c.why + ") ");
+    li.append(act("Same study", "/api/studies/group", { main: c.records[0], others: [c.records[1]] }));
+    return li;
+  }));
+}
+
 function startFinder() {
   finder.started = true;
+  loadStudies().catch((error) => { $("studies-summary").textContent = error.message; });
   $("find-form").addEventListener("submit", (event) => {
     event.preventDefault();
     findRecords(false).catch((error) => { $("find-summary").textContent = error.message; });
