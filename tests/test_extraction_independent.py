@@ -61,6 +61,10 @@ def test_two_extractors_apart_then_consensus(review: Path, tmp_path: Path) -> No
     text = run_cli(review, "extract", "table")
     assert "1 answer differs between reviewers" in text
     assert "`litsynth extract import SHEET --reviewer consensus`" in text
+    run_cli(review, "report")
+    html = (review / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Values the two extractors gave differently" in html
+    assert "Hallsworth (2016), Sample size: ana: 12; ben: 21" in html
     # the agreed value settles it, and the Methods say so
     run_cli(review, "extract", "import", str(sheet(tmp_path / "agreed.csv", "r02,,21\n")),
             "--reviewer", "consensus")  # fmt: skip

@@ -387,9 +387,11 @@ def _characteristics(project: Project, conn: sqlite3.Connection) -> dict[str, An
         return {}
     form = extraction.load_form(path)
     table = extraction.characteristics(conn, form)
+    differ = form_reviewers.disagreements(conn, form) if form.independent else []
     return {
         "characteristics": (table.header, *table.rows) if table.rows else (),
         "extraction_methods": form_reviewers.collection_sentence(conn, form),
+        "extraction_disagreements": tuple(d.sentence() for d in differ),
     }
 
 

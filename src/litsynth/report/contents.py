@@ -145,6 +145,8 @@ class ReportData:
     # characteristics of included studies (data extraction): header, then a row per study
     characteristics: tuple[tuple[str, ...], ...] = ()
     extraction_methods: str = ""  # how the data were collected, for the Methods (items 9-10)
+    # values two extractors gave differently, unsettled (a form with `independent: true`)
+    extraction_disagreements: tuple[str, ...] = ()
     # critical appraisal: header, then a row per study; the checklist named; the judgements
     appraisal: tuple[tuple[str, ...], ...] = ()
     appraisal_tones: tuple[tuple[str, ...], ...] = ()  # per answer: good, mid, bad or ""
