@@ -169,6 +169,13 @@ def test_grouping_counts_once_in_prisma_status_extraction_and_the_deposit(
     table = run_cli(review, "extract", "table")
     assert "Smith & Berg (2019), also García (2018)" in table and "hospital" in table
 
+    # an export of the included records says which study each reports
+    included = tmp_path / "included.csv"
+    run_cli(review, "export", "records", str(included), "--stage", "included")
+    exported = {r["record_id"]: r["study"] for r in csv.DictReader(
+        included.open(encoding="utf-8-sig"))}  # fmt: skip
+    assert exported == {"r01": "r01", "r02": "r02", "r04": "r01"}
+
     # the deposit carries each record's study; a reader and an update count from it
     package = tmp_path / "data.zip"
     run_cli(review, "export", "package", str(package))

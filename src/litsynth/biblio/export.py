@@ -24,12 +24,14 @@ from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.csl import to_csl_json
 from litsynth.biblio.record_fields import issue_of, pages_of, volume_of, work_type
 from litsynth.biblio.sheet_files import write_table
+from litsynth.biblio.studies import studies_of, study_of
 from litsynth.biblio.writers import to_bibtex, to_ris
 from litsynth.cells import safe_cell
 from litsynth.errors import BiblioError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import screening_log
+from litsynth.store import studies as studies_store
 
 STAGES = (
     "to-screen", "title-abstract", "to-retrieve", "full-text", "excluded", "included", "all",
@@ -39,7 +41,7 @@ COLUMNS = (
     "record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords",
     "language", "doc_type", "source", "duplicate_of", "title_abstract_decision",
     "title_abstract_reason", "full_text_decision", "full_text_reason", "title_abstract_notes",
-    "full_text_notes", "volume", "issue", "pages", "work_type", "full_text",
+    "full_text_notes", "volume", "issue", "pages", "work_type", "full_text", "study",
 )  # fmt: skip
 
 
@@ -54,6 +56,9 @@ class ExportedRecord:
     ta_notes: str = ""  # the reviewers' notes at the stage: "ann: conference abstract only"
     ft_notes: str = ""
     full_texts: tuple[str, ...] = ()  # its linked documents' files, as the store has them
+    # the study it reports (`litsynth studies`): its main report's id, its own when alone;
+    # "" for a duplicate
+    study: str = ""
 
 
 def select(
@@ -78,6 +83,7 @@ def select(
     log = screening_log.log(conn) if log is None else log
     eff = rules.effective(log)
     notes = _notes(log)
+    studies = studies_of(studies_store.links(conn))
     out = []
     for rec in biblio_store.all_records(conn):
         ta = eff.get((rec.id, TITLE_ABSTRACT))
@@ -97,7 +103,10 @@ def select(
             "included": not duplicate_of and ft is not None and ft.decision == "include",
         }[stage]
         if keep:
-            out.append(with_decisions(rec, duplicate_of, eff, notes, files.get(rec.id, ())))
+            study = "" if duplicate_of else study_of(studies, rec.id)
+            out.append(
+                with_decisions(rec, duplicate_of, eff, notes, files.get(rec.id, ()), study=study)
+            )
     return out
 
 
@@ -109,6 +118,7 @@ def with_decisions(
     full_texts: Sequence[str],
     *,
     decided_as: str = "",
+    study: str = "",
 ) -> ExportedRecord:
     """`rec` with the decisions that count at each stage (`rules.effective`), read under
     `decided_as` (its group's root, whose decisions a duplicate's are) or its own id."""
@@ -124,6 +134,7 @@ def with_decisions(
         notes.get((key, TITLE_ABSTRACT), ""),
         notes.get((key, FULL_TEXT), ""),
         tuple(full_texts),
+        study,
     )
 
 
@@ -147,7 +158,7 @@ def _row(e: ExportedRecord) -> list[str]:
         "; ".join(r.keywords), r.language, r.doc_type, r.source, e.duplicate_of,
         e.ta_decision, e.ta_reason, e.ft_decision, e.ft_reason, e.ta_notes, e.ft_notes,
         volume_of(r.extra), issue_of(r.extra), pages_of(r.extra).replace("--", "–"),
-        work_type(r.doc_type, r.extra), "; ".join(e.full_texts),
+        work_type(r.doc_type, r.extra), "; ".join(e.full_texts), e.study,
     ]  # fmt: skip
 
 

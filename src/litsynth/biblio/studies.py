@@ -17,27 +17,22 @@ cycle, and a study grouped into another brings its reports along.
 the same trial or review registration (NCT…, ISRCTN…, PROSPERO's CRD42…), or sharing most of
 their authors, the first among them, within a few years.
 
-The functions are pure (log entries and records in, entries out) but the last four, which
-take the store for the CLI and the workspace; the flow (biblio/prisma.py) counts the studies.
+The functions are pure (log entries and records in, entries out); biblio/studies_here.py
+reads and appends the log for the CLI and the workspace, and the flow (biblio/prisma.py)
+counts the studies.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from litsynth.biblio import screening_rules as rules
-from litsynth.biblio.export import select
 from litsynth.citations.labels import work_label
 from litsynth.citations.names import fold, name_key
 from litsynth.errors import BiblioError
-from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, StudyLink
-from litsynth.store import biblio as biblio_store
-from litsynth.store import screening_log
-from litsynth.store import studies as store
+from litsynth.records import BibRecord, StudyLink
 
 # Registration numbers of trials and reviews, as abstracts and notes cite them. The prefix is
 # kept with the number: NCT01234567 and ISRCTN01234567 are different studies.
@@ -161,11 +156,11 @@ def _text(record: BibRecord) -> str:
     return " ".join((record.title, record.abstract, *record.extra.values())).upper()
 
 
-def _may_share(here: BibRecord, regs: set[str], first: str, other: BibRecord) -> bool:
+def may_share(here: BibRecord, regs: set[str], first: str, other: BibRecord) -> bool:
     """Whether `other` is in one of `here`'s blocks (its first author, or a registration
     number its text cites), told without reading all of `other`'s registrations: a record's
     page compares one record with every record sought for full text."""
-    families = _families(other)
+    families = author_keys(other)
     if first and families and families[0] == first:
         return True
     if not regs:
@@ -183,11 +178,11 @@ def registrations(record: BibRecord) -> set[str]:
     return found | {f"EudraCT {m}" for m in _EUDRACT.findall(text)}
 
 
-def _label(record: BibRecord) -> str:
+def record_label(record: BibRecord) -> str:
     return work_label(record.authors, record.year, title=record.title)
 
 
-def _families(record: BibRecord) -> list[str]:
+def author_keys(record: BibRecord) -> list[str]:
     """Each author as family name and first initial ("kim j"): Kim, J. and Kim, S. are two
     people, and a common family name alone paired unrelated papers."""
     out = []
@@ -214,7 +209,7 @@ def candidates(
     if only is not None:
         pool.append(only)
     regs = [registrations(r) for r in pool]
-    families = [_families(r) for r in pool]
+    families = [author_keys(r) for r in pool]
     blocks: dict[str, list[int]] = {}
     for i, (reg, fam) in enumerate(zip(regs, families, strict=True)):
         for key in (*(f"reg:{x}" for x in reg), *([f"first:{fam[0]}"] if fam else [])):
@@ -235,7 +230,7 @@ def candidates(
         shared_reg = sorted(regs[i] & regs[j])
         if shared_reg:
             why = f"both name {', '.join(shared_reg)}"
-            out.append(Candidate(a.id, b.id, why, 2.0, (_label(a), _label(b))))
+            out.append(Candidate(a.id, b.id, why, 2.0, (record_label(a), record_label(b))))
             continue
         fa, fb = set(families[i]), set(families[j])
         if a.year and b.year and abs(a.year - b.year) > MAX_YEARS:
@@ -245,152 +240,5 @@ def candidates(
             first = a.authors[0].split(",", 1)[0].strip()
             why = f"{shared} of {shorter} authors shared, first author {first}"
             strength = round(shared / shorter, 3)
-            out.append(Candidate(a.id, b.id, why, strength, (_label(a), _label(b))))
+            out.append(Candidate(a.id, b.id, why, strength, (record_label(a), record_label(b))))
     return sorted(out, key=lambda c: (-c.strength, c.first, c.second))
-
-
-# ---- on the store: the CLI and the workspace call these -------------------------------------
-
-
-@dataclass(frozen=True)
-class Report:
-    """A report of a study of two or more, as the list shows it."""
-
-    record_id: str
-    label: str  # "Doe & Roe (2019)"
-    title: str
-    full_text: str  # its full-text decision that counts, "" before one
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "record_id": self.record_id,
-            "label": self.label,
-            "title": self.title,
-            "full_text": self.full_text,
-        }
-
-
-@dataclass(frozen=True)
-class StudiesOverview:
-    """The studies reported more than once, and the included reports and studies counted."""
-
-    studies: tuple[tuple[Report, ...], ...]  # each main report first
-    included_reports: int
-    included_studies: int
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "included_studies": self.included_studies,
-            "included_reports": self.included_reports,
-            "studies": [
-                {"main": s[0].record_id, "reports": [r.to_json() for r in s]} for s in self.studies
-            ],
-        }
-
-
-def _known(conn: sqlite3.Connection, record_ids: Sequence[str]) -> None:
-    """A BiblioError naming the first id that is no record here, or a duplicate."""
-    for rid in record_ids:
-        rec = biblio_store.record_here(conn, rid)
-        if rec is None:
-            raise BiblioError(
-                f"no record {rid!r} in this project",
-                hint="find a record's id with `litsynth screen find WORDS`",
-            )
-        root = rec.extra.get("duplicate_of", "")
-        if root:
-            raise BiblioError(
-                f"{rid} is a duplicate of {root}",
-                hint=f"group its root {root}: a duplicate's decisions are its root's",
-            )
-
-
-def record_group(
-    conn: sqlite3.Connection,
-    main: str,
-    others: Sequence[str],
-    *,
-    reviewer: str,
-    at: str,
-    note: str = "",
-) -> list[StudyLink]:
-    """Group `others` into the study `main` reports; the entries appended."""
-    if not others:
-        raise BiblioError("name the study's main report and at least one other report")
-    _known(conn, [main, *others])
-    entries = group(
-        studies_of(store.links(conn)), main, others, reviewer=reviewer, at=at, note=note
-    )
-    store.append(conn, entries)
-    return entries
-
-
-def record_split(
-    conn: sqlite3.Connection, record_id: str, *, reviewer: str, at: str, note: str = ""
-) -> list[StudyLink]:
-    """Make `record_id` a study of its own again; the entries appended."""
-    _known(conn, [record_id])
-    entries = split(studies_of(store.links(conn)), record_id, reviewer=reviewer, at=at, note=note)
-    store.append(conn, entries)
-    return entries
-
-
-def overview(conn: sqlite3.Connection) -> StudiesOverview:
-    """Every study of two or more reports, its main report first, with each report's
-    full-text decision; and the included reports and studies counted."""
-    studies = studies_of(store.links(conn))
-    log = screening_log.log(conn)
-    eff = rules.effective(log)
-    included = [e.record.id for e in select(conn, "included", log)]
-    rows = []
-    for main, rest in sorted(members(studies).items()):
-        reports = []
-        for rid in [main, *sorted(rest)]:
-            rec = biblio_store.get_record(conn, rid)
-            if rec is None:
-                continue
-            ft = eff.get((rid, FULL_TEXT))
-            reports.append(Report(rid, _label(rec), rec.title, ft.decision if ft else ""))
-        rows.append(tuple(reports))
-    rows.sort(key=lambda s: s[0].label.casefold())
-    return StudiesOverview(tuple(rows), len(included), count_studies(studies, included))
-
-
-def candidates_here(conn: sqlite3.Connection, stage: str = "title-abstract") -> list[Candidate]:
-    """`candidates` among the records of a stage (`biblio.export.STAGES`; default: those
-    sought for full text, where reports are collated)."""
-    records = [e.record for e in select(conn, stage) if not e.duplicate_of]
-    return candidates(records, studies_of(store.links(conn)))
-
-
-def of_record(conn: sqlite3.Connection, record_id: str) -> dict[str, object]:
-    """A record's study for its page in the workspace: the study's main report, its other
-    reports, and the records sought for full text that may report it too."""
-    studies = studies_of(store.links(conn))
-    root = study_of(studies, record_id)
-    group_ids = [root, *sorted(members(studies).get(root, []))]
-    reports = []
-    for rid in group_ids if len(group_ids) > 1 else []:
-        rec = biblio_store.get_record(conn, rid)
-        if rec is not None:
-            reports.append({"id": rid, "label": _label(rec), "title": rec.title})
-    here = biblio_store.get_record(conn, record_id)
-    eff = rules.effective(screening_log.log(conn))
-    sought = [
-        rec
-        for (rid, stage), e in eff.items()
-        if stage == TITLE_ABSTRACT and e.decision == "include" and rid != record_id
-        for rec in [biblio_store.record_here(conn, rid)]
-        if rec is not None and not rec.extra.get("duplicate_of")
-    ]
-    maybe = []
-    if here is not None:
-        regs, families = registrations(here), _families(here)
-        first = families[0] if families else ""
-        near = [r for r in sought if _may_share(here, regs, first, r)]
-        maybe = candidates(near, studies, only=here)
-    return {
-        "main": root,
-        "reports": reports,
-        "candidates": [{"id": c.second, "label": c.labels[1], "why": c.why} for c in maybe[:5]],
-    }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from litsynth.biblio import studies
+from litsynth.biblio import studies_here
 from litsynth.biblio.export import STAGES
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.cli.common import json_option, load, print_json, project_option
@@ -34,7 +34,7 @@ def studies_group(ctx: click.Context, project_dir: Path, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     with opened(load(project_dir).store_path) as conn:
-        seen = studies.overview(conn)
+        seen = studies_here.overview(conn)
     if as_json:
         print_json(seen.to_json())
         return
@@ -80,7 +80,9 @@ def group_command(
     project = load(project_dir)
     who = reviewer or project.settings.project.reviewer
     with opened(project.store_path) as conn, transaction(conn):
-        entries = studies.record_group(conn, main, others, reviewer=who, at=now_utc(), note=note)
+        entries = studies_here.record_group(
+            conn, main, others, reviewer=who, at=now_utc(), note=note
+        )
     _said(entries, as_json, f"grouped into the study of {main}")
 
 
@@ -98,7 +100,7 @@ def split_command(
     project = load(project_dir)
     who = reviewer or project.settings.project.reviewer
     with opened(project.store_path) as conn, transaction(conn):
-        entries = studies.record_split(conn, record, reviewer=who, at=now_utc(), note=note)
+        entries = studies_here.record_split(conn, record, reviewer=who, at=now_utc(), note=note)
     _said(entries, as_json, "recorded")
 
 
@@ -129,7 +131,7 @@ def candidates_command(stage: str, project_dir: Path, as_json: bool) -> None:
     registration number both cite, or most authors shared with the same first author. Only
     proposed: check the papers (sample, setting, dates) and group them yourself."""
     with opened(load(project_dir).store_path) as conn:
-        found = studies.candidates_here(conn, stage)
+        found = studies_here.candidates_here(conn, stage)
     if as_json:
         print_json({"stage": stage, "candidates": [c.to_json() for c in found]})
         return

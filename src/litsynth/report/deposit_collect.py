@@ -26,7 +26,6 @@ from litsynth.biblio.prisma_svg import flow_svg
 from litsynth.biblio.prisma_text import render_text
 from litsynth.biblio.record_fields import issue_of, pages_of, volume_of
 from litsynth.biblio.screening_ops import prisma_flow
-from litsynth.biblio.studies import studies_of, study_of
 from litsynth.coding.codebook.load import codebook_files, project_codebook
 from litsynth.config import SETTINGS_FILE, Project
 from litsynth.errors import SynthesisError
@@ -238,7 +237,6 @@ _RECORD_COLUMNS = (
 
 def _records(records: list[export.ExportedRecord], logs: _Logs, abstracts: bool) -> Table:
     files = {b["id"]: Path(b["file_name"]).name for b in logs.batches}
-    studies = studies_of(logs.studies)
     linked: dict[str, list[str]] = {}
     for link in logs.links:
         linked.setdefault(link["record_id"], []).append(link["document_id"])
@@ -250,7 +248,7 @@ def _records(records: list[export.ExportedRecord], logs: _Logs, abstracts: bool)
                issue_of(r.extra), pages_of(r.extra).replace("--", "–"), r.doi, r.doc_type,
                e.ta_decision, e.ta_reason, e.ft_decision, e.ft_reason,
                "; ".join(linked.get(r.id, ())),
-               "" if e.duplicate_of else study_of(studies, r.id))  # fmt: skip
+               e.study)  # fmt: skip
         rows.append((*row, r.abstract) if abstracts else row)
     columns = _RECORD_COLUMNS + ((Column("abstract", "abstract"),) if abstracts else ())
     return Table(

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from litsynth.biblio import screening_ops as ops
-from litsynth.biblio import studies
+from litsynth.biblio import studies_here
 from litsynth.biblio.export import ExportedRecord, select
 from litsynth.biblio.record_finder import (
     PAGE,
@@ -106,7 +106,7 @@ def finder_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                 "history": history_json(found.log),
                 "reasons": ops.project_reasons(conn, settings),
                 # a duplicate's study is its root's (`litsynth studies`)
-                "study": None if found.here.duplicate_of else studies.of_record(conn, rec.id),
+                "study": None if found.here.duplicate_of else studies_here.of_record(conn, rec.id),
             }
 
         with opened(project.store_path) as conn:

@@ -1,6 +1,6 @@
 """Reports of one study grouped from the workspace: the Records screen lists the studies
 grouped and the pairs that may report one study, and a record's page groups it with another
-report of its study or takes it out (`litsynth studies`, biblio/studies.py). What a record's
+report of its study or takes it out (`litsynth studies`, biblio/studies_here.py). What a record's
 study is comes with the record (`/api/records/record`)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from litsynth.biblio import studies
+from litsynth.biblio import studies_here
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.config import Project
 from litsynth.records import StudyLink
@@ -32,8 +32,8 @@ def study_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -
         """The studies grouped so far and the pairs that may report one study, among the
         records sought for full text (`litsynth studies`, `studies candidates`)."""
         with opened(project.store_path) as conn:
-            seen = studies.overview(conn)
-            found = studies.candidates_here(conn)
+            seen = studies_here.overview(conn)
+            found = studies_here.candidates_here(conn)
         return JSONResponse({**seen.to_json(), "candidates": [c.to_json() for c in found]})
 
     async def api_group(request: Request) -> Response:
@@ -43,7 +43,7 @@ def study_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -
 
         def work(conn: sqlite3.Connection) -> dict[str, Any]:
             with transaction(conn):
-                entries = studies.record_group(conn, str(body["main"]), others, reviewer=who,
+                entries = studies_here.record_group(conn, str(body["main"]), others, reviewer=who,
                                                at=now_utc(), note=note)  # fmt: skip
             return _recorded(entries)
 
@@ -55,7 +55,7 @@ def study_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -
 
         def work(conn: sqlite3.Connection) -> dict[str, Any]:
             with transaction(conn):
-                entries = studies.record_split(conn, str(body["record_id"]), reviewer=who,
+                entries = studies_here.record_split(conn, str(body["record_id"]), reviewer=who,
                                                at=now_utc(), note=note)  # fmt: skip
             return _recorded(entries)
 
