@@ -35,13 +35,11 @@ from typing import Any
 from litsynth.biblio.export import select
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.sheet_files import read_table, write_table
-from litsynth.biblio.studies import studies_of, study_of
 from litsynth.cells import safe_cell
 from litsynth.citations.labels import work_label
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord
 from litsynth.store import extraction as store
-from litsynth.store import studies as studies_store
 from litsynth.store.db import transaction
 from litsynth.yamltext import parse_yaml
 
@@ -278,11 +276,9 @@ def included_studies(conn: sqlite3.Connection) -> list[Study]:
     (its main report when that is included)."""
     from litsynth.store import biblio as biblio_store
 
-    studies = studies_of(studies_store.links(conn))
-    included = [e.record for e in select(conn, "included")]
     by_study: dict[str, list[BibRecord]] = {}
-    for r in included:
-        by_study.setdefault(study_of(studies, r.id), []).append(r)
+    for e in select(conn, "included"):
+        by_study.setdefault(e.study or e.record.id, []).append(e.record)
     out = []
     for root, reports in by_study.items():
         main = next((r for r in reports if r.id == root), reports[0])
