@@ -47,8 +47,9 @@ def test_two_extractors_apart_then_consensus(review: Path, tmp_path: Path) -> No
         "r01": ("", ""), "r02": ("", ""),
     }  # fmt: skip
     # the same value is recorded as ben's too: their agreement is the point
+    # "nl" is ana's "NL": text is compared without regard to case
     said = run_cli(review, "extract", "import", str(sheet(tmp_path / "ben.csv",
-                   "r01,NL,40\nr02,DE,21\n")), "--reviewer", "ben")  # fmt: skip
+                   "r01,nl,40\nr02,DE,21\n")), "--reviewer", "ben")  # fmt: skip
     assert "4 values recorded (0 unchanged)" in said
     table = json.loads(run_cli(review, "extract", "table", "--json"))
     assert [(d["record_id"], d["field"], d["answers"]) for d in table["disagreements"]] == [
@@ -72,7 +73,7 @@ def test_two_extractors_apart_then_consensus(review: Path, tmp_path: Path) -> No
     assert table["disagreements"] == []
     assert "by two reviewers each; differences were settled by consensus." in table["methods"]
     assert sorted(table["rows"]) == [["Hallsworth (2016)", "DE", "21"],
-                                     ["Smith & Berg (2019)", "NL", "40"]]  # fmt: skip
+                                     ["Smith & Berg (2019)", "nl", "40"]]  # fmt: skip
 
 
 def test_independent_must_be_true_or_false() -> None:

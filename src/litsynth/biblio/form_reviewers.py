@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from litsynth.biblio.extraction import Form, included_studies
+from litsynth.biblio.extraction import Form, FormField, included_studies
 from litsynth.kappa import cohen_kappa
 from litsynth.store import extraction as store
 from litsynth.words import count, number_word
@@ -108,7 +108,7 @@ def collection_sentence(conn: sqlite3.Connection, form: Form) -> str:
         f" {len(per_study)} of {count(len(included), 'study', 'studies')},"
         f" {reviewers_phrase(per_study)}{settled}."
     )
-    agreed = agreement(answered) if form.independent else None
+    agreed = agreement(comparable(form, answered)) if form.independent else None
     if agreed is None:
         return said
     return (
@@ -136,6 +136,30 @@ class Disagreement:
         return f"{self.study}, {self.question}: {told}"
 
 
+def compared(field: FormField | None, value: str) -> str:
+    """A value as two reviewers' values are compared: a number by its value ("40" and
+    "40.0"), text without regard to case and spacing ("the Netherlands", "The  Netherlands");
+    a choice as stored (the form's checks spelled it already)."""
+    if field is not None and field.type in ("integer", "number"):
+        try:
+            return repr(float(value))
+        except ValueError:
+            return value
+    if field is not None and field.type == "text":
+        return " ".join(value.casefold().split())
+    return value
+
+
+def comparable(
+    form: Form, answered: Mapping[tuple[str, str], Mapping[str, str]]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """`answers_given`'s answers, each as `compared`: what agreement is counted on."""
+    return {
+        (record, field): {who: compared(form.field(field), v) for who, v in by.items()}
+        for (record, field), by in answered.items()
+    }
+
+
 def disagreements(conn: sqlite3.Connection, form: Form) -> list[Disagreement]:
     """Questions two reviewers answered differently for a study, and nobody settled.
 
@@ -148,7 +172,9 @@ def disagreements(conn: sqlite3.Connection, form: Form) -> list[Disagreement]:
     out = []
     for (record, field), answers in sorted(answers_given(conn, form, labels).items()):
         question = form.field(field)
-        if question is None or CONSENSUS in answers or len(set(answers.values())) < 2:
+        if question is None or CONSENSUS in answers:
+            continue
+        if len({compared(question, v) for v in answers.values()}) < 2:
             continue
         out.append(Disagreement(labels[record], question.label, answers, record, field))
     return sorted(out, key=lambda d: (d.study.casefold(), d.question))
