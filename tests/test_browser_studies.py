@@ -33,24 +33,27 @@ def _open_r01(page) -> None:  # type: ignore[no-untyped-def]
     page.locator("#found tr", has_text="electronic order sets").locator("button.linkish").click()
 
 
-def test_group_two_reports_from_a_records_page_and_take_it_back(
-    project: Path, tmp_path: Path
-) -> None:
+def _two_reports(project: Path, tmp_path: Path, *, assessed: bool) -> None:
+    """The screening fixture's records, and a follow-up of r01's trial from PubMed; r01 and
+    the follow-up included at title/abstract (and at full text when `assessed`)."""
     run_cli(project, "import", str(FIXTURES / "screening" / "records.csv"), "--source", "Scopus")
     follow_up = tmp_path / "follow-up.csv"
     follow_up.write_text(FOLLOW_UP, encoding="utf-8")
     run_cli(project, "import", str(follow_up), "--source", "PubMed")
-    conn = sqlite3.connect(project / "litsynth.db")
-    conn.execute("UPDATE records SET abstract = abstract || ' Trial NCT01234567.' WHERE id = 'r01'")
-    conn.commit()
-    conn.close()
+    for rid in ("r01", "x01"):
+        run_cli(project, "screen", "decide", rid, "include", "--reviewer", "ann")
+        if assessed:
+            run_cli(project, "screen", "decide", rid, "include", "--stage", "full-text",
+                    "--reviewer", "ann")  # fmt: skip
+
+
+def test_group_two_reports_from_a_records_page_and_take_it_back(
+    project: Path, tmp_path: Path
+) -> None:
     (project / "extraction.yaml").write_text(
         "fields:\n  - id: setting\n    type: text\n", encoding="utf-8"
     )
-    for rid in ("r01", "x01"):
-        run_cli(project, "screen", "decide", rid, "include", "--reviewer", "ann")
-        run_cli(project, "screen", "decide", rid, "include", "--stage", "full-text",
-                "--reviewer", "ann")  # fmt: skip
+    _two_reports(project, tmp_path, assessed=True)
     detail = "document.querySelector('.found-detail')"
     with browsing(project, 1280, 1000) as (url, page):
         page.goto(url + "/screens/records")
@@ -80,10 +83,10 @@ def test_group_two_reports_from_a_records_page_and_take_it_back(
         page.locator(".found-detail button", has_text="Not the same study").click()
         until(page, f"() => !{detail}.textContent.includes('One study, reported in')")
         after = page.locator(".found-detail .study-box").text_content() or ""
-    assert "Smith & Berg (2021) x01 (both name NCT01234567)" in proposed
+    assert "Smith & Berg (2021) x01 (2 of 2 authors shared, first author Smith)" in proposed
     assert (
-        "Maybe one study: Smith & Berg (2019) r01 · Smith & Berg (2021) x01 (both name"
-        " NCT01234567)" in listed
+        "Maybe one study: Smith & Berg (2019) r01 · Smith & Berg (2021) x01 (2 of 2 authors"
+        " shared, first author Smith)" in listed
     )
     assert "Smith & Berg (2019) r01 · Smith & Berg (2021) x01" in studies_list
     assert summary.startswith("Included: 1 study in 2 reports.")
@@ -98,3 +101,28 @@ def test_group_two_reports_from_a_records_page_and_take_it_back(
         assert log.fetchall() == [("x01", "r01", "ann"), ("x01", "", "ann")]
     finally:
         conn.close()
+
+
+def test_full_text_screening_proposes_the_same_study(project: Path, tmp_path: Path) -> None:
+    """At full text, where reports are collated, the Screening screen names the record that
+    may report the same study; "Same study" groups them, as `studies group` does."""
+    _two_reports(project, tmp_path, assessed=False)
+    study = "document.querySelector('#rec-study').textContent"
+    with browsing(project, 1280, 900) as (url, page):
+        page.goto(url + "/")
+        page.fill("#reviewer", "ann")
+        page.select_option("#stage", "full-text")
+        until(page, f"() => {study}.startsWith('May report the same study as')")
+        proposed = page.inner_text("#rec-study")
+        page.locator("#rec-study button", has_text="Same study").click()
+        until(page, f"() => {study}.startsWith('One study with')")
+    assert "(2 of 2 authors shared, first author Smith)" in proposed
+    flow = json.loads(run_cli(project, "prisma", "--json"))
+    assert flow["records_screened"] == 13 and flow["dbr_sought_reports"] == 2
+    conn = sqlite3.connect(project / "litsynth.db")
+    try:
+        grouped = conn.execute("SELECT record_id, study, reviewer FROM study_links").fetchall()
+    finally:
+        conn.close()
+    assert len(grouped) == 1 and grouped[0][2] == "ann"
+    assert {grouped[0][0], grouped[0][1]} == {"r01", "x01"}

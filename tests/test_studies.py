@@ -235,3 +235,33 @@ def test_an_import_whose_records_are_grouped_stays(tmp_path: Path) -> None:
     assert batch["work"] == 2
     out = run_cli(root, "batches", "--remove", batch["id"], exit_code=1)
     assert "reports grouped into studies" in out
+
+
+def test_full_text_screening_in_the_terminal_names_the_study(tmp_path: Path) -> None:
+    """Where reports are collated, the terminal shows the record's possible second report
+    with the command that groups them, and once grouped, the study's other report."""
+    from click.testing import CliRunner
+
+    from litsynth.cli import cli
+
+    root = corpus_project(tmp_path / "p")
+    run_cli(root, "import", str(RECORDS), "--source", "Scopus")
+    follow_up = tmp_path / "follow-up.csv"
+    follow_up.write_text('record_id,title,authors,year\nx01,Default options two years on,'
+                         '"Smith, John; Berg, Anna",2021\n', encoding="utf-8")  # fmt: skip
+    run_cli(root, "import", str(follow_up), "--source", "PubMed")
+    for rid in ("r01", "x01"):
+        run_cli(root, "screen", "decide", rid, "include")
+
+    def screen() -> str:
+        done = CliRunner().invoke(
+            cli, ["screen", "next", "--stage", "full-text", "--project", str(root)], input="q\n"
+        )
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    shown = screen()
+    assert "May report the same study as" in shown and "2 of 2 authors shared" in shown
+    assert "`litsynth studies group" in shown
+    run_cli(root, "studies", "group", "r01", "x01")
+    assert "One study with: Smith & Berg (20" in screen()

@@ -142,9 +142,28 @@ def candidates_here(conn: sqlite3.Connection, stage: str = "title-abstract") -> 
     return candidates(records, studies_of(store.links(conn)))
 
 
-def of_record(conn: sqlite3.Connection, record_id: str) -> dict[str, object]:
-    """A record's study for its page in the workspace: the study's main report, its other
-    reports, and the records sought for full text that may report it too."""
+@dataclass(frozen=True)
+class RecordStudy:
+    """A record's study as its page shows it: the main report, every report of the study
+    (none when it stands alone), and the sought records that may report it too."""
+
+    main: str
+    reports: tuple[tuple[str, str], ...]  # (record id, label), the main report first
+    candidates: tuple[Candidate, ...]  # each pairs the record (first) with another
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "main": self.main,
+            "reports": [{"id": rid, "label": label} for rid, label in self.reports],
+            "candidates": [
+                {"id": c.second, "label": c.labels[1], "why": c.why} for c in self.candidates
+            ],
+        }
+
+
+def of_record(conn: sqlite3.Connection, record_id: str, most: int = 5) -> RecordStudy:
+    """A record's study for its page in the workspace and the terminal's full-text screening:
+    the study's reports and up to `most` records sought for full text that may report it."""
     studies = studies_of(store.links(conn))
     root = study_of(studies, record_id)
     group_ids = [root, *sorted(members(studies).get(root, []))]
@@ -152,7 +171,7 @@ def of_record(conn: sqlite3.Connection, record_id: str) -> dict[str, object]:
     for rid in group_ids if len(group_ids) > 1 else []:
         rec = biblio_store.get_record(conn, rid)
         if rec is not None:
-            reports.append({"id": rid, "label": record_label(rec), "title": rec.title})
+            reports.append((rid, record_label(rec)))
     here = biblio_store.get_record(conn, record_id)
     eff = rules.effective(screening_log.log(conn))
     sought = [
@@ -162,14 +181,10 @@ def of_record(conn: sqlite3.Connection, record_id: str) -> dict[str, object]:
         for rec in [biblio_store.record_here(conn, rid)]
         if rec is not None and not rec.extra.get("duplicate_of")
     ]
-    maybe = []
+    maybe: list[Candidate] = []
     if here is not None:
         regs, families = registrations(here), author_keys(here)
         first = families[0] if families else ""
         near = [r for r in sought if may_share(here, regs, first, r)]
         maybe = candidates(near, studies, only=here)
-    return {
-        "main": root,
-        "reports": reports,
-        "candidates": [{"id": c.second, "label": c.labels[1], "why": c.why} for c in maybe[:5]],
-    }
+    return RecordStudy(root, tuple(reports), tuple(maybe[:most]))

@@ -126,6 +126,22 @@ def _full_text_line(conn: sqlite3.Connection, record_id: str) -> str:
     return "Full text: " + ", ".join(f"{d['path']} ({d['label']})" for d in linked)
 
 
+def _study_lines(conn: sqlite3.Connection, record_id: str) -> list[str]:
+    """At full text, where reports are collated: the other reports of the record's study, or
+    the sought records that may report it too (`litsynth studies`)."""
+    from litsynth.biblio import studies_here
+
+    seen = studies_here.of_record(conn, record_id)
+    others = [f"{label} {rid}" for rid, label in seen.reports if rid != record_id]
+    if others:
+        return ["One study with: " + "; ".join(others)]
+    return [
+        f"May report the same study as {c.labels[1]} {c.second} ({c.why}):"
+        f" `litsynth studies group {record_id} {c.second}`"
+        for c in seen.candidates
+    ]
+
+
 @screen_group.command("next")
 @stage_option
 @reviewer_option
@@ -173,7 +189,10 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
                 where += f" · pilot {piloted.index(rec.id) + 1} of {len(piloted)}"
             _show(rec, meta, where, settings, why)
             if stage == FULL_TEXT:
-                click.echo(_full_text_line(conn, rec.id) + "\n")
+                click.echo(_full_text_line(conn, rec.id))
+                for line in _study_lines(conn, rec.id):
+                    click.echo(line)
+                click.echo("")
             while True:  # n: a note, kept with the decision that follows (as in the workspace)
                 key = click.prompt(
                     "[i]nclude [e]xclude [m]aybe "

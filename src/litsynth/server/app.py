@@ -32,13 +32,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from litsynth.biblio import dedupe, screening_stop
+from litsynth.biblio import dedupe, screening_stop, studies_here
 from litsynth.biblio import screening_ops as ops
 from litsynth.biblio.screening_pilot import pilot_report
 from litsynth.biblio.screening_progress import progress
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
-from litsynth.records import SCREENING_STAGES, TITLE_ABSTRACT
+from litsynth.records import FULL_TEXT, SCREENING_STAGES, TITLE_ABSTRACT
 from litsynth.search import SearchHit, search, status
 from litsynth.server.coding_routes import coding_routes
 from litsynth.server.coding_views import confirm_json, quote_json, relations_json
@@ -204,7 +204,10 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                  "ranked_for": [] if random else queue.why(rec.id),  # the words that raised it
                  "pilot": {"position": queue.piloted.index(rec.id) + 1,
                            "size": len(queue.piloted)}
-                 if rec.id in queue.piloted else None}
+                 if rec.id in queue.piloted else None,
+                 # where reports are collated: its study, or the records that may share it
+                 "study": studies_here.of_record(conn, rec.id).to_json()
+                 if stage == FULL_TEXT else None}
                 if rec
                 else None
             )  # fmt: skip

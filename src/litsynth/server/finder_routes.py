@@ -106,7 +106,9 @@ def finder_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
                 "history": history_json(found.log),
                 "reasons": ops.project_reasons(conn, settings),
                 # a duplicate's study is its root's (`litsynth studies`)
-                "study": None if found.here.duplicate_of else studies_here.of_record(conn, rec.id),
+                "study": None
+                if found.here.duplicate_of
+                else studies_here.of_record(conn, rec.id).to_json(),
             }
 
         with opened(project.store_path) as conn:

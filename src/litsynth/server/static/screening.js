@@ -139,7 +139,7 @@ async function loadNext(first) {
     : stage() === "full-text"
       ? "No records at full text yet: records included at title/abstract come here."
       : "No records yet: import a database export with `litsynth import FILE --source NAME`, then reload.";
-  for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi", "rec-fulltext", "rec-why", "attach-status"]) $(id).textContent = "";
+  for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi", "rec-fulltext", "rec-study", "rec-why", "attach-status"]) $(id).textContent = "";
   $("rec-doi").removeAttribute("href");
   $("rec-attach").hidden = !(rec && fullText && !rec.full_texts.length);
   if (!rec) return;
@@ -161,6 +161,7 @@ async function loadNext(first) {
     list.setAttribute("download", "");
     $("rec-fulltext").append(list, ".");
   }
+  if (rec.study) showStudy(rec.id, rec.study);
   // why the queue shows it now: the words the model weighs for inclusion, strongest first
   if (rec.ranked_for && rec.ranked_for.length) $("rec-why").textContent = "Ranked here for: " + rec.ranked_for.join(", ");
   if (rec.keywords.length) {
@@ -168,6 +169,30 @@ async function loadNext(first) {
     rec.keywords.forEach((k, i) => $("rec-keywords").append(...(i ? ["; "] : []), marked(k, rec.keyword_marks[i])));
   }
   showAbstract(rec);
+}
+
+// At full text, where reports are collated (`litsynth studies`): the other reports of the
+// record's study, or the records sought that may report it too, each with "Same study".
+function showStudy(id, study) {
+  const others = study.reports.filter((r) => r.id !== id);
+  if (others.length) {
+    $("rec-study").textContent = "One study with: " + others.map((r) => r.label + " " + r.id).join("; ");
+    return;
+  }
+  study.candidates.forEach((c, i) => {
+    $("rec-study").append(i ? " · " : "May report the same study as ", c.label + " " + c.id + " (" + c.why + ") ");
+    const same = el("button", "Same study");
+    same.type = "button";
+    same.addEventListener("click", async () => {
+      try {
+        await post("/api/studies/group", { main: id, others: [c.id], reviewer: reviewer() });
+        $("rec-study").textContent = "One study with: " + c.label + " " + c.id;
+      } catch (error) {
+        $("rec-study").textContent = error.message;
+      }
+    });
+    $("rec-study").append(same);
+  });
 }
 
 // The documents linked to the record (`litsynth link`, or attached here), to read in the reader;
