@@ -83,46 +83,37 @@ async function importFiles(event) {
   await loadBatches();
 }
 
-// Another tool's decisions (or a sheet), as `litsynth screen import` prints them.
-async function importDecisions(event) {
-  event.preventDefault();
-  const file = $("decisions-file").files[0];
-  const shown = $("decisions-result");
+// A file from a form's picker sent to `path`, and what the command line would print shown
+// in `result` (or why nothing was recorded); the Records lines are drawn again after.
+async function sendFromForm(form, path, params) {
+  const file = $(form + "-file").files[0];
+  const shown = $(form + "-result");
   shown.hidden = false;
   shown.classList.remove("failed");
   shown.textContent = "reading " + file.name + "…";
   try {
-    const params = new URLSearchParams({ name: file.name, stage: $("decisions-stage").value,
-      reviewer: reviewer(), all: $("decisions-all").value, reason: $("decisions-reason").value.trim() });
-    const outcome = await sendFile("/api/screen/import", params, file);
+    const outcome = await sendFile(path, new URLSearchParams({ name: file.name, ...params }), file);
     shown.textContent = outcome.lines.join("\n");
   } catch (error) {
     shown.textContent = file.name + ": nothing recorded: " + error.message;
     shown.classList.add("failed");
   }
-  $("decisions-file").value = "";
+  $(form + "-file").value = "";
   await loadBatches();
+}
+
+// Another tool's decisions (or a sheet), as `litsynth screen import` prints them.
+async function importDecisions(event) {
+  event.preventDefault();
+  await sendFromForm("decisions", "/api/screen/import", { stage: $("decisions-stage").value,
+    reviewer: reviewer(), all: $("decisions-all").value, reason: $("decisions-reason").value.trim() });
 }
 
 // An updated review's previous version, as `litsynth previous FILE` says it.
 async function tellPrevious(event) {
   event.preventDefault();
-  const file = $("previous-file").files[0];
-  const shown = $("previous-result");
-  shown.hidden = false;
-  shown.classList.remove("failed");
-  shown.textContent = "reading " + file.name + "…";
-  try {
-    const params = new URLSearchParams({ name: file.name, study_column: $("previous-study").value.trim(),
-      remove_found: $("previous-remove").checked ? "1" : "" });
-    const outcome = await sendFile("/api/records/previous", params, file);
-    shown.textContent = outcome.lines.join("\n");
-  } catch (error) {
-    shown.textContent = file.name + ": nothing recorded: " + error.message;
-    shown.classList.add("failed");
-  }
-  $("previous-file").value = "";
-  await loadBatches();
+  await sendFromForm("previous", "/api/records/previous", { study_column: $("previous-study").value.trim(),
+    remove_found: $("previous-remove").checked ? "1" : "" });
 }
 
 async function forgetPrevious() {
