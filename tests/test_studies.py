@@ -265,3 +265,28 @@ def test_full_text_screening_in_the_terminal_names_the_study(tmp_path: Path) -> 
     assert "`litsynth studies group" in shown
     run_cli(root, "studies", "group", "r01", "x01")
     assert "One study with: Smith & Berg (20" in screen()
+
+
+def test_values_extracted_before_grouping_stay_on_the_study(review: Path, tmp_path: Path) -> None:
+    """ana extracted r04's paper; later r04 is found to report r01's study, whose row is the
+    study's: r04's values fill it where r01 has none, in the sheet, the table and status."""
+    (review / "extraction.yaml").write_text(
+        "fields:\n  - id: setting\n    type: text\n  - id: n\n    type: integer\n",
+        encoding="utf-8",
+    )
+    sheet = tmp_path / "ana.csv"
+    sheet.write_text("record_id,setting,n\nr04,intensive care,120\nr01,,80\n", encoding="utf-8")
+    run_cli(review, "extract", "import", str(sheet), "--reviewer", "ana")
+    run_cli(review, "studies", "group", "r01", "r04")
+    table = json.loads(run_cli(review, "extract", "table", "--json"))
+    rows = {r[0]: r[1:] for r in table["rows"]}
+    # r01's own n stands; the setting only r04's paper gave fills the study's row
+    assert rows["Smith & Berg (2019), also García (2018)"] == ["intensive care", "80"]
+    out = tmp_path / "sheet.csv"
+    run_cli(review, "extract", "export", str(out))
+    exported = {r["record_id"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    assert (exported["r01"]["setting"], exported["r01"]["n"]) == ("intensive care", "80")
+    assert "included studies: 1 of 2 with data extracted" in run_cli(review, "status")
+    # the sheet back as exported records nothing new: the values stand as shown
+    said = run_cli(review, "extract", "import", str(out), "--reviewer", "ana")
+    assert "0 values recorded" in said

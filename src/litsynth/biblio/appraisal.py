@@ -22,6 +22,7 @@ from litsynth.biblio.extraction import (
     Form,
     FormField,
     Study,
+    folded,
     included_studies,
     load_form,
 )
@@ -141,11 +142,9 @@ def judgements(
     overall = form.field(form.overall) if form.overall else None
     if overall is None:
         return Judgements("", "", (), {}, {})
-    values = store.current_values(conn, form.kind.name)
-    by_record = {
-        s.record_id: values.get((s.record_id, overall.id)) or NOT_JUDGED
-        for s in (included_studies(conn) if studies is None else studies)
-    }
+    studies = included_studies(conn) if studies is None else studies
+    values = folded(store.current_values(conn, form.kind.name), studies)
+    by_record = {s.record_id: values.get((s.record_id, overall.id)) or NOT_JUDGED for s in studies}
     tally = Counter(by_record.values())
     order = [*overall.values, NOT_JUDGED]
     counts = {v: tally[v] for v in order if tally[v] or v != NOT_JUDGED}

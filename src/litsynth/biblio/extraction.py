@@ -302,6 +302,24 @@ def included_studies(conn: sqlite3.Connection) -> list[Study]:
     return out
 
 
+def folded(
+    values: Mapping[tuple[str, str], str], studies: Sequence[Study]
+) -> dict[tuple[str, str], str]:
+    """`values` with each study's row filled from its other reports where its own has none:
+    data extracted from a paper before it was grouped under another main report
+    (`litsynth studies group`) still show on the study's row, and count."""
+    by_record: dict[str, dict[str, str]] = {}
+    for (record, field), value in values.items():
+        by_record.setdefault(record, {})[field] = value
+    out = dict(values)
+    for s in studies:
+        for other in s.reports:
+            for field, value in by_record.get(other, {}).items():
+                if value:
+                    out.setdefault((s.record_id, field), value)
+    return out
+
+
 def report_of(studies: Sequence[Study]) -> dict[str, str]:
     """An included report that is not its study's main one -> the main report's record id."""
     return {other: s.record_id for s in studies for other in s.reports}
@@ -327,7 +345,8 @@ def write_sheet(conn: sqlite3.Connection, form: Form, out: Path, reviewer: str =
     a second extractor or appraiser does not start from the first one's."""
     own = reviewer and form.apart
     values = standing(conn, form, reviewer) if own else store.current_values(conn, form.kind.name)
-    rows = sheet_rows(form, included_studies(conn), values)
+    studies = included_studies(conn)
+    rows = sheet_rows(form, studies, folded(values, studies))
 
     def decorate(sheet: Any) -> None:
         _form_help(form, sheet, len(rows))
@@ -384,8 +403,8 @@ def import_sheet(
         )
     unknown = [h for h in header if h and h not in _NOT_FIELDS and form.field(h) is None]
     studies = included_studies(conn)
-    known_ids, folded = {s.record_id for s in studies}, report_of(studies)
-    current = standing(conn, form, reviewer)
+    known_ids, folded_into = {s.record_id for s in studies}, report_of(studies)
+    current = folded(standing(conn, form, reviewer), studies)
     problems: list[tuple[int, str, str]] = [(1, h, "not a field of the form") for h in unknown]
     fresh: list[tuple[str, str, str, str, str, str]] = []
     unchanged = 0
@@ -395,9 +414,9 @@ def import_sheet(
         rid = (cells.get("record_id") or "").strip()
         if not rid:
             continue
-        if rid in folded:
+        if rid in folded_into:
             problems.append((line, "record_id", f"{rid!r} is a report of the study"
-                             f" {folded[rid]!r}: its row holds the study's data"))  # fmt: skip
+                             f" {folded_into[rid]!r}: its row holds the study's data"))  # fmt: skip
             continue
         if rid not in known_ids:
             problems.append((line, "record_id", f"{rid!r} is not an included study"))
@@ -428,10 +447,11 @@ class Characteristics:
 
 
 def characteristics(conn: sqlite3.Connection, form: Form) -> Characteristics:
-    values = store.current_values(conn, form.kind.name)
+    studies = included_studies(conn)
+    values = folded(store.current_values(conn, form.kind.name), studies)
     rows = tuple(
         (s.named(), *(values.get((s.record_id, f.id), "") for f in form.fields))
-        for s in sorted(included_studies(conn), key=lambda s: s.label.casefold())
+        for s in sorted(studies, key=lambda s: s.label.casefold())
     )
     return Characteristics(("Study", *(f.label for f in form.fields)), rows)
 

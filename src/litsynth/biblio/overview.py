@@ -114,10 +114,12 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     except PrismaError as exc:  # status must still say where things stand, and that this is off
         problem = exc.message
     linked_ids = {row["record_id"] for row in store.record_documents(conn)}
-    included = {e.record.id for e in select(conn, "included")} if flow.new_studies else set()
+    # each included record -> its study: a study whose values sit on any of its reports
+    # counts once as filled in
+    study = {e.record.id: e.study or e.record.id for e in select(conn, "included")}
     filled_in = {
         form: len(
-            {r for (r, _), v in forms.current_values(conn, form).items() if v and r in included}
+            {study[r] for (r, _), v in forms.current_values(conn, form).items() if v and r in study}
         )
         for form in ("extraction", "appraisal")
     }

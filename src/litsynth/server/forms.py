@@ -55,7 +55,7 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
         who = person(request.query_params, "coder", project) if form.apart else ""
         with opened(project.store_path) as conn:
             studies = extraction.included_studies(conn)
-            values = extraction.standing(conn, form, who)
+            values = extraction.folded(extraction.standing(conn, form, who), studies)
             # what the appraisal (or the extraction) says so far, and where two reviewers differ
             if not who:
                 said: list[str] = []
