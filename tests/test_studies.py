@@ -146,6 +146,10 @@ def test_grouping_counts_once_in_prisma_status_extraction_and_the_deposit(
         review, "prisma"
     )
     assert "2 studies (in 3 reports) included" in run_cli(review, "status")
+    assert (
+        "Reports of the same study were linked, so that each study counts once: the 3 reports"
+        " included describe 2 studies (1 reported in more than one paper)."
+    ) in run_cli(review, "prisma", "--methods", "-")
     conn = sqlite3.connect(review / "litsynth.db")
     logged = conn.execute("SELECT record_id, study, reviewer, note FROM study_links").fetchall()
     conn.close()

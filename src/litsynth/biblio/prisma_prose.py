@@ -20,6 +20,7 @@ from pathlib import Path
 from litsynth import __version__
 from litsynth.biblio import screening_pilot, screening_stop
 from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.export import select
 from litsynth.biblio.previous import is_previous
 from litsynth.biblio.prisma import PrismaFlow
 from litsynth.biblio.screening_progress import Progress, screeners
@@ -468,6 +469,23 @@ def selection_methods(
     )
 
 
+def collation(conn: sqlite3.Connection) -> str:
+    """How reports of one study were counted, for the Methods, once any are grouped
+    (`litsynth studies`): "Reports of the same study were linked, so that each study counts
+    once: the 28 reports included describe 27 studies (1 reported in more than one paper)."
+    """
+    reports = [e.study or e.record.id for e in select(conn, "included")]
+    studies = Counter(reports)
+    several = sum(1 for n in studies.values() if n > 1)
+    if not several:
+        return ""
+    return (
+        "Reports of the same study were linked, so that each study counts once: the"
+        f" {_n(len(reports), 'report')} included describe {_n(len(studies), 'study', 'studies')}"
+        f" ({several:,} reported in more than one paper)."
+    )
+
+
 def project_methods(conn: sqlite3.Connection, appraisal_form: Path | None = None) -> str:
     """`selection_methods` over the project's screening log and told searches, naming this
     litsynth: the one way the CLI, the report and the workspace write the Methods' words.
@@ -480,6 +498,8 @@ def project_methods(conn: sqlite3.Connection, appraisal_form: Path | None = None
     said = selection_methods(
         log, f"litsynth {__version__}", searches, at_title, left, pilots, deduplication(conn)
     )
+    collated = collation(conn)
+    said = f"{said} {collated}" if collated else said
     if appraisal_form is None or not appraisal_form.exists():
         return said
     from litsynth.biblio.appraisal import methods_sentence
