@@ -116,7 +116,8 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     linked_ids = {row["record_id"] for row in store.record_documents(conn)}
     # each included record -> its study: a study whose values sit on any of its reports
     # counts once as filled in
-    study = {e.record.id: e.study or e.record.id for e in select(conn, "included")}
+    included = select(conn, "included") if flow.new_studies else []
+    study = {e.record.id: e.study or e.record.id for e in included}
     filled_in = {
         form: len(
             {study[r] for (r, _), v in forms.current_values(conn, form).items() if v and r in study}

@@ -28,6 +28,7 @@ from litsynth.biblio.stopping import p_text
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import runs, screening_log
+from litsynth.store import studies as studies_store
 from litsynth.words import and_list, number_word
 
 
@@ -474,6 +475,8 @@ def collation(conn: sqlite3.Connection) -> str:
     (`litsynth studies`): "Reports of the same study were linked, so that each study counts
     once: the 28 reports included describe 27 studies (1 reported in more than one paper)."
     """
+    if not studies_store.links(conn):  # the common case: no report grouped, nothing to read
+        return ""
     reports = [e.study or e.record.id for e in select(conn, "included")]
     studies = Counter(reports)
     several = sum(1 for n in studies.values() if n > 1)
