@@ -27,11 +27,11 @@ from litsynth.biblio.extraction import (
     load_form,
 )
 from litsynth.biblio.form_reviewers import (
-    CONSENSUS,
     agreement,
     answers_given,
     reviewers_per_study,
     reviewers_phrase,
+    settled_phrase,
 )
 from litsynth.store import extraction as store
 from litsynth.words import count
@@ -220,11 +220,7 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
         return ""
     tool = f" with {form.tool}" if form.tool else ""
     reviewers = reviewers_phrase(per_study)
-    settled = (
-        "; differences were settled by consensus"
-        if any(CONSENSUS in a for a in answered.values())
-        else ""
-    )
+    settled = settled_phrase(answered)
     said = (
         f"The included studies were {'appraised' + tool if tool else 'critically appraised'}:"
         f" {len(per_study)} of {count(len(included), 'study', 'studies')}, {reviewers}{settled}."

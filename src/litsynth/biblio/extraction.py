@@ -282,20 +282,18 @@ def included_studies(conn: sqlite3.Connection) -> list[Study]:
     out = []
     for root, reports in by_study.items():
         main = next((r for r in reports if r.id == root), reports[0])
+        ordered = [main, *(r for r in reports if r is not main)]
         texts = tuple(
-            (d["id"], d["path"])
-            for r in [main, *(r for r in reports if r is not main)]
-            for d in biblio_store.linked_documents(conn, r.id)
+            (d["id"], d["path"]) for r in ordered for d in biblio_store.linked_documents(conn, r.id)
         )
-        others = [r for r in reports if r is not main]
-        labels = [work_label(r.authors, r.year, title=r.title) for r in [main, *others]]
+        labels = [work_label(r.authors, r.year, title=r.title) for r in ordered]
         out.append(
             Study(
                 main.id,
                 labels[0],
                 main.title,
                 texts,
-                tuple(r.id for r in others),
+                tuple(r.id for r in ordered[1:]),
                 tuple(labels[1:]),
             )
         )

@@ -56,6 +56,14 @@ def reviewers_phrase(per_study: Mapping[str, set[str]]) -> str:
     )
 
 
+def settled_phrase(answered: Mapping[tuple[str, str], Mapping[str, str]]) -> str:
+    """ "; differences were settled by consensus" once any value was recorded as the
+    consensus one, for the Methods' sentence; "" before."""
+    if any(CONSENSUS in a for a in answered.values()):
+        return "; differences were settled by consensus"
+    return ""
+
+
 @dataclass(frozen=True)
 class Agreement:
     """How the two reviewers who answered most agree, before any consensus."""
@@ -100,9 +108,7 @@ def collection_sentence(conn: sqlite3.Connection, form: Form) -> str:
         return ""
     labels = ", ".join(f.label[0].lower() + f.label[1:] if f.label[1:2].islower() else f.label
                        for f in form.fields)  # fmt: skip
-    settled = ""
-    if form.independent and any(CONSENSUS in a for a in answered.values()):
-        settled = "; differences were settled by consensus"
+    settled = settled_phrase(answered) if form.independent else ""
     said = (
         f"Data were extracted with a form of {count(len(form.fields), 'item')} ({labels}):"
         f" {len(per_study)} of {count(len(included), 'study', 'studies')},"

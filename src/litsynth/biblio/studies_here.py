@@ -84,6 +84,11 @@ def _known(conn: sqlite3.Connection, record_ids: Sequence[str]) -> None:
             )
 
 
+def recorded_json(entries: Sequence[StudyLink]) -> dict[str, object]:
+    """The entries a grouping or a split appended, as `--json` and the workspace answer."""
+    return {"recorded": [{"record_id": e.record_id, "study": e.study} for e in entries]}
+
+
 def record_group(
     conn: sqlite3.Connection,
     main: str,

@@ -82,7 +82,8 @@ def merge_command(other: Path, dry_run: bool, project_dir: Path, as_json: bool) 
                 conn, str(copy), named=str(other), dry_run=dry_run
             )
     added = sum(sum(o.added.values()) for o in outcomes)
-    if kept is not None and not added and not reasons and not previous.startswith("copied"):
+    said, copied = previous
+    if kept is not None and not added and not reasons and not copied:
         kept.unlink()  # nothing changed: nothing to go back to
         kept = None
     if as_json:
@@ -94,17 +95,16 @@ def merge_command(other: Path, dry_run: bool, project_dir: Path, as_json: bool) 
                 "tables": {o.label: o.to_json() for o in outcomes},
                 "exclusion_reasons_added": reasons,
                 # an updated review's previous-version list: "copied N", "same", "differs"
-                "previous_version": previous or None,
+                "previous_version": f"{said} {copied}" if copied else said or None,
             }
         )
         return
     _say(other, outcomes, reasons, dry_run, kept, project.root)
-    if previous.startswith("copied"):
-        n = int(previous.split()[1])
+    if copied:
         verb = "would be copied" if dry_run else "copied"
-        click.echo(f"  the previous version's list ({count(n, 'report')}) {verb}: this"
+        click.echo(f"  the previous version's list ({count(copied, 'report')}) {verb}: this"
                    " project had none (`litsynth previous`)")  # fmt: skip
-    elif previous == "differs":
+    elif said == "differs":
         click.echo("  left out: the other copy's list of the previous version's studies, which"
                    " differs from this project's (kept); `litsynth previous FILE` tells it"
                    " again")  # fmt: skip

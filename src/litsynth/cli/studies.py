@@ -106,7 +106,7 @@ def split_command(
 
 def _said(entries: list[StudyLink], as_json: bool, what: str) -> None:
     if as_json:
-        print_json({"recorded": [{"record_id": e.record_id, "study": e.study} for e in entries]})
+        print_json(studies_here.recorded_json(entries))
     elif not entries:
         click.echo("Nothing to record: the records stand so already.")
     else:

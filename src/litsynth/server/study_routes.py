@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -16,15 +15,10 @@ from starlette.routing import Route
 from litsynth.biblio import studies_here
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.config import Project
-from litsynth.records import StudyLink
 from litsynth.server.replies import json_body, person
 from litsynth.server.warm import Workspace
 from litsynth.store import opened
 from litsynth.store.db import transaction
-
-
-def _recorded(entries: list[StudyLink]) -> dict[str, Any]:
-    return {"recorded": [{"record_id": e.record_id, "study": e.study} for e in entries]}
 
 
 def study_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
@@ -41,11 +35,12 @@ def study_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -
         who, note = person(body, "reviewer", project), str(body.get("note") or "")
         others = [str(x) for x in body.get("others") or []]
 
-        def work(conn: sqlite3.Connection) -> dict[str, Any]:
+        def work(conn: sqlite3.Connection) -> dict[str, object]:
             with transaction(conn):
-                entries = studies_here.record_group(conn, str(body["main"]), others, reviewer=who,
-                                               at=now_utc(), note=note)  # fmt: skip
-            return _recorded(entries)
+                entries = studies_here.record_group(
+                    conn, str(body["main"]), others, reviewer=who, at=now_utc(), note=note
+                )
+            return studies_here.recorded_json(entries)
 
         return JSONResponse(await ws.locked(work))
 
@@ -53,11 +48,12 @@ def study_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -
         body = await json_body(request)
         who, note = person(body, "reviewer", project), str(body.get("note") or "")
 
-        def work(conn: sqlite3.Connection) -> dict[str, Any]:
+        def work(conn: sqlite3.Connection) -> dict[str, object]:
             with transaction(conn):
-                entries = studies_here.record_split(conn, str(body["record_id"]), reviewer=who,
-                                               at=now_utc(), note=note)  # fmt: skip
-            return _recorded(entries)
+                entries = studies_here.record_split(
+                    conn, str(body["record_id"]), reviewer=who, at=now_utc(), note=note
+                )
+            return studies_here.recorded_json(entries)
 
         return JSONResponse(await ws.locked(work))
 

@@ -185,13 +185,15 @@ _ORDER = " ORDER BY b.imported_at, b.rowid, r.position"
 
 def all_records(conn: sqlite3.Connection) -> list[BibRecord]:
     """Every record in import order; a duplicate carries its root in extra['duplicate_of']."""
-    out = []
-    for row in conn.execute(_IMPORT_ORDER + _ORDER):
-        rec = _record(row)
-        if row["duplicate_of"]:
-            rec.extra["duplicate_of"] = row["duplicate_of"]
-        out.append(rec)
-    return out
+    return [_with_root(row) for row in conn.execute(_IMPORT_ORDER + _ORDER)]
+
+
+def _with_root(row: sqlite3.Row) -> BibRecord:
+    """The record of `row`, a duplicate carrying its root in extra['duplicate_of']."""
+    rec = _record(row)
+    if row["duplicate_of"]:
+        rec.extra["duplicate_of"] = row["duplicate_of"]
+    return rec
 
 
 def unique_records(conn: sqlite3.Connection) -> list[BibRecord]:
@@ -219,12 +221,7 @@ def record_here(conn: sqlite3.Connection, record_id: str) -> BibRecord | None:
     """`get_record`, a duplicate carrying its root in extra['duplicate_of'] as in
     `all_records`."""
     row = conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
-    if row is None:
-        return None
-    rec = _record(row)
-    if row["duplicate_of"]:
-        rec.extra["duplicate_of"] = row["duplicate_of"]
-    return rec
+    return _with_root(row) if row else None
 
 
 def records_by_source(conn: sqlite3.Connection) -> dict[str, list[str]]:

@@ -176,24 +176,25 @@ def merge_reasons(conn: sqlite3.Connection, origin: str) -> int:
     return conn.total_changes - before
 
 
-def merge_previous(conn: sqlite3.Connection) -> str:
+def merge_previous(conn: sqlite3.Connection) -> tuple[str, int]:
     """An updated review's previous-version list (021_previous.sql) from the other copy: it
     is the project's, told once, so it is copied only when this project has none. Returns
-    "copied N" | "same" | "differs" (this project's kept) | "" (the other copy has none)."""
+    ("copied", its reports) | ("same", 0) | ("differs", 0) (this project's kept) | ("", 0)
+    (the other copy has none)."""
     if not _has_table(conn, "other", "previous_reports"):
-        return ""
+        return "", 0
     theirs = set(conn.execute("SELECT id, study FROM other.previous_reports"))
     if not theirs:
-        return ""
+        return "", 0
     ours = set(conn.execute("SELECT id, study FROM main.previous_reports"))
     if ours:
-        return "same" if ours == theirs else "differs"
+        return ("same" if ours == theirs else "differs"), 0
     conn.execute(
         "INSERT INTO main.previous_reports (id, study, title, authors, year, doi, journal,"
         " file_name, added_at) SELECT id, study, title, authors, year, doi, journal, file_name,"
         " added_at FROM other.previous_reports ORDER BY rowid"
     )
-    return f"copied {len(theirs)}"
+    return "copied", len(theirs)
 
 
 def _has_table(conn: sqlite3.Connection, schema: str, table: str) -> bool:
@@ -209,7 +210,7 @@ def _one(conn: sqlite3.Connection, sql: str) -> int:
 
 def merge_store(
     conn: sqlite3.Connection, other: str, *, named: str, dry_run: bool = False
-) -> tuple[list[Outcome], int, str]:
+) -> tuple[list[Outcome], int, tuple[str, int]]:
     """Merge the store file `other` (same tables as this one: migrated first) into `conn`'s,
     in one transaction: every table or none. `named`: the file as the user named it, kept
     with the exclusion reasons it brings. `dry_run` counts and rolls back. Returns the

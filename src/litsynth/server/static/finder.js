@@ -131,6 +131,25 @@ function drawRecord(cell, data, tr) {
   if (!data.status.duplicate_of) cell.append(decideControls(rec.id, data, cell, tr));
 }
 
+// A button that records a grouping or takes one back (`litsynth studies`), then draws again
+// what counts studies: `then` the caller's own part, the records lines (the found rows stay
+// as they are) and the list of studies.
+function studyButton(label, path, body, then, failed) {
+  const b = el("button", label);
+  b.type = "button";
+  b.addEventListener("click", async () => {
+    try {
+      await then(await post(path, { ...body(), reviewer: reviewer() }));
+      const fresh = await api("/api/records/batches");
+      $("records-lines").replaceChildren(...fresh.lines.map((line) => el("li", line)));
+      await loadStudies();
+    } catch (error) {
+      failed(error);
+    }
+  });
+  return b;
+}
+
 // Reports of one study (`litsynth studies`): PRISMA counts the study once, its reports apart.
 function studyControls(id, study, cell, tr) {
   const box = el("div", undefined, "study-box");
@@ -141,24 +160,9 @@ function studyControls(id, study, cell, tr) {
     const status = cell.querySelector(".study-box .status");
     if (status) status.textContent = message;
   };
-  const act = (label, path, body, message) => {
-    const b = el("button", label);
-    b.type = "button";
-    b.addEventListener("click", async () => {
-      try {
-        const done = await post(path, { ...body(), reviewer: reviewer() });
-        await redraw(done.recorded.length ? message : "nothing to record: it stands so already");
-        // the records lines count studies and reports (the found rows stay as they are)
-        const fresh = await api("/api/records/batches");
-        $("records-lines").replaceChildren(...fresh.lines.map((line) => el("li", line)));
-        await loadStudies();
-      } catch (error) {
-        said.textContent = error.message;
-        said.className = "status error";
-      }
-    });
-    return b;
-  };
+  const act = (label, path, body, message) => studyButton(label, path, body,
+    (done) => redraw(done.recorded.length ? message : "nothing to record: it stands so already"),
+    (error) => { said.textContent = error.message; said.className = "status error"; });
   if (study.reports.length) {
     const p = el("p", "One study, reported in " + study.reports.length + " records: ", "meta");
     p.append(study.reports.map((r) => (r.id === study.main ? r.label + " (main report)" : r.label) + " " + r.id).join("; "));
@@ -224,21 +228,8 @@ async function loadStudies() {
   $("studies-summary").textContent = "Included: " + data.included_studies + (data.included_studies === 1 ? " study" : " studies")
     + " in " + data.included_reports + (data.included_reports === 1 ? " report" : " reports") + "."
     + (data.candidates.length ? "" : " No pair of the records sought for full text looks like one study's reports.");
-  const act = (label, path, body) => {
-    const b = el("button", label);
-    b.type = "button";
-    b.addEventListener("click", async () => {
-      try {
-        await post(path, { ...body, reviewer: reviewer() });
-        await loadStudies();
-        const fresh = await api("/api/records/batches");
-        $("records-lines").replaceChildren(...fresh.lines.map((line) => el("li", line)));
-      } catch (error) {
-        $("studies-summary").textContent = error.message;
-      }
-    });
-    return b;
-  };
+  const act = (label, path, body) => studyButton(label, path, () => body, async () => {},
+    (error) => { $("studies-summary").textContent = error.message; });
   $("studies-grouped").replaceChildren(...data.studies.map((study) => {
     const li = el("li", study.reports.map((r) => r.label + " " + r.record_id).join(" · ") + " ");
     for (const r of study.reports.slice(1)) li.append(act("Not the same study: " + r.label, "/api/studies/split", { record_id: r.record_id }), " ");
