@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,3 +127,39 @@ def test_full_text_screening_proposes_the_same_study(project: Path, tmp_path: Pa
         conn.close()
     assert len(grouped) == 1 and grouped[0][2] == "ann"
     assert {grouped[0][0], grouped[0][1]} == {"r01", "x01"}
+
+
+def test_a_load_begun_before_the_grouping_does_not_paint_the_proposal_back(
+    project: Path, tmp_path: Path
+) -> None:
+    """The click on "Same study" takes the focus from the reviewer field, whose change loads the
+    record again; that answer, read from the store before the grouping and delivered after it
+    (as CI's loaded machine once did), must not put "May report the same study" back."""
+    _two_reports(project, tmp_path, assessed=False)
+    study = "document.querySelector('#rec-study').textContent"
+    with browsing(project, 1280, 900) as (url, page):
+        page.goto(url + "/")
+        page.fill("#reviewer", "ann")  # the field keeps the focus, its change still to come
+        page.select_option("#stage", "full-text")
+        until(page, f"() => {study}.startsWith('May report the same study as')")
+        held: list[tuple[Any, Any]] = []
+
+        def hold_the_first(route: Any) -> None:
+            if held:
+                route.continue_()
+            else:  # answered now, from the store as it was, and delivered later
+                held.append((route, route.fetch()))
+
+        page.route("**/api/screen/next*", hold_the_first)
+        page.locator("#rec-study button", has_text="Same study").click()
+        until(page, f"() => {study}.startsWith('One study with')")
+        for _ in range(100):  # the handler runs while Playwright is waiting, not sleeping
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert len(held) == 1, "the reviewer field's change did not load the record again"
+        route, answer = held[0]
+        route.fulfill(response=answer)
+        page.wait_for_timeout(500)  # the late answer painted, then the fresh one
+        shown = page.inner_text("#rec-study")
+    assert shown.startswith("One study with: Smith & Berg"), shown

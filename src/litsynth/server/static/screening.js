@@ -187,6 +187,9 @@ function showStudy(id, study) {
       try {
         await post("/api/studies/group", { main: id, others: [c.id], reviewer: reviewer() });
         $("rec-study").textContent = "One study with: " + c.label + " " + c.id;
+        // Drawn again from the store: a load begun before the grouping (the reviewer field's
+        // change fires when the click takes its focus) would otherwise paint the proposal back.
+        await loadNext(id);
       } catch (error) {
         $("rec-study").textContent = error.message;
       }
