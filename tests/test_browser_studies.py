@@ -163,3 +163,46 @@ def test_a_load_begun_before_the_grouping_does_not_paint_the_proposal_back(
         page.wait_for_timeout(500)  # the late answer painted, then the fresh one
         shown = page.inner_text("#rec-study")
     assert shown.startswith("One study with: Smith & Berg"), shown
+
+
+def test_a_follow_up_joins_a_study_of_the_previous_version(project: Path, tmp_path: Path) -> None:
+    """In an updated review, the record's page proposes the previous version's study its
+    follow-up reports (the registration its protocol named); "Same study" makes it a new
+    report of that study, which the Records screen counts apart from the new studies."""
+    earlier = tmp_path / "previous.csv"
+    earlier.write_text(
+        "id,study,title,authors,year\n"
+        "p2,smith2019,Default options in order sets: protocol of a randomised trial"
+        ' (NCT01234567),"Smith, John; Berg, Anna",2018\n',
+        encoding="utf-8",
+    )
+    run_cli(project, "previous", str(earlier), "--study-column", "study")
+    _two_reports(project, tmp_path, assessed=True)
+    detail = "document.querySelector('.found-detail')"
+    with browsing(project, 1280, 1000) as (url, page):
+        page.goto(url + "/screens/records")
+        page.fill("#reviewer", "ann")
+        page.fill("#find-words", "two-year follow-up")
+        page.click("#find-form button")
+        until(page, "() => document.querySelectorAll('#found tr').length === 1")
+        page.locator("#found tr").first.locator("button.linkish").click()
+        until(page, f"() => {detail} !== null && {detail}.textContent.includes('previous version')")
+        proposed = page.locator(".found-detail .study-box p", has_text="previous version")
+        offered = proposed.text_content() or ""
+        proposed.locator("button", has_text="Same study").click()
+        until(page, f"() => {detail}.textContent.includes('A new report of a study')")
+        box = page.locator(".found-detail .study-box").text_content() or ""
+        summary = "document.querySelector('#studies-summary').textContent"
+        until(page, f"() => {summary}.includes('the previous version included')")
+        said = page.inner_text("#studies-summary")
+    assert "Smith & Berg (2018), previous version previous:smith2019 (both name NCT01234567)" in (
+        offered
+    )
+    assert "Smith & Berg (2018), previous version previous:smith2019; Smith & Berg (2021) x01" in (
+        box
+    )
+    assert said.startswith(
+        "Included: 1 study in 1 report; and 1 new report of 1 study the previous version included."
+    )
+    flow = json.loads(run_cli(project, "prisma", "--json"))
+    assert (flow["new_studies"], flow["previous_new_reports"], flow["total_reports"]) == (1, 1, 3)

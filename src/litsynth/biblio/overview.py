@@ -11,6 +11,7 @@ from typing import Any
 
 from litsynth.biblio import dedupe
 from litsynth.biblio.prisma import PrismaFlow
+from litsynth.biblio.studies import is_previous_study
 from litsynth.words import count
 
 
@@ -80,6 +81,8 @@ class RecordsOverview:
                 "studies": self.flow.previous_studies, "reports": self.flow.previous_reports,
                 "repeats_removed": self.flow.excluded_other,
                 "total_studies": self.flow.total_studies,
+                # this update's included reports of those studies (`litsynth studies`)
+                "new_reports": self.flow.previous_new_reports,
             },
         }  # fmt: skip
 
@@ -120,7 +123,11 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     study = {e.record.id: e.study or e.record.id for e in included}
     filled_in = {
         form: len(
-            {study[r] for (r, _), v in forms.current_values(conn, form).items() if v and r in study}
+            {
+                study[r]
+                for (r, _), v in forms.current_values(conn, form).items()
+                if v and r in study and not is_previous_study(study[r])  # counted among new
+            }
         )
         for form in ("extraction", "appraisal")
     }
@@ -199,7 +206,10 @@ def lines(report: Mapping[str, Any]) -> list[str]:
         out.insert(1, (
             f"an update: the previous version included {studies}"
             f" ({count(earlier['reports'], 'report')}); {earlier['repeats_removed']} of this"
-            f" update's records removed as repeats of them; {total} in all (`litsynth previous`)"
+            f" update's records removed as repeats of them"
+            + (f", {count(earlier['new_reports'], 'new report')} of them included"
+               if earlier.get("new_reports") else "")
+            + f"; {total} in all (`litsynth previous`)"
         ))  # fmt: skip
     filled = report.get("filled_in") or {}
     if report["included"] and any(filled.values()):

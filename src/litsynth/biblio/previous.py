@@ -221,6 +221,9 @@ class Previous:
                 out.append("  `litsynth previous --remove-found` removes those no one has"
                            " decided yet before screening (PRISMA: records removed for other"
                            " reasons).")  # fmt: skip
+        out.append("A new report of one of its studies (a follow-up published since) counts"
+                   " with that study: `litsynth studies candidates` proposes them, `litsynth"
+                   " studies group previous:STUDY RECORD` records one.")  # fmt: skip
         return out
 
     def warning(self) -> str:

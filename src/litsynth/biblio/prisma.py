@@ -30,13 +30,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from litsynth.biblio.previous import PREVIOUS_REASON
 from litsynth.biblio.prisma_words import BOX_LABELS
 from litsynth.biblio.screening_rules import NO_REASON, Effective
+from litsynth.biblio.studies import previous_key
 from litsynth.errors import PrismaError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
 
@@ -114,6 +115,9 @@ class PrismaFlow:
     new_reports: int = 0
     previous_studies: int = 0
     previous_reports: int = 0
+    # reports this update included of studies the previous version included (a follow-up
+    # since published): in the total reports, not in the new studies or their reports
+    previous_new_reports: int = 0
     total_studies: int = 0
     total_reports: int = 0
     # record ids behind an inconsistency, so the error can name them (not part of the output)
@@ -134,6 +138,8 @@ class PrismaFlow:
             if arm == "Other methods" and not other_used:
                 continue
             if arm == "Previous studies" and not (self.previous_studies or self.previous_reports):
+                continue
+            if key == "previous_new_reports" and not value:  # an update's box, when it has any
                 continue
             rows.append((arm, words, value))
         return rows
@@ -229,11 +235,14 @@ def build_flow(
     effective: Mapping[tuple[str, str], Effective],
     previous: tuple[int, int] = (0, 0),
     studies: Mapping[str, str] | None = None,
+    previous_studies: Collection[str] = (),
 ) -> PrismaFlow:
     """Count every PRISMA 2020 box from the records and their effective decisions; an
     updated review's `previous` (studies, reports) are counted apart and in the totals.
     `studies` maps a record to its study's main report (`biblio.studies.studies_of`): the
-    reports included count as reports, the studies they report as studies.
+    reports included count as reports, the studies they report as studies. A report of a
+    study the previous version included (`previous:STUDY`, STUDY one of `previous_studies`,
+    the keys of its list) is a new report of that study: in the total reports only.
 
     The template for updated reviews has no box for other-methods records that repeat the
     previous version: they are counted there with those marked ineligible by automation."""
@@ -247,9 +256,12 @@ def build_flow(
         kinds[other_kind(source) or "citations"] += n
     strays = {f"{k} ({DATABASE_ARM})": tuple(v) for k, v in db.strays.items()}
     strays.update({f"{k} ({OTHER_ARM})": tuple(v) for k, v in other.strays.items()})
-    new = db.included + other.included
     included = db.included_ids + other.included_ids
-    studies_n = len({(studies or {}).get(r, r) for r in included})
+    earlier = {previous_key(k) for k in previous_studies}
+    roots = [(studies or {}).get(r, r) for r in included]
+    of_earlier = sum(1 for root in roots if root in earlier)
+    new = db.included + other.included - of_earlier
+    studies_n = len({root for root in roots if root not in earlier})
     return PrismaFlow(
         database_results=sum(databases.values()),
         database_specific_results=dict(sorted(databases.items())),
@@ -286,8 +298,9 @@ def build_flow(
         new_reports=new,
         previous_studies=previous[0],
         previous_reports=previous[1],
+        previous_new_reports=of_earlier,
         total_studies=studies_n + previous[0],
-        total_reports=new + previous[1],
+        total_reports=new + previous[1] + of_earlier,
         strays=strays,
     )
 
@@ -355,14 +368,20 @@ def check_flow(flow: PrismaFlow) -> PrismaFlow:
         (
             "included from databases + other methods",
             f.dbr_included + f.other_included,
-            "new_reports",
-            f.new_reports,
+            "new_reports + previous_new_reports",
+            f.new_reports + f.previous_new_reports,
         ),
         (
             "new + previous studies",
             f.new_studies + f.previous_studies,
             "total_studies",
             f.total_studies,
+        ),
+        (
+            "new + previous reports + new reports of previous studies",
+            f.new_reports + f.previous_reports + f.previous_new_reports,
+            "total_reports",
+            f.total_reports,
         ),
     ]
     problems = [

@@ -25,6 +25,7 @@ from litsynth.biblio.previous import is_previous
 from litsynth.biblio.prisma import PrismaFlow
 from litsynth.biblio.screening_progress import Progress, screeners
 from litsynth.biblio.stopping import p_text
+from litsynth.biblio.studies import is_previous_study
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, Decision
 from litsynth.store import biblio as biblio_store
 from litsynth.store import runs, screening_log
@@ -133,7 +134,16 @@ def _included(f: PrismaFlow) -> str:
             f", together with {_n(f.previous_studies, 'study', 'studies')} from the review's"
             f" previous version ({_n(f.total_studies, 'study', 'studies')} in total)"
         )
-    return text + "."
+    text += "."
+    found = f.previous_new_reports
+    if found:
+        text += (
+            " A new report of a study the previous version included was added to that study"
+            if found == 1
+            else f" New reports of studies the previous version included (n = {found:,}) were"
+            " added to those studies"
+        ) + f" ({_n(f.total_reports, 'report')} in total)."
+    return text
 
 
 def selection_paragraph(flow: PrismaFlow, set_aside: int = 0) -> str:
@@ -480,12 +490,17 @@ def collation(conn: sqlite3.Connection) -> str:
     reports = [e.study or e.record.id for e in select(conn, "included")]
     studies = Counter(reports)
     several = sum(1 for n in studies.values() if n > 1)
-    if not several:
+    earlier = sum(1 for s in studies if is_previous_study(s))  # a report of a study of the update's
+    if not (several or earlier):  # previous version counts as that study's, not a new one
         return ""
+    how = [
+        *([f"{several:,} reported in more than one paper"] if several else []),
+        *([f"{earlier:,} included in the review's previous version"] if earlier else []),
+    ]
     return (
         "Reports of the same study were linked, so that each study counts once: the"
         f" {_n(len(reports), 'report')} included describe {_n(len(studies), 'study', 'studies')}"
-        f" ({several:,} reported in more than one paper)."
+        f" ({'; '.join(how)})."
     )
 
 

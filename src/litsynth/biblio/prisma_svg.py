@@ -189,9 +189,14 @@ def _rows(f: PrismaFlow, has_other: bool) -> list[list[_Box]]:
                                   "Reports of studies included in previous version of review "
                                   + _n(f.previous_reports)))
         )  # fmt: skip
+        found = (
+            [f"including new reports of studies in previous version {_n(f.previous_new_reports)}"]
+            if f.previous_new_reports
+            else []
+        )
         rows.append(
             [_Box(0, _lines(f"Total studies included in review {_n(f.total_studies)}",
-                            f"Reports of total included studies {_n(f.total_reports)}"))]
+                            f"Reports of total included studies {_n(f.total_reports)}", *found))]
         )  # fmt: skip
     if not has_other:
         return rows

@@ -76,6 +76,11 @@ def render_text(flow: PrismaFlow) -> str:
         f"  new studies included in review: {f.new_studies}; reports of new included studies:"
         f" {f.new_reports}",
         f"  total studies included in review: {f.total_studies}; reports of total included"
-        f" studies: {f.total_reports}",
+        f" studies: {f.total_reports}"
+        + (
+            f" (of which new reports of studies in the previous version: {f.previous_new_reports})"
+            if f.previous_new_reports
+            else ""
+        ),
     ]
     return "\n".join(lines)

@@ -43,6 +43,7 @@ BOX_LABELS: dict[str, tuple[str, str]] = {
     "new_reports": (_ALL, "Reports of new included studies"),
     "previous_studies": ("Previous studies", "Studies included in previous version of review"),
     "previous_reports": ("Previous studies", "Reports of studies included in previous version"),
+    "previous_new_reports": (_ALL, "New reports of studies included in previous version"),
     "total_studies": (_ALL, "Total studies included in review"),
     "total_reports": (_ALL, "Reports of total included studies"),
 }

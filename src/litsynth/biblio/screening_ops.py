@@ -515,4 +515,5 @@ def unchecked_flow(conn: sqlite3.Connection, log: Sequence[Decision] | None = No
     records = [FlowRecord(r.id, r.source, r.duplicate_of) for r in store.prisma_records(conn)]
     effective = rules.effective(store.log(conn) if log is None else log)
     studies = studies_of(studies_store.links(conn))
-    return build_flow(records, effective, previous_store.counted(conn), studies)
+    counted, keys = previous_store.counted(conn), previous_store.study_keys(conn)
+    return build_flow(records, effective, counted, studies, keys)

@@ -17,6 +17,13 @@ cycle, and a study grouped into another brings its reports along.
 the same trial or review registration (NCT…, ISRCTN…, PROSPERO's CRD42…), or sharing most of
 their authors, the first among them, within a few years.
 
+An updated review meets a new report of a study its previous version included (the trial's
+follow-up, published since): it is a report, not a new study, and PRISMA 2020's flow for
+updated reviews counts it in "Reports of total included studies" only. Such a study is named
+`previous:STUDY` (STUDY: its key in the previous version's list, `litsynth previous`), a study
+no record here is the main report of; grouping a record into it is the same log entry, and
+`previous_records` lets `candidates` compare the update's records with that list.
+
 The functions are pure (log entries and records in, entries out); biblio/studies_here.py
 reads and appends the log for the CLI and the workspace, and the flow (biblio/prisma.py)
 counts the studies.
@@ -32,7 +39,7 @@ from itertools import combinations
 from litsynth.citations.labels import work_label
 from litsynth.citations.names import fold, name_key
 from litsynth.errors import BiblioError
-from litsynth.records import BibRecord, StudyLink
+from litsynth.records import BibRecord, PreviousReport, StudyLink
 
 # Registration numbers of trials and reviews, as abstracts and notes cite them. The prefix is
 # kept with the number: NCT01234567 and ISRCTN01234567 are different studies.
@@ -46,6 +53,7 @@ _REGISTRATION = re.compile(
 _EUDRACT = re.compile(r"\b(?:EUDRACT|EUCTR)\D{0,12}?(\d{4}-\d{6}-\d{2})\b")
 MIN_SHARED = 0.5  # share of the shorter author list two reports of one study have in common
 MAX_YEARS = 5  # a study's reports seldom lie further apart
+PREVIOUS = "previous:"  # a study of the previous version of an updated review: previous:STUDY
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,34 @@ def count_studies(studies: Mapping[str, str], record_ids: Iterable[str]) -> int:
     return len({study_of(studies, r) for r in record_ids})
 
 
+def previous_key(study: str) -> str:
+    """The name of a study of the previous version here, as the log and the export write it."""
+    return PREVIOUS + study
+
+
+def is_previous_study(study: str) -> bool:
+    """Whether a study is one the previous version of the review included."""
+    return study.startswith(PREVIOUS)
+
+
+def previous_records(reports: Iterable[PreviousReport]) -> list[BibRecord]:
+    """The previous version's reports as records named by their study (`previous:STUDY`),
+    so `candidates` pairs an update's records with them as with each other."""
+    return [
+        BibRecord(
+            id=previous_key(r.study),
+            source="previous version",
+            batch_id="",
+            title=r.title,
+            authors=r.authors,
+            year=r.year,
+            doi=r.doi,
+            journal=r.journal,
+        )
+        for r in reports
+    ]
+
+
 def members(studies: Mapping[str, str]) -> dict[str, list[str]]:
     """Main report -> the other reports of its study, for each study of two or more."""
     out: dict[str, list[str]] = {}
@@ -118,7 +154,8 @@ def group(
     note: str = "",
 ) -> list[StudyLink]:
     """The entries that make each of `others` (and the reports of its study) a report of
-    the study `main` reports; none for one already there."""
+    the study `main` reports (`main` may name a study of the previous version,
+    `previous:STUDY`); none for one already there."""
     root = study_of(studies, main)
     out = []
     for record in dict.fromkeys(others):
@@ -127,8 +164,15 @@ def group(
                 f"{record} is the study's main report and one of its others",
                 hint="name the main report first, then the other reports of the study",
             )
-        if study_of(studies, record) != root:
-            out.append(StudyLink(study_of(studies, record), root, reviewer, at, note))
+        now = study_of(studies, record)
+        if is_previous_study(now) and now != root:  # two studies of the previous version
+            raise BiblioError(
+                f"{record} is a report of {now} already",
+                hint=f"group the others into it (`litsynth studies group {now} …`), or take"
+                f" {record} out first (`litsynth studies split {record}`)",
+            )
+        if now != root:
+            out.append(StudyLink(now, root, reviewer, at, note))
     return out
 
 
@@ -201,7 +245,8 @@ def candidates(
     """Pairs of records that may report one study and are not yet grouped, strongest first:
     a registration number both cite, or most of the shorter author list shared with the
     same first author, within MAX_YEARS. With `only`, the pairs of that record and each of
-    `records` (one record's page in the workspace).
+    `records` (one record's page in the workspace). `records` may hold `previous_records`:
+    a pair of two of them is never proposed.
 
     Only records that share a registration number or a first author are compared (blocks),
     so a whole search's records are compared in seconds, not in n² pairs."""
@@ -227,6 +272,8 @@ def candidates(
         a, b = pool[i], pool[j]
         if study_of(studies, a.id) == study_of(studies, b.id):
             continue
+        if is_previous_study(a.id) and is_previous_study(b.id):  # the previous version's own
+            continue
         shared_reg = sorted(regs[i] & regs[j])
         if shared_reg:
             why = f"both name {', '.join(shared_reg)}"
@@ -241,4 +288,6 @@ def candidates(
             why = f"{shared} of {shorter} authors shared, first author {first}"
             strength = round(shared / shorter, 3)
             out.append(Candidate(a.id, b.id, why, strength, (record_label(a), record_label(b))))
-    return sorted(out, key=lambda c: (-c.strength, c.first, c.second))
+    # a study of the previous version is there once per report: its strongest pair counts
+    ranked = sorted(out, key=lambda c: (-c.strength, c.first, c.second))
+    return list({(c.first, c.second): c for c in reversed(ranked)}.values())[::-1]

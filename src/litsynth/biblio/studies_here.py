@@ -5,19 +5,21 @@ functions of biblio/studies.py."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.export import select
 from litsynth.biblio.studies import (
+    PREVIOUS,
     Candidate,
     author_keys,
     candidates,
-    count_studies,
     group,
+    is_previous_study,
     may_share,
     members,
+    previous_records,
     record_label,
     registrations,
     split,
@@ -27,6 +29,7 @@ from litsynth.biblio.studies import (
 from litsynth.errors import BiblioError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, StudyLink
 from litsynth.store import biblio as biblio_store
+from litsynth.store import previous as previous_store
 from litsynth.store import screening_log
 from litsynth.store import studies as store
 
@@ -56,11 +59,16 @@ class StudiesOverview:
     studies: tuple[tuple[Report, ...], ...]  # each main report first
     included_reports: int
     included_studies: int
+    # an update's included reports of studies its previous version included, and those studies
+    previous_reports: int = 0
+    previous_studies: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
             "included_studies": self.included_studies,
             "included_reports": self.included_reports,
+            "previous_version_reports": self.previous_reports,
+            "previous_version_studies": self.previous_studies,
             "studies": [
                 {"main": s[0].record_id, "reports": [r.to_json() for r in s]} for s in self.studies
             ],
@@ -68,8 +76,16 @@ class StudiesOverview:
 
 
 def _known(conn: sqlite3.Connection, record_ids: Sequence[str]) -> None:
-    """A BiblioError naming the first id that is no record here, or a duplicate."""
+    """A BiblioError naming the first id that is no record here, or a duplicate; a study of
+    the previous version (`previous:STUDY`) must be in its list (`litsynth previous`)."""
     for rid in record_ids:
+        if is_previous_study(rid):
+            if rid.removeprefix(PREVIOUS) not in previous_store.study_keys(conn):
+                raise BiblioError(
+                    f"no study {rid.removeprefix(PREVIOUS)!r} in the previous version's list",
+                    hint="`litsynth studies candidates` and `litsynth previous` name its studies",
+                )
+            continue
         rec = biblio_store.record_here(conn, rid)
         if rec is None:
             raise BiblioError(
@@ -98,10 +114,20 @@ def record_group(
     at: str,
     note: str = "",
 ) -> list[StudyLink]:
-    """Group `others` into the study `main` reports; the entries appended."""
+    """Group `others` into the study `main` reports; the entries appended. A study of the
+    previous version named among them (`previous:STUDY`) is the study the rest report: a
+    record cannot be its main report."""
     if not others:
         raise BiblioError("name the study's main report and at least one other report")
     _known(conn, [main, *others])
+    earlier = [rid for rid in (main, *others) if is_previous_study(rid)]
+    if len(set(earlier)) > 1:
+        raise BiblioError(
+            f"{earlier[0]} and {earlier[1]} are two studies of the previous version",
+            hint="group a record into one of them",
+        )
+    if earlier:
+        main, others = earlier[0], [rid for rid in (main, *others) if rid != earlier[0]]
     entries = group(
         studies_of(store.links(conn)), main, others, reviewer=reviewer, at=at, note=note
     )
@@ -113,6 +139,11 @@ def record_split(
     conn: sqlite3.Connection, record_id: str, *, reviewer: str, at: str, note: str = ""
 ) -> list[StudyLink]:
     """Make `record_id` a study of its own again; the entries appended."""
+    if is_previous_study(record_id):
+        raise BiblioError(
+            f"{record_id} is a study of the previous version, not a record",
+            hint="take its new reports out one by one: `litsynth studies split RECORD`",
+        )
     _known(conn, [record_id])
     entries = split(studies_of(store.links(conn)), record_id, reviewer=reviewer, at=at, note=note)
     store.append(conn, entries)
@@ -125,10 +156,13 @@ def overview(conn: sqlite3.Connection) -> StudiesOverview:
     studies = studies_of(store.links(conn))
     log = screening_log.log(conn)
     eff = rules.effective(log)
+    earlier = _previous_labels(conn)
     included = [e.record.id for e in select(conn, "included", log)]
     rows = []
     for main, rest in sorted(members(studies).items()):
         reports = []
+        if main in earlier:
+            reports.append(Report(main, *earlier[main], ""))
         for rid in [main, *sorted(rest)]:
             rec = biblio_store.get_record(conn, rid)
             if rec is None:
@@ -137,14 +171,45 @@ def overview(conn: sqlite3.Connection) -> StudiesOverview:
             reports.append(Report(rid, record_label(rec), rec.title, ft.decision if ft else ""))
         rows.append(tuple(reports))
     rows.sort(key=lambda s: s[0].label.casefold())
-    return StudiesOverview(tuple(rows), len(included), count_studies(studies, included))
+    roots = [study_of(studies, rid) for rid in included]
+    new = [root for root in roots if root not in earlier]
+    return StudiesOverview(
+        tuple(rows),
+        len(new),
+        len(set(new)),
+        len(roots) - len(new),
+        len({root for root in roots if root in earlier}),
+    )
+
+
+def _previous_labels(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    """`previous:STUDY` -> (label, title) of its first report in the previous version's list:
+    "Smith & Berg (2019), previous version"."""
+    out: dict[str, tuple[str, str]] = {}
+    for rec in previous_records(previous_store.reports(conn)):
+        out.setdefault(rec.id, (f"{record_label(rec)}, previous version", rec.title))
+    return out
 
 
 def candidates_here(conn: sqlite3.Connection, stage: str = "title-abstract") -> list[Candidate]:
     """`candidates` among the records of a stage (`biblio.export.STAGES`; default: those
     sought for full text, where reports are collated)."""
     records = [e.record for e in select(conn, stage) if not e.duplicate_of]
-    return candidates(records, studies_of(store.links(conn)))
+    earlier = previous_records(previous_store.reports(conn))
+    found = candidates([*records, *earlier], studies_of(store.links(conn)))
+    return _named(found, _previous_labels(conn)) if earlier else found
+
+
+def _named(found: Sequence[Candidate], earlier: Mapping[str, tuple[str, str]]) -> list[Candidate]:
+    """`found` with a study of the previous version labelled as one."""
+
+    def label(rid: str, told: str) -> str:
+        return earlier[rid][0] if rid in earlier else told
+
+    return [
+        replace(c, labels=(label(c.first, c.labels[0]), label(c.second, c.labels[1])))
+        for c in found
+    ]
 
 
 @dataclass(frozen=True)
@@ -172,11 +237,14 @@ def of_record(conn: sqlite3.Connection, record_id: str, most: int = 5) -> Record
     studies = studies_of(store.links(conn))
     root = study_of(studies, record_id)
     group_ids = [root, *sorted(members(studies).get(root, []))]
+    earlier = _previous_labels(conn)
     reports = []
     for rid in group_ids if len(group_ids) > 1 else []:
         rec = biblio_store.get_record(conn, rid)
         if rec is not None:
             reports.append((rid, record_label(rec)))
+        elif rid in earlier:
+            reports.append((rid, earlier[rid][0]))
     here = biblio_store.get_record(conn, record_id)
     eff = rules.effective(screening_log.log(conn))
     sought = [
@@ -190,6 +258,10 @@ def of_record(conn: sqlite3.Connection, record_id: str, most: int = 5) -> Record
     if here is not None:
         regs, families = registrations(here), author_keys(here)
         first = families[0] if families else ""
-        near = [r for r in sought if may_share(here, regs, first, r)]
-        maybe = candidates(near, studies, only=here)
+        near = [
+            r
+            for r in [*sought, *previous_records(previous_store.reports(conn))]
+            if may_share(here, regs, first, r)
+        ]
+        maybe = _named(candidates(near, studies, only=here), earlier)
     return RecordStudy(root, tuple(reports), tuple(maybe[:most]))

@@ -40,7 +40,13 @@ def studies_group(ctx: click.Context, project_dir: Path, as_json: bool) -> None:
         return
     click.echo(
         f"Included: {count(seen.included_studies, 'study', 'studies')} in"
-        f" {count(seen.included_reports, 'report')}."
+        f" {count(seen.included_reports, 'report')}"
+        + (
+            f"; and {count(seen.previous_reports, 'new report')} of"
+            f" {count(seen.previous_studies, 'study', 'studies')} the previous version included."
+            if seen.previous_reports
+            else "."
+        )
     )
     if not seen.studies:
         click.echo(
@@ -76,7 +82,11 @@ def group_command(
     as_json: bool,
 ) -> None:
     """Record OTHERS as reports of the study whose main report is MAIN (record ids; the main
-    report's study when MAIN is itself grouped). A study grouped here brings its reports."""
+    report's study when MAIN is itself grouped). A study grouped here brings its reports.
+
+    In an updated review, `previous:STUDY` (named by `litsynth studies candidates`) is a study
+    the previous version included: the records named with it are new reports of it, which
+    PRISMA counts in the total reports, not as new studies."""
     project = load(project_dir)
     who = reviewer or project.settings.project.reviewer
     with opened(project.store_path) as conn, transaction(conn):

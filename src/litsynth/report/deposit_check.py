@@ -212,6 +212,11 @@ def table_rows(
         ) from None
 
 
+# Boxes litsynth counts since packages were first written, and what an older package's
+# prisma.json, which has no such key, held in effect
+_SINCE = {"previous_new_reports": 0}
+
+
 def reproduce(files: Mapping[str, bytes]) -> Reproduced:
     """The flow from records.csv and screening-log.csv, compared with prisma.json."""
     rows = table_rows(files, "records.csv", ("record_id", "source", "duplicate_of"))
@@ -240,9 +245,10 @@ def reproduce(files: Mapping[str, bytes]) -> Reproduced:
     checks = check_files(files)
     changed = [f"{c.path} ({c.status})" for c in checks if c.status != "ok"]
     earlier = table_rows(files, "previous.csv", ("study",)) if "previous.csv" in files else []
-    previous = (len({r["study"] for r in earlier}), len(earlier))
+    keys = {r["study"] for r in earlier}
     try:
-        flow = check_flow(build_flow(records, effective(log), previous, studies))
+        flow = check_flow(build_flow(records, effective(log), (len(keys), len(earlier)), studies,
+                                     keys))  # fmt: skip
     except PrismaError as exc:
         if not changed:
             raise
@@ -261,7 +267,7 @@ def reproduce(files: Mapping[str, bytes]) -> Reproduced:
     differences = tuple(
         f"{box}: deposited {deposited.get(box, 'nothing')}, recomputed {recomputed.get(box)}"
         for box in sorted(set(recomputed) | set(deposited))
-        if deposited.get(box) != recomputed.get(box)
+        if deposited.get(box, _SINCE.get(box)) != recomputed.get(box)
     )
     if not deposited:
         differences = ("prisma.json: not in the package, nothing to compare with",)

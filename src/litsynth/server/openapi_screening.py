@@ -148,14 +148,17 @@ SCREENING_PATHS: dict[str, Any] = {
             " that may report one study (`litsynth studies`, `studies candidates`)",
             "responses": ok(
                 {"type": "object"},
-                "included_studies, included_reports, studies (each its reports), candidates",
+                "included_studies, included_reports, previous_version_reports and"
+                " previous_version_studies (an update's new reports of its earlier studies),"
+                " studies (each its reports), candidates",
             ),
         }
     },
     "/api/studies/group": {
         "post": {
             "summary": "Record `others` as reports of the study `main` reports (`litsynth"
-            " studies group`)",
+            " studies group`); `previous:STUDY`, named as `main` or among `others`, is a study"
+            " an updated review's previous version included, which the records are new reports of",
             "security": [{"sessionToken": []}],
             "requestBody": request_body(
                 {

@@ -60,3 +60,8 @@ def counted(conn: sqlite3.Connection) -> tuple[int, int]:
     """(studies, reports) of the previous version; (0, 0) for a new review."""
     row = conn.execute("SELECT COUNT(DISTINCT study), COUNT(*) FROM previous_reports").fetchone()
     return int(row[0]), int(row[1])
+
+
+def study_keys(conn: sqlite3.Connection) -> set[str]:
+    """The previous version's studies, by the key its list gives each."""
+    return {row[0] for row in conn.execute("SELECT DISTINCT study FROM previous_reports")}

@@ -163,9 +163,13 @@ function studyControls(id, study, cell, tr) {
   const act = (label, path, body, message) => studyButton(label, path, body,
     (done) => redraw(done.recorded.length ? message : "nothing to record: it stands so already"),
     (error) => { said.textContent = error.message; said.className = "status error"; });
+  // a study the previous version of an updated review included: this record is a new report of it
+  const earlier = study.main.startsWith("previous:");
   if (study.reports.length) {
-    const p = el("p", "One study, reported in " + study.reports.length + " records: ", "meta");
-    p.append(study.reports.map((r) => (r.id === study.main ? r.label + " (main report)" : r.label) + " " + r.id).join("; "));
+    const p = el("p", earlier
+      ? "A new report of a study the previous version included (PRISMA counts it in the total reports): "
+      : "One study, reported in " + study.reports.length + " records: ", "meta");
+    p.append(study.reports.map((r) => (r.id === study.main && !earlier ? r.label + " (main report)" : r.label) + " " + r.id).join("; "));
     p.append(" ", act("Not the same study", "/api/studies/split", () => ({ record_id: id }), "taken out of the study"));
     box.append(p);
   }
@@ -226,7 +230,11 @@ function decideControls(id, data, cell, tr) {
 async function loadStudies() {
   const data = await api("/api/studies");
   $("studies-summary").textContent = "Included: " + data.included_studies + (data.included_studies === 1 ? " study" : " studies")
-    + " in " + data.included_reports + (data.included_reports === 1 ? " report" : " reports") + "."
+    + " in " + data.included_reports + (data.included_reports === 1 ? " report" : " reports")
+    + (data.previous_version_reports
+      ? "; and " + data.previous_version_reports + (data.previous_version_reports === 1 ? " new report" : " new reports")
+        + " of " + data.previous_version_studies + (data.previous_version_studies === 1 ? " study" : " studies") + " the previous version included."
+      : ".")
     + (data.candidates.length ? "" : " No pair of the records sought for full text looks like one study's reports.");
   const act = (label, path, body) => studyButton(label, path, () => body, async () => {},
     (error) => { $("studies-summary").textContent = error.message; });

@@ -1,0 +1,174 @@
+"""An updated review's new report of a study its previous version included (`litsynth studies
+group previous:STUDY RECORD`): a report, not a new study. PRISMA 2020's flow for updated
+reviews then counts it in "Reports of total included studies" only, and every place that says
+the included studies and reports (prisma, status, the Methods and Results, the deposit and its
+reproduction) says so.
+
+The pure functions on hand-made records; the rest on a real project through the CLI: an
+update's three records (a follow-up of a trial the previous version included, and two reports
+of one new study) beside a previous version's list of two studies in three reports.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from litsynth.biblio import studies
+from litsynth.biblio.prisma import FlowRecord, build_flow, check_flow
+from litsynth.biblio.screening_rules import Effective
+from litsynth.errors import BiblioError
+from litsynth.records import BibRecord, PreviousReport
+
+PREVIOUS_LIST = (
+    "id,study,title,authors,year,doi\n"
+    'p1,smith2019,Nudging physicians with default options in electronic order sets,"Smith, John;'
+    ' Berg, Anna",2019,10.1000/p1\n'
+    "p2,smith2019,Default options in order sets: protocol of a randomised trial (NCT01234567),"
+    '"Smith, John; Berg, Anna",2018,10.1000/p2\n'
+    'p3,jones2017,Text message reminders for statin adherence,"Jones, Kim",2017,10.1000/p3\n'
+)
+UPDATE = (
+    "record_id,title,abstract,authors,year,doi\n"
+    "x01,Default options in order sets: two-year follow-up,Follow-up of the trial registered"
+    ' as NCT01234567.,"Smith, John; Berg, Anna",2021,10.1000/x01\n'
+    "x02,Commitment devices for hand hygiene,A cluster trial of commitment posters in wards.,"
+    '"Lee, Ann; Park, Min",2022,10.1000/x02\n'
+    "x03,Commitment devices for hand hygiene: process evaluation,Process evaluation of the"
+    ' poster trial.,"Lee, Ann; Park, Min; Cho, Jin",2023,10.1000/x03\n'
+)
+EARLIER = [
+    PreviousReport("p1", "smith2019", "Nudging physicians", ("Smith, John", "Berg, Anna"), 2019),
+    PreviousReport("p2", "smith2019", "Protocol NCT01234567", ("Smith, John", "Berg, Anna"), 2018),
+    PreviousReport("p3", "jones2017", "Text message reminders", ("Jones, Kim",), 2017),
+]
+
+
+def test_a_record_grouped_into_a_previous_study_reports_it() -> None:
+    entries = studies.group({}, "previous:smith2019", ["x01"], reviewer="ana", at="t")
+    assert [(e.record_id, e.study) for e in entries] == [("x01", "previous:smith2019")]
+    mapping = studies.studies_of(entries)
+    assert mapping == {"x01": "previous:smith2019"}
+    # a record grouped with it later joins the same study; one of another previous study is
+    # refused: two studies of the previous version stay two
+    more = studies.group(mapping, "x01", ["x02"], reviewer="ana", at="t")
+    assert [(e.record_id, e.study) for e in more] == [("x02", "previous:smith2019")]
+    with pytest.raises(BiblioError, match="is a report of previous:smith2019 already"):
+        studies.group(mapping, "previous:jones2017", ["x01"], reviewer="ana", at="t")
+    # taken out again, it is a study of its own
+    out = studies.split(mapping, "x01", reviewer="ana", at="t")
+    assert [(e.record_id, e.study) for e in out] == [("x01", "")]
+
+
+def test_candidates_pair_an_update_record_with_the_previous_list_never_two_of_it() -> None:
+    x01 = BibRecord("x01", "PubMed", "b", title="Follow-up", abstract="Trial NCT01234567.",
+                    authors=("Smith, John", "Berg, Anna"), year=2021)  # fmt: skip
+    earlier = studies.previous_records(EARLIER)
+    assert [r.id for r in earlier] == ["previous:smith2019"] * 2 + ["previous:jones2017"]
+    found = studies.candidates([x01, *earlier], {})
+    # once for the study, by its strongest evidence (the registration its protocol names),
+    # though two of its reports match; p1 and p2 (one previous study) are never a pair
+    assert [(c.first, c.second, c.why) for c in found] == [
+        ("x01", "previous:smith2019", "both name NCT01234567")
+    ]
+    assert studies.candidates([x01, *earlier], {"x01": "previous:smith2019"}) == []
+
+
+def _flow(mapping: dict[str, str], keys: tuple[str, ...]) -> tuple[int, int, int, int, int]:
+    records = [FlowRecord(r, "Scopus") for r in ("a", "b", "c")]
+    effective = {
+        (r, stage): Effective(r, stage, "include", origin="human")
+        for r in ("a", "b", "c")
+        for stage in ("title-abstract", "full-text")
+    }
+    f = check_flow(build_flow(records, effective, (2, 3), mapping, keys))
+    return f.new_studies, f.new_reports, f.previous_new_reports, f.total_studies, f.total_reports
+
+
+def test_the_flow_counts_a_new_report_of_a_previous_study_in_the_totals_only() -> None:
+    tied = {"a": "previous:s1", "c": "b"}
+    # a: a new report of previous study s1; b and c: one new study in two reports
+    assert _flow(tied, ("s1", "s2")) == (1, 2, 1, 3, 6)
+    # a study the previous list no longer holds (`previous --clear`, another list told):
+    # the report counts as a new study again, not as a report of nothing
+    assert _flow(tied, ("s2",)) == (2, 3, 0, 4, 6)
+
+
+@pytest.fixture
+def update(tmp_path: Path, project: Path) -> Path:
+    """The update's records imported and included at full text, beside the previous list."""
+    (tmp_path / "update.csv").write_text(UPDATE, encoding="utf-8")
+    (tmp_path / "previous.csv").write_text(PREVIOUS_LIST, encoding="utf-8")
+    run_cli(project, "import", str(tmp_path / "update.csv"), "--source", "PubMed")
+    run_cli(project, "previous", str(tmp_path / "previous.csv"), "--study-column", "study")
+    for rid in ("x01", "x02", "x03"):
+        run_cli(project, "screen", "decide", rid, "include", "--reviewer", "ann")
+        run_cli(project, "screen", "decide", rid, "include", "--stage", "full-text",
+                "--reviewer", "ann")  # fmt: skip
+    return project
+
+
+def test_a_follow_up_of_a_previous_study_counts_as_its_report_everywhere(
+    update: Path, tmp_path: Path
+) -> None:
+    proposed = json.loads(run_cli(update, "studies", "candidates", "--json"))["candidates"]
+    assert [(c["records"], c["labels"][1], c["why"]) for c in proposed] == [
+        (["x01", "previous:smith2019"], "Smith & Berg (2019), previous version",
+         "both name NCT01234567"),
+        (["x02", "x03"], "Lee et al. (2023)", "2 of 2 authors shared, first author Lee"),
+    ]  # fmt: skip
+    # the pair as the candidates list gives it: the record first, the previous study second
+    said = run_cli(update, "studies", "group", "x01", "previous:smith2019", "--reviewer", "ann")
+    assert "x01 → previous:smith2019" in said
+    run_cli(update, "studies", "group", "x02", "x03", "--reviewer", "ann")
+    flow = json.loads(run_cli(update, "prisma", "--json"))
+    assert {k: flow[k] for k in ("new_studies", "new_reports", "previous_new_reports",
+                                 "previous_studies", "previous_reports", "total_studies",
+                                 "total_reports")} == {
+        "new_studies": 1, "new_reports": 2, "previous_new_reports": 1, "previous_studies": 2,
+        "previous_reports": 3, "total_studies": 3, "total_reports": 6,
+    }  # fmt: skip
+    assert "(of which new reports of studies in the previous version: 1)" in run_cli(
+        update, "prisma"
+    )
+    overview = run_cli(update, "studies")
+    assert overview.startswith(
+        "Included: 1 study in 2 reports; and 1 new report of 1 study the previous version included."
+    )
+    assert (
+        "Smith & Berg (2019), previous version  previous:smith2019\n  also Smith & Berg" in overview
+    )
+    assert "1 new report of them included; 3 studies in all" in run_cli(update, "status")
+    paragraph = tmp_path / "results.md"
+    run_cli(update, "prisma", "--paragraph", str(paragraph))
+    assert (
+        "A new report of a study the previous version included was added to that study"
+        " (6 reports in total)."
+    ) in paragraph.read_text(encoding="utf-8")
+    methods = tmp_path / "methods.md"
+    run_cli(update, "prisma", "--methods", str(methods))
+    assert (
+        "the 3 reports included describe 2 studies (1 reported in more than one paper; 1"
+        " included in the review's previous version)."
+    ) in methods.read_text(encoding="utf-8")
+    # the deposit names the study, and a reader reproduces every box from it
+    run_cli(update, "export", "package", str(tmp_path / "deposit.zip"))
+    reproduced = run_cli(update, "prisma", "--from", str(tmp_path / "deposit.zip"))
+    assert "reproduced: every box equals the deposited prisma.json" in reproduced
+    # taken out of the previous study, the follow-up is a new study again
+    run_cli(update, "studies", "split", "x01", "--reviewer", "ann")
+    flow = json.loads(run_cli(update, "prisma", "--json"))
+    assert (flow["new_studies"], flow["new_reports"], flow["previous_new_reports"]) == (2, 3, 0)
+
+
+def test_a_previous_study_must_be_on_the_list(update: Path) -> None:
+    said = run_cli(update, "studies", "group", "previous:nope", "x01", exit_code=1)
+    assert "no study 'nope' in the previous version's list" in said
+    said = run_cli(update, "studies", "group", "previous:smith2019", "previous:jones2017",
+                   exit_code=1)  # fmt: skip
+    assert "are two studies of the previous version" in said
+    said = run_cli(update, "studies", "split", "previous:smith2019", exit_code=1)
+    assert "is a study of the previous version, not a record" in said
