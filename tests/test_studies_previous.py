@@ -22,6 +22,7 @@ from litsynth.biblio.prisma import FlowRecord, build_flow, check_flow
 from litsynth.biblio.screening_rules import Effective
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord, PreviousReport
+from litsynth.report.deposit_check import read_package, reproduce
 
 PREVIOUS_LIST = (
     "id,study,title,authors,year,doi\n"
@@ -162,6 +163,13 @@ def test_a_follow_up_of_a_previous_study_counts_as_its_report_everywhere(
     run_cli(update, "studies", "split", "x01", "--reviewer", "ann")
     flow = json.loads(run_cli(update, "prisma", "--json"))
     assert (flow["new_studies"], flow["new_reports"], flow["previous_new_reports"]) == (2, 3, 0)
+    # a package written before the box existed has no such key, and reproduces as it did
+    run_cli(update, "export", "package", str(tmp_path / "older.zip"))
+    files = read_package(tmp_path / "older.zip")
+    boxes = json.loads(files["prisma.json"])
+    del boxes["previous_new_reports"]
+    older = reproduce({**files, "prisma.json": json.dumps(boxes).encode()})
+    assert older.differences == ()
 
 
 def test_a_previous_study_must_be_on_the_list(update: Path) -> None:

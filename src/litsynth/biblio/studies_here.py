@@ -161,8 +161,8 @@ def overview(conn: sqlite3.Connection) -> StudiesOverview:
     rows = []
     for main, rest in sorted(members(studies).items()):
         reports = []
-        if main in earlier:
-            reports.append(Report(main, *earlier[main], ""))
+        if is_previous_study(main):
+            reports.append(Report(main, *_previous_label(earlier, main), ""))
         for rid in [main, *sorted(rest)]:
             rec = biblio_store.get_record(conn, rid)
             if rec is None:
@@ -180,6 +180,12 @@ def overview(conn: sqlite3.Connection) -> StudiesOverview:
         len(roots) - len(new),
         len({root for root in roots if root in earlier}),
     )
+
+
+def _previous_label(earlier: Mapping[str, tuple[str, str]], study: str) -> tuple[str, str]:
+    """A previous study's (label, title); one the list no longer holds (`previous --clear`,
+    another list told) says so, and its reports count as new studies until split."""
+    return earlier.get(study, (f"{study} (not on the previous version's list)", ""))
 
 
 def _previous_labels(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
@@ -243,8 +249,8 @@ def of_record(conn: sqlite3.Connection, record_id: str, most: int = 5) -> Record
         rec = biblio_store.get_record(conn, rid)
         if rec is not None:
             reports.append((rid, record_label(rec)))
-        elif rid in earlier:
-            reports.append((rid, earlier[rid][0]))
+        elif is_previous_study(rid):
+            reports.append((rid, _previous_label(earlier, rid)[0]))
     here = biblio_store.get_record(conn, record_id)
     eff = rules.effective(screening_log.log(conn))
     sought = [
