@@ -159,6 +159,12 @@ def test_a_follow_up_of_a_previous_study_counts_as_its_report_everywhere(
     run_cli(update, "export", "package", str(tmp_path / "deposit.zip"))
     reproduced = run_cli(update, "prisma", "--from", str(tmp_path / "deposit.zip"))
     assert "reproduced: every box equals the deposited prisma.json" in reproduced
+    # the next update reads this one's package: its previous version is this update's total,
+    # the first version's studies (previous.csv) with the follow-up counted among their reports
+    nxt = tmp_path / "third"
+    run_cli(nxt, "init")
+    told = json.loads(run_cli(nxt, "previous", str(tmp_path / "deposit.zip"), "--json"))
+    assert (told["studies"], told["reports"]) == (flow["total_studies"], flow["total_reports"])
     # taken out of the previous study, the follow-up is a new study again
     run_cli(update, "studies", "split", "x01", "--reviewer", "ann")
     flow = json.loads(run_cli(update, "prisma", "--json"))

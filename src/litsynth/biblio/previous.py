@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.link import title_key
 from litsynth.biblio.normalize import normalize_title
+from litsynth.biblio.studies import PREVIOUS
 from litsynth.errors import BiblioError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision, PreviousReport
 from litsynth.store import biblio as biblio_store
@@ -55,33 +56,46 @@ class Found:
         return {"record_id": self.record_id, "report_id": self.report_id, "by": self.by}
 
 
-def from_deposit(rows: Iterable[Mapping[str, str]], file_name: str) -> list[PreviousReport]:
-    """The included studies of a litsynth deposit's records.csv: each record included at
-    full text, not a duplicate, is a report of the study its `study` column names (its own
-    in a package written before reports were grouped into studies)."""
-    out = []
+def from_deposit(
+    rows: Iterable[Mapping[str, str]],
+    file_name: str,
+    earlier: Iterable[Mapping[str, str]] = (),
+) -> list[PreviousReport]:
+    """The included studies of a litsynth deposit: each record of its records.csv included
+    at full text, not a duplicate, is a report of the study its `study` column names (its
+    own in a package written before reports were grouped into studies).
+
+    A package that was itself an update (a living review's second update reads the first
+    update's package) holds its own previous version's reports in previous.csv, `earlier`:
+    those studies were included too, so they come first, and a record the package counted
+    as a new report of one of them (study `previous:STUDY`) is a report of that study."""
+    out = [_report(r["report_id"], r["study"], r, file_name) for r in earlier]
     for row in rows:
         if row.get("full_text_decision") != "include" or row.get("duplicate_of"):
             continue
-        year = row.get("year", "")
-        out.append(
-            PreviousReport(
-                id=row["record_id"],
-                study=row.get("study") or row["record_id"],
-                title=row.get("title", ""),
-                authors=tuple(a for a in row.get("authors", "").split("; ") if a),
-                year=int(year) if year.isdigit() else None,
-                doi=row.get("doi", ""),
-                journal=row.get("journal", ""),
-                file_name=file_name,
-            )
-        )
+        study = (row.get("study") or row["record_id"]).removeprefix(PREVIOUS)
+        out.append(_report(row["record_id"], study, row, file_name))
     if not out:
         raise BiblioError(
             f"{file_name}: the package's records.csv has no study included at full text",
             hint="name the package of the previous version, once its review was finished",
         )
     return out
+
+
+def _report(rid: str, study: str, row: Mapping[str, str], file_name: str) -> PreviousReport:
+    """A row of a deposit's records.csv or previous.csv as a report of `study`."""
+    year = row.get("year", "")
+    return PreviousReport(
+        id=rid,
+        study=study,
+        title=row.get("title", ""),
+        authors=tuple(a for a in row.get("authors", "").split("; ") if a),
+        year=int(year) if year.isdigit() else None,
+        doi=row.get("doi", ""),
+        journal=row.get("journal", ""),
+        file_name=file_name,
+    )
 
 
 def from_records(

@@ -23,9 +23,16 @@ def read_previous(file: Path, study_column: str | None) -> list[PreviousReport]:
                 "--study-column is for a reference file",
                 hint="a deposit package's studies are its included records",
             )
-        rows = table_rows(read_package(file), "records.csv",
+        files = read_package(file)
+        rows = table_rows(files, "records.csv",
                           ("record_id", "full_text_decision", "duplicate_of"))  # fmt: skip
-        return previous.from_deposit(rows, file.name)
+        # a package that was an update itself holds its own previous version's studies
+        earlier = (
+            table_rows(files, "previous.csv", ("report_id", "study"))
+            if "previous.csv" in files
+            else []
+        )
+        return previous.from_deposit(rows, file.name, earlier)
     batch = build_batch(file.read_bytes(), file.name, "previous version")
     if study_column is not None and study_column not in batch.records[0].extra:
         raise BiblioError(f"{file.name} has no column {study_column!r}",
