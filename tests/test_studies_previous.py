@@ -143,6 +143,11 @@ def test_a_follow_up_of_a_previous_study_counts_as_its_report_everywhere(
         "Smith & Berg (2019), previous version  previous:smith2019\n  also Smith & Berg" in overview
     )
     assert "1 new report of them included; 3 studies in all" in run_cli(update, "status")
+    # its data are extracted on a row of its own, which says whose report it is
+    run_cli(update, "extract", "init")
+    assert "| Smith & Berg (2021), new report of Smith & Berg (2019), previous version |" in (
+        run_cli(update, "extract", "table")
+    )
     paragraph = tmp_path / "results.md"
     run_cli(update, "prisma", "--paragraph", str(paragraph))
     assert (

@@ -35,6 +35,8 @@ from typing import Any
 from litsynth.biblio.export import select
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.sheet_files import read_table, write_table
+from litsynth.biblio.studies import is_previous_study
+from litsynth.biblio.studies_here import previous_labels
 from litsynth.cells import safe_cell
 from litsynth.citations.labels import work_label
 from litsynth.errors import BiblioError
@@ -263,11 +265,15 @@ class Study:
     full_texts: tuple[tuple[str, str], ...] = ()
     reports: tuple[str, ...] = ()  # its other included reports' record ids
     report_labels: tuple[str, ...] = ()  # and their labels, "Doe & Roe (2021)"
+    # in an updated review, the previous version's study these are new reports of, labelled
+    earlier: str = ""
 
     def named(self) -> str:
         """Its label, with its other reports where it has any: "Doe (2019; also Doe (2021))"
-        reads badly, so "Doe (2019), also Doe & Roe (2021)"."""
-        return ", also ".join((self.label, *self.report_labels))
+        reads badly, so "Doe (2019), also Doe & Roe (2021)"; and the previous version's study
+        it reports: "Doe (2023), new report of Doe (2019), previous version"."""
+        named = ", also ".join((self.label, *self.report_labels))
+        return f"{named}, new report of {self.earlier}" if self.earlier else named
 
 
 def included_studies(conn: sqlite3.Connection) -> list[Study]:
@@ -279,6 +285,7 @@ def included_studies(conn: sqlite3.Connection) -> list[Study]:
     by_study: dict[str, list[BibRecord]] = {}
     for e in select(conn, "included"):
         by_study.setdefault(e.study or e.record.id, []).append(e.record)
+    earlier = previous_labels(conn) if any(map(is_previous_study, by_study)) else {}
     out = []
     for root, reports in by_study.items():
         main = next((r for r in reports if r.id == root), reports[0])
@@ -295,6 +302,7 @@ def included_studies(conn: sqlite3.Connection) -> list[Study]:
                 texts,
                 tuple(r.id for r in ordered[1:]),
                 tuple(labels[1:]),
+                earlier.get(root, (root, ""))[0] if is_previous_study(root) else "",
             )
         )
     return out

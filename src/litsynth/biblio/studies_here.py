@@ -156,7 +156,7 @@ def overview(conn: sqlite3.Connection) -> StudiesOverview:
     studies = studies_of(store.links(conn))
     log = screening_log.log(conn)
     eff = rules.effective(log)
-    earlier = _previous_labels(conn)
+    earlier = previous_labels(conn)
     included = [e.record.id for e in select(conn, "included", log)]
     rows = []
     for main, rest in sorted(members(studies).items()):
@@ -188,7 +188,7 @@ def _previous_label(earlier: Mapping[str, tuple[str, str]], study: str) -> tuple
     return earlier.get(study, (f"{study} (not on the previous version's list)", ""))
 
 
-def _previous_labels(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+def previous_labels(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
     """`previous:STUDY` -> (label, title) of its first report in the previous version's list:
     "Smith & Berg (2019), previous version"."""
     out: dict[str, tuple[str, str]] = {}
@@ -203,7 +203,7 @@ def candidates_here(conn: sqlite3.Connection, stage: str = "title-abstract") -> 
     records = [e.record for e in select(conn, stage) if not e.duplicate_of]
     earlier = previous_records(previous_store.reports(conn))
     found = candidates([*records, *earlier], studies_of(store.links(conn)))
-    return _named(found, _previous_labels(conn)) if earlier else found
+    return _named(found, previous_labels(conn)) if earlier else found
 
 
 def _named(found: Sequence[Candidate], earlier: Mapping[str, tuple[str, str]]) -> list[Candidate]:
@@ -243,7 +243,7 @@ def of_record(conn: sqlite3.Connection, record_id: str, most: int = 5) -> Record
     studies = studies_of(store.links(conn))
     root = study_of(studies, record_id)
     group_ids = [root, *sorted(members(studies).get(root, []))]
-    earlier = _previous_labels(conn)
+    earlier = previous_labels(conn)
     reports = []
     for rid in group_ids if len(group_ids) > 1 else []:
         rec = biblio_store.get_record(conn, rid)

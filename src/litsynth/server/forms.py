@@ -78,7 +78,7 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
                 ],
                 "studies": [
                     {"record_id": s.record_id, "label": s.label, "title": s.title,
-                     "reports": list(s.report_labels),
+                     "reports": list(s.report_labels), "earlier": s.earlier,
                      "full_texts": [document for document, _ in s.full_texts],
                      "values": {f.id: values.get((s.record_id, f.id), "") for f in form.fields}}
                     for s in studies

@@ -210,6 +210,7 @@ async function loadExtraction() {
     const who = el("th"); who.append(el("div", s.label), el("div", s.title, "meta"));
     // a study reported in more than one paper (`litsynth studies`): one row, all its reports
     if (s.reports && s.reports.length) who.append(el("div", "also reported in " + s.reports.join("; "), "meta"));
+    if (s.earlier) who.append(el("div", "a new report of " + s.earlier, "meta"));
     // the paper the values are read from, in the reader (`litsynth link` made the link)
     s.full_texts.forEach((document, i) => {
       const line = el("div", undefined, "meta");
