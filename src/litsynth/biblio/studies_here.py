@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from litsynth.biblio import screening_rules as rules
-from litsynth.biblio.export import select
+from litsynth.biblio.export import ExportedRecord, select
 from litsynth.biblio.studies import (
     PREVIOUS,
     Candidate,
@@ -27,7 +27,7 @@ from litsynth.biblio.studies import (
     study_of,
 )
 from litsynth.errors import BiblioError
-from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, StudyLink
+from litsynth.records import TITLE_ABSTRACT, BibRecord, StudyLink
 from litsynth.store import biblio as biblio_store
 from litsynth.store import previous as previous_store
 from litsynth.store import screening_log
@@ -150,25 +150,26 @@ def record_split(
     return entries
 
 
-def overview(conn: sqlite3.Connection) -> StudiesOverview:
+def overview(
+    conn: sqlite3.Connection, every: Sequence[ExportedRecord] | None = None
+) -> StudiesOverview:
     """Every study of two or more reports, its main report first, with each report's
-    full-text decision; and the included reports and studies counted."""
+    full-text decision; and the included reports and studies counted. `every`: every
+    record as `select(conn, "all")` gives it, when the caller has read them."""
+    every = select(conn, "all") if every is None else every
+    by_id = {e.record.id: e for e in every}
     studies = studies_of(store.links(conn))
-    log = screening_log.log(conn)
-    eff = rules.effective(log)
     earlier = previous_labels(conn)
-    included = [e.record.id for e in select(conn, "included", log)]
+    included = [e.record.id for e in every if not e.duplicate_of and e.ft_decision == "include"]
     rows = []
     for main, rest in sorted(members(studies).items()):
         reports = []
         if is_previous_study(main):
             reports.append(Report(main, *_previous_label(earlier, main), ""))
         for rid in [main, *sorted(rest)]:
-            rec = biblio_store.get_record(conn, rid)
-            if rec is None:
-                continue
-            ft = eff.get((rid, FULL_TEXT))
-            reports.append(Report(rid, record_label(rec), rec.title, ft.decision if ft else ""))
+            if rid in by_id:
+                e = by_id[rid]
+                reports.append(Report(rid, record_label(e.record), e.record.title, e.ft_decision))
         rows.append(tuple(reports))
     rows.sort(key=lambda s: s[0].label.casefold())
     roots = [study_of(studies, rid) for rid in included]
@@ -180,6 +181,14 @@ def overview(conn: sqlite3.Connection) -> StudiesOverview:
         len(roots) - len(new),
         len({root for root in roots if root in earlier}),
     )
+
+
+def page(conn: sqlite3.Connection) -> tuple[StudiesOverview, list[Candidate]]:
+    """The overview and the candidates among the records sought for full text, from one
+    reading of the records (the Records screen asks for both on every load)."""
+    every = select(conn, "all")
+    sought = [e.record for e in every if not e.duplicate_of and e.ta_decision == "include"]
+    return overview(conn, every), candidates_here(conn, sought=sought)
 
 
 def _previous_label(earlier: Mapping[str, tuple[str, str]], study: str) -> tuple[str, str]:
@@ -197,10 +206,16 @@ def previous_labels(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
     return out
 
 
-def candidates_here(conn: sqlite3.Connection, stage: str = "title-abstract") -> list[Candidate]:
+def candidates_here(
+    conn: sqlite3.Connection,
+    stage: str = "title-abstract",
+    sought: Sequence[BibRecord] | None = None,
+) -> list[Candidate]:
     """`candidates` among the records of a stage (`biblio.export.STAGES`; default: those
-    sought for full text, where reports are collated)."""
-    records = [e.record for e in select(conn, stage) if not e.duplicate_of]
+    sought for full text, where reports are collated), or among `sought` when given."""
+    records = (
+        [e.record for e in select(conn, stage) if not e.duplicate_of] if sought is None else sought
+    )
     earlier = previous_records(previous_store.reports(conn))
     found = candidates([*records, *earlier], studies_of(store.links(conn)))
     return _named(found, previous_labels(conn)) if earlier else found

@@ -26,8 +26,7 @@ def study_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -
         """The studies grouped so far and the pairs that may report one study, among the
         records sought for full text (`litsynth studies`, `studies candidates`)."""
         with opened(project.store_path) as conn:
-            seen = studies_here.overview(conn)
-            found = studies_here.candidates_here(conn)
+            seen, found = studies_here.page(conn)
         return JSONResponse({**seen.to_json(), "candidates": [c.to_json() for c in found]})
 
     async def api_group(request: Request) -> Response:
