@@ -76,6 +76,26 @@ def test_two_extractors_apart_then_consensus(review: Path, tmp_path: Path) -> No
                                      ["Smith & Berg (2019)", "nl", "40"]]  # fmt: skip
 
 
+def test_a_report_folded_into_its_study_brings_each_reviewers_answers(
+    review: Path, tmp_path: Path
+) -> None:
+    """ana extracted from one paper, ben from the other; once the two are grouped as one
+    study (`litsynth studies group`) their values are compared as values for that study."""
+    run_cli(review, "extract", "import", str(sheet(tmp_path / "ana.csv", "r02,NL,40\n")),
+            "--reviewer", "ana")  # fmt: skip
+    run_cli(review, "extract", "import", str(sheet(tmp_path / "ben.csv", "r01,nl,45\n")),
+            "--reviewer", "ben")  # fmt: skip
+    run_cli(review, "studies", "group", "r01", "r02")
+    table = json.loads(run_cli(review, "extract", "table", "--json"))
+    assert [(d["record_id"], d["field"], d["answers"]) for d in table["disagreements"]] == [
+        ("r01", "n", {"ana": "40", "ben": "45"}),
+    ]
+    assert table["methods"].endswith(
+        "1 of 1 study, by two reviewers each. ana and ben gave the same value for 1 of the 2"
+        " items they both filled in."
+    )
+
+
 def test_independent_must_be_true_or_false() -> None:
     with pytest.raises(BiblioError, match="independent must be true or false"):
         parse_form("independent: twice\nfields:\n  - id: a\n", "f.yaml")

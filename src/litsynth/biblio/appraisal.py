@@ -213,7 +213,7 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
     """How the studies were appraised, for the Methods (PRISMA 2020 item 11): the checklist,
     how many studies and by how many reviewers each; whether they worked independently the
     log cannot tell, so the author adds it."""
-    included = [s.record_id for s in included_studies(conn)]
+    included = included_studies(conn)
     answered = answers_given(conn, form, included)
     per_study = reviewers_per_study(answered)
     if not per_study:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from litsynth.biblio.extraction import Form, FormField, included_studies
+from litsynth.biblio.extraction import Form, FormField, Study, included_studies
 from litsynth.kappa import cohen_kappa
 from litsynth.store import extraction as store
 from litsynth.words import count, number_word
@@ -22,15 +22,25 @@ CONSENSUS = "consensus"  # the reviewer name whose answer settles two reviewers'
 
 
 def answers_given(
-    conn: sqlite3.Connection, form: Form, included: Iterable[str]
+    conn: sqlite3.Connection, form: Form, studies: Iterable[Study]
 ) -> dict[tuple[str, str], dict[str, str]]:
-    """(record, field) -> reviewer -> latest non-blank answer, for the `included` studies."""
-    included = set(included)
-    return {
-        key: {who: value for who, value in by.items() if value}
-        for key, by in store.reviewers_values(conn, form.kind.name).items()
-        if key[0] in included
-    }
+    """(study's record, field) -> reviewer -> latest non-blank answer, for the included
+    `studies`. A reviewer's answer given on a report before it was folded into its study
+    (`litsynth studies group`) counts for the study where that reviewer gave none on the
+    study's own row, as `extraction.folded` fills the table: their differences and agreement
+    are counted on what each reviewer said about the study."""
+    given: dict[str, list[tuple[str, dict[str, str]]]] = {}
+    for (rid, field), by in store.reviewers_values(conn, form.kind.name).items():
+        given.setdefault(rid, []).append((field, by))
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for study in studies:
+        for record in (study.record_id, *study.reports):
+            for field, by in given.get(record, []):
+                answers = out.setdefault((study.record_id, field), {})
+                for who, value in by.items():
+                    if value:
+                        answers.setdefault(who, value)
+    return {key: answers for key, answers in out.items() if answers}
 
 
 def reviewers_per_study(
@@ -101,7 +111,7 @@ def collection_sentence(conn: sqlite3.Connection, form: Form) -> str:
     none is), counted as the appraisal's Methods sentence counts them. With a form whose
     reviewers extract independently, whether differences were settled by consensus and how
     often the two gave the same value (before it)."""
-    included = {s.record_id for s in included_studies(conn)}
+    included = included_studies(conn)
     answered = answers_given(conn, form, included)
     per_study = reviewers_per_study(answered)
     if not per_study:
@@ -174,9 +184,10 @@ def disagreements(conn: sqlite3.Connection, form: Form) -> list[Disagreement]:
     (`appraise import agreed.xlsx --reviewer consensus`) settles its question; until then the
     table shows the latest answer, whoever gave it.
     """
-    labels = {s.record_id: s.label for s in included_studies(conn)}
+    studies = included_studies(conn)
+    labels = {s.record_id: s.label for s in studies}
     out = []
-    for (record, field), answers in sorted(answers_given(conn, form, labels).items()):
+    for (record, field), answers in sorted(answers_given(conn, form, studies).items()):
         question = form.field(field)
         if question is None or CONSENSUS in answers:
             continue
