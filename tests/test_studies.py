@@ -72,7 +72,8 @@ def test_split_takes_a_report_out_or_hands_the_study_on() -> None:
 
 
 def rec(rid: str, authors: tuple[str, ...], year: int, abstract: str = "") -> BibRecord:
-    return BibRecord(rid, "Scopus", "b1", title=f"Title {rid}", abstract=abstract,
+    return BibRecord(rid, "Scopus", "b1", title=f"Default options in hospital order sets ({rid})",
+                     abstract=abstract,
                      authors=authors, year=year)  # fmt: skip
 
 
@@ -93,6 +94,41 @@ def test_candidates_by_registration_or_shared_authors() -> None:
     assert studies.candidates(records, {"p2": "p1", "p3": "p1"}) == []
     eudract = rec("e", ("X, Y",), 2020, "EudraCT number 2004-000123-45; PROSPERO CRD42019123456")
     assert studies.registrations(eudract) == {"EudraCT 2004-000123-45", "CRD42019123456"}
+
+
+def test_author_pairs_need_titles_alike() -> None:
+    """The same team's other study shares authors, not a title; an editorial names no study."""
+    team = ("Ahmed, S", "Cole, T")
+    trial = BibRecord(
+        "t1",
+        "Scopus",
+        "b1",
+        authors=team,
+        year=2019,
+        title="A randomised trial of default options in electronic order sets",
+    )
+    follow_up = BibRecord(
+        "t2",
+        "Scopus",
+        "b1",
+        authors=team,
+        year=2021,
+        title="Default options in electronic order sets: two-year follow-up",
+    )
+    other = BibRecord(
+        "t3",
+        "Scopus",
+        "b1",
+        authors=team,
+        year=2020,
+        title="Peer comparison letters and antibiotic prescribing in primary care",
+    )
+    notes = [BibRecord(f"e{i}", "Scopus", "b1", authors=team, year=2020, title="Editorial")
+             for i in (1, 2)]  # fmt: skip
+    found = studies.candidates([trial, follow_up, other, *notes], {})
+    assert [(c.first, c.second) for c in found] == [("t1", "t2")]
+    words = studies.title_words("Default options in order sets: the ORDER-SET trial")
+    assert words == {"default", "option", "order", "set", "trial"}
 
 
 def test_the_flow_counts_studies_and_reports() -> None:
@@ -251,8 +287,9 @@ def test_full_text_screening_in_the_terminal_names_the_study(tmp_path: Path) -> 
     root = corpus_project(tmp_path / "p")
     run_cli(root, "import", str(RECORDS), "--source", "Scopus")
     follow_up = tmp_path / "follow-up.csv"
-    follow_up.write_text('record_id,title,authors,year\nx01,Default options two years on,'
-                         '"Smith, John; Berg, Anna",2021\n', encoding="utf-8")  # fmt: skip
+    follow_up.write_text('record_id,title,authors,year\nx01,Default options in electronic order'
+                         ' sets two years on,"Smith, John; Berg, Anna",2021\n',
+                         encoding="utf-8")  # fmt: skip
     run_cli(root, "import", str(follow_up), "--source", "PubMed")
     for rid in ("r01", "x01"):
         run_cli(root, "screen", "decide", rid, "include")

@@ -15,7 +15,8 @@ cycle, and a study grouped into another brings its reports along.
 
 `candidates` proposes reports a reviewer may want to group, never groups them: records naming
 the same trial or review registration (NCT…, ISRCTN…, PROSPERO's CRD42…), or sharing most of
-their authors, the first among them, within a few years.
+their authors, the first among them, within a few years, with titles that share most of
+their words.
 
 An updated review meets a new report of a study its previous version included (the trial's
 follow-up, published since): it is a report, not a new study, and PRISMA 2020's flow for
@@ -53,6 +54,17 @@ _REGISTRATION = re.compile(
 _EUDRACT = re.compile(r"\b(?:EUDRACT|EUCTR)\D{0,12}?(\d{4}-\d{6}-\d{2})\b")
 MIN_SHARED = 0.5  # share of the shorter author list two reports of one study have in common
 MAX_YEARS = 5  # a study's reports seldom lie further apart
+# Titles of two reports of one study share most of their words ("A randomised trial of X in
+# Y" and "X in Y: two-year follow-up"); a team's other studies mostly do not. Jaccard of
+# their content words, on author pairs of four labelled searches read by a person (docs/
+# screening.md): every second report at 0.46 or above, every other study at 0.39 or below.
+MIN_TITLES_ALIKE = 0.4
+MIN_TITLE_WORDS = 3  # "Editorial", "Response": a title of fewer names no one study
+_WORD = re.compile(r"[^\W_]+")
+_STOP = frozenset(
+    ("after", "among", "and", "are", "between", "during", "for", "from", "its", "that", "the",
+     "their", "these", "this", "those", "use", "using", "versus", "was", "were", "with")
+)  # fmt: skip
 PREVIOUS = "previous:"  # a study of the previous version of an updated review: previous:STUDY
 
 
@@ -226,6 +238,27 @@ def record_label(record: BibRecord) -> str:
     return work_label(record.authors, record.year, title=record.title)
 
 
+def _words(pool: Sequence[BibRecord], seen: dict[int, frozenset[str]], i: int) -> frozenset[str]:
+    if i not in seen:
+        seen[i] = title_words(pool[i].title)
+    return seen[i]
+
+
+def title_words(title: str) -> frozenset[str]:
+    """A title's content words, as two titles are compared: folded, of three letters or
+    more, not a function word, a plural's "s" dropped ("Order sets" and "order set")."""
+    words = (fold(w) for w in _WORD.findall(title))
+    return frozenset(w.removesuffix("s") for w in words if len(w) > 2 and w not in _STOP)
+
+
+def titles_alike(a: frozenset[str], b: frozenset[str]) -> float:
+    """The share of two titles' words they have in common (Jaccard); 0 when the shorter has
+    fewer than MIN_TITLE_WORDS words."""
+    if min(len(a), len(b)) < MIN_TITLE_WORDS:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
 def author_keys(record: BibRecord) -> list[str]:
     """Each author as family name and first initial ("kim j"): Kim, J. and Kim, S. are two
     people, and a common family name alone paired unrelated papers."""
@@ -244,9 +277,9 @@ def candidates(
 ) -> list[Candidate]:
     """Pairs of records that may report one study and are not yet grouped, strongest first:
     a registration number both cite, or most of the shorter author list shared with the
-    same first author, within MAX_YEARS. With `only`, the pairs of that record and each of
-    `records` (one record's page in the workspace). `records` may hold `previous_records`:
-    a pair of two of them is never proposed.
+    same first author, within MAX_YEARS, and titles alike (MIN_TITLES_ALIKE). With `only`,
+    the pairs of that record and each of `records` (one record's page in the workspace).
+    `records` may hold `previous_records`: a pair of two of them is never proposed.
 
     Only records that share a registration number or a first author are compared (blocks),
     so a whole search's records are compared in seconds, not in n² pairs."""
@@ -268,6 +301,7 @@ def candidates(
         else:
             pairs.update(combinations(members_, 2))
     out = []
+    words: dict[int, frozenset[str]] = {}  # a title's words, once: a record is in many pairs
     for i, j in sorted(pairs):
         a, b = pool[i], pool[j]
         if study_of(studies, a.id) == study_of(studies, b.id):
@@ -283,7 +317,9 @@ def candidates(
         if a.year and b.year and abs(a.year - b.year) > MAX_YEARS:
             continue
         shorter, shared = min(len(fa), len(fb)), len(fa & fb)
-        if shorter >= 2 and shared >= 2 and shared / shorter >= MIN_SHARED:
+        if shorter < 2 or shared < 2 or shared / shorter < MIN_SHARED:
+            continue
+        if titles_alike(_words(pool, words, i), _words(pool, words, j)) >= MIN_TITLES_ALIKE:
             first = a.authors[0].split(",", 1)[0].strip()
             why = f"{shared} of {shorter} authors shared, first author {first}"
             strength = round(shared / shorter, 3)
