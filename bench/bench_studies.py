@@ -12,8 +12,9 @@ time of `candidates` against the raw read of the same file with Python's csv mod
 same run (the least anything that looks at the records must do).
 
 Whether a candidate really is a second report of one study takes a person reading the
-papers; docs/screening.md gives that reading for the registration pairs and a sample of the
-author pairs.
+papers: bench/studies_judged.json holds 110 author pairs so read (proposed before titles
+were asked to agree), and for each sample the pairs of each judgement `candidates` still
+proposes are counted, with the precision before and after (docs/screening.md).
 
 Run: .venv/bin/python bench/bench_studies.py   (writes bench/results/studies.json)
 """
@@ -33,6 +34,7 @@ from litsynth.records import BibRecord
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 OUT = REPO / "bench" / "results" / "studies.json"
+JUDGED = REPO / "bench" / "studies_judged.json"
 SEARCHES = ("cytology_screening", "digital_work", "haematology", "respiratory", "stroke")
 NAGTEGAAL = SHARED / "screening" / "Nagtegaal_2019" / "output" / "Nagtegaal_2019.csv"
 
@@ -91,6 +93,30 @@ def measure(label: str, path: Path, records: list[BibRecord]) -> dict[str, objec
     return row
 
 
+def judged() -> list[dict[str, object]]:
+    """The pairs a person judged, each judgement's pairs still proposed, per sample."""
+    pairs = json.loads(JUDGED.read_text(encoding="utf-8"))["pairs"]
+    records = {name: {r.id: r for r in folded(name)} for name in {p["set"] for p in pairs}}
+    out = []
+    for sample in sorted({p["sample"] for p in pairs}):
+        kept: dict[str, list[int]] = {}
+        for p in (p for p in pairs if p["sample"] == sample):
+            a, b = records[p["set"]][p["a"]], records[p["set"]][p["b"]]
+            tally = kept.setdefault(p["judged"], [0, 0])
+            tally[0] += bool(candidates([a, b], {}))
+            tally[1] += 1
+        same, total = kept["same study"], sum(n for _, n in kept.values())
+        proposed = sum(k for k, _ in kept.values())
+        row = {"sample": sample, "role": next(p["role"] for p in pairs if p["sample"] == sample),
+               "kept": {j: f"{k} of {n}" for j, (k, n) in kept.items()},
+               "precision_before": round(same[1] / total, 2),
+               "precision_after": round(same[0] / proposed, 2) if proposed else None}  # fmt: skip
+        print(f"judged sample {sample} ({row['role']}): kept {row['kept']};"
+              f" precision {row['precision_before']} -> {row['precision_after']}")  # fmt: skip
+        out.append(row)
+    return out
+
+
 def main() -> int:
     if not NAGTEGAAL.exists():
         print(f"skipped: {NAGTEGAAL} is absent (../shared/data)")
@@ -99,7 +125,8 @@ def main() -> int:
     for name in SEARCHES:
         path = SHARED / "dedup-bibdedupe" / "data" / name / "records_pre_merged.csv"
         rows.append(measure(name, path, folded(name)))
-    OUT.write_text(json.dumps({"sets": rows}, indent=2) + "\n", encoding="utf-8")
+    result = {"sets": rows, "judged": judged()}
+    OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {OUT.relative_to(REPO)}")
     return 0
 
