@@ -102,3 +102,27 @@ def test_a_matrix_left_behind_does_not_replace_the_one_chosen_after(demo_copy: P
         assert page.evaluate(header) == columns
         assert page.locator("#matrix tr:nth-child(2) th").text_content() == first_row
         assert page.locator("#matrix").get_attribute("aria-busy") is None
+
+
+def test_an_appraiser_left_behind_does_not_replace_the_one_typed_after(demo_copy: Path) -> None:
+    """Type appraiser "demo", whose answers are held back, then "ben", who has answered
+    nothing: ben's blank grid stays when demo's answers arrive last. Appraisers answer
+    independently, so showing one the other's answers would unblind them."""
+    overall = """() => document.querySelector('#extraction tr[data-record-id="web-002"]'
+        + ' select[data-field="overall"]').value"""
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(f"{url}/screens/extraction?form=appraisal")
+        page.locator('#extraction tr[data-record-id="web-002"]').wait_for()
+        pattern = "**/api/extraction?*coder=demo*"
+        held: list[Any] = []
+        page.route(pattern, lambda route: held.append(route))
+        page.fill("#reviewer", "demo")
+        page.dispatch_event("#reviewer", "change")
+        until(page, "() => document.querySelector('#extraction').hasAttribute('aria-busy')")
+        page.fill("#reviewer", "ben")
+        page.dispatch_event("#reviewer", "change")
+        until(page, "() => document.querySelector('#extraction-tool').textContent.includes('ben')")
+        assert page.evaluate(overall) == ""
+        _release_late(page, pattern, held, "#extraction")
+        assert page.evaluate(overall) == ""
+        assert "Showing ben's answers only" in page.inner_text("#extraction-tool")

@@ -5,6 +5,7 @@
 const searchLoad = newestOnly("hits");
 const matrixLoad = newestOnly("matrix");
 const themesLoad = newestOnly("themes");
+const extractionLoad = newestOnly("extraction");
 
 let shownHits = [];  // the hits on the page, for "copy all as quotes"
 
@@ -187,7 +188,10 @@ async function loadExtraction() {
   const asked = "/api/extraction?" + new URLSearchParams({ form, coder: reviewer() });
   let data;
   try {
-    data = await api(asked);
+    // the reviewer field's change and the form's both load: only the newest may paint, or
+    // one appraiser could be shown the other's answers
+    data = await extractionLoad(api(asked));
+    if (data === null) return;
   } catch (error) {
     $("extraction-head").replaceChildren();
     $("extraction").replaceChildren();
