@@ -331,3 +331,18 @@ def test_values_extracted_before_grouping_stay_on_the_study(review: Path, tmp_pa
     # the sheet back as exported records nothing new: the values stand as shown
     said = run_cli(review, "extract", "import", str(out), "--reviewer", "ana")
     assert "0 values recorded" in said
+
+
+def test_a_matrix_by_study_counts_two_reports_as_one(demo_copy: Path) -> None:
+    """`matrix --rows attr:study`: the documents of one study's reports are one row."""
+    before = json.loads(run_cli(demo_copy, "matrix", "--rows", "attr:study", "--json"))
+    run_cli(demo_copy, "studies", "group", "web-002", "web-003", "--reviewer", "demo")
+    after = json.loads(run_cli(demo_copy, "matrix", "--rows", "attr:study", "--json"))
+    assert len(after["row_keys"]) == len(before["row_keys"]) - 1
+    assert after["total"] == before["total"]
+    # the study's row holds both documents and the passages both rows held
+    gone = set(before["row_keys"]) - set(after["row_keys"])
+    assert len(gone) == 1
+    (study,) = (k for k, t in after["row_totals"].items() if t["documents"] == 2)
+    both = before["row_totals"][study]["passages"] + before["row_totals"][gone.pop()]["passages"]
+    assert after["row_totals"][study]["passages"] == both

@@ -53,7 +53,9 @@ def _codebook(project: Project) -> Codebook:
     show_default=True,
     metavar="DIM",
     help="documents, codes, categories, themes, or attr:NAME (attr:source_type, attr:year, …;"
-    " attr:appraisal: each study's overall appraisal, from `litsynth appraise`).",
+    " attr:appraisal: each study's overall appraisal, from `litsynth appraise`; attr:study:"
+    " the study each document reports, its reports' documents one row, from `litsynth"
+    " studies`).",
 )
 @click.option(
     "--cols",

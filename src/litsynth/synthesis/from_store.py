@@ -33,6 +33,7 @@ from litsynth.synthesis.spans import span_passage
 from litsynth.words import count
 
 APPRAISAL_ROWS = "attr:appraisal"  # rows by each study's overall appraisal (biblio/appraisal.py)
+STUDY_ROWS = "attr:study"  # rows by the study each document reports (`litsynth studies`)
 
 
 @dataclass(frozen=True)
@@ -69,26 +70,64 @@ def matrix_from_store(
     """
     spans = coded_spans(conn, source)
     judged = appraisal_form if rows == APPRAISAL_ROWS else None
-    return build_matrix(spans, documents(conn, judged), codebook, rows=rows, cols=cols)
+    found = documents(conn, judged, studies=rows == STUDY_ROWS)
+    return build_matrix(spans, found, codebook, rows=rows, cols=cols)
 
 
 def documents(
-    conn: sqlite3.Connection, appraisal_form: Path | None = None, *, with_text: bool = True
+    conn: sqlite3.Connection,
+    appraisal_form: Path | None = None,
+    *,
+    with_text: bool = True,
+    studies: bool = False,
 ) -> dict[str, SourceDoc]:
     """The store's documents; with the project's appraisal form, each one that is an included
     study's full text carries the study's overall judgement as its attribute "appraisal"
     (biblio/appraisal.py), as if documents.csv held it: the matrices and the REFI-QDA export
-    group and filter by it like any attribute."""
+    group and filter by it like any attribute. With `studies`, each carries the study it
+    reports as its attribute "study" (`study_labels`)."""
     found = store.load_documents(conn, with_text=with_text)
-    if appraisal_form is None:
-        return found
-    from litsynth.biblio.appraisal import document_attributes
+    extra: dict[str, dict[str, str]] = defaultdict(dict)
+    if appraisal_form is not None:
+        from litsynth.biblio.appraisal import document_attributes
 
-    judged = document_attributes(conn, appraisal_form)
+        for d, attributes in document_attributes(conn, appraisal_form).items():
+            extra[d].update(attributes)
+    if studies:
+        for d, label in study_labels(conn, found).items():
+            extra[d]["study"] = label
     return {
-        d: replace(doc, attributes={**doc.attributes, **judged[d]}) if d in judged else doc
+        d: replace(doc, attributes={**doc.attributes, **extra[d]}) if d in extra else doc
         for d, doc in found.items()
     }
+
+
+def study_labels(conn: sqlite3.Connection, found: Mapping[str, SourceDoc]) -> dict[str, str]:
+    """Document id -> the study it reports, as a matrix row names it: its record's study's
+    main report ("Smith & Berg (2019)"; `litsynth studies`), so the reports of one study
+    count as one; a document no record is linked to is a study of its own. Two studies of
+    one label are told apart by their main report's id."""
+    from litsynth.biblio.studies import is_previous_study, record_label, studies_of, study_of
+    from litsynth.biblio.studies_here import previous_labels
+    from litsynth.store import biblio as biblio_store
+    from litsynth.store import studies as studies_store
+
+    grouped = studies_of(studies_store.links(conn))
+    root = {d: d for d in found}  # unlinked: its own study, named by its own label
+    label = {d: doc.label for d, doc in found.items()}
+    earlier = previous_labels(conn) if any(map(is_previous_study, grouped.values())) else {}
+    for link in biblio_store.record_documents(conn):
+        d = link["document_id"]
+        if d not in found or root[d] != d:
+            continue  # a document linked to two records takes the first
+        root[d] = study_of(grouped, link["record_id"])
+        rec = None if is_previous_study(root[d]) else biblio_store.record_here(conn, root[d])
+        label[d] = earlier.get(root[d], (root[d], ""))[0] if rec is None else record_label(rec)
+    roots_of: dict[str, set[str]] = defaultdict(set)
+    for d in found:
+        roots_of[label[d]].add(root[d])
+    return {d: label[d] if len(roots_of[label[d]]) == 1 else f"{label[d]} [{root[d]}]"
+            for d in found}  # fmt: skip
 
 
 def coded_spans(conn: sqlite3.Connection, source: str) -> list[CodedSpan]:
