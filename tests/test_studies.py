@@ -346,3 +346,29 @@ def test_a_matrix_by_study_counts_two_reports_as_one(demo_copy: Path) -> None:
     (study,) = (k for k, t in after["row_totals"].items() if t["documents"] == 2)
     both = before["row_totals"][study]["passages"] + before["row_totals"][gone.pop()]["passages"]
     assert after["row_totals"][study]["passages"] == both
+
+
+def test_a_study_of_two_documents_is_a_set_in_the_refi_export(demo_copy: Path) -> None:
+    """NVivo, ATLAS.ti or MAXQDA see a study's reports together: a set "study: NAME"."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+    from importlib import resources
+
+    import xmlschema
+
+    from litsynth.synthesis import refiqda
+
+    run_cli(demo_copy, "studies", "group", "web-002", "web-003", "--reviewer", "demo")
+    run_cli(demo_copy, "export", "refi", "--out", str(demo_copy / "out.qdpx"))
+    with zipfile.ZipFile(demo_copy / "out.qdpx") as archive:
+        qde = archive.read("project.qde")
+    schemas = resources.files("litsynth.synthesis") / "schemas"
+    xmlschema.XMLSchema(str(schemas / "Project.xsd")).validate(qde.decode("utf-8"))
+    root = ET.fromstring(qde)
+    ns = {"q": refiqda.PROJECT_NS}
+    sets = {
+        s.get("name"): len(s.findall("q:MemberSource", ns))
+        for s in root.findall("q:Sets/q:Set", ns)
+    }
+    studies = {name: n for name, n in sets.items() if (name or "").startswith("study: ")}
+    assert list(studies.values()) == [2], sets

@@ -38,7 +38,7 @@ from litsynth.coding.codebook.model import SYMMETRIC_RELATIONS, Codebook, TreeNo
 from litsynth.records import CodedSpan, Memo, SourceDoc
 from litsynth.store import synthesis as store
 from litsynth.store.analysis import chunk_offsets
-from litsynth.synthesis.from_store import coded_spans
+from litsynth.synthesis.from_store import coded_spans, document_studies, study_labels
 from litsynth.synthesis.from_store import documents as project_documents
 from litsynth.synthesis.spans import quote
 
@@ -173,8 +173,12 @@ def build_project(
     name: str,
     now: str | None = None,
     memo_chunks: Mapping[str, tuple[str, int, int]] | None = None,
+    studies: Sequence[tuple[str, list[str]]] = (),
 ) -> Package:
     """The whole project as a Package (pure: no files touched).
+
+    `studies`: (name, document ids) of each study reported in two or more of the documents
+    (`litsynth studies`), each exported as a set "study: NAME", a QDA tool's case.
 
     `memo_chunks` (chunk id -> document, start, end) places memos on passages nobody coded:
     each becomes an uncoded selection of the passage carrying the note, so an importer can
@@ -375,7 +379,10 @@ def build_project(
             if link_note:
                 ET.SubElement(link, "NoteRef", {"targetGUID": link_note})
 
-    sets = _attribute_sets(documents.values())
+    sets = [
+        *_attribute_sets(documents.values()),
+        *((f"study: {name}", [d for d in docs if d in documents]) for name, docs in studies),
+    ]
     if sets or suggested:
         sets_el = ET.SubElement(root, "Sets")
         for set_name, doc_ids in sets:
@@ -449,6 +456,19 @@ def _attribute_sets(documents: Iterable[SourceDoc]) -> list[tuple[str, list[str]
     return sorted(members.items())
 
 
+def _studies(
+    conn: sqlite3.Connection, documents: Mapping[str, SourceDoc]
+) -> list[tuple[str, list[str]]]:
+    """The studies reported in two or more of the documents, each with its documents; none
+    while no report is grouped (`litsynth studies`)."""
+    if not document_studies(conn):
+        return []
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc_id, name in study_labels(conn, documents).items():
+        members[name].append(doc_id)
+    return sorted((name, sorted(docs)) for name, docs in members.items() if len(docs) > 1)
+
+
 def write_qdpx(package: Package, path: Path) -> None:
     """The .qdpx zip: project.qde at the root, plain texts in the lower-case sources/ folder."""
     tmp = path.with_name(path.name + ".tmp")
@@ -477,13 +497,15 @@ def export_project(
     """
     memos = store.load_memos(conn)
     offsets = chunk_offsets(conn)  # chunk id -> (document, start, end)
+    documents = project_documents(conn, appraisal_form)
     package = build_project(
         codebook,
-        project_documents(conn, appraisal_form),
+        documents,
         coded_spans(conn, source),
         memos,
         name=name,
         memo_chunks={m.target: offsets[m.target] for m in memos if m.target in offsets},
+        studies=_studies(conn, documents),
     )
     write_qdpx(package, path)
     return dict(package.summary)
