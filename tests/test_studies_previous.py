@@ -191,3 +191,26 @@ def test_a_previous_study_must_be_on_the_list(update: Path) -> None:
     assert "are two studies of the previous version" in said
     said = run_cli(update, "studies", "split", "previous:smith2019", exit_code=1)
     assert "is a study of the previous version, not a record" in said
+
+
+def test_a_report_the_previous_version_included_is_no_new_report_of_it(
+    update: Path, tmp_path: Path
+) -> None:
+    """The update's search found the previous version's own paper again (same DOI): it is not
+    proposed as a new report of its study, and grouping it so is refused, since the total
+    would count it twice; excluding it, or `previous --remove-found`, is the way."""
+    again = tmp_path / "again.csv"
+    again.write_text(
+        "record_id,title,authors,year,doi\n"
+        'x04,Nudging physicians with default options in electronic order sets,"Smith, John;'
+        ' Berg, Anna",2019,10.1000/p1\n',
+        encoding="utf-8",
+    )
+    run_cli(update, "import", str(again), "--source", "Embase")
+    run_cli(update, "screen", "decide", "x04", "include", "--reviewer", "ann")
+    proposed = json.loads(run_cli(update, "studies", "candidates", "--json"))["candidates"]
+    assert ["x04", "previous:smith2019"] not in [c["records"] for c in proposed]
+    assert ["x01", "previous:smith2019"] in [c["records"] for c in proposed]
+    said = run_cli(update, "studies", "group", "previous:smith2019", "x04", exit_code=1)
+    assert "x04 is a report the previous version included, not a new report of it" in said
+    assert "`litsynth previous --remove-found`" in said

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.export import ExportedRecord, select
+from litsynth.biblio.previous import PREVIOUS_REASON, found_again
 from litsynth.biblio.studies import (
     PREVIOUS,
     Candidate,
@@ -19,6 +20,7 @@ from litsynth.biblio.studies import (
     is_previous_study,
     may_share,
     members,
+    previous_key,
     previous_records,
     record_label,
     registrations,
@@ -27,7 +29,7 @@ from litsynth.biblio.studies import (
     study_of,
 )
 from litsynth.errors import BiblioError
-from litsynth.records import TITLE_ABSTRACT, BibRecord, StudyLink
+from litsynth.records import TITLE_ABSTRACT, BibRecord, PreviousReport, StudyLink
 from litsynth.store import biblio as biblio_store
 from litsynth.store import previous as previous_store
 from litsynth.store import screening_log
@@ -128,6 +130,14 @@ def record_group(
         )
     if earlier:
         main, others = earlier[0], [rid for rid in (main, *others) if rid != earlier[0]]
+        records = [r for r in map(biblio_store.record_here, [conn] * len(others), others) if r]
+        for rid, study in sorted(_repeats(records, previous_store.reports(conn))):
+            if study == main:
+                raise BiblioError(
+                    f"{rid} is a report the previous version included, not a new report of it",
+                    hint=f"exclude it at full text with the reason {PREVIOUS_REASON!r}, or"
+                    " remove it before screening with `litsynth previous --remove-found`",
+                )
     entries = group(
         studies_of(store.links(conn)), main, others, reviewer=reviewer, at=at, note=note
     )
@@ -216,9 +226,24 @@ def candidates_here(
     records = (
         [e.record for e in select(conn, stage) if not e.duplicate_of] if sought is None else sought
     )
-    earlier = previous_records(previous_store.reports(conn))
-    found = candidates([*records, *earlier], studies_of(store.links(conn)))
-    return _named(found, previous_labels(conn)) if earlier else found
+    reports = previous_store.reports(conn)
+    found = candidates([*records, *previous_records(reports)], studies_of(store.links(conn)))
+    if not reports:
+        return found
+    return _named(_not_repeats(found, _repeats(records, reports)), previous_labels(conn))
+
+
+def _repeats(
+    records: Sequence[BibRecord], reports: Sequence[PreviousReport]
+) -> set[tuple[str, str]]:
+    """(record, `previous:STUDY`) for each record that is itself a report the previous
+    version included (`previous.found_again`: its DOI or title): no new report of it."""
+    study = {r.id: previous_key(r.study) for r in reports}
+    return {(f.record_id, study[f.report_id]) for f in found_again(records, reports)}
+
+
+def _not_repeats(found: Sequence[Candidate], repeats: set[tuple[str, str]]) -> list[Candidate]:
+    return [c for c in found if (c.first, c.second) not in repeats]
 
 
 def _named(found: Sequence[Candidate], earlier: Mapping[str, tuple[str, str]]) -> list[Candidate]:
@@ -279,10 +304,8 @@ def of_record(conn: sqlite3.Connection, record_id: str, most: int = 5) -> Record
     if here is not None:
         regs, families = registrations(here), author_keys(here)
         first = families[0] if families else ""
-        near = [
-            r
-            for r in [*sought, *previous_records(previous_store.reports(conn))]
-            if may_share(here, regs, first, r)
-        ]
-        maybe = _named(candidates(near, studies, only=here), earlier)
+        listed = previous_store.reports(conn)
+        near = [r for r in [*sought, *previous_records(listed)] if may_share(here, regs, first, r)]
+        found = candidates(near, studies, only=here)
+        maybe = _named(_not_repeats(found, _repeats([here], listed)), earlier)
     return RecordStudy(root, tuple(reports), tuple(maybe[:most]))
