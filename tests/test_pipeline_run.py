@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from litsynth.config import open_project
 from litsynth.pipeline import run_pipeline
 
@@ -55,6 +55,13 @@ def test_second_run_is_up_to_date_and_only_a_full_run_marks_it_fresh(
     toml = demo_fast / "litsynth.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "\n[coding]\nmin_score = 0.9\n")
     assert statuses(demo_fast)["suggest"] == "done"
+
+    # So does a person's work the report shows though no passage, coding, record or decision
+    # changed: a memo here; reports grouped into studies or an update's previous version
+    # (which change PRISMA's counts) the same way, by the tables `run` digests.
+    assert statuses(demo_fast)["derive"] == "up to date"
+    run_cli(demo_fast, "code", "memo", "test-only-code", "Read again after the pilot.")
+    assert statuses(demo_fast).get("derive") != "up to date"
 
 
 def test_records_without_documents_still_give_a_report(project: Path) -> None:

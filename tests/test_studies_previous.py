@@ -20,7 +20,7 @@ from conftest import run_cli
 from litsynth.biblio import studies
 from litsynth.biblio.prisma import FlowRecord, build_flow, check_flow
 from litsynth.biblio.screening_rules import Effective
-from litsynth.errors import BiblioError
+from litsynth.errors import BiblioError, ConfigError
 from litsynth.records import BibRecord, PreviousReport
 from litsynth.report.deposit_check import read_package, reproduce
 
@@ -214,3 +214,53 @@ def test_a_report_the_previous_version_included_is_no_new_report_of_it(
     said = run_cli(update, "studies", "group", "previous:smith2019", "x04", exit_code=1)
     assert "x04 is a report the previous version included, not a new report of it" in said
     assert "`litsynth previous --remove-found`" in said
+
+
+def test_an_update_reproduces_from_the_files_it_declares(project: Path, tmp_path: Path) -> None:
+    """`litsynth run` reproduces an update's flow from litsynth.toml alone: the previous
+    version's list and the reports grouped into studies are files, like the exports and the
+    screening sheets, applied once each."""
+    from litsynth.biblio.screening_ops import prisma_flow
+    from litsynth.config import open_project
+    from litsynth.inputs import apply_inputs
+    from litsynth.store import connect
+
+    records = project / "records"
+    records.mkdir()
+    (records / "update.csv").write_text(UPDATE, encoding="utf-8")
+    (records / "previous.csv").write_text(PREVIOUS_LIST, encoding="utf-8")
+    for stage in ("title-abstract", "full-text"):
+        (records / f"{stage}.csv").write_text(
+            "record_id,decision\nx01,include\nx02,include\nx03,include\n", encoding="utf-8"
+        )
+    (records / "studies.csv").write_text(
+        "record_id,study\nx01,previous:smith2019\nx02,x02\nx03,x02\n", encoding="utf-8"
+    )
+    with (project / "litsynth.toml").open("a", encoding="utf-8") as toml:
+        toml.write(
+            '\n[records]\nimports = ["PubMed=records/update.csv"]\n'
+            'screening = ["title-abstract:ann=records/title-abstract.csv",'
+            ' "full-text:ann=records/full-text.csv"]\n'
+            'previous = "records/previous.csv"\nprevious_study_column = "study"\n'
+            'studies = "records/studies.csv"\n'
+        )
+    conn = connect(open_project(project).store_path)
+    try:
+        first = apply_inputs(open_project(project), conn)
+        assert first is not None and first.grouped == 2
+        flow = prisma_flow(conn)
+        assert (flow.new_studies, flow.new_reports, flow.previous_new_reports) == (1, 2, 1)
+        assert (flow.total_studies, flow.total_reports) == (3, 6)
+        again = apply_inputs(open_project(project), conn)
+        assert again is not None and again.grouped == 0 and again.decisions == 0
+        assert prisma_flow(conn).to_json() == flow.to_json()
+    finally:
+        conn.close()
+    # a changed sheet is applied again; a row naming no record stops the run, saying where
+    (records / "studies.csv").write_text("record_id,study\nx09,x02\n", encoding="utf-8")
+    conn = connect(open_project(project).store_path)
+    try:
+        with pytest.raises(ConfigError, match=r"studies studies\.csv line 2: no record 'x09'"):
+            apply_inputs(open_project(project), conn)
+    finally:
+        conn.close()

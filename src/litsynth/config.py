@@ -112,6 +112,15 @@ class RecordsSettings:
     extraction: tuple[str, ...] = ()  # filled-in extraction sheets, "reviewer=path"
     appraisal_form: str = "appraisal.yaml"  # the critical-appraisal form (docs/records.md)
     appraisal: tuple[str, ...] = ()  # filled-in appraisal sheets, "reviewer=path"
+    # An updated review's previous version (`litsynth previous`): its deposit package or a
+    # reference file of its included studies; the column naming each report's study; and
+    # whether the update's records that repeat one are removed before screening
+    previous: str = ""
+    previous_study_column: str = ""
+    previous_remove_found: bool = False
+    # Reports of one study grouped (`litsynth studies`): a sheet with record_id and study
+    # columns, as `litsynth export records` writes them
+    studies: str = ""
 
 
 @dataclass(frozen=True)

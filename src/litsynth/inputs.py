@@ -53,6 +53,8 @@ class InputsReport:
     extracted: int = 0  # data-extraction values recorded from [records] extraction sheets
     appraised: int = 0  # appraisal answers recorded from [records] appraisal sheets
     searches: int = 0  # searches recorded from [records] searches (new ones)
+    previous_removed: int = 0  # repeats of the previous version removed ([records] previous)
+    grouped: int = 0  # study log entries from the [records] studies sheet
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -75,6 +77,11 @@ class InputsReport:
             parts.append(f"{count(self.appraised, 'appraisal answer')} recorded")
         if self.searches:
             parts.append(f"{count(self.searches, 'search', 'searches')} recorded")
+        if self.previous_removed:
+            parts.append(f"{count(self.previous_removed, 'repeat')} of the previous version"
+                         " removed")  # fmt: skip
+        if self.grouped:
+            parts.append(f"{count(self.grouped, 'report')} grouped into studies")
         return "; ".join(parts)
 
 
@@ -170,7 +177,9 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
     settings = project.settings.records
     imports, sheets = parse_imports(project), parse_sheets(project)
     resolutions, searches = parse_sheets(project, resolutions=True), parse_searches(project)
-    if not imports and not sheets and not searches:
+    earlier = _existing(project, settings.previous, "previous") if settings.previous else None
+    grouping = _existing(project, settings.studies, "studies") if settings.studies else None
+    if not imports and not sheets and not searches and earlier is None and grouping is None:
         return None
     report = InputsReport()
     for source, day, query in searches:
@@ -196,6 +205,8 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
             report.citation_records += 0 if outcome.already_imported else outcome.n_records
     if settings.dedupe and imports:
         report.duplicates = run_dedupe(conn).n_duplicates
+    if earlier is not None:
+        report.previous_removed = _apply_previous(project, conn, earlier)
     if settings.automation:
         report.ineligible = len(run_automation(conn, project.settings.screening).ineligible)
     # Stage by stage, each stage's sheets before its resolutions: a full-text sheet may only
@@ -221,6 +232,8 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
                 continue
             report.resolutions += _apply_resolutions(project, conn, sheet)
             runs.mark_input_applied(conn, "resolution-sheet", digest, str(sheet.path))
+    if grouping is not None:  # before the forms: their rows are the studies'
+        report.grouped = _apply_studies(project, conn, grouping)
     from litsynth.biblio.extraction import APPRAISAL, EXTRACTION
 
     report.extracted = _apply_form_sheets(
@@ -291,4 +304,58 @@ def _apply_resolutions(project: Project, conn: sqlite3.Connection, sheet: SheetS
                 hint="a resolution sheet has columns record_id, decision, reason, note",
             ) from None
         n += 1
+    return n
+
+
+def _apply_previous(project: Project, conn: sqlite3.Connection, path: Path) -> int:
+    """Tell the previous version's list, as `litsynth previous FILE` does, once per file and
+    options: how many repeats it removed before screening."""
+    from litsynth.biblio import previous
+    from litsynth.biblio.screening_rules import now_utc
+    from litsynth.report.previous_file import read_previous
+
+    settings = project.settings.records
+    column = settings.previous_study_column or None
+    digest = content_id(
+        bytes_id(path.read_bytes()), column or "", str(settings.previous_remove_found)
+    )
+    if runs.input_applied(conn, "previous-list", digest):
+        return 0
+    held = previous.record(conn, read_previous(path, column),
+                           remove_found=settings.previous_remove_found, at=now_utc())  # fmt: skip
+    runs.mark_input_applied(conn, "previous-list", digest, str(path))
+    return len(held.removed)
+
+
+def _apply_studies(project: Project, conn: sqlite3.Connection, path: Path) -> int:
+    """Group the reports the sheet's `study` column names (record_id, study: its main
+    report's id, or `previous:STUDY`), as `litsynth studies group` does, once per file: how
+    many log entries. A row whose study is its own or empty groups nothing."""
+    from litsynth.biblio.screening_rules import now_utc
+    from litsynth.biblio.sheet_files import read_table
+    from litsynth.biblio.studies_here import record_group
+
+    digest = bytes_id(path.read_bytes())
+    if runs.input_applied(conn, "studies-sheet", digest):
+        return 0
+    rows = read_table(path, error=ConfigError)
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    if "record_id" not in header or "study" not in header:
+        raise ConfigError(
+            f"[records] studies {path.name} has no record_id and study columns",
+            hint="a sheet of `litsynth export records` has both; or write them by hand",
+        )
+    rid, sid = header.index("record_id"), header.index("study")
+    n, at, who = 0, now_utc(), project.settings.project.reviewer
+    for line, row in enumerate(rows[1:], start=2):
+        record = row[rid].strip() if rid < len(row) else ""
+        study = row[sid].strip() if sid < len(row) else ""
+        if not record or not study or study == record:
+            continue
+        try:
+            n += len(record_group(conn, study, [record], reviewer=who, at=at))
+        except LitsynthError as exc:
+            raise ConfigError(f"[records] studies {path.name} line {line}: {exc}",
+                              hint=exc.hint) from None  # fmt: skip
+    runs.mark_input_applied(conn, "studies-sheet", digest, str(path))
     return n

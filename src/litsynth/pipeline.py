@@ -34,7 +34,15 @@ from litsynth.store import report as q
 from litsynth.store.documents import has_chunks
 
 PIPELINE_VERSION = "run.v1"
-DERIVED_INPUTS = ("chunks", "codings", "records", "decisions", "record_documents")
+# What the derived steps and the report read that people change: a change to any of these
+# makes `run` draw them again. Reports grouped into studies, an update's previous version,
+# the searches, the forms' values and the rest change the PRISMA counts, the Methods or the
+# report's tables though no passage, coding, record or decision did.
+DERIVED_INPUTS = (
+    "chunks", "codings", "records", "decisions", "record_documents", "study_links",
+    "previous_reports", "searches", "extraction_values", "dedupe_resolutions", "memos",
+    "relation_decisions", "pilot_records",
+)  # fmt: skip
 
 
 @dataclass
@@ -108,7 +116,11 @@ def run_pipeline(
                 else "no [records] imports or screening sheets in litsynth.toml"
             )
             return "not applicable", said, []
-        changed = rep.imported or rep.decisions or rep.ineligible or rep.citation_records
+        changed = (
+            rep.imported or rep.decisions or rep.ineligible or rep.citation_records
+            or rep.previous_removed or rep.grouped or rep.searches or rep.resolutions
+            or rep.extracted or rep.appraised
+        )  # fmt: skip
         return ("done" if changed else "up to date"), rep.summary(), []
 
     if with_ingest:
