@@ -248,7 +248,8 @@ def title_words(title: str) -> frozenset[str]:
     """A title's content words, as two titles are compared: folded, of three letters or
     more, not a function word, a plural's "s" dropped ("Order sets" and "order set")."""
     words = (fold(w) for w in _WORD.findall(title))
-    return frozenset(w.removesuffix("s") for w in words if len(w) > 2 and w not in _STOP)
+    stems = (w.removesuffix("s") for w in words if w not in _STOP)
+    return frozenset(w for w in stems if len(w) > 2)
 
 
 def titles_alike(a: frozenset[str], b: frozenset[str]) -> float:
