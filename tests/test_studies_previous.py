@@ -184,6 +184,9 @@ def test_a_follow_up_of_a_previous_study_counts_as_its_report_everywhere(
 
 
 def test_a_previous_study_must_be_on_the_list(update: Path) -> None:
+    listed = run_cli(update, "previous", "--list")
+    assert "  previous:smith2019  Smith & Berg (2019); Smith & Berg (2018)\n" in listed
+    assert "  previous:jones2017  Jones (2017)\n" in listed
     said = run_cli(update, "studies", "group", "previous:nope", "x01", exit_code=1)
     assert "no study 'nope' in the previous version's list" in said
     said = run_cli(update, "studies", "group", "previous:smith2019", "previous:jones2017",

@@ -85,7 +85,7 @@ def _known(conn: sqlite3.Connection, record_ids: Sequence[str]) -> None:
             if rid.removeprefix(PREVIOUS) not in previous_store.study_keys(conn):
                 raise BiblioError(
                     f"no study {rid.removeprefix(PREVIOUS)!r} in the previous version's list",
-                    hint="`litsynth studies candidates` and `litsynth previous` name its studies",
+                    hint="`litsynth previous --list` names its studies",
                 )
             continue
         rec = biblio_store.record_here(conn, rid)

@@ -8,10 +8,13 @@ import click
 
 from litsynth.biblio import previous
 from litsynth.biblio.screening_rules import now_utc
+from litsynth.biblio.studies import previous_records, record_label
 from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.config import Project
 from litsynth.errors import BiblioError
 from litsynth.report.previous_file import read_previous
 from litsynth.store import opened, transaction
+from litsynth.store import previous as previous_store
 from litsynth.words import count
 
 
@@ -37,6 +40,13 @@ from litsynth.words import count
     help="Forget the previous version's list; records removed for repeating it return to"
     " screening.",
 )
+@click.option(
+    "--list",
+    "listing",
+    is_flag=True,
+    help="List its studies by the name `litsynth studies group previous:STUDY RECORD` takes,"
+    " each with its reports.",
+)
 @project_option
 @json_option
 def previous_command(
@@ -44,6 +54,7 @@ def previous_command(
     study_column: str | None,
     remove_found: bool,
     clear: bool,
+    listing: bool,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -73,10 +84,27 @@ def previous_command(
             click.echo(f"Forgot the previous version's list; {count(returned, 'record')}"
                        " returned to screening.")  # fmt: skip
         return
+    studies = _studies(project) if listing else {}
     if as_json:
-        print_json(held.to_json())
+        listed = [{"study": study, "reports": labels} for study, labels in studies.items()]
+        print_json({**held.to_json(), **({"listed": listed} if listing else {})})
         return
     _say(held, remove_found)
+    if studies:
+        click.echo("Its studies, as `litsynth studies group` names them:")
+    for study, labels in studies.items():
+        click.echo(f"  {study}  {'; '.join(labels)}")
+
+
+def _studies(project: Project) -> dict[str, list[str]]:
+    """The previous version's studies, each named as a grouping names it, with its reports'
+    labels ("Smith & Berg (2019)") in the list's order."""
+    with opened(project.store_path) as conn:
+        reports = previous_store.reports(conn)
+    out: dict[str, list[str]] = {}
+    for rec in previous_records(reports):
+        out.setdefault(rec.id, []).append(record_label(rec))
+    return out
 
 
 def _say(held: previous.Previous, remove_found: bool) -> None:
