@@ -217,6 +217,12 @@ def test_a_report_the_previous_version_included_is_no_new_report_of_it(
     said = run_cli(update, "studies", "group", "previous:smith2019", "x04", exit_code=1)
     assert "x04 is a report the previous version included, not a new report of it" in said
     assert "`litsynth previous --remove-found`" in said
+    # nor as a report of another of its studies, nor by way of a record grouped there before
+    said = run_cli(update, "studies", "group", "previous:jones2017", "x04", exit_code=1)
+    assert "x04 is a report the previous version included (of previous:smith2019)" in said
+    run_cli(update, "studies", "group", "previous:smith2019", "x01")
+    said = run_cli(update, "studies", "group", "x01", "x04", exit_code=1)
+    assert "x04 is a report the previous version included, not a new report of it" in said
 
 
 def test_an_update_reproduces_from_the_files_it_declares(project: Path, tmp_path: Path) -> None:

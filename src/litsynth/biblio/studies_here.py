@@ -130,19 +130,33 @@ def record_group(
         )
     if earlier:
         main, others = earlier[0], [rid for rid in (main, *others) if rid != earlier[0]]
-        records = [r for r in map(biblio_store.record_here, [conn] * len(others), others) if r]
-        for rid, study in sorted(_repeats(records, previous_store.reports(conn))):
-            if study == main:
-                raise BiblioError(
-                    f"{rid} is a report the previous version included, not a new report of it",
-                    hint=f"exclude it at full text with the reason {PREVIOUS_REASON!r}, or"
-                    " remove it before screening with `litsynth previous --remove-found`",
-                )
-    entries = group(
-        studies_of(store.links(conn)), main, others, reviewer=reviewer, at=at, note=note
-    )
+    links = store.links(conn)
+    before = studies_of(links)
+    entries = group(before, main, others, reviewer=reviewer, at=at, note=note)
+    _no_repeat_joins_a_previous_study(conn, before, studies_of([*links, *entries]))
     store.append(conn, entries)
     return entries
+
+
+def _no_repeat_joins_a_previous_study(
+    conn: sqlite3.Connection, before: Mapping[str, str], after: Mapping[str, str]
+) -> None:
+    """A BiblioError when a grouping would make one of the previous version's own reports
+    (an update's record with its DOI or title, `previous.found_again`) a new report of a
+    study of the previous version: the total would count that paper twice."""
+    moved = [r for r, root in after.items() if is_previous_study(root) and before.get(r) != root]
+    if not moved:
+        return
+    records = [r for r in (biblio_store.record_here(conn, rid) for rid in moved) if r]
+    repeats = sorted(_repeats(records, previous_store.reports(conn)))
+    if repeats:
+        rid, study = repeats[0]
+        raise BiblioError(
+            f"{rid} is a report the previous version included"
+            + (", not a new report of it" if study == after[rid] else f" (of {study})"),
+            hint=f"exclude it at full text with the reason {PREVIOUS_REASON!r}, or remove it"
+            " before screening with `litsynth previous --remove-found`",
+        )
 
 
 def record_split(
