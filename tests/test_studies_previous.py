@@ -273,3 +273,33 @@ def test_an_update_reproduces_from_the_files_it_declares(project: Path, tmp_path
             apply_inputs(open_project(project), conn)
     finally:
         conn.close()
+
+
+def test_an_updates_package_keeps_its_studies_apart_from_the_earlier_versions() -> None:
+    """Each version names its own studies by its records' ids, which two searches may give
+    to different papers: read together, a clash between different papers is renamed, the
+    same paper found again is one study, and a new report of an earlier study joins it."""
+    from litsynth.biblio.previous import from_deposit
+
+    earlier = [
+        {"report_id": "17", "study": "17", "title": "Default options in electronic order sets"},
+        {"report_id": "18", "study": "18", "title": "Text message reminders for statins"},
+    ]
+    rows = [
+        {"record_id": "17", "study": "17", "full_text_decision": "include",
+         "title": "Commitment devices for hand hygiene in hospital wards"},  # another paper
+        {"record_id": "18", "study": "18", "full_text_decision": "include",
+         "title": "Text message reminders for statins"},  # the same paper, found again
+        {"record_id": "40", "study": "previous:17", "full_text_decision": "include",
+         "title": "Default options: two-year follow-up"},
+        {"record_id": "41", "study": "41", "full_text_decision": "exclude", "title": "Other"},
+    ]  # fmt: skip
+    read = from_deposit(rows, "v2-deposit.zip", earlier)
+    assert [(r.id, r.study) for r in read] == [
+        ("17", "17"),
+        ("18", "18"),
+        ("17", "v2-deposit:17"),
+        ("18", "18"),
+        ("40", "17"),
+    ]
+    assert len({r.study for r in read}) == 3

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.link import title_key
@@ -68,12 +69,23 @@ def from_deposit(
     A package that was itself an update (a living review's second update reads the first
     update's package) holds its own previous version's reports in previous.csv, `earlier`:
     those studies were included too, so they come first, and a record the package counted
-    as a new report of one of them (study `previous:STUDY`) is a report of that study."""
+    as a new report of one of them (study `previous:STUDY`) is a report of that study.
+    The two name their studies apart (the earlier version by its records' ids, this one by
+    its own): a study of this one whose name an earlier study has, and whose main report is
+    not that study's paper, is named `VERSION:ID` (VERSION: the package's file name without
+    its extension), so two studies are not counted as one."""
     out = [_report(r["report_id"], r["study"], r, file_name) for r in earlier]
-    for row in rows:
-        if row.get("full_text_decision") != "include" or row.get("duplicate_of"):
-            continue
-        study = (row.get("study") or row["record_id"]).removeprefix(PREVIOUS)
+    by_study: dict[str, list[PreviousReport]] = {}
+    for report in out:
+        by_study.setdefault(report.study, []).append(report)
+    included = [
+        row for row in rows
+        if row.get("full_text_decision") == "include" and not row.get("duplicate_of")
+    ]  # fmt: skip
+    renamed = _renamed(included, by_study, PurePath(file_name).stem)
+    for row in included:
+        study = row.get("study") or row["record_id"]
+        study = study.removeprefix(PREVIOUS) if study.startswith(PREVIOUS) else renamed(study)
         out.append(_report(row["record_id"], study, row, file_name))
     if not out:
         raise BiblioError(
@@ -81,6 +93,30 @@ def from_deposit(
             hint="name the package of the previous version, once its review was finished",
         )
     return out
+
+
+def _renamed(
+    rows: Sequence[Mapping[str, str]], earlier: Mapping[str, Sequence[PreviousReport]], version: str
+) -> Callable[[str], str]:
+    """How a package's own study names are read beside its previous version's: as they are,
+    or `VERSION:ID` where an earlier study has the name and another paper (by DOI or title)
+    is its main report there."""
+    main = {row["record_id"]: row for row in rows}
+    clash = set()
+    for study in {row.get("study") or row["record_id"] for row in rows} & set(earlier):
+        row = main.get(study)
+        same = row is not None and any(_same_paper(row, r) for r in earlier[study])
+        if not same:
+            clash.add(study)
+    return lambda study: f"{version}:{study}" if study in clash else study
+
+
+def _same_paper(row: Mapping[str, str], report: PreviousReport) -> bool:
+    doi = row.get("doi", "").casefold()
+    if doi and report.doi:
+        return doi == report.doi.casefold()
+    key = matching_title(row.get("title", ""))
+    return len(key) >= MIN_TITLE_KEY and key == matching_title(report.title)
 
 
 def _report(rid: str, study: str, row: Mapping[str, str], file_name: str) -> PreviousReport:
