@@ -490,8 +490,9 @@ def collation(conn: sqlite3.Connection) -> str:
     reports = [e.study or e.record.id for e in select(conn, "included")]
     studies = Counter(reports)
     several = sum(1 for n in studies.values() if n > 1)
-    earlier = sum(1 for s in studies if is_previous_study(s))  # a report of a study of the update's
-    if not (several or earlier):  # previous version counts as that study's, not a new one
+    # an update's report of a study its previous version included counts as that study's
+    earlier = sum(1 for s in studies if is_previous_study(s))
+    if not (several or earlier):
         return ""
     how = [
         *([f"{several:,} reported in more than one paper"] if several else []),
