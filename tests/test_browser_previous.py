@@ -54,5 +54,7 @@ def test_tell_the_previous_version_and_forget_it(project: Path, tmp_path: Path) 
     assert "The previous version included 2 studies in 2 reports (from v1-data.zip)." in told
     assert "1 record of this update repeat them (1 by DOI, 0 by title): u01" in told
     assert "Removed 1 record before screening" in told
+    # its studies by the name "Another report of this study" takes
+    assert "Its studies, as a grouping names them:\n  previous:r01  Smith & Berg (2019)" in told
     assert "the previous version included 2 studies (2 reports)" in counted
     assert "1 record returned to screening" in forgot

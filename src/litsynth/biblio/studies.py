@@ -148,6 +148,16 @@ def previous_records(reports: Iterable[PreviousReport]) -> list[BibRecord]:
     ]
 
 
+def previous_studies(reports: Iterable[PreviousReport]) -> dict[str, list[str]]:
+    """The previous version's studies as a grouping names them (`previous:STUDY`), each with
+    its reports' labels ("Smith & Berg (2019)") in the list's order: what `litsynth previous
+    --list` and the workspace show."""
+    out: dict[str, list[str]] = {}
+    for rec in previous_records(reports):
+        out.setdefault(rec.id, []).append(record_label(rec))
+    return out
+
+
 def members(studies: Mapping[str, str]) -> dict[str, list[str]]:
     """Main report -> the other reports of its study, for each study of two or more."""
     out: dict[str, list[str]] = {}

@@ -8,7 +8,7 @@ import click
 
 from litsynth.biblio import previous
 from litsynth.biblio.screening_rules import now_utc
-from litsynth.biblio.studies import previous_records, record_label
+from litsynth.biblio.studies import previous_studies
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.config import Project
 from litsynth.errors import BiblioError
@@ -97,14 +97,8 @@ def previous_command(
 
 
 def _studies(project: Project) -> dict[str, list[str]]:
-    """The previous version's studies, each named as a grouping names it, with its reports'
-    labels ("Smith & Berg (2019)") in the list's order."""
     with opened(project.store_path) as conn:
-        reports = previous_store.reports(conn)
-    out: dict[str, list[str]] = {}
-    for rec in previous_records(reports):
-        out.setdefault(rec.id, []).append(record_label(rec))
-    return out
+        return previous_studies(previous_store.reports(conn))
 
 
 def _say(held: previous.Previous, remove_found: bool) -> None:

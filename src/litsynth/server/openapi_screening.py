@@ -131,7 +131,10 @@ SCREENING_PATHS: dict[str, Any] = {
                 "required": True,
                 "content": {"application/octet-stream": {"schema": FILE}},
             },
-            "responses": ok({"type": "object"}, "`litsynth previous --json`, and its `lines`"),
+            "responses": ok(
+                {"type": "object"},
+                "`litsynth previous --list --json`, and its `lines`",
+            ),
         }
     },
     "/api/records/previous-clear": {
