@@ -231,7 +231,9 @@ _RECORD_COLUMNS = (
     Column("full_text_reason", "its reason (the exclusion reasons of PRISMA 2020 item 16b)"),
     Column("documents", "the ids of its full-text documents (see documents.csv), '; '"),
     Column("study", "the study it reports: its main report's record_id, its own when the"
-           " study has one report (`litsynth studies`); empty for a duplicate"),
+           " study has one report (`litsynth studies`), previous:STUDY for a new report of a"
+           " study the previous version included (STUDY: previous.csv's); empty for a"
+           " duplicate"),
 )  # fmt: skip
 
 
