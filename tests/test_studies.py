@@ -306,6 +306,8 @@ def test_full_text_screening_in_the_terminal_names_the_study(tmp_path: Path) -> 
     assert "`litsynth studies group" in shown
     run_cli(root, "studies", "group", "r01", "x01")
     assert "One study with: Smith & Berg (20" in screen()
+    # and `screen show`, a record looked up on its own, says the same
+    assert "\n  One study with: Smith & Berg (2021) x01\n" in run_cli(root, "screen", "show", "r01")
 
 
 def test_values_extracted_before_grouping_stay_on_the_study(review: Path, tmp_path: Path) -> None:

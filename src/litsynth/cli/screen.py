@@ -126,7 +126,7 @@ def _full_text_line(conn: sqlite3.Connection, record_id: str) -> str:
     return "Full text: " + ", ".join(f"{d['path']} ({d['label']})" for d in linked)
 
 
-def _study_lines(conn: sqlite3.Connection, record_id: str) -> list[str]:
+def study_lines(conn: sqlite3.Connection, record_id: str) -> list[str]:
     """At full text, where reports are collated: the other reports of the record's study, or
     the sought records that may report it too (`litsynth studies`)."""
     from litsynth.biblio import studies_here
@@ -190,7 +190,7 @@ def next_command(stage: str, reviewer: str | None, random_sample: bool, project_
             _show(rec, meta, where, settings, why)
             if stage == FULL_TEXT:
                 click.echo(_full_text_line(conn, rec.id))
-                for line in _study_lines(conn, rec.id):
+                for line in study_lines(conn, rec.id):
                     click.echo(line)
                 click.echo("")
             while True:  # n: a note, kept with the decision that follows (as in the workspace)

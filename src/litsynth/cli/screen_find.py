@@ -24,7 +24,7 @@ from litsynth.biblio.record_finder import (
 from litsynth.biblio.screening_rules import DECISIONS
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.cli.groups import screen_group
-from litsynth.cli.screen import reviewer_option, said, stage_option
+from litsynth.cli.screen import reviewer_option, said, stage_option, study_lines
 from litsynth.errors import ScreeningError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
 from litsynth.store import opened
@@ -108,6 +108,8 @@ def show_command(record_id: str, project_dir: Path, as_json: bool) -> None:
     """RECORD_ID with its duplicates and every decision on it, oldest first."""
     with opened(load(project_dir).store_path) as conn:
         found = open_record(conn, record_id)
+        # its study (`litsynth studies`): the other reports, or the records that may be
+        study = study_lines(conn, record_id) if found and not found.here.duplicate_of else []
     if found is None:
         raise ScreeningError(
             f"no record {record_id!r}", hint="find it: `litsynth screen find WORDS`"
@@ -125,6 +127,8 @@ def show_command(record_id: str, project_dir: Path, as_json: bool) -> None:
         click.echo(f"  a duplicate of {e.duplicate_of}: its decisions are that record's")
     elif found.others:
         click.echo("  its duplicates: " + ", ".join(f"{o.id} ({o.source})" for o in found.others))
+    for line in study:
+        click.echo(f"  {line}")
     if not history:
         click.echo("  no decision yet")
     for d in history:
