@@ -76,6 +76,22 @@ def test_candidates_pair_an_update_record_with_the_previous_list_never_two_of_it
         ("x01", "previous:smith2019", "both name NCT01234567")
     ]
     assert studies.candidates([x01, *earlier], {"x01": "previous:smith2019"}) == []
+    # a study matched twice (authors and titles by one report, the registration by another)
+    # is one candidate, in the place of its strongest pair
+    team = ("Smith, John", "Berg, Anna")
+    follow_up = BibRecord("x05", "PubMed", "b", authors=team, year=2021,
+                          title="Default options in electronic order sets: follow-up",
+                          abstract="Trial NCT01234567.")  # fmt: skip
+    results = BibRecord("a06", "PubMed", "b", authors=team, year=2020,
+                        title="Default options in electronic order sets: results")  # fmt: skip
+    twice = studies.previous_records([
+        PreviousReport("p1", "s", "Default options in electronic order sets", team, 2019),
+        PreviousReport("p2", "s", "Protocol of trial NCT01234567", team, 2018),
+    ])  # fmt: skip
+    found = studies.candidates([follow_up, results, *twice], {})
+    assert [(c.first, c.second, c.strength) for c in found] == [
+        ("x05", "previous:s", 2.0), ("a06", "previous:s", 1.0), ("x05", "a06", 1.0),
+    ]  # fmt: skip
 
 
 def _flow(mapping: dict[str, str], keys: tuple[str, ...]) -> tuple[int, int, int, int, int]:

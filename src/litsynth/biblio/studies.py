@@ -336,5 +336,7 @@ def candidates(
             strength = round(shared / shorter, 3)
             out.append(Candidate(a.id, b.id, why, strength, (record_label(a), record_label(b))))
     # a study of the previous version is there once per report: its strongest pair counts
-    ranked = sorted(out, key=lambda c: (-c.strength, c.first, c.second))
-    return list({(c.first, c.second): c for c in reversed(ranked)}.values())[::-1]
+    kept: dict[tuple[str, str], Candidate] = {}
+    for c in sorted(out, key=lambda c: (-c.strength, c.first, c.second)):
+        kept.setdefault((c.first, c.second), c)
+    return list(kept.values())
