@@ -137,6 +137,11 @@ def test_a_follow_up_of_a_previous_study_counts_as_its_report_everywhere(
          "both name NCT01234567"),
         (["x02", "x03"], "Lee et al. (2023)", "2 of 2 authors shared, first author Lee"),
     ]  # fmt: skip
+    # the overview points at them, and gives them whole as the workspace has them
+    assert "2 pairs of the records sought for full text may report one study" in run_cli(
+        update, "studies"
+    )
+    assert len(json.loads(run_cli(update, "studies", "--json"))["candidates"]) == 2
     # the pair as the candidates list gives it: the record first, the previous study second
     said = run_cli(update, "studies", "group", "x01", "previous:smith2019", "--reviewer", "ann")
     assert "x01 → previous:smith2019" in said

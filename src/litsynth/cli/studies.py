@@ -34,9 +34,9 @@ def studies_group(ctx: click.Context, project_dir: Path, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     with opened(load(project_dir).store_path) as conn:
-        seen = studies_here.overview(conn)
-    if as_json:
-        print_json(seen.to_json())
+        seen, found = studies_here.page(conn)
+    if as_json:  # as the workspace's Records screen has it (GET /api/studies)
+        print_json({**seen.to_json(), "candidates": [c.to_json() for c in found]})
         return
     click.echo(
         f"Included: {count(seen.included_studies, 'study', 'studies')} in"
@@ -51,15 +51,18 @@ def studies_group(ctx: click.Context, project_dir: Path, as_json: bool) -> None:
     if not seen.studies:
         click.echo(
             "No study is grouped: each record is a study of its own. Group the reports of one"
-            " study with `litsynth studies group MAIN OTHER…`; `litsynth studies candidates`"
-            " proposes some."
+            " study with `litsynth studies group MAIN OTHER…`."
         )
-        return
     for reports in seen.studies:
         main, *rest = reports
         click.echo(f"{main.label}  {main.record_id}{_decided(main.full_text)}")
         for r in rest:
             click.echo(f"  also {r.label}  {r.record_id}{_decided(r.full_text)}")
+    if found:
+        click.echo(
+            f"{count(len(found), 'pair')} of the records sought for full text may report one"
+            " study: `litsynth studies candidates` lists them."
+        )
 
 
 def _decided(decision: str) -> str:
