@@ -181,6 +181,12 @@ def test_a_follow_up_of_a_previous_study_counts_as_its_report_everywhere(
         "the 3 reports included describe 2 studies (1 reported in more than one paper; 1"
         " included in the review's previous version)."
     ) in methods.read_text(encoding="utf-8")
+    # the report lists the studies reported more than once, the previous version's with them
+    run_cli(update, "report")
+    html = (update / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Studies reported in more than one paper" in html
+    assert "<th>Smith &amp; Berg (2019), previous version</th><td>Smith &amp; Berg (2021)" in html
+    assert "<th>Lee &amp; Park (2022)</th><td>Lee et al. (2023)</td>" in html
     # the deposit names the study, and a reader reproduces every box from it
     run_cli(update, "export", "package", str(tmp_path / "deposit.zip"))
     reproduced = run_cli(update, "prisma", "--from", str(tmp_path / "deposit.zip"))

@@ -272,6 +272,7 @@ def collect(
         **_references(project, conn, derived.matrices),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         excluded=_excluded(conn) if derived.prisma is not None else (),
+        studies=_studies(conn) if derived.prisma is not None else (),
         codebook=codebook_tree(codebook, per_code) if codebook else (),
         core_category=_core_label(derived.selective, codebook),
         matrices=tuple(
@@ -298,6 +299,26 @@ def collect(
         sources=tuple(_source_page(conn, r) for r in rows if r["kind"] != "pdf"),
         copied_files=copied,
     )
+
+
+def _studies(conn: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
+    """Each study reported in more than one paper, (its main report, the others with their
+    full-text decision where it is not an inclusion): how the reports were collated, which
+    the flow's studies and reports count. Nothing is read while no report is grouped."""
+    from litsynth.biblio import studies_here
+    from litsynth.biblio.studies import is_previous_study
+    from litsynth.store import studies as studies_store
+
+    if not studies_store.links(conn):
+        return ()
+    rows = []
+    for main, *rest in studies_here.overview(conn).studies:
+        others = [r.label + (f" ({r.full_text or 'not assessed'})" if r.full_text != "include"
+                             and not is_previous_study(r.record_id) else "")
+                  for r in rest]  # fmt: skip
+        if others:
+            rows.append((main.label, "; ".join(others)))
+    return tuple(rows)
 
 
 def _excluded(conn: sqlite3.Connection) -> tuple[tuple[str, str, str], ...]:

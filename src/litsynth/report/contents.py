@@ -142,6 +142,8 @@ class ReportData:
     stopping: tuple[str, ...] = ()
     # reports excluded at full text: (citation, title, reason), for item 16b's list
     excluded: tuple[tuple[str, str, str], ...] = ()
+    # studies reported in more than one paper (`litsynth studies`): (the study, its reports)
+    studies: tuple[tuple[str, str], ...] = ()
     # characteristics of included studies (data extraction): header, then a row per study
     characteristics: tuple[tuple[str, ...], ...] = ()
     extraction_methods: str = ""  # how the data were collected, for the Methods (items 9-10)
