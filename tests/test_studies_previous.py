@@ -187,6 +187,11 @@ def test_a_follow_up_of_a_previous_study_counts_as_its_report_everywhere(
     assert "Studies reported in more than one paper" in html
     assert "<th>Smith &amp; Berg (2019), previous version</th><td>Smith &amp; Berg (2021)" in html
     assert "<th>Lee &amp; Park (2022)</th><td>Lee et al. (2023)</td>" in html
+    from docx import Document
+
+    draft = Document(str(update / "report" / "manuscript.docx"))
+    cells = [[c.text for c in row.cells] for t in draft.tables for row in t.rows]
+    assert ["Lee & Park (2022)", "Lee et al. (2023)"] in cells
     # the deposit names the study, and a reader reproduces every box from it
     run_cli(update, "export", "package", str(tmp_path / "deposit.zip"))
     reproduced = run_cli(update, "prisma", "--from", str(tmp_path / "deposit.zip"))

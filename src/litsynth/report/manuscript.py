@@ -180,6 +180,9 @@ def _results(doc: Any, data: ReportData, prisma_png: Path | None, located: dict[
         _table(doc, ("Report", "Reason"), [(c, reason) for c, _title, reason in data.excluded],
                caption="Table. Reports excluded at full text, with reasons.")  # fmt: skip
         located["16b"] = "Results › Study selection, table of excluded reports"
+    if data.studies:
+        _table(doc, ("Study (its main report)", "Also reported in"), data.studies,
+               caption="Table. Studies reported in more than one paper.")  # fmt: skip
     if data.characteristics:
         _table(doc, data.characteristics[0], data.characteristics[1:], size=_SMALL,
                heading="Study characteristics",
