@@ -35,13 +35,13 @@ from typing import Any
 from litsynth.biblio.export import select
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.sheet_files import read_table, write_table
-from litsynth.biblio.studies import is_previous_study
-from litsynth.biblio.studies_here import previous_labels
+from litsynth.biblio.studies import is_previous_study, previous_labels
 from litsynth.cells import safe_cell
 from litsynth.citations.labels import work_label
 from litsynth.errors import BiblioError
 from litsynth.records import BibRecord
 from litsynth.store import extraction as store
+from litsynth.store import previous as previous_store
 from litsynth.store.db import transaction
 from litsynth.yamltext import parse_yaml
 
@@ -285,7 +285,11 @@ def included_studies(conn: sqlite3.Connection) -> list[Study]:
     by_study: dict[str, list[BibRecord]] = {}
     for e in select(conn, "included"):
         by_study.setdefault(e.study or e.record.id, []).append(e.record)
-    earlier = previous_labels(conn) if any(map(is_previous_study, by_study)) else {}
+    earlier = (
+        previous_labels(previous_store.reports(conn))
+        if any(map(is_previous_study, by_study))
+        else {}
+    )
     out = []
     for root, reports in by_study.items():
         main = next((r for r in reports if r.id == root), reports[0])

@@ -148,6 +148,15 @@ def previous_records(reports: Iterable[PreviousReport]) -> list[BibRecord]:
     ]
 
 
+def previous_labels(reports: Iterable[PreviousReport]) -> dict[str, tuple[str, str]]:
+    """`previous:STUDY` -> (label, title) of its first report in the previous version's list:
+    "Smith & Berg (2019), previous version"."""
+    out: dict[str, tuple[str, str]] = {}
+    for rec in previous_records(reports):
+        out.setdefault(rec.id, (f"{record_label(rec)}, previous version", rec.title))
+    return out
+
+
 def previous_studies(reports: Iterable[PreviousReport]) -> dict[str, list[str]]:
     """The previous version's studies as a grouping names them (`previous:STUDY`), each with
     its reports' labels ("Smith & Berg (2019)") in the list's order: what `litsynth previous

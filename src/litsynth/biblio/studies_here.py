@@ -21,6 +21,7 @@ from litsynth.biblio.studies import (
     may_share,
     members,
     previous_key,
+    previous_labels,
     previous_records,
     record_label,
     registrations,
@@ -183,7 +184,7 @@ def overview(
     every = select(conn, "all") if every is None else every
     by_id = {e.record.id: e for e in every}
     studies = studies_of(store.links(conn))
-    earlier = previous_labels(conn)
+    earlier = previous_labels(previous_store.reports(conn))
     included = [e.record.id for e in every if not e.duplicate_of and e.ft_decision == "include"]
     rows = []
     for main, rest in sorted(members(studies).items()):
@@ -221,15 +222,6 @@ def _previous_label(earlier: Mapping[str, tuple[str, str]], study: str) -> tuple
     return earlier.get(study, (f"{study} (not on the previous version's list)", ""))
 
 
-def previous_labels(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
-    """`previous:STUDY` -> (label, title) of its first report in the previous version's list:
-    "Smith & Berg (2019), previous version"."""
-    out: dict[str, tuple[str, str]] = {}
-    for rec in previous_records(previous_store.reports(conn)):
-        out.setdefault(rec.id, (f"{record_label(rec)}, previous version", rec.title))
-    return out
-
-
 def candidates_here(
     conn: sqlite3.Connection,
     stage: str = "title-abstract",
@@ -244,7 +236,7 @@ def candidates_here(
     found = candidates([*records, *previous_records(reports)], studies_of(store.links(conn)))
     if not reports:
         return found
-    return _named(_not_repeats(found, _repeats(records, reports)), previous_labels(conn))
+    return _named(_not_repeats(found, _repeats(records, reports)), previous_labels(reports))
 
 
 def _repeats(
@@ -297,7 +289,8 @@ def of_record(conn: sqlite3.Connection, record_id: str, most: int = 5) -> Record
     studies = studies_of(store.links(conn))
     root = study_of(studies, record_id)
     group_ids = [root, *sorted(members(studies).get(root, []))]
-    earlier = previous_labels(conn)
+    listed = previous_store.reports(conn)  # read once: the labels and the candidates
+    earlier = previous_labels(listed)
     reports = []
     for rid in group_ids if len(group_ids) > 1 else []:
         rec = biblio_store.get_record(conn, rid)
@@ -318,7 +311,6 @@ def of_record(conn: sqlite3.Connection, record_id: str, most: int = 5) -> Record
     if here is not None:
         regs, families = registrations(here), author_keys(here)
         first = families[0] if families else ""
-        listed = previous_store.reports(conn)
         near = [r for r in [*sought, *previous_records(listed)] if may_share(here, regs, first, r)]
         found = candidates(near, studies, only=here)
         maybe = _named(_not_repeats(found, _repeats([here], listed)), earlier)

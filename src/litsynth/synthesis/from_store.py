@@ -107,15 +107,25 @@ def study_labels(conn: sqlite3.Connection, found: Mapping[str, SourceDoc]) -> di
     main report ("Smith & Berg (2019)"; `litsynth studies`), so the reports of one study
     count as one; a document no record is linked to is a study of its own. Two studies of
     one label are told apart by their main report's id."""
-    from litsynth.biblio.studies import is_previous_study, record_label, studies_of, study_of
-    from litsynth.biblio.studies_here import previous_labels
+    from litsynth.biblio.studies import (
+        is_previous_study,
+        previous_labels,
+        record_label,
+        studies_of,
+        study_of,
+    )
     from litsynth.store import biblio as biblio_store
+    from litsynth.store import previous as previous_store
     from litsynth.store import studies as studies_store
 
     grouped = studies_of(studies_store.links(conn))
     root = {d: d for d in found}  # unlinked: its own study, named by its own label
     label = {d: doc.label for d, doc in found.items()}
-    earlier = previous_labels(conn) if any(map(is_previous_study, grouped.values())) else {}
+    earlier = (
+        previous_labels(previous_store.reports(conn))
+        if any(map(is_previous_study, grouped.values()))
+        else {}
+    )
     for link in biblio_store.record_documents(conn):
         d = link["document_id"]
         if d not in found or root[d] != d:
