@@ -37,7 +37,7 @@ from typing import Any
 from litsynth.biblio.previous import PREVIOUS_REASON
 from litsynth.biblio.prisma_words import BOX_LABELS
 from litsynth.biblio.screening_rules import NO_REASON, Effective
-from litsynth.biblio.studies import previous_key
+from litsynth.biblio.studies import included_counts, previous_key
 from litsynth.errors import PrismaError
 from litsynth.records import FULL_TEXT, TITLE_ABSTRACT
 
@@ -256,12 +256,10 @@ def build_flow(
         kinds[other_kind(source) or "citations"] += n
     strays = {f"{k} ({DATABASE_ARM})": tuple(v) for k, v in db.strays.items()}
     strays.update({f"{k} ({OTHER_ARM})": tuple(v) for k, v in other.strays.items()})
-    included = db.included_ids + other.included_ids
     earlier = {previous_key(k) for k in previous_studies}
-    roots = [(studies or {}).get(r, r) for r in included]
-    of_earlier = sum(1 for root in roots if root in earlier)
-    new = db.included + other.included - of_earlier
-    studies_n = len({root for root in roots if root not in earlier})
+    new, studies_n, of_earlier, _ = included_counts(
+        studies or {}, db.included_ids + other.included_ids, earlier
+    )
     return PrismaFlow(
         database_results=sum(databases.values()),
         database_specific_results=dict(sorted(databases.items())),

@@ -33,7 +33,7 @@ counts the studies.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -108,6 +108,19 @@ def studies_of(log: Iterable[StudyLink]) -> dict[str, str]:
         if root != record:
             out[record] = root
     return out
+
+
+def included_counts(
+    studies: Mapping[str, str], included: Iterable[str], earlier: Collection[str]
+) -> tuple[int, int, int, int]:
+    """(new reports, new studies, reports of studies the previous version included, those
+    studies) among the `included` records: a record whose study is one of `earlier` (its
+    `previous:STUDY` names) is a new report of that study, not a new study. PRISMA's flow
+    and `litsynth studies` count alike."""
+    roots = [study_of(studies, r) for r in included]
+    new = [root for root in roots if root not in earlier]
+    old = [root for root in roots if root in earlier]
+    return len(new), len(set(new)), len(old), len(set(old))
 
 
 def study_of(studies: Mapping[str, str], record_id: str) -> str:

@@ -17,6 +17,7 @@ from litsynth.biblio.studies import (
     author_keys,
     candidates,
     group,
+    included_counts,
     is_previous_study,
     may_share,
     members,
@@ -197,15 +198,7 @@ def overview(
                 reports.append(Report(rid, record_label(e.record), e.record.title, e.ft_decision))
         rows.append(tuple(reports))
     rows.sort(key=lambda s: s[0].label.casefold())
-    roots = [study_of(studies, rid) for rid in included]
-    new = [root for root in roots if root not in earlier]
-    return StudiesOverview(
-        tuple(rows),
-        len(new),
-        len(set(new)),
-        len(roots) - len(new),
-        len({root for root in roots if root in earlier}),
-    )
+    return StudiesOverview(tuple(rows), *included_counts(studies, included, earlier))
 
 
 def page(conn: sqlite3.Connection) -> tuple[StudiesOverview, list[Candidate]]:
