@@ -180,6 +180,16 @@ def previous_studies(reports: Iterable[PreviousReport]) -> dict[str, list[str]]:
     return out
 
 
+def listed_lines(listed: Mapping[str, Sequence[str]]) -> list[str]:
+    """`previous_studies` as lines: "  previous:smith2019  Smith & Berg (2019); …"."""
+    return [f"  {study}  {'; '.join(labels)}" for study, labels in listed.items()]
+
+
+def listed_json(listed: Mapping[str, Sequence[str]]) -> list[dict[str, object]]:
+    """`previous_studies` as `--json` and the workspace give it."""
+    return [{"study": study, "reports": list(labels)} for study, labels in listed.items()]
+
+
 def members(studies: Mapping[str, str]) -> dict[str, list[str]]:
     """Main report -> the other reports of its study, for each study of two or more."""
     out: dict[str, list[str]] = {}

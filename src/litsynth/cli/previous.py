@@ -8,7 +8,7 @@ import click
 
 from litsynth.biblio import previous
 from litsynth.biblio.screening_rules import now_utc
-from litsynth.biblio.studies import previous_studies
+from litsynth.biblio.studies import listed_json, listed_lines, previous_studies
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.config import Project
 from litsynth.errors import BiblioError
@@ -86,14 +86,13 @@ def previous_command(
         return
     studies = _studies(project) if listing else {}
     if as_json:
-        listed = [{"study": study, "reports": labels} for study, labels in studies.items()]
-        print_json({**held.to_json(), **({"listed": listed} if listing else {})})
+        print_json({**held.to_json(), **({"listed": listed_json(studies)} if listing else {})})
         return
     _say(held, remove_found)
     if studies:
         click.echo("Its studies, as `litsynth studies group` names them:")
-    for study, labels in studies.items():
-        click.echo(f"  {study}  {'; '.join(labels)}")
+    for line in listed_lines(studies):
+        click.echo(line)
 
 
 def _studies(project: Project) -> dict[str, list[str]]:

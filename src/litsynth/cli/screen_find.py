@@ -108,7 +108,7 @@ def show_command(record_id: str, project_dir: Path, as_json: bool) -> None:
     """RECORD_ID with its duplicates and every decision on it, oldest first."""
     with opened(load(project_dir).store_path) as conn:
         found = open_record(conn, record_id)
-        # its study (`litsynth studies`): the other reports, or the records that may be
+        # its study (`litsynth studies`): its other reports, or the records that may report it
         study = study_lines(conn, record_id) if found and not found.here.duplicate_of else []
     if found is None:
         raise ScreeningError(

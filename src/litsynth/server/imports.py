@@ -31,7 +31,7 @@ from litsynth.biblio.readers import import_data
 from litsynth.biblio.screening_import import DecisionsImport, import_decisions
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.sheet_files import read_table
-from litsynth.biblio.studies import previous_studies
+from litsynth.biblio.studies import listed_json, listed_lines, previous_studies
 from litsynth.config import Project
 from litsynth.errors import BiblioError, LitsynthError
 from litsynth.records import TITLE_ABSTRACT
@@ -172,17 +172,8 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         lines = [*held.lines(remove_found), *([held.warning()] if held.warning() else [])]
         # its studies by the name a grouping takes ("Another report of this study")
         listed = previous_studies(reports)
-        lines += [
-            "Its studies, as a grouping names them:",
-            *(f"  {study}  {'; '.join(labels)}" for study, labels in listed.items()),
-        ]
-        return JSONResponse(
-            {
-                **held.to_json(),
-                "lines": lines,
-                "listed": [{"study": k, "reports": v} for k, v in listed.items()],
-            }
-        )
+        lines += ["Its studies, as a grouping names them:", *listed_lines(listed)]
+        return JSONResponse({**held.to_json(), "lines": lines, "listed": listed_json(listed)})
 
     async def api_previous_clear(request: Request) -> Response:
         """Forget the previous version's list (`litsynth previous --clear`)."""
