@@ -171,3 +171,31 @@ def test_a_sheet_imported_in_the_other_copy_imports_here_again_without_doubling(
     assert rows(ana / "litsynth.db", "SELECT COUNT(*) FROM decisions WHERE reviewer = 'ben'") == (
         before
     )
+
+
+def test_an_appraisal_merged_stays_an_appraisal(two_copies: tuple[Path, Path], tmp_path: Path) -> None:
+    """Extraction and appraisal share one log, told apart by its `form` column: Ben's
+    appraisal merged must not turn into data extracted, nor meet Ana's extraction of the same
+    field id as if it were the same question."""
+    ana, ben = two_copies
+    for root in (ana, ben):
+        run_cli(root, "screen", "decide", "r01", "include", "--stage", "full-text",
+                "--reviewer", "ana")  # fmt: skip
+    (tmp_path / "form.yaml").write_text(
+        "fields:\n  - id: overall\n    label: Overall\n    type: choice\n"
+        "    values: [high, moderate, low]\n",
+        encoding="utf-8",
+    )
+    for root in (ana, ben):
+        shutil.copy(tmp_path / "form.yaml", root / "extraction.yaml")
+        shutil.copy(tmp_path / "form.yaml", root / "appraisal.yaml")
+    (tmp_path / "ben.csv").write_text("record_id,overall\nr01,low\n", encoding="utf-8")
+    run_cli(ben, "appraise", "import", str(tmp_path / "ben.csv"), "--reviewer", "ben")
+    (tmp_path / "ana.csv").write_text("record_id,overall\nr01,high\n", encoding="utf-8")
+    run_cli(ana, "extract", "import", str(tmp_path / "ana.csv"), "--reviewer", "ben")
+
+    out = json.loads(run_cli(ana, "merge", str(ben / "litsynth.db"), "--json"))
+    assert out["tables"]["extraction and appraisal entries"]["added"] == {"ben": 1}
+    assert rows(ana / "litsynth.db", "SELECT form, value FROM extraction_values ORDER BY id") == [
+        ("extraction", "high"), ("appraisal", "low"),
+    ]  # fmt: skip

@@ -49,10 +49,12 @@ PARTS = (
          ("id",), "coder", ("chunk_id", "code_id", "start", "end"),
          (("chunk_id", "chunks"), ("document_id", "documents")), "seq"),
     Part("memos", "memos", ("id", "target", "author", "at", "text"), ("id",), "author", ()),
+    # `form` tells an appraisal's answer from data extracted (019_appraisal.sql): a field id
+    # may be a question of each
     Part("extraction_values", "extraction and appraisal entries",
-         ("record_id", "field", "value", "reviewer", "at", "source"),
-         ("record_id", "field", "value", "reviewer", "at", "source"),
-         "reviewer", ("record_id", "field"), (("record_id", "records"),), "id"),
+         ("form", "record_id", "field", "value", "reviewer", "at", "source"),
+         ("form", "record_id", "field", "value", "reviewer", "at", "source"),
+         "reviewer", ("form", "record_id", "field"), (("record_id", "records"),), "id"),
     Part("dedupe_resolutions", "answers on possible duplicates",
          ("record_a", "record_b", "same", "reviewer", "at", "note"),
          ("record_a", "record_b", "same", "reviewer", "at", "note"),
