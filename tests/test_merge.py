@@ -173,7 +173,9 @@ def test_a_sheet_imported_in_the_other_copy_imports_here_again_without_doubling(
     )
 
 
-def test_an_appraisal_merged_stays_an_appraisal(two_copies: tuple[Path, Path], tmp_path: Path) -> None:
+def test_an_appraisal_merged_stays_an_appraisal(
+    two_copies: tuple[Path, Path], tmp_path: Path
+) -> None:
     """Extraction and appraisal share one log, told apart by its `form` column: Ben's
     appraisal merged must not turn into data extracted, nor meet Ana's extraction of the same
     field id as if it were the same question."""
