@@ -321,8 +321,9 @@ def _apply_previous(project: Project, conn: sqlite3.Connection, path: Path) -> i
     )
     if runs.input_applied(conn, "previous-list", digest):
         return 0
-    held = previous.record(conn, read_previous(path, column),
-                           remove_found=settings.previous_remove_found, at=now_utc())  # fmt: skip
+    told = read_previous(path, column)
+    held = previous.record(conn, told.reports, remove_found=settings.previous_remove_found,
+                           at=now_utc(), values=told.values)  # fmt: skip
     runs.mark_input_applied(conn, "previous-list", digest, str(path))
     return len(held.removed)
 

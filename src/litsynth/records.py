@@ -124,6 +124,22 @@ class PreviousReport:
 
 
 @dataclass(frozen=True)
+class PreviousValue:
+    """A value the previous version of an updated review recorded on a study it included, in
+    its data extraction or critical appraisal, carried into the update (or, `carried` False, a
+    correction the update's reviewers made to it)."""
+
+    form: str  # "extraction" | "appraisal"
+    study: str  # the previous version's study (PreviousReport.study)
+    field: str  # the form's field id
+    value: str
+    reviewer: str
+    at: str  # ISO 8601 UTC, as the previous version recorded it
+    source: str  # where it was read: "v1.zip, extraction.csv line 12"
+    carried: bool = True
+
+
+@dataclass(frozen=True)
 class StudyLink:
     """One entry of the study log: from `at` on, `record_id` reports the study whose main
     report is `study` ('' = a study of its own). The latest entry per record counts."""

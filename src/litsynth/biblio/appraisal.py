@@ -22,9 +22,10 @@ from litsynth.biblio.extraction import (
     Form,
     FormField,
     Study,
-    folded,
     included_studies,
     load_form,
+    review_studies,
+    table_values,
 )
 from litsynth.biblio.form_reviewers import (
     agreement,
@@ -33,7 +34,6 @@ from litsynth.biblio.form_reviewers import (
     reviewers_phrase,
     settled_phrase,
 )
-from litsynth.store import extraction as store
 from litsynth.words import count
 
 ATTRIBUTE = "appraisal"  # `litsynth matrix --rows attr:appraisal`
@@ -138,12 +138,13 @@ class Judgements:
 def judgements(
     conn: sqlite3.Connection, form: Form, studies: Sequence[Study] | None = None
 ) -> Judgements:
-    """The judgements of the included studies (`studies`, when the caller has read them)."""
+    """The judgements of the review's studies (`studies`, when the caller has read them; an
+    update's previous ones too, with the judgements its previous version carried)."""
     overall = form.field(form.overall) if form.overall else None
     if overall is None:
         return Judgements("", "", (), {}, {})
-    studies = included_studies(conn) if studies is None else studies
-    values = folded(store.current_values(conn, form.kind.name), studies)
+    studies = review_studies(conn) if studies is None else studies
+    values = table_values(conn, form, studies)
     by_record = {s.record_id: values.get((s.record_id, overall.id)) or NOT_JUDGED for s in studies}
     tally = Counter(by_record.values())
     order = [*overall.values, NOT_JUDGED]

@@ -35,11 +35,11 @@ from typing import Any
 from litsynth.biblio.export import select
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.sheet_files import read_table, write_table
-from litsynth.biblio.studies import is_previous_study, previous_labels
+from litsynth.biblio.studies import PREVIOUS, is_previous_study, previous_labels
 from litsynth.cells import safe_cell
 from litsynth.citations.labels import work_label
 from litsynth.errors import BiblioError
-from litsynth.records import BibRecord
+from litsynth.records import BibRecord, PreviousValue
 from litsynth.store import extraction as store
 from litsynth.store import previous as previous_store
 from litsynth.store.db import transaction
@@ -267,6 +267,9 @@ class Study:
     report_labels: tuple[str, ...] = ()  # and their labels, "Doe & Roe (2021)"
     # in an updated review, the previous version's study these are new reports of, labelled
     earlier: str = ""
+    # and its name (`previous:STUDY`), whose carried values fill this row's blanks; a study
+    # of the previous version no report of the update joined has it as its record_id too
+    previous: str = ""
 
     def named(self) -> str:
         """Its label, with its other reports where it has any: "Doe (2019; also Doe (2021))"
@@ -307,9 +310,68 @@ def included_studies(conn: sqlite3.Connection) -> list[Study]:
                 tuple(r.id for r in ordered[1:]),
                 tuple(labels[1:]),
                 earlier.get(root, (root, ""))[0] if is_previous_study(root) else "",
+                root if is_previous_study(root) else "",
             )
         )
     return out
+
+
+def review_studies(conn: sqlite3.Connection, included: Sequence[Study] = ()) -> list[Study]:
+    """The studies the tables cover: the included ones (`included`, when the caller has read
+    them) and, in an updated review, each study of the previous version no report of the
+    update joined, named `previous:STUDY` and labelled "Doe (2019), previous version"."""
+    included = list(included) or included_studies(conn)
+    reports = previous_store.reports(conn)
+    joined = {s.previous for s in included}
+    return [
+        *included,
+        *(Study(key, label, title, previous=key)
+          for key, (label, title) in previous_labels(reports).items() if key not in joined),
+    ]  # fmt: skip
+
+
+def with_carried(
+    conn: sqlite3.Connection,
+    form: Form,
+    studies: Sequence[Study],
+    values: Mapping[tuple[str, str], str],
+) -> dict[tuple[str, str], str]:
+    """`values` (keyed by study row) with the blanks of each row of a previous version's
+    study filled from what that version recorded (biblio/previous_values.py), as the update
+    has corrected it: its data stay on its row in the update's tables."""
+    carried: dict[str, dict[str, str]] = {}
+    for v in previous_store.standing_values(conn, form.kind.name):
+        carried.setdefault(v.study, {})[v.field] = v.value
+    out = dict(values)
+    for s in studies:
+        held = carried.get(s.previous.removeprefix(PREVIOUS), {}) if s.previous else {}
+        for field, value in held.items():
+            if value and not out.get((s.record_id, field)):
+                out[(s.record_id, field)] = value
+    return out
+
+
+def table_values(
+    conn: sqlite3.Connection, form: Form, studies: Sequence[Study], reviewer: str = ""
+) -> dict[tuple[str, str], str]:
+    """What each study's row shows: the values that stand (for `reviewer`, where the form's
+    reviewers answer apart), folded from its reports, the previous version's carried under."""
+    own = standing(conn, form, reviewer) if reviewer else store.current_values(conn, form.kind.name)
+    return with_carried(conn, form, studies, folded(own, studies))
+
+
+_Row = tuple[str, str, str, str, str, str]  # record_id, field, value, reviewer, at, source
+
+
+def _append(conn: sqlite3.Connection, form: Form, rows: Sequence[_Row]) -> None:
+    """Append (record_id, field, value, reviewer, at, source) rows: to the extraction log,
+    or for a study of the previous version (`previous:STUDY`) as a correction of its values."""
+    store.append_values(conn, [r for r in rows if not is_previous_study(r[0])], form.kind.name)
+    previous_store.append_values(conn, [
+        PreviousValue(form.kind.name, rid.removeprefix(PREVIOUS), field, value, who, at, source,
+                      carried=False)
+        for rid, field, value, who, at, source in rows if is_previous_study(rid)
+    ])  # fmt: skip
 
 
 def folded(
@@ -354,9 +416,8 @@ def write_sheet(conn: sqlite3.Connection, form: Form, out: Path, reviewer: str =
     `reviewer`, a form whose reviewers work apart shows that reviewer's own values only, so
     a second extractor or appraiser does not start from the first one's."""
     own = reviewer and form.apart
-    values = standing(conn, form, reviewer) if own else store.current_values(conn, form.kind.name)
-    studies = included_studies(conn)
-    rows = sheet_rows(form, studies, folded(values, studies))
+    studies = review_studies(conn)
+    rows = sheet_rows(form, studies, table_values(conn, form, studies, reviewer if own else ""))
 
     def decorate(sheet: Any) -> None:
         _form_help(form, sheet, len(rows))
@@ -412,9 +473,9 @@ def import_sheet(
             f"{path} has no record_id column", hint=f"export a sheet with {export} and fill it in"
         )
     unknown = [h for h in header if h and h not in _NOT_FIELDS and form.field(h) is None]
-    studies = included_studies(conn)
+    studies = review_studies(conn)
     known_ids, folded_into = {s.record_id for s in studies}, report_of(studies)
-    current = folded(standing(conn, form, reviewer), studies)
+    current = table_values(conn, form, studies, reviewer)
     problems: list[tuple[int, str, str]] = [(1, h, "not a field of the form") for h in unknown]
     fresh: list[tuple[str, str, str, str, str, str]] = []
     unchanged = 0
@@ -444,7 +505,7 @@ def import_sheet(
     if problems:
         return ExtractImport(0, unchanged, tuple(problems))
     with transaction(conn):
-        store.append_values(conn, fresh, form.kind.name)
+        _append(conn, form, fresh)
     return ExtractImport(len(fresh), unchanged, ())
 
 
@@ -457,8 +518,9 @@ class Characteristics:
 
 
 def characteristics(conn: sqlite3.Connection, form: Form) -> Characteristics:
-    studies = included_studies(conn)
-    values = folded(store.current_values(conn, form.kind.name), studies)
+    """Every study of the review (an update's previous ones too), sorted by label."""
+    studies = review_studies(conn)
+    values = table_values(conn, form, studies)
     rows = tuple(
         (s.named(), *(values.get((s.record_id, f.id), "") for f in form.fields))
         for s in sorted(studies, key=lambda s: s.label.casefold())
@@ -490,7 +552,8 @@ def record_value(
     field = form.field(field_id)
     if field is None:
         raise BiblioError(f"no field {field_id!r} in the form", hint=f"see {form.path}")
-    if record_id not in {s.record_id for s in included_studies(conn)}:
+    studies = review_studies(conn)
+    if record_id not in {s.record_id for s in studies}:
         raise BiblioError(
             f"{record_id!r} is not an included study",
             hint="only studies included at full text are extracted or appraised",
@@ -498,11 +561,9 @@ def record_value(
     value, problem = check_value(field, raw)
     if problem:
         raise BiblioError(f"{field.label}: {problem}", hint=field.help or "see the form")
-    if standing(conn, form, reviewer).get((record_id, field_id), "") != value:
+    if table_values(conn, form, studies, reviewer).get((record_id, field_id), "") != value:
         with transaction(conn):
-            store.append_values(
-                conn, [(record_id, field_id, value, reviewer, now_utc(), source)], form.kind.name
-            )
+            _append(conn, form, [(record_id, field_id, value, reviewer, now_utc(), source)])
     return value
 
 

@@ -28,9 +28,17 @@ from pathlib import PurePath
 from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.link import title_key
 from litsynth.biblio.normalize import normalize_title
+from litsynth.biblio.previous_values import CarriedCount, carried_sentence, counted
 from litsynth.biblio.studies import PREVIOUS
 from litsynth.errors import BiblioError
-from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision, PreviousReport
+from litsynth.records import (
+    FULL_TEXT,
+    TITLE_ABSTRACT,
+    BibRecord,
+    Decision,
+    PreviousReport,
+    PreviousValue,
+)
 from litsynth.store import biblio as biblio_store
 from litsynth.store import previous as store
 from litsynth.store import screening_log
@@ -244,6 +252,7 @@ class Previous:
     found: tuple[Found, ...] = ()
     removed: tuple[str, ...] = ()  # record ids removed by this call
     twice: tuple[str, ...] = ()  # repeats included at full text: the total counts them twice
+    carried: tuple[CarriedCount, ...] = ()  # its extraction and appraisal carried into the update
 
     def summary(self) -> str:
         return (f"{self.studies} studies in {self.reports} reports from the previous version;"
@@ -258,6 +267,8 @@ class Previous:
                     " `litsynth previous FILE`."]  # fmt: skip
         out = [f"The previous version included {count(self.studies, 'study', 'studies')} in"
                f" {count(self.reports, 'report')} (from {self.file_name})."]  # fmt: skip
+        if self.carried:
+            out.append(carried_sentence(self.carried))
         if self.found:
             by_doi = sum(f.by == "doi" for f in self.found)
             shown = ", ".join(f.record_id for f in self.found[:10])
@@ -292,6 +303,7 @@ class Previous:
             "studies": self.studies, "reports": self.reports, "file": self.file_name,
             "found": [f.to_json() for f in self.found], "removed": list(self.removed),
             "counted_twice": list(self.twice),
+            "carried": {c.form: {"studies": c.studies, "values": c.values} for c in self.carried},
         }  # fmt: skip
 
 
@@ -301,11 +313,14 @@ def record(
     *,
     remove_found: bool,
     at: str,
+    values: Sequence[PreviousValue] = (),
 ) -> Previous:
-    """The previous version's list (`reports`, or the one recorded before when None), the
-    update's records that repeat it and, asked, their removal before screening."""
+    """The previous version's list (`reports`, with the `values` its studies carry, or the
+    ones recorded before when None), the update's records that repeat it and, asked, their
+    removal before screening."""
     if reports is not None:
         store.replace_reports(conn, reports, at)
+        store.replace_carried(conn, values)
     held = store.reports(conn)
     found = found_again(biblio_store.unique_records(conn), held)
     removed: list[Decision] = []
@@ -319,8 +334,9 @@ def record(
         if (ft := standing.get((f.record_id, FULL_TEXT))) is not None and ft.decision == "include"
     )  # fmt: skip
     studies, n_reports = store.counted(conn)
+    carried = counted(v for v in store.standing_values(conn) if v.carried)
     return Previous(studies, n_reports, held[0].file_name if held else "", tuple(found),
-                    tuple(d.record_id for d in removed), twice)  # fmt: skip
+                    tuple(d.record_id for d in removed), twice, tuple(carried))  # fmt: skip
 
 
 def forget(conn: sqlite3.Connection, at: str) -> int:

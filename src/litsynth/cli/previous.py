@@ -70,13 +70,19 @@ def previous_command(
     if clear and (file is not None or remove_found):
         raise BiblioError("--clear forgets the list", hint="run it on its own")
     project = load(project_dir)
-    reports = read_previous(file, study_column) if file is not None else None
+    told = read_previous(file, study_column) if file is not None else None
     at = now_utc()
     with opened(project.store_path) as conn, transaction(conn):
         if clear:
             returned = previous.forget(conn, at)
         else:
-            held = previous.record(conn, reports, remove_found=remove_found, at=at)
+            held = previous.record(
+                conn,
+                told.reports if told else None,
+                remove_found=remove_found,
+                at=at,
+                values=told.values if told else (),
+            )
     if clear:
         if as_json:
             print_json({"cleared": True, "returned": returned})

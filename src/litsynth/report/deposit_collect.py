@@ -29,7 +29,15 @@ from litsynth.biblio.screening_ops import prisma_flow
 from litsynth.coding.codebook.load import codebook_files, project_codebook
 from litsynth.config import SETTINGS_FILE, Project
 from litsynth.errors import SynthesisError
-from litsynth.records import Coding, Decision, Memo, PreviousReport, StudyLink, split_parse_notes
+from litsynth.records import (
+    Coding,
+    Decision,
+    Memo,
+    PreviousReport,
+    PreviousValue,
+    StudyLink,
+    split_parse_notes,
+)
 from litsynth.report.deposit import Attached, Column, DepositParts, Table, latest_stamp
 from litsynth.store import biblio as biblio_store
 from litsynth.store import extraction as extraction_store
@@ -67,6 +75,8 @@ class _Logs:
     batches: list[dict[str, Any]]  # the imported files
     links: list[dict[str, Any]]  # records to their full-text documents
     studies: list[StudyLink]  # reports grouped into studies
+    # an update's previous version's values on its studies, as carried and corrected
+    previous_values: list[PreviousValue]
 
     @classmethod
     def read(cls, conn: sqlite3.Connection) -> _Logs:
@@ -75,6 +85,7 @@ class _Logs:
             {k.name: extraction_store.value_log(conn, k.name) for k in (EXTRACTION, APPRAISAL)},
             coding_log(conn), load_memos(conn), biblio_store.batches(conn),
             biblio_store.record_documents(conn), studies_store.links(conn),
+            [v for v in previous_store.standing_values(conn) if v.value],
         )  # fmt: skip
 
     def entries(self) -> list[tuple[str, str]]:
@@ -86,6 +97,7 @@ class _Logs:
         found += [(c.coder, c.at) for c in self.codings]
         found += [(m.author, m.at) for m in self.memos]
         found += [(x.reviewer, x.at) for x in self.studies]
+        found += [(v.reviewer, v.at) for v in self.previous_values]
         # to the second, as the stamps are written in more than one form (Z, +00:00, fractions)
         return sorted(found, key=lambda entry: entry[1][:19].replace(" ", "T"))
 
@@ -184,9 +196,12 @@ def _form_parts(project: Project, logs: _Logs, who: _Rename) -> tuple[list[Table
         values = logs.values[kind.name]
         if values:
             tables.append(_values(kind, values, who))
-        if values and form_path.is_file():
+        carried = [v for v in logs.previous_values if v.form == kind.name]
+        if (values or carried) and form_path.is_file():
             files.append(Attached(f"forms/{kind.name}{form_path.suffix}", f"the {kind.what}",
                                   form_path.read_bytes()))  # fmt: skip
+    if logs.previous_values:
+        tables.append(_previous_values(logs.previous_values, who))
     return tables, files
 
 
@@ -356,6 +371,25 @@ def _previous(reports: list[PreviousReport]) -> Table:
     return Table("previous", "the studies the previous version of the review included",
                  "One row per report; the flow for updated reviews counts its studies and"
                  " reports apart from the new searches.", columns, rows)  # fmt: skip
+
+
+def _previous_values(values: list[PreviousValue], who: _Rename) -> Table:
+    rows = tuple((v.form, v.study, v.field, v.value, who(v.reviewer), v.at, v.source)
+                 for v in values)  # fmt: skip
+    columns = (
+        Column("form", "extraction or appraisal (forms/)"),
+        Column("study", "the previous version's study (previous.csv)"),
+        Column("field", "the field of the form"),
+        Column("value", "the value that stands"),
+        Column("reviewer", "who wrote it: in the previous version, or correcting it in this one"),
+        Column("at", "when (ISO 8601, UTC)"),
+        Column("provenance", "where it was read: the previous version's package and line, or"
+               " this review's sheet or workspace for a correction"),
+    )  # fmt: skip
+    return Table("previous-values", "the data and appraisal of the previous version's studies",
+                 "One row per study and field, as the previous version recorded it or this"
+                 " update corrected it: the rows of those studies in this review's tables."
+                 " An update of this review carries them on.", columns, rows)  # fmt: skip
 
 
 def _documents(documents: list[sqlite3.Row], links: list[dict[str, Any]]) -> Table:

@@ -54,8 +54,10 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
         # their own values, not the other's.
         who = person(request.query_params, "coder", project) if form.apart else ""
         with opened(project.store_path) as conn:
-            studies = extraction.included_studies(conn)
-            values = extraction.folded(extraction.standing(conn, form, who), studies)
+            # an updated review's previous studies too, with the values it carried
+            studies = extraction.review_studies(conn)
+            own = extraction.folded(extraction.standing(conn, form, who), studies)
+            values = extraction.with_carried(conn, form, studies, own)
             # what the appraisal (or the extraction) says so far, and where two reviewers differ
             if not who:
                 said: list[str] = []
@@ -80,7 +82,11 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
                     {"record_id": s.record_id, "label": s.label, "title": s.title,
                      "reports": list(s.report_labels), "earlier": s.earlier,
                      "full_texts": [document for document, _ in s.full_texts],
-                     "values": {f.id: values.get((s.record_id, f.id), "") for f in form.fields}}
+                     "values": {f.id: values.get((s.record_id, f.id), "") for f in form.fields},
+                     # the fields showing the previous version's value (an update's)
+                     "carried": [f.id for f in form.fields
+                                 if values.get((s.record_id, f.id)) and
+                                 not own.get((s.record_id, f.id))]}
                     for s in studies
                 ],
             }

@@ -162,16 +162,17 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         with tempfile.TemporaryDirectory(prefix="litsynth-previous-") as folder:
             path = Path(folder) / name
             path.write_bytes(data)
-            reports = read_previous(path, column)
+            told = read_previous(path, column)
 
         def work(conn: sqlite3.Connection) -> previous.Previous:
             with transaction(conn):
-                return previous.record(conn, reports, remove_found=remove_found, at=now_utc())
+                return previous.record(conn, told.reports, remove_found=remove_found,
+                                       at=now_utc(), values=told.values)  # fmt: skip
 
         held = await ws.locked(work)
         lines = [*held.lines(remove_found), *([held.warning()] if held.warning() else [])]
         # its studies by the name a grouping takes ("Another report of this study")
-        listed = previous_studies(reports)
+        listed = previous_studies(told.reports)
         lines += ["Its studies, as a grouping names them:", *listed_lines(listed)]
         return JSONResponse({**held.to_json(), "lines": lines, "listed": listed_json(listed)})
 

@@ -34,6 +34,7 @@ class Part:
     subject: tuple[str, ...]  # with `person`: what "latest" is per; () = no latest
     needs: tuple[tuple[str, str], ...] = ()  # (column, table whose id it must name here)
     order: str = "rowid"
+    where: str = "1"  # which of the other copy's rows merge (SQL over `o`)
 
 
 PARTS = (
@@ -76,6 +77,12 @@ PARTS = (
     Part("searches", "searches recorded",
          ("source", "searched_on", "query", "recorded_at"),
          ("source", "searched_on", "query"), "source", ()),
+    # an update's corrections of its previous version's data; what was carried comes with
+    # the previous version's list (merge_previous)
+    Part("previous_values", "corrections of the previous version's data",
+         ("form", "study", "field", "value", "reviewer", "at", "source", "carried"),
+         ("form", "study", "field", "value", "reviewer", "at", "source", "carried"),
+         "reviewer", ("form", "study", "field"), (), "id", "o.carried = 0"),
 )  # fmt: skip
 # Not merged: the digests of imported sheets (`screening_sheets`). A digest says "every
 # decision of this sheet is here", which holds only if each of them was merged; a sheet
@@ -141,9 +148,9 @@ def merge_part(conn: sqlite3.Connection, part: Part) -> Outcome:
     if not _has_table(conn, "other", part.table):
         return out
     already, present, here, later = _conditions(part)
-    src = f"FROM other.{part.table} o"
-    new = f"{src} WHERE NOT {already}"
-    out.already = _one(conn, f"SELECT COUNT(*) {src} WHERE {already}")
+    src = f"FROM other.{part.table} o WHERE {part.where}"
+    new = f"{src} AND NOT {already}"
+    out.already = _one(conn, f"SELECT COUNT(*) {src} AND {already}")
     out.no_subject = _one(conn, f"SELECT COUNT(*) {new} AND NOT ({present})")
     out.other_subject = _one(conn, f"SELECT COUNT(*) {new} AND {present} AND NOT ({here})")
     out.superseded = _one(conn, f"SELECT COUNT(*) {new} AND {here} AND {later}")
@@ -179,8 +186,9 @@ def merge_reasons(conn: sqlite3.Connection, origin: str) -> int:
 
 
 def merge_previous(conn: sqlite3.Connection) -> tuple[str, int]:
-    """An updated review's previous-version list (021_previous.sql) from the other copy: it
-    is the project's, told once, so it is copied only when this project has none. Returns
+    """An updated review's previous-version list (021_previous.sql) from the other copy, with
+    the values carried with it (023_previous_values.sql): it is the project's, told once, so
+    it is copied only when this project has none. Returns
     ("copied", its reports) | ("same", 0) | ("differs", 0) (this project's kept) | ("", 0)
     (the other copy has none)."""
     if not _has_table(conn, "other", "previous_reports"):
@@ -196,6 +204,12 @@ def merge_previous(conn: sqlite3.Connection) -> tuple[str, int]:
         " file_name, added_at) SELECT id, study, title, authors, year, doi, journal, file_name,"
         " added_at FROM other.previous_reports ORDER BY rowid"
     )
+    if _has_table(conn, "other", "previous_values"):  # and the values carried with it
+        conn.execute(
+            "INSERT INTO main.previous_values (form, study, field, value, reviewer, at, source,"
+            " carried) SELECT form, study, field, value, reviewer, at, source, carried"
+            " FROM other.previous_values WHERE carried = 1 ORDER BY id"
+        )
     return "copied", len(theirs)
 
 

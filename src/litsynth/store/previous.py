@@ -1,5 +1,7 @@
 """SQL for the previous version of an updated review (021_previous.sql): its included studies'
-reports, one list at a time (biblio/previous.py reads them from a file)."""
+reports, one list at a time (biblio/previous.py reads them from a file); and the values its
+extraction and appraisal recorded on them, with the update's corrections
+(023_previous_values.sql, biblio/previous_values.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from litsynth.records import PreviousReport
+from litsynth.records import PreviousReport, PreviousValue
 
 
 def replace_reports(conn: sqlite3.Connection, reports: Sequence[PreviousReport], at: str) -> None:
@@ -52,7 +54,9 @@ def reports(conn: sqlite3.Connection) -> list[PreviousReport]:
 
 
 def clear(conn: sqlite3.Connection) -> int:
-    """Forget the previous version's list; how many reports it held."""
+    """Forget the previous version's list and the values carried with it (the update's own
+    corrections stay: a list told again shows them); how many reports it held."""
+    conn.execute("DELETE FROM previous_values WHERE carried = 1")
     return conn.execute("DELETE FROM previous_reports").rowcount
 
 
@@ -65,3 +69,37 @@ def counted(conn: sqlite3.Connection) -> tuple[int, int]:
 def study_keys(conn: sqlite3.Connection) -> set[str]:
     """The previous version's studies, by the key its list gives each."""
     return {row[0] for row in conn.execute("SELECT DISTINCT study FROM previous_reports")}
+
+
+def replace_carried(conn: sqlite3.Connection, values: Sequence[PreviousValue]) -> None:
+    """The values carried from the previous version, instead of any carried before; the
+    update's corrections stay."""
+    conn.execute("DELETE FROM previous_values WHERE carried = 1")
+    append_values(conn, values)
+
+
+def append_values(conn: sqlite3.Connection, values: Sequence[PreviousValue]) -> None:
+    conn.executemany(
+        "INSERT INTO previous_values (form, study, field, value, reviewer, at, source, carried)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (v.form, v.study, v.field, v.value, v.reviewer, v.at, v.source, int(v.carried))
+            for v in values
+        ],
+    )
+
+
+def standing_values(conn: sqlite3.Connection, form: str | None = None) -> list[PreviousValue]:
+    """Per form, study and field the value that stands: the update's latest correction, else
+    the value carried; cleared ones ("") included, in the order carried then corrected."""
+    where, args = ("WHERE form = ?", (form,)) if form is not None else ("", ())
+    latest: dict[tuple[str, str, str], PreviousValue] = {}
+    for row in conn.execute(
+        f"SELECT * FROM previous_values {where} ORDER BY carried DESC, id", args
+    ):
+        value = PreviousValue(
+            row["form"], row["study"], row["field"], row["value"], row["reviewer"], row["at"],
+            row["source"], bool(row["carried"]),
+        )  # fmt: skip
+        latest[(value.form, value.study, value.field)] = value
+    return list(latest.values())

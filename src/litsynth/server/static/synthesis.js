@@ -215,6 +215,8 @@ async function loadExtraction() {
     // a study reported in more than one paper (`litsynth studies`): one row, all its reports
     if (s.reports && s.reports.length) who.append(el("div", "also reported in " + s.reports.join("; "), "meta"));
     if (s.earlier) who.append(el("div", "a new report of " + s.earlier, "meta"));
+    // an updated review: the previous version's data, shown to check and correct
+    if (s.carried && s.carried.length) who.append(el("div", "shaded: as the previous version recorded it", "meta"));
     // the paper the values are read from, in the reader (`litsynth link` made the link)
     s.full_texts.forEach((document, i) => {
       const line = el("div", undefined, "meta");
@@ -226,6 +228,10 @@ async function loadExtraction() {
       const td = el("td");
       const input = extractionInput(f, s.values[f.id] || "");
       toneCell(td, f, input.value);
+      if ((s.carried || []).includes(f.id)) {
+        td.classList.add("carried");
+        td.title = "the previous version's value: change it to correct it in this update";
+      }
       input.addEventListener("change", async () => {
         try {
           const saved = await post("/api/extraction/value", { form, record_id: s.record_id, field: f.id, value: input.value, coder: reviewer() });
