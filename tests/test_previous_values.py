@@ -113,8 +113,11 @@ def test_an_update_shows_and_corrects_the_previous_versions_data(
         "| Park (2024) |  |  |  |",
         "| Smith & Berg (2019), previous version | trial | 120 |  |",
     ]
-    assert "Overall quality: high 1, moderate 1, not judged 1 (3 studies)." in run_cli(
-        root, "appraise", "table"
+    appraised = run_cli(root, "appraise", "table")
+    assert "Overall quality: high 1, moderate 1, not judged 1 (3 studies)." in appraised
+    assert (
+        "The previous version's appraisal of its 2 studies was carried into this update"
+        " (2 answers)." in appraised
     )
     # the sheet has their rows, filled in; a value changed there is a correction, a value
     # as carried is no change
@@ -147,6 +150,14 @@ def test_an_update_shows_and_corrects_the_previous_versions_data(
     assert "| Smith & Berg (2019), previous version |  | 125 |  |" in run_cli(
         root, "extract", "table"
     )
+    # the Methods say so (the report's data-collection sentence)
+    from litsynth.biblio.form_reviewers import collection_sentence
+
+    with opened(root / "litsynth.db") as conn:
+        assert collection_sentence(conn, form).endswith(
+            " The data the previous version extracted from its 2 studies were carried into this"
+            " update (4 values; 2 corrected)."
+        )
 
     # the update's package carries them on: the next update shows the corrected values, and
     # the new report's own over the first version's

@@ -34,6 +34,8 @@ from litsynth.biblio.form_reviewers import (
     reviewers_phrase,
     settled_phrase,
 )
+from litsynth.biblio.previous_values import methods_phrase
+from litsynth.store import previous as previous_store
 from litsynth.words import count
 
 ATTRIBUTE = "appraisal"  # `litsynth matrix --rows attr:appraisal`
@@ -217,8 +219,9 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
     included = included_studies(conn)
     answered = answers_given(conn, form, included)
     per_study = reviewers_per_study(answered)
+    carried = methods_phrase(previous_store.standing_values(conn, form.kind.name), form.kind.name)
     if not per_study:
-        return ""
+        return carried
     tool = f" with {form.tool}" if form.tool else ""
     reviewers = reviewers_phrase(per_study)
     settled = settled_phrase(answered)
@@ -227,12 +230,12 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
         f" {len(per_study)} of {count(len(included), 'study', 'studies')}, {reviewers}{settled}."
     )
     agreed = agreement(answered, form.overall)
-    if agreed is None:
-        return said
-    said += (
-        f" {agreed.first} and {agreed.second} gave the same answer to {agreed.same} of the"
-        f" {agreed.both} questions they both answered"
-    )
-    if agreed.kappa is not None:
-        said += f"; on the overall judgement, Cohen's kappa {agreed.kappa:.2f}"
-    return said + "."
+    if agreed is not None:
+        said += (
+            f" {agreed.first} and {agreed.second} gave the same answer to {agreed.same} of the"
+            f" {agreed.both} questions they both answered"
+        )
+        if agreed.kappa is not None:
+            said += f"; on the overall judgement, Cohen's kappa {agreed.kappa:.2f}"
+        said += "."
+    return f"{said} {carried}" if carried else said

@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from litsynth.biblio.extraction import Form, FormField, Study, included_studies
+from litsynth.biblio.previous_values import methods_phrase
 from litsynth.kappa import cohen_kappa
 from litsynth.store import extraction as store
+from litsynth.store import previous as previous_store
 from litsynth.words import count, number_word
 
 CONSENSUS = "consensus"  # the reviewer name whose answer settles two reviewers' disagreement
@@ -114,8 +116,9 @@ def collection_sentence(conn: sqlite3.Connection, form: Form) -> str:
     included = included_studies(conn)
     answered = answers_given(conn, form, included)
     per_study = reviewers_per_study(answered)
+    carried = methods_phrase(previous_store.standing_values(conn, form.kind.name), form.kind.name)
     if not per_study:
-        return ""
+        return carried
     labels = ", ".join(f.label[0].lower() + f.label[1:] if f.label[1:2].islower() else f.label
                        for f in form.fields)  # fmt: skip
     settled = settled_phrase(answered) if form.independent else ""
@@ -125,12 +128,10 @@ def collection_sentence(conn: sqlite3.Connection, form: Form) -> str:
         f" {reviewers_phrase(per_study)}{settled}."
     )
     agreed = agreement(comparable(form, answered)) if form.independent else None
-    if agreed is None:
-        return said
-    return (
-        f"{said} {agreed.first} and {agreed.second} gave the same value for {agreed.same} of"
-        f" the {agreed.both} items they both filled in."
-    )
+    if agreed is not None:
+        said += (f" {agreed.first} and {agreed.second} gave the same value for {agreed.same} of"
+                 f" the {agreed.both} items they both filled in.")  # fmt: skip
+    return f"{said} {carried}" if carried else said
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,21 @@ def carried_sentence(counts: Sequence[CarriedCount]) -> str:
 
 def _studies(c: CarriedCount) -> str:
     return count(c.studies, "study", "studies")
+
+
+def methods_phrase(values: Iterable[PreviousValue], form: str) -> str:
+    """What an update did with its previous version's values of `form`, for the Methods:
+    "The data the previous version extracted from its 2 studies were carried into this update
+    (4 values; 1 corrected).", "" when there are none. `values`: those that stand."""
+    shown = [v for v in values if v.form == form and (v.value or not v.carried)]
+    if not shown:
+        return ""
+    studies = count(len({v.study for v in shown}), "study", "studies")
+    corrected = sum(not v.carried for v in shown)
+    n = count(len(shown), "value" if form == "extraction" else "answer")
+    said = f"{n}; {corrected} corrected" if corrected else n
+    if form == "extraction":
+        return (f"The data the previous version extracted from its {studies} were carried into"
+                f" this update ({said}).")  # fmt: skip
+    return (f"The previous version's appraisal of its {studies} was carried into this update"
+            f" ({said}).")  # fmt: skip
