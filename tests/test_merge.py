@@ -129,7 +129,8 @@ def test_an_older_litsynths_copy_merges_and_wrong_files_are_refused(
     shutil.copy(ben / "litsynth.db", old)
     conn = sqlite3.connect(old)
     conn.execute("DELETE FROM schema_migrations WHERE name >= '020'")  # as 019 left it
-    conn.execute("DROP TABLE pilot_records")
+    for table in ("pilot_records", "previous_reports", "study_links", "previous_values"):
+        conn.execute(f"DROP TABLE {table}")
     conn.commit()
     conn.close()
     out = json.loads(run_cli(ana, "merge", str(old), "--json"))

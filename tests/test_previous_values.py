@@ -137,6 +137,22 @@ def test_an_update_shows_and_corrects_the_previous_versions_data(
         "| Park (2024), new report of Hallsworth (2016), previous version | trial | 40 | Wards |",
         "| Smith & Berg (2019), previous version | trial | 125 |  |",
     ]
+    # the review's included studies are both versions': a reference manager gets them all,
+    # each report of the previous version noted as such, the new report with its study
+    said = run_cli(root, "export", "records", str(tmp_path / "included.ris"))
+    assert "Wrote 4 records (included; 3 of them the previous version's)" in said
+    ris = (tmp_path / "included.ris").read_text(encoding="utf-8")
+    assert "ID  - previous:r04\n" in ris
+    assert (
+        "N1  - litsynth: included in the previous version of the review (v1.zip); study:"
+        " previous:r02\n" in ris
+    )
+    assert "full text: include; study: previous:r02\n" in ris  # u03, the new report
+    listed = json.loads(run_cli(root, "export", "references", "--json"))
+    assert (len(listed["references"]), listed["previous_version"]) == (4, 3)
+    assert "Wrote 1 record (included) to" in run_cli(
+        root, "export", "records", str(tmp_path / "new.ris"), "--new-only"
+    )
     # a value of the previous version's study that no longer holds is cleared in the workspace
     # (the same call the Extraction screen makes)
     from litsynth.biblio import extraction
@@ -242,3 +258,30 @@ def test_a_colleagues_corrections_merge_and_a_copy_brings_what_was_carried(
     assert "| Smith & Berg (2019), previous version | trial | 120 | Clinics |" in run_cli(
         empty, "extract", "table"
     )
+
+
+def test_a_previous_report_is_cited_in_full(tmp_path: Path) -> None:
+    """Volume, issue and pages travel from the previous version's package into the update's
+    reference list (a package writes pages with an en dash)."""
+    from litsynth.biblio import export
+    from litsynth.biblio.previous import from_deposit
+    from litsynth.store import opened, transaction
+    from litsynth.store import previous as previous_store
+
+    row = {"record_id": "r9", "full_text_decision": "include", "duplicate_of": "",
+           "title": "Nudges in order sets", "authors": "Smith, J", "year": "2019",
+           "journal": "BMJ", "volume": "12", "issue": "3", "pages": "23–35",
+           "doc_type": "JOUR"}  # fmt: skip
+    (report,) = from_deposit([row], "v1.zip")
+    assert (report.volume, report.issue, report.pages) == ("12", "3", "23--35")
+    root = corpus_project(tmp_path / "v2")
+    run_cli(root, "status")  # the store, made
+    with opened(root / "litsynth.db") as conn, transaction(conn):
+        previous_store.replace_reports(conn, [report], "2026-12-07T00:00:00Z")
+    with opened(root / "litsynth.db") as conn:
+        rows, earlier = export.with_previous(conn, "included", [], new_only=False)
+    assert earlier == 1
+    export.write(rows, "ris", tmp_path / "out.ris")
+    ris = (tmp_path / "out.ris").read_text(encoding="utf-8")
+    for line in ("VL  - 12", "IS  - 3", "SP  - 23", "EP  - 35", "T2  - BMJ"):
+        assert line in ris

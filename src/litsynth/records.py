@@ -121,6 +121,11 @@ class PreviousReport:
     doi: str = ""
     journal: str = ""
     file_name: str = ""  # the file the list came from
+    # what a reference list needs beside the journal, as the file gave them
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doc_type: str = ""
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,13 @@ from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.csl import to_csl_json
 from litsynth.biblio.record_fields import issue_of, pages_of, volume_of, work_type
 from litsynth.biblio.sheet_files import write_table
-from litsynth.biblio.studies import studies_of, study_of
+from litsynth.biblio.studies import PREVIOUS, previous_key, studies_of, study_of
 from litsynth.biblio.writers import to_bibtex, to_ris
 from litsynth.cells import safe_cell
 from litsynth.errors import BiblioError
-from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision
+from litsynth.records import FULL_TEXT, TITLE_ABSTRACT, BibRecord, Decision, PreviousReport
 from litsynth.store import biblio as biblio_store
+from litsynth.store import previous as previous_store
 from litsynth.store import screening_log
 from litsynth.store import studies as studies_store
 
@@ -59,6 +60,8 @@ class ExportedRecord:
     # the study it reports (`litsynth studies`): its main report's id, its own when alone;
     # "" for a duplicate
     study: str = ""
+    # a report of the previous version of an updated review: the file its list came from
+    previous: str = ""
 
 
 def select(
@@ -170,7 +173,34 @@ def _attached(full_texts: Sequence[str], root: Path | None) -> str:
     return str(first if first.is_absolute() or root is None else (root / first).resolve())
 
 
+def previous_included(
+    conn: sqlite3.Connection, included: Sequence[ExportedRecord]
+) -> list[ExportedRecord]:
+    """An updated review's previous version's reports, to list with the update's `included`
+    records: the review's included studies are both. Each is named `previous:ID` (ID: its id
+    in the previous version's list, which may be an id the update's records use too); one
+    the update included again (same DOI or title) is listed once, as the update's record."""
+    from litsynth.biblio.previous import found_again
+
+    reports = previous_store.reports(conn)
+    again = {f.report_id for f in found_again([e.record for e in included], reports)}
+    return [_previous_report(r) for r in reports if r.id not in again]
+
+
+def _previous_report(r: PreviousReport) -> ExportedRecord:
+    given = (("volume", r.volume), ("number", r.issue), ("pages", r.pages))
+    record = BibRecord(id=f"{PREVIOUS}{r.id}", source="previous version", batch_id="",
+                       title=r.title, authors=r.authors, year=r.year, doi=r.doi,
+                       journal=r.journal, doc_type=r.doc_type,
+                       extra={k: v for k, v in given if v})  # fmt: skip
+    return ExportedRecord(record, "", "", "", "include", "", study=previous_key(r.study),
+                          previous=r.file_name)  # fmt: skip
+
+
 def _note(e: ExportedRecord) -> str:
+    if e.previous:
+        said = f"included in the previous version of the review ({e.previous})"
+        return f"litsynth: {said}; study: {e.study}"
     parts = [f"source: {e.record.source}"]
     if e.duplicate_of:
         parts.append(f"duplicate of {e.duplicate_of}")
@@ -183,6 +213,8 @@ def _note(e: ExportedRecord) -> str:
     for stage, notes in (("title/abstract", e.ta_notes), ("full text", e.ft_notes)):
         if notes:
             parts.append(f"{stage} notes: {notes}")
+    if e.study and e.study != e.record.id:  # a report of a study another paper names
+        parts.append(f"study: {e.study}")
     return "litsynth: " + "; ".join(parts)
 
 
@@ -218,3 +250,19 @@ def write(
     except OSError as exc:
         raise BiblioError(f"cannot write {path}: {exc.strerror}", hint="check the folder") from None
     return path
+
+
+def with_previous(
+    conn: sqlite3.Connection, stage: str, rows: list[ExportedRecord], *, new_only: bool
+) -> tuple[list[ExportedRecord], int]:
+    """`rows` of `stage`, and for an updated review's included studies (unless `new_only`)
+    its previous version's reports after them; and how many of those."""
+    if stage != "included" or new_only:
+        return rows, 0
+    earlier = previous_included(conn, rows)
+    return rows + earlier, len(earlier)
+
+
+def of_previous(earlier: int) -> str:
+    """ "; 52 of them the previous version's", said of an updated review's included studies."""
+    return f"; {earlier} of them the previous version's" if earlier else ""

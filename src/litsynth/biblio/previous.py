@@ -29,6 +29,7 @@ from litsynth.biblio import screening_rules as rules
 from litsynth.biblio.link import title_key
 from litsynth.biblio.normalize import normalize_title
 from litsynth.biblio.previous_values import CarriedCount, carried_sentence, counted
+from litsynth.biblio.record_fields import issue_of, pages_of, volume_of
 from litsynth.biblio.studies import PREVIOUS
 from litsynth.errors import BiblioError
 from litsynth.records import (
@@ -139,6 +140,10 @@ def _report(rid: str, study: str, row: Mapping[str, str], file_name: str) -> Pre
         doi=row.get("doi", ""),
         journal=row.get("journal", ""),
         file_name=file_name,
+        volume=row.get("volume", ""),
+        issue=row.get("issue", ""),
+        pages=row.get("pages", "").replace("–", "--"),  # the package writes an en dash
+        doc_type=row.get("doc_type", ""),
     )
 
 
@@ -168,6 +173,10 @@ def from_records(
                 doi=rec.doi,
                 journal=rec.journal,
                 file_name=file_name,
+                volume=volume_of(rec.extra),
+                issue=issue_of(rec.extra),
+                pages=pages_of(rec.extra),
+                doc_type=rec.doc_type,
             )
         )
     return out

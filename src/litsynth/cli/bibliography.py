@@ -41,6 +41,12 @@ from litsynth.words import count
     help="The file to write: .docx, .md, .html or .txt (or name it first). Without one, the"
     " list is printed.",
 )
+@click.option(
+    "--new-only",
+    is_flag=True,
+    help="In an updated review, this update's included studies only: by default the"
+    " included ones follow with the previous version's (`litsynth previous`).",
+)
 @project_option
 @json_option
 def export_references(
@@ -48,6 +54,7 @@ def export_references(
     stage: str,
     style: str | None,
     out: Path | None,
+    new_only: bool,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -69,7 +76,8 @@ def export_references(
             f"no store at {project.store_path}", hint="import records first: `litsynth import`"
         )
     with opened(project.store_path) as conn:
-        rows = export.select(conn, stage)
+        rows, earlier = export.with_previous(conn, stage, export.select(conn, stage),
+                                             new_only=new_only)  # fmt: skip
     chosen = style or project.settings.synthesis.citation_style
     listing = styled.format_references([r.record for r in rows], chosen)
     if target is not None:
@@ -77,6 +85,7 @@ def export_references(
     if as_json:
         print_json({
             "file": str(target) if target else None, "stage": stage, "style": listing.style,
+            "previous_version": earlier,
             "references": [
                 {"record_id": r.record_id, "label": r.label, "text": r.text}
                 for r in listing.references
@@ -93,7 +102,7 @@ def export_references(
         click.echo("".join(f"{r.text}\n" for r in listing.references), nl=False)
         return
     refs = count(len(listing.references), "reference")
-    click.echo(f"Wrote {refs} ({stage}, {listing.style}) to {target}")
+    click.echo(f"Wrote {refs} ({stage}, {listing.style}{export.of_previous(earlier)}) to {target}")
 
 
 commands: list[click.Command] = []

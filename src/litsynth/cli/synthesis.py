@@ -452,6 +452,12 @@ _FILE_ARGUMENT = click.argument(
     default=None,
     help="The file to write (or name it first: `export records included.ris`).",
 )
+@click.option(
+    "--new-only",
+    is_flag=True,
+    help="In an updated review, this update's included studies only: by default the"
+    " included ones follow with the previous version's (`litsynth previous`).",
+)
 @project_option
 @json_option
 def export_records(
@@ -459,6 +465,7 @@ def export_records(
     stage: str,
     fmt: str | None,
     out: Path | None,
+    new_only: bool,
     project_dir: Path,
     as_json: bool,
 ) -> None:
@@ -476,12 +483,16 @@ def export_records(
     fmt = fmt or _format_of(out)
     project = load(project_dir)
     with _store(project) as conn:
-        rows = export.select(conn, stage)
+        rows, earlier = export.with_previous(conn, stage, export.select(conn, stage),
+                                             new_only=new_only)  # fmt: skip
     export.write(rows, fmt, out, root=project.root)
     if as_json:
-        print_json({"file": str(out), "stage": stage, "format": fmt, "records": len(rows)})
+        print_json({"file": str(out), "stage": stage, "format": fmt, "records": len(rows),
+                    "previous_version": earlier})  # fmt: skip
         return
-    click.echo(f"Wrote {count(len(rows), 'record')} ({stage}) to {out}")
+    click.echo(
+        f"Wrote {count(len(rows), 'record')} ({stage}{export.of_previous(earlier)}) to {out}"
+    )
 
 
 @export_group.command("quotes")

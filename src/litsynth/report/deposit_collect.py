@@ -355,7 +355,7 @@ def _verdicts(verdicts: list[dict[str, object]], who: _Rename) -> Table:
 def _previous(reports: list[PreviousReport]) -> Table:
     rows = tuple(
         (r.id, r.study, r.title, "; ".join(r.authors), str(r.year or ""), r.doi, r.journal,
-         r.file_name)
+         r.file_name, r.volume, r.issue, r.pages.replace("--", "–"), r.doc_type)
         for r in reports
     )  # fmt: skip
     columns = (
@@ -367,6 +367,10 @@ def _previous(reports: list[PreviousReport]) -> Table:
         Column("doi", "DOI"),
         Column("journal", "journal"),
         Column("file", "the previous version's package or list it came from"),
+        Column("volume", "volume"),
+        Column("issue", "issue"),
+        Column("pages", "pages"),
+        Column("doc_type", "type of work as the list gave it"),
     )
     return Table("previous", "the studies the previous version of the review included",
                  "One row per report; the flow for updated reviews counts its studies and"

@@ -57,8 +57,10 @@ def records_file(project: Project, params: Mapping[str, str]) -> Response:
     from litsynth.biblio import export
 
     stage = params.get("stage", "included")
+    new_only = params.get("new_only", "") in ("1", "true", "yes")
     with opened(project.store_path) as conn:
         rows = export.select(conn, stage)  # an unknown stage is its error, as on the CLI
+        rows, _ = export.with_previous(conn, stage, rows, new_only=new_only)
     return rows_file(project, rows, params.get("format", "ris"), stage)
 
 
@@ -97,8 +99,9 @@ def references_file(project: Project, params: Mapping[str, str]) -> Response:
             f"no citation style {style!r}",
             hint="name a style (apa, ieee, …); a .csl file goes in [synthesis] citation_style",
         )
+    new_only = params.get("new_only", "") in ("1", "true", "yes")
     with opened(project.store_path) as conn:
-        rows = export.select(conn, stage)
+        rows, _ = export.with_previous(conn, stage, export.select(conn, stage), new_only=new_only)
     listing = styled.format_references([r.record for r in rows], style)
     with tempfile.TemporaryDirectory() as folder:  # the Word writer wants a path
         data = styled.write_references(listing, Path(folder) / f"references.{fmt}").read_bytes()

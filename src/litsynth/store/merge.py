@@ -201,8 +201,9 @@ def merge_previous(conn: sqlite3.Connection) -> tuple[str, int]:
         return ("same" if ours == theirs else "differs"), 0
     conn.execute(
         "INSERT INTO main.previous_reports (id, study, title, authors, year, doi, journal,"
-        " file_name, added_at) SELECT id, study, title, authors, year, doi, journal, file_name,"
-        " added_at FROM other.previous_reports ORDER BY rowid"
+        " file_name, added_at, volume, issue, pages, doc_type) SELECT id, study, title, authors,"
+        " year, doi, journal, file_name, added_at, volume, issue, pages, doc_type"
+        " FROM other.previous_reports ORDER BY rowid"
     )
     if _has_table(conn, "other", "previous_values"):  # and the values carried with it
         conn.execute(

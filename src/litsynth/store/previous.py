@@ -18,7 +18,7 @@ def replace_reports(conn: sqlite3.Connection, reports: Sequence[PreviousReport],
     conn.execute("DELETE FROM previous_reports")
     conn.executemany(
         "INSERT INTO previous_reports (id, study, title, authors, year, doi, journal, file_name,"
-        " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " added_at, volume, issue, pages, doc_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 r.id,
@@ -30,6 +30,10 @@ def replace_reports(conn: sqlite3.Connection, reports: Sequence[PreviousReport],
                 r.journal,
                 r.file_name,
                 at,
+                r.volume,
+                r.issue,
+                r.pages,
+                r.doc_type,
             )
             for r in reports
         ],
@@ -48,6 +52,10 @@ def reports(conn: sqlite3.Connection) -> list[PreviousReport]:
             doi=row["doi"],
             journal=row["journal"],
             file_name=row["file_name"],
+            volume=row["volume"],
+            issue=row["issue"],
+            pages=row["pages"],
+            doc_type=row["doc_type"],
         )
         for row in conn.execute("SELECT * FROM previous_reports ORDER BY rowid")
     ]

@@ -16,3 +16,9 @@ CREATE TABLE IF NOT EXISTS previous_values (
     carried   INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS previous_values_study ON previous_values (form, study, field, id);
+-- What a reference list of the included studies needs beside the journal, so an update's
+-- list (`litsynth export references`) cites the previous version's studies in full.
+ALTER TABLE previous_reports ADD COLUMN volume TEXT NOT NULL DEFAULT '';
+ALTER TABLE previous_reports ADD COLUMN issue TEXT NOT NULL DEFAULT '';
+ALTER TABLE previous_reports ADD COLUMN pages TEXT NOT NULL DEFAULT '';
+ALTER TABLE previous_reports ADD COLUMN doc_type TEXT NOT NULL DEFAULT '';
