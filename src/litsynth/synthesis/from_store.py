@@ -278,7 +278,8 @@ def findings_from_store(
 
 def document_studies(conn: sqlite3.Connection) -> dict[str, str]:
     """Document id -> the study its record reports, for the documents linked to a record
-    that is grouped with another report (`litsynth studies`); empty when none is."""
+    that is grouped with another report (`litsynth studies`); empty when none is. A document
+    linked to two records takes the first, as `study_labels` names its matrix row."""
     from litsynth.biblio.studies import studies_of, study_of
     from litsynth.store import biblio as biblio_store
     from litsynth.store import studies as studies_store
@@ -286,7 +287,7 @@ def document_studies(conn: sqlite3.Connection) -> dict[str, str]:
     studies = studies_of(studies_store.links(conn))
     if not studies:
         return {}
-    return {
-        link["document_id"]: study_of(studies, link["record_id"])
-        for link in biblio_store.record_documents(conn)
-    }
+    out: dict[str, str] = {}
+    for link in biblio_store.record_documents(conn):
+        out.setdefault(link["document_id"], study_of(studies, link["record_id"]))
+    return out
