@@ -27,6 +27,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from litsynth.biblio.encoding_repair import first_repair, repair, repaired_warning
 from litsynth.biblio.normalize import fingerprint, to_record
 from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.biblio.readers_bibtex import read_bibtex
@@ -282,8 +283,12 @@ def build_batch(
     batch_id = "b" + content_id(source, file_hash, length=15)
     rejected = list(result.rejected)
     kept: list[tuple[RawEntry, BibRecord]] = []
+    repaired: list[tuple[str, str]] = []  # each repaired record's first repair
     for raw in result.entries:
         rec = to_record(raw.fields, record_id="", source=source, batch_id=batch_id, extra=raw.extra)
+        rec, fields = repair(rec)
+        if fields:
+            repaired.append(first_repair(rec, fields))
         if _is_empty(rec):
             rejected.append(Rejection(raw.line, "entry has no title, abstract, authors or DOI"))
             continue
@@ -305,7 +310,14 @@ def build_batch(
         imported_at=now or datetime.now(UTC).isoformat(timespec="seconds"),
         records=records,
         rejected=tuple(rejected),
-        report={"renamed": renamed, "n_renamed": n_renamed, "warnings": list(result.warnings)},
+        report={
+            "renamed": renamed,
+            "n_renamed": n_renamed,
+            "warnings": [
+                *result.warnings,
+                *([repaired_warning(len(repaired), repaired[0])] if repaired else []),
+            ],
+        },
     )
 
 

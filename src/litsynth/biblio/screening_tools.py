@@ -37,6 +37,7 @@ from itertools import combinations
 from pathlib import Path
 
 from litsynth.biblio import screening_rules as rules
+from litsynth.biblio.encoding_repair import repair
 from litsynth.biblio.link import title_key
 from litsynth.biblio.normalize import to_record
 from litsynth.biblio.readers import read_entries
@@ -312,7 +313,10 @@ def read_tool_export(
             )
     entries, reviewers = [], {}
     for raw in result.entries:
-        rec = to_record(raw.fields, record_id="", source="", batch_id="", extra=raw.extra)
+        # repaired as the database export was, so a mangled title matches its record
+        rec, _ = repair(
+            to_record(raw.fields, record_id="", source="", batch_id="", extra=raw.extra)
+        )
         if tool == "list":
             votes: tuple[Vote, ...] = (Vote("", every, reason if every == "exclude" else ""),)
         elif tool == "rayyan":
