@@ -335,3 +335,12 @@ def test_an_updates_package_keeps_its_studies_apart_from_the_earlier_versions() 
         ("40", "17"),
     ]
     assert len({r.study for r in read}) == 3
+
+
+def test_a_previous_study_the_list_no_longer_holds_is_named_so_everywhere(update: Path) -> None:
+    run_cli(update, "studies", "group", "previous:smith2019", "x01", "--reviewer", "ann")
+    run_cli(update, "previous", "--clear")
+    gone = "previous:smith2019 (not on the previous version's list)"
+    assert gone in run_cli(update, "studies")
+    run_cli(update, "extract", "init")
+    assert f"| Smith & Berg (2021), new report of {gone} |" in run_cli(update, "extract", "table")

@@ -35,7 +35,7 @@ from typing import Any
 from litsynth.biblio.export import select
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.sheet_files import read_table, write_table
-from litsynth.biblio.studies import PREVIOUS, is_previous_study, previous_labels
+from litsynth.biblio.studies import PREVIOUS, is_previous_study, previous_label, previous_labels
 from litsynth.cells import safe_cell
 from litsynth.citations.labels import work_label
 from litsynth.errors import BiblioError
@@ -309,7 +309,7 @@ def included_studies(conn: sqlite3.Connection) -> list[Study]:
                 texts,
                 tuple(r.id for r in ordered[1:]),
                 tuple(labels[1:]),
-                earlier.get(root, (root, ""))[0] if is_previous_study(root) else "",
+                previous_label(earlier, root)[0] if is_previous_study(root) else "",
                 root if is_previous_study(root) else "",
             )
         )

@@ -170,6 +170,13 @@ def previous_labels(reports: Iterable[PreviousReport]) -> dict[str, tuple[str, s
     return out
 
 
+def previous_label(labels: Mapping[str, tuple[str, str]], study: str) -> tuple[str, str]:
+    """A previous study's (label, title) from `previous_labels`; one the list no longer holds
+    (`previous --clear`, another list told) says so, and its reports count as new studies
+    until split."""
+    return labels.get(study, (f"{study} (not on the previous version's list)", ""))
+
+
 def previous_studies(reports: Iterable[PreviousReport]) -> dict[str, list[str]]:
     """The previous version's studies as a grouping names them (`previous:STUDY`), each with
     its reports' labels ("Smith & Berg (2019)") in the list's order: what `litsynth previous

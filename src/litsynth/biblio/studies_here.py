@@ -22,6 +22,7 @@ from litsynth.biblio.studies import (
     may_share,
     members,
     previous_key,
+    previous_label,
     previous_labels,
     previous_records,
     record_label,
@@ -191,7 +192,7 @@ def overview(
     for main, rest in sorted(members(studies).items()):
         reports = []
         if is_previous_study(main):
-            reports.append(Report(main, *_previous_label(earlier, main), ""))
+            reports.append(Report(main, *previous_label(earlier, main), ""))
         for rid in [main, *sorted(rest)]:
             if rid in by_id:
                 e = by_id[rid]
@@ -207,12 +208,6 @@ def page(conn: sqlite3.Connection) -> tuple[StudiesOverview, list[Candidate]]:
     every = select(conn, "all")
     sought = [e.record for e in every if not e.duplicate_of and e.ta_decision == "include"]
     return overview(conn, every), candidates_here(conn, sought=sought)
-
-
-def _previous_label(earlier: Mapping[str, tuple[str, str]], study: str) -> tuple[str, str]:
-    """A previous study's (label, title); one the list no longer holds (`previous --clear`,
-    another list told) says so, and its reports count as new studies until split."""
-    return earlier.get(study, (f"{study} (not on the previous version's list)", ""))
 
 
 def candidates_here(
@@ -290,7 +285,7 @@ def of_record(conn: sqlite3.Connection, record_id: str, most: int = 5) -> Record
         if rec is not None:
             reports.append((rid, record_label(rec)))
         elif is_previous_study(rid):
-            reports.append((rid, _previous_label(earlier, rid)[0]))
+            reports.append((rid, previous_label(earlier, rid)[0]))
     here = biblio_store.get_record(conn, record_id)
     eff = rules.effective(screening_log.log(conn))
     sought = [

@@ -109,6 +109,7 @@ def study_labels(conn: sqlite3.Connection, found: Mapping[str, SourceDoc]) -> di
     one label are told apart by their main report's id."""
     from litsynth.biblio.studies import (
         is_previous_study,
+        previous_label,
         previous_labels,
         record_label,
         studies_of,
@@ -132,7 +133,12 @@ def study_labels(conn: sqlite3.Connection, found: Mapping[str, SourceDoc]) -> di
             continue  # a document linked to two records takes the first
         root[d] = study_of(grouped, link["record_id"])
         rec = None if is_previous_study(root[d]) else biblio_store.record_here(conn, root[d])
-        label[d] = earlier.get(root[d], (root[d], ""))[0] if rec is None else record_label(rec)
+        if rec is not None:
+            label[d] = record_label(rec)
+        elif is_previous_study(root[d]):  # its name on the previous version's list
+            label[d] = previous_label(earlier, root[d])[0]
+        else:
+            label[d] = root[d]
     roots_of: dict[str, set[str]] = defaultdict(set)
     for d in found:
         roots_of[label[d]].add(root[d])
