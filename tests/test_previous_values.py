@@ -175,6 +175,11 @@ def test_an_update_shows_and_corrects_the_previous_versions_data(
             " update (4 values; 2 corrected)."
         )
 
+    run_cli(root, "report")
+    html = (root / "report" / "index.html").read_text(encoding="utf-8")
+    assert "carried into this update (4 values; 2 corrected). From the data-extraction form" in html
+    assert "<th>Smith &amp; Berg (2019), previous version</th><td></td><td>125</td>" in html
+
     # the update's package carries them on: the next update shows the corrected values, and
     # the new report's own over the first version's
     package = tmp_path / "v2.zip"
