@@ -98,6 +98,10 @@ def test_round_trip_keeps_codes_codings_offsets_and_memos(
     assert _codes(first) == _codes(second)  # same GUIDs, names, codability and nesting
     assert _codings(first) == _codings(second)  # same coded text at the same offsets, by coder
     assert len(_codings(second)) >= 3
+    # the relations between codes come back as relations (axial coding), type and weight kept
+    links = {(k.origin, k.target, k.name, k.direction) for k in first.links}
+    assert links and links == {(k.origin, k.target, k.name, k.direction) for k in second.links}
+    assert f"relations: {len(links)} added" in out
     assert sorted(n.text for n in first.notes.values() if n.text.endswith(".")) == sorted(
         n.text for n in second.notes.values() if n.text.endswith(".")
     )
@@ -122,6 +126,7 @@ def test_import_into_the_same_project_matches_documents_and_codes(
     assert "0 new codebook elements" in out
     assert "2 already in the project, 0 written" in out
     assert "codings: 0 added" in out and "memos: 0 added" in out
+    assert "relations: 0 added" in out and "not imported" not in out
     assert not (root / "corpus" / "refi").exists()
 
 
@@ -216,3 +221,33 @@ def test_export_files_may_be_named_without_options(
         cli, ["export", "refi", str(tmp_path / "named.zip"), "--project", str(root)]
     )
     assert result.exit_code == 1 and "not a REFI-QDA file name" in result.output + result.stderr
+
+
+def test_another_tools_links_become_relations_named_in_their_notes() -> None:
+    """A link name litsynth does not know ("is cause of", as a QDA tool may name it) is an
+    association whose note says so; a link to something outside the codebook is counted."""
+    from litsynth.synthesis.refi_import import RefiImport, plan_relations
+
+    qde = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0"'
+        b' origin="a QDA tool"><CodeBook><Codes>'
+        b'<Code guid="c1" name="Trust" isCodable="true"/>'
+        b'<Code guid="c2" name="Data sharing" isCodable="true"/></Codes></CodeBook>'
+        b'<Notes><Note guid="n1"><PlainTextContent>Seen in 4 interviews.</PlainTextContent>'
+        b"</Note></Notes><Links>"
+        b'<Link guid="l1" name="is cause of" direction="OneWay" originGUID="c1" targetGUID="c2">'
+        b'<NoteRef targetGUID="n1"/></Link>'
+        b'<Link guid="l2" name="requires (0.5)" direction="OneWay" originGUID="c2"'
+        b' targetGUID="c1"/>'
+        b'<Link guid="l3" name="enables" direction="OneWay" originGUID="c1" targetGUID="x9"/>'
+        b"</Links></Project>"
+    )
+    project = read_refi(qde, "tool.qde")
+    tree = plan_codebook(project.codes, None, "tool.qde")
+    report = RefiImport()
+    assert plan_relations(project, tree, None, report) == [
+        {"source": "trust", "target": "data-sharing", "type": "associated-with",
+         "note": "Linked as 'is cause of'. Seen in 4 interviews."},
+        {"source": "data-sharing", "target": "trust", "type": "requires", "weight": 0.5},
+    ]  # fmt: skip
+    assert report.skipped == {"link that is not between two codebook elements": 1}

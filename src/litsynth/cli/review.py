@@ -517,8 +517,9 @@ def agreement_command(coder: str | None, project_dir: Path, as_json: bool) -> No
 @json_option
 def import_refi_command(file: Path, project_dir: Path, as_json: bool) -> None:
     """Read a REFI-QDA project (.qdpx) or codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA or
-    QualCoder back into the project: codes (to codebook/refi-*.yaml), text sources (matched
-    by their text, or written to corpus/refi/ and ingested), codings and memos.
+    QualCoder back into the project: codes and the links between them (to
+    codebook/refi-*.yaml, as relations), text sources (matched by their text, or written to
+    corpus/refi/ and ingested), codings and memos.
 
     Importing the same file again adds nothing; what cannot come in is listed with its reason.
     """
@@ -546,7 +547,7 @@ def import_refi_command(file: Path, project_dir: Path, as_json: bool) -> None:
     click.echo(f"  sources: {report.sources_matched} already in the project,"
                f" {len(report.sources_written)} written to corpus/refi/ and ingested")  # fmt: skip
     click.echo(f"  codings: {report.codings} added ({report.codings_known} already there);"
-               f" memos: {report.memos} added")  # fmt: skip
+               f" memos: {report.memos} added; relations: {report.relations} added")  # fmt: skip
     for reason, n in sorted(report.skipped.items()):
         click.echo(f"  not imported: {n} x {reason}")
 

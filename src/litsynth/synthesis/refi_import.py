@@ -18,6 +18,10 @@ What comes in:
   coding's user, with the exact character offsets. Re-importing the same file adds nothing.
 - **Memos.** Each `Note` becomes a memo on what references it: a code, a source, a selection
   (the passage holding it), or the project.
+- **Relations.** Each `Link` between two codebook elements becomes a relation in the same
+  YAML file (axial coding, `litsynth relate`): its type from the link's name when it is one of
+  litsynth's ("enables", "part-of (0.42)" with its weight, as litsynth exports them), else
+  "associated-with" with the tool's name in its note; the link's notes are the relation's.
 
 Anything that cannot come in is counted with its reason and never dropped silently: non-text
 sources, selections whose text is not in the document, codings of unknown codes.
@@ -37,7 +41,7 @@ from xml.etree.ElementTree import Element
 import yaml
 
 from litsynth.biblio.readers_base import parse_xml
-from litsynth.coding.codebook.model import Codebook
+from litsynth.coding.codebook.model import RELATION_TYPES, SYMMETRIC_RELATIONS, Codebook
 from litsynth.coding.human.review import ReviewDecision, choose_passage, codings_for, make_memo
 from litsynth.errors import SynthesisError
 from litsynth.records import Coding, Memo
@@ -85,6 +89,17 @@ class RefiNote:
 
 
 @dataclass(frozen=True)
+class RefiLink:
+    """A link between two elements (REFI-QDA `Link`): a relation between codes."""
+
+    name: str
+    direction: str  # Associative | OneWay | Bidirectional
+    origin: str  # guid
+    target: str  # guid
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RefiProject:
     codes: tuple[RefiCode, ...]
     sources: tuple[RefiSource, ...] = ()
@@ -93,6 +108,7 @@ class RefiProject:
     code_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code guid -> notes
     project_notes: tuple[str, ...] = ()
     origin: str = ""
+    links: tuple[RefiLink, ...] = ()
 
 
 # ---- reading the XML -------------------------------------------------------------------------
@@ -223,9 +239,13 @@ def read_refi(data: bytes, file_name: str) -> RefiProject:
             users.get(note.get("creatingUser", ""), "") or "unknown",
             note.get("creationDateTime", ""),
         )
-    return RefiProject(
-        tuple(codes), tuple(sources), users, notes, code_notes, _refs(root), root.get("origin", "")
-    )
+    links = tuple(
+        RefiLink(link.get("name", ""), link.get("direction", ""), link.get("originGUID", ""),
+                 link.get("targetGUID", ""), _refs(link))
+        for link in _children(_child(root, "Links") or Element("x"), "Link")
+    )  # fmt: skip
+    return RefiProject(tuple(codes), tuple(sources), users, notes, code_notes, _refs(root),
+                       root.get("origin", ""), links)  # fmt: skip
 
 
 # ---- codes -> codebook YAML ------------------------------------------------------------------
@@ -341,7 +361,52 @@ def _under(theme: str | None, category: str | None) -> dict[str, object]:
     return {"theme": theme} if theme else {}
 
 
-def codebook_yaml(tree: _Tree, origin: str, file_name: str) -> str:
+_LINK_NAME = re.compile(r"^(?P<type>.+?)(?: \((?P<weight>-?\d+(?:\.\d+)?)\))?$")
+
+
+def plan_relations(
+    project: RefiProject, tree: _Tree, existing: Codebook | None, report: RefiImport
+) -> list[dict[str, object]]:
+    """The relations the links between codebook elements become (the codebook's own ones
+    not again), each once."""
+    notes = project.notes
+    have = set()
+    if existing is not None:
+        have = {(r.source, r.target, r.type) for r in existing.relations}
+        have |= {(r.target, r.source, r.type) for r in existing.relations
+                 if r.type in SYMMETRIC_RELATIONS}  # fmt: skip
+    out: list[dict[str, object]] = []
+    for link in project.links:
+        ends = tree.elements.get(link.origin), tree.elements.get(link.target)
+        if ends[0] is None or ends[1] is None or ends[0] == ends[1]:
+            report.skip("link that is not between two codebook elements")
+            continue
+        named = _LINK_NAME.match(link.name.strip())
+        kind = named.group("type") if named else ""
+        said = [notes[g].text.strip() for g in link.notes if g in notes and notes[g].text.strip()]
+        relation: dict[str, object] = {"source": ends[0], "target": ends[1]}
+        if kind in RELATION_TYPES:
+            relation["type"] = kind
+            if named and named.group("weight"):
+                relation["weight"] = float(named.group("weight"))
+        else:
+            relation["type"] = "associated-with"
+            said.insert(0, f"Linked as {link.name!r}." if link.name else "Linked.")
+        if said:
+            relation["note"] = " ".join(said)
+        key = (ends[0], ends[1], str(relation["type"]))
+        if key in have:
+            continue
+        have.add(key)
+        if relation["type"] in SYMMETRIC_RELATIONS:
+            have.add((ends[1], ends[0], str(relation["type"])))
+        out.append(relation)
+    return out
+
+
+def codebook_yaml(
+    tree: _Tree, origin: str, file_name: str, relations: list[dict[str, object]] | None = None
+) -> str:
     head = f"# Imported from {file_name} ({origin or 'REFI-QDA'}) by `litsynth code import-refi`.\n"
     body = {
         k: v
@@ -349,6 +414,7 @@ def codebook_yaml(tree: _Tree, origin: str, file_name: str) -> str:
             ("themes", tree.themes),
             ("categories", tree.categories),
             ("codes", tree.codes),
+            ("relations", relations or []),
         )
         if v
     }
@@ -367,6 +433,7 @@ class RefiImport:
     codings: int = 0
     codings_known: int = 0  # already in the store (a re-import)
     memos: int = 0
+    relations: int = 0
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
 
     def skip(self, reason: str, n: int = 1) -> None:
@@ -471,12 +538,10 @@ def import_codings(
         # have been rounded by the export), so an import into the source project adds nothing
         fresh = [m for m in memos if not coding_store.memo_exists(conn, m.target, m.author, m.text)]
         report.memos += sum(coding_store.insert_memo(conn, m) for m in fresh)
-    referenced = {g for g, _ in note_targets}
+    referenced = {g for g, _ in note_targets} | {g for link in project.links for g in link.notes}
     unreferenced = [g for g in project.notes if g not in referenced]
     if unreferenced:
-        report.skip(
-            "note not attached to a code, source or selection (a link note?)", len(unreferenced)
-        )
+        report.skip("note not attached to a code, source, selection or link", len(unreferenced))
 
 
 def write_sources(
@@ -515,12 +580,15 @@ def import_refi(
     coded = {g for src in project.sources for sel in src.selections for g, _u, _a in sel.codes}
     tree = plan_codebook(project.codes, existing, Path(file_name).name, coded)
     report.codes_new = len(tree.themes) + len(tree.categories) + len(tree.codes)
-    if report.codes_new:
+    relations = plan_relations(project, tree, existing, report)
+    report.relations = len(relations)
+    if report.codes_new or relations:
         codebook_dir.mkdir(parents=True, exist_ok=True)
         out, n = codebook_dir / f"refi-{_slug(Path(file_name).stem)}.yaml", 2
         while out.exists():  # an earlier import's codes stay where they are
             out, n = codebook_dir / f"refi-{_slug(Path(file_name).stem)}-{n}.yaml", n + 1
-        out.write_text(codebook_yaml(tree, project.origin, Path(file_name).name), encoding="utf-8")
+        written = codebook_yaml(tree, project.origin, Path(file_name).name, relations)
+        out.write_text(written, encoding="utf-8")
         report.codebook_file = str(out)
     documents = documents_by_text(conn)
     new_files = write_sources(project, documents, sources_dir, report)
