@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from litsynth.cli import cli
 from litsynth.errors import SynthesisError
-from litsynth.synthesis.refi_import import plan_codebook, read_refi
+from litsynth.synthesis.refi_import import plan_codebook
+from litsynth.synthesis.refi_read import read_refi
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,7 @@ def coded(tmp_path: Path) -> tuple[Path, Path]:
         "--author", "ana")  # fmt: skip
     run(root, "code", "memo", fed, "Read twice; the case is federated.", "--author", "ben")
     run(root, "code", "memo", chunk, "A passage worth quoting.", "--author", "ana")
+    run(root, "attributes", "set", fed, "industry=apparel", "setting=federated")
     out = tmp_path / "a.qdpx"
     run(root, "export", "refi", "--out", out, "--codebook", tmp_path / "a.qdc")
     return root, out
@@ -114,8 +116,13 @@ def test_round_trip_keeps_codes_codings_offsets_and_memos(
     assert targets["Platforms recur in every seed."] == "platform-based-coordination"
     assert targets["Read twice; the case is federated."] in doc_ids
     assert targets["A passage worth quoting."] in chunk_ids
+    # the document's attributes come back as its variables (matrix rows), once
+    assert "document variables: 2 set" in out
+    listed = run(fresh, "attributes", "list")
+    assert "industry=apparel" in listed and "setting=federated" in listed
     again_out = run(fresh, "code", "import-refi", exported)
     assert "codings: 0 added" in again_out and "0 new codebook elements" in again_out
+    assert "document variables: 0 set" in again_out
 
 
 def test_import_into_the_same_project_matches_documents_and_codes(
@@ -251,3 +258,22 @@ def test_another_tools_links_become_relations_named_in_their_notes() -> None:
         {"source": "data-sharing", "target": "trust", "type": "requires", "weight": 0.5},
     ]  # fmt: skip
     assert report.skipped == {"link that is not between two codebook elements": 1}
+
+
+def test_variables_of_a_source_and_of_its_case_are_read() -> None:
+    """NVivo keeps a document's attributes on a case holding it: the source's own value wins,
+    the case's fill the names it gives none; a typed value (integer) is read as text."""
+    qde = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0">'
+        b'<Variables><Variable guid="v1" name="Industry" typeOfVariable="Text"/>'
+        b'<Variable guid="v2" name="Employees" typeOfVariable="Integer"/></Variables>'
+        b'<Cases><Case guid="k1" name="Firm A"><VariableValue><VariableRef targetGUID="v1"/>'
+        b"<TextValue>retail</TextValue></VariableValue><VariableValue>"
+        b'<VariableRef targetGUID="v2"/><IntegerValue>120</IntegerValue></VariableValue>'
+        b'<SourceRef targetGUID="s1"/></Case></Cases><Sources>'
+        b'<TextSource guid="s1" name="Interview A"><PlainTextContent>We share data.'
+        b'</PlainTextContent><VariableValue><VariableRef targetGUID="v1"/>'
+        b"<TextValue>apparel</TextValue></VariableValue></TextSource></Sources></Project>"
+    )
+    (source,) = read_refi(qde, "nvivo.qde").sources
+    assert source.variables == (("Industry", "apparel"), ("Employees", "120"))

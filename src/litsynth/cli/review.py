@@ -547,7 +547,8 @@ def import_refi_command(file: Path, project_dir: Path, as_json: bool) -> None:
     click.echo(f"  sources: {report.sources_matched} already in the project,"
                f" {len(report.sources_written)} written to corpus/refi/ and ingested")  # fmt: skip
     click.echo(f"  codings: {report.codings} added ({report.codings_known} already there);"
-               f" memos: {report.memos} added; relations: {report.relations} added")  # fmt: skip
+               f" memos: {report.memos} added; relations: {report.relations} added;"
+               f" document variables: {report.variables} set")  # fmt: skip
     for reason, n in sorted(report.skipped.items()):
         click.echo(f"  not imported: {n} x {reason}")
 

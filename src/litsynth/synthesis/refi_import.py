@@ -29,224 +29,24 @@ sources, selections whose text is not in the document, codings of unknown codes.
 
 from __future__ import annotations
 
-import io
 import re
 import sqlite3
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import Element
 
 import yaml
 
-from litsynth.biblio.readers_base import parse_xml
+from litsynth.biblio.appraisal import ATTRIBUTE as APPRAISAL_ATTRIBUTE
 from litsynth.coding.codebook.model import RELATION_TYPES, SYMMETRIC_RELATIONS, Codebook
 from litsynth.coding.human.review import ReviewDecision, choose_passage, codings_for, make_memo
-from litsynth.errors import SynthesisError
 from litsynth.records import Coding, Memo
 from litsynth.store import codings as coding_store
 from litsynth.store.db import transaction
 from litsynth.store.documents import text_digest
-
-_MAX_QDE = 200 * 1024 * 1024  # a project.qde larger than this is not a real export
-
-
-@dataclass
-class RefiCode:
-    guid: str
-    name: str
-    codable: bool
-    description: str = ""
-    color: str = ""
-    children: list[RefiCode] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RefiSelection:
-    guid: str
-    start: int
-    end: int
-    codes: tuple[tuple[str, str, str], ...]  # (code guid, user guid, creationDateTime)
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RefiSource:
-    guid: str
-    name: str
-    text: str | None  # None: no plain text in the file (audio, PDF-only, external path)
-    selections: tuple[RefiSelection, ...]
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RefiNote:
-    guid: str
-    text: str
-    user: str
-    at: str
-
-
-@dataclass(frozen=True)
-class RefiLink:
-    """A link between two elements (REFI-QDA `Link`): a relation between codes."""
-
-    name: str
-    direction: str  # Associative | OneWay | Bidirectional
-    origin: str  # guid
-    target: str  # guid
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RefiProject:
-    codes: tuple[RefiCode, ...]
-    sources: tuple[RefiSource, ...] = ()
-    users: dict[str, str] = field(default_factory=dict)  # guid -> name
-    notes: dict[str, RefiNote] = field(default_factory=dict)
-    code_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code guid -> notes
-    project_notes: tuple[str, ...] = ()
-    origin: str = ""
-    links: tuple[RefiLink, ...] = ()
-
-
-# ---- reading the XML -------------------------------------------------------------------------
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _children(el: Element, name: str) -> list[Element]:
-    return [c for c in el if _local(c.tag) == name]
-
-
-def _child(el: Element, name: str) -> Element | None:
-    return next(iter(_children(el, name)), None)
-
-
-def _text_of(el: Element | None) -> str:
-    return "".join(el.itertext()).strip() if el is not None else ""
-
-
-def _refs(el: Element) -> tuple[str, ...]:
-    return tuple(r.get("targetGUID", "") for r in _children(el, "NoteRef") if r.get("targetGUID"))
-
-
-def _code(el: Element, code_notes: dict[str, tuple[str, ...]]) -> RefiCode:
-    guid = el.get("guid", "")
-    code_notes[guid] = _refs(el)
-    return RefiCode(
-        guid=guid,
-        name=el.get("name", "") or guid,
-        codable=el.get("isCodable", "true").lower() != "false",
-        description=_text_of(_child(el, "Description")),
-        color=el.get("color", ""),
-        children=[_code(c, code_notes) for c in _children(el, "Code")],
-    )
-
-
-def _plain_text(archive: zipfile.ZipFile | None, source: Element) -> str | None:
-    inline = _child(source, "PlainTextContent")
-    if inline is not None:
-        return "".join(inline.itertext())
-    path = source.get("plainTextPath", "")
-    if archive is None or not path.startswith("internal://"):
-        return None
-    wanted = path.removeprefix("internal://").lower()
-    names = {n.lower(): n for n in archive.namelist()}
-    for candidate in (f"sources/{wanted}", wanted):
-        if candidate in names:
-            return archive.read(names[candidate]).decode("utf-8-sig")
-    return None
-
-
-def read_refi(data: bytes, file_name: str) -> RefiProject:
-    """A .qdpx (zip with project.qde and sources) or a .qdc / bare .qde XML document."""
-    archive: zipfile.ZipFile | None = None
-    if data.startswith(b"PK\x03\x04"):
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = {n.lower(): n for n in archive.namelist()}
-        if "project.qde" not in names:
-            raise SynthesisError(
-                f"{file_name}: a zip without project.qde is not a .qdpx",
-                hint="export a REFI-QDA project (.qdpx)",
-            )
-        info = archive.getinfo(names["project.qde"])
-        if info.file_size > _MAX_QDE:
-            raise SynthesisError(
-                f"{file_name}: project.qde is {info.file_size} bytes",
-                hint="this is not a QDA export",
-            )
-        data = archive.read(info)
-    root = parse_xml(data, file_name, what="REFI-QDA XML", error=SynthesisError,
-                     hint="export the project again from the QDA program")  # fmt: skip
-    kind = _local(root.tag)
-    code_notes: dict[str, tuple[str, ...]] = {}
-    if kind == "CodeBook":
-        codes_el = _child(root, "Codes")
-        codes = [_code(c, code_notes) for c in _children(codes_el, "Code")] if codes_el else []
-        return RefiProject(tuple(codes), code_notes=code_notes, origin=root.get("origin", ""))
-    if kind != "Project":
-        raise SynthesisError(
-            f"{file_name}: the root element is <{kind}>, not a REFI-QDA project",
-            hint="import a .qdpx project or a .qdc codebook",
-        )
-    users = {
-        u.get("guid", ""): u.get("name", "") or u.get("id", "") or u.get("guid", "")
-        for u in _children(_child(root, "Users") or Element("x"), "User")
-    }
-    book = _child(root, "CodeBook")
-    codes_el = _child(book, "Codes") if book is not None else None
-    codes = [_code(c, code_notes) for c in _children(codes_el, "Code")] if codes_el else []
-    sources = []
-    for src in _children(_child(root, "Sources") or Element("x"), "TextSource"):
-        selections = []
-        for sel in _children(src, "PlainTextSelection"):
-            codings = tuple(
-                (
-                    ref.get("targetGUID", ""),
-                    c.get("creatingUser", ""),
-                    c.get("creationDateTime", ""),
-                )
-                for c in _children(sel, "Coding")
-                for ref in _children(c, "CodeRef")
-            )
-            selections.append(
-                RefiSelection(
-                    sel.get("guid", ""),
-                    int(sel.get("startPosition", "0")),
-                    int(sel.get("endPosition", "0")),
-                    codings,
-                    _refs(sel),
-                )
-            )
-        sources.append(
-            RefiSource(
-                src.get("guid", ""),
-                src.get("name", ""),
-                _plain_text(archive, src),
-                tuple(selections),
-                _refs(src),
-            )
-        )
-    notes = {}
-    for note in _children(_child(root, "Notes") or Element("x"), "Note"):
-        notes[note.get("guid", "")] = RefiNote(
-            note.get("guid", ""),
-            _text_of(_child(note, "PlainTextContent")) or _text_of(_child(note, "Description")),
-            users.get(note.get("creatingUser", ""), "") or "unknown",
-            note.get("creationDateTime", ""),
-        )
-    links = tuple(
-        RefiLink(link.get("name", ""), link.get("direction", ""), link.get("originGUID", ""),
-                 link.get("targetGUID", ""), _refs(link))
-        for link in _children(_child(root, "Links") or Element("x"), "Link")
-    )  # fmt: skip
-    return RefiProject(tuple(codes), tuple(sources), users, notes, code_notes, _refs(root),
-                       root.get("origin", ""), links)  # fmt: skip
-
+from litsynth.store.synthesis import load_documents, set_document_attributes
+from litsynth.synthesis.attributes import BIBLIOGRAPHIC, KEY_COLUMNS
+from litsynth.synthesis.refi_read import RefiCode, RefiProject, RefiSource, read_refi
 
 # ---- codes -> codebook YAML ------------------------------------------------------------------
 
@@ -434,6 +234,7 @@ class RefiImport:
     codings_known: int = 0  # already in the store (a re-import)
     memos: int = 0
     relations: int = 0
+    variables: int = 0  # document attributes set
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
 
     def skip(self, reason: str, n: int = 1) -> None:
@@ -544,6 +345,44 @@ def import_codings(
         report.skip("note not attached to a code, source, selection or link", len(unreferenced))
 
 
+# Variables litsynth works out itself (the appraisal judgement) or reads from the records: a
+# file's value of one is not an attribute a team set, so it is not written.
+_NOT_SET = frozenset({APPRAISAL_ATTRIBUTE, *BIBLIOGRAPHIC, *KEY_COLUMNS})
+
+
+def import_variables(
+    conn: sqlite3.Connection,
+    project: RefiProject,
+    documents: dict[str, tuple[str, str]],
+    report: RefiImport,
+) -> None:
+    """Each matched source's variables as its document's attributes (matrix rows): a name the
+    document has no value for is set; one it holds with another value keeps the project's,
+    and is counted."""
+    held = load_documents(conn, with_text=False)
+    changes: dict[str, dict[str, str]] = {}
+    for source in project.sources:
+        found = documents.get(text_digest(source.text)) if source.text is not None else None
+        if found is None or not source.variables:
+            continue
+        have = held[found[0]].user_attributes
+        new: dict[str, str] = {}
+        for name, value in source.variables:
+            key = name.strip().lower()
+            if key in _NOT_SET:
+                report.skip(f"variable litsynth works out itself ({key})")
+            elif not have.get(key):
+                new.setdefault(key, value)
+            elif have[key] != value:
+                report.skip("variable whose value differs from the project's (the project's kept)")
+        if new:
+            changes[found[0]] = new
+    with transaction(conn):
+        for doc_id, values in changes.items():
+            set_document_attributes(conn, doc_id, values)
+    report.variables += sum(len(v) for v in changes.values())
+
+
 def write_sources(
     project: RefiProject, documents: dict[str, tuple[str, str]], folder: Path, report: RefiImport
 ) -> list[Path]:
@@ -597,4 +436,5 @@ def import_refi(
         report.sources_written = [str(p) for p in new_files]
         documents = documents_by_text(conn)
     import_codings(conn, project, tree, documents, report)
+    import_variables(conn, project, documents, report)
     return report
