@@ -316,11 +316,11 @@ def included_studies(conn: sqlite3.Connection) -> list[Study]:
     return out
 
 
-def review_studies(conn: sqlite3.Connection, included: Sequence[Study] = ()) -> list[Study]:
-    """The studies the tables cover: the included ones (`included`, when the caller has read
-    them) and, in an updated review, each study of the previous version no report of the
-    update joined, named `previous:STUDY` and labelled "Doe (2019), previous version"."""
-    included = list(included) or included_studies(conn)
+def review_studies(conn: sqlite3.Connection) -> list[Study]:
+    """The studies the tables cover: the included ones and, in an updated review, each study
+    of the previous version no report of the update joined, named `previous:STUDY` and
+    labelled "Doe (2019), previous version"."""
+    included = included_studies(conn)
     reports = previous_store.reports(conn)
     joined = {s.previous for s in included}
     return [
