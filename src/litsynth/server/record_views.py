@@ -10,6 +10,7 @@ import sqlite3
 
 from litsynth.biblio import dedupe
 from litsynth.biblio.abstract_sections import abstract_sections
+from litsynth.biblio.encoding_repair import REPAIRED
 from litsynth.biblio.highlight import screening_marks
 from litsynth.biblio.likeness import differing_facts, differing_words
 from litsynth.biblio.record_fields import pages_of, work_type
@@ -43,6 +44,8 @@ def record_json(
         "doi": rec.doi,
         "keywords": list(rec.keywords),
         "keyword_marks": [screening_marks(k, settings) for k in rec.keywords],
+        # the fields an import repaired (mojibake in the export), "title, abstract"
+        "repaired": rec.extra.get(REPAIRED, ""),
     }
 
 

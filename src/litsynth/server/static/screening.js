@@ -146,6 +146,12 @@ async function loadNext(first) {
   $("record").dataset.recordId = rec.id;
   $("rec-title").append(marked(rec.title || "(no title)", rec.title ? rec.title_marks : []));
   $("rec-meta").textContent = [rec.authors.slice(0, 4).join("; "), rec.year || "", rec.journal, rec.type].filter(Boolean).join(" · ");
+  // an export that had mangled its characters (mojibake): say the text shown was repaired
+  if (rec.repaired) {
+    const note = el("span", "characters repaired in its " + rec.repaired, "repaired");
+    note.title = "The export had them mangled (mojibake: \u201cdon\u00e2\u20ac\u2122t\u201d for \u201cdon\u2019t\u201d). The text as exported is kept with the record.";
+    $("rec-meta").append(" · ", note);
+  }
   if (rec.doi) {
     $("rec-doi").textContent = "doi:" + rec.doi;
     $("rec-doi").href = "https://doi.org/" + encodeURIComponent(rec.doi).replace(/%2F/g, "/");
