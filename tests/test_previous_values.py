@@ -290,3 +290,27 @@ def test_a_previous_report_is_cited_in_full(tmp_path: Path) -> None:
     ris = (tmp_path / "out.ris").read_text(encoding="utf-8")
     for line in ("VL  - 12", "IS  - 3", "SP  - 23", "EP  - 35", "T2  - BMJ"):
         assert line in ris
+
+
+def test_a_previous_version_made_elsewhere_gets_its_data_typed_into_the_sheet(
+    tmp_path: Path,
+) -> None:
+    """A previous version made without litsynth: its included studies as a reference list,
+    its data pasted into the extraction sheet's `previous:` rows, which stand as corrections
+    and stay when the list is told again."""
+    root = corpus_project(tmp_path / "v2")
+    forms(root)
+    listed = tmp_path / "included.csv"
+    listed.write_text(
+        'id,title,authors,year\nold1,Default options in order sets,"Smith, J",2019\n',
+        encoding="utf-8",
+    )
+    run_cli(root, "previous", str(listed))
+    run_cli(root, "extract", "export", str(tmp_path / "sheet.csv"))
+    assert "previous:old1," in (tmp_path / "sheet.csv").read_text(encoding="utf-8-sig")
+    said = fill(root, "extract", "record_id,design,n\nprevious:old1,trial,88\n")
+    assert "2 values recorded" in said
+    run_cli(root, "previous", str(listed))
+    assert "| Smith (2019), previous version | trial | 88 |  |" in run_cli(
+        root, "extract", "table"
+    )
