@@ -311,6 +311,4 @@ def test_a_previous_version_made_elsewhere_gets_its_data_typed_into_the_sheet(
     said = fill(root, "extract", "record_id,design,n\nprevious:old1,trial,88\n")
     assert "2 values recorded" in said
     run_cli(root, "previous", str(listed))
-    assert "| Smith (2019), previous version | trial | 88 |  |" in run_cli(
-        root, "extract", "table"
-    )
+    assert "| Smith (2019), previous version | trial | 88 |  |" in run_cli(root, "extract", "table")
