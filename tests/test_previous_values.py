@@ -106,6 +106,7 @@ def test_an_update_shows_and_corrects_the_previous_versions_data(
     assert held == {"extraction": {"studies": 2, "values": 4},
                     "appraisal": {"studies": 2, "values": 2}}  # fmt: skip
     include(root, "u03")
+    assert "; data extraction of 2 and appraisal of 2 carried from it" in run_cli(root, "status")
     # every study of the review, the previous version's with their data: r02's study with
     # its second report's setting, as the previous version's own table showed it
     assert run_cli(root, "extract", "table").splitlines()[2:] == [

@@ -37,6 +37,7 @@ class RecordsOverview:
     set_apart: int = 0  # pairs it was unsure of whose DOIs differ: not asked (dedupe.set_apart)
     # included studies with a value in each form ("extraction", "appraisal")
     filled_in: dict[str, int] = field(default_factory=dict)
+    carried: dict[str, int] = field(default_factory=dict)  # form -> previous studies with values
 
     @property
     def ta_total(self) -> int:
@@ -83,8 +84,17 @@ class RecordsOverview:
                 "total_studies": self.flow.total_studies,
                 # this update's included reports of those studies (`litsynth studies`)
                 "new_reports": self.flow.previous_new_reports,
+                # its studies with extraction / appraisal values carried (previous_values)
+                "carried": self.carried,
             },
         }  # fmt: skip
+
+
+def _carried(carried: Mapping[str, int]) -> str:
+    """ "; data extraction of 52 and appraisal of 52 carried from it", or "" when none is."""
+    parts = [f"{'data extraction' if form == 'extraction' else 'appraisal'} of {n}"
+             for form, n in carried.items() if n]  # fmt: skip
+    return f"; {' and '.join(parts)} carried from it" if parts else ""
 
 
 def _in_reports(report: Mapping[str, Any]) -> str:
@@ -98,11 +108,13 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
     from litsynth.biblio.batches import REMOVED
     from litsynth.biblio.export import select
     from litsynth.biblio.link import sought_records
+    from litsynth.biblio.previous_values import counted
     from litsynth.biblio.prisma import check_flow
     from litsynth.biblio.screening_ops import unchecked_flow
     from litsynth.errors import PrismaError
     from litsynth.store import biblio as store
     from litsynth.store import extraction as forms
+    from litsynth.store import previous as previous_store
     from litsynth.store import runs
 
     by_source = dict(sorted(store.count_by_source(conn).items(), key=lambda kv: (-kv[1], kv[0])))
@@ -145,6 +157,7 @@ def records_overview(conn: sqlite3.Connection) -> RecordsOverview:
         linked=sum(1 for r in sought if r.id in linked_ids and r.id not in not_retrieved),
         sought_rule=rule,
         filled_in=filled_in,
+        carried={c.form: c.studies for c in counted(previous_store.standing_values(conn))},
     )
 
 
@@ -210,6 +223,7 @@ def lines(report: Mapping[str, Any]) -> list[str]:
             + (f", {count(earlier['new_reports'], 'new report')} of them included"
                if earlier.get("new_reports") else "")
             + f"; {total} in all (`litsynth previous`)"
+            + _carried(earlier.get("carried") or {})
         ))  # fmt: skip
     filled = report.get("filled_in") or {}
     if report["included"] and any(filled.values()):
