@@ -313,3 +313,19 @@ def test_a_previous_version_made_elsewhere_gets_its_data_typed_into_the_sheet(
     assert "2 values recorded" in said
     run_cli(root, "previous", str(listed))
     assert "| Smith (2019), previous version | trial | 88 |  |" in run_cli(root, "extract", "table")
+
+
+def test_values_the_updates_forms_cannot_show_are_pointed_out(first: Path, tmp_path: Path) -> None:
+    root = corpus_project(tmp_path / "v2")
+    said = run_cli(root, "previous", str(first))
+    assert (
+        "This project has no data extraction form yet: the carried values show once"
+        " extraction.yaml has their fields (the package's own form is forms/extraction.yaml)."
+    ) in said
+    forms(root)
+    (root / "extraction.yaml").write_text(EXTRACTION.replace("id: setting", "id: place"))
+    notes = json.loads(run_cli(root, "previous", "--json"))["form_notes"]
+    assert notes == [
+        "1 field of the previous version's data extraction is not in this project's form"
+        " (setting): their values are kept, and show once the form has them."
+    ]

@@ -135,3 +135,35 @@ def methods_phrase(values: Iterable[PreviousValue], form: str) -> str:
                 f" this update ({said}).")  # fmt: skip
     return (f"The previous version's appraisal of its {studies} was carried into this update"
             f" ({said}).")  # fmt: skip
+
+
+_WHAT = {"extraction": ("data extraction", "extraction"), "appraisal": ("appraisal", "appraisal")}
+
+
+def form_notes(
+    values: Iterable[PreviousValue], fields: Mapping[str, frozenset[str] | None]
+) -> list[str]:
+    """What an update should know of the carried values its forms cannot show: a form it
+    has not written yet, or fields the previous version's form had and its own lacks (their
+    values are kept, and show once the form has them). `fields`: form -> the field ids of
+    the project's form, None when it has none."""
+    held: dict[str, set[str]] = {}
+    for v in values:
+        if v.value and v.carried:
+            held.setdefault(v.form, set()).add(v.field)
+    out = []
+    for form, ids in held.items():
+        what, file = _WHAT.get(form, (form, form))
+        have = fields.get(form)
+        if have is None:
+            out.append(f"This project has no {what} form yet: the carried values show once"
+                       f" {file}.yaml has their fields (the package's own form is"
+                       f" forms/{file}.yaml).")  # fmt: skip
+            continue
+        lacking = sorted(ids - have)
+        if lacking:
+            verb = "is" if len(lacking) == 1 else "are"
+            out.append(f"{count(len(lacking), 'field')} of the previous version's {what} {verb}"
+                       f" not in this project's form ({', '.join(lacking)}): their values are"
+                       " kept, and show once the form has them.")  # fmt: skip
+    return out

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from litsynth.biblio import previous
+from litsynth.biblio.previous_values import form_notes
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.studies import listed_json, listed_lines, previous_studies
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.config import Project
 from litsynth.errors import BiblioError
-from litsynth.report.previous_file import read_previous
+from litsynth.report.previous_file import form_fields, read_previous
 from litsynth.store import opened, transaction
 from litsynth.store import previous as previous_store
 from litsynth.words import count
@@ -91,10 +92,15 @@ def previous_command(
                        " returned to screening.")  # fmt: skip
         return
     studies = _studies(project) if listing else {}
+    with opened(project.store_path) as conn:  # carried values the project's forms cannot show
+        notes = form_notes(previous_store.standing_values(conn), form_fields(project))
     if as_json:
-        print_json({**held.to_json(), **({"listed": listed_json(studies)} if listing else {})})
+        print_json({**held.to_json(), "form_notes": notes,
+                    **({"listed": listed_json(studies)} if listing else {})})  # fmt: skip
         return
     _say(held, remove_found)
+    for note in notes:
+        click.secho(note, fg="yellow")
     if studies:
         click.echo("Its studies, as `litsynth studies group` names them:")
     for line in listed_lines(studies):

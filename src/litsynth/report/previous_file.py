@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litsynth.biblio import previous, previous_values
+from litsynth.biblio.extraction import APPRAISAL, EXTRACTION, load_form
 from litsynth.biblio.readers import build_batch
+from litsynth.config import Project
 from litsynth.errors import BiblioError
 from litsynth.records import PreviousReport, PreviousValue
 from litsynth.report.deposit_check import is_package, read_package, table_rows
@@ -64,3 +66,16 @@ def _from_package(files: Mapping[str, bytes], name: str) -> Told:
         else []
     )
     return Told(reports, previous_values.carried(own, logs, carried_before, name))
+
+
+def form_fields(project: Project) -> dict[str, frozenset[str] | None]:
+    """Form -> the field ids of the project's data-extraction and appraisal forms; None for
+    a form the project has not written (or cannot read: `extract` says why)."""
+    out: dict[str, frozenset[str] | None] = {}
+    for kind, path in ((EXTRACTION, project.extraction_form_path),
+                       (APPRAISAL, project.appraisal_form_path)):  # fmt: skip
+        try:
+            out[kind.name] = frozenset(f.id for f in load_form(path, kind).fields)
+        except BiblioError:
+            out[kind.name] = None
+    return out

@@ -27,6 +27,7 @@ from litsynth.biblio import dedupe, previous
 from litsynth.biblio.batches import list_batches, record_search, remove_batch, search_date
 from litsynth.biblio.dedupe_sheet import import_sheet
 from litsynth.biblio.overview import lines, records_overview
+from litsynth.biblio.previous_values import form_notes
 from litsynth.biblio.readers import import_data
 from litsynth.biblio.screening_import import DecisionsImport, import_decisions
 from litsynth.biblio.screening_rules import now_utc
@@ -35,7 +36,7 @@ from litsynth.biblio.studies import listed_json, listed_lines, previous_studies
 from litsynth.config import Project
 from litsynth.errors import BiblioError, LitsynthError
 from litsynth.records import TITLE_ABSTRACT
-from litsynth.report.previous_file import read_previous
+from litsynth.report.previous_file import form_fields, read_previous
 from litsynth.server.downloads import pairs_file
 from litsynth.server.replies import error, json_body
 from litsynth.server.warm import Workspace
@@ -171,6 +172,7 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
 
         held = await ws.locked(work)
         lines = [*held.lines(remove_found), *([held.warning()] if held.warning() else [])]
+        lines += form_notes(told.values, form_fields(project))  # carried values its forms hide
         # its studies by the name a grouping takes ("Another report of this study")
         listed = previous_studies(told.reports)
         lines += ["Its studies, as a grouping names them:", *listed_lines(listed)]
