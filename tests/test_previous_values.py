@@ -192,6 +192,10 @@ def test_an_update_shows_and_corrects_the_previous_versions_data(
         "| Hallsworth (2016), previous version | trial | 40 | Wards |",
         "| Smith & Berg (2019), previous version |  | 125 |  |",
     ]
+    # before any search of its own is imported, its report shows them
+    run_cli(third, "report")
+    html = (third / "report" / "index.html").read_text(encoding="utf-8")
+    assert "<th>Hallsworth (2016), previous version</th><td>trial</td><td>40</td>" in html
     # told again, the list replaces what was carried, and a correction stays
     fill(third, "extract", "record_id,setting\nprevious:r01,Clinics\n")
     run_cli(third, "previous", str(package))

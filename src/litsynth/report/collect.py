@@ -398,13 +398,19 @@ def _stopping(conn: sqlite3.Connection) -> tuple[str, ...]:
     return tuple(stopping_statements(conn))
 
 
+def _has_studies(conn: sqlite3.Connection) -> bool:
+    """Whether the forms' tables can have a row: records imported, or an update's previous
+    version told (its studies carry their data before any search of the update is in)."""
+    return bool(q.table_count(conn, "records") or q.table_count(conn, "previous_reports"))
+
+
 def _characteristics(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
     """The data-extraction table, when the project has a form and included studies, and how
     the data were collected (the Methods' sentence, once any study is filled in)."""
     from litsynth.biblio import extraction, form_reviewers
 
     path = project.extraction_form_path
-    if not path.exists() or not q.table_count(conn, "records"):
+    if not path.exists() or not _has_studies(conn):
         return {}
     form = extraction.load_form(path)
     table = extraction.characteristics(conn, form)
@@ -423,7 +429,7 @@ def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
     from litsynth.biblio import appraisal, extraction, form_reviewers
 
     path = project.appraisal_form_path
-    if not path.exists() or not q.table_count(conn, "records"):
+    if not path.exists() or not _has_studies(conn):
         return {}
     form = extraction.load_form(path, extraction.APPRAISAL)
     table = extraction.characteristics(conn, form)
