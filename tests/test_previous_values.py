@@ -289,7 +289,7 @@ def test_a_previous_report_is_cited_in_full(tmp_path: Path) -> None:
     with opened(root / "litsynth.db") as conn, transaction(conn):
         previous_store.replace_reports(conn, [report], "2026-12-07T00:00:00Z")
     with opened(root / "litsynth.db") as conn:
-        rows, earlier = export.with_previous(conn, "included", [], new_only=False)
+        rows, earlier = export.with_previous(conn, "included", new_only=False)
     assert earlier == 1
     export.write(rows, "ris", tmp_path / "out.ris")
     ris = (tmp_path / "out.ris").read_text(encoding="utf-8")

@@ -30,12 +30,11 @@ from litsynth.biblio.extraction import (
 from litsynth.biblio.form_reviewers import (
     agreement,
     answers_given,
+    carried_methods,
     reviewers_per_study,
     reviewers_phrase,
     settled_phrase,
 )
-from litsynth.biblio.previous_values import methods_phrase
-from litsynth.store import previous as previous_store
 from litsynth.words import count
 
 ATTRIBUTE = "appraisal"  # `litsynth matrix --rows attr:appraisal`
@@ -219,7 +218,7 @@ def methods_sentence(conn: sqlite3.Connection, form: Form) -> str:
     included = included_studies(conn)
     answered = answers_given(conn, form, included)
     per_study = reviewers_per_study(answered)
-    carried = methods_phrase(previous_store.standing_values(conn, form.kind.name), form.kind.name)
+    carried = carried_methods(conn, form)
     if not per_study:
         return carried
     tool = f" with {form.tool}" if form.tool else ""

@@ -253,10 +253,11 @@ def write(
 
 
 def with_previous(
-    conn: sqlite3.Connection, stage: str, rows: list[ExportedRecord], *, new_only: bool
+    conn: sqlite3.Connection, stage: str, *, new_only: bool
 ) -> tuple[list[ExportedRecord], int]:
-    """`rows` of `stage`, and for an updated review's included studies (unless `new_only`)
-    its previous version's reports after them; and how many of those."""
+    """The records of `stage` (`select`), and for an updated review's included studies
+    (unless `new_only`) its previous version's reports after them; and how many of those."""
+    rows = select(conn, stage)
     if stage != "included" or new_only:
         return rows, 0
     earlier = previous_included(conn, rows)

@@ -116,7 +116,7 @@ def collection_sentence(conn: sqlite3.Connection, form: Form) -> str:
     included = included_studies(conn)
     answered = answers_given(conn, form, included)
     per_study = reviewers_per_study(answered)
-    carried = methods_phrase(previous_store.standing_values(conn, form.kind.name), form.kind.name)
+    carried = carried_methods(conn, form)
     if not per_study:
         return carried
     labels = ", ".join(f.label[0].lower() + f.label[1:] if f.label[1:2].islower() else f.label
@@ -132,6 +132,12 @@ def collection_sentence(conn: sqlite3.Connection, form: Form) -> str:
         said += (f" {agreed.first} and {agreed.second} gave the same value for {agreed.same} of"
                  f" the {agreed.both} items they both filled in.")  # fmt: skip
     return f"{said} {carried}" if carried else said
+
+
+def carried_methods(conn: sqlite3.Connection, form: Form) -> str:
+    """What an update carried of its previous version's values of `form`, for the Methods
+    ("" for a new review): the data collection's sentence and the appraisal's end with it."""
+    return methods_phrase(previous_store.standing_values(conn, form.kind.name), form.kind.name)
 
 
 @dataclass(frozen=True)

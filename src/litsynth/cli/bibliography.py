@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from litsynth.biblio.export import STAGES as EXPORT_STAGES
-from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.cli.common import json_option, load, new_only_option, print_json, project_option
 from litsynth.cli.groups import export_group
 from litsynth.errors import BiblioError
 from litsynth.store import opened
@@ -41,12 +41,7 @@ from litsynth.words import count
     help="The file to write: .docx, .md, .html or .txt (or name it first). Without one, the"
     " list is printed.",
 )
-@click.option(
-    "--new-only",
-    is_flag=True,
-    help="In an updated review, this update's included studies only: by default the"
-    " included ones follow with the previous version's (`litsynth previous`).",
-)
+@new_only_option
 @project_option
 @json_option
 def export_references(
@@ -76,8 +71,7 @@ def export_references(
             f"no store at {project.store_path}", hint="import records first: `litsynth import`"
         )
     with opened(project.store_path) as conn:
-        rows, earlier = export.with_previous(conn, stage, export.select(conn, stage),
-                                             new_only=new_only)  # fmt: skip
+        rows, earlier = export.with_previous(conn, stage, new_only=new_only)
     chosen = style or project.settings.synthesis.citation_style
     listing = styled.format_references([r.record for r in rows], chosen)
     if target is not None:

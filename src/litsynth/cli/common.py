@@ -43,6 +43,17 @@ def source_option(func: F) -> F:
     )(func)
 
 
+def new_only_option(func: F) -> F:
+    """--new-only: an updated review's own included studies, without the previous version's
+    (`export records`, `export references`)."""
+    return click.option(
+        "--new-only",
+        is_flag=True,
+        help="In an updated review, this update's included studies only: by default the"
+        " included ones follow with the previous version's (`litsynth previous`).",
+    )(func)
+
+
 def quiet_option(func: F) -> F:
     return click.option("--quiet", "-q", is_flag=True, help="No progress bars or chatter.")(func)
 

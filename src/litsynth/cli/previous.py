@@ -84,6 +84,8 @@ def previous_command(
                 at=at,
                 values=told.values if told else (),
             )
+            # carried values the project's forms cannot show
+            notes = form_notes(previous_store.standing_values(conn), form_fields(project))
     if clear:
         if as_json:
             print_json({"cleared": True, "returned": returned})
@@ -92,8 +94,6 @@ def previous_command(
                        " returned to screening.")  # fmt: skip
         return
     studies = _studies(project) if listing else {}
-    with opened(project.store_path) as conn:  # carried values the project's forms cannot show
-        notes = form_notes(previous_store.standing_values(conn), form_fields(project))
     if as_json:
         print_json({**held.to_json(), "form_notes": notes,
                     **({"listed": listed_json(studies)} if listing else {})})  # fmt: skip

@@ -14,7 +14,14 @@ from pathlib import Path
 import click
 
 from litsynth.biblio.export import STAGES as EXPORT_STAGES
-from litsynth.cli.common import json_option, load, print_json, project_option, source_option
+from litsynth.cli.common import (
+    json_option,
+    load,
+    new_only_option,
+    print_json,
+    project_option,
+    source_option,
+)
 from litsynth.cli.groups import export_group
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import Codebook
@@ -452,12 +459,7 @@ _FILE_ARGUMENT = click.argument(
     default=None,
     help="The file to write (or name it first: `export records included.ris`).",
 )
-@click.option(
-    "--new-only",
-    is_flag=True,
-    help="In an updated review, this update's included studies only: by default the"
-    " included ones follow with the previous version's (`litsynth previous`).",
-)
+@new_only_option
 @project_option
 @json_option
 def export_records(
@@ -483,8 +485,7 @@ def export_records(
     fmt = fmt or _format_of(out)
     project = load(project_dir)
     with _store(project) as conn:
-        rows, earlier = export.with_previous(conn, stage, export.select(conn, stage),
-                                             new_only=new_only)  # fmt: skip
+        rows, earlier = export.with_previous(conn, stage, new_only=new_only)
     export.write(rows, fmt, out, root=project.root)
     if as_json:
         print_json({"file": str(out), "stage": stage, "format": fmt, "records": len(rows),

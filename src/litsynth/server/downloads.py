@@ -16,7 +16,7 @@ from litsynth.biblio.export import ExportedRecord
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.search import SearchHit
-from litsynth.server.replies import codings_source
+from litsynth.server.replies import codings_source, switch
 from litsynth.store import opened
 
 RECORD_TYPES = {
@@ -57,10 +57,9 @@ def records_file(project: Project, params: Mapping[str, str]) -> Response:
     from litsynth.biblio import export
 
     stage = params.get("stage", "included")
-    new_only = params.get("new_only", "") in ("1", "true", "yes")
-    with opened(project.store_path) as conn:
-        rows = export.select(conn, stage)  # an unknown stage is its error, as on the CLI
-        rows, _ = export.with_previous(conn, stage, rows, new_only=new_only)
+    new_only = switch(params, "new_only", default=False)
+    with opened(project.store_path) as conn:  # an unknown stage is select's error, as on the CLI
+        rows, _ = export.with_previous(conn, stage, new_only=new_only)
     return rows_file(project, rows, params.get("format", "ris"), stage)
 
 
@@ -99,9 +98,9 @@ def references_file(project: Project, params: Mapping[str, str]) -> Response:
             f"no citation style {style!r}",
             hint="name a style (apa, ieee, …); a .csl file goes in [synthesis] citation_style",
         )
-    new_only = params.get("new_only", "") in ("1", "true", "yes")
+    new_only = switch(params, "new_only", default=False)
     with opened(project.store_path) as conn:
-        rows, _ = export.with_previous(conn, stage, export.select(conn, stage), new_only=new_only)
+        rows, _ = export.with_previous(conn, stage, new_only=new_only)
     listing = styled.format_references([r.record for r in rows], style)
     with tempfile.TemporaryDirectory() as folder:  # the Word writer wants a path
         data = styled.write_references(listing, Path(folder) / f"references.{fmt}").read_bytes()
