@@ -38,7 +38,7 @@ from pathlib import Path
 import yaml
 
 from litsynth.biblio.appraisal import ATTRIBUTE as APPRAISAL_ATTRIBUTE
-from litsynth.coding.codebook.model import RELATION_TYPES, SYMMETRIC_RELATIONS, Codebook
+from litsynth.coding.codebook.model import RELATION_TYPES, Codebook, relation_key
 from litsynth.coding.human.review import ReviewDecision, choose_passage, codings_for, make_memo
 from litsynth.records import Coding, Memo
 from litsynth.store import codings as coding_store
@@ -170,11 +170,7 @@ def plan_relations(
     """The relations the links between codebook elements become (the codebook's own ones
     not again), each once."""
     notes = project.notes
-    have = set()
-    if existing is not None:
-        have = {(r.source, r.target, r.type) for r in existing.relations}
-        have |= {(r.target, r.source, r.type) for r in existing.relations
-                 if r.type in SYMMETRIC_RELATIONS}  # fmt: skip
+    have = {r.key for r in existing.relations} if existing is not None else set()
     out: list[dict[str, object]] = []
     for link in project.links:
         ends = tree.elements.get(link.origin), tree.elements.get(link.target)
@@ -194,12 +190,10 @@ def plan_relations(
             said.insert(0, f"Linked as {link.name!r}." if link.name else "Linked.")
         if said:
             relation["note"] = " ".join(said)
-        key = (ends[0], ends[1], str(relation["type"]))
+        key = relation_key(ends[0], ends[1], str(relation["type"]))
         if key in have:
             continue
         have.add(key)
-        if relation["type"] in SYMMETRIC_RELATIONS:
-            have.add((ends[1], ends[0], str(relation["type"])))
         out.append(relation)
     return out
 

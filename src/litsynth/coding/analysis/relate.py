@@ -33,7 +33,6 @@ from litsynth.coding.analysis.discover import code_prototypes, passage_vectors
 from litsynth.coding.codebook.load import project_codebook, rewrite_file
 from litsynth.coding.codebook.model import (
     RELATION_TYPES,
-    SYMMETRIC_RELATIONS,
     Codebook,
     Relation,
     did_you_mean,
@@ -361,14 +360,6 @@ def _read_relations_file(path: Path) -> list[Relation]:
     return out
 
 
-def _same(a: Relation, b: Relation) -> bool:
-    if a.type != b.type:
-        return False
-    if a.type in SYMMETRIC_RELATIONS:
-        return {a.source, a.target} == {b.source, b.target}
-    return (a.source, a.target) == (b.source, b.target)
-
-
 def confirm_relation(
     conn: sqlite3.Connection,
     project: Project,
@@ -425,7 +416,7 @@ def confirm_relation(
         weight=weight,
         note=f"confirmed by {reviewer} on {at[:10]}" + (f"; {summary}" if summary else ""),
     )
-    kept = [r for r in _read_relations_file(path) if not _same(r, relation)]
+    kept = [r for r in _read_relations_file(path) if r.key != relation.key]
     header = (
         "Relations confirmed with `litsynth code relate --confirm`; litsynth rewrites this file."
     )

@@ -24,7 +24,6 @@ from litsynth.coding.codebook.fields import (
 )
 from litsynth.coding.codebook.model import (
     RELATION_TYPES,
-    SYMMETRIC_RELATIONS,
     Category,
     Code,
     Codebook,
@@ -325,12 +324,9 @@ def assemble(parts: Parts, errors: Errors, files: tuple[str, ...]) -> Codebook:
                     f"unknown code, category or theme {end!r} in relation at "
                     f"{where(rel.source_file, rel.line)}{did_you_mean(end, known)}"
                 )
-        key = (rel.source, rel.target, rel.type)
-        if rel.type in SYMMETRIC_RELATIONS:
-            key = (*sorted((rel.source, rel.target)), rel.type)  # type: ignore[assignment]
-        if key in keys:
+        if rel.key in keys:
             continue  # the same relation stated in two files counts once
-        keys.add(key)
+        keys.add(rel.key)
         relations.append(rel)
     external = []
     for rel in parts.external:

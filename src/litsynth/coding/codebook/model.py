@@ -152,6 +152,19 @@ class Relation:
     source_file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
 
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What two statements of this relation share (`relation_key`)."""
+        return relation_key(self.source, self.target, self.type)
+
+
+def relation_key(source: str, target: str, type: str) -> tuple[str, str, str]:
+    """One relation however often it is stated: its ends and type, the ends in either order
+    for a symmetric type ("A associated-with B" is "B associated-with A")."""
+    if type in SYMMETRIC_RELATIONS:
+        source, target = sorted((source, target))
+    return source, target, type
+
 
 @dataclass(frozen=True)
 class TreeNode:
@@ -384,4 +397,5 @@ __all__ = [
     "derive_guid",
     "did_you_mean",
     "dump_codebook_fragment",
+    "relation_key",
 ]
