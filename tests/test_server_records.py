@@ -75,13 +75,32 @@ def test_a_bad_upload_says_why_and_a_write_needs_the_token(client: TestClient) -
     assert response.status_code == 400 and "empty" in response.json()["error"]
     unknown = send(client, b"\x00\x01 not an export", "a.xyz", "Scopus")
     assert unknown["error"] and unknown["n_records"] == 0
+    # no source, and records that name none: nothing imported, and the outcome says why
     nameless = client.post("/api/records/import", params={"name": "a.csv"},
                            content=RECORDS.read_bytes(), headers=token(client))  # fmt: skip
-    assert nameless.status_code == 400 and "source" in nameless.json()["error"]
+    assert nameless.status_code == 200 and "which database" in nameless.json()["error"]
+    blank = client.post("/api/records/import", params={"name": "a.csv", "source": " "},
+                        content=RECORDS.read_bytes(), headers=token(client))  # fmt: skip
+    assert blank.status_code == 400 and "source" in blank.json()["error"]
     for path in ("/api/records/import", "/api/records/remove", "/api/records/dedupe"):
         assert client.post(path, content=b"{}").status_code == 403
     missing = client.post("/api/records/remove", json={"batch": "nope"}, headers=token(client))
     assert missing.status_code == 400 and "no import batch" in missing.json()["error"]
+
+
+def test_an_export_sent_without_a_source_is_named_by_its_records(client: TestClient) -> None:
+    """The Source box left empty: the database the file's records name, and how it knew."""
+    scopus = REPO / "tests" / "fixtures" / "biblio" / "cff" / "scopus.ris"
+    response = client.post(
+        "/api/records/import", params={"name": "scopus.ris", "searched": "2026-11-01"},
+        content=scopus.read_bytes(),
+        headers={**token(client), "Content-Type": "application/octet-stream"},
+    )  # fmt: skip
+    outcome = response.json()
+    assert outcome["source"] == "Scopus" and outcome["n_records"] == 2
+    assert outcome["source_from"] == "DB field and links: 2 of 2 records"
+    assert outcome["search"]["source"] == "Scopus"  # the search recorded under the file's source
+    assert client.get("/api/records/batches").json()["sources"] == ["Scopus"]
 
 
 TOOLS = REPO / "tests" / "fixtures" / "screening" / "tools"

@@ -28,6 +28,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from litsynth.biblio.encoding_repair import first_repair, repair, repaired_warning
+from litsynth.biblio.export_source import ExportSource, export_source
 from litsynth.biblio.normalize import fingerprint, to_record
 from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.biblio.readers_bibtex import read_bibtex
@@ -81,12 +82,14 @@ class ImportOutcome:
     error: str = ""  # the file could not be imported at all (unreadable, unknown format)
     n_renamed: int = 0  # records whose id was taken (each listed once per wanted id)
     warnings: tuple[str, ...] = ()  # entries kept with a caveat (no ER tag, repeated field)
+    source_from: str = ""  # what in the file named the source, when the user did not
 
     def to_json(self) -> dict[str, object]:
         return {
             "file": self.file_name,
             "batch_id": self.batch_id,
             "source": self.source,
+            "source_from": self.source_from,
             "format": self.format,
             "encoding": self.encoding,
             "n_records": self.n_records,
@@ -274,9 +277,11 @@ def build_batch(
     taken: Callable[[str], bool] = lambda _id: False,
     now: str | None = None,
     sheet: str | None = None,
+    read: tuple[str, str, ReadResult] | None = None,
 ) -> ImportBatch:
-    """Parse one export into a batch: every entry becomes a record or a rejection with a reason."""
-    fmt, used_encoding, result = read_entries(
+    """Parse one export into a batch: every entry becomes a record or a rejection with a reason.
+    `read` is what `read_entries` gave, when the caller already read the file."""
+    fmt, used_encoding, result = read or read_entries(
         data, file_name, encoding=encoding, fmt=fmt, sheet=sheet
     )
     file_hash = bytes_id(data)
@@ -338,6 +343,16 @@ def _failed(file_name: str, source: str, error: str) -> ImportOutcome:
     return ImportOutcome(file_name, "", source, "", "", 0, 0, False, error=error)
 
 
+def _named_source(
+    conn: sqlite3.Connection, file_name: str, data: bytes, encoding: str | None, sheet: str | None
+) -> tuple[ExportSource, tuple[str, str, ReadResult]]:
+    """The database the file's records name, and the file as read (read once, not twice)."""
+    from litsynth.store import biblio as store
+
+    read = read_entries(data, file_name, encoding=encoding, sheet=sheet)
+    return export_source(read[0], read[2], known=store.count_by_source(conn)), read
+
+
 def import_files(
     conn: sqlite3.Connection,
     paths: Iterable[Path],
@@ -346,9 +361,8 @@ def import_files(
     encoding: str | None = None,
     sheet: str | None = None,
 ) -> list[ImportOutcome]:
-    """Import each file as one batch of `source`; a file already imported from it is skipped."""
-    if not source.strip():
-        raise BiblioError("the source name is empty", hint="pass --source Scopus (or WoS, PubMed…)")
+    """Import each file as one batch of `source`; a file already imported from it is skipped.
+    With no source, each file's is read from its records (`export_source`)."""
     outcomes = []
     for path in paths:
         try:
@@ -370,12 +384,19 @@ def import_data(
     sheet: str | None = None,
 ) -> ImportOutcome:
     """Import one file's bytes (read from disk, or sent by the workspace) as a batch of
-    `source`; the same bytes already imported from it change nothing."""
+    `source`; the same bytes already imported from it change nothing. An empty source is
+    read from the file's records, and a file whose records do not name one is refused."""
     from litsynth.biblio.batches import same_file_elsewhere
     from litsynth.store import biblio as store
 
+    named: ExportSource | None = None
+    read = None
     if not source.strip():
-        raise BiblioError("the source name is empty", hint="name the database: Scopus, WoS…")
+        try:
+            named, read = _named_source(conn, file_name, data, encoding, sheet)
+        except BiblioError as exc:
+            return _failed(file_name, "", exc.message)
+        source = named.name
     existing = store.find_batch(conn, source, bytes_id(data))
     if existing is not None:
         return ImportOutcome(
@@ -387,6 +408,7 @@ def import_data(
             n_records=existing["n_records"],
             n_rejected=existing["n_rejected"],
             already_imported=True,
+            source_from=named.evidence if named else "",
         )
     try:
         batch = build_batch(
@@ -396,6 +418,7 @@ def import_data(
             encoding=encoding,
             sheet=sheet,
             taken=lambda rid: store.record_exists(conn, rid),
+            read=read,
         )
     except BiblioError as exc:  # one unreadable file must not stop the others
         return _failed(file_name, source, exc.message)
@@ -418,4 +441,5 @@ def import_data(
         renamed=dict(renamed) if isinstance(renamed, dict) else {},
         n_renamed=n_renamed if isinstance(n_renamed, int) else 0,
         warnings=tuple(str(w) for w in warnings) if isinstance(warnings, list) else (),
+        source_from=named.evidence if named else "",
     )

@@ -161,6 +161,9 @@ def read_ris(text: str, file_name: str = "") -> ReadResult:
         if "doi" not in fields and (doi := _doi_elsewhere(record)):
             fields["doi"] = doi
         extra = _extra(record, used, {"id"})
+        databases = [line[6:].strip() for line in body if line.startswith("DB  - ")]
+        if len([d for d in databases if d]) > 1:  # rispy keeps the last; Embase's is first
+            extra["name_of_database"] = "; ".join(d for d in databases if d)
         entries.append(RawEntry(first, _as_text(record.get("id", "")), fields, extra))
     if not entries and not rejected and text.strip():
         rejected.append(Rejection(0, "no RIS entries found (no line starts with 'TY  -')"))

@@ -93,7 +93,10 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option(
-    "--source", required=True, help="Database the export came from: Scopus, Web of Science, PubMed…"
+    "--source",
+    default="",
+    help="Database the export came from: Scopus, Web of Science, PubMed…; default: the one"
+    " the file's records name (a DB field, WOS: numbers, Scopus links).",
 )
 @click.option(
     "--encoding",
@@ -144,8 +147,9 @@ def import_command(
     """Import bibliographic exports as batches: BibTeX, RIS, CSV/TSV, Excel (.xlsx, .xls), WoS
     tagged text, MEDLINE/.nbib (PubMed, ERIC), EndNote tagged and XML, CSL-JSON (Zotero).
 
-    Each file becomes one batch of SOURCE; importing the same file from the same source again
-    changes nothing. Malformed entries are skipped and listed with their line and reason.
+    Each file becomes one batch of SOURCE (read from the file when not given: most database
+    exports name themselves); importing the same file from the same source again changes
+    nothing. Malformed entries are skipped and listed with their line and reason.
     With --searched (and --query), the search behind the files is recorded for the Methods
     (`litsynth prisma --methods -`); it may be told again later, with the same files.
     """
@@ -157,8 +161,15 @@ def import_command(
         outcomes = import_files(conn, files, source, encoding=encoding, sheet=sheet)
         failed = [o for o in outcomes if o.error]
         search = None
-        if search_day is not None and len(failed) < len(outcomes):
-            search = record_search(conn, source, search_day, query)
+        searched_sources = list(dict.fromkeys(o.source for o in outcomes if not o.error))
+        if search_day is not None and len(searched_sources) > 1:
+            raise BiblioError(
+                f"--searched names one search, but these files came from {len(searched_sources)}"
+                f" databases ({', '.join(searched_sources)})",
+                hint="they were imported; tell each search with its own files and --source",
+            )
+        if search_day is not None and searched_sources:
+            search = record_search(conn, searched_sources[0], search_day, query)
         brought = {  # by position: two exports may share a name
             i: bring_batch_files(conn, o.batch_id, path, project.corpus_dir, files_from)
             for i, (o, path) in enumerate(zip(outcomes, files, strict=True))
@@ -191,6 +202,12 @@ def import_command(
                 f"{o.file_name}: {count(o.n_records, 'record')} imported, {o.n_rejected} rejected"
                 f" ({', '.join(x for x in (o.format, o.encoding) if x)}; batch {o.batch_id})"
             )
+            if o.source_from:
+                click.echo(
+                    f"  source: {o.source}, as the file says ({o.source_from}); if it came"
+                    f" from elsewhere: `litsynth batches --remove {o.batch_id}`, then import"
+                    " it with --source"
+                )
             for r in o.rejected:
                 click.echo(f"  line {r.line}: {r.reason}")
             for warning in o.warnings:
@@ -212,11 +229,14 @@ def import_command(
             what = f": {told_query[:80]}{'…' if len(told_query) > 80 else ''}" if told_query else ""
             click.echo(f"search of {search['source']} on {search_day} {said}{what}")
         if failed:
+            unnamed = not source and any("database" in o.error for o in failed)
             raise BiblioError(
                 f"{len(failed)} of {count(len(outcomes), 'file')} could not be imported"
                 f" (first: {failed[0].file_name})",
-                hint="the other files were imported; fix or convert the ones named above",
-            )
+                hint="the other files were imported; "
+                + ("name the database of the ones above with --source (Scopus, PubMed…)"
+                   if unnamed else "fix or convert the ones named above"),
+            )  # fmt: skip
 
 
 def _say_files(report: AttachReport, root: Path) -> None:

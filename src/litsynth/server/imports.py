@@ -82,6 +82,9 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         query = params.get("query", "")
         day = search_date(params.get("searched"), query)  # before the import, as the CLI
         source = params.get("source", "")
+        if "source" in params and not source.strip():  # as described: named, or left out
+            hint = "leave the source out to read it from the file, or name the database"
+            return error(400, "the source name is empty", hint)
 
         def work(conn: sqlite3.Connection) -> tuple[Any, Any]:
             outcome = import_data(
@@ -90,7 +93,7 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
             )  # fmt: skip
             search = None
             if day is not None and not outcome.error:
-                search = record_search(conn, source, day, query)
+                search = record_search(conn, outcome.source, day, query)
             return outcome, search
 
         outcome, search = await ws.locked(work)

@@ -88,8 +88,8 @@ IMPORT_PARAMETERS = [
     {
         "name": "source",
         "in": "query",
-        "required": True,
-        "description": "the database the export came from (not only spaces)",
+        "description": "the database the export came from (not only spaces); left out, the"
+        " one the file's records name (`import` without --source)",
         "schema": {"type": "string", "pattern": "\\S"},
     },
     {

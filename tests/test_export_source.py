@@ -1,0 +1,174 @@
+"""`litsynth import` without --source: the database read from the export's own records, on
+real exports of the databases and of the tools that pass them on, and refused, with the
+option named, where the records do not say or say several."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import shared
+from litsynth.biblio.export_source import database_name, export_source
+from litsynth.biblio.readers import import_files, read_entries
+from litsynth.biblio.readers_base import ReadResult
+from litsynth.cli import cli
+from litsynth.errors import BiblioError
+from litsynth.store import biblio as store
+from litsynth.store import connect
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "biblio"
+
+
+def named(path: Path) -> str:
+    fmt, _encoding, result = read_entries(path.read_bytes(), path.name)
+    return export_source(fmt, result).name
+
+
+@pytest.mark.parametrize(
+    ("name", "database"),
+    [
+        ("cff/scopus.ris", "Scopus"),  # DB  - Scopus
+        ("cff/eric-ovid.ris", "ERIC"),  # Ovid's numbered entries, DB  - ERIC
+        ("cff/cinahl.ris", "Academic Search Premier"),  # EBSCOhost's code "aph"
+        ("cff/cinahl.csv", "Academic Search Premier"),  # its link's db=aph
+        ("cff/cochrane.csv", "Cochrane Library"),  # "Database Name": CENTRAL
+        ("cff/embase-article.ris", "Embase"),  # "DB  - Medline", yet an embase.com link
+        ("cff/embase-excel.csv", "Embase"),
+        ("cff/eppireviewer.ris", "Embase"),  # a tool's export of an Embase search
+        ("cff/pubmed.nbib", "PubMed"),
+        ("cff/pubmed.csv", "PubMed"),
+        ("cff/lens.csv", "Lens.org"),
+        ("cff/openalex.csv", "OpenAlex"),
+        ("exports/dimensions.csv", "Dimensions"),
+        ("exports/ieee.csv", "IEEE Xplore"),
+        ("exports/wos-tab.txt", "Web of Science"),  # UTF-16 tab-delimited, UT WOS:…
+        ("wos_sample.txt", "Web of Science"),
+    ],
+)
+def test_a_database_export_names_its_database(name: str, database: str) -> None:
+    assert named(FIX / name) == database
+
+
+@pytest.mark.parametrize("name", ["cff/googlescholar.csv", "cff/covidence.csv", "gbk.bib"])
+def test_an_export_that_names_no_database_is_refused_with_the_option(name: str) -> None:
+    with pytest.raises(BiblioError, match="cannot tell which database") as raised:
+        named(FIX / name)
+    assert "--source" in (raised.value.hint or "")
+
+
+def ris(*databases: str) -> str:
+    return "".join(
+        f"TY  - JOUR\nTI  - Paper {i}\nAU  - Doe, J.\n"
+        + (f"DB  - {db}\n" if db else "")
+        + "ER  - \n\n"
+        for i, db in enumerate(databases)
+    )
+
+
+def read(text: str) -> tuple[str, ReadResult]:
+    fmt, _encoding, result = read_entries(text.encode(), "export.ris")
+    return fmt, result
+
+
+def test_a_library_of_several_searches_is_refused_not_counted_under_one() -> None:
+    with pytest.raises(BiblioError, match=r"more than one database \(Scopus 2, Embase 1\)"):
+        export_source(*read(ris("Scopus", "Scopus", "Embase")))
+    with pytest.raises(BiblioError, match="only 8 of 10 records name a database"):
+        export_source(*read(ris(*["Scopus"] * 8, "", "")))
+    nine = export_source(*read(ris(*["Scopus"] * 9, "")))  # 90 % name it, none another
+    assert (nine.name, nine.evidence) == ("Scopus", "DB field: 9 of 10 records")
+
+
+def test_the_first_database_of_a_record_is_its_own() -> None:
+    """Embase writes "DB  - Embase" then "DB  - Medline" for a record in both; rispy kept the
+    last, so the reader keeps them all, first first."""
+    text = ris("Embase").replace("DB  - Embase\n", "DB  - Embase\nDB  - Medline\n")
+    fmt, result = read(text)
+    assert result.entries[0].extra["name_of_database"] == "Embase; Medline"
+    assert export_source(fmt, result).name == "Embase"
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("EMBASE", "Embase"),
+        ("Embase Medline", "Embase"),
+        ("APA PsycInfo <2021>", "APA PsycInfo"),
+        ("Ovid MEDLINE(R) ALL <1946 to December 04, 2026>", "MEDLINE"),
+        ("Web of Science Core Collection", "Web of Science"),
+        ("PTSDpubs", "PTSDpubs"),  # unknown: as written
+    ],
+)
+def test_database_names_are_tidied(written: str, name: str) -> None:
+    assert database_name(written) == name
+
+
+def test_the_projects_own_spelling_of_a_database_is_kept(project: Path) -> None:
+    conn = connect(project / "litsynth.db")
+    import_files(conn, [FIX / "cff" / "lens.csv"], "scopus")
+    [outcome] = import_files(conn, [FIX / "cff" / "scopus.ris"], "")
+    assert (
+        outcome.source == "scopus" and outcome.source_from == "DB field and links: 2 of 2 records"
+    )
+    assert store.count_by_source(conn) == {"scopus": 5}
+
+
+def test_import_without_source_names_each_file_and_says_how(project: Path) -> None:
+    runner = CliRunner()
+    files = [str(FIX / "cff" / "scopus.ris"), str(FIX / "cff" / "pubmed.nbib")]
+    result = runner.invoke(cli, ["import", *files, "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "source: Scopus, as the file says (DB field and links: 2 of 2 records)" in result.output
+    assert "source: PubMed, as the file says" in result.output
+    assert "litsynth batches --remove" in result.output  # how to undo a wrong guess
+    conn = connect(project / "litsynth.db")
+    assert store.count_by_source(conn) == {"PubMed": 1, "Scopus": 2}
+    # a file that does not say is refused, the others imported, and the hint names --source
+    refused = runner.invoke(
+        cli, ["import", str(FIX / "cff" / "googlescholar.csv"), str(FIX / "cff" / "lens.csv"),
+              "--project", str(project)],
+    )  # fmt: skip
+    assert refused.exit_code == 1
+    assert "googlescholar.csv: not imported: cannot tell which database" in refused.output
+    assert "--source" in refused.output and "Lens.org" in refused.output
+    assert store.count_by_source(conn)["Lens.org"] == 3
+
+
+def test_a_search_told_with_files_of_two_databases_is_refused(project: Path) -> None:
+    runner = CliRunner()
+    both = [str(FIX / "cff" / "scopus.ris"), str(FIX / "cff" / "pubmed.nbib")]
+    result = runner.invoke(
+        cli, ["import", *both, "--searched", "2026-11-01", "--project", str(project)]
+    )
+    assert result.exit_code == 1 and "came from 2 databases (Scopus, PubMed)" in result.output
+    one = runner.invoke(
+        cli,
+        ["import", str(FIX / "cff" / "eric-ovid.ris"), "--searched", "2026-11-02",
+         "--query", "dinosaur.ti", "--project", str(project), "--json"],
+    )  # fmt: skip
+    assert one.exit_code == 0, one.output
+    [outcome] = json.loads(one.output)
+    assert outcome["source"] == "ERIC" and outcome["search"]["source"] == "ERIC"
+
+
+@pytest.mark.slow
+def test_real_exports_in_shared_data_name_their_database() -> None:
+    root = shared("data/bib")
+    expected = {
+        "synthesisr/inst/extdata/scopus.ris": "Scopus",
+        "synthesisr/inst/extdata/zoorec.txt": "Zoological Record",
+        "synthesisr/tests/testthat/testdata/WoS_ciw_example.ciw": "Web of Science",
+        "synthesisr/tests/testthat/testdata/WoS_txt_example.txt": "Web of Science",
+        "synthesisr/tests/testthat/testdata/ASP_ris_example.ris": "Academic Search Premier",
+        "synthesisr/tests/testthat/testdata/PubMed_example.txt": "PubMed",
+        "synthesisr/tests/testthat/testdata/Scopus_bib_example.bib": "Scopus",
+        "asreview/tests/demo_data/embase.ris": "Embase",
+        "asreview/tests/demo_data/ovid_psycinfo.ris": "APA PsycInfo",
+        "asreview/tests/demo_data/web_of_science.txt": "Web of Science",
+    }
+    assert {name: named(root / name) for name in expected} == expected
+    with pytest.raises(BiblioError, match=r"more than one database \(Web of Science 8"):
+        named(root / "synthesisr/tests/testthat/testdata/citesource_issue_24.ris")
