@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO
 from litsynth.biblio.screening_ops import prisma_flow
 from litsynth.config import open_project
-from litsynth.errors import ConfigError
+from litsynth.errors import BiblioError, ConfigError
 from litsynth.ingest.incremental import IngestOptions, ingest
 from litsynth.inputs import apply_inputs
 from litsynth.store import connect
@@ -59,5 +59,31 @@ def test_a_missing_input_file_names_it(demo: Path) -> None:
     try:
         with pytest.raises(ConfigError, match=r"records/nope\.txt"):
             apply_inputs(open_project(demo), conn)
+    finally:
+        conn.close()
+
+
+def test_an_import_declared_by_its_path_alone_is_named_by_its_records(demo: Path) -> None:
+    """`"records/demo-wos.txt"` without "Web of Science=": Web of Science's tagged format
+    says it; the demo's Scopus file names no database, so declared alone it is refused."""
+    toml = demo / "litsynth.toml"
+    text = toml.read_text(encoding="utf-8")
+    alone = text.replace('"Web of Science=records/demo-wos.txt"', '"records/demo-wos.txt"')
+    toml.write_text(alone, encoding="utf-8")
+    conn = connect(demo / "litsynth.db")
+    try:
+        apply_inputs(open_project(demo), conn)
+        flow = prisma_flow(conn).to_json()
+    finally:
+        conn.close()
+    assert flow["database_specific_results"] == {"Scopus": 36, "Web of Science": 16}
+    unnamed = text.replace('"Scopus=records/demo-scopus.ris"', '"records/demo-scopus.ris"')
+    toml.write_text(unnamed, encoding="utf-8")
+    conn = connect(demo / "another.db")  # a store that has not imported it yet
+    try:
+        project = open_project(demo)
+        with pytest.raises(BiblioError, match=r"demo-scopus\.ris: cannot tell which database") as e:
+            apply_inputs(project, conn)
+        assert 'name its database: "Scopus=records/' in (e.value.hint or "")
     finally:
         conn.close()

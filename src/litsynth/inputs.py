@@ -98,6 +98,9 @@ def _split(spec: str, what: str, example: str) -> tuple[str, str]:
 def parse_imports(project: Project) -> list[ImportSpec]:
     out = []
     for spec in project.settings.records.imports:
+        if "=" not in spec:  # a path alone: the file's records name its database
+            out.append(ImportSpec("", _existing(project, spec.strip(), "imports")))
+            continue
         source, path = _split(spec, "imports", "Scopus=records/scopus.ris")
         out.append(ImportSpec(source, _existing(project, path, "imports")))
     return out
@@ -190,9 +193,10 @@ def apply_inputs(project: Project, conn: sqlite3.Connection) -> InputsReport | N
                 # A declared export that yields nothing would drop a whole database from
                 # PRISMA's identification box while the run reports success.
                 raise BiblioError(
-                    f"[records] import {spec.source}: {outcome.error}",
+                    f"[records] import {spec.source or spec.path.name}: {outcome.error}",
                     hint="fix or replace the file, or remove it from [records] imports in"
-                    " litsynth.toml",
+                    " litsynth.toml"
+                    + ("" if spec.source else '; or name its database: "Scopus=records/…"'),
                 )
             if outcome.already_imported:
                 report.batches_skipped += 1
