@@ -64,3 +64,29 @@ def test_the_codebooks_themes_and_codes_are_offered_as_filters(demo_copy: Path) 
         "Digital enablement of orchestration",
     ]
     assert all(label.endswith(")") for _, label in themes) and codes == 18 and hits > 0
+
+
+def test_a_themes_words_are_counted_and_each_leads_to_its_uses(demo_copy: Path) -> None:
+    """The Words panel counts what the filters pick (a theme's coded spans), most distinctive
+    first; a word opens its uses, each cited, and the reader at the word."""
+    with browsing(demo_copy, 1280, 1100) as (url, page):
+        page.goto(url + "/screens/search")
+        page.fill("#theme", "digital-enablement")
+        page.select_option("#words-by", "keyness")
+        page.click("#words-form button")
+        page.wait_for_selector("#words tbody tr")
+        status = page.locator("#words-status").text_content() or ""
+        first = page.locator("#words tbody tr").first.locator("td").all_text_contents()
+        page.locator("#words tbody tr button").first.click()
+        page.wait_for_selector("#word-uses li mark")
+        title = page.locator("#uses-title").text_content() or ""
+        marked = page.locator("#word-uses li mark").all_text_contents()
+        cited = page.locator("#word-uses li .meta").first.text_content() or ""
+        page.screenshot(path=str(SHOTS / "workspace-words.png"), full_page=True)
+        page.locator("#word-uses li a").first.click()
+        page.wait_for_selector(".passage.target .ptext")
+    assert status.startswith("Words of ") and "Digital enablement of orchestration" in status
+    assert "against" in status and first[6].endswith("*")  # the first is significant
+    assert title.startswith(f"“{first[0]}” in ") and title.endswith(f"{first[1]} uses")
+    assert len(marked) == int(first[1]) and all(m.lower()[:4] == first[0][:4] for m in marked)
+    assert cited.split(" · ")[0].endswith(")") or "¶" in cited or "p." in cited

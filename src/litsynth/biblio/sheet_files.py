@@ -28,11 +28,14 @@ EXCEL_CELL_MAX = 32767
 _CUT = " … [cut: longer than an Excel cell holds]"
 
 
-def _fit(cell: str, illegal: re.Pattern[str]) -> str:
+def _fit(cell: str | float, illegal: re.Pattern[str]) -> str | float:
     """A cell a workbook can hold. The control characters openpyxl refuses the whole file
     over (`illegal`, its own pattern; a database export or a PDF's text layer carries them)
     are dropped, and a cell longer than Excel holds (an abstract pasted with its full text) is
-    cut, saying so. Only display columns are ever that long; the columns read back are short."""
+    cut, saying so. Only display columns are ever that long; the columns read back are short.
+    A number stays a number, so the sheet sorts it as one."""
+    if not isinstance(cell, str):
+        return cell
     cell = illegal.sub("", cell)
     if len(cell) <= EXCEL_CELL_MAX:
         return cell
@@ -44,7 +47,7 @@ def is_workbook(path: Path) -> bool:
 
 
 def write_table(
-    rows: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[str | float]],
     out: Path,
     *,
     title: str,

@@ -106,7 +106,7 @@ HOME: dict[str, tuple[str, ...]] = {
     "code": ("coding", "review", "analysis"), "screen": ("screen", "screen_import", "screen_find"),
     "export": ("synthesis", "bibliography", "deposit"),
     "extract": ("extract",), "appraise": ("extract",), "findings": ("findings",),
-    "backup": ("backup",), "restore": ("backup",), "merge": ("merge",),
+    "backup": ("backup",), "restore": ("backup",), "merge": ("merge",), "words": ("words",),
 }  # fmt: skip
 _GROUPS = {"code": "code_group", "screen": "screen_group", "export": "export_group"}
 _loaded: set[str] = set()

@@ -81,6 +81,16 @@ def renamed(command: click.Command, old: str, new: str) -> click.Command:
     )
 
 
+def attribute_value(attribute: str | None) -> tuple[str, str] | None:
+    """--attribute NAME=VALUE as (name, value); None when not given."""
+    if attribute is None:
+        return None
+    name, sep, value = attribute.partition("=")
+    if not sep or not name.strip():
+        raise click.BadParameter("write it as NAME=VALUE", param_hint="--attribute")
+    return name.strip(), value.strip()
+
+
 def load(project_dir: Path, overrides: dict[str, dict[str, Any]] | None = None) -> Project:
     return open_project(project_dir, overrides)
 
@@ -90,4 +100,7 @@ def print_json(obj: Any) -> None:
 
 
 # What a project with no records needs first (`prisma`, `screen next`).
-IMPORT_HINT = "import a database export with `litsynth import FILE --source NAME`."
+IMPORT_HINT = (
+    "import a database export with `litsynth import FILE` (--source NAME where the file"
+    " does not say which database it came from)."
+)

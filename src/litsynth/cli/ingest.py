@@ -11,7 +11,14 @@ from typing import Any
 
 import click
 
-from litsynth.cli.common import json_option, load, print_json, project_option, quiet_option
+from litsynth.cli.common import (
+    attribute_value,
+    json_option,
+    load,
+    print_json,
+    project_option,
+    quiet_option,
+)
 from litsynth.errors import ConfigError
 from litsynth.store import opened
 from litsynth.words import count
@@ -336,12 +343,7 @@ def search_command(
 
     if not query.strip():
         raise click.BadParameter("the query is empty", param_hint="QUERY")
-    wanted = None
-    if attribute is not None:
-        name, sep, value = attribute.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter("write it as NAME=VALUE", param_hint="--attribute")
-        wanted = (name.strip(), value.strip())
+    wanted = attribute_value(attribute)
     project = load(project_dir)
     with opened(project.store_path) as conn:
         passages = search(

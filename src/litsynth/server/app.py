@@ -72,6 +72,7 @@ from litsynth.server.report_job import report_routes
 from litsynth.server.settings_routes import settings_routes
 from litsynth.server.study_routes import study_routes
 from litsynth.server.warm import Workspace
+from litsynth.server.word_routes import word_routes
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
 from litsynth.store import screening_log as store_log
@@ -555,6 +556,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             *settings_routes(project, ws, route),
             *pilot_routes(project, ws, route),
             *study_routes(project, ws, route),
+            *word_routes(project, ws, route),
         ],
     )
     app.state.workspace = ws

@@ -26,6 +26,7 @@ from litsynth.server.openapi_parts import (
     with_refusals,
 )
 from litsynth.server.openapi_screening import SCREENING_PATHS
+from litsynth.server.openapi_words import WORD_PATHS
 
 # The routes whose ids may name nothing in the project: a 404 with a hint.
 _ANSWERS_NOT_FOUND = {
@@ -524,6 +525,7 @@ _PATHS: dict[str, Any] = {
 _PATHS.update(DOCUMENT_PATHS)
 _PATHS.update(EXPORT_PATHS)
 _PATHS.update(SCREENING_PATHS)
+_PATHS.update(WORD_PATHS)
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",

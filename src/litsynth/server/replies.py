@@ -10,7 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from litsynth.config import Project
+from litsynth.config import SOURCES, Project
 from litsynth.errors import LitsynthError
 from litsynth.records import roles_wanted
 from litsynth.server.openapi_parts import MAX_HITS
@@ -23,8 +23,14 @@ def person(source: Mapping[str, Any], key: str, project: Project) -> str:
 
 
 def codings_source(params: Mapping[str, str], project: Project) -> str:
-    """The codings a synthesis view counts: the request's `source`, else [synthesis] source."""
-    return params.get("source") or project.settings.synthesis.source
+    """The codings a synthesis view counts: the request's `source`, else [synthesis] source;
+    another value is refused here, not only by the views that happen to read codings."""
+    source = params.get("source") or project.settings.synthesis.source
+    if source not in SOURCES:
+        raise LitsynthError(
+            f"source is one of {', '.join(SOURCES)}, not {source!r}", "source=human"
+        )
+    return source
 
 
 def error(status_code: int, message: str, hint: str | None = None) -> JSONResponse:

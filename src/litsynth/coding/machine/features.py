@@ -161,6 +161,32 @@ def _nlp(lemmatize: bool) -> Any:
     return spacy.load(SPACY_MODEL, exclude=["parser", "ner", "senter"])
 
 
+def lemma_pipeline() -> Any:
+    """spaCy's pipeline for lemmas (tagger, attribute ruler, lemmatiser), loaded once."""
+    return _nlp(True)
+
+
+def lemma_docs(nlp: Any, texts: Sequence[str], cache: ParsedCache, *, desc: str) -> Iterable[Any]:
+    """Each text tokenised with its lemmas set, read from `cache` where kept there (the
+    next run over the same passages runs only the tokenizer), else parsed and kept."""
+    from spacy.attrs import LEMMA
+
+    lemmas = cache.values(
+        spacy_kind("lemmas", nlp),
+        texts,
+        lambda part: [[t.lemma_ for t in d] for d in nlp.pipe(part, batch_size=64)],
+        desc=desc,
+    )
+    strings = nlp.vocab.strings
+    for text, kept in zip(texts, lemmas, strict=True):
+        doc = nlp.make_doc(text)
+        if len(doc) != len(kept):  # kept by another tokenizer: parse it again
+            yield nlp(text)
+            continue
+        ids = np.array([[strings.add(lemma)] for lemma in kept], dtype=np.uint64)
+        yield doc.from_array([LEMMA], ids) if len(ids) else doc
+
+
 class KeywordMatcher:
     """Finds each code's keywords, aliases and label in passages (spaCy PhraseMatcher).
 
@@ -211,13 +237,7 @@ class KeywordMatcher:
                 desc="matching keywords",
             )
         else:
-            lemmas = cache.values(
-                spacy_kind("lemmas", self.nlp),
-                texts,
-                lambda part: [[t.lemma_ for t in d] for d in self.nlp.pipe(part, batch_size=64)],
-                desc="matching keywords",
-            )
-            docs = (self._with_lemmas(t, ls) for t, ls in zip(texts, lemmas, strict=True))
+            docs = lemma_docs(self.nlp, texts, cache, desc="matching keywords")
         strings = self.nlp.vocab.strings
         for doc in docs:
             found: dict[str, dict[str, None]] = {}
@@ -228,17 +248,6 @@ class KeywordMatcher:
                     found.setdefault(code_id, {})[self.terms[code_id][int(j)]] = None
             out.append({c: tuple(terms) for c, terms in found.items()})
         return out
-
-    def _with_lemmas(self, text: str, lemmas: list[str]) -> Any:
-        """The text tokenised (as the pipeline would) with its kept lemmas set."""
-        from spacy.attrs import LEMMA
-
-        doc = self.nlp.make_doc(text)
-        if len(doc) != len(lemmas):  # kept by another tokenizer: parse it again
-            return self.nlp(text)
-        strings = self.nlp.vocab.strings
-        ids = np.array([[strings.add(lemma)] for lemma in lemmas], dtype=np.uint64)
-        return doc.from_array([LEMMA], ids) if len(ids) else doc
 
     def counts(self, matches: Sequence[dict[str, tuple[str, ...]]]) -> np.ndarray:
         """(n, K) number of distinct terms of each code matched in each text."""

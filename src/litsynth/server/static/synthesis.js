@@ -121,6 +121,77 @@ async function runSearch(event) {
   }
 }
 
+// The Words panel: what the search filters pick, counted (`litsynth words`), and a word's
+// uses in context, each opening the reader at its words.
+function wordFilters() {
+  const params = new URLSearchParams();
+  const code = $("code").value.trim() || $("theme").value.trim();
+  if (code) params.set("code", code);
+  if ($("attribute").value.trim()) params.set("attribute", $("attribute").value.trim());
+  return params;
+}
+
+async function countWords(event) {
+  event.preventDefault();
+  const params = wordFilters();
+  params.set("by", $("words-by").value);
+  $("words-status").textContent = "Counting… (the first count loads spaCy)";
+  $("word-uses").replaceChildren();
+  $("uses-title").hidden = true;
+  try {
+    const table = await api("/api/words?" + params);
+    const weighed = table.rest_tokens > 0;
+    $("words-status").textContent = "Words of " + table.selection + ": " + table.tokens.toLocaleString()
+      + " counted" + (weighed ? ", against " + table.rest_tokens.toLocaleString() + " in the rest of the corpus ("
+      + table.rest_units + " passages); * p < 0.01" : "") + ". Click a word for its uses.";
+    const rows = table.words.map((w) => {
+      const tr = el("tr");
+      const pick = el("button", w.word, "linklike");
+      pick.type = "button";
+      pick.title = "forms counted: " + w.forms.join(", ");
+      pick.addEventListener("click", () => showUses(w.word));
+      const word = el("td"); word.append(pick);
+      tr.append(word, el("td", String(w.count)), el("td", (100 * w.share).toFixed(2) + "%"),
+        el("td", String(w.units)), el("td", String(w.documents)),
+        el("td", weighed ? String(w.rest) : "–"),
+        el("td", weighed ? (w.g2 >= 0 ? "+" : "") + w.g2.toFixed(1) + (w.significant ? " *" : "") : "–"),
+        el("td", weighed ? (w.log_ratio >= 0 ? "+" : "") + w.log_ratio.toFixed(2) : "–"));
+      return tr;
+    });
+    $("words").querySelector("tbody").replaceChildren(...rows);
+    $("words").hidden = !rows.length;
+  } catch (error) {
+    $("words-status").textContent = error.message;
+    $("words").hidden = true;
+  }
+}
+
+async function showUses(word) {
+  const params = wordFilters();
+  params.set("word", word);
+  const list = $("word-uses");
+  list.replaceChildren(el("li", "Finding “" + word + "”…", "meta"));
+  try {
+    const found = await api("/api/words/context?" + params);
+    $("uses-title").hidden = false;
+    $("uses-title").textContent = "“" + word + "” in " + found.selection + ": " + found.uses.length
+      + (found.uses.length === 1 ? " use" : " uses");
+    list.replaceChildren(...found.uses.map((u) => {
+      const li = el("li", "", "word-use");
+      const line = el("div");
+      line.append(u.left, el("mark", u.word), u.right);
+      const open = el("a", "open in the reader");
+      open.href = "/screens/reader#" + new URLSearchParams({ doc: u.document_id, chunk: u.chunk_id, from: u.start, to: u.end });
+      const meta = el("div", u.citation + " · ", "meta");
+      meta.append(open);
+      li.append(line, meta);
+      return li;
+    }));
+  } catch (error) {
+    list.replaceChildren(el("li", error.message, "meta"));
+  }
+}
+
 function extractionInput(field, value) {
   let input;
   if (field.type === "choice" || field.type === "boolean") {

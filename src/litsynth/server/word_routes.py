@@ -1,0 +1,82 @@
+"""The Search screen's words: the word frequency and keyness of the passages its code, theme
+and attribute filters pick (`litsynth words`), and one word's uses in context, cited.
+
+Counting reads spaCy's lemmas (kept in indexes/nlp.sqlite after the first time), so it runs
+in a worker thread: the page's other requests do not wait for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from litsynth.config import Project
+from litsynth.errors import LitsynthError
+from litsynth.server.replies import codings_source, whole_number
+from litsynth.server.warm import Workspace
+from litsynth.store import opened
+from litsynth.synthesis.word_query import WordQuery, word_frequencies, word_in_context
+from litsynth.synthesis.words import SORTS
+
+
+def _query(params: Mapping[str, str], project: Project) -> WordQuery:
+    """What the page asks to count: a code (or category, or theme), a document, an attribute."""
+    attribute = None
+    if "attribute" in params:  # given is given: an empty one is a mistake
+        name, sep, value = params["attribute"].partition("=")
+        if not sep or not name.strip():
+            raise LitsynthError("attribute is NAME=VALUE", "e.g. attribute=source_type=empirical")
+        attribute = (name.strip(), value.strip())
+    code = (params.get("code") or "").strip()
+    return WordQuery(
+        codes=(code,) if code else (),
+        document=(params.get("document") or "").strip(),
+        attribute=attribute,
+        source=codings_source(params, project),
+        min_length=whole_number(params.get("min_length", "3"), "min_length", "min_length=3"),
+    )
+
+
+def word_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
+    """/api/words and /api/words/context, each behind the workspace's guard (`route`)."""
+    from litsynth.coding.codebook.load import project_codebook
+
+    async def api_words(request: Request) -> Response:
+        params = request.query_params
+        query = _query(params, project)
+        sort = params.get("by", "frequency")
+        if sort not in SORTS:
+            raise LitsynthError(f"by is one of {', '.join(SORTS)}", "by=keyness")
+        top = whole_number(params.get("top", "30"), "top is how many words", "top=30")
+
+        def count() -> dict[str, object]:
+            with opened(project.store_path) as conn:
+                table = word_frequencies(
+                    conn, project, project_codebook(project), query, top=top, sort=sort
+                )
+            return table.to_json()
+
+        return JSONResponse(await run_in_threadpool(count))
+
+    async def api_context(request: Request) -> Response:
+        params = request.query_params
+        query = _query(params, project)
+        word = (params.get("word") or "").strip()
+        if not word:
+            raise LitsynthError("which word?", "word=platform")
+
+        def find() -> dict[str, object]:
+            with opened(project.store_path) as conn:
+                uses, said = word_in_context(conn, project, project_codebook(project), query, word)
+            return {"selection": said, "word": word, "uses": [u.to_json() for u in uses]}
+
+        return JSONResponse(await run_in_threadpool(find))
+
+    return [
+        route("/api/words", api_words, ["GET"]),
+        route("/api/words/context", api_context, ["GET"]),
+    ]

@@ -1,0 +1,202 @@
+"""The word query over one project's store: which units are asked about, their words, and the
+rest of the corpus to weigh them against (the pure counting is `synthesis.words`).
+
+The units are the coded spans of the codes asked for (a theme or category stands for all its
+codes), else the body and abstract passages; either narrowed to one document or to the
+documents with an attribute value. The rest is every body and abstract passage, less the
+selection's own words, so a theme's words are weighed against what the corpus says
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from litsynth.biblio.sheet_files import layout, write_table
+from litsynth.cells import safe_cell
+from litsynth.coding.codebook.model import Codebook, did_you_mean
+from litsynth.config import Project
+from litsynth.errors import SynthesisError
+from litsynth.records import Passage
+from litsynth.store import passages as passage_store
+from litsynth.synthesis.from_store import SOURCE_WORDS, coded_spans, documents
+from litsynth.synthesis.spans import span_passage
+from litsynth.synthesis.words import (
+    InContext,
+    Token,
+    WordTable,
+    counted,
+    in_context,
+    word_table,
+)
+from litsynth.words import count
+
+PROSE = ("body", "abstract")  # what the corpus says, not its reference lists and furniture
+
+
+@dataclass(frozen=True)
+class WordQuery:
+    """What to count: codes (ids of codes, categories or themes), a document, an attribute."""
+
+    codes: tuple[str, ...] = ()
+    document: str = ""
+    attribute: tuple[str, str] | None = None
+    source: str = "human"
+    min_length: int = 3
+
+
+def _code_ids(codebook: Codebook, asked: Sequence[str]) -> set[str]:
+    """The codes a list of code, category and theme ids stands for."""
+    out: set[str] = set()
+    for ident in asked:
+        if ident in codebook.codes:
+            out.add(ident)
+        elif ident in codebook.categories:
+            out.update(c.id for c in codebook.codes_of_category(ident))
+        elif ident in codebook.themes:
+            out.update(c.id for c in codebook.codes_of_theme(ident))
+        else:
+            known = [*codebook.codes, *codebook.categories, *codebook.themes]
+            raise SynthesisError(
+                f"no code, category or theme {ident!r} in the codebook",
+                hint=did_you_mean(ident, known) or "`litsynth code themes` lists them",
+            )
+    return out
+
+
+def _units(
+    conn: sqlite3.Connection, codebook: Codebook, query: WordQuery
+) -> tuple[list[Passage], list[Passage], str]:
+    """(the selection's units, the corpus's prose passages, the selection in words)."""
+    docs = documents(conn)
+    if query.document and query.document not in docs:
+        raise SynthesisError(
+            f"no document {query.document!r}", hint="`litsynth status` and the report list them"
+        )
+    corpus = [p for p in passage_store.all_passages(conn) if p.role in PROSE]
+
+    def kept(document_id: str) -> bool:
+        if query.document and document_id != query.document:
+            return False
+        if query.attribute is not None:
+            name, value = query.attribute
+            doc = docs.get(document_id)
+            return doc is not None and doc.attributes.get(name, "").lower() == value.lower()
+        return True
+
+    where = []
+    if query.document:
+        where.append(f"in {docs[query.document].label}")
+    if query.attribute is not None:
+        where.append(f"of documents with {query.attribute[0]} = {query.attribute[1]}")
+    if not query.codes:
+        chosen = [p for p in corpus if kept(p.document_id)]
+        said = f"{count(len(chosen), 'passage')} (body and abstract)"
+        return chosen, corpus, " ".join([said, *where])
+    wanted = _code_ids(codebook, query.codes)
+    seen: set[tuple[str, int, int]] = set()
+    chosen = []
+    for span in coded_spans(conn, query.source):
+        key = (span.document_id, span.start, span.end)
+        if span.code_id in wanted and kept(span.document_id) and key not in seen:
+            seen.add(key)  # a span coded with two of the codes is counted once
+            chosen.append(span_passage(docs.get(span.document_id), span))
+    chosen.sort(key=lambda p: (p.label, p.document_id, p.start))
+    names = ", ".join(_name(codebook, c) for c in query.codes)
+    said = f"{count(len(chosen), 'coded span')} of {names} ({SOURCE_WORDS[query.source]})"
+    return chosen, corpus, " ".join([said, *where])
+
+
+def _name(codebook: Codebook, ident: str) -> str:
+    element = codebook.get(ident)
+    return element.label if element is not None else ident
+
+
+def _tokens(project: Project, texts: Sequence[str], min_length: int) -> list[list[Token]]:
+    """Each text's counted words (form, lemma, offsets), lemmas kept in indexes/nlp.sqlite."""
+    from litsynth.coding.machine.features import lemma_docs, lemma_pipeline
+    from litsynth.coding.parsed import ParsedCache
+
+    nlp = lemma_pipeline()
+    stop = frozenset(nlp.Defaults.stop_words)
+    with ParsedCache.of(project) as cache:
+        docs = lemma_docs(nlp, texts, cache, desc="reading words")
+        return [
+            list(
+                counted(
+                    ((t.text, t.lemma_ or t.text, t.idx, t.idx + len(t.text)) for t in doc),
+                    stop,
+                    min_length,
+                )
+            )
+            for doc in docs
+        ]
+
+
+def word_frequencies(
+    conn: sqlite3.Connection,
+    project: Project,
+    codebook: Codebook,
+    query: WordQuery,
+    *,
+    top: int = 30,
+    sort: str = "frequency",
+) -> WordTable:
+    """The selection's words, counted and weighed against the rest of the corpus."""
+    chosen, corpus, said = _units(conn, codebook, query)
+    if not chosen:
+        raise SynthesisError(
+            f"nothing to count: {said}",
+            hint="code passages first (`litsynth code suggest`, then review), or ask for"
+            " another code, document or attribute",
+        )
+    texts = list(dict.fromkeys([p.text for p in chosen] + [p.text for p in corpus]))
+    tokens = dict(zip(texts, _tokens(project, texts, query.min_length), strict=True))
+    picked = [tokens[p.text] for p in chosen]
+    everything = Counter(lemma for p in corpus for _f, lemma, _s, _e in tokens[p.text])
+    mine = Counter(lemma for unit in picked for _f, lemma, _s, _e in unit)
+    rest = {lemma: n - mine[lemma] for lemma, n in everything.items() if n - mine[lemma] > 0}
+    chosen_chunks = {p.chunk_id for p in chosen}
+    rest_units = sum(1 for p in corpus if p.chunk_id not in chosen_chunks)
+    return word_table(
+        picked, rest, documents=[p.document_id for p in chosen], describe=said,
+        rest_units=rest_units, top=top, sort=sort,
+    )  # fmt: skip
+
+
+def word_in_context(
+    conn: sqlite3.Connection,
+    project: Project,
+    codebook: Codebook,
+    query: WordQuery,
+    word: str,
+    *,
+    width: int = 50,
+) -> tuple[list[InContext], str]:
+    """Every use of `word` (any of its forms) in the selection, with its citation."""
+    chosen, _corpus, said = _units(conn, codebook, query)
+    texts = [p.text for p in chosen]
+    tokens = _tokens(project, texts, 1)
+    return in_context(chosen, tokens, word, width=width), said
+
+
+def write_words(table: WordTable, out: Path) -> Path:
+    """The words as a sheet at `out` (.xlsx: a workbook; else CSV), the selection on top."""
+    if out.suffix.lower() not in {".csv", ".xlsx"}:
+        raise SynthesisError(f"{out.name}: a sheet is .csv or .xlsx", hint="words.xlsx")
+    rows: list[list[str | float]] = [
+        ["word", "forms", "count", "weighted_percent", "units", "documents", "rest", "g2",
+         "log_ratio", "significant", "selection"],
+        *[
+            [safe_cell(w.word), safe_cell(" ".join(w.forms)), w.count,
+             round(100 * w.share, 3), w.units, w.documents, w.rest, round(w.g2, 3),
+             round(w.log_ratio, 3), "yes" if w.significant else "no", safe_cell(table.selection)]
+            for w in table.words
+        ],
+    ]  # fmt: skip
+    write_table(rows, out, title="words", error=SynthesisError, decorate=layout({"forms": 30}))
+    return out
