@@ -93,3 +93,25 @@ def test_the_command_counts_a_themes_spans_and_shows_a_word_in_context(
     assert sheet.read_text(encoding="utf-8-sig").startswith("word,forms,count,weighted_percent")
     unknown = runner.invoke(cli, ["words", "--code", "digital-enablment", *project])
     assert unknown.exit_code == 1 and "digital-enablement" in unknown.output  # did you mean
+
+
+def test_the_words_of_a_corpus_need_no_codebook(project: Path) -> None:
+    """Before any code exists, the corpus's words (and a document's) can be counted; asking
+    for a code then says there is no codebook."""
+    (project / "corpus" / "notes.md").write_text(
+        "# Findings\n\nPlatforms coordinate suppliers. The platform shares data with every"
+        " supplier, and suppliers trust the platform.\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", "--project", str(project)]).exit_code == 0
+    shown = runner.invoke(cli, ["words", "--json", "--project", str(project)])
+    assert shown.exit_code == 0, shown.output
+    words = {w["word"]: w for w in json.loads(shown.output)["words"]}
+    assert words["platform"]["count"] == 3 and words["platform"]["forms"] == [
+        "platform",
+        "platforms",
+    ]
+    assert words["suppliers"]["count"] == 3 and "the" not in words and "with" not in words
+    coded = runner.invoke(cli, ["words", "--code", "trust", "--project", str(project)])
+    assert coded.exit_code == 1 and "codebook" in coded.output

@@ -100,7 +100,7 @@ def words_command(
     )
     if not project.store_path.exists():
         raise SynthesisError(f"no store at {project.store_path}", hint="run `litsynth ingest`")
-    codebook = project_codebook(project)
+    codebook = project_codebook(project, required=bool(codes))  # the corpus's words need none
     with opened(project.store_path) as conn:
         if word is not None:
             lines, said = word_in_context(conn, project, codebook, query, word)

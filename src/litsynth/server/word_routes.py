@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.server.replies import codings_source, whole_number
@@ -45,6 +46,10 @@ def word_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
     """/api/words and /api/words/context, each behind the workspace's guard (`route`)."""
     from litsynth.coding.codebook.load import project_codebook
 
+    def _codebook(query: WordQuery) -> Codebook | None:
+        """The codebook when a code is asked for; the corpus's words need none."""
+        return project_codebook(project, required=bool(query.codes))
+
     async def api_words(request: Request) -> Response:
         params = request.query_params
         query = _query(params, project)
@@ -55,9 +60,7 @@ def word_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
 
         def count() -> dict[str, object]:
             with opened(project.store_path) as conn:
-                table = word_frequencies(
-                    conn, project, project_codebook(project), query, top=top, sort=sort
-                )
+                table = word_frequencies(conn, project, _codebook(query), query, top=top, sort=sort)
             return table.to_json()
 
         return JSONResponse(await run_in_threadpool(count))
@@ -71,7 +74,7 @@ def word_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
 
         def find() -> dict[str, object]:
             with opened(project.store_path) as conn:
-                uses, said = word_in_context(conn, project, project_codebook(project), query, word)
+                uses, said = word_in_context(conn, project, _codebook(query), query, word)
             return {"selection": said, "word": word, "uses": [u.to_json() for u in uses]}
 
         return JSONResponse(await run_in_threadpool(find))

@@ -69,7 +69,7 @@ def _code_ids(codebook: Codebook, asked: Sequence[str]) -> set[str]:
 
 
 def _units(
-    conn: sqlite3.Connection, codebook: Codebook, query: WordQuery
+    conn: sqlite3.Connection, codebook: Codebook | None, query: WordQuery
 ) -> tuple[list[Passage], list[Passage], str]:
     """(the selection's units, the corpus's prose passages, the selection in words)."""
     docs = documents(conn)
@@ -97,6 +97,8 @@ def _units(
         chosen = [p for p in corpus if kept(p.document_id)]
         said = f"{count(len(chosen), 'passage')} (body and abstract)"
         return chosen, corpus, " ".join([said, *where])
+    if codebook is None:
+        raise SynthesisError("no codebook yet: no code to count", hint="leave out --code")
     wanted = _code_ids(codebook, query.codes)
     seen: set[tuple[str, int, int]] = set()
     chosen = []
@@ -125,7 +127,7 @@ def _tokens(project: Project, texts: Sequence[str], min_length: int) -> list[lis
     stop = frozenset(nlp.Defaults.stop_words)
     with ParsedCache.of(project) as cache:
         docs = lemma_docs(nlp, texts, cache, desc="reading words")
-        return [
+        units = [
             list(
                 counted(
                     ((t.text, t.lemma_ or t.text, t.idx, t.idx + len(t.text)) for t in doc),
@@ -135,12 +137,38 @@ def _tokens(project: Project, texts: Sequence[str], min_length: int) -> list[lis
             )
             for doc in docs
         ]
+    # The tagger reads a word in its sentence: a capitalised "Platforms" opening one (after a
+    # heading, say) can be taken for a name and keep itself as its lemma, while every other
+    # "platforms" is "platform". Such words are read again in lower case, alone.
+    suspects = sorted(
+        {f.lower() for unit in units for f, lemma, _s, _e in unit if f[:1].isupper()
+         and lemma == f.lower()}
+    )  # fmt: skip
+    again = {
+        w: (d[0].lemma_.lower() if len(d) else w)
+        for w, d in zip(suspects, nlp.pipe(suspects), strict=True)
+    }
+    return one_lemma_a_form(
+        [[(f, again.get(lemma, lemma) if f[:1].isupper() else lemma, s, e)
+          for f, lemma, s, e in unit] for unit in units]
+    )  # fmt: skip
+
+
+def one_lemma_a_form(units: list[list[Token]]) -> list[list[Token]]:
+    """Each form counted under the lemma it has most often in these units, so a form the
+    tagger read two ways in two sentences is still one word."""
+    lemmas: dict[str, Counter[str]] = {}
+    for unit in units:
+        for form, lemma, _s, _e in unit:
+            lemmas.setdefault(form.lower(), Counter())[lemma] += 1
+    usual = {form: seen.most_common(1)[0][0] for form, seen in lemmas.items()}
+    return [[(f, usual[f.lower()], s, e) for f, _lemma, s, e in unit] for unit in units]
 
 
 def word_frequencies(
     conn: sqlite3.Connection,
     project: Project,
-    codebook: Codebook,
+    codebook: Codebook | None,
     query: WordQuery,
     *,
     top: int = 30,
@@ -171,7 +199,7 @@ def word_frequencies(
 def word_in_context(
     conn: sqlite3.Connection,
     project: Project,
-    codebook: Codebook,
+    codebook: Codebook | None,
     query: WordQuery,
     word: str,
     *,
