@@ -18,7 +18,7 @@ BENCH = Path(__file__).resolve().parent
 # Fast ones first, so a partial run still says something.
 ORDER = [
     "embed", "search_start", "reingest", "ingest_pdf", "ocr", "docx", "doc", "rtf", "epub", "jats",
-    "suggest_speed", "synthesis", "review", "learning", "analysis", "import", "exports",
+    "suggest_speed", "synthesis", "words", "review", "learning", "analysis", "import", "exports",
     "references", "roles", "zeroshot", "manycodes", "csabstruct", "screening", "screen_import",
     "dedupe", "dedupe_order", "record_finder", "backup", "deposit", "previous", "studies",
     "printed_pages", "pdf_metadata", "reread",
