@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,6 +83,7 @@ class ImportOutcome:
     n_renamed: int = 0  # records whose id was taken (each listed once per wanted id)
     warnings: tuple[str, ...] = ()  # entries kept with a caveat (no ER tag, repeated field)
     source_from: str = ""  # what in the file named the source, when the user did not
+    unnamed: bool = False  # refused: no source given, and its records name none (or several)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -343,16 +344,6 @@ def _failed(file_name: str, source: str, error: str) -> ImportOutcome:
     return ImportOutcome(file_name, "", source, "", "", 0, 0, False, error=error)
 
 
-def _named_source(
-    conn: sqlite3.Connection, file_name: str, data: bytes, encoding: str | None, sheet: str | None
-) -> tuple[ExportSource, tuple[str, str, ReadResult]]:
-    """The database the file's records name, and the file as read (read once, not twice)."""
-    from litsynth.store import biblio as store
-
-    read = read_entries(data, file_name, encoding=encoding, sheet=sheet)
-    return export_source(read[0], read[2], known=store.count_by_source(conn)), read
-
-
 def import_files(
     conn: sqlite3.Connection,
     paths: Iterable[Path],
@@ -391,11 +382,15 @@ def import_data(
 
     named: ExportSource | None = None
     read = None
-    if not source.strip():
+    if not source.strip():  # the database the records name; the file read once, not twice
         try:
-            named, read = _named_source(conn, file_name, data, encoding, sheet)
+            read = read_entries(data, file_name, encoding=encoding, sheet=sheet)
         except BiblioError as exc:
             return _failed(file_name, "", exc.message)
+        try:
+            named = export_source(read[0], read[2], known=store.count_by_source(conn))
+        except BiblioError as exc:
+            return replace(_failed(file_name, "", exc.message), unnamed=True)
         source = named.name
     existing = store.find_batch(conn, source, bytes_id(data))
     if existing is not None:

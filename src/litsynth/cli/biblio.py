@@ -229,7 +229,7 @@ def import_command(
             what = f": {told_query[:80]}{'…' if len(told_query) > 80 else ''}" if told_query else ""
             click.echo(f"search of {search['source']} on {search_day} {said}{what}")
         if failed:
-            unnamed = not source and any("database" in o.error for o in failed)
+            unnamed = any(o.unnamed for o in failed)
             raise BiblioError(
                 f"{len(failed)} of {count(len(outcomes), 'file')} could not be imported"
                 f" (first: {failed[0].file_name})",
