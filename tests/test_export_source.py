@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import shared
 from litsynth.biblio.export_source import database_name, export_source
 from litsynth.biblio.readers import import_files, read_entries
-from litsynth.biblio.readers_base import ReadResult
+from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.cli import cli
 from litsynth.errors import BiblioError
 from litsynth.store import biblio as store
@@ -76,6 +78,8 @@ def read(text: str) -> tuple[str, ReadResult]:
 def test_a_library_of_several_searches_is_refused_not_counted_under_one() -> None:
     with pytest.raises(BiblioError, match=r"more than one database \(Scopus 2, Embase 1\)"):
         export_source(*read(ris("Scopus", "Scopus", "Embase")))
+    with pytest.raises(BiblioError, match="its records name none"):
+        export_source(*read(ris("<2021>", " ")))  # a field that holds no name
     with pytest.raises(BiblioError, match="only 8 of 10 records name a database"):
         export_source(*read(ris(*["Scopus"] * 8, "", "")))
     nine = export_source(*read(ris(*["Scopus"] * 9, "")))  # 90 % name it, none another
@@ -172,3 +176,42 @@ def test_real_exports_in_shared_data_name_their_database() -> None:
     assert {name: named(root / name) for name in expected} == expected
     with pytest.raises(BiblioError, match=r"more than one database \(Web of Science 8"):
         named(root / "synthesisr/tests/testthat/testdata/citesource_issue_24.ris")
+
+
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "name_of_database",
+                    "source",
+                    "urls",
+                    "accession_number",
+                    "EID",
+                    "Lens ID",
+                    "url",
+                    "database_provider",
+                    "id",
+                    "own",
+                    "pmid",
+                ]
+            ),
+            st.text(max_size=40)
+            | st.sampled_from(["http://[abc", "WOS:", "https://x.ovid.com/?D="]),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["ris", "wos", "medline", "csv", "bibtex"]),
+)
+def test_no_export_breaks_the_naming_with_anything_but_a_refusal(
+    extras: list[dict[str, str]], fmt: str
+) -> None:
+    """Whatever the records hold (a broken link, an empty accession number), the answer is a
+    name or a BiblioError, never a crash that would stop the import of the other files."""
+    entries = tuple(RawEntry(i + 1, "", {"title": "t"}, extra) for i, extra in enumerate(extras))
+    try:
+        found = export_source(fmt, ReadResult(entries, ()))
+    except BiblioError:
+        return
+    assert found.name.strip() and found.evidence

@@ -177,7 +177,10 @@ def _field(extra: Mapping[str, str], names: Iterable[str]) -> str:
 
 def _from_link(url: str) -> str:
     """The database a link points into, with Ovid's and EBSCO's own codes read from it."""
-    parts = urlsplit(url.strip().split(";")[0].split(" ")[0])
+    try:
+        parts = urlsplit(url.strip().split(";")[0].split(" ")[0])
+    except ValueError:  # "http://[abc": no link at all
+        return ""
     host = parts.netloc.lower()
     query = {k.lower(): v for k, v in parse_qs(parts.query).items()}
     if host.endswith("ovid.com"):
@@ -235,7 +238,7 @@ def record_marks(fmt: str, entry: RawEntry) -> list[tuple[str, str]]:
         marks = [(name, how) for name, how in marks if name != "MEDLINE"]
     if linked:
         marks.append((linked, "links"))
-    return marks
+    return [(name, how) for name, how in marks if name.strip()]  # "DB  - <2021>" names none
 
 
 def export_source(fmt: str, result: ReadResult, known: Iterable[str] = ()) -> ExportSource:
