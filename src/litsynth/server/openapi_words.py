@@ -67,7 +67,7 @@ WORD_PATHS: dict[str, Any] = {
                     "schema": {"type": "string", "pattern": "\\S"},
                 },
             ],
-            "responses": ok({"type": "object"}, "selection, word, uses"),
+            "responses": ok({"type": "object"}, "selection, word, total, uses (the first 1,000)"),
         }
     },
 }

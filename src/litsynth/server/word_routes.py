@@ -23,6 +23,8 @@ from litsynth.store import opened
 from litsynth.synthesis.word_query import WordQuery, word_frequencies, word_in_context
 from litsynth.synthesis.words import SORTS
 
+SHOWN_USES = 1000  # "the" of a big corpus would be a page of 10⁵ lines
+
 
 def _query(params: Mapping[str, str], project: Project) -> WordQuery:
     """What the page asks to count: a code (or category, or theme), a document, an attribute."""
@@ -75,7 +77,9 @@ def word_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
         def find() -> dict[str, object]:
             with opened(project.store_path) as conn:
                 uses, said = word_in_context(conn, project, _codebook(query), query, word)
-            return {"selection": said, "word": word, "uses": [u.to_json() for u in uses]}
+            shown = uses[:SHOWN_USES]  # a page lists a word's first uses; the command all
+            return {"selection": said, "word": word, "total": len(uses),
+                    "uses": [u.to_json() for u in shown]}  # fmt: skip
 
         return JSONResponse(await run_in_threadpool(find))
 

@@ -174,8 +174,9 @@ async function showUses(word) {
   try {
     const found = await api("/api/words/context?" + params);
     $("uses-title").hidden = false;
-    $("uses-title").textContent = "“" + word + "” in " + found.selection + ": " + found.uses.length
-      + (found.uses.length === 1 ? " use" : " uses");
+    $("uses-title").textContent = "“" + word + "” in " + found.selection + ": " + found.total
+      + (found.total === 1 ? " use" : " uses")
+      + (found.total > found.uses.length ? " (the first " + found.uses.length + " shown; `litsynth words --context` lists all)" : "");
     list.replaceChildren(...found.uses.map((u) => {
       const li = el("li", "", "word-use");
       const line = el("div");
