@@ -202,3 +202,13 @@ def test_the_screening_screen_writes_its_criteria_and_terms_into_litsynth_toml(
                           headers=token(client))  # fmt: skip
     assert refused.status_code == 400  # a list, as /openapi.json says
     assert client.post("/api/settings/screening", json={}).status_code == 403
+
+
+def test_a_screen_typed_by_its_label_opens_and_an_unknown_one_lists_the_screens(
+    client: TestClient,
+) -> None:
+    moved = client.get("/screens/screening", follow_redirects=False)
+    assert moved.status_code == 307 and moved.headers["location"] == "/screens/screen"
+    missing = client.get("/screens/<b>nope")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "&lt;b&gt;nope" in missing.text and 'href="/screens/matrices"' in missing.text

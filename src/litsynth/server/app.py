@@ -69,6 +69,7 @@ from litsynth.server.replies import (
 from litsynth.server.replies import error as _error
 from litsynth.server.replies import json_body as _body
 from litsynth.server.report_job import report_routes
+from litsynth.server.screens import CSP, SCREEN_ALIASES, SCREENS, no_screen_page
 from litsynth.server.settings_routes import settings_routes
 from litsynth.server.study_routes import study_routes
 from litsynth.server.warm import Workspace
@@ -133,8 +134,11 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
                 if papers_only(conn):  # nothing to screen: the passages are the work
                     return RedirectResponse("/screens/reader", status_code=307)
         name = request.path_params.get("screen", "screen")
+        if name in SCREEN_ALIASES:  # a screen called by its label: "screening", "matrix"
+            return RedirectResponse(f"/screens/{SCREEN_ALIASES[name]}", status_code=307)
         if name not in SCREENS:
-            return _error(404, f"no screen {name!r}")
+            return HTMLResponse(no_screen_page(name), status_code=404,
+                                headers={"Content-Security-Policy": CSP})  # fmt: skip
         html = (STATIC / "workspace.html").read_text(encoding="utf-8")
         html = html.replace("{{TOKEN}}", ws.token).replace("{{SCREEN}}", name)
         html = html.replace("{{SCRIPTS}}", _SCRIPT_TAGS)
@@ -561,22 +565,3 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
     )
     app.state.workspace = ws
     return app
-
-
-SCREENS = (
-    "screen",
-    "records",
-    "duplicates",
-    "reader",
-    "search",
-    "conflicts",
-    "extraction",
-    "relations",
-    "matrices",
-)
-
-# Scripts and styles come from this server only; nothing is fetched from anywhere else.
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-    "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
