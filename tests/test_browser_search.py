@@ -90,3 +90,17 @@ def test_a_themes_words_are_counted_and_each_leads_to_its_uses(demo_copy: Path) 
     assert title.startswith(f"“{first[0]}” in ") and title.endswith(f"{first[1]} uses")
     assert len(marked) == int(first[1]) and all(m.lower()[:4] == first[0][:4] for m in marked)
     assert cited.split(" · ")[0].endswith(")") or "¶" in cited or "p." in cited
+
+
+def test_a_themes_words_open_from_the_matrices_screen(demo_copy: Path) -> None:
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(url + "/screens/matrices")
+        page.wait_for_selector("#themes a.theme-words")
+        theme = page.locator("#themes section.theme h2").first.text_content() or ""
+        page.locator("#themes a.theme-words").first.click()
+        page.wait_for_selector("#words tbody tr")
+        status = page.locator("#words-status").text_content() or ""
+        picked = page.input_value("#theme")
+        by = page.input_value("#words-by")
+    assert picked and by == "keyness"
+    assert theme.split(" (core")[0] in status and "against" in status

@@ -125,14 +125,29 @@ async function runSearch(event) {
 // uses in context, each opening the reader at its words.
 function wordFilters() {
   const params = new URLSearchParams();
+  if (wordsSource) params.set("source", wordsSource);
   const code = $("code").value.trim() || $("theme").value.trim();
   if (code) params.set("code", code);
   if ($("attribute").value.trim()) params.set("attribute", $("attribute").value.trim());
   return params;
 }
 
+// Opened from a theme on the Matrices screen (#theme=…&words=keyness): that theme's words.
+function wordsFromAddress() {
+  const asked = new URLSearchParams(location.hash.slice(1));
+  if (!asked.get("words")) return;
+  if (asked.get("theme")) $("theme").value = asked.get("theme");
+  if (asked.get("code")) $("code").value = asked.get("code");
+  if (["frequency", "keyness"].includes(asked.get("words"))) $("words-by").value = asked.get("words");
+  wordsSource = asked.get("source") || "";
+  countWords();
+  $("words-form").scrollIntoView();
+}
+
+let wordsSource = "";  // the codings the Matrices screen counted, when it sent us here
+
 async function countWords(event) {
-  event.preventDefault();
+  if (event) event.preventDefault();
   const params = wordFilters();
   params.set("by", $("words-by").value);
   $("words-status").textContent = "Counting… (the first count loads spaCy)";
@@ -408,8 +423,13 @@ async function loadThemes() {
   $("themes").replaceChildren(...data.themes.map((t) => {
     const box = el("section", undefined, "theme");
     box.append(el("h2", t.label + (t.core ? " (core in the codebook)" : "")));
-    box.append(el("p", t.n_passages + " passages in " + t.n_documents + " documents · top codes: "
-      + t.code_counts.slice(0, 4).map(([c, n]) => (labels[c] || c) + " " + n).join(", "), "meta"));
+    const meta = el("p", t.n_passages + " passages in " + t.n_documents + " documents · top codes: "
+      + t.code_counts.slice(0, 4).map(([c, n]) => (labels[c] || c) + " " + n).join(", ") + " · ", "meta");
+    // the words its passages use more than the rest of the corpus, on the Search screen
+    const words = el("a", "its words", "theme-words");
+    words.href = "/screens/search#" + new URLSearchParams({ theme: t.id, words: "keyness", source: $("matrix-source").value });
+    meta.append(words);
+    box.append(meta);
     const ol = el("ol");
     for (const [, cite, text] of t.quotes) { const li = el("li"); li.append(el("div", cite, "cite"), el("div", text)); ol.append(li); }
     box.append(ol);

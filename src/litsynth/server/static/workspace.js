@@ -91,6 +91,7 @@ function start() {
     $("search-form").addEventListener("submit", runSearch);
     $("copy-all").addEventListener("click", copyAllHits);
     $("words-form").addEventListener("submit", countWords);
+    wordsFromAddress();
     $("q").focus();  // the screen is for typing a query
     // a codebook that does not load: said, and the filters stay free text
     offerCodes().catch((error) => $("hits").replaceChildren(el("li", "codes and themes are not offered: " + error.message, "meta")));
