@@ -98,6 +98,12 @@ def _search(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector("#hits li .cite")
 
 
+def _words(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("#words tbody tr")
+    page.locator("#words tbody tr button").first.click()
+    page.wait_for_selector("#word-uses li mark")
+
+
 def _matrix_cell(page) -> None:  # type: ignore[no-untyped-def]
     until(page, "() => document.querySelector('#matrix a[data-cell]') !== null")
     page.locator("#matrix a[data-cell]").first.click()
@@ -109,10 +115,12 @@ def _report(page) -> None:  # type: ignore[no-untyped-def]
 
 
 # (path, what to do there first): the states a reviewer spends their time in, beyond a
-# screen's first drawing: hits with citations, a matrix cell's passages, the critical
+# screen's first drawing: hits with citations, a theme's words and one word's uses, a matrix
+# cell's passages, the critical
 # appraisal's form, and the report the workspace serves.
 STATES = [
     ("/screens/search", _search),
+    ("/screens/search#theme=digital-enablement&words=keyness", _words),
     ("/screens/matrices", _matrix_cell),
     ("/screens/extraction?form=appraisal", lambda page: page.wait_for_selector("#extraction tr")),
     ("/report/index.html", _report),
