@@ -199,3 +199,23 @@ def test_find_a_record_open_it_and_decide_again(project: Path) -> None:
         assert rows.fetchall() == [("r04", "exclude", "not about nudging", "ann", "workspace")]
     finally:
         conn.close()
+
+
+def test_a_library_of_several_searches_is_split_by_database(project: Path) -> None:
+    """The "split by database" box: a CiteSource library of Web of Science, Dimensions and
+    Lens.org records becomes a batch each, the records that name none the typed source's."""
+    library = shared("data/bib/synthesisr/tests/testthat/testdata/citesource_issue_24.ris")
+    with browsing(project, 1280, 900) as (url, page):
+        page.goto(url + "/screens/records")
+        until(page, "() => document.querySelector('#batches-status').textContent.length > 0")
+        page.set_input_files("#import-file", str(library))
+        page.fill("#import-source", "Other sources")
+        page.check("#import-by-database")
+        page.click("#import-form button")
+        until(page, "() => document.querySelectorAll('#batches tr').length === 4")
+        shown = page.locator("#import-result").text_content() or ""
+        rows = page.locator("#batches tr").all_text_contents()
+    assert shown.count("split by database") == 4 and "not imported" not in shown
+    assert [r.split(library.name)[0].strip() for r in rows] == [
+        "Dimensions", "Web of Science", "Lens.org", "Other sources",
+    ]  # fmt: skip

@@ -215,3 +215,38 @@ def test_no_export_breaks_the_naming_with_anything_but_a_refusal(
     except BiblioError:
         return
     assert found.name.strip() and found.evidence
+
+
+def test_a_library_of_several_searches_splits_into_a_batch_per_database(project: Path) -> None:
+    """EndNote keeps each record's database: --by-database makes a batch of each, so PRISMA
+    counts each; the records that name none go to --source, and without it nothing is
+    imported. The file's skipped entries go with the first batch only."""
+    library = project / "library.ris"
+    library.write_text(ris("Scopus", "Embase", "Scopus", "") + "TY  - JOUR\nER  - \n", "utf-8")
+    runner = CliRunner()
+    refused = runner.invoke(
+        cli, ["import", str(library), "--by-database", "--project", str(project)]
+    )
+    assert refused.exit_code == 1 and "1 of 4 records name no database" in refused.output
+    assert "--source names the database of the records that name none" in refused.output
+    conn = connect(project / "litsynth.db")
+    assert store.count_by_source(conn) == {}  # nothing imported
+    shown = runner.invoke(
+        cli,
+        ["import", str(library), "--by-database", "--source", "Hand searching", "--json",
+         "--project", str(project)],
+    )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    outcomes = json.loads(shown.output)
+    assert [(o["source"], o["n_records"]) for o in outcomes] == [
+        ("Scopus", 2), ("Embase", 1), ("Hand searching", 1),
+    ]  # fmt: skip
+    assert [o["n_rejected"] for o in outcomes] == [1, 0, 0]  # the empty entry, once
+    assert outcomes[0]["source_from"] == "split by database: 2 of 4 records name it"
+    assert not any(o["warnings"] for o in outcomes)  # the parts of one file are no slip
+    assert store.count_by_source(conn) == {"Embase": 1, "Hand searching": 1, "Scopus": 2}
+    again = runner.invoke(
+        cli, ["import", str(library), "--by-database", "--source", "Hand searching",
+              "--project", str(project)],
+    )  # fmt: skip
+    assert again.output.count("already imported") == 3

@@ -212,3 +212,22 @@ def test_a_screen_typed_by_its_label_opens_and_an_unknown_one_lists_the_screens(
     missing = client.get("/screens/<b>nope")
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
     assert "&lt;b&gt;nope" in missing.text and 'href="/screens/matrices"' in missing.text
+
+
+def test_a_library_split_by_database_is_a_batch_per_database(client: TestClient) -> None:
+    library = (
+        "TY  - JOUR\nTI  - One\nDB  - Scopus\nER  - \n\nTY  - JOUR\nTI  - Two\nDB  - Embase\n"
+        "ER  - \n"
+    ).encode()
+    response = client.post(
+        "/api/records/import", params={"name": "library.ris", "by_database": "1"},
+        content=library, headers={**token(client), "Content-Type": "application/octet-stream"},
+    )  # fmt: skip
+    outcomes = response.json()["outcomes"]
+    assert [(o["source"], o["n_records"]) for o in outcomes] == [("Scopus", 1), ("Embase", 1)]
+    told = client.post(
+        "/api/records/import",
+        params={"name": "library.ris", "by_database": "1", "searched": "2026-11-01"},
+        content=library, headers=token(client),
+    )  # fmt: skip
+    assert told.status_code == 400 and "one database" in told.json()["error"]

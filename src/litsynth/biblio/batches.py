@@ -16,7 +16,7 @@ until the next `litsynth dedupe`, which says so.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -110,9 +110,12 @@ def remove_batch(conn: sqlite3.Connection, batch_id: str) -> Removal:
     return removal
 
 
-def same_file_elsewhere(conn: sqlite3.Connection, batch_id: str) -> list[str]:
+def same_file_elsewhere(
+    conn: sqlite3.Connection, batch_id: str, besides: Collection[str] = ()
+) -> list[str]:
     """Warnings for a batch whose very file was imported before under another source: almost
-    always a slip of the source name, which PRISMA would count as a second database."""
+    always a slip of the source name, which PRISMA would count as a second database. The
+    `besides` sources are no slip: the other parts of one library split by database."""
     every = store.batches(conn)
     batch = next((b for b in every if b["id"] == batch_id), None)
     if batch is None:
@@ -121,7 +124,9 @@ def same_file_elsewhere(conn: sqlite3.Connection, batch_id: str) -> list[str]:
         f"this file was imported before as {other['source']!r} (batch {other['id']}); if the"
         f" source name is a slip, `litsynth batches --remove {batch_id}` takes this import back"
         for other in every
-        if other["file_hash"] == batch["file_hash"] and other["id"] != batch_id
+        if other["file_hash"] == batch["file_hash"]
+        and other["id"] != batch_id
+        and other["source"] not in besides
     ]
 
 

@@ -277,3 +277,22 @@ def export_source(fmt: str, result: ReadResult, known: Iterable[str] = ()) -> Ex
     how = " and ".join(h for h, _k in kinds.most_common(2))
     same = [k for k in known if database_name(k) == name]
     return ExportSource(same[0] if same else name, f"{how}: {n} of {count(total, 'record')}")
+
+
+def by_database(
+    fmt: str, result: ReadResult, known: Iterable[str] = ()
+) -> tuple[dict[str, list[RawEntry]], list[RawEntry]]:
+    """A library of several searches (an EndNote or Zotero export) split by the database each
+    record names, its strongest mark, in the project's spelling: {database: its records}, and
+    the records that name none, each in file order."""
+    groups: dict[str, list[RawEntry]] = {}
+    unnamed: list[RawEntry] = []
+    spelled = {database_name(k): k for k in known}
+    for entry in result.entries:
+        marks = record_marks(fmt, entry)
+        if not marks:
+            unnamed.append(entry)
+            continue
+        name = marks[0][0]
+        groups.setdefault(spelled.get(name, name), []).append(entry)
+    return groups, unnamed

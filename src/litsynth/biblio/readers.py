@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from litsynth.biblio.encoding_repair import first_repair, repair, repaired_warning
-from litsynth.biblio.export_source import ExportSource, export_source
+from litsynth.biblio.export_source import ExportSource, by_database, export_source
 from litsynth.biblio.normalize import fingerprint, to_record
 from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.biblio.readers_bibtex import read_bibtex
@@ -51,6 +51,7 @@ FORMATS: dict[str, Callable[[str, str], ReadResult]] = {
     "endnote-xml": read_endnote_xml,
     "csl-json": read_csl_json,
 }
+SPLIT = "split by database"  # how a split library's batches say where their source came from
 _OTHER_CJK = {"cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5"}
 _BY_EXTENSION = {
     ".bib": "bibtex",
@@ -244,6 +245,9 @@ def check_text_export(data: bytes, file_name: str) -> None:
         )
 
 
+_CONTENT = ("title", "abstract", "doi", "authors")  # what makes an entry a record
+
+
 def _is_empty(rec: BibRecord) -> bool:
     return not (rec.title or rec.abstract or rec.doi or rec.authors)
 
@@ -351,15 +355,22 @@ def import_files(
     *,
     encoding: str | None = None,
     sheet: str | None = None,
+    split: bool = False,
 ) -> list[ImportOutcome]:
     """Import each file as one batch of `source`; a file already imported from it is skipped.
-    With no source, each file's is read from its records (`export_source`)."""
+    With no source, each file's is read from its records (`export_source`); with `split`, a
+    batch per database its records name (`import_by_database`, `source` for the rest)."""
     outcomes = []
     for path in paths:
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
             outcomes.append(_failed(str(path), source, f"cannot read the file: {exc.strerror}"))
+            continue
+        if split:
+            outcomes.extend(
+                import_by_database(conn, str(path), data, source, encoding=encoding, sheet=sheet)
+            )
             continue
         outcomes.append(import_data(conn, str(path), data, source, encoding=encoding, sheet=sheet))
     return outcomes
@@ -377,7 +388,6 @@ def import_data(
     """Import one file's bytes (read from disk, or sent by the workspace) as a batch of
     `source`; the same bytes already imported from it change nothing. An empty source is
     read from the file's records, and a file whose records do not name one is refused."""
-    from litsynth.biblio.batches import same_file_elsewhere
     from litsynth.store import biblio as store
 
     named: ExportSource | None = None
@@ -392,6 +402,88 @@ def import_data(
         except BiblioError as exc:
             return replace(_failed(file_name, "", exc.message), unnamed=True)
         source = named.name
+    return _saved(conn, file_name, data, source, read=read, encoding=encoding, sheet=sheet,
+                  evidence=named.evidence if named else "")  # fmt: skip
+
+
+def import_by_database(
+    conn: sqlite3.Connection,
+    file_name: str,
+    data: bytes,
+    fallback: str = "",
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> list[ImportOutcome]:
+    """A reference manager's library holding several searches (EndNote keeps each record's
+    database), imported as a batch per database its records name, so PRISMA counts each;
+    the records that name none go to `fallback`, and without one the file is refused. The
+    file's skipped entries and warnings go with the first batch."""
+    from litsynth.store import biblio as store
+
+    try:
+        fmt, used_encoding, result = read_entries(data, file_name, encoding=encoding, sheet=sheet)
+    except BiblioError as exc:
+        return [_failed(file_name, "", exc.message)]
+    groups, unnamed = by_database(fmt, result, known=store.count_by_source(conn))
+    # an entry with nothing in it names no database, but is no record either: the first
+    # batch skips it with its reason, as a plain import would
+    blank = [e for e in unnamed if not any(e.fields.get(f) for f in _CONTENT)]
+    unnamed = [e for e in unnamed if any(e.fields.get(f) for f in _CONTENT)]
+    total = len(result.entries) - len(blank)
+    if unnamed and not fallback.strip():
+        return [
+            replace(
+                _failed(
+                    file_name, "", f"{len(unnamed)} of {count(total, 'record')} name no"
+                    f" database (the first at line {unnamed[0].line})",
+                ),
+                unnamed=True,
+            )
+        ]  # fmt: skip
+    if unnamed:
+        groups.setdefault(fallback.strip(), []).extend(unnamed)
+    if not groups:  # no entry at all: the file's own error, as a plain import gives it
+        return [_saved(conn, file_name, data, fallback.strip(), read=(fmt, used_encoding, result),
+                       encoding=encoding, sheet=sheet)]  # fmt: skip
+    outcomes = []
+    for k, (name, entries) in enumerate(groups.items()):
+        part = ReadResult(
+            tuple(sorted([*entries, *(blank if k == 0 else [])], key=lambda e: e.line)),
+            result.rejected if k == 0 else (),
+            result.warnings if k == 0 else (),
+        )
+        told = len(unnamed) if name == fallback.strip() else 0
+        said = f"{SPLIT}: {len(entries) - told} of {count(total, 'record')} name it"
+        if told:
+            said = f"{SPLIT}: {told} of {count(total, 'record')} name none, given --source" + (
+                f"; {len(entries) - told} name it" if len(entries) > told else ""
+            )
+        outcomes.append(
+            _saved(
+                conn, file_name, data, name, read=(fmt, used_encoding, part), encoding=encoding,
+                sheet=sheet, evidence=said, besides=set(groups),
+            )
+        )  # fmt: skip
+    return outcomes
+
+
+def _saved(
+    conn: sqlite3.Connection,
+    file_name: str,
+    data: bytes,
+    source: str,
+    *,
+    read: tuple[str, str, ReadResult] | None,
+    encoding: str | None,
+    sheet: str | None,
+    evidence: str = "",
+    besides: Collection[str] = (),
+) -> ImportOutcome:
+    """One batch of `source` stored (or found stored before), and what happened to it."""
+    from litsynth.biblio.batches import same_file_elsewhere
+    from litsynth.store import biblio as store
+
     existing = store.find_batch(conn, source, bytes_id(data))
     if existing is not None:
         return ImportOutcome(
@@ -403,7 +495,7 @@ def import_data(
             n_records=existing["n_records"],
             n_rejected=existing["n_rejected"],
             already_imported=True,
-            source_from=named.evidence if named else "",
+            source_from=evidence,
         )
     try:
         batch = build_batch(
@@ -422,7 +514,7 @@ def import_data(
     n_renamed = batch.report.get("n_renamed", 0)
     warnings = batch.report.get("warnings", [])
     if isinstance(warnings, list):
-        warnings = [*warnings, *same_file_elsewhere(conn, batch.id)]
+        warnings = [*warnings, *same_file_elsewhere(conn, batch.id, besides)]
     return ImportOutcome(
         file_name=file_name,
         batch_id=batch.id,
@@ -436,5 +528,5 @@ def import_data(
         renamed=dict(renamed) if isinstance(renamed, dict) else {},
         n_renamed=n_renamed if isinstance(n_renamed, int) else 0,
         warnings=tuple(str(w) for w in warnings) if isinstance(warnings, list) else (),
-        source_from=named.evidence if named else "",
+        source_from=evidence,
     )

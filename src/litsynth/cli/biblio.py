@@ -14,7 +14,7 @@ from litsynth.biblio.attachments import AttachReport, bring_batch_files
 from litsynth.biblio.batches import record_search, search_date
 from litsynth.biblio.citation_search import import_references
 from litsynth.biblio.link import link_by_hand, link_full_texts, require_record
-from litsynth.biblio.readers import import_files
+from litsynth.biblio.readers import SPLIT, import_files
 from litsynth.biblio.record_fields import work_type
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
@@ -99,6 +99,13 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
     " the file's records name (a DB field, WOS: numbers, Scopus links).",
 )
 @click.option(
+    "--by-database",
+    is_flag=True,
+    help="A reference manager's library of several searches: a batch per database its"
+    " records name (EndNote's and Zotero's database field, accession numbers, links);"
+    " --source names the database of those that name none.",
+)
+@click.option(
     "--encoding",
     default=None,
     help="Name the file encoding (utf-8, latin-1, gbk); default: detect.",
@@ -135,6 +142,7 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
 def import_command(
     files: tuple[Path, ...],
     source: str,
+    by_database: bool,
     encoding: str | None,
     sheet: str | None,
     searched: str | None,
@@ -158,7 +166,9 @@ def import_command(
     search_day = search_date(searched, query)
     project = load(project_dir)
     with opened(project.store_path) as conn:
-        outcomes = import_files(conn, files, source, encoding=encoding, sheet=sheet)
+        outcomes = import_files(
+            conn, files, source, encoding=encoding, sheet=sheet, split=by_database
+        )
         failed = [o for o in outcomes if o.error]
         search = None
         searched_sources = list(dict.fromkeys(o.source for o in outcomes if not o.error))
@@ -170,9 +180,11 @@ def import_command(
             )
         if search_day is not None and searched_sources:
             search = record_search(conn, searched_sources[0], search_day, query)
-        brought = {  # by position: two exports may share a name
-            i: bring_batch_files(conn, o.batch_id, path, project.corpus_dir, files_from)
-            for i, (o, path) in enumerate(zip(outcomes, files, strict=True))
+        brought = {  # by outcome: a file split by database is several batches
+            i: bring_batch_files(
+                conn, o.batch_id, Path(o.file_name), project.corpus_dir, files_from
+            )
+            for i, o in enumerate(outcomes)
             if with_files and not o.error
         }
         if as_json:
@@ -202,7 +214,9 @@ def import_command(
                 f"{o.file_name}: {count(o.n_records, 'record')} imported, {o.n_rejected} rejected"
                 f" ({', '.join(x for x in (o.format, o.encoding) if x)}; batch {o.batch_id})"
             )
-            if o.source_from:
+            if o.source_from.startswith(SPLIT):
+                click.echo(f"  source: {o.source} ({o.source_from})")
+            elif o.source_from:
                 click.echo(
                     f"  source: {o.source}, as the file says ({o.source_from}); if it came"
                     f" from elsewhere: `litsynth batches --remove {o.batch_id}`, then import"
@@ -230,12 +244,18 @@ def import_command(
             click.echo(f"search of {search['source']} on {search_day} {said}{what}")
         if failed:
             unnamed = any(o.unnamed for o in failed)
+            fix = "fix or convert the ones named above"
+            if unnamed:
+                fix = (
+                    "--source names the database of the records that name none"
+                    if by_database
+                    else "name the database of the ones above with --source (Scopus, PubMed…)"
+                )
+            n_files = len({o.file_name for o in outcomes})
             raise BiblioError(
-                f"{len(failed)} of {count(len(outcomes), 'file')} could not be imported"
+                f"{len(failed)} of {count(n_files, 'file')} could not be imported"
                 f" (first: {failed[0].file_name})",
-                hint="the other files were imported; "
-                + ("name the database of the ones above with --source (Scopus, PubMed…)"
-                   if unnamed else "fix or convert the ones named above"),
+                hint=("the other files were imported; " if n_files > 1 else "") + fix,
             )  # fmt: skip
 
 

@@ -28,7 +28,7 @@ from litsynth.biblio.batches import list_batches, record_search, remove_batch, s
 from litsynth.biblio.dedupe_sheet import import_sheet
 from litsynth.biblio.overview import lines, records_overview
 from litsynth.biblio.previous_values import form_notes
-from litsynth.biblio.readers import import_data
+from litsynth.biblio.readers import import_by_database, import_data
 from litsynth.biblio.screening_import import DecisionsImport, import_decisions
 from litsynth.biblio.screening_rules import now_utc
 from litsynth.biblio.sheet_files import read_table
@@ -38,7 +38,7 @@ from litsynth.errors import BiblioError, LitsynthError
 from litsynth.records import TITLE_ABSTRACT
 from litsynth.report.previous_file import form_fields, read_previous
 from litsynth.server.downloads import pairs_file
-from litsynth.server.replies import error, json_body
+from litsynth.server.replies import error, json_body, switch
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import opened
@@ -86,17 +86,24 @@ def import_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
             hint = "leave the source out to read it from the file, or name the database"
             return error(400, "the source name is empty", hint)
 
+        split = switch(params, "by_database", default=False)
+        if split and day is not None:
+            raise LitsynthError("a search is told for one database", "import the library"
+                                " split by database without the search date")  # fmt: skip
+        options = {"encoding": params.get("encoding") or None, "sheet": params.get("sheet") or None}
+
         def work(conn: sqlite3.Connection) -> tuple[Any, Any]:
-            outcome = import_data(
-                conn, name, data, source,
-                encoding=params.get("encoding") or None, sheet=params.get("sheet") or None,
-            )  # fmt: skip
+            if split:  # a library of several searches: a batch per database
+                return import_by_database(conn, name, data, source, **options), None
+            outcome = import_data(conn, name, data, source, **options)
             search = None
             if day is not None and not outcome.error:
                 search = record_search(conn, outcome.source, day, query)
             return outcome, search
 
         outcome, search = await ws.locked(work)
+        if split:
+            return JSONResponse({"outcomes": [o.to_json() for o in outcome]})
         return JSONResponse({**outcome.to_json(), **({"search": search} if search else {})})
 
     async def api_remove(request: Request) -> Response:

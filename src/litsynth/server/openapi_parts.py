@@ -101,6 +101,14 @@ IMPORT_PARAMETERS = [
     {"name": "encoding", "in": "query", "schema": {"type": "string"}},
     {"name": "sheet", "in": "query", "schema": {"type": "string"}},
     {
+        "name": "by_database",
+        "in": "query",
+        "description": "1: a library of several searches, a batch per database its records"
+        " name (`import --by-database`; the source names those that name none); the answer"
+        " is then {outcomes: […]}",
+        "schema": {"type": "string", "enum": ["0", "1"]},
+    },
+    {
         "name": "searched",
         "in": "query",
         "schema": {"type": "string"},

@@ -49,7 +49,8 @@ function importLines(o) {
   if (o.already_imported) return [o.file + ": already imported from " + o.source + " (batch " + o.batch_id + "); nothing to do"];
   const out = [o.file + ": " + o.n_records + (o.n_records === 1 ? " record" : " records") + " imported, "
     + o.n_rejected + " skipped (" + [o.format, o.encoding].filter(Boolean).join(", ") + "; batch " + o.batch_id + ")"];
-  if (o.source_from) out.push("  source: " + o.source + ", as the file says (" + o.source_from
+  if (o.source_from.startsWith("split by database")) out.push("  source: " + o.source + " (" + o.source_from + ")");
+  else if (o.source_from) out.push("  source: " + o.source + ", as the file says (" + o.source_from
     + "); if it came from elsewhere, remove the import below and import it again with its source named");
   for (const r of o.rejected || []) out.push("  line " + r.line + ": " + r.reason);
   for (const w of o.warnings || []) out.push("  warning: " + w);
@@ -66,10 +67,12 @@ async function importFiles(event) {
     const line = el("pre", "importing " + file.name + "…", "import-outcome");
     shown.append(line);
     try {
+      const split = $("import-by-database").checked;
       const params = new URLSearchParams({ ...(source ? { source } : {}), name: file.name,
-        searched: $("import-searched").value, query: $("import-query").value });
-      const outcome = await sendFile("/api/records/import", params, file);
-      line.textContent = importLines(outcome).join("\n");
+        ...(split ? { by_database: "1" } : { searched: $("import-searched").value, query: $("import-query").value }) });
+      const answer = await sendFile("/api/records/import", params, file);
+      const outcome = split ? answer.outcomes.find((o) => o.error) || answer.outcomes[0] : answer;
+      line.textContent = (split ? answer.outcomes.flatMap(importLines) : importLines(outcome)).join("\n");
       if (outcome.search) {
         const s = outcome.search;
         line.textContent += "\nsearch of " + s.source + " on " + s.searched_on
