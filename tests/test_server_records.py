@@ -216,9 +216,9 @@ def test_a_screen_typed_by_its_label_opens_and_an_unknown_one_lists_the_screens(
 
 def test_a_library_split_by_database_is_a_batch_per_database(client: TestClient) -> None:
     library = (
-        "TY  - JOUR\nTI  - One\nDB  - Scopus\nER  - \n\nTY  - JOUR\nTI  - Two\nDB  - Embase\n"
-        "ER  - \n"
-    ).encode()
+        b"TY  - JOUR\nTI  - One\nDB  - Scopus\nER  - \n\nTY  - JOUR\nTI  - Two\nDB  - Embase\n"
+        b"ER  - \n"
+    )
     response = client.post(
         "/api/records/import", params={"name": "library.ris", "by_database": "1"},
         content=library, headers={**token(client), "Content-Type": "application/octet-stream"},
