@@ -12,7 +12,14 @@ from click.testing import CliRunner
 
 from litsynth.cli import cli
 from litsynth.records import Passage
-from litsynth.synthesis.words import counted, in_context, log_likelihood, log_ratio, word_table
+from litsynth.synthesis.words import (
+    counted,
+    in_context,
+    log_likelihood,
+    log_ratio,
+    phrases,
+    word_table,
+)
 
 
 def test_log_likelihood_and_log_ratio_are_the_published_measures() -> None:
@@ -47,6 +54,21 @@ def test_a_table_counts_lemmas_shows_the_commonest_form_and_weighs_against_the_r
     assert platform.documents == 1 and platform.share == 0.75 and platform.significant
     assert trust.g2 < 0 < platform.g2  # trust is used less here than in the rest
     assert (table.tokens, table.rest_tokens, table.units, table.rest_units) == (4, 41, 2, 30)
+
+
+def test_phrases_are_two_words_with_only_a_space_or_a_hyphen_between() -> None:
+    text = "Supply chains and the supply-chain of supply. Chain orchestration"
+    tokens = [("Supply", "supply", 0, 6), ("chains", "chain", 7, 13),
+              ("supply", "supply", 22, 28), ("chain", "chain", 29, 34),
+              ("supply", "supply", 38, 44), ("Chain", "chain", 46, 51),
+              ("orchestration", "orchestration", 52, 65)]  # fmt: skip
+    found = phrases(text, tokens)
+    assert [(form, lemma) for form, lemma, _s, _e in found] == [
+        ("Supply chains", "supply chain"),
+        ("supply-chain", "supply chain"),  # "and the" and ". " keep the others apart
+        ("Chain orchestration", "chain orchestration"),
+    ]
+    assert found[1][2:] == (22, 34)
 
 
 def test_a_word_in_context_finds_every_form_with_its_citation() -> None:
@@ -87,6 +109,12 @@ def test_the_command_counts_a_themes_spans_and_shows_a_word_in_context(
     uses = json.loads(context.output)["uses"]
     assert len(uses) == table["words"][0]["count"]  # every counted use is shown
     assert all(u["citation"] and u["word"].lower().startswith(first[:4].lower()) for u in uses)
+    both = ["--source", "both", *project]
+    paired = runner.invoke(cli, ["words", "--phrases", "--top", "3", "--json", *both])
+    top = json.loads(paired.output)
+    assert top["kind"] == "phrases" and top["words"][0]["word"] == "supply chain"
+    said = runner.invoke(cli, ["words", "--context", "supply chain", "--json", *both])
+    assert len(json.loads(said.output)["uses"]) == top["words"][0]["count"]
     sheet = tmp_path / "words.csv"
     written = runner.invoke(cli, ["words", "--top", "5", "--out", str(sheet), *project])
     assert written.exit_code == 0 and "against" not in written.output.splitlines()[0]

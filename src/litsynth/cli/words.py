@@ -55,6 +55,11 @@ from litsynth.words import count
 )
 @click.option("--min-length", type=int, default=3, show_default=True, help="Shortest word counted.")
 @click.option(
+    "--phrases",
+    is_flag=True,
+    help='Two-word phrases ("supply chain", "business model") instead of single words.',
+)
+@click.option(
     "--context",
     "word",
     default=None,
@@ -77,6 +82,7 @@ def words_command(
     top: int,
     sort: str,
     min_length: int,
+    phrases: bool,
     word: str | None,
     out: Path | None,
     source: str | None,
@@ -97,6 +103,7 @@ def words_command(
         attribute=attribute_value(attribute),
         source=source or project.settings.synthesis.source,
         min_length=min_length,
+        phrases=phrases,
     )
     if not project.store_path.exists():
         raise SynthesisError(f"no store at {project.store_path}", hint="run `litsynth ingest`")
@@ -129,11 +136,11 @@ def _render(table: WordTable, *, codes: bool) -> None:
     unit = "spans" if codes else "passages"
     weighed = table.rest_tokens > 0  # the whole corpus has nothing to be weighed against
     click.echo(
-        f"Words of {table.selection}: {table.tokens:,} counted"
+        f"{table.kind.capitalize()} of {table.selection}: {table.tokens:,} counted"
         + (f", against {table.rest_tokens:,} in the rest of the corpus"
            f" ({count(table.rest_units, 'passage')})" if weighed else "")
     )  # fmt: skip
-    header = f"{'word':<22}{'count':>7}{'weighted %':>12}{unit:>10}{'documents':>11}"
+    header = f"{table.kind[:-1]:<22}{'count':>7}{'weighted %':>12}{unit:>10}{'documents':>11}"
     click.echo(header + (f"{'rest':>7}{'G²':>10}{'log ratio':>11}" if weighed else ""))
     for w in table.words:
         line = f"{w.word[:21]:<22}{w.count:>7}{100 * w.share:>11.2f}%{w.units:>10}{w.documents:>11}"

@@ -41,6 +41,12 @@ WORD_PATHS: dict[str, Any] = {
             "parameters": [
                 *WORD_FILTERS,
                 {
+                    "name": "phrases",
+                    "in": "query",
+                    "description": "1: two-word phrases instead of words",
+                    "schema": {"type": "string", "enum": ["0", "1"]},
+                },
+                {
                     "name": "by",
                     "in": "query",
                     "schema": {"type": "string", "enum": ["frequency", "keyness"]},

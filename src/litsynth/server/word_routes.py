@@ -17,7 +17,7 @@ from starlette.routing import Route
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
-from litsynth.server.replies import codings_source, whole_number
+from litsynth.server.replies import codings_source, switch, whole_number
 from litsynth.server.warm import Workspace
 from litsynth.store import opened
 from litsynth.synthesis.word_query import WordQuery, word_frequencies, word_in_context
@@ -41,6 +41,7 @@ def _query(params: Mapping[str, str], project: Project) -> WordQuery:
         attribute=attribute,
         source=codings_source(params, project),
         min_length=whole_number(params.get("min_length", "3"), "min_length", "min_length=3"),
+        phrases=switch(params, "phrases", default=False),
     )
 
 

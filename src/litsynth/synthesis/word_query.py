@@ -31,6 +31,7 @@ from litsynth.synthesis.words import (
     WordTable,
     counted,
     in_context,
+    phrases,
     word_table,
 )
 from litsynth.words import count
@@ -47,6 +48,7 @@ class WordQuery:
     attribute: tuple[str, str] | None = None
     source: str = "human"
     min_length: int = 3
+    phrases: bool = False  # two-word phrases instead of words
 
 
 def _code_ids(codebook: Codebook, asked: Sequence[str]) -> set[str]:
@@ -184,6 +186,8 @@ def word_frequencies(
         )
     texts = list(dict.fromkeys([p.text for p in chosen] + [p.text for p in corpus]))
     tokens = dict(zip(texts, _tokens(project, texts, query.min_length), strict=True))
+    if query.phrases:
+        tokens = {text: phrases(text, words) for text, words in tokens.items()}
     picked = [tokens[p.text] for p in chosen]
     everything = Counter(lemma for p in corpus for _f, lemma, _s, _e in tokens[p.text])
     mine = Counter(lemma for unit in picked for _f, lemma, _s, _e in unit)
@@ -192,7 +196,7 @@ def word_frequencies(
     rest_units = sum(1 for p in corpus if p.chunk_id not in chosen_chunks)
     return word_table(
         picked, rest, documents=[p.document_id for p in chosen], describe=said,
-        rest_units=rest_units, top=top, sort=sort,
+        rest_units=rest_units, top=top, sort=sort, kind="phrases" if query.phrases else "words",
     )  # fmt: skip
 
 
@@ -209,6 +213,8 @@ def word_in_context(
     chosen, _corpus, said = _units(conn, codebook, query)
     texts = [p.text for p in chosen]
     tokens = _tokens(project, texts, 1)
+    if len(word.split()) > 1:  # a phrase the table listed
+        tokens = [phrases(text, words) for text, words in zip(texts, tokens, strict=True)]
     return in_context(chosen, tokens, word, width=width), said
 
 

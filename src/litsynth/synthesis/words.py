@@ -17,8 +17,12 @@ documents sharing an attribute, else the whole corpus's body and abstract passag
   degree of freedom. Beside it the log ratio (Hardie 2014: log2 of the ratio of the relative
   frequencies, each count +0.5 so a word absent from one side stays finite), the effect size:
   +1 is twice as frequent here.
-- **In context** (keyword in context): every place the word (any of its forms) is used in the
-  selection, with its citation ("Phadnis (2023), p. 4"), so each count leads back to its words.
+- **Phrases**, on request: two counted words with only a space or a hyphen between them
+  ("supply chain", "supply-chain"), each pair under its two lemmas: a theme's vocabulary is
+  often a phrase ("business model"), and "chain" alone says little.
+- **In context** (keyword in context): every place the word or phrase (any of its forms) is
+  used in the selection, with its citation ("Phadnis (2023), p. 4"), so each count leads back
+  to its words.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from litsynth.records import Passage
 
@@ -75,10 +80,12 @@ class WordTable:
     rest_units: int
     rest_tokens: int
     words: tuple[Word, ...]
+    kind: str = "words"  # or "phrases" (two words each)
 
     def to_json(self) -> dict[str, object]:
         return {
-            "selection": self.selection, "units": self.units, "tokens": self.tokens,
+            "kind": self.kind, "selection": self.selection, "units": self.units,
+            "tokens": self.tokens,
             "rest_units": self.rest_units, "rest_tokens": self.rest_tokens,
             "words": [w.to_json() for w in self.words],
         }  # fmt: skip
@@ -117,6 +124,20 @@ def counted(
         yield form, lemma.lower(), start, end
 
 
+def phrases(text: str, tokens: Sequence[Token]) -> list[Token]:
+    """The two-word phrases of a unit: each pair of counted words with only a space or a
+    hyphen between them in its text ("supply chain", "supply-chain"), under the pair of their
+    lemmas. A stop word between two words ("chain of supply") keeps them apart."""
+    out = []
+    for (_f1, l1, s1, e1), (_f2, l2, s2, e2) in pairwise(tokens):
+        if _JOINED.fullmatch(text[e1:s2]):
+            out.append((_squeeze(text[s1:e2]), f"{l1} {l2}", s1, e2))
+    return out
+
+
+_JOINED = re.compile(r" ?-? ?|\s")  # "supply chain", "supply-chain", "supply - chain", a line break
+
+
 def log_likelihood(a: int, b: int, c: int, d: int) -> float:
     """Signed G² of a word used `a` times in `c` words here and `b` times in `d` words there."""
     if c <= 0 or d <= 0 or a + b == 0:
@@ -143,6 +164,7 @@ def word_table(
     rest_units: int,
     top: int = 30,
     sort: str = "frequency",
+    kind: str = "words",
 ) -> WordTable:
     """The `top` words of the selection's units (each a list of counted tokens; `documents`
     names each unit's document), against `rest` (lemma → count in the rest of the corpus),
@@ -178,7 +200,7 @@ def word_table(
         words.sort(key=lambda w: (-w.count, -w.g2, w.word))
     return WordTable(
         selection=describe, units=len(selection), tokens=total, rest_units=rest_units,
-        rest_tokens=rest_total, words=tuple(words[:top] if top else words),
+        rest_tokens=rest_total, words=tuple(words[:top] if top else words), kind=kind,
     )  # fmt: skip
 
 
@@ -191,7 +213,7 @@ def in_context(
 ) -> list[InContext]:
     """Every use of `word` (as written, or any form of its lemma) in the passages, in reading
     order, with `width` characters either side."""
-    wanted = word.strip().lower()
+    wanted = " ".join(word.split()).lower()
     lemmas = {lemma for unit in tokens for form, lemma, _s, _e in unit if form.lower() == wanted}
     lemmas.add(wanted)
     out = []

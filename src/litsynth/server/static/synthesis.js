@@ -150,13 +150,14 @@ async function countWords(event) {
   if (event) event.preventDefault();
   const params = wordFilters();
   params.set("by", $("words-by").value);
+  if ($("words-phrases").checked) params.set("phrases", "1");
   $("words-status").textContent = "Counting… (the first count loads spaCy)";
   $("word-uses").replaceChildren();
   $("uses-title").hidden = true;
   try {
     const table = await api("/api/words?" + params);
     const weighed = table.rest_tokens > 0;
-    $("words-status").textContent = "Words of " + table.selection + ": " + table.tokens.toLocaleString()
+    $("words-status").textContent = (table.kind === "phrases" ? "Phrases of " : "Words of ") + table.selection + ": " + table.tokens.toLocaleString()
       + " counted" + (weighed ? ", against " + table.rest_tokens.toLocaleString() + " in the rest of the corpus ("
       + table.rest_units + " passages); * p < 0.01" : "") + ". Click a word for its uses.";
     const rows = table.words.map((w) => {
