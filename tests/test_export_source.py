@@ -250,3 +250,17 @@ def test_a_library_of_several_searches_splits_into_a_batch_per_database(project:
               "--project", str(project)],
     )  # fmt: skip
     assert again.output.count("already imported") == 3
+
+
+def test_a_database_named_twice_in_two_spellings_is_warned_about(project: Path) -> None:
+    """ "scopus" beside "Scopus", "WoS" beside "Web of Science": PRISMA would count two
+    databases, so the import says so and how to take it back."""
+    conn = connect(project / "litsynth.db")
+    import_files(conn, [FIX / "cff" / "scopus.ris"], "Scopus")
+    [slip] = import_files(conn, [FIX / "cff" / "lens.csv"], "scopus")
+    assert any("as 'Scopus' too" in w and slip.batch_id in w for w in slip.warnings)
+    import_files(conn, [FIX / "wos_sample.txt"], "WoS")
+    [named] = import_files(conn, [FIX / "exports" / "wos-tab.txt"], "")
+    assert named.source == "WoS" and not named.warnings  # the file said it: WoS's spelling kept
+    [other] = import_files(conn, [FIX / "cff" / "pubmed.nbib"], "PubMed")
+    assert not other.warnings

@@ -130,6 +130,21 @@ def same_file_elsewhere(
     ]
 
 
+def same_database_elsewhere(conn: sqlite3.Connection, source: str, batch_id: str) -> list[str]:
+    """Warnings for a source the project already has under another spelling ("scopus" beside
+    "Scopus", "WoS" beside "Web of Science"): PRISMA would count it as a second database."""
+    from litsynth.biblio.export_source import database_name
+
+    known = sorted({b["source"] for b in store.batches(conn)})
+    return [
+        f"the project has this database as {other!r} too: PRISMA counts {source!r} and"
+        f" {other!r} as two; if they are one, `litsynth batches --remove {batch_id}` takes"
+        f" this import back, to import it again with --source {other!r}"
+        for other in known
+        if other != source and database_name(other) == database_name(source)
+    ]
+
+
 def settings_naming(batch: Batch, imports: Sequence[str]) -> list[str]:
     """The `[records] imports` entries ("Scopus=records/scopus.ris") that name this batch's
     file and source: `litsynth run` would import a removed batch again from them."""

@@ -481,7 +481,7 @@ def _saved(
     besides: Collection[str] = (),
 ) -> ImportOutcome:
     """One batch of `source` stored (or found stored before), and what happened to it."""
-    from litsynth.biblio.batches import same_file_elsewhere
+    from litsynth.biblio.batches import same_database_elsewhere, same_file_elsewhere
     from litsynth.store import biblio as store
 
     existing = store.find_batch(conn, source, bytes_id(data))
@@ -514,7 +514,11 @@ def _saved(
     n_renamed = batch.report.get("n_renamed", 0)
     warnings = batch.report.get("warnings", [])
     if isinstance(warnings, list):
-        warnings = [*warnings, *same_file_elsewhere(conn, batch.id, besides)]
+        warnings = [
+            *warnings,
+            *same_file_elsewhere(conn, batch.id, besides),
+            *same_database_elsewhere(conn, source, batch.id),
+        ]
     return ImportOutcome(
         file_name=file_name,
         batch_id=batch.id,
