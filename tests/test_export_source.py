@@ -264,3 +264,25 @@ def test_a_database_named_twice_in_two_spellings_is_warned_about(project: Path) 
     assert named.source == "WoS" and not named.warnings  # the file said it: WoS's spelling kept
     [other] = import_files(conn, [FIX / "cff" / "pubmed.nbib"], "PubMed")
     assert not other.warnings
+
+
+def test_records_exported_as_ris_come_back_split_by_their_databases(
+    project: Path, tmp_path: Path
+) -> None:
+    """The RIS export says where each record was found (DB), so a colleague's project reads
+    it back a batch per database, as the flow counted them."""
+    conn = connect(project / "litsynth.db")
+    import_files(conn, [FIX / "cff" / "scopus.ris"], "Scopus")
+    import_files(conn, [FIX / "cff" / "pubmed.nbib"], "PubMed")
+    runner = CliRunner()
+    out = tmp_path / "all.ris"
+    written = runner.invoke(
+        cli, ["export", "records", str(out), "--stage", "all", "--format", "ris",
+              "--project", str(project)],
+    )  # fmt: skip
+    assert written.exit_code == 0, written.output
+    other = tmp_path / "other"
+    assert runner.invoke(cli, ["init", str(other)]).exit_code == 0
+    back = runner.invoke(cli, ["import", str(out), "--by-database", "--project", str(other)])
+    assert back.exit_code == 0, back.output
+    assert store.count_by_source(connect(other / "litsynth.db")) == {"PubMed": 1, "Scopus": 2}

@@ -69,7 +69,7 @@ def _bib_type(doc_type: str) -> str:
 
 def to_ris(records: Iterable[BibRecord]) -> str:
     """RIS text, one entry per record: TY, ID, TI, AU…, PY, DO, T2, VL, IS, SP, EP, M3, AB,
-    LA, KW…, L1."""
+    LA, KW…, L1, DB."""
     entries = []
     for rec in records:
         entry: dict[str, object] = {
@@ -96,6 +96,9 @@ def to_ris(records: Iterable[BibRecord]) -> str:
             "urls": [url] if (url := url_of(rec.extra)) else [],
             "file_attachments1": rec.file,
             "notes": [rec.extra["note"]] if rec.extra.get("note") else [],  # N1, as BibTeX note
+            # DB: where it was found, as EndNote's "Name of Database" keeps it, so a library
+            # of these records can be imported again split by database (`--by-database`)
+            "name_of_database": rec.source,
         }
         entry.update({k: v for k, v in optional.items() if v})
         entries.append(entry)
