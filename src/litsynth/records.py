@@ -436,6 +436,14 @@ PARSE_NOTES = frozenset(
 )
 
 
+def attribute_matches(attributes: Mapping[str, object], attribute: tuple[str, str]) -> bool:
+    """A document has NAME=VALUE: case-insensitively, the whole value or one of its
+    ";"-separated parts (documents.csv lists several industries that way)."""
+    value = str(attributes.get(attribute[0], ""))
+    parts = {v.strip().casefold() for v in [value, *value.split(";")]}
+    return attribute[1].strip().casefold() in parts
+
+
 def split_parse_notes(attributes: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """(a document's attributes, what ingest noted while reading it): one split for the
     report, `attributes list` and the REFI-QDA export."""

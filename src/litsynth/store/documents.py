@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from litsynth.records import Chunk, Document, Failure, Page
+from litsynth.records import Chunk, Document, Failure, Page, attribute_matches
 from litsynth.store.passages import batches, decode_authors, marks
 from litsynth.store.scans import scan_notes
 
@@ -575,11 +575,10 @@ def rowids_of_documents(
             continue
         if year_max is not None and (r["year"] is None or r["year"] > year_max):
             continue
-        if attribute is not None:
-            value = str(json.loads(r["attributes"] or "{}").get(attribute[0], ""))
-            parts = {v.strip().casefold() for v in [value, *value.split(";")]}
-            if attribute[1].strip().casefold() not in parts:
-                continue
+        if attribute is not None and not attribute_matches(
+            json.loads(r["attributes"] or "{}"), attribute
+        ):
+            continue
         keep.append(r["id"])
     out: list[int] = []
     for part in batches(keep):

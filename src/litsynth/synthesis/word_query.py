@@ -21,7 +21,7 @@ from litsynth.cells import safe_cell
 from litsynth.coding.codebook.model import Codebook, did_you_mean
 from litsynth.config import Project
 from litsynth.errors import SynthesisError
-from litsynth.records import Passage
+from litsynth.records import Passage, attribute_matches
 from litsynth.store import passages as passage_store
 from litsynth.synthesis.from_store import SOURCE_WORDS, coded_spans, documents
 from litsynth.synthesis.spans import span_passage
@@ -84,10 +84,9 @@ def _units(
     def kept(document_id: str) -> bool:
         if query.document and document_id != query.document:
             return False
-        if query.attribute is not None:
-            name, value = query.attribute
+        if query.attribute is not None:  # as search matches it
             doc = docs.get(document_id)
-            return doc is not None and doc.attributes.get(name, "").lower() == value.lower()
+            return doc is not None and attribute_matches(doc.attributes, query.attribute)
         return True
 
     where = []
