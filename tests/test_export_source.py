@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import shared
-from litsynth.biblio.export_source import database_name, export_source
+from litsynth.biblio.export_source import alike_sources, database_name, export_source
 from litsynth.biblio.readers import import_files, read_entries
 from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.cli import cli
@@ -286,3 +286,16 @@ def test_records_exported_as_ris_come_back_split_by_their_databases(
     back = runner.invoke(cli, ["import", str(out), "--by-database", "--project", str(other)])
     assert back.exit_code == 0, back.output
     assert store.count_by_source(connect(other / "litsynth.db")) == {"PubMed": 1, "Scopus": 2}
+
+
+def test_status_says_which_sources_look_like_one_database(project: Path) -> None:
+    conn = connect(project / "litsynth.db")
+    import_files(conn, [FIX / "cff" / "scopus.ris"], "Scopus")
+    import_files(conn, [FIX / "cff" / "lens.csv"], "scopus")
+    import_files(conn, [FIX / "cff" / "pubmed.nbib"], "PubMed")
+    result = CliRunner().invoke(cli, ["status", "--project", str(project)])
+    [line] = [x for x in result.output.splitlines() if x.startswith("records:")]
+    assert "('Scopus' and 'scopus' look like one database, counted apart" in line
+    assert alike_sources(["Scopus", "scopus", "WoS", "Web of Science", "PubMed"]) == [
+        ["Scopus", "scopus"], ["WoS", "Web of Science"],
+    ]  # fmt: skip

@@ -296,3 +296,12 @@ def by_database(
         name = marks[0][0]
         groups.setdefault(spelled.get(name, name), []).append(entry)
     return groups, unnamed
+
+
+def alike_sources(sources: Iterable[str]) -> list[list[str]]:
+    """The project's sources that name one database in two spellings ("Scopus" and
+    "scopus"; "WoS" and "Web of Science"): PRISMA counts each as a database of its own."""
+    groups: dict[str, list[str]] = {}
+    for source in sources:
+        groups.setdefault(database_name(source), []).append(source)
+    return [names for names in groups.values() if len(names) > 1]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litsynth.biblio import dedupe
+from litsynth.biblio.export_source import alike_sources
 from litsynth.biblio.prisma import PrismaFlow
 from litsynth.biblio.studies import is_previous_study
 from litsynth.words import count
@@ -167,6 +168,11 @@ def lines(report: Mapping[str, Any]) -> list[str]:
     if not report["imported"]:
         return ["records: none imported (`litsynth import FILE --source NAME`)"]
     sources = ", ".join(f"{s} {n}" for s, n in report["by_source"].items())
+    for alike in alike_sources(report["by_source"]):
+        sources += (
+            f" ({' and '.join(repr(s) for s in alike)} look like one database, counted apart:"
+            " `litsynth batches` lists their imports)"
+        )
     deduped = report["deduplicated_records"]
     since = report["imported"] - (deduped or 0)
     if deduped is None:
