@@ -299,3 +299,26 @@ def test_status_says_which_sources_look_like_one_database(project: Path) -> None
     assert alike_sources(["Scopus", "scopus", "WoS", "Web of Science", "PubMed"]) == [
         ["Scopus", "scopus"], ["WoS", "Web of Science"],
     ]  # fmt: skip
+
+
+def test_a_folder_of_exports_imports_each_under_the_database_it_names(
+    project: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "searches"
+    folder.mkdir()
+    for name in ("cff/scopus.ris", "cff/pubmed.nbib", "exports/wos-tab.txt"):
+        (folder / Path(name).name).write_bytes((FIX / name).read_bytes())
+    (folder / "protocol.pdf").write_bytes(b"%PDF-1.4")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00")
+    (folder / "older").mkdir()  # a sub-folder is not read
+    (folder / "older" / "scopus-2025.ris").write_bytes((FIX / "cff" / "scopus.ris").read_bytes())
+    result = CliRunner().invoke(cli, ["import", str(folder), "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "protocol.pdf: skipped, not a kind of file databases export" in result.output
+    assert ".DS_Store" not in result.output and "scopus-2025" not in result.output
+    conn = connect(project / "litsynth.db")
+    assert store.count_by_source(conn) == {"PubMed": 1, "Scopus": 2, "Web of Science": 1}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    none = CliRunner().invoke(cli, ["import", str(empty), "--project", str(project)])
+    assert none.exit_code == 1 and "no export in" in none.output

@@ -53,6 +53,29 @@ FORMATS: dict[str, Callable[[str, str], ReadResult]] = {
 }
 SPLIT = "split by database"  # how a split library's batches say where their source came from
 _OTHER_CJK = {"cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5"}
+# What a folder given to `import` is read for: the kinds of file databases export.
+EXPORT_SUFFIXES = frozenset({
+    ".ris", ".txt", ".bib", ".bibtex", ".nbib", ".ciw", ".csv", ".tsv", ".xlsx", ".xls", ".enw",
+    ".xml", ".json",
+})  # fmt: skip
+
+
+def export_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The files to import, a folder standing for the exports in it (not its sub-folders, not
+    hidden files), and the files of a folder left out for their kind (a PDF, a Word file)."""
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        for child in sorted(
+            p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+        ):
+            (files if child.suffix.lower() in EXPORT_SUFFIXES else skipped).append(child)
+    return files, skipped
+
+
 _BY_EXTENSION = {
     ".bib": "bibtex",
     ".bibtex": "bibtex",

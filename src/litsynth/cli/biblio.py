@@ -14,7 +14,7 @@ from litsynth.biblio.attachments import AttachReport, bring_batch_files
 from litsynth.biblio.batches import record_search, search_date
 from litsynth.biblio.citation_search import import_references
 from litsynth.biblio.link import link_by_hand, link_full_texts, require_record
-from litsynth.biblio.readers import SPLIT, import_files
+from litsynth.biblio.readers import SPLIT, export_files, import_files
 from litsynth.biblio.record_fields import work_type
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
@@ -89,9 +89,7 @@ def batches_command(remove: str | None, project_dir: Path, as_json: bool) -> Non
 
 
 @click.command("import")
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--source",
     default="",
@@ -153,7 +151,8 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Import bibliographic exports as batches: BibTeX, RIS, CSV/TSV, Excel (.xlsx, .xls), WoS
-    tagged text, MEDLINE/.nbib (PubMed, ERIC), EndNote tagged and XML, CSL-JSON (Zotero).
+    tagged text, MEDLINE/.nbib (PubMed, ERIC), EndNote tagged and XML, CSL-JSON (Zotero). A
+    folder stands for the exports in it.
 
     Each file becomes one batch of SOURCE (read from the file when not given: most database
     exports name themselves); importing the same file from the same source again changes
@@ -165,9 +164,17 @@ def import_command(
         raise BiblioError("--files-from goes with --with-files", hint="add --with-files")
     search_day = search_date(searched, query)
     project = load(project_dir)
+    exports, skipped = export_files(files)
+    if not exports:
+        raise BiblioError(
+            f"no export in {', '.join(str(f) for f in files)}",
+            hint="a folder's .ris, .bib, .txt, .nbib, .csv, .xlsx… files are read",
+        )
+    for left in skipped if not as_json else []:
+        click.echo(f"{left}: skipped, not a kind of file databases export")
     with opened(project.store_path) as conn:
         outcomes = import_files(
-            conn, files, source, encoding=encoding, sheet=sheet, split=by_database
+            conn, exports, source, encoding=encoding, sheet=sheet, split=by_database
         )
         failed = [o for o in outcomes if o.error]
         search = None
