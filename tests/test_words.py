@@ -115,6 +115,16 @@ def test_the_command_counts_a_themes_spans_and_shows_a_word_in_context(
     assert top["kind"] == "phrases" and top["words"][0]["word"] == "supply chain"
     said = runner.invoke(cli, ["words", "--context", "supply chain", "--json", *both])
     assert len(json.loads(said.output)["uses"]) == top["words"][0]["count"]
+    versus = runner.invoke(
+        cli, ["words", "--code", "digital-enablement", "--against",
+              "orchestration-value-creation", "--json", *both],
+    )  # fmt: skip
+    weighed = json.loads(versus.output)
+    assert weighed["reference"].endswith(
+        "coded spans of Value creation through orchestration"
+        " (human codings and unreviewed machine suggestions)"
+    )
+    assert weighed["rest_tokens"] < table["rest_tokens"]  # one theme, not the whole rest
     sheet = tmp_path / "words.csv"
     written = runner.invoke(cli, ["words", "--top", "5", "--out", str(sheet), *project])
     assert written.exit_code == 0 and "against" not in written.output.splitlines()[0]

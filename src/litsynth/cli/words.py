@@ -37,6 +37,13 @@ from litsynth.words import count
     help="The coded spans of this code, or of every code of this category or theme"
     " (repeat it for several). Default: the body and abstract passages.",
 )
+@click.option(
+    "--against",
+    multiple=True,
+    metavar="ID",
+    help="Weigh the words against this code's (category's, theme's) spans instead of the rest"
+    " of the corpus: what one theme says that another does not.",
+)
 @click.option("--document", default="", metavar="ID", help="Only this document.")
 @click.option(
     "--attribute",
@@ -77,6 +84,7 @@ from litsynth.words import count
 @project_option
 def words_command(
     codes: tuple[str, ...],
+    against: tuple[str, ...],
     document: str,
     attribute: str | None,
     top: int,
@@ -104,10 +112,11 @@ def words_command(
         source=source or project.settings.synthesis.source,
         min_length=min_length,
         phrases=phrases,
+        against=against,
     )
     if not project.store_path.exists():
         raise SynthesisError(f"no store at {project.store_path}", hint="run `litsynth ingest`")
-    codebook = project_codebook(project, required=bool(codes))  # the corpus's words need none
+    codebook = project_codebook(project, required=bool(codes or against))  # words need none
     with opened(project.store_path) as conn:
         if word is not None:
             lines, said = word_in_context(conn, project, codebook, query, word)
@@ -137,11 +146,13 @@ def _render(table: WordTable, *, codes: bool) -> None:
     weighed = table.rest_tokens > 0  # the whole corpus has nothing to be weighed against
     click.echo(
         f"{table.kind.capitalize()} of {table.selection}: {table.tokens:,} counted"
-        + (f", against {table.rest_tokens:,} in the rest of the corpus"
-           f" ({count(table.rest_units, 'passage')})" if weighed else "")
+        + (f", against {table.rest_tokens:,} in {table.reference}"
+           + (f" ({count(table.rest_units, 'passage')})" if table.reference.startswith("the rest")
+              else "") if weighed else "")
     )  # fmt: skip
     header = f"{table.kind[:-1]:<22}{'count':>7}{'weighted %':>12}{unit:>10}{'documents':>11}"
-    click.echo(header + (f"{'rest':>7}{'G²':>10}{'log ratio':>11}" if weighed else ""))
+    there = "rest" if table.reference.startswith("the rest") else "there"
+    click.echo(header + (f"{there:>7}{'G²':>10}{'log ratio':>11}" if weighed else ""))
     for w in table.words:
         line = f"{w.word[:21]:<22}{w.count:>7}{100 * w.share:>11.2f}%{w.units:>10}{w.documents:>11}"
         if weighed:
@@ -150,7 +161,7 @@ def _render(table: WordTable, *, codes: bool) -> None:
         click.echo(line)
     if weighed:
         click.echo(
-            f"* used more (G² +) or less (G² −) here than in the rest, p < 0.01"
+            f"* used more (G² +) or less (G² −) here than there, p < 0.01"
             f" (|G²| ≥ {SIGNIFICANT}); log ratio +1: twice as frequent here."
         )
     click.echo("`litsynth words --context WORD` (with the same options) shows a word's uses.")

@@ -15,6 +15,8 @@ WORD_FILTERS: list[dict[str, Any]] = [
         " theme; not given: the body and abstract passages",
         "schema": {"type": "string"},
     },
+    {"name": "against", "in": "query", "schema": {"type": "string"},
+     "description": "weigh against this code's (category's, theme's) spans, not the rest"},
     {"name": "document", "in": "query", "description": "only this document",
      "schema": {"type": "string"}},
     {

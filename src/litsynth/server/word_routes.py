@@ -35,6 +35,7 @@ def _query(params: Mapping[str, str], project: Project) -> WordQuery:
             raise LitsynthError("attribute is NAME=VALUE", "e.g. attribute=source_type=empirical")
         attribute = (name.strip(), value.strip())
     code = (params.get("code") or "").strip()
+    against = (params.get("against") or "").strip()
     return WordQuery(
         codes=(code,) if code else (),
         document=(params.get("document") or "").strip(),
@@ -42,6 +43,7 @@ def _query(params: Mapping[str, str], project: Project) -> WordQuery:
         source=codings_source(params, project),
         min_length=whole_number(params.get("min_length", "3"), "min_length", "min_length=3"),
         phrases=switch(params, "phrases", default=False),
+        against=(against,) if against else (),
     )
 
 
@@ -51,7 +53,7 @@ def word_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
 
     def _codebook(query: WordQuery) -> Codebook | None:
         """The codebook when a code is asked for; the corpus's words need none."""
-        return project_codebook(project, required=bool(query.codes))
+        return project_codebook(project, required=bool(query.codes or query.against))
 
     async def api_words(request: Request) -> Response:
         params = request.query_params

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from litsynth.biblio.sheet_files import layout, write_table
@@ -49,6 +49,7 @@ class WordQuery:
     source: str = "human"
     min_length: int = 3
     phrases: bool = False  # two-word phrases instead of words
+    against: tuple[str, ...] = ()  # weigh against these codes' spans, not the rest of the corpus
 
 
 def _code_ids(codebook: Codebook, asked: Sequence[str]) -> set[str]:
@@ -183,19 +184,32 @@ def word_frequencies(
             hint="code passages first (`litsynth code suggest`, then review), or ask for"
             " another code, document or attribute",
         )
-    texts = list(dict.fromkeys([p.text for p in chosen] + [p.text for p in corpus]))
+    other: list[Passage] = []
+    reference = "the rest of the corpus"
+    if query.against:  # another code's (or theme's) spans, in the same documents
+        other, _corpus, reference = _units(
+            conn, codebook, replace(query, codes=query.against, against=())
+        )
+        if not other:
+            raise SynthesisError(f"nothing to weigh against: {reference}", hint="another code")
+    texts = list(dict.fromkeys(p.text for p in [*chosen, *(other or corpus)]))
     tokens = dict(zip(texts, _tokens(project, texts, query.min_length), strict=True))
     if query.phrases:
         tokens = {text: phrases(text, words) for text, words in tokens.items()}
     picked = [tokens[p.text] for p in chosen]
-    everything = Counter(lemma for p in corpus for _f, lemma, _s, _e in tokens[p.text])
-    mine = Counter(lemma for unit in picked for _f, lemma, _s, _e in unit)
-    rest = {lemma: n - mine[lemma] for lemma, n in everything.items() if n - mine[lemma] > 0}
-    chosen_chunks = {p.chunk_id for p in chosen}
-    rest_units = sum(1 for p in corpus if p.chunk_id not in chosen_chunks)
+    if other:
+        rest: dict[str, int] = Counter(lemma for p in other for _f, lemma, _s, _e in tokens[p.text])
+        rest_units = len(other)
+    else:  # the corpus less what is counted here
+        everything = Counter(lemma for p in corpus for _f, lemma, _s, _e in tokens[p.text])
+        mine = Counter(lemma for unit in picked for _f, lemma, _s, _e in unit)
+        rest = {lemma: n - mine[lemma] for lemma, n in everything.items() if n - mine[lemma] > 0}
+        chosen_chunks = {p.chunk_id for p in chosen}
+        rest_units = sum(1 for p in corpus if p.chunk_id not in chosen_chunks)
     return word_table(
         picked, rest, documents=[p.document_id for p in chosen], describe=said,
         rest_units=rest_units, top=top, sort=sort, kind="phrases" if query.phrases else "words",
+        reference=reference,
     )  # fmt: skip
 
 

@@ -81,10 +81,12 @@ class WordTable:
     rest_tokens: int
     words: tuple[Word, ...]
     kind: str = "words"  # or "phrases" (two words each)
+    reference: str = "the rest of the corpus"  # what the words are weighed against
 
     def to_json(self) -> dict[str, object]:
         return {
-            "kind": self.kind, "selection": self.selection, "units": self.units,
+            "kind": self.kind, "selection": self.selection, "reference": self.reference,
+            "units": self.units,
             "tokens": self.tokens,
             "rest_units": self.rest_units, "rest_tokens": self.rest_tokens,
             "words": [w.to_json() for w in self.words],
@@ -165,6 +167,7 @@ def word_table(
     top: int = 30,
     sort: str = "frequency",
     kind: str = "words",
+    reference: str = "the rest of the corpus",
 ) -> WordTable:
     """The `top` words of the selection's units (each a list of counted tokens; `documents`
     names each unit's document), against `rest` (lemma → count in the rest of the corpus),
@@ -201,6 +204,7 @@ def word_table(
     return WordTable(
         selection=describe, units=len(selection), tokens=total, rest_units=rest_units,
         rest_tokens=rest_total, words=tuple(words[:top] if top else words), kind=kind,
+        reference=reference,
     )  # fmt: skip
 
 
