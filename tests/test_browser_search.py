@@ -104,3 +104,14 @@ def test_a_themes_words_open_from_the_matrices_screen(demo_copy: Path) -> None:
         by = page.input_value("#words-by")
     assert picked and by == "keyness"
     assert theme.split(" (core")[0] in status and "against" in status
+
+
+def test_a_themes_words_are_weighed_against_another_theme(demo_copy: Path) -> None:
+    with browsing(demo_copy, 1280, 900) as (url, page):
+        page.goto(url + "/screens/search")
+        page.fill("#theme", "digital-enablement")
+        page.fill("#words-against", "orchestration-value-creation")
+        page.click("#words-form button")
+        page.wait_for_selector("#words tbody tr")
+        status = page.locator("#words-status").text_content() or ""
+    assert "coded spans of Value creation through orchestration" in status.split("against")[1]

@@ -151,6 +151,7 @@ async function countWords(event) {
   const params = wordFilters();
   params.set("by", $("words-by").value);
   if ($("words-phrases").checked) params.set("phrases", "1");
+  if ($("words-against").value.trim()) params.set("against", $("words-against").value.trim());
   $("words-status").textContent = "Counting… (the first count loads spaCy)";
   $("word-uses").replaceChildren();
   $("uses-title").hidden = true;
@@ -158,8 +159,9 @@ async function countWords(event) {
     const table = await api("/api/words?" + params);
     const weighed = table.rest_tokens > 0;
     $("words-status").textContent = (table.kind === "phrases" ? "Phrases of " : "Words of ") + table.selection + ": " + table.tokens.toLocaleString()
-      + " counted" + (weighed ? ", against " + table.rest_tokens.toLocaleString() + " in the rest of the corpus ("
-      + table.rest_units + " passages); * p < 0.01" : "") + ". Click a word for its uses.";
+      + " counted" + (weighed ? ", against " + table.rest_tokens.toLocaleString() + " in " + table.reference
+      + (table.reference.startsWith("the rest") ? " (" + table.rest_units + " passages)" : "") + "; * p < 0.01" : "")
+      + ". Click a word for its uses.";
     const rows = table.words.map((w) => {
       const tr = el("tr");
       const pick = el("button", w.word, "linklike");
