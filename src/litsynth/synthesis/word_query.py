@@ -75,7 +75,7 @@ def _units(
     conn: sqlite3.Connection, codebook: Codebook | None, query: WordQuery
 ) -> tuple[list[Passage], list[Passage], str]:
     """(the selection's units, the corpus's prose passages, the selection in words)."""
-    docs = documents(conn)
+    docs = documents(conn, with_text=bool(query.codes))  # a span's words come from its text
     if query.document and query.document not in docs:
         raise SynthesisError(
             f"no document {query.document!r}", hint="`litsynth status` and the report list them"
