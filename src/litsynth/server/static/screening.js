@@ -135,10 +135,15 @@ async function loadNext(first) {
   $("key-not-retrieved").hidden = !fullText;
   $("actions").hidden = rec === null && !data.progress.screened;
   $("rec-done").textContent = data.progress.candidates > 0
-    ? "Nothing left to screen at this stage for this reviewer."
+    ? (stage() === "full-text"
+      ? "Nothing left to assess at full text for this reviewer. The flow is on Matrices & PRISMA;"
+        + " the included studies' data go on Extraction."
+      : "Nothing left to screen at title/abstract for this reviewer. Next: full text (the Stage"
+        + " menu above); disagreements wait on Conflicts.")
     : stage() === "full-text"
       ? "No records at full text yet: records included at title/abstract come here."
-      : "No records yet: import a database export with `litsynth import FILE --source NAME`, then reload.";
+      : "No records yet: import a database export on the Records screen (or with"
+        + " `litsynth import FILE --source NAME`; the source may be left out when the file names it), then reload.";
   for (const id of ["rec-title", "rec-meta", "rec-keywords", "rec-abstract", "rec-doi", "rec-fulltext", "rec-study", "rec-why", "attach-status"]) $(id).textContent = "";
   $("rec-doi").removeAttribute("href");
   $("rec-attach").hidden = !(rec && fullText && !rec.full_texts.length);
