@@ -277,3 +277,28 @@ def test_variables_of_a_source_and_of_its_case_are_read() -> None:
     )
     (source,) = read_refi(qde, "nvivo.qde").sources
     assert source.variables == (("Industry", "apparel"), ("Employees", "120"))
+
+
+def test_a_sources_sets_are_read_as_its_set_attribute() -> None:
+    """NVivo's sets and ATLAS.ti's document groups hold sources: each source's become one
+    attribute, "set" (a matrix row per set); the sets litsynth derives when it exports
+    (attribute values, studies) are not read back as sets."""
+    qde = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0">'
+        b'<Variables><Variable guid="v1" name="industry" typeOfVariable="Text"/></Variables>'
+        b'<Sources><TextSource guid="s1" name="Interview A"><PlainTextContent>We share data.'
+        b'</PlainTextContent><VariableValue><VariableRef targetGUID="v1"/>'
+        b"<TextValue>apparel</TextValue></VariableValue></TextSource>"
+        b'<TextSource guid="s2" name="Interview B"><PlainTextContent>We do not.'
+        b"</PlainTextContent></TextSource></Sources><Sets>"
+        b'<Set guid="g1" name="Empirical studies"><MemberSource targetGUID="s1"/>'
+        b'<MemberSource targetGUID="s2"/></Set>'
+        b'<Set guid="g2" name="Wave 2; pilot"><MemberSource targetGUID="s1"/></Set>'
+        b'<Set guid="g3" name="industry: apparel"><MemberSource targetGUID="s1"/></Set>'
+        b'<Set guid="g4" name="study: Doe (2020)"><MemberSource targetGUID="s1"/></Set>'
+        b'<Set guid="g5" name="Codes of note"><MemberCode targetGUID="c1"/></Set>'
+        b"</Sets></Project>"
+    )
+    first, second = read_refi(qde, "atlas.qde").sources
+    assert first.variables == (("industry", "apparel"), ("set", "Empirical studies; Wave 2, pilot"))
+    assert second.variables == (("set", "Empirical studies"),)

@@ -172,6 +172,10 @@ def read_refi(data: bytes, file_name: str) -> RefiProject:
         for v in _children(_child(root, "Variables") or Element("x"), "Variable")
     }
     by_case = _case_variables(root, named)
+    member_of: dict[str, list[str]] = {}  # source guid -> the sets holding it
+    for group in _children(_child(root, "Sets") or Element("x"), "Set"):
+        for member in _children(group, "MemberSource"):
+            member_of.setdefault(member.get("targetGUID", ""), []).append(group.get("name", ""))
     sources = []
     for src in _children(_child(root, "Sources") or Element("x"), "TextSource"):
         selections = []
@@ -201,7 +205,10 @@ def read_refi(data: bytes, file_name: str) -> RefiProject:
                 _plain_text(archive, src),
                 tuple(selections),
                 _refs(src),
-                _own_first(_values(src, named), by_case.get(src.get("guid", ""), ())),
+                _with_sets(
+                    _own_first(_values(src, named), by_case.get(src.get("guid", ""), ())),
+                    member_of.get(src.get("guid", ""), []),
+                ),
             )
         )
     notes = {}
@@ -256,3 +263,24 @@ def _own_first(
     """A source's own variables, then its cases' for the names it gives no value."""
     given = {name.casefold() for name, _ in own}
     return own + tuple((name, value) for name, value in cases if name.casefold() not in given)
+
+
+def _with_sets(
+    variables: tuple[tuple[str, str], ...], sets: list[str]
+) -> tuple[tuple[str, str], ...]:
+    """A source's variables, and the sets holding it (NVivo's sets, ATLAS.ti's document groups)
+    as one more, "set" ("Interviews; Wave 2": a matrix row each). The sets litsynth derives
+    when it exports ("industry: apparel" from a variable the source has, "study: …") are
+    left out: they come back as what they were made from."""
+    held = {
+        (name.strip().casefold(), part.strip().casefold())
+        for name, value in variables
+        for part in value.split(";")
+    }
+    own = []
+    for name in (n.strip() for n in sets):
+        label, sep, value = name.partition(": ")
+        derived = sep and (label == "study" or (label.casefold(), value.casefold()) in held)
+        if name and not derived:
+            own.append(name.replace(";", ","))
+    return (*variables, ("set", "; ".join(dict.fromkeys(own)))) if own else variables
