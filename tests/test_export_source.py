@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import shared
-from litsynth.biblio.export_source import alike_sources, database_name, export_source
+from litsynth.biblio.export_source import alike_sources, could_be, database_name, export_source
 from litsynth.biblio.readers import import_files, read_entries
 from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.cli import cli
@@ -322,3 +322,17 @@ def test_a_folder_of_exports_imports_each_under_the_database_it_names(
     empty.mkdir()
     none = CliRunner().invoke(cli, ["import", str(empty), "--project", str(project)])
     assert none.exit_code == 1 and "no export in" in none.output
+
+
+def test_a_source_named_against_what_the_records_say_is_warned_about(project: Path) -> None:
+    """An Embase export imported as "Scopus" would be counted under Scopus: the import says
+    what its records name. A name that may be the same database is no slip."""
+    conn = connect(project / "litsynth.db")
+    [slip] = import_files(conn, [FIX / "cff" / "embase-excel.csv"], "Scopus")
+    assert any(w.startswith("its records name Embase (links: 2 of 2 records), not 'Scopus'")
+               and slip.batch_id in w for w in slip.warnings)  # fmt: skip
+    for path, named in [("cff/pubmed.nbib", "MEDLINE"), ("cff/cinahl.ris", "Academic Search"),
+                        ("cff/googlescholar.csv", "Google Scholar")]:  # fmt: skip
+        [fine] = import_files(conn, [FIX / path], named)
+        assert not [w for w in fine.warnings if w.startswith("its records name")], path
+    assert could_be("CINAHL", "CINAHL Complete") and not could_be("Scopus", "Embase")

@@ -305,3 +305,17 @@ def alike_sources(sources: Iterable[str]) -> list[list[str]]:
     for source in sources:
         groups.setdefault(database_name(source), []).append(source)
     return [names for names in groups.values() if len(names) > 1]
+
+
+_FAMILIES = ({"PubMed", "MEDLINE"},)  # one database under two names a review may use
+
+
+def could_be(named: str, said: str) -> bool:
+    """Whether a source the user named may be the database the records say ("MEDLINE" for
+    PubMed's records, "CINAHL" for "CINAHL Complete"): only a plain contradiction is a slip
+    worth a warning."""
+    a, b = database_name(named), database_name(said)
+    if a == b or any({a, b} <= family for family in _FAMILIES):
+        return True
+    ka, kb = _key(a), _key(b)
+    return ka.startswith(kb + " ") or kb.startswith(ka + " ")

@@ -28,7 +28,12 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from litsynth.biblio.encoding_repair import first_repair, repair, repaired_warning
-from litsynth.biblio.export_source import ExportSource, by_database, export_source
+from litsynth.biblio.export_source import (
+    ExportSource,
+    by_database,
+    could_be,
+    export_source,
+)
 from litsynth.biblio.normalize import fingerprint, to_record
 from litsynth.biblio.readers_base import RawEntry, ReadResult
 from litsynth.biblio.readers_bibtex import read_bibtex
@@ -425,8 +430,21 @@ def import_data(
         except BiblioError as exc:
             return replace(_failed(file_name, "", exc.message), unnamed=True)
         source = named.name
+        return _saved(conn, file_name, data, source, read=read, encoding=encoding, sheet=sheet,
+                      evidence=named.evidence)  # fmt: skip
+    if store.find_batch(conn, source, bytes_id(data)) is not None:  # a re-import: no reading
+        return _saved(conn, file_name, data, source, read=None, encoding=encoding, sheet=sheet)
+    try:
+        read = read_entries(data, file_name, encoding=encoding, sheet=sheet)
+    except BiblioError as exc:
+        return _failed(file_name, source, exc.message)
+    try:  # a source named against what the records say is a slip PRISMA would count
+        said = export_source(read[0], read[2])
+    except BiblioError:
+        said = None
+    contrary = said if said is not None and not could_be(source, said.name) else None
     return _saved(conn, file_name, data, source, read=read, encoding=encoding, sheet=sheet,
-                  evidence=named.evidence if named else "")  # fmt: skip
+                  contrary=contrary)  # fmt: skip
 
 
 def import_by_database(
@@ -502,8 +520,10 @@ def _saved(
     sheet: str | None,
     evidence: str = "",
     besides: Collection[str] = (),
+    contrary: ExportSource | None = None,
 ) -> ImportOutcome:
-    """One batch of `source` stored (or found stored before), and what happened to it."""
+    """One batch of `source` stored (or found stored before), and what happened to it;
+    `contrary`, the database the records name when it is not the source given."""
     from litsynth.biblio.batches import same_database_elsewhere, same_file_elsewhere
     from litsynth.store import biblio as store
 
@@ -541,7 +561,13 @@ def _saved(
             *warnings,
             *same_file_elsewhere(conn, batch.id, besides),
             *same_database_elsewhere(conn, source, batch.id),
-        ]
+            *(
+                [f"its records name {contrary.name} ({contrary.evidence}), not {source!r}: if"
+                 f" it came from {contrary.name}, `litsynth batches --remove {batch.id}` takes it"
+                 " back, to import it again without --source"]
+                if contrary is not None else []
+            ),
+        ]  # fmt: skip
     return ImportOutcome(
         file_name=file_name,
         batch_id=batch.id,
