@@ -82,6 +82,10 @@ def test_a_themes_words_are_counted_and_each_leads_to_its_uses(demo_copy: Path) 
         title = page.locator("#uses-title").text_content() or ""
         marked = page.locator("#word-uses li mark").all_text_contents()
         cited = page.locator("#word-uses li .meta").first.text_content() or ""
+        sheet = page.evaluate(
+            "async () => { const r = await fetch(document.querySelector('#words-csv').href);"
+            " return [r.status, await r.text()]; }"
+        )
         page.screenshot(path=str(SHOTS / "workspace-words.png"), full_page=True)
         page.locator("#word-uses li a").first.click()
         page.wait_for_selector(".passage.target .ptext")
@@ -90,6 +94,8 @@ def test_a_themes_words_are_counted_and_each_leads_to_its_uses(demo_copy: Path) 
     assert title.startswith(f"“{first[0]}” in ") and title.endswith(f"{first[1]} uses")
     assert len(marked) == int(first[1]) and all(m.lower()[:4] == first[0][:4] for m in marked)
     assert cited.split(" · ")[0].endswith(")") or "¶" in cited or "p." in cited
+    assert sheet[0] == 200 and sheet[1].lstrip("\ufeff").startswith("word,forms,count")
+    assert f"\n{first[0]}," in sheet[1]  # the table's first word is the sheet's
 
 
 def test_a_themes_words_open_from_the_matrices_screen(demo_copy: Path) -> None:

@@ -18,6 +18,7 @@ from litsynth.errors import LitsynthError
 from litsynth.search import SearchHit
 from litsynth.server.replies import codings_source, switch
 from litsynth.store import opened
+from litsynth.synthesis.words import WordTable
 
 RECORD_TYPES = {
     "ris": "application/x-research-info-systems",
@@ -116,6 +117,17 @@ def hits_file(hits: Sequence[SearchHit], query: str, fmt: str) -> Response:
     with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
         data = write_hits(hits, query, Path(folder) / f"hits.{fmt}").read_bytes()
     return _attachment(data, RECORD_TYPES[fmt], f"hits.{fmt}")
+
+
+def words_file(table: WordTable, fmt: str) -> Response:
+    """A word table as the sheet `litsynth words --out` writes (`word_query.write_words`)."""
+    from litsynth.synthesis.word_query import write_words
+
+    if fmt not in ("csv", "xlsx"):
+        raise LitsynthError(f"no sheet format {fmt!r}", hint="format=xlsx or format=csv")
+    with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
+        data = write_words(table, Path(folder) / f"{table.kind}.{fmt}").read_bytes()
+    return _attachment(data, RECORD_TYPES[fmt], f"{table.kind}.{fmt}")
 
 
 def pairs_file(project: Project, fmt: str) -> Response:

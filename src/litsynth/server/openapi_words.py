@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litsynth.server.openapi_parts import SOURCE, ok
+from litsynth.server.openapi_parts import CSV, SHEET, SOURCE, download, ok
 
 WORD_FILTERS: list[dict[str, Any]] = [
     {
@@ -34,32 +34,44 @@ WORD_FILTERS: list[dict[str, Any]] = [
     SOURCE,
 ]  # fmt: skip
 
+WORD_TABLE: list[dict[str, Any]] = [
+    *WORD_FILTERS,
+    {
+        "name": "phrases",
+        "in": "query",
+        "description": "1: two-word phrases instead of words",
+        "schema": {"type": "string", "enum": ["0", "1"]},
+    },
+    {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["frequency", "keyness"]}},
+    {
+        "name": "top",
+        "in": "query",
+        "schema": {"type": "integer", "default": 30, "minimum": 1, "maximum": 1000},
+    },
+]
+
 WORD_PATHS: dict[str, Any] = {
     "/api/words": {
         "get": {
             "summary": "Word frequency and keyness of the passages picked (`litsynth words"
             " --json`): each word's count, share, passages, documents, its count in the rest"
             " of the corpus, log-likelihood G² and log ratio; a 400 when nothing is picked",
+            "parameters": WORD_TABLE,
+            "responses": ok({"type": "object"}, "selection, sizes, words"),
+        }
+    },
+    "/api/words/sheet": {
+        "get": {
+            "summary": "The same words as a sheet (`litsynth words --out`)",
             "parameters": [
-                *WORD_FILTERS,
+                *WORD_TABLE,
                 {
-                    "name": "phrases",
+                    "name": "format",
                     "in": "query",
-                    "description": "1: two-word phrases instead of words",
-                    "schema": {"type": "string", "enum": ["0", "1"]},
-                },
-                {
-                    "name": "by",
-                    "in": "query",
-                    "schema": {"type": "string", "enum": ["frequency", "keyness"]},
-                },
-                {
-                    "name": "top",
-                    "in": "query",
-                    "schema": {"type": "integer", "default": 30, "minimum": 1, "maximum": 1000},
+                    "schema": {"type": "string", "enum": ["xlsx", "csv"], "default": "xlsx"},
                 },
             ],
-            "responses": ok({"type": "object"}, "selection, sizes, words"),
+            "responses": download("the sheet", SHEET, CSV),
         }
     },
     "/api/words/context": {

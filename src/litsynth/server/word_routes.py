@@ -17,11 +17,12 @@ from starlette.routing import Route
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
+from litsynth.server.downloads import words_file
 from litsynth.server.replies import codings_source, switch, whole_number
 from litsynth.server.warm import Workspace
 from litsynth.store import opened
 from litsynth.synthesis.word_query import WordQuery, word_frequencies, word_in_context
-from litsynth.synthesis.words import SORTS
+from litsynth.synthesis.words import SORTS, WordTable
 
 SHOWN_USES = 1000  # "the" of a big corpus would be a page of 10⁵ lines
 
@@ -55,7 +56,8 @@ def word_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
         """The codebook when a code is asked for; the corpus's words need none."""
         return project_codebook(project, required=bool(query.codes or query.against))
 
-    async def api_words(request: Request) -> Response:
+    async def counted(request: Request) -> WordTable:
+        """The word table the query string asks for, counted in a worker thread."""
         params = request.query_params
         query = _query(params, project)
         sort = params.get("by", "frequency")
@@ -63,12 +65,20 @@ def word_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
             raise LitsynthError(f"by is one of {', '.join(SORTS)}", "by=keyness")
         top = whole_number(params.get("top", "30"), "top is how many words", "top=30")
 
-        def count() -> dict[str, object]:
+        def count() -> WordTable:
             with opened(project.store_path) as conn:
-                table = word_frequencies(conn, project, _codebook(query), query, top=top, sort=sort)
-            return table.to_json()
+                return word_frequencies(conn, project, _codebook(query), query, top=top, sort=sort)
 
-        return JSONResponse(await run_in_threadpool(count))
+        return await run_in_threadpool(count)
+
+    async def api_words(request: Request) -> Response:
+        return JSONResponse((await counted(request)).to_json())
+
+    async def api_words_sheet(request: Request) -> Response:
+        fmt = request.query_params.get("format", "xlsx")
+        if fmt not in ("csv", "xlsx"):  # before counting: a typo costs no parse
+            raise LitsynthError(f"no sheet format {fmt!r}", hint="format=xlsx or format=csv")
+        return words_file(await counted(request), fmt)
 
     async def api_context(request: Request) -> Response:
         params = request.query_params
@@ -88,5 +98,6 @@ def word_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
 
     return [
         route("/api/words", api_words, ["GET"]),
+        route("/api/words/sheet", api_words_sheet, ["GET"]),
         route("/api/words/context", api_context, ["GET"]),
     ]

@@ -153,6 +153,7 @@ async function countWords(event) {
   if ($("words-phrases").checked) params.set("phrases", "1");
   if ($("words-against").value.trim()) params.set("against", $("words-against").value.trim());
   $("words-status").textContent = "Counting… (the first count loads spaCy)";
+  $("words-sheet").hidden = true;
   $("word-uses").replaceChildren();
   $("uses-title").hidden = true;
   try {
@@ -178,6 +179,9 @@ async function countWords(event) {
     });
     $("words").querySelector("tbody").replaceChildren(...rows);
     $("words").hidden = !rows.length;
+    // the same count as a sheet to download
+    for (const format of ["xlsx", "csv"]) $("words-" + format).href = "/api/words/sheet?" + params + "&format=" + format;
+    $("words-sheet").hidden = !rows.length;
   } catch (error) {
     $("words-status").textContent = error.message;
     $("words").hidden = true;
