@@ -7,9 +7,10 @@ so on every record. Most database exports do: RIS has a database field (`DB  - S
 `DB  - Embase`), Scopus's BibTeX and CSV a `source` of "Scopus", and the others leave a mark
 of where each record lives (a Web of Science accession number `WOS:…`, a Scopus or Embase
 link, a Lens ID, PubMed's PMID in its MEDLINE format). Each record is read on its own, and
-the file is named after a database only when 90 % of its records name the same one and none
-names another: a reference manager's library exported whole, holding records of several
-searches, is refused rather than counted under one of them (the hint says to name it).
+the file is named after a database only when 90 % of its records name that one by one of
+their marks: a reference manager's library exported whole, holding records of several
+searches, is refused rather than counted under one of them (the hint says to name it, or to
+split it, `by_database`).
 
 What is read, per record, strongest mark first (docs/records.md has the whole list):
 - a database field: RIS `DB`, EndNote `%~`, Zotero's "Archive", Cochrane's "Database Name",
