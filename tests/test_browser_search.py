@@ -66,16 +66,24 @@ def test_the_codebooks_themes_and_codes_are_offered_as_filters(demo_copy: Path) 
     assert all(label.endswith(")") for _, label in themes) and codes == 18 and hits > 0
 
 
+def count_words(page, url: str, by: str = "frequency", **fields: str) -> str:  # type: ignore[no-untyped-def]
+    """The Words panel counted for the theme digital-enablement, `by`, and the fields given
+    (input id → value): its status line."""
+    page.goto(url + "/screens/search")
+    page.fill("#theme", "digital-enablement")
+    page.select_option("#words-by", by)
+    for field, value in fields.items():
+        page.fill(f"#{field}", value)
+    page.click("#words-form button")
+    page.wait_for_selector("#words tbody tr")
+    return page.locator("#words-status").text_content() or ""
+
+
 def test_a_themes_words_are_counted_and_each_leads_to_its_uses(demo_copy: Path) -> None:
     """The Words panel counts what the filters pick (a theme's coded spans), most distinctive
     first; a word opens its uses, each cited, and the reader at the word."""
     with browsing(demo_copy, 1280, 1100) as (url, page):
-        page.goto(url + "/screens/search")
-        page.fill("#theme", "digital-enablement")
-        page.select_option("#words-by", "keyness")
-        page.click("#words-form button")
-        page.wait_for_selector("#words tbody tr")
-        status = page.locator("#words-status").text_content() or ""
+        status = count_words(page, url, by="keyness")
         first = page.locator("#words tbody tr").first.locator("td").all_text_contents()
         page.locator("#words tbody tr button").first.click()
         page.wait_for_selector("#word-uses li mark")
@@ -114,10 +122,5 @@ def test_a_themes_words_open_from_the_matrices_screen(demo_copy: Path) -> None:
 
 def test_a_themes_words_are_weighed_against_another_theme(demo_copy: Path) -> None:
     with browsing(demo_copy, 1280, 900) as (url, page):
-        page.goto(url + "/screens/search")
-        page.fill("#theme", "digital-enablement")
-        page.fill("#words-against", "orchestration-value-creation")
-        page.click("#words-form button")
-        page.wait_for_selector("#words tbody tr")
-        status = page.locator("#words-status").text_content() or ""
+        status = count_words(page, url, **{"words-against": "orchestration-value-creation"})
     assert "coded spans of Value creation through orchestration" in status.split("against")[1]
