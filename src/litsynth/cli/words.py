@@ -97,10 +97,11 @@ def words_command(
     as_json: bool,
     project_dir: Path,
 ) -> None:
-    """The words a code's (category's, theme's) coded spans use, or a document's passages, or
-    the whole corpus's: how often, in how many passages, and how much more than in the rest
-    of the corpus (log-likelihood G², log ratio). Inflected forms count as one word; stop
-    words are left out. --context WORD shows every use of a word with its citation.
+    """The words (or two-word phrases) a code's (category's, theme's) coded spans use, or a
+    document's passages, or the whole corpus's: how often, in how many passages and
+    documents, and how much more than in the rest of the corpus or another theme
+    (log-likelihood G², log ratio). Inflected forms count as one word; stop words are left
+    out. --context WORD shows every use of a word with its citation.
     """
     if min_length < 1:
         raise click.BadParameter("at least 1", param_hint="--min-length")
