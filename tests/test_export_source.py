@@ -250,6 +250,11 @@ def test_a_library_of_several_searches_splits_into_a_batch_per_database(project:
               "--project", str(project)],
     )  # fmt: skip
     assert again.output.count("already imported") == 3
+    told = runner.invoke(
+        cli, ["import", str(library), "--by-database", "--searched", "2026-11-01",
+              "--project", str(project)],
+    )  # fmt: skip
+    assert told.exit_code == 1 and "--searched tells one search" in told.output
 
 
 def test_a_database_named_twice_in_two_spellings_is_warned_about(project: Path) -> None:

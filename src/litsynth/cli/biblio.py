@@ -162,6 +162,12 @@ def import_command(
     """
     if files_from is not None and not with_files:
         raise BiblioError("--files-from goes with --with-files", hint="add --with-files")
+    if by_database and searched:
+        raise BiblioError(
+            "--searched tells one search, and --by-database imports several",
+            hint="import the library without --searched; tell each database's search with"
+            " `[records] searches` in litsynth.toml",
+        )
     search_day = search_date(searched, query)
     project = load(project_dir)
     exports, skipped = export_files(files)
