@@ -54,11 +54,17 @@ def records(text: st.SearchStrategy[str]) -> st.SearchStrategy[list[BibRecord]]:
             "journal": text,
         }
     )
-    return st.lists(one, min_size=1, max_size=5).map(
-        lambda rows: [
-            to_record(row, record_id=f"k{i}", source="Scopus", batch_id="b")
-            for i, row in enumerate(rows)
-        ]
+    return (
+        st.lists(one, min_size=1, max_size=5)
+        .map(
+            lambda rows: [
+                to_record(row, record_id=f"k{i}", source="Scopus", batch_id="b")
+                for i, row in enumerate(rows)
+            ]
+        )
+        # a title that was only markup ("<b1>") is no title once normalised: such a record is
+        # empty, and an empty record is rightly refused, not round-tripped (a CI run drew one)
+        .filter(lambda recs: all(r.title for r in recs))
     )
 
 
