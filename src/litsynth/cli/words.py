@@ -24,7 +24,7 @@ from litsynth.synthesis.word_query import (
     word_in_context,
     write_words,
 )
-from litsynth.synthesis.words import SIGNIFICANT, SORTS, WordTable
+from litsynth.synthesis.words import REST, SIGNIFICANT, SORTS, WordTable
 from litsynth.words import count
 
 
@@ -148,11 +148,11 @@ def _render(table: WordTable, *, codes: bool) -> None:
     click.echo(
         f"{table.kind.capitalize()} of {table.selection}: {table.tokens:,} counted"
         + (f", against {table.rest_tokens:,} in {table.reference}"
-           + (f" ({count(table.rest_units, 'passage')})" if table.reference.startswith("the rest")
-              else "") if weighed else "")
+           + (f" ({count(table.rest_units, 'passage')})" if table.reference == REST else "")
+           if weighed else "")
     )  # fmt: skip
     header = f"{table.kind[:-1]:<22}{'count':>7}{'weighted %':>12}{unit:>10}{'documents':>11}"
-    there = "rest" if table.reference.startswith("the rest") else "there"
+    there = "rest" if table.reference == REST else "there"
     click.echo(header + (f"{there:>7}{'G²':>10}{'log ratio':>11}" if weighed else ""))
     for w in table.words:
         line = f"{w.word[:21]:<22}{w.count:>7}{100 * w.share:>11.2f}%{w.units:>10}{w.documents:>11}"

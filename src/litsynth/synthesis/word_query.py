@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,11 +21,12 @@ from litsynth.cells import safe_cell
 from litsynth.coding.codebook.model import Codebook, did_you_mean
 from litsynth.config import Project
 from litsynth.errors import SynthesisError
-from litsynth.records import Passage, attribute_matches
+from litsynth.records import CodedSpan, Passage, SourceDoc, attribute_matches
 from litsynth.store import passages as passage_store
 from litsynth.synthesis.from_store import SOURCE_WORDS, coded_spans, documents
 from litsynth.synthesis.spans import span_passage
 from litsynth.synthesis.words import (
+    REST,
     InContext,
     Token,
     WordTable,
@@ -71,16 +72,25 @@ def _code_ids(codebook: Codebook, asked: Sequence[str]) -> set[str]:
     return out
 
 
+def _prose(conn: sqlite3.Connection) -> list[Passage]:
+    """The corpus's body and abstract passages."""
+    return [p for p in passage_store.all_passages(conn) if p.role in PROSE]
+
+
 def _units(
-    conn: sqlite3.Connection, codebook: Codebook | None, query: WordQuery
-) -> tuple[list[Passage], list[Passage], str]:
-    """(the selection's units, the corpus's prose passages, the selection in words)."""
-    docs = documents(conn, with_text=bool(query.codes))  # a span's words come from its text
+    query: WordQuery,
+    codebook: Codebook | None,
+    docs: Mapping[str, SourceDoc],
+    corpus: Sequence[Passage],
+    spans: Sequence[CodedSpan],
+) -> tuple[list[Passage], str]:
+    """(the selection's units, the selection in words), from what the store holds, read once
+    by the caller: its documents, prose passages (for a selection of passages) and codings
+    (for one of codes)."""
     if query.document and query.document not in docs:
         raise SynthesisError(
             f"no document {query.document!r}", hint="`litsynth status` and the report list them"
         )
-    corpus = [p for p in passage_store.all_passages(conn) if p.role in PROSE]
 
     def kept(document_id: str) -> bool:
         if query.document and document_id != query.document:
@@ -98,13 +108,13 @@ def _units(
     if not query.codes:
         chosen = [p for p in corpus if kept(p.document_id)]
         said = f"{count(len(chosen), 'passage')} (body and abstract)"
-        return chosen, corpus, " ".join([said, *where])
+        return chosen, " ".join([said, *where])
     if codebook is None:
         raise SynthesisError("no codebook yet: no code to count", hint="leave out --code")
     wanted = _code_ids(codebook, query.codes)
     seen: set[tuple[str, int, int]] = set()
     chosen = []
-    for span in coded_spans(conn, query.source):
+    for span in spans:
         key = (span.document_id, span.start, span.end)
         if span.code_id in wanted and kept(span.document_id) and key not in seen:
             seen.add(key)  # a span coded with two of the codes is counted once
@@ -112,7 +122,20 @@ def _units(
     chosen.sort(key=lambda p: (p.label, p.document_id, p.start))
     names = ", ".join(_name(codebook, c) for c in query.codes)
     said = f"{count(len(chosen), 'coded span')} of {names} ({SOURCE_WORDS[query.source]})"
-    return chosen, corpus, " ".join([said, *where])
+    return chosen, " ".join([said, *where])
+
+
+def _read(
+    conn: sqlite3.Connection, query: WordQuery, *, rest: bool
+) -> tuple[dict[str, SourceDoc], list[Passage], list[CodedSpan]]:
+    """What the query reads of the store, once: the documents (with their text where a coded
+    span's words come from it), the prose passages when passages are counted or `rest` (the
+    corpus to weigh against) is wanted, and the codings when codes are asked for."""
+    spans_wanted = bool(query.codes or query.against)
+    docs = documents(conn, with_text=spans_wanted)
+    corpus = _prose(conn) if rest or not query.codes else []
+    spans = coded_spans(conn, query.source) if spans_wanted else []
+    return docs, corpus, spans
 
 
 def _name(codebook: Codebook, ident: str) -> str:
@@ -177,7 +200,8 @@ def word_frequencies(
     sort: str = "frequency",
 ) -> WordTable:
     """The selection's words, counted and weighed against the rest of the corpus."""
-    chosen, corpus, said = _units(conn, codebook, query)
+    docs, corpus, spans = _read(conn, query, rest=not query.against)
+    chosen, said = _units(query, codebook, docs, corpus, spans)
     if not chosen:
         raise SynthesisError(
             f"nothing to count: {said}",
@@ -185,10 +209,10 @@ def word_frequencies(
             " another code, document or attribute",
         )
     other: list[Passage] = []
-    reference = "the rest of the corpus"
+    reference = REST
     if query.against:  # another code's (or theme's) spans, in the same documents
-        other, _corpus, reference = _units(
-            conn, codebook, replace(query, codes=query.against, against=())
+        other, reference = _units(
+            replace(query, codes=query.against, against=()), codebook, docs, corpus, spans
         )
         if not other:
             raise SynthesisError(f"nothing to weigh against: {reference}", hint="another code")
@@ -223,7 +247,7 @@ def word_in_context(
     width: int = 50,
 ) -> tuple[list[InContext], str]:
     """Every use of `word` (any of its forms) in the selection, with its citation."""
-    chosen, _corpus, said = _units(conn, codebook, query)
+    chosen, said = _units(query, codebook, *_read(conn, query, rest=False))
     texts = [p.text for p in chosen]
     tokens = _tokens(project, texts, 1)
     if len(word.split()) > 1:  # a phrase the table listed

@@ -37,6 +37,7 @@ from itertools import pairwise
 from litsynth.records import Passage
 
 SIGNIFICANT = 6.63  # G² at p < 0.01, one degree of freedom
+REST = "the rest of the corpus"  # what a selection is weighed against unless told otherwise
 SORTS = ("frequency", "keyness")
 
 Token = tuple[str, str, int, int]  # (form as written, lemma, start, end) in the unit's text
@@ -81,7 +82,7 @@ class WordTable:
     rest_tokens: int
     words: tuple[Word, ...]
     kind: str = "words"  # or "phrases" (two words each)
-    reference: str = "the rest of the corpus"  # what the words are weighed against
+    reference: str = REST  # what the words are weighed against
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -167,7 +168,7 @@ def word_table(
     top: int = 30,
     sort: str = "frequency",
     kind: str = "words",
-    reference: str = "the rest of the corpus",
+    reference: str = REST,
 ) -> WordTable:
     """The `top` words of the selection's units (each a list of counted tokens; `documents`
     names each unit's document), against `rest` (lemma → count in the rest of the corpus),
