@@ -56,7 +56,6 @@ FORMATS: dict[str, Callable[[str, str], ReadResult]] = {
     "endnote-xml": read_endnote_xml,
     "csl-json": read_csl_json,
 }
-SPLIT = "split by database"  # how a split library's batches say where their source came from
 _OTHER_CJK = {"cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5"}
 # What a folder given to `import` is read for: the kinds of file databases export.
 EXPORT_SUFFIXES = frozenset({
@@ -277,7 +276,7 @@ _CONTENT = ("title", "abstract", "doi", "authors")  # what makes an entry a reco
 
 
 def _is_empty(rec: BibRecord) -> bool:
-    return not (rec.title or rec.abstract or rec.doi or rec.authors)
+    return not any(getattr(rec, name) for name in _CONTENT)
 
 
 def read_entries(
@@ -469,8 +468,11 @@ def import_by_database(
     groups, unnamed = by_database(fmt, result, known=store.count_by_source(conn))
     # an entry with nothing in it names no database, but is no record either: the first
     # batch skips it with its reason, as a plain import would
-    blank = [e for e in unnamed if not any(e.fields.get(f) for f in _CONTENT)]
-    unnamed = [e for e in unnamed if any(e.fields.get(f) for f in _CONTENT)]
+    blank: list[RawEntry] = []
+    named_none: list[RawEntry] = []
+    for entry in unnamed:
+        (named_none if any(entry.fields.get(name) for name in _CONTENT) else blank).append(entry)
+    unnamed = named_none
     total = len(result.entries) - len(blank)
     if unnamed and not fallback.strip():
         return [
@@ -495,10 +497,11 @@ def import_by_database(
             result.warnings if k == 0 else (),
         )
         told = len(unnamed) if name == fallback.strip() else 0
-        said = f"{SPLIT}: {len(entries) - told} of {count(total, 'record')} name it"
+        said = f"split by database: {len(entries) - told} of {count(total, 'record')} name it"
         if told:
-            said = f"{SPLIT}: {told} of {count(total, 'record')} name none, given --source" + (
-                f"; {len(entries) - told} name it" if len(entries) > told else ""
+            said = (
+                f"split by database: {told} of {count(total, 'record')} name none, given --source"
+                + (f"; {len(entries) - told} name it" if len(entries) > told else "")
             )
         outcomes.append(
             _saved(

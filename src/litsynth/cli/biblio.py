@@ -14,7 +14,7 @@ from litsynth.biblio.attachments import AttachReport, bring_batch_files
 from litsynth.biblio.batches import record_search, search_date
 from litsynth.biblio.citation_search import import_references
 from litsynth.biblio.link import link_by_hand, link_full_texts, require_record
-from litsynth.biblio.readers import SPLIT, export_files, import_files
+from litsynth.biblio.readers import export_files, import_files
 from litsynth.biblio.record_fields import work_type
 from litsynth.cli.common import json_option, load, print_json, project_option
 from litsynth.errors import BiblioError
@@ -227,7 +227,7 @@ def import_command(
                 f"{o.file_name}: {count(o.n_records, 'record')} imported, {o.n_rejected} rejected"
                 f" ({', '.join(x for x in (o.format, o.encoding) if x)}; batch {o.batch_id})"
             )
-            if o.source_from.startswith(SPLIT):
+            if by_database:  # each batch's source is the part of the library it holds
                 click.echo(f"  source: {o.source} ({o.source_from})")
             elif o.source_from:
                 click.echo(

@@ -44,12 +44,12 @@ async function removeBatch(b) {
 }
 
 // One file's outcome, as `litsynth import` prints it.
-function importLines(o) {
+function importLines(o, split) {
   if (o.error) return [o.file + ": not imported: " + o.error];
   if (o.already_imported) return [o.file + ": already imported from " + o.source + " (batch " + o.batch_id + "); nothing to do"];
   const out = [o.file + ": " + o.n_records + (o.n_records === 1 ? " record" : " records") + " imported, "
     + o.n_rejected + " skipped (" + [o.format, o.encoding].filter(Boolean).join(", ") + "; batch " + o.batch_id + ")"];
-  if (o.source_from.startsWith("split by database")) out.push("  source: " + o.source + " (" + o.source_from + ")");
+  if (split) out.push("  source: " + o.source + " (" + o.source_from + ")");
   else if (o.source_from) out.push("  source: " + o.source + ", as the file says (" + o.source_from
     + "); if it came from elsewhere, remove the import below and import it again with its source named");
   for (const r of o.rejected || []) out.push("  line " + r.line + ": " + r.reason);
@@ -72,7 +72,7 @@ async function importFiles(event) {
         ...(split ? { by_database: "1" } : { searched: $("import-searched").value, query: $("import-query").value }) });
       const answer = await sendFile("/api/records/import", params, file);
       const outcome = split ? answer.outcomes.find((o) => o.error) || answer.outcomes[0] : answer;
-      line.textContent = (split ? answer.outcomes.flatMap(importLines) : importLines(outcome)).join("\n");
+      line.textContent = (split ? answer.outcomes.flatMap((o) => importLines(o, true)) : importLines(outcome, false)).join("\n");
       if (outcome.search) {
         const s = outcome.search;
         line.textContent += "\nsearch of " + s.source + " on " + s.searched_on
