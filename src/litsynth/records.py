@@ -436,6 +436,12 @@ PARSE_NOTES = frozenset(
 )
 
 
+def attribute_pair(text: str) -> tuple[str, str] | None:
+    """NAME=VALUE as (name, value), or None when it is not that (no "=", or no name)."""
+    name, sep, value = text.partition("=")
+    return (name.strip(), value.strip()) if sep and name.strip() else None
+
+
 def attribute_matches(attributes: Mapping[str, object], attribute: tuple[str, str]) -> bool:
     """A document has NAME=VALUE: case-insensitively, the whole value or one of its
     ";"-separated parts (documents.csv lists several industries that way)."""

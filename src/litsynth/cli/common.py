@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from litsynth.config import SOURCES, Project, open_project
+from litsynth.records import attribute_pair
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,10 +86,10 @@ def attribute_value(attribute: str | None) -> tuple[str, str] | None:
     """--attribute NAME=VALUE as (name, value); None when not given."""
     if attribute is None:
         return None
-    name, sep, value = attribute.partition("=")
-    if not sep or not name.strip():
+    pair = attribute_pair(attribute)
+    if pair is None:
         raise click.BadParameter("write it as NAME=VALUE", param_hint="--attribute")
-    return name.strip(), value.strip()
+    return pair
 
 
 def load(project_dir: Path, overrides: dict[str, dict[str, Any]] | None = None) -> Project:

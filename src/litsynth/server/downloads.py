@@ -29,6 +29,13 @@ RECORD_TYPES = {
 }
 
 
+def sheet_format(fmt: str) -> str:
+    """`fmt` when it is a sheet's (csv, xlsx), else the caller's mistake: a 400 saying so."""
+    if fmt not in ("csv", "xlsx"):
+        raise LitsynthError(f"no sheet format {fmt!r}", hint="format=xlsx or format=csv")
+    return fmt
+
+
 def _attachment(data: bytes, media_type: str, name: str) -> Response:
     return Response(
         data,
@@ -112,8 +119,7 @@ def hits_file(hits: Sequence[SearchHit], query: str, fmt: str) -> Response:
     """Search hits as the sheet `litsynth search --out` writes (`search_sheet`)."""
     from litsynth.search_sheet import write_hits
 
-    if fmt not in ("csv", "xlsx"):
-        raise LitsynthError(f"no sheet format {fmt!r}", hint="format=xlsx or format=csv")
+    sheet_format(fmt)
     with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
         data = write_hits(hits, query, Path(folder) / f"hits.{fmt}").read_bytes()
     return _attachment(data, RECORD_TYPES[fmt], f"hits.{fmt}")
@@ -123,8 +129,7 @@ def words_file(table: WordTable, fmt: str) -> Response:
     """A word table as the sheet `litsynth words --out` writes (`word_query.write_words`)."""
     from litsynth.synthesis.word_query import write_words
 
-    if fmt not in ("csv", "xlsx"):
-        raise LitsynthError(f"no sheet format {fmt!r}", hint="format=xlsx or format=csv")
+    sheet_format(fmt)
     with tempfile.TemporaryDirectory() as folder:  # the sheet writers want a path
         data = write_words(table, Path(folder) / f"{table.kind}.{fmt}").read_bytes()
     return _attachment(data, RECORD_TYPES[fmt], f"{table.kind}.{fmt}")
@@ -134,8 +139,7 @@ def pairs_file(project: Project, fmt: str) -> Response:
     """The pairs still to settle as the sheet `litsynth dedupe export-sheet` writes."""
     from litsynth.biblio.dedupe_sheet import write_sheet
 
-    if fmt not in ("csv", "xlsx"):
-        raise LitsynthError(f"no sheet format {fmt!r}", hint="format=xlsx or format=csv")
+    sheet_format(fmt)
     with opened(project.store_path) as conn, tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / f"pairs.{fmt}"  # the sheet writers want a path
         write_sheet(conn, out)

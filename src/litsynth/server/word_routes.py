@@ -17,7 +17,8 @@ from starlette.routing import Route
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
-from litsynth.server.downloads import words_file
+from litsynth.records import attribute_pair
+from litsynth.server.downloads import sheet_format, words_file
 from litsynth.server.replies import codings_source, switch, whole_number
 from litsynth.server.warm import Workspace
 from litsynth.store import opened
@@ -31,10 +32,9 @@ def _query(params: Mapping[str, str], project: Project) -> WordQuery:
     """What the page asks to count: a code (or category, or theme), a document, an attribute."""
     attribute = None
     if "attribute" in params:  # given is given: an empty one is a mistake
-        name, sep, value = params["attribute"].partition("=")
-        if not sep or not name.strip():
+        attribute = attribute_pair(params["attribute"])
+        if attribute is None:
             raise LitsynthError("attribute is NAME=VALUE", "e.g. attribute=source_type=empirical")
-        attribute = (name.strip(), value.strip())
     code = (params.get("code") or "").strip()
     against = (params.get("against") or "").strip()
     return WordQuery(
@@ -75,9 +75,7 @@ def word_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
         return JSONResponse((await counted(request)).to_json())
 
     async def api_words_sheet(request: Request) -> Response:
-        fmt = request.query_params.get("format", "xlsx")
-        if fmt not in ("csv", "xlsx"):  # before counting: a typo costs no parse
-            raise LitsynthError(f"no sheet format {fmt!r}", hint="format=xlsx or format=csv")
+        fmt = sheet_format(request.query_params.get("format", "xlsx"))  # before counting
         return words_file(await counted(request), fmt)
 
     async def api_context(request: Request) -> Response:
