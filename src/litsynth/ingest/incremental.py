@@ -353,7 +353,7 @@ def _ingest(
         with transaction(conn):  # stores from before migration 014: once, then never again
             store.fill_text_digests(conn)
         run.relabelled |= reread_bylines(conn)
-        passwords = options.passwords + _passwords_file(project)
+        passwords = options.passwords + project_passwords(project)
         report.printed_pages_found, relabelled = label_stored_pdfs(
             conn, project.root, passwords, quiet=options.quiet
         )
@@ -376,7 +376,8 @@ def _ingest(
         return report
 
 
-def _passwords_file(project: Project) -> tuple[str, ...]:
+def project_passwords(project: Project) -> tuple[str, ...]:
+    """The passwords listed in [ingest] passwords_file, for encrypted PDFs (none if unset)."""
     name = project.settings.ingest.passwords_file
     if not name:
         return ()

@@ -280,7 +280,7 @@ def _reraise_memory(exc: BaseException) -> None:
         seen = seen.__cause__ or seen.__context__
 
 
-def _open(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, str, str]:
+def open_pdf(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, str, str]:
     """A readable PdfReader, how it was opened ("" / "empty password" / "user password") and
     the password that opened it (OCR opens the file again, with PDFium)."""
     try:
@@ -444,7 +444,7 @@ def parse_pdf(
     with warnings.catch_warnings():
         # pypdf warns about every repairable oddity; the outcome is what matters.
         warnings.simplefilter("ignore")
-        reader, opened_with, password = _open(data, where, passwords)
+        reader, opened_with, password = open_pdf(data, where, passwords)
         try:
             pages = reader.pages
             count = len(pages)

@@ -1,0 +1,146 @@
+"""`litsynth code import-annotations`: the highlights and notes made in the PDFs, as codings
+and memos (litsynth.coding.human.annotations_import does the work; this parses and renders)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from litsynth.cli.common import json_option, load, print_json, project_option
+from litsynth.cli.groups import code_group
+from litsynth.cli.review import coder_option
+from litsynth.coding.codebook.load import project_codebook
+from litsynth.coding.codebook.model import did_you_mean
+from litsynth.coding.human.annotations import COLOURS, colour_codes
+from litsynth.coding.human.annotations_import import (
+    FileOutcome,
+    import_annotations,
+    pdfs_to_read,
+)
+from litsynth.ingest.incremental import project_passwords
+from litsynth.store import opened
+from litsynth.words import count
+
+
+@code_group.command("import-annotations")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--colour",
+    "colours",
+    multiple=True,
+    metavar="COLOUR=CODE",
+    help="Code the marks of a colour: " + ", ".join(COLOURS) + " (repeatable).",
+)
+@click.option("--password", "passwords", multiple=True, help="For encrypted PDFs (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+@coder_option
+@json_option
+@project_option
+def import_annotations_command(
+    paths: tuple[Path, ...],
+    colours: tuple[str, ...],
+    passwords: tuple[str, ...],
+    dry_run: bool,
+    coder: str | None,
+    project_dir: Path,
+    as_json: bool,
+) -> None:
+    """Read the highlights, underlines and notes made in PDFs (Acrobat, Preview, Zotero's
+    export with annotations, pdf.js, Okular…) as codings and memos.
+
+    PATHS are PDFs or folders; default: every ingested PDF. A mark's comment naming codes
+    ("trust", "#cost", "Trust; Cost") codes the words it covers (a note: the passage it is
+    beside), the rest of the comment kept as the coding's memo; --colour codes a colour's
+    marks. A mark naming no code is kept as a memo on its passage. Each mark is its
+    author's (as the PDF says) unless --coder is given. Run it again after more reading:
+    what the project holds already is not written twice.
+    """
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file logs by the hundred
+    project = load(project_dir)
+    book = project_codebook(project)
+    by_colour = colour_codes(colours, book)
+    reviewer = project.settings.project.reviewer
+    all_passwords = tuple(passwords) + project_passwords(project)
+    with opened(project.store_path) as conn:
+        pdfs = pdfs_to_read(project, conn, paths)
+        outcomes = import_annotations(
+            project, conn, book, pdfs, colours=by_colour, reviewer=reviewer, coder=coder,
+            passwords=all_passwords, dry_run=dry_run,
+            on_file=None if as_json else lambda o: _render_file(o, book.codes, dry_run),
+        )  # fmt: skip
+    if as_json:
+        print_json({"dry_run": dry_run, "files": [o.to_json() for o in outcomes]})
+        return
+    _render_total(outcomes, dry_run, bool(paths))
+
+
+def _render_file(outcome: FileOutcome, codes: object, dry_run: bool) -> None:
+    if outcome.problem:
+        click.echo(f"{outcome.path}: {outcome.problem}")
+        return
+    if not outcome.marks and not outcome.skipped:
+        return  # a PDF nobody marked: nothing to say about it
+    head = f"{outcome.path}"
+    if outcome.matched_by == "its text":  # a copy from elsewhere: say which document it is
+        head += f" (the project's {outcome.document_path}, known by its words)"
+    parts = []
+    if outcome.marks:
+        who = f" by {', '.join(outcome.authors)}" if outcome.authors else ""
+        parts.append(f"{count(outcome.marks, 'mark')}{who}")
+    verb = "would write" if dry_run else "wrote"
+    written = [count(outcome.codings, "coding"), count(outcome.memos, "memo")]
+    if outcome.codes:
+        written[0] += f" ({_counted(outcome.codes)})"
+    if outcome.codings or outcome.memos:
+        parts.append(f"{verb} {' and '.join(written)}")
+    elif outcome.already:
+        parts.append("nothing new")
+    if outcome.already:
+        parts.append(f"{outcome.already} already in the project")
+    click.echo(f"{head}: " + "; ".join(parts))
+    for missing in outcome.not_found:
+        click.echo(f"  not found in the stored text, left out: {missing}")
+    for tag in outcome.unknown_tags:
+        close = did_you_mean(tag, codes)  # type: ignore[arg-type]
+        click.echo(f"  #{tag} names no code (kept in the memo){close}")
+    if outcome.skipped:
+        left = ", ".join(f"{n} {kind}" for kind, n in sorted(outcome.skipped.items()))
+        click.echo(f"  left out: {left} (no words under them and no comment)")
+
+
+def _render_total(outcomes: list[FileOutcome], dry_run: bool, given: bool) -> None:
+    if not outcomes:
+        click.echo(
+            "No PDF to read: "
+            + ("none among the paths given." if given else "the project has no ingested PDF.")
+        )
+        return
+    uncoded: Counter[str] = Counter()
+    for outcome in outcomes:
+        uncoded.update(outcome.uncoded)
+    if uncoded:
+        n = sum(uncoded.values())
+        kept = ("would be" if dry_run else "was" if n == 1 else "were") + " kept"
+        click.echo(
+            f"{count(n, 'mark')} named no code and {kept} as {'a memo' if n == 1 else 'memos'}"
+            f" ({_counted(uncoded)}); to code a colour's marks: --colour COLOUR=CODE, or name"
+            " codes in the comments"
+        )
+    marked = [o for o in outcomes if o.marks]
+    codings = sum(o.codings for o in outcomes)
+    memos = sum(o.memos for o in outcomes)
+    verb = "would write" if dry_run else "wrote"
+    click.echo(
+        f"{count(len(outcomes), 'PDF')} read, {len(marked)} with marks: {verb} "
+        f"{count(codings, 'coding')} and {count(memos, 'memo')}."
+    )
+
+
+def _counted(counter: Counter[str]) -> str:
+    return ", ".join(f"{key} ×{n}" if n > 1 else key for key, n in counter.most_common())
+
+
+commands: list[click.Command] = []

@@ -1,0 +1,282 @@
+"""`litsynth code import-annotations`: a reviewer's PDF highlights and notes into the project.
+
+Each PDF is matched to its ingested document (by its bytes, by its path in the project, or,
+for a copy exported from a reference manager, by its text), its marks read
+(`ingest.pdf_notes`), placed in the stored text and turned into codings (the codes a comment
+or a colour names) or memos (a mark naming none), in one transaction per file. A mark already
+decided in the project -- the same span and code by the same coder, or the same memo -- is
+not written again, so the import can be run after every reading session; a coding the
+reviewer has since rejected stays rejected.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litsynth.coding.codebook.model import Codebook
+from litsynth.coding.human.annotations import (
+    Comment,
+    code_names,
+    colour_name,
+    memo_text,
+    place_note,
+    read_comment,
+    replies_text,
+)
+from litsynth.coding.human.review import (
+    ReviewDecision,
+    choose_passage,
+    codings_for,
+    make_memo,
+    now_utc,
+)
+from litsynth.config import Project
+from litsynth.errors import CodingError, LitsynthError
+from litsynth.ingest.anchor import Letters, letters
+from litsynth.ingest.files import file_hash
+from litsynth.ingest.pdf_notes import NotesRead, PdfNote, read_notes
+from litsynth.records import Coding, Memo, one_line
+from litsynth.store import codings as store
+from litsynth.store.db import transaction
+from litsynth.store.documents import document_pages, file_state, kind_and_path
+from litsynth.store.report import document_text
+
+
+@dataclass
+class FileOutcome:
+    """What one PDF's marks became; `problem` says why a file gave nothing."""
+
+    path: str
+    document_id: str = ""
+    matched_by: str = ""  # "its bytes" | "its path" | "its text"
+    document_path: str = ""  # where the project read the document from
+    marks: int = 0
+    codings: int = 0
+    memos: int = 0
+    already: int = 0  # marks the project holds already (imported before, or decided since)
+    codes: Counter[str] = field(default_factory=Counter)
+    uncoded: Counter[str] = field(default_factory=Counter)  # by colour: marks kept as memos
+    unknown_tags: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    authors: list[str] = field(default_factory=list)
+    problem: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path, "document_id": self.document_id, "matched_by": self.matched_by,
+            "document_path": self.document_path,
+            "marks": self.marks, "codings": self.codings, "memos": self.memos,
+            "already": self.already, "codes": dict(self.codes), "uncoded": dict(self.uncoded),
+            "unknown_tags": self.unknown_tags, "not_found": self.not_found,
+            "skipped": self.skipped, "authors": self.authors, "problem": self.problem,
+        }  # fmt: skip
+
+
+def pdfs_to_read(project: Project, conn: sqlite3.Connection, paths: Sequence[Path]) -> list[Path]:
+    """The PDFs given (a folder stands for the PDFs in it), or every ingested PDF's file."""
+    if not paths:
+        found = [project.root / p for p, _ in store.pdf_files(conn)]
+        return [p for p in found if p.is_file()]
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf")
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise CodingError(f"no file or folder {path}", hint="give PDFs you marked up")
+    return out
+
+
+def import_annotations(
+    project: Project,
+    conn: sqlite3.Connection,
+    book: Codebook,
+    pdfs: Sequence[Path],
+    *,
+    colours: dict[str, str],
+    reviewer: str,
+    coder: str | None = None,
+    passwords: Sequence[str] = (),
+    dry_run: bool = False,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
+    """Read each PDF's marks and write what they mean; one outcome per file.
+
+    `coder` names the coder of every mark; without it each mark is its author's (the name
+    the PDF reader put in it, as two reviewers' marked copies must stay apart), or
+    `reviewer`'s when the mark names nobody.
+    """
+    names = code_names(book)
+    texts = _Texts(conn)
+    outcomes = []
+    for pdf in pdfs:
+        outcome = FileOutcome(_shown(project, pdf))
+        try:
+            read = read_notes(pdf, passwords)
+        except LitsynthError as exc:
+            outcome.problem = str(exc)
+        else:
+            _import_file(
+                conn, book, read, outcome, texts,
+                names=names, colours=colours, coder=coder, reviewer=reviewer,
+                pdf=pdf, project=project, dry_run=dry_run,
+            )  # fmt: skip
+        outcomes.append(outcome)
+        if on_file is not None:
+            on_file(outcome)
+    return outcomes
+
+
+def _import_file(
+    conn: sqlite3.Connection,
+    book: Codebook,
+    read: NotesRead,
+    outcome: FileOutcome,
+    texts: _Texts,
+    *,
+    names: dict[str, str],
+    colours: dict[str, str],
+    coder: str | None,
+    reviewer: str,
+    pdf: Path,
+    project: Project,
+    dry_run: bool,
+) -> None:
+    outcome.skipped = dict(read.skipped)
+    outcome.not_found = list(read.unreadable)
+    outcome.marks = len(read.notes) + len(read.unreadable)
+    if not read.notes:
+        return
+    document, how = _document_of(conn, project, pdf, read.notes, texts)
+    if document is None:
+        outcome.problem = (
+            "not in the project: none of its marks' words are in an ingested document"
+            " (ingest it first: put it in corpus/ and run `litsynth ingest`)"
+        )
+        return
+    outcome.document_id, outcome.matched_by = document, how
+    outcome.document_path = (kind_and_path(conn, document) or ("", ""))[1]
+    text = document_text(conn, document)
+    pages = document_pages(conn, document)
+    codings: list[Coding] = []
+    memos: list[Memo] = []
+    decided: dict[str, dict[tuple[str, str, int, int], str]] = {}
+    for note in read.notes:
+        comment = read_comment(note.comment, names)
+        outcome.unknown_tags += [t for t in comment.unknown if t not in outcome.unknown_tags]
+        colour = colour_name(note.colour)
+        codes = list(comment.codes)
+        if colour in colours and colours[colour] not in codes:
+            codes.append(colours[colour])
+        span = place_note(note, text, pages, texts.letters_of(document, text))
+        if span is None:
+            outcome.not_found.append(f"page {note.page}: {note.kind} “{one_line(note.text, 80)}”")
+            continue
+        who = coder or note.author or reviewer
+        if who not in outcome.authors:
+            outcome.authors.append(who)
+        at = note.at or now_utc()
+        start, end = span
+        passage = choose_passage(
+            store.passages_covering(conn, document, start, max(end, start + 1)),
+            start,
+            max(end, start + 1),
+        )
+        if not note.covers_text:
+            start, end = passage.start, passage.end  # a note codes the passage it is beside
+        if not codes:
+            memo = make_memo(
+                passage.chunk_id,
+                who,
+                memo_text(note, comment, text[start:end] if note.covers_text else ""),
+                at=at,
+            )
+            if store.memo_exists(conn, memo.target, memo.author, memo.text) or memo in memos:
+                outcome.already += 1
+            else:
+                memos.append(memo)
+                outcome.uncoded[colour or "no colour"] += 1
+            continue
+        if who not in decided:
+            decided[who] = store.latest_status(conn, who)
+        for code in codes:
+            key = (passage.chunk_id, code, start, end)
+            if key in decided[who]:
+                outcome.already += 1
+                continue
+            decided[who][key] = "added"
+            decision = ReviewDecision(
+                "add", passage.chunk_id, document, code, start, end,
+                memo=_coding_memo(note, comment),
+            )  # fmt: skip
+            codings += codings_for(decision, coder=who, at=at)
+            outcome.codes[code] += 1
+    outcome.codings, outcome.memos = len(codings), len(memos)
+    if dry_run:
+        return
+    with transaction(conn):
+        store.append_codings(conn, codings, {c.chunk_id: document for c in codings})
+        for memo in memos:
+            store.insert_memo(conn, memo)
+
+
+def _coding_memo(note: PdfNote, comment: Comment) -> str:
+    return "\n".join(part for part in (comment.rest, replies_text(note)) if part)
+
+
+class _Texts:
+    """The ingested PDFs' letters, read from the store only when a file must be matched by
+    its text, and once."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._letters: dict[str, Letters] = {}
+
+    def letters_of(self, document: str, text: str) -> Letters:
+        if document not in self._letters:
+            self._letters[document] = letters(text)
+        return self._letters[document]
+
+    def all(self) -> dict[str, Letters]:
+        for document, text in store.pdf_texts(self.conn):
+            self.letters_of(document, text)
+        return self._letters
+
+
+def _document_of(
+    conn: sqlite3.Connection, project: Project, pdf: Path, notes: Sequence[PdfNote], texts: _Texts
+) -> tuple[str | None, str]:
+    """Which ingested document a marked PDF is: by its bytes, its path, or its marks' words."""
+    digest = file_hash(pdf)
+    if store.document_length(conn, digest) is not None:
+        return digest, "its bytes"
+    try:
+        relative = pdf.resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        relative = ""
+    state = file_state(conn, relative) if relative else None
+    if state is not None:
+        return state.document_id, "its path"
+    words = [letters(n.page_text).text for n in notes]
+    counts = Counter(
+        document
+        for document, text in texts.all().items()
+        for needle in words
+        if len(needle) >= 40 and needle[:400] in text.text
+    )
+    if not counts:
+        return None, ""
+    return counts.most_common(1)[0][0], "its text"
+
+
+def _shown(project: Project, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,323 @@
+"""The highlights, underlines and comments a reviewer made in a PDF, with the text under them.
+
+Review authors read and mark their papers in Acrobat, Preview, Zotero ("export PDF with
+annotations"), pdf.js or Okular long before they open a coding tool. Those marks are PDF
+annotations: a highlight (or underline, squiggly, strike-out) holds the quadrilaterals it
+covers on the page, its colour, its author, when it was made and the comment typed into it;
+a sticky note or text box holds a comment at a place on the page. The words under a
+highlight are not stored in it. They are read back here from the page's characters: a
+character is under the highlight when the centre of its box lies inside one of the
+highlight's quadrilaterals, so a highlight that grazes the line above or below, or cuts a
+letter at its ends, takes neither.
+
+The text is PDFium's reading of the page (pypdfium2, as OCR uses), not the stored text;
+`litsynth.coding.human.annotations` places it in the stored text by its letters
+(`ingest.anchor`), as codings are carried to a new reading of a document. pypdf reads the
+annotations themselves (replies and pop-ups are links between them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from litsynth.ingest.failures import ParseFailure
+from litsynth.ingest.pdf import open_pdf
+
+# Markup over text: the words under the quadrilaterals are what the reviewer meant.
+MARKUP = {
+    "/Highlight": "highlight",
+    "/Underline": "underline",
+    "/Squiggly": "squiggly",
+    "/StrikeOut": "strike-out",
+}
+# Never a reviewer's mark: links, form fields, and pop-ups (the window showing another
+# annotation's comment, which is read from that annotation).
+NOT_NOTES = {"/Link", "/Widget", "/Popup", "/PrinterMark", "/TrapNet", "/Watermark"}
+NOTE_KINDS = {"/Text": "note", "/FreeText": "text box"}
+CONTEXT = 200  # characters of the page kept on each side of a mark, to place it in the text
+
+
+@dataclass(frozen=True)
+class PdfNote:
+    """One reviewer mark on a page: `page_text[start:end]` is the text it covers (markup) or
+    the text nearest to where it was put (a note); the page text is PDFium's reading."""
+
+    page: int  # 1-based
+    kind: str  # highlight | underline | squiggly | strike-out | note | text box | a drawing's kind
+    page_text: str
+    start: int
+    end: int
+    comment: str = ""
+    author: str = ""
+    at: str = ""  # ISO 8601 UTC, "" when the PDF does not say
+    colour: tuple[float, float, float] | None = None
+    replies: tuple[tuple[str, str], ...] = ()  # (author, text) of each reply in the thread
+
+    @property
+    def covers_text(self) -> bool:
+        return self.kind in MARKUP.values()
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.page_text[self.start : self.end].split())
+
+
+@dataclass(frozen=True)
+class NotesRead:
+    """What a PDF holds: its notes, the marks with no text or comment (by kind), and the
+    marks whose text could not be read (by page), so the import can say what it left."""
+
+    notes: tuple[PdfNote, ...]
+    skipped: dict[str, int] = field(default_factory=dict)
+    unreadable: tuple[str, ...] = ()
+
+
+def read_notes(path: Path, passwords: Sequence[str] = ()) -> NotesRead:
+    """Every reviewer mark in the PDF at `path`, in page order.
+
+    Raises ParseFailure when the file cannot be opened at all (broken, or encrypted without a
+    password that opens it): the import reports it and goes on with the other files.
+    """
+    import pypdfium2 as pdfium
+
+    data = path.read_bytes()
+    reader, _how, password = open_pdf(data, str(path), passwords)
+    try:
+        document = pdfium.PdfDocument(data, password=password or None)
+    except pdfium.PdfiumError as exc:
+        raise ParseFailure("broken-file", f"PDFium cannot open it: {exc}", str(path)) from None
+    notes: list[PdfNote] = []
+    skipped: dict[str, int] = {}
+    unreadable: list[str] = []
+    try:
+        for index, page in enumerate(reader.pages):
+            marks = _marks(page)
+            if not marks:
+                continue
+            text_page = document[index].get_textpage()
+            chars = _Chars.of(text_page)
+            for mark in marks:
+                note = _note(mark, index + 1, chars)
+                if isinstance(note, str):
+                    skipped[note] = skipped.get(note, 0) + 1
+                elif note.start == note.end and note.covers_text:
+                    unreadable.append(f"page {index + 1}: a {note.kind} over no text")
+                else:
+                    notes.append(note)
+    finally:
+        document.close()
+    return NotesRead(tuple(notes), skipped, tuple(unreadable))
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """An annotation's dictionary with the replies made to it."""
+
+    obj: Any
+    replies: tuple[tuple[str, str], ...]
+
+
+def _marks(page: Any) -> list[_Mark]:
+    """The page's annotations that a reviewer made, replies folded into what they answer."""
+    try:
+        refs = page.get("/Annots") or []
+        entries = [(getattr(r, "idnum", None), r.get_object()) for r in refs]
+    except Exception:  # a broken /Annots array loses the marks of this page, not the file
+        return []
+    entries = [(n, a) for n, a in entries if hasattr(a, "get")]
+    replies: dict[int, list[tuple[str, str]]] = {}
+    marks: list[tuple[int | None, Any]] = []
+    for number, annot in entries:
+        if annot.get("/Subtype") in NOT_NOTES:
+            continue
+        parent = getattr(annot.get("/IRT"), "idnum", None)
+        if parent is not None and annot.get("/RT") != "/Group":
+            reply = _string(annot.get("/Contents"))
+            if reply:
+                replies.setdefault(parent, []).append((_string(annot.get("/T")), reply))
+            continue
+        marks.append((number, annot))
+    return [_Mark(a, tuple(replies.get(n, ()) if n is not None else ())) for n, a in marks]
+
+
+def _note(mark: _Mark, page: int, chars: _Chars) -> PdfNote | str:
+    """The note a mark stands for, or the kind of a mark with no text and no comment."""
+    annot = mark.obj
+    subtype = str(annot.get("/Subtype", "/Unknown"))
+    comment = _string(annot.get("/Contents"))
+    kind = MARKUP.get(subtype) or NOTE_KINDS.get(subtype) or subtype.lstrip("/").lower()
+    quads = _quads(annot.get("/QuadPoints")) if subtype in MARKUP else []
+    if quads:
+        start, end = chars.under(quads)
+    elif comment or mark.replies:
+        rect = _numbers(annot.get("/Rect"))
+        if len(rect) != 4:
+            return kind
+        start, end = chars.near(rect)
+    else:
+        return kind
+    lo, hi = max(0, start - CONTEXT), min(len(chars.text), end + CONTEXT)
+    return PdfNote(
+        page=page,
+        kind=kind,
+        page_text=chars.text[lo:hi],
+        start=start - lo,
+        end=end - lo,
+        comment=comment,
+        author=_string(annot.get("/T")),
+        at=pdf_date(_string(annot.get("/M")) or _string(annot.get("/CreationDate"))),
+        colour=_colour(annot.get("/C")),
+        replies=mark.replies,
+    )
+
+
+@dataclass(frozen=True)
+class _Chars:
+    """A page's characters as PDFium reads them, with the centre of each one's box."""
+
+    text: str
+    centres: tuple[tuple[float, float] | None, ...]  # None: a space or line end PDFium added
+
+    @classmethod
+    def of(cls, text_page: Any) -> _Chars:
+        import pypdfium2.raw as raw
+
+        out: list[str] = []
+        centres: list[tuple[float, float] | None] = []
+        for i in range(text_page.count_chars()):
+            code = raw.FPDFText_GetUnicode(text_page, i)
+            out.append(_char(code))
+            if raw.FPDFText_IsGenerated(text_page, i) == 1 or out[-1] in "\r\n":
+                centres.append(None)
+                continue
+            left, bottom, right, top = text_page.get_charbox(i)
+            centres.append(((left + right) / 2, (bottom + top) / 2))
+        return cls("".join(out), tuple(centres))
+
+    def under(self, quads: list[list[tuple[float, float]]]) -> tuple[int, int]:
+        """The span from the first to the last character whose centre a quadrilateral holds
+        (a highlight over several lines covers the line ends between them)."""
+        inside = [
+            i
+            for i, centre in enumerate(self.centres)
+            if centre is not None and any(_holds(q, centre) for q in quads)
+        ]
+        return (inside[0], inside[-1] + 1) if inside else (0, 0)
+
+    def near(self, rect: list[float]) -> tuple[int, int]:
+        """The characters of the line nearest to a note's box (its top edge, where the icon
+        points), as an empty span at the nearest one: a note marks a place, not words."""
+        x = (rect[0] + rect[2]) / 2
+        y = max(rect[1], rect[3])
+        best, distance = -1, float("inf")
+        for i, centre in enumerate(self.centres):
+            if centre is None:
+                continue
+            # A line away counts more than a column away: notes sit in the margin, level
+            # with the line they are about.
+            d = abs(centre[0] - x) + 4 * abs(centre[1] - y)
+            if d < distance:
+                best, distance = i, d
+        return (best, best) if best >= 0 else (0, 0)
+
+
+def _char(code: int) -> str:
+    if code == 2:  # PDFium's mark for a hyphen it took as a line-end break
+        return "-"
+    try:
+        return chr(code) if code else " "
+    except ValueError:
+        return " "
+
+
+def _holds(quad: list[tuple[float, float]], point: tuple[float, float]) -> bool:
+    """Whether a convex quadrilateral holds a point, whatever order its corners are in.
+
+    The PDF standard orders a quad's corners one way and most writers another (Acrobat
+    writes top-left, top-right, bottom-left, bottom-right), so the corners are put in order
+    around their centre before the point is tested against each edge.
+    """
+    import math
+
+    cx = sum(p[0] for p in quad) / 4
+    cy = sum(p[1] for p in quad) / 4
+    ring = sorted(quad, key=lambda p: math.atan2(p[1] - cy, p[0] - cx))
+    sign = 0.0
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        cross = (x2 - x1) * (point[1] - y1) - (y2 - y1) * (point[0] - x1)
+        if cross == 0:
+            continue
+        if sign and (cross > 0) != (sign > 0):
+            return False
+        sign = cross
+    return True
+
+
+def _quads(value: Any) -> list[list[tuple[float, float]]]:
+    numbers = _numbers(value)
+    return [
+        [(numbers[i + k], numbers[i + k + 1]) for k in range(0, 8, 2)]
+        for i in range(0, len(numbers) - 7, 8)
+    ]
+
+
+def _numbers(value: Any) -> list[float]:
+    try:
+        return [float(v) for v in (value.get_object() if value is not None else [])]
+    except (TypeError, ValueError, AttributeError):
+        return []
+
+
+def _colour(value: Any) -> tuple[float, float, float] | None:
+    numbers = _numbers(value)
+    if len(numbers) == 3:
+        return (numbers[0], numbers[1], numbers[2])
+    if len(numbers) == 1:
+        return (numbers[0], numbers[0], numbers[0])
+    if len(numbers) == 4:  # CMYK
+        c, m, y, k = numbers
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return None
+
+
+def _string(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        text = str(value.get_object())
+    except Exception:
+        return ""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+_DATE = re.compile(
+    r"D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(?:([Zz+-])\s*(\d{2})?'?(\d{2})?'?)?"
+)
+
+
+def pdf_date(value: str) -> str:
+    """A PDF date ("D:20151230152248+01'00'") as ISO 8601 UTC, or "" if it is not one.
+
+    Writers differ in the zone part ("Z00'00", "+01'00'", "+0100", none: local time, read
+    as UTC), which is all the standard allows to vary.
+    """
+    found = _DATE.match(value.strip())
+    if not found:
+        return ""
+    year, month, day, hour, minute, second, sign, zh, zm = found.groups()
+    try:
+        moment = datetime(
+            int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0),
+            int(second or 0), tzinfo=UTC,
+        )  # fmt: skip
+    except ValueError:
+        return ""
+    if sign in ("+", "-"):
+        offset = timedelta(hours=int(zh or 0), minutes=int(zm or 0))
+        moment = moment.replace(tzinfo=timezone(offset if sign == "+" else -offset))
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -1,0 +1,238 @@
+"""A reviewer's PDF highlights and notes become codings and memos (`code import-annotations`).
+
+The marks are read from PDFs written by the readers reviewers use (Acrobat, Word, iText:
+tests/fixtures/annotations) and from a real scholarly paper marked up with PDFium; the
+project is a real one (init, ingest into SQLite, the CLI).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import corpus_project, run_cli, shared
+from pdf_marks import BLUE, GREEN, Mark, mark
+
+from litsynth.coding.codebook.model import Code, Codebook
+from litsynth.coding.human.annotations import code_names, colour_name, read_comment
+from litsynth.ingest.pdf_notes import pdf_date, read_notes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "annotations"
+PAPER = "data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf"
+CODEBOOK = """\
+codes:
+  - id: scale
+    label: Scale of the system
+    definition: How large the system or its data is.
+  - id: entity-linking
+    label: Entity linking
+    definition: Linking mentions to entities.
+  - id: challenges
+    label: Research challenges
+    definition: Open problems.
+"""
+
+
+# ------------------------------------------------------------------ reading the marks
+
+
+def test_acrobat_highlight_covers_its_words_with_comment_author_and_time() -> None:
+    read = read_notes(FIXTURES / "highlight_popup.pdf")
+    [note] = read.notes
+    assert (note.kind, note.text, note.comment) == ("highlight", "PDF.js", "PDF.js is highlighted.")
+    assert note.author == "Calixte Denizet"
+    assert note.at == "2024-09-26T13:30:49.000Z"  # D:20240926153049+02'00' in UTC
+    assert colour_name(note.colour) == "purple"
+
+
+def test_word_highlight_and_a_drawing_left_out_by_kind() -> None:
+    [word] = read_notes(FIXTURES / "annotation-highlight.pdf").notes
+    assert word.text == "Lorem ipsum dolor sit amet"
+    assert colour_name(word.colour) == "yellow"
+    acrobat = read_notes(FIXTURES / "highlight.pdf")
+    assert [n.text for n in acrobat.notes] == ["PDF.js"]
+    assert colour_name(acrobat.notes[0].colour) == "pink"
+    assert acrobat.skipped == {"ink": 1}  # no words under it and no comment
+
+
+def test_sticky_note_is_a_comment_at_a_place() -> None:
+    [note] = read_notes(FIXTURES / "annotation-text-without-popup.pdf").notes
+    assert note.kind == "note" and not note.covers_text
+    assert note.comment == "Text content without Popup annotation"
+    assert note.start == note.end  # a place on the page, with the page's text around it
+
+
+def test_a_pdf_that_cannot_be_opened_is_refused_with_its_reason(tmp_path: Path) -> None:
+    from litsynth.errors import LitsynthError
+
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nthis is not a PDF body")
+    with pytest.raises(LitsynthError, match="broken-file"):
+        read_notes(broken)
+
+
+@pytest.mark.parametrize(
+    ("rgb", "name"),
+    [
+        ((1.0, 0.831, 0.0), "yellow"),  # Zotero
+        ((1.0, 1.0, 0.6), "yellow"),  # Preview
+        ((0.373, 0.698, 0.212), "green"),  # Zotero
+        ((0.18, 0.659, 0.898), "blue"),  # Zotero
+        ((0.635, 0.541, 0.898), "purple"),  # Zotero
+        ((0.898, 0.431, 0.933), "magenta"),  # Zotero
+        ((0.945, 0.596, 0.216), "orange"),  # Zotero
+        ((1.0, 0.4, 0.4), "red"),  # Zotero
+        ((1.0, 0.502, 0.616), "pink"),  # Acrobat
+        ((0.667, 0.667, 0.667), "grey"),  # Zotero
+    ],
+)
+def test_colours_are_named_as_the_readers_name_them(
+    rgb: tuple[float, float, float], name: str
+) -> None:
+    assert colour_name(rgb) == name
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("D:20151230152248+01'00'", "2015-12-30T14:22:48.000Z"),
+        ("D:20240521163026Z00'00", "2024-05-21T16:30:26.000Z"),
+        ("D:20261130", "2026-11-30T00:00:00.000Z"),
+        ("20240521183601-05'30'", "2024-05-22T00:06:01.000Z"),
+        ("yesterday", ""),
+    ],
+)
+def test_pdf_dates(raw: str, iso: str) -> None:
+    assert pdf_date(raw) == iso
+
+
+def test_a_comment_names_codes_by_id_label_or_tag() -> None:
+    book = Codebook(
+        codes={
+            "scale": Code(id="scale", label="Scale of the system", definition="d"),
+            "challenges": Code(id="challenges", label="Research challenges", definition="d"),
+        }
+    )
+    names = code_names(book)
+    listed = read_comment("Scale of the system; #challenges\nworth a theme", names)
+    assert listed.codes == ("scale", "challenges") and listed.rest == "worth a theme"
+    inline = read_comment("compare with #scale and #sclae", names)
+    assert inline.codes == ("scale",) and inline.unknown == ("sclae",)
+    assert inline.rest == "compare with #scale and #sclae"  # a tag in a sentence stays in it
+    assert read_comment("a plain remark", names).codes == ()
+
+
+# ----------------------------------------------------------- a marked-up paper, end to end
+
+
+def _marked_project(tmp_path: Path) -> Path:
+    root = corpus_project(tmp_path, (shared(PAPER), "ammar.pdf"))
+    (root / "codebook" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    run_cli(root, "ingest")
+    pdf = root / "corpus" / "ammar.pdf"
+    mark(
+        pdf,
+        pdf,
+        [
+            Mark(1, "The resulting literature graph consists", comment="#scale",
+                 author="Ann", at="D:20261201101500+01'00'"),
+            Mark(1, "point out research challenges due to differ",
+                 comment="Research challenges\nworth a theme of its own", author="Ann"),
+            Mark(1, "report empirical results for each", colour=GREEN, author="Ann"),
+            Mark(1, "The goal of this work is to facilitate algorithmic", kind="note",
+                 comment="Key aim: compare with #scale", author="Ann"),
+            Mark(2, "Entity linking edges. We instantiate a directed", colour=BLUE, author="Bob"),
+        ],
+    )  # fmt: skip
+    return root
+
+
+def _codings(root: Path) -> list[tuple[str, str, str, str]]:
+    conn = sqlite3.connect(root / "litsynth.db")
+    try:
+        rows = conn.execute(
+            "SELECT c.code_id, c.coder, substr(d.text, c.start + 1, c.end - c.start), c.memo"
+            " FROM codings c JOIN documents d ON d.id = c.document_id ORDER BY c.seq"
+        )
+        return [(r[0], r[1], " ".join(r[2].split()), r[3]) for r in rows]
+    finally:
+        conn.close()
+
+
+def test_marks_on_a_real_paper_become_codings_and_memos(tmp_path: Path) -> None:
+    root = _marked_project(tmp_path)
+    dry = json.loads(run_cli(root, "code", "import-annotations", "--dry-run", "--json"))
+    assert dry["files"][0]["codings"] == 3 and _codings(root) == []  # nothing written
+    out = run_cli(root, "code", "import-annotations", "--colour", "blue=entity-linking")
+    assert "5 marks by Ann, Bob" in out and "wrote 4 codings" in out
+    assert "1 mark named no code and was kept as a memo (green)" in out
+    codings = {(code, text[:60]): (coder, memo) for code, coder, text, memo in _codings(root)}
+    # The words under each highlight, a word begun ("differ") taken whole.
+    assert codings[("scale", "The resulting literature graph consists")] == ("Ann", "")
+    challenge = ("challenges", "point out research challenges due to differences")
+    assert codings[challenge] == ("Ann", "worth a theme of its own")
+    assert codings[("entity-linking", "Entity linking edges. We instantiate a directed")][0] == "Bob"
+    # The sticky note codes the passage it sits beside, and keeps what it says.
+    [note_text] = [t for c, _, t, m in _codings(root) if m == "Key aim: compare with #scale"]
+    assert "The goal of this work is to facilitate algorithmic discovery" in note_text
+    assert len(note_text) > 400  # the passage, not only the line
+    memos = run_cli(root, "code", "memos")
+    assert "Highlight (p. 1): “report empirical results for each”" in memos
+    # Run again after more reading: nothing is written twice.
+    again = run_cli(root, "code", "import-annotations", "--colour", "blue=entity-linking")
+    assert "nothing new; 5 already in the project" in again
+    assert len(_codings(root)) == 4
+
+
+def test_a_rejected_mark_stays_rejected_and_coder_overrides_authors(tmp_path: Path) -> None:
+    root = _marked_project(tmp_path)
+    run_cli(root, "code", "import-annotations")
+    conn = sqlite3.connect(root / "litsynth.db")
+    chunk, start, end = conn.execute(
+        "SELECT chunk_id, start, end FROM codings WHERE code_id = 'challenges'"
+    ).fetchone()
+    conn.close()
+    run_cli(root, "code", "add", "challenges", "--chunk", chunk, "--coder", "Ann")  # whole passage
+    conn = sqlite3.connect(root / "litsynth.db")
+    with conn:
+        conn.execute(
+            "INSERT INTO codings(id, chunk_id, document_id, code_id, start, end, coder, at, status)"
+            " SELECT 'r1', chunk_id, document_id, code_id, start, end, coder,"
+            " '2030-01-01T00:00:00.000Z', 'rejected' FROM codings WHERE code_id = 'challenges'"
+            " AND start = ? AND end = ?",
+            (start, end),
+        )
+    conn.close()
+    again = run_cli(root, "code", "import-annotations")
+    assert "nothing new" in again  # the rejection is a decision: not undone by the PDF
+    other = run_cli(root, "code", "import-annotations", "--coder", "Dee")
+    assert "by Dee" in other and "wrote 3 codings" in other
+
+
+def test_an_exported_copy_is_matched_by_its_text(tmp_path: Path) -> None:
+    root = corpus_project(tmp_path, (shared(PAPER), "ammar.pdf"))
+    (root / "codebook" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    run_cli(root, "ingest")
+    exported = tmp_path / "zotero" / "Ammar et al. - 2018 - Construction.pdf"
+    exported.parent.mkdir()
+    mark(shared(PAPER), exported, [Mark(3, "We use a", comment="scale", author="Cy")])
+    done = json.loads(run_cli(root, "code", "import-annotations", str(exported.parent), "--json"))
+    [file] = done["files"]
+    assert (file["matched_by"], file["codings"], file["authors"]) == ("its text", 1, ["Cy"])
+
+
+def test_a_pdf_not_in_the_project_and_a_bad_colour_are_said(tmp_path: Path) -> None:
+    root = corpus_project(tmp_path, (shared(PAPER), "ammar.pdf"))
+    (root / "codebook" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    run_cli(root, "ingest")
+    stranger = tmp_path / "stranger.pdf"
+    shutil.copy(FIXTURES / "highlight_popup.pdf", stranger)
+    out = run_cli(root, "code", "import-annotations", str(stranger))
+    assert "not in the project" in out and "litsynth ingest" in out
+    bad = run_cli(root, "code", "import-annotations", "--colour", "blue=scael", exit_code=1)
+    assert "did you mean 'scale'" in bad
+    teal = run_cli(root, "code", "import-annotations", "--colour", "teal=scale", exit_code=1)
+    assert "colours are yellow" in teal
