@@ -13,12 +13,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import corpus_project, run_cli, shared
-from pdf_marks import BLUE, GREEN, Mark, mark
 
+from conftest import corpus_project, run_cli, shared
 from litsynth.coding.codebook.model import Code, Codebook
 from litsynth.coding.human.annotations import code_names, colour_name, read_comment
 from litsynth.ingest.pdf_notes import pdf_date, read_notes
+from pdf_marks import BLUE, GREEN, Mark, mark
 
 FIXTURES = Path(__file__).parent / "fixtures" / "annotations"
 PAPER = "data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf"
@@ -174,7 +174,8 @@ def test_marks_on_a_real_paper_become_codings_and_memos(tmp_path: Path) -> None:
     assert codings[("scale", "The resulting literature graph consists")] == ("Ann", "")
     challenge = ("challenges", "point out research challenges due to differences")
     assert codings[challenge] == ("Ann", "worth a theme of its own")
-    assert codings[("entity-linking", "Entity linking edges. We instantiate a directed")][0] == "Bob"
+    linking = ("entity-linking", "Entity linking edges. We instantiate a directed")
+    assert codings[linking][0] == "Bob"
     # The sticky note codes the passage it sits beside, and keeps what it says.
     [note_text] = [t for c, _, t, m in _codings(root) if m == "Key aim: compare with #scale"]
     assert "The goal of this work is to facilitate algorithmic discovery" in note_text
