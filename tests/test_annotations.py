@@ -180,6 +180,13 @@ def test_marks_on_a_real_paper_become_codings_and_memos(tmp_path: Path) -> None:
     [note_text] = [t for c, _, t, m in _codings(root) if m == "Key aim: compare with #scale"]
     assert "The goal of this work is to facilitate algorithmic discovery" in note_text
     assert len(note_text) > 400  # the passage, not only the line
+    # Filed under the abstract, not the front-matter chunk that overlaps it: matrices read it.
+    conn = sqlite3.connect(root / "litsynth.db")
+    roles = {
+        r[0] for r in conn.execute("SELECT role FROM codings JOIN chunks ON chunks.id = chunk_id")
+    }
+    conn.close()
+    assert "front matter" not in roles
     memos = run_cli(root, "code", "memos")
     assert "Highlight (p. 1): “report empirical results for each”" in memos
     # Run again after more reading: nothing is written twice.

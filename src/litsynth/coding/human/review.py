@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from litsynth.coding.codebook.model import did_you_mean
 from litsynth.errors import CodingError
 from litsynth.markup import plain_with_offsets
-from litsynth.records import Coding, Memo, Passage, ReviewItem, content_id
+from litsynth.records import READ_BY_DEFAULT, Coding, Memo, Passage, ReviewItem, content_id
 from litsynth.records import one_line as _one_line
 
 ACTIONS = ("accept", "reject", "change", "add")
@@ -182,11 +182,13 @@ def choose_passage(passages: Sequence[Passage], start: int, end: int) -> Passage
     """The chunk a span belongs to: the one overlapping it most (chunks overlap each other).
 
     A span wider than one chunk is still recorded whole, against the chunk holding most of it,
-    so a search by code finds the passage where the coded text mostly is.
+    so a search by code finds the passage where the coded text mostly is. Between chunks that
+    hold it alike, one that is read by default (body, abstract) is taken over front matter
+    or a caption, so the coding shows where passages are read (matrices, search).
     """
     best = max(
         passages,
-        key=lambda p: (min(end, p.end) - max(start, p.start), -p.start),
+        key=lambda p: (min(end, p.end) - max(start, p.start), p.role in READ_BY_DEFAULT, -p.start),
         default=None,
     )
     if best is None or min(end, best.end) <= max(start, best.start):
