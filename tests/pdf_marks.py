@@ -14,11 +14,26 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from conftest import corpus_project, run_cli, shared
+
 KINDS = {
     "highlight": raw.FPDF_ANNOT_HIGHLIGHT,
     "underline": raw.FPDF_ANNOT_UNDERLINE,
     "note": raw.FPDF_ANNOT_TEXT,
 }
+PAPER = "data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf"
+CODEBOOK = """\
+codes:
+  - id: scale
+    label: Scale of the system
+    definition: How large the system or its data is.
+  - id: entity-linking
+    label: Entity linking
+    definition: Linking mentions to entities.
+  - id: challenges
+    label: Research challenges
+    definition: Open problems.
+"""
 YELLOW = (255, 212, 0)  # Zotero's yellow
 GREEN = (95, 178, 54)  # Zotero's green
 BLUE = (46, 168, 229)  # Zotero's blue
@@ -66,3 +81,27 @@ def mark(source: Path, target: Path, marks: list[Mark]) -> None:
         raw.FPDFPage_CloseAnnot(annot)
     document.save(str(target))
     document.close()
+
+
+def marked_project(tmp_path: Path) -> Path:
+    """A project (the test embedder) holding a real paper, ingested, then marked up in
+    corpus/ by two reviewers: five marks, as `litsynth code import-annotations` finds them."""
+    root = corpus_project(tmp_path, (shared(PAPER), "ammar.pdf"))
+    (root / "codebook" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    run_cli(root, "ingest")
+    pdf = root / "corpus" / "ammar.pdf"
+    mark(
+        pdf,
+        pdf,
+        [
+            Mark(1, "The resulting literature graph consists", comment="#scale",
+                 author="Ann", at="D:20261201101500+01'00'"),
+            Mark(1, "point out research challenges due to differ",
+                 comment="Research challenges\nworth a theme of its own", author="Ann"),
+            Mark(1, "report empirical results for each", colour=GREEN, author="Ann"),
+            Mark(1, "The goal of this work is to facilitate algorithmic", kind="note",
+                 comment="Key aim: compare with #scale", author="Ann"),
+            Mark(2, "Entity linking edges. We instantiate a directed", colour=BLUE, author="Bob"),
+        ],
+    )  # fmt: skip
+    return root

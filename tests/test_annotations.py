@@ -18,22 +18,9 @@ from conftest import corpus_project, run_cli, shared
 from litsynth.coding.codebook.model import Code, Codebook
 from litsynth.coding.human.annotations import code_names, colour_name, read_comment
 from litsynth.ingest.pdf_notes import pdf_date, read_notes
-from pdf_marks import BLUE, GREEN, Mark, mark
+from pdf_marks import CODEBOOK, PAPER, Mark, mark, marked_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "annotations"
-PAPER = "data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf"
-CODEBOOK = """\
-codes:
-  - id: scale
-    label: Scale of the system
-    definition: How large the system or its data is.
-  - id: entity-linking
-    label: Entity linking
-    definition: Linking mentions to entities.
-  - id: challenges
-    label: Research challenges
-    definition: Open problems.
-"""
 
 
 # ------------------------------------------------------------------ reading the marks
@@ -128,28 +115,6 @@ def test_a_comment_names_codes_by_id_label_or_tag() -> None:
 # ----------------------------------------------------------- a marked-up paper, end to end
 
 
-def _marked_project(tmp_path: Path) -> Path:
-    root = corpus_project(tmp_path, (shared(PAPER), "ammar.pdf"))
-    (root / "codebook" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
-    run_cli(root, "ingest")
-    pdf = root / "corpus" / "ammar.pdf"
-    mark(
-        pdf,
-        pdf,
-        [
-            Mark(1, "The resulting literature graph consists", comment="#scale",
-                 author="Ann", at="D:20261201101500+01'00'"),
-            Mark(1, "point out research challenges due to differ",
-                 comment="Research challenges\nworth a theme of its own", author="Ann"),
-            Mark(1, "report empirical results for each", colour=GREEN, author="Ann"),
-            Mark(1, "The goal of this work is to facilitate algorithmic", kind="note",
-                 comment="Key aim: compare with #scale", author="Ann"),
-            Mark(2, "Entity linking edges. We instantiate a directed", colour=BLUE, author="Bob"),
-        ],
-    )  # fmt: skip
-    return root
-
-
 def _codings(root: Path) -> list[tuple[str, str, str, str]]:
     conn = sqlite3.connect(root / "litsynth.db")
     try:
@@ -163,7 +128,7 @@ def _codings(root: Path) -> list[tuple[str, str, str, str]]:
 
 
 def test_marks_on_a_real_paper_become_codings_and_memos(tmp_path: Path) -> None:
-    root = _marked_project(tmp_path)
+    root = marked_project(tmp_path)
     dry = json.loads(run_cli(root, "code", "import-annotations", "--dry-run", "--json"))
     assert dry["files"][0]["codings"] == 3 and _codings(root) == []  # nothing written
     out = run_cli(root, "code", "import-annotations", "--colour", "blue=entity-linking")
@@ -192,11 +157,13 @@ def test_marks_on_a_real_paper_become_codings_and_memos(tmp_path: Path) -> None:
     # Run again after more reading: nothing is written twice.
     again = run_cli(root, "code", "import-annotations", "--colour", "blue=entity-linking")
     assert "nothing new; 5 already in the project" in again
+    plain = run_cli(root, "code", "import-annotations")  # the blue mark is coded already
+    assert "nothing new; 5 already in the project" in plain
     assert len(_codings(root)) == 4
 
 
 def test_a_rejected_mark_stays_rejected_and_coder_overrides_authors(tmp_path: Path) -> None:
-    root = _marked_project(tmp_path)
+    root = marked_project(tmp_path)
     run_cli(root, "code", "import-annotations")
     conn = sqlite3.connect(root / "litsynth.db")
     chunk, start, end = conn.execute(

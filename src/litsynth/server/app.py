@@ -82,7 +82,7 @@ from litsynth.store.report import waiting_suggestions
 STATIC = resources.files("litsynth.server") / "static"
 # The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
 _SCRIPTS = (
-    "common", "records", "finder", "screening", "duplicates", "synthesis", "reader",
+    "common", "records", "finder", "screening", "duplicates", "synthesis", "reader", "marks",
     "relations", "findings", "manuscript", "workspace",
 )  # fmt: skip
 # the only files /static serves, with their media types

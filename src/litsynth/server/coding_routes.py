@@ -1,6 +1,7 @@
 """The Read & code screen's writes and its review queue: a suggestion accepted, rejected or
-changed, a span coded by hand, the next suggestion worth a decision, and whether the
-suggestions have learned from those decisions yet (`learning.py`).
+changed, a span coded by hand, the marks made in the PDF brought in, the next suggestion
+worth a decision, and whether the suggestions have learned from those decisions yet
+(`learning.py`).
 
 Each write holds the workspace's lock, is committed before it is answered, and then asks the
 learner for suggestions that know it.
@@ -188,6 +189,49 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         ws.learner.relearn()  # suggestions of the drafted codes
         return JSONResponse(drafted)
 
+    def marks(conn: sqlite3.Connection, document: str, colours: Any, dry_run: bool) -> Any:
+        """What the marks made in a document's PDF file become (`code import-annotations`
+        for one document), or a 404 for no such document."""
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.coding.human.annotations import colour_codes
+        from litsynth.coding.human.annotations_import import document_marks
+        from litsynth.ingest.incremental import project_passwords
+        from litsynth.store.codings import document_length
+
+        if document_length(conn, document) is None:
+            return error(404, f"no document {document!r}", "document ids are in /api/documents")
+        if not isinstance(colours, dict) or not all(isinstance(v, str) for v in colours.values()):
+            raise LitsynthError("colours maps a colour to a code", '"colours": {"green": "trust"}')
+        book = project_codebook(project)
+        outcome = document_marks(
+            project, conn, book, document, reviewer=project.settings.project.reviewer,
+            colours=colour_codes([f"{k}={v}" for k, v in colours.items()], book),
+            passwords=project_passwords(project), dry_run=dry_run,
+        )  # fmt: skip
+        if outcome is None:  # no PDF, or its file is gone: nothing to read
+            return {"document": document, "pdf": False, "marks": 0, "codings": 0, "memos": 0}
+        return {**outcome.to_json(), "pdf": True}
+
+    async def api_annotations(request: Request) -> Response:
+        """The marks in a document's PDF that the project does not hold yet (none written)."""
+        document = request.query_params.get("document", "")
+        with opened(project.store_path) as conn:
+            found = marks(conn, document, {}, dry_run=True)
+        return found if isinstance(found, Response) else JSONResponse(found)
+
+    async def api_annotations_import(request: Request) -> Response:
+        """The marks in a document's PDF written as codings and memos (their authors')."""
+        body = await json_body(request)
+        document = str(body.get("document") or "")
+        found = await ws.locked(
+            lambda conn: marks(conn, document, body.get("colours") or {}, False)
+        )
+        if isinstance(found, Response):
+            return found
+        if found["codings"]:
+            ws.learner.relearn()
+        return JSONResponse(found)
+
     async def api_coding_learning(request: Request) -> Response:
         """Whether a suggest run is under way, and what the last one here learned from."""
         return JSONResponse(ws.learner.status())
@@ -201,4 +245,6 @@ def coding_routes(project: Project, ws: Workspace, route: Callable[..., Route]) 
         route("/api/codes/edit", api_codes_edit, ["POST"], write=True),
         route("/api/coding/checked", api_coding_checked, ["POST"], write=True),
         route("/api/codebook/draft", api_codebook_draft, ["POST"], write=True),
+        route("/api/annotations", api_annotations, ["GET"]),
+        route("/api/annotations/import", api_annotations_import, ["POST"], write=True),
     ]

@@ -36,6 +36,8 @@ _ANSWERS_NOT_FOUND = {
     ("/api/records/record", "get"),
     ("/api/coding/decide", "post"),
     ("/api/coding/checked", "post"),
+    ("/api/annotations", "get"),
+    ("/api/annotations/import", "post"),
 }
 
 

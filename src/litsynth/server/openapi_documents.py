@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litsynth.coding.human.annotations import COLOURS
 from litsynth.server.openapi_parts import FILE, download, ok, request_body
 
 # A file sent as the request's body, and its name (which tells its format) in the query.
@@ -15,6 +16,13 @@ NAME = {
     "in": "query",
     "schema": {"type": "string"},
     "description": "the file's name, which tells its format (.pdf, .docx…)",
+}
+
+# /api/annotations/import: a code for the marks of each colour named (`--colour green=trust`)
+COLOUR_CODES = {
+    "type": "object",
+    "propertyNames": {"enum": list(COLOURS)},
+    "additionalProperties": {"type": "string", "minLength": 1},
 }
 
 DOCUMENT_PATHS: dict[str, Any] = {
@@ -132,5 +140,32 @@ DOCUMENT_PATHS: dict[str, Any] = {
             ],
             "responses": ok({"type": "object"}, "the status, as GET answers it"),
         },
+    },
+    "/api/annotations": {
+        "get": {
+            "summary": "The marks made in a document's PDF (highlights, notes) that the project"
+            " does not hold yet, and what they would become (`litsynth code import-annotations"
+            " --dry-run --json`); pdf is false for a document with no PDF file to read",
+            "parameters": [
+                {
+                    "name": "document",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "\\S"},
+                },
+            ],
+            "responses": ok({"type": "object"}, "marks, codings, memos, already, codes, uncoded"),
+        }
+    },
+    "/api/annotations/import": {
+        "post": {
+            "summary": "Bring the marks made in a document's PDF in as codings and memos, each"
+            " its author's (`litsynth code import-annotations`); colours codes a colour's marks",
+            "security": [{"sessionToken": []}],
+            "requestBody": request_body(
+                {"document": "string", "colours": COLOUR_CODES}, required=("document",)
+            ),
+            "responses": ok({"type": "object"}, "what was written, as /api/annotations says"),
+        }
     },
 }

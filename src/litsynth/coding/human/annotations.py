@@ -14,12 +14,15 @@ import colorsys
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from litsynth.coding.codebook.model import Codebook, did_you_mean
 from litsynth.errors import CodingError
 from litsynth.ingest.anchor import Letters, letters, place
-from litsynth.ingest.pdf_notes import PdfNote
 from litsynth.records import Page
+
+if TYPE_CHECKING:  # the type only: naming a colour must not load the PDF readers
+    from litsynth.ingest.pdf_notes import PdfNote
 
 # Colour names by hue, as annotation tools name their palettes (Zotero: yellow, red, green,
 # blue, purple, magenta, orange, grey; Acrobat and Preview the same few). A pale red is

@@ -3,10 +3,11 @@
 Each PDF is matched to its ingested document (by its bytes, by its path in the project, or,
 for a copy exported from a reference manager, by its text), its marks read
 (`ingest.pdf_notes`), placed in the stored text and turned into codings (the codes a comment
-or a colour names) or memos (a mark naming none), in one transaction per file. A mark already
-decided in the project -- the same span and code by the same coder, or the same memo -- is
-not written again, so the import can be run after every reading session; a coding the
-reviewer has since rejected stays rejected.
+or a colour names) or memos (a mark naming none), in one transaction per file. A mark the
+project holds already is not written again -- the same code on the same words by the same
+coder, the same memo, or, for a mark naming no code, any coding of its words by its coder
+(brought in before with its colour's code) -- so the import can be run after every reading
+session; a coding the reviewer has since rejected stays rejected.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from litsynth.ingest.pdf_notes import NotesRead, PdfNote, read_notes
 from litsynth.records import Coding, Memo, one_line
 from litsynth.store import codings as store
 from litsynth.store.db import transaction
-from litsynth.store.documents import document_pages, file_state, kind_and_path
+from litsynth.store.documents import document_pages, file_state, holding_paths, kind_and_path
 from litsynth.store.report import document_text
 
 
@@ -133,6 +134,34 @@ def import_annotations(
     return outcomes
 
 
+def document_marks(
+    project: Project,
+    conn: sqlite3.Connection,
+    book: Codebook,
+    document: str,
+    *,
+    colours: dict[str, str],
+    reviewer: str,
+    passwords: Sequence[str] = (),
+    dry_run: bool = False,
+) -> FileOutcome | None:
+    """The marks in one ingested PDF's file (the workspace's Read & code screen): what they
+    would become (`dry_run`) or became; None when the document is no PDF or no file of it
+    is left to read."""
+    found = kind_and_path(conn, document)
+    if found is None or found[0] != "pdf":
+        return None
+    files = [project.root / p for p in holding_paths(conn, document)]
+    files = [f for f in files if f.is_file()]
+    if not files:
+        return None
+    outcomes = import_annotations(
+        project, conn, book, files[:1], colours=colours, reviewer=reviewer,
+        passwords=passwords, dry_run=dry_run,
+    )  # fmt: skip
+    return outcomes[0]
+
+
 def _import_file(
     conn: sqlite3.Connection,
     book: Codebook,
@@ -166,7 +195,8 @@ def _import_file(
     pages = document_pages(conn, document)
     codings: list[Coding] = []
     memos: list[Memo] = []
-    decided: dict[str, dict[tuple[str, str, int, int], str]] = {}
+    decided: dict[str, dict[tuple[str, str, int, int], str]] = {}  # per coder, as in the log
+    coded: dict[str, set[tuple[str, int, int]]] = {}  # per coder: the spans decided on
     for note in read.notes:
         comment = read_comment(note.comment, names)
         outcome.unknown_tags += [t for t in comment.unknown if t not in outcome.unknown_tags]
@@ -190,6 +220,12 @@ def _import_file(
         )
         if not note.covers_text:
             start, end = passage.start, passage.end  # a note codes the passage it is beside
+        if who not in decided:
+            decided[who] = store.latest_status(conn, who)
+            coded[who] = {(chunk, s, e) for chunk, _, s, e in decided[who]}
+        if not codes and (passage.chunk_id, start, end) in coded[who]:
+            outcome.already += 1  # brought in before with a code (its colour's, say)
+            continue
         if not codes:
             memo = make_memo(
                 passage.chunk_id,
@@ -203,14 +239,13 @@ def _import_file(
                 memos.append(memo)
                 outcome.uncoded[colour or "no colour"] += 1
             continue
-        if who not in decided:
-            decided[who] = store.latest_status(conn, who)
         for code in codes:
             key = (passage.chunk_id, code, start, end)
             if key in decided[who]:
                 outcome.already += 1
                 continue
             decided[who][key] = "added"
+            coded[who].add((passage.chunk_id, start, end))
             decision = ReviewDecision(
                 "add", passage.chunk_id, document, code, start, end,
                 memo=_coding_memo(note, comment),

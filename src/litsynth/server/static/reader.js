@@ -171,12 +171,14 @@ async function nextToReview() {
 }
 
 async function loadDocument(id) {
-  if (id !== reader.document) forgetSelection();  // offsets of another document
+  const another = id !== reader.document;
+  if (another) forgetSelection();  // offsets of another document
   reader.document = id;
   const data = await readerLoad(api("/api/documents/" + encodeURIComponent(id) + "?" + new URLSearchParams({ coder: reviewer() })));
   if (data === null) return false;  // a newer load paints instead
   reader.passages = data.passages;
   renderPassages();
+  if (another) offerMarks(id).catch(() => { $("pdf-marks").hidden = true; });  // an offer, not a need
   return true;
 }
 
@@ -568,6 +570,7 @@ async function startReader() {
     $("reader-status").textContent = "No documents yet: add PDFs or text files with “Add documents”"
       + " above, or put them in corpus/ and press “Read corpus/”.";
   }
+  $("pdf-marks-import").addEventListener("click", () => importMarks().catch((error) => { $("reader-status").textContent = error.message; }));
   $("draft-codes").addEventListener("click", () => draftCodes().catch((error) => { $("reader-status").textContent = error.message; }));
   $("edit-code").addEventListener("click", () => editCode().catch((error) => { $("reader-status").textContent = error.message; }));
   $("new-code").addEventListener("click", () => newCode().catch((error) => { $("reader-status").textContent = error.message; }));

@@ -1,0 +1,62 @@
+// The Read & code screen's offer of the marks made in a PDF (server: /api/annotations,
+// `litsynth code import-annotations` for one document). Uses reader.js's state and helpers.
+"use strict";
+
+// Highlights and notes made in the PDF itself (Acrobat, Preview, Zotero, a browser) that the
+// project does not hold yet: offered once per document shown, with a code to pick for each
+// colour whose marks name none (those are kept as memos otherwise).
+const SWATCHES = { yellow: "#ffd400", orange: "#f19837", red: "#ff6666", pink: "#ff80a0", green: "#5fb236",
+  blue: "#2ea8e5", purple: "#a28ae5", magenta: "#e56eee", grey: "#aaaaaa" };
+
+function counted(counts) {
+  return Object.entries(counts).map(([k, n]) => (n > 1 ? codeLabel(k) + " ×" + n : codeLabel(k))).join(", ");
+}
+
+async function offerMarks(id) {
+  $("pdf-marks").hidden = true;
+  if (reader.kinds[id] !== "pdf") return;
+  const m = await api("/api/annotations?" + new URLSearchParams({ document: id }));
+  if (reader.document !== id || !m.pdf || !(m.codings + m.memos)) return;
+  const who = m.authors.length ? " (by " + m.authors.join(", ") + ")" : "";
+  const parts = [];
+  if (m.codings) parts.push(plural(m.codings, "coding") + " (" + counted(m.codes) + ")");
+  if (m.memos) parts.push(plural(m.memos, "memo"));
+  $("pdf-marks-what").textContent = "This PDF holds " + plural(m.marks, "mark") + who
+    + " made in a PDF reader; the project does not have " + (m.already ? "all of them" : "them") + " yet. They make "
+    + parts.join(" and ") + ": a comment naming a code codes the words under it, a mark naming none is kept as a memo on its passage.";
+  const colours = Object.entries(m.uncoded).filter(([c]) => c in SWATCHES);
+  $("pdf-marks-colours").replaceChildren(...colours.map(([colour, n]) => {
+    const label = el("label");
+    const swatch = el("span", "", "swatch");
+    swatch.style.background = SWATCHES[colour];
+    const pick = el("select");
+    pick.dataset.colour = colour;
+    const keep = el("option", "keep as memos");
+    keep.value = "";
+    pick.append(keep, ...reader.codes.map((c) => { const o = el("option", c.label + " (" + c.id + ")"); o.value = c.id; return o; }));
+    label.append(swatch, colour + " (" + n + "): ", pick);
+    return label;
+  }));
+  const notes = [];
+  if (m.unknown_tags.length) notes.push("#" + m.unknown_tags.join(", #") + " names no code (kept in the memo)");
+  if (m.not_found.length) notes.push(plural(m.not_found.length, "mark") + " not found in the text: " + m.not_found.join("; "));
+  $("pdf-marks-notes").textContent = notes.join(". ");
+  $("pdf-marks").hidden = false;
+}
+
+async function importMarks() {
+  const id = reader.document;
+  const colours = {};
+  for (const pick of $("pdf-marks-colours").querySelectorAll("select")) if (pick.value) colours[pick.dataset.colour] = pick.value;
+  $("pdf-marks-import").disabled = true;
+  try {
+    const done = await post("/api/annotations/import", { document: id, colours });
+    $("pdf-marks").hidden = true;
+    $("reader-status").textContent = "Brought in from the PDF: " + plural(done.codings, "coding") + " and " + plural(done.memos, "memo") + ".";
+    await loadDocument(id);
+    await showCodeCounts();
+    if (done.codings) watchLearning();
+  } finally {
+    $("pdf-marks-import").disabled = false;
+  }
+}

@@ -1,0 +1,50 @@
+"""The marks a reviewer made in a PDF, offered on the Read & code screen in a real browser:
+a code picked for a colour, brought in, shown as codings, and not offered again."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from browser_support import browsing, until
+from pdf_marks import marked_project
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "img"
+STATUS = "document.querySelector('#reader-status').textContent"
+PASSAGES = "document.querySelector('#passages').textContent"
+
+
+def _codes(root: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(root / "litsynth.db")
+    try:
+        return sorted(conn.execute("SELECT code_id, coder FROM codings"))
+    finally:
+        conn.close()
+
+
+def test_marks_in_the_pdf_are_offered_and_brought_in(tmp_path: Path) -> None:
+    root = marked_project(tmp_path)
+    with browsing(root, 1280, 900) as (url, page):
+        page.goto(url + "/screens/reader")
+        page.wait_for_selector("#pdf-marks:not([hidden])", timeout=30_000)
+        offer = page.inner_text("#pdf-marks")
+        assert "This PDF holds 5 marks (by Ann, Bob)" in offer
+        assert "3 codings (Scale of the system ×2, Research challenges)" in offer
+        assert "green (1)" in offer and "blue (1)" in offer
+        page.select_option('#pdf-marks-colours select[data-colour="blue"]', "entity-linking")
+        page.screenshot(path=str(SHOTS / "workspace-pdf-marks.png"))
+        page.click("#pdf-marks-import")
+        until(page, f"() => {STATUS}.includes('Brought in')")
+        assert "4 codings and 1 memo" in page.inner_text("#reader-status")
+        assert page.locator("#pdf-marks").is_hidden()
+        until(page, f"() => {PASSAGES}.includes('Entity linking (added, Bob)')")
+        assert _codes(root) == [
+            ("challenges", "Ann"), ("entity-linking", "Bob"), ("scale", "Ann"), ("scale", "Ann"),
+        ]  # fmt: skip
+        page.reload()
+        page.wait_for_selector("#passages .passage")
+        page.wait_for_timeout(1500)  # the offer's question is answered: nothing new
+        assert page.locator("#pdf-marks").is_hidden()
