@@ -61,6 +61,14 @@ def test_a_pdf_that_cannot_be_opened_is_refused_with_its_reason(tmp_path: Path) 
         read_notes(broken)
 
 
+def test_a_character_pdfium_gives_in_two_halves_is_one_letter() -> None:
+    from litsynth.ingest.pdf_notes import _paired
+
+    # 𝜒 (U+1D712), as statistics papers set chi: one letter, one position per index kept
+    assert _paired(["(", "\ud835", "\udf12", "2"]) == ["(", "𝜒", "\u2060", "2"]
+    assert _paired(["\ud835", "a"]) == ["\ufffd", "a"]  # a half alone is no character
+
+
 @pytest.mark.parametrize(
     ("rgb", "name"),
     [

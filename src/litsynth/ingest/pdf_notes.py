@@ -25,6 +25,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from litsynth.ingest.failures import ParseFailure
 from litsynth.ingest.pdf import open_pdf
 
@@ -39,6 +41,7 @@ MARKUP = {
 # annotation's comment, which is read from that annotation).
 NOT_NOTES = {"/Link", "/Widget", "/Popup", "/PrinterMark", "/TrapNet", "/Watermark"}
 NOTE_KINDS = {"/Text": "note", "/FreeText": "text box"}
+GAP = 80  # characters of reading order between two parts of one mark, at most
 CONTEXT = 200  # characters of the page kept on each side of a mark, to place it in the text
 
 
@@ -178,52 +181,71 @@ def _note(mark: _Mark, page: int, chars: _Chars) -> PdfNote | str:
 
 @dataclass(frozen=True)
 class _Chars:
-    """A page's characters as PDFium reads them, with the centre of each one's box."""
+    """A page's characters as PDFium reads them, with the centre of each one's box (NaN for
+    a space or line end PDFium added, which has no box)."""
 
     text: str
-    centres: tuple[tuple[float, float] | None, ...]  # None: a space or line end PDFium added
+    centres: np.ndarray  # shape (len(text), 2)
 
     @classmethod
     def of(cls, text_page: Any) -> _Chars:
         import pypdfium2.raw as raw
 
+        n = text_page.count_chars()
         out: list[str] = []
-        centres: list[tuple[float, float] | None] = []
-        for i in range(text_page.count_chars()):
-            code = raw.FPDFText_GetUnicode(text_page, i)
-            out.append(_char(code))
+        centres = np.full((n, 2), np.nan)
+        for i in range(n):
+            out.append(_char(raw.FPDFText_GetUnicode(text_page, i)))
             if raw.FPDFText_IsGenerated(text_page, i) == 1 or out[-1] in "\r\n":
-                centres.append(None)
                 continue
             left, bottom, right, top = text_page.get_charbox(i)
-            centres.append(((left + right) / 2, (bottom + top) / 2))
-        return cls("".join(out), tuple(centres))
+            centres[i] = ((left + right) / 2, (bottom + top) / 2)
+        return cls("".join(_paired(out)), centres)
 
     def under(self, quads: list[list[tuple[float, float]]]) -> tuple[int, int]:
         """The span from the first to the last character whose centre a quadrilateral holds
-        (a highlight over several lines covers the line ends between them)."""
-        inside = [
-            i
-            for i, centre in enumerate(self.centres)
-            if centre is not None and any(_holds(q, centre) for q in quads)
-        ]
-        return (inside[0], inside[-1] + 1) if inside else (0, 0)
+        (a highlight over several lines covers the line ends between them), in the largest
+        group of such characters near each other in reading order."""
+        inside = np.zeros(len(self.text), dtype=bool)
+        for quad in quads:
+            inside |= _holds(quad, self.centres)
+        found = np.flatnonzero(inside)
+        if not found.size:
+            return (0, 0)
+        # Characters the reader's text order puts far from the rest (a figure's label, a
+        # word of another text layer drawn in the same place) are not what was marked: the
+        # largest group of characters near each other in reading order is.
+        groups = np.split(found, np.flatnonzero(np.diff(found) > GAP) + 1)
+        best = max(groups, key=len)
+        return int(best[0]), int(best[-1]) + 1
 
     def near(self, rect: list[float]) -> tuple[int, int]:
         """The characters of the line nearest to a note's box (its top edge, where the icon
         points), as an empty span at the nearest one: a note marks a place, not words."""
+        if not len(self.text) or np.isnan(self.centres[:, 0]).all():
+            return (0, 0)
         x = (rect[0] + rect[2]) / 2
         y = max(rect[1], rect[3])
-        best, distance = -1, float("inf")
-        for i, centre in enumerate(self.centres):
-            if centre is None:
-                continue
-            # A line away counts more than a column away: notes sit in the margin, level
-            # with the line they are about.
-            d = abs(centre[0] - x) + 4 * abs(centre[1] - y)
-            if d < distance:
-                best, distance = i, d
-        return (best, best) if best >= 0 else (0, 0)
+        # A line away counts more than a column away: notes sit in the margin, level with
+        # the line they are about.
+        distance = np.abs(self.centres[:, 0] - x) + 4 * np.abs(self.centres[:, 1] - y)
+        best = int(np.nanargmin(distance))
+        return (best, best)
+
+
+def _paired(chars: list[str]) -> list[str]:
+    """PDFium gives a character outside the Basic Multilingual Plane (a mathematical italic
+    𝜒 or 𝑝, common in papers) as two indexes, one per UTF-16 half: the pair is joined into
+    the character at the first and an invisible word joiner at the second, so the text
+    keeps one position per index and its letters match the stored text's. A half alone
+    becomes U+FFFD."""
+    for i in range(len(chars) - 1):
+        high, low = chars[i], chars[i + 1]
+        if "\ud800" <= high <= "\udbff" and "\udc00" <= low <= "\udfff":
+            chars[i] = (high + low).encode("utf-16", "surrogatepass").decode("utf-16")
+            chars[i + 1] = "\u2060"
+    # A half with no other half is no character (and cannot be written as UTF-8).
+    return ["\ufffd" if "\ud800" <= c <= "\udfff" else c for c in chars]
 
 
 def _char(code: int) -> str:
@@ -235,27 +257,23 @@ def _char(code: int) -> str:
         return " "
 
 
-def _holds(quad: list[tuple[float, float]], point: tuple[float, float]) -> bool:
-    """Whether a convex quadrilateral holds a point, whatever order its corners are in.
+def _holds(quad: list[tuple[float, float]], points: np.ndarray) -> np.ndarray:
+    """Which points a convex quadrilateral holds, whatever order its corners are in.
 
-    The PDF standard orders a quad's corners one way and most writers another (Acrobat
-    writes top-left, top-right, bottom-left, bottom-right), so the corners are put in order
-    around their centre before the point is tested against each edge.
+    The PDF standard orders a quad's corners one way and most writers another (Acrobat and
+    PDFium write top-left, top-right, bottom-left, bottom-right), so the corners are put in
+    order around their centre before each point is tested against the four edges (on the
+    same side of each, or on an edge). NaN points are held by none.
     """
-    import math
-
-    cx = sum(p[0] for p in quad) / 4
-    cy = sum(p[1] for p in quad) / 4
-    ring = sorted(quad, key=lambda p: math.atan2(p[1] - cy, p[0] - cx))
-    sign = 0.0
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
-        cross = (x2 - x1) * (point[1] - y1) - (y2 - y1) * (point[0] - x1)
-        if cross == 0:
-            continue
-        if sign and (cross > 0) != (sign > 0):
-            return False
-        sign = cross
-    return True
+    corners = np.array(quad, dtype=float)
+    centre = corners.mean(axis=0)
+    ring = corners[np.argsort(np.arctan2(corners[:, 1] - centre[1], corners[:, 0] - centre[0]))]
+    edges = np.roll(ring, -1, axis=0) - ring  # (4, 2)
+    rel_x = points[:, None, 0] - ring[None, :, 0]  # (n, 4)
+    rel_y = points[:, None, 1] - ring[None, :, 1]
+    cross = edges[None, :, 0] * rel_y - edges[None, :, 1] * rel_x
+    with np.errstate(invalid="ignore"):
+        return np.all(cross >= 0, axis=1) | np.all(cross <= 0, axis=1)
 
 
 def _quads(value: Any) -> list[list[tuple[float, float]]]:

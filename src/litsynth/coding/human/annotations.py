@@ -135,35 +135,49 @@ def colour_codes(specs: Sequence[str], book: Codebook) -> dict[str, str]:
     return out
 
 
-def place_note(
-    note: PdfNote, text: str, pages: Sequence[Page], whole: Letters | None
-) -> tuple[int, int] | None:
+class StoredText:
+    """A stored document's text with its pages, and their letters (`ingest.anchor.letters`)
+    worked out once each and only when a mark is looked up there."""
+
+    def __init__(self, text: str, pages: Sequence[Page]) -> None:
+        self.text = text
+        self.pages = {p.number: p for p in pages}
+        self._letters: dict[int, Letters] = {}  # by page number; 0: the whole text
+
+    def letters(self, page: int = 0) -> Letters:
+        if page not in self._letters:
+            shown = self.pages.get(page)
+            part = self.text[shown.start : shown.end] if shown else self.text
+            self._letters[page] = letters(part)
+        return self._letters[page]
+
+
+def place_note(note: PdfNote, stored: StoredText) -> tuple[int, int] | None:
     """Where in the stored document text the note's words (or its place) are, or None.
 
     Looked up on its page first (page numbers agree between the PDF and the store), then in
-    the whole document (`whole`, its letters, computed once per document by the caller).
-    A highlight begun or ended inside a word (a mouse is not a word selector) is widened to
-    the whole word, as a reviewer coding those words means.
+    the whole document. A highlight begun or ended inside a word (a mouse is not a word
+    selector) is widened to the whole word, as a reviewer coding those words means.
     """
     old = letters(note.page_text)
     start, end = note.start, note.end
     if not note.covers_text:  # a note marks a place: look up the words around it
         start, end = max(0, start - NEAR), min(len(note.page_text), end + NEAR)
-    page = next((p for p in pages if p.number == note.page), None)
     found = None
+    page = stored.pages.get(note.page)
     if page is not None:
-        on_page = place(old, letters(text[page.start : page.end]), start, end)
+        on_page = place(old, stored.letters(note.page), start, end)
         if on_page is not None:
             found = (on_page.start + page.start, on_page.end + page.start)
-    if found is None and whole is not None:
-        anywhere = place(old, whole, start, end)
+    if found is None:
+        anywhere = place(old, stored.letters(), start, end)
         found = None if anywhere is None else (anywhere.start, anywhere.end)
     if found is None:
         return None
     if not note.covers_text:
         middle = (found[0] + found[1]) // 2
         return middle, middle
-    return _whole_words(text, *found)
+    return _whole_words(stored.text, *found)
 
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:

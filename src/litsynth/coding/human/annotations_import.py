@@ -21,6 +21,7 @@ from pathlib import Path
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.human.annotations import (
     Comment,
+    StoredText,
     code_names,
     colour_name,
     memo_text,
@@ -37,7 +38,7 @@ from litsynth.coding.human.review import (
 )
 from litsynth.config import Project
 from litsynth.errors import CodingError, LitsynthError
-from litsynth.ingest.anchor import Letters, letters
+from litsynth.ingest.anchor import letters
 from litsynth.ingest.files import file_hash
 from litsynth.ingest.pdf_notes import NotesRead, PdfNote, read_notes
 from litsynth.records import Coding, Memo, one_line
@@ -191,8 +192,8 @@ def _import_file(
         return
     outcome.document_id, outcome.matched_by = document, how
     outcome.document_path = (kind_and_path(conn, document) or ("", ""))[1]
-    text = document_text(conn, document)
-    pages = document_pages(conn, document)
+    stored = texts.of(document)
+    text = stored.text
     codings: list[Coding] = []
     memos: list[Memo] = []
     decided: dict[str, dict[tuple[str, str, int, int], str]] = {}  # per coder, as in the log
@@ -204,7 +205,7 @@ def _import_file(
         codes = list(comment.codes)
         if colour in colours and colours[colour] not in codes:
             codes.append(colours[colour])
-        span = place_note(note, text, pages, texts.letters_of(document, text))
+        span = place_note(note, stored)
         if span is None:
             outcome.not_found.append(f"page {note.page}: {note.kind} “{one_line(note.text, 80)}”")
             continue
@@ -266,22 +267,28 @@ def _coding_memo(note: PdfNote, comment: Comment) -> str:
 
 
 class _Texts:
-    """The ingested PDFs' letters, read from the store only when a file must be matched by
-    its text, and once."""
+    """The ingested PDFs' texts, each read from the store once: when a file's marks are
+    placed in it, or (all of them) when a file must be matched by its words."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self._letters: dict[str, Letters] = {}
+        self._stored: dict[str, StoredText] = {}
+        self._every = False
 
-    def letters_of(self, document: str, text: str) -> Letters:
-        if document not in self._letters:
-            self._letters[document] = letters(text)
-        return self._letters[document]
+    def of(self, document: str) -> StoredText:
+        if document not in self._stored:
+            text = document_text(self.conn, document)
+            self._stored[document] = StoredText(text, document_pages(self.conn, document))
+        return self._stored[document]
 
-    def all(self) -> dict[str, Letters]:
-        for document, text in store.pdf_texts(self.conn):
-            self.letters_of(document, text)
-        return self._letters
+    def every(self) -> dict[str, StoredText]:
+        if not self._every:
+            for document, text in store.pdf_texts(self.conn):
+                if document not in self._stored:
+                    pages = document_pages(self.conn, document)
+                    self._stored[document] = StoredText(text, pages)
+            self._every = True
+        return self._stored
 
 
 def _document_of(
@@ -298,12 +305,14 @@ def _document_of(
     state = file_state(conn, relative) if relative else None
     if state is not None:
         return state.document_id, "its path"
-    words = [letters(n.page_text).text for n in notes]
+    # The letters around each mark (about 100 characters of its page): long enough to be
+    # one paper's, short enough to miss a running header the stored text left out.
+    words = [letters(n.page_text[max(0, n.start - 50) : n.start + 50]).text for n in notes]
     counts = Counter(
         document
-        for document, text in texts.all().items()
+        for document, stored in texts.every().items()
         for needle in words
-        if len(needle) >= 40 and needle[:400] in text.text
+        if len(needle) >= 40 and needle in stored.letters().text
     )
     if not counts:
         return None, ""
