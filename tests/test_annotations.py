@@ -219,3 +219,50 @@ def test_a_pdf_not_in_the_project_and_a_bad_colour_are_said(tmp_path: Path) -> N
     assert "did you mean 'scale'" in bad
     teal = run_cli(root, "code", "import-annotations", "--colour", "teal=scale", exit_code=1)
     assert "colours are yellow" in teal
+
+
+# ------------------------------------------------------------- codings drawn on a copy
+
+
+def test_codings_drawn_on_a_copy_come_back_as_already_there(tmp_path: Path) -> None:
+    root = marked_project(tmp_path)
+    run_cli(root, "code", "import-annotations", "--colour", "blue=entity-linking")
+    out = tmp_path / "to-read"
+    said = run_cli(root, "export", "annotated-pdfs", str(out))
+    assert "ammar.pdf: 4 highlights for 4 codings of corpus/ammar.pdf" in said
+    assert "yellow = Scale of the system (code)" in said
+    copy = out / "ammar.pdf"
+    # Read back by the reader (pypdf + PDFium), independent of the writer: each coding is a
+    # highlight over its words, its comment the code's label, its author the coder.
+    drawn = [n for n in read_notes(copy).notes if n.author != "" and n.comment]
+    labels = {(n.comment.splitlines()[0], n.author) for n in drawn}
+    assert ("Entity linking", "Bob") in labels and ("Research challenges", "Ann") in labels
+    assert (root / "corpus" / "ammar.pdf").read_bytes() != copy.read_bytes()  # a copy
+    back = run_cli(root, "code", "import-annotations", str(out))
+    assert "known by its words" in back and "nothing new" in back
+
+
+def test_colours_follow_themes_then_the_codebooks_own() -> None:
+    from litsynth.coding.codebook.model import Theme
+    from litsynth.records import CodedSpan
+    from litsynth.synthesis.annotated_pdfs import colour_key
+
+    book = Codebook(
+        codes={
+            "a": Code(id="a", label="A", definition="d", theme="t1"),
+            "b": Code(id="b", label="B", definition="d", theme="t1"),
+            "c": Code(id="c", label="C", definition="d", theme="t2"),
+            "d": Code(id="d", label="D", definition="d", color="#4F81BD"),
+        },
+        themes={"t1": Theme(id="t1", label="One"), "t2": Theme(id="t2", label="Two")},
+    )
+    spans = [CodedSpan("k", "doc", c, 0, 1, 1.0, "human", "ann") for c in "abcd"]
+    colours, key = colour_key(book, spans)
+    assert colours == {"a": "yellow", "b": "yellow", "c": "green", "d": "#4f81bd"}
+    assert [(k.colour, k.label, k.kind) for k in key] == [
+        ("yellow", "One", "theme"), ("green", "Two", "theme"), ("#4f81bd", "D", "code"),
+    ]  # fmt: skip
+    # the palette's colours are named back as themselves when a copy is read again
+    from litsynth.synthesis.annotated_pdfs import PALETTE
+
+    assert all(colour_name(tuple(v / 255 for v in rgb)) == n for n, rgb in PALETTE.items())  # type: ignore[arg-type]

@@ -105,7 +105,7 @@ HOME: dict[str, tuple[str, ...]] = {
     "themes": ("analysis",), "agree": ("review",), "serve": ("serve",),
     "code": ("coding", "review", "analysis", "annotations"),
     "screen": ("screen", "screen_import", "screen_find"),
-    "export": ("synthesis", "bibliography", "deposit"),
+    "export": ("synthesis", "bibliography", "deposit", "annotations"),
     "extract": ("extract",), "appraise": ("extract",), "findings": ("findings",),
     "backup": ("backup",), "restore": ("backup",), "merge": ("merge",), "words": ("words",),
 }  # fmt: skip

@@ -1,5 +1,7 @@
-"""`litsynth code import-annotations`: the highlights and notes made in the PDFs, as codings
-and memos (litsynth.coding.human.annotations_import does the work; this parses and renders)."""
+"""PDF annotations in and out: `litsynth code import-annotations` (the highlights and notes
+made in the PDFs, as codings and memos: coding.human.annotations_import) and `litsynth export
+annotated-pdfs` (the codings drawn on copies of the PDFs: synthesis.annotated_pdfs). Each
+command parses, calls the library and renders."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from litsynth.cli.common import json_option, load, print_json, project_option
-from litsynth.cli.groups import code_group
+from litsynth.cli.common import json_option, load, print_json, project_option, source_option
+from litsynth.cli.groups import code_group, export_group
 from litsynth.cli.review import coder_option
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import did_you_mean
@@ -141,6 +143,77 @@ def _render_total(outcomes: list[FileOutcome], dry_run: bool, given: bool) -> No
 
 def _counted(counter: Counter[str]) -> str:
     return ", ".join(f"{key} ×{n}" if n > 1 else key for key, n in counter.most_common())
+
+
+@export_group.command("annotated-pdfs")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--code", "codes", multiple=True, metavar="ID", help="Only this code (repeat).")
+@click.option("--document", "documents", multiple=True, metavar="ID", help="Only this document.")
+@click.option("--password", "passwords", multiple=True, help="For encrypted PDFs (repeatable).")
+@source_option
+@json_option
+@project_option
+def export_annotated_command(
+    out: Path,
+    codes: tuple[str, ...],
+    documents: tuple[str, ...],
+    passwords: tuple[str, ...],
+    source: str | None,
+    project_dir: Path,
+    as_json: bool,
+) -> None:
+    """A copy of each coded PDF in folder OUT, its codings drawn on it as highlights: to
+    read and share in any PDF reader (Acrobat, Preview, a tablet).
+
+    Each highlight is in its theme's colour (a code's own colour if the codebook gives one),
+    its comment the code's label and the memo, its author the coder. The project's PDFs are
+    not touched. A copy marked further in a reader comes back with `litsynth code
+    import-annotations OUT`: what was drawn is in the project already; the new marks are added.
+    """
+    from litsynth.coding.human.review import check_code
+    from litsynth.synthesis.annotated_pdfs import Written, export_annotated
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    project = load(project_dir)
+    book = project_codebook(project)
+    wanted = [check_code(c, book.codes) for c in codes]
+    counted = source or project.settings.synthesis.source
+    all_passwords = tuple(passwords) + project_passwords(project)
+
+    def said(done: Written) -> None:
+        missed = (
+            f"; {count(len(done.drawn.missed), 'coding')} not found on the page"
+            if done.drawn.missed
+            else ""
+        )
+        click.echo(
+            f"{done.target}: {count(done.drawn.highlights, 'highlight')} for"
+            f" {count(done.codings, 'coding')} of {done.source}{missed}"
+        )
+        for miss in done.drawn.missed:
+            click.echo(f"  not drawn: {miss}")
+
+    with opened(project.store_path) as conn:
+        written, key = export_annotated(
+            project, conn, book, out, source=counted, codes=wanted, documents=documents,
+            passwords=all_passwords, on_document=None if as_json else said,
+        )  # fmt: skip
+    if as_json:
+        print_json({
+            "source": counted,
+            "files": [{"document_id": w.document_id, "source": w.source, "file": str(w.target),
+                       "codings": w.codings, "highlights": w.drawn.highlights,
+                       "missed": w.drawn.missed} for w in written],
+            "key": [k.__dict__ for k in key],
+        })  # fmt: skip
+        return
+    if not written:
+        click.echo(
+            "No coded PDF to draw on: code passages of PDFs first (a text file has no pages)."
+        )
+        return
+    click.echo("Colours: " + "; ".join(f"{k.colour} = {k.label} ({k.kind})" for k in key))
+    click.echo(f"{count(len(written), 'PDF')} written to {out}.")
 
 
 commands: list[click.Command] = []

@@ -103,7 +103,7 @@ def read_notes(path: Path, passwords: Sequence[str] = ()) -> NotesRead:
             if not marks:
                 continue
             text_page = document[index].get_textpage()
-            chars = _Chars.of(text_page)
+            chars = PageChars.of(text_page)
             for mark in marks:
                 note = _note(mark, index + 1, chars)
                 if isinstance(note, str):
@@ -148,7 +148,7 @@ def _marks(page: Any) -> list[_Mark]:
     return [_Mark(a, tuple(replies.get(n, ()) if n is not None else ())) for n, a in marks]
 
 
-def _note(mark: _Mark, page: int, chars: _Chars) -> PdfNote | str:
+def _note(mark: _Mark, page: int, chars: PageChars) -> PdfNote | str:
     """The note a mark stands for, or the kind of a mark with no text and no comment."""
     annot = mark.obj
     subtype = str(annot.get("/Subtype", "/Unknown"))
@@ -180,7 +180,7 @@ def _note(mark: _Mark, page: int, chars: _Chars) -> PdfNote | str:
 
 
 @dataclass(frozen=True)
-class _Chars:
+class PageChars:
     """A page's characters as PDFium reads them, with the centre of each one's box (NaN for
     a space or line end PDFium added, which has no box)."""
 
@@ -188,7 +188,7 @@ class _Chars:
     centres: np.ndarray  # shape (len(text), 2)
 
     @classmethod
-    def of(cls, text_page: Any) -> _Chars:
+    def of(cls, text_page: Any) -> PageChars:
         import pypdfium2.raw as raw
 
         n = text_page.count_chars()

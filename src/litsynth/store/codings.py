@@ -162,6 +162,18 @@ def latest_status(conn: sqlite3.Connection, coder: str) -> dict[tuple[str, str, 
     return {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
 
 
+def decided_spans(
+    conn: sqlite3.Connection, coder: str, document_id: str
+) -> set[tuple[str, int, int]]:
+    """(code, start, end) of every span of a document the coder decided on, whatever they
+    decided: an import does not add again what is there, nor undo a rejection."""
+    rows = conn.execute(
+        "SELECT DISTINCT code_id, start, end FROM codings WHERE coder = ? AND document_id = ?",
+        (coder, document_id),
+    )
+    return {(r[0], r[1], r[2]) for r in rows}
+
+
 def codings(conn: sqlite3.Connection, *, coder: str | None = None) -> list[Coding]:
     """The whole log in order (optionally one coder's): the audit trail of every decision."""
     sql = "SELECT * FROM codings" + (" WHERE coder = ?" if coder else "") + " ORDER BY seq"

@@ -60,10 +60,10 @@ def name_key(name: str) -> str:
 
 
 def code_names(book: Codebook) -> dict[str, str]:
-    """Each way to name a code (its id, its label) → the code id."""
+    """Each way to name a code (its id, its label, its aliases) → the code id."""
     names: dict[str, str] = {}
     for code in book.codes.values():
-        for name in (code.label, code.id):
+        for name in (*code.aliases, code.label, code.id):
             if name_key(name):
                 names[name_key(name)] = code.id
     return names

@@ -196,8 +196,10 @@ def _import_file(
     text = stored.text
     codings: list[Coding] = []
     memos: list[Memo] = []
-    decided: dict[str, dict[tuple[str, str, int, int], str]] = {}  # per coder, as in the log
-    coded: dict[str, set[tuple[str, int, int]]] = {}  # per coder: the spans decided on
+    # Per coder, the (code, start, end) decided on in this document, and the spans: a span's
+    # passage is not part of what was decided (a new chunking may file it under another).
+    decided: dict[str, set[tuple[str, int, int]]] = {}
+    coded: dict[str, set[tuple[int, int]]] = {}
     for note in read.notes:
         comment = read_comment(note.comment, names)
         outcome.unknown_tags += [t for t in comment.unknown if t not in outcome.unknown_tags]
@@ -222,9 +224,9 @@ def _import_file(
         if not note.covers_text:
             start, end = passage.start, passage.end  # a note codes the passage it is beside
         if who not in decided:
-            decided[who] = store.latest_status(conn, who)
-            coded[who] = {(chunk, s, e) for chunk, _, s, e in decided[who]}
-        if not codes and (passage.chunk_id, start, end) in coded[who]:
+            decided[who] = store.decided_spans(conn, who, document)
+            coded[who] = {(s, e) for _, s, e in decided[who]}
+        if not codes and (start, end) in coded[who]:
             outcome.already += 1  # brought in before with a code (its colour's, say)
             continue
         if not codes:
@@ -241,12 +243,12 @@ def _import_file(
                 outcome.uncoded[colour or "no colour"] += 1
             continue
         for code in codes:
-            key = (passage.chunk_id, code, start, end)
+            key = (code, start, end)
             if key in decided[who]:
                 outcome.already += 1
                 continue
-            decided[who][key] = "added"
-            coded[who].add((passage.chunk_id, start, end))
+            decided[who].add(key)
+            coded[who].add((start, end))
             decision = ReviewDecision(
                 "add", passage.chunk_id, document, code, start, end,
                 memo=_coding_memo(note, comment),
