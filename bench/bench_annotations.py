@@ -19,7 +19,9 @@ The truth for a highlight is the words it was drawn over. Measured:
   script written against the two libraries gets): the share whose text is exactly the words
   marked;
 - time for reading every mark of the 13 papers, litsynth against raw (best of 3), and the
-  whole import (`import_annotations`, written to the store).
+  whole import (`import_annotations`, each yellow mark a coding, written to the store);
+- the way back: the codings drawn on copies (`export annotated-pdfs`), and those copies
+  imported again, where every mark must be found already in the project.
 
 Run: .venv/bin/python bench/bench_annotations.py   (writes bench/results/annotations.json)
 """
@@ -149,6 +151,7 @@ def main() -> int:
     from litsynth.store.codings import pdf_files
     from litsynth.store.documents import document_pages
     from litsynth.store.report import document_text
+    from litsynth.synthesis.annotated_pdfs import export_annotated
 
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,11 +195,22 @@ def main() -> int:
         with opened(project.store_path) as conn:
             started = timeit.default_timer()
             outcomes = import_annotations(
-                project, conn, book, [p for p, _ in files], colours={}, reviewer="ann",
-                coder=None,
+                project, conn, book, [p for p, _ in files], colours={"yellow": "marked"},
+                reviewer="ann", coder=None,
             )  # fmt: skip
             import_s = timeit.default_timer() - started
-        memos = sum(o.memos for o in outcomes)
+            # The way back: the codings drawn on copies, and the copies imported again.
+            started = timeit.default_timer()
+            written, _key = export_annotated(project, conn, book, root / "out", source="human")
+            export_s = timeit.default_timer() - started
+            again = import_annotations(
+                project, conn, book, [w.target for w in written], colours={"yellow": "marked"},
+                reviewer="ann", coder=None,
+            )  # fmt: skip
+        codings = sum(o.codings for o in outcomes)
+        drawn = sum(w.drawn.highlights for w in written)
+        round_new = sum(o.codings + o.memos for o in again)
+        round_already = sum(o.already for o in again)
     n = len(truth)
     exact = sum(mine.get(tag) == want for tag, want in truth.items())
     found = sum(bool(mine.get(tag)) for tag in truth)
@@ -228,7 +242,11 @@ def main() -> int:
         "read_ratio": round(ours_s / raw_s, 2),
         "import_s": round(import_s, 3),
         "import_ratio": round(import_s / raw_s, 2),
-        "memos_written": memos,
+        "codings_written": codings,
+        "export_s": round(export_s, 3),
+        "drawn_on_copies": drawn,
+        "round_trip_new": round_new,
+        "round_trip_already": round_already,
         "not_exact": wrong,
     }
     print(
@@ -238,7 +256,10 @@ def main() -> int:
         f" raw pypdf + PDFium bounded text {raw_exact}/{n} ({raw_exact / n:.1%}).\n"
         f"Reading every mark: raw {raw_s:.2f} s, litsynth {ours_s:.2f} s ({result['read_ratio']}×);"
         f" the whole import into the store {import_s:.2f} s ({result['import_ratio']}×),"
-        f" {memos} memos written."
+        f" {codings} codings written.\n"
+        f"Drawn back on copies: {drawn} highlights for {codings} codings ({export_s:.2f} s);"
+        f" the copies imported again: {round_already} marks already in the project,"
+        f" {round_new} new."
     )
     for miss in wrong:
         want, got = miss["want"], miss["got"]

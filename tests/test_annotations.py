@@ -266,3 +266,20 @@ def test_colours_follow_themes_then_the_codebooks_own() -> None:
     from litsynth.synthesis.annotated_pdfs import PALETTE
 
     assert all(colour_name(tuple(v / 255 for v in rgb)) == n for n, rgb in PALETTE.items())  # type: ignore[arg-type]
+
+
+def test_a_mark_inside_a_coding_adds_only_what_it_says(tmp_path: Path) -> None:
+    root = marked_project(tmp_path)
+    run_cli(root, "code", "import-annotations")
+    pdf = root / "corpus" / "ammar.pdf"
+    mark(
+        pdf,
+        pdf,
+        [
+            Mark(1, "research challenges", comment="#challenges", author="Ann"),
+            Mark(1, "due to differ", comment="challenges\nthe nub of it", author="Ann"),
+        ],
+    )
+    again = run_cli(root, "code", "import-annotations")
+    assert "wrote 1 coding (challenges)" in again and "6 already in the project" in again
+    assert any(m == "the nub of it" for *_, m in _codings(root))

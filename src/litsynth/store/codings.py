@@ -164,14 +164,18 @@ def latest_status(conn: sqlite3.Connection, coder: str) -> dict[tuple[str, str, 
 
 def decided_spans(
     conn: sqlite3.Connection, coder: str, document_id: str
-) -> set[tuple[str, int, int]]:
+) -> dict[tuple[str, int, int], set[str]]:
     """(code, start, end) of every span of a document the coder decided on, whatever they
-    decided: an import does not add again what is there, nor undo a rejection."""
+    decided, with the memos written on it: an import does not add again what is there, nor
+    undo a rejection."""
     rows = conn.execute(
-        "SELECT DISTINCT code_id, start, end FROM codings WHERE coder = ? AND document_id = ?",
+        "SELECT code_id, start, end, memo FROM codings WHERE coder = ? AND document_id = ?",
         (coder, document_id),
     )
-    return {(r[0], r[1], r[2]) for r in rows}
+    out: dict[tuple[str, int, int], set[str]] = {}
+    for r in rows:
+        out.setdefault((r[0], r[1], r[2]), set()).add(r[3])
+    return out
 
 
 def codings(conn: sqlite3.Connection, *, coder: str | None = None) -> list[Coding]:

@@ -4,10 +4,10 @@ Each PDF is matched to its ingested document (by its bytes, by its path in the p
 for a copy exported from a reference manager, by its text), its marks read
 (`ingest.pdf_notes`), placed in the stored text and turned into codings (the codes a comment
 or a colour names) or memos (a mark naming none), in one transaction per file. A mark the
-project holds already is not written again -- the same code on the same words by the same
-coder, the same memo, or, for a mark naming no code, any coding of its words by its coder
-(brought in before with its colour's code) -- so the import can be run after every reading
-session; a coding the reviewer has since rejected stays rejected.
+project holds already is not written again -- the same code on the same words (or on words
+around them) by the same coder, the same memo, or, for a mark naming no code, any coding of
+its words by its coder (brought in before with its colour's code) -- so the import can be
+run after every reading session; a coding the reviewer has since rejected stays rejected.
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def _import_file(
     memos: list[Memo] = []
     # Per coder, the (code, start, end) decided on in this document, and the spans: a span's
     # passage is not part of what was decided (a new chunking may file it under another).
-    decided: dict[str, set[tuple[str, int, int]]] = {}
+    decided: dict[str, dict[tuple[str, int, int], set[str]]] = {}
     coded: dict[str, set[tuple[int, int]]] = {}
     for note in read.notes:
         comment = read_comment(note.comment, names)
@@ -244,14 +244,14 @@ def _import_file(
             continue
         for code in codes:
             key = (code, start, end)
-            if key in decided[who]:
+            said = _coding_memo(note, comment)  # a remark is never lost to a wider coding
+            if key in decided[who] or _inside(key, said, decided[who]):
                 outcome.already += 1
                 continue
-            decided[who].add(key)
+            decided[who][key] = {said}
             coded[who].add((start, end))
             decision = ReviewDecision(
-                "add", passage.chunk_id, document, code, start, end,
-                memo=_coding_memo(note, comment),
+                "add", passage.chunk_id, document, code, start, end, memo=said,
             )  # fmt: skip
             codings += codings_for(decision, coder=who, at=at)
             outcome.codes[code] += 1
@@ -262,6 +262,19 @@ def _import_file(
         store.append_codings(conn, codings, {c.chunk_id: document for c in codings})
         for memo in memos:
             store.insert_memo(conn, memo)
+
+
+def _inside(
+    key: tuple[str, int, int], said: str, decided: dict[tuple[str, int, int], set[str]]
+) -> bool:
+    """Whether the coder decided on a span with this code holding these words already: a
+    mark over part of a coding that says nothing new (one page's part of a span drawn on a
+    copy, its memo with it) adds nothing; a new remark is written."""
+    code, start, end = key
+    return any(
+        c == code and s <= start and end <= e and (not said or said in memos)
+        for (c, s, e), memos in decided.items()
+    )
 
 
 def _coding_memo(note: PdfNote, comment: Comment) -> str:
