@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import browsing, until
+from litsynth.ingest.pdf_notes import read_notes
 from pdf_marks import marked_project
 
 pytestmark = pytest.mark.browser
@@ -44,6 +45,14 @@ def test_marks_in_the_pdf_are_offered_and_brought_in(tmp_path: Path) -> None:
         assert _codes(root) == [
             ("challenges", "Ann"), ("entity-linking", "Bob"), ("scale", "Ann"), ("scale", "Ann"),
         ]  # fmt: skip
+        # The same PDF with its codings drawn on it, downloaded from the link by the document.
+        with page.expect_download() as got:
+            page.click("#annotated-pdf")
+        copy = tmp_path / got.value.suggested_filename
+        got.value.save_as(copy)
+        assert copy.name == "ammar (coded).pdf"
+        drawn = {n.comment.splitlines()[0] for n in read_notes(copy).notes if n.comment}
+        assert {"Entity linking", "Research challenges", "Scale of the system"} <= drawn
         page.reload()
         page.wait_for_selector("#passages .passage")
         page.wait_for_timeout(1500)  # the offer's question is answered: nothing new

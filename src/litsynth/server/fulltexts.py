@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -32,7 +33,7 @@ from litsynth.ingest.adding import Added, add_document, file_name
 from litsynth.ingest.failures import FAILURE_REASONS
 from litsynth.ingest.files import SUPPORTED, on_disk
 from litsynth.server.imports import MAX_UPLOAD
-from litsynth.server.replies import error, json_body
+from litsynth.server.replies import codings_source, error, json_body
 from litsynth.server.warm import Workspace
 from litsynth.store import biblio as biblio_store
 from litsynth.store import documents as doc_store
@@ -147,8 +148,48 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
             headers={"X-Content-Type-Options": "nosniff"},
         )
 
+    async def document_annotated(request: Request) -> Response:
+        """The document's PDF with its codings drawn on it (`litsynth export annotated-pdfs
+        --document ID`), made afresh for each request: a download."""
+        import tempfile
+
+        from litsynth.coding.codebook.load import project_codebook
+        from litsynth.ingest.incremental import project_passwords
+        from litsynth.synthesis.annotated_pdfs import export_annotated
+
+        document = request.path_params["document"]
+        if not _DOCUMENT_ID.fullmatch(document):
+            raise LitsynthError(f"{document!r} is not a document id", "ids are in /api/documents")
+        source = codings_source(request.query_params, project)
+        book = project_codebook(project)
+        with tempfile.TemporaryDirectory(prefix="litsynth-annotated-") as folder:
+            with opened(project.store_path) as conn:
+                if doc_store.kind_and_path(conn, document) is None:
+                    return error(404, f"no document {document!r}", "ids are in /api/documents")
+                written, _key = export_annotated(
+                    project, conn, book, Path(folder), source=source, documents=[document],
+                    passwords=project_passwords(project),
+                )  # fmt: skip
+            if not written:
+                return error(
+                    404,
+                    f"no {source} codings of document {document!r} to draw on its PDF",
+                    "code some of its passages first; a text file has no PDF",
+                )
+            data = written[0].target.read_bytes()
+            name = written[0].target.stem + " (coded).pdf"
+        return Response(
+            data,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
     return [
         route("/api/documents/{document}/file", document_file, ["GET"]),
+        route("/api/documents/{document}/annotated", document_annotated, ["GET"]),
         route("/api/records/fulltext", api_fulltext, ["POST"], write=True),
         route("/api/records/unlink", api_unlink, ["POST"], write=True),
         route("/api/documents/add", api_add, ["POST"], write=True),

@@ -32,6 +32,7 @@ from litsynth.server.openapi_words import WORD_PATHS
 _ANSWERS_NOT_FOUND = {
     ("/api/documents/{document}", "get"),
     ("/api/documents/{document}/file", "get"),
+    ("/api/documents/{document}/annotated", "get"),
     ("/api/quote", "get"),
     ("/api/records/record", "get"),
     ("/api/coding/decide", "post"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from litsynth.coding.human.annotations import COLOURS
-from litsynth.server.openapi_parts import FILE, download, ok, request_body
+from litsynth.server.openapi_parts import FILE, SOURCE, download, ok, request_body
 
 # A file sent as the request's body, and its name (which tells its format) in the query.
 FILE_BODY = {"required": True, "content": {"application/octet-stream": {"schema": FILE}}}
@@ -110,6 +110,22 @@ DOCUMENT_PATHS: dict[str, Any] = {
                 }
             ],
             "responses": download("the file", "application/pdf", "application/octet-stream"),
+        }
+    },
+    "/api/documents/{document}/annotated": {
+        "get": {
+            "summary": "A document's PDF with its codings drawn on it as highlights (`litsynth"
+            " export annotated-pdfs --document ID`), a download; 404 when it has none",
+            "parameters": [
+                {
+                    "name": "document",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "^[0-9a-z]+$"},
+                },
+                SOURCE,
+            ],
+            "responses": download("the annotated copy", "application/pdf"),
         }
     },
     "/api/ingest": {

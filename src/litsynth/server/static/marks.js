@@ -1,5 +1,6 @@
-// The Read & code screen's offer of the marks made in a PDF (server: /api/annotations,
-// `litsynth code import-annotations` for one document). Uses reader.js's state and helpers.
+// PDF annotations on the Read & code screen: the offer of the marks made in a PDF (server:
+// /api/annotations, `litsynth code import-annotations` for one document), and the link to
+// the PDF with its codings drawn on it. Uses reader.js's state and helpers.
 "use strict";
 
 // Highlights and notes made in the PDF itself (Acrobat, Preview, Zotero, a browser) that the
@@ -14,6 +15,9 @@ function counted(counts) {
 
 async function offerMarks(id) {
   $("pdf-marks").hidden = true;
+  const link = $("annotated-pdf");
+  link.hidden = reader.kinds[id] !== "pdf";
+  link.href = "/api/documents/" + encodeURIComponent(id) + "/annotated";
   if (reader.kinds[id] !== "pdf") return;
   const m = await api("/api/annotations?" + new URLSearchParams({ document: id }));
   if (reader.document !== id || !m.pdf || !(m.codings + m.memos)) return;
