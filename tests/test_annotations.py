@@ -283,3 +283,13 @@ def test_a_mark_inside_a_coding_adds_only_what_it_says(tmp_path: Path) -> None:
     again = run_cli(root, "code", "import-annotations")
     assert "wrote 1 coding (challenges)" in again and "6 already in the project" in again
     assert any(m == "the nub of it" for *_, m in _codings(root))
+
+
+def test_ingest_says_a_pdf_holds_marks_to_bring_in(tmp_path: Path) -> None:
+    marked = tmp_path / "marked.pdf"
+    mark(shared(PAPER), marked, [Mark(1, "The resulting literature graph consists")])
+    shutil.copy(FIXTURES / "highlight.pdf", tmp_path / "acrobat.pdf")
+    root = corpus_project(tmp_path, (marked, "ammar.pdf"), (tmp_path / "acrobat.pdf", "a.pdf"))
+    said = run_cli(root, "ingest")
+    assert "marks made in a PDF reader: a.pdf (2 marks), ammar.pdf (1 mark)" in said
+    assert "`litsynth code import-annotations` brings them in" in said

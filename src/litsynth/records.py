@@ -432,6 +432,7 @@ PARSE_NOTES = frozenset(
         "footnotes",
         "printed_pages",
         "chapters_unread",
+        "reader_marks",
     }
 )
 

@@ -211,6 +211,8 @@ class _Run:
         self.index.remove(removed)
         self.report.chunks_removed += len(removed)
         self.report.documents_ingested += 1
+        if marks := doc.attributes.get("reader_marks"):
+            self.report.marked.append((doc.path, int(marks)))
 
     def _store_new(self, doc: Document, chunks: list[Chunk]) -> list[int]:
         """Insert a parsed document and its passages; their rowids."""

@@ -44,6 +44,8 @@ class IngestReport:
     index_repaired: dict[str, int] = field(default_factory=lambda: {"added": 0, "removed": 0})
     index_chunks: int = 0
     vectors_reused: int = 0  # a rebuild's passages whose text, and so vector, did not change
+    # PDFs read in this run that hold marks made in a PDF reader: (path, how many)
+    marked: list[tuple[str, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     run_id: int = 0
     seconds: float = 0.0

@@ -20,6 +20,7 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
@@ -280,6 +281,28 @@ def _reraise_memory(exc: BaseException) -> None:
         seen = seen.__cause__ or seen.__context__
 
 
+# Annotations no reviewer made: links, form fields, the pop-up windows showing another
+# annotation's comment, printers' marks. Any other (a highlight, a note, a drawing) is a mark
+# made in a PDF reader, which `litsynth code import-annotations` brings in.
+NOT_MARKS = frozenset({"/Link", "/Widget", "/Popup", "/PrinterMark", "/TrapNet", "/Watermark"})
+
+
+def reader_marks(pages: Sequence[Any]) -> int:
+    """How many marks a reader made on these pages (replies in a thread not counted)."""
+    n = 0
+    for page in pages:
+        try:
+            annots = [a.get_object() for a in page.get("/Annots") or []]
+        except Exception:  # a broken /Annots array: marks of this page not counted
+            continue
+        n += sum(
+            1
+            for a in annots
+            if hasattr(a, "get") and a.get("/Subtype") not in NOT_MARKS and "/IRT" not in a
+        )
+    return n
+
+
 def open_pdf(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, str, str]:
     """A readable PdfReader, how it was opened ("" / "empty password" / "user password") and
     the password that opened it (OCR opens the file again, with PDFium)."""
@@ -513,6 +536,8 @@ def parse_pdf(
         attributes["small_caps_joined"] = str(small_caps)
     if opened_with:
         attributes["decrypted_with"] = opened_with
+    if marks := reader_marks([pages[i] for i in range(count)]):
+        attributes["reader_marks"] = str(marks)
     attributes.update(ocr_notes)
     return Document(
         id=bytes_id(data),

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from litsynth.ingest.failures import ParseFailure
-from litsynth.ingest.pdf import open_pdf
+from litsynth.ingest.pdf import NOT_MARKS, open_pdf
 
 # Markup over text: the words under the quadrilaterals are what the reviewer meant.
 MARKUP = {
@@ -37,9 +37,6 @@ MARKUP = {
     "/Squiggly": "squiggly",
     "/StrikeOut": "strike-out",
 }
-# Never a reviewer's mark: links, form fields, and pop-ups (the window showing another
-# annotation's comment, which is read from that annotation).
-NOT_NOTES = {"/Link", "/Widget", "/Popup", "/PrinterMark", "/TrapNet", "/Watermark"}
 NOTE_KINDS = {"/Text": "note", "/FreeText": "text box"}
 GAP = 80  # characters of reading order between two parts of one mark, at most
 CONTEXT = 200  # characters of the page kept on each side of a mark, to place it in the text
@@ -136,7 +133,7 @@ def _marks(page: Any) -> list[_Mark]:
     replies: dict[int, list[tuple[str, str]]] = {}
     marks: list[tuple[int | None, Any]] = []
     for number, annot in entries:
-        if annot.get("/Subtype") in NOT_NOTES:
+        if annot.get("/Subtype") in NOT_MARKS:
             continue
         parent = getattr(annot.get("/IRT"), "idnum", None)
         if parent is not None and annot.get("/RT") != "/Group":
