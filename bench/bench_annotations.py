@@ -148,7 +148,7 @@ def main() -> int:
     from litsynth.ingest.incremental import IngestOptions, ingest
     from litsynth.ingest.pdf_notes import read_notes
     from litsynth.store import opened
-    from litsynth.store.codings import pdf_files
+    from litsynth.store.codings import annotatable_files
     from litsynth.store.documents import document_pages
     from litsynth.store.report import document_text
     from litsynth.synthesis.annotated_pdfs import export_annotated
@@ -165,7 +165,7 @@ def main() -> int:
         project = open_project(root)
         ingest(project, IngestOptions(quiet=True))
         with opened(project.store_path) as conn:
-            files = [(root / p, d) for p, d in pdf_files(conn)]
+            files = [(root / p, d) for p, d in annotatable_files(conn)]
             stored = {d: (document_text(conn, d), document_pages(conn, d)) for _, d in files}
         texts = {d: StoredText(*stored[d]) for d in stored}
         truth: dict[str, str] = {}

@@ -1,5 +1,6 @@
 """Mark up a real PDF as a reviewer's reader does: highlights, underlines and sticky notes
-written by PDFium (the engine of Chrome's and Foxit's readers), found by the words they cover.
+written by PDFium (the engine of Chrome's and Foxit's readers), found by the words they cover;
+and a Word transcript coded with comments, as python-docx (and Word) writes them.
 
 PDFium writes each highlighted line's quadrilateral top-left, top-right, bottom-left,
 bottom-right, as Acrobat does; the reader in litsynth must take any corner order.
@@ -105,3 +106,76 @@ def marked_project(tmp_path: Path) -> Path:
         ],
     )  # fmt: skip
     return root
+
+
+DOCX_CODEBOOK = """\
+codes:
+  - id: trust
+    definition: Trust between partners.
+  - id: platform
+    label: Platform coordination
+    definition: Coordination through a shared platform.
+  - id: cost
+    definition: Costs.
+"""
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+
+
+def interview_docx(path: Path, *, reply: bool = False) -> Path:
+    """A transcript coded with comments, written by python-docx as Word writes them; with
+    `reply`, Ben's comment gets an answer in a thread (word/commentsExtended.xml, Word 2013+)."""
+    import zipfile
+
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Interview 3: procurement lead", level=1)
+    document.add_paragraph("Interviewer: How do you work with your suppliers now?")
+    answer = document.add_paragraph(
+        "Respondent: We share our forecasts with them every week, and the trust came slowly. "
+    )
+    platform = answer.add_run("The platform made the orders visible to everyone at once.")
+    costs = document.add_paragraph("Respondent: Costs went up the first year, then down.")
+    document.add_comment(answer.runs[0], text="trust", author="Ana", initials="A")
+    document.add_comment(platform, text="#platform\nvisibility is the point", author="Ana")
+    document.add_comment(costs.runs, text="cost? check with Ben", author="Ben")
+    document.save(str(path))
+    if not reply:
+        return path
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    comments = parts["word/comments.xml"].decode()
+    # paraIds on each comment's last paragraph, and a reply (id 3) to Ben's comment (id 2)
+    for ident in range(3):
+        head = f'<w:comment w:id="{ident}"'
+        at = comments.index(head)
+        end = comments.index("</w:comment>", at)
+        last = comments.rindex("<w:p>", at, end)
+        comments = comments[:last] + f'<w:p w14:paraId="0000000{ident}">' + comments[last + 5 :]
+    comments = comments.replace(
+        "</w:comments>",
+        '<w:comment w:id="3" w:author="Ana" w:date="2026-12-02T10:00:00Z"><w:p'
+        ' w14:paraId="00000003"><w:r><w:t>agreed, it is cost</w:t></w:r></w:p></w:comment>'
+        "</w:comments>",
+    )
+    parts["word/comments.xml"] = comments.encode()
+    parts["word/commentsExtended.xml"] = (
+        f'<w15:commentsEx xmlns:w15="{W15}"><w15:commentEx w15:paraId="00000002"/>'
+        '<w15:commentEx w15:paraId="00000003" w15:paraIdParent="00000002"/></w15:commentsEx>'
+    ).encode()
+    rels = (
+        parts["word/_rels/document.xml.rels"]
+        .decode()
+        .replace(
+            "</Relationships>",
+            '<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2011/relationships/'
+            'commentsExtended" Target="commentsExtended.xml"/></Relationships>',
+        )
+    )
+    parts["word/_rels/document.xml.rels"] = rels.encode()
+    assert w14 in comments
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path

@@ -18,7 +18,7 @@ from conftest import corpus_project, run_cli, shared
 from litsynth.coding.codebook.model import Code, Codebook
 from litsynth.coding.human.annotations import code_names, colour_name, read_comment
 from litsynth.ingest.pdf_notes import pdf_date, read_notes
-from pdf_marks import CODEBOOK, PAPER, Mark, mark, marked_project
+from pdf_marks import CODEBOOK, DOCX_CODEBOOK, PAPER, Mark, interview_docx, mark, marked_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "annotations"
 
@@ -291,5 +291,35 @@ def test_ingest_says_a_pdf_holds_marks_to_bring_in(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "highlight.pdf", tmp_path / "acrobat.pdf")
     root = corpus_project(tmp_path, (marked, "ammar.pdf"), (tmp_path / "acrobat.pdf", "a.pdf"))
     said = run_cli(root, "ingest")
-    assert "marks made in a PDF reader: a.pdf (2 marks), ammar.pdf (1 mark)" in said
+    assert "marks made in a PDF reader or Word: a.pdf (2 marks), ammar.pdf (1 mark)" in said
     assert "`litsynth code import-annotations` brings them in" in said
+
+
+# ---------------------------------------------------------- comments in Word documents
+
+
+def test_comments_in_a_word_transcript_become_codings_and_memos(tmp_path: Path) -> None:
+    interview = interview_docx(tmp_path / "interview.docx")
+    root = corpus_project(tmp_path, (interview, "interview.docx"))
+    (root / "codebook" / "codebook.yaml").write_text(DOCX_CODEBOOK, encoding="utf-8")
+    assert "interview.docx (3 comments)" in run_cli(root, "ingest")
+    out = run_cli(root, "code", "import-annotations")
+    assert "3 marks by Ana, Ben; wrote 2 codings (trust, platform) and 1 memo" in out
+    assert "name its code in the comment" in out  # no colour to speak of in Word
+    codings = {code: (coder, text, memo) for code, coder, text, memo in _codings(root)}
+    platform = "The platform made the orders visible to everyone at once."
+    assert codings["platform"] == ("Ana", platform, "visibility is the point")
+    assert codings["trust"][1].endswith("and the trust came slowly.")
+    memos = run_cli(root, "code", "memos")
+    assert "Comment: “Respondent: Costs went up the first year, then down.”" in memos
+    assert "nothing new" in run_cli(root, "code", "import-annotations")
+
+
+def test_a_reply_in_a_word_thread_stays_with_the_comment_it_answers(tmp_path: Path) -> None:
+    from litsynth.ingest.docx_notes import read_docx_notes
+
+    notes = read_docx_notes(interview_docx(tmp_path / "thread.docx", reply=True)).notes
+    assert len(notes) == 3  # the reply is no comment of its own
+    ben = next(n for n in notes if n.author == "Ben")
+    assert ben.replies == (("Ana", "agreed, it is cost"),)
+    assert ben.text == "Respondent: Costs went up the first year, then down."

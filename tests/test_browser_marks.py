@@ -57,3 +57,25 @@ def test_marks_in_the_pdf_are_offered_and_brought_in(tmp_path: Path) -> None:
         page.wait_for_selector("#passages .passage")
         page.wait_for_timeout(1500)  # the offer's question is answered: nothing new
         assert page.locator("#pdf-marks").is_hidden()
+
+
+def test_comments_in_a_word_transcript_are_offered(tmp_path: Path) -> None:
+    from conftest import corpus_project, run_cli
+    from pdf_marks import DOCX_CODEBOOK, interview_docx
+
+    interview = interview_docx(tmp_path / "interview.docx")
+    root = corpus_project(tmp_path, (interview, "interview.docx"))
+    (root / "codebook" / "codebook.yaml").write_text(DOCX_CODEBOOK, encoding="utf-8")
+    run_cli(root, "ingest")
+    with browsing(root, 1280, 900) as (url, page):
+        page.goto(url + "/screens/reader")
+        page.wait_for_selector("#pdf-marks:not([hidden])", timeout=30_000)
+        assert page.inner_text("#pdf-marks-title") == "Comments made in this Word document"
+        assert "This document holds 3 comments (by Ana, Ben) made in Word" in page.inner_text(
+            "#pdf-marks"
+        )
+        assert page.locator("#annotated-pdf").is_hidden()  # no PDF to draw on
+        page.click("#pdf-marks-import")
+        until(page, f"() => {STATUS}.includes('Brought in')")
+        assert "2 codings and 1 memo" in page.inner_text("#reader-status")
+        assert _codes(root) == [("platform", "Ana"), ("trust", "Ana")]

@@ -51,9 +51,11 @@ def import_annotations_command(
     as_json: bool,
 ) -> None:
     """Read the highlights, underlines and notes made in PDFs (Acrobat, Preview, Zotero's
-    export with annotations, pdf.js, Okular…) as codings and memos.
+    export with annotations, pdf.js, Okular…) and the comments made in Word documents, as
+    codings and memos.
 
-    PATHS are PDFs or folders; default: every ingested PDF. A mark's comment naming codes
+    PATHS are PDFs, Word files (.docx) or folders; default: every ingested one. A mark's
+    comment naming codes
     ("trust", "#cost", "Trust; Cost") codes the words it covers (a note: the passage it is
     beside), the rest of the comment kept as the coding's memo; --colour codes a colour's
     marks. A mark naming no code is kept as a memo on its passage. Each mark is its
@@ -116,8 +118,12 @@ def _render_file(outcome: FileOutcome, codes: object, dry_run: bool) -> None:
 def _render_total(outcomes: list[FileOutcome], dry_run: bool, given: bool) -> None:
     if not outcomes:
         click.echo(
-            "No PDF to read: "
-            + ("none among the paths given." if given else "the project has no ingested PDF.")
+            "No file to read: "
+            + (
+                "no PDF or Word file among the paths given."
+                if given
+                else "the project has no ingested PDF or Word file."
+            )
         )
         return
     uncoded: Counter[str] = Counter()
@@ -126,17 +132,23 @@ def _render_total(outcomes: list[FileOutcome], dry_run: bool, given: bool) -> No
     if uncoded:
         n = sum(uncoded.values())
         kept = ("would be" if dry_run else "was" if n == 1 else "were") + " kept"
+        coloured = Counter({c: k for c, k in uncoded.items() if c in COLOURS})
+        how = (
+            f" ({_counted(coloured)}); to code a colour's marks: --colour COLOUR=CODE, or name"
+            " codes in the comments"
+            if coloured
+            else "; to code one, name its code in the comment (“trust” or “#trust”)"
+        )
         click.echo(
             f"{count(n, 'mark')} named no code and {kept} as {'a memo' if n == 1 else 'memos'}"
-            f" ({_counted(uncoded)}); to code a colour's marks: --colour COLOUR=CODE, or name"
-            " codes in the comments"
+            + how
         )
     marked = [o for o in outcomes if o.marks]
     codings = sum(o.codings for o in outcomes)
     memos = sum(o.memos for o in outcomes)
     verb = "would write" if dry_run else "wrote"
     click.echo(
-        f"{count(len(outcomes), 'PDF')} read, {len(marked)} with marks: {verb} "
+        f"{count(len(outcomes), 'file')} read, {len(marked)} with marks: {verb} "
         f"{count(codings, 'coding')} and {count(memos, 'memo')}."
     )
 

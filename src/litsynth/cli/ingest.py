@@ -224,11 +224,14 @@ def _render_ingest(r: dict[str, Any]) -> None:
         )
     _render_kept(r)
     if r["marked"]:
-        shown = ", ".join(f"{Path(p).name} ({count(n, 'mark')})" for p, n in r["marked"][:5])
+        shown = ", ".join(
+            f"{Path(p).name} ({count(n, 'comment' if p.endswith('.docx') else 'mark')})"
+            for p, n in r["marked"][:5]
+        )
         more = f" and {len(r['marked']) - 5} more" if len(r["marked"]) > 5 else ""
         click.echo(
-            f"marks made in a PDF reader: {shown}{more}; `litsynth code import-annotations`"
-            " brings them in as codings and memos"
+            f"marks made in a PDF reader or Word: {shown}{more}; `litsynth code"
+            " import-annotations` brings them in as codings and memos"
         )
     for warning in r["warnings"]:
         click.echo(f"warning: {warning}", err=True)

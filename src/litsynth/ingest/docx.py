@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -136,6 +137,7 @@ class _Reader:
     blocks: list[Block] = field(default_factory=list)
     cited_notes: list[tuple[str, str]] = field(default_factory=list)
     drop_cap: str = ""  # the initial letter of the paragraph that comes next
+    ranges: bool = False  # mark where comments begin and end (comment_ranges), never at ingest
     # open complex fields: [state, code]; state "code" until the separator, then "result",
     # or "generated" for a table of contents or an index (not shown: it repeats headings)
     fields: list[list[str]] = field(default_factory=list)
@@ -148,6 +150,8 @@ class _Reader:
                 self.container(_first_choice(child))
             elif ns not in _W:
                 continue
+            elif name in _RANGES and self.ranges:  # a comment over several paragraphs
+                self.blocks.append(Block(_range_mark(name, child), None))
             elif name == "p":
                 self.paragraph(child)
             elif name == "tbl":
@@ -161,7 +165,9 @@ class _Reader:
         for row in _items(tbl, "tr"):
             cells = []
             for cell in _items(row, "tc"):
-                inner = _Reader(self.styles, self.notes, cited_notes=self.cited_notes)
+                inner = _Reader(
+                    self.styles, self.notes, cited_notes=self.cited_notes, ranges=self.ranges
+                )
                 inner.container(cell)
                 cells.append(inner.blocks)
             self.blocks.extend(row_blocks(cells))
@@ -204,6 +210,9 @@ class _Reader:
                 continue
             if name == "instrText" and self.fields and self.fields[-1][0] == "code":
                 self.fields[-1][1] += child.text or ""
+            if name in _RANGES and self.ranges:
+                parts.append(_range_mark(name, child))
+                continue
             if name in _UNSHOWN:
                 continue
             if name == "fldChar":
@@ -246,6 +255,17 @@ class _Reader:
             self.fields[-1][0] = "generated" if generated else "result"
         elif kind == "end" and self.fields:
             self.fields.pop()
+
+
+# Where a comment's range begins and ends, in the text a reading for comments makes: private
+# use characters no document text holds, around the comment's id.
+_RANGES = {"commentRangeStart": "\ue000", "commentRangeEnd": "\ue001"}
+_RANGE_STOP = "\ue002"
+_RANGE_MARK = re.compile("([\ue000\ue001])([^\ue002]*)\ue002")
+
+
+def _range_mark(name: str, el: Element) -> str:
+    return _RANGES[name] + _attr(el, "id") + _RANGE_STOP
 
 
 def _items(el: Element, name: str) -> Iterator[Element]:
@@ -357,6 +377,39 @@ def _core(package: _Package) -> dict[str, str]:
     return found
 
 
+Package = _Package  # the parts of a .docx (`comment_ranges` hands one out)
+
+
+def comment_ranges(data: bytes, path: str) -> tuple[str, dict[str, tuple[int, int]], Package]:
+    """The body's text as ingest reads it, with where each comment's range lies in it: the
+    words a reviewer commented on in Word (`ingest.docx_notes`). The package is returned for
+    its comments part."""
+    package = _Package(data, path)
+    rels = package.related(package.main)
+    styles = _styles(package.xml(rels["styles"]) if "styles" in rels else None)
+    reader = _Reader(styles, {}, ranges=True)
+    body = package.xml(package.main)
+    content = _child(body, "body") if body is not None else None
+    if content is not None:
+        reader.container(content)
+    marked = "\n".join(b.text for b in reader.blocks)
+    text: list[str] = []
+    at = 0
+    starts: dict[str, int] = {}
+    ranges: dict[str, tuple[int, int]] = {}
+    length = 0
+    for found in _RANGE_MARK.finditer(marked):
+        text.append(marked[at : found.start()])
+        length += found.start() - at
+        at = found.end()
+        if found.group(1) == "\ue000":
+            starts[found.group(2)] = length
+        elif found.group(2) in starts:
+            ranges[found.group(2)] = (starts[found.group(2)], length)
+    text.append(marked[at:])
+    return "".join(text), ranges, package
+
+
 def parse_docx(path: Path, data: bytes) -> Document:
     """A .docx file as a canonical `Document` sectioned at its headings."""
     where = str(path)
@@ -374,7 +427,7 @@ def parse_docx(path: Path, data: bytes) -> Document:
         inner.container(reader.notes[key])
         notes.append(note_block(number, (b.text for b in inner.blocks if b.text.strip())))
     core = _core(package)
-    return word_document(
+    document = word_document(
         path,
         data,
         kind="docx",
@@ -383,3 +436,8 @@ def parse_docx(path: Path, data: bytes) -> Document:
         own_title=core["title"],
         creator=core["creator"],
     )
+    comments = package.xml(rels["comments"]) if "comments" in rels else None
+    n = sum(_local(c)[1] == "comment" for c in (comments if comments is not None else ()))
+    if n:  # a reviewer's comments, which `litsynth code import-annotations` brings in
+        document = replace(document, attributes={**document.attributes, "reader_marks": str(n)})
+    return document

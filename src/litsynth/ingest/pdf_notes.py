@@ -38,6 +38,7 @@ MARKUP = {
     "/StrikeOut": "strike-out",
 }
 NOTE_KINDS = {"/Text": "note", "/FreeText": "text box"}
+COVERING = frozenset({*MARKUP.values(), "comment"})  # marks over words (a Word comment too)
 GAP = 80  # characters of reading order between two parts of one mark, at most
 CONTEXT = 200  # characters of the page kept on each side of a mark, to place it in the text
 
@@ -47,7 +48,7 @@ class PdfNote:
     """One reviewer mark on a page: `page_text[start:end]` is the text it covers (markup) or
     the text nearest to where it was put (a note); the page text is PDFium's reading."""
 
-    page: int  # 1-based
+    page: int  # 1-based; 0 for a Word comment (no pages)
     kind: str  # highlight | underline | squiggly | strike-out | note | text box | a drawing's kind
     page_text: str
     start: int
@@ -60,7 +61,7 @@ class PdfNote:
 
     @property
     def covers_text(self) -> bool:
-        return self.kind in MARKUP.values()
+        return self.kind in COVERING
 
     @property
     def text(self) -> str:

@@ -334,18 +334,20 @@ def codings_after(conn: sqlite3.Connection, seq: int) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM codings WHERE seq > ?", (seq,)).fetchone()[0])
 
 
-def pdf_files(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(path, document id) of every file holding an ingested PDF, by path: the files a
-    reviewer may have marked up (`litsynth code import-annotations`)."""
+def annotatable_files(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(path, document id) of every file holding an ingested PDF or Word document, by path:
+    the files a reviewer may have marked up (`litsynth code import-annotations`)."""
     rows = conn.execute(
         "SELECT f.path, f.document_id FROM files f JOIN documents d ON d.id = f.document_id"
-        " WHERE d.kind = 'pdf' ORDER BY f.path"
+        " WHERE d.kind IN ('pdf', 'docx') ORDER BY f.path"
     )
     return [(r[0], r[1]) for r in rows]
 
 
-def pdf_texts(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(document id, text) of every ingested PDF: what an annotated copy is matched against
-    when neither its bytes nor its path say which document it is."""
-    rows = conn.execute("SELECT id, text FROM documents WHERE kind = 'pdf' ORDER BY path")
+def annotatable_texts(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(document id, text) of every ingested PDF and Word document: what a marked copy is
+    matched against when neither its bytes nor its path say which document it is."""
+    rows = conn.execute(
+        "SELECT id, text FROM documents WHERE kind IN ('pdf', 'docx') ORDER BY path"
+    )
     return [(r[0], r[1]) for r in rows]

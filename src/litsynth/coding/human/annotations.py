@@ -190,7 +190,7 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 def memo_text(note: PdfNote, comment: Comment, quote: str) -> str:
     """A memo for a mark that names no code: the words it covers, then what was said."""
-    head = f"{note.kind.capitalize()} (p. {note.page})"
+    head = note.kind.capitalize() + (f" (p. {note.page})" if note.page else "")
     if quote:
         head += f": “{quote}”"
     return "\n".join(part for part in (head, comment.rest, replies_text(note)) if part)

@@ -39,6 +39,7 @@ from litsynth.coding.human.review import (
 from litsynth.config import Project
 from litsynth.errors import CodingError, LitsynthError
 from litsynth.ingest.anchor import letters
+from litsynth.ingest.docx_notes import read_docx_notes
 from litsynth.ingest.files import file_hash
 from litsynth.ingest.pdf_notes import NotesRead, PdfNote, read_notes
 from litsynth.records import Coding, Memo, one_line
@@ -46,6 +47,9 @@ from litsynth.store import codings as store
 from litsynth.store.db import transaction
 from litsynth.store.documents import document_pages, file_state, holding_paths, kind_and_path
 from litsynth.store.report import document_text
+
+KINDS = ("pdf", "docx")  # the documents whose files hold marks: a PDF's, a Word file's comments
+SUFFIXES = (".pdf", ".docx")
 
 
 @dataclass
@@ -80,14 +84,15 @@ class FileOutcome:
 
 
 def pdfs_to_read(project: Project, conn: sqlite3.Connection, paths: Sequence[Path]) -> list[Path]:
-    """The PDFs given (a folder stands for the PDFs in it), or every ingested PDF's file."""
+    """The files given (a folder stands for the PDFs and Word files in it), or every
+    ingested PDF's and Word file's."""
     if not paths:
-        found = [project.root / p for p, _ in store.pdf_files(conn)]
+        found = [project.root / p for p, _ in store.annotatable_files(conn)]
         return [p for p in found if p.is_file()]
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf")
+            out += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
         elif path.is_file():
             out.append(path)
         else:
@@ -120,7 +125,7 @@ def import_annotations(
     for pdf in pdfs:
         outcome = FileOutcome(_shown(project, pdf))
         try:
-            read = read_notes(pdf, passwords)
+            read = read_docx_notes(pdf) if _is_docx(pdf) else read_notes(pdf, passwords)
         except LitsynthError as exc:
             outcome.problem = str(exc)
         else:
@@ -146,11 +151,10 @@ def document_marks(
     passwords: Sequence[str] = (),
     dry_run: bool = False,
 ) -> FileOutcome | None:
-    """The marks in one ingested PDF's file (the workspace's Read & code screen): what they
-    would become (`dry_run`) or became; None when the document is no PDF or no file of it
-    is left to read."""
+    """The marks in one document's file (the Read & code screen): what they would become
+    (`dry_run`) or became; None when it is no PDF or Word document, or its file is gone."""
     found = kind_and_path(conn, document)
-    if found is None or found[0] != "pdf":
+    if found is None or found[0] not in KINDS:
         return None
     files = [project.root / p for p in holding_paths(conn, document)]
     files = [f for f in files if f.is_file()]
@@ -209,7 +213,8 @@ def _import_file(
             codes.append(colours[colour])
         span = place_note(note, stored)
         if span is None:
-            outcome.not_found.append(f"page {note.page}: {note.kind} “{one_line(note.text, 80)}”")
+            where = f"page {note.page}: " if note.page else ""
+            outcome.not_found.append(f"{where}{note.kind} “{one_line(note.text, 80)}”")
             continue
         who = coder or note.author or reviewer
         if who not in outcome.authors:
@@ -298,7 +303,7 @@ class _Texts:
 
     def every(self) -> dict[str, StoredText]:
         if not self._every:
-            for document, text in store.pdf_texts(self.conn):
+            for document, text in store.annotatable_texts(self.conn):
                 if document not in self._stored:
                     pages = document_pages(self.conn, document)
                     self._stored[document] = StoredText(text, pages)
@@ -332,6 +337,10 @@ def _document_of(
     if not counts:
         return None, ""
     return counts.most_common(1)[0][0], "its text"
+
+
+def _is_docx(path: Path) -> bool:
+    return path.suffix.lower() == ".docx"
 
 
 def _shown(project: Project, path: Path) -> str:

@@ -18,15 +18,18 @@ async function offerMarks(id) {
   const link = $("annotated-pdf");
   link.hidden = reader.kinds[id] !== "pdf";
   link.href = "/api/documents/" + encodeURIComponent(id) + "/annotated";
-  if (reader.kinds[id] !== "pdf") return;
+  const word = reader.kinds[id] === "docx";
+  if (reader.kinds[id] !== "pdf" && !word) return;
   const m = await api("/api/annotations?" + new URLSearchParams({ document: id }));
   if (reader.document !== id || !m.pdf || !(m.codings + m.memos)) return;
   const who = m.authors.length ? " (by " + m.authors.join(", ") + ")" : "";
   const parts = [];
   if (m.codings) parts.push(plural(m.codings, "coding") + " (" + counted(m.codes) + ")");
   if (m.memos) parts.push(plural(m.memos, "memo"));
-  $("pdf-marks-what").textContent = "This PDF holds " + plural(m.marks, "mark") + who
-    + " made in a PDF reader; the project does not have " + (m.already ? "all of them" : "them") + " yet. They make "
+  $("pdf-marks-title").textContent = word ? "Comments made in this Word document" : "Marks made in this PDF";
+  $("pdf-marks-what").textContent = (word ? "This document holds " + plural(m.marks, "comment") + who + " made in Word"
+    : "This PDF holds " + plural(m.marks, "mark") + who + " made in a PDF reader")
+    + "; the project does not have " + (m.already ? "all of them" : "them") + " yet. They make "
     + parts.join(" and ") + ": a comment naming a code codes the words under it, a mark naming none is kept as a memo on its passage.";
   const colours = Object.entries(m.uncoded).filter(([c]) => c in SWATCHES);
   $("pdf-marks-colours").replaceChildren(...colours.map(([colour, n]) => {
