@@ -28,7 +28,6 @@ Run: .venv/bin/python bench/bench_annotations.py   (writes bench/results/annotat
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import random
@@ -62,10 +61,11 @@ def mark_pdf(path: Path, rng: random.Random) -> dict[str, str]:
     import pypdfium2.raw as raw
 
     from litsynth.ingest.anchor import letters
+    from litsynth.synthesis.annotated_pdfs import draw_mark
 
     document = pdfium.PdfDocument(path.read_bytes())
     truth: dict[str, str] = {}
-    buffers = []
+    buffers: list[object] = []  # the strings PDFium reads, alive until the file is saved
     pages = [i for i in range(len(document)) if document[i].get_textpage().count_chars() > 400]
     for k in range(MARKS_PER_PDF):
         index = rng.choice(pages)
@@ -88,20 +88,7 @@ def mark_pdf(path: Path, rng: random.Random) -> dict[str, str]:
         if not rects:
             continue
         tag = f"m{path.stem}-{k}"
-        annot = raw.FPDFPage_CreateAnnot(page, raw.FPDF_ANNOT_HIGHLIGHT)
-        for left, bottom, right, top in rects:
-            quad = raw.FS_QUADPOINTSF(left, top, right, top, left, bottom, right, bottom)
-            raw.FPDFAnnot_AppendAttachmentPoints(annot, ctypes.byref(quad))
-        box = raw.FS_RECTF(
-            min(r[0] for r in rects), max(r[3] for r in rects),
-            max(r[2] for r in rects), min(r[1] for r in rects),
-        )  # fmt: skip
-        raw.FPDFAnnot_SetRect(annot, ctypes.byref(box))
-        raw.FPDFAnnot_SetColor(annot, raw.FPDFANNOT_COLORTYPE_Color, 255, 212, 0, 255)
-        buffer = ctypes.create_string_buffer((tag + "\x00").encode("utf-16-le"))
-        buffers.append(buffer)
-        raw.FPDFAnnot_SetStringValue(annot, b"Contents", ctypes.cast(buffer, raw.FPDF_WIDESTRING))
-        raw.FPDFPage_CloseAnnot(annot)
+        draw_mark(page, rects, (255, 212, 0), comment=tag, keep=buffers)
         halves = text[truth_start:truth_end].encode("utf-16", "surrogatepass")
         marked = halves.decode("utf-16", "ignore")
         truth[tag] = letters(marked).text  # a 𝜒 is two indexes (UTF-16 halves): one letter

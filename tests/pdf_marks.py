@@ -1,5 +1,6 @@
 """Mark up a real PDF as a reviewer's reader does: highlights, underlines and sticky notes
-written by PDFium (the engine of Chrome's and Foxit's readers), found by the words they cover;
+written by PDFium (the engine of Chrome's and Foxit's readers; litsynth's `draw_mark`), found
+by the words they cover (the readers' own files are in tests/fixtures/annotations);
 and a Word transcript coded with comments, as python-docx (and Word) writes them.
 
 PDFium writes each highlighted line's quadrilateral top-left, top-right, bottom-left,
@@ -8,20 +9,14 @@ bottom-right, as Acrobat does; the reader in litsynth must take any corner order
 
 from __future__ import annotations
 
-import ctypes
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as raw
 
 from conftest import corpus_project, run_cli, shared
+from litsynth.synthesis.annotated_pdfs import draw_mark
 
-KINDS = {
-    "highlight": raw.FPDF_ANNOT_HIGHLIGHT,
-    "underline": raw.FPDF_ANNOT_UNDERLINE,
-    "note": raw.FPDF_ANNOT_TEXT,
-}
 PAPER = "data/pdfs/scholarly/s2orc-doc2json/tests/pdf/N18-3011.pdf"
 CODEBOOK = """\
 codes:
@@ -61,25 +56,8 @@ def mark(source: Path, target: Path, marks: list[Mark]) -> None:
         found = text.search(m.phrase, match_case=True).get_next()
         assert found, f"{m.phrase!r} is not on page {m.page}"
         rects = [text.get_rect(i) for i in range(text.count_rects(*found))]
-        annot = raw.FPDFPage_CreateAnnot(page, KINDS[m.kind])
-        if m.kind == "note":
-            left, bottom, right, top = 20.0, rects[0][1], 40.0, rects[0][3]
-        else:
-            for left, bottom, right, top in rects:
-                quad = raw.FS_QUADPOINTSF(left, top, right, top, left, bottom, right, bottom)
-                raw.FPDFAnnot_AppendAttachmentPoints(annot, ctypes.byref(quad))
-            left, bottom = min(r[0] for r in rects), min(r[1] for r in rects)
-            right, top = max(r[2] for r in rects), max(r[3] for r in rects)
-        raw.FPDFAnnot_SetRect(annot, ctypes.byref(raw.FS_RECTF(left, top, right, bottom)))
-        raw.FPDFAnnot_SetColor(annot, raw.FPDFANNOT_COLORTYPE_Color, *m.colour, 255)
-        for key, value in (("Contents", m.comment), ("T", m.author), ("M", m.at)):
-            if value:
-                buffer = ctypes.create_string_buffer((value + "\x00").encode("utf-16-le"))
-                buffers.append(buffer)
-                raw.FPDFAnnot_SetStringValue(
-                    annot, key.encode(), ctypes.cast(buffer, raw.FPDF_WIDESTRING)
-                )
-        raw.FPDFPage_CloseAnnot(annot)
+        draw_mark(page, rects, m.colour, comment=m.comment, author=m.author, date=m.at,
+                  kind=m.kind, keep=buffers)  # fmt: skip
     document.save(str(target))
     document.close()
 

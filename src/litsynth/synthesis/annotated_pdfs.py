@@ -115,7 +115,6 @@ def draw_codings(
 ) -> Drawn:
     """Write `pdf` with `spans` drawn on it as highlights to `target`."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
     data = pdf.read_bytes()
     _reader, _how, password = open_pdf(data, str(pdf), passwords)
@@ -145,8 +144,10 @@ def draw_codings(
                     for i in range(text_page.count_rects(found.start, found.end - found.start))
                 ]
                 if rects:
-                    _highlight(raw, page, rects, rgb(colours[span.code_id]),
-                               _comment(span, book), _author(span), span.at, keep)  # fmt: skip
+                    draw_mark(
+                        page, rects, rgb(colours[span.code_id]), comment=_comment(span, book),
+                        author=_author(span), date=pdf_date_of(span.at), keep=keep,
+                    )  # fmt: skip
                     drawn.highlights += 1
         target.parent.mkdir(parents=True, exist_ok=True)
         document.save(str(target))
@@ -184,27 +185,38 @@ def _missed(span: CodedSpan, stored: StoredText) -> str:
     return f"p. {span.page_start}: {span.code_id} “{shown}”"
 
 
-def _highlight(
-    raw: Any,
+def draw_mark(
     page: Any,
-    rects: list[tuple[float, float, float, float]],
+    rects: Sequence[tuple[float, float, float, float]],
     rgb: tuple[int, int, int],
-    comment: str,
-    author: str,
-    at: str,
+    *,
+    comment: str = "",
+    author: str = "",
+    date: str = "",
+    kind: str = "highlight",
     keep: list[Any],
 ) -> None:
-    annot = raw.FPDFPage_CreateAnnot(page, raw.FPDF_ANNOT_HIGHLIGHT)
-    for left, bottom, right, top in rects:
-        quad = raw.FS_QUADPOINTSF(left, top, right, top, left, bottom, right, bottom)
-        raw.FPDFAnnot_AppendAttachmentPoints(annot, ctypes.byref(quad))
-    box = raw.FS_RECTF(
-        min(r[0] for r in rects), max(r[3] for r in rects),
-        max(r[2] for r in rects), min(r[1] for r in rects),
-    )  # fmt: skip
-    raw.FPDFAnnot_SetRect(annot, ctypes.byref(box))
+    """Draw one mark on a PDFium page, as a PDF reader writes it: a highlight (or underline)
+    with one quadrilateral per rectangle of its words (corners top-left, top-right,
+    bottom-left, bottom-right, as Acrobat writes them), or a sticky note at the first
+    rectangle; its colour, comment, author and PDF date. `keep` holds the strings PDFium
+    reads until the file is saved."""
+    import pypdfium2.raw as raw
+
+    subtype = {"highlight": raw.FPDF_ANNOT_HIGHLIGHT, "underline": raw.FPDF_ANNOT_UNDERLINE,
+               "note": raw.FPDF_ANNOT_TEXT}[kind]  # fmt: skip
+    annot = raw.FPDFPage_CreateAnnot(page, subtype)
+    if kind == "note":  # in the margin, level with the words it is about
+        left, bottom, right, top = 20.0, rects[0][1], 40.0, rects[0][3]
+    else:
+        for left, bottom, right, top in rects:
+            quad = raw.FS_QUADPOINTSF(left, top, right, top, left, bottom, right, bottom)
+            raw.FPDFAnnot_AppendAttachmentPoints(annot, ctypes.byref(quad))
+        left, bottom = min(r[0] for r in rects), min(r[1] for r in rects)
+        right, top = max(r[2] for r in rects), max(r[3] for r in rects)
+    raw.FPDFAnnot_SetRect(annot, ctypes.byref(raw.FS_RECTF(left, top, right, bottom)))
     raw.FPDFAnnot_SetColor(annot, raw.FPDFANNOT_COLORTYPE_Color, *rgb, 255)
-    for key, value in (("Contents", comment), ("T", author), ("M", pdf_date_of(at))):
+    for key, value in (("Contents", comment), ("T", author), ("M", date)):
         if value:
             buffer = ctypes.create_string_buffer((value + "\x00").encode("utf-16-le"))
             keep.append(buffer)
