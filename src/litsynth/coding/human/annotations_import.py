@@ -42,6 +42,7 @@ from litsynth.ingest.anchor import letters
 from litsynth.ingest.docx_notes import read_docx_notes
 from litsynth.ingest.files import file_hash
 from litsynth.ingest.pdf_notes import NotesRead, PdfNote, read_notes
+from litsynth.progress import progress
 from litsynth.records import Coding, Memo, one_line
 from litsynth.store import codings as store
 from litsynth.store.db import transaction
@@ -122,7 +123,8 @@ def import_annotations(
     names = code_names(book)
     texts = _Texts(conn)
     outcomes = []
-    for pdf in pdfs:
+    # A bar for a whole corpus read for its marks (each file opened, most holding none).
+    for pdf in progress(pdfs, total=len(pdfs), desc="reading marks", unit="file", minimum=50):
         outcome = FileOutcome(_shown(project, pdf))
         try:
             read = read_docx_notes(pdf) if _is_docx(pdf) else read_notes(pdf, passwords)
