@@ -202,10 +202,7 @@ def _import_file(
     text = stored.text
     codings: list[Coding] = []
     memos: list[Memo] = []
-    # Per coder, the (code, start, end) decided on in this document, and the spans: a span's
-    # passage is not part of what was decided (a new chunking may file it under another).
-    decided: dict[str, dict[tuple[str, int, int], set[str]]] = {}
-    coded: dict[str, set[tuple[int, int]]] = {}
+    ledger = _Ledger(conn, document)
     for note in read.notes:
         comment = read_comment(note.comment, names)
         outcome.unknown_tags += [t for t in comment.unknown if t not in outcome.unknown_tags]
@@ -230,10 +227,7 @@ def _import_file(
         )
         if not note.covers_text:
             start, end = passage.start, passage.end  # a note codes the passage it is beside
-        if who not in decided:
-            decided[who] = store.decided_spans(conn, who, document)
-            coded[who] = {(s, e) for _, s, e in decided[who]}
-        if not codes and (start, end) in coded[who]:
+        if not codes and ledger.coded(who, start, end):
             outcome.already += 1  # brought in before with a code (its colour's, say)
             continue
         if not codes:
@@ -249,14 +243,12 @@ def _import_file(
                 memos.append(memo)
                 outcome.uncoded[colour or "no colour"] += 1
             continue
+        said = _coding_memo(note, comment)
         for code in codes:
-            key = (code, start, end)
-            said = _coding_memo(note, comment)  # a remark is never lost to a wider coding
-            if key in decided[who] or _inside(key, said, decided[who]):
+            if ledger.holds(who, code, start, end, said):
                 outcome.already += 1
                 continue
-            decided[who][key] = {said}
-            coded[who].add((start, end))
+            ledger.add(who, code, start, end, said)
             decision = ReviewDecision(
                 "add", passage.chunk_id, document, code, start, end, memo=said,
             )  # fmt: skip
@@ -271,17 +263,36 @@ def _import_file(
             store.insert_memo(conn, memo)
 
 
-def _inside(
-    key: tuple[str, int, int], said: str, decided: dict[tuple[str, int, int], set[str]]
-) -> bool:
-    """Whether the coder decided on a span with this code holding these words already: a
-    mark over part of a coding that says nothing new (one page's part of a span drawn on a
-    copy, its memo with it) adds nothing; a new remark is written."""
-    code, start, end = key
-    return any(
-        c == code and s <= start and end <= e and (not said or said in memos)
-        for (c, s, e), memos in decided.items()
-    )
+class _Ledger:
+    """What each coder decided on in one document, read once per coder: (code, start, end)
+    with the memos written on it. A span's passage is no part of it (another chunking may
+    file the same words under another passage)."""
+
+    def __init__(self, conn: sqlite3.Connection, document: str) -> None:
+        self.conn, self.document = conn, document
+        self._decided: dict[str, dict[tuple[str, int, int], set[str]]] = {}
+
+    def _of(self, coder: str) -> dict[tuple[str, int, int], set[str]]:
+        if coder not in self._decided:
+            self._decided[coder] = store.decided_spans(self.conn, coder, self.document)
+        return self._decided[coder]
+
+    def coded(self, coder: str, start: int, end: int) -> bool:
+        """Whether the coder decided any code on exactly these words."""
+        return any((s, e) == (start, end) for _, s, e in self._of(coder))
+
+    def holds(self, coder: str, code: str, start: int, end: int, said: str) -> bool:
+        """Whether this code on these words is decided already: on the same words, or on
+        words around them with nothing new said (one page's part of a span drawn on a copy
+        comes back so; a new remark on part of a coding is written)."""
+        decided = self._of(coder)
+        return (code, start, end) in decided or any(
+            c == code and s <= start and end <= e and (not said or said in memos)
+            for (c, s, e), memos in decided.items()
+        )
+
+    def add(self, coder: str, code: str, start: int, end: int, said: str) -> None:
+        self._of(coder)[(code, start, end)] = {said}
 
 
 def _coding_memo(note: PdfNote, comment: Comment) -> str:
