@@ -13,7 +13,6 @@ import click
 
 from litsynth.cli.common import json_option, load, print_json, project_option, source_option
 from litsynth.cli.groups import code_group, export_group
-from litsynth.cli.review import coder_option
 from litsynth.coding.codebook.load import project_codebook
 from litsynth.coding.codebook.model import did_you_mean
 from litsynth.coding.human.annotations import COLOURS, colour_codes
@@ -38,7 +37,13 @@ from litsynth.words import count
 )
 @click.option("--password", "passwords", multiple=True, help="For encrypted PDFs (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
-@coder_option
+@click.option(
+    "--coder",
+    default=None,
+    metavar="NAME",
+    help="One coder for every mark; default: each mark's author as the file names them,"
+    " else [project] reviewer.",
+)
 @json_option
 @project_option
 def import_annotations_command(
