@@ -69,6 +69,38 @@ def test_a_character_pdfium_gives_in_two_halves_is_one_letter() -> None:
     assert _paired(["\ud835", "a"]) == ["\ufffd", "a"]  # a half alone is no character
 
 
+def test_damaged_files_are_read_or_refused_never_a_crash(tmp_path: Path) -> None:
+    """Bytes changed and files cut at random (seeded): each file gives its marks or a
+    ParseFailure with its reason, which the import says and goes on; nothing else."""
+    import random
+
+    from litsynth.errors import LitsynthError
+    from litsynth.ingest.docx_notes import read_docx_notes
+
+    rng = random.Random(11)
+    sources = [
+        (FIXTURES / "highlight_popup.pdf", read_notes),
+        (FIXTURES / "annotation-highlight.pdf", read_notes),
+        (interview_docx(tmp_path / "interview.docx"), read_docx_notes),
+    ]
+    outcomes = set()
+    for trial in range(240):
+        source, reader = sources[trial % len(sources)]
+        damaged = bytearray(source.read_bytes())
+        for _ in range(rng.randint(1, 30)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        if trial % 7 == 0:
+            damaged = damaged[: rng.randrange(1, len(damaged))]
+        path = tmp_path / f"damaged{source.suffix}"
+        path.write_bytes(bytes(damaged))
+        try:
+            reader(path)
+            outcomes.add("read")
+        except LitsynthError:
+            outcomes.add("refused")
+    assert outcomes == {"read", "refused"}
+
+
 @pytest.mark.parametrize(
     ("rgb", "name"),
     [
@@ -240,6 +272,16 @@ def test_codings_drawn_on_a_copy_come_back_as_already_there(tmp_path: Path) -> N
     assert (root / "corpus" / "ammar.pdf").read_bytes() != copy.read_bytes()  # a copy
     back = run_cli(root, "code", "import-annotations", str(out))
     assert "known by its words" in back and "nothing new" in back
+
+
+def test_a_coded_pdf_that_cannot_be_opened_is_said_and_the_others_drawn(tmp_path: Path) -> None:
+    root = marked_project(tmp_path)
+    run_cli(root, "code", "import-annotations")
+    pdf = root / "corpus" / "ammar.pdf"
+    pdf.write_bytes(pdf.read_bytes()[:4000])  # cut short after it was coded
+    said = run_cli(root, "export", "annotated-pdfs", str(tmp_path / "out"))
+    assert "corpus/ammar.pdf: not drawn: " in said and "0 PDFs written" in said
+    assert not (tmp_path / "out" / "ammar.pdf").exists()
 
 
 def test_colours_follow_themes_then_the_codebooks_own() -> None:

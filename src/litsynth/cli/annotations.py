@@ -198,6 +198,9 @@ def export_annotated_command(
     all_passwords = tuple(passwords) + project_passwords(project)
 
     def said(done: Written) -> None:
+        if done.drawn.problem:
+            click.echo(f"{done.source}: not drawn: {done.drawn.problem}")
+            return
         missed = (
             f"; {count(len(done.drawn.missed), 'coding')} not found on the page"
             if done.drawn.missed
@@ -218,9 +221,11 @@ def export_annotated_command(
     if as_json:
         print_json({
             "source": counted,
-            "files": [{"document_id": w.document_id, "source": w.source, "file": str(w.target),
+            "files": [{"document_id": w.document_id, "source": w.source,
+                       "file": "" if w.drawn.problem else str(w.target),
                        "codings": w.codings, "highlights": w.drawn.highlights,
-                       "missed": w.drawn.missed} for w in written],
+                       "missed": w.drawn.missed, "problem": w.drawn.problem}
+                      for w in written],
             "key": [k.__dict__ for k in key],
         })  # fmt: skip
         return
@@ -230,7 +235,8 @@ def export_annotated_command(
         )
         return
     click.echo("Colours: " + "; ".join(f"{k.colour} = {k.label} ({k.kind})" for k in key))
-    click.echo(f"{count(len(written), 'PDF')} written to {out}.")
+    done = [w for w in written if not w.drawn.problem]
+    click.echo(f"{count(len(done), 'PDF')} written to {out}.")
 
 
 commands: list[click.Command] = []

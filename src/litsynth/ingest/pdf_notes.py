@@ -92,15 +92,28 @@ def read_notes(path: Path, passwords: Sequence[str] = ()) -> NotesRead:
         document = pdfium.PdfDocument(data, password=password or None)
     except pdfium.PdfiumError as exc:
         raise ParseFailure("broken-file", f"PDFium cannot open it: {exc}", str(path)) from None
+    try:  # as ingest reads it: a page tree that cannot be walked is a broken file
+        pages = [reader.pages[i] for i in range(len(reader.pages))]
+    except Exception as exc:  # pypdf raises many exception types on a malformed file
+        document.close()
+        detail = f"page tree: {type(exc).__name__}: {exc}"
+        raise ParseFailure("broken-file", detail, str(path)) from None
     notes: list[PdfNote] = []
     skipped: dict[str, int] = {}
     unreadable: list[str] = []
     try:
-        for index, page in enumerate(reader.pages):
+        for index, page in enumerate(pages):
             marks = _marks(page)
             if not marks:
                 continue
-            text_page = document[index].get_textpage()
+            if index >= len(document):  # PDFium found fewer pages: these marks have no text
+                unreadable.append(f"page {index + 1}: PDFium cannot read this page")
+                continue
+            try:
+                text_page = document[index].get_textpage()
+            except pdfium.PdfiumError:  # a damaged page: the others are still read
+                unreadable.append(f"page {index + 1}: PDFium cannot read this page")
+                continue
             chars = PageChars.of(text_page)
             for mark in marks:
                 note = _note(mark, index + 1, chars)

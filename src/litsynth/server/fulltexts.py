@@ -176,6 +176,8 @@ def fulltext_routes(project: Project, ws: Workspace, route: Callable[..., Route]
                     f"no {source} codings of document {document!r} to draw on its PDF",
                     "code some of its passages first; a text file has no PDF",
                 )
+            if written[0].drawn.problem:
+                return error(404, written[0].drawn.problem, "put the PDF back, readable")
             data = written[0].target.read_bytes()
             name = written[0].target.stem + " (coded).pdf"
         return Response(

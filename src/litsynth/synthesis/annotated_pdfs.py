@@ -24,6 +24,7 @@ from typing import Any
 from litsynth.coding.codebook.model import Codebook
 from litsynth.coding.human.annotations import StoredText
 from litsynth.config import Project
+from litsynth.errors import LitsynthError
 from litsynth.ingest.anchor import letters, place
 from litsynth.ingest.pdf import open_pdf
 from litsynth.ingest.pdf_notes import PageChars
@@ -101,6 +102,7 @@ class Drawn:
 
     highlights: int = 0
     missed: list[str] = field(default_factory=list)
+    problem: str = ""  # why no copy was written (a file that cannot be opened)
 
 
 def draw_codings(
@@ -130,7 +132,11 @@ def draw_codings(
                 continue
             for number, start, end in pieces:
                 if number not in pages:
-                    page = document[number - 1]
+                    try:
+                        page = document[number - 1]
+                    except (pdfium.PdfiumError, IndexError):  # a damaged or missing page
+                        drawn.missed.append(_missed(span, stored))
+                        continue
                     text_page = page.get_textpage()
                     chars = PageChars.of(text_page)
                     pages[number] = (page, text_page, letters(chars.text))
@@ -276,9 +282,12 @@ def export_annotated(
         name = files[0].name if files[0].name not in names else f"{document}-{files[0].name}"
         names.add(name)
         stored = StoredText(document_text(conn, document), document_pages(conn, document))
-        drawn = draw_codings(
-            files[0], out / name, stored, its_spans, book, colours, passwords=passwords
-        )
+        try:
+            drawn = draw_codings(
+                files[0], out / name, stored, its_spans, book, colours, passwords=passwords
+            )
+        except LitsynthError as exc:  # said, and the other PDFs drawn
+            drawn = Drawn(problem=str(exc))
         done = Written(
             document, files[0].relative_to(project.root).as_posix(), out / name,
             len(its_spans), drawn,
