@@ -36,6 +36,10 @@ def test_marks_in_the_pdf_are_offered_and_brought_in(tmp_path: Path) -> None:
         assert "3 codings (Scale of the system ×2, Research challenges)" in offer
         assert "green (1)" in offer and "blue (1)" in offer
         page.select_option('#pdf-marks-colours select[data-colour="blue"]', "entity-linking")
+        # what they make is said again with the colour's code
+        now = page.inner_text("#pdf-marks-what")
+        assert "4 codings (Scale of the system ×2, Research challenges, Entity linking)" in now
+        assert "and 1 memo" in now
         page.screenshot(path=str(SHOTS / "workspace-pdf-marks.png"))
         page.click("#pdf-marks-import")
         until(page, f"() => {STATUS}.includes('Brought in')")

@@ -22,15 +22,7 @@ async function offerMarks(id) {
   if (reader.kinds[id] !== "pdf" && !word) return;
   const m = await api("/api/annotations?" + new URLSearchParams({ document: id }));
   if (reader.document !== id || !m.pdf || !(m.codings + m.memos)) return;
-  const who = m.authors.length ? " (by " + m.authors.join(", ") + ")" : "";
-  const parts = [];
-  if (m.codings) parts.push(plural(m.codings, "coding") + " (" + counted(m.codes) + ")");
-  if (m.memos) parts.push(plural(m.memos, "memo"));
   $("pdf-marks-title").textContent = word ? "Comments made in this Word document" : "Marks made in this PDF";
-  $("pdf-marks-what").textContent = (word ? "This document holds " + plural(m.marks, "comment") + who + " made in Word"
-    : "This PDF holds " + plural(m.marks, "mark") + who + " made in a PDF reader")
-    + "; the project does not have " + (m.already ? "all of them" : "them") + " yet. They make "
-    + parts.join(" and ") + ": a comment naming a code codes the words under it, a mark naming none is kept as a memo on its passage.";
   const colours = Object.entries(m.uncoded).filter(([c]) => c in SWATCHES);
   $("pdf-marks-colours").replaceChildren(...colours.map(([colour, n]) => {
     const label = el("label");
@@ -41,14 +33,38 @@ async function offerMarks(id) {
     const keep = el("option", "keep as memos");
     keep.value = "";
     pick.append(keep, ...reader.codes.map((c) => { const o = el("option", c.label + " (" + c.id + ")"); o.value = c.id; return o; }));
+    pick.addEventListener("change", () => describeMarks(m, word));
     label.append(swatch, colour + " (" + n + "): ", pick);
     return label;
   }));
+  describeMarks(m, word);
   const notes = [];
   if (m.unknown_tags.length) notes.push("#" + m.unknown_tags.join(", #") + " names no code (kept in the memo)");
   if (m.not_found.length) notes.push(plural(m.not_found.length, "mark") + " not found in the text: " + m.not_found.join("; "));
   $("pdf-marks-notes").textContent = notes.join(". ");
   $("pdf-marks").hidden = false;
+}
+
+// What the marks make, with the codes picked so far for the colours that name none.
+function describeMarks(m, word) {
+  const codes = { ...m.codes };
+  let codings = m.codings;
+  let memos = m.memos;
+  for (const pick of $("pdf-marks-colours").querySelectorAll("select")) {
+    if (!pick.value) continue;
+    const n = m.uncoded[pick.dataset.colour];
+    codings += n;
+    memos -= n;
+    codes[pick.value] = (codes[pick.value] || 0) + n;
+  }
+  const who = m.authors.length ? " (by " + m.authors.join(", ") + ")" : "";
+  const parts = [];
+  if (codings) parts.push(plural(codings, "coding") + " (" + counted(codes) + ")");
+  if (memos) parts.push(plural(memos, "memo"));
+  $("pdf-marks-what").textContent = (word ? "This document holds " + plural(m.marks, "comment") + who + " made in Word"
+    : "This PDF holds " + plural(m.marks, "mark") + who + " made in a PDF reader")
+    + "; the project does not have " + (m.already ? "all of them" : "them") + " yet. They make "
+    + parts.join(" and ") + ": a comment naming a code codes the words under it, a mark naming none is kept as a memo on its passage.";
 }
 
 async function importMarks() {
@@ -59,7 +75,8 @@ async function importMarks() {
   try {
     const done = await post("/api/annotations/import", { document: id, colours });
     $("pdf-marks").hidden = true;
-    $("reader-status").textContent = "Brought in from the PDF: " + plural(done.codings, "coding") + " and " + plural(done.memos, "memo") + ".";
+    const from = reader.kinds[id] === "docx" ? "the document's comments" : "the PDF";
+    $("reader-status").textContent = "Brought in from " + from + ": " + plural(done.codings, "coding") + " and " + plural(done.memos, "memo") + ".";
     await loadDocument(id);
     await showCodeCounts();
     if (done.codings) watchLearning();
