@@ -287,20 +287,28 @@ def _reraise_memory(exc: BaseException) -> None:
 NOT_MARKS = frozenset({"/Link", "/Widget", "/Popup", "/PrinterMark", "/TrapNet", "/Watermark"})
 
 
+def page_marks(page: Any) -> list[tuple[int | None, Any]]:
+    """The annotations a reader made on a page, each with its object number (a reply names
+    its parent's): links, form fields and pop-ups left out; none for a broken /Annots."""
+    try:
+        refs = page.get("/Annots") or []
+        entries = [(getattr(r, "idnum", None), r.get_object()) for r in refs]
+    except Exception:  # a broken /Annots array loses the marks of this page, not the file
+        return []
+    return [(n, a) for n, a in entries if hasattr(a, "get") and a.get("/Subtype") not in NOT_MARKS]
+
+
+def reply_to(annot: Any) -> int | None:
+    """The object number of the mark an annotation answers in a thread, or None (a grouped
+    annotation, /RT /Group, is part of its parent, not a reply)."""
+    if annot.get("/RT") == "/Group":
+        return None
+    return getattr(annot.get("/IRT"), "idnum", None)
+
+
 def reader_marks(pages: Sequence[Any]) -> int:
     """How many marks a reader made on these pages (replies in a thread not counted)."""
-    n = 0
-    for page in pages:
-        try:
-            annots = [a.get_object() for a in page.get("/Annots") or []]
-        except Exception:  # a broken /Annots array: marks of this page not counted
-            continue
-        n += sum(
-            1
-            for a in annots
-            if hasattr(a, "get") and a.get("/Subtype") not in NOT_MARKS and "/IRT" not in a
-        )
-    return n
+    return sum(reply_to(a) is None for page in pages for _, a in page_marks(page))
 
 
 def open_pdf(data: bytes, path: str, passwords: Sequence[str]) -> tuple[PdfReader, str, str]:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from litsynth.ingest.failures import ParseFailure
-from litsynth.ingest.pdf import NOT_MARKS, open_pdf
+from litsynth.ingest.pdf import open_pdf, page_marks, reply_to
 
 # Markup over text: the words under the quadrilaterals are what the reviewer meant.
 MARKUP = {
@@ -138,19 +138,11 @@ class _Mark:
 
 def _marks(page: Any) -> list[_Mark]:
     """The page's annotations that a reviewer made, replies folded into what they answer."""
-    try:
-        refs = page.get("/Annots") or []
-        entries = [(getattr(r, "idnum", None), r.get_object()) for r in refs]
-    except Exception:  # a broken /Annots array loses the marks of this page, not the file
-        return []
-    entries = [(n, a) for n, a in entries if hasattr(a, "get")]
     replies: dict[int, list[tuple[str, str]]] = {}
     marks: list[tuple[int | None, Any]] = []
-    for number, annot in entries:
-        if annot.get("/Subtype") in NOT_MARKS:
-            continue
-        parent = getattr(annot.get("/IRT"), "idnum", None)
-        if parent is not None and annot.get("/RT") != "/Group":
+    for number, annot in page_marks(page):
+        parent = reply_to(annot)
+        if parent is not None:
             reply = _string(annot.get("/Contents"))
             if reply:
                 replies.setdefault(parent, []).append((_string(annot.get("/T")), reply))
