@@ -380,18 +380,29 @@ def _core(package: _Package) -> dict[str, str]:
 Package = _Package  # the parts of a .docx (`comment_ranges` hands one out)
 
 
+def _read_body(
+    package: _Package,
+    rels: dict[str, str],
+    notes: dict[tuple[str, str], Element],
+    *,
+    ranges: bool = False,
+) -> _Reader:
+    """The main part's body read in document order, with the document's styles."""
+    styles = _styles(package.xml(rels["styles"]) if "styles" in rels else None)
+    reader = _Reader(styles, notes, ranges=ranges)
+    body = package.xml(package.main)
+    content = _child(body, "body") if body is not None else None
+    if content is not None:
+        reader.container(content)
+    return reader
+
+
 def comment_ranges(data: bytes, path: str) -> tuple[str, dict[str, tuple[int, int]], Package]:
     """The body's text as ingest reads it, with where each comment's range lies in it: the
     words a reviewer commented on in Word (`ingest.docx_notes`). The package is returned for
     its comments part."""
     package = _Package(data, path)
-    rels = package.related(package.main)
-    styles = _styles(package.xml(rels["styles"]) if "styles" in rels else None)
-    reader = _Reader(styles, {}, ranges=True)
-    body = package.xml(package.main)
-    content = _child(body, "body") if body is not None else None
-    if content is not None:
-        reader.container(content)
+    reader = _read_body(package, package.related(package.main), {}, ranges=True)
     marked = "\n".join(b.text for b in reader.blocks)
     text: list[str] = []
     at = 0
@@ -415,15 +426,10 @@ def parse_docx(path: Path, data: bytes) -> Document:
     where = str(path)
     package = _Package(data, where)
     rels = package.related(package.main)
-    styles = _styles(package.xml(rels["styles"]) if "styles" in rels else None)
-    reader = _Reader(styles, _notes(package, rels))
-    body = package.xml(package.main)
-    content = _child(body, "body") if body is not None else None
-    if content is not None:
-        reader.container(content)
+    reader = _read_body(package, rels, _notes(package, rels))
     notes = []
     for number, key in enumerate(reader.cited_notes, start=1):
-        inner = _Reader(styles, {})
+        inner = _Reader(reader.styles, {})
         inner.container(reader.notes[key])
         notes.append(note_block(number, (b.text for b in inner.blocks if b.text.strip())))
     core = _core(package)
