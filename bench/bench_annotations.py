@@ -129,7 +129,7 @@ def main() -> int:
     os.environ["LITSYNTH_EMBED__MODEL"] = "hash-384"
     from litsynth.coding.codebook.load import project_codebook
     from litsynth.coding.human.annotations import StoredText, place_note
-    from litsynth.coding.human.annotations_import import import_annotations
+    from litsynth.coding.human.annotations_import import KINDS, import_annotations
     from litsynth.config import open_project
     from litsynth.ingest.anchor import letters
     from litsynth.ingest.incremental import IngestOptions, ingest
@@ -152,7 +152,7 @@ def main() -> int:
         project = open_project(root)
         ingest(project, IngestOptions(quiet=True))
         with opened(project.store_path) as conn:
-            files = [(root / p, d) for p, d in annotatable_files(conn)]
+            files = [(root / p, d) for p, d in annotatable_files(conn, KINDS)]
             stored = {d: (document_text(conn, d), document_pages(conn, d)) for _, d in files}
         texts = {d: StoredText(*stored[d]) for d in stored}
         truth: dict[str, str] = {}

@@ -334,20 +334,23 @@ def codings_after(conn: sqlite3.Connection, seq: int) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM codings WHERE seq > ?", (seq,)).fetchone()[0])
 
 
-def annotatable_files(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(path, document id) of every file holding an ingested PDF or Word document, by path:
-    the files a reviewer may have marked up (`litsynth code import-annotations`)."""
+def annotatable_files(conn: sqlite3.Connection, kinds: Sequence[str]) -> list[tuple[str, str]]:
+    """(path, document id) of every file holding an ingested document of these kinds, by
+    path: the files a reviewer may have marked up (`litsynth code import-annotations`)."""
     rows = conn.execute(
         "SELECT f.path, f.document_id FROM files f JOIN documents d ON d.id = f.document_id"
-        " WHERE d.kind IN ('pdf', 'docx') ORDER BY f.path"
+        f" WHERE d.kind IN ({store_passages.marks(len(kinds))}) ORDER BY f.path",
+        tuple(kinds),
     )
     return [(r[0], r[1]) for r in rows]
 
 
-def annotatable_texts(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(document id, text) of every ingested PDF and Word document: what a marked copy is
+def annotatable_texts(conn: sqlite3.Connection, kinds: Sequence[str]) -> list[tuple[str, str]]:
+    """(document id, text) of every ingested document of these kinds: what a marked copy is
     matched against when neither its bytes nor its path say which document it is."""
     rows = conn.execute(
-        "SELECT id, text FROM documents WHERE kind IN ('pdf', 'docx') ORDER BY path"
+        f"SELECT id, text FROM documents WHERE kind IN ({store_passages.marks(len(kinds))})"
+        " ORDER BY path",
+        tuple(kinds),
     )
     return [(r[0], r[1]) for r in rows]

@@ -26,6 +26,7 @@ from litsynth.coding.human.annotations import StoredText
 from litsynth.config import Project
 from litsynth.errors import LitsynthError
 from litsynth.ingest.anchor import letters, place
+from litsynth.ingest.files import on_disk
 from litsynth.ingest.pdf import open_pdf
 from litsynth.ingest.pdf_notes import PageChars
 from litsynth.records import CodedSpan
@@ -275,21 +276,20 @@ def export_annotated(
     names: set[str] = set()
     for document, its_spans in by_document.items():
         found = kind_and_path(conn, document)
-        files = [project.root / p for p in holding_paths(conn, document)]
-        files = [f for f in files if f.is_file()]
-        if found is None or found[0] != "pdf" or not files:
+        file = on_disk(project.root, holding_paths(conn, document))
+        if found is None or found[0] != "pdf" or file is None:
             continue  # a text, or a PDF whose file is gone: nothing to draw on
-        name = files[0].name if files[0].name not in names else f"{document}-{files[0].name}"
+        name = file.name if file.name not in names else f"{document}-{file.name}"
         names.add(name)
         stored = StoredText(document_text(conn, document), document_pages(conn, document))
         try:
             drawn = draw_codings(
-                files[0], out / name, stored, its_spans, book, colours, passwords=passwords
+                file, out / name, stored, its_spans, book, colours, passwords=passwords
             )
         except LitsynthError as exc:  # said, and the other PDFs drawn
             drawn = Drawn(problem=str(exc))
         done = Written(
-            document, files[0].relative_to(project.root).as_posix(), out / name,
+            document, file.relative_to(project.root).as_posix(), out / name,
             len(its_spans), drawn,
         )  # fmt: skip
         written.append(done)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from litsynth.coding.codebook.model import Codebook
@@ -40,7 +40,7 @@ from litsynth.config import Project
 from litsynth.errors import CodingError, LitsynthError
 from litsynth.ingest.anchor import letters
 from litsynth.ingest.docx_notes import read_docx_notes
-from litsynth.ingest.files import file_hash
+from litsynth.ingest.files import file_hash, on_disk
 from litsynth.ingest.pdf_notes import NotesRead, PdfNote, read_notes
 from litsynth.progress import progress
 from litsynth.records import Coding, Memo, one_line
@@ -74,21 +74,16 @@ class FileOutcome:
     problem: str = ""
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "path": self.path, "document_id": self.document_id, "matched_by": self.matched_by,
-            "document_path": self.document_path,
-            "marks": self.marks, "codings": self.codings, "memos": self.memos,
-            "already": self.already, "codes": dict(self.codes), "uncoded": dict(self.uncoded),
-            "unknown_tags": self.unknown_tags, "not_found": self.not_found,
-            "skipped": self.skipped, "authors": self.authors, "problem": self.problem,
-        }  # fmt: skip
+        # Field by field, not `asdict`: it rebuilds a Counter from (key, count) pairs,
+        # counting the pairs.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def pdfs_to_read(project: Project, conn: sqlite3.Connection, paths: Sequence[Path]) -> list[Path]:
     """The files given (a folder stands for the PDFs and Word files in it), or every
     ingested PDF's and Word file's."""
     if not paths:
-        found = [project.root / p for p, _ in store.annotatable_files(conn)]
+        found = [project.root / p for p, _ in store.annotatable_files(conn, KINDS)]
         return [p for p in found if p.is_file()]
     out: list[Path] = []
     for path in paths:
@@ -132,7 +127,7 @@ def import_annotations(
             outcome.problem = str(exc)
         else:
             _import_file(
-                conn, book, read, outcome, texts,
+                conn, read, outcome, texts,
                 names=names, colours=colours, coder=coder, reviewer=reviewer,
                 pdf=pdf, project=project, dry_run=dry_run,
             )  # fmt: skip
@@ -158,12 +153,11 @@ def document_marks(
     found = kind_and_path(conn, document)
     if found is None or found[0] not in KINDS:
         return None
-    files = [project.root / p for p in holding_paths(conn, document)]
-    files = [f for f in files if f.is_file()]
-    if not files:
+    file = on_disk(project.root, holding_paths(conn, document))
+    if file is None:
         return None
     outcomes = import_annotations(
-        project, conn, book, files[:1], colours=colours, reviewer=reviewer,
+        project, conn, book, [file], colours=colours, reviewer=reviewer,
         passwords=passwords, dry_run=dry_run,
     )  # fmt: skip
     return outcomes[0]
@@ -171,7 +165,6 @@ def document_marks(
 
 def _import_file(
     conn: sqlite3.Connection,
-    book: Codebook,
     read: NotesRead,
     outcome: FileOutcome,
     texts: _Texts,
@@ -220,11 +213,8 @@ def _import_file(
             outcome.authors.append(who)
         at = note.at or now_utc()
         start, end = span
-        passage = choose_passage(
-            store.passages_covering(conn, document, start, max(end, start + 1)),
-            start,
-            max(end, start + 1),
-        )
+        stop = max(end, start + 1)  # a note's place is a span of one character
+        passage = choose_passage(store.passages_covering(conn, document, start, stop), start, stop)
         if not note.covers_text:
             start, end = passage.start, passage.end  # a note codes the passage it is beside
         if not codes and ledger.coded(who, start, end):
@@ -316,7 +306,7 @@ class _Texts:
 
     def every(self) -> dict[str, StoredText]:
         if not self._every:
-            for document, text in store.annotatable_texts(self.conn):
+            for document, text in store.annotatable_texts(self.conn, KINDS):
                 if document not in self._stored:
                     pages = document_pages(self.conn, document)
                     self._stored[document] = StoredText(text, pages)
