@@ -202,3 +202,24 @@ def test_an_appraisal_merged_stays_an_appraisal(
     assert rows(ana / "litsynth.db", "SELECT form, value FROM extraction_values ORDER BY id") == [
         ("extraction", "high"), ("appraisal", "low"),
     ]  # fmt: skip
+
+
+def test_a_colleagues_framework_summaries_merge_and_the_latest_stands(
+    two_copies: tuple[Path, Path],
+) -> None:
+    ana, ben = two_copies
+    chunk = a_passage(ben)
+    document = str(
+        rows(ben / "litsynth.db", f"SELECT document_id FROM chunks WHERE id = '{chunk}'")[0][0]
+    )
+    for root in (ana, ben):
+        run_cli(root, "code", "add", "platform", "--chunk", chunk, "--coder", "ana")
+    run_cli(ben, "framework", "write", document, "platform", "Ben's summary.", "--cols", "codes",
+            "--coder", "ben")  # fmt: skip
+    out = json.loads(run_cli(ana, "merge", str(ben / "litsynth.db"), "--json"))
+    assert out["tables"]["framework summaries"]["added"] == {"ben": 1}
+    table = json.loads(run_cli(ana, "framework", "table", "--cols", "codes", "--json"))
+    (cell,) = table["cells"]
+    assert (cell["summary"], cell["author"], cell["state"]) == ("Ben's summary.", "ben", "written")
+    again = json.loads(run_cli(ana, "merge", str(ben / "litsynth.db"), "--json"))
+    assert not again["tables"]["framework summaries"]["added"]

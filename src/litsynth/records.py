@@ -397,6 +397,28 @@ class Memo:
     text: str
 
 
+@dataclass(frozen=True)
+class CellSummary:
+    """A reviewer's summary of one cell of a framework matrix: what one source (or study)
+    says on one theme, in their words. `basis` names the cell's passages when it was written
+    ("document:start-end"), so a cell coded further since can say what is new."""
+
+    rows: str  # the matrix's rows: "documents", "attr:study", …
+    row_key: str
+    cols: str  # "themes", "categories" or "codes"
+    col_key: str
+    text: str  # "" clears the cell
+    author: str
+    at: str
+    basis: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return content_id(
+            self.rows, self.row_key, self.cols, self.col_key, self.text, self.author, self.at
+        )
+
+
 def one_line(text: str, limit: int = 160) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -107,6 +107,7 @@ HOME: dict[str, tuple[str, ...]] = {
     "screen": ("screen", "screen_import", "screen_find"),
     "export": ("synthesis", "bibliography", "deposit", "annotations"),
     "extract": ("extract",), "appraise": ("extract",), "findings": ("findings",),
+    "framework": ("framework",),
     "backup": ("backup",), "restore": ("backup",), "merge": ("merge",), "words": ("words",),
 }  # fmt: skip
 _GROUPS = {"code": "code_group", "screen": "screen_group", "export": "export_group"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,6 +30,7 @@ from litsynth.coding.codebook.load import codebook_files, project_codebook
 from litsynth.config import SETTINGS_FILE, Project
 from litsynth.errors import SynthesisError
 from litsynth.records import (
+    CellSummary,
     Coding,
     Decision,
     Memo,
@@ -39,12 +40,14 @@ from litsynth.records import (
     split_parse_notes,
 )
 from litsynth.report.deposit import Attached, Column, DepositParts, Table, latest_stamp
+from litsynth.report.deposit_notes import memos_table, summaries_table
 from litsynth.store import biblio as biblio_store
 from litsynth.store import extraction as extraction_store
 from litsynth.store import previous as previous_store
 from litsynth.store import screening_log
 from litsynth.store import studies as studies_store
 from litsynth.store.codings import codings as coding_log
+from litsynth.store.framework import latest_summaries
 from litsynth.store.report import documents_overview
 from litsynth.store.synthesis import load_memos
 from litsynth.synthesis.from_store import quotes_from_store
@@ -77,6 +80,7 @@ class _Logs:
     studies: list[StudyLink]  # reports grouped into studies
     # an update's previous version's values on its studies, as carried and corrected
     previous_values: list[PreviousValue]
+    summaries: list[CellSummary]  # the framework matrix's, as they stand
 
     @classmethod
     def read(cls, conn: sqlite3.Connection) -> _Logs:
@@ -86,6 +90,7 @@ class _Logs:
             coding_log(conn), load_memos(conn), biblio_store.batches(conn),
             biblio_store.record_documents(conn), studies_store.links(conn),
             [v for v in previous_store.standing_values(conn) if v.value],
+            [s for s in latest_summaries(conn) if s.text],
         )  # fmt: skip
 
     def entries(self) -> list[tuple[str, str]]:
@@ -98,6 +103,7 @@ class _Logs:
         found += [(m.author, m.at) for m in self.memos]
         found += [(x.reviewer, x.at) for x in self.studies]
         found += [(v.reviewer, v.at) for v in self.previous_values]
+        found += [(s.author, s.at) for s in self.summaries]
         # to the second, as the stamps are written in more than one form (Z, +00:00, fractions)
         return sorted(found, key=lambda entry: entry[1][:19].replace(" ", "T"))
 
@@ -183,7 +189,9 @@ def _coding_parts(
             for path in codebook_files(project.codebook_path)
         ]  # fmt: skip
     if logs.memos:
-        tables.append(_memos(logs.memos, who))
+        tables.append(memos_table(logs.memos, who))
+    if logs.summaries:
+        tables.append(summaries_table(logs.summaries, who))
     return tables, files
 
 
@@ -455,17 +463,6 @@ def _codings(bank: list[Heading | CodeQuotes], who: _Rename, text: bool) -> Tabl
     return Table("codings", "every coded passage the synthesis is built from",
                  "The current codings the synthesis counts, codes in codebook order, passages"
                  " by work.", columns, tuple(rows))  # fmt: skip
-
-
-def _memos(memos: Iterable[Memo], who: _Rename) -> Table:
-    rows = tuple((m.target, who(m.author), m.at, m.text) for m in memos)
-    columns = (
-        Column("target", "what the memo is about: a code, a passage (chunk) or a document id"),
-        Column("author", "who wrote it"),
-        Column("at", "when (ISO 8601, UTC)"),
-        Column("text", "the memo"),
-    )
-    return Table("memos", "the analytic memos", "One row per memo, oldest first.", columns, rows)
 
 
 def _values(kind: FormKind, values: list[dict[str, str]], who: _Rename) -> Table:

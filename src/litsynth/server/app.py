@@ -53,6 +53,7 @@ from litsynth.server.downloads import (
 from litsynth.server.finder_routes import finder_routes
 from litsynth.server.findings_routes import findings_routes
 from litsynth.server.forms import form_routes
+from litsynth.server.framework_routes import framework_routes
 from litsynth.server.fulltexts import fulltext_routes
 from litsynth.server.imports import import_routes
 from litsynth.server.openapi import OPENAPI, body_schema, query_names
@@ -83,7 +84,7 @@ STATIC = resources.files("litsynth.server") / "static"
 # The page's scripts, in the order it loads them (workspace.js last: it starts the screen).
 _SCRIPTS = (
     "common", "records", "finder", "screening", "duplicates", "synthesis", "reader", "marks",
-    "relations", "findings", "manuscript", "workspace",
+    "relations", "findings", "framework", "manuscript", "workspace",
 )  # fmt: skip
 # the only files /static serves, with their media types
 _STATIC_TYPES = {
@@ -556,6 +557,7 @@ def create_app(project: Project, *, allowed_hosts: tuple[str, ...] = ()) -> Star
             *coding_routes(project, ws, route),
             *form_routes(project, ws, route),
             *findings_routes(project, ws, route),
+            *framework_routes(project, ws, route),
             *report_routes(project, ws, route),
             *settings_routes(project, ws, route),
             *pilot_routes(project, ws, route),

@@ -18,6 +18,7 @@ from litsynth.errors import LitsynthError
 from litsynth.search import SearchHit
 from litsynth.server.replies import codings_source, switch
 from litsynth.store import opened
+from litsynth.synthesis.framework import Framework
 from litsynth.synthesis.words import WordTable
 
 RECORD_TYPES = {
@@ -169,3 +170,25 @@ def package_file(project: Project, params: Mapping[str, str]) -> Response:
         parts = collect(conn, project, options)
     name = f"{slug(project.settings.project.name)}-data"
     return _attachment(zip_bytes(package_files(parts), name), "application/zip", f"{name}.zip")
+
+
+FRAMEWORK_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def framework_file(framework: Framework, fmt: str) -> Response:
+    """`litsynth framework table --out` as a file to download: the charting sheet (xlsx,
+    csv), or the grid for the manuscript (docx, md)."""
+    from litsynth.synthesis.framework_out import write_framework
+
+    if fmt not in FRAMEWORK_TYPES:
+        raise LitsynthError(f"no framework format {fmt!r}", hint="format=xlsx, docx, md or csv")
+    with tempfile.TemporaryDirectory() as folder:  # the writers want a path
+        path = Path(folder) / f"framework.{fmt}"
+        write_framework(framework, path, fmt)
+        data = path.read_bytes()
+    return _attachment(data, FRAMEWORK_TYPES[fmt], f"framework.{fmt}")

@@ -6,6 +6,7 @@ from typing import Any
 
 from litsynth.server.openapi_documents import DOCUMENT_PATHS
 from litsynth.server.openapi_exports import EXPORT_PATHS
+from litsynth.server.openapi_framework import FRAMEWORK_PATHS
 from litsynth.server.openapi_parts import (
     CODER,
     CSV,
@@ -529,6 +530,7 @@ _PATHS.update(DOCUMENT_PATHS)
 _PATHS.update(EXPORT_PATHS)
 _PATHS.update(SCREENING_PATHS)
 _PATHS.update(WORD_PATHS)
+_PATHS.update(FRAMEWORK_PATHS)
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",

@@ -50,6 +50,11 @@ PARTS = (
          ("id",), "coder", ("chunk_id", "code_id", "start", "end"),
          (("chunk_id", "chunks"), ("document_id", "documents")), "seq"),
     Part("memos", "memos", ("id", "target", "author", "at", "text"), ("id",), "author", ()),
+    # a summary names its cell by document id (content hash) or a study's label, its theme by
+    # id: the same corpus and codebook on both laptops, the same cell
+    Part("cell_summaries", "framework summaries",
+         ("id", "rows", "row_key", "cols", "col_key", "text", "author", "at", "basis"),
+         ("id",), "author", ("rows", "row_key", "cols", "col_key"), (), "seq"),
     # `form` tells an appraisal's answer from data extracted (019_appraisal.sql): a field id
     # may be a question of each
     Part("extraction_values", "extraction and appraisal entries",

@@ -11,14 +11,23 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import SOURCES
 from litsynth.errors import SynthesisError
 from litsynth.records import CodedSpan, Passage, SourceDoc
+from litsynth.store import framework as framework_store
 from litsynth.store import synthesis as store
 from litsynth.synthesis.findings import Assessment, Finding
+from litsynth.synthesis.framework import (
+    Framework,
+    FrameworkCell,
+    build_framework,
+    check_kind,
+    new_summary,
+)
 from litsynth.synthesis.intext import (
     CitedWork,
     Reference,
@@ -297,3 +306,49 @@ def document_studies(conn: sqlite3.Connection) -> dict[str, str]:
     for link in biblio_store.record_documents(conn):
         out.setdefault(link["document_id"], study_of(studies, link["record_id"]))
     return out
+
+
+def framework_from_store(
+    conn: sqlite3.Connection,
+    codebook: Codebook,
+    *,
+    rows: str = "documents",
+    cols: str = "themes",
+    source: str = "both",
+    appraisal_form: Path | None = None,
+) -> Framework:
+    """The matrix of the project's codings with each cell's standing summary
+    (`framework.build_framework`)."""
+    check_kind(rows, cols)
+    matrix = matrix_from_store(
+        conn, codebook, rows=rows, cols=cols, source=source, appraisal_form=appraisal_form
+    )
+    return build_framework(matrix, framework_store.latest_summaries(conn, rows, cols))
+
+
+def summarise_cell(
+    conn: sqlite3.Connection,
+    framework: Framework,
+    row: str,
+    col: str,
+    text: str,
+    *,
+    author: str,
+) -> FrameworkCell | None:
+    """Write one cell's summary (its basis the cell's passages in `framework`); "" clears it.
+    Returns the cell as it now stands, or None when the words are the cell's already (nothing
+    is written twice)."""
+    summary = new_summary(framework.matrix, row, col, text, author=author, at=now_precise())
+    key = (summary.row_key, summary.col_key)
+    standing = framework.cells.get(key)
+    same_words = (standing.summary.text if standing and standing.summary else "") == summary.text
+    if same_words and not (standing is not None and standing.stale):
+        return None  # an unchanged save; a stale one re-saved is the reviewer confirming it
+    framework_store.add_summary(conn, summary)
+    return build_framework(framework.matrix, [summary]).cell(*key)
+
+
+def now_precise() -> str:
+    """UTC to the millisecond: two versions of a cell saved in one second stay two."""
+    stamp = datetime.now(UTC)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"

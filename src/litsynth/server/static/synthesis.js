@@ -374,9 +374,17 @@ async function loadMatrix() {
   for (const fmt of ["md", "docx", "csv"]) {  // the quotes behind the same codings
     $("quotes-" + fmt).href = "/api/export/quotes?" + new URLSearchParams({ format: fmt, source: $("matrix-source").value });
   }
+  $("matrix-show").disabled = !summarisable();  // code × code has no summaries
+  $("framework-about").hidden = !showingSummaries();
+  $("counts-about").hidden = showingSummaries();
+  $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent + (showingSummaries() ? ": summaries" : "");
+  if (showingSummaries()) {
+    $("cell").hidden = true; $("matrix").hidden = false;
+    await drawFramework();
+    return;
+  }
   const m = await matrixLoad(api("/api/matrix?" + params));
   if (m === null) return;  // a newer choice draws its matrix
-  $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent;
   $("cell").hidden = true; $("matrix").hidden = false; $("matrix-status").textContent = "";
   const table = $("matrix");
   const head = el("tr"); head.append(el("th", rows.startsWith("attr:") ? rows.slice(5) : rows), ...m.col_keys.map((c) => el("th", m.col_labels[c])));
@@ -496,7 +504,7 @@ function filterCodebook() {
 }
 
 function showCell(m, r, c) {
-  const cell = m.cells.find((x) => x.row === r && x.col === c);
+  const cell = m.cells.find((x) => x.row === r && x.col === c) || { passages: 0, links: [] };
   $("cell-title").textContent = m.row_labels[r] + " × " + m.col_labels[c] + ": " + cell.passages + " passage(s)";
   $("cell-passages").replaceChildren(...cell.links.map((link) => {
     const li = el("li");
@@ -505,4 +513,5 @@ function showCell(m, r, c) {
   }));
   $("cell").hidden = false;
   $("matrix").hidden = true;
+  summaryEditor(r, c).catch((error) => { $("summary-status").textContent = error.message; });
 }

@@ -27,7 +27,10 @@ function start() {
   // the stage matters only where a record or its conflicts are decided (the reader reads
   // passages, whatever stage their record is at: a Stage choice there changed nothing)
   $("stage").closest("label").hidden = !["screen", "conflicts"].includes(SCREEN);
-  $("cell-back").addEventListener("click", (event) => { event.preventDefault(); $("cell").hidden = true; $("matrix").hidden = false; });
+  $("cell-back").addEventListener("click", (event) => {
+    event.preventDefault(); $("cell").hidden = true; $("matrix").hidden = false;
+    if (showingSummaries()) drawFramework().catch((error) => { $("matrix-status").textContent = error.message; });
+  });
   if (SCREEN === "reader") {
     $("reader-view").hidden = false;
     startReader().catch((error) => { $("reader-status").textContent = error.message; });
@@ -72,6 +75,8 @@ function start() {
     };
     loadMatrix().catch(fail);
     $("matrix-kind").addEventListener("change", () => loadMatrix().catch(fail));
+    $("matrix-show").addEventListener("change", () => loadMatrix().catch(fail));
+    startFramework();
     $("matrix-source").addEventListener("change", () => {
       loadMatrix().catch(fail);
       loadThemes().catch((error) => { $("core").textContent = error.message; });

@@ -1,0 +1,167 @@
+// The framework matrix on the Matrices screen: each source × theme cell summarised in the
+// reviewer's words, written beside the cell's passages; a summary the cell has outgrown is
+// said to be out of date, with its new passages marked; the next cell to write is one key away.
+"use strict";
+
+const frameworkLoad = newestOnly("matrix");  // the grid it paints
+const CODE_ROWS = ["codes", "categories", "themes"];
+let framework = null;  // the last /api/framework answer: the grid and the cell view read it
+let openCell = null;  // [row, col] of the cell whose summary is in the editor
+
+function frameworkParams() {
+  const [rows, cols] = $("matrix-kind").value.split("|");
+  return { rows, cols, source: $("matrix-source").value };
+}
+
+// a framework's rows are sources (or a study, an attribute): code × code has no summaries
+function summarisable() { return !CODE_ROWS.includes(frameworkParams().rows); }
+
+function showingSummaries() { return $("matrix-show").value === "summaries" && summarisable(); }
+
+async function loadFramework() {
+  const params = new URLSearchParams(frameworkParams());
+  const data = await frameworkLoad(api("/api/framework?" + params));
+  if (data === null) return null;  // a newer choice loads its own
+  framework = { ...data, key: String(params) };
+  for (const fmt of ["xlsx", "docx", "md"]) $("framework-" + fmt).href = "/api/framework/file?" + params + "&format=" + fmt;
+  return data;
+}
+
+function frameworkCell(data, r, c) {
+  return data.cells.find((x) => x.row === r && x.col === c)
+    || { row: r, col: c, passages: 0, state: "empty", summary: "", links: [], new: [], gone: [] };
+}
+
+function countsSaid(n) {
+  let said = n.written + " of " + n.cells + " cells with passages summarised; " + n.waiting + " waiting";
+  if (n.out_of_date) said += "; " + n.out_of_date + " out of date (coded further since)";
+  if (n.orphans) said += "; " + n.orphans + " whose source or theme left the matrix";
+  return said + ".";
+}
+
+// The grid of summaries: a written cell shows its words, a waiting one how many passages wait.
+async function drawFramework() {
+  await loadFramework();
+  const data = framework;
+  if (data === null) return;
+  $("matrix-status").textContent = countsSaid(data.counts);
+  const table = $("matrix");
+  const corner = data.rows.startsWith("attr:") ? data.rows.slice(5) : data.rows;
+  const head = el("tr"); head.append(el("th", corner), ...data.col_keys.map((c) => el("th", data.col_labels[c])));
+  const filled = new Set(data.cells.map((x) => x.row));
+  const bodyRows = data.row_keys.filter((r) => filled.has(r)).map((r) => {
+    const tr = el("tr"); tr.append(el("th", data.row_labels[r]));
+    for (const c of data.col_keys) {
+      const cell = frameworkCell(data, r, c);
+      const td = el("td", undefined, "summary-cell " + cell.state.replace(/ /g, "-"));
+      if (cell.state !== "empty") {
+        const a = el("a", undefined); a.href = "#"; a.dataset.cell = r + "|" + c;
+        if (cell.summary) {
+          a.append(el("span", cell.summary, "summary-words"));
+          if (cell.state === "out of date") a.append(el("span", "out of date", "badge stale"));
+        } else {
+          a.append(el("span", cell.passages + (cell.passages === 1 ? " passage" : " passages") + " · summarise", "summary-waiting"));
+        }
+        a.addEventListener("click", (event) => { event.preventDefault(); showCell(data, r, c); });
+        td.append(a);
+      }
+      tr.append(td);
+    }
+    return tr;
+  });
+  table.replaceChildren(head, ...bodyRows);
+  table.hidden = !bodyRows.length;
+  if (!bodyRows.length) $("matrix-status").textContent = "No passage is coded yet with these codings: nothing to summarise.";
+}
+
+// The editor under a cell's title (showCell calls it): its summary, who wrote it when, what
+// changed since, and its earlier wordings.
+async function summaryEditor(r, c) {
+  $("cell-summary").hidden = !summarisable();
+  if (!summarisable()) return;
+  openCell = [r, c];
+  const fresh = framework && framework.key === String(new URLSearchParams(frameworkParams()));
+  const data = fresh ? framework : await loadFramework();
+  if (data === null) return;
+  const cell = frameworkCell(data, r, c);
+  $("summary-text").value = cell.summary;
+  $("summary-status").textContent = "";
+  saidAbout(cell);
+  markNew(cell);
+  summaryHistory(r, c).catch(() => { $("summary-history").hidden = true; });
+}
+
+function saidAbout(cell) {
+  let said = cell.summary ? "Written by " + cell.author + ", " + cell.at.replace("T", " ").slice(0, 16) + " UTC." : "Not summarised yet.";
+  if (cell.state === "out of date") {
+    const parts = [];
+    if (cell.new.length) parts.push(cell.new.length + " passage(s) coded since (marked new below)");
+    if (cell.gone.length) parts.push(cell.gone.length + " no longer coded");
+    said += " Out of date: " + parts.join(", ") + ". Save again once it says what they add.";
+  }
+  $("summary-said").textContent = said;
+}
+
+function markNew(cell) {
+  const fresh = new Set(cell.new);
+  [...$("cell-passages").children].forEach((li, i) => {
+    const link = cell.links[i];
+    li.querySelectorAll(".badge.new").forEach((b) => b.remove());
+    if (link && fresh.has(link.key)) li.prepend(el("span", "new", "badge new"));
+  });
+}
+
+async function summaryHistory(r, c) {
+  const params = new URLSearchParams({ ...frameworkParams(), row: r, col: c });
+  params.delete("source");
+  const versions = await api("/api/framework/history?" + params);
+  const earlier = versions.slice(1);  // the first is the cell's standing summary
+  $("summary-history").hidden = !earlier.length;
+  $("summary-versions").replaceChildren(...earlier.map((v) => {
+    const li = el("li");
+    li.append(el("div", v.author + ", " + v.at.replace("T", " ").slice(0, 16) + (v.summary ? "" : " (cleared)"), "meta"), el("div", v.summary));
+    return li;
+  }));
+}
+
+async function saveSummary(next) {
+  if (!openCell) return;
+  const [r, c] = openCell;
+  $("summary-status").textContent = "saving…";
+  try {
+    const answer = await post("/api/framework/summary", {
+      ...frameworkParams(), source: $("matrix-source").value || null,
+      row: r, col: c, text: $("summary-text").value, coder: reviewer() || null,
+    });
+    await loadFramework();  // the grid and "next" see the new summary
+    if (next) { nextCell(r, c); return; }
+    saidAbout(answer.cell); markNew(answer.cell);
+    await summaryHistory(r, c).catch(() => { $("summary-history").hidden = true; });
+    $("summary-status").textContent = answer.written ? "saved" : "unchanged";  // last: the rest is drawn
+  } catch (error) {
+    $("summary-status").textContent = error.message;  // the words stay in the box
+  }
+}
+
+// The next cell, in reading order after this one, that waits for a summary or has outgrown it.
+function nextCell(r, c) {
+  const order = [];
+  for (const row of framework.row_keys) for (const col of framework.col_keys) order.push([row, col]);
+  const at = order.findIndex(([row, col]) => row === r && col === c);
+  const after = [...order.slice(at + 1), ...order.slice(0, at + 1)];
+  const found = after.find(([row, col]) => ["waiting", "out of date"].includes(frameworkCell(framework, row, col).state));
+  if (!found) {
+    $("summary-status").textContent = "saved; every cell with passages is summarised";
+    return;
+  }
+  showCell(framework, found[0], found[1]);
+  $("summary-text").focus();
+}
+
+function startFramework() {
+  $("summary-save").addEventListener("click", () => saveSummary(false));
+  $("summary-next").addEventListener("click", () => saveSummary(true));
+  $("summary-text").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); saveSummary(true); }
+  });
+}

@@ -1,0 +1,109 @@
+"""The framework matrix on the Matrices screen, in a real browser: a summary written beside
+its cell's passages, the next cell one key away, and a summary the cell has outgrown said to
+be out of date, its new passage marked."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from browser_support import browsing, until
+from conftest import REPO, run_cli
+
+pytestmark = pytest.mark.browser
+SHOTS = REPO / "docs" / "img"
+SAVED = (
+    "() => ['saved', 'unchanged'].includes(document.getElementById('summary-status').textContent)"
+)
+
+
+WRITTEN = (
+    ("higgerix", "governance-and-alignment",
+     "Governance by trust-building relationship management rather than contracts; AI moves"
+     " the orchestrator's effort from coordinating to partner relations."),
+    ("Yulianti", "orchestration-outcomes",
+     "Outcomes reach past the firm (ecosystems, sustainability, servitization), with a warning"
+     " after Phadnis (2023) that reliance on orchestration breeds knowledge inertia."),
+    ("What is supply chain", "orchestration-outcomes",
+     "Orchestration answers shorter disruption cycles: it turns signals into owned, sequenced"
+     " actions that planning cycles are too slow to give."),
+)  # fmt: skip
+
+
+def framework(root: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads(run_cli(root, "framework", "table", "--json"))  # type: ignore[no-any-return]
+
+
+def test_summaries_written_on_the_page_and_outgrown_by_new_codings(demo_copy: Path) -> None:
+    with browsing(demo_copy, 1400, 1000) as (url, page):
+        page.goto(f"{url}/screens/matrices")
+        page.fill("#reviewer", "ana")
+        page.dispatch_event("#reviewer", "change")
+        page.wait_for_selector("#matrix td.n a")  # the counts first, as ever
+        page.select_option("#matrix-show", "summaries")
+        page.wait_for_selector("#matrix td.waiting a")
+        assert "0 of" in page.text_content("#matrix-status")
+        first = page.locator("#matrix td.waiting a").first
+        row, col = first.get_attribute("data-cell").split("|")
+        first.click()
+        page.wait_for_selector("#cell-summary:not([hidden])")
+        assert page.text_content("#summary-said") == "Not summarised yet."
+        page.fill(
+            "#summary-text",
+            "Frames orchestration as a hub firm designing how partners create value.",
+        )
+        page.click("#summary-save")
+        until(page, SAVED)
+        assert "Written by ana" in page.text_content("#summary-said")
+        # Ctrl+Enter saves and opens the next cell waiting for a summary
+        title = page.text_content("#cell-title")
+        page.fill(
+            "#summary-text",
+            "Frames orchestration as a hub firm designing how partners co-create value.",
+        )
+        page.press("#summary-text", "Control+Enter")
+        until(
+            page, f"() => document.getElementById('cell-title').textContent !== {json.dumps(title)}"
+        )
+        assert page.input_value("#summary-text") == ""
+        page.click("#cell-back")
+        page.wait_for_selector("#matrix td.written")
+
+    data = framework(demo_copy)
+    cell = next(c for c in data["cells"] if (c["row"], c["col"]) == (row, col))
+    assert cell["summary"].endswith("co-create value.") and cell["author"] == "ana"
+    # a passage of the same source newly coded under the same theme: the summary is outgrown
+    code = cell["links"][0]["codes"][0]
+    taken = {link["chunk_id"] for link in cell["links"]}
+    conn = sqlite3.connect(demo_copy / "litsynth.db")
+    chunk = next(
+        c for (c,) in conn.execute(
+            "SELECT id FROM chunks WHERE document_id = ? AND role = 'body' ORDER BY ordinal", (row,)
+        ) if c not in taken
+    )  # fmt: skip
+    conn.close()
+    run_cli(demo_copy, "code", "add", code, "--chunk", chunk, "--coder", "ben")
+    for source, theme, words in WRITTEN:  # a few more, as a reviewer's afternoon leaves them
+        run_cli(demo_copy, "framework", "write", source, theme, words, "--coder", "ana")
+
+    with browsing(demo_copy, 1400, 1000) as (url, page):
+        page.goto(f"{url}/screens/matrices")
+        page.select_option("#matrix-show", "summaries")
+        stale = page.locator("#matrix td.out-of-date a")
+        stale.first.wait_for()
+        assert stale.count() == 1 and "out of date" in stale.inner_text()
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SHOTS / "workspace-framework.png"))
+        stale.click()
+        page.wait_for_selector("#cell-passages .badge.new")
+        assert page.locator("#cell-passages .badge.new").count() == 1
+        assert "1 passage(s) coded since" in page.text_content("#summary-said")
+        assert page.is_visible("#summary-history")  # the first wording is kept
+        page.click("#summary-save")  # the words reread and confirmed: no longer out of date
+        until(page, SAVED)
+        assert "Out of date" not in page.text_content("#summary-said")
+    states = {(c["row"], c["col"]): c["state"] for c in framework(demo_copy)["cells"]}
+    assert states[(row, col)] == "written"
