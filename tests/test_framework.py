@@ -62,8 +62,8 @@ def test_a_summary_stands_until_its_cell_is_coded_further(demo: StoreBuilder) ->
     now = framework(conn)
     assert now.cell(pdf, "reconfiguration").state() == "written"
     # the same words again write nothing: the cell says this already
-    assert summarise_cell(conn, now, pdf, "reconfiguration", "Recombines resources when demand shifts.",
-                          author="ana") is None  # fmt: skip
+    said = "Recombines resources when demand shifts."
+    assert summarise_cell(conn, now, pdf, "reconfiguration", said, author="ana") is None
     assert len(summary_history(conn, "documents", pdf, "themes", "reconfiguration")) == 1
 
     # the cell is coded further: one of its passages rejected, a new one coded
@@ -80,8 +80,7 @@ def test_a_summary_stands_until_its_cell_is_coded_further(demo: StoreBuilder) ->
     assert "(out of date: 1 passage coded since, 1 no longer coded)" in table
     assert "1 out of date" in table
     # saving the same words once they were reread confirms them: the basis moves on
-    confirmed = summarise_cell(conn, framework(conn), pdf, "reconfiguration",
-                               "Recombines resources when demand shifts.", author="ana")  # fmt: skip
+    confirmed = summarise_cell(conn, framework(conn), pdf, "reconfiguration", said, author="ana")
     assert confirmed is not None and confirmed.state() == "written"
     # cleared: the cell waits again, and every wording stays in its history
     assert summarise_cell(conn, framework(conn), pdf, "reconfiguration", "", author="ben")
@@ -148,7 +147,7 @@ def test_the_command_line_writes_shows_and_exports(tmp_path: Path) -> None:
     table = Document(str(docx_path)).tables[0]
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells[0][1] == "Platform-based coordination"
-    assert ["Phadnis (2023)", "A platform coordinates. [p. 1]"] == cells[1][:2]
+    assert cells[1][:2] == ["Phadnis (2023)", "A platform coordinates. [p. 1]"]
     run_cli(root, "framework", "write", "Phadnis", "platform", "", "--coder", "ben")
     assert "(1 passage, not summarised)" in run_cli(root, "framework", "table")
     err = run_cli(root, "framework", "table", "--rows", "codes", exit_code=1)
