@@ -107,3 +107,11 @@ def test_summaries_written_on_the_page_and_outgrown_by_new_codings(demo_copy: Pa
         assert "Out of date" not in page.text_content("#summary-said")
     states = {(c["row"], c["col"]): c["state"] for c in framework(demo_copy)["cells"]}
     assert states[(row, col)] == "written"
+
+    # the report shows the grid, each summary linked to its cell's passages
+    run_cli(demo_copy, "report")
+    html = (demo_copy / "report" / "index.html").read_text(encoding="utf-8")
+    framework_html = html[html.index('id="framework"') : html.index('id="codebook"')]
+    assert "Orchestration answers shorter disruption cycles" in framework_html
+    assert 'href="#cell-theme-matrix-' in framework_html
+    assert "4 cell(s) summarised" in framework_html  # the page's one and WRITTEN

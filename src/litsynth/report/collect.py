@@ -269,6 +269,7 @@ def collect(
         **_characteristics(project, conn),
         **_appraisal(project, conn),
         **_findings(project, conn, codebook, derived.matrices),
+        **_framework(conn, derived.matrices),
         **_references(project, conn, derived.matrices),
         stopping=_stopping(conn) if derived.prisma is not None else (),
         excluded=_excluded(conn) if derived.prisma is not None else (),
@@ -494,6 +495,41 @@ def _findings(
         "findings_studies": tuple(
             tuple((study, n, anchor(d, f.theme)) for d, study, n in f.studies) for f in found
         ),
+    }
+
+
+def _framework(conn: sqlite3.Connection, matrices: Sequence[BuiltMatrix]) -> dict[str, Any]:
+    """The framework matrix over the report's own sources × themes matrix (the same codings),
+    once anyone has summarised a cell of it; each summary links to its cell's passages."""
+    from litsynth.store.framework import latest_summaries
+    from litsynth.synthesis.framework import build_framework
+    from litsynth.synthesis.framework_out import said_counts, where_from
+
+    themes = next((b.matrix for b in matrices if b.id == "theme-matrix"), None)
+    if themes is None:
+        return {}
+    found = build_framework(themes, latest_summaries(conn, themes.rows, themes.cols))
+    if not found.counts()["written"]:
+        return {}
+    cols = found.col_keys
+
+    def shown(i: int, r: str, c: str) -> tuple[str, str, str, bool]:
+        cell = found.cell(r, c)
+        anchor = f"cell-theme-matrix-{i}-{themes.col_keys.index(c)}" if cell.refs else ""
+        if cell.summary is None:
+            n = len(cell.refs)
+            return "", f"{n} passage{'s' if n != 1 else ''}" if n else "", anchor, False
+        return cell.summary.text, where_from(found, cell), anchor, cell.stale
+
+    rows = tuple(
+        (themes.row_labels[r], tuple(shown(i, r, c) for c in cols))
+        for i, r in enumerate(themes.row_keys)
+        if any(found.cell(r, c).refs or found.cell(r, c).summary for c in cols)
+    )
+    return {
+        "framework_cols": tuple(themes.col_labels[c] for c in cols),
+        "framework_rows": rows,
+        "framework_said": said_counts(found),
     }
 
 

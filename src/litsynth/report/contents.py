@@ -161,6 +161,12 @@ class ReportData:
     # per finding, its studies: (citation, passages, anchor of its theme-matrix cell or "")
     findings_studies: tuple[tuple[tuple[str, int, str], ...], ...] = ()
     findings_error: str = ""  # findings.yaml that cannot be read, and why
+    # the framework matrix (`litsynth framework`): its theme labels, then per source its
+    # label and cells (summary, where its passages are, anchor of its theme-matrix cell,
+    # out of date?), and what is summarised in words
+    framework_cols: tuple[str, ...] = ()
+    framework_rows: tuple[tuple[str, tuple[tuple[str, str, str, bool], ...]], ...] = ()
+    framework_said: str = ""
     # the reference list in the project's citation style (the included studies and the other
     # sources the report quotes), or why not
     references: ReferenceList | None = None
