@@ -19,6 +19,7 @@ from litsynth.cli.common import (
     project_option,
     quiet_option,
 )
+from litsynth.config import Project
 from litsynth.errors import ConfigError
 from litsynth.store import opened
 from litsynth.words import count
@@ -412,6 +413,7 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
         s = status(conn, project)
         failed = failed_files(conn) if list_failures else []
         s["backups"] = backup_status(conn, project.root / FOLDER)
+        s["framework"] = _framework_progress(conn, project) if s["coding"] else []
     if list_failures:
         s["failed_files"] = [{"path": p, "reason": r, "detail": d} for p, r, d in failed]
     if as_json:
@@ -450,8 +452,32 @@ def status_command(project_dir: Path, list_failures: bool, as_json: bool) -> Non
     _render_scans(s)
     for line in coding_lines(s["coding"]) if s["coding"] else ():
         click.echo(line)
+    for kind in s["framework"]:
+        what = f"{kind['rows']} × {kind['cols']}".replace("documents × themes", "sources × themes")
+        stale = f"; {kind['out_of_date']} out of date" if kind["out_of_date"] else ""
+        click.echo(f"framework ({what}): {kind['written']} of {kind['cells']} cells summarised"
+                   f"{stale} (`litsynth framework table`)")  # fmt: skip
     for line in lines(s["records"]):
         click.echo(line)
+
+
+def _framework_progress(conn: Any, project: Project) -> list[dict[str, object]]:
+    """The framework matrices summarised so far; none with a codebook that cannot be read
+    (the coding line says why)."""
+    from litsynth.coding.codebook.load import project_codebook
+    from litsynth.errors import CodebookError
+    from litsynth.synthesis.from_store import framework_progress
+
+    try:
+        book = project_codebook(project, required=False)
+    except CodebookError:
+        return []
+    if book is None:
+        return []
+    return framework_progress(
+        conn, book, source=project.settings.synthesis.source,
+        appraisal_form=project.appraisal_form_path,
+    )  # fmt: skip
 
 
 def _render_backups(b: dict[str, Any]) -> None:

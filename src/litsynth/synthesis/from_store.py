@@ -352,3 +352,24 @@ def now_precise() -> str:
     """UTC to the millisecond: two versions of a cell saved in one second stay two."""
     stamp = datetime.now(UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def framework_progress(
+    conn: sqlite3.Connection,
+    codebook: Codebook,
+    *,
+    source: str,
+    appraisal_form: Path | None = None,
+) -> list[dict[str, object]]:
+    """Each kind of framework summarised so far, with its counts (`Framework.counts`), for
+    `litsynth status`: how much is written, waiting, and out of date."""
+    progress: list[dict[str, object]] = []
+    for rows, cols, _ in framework_store.summary_kinds(conn):
+        try:
+            found = framework_from_store(
+                conn, codebook, rows=rows, cols=cols, source=source, appraisal_form=appraisal_form
+            )
+        except SynthesisError:  # a kind no longer drawn (an attribute gone): nothing to count
+            continue
+        progress.append({"rows": rows, "cols": cols, **found.counts()})
+    return progress
