@@ -115,3 +115,12 @@ def test_summaries_written_on_the_page_and_outgrown_by_new_codings(demo_copy: Pa
     assert "Orchestration answers shorter disruption cycles" in framework_html
     assert 'href="#cell-theme-matrix-' in framework_html
     assert "4 cell(s) summarised" in framework_html  # the page's one and WRITTEN
+    # …and the manuscript draft its table, each summary with where its passages are
+    from docx import Document
+
+    manuscript = Document(str(demo_copy / "report" / "manuscript.docx"))
+    (table,) = [t for t in manuscript.tables if t.rows[0].cells[0].text == "Source"]
+    said = [c.text for row in table.rows for c in row.cells]
+    assert any(
+        t.startswith("Orchestration answers shorter disruption cycles") and "[¶" in t for t in said
+    )

@@ -199,10 +199,30 @@ def _results(doc: Any, data: ReportData, prisma_png: Path | None, located: dict[
         _section(doc, located, ("20",), "Results", "Themes")
         for theme in themes:
             _theme(doc, theme.label, theme.definition, theme_matrix)
+    if data.framework_rows:
+        _table(doc, ("Source", *data.framework_cols), _framework_cells(data), size=_SMALL,
+               heading="Framework matrix",
+               caption="Table. What each source says on each theme, and where.")  # fmt: skip
+        _note(doc, data.framework_said)
     if data.findings:
         _table(doc, data.findings[0], data.findings[1:], size=_SMALL,
                heading="Summary of qualitative findings")  # fmt: skip
         located["22"] = "Results › Summary of qualitative findings"
+
+
+def _framework_cells(data: ReportData) -> list[tuple[str, ...]]:
+    """The framework's rows as the manuscript's table shows them: each summary with where its
+    passages are; a cell not summarised yet is left blank (the note under it says how many)."""
+
+    def shown(text: str, where: str, stale: bool) -> str:
+        if not text:
+            return ""
+        return text + (f" [{where}]" if where else "") + (" (out of date)" if stale else "")
+
+    return [
+        (label, *(shown(text, where, stale) for text, where, _, stale in cells))
+        for label, cells in data.framework_rows
+    ]
 
 
 def _theme(doc: Any, label: str, definition: str, matrix: Matrix) -> None:
