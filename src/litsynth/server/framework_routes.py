@@ -46,6 +46,8 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
         return JSONResponse({**found.to_json(), "source": source})
 
     async def api_framework_summary(request: Request) -> Response:
+        from litsynth.store.framework import latest_summaries
+        from litsynth.synthesis.framework import build_framework
         from litsynth.synthesis.from_store import summarise_cell
 
         body = await _body(request)
@@ -58,7 +60,9 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
                     conn, found, str(body.get("row") or ""), str(body.get("col") or ""),
                     str(body.get("text") or ""), author=author,
                 )  # fmt: skip
-            now, _ = _framework(conn, body)
+            # the cells as they now stand, over the matrix just built (its codings unchanged)
+            m = found.matrix
+            now = build_framework(m, latest_summaries(conn, m.rows, m.cols))
             key = (cell.row, cell.col) if cell else (str(body.get("row")), str(body.get("col")))
             return {
                 "written": cell is not None,

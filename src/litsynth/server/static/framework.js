@@ -41,9 +41,8 @@ function countsSaid(n) {
 
 // The grid of summaries: a written cell shows its words, a waiting one how many passages wait.
 async function drawFramework() {
-  await loadFramework();
+  if (await loadFramework() === null) return false;  // a newer choice draws its own
   const data = framework;
-  if (data === null) return;
   $("matrix-status").textContent = countsSaid(data.counts);
   const table = $("matrix");
   const corner = data.rows.startsWith("attr:") ? data.rows.slice(5) : data.rows;
@@ -72,6 +71,7 @@ async function drawFramework() {
   table.replaceChildren(head, ...bodyRows);
   table.hidden = !bodyRows.length;
   if (!bodyRows.length) $("matrix-status").textContent = "No passage is coded yet with these codings: nothing to summarise.";
+  return true;
 }
 
 // The editor under a cell's title (showCell calls it): its summary, who wrote it when, what
@@ -133,7 +133,7 @@ async function saveSummary(next) {
       ...frameworkParams(), source: $("matrix-source").value || null,
       row: r, col: c, text: $("summary-text").value, coder: reviewer() || null,
     });
-    await loadFramework();  // the grid and "next" see the new summary
+    keepCell(answer.cell, answer.counts);  // the grid and "next" see the new summary
     if (next) { nextCell(r, c); return; }
     saidAbout(answer.cell); markNew(answer.cell);
     await summaryHistory(r, c).catch(() => { $("summary-history").hidden = true; });
@@ -141,6 +141,14 @@ async function saveSummary(next) {
   } catch (error) {
     $("summary-status").textContent = error.message;  // the words stay in the box
   }
+}
+
+// A cell as the server now has it, into the framework the page holds (no reload: a save
+// answers with the cell and the counts).
+function keepCell(cell, counts) {
+  const at = framework.cells.findIndex((x) => x.row === cell.row && x.col === cell.col);
+  if (at >= 0) framework.cells[at] = cell; else framework.cells.push(cell);
+  framework.counts = counts;
 }
 
 // The next cell, in reading order after this one, that waits for a summary or has outgrown it.

@@ -377,14 +377,15 @@ async function loadMatrix() {
   $("matrix-show").disabled = !summarisable();  // code × code has no summaries
   $("framework-about").hidden = !showingSummaries();
   $("counts-about").hidden = showingSummaries();
-  $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent + (showingSummaries() ? ": summaries" : "");
   if (showingSummaries()) {
     $("cell").hidden = true; $("matrix").hidden = false;
-    await drawFramework();
+    if (await drawFramework()) $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent + ": summaries";
     return;
   }
   const m = await matrixLoad(api("/api/matrix?" + params));
   if (m === null) return;  // a newer choice draws its matrix
+  // the title changes with the table it names, once it is drawn (what a reader, and a test, waits for)
+  $("matrix-title").textContent = $("matrix-kind").selectedOptions[0].textContent;
   $("cell").hidden = true; $("matrix").hidden = false; $("matrix-status").textContent = "";
   const table = $("matrix");
   const head = el("tr"); head.append(el("th", rows.startsWith("attr:") ? rows.slice(5) : rows), ...m.col_keys.map((c) => el("th", m.col_labels[c])));
