@@ -97,7 +97,7 @@ def main() -> None:
             summarise_cell(
                 conn, found, cell.row, cell.col, f"Rewritten {time.time()}", author="ben"
             )
-            framework()
+            build_framework(found.matrix, latest_summaries(conn, "documents", "themes"))
 
         t_save = best_of(save)
 
