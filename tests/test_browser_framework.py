@@ -51,6 +51,16 @@ def test_summaries_written_on_the_page_and_outgrown_by_new_codings(demo_copy: Pa
         first.click()
         page.wait_for_selector("#cell-summary:not([hidden])")
         assert page.text_content("#summary-said") == "Not summarised yet."
+        # the sentences to read first: verbatim from the cell's passages, each cited
+        page.wait_for_selector("#key-sentences li .cite", timeout=120_000)  # the model loads
+        offered = page.locator("#key-sentences li")
+        assert 1 <= offered.count() <= 3
+        conn = sqlite3.connect(demo_copy / "litsynth.db")
+        (text,) = conn.execute("SELECT text FROM documents WHERE id = ?", (row,)).fetchone()
+        conn.close()
+        for i in range(offered.count()):
+            sentence = offered.nth(i).locator("div").nth(1).inner_text()
+            assert sentence in " ".join(text.split()), sentence
         page.fill(
             "#summary-text",
             "Frames orchestration as a hub firm designing how partners create value.",

@@ -257,3 +257,52 @@ def test_the_deposit_package_carries_the_summaries(tmp_path: Path) -> None:
         )  # ana; a cleared cell is not there
     ]
     assert any(r["name"] == "framework" for r in descriptor["resources"])
+
+
+def test_the_sentences_offered_are_the_cells_most_typical_each_from_its_own_passage(
+    tmp_path: Path,
+) -> None:
+    from litsynth.embed.models import HashEmbedder
+    from litsynth.synthesis.key_sentences import key_sentences
+
+    b = StoreBuilder(tmp_path / "litsynth.db")
+    paragraphs = [
+        "Orchestrators coordinate suppliers through a shared digital platform. The platform"
+        " gives suppliers data on demand. The weather was cold that winter.",
+        "Suppliers coordinate through the orchestrator's shared digital platform. Demand data"
+        " on the platform reaches every supplier. Lunch was served at noon.",
+        "A shared digital platform lets orchestrators coordinate suppliers. Suppliers read"
+        " demand data from the platform. Nobody mentioned the river.",
+        "Suppliers coordinate through the orchestrator's shared digital platform. The river"
+        " was high after the rain.",
+    ]
+    text = "\f".join(paragraphs)
+    breaks = tuple(i + 1 for i, ch in enumerate(text) if ch == "\f")
+    doc = b.document(
+        text, path="corpus/p.pdf", kind="pdf", authors=("Ng, A.",), year=2020, page_breaks=breaks
+    )
+    at = 0
+    for paragraph in paragraphs:
+        b.code(b.chunk(doc, at, at + len(paragraph)), "digital-platform")
+        at += len(paragraph) + 1
+    cell = framework(b.conn).cell(doc, "platform")
+    assert len(cell.refs) == 4
+    pages = {doc: store_pages(b.conn, doc)}
+    picked = key_sentences(cell.refs, pages, HashEmbedder())
+    assert len(picked) == 3  # three, each from its own passage
+    assert len({s.chunk_id for s in picked}) == 3
+    for s in picked:  # the platform sentences, verbatim where the document has them, cited
+        assert (
+            "platform" in s.passage.text and text[s.passage.start : s.passage.end] == s.passage.text
+        )
+        assert s.passage.citation == f"Ng (2020), p. {s.passage.page_start}"
+    # the fourth passage repeats the second's sentence word for word: it is never offered twice
+    assert len({s.passage.text for s in picked}) == 3
+    assert picked[0].centrality >= max(s.centrality for s in picked[1:])
+    assert key_sentences((), {}, HashEmbedder()) == []
+
+
+def store_pages(conn: sqlite3.Connection, document: str):  # type: ignore[no-untyped-def]
+    from litsynth.store.documents import document_pages
+
+    return document_pages(conn, document)

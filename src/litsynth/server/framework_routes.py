@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -89,6 +90,23 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
             [{"summary": v.text, "author": v.author, "at": v.at} for v in reversed(versions)]
         )
 
+    async def api_framework_sentences(request: Request) -> Response:
+        from litsynth.synthesis.from_store import cell_sentences
+
+        q = request.query_params
+        if not q.get("row") or not q.get("col"):
+            raise LitsynthError("name the cell: row and col", hint="?row=DOCUMENT&col=THEME")
+
+        def read() -> list[dict[str, object]]:
+            embedder = ws.warm_embedder()  # loaded once a session, as for a search
+            with opened(project.store_path) as conn:
+                found, _ = _framework(conn, q)
+                picked = cell_sentences(conn, found, q["row"], q["col"], embedder)
+            return [s.to_json() for s in picked]
+
+        # off the event loop, and outside the write lock: a save meanwhile is not held up
+        return JSONResponse(await run_in_threadpool(read))
+
     async def api_framework_file(request: Request) -> Response:
         with opened(project.store_path) as conn:
             found, _ = _framework(conn, request.query_params)
@@ -98,5 +116,6 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
         route("/api/framework", api_framework, ["GET"]),
         route("/api/framework/summary", api_framework_summary, ["POST"], write=True),
         route("/api/framework/history", api_framework_history, ["GET"]),
+        route("/api/framework/sentences", api_framework_sentences, ["GET"]),
         route("/api/framework/file", api_framework_file, ["GET"]),
     ]

@@ -62,6 +62,14 @@ FRAMEWORK_PATHS: dict[str, Any] = {
             "responses": ok({"type": "array"}, "summary, author, at"),
         }
     },
+    "/api/framework/sentences": {
+        "get": {
+            "summary": "The sentences that carry most of one cell, each from a different"
+            " passage, verbatim with its citation (centroid and MMR over the model's vectors)",
+            "parameters": [ROWS, COLS, SOURCE, *CELL],
+            "responses": ok({"type": "array"}, "text, citation, quote, passage, centrality"),
+        }
+    },
     "/api/framework/file": {
         "get": {
             "summary": "The framework as `framework table --out` writes it: the charting sheet"

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from litsynth.coding.codebook.model import Codebook
 from litsynth.config import SOURCES
@@ -40,6 +41,10 @@ from litsynth.synthesis.matrix import Matrix, build_matrix
 from litsynth.synthesis.quotes import CodeQuotes, Heading, quote_bank
 from litsynth.synthesis.spans import span_passage
 from litsynth.words import count
+
+if TYPE_CHECKING:
+    from litsynth.embed.models import Embedder
+    from litsynth.synthesis.key_sentences import KeySentence
 
 APPRAISAL_ROWS = "attr:appraisal"  # rows by each study's overall appraisal (biblio/appraisal.py)
 STUDY_ROWS = "attr:study"  # rows by the study each document reports (`litsynth studies`)
@@ -373,3 +378,15 @@ def framework_progress(
             continue
         progress.append({"rows": rows, "cols": cols, **found.counts()})
     return progress
+
+
+def cell_sentences(
+    conn: sqlite3.Connection, framework: Framework, row: str, col: str, embedder: Embedder
+) -> list[KeySentence]:
+    """The sentences that carry most of one cell (`key_sentences`), each cited by its page."""
+    from litsynth.store.documents import document_pages
+    from litsynth.synthesis.key_sentences import key_sentences
+
+    refs = framework.cell(row, col).refs
+    pages = {d: document_pages(conn, d) for d in {ref.document_id for ref in refs}}
+    return key_sentences(refs, pages, embedder)

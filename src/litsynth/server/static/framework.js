@@ -89,6 +89,30 @@ async function summaryEditor(r, c) {
   saidAbout(cell);
   markNew(cell);
   summaryHistory(r, c).catch(() => { $("summary-history").hidden = true; });
+  keySentences(r, c, cell.passages);
+}
+
+const sentencesLoad = newestOnly("summary-sentences");
+
+// The cell's most typical sentences, with their citations (the first of a session loads the
+// model: seconds). Only a cell of several passages needs them.
+async function keySentences(r, c, passages) {
+  const list = $("key-sentences");
+  $("summary-sentences").hidden = passages < 2;
+  if (passages < 2) return;
+  list.replaceChildren(el("li", "Finding them… (the first time loads the model)", "meta"));
+  const params = new URLSearchParams({ ...frameworkParams(), row: r, col: c });
+  try {
+    const found = await sentencesLoad(api("/api/framework/sentences?" + params));
+    if (found === null) return;  // another cell was opened meanwhile
+    list.replaceChildren(...found.map((s) => {
+      const li = el("li");
+      li.append(el("div", s.citation, "cite"), el("div", s.text), copyButton("copy quote", s.quote));
+      return li;
+    }));
+  } catch (error) {
+    list.replaceChildren(el("li", error.message, "meta"));
+  }
 }
 
 function saidAbout(cell) {
