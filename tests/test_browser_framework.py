@@ -115,8 +115,23 @@ def test_summaries_written_on_the_page_and_outgrown_by_new_codings(demo_copy: Pa
         page.click("#summary-save")  # the words reread and confirmed: no longer out of date
         until(page, SAVED)
         assert "Out of date" not in page.text_content("#summary-said")
+        # a count opens its cell with the same editor
+        page.click("#cell-back")
+        page.select_option("#matrix-show", "counts")
+        page.locator(f'#matrix td.n a[data-cell="{row}|{col}"]').click()
+        page.wait_for_selector("#cell-summary:not([hidden])")
+        until(page, "() => !document.getElementById('cell-summary').hasAttribute('aria-busy')")
+        page.fill(
+            "#summary-text", "Frames orchestration as value co-creation designed by a hub firm."
+        )
+        page.evaluate("document.getElementById('summary-status').textContent = ''")
+        page.click("#summary-save")
+        until(page, SAVED)
     states = {(c["row"], c["col"]): c["state"] for c in framework(demo_copy)["cells"]}
     assert states[(row, col)] == "written"
+    assert next(c for c in framework(demo_copy)["cells"] if (c["row"], c["col"]) == (row, col))[
+        "summary"
+    ].startswith("Frames orchestration as value co-creation")
 
     # the report shows the grid, each summary linked to its cell's passages
     run_cli(demo_copy, "report")

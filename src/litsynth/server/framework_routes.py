@@ -42,9 +42,13 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
         return found, source
 
     async def api_framework(request: Request) -> Response:
+        q = request.query_params
         with opened(project.store_path) as conn:
-            found, source = _framework(conn, request.query_params)
-        return JSONResponse({**found.to_json(), "source": source})
+            found, source = _framework(conn, q)
+        if q.get("row") and q.get("col"):  # one cell, with its passages
+            cell = found.cell(q["row"], q["col"])
+            return JSONResponse({"cell": cell.to_json(), "counts": found.counts()})
+        return JSONResponse({**found.to_json(links=False), "source": source})
 
     async def api_framework_summary(request: Request) -> Response:
         from litsynth.store.framework import latest_summaries

@@ -28,9 +28,16 @@ CELL = [
 FRAMEWORK_PATHS: dict[str, Any] = {
     "/api/framework": {
         "get": {
-            "summary": "The framework matrix (`litsynth framework table --json`): every cell"
-            " with its passages, its summary, and whether it is out of date",
-            "parameters": [ROWS, COLS, SOURCE],
+            "summary": "The framework matrix (`litsynth framework table --json` without the"
+            " passages: each cell's count, summary, and whether it is out of date); with row"
+            " and col, that one cell with its passages",
+            "parameters": [
+                ROWS,
+                COLS,
+                SOURCE,
+                {"name": "row", "in": "query", "schema": {"type": "string"}},
+                {"name": "col", "in": "query", "schema": {"type": "string"}},
+            ],
             "responses": ok({"type": "object"}, "the matrix's labels, counts and cells"),
         }
     },

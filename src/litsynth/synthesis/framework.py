@@ -68,9 +68,11 @@ class FrameworkCell:
             return "waiting" if self.refs else "empty"
         return "out of date" if self.stale else "written"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, links: bool = True) -> dict[str, Any]:
+        """The cell; without `links` its passages are only counted (a grid of a thousand
+        sources would otherwise carry every quote)."""
         summary = self.summary
-        return {
+        out = {
             "row": self.row,
             "col": self.col,
             "passages": len(self.refs),
@@ -80,8 +82,10 @@ class FrameworkCell:
             "at": summary.at if summary else "",
             "new": list(self.new),
             "gone": list(self.gone),
-            "links": [{**ref.to_json(), "key": passage_key(ref)} for ref in self.refs],
         }
+        if links:
+            out["links"] = [{**ref.to_json(), "key": passage_key(ref)} for ref in self.refs]
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,7 +121,7 @@ class Framework:
             "orphans": len(self.orphans),
         }
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, links: bool = True) -> dict[str, Any]:
         m = self.matrix
         return {
             "rows": m.rows,
@@ -127,7 +131,7 @@ class Framework:
             "row_labels": dict(m.row_labels),
             "col_labels": dict(m.col_labels),
             "counts": self.counts(),
-            "cells": [cell.to_json() for cell in self.ordered()],
+            "cells": [cell.to_json(links=links) for cell in self.ordered()],
             "orphans": [_orphan_json(s) for s in self.orphans],
         }
 

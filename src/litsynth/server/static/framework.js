@@ -61,7 +61,7 @@ async function drawFramework() {
         } else {
           a.append(el("span", cell.passages + (cell.passages === 1 ? " passage" : " passages") + " · summarise", "summary-waiting"));
         }
-        a.addEventListener("click", (event) => { event.preventDefault(); showCell(data, r, c); });
+        a.addEventListener("click", (event) => { event.preventDefault(); openFrameworkCell(r, c).catch((error) => { $("matrix-status").textContent = error.message; }); });
         td.append(a);
       }
       tr.append(td);
@@ -74,16 +74,36 @@ async function drawFramework() {
   return true;
 }
 
+const cellLoad = newestOnly("cell-summary");
+let fetchedCell = null;  // the cell openFrameworkCell fetched for the editor it opens
+
+// One cell with its passages (the grid carries only their count).
+async function fetchCell(r, c) {
+  const params = new URLSearchParams({ ...frameworkParams(), row: r, col: c });
+  const answer = await cellLoad(api("/api/framework?" + params));
+  return answer === null ? null : answer.cell;
+}
+
+// A cell of the grid opened: its passages, under the editor of its summary.
+async function openFrameworkCell(r, c) {
+  const cell = await fetchCell(r, c);
+  if (cell === null) return;  // another cell was asked for meanwhile
+  fetchedCell = cell;
+  showCell({ row_labels: framework.row_labels, col_labels: framework.col_labels, cells: [cell] }, r, c);
+}
+
 // The editor under a cell's title (showCell calls it): its summary, who wrote it when, what
 // changed since, and its earlier wordings.
 async function summaryEditor(r, c) {
   $("cell-summary").hidden = !summarisable();
   if (!summarisable()) return;
   openCell = [r, c];
-  const fresh = framework && framework.key === String(new URLSearchParams(frameworkParams()));
-  const data = fresh ? framework : await loadFramework();
-  if (data === null) return;
-  const cell = frameworkCell(data, r, c);
+  const ready = fetchedCell && fetchedCell.row === r && fetchedCell.col === c;
+  $("summary-text").disabled = !ready;  // nothing typed is lost to the summary arriving
+  const cell = ready ? fetchedCell : await fetchCell(r, c);
+  fetchedCell = null;
+  if (cell === null) return;
+  $("summary-text").disabled = false;
   $("summary-text").value = cell.summary;
   $("summary-status").textContent = "";
   saidAbout(cell);
@@ -158,7 +178,7 @@ async function saveSummary(next) {
       row: r, col: c, text: $("summary-text").value, coder: reviewer() || null,
     });
     keepCell(answer.cell, answer.counts);  // the grid and "next" see the new summary
-    if (next) { nextCell(r, c); return; }
+    if (next) { await nextCell(r, c); return; }
     saidAbout(answer.cell); markNew(answer.cell);
     await summaryHistory(r, c).catch(() => { $("summary-history").hidden = true; });
     $("summary-status").textContent = answer.written ? "saved" : "unchanged";  // last: the rest is drawn
@@ -170,13 +190,16 @@ async function saveSummary(next) {
 // A cell as the server now has it, into the framework the page holds (no reload: a save
 // answers with the cell and the counts).
 function keepCell(cell, counts) {
+  if (!framework) return;  // opened from the counts: the grid loads when it is wanted
   const at = framework.cells.findIndex((x) => x.row === cell.row && x.col === cell.col);
   if (at >= 0) framework.cells[at] = cell; else framework.cells.push(cell);
   framework.counts = counts;
 }
 
 // The next cell, in reading order after this one, that waits for a summary or has outgrown it.
-function nextCell(r, c) {
+async function nextCell(r, c) {
+  const current = framework && framework.key === String(new URLSearchParams(frameworkParams()));
+  if (!current && await loadFramework() === null) return;
   const order = [];
   for (const row of framework.row_keys) for (const col of framework.col_keys) order.push([row, col]);
   const at = order.findIndex(([row, col]) => row === r && col === c);
@@ -186,8 +209,8 @@ function nextCell(r, c) {
     $("summary-status").textContent = "saved; every cell with passages is summarised";
     return;
   }
-  showCell(framework, found[0], found[1]);
-  $("summary-text").focus();
+  openFrameworkCell(found[0], found[1]).then(() => $("summary-text").focus(),
+    (error) => { $("summary-status").textContent = error.message; });
 }
 
 function startFramework() {
