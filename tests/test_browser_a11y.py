@@ -110,6 +110,15 @@ def _matrix_cell(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector("#cell-passages li")
 
 
+def _framework_cell(page) -> None:  # type: ignore[no-untyped-def]
+    """The framework grid, then a cell: its summary box and the sentences offered."""
+    page.wait_for_selector("#matrix td.n a")
+    page.select_option("#matrix-show", "summaries")
+    page.wait_for_selector("#matrix td.waiting a")
+    page.locator("#matrix td.waiting a").first.click()
+    page.wait_for_selector("#key-sentences li .cite", timeout=120_000)
+
+
 def _report(page) -> None:  # type: ignore[no-untyped-def]
     until(page, "() => document.querySelectorAll('h2').length > 3")
 
@@ -122,6 +131,7 @@ STATES = [
     ("/screens/search", _search),
     ("/screens/search#theme=digital-enablement&words=keyness", _words),
     ("/screens/matrices", _matrix_cell),
+    ("/screens/matrices#framework", _framework_cell),
     ("/screens/extraction?form=appraisal", lambda page: page.wait_for_selector("#extraction tr")),
     ("/report/index.html", _report),
 ]
