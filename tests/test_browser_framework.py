@@ -107,6 +107,13 @@ def test_summaries_written_on_the_page_and_outgrown_by_new_codings(demo_copy: Pa
         assert stale.count() == 1 and "out of date" in stale.inner_text()
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(SHOTS / "workspace-framework.png"))
+        # a theme read down its column: each source's summary, to write the finding from
+        page.click('#matrix th a.read-down[data-col="orchestration-outcomes"]')
+        column = page.locator("#cell-passages").inner_text()
+        assert "Orchestration answers shorter disruption cycles" in column
+        assert "Outcomes reach past the firm" in column and "copy them all" in column
+        assert page.is_hidden("#cell-summary")
+        page.click("#cell-back")
         stale.click()
         page.wait_for_selector("#cell-passages .badge.new")
         assert page.locator("#cell-passages .badge.new").count() == 1

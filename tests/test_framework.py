@@ -148,6 +148,9 @@ def test_the_command_line_writes_shows_and_exports(tmp_path: Path) -> None:
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells[0][1] == "Platform-based coordination"
     assert cells[1][:2] == ["Phadnis (2023)", "A platform coordinates. [p. 1]"]
+    down = run_cli(root, "framework", "table", "--column", "Platform-based")
+    assert down.startswith("## Platform-based coordination: what each source says")
+    assert "- **Phadnis (2023)**: A platform coordinates. [p. 1]" in down
     status = run_cli(root, "status")
     assert (
         "framework (sources × themes): 1 of 2 cells summarised (`litsynth framework table`)"

@@ -88,16 +88,36 @@ def framework_group() -> None:
     default=None,
     help="Write to FILE: .md, .docx (a table for the manuscript), .xlsx or .csv (the sheet).",
 )
+@click.option(
+    "--column",
+    default=None,
+    metavar="THEME",
+    help="One theme read down its column: each source's summary, to write the finding from.",
+)
 @source_option
 @json_option
 @project_option
 def table_command(
-    rows: str, cols: str, out: Path | None, source: str | None, project_dir: Path, as_json: bool
+    rows: str,
+    cols: str,
+    out: Path | None,
+    column: str | None,
+    source: str | None,
+    project_dir: Path,
+    as_json: bool,
 ) -> None:
     """The framework matrix: every summary with where its passages are, and what waits."""
     project = load(project_dir)
     with _opened(project) as conn:
         framework = _framework(project, conn, rows, cols, source)
+    if column is not None and not as_json:
+        said = out_.column_markdown(framework, framework.column(column))
+        if out is not None:
+            out.write_text(said, encoding="utf-8")
+            click.echo(f"Wrote {out}")
+        else:
+            click.echo(said, nl=False)
+        return
     if as_json:
         print_json(framework.to_json())
         return

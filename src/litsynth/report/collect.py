@@ -502,8 +502,8 @@ def _framework(conn: sqlite3.Connection, matrices: Sequence[BuiltMatrix]) -> dic
     """The framework matrix over the report's own sources × themes matrix (the same codings),
     once anyone has summarised a cell of it; each summary links to its cell's passages."""
     from litsynth.store.framework import latest_summaries
-    from litsynth.synthesis.framework import build_framework
-    from litsynth.synthesis.framework_out import said_counts, where_from
+    from litsynth.synthesis.framework import build_framework, where_from
+    from litsynth.synthesis.framework_out import said_counts
 
     themes = next((b.matrix for b in matrices if b.id == "theme-matrix"), None)
     if themes is None:

@@ -18,7 +18,7 @@ Pure: the matrix comes from `matrix.build_matrix`, the summaries from the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +102,10 @@ class Framework:
         no theme to summarise."""
         return tuple(c for c in self.matrix.col_keys if c not in UNTHEMED)
 
+    def column(self, given: str) -> str:
+        """A column's key from its key, label, or a word of the label naming it alone."""
+        return _key(given, self.col_keys, self.matrix.col_labels, "column")
+
     def cell(self, row: str, col: str) -> FrameworkCell:
         return self.cells.get((row, col)) or FrameworkCell(row, col, (), None)
 
@@ -131,9 +135,43 @@ class Framework:
             "row_labels": dict(m.row_labels),
             "col_labels": dict(m.col_labels),
             "counts": self.counts(),
-            "cells": [cell.to_json(links=links) for cell in self.ordered()],
+            "cells": [
+                {**cell.to_json(links=links), "where": where_from(self, cell)}
+                for cell in self.ordered()
+            ],
             "orphans": [_orphan_json(s) for s in self.orphans],
         }
+
+
+def where_from(framework: Framework, cell: FrameworkCell) -> str:
+    """Where the cell's passages are, compactly: "pp. 3, 7–8" or "§ Results, ¶ 4, 9" under a
+    source's row; each source named first under a study's or an attribute's row."""
+    by_label: dict[str, list[str]] = {}
+    for ref in cell.refs:
+        by_label.setdefault(ref.passage.label, []).append(ref.passage.where)
+    if framework.matrix.rows == "documents":
+        return "; ".join(_compact(wheres) for wheres in by_label.values())
+    return "; ".join(f"{label}, {_compact(wheres)}" for label, wheres in by_label.items())
+
+
+def _compact(wheres: Sequence[str]) -> str:
+    """ "p. 3", "pp. 4–5", "p. 3" → "pp. 3, 4–5"; "§ A, ¶ 2", "§ A, ¶ 7" → "§ A, ¶ 2, 7"."""
+    pages = [w.split(" ", 1)[1] for w in wheres if w.startswith(("p. ", "pp. "))]
+    sections: dict[str, list[str]] = {}
+    other: list[str] = []
+    for w in wheres:
+        if w.startswith("§ ") and ", ¶ " in w:
+            head, _, paragraph = w.rpartition(", ¶ ")
+            sections.setdefault(head, []).append(paragraph)
+        elif not w.startswith(("p. ", "pp. ")):
+            other.append(w)
+    parts = []
+    if pages:
+        unique = list(dict.fromkeys(pages))
+        many = len(unique) > 1 or "–" in unique[0]
+        parts.append(("pp. " if many else "p. ") + ", ".join(unique))
+    parts += [f"{head}, ¶ {', '.join(dict.fromkeys(ps))}" for head, ps in sections.items()]
+    return "; ".join(parts + list(dict.fromkeys(other)))
 
 
 def _orphan_json(summary: CellSummary) -> dict[str, str]:

@@ -18,7 +18,7 @@ from typing import Any
 from litsynth.biblio.sheet_files import EXCEL_CELL_MAX, layout, read_table, write_table
 from litsynth.cells import safe_cell
 from litsynth.errors import SynthesisError
-from litsynth.synthesis.framework import Framework, FrameworkCell, passage_key
+from litsynth.synthesis.framework import Framework, FrameworkCell, passage_key, where_from
 from litsynth.synthesis.word import grid_table, table_layout, turn, xml_safe
 
 FORMATS = ("md", "docx", "xlsx", "csv")
@@ -27,37 +27,6 @@ SHEET_COLUMNS = (
     "row_key", "column_key", "exported_summary",
 )  # fmt: skip
 READ_BACK = ("row_key", "column_key", "summary", "exported_summary")
-
-
-def where_from(framework: Framework, cell: FrameworkCell) -> str:
-    """Where the cell's passages are, compactly: "pp. 3, 7–8" or "§ Results, ¶ 4, 9" under a
-    source's row; each source named first under a study's or an attribute's row."""
-    by_label: dict[str, list[str]] = {}
-    for ref in cell.refs:
-        by_label.setdefault(ref.passage.label, []).append(ref.passage.where)
-    if framework.matrix.rows == "documents":
-        return "; ".join(_compact(wheres) for wheres in by_label.values())
-    return "; ".join(f"{label}, {_compact(wheres)}" for label, wheres in by_label.items())
-
-
-def _compact(wheres: Sequence[str]) -> str:
-    """ "p. 3", "pp. 4–5", "p. 3" → "pp. 3, 4–5"; "§ A, ¶ 2", "§ A, ¶ 7" → "§ A, ¶ 2, 7"."""
-    pages = [w.split(" ", 1)[1] for w in wheres if w.startswith(("p. ", "pp. "))]
-    sections: dict[str, list[str]] = {}
-    other: list[str] = []
-    for w in wheres:
-        if w.startswith("§ ") and ", ¶ " in w:
-            head, _, paragraph = w.rpartition(", ¶ ")
-            sections.setdefault(head, []).append(paragraph)
-        elif not w.startswith(("p. ", "pp. ")):
-            other.append(w)
-    parts = []
-    if pages:
-        unique = list(dict.fromkeys(pages))
-        many = len(unique) > 1 or "–" in unique[0]
-        parts.append(("pp. " if many else "p. ") + ", ".join(unique))
-    parts += [f"{head}, ¶ {', '.join(dict.fromkeys(ps))}" for head, ps in sections.items()]
-    return "; ".join(parts + list(dict.fromkeys(other)))
 
 
 def shown(framework: Framework, cell: FrameworkCell, *, where: bool = True) -> str:
@@ -107,6 +76,25 @@ def to_markdown(framework: Framework) -> str:
             f"- {_md(s.row_key)} × {_md(s.col_key)}: {_md(s.text)}" for s in framework.orphans
         ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def column_markdown(framework: Framework, col: str) -> str:
+    """One theme read down its column, as the finding is written from it: each source's
+    summary with where its passages are, then the sources not summarised yet."""
+    m = framework.matrix
+    lines = [f"## {m.col_labels[col]}: what each source says", ""]
+    waiting = []
+    for r in m.row_keys:
+        cell = framework.cell(r, col)
+        if cell.summary is not None:
+            lines.append(f"- **{m.row_labels[r]}**: {shown(framework, cell)}")
+        elif cell.refs:
+            waiting.append(f"{m.row_labels[r]} ({len(cell.refs)})")
+    if len(lines) == 2:
+        lines.append("No source is summarised on this theme yet.")
+    if waiting:
+        lines += ["", f"Not summarised yet (passages): {'; '.join(waiting)}."]
+    return "\n".join(lines) + "\n"
 
 
 def said_counts(framework: Framework) -> str:

@@ -46,7 +46,14 @@ async function drawFramework() {
   $("matrix-status").textContent = countsSaid(data.counts);
   const table = $("matrix");
   const corner = data.rows.startsWith("attr:") ? data.rows.slice(5) : data.rows;
-  const head = el("tr"); head.append(el("th", corner), ...data.col_keys.map((c) => el("th", data.col_labels[c])));
+  const head = el("tr"); head.append(el("th", corner), ...data.col_keys.map((c) => {
+    const th = el("th", data.col_labels[c] + " ");
+    const down = el("a", "read down", "read-down"); down.href = "#"; down.dataset.col = c;
+    down.title = "every source's summary on this theme, to write the finding from";
+    down.addEventListener("click", (event) => { event.preventDefault(); showColumn(data, c); });
+    th.append(down);
+    return th;
+  }));
   const filled = new Set(data.cells.map((x) => x.row));
   const bodyRows = data.row_keys.filter((r) => filled.has(r)).map((r) => {
     const tr = el("tr"); tr.append(el("th", data.row_labels[r]));
@@ -90,6 +97,32 @@ async function openFrameworkCell(r, c) {
   if (cell === null) return;  // another cell was asked for meanwhile
   fetchedCell = cell;
   showCell({ row_labels: framework.row_labels, col_labels: framework.col_labels, cells: [cell] }, r, c);
+}
+
+// One theme read down its column: each source's summary with where its passages are, as the
+// finding is written from them (`litsynth framework table --column THEME`).
+function showColumn(data, c) {
+  const written = data.row_keys.map((r) => [r, frameworkCell(data, r, c)]).filter(([, x]) => x.summary);
+  const waiting = data.row_keys.filter((r) => frameworkCell(data, r, c).state === "waiting");
+  $("cell-title").textContent = data.col_labels[c] + ": what each source says";
+  $("cell-summary").hidden = true;
+  const lines = written.map(([r, x]) => "- " + data.row_labels[r] + ": " + x.summary + (x.where ? " [" + x.where + "]" : ""));
+  const items = written.map(([r, x]) => {
+    const li = el("li");
+    li.append(el("div", data.row_labels[r], "cite"), el("div", x.summary),
+      el("div", (x.where ? x.where + " · " : "") + x.state, "meta"));
+    return li;
+  });
+  if (!written.length) items.push(el("li", "No source is summarised on this theme yet.", "meta"));
+  if (waiting.length) items.push(el("li", "Not summarised yet: " + waiting.map((r) => data.row_labels[r]).join("; ") + ".", "meta"));
+  if (written.length) {
+    const all = el("li");
+    all.append(copyButton("copy them all", lines.join("\n")));
+    items.push(all);
+  }
+  $("cell-passages").replaceChildren(...items);
+  $("cell").hidden = false;
+  $("matrix").hidden = true;
 }
 
 // The editor under a cell's title (showCell calls it): its summary, who wrote it when, what
