@@ -23,13 +23,15 @@ from litsynth.server.replies import codings_source, person
 from litsynth.server.replies import json_body as _body
 from litsynth.server.warm import Workspace
 from litsynth.store import opened, transaction
-from litsynth.synthesis.framework import Framework
+from litsynth.synthesis.framework import Framework, where_from
 
 
 def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
     """/api/framework*, each behind the workspace's guard (`route`)."""
 
-    def _framework(conn: Any, params: Mapping[str, Any]) -> tuple[Framework, str]:
+    def _framework(
+        conn: Any, params: Mapping[str, Any], only_row: str | None = None
+    ) -> tuple[Framework, str]:
         from litsynth.coding.codebook.load import project_codebook
         from litsynth.synthesis.from_store import framework_from_store
 
@@ -37,17 +39,18 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
         found = framework_from_store(
             conn, project_codebook(project), rows=str(params.get("rows") or "documents"),
             cols=str(params.get("cols") or "themes"), source=source,
-            appraisal_form=project.appraisal_form_path,
+            appraisal_form=project.appraisal_form_path, only_row=only_row,
         )  # fmt: skip
         return found, source
 
     async def api_framework(request: Request) -> Response:
         q = request.query_params
+        row, col = q.get("row"), q.get("col")
         with opened(project.store_path) as conn:
-            found, source = _framework(conn, q)
-        if q.get("row") and q.get("col"):  # one cell, with its passages
-            cell = found.cell(q["row"], q["col"])
-            return JSONResponse({"cell": cell.to_json(), "counts": found.counts()})
+            found, source = _framework(conn, q, only_row=row if row and col else None)
+        if row and col:  # one cell, with its passages: its row's codings are all it reads
+            cell = found.cell(row, col)
+            return JSONResponse({"cell": {**cell.to_json(), "where": where_from(found, cell)}})
         return JSONResponse({**found.to_json(links=False), "source": source})
 
     async def api_framework_summary(request: Request) -> Response:
@@ -60,7 +63,7 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
 
         def write(conn: Any) -> dict[str, Any]:
             with transaction(conn):
-                found, _ = _framework(conn, body)
+                found, _ = _framework(conn, body, only_row=str(body.get("row") or ""))
                 cell = summarise_cell(
                     conn, found, str(body.get("row") or ""), str(body.get("col") or ""),
                     str(body.get("text") or ""), author=author,
@@ -69,10 +72,10 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
             m = found.matrix
             now = build_framework(m, latest_summaries(conn, m.rows, m.cols))
             key = (cell.row, cell.col) if cell else (str(body.get("row")), str(body.get("col")))
+            after = now.cell(*key)
             return {
                 "written": cell is not None,
-                "cell": now.cell(*key).to_json(),
-                "counts": now.counts(),
+                "cell": {**after.to_json(), "where": where_from(now, after)},
             }
 
         return JSONResponse(await ws.locked(write))
@@ -104,7 +107,7 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
         def read() -> list[dict[str, object]]:
             embedder = ws.warm_embedder()  # loaded once a session, as for a search
             with opened(project.store_path) as conn:
-                found, _ = _framework(conn, q)
+                found, _ = _framework(conn, q, only_row=q["row"])
                 picked = cell_sentences(conn, found, q["row"], q["col"], embedder)
             return [s.to_json() for s in picked]
 

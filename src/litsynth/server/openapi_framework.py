@@ -59,7 +59,7 @@ FRAMEWORK_PATHS: dict[str, Any] = {
                 required=("row", "col", "text"),
                 blank=("text",),
             ),
-            "responses": ok({"type": "object"}, "whether it was written, the cell, the counts"),
+            "responses": ok({"type": "object"}, "whether it was written, and the cell"),
         }
     },
     "/api/framework/history": {

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from litsynth.errors import StoreError
 from litsynth.records import CodedSpan, Memo, Page, SourceDoc
-from litsynth.store.passages import decode_authors
+from litsynth.store.passages import decode_authors, marks
 
 
 def _json(value: str, default: object, what: str) -> object:
@@ -74,12 +74,18 @@ SELECT e.chunk_id, e.document_id, e.code_id, e.start, e.end, e.score, e.origin, 
                AND l.code_id = e.code_id AND l.start = e.start AND l.end = e.end)
        ELSE '' END AS memo
 FROM effective_codings e JOIN chunks ch ON ch.id = e.chunk_id
+{where}
 ORDER BY e.document_id, e.start, e.end, e.code_id
 """
 
 
-def load_coded_spans(conn: sqlite3.Connection) -> list[CodedSpan]:
-    """What every passage is coded with now, one row per (span, code)."""
+def load_coded_spans(
+    conn: sqlite3.Connection, documents: Collection[str] | None = None
+) -> list[CodedSpan]:
+    """What every passage is coded with now, one row per (span, code); of `documents` only
+    when given (one row of a framework, its cell opened or saved)."""
+    ids = sorted(documents) if documents is not None else []
+    where = f"WHERE e.document_id IN ({marks(len(ids))})" if documents is not None else ""
     return [
         CodedSpan(
             chunk_id=row["chunk_id"],
@@ -99,7 +105,7 @@ def load_coded_spans(conn: sqlite3.Connection) -> list[CodedSpan]:
             section=row["section"] or "",
             paragraph=row["paragraph"],
         )
-        for row in conn.execute(_CODED_SPANS)
+        for row in conn.execute(_CODED_SPANS.format(where=where), ids)
     ]
 
 

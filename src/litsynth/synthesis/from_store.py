@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +37,12 @@ from litsynth.synthesis.intext import (
     cited_works,
     document_citations,
 )
-from litsynth.synthesis.matrix import Matrix, build_matrix
+from litsynth.synthesis.matrix import (
+    Matrix,
+    build_matrix,
+    check_dimensions,
+    row_labels_of_document,
+)
 from litsynth.synthesis.quotes import CodeQuotes, Heading, quote_bank
 from litsynth.synthesis.spans import span_passage
 from litsynth.words import count
@@ -160,12 +165,16 @@ def study_labels(conn: sqlite3.Connection, found: Mapping[str, SourceDoc]) -> di
             for d in found}  # fmt: skip
 
 
-def coded_spans(conn: sqlite3.Connection, source: str) -> list[CodedSpan]:
+def coded_spans(
+    conn: sqlite3.Connection, source: str, documents: Collection[str] | None = None
+) -> list[CodedSpan]:
     """The current codings of one source: "human" (people's codings, accepted suggestions
-    included), "machine" (suggestions above threshold nobody has reviewed) or "both"."""
+    included), "machine" (suggestions above threshold nobody has reviewed) or "both"; of
+    `documents` only, when given."""
     if source not in SOURCES:
         raise SynthesisError(f"unknown source {source!r}", hint="human, machine or both")
-    return [s for s in store.load_coded_spans(conn) if source == "both" or s.origin == source]
+    found = store.load_coded_spans(conn, documents)
+    return [s for s in found if source == "both" or s.origin == source]
 
 
 def quotes_from_store(
@@ -321,13 +330,25 @@ def framework_from_store(
     cols: str = "themes",
     source: str = "both",
     appraisal_form: Path | None = None,
+    only_row: str | None = None,
 ) -> Framework:
     """The matrix of the project's codings with each cell's standing summary
-    (`framework.build_framework`)."""
+    (`framework.build_framework`). With `only_row`, that row alone (its documents' codings):
+    a cell opened or saved in the workspace costs one source's passages, not a thousand's;
+    its counts then are the row's."""
     check_kind(rows, cols)
-    matrix = matrix_from_store(
-        conn, codebook, rows=rows, cols=cols, source=source, appraisal_form=appraisal_form
-    )
+    check_dimensions(rows, cols)
+    if only_row is None:
+        matrix = matrix_from_store(
+            conn, codebook, rows=rows, cols=cols, source=source, appraisal_form=appraisal_form
+        )
+    else:
+        judged = appraisal_form if rows == APPRAISAL_ROWS else None
+        found = documents(conn, judged, studies=rows == STUDY_ROWS)
+        mine = {d: doc for d, doc in found.items()
+                if only_row in row_labels_of_document(doc, rows, d)}  # fmt: skip
+        spans = coded_spans(conn, source, mine)
+        matrix = build_matrix(spans, mine, codebook, rows=rows, cols=cols)
     return build_framework(matrix, framework_store.latest_summaries(conn, rows, cols))
 
 

@@ -241,7 +241,8 @@ def _dimension_label(codebook: Codebook, dim: str, key: str) -> str:
     return element.label or key
 
 
-def _row_labels_of_document(doc: SourceDoc | None, rows: str, document_id: str) -> set[str]:
+def row_labels_of_document(doc: SourceDoc | None, rows: str, document_id: str) -> set[str]:
+    """The rows a document's passages fall in when rows are documents or attr:NAME."""
     if rows == "documents":
         return {document_id}
     name = rows.split(":", 1)[1]
@@ -287,9 +288,7 @@ def build_matrix(
             if rows in CODE_DIMENSIONS
             else {}
         )
-        row_set = (
-            set(row_of.values()) if row_of else _row_labels_of_document(doc, rows, document_id)
-        )
+        row_set = set(row_of.values()) if row_of else row_labels_of_document(doc, rows, document_id)
         col_set = set(col_of.values())
         seen_rows |= row_set
         seen_cols |= col_set
@@ -310,7 +309,7 @@ def build_matrix(
         row_keys += sorted(k for k in seen_rows if k not in documents)
     elif rows.startswith("attr:"):
         values = (
-            set().union(*(_row_labels_of_document(d, rows, d.id) for d in documents.values()))
+            set().union(*(row_labels_of_document(d, rows, d.id) for d in documents.values()))
             if documents
             else set()
         )

@@ -210,7 +210,7 @@ async function saveSummary(next) {
       ...frameworkParams(), source: $("matrix-source").value || null,
       row: r, col: c, text: $("summary-text").value, coder: reviewer() || null,
     });
-    keepCell(answer.cell, answer.counts);  // the grid and "next" see the new summary
+    keepCell(answer.cell);  // the grid and "next" see the new summary
     if (next) { await nextCell(r, c); return; }
     saidAbout(answer.cell); markNew(answer.cell);
     await summaryHistory(r, c).catch(() => { $("summary-history").hidden = true; });
@@ -221,12 +221,20 @@ async function saveSummary(next) {
 }
 
 // A cell as the server now has it, into the framework the page holds (no reload: a save
-// answers with the cell and the counts).
-function keepCell(cell, counts) {
+// answers with the cell; the counts follow its change of state).
+function keepCell(cell) {
   if (!framework) return;  // opened from the counts: the grid loads when it is wanted
   const at = framework.cells.findIndex((x) => x.row === cell.row && x.col === cell.col);
+  const before = at >= 0 ? framework.cells[at].state : "empty";
   if (at >= 0) framework.cells[at] = cell; else framework.cells.push(cell);
-  framework.counts = counts;
+  const n = framework.counts;  // the cell's old state out, its new one in
+  const tally = (state, d) => {
+    if (state === "written" || state === "out of date") n.written += d;
+    if (state === "out of date") n.out_of_date += d;
+    if (state === "waiting") n.waiting += d;
+  };
+  tally(before, -1);
+  tally(cell.state, 1);
 }
 
 // The next cell, in reading order after this one, that waits for a summary or has outgrown it.
