@@ -309,3 +309,29 @@ def store_pages(conn: sqlite3.Connection, document: str):  # type: ignore[no-unt
     from litsynth.store.documents import document_pages
 
     return document_pages(conn, document)
+
+
+def test_a_cell_read_alone_is_the_cell_of_the_whole_grid(demo: StoreBuilder) -> None:
+    """The workspace opens and saves a cell from its row's codings only: the same passages,
+    summary and state as the whole grid gives it, for a source's row and an attribute's."""
+    conn = demo.conn
+    pdf = doc_id(conn, PDF)
+    summarise_cell(conn, framework(conn), pdf, "reconfiguration", "Recombines.", author="ana")
+    for rows, row in (("documents", pdf), ("attr:source_type", "empirical")):
+        whole = framework_from_store(conn, CODEBOOK, rows=rows, source="both")
+        alone = framework_from_store(conn, CODEBOOK, rows=rows, source="both", only_row=row)
+        for col in whole.col_keys:
+            assert alone.cell(row, col).to_json() == whole.cell(row, col).to_json(), (rows, col)
+        assert any(whole.cell(row, col).refs for col in whole.col_keys)
+
+
+def test_a_codebook_without_themes_says_how_to_summarise(tmp_path: Path) -> None:
+    root = synthesis_project(tmp_path / "p")
+    codes = ["digital-platform", "data-sharing", "resource-recombination", "relational-governance"]
+    (root / "codebook" / "codebook.yaml").write_text(
+        "codes:\n" + "".join(f"  - id: {c}\n    definition: {c}.\n" for c in codes),
+        encoding="utf-8",
+    )
+    out = run_cli(root, "framework", "table")
+    assert "Nothing to summarise by themes" in out and "--cols codes" in out
+    assert "Phadnis (2023)" in run_cli(root, "framework", "table", "--cols", "codes")

@@ -59,6 +59,8 @@ def _md(text: str) -> str:
 def to_markdown(framework: Framework) -> str:
     """The grid as a pipe table, then the counts, and any summary whose cell has gone."""
     m = framework.matrix
+    if not framework.col_keys:
+        return no_columns(framework) + "\n"
     corner = m.rows.replace("attr:", "")
     cols = framework.col_keys
     lines = [
@@ -95,6 +97,16 @@ def column_markdown(framework: Framework, col: str) -> str:
     if waiting:
         lines += ["", f"Not summarised yet (passages): {'; '.join(waiting)}."]
     return "\n".join(lines) + "\n"
+
+
+def no_columns(framework: Framework) -> str:
+    """Why a framework has no column: a codebook without themes (or categories) puts every
+    coded passage under "(no theme)", which is no theme to summarise."""
+    cols = framework.matrix.cols
+    return (
+        f"Nothing to summarise by {cols}: no coded passage is under any of the codebook's"
+        f" {cols}. Use --cols codes for a column per code."
+    )
 
 
 def said_counts(framework: Framework) -> str:

@@ -77,7 +77,11 @@ async function drawFramework() {
   });
   table.replaceChildren(head, ...bodyRows);
   table.hidden = !bodyRows.length;
-  if (!bodyRows.length) $("matrix-status").textContent = "No passage is coded yet with these codings: nothing to summarise.";
+  if (!data.col_keys.length) {
+    $("matrix-status").textContent = "No theme holds a coded passage (the codebook has no themes): pick Sources × codes to summarise by code.";
+  } else if (!bodyRows.length) {
+    $("matrix-status").textContent = "No passage is coded yet with these codings: nothing to summarise.";
+  }
   return true;
 }
 
