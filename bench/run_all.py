@@ -21,7 +21,7 @@ ORDER = [
     "suggest_speed", "synthesis", "words", "review", "learning", "analysis", "import", "exports",
     "references", "roles", "zeroshot", "manycodes", "csabstruct", "screening", "screen_import",
     "dedupe", "dedupe_order", "record_finder", "backup", "deposit", "previous", "studies",
-    "printed_pages", "pdf_metadata", "reread", "annotations",
+    "printed_pages", "pdf_metadata", "reread", "annotations", "framework",
 ]  # fmt: skip
 
 
