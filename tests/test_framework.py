@@ -335,3 +335,31 @@ def test_a_codebook_without_themes_says_how_to_summarise(tmp_path: Path) -> None
     out = run_cli(root, "framework", "table")
     assert "Nothing to summarise by themes" in out and "--cols codes" in out
     assert "Phadnis (2023)" in run_cli(root, "framework", "table", "--cols", "codes")
+
+
+def test_nvivo_and_atlas_get_each_summary_as_a_memo_on_its_source(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    root = synthesis_project(tmp_path / "p")
+    run_cli(root, "framework", "write", "Phadnis", "platform", "A platform coordinates.",
+            "--coder", "ana")  # fmt: skip
+    run_cli(root, "framework", "write", "empirical", "platform", "Empirical sources agree.",
+            "--rows", "attr:source_type", "--coder", "ana")  # fmt: skip
+    qdpx = tmp_path / "p.qdpx"
+    run_cli(root, "export", "refi", "--out", str(qdpx))
+    with zipfile.ZipFile(qdpx) as z:
+        tree = ET.fromstring(z.read("project.qde"))
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    notes = {
+        n.get("guid"): n.find("q:PlainTextContent", ns).text
+        for n in tree.iter(f"{{{ns['q']}}}Note")
+    }
+    said = [g for g, text in notes.items() if text and text.startswith("Framework summary")]
+    assert [notes[g] for g in said] == [
+        "Framework summary, Platform-based coordination: A platform coordinates."
+    ]  # the source type's row has no one source to carry it
+    source = next(
+        s for s in tree.iter(f"{{{ns['q']}}}TextSource") if "phadnis" in s.get("name", "").lower()
+    )
+    assert said[0] in {ref.get("targetGUID") for ref in source.findall("q:NoteRef", ns)}

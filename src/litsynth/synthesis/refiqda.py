@@ -35,7 +35,7 @@ import regex
 
 from litsynth import __version__
 from litsynth.coding.codebook.model import SYMMETRIC_RELATIONS, Codebook, TreeNode
-from litsynth.records import CodedSpan, Memo, SourceDoc
+from litsynth.records import CodedSpan, Memo, SourceDoc, content_id
 from litsynth.store import synthesis as store
 from litsynth.store.analysis import chunk_offsets
 from litsynth.synthesis.from_store import coded_spans, document_studies, study_labels
@@ -495,9 +495,9 @@ def export_project(
     With the project's appraisal form, each source that is an included study's full text
     carries its overall judgement as the variable "appraisal" (and its set).
     """
-    memos = store.load_memos(conn)
     offsets = chunk_offsets(conn)  # chunk id -> (document, start, end)
     documents = project_documents(conn, appraisal_form)
+    memos = store.load_memos(conn) + framework_memos(conn, codebook, set(documents))
     package = build_project(
         codebook,
         documents,
@@ -509,3 +509,22 @@ def export_project(
     )
     write_qdpx(package, path)
     return dict(package.summary)
+
+
+def framework_memos(
+    conn: sqlite3.Connection, codebook: Codebook, documents: set[str]
+) -> list[Memo]:
+    """The framework matrix's summaries of a source as memos on it, named by their theme
+    (category, code): REFI-QDA has no framework matrix, and NVivo and ATLAS.ti read a note
+    on a source as a memo. A study's row (several sources) has no one source to carry it."""
+    from litsynth.store.framework import latest_summaries
+
+    out = []
+    for s in latest_summaries(conn):
+        if s.rows != "documents" or not s.text or s.row_key not in documents:
+            continue
+        element = codebook.get(s.col_key)
+        label = element.label if element is not None and element.label else s.col_key
+        text = f"Framework summary, {label}: {s.text}"
+        out.append(Memo(content_id("framework", s.id), s.row_key, s.author, s.at, text))
+    return out
