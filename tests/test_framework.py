@@ -14,7 +14,7 @@ from litsynth.coding.codebook.load import load_codebook
 from litsynth.errors import SynthesisError
 from litsynth.records import CellSummary
 from litsynth.store.framework import latest_summaries, summary_history
-from litsynth.synthesis.framework import build_framework, new_summary
+from litsynth.synthesis.framework import build_framework, new_summary, passage_key
 from litsynth.synthesis.framework_out import to_markdown
 from litsynth.synthesis.from_store import framework_from_store, summarise_cell
 from synthesis_store import FIXTURES, StoreBuilder, demo_store, synthesis_project
@@ -71,10 +71,13 @@ def test_a_summary_stands_until_its_cell_is_coded_further(demo: StoreBuilder) ->
     c21 = chunk_at(conn, pdf, 0)
     demo.code(c23, "resource-recombination", coder="ben", status="rejected")
     demo.code(c21, "resource-recombination", coder="cy")
+    basis = set(written.summary.basis)
     stale = framework(conn).cell(pdf, "reconfiguration")
     assert stale.state() == "out of date"
-    assert stale.new == (f"{pdf}:0-{stale.refs[0].end}",)
-    assert len(stale.gone) == 1 and stale.gone[0].startswith(f"{pdf}:40-")
+    (new,) = [ref for ref in stale.refs if ref.start == 0]  # page 1's passage, coded by cy
+    assert stale.new == (passage_key(new),) and passage_key(new) not in basis
+    (gone,) = [ref for ref in written.refs if ref.start == 40]  # ben's, now rejected
+    assert stale.gone == (passage_key(gone),)
     table = to_markdown(framework(conn))
     assert "Recombines resources when demand shifts. [pp. 1, 2]" in table
     assert "(out of date: 1 passage coded since, 1 no longer coded)" in table
@@ -94,7 +97,7 @@ def test_cells_are_named_by_key_or_label_and_bad_ones_refused(demo: StoreBuilder
     pdf = doc_id(demo.conn, PDF)
     made = new_summary(m, "phadnis (2023)", "platform", "Platforms coordinate.", author="a", at="t")
     assert (made.row_key, made.col_key) == (pdf, "platform")
-    assert made.basis == (f"{pdf}:0-{m.cells[(pdf, 'platform')][0].end}",)
+    assert made.basis == (passage_key(m.cells[(pdf, "platform")][0]),)
     with pytest.raises(SynthesisError, match="no row 'Smith'") as caught:
         new_summary(m, "Smith", "platform", "x", author="a", at="t")
     assert caught.value.hint and "Phadnis (2023)" in caught.value.hint
@@ -363,3 +366,21 @@ def test_nvivo_and_atlas_get_each_summary_as_a_memo_on_its_source(tmp_path: Path
         s for s in tree.iter(f"{{{ns['q']}}}TextSource") if "phadnis" in s.get("name", "").lower()
     )
     assert said[0] in {ref.get("targetGUID") for ref in source.findall("q:NoteRef", ns)}
+
+
+def test_a_reread_that_moves_the_words_leaves_a_summary_standing(demo: StoreBuilder) -> None:
+    """An upgrade's `ingest --reread` moves offsets and chunk ids, codings following their
+    words: a summary still reads the same words and stays written."""
+    conn = demo.conn
+    pdf = doc_id(conn, PDF)
+    summarise_cell(conn, framework(conn), pdf, "reconfiguration", "Recombines.", author="ana")
+    shift = len("Preface. ")
+    conn.execute("UPDATE documents SET text = 'Preface. ' || text WHERE id = ?", (pdf,))
+    for table in ("pages", "chunks", "codings"):
+        column = "document_id"
+        conn.execute(f"UPDATE {table} SET start = start + ?, end = end + ? WHERE {column} = ?",
+                     (shift, shift, pdf))  # fmt: skip
+    conn.execute("UPDATE pages SET start = 0 WHERE document_id = ? AND number = 1", (pdf,))
+    cell = framework(conn).cell(pdf, "reconfiguration")
+    assert cell.refs and cell.refs[0].start >= shift
+    assert cell.state() == "written", (cell.new, cell.gone)

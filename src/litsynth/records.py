@@ -401,7 +401,7 @@ class Memo:
 class CellSummary:
     """A reviewer's summary of one cell of a framework matrix: what one source (or study)
     says on one theme, in their words. `basis` names the cell's passages when it was written
-    ("document:start-end"), so a cell coded further since can say what is new."""
+    (`synthesis.framework.passage_key`), so a cell coded further since can say what is new."""
 
     rows: str  # the matrix's rows: "documents", "attr:study", …
     row_key: str

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litsynth.errors import SynthesisError
-from litsynth.records import CellSummary
+from litsynth.records import CellSummary, content_id
 from litsynth.synthesis.matrix import (
     CODE_DIMENSIONS,
     NO_CATEGORY,
@@ -38,9 +38,12 @@ UNTHEMED = (NO_THEME, NO_CATEGORY)
 
 
 def passage_key(ref: PassageRef) -> str:
-    """A passage as a summary's basis names it: its document and offsets, which a re-read
-    keeps (chunk ids it does not)."""
-    return f"{ref.document_id}:{ref.start}-{ref.end}"
+    """A passage as a summary's basis names it: its document and a hash of its words
+    (letters and digits, case aside). A re-read after an upgrade moves offsets and chunk ids
+    (codings follow their words), and a summary must not turn out of date for that; words
+    coded anew, or no longer, do make it so."""
+    letters = "".join(ch for ch in ref.passage.text.casefold() if ch.isalnum())
+    return f"{ref.document_id}:{content_id(letters, length=12)}"
 
 
 @dataclass(frozen=True)

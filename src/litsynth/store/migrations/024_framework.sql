@@ -1,7 +1,7 @@
 -- The framework matrix (synthesis/framework.py): a reviewer's summary of what one source (or
 -- study) says on one theme, written beside the cell's passages. A log: every change is a row,
 -- the latest per cell stands ("" clears it), so nobody's wording is ever overwritten. `basis`
--- is the cell's passages when the summary was written (JSON list of "document:start-end"),
+-- is the cell's passages when the summary was written (JSON list of "document:words-hash"),
 -- so a cell coded further since says its summary is out of date, and which passages are new.
 CREATE TABLE IF NOT EXISTS cell_summaries (
     seq      INTEGER PRIMARY KEY AUTOINCREMENT,
