@@ -62,6 +62,14 @@ def test_second_run_is_up_to_date_and_only_a_full_run_marks_it_fresh(
     assert statuses(demo_fast)["derive"] == "up to date"
     run_cli(demo_fast, "code", "memo", "test-only-code", "Read again after the pilot.")
     assert statuses(demo_fast).get("derive") != "up to date"
+    # …and a framework summary, which the report and the manuscript show
+    assert statuses(demo_fast)["derive"] == "up to date"
+    run_cli(demo_fast, "framework", "write", "Yulianti", "orchestration-value-creation",
+            "Orchestration as a business model.")  # fmt: skip
+    assert statuses(demo_fast).get("derive") != "up to date"
+    assert "Orchestration as a business model." in (demo_fast / "report" / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_records_without_documents_still_give_a_report(project: Path) -> None:

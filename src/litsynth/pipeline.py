@@ -41,7 +41,7 @@ PIPELINE_VERSION = "run.v1"
 DERIVED_INPUTS = (
     "chunks", "codings", "records", "decisions", "record_documents", "study_links",
     "previous_reports", "searches", "extraction_values", "dedupe_resolutions", "memos",
-    "relation_decisions", "pilot_records", "previous_values",
+    "relation_decisions", "pilot_records", "previous_values", "cell_summaries",
 )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ ONE = {
     "screening decisions": "screening decision",
     "coding decisions": "coding decision",
     "memos": "memo",
+    "framework summaries": "framework summary",
     "extraction and appraisal entries": "extraction or appraisal entry",
     "answers on possible duplicates": "answer on a possible duplicate",
     "relation decisions": "relation decision",

@@ -38,6 +38,7 @@ HOLDINGS = (
     ("memos", "memos"),
     ("extraction_values", "extraction and appraisal entries"),
     ("relation_decisions", "relation decisions"),
+    ("cell_summaries", "framework summaries"),
     ("documents", "documents"),
     ("chunks", "passages"),
 )
@@ -156,7 +157,7 @@ def prune(folder: Path, keep: int, reason: str | None = None) -> list[Path]:
 
 DAILY = "auto"
 DAILY_KEEP = 7
-HUMAN_WORK = ("records", "decisions", "codings", "memos", "extraction_values")
+HUMAN_WORK = ("records", "decisions", "codings", "memos", "extraction_values", "cell_summaries")
 
 
 def daily(
