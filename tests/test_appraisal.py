@@ -200,3 +200,36 @@ def test_tones_follow_the_order_of_the_answers_not_their_words() -> None:
     assert tones(rob) == {"low": "good", "some concerns": "mid", "high": "bad"}
     assert tones(ethics) == {"yes": "good", "unclear": "mid", "no": "bad"}  # n/a: no tone
     assert tones(notes) == {}
+
+
+def test_the_appraisal_figures_colour_each_answer_by_its_place_in_the_checklist(
+    review: Path, tmp_path: Path
+) -> None:
+    """`appraise figure`: the traffic-light plot and the summary, as PNG, PDF and SVG, from
+    the answers given; the same answers draw the same SVG bytes."""
+    from litsynth.biblio.appraisal_figure import appraisal_grid, legend_labels
+    from litsynth.biblio.extraction import load_form
+    from litsynth.store import opened
+
+    code, _, err = invoke(review, "appraise", "figure", tmp_path / "rob.png")
+    assert code == 1 and "no study is appraised yet" in err
+    sheet = _filled(review, tmp_path, "ana.csv", [["yes", "high", ""], ["unclear", "", ""]])
+    assert invoke(review, "appraise", "import", sheet, "--reviewer", "ana")[0] == 0
+    with opened(review / "litsynth.db") as conn:
+        grid = appraisal_grid(conn, load_form(review / "appraisal.yaml", APPRAISAL))
+    assert grid.questions == ("Design justified", "Overall quality")  # choice questions only
+    by_study = dict(zip(grid.studies, grid.tones, strict=True))
+    assert sorted(by_study.values()) == [("bad", ""), ("good", "good")]  # unclear listed last
+    assert [label for _, label in legend_labels(grid)] == [
+        "+  yes / high", "×  unclear", "   not answered"
+    ]  # fmt: skip
+    for name, kind in (("rob.png", "traffic-light"), ("rob.pdf", "summary"), ("a.svg", "summary")):
+        code, out, err = invoke(review, "appraise", "figure", tmp_path / name, "--kind", kind)
+        assert code == 0 and "2 studies × 2 questions" in out, err
+    assert (tmp_path / "rob.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "rob.pdf").read_bytes().startswith(b"%PDF")
+    invoke(review, "appraise", "figure", tmp_path / "b.svg", "--kind", "summary")
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+    assert b"<svg" in (tmp_path / "a.svg").read_bytes()[:2000]
+    code, _, err = invoke(review, "appraise", "figure", tmp_path / "rob.gif")
+    assert code == 1 and "end it in .png, .pdf or .svg" in err

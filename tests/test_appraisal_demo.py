@@ -54,6 +54,19 @@ def test_the_report_shows_the_appraisal_and_its_matrix(demo_project: Path) -> No
     assert '<td class="ans-bad">low</td>' in section
     assert "<dt>higgerix &amp; cloudsters (n.d.)</dt>" in section  # the notes, under the grid
     assert 'id="appraisal-matrix"' in html and ">Appraisal × themes<" in html
+    # the figures journals take (PRISMA 2020 item 18), beside the report and in the draft
+    for name in ("appraisal-summary", "appraisal-traffic-light"):
+        assert f'<img src="{name}.svg"' in section
+        assert (demo_project / "report" / f"{name}.svg").read_bytes()[:600].count(b"<svg") == 1
+        assert (demo_project / "report" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
+    from docx import Document
+
+    said = [p.text for p in Document(str(demo_project / "report" / "manuscript.docx")).paragraphs]
+    assert (
+        "Figure 2. Critical appraisal: the answers to each question, as shares of the"
+        in " ".join(said)
+    )
+    assert any(t.startswith("Figure 3. Critical appraisal: each study's answers") for t in said)
 
 
 def test_the_refi_export_carries_the_judgement_as_a_variable(

@@ -177,4 +177,42 @@ appraise_group = _form_group(
     who="appraised",
 )
 
+
+@appraise_group.command("figure")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(("traffic-light", "summary")),
+    default="traffic-light",
+    show_default=True,
+    help="traffic-light: a disc per study and question; summary: a bar per question, the share"
+    " of studies given each answer.",
+)
+@project_option
+@json_option
+def appraise_figure(out: Path, kind: str, project_dir: Path, as_json: bool) -> None:
+    """Draw the appraisal as reviews print it (PRISMA 2020 item 18), to OUT (.png for Word,
+    .pdf or .svg for a journal): colour by how good each answer is (the checklist lists its
+    answers best first), a symbol on each for greyscale and colour-blind readers."""
+    from litsynth.biblio import extraction
+    from litsynth.biblio.appraisal_figure import FORMATS, appraisal_grid, draw
+
+    project = load(project_dir)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise BiblioError(
+            f"cannot tell the format of {out.name}", hint="end it in .png, .pdf or .svg"
+        )
+    form = extraction.load_form(project.appraisal_form_path, APPRAISAL)
+    with opened(project.store_path) as conn:
+        grid = appraisal_grid(conn, form)
+    draw(grid, out, kind=kind, fmt=fmt)
+    if as_json:
+        print_json({"figure": str(out), "kind": kind, "studies": len(grid.studies),
+                    "questions": len(grid.questions)})  # fmt: skip
+        return
+    click.echo(f"Wrote {out}: {count(len(grid.studies), 'study', 'studies')} ×"
+               f" {count(len(grid.questions), 'question')}")  # fmt: skip
+
+
 commands: list[click.Command] = [extract_group, appraise_group]

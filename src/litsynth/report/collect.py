@@ -428,6 +428,7 @@ def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
     notes beside it, its checklist and its judgements counted, when the project has an
     appraisal form and any study has an answer (an empty grid says nothing)."""
     from litsynth.biblio import appraisal, extraction, form_reviewers
+    from litsynth.biblio.appraisal_figure import appraisal_grid
 
     path = project.appraisal_form_path
     if not path.exists() or not _has_studies(conn):
@@ -451,6 +452,7 @@ def _appraisal(project: Project, conn: sqlite3.Connection) -> dict[str, Any]:
             for row in answered
             if any(row[i] for i in notes)
         ),
+        "appraisal_grid": appraisal_grid(conn, form),
         "appraisal_methods": appraisal.methods_sentence(conn, form),
         "appraisal_summary": appraisal.summary_sentence(appraisal.judgements(conn, form)),
         "appraisal_disagreements": tuple(

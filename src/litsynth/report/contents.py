@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from litsynth.biblio.appraisal_figure import AppraisalGrid
 from litsynth.biblio.styled import ReferenceList
 from litsynth.markup import shown
 from litsynth.records import Passage
@@ -156,6 +157,8 @@ class ReportData:
     appraisal_methods: str = ""  # how, for the Methods (PRISMA 2020 item 11)
     appraisal_disagreements: tuple[str, ...] = ()  # reviewers' answers that differ, unsettled
     appraisal_summary: str = ""
+    # the answers by choice question, for the traffic-light and summary figures (item 18)
+    appraisal_grid: AppraisalGrid | None = None
     # Summary of qualitative findings (findings.yaml): header, then a row per theme
     findings: tuple[tuple[str, ...], ...] = ()
     # per finding, its studies: (citation, passages, anchor of its theme-matrix cell or "")

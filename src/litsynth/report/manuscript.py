@@ -20,6 +20,7 @@ from typing import Any
 from litsynth.biblio.styled import ReferenceList, add_reference_paragraphs
 from litsynth.cells import xml_safe
 from litsynth.report.contents import Matrix, ReportData, ShownPassage
+from litsynth.report.render import APPRAISAL_FIGURES
 from litsynth.words import and_list, count
 
 QUOTES_PER_THEME = 2
@@ -58,7 +59,7 @@ def write_manuscript(data: ReportData, path: Path, *, prisma_png: Path | None = 
                "Running `litsynth report` again draws it afresh: edit a copy.")  # fmt: skip
     located: dict[str, str] = {}  # PRISMA item -> where this draft reports it
     _methods(doc, data, located)
-    _results(doc, data, prisma_png, located)
+    _results(doc, data, prisma_png, located, path.parent)
     if data.references is not None and data.references.references:
         doc.add_heading("References", level=1)
         listed = _listed(data.references, data.references_quoted)
@@ -165,8 +166,11 @@ def _cerqual_sentence(findings: Sequence[Sequence[str]]) -> str:
     )
 
 
-def _results(doc: Any, data: ReportData, prisma_png: Path | None, located: dict[str, str]) -> None:
+def _results(
+    doc: Any, data: ReportData, prisma_png: Path | None, located: dict[str, str], folder: Path
+) -> None:
     doc.add_heading("Results", level=1)
+    figure = 1
     if data.prisma_paragraph or prisma_png:
         _section(doc, located, ("16a",), "Results", "Study selection")
         _paragraphs(doc, data.prisma_paragraph)
@@ -176,6 +180,7 @@ def _results(doc: Any, data: ReportData, prisma_png: Path | None, located: dict[
             doc.add_picture(str(prisma_png), width=Inches(6))
             _caption(doc, "Figure 1. PRISMA 2020 flow diagram.")
             located["16a"] += ", Figure 1"
+            figure = 2
     if data.excluded:
         _table(doc, ("Report", "Reason"), [(c, reason) for c, _title, reason in data.excluded],
                caption="Table. Reports excluded at full text, with reasons.")  # fmt: skip
@@ -193,6 +198,10 @@ def _results(doc: Any, data: ReportData, prisma_png: Path | None, located: dict[
                heading="Critical appraisal", lead=data.appraisal_summary,
                caption="Table. Critical appraisal of the included studies.")  # fmt: skip
         located["18"] = "Results › Critical appraisal"
+        drawn = _appraisal_figures(doc, data, folder, figure)
+        if drawn:
+            located["18"] += ", " + " and ".join(f"Figure {n}" for n in drawn)
+            figure = drawn[-1] + 1
     theme_matrix = next((m for m in data.matrices if m.id == "theme-matrix"), None)
     themes = [n for n in data.codebook if n.kind == "theme"]
     if themes and theme_matrix is not None:
@@ -208,6 +217,31 @@ def _results(doc: Any, data: ReportData, prisma_png: Path | None, located: dict[
         _table(doc, data.findings[0], data.findings[1:], size=_SMALL,
                heading="Summary of qualitative findings")  # fmt: skip
         located["22"] = "Results › Summary of qualitative findings"
+
+
+def _appraisal_figures(doc: Any, data: ReportData, folder: Path, first: int) -> list[int]:
+    """The appraisal's summary and traffic-light figures under its table, drawn as PNG beside
+    the draft (Word shows no SVG everywhere); their figure numbers."""
+    from docx.shared import Inches
+
+    from litsynth.biblio.appraisal_figure import draw
+
+    grid = data.appraisal_grid
+    if grid is None or not grid.studies:
+        return []
+    captions = {
+        "summary": "the answers to each question, as shares of the studies appraised.",
+        "traffic-light": "each study's answers, question by question (+ best answer,"
+        " − between, × worst, NA does not apply).",
+    }
+    numbers = []
+    for n, (name, kind) in enumerate(APPRAISAL_FIGURES, start=first):
+        png = folder / f"{name}.png"
+        draw(grid, png, kind=kind, fmt="png")
+        doc.add_picture(str(png), width=Inches(6))
+        _caption(doc, f"Figure {n}. Critical appraisal: {captions[kind]}")
+        numbers.append(n)
+    return numbers
 
 
 def _framework_cells(data: ReportData) -> list[tuple[str, ...]]:

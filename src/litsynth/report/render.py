@@ -16,10 +16,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from litsynth import atomic
+from litsynth.biblio.appraisal_figure import draw
 from litsynth.biblio.styled import reference_html
 from litsynth.report.contents import ReportData
 
 TEMPLATE_VERSION = "report.v1"
+# The appraisal's figures beside the report (as SVG) and the manuscript (as PNG): file stem, kind
+APPRAISAL_FIGURES = (("appraisal-summary", "summary"), ("appraisal-traffic-light", "traffic-light"))
 
 
 def highlight(text: str, terms: Iterable[str]) -> Markup:
@@ -70,6 +73,10 @@ def render_report(data: ReportData, out_dir: Path, *, prisma_svg_text: str = "")
         _write_atomic(out_dir / asset, text)
     if data.prisma_svg and prisma_svg_text:
         _write_atomic(out_dir / data.prisma_svg, prisma_svg_text)
+    grid = data.appraisal_grid
+    if grid is not None and grid.studies:
+        for name, kind in APPRAISAL_FIGURES:
+            draw(grid, out_dir / f"{name}.svg", kind=kind, fmt="svg")
     for target, original in data.copied_files.items():
         dest = out_dir / target
         dest.parent.mkdir(parents=True, exist_ok=True)
