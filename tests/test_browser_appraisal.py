@@ -58,6 +58,10 @@ def test_appraisal_is_the_extraction_screen_s_second_form(demo_copy: Path) -> No
         )
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(SHOTS / "workspace-appraisal.png"))
+        # under the table, the figures of the answers as they stand: drawn, and drawn afresh
+        until(page, "() => document.getElementById('appraisal-traffic-figure').naturalWidth > 0")
+        assert page.evaluate("document.getElementById('appraisal-summary-figure').naturalWidth") > 0
+        assert page.is_visible("#appraisal-figures")
 
         # back to data extraction: its own fields and values, the URL without the form
         page.select_option("#extraction-form", "extraction")

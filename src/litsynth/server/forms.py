@@ -115,7 +115,29 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
         return JSONResponse({"record_id": body.get("record_id"), "field": body.get("field"),
                              "value": value})  # fmt: skip
 
+    async def api_appraisal_figure(request: Request) -> Response:
+        """`litsynth appraise figure F.svg --kind …` for the page (an <img>): as the PRISMA
+        diagram, an SVG with no script and the page's own policy."""
+        import tempfile
+
+        from litsynth.biblio.appraisal_figure import KINDS, appraisal_grid, draw
+        from litsynth.biblio.extraction import APPRAISAL, load_form
+        from litsynth.server.screens import CSP
+
+        kind = request.query_params.get("kind") or "summary"
+        if kind not in KINDS:
+            raise BiblioError(f"no appraisal figure {kind!r}", hint="kind=summary or traffic-light")
+        form = load_form(project.appraisal_form_path, APPRAISAL)
+        with opened(project.store_path) as conn:
+            grid = appraisal_grid(conn, form)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "figure.svg"
+            draw(grid, path, kind=kind, fmt="svg")
+            svg = path.read_bytes()
+        return Response(svg, media_type="image/svg+xml", headers={"Content-Security-Policy": CSP})
+
     return [
+        route("/api/appraisal/figure", api_appraisal_figure, ["GET"]),
         route("/api/extraction", api_extraction, ["GET"]),
         route("/api/extraction/form", api_extraction_form, ["POST"], write=True),
         route("/api/extraction/value", api_extraction_value, ["POST"], write=True),

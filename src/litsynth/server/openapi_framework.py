@@ -1,5 +1,6 @@
-"""The OpenAPI description of the Matrices screen's framework matrix (server/framework_routes.py),
-merged into the workspace's description (openapi.py)."""
+"""The OpenAPI description of the Matrices screen's framework matrix (server/framework_routes.py)
+and the appraisal's figure (server/forms.py), merged into the workspace's description
+(openapi.py)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,26 @@ FRAMEWORK_PATHS: dict[str, Any] = {
             " passage, verbatim with its citation (centroid and MMR over the model's vectors)",
             "parameters": [ROWS, COLS, SOURCE, *CELL],
             "responses": ok({"type": "array"}, "text, citation, quote, passage, centrality"),
+        }
+    },
+    "/api/appraisal/figure": {
+        "get": {
+            "summary": "The critical appraisal as a figure (`litsynth appraise figure F.svg`):"
+            " the summary bars or the traffic-light plot; a 400 before any study is appraised",
+            "parameters": [
+                {
+                    "name": "kind",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["", "summary", "traffic-light"]},
+                },
+                {
+                    "name": "at",
+                    "in": "query",
+                    "description": "any value: the page changes it to have it drawn afresh",
+                    "schema": {"type": "string"},
+                },
+            ],
+            "responses": download("the figure", "image/svg+xml"),
         }
     },
     "/api/framework/file": {

@@ -353,6 +353,13 @@ async function loadExtraction() {
 function showAppraisalSaid(data) {
   $("appraisal-said").hidden = !data.summary;
   $("appraisal-summary").textContent = data.summary || "";
+  // the figures of the answers as they now stand (a 400 before any study is appraised)
+  $("appraisal-figures").hidden = !data.summary;
+  if (data.summary) {
+    const now = Date.now();
+    $("appraisal-summary-figure").src = "/api/appraisal/figure?kind=summary&at=" + now;
+    $("appraisal-traffic-figure").src = "/api/appraisal/figure?kind=traffic-light&at=" + now;
+  }
   const differ = data.disagreements || [];
   $("appraisal-differ-box").hidden = !differ.length;
   $("appraisal-differ").replaceChildren(...differ.map((d) => {

@@ -27,6 +27,10 @@ function start() {
   // the stage matters only where a record or its conflicts are decided (the reader reads
   // passages, whatever stage their record is at: a Stage choice there changed nothing)
   $("stage").closest("label").hidden = !["screen", "conflicts"].includes(SCREEN);
+  // an appraisal figure that cannot be drawn yet (no study appraised) is not shown broken
+  for (const id of ["appraisal-summary-figure", "appraisal-traffic-figure"]) {
+    $(id).addEventListener("error", () => { $("appraisal-figures").hidden = true; });
+  }
   $("cell-back").addEventListener("click", (event) => {
     event.preventDefault(); $("cell").hidden = true; $("matrix").hidden = false;
     if (showingSummaries()) drawFramework().catch((error) => { $("matrix-status").textContent = error.message; });
