@@ -230,6 +230,21 @@ def test_the_charting_sheet_round_trips_and_never_overwrites_newer_words(tmp_pat
     assert standing["platform"] == "Rewritten in Excel."
     assert len(summary_history(conn, "documents", doc_id(conn, PDF), "themes", "platform")) == 3
     conn.close()
+    # a study's sheet comes back to the study's grid without being told
+    study_sheet = tmp_path / "studies.csv"
+    run_cli(root, "framework", "export-sheet", str(study_sheet), "--rows", "attr:source_type")
+    lines = study_sheet.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    empirical = next(i for i, line in enumerate(lines) if line.startswith("empirical,Platform"))
+    cells = lines[empirical].split(",")
+    cells[header.index("summary")] = "Empirical sources coordinate by platform."
+    lines[empirical] = ",".join(cells)
+    study_sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    said = json.loads(run_cli(root, "framework", "import-sheet", str(study_sheet), "--json"))
+    assert said["written"] == ["empirical × Platform-based coordination"]
+    err = run_cli(root, "framework", "import-sheet", str(study_sheet), "--rows", "attr:industry",
+                  exit_code=1)  # fmt: skip
+    assert "is the sheet of attr:source_type × themes" in err
     bad = tmp_path / "other.csv"
     bad.write_text("record_id,decision\nr1,include\n", encoding="utf-8")
     err = run_cli(root, "framework", "import-sheet", str(bad), exit_code=1)

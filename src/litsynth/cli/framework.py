@@ -230,6 +230,14 @@ def import_sheet_command(
     co-author) is left and named, unless --overwrite."""
     project = load(project_dir)
     read = out_.read_sheet(sheet)
+    if read.kind is not None and read.kind != (rows, cols):
+        if (rows, cols) != ("documents", "themes"):  # asked for another grid than the sheet's
+            raise SynthesisError(
+                f"{sheet.name} is the sheet of {read.kind[0]} × {read.kind[1]}",
+                hint=f"import it with --rows {read.kind[0]} --cols {read.kind[1]}, or leave"
+                " them out",
+            )
+        rows, cols = read.kind  # the grid the sheet was exported from
     author = coder or project.settings.project.reviewer
     written: list[str] = []
     kept: list[str] = []

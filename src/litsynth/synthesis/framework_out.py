@@ -24,8 +24,9 @@ from litsynth.synthesis.word import grid_table, table_layout, turn, xml_safe
 FORMATS = ("md", "docx", "xlsx", "csv")
 SHEET_COLUMNS = (
     "row", "column", "passages", "state", "summary", "evidence", "written_by", "at",
-    "row_key", "column_key", "exported_summary",
+    "row_key", "column_key", "exported_summary", "rows", "cols",
 )  # fmt: skip
+HIDDEN = ("row_key", "column_key", "exported_summary", "rows", "cols")
 READ_BACK = ("row_key", "column_key", "summary", "exported_summary")
 
 
@@ -130,7 +131,7 @@ def sheet_rows(framework: Framework) -> list[list[str | float]]:
             safe_cell(m.row_labels[cell.row]), safe_cell(m.col_labels[cell.col]),
             len(cell.refs), cell.state(), summary, safe_cell(_evidence(cell)),
             cell.summary.author if cell.summary else "", cell.summary.at if cell.summary else "",
-            cell.row, cell.col, summary,
+            cell.row, cell.col, summary, m.rows, m.cols,
         ])  # fmt: skip
     return rows
 
@@ -157,7 +158,7 @@ def write_sheet(framework: Framework, out: Path) -> None:
         summary_at = SHEET_COLUMNS.index("summary") + 1
         for (cell,) in sheet.iter_rows(min_row=2, min_col=summary_at, max_col=summary_at):
             cell.data_type = "s"  # a summary starting "=" is words, never a formula
-        for name in ("row_key", "column_key", "exported_summary"):
+        for name in HIDDEN:
             letter = chr(ord("A") + SHEET_COLUMNS.index(name))
             sheet.column_dimensions[letter].hidden = True
 
@@ -221,6 +222,7 @@ class SheetSummary:
 class SheetRead:
     changed: list[SheetSummary] = field(default_factory=list)
     unchanged: int = 0
+    kind: tuple[str, str] | None = None  # the grid it was exported from: (rows, cols)
 
 
 def read_sheet(path: Path) -> SheetRead:
@@ -240,6 +242,9 @@ def read_sheet(path: Path) -> SheetRead:
         )
     at = {name: header.index(name) for name in READ_BACK}
     read = SheetRead()
+    if "rows" in header and "cols" in header and len(rows) > 1:
+        kind = (_at(rows[1], header.index("rows")), _at(rows[1], header.index("cols")))
+        read.kind = kind if all(kind) else None
     for line in rows[1:]:
         values = {name: _at(line, i) for name, i in at.items()}
         if not values["row_key"] or not values["column_key"]:
