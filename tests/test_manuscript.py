@@ -48,7 +48,9 @@ def test_draft_follows_a_reviews_methods_and_results(demo_project: Path) -> None
         " respondents, setting, digital platform central?): 2 of 28 studies, by one reviewer."
     ) in text  # records/extraction.csv fills two studies in
     assert "relevance of its evidence: 1 of 4 findings assessed so far." in text
-    assert len(draft.inline_shapes) == 1  # the flow diagram, as a picture Word shows
+    # the flow diagram, then the appraisal's summary and traffic-light figures, as pictures
+    # Word shows
+    assert len(draft.inline_shapes) == 3
     assert "Figure 1. PRISMA 2020 flow diagram." in text
 
 
@@ -77,7 +79,7 @@ def test_the_prisma_items_it_reports_and_where(demo_project: Path) -> None:
         "16a": "Results › Study selection, Figure 1",
         "16b": "Results › Study selection, table of excluded reports",
         "17": "Results › Study characteristics",
-        "18": "Results › Critical appraisal",
+        "18": "Results › Critical appraisal, Figure 2 and Figure 3",
         "20": "Results › Themes",
         "22": "Results › Summary of qualitative findings",
     }  # fmt: skip  (the demo tells no search: items 6 and 7 are the authors')
