@@ -399,3 +399,21 @@ def test_a_reread_that_moves_the_words_leaves_a_summary_standing(demo: StoreBuil
     cell = framework(conn).cell(pdf, "reconfiguration")
     assert cell.refs and cell.refs[0].start >= shift
     assert cell.state() == "written", (cell.new, cell.gone)
+
+
+def test_findings_yaml_shows_each_sources_summary_under_its_finding(tmp_path: Path) -> None:
+    root = synthesis_project(tmp_path / "p")
+    run_cli(root, "framework", "write", "Phadnis", "platform", "A platform coordinates.",
+            "--coder", "ana")  # fmt: skip
+    run_cli(root, "findings", "init")
+    text = (root / "findings.yaml").read_text(encoding="utf-8")
+    platform = text[text.index("  platform:") : text.index("  reconfiguration:")]
+    assert (
+        "#   Phadnis (2023): 1\n    #     in the framework: A platform coordinates.\n" in platform
+    )
+    assert "in the framework" not in text[text.index("  reconfiguration:") :]
+    # the file still reads as the findings: comments only
+    assert (
+        "platform"
+        in json.loads(run_cli(root, "findings", "table", "--json"))["findings"][0]["theme"]
+    )

@@ -46,13 +46,16 @@ def findings_init(source: str | None, project_dir: Path, as_json: bool) -> None:
     """Write findings.yaml to fill in: a finding per theme, its evidence beside it as
     comments (studies, passages, their appraisal), every rating left blank."""
     from litsynth.synthesis.findings import findings_yaml
+    from litsynth.synthesis.from_store import framework_said
 
     project = load(project_dir)
     path = project.findings_path
     if path.exists():
         raise SynthesisError(f"{path} already exists", hint="edit it, or delete it to start over")
     found, words = _found(project, source, assessed=False)
-    path.write_text(findings_yaml(found, source=words), encoding="utf-8")
+    with opened(project.store_path) as conn:
+        said = framework_said(conn)
+    path.write_text(findings_yaml(found, source=words, said=said), encoding="utf-8")
     if as_json:
         print_json({"file": str(path), "findings": len(found)})
         return

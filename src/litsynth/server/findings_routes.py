@@ -67,7 +67,7 @@ def findings_routes(project: Project, ws: Workspace, route: Callable[..., Route]
     async def api_findings_rate(request: Request) -> Response:
         from litsynth.atomic import write_text
         from litsynth.synthesis.findings import findings_yaml, rated
-        from litsynth.synthesis.from_store import SOURCE_WORDS
+        from litsynth.synthesis.from_store import SOURCE_WORDS, framework_said
 
         body = await _body(request)
         source = codings_source({"source": body.get("source") or ""}, project)
@@ -80,7 +80,11 @@ def findings_routes(project: Project, ws: Workspace, route: Callable[..., Route]
                 themes,
             )  # fmt: skip
             found = _found(conn, codebook, source, changed)
-            write_text(project.findings_path, findings_yaml(found, source=SOURCE_WORDS[source]))
+            said = framework_said(conn)
+            write_text(
+                project.findings_path,
+                findings_yaml(found, source=SOURCE_WORDS[source], said=said),
+            )
             return _answer(found, source)
 
         return JSONResponse(await ws.locked(rate))

@@ -29,6 +29,7 @@ import yaml
 
 from litsynth.coding.codebook.model import Codebook
 from litsynth.errors import SynthesisError
+from litsynth.records import one_line
 from litsynth.synthesis.matrix import Matrix
 from litsynth.yamltext import parse_yaml
 
@@ -229,10 +230,18 @@ def build_findings(
     return out
 
 
-def findings_yaml(found: Sequence[Finding], *, source: str) -> str:
+def findings_yaml(
+    found: Sequence[Finding],
+    *,
+    source: str,
+    said: Mapping[tuple[str, str], str] | None = None,
+) -> str:
     """findings.yaml: a finding per theme, its evidence as comments, its ratings as judged so
     far (blank where nobody has). `findings init` writes it with none; the workspace writes
-    it again, evidence refreshed, each time a rating is set."""
+    it again, evidence refreshed, each time a rating is set. `said`: the framework matrix's
+    summaries by (document, theme), shown under each study, as the finding is written from
+    them."""
+    said = said or {}
     lines = [
         "# The review's findings and the team's GRADE-CERQual assessment of each (one per theme",
         "# of the codebook). Write each summary as the review states the finding; rate each",
@@ -252,8 +261,12 @@ def findings_yaml(found: Sequence[Finding], *, source: str) -> str:
         lines.append(
             f"    # {f.label}: {f.passages} passages from {len(f.studies)} documents{also}"
         )
-        for _, study, n in f.studies:
+        for document, study, n in f.studies:
             lines.append(f"    #   {study}: {n}")
+            if (document, f.theme) in said:
+                lines.append(
+                    f"    #     in the framework: {one_line(said[(document, f.theme)], 240)}"
+                )
         if f.appraisal:
             lines.append(f"    # their appraisal: {f.appraisal_text()}")
         lines.append(f"    summary: {_quoted(f.summary)}")

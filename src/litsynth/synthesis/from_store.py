@@ -411,3 +411,10 @@ def cell_sentences(
     refs = framework.cell(row, col).refs
     pages = {d: document_pages(conn, d) for d in {ref.document_id for ref in refs}}
     return key_sentences(refs, pages, embedder)
+
+
+def framework_said(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """Each source's standing framework summary on each theme, by (document, theme): what
+    findings.yaml shows under each study as the finding is written from them."""
+    found = framework_store.latest_summaries(conn, "documents", "themes")
+    return {(s.row_key, s.col_key): s.text for s in found if s.text}
