@@ -114,6 +114,17 @@ def test_summaries_written_on_the_page_and_outgrown_by_new_codings(demo_copy: Pa
         assert "Outcomes reach past the firm" in column and "copy them all" in column
         assert page.is_hidden("#cell-summary")
         page.click("#cell-back")
+        # the same from the findings below: a finding read down the framework
+        page.select_option("#matrix-show", "counts")
+        page.locator('#findings tr[data-theme="orchestration-outcomes"] a.read-down').click()
+        until(
+            page, "() => document.getElementById('cell-title').textContent.startsWith('Outcomes')"
+        )
+        assert "Orchestration answers shorter disruption cycles" in page.inner_text(
+            "#cell-passages"
+        )
+        assert page.input_value("#matrix-show") == "summaries"
+        page.click("#cell-back")
         stale.click()
         page.wait_for_selector("#cell-passages .badge.new")
         assert page.locator("#cell-passages .badge.new").count() == 1

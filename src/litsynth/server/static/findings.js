@@ -26,7 +26,11 @@ function findingRow(f, data) {
   const tr = el("tr");
   tr.dataset.theme = f.theme;
   const what = el("th");
-  what.append(el("div", f.label), el("div", f.summary, "meta"));
+  const down = el("a", "what each source says", "read-down");
+  down.href = "#";
+  down.title = "the framework matrix read down this theme: each source's summary, to write the finding from";
+  down.addEventListener("click", (event) => { event.preventDefault(); readFindingDown(f.theme); });
+  what.append(el("div", f.label), el("div", f.summary, "meta"), down);
   const studies = el("td");
   studies.append(...f.studies.map((s) => el("div", s.study + " (" + s.passages + ")")));
   if (!f.studies.length) studies.textContent = "none coded yet";
@@ -64,6 +68,19 @@ async function rate(f, field, value, td) {
     $("findings-status").textContent = "saved " + field.replaceAll("_", " ") + " of " + f.label;
   } catch (error) {
     td.className = "invalid";
+    $("findings-status").textContent = error.message;
+  }
+}
+
+// A finding's theme read down the framework matrix above: each source's summary on it.
+async function readFindingDown(theme) {
+  $("matrix-kind").value = "documents|themes";
+  $("matrix-show").value = "summaries";
+  try {
+    await loadMatrix();
+    showColumn(framework, theme);
+    $("matrix-title").scrollIntoView({ block: "start" });
+  } catch (error) {
     $("findings-status").textContent = error.message;
   }
 }
