@@ -197,6 +197,9 @@ def test_the_charting_sheet_round_trips_and_never_overwrites_newer_words(tmp_pat
         "Phadnis (2023), p. 1: “Orchestrators use a digital platform"
         in platform[header.index("evidence")]
     )
+    grid = list(load_workbook(sheet)["Grid"].iter_rows(values_only=True))  # to read or print
+    assert grid[0][:2] == ("documents", "Platform-based coordination")
+    assert grid[1][:2] == ("Phadnis (2023)", "Written first. [p. 1]")
     # in the sheet: one cell rewritten, one summarised anew; meanwhile in the workspace the
     # first cell is summarised again by someone else
     _edit_sheet(sheet, {"Phadnis (2023) × Platform": "Rewritten in Excel.",

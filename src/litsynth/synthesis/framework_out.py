@@ -161,8 +161,38 @@ def write_sheet(framework: Framework, out: Path) -> None:
         for name in HIDDEN:
             letter = chr(ord("A") + SHEET_COLUMNS.index(name))
             sheet.column_dimensions[letter].hidden = True
+        _grid_sheet(sheet.parent.create_sheet("Grid"), framework)
 
     write_table(sheet_rows(framework), out, title="Framework", decorate=look, error=SynthesisError)
+
+
+def _grid_sheet(sheet: Any, framework: Framework) -> None:
+    """The workbook's second sheet: the grid itself, sources down and themes across, each
+    summary with where its passages are, to read or print (the first sheet is the one read
+    back)."""
+    from openpyxl.styles import Alignment, Font
+
+    from litsynth.biblio.sheet_files import fit_rows
+
+    m = framework.matrix
+    cols = framework.col_keys
+    sheet.append([m.rows.replace("attr:", ""), *(m.col_labels[c] for c in cols)])
+    for r in m.row_keys:
+        cells = [shown(framework, framework.cell(r, c)) for c in cols]
+        if any(cells):
+            sheet.append([safe_cell(m.row_labels[r]), *(safe_cell(x) for x in cells)])
+    sheet.freeze_panes = "B2"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i in range(1, len(cols) + 2):
+        sheet.column_dimensions[chr(ord("A") + i - 1) if i <= 26 else "A"].width = (
+            28 if i == 1 else 40
+        )
+    top = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = top
+    fit_rows(sheet, list(range(1, len(cols) + 2)))
 
 
 def write_docx(framework: Framework, path: Path) -> None:
