@@ -38,6 +38,7 @@ from litsynth.synthesis.intext import (
     document_citations,
 )
 from litsynth.synthesis.matrix import (
+    CODE_DIMENSIONS,
     Matrix,
     build_matrix,
     check_dimensions,
@@ -79,17 +80,28 @@ def matrix_from_store(
     cols: str = "themes",
     source: str = "both",
     appraisal_form: Path | None = None,
+    only_row: str | None = None,
 ) -> Matrix:
     """The matrix of the project's current codings (see `matrix.build_matrix`).
 
     `source`: "human" counts people's codings (hand-made and accepted suggestions),
     "machine" the suggestions nobody has reviewed yet, "both" all of them. With the project's
     appraisal form, rows "attr:appraisal" are each document's study's overall judgement
-    (biblio/appraisal.py), as if documents.csv held it.
+    (biblio/appraisal.py), as if documents.csv held it. With `only_row` (rows of documents
+    or an attribute), that row alone, from its documents' codings only: a framework cell
+    opened or saved costs one source's passages, not a thousand's.
     """
-    spans = coded_spans(conn, source)
     judged = appraisal_form if rows == APPRAISAL_ROWS else None
     found = documents(conn, judged, studies=rows == STUDY_ROWS)
+    if only_row is not None:
+        check_dimensions(rows, cols)
+        if rows in CODE_DIMENSIONS:
+            raise SynthesisError(
+                f"a row of {rows} is not drawn alone", hint="only_row is for documents or attr:NAME"
+            )
+        found = {d: doc for d, doc in found.items()
+                 if only_row in row_labels_of_document(doc, rows, d)}  # fmt: skip
+    spans = coded_spans(conn, source, found if only_row is not None else None)
     return build_matrix(spans, found, codebook, rows=rows, cols=cols)
 
 
@@ -333,22 +345,13 @@ def framework_from_store(
     only_row: str | None = None,
 ) -> Framework:
     """The matrix of the project's codings with each cell's standing summary
-    (`framework.build_framework`). With `only_row`, that row alone (its documents' codings):
-    a cell opened or saved in the workspace costs one source's passages, not a thousand's;
+    (`framework.build_framework`). With `only_row`, that row alone (`matrix_from_store`);
     its counts then are the row's."""
     check_kind(rows, cols)
-    check_dimensions(rows, cols)
-    if only_row is None:
-        matrix = matrix_from_store(
-            conn, codebook, rows=rows, cols=cols, source=source, appraisal_form=appraisal_form
-        )
-    else:
-        judged = appraisal_form if rows == APPRAISAL_ROWS else None
-        found = documents(conn, judged, studies=rows == STUDY_ROWS)
-        mine = {d: doc for d, doc in found.items()
-                if only_row in row_labels_of_document(doc, rows, d)}  # fmt: skip
-        spans = coded_spans(conn, source, mine)
-        matrix = build_matrix(spans, mine, codebook, rows=rows, cols=cols)
+    matrix = matrix_from_store(
+        conn, codebook, rows=rows, cols=cols, source=source, appraisal_form=appraisal_form,
+        only_row=only_row,
+    )  # fmt: skip
     return build_framework(matrix, framework_store.latest_summaries(conn, rows, cols))
 
 
