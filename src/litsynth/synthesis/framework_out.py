@@ -154,13 +154,14 @@ def write_sheet(framework: Framework, out: Path) -> None:
     )
 
     def look(sheet: Any) -> None:
+        from openpyxl.utils import get_column_letter
+
         decorate(sheet)
         summary_at = SHEET_COLUMNS.index("summary") + 1
         for (cell,) in sheet.iter_rows(min_row=2, min_col=summary_at, max_col=summary_at):
             cell.data_type = "s"  # a summary starting "=" is words, never a formula
         for name in HIDDEN:
-            letter = chr(ord("A") + SHEET_COLUMNS.index(name))
-            sheet.column_dimensions[letter].hidden = True
+            sheet.column_dimensions[get_column_letter(SHEET_COLUMNS.index(name) + 1)].hidden = True
         _grid_sheet(sheet.parent.create_sheet("Grid"), framework)
 
     write_table(sheet_rows(framework), out, title="Framework", decorate=look, error=SynthesisError)
@@ -171,6 +172,7 @@ def _grid_sheet(sheet: Any, framework: Framework) -> None:
     summary with where its passages are, to read or print (the first sheet is the one read
     back)."""
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     from litsynth.biblio.sheet_files import fit_rows
 
@@ -185,9 +187,7 @@ def _grid_sheet(sheet: Any, framework: Framework) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for i in range(1, len(cols) + 2):
-        sheet.column_dimensions[chr(ord("A") + i - 1) if i <= 26 else "A"].width = (
-            28 if i == 1 else 40
-        )
+        sheet.column_dimensions[get_column_letter(i)].width = 28 if i == 1 else 40
     top = Alignment(wrap_text=True, vertical="top")
     for row in sheet.iter_rows():
         for cell in row:
