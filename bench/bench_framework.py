@@ -9,7 +9,7 @@ cells, then:
    doing only the counting (`pandas.crosstab` over the same rows), and against the matrix
    alone (what the summaries add).
 2. Opening one cell and saving one summary as the workspace does (the row's codings read,
-   the summary written, the summaries read again) against the same raw crosstab.
+   the summary written, the cell answered) against the same raw crosstab.
 3. The charting sheet (`write_sheet`: every cell with its evidence quoted) against openpyxl
    writing the very same cells with no styling.
 4. Out-of-date detection: codings added to K summarised cells must make exactly K out of date.
@@ -37,8 +37,8 @@ from bench_synthesis import best_of, synthetic_store  # noqa: E402
 
 from litsynth.coding.codebook.load import load_codebook  # noqa: E402
 from litsynth.store import synthesis as store  # noqa: E402
-from litsynth.store.framework import add_summary, latest_summaries  # noqa: E402
-from litsynth.synthesis.framework import build_framework, new_summary  # noqa: E402
+from litsynth.store.framework import add_summary  # noqa: E402
+from litsynth.synthesis.framework import new_summary  # noqa: E402
 from litsynth.synthesis.framework_out import sheet_rows, write_sheet  # noqa: E402
 from litsynth.synthesis.from_store import (  # noqa: E402
     framework_from_store,
@@ -101,10 +101,10 @@ def main() -> None:
         def save() -> None:  # what POST /api/framework/summary does
             cell = summarised[0]
             found = framework_from_store(conn, codebook, source=SOURCE, only_row=cell.row)
-            summarise_cell(
+            written = summarise_cell(
                 conn, found, cell.row, cell.col, f"Rewritten {time.time()}", author="ben"
             )
-            build_framework(found.matrix, latest_summaries(conn, "documents", "themes"))
+            found.cell_json(written or found.cell(cell.row, cell.col))
 
         t_save = best_of(save)
 

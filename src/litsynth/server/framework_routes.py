@@ -23,7 +23,7 @@ from litsynth.server.replies import codings_source, person
 from litsynth.server.replies import json_body as _body
 from litsynth.server.warm import Workspace
 from litsynth.store import opened, transaction
-from litsynth.synthesis.framework import Framework, where_from
+from litsynth.synthesis.framework import Framework
 
 
 def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route]) -> list[Route]:
@@ -49,13 +49,10 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
         with opened(project.store_path) as conn:
             found, source = _framework(conn, q, only_row=row if row and col else None)
         if row and col:  # one cell, with its passages: its row's codings are all it reads
-            cell = found.cell(row, col)
-            return JSONResponse({"cell": {**cell.to_json(), "where": where_from(found, cell)}})
+            return JSONResponse({"cell": found.cell_json(found.cell(row, col))})
         return JSONResponse({**found.to_json(links=False), "source": source})
 
     async def api_framework_summary(request: Request) -> Response:
-        from litsynth.store.framework import latest_summaries
-        from litsynth.synthesis.framework import build_framework
         from litsynth.synthesis.from_store import summarise_cell
 
         body = await _body(request)
@@ -68,15 +65,9 @@ def framework_routes(project: Project, ws: Workspace, route: Callable[..., Route
                     conn, found, str(body.get("row") or ""), str(body.get("col") or ""),
                     str(body.get("text") or ""), author=author,
                 )  # fmt: skip
-            # the cells as they now stand, over the matrix just built (its codings unchanged)
-            m = found.matrix
-            now = build_framework(m, latest_summaries(conn, m.rows, m.cols))
-            key = (cell.row, cell.col) if cell else (str(body.get("row")), str(body.get("col")))
-            after = now.cell(*key)
-            return {
-                "written": cell is not None,
-                "cell": {**after.to_json(), "where": where_from(now, after)},
-            }
+            # the cell as it now stands: the one written, or, unchanged, the one read
+            after = cell or found.cell(str(body.get("row")), str(body.get("col")))
+            return {"written": cell is not None, "cell": found.cell_json(after)}
 
         return JSONResponse(await ws.locked(write))
 

@@ -58,10 +58,7 @@ def summary_history(
     return [_summary(row) for row in found]
 
 
-def summary_kinds(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
-    """The kinds of matrix summarised so far, with how many cells each: (rows, cols, cells)."""
-    found = conn.execute(
-        "SELECT rows, cols, COUNT(DISTINCT row_key || char(31) || col_key) AS n"
-        " FROM cell_summaries GROUP BY rows, cols ORDER BY rows, cols"
-    )
-    return [(row["rows"], row["cols"], row["n"]) for row in found]
+def summary_kinds(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """The kinds of matrix summarised so far: (rows, cols)."""
+    found = conn.execute("SELECT DISTINCT rows, cols FROM cell_summaries ORDER BY rows, cols")
+    return [(row["rows"], row["cols"]) for row in found]

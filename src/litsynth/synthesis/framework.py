@@ -128,6 +128,10 @@ class Framework:
             "orphans": len(self.orphans),
         }
 
+    def cell_json(self, cell: FrameworkCell, *, links: bool = True) -> dict[str, Any]:
+        """A cell as the grid and the workspace show it: with where its passages are."""
+        return {**cell.to_json(links=links), "where": where_from(self, cell)}
+
     def to_json(self, *, links: bool = True) -> dict[str, Any]:
         m = self.matrix
         return {
@@ -138,10 +142,7 @@ class Framework:
             "row_labels": dict(m.row_labels),
             "col_labels": dict(m.col_labels),
             "counts": self.counts(),
-            "cells": [
-                {**cell.to_json(links=links), "where": where_from(self, cell)}
-                for cell in self.ordered()
-            ],
+            "cells": [self.cell_json(cell, links=links) for cell in self.ordered()],
             "orphans": [_orphan_json(s) for s in self.orphans],
         }
 

@@ -30,14 +30,14 @@ HIDDEN = ("row_key", "column_key", "exported_summary", "rows", "cols")
 READ_BACK = ("row_key", "column_key", "summary", "exported_summary")
 
 
-def shown(framework: Framework, cell: FrameworkCell, *, where: bool = True) -> str:
+def shown(framework: Framework, cell: FrameworkCell) -> str:
     """A cell as the grid shows it: the summary and where its evidence is; what is missing."""
     n = len(cell.refs)
     passages = f"{n} passage{'s' if n != 1 else ''}"
     if cell.summary is None:
         return f"({passages}, not summarised)" if n else ""
     text = cell.summary.text
-    if where and cell.refs:
+    if cell.refs:
         text += f" [{where_from(framework, cell)}]"
     if cell.stale:
         text += f" (out of date: {_change(cell)})"

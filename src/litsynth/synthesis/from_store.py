@@ -393,7 +393,7 @@ def framework_progress(
     """Each kind of framework summarised so far, with its counts (`Framework.counts`), for
     `litsynth status`: how much is written, waiting, and out of date."""
     progress: list[dict[str, object]] = []
-    for rows, cols, _ in framework_store.summary_kinds(conn):
+    for rows, cols in framework_store.summary_kinds(conn):
         try:
             found = framework_from_store(
                 conn, codebook, rows=rows, cols=cols, source=source, appraisal_form=appraisal_form
