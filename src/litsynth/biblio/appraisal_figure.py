@@ -17,12 +17,14 @@ Pure over the table: `grid_from` takes the appraisal table (a row per study) and
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from litsynth import atomic
 from litsynth.biblio.extraction import Form
 from litsynth.errors import BiblioError
 
@@ -111,7 +113,7 @@ def legend_labels(grid: AppraisalGrid) -> list[tuple[str, str]]:
 
 
 def draw(grid: AppraisalGrid, path: Path, *, kind: str, fmt: str, dpi: int = 200) -> None:
-    """Write the figure; atomic, so a half-written file never replaces a good one."""
+    """Write the figure (`atomic.write_bytes`: a half-written file never replaces a good one)."""
     if fmt not in FORMATS:
         raise BiblioError(f"unknown figure format {fmt!r}", hint="png, pdf or svg")
     if kind not in KINDS:
@@ -127,18 +129,18 @@ def draw(grid: AppraisalGrid, path: Path, *, kind: str, fmt: str, dpi: int = 200
     from matplotlib import pyplot as plt
 
     fig = _traffic(plt, grid) if kind == "traffic-light" else _summary(plt, grid)
-    tmp = path.with_name(path.name + ".tmp")
+    drawn = io.BytesIO()
     try:
         # the same answers draw the same bytes: no date, SVG ids from a fixed salt
         with matplotlib.rc_context({"svg.hashsalt": "litsynth"}):
-            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight",
+            fig.savefig(drawn, format=fmt, dpi=dpi, bbox_inches="tight",
                         metadata={"Date": None} if fmt in ("svg", "pdf") else None)  # fmt: skip
-        tmp.replace(path)
-    except OSError as exc:
-        raise BiblioError(f"cannot write {path}: {exc.strerror}", hint="check the folder") from None
     finally:
         plt.close(fig)
-        tmp.unlink(missing_ok=True)
+    try:
+        atomic.write_bytes(path, drawn.getvalue())
+    except OSError as exc:
+        raise BiblioError(f"cannot write {path}: {exc.strerror}", hint="check the folder") from None
 
 
 def _legend(ax: Any, grid: AppraisalGrid, **where: Any) -> None:

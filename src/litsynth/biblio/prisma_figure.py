@@ -8,8 +8,10 @@ journals) output. Text uses DejaVu Sans, which matplotlib ships, so nothing is f
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from litsynth import atomic
 from litsynth.biblio.prisma import PrismaFlow
 from litsynth.biblio.prisma_svg import FONT, LINE, Drawing, layout
 from litsynth.errors import PrismaError
@@ -81,11 +83,11 @@ def draw(drawing: Drawing, path: Path, *, fmt: str, dpi: int = 200) -> None:
             ),
         )
     fig.suptitle("")
-    tmp = path.with_name(path.name + ".tmp")
     meta = {"Title": f"PRISMA 2020 flow diagram — {drawing.title}"} if fmt == "pdf" else None
-    fig.savefig(tmp, format=fmt, dpi=dpi, facecolor="white", metadata=meta)
+    drawn = io.BytesIO()
+    fig.savefig(drawn, format=fmt, dpi=dpi, facecolor="white", metadata=meta)
     plt.close(fig)
-    tmp.replace(path)
+    atomic.write_bytes(path, drawn.getvalue())
 
 
 def flow_figure(flow: PrismaFlow, path: Path, *, title: str = "") -> None:
