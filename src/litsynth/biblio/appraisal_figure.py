@@ -114,6 +114,15 @@ def legend_labels(grid: AppraisalGrid) -> list[tuple[str, str]]:
 
 def draw(grid: AppraisalGrid, path: Path, *, kind: str, fmt: str, dpi: int = 200) -> None:
     """Write the figure (`atomic.write_bytes`: a half-written file never replaces a good one)."""
+    drawn = figure_bytes(grid, kind=kind, fmt=fmt, dpi=dpi)
+    try:
+        atomic.write_bytes(path, drawn)
+    except OSError as exc:
+        raise BiblioError(f"cannot write {path}: {exc.strerror}", hint="check the folder") from None
+
+
+def figure_bytes(grid: AppraisalGrid, *, kind: str, fmt: str, dpi: int = 200) -> bytes:
+    """The figure as the bytes of a PNG, PDF or SVG file (the workspace serves them as such)."""
     if fmt not in FORMATS:
         raise BiblioError(f"unknown figure format {fmt!r}", hint="png, pdf or svg")
     if kind not in KINDS:
@@ -137,10 +146,7 @@ def draw(grid: AppraisalGrid, path: Path, *, kind: str, fmt: str, dpi: int = 200
                         metadata={"Date": None} if fmt in ("svg", "pdf") else None)  # fmt: skip
     finally:
         plt.close(fig)
-    try:
-        atomic.write_bytes(path, drawn.getvalue())
-    except OSError as exc:
-        raise BiblioError(f"cannot write {path}: {exc.strerror}", hint="check the folder") from None
+    return drawn.getvalue()
 
 
 def _legend(ax: Any, grid: AppraisalGrid, **where: Any) -> None:

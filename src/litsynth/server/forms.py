@@ -118,9 +118,7 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
     async def api_appraisal_figure(request: Request) -> Response:
         """`litsynth appraise figure F.svg --kind …` for the page (an <img>): as the PRISMA
         diagram, an SVG with no script and the page's own policy."""
-        import tempfile
-
-        from litsynth.biblio.appraisal_figure import KINDS, appraisal_grid, draw
+        from litsynth.biblio.appraisal_figure import KINDS, appraisal_grid, figure_bytes
         from litsynth.biblio.extraction import APPRAISAL, load_form
         from litsynth.server.screens import CSP
 
@@ -130,10 +128,7 @@ def form_routes(project: Project, ws: Workspace, route: Callable[..., Route]) ->
         form = load_form(project.appraisal_form_path, APPRAISAL)
         with opened(project.store_path) as conn:
             grid = appraisal_grid(conn, form)
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "figure.svg"
-            draw(grid, path, kind=kind, fmt="svg")
-            svg = path.read_bytes()
+        svg = figure_bytes(grid, kind=kind, fmt="svg")
         return Response(svg, media_type="image/svg+xml", headers={"Content-Security-Policy": CSP})
 
     return [
