@@ -16,6 +16,7 @@ words). Neighbouring passages overlap, so each distinct sentence is embedded onc
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -63,14 +64,8 @@ def key_sentences(
 ) -> list[KeySentence]:
     """Up to `k` sentences of the cell's passages (`refs`), each from a different passage,
     in order of choice. `pages`: each document's pages, for a sentence's own citation."""
-    found: list[tuple[PassageRef, int, int]] = []
-    for ref in refs:
-        for start, end in candidates(ref.passage.text):
-            found.append((ref, start, end))
-            if len(found) >= MOST_SENTENCES:
-                break
-        if len(found) >= MOST_SENTENCES:
-            break
+    every = ((ref, start, end) for ref in refs for start, end in candidates(ref.passage.text))
+    found = list(itertools.islice(every, MOST_SENTENCES))
     if not found:
         return []
     texts = [" ".join(ref.passage.text[s:e].split()) for ref, s, e in found]
